@@ -1,0 +1,69 @@
+import type { BottleSpec, ExecOptions } from '../types.js'
+
+/** Every docker command the backend runs is built here, as argv (never a shell string). */
+
+export function networkCreateArgv(name: string, labels: Record<string, string>): string[] {
+  // --internal: no route out of the network; only what listens on it is reachable.
+  return ['network', 'create', '--internal', '--driver', 'bridge', ...labelArgs(labels), name]
+}
+
+export function networkInspectGatewayArgv(name: string): string[] {
+  return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', name]
+}
+
+export function createArgv(spec: BottleSpec): string[] {
+  const { uid, gid } = spec.user
+  return [
+    'create',
+    '--name', spec.name,
+    ...labelArgs(spec.labels),
+    '--network', spec.network,
+    '--user', `${uid}:${gid}`,
+    '--cap-drop', 'ALL',
+    '--security-opt', 'no-new-privileges',
+    '--pids-limit', String(spec.pidsLimit),
+    '--cpus', String(spec.cpus),
+    '--memory', spec.memory,
+    '--memory-swap', spec.memory, // no swap beyond the memory limit
+    '--env-file', spec.envFile,
+    // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
+    '--tmpfs', `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
+    ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
+    '--workdir', '/',
+    '--entrypoint', 'sh',
+    spec.image,
+    // PID 1 idles until stopped; exec runs the real work.
+    '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+  ]
+}
+
+export function startArgv(name: string): string[] {
+  return ['start', name]
+}
+
+export function execArgv(name: string, argv: readonly string[], opts: ExecOptions): string[] {
+  return [
+    'exec',
+    ...(opts.input !== undefined ? ['-i'] : []),
+    ...(opts.user ? ['--user', `${opts.user.uid}:${opts.user.gid}`] : []),
+    ...(opts.workdir ? ['--workdir', opts.workdir] : []),
+    name,
+    ...argv
+  ]
+}
+
+export function removeArgv(name: string): string[] {
+  return ['rm', '--force', '--volumes', name]
+}
+
+export function networkRemoveArgv(name: string): string[] {
+  return ['network', 'rm', name]
+}
+
+export function listArgv(label: string, value: string): string[] {
+  return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}']
+}
+
+function labelArgs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])
+}

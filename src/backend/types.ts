@@ -1,0 +1,71 @@
+import type { RunResult, StreamedProcess } from '../util/process.js'
+
+export type BackendKind = 'docker' | 'smolvm'
+
+/** Whether a backend can run here; when not, why and what would fix it, in one line. */
+export type Probe = { usable: true; detail: string } | { usable: false; reason: string }
+
+export interface Mount {
+  host: string
+  guest: string
+  readOnly: boolean
+}
+
+/** Where the bottle's host-side daemons listen, and the address the guest uses to reach them. */
+export interface BottleNetwork {
+  name: string
+  /** address the host daemons bind to */
+  bindHost: string
+  /** address the guest dials to reach them */
+  guestHost: string
+}
+
+export interface BottleSpec {
+  name: string
+  labels: Record<string, string>
+  image: string
+  user: { uid: number; gid: number }
+  home: string
+  mounts: Mount[]
+  /** a 0600 file of KEY=VALUE lines: the guest's whole environment */
+  envFile: string
+  network: string
+  cpus: number
+  memory: string
+  pidsLimit: number
+}
+
+export interface ExecOptions {
+  user?: { uid: number; gid: number }
+  workdir?: string
+  input?: string | Buffer | NodeJS.ReadableStream
+  timeoutMs?: number
+}
+
+/**
+ * One sandbox technology. Everything above this interface is shared; nothing above it
+ * knows which backend runs.
+ */
+export interface Backend {
+  readonly kind: BackendKind
+  probe(): Promise<Probe>
+  createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork>
+  create(spec: BottleSpec): Promise<void>
+  start(name: string): Promise<void>
+  exec(name: string, argv: readonly string[], opts?: ExecOptions): Promise<RunResult>
+  execStream(
+    name: string,
+    argv: readonly string[],
+    opts: ExecOptions,
+    onLine: (line: string) => void,
+    onStderr: (chunk: Buffer) => void
+  ): StreamedProcess
+  /** copies a host file or directory into guestDir (which must exist), owned by opts.user */
+  copyIn(name: string, hostPath: string, guestDir: string, opts?: ExecOptions): Promise<void>
+  /** removes the bottle; succeeds when it is already gone */
+  remove(name: string): Promise<void>
+  /** removes the network; succeeds when it is already gone */
+  removeNetwork(name: string): Promise<void>
+  /** names of bottles carrying label key=value */
+  list(label: string, value: string): Promise<string[]>
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import type { Config } from '../config/config.js'
+import { InputError } from '../util/errors.js'
+import { CLAUDE_TOOL_NAME } from '../install/claude.js'
+import { makePlaceholder } from '../proxy/model-proxy.js'
+import { canWrite, guestUserFor } from './guest-user.js'
+import { RUN_LABEL, type Plan, type SkillRef } from './plan.js'
+import { makeSlug } from './slug.js'
+
+/** Checks each skill directory holds a SKILL.md; names must be unique. */
+export function resolveSkills(paths: string[]): SkillRef[] {
+  const seen = new Set<string>()
+  return paths.map(p => {
+    if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) {
+      throw new InputError('skills', `skill directory '${p}' does not exist`, 'List directories that exist in the workspace, one per line')
+    }
+    if (!fs.existsSync(path.join(p, 'SKILL.md'))) {
+      throw new InputError('skills', `skill directory '${p}' has no SKILL.md`, 'Each skill directory must hold a SKILL.md')
+    }
+    const name = path.basename(p)
+    if (seen.has(name)) throw new InputError('skills', `two skills are named '${name}'`, 'Give each skill directory a distinct name')
+    seen.add(name)
+    return { name, hostPath: p }
+  })
+}
+
+/**
+ * Host side only, nothing started: makes the run's state dir (0700), writes the
+ * system-prompt file (0600, empty when there is none), resolves skills and the guest user.
+ */
+export function prepare(config: Config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)): Plan {
+  const skills = resolveSkills(config.skills)
+  const guestUser = guestUserFor(config.workspace)
+  if (!canWrite(config.workspace, guestUser)) {
+    core.warning(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`)
+  }
+
+  const stateDir = path.join(config.runner.runnerTemp, 'bot-bottle', slug)
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 })
+  fs.chmodSync(stateDir, 0o700)
+  const systemPromptFile = path.join(stateDir, 'system-prompt.txt')
+  fs.writeFileSync(systemPromptFile, config.appendSystemPrompt, { mode: 0o600 })
+
+  const claudeConfigDir = path.join(stateDir, 'claude-config')
+  fs.mkdirSync(claudeConfigDir, { mode: 0o700 })
+  if (process.getuid?.() === 0) fs.chownSync(claudeConfigDir, guestUser.uid, guestUser.gid)
+  const claudeCacheDir = path.join(config.runner.toolCache, CLAUDE_TOOL_NAME)
+  fs.mkdirSync(claudeCacheDir, { recursive: true })
+
+  return {
+    config,
+    slug,
+    stateDir,
+    systemPromptFile,
+    claudeConfigDir,
+    claudeCacheDir,
+    skills,
+    guestUser,
+    bottleName: slug,
+    networkName: `${slug}-net`,
+    labels: { [RUN_LABEL]: slug },
+    placeholder: makePlaceholder()
+  }
+}

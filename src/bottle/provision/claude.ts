@@ -1,0 +1,41 @@
+import path from 'node:path'
+import * as core from '@actions/core'
+import { BottleError, CommandError } from '../../util/errors.js'
+import { claudePlatform, installClaude, type GuestPlatform } from '../../install/claude.js'
+import type { Backend } from '../../backend/types.js'
+import type { Bottle } from '../launch.js'
+import { GUEST_CLAUDE_CACHE } from '../plan.js'
+
+// One shell line any POSIX sh (dash, busybox) runs: os, arch, and which libc the loader is.
+const PLATFORM_PROBE = 'uname -s; uname -m; if ls /lib/ld-musl-* >/dev/null 2>&1; then echo musl; else echo glibc; fi'
+
+/** Asks the started guest what it is. */
+export async function probeGuestPlatform(backend: Backend, name: string): Promise<GuestPlatform> {
+  const r = await backend.exec(name, ['sh', '-c', PLATFORM_PROBE])
+  if (r.code !== 0) throw new CommandError('probe of the guest platform', r.code, r.stderr, 'The guest image needs /bin/sh and uname')
+  const [os, arch, libc] = r.stdout.trim().split('\n').map(s => s.trim())
+  if (!os || !arch || (libc !== 'glibc' && libc !== 'musl')) {
+    throw new BottleError(`the guest platform probe printed '${r.stdout.trim()}'`, 'Use an image with a POSIX shell and uname')
+  }
+  return { os, arch, libc }
+}
+
+/**
+ * Gives the guest the native claude binary for its os/arch/libc. The tool cache's claude
+ * directory is bind-mounted read-only in the guest, so a freshly cached binary is visible
+ * there without a copy. Returns the binary's path in the guest.
+ */
+export async function provisionClaude(bottle: Bottle): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
+  const { plan, backend } = bottle
+  const platform = claudePlatform(await probeGuestPlatform(backend, bottle.name))
+  const install = await installClaude(plan.config.npmRegistry, plan.config.claudeVersion, platform)
+  core.info(`Claude Code ${install.version} (${platform}) ${install.downloaded ? 'downloaded and cached' : 'from the tool cache'}`)
+  const rel = path.relative(plan.claudeCacheDir, install.dir)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new BottleError(`the claude cache ${install.dir} is outside ${plan.claudeCacheDir}`, 'Do not change RUNNER_TOOL_CACHE during the step')
+  }
+  const guestPath = `${GUEST_CLAUDE_CACHE}/${rel.split(path.sep).join('/')}/claude`
+  const check = await backend.exec(bottle.name, ['test', '-x', guestPath], { user: plan.guestUser })
+  if (check.code !== 0) throw new BottleError(`the guest cannot execute ${guestPath}`, 'The tool cache must be readable by the agent user')
+  return { guestPath, version: install.version, platform, downloaded: install.downloaded }
+}

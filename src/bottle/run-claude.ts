@@ -1,0 +1,94 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import type { StreamedProcess } from '../util/process.js'
+import { StreamAccumulator, conclude, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
+import type { Bottle } from './launch.js'
+
+export interface RunOutcome {
+  conclusion: Conclusion
+  result?: ResultMessage
+  sessionId: string
+  exitCode: number | null
+  timedOut: boolean
+  toolCalls: Map<string, number>
+  streamFile: string
+  stderrFile: string
+}
+
+/** claude's argv: the action's own flags first, then the user's extra args. */
+export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[]): string[] {
+  const c = bottle.plan.config
+  return [
+    binary,
+    '-p',
+    c.prompt,
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--dangerously-skip-permissions',
+    ...promptFlags,
+    ...(c.maxTurns !== undefined ? ['--max-turns', String(c.maxTurns)] : []),
+    ...(c.model ? ['--model', c.model] : []),
+    ...c.claudeArgs
+  ]
+}
+
+/** Lets a cancellation reach the running claude (set by main's signal handler). */
+export interface RunControl {
+  current?: StreamedProcess
+}
+
+/**
+ * Runs claude in the bottle as the guest user, in the workspace. stdout is parsed line by
+ * line as it streams and appended to stream.jsonl; stderr goes to stderr.log. A wall-clock
+ * deadline kills the run and concludes `timeout`.
+ */
+export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}): Promise<RunOutcome> {
+  const { plan, backend } = bottle
+  const streamFile = path.join(plan.stateDir, 'stream.jsonl')
+  const stderrFile = path.join(plan.stateDir, 'stderr.log')
+  const stream = fs.createWriteStream(streamFile, { mode: 0o600 })
+  const stderr = fs.createWriteStream(stderrFile, { mode: 0o600 })
+  const acc = new StreamAccumulator()
+
+  const proc = backend.execStream(
+    bottle.name,
+    argv,
+    { user: plan.guestUser, workdir: plan.config.workspace },
+    line => {
+      stream.write(line + '\n')
+      for (const call of acc.push(line)) core.info(`▸ ${call.name}: ${call.summary}`)
+    },
+    chunk => stderr.write(chunk)
+  )
+  control.current = proc
+  let timedOut = false
+  const deadline = setTimeout(() => {
+    timedOut = true
+    core.error(`claude did not finish within timeout-minutes (${plan.config.timeoutMinutes}); stopping it`)
+    // Killing the exec client alone leaves claude running in the guest: stop the bottle's processes too.
+    void backend.exec(bottle.name, ['sh', '-c', 'kill -TERM -1 2>/dev/null; sleep 2; kill -KILL -1 2>/dev/null'], { user: plan.guestUser, timeoutMs: 10_000 })
+    proc.kill('SIGTERM')
+    setTimeout(() => proc.kill('SIGKILL'), 5000).unref()
+  }, plan.config.timeoutMinutes * 60_000)
+
+  let exitCode: number | null = null
+  try {
+    exitCode = (await proc.exited).code
+  } finally {
+    clearTimeout(deadline)
+    control.current = undefined
+    await Promise.all([new Promise(r => stream.end(r)), new Promise(r => stderr.end(r))])
+  }
+  return {
+    conclusion: conclude(acc.result, timedOut),
+    result: acc.result,
+    sessionId: acc.result?.sessionId || acc.sessionId,
+    exitCode,
+    timedOut,
+    toolCalls: acc.toolCalls,
+    streamFile,
+    stderrFile
+  }
+}

@@ -1,0 +1,25 @@
+import type { BackendKind } from '../backend/types.js'
+
+/** What the post step needs to tear down what the main step started (saved with core.saveState). */
+export interface TeardownState {
+  backend: BackendKind
+  bottleName?: string
+  networkName?: string
+  stateDir?: string
+}
+
+export const TEARDOWN_STATE_KEY = 'bottle'
+
+export function encodeTeardownState(s: TeardownState): string {
+  return JSON.stringify(s)
+}
+
+export function decodeTeardownState(text: string): TeardownState | undefined {
+  if (!text) return undefined
+  try {
+    const v = JSON.parse(text) as TeardownState
+    return v && (v.backend === 'docker' || v.backend === 'smolvm') ? v : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,157 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { InputError } from '../util/errors.js'
+import { parseClaudeArgs } from './claude-args.js'
+import {
+  DEFAULT_ANTHROPIC_BASE_URL,
+  DEFAULT_CLAUDE_VERSION,
+  DEFAULT_CPUS,
+  DEFAULT_IMAGE,
+  DEFAULT_MEMORY,
+  DEFAULT_NPM_REGISTRY,
+  DEFAULT_TIMEOUT_MINUTES
+} from './defaults.js'
+import { parseEnvPairs } from './env-pairs.js'
+import type { RawInputs, RunnerEnv } from './inputs.js'
+
+export type BackendChoice = 'auto' | 'docker' | 'smolvm'
+export type Credential = { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string }
+
+/** Every input, parsed and checked once. Nothing below the edge reads inputs or process.env. */
+export interface Config {
+  prompt: string
+  appendSystemPrompt: string
+  skills: string[]
+  credential: Credential
+  anthropicBaseUrl: string
+  model?: string
+  maxTurns?: number
+  claudeArgs: string[]
+  claudeVersion: string
+  npmRegistry: string
+  backend: BackendChoice
+  image: string
+  workspace: string
+  cpus: number
+  memory: string
+  env: Record<string, string>
+  timeoutMinutes: number
+  runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
+}
+
+/** Runs a zod schema on one input; a failure becomes an InputError naming it. */
+function field<T>(input: string, schema: z.ZodType<T>, value: string, accepted: string, secret = false): T {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const shown = secret ? '' : ` (got '${value}')`
+  throw new InputError(input, `invalid value${shown}`, `Expected ${accepted}`)
+}
+
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/)
+  .transform(Number)
+  .pipe(z.number().int().positive().max(1_000_000))
+const positiveNumber = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .pipe(z.number().positive())
+const httpUrl = z
+  .string()
+  .url()
+  .refine(u => /^https?:$/.test(new URL(u).protocol))
+  .transform(u => u.replace(/\/+$/, ''))
+const version = z.string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/)
+const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i)
+// A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace.
+const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512)
+const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/\[\]-]*$/).max(200)
+const backend = z.enum(['auto', 'docker', 'smolvm'])
+
+/** Exactly one of two inputs. Returns which one is set, or throws naming both. */
+function exactlyOne(raw: RawInputs, a: keyof RawInputs, b: keyof RawInputs, what: string): keyof RawInputs {
+  if (raw[a] && raw[b]) throw new InputError(a, `set together with '${b}'`, `Give ${what} in only one of them`)
+  if (!raw[a] && !raw[b]) throw new InputError(a, `neither '${a}' nor '${b}' is set`, `Give ${what} in exactly one of them`)
+  return raw[a] ? a : b
+}
+
+function readTextFile(input: string, file: string, base: string): string {
+  const resolved = path.resolve(base, file)
+  try {
+    return fs.readFileSync(resolved, 'utf8')
+  } catch (err) {
+    throw new InputError(input, `cannot read '${resolved}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Give a path to a readable file, relative to the workspace or absolute')
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** Parses the raw inputs into a Config, or throws one InputError naming the first bad input. */
+export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
+  const workspaceRaw = raw.workspace || runner.workspace || ''
+  if (!workspaceRaw) throw new InputError('workspace', 'not set and GITHUB_WORKSPACE is empty', 'Set `workspace` to the directory the agent works in')
+  const workspace = path.resolve(workspaceRaw)
+  if (!isDirectory(workspace)) throw new InputError('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory')
+
+  const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task')
+  const prompt = promptInput === 'prompt' ? raw.prompt : readTextFile('prompt-file', raw['prompt-file'], workspace)
+  if (prompt.trim() === '') throw new InputError(promptInput, 'is empty', 'Give the agent a task')
+
+  if (raw['append-system-prompt'] && raw['append-system-prompt-file']) {
+    throw new InputError('append-system-prompt', "set together with 'append-system-prompt-file'", 'Use at most one of them')
+  }
+  const appendSystemPrompt = raw['append-system-prompt-file']
+    ? readTextFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
+    : raw['append-system-prompt']
+
+  const credentialInput = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential')
+  const credentialValue = raw[credentialInput]
+  field(credentialInput, z.string().regex(/^[\x21-\x7e]+$/), credentialValue, 'one line of printable characters with no spaces', true)
+  const credential: Credential =
+    credentialInput === 'anthropic-api-key' ? { kind: 'api-key', value: credentialValue } : { kind: 'oauth-token', value: credentialValue }
+
+  const skills = raw.skills
+    .split('\n')
+    .map(s => s.trim())
+    .filter(s => s !== '')
+    .map(s => path.resolve(workspace, s))
+
+  const runnerTemp = runner.runnerTemp
+  if (!runnerTemp) throw new InputError('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory')
+
+  return {
+    prompt,
+    appendSystemPrompt,
+    skills,
+    credential,
+    anthropicBaseUrl: field('anthropic-base-url', httpUrl, raw['anthropic-base-url'] || DEFAULT_ANTHROPIC_BASE_URL, 'an http(s) URL such as https://api.anthropic.com'),
+    model: raw.model ? field('model', modelName, raw.model, 'a model name such as claude-sonnet-4-5 or an alias such as opus') : undefined,
+    maxTurns: raw['max-turns'] ? field('max-turns', positiveInt, raw['max-turns'], 'a whole number of turns, 1 or more') : undefined,
+    claudeArgs: parseClaudeArgs(raw['claude-args']),
+    claudeVersion: field('claude-version', version, raw['claude-version'] || DEFAULT_CLAUDE_VERSION, "an exact version such as 2.1.332, or 'latest'"),
+    npmRegistry: field('npm-registry', httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),
+    backend: field('backend', backend, raw.backend || 'auto', "one of 'auto', 'docker', 'smolvm'"),
+    image: field('image', imageRef, raw.image || DEFAULT_IMAGE, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
+    workspace,
+    cpus: field('cpus', positiveNumber, raw.cpus || String(DEFAULT_CPUS), 'a positive number of CPUs such as 2 or 1.5'),
+    memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),
+    env: parseEnvPairs(raw.env),
+    timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
+    runner: {
+      runnerTemp,
+      toolCache: runner.toolCache || path.join(runnerTemp, 'tool-cache'),
+      runId: runner.runId || 'local',
+      runAttempt: runner.runAttempt || '1',
+      job: runner.job || 'job',
+      action: runner.action || 'bottle'
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** The action's inputs, by their action.yml names. Each is read once, at the edge. */
+export const INPUT_NAMES = [
+  'prompt',
+  'prompt-file',
+  'append-system-prompt',
+  'append-system-prompt-file',
+  'skills',
+  'anthropic-api-key',
+  'claude-code-oauth-token',
+  'anthropic-base-url',
+  'model',
+  'max-turns',
+  'claude-args',
+  'claude-version',
+  'npm-registry',
+  'backend',
+  'image',
+  'workspace',
+  'cpus',
+  'memory',
+  'env',
+  'timeout-minutes'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+/** Inputs whose values are secrets: never echoed in an error, always masked. */
+export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token']
+
+/** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
+export function readInputs(get: (name: string) => string): RawInputs {
+  const raw = {} as RawInputs
+  for (const name of INPUT_NAMES) raw[name] = get(name)
+  return raw
+}
+
+/** What the runner provides beside inputs. */
+export interface RunnerEnv {
+  workspace?: string // GITHUB_WORKSPACE
+  runnerTemp?: string // RUNNER_TEMP
+  toolCache?: string // RUNNER_TOOL_CACHE
+  runId?: string
+  runAttempt?: string
+  job?: string
+  action?: string // GITHUB_ACTION: the step id, unique within a job
+}
+
+export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
+  return {
+    workspace: env['GITHUB_WORKSPACE'],
+    runnerTemp: env['RUNNER_TEMP'],
+    toolCache: env['RUNNER_TOOL_CACHE'],
+    runId: env['GITHUB_RUN_ID'],
+    runAttempt: env['GITHUB_RUN_ATTEMPT'],
+    job: env['GITHUB_JOB'],
+    action: env['GITHUB_ACTION']
+  }
+}

@@ -1,0 +1,86 @@
+import * as core from '@actions/core'
+import { selectBackend } from './backend/select.js'
+import type { Backend } from './backend/types.js'
+import { parseConfig } from './config/config.js'
+import { readInputs, readRunnerEnv, SECRET_INPUTS } from './config/inputs.js'
+import { launch, type Bottle } from './bottle/launch.js'
+import { outputsFrom, publishOutputs } from './bottle/outputs.js'
+import { prepare } from './bottle/prepare.js'
+import { provisionClaude } from './bottle/provision/claude.js'
+import { provisionPrompt } from './bottle/provision/prompt.js'
+import { provisionSkills } from './bottle/provision/skills.js'
+import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
+import { teardownResources } from './bottle/teardown.js'
+import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
+import { errorMessage } from './util/errors.js'
+
+/** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
+export async function run(): Promise<void> {
+  const raw = readInputs(name => core.getInput(name))
+  for (const name of SECRET_INPUTS) if (raw[name]) core.setSecret(raw[name])
+
+  let backend: Backend | undefined
+  let bottle: Bottle | undefined
+  let outcome: RunOutcome | undefined
+  let transcriptDir = ''
+  const teardown: TeardownState = { backend: 'docker' }
+  const control: RunControl = {}
+  const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
+
+  // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. Stop claude at once so
+  // the normal path below tears down; on the second signal tear down directly and exit.
+  let signals = 0
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++
+    core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
+    control.current?.kill('SIGTERM')
+    if (signals > 1 && backend) {
+      void teardownResources(backend, teardown).finally(() => process.exit(1))
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  try {
+    const config = parseConfig(raw, readRunnerEnv(process.env))
+    // @actions/tool-cache reads these from the environment.
+    process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
+    const selection = await selectBackend(config.backend)
+    backend = selection.backend
+    teardown.backend = backend.kind
+    for (const reason of selection.reasons) core.info(`backend ${reason}`)
+
+    const plan = prepare(config)
+    transcriptDir = plan.stateDir
+    teardown.stateDir = plan.stateDir
+    saveTeardown()
+    core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
+
+    bottle = await launch(plan, backend, (kind, name) => {
+      if (kind === 'network') teardown.networkName = name
+      else teardown.bottleName = name
+      saveTeardown()
+    })
+    if (signals > 0) throw new Error('cancelled')
+    const promptFlags = await provisionPrompt(bottle)
+    await provisionSkills(bottle)
+    const claude = await provisionClaude(bottle)
+    if (signals > 0) throw new Error('cancelled')
+
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control)
+    const r = outcome.result
+    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
+    if (outcome.conclusion !== 'success') {
+      const why = signals > 0 ? 'the run was cancelled' : outcome.conclusion === 'error' ? `claude exited ${outcome.exitCode} without a result; see ${outcome.stderrFile}` : r?.result || outcome.conclusion
+      core.setFailed(`claude run concluded '${outcome.conclusion}': ${why.split('\n')[0]}`)
+    }
+  } catch (err) {
+    core.setFailed(errorMessage(err))
+  } finally {
+    if (bottle) await bottle.proxy.close()
+    if (backend) await teardownResources(backend, teardown)
+    publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), core.setOutput)
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

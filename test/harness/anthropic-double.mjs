@@ -1,0 +1,119 @@
+// A scripted double of the Anthropic Messages API (POST /v1/messages, SSE streaming),
+// on loopback. A scenario is a list of assistant turns; the turn a conversation request
+// gets is the number of assistant messages already in its `messages`. Requests without
+// `tools` (claude's side requests: titles, summaries) get a short text reply.
+// Every request is recorded (method, path, headers, parsed body) in memory and, when
+// `recordFile` is given, as JSON lines, so a test in another process can read them.
+import http from 'node:http'
+import fs from 'node:fs'
+
+/**
+ * @typedef {{ text: string } | { tool_use: { name: string, input: Record<string, unknown> } } | { error: { status: number, type: string, message: string } } | { hang: true }} Turn
+ * @typedef {{ turns: Turn[], usage?: { input_tokens: number, output_tokens: number } }} Scenario
+ * @typedef {{ method: string, path: string, headers: Record<string, string | string[] | undefined>, body: any }} RecordedRequest
+ */
+
+/** @param {Scenario} scenario @param {{ recordFile?: string, port?: number, expectedKey?: string }} [opts] */
+export async function startAnthropicDouble(scenario, opts = {}) {
+  /** @type {RecordedRequest[]} */
+  const requests = []
+  let counter = 0
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      let body = null
+      try { body = raw ? JSON.parse(raw) : null } catch { body = raw }
+      const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
+      requests.push(rec)
+      if (opts.recordFile) fs.appendFileSync(opts.recordFile, JSON.stringify(rec) + '\n')
+      handle(req, res, body)
+    })
+  })
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {any} body */
+  function handle(req, res, body) {
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (opts.expectedKey) {
+      const key = req.headers['x-api-key'] ?? String(req.headers['authorization'] ?? '').replace(/^Bearer /, '')
+      if (key !== opts.expectedKey) {
+        return json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } })
+      }
+    }
+    if (req.method !== 'POST' || url.pathname !== '/v1/messages') {
+      return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `Not found: ${url.pathname}` } })
+    }
+    if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) {
+      return json(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages: Field required' } })
+    }
+    const model = body.model ?? 'claude-double'
+    /** @type {Turn} */
+    let turn
+    if (!Array.isArray(body.tools) || body.tools.length === 0) {
+      turn = { text: 'Scripted side reply.' }
+    } else {
+      const index = body.messages.filter(m => m.role === 'assistant').length
+      turn = scenario.turns[index] ?? { text: 'Scenario finished.' }
+    }
+    if ('hang' in turn) return // never answers: the caller's deadline must fire
+    if ('error' in turn) {
+      return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } })
+    }
+    const usage = scenario.usage ?? { input_tokens: 100, output_tokens: 20 }
+    const id = `msg_double_${++counter}`
+    /** @type {any[]} */
+    const content = 'text' in turn
+      ? [{ type: 'text', text: turn.text }]
+      : [{ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.tool_use.name, input: turn.tool_use.input }]
+    const stopReason = 'text' in turn ? 'end_turn' : 'tool_use'
+    if (!body.stream) {
+      return json(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage })
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${id}` })
+    const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } } })
+    content.forEach((block, i) => {
+      if (block.type === 'text') {
+        send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'text', text: '' } })
+        send('ping', { type: 'ping' })
+        send('content_block_delta', { type: 'content_block_delta', index: i, delta: { type: 'text_delta', text: block.text } })
+      } else {
+        send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } })
+        send('content_block_delta', { type: 'content_block_delta', index: i, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } })
+      }
+      send('content_block_stop', { type: 'content_block_stop', index: i })
+    })
+    send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } })
+    send('message_stop', { type: 'message_stop' })
+    res.end()
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve(undefined))
+  })
+  const addr = /** @type {import('node:net').AddressInfo} */ (server.address())
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    port: addr.port,
+    requests,
+    /** conversation requests only (they carry tools) */
+    conversation: () => requests.filter(r => r.body && Array.isArray(r.body.tools) && r.body.tools.length > 0),
+    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+  }
+}
+
+function json(res, status, obj) {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(obj))
+}
+
+// Standalone: node anthropic-double.mjs scenario.json [port] [recordFile]
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const scenario = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))
+  const d = await startAnthropicDouble(scenario, { port: Number(process.argv[3] ?? 0), recordFile: process.argv[4] })
+  console.log(d.url)
+  process.on('SIGTERM', () => d.close().then(() => process.exit(0)))
+  process.on('SIGINT', () => d.close().then(() => process.exit(0)))
+}

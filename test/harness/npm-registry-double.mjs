@@ -1,0 +1,84 @@
+// A loopback double of the npm registry's read API, serving real package tarballs:
+//   GET /<scope>%2f<name>  (or /<scope>/<name>)   → packument (abbreviated when asked)
+//   GET /<scope>/<name>/-/<file>.tgz              → the tarball
+// Unknown packages answer 404 {"error":"Not found"} like the registry.
+// `corrupt: true` serves tarball bytes that do not match the packument's integrity
+// (a broken or tampered mirror); `status` forces every response to that HTTP status.
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+
+/**
+ * @typedef {{ name: string, version: string, tarballPath: string, integrity: string, shasum?: string }} ServedPackage
+ * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number }} opts
+ */
+export async function startNpmRegistryDouble(opts) {
+  /** @type {{ method: string, path: string, accept: string }[]} */
+  const requests = []
+  let tarballDownloads = 0
+  let base = ''
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/'
+    requests.push({ method: req.method ?? '', path: url, accept: String(req.headers.accept ?? '') })
+    if (opts.status) {
+      res.writeHead(opts.status, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify({ error: `status ${opts.status}` }))
+    }
+    const decoded = decodeURIComponent(url.split('?')[0] ?? '/').replace(/^\/+/, '')
+    const tgz = /^(.+)\/-\/([^/]+\.tgz)$/.exec(decoded)
+    if (tgz) {
+      const pkg = opts.packages.find(p => p.name === tgz[1] && tarballName(p) === tgz[2])
+      if (!pkg) return notFound(res)
+      tarballDownloads++
+      const size = fs.statSync(pkg.tarballPath).size
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+      const stream = fs.createReadStream(pkg.tarballPath)
+      if (!opts.corrupt) return stream.pipe(res)
+      // Same length, one byte flipped in the middle: only the integrity check can tell.
+      let offset = 0
+      stream.on('data', chunk => {
+        const buf = Buffer.from(/** @type {Buffer} */ (chunk))
+        const mid = Math.floor(size / 2)
+        if (mid >= offset && mid < offset + buf.length) buf[mid - offset] ^= 0xff
+        offset += buf.length
+        res.write(buf)
+      })
+      stream.on('end', () => res.end())
+      return
+    }
+    const versions = opts.packages.filter(p => p.name === decoded)
+    if (versions.length === 0) return notFound(res)
+    const latest = versions[versions.length - 1]
+    const doc = {
+      name: decoded,
+      'dist-tags': { latest: latest.version },
+      versions: Object.fromEntries(versions.map(p => [p.version, {
+        name: p.name,
+        version: p.version,
+        dist: { integrity: p.integrity, shasum: p.shasum ?? '', tarball: `${base}/${p.name}/-/${tarballName(p)}` }
+      }]))
+    }
+    res.writeHead(200, { 'content-type': String(req.headers.accept ?? '').includes('vnd.npm.install-v1') ? 'application/vnd.npm.install-v1+json' : 'application/json' })
+    res.end(JSON.stringify(doc))
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port
+  base = `http://127.0.0.1:${port}`
+  return {
+    url: base,
+    requests,
+    tarballDownloads: () => tarballDownloads,
+    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+  }
+}
+
+/** @param {ServedPackage} p */
+function tarballName(p) {
+  return `${path.basename(p.name)}-${p.version}.tgz`
+}
+
+/** @param {http.ServerResponse} res */
+function notFound(res) {
+  res.writeHead(404, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ error: 'Not found' }))
+}

@@ -1,0 +1,25 @@
+// Where the harness keeps what it built or fetched (see guest-image.sh, claude-package.sh).
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+export const GUEST_IMAGE = process.env.BB_GUEST_IMAGE ?? 'bot-bottle-test-guest:bookworm-1'
+export const CLAUDE_PKG_DIR = process.env.BB_CLAUDE_PKG_DIR ?? '/var/cache/bot-bottle-test'
+
+export function defaultClaudeVersion() {
+  const src = fs.readFileSync(path.join(root, 'src', 'config', 'defaults.ts'), 'utf8')
+  const m = /DEFAULT_CLAUDE_VERSION = '([^']+)'/.exec(src)
+  if (!m) throw new Error('cannot read DEFAULT_CLAUDE_VERSION from src/config/defaults.ts')
+  return m[1]
+}
+
+/** The real linux-x64 claude package that claude-package.sh cached, as the registry double serves it. */
+export function claudePackage(version = defaultClaudeVersion()) {
+  const tarballPath = path.join(CLAUDE_PKG_DIR, `anthropic-ai-claude-code-linux-x64-${version}.tgz`)
+  const metaPath = path.join(CLAUDE_PKG_DIR, `claude-code-linux-x64-${version}.json`)
+  if (!fs.existsSync(tarballPath) || !fs.existsSync(metaPath)) {
+    throw new Error(`the claude package ${version} is not cached in ${CLAUDE_PKG_DIR}: run 'bash test/harness/claude-package.sh' (needs the npm registry)`)
+  }
+  const meta = JSON.parse(fs.readFileSync(metaPath, 'utf8'))
+  return { name: '@anthropic-ai/claude-code-linux-x64', version, tarballPath, integrity: meta.integrity, shasum: meta.shasum }
+}
