@@ -60,8 +60,7 @@ const positiveNumber = z
   .pipe(z.number().positive())
 const httpUrl = z
   .string()
-  .url()
-  .refine(u => /^https?:$/.test(new URL(u).protocol))
+  .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
   .transform(u => u.replace(/\/+$/, ''))
 const version = z.string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/)
 const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i)

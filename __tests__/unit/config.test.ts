@@ -1,0 +1,172 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseConfig } from '../../src/config/config.js'
+import { INPUT_NAMES, readInputs, type RawInputs, type RunnerEnv } from '../../src/config/inputs.js'
+import { InputError } from '../../src/util/errors.js'
+
+const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-config-'))
+fs.writeFileSync(path.join(ws, 'task.md'), 'Task from a file')
+fs.writeFileSync(path.join(ws, 'sys.md'), 'System from a file')
+const runner: RunnerEnv = { workspace: ws, runnerTemp: '/tmp/rt', toolCache: '/tmp/tc', runId: '99', runAttempt: '2', job: 'j', action: 'a' }
+const SECRET = 'sk-ant-secret-value-123'
+
+function raw(over: Partial<RawInputs> = {}): RawInputs {
+  const r = readInputs(() => '')
+  return { ...r, prompt: 'do it', 'anthropic-api-key': SECRET, ...over }
+}
+
+function errorOf(over: Partial<RawInputs>, env: RunnerEnv = runner): InputError {
+  try {
+    parseConfig(raw(over), env)
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError)
+    return err as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseConfig defaults', () => {
+  it('fills every default documented in action.yml', () => {
+    const c = parseConfig(raw(), runner)
+    expect(c).toMatchObject({
+      prompt: 'do it',
+      appendSystemPrompt: '',
+      skills: [],
+      credential: { kind: 'api-key', value: SECRET },
+      anthropicBaseUrl: 'https://api.anthropic.com',
+      claudeArgs: [],
+      claudeVersion: '2.1.332',
+      npmRegistry: 'https://registry.npmjs.org',
+      backend: 'auto',
+      image: 'buildpack-deps:bookworm-scm',
+      workspace: ws,
+      cpus: 2,
+      memory: '4g',
+      env: {},
+      timeoutMinutes: 30,
+      runner: { runnerTemp: '/tmp/rt', toolCache: '/tmp/tc', runId: '99', runAttempt: '2' }
+    })
+    expect(c.model).toBeUndefined()
+    expect(c.maxTurns).toBeUndefined()
+  })
+
+  it('matches action.yml: every input is read and every default agrees', () => {
+    const yml = fs.readFileSync(path.join(__dirname_(), '..', '..', 'action.yml'), 'utf8')
+    const declared = [...yml.matchAll(/^  ([a-z-]+):\n    description:/gm)].map(m => m[1])
+    const inputsBlock = yml.slice(yml.indexOf('inputs:'), yml.indexOf('outputs:'))
+    const inputNames = [...inputsBlock.matchAll(/^  ([a-z-]+):$/gm)].map(m => m[1])
+    expect(inputNames.sort()).toEqual([...INPUT_NAMES].sort())
+    expect(declared.length).toBeGreaterThan(INPUT_NAMES.length)
+    const def = (n: string) => new RegExp(`^  ${n}:\\n(?:    .*\\n)*?    default: '([^']*)'`, 'm').exec(inputsBlock)?.[1]
+    expect(def('claude-version')).toBe('2.1.332')
+    expect(def('npm-registry')).toBe('https://registry.npmjs.org')
+    expect(def('image')).toBe('buildpack-deps:bookworm-scm')
+    expect(def('memory')).toBe('4g')
+    expect(def('cpus')).toBe('2')
+    expect(def('timeout-minutes')).toBe('30')
+    expect(def('backend')).toBe('auto')
+  })
+
+  it('reads prompt-file and append-system-prompt-file relative to the workspace', () => {
+    const c = parseConfig(raw({ prompt: '', 'prompt-file': 'task.md', 'append-system-prompt-file': 'sys.md' }), runner)
+    expect(c.prompt).toBe('Task from a file')
+    expect(c.appendSystemPrompt).toBe('System from a file')
+  })
+
+  it('takes an OAuth token instead of a key', () => {
+    const c = parseConfig(raw({ 'anthropic-api-key': '', 'claude-code-oauth-token': 'sk-ant-oat01-xyz' }), runner)
+    expect(c.credential).toEqual({ kind: 'oauth-token', value: 'sk-ant-oat01-xyz' })
+  })
+
+  it('parses the rest', () => {
+    const c = parseConfig(
+      raw({
+        model: 'claude-sonnet-4-5',
+        'max-turns': '7',
+        'claude-args': `--allowedTools "Bash(git *)" --add-dir '/tmp/x y'`,
+        'claude-version': 'latest',
+        'npm-registry': 'https://npm.example.test/',
+        backend: 'docker',
+        image: 'ghcr.io/acme/agent:1.2@sha256:abc',
+        cpus: '1.5',
+        memory: '512M',
+        env: 'FOO=bar\n# comment\n\nEMPTY=\nWITH_EQ=a=b',
+        'timeout-minutes': '0.5',
+        skills: 'skills/a\n/abs/b\n',
+        'anthropic-base-url': 'http://127.0.0.1:9999/'
+      }),
+      runner
+    )
+    expect(c.model).toBe('claude-sonnet-4-5')
+    expect(c.maxTurns).toBe(7)
+    expect(c.claudeArgs).toEqual(['--allowedTools', 'Bash(git *)', '--add-dir', '/tmp/x y'])
+    expect(c.claudeVersion).toBe('latest')
+    expect(c.npmRegistry).toBe('https://npm.example.test')
+    expect(c.image).toBe('ghcr.io/acme/agent:1.2@sha256:abc')
+    expect(c.cpus).toBe(1.5)
+    expect(c.memory).toBe('512m')
+    expect(c.env).toEqual({ FOO: 'bar', EMPTY: '', WITH_EQ: 'a=b' })
+    expect(c.timeoutMinutes).toBe(0.5)
+    expect(c.skills).toEqual([path.join(ws, 'skills/a'), '/abs/b'])
+    expect(c.anthropicBaseUrl).toBe('http://127.0.0.1:9999')
+  })
+})
+
+describe('parseConfig errors: one line naming the input, the value and what is accepted', () => {
+  const cases: [string, Partial<RawInputs>, RegExp][] = [
+    ['prompt', { prompt: '' }, /Input 'prompt': neither 'prompt' nor 'prompt-file' is set/],
+    ['prompt', { 'prompt-file': 'task.md' }, /Input 'prompt': set together with 'prompt-file'/],
+    ['prompt', { prompt: '   ' }, /Input 'prompt': is empty/],
+    ['prompt-file', { prompt: '', 'prompt-file': 'missing.md' }, /Input 'prompt-file': cannot read '.*missing\.md' \(ENOENT\)/],
+    ['append-system-prompt', { 'append-system-prompt': 'a', 'append-system-prompt-file': 'sys.md' }, /at most one/],
+    ['append-system-prompt-file', { 'append-system-prompt-file': 'nope.md' }, /Input 'append-system-prompt-file': cannot read/],
+    ['anthropic-api-key', { 'anthropic-api-key': '' }, /neither 'anthropic-api-key' nor 'claude-code-oauth-token'/],
+    ['anthropic-api-key', { 'claude-code-oauth-token': 'tok' }, /set together with 'claude-code-oauth-token'/],
+    ['anthropic-api-key', { 'anthropic-api-key': 'has space' }, /Input 'anthropic-api-key': invalid value\. Expected one line/],
+    ['anthropic-base-url', { 'anthropic-base-url': 'ftp://x' }, /Input 'anthropic-base-url': invalid value \(got 'ftp:\/\/x'\)\. Expected an http\(s\) URL/],
+    ['model', { model: 'bad model' }, /Input 'model': invalid value \(got 'bad model'\)/],
+    ['max-turns', { 'max-turns': 'abc' }, /Input 'max-turns': invalid value \(got 'abc'\)\. Expected a whole number/],
+    ['max-turns', { 'max-turns': '0' }, /Input 'max-turns'/],
+    ['claude-args', { 'claude-args': '--output-format json' }, /Input 'claude-args': '--output-format' is set by the action/],
+    ['claude-args', { 'claude-args': '--model=opus' }, /'--model' is set by the action.*`model` input/],
+    ['claude-args', { 'claude-args': '-p hi' }, /'-p' is set by the action/],
+    ['claude-args', { 'claude-args': '--x "open' }, /Input 'claude-args': cannot be split into words \(unterminated double quote\)/],
+    ['claude-version', { 'claude-version': 'v2' }, /Input 'claude-version': invalid value \(got 'v2'\)\. Expected an exact version/],
+    ['npm-registry', { 'npm-registry': 'not a url' }, /Input 'npm-registry'/],
+    ['backend', { backend: 'podman' }, /Input 'backend': invalid value \(got 'podman'\)\. Expected one of 'auto', 'docker', 'smolvm'/],
+    ['image', { image: 'bad image' }, /Input 'image': invalid value \(got 'bad image'\)/],
+    ['workspace', { workspace: '/does/not/exist' }, /Input 'workspace': '\/does\/not\/exist' is not a directory/],
+    ['cpus', { cpus: '-1' }, /Input 'cpus': invalid value \(got '-1'\)/],
+    ['cpus', { cpus: '0' }, /Input 'cpus'/],
+    ['memory', { memory: 'lots' }, /Input 'memory': invalid value \(got 'lots'\)\. Expected a size such as 4g/],
+    ['env', { env: 'NOEQUALS' }, /Input 'env': line 'NOEQUALS' has no '='/],
+    ['env', { env: '1BAD=x' }, /Input 'env': '1BAD' is not a valid variable name/],
+    ['env', { env: 'ANTHROPIC_API_KEY=x' }, /Input 'env': 'ANTHROPIC_API_KEY' is set by the bottle/],
+    ['env', { env: 'HOME=/root' }, /'HOME' is set by the bottle/],
+    ['timeout-minutes', { 'timeout-minutes': 'soon' }, /Input 'timeout-minutes': invalid value \(got 'soon'\)/]
+  ]
+  it.each(cases)('%s: %j', (input, over, pattern) => {
+    const err = errorOf(over)
+    expect(err.input).toBe(input)
+    expect(err.message).toMatch(pattern)
+    expect(err.message).not.toContain('\n')
+    expect(err.message).not.toContain(SECRET)
+  })
+
+  it('never echoes a secret value, even when it is the bad one', () => {
+    const err = errorOf({ 'anthropic-api-key': 'sk-ant-with space' })
+    expect(err.message).not.toContain('sk-ant-with')
+    const err2 = errorOf({ 'anthropic-api-key': '', 'claude-code-oauth-token': 'oat bad' })
+    expect(err2.message).not.toContain('oat bad')
+  })
+
+  it('needs a workspace and RUNNER_TEMP', () => {
+    expect(errorOf({}, { ...runner, workspace: undefined }).message).toMatch(/Input 'workspace': not set and GITHUB_WORKSPACE is empty/)
+    expect(errorOf({}, { ...runner, runnerTemp: undefined }).message).toMatch(/RUNNER_TEMP/)
+  })
+})
+
+function __dirname_(): string {
+  return path.dirname(new URL(import.meta.url).pathname)
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { StreamAccumulator, conclude, summarizeToolInput } from '../../src/transcript/stream-parser.js'
+
+const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'stream-success.jsonl')
+
+describe('StreamAccumulator on a real claude 2.1.332 stream', () => {
+  const acc = new StreamAccumulator()
+  const calls = fs.readFileSync(fixture, 'utf8').split('\n').flatMap(l => acc.push(l))
+
+  it('reads the result message into the outputs', () => {
+    expect(acc.result).toEqual({
+      subtype: 'success',
+      isError: false,
+      result: 'Done: wrote out.txt',
+      numTurns: 2,
+      costUsd: 0.0016,
+      inputTokens: 200,
+      outputTokens: 40,
+      durationMs: 215,
+      sessionId: '07b8aae7-9e0f-45cc-94d3-5ad1cad4477b'
+    })
+    expect(acc.sessionId).toBe('07b8aae7-9e0f-45cc-94d3-5ad1cad4477b')
+    expect(conclude(acc.result, false)).toBe('success')
+  })
+
+  it('reports each tool call once, with a one-line summary', () => {
+    expect(calls).toEqual([{ name: 'Bash', summary: 'echo hello > out.txt && id -u' }])
+    expect(Object.fromEntries(acc.toolCalls)).toEqual({ Bash: 1 })
+  })
+})
+
+describe('conclude', () => {
+  const base = { isError: false, result: '', numTurns: 1, costUsd: 0, inputTokens: 0, outputTokens: 0, durationMs: 0, sessionId: '' }
+  it.each([
+    [{ ...base, subtype: 'success' }, false, 'success'],
+    [{ ...base, subtype: 'success', isError: true }, false, 'failure'],
+    [{ ...base, subtype: 'error_max_turns', isError: true }, false, 'max-turns'],
+    [{ ...base, subtype: 'error_during_execution', isError: true }, false, 'failure'],
+    [undefined, false, 'error'],
+    [{ ...base, subtype: 'success' }, true, 'timeout']
+  ] as const)('%j timedOut=%s → %s', (result, timedOut, want) => {
+    expect(conclude(result, timedOut)).toBe(want)
+  })
+})
+
+describe('StreamAccumulator edge cases', () => {
+  it('counts lines it cannot parse and ignores blank ones', () => {
+    const acc = new StreamAccumulator()
+    acc.push('')
+    acc.push('not json')
+    acc.push('{"type":"system","subtype":"init","session_id":"s1"}')
+    expect(acc.lines).toBe(2)
+    expect(acc.unparsable).toBe(1)
+    expect(acc.sessionId).toBe('s1')
+    expect(acc.result).toBeUndefined()
+  })
+
+  it('sums cache tokens into input tokens', () => {
+    const acc = new StreamAccumulator()
+    acc.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 3, usage: { input_tokens: 5, cache_creation_input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } }))
+    expect(acc.result?.inputTokens).toBe(115)
+    expect(acc.result?.outputTokens).toBe(7)
+  })
+
+  it('summarizes tool inputs on one bounded line', () => {
+    expect(summarizeToolInput('Write', { file_path: '/w/a.ts', content: 'x' })).toBe('/w/a.ts')
+    expect(summarizeToolInput('Bash', { command: 'a\n  b' })).toBe('a b')
+    expect(summarizeToolInput('X', { command: 'y'.repeat(300) })).toHaveLength(120)
+    expect(summarizeToolInput('X', { other: 1 })).toBe('{"other":1}')
+  })
+})

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as README's test command runs it (after `npm ci`).
+# Starts the real parts the tests need (docker engine, guest image, the real claude
+# package), runs jest (unit + e2e), stops what it started, and ends with one line
+# `N passed, N failed[, N skipped]`.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p .tmp
+export BB_DOCKERD_PIDFILE="$root/.tmp/dockerd.pid"
+trap 'bash test/harness/stop-dockerd.sh' EXIT
+
+# A harness step that fails is reported here; the tests that need it then fail with
+# a message saying what is missing.
+bash test/harness/dockerd.sh || echo "harness: docker engine not available" >&2
+docker info >/dev/null 2>&1 && { bash test/harness/guest-image.sh || echo "harness: guest image not built" >&2; }
+bash test/harness/claude-package.sh || echo "harness: claude package not cached" >&2
+
+report="$root/.tmp/jest-report.json"
+rm -f "$report"
+node --experimental-vm-modules node_modules/jest/bin/jest.js --json --outputFile="$report" "$@"
+rc=$?
+if [ -s "$report" ]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
+    const failedSuites = r.numRuntimeErrorTestSuites || 0
+    const skipped = r.numPendingTests + r.numTodoTests
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed` + (skipped ? `, ${skipped} skipped` : ""))
+  ' "$report"
+else
+  echo "0 passed, 1 failed"
+  [ $rc -ne 0 ] || rc=1
+fi
+exit $rc
