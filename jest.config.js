@@ -10,6 +10,7 @@ const base = {
   clearMocks: true
 }
 export default {
+  testTimeout: 240_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'], slowTestThreshold: 60 }

@@ -44776,8 +44776,7 @@ const positiveNumber = schemas_string()
     .transform(Number)
     .pipe(schemas_number().positive());
 const config_httpUrl = schemas_string()
-    .url()
-    .refine(u => /^https?:$/.test(new URL(u).protocol))
+    .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
     .transform(u => u.replace(/\/+$/, ''));
 const config_version = schemas_string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/);
 const memory = schemas_string().regex(/^\d+(\.\d+)?[bkmg]?$/i);
@@ -45028,6 +45027,7 @@ const RUN_LABEL = 'bot-bottle.run';
 
 
 
+
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
 function guestEnvironment(plan, proxyUrl) {
     const credentialVar = plan.config.credential.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN';
@@ -45053,6 +45053,7 @@ async function launch(plan, backend, onResource) {
         placeholder: plan.placeholder,
         bindHost: network.bindHost
     });
+    info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin})`);
     try {
         const guestEnv = guestEnvironment(plan, `http://${network.guestHost}:${proxy.port}`);
         const envFile = external_node_path_namespaceObject.join(plan.stateDir, 'guest.env');

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import * as core from '@actions/core'
 import type { Backend, BottleNetwork } from '../backend/types.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
@@ -42,6 +43,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     placeholder: plan.placeholder,
     bindHost: network.bindHost
   })
+  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin})`)
   try {
     const guestEnv = guestEnvironment(plan, `http://${network.guestHost}:${proxy.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { GUEST_IMAGE } from '../../test/harness/paths.mjs'
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+
+/** Fails (never skips) with what to install when the real parts are missing. */
+export function requireRealParts(): void {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' })
+  } catch {
+    throw new Error("no docker engine answers: run 'bash test/harness/dockerd.sh' (installs Debian's docker.io and starts dockerd), or run the suite with 'npm test'")
+  }
+  try {
+    execFileSync('docker', ['image', 'inspect', GUEST_IMAGE], { stdio: 'ignore' })
+  } catch {
+    throw new Error(`guest image ${GUEST_IMAGE} missing: run 'bash test/harness/guest-image.sh' (needs debootstrap and Debian's mirror)`)
+  }
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'main', 'index.js'))) throw new Error("dist/ missing: run 'npm run build'")
+}
+
+export function tempDir(prefix: string): string {
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true })
+  return fs.mkdtempSync(path.join(ROOT, '.tmp', `${prefix}-`))
+}
+
+/** A scratch git repository owned by uid:gid, as a runner's checkout would be. */
+export function makeWorkspace(dir: string, uid: number, gid = uid): string {
+  const ws = path.join(dir, 'workspace')
+  fs.mkdirSync(ws, { recursive: true })
+  fs.writeFileSync(path.join(ws, 'README.md'), '# e2e\n')
+  const git = (...args: string[]) => execFileSync('git', ['-C', ws, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { stdio: 'ignore' })
+  git('init', '-q')
+  git('add', '.')
+  git('commit', '-qm', 'init')
+  execFileSync('chown', ['-R', `${uid}:${gid}`, ws])
+  return ws
+}
+
+export function dockerLines(...args: string[]): string[] {
+  return execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean)
+}
+
+/** Containers and networks of a run that still exist. */
+export function leftovers(slug: string): string[] {
+  return [
+    ...dockerLines('ps', '--all', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'container {{.Names}}'),
+    ...dockerLines('network', 'ls', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'network {{.Name}}')
+  ]
+}
+
+/** The model proxy's address from the main step's log, and whether anything still listens there. */
+export async function proxyStillListening(log: string): Promise<boolean> {
+  const m = /Model proxy listening on ([\d.]+):(\d+)/.exec(log)
+  if (!m) throw new Error('no model proxy line in the log')
+  return new Promise(resolve => {
+    const s = net.connect(Number(m[2]), m[1]!)
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+export function slugOf(transcriptDir: string): string {
+  return path.basename(transcriptDir)
+}
+
+/** Every file under dir, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return []
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter(d => d.isFile()).map(d => path.join(d.parentPath, d.name))
+}
+
+export function grepFiles(dir: string, needle: string): string[] {
+  return filesUnder(dir).filter(f => fs.readFileSync(f).includes(needle))
+}
+
+export const tmpdir = os.tmpdir
+
+/** The log as the runner shows it: it consumes ::add-mask:: commands instead of printing them. */
+export function visibleLog(...parts: string[]): string {
+  return parts.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+}
