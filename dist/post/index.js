@@ -31688,6 +31688,12 @@ function createArgv(spec) {
         '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
     ];
 }
+function imageInspectArgv(image) {
+    return ['image', 'inspect', '--format', '{{.Id}}', image];
+}
+function pullArgv(image) {
+    return ['pull', '--quiet', image];
+}
 function startArgv(name) {
     return ['start', name];
 }
@@ -31760,12 +31766,17 @@ class DockerBackend {
         return { name, bindHost: gateway, guestHost: gateway };
     }
     async create(spec) {
-        const r = await runCommand(this.cli, createArgv(spec));
-        if (r.code !== 0) {
-            if (/no such image|pull access denied|manifest unknown|not found/i.test(r.stderr)) {
-                throw new BottleError(`docker cannot find the image '${spec.image}'`, 'Set the `image` input to an image the runner can pull or has locally');
-            }
-            throw new CommandError('docker create', r.code, r.stderr);
+        await this.ensureImage(spec.image);
+        await runChecked(this.cli, createArgv(spec));
+    }
+    /** Pulls the image only when the engine does not have it, with an error that names it. */
+    async ensureImage(image) {
+        if ((await runCommand(this.cli, imageInspectArgv(image))).code === 0)
+            return;
+        const pull = await runCommand(this.cli, pullArgv(image));
+        if (pull.code !== 0) {
+            const why = pull.stderr.trim().split('\n').at(-1) ?? '';
+            throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, 'Set the `image` input to an image the runner has locally or can pull');
         }
     }
     async start(name) {

@@ -37,6 +37,14 @@ export function createArgv(spec: BottleSpec): string[] {
   ]
 }
 
+export function imageInspectArgv(image: string): string[] {
+  return ['image', 'inspect', '--format', '{{.Id}}', image]
+}
+
+export function pullArgv(image: string): string[] {
+  return ['pull', '--quiet', image]
+}
+
 export function startArgv(name: string): string[] {
   return ['start', name]
 }

@@ -43,12 +43,17 @@ export class DockerBackend implements Backend {
   }
 
   async create(spec: BottleSpec): Promise<void> {
-    const r = await runCommand(this.cli, argv.createArgv(spec))
-    if (r.code !== 0) {
-      if (/no such image|pull access denied|manifest unknown|not found/i.test(r.stderr)) {
-        throw new BottleError(`docker cannot find the image '${spec.image}'`, 'Set the `image` input to an image the runner can pull or has locally')
-      }
-      throw new CommandError('docker create', r.code, r.stderr)
+    await this.ensureImage(spec.image)
+    await runChecked(this.cli, argv.createArgv(spec))
+  }
+
+  /** Pulls the image only when the engine does not have it, with an error that names it. */
+  private async ensureImage(image: string): Promise<void> {
+    if ((await runCommand(this.cli, argv.imageInspectArgv(image))).code === 0) return
+    const pull = await runCommand(this.cli, argv.pullArgv(image))
+    if (pull.code !== 0) {
+      const why = pull.stderr.trim().split('\n').at(-1) ?? ''
+      throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, 'Set the `image` input to an image the runner has locally or can pull')
     }
   }
 

@@ -1,0 +1,91 @@
+/**
+ * The claude installer against a loopback npm registry double serving the real
+ * @anthropic-ai/claude-code-linux-x64 tarball: resolve, integrity check, extract, cache.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { installClaude } from '../../src/install/claude.js'
+import { resolvePackage } from '../../src/install/npm-registry.js'
+import { InstallError } from '../../src/util/errors.js'
+import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
+import { claudePackage, defaultClaudeVersion } from '../../test/harness/paths.mjs'
+import { tempDir } from './helpers.js'
+
+const pkg = claudePackage()
+const version = defaultClaudeVersion()
+const dir = tempDir('e2e-installer')
+let cacheCount = 0
+
+/** Each case gets its own tool cache; tool-cache reads these at call time. */
+function freshCache(): string {
+  const tc = path.join(dir, `tool-cache-${++cacheCount}`)
+  process.env['RUNNER_TOOL_CACHE'] = tc
+  process.env['RUNNER_TEMP'] = path.join(dir, 'temp')
+  return tc
+}
+
+describe('installClaude with the real package', () => {
+  it('downloads, verifies, caches; the cached binary runs; a second install hits the cache', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg] })
+    try {
+      const tc = freshCache()
+      const first = await installClaude(registry.url, version, 'linux-x64')
+      expect(first).toMatchObject({ version, platform: 'linux-x64', downloaded: true })
+      expect(first.dir).toBe(path.join(tc, 'claude-code', version, 'linux-x64'))
+      expect(fs.existsSync(`${first.dir}.complete`)).toBe(true)
+      expect(execFileSync(path.join(first.dir, 'claude'), ['--version'], { encoding: 'utf8' })).toContain(version)
+      expect(registry.tarballDownloads()).toBe(1)
+      // the packument was asked for in its abbreviated form, with the scope's slash encoded
+      expect(registry.requests[0]).toMatchObject({ path: '/@anthropic-ai%2fclaude-code-linux-x64', accept: expect.stringContaining('application/vnd.npm.install-v1+json') })
+
+      const second = await installClaude(registry.url, version, 'linux-x64')
+      expect(second).toMatchObject({ dir: first.dir, downloaded: false })
+      expect(registry.tarballDownloads()).toBe(1)
+      expect(registry.requests.length).toBe(2) // no registry request at all for a cached exact version
+      // temp files are cleaned up
+      expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it('refuses a tarball that does not match its integrity, and caches nothing', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg], corrupt: true })
+    try {
+      const tc = freshCache()
+      const err = await installClaude(registry.url, version, 'linux-x64').catch(e => e)
+      expect(err).toBeInstanceOf(InstallError)
+      expect(err.message).toMatch(/@anthropic-ai\/claude-code-linux-x64@2\.1\.\d+ does not match its registry integrity sha512-.*nothing was cached\. Retry/)
+      expect(fs.existsSync(path.join(tc, 'claude-code', version))).toBe(false)
+      expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it("resolves 'latest' through the registry's dist-tags", async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg] })
+    try {
+      const resolved = await resolvePackage(registry.url, pkg.name, 'latest')
+      expect(resolved).toEqual({ name: pkg.name, version, tarball: `${registry.url}/${pkg.name}/-/claude-code-linux-x64-${version}.tgz`, integrity: pkg.integrity })
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it('says clearly when the registry lacks the package, the version, or answers an error', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg] })
+    const failing = await startNpmRegistryDouble({ packages: [pkg], status: 500 })
+    try {
+      freshCache()
+      await expect(installClaude(registry.url, version, 'linux-arm64-musl')).rejects.toThrow(/has no package @anthropic-ai\/claude-code-linux-arm64-musl\. Point `npm-registry`/)
+      await expect(installClaude(registry.url, '9.9.9', 'linux-x64')).rejects.toThrow(/claude-code-linux-x64@9\.9\.9 is not on .*Set `claude-version` to a published version/)
+      await expect(installClaude(failing.url, version, 'linux-x64')).rejects.toThrow(/answered HTTP 500/)
+      await expect(installClaude('http://127.0.0.1:1', version, 'linux-x64')).rejects.toThrow(/cannot reach the npm registry at http:\/\/127\.0\.0\.1:1/)
+    } finally {
+      await registry.close()
+      await failing.close()
+    }
+  })
+})

@@ -1,0 +1,150 @@
+/**
+ * How a run ends when it does not end well: timeout, cancellation, and the edges of the
+ * contract (root-owned workspace, OAuth token, a missing image).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
+import { claudePackage, GUEST_IMAGE } from '../../test/harness/paths.mjs'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { leftovers, makeWorkspace, proxyStillListening, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+
+// A registry on a loopback port nobody serves: the pull fails without leaving this machine.
+const ABSENT_IMAGE = '127.0.0.1:1/bot-bottle-absent:never'
+const KEY = 'sk-ant-api03-lifecycle-0123456789abcdef'
+
+describe('bottle lifecycle', () => {
+  let registry: Awaited<ReturnType<typeof startNpmRegistryDouble>>
+  let dir: string
+  let toolCache: string
+
+  beforeAll(async () => {
+    requireRealParts()
+    registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
+    dir = tempDir('e2e-lifecycle')
+    toolCache = path.join(dir, 'tool-cache')
+  })
+  afterAll(async () => {
+    await registry?.close()
+  })
+
+  const base = (api: { url: string }, ws: string) => ({
+    prompt: 'Do the thing',
+    'anthropic-api-key': KEY,
+    'anthropic-base-url': api.url,
+    'npm-registry': registry.url,
+    backend: 'docker',
+    image: GUEST_IMAGE,
+    workspace: ws
+  })
+
+  it("stops claude at timeout-minutes, concludes 'timeout' and leaves nothing running", async () => {
+    const ws = makeWorkspace(path.join(dir, 'timeout'), 1001)
+    const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    try {
+      const started = Date.now()
+      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), 'timeout-minutes': '0.1' }, runnerTemp: path.join(dir, 'rt-timeout'), toolCache })
+      const log = visibleLog(main.stdout, main.stderr)
+      expect(main.code).toBe(1)
+      expect(outputs['conclusion']).toBe('timeout')
+      expect(log).toMatch(/claude did not finish within timeout-minutes \(0\.1\)/)
+      expect(log).toMatch(/::error::claude run concluded 'timeout'/)
+      expect(Date.now() - started).toBeLessThan(60_000)
+      expect(post.code).toBe(0)
+      expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+      expect(await proxyStillListening(log)).toBe(false)
+    } finally {
+      await api.close()
+    }
+  })
+
+  it('on cancellation (SIGINT to the main step, as the runner sends) tears down within the grace period', async () => {
+    const ws = makeWorkspace(path.join(dir, 'cancel'), 1001)
+    const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    let signalledAt = 0
+    try {
+      const { main, post, outputs, state } = await runAction({
+        inputs: base(api, ws),
+        runnerTemp: path.join(dir, 'rt-cancel'),
+        toolCache,
+        onMainSpawn: child => {
+          // Cancel once claude is mid-run: its first conversation request is hanging at the API.
+          const poll = setInterval(() => {
+            if (api.conversation().length > 0) {
+              clearInterval(poll)
+              signalledAt = Date.now()
+              child.kill('SIGINT')
+            }
+          }, 100)
+          child.once('exit', () => clearInterval(poll))
+        }
+      })
+      const exitedAfter = Date.now() - signalledAt
+      expect(signalledAt).toBeGreaterThan(0)
+      expect(exitedAfter).toBeLessThan(7_500) // before the runner would escalate to SIGTERM
+      expect(main.code).toBe(1)
+      expect(main.stdout).toMatch(/Received SIGINT: stopping claude and tearing the bottle down/)
+      expect(main.stdout).toMatch(/::error::claude run concluded 'error': the run was cancelled/)
+      expect(outputs['conclusion']).toBe('error')
+      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', bottleName: expect.stringMatching(/^bb-/) })
+      expect(post.code).toBe(0)
+      expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+    } finally {
+      await api.close()
+    }
+  })
+
+  it('runs as uid 1000 when root owns the workspace, and warns that the agent cannot write there', async () => {
+    const ws = makeWorkspace(path.join(dir, 'rootws'), 0)
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: 'id -u; touch denied.txt', description: 'try' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
+    try {
+      const { main, outputs } = await runAction({ inputs: base(api, ws), runnerTemp: path.join(dir, 'rt-root'), toolCache })
+      expect(main.code).toBe(0)
+      expect(main.stdout).toMatch(/agent runs as uid 1000/)
+      expect(main.stdout).toMatch(/::warning::The workspace .* is not writable by uid 1000/)
+      expect(fs.existsSync(path.join(ws, 'denied.txt'))).toBe(false)
+      const stream = fs.readFileSync(path.join(outputs['transcript-dir']!, 'stream.jsonl'), 'utf8')
+      expect(stream).toContain('\\n1000\\n')
+      expect(stream).toContain("cannot touch 'denied.txt': Permission denied")
+    } finally {
+      await api.close()
+    }
+  })
+
+  it('forwards an OAuth token as a bearer; the guest holds only the placeholder', async () => {
+    const ws = makeWorkspace(path.join(dir, 'oauth'), 1001)
+    const token = 'sk-ant-oat01-lifecycle-token-abcdef'
+    const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: token })
+    try {
+      const inputs: Record<string, string> = { ...base(api, ws), 'anthropic-api-key': '', 'claude-code-oauth-token': token }
+      const { main, outputs } = await runAction({ inputs, runnerTemp: path.join(dir, 'rt-oauth'), toolCache })
+      expect({ code: main.code, out: visibleLog(main.stdout) }).toMatchObject({ code: 0 })
+      expect(outputs['conclusion']).toBe('success')
+      expect(api.requests.length).toBeGreaterThan(0)
+      for (const r of api.requests) expect(r.headers['authorization']).toBe(`Bearer ${token}`)
+      expect(visibleLog(main.stdout, main.stderr)).not.toContain(token)
+    } finally {
+      await api.close()
+    }
+  })
+
+  it('names a guest image docker cannot find, and leaves no network behind', async () => {
+    const ws = makeWorkspace(path.join(dir, 'noimage'), 1001)
+    const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] })
+    try {
+      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), image: ABSENT_IMAGE }, runnerTemp: path.join(dir, 'rt-noimage'), toolCache })
+      expect(main.code).toBe(1)
+      const errors = main.stdout.split('\n').filter(l => l.startsWith('::error::'))
+      expect(errors).toEqual([expect.stringMatching(/^::error::docker cannot find or pull the image '127\.0\.0\.1:1\/bot-bottle-absent:never' \(.*\)\. Set the `image` input/)])
+      expect(post.code).toBe(0)
+      expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+      expect(api.requests).toEqual([])
+    } finally {
+      await api.close()
+    }
+  })
+})
