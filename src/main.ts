@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
     const config = parseConfig(raw, readRunnerEnv(process.env))
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
-    const selection = await selectBackend(config.backend)
+    const selection = await selectBackend(config)
     backend = selection.backend
     teardown.backend = backend.kind
     for (const reason of selection.reasons) core.info(`backend ${reason}`)

@@ -14,6 +14,7 @@ trap 'bash test/harness/stop-dockerd.sh' EXIT
 # a message saying what is missing.
 bash test/harness/dockerd.sh || echo "harness: docker engine not available" >&2
 docker info >/dev/null 2>&1 && { bash test/harness/guest-image.sh || echo "harness: guest image not built" >&2; }
+docker info >/dev/null 2>&1 && { bash test/harness/relay-image.sh || echo "harness: relay image not built" >&2; }
 bash test/harness/claude-package.sh || echo "harness: claude package not cached" >&2
 
 report="$root/.tmp/jest-report.json"

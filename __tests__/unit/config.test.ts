@@ -40,6 +40,8 @@ describe('parseConfig defaults', () => {
       npmRegistry: 'https://registry.npmjs.org',
       backend: 'auto',
       image: 'buildpack-deps:bookworm-scm',
+      dockerWiring: 'auto',
+      relayImage: 'node:24-alpine',
       workspace: ws,
       cpus: 2,
       memory: '4g',
@@ -66,6 +68,8 @@ describe('parseConfig defaults', () => {
     expect(def('cpus')).toBe('2')
     expect(def('timeout-minutes')).toBe('30')
     expect(def('backend')).toBe('auto')
+    expect(def('docker-wiring')).toBe('auto')
+    expect(def('relay-image')).toBe('node:24-alpine')
   })
 
   it('reads prompt-file and append-system-prompt-file relative to the workspace', () => {
@@ -136,6 +140,8 @@ describe('parseConfig errors: one line naming the input, the value and what is a
     ['npm-registry', { 'npm-registry': 'not a url' }, /Input 'npm-registry'/],
     ['backend', { backend: 'podman' }, /Input 'backend': invalid value \(got 'podman'\)\. Expected one of 'auto', 'docker', 'smolvm'/],
     ['image', { image: 'bad image' }, /Input 'image': invalid value \(got 'bad image'\)/],
+    ['docker-wiring', { 'docker-wiring': 'host' }, /Input 'docker-wiring': invalid value \(got 'host'\)\. Expected one of 'auto', 'gateway', 'relay'/],
+    ['relay-image', { 'relay-image': 'a b' }, /Input 'relay-image': invalid value/],
     ['workspace', { workspace: '/does/not/exist' }, /Input 'workspace': '\/does\/not\/exist' is not a directory/],
     ['cpus', { cpus: '-1' }, /Input 'cpus': invalid value \(got '-1'\)/],
     ['cpus', { cpus: '0' }, /Input 'cpus'/],

@@ -69,3 +69,18 @@ describe('docker argv builders', () => {
     expect(argv.listArgv('bot-bottle.run', 's')).toEqual(['ps', '--all', '--filter', 'label=bot-bottle.run=s', '--format', '{{.Names}}'])
   })
 })
+
+import { gatewayFromIpam } from '../../src/backend/docker/docker-backend.js'
+
+describe('gatewayFromIpam', () => {
+  it.each([
+    ['172.18.0.1/172.18.0.0/16', '172.18.0.1'],
+    ['/172.17.0.0/16', '172.17.0.1'],
+    ['/10.200.3.0/24 ', '10.200.3.1'],
+    ['/fd00::/64 /192.168.65.0/24', '192.168.65.1'],
+    ['', undefined],
+    ['/fd00::/64', undefined]
+  ])('%j → %s', (pairs, want) => {
+    expect(gatewayFromIpam(pairs)).toBe(want)
+  })
+})

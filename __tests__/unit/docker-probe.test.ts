@@ -16,7 +16,7 @@ function fakeCli(stderr: string, code: number): string {
 
 describe('docker probe: one line saying why docker cannot be used', () => {
   it('CLI missing', async () => {
-    const p = await new DockerBackend(path.join(tmp, 'no-such-docker')).probe()
+    const p = await new DockerBackend({ cli: path.join(tmp, 'no-such-docker') }).probe()
     expect(p).toEqual({ usable: false, reason: expect.stringMatching(/^docker: the docker CLI is not installed/) })
   })
 
@@ -35,7 +35,7 @@ describe('docker probe: one line saying why docker cannot be used', () => {
 
   it('permission denied on the socket', async () => {
     const cli = fakeCli('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix /var/run/docker.sock: connect: permission denied', 1)
-    const p = await new DockerBackend(cli).probe()
+    const p = await new DockerBackend({ cli }).probe()
     expect(p).toEqual({ usable: false, reason: expect.stringMatching(/permission denied on the docker socket \(add the runner user to the `docker` group/) })
   })
 
@@ -48,17 +48,17 @@ describe('docker probe: one line saying why docker cannot be used', () => {
 
 describe('selectBackend', () => {
   it("refuses 'smolvm' clearly until it is supported", async () => {
-    await expect(selectBackend('smolvm')).rejects.toThrow(/'smolvm' is not yet supported.*Use 'docker' or 'auto'/)
+    await expect(selectBackend({ backend: 'smolvm', dockerWiring: 'auto', relayImage: 'x' })).rejects.toThrow(/'smolvm' is not yet supported.*Use 'docker' or 'auto'/)
   })
 
   it("'auto' picks docker and says why smolvm was not used", async () => {
-    const s = await selectBackend('auto')
+    const s = await selectBackend({ backend: 'auto', dockerWiring: 'auto', relayImage: 'x' })
     expect(s.backend.kind).toBe('docker')
     expect(s.reasons).toEqual(['smolvm: not yet supported by this version of bot-bottle', expect.stringMatching(/^docker: usable/)])
   })
 
   it('lists why each backend was refused when none works', async () => {
-    const err = await selectBackend('docker', new DockerBackend(path.join(tmp, 'absent'))).catch(e => e)
+    const err = await selectBackend({ backend: 'docker', dockerWiring: 'auto', relayImage: 'x' }, new DockerBackend({ cli: path.join(tmp, 'absent') })).catch(e => e)
     expect(err).toBeInstanceOf(BackendUnavailableError)
     expect(err.message).toMatch(/^No usable backend: smolvm: not yet supported.*; docker: the docker CLI is not installed/)
   })

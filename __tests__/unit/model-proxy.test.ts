@@ -36,7 +36,8 @@ describe('model proxy', () => {
 
   it('refuses requests without the placeholder, and never forwards them', async () => {
     const before = api.requests.length
-    for (const headers of [{}, { 'x-api-key': 'guess' }, { 'x-api-key': REAL_KEY }, { authorization: `Bearer ${placeholder}` }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-api-key': 'guess' }, { 'x-api-key': REAL_KEY }, { authorization: `Bearer ${placeholder}` }]
+    for (const headers of attempts) {
       const r = await post(`http://127.0.0.1:${proxy.port}/v1/messages`, headers, { messages: [] })
       expect(r.status).toBe(401)
       expect(JSON.parse(r.text)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } })

@@ -27,7 +27,7 @@ function planFor(over: Partial<RawInputs> = {}) {
 }
 
 function bottleFor(plan: ReturnType<typeof planFor>, backend: RecordingBackend): Bottle {
-  return { plan, backend, name: plan.bottleName, network: { name: 'n', bindHost: 'h', guestHost: 'h' }, proxy: { port: 1, stats: { forwarded: 0, refused: 0 }, close: async () => undefined }, guestEnv: {} }
+  return { plan, backend, name: plan.bottleName, network: { name: 'n', bindHost: 'h', wiring: 'gateway' }, proxy: { port: 1, stats: { forwarded: 0, refused: 0 }, close: async () => undefined }, guestEnv: {} }
 }
 
 describe('prepare', () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Backend, BottleNetwork, BottleSpec, ExecOptions, Probe } from '../../src/backend/types.js'
+import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../../src/backend/types.js'
 import type { RunResult, StreamedProcess } from '../../src/util/process.js'
 
 export interface Call {
@@ -23,7 +23,11 @@ export class RecordingBackend implements Backend {
   }
   async createNetwork(name: string): Promise<BottleNetwork> {
     this.calls.push({ op: 'createNetwork', args: [name] })
-    return { name, bindHost: '127.0.0.1', guestHost: '127.0.0.1' }
+    return { name, bindHost: '127.0.0.1', wiring: 'gateway' }
+  }
+  async exposeToGuest(network: BottleNetwork, ports: number[]): Promise<GuestEndpoint[]> {
+    this.calls.push({ op: 'exposeToGuest', args: [network.name, ports] })
+    return ports.map(port => ({ host: network.bindHost, port }))
   }
   async create(spec: BottleSpec): Promise<void> {
     this.calls.push({ op: 'create', args: [spec] })

@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8893);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7505);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
@@ -28579,7 +28579,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8893:
+/***/ 7505:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31535,8 +31535,23 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/config/defaults.js
+/** Defaults of the action's inputs; action.yml documents the same values. */
+const DEFAULT_CLAUDE_VERSION = '2.1.332'; // pinned and tested; `latest` is allowed
+const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+// Debian bookworm with git, curl, ca-certificates, openssh-client and procps.
+const DEFAULT_IMAGE = 'buildpack-deps:bookworm-scm';
+const DEFAULT_CPUS = 2;
+const DEFAULT_MEMORY = '4g';
+const DEFAULT_TIMEOUT_MINUTES = 30;
+// Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
+const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
+
 ;// CONCATENATED MODULE: ./lib/util/errors.js
 /**
  * Errors a user can cause or fix. Each carries the fix, so the one line that
@@ -31660,8 +31675,32 @@ function networkCreateArgv(name, labels) {
     // --internal: no route out of the network; only what listens on it is reachable.
     return ['network', 'create', '--internal', '--driver', 'bridge', ...labelArgs(labels), name];
 }
+function relayRunArgv(o) {
+    return [
+        'run', '--detach',
+        '--name', o.name,
+        ...labelArgs(o.labels),
+        '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
+        '--add-host', 'host.docker.internal:host-gateway',
+        '--user', '65534:65534',
+        '--cap-drop', 'ALL',
+        '--security-opt', 'no-new-privileges',
+        '--read-only',
+        '--memory', '64m',
+        '--pids-limit', '64',
+        o.image,
+        'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
+    ];
+}
+function networkConnectArgv(network, container, alias) {
+    return ['network', 'connect', '--alias', alias, network, container];
+}
+function containersWithLabelArgv(label, value) {
+    return ['ps', '--all', '--quiet', '--filter', `label=${label}=${value}`];
+}
 function networkInspectGatewayArgv(name) {
-    return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', name];
+    // The default bridge lists only its subnet: then the gateway is the subnet's first host.
+    return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name];
 }
 function createArgv(spec) {
     const { uid, gid } = spec.user;
@@ -31720,18 +31759,83 @@ function labelArgs(labels) {
     return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
 
+;// CONCATENATED MODULE: ./lib/backend/docker/relay.js
+/**
+ * Where the docker engine runs in a VM (Docker Desktop, colima) or its own network
+ * namespace (rootless), the internal network's gateway is not an address of the runner, so
+ * host daemons cannot listen where the guest can dial. Then a relay sidecar bridges: it sits
+ * on the run's internal network (alias RELAY_ALIAS) and on the default bridge, and pipes TCP
+ * to the host daemons through host.docker.internal. It holds no secret: it only moves bytes.
+ */
+const RELAY_ALIAS = 'bot-bottle-gateway';
+const RELAY_LABEL = 'bot-bottle.relay-for';
+/**
+ * The relay's program, run with `node -e` in the sidecar (nothing to mount or copy).
+ * argv: target host, then the ports; each port is listened on and piped to the same port
+ * on the target host.
+ */
+const RELAY_SCRIPT = `
+const net = require('node:net');
+const [targetHost, ...ports] = process.argv.slice(1);
+for (const port of ports.map(Number)) {
+  net.createServer(client => {
+    const upstream = net.connect(port, targetHost);
+    const close = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', close); upstream.on('error', close);
+    client.on('close', close); upstream.on('close', close);
+    client.pipe(upstream); upstream.pipe(client);
+  }).listen(port, '0.0.0.0', () => console.log('relay ' + port + ' -> ' + targetHost + ':' + port));
+}
+for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
+`.trim();
+
 ;// CONCATENATED MODULE: ./lib/backend/docker/docker-backend.js
 
 
 
 
 
-/** The docker CLI driver. `docker` is whatever `docker` is on PATH (or DOCKER_CLI). */
+
+
+
+/**
+ * Whether a host daemon can listen on `ip`: true when it is an address of this machine,
+ * also on a bridge that is still down because no container has joined it yet (which
+ * os.networkInterfaces() would not list).
+ */
+function canListenOn(ip) {
+    return new Promise(resolve => {
+        const server = external_node_net_.createServer();
+        server.once('error', () => resolve(false));
+        server.listen(0, ip, () => server.close(() => resolve(true)));
+    });
+}
+/** The IPv4 gateway from `<gateway>/<subnet>` pairs; a pair with no gateway yields the subnet's first host. */
+function gatewayFromIpam(pairs) {
+    for (const pair of pairs.split(/\s+/).filter(Boolean)) {
+        const [gateway, subnet] = pair.split(/\/(.*)/s);
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(gateway))
+            return gateway;
+        const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet ?? '');
+        if (m) {
+            const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+            const mask = Number(m[5]) === 0 ? 0 : (~0 << (32 - Number(m[5]))) >>> 0;
+            const first = ((n & mask) + 1) >>> 0;
+            return [24, 16, 8, 0].map(sh => (first >>> sh) & 255).join('.');
+        }
+    }
+    return undefined;
+}
+/** The docker CLI driver. */
 class DockerBackend {
-    cli;
     kind = 'docker';
-    constructor(cli = 'docker') {
-        this.cli = cli;
+    cli;
+    wiring;
+    relayImage;
+    constructor(opts = {}) {
+        this.cli = opts.cli ?? 'docker';
+        this.wiring = opts.wiring ?? 'auto';
+        this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE;
     }
     async probe() {
         let r;
@@ -31757,26 +31861,67 @@ class DockerBackend {
     }
     async createNetwork(name, labels) {
         await runChecked(this.cli, networkCreateArgv(name, labels));
-        const gateway = (await runChecked(this.cli, networkInspectGatewayArgv(name))).trim().split(/\s+/)[0] ?? '';
-        if (!/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) {
-            throw new BottleError(`docker network ${name} has no IPv4 gateway (got '${gateway}')`, 'Check the docker daemon\'s default address pools');
+        try {
+            return await this.chooseWiring(name);
         }
-        // The host daemons bind to the internal network's gateway address: the one host
-        // address the container can reach on a network with no route out.
-        return { name, bindHost: gateway, guestHost: gateway };
+        catch (err) {
+            await this.removeNetwork(name).catch(() => undefined);
+            throw err;
+        }
+    }
+    async chooseWiring(name) {
+        const gateway = await this.gatewayOf(name);
+        // Gateway wiring: the host daemons bind to the internal network's gateway address, the one
+        // host address a container can reach on a network with no route out. It exists only where
+        // the engine's bridges are the runner's own interfaces.
+        const gatewayIsLocal = await canListenOn(gateway);
+        if (this.wiring === 'gateway' || (this.wiring === 'auto' && gatewayIsLocal)) {
+            if (!gatewayIsLocal) {
+                throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
+            }
+            return { name, bindHost: gateway, wiring: 'gateway' };
+        }
+        // Relay wiring: daemons listen where host.docker.internal lands. On Linux that is the
+        // default bridge's gateway; with Docker Desktop or colima it is the host's loopback.
+        const bridge = await this.gatewayOf('bridge').catch(() => '');
+        const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1';
+        return { name, bindHost, wiring: 'relay' };
+    }
+    async gatewayOf(network) {
+        const out = (await runChecked(this.cli, networkInspectGatewayArgv(network))).trim();
+        const gateway = gatewayFromIpam(out);
+        if (!gateway)
+            throw new BottleError(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools");
+        return gateway;
+    }
+    async exposeToGuest(network, ports, labels) {
+        if (network.wiring === 'gateway')
+            return ports.map(port => ({ host: network.bindHost, port }));
+        const relay = `${network.name}-relay`;
+        await this.ensureImage(this.relayImage, 'relay-image');
+        await runChecked(this.cli, relayRunArgv({
+            name: relay,
+            image: this.relayImage,
+            labels: { ...labels, [RELAY_LABEL]: network.name },
+            script: RELAY_SCRIPT,
+            targetHost: 'host.docker.internal',
+            ports
+        }));
+        await runChecked(this.cli, networkConnectArgv(network.name, relay, RELAY_ALIAS));
+        return ports.map(port => ({ host: RELAY_ALIAS, port }));
     }
     async create(spec) {
-        await this.ensureImage(spec.image);
+        await this.ensureImage(spec.image, 'image');
         await runChecked(this.cli, createArgv(spec));
     }
     /** Pulls the image only when the engine does not have it, with an error that names it. */
-    async ensureImage(image) {
+    async ensureImage(image, input) {
         if ((await runCommand(this.cli, imageInspectArgv(image))).code === 0)
             return;
         const pull = await runCommand(this.cli, pullArgv(image));
         if (pull.code !== 0) {
             const why = pull.stderr.trim().split('\n').at(-1) ?? '';
-            throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, 'Set the `image` input to an image the runner has locally or can pull');
+            throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`);
         }
     }
     async start(name) {
@@ -31801,6 +31946,9 @@ class DockerBackend {
             throw new CommandError('docker rm', r.code, r.stderr);
     }
     async removeNetwork(name) {
+        const relays = (await runChecked(this.cli, containersWithLabelArgv(RELAY_LABEL, name))).split('\n').filter(Boolean);
+        for (const id of relays)
+            await this.remove(id);
         const r = await runCommand(this.cli, networkRemoveArgv(name));
         if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
             throw new CommandError('docker network rm', r.code, r.stderr);

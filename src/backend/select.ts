@@ -1,4 +1,4 @@
-import type { BackendChoice } from '../config/config.js'
+import type { Config } from '../config/config.js'
 import { BackendUnavailableError } from '../util/errors.js'
 import { DockerBackend } from './docker/docker-backend.js'
 import type { Backend } from './types.js'
@@ -13,8 +13,11 @@ export interface Selection {
  * Picks the backend. smolvm arrives in its own issue: until then `auto` means docker,
  * and `smolvm` is refused with a clear error.
  */
-export async function selectBackend(choice: BackendChoice, docker: Backend = new DockerBackend()): Promise<Selection> {
-  if (choice === 'smolvm') {
+export async function selectBackend(
+  config: Pick<Config, 'backend' | 'dockerWiring' | 'relayImage'>,
+  docker: Backend = new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage })
+): Promise<Selection> {
+  if (config.backend === 'smolvm') {
     throw new BackendUnavailableError("Input 'backend': 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto'")
   }
   const reasons = ['smolvm: not yet supported by this version of bot-bottle']

@@ -11,13 +11,19 @@ export interface Mount {
   readOnly: boolean
 }
 
-/** Where the bottle's host-side daemons listen, and the address the guest uses to reach them. */
+/** The bottle's network, and the host address its host-side daemons bind to. */
 export interface BottleNetwork {
   name: string
   /** address the host daemons bind to */
   bindHost: string
-  /** address the guest dials to reach them */
-  guestHost: string
+  /** how the guest reaches the host daemons: directly at the gateway, or through a relay sidecar */
+  wiring: 'gateway' | 'relay'
+}
+
+/** How the guest dials one host daemon. */
+export interface GuestEndpoint {
+  host: string
+  port: number
 }
 
 export interface BottleSpec {
@@ -50,6 +56,8 @@ export interface Backend {
   readonly kind: BackendKind
   probe(): Promise<Probe>
   createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork>
+  /** makes host daemons listening on bindHost:port reachable from the guest; same order as ports */
+  exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<GuestEndpoint[]>
   create(spec: BottleSpec): Promise<void>
   start(name: string): Promise<void>
   exec(name: string, argv: readonly string[], opts?: ExecOptions): Promise<RunResult>
@@ -64,7 +72,7 @@ export interface Backend {
   copyIn(name: string, hostPath: string, guestDir: string, opts?: ExecOptions): Promise<void>
   /** removes the bottle; succeeds when it is already gone */
   remove(name: string): Promise<void>
-  /** removes the network; succeeds when it is already gone */
+  /** removes the network and anything serving it (relays); succeeds when it is already gone */
   removeNetwork(name: string): Promise<void>
   /** names of bottles carrying label key=value */
   list(label: string, value: string): Promise<string[]>

@@ -43,9 +43,10 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     placeholder: plan.placeholder,
     bindHost: network.bindHost
   })
-  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin})`)
+  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
   try {
-    const guestEnv = guestEnvironment(plan, `http://${network.guestHost}:${proxy.port}`)
+    const [modelEndpoint] = await backend.exposeToGuest(network, [proxy.port], plan.labels)
+    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')
     fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
     onResource('bottle', plan.bottleName)

@@ -10,6 +10,7 @@ import {
   DEFAULT_IMAGE,
   DEFAULT_MEMORY,
   DEFAULT_NPM_REGISTRY,
+  DEFAULT_RELAY_IMAGE,
   DEFAULT_TIMEOUT_MINUTES
 } from './defaults.js'
 import { parseEnvPairs } from './env-pairs.js'
@@ -32,6 +33,8 @@ export interface Config {
   npmRegistry: string
   backend: BackendChoice
   image: string
+  dockerWiring: 'auto' | 'gateway' | 'relay'
+  relayImage: string
   workspace: string
   cpus: number
   memory: string
@@ -139,6 +142,8 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     npmRegistry: field('npm-registry', httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),
     backend: field('backend', backend, raw.backend || 'auto', "one of 'auto', 'docker', 'smolvm'"),
     image: field('image', imageRef, raw.image || DEFAULT_IMAGE, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
+    dockerWiring: field('docker-wiring', z.enum(['auto', 'gateway', 'relay']), raw['docker-wiring'] || 'auto', "one of 'auto', 'gateway', 'relay'"),
+    relayImage: field('relay-image', imageRef, raw['relay-image'] || DEFAULT_RELAY_IMAGE, 'an image reference with node, such as node:24-alpine'),
     workspace,
     cpus: field('cpus', positiveNumber, raw.cpus || String(DEFAULT_CPUS), 'a positive number of CPUs such as 2 or 1.5'),
     memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),

@@ -7,3 +7,5 @@ export const DEFAULT_IMAGE = 'buildpack-deps:bookworm-scm'
 export const DEFAULT_CPUS = 2
 export const DEFAULT_MEMORY = '4g'
 export const DEFAULT_TIMEOUT_MINUTES = 30
+// Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
+export const DEFAULT_RELAY_IMAGE = 'node:24-alpine'

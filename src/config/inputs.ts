@@ -15,6 +15,8 @@ export const INPUT_NAMES = [
   'npm-registry',
   'backend',
   'image',
+  'docker-wiring',
+  'relay-image',
   'workspace',
   'cpus',
   'memory',

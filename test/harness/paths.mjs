@@ -4,13 +4,15 @@ import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 export const GUEST_IMAGE = process.env.BB_GUEST_IMAGE ?? 'bot-bottle-test-guest:bookworm-1'
+export const RELAY_IMAGE = process.env.BB_RELAY_IMAGE ?? 'bot-bottle-test-relay:1'
 export const CLAUDE_PKG_DIR = process.env.BB_CLAUDE_PKG_DIR ?? '/var/cache/bot-bottle-test'
 
+/** @returns {string} */
 export function defaultClaudeVersion() {
   const src = fs.readFileSync(path.join(root, 'src', 'config', 'defaults.ts'), 'utf8')
   const m = /DEFAULT_CLAUDE_VERSION = '([^']+)'/.exec(src)
   if (!m) throw new Error('cannot read DEFAULT_CLAUDE_VERSION from src/config/defaults.ts')
-  return m[1]
+  return /** @type {string} */ (m[1])
 }
 
 /** The real linux-x64 claude package that claude-package.sh cached, as the registry double serves it. */

@@ -33,6 +33,7 @@ export function parseFileCommands(text) {
  * @param {'main'|'post'} entry
  * @param {NodeJS.ProcessEnv} env
  * @param {{ onSpawn?: (child: import('node:child_process').ChildProcess) => void, timeoutMs?: number }} [opts]
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
 function runEntry(entry, env, opts = {}) {
   return new Promise((resolve, reject) => {
@@ -77,6 +78,7 @@ export async function runAction(o) {
   for (const [k, v] of Object.entries(o.inputs)) base[`INPUT_${k.toUpperCase()}`] = v
   const main = await runEntry('main', base, { onSpawn: o.onMainSpawn })
   const state = parseFileCommands(fs.readFileSync(stateFile, 'utf8'))
+  /** @type {{ code: number | null, stdout: string, stderr: string }} */
   let post = { code: null, stdout: '', stderr: '' }
   if (!o.skipPost) {
     /** @type {NodeJS.ProcessEnv} */

@@ -7,8 +7,35 @@ export function networkCreateArgv(name: string, labels: Record<string, string>):
   return ['network', 'create', '--internal', '--driver', 'bridge', ...labelArgs(labels), name]
 }
 
+export function relayRunArgv(o: { name: string; image: string; labels: Record<string, string>; script: string; targetHost: string; ports: number[] }): string[] {
+  return [
+    'run', '--detach',
+    '--name', o.name,
+    ...labelArgs(o.labels),
+    '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
+    '--add-host', 'host.docker.internal:host-gateway',
+    '--user', '65534:65534',
+    '--cap-drop', 'ALL',
+    '--security-opt', 'no-new-privileges',
+    '--read-only',
+    '--memory', '64m',
+    '--pids-limit', '64',
+    o.image,
+    'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
+  ]
+}
+
+export function networkConnectArgv(network: string, container: string, alias: string): string[] {
+  return ['network', 'connect', '--alias', alias, network, container]
+}
+
+export function containersWithLabelArgv(label: string, value: string): string[] {
+  return ['ps', '--all', '--quiet', '--filter', `label=${label}=${value}`]
+}
+
 export function networkInspectGatewayArgv(name: string): string[] {
-  return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', name]
+  // The default bridge lists only its subnet: then the gateway is the subnet's first host.
+  return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name]
 }
 
 export function createArgv(spec: BottleSpec): string[] {

@@ -1,14 +1,63 @@
 import { spawn } from 'node:child_process'
+import net from 'node:net'
 import path from 'node:path'
+import { DEFAULT_RELAY_IMAGE } from '../../config/defaults.js'
 import { BackendUnavailableError, BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
-import type { Backend, BottleNetwork, BottleSpec, ExecOptions, Probe } from '../types.js'
+import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import * as argv from './argv.js'
+import { RELAY_ALIAS, RELAY_LABEL, RELAY_SCRIPT } from './relay.js'
 
-/** The docker CLI driver. `docker` is whatever `docker` is on PATH (or DOCKER_CLI). */
+export type DockerWiring = 'auto' | 'gateway' | 'relay'
+
+export interface DockerOptions {
+  cli?: string
+  /** how the guest reaches host daemons; `auto` picks `gateway` where the gateway is a runner address */
+  wiring?: DockerWiring
+  /** image with `node` for the relay sidecar */
+  relayImage?: string
+}
+
+/**
+ * Whether a host daemon can listen on `ip`: true when it is an address of this machine,
+ * also on a bridge that is still down because no container has joined it yet (which
+ * os.networkInterfaces() would not list).
+ */
+export function canListenOn(ip: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const server = net.createServer()
+    server.once('error', () => resolve(false))
+    server.listen(0, ip, () => server.close(() => resolve(true)))
+  })
+}
+
+/** The IPv4 gateway from `<gateway>/<subnet>` pairs; a pair with no gateway yields the subnet's first host. */
+export function gatewayFromIpam(pairs: string): string | undefined {
+  for (const pair of pairs.split(/\s+/).filter(Boolean)) {
+    const [gateway, subnet] = pair.split(/\/(.*)/s) as [string, string | undefined]
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) return gateway
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet ?? '')
+    if (m) {
+      const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0
+      const mask = Number(m[5]) === 0 ? 0 : (~0 << (32 - Number(m[5]))) >>> 0
+      const first = ((n & mask) + 1) >>> 0
+      return [24, 16, 8, 0].map(sh => (first >>> sh) & 255).join('.')
+    }
+  }
+  return undefined
+}
+
+/** The docker CLI driver. */
 export class DockerBackend implements Backend {
   readonly kind = 'docker' as const
-  constructor(private readonly cli = 'docker') {}
+  private readonly cli: string
+  private readonly wiring: DockerWiring
+  private readonly relayImage: string
+  constructor(opts: DockerOptions = {}) {
+    this.cli = opts.cli ?? 'docker'
+    this.wiring = opts.wiring ?? 'auto'
+    this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE
+  }
 
   async probe(): Promise<Probe> {
     let r: RunResult
@@ -33,27 +82,68 @@ export class DockerBackend implements Backend {
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork> {
     await runChecked(this.cli, argv.networkCreateArgv(name, labels))
-    const gateway = (await runChecked(this.cli, argv.networkInspectGatewayArgv(name))).trim().split(/\s+/)[0] ?? ''
-    if (!/^\d+\.\d+\.\d+\.\d+$/.test(gateway)) {
-      throw new BottleError(`docker network ${name} has no IPv4 gateway (got '${gateway}')`, 'Check the docker daemon\'s default address pools')
+    try {
+      return await this.chooseWiring(name)
+    } catch (err) {
+      await this.removeNetwork(name).catch(() => undefined)
+      throw err
     }
-    // The host daemons bind to the internal network's gateway address: the one host
-    // address the container can reach on a network with no route out.
-    return { name, bindHost: gateway, guestHost: gateway }
+  }
+
+  private async chooseWiring(name: string): Promise<BottleNetwork> {
+    const gateway = await this.gatewayOf(name)
+    // Gateway wiring: the host daemons bind to the internal network's gateway address, the one
+    // host address a container can reach on a network with no route out. It exists only where
+    // the engine's bridges are the runner's own interfaces.
+    const gatewayIsLocal = await canListenOn(gateway)
+    if (this.wiring === 'gateway' || (this.wiring === 'auto' && gatewayIsLocal)) {
+      if (!gatewayIsLocal) {
+        throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'")
+      }
+      return { name, bindHost: gateway, wiring: 'gateway' }
+    }
+    // Relay wiring: daemons listen where host.docker.internal lands. On Linux that is the
+    // default bridge's gateway; with Docker Desktop or colima it is the host's loopback.
+    const bridge = await this.gatewayOf('bridge').catch(() => '')
+    const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1'
+    return { name, bindHost, wiring: 'relay' }
+  }
+
+  private async gatewayOf(network: string): Promise<string> {
+    const out = (await runChecked(this.cli, argv.networkInspectGatewayArgv(network))).trim()
+    const gateway = gatewayFromIpam(out)
+    if (!gateway) throw new BottleError(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools")
+    return gateway
+  }
+
+  async exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<GuestEndpoint[]> {
+    if (network.wiring === 'gateway') return ports.map(port => ({ host: network.bindHost, port }))
+    const relay = `${network.name}-relay`
+    await this.ensureImage(this.relayImage, 'relay-image')
+    await runChecked(this.cli, argv.relayRunArgv({
+      name: relay,
+      image: this.relayImage,
+      labels: { ...labels, [RELAY_LABEL]: network.name },
+      script: RELAY_SCRIPT,
+      targetHost: 'host.docker.internal',
+      ports
+    }))
+    await runChecked(this.cli, argv.networkConnectArgv(network.name, relay, RELAY_ALIAS))
+    return ports.map(port => ({ host: RELAY_ALIAS, port }))
   }
 
   async create(spec: BottleSpec): Promise<void> {
-    await this.ensureImage(spec.image)
+    await this.ensureImage(spec.image, 'image')
     await runChecked(this.cli, argv.createArgv(spec))
   }
 
   /** Pulls the image only when the engine does not have it, with an error that names it. */
-  private async ensureImage(image: string): Promise<void> {
+  private async ensureImage(image: string, input: string): Promise<void> {
     if ((await runCommand(this.cli, argv.imageInspectArgv(image))).code === 0) return
     const pull = await runCommand(this.cli, argv.pullArgv(image))
     if (pull.code !== 0) {
       const why = pull.stderr.trim().split('\n').at(-1) ?? ''
-      throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, 'Set the `image` input to an image the runner has locally or can pull')
+      throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`)
     }
   }
 
@@ -88,6 +178,8 @@ export class DockerBackend implements Backend {
   }
 
   async removeNetwork(name: string): Promise<void> {
+    const relays = (await runChecked(this.cli, argv.containersWithLabelArgv(RELAY_LABEL, name))).split('\n').filter(Boolean)
+    for (const id of relays) await this.remove(id)
     const r = await runCommand(this.cli, argv.networkRemoveArgv(name))
     if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) throw new CommandError('docker network rm', r.code, r.stderr)
   }
