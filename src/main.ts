@@ -62,9 +62,8 @@ export async function run(): Promise<void> {
       saveTeardown()
     })
     if (signals > 0) throw new Error('cancelled')
-    const promptFlags = await provisionPrompt(bottle)
-    await provisionSkills(bottle)
-    const claude = await provisionClaude(bottle)
+    // The provisioning steps touch different paths in the guest: run them side by side.
+    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
     if (signals > 0) throw new Error('cancelled')
 
     outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control)
@@ -78,7 +77,12 @@ export async function run(): Promise<void> {
     core.setFailed(errorMessage(err))
   } finally {
     if (bottle) await bottle.proxy.close()
-    if (backend) await teardownResources(backend, teardown)
+    if (backend && (await teardownResources(backend, teardown))) {
+      // All gone: the post step has nothing left to do.
+      delete teardown.bottleName
+      delete teardown.networkName
+      if (teardown.stateDir) saveTeardown()
+    }
     publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

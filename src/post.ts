@@ -12,8 +12,8 @@ import { errorMessage } from './util/errors.js'
 export async function runPost(backendFor: (kind: string) => Backend = () => new DockerBackend()): Promise<void> {
   try {
     const state = decodeTeardownState(core.getState(TEARDOWN_STATE_KEY))
-    if (!state) {
-      core.info('bot-bottle post: nothing to tear down')
+    if (!state || (!state.bottleName && !state.networkName)) {
+      core.info('bot-bottle post: nothing left to tear down')
       return
     }
     await teardownResources(backendFor(state.backend), state)

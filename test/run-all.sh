@@ -21,6 +21,9 @@ report="$root/.tmp/jest-report.json"
 rm -f "$report"
 node --experimental-vm-modules node_modules/jest/bin/jest.js --json --outputFile="$report" "$@"
 rc=$?
+# Stop what the harness started before the summary, so the summary is the last line.
+bash test/harness/stop-dockerd.sh >&2
+trap - EXIT
 if [ -s "$report" ]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))

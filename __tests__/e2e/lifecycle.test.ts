@@ -87,9 +87,42 @@ describe('bottle lifecycle', () => {
       expect(main.stdout).toMatch(/Received SIGINT: stopping claude and tearing the bottle down/)
       expect(main.stdout).toMatch(/::error::claude run concluded 'error': the run was cancelled/)
       expect(outputs['conclusion']).toBe('error')
-      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', bottleName: expect.stringMatching(/^bb-/) })
+      // main tore everything down itself, so the post step finds nothing left
+      expect(JSON.parse(state['bottle']!)).toEqual({ backend: 'docker', stateDir: outputs['transcript-dir'] })
       expect(post.code).toBe(0)
+      expect(post.stdout).toContain('bot-bottle post: nothing left to tear down')
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+    } finally {
+      await api.close()
+    }
+  })
+
+  it('when the main step is killed outright, the post step removes the bottle and network from the saved state', async () => {
+    const ws = makeWorkspace(path.join(dir, 'killed'), 1001)
+    const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    try {
+      let slug = ''
+      const { main, post, state } = await runAction({
+        inputs: base(api, ws),
+        runnerTemp: path.join(dir, 'rt-killed'),
+        toolCache,
+        onMainSpawn: child => {
+          const poll = setInterval(() => {
+            if (api.conversation().length > 0) {
+              clearInterval(poll)
+              slug = fs.readdirSync(path.join(dir, 'rt-killed', 'bot-bottle'))[0]!
+              expect(leftovers(slug).length).toBe(2) // the bottle and its network are up
+              child.kill('SIGKILL') // no handler runs: as when the runner kills the process tree
+            }
+          }, 100)
+          child.once('exit', () => clearInterval(poll))
+        }
+      })
+      expect(main.code).toBeNull()
+      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', bottleName: slug, networkName: `${slug}-net` })
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`bot-bottle post: teardown done; transcripts kept in`)
+      expect(leftovers(slug)).toEqual([])
     } finally {
       await api.close()
     }

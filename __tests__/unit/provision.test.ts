@@ -6,7 +6,7 @@ import { readInputs, type RawInputs } from '../../src/config/inputs.js'
 import type { Bottle } from '../../src/bottle/launch.js'
 import { guestEnvironment } from '../../src/bottle/launch.js'
 import { prepare } from '../../src/bottle/prepare.js'
-import { probeGuestPlatform } from '../../src/bottle/provision/claude.js'
+import { assertWorldExecutable, probeGuestPlatform } from '../../src/bottle/provision/claude.js'
 import { provisionPrompt } from '../../src/bottle/provision/prompt.js'
 import { provisionSkills } from '../../src/bottle/provision/skills.js'
 import { claudeArgv } from '../../src/bottle/run-claude.js'
@@ -77,15 +77,16 @@ describe('provision', () => {
     const b2 = new RecordingBackend()
     expect(await provisionPrompt(bottleFor(full, b2))).toEqual(['--append-system-prompt-file', '/home/bottle/.bot-bottle/system-prompt.txt'])
     expect(b2.copied).toEqual({ '/home/bottle/.bot-bottle/system-prompt.txt': 'Be terse.' })
-    expect(b2.ops()).toEqual(['exec mkdir -p /home/bottle/.bot-bottle', 'copyIn'])
-    expect(b2.calls.every(c => c.op !== 'exec' || (c.args[2] as { uid: number }).uid === full.guestUser.uid)).toBe(true)
+    expect(b2.ops()).toEqual(['copyIn'])
+    expect((b2.calls[0]!.args[3] as { uid: number }).uid).toBe(full.guestUser.uid)
   })
 
   it('copies each skill into ~/.claude/skills as the guest user', async () => {
     const plan = planFor({ skills: 'skills/lint-fixer' })
     const b = new RecordingBackend()
     expect(await provisionSkills(bottleFor(plan, b))).toEqual(['/home/bottle/.claude/skills/lint-fixer'])
-    expect(b.ops()).toEqual(['exec mkdir -p /home/bottle/.claude/skills', 'copyIn'])
+    expect(b.ops()).toEqual(['copyIn'])
+    expect(b.calls[0]!.args.slice(2)).toEqual(['/home/bottle/.claude/skills', plan.guestUser])
     expect(b.copied['/home/bottle/.claude/skills/lint-fixer/SKILL.md']).toContain('name: lint-fixer')
   })
 
@@ -106,6 +107,21 @@ describe('provision', () => {
     await expect(probeGuestPlatform(new RecordingBackend(() => ({ code: 127, stderr: 'sh: not found' })), 'c')).rejects.toThrow(/probe of the guest platform/)
     expect(() => claudePlatform({ os: 'Linux', arch: 'riscv64', libc: 'glibc' })).toThrow(/riscv64/)
     expect(() => claudePlatform({ os: 'Darwin', arch: 'arm64', libc: 'glibc' })).toThrow(/Linux guests only/)
+  })
+})
+
+describe('assertWorldExecutable', () => {
+  it('accepts a binary the agent user can reach and refuses one behind a closed directory', () => {
+    const top = path.join(tmp, 'cache')
+    const bin = path.join(top, '1.0.0', 'x64', 'claude')
+    fs.mkdirSync(path.dirname(bin), { recursive: true, mode: 0o755 })
+    fs.writeFileSync(bin, '', { mode: 0o755 })
+    expect(() => assertWorldExecutable(bin, top)).not.toThrow()
+    fs.chmodSync(path.join(top, '1.0.0'), 0o750)
+    expect(() => assertWorldExecutable(bin, top)).toThrow(/1\.0\.0 is not executable by others/)
+    fs.chmodSync(path.join(top, '1.0.0'), 0o755)
+    fs.chmodSync(bin, 0o700)
+    expect(() => assertWorldExecutable(bin, top)).toThrow(/claude is not executable by others/)
   })
 })
 

@@ -35175,11 +35175,13 @@ class DockerBackend {
         return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
     }
     async copyIn(name, hostPath, guestDir, opts = {}) {
-        // tar on the host, untar in the guest as the guest user: files end up owned by that user.
+        // tar on the host, untar in the guest as the guest user (files end up owned by that user),
+        // creating guestDir first: one exec per copy.
         const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-c', '-C', external_node_path_namespaceObject.dirname(hostPath), external_node_path_namespaceObject.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const r = await this.exec(name, ['tar', '-x', '-o', '-f', '-', '-C', guestDir], { ...opts, input: tar.stdout });
+        const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
+        const r = await this.exec(name, untar, { ...opts, input: tar.stdout });
         if (r.code !== 0)
-            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `tar`');
+            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
     }
     async remove(name) {
         const r = await runCommand(this.cli, removeArgv(name));
@@ -46303,6 +46305,7 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
 
 
 
+
 // One shell line any POSIX sh (dash, busybox) runs: os, arch, and which libc the loader is.
 const PLATFORM_PROBE = 'uname -s; uname -m; if ls /lib/ld-musl-* >/dev/null 2>&1; then echo musl; else echo glibc; fi';
 /** Asks the started guest what it is. */
@@ -46315,6 +46318,16 @@ async function probeGuestPlatform(backend, name) {
         throw new BottleError(`the guest platform probe printed '${r.stdout.trim()}'`, 'Use an image with a POSIX shell and uname');
     }
     return { os, arch, libc };
+}
+/** Throws unless `file` and every directory from `top` down to it are executable by others. */
+function assertWorldExecutable(file, top) {
+    for (let p = file;; p = external_node_path_namespaceObject.dirname(p)) {
+        if ((external_node_fs_namespaceObject.statSync(p).mode & 0o001) === 0) {
+            throw new BottleError(`the agent user cannot execute ${file}: ${p} is not executable by others`, 'Make the tool cache (RUNNER_TOOL_CACHE) readable and searchable by all users');
+        }
+        if (p === top || p === external_node_path_namespaceObject.dirname(p))
+            return;
+    }
 }
 /**
  * Gives the guest the native claude binary for its os/arch/libc. The tool cache's claude
@@ -46330,15 +46343,14 @@ async function provisionClaude(bottle) {
     if (rel.startsWith('..') || external_node_path_namespaceObject.isAbsolute(rel)) {
         throw new BottleError(`the claude cache ${install.dir} is outside ${plan.claudeCacheDir}`, 'Do not change RUNNER_TOOL_CACHE during the step');
     }
+    // The guest sees the host file through the mount: it runs as another uid, so the binary
+    // and the directories above it must be readable and searchable by others.
+    assertWorldExecutable(external_node_path_namespaceObject.join(install.dir, 'claude'), plan.claudeCacheDir);
     const guestPath = `${GUEST_CLAUDE_CACHE}/${rel.split(external_node_path_namespaceObject.sep).join('/')}/claude`;
-    const check = await backend.exec(bottle.name, ['test', '-x', guestPath], { user: plan.guestUser });
-    if (check.code !== 0)
-        throw new BottleError(`the guest cannot execute ${guestPath}`, 'The tool cache must be readable by the agent user');
     return { guestPath, version: install.version, platform, downloaded: install.downloaded };
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provision/prompt.js
-
 
 
 
@@ -46348,29 +46360,20 @@ async function provisionClaude(bottle) {
  */
 async function provisionPrompt(bottle) {
     const { plan, backend } = bottle;
-    const user = plan.guestUser;
-    const mk = await backend.exec(bottle.name, ['mkdir', '-p', GUEST_BOTTLE_DIR], { user });
-    if (mk.code !== 0)
-        throw new CommandError(`mkdir ${GUEST_BOTTLE_DIR} in the guest`, mk.code, mk.stderr);
-    await backend.copyIn(bottle.name, plan.systemPromptFile, GUEST_BOTTLE_DIR, { user });
+    await backend.copyIn(bottle.name, plan.systemPromptFile, GUEST_BOTTLE_DIR, { user: plan.guestUser });
     const guestPath = `${GUEST_BOTTLE_DIR}/${external_node_path_namespaceObject.basename(plan.systemPromptFile)}`;
     return external_node_fs_namespaceObject.statSync(plan.systemPromptFile).size > 0 ? ['--append-system-prompt-file', guestPath] : [];
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provision/skills.js
 
-
-/** mkdir + copy each skill into the guest user's ~/.claude/skills/ (claude's config dir). */
+/** Copies each skill (its directory created as needed) into the guest user's ~/.claude/skills/ (claude's config dir). */
 async function provisionSkills(bottle, skillsDir = GUEST_SKILLS_DIR) {
     const { plan, backend } = bottle;
     if (plan.skills.length === 0)
         return [];
-    const user = plan.guestUser;
-    const mk = await backend.exec(bottle.name, ['mkdir', '-p', skillsDir], { user });
-    if (mk.code !== 0)
-        throw new CommandError(`mkdir ${skillsDir} in the guest`, mk.code, mk.stderr);
     for (const skill of plan.skills)
-        await backend.copyIn(bottle.name, skill.hostPath, skillsDir, { user });
+        await backend.copyIn(bottle.name, skill.hostPath, skillsDir, { user: plan.guestUser });
     return plan.skills.map(s => `${skillsDir}/${s.name}`);
 }
 
@@ -46526,14 +46529,17 @@ async function runClaude(bottle, argv, control = {}) {
 
 /**
  * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown.
+ * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
+ * says whether everything is gone.
  */
 async function teardownResources(backend, state) {
+    let clean = true;
     if (state.bottleName) {
         try {
             await backend.remove(state.bottleName);
         }
         catch (err) {
+            clean = false;
             warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`);
         }
     }
@@ -46542,9 +46548,11 @@ async function teardownResources(backend, state) {
             await backend.removeNetwork(state.networkName);
         }
         catch (err) {
+            clean = false;
             warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`);
         }
     }
+    return clean;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
@@ -46628,9 +46636,8 @@ async function run() {
         });
         if (signals > 0)
             throw new Error('cancelled');
-        const promptFlags = await provisionPrompt(bottle);
-        await provisionSkills(bottle);
-        const claude = await provisionClaude(bottle);
+        // The provisioning steps touch different paths in the guest: run them side by side.
+        const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)]);
         if (signals > 0)
             throw new Error('cancelled');
         outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control);
@@ -46647,8 +46654,13 @@ async function run() {
     finally {
         if (bottle)
             await bottle.proxy.close();
-        if (backend)
-            await teardownResources(backend, teardown);
+        if (backend && (await teardownResources(backend, teardown))) {
+            // All gone: the post step has nothing left to do.
+            delete teardown.bottleName;
+            delete teardown.networkName;
+            if (teardown.stateDir)
+                saveTeardown();
+        }
         publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), setOutput);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

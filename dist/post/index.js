@@ -31934,11 +31934,13 @@ class DockerBackend {
         return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
     }
     async copyIn(name, hostPath, guestDir, opts = {}) {
-        // tar on the host, untar in the guest as the guest user: files end up owned by that user.
+        // tar on the host, untar in the guest as the guest user (files end up owned by that user),
+        // creating guestDir first: one exec per copy.
         const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-c', '-C', external_node_path_namespaceObject.dirname(hostPath), external_node_path_namespaceObject.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const r = await this.exec(name, ['tar', '-x', '-o', '-f', '-', '-C', guestDir], { ...opts, input: tar.stdout });
+        const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
+        const r = await this.exec(name, untar, { ...opts, input: tar.stdout });
         if (r.code !== 0)
-            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `tar`');
+            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
     }
     async remove(name) {
         const r = await runCommand(this.cli, removeArgv(name));
@@ -31968,14 +31970,17 @@ function assertUsable(p) {
 
 /**
  * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown.
+ * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
+ * says whether everything is gone.
  */
 async function teardownResources(backend, state) {
+    let clean = true;
     if (state.bottleName) {
         try {
             await backend.remove(state.bottleName);
         }
         catch (err) {
+            clean = false;
             warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`);
         }
     }
@@ -31984,9 +31989,11 @@ async function teardownResources(backend, state) {
             await backend.removeNetwork(state.networkName);
         }
         catch (err) {
+            clean = false;
             warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`);
         }
     }
+    return clean;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
@@ -32019,8 +32026,8 @@ function decodeTeardownState(text) {
 async function runPost(backendFor = () => new DockerBackend()) {
     try {
         const state = decodeTeardownState(getState(TEARDOWN_STATE_KEY));
-        if (!state) {
-            info('bot-bottle post: nothing to tear down');
+        if (!state || (!state.bottleName && !state.networkName)) {
+            info('bot-bottle post: nothing left to tear down');
             return;
         }
         await teardownResources(backendFor(state.backend), state);

@@ -68,7 +68,7 @@ export interface Backend {
     onLine: (line: string) => void,
     onStderr: (chunk: Buffer) => void
   ): StreamedProcess
-  /** copies a host file or directory into guestDir (which must exist), owned by opts.user */
+  /** copies a host file or directory into guestDir (created if missing), owned by opts.user */
   copyIn(name: string, hostPath: string, guestDir: string, opts?: ExecOptions): Promise<void>
   /** removes the bottle; succeeds when it is already gone */
   remove(name: string): Promise<void>

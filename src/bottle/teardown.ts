@@ -5,13 +5,16 @@ import type { TeardownState } from './teardown-state.js'
 
 /**
  * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown.
+ * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
+ * says whether everything is gone.
  */
-export async function teardownResources(backend: Backend, state: TeardownState): Promise<void> {
+export async function teardownResources(backend: Backend, state: TeardownState): Promise<boolean> {
+  let clean = true
   if (state.bottleName) {
     try {
       await backend.remove(state.bottleName)
     } catch (err) {
+      clean = false
       core.warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`)
     }
   }
@@ -19,7 +22,9 @@ export async function teardownResources(backend: Backend, state: TeardownState):
     try {
       await backend.removeNetwork(state.networkName)
     } catch (err) {
+      clean = false
       core.warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`)
     }
   }
+  return clean
 }

@@ -166,10 +166,12 @@ export class DockerBackend implements Backend {
   }
 
   async copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
-    // tar on the host, untar in the guest as the guest user: files end up owned by that user.
+    // tar on the host, untar in the guest as the guest user (files end up owned by that user),
+    // creating guestDir first: one exec per copy.
     const tar = spawn('tar', ['-c', '-C', path.dirname(hostPath), path.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const r = await this.exec(name, ['tar', '-x', '-o', '-f', '-', '-C', guestDir], { ...opts, input: tar.stdout })
-    if (r.code !== 0) throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `tar`')
+    const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir]
+    const r = await this.exec(name, untar, { ...opts, input: tar.stdout })
+    if (r.code !== 0) throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`')
   }
 
   async remove(name: string): Promise<void> {

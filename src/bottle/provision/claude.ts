@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
@@ -20,6 +21,16 @@ export async function probeGuestPlatform(backend: Backend, name: string): Promis
   return { os, arch, libc }
 }
 
+/** Throws unless `file` and every directory from `top` down to it are executable by others. */
+export function assertWorldExecutable(file: string, top: string): void {
+  for (let p = file; ; p = path.dirname(p)) {
+    if ((fs.statSync(p).mode & 0o001) === 0) {
+      throw new BottleError(`the agent user cannot execute ${file}: ${p} is not executable by others`, 'Make the tool cache (RUNNER_TOOL_CACHE) readable and searchable by all users')
+    }
+    if (p === top || p === path.dirname(p)) return
+  }
+}
+
 /**
  * Gives the guest the native claude binary for its os/arch/libc. The tool cache's claude
  * directory is bind-mounted read-only in the guest, so a freshly cached binary is visible
@@ -34,8 +45,9 @@ export async function provisionClaude(bottle: Bottle): Promise<{ guestPath: stri
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new BottleError(`the claude cache ${install.dir} is outside ${plan.claudeCacheDir}`, 'Do not change RUNNER_TOOL_CACHE during the step')
   }
+  // The guest sees the host file through the mount: it runs as another uid, so the binary
+  // and the directories above it must be readable and searchable by others.
+  assertWorldExecutable(path.join(install.dir, 'claude'), plan.claudeCacheDir)
   const guestPath = `${GUEST_CLAUDE_CACHE}/${rel.split(path.sep).join('/')}/claude`
-  const check = await backend.exec(bottle.name, ['test', '-x', guestPath], { user: plan.guestUser })
-  if (check.code !== 0) throw new BottleError(`the guest cannot execute ${guestPath}`, 'The tool cache must be readable by the agent user')
   return { guestPath, version: install.version, platform, downloaded: install.downloaded }
 }
