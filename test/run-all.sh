@@ -15,6 +15,7 @@ trap 'bash test/harness/stop-dockerd.sh' EXIT
 bash test/harness/dockerd.sh || echo "harness: docker engine not available" >&2
 docker info >/dev/null 2>&1 && { bash test/harness/guest-image.sh || echo "harness: guest image not built" >&2; }
 docker info >/dev/null 2>&1 && { bash test/harness/relay-image.sh || echo "harness: relay image not built" >&2; }
+docker info >/dev/null 2>&1 && { bash test/harness/musl-image.sh || echo "harness: musl image not built" >&2; }
 bash test/harness/claude-package.sh || echo "harness: claude package not cached" >&2
 
 report="$root/.tmp/jest-report.json"

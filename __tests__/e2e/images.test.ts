@@ -1,0 +1,53 @@
+/**
+ * "Any glibc or musl image with a shell works": a guest image with no glibc at all
+ * (busybox + musl) gets the musl build of claude, chosen by probing the started guest.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
+import { claudePackage, MUSL_IMAGE } from '../../test/harness/paths.mjs'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { leftovers, makeWorkspace, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+
+const KEY = 'sk-ant-api03-musl-0123456789'
+
+describe('guest images', () => {
+  it('a musl image (busybox, no glibc) gets and runs the linux-x64-musl claude', async () => {
+    requireRealParts()
+    try {
+      execFileSync('docker', ['image', 'inspect', MUSL_IMAGE], { stdio: 'ignore' })
+    } catch {
+      throw new Error(`musl test image ${MUSL_IMAGE} missing: run 'bash test/harness/musl-image.sh'`)
+    }
+    const glibc = claudePackage()
+    const musl = claudePackage(undefined, 'linux-x64-musl')
+    const registry = await startNpmRegistryDouble({ packages: [glibc, musl] })
+    const dir = tempDir('e2e-images')
+    const ws = makeWorkspace(path.join(dir, 'musl'), 1001)
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'from-musl.txt'), content: 'written in a musl guest\n' } } }, { text: 'ok' }] },
+      { expectedKey: KEY }
+    )
+    try {
+      const { main, post, outputs } = await runAction({
+        inputs: { prompt: 'p', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: MUSL_IMAGE, workspace: ws },
+        runnerTemp: path.join(dir, 'rt'),
+        toolCache: path.join(dir, 'tool-cache')
+      })
+      expect({ code: main.code, log: visibleLog(main.stdout, main.stderr) }).toMatchObject({ code: 0 })
+      expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64-musl) downloaded and cached')
+      expect(registry.requests.map(r => r.path)).toContainEqual(expect.stringContaining('claude-code-linux-x64-musl-2.1.332.tgz'))
+      expect(registry.requests.map(r => r.path)).not.toContainEqual(expect.stringContaining('claude-code-linux-x64-2.1.332.tgz'))
+      expect(outputs['conclusion']).toBe('success')
+      expect(fs.readFileSync(path.join(ws, 'from-musl.txt'), 'utf8')).toBe('written in a musl guest\n')
+      expect(fs.statSync(path.join(ws, 'from-musl.txt')).uid).toBe(1001)
+      expect(post.code).toBe(0)
+      expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+    } finally {
+      await api.close()
+      await registry.close()
+    }
+  })
+})
