@@ -13,6 +13,8 @@ import { claudePackage, GUEST_IMAGE } from '../test/harness/paths.mjs'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const sh = script => execFileSync('bash', [path.join(root, 'test', 'harness', script)], { stdio: 'inherit' })
+// dockerd.sh records a dockerd it starts here; stop-dockerd.sh then stops only that one.
+process.env.BB_DOCKERD_PIDFILE = path.join(os.tmpdir(), 'bot-bottle-demo-dockerd.pid')
 sh('dockerd.sh')
 sh('guest-image.sh')
 sh('claude-package.sh')
@@ -64,4 +66,5 @@ try {
 } finally {
   await registry.close()
   await api?.close()
+  sh('stop-dockerd.sh')
 }

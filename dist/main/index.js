@@ -46279,8 +46279,11 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     external_node_fs_namespaceObject.writeFileSync(systemPromptFile, config.appendSystemPrompt, { mode: 0o600 });
     const claudeConfigDir = external_node_path_namespaceObject.join(stateDir, 'claude-config');
     external_node_fs_namespaceObject.mkdirSync(claudeConfigDir, { mode: 0o700 });
+    // The agent writes claude's config and session files here as its own uid.
     if (process.getuid?.() === 0)
         external_node_fs_namespaceObject.chownSync(claudeConfigDir, guestUser.uid, guestUser.gid);
+    else if (process.getuid?.() !== guestUser.uid)
+        external_node_fs_namespaceObject.chmodSync(claudeConfigDir, 0o777); // the 0700 state dir still closes it to other host users
     const claudeCacheDir = external_node_path_namespaceObject.join(config.runner.toolCache, CLAUDE_TOOL_NAME);
     external_node_fs_namespaceObject.mkdirSync(claudeCacheDir, { recursive: true });
     return {

@@ -45,7 +45,9 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
 
   const claudeConfigDir = path.join(stateDir, 'claude-config')
   fs.mkdirSync(claudeConfigDir, { mode: 0o700 })
+  // The agent writes claude's config and session files here as its own uid.
   if (process.getuid?.() === 0) fs.chownSync(claudeConfigDir, guestUser.uid, guestUser.gid)
+  else if (process.getuid?.() !== guestUser.uid) fs.chmodSync(claudeConfigDir, 0o777) // the 0700 state dir still closes it to other host users
   const claudeCacheDir = path.join(config.runner.toolCache, CLAUDE_TOOL_NAME)
   fs.mkdirSync(claudeCacheDir, { recursive: true })
 
