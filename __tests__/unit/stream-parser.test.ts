@@ -56,6 +56,13 @@ describe('StreamAccumulator edge cases', () => {
     expect(acc.result).toBeUndefined()
   })
 
+  it('rounds float noise out of the cost', () => {
+    const acc = new StreamAccumulator()
+    acc.push(JSON.stringify({ type: 'result', subtype: 'success', total_cost_usd: 0.0007000000000000001 }))
+    expect(acc.result?.costUsd).toBe(0.0007)
+    expect(String(acc.result?.costUsd)).toBe('0.0007')
+  })
+
   it('sums cache tokens into input tokens', () => {
     const acc = new StreamAccumulator()
     acc.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 3, usage: { input_tokens: 5, cache_creation_input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } }))

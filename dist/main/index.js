@@ -46434,7 +46434,8 @@ class StreamAccumulator {
                 isError: msg['is_error'] === true,
                 result: str(msg['result']),
                 numTurns: num(msg['num_turns']),
-                costUsd: num(msg['total_cost_usd']),
+                // claude sums floats (0.0007000000000000001): a millionth of a dollar is precision enough
+                costUsd: Math.round(num(msg['total_cost_usd']) * 1e6) / 1e6,
                 inputTokens: num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
                 outputTokens: num(usage['output_tokens']),
                 durationMs: num(msg['duration_ms']),
