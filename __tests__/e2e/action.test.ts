@@ -7,10 +7,8 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
-import { claudePackage, GUEST_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { grepFiles, leftovers, makeWorkspace, proxyStillListening, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+import { dockerLines, e2eSuite, grepFiles, leftovers, makeWorkspace, proxyStillListening, slugOf, visibleLog } from './helpers.js'
 
 
 const KEY_TAIL = crypto.randomBytes(12).toString('hex')
@@ -18,32 +16,11 @@ const REAL_KEY = `sk-ant-api03-e2e-${KEY_TAIL}`
 const WS_UID = 1001
 
 describe('bot-bottle on the docker backend', () => {
-  let registry: Awaited<ReturnType<typeof startNpmRegistryDouble>>
-  let dir: string
-  let toolCache: string
-
-  beforeAll(async () => {
-    requireRealParts()
-    registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
-    dir = tempDir('e2e-action')
-    toolCache = path.join(dir, 'tool-cache')
-  })
-  afterAll(async () => {
-    await registry?.close()
-  })
-
-  const inputs = (api: { url: string }, ws: string, more: Record<string, string> = {}) => ({
-    'anthropic-api-key': REAL_KEY,
-    'anthropic-base-url': api.url,
-    'npm-registry': registry.url,
-    backend: 'docker',
-    image: GUEST_IMAGE,
-    workspace: ws,
-    ...more
-  })
+  const suite = e2eSuite('e2e-action')
+  const inputs = (api: { url: string }, ws: string, more: Record<string, string> = {}) => ({ ...suite.inputs(api, ws, REAL_KEY), ...more })
 
   it('runs claude in the bottle: files land owned by the workspace owner, outputs are right, the key stays outside', async () => {
-    const ws = makeWorkspace(path.join(dir, 'success'), WS_UID)
+    const ws = makeWorkspace(path.join(suite.dir, 'success'), WS_UID)
     fs.mkdirSync(path.join(ws, 'skills', 'release-notes'), { recursive: true })
     fs.writeFileSync(path.join(ws, 'skills', 'release-notes', 'SKILL.md'), '---\nname: release-notes\ndescription: SKILL-MARKER-42 writes release notes\n---\nSteps.\n')
     // The key's tail is split in two, so the command that searches for it does not contain it.
@@ -61,8 +38,8 @@ describe('bot-bottle on the docker backend', () => {
     try {
       const { main, post, outputs } = await runAction({
         inputs: inputs(api, ws, { prompt: 'Write notes/fix.md', 'append-system-prompt': 'SYSTEM-MARKER-17: be terse.', skills: 'skills/release-notes' }),
-        runnerTemp: path.join(dir, 'rt-success'),
-        toolCache
+        runnerTemp: path.join(suite.dir, 'rt-success'),
+        toolCache: suite.toolCache
       })
       const log = visibleLog(main.stdout, main.stderr)
       expect({ code: main.code, log }).toMatchObject({ code: 0 })
@@ -115,23 +92,23 @@ describe('bot-bottle on the docker backend', () => {
   })
 
   it('reuses the cached claude binary on a second run (no download)', async () => {
-    const before = registry.tarballDownloads()
+    const before = suite.registry.tarballDownloads()
     expect(before).toBeGreaterThanOrEqual(1) // the first test downloaded it into this tool cache
-    const ws = makeWorkspace(path.join(dir, 'second'), WS_UID)
+    const ws = makeWorkspace(path.join(suite.dir, 'second'), WS_UID)
     const api = await startAnthropicDouble({ turns: [{ text: 'Nothing to do.' }] }, { expectedKey: REAL_KEY })
     try {
-      const { main, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Check' }), runnerTemp: path.join(dir, 'rt-second'), toolCache })
+      const { main, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Check' }), runnerTemp: path.join(suite.dir, 'rt-second'), toolCache: suite.toolCache })
       expect(main.code).toBe(0)
       expect(outputs['conclusion']).toBe('success')
       expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64) from the tool cache')
-      expect(registry.tarballDownloads()).toBe(before)
+      expect(suite.registry.tarballDownloads()).toBe(before)
     } finally {
       await api.close()
     }
   })
 
   it("concludes 'max-turns' and fails the step when claude hits --max-turns", async () => {
-    const ws = makeWorkspace(path.join(dir, 'maxturns'), WS_UID)
+    const ws = makeWorkspace(path.join(suite.dir, 'maxturns'), WS_UID)
     const api = await startAnthropicDouble(
       {
         turns: [
@@ -143,7 +120,7 @@ describe('bot-bottle on the docker backend', () => {
       { expectedKey: REAL_KEY }
     )
     try {
-      const { main, post, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Loop', 'max-turns': '1' }), runnerTemp: path.join(dir, 'rt-max'), toolCache })
+      const { main, post, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Loop', 'max-turns': '1' }), runnerTemp: path.join(suite.dir, 'rt-max'), toolCache: suite.toolCache })
       expect(main.code).toBe(1)
       expect(main.stdout).toMatch(/::error::claude run concluded 'max-turns'/)
       expect(outputs['conclusion']).toBe('max-turns')
@@ -155,19 +132,19 @@ describe('bot-bottle on the docker backend', () => {
   })
 
   it('fails on bad input with one error line naming it, and starts nothing', async () => {
-    const ws = makeWorkspace(path.join(dir, 'badinput'), WS_UID)
-    const netsBefore = (await import('./helpers.js')).dockerLines('network', 'ls', '--format', '{{.Name}}').length
+    const ws = makeWorkspace(path.join(suite.dir, 'badinput'), WS_UID)
+    const netsBefore = dockerLines('network', 'ls', '--format', '{{.Name}}').length
     const { main, outputs } = await runAction({
-      inputs: { prompt: 'x', 'anthropic-api-key': REAL_KEY, workspace: ws, 'max-turns': 'many', 'npm-registry': registry.url },
-      runnerTemp: path.join(dir, 'rt-bad'),
-      toolCache
+      inputs: { prompt: 'x', 'anthropic-api-key': REAL_KEY, workspace: ws, 'max-turns': 'many', 'npm-registry': suite.registry.url },
+      runnerTemp: path.join(suite.dir, 'rt-bad'),
+      toolCache: suite.toolCache
     })
     expect(main.code).toBe(1)
     const errors = main.stdout.split('\n').filter(l => l.startsWith('::error::'))
     expect(errors).toEqual(["::error::Input 'max-turns': invalid value (got 'many'). Expected a whole number of turns, 1 or more"])
     expect(outputs['conclusion']).toBe('error')
-    expect(fs.existsSync(path.join(dir, 'rt-bad', 'bot-bottle'))).toBe(false)
-    expect((await import('./helpers.js')).dockerLines('network', 'ls', '--format', '{{.Name}}').length).toBe(netsBefore)
+    expect(fs.existsSync(path.join(suite.dir, 'rt-bad', 'bot-bottle'))).toBe(false)
+    expect(dockerLines('network', 'ls', '--format', '{{.Name}}').length).toBe(netsBefore)
     expect(visibleLog(main.stdout, main.stderr)).not.toContain(KEY_TAIL)
     expect(main.stdout).toContain(`::add-mask::${REAL_KEY}`)
   })

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
-import { GUEST_IMAGE } from '../../test/harness/paths.mjs'
+import type { ChildProcess } from 'node:child_process'
+import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
+import { claudePackage, GUEST_IMAGE } from '../../test/harness/paths.mjs'
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 
@@ -14,12 +15,17 @@ export function requireRealParts(): void {
   } catch {
     throw new Error("no docker engine answers: run 'bash test/harness/dockerd.sh' (installs Debian's docker.io and starts dockerd), or run the suite with 'npm test'")
   }
-  try {
-    execFileSync('docker', ['image', 'inspect', GUEST_IMAGE], { stdio: 'ignore' })
-  } catch {
-    throw new Error(`guest image ${GUEST_IMAGE} missing: run 'bash test/harness/guest-image.sh' (needs debootstrap and Debian's mirror)`)
-  }
+  requireImage(GUEST_IMAGE, 'guest-image.sh')
   if (!fs.existsSync(path.join(ROOT, 'dist', 'main', 'index.js'))) throw new Error("dist/ missing: run 'npm run build'")
+}
+
+/** Fails with the harness script that builds `image` when docker does not have it. */
+export function requireImage(image: string, script: string): void {
+  try {
+    execFileSync('docker', ['image', 'inspect', image], { stdio: 'ignore' })
+  } catch {
+    throw new Error(`test image ${image} missing: run 'bash test/harness/${script}' (it uses Debian's packages)`)
+  }
 }
 
 export function tempDir(prefix: string): string {
@@ -80,9 +86,55 @@ export function grepFiles(dir: string, needle: string): string[] {
   return filesUnder(dir).filter(f => fs.readFileSync(f).includes(needle))
 }
 
-export const tmpdir = os.tmpdir
 
 /** The log as the runner shows it: it consumes ::add-mask:: commands instead of printing them. */
 export function visibleLog(...parts: string[]): string {
   return parts.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+}
+
+type ServedPackage = ReturnType<typeof claudePackage>
+
+export interface E2eSuite {
+  registry: Awaited<ReturnType<typeof startNpmRegistryDouble>>
+  dir: string
+  toolCache: string
+  /** the inputs every run needs: the key, the API double, the registry double, docker, the guest image */
+  inputs(api: { url: string }, ws: string, key: string): Record<string, string>
+}
+
+/**
+ * Registers beforeAll/afterAll for an e2e suite: checks the real parts, starts a registry
+ * double serving `packages` (default: the real linux-x64 claude), and gives the suite its
+ * own scratch dir and tool cache. Fields are set once beforeAll has run.
+ */
+export function e2eSuite(name: string, packages: () => ServedPackage[] = () => [claudePackage()]): E2eSuite {
+  const suite: E2eSuite = {
+    registry: undefined as unknown as E2eSuite['registry'], // set in beforeAll
+    dir: '',
+    toolCache: '',
+    inputs(api: { url: string }, ws: string, key: string) {
+      return { 'anthropic-api-key': key, 'anthropic-base-url': api.url, 'npm-registry': suite.registry.url, backend: 'docker', image: GUEST_IMAGE, workspace: ws }
+    }
+  }
+  beforeAll(async () => {
+    requireRealParts()
+    suite.registry = await startNpmRegistryDouble({ packages: packages() })
+    suite.dir = tempDir(name)
+    suite.toolCache = path.join(suite.dir, 'tool-cache')
+  })
+  afterAll(async () => {
+    await suite.registry?.close()
+  })
+  return suite
+}
+
+/** Calls `act` once claude is mid-run: its first conversation request has reached the API double. */
+export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: ChildProcess, act: () => void): void {
+  const poll = setInterval(() => {
+    if (api.conversation().length > 0) {
+      clearInterval(poll)
+      act()
+    }
+  }, 100)
+  child.once('exit', () => clearInterval(poll))
 }

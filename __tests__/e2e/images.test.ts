@@ -2,25 +2,20 @@
  * "Any glibc or musl image with a shell works": a guest image with no glibc at all
  * (busybox + musl) gets the musl build of claude, chosen by probing the started guest.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
 import { claudePackage, MUSL_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { leftovers, makeWorkspace, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+import { leftovers, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-musl-0123456789'
 
 describe('guest images', () => {
   it('a musl image (busybox, no glibc) gets and runs the linux-x64-musl claude', async () => {
     requireRealParts()
-    try {
-      execFileSync('docker', ['image', 'inspect', MUSL_IMAGE], { stdio: 'ignore' })
-    } catch {
-      throw new Error(`musl test image ${MUSL_IMAGE} missing: run 'bash test/harness/musl-image.sh'`)
-    }
+    requireImage(MUSL_IMAGE, 'musl-image.sh')
     const glibc = claudePackage()
     const musl = claudePackage(undefined, 'linux-x64-musl')
     const registry = await startNpmRegistryDouble({ packages: [glibc, musl] })

@@ -5,46 +5,23 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
-import { claudePackage, GUEST_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { leftovers, makeWorkspace, proxyStillListening, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+import { e2eSuite, leftovers, makeWorkspace, proxyStillListening, slugOf, visibleLog, whenClaudeIsMidRun } from './helpers.js'
 
 // A registry on a loopback port nobody serves: the pull fails without leaving this machine.
 const ABSENT_IMAGE = '127.0.0.1:1/bot-bottle-absent:never'
 const KEY = 'sk-ant-api03-lifecycle-0123456789abcdef'
 
 describe('bottle lifecycle', () => {
-  let registry: Awaited<ReturnType<typeof startNpmRegistryDouble>>
-  let dir: string
-  let toolCache: string
-
-  beforeAll(async () => {
-    requireRealParts()
-    registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
-    dir = tempDir('e2e-lifecycle')
-    toolCache = path.join(dir, 'tool-cache')
-  })
-  afterAll(async () => {
-    await registry?.close()
-  })
-
-  const base = (api: { url: string }, ws: string) => ({
-    prompt: 'Do the thing',
-    'anthropic-api-key': KEY,
-    'anthropic-base-url': api.url,
-    'npm-registry': registry.url,
-    backend: 'docker',
-    image: GUEST_IMAGE,
-    workspace: ws
-  })
+  const suite = e2eSuite('e2e-lifecycle')
+  const base = (api: { url: string }, ws: string) => ({ prompt: 'Do the thing', ...suite.inputs(api, ws, KEY) })
 
   it("stops claude at timeout-minutes, concludes 'timeout' and leaves nothing running", async () => {
-    const ws = makeWorkspace(path.join(dir, 'timeout'), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, 'timeout'), 1001)
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     try {
       const started = Date.now()
-      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), 'timeout-minutes': '0.1' }, runnerTemp: path.join(dir, 'rt-timeout'), toolCache })
+      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), 'timeout-minutes': '0.1' }, runnerTemp: path.join(suite.dir, 'rt-timeout'), toolCache: suite.toolCache })
       const log = visibleLog(main.stdout, main.stderr)
       expect(main.code).toBe(1)
       expect(outputs['conclusion']).toBe('timeout')
@@ -60,25 +37,19 @@ describe('bottle lifecycle', () => {
   })
 
   it('on cancellation (SIGINT to the main step, as the runner sends) tears down within the grace period', async () => {
-    const ws = makeWorkspace(path.join(dir, 'cancel'), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, 'cancel'), 1001)
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     let signalledAt = 0
     try {
       const { main, post, outputs, state } = await runAction({
         inputs: base(api, ws),
-        runnerTemp: path.join(dir, 'rt-cancel'),
-        toolCache,
-        onMainSpawn: child => {
-          // Cancel once claude is mid-run: its first conversation request is hanging at the API.
-          const poll = setInterval(() => {
-            if (api.conversation().length > 0) {
-              clearInterval(poll)
-              signalledAt = Date.now()
-              child.kill('SIGINT')
-            }
-          }, 100)
-          child.once('exit', () => clearInterval(poll))
-        }
+        runnerTemp: path.join(suite.dir, 'rt-cancel'),
+        toolCache: suite.toolCache,
+        onMainSpawn: child =>
+          whenClaudeIsMidRun(api, child, () => {
+            signalledAt = Date.now()
+            child.kill('SIGINT')
+          })
       })
       const exitedAfter = Date.now() - signalledAt
       expect(signalledAt).toBeGreaterThan(0)
@@ -98,25 +69,20 @@ describe('bottle lifecycle', () => {
   })
 
   it('when the main step is killed outright, the post step removes the bottle and network from the saved state', async () => {
-    const ws = makeWorkspace(path.join(dir, 'killed'), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, 'killed'), 1001)
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     try {
       let slug = ''
       const { main, post, state } = await runAction({
         inputs: base(api, ws),
-        runnerTemp: path.join(dir, 'rt-killed'),
-        toolCache,
-        onMainSpawn: child => {
-          const poll = setInterval(() => {
-            if (api.conversation().length > 0) {
-              clearInterval(poll)
-              slug = fs.readdirSync(path.join(dir, 'rt-killed', 'bot-bottle'))[0]!
-              expect(leftovers(slug).length).toBe(2) // the bottle and its network are up
-              child.kill('SIGKILL') // no handler runs: as when the runner kills the process tree
-            }
-          }, 100)
-          child.once('exit', () => clearInterval(poll))
-        }
+        runnerTemp: path.join(suite.dir, 'rt-killed'),
+        toolCache: suite.toolCache,
+        onMainSpawn: child =>
+          whenClaudeIsMidRun(api, child, () => {
+            slug = fs.readdirSync(path.join(suite.dir, 'rt-killed', 'bot-bottle'))[0]!
+            expect(leftovers(slug).length).toBe(2) // the bottle and its network are up
+            child.kill('SIGKILL') // no handler runs: as when the runner kills the process tree
+          })
       })
       expect(main.code).toBeNull()
       expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', bottleName: slug, networkName: `${slug}-net` })
@@ -129,13 +95,13 @@ describe('bottle lifecycle', () => {
   })
 
   it('runs as uid 1000 when root owns the workspace, and warns that the agent cannot write there', async () => {
-    const ws = makeWorkspace(path.join(dir, 'rootws'), 0)
+    const ws = makeWorkspace(path.join(suite.dir, 'rootws'), 0)
     const api = await startAnthropicDouble(
       { turns: [{ tool_use: { name: 'Bash', input: { command: 'id -u; touch denied.txt', description: 'try' } } }, { text: 'done' }] },
       { expectedKey: KEY }
     )
     try {
-      const { main, outputs } = await runAction({ inputs: base(api, ws), runnerTemp: path.join(dir, 'rt-root'), toolCache })
+      const { main, outputs } = await runAction({ inputs: base(api, ws), runnerTemp: path.join(suite.dir, 'rt-root'), toolCache: suite.toolCache })
       expect(main.code).toBe(0)
       expect(main.stdout).toMatch(/agent runs as uid 1000/)
       expect(main.stdout).toMatch(/::warning::The workspace .* is not writable by uid 1000/)
@@ -149,12 +115,12 @@ describe('bottle lifecycle', () => {
   })
 
   it('forwards an OAuth token as a bearer; the guest holds only the placeholder', async () => {
-    const ws = makeWorkspace(path.join(dir, 'oauth'), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, 'oauth'), 1001)
     const token = 'sk-ant-oat01-lifecycle-token-abcdef'
     const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: token })
     try {
       const inputs: Record<string, string> = { ...base(api, ws), 'anthropic-api-key': '', 'claude-code-oauth-token': token }
-      const { main, outputs } = await runAction({ inputs, runnerTemp: path.join(dir, 'rt-oauth'), toolCache })
+      const { main, outputs } = await runAction({ inputs, runnerTemp: path.join(suite.dir, 'rt-oauth'), toolCache: suite.toolCache })
       expect({ code: main.code, out: visibleLog(main.stdout) }).toMatchObject({ code: 0 })
       expect(outputs['conclusion']).toBe('success')
       expect(api.requests.length).toBeGreaterThan(0)
@@ -166,10 +132,10 @@ describe('bottle lifecycle', () => {
   })
 
   it('names a guest image docker cannot find, and leaves no network behind', async () => {
-    const ws = makeWorkspace(path.join(dir, 'noimage'), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, 'noimage'), 1001)
     const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] })
     try {
-      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), image: ABSENT_IMAGE }, runnerTemp: path.join(dir, 'rt-noimage'), toolCache })
+      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), image: ABSENT_IMAGE }, runnerTemp: path.join(suite.dir, 'rt-noimage'), toolCache: suite.toolCache })
       expect(main.code).toBe(1)
       const errors = main.stdout.split('\n').filter(l => l.startsWith('::error::'))
       expect(errors).toEqual([expect.stringMatching(/^::error::docker cannot find or pull the image '127\.0\.0\.1:1\/bot-bottle-absent:never' \(.*\)\. Set the `image` input/)])

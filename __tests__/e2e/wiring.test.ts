@@ -3,48 +3,30 @@
  * network's gateway (Linux, rootful engine), or through the relay sidecar (where the engine
  * runs in a VM or rootless: Docker Desktop, colima). Both run here; the relay is forced.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
-import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
+import { RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { dockerLines, leftovers, makeWorkspace, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+import { dockerLines, e2eSuite, leftovers, makeWorkspace, requireImage, slugOf, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-wiring-0123456789'
 
 describe('docker wiring', () => {
-  let registry: Awaited<ReturnType<typeof startNpmRegistryDouble>>
-  let dir: string
-  let toolCache: string
-
-  beforeAll(async () => {
-    requireRealParts()
-    try {
-      execFileSync('docker', ['image', 'inspect', RELAY_IMAGE], { stdio: 'ignore' })
-    } catch {
-      throw new Error(`relay test image ${RELAY_IMAGE} missing: run 'bash test/harness/relay-image.sh'`)
-    }
-    registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
-    dir = tempDir('e2e-wiring')
-    toolCache = path.join(dir, 'tool-cache')
-  })
-  afterAll(async () => {
-    await registry?.close()
-  })
+  const suite = e2eSuite('e2e-wiring')
+  beforeAll(() => requireImage(RELAY_IMAGE, 'relay-image.sh'))
 
   async function runWith(wiring: string, name: string) {
-    const ws = makeWorkspace(path.join(dir, name), 1001)
+    const ws = makeWorkspace(path.join(suite.dir, name), 1001)
     const api = await startAnthropicDouble(
       { turns: [{ tool_use: { name: 'Bash', input: { command: 'echo "$ANTHROPIC_BASE_URL" > base-url.txt', description: 'where is the proxy' } } }, { text: 'ok' }] },
       { expectedKey: KEY }
     )
     try {
       const r = await runAction({
-        inputs: { prompt: 'p', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, workspace: ws, 'docker-wiring': wiring, 'relay-image': RELAY_IMAGE },
-        runnerTemp: path.join(dir, `rt-${name}`),
-        toolCache
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'docker-wiring': wiring, 'relay-image': RELAY_IMAGE },
+        runnerTemp: path.join(suite.dir, `rt-${name}`),
+        toolCache: suite.toolCache
       })
       return { ...r, ws, requests: api.requests.length }
     } finally {
