@@ -52,6 +52,7 @@ export async function run(): Promise<void> {
 
     const plan = prepare(config)
     transcriptDir = plan.stateDir
+    teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
@@ -77,12 +78,7 @@ export async function run(): Promise<void> {
     core.setFailed(errorMessage(err))
   } finally {
     if (bottle) await bottle.proxy.close()
-    if (backend && (await teardownResources(backend, teardown))) {
-      // All gone: the post step has nothing left to do.
-      delete teardown.bottleName
-      delete teardown.networkName
-      if (teardown.stateDir) saveTeardown()
-    }
+    if (backend) await teardownResources(backend, teardown)
     publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

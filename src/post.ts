@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { DockerBackend } from './backend/docker/docker-backend.js'
 import type { Backend } from './backend/types.js'
-import { teardownResources } from './bottle/teardown.js'
+import { RUN_LABEL } from './bottle/plan.js'
 import { decodeTeardownState, TEARDOWN_STATE_KEY } from './bottle/teardown-state.js'
 import { errorMessage } from './util/errors.js'
 
@@ -12,12 +12,13 @@ import { errorMessage } from './util/errors.js'
 export async function runPost(backendFor: (kind: string) => Backend = () => new DockerBackend()): Promise<void> {
   try {
     const state = decodeTeardownState(core.getState(TEARDOWN_STATE_KEY))
-    if (!state || (!state.bottleName && !state.networkName)) {
-      core.info('bot-bottle post: nothing left to tear down')
+    if (!state?.slug) {
+      core.info('bot-bottle post: the main step started nothing')
       return
     }
-    await teardownResources(backendFor(state.backend), state)
-    core.info(`bot-bottle post: teardown done${state.stateDir ? `; transcripts kept in ${state.stateDir}` : ''}`)
+    // Whatever the main step managed or not, remove everything labelled with the run's slug.
+    const removed = await backendFor(state.backend).sweep(RUN_LABEL, state.slug)
+    core.info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`)
   } catch (err) {
     core.warning(`bot-bottle post: ${errorMessage(err)}`)
   }

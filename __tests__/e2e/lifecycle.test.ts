@@ -58,8 +58,8 @@ describe('bottle lifecycle', () => {
       expect(main.stdout).toMatch(/Received SIGINT: stopping claude and tearing the bottle down/)
       expect(main.stdout).toMatch(/::error::claude run concluded 'error': the run was cancelled/)
       expect(outputs['conclusion']).toBe('error')
-      // main tore everything down itself, so the post step finds nothing left
-      expect(JSON.parse(state['bottle']!)).toEqual({ backend: 'docker', stateDir: outputs['transcript-dir'] })
+      // main tore everything down itself, so the post step's sweep finds nothing left
+      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', slug: slugOf(outputs['transcript-dir']!), stateDir: outputs['transcript-dir'] })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain('bot-bottle post: nothing left to tear down')
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
@@ -85,9 +85,9 @@ describe('bottle lifecycle', () => {
           })
       })
       expect(main.code).toBeNull()
-      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', bottleName: slug, networkName: `${slug}-net` })
+      expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', slug, bottleName: slug, networkName: `${slug}-net` })
       expect(post.code).toBe(0)
-      expect(post.stdout).toContain(`bot-bottle post: teardown done; transcripts kept in`)
+      expect(post.stdout).toContain(`bot-bottle post: removed container ${slug}, network ${slug}-net; transcripts kept in`)
       expect(leftovers(slug)).toEqual([])
     } finally {
       await api.close()

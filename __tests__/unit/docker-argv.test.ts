@@ -67,6 +67,7 @@ describe('docker argv builders', () => {
     expect(argv.removeArgv('c')).toEqual(['rm', '--force', '--volumes', 'c'])
     expect(argv.networkRemoveArgv('n')).toEqual(['network', 'rm', 'n'])
     expect(argv.listArgv('bot-bottle.run', 's')).toEqual(['ps', '--all', '--filter', 'label=bot-bottle.run=s', '--format', '{{.Names}}'])
+    expect(argv.networkListArgv('bot-bottle.run', 's')).toEqual(['network', 'ls', '--filter', 'label=bot-bottle.run=s', '--format', '{{.Name}}'])
   })
 })
 

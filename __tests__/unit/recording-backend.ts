@@ -56,7 +56,8 @@ export class RecordingBackend implements Backend {
   async removeNetwork(name: string): Promise<void> {
     this.calls.push({ op: 'removeNetwork', args: [name] })
   }
-  async list(): Promise<string[]> {
+  async sweep(label: string, value: string): Promise<string[]> {
+    this.calls.push({ op: 'sweep', args: [label, value] })
     return []
   }
   ops(): string[] {

@@ -34796,7 +34796,7 @@ class InputError extends BottleError {
     }
 }
 /** A backend cannot be used here (docker missing, daemon unreachable, ...). */
-class errors_BackendUnavailableError extends BottleError {
+class BackendUnavailableError extends BottleError {
 }
 /** Downloading, verifying or caching a tool failed. */
 class InstallError extends BottleError {
@@ -34995,6 +34995,9 @@ function networkRemoveArgv(name) {
 }
 function listArgv(label, value) {
     return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}'];
+}
+function networkListArgv(label, value) {
+    return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}'];
 }
 function labelArgs(labels) {
     return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
@@ -35196,14 +35199,16 @@ class DockerBackend {
         if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
             throw new CommandError('docker network rm', r.code, r.stderr);
     }
-    async list(label, value) {
-        const out = await runChecked(this.cli, listArgv(label, value));
-        return out.split('\n').filter(Boolean);
+    async sweep(label, value) {
+        const lines = (out) => out.split('\n').filter(Boolean);
+        const containers = lines(await runChecked(this.cli, listArgv(label, value)));
+        for (const c of containers)
+            await this.remove(c);
+        const networks = lines(await runChecked(this.cli, networkListArgv(label, value)));
+        for (const n of networks)
+            await this.removeNetwork(n);
+        return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
     }
-}
-function assertUsable(p) {
-    if (!p.usable)
-        throw new BackendUnavailableError(p.reason);
 }
 
 ;// CONCATENATED MODULE: ./lib/backend/select.js
@@ -35215,12 +35220,12 @@ function assertUsable(p) {
  */
 async function selectBackend(config, docker = new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage })) {
     if (config.backend === 'smolvm') {
-        throw new errors_BackendUnavailableError("Input 'backend': 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto'");
+        throw new BackendUnavailableError("Input 'backend': 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto'");
     }
     const reasons = ['smolvm: not yet supported by this version of bot-bottle'];
     const probe = await docker.probe();
     if (!probe.usable) {
-        throw new errors_BackendUnavailableError(`No usable backend: ${[...reasons, probe.reason].join('; ')}`);
+        throw new BackendUnavailableError(`No usable backend: ${[...reasons, probe.reason].join('; ')}`);
     }
     reasons.push(`docker: usable (${probe.detail})`);
     return { backend: docker, reasons };
@@ -46532,8 +46537,8 @@ async function runClaude(bottle, argv, control = {}) {
 
 
 /**
- * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
+ * Removes the bottle and its network by name (the main step; the post step sweeps by label).
+ * What is already gone is fine. Failures are warnings, never thrown; the result
  * says whether everything is gone.
  */
 async function teardownResources(backend, state) {
@@ -46628,6 +46633,7 @@ async function run() {
             info(`backend ${reason}`);
         const plan = prepare(config);
         transcriptDir = plan.stateDir;
+        teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
         info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
@@ -46658,13 +46664,8 @@ async function run() {
     finally {
         if (bottle)
             await bottle.proxy.close();
-        if (backend && (await teardownResources(backend, teardown))) {
-            // All gone: the post step has nothing left to do.
-            delete teardown.bottleName;
-            delete teardown.networkName;
-            if (teardown.stateDir)
-                saveTeardown();
-        }
+        if (backend)
+            await teardownResources(backend, teardown);
         publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), setOutput);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -28570,7 +28570,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7505);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3745);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
@@ -28579,7 +28579,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7505:
+/***/ 3745:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31574,7 +31574,7 @@ class InputError extends BottleError {
     }
 }
 /** A backend cannot be used here (docker missing, daemon unreachable, ...). */
-class errors_BackendUnavailableError extends (/* unused pure expression or super */ null && (BottleError)) {
+class BackendUnavailableError extends (/* unused pure expression or super */ null && (BottleError)) {
 }
 /** Downloading, verifying or caching a tool failed. */
 class InstallError extends (/* unused pure expression or super */ null && (BottleError)) {
@@ -31754,6 +31754,9 @@ function networkRemoveArgv(name) {
 }
 function listArgv(label, value) {
     return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}'];
+}
+function networkListArgv(label, value) {
+    return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}'];
 }
 function labelArgs(labels) {
     return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
@@ -31955,46 +31958,26 @@ class DockerBackend {
         if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
             throw new CommandError('docker network rm', r.code, r.stderr);
     }
-    async list(label, value) {
-        const out = await runChecked(this.cli, listArgv(label, value));
-        return out.split('\n').filter(Boolean);
+    async sweep(label, value) {
+        const lines = (out) => out.split('\n').filter(Boolean);
+        const containers = lines(await runChecked(this.cli, listArgv(label, value)));
+        for (const c of containers)
+            await this.remove(c);
+        const networks = lines(await runChecked(this.cli, networkListArgv(label, value)));
+        for (const n of networks)
+            await this.removeNetwork(n);
+        return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
     }
 }
-function assertUsable(p) {
-    if (!p.usable)
-        throw new BackendUnavailableError(p.reason);
-}
 
-;// CONCATENATED MODULE: ./lib/bottle/teardown.js
-
-
-/**
- * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
- * says whether everything is gone.
- */
-async function teardownResources(backend, state) {
-    let clean = true;
-    if (state.bottleName) {
-        try {
-            await backend.remove(state.bottleName);
-        }
-        catch (err) {
-            clean = false;
-            warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`);
-        }
-    }
-    if (state.networkName) {
-        try {
-            await backend.removeNetwork(state.networkName);
-        }
-        catch (err) {
-            clean = false;
-            warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`);
-        }
-    }
-    return clean;
-}
+;// CONCATENATED MODULE: ./lib/bottle/plan.js
+/** Where things live inside the guest. Fixed paths: nothing in them depends on the host. */
+const GUEST_HOME = '/home/bottle';
+const GUEST_CLAUDE_CONFIG_DIR = (/* unused pure expression or super */ null && (`${GUEST_HOME}/.claude`));
+const GUEST_SKILLS_DIR = (/* unused pure expression or super */ null && (`${GUEST_CLAUDE_CONFIG_DIR}/skills`));
+const GUEST_BOTTLE_DIR = (/* unused pure expression or super */ null && (`${GUEST_HOME}/.bot-bottle`));
+const GUEST_CLAUDE_CACHE = '/opt/bot-bottle/claude-code';
+const RUN_LABEL = 'bot-bottle.run';
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
 const TEARDOWN_STATE_KEY = 'bottle';
@@ -32026,12 +32009,13 @@ function decodeTeardownState(text) {
 async function runPost(backendFor = () => new DockerBackend()) {
     try {
         const state = decodeTeardownState(getState(TEARDOWN_STATE_KEY));
-        if (!state || (!state.bottleName && !state.networkName)) {
-            info('bot-bottle post: nothing left to tear down');
+        if (!state?.slug) {
+            info('bot-bottle post: the main step started nothing');
             return;
         }
-        await teardownResources(backendFor(state.backend), state);
-        info(`bot-bottle post: teardown done${state.stateDir ? `; transcripts kept in ${state.stateDir}` : ''}`);
+        // Whatever the main step managed or not, remove everything labelled with the run's slug.
+        const removed = await backendFor(state.backend).sweep(RUN_LABEL, state.slug);
+        info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`);
     }
     catch (err) {
         warning(`bot-bottle post: ${errorMessage(err)}`);

@@ -74,6 +74,6 @@ export interface Backend {
   remove(name: string): Promise<void>
   /** removes the network and anything serving it (relays); succeeds when it is already gone */
   removeNetwork(name: string): Promise<void>
-  /** names of bottles carrying label key=value */
-  list(label: string, value: string): Promise<string[]>
+  /** removes every bottle, sidecar and network carrying label=value; returns what it removed */
+  sweep(label: string, value: string): Promise<string[]>
 }

@@ -3,6 +3,8 @@ import type { BackendKind } from '../backend/types.js'
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
 export interface TeardownState {
   backend: BackendKind
+  /** every resource of the run carries the label bot-bottle.run=<slug> */
+  slug?: string
   bottleName?: string
   networkName?: string
   stateDir?: string

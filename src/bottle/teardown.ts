@@ -4,11 +4,11 @@ import { errorMessage } from '../util/errors.js'
 import type { TeardownState } from './teardown-state.js'
 
 /**
- * Removes the bottle and its network. Idempotent: the main step and the post step both
- * call it, and what is already gone is fine. Failures are warnings, never thrown; the result
+ * Removes the bottle and its network by name (the main step; the post step sweeps by label).
+ * What is already gone is fine. Failures are warnings, never thrown; the result
  * says whether everything is gone.
  */
-export async function teardownResources(backend: Backend, state: TeardownState): Promise<boolean> {
+export async function teardownResources(backend: Backend, state: Pick<TeardownState, 'bottleName' | 'networkName'>): Promise<boolean> {
   let clean = true
   if (state.bottleName) {
     try {

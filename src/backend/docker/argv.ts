@@ -99,6 +99,10 @@ export function listArgv(label: string, value: string): string[] {
   return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}']
 }
 
+export function networkListArgv(label: string, value: string): string[] {
+  return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}']
+}
+
 function labelArgs(labels: Record<string, string>): string[] {
   return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])
 }

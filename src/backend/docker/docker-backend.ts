@@ -186,12 +186,12 @@ export class DockerBackend implements Backend {
     if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) throw new CommandError('docker network rm', r.code, r.stderr)
   }
 
-  async list(label: string, value: string): Promise<string[]> {
-    const out = await runChecked(this.cli, argv.listArgv(label, value))
-    return out.split('\n').filter(Boolean)
+  async sweep(label: string, value: string): Promise<string[]> {
+    const lines = (out: string) => out.split('\n').filter(Boolean)
+    const containers = lines(await runChecked(this.cli, argv.listArgv(label, value)))
+    for (const c of containers) await this.remove(c)
+    const networks = lines(await runChecked(this.cli, argv.networkListArgv(label, value)))
+    for (const n of networks) await this.removeNetwork(n)
+    return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)]
   }
-}
-
-export function assertUsable(p: Probe): void {
-  if (!p.usable) throw new BackendUnavailableError(p.reason)
 }
