@@ -14,6 +14,21 @@ import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { errorMessage } from './util/errors.js'
 
+/** One line saying why a run did not succeed. */
+export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMinutes: number): string {
+  if (cancelled) return 'the run was cancelled'
+  switch (outcome.conclusion) {
+    case 'timeout':
+      return `claude did not finish within timeout-minutes (${timeoutMinutes})`
+    case 'max-turns':
+      return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`
+    case 'error':
+      return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`
+    default:
+      return (outcome.result?.result || 'claude reported an error').split('\n')[0]!
+  }
+}
+
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
@@ -62,17 +77,16 @@ export async function run(): Promise<void> {
       else teardown.bottleName = name
       saveTeardown()
     })
-    if (signals > 0) throw new Error('cancelled')
+    if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
-    if (signals > 0) throw new Error('cancelled')
+    if (signals > 0) throw new Error('the run was cancelled before claude started')
 
     outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (outcome.conclusion !== 'success') {
-      const why = signals > 0 ? 'the run was cancelled' : outcome.conclusion === 'error' ? `claude exited ${outcome.exitCode} without a result; see ${outcome.stderrFile}` : r?.result || outcome.conclusion
-      core.setFailed(`claude run concluded '${outcome.conclusion}': ${why.split('\n')[0]}`)
+      core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, signals > 0, config.timeoutMinutes)}`)
     }
   } catch (err) {
     core.setFailed(errorMessage(err))

@@ -122,7 +122,9 @@ describe('bot-bottle on the docker backend', () => {
     try {
       const { main, post, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Loop', 'max-turns': '1' }), runnerTemp: path.join(suite.dir, 'rt-max'), toolCache: suite.toolCache })
       expect(main.code).toBe(1)
-      expect(main.stdout).toMatch(/::error::claude run concluded 'max-turns'/)
+      expect(main.stdout.split('\n').filter(l => l.startsWith('::error::'))).toEqual([
+        "::error::claude run concluded 'max-turns': claude used up max-turns after 2 turns; raise max-turns or narrow the task"
+      ])
       expect(outputs['conclusion']).toBe('max-turns')
       expect(post.code).toBe(0)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])

@@ -25,8 +25,9 @@ describe('bottle lifecycle', () => {
       const log = visibleLog(main.stdout, main.stderr)
       expect(main.code).toBe(1)
       expect(outputs['conclusion']).toBe('timeout')
-      expect(log).toMatch(/claude did not finish within timeout-minutes \(0\.1\)/)
-      expect(log).toMatch(/::error::claude run concluded 'timeout'/)
+      expect(log.split('\n').filter(l => l.startsWith('::error::'))).toEqual([
+        "::error::claude run concluded 'timeout': claude did not finish within timeout-minutes (0.1)"
+      ])
       expect(Date.now() - started).toBeLessThan(60_000)
       expect(post.code).toBe(0)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])

@@ -31827,6 +31827,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// UNUSED EXPORTS: failureReason
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -46506,7 +46508,7 @@ async function runClaude(bottle, argv, control = {}) {
     let timedOut = false;
     const deadline = setTimeout(() => {
         timedOut = true;
-        error(`claude did not finish within timeout-minutes (${plan.config.timeoutMinutes}); stopping it`);
+        info(`claude did not finish within timeout-minutes (${plan.config.timeoutMinutes}): stopping it`);
         // Killing the exec client alone leaves claude running in the guest: stop the bottle's processes too.
         void backend.exec(bottle.name, ['sh', '-c', 'kill -TERM -1 2>/dev/null; sleep 2; kill -KILL -1 2>/dev/null'], { user: plan.guestUser, timeoutMs: 10_000 });
         proc.kill('SIGTERM');
@@ -46596,6 +46598,21 @@ function decodeTeardownState(text) {
 
 
 
+/** One line saying why a run did not succeed. */
+function failureReason(outcome, cancelled, timeoutMinutes) {
+    if (cancelled)
+        return 'the run was cancelled';
+    switch (outcome.conclusion) {
+        case 'timeout':
+            return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
+        case 'max-turns':
+            return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`;
+        case 'error':
+            return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`;
+        default:
+            return (outcome.result?.result || 'claude reported an error').split('\n')[0];
+    }
+}
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 async function run() {
     const raw = readInputs(name => getInput(name));
@@ -46645,17 +46662,16 @@ async function run() {
             saveTeardown();
         });
         if (signals > 0)
-            throw new Error('cancelled');
+            throw new Error('the run was cancelled before claude started');
         // The provisioning steps touch different paths in the guest: run them side by side.
         const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)]);
         if (signals > 0)
-            throw new Error('cancelled');
+            throw new Error('the run was cancelled before claude started');
         outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control);
         const r = outcome.result;
         info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
         if (outcome.conclusion !== 'success') {
-            const why = signals > 0 ? 'the run was cancelled' : outcome.conclusion === 'error' ? `claude exited ${outcome.exitCode} without a result; see ${outcome.stderrFile}` : r?.result || outcome.conclusion;
-            setFailed(`claude run concluded '${outcome.conclusion}': ${why.split('\n')[0]}`);
+            setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, signals > 0, config.timeoutMinutes)}`);
         }
     }
     catch (err) {

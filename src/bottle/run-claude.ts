@@ -66,7 +66,7 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
   let timedOut = false
   const deadline = setTimeout(() => {
     timedOut = true
-    core.error(`claude did not finish within timeout-minutes (${plan.config.timeoutMinutes}); stopping it`)
+    core.info(`claude did not finish within timeout-minutes (${plan.config.timeoutMinutes}): stopping it`)
     // Killing the exec client alone leaves claude running in the guest: stop the bottle's processes too.
     void backend.exec(bottle.name, ['sh', '-c', 'kill -TERM -1 2>/dev/null; sleep 2; kill -KILL -1 2>/dev/null'], { user: plan.guestUser, timeoutMs: 10_000 })
     proc.kill('SIGTERM')
