@@ -1,0 +1,87 @@
+import { Readable } from 'node:stream'
+import { Redactor, secretForms } from '../../src/transcript/redact.js'
+
+const KEY = 'sk-ant-api03-Zx9Qv7Lm2Pk4Rt6Yw8Ns1Bd3Fg5Hj7Kl9Mn0Pq2Rs4Tu6-ABCDEF'
+const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'
+
+async function streamed(r: Redactor, chunks: (string | Buffer)[]): Promise<string> {
+  const out: Buffer[] = []
+  const s = Readable.from(chunks.map(c => (typeof c === 'string' ? Buffer.from(c) : c))).pipe(r.stream())
+  for await (const c of s) out.push(Buffer.from(c as string))
+  return Buffer.concat(out).toString('utf8')
+}
+
+describe('Redactor.redact', () => {
+  const r = new Redactor([KEY, 'my-custom-password-123'])
+
+  it('replaces secret values and their encoded forms', () => {
+    for (const form of secretForms(KEY)) expect(r.redact(`x ${form} y`)).toBe('x [REDACTED:secret] y')
+    expect(r.redact('pw=my-custom-password-123;')).toBe('pw=[REDACTED:secret];')
+    expect(r.redact(encodeURIComponent('my-custom-password-123'))).toBe('[REDACTED:secret]')
+  })
+
+  it.each([
+    ['anthropic-key', 'sk-ant-api03-' + 'a'.repeat(90)],
+    ['anthropic-key', 'sk-ant-oat01-' + 'B'.repeat(60)],
+    ['github-token', TOKEN],
+    ['github-token', 'ghs_' + 'x'.repeat(36)],
+    ['github-token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],
+    ['aws-access-key', 'AKIAIOSFODNN7EXAMPLE'],
+    ['private-key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----']
+  ])('redacts a %s shape', (kind, value) => {
+    expect(new Redactor().redact(`before ${value} after`)).toBe(`before [REDACTED:${kind}] after`)
+  })
+
+  it('keeps the bearer scheme word', () => {
+    expect(new Redactor().redact('authorization: Bearer abcdefghijklmnop.qrstuv')).toBe('authorization: Bearer [REDACTED:bearer]')
+  })
+
+  it('leaves ordinary text alone, and ignores secrets too short to be told from text', () => {
+    const text = 'The quick brown fox; ghp_short; sk-ant-x; AKIA123; Bearer tok'
+    expect(new Redactor(['fox', 'abc']).redact(text)).toBe(text)
+  })
+})
+
+describe('Redactor.stream', () => {
+  const r = new Redactor([KEY])
+  const text = `{"a":"${KEY}","b":"${TOKEN}","c":"${Buffer.from(KEY).toString('base64')}","d":"héllo ✓"}\n`.repeat(3)
+  const want = r.redact(text)
+
+  it('gives the same result as redact() however the input is split', async () => {
+    expect(want).not.toContain(KEY)
+    expect(want).not.toContain(TOKEN)
+    for (let cut = 1; cut < text.length; cut += 7) {
+      expect(await streamed(r, [text.slice(0, cut), text.slice(cut)])).toBe(want)
+    }
+  })
+
+  it('handles a secret split across many tiny chunks and a multibyte char split between chunks', async () => {
+    const bytes = Buffer.from(text)
+    const chunks: Buffer[] = []
+    for (let i = 0; i < bytes.length; i += 3) chunks.push(bytes.subarray(i, i + 3))
+    expect(await streamed(r, chunks)).toBe(want)
+  })
+
+  it('settles matches at the edge of the held-back window the same way, for any chunk size', async () => {
+    const long = ['a'.repeat(19_990), KEY, 'b'.repeat(20_003), TOKEN, 'c'.repeat(20_000 - 5), `Bearer ${'t'.repeat(40)}`, 'd'.repeat(7)].join('')
+    const expected = r.redact(long)
+    for (const size of [1000, 4096, 19_999, 20_000, 20_001, 65_536]) {
+      const chunks: string[] = []
+      for (let i = 0; i < long.length; i += size) chunks.push(long.slice(i, i + size))
+      expect(await streamed(r, chunks)).toBe(expected)
+    }
+  })
+
+  it('holds back a bounded window: memory does not grow with the input', () => {
+    let rest = ''
+    let maxRest = 0
+    const chunk = 'x'.repeat(64 * 1024) + KEY
+    for (let i = 0; i < 50; i++) {
+      const s = r.step(rest + chunk, false)
+      expect(s.out).not.toContain(KEY)
+      rest = s.rest
+      maxRest = Math.max(maxRest, rest.length)
+    }
+    expect(maxRest).toBeLessThanOrEqual(20_000 + KEY.length)
+  })
+})

@@ -1,0 +1,108 @@
+import { StringDecoder } from 'node:string_decoder'
+import { Transform, type TransformCallback } from 'node:stream'
+
+/**
+ * Redaction of secrets before anything leaves the runner: the exact values of the secrets the
+ * action knows (and their base64 and URL-encoded forms), plus well-known token shapes.
+ * Each becomes `[REDACTED:<kind>]`.
+ */
+
+interface Rule {
+  kind: string
+  pattern: string // regex source
+}
+
+/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
+const SHAPES: Rule[] = [
+  { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+  { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
+  { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
+  { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
+  { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+  { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
+]
+
+/** The longest text one rule can match: what the stream holds back between chunks. */
+const WINDOW = 20_000
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** The forms a secret value may take in a transcript. */
+export function secretForms(value: string): string[] {
+  const b64 = Buffer.from(value).toString('base64')
+  return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]
+}
+
+export class Redactor {
+  private readonly regex: RegExp
+  private readonly kinds: string[]
+
+  /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
+  constructor(secrets: readonly string[] = []) {
+    const rules: Rule[] = []
+    const forms = new Set(secrets.filter(s => s.length >= 8).flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW))
+    // Longest first, so a secret's base64 is not half-eaten by a shorter form.
+    for (const f of [...forms].sort((a, b) => b.length - a.length)) rules.push({ kind: 'secret', pattern: escapeRegex(f) })
+    rules.push(...SHAPES)
+    this.kinds = rules.map(r => r.kind)
+    this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g')
+  }
+
+  /** Redacts a whole string. */
+  redact(text: string): string {
+    return text.replace(this.regex, (...m: unknown[]) => this.marker(m))
+  }
+
+  private marker(m: unknown[]): string {
+    const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined)
+    const kind = this.kinds[i] ?? 'secret'
+    // keep the scheme word, so a reader still sees that a bearer header was there
+    const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : ''
+    return `${keep}[REDACTED:${kind}]`
+  }
+
+  /**
+   * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
+   * safe to emit now and what to hold back: text from which a match might still continue.
+   */
+  step(text: string, final: boolean): { out: string; rest: string } {
+    if (final) return { out: this.redact(text), rest: '' }
+    // Everything before `safe` can be settled now: no match longer than WINDOW exists.
+    let cut = Math.max(0, text.length - WINDOW)
+    this.regex.lastIndex = 0
+    let out = ''
+    let last = 0
+    for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
+      const end = m.index + m[0].length
+      if (m.index >= cut) break // starts in the held-back window: decide with more text
+      if (end >= text.length) {
+        cut = m.index // may continue in the next chunk
+        break
+      }
+      out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)])
+      last = end
+      if (m[0].length === 0) this.regex.lastIndex++
+    }
+    if (last > cut) cut = last
+    out += text.slice(last, cut)
+    return { out, rest: text.slice(cut) }
+  }
+
+  /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
+  stream(): Transform {
+    const decoder = new StringDecoder('utf8')
+    let rest = ''
+    return new Transform({
+      transform: (chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) => {
+        const r = this.step(rest + decoder.write(chunk), false)
+        rest = r.rest
+        done(null, r.out)
+      },
+      flush: (done: TransformCallback) => {
+        done(null, this.step(rest + decoder.end(), true).out)
+      }
+    })
+  }
+}
