@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { selectBackend } from './backend/select.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig } from './config/config.js'
-import { readInputs, readRunnerEnv, SECRET_INPUTS } from './config/inputs.js'
+import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
@@ -12,6 +12,7 @@ import { provisionSkills } from './bottle/provision/skills.js'
 import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
 import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
+import { Redactor } from './transcript/redact.js'
 import { errorMessage } from './util/errors.js'
 
 /** One line saying why a run did not succeed. */
@@ -32,7 +33,7 @@ export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMi
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
-  for (const name of SECRET_INPUTS) if (raw[name]) core.setSecret(raw[name])
+  for (const secret of secretValues(raw)) core.setSecret(secret)
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
@@ -82,7 +83,7 @@ export async function run(): Promise<void> {
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
 
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, new Redactor(secretValues(raw)))
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (outcome.conclusion !== 'success') {

@@ -2,12 +2,14 @@ import * as core from '@actions/core'
 import { DockerBackend } from './backend/docker/docker-backend.js'
 import type { Backend } from './backend/types.js'
 import { RUN_LABEL } from './bottle/plan.js'
+import { publishRecord } from './bottle/publish.js'
 import { decodeTeardownState, TEARDOWN_STATE_KEY } from './bottle/teardown-state.js'
 import { errorMessage } from './util/errors.js'
 
 /**
- * The post step runs always (also after failure or cancellation) and removes whatever the
- * main step left, from the state it saved. It only warns: it never fails a green job.
+ * The post step runs always (also after failure or cancellation): it removes whatever the
+ * main step left, from the state it saved, then publishes the run's redacted record
+ * (artifact, report, job summary). It only warns: it never fails a green job.
  */
 export async function runPost(backendFor: (kind: string) => Backend = () => new DockerBackend()): Promise<void> {
   try {
@@ -19,6 +21,7 @@ export async function runPost(backendFor: (kind: string) => Backend = () => new 
     // Whatever the main step managed or not, remove everything labelled with the run's slug.
     const removed = await backendFor(state.backend).sweep(RUN_LABEL, state.slug)
     core.info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`)
+    if (state.stateDir) await publishRecord(state.stateDir)
   } catch (err) {
     core.warning(`bot-bottle post: ${errorMessage(err)}`)
   }

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8697);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(847);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8697:
+/***/ 847:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44770,6 +44770,37 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./lib/artifact/settings.js
+
+
+// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
+const FORBIDDEN = /["':<>|*?\r\n\\/]/;
+/** Default name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
+function defaultArtifactName(runner) {
+    const part = (s, fallback) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-');
+    return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`;
+}
+function parseArtifactSettings(raw, runner) {
+    const when = schemas_enum(['always', 'on-failure', 'never']).safeParse(raw['upload-transcripts'] || 'always');
+    if (!when.success)
+        throw new InputError('upload-transcripts', `invalid value (got '${raw['upload-transcripts']}')`, "Expected one of 'always', 'on-failure', 'never'");
+    const name = raw['artifact-name'] || defaultArtifactName(runner);
+    if (FORBIDDEN.test(name) || name.trim() === '') {
+        throw new InputError('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks');
+    }
+    let retentionDays;
+    if (raw['retention-days']) {
+        const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN;
+        if (!(n >= 1 && n <= 90))
+            throw new InputError('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default');
+        retentionDays = n;
+    }
+    const js = raw['job-summary'] || 'true';
+    if (!/^(true|false)$/i.test(js))
+        throw new InputError('job-summary', `invalid value (got '${js}')`, "Expected 'true' or 'false'");
+    return { when: when.data, name, retentionDays, jobSummary: js.toLowerCase() === 'true' };
+}
+
 ;// CONCATENATED MODULE: ./lib/config/shell-words.js
 /**
  * Splits a string into words the way a POSIX shell would, without expanding anything:
@@ -44916,6 +44947,7 @@ function parseEnvPairs(text) {
 
 
 
+
 /** Runs a zod schema on one input; a failure becomes an InputError naming it. */
 function field(input, schema, value, accepted, secret = false) {
     const result = schema.safeParse(value);
@@ -45016,6 +45048,7 @@ function parseConfig(raw, runner) {
         memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),
         env: parseEnvPairs(raw.env),
         timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
+        artifact: parseArtifactSettings(raw, runner),
         runner: {
             runnerTemp,
             toolCache: runner.toolCache || external_node_path_namespaceObject.join(runnerTemp, 'tool-cache'),
@@ -45051,10 +45084,18 @@ const INPUT_NAMES = [
     'cpus',
     'memory',
     'env',
-    'timeout-minutes'
+    'timeout-minutes',
+    'upload-transcripts',
+    'artifact-name',
+    'retention-days',
+    'job-summary'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
 const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token'];
+/** The secret values a run knows: masked in the log, redacted from every record. */
+function secretValues(raw) {
+    return SECRET_INPUTS.map(n => raw[n]).filter(v => v !== '');
+}
 /** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
 function readInputs(get) {
     const raw = {};
@@ -46465,7 +46506,106 @@ function conclude(result, timedOut) {
     return 'failure';
 }
 
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./lib/transcript/redact.js
+
+
+/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
+const SHAPES = [
+    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
+    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
+    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
+    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
+];
+/** The longest text one rule can match: what the stream holds back between chunks. */
+const WINDOW = 20_000;
+function redact_escapeRegex(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** The forms a secret value may take in a transcript. */
+function secretForms(value) {
+    const b64 = Buffer.from(value).toString('base64');
+    return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+}
+class Redactor {
+    regex;
+    kinds;
+    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
+    constructor(secrets = []) {
+        const rules = [];
+        const forms = new Set(secrets.filter(s => s.length >= 8).flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
+        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
+        for (const f of [...forms].sort((a, b) => b.length - a.length))
+            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
+        rules.push(...SHAPES);
+        this.kinds = rules.map(r => r.kind);
+        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
+    }
+    /** Redacts a whole string. */
+    redact(text) {
+        return text.replace(this.regex, (...m) => this.marker(m));
+    }
+    marker(m) {
+        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
+        const kind = this.kinds[i] ?? 'secret';
+        // keep the scheme word, so a reader still sees that a bearer header was there
+        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
+        return `${keep}[REDACTED:${kind}]`;
+    }
+    /**
+     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
+     * safe to emit now and what to hold back: text from which a match might still continue.
+     */
+    step(text, final) {
+        if (final)
+            return { out: this.redact(text), rest: '' };
+        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
+        let cut = Math.max(0, text.length - WINDOW);
+        this.regex.lastIndex = 0;
+        let out = '';
+        let last = 0;
+        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
+            const end = m.index + m[0].length;
+            if (m.index >= cut)
+                break; // starts in the held-back window: decide with more text
+            if (end >= text.length) {
+                cut = m.index; // may continue in the next chunk
+                break;
+            }
+            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
+            last = end;
+            if (m[0].length === 0)
+                this.regex.lastIndex++;
+        }
+        if (last > cut)
+            cut = last;
+        out += text.slice(last, cut);
+        return { out, rest: text.slice(cut) };
+    }
+    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
+    stream() {
+        const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        let rest = '';
+        return new external_node_stream_.Transform({
+            transform: (chunk, _enc, done) => {
+                const r = this.step(rest + decoder.write(chunk), false);
+                rest = r.rest;
+                done(null, r.out);
+            },
+            flush: (done) => {
+                done(null, this.step(rest + decoder.end(), true).out);
+            }
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/run-claude.js
+
 
 
 
@@ -46489,10 +46629,11 @@ function claudeArgv(binary, bottle, promptFlags) {
 }
 /**
  * Runs claude in the bottle as the guest user, in the workspace. stdout is parsed line by
- * line as it streams and appended to stream.jsonl; stderr goes to stderr.log. A wall-clock
+ * line as it streams and appended to stream.jsonl (the log's one line per tool call is
+ * redacted); stderr goes to stderr.log. A wall-clock
  * deadline kills the run and concludes `timeout`.
  */
-async function runClaude(bottle, argv, control = {}) {
+async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) {
     const { plan, backend } = bottle;
     const streamFile = external_node_path_namespaceObject.join(plan.stateDir, 'stream.jsonl');
     const stderrFile = external_node_path_namespaceObject.join(plan.stateDir, 'stderr.log');
@@ -46502,7 +46643,7 @@ async function runClaude(bottle, argv, control = {}) {
     const proc = backend.execStream(bottle.name, argv, { user: plan.guestUser, workdir: plan.config.workspace }, line => {
         stream.write(line + '\n');
         for (const call of acc.push(line))
-            info(`▸ ${call.name}: ${call.summary}`);
+            info(redactor.redact(`▸ ${call.name}: ${call.summary}`));
     }, chunk => stderr.write(chunk));
     control.current = proc;
     let timedOut = false;
@@ -46598,6 +46739,7 @@ function decodeTeardownState(text) {
 
 
 
+
 /** One line saying why a run did not succeed. */
 function failureReason(outcome, cancelled, timeoutMinutes) {
     if (cancelled)
@@ -46616,9 +46758,8 @@ function failureReason(outcome, cancelled, timeoutMinutes) {
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 async function run() {
     const raw = readInputs(name => getInput(name));
-    for (const name of SECRET_INPUTS)
-        if (raw[name])
-            core_setSecret(raw[name]);
+    for (const secret of secretValues(raw))
+        core_setSecret(secret);
     let backend;
     let bottle;
     let outcome;
@@ -46667,7 +46808,7 @@ async function run() {
         const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
-        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control);
+        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, new Redactor(secretValues(raw)));
         const r = outcome.result;
         info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
         if (outcome.conclusion !== 'success') {

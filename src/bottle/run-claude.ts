@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import type { StreamedProcess } from '../util/process.js'
 import { StreamAccumulator, conclude, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
+import { Redactor } from '../transcript/redact.js'
 import type { Bottle } from './launch.js'
 
 export interface RunOutcome {
@@ -41,10 +42,11 @@ export interface RunControl {
 
 /**
  * Runs claude in the bottle as the guest user, in the workspace. stdout is parsed line by
- * line as it streams and appended to stream.jsonl; stderr goes to stderr.log. A wall-clock
+ * line as it streams and appended to stream.jsonl (the log's one line per tool call is
+ * redacted); stderr goes to stderr.log. A wall-clock
  * deadline kills the run and concludes `timeout`.
  */
-export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}): Promise<RunOutcome> {
+export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}, redactor = new Redactor()): Promise<RunOutcome> {
   const { plan, backend } = bottle
   const streamFile = path.join(plan.stateDir, 'stream.jsonl')
   const stderrFile = path.join(plan.stateDir, 'stderr.log')
@@ -58,7 +60,7 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
     { user: plan.guestUser, workdir: plan.config.workspace },
     line => {
       stream.write(line + '\n')
-      for (const call of acc.push(line)) core.info(`▸ ${call.name}: ${call.summary}`)
+      for (const call of acc.push(line)) core.info(redactor.redact(`▸ ${call.name}: ${call.summary}`))
     },
     chunk => stderr.write(chunk)
   )

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { parseArtifactSettings, type ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
 import { parseClaudeArgs } from './claude-args.js'
 import {
@@ -40,6 +41,7 @@ export interface Config {
   memory: string
   env: Record<string, string>
   timeoutMinutes: number
+  artifact: ArtifactSettings
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
 }
 
@@ -149,6 +151,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),
     env: parseEnvPairs(raw.env),
     timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
+    artifact: parseArtifactSettings(raw, runner),
     runner: {
       runnerTemp,
       toolCache: runner.toolCache || path.join(runnerTemp, 'tool-cache'),

@@ -21,7 +21,11 @@ export const INPUT_NAMES = [
   'cpus',
   'memory',
   'env',
-  'timeout-minutes'
+  'timeout-minutes',
+  'upload-transcripts',
+  'artifact-name',
+  'retention-days',
+  'job-summary'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -29,6 +33,11 @@ export type RawInputs = Record<InputName, string>
 
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
 export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token']
+
+/** The secret values a run knows: masked in the log, redacted from every record. */
+export function secretValues(raw: RawInputs): string[] {
+  return SECRET_INPUTS.map(n => raw[n]).filter(v => v !== '')
+}
 
 /** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
 export function readInputs(get: (name: string) => string): RawInputs {

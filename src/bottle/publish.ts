@@ -1,0 +1,94 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { parseArtifactSettings } from '../artifact/settings.js'
+import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
+import { readInputs, readRunnerEnv, secretValues, type RawInputs } from '../config/inputs.js'
+import { collectRecords } from '../transcript/collect.js'
+import { Redactor } from '../transcript/redact.js'
+import { readReportModel } from '../transcript/report-model.js'
+import { renderSummary } from '../transcript/summary.js'
+import { errorMessage } from '../util/errors.js'
+
+function readJson(file: string): Record<string, string> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>
+  } catch {
+    return undefined
+  }
+}
+
+function jsonLines(file: string): Record<string, unknown>[] {
+  if (!fs.existsSync(file)) return []
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap(l => {
+    try {
+      return [JSON.parse(l) as Record<string, unknown>]
+    } catch {
+      return []
+    }
+  })
+}
+
+/** The task as the user gave it, for the report (best effort: the post step only reads). */
+function promptOf(raw: RawInputs): string {
+  if (raw.prompt) return raw.prompt
+  if (!raw['prompt-file']) return ''
+  try {
+    return fs.readFileSync(path.resolve(raw.workspace || process.env['GITHUB_WORKSPACE'] || '.', raw['prompt-file']), 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Publishes the run's record from the state dir, from the post step (which runs after
+ * success, failure and cancellation alike): redacted copies + report.html, the job summary,
+ * and the artifact upload. Failures here are warnings: they never fail the job.
+ */
+export async function publishRecord(stateDir: string): Promise<void> {
+  const raw = readInputs(name => core.getInput(name))
+  const secrets = secretValues(raw)
+  for (const s of secrets) core.setSecret(s)
+  const settings = parseArtifactSettings(raw, readRunnerEnv(process.env))
+  const redactor = new Redactor(secrets)
+  // Without outputs.json the main step never finished (killed, cancelled hard).
+  const outputs = readJson(path.join(stateDir, 'outputs.json')) ?? { conclusion: 'error', 'transcript-dir': stateDir }
+  const conclusion = outputs['conclusion'] ?? 'error'
+
+  const collected = await collectRecords(stateDir, redactor, { conclusion, prompt: promptOf(raw) })
+  let artifactUrl: string | undefined
+  if (shouldUpload(settings.when, conclusion)) {
+    const started = Date.now()
+    const artifact = await uploadArtifact(collected.files, collected.dir, settings)
+    if (artifact) {
+      core.info(`Transcripts uploaded as artifact '${settings.name}' (id ${artifact.id}, ${artifact.size} bytes, ${Date.now() - started} ms)`)
+      core.setOutput('artifact-id', String(artifact.id))
+      core.setOutput('artifact-url', artifact.url)
+      artifactUrl = artifact.url
+    }
+  } else {
+    core.info(`Transcripts not uploaded (upload-transcripts: ${settings.when}, conclusion: ${conclusion}); kept in ${collected.dir}`)
+  }
+
+  if (settings.jobSummary) {
+    if (!process.env['GITHUB_STEP_SUMMARY']) {
+      core.info('No job summary: GITHUB_STEP_SUMMARY is not set (a local run?)')
+      return
+    }
+    const egress = jsonLines(path.join(collected.dir, 'egress.jsonl'))
+    const git = jsonLines(path.join(collected.dir, 'git.jsonl'))
+    const markdown = renderSummary({
+      outputs,
+      model: await readReportModel(path.join(collected.dir, 'stream.jsonl')),
+      blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
+      pushedRefs: git.filter(g => g['op'] === 'push' && g['decision'] === 'allowed').map(g => String(g['ref'] ?? '')),
+      artifactUrl,
+      transcriptDir: stateDir
+    })
+    try {
+      await core.summary.addRaw(redactor.redact(markdown)).write()
+    } catch (err) {
+      core.warning(`Could not write the job summary: ${errorMessage(err)}`)
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import readline from 'node:readline'
+
+/** One thing shown in the report, in order. */
+export type ReportEvent =
+  | { k: 'text'; turn: number; text: string }
+  | { k: 'tool'; turn: number; id: string; name: string; input: string }
+  | { k: 'result'; id: string; output: string; error: boolean }
+  | { k: 'usage'; turn: number; input: number; output: number }
+  | { k: 'final'; subtype: string; error: boolean; text: string; turns: number; cost: number; durationMs: number; input: number; output: number }
+
+export interface ReportModel {
+  sessionId: string
+  model: string
+  events: ReportEvent[]
+}
+
+type Json = Record<string, unknown>
+const MAX_FIELD = 100_000 // one tool output larger than this is cut in the report (the artifact has it whole)
+
+function clip(s: string): string {
+  return s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}\n… (${s.length - MAX_FIELD} more characters in stream.jsonl)` : s
+}
+
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) return v.map(b => (b && typeof b === 'object' && 'text' in b ? String((b as Json)['text']) : JSON.stringify(b))).join('\n')
+  return JSON.stringify(v, null, 2) ?? ''
+}
+
+/** Reads claude's stream-json line by line into what the report shows. */
+export async function readReportModel(streamFile: string): Promise<ReportModel> {
+  const model: ReportModel = { sessionId: '', model: '', events: [] }
+  if (!fs.existsSync(streamFile)) return model
+  let turn = 0
+  const lines = readline.createInterface({ input: fs.createReadStream(streamFile, 'utf8'), crlfDelay: Infinity })
+  for await (const line of lines) {
+    let msg: Json
+    try {
+      msg = JSON.parse(line) as Json
+    } catch {
+      continue
+    }
+    if (msg['type'] === 'system' && msg['subtype'] === 'init') {
+      model.sessionId = String(msg['session_id'] ?? '')
+      model.model = String(msg['model'] ?? '')
+    } else if (msg['type'] === 'assistant') {
+      const m = (msg['message'] ?? {}) as Json
+      turn++
+      for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
+        if (block['type'] === 'text') model.events.push({ k: 'text', turn, text: clip(String(block['text'] ?? '')) })
+        if (block['type'] === 'tool_use') model.events.push({ k: 'tool', turn, id: String(block['id'] ?? ''), name: String(block['name'] ?? ''), input: clip(JSON.stringify(block['input'] ?? {}, null, 2)) })
+      }
+      const u = (m['usage'] ?? {}) as Json
+      model.events.push({ k: 'usage', turn, input: Number(u['input_tokens'] ?? 0), output: Number(u['output_tokens'] ?? 0) })
+    } else if (msg['type'] === 'user') {
+      const m = (msg['message'] ?? {}) as Json
+      for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
+        if (block['type'] === 'tool_result') model.events.push({ k: 'result', id: String(block['tool_use_id'] ?? ''), output: clip(asText(block['content'])), error: block['is_error'] === true })
+      }
+    } else if (msg['type'] === 'result') {
+      const u = (msg['usage'] ?? {}) as Json
+      model.events.push({
+        k: 'final',
+        subtype: String(msg['subtype'] ?? ''),
+        error: msg['is_error'] === true,
+        text: clip(String(msg['result'] ?? '')),
+        turns: Number(msg['num_turns'] ?? 0),
+        cost: Number(msg['total_cost_usd'] ?? 0),
+        durationMs: Number(msg['duration_ms'] ?? 0),
+        input: Number(u['input_tokens'] ?? 0),
+        output: Number(u['output_tokens'] ?? 0)
+      })
+    }
+  }
+  return model
+}

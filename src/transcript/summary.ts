@@ -1,0 +1,58 @@
+import type { ReportModel } from './report-model.js'
+
+export interface SummaryInput {
+  outputs: Record<string, string>
+  model: ReportModel
+  /** blocked egress decisions, pushed refs: present once the bottle's walls record them */
+  blockedEgress: number
+  pushedRefs: string[]
+  artifactUrl?: string
+  transcriptDir: string
+}
+
+const RESULT_EXCERPT = 2_000
+const MAX_TOOLS = 20
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+}
+
+/**
+ * The job summary as markdown: what happened, in ten seconds. Every part is bounded, so it
+ * stays far under the runner's 1 MiB per step whatever the run's size.
+ */
+export function renderSummary(s: SummaryInput): string {
+  const o = s.outputs
+  const tools = new Map<string, number>()
+  for (const e of s.model.events) if (e.k === 'tool') tools.set(e.name, (tools.get(e.name) ?? 0) + 1)
+  const topTools = [...tools.entries()].sort((a, b) => b[1] - a[1])
+  const result = (o['result'] ?? '').slice(0, RESULT_EXCERPT)
+  const lines = [
+    `### bot-bottle: ${o['conclusion'] ?? 'unknown'}`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| conclusion | ${cell(o['conclusion'] ?? 'unknown')} |`,
+    `| turns | ${cell(o['num-turns'] ?? '0')} |`,
+    `| tokens | ${cell(o['input-tokens'] ?? '0')} in / ${cell(o['output-tokens'] ?? '0')} out |`,
+    `| cost | $${cell(o['cost-usd'] ?? '0')} |`,
+    `| duration | ${(Number(o['duration-ms'] ?? 0) / 1000).toFixed(1)} s |`,
+    `| backend | ${cell(o['backend'] ?? '')} |`,
+    `| blocked egress | ${s.blockedEgress} |`,
+    `| pushed refs | ${s.pushedRefs.length ? cell(s.pushedRefs.slice(0, 20).join(', ')) : 'none'} |`,
+    `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: \`${cell(s.transcriptDir)}\``} |`,
+    ''
+  ]
+  if (topTools.length) {
+    lines.push('**Tool calls**', '', '| tool | calls |', '|---|---|')
+    for (const [name, n] of topTools.slice(0, MAX_TOOLS)) lines.push(`| ${cell(name.slice(0, 100))} | ${n} |`)
+    if (topTools.length > MAX_TOOLS) lines.push(`| (${topTools.length - MAX_TOOLS} more tools) | |`)
+    lines.push('')
+  }
+  if (result) {
+    const fence = '````'
+    lines.push('**Result**', '', fence, result.replace(/````/g, "'```"), fence, '')
+    if ((o['result'] ?? '').length > RESULT_EXCERPT) lines.push(`(result cut at ${RESULT_EXCERPT} characters; the whole text is in outputs.json)`, '')
+  }
+  return lines.join('\n')
+}
