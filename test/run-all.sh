@@ -17,6 +17,7 @@ docker info >/dev/null 2>&1 && { bash test/harness/guest-image.sh || echo "harne
 docker info >/dev/null 2>&1 && { bash test/harness/relay-image.sh || echo "harness: relay image not built" >&2; }
 docker info >/dev/null 2>&1 && { bash test/harness/musl-image.sh || echo "harness: musl image not built" >&2; }
 bash test/harness/claude-package.sh || echo "harness: claude package not cached" >&2
+bash test/harness/chromium.sh || echo "harness: chromium not installed" >&2
 
 report="$root/.tmp/jest-report.json"
 rm -f "$report"

@@ -23,7 +23,7 @@ header{background:#1d2330;color:#fff;padding:16px 24px}header h1{margin:0 0 6px;
 main{max-width:1000px;margin:0 auto;padding:16px 24px}
 section{background:#fff;border:1px solid #dde1e7;border-radius:6px;margin:12px 0;padding:10px 14px}
 h2{font-size:15px;margin:4px 0 8px}pre{white-space:pre-wrap;word-break:break-word;margin:4px 0;font:12px/1.4 ui-monospace,monospace;background:#f3f4f6;padding:6px;border-radius:4px;max-height:480px;overflow:auto}
-.turn{border-left:3px solid #8aa4d6;padding-left:10px;margin:10px 0}.turn .meta{color:#667;font-size:12px}
+.turn{border-left:3px solid #8aa4d6;padding-left:10px;margin:10px 0}.meta{color:#667;font-size:12px}
 .tool{border-left-color:#c59b3b}.error{border-left-color:#d04040;background:#fff4f4}
 .conclusion-success{color:#7fdc8a}.conclusion-failure,.conclusion-error,.conclusion-timeout,.conclusion-max-turns{color:#ff8f8f}
 nav{display:flex;gap:8px;align-items:center;margin:8px 0}button{padding:4px 10px}

@@ -1,0 +1,100 @@
+/**
+ * report.html in a real headless browser (Debian's chromium): it loads with no console
+ * errors and no network requests, shows the run, pages through 5,000 turns, and renders
+ * hostile content as text. Also makes the screenshot the README shows.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { collectRecords } from '../../src/transcript/collect.js'
+import { Redactor } from '../../src/transcript/redact.js'
+import { ROOT, tempDir } from './helpers.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const SECRET = 'sk-ant-api03-reportsecret-0123456789abcdefghij'
+
+/** A stream-json transcript of `turns` tool turns and a final answer, in claude's shapes. */
+function syntheticStream(turns: number): string {
+  const lines: string[] = [JSON.stringify({ type: 'system', subtype: 'init', session_id: 'sess-1', model: 'claude-test' })]
+  for (let t = 1; t <= turns; t++) {
+    const hostile = t === 2 ? "<script>window.__pwned=1</script><img src=x onerror='window.__pwned=2'>" : `step ${t}`
+    lines.push(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: `Turn ${t}: ${hostile}` }, { type: 'tool_use', id: `tu${t}`, name: t % 3 ? 'Bash' : 'Edit', input: { command: `echo ${t}` } }], usage: { input_tokens: 10, output_tokens: 5 } } }))
+    lines.push(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: `tu${t}`, content: t === 3 ? `failed with ${SECRET}` : `out ${t}`, is_error: t === 3 }] } }))
+  }
+  lines.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'All done.', num_turns: turns + 1, total_cost_usd: 1.23, duration_ms: 4567, usage: { input_tokens: 100, output_tokens: 50 } }))
+  return lines.join('\n') + '\n'
+}
+
+async function reportFor(turns: number, name: string): Promise<string> {
+  const stateDir = path.join(tempDir('e2e-report'), name)
+  fs.mkdirSync(stateDir, { recursive: true })
+  fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), syntheticStream(turns))
+  fs.writeFileSync(path.join(stateDir, 'system-prompt.txt'), 'Be careful.')
+  fs.writeFileSync(path.join(stateDir, 'egress.jsonl'), JSON.stringify({ time: '2026-11-25T12:00:00Z', host: 'evil.example', port: 443, method: 'CONNECT', decision: 'blocked', rule: 'not in allowed-hosts' }) + '\n')
+  const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success', prompt: 'Fix the parser' })
+  return path.join(dir, 'report.html')
+}
+
+describe('report.html in chromium', () => {
+  let browser: Browser
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error("chromium missing: run 'bash test/harness/chromium.sh' (apt-get install chromium)")
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  async function open(file: string) {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
+    const errors: string[] = []
+    const requests: string[] = []
+    page.on('console', m => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('pageerror', e => errors.push(String(e)))
+    page.on('request', r => requests.push(r.url()))
+    const started = Date.now()
+    await page.goto(`file://${file}`)
+    await page.waitForSelector('#conversation .turn')
+    return { page, errors, requests, loadMs: Date.now() - started }
+  }
+
+  it('pages through a 5,000-turn run, with no console error and no request but itself', async () => {
+    const file = await reportFor(5000, 'big')
+    const { page, errors, requests, loadMs } = await open(file)
+    expect(errors).toEqual([])
+    expect(requests).toEqual([`file://${file}`])
+    expect(loadMs).toBeLessThan(15_000)
+    expect(await page.textContent('#stats')).toContain('turns: 5001')
+    expect(await page.textContent('#stats')).toContain('tool calls: 5000')
+    expect(await page.textContent('#page')).toMatch(/^page 1 of \d+ \(\d+ entries\)$/)
+    expect(await page.locator('#conversation > *').count()).toBe(200)
+    await page.click('#next')
+    expect(await page.textContent('#page')).toMatch(/^page 2 of/)
+    expect(await page.textContent('#conversation')).toMatch(/^turn 67 tokens: 10 in \/ 5 out.*Turn 68: step 68/)
+    await page.close()
+  }, 120_000)
+
+  it('renders hostile content as text, highlights errors, redacts secrets, shows egress decisions', async () => {
+    const file = await reportFor(6, 'small')
+    const html = fs.readFileSync(file, 'utf8')
+    expect(html).not.toContain(SECRET)
+    const { page, errors } = await open(file)
+    expect(errors).toEqual([])
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    expect(await page.textContent('#conversation')).toContain('<script>window.__pwned=1</script>')
+    expect(await page.locator('#conversation .error').count()).toBe(1)
+    expect(await page.textContent('#conversation .error')).toContain('[REDACTED:secret]')
+    expect(await page.textContent('#egress')).toContain('evil.example')
+    expect(await page.locator('#egress tr.blocked').count()).toBe(1)
+    expect(await page.locator('#git').count()).toBe(0) // no git.jsonl: no table
+    expect(await page.textContent('#prompt')).toContain('Fix the parser')
+    // docs/report.png (the README's picture) is a copy of this screenshot
+    await page.screenshot({ path: path.join(ROOT, '.tmp', 'report.png'), fullPage: false })
+    await page.close()
+  }, 60_000)
+})
