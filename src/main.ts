@@ -34,6 +34,7 @@ export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMi
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
   for (const secret of secretValues(raw)) core.setSecret(secret)
+  const redactor = new Redactor(secretValues(raw))
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
@@ -83,7 +84,7 @@ export async function run(): Promise<void> {
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
 
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, new Redactor(secretValues(raw)))
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (outcome.conclusion !== 'success') {
@@ -94,7 +95,9 @@ export async function run(): Promise<void> {
   } finally {
     if (bottle) await bottle.proxy.close()
     if (backend) await teardownResources(backend, teardown)
-    publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), core.setOutput)
+    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir)
+    outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
+    publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }

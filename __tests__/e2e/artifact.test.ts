@@ -88,7 +88,14 @@ describe('transcripts as artifacts', () => {
     const report = files.get('report.html')!.toString('utf8')
     expect(report).not.toMatch(/<script>alert/)
     expect(report).not.toMatch(/src=["']?https?:|href=["']?https?:/)
-    // the post step's log, summary and outputs carry no secret either
+    // the job summary says what happened, with the link; it and the log carry no secret either
+    expect(r.summary).toContain('### bot-bottle: success')
+    expect(r.summary).toContain('| turns | 2 |')
+    expect(r.summary).toMatch(/\| Bash \| 1 \|/)
+    expect(r.summary).toContain(`[artifact](${r.outputs['artifact-url']})`)
+    expect(r.summary).toContain('Done. The key was [REDACTED:secret]')
+    expect(leaks(r.summary)).toEqual([])
+    expect(r.outputs['result']).toBe('Done. The key was [REDACTED:secret]')
     expect(leaks(visibleLog(r.post.stdout, r.main.stdout))).toEqual([])
     expect(r.post.stdout).toMatch(/Transcripts uploaded as artifact 'transcripts-case-1' \(id \d+, \d+ bytes, \d+ ms\)/)
   })

@@ -46760,6 +46760,7 @@ async function run() {
     const raw = readInputs(name => getInput(name));
     for (const secret of secretValues(raw))
         core_setSecret(secret);
+    const redactor = new Redactor(secretValues(raw));
     let backend;
     let bottle;
     let outcome;
@@ -46808,7 +46809,7 @@ async function run() {
         const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
-        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, new Redactor(secretValues(raw)));
+        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor);
         const r = outcome.result;
         info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
         if (outcome.conclusion !== 'success') {
@@ -46823,7 +46824,9 @@ async function run() {
             await bottle.proxy.close();
         if (backend)
             await teardownResources(backend, teardown);
-        publishOutputs(outputsFrom(outcome, backend?.kind ?? '', transcriptDir), setOutput);
+        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir);
+        outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
+        publishOutputs(outputs, setOutput);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }

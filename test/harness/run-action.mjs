@@ -88,6 +88,7 @@ export async function runAction(o) {
     post = await runEntry('post', postEnv)
   }
   const outputs = parseFileCommands(fs.readFileSync(outputFile, 'utf8'))
+  const summary = fs.readFileSync(summaryFile, 'utf8')
   fs.rmSync(files, { recursive: true, force: true })
-  return { main, post, outputs, state }
+  return { main, post, outputs, state, summary }
 }
