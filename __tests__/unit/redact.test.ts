@@ -20,6 +20,19 @@ describe('Redactor.redact', () => {
     expect(r.redact(encodeURIComponent('my-custom-password-123'))).toBe('[REDACTED:secret]')
   })
 
+  it('catches the secret base64-encoded inside larger data, at any alignment, with a trailing newline', () => {
+    for (const prefix of ['', 'a', 'ab', 'abc', 'user:']) {
+      for (const suffix of ['', '\n', 'xyz']) {
+        const encoded = Buffer.from(prefix + KEY + suffix).toString('base64')
+        const out = r.redact(`blob ${encoded} end`)
+        expect({ prefix, suffix, out }).toEqual({ prefix, suffix, out: expect.stringContaining('[REDACTED:secret]') })
+        // what is left of the encoding cannot be decoded back to the key
+        expect(Buffer.from(out.replace(/\[REDACTED:secret\]/g, ''), 'base64').toString('latin1')).not.toContain(KEY.slice(8, 30))
+      }
+    }
+    expect(r.redact(Buffer.from(KEY).toString('base64url'))).toMatch(/^\[REDACTED:secret\].{0,3}$/)
+  })
+
   it.each([
     ['anthropic-key', 'sk-ant-api03-' + 'a'.repeat(90)],
     ['anthropic-key', 'sk-ant-oat01-' + 'B'.repeat(60)],

@@ -46527,10 +46527,24 @@ const WINDOW = 20_000;
 function redact_escapeRegex(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+/**
+ * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
+ * each of the three alignments, the run of base64 characters that depend on the value's
+ * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
+ */
+function base64Fragments(value, alphabet) {
+    return [0, 1, 2].map(k => {
+        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
+        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
+        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
+        return enc.slice(start, fullGroups * 4);
+    });
+}
 /** The forms a secret value may take in a transcript. */
 function secretForms(value) {
-    const b64 = Buffer.from(value).toString('base64');
-    return [value, b64, b64.replace(/=+$/, ''), Buffer.from(value).toString('base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+    const bytes = Buffer.from(value);
+    const b64 = bytes.toString('base64');
+    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
 }
 class Redactor {
     regex;
