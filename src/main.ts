@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { selectBackend } from './backend/select.js'
+import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
@@ -13,6 +13,8 @@ import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottl
 import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
+import { isSetupOnly } from './config/setup-config.js'
+import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
 
 /** One line saying why a run did not succeed. */
@@ -34,6 +36,11 @@ export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMi
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
   for (const secret of secretValues(raw)) core.setSecret(secret)
+  try {
+    if (isSetupOnly(raw)) return await runSetup(raw)
+  } catch (err) {
+    return core.setFailed(errorMessage(err))
+  }
   const redactor = new Redactor(secretValues(raw))
 
   let backend: Backend | undefined
@@ -62,7 +69,7 @@ export async function run(): Promise<void> {
     const config = parseConfig(raw, readRunnerEnv(process.env))
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
-    const selection = await selectBackend(config)
+    const selection = await selectBackend(config.backend, defaultProbeDeps(config))
     backend = selection.backend
     teardown.backend = backend.kind
     for (const reason of selection.reasons) core.info(`backend ${reason}`)

@@ -2,8 +2,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
-import { selectBackend } from '../../src/backend/select.js'
-import { BackendUnavailableError } from '../../src/util/errors.js'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-probe-'))
 
@@ -43,23 +41,5 @@ describe('docker probe: one line saying why docker cannot be used', () => {
     const p = await new DockerBackend().probe()
     if (!p.usable) throw new Error(`docker engine not reachable: ${p.reason}. Run 'bash test/harness/dockerd.sh' (installs docker.io, starts dockerd)`)
     expect(p.detail).toMatch(/^docker engine \d+\./)
-  })
-})
-
-describe('selectBackend', () => {
-  it("refuses 'smolvm' clearly until it is supported", async () => {
-    await expect(selectBackend({ backend: 'smolvm', dockerWiring: 'auto', relayImage: 'x' })).rejects.toThrow(/'smolvm' is not yet supported.*Use 'docker' or 'auto'/)
-  })
-
-  it("'auto' picks docker and says why smolvm was not used", async () => {
-    const s = await selectBackend({ backend: 'auto', dockerWiring: 'auto', relayImage: 'x' })
-    expect(s.backend.kind).toBe('docker')
-    expect(s.reasons).toEqual(['smolvm: not yet supported by this version of bot-bottle', expect.stringMatching(/^docker: usable/)])
-  })
-
-  it('lists why each backend was refused when none works', async () => {
-    const err = await selectBackend({ backend: 'docker', dockerWiring: 'auto', relayImage: 'x' }, new DockerBackend({ cli: path.join(tmp, 'absent') })).catch(e => e)
-    expect(err).toBeInstanceOf(BackendUnavailableError)
-    expect(err.message).toMatch(/^No usable backend: smolvm: not yet supported.*; docker: the docker CLI is not installed/)
   })
 })

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(847);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1690);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 847:
+/***/ 1690:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34545,12 +34545,12 @@ function core_setSecret(secret) {
 function addPath(inputPath) {
     const filePath = process.env['GITHUB_PATH'] || '';
     if (filePath) {
-        issueFileCommand('PATH', inputPath);
+        file_command_issueFileCommand('PATH', inputPath);
     }
     else {
-        issueCommand('add-path', {}, inputPath);
+        command_issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -35213,28 +35213,140 @@ class DockerBackend {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./lib/backend/smolvm/platform.js
+/**
+ * Whether this runner can boot smolvm micro-VMs, decided from facts read at the OS boundary
+ * (platform, arch, /dev/kvm, glibc). The facts are gathered by `readHostFacts`; tests pass
+ * their own.
+ */
+
+
+
+/** The release asset platform, or why there is none. */
+function smolvmPlatform(f) {
+    if (f.platform === 'darwin' && f.arch === 'arm64')
+        return { platform: 'darwin-arm64' };
+    if (f.platform === 'linux' && f.arch === 'x64')
+        return { platform: 'linux-x86_64' };
+    if (f.platform === 'linux' && f.arch === 'arm64')
+        return { platform: 'linux-arm64' };
+    if (f.platform === 'darwin')
+        return { refused: 'smolvm: macOS on Intel has no smolvm release (use a self-hosted Apple Silicon runner)' };
+    return { refused: `smolvm: no smolvm release for ${f.platform}/${f.arch} (smolvm runs on Apple Silicon macOS and Linux x86_64/arm64)` };
+}
+const MIN_GLIBC = [2, 35]; // the Linux assets are built on ubuntu-22.04
+function glibcAtLeast(v) {
+    const [maj = 0, min = 0] = v.split('.').map(Number);
+    return maj > MIN_GLIBC[0] || (maj === MIN_GLIBC[0] && min >= MIN_GLIBC[1]);
+}
+/** Why smolvm cannot boot VMs here (one line with the fix), or undefined when it can. */
+function smolvmRefusal(f) {
+    const p = smolvmPlatform(f);
+    if ('refused' in p)
+        return p.refused;
+    if (f.platform === 'darwin') {
+        if (f.hypervisor === false) {
+            return 'smolvm: this macOS runner has no Hypervisor.framework support (GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)';
+        }
+        return undefined;
+    }
+    if (f.kvm === 'missing')
+        return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)';
+    if (f.kvm === 'denied') {
+        return 'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)';
+    }
+    if (!f.glibc)
+        return 'smolvm: no glibc on this runner (the Linux release needs glibc 2.35 or newer)';
+    if (!glibcAtLeast(f.glibc))
+        return `smolvm: glibc ${f.glibc} is older than 2.35, which the Linux release needs (use Ubuntu 22.04 or newer)`;
+    return undefined;
+}
+/** Reads the facts from this machine. */
+function readHostFacts(kvmPath = '/dev/kvm') {
+    const facts = { platform: process.platform, arch: external_node_os_namespaceObject.arch(), kvm: 'missing' };
+    if (process.platform === 'linux') {
+        if (external_node_fs_namespaceObject.existsSync(kvmPath)) {
+            try {
+                external_node_fs_namespaceObject.accessSync(kvmPath, external_node_fs_namespaceObject.constants.R_OK | external_node_fs_namespaceObject.constants.W_OK);
+                facts.kvm = 'ok';
+            }
+            catch {
+                facts.kvm = 'denied';
+            }
+        }
+        const report = process.report?.getReport();
+        facts.glibc = report?.header?.glibcVersionRuntime;
+    }
+    if (process.platform === 'darwin') {
+        try {
+            facts.hypervisor = (0,external_node_child_process_namespaceObject.execFileSync)('sysctl', ['-n', 'kern.hv_support'], { encoding: 'utf8' }).trim() === '1';
+        }
+        catch {
+            facts.hypervisor = false;
+        }
+    }
+    return facts;
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/select.js
 
 
+
+function defaultProbeDeps(config) {
+    return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) };
+}
 /**
- * Picks the backend. smolvm arrives in its own issue: until then `auto` means docker,
- * and `smolvm` is refused with a clear error.
+ * Picks the backend for a run. The agent runs on docker for now: where this runner could boot
+ * smolvm micro-VMs, the log says so and that running the agent there is not supported yet.
  */
-async function selectBackend(config, docker = new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage })) {
-    if (config.backend === 'smolvm') {
-        throw new BackendUnavailableError("Input 'backend': 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto'");
+async function selectBackend(choice, deps) {
+    if (choice === 'smolvm') {
+        throw new BackendUnavailableError("Input 'backend': running the agent on 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto' (setup-only mode installs and probes smolvm)");
     }
-    const reasons = ['smolvm: not yet supported by this version of bot-bottle'];
-    const probe = await docker.probe();
-    if (!probe.usable) {
+    const refusal = smolvmRefusal(deps.facts);
+    const reasons = [refusal ?? 'smolvm: this runner can boot micro-VMs, but running the agent on smolvm is not yet supported by this version: using docker'];
+    const probe = await deps.docker.probe();
+    if (!probe.usable)
         throw new BackendUnavailableError(`No usable backend: ${[...reasons, probe.reason].join('; ')}`);
-    }
     reasons.push(`docker: usable (${probe.detail})`);
-    return { backend: docker, reasons };
+    return { backend: deps.docker, reasons };
+}
+/**
+ * setup-only: installs and probes the backends `choice` allows (smolvm first), runs nothing.
+ * `install` installs smolvm for a release platform.
+ */
+async function probeForSetup(choice, deps, install) {
+    const reasons = [];
+    let smolvm;
+    if (choice !== 'docker') {
+        const refusal = smolvmRefusal(deps.facts);
+        const platform = smolvmPlatform(deps.facts);
+        if (refusal || 'refused' in platform) {
+            reasons.push(refusal ?? 'smolvm: refused');
+        }
+        else {
+            try {
+                smolvm = await install(platform.platform);
+                reasons.push(`smolvm: usable (smolvm ${smolvm.version} ${smolvm.downloaded ? 'installed' : 'from the tool cache'} at ${smolvm.path})`);
+            }
+            catch (err) {
+                reasons.push(`smolvm: install failed: ${errorMessage(err)}`);
+            }
+        }
+    }
+    let dockerUsable = false;
+    if (choice !== 'smolvm') {
+        const probe = await deps.docker.probe();
+        dockerUsable = probe.usable;
+        reasons.push(probe.usable ? `docker: usable (${probe.detail})` : probe.reason);
+    }
+    return { backend: smolvm ? 'smolvm' : dockerUsable ? 'docker' : 'none', smolvm, reasons };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -45088,10 +45200,15 @@ const INPUT_NAMES = [
     'upload-transcripts',
     'artifact-name',
     'retention-days',
-    'job-summary'
+    'job-summary',
+    'setup-only',
+    'require-backend',
+    'smolvm-version',
+    'smolvm-download-url',
+    'github-token'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token'];
+const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
 /** The secret values a run knows: masked in the log, redacted from every record. */
 function secretValues(raw) {
     return SECRET_INPUTS.map(n => raw[n]).filter(v => v !== '');
@@ -46738,7 +46855,201 @@ function decodeTeardownState(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/install/sha256.js
+
+
+/** Hex sha256 of a file, streamed. */
+async function sha256File(file) {
+    const h = external_node_crypto_.createHash('sha256');
+    for await (const chunk of external_node_fs_namespaceObject.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** The hash a `sha256sum` listing gives for `name` (`<hex>  <name>` or `<hex> *<name>`). */
+function checksumFor(listing, name) {
+    for (const line of listing.split('\n')) {
+        const m = /^([0-9a-f]{64})\s+\*?(.+?)\s*$/i.exec(line);
+        if (m && m[2] === name)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/install/smolvm.js
+
+
+
+
+
+
+
+
+const SMOLVM_TOOL_NAME = 'smolvm';
+const DEFAULT_SMOLVM_VERSION = '1.9.2'; // asset names confirmed in shared/reference/smolvm.md
+const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
+/** Resolves `latest` through the GitHub releases API; an exact version passes through. */
+async function resolveSmolvmVersion(version, apiUrl, token) {
+    if (version !== 'latest')
+        return version;
+    const http = new lib_HttpClient('bot-bottle');
+    const url = `${apiUrl.replace(/\/+$/, '')}/repos/smol-machines/smolvm/releases/latest`;
+    let status = 0;
+    let body = '';
+    try {
+        const res = await http.get(url, { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        status = res.message.statusCode ?? 0;
+        body = await res.readBody();
+    }
+    catch (err) {
+        throw new InstallError(`cannot reach ${url} to resolve smolvm 'latest' (${err.message})`, 'Set `smolvm-version` to an exact version');
+    }
+    if (status === 403 || status === 429)
+        throw new InstallError(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version');
+    if (status !== 200)
+        throw new InstallError(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version');
+    const tag = JSON.parse(body).tag_name ?? '';
+    const v = tag.replace(/^v/, '');
+    if (!/^\d+\.\d+\.\d+/.test(v))
+        throw new InstallError(`the latest smolvm release has an unexpected tag '${tag}'`, 'Set `smolvm-version` to an exact version');
+    return v;
+}
+/**
+ * Installs smolvm `version` for `platform`: downloads the release tarball and
+ * checksums.sha256, verifies the sha256 before extracting (mismatch or missing entry: error,
+ * nothing cached), extracts with the system tar (the archive has symlinks), caches keyed by
+ * version+platform, and confirms `smolvm --version`. Never runs an install script.
+ */
+async function installSmolvm(version, platform, downloadUrl, token) {
+    const cached = find(SMOLVM_TOOL_NAME, version, platform);
+    if (cached)
+        return smolvm_confirm({ dir: cached, path: external_node_path_namespaceObject.join(cached, 'smolvm'), version, downloaded: false });
+    const asset = `smolvm-${version}-${platform}.tar.gz`;
+    const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
+    // Only send the token to GitHub itself, never to a mirror.
+    const auth = token && /(^|\.)github\.com$/.test(new URL(base).hostname) ? `token ${token}` : undefined;
+    const fetch = async (name) => {
+        try {
+            return await downloadTool(`${base}/${name}`, undefined, auth);
+        }
+        catch (err) {
+            const code = err.httpStatusCode;
+            if (code === 404)
+                throw new InstallError(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
+            throw new InstallError(`download of ${base}/${name} failed (${err.message})`, 'Retry; check `smolvm-download-url` and the runner\'s network');
+        }
+    };
+    const sums = await fetch('checksums.sha256');
+    const tarball = await fetch(asset).catch(err => {
+        external_node_fs_namespaceObject.rmSync(sums, { force: true });
+        throw err;
+    });
+    let extracted;
+    try {
+        const expected = checksumFor(external_node_fs_namespaceObject.readFileSync(sums, 'utf8'), asset);
+        if (!expected)
+            throw new InstallError(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform');
+        const got = await sha256File(tarball);
+        if (got !== expected)
+            throw new InstallError(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`');
+        extracted = await extractTar(tarball);
+        const top = external_node_path_namespaceObject.join(extracted, `smolvm-${version}-${platform}`);
+        if (!external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(top, 'smolvm')))
+            throw new InstallError(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases');
+        const dir = await cacheDir(top, SMOLVM_TOOL_NAME, version, platform);
+        return await smolvm_confirm({ dir, path: external_node_path_namespaceObject.join(dir, 'smolvm'), version, downloaded: true });
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(tarball, { force: true });
+        external_node_fs_namespaceObject.rmSync(sums, { force: true });
+        if (extracted)
+            external_node_fs_namespaceObject.rmSync(extracted, { recursive: true, force: true });
+    }
+}
+async function smolvm_confirm(i) {
+    const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: '', stderr: err.message }));
+    if (r.code !== 0 || !r.stdout.includes(i.version)) {
+        throw new InstallError(`the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`, 'Check that the release matches this runner');
+    }
+    addPath(i.dir);
+    return i;
+}
+
+;// CONCATENATED MODULE: ./lib/config/setup-config.js
+
+
+
+/** Parses a boolean input the way core.getBooleanInput does, naming the input on error. */
+function booleanInput(raw, name, fallback) {
+    const v = raw[name] ?? '';
+    if (v === '')
+        return fallback;
+    if (/^(true|True|TRUE)$/.test(v))
+        return true;
+    if (/^(false|False|FALSE)$/.test(v))
+        return false;
+    throw new InputError(name, `invalid value (got '${v}')`, "Expected 'true' or 'false'");
+}
+function isSetupOnly(raw) {
+    return booleanInput(raw, 'setup-only', false);
+}
+function parseSetupConfig(raw, runner) {
+    const backend = schemas_enum(['auto', 'docker', 'smolvm']).safeParse(raw.backend || 'auto');
+    if (!backend.success)
+        throw new InputError('backend', `invalid value (got '${raw.backend}')`, "Expected one of 'auto', 'docker', 'smolvm'");
+    const version = raw['smolvm-version'] || DEFAULT_SMOLVM_VERSION;
+    if (!/^(latest|\d+\.\d+\.\d+)$/.test(version))
+        throw new InputError('smolvm-version', `invalid value (got '${version}')`, "Expected an exact version such as 1.9.2, or 'latest'");
+    const url = raw['smolvm-download-url'] || DEFAULT_SMOLVM_DOWNLOAD_URL;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        throw new InputError('smolvm-download-url', `invalid value (got '${url}')`, 'Expected the http(s) base URL of smolvm release assets (…/releases/download)');
+    }
+    if (!runner.runnerTemp)
+        throw new InputError('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
+    return {
+        backend: backend.data,
+        requireBackend: booleanInput(raw, 'require-backend', false),
+        smolvmVersion: version,
+        smolvmDownloadUrl: url,
+        githubToken: raw['github-token'] || undefined,
+        githubApiUrl: runner.apiUrl || 'https://api.github.com',
+        toolCache: runner.toolCache || `${runner.runnerTemp}/tool-cache`
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/setup.js
+
+
+
+
+
+
+/**
+ * setup-only: installs and probes the backends, runs no agent. Outputs `backend`
+ * (smolvm, docker or none), `smolvm-path`, `smolvm-version` and `reasons`, so a workflow can
+ * gate its own jobs on them. No usable backend fails the step only with require-backend.
+ */
+async function runSetup(raw) {
+    const config = parseSetupConfig(raw, { ...readRunnerEnv(process.env), apiUrl: process.env['GITHUB_API_URL'] });
+    process.env['RUNNER_TOOL_CACHE'] ||= config.toolCache; // @actions/tool-cache reads it from the environment
+    const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }), async (platform) => {
+        const version = await resolveSmolvmVersion(config.smolvmVersion, config.githubApiUrl, config.githubToken);
+        return installSmolvm(version, platform, config.smolvmDownloadUrl, config.githubToken);
+    });
+    for (const r of result.reasons)
+        info(r);
+    info(`setup-only: backend ${result.backend}`);
+    setOutput('backend', result.backend);
+    setOutput('smolvm-path', result.smolvm?.path ?? '');
+    setOutput('smolvm-version', result.smolvm?.version ?? '');
+    setOutput('reasons', result.reasons.join('\n'));
+    if (result.backend === 'none' && config.requireBackend) {
+        setFailed(`No usable backend (require-backend is true): ${result.reasons.join('; ')}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -46774,6 +47085,13 @@ async function run() {
     const raw = readInputs(name => getInput(name));
     for (const secret of secretValues(raw))
         core_setSecret(secret);
+    try {
+        if (isSetupOnly(raw))
+            return await runSetup(raw);
+    }
+    catch (err) {
+        return setFailed(errorMessage(err));
+    }
     const redactor = new Redactor(secretValues(raw));
     let backend;
     let bottle;
@@ -46799,7 +47117,7 @@ async function run() {
         const config = parseConfig(raw, readRunnerEnv(process.env));
         // @actions/tool-cache reads these from the environment.
         process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache;
-        const selection = await selectBackend(config);
+        const selection = await selectBackend(config.backend, defaultProbeDeps(config));
         backend = selection.backend;
         teardown.backend = backend.kind;
         for (const reason of selection.reasons)

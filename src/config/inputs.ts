@@ -25,14 +25,19 @@ export const INPUT_NAMES = [
   'upload-transcripts',
   'artifact-name',
   'retention-days',
-  'job-summary'
+  'job-summary',
+  'setup-only',
+  'require-backend',
+  'smolvm-version',
+  'smolvm-download-url',
+  'github-token'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token']
+export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token']
 
 /** The secret values a run knows: masked in the log, redacted from every record. */
 export function secretValues(raw: RawInputs): string[] {

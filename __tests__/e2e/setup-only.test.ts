@@ -1,0 +1,70 @@
+/**
+ * setup-only through the built action: install and probe smolvm from a loopback release
+ * server (with a real docker engine beside it), no credential, no agent.
+ */
+import path from 'node:path'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
+import { tempDir } from './helpers.js'
+
+describe('setup-only', () => {
+  const dir = tempDir('e2e-setup')
+  const toolCache = path.join(dir, 'tool-cache')
+
+  it('installs smolvm (cold, then from the cache) and reports backend smolvm; needs no credential', async () => {
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'linux-arm64', 'darwin-arm64'] })
+    try {
+      const inputs = { 'setup-only': 'true', 'smolvm-download-url': rel.url }
+      const t0 = Date.now()
+      const cold = await runAction({ inputs, runnerTemp: path.join(dir, 'rt1'), toolCache })
+      const coldMs = Date.now() - t0
+      expect({ code: cold.main.code, out: cold.main.stdout }).toMatchObject({ code: 0 })
+      expect(cold.outputs).toMatchObject({ backend: 'smolvm', 'smolvm-version': '1.9.2', 'smolvm-path': path.join(toolCache, 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm') })
+      expect(cold.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 installed at /), expect.stringMatching(/^docker: usable/)])
+      expect(cold.main.stdout).toContain(`::add-path::${path.join(toolCache, 'smolvm', '1.9.2', 'linux-x86_64')}`)
+      expect(cold.post.code).toBe(0)
+      expect(cold.post.stdout).toContain('the main step started nothing')
+
+      const t1 = Date.now()
+      const warm = await runAction({ inputs, runnerTemp: path.join(dir, 'rt2'), toolCache })
+      const warmMs = Date.now() - t1
+      expect(warm.outputs['reasons']).toMatch(/^smolvm: usable \(smolvm 1\.9\.2 from the tool cache/)
+      expect(rel.assetDownloads()).toBe(1)
+      console.log(`setup-only install: cold ${coldMs} ms, cached ${warmMs} ms`)
+    } finally {
+      await rel.close()
+    }
+  })
+
+  it('a checksum refusal falls back to docker, and fails the step only with require-backend', async () => {
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], badChecksum: ['linux-x86_64'] })
+    try {
+      const base = { 'setup-only': 'true', 'smolvm-download-url': rel.url }
+      const fallback = await runAction({ inputs: base, runnerTemp: path.join(dir, 'rt3'), toolCache: path.join(dir, 'tc-bad') })
+      expect(fallback.main.code).toBe(0)
+      expect(fallback.outputs['backend']).toBe('docker')
+      expect(fallback.outputs['smolvm-path']).toBe('')
+      expect(fallback.outputs['reasons']).toMatch(/^smolvm: install failed: smolvm-1\.9\.2-linux-x86_64\.tar\.gz does not match checksums\.sha256/)
+
+      const strict = await runAction({ inputs: { ...base, backend: 'smolvm', 'require-backend': 'true' }, runnerTemp: path.join(dir, 'rt4'), toolCache: path.join(dir, 'tc-bad') })
+      expect(strict.main.code).toBe(1)
+      expect(strict.main.stdout.split('\n').filter(l => l.startsWith('::error::'))).toEqual([
+        expect.stringMatching(/^::error::No usable backend \(require-backend is true\): smolvm: install failed: .*does not match checksums\.sha256/)
+      ])
+      expect(strict.outputs['backend']).toBe('none')
+    } finally {
+      await rel.close()
+    }
+  })
+
+  it("no usable backend is 'none' and a success, unless require-backend", async () => {
+    const env = { DOCKER_HOST: `unix://${path.join(dir, 'nobody.sock')}` }
+    const soft = await runAction({ inputs: { 'setup-only': 'true', backend: 'docker' }, runnerTemp: path.join(dir, 'rt5'), toolCache, env })
+    expect(soft.main.code).toBe(0)
+    expect(soft.outputs).toMatchObject({ backend: 'none', reasons: expect.stringMatching(/^docker: the docker daemon is unreachable/) })
+    const hard = await runAction({ inputs: { 'setup-only': 'true', backend: 'docker', 'require-backend': 'true' }, runnerTemp: path.join(dir, 'rt6'), toolCache, env })
+    expect(hard.main.code).toBe(1)
+    const bad = await runAction({ inputs: { 'setup-only': 'yes' }, runnerTemp: path.join(dir, 'rt7'), toolCache })
+    expect(bad.main.stdout).toContain("::error::Input 'setup-only': invalid value (got 'yes'). Expected 'true' or 'false'")
+  })
+})

@@ -1,0 +1,108 @@
+/**
+ * Backend selection on every branch. The probes' inputs are faked at the OS boundary: the
+ * host facts (platform, arch, /dev/kvm access, glibc) and a docker CLI pointed at a real
+ * engine or at a socket nobody serves. The selector itself is the real one.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
+import { probeForSetup, selectBackend } from '../../src/backend/select.js'
+import { readHostFacts, smolvmRefusal, type HostFacts } from '../../src/backend/smolvm/platform.js'
+import { installSmolvm } from '../../src/install/smolvm.js'
+import { BackendUnavailableError } from '../../src/util/errors.js'
+import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-select-'))
+const linuxOk: HostFacts = { platform: 'linux', arch: 'x64', kvm: 'ok', glibc: '2.36' }
+const realDocker = () => new DockerBackend()
+const deadDocker = () => new DockerBackend({ cli: path.join(tmp, 'no-docker-here') })
+
+describe('smolvm refusals say why and what fixes it', () => {
+  it.each([
+    [linuxOk, undefined],
+    [{ platform: 'linux', arch: 'arm64', kvm: 'ok', glibc: '2.39' }, undefined],
+    [{ platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: true }, undefined],
+    [{ ...linuxOk, kvm: 'missing' }, /\/dev\/kvm does not exist/],
+    [{ ...linuxOk, kvm: 'denied' }, /\/dev\/kvm is not readable and writable.*udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666"/],
+    [{ ...linuxOk, glibc: '2.31' }, /glibc 2\.31 is older than 2\.35/],
+    [{ ...linuxOk, glibc: undefined }, /no glibc/],
+    [{ platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: false }, /GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner/],
+    [{ platform: 'darwin', arch: 'x64', kvm: 'missing' }, /macOS on Intel has no smolvm release/],
+    [{ platform: 'win32', arch: 'x64', kvm: 'missing' }, /no smolvm release for win32\/x64/]
+  ] as [HostFacts, RegExp | undefined][])('%j', (facts, want) => {
+    const r = smolvmRefusal(facts)
+    if (want) expect(r).toMatch(want)
+    else expect(r).toBeUndefined()
+  })
+
+  it('reads this machine: Linux x64, glibc, and /dev/kvm access as it is', () => {
+    const f = readHostFacts()
+    expect(f.platform).toBe('linux')
+    expect(f.glibc).toMatch(/^2\.\d+$/)
+    expect(readHostFacts(path.join(tmp, 'no-kvm')).kvm).toBe('missing')
+    const fakeKvm = path.join(tmp, 'kvm')
+    fs.writeFileSync(fakeKvm, '', { mode: 0o000 })
+    // root passes any mode check; a non-root runner would see 'denied'
+    expect(readHostFacts(fakeKvm).kvm).toBe(process.getuid?.() === 0 ? 'ok' : 'denied')
+  })
+})
+
+describe('selectBackend (a run)', () => {
+  it('smolvm usable here → still docker for the agent, saying why', async () => {
+    const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() })
+    expect(s.backend.kind).toBe('docker')
+    expect(s.reasons).toEqual([expect.stringMatching(/^smolvm: this runner can boot micro-VMs, but running the agent on smolvm is not yet supported/), expect.stringMatching(/^docker: usable/)])
+  })
+
+  it('smolvm refused → docker, with the refusal in the log', async () => {
+    const s = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'denied' }, docker: realDocker() })
+    expect(s.reasons[0]).toMatch(/^smolvm: \/dev\/kvm is not readable/)
+    expect(s.backend.kind).toBe('docker')
+  })
+
+  it('both refused → one error listing both, with fixes', async () => {
+    const err = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'missing' }, docker: deadDocker() }).catch(e => e)
+    expect(err).toBeInstanceOf(BackendUnavailableError)
+    expect(err.message).toMatch(/^No usable backend: smolvm: \/dev\/kvm does not exist \(.*\); docker: the docker CLI is not installed \(install Docker Engine/)
+  })
+
+  it("'smolvm' is refused clearly for a run", async () => {
+    await expect(selectBackend('smolvm', { facts: linuxOk, docker: realDocker() })).rejects.toThrow(/running the agent on 'smolvm' is not yet supported.*setup-only mode installs and probes smolvm/)
+  })
+})
+
+describe('probeForSetup (setup-only)', () => {
+  let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  beforeAll(async () => {
+    rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'darwin-arm64'] })
+    process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc')
+    process.env['RUNNER_TEMP'] = path.join(tmp, 'temp')
+  })
+  afterAll(async () => rel?.close())
+  const install = (platform: string) => installSmolvm('1.9.2', platform, rel.url)
+
+  it('smolvm usable → backend smolvm, installed, and docker reported too', async () => {
+    const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, install)
+    expect(r.backend).toBe('smolvm')
+    expect(r.smolvm).toMatchObject({ version: '1.9.2', path: path.join(tmp, 'tc', 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm') })
+    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 (installed|from the tool cache) at /), expect.stringMatching(/^docker: usable/)])
+  })
+
+  it('smolvm refused → docker', async () => {
+    const r = await probeForSetup('auto', { facts: { ...linuxOk, glibc: '2.31' }, docker: realDocker() }, install)
+    expect(r.backend).toBe('docker')
+    expect(r.smolvm).toBeUndefined()
+  })
+
+  it('both refused → none, with both reasons', async () => {
+    const r = await probeForSetup('auto', { facts: { platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: false }, docker: deadDocker() }, install)
+    expect(r).toEqual({ backend: 'none', smolvm: undefined, reasons: [expect.stringMatching(/cannot boot VMs/), expect.stringMatching(/docker CLI is not installed/)] })
+  })
+
+  it('an install failure is a reason, not a crash', async () => {
+    const r = await probeForSetup('smolvm', { facts: linuxOk, docker: realDocker() }, () => installSmolvm('9.9.9', 'linux-x86_64', rel.url))
+    expect(r.backend).toBe('none')
+    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: install failed: smolvm 9\.9\.9 has no release asset/)])
+  })
+})

@@ -1,0 +1,54 @@
+/**
+ * The workflow files cannot run here, so their logic is kept small and checked as data:
+ * they parse, use this action's real inputs and outputs, and gate on the probe.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { INPUT_NAMES } from '../../src/config/inputs.js'
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+const load = (f: string) => parse(fs.readFileSync(path.join(root, f), 'utf8'))
+
+describe('action.yml', () => {
+  const action = load('action.yml')
+  it('declares node24 with main and post bundles that exist', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js' })
+    expect(fs.existsSync(path.join(root, action.runs.main))).toBe(true)
+    expect(fs.existsSync(path.join(root, action.runs.post))).toBe(true)
+  })
+  it('documents every input the code reads, each with a description and a string default', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort())
+    for (const [name, spec] of Object.entries(action.inputs as Record<string, { description?: string; default?: unknown }>)) {
+      expect({ name, description: typeof spec.description, default: typeof spec.default }).toEqual({ name, description: 'string', default: 'string' })
+    }
+  })
+})
+
+describe('.github/workflows/smolvm-gate.yml', () => {
+  const wf = load('.github/workflows/smolvm-gate.yml')
+  const action = load('action.yml')
+  it('probes with setup-only on self-hosted Apple Silicon and ubuntu-latest', () => {
+    expect(wf.jobs.probe.strategy.matrix.runner).toEqual([['self-hosted', 'macOS', 'ARM64'], 'ubuntu-latest'])
+    const step = wf.jobs.probe.steps.find((s: { id?: string }) => s.id === 'bottle')
+    expect(step.uses).toBe('./')
+    expect(step.with['setup-only']).toBe(true)
+    for (const input of Object.keys(step.with)) expect(Object.keys(action.inputs)).toContain(input)
+    expect(wf.jobs.probe.outputs.backend).toBe('${{ steps.bottle.outputs.backend }}')
+  })
+  it('gates the integration job on backend == smolvm, using only real outputs', () => {
+    expect(wf.jobs.integration.needs).toBe('probe')
+    expect(wf.jobs.integration.if).toBe("needs.probe.outputs.backend == 'smolvm'")
+    const text = fs.readFileSync(path.join(root, '.github/workflows/smolvm-gate.yml'), 'utf8')
+    for (const m of text.matchAll(/steps\.bottle\.outputs\.([a-z-]+)/g)) expect(Object.keys(action.outputs)).toContain(m[1])
+  })
+})
+
+describe('.github/workflows/ci.yml', () => {
+  it('runs the same test command as .ci/run', () => {
+    const wf = load('.github/workflows/ci.yml')
+    const runs = wf.jobs.test.steps.map((s: { run?: string }) => s.run).filter(Boolean)
+    expect(runs).toEqual(['npm ci', 'sudo -E env "PATH=$PATH" npm test'])
+    expect(fs.readFileSync(path.join(root, '.ci/run'), 'utf8')).toContain('npm ci && npm test')
+  })
+})
