@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
+import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
+import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
@@ -69,9 +71,10 @@ export async function run(): Promise<void> {
     const config = parseConfig(raw, readRunnerEnv(process.env))
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
-    const selection = await selectBackend(config.backend, defaultProbeDeps(config))
+    const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
     backend = selection.backend
     teardown.backend = backend.kind
+    if (backend instanceof SmolvmBackend) teardown.cli = backend.cli
     for (const reason of selection.reasons) core.info(`backend ${reason}`)
 
     const plan = prepare(config)

@@ -3,15 +3,20 @@ import { DockerBackend } from './backend/docker/docker-backend.js'
 import type { Backend } from './backend/types.js'
 import { RUN_LABEL } from './bottle/plan.js'
 import { publishRecord } from './bottle/publish.js'
-import { decodeTeardownState, TEARDOWN_STATE_KEY } from './bottle/teardown-state.js'
+import { decodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
+import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import { errorMessage } from './util/errors.js'
+
+function defaultBackendFor(state: TeardownState): Backend {
+  return state.backend === 'smolvm' ? new SmolvmBackend(state.cli ?? 'smolvm') : new DockerBackend()
+}
 
 /**
  * The post step runs always (also after failure or cancellation): it removes whatever the
  * main step left, from the state it saved, then publishes the run's redacted record
  * (artifact, report, job summary). It only warns: it never fails a green job.
  */
-export async function runPost(backendFor: (kind: string) => Backend = () => new DockerBackend()): Promise<void> {
+export async function runPost(backendFor: (state: TeardownState) => Backend = defaultBackendFor): Promise<void> {
   try {
     const state = decodeTeardownState(core.getState(TEARDOWN_STATE_KEY))
     if (!state?.slug) {
@@ -19,7 +24,7 @@ export async function runPost(backendFor: (kind: string) => Backend = () => new 
       return
     }
     // Whatever the main step managed or not, remove everything labelled with the run's slug.
-    const removed = await backendFor(state.backend).sweep(RUN_LABEL, state.slug)
+    const removed = await backendFor(state).sweep(RUN_LABEL, state.slug)
     core.info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`)
     if (state.stateDir) await publishRecord(state.stateDir)
   } catch (err) {

@@ -4,7 +4,7 @@ import type { RawInputs } from './config/inputs.js'
 import { readRunnerEnv } from './config/inputs.js'
 import { parseSetupConfig } from './config/setup-config.js'
 import { DEFAULT_RELAY_IMAGE } from './config/defaults.js'
-import { installSmolvm, resolveSmolvmVersion } from './install/smolvm.js'
+import { smolvmInstaller } from './install/smolvm.js'
 
 /**
  * setup-only: installs and probes the backends, runs no agent. Outputs `backend`
@@ -12,12 +12,9 @@ import { installSmolvm, resolveSmolvmVersion } from './install/smolvm.js'
  * gate its own jobs on them. No usable backend fails the step only with require-backend.
  */
 export async function runSetup(raw: RawInputs): Promise<void> {
-  const config = parseSetupConfig(raw, { ...readRunnerEnv(process.env), apiUrl: process.env['GITHUB_API_URL'] })
+  const config = parseSetupConfig(raw, readRunnerEnv(process.env))
   process.env['RUNNER_TOOL_CACHE'] ||= config.toolCache // @actions/tool-cache reads it from the environment
-  const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }), async platform => {
-    const version = await resolveSmolvmVersion(config.smolvmVersion, config.githubApiUrl, config.githubToken)
-    return installSmolvm(version, platform, config.smolvmDownloadUrl, config.githubToken)
-  })
+  const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }), smolvmInstaller(config.smolvm))
   for (const r of result.reasons) core.info(r)
   core.info(`setup-only: backend ${result.backend}`)
   core.setOutput('backend', result.backend)

@@ -49,26 +49,48 @@ describe('smolvm refusals say why and what fixes it', () => {
 })
 
 describe('selectBackend (a run)', () => {
-  it('smolvm usable here → still docker for the agent, saying why', async () => {
-    const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() })
-    expect(s.backend.kind).toBe('docker')
-    expect(s.reasons).toEqual([expect.stringMatching(/^smolvm: this runner can boot micro-VMs, but running the agent on smolvm is not yet supported/), expect.stringMatching(/^docker: usable/)])
+  let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  let versionOnly: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  beforeAll(async () => {
+    rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], cli: true })
+    versionOnly = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'] })
+    process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc-run')
+    process.env['RUNNER_TEMP'] = path.join(tmp, 'temp')
+  })
+  afterAll(async () => {
+    await rel?.close()
+    await versionOnly?.close()
+  })
+  const install = (platform: string) => installSmolvm('1.9.2', platform, rel.url)
+  const noInstall = () => Promise.reject(new Error('must not install'))
+
+  it('smolvm usable → the run goes to smolvm', async () => {
+    const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() }, install)
+    expect(s.backend.kind).toBe('smolvm')
+    expect(s.reasons).toEqual(['smolvm: usable (smolvm 1.9.2)'])
   })
 
-  it('smolvm refused → docker, with the refusal in the log', async () => {
-    const s = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'denied' }, docker: realDocker() })
+  it('smolvm refused → docker, with the refusal in the log (and nothing installed)', async () => {
+    const s = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'denied' }, docker: realDocker() }, noInstall)
     expect(s.reasons[0]).toMatch(/^smolvm: \/dev\/kvm is not readable/)
     expect(s.backend.kind).toBe('docker')
   })
 
+  it('a smolvm lacking the flags this backend drives → docker, naming the missing flags', async () => {
+    const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
+    expect(s.backend.kind).toBe('docker')
+    expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/)
+  })
+
   it('both refused → one error listing both, with fixes', async () => {
-    const err = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'missing' }, docker: deadDocker() }).catch(e => e)
+    const err = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'missing' }, docker: deadDocker() }, noInstall).catch(e => e)
     expect(err).toBeInstanceOf(BackendUnavailableError)
     expect(err.message).toMatch(/^No usable backend: smolvm: \/dev\/kvm does not exist \(.*\); docker: the docker CLI is not installed \(install Docker Engine/)
   })
 
-  it("'smolvm' is refused clearly for a run", async () => {
-    await expect(selectBackend('smolvm', { facts: linuxOk, docker: realDocker() })).rejects.toThrow(/running the agent on 'smolvm' is not yet supported.*setup-only mode installs and probes smolvm/)
+  it("'smolvm' where it cannot run is one clear error; 'docker' never looks at smolvm", async () => {
+    await expect(selectBackend('smolvm', { facts: { ...linuxOk, glibc: '2.31' }, docker: realDocker() }, noInstall)).rejects.toThrow(/Input 'backend': smolvm cannot be used here: smolvm: glibc 2\.31/)
+    expect((await selectBackend('docker', { facts: linuxOk, docker: realDocker() }, noInstall)).reasons).toEqual([expect.stringMatching(/^docker: usable/)])
   })
 })
 

@@ -2,6 +2,7 @@ import type { BackendChoice, Config } from '../config/config.js'
 import { BackendUnavailableError, errorMessage } from '../util/errors.js'
 import type { SmolvmInstall } from '../install/smolvm.js'
 import { DockerBackend } from './docker/docker-backend.js'
+import { SmolvmBackend } from './smolvm/smolvm-backend.js'
 import { readHostFacts, smolvmPlatform, smolvmRefusal, type HostFacts } from './smolvm/platform.js'
 import type { Backend } from './types.js'
 
@@ -22,15 +23,28 @@ export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayIma
 }
 
 /**
- * Picks the backend for a run. The agent runs on docker for now: where this runner could boot
- * smolvm micro-VMs, the log says so and that running the agent there is not supported yet.
+ * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
+ * else docker. The reasons say, one line per backend, why it was or was not used.
  */
-export async function selectBackend(choice: BackendChoice, deps: ProbeDeps): Promise<Selection> {
-  if (choice === 'smolvm') {
-    throw new BackendUnavailableError("Input 'backend': running the agent on 'smolvm' is not yet supported by this version of bot-bottle", "Use 'docker' or 'auto' (setup-only mode installs and probes smolvm)")
+export async function selectBackend(choice: BackendChoice, deps: ProbeDeps, install: (platform: string) => Promise<SmolvmInstall>): Promise<Selection> {
+  const reasons: string[] = []
+  if (choice !== 'docker') {
+    const platform = smolvmPlatform(deps.facts)
+    const refusal = smolvmRefusal(deps.facts)
+    if (refusal || 'refused' in platform) {
+      reasons.push(refusal ?? 'smolvm: refused')
+    } else {
+      try {
+        const smolvm = new SmolvmBackend((await install(platform.platform)).path)
+        const probe = await smolvm.probe()
+        if (probe.usable) return { backend: smolvm, reasons: [`smolvm: usable (${probe.detail})`] }
+        reasons.push(probe.reason)
+      } catch (err) {
+        reasons.push(`smolvm: install failed: ${errorMessage(err)}`)
+      }
+    }
+    if (choice === 'smolvm') throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'")
   }
-  const refusal = smolvmRefusal(deps.facts)
-  const reasons = [refusal ?? 'smolvm: this runner can boot micro-VMs, but running the agent on smolvm is not yet supported by this version: using docker']
   const probe = await deps.docker.probe()
   if (!probe.usable) throw new BackendUnavailableError(`No usable backend: ${[...reasons, probe.reason].join('; ')}`)
   reasons.push(`docker: usable (${probe.detail})`)

@@ -16,8 +16,8 @@ export interface BottleNetwork {
   name: string
   /** address the host daemons bind to */
   bindHost: string
-  /** how the guest reaches the host daemons: directly at the gateway, or through a relay sidecar */
-  wiring: 'gateway' | 'relay'
+  /** how the guest reaches the host daemons: directly at the gateway, through a relay sidecar, or (smolvm) at the host's loopback */
+  wiring: 'gateway' | 'relay' | 'loopback'
 }
 
 /** How the guest dials one host daemon. */

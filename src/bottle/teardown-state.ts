@@ -6,6 +6,8 @@ export interface TeardownState {
   /** every resource of the run carries the label bot-bottle.run=<slug> */
   slug?: string
   bottleName?: string
+  /** smolvm: the CLI that made the machine (the post step's PATH may not have it) */
+  cli?: string
   networkName?: string
   stateDir?: string
 }

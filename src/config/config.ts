@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { parseArtifactSettings, type ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
 import { parseClaudeArgs } from './claude-args.js'
+import { smolvmSettings } from './setup-config.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
@@ -42,6 +43,7 @@ export interface Config {
   env: Record<string, string>
   timeoutMinutes: number
   artifact: ArtifactSettings
+  smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
 }
 
@@ -152,6 +154,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     env: parseEnvPairs(raw.env),
     timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
     artifact: parseArtifactSettings(raw, runner),
+    smolvm: smolvmSettings(raw, runner),
     runner: {
       runnerTemp,
       toolCache: runner.toolCache || path.join(runnerTemp, 'tool-cache'),

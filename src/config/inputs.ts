@@ -60,6 +60,7 @@ export interface RunnerEnv {
   runAttempt?: string
   job?: string
   action?: string // GITHUB_ACTION: the step id, unique within a job
+  apiUrl?: string // GITHUB_API_URL
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
@@ -70,6 +71,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
     runId: env['GITHUB_RUN_ID'],
     runAttempt: env['GITHUB_RUN_ATTEMPT'],
     job: env['GITHUB_JOB'],
-    action: env['GITHUB_ACTION']
+    action: env['GITHUB_ACTION'],
+    apiUrl: env['GITHUB_API_URL']
   }
 }

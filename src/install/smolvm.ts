@@ -87,6 +87,14 @@ export async function installSmolvm(version: string, platform: string, downloadU
   }
 }
 
+/** Installs smolvm for a release platform, from where `settings` say. */
+export function smolvmInstaller(settings: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }): (platform: string) => Promise<SmolvmInstall> {
+  return async platform => {
+    const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken)
+    return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken)
+  }
+}
+
 async function confirm(i: SmolvmInstall): Promise<SmolvmInstall> {
   const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
   if (r.code !== 0 || !r.stdout.includes(i.version)) {

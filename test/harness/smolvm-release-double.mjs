@@ -13,14 +13,22 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 
-/** Builds smolvm-<v>-<platform>.tar.gz whose `smolvm --version` prints `smolvm <v>`. */
-export function buildReleaseArchive(dir, version, platform) {
+const CLI_DOUBLE = path.join(path.dirname(new URL(import.meta.url).pathname), 'smolvm-cli-double.mjs')
+
+/**
+ * Builds smolvm-<v>-<platform>.tar.gz. Its `smolvm` wrapper answers `--version` only, or with
+ * `cli: true` runs the stateful CLI double (smolvm-cli-double.mjs), so a run can go through it.
+ */
+export function buildReleaseArchive(dir, version, platform, cli = false) {
   const top = `smolvm-${version}-${platform}`
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-rel-'))
   const d = path.join(root, top)
   fs.mkdirSync(path.join(d, 'lib'), { recursive: true })
   fs.mkdirSync(path.join(d, 'agent-rootfs', 'bin'), { recursive: true })
-  fs.writeFileSync(path.join(d, 'smolvm'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "smolvm ${version}"; exit 0; fi\necho "Error: this release double only answers --version" >&2\nexit 1\n`, { mode: 0o755 })
+  const wrapper = cli
+    ? `#!/bin/sh\nexec "${process.execPath}" "${CLI_DOUBLE}" "$@"\n`
+    : `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "smolvm ${version}"; exit 0; fi\necho "Error: this release double only answers --version" >&2\nexit 1\n`
+  fs.writeFileSync(path.join(d, 'smolvm'), wrapper, { mode: 0o755 })
   fs.writeFileSync(path.join(d, 'smolvm-bin'), 'ELF stand-in\n', { mode: 0o755 })
   fs.writeFileSync(path.join(d, 'lib', 'libkrun.so.1'), 'lib\n')
   fs.symlinkSync('libkrun.so.1', path.join(d, 'lib', 'libkrun.so'))
@@ -35,7 +43,7 @@ export function buildReleaseArchive(dir, version, platform) {
 
 /**
  * @param {{ versions: string[], platforms: string[], latest?: string, badChecksum?: string[], omitChecksum?: string[],
- *           missing?: string[], failures?: number, truncate?: boolean }} opts  (asset lists hold platforms)
+ *           missing?: string[], failures?: number, truncate?: boolean, cli?: boolean }} opts  (asset lists hold platforms)
  */
 export async function startSmolvmReleaseDouble(opts) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-releases-'))
@@ -45,7 +53,7 @@ export async function startSmolvmReleaseDouble(opts) {
     const sums = []
     for (const p of opts.platforms) {
       const name = `smolvm-${v}-${p}.tar.gz`
-      const body = fs.readFileSync(buildReleaseArchive(dir, v, p))
+      const body = fs.readFileSync(buildReleaseArchive(dir, v, p, opts.cli))
       if (!opts.missing?.includes(p)) assets.set(`/v${v}/${name}`, body)
       const hash = opts.badChecksum?.includes(p) ? crypto.createHash('sha256').update('other').digest('hex') : crypto.createHash('sha256').update(body).digest('hex')
       if (!opts.omitChecksum?.includes(p)) sums.push(`${hash}  ${name}`)

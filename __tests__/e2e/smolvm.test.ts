@@ -1,0 +1,80 @@
+/**
+ * A run through the smolvm code path: the action installs "smolvm" from a loopback release
+ * server whose archive holds the stateful CLI double, which runs each machine as a docker
+ * container. Same scenario through docker, for comparison: same outputs, same transcript.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
+import { dockerLines, e2eSuite, makeWorkspace, slugOf, visibleLog } from './helpers.js'
+
+const KEY = 'sk-ant-api03-smolvm-e2e-0123456789abcdef'
+
+describe('smolvm backend (through the CLI double)', () => {
+  const suite = e2eSuite('e2e-smolvm')
+  let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  beforeAll(async () => {
+    rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], cli: true })
+  })
+  afterAll(async () => rel?.close())
+
+  async function runOn(backend: 'smolvm' | 'docker') {
+    const ws = makeWorkspace(path.join(suite.dir, backend), 1001)
+    const api = await startAnthropicDouble(
+      {
+        turns: [
+          { tool_use: { name: 'Write', input: { file_path: path.join(ws, 'out.txt'), content: 'from the bottle\n' } } },
+          { tool_use: { name: 'Bash', input: { command: 'id -u; cat out.txt; echo "$ANTHROPIC_API_KEY" | cut -c1-23', description: 'check' } } },
+          { text: 'Wrote out.txt.' }
+        ]
+      },
+      { expectedKey: KEY }
+    )
+    try {
+      const state = path.join(suite.dir, `smolvm-state-${backend}`)
+      const r = await runAction({
+        inputs: { prompt: 'Write out.txt', ...suite.inputs(api, ws, KEY), backend, 'smolvm-download-url': rel.url, 'append-system-prompt': 'SYS-MARK-9' },
+        runnerTemp: path.join(suite.dir, `rt-${backend}`),
+        toolCache: suite.toolCache,
+        env: { SMOLVM_DOUBLE_STATE: state }
+      })
+      return { ...r, ws, api, state }
+    } finally {
+      await api.close()
+    }
+  }
+
+  it('runs the same scenario to the same outputs and transcript as docker, and leaves no machine', async () => {
+    const viaSmolvm = await runOn('smolvm')
+    const log = visibleLog(viaSmolvm.main.stdout, viaSmolvm.main.stderr)
+    expect({ code: viaSmolvm.main.code, log }).toMatchObject({ code: 0 })
+    expect(log).toContain('backend smolvm: usable (smolvm 1.9.2)')
+    expect(log).toMatch(/Model proxy listening on 127\.0\.0\.1:\d+ .*loopback wiring/)
+    expect(viaSmolvm.outputs['backend']).toBe('smolvm')
+    expect(fs.statSync(path.join(viaSmolvm.ws, 'out.txt')).uid).toBe(1001)
+    expect(viaSmolvm.api.conversation().length).toBe(3)
+    expect(JSON.stringify(viaSmolvm.api.conversation()[0]!.body)).toContain('SYS-MARK-9')
+    for (const q of viaSmolvm.api.requests) expect(q.headers['x-api-key']).toBe(KEY)
+
+    const viaDocker = await runOn('docker')
+    expect(viaDocker.main.code).toBe(0)
+    const comparable = (o: Record<string, string>) => ({ conclusion: o['conclusion'], result: o['result'], 'num-turns': o['num-turns'], 'input-tokens': o['input-tokens'], 'output-tokens': o['output-tokens'], 'cost-usd': o['cost-usd'] })
+    expect(comparable(viaSmolvm.outputs)).toEqual(comparable(viaDocker.outputs))
+    // the same tool results, in the same order (uid, file content, placeholder prefix)
+    const toolResults = (dir: string, ws: string) =>
+      fs.readFileSync(path.join(dir, 'stream.jsonl'), 'utf8').replaceAll(ws, '<workspace>').split('\n').filter(Boolean).map(l => JSON.parse(l))
+        .filter(m => m.type === 'user').map(m => JSON.stringify(m.message.content.map((c: { content: unknown; is_error: boolean }) => [c.content, c.is_error])))
+    expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws)).toEqual(toolResults(viaDocker.outputs['transcript-dir']!, viaDocker.ws))
+    expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws).join()).toContain('1001\\nfrom the bottle\\nbot-bottle-placeholder')
+
+    // nothing left: no machine record, no VM container
+    const cli = path.join(suite.toolCache, 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm')
+    const ls = JSON.parse(execFileSync(cli, ['machine', 'ls', '--json'], { encoding: 'utf8', env: { ...process.env, SMOLVM_DOUBLE_STATE: viaSmolvm.state } }))
+    expect(ls).toEqual([])
+    expect(dockerLines('ps', '--all', '--filter', 'label=smolvm-double=1', '--format', '{{.Names}}')).toEqual([])
+    expect(slugOf(viaSmolvm.outputs['transcript-dir']!)).toMatch(/^bb-/)
+  })
+})

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { BottleError, CommandError } from '../../util/errors.js'
+import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
+import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
+import * as argv from './argv.js'
+
+/** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
+function readEnvFile(file: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const eq = line.indexOf('=')
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return env
+}
+
+/** The smolvm CLI driver: the bottle is a smolvm machine. */
+export class SmolvmBackend implements Backend {
+  readonly kind = 'smolvm' as const
+  /** what `start` needs of `create`'s spec: the guest user and its home */
+  private readonly homes = new Map<string, { home: string; uid: number; gid: number }>()
+  constructor(readonly cli: string) {}
+
+  async probe(): Promise<Probe> {
+    const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
+    if (version.code !== 0) return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` }
+    for (const [sub, flags] of Object.entries(argv.REQUIRED_FLAGS)) {
+      const help = await runCommand(this.cli, ['machine', sub, '--help'], { timeoutMs: 30_000 })
+      const missing = flags.filter(f => !help.stdout.includes(f))
+      if (missing.length) {
+        return { usable: false, reason: `smolvm: ${version.stdout.trim()} lacks \`machine ${sub} ${missing.join(' ')}\` (set smolvm-version to a release that has them, e.g. 1.9.2)` }
+      }
+    }
+    return { usable: true, detail: version.stdout.trim() }
+  }
+
+  /** smolvm has no network object: the VM's only destination is the host's loopback. */
+  async createNetwork(name: string): Promise<BottleNetwork> {
+    return { name, bindHost: '127.0.0.1', wiring: 'loopback' }
+  }
+
+  async exposeToGuest(network: BottleNetwork, ports: number[]): Promise<GuestEndpoint[]> {
+    return ports.map(port => ({ host: network.bindHost, port }))
+  }
+
+  async create(spec: BottleSpec): Promise<void> {
+    this.homes.set(spec.name, { home: spec.home, ...spec.user })
+    const r = await runCommand(this.cli, argv.createArgv(spec, readEnvFile(spec.envFile)))
+    if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
+  }
+
+  async start(name: string): Promise<void> {
+    const r = await runCommand(this.cli, argv.startArgv(name))
+    if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`')
+    const h = this.homes.get(name)
+    if (h) {
+      // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
+      const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`])
+      if (mk.code !== 0) throw new CommandError(`prepare ${h.home} in the guest`, mk.code, mk.stderr)
+      const priv = await this.exec(name, ['true'], { user: h })
+      if (priv.code !== 0) throw new BottleError(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image')
+    }
+  }
+
+  exec(name: string, cmd: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {
+    return runCommand(this.cli, argv.execArgv(name, cmd, opts), { input: opts.input })
+  }
+
+  execStream(name: string, cmd: readonly string[], opts: ExecOptions, onLine: (line: string) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
+    return spawnLines(this.cli, argv.execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr)
+  }
+
+  async copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
+    const tar = spawn('tar', ['-c', '-C', path.dirname(hostPath), path.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const r = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir], { ...opts, input: tar.stdout })
+    if (r.code !== 0) throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`')
+  }
+
+  async remove(name: string): Promise<void> {
+    const r = await runCommand(this.cli, argv.deleteArgv(name))
+    if (r.code !== 0 && !/not found/i.test(r.stderr)) throw new CommandError('smolvm machine delete', r.code, r.stderr)
+  }
+
+  async removeNetwork(): Promise<void> {
+    // nothing to remove: smolvm has no network object
+  }
+
+  async sweep(label: string, value: string): Promise<string[]> {
+    const list = JSON.parse((await runChecked(this.cli, argv.listArgv())) || '[]') as { name: string; labels?: Record<string, string> }[]
+    const mine = list.filter(m => m.labels?.[label] === value).map(m => m.name)
+    for (const m of mine) await this.remove(m)
+    return mine.map(m => `machine ${m}`)
+  }
+}
