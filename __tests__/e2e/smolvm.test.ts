@@ -53,6 +53,8 @@ describe('smolvm backend (through the CLI double)', () => {
     expect({ code: viaSmolvm.main.code, log }).toMatchObject({ code: 0 })
     expect(log).toContain('backend smolvm: usable (smolvm 1.9.2)')
     expect(log).toMatch(/Model proxy listening on 127\.0\.0\.1:\d+ .*loopback wiring/)
+    expect(log).toMatch(/smolvm: the VM gets the runner's docker image bot-bottle-test-guest:bookworm-1 as a local archive \(\d+ MiB\)/)
+    expect(fs.existsSync(path.join(viaSmolvm.outputs['transcript-dir']!, 'guest-image.tar'))).toBe(false)
     expect(viaSmolvm.outputs['backend']).toBe('smolvm')
     expect(fs.statSync(path.join(viaSmolvm.ws, 'out.txt')).uid).toBe(1001)
     expect(viaSmolvm.api.conversation().length).toBe(3)

@@ -12,6 +12,7 @@ const spec: BottleSpec = {
     { host: '/cache/claude-code', guest: '/opt/bot-bottle/claude-code', readOnly: true }
   ],
   envFile: '/state/guest.env',
+  stateDir: '/state',
   network: 'bb-1-1-abcd-net',
   cpus: 1.5,
   memory: '4g',

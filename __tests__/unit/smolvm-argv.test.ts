@@ -7,7 +7,7 @@ import type { BottleSpec } from '../../src/backend/types.js'
 
 const spec: BottleSpec = {
   name: 'bb-1-1-ab', labels: { 'bot-bottle.run': 'bb-1-1-ab' }, image: 'debian:bookworm', user: { uid: 1001, gid: 121 }, home: '/home/bottle',
-  mounts: [{ host: '/w', guest: '/w', readOnly: false }, { host: '/c', guest: '/opt/c', readOnly: true }], envFile: '/x', network: 'n', cpus: 1.5, memory: '4g', pidsLimit: 1
+  mounts: [{ host: '/w', guest: '/w', readOnly: false }, { host: '/c', guest: '/opt/c', readOnly: true }], envFile: '/x', stateDir: '/s', network: 'n', cpus: 1.5, memory: '4g', pidsLimit: 1
 }
 
 describe('smolvm argv builders', () => {

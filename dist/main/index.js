@@ -35283,6 +35283,7 @@ const REQUIRED_FLAGS = {
 
 
 
+
 /** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
 function readEnvFile(file) {
     const env = {};
@@ -35296,11 +35297,14 @@ function readEnvFile(file) {
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 class SmolvmBackend {
     cli;
+    docker;
     kind = 'smolvm';
     /** what `start` needs of `create`'s spec: the guest user and its home */
     homes = new Map();
-    constructor(cli) {
+    archives = new Map();
+    constructor(cli, docker = 'docker') {
         this.cli = cli;
+        this.docker = docker;
     }
     async probe() {
         const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
@@ -35324,12 +35328,31 @@ class SmolvmBackend {
     }
     async create(spec) {
         this.homes.set(spec.name, { home: spec.home, ...spec.user });
-        const r = await runCommand(this.cli, argv_createArgv(spec, readEnvFile(spec.envFile)));
+        const image = await this.localImageArchive(spec);
+        const r = await runCommand(this.cli, argv_createArgv({ ...spec, image: image ?? spec.image }, readEnvFile(spec.envFile)));
         if (r.code !== 0)
             throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
     }
+    /**
+     * An image the runner's docker engine has (built or pulled there) is exported with
+     * `docker save` and given to smolvm as a local archive, which smolvm flattens in the guest;
+     * any other reference is a registry image that the VM pulls itself.
+     */
+    async localImageArchive(spec) {
+        const inspect = await runCommand(this.docker, ['image', 'inspect', '--format', '{{.Id}}', spec.image]).catch(() => undefined);
+        if (!inspect || inspect.code !== 0)
+            return undefined;
+        const archive = external_node_path_namespaceObject.join(spec.stateDir, 'guest-image.tar');
+        await runChecked(this.docker, ['save', '--output', archive, spec.image], { fix: 'Free disk space in RUNNER_TEMP, or use a registry image' });
+        this.archives.set(spec.name, archive);
+        info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_namespaceObject.statSync(archive).size / 1048576)} MiB)`);
+        return archive;
+    }
     async start(name) {
         const r = await runCommand(this.cli, argv_startArgv(name));
+        const archive = this.archives.get(name);
+        if (archive)
+            external_node_fs_namespaceObject.rmSync(archive, { force: true }); // loaded into the machine at start
         if (r.code !== 0)
             throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`');
         const h = this.homes.get(name);
@@ -46538,6 +46561,7 @@ async function launch(plan, backend, onResource) {
                 { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
             ],
             envFile,
+            stateDir: plan.stateDir,
             network: network.name,
             cpus: plan.config.cpus,
             memory: plan.config.memory,

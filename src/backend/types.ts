@@ -35,6 +35,8 @@ export interface BottleSpec {
   mounts: Mount[]
   /** a 0600 file of KEY=VALUE lines: the guest's whole environment */
   envFile: string
+  /** the run's private state dir on the host, for files the backend needs while it starts the bottle */
+  stateDir: string
   network: string
   cpus: number
   memory: string

@@ -62,6 +62,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
       ],
       envFile,
+      stateDir: plan.stateDir,
       network: network.name,
       cpus: plan.config.cpus,
       memory: plan.config.memory,

@@ -73,6 +73,7 @@ switch (sub) {
     const name = flags['--name'] ?? 'default'
     if (load(name)) die(`machine '${name}' already exists`)
     if (!flags['--image']) die('an image is required (--image)')
+    if (/\.tar(\.gz)?$|\.tgz$/.test(flags['--image']) && !fs.existsSync(flags['--image'])) die(`image archive '${flags['--image']}' not found`)
     for (const v of flags['--volume'] ?? []) {
       const host = v.split(':')[0]
       if (!fs.existsSync(host) || !fs.statSync(host).isDirectory()) die(`volume source '${host}' must be an existing directory`)
@@ -86,11 +87,19 @@ switch (sub) {
     const rec = load(flags['--name'] ?? 'default') ?? die(`machine '${flags['--name']}' not found`)
     if (rec.state !== 'running') {
       docker(['rm', '-f', container(rec.name)])
+      let image = rec.image
+      if (/\.tar(\.gz)?$|\.tgz$/.test(image)) {
+        // a local `docker save` archive: smolvm flattens it in the guest; the double loads it
+        if (!fs.existsSync(image)) die(`image archive '${image}' not found`)
+        const load = docker(['load', '--input', image])
+        if (load.status !== 0) die(`failed to load image archive '${image}': ${load.stderr.trim()}`)
+        image = /Loaded image(?: ID)?: (\S+)/.exec(load.stdout)?.[1] ?? die(`image archive '${image}' holds no image`)
+      }
       const run = docker(['run', '-d', '--name', container(rec.name), '--network', 'host', '--label', 'smolvm-double=1',
         // a VM may have more vCPUs than the host has cores; docker refuses that, so cap it
         `--cpus=${Math.min(rec.cpus, os.cpus().length)}`, `--memory=${rec.memory_mib}m`,
         ...rec.volumes.flatMap(v => ['-v', v]), ...rec.env.flatMap(e => ['-e', e]),
-        '--entrypoint', 'sh', rec.image, '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'])
+        '--entrypoint', 'sh', image, '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'])
       if (run.status !== 0) { rec.state = 'failed'; save(rec); die(`failed to start machine '${rec.name}': ${run.stderr.trim()}`) }
       rec.state = 'running'
       rec.pid = Number(docker(['inspect', '-f', '{{.State.Pid}}', container(rec.name)]).stdout.trim())

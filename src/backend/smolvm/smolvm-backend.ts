@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
@@ -21,7 +22,11 @@ export class SmolvmBackend implements Backend {
   readonly kind = 'smolvm' as const
   /** what `start` needs of `create`'s spec: the guest user and its home */
   private readonly homes = new Map<string, { home: string; uid: number; gid: number }>()
-  constructor(readonly cli: string) {}
+  private readonly archives = new Map<string, string>()
+  constructor(
+    readonly cli: string,
+    private readonly docker = 'docker'
+  ) {}
 
   async probe(): Promise<Probe> {
     const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
@@ -47,12 +52,30 @@ export class SmolvmBackend implements Backend {
 
   async create(spec: BottleSpec): Promise<void> {
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
-    const r = await runCommand(this.cli, argv.createArgv(spec, readEnvFile(spec.envFile)))
+    const image = await this.localImageArchive(spec)
+    const r = await runCommand(this.cli, argv.createArgv({ ...spec, image: image ?? spec.image }, readEnvFile(spec.envFile)))
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
+  }
+
+  /**
+   * An image the runner's docker engine has (built or pulled there) is exported with
+   * `docker save` and given to smolvm as a local archive, which smolvm flattens in the guest;
+   * any other reference is a registry image that the VM pulls itself.
+   */
+  private async localImageArchive(spec: BottleSpec): Promise<string | undefined> {
+    const inspect = await runCommand(this.docker, ['image', 'inspect', '--format', '{{.Id}}', spec.image]).catch(() => undefined)
+    if (!inspect || inspect.code !== 0) return undefined
+    const archive = path.join(spec.stateDir, 'guest-image.tar')
+    await runChecked(this.docker, ['save', '--output', archive, spec.image], { fix: 'Free disk space in RUNNER_TEMP, or use a registry image' })
+    this.archives.set(spec.name, archive)
+    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(archive).size / 1048576)} MiB)`)
+    return archive
   }
 
   async start(name: string): Promise<void> {
     const r = await runCommand(this.cli, argv.startArgv(name))
+    const archive = this.archives.get(name)
+    if (archive) fs.rmSync(archive, { force: true }) // loaded into the machine at start
     if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`')
     const h = this.homes.get(name)
     if (h) {
