@@ -22,6 +22,18 @@ export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayIma
   return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) }
 }
 
+/** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
+async function installIfBootable(facts: HostFacts, install: (platform: string) => Promise<SmolvmInstall>): Promise<{ installed: SmolvmInstall } | { reason: string }> {
+  const platform = smolvmPlatform(facts)
+  const refusal = smolvmRefusal(facts)
+  if (refusal || 'refused' in platform) return { reason: refusal ?? 'smolvm: refused' }
+  try {
+    return { installed: await install(platform.platform) }
+  } catch (err) {
+    return { reason: `smolvm: install failed: ${errorMessage(err)}` }
+  }
+}
+
 /**
  * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
  * else docker. The reasons say, one line per backend, why it was or was not used.
@@ -29,19 +41,15 @@ export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayIma
 export async function selectBackend(choice: BackendChoice, deps: ProbeDeps, install: (platform: string) => Promise<SmolvmInstall>): Promise<Selection> {
   const reasons: string[] = []
   if (choice !== 'docker') {
-    const platform = smolvmPlatform(deps.facts)
-    const refusal = smolvmRefusal(deps.facts)
-    if (refusal || 'refused' in platform) {
-      reasons.push(refusal ?? 'smolvm: refused')
+    const r = await installIfBootable(deps.facts, install)
+    if ('reason' in r) {
+      reasons.push(r.reason)
     } else {
-      try {
-        const smolvm = new SmolvmBackend((await install(platform.platform)).path)
-        const probe = await smolvm.probe()
-        if (probe.usable) return { backend: smolvm, reasons: [`smolvm: usable (${probe.detail})`] }
-        reasons.push(probe.reason)
-      } catch (err) {
-        reasons.push(`smolvm: install failed: ${errorMessage(err)}`)
-      }
+      // the flags this backend drives moved between releases: check them before relying on them
+      const smolvm = new SmolvmBackend(r.installed.path)
+      const probe = await smolvm.probe()
+      if (probe.usable) return { backend: smolvm, reasons: [`smolvm: usable (${probe.detail})`] }
+      reasons.push(probe.reason)
     }
     if (choice === 'smolvm') throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'")
   }
@@ -66,17 +74,13 @@ export async function probeForSetup(choice: BackendChoice, deps: ProbeDeps, inst
   const reasons: string[] = []
   let smolvm: SmolvmInstall | undefined
   if (choice !== 'docker') {
-    const refusal = smolvmRefusal(deps.facts)
-    const platform = smolvmPlatform(deps.facts)
-    if (refusal || 'refused' in platform) {
-      reasons.push(refusal ?? 'smolvm: refused')
+    // Whether this runner can boot micro-VMs with an installed smolvm: what a workflow gates on.
+    const r = await installIfBootable(deps.facts, install)
+    if ('reason' in r) {
+      reasons.push(r.reason)
     } else {
-      try {
-        smolvm = await install(platform.platform)
-        reasons.push(`smolvm: usable (smolvm ${smolvm.version} ${smolvm.downloaded ? 'installed' : 'from the tool cache'} at ${smolvm.path})`)
-      } catch (err) {
-        reasons.push(`smolvm: install failed: ${errorMessage(err)}`)
-      }
+      smolvm = r.installed
+      reasons.push(`smolvm: usable (smolvm ${smolvm.version} ${smolvm.downloaded ? 'installed' : 'from the tool cache'} at ${smolvm.path})`)
     }
   }
   let dockerUsable = false
