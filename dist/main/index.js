@@ -47145,7 +47145,10 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
     const stream = external_node_fs_namespaceObject.createWriteStream(streamFile, { mode: 0o600 });
     const stderr = external_node_fs_namespaceObject.createWriteStream(stderrFile, { mode: 0o600 });
     const acc = new StreamAccumulator();
-    const proc = backend.execStream(bottle.name, argv, { user: plan.guestUser, workdir: plan.config.workspace }, line => {
+    const proc = backend.execStream(bottle.name, argv, 
+    // timeoutMs: a backstop for backends that enforce it themselves (smolvm exec --timeout → 124);
+    // the deadline below fires first and concludes 'timeout'.
+    { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 }, line => {
         stream.write(line + '\n');
         for (const call of acc.push(line))
             info(redactor.redact(`▸ ${call.name}: ${call.summary}`));

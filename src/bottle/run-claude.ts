@@ -57,7 +57,9 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
   const proc = backend.execStream(
     bottle.name,
     argv,
-    { user: plan.guestUser, workdir: plan.config.workspace },
+    // timeoutMs: a backstop for backends that enforce it themselves (smolvm exec --timeout → 124);
+    // the deadline below fires first and concludes 'timeout'.
+    { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 },
     line => {
       stream.write(line + '\n')
       for (const call of acc.push(line)) core.info(redactor.redact(`▸ ${call.name}: ${call.summary}`))
