@@ -103,7 +103,11 @@ export async function run(): Promise<void> {
   } catch (err) {
     core.setFailed(errorMessage(err))
   } finally {
-    if (bottle) await bottle.proxy.close()
+    if (bottle) {
+      await bottle.proxy.close()
+      await bottle.egress.close()
+      core.info(bottle.egress.summary())
+    }
     if (backend) await teardownResources(backend, teardown)
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir)
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs

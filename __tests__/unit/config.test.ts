@@ -150,6 +150,10 @@ describe('parseConfig errors: one line naming the input, the value and what is a
     ['env', { env: '1BAD=x' }, /Input 'env': '1BAD' is not a valid variable name/],
     ['env', { env: 'ANTHROPIC_API_KEY=x' }, /Input 'env': 'ANTHROPIC_API_KEY' is set by the bottle/],
     ['env', { env: 'HOME=/root' }, /'HOME' is set by the bottle/],
+    ['egress', { egress: 'closed' }, /Input 'egress': invalid value \(got 'closed'\)/],
+    ['allowed-hosts', { 'allowed-hosts': 'http://x.com/' }, /Input 'allowed-hosts'/],
+    ['allowed-host-presets', { 'allowed-host-presets': 'cargo' }, /Input 'allowed-host-presets': unknown preset 'cargo'/],
+    ['env', { env: 'HTTPS_PROXY=http://elsewhere' }, /'HTTPS_PROXY' is set by the bottle/],
     ['timeout-minutes', { 'timeout-minutes': 'soon' }, /Input 'timeout-minutes': invalid value \(got 'soon'\)/]
   ]
   it.each(cases)('%s: %j', (input, over, pattern) => {

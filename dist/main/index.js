@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2260);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3971);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2260:
+/***/ 3971:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46195,11 +46195,57 @@ function parseSetupConfig(raw, runner) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
+
+
+/** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
+const PRESETS = {
+    github: ['github.com', 'api.github.com', 'codeload.github.com', 'uploads.github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com', '*.githubusercontent.com'],
+    npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
+    pypi: ['pypi.org', 'files.pythonhosted.org']
+};
+const HOST_RULE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** Parses `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
+function parseEgressPolicy(mode, hosts, presets) {
+    if (!['allowlist', 'none', 'open'].includes(mode || 'allowlist')) {
+        throw new InputError('egress', `invalid value (got '${mode}')`, "Expected one of 'allowlist', 'none', 'open'");
+    }
+    const rules = [];
+    for (const raw of hosts.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
+        if (!HOST_RULE.test(raw) && external_node_net_.isIP(raw.replace(/^\[|\]$/g, '')) === 0) {
+            throw new InputError('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard or an IP address`, 'Write hosts without scheme, port or path, e.g. api.github.com or *.npmjs.org');
+        }
+        rules.push(raw.replace(/^\[|\]$/g, ''));
+    }
+    for (const p of presets.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
+        const list = PRESETS[p];
+        if (!list)
+            throw new InputError('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`);
+        rules.push(...list);
+    }
+    return { mode: (mode || 'allowlist'), rules: [...new Set(rules)] };
+}
+/**
+ * The rule that allows `host`, or undefined. Exact hosts match themselves; `*.example.com`
+ * matches any name below example.com but not example.com itself. IP literals match only an
+ * identical IP rule, never a wildcard.
+ */
+function matchRule(policy, host) {
+    if (policy.mode === 'open')
+        return 'egress: open';
+    if (policy.mode === 'none')
+        return undefined;
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    if (external_node_net_.isIP(h))
+        return policy.rules.find(r => r === h);
+    return policy.rules.find(r => (r.startsWith('*.') ? h.endsWith(r.slice(1)) && h.length > r.length - 1 : r === h));
+}
+
 ;// CONCATENATED MODULE: ./lib/config/env-pairs.js
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables the bottle sets itself; a user value would break the run or leak around the proxy. */
-const RESERVED = /^(ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CONFIG_DIR|HOME|USER|PATH|IS_SANDBOX)$/;
+const RESERVED = /^(ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CONFIG_DIR|HOME|USER|PATH|IS_SANDBOX|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/;
 /** Parses newline-separated KEY=VALUE lines (blank lines and `#` comments skipped). */
 function parseEnvPairs(text) {
     const env = {};
@@ -46224,6 +46270,7 @@ function parseEnvPairs(text) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -46334,6 +46381,7 @@ function parseConfig(raw, runner) {
         env: parseEnvPairs(raw.env),
         timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
         artifact: parseArtifactSettings(raw, runner),
+        egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
         smolvm: smolvmSettings(raw, runner),
         runner: {
             runnerTemp,
@@ -46379,7 +46427,10 @@ const INPUT_NAMES = [
     'require-backend',
     'smolvm-version',
     'smolvm-download-url',
-    'github-token'
+    'github-token',
+    'egress',
+    'allowed-hosts',
+    'allowed-host-presets'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
 const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
@@ -46409,6 +46460,156 @@ function readRunnerEnv(env) {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+
+
+
+
+function denial(policy, host, why) {
+    if (why === 'host-mismatch')
+        return `bot-bottle egress proxy: blocked: the request's target and its Host header disagree (${host}).\n`;
+    if (policy.mode === 'none')
+        return `bot-bottle egress proxy: blocked ${host}: network egress is off for this run (input \`egress: none\`).\n`;
+    return `bot-bottle egress proxy: blocked ${host}: it is not in the allow-list. To allow it, add it to the \`allowed-hosts\` input of the bot-bottle step (or use \`allowed-host-presets\`).\n`;
+}
+/** host:port from a CONNECT authority or a Host header, with IPv6 brackets removed. */
+function splitAuthority(authority, defaultPort) {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(authority.trim());
+    if (!m)
+        return undefined;
+    const port = m[2] ? Number(m[2]) : defaultPort;
+    if (port < 1 || port > 65535)
+        return undefined;
+    return { host: m[1].replace(/^\[|\]$/g, '').toLowerCase(), port };
+}
+/**
+ * The host-side forward proxy: HTTP CONNECT (decided by host name, no TLS interception) and
+ * absolute-URI plain HTTP. The decision is made before any upstream connection; a CONNECT
+ * authority or an absolute URI that disagrees with the Host header is blocked. Every decision
+ * is appended to `logFile` as JSON.
+ */
+async function startEgressProxy(opts) {
+    const log = external_node_fs_namespaceObject.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
+    const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
+    const record = (d, started) => {
+        if (d.decision === 'allowed')
+            decisions.allowed++;
+        else {
+            decisions.blocked++;
+            decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
+        }
+        log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n');
+    };
+    const server = external_node_http_.createServer((req, res) => {
+        const started = Date.now();
+        let target;
+        try {
+            target = new URL(req.url ?? '');
+        }
+        catch {
+            target = undefined;
+        }
+        if (!target || target.protocol !== 'http:') {
+            res.writeHead(400, { 'content-type': 'text/plain' });
+            res.end('bot-bottle egress proxy: send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT.\n');
+            return;
+        }
+        const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+        const port = Number(target.port || 80);
+        const hostHeader = splitAuthority(String(req.headers.host ?? ''), 80);
+        const mismatch = !hostHeader || hostHeader.host !== host || hostHeader.port !== port;
+        const rule = mismatch ? undefined : matchRule(opts.policy, host);
+        if (!rule) {
+            record({ host, port, method: req.method ?? '', decision: 'blocked', rule: mismatch ? 'host-mismatch' : 'not-allowed', bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+            req.resume();
+            res.writeHead(403, { 'content-type': 'text/plain', 'x-proxy-error': 'blocked-by-allowlist' });
+            res.end(denial(opts.policy, host, mismatch ? 'host-mismatch' : 'not-allowed'));
+            return;
+        }
+        let up = 0;
+        let down = 0;
+        const headers = { ...req.headers };
+        delete headers['proxy-connection'];
+        delete headers['proxy-authorization'];
+        const upstream = external_node_http_.request({ host, port, method: req.method, path: target.pathname + target.search, headers }, ures => {
+            res.writeHead(ures.statusCode ?? 502, ures.headers);
+            ures.on('data', (c) => (down += c.length));
+            ures.pipe(res);
+        });
+        req.on('data', (c) => (up += c.length));
+        upstream.on('error', err => {
+            if (!res.headersSent) {
+                res.writeHead(502, { 'content-type': 'text/plain' });
+                res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
+            }
+            else
+                res.destroy();
+        });
+        res.on('close', () => record({ host, port, method: req.method ?? '', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
+        req.pipe(upstream);
+    });
+    server.on('connect', (req, client, head) => {
+        const started = Date.now();
+        const authority = splitAuthority(req.url ?? '', 443);
+        const hostHeader = req.headers.host ? splitAuthority(String(req.headers.host), 443) : authority;
+        const mismatch = !authority || !hostHeader || hostHeader.host !== authority.host || hostHeader.port !== authority.port;
+        const host = authority?.host ?? String(req.url ?? '');
+        const port = authority?.port ?? 0;
+        const rule = mismatch ? undefined : matchRule(opts.policy, host);
+        client.on('error', () => undefined);
+        if (!rule) {
+            record({ host, port, method: 'CONNECT', decision: 'blocked', rule: mismatch ? 'host-mismatch' : 'not-allowed', bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+            const body = denial(opts.policy, host, mismatch ? 'host-mismatch' : 'not-allowed');
+            client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-proxy-error: blocked-by-allowlist\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+            return;
+        }
+        let up = head.length;
+        let down = 0;
+        const upstream = external_node_net_.connect(port, host, () => {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            if (head.length)
+                upstream.write(head);
+            client.on('data', (c) => (up += c.length));
+            upstream.on('data', (c) => (down += c.length));
+            client.pipe(upstream);
+            upstream.pipe(client);
+        });
+        let logged = false;
+        const done = () => {
+            if (logged)
+                return;
+            logged = true;
+            record({ host, port, method: 'CONNECT', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started);
+            client.destroy();
+            upstream.destroy();
+        };
+        upstream.on('error', err => {
+            if (!client.writableEnded && down === 0)
+                client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
+            done();
+        });
+        upstream.on('close', done);
+        client.on('close', done);
+    });
+    server.on('clientError', (_e, socket) => socket.destroy());
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, opts.bindHost, () => resolve());
+    });
+    return {
+        port: server.address().port,
+        decisions,
+        summary() {
+            const top = [...decisions.blockedHosts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, n]) => `${h} (${n})`);
+            return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
+        },
+        close: () => new Promise(resolve => {
+            server.closeAllConnections();
+            server.close(() => log.end(() => resolve()));
+        })
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
@@ -46520,11 +46721,18 @@ const RUN_LABEL = 'bot-bottle.run';
 
 
 
+
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
-function guestEnvironment(plan, proxyUrl) {
+function guestEnvironment(plan, proxyUrl, egressUrl) {
     const credentialVar = plan.config.credential.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN';
+    // For convenience only: the guest's network has no other way out, with or without these.
+    const noProxy = [new URL(proxyUrl).hostname, 'localhost', '127.0.0.1'].join(',');
+    const proxyVars = egressUrl
+        ? { HTTPS_PROXY: egressUrl, HTTP_PROXY: egressUrl, https_proxy: egressUrl, http_proxy: egressUrl, NO_PROXY: noProxy, no_proxy: noProxy }
+        : {};
     return {
         ...plan.config.env,
+        ...proxyVars,
         HOME: GUEST_HOME,
         USER: 'bottle',
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -46546,9 +46754,14 @@ async function launch(plan, backend, onResource) {
         bindHost: network.bindHost
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
+    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl') });
+    const { mode, rules } = plan.config.egress;
+    info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
+    if (mode === 'open')
+        warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.');
     try {
-        const [modelEndpoint] = await backend.exposeToGuest(network, [proxy.port], plan.labels);
-        const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`);
+        const [modelEndpoint, egressEndpoint] = await backend.exposeToGuest(network, [proxy.port, egress.port], plan.labels);
+        const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://${egressEndpoint.host}:${egressEndpoint.port}`);
         const envFile = external_node_path_namespaceObject.join(plan.stateDir, 'guest.env');
         external_node_fs_namespaceObject.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
         onResource('bottle', plan.bottleName);
@@ -46572,10 +46785,11 @@ async function launch(plan, backend, onResource) {
         });
         external_node_fs_namespaceObject.rmSync(envFile, { force: true }); // the engine has it now
         await backend.start(plan.bottleName);
-        return { plan, backend, name: plan.bottleName, network, proxy, guestEnv };
+        return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv };
     }
     catch (err) {
         await proxy.close();
+        await egress.close();
         throw err;
     }
 }
@@ -47369,8 +47583,11 @@ async function run() {
         setFailed(errorMessage(err));
     }
     finally {
-        if (bottle)
+        if (bottle) {
             await bottle.proxy.close();
+            await bottle.egress.close();
+            info(bottle.egress.summary());
+        }
         if (backend)
             await teardownResources(backend, teardown);
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir);

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { Backend, BottleNetwork } from '../backend/types.js'
+import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 
@@ -11,6 +12,7 @@ export interface Bottle {
   name: string
   network: BottleNetwork
   proxy: ModelProxy
+  egress: EgressProxy
   guestEnv: Record<string, string>
 }
 
@@ -18,10 +20,16 @@ export interface Bottle {
 export type OnResource = (kind: 'network' | 'bottle', name: string) => void
 
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
-export function guestEnvironment(plan: Plan, proxyUrl: string): Record<string, string> {
+export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: string): Record<string, string> {
   const credentialVar = plan.config.credential.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN'
+  // For convenience only: the guest's network has no other way out, with or without these.
+  const noProxy = [new URL(proxyUrl).hostname, 'localhost', '127.0.0.1'].join(',')
+  const proxyVars: Record<string, string> = egressUrl
+    ? { HTTPS_PROXY: egressUrl, HTTP_PROXY: egressUrl, https_proxy: egressUrl, http_proxy: egressUrl, NO_PROXY: noProxy, no_proxy: noProxy }
+    : {}
   return {
     ...plan.config.env,
+    ...proxyVars,
     HOME: GUEST_HOME,
     USER: 'bottle',
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -44,9 +52,13 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     bindHost: network.bindHost
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl') })
+  const { mode, rules } = plan.config.egress
+  core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
+  if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
   try {
-    const [modelEndpoint] = await backend.exposeToGuest(network, [proxy.port], plan.labels)
-    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`)
+    const [modelEndpoint, egressEndpoint] = await backend.exposeToGuest(network, [proxy.port, egress.port], plan.labels)
+    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://${egressEndpoint!.host}:${egressEndpoint!.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')
     fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
     onResource('bottle', plan.bottleName)
@@ -70,9 +82,10 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     })
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
-    return { plan, backend, name: plan.bottleName, network, proxy, guestEnv }
+    return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv }
   } catch (err) {
     await proxy.close()
+    await egress.close()
     throw err
   }
 }

@@ -5,6 +5,7 @@ import { parseArtifactSettings, type ArtifactSettings } from '../artifact/settin
 import { InputError } from '../util/errors.js'
 import { parseClaudeArgs } from './claude-args.js'
 import { smolvmSettings } from './setup-config.js'
+import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
@@ -43,6 +44,7 @@ export interface Config {
   env: Record<string, string>
   timeoutMinutes: number
   artifact: ArtifactSettings
+  egress: EgressPolicy
   smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
 }
@@ -154,6 +156,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     env: parseEnvPairs(raw.env),
     timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
     artifact: parseArtifactSettings(raw, runner),
+    egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
     smolvm: smolvmSettings(raw, runner),
     runner: {
       runnerTemp,

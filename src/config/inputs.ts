@@ -30,7 +30,10 @@ export const INPUT_NAMES = [
   'require-backend',
   'smolvm-version',
   'smolvm-download-url',
-  'github-token'
+  'github-token',
+  'egress',
+  'allowed-hosts',
+  'allowed-host-presets'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

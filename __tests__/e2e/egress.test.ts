@@ -1,0 +1,84 @@
+/**
+ * The egress proxy in a real bottle: the agent reaches an allowed host through it, is refused
+ * (and told how to allow it) for any other, and every decision lands in egress.jsonl, the log's
+ * summary line, the report and the job summary. Decoys listen on this machine's loopback only.
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
+
+const KEY = 'sk-ant-api03-egress-e2e-0123456789'
+
+describe('egress through the proxy', () => {
+  const suite = e2eSuite('e2e-egress')
+  let decoy: http.Server
+  let port = 0
+  beforeAll(async () => {
+    decoy = http.createServer((req, res) => res.end(`decoy says hi to ${req.url}`))
+    await new Promise<void>(r => decoy.listen(0, '127.0.0.1', () => r()))
+    port = (decoy.address() as AddressInfo).port
+  })
+  afterAll(() => decoy?.close())
+
+  it('allows the allow-list, refuses the rest with a hint, and records every decision', async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
+    const cmd = [
+      `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/allowed > allowed.txt 2>&1`,
+      `curl -sS --max-time 5 -x "$HTTPS_PROXY" https://blocked.example/ > blocked.txt 2>&1`,
+      `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://blocked.example/page > blocked-http.txt 2>&1`,
+      `env | grep -i _proxy | sort > proxy-env.txt`,
+      'true'
+    ].join('; ')
+    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'reach out' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    try {
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': 'localhost' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const log = visibleLog(r.main.stdout, r.main.stderr)
+      expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
+      expect(fs.readFileSync(path.join(ws, 'allowed.txt'), 'utf8')).toBe('decoy says hi to /allowed')
+      expect(fs.readFileSync(path.join(ws, 'blocked.txt'), 'utf8')).toMatch(/CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT/)
+      expect(fs.readFileSync(path.join(ws, 'blocked-http.txt'), 'utf8')).toContain('blocked blocked.example: it is not in the allow-list. To allow it, add it to the `allowed-hosts` input')
+      expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/[\d.]+:\d+$/m)
+
+      const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+      expect(decisions.map(d => [d.method, d.host, d.decision, d.rule])).toEqual([
+        ['GET', 'localhost', 'allowed', 'localhost'],
+        ['CONNECT', 'blocked.example', 'blocked', 'not-allowed'],
+        ['GET', 'blocked.example', 'blocked', 'not-allowed']
+      ])
+      expect(decisions[0]).toMatchObject({ port, bytes_down: expect.any(Number), duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+      expect(decisions[0].bytes_down).toBeGreaterThan(0)
+      expect(log).toContain('egress: 1 allowed, 2 blocked; most blocked: blocked.example (2)')
+      expect(log).toMatch(/Egress proxy listening on [\d.]+:\d+ \(egress: allowlist, localhost\)/)
+      // the record: report table and job summary
+      const report = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'artifact', 'report.html'), 'utf8')
+      expect(report).toContain('blocked.example')
+      expect(r.summary).toContain('| blocked egress | 2 |')
+    } finally {
+      await api.close()
+    }
+  })
+
+  it("'none' refuses everything and says so; 'open' warns loudly", async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'ws2'), 1001)
+    const cmd = `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/x > none.txt 2>&1; true`
+    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'ok' }] }, { expectedKey: KEY })
+    try {
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'none', 'allowed-hosts': 'localhost' }, runnerTemp: path.join(suite.dir, 'rt2'), toolCache: suite.toolCache })
+      expect(r.main.code).toBe(0)
+      expect(fs.readFileSync(path.join(ws, 'none.txt'), 'utf8')).toContain('network egress is off for this run (input `egress: none`)')
+    } finally {
+      await api.close()
+    }
+    const api2 = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
+    try {
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api2, ws, KEY), egress: 'open' }, runnerTemp: path.join(suite.dir, 'rt3'), toolCache: suite.toolCache })
+      expect(r.main.stdout).toMatch(/::warning::egress: open: the agent may reach ANY host/)
+    } finally {
+      await api2.close()
+    }
+  })
+})
