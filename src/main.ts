@@ -15,6 +15,7 @@ import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottl
 import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
+import { restoreGitCredentials, stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  const redactor = new Redactor(secretValues(raw))
+  let redactor = new Redactor(secretValues(raw))
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
@@ -82,6 +83,17 @@ export async function run(): Promise<void> {
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
+    // The checkout's token must not be readable in the bottle: take it out of .git/config
+    // (saved first, so the post step can put it back whatever happens to this process).
+    const gitSecrets = workspaceGitSecrets(config.workspace)
+    for (const s of gitSecrets) core.setSecret(s)
+    redactor = new Redactor([...secretValues(raw), ...gitSecrets])
+    const saved = await stripGitCredentials(config.workspace)
+    if (saved) {
+      teardown.git = saved
+      saveTeardown()
+      core.info(`Took ${saved.entries.length + saved.remotes.length} git credential setting(s) out of the workspace for the run; they are put back afterwards`)
+    }
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     bottle = await launch(plan, backend, (kind, name) => {
@@ -109,6 +121,11 @@ export async function run(): Promise<void> {
       core.info(bottle.egress.summary())
     }
     if (backend) await teardownResources(backend, teardown)
+    if (teardown.git) {
+      await restoreGitCredentials(teardown.git)
+      delete teardown.git
+      saveTeardown()
+    }
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir)
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)

@@ -3,6 +3,7 @@ import { DockerBackend } from './backend/docker/docker-backend.js'
 import type { Backend } from './backend/types.js'
 import { RUN_LABEL } from './bottle/plan.js'
 import { publishRecord } from './bottle/publish.js'
+import { restoreGitCredentials } from './bottle/git-credentials.js'
 import { decodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import { errorMessage } from './util/errors.js'
@@ -22,6 +23,11 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = de
     if (!state?.slug) {
       core.info('bot-bottle post: the main step started nothing')
       return
+    }
+    if (state.git) {
+      // the main step did not get to put the workspace's git credentials back
+      await restoreGitCredentials(state.git)
+      core.info('bot-bottle post: put the workspace\'s git credentials back')
     }
     // Whatever the main step managed or not, remove everything labelled with the run's slug.
     const removed = await backendFor(state).sweep(RUN_LABEL, state.slug)

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3971);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9335);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3971:
+/***/ 9335:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47446,6 +47446,96 @@ function decodeTeardownState(text) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
+
+
+
+const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
+/** The git config file of a workspace that is a git checkout, or undefined. */
+function configPathOf(workspace) {
+    const gitPath = external_node_path_namespaceObject.join(workspace, '.git');
+    if (!external_node_fs_namespaceObject.existsSync(gitPath))
+        return undefined;
+    if (external_node_fs_namespaceObject.statSync(gitPath).isDirectory())
+        return external_node_path_namespaceObject.join(gitPath, 'config');
+    // a worktree or submodule: `.git` is a file pointing at the git dir
+    const m = /^gitdir:\s*(.+)$/m.exec(external_node_fs_namespaceObject.readFileSync(gitPath, 'utf8'));
+    return m ? external_node_path_namespaceObject.resolve(workspace, m[1].trim(), 'config') : undefined;
+}
+async function git(configPath, args) {
+    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
+    return r.code === 0 ? r.stdout : '';
+}
+/** The secret values found (header values, URL passwords), for masking and redaction. */
+function credentialSecrets(config) {
+    const secrets = [];
+    for (const m of config.matchAll(/extraheader\s*=\s*(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*(\S+)/gi))
+        secrets.push(m[1]);
+    for (const m of config.matchAll(/url\s*=\s*\w+:\/\/[^/\s:@]+:([^@\s]+)@/gi))
+        secrets.push(decodeURIComponent(m[1]));
+    for (const s of [...secrets]) {
+        // a basic credential is base64("user:token"): the token inside is a secret too
+        const decoded = Buffer.from(s, 'base64').toString('utf8');
+        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
+        if (token)
+            secrets.push(token);
+    }
+    return secrets.filter(s => s.length >= 8);
+}
+/** The secrets in a workspace's git config, read before anything is changed. */
+function workspaceGitSecrets(workspace) {
+    const configPath = workspace ? configPathOf(workspace) : undefined;
+    return configPath && external_node_fs_namespaceObject.existsSync(configPath) ? credentialSecrets(external_node_fs_namespaceObject.readFileSync(configPath, 'utf8')) : [];
+}
+/** Takes credentials out of the workspace's git config; returns what to put back (undefined: nothing to do). */
+async function stripGitCredentials(workspace) {
+    const configPath = configPathOf(workspace);
+    if (!configPath || !external_node_fs_namespaceObject.existsSync(configPath))
+        return undefined;
+    const st = external_node_fs_namespaceObject.statSync(configPath);
+    const keys = new Set((await git(configPath, ['--name-only', '--list']))
+        .split('\n')
+        .filter(k => CREDENTIAL_KEYS.test(k)));
+    const remoteLines = (await git(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean);
+    const withUserinfo = remoteLines.map(l => /^(\S+)\s+(.+)$/.exec(l)).filter(m => m && /^\w+:\/\/[^/\s]*@/.test(m[2]));
+    if (keys.size === 0 && withUserinfo.length === 0)
+        return undefined;
+    const entries = [];
+    for (const key of keys) {
+        entries.push({ key, values: (await git(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') });
+        await git(configPath, ['--unset-all', key]);
+    }
+    const remotes = withUserinfo.map(m => ({ key: m[1], url: m[2], stripped: m[2].replace(/^(\w+:\/\/)[^/\s]*@/, '$1') }));
+    for (const r of remotes)
+        await git(configPath, [r.key, r.stripped]);
+    restoreOwner(configPath, st.uid, st.gid);
+    return { configPath, entries, remotes, uid: st.uid, gid: st.gid };
+}
+/**
+ * Puts the credentials back, keeping whatever else the agent changed in the config.
+ * Idempotent: values already back are not added twice.
+ */
+async function restoreGitCredentials(saved) {
+    if (!external_node_fs_namespaceObject.existsSync(saved.configPath))
+        return;
+    for (const e of saved.entries) {
+        await git(saved.configPath, ['--unset-all', e.key]);
+        for (const v of e.values)
+            await git(saved.configPath, ['--add', e.key, v]);
+    }
+    for (const r of saved.remotes) {
+        // only where the agent left the remote as the run saw it
+        if ((await git(saved.configPath, ['--get', r.key])).trim() === r.stripped)
+            await git(saved.configPath, [r.key, r.url]);
+    }
+    restoreOwner(saved.configPath, saved.uid, saved.gid);
+}
+function restoreOwner(file, uid, gid) {
+    // git rewrites the file as whoever runs it; keep the checkout's owner
+    if (process.getuid?.() === 0)
+        external_node_fs_namespaceObject.chownSync(file, uid, gid);
+}
+
 ;// CONCATENATED MODULE: ./lib/setup.js
 
 
@@ -47494,6 +47584,7 @@ async function runSetup(raw) {
 
 
 
+
 /** One line saying why a run did not succeed. */
 function failureReason(outcome, cancelled, timeoutMinutes) {
     if (cancelled)
@@ -47521,7 +47612,7 @@ async function run() {
     catch (err) {
         return setFailed(errorMessage(err));
     }
-    const redactor = new Redactor(secretValues(raw));
+    let redactor = new Redactor(secretValues(raw));
     let backend;
     let bottle;
     let outcome;
@@ -47558,6 +47649,18 @@ async function run() {
         teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
+        // The checkout's token must not be readable in the bottle: take it out of .git/config
+        // (saved first, so the post step can put it back whatever happens to this process).
+        const gitSecrets = workspaceGitSecrets(config.workspace);
+        for (const s of gitSecrets)
+            core_setSecret(s);
+        redactor = new Redactor([...secretValues(raw), ...gitSecrets]);
+        const saved = await stripGitCredentials(config.workspace);
+        if (saved) {
+            teardown.git = saved;
+            saveTeardown();
+            info(`Took ${saved.entries.length + saved.remotes.length} git credential setting(s) out of the workspace for the run; they are put back afterwards`);
+        }
         info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
         bottle = await launch(plan, backend, (kind, name) => {
             if (kind === 'network')
@@ -47590,6 +47693,11 @@ async function run() {
         }
         if (backend)
             await teardownResources(backend, teardown);
+        if (teardown.git) {
+            await restoreGitCredentials(teardown.git);
+            delete teardown.git;
+            saveTeardown();
+        }
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir);
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
         publishOutputs(outputs, setOutput);

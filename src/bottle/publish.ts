@@ -5,6 +5,7 @@ import { parseArtifactSettings } from '../artifact/settings.js'
 import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
 import { readInputs, readRunnerEnv, secretValues, type RawInputs } from '../config/inputs.js'
 import { collectRecords } from '../transcript/collect.js'
+import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
 import { readReportModel } from '../transcript/report-model.js'
 import { renderSummary } from '../transcript/summary.js'
@@ -47,7 +48,7 @@ function promptOf(raw: RawInputs): string {
  */
 export async function publishRecord(stateDir: string): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
-  const secrets = secretValues(raw)
+  const secrets = [...secretValues(raw), ...workspaceGitSecrets(raw.workspace || process.env['GITHUB_WORKSPACE'] || '')]
   for (const s of secrets) core.setSecret(s)
   const settings = parseArtifactSettings(raw, readRunnerEnv(process.env))
   const redactor = new Redactor(secrets)

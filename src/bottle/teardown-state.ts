@@ -1,4 +1,5 @@
 import type { BackendKind } from '../backend/types.js'
+import type { SavedGitCredentials } from './git-credentials.js'
 
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
 export interface TeardownState {
@@ -10,6 +11,8 @@ export interface TeardownState {
   cli?: string
   networkName?: string
   stateDir?: string
+  /** git credentials taken out of the workspace, until they are put back */
+  git?: SavedGitCredentials
 }
 
 export const TEARDOWN_STATE_KEY = 'bottle'
