@@ -8,12 +8,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { startAnthropicDouble } from '../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../test/harness/npm-registry-double.mjs'
-import { claudePackage, GUEST_IMAGE } from '../test/harness/paths.mjs'
+import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../test/harness/paths.mjs'
 import { runAction } from '../test/harness/run-action.mjs'
 
 const N = Number(process.argv[2] ?? 5)
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
-for (const s of ['dockerd.sh', 'guest-image.sh', 'claude-package.sh']) execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
+for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh']) execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-bench-'))
 const toolCache = path.join(work, 'tool-cache')
@@ -40,7 +40,7 @@ async function bottleRun() {
   const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
   const t0 = performance.now()
   const r = await runAction({
-    inputs: { prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, workspace: ws },
+    inputs: { prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
     runnerTemp: path.join(work, 'rt'),
     toolCache
   })

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { startAnthropicDouble } from '../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../test/harness/npm-registry-double.mjs'
 import { runAction } from '../test/harness/run-action.mjs'
-import { claudePackage, GUEST_IMAGE } from '../test/harness/paths.mjs'
+import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../test/harness/paths.mjs'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const sh = script => execFileSync('bash', [path.join(root, 'test', 'harness', script)], { stdio: 'inherit' })
@@ -17,6 +17,7 @@ const sh = script => execFileSync('bash', [path.join(root, 'test', 'harness', sc
 process.env.BB_DOCKERD_PIDFILE = path.join(os.tmpdir(), 'bot-bottle-demo-dockerd.pid')
 sh('dockerd.sh')
 sh('guest-image.sh')
+sh('relay-image.sh')
 sh('claude-package.sh')
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-bottle-demo-'))
@@ -49,6 +50,7 @@ try {
       'npm-registry': registry.url,
       backend: 'docker',
       image: process.env.BOT_BOTTLE_IMAGE ?? GUEST_IMAGE,
+      'relay-image': process.env.BOT_BOTTLE_RELAY_IMAGE ?? RELAY_IMAGE, // no image registry here: a relay built from this machine's node
       workspace,
       'max-turns': '5'
     },

@@ -70,7 +70,7 @@ describe('bot-bottle on the docker backend', () => {
       for (const r of api.requests) expect(r.headers['x-api-key']).toBe(REAL_KEY)
       const guestEnv = fs.readFileSync(path.join(ws, 'guest-env.txt'), 'utf8')
       expect(guestEnv).toMatch(/^ANTHROPIC_API_KEY=bot-bottle-placeholder-[0-9a-f]+$/m)
-      expect(guestEnv).toMatch(/^ANTHROPIC_BASE_URL=http:\/\/[\d.]+:\d+$/m)
+      expect(guestEnv).toMatch(/^ANTHROPIC_BASE_URL=http:\/\/bot-bottle-gateway:\d+$/m) // through the relay: the default wiring
       expect(guestEnv).not.toContain(KEY_TAIL)
       expect(guestEnv).not.toMatch(/GITHUB_|RUNNER_|INPUT_/)
       expect(fs.readFileSync(path.join(ws, 'key-hits.txt'), 'utf8')).toBe('')

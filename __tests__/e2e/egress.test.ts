@@ -41,7 +41,7 @@ describe('egress through the proxy', () => {
       expect(fs.readFileSync(path.join(ws, 'allowed.txt'), 'utf8')).toBe('decoy says hi to /allowed')
       expect(fs.readFileSync(path.join(ws, 'blocked.txt'), 'utf8')).toMatch(/CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT/)
       expect(fs.readFileSync(path.join(ws, 'blocked-http.txt'), 'utf8')).toContain('blocked blocked.example: it is not in the allow-list. To allow it, add it to the `allowed-hosts` input')
-      expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/[\d.]+:\d+$/m)
+      expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/bot-bottle-gateway:\d+$/m)
 
       const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
       expect(decisions.map(d => [d.method, d.host, d.decision, d.rule])).toEqual([

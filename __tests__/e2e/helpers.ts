@@ -4,7 +4,7 @@ import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
-import { claudePackage, GUEST_IMAGE } from '../../test/harness/paths.mjs'
+import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 
@@ -16,6 +16,7 @@ export function requireRealParts(): void {
     throw new Error("no docker engine answers: run 'bash test/harness/dockerd.sh' (installs Debian's docker.io and starts dockerd), or run the suite with 'npm test'")
   }
   requireImage(GUEST_IMAGE, 'guest-image.sh')
+  requireImage(RELAY_IMAGE, 'relay-image.sh')
   if (!fs.existsSync(path.join(ROOT, 'dist', 'main', 'index.js'))) throw new Error("dist/ missing: run 'npm run build'")
 }
 
@@ -113,7 +114,7 @@ export function e2eSuite(name: string, packages: () => ServedPackage[] = () => [
     dir: '',
     toolCache: '',
     inputs(api: { url: string }, ws: string, key: string) {
-      return { 'anthropic-api-key': key, 'anthropic-base-url': api.url, 'npm-registry': suite.registry.url, backend: 'docker', image: GUEST_IMAGE, workspace: ws }
+      return { 'anthropic-api-key': key, 'anthropic-base-url': api.url, 'npm-registry': suite.registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws }
     }
   }
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
-import { claudePackage, MUSL_IMAGE } from '../../test/harness/paths.mjs'
+import { claudePackage, MUSL_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { leftovers, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
 
@@ -27,7 +27,7 @@ describe('guest images', () => {
     )
     try {
       const { main, post, outputs } = await runAction({
-        inputs: { prompt: 'p', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: MUSL_IMAGE, workspace: ws },
+        inputs: { prompt: 'p', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: MUSL_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: path.join(dir, 'tool-cache')
       })

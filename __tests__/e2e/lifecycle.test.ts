@@ -81,14 +81,14 @@ describe('bottle lifecycle', () => {
         onMainSpawn: child =>
           whenClaudeIsMidRun(api, child, () => {
             slug = fs.readdirSync(path.join(suite.dir, 'rt-killed', 'bot-bottle'))[0]!
-            expect(leftovers(slug).length).toBe(2) // the bottle and its network are up
+            expect(leftovers(slug).length).toBe(3) // the bottle, its relay and its network are up
             child.kill('SIGKILL') // no handler runs: as when the runner kills the process tree
           })
       })
       expect(main.code).toBeNull()
       expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', slug, bottleName: slug, networkName: `${slug}-net` })
       expect(post.code).toBe(0)
-      expect(post.stdout).toContain(`bot-bottle post: removed container ${slug}, network ${slug}-net; transcripts kept in`)
+      expect(post.stdout).toMatch(new RegExp(`bot-bottle post: removed (container ${slug}, container ${slug}-net-relay|container ${slug}-net-relay, container ${slug}), network ${slug}-net; transcripts kept in`))
       expect(leftovers(slug)).toEqual([])
     } finally {
       await api.close()

@@ -4,6 +4,8 @@
  * runs in a VM or rootless: Docker Desktop, colima). Both run here; the relay is forced.
  */
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { RELAY_IMAGE } from '../../test/harness/paths.mjs'
@@ -16,10 +18,10 @@ describe('docker wiring', () => {
   const suite = e2eSuite('e2e-wiring')
   beforeAll(() => requireImage(RELAY_IMAGE, 'relay-image.sh'))
 
-  async function runWith(wiring: string, name: string) {
+  async function runWith(wiring: string, name: string, command = 'echo "$ANTHROPIC_BASE_URL" > base-url.txt') {
     const ws = makeWorkspace(path.join(suite.dir, name), 1001)
     const api = await startAnthropicDouble(
-      { turns: [{ tool_use: { name: 'Bash', input: { command: 'echo "$ANTHROPIC_BASE_URL" > base-url.txt', description: 'where is the proxy' } } }, { text: 'ok' }] },
+      { turns: [{ tool_use: { name: 'Bash', input: { command, description: 'where is the proxy' } } }, { text: 'ok' }] },
       { expectedKey: KEY }
     )
     try {
@@ -45,6 +47,44 @@ describe('docker wiring', () => {
     const slug = slugOf(outputs['transcript-dir']!)
     expect(leftovers(slug)).toEqual([])
     expect(dockerLines('ps', '--all', '--filter', `label=bot-bottle.relay-for=${slug}-net`, '--format', '{{.Names}}')).toEqual([])
+  })
+
+  /** A decoy on this machine on every interface (so also on docker's bridges), and a guest command that tries it. */
+  async function hostServiceProbe(): Promise<{ command: string; close: () => void }> {
+    const decoy = http.createServer((_req, res) => res.end('host service reached'))
+    await new Promise<void>(r => decoy.listen(0, '0.0.0.0', () => r()))
+    const port = (decoy.address() as AddressInfo).port
+    // the guest's own subnet's .1 (where a gateway is) and the default bridge's gateway; 3 s each
+    const command = [
+      `ip=$(awk '/32 host/ {print f} {f=$2}' /proc/net/fib_trie | grep -v '^127\\.' | head -n1)`,
+      `for h in "\${ip%.*}.1" 172.17.0.1; do code=$(curl -s -m 3 --noproxy '*' -o /dev/null -w '%{http_code}' "http://$h:${port}/") ; echo "$h $code"; done > reach.txt`
+    ].join('; ')
+    return { command, close: () => decoy.close() }
+  }
+
+  it("default ('auto' = relay): a host service listening on all interfaces is unreachable from the guest", async () => {
+    const probe = await hostServiceProbe()
+    try {
+      const { main, ws } = await runWith('auto', 'walls', probe.command)
+      expect(main.code).toBe(0)
+      expect(main.stdout).toMatch(/relay wiring/)
+      const lines = fs.readFileSync(path.join(ws, 'reach.txt'), 'utf8').trim().split('\n')
+      expect(lines).toHaveLength(2)
+      for (const l of lines) expect(l).toMatch(/^\d+\.\d+\.\d+\.1 000$/) // no connection at all
+    } finally {
+      probe.close()
+    }
+  })
+
+  it("'gateway' (opt-in, documented as weaker): the same host service IS reachable at the gateway", async () => {
+    const probe = await hostServiceProbe()
+    try {
+      const { main, ws } = await runWith('gateway', 'walls-gateway', probe.command)
+      expect(main.code).toBe(0)
+      expect(fs.readFileSync(path.join(ws, 'reach.txt'), 'utf8')).toMatch(/^\d+\.\d+\.\d+\.1 200$/m)
+    } finally {
+      probe.close()
+    }
   })
 
   it("'gateway': the guest dials the internal network's gateway directly", async () => {

@@ -65,6 +65,7 @@ describe('docker argv builders', () => {
 
   it('builds the network, removal and listing commands', () => {
     expect(argv.networkCreateArgv('n', { a: 'b' })).toEqual(['network', 'create', '--internal', '--driver', 'bridge', '--label', 'a=b', 'n'])
+    expect(argv.networkCreateArgv('n', {}, true)).toEqual(['network', 'create', '--internal', '--driver', 'bridge', '--opt', 'com.docker.network.bridge.inhibit_ipv4=true', 'n'])
     expect(argv.removeArgv('c')).toEqual(['rm', '--force', '--volumes', 'c'])
     expect(argv.networkRemoveArgv('n')).toEqual(['network', 'rm', 'n'])
     expect(argv.listArgv('bot-bottle.run', 's')).toEqual(['ps', '--all', '--filter', 'label=bot-bottle.run=s', '--format', '{{.Names}}'])

@@ -34914,9 +34914,10 @@ function spawnLines(cmd, args, onLine, onStderr) {
 
 ;// CONCATENATED MODULE: ./lib/backend/docker/argv.js
 /** Every docker command the backend runs is built here, as argv (never a shell string). */
-function networkCreateArgv(name, labels) {
+function networkCreateArgv(name, labels, withoutHost = false) {
     // --internal: no route out of the network; only what listens on it is reachable.
-    return ['network', 'create', '--internal', '--driver', 'bridge', ...labelArgs(labels), name];
+    // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
+    return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name];
 }
 function relayRunArgv(o) {
     return [
@@ -35106,29 +35107,36 @@ class DockerBackend {
         return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` };
     }
     async createNetwork(name, labels) {
-        await runChecked(this.cli, networkCreateArgv(name, labels));
+        // Relay wiring (the default) also takes the host's own address off the network
+        // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
+        // from the guest; only the relay is there.
+        const closed = this.wiring !== 'gateway';
+        await runChecked(this.cli, networkCreateArgv(name, labels, closed));
         try {
-            return await this.chooseWiring(name);
+            return closed ? await this.relayWiring(name) : await this.gatewayWiring(name);
         }
         catch (err) {
             await this.removeNetwork(name).catch(() => undefined);
             throw err;
         }
     }
-    async chooseWiring(name) {
+    /**
+     * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
+     * the one host address a container can reach on a network with no route out. Faster (no
+     * sidecar), but every host service listening on all interfaces is reachable there too.
+     */
+    async gatewayWiring(name) {
         const gateway = await this.gatewayOf(name);
-        // Gateway wiring: the host daemons bind to the internal network's gateway address, the one
-        // host address a container can reach on a network with no route out. It exists only where
-        // the engine's bridges are the runner's own interfaces.
-        const gatewayIsLocal = await canListenOn(gateway);
-        if (this.wiring === 'gateway' || (this.wiring === 'auto' && gatewayIsLocal)) {
-            if (!gatewayIsLocal) {
-                throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
-            }
-            return { name, bindHost: gateway, wiring: 'gateway' };
+        if (!(await canListenOn(gateway))) {
+            throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
         }
-        // Relay wiring: daemons listen where host.docker.internal lands. On Linux that is the
-        // default bridge's gateway; with Docker Desktop or colima it is the host's loopback.
+        return { name, bindHost: gateway, wiring: 'gateway' };
+    }
+    /**
+     * Relay wiring: daemons listen where host.docker.internal lands for the relay sidecar. On
+     * Linux that is the default bridge's gateway; with Docker Desktop or colima the host's loopback.
+     */
+    async relayWiring(name) {
         const bridge = await this.gatewayOf('bridge').catch(() => '');
         const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1';
         return { name, bindHost, wiring: 'relay' };

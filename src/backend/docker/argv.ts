@@ -2,9 +2,10 @@ import type { BottleSpec, ExecOptions } from '../types.js'
 
 /** Every docker command the backend runs is built here, as argv (never a shell string). */
 
-export function networkCreateArgv(name: string, labels: Record<string, string>): string[] {
+export function networkCreateArgv(name: string, labels: Record<string, string>, withoutHost = false): string[] {
   // --internal: no route out of the network; only what listens on it is reachable.
-  return ['network', 'create', '--internal', '--driver', 'bridge', ...labelArgs(labels), name]
+  // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
+  return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name]
 }
 
 export function relayRunArgv(o: { name: string; image: string; labels: Record<string, string>; script: string; targetHost: string; ports: number[] }): string[] {

@@ -12,7 +12,7 @@ export type DockerWiring = 'auto' | 'gateway' | 'relay'
 
 export interface DockerOptions {
   cli?: string
-  /** how the guest reaches host daemons; `auto` picks `gateway` where the gateway is a runner address */
+  /** how the guest reaches host daemons: `auto`/`relay` through a sidecar on a network without the host, `gateway` directly */
   wiring?: DockerWiring
   /** image with `node` for the relay sidecar */
   relayImage?: string
@@ -81,29 +81,37 @@ export class DockerBackend implements Backend {
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork> {
-    await runChecked(this.cli, argv.networkCreateArgv(name, labels))
+    // Relay wiring (the default) also takes the host's own address off the network
+    // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
+    // from the guest; only the relay is there.
+    const closed = this.wiring !== 'gateway'
+    await runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))
     try {
-      return await this.chooseWiring(name)
+      return closed ? await this.relayWiring(name) : await this.gatewayWiring(name)
     } catch (err) {
       await this.removeNetwork(name).catch(() => undefined)
       throw err
     }
   }
 
-  private async chooseWiring(name: string): Promise<BottleNetwork> {
+  /**
+   * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
+   * the one host address a container can reach on a network with no route out. Faster (no
+   * sidecar), but every host service listening on all interfaces is reachable there too.
+   */
+  private async gatewayWiring(name: string): Promise<BottleNetwork> {
     const gateway = await this.gatewayOf(name)
-    // Gateway wiring: the host daemons bind to the internal network's gateway address, the one
-    // host address a container can reach on a network with no route out. It exists only where
-    // the engine's bridges are the runner's own interfaces.
-    const gatewayIsLocal = await canListenOn(gateway)
-    if (this.wiring === 'gateway' || (this.wiring === 'auto' && gatewayIsLocal)) {
-      if (!gatewayIsLocal) {
-        throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'")
-      }
-      return { name, bindHost: gateway, wiring: 'gateway' }
+    if (!(await canListenOn(gateway))) {
+      throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'")
     }
-    // Relay wiring: daemons listen where host.docker.internal lands. On Linux that is the
-    // default bridge's gateway; with Docker Desktop or colima it is the host's loopback.
+    return { name, bindHost: gateway, wiring: 'gateway' }
+  }
+
+  /**
+   * Relay wiring: daemons listen where host.docker.internal lands for the relay sidecar. On
+   * Linux that is the default bridge's gateway; with Docker Desktop or colima the host's loopback.
+   */
+  private async relayWiring(name: string): Promise<BottleNetwork> {
     const bridge = await this.gatewayOf('bridge').catch(() => '')
     const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1'
     return { name, bindHost, wiring: 'relay' }
