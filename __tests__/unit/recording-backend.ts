@@ -25,9 +25,11 @@ export class RecordingBackend implements Backend {
     this.calls.push({ op: 'createNetwork', args: [name] })
     return { name, bindHost: '127.0.0.1', wiring: 'gateway' }
   }
-  async exposeToGuest(network: BottleNetwork, ports: number[]): Promise<GuestEndpoint[]> {
-    this.calls.push({ op: 'exposeToGuest', args: [network.name, ports] })
+  guestEndpoints(network: BottleNetwork, ports: number[]): GuestEndpoint[] {
     return ports.map(port => ({ host: network.bindHost, port }))
+  }
+  async exposeToGuest(network: BottleNetwork, ports: number[]): Promise<void> {
+    this.calls.push({ op: 'exposeToGuest', args: [network.name, ports] })
   }
   async create(spec: BottleSpec): Promise<void> {
     this.calls.push({ op: 'create', args: [spec] })

@@ -35148,9 +35148,12 @@ class DockerBackend {
             throw new BottleError(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools");
         return gateway;
     }
+    guestEndpoints(network, ports) {
+        return ports.map(port => ({ host: network.wiring === 'gateway' ? network.bindHost : RELAY_ALIAS, port }));
+    }
     async exposeToGuest(network, ports, labels) {
         if (network.wiring === 'gateway')
-            return ports.map(port => ({ host: network.bindHost, port }));
+            return;
         const relay = `${network.name}-relay`;
         await this.ensureImage(this.relayImage, 'relay-image');
         await runChecked(this.cli, relayRunArgv({
@@ -35162,7 +35165,6 @@ class DockerBackend {
             ports
         }));
         await runChecked(this.cli, networkConnectArgv(network.name, relay, RELAY_ALIAS));
-        return ports.map(port => ({ host: RELAY_ALIAS, port }));
     }
     async create(spec) {
         await this.ensureImage(spec.image, 'image');
@@ -35331,8 +35333,11 @@ class SmolvmBackend {
     async createNetwork(name) {
         return { name, bindHost: '127.0.0.1', wiring: 'loopback' };
     }
-    async exposeToGuest(network, ports) {
+    guestEndpoints(network, ports) {
         return ports.map(port => ({ host: network.bindHost, port }));
+    }
+    async exposeToGuest() {
+        // nothing to start: the VM reaches the host's loopback directly
     }
     async create(spec) {
         this.homes.set(spec.name, { home: spec.home, ...spec.user });
@@ -46767,8 +46772,13 @@ async function launch(plan, backend, onResource) {
     info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
         warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.');
+    let exposing = Promise.resolve();
     try {
-        const [modelEndpoint, egressEndpoint] = await backend.exposeToGuest(network, [proxy.port, egress.port], plan.labels);
+        const ports = [proxy.port, egress.port];
+        const [modelEndpoint, egressEndpoint] = backend.guestEndpoints(network, ports);
+        // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
+        exposing = backend.exposeToGuest(network, ports, plan.labels);
+        exposing.catch(() => undefined); // awaited below; a failure is reported there
         const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://${egressEndpoint.host}:${egressEndpoint.port}`);
         const envFile = external_node_path_namespaceObject.join(plan.stateDir, 'guest.env');
         external_node_fs_namespaceObject.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
@@ -46793,9 +46803,11 @@ async function launch(plan, backend, onResource) {
         });
         external_node_fs_namespaceObject.rmSync(envFile, { force: true }); // the engine has it now
         await backend.start(plan.bottleName);
+        await exposing;
         return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv };
     }
     catch (err) {
+        await exposing.catch(() => undefined); // settled, so teardown finds the relay if it started
         await proxy.close();
         await egress.close();
         throw err;

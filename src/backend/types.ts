@@ -58,8 +58,10 @@ export interface Backend {
   readonly kind: BackendKind
   probe(): Promise<Probe>
   createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork>
-  /** makes host daemons listening on bindHost:port reachable from the guest; same order as ports */
-  exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<GuestEndpoint[]>
+  /** where the guest dials host daemons listening on bindHost:port; same order as ports */
+  guestEndpoints(network: BottleNetwork, ports: number[]): GuestEndpoint[]
+  /** makes those endpoints work (e.g. starts a relay); may run while the bottle starts */
+  exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<void>
   create(spec: BottleSpec): Promise<void>
   start(name: string): Promise<void>
   exec(name: string, argv: readonly string[], opts?: ExecOptions): Promise<RunResult>

@@ -56,8 +56,13 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
+  let exposing: Promise<void> = Promise.resolve()
   try {
-    const [modelEndpoint, egressEndpoint] = await backend.exposeToGuest(network, [proxy.port, egress.port], plan.labels)
+    const ports = [proxy.port, egress.port]
+    const [modelEndpoint, egressEndpoint] = backend.guestEndpoints(network, ports)
+    // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
+    exposing = backend.exposeToGuest(network, ports, plan.labels)
+    exposing.catch(() => undefined) // awaited below; a failure is reported there
     const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://${egressEndpoint!.host}:${egressEndpoint!.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')
     fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
@@ -82,8 +87,10 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     })
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
+    await exposing
     return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv }
   } catch (err) {
+    await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started
     await proxy.close()
     await egress.close()
     throw err

@@ -124,8 +124,12 @@ export class DockerBackend implements Backend {
     return gateway
   }
 
-  async exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<GuestEndpoint[]> {
-    if (network.wiring === 'gateway') return ports.map(port => ({ host: network.bindHost, port }))
+  guestEndpoints(network: BottleNetwork, ports: number[]): GuestEndpoint[] {
+    return ports.map(port => ({ host: network.wiring === 'gateway' ? network.bindHost : RELAY_ALIAS, port }))
+  }
+
+  async exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<void> {
+    if (network.wiring === 'gateway') return
     const relay = `${network.name}-relay`
     await this.ensureImage(this.relayImage, 'relay-image')
     await runChecked(this.cli, argv.relayRunArgv({
@@ -137,7 +141,6 @@ export class DockerBackend implements Backend {
       ports
     }))
     await runChecked(this.cli, argv.networkConnectArgv(network.name, relay, RELAY_ALIAS))
-    return ports.map(port => ({ host: RELAY_ALIAS, port }))
   }
 
   async create(spec: BottleSpec): Promise<void> {

@@ -46,8 +46,12 @@ export class SmolvmBackend implements Backend {
     return { name, bindHost: '127.0.0.1', wiring: 'loopback' }
   }
 
-  async exposeToGuest(network: BottleNetwork, ports: number[]): Promise<GuestEndpoint[]> {
+  guestEndpoints(network: BottleNetwork, ports: number[]): GuestEndpoint[] {
     return ports.map(port => ({ host: network.bindHost, port }))
+  }
+
+  async exposeToGuest(): Promise<void> {
+    // nothing to start: the VM reaches the host's loopback directly
   }
 
   async create(spec: BottleSpec): Promise<void> {
