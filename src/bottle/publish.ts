@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { parseArtifactSettings } from '../artifact/settings.js'
 import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
 import { readInputs, readRunnerEnv, secretValues, type RawInputs } from '../config/inputs.js'
-import { collectRecords } from '../transcript/collect.js'
+import { collectRecords, jsonLines } from '../transcript/collect.js'
 import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
 import { readReportModel } from '../transcript/report-model.js'
@@ -17,17 +17,6 @@ function readJson(file: string): Record<string, string> | undefined {
   } catch {
     return undefined
   }
-}
-
-function jsonLines(file: string): Record<string, unknown>[] {
-  if (!fs.existsSync(file)) return []
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap(l => {
-    try {
-      return [JSON.parse(l) as Record<string, unknown>]
-    } catch {
-      return []
-    }
-  })
 }
 
 /** The task as the user gave it, for the report (best effort: the post step only reads). */

@@ -13,7 +13,8 @@ export interface Collected {
   files: string[]
 }
 
-function jsonLines(file: string): Record<string, unknown>[] {
+/** The parsed lines of a JSON-lines file (missing file: none; unparsable lines skipped). */
+export function jsonLines(file: string): Record<string, unknown>[] {
   if (!fs.existsSync(file)) return []
   return fs
     .readFileSync(file, 'utf8')
