@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9335);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5212);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9335:
+/***/ 5212:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34820,12 +34820,8 @@ function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/config/defaults.js
 /** Defaults of the action's inputs; action.yml documents the same values. */
 const DEFAULT_CLAUDE_VERSION = '2.1.332'; // pinned and tested; `latest` is allowed
@@ -34839,6 +34835,8 @@ const DEFAULT_TIMEOUT_MINUTES = 30;
 // Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
 const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: ./lib/util/process.js
@@ -34912,6 +34910,25 @@ function spawnLines(cmd, args, onLine, onStderr) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./lib/backend/copy-in.js
+
+
+
+/**
+ * Copies a host file or directory into `guestDir` (created if missing) with one exec: tar on
+ * the host, untar in the guest as opts.user, so the files end up owned by that user. Any
+ * backend whose exec forwards stdin can use it.
+ */
+async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
+    const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-c', '-C', external_node_path_namespaceObject.dirname(hostPath), external_node_path_namespaceObject.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
+    const r = await exec(name, untar, { ...opts, input: tar.stdout });
+    if (r.code !== 0)
+        throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/docker/argv.js
 /** Every docker command the backend runs is built here, as argv (never a shell string). */
 function networkCreateArgv(name, labels, withoutHost = false) {
@@ -34938,9 +34955,6 @@ function relayRunArgv(o) {
 }
 function networkConnectArgv(network, container, alias) {
     return ['network', 'connect', '--alias', alias, network, container];
-}
-function containersWithLabelArgv(label, value) {
-    return ['ps', '--all', '--quiet', '--filter', `label=${label}=${value}`];
 }
 function networkInspectGatewayArgv(name) {
     // The default bridge lists only its subnet: then the gateway is the subnet's first host.
@@ -35037,7 +35051,6 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
 `.trim();
 
 ;// CONCATENATED MODULE: ./lib/backend/docker/docker-backend.js
-
 
 
 
@@ -35189,14 +35202,8 @@ class DockerBackend {
     execStream(name, cmd, opts, onLine, onStderr) {
         return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
     }
-    async copyIn(name, hostPath, guestDir, opts = {}) {
-        // tar on the host, untar in the guest as the guest user (files end up owned by that user),
-        // creating guestDir first: one exec per copy.
-        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-c', '-C', external_node_path_namespaceObject.dirname(hostPath), external_node_path_namespaceObject.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
-        const r = await this.exec(name, untar, { ...opts, input: tar.stdout });
-        if (r.code !== 0)
-            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
+    copyIn(name, hostPath, guestDir, opts = {}) {
+        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
         const r = await runCommand(this.cli, removeArgv(name));
@@ -35204,19 +35211,21 @@ class DockerBackend {
             throw new CommandError('docker rm', r.code, r.stderr);
     }
     async removeNetwork(name) {
-        const relays = (await runChecked(this.cli, containersWithLabelArgv(RELAY_LABEL, name))).split('\n').filter(Boolean);
-        for (const id of relays)
-            await this.remove(id);
+        for (const relay of await this.labelled(listArgv(RELAY_LABEL, name)))
+            await this.remove(relay);
         const r = await runCommand(this.cli, networkRemoveArgv(name));
         if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
             throw new CommandError('docker network rm', r.code, r.stderr);
     }
+    /** The names a label-filtered listing (ps or network ls) prints. */
+    async labelled(listing) {
+        return (await runChecked(this.cli, listing)).split('\n').filter(Boolean);
+    }
     async sweep(label, value) {
-        const lines = (out) => out.split('\n').filter(Boolean);
-        const containers = lines(await runChecked(this.cli, listArgv(label, value)));
+        const containers = await this.labelled(listArgv(label, value));
         for (const c of containers)
             await this.remove(c);
-        const networks = lines(await runChecked(this.cli, networkListArgv(label, value)));
+        const networks = await this.labelled(networkListArgv(label, value));
         for (const n of networks)
             await this.removeNetwork(n);
         return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
@@ -35385,11 +35394,8 @@ class SmolvmBackend {
     execStream(name, cmd, opts, onLine, onStderr) {
         return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr);
     }
-    async copyIn(name, hostPath, guestDir, opts = {}) {
-        const tar = (0,external_node_child_process_namespaceObject.spawn)('tar', ['-c', '-C', external_node_path_namespaceObject.dirname(hostPath), external_node_path_namespaceObject.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const r = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir], { ...opts, input: tar.stdout });
-        if (r.code !== 0)
-            throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
+    copyIn(name, hostPath, guestDir, opts = {}) {
+        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
         const r = await runCommand(this.cli, deleteArgv(name));

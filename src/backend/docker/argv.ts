@@ -30,10 +30,6 @@ export function networkConnectArgv(network: string, container: string, alias: st
   return ['network', 'connect', '--alias', alias, network, container]
 }
 
-export function containersWithLabelArgv(label: string, value: string): string[] {
-  return ['ps', '--all', '--quiet', '--filter', `label=${label}=${value}`]
-}
-
 export function networkInspectGatewayArgv(name: string): string[] {
   // The default bridge lists only its subnet: then the gateway is the subnet's first host.
   return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name]

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process'
 import net from 'node:net'
-import path from 'node:path'
 import { DEFAULT_RELAY_IMAGE } from '../../config/defaults.js'
-import { BackendUnavailableError, BottleError, CommandError } from '../../util/errors.js'
+import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
+import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 import { RELAY_ALIAS, RELAY_LABEL, RELAY_SCRIPT } from './relay.js'
 
@@ -176,13 +175,8 @@ export class DockerBackend implements Backend {
     return spawnLines(this.cli, argv.execArgv(name, cmd, opts), onLine, onStderr)
   }
 
-  async copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
-    // tar on the host, untar in the guest as the guest user (files end up owned by that user),
-    // creating guestDir first: one exec per copy.
-    const tar = spawn('tar', ['-c', '-C', path.dirname(hostPath), path.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir]
-    const r = await this.exec(name, untar, { ...opts, input: tar.stdout })
-    if (r.code !== 0) throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`')
+  copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
+    return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts)
   }
 
   async remove(name: string): Promise<void> {
@@ -191,17 +185,20 @@ export class DockerBackend implements Backend {
   }
 
   async removeNetwork(name: string): Promise<void> {
-    const relays = (await runChecked(this.cli, argv.containersWithLabelArgv(RELAY_LABEL, name))).split('\n').filter(Boolean)
-    for (const id of relays) await this.remove(id)
+    for (const relay of await this.labelled(argv.listArgv(RELAY_LABEL, name))) await this.remove(relay)
     const r = await runCommand(this.cli, argv.networkRemoveArgv(name))
     if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) throw new CommandError('docker network rm', r.code, r.stderr)
   }
 
+  /** The names a label-filtered listing (ps or network ls) prints. */
+  private async labelled(listing: string[]): Promise<string[]> {
+    return (await runChecked(this.cli, listing)).split('\n').filter(Boolean)
+  }
+
   async sweep(label: string, value: string): Promise<string[]> {
-    const lines = (out: string) => out.split('\n').filter(Boolean)
-    const containers = lines(await runChecked(this.cli, argv.listArgv(label, value)))
+    const containers = await this.labelled(argv.listArgv(label, value))
     for (const c of containers) await this.remove(c)
-    const networks = lines(await runChecked(this.cli, argv.networkListArgv(label, value)))
+    const networks = await this.labelled(argv.networkListArgv(label, value))
     for (const n of networks) await this.removeNetwork(n)
     return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)]
   }

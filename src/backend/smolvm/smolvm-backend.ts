@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
+import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 
 /** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
@@ -99,10 +99,8 @@ export class SmolvmBackend implements Backend {
     return spawnLines(this.cli, argv.execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr)
   }
 
-  async copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
-    const tar = spawn('tar', ['-c', '-C', path.dirname(hostPath), path.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    const r = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir], { ...opts, input: tar.stdout })
-    if (r.code !== 0) throw new CommandError(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`')
+  copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
+    return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts)
   }
 
   async remove(name: string): Promise<void> {
