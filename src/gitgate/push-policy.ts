@@ -1,0 +1,55 @@
+import { InputError } from '../util/errors.js'
+import { ZERO_OID, type RefUpdate } from './receive-pack.js'
+
+/** What the agent may push: ref patterns and whether non-fast-forward updates pass. */
+export interface PushPolicy {
+  /** the patterns as the user wrote them, each expanded to a full ref pattern */
+  patterns: string[]
+  allowForce: boolean
+}
+
+function patternToRegExp(pattern: string): RegExp {
+  // `**` spans path segments, `*` stays inside one, everything else is literal
+  const body = pattern
+    .split(/(\*\*|\*)/)
+    .map(part => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${body}$`)
+}
+
+/**
+ * Parses `git-push` (newline or comma list) and `git-allow-force`. A pattern without `refs/`
+ * names branches: `bot-bottle/**` means `refs/heads/bot-bottle/**`.
+ */
+export function parsePushPolicy(gitPush: string, allowForce: string): PushPolicy {
+  const patterns = gitPush
+    .split(/[\n,]/)
+    .map(p => p.trim())
+    .filter(p => p !== '')
+    .map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`))
+  for (const p of patterns) {
+    if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
+      throw new InputError('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line')
+    }
+  }
+  const force = allowForce.trim().toLowerCase()
+  if (!['', 'true', 'false'].includes(force)) throw new InputError('git-allow-force', `invalid value (got '${allowForce}')`, "Use 'true' or 'false'")
+  return { patterns, allowForce: force === 'true' }
+}
+
+export type UpdateVerdict = { allowed: true; rule: string } | { allowed: false; reason: string }
+
+/**
+ * Decides one ref update, before anything reaches the upstream. `isAncestor` answers whether
+ * the old tip is an ancestor of the new one (asked only when it matters).
+ */
+export async function judgeUpdate(policy: PushPolicy, u: RefUpdate, isAncestor: () => Promise<boolean>): Promise<UpdateVerdict> {
+  const rule = policy.patterns.find(p => patternToRegExp(p).test(u.ref))
+  if (!rule) {
+    return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' }
+  }
+  if (ZERO_OID.test(u.new)) return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` }
+  if (ZERO_OID.test(u.old) || policy.allowForce) return { allowed: true, rule }
+  if (!(await isAncestor())) return { allowed: false, reason: `bot-bottle: ${u.ref} is not a fast-forward (set git-allow-force: true to allow)` }
+  return { allowed: true, rule }
+}

@@ -1,0 +1,66 @@
+// A git smart-HTTP server like GitHub's for one private repository: real `git http-backend`
+// (CGI) behind a loopback HTTP server that demands `Authorization: Basic x-access-token:<token>`
+// (401 with WWW-Authenticate otherwise, as GitHub answers), and records every request.
+import { spawn, execFileSync } from 'node:child_process'
+import http from 'node:http'
+
+/**
+ * @param {{ root: string, token: string }} opts root holds bare repos (e.g. acme/widgets.git)
+ */
+export async function startGitHttpDouble({ root, token }) {
+  const requests = []
+  const expected = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://double')
+    const authorized = req.headers.authorization === expected
+    requests.push({ method: req.method, path: url.pathname, service: url.searchParams.get('service') ?? url.pathname.split('/').pop(), authorized, headers: req.headers })
+    if (!authorized) {
+      req.resume()
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' })
+      return res.end('Invalid username or token.\n')
+    }
+    const cgi = spawn('git', ['http-backend'], {
+      env: {
+        PATH: process.env.PATH,
+        GIT_PROJECT_ROOT: root,
+        GIT_HTTP_EXPORT_ALL: '1',
+        REMOTE_USER: 'x-access-token', // lets http-backend accept receive-pack
+        REQUEST_METHOD: req.method,
+        PATH_INFO: url.pathname,
+        QUERY_STRING: url.search.slice(1),
+        CONTENT_TYPE: req.headers['content-type'] ?? '',
+        ...(req.headers['content-length'] ? { CONTENT_LENGTH: req.headers['content-length'] } : {}),
+        ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] } : {}),
+        ...(req.headers['git-protocol'] ? { GIT_PROTOCOL: req.headers['git-protocol'] } : {})
+      }
+    })
+    req.pipe(cgi.stdin)
+    const out = []
+    cgi.stdout.on('data', c => out.push(c))
+    cgi.on('close', () => {
+      const all = Buffer.concat(out)
+      const split = all.indexOf('\r\n\r\n') >= 0 ? all.indexOf('\r\n\r\n') : all.indexOf('\n\n')
+      const sep = all.indexOf('\r\n\r\n') >= 0 ? 4 : 2
+      const head = all.subarray(0, split).toString('latin1')
+      let status = 200
+      const headers = {}
+      for (const line of head.split(/\r?\n/)) {
+        const m = /^([^:]+):\s*(.*)$/.exec(line)
+        if (!m) continue
+        if (m[1].toLowerCase() === 'status') status = Number(m[2].split(' ')[0])
+        else headers[m[1]] = m[2]
+      }
+      res.writeHead(status, headers)
+      res.end(all.subarray(split + sep))
+    })
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    /** `git` on a bare repo of the double, e.g. git('acme/widgets.git', 'rev-parse', 'main') */
+    git: (repo, ...args) => execFileSync('git', ['--git-dir', `${root}/${repo}`, ...args], { encoding: 'utf8' }).trim(),
+    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
+  }
+}
