@@ -16,6 +16,7 @@ import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
 import { restoreGitCredentials, stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
+import { applyOriginRoute, gateOrigin, planOriginRoute, restoreOrigin } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
@@ -96,11 +97,24 @@ export async function run(): Promise<void> {
     }
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
-    bottle = await launch(plan, backend, (kind, name) => {
-      if (kind === 'network') teardown.networkName = name
-      else teardown.bottleName = name
+    const origin = await gateOrigin(config.workspace, saved, config.git.token)
+    if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
+    bottle = await launch(
+      plan,
+      backend,
+      (kind, name) => {
+        if (kind === 'network') teardown.networkName = name
+        else teardown.bottleName = name
+        saveTeardown()
+      },
+      origin
+    )
+    if (bottle.gitGate) {
+      // origin points at the gate for the run; saved first so the post step can undo it
+      teardown.origin = await planOriginRoute(config.workspace, bottle.gitGate.guestUrl)
       saveTeardown()
-    })
+      if (teardown.origin) await applyOriginRoute(teardown.origin)
+    }
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
@@ -119,14 +133,23 @@ export async function run(): Promise<void> {
       await bottle.proxy.close()
       await bottle.egress.close()
       core.info(bottle.egress.summary())
+      if (bottle.gitGate) {
+        await bottle.gitGate.gate.close()
+        core.info(bottle.gitGate.gate.summary())
+      }
     }
     if (backend) await teardownResources(backend, teardown)
+    if (teardown.origin) {
+      await restoreOrigin(teardown.origin)
+      delete teardown.origin
+      saveTeardown()
+    }
     if (teardown.git) {
       await restoreGitCredentials(teardown.git)
       delete teardown.git
       saveTeardown()
     }
-    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir)
+    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed)
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)

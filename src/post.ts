@@ -4,6 +4,7 @@ import type { Backend } from './backend/types.js'
 import { RUN_LABEL } from './bottle/plan.js'
 import { publishRecord } from './bottle/publish.js'
 import { restoreGitCredentials } from './bottle/git-credentials.js'
+import { restoreOrigin } from './gitgate/origin.js'
 import { decodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import { errorMessage } from './util/errors.js'
@@ -23,6 +24,10 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = de
     if (!state?.slug) {
       core.info('bot-bottle post: the main step started nothing')
       return
+    }
+    if (state.origin) {
+      await restoreOrigin(state.origin)
+      core.info("bot-bottle post: pointed the workspace's origin back at " + state.origin.was.replace(/\/\/[^/@]*@/, '//'))
     }
     if (state.git) {
       // the main step did not get to put the workspace's git credentials back

@@ -74,7 +74,7 @@ describe('git gate', () => {
     expect(fs.readFileSync(path.join(clone, 'a.txt'), 'utf8')).toBe('a\n')
     const seen = double.requests.filter(q => q.authorized)
     expect(seen.length).toBeGreaterThan(0)
-    expect(seen.every(q => q.headers.authorization === basic)).toBe(true)
+    expect(seen.every(q => q.headers.authorization === basic)).toBe(true) // exactly the header the gate was given
     expect(decisions().map(d => d.service)).toEqual(expect.arrayContaining(['info-refs', 'upload-pack']))
     expect(fs.readFileSync(path.join(dir, 'clone.jsonl'), 'utf8')).not.toContain(TOKEN)
   })

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5212);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5263);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5212:
+/***/ 5263:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46260,6 +46260,210 @@ function matchRule(policy, host) {
     return policy.rules.find(r => (r.startsWith('*.') ? h.endsWith(r.slice(1)) && h.length > r.length - 1 : r === h));
 }
 
+;// CONCATENATED MODULE: ./lib/gitgate/pkt-line.js
+/**
+ * Git's pkt-line framing (gitprotocol-common): four hex digits of length (including
+ * themselves), then the payload; `0000` is a flush. Side-band packets carry a band byte first.
+ */
+const FLUSH = Buffer.from('0000');
+function pktLine(payload) {
+    const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    if (data.length > 65516)
+        throw new Error('pkt-line payload too long');
+    return Buffer.concat([Buffer.from((data.length + 4).toString(16).padStart(4, '0')), data]);
+}
+/** Reads pkt-lines from `buf` starting at `offset`; `next` is where reading stopped. */
+function readPkt(buf, offset) {
+    if (offset + 4 > buf.length)
+        return undefined;
+    const head = buf.toString('latin1', offset, offset + 4);
+    if (!/^[0-9a-f]{4}$/i.test(head))
+        throw new Error(`malformed pkt-line length '${head}'`);
+    const len = parseInt(head, 16);
+    if (len === 0)
+        return { pkt: { kind: 'flush' }, next: offset + 4 };
+    if (len === 1)
+        return { pkt: { kind: 'delim' }, next: offset + 4 };
+    if (len === 2)
+        return { pkt: { kind: 'end' }, next: offset + 4 };
+    if (len < 4 || offset + len > buf.length)
+        throw new Error('truncated pkt-line');
+    return { pkt: { kind: 'data', payload: buf.subarray(offset + 4, offset + len) }, next: offset + len };
+}
+/** Every pkt-line in `buf` (stops at the end of the data, or at the first non-pkt byte sequence). */
+function readAllPkts(buf) {
+    const pkts = [];
+    let offset = 0;
+    for (;;) {
+        const r = readPkt(buf, offset);
+        if (!r)
+            return pkts;
+        pkts.push(r.pkt);
+        offset = r.next;
+    }
+}
+/** Joins side-band band-1 data of a response (band 2 is progress, band 3 a fatal error). */
+function demuxSideBand(buf) {
+    const data = [];
+    let progress = '';
+    let error = '';
+    for (const p of readAllPkts(buf)) {
+        if (p.kind !== 'data' || p.payload.length === 0)
+            continue;
+        const band = p.payload[0];
+        const body = p.payload.subarray(1);
+        if (band === 1)
+            data.push(body);
+        else if (band === 2)
+            progress += body.toString('utf8');
+        else if (band === 3)
+            error += body.toString('utf8');
+    }
+    return { data: Buffer.concat(data), progress, error };
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/receive-pack.js
+
+const ZERO_OID = /^0+$/;
+class ReceivePackParseError extends Error {
+}
+/**
+ * Parses the command list of a receive-pack request (gitprotocol-pack "Reference Update
+ * Request"): the first command carries the capabilities after a NUL; a flush ends the list;
+ * with `push-options` a second list follows; then the packfile (absent when only deleting).
+ */
+function parseReceivePack(body) {
+    const updates = [];
+    let capabilities = [];
+    let offset = 0;
+    for (;;) {
+        const r = readPkt(body, offset);
+        if (!r) {
+            if (updates.length === 0 && offset === body.length)
+                return { updates, capabilities, packOffset: offset };
+            throw new ReceivePackParseError('the command list does not end with a flush');
+        }
+        offset = r.next;
+        if (r.pkt.kind === 'flush')
+            break;
+        if (r.pkt.kind !== 'data')
+            throw new ReceivePackParseError('unexpected delimiter in the command list');
+        let line = r.pkt.payload.toString('utf8').replace(/\n$/, '');
+        if (updates.length === 0) {
+            if (line.startsWith('push-cert'))
+                throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate');
+            const nul = line.indexOf('\0');
+            if (nul >= 0) {
+                capabilities = line.slice(nul + 1).split(' ').filter(Boolean);
+                line = line.slice(0, nul);
+            }
+        }
+        const m = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs\/\S+)$/.exec(line);
+        if (!m)
+            throw new ReceivePackParseError(`malformed ref update '${line.slice(0, 200)}'`);
+        updates.push({ old: m[1], new: m[2], ref: m[3] });
+    }
+    if (capabilities.includes('push-options')) {
+        for (;;) {
+            const r = readPkt(body, offset);
+            if (!r)
+                throw new ReceivePackParseError('the push-options list does not end with a flush');
+            offset = r.next;
+            if (r.pkt.kind === 'flush')
+                break;
+        }
+    }
+    return { updates, capabilities, packOffset: offset };
+}
+/** The report-status a receive-pack response carries, per ref ('ok' or the reason it failed). */
+function parseReportStatus(response, sideBand) {
+    const report = sideBand ? demuxSideBand(response).data : response;
+    const status = new Map();
+    for (const p of readAllPkts(report)) {
+        if (p.kind !== 'data')
+            continue;
+        const line = p.payload.toString('utf8').replace(/\n$/, '');
+        const ok = /^ok (\S+)/.exec(line);
+        const ng = /^ng (\S+) (.*)$/.exec(line);
+        if (ok)
+            status.set(ok[1], 'ok');
+        else if (ng)
+            status.set(ng[1], ng[2]);
+    }
+    return status;
+}
+/**
+ * A receive-pack result refusing every update, in the framing the client asked for, so
+ * `git push` prints each ref as `! [remote rejected] … (reason)` plus our message.
+ */
+function rejectionResponse(req, reasons, message) {
+    const lines = [pktLine('unpack ok\n')];
+    for (const u of req.updates)
+        lines.push(pktLine(`ng ${u.ref} ${reasons.get(u.ref) ?? 'refused because another ref of this push was refused'}\n`));
+    lines.push(FLUSH);
+    const report = Buffer.concat(lines);
+    if (!req.capabilities.includes('side-band-64k') && !req.capabilities.includes('side-band')) {
+        return req.capabilities.some(c => c.startsWith('report-status')) ? report : Buffer.alloc(0);
+    }
+    const max = req.capabilities.includes('side-band-64k') ? 65515 : 999;
+    const out = [];
+    for (const text of message.split('\n').filter(Boolean))
+        out.push(pktLine(Buffer.concat([Buffer.from([2]), Buffer.from(`${text}\n`)])));
+    for (let i = 0; i < report.length; i += max)
+        out.push(pktLine(Buffer.concat([Buffer.from([1]), report.subarray(i, i + max)])));
+    out.push(FLUSH);
+    return Buffer.concat(out);
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/push-policy.js
+
+
+function patternToRegExp(pattern) {
+    // `**` spans path segments, `*` stays inside one, everything else is literal
+    const body = pattern
+        .split(/(\*\*|\*)/)
+        .map(part => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`);
+}
+/**
+ * Parses `git-push` (newline or comma list) and `git-allow-force`. A pattern without `refs/`
+ * names branches: `bot-bottle/**` means `refs/heads/bot-bottle/**`.
+ */
+function parsePushPolicy(gitPush, allowForce) {
+    const patterns = gitPush
+        .split(/[\n,]/)
+        .map(p => p.trim())
+        .filter(p => p !== '')
+        .map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`));
+    for (const p of patterns) {
+        if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
+            throw new InputError('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line');
+        }
+    }
+    const force = allowForce.trim().toLowerCase();
+    if (!['', 'true', 'false'].includes(force))
+        throw new InputError('git-allow-force', `invalid value (got '${allowForce}')`, "Use 'true' or 'false'");
+    return { patterns, allowForce: force === 'true' };
+}
+/**
+ * Decides one ref update, before anything reaches the upstream. `isAncestor` answers whether
+ * the old tip is an ancestor of the new one (asked only when it matters).
+ */
+async function judgeUpdate(policy, u, isAncestor) {
+    const rule = policy.patterns.find(p => patternToRegExp(p).test(u.ref));
+    if (!rule) {
+        return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' };
+    }
+    if (ZERO_OID.test(u.new))
+        return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` };
+    if (ZERO_OID.test(u.old) || policy.allowForce)
+        return { allowed: true, rule };
+    if (!(await isAncestor()))
+        return { allowed: false, reason: `bot-bottle: ${u.ref} is not a fast-forward (set git-allow-force: true to allow)` };
+    return { allowed: true, rule };
+}
+
 ;// CONCATENATED MODULE: ./lib/config/env-pairs.js
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46289,6 +46493,7 @@ function parseEnvPairs(text) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -46401,6 +46606,7 @@ function parseConfig(raw, runner) {
         timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
         artifact: parseArtifactSettings(raw, runner),
         egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
+        git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
         smolvm: smolvmSettings(raw, runner),
         runner: {
             runnerTemp,
@@ -46449,7 +46655,9 @@ const INPUT_NAMES = [
     'github-token',
     'egress',
     'allowed-hosts',
-    'allowed-host-presets'
+    'allowed-host-presets',
+    'git-push',
+    'git-allow-force'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
 const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
@@ -46725,6 +46933,268 @@ async function startModelProxy(opts) {
     };
 }
 
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./lib/gitgate/fast-forward.js
+
+
+/**
+ * Answers "is this update a fast-forward?" from objects the gate owns: a bare scratch repo on
+ * the host (never in the bottle), filled from the upstream itself with the gate's credential,
+ * plus the pushed pack indexed into it. Objects the agent could write (the workspace's
+ * .git) are never consulted, so a forged object cannot fake an ancestry.
+ */
+class FastForwardChecker {
+    dir;
+    upstreamUrl;
+    gitEnv;
+    ready;
+    constructor(dir, upstreamUrl, 
+    /** extra env for host git: the credential header and CA bundle, never in argv */
+    gitEnv) {
+        this.dir = dir;
+        this.upstreamUrl = upstreamUrl;
+        this.gitEnv = gitEnv;
+    }
+    git(args, input) {
+        return runCommand('git', ['--git-dir', this.dir, ...args], {
+            input,
+            timeoutMs: 10 * 60_000,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...this.gitEnv }
+        });
+    }
+    init() {
+        this.ready ??= (async () => {
+            external_node_fs_namespaceObject.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+            const r = await this.git(['init', '--bare', '--quiet']);
+            if (r.code !== 0)
+                throw new Error(`git init failed: ${r.stderr.trim()}`);
+        })();
+        return this.ready;
+    }
+    async fetch(refspecs) {
+        const r = await this.git(['fetch', '--no-tags', '--quiet', this.upstreamUrl, ...refspecs]);
+        return r.code === 0;
+    }
+    /**
+     * For each update, whether old is an ancestor of new (the pack holds new's objects; old is
+     * fetched from the upstream). An object that cannot be found counts as "not a fast-forward".
+     */
+    async check(pack, updates) {
+        await this.init();
+        await this.fetch(updates.map((u, i) => `+${u.ref}:refs/bot-bottle-gate/${i}`));
+        let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack);
+        if (indexed.code !== 0) {
+            // a thin pack may lean on objects of other upstream refs: fetch them and try again
+            await this.fetch(['+refs/heads/*:refs/bot-bottle-gate/heads/*', '+refs/tags/*:refs/bot-bottle-gate/tags/*']);
+            indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack);
+        }
+        const result = new Map();
+        for (const u of updates) {
+            const r = indexed.code === 0 ? await this.git(['merge-base', '--is-ancestor', u.old, u.new]) : { code: 128 };
+            result.set(u.ref, r.code === 0);
+        }
+        return result;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/git-gate.js
+
+
+
+
+
+
+
+const MAX_PUSH_BYTES = 2 * 1024 ** 3;
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const source = /gzip/i.test(String(req.headers['content-encoding'] ?? '')) ? req.pipe(external_node_zlib_.createGunzip()) : req;
+        source.on('data', (c) => {
+            size += c.length;
+            if (size > MAX_PUSH_BYTES) {
+                source.destroy();
+                reject(new Error('push larger than 2 GiB'));
+            }
+            else
+                chunks.push(c);
+        });
+        source.on('end', () => resolve(Buffer.concat(chunks)));
+        source.on('error', reject);
+    });
+}
+/**
+ * The host-side git smart-HTTP gate. The guest's `origin` points here; fetches and clones of
+ * that one repository are forwarded with the gate's credential; pushes are parsed and every
+ * ref update is judged (git-push patterns, no deletes, fast-forward unless git-allow-force)
+ * before anything reaches the upstream. Every request and ref decision goes to git.jsonl.
+ */
+async function startGitGate(opts) {
+    const log = external_node_fs_namespaceObject.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
+    const repoPath = opts.upstream.pathname.replace(/\/+$/, '');
+    const client = opts.upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+    // host git fetches with the gate's credential, passed in the environment (never in argv)
+    const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
+    const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...opts.gitEnv, ...credentialEnv });
+    const pushed = [];
+    const counts = { requests: 0, refused: 0 };
+    const record = (d, started) => {
+        if (d.decision === 'blocked' || d.decision === 'rejected-upstream')
+            counts.refused++;
+        log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n');
+    };
+    const upstreamRequest = (req, onResponse, extra = {}) => {
+        const headers = { host: opts.upstream.host };
+        for (const h of FORWARDED_REQUEST_HEADERS)
+            if (req.headers[h] !== undefined)
+                headers[h] = req.headers[h];
+        for (const [k, v] of Object.entries(extra)) {
+            if (v === undefined)
+                delete headers[k];
+            else
+                headers[k] = v;
+        }
+        if (opts.authHeader)
+            headers[opts.authHeader.name] = opts.authHeader.value;
+        const suffix = (req.url ?? '').slice(repoPath.length);
+        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent: opts.agent }, onResponse);
+    };
+    const refuse = (res, status, text) => {
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(`bot-bottle git gate: ${text}\n`);
+    };
+    /** Response headers passed back; an upstream 401 becomes a 403 so guest git does not ask for a password. */
+    const relayHead = (res, ures) => {
+        const status = ures.statusCode === 401 ? 403 : (ures.statusCode ?? 502);
+        const headers = {};
+        for (const h of ['content-type', 'content-encoding', 'cache-control', 'expires', 'pragma'])
+            if (ures.headers[h] !== undefined)
+                headers[h] = ures.headers[h];
+        res.writeHead(status, headers);
+        return status;
+    };
+    const forward = (req, res, service, started) => {
+        let up = 0;
+        let down = 0;
+        const ureq = upstreamRequest(req, ures => {
+            const status = relayHead(res, ures);
+            if (ures.statusCode === 401) {
+                ures.resume();
+                res.end('bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that can read this repository\n');
+            }
+            else {
+                ures.on('data', (c) => (down += c.length));
+                ures.pipe(res);
+            }
+            res.on('close', () => record({ service, decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
+        });
+        ureq.on('error', err => {
+            if (!res.headersSent)
+                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})`);
+            else
+                res.destroy();
+        });
+        req.on('data', (c) => (up += c.length));
+        req.pipe(ureq);
+    };
+    const receivePack = async (req, res, started) => {
+        const body = await readBody(req);
+        let parsed;
+        try {
+            parsed = parseReceivePack(body);
+        }
+        catch (err) {
+            if (!(err instanceof ReceivePackParseError))
+                throw err;
+            record({ service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started);
+            return refuse(res, 400, err.message);
+        }
+        const { updates } = parsed;
+        const pack = body.subarray(parsed.packOffset);
+        const needsCheck = opts.policy.allowForce ? [] : updates.filter(u => !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new));
+        // the pack is indexed once, and only if some update needs the fast-forward check
+        let ancestry;
+        const isAncestor = async (ref) => (await (ancestry ??= checker.check(pack, needsCheck))).get(ref) ?? false;
+        const verdicts = await Promise.all(updates.map(u => judgeUpdate(opts.policy, u, () => isAncestor(u.ref))));
+        const refused = new Map();
+        verdicts.forEach((v, i) => {
+            if (!v.allowed)
+                refused.set(updates[i].ref, v.reason);
+        });
+        if (refused.size > 0) {
+            updates.forEach(u => record({ service: 'receive-pack', decision: 'blocked', reason: refused.get(u.ref) ?? 'another ref of this push was refused', ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started));
+            const reply = rejectionResponse(parsed, refused, `bot-bottle git gate refused this push:\n${[...refused.values()].join('\n')}`);
+            res.writeHead(200, { 'content-type': 'application/x-git-receive-pack-result', 'cache-control': 'no-cache' });
+            return res.end(reply);
+        }
+        // every update passed: send the (decoded) request on and read the upstream's verdict
+        const ureq = upstreamRequest(req, ures => {
+            const chunks = [];
+            ures.on('data', (c) => chunks.push(c));
+            ures.on('end', () => {
+                const reply = Buffer.concat(chunks);
+                const status = relayHead(res, ures);
+                res.end(ures.statusCode === 401 ? 'bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that may push to this repository\n' : reply);
+                const report = ures.statusCode === 200 ? parseReportStatus(reply, parsed.capabilities.some(c => c.startsWith('side-band'))) : new Map();
+                for (const u of updates) {
+                    const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`;
+                    if (verdict === 'ok')
+                        pushed.push(u.ref);
+                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? verdicts[updates.indexOf(u)].rule : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started);
+                }
+                if (updates.length === 0)
+                    record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started);
+            });
+        }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.length });
+        ureq.on('error', err => {
+            if (!res.headersSent)
+                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})`);
+        });
+        ureq.end(body);
+    };
+    const server = external_node_http_.createServer((req, res) => {
+        counts.requests++;
+        const started = Date.now();
+        const url = new URL(req.url ?? '/', 'http://gate');
+        const route = url.pathname.startsWith(repoPath + '/') ? url.pathname.slice(repoPath.length) : undefined;
+        const service = url.searchParams.get('service');
+        if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack'))
+            return forward(req, res, 'info-refs', started);
+        if (req.method === 'POST' && route === '/git-upload-pack')
+            return forward(req, res, 'upload-pack', started);
+        if (req.method === 'POST' && route === '/git-receive-pack') {
+            return void receivePack(req, res, started).catch(err => {
+                record({ service: 'receive-pack', decision: 'blocked', reason: String(err.message), bytes_up: 0, bytes_down: 0, duration_ms: Date.now() - started }, started);
+                if (!res.headersSent)
+                    refuse(res, 500, `push not checked: ${err.message}`);
+                else
+                    res.destroy();
+            });
+        }
+        req.resume();
+        record({ service: 'other', decision: 'blocked', reason: `${req.method} ${url.pathname}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+        refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`);
+    });
+    server.on('clientError', (_e, socket) => socket.destroy());
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, opts.bindHost, () => resolve());
+    });
+    return {
+        port: server.address().port,
+        repoPath,
+        pushed,
+        summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+        close: () => new Promise(resolve => {
+            server.closeAllConnections();
+            server.close(() => log.end(() => resolve()));
+        })
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/plan.js
 /** Where things live inside the guest. Fixed paths: nothing in them depends on the host. */
 const GUEST_HOME = '/home/bottle';
@@ -46735,6 +47205,7 @@ const GUEST_CLAUDE_CACHE = '/opt/bot-bottle/claude-code';
 const RUN_LABEL = 'bot-bottle.run';
 
 ;// CONCATENATED MODULE: ./lib/bottle/launch.js
+
 
 
 
@@ -46759,11 +47230,12 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
         ANTHROPIC_BASE_URL: proxyUrl,
         [credentialVar]: plan.placeholder,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
         DISABLE_AUTOUPDATER: '1'
     };
 }
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-async function launch(plan, backend, onResource) {
+async function launch(plan, backend, onResource, origin) {
     const network = await backend.createNetwork(plan.networkName, plan.labels);
     onResource('network', network.name);
     const proxy = await startModelProxy({
@@ -46779,9 +47251,23 @@ async function launch(plan, backend, onResource) {
     if (mode === 'open')
         warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.');
     let exposing = Promise.resolve();
+    let gate;
     try {
-        const ports = [proxy.port, egress.port];
-        const [modelEndpoint, egressEndpoint] = backend.guestEndpoints(network, ports);
+        if (origin) {
+            gate = await startGitGate({
+                upstream: origin.upstream,
+                authHeader: origin.authHeader,
+                policy: plan.config.git.push,
+                bindHost: network.bindHost,
+                logFile: external_node_path_namespaceObject.join(plan.stateDir, 'git.jsonl'),
+                scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git')
+            });
+            const { patterns, allowForce } = plan.config.git.push;
+            info(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
+                `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`);
+        }
+        const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port];
+        const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports);
         // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
         exposing = backend.exposeToGuest(network, ports, plan.labels);
         exposing.catch(() => undefined); // awaited below; a failure is reported there
@@ -46810,12 +47296,14 @@ async function launch(plan, backend, onResource) {
         external_node_fs_namespaceObject.rmSync(envFile, { force: true }); // the engine has it now
         await backend.start(plan.bottleName);
         await exposing;
-        return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv };
+        const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.repoPath}` } : undefined;
+        return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv };
     }
     catch (err) {
         await exposing.catch(() => undefined); // settled, so teardown finds the relay if it started
         await proxy.close();
         await egress.close();
+        await gate?.close();
         throw err;
     }
 }
@@ -46823,7 +47311,7 @@ async function launch(plan, backend, onResource) {
 ;// CONCATENATED MODULE: ./lib/bottle/outputs.js
 
 
-function outputsFrom(outcome, backend, transcriptDir) {
+function outputsFrom(outcome, backend, transcriptDir, pushedRefs = []) {
     const r = outcome?.result;
     return {
         conclusion: outcome?.conclusion ?? 'error',
@@ -46835,7 +47323,8 @@ function outputsFrom(outcome, backend, transcriptDir) {
         'output-tokens': String(r?.outputTokens ?? 0),
         'duration-ms': String(r?.durationMs ?? 0),
         backend,
-        'transcript-dir': transcriptDir
+        'transcript-dir': transcriptDir,
+        'pushed-refs': [...new Set(pushedRefs)].join('\n')
     };
 }
 /** Sets every output and keeps a copy as outputs.json beside the transcript. */
@@ -47562,6 +48051,70 @@ function restoreOwner(file, uid, gid) {
         external_node_fs_namespaceObject.chownSync(file, uid, gid);
 }
 
+;// CONCATENATED MODULE: ./lib/gitgate/origin.js
+
+
+
+const ORIGIN_KEY = 'remote.origin.url';
+async function gitConfig(configPath, args) {
+    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
+    return { ok: r.code === 0, out: r.stdout.trim() };
+}
+const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+/**
+ * The gate's upstream and credential, read after the checkout's credentials were taken out.
+ * The credential is `github-token` when given, else what the checkout left (its extraheader
+ * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
+ */
+async function gateOrigin(workspace, saved, githubToken) {
+    const configPath = configPathOf(workspace);
+    if (!configPath || !external_node_fs_namespaceObject.existsSync(configPath))
+        return undefined;
+    const { ok, out } = await gitConfig(configPath, ['--get', ORIGIN_KEY]);
+    if (!ok || !/^https?:\/\//i.test(out) || !URL.canParse(out))
+        return undefined;
+    const upstream = new URL(out);
+    if (githubToken)
+        return { upstream, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
+    for (const e of saved?.entries ?? []) {
+        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
+        if (!/^http\.extraheader$/i.test(e.key) && !(scope && upstream.href.startsWith(scope)))
+            continue;
+        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.values.at(-1) ?? '');
+        if (header)
+            return { upstream, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+    }
+    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
+    if (fromUrl) {
+        const u = new URL(fromUrl.url);
+        if (u.password || u.username)
+            return { upstream, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+    }
+    return { upstream, credentialSource: 'none' };
+}
+/** What routing origin through `guestUrl` will change (saved before anything changes). */
+async function planOriginRoute(workspace, guestUrl) {
+    const configPath = configPathOf(workspace);
+    if (!configPath)
+        return undefined;
+    const st = external_node_fs_namespaceObject.statSync(configPath);
+    const { out } = await gitConfig(configPath, ['--get', ORIGIN_KEY]);
+    return { configPath, was: out, now: guestUrl, uid: st.uid, gid: st.gid };
+}
+async function applyOriginRoute(r) {
+    await gitConfig(r.configPath, [ORIGIN_KEY, r.now]);
+    if (process.getuid?.() === 0)
+        external_node_fs_namespaceObject.chownSync(r.configPath, r.uid, r.gid);
+}
+/** Puts origin back as it was, whatever the agent set it to. Idempotent. */
+async function restoreOrigin(r) {
+    if (!external_node_fs_namespaceObject.existsSync(r.configPath))
+        return;
+    await gitConfig(r.configPath, [ORIGIN_KEY, r.was]);
+    if (process.getuid?.() === 0)
+        external_node_fs_namespaceObject.chownSync(r.configPath, r.uid, r.gid);
+}
+
 ;// CONCATENATED MODULE: ./lib/setup.js
 
 
@@ -47591,6 +48144,7 @@ async function runSetup(raw) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 
@@ -47688,13 +48242,23 @@ async function run() {
             info(`Took ${saved.entries.length + saved.remotes.length} git credential setting(s) out of the workspace for the run; they are put back afterwards`);
         }
         info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
+        const origin = await gateOrigin(config.workspace, saved, config.git.token);
+        if (!origin)
+            info('git gate: off (the workspace has no http(s) origin)');
         bottle = await launch(plan, backend, (kind, name) => {
             if (kind === 'network')
                 teardown.networkName = name;
             else
                 teardown.bottleName = name;
             saveTeardown();
-        });
+        }, origin);
+        if (bottle.gitGate) {
+            // origin points at the gate for the run; saved first so the post step can undo it
+            teardown.origin = await planOriginRoute(config.workspace, bottle.gitGate.guestUrl);
+            saveTeardown();
+            if (teardown.origin)
+                await applyOriginRoute(teardown.origin);
+        }
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         // The provisioning steps touch different paths in the guest: run them side by side.
@@ -47716,15 +48280,24 @@ async function run() {
             await bottle.proxy.close();
             await bottle.egress.close();
             info(bottle.egress.summary());
+            if (bottle.gitGate) {
+                await bottle.gitGate.gate.close();
+                info(bottle.gitGate.gate.summary());
+            }
         }
         if (backend)
             await teardownResources(backend, teardown);
+        if (teardown.origin) {
+            await restoreOrigin(teardown.origin);
+            delete teardown.origin;
+            saveTeardown();
+        }
         if (teardown.git) {
             await restoreGitCredentials(teardown.git);
             delete teardown.git;
             saveTeardown();
         }
-        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir);
+        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed);
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
         publishOutputs(outputs, setOutput);
         process.off('SIGINT', onSignal);

@@ -21,7 +21,7 @@ export interface SavedGitCredentials {
 const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i
 
 /** The git config file of a workspace that is a git checkout, or undefined. */
-function configPathOf(workspace: string): string | undefined {
+export function configPathOf(workspace: string): string | undefined {
   const gitPath = path.join(workspace, '.git')
   if (!fs.existsSync(gitPath)) return undefined
   if (fs.statSync(gitPath).isDirectory()) return path.join(gitPath, 'config')

@@ -4,6 +4,8 @@ import * as core from '@actions/core'
 import type { Backend, BottleNetwork } from '../backend/types.js'
 import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
+import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
+import type { GateOrigin } from '../gitgate/origin.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 
 export interface Bottle {
@@ -13,6 +15,8 @@ export interface Bottle {
   network: BottleNetwork
   proxy: ModelProxy
   egress: EgressProxy
+  /** the git gate and the URL the guest's origin points at, when the workspace has an http(s) origin */
+  gitGate?: { gate: GitGate; guestUrl: string }
   guestEnv: Record<string, string>
 }
 
@@ -37,12 +41,13 @@ export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: strin
     ANTHROPIC_BASE_URL: proxyUrl,
     [credentialVar]: plan.placeholder,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
     DISABLE_AUTOUPDATER: '1'
   }
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, onResource: OnResource): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin): Promise<Bottle> {
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
   const proxy = await startModelProxy({
@@ -57,9 +62,25 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
   let exposing: Promise<void> = Promise.resolve()
+  let gate: GitGate | undefined
   try {
-    const ports = [proxy.port, egress.port]
-    const [modelEndpoint, egressEndpoint] = backend.guestEndpoints(network, ports)
+    if (origin) {
+      gate = await startGitGate({
+        upstream: origin.upstream,
+        authHeader: origin.authHeader,
+        policy: plan.config.git.push,
+        bindHost: network.bindHost,
+        logFile: path.join(plan.stateDir, 'git.jsonl'),
+        scratchDir: path.join(plan.stateDir, 'git-gate.git')
+      })
+      const { patterns, allowForce } = plan.config.git.push
+      core.info(
+        `Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
+          `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`
+      )
+    }
+    const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port]
+    const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports)
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
     exposing = backend.exposeToGuest(network, ports, plan.labels)
     exposing.catch(() => undefined) // awaited below; a failure is reported there
@@ -88,11 +109,13 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
     await exposing
-    return { plan, backend, name: plan.bottleName, network, proxy, egress, guestEnv }
+    const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.repoPath}` } : undefined
+    return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv }
   } catch (err) {
     await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started
     await proxy.close()
     await egress.close()
+    await gate?.close()
     throw err
   }
 }

@@ -15,9 +15,11 @@ export interface Outputs {
   'duration-ms': string
   backend: string
   'transcript-dir': string
+  /** refs the git gate pushed, one per line */
+  'pushed-refs': string
 }
 
-export function outputsFrom(outcome: RunOutcome | undefined, backend: BackendKind | '', transcriptDir: string): Outputs {
+export function outputsFrom(outcome: RunOutcome | undefined, backend: BackendKind | '', transcriptDir: string, pushedRefs: string[] = []): Outputs {
   const r = outcome?.result
   return {
     conclusion: outcome?.conclusion ?? 'error',
@@ -29,7 +31,8 @@ export function outputsFrom(outcome: RunOutcome | undefined, backend: BackendKin
     'output-tokens': String(r?.outputTokens ?? 0),
     'duration-ms': String(r?.durationMs ?? 0),
     backend,
-    'transcript-dir': transcriptDir
+    'transcript-dir': transcriptDir,
+    'pushed-refs': [...new Set(pushedRefs)].join('\n')
   }
 }
 

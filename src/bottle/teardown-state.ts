@@ -1,5 +1,6 @@
 import type { BackendKind } from '../backend/types.js'
 import type { SavedGitCredentials } from './git-credentials.js'
+import type { RoutedOrigin } from '../gitgate/origin.js'
 
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
 export interface TeardownState {
@@ -13,6 +14,8 @@ export interface TeardownState {
   stateDir?: string
   /** git credentials taken out of the workspace, until they are put back */
   git?: SavedGitCredentials
+  /** the workspace's origin, pointed at the git gate for the run, until it is put back */
+  origin?: RoutedOrigin
 }
 
 export const TEARDOWN_STATE_KEY = 'bottle'

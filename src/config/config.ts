@@ -6,6 +6,7 @@ import { InputError } from '../util/errors.js'
 import { parseClaudeArgs } from './claude-args.js'
 import { smolvmSettings } from './setup-config.js'
 import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
+import { parsePushPolicy, type PushPolicy } from '../gitgate/push-policy.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
@@ -45,6 +46,8 @@ export interface Config {
   timeoutMinutes: number
   artifact: ArtifactSettings
   egress: EgressPolicy
+  /** the git gate: what the agent may push, and the token the gate adds upstream */
+  git: { push: PushPolicy; token?: string }
   smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
 }
@@ -157,6 +160,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
     artifact: parseArtifactSettings(raw, runner),
     egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
+    git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
     smolvm: smolvmSettings(raw, runner),
     runner: {
       runnerTemp,

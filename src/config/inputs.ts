@@ -33,7 +33,9 @@ export const INPUT_NAMES = [
   'github-token',
   'egress',
   'allowed-hosts',
-  'allowed-host-presets'
+  'allowed-host-presets',
+  'git-push',
+  'git-allow-force'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

@@ -9,10 +9,11 @@ import http from 'node:http'
  */
 export async function startGitHttpDouble({ root, token }) {
   const requests = []
-  const expected = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
+  const expected = Buffer.from(`x-access-token:${token}`).toString('base64')
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://double')
-    const authorized = req.headers.authorization === expected
+    // the scheme is case-insensitive (actions/checkout sends `basic`)
+    const authorized = /^basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] === expected
     requests.push({ method: req.method, path: url.pathname, service: url.searchParams.get('service') ?? url.pathname.split('/').pop(), authorized, headers: req.headers })
     if (!authorized) {
       req.resume()
