@@ -11,6 +11,7 @@ import { prepare } from './bottle/prepare.js'
 import { provisionClaude } from './bottle/provision/claude.js'
 import { provisionPrompt } from './bottle/provision/prompt.js'
 import { provisionSkills } from './bottle/provision/skills.js'
+import { provisionCa } from './bottle/provision/ca.js'
 import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
 import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
@@ -117,7 +118,7 @@ export async function run(): Promise<void> {
     }
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.
-    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)])
+    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
 
     outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor)

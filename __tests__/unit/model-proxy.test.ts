@@ -2,6 +2,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { makePlaceholder, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { makeTestCa } from '../../test/harness/test-ca.mjs'
+import https from 'node:https'
 
 const REAL_KEY = 'sk-ant-api03-real-key-for-tests'
 
@@ -120,6 +122,30 @@ describe('model proxy streaming', () => {
       release()
       await p.close()
       await new Promise(r => up.close(r))
+    }
+  })
+})
+
+describe('model proxy upstream TLS', () => {
+  it('refuses an upstream signed by an unknown CA, naming the input; trusts it once given in ca-certificates', async () => {
+    const ca = makeTestCa()
+    const upstream = https.createServer({ cert: ca.cert, key: ca.key }, (_q, res) => res.end('{"ok":true}'))
+    await new Promise<void>(r => upstream.listen(0, '127.0.0.1', () => r()))
+    const url = `https://localhost:${(upstream.address() as AddressInfo).port}`
+    const placeholder = makePlaceholder()
+    const credential = { kind: 'api-key' as const, value: REAL_KEY }
+    const untrusting = await startModelProxy({ upstream: url, credential, placeholder, bindHost: '127.0.0.1' })
+    const trusting = await startModelProxy({ upstream: url, credential, placeholder, bindHost: '127.0.0.1', ca: [ca.ca] })
+    try {
+      const refused = await post(`http://127.0.0.1:${untrusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
+      expect(refused.status).toBe(502)
+      expect(refused.text).toMatch(/unreachable \(self[- ]signed certificate in certificate chain\); if it uses a private CA, give that CA in the `ca-certificates` input/)
+      const ok = await post(`http://127.0.0.1:${trusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
+      expect(ok).toEqual({ status: 200, text: '{"ok":true}' })
+    } finally {
+      await untrusting.close()
+      await trusting.close()
+      upstream.close()
     }
   })
 })

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5263);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9376);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5263:
+/***/ 9376:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46464,6 +46464,54 @@ async function judgeUpdate(policy, u, isAncestor) {
     return { allowed: true, rule };
 }
 
+;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
+
+
+
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
+/** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
+function certificatesIn(text, source) {
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (blocks.length === 0)
+        throw new InputError('ca-certificates', `${source} holds no PEM certificate`, FIX);
+    for (const [i, pem] of blocks.entries()) {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch (err) {
+            throw new InputError('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, FIX);
+        }
+    }
+    return blocks.map(b => `${b}\n`);
+}
+/**
+ * Parses `ca-certificates`: inline PEM (one or more certificates), or file paths (relative to
+ * the workspace), one per line. Returns the certificates as PEM blocks, each checked.
+ */
+function parseCaCertificates(input, workspace) {
+    if (input.trim() === '')
+        return [];
+    if (input.includes('-----BEGIN'))
+        return certificatesIn(input, 'the inline value');
+    return input
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '')
+        .flatMap(file => {
+        const resolved = external_node_path_namespaceObject.resolve(workspace, file);
+        let text;
+        try {
+            text = external_node_fs_namespaceObject.readFileSync(resolved, 'utf8');
+        }
+        catch (err) {
+            throw new InputError('ca-certificates', `cannot read '${resolved}' (${err.code ?? 'error'})`, FIX);
+        }
+        return certificatesIn(text, `'${resolved}'`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/config/env-pairs.js
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46493,6 +46541,7 @@ function parseEnvPairs(text) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -46607,6 +46656,7 @@ function parseConfig(raw, runner) {
         artifact: parseArtifactSettings(raw, runner),
         egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
         git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
+        caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
         smolvm: smolvmSettings(raw, runner),
         runner: {
             runnerTemp,
@@ -46657,7 +46707,8 @@ const INPUT_NAMES = [
     'allowed-hosts',
     'allowed-host-presets',
     'git-push',
-    'git-allow-force'
+    'git-allow-force',
+    'ca-certificates'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
 const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
@@ -46839,7 +46890,10 @@ async function startEgressProxy(opts) {
 
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
+
 
 
 
@@ -46849,6 +46903,11 @@ function makePlaceholder() {
 }
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+/** For a certificate the proxy could not verify: the input that fixes it. */
+function tlsHint(err) {
+    const code = err.code ?? '';
+    return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
+}
 function refuse(res, status, message) {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ type: 'error', error: { type: status === 401 ? 'authentication_error' : 'api_error', message } }));
@@ -46861,7 +46920,7 @@ function refuse(res, status, message) {
 async function startModelProxy(opts) {
     const upstream = new URL(opts.upstream);
     const client = upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-    const agent = new client.Agent({ keepAlive: true });
+    const agent = new client.Agent({ keepAlive: true, ...(opts.ca?.length ? { ca: [...external_node_tls_.rootCertificates, ...opts.ca] } : {}) });
     const basePath = upstream.pathname.replace(/\/+$/, '');
     const stats = { forwarded: 0, refused: 0 };
     const expected = Buffer.from(opts.placeholder);
@@ -46906,7 +46965,7 @@ async function startModelProxy(opts) {
         });
         upstreamReq.on('error', err => {
             if (!res.headersSent)
-                refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})`);
+                refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
             else
                 res.destroy(err);
         });
@@ -47006,6 +47065,9 @@ class FastForwardChecker {
 
 
 
+
+
+
 const MAX_PUSH_BYTES = 2 * 1024 ** 3;
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
 function readBody(req) {
@@ -47038,7 +47100,16 @@ async function startGitGate(opts) {
     const client = opts.upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
     // host git fetches with the gate's credential, passed in the environment (never in argv)
     const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
-    const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...opts.gitEnv, ...credentialEnv });
+    let caEnv = {};
+    let agent = opts.agent;
+    if (opts.ca?.length) {
+        const roots = [...external_node_tls_.rootCertificates, ...opts.ca];
+        const bundle = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(opts.scratchDir), 'git-gate-ca.pem');
+        external_node_fs_namespaceObject.writeFileSync(bundle, roots.join('\n'), { mode: 0o600 });
+        caEnv = { GIT_SSL_CAINFO: bundle };
+        agent ??= client === external_node_https_namespaceObject ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ca: roots }) : undefined;
+    }
+    const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv });
     const pushed = [];
     const counts = { requests: 0, refused: 0 };
     const record = (d, started) => {
@@ -47060,7 +47131,7 @@ async function startGitGate(opts) {
         if (opts.authHeader)
             headers[opts.authHeader.name] = opts.authHeader.value;
         const suffix = (req.url ?? '').slice(repoPath.length);
-        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent: opts.agent }, onResponse);
+        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent }, onResponse);
     };
     const refuse = (res, status, text) => {
         res.writeHead(status, { 'content-type': 'text/plain' });
@@ -47093,7 +47164,7 @@ async function startGitGate(opts) {
         });
         ureq.on('error', err => {
             if (!res.headersSent)
-                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})`);
+                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
             else
                 res.destroy();
         });
@@ -47195,6 +47266,51 @@ async function startGitGate(opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
+
+
+
+/** Where the run's extra CAs live in the guest, and the bundle every TLS client is pointed at. */
+const GUEST_CA_DIR = '/usr/local/share/ca-certificates';
+const GUEST_CA_FILE = `${GUEST_CA_DIR}/bot-bottle-extra.crt`;
+const GUEST_CA_BUNDLE = '/etc/bot-bottle/ca-bundle.crt';
+/** The variables that make node, OpenSSL, git, curl and python requests trust them. */
+function caEnvironment() {
+    return {
+        NODE_EXTRA_CA_CERTS: GUEST_CA_FILE,
+        SSL_CERT_FILE: GUEST_CA_BUNDLE,
+        GIT_SSL_CAINFO: GUEST_CA_BUNDLE,
+        CURL_CA_BUNDLE: GUEST_CA_BUNDLE,
+        REQUESTS_CA_BUNDLE: GUEST_CA_BUNDLE
+    };
+}
+// As root: the system store via update-ca-certificates where the image has it (else appended to
+// the distro bundle), then one bundle of the system roots plus ours at a fixed path.
+const INSTALL = `set -e
+if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1
+else mkdir -p /etc/ssl/certs; cat "$1" >> /etc/ssl/certs/ca-certificates.crt; fi
+mkdir -p "$(dirname "$2")"
+for b in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+  if [ -f "$b" ]; then cat "$b" > "$2"; break; fi
+done
+grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
+chmod 0644 "$1" "$2"`;
+/** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
+async function provisionCa(bottle) {
+    const certs = bottle.plan.config.caCertificates;
+    if (certs.length === 0)
+        return;
+    const dir = external_node_path_namespaceObject.join(bottle.plan.stateDir, 'ca');
+    external_node_fs_namespaceObject.mkdirSync(dir, { recursive: true });
+    const file = external_node_path_namespaceObject.join(dir, external_node_path_namespaceObject.basename(GUEST_CA_FILE));
+    external_node_fs_namespaceObject.writeFileSync(file, certs.join(''), { mode: 0o644 });
+    const root = { uid: 0, gid: 0 };
+    await bottle.backend.copyIn(bottle.name, file, GUEST_CA_DIR, { user: root });
+    const r = await bottle.backend.exec(bottle.name, ['sh', '-c', INSTALL, 'sh', GUEST_CA_FILE, GUEST_CA_BUNDLE], { user: root });
+    if (r.code !== 0)
+        throw new CommandError('installing ca-certificates in the guest', r.code, r.stderr, 'The guest image needs sh, cat and grep');
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/plan.js
 /** Where things live inside the guest. Fixed paths: nothing in them depends on the host. */
 const GUEST_HOME = '/home/bottle';
@@ -47205,6 +47321,7 @@ const GUEST_CLAUDE_CACHE = '/opt/bot-bottle/claude-code';
 const RUN_LABEL = 'bot-bottle.run';
 
 ;// CONCATENATED MODULE: ./lib/bottle/launch.js
+
 
 
 
@@ -47223,6 +47340,7 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
     return {
         ...plan.config.env,
         ...proxyVars,
+        ...(plan.config.caCertificates.length ? caEnvironment() : {}),
         HOME: GUEST_HOME,
         USER: 'bottle',
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -47242,7 +47360,8 @@ async function launch(plan, backend, onResource, origin) {
         upstream: plan.config.anthropicBaseUrl,
         credential: plan.config.credential,
         placeholder: plan.placeholder,
-        bindHost: network.bindHost
+        bindHost: network.bindHost,
+        ca: plan.config.caCertificates
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
     const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl') });
@@ -47260,7 +47379,8 @@ async function launch(plan, backend, onResource, origin) {
                 policy: plan.config.git.push,
                 bindHost: network.bindHost,
                 logFile: external_node_path_namespaceObject.join(plan.stateDir, 'git.jsonl'),
-                scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git')
+                scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git'),
+                ca: plan.config.caCertificates
             });
             const { patterns, allowForce } = plan.config.git.push;
             info(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
@@ -48165,6 +48285,7 @@ async function runSetup(raw) {
 
 
 
+
 /** One line saying why a run did not succeed. */
 function failureReason(outcome, cancelled, timeoutMinutes) {
     if (cancelled)
@@ -48262,7 +48383,7 @@ async function run() {
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         // The provisioning steps touch different paths in the guest: run them side by side.
-        const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle)]);
+        const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor);

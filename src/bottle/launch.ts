@@ -6,6 +6,7 @@ import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
 import type { GateOrigin } from '../gitgate/origin.js'
+import { caEnvironment } from './provision/ca.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 
 export interface Bottle {
@@ -34,6 +35,7 @@ export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: strin
   return {
     ...plan.config.env,
     ...proxyVars,
+    ...(plan.config.caCertificates.length ? caEnvironment() : {}),
     HOME: GUEST_HOME,
     USER: 'bottle',
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -54,7 +56,8 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     upstream: plan.config.anthropicBaseUrl,
     credential: plan.config.credential,
     placeholder: plan.placeholder,
-    bindHost: network.bindHost
+    bindHost: network.bindHost,
+    ca: plan.config.caCertificates
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
   const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl') })
@@ -71,7 +74,8 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         policy: plan.config.git.push,
         bindHost: network.bindHost,
         logFile: path.join(plan.stateDir, 'git.jsonl'),
-        scratchDir: path.join(plan.stateDir, 'git-gate.git')
+        scratchDir: path.join(plan.stateDir, 'git-gate.git'),
+        ca: plan.config.caCertificates
       })
       const { patterns, allowForce } = plan.config.git.push
       core.info(

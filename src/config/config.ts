@@ -7,6 +7,7 @@ import { parseClaudeArgs } from './claude-args.js'
 import { smolvmSettings } from './setup-config.js'
 import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
 import { parsePushPolicy, type PushPolicy } from '../gitgate/push-policy.js'
+import { parseCaCertificates } from './ca-certificates.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
@@ -48,6 +49,8 @@ export interface Config {
   egress: EgressPolicy
   /** the git gate: what the agent may push, and the token the gate adds upstream */
   git: { push: PushPolicy; token?: string }
+  /** extra CA certificates (PEM), trusted in the guest and by the host-side proxies */
+  caCertificates: string[]
   smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
 }
@@ -161,6 +164,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     artifact: parseArtifactSettings(raw, runner),
     egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
     git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
+    caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
     smolvm: smolvmSettings(raw, runner),
     runner: {
       runnerTemp,

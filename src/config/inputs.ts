@@ -35,7 +35,8 @@ export const INPUT_NAMES = [
   'allowed-hosts',
   'allowed-host-presets',
   'git-push',
-  'git-allow-force'
+  'git-allow-force',
+  'ca-certificates'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]

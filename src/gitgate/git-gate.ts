@@ -1,7 +1,10 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import tls from 'node:tls'
+import { tlsHint } from '../proxy/model-proxy.js'
 import zlib from 'node:zlib'
 import { FastForwardChecker } from './fast-forward.js'
 import { judgeUpdate, type PushPolicy } from './push-policy.js'
@@ -32,10 +35,10 @@ export interface GitGateOptions {
   logFile: string
   /** host-only dir for the gate's own objects (fast-forward checks) */
   scratchDir: string
-  /** agent for upstream requests (runner proxy, extra CAs) */
+  /** agent for upstream requests (e.g. through the runner's proxy) */
   agent?: http.Agent
-  /** env for host git (credential header, CA bundle, proxy) */
-  gitEnv?: NodeJS.ProcessEnv
+  /** extra CA certificates (PEM) trusted for the upstream, beside the system roots */
+  ca?: string[]
 }
 
 export interface GitGate {
@@ -80,7 +83,16 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   const client = opts.upstream.protocol === 'https:' ? https : http
   // host git fetches with the gate's credential, passed in the environment (never in argv)
   const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {}
-  const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...opts.gitEnv, ...credentialEnv })
+  let caEnv = {}
+  let agent = opts.agent
+  if (opts.ca?.length) {
+    const roots = [...tls.rootCertificates, ...opts.ca]
+    const bundle = path.join(path.dirname(opts.scratchDir), 'git-gate-ca.pem')
+    fs.writeFileSync(bundle, roots.join('\n'), { mode: 0o600 })
+    caEnv = { GIT_SSL_CAINFO: bundle }
+    agent ??= client === https ? new https.Agent({ keepAlive: true, ca: roots }) : undefined
+  }
+  const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv })
   const pushed: string[] = []
   const counts = { requests: 0, refused: 0 }
   const record = (d: Omit<GitDecision, 'time'>, started: number) => {
@@ -98,7 +110,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     if (opts.authHeader) headers[opts.authHeader.name] = opts.authHeader.value
     const suffix = (req.url ?? '').slice(repoPath.length)
     return client.request(
-      { protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent: opts.agent },
+      { protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent },
       onResponse
     )
   }
@@ -132,7 +144,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
       res.on('close', () => record({ service, decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started))
     })
     ureq.on('error', err => {
-      if (!res.headersSent) refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})`)
+      if (!res.headersSent) refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
       else res.destroy()
     })
     req.on('data', (c: Buffer) => (up += c.length))

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import tls from 'node:tls'
 import type { Credential } from '../config/config.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
@@ -15,6 +16,8 @@ export interface ModelProxyOptions {
   placeholder: string
   bindHost: string
   port?: number
+  /** extra CA certificates (PEM) trusted for the upstream, beside the system roots */
+  ca?: string[]
 }
 
 export interface ModelProxy {
@@ -26,6 +29,12 @@ export interface ModelProxy {
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
+
+/** For a certificate the proxy could not verify: the input that fixes it. */
+export function tlsHint(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? ''
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : ''
+}
 
 function refuse(res: http.ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' })
@@ -40,7 +49,7 @@ function refuse(res: http.ServerResponse, status: number, message: string): void
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
   const upstream = new URL(opts.upstream)
   const client = upstream.protocol === 'https:' ? https : http
-  const agent = new client.Agent({ keepAlive: true })
+  const agent = new client.Agent({ keepAlive: true, ...(opts.ca?.length ? { ca: [...tls.rootCertificates, ...opts.ca] } : {}) })
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
   const expected = Buffer.from(opts.placeholder)
@@ -84,7 +93,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
       }
     )
     upstreamReq.on('error', err => {
-      if (!res.headersSent) refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})`)
+      if (!res.headersSent) refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
       else res.destroy(err)
     })
     res.on('close', () => {
