@@ -139,7 +139,7 @@ describe('model proxy upstream TLS', () => {
     try {
       const refused = await post(`http://127.0.0.1:${untrusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
       expect(refused.status).toBe(502)
-      expect(refused.text).toMatch(/unreachable \(self[- ]signed certificate in certificate chain\); if it uses a private CA, give that CA in the `ca-certificates` input/)
+      expect(refused.text).toMatch(/unreachable \((unable to verify the first certificate|self[- ]signed certificate in certificate chain)\); if it uses a private CA, give that CA in the `ca-certificates` input/)
       const ok = await post(`http://127.0.0.1:${trusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
       expect(ok).toEqual({ status: 200, text: '{"ok":true}' })
     } finally {
