@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
+import { startCorporateProxy } from '../../test/harness/corporate-proxy-double.mjs'
 import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-egress-e2e-0123456789'
@@ -79,6 +80,33 @@ describe('egress through the proxy', () => {
       expect(r.main.stdout).toMatch(/::warning::egress: open: the agent may reach ANY host/)
     } finally {
       await api2.close()
+    }
+  })
+
+  it("behind a corporate proxy (the runner's HTTPS_PROXY/HTTP_PROXY/NO_PROXY): the daemons' upstream traffic goes through it, the guest's stays on the allow-list", async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'ws4'), 1001)
+    const corp = await startCorporateProxy()
+    const cmd = `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/via-corp > corp.txt 2>&1; env | grep -ci corp > guest-sees-corp.txt; true`
+    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'ok' }] }, { expectedKey: KEY })
+    try {
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': 'localhost' },
+        runnerTemp: path.join(suite.dir, 'rt4'),
+        toolCache: suite.toolCache,
+        env: { HTTPS_PROXY: corp.url, HTTP_PROXY: corp.url, NO_PROXY: 'registry.internal.example' }
+      })
+      expect({ code: r.main.code, log: visibleLog(r.main.stdout, r.main.stderr) }).toMatchObject({ code: 0 })
+      expect(fs.readFileSync(path.join(ws, 'corp.txt'), 'utf8')).toBe('decoy says hi to /via-corp')
+      expect(fs.readFileSync(path.join(ws, 'guest-sees-corp.txt'), 'utf8').trim()).toBe('0') // the runner's proxy is not the guest's
+      const apiPort = new URL(api.url).port
+      // the model API conversation went through a tunnel; the agent's plain HTTP as an absolute URI
+      expect(corp.seen).toEqual(expect.arrayContaining([
+        { method: 'CONNECT', target: `127.0.0.1:${apiPort}`, authorized: true },
+        { method: 'GET', target: `http://localhost:${port}/via-corp`, authorized: true }
+      ]))
+    } finally {
+      await api.close()
+      await corp.close()
     }
   })
 })

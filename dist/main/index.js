@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9376);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7003);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9376:
+/***/ 7003:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46512,6 +46512,119 @@ function parseCaCertificates(input, workspace) {
     });
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./lib/proxy/runner-proxy.js
+
+
+
+
+const NO_RUNNER_PROXY = { noProxy: [] };
+function proxyUrl(value) {
+    if (!value)
+        return undefined;
+    const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
+    return URL.canParse(withScheme) ? new URL(withScheme) : undefined;
+}
+function parseRunnerProxy(env) {
+    return {
+        https: proxyUrl(env.httpsProxy),
+        http: proxyUrl(env.httpProxy),
+        noProxy: (env.noProxy ?? '')
+            .split(/[,\s]+/)
+            .map(e => e.trim().toLowerCase().replace(/^\*?\./, ''))
+            .filter(e => e !== '')
+    };
+}
+/** The proxy to use for host:port, or undefined for a direct connection (like curl and the toolkit). */
+function proxyFor(rp, host, port, secure) {
+    const proxy = secure ? rp.https : rp.http;
+    if (!proxy)
+        return undefined;
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    for (const entry of rp.noProxy) {
+        if (entry === '*')
+            return undefined;
+        const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
+        if (!m)
+            continue;
+        const name = m[1].replace(/^\[|\]$/g, '');
+        if (m[2] && Number(m[2]) !== port)
+            continue;
+        if (h === name || (!external_node_net_.isIP(h) && h.endsWith(`.${name}`)))
+            return undefined;
+    }
+    return proxy;
+}
+/** Basic credentials in the proxy URL, as a Proxy-Authorization header. */
+function proxyAuthorization(proxy) {
+    if (!proxy.username)
+        return {};
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` };
+}
+/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket. */
+function openTunnel(proxy, host, port, timeoutMs = 30_000) {
+    return new Promise((resolve, reject) => {
+        const authority = `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
+        const req = external_node_http_.request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(proxy.port || 80),
+            method: 'CONNECT',
+            path: authority,
+            headers: { host: authority, ...proxyAuthorization(proxy) },
+            timeout: timeoutMs
+        });
+        req.once('connect', (res, socket) => {
+            if (res.statusCode === 200)
+                return resolve(socket);
+            socket.destroy();
+            reject(new Error(`the runner's proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${authority}`));
+        });
+        req.once('timeout', () => req.destroy(new Error(`the runner's proxy ${proxy.host} did not answer CONNECT ${authority} within ${timeoutMs} ms`)));
+        req.once('error', reject);
+        req.end();
+    });
+}
+/** Plain-HTTP request options that go through `proxy` (absolute URI), or direct without one. */
+function httpRequestVia(proxy, target, options) {
+    if (!proxy)
+        return options;
+    return {
+        ...options,
+        host: proxy.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(proxy.port || 80),
+        path: target.href,
+        headers: { ...options.headers, ...proxyAuthorization(proxy) }
+    };
+}
+/**
+ * An agent for one upstream: direct (with the extra CAs, if any), or through a CONNECT tunnel
+ * to the runner's proxy when that applies to the upstream's host.
+ */
+function upstreamAgent(upstream, rp, ca) {
+    const secure = upstream.protocol === 'https:';
+    const port = Number(upstream.port || (secure ? 443 : 80));
+    const host = upstream.hostname.replace(/^\[|\]$/g, '');
+    const caOption = ca?.length ? { ca: [...external_node_tls_.rootCertificates, ...ca] } : {};
+    const via = proxyFor(rp, host, port, secure);
+    if (!via)
+        return secure ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ...caOption }) : new external_node_http_.Agent({ keepAlive: true });
+    const Base = secure ? external_node_https_namespaceObject.Agent : external_node_http_.Agent;
+    class TunnelAgent extends Base {
+        // the agent waits for the callback when createConnection returns nothing
+        createConnection(options, callback) {
+            openTunnel(via, host, port).then(socket => callback?.(null, secure ? external_node_tls_.connect({ ...options, ...caOption, socket, servername: external_node_net_.isIP(host) ? undefined : host }) : socket), err => callback?.(err, undefined));
+            return undefined;
+        }
+    }
+    return new TunnelAgent({ keepAlive: true, ...caOption });
+}
+
 ;// CONCATENATED MODULE: ./lib/config/env-pairs.js
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46541,6 +46654,7 @@ function parseEnvPairs(text) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -46664,7 +46778,8 @@ function parseConfig(raw, runner) {
             runId: runner.runId || 'local',
             runAttempt: runner.runAttempt || '1',
             job: runner.job || 'job',
-            action: runner.action || 'bottle'
+            action: runner.action || 'bottle',
+            proxy: parseRunnerProxy(runner)
         }
     };
 }
@@ -46732,13 +46847,15 @@ function readRunnerEnv(env) {
         runAttempt: env['GITHUB_RUN_ATTEMPT'],
         job: env['GITHUB_JOB'],
         action: env['GITHUB_ACTION'],
-        apiUrl: env['GITHUB_API_URL']
+        apiUrl: env['GITHUB_API_URL'],
+        httpsProxy: env['HTTPS_PROXY'] || env['https_proxy'],
+        httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
+        noProxy: env['NO_PROXY'] || env['no_proxy']
     };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+
 
 
 
@@ -46767,6 +46884,7 @@ function splitAuthority(authority, defaultPort) {
  * is appended to `logFile` as JSON.
  */
 async function startEgressProxy(opts) {
+    const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY;
     const log = external_node_fs_namespaceObject.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
     const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
     const record = (d, started) => {
@@ -46809,7 +46927,9 @@ async function startEgressProxy(opts) {
         const headers = { ...req.headers };
         delete headers['proxy-connection'];
         delete headers['proxy-authorization'];
-        const upstream = external_node_http_.request({ host, port, method: req.method, path: target.pathname + target.search, headers }, ures => {
+        // through the runner's own proxy where it applies (absolute URI), else straight to the host
+        const options = httpRequestVia(proxyFor(runnerProxy, host, port, false), target, { host, port, method: req.method, path: target.pathname + target.search, headers });
+        const upstream = external_node_http_.request(options, ures => {
             res.writeHead(ures.statusCode ?? 502, ures.headers);
             ures.on('data', (c) => (down += c.length));
             ures.pipe(res);
@@ -46843,15 +46963,7 @@ async function startEgressProxy(opts) {
         }
         let up = head.length;
         let down = 0;
-        const upstream = external_node_net_.connect(port, host, () => {
-            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-            if (head.length)
-                upstream.write(head);
-            client.on('data', (c) => (up += c.length));
-            upstream.on('data', (c) => (down += c.length));
-            client.pipe(upstream);
-            upstream.pipe(client);
-        });
+        let upstream;
         let logged = false;
         const done = () => {
             if (logged)
@@ -46859,15 +46971,37 @@ async function startEgressProxy(opts) {
             logged = true;
             record({ host, port, method: 'CONNECT', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started);
             client.destroy();
-            upstream.destroy();
+            upstream?.destroy();
         };
-        upstream.on('error', err => {
+        const failed = (err) => {
             if (!client.writableEnded && down === 0)
                 client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
             done();
-        });
-        upstream.on('close', done);
+        };
+        const splice = (socket) => {
+            upstream = socket;
+            socket.on('error', failed);
+            socket.on('close', done);
+            if (logged)
+                return socket.destroy(); // the client left while we dialled
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            if (head.length)
+                socket.write(head);
+            client.on('data', (c) => (up += c.length));
+            socket.on('data', (c) => (down += c.length));
+            client.pipe(socket);
+            socket.pipe(client);
+        };
         client.on('close', done);
+        // straight to the host, or through a tunnel of the runner's own proxy where that applies
+        const via = proxyFor(runnerProxy, host, port, true);
+        if (via)
+            openTunnel(via, host, port).then(splice, failed);
+        else {
+            const socket = external_node_net_.connect(port, host);
+            socket.once('error', failed);
+            socket.once('connect', () => splice(socket));
+        }
     });
     server.on('clientError', (_e, socket) => socket.destroy());
     await new Promise((resolve, reject) => {
@@ -46888,10 +47022,6 @@ async function startEgressProxy(opts) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
 
 
@@ -46920,7 +47050,7 @@ function refuse(res, status, message) {
 async function startModelProxy(opts) {
     const upstream = new URL(opts.upstream);
     const client = upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-    const agent = new client.Agent({ keepAlive: true, ...(opts.ca?.length ? { ca: [...external_node_tls_.rootCertificates, ...opts.ca] } : {}) });
+    const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const basePath = upstream.pathname.replace(/\/+$/, '');
     const stats = { forwarded: 0, refused: 0 };
     const expected = Buffer.from(opts.placeholder);
@@ -47068,6 +47198,7 @@ class FastForwardChecker {
 
 
 
+
 const MAX_PUSH_BYTES = 2 * 1024 ** 3;
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
 function readBody(req) {
@@ -47100,14 +47231,13 @@ async function startGitGate(opts) {
     const client = opts.upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
     // host git fetches with the gate's credential, passed in the environment (never in argv)
     const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
+    const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     let caEnv = {};
-    let agent = opts.agent;
     if (opts.ca?.length) {
-        const roots = [...external_node_tls_.rootCertificates, ...opts.ca];
+        // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
         const bundle = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(opts.scratchDir), 'git-gate-ca.pem');
-        external_node_fs_namespaceObject.writeFileSync(bundle, roots.join('\n'), { mode: 0o600 });
+        external_node_fs_namespaceObject.writeFileSync(bundle, [...external_node_tls_.rootCertificates, ...opts.ca].join('\n'), { mode: 0o600 });
         caEnv = { GIT_SSL_CAINFO: bundle };
-        agent ??= client === external_node_https_namespaceObject ? new external_node_https_namespaceObject.Agent({ keepAlive: true, ca: roots }) : undefined;
     }
     const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv });
     const pushed = [];
@@ -47361,10 +47491,11 @@ async function launch(plan, backend, onResource, origin) {
         credential: plan.config.credential,
         placeholder: plan.placeholder,
         bindHost: network.bindHost,
-        ca: plan.config.caCertificates
+        ca: plan.config.caCertificates,
+        runnerProxy: plan.config.runner.proxy
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl') });
+    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy });
     const { mode, rules } = plan.config.egress;
     info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
@@ -47380,7 +47511,8 @@ async function launch(plan, backend, onResource, origin) {
                 bindHost: network.bindHost,
                 logFile: external_node_path_namespaceObject.join(plan.stateDir, 'git.jsonl'),
                 scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git'),
-                ca: plan.config.caCertificates
+                ca: plan.config.caCertificates,
+                runnerProxy: plan.config.runner.proxy
             });
             const { patterns, allowForce } = plan.config.git.push;
             info(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +

@@ -57,10 +57,11 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     credential: plan.config.credential,
     placeholder: plan.placeholder,
     bindHost: network.bindHost,
-    ca: plan.config.caCertificates
+    ca: plan.config.caCertificates,
+    runnerProxy: plan.config.runner.proxy
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl') })
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy })
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
@@ -75,7 +76,8 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         bindHost: network.bindHost,
         logFile: path.join(plan.stateDir, 'git.jsonl'),
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
-        ca: plan.config.caCertificates
+        ca: plan.config.caCertificates,
+        runnerProxy: plan.config.runner.proxy
       })
       const { patterns, allowForce } = plan.config.git.push
       core.info(

@@ -8,6 +8,7 @@ import { smolvmSettings } from './setup-config.js'
 import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
 import { parsePushPolicy, type PushPolicy } from '../gitgate/push-policy.js'
 import { parseCaCertificates } from './ca-certificates.js'
+import { parseRunnerProxy, type RunnerProxy } from '../proxy/runner-proxy.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
@@ -52,7 +53,7 @@ export interface Config {
   /** extra CA certificates (PEM), trusted in the guest and by the host-side proxies */
   caCertificates: string[]
   smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
-  runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string }
+  runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string; proxy: RunnerProxy }
 }
 
 /** Runs a zod schema on one input; a failure becomes an InputError naming it. */
@@ -172,7 +173,8 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
       runId: runner.runId || 'local',
       runAttempt: runner.runAttempt || '1',
       job: runner.job || 'job',
-      action: runner.action || 'bottle'
+      action: runner.action || 'bottle',
+      proxy: parseRunnerProxy(runner)
     }
   }
 }

@@ -67,6 +67,9 @@ export interface RunnerEnv {
   job?: string
   action?: string // GITHUB_ACTION: the step id, unique within a job
   apiUrl?: string // GITHUB_API_URL
+  httpsProxy?: string // HTTPS_PROXY / https_proxy
+  httpProxy?: string // HTTP_PROXY / http_proxy
+  noProxy?: string // NO_PROXY / no_proxy
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
@@ -78,6 +81,9 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
     runAttempt: env['GITHUB_RUN_ATTEMPT'],
     job: env['GITHUB_JOB'],
     action: env['GITHUB_ACTION'],
-    apiUrl: env['GITHUB_API_URL']
+    apiUrl: env['GITHUB_API_URL'],
+    httpsProxy: env['HTTPS_PROXY'] || env['https_proxy'],
+    httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
+    noProxy: env['NO_PROXY'] || env['no_proxy']
   }
 }

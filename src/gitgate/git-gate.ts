@@ -5,6 +5,7 @@ import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import tls from 'node:tls'
 import { tlsHint } from '../proxy/model-proxy.js'
+import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from '../proxy/runner-proxy.js'
 import zlib from 'node:zlib'
 import { FastForwardChecker } from './fast-forward.js'
 import { judgeUpdate, type PushPolicy } from './push-policy.js'
@@ -39,6 +40,8 @@ export interface GitGateOptions {
   agent?: http.Agent
   /** extra CA certificates (PEM) trusted for the upstream, beside the system roots */
   ca?: string[]
+  /** the runner's own proxy (host git picks it up from the environment itself) */
+  runnerProxy?: RunnerProxy
 }
 
 export interface GitGate {
@@ -83,14 +86,13 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   const client = opts.upstream.protocol === 'https:' ? https : http
   // host git fetches with the gate's credential, passed in the environment (never in argv)
   const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {}
+  const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   let caEnv = {}
-  let agent = opts.agent
   if (opts.ca?.length) {
-    const roots = [...tls.rootCertificates, ...opts.ca]
+    // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
     const bundle = path.join(path.dirname(opts.scratchDir), 'git-gate-ca.pem')
-    fs.writeFileSync(bundle, roots.join('\n'), { mode: 0o600 })
+    fs.writeFileSync(bundle, [...tls.rootCertificates, ...opts.ca].join('\n'), { mode: 0o600 })
     caEnv = { GIT_SSL_CAINFO: bundle }
-    agent ??= client === https ? new https.Agent({ keepAlive: true, ca: roots }) : undefined
   }
   const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv })
   const pushed: string[] = []

@@ -3,6 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { matchRule, type EgressPolicy } from './egress-rules.js'
+import { httpRequestVia, NO_RUNNER_PROXY, openTunnel, proxyFor, type RunnerProxy } from './runner-proxy.js'
 
 /** One line of egress.jsonl. */
 export interface EgressDecision {
@@ -46,7 +47,8 @@ export function splitAuthority(authority: string, defaultPort: number): { host: 
  * authority or an absolute URI that disagrees with the Host header is blocked. Every decision
  * is appended to `logFile` as JSON.
  */
-export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: string; logFile: string }): Promise<EgressProxy> {
+export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: string; logFile: string; runnerProxy?: RunnerProxy }): Promise<EgressProxy> {
+  const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY
   const log = fs.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 })
   const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map<string, number>() }
   const record = (d: Omit<EgressDecision, 'time'>, started: number) => {
@@ -88,7 +90,9 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
     const headers = { ...req.headers }
     delete headers['proxy-connection']
     delete headers['proxy-authorization']
-    const upstream = http.request({ host, port, method: req.method, path: target.pathname + target.search, headers }, ures => {
+    // through the runner's own proxy where it applies (absolute URI), else straight to the host
+    const options = httpRequestVia(proxyFor(runnerProxy, host, port, false), target, { host, port, method: req.method, path: target.pathname + target.search, headers })
+    const upstream = http.request(options, ures => {
       res.writeHead(ures.statusCode ?? 502, ures.headers)
       ures.on('data', (c: Buffer) => (down += c.length))
       ures.pipe(res)
@@ -121,28 +125,40 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
     }
     let up = head.length
     let down = 0
-    const upstream = net.connect(port, host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      if (head.length) upstream.write(head)
-      client.on('data', (c: Buffer) => (up += c.length))
-      upstream.on('data', (c: Buffer) => (down += c.length))
-      client.pipe(upstream)
-      upstream.pipe(client)
-    })
+    let upstream: net.Socket | undefined
     let logged = false
     const done = () => {
       if (logged) return
       logged = true
       record({ host, port, method: 'CONNECT', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started)
       client.destroy()
-      upstream.destroy()
+      upstream?.destroy()
     }
-    upstream.on('error', err => {
+    const failed = (err: Error) => {
       if (!client.writableEnded && down === 0) client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`)
       done()
-    })
-    upstream.on('close', done)
+    }
+    const splice = (socket: net.Socket) => {
+      upstream = socket
+      socket.on('error', failed)
+      socket.on('close', done)
+      if (logged) return socket.destroy() // the client left while we dialled
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (head.length) socket.write(head)
+      client.on('data', (c: Buffer) => (up += c.length))
+      socket.on('data', (c: Buffer) => (down += c.length))
+      client.pipe(socket)
+      socket.pipe(client)
+    }
     client.on('close', done)
+    // straight to the host, or through a tunnel of the runner's own proxy where that applies
+    const via = proxyFor(runnerProxy, host, port, true)
+    if (via) openTunnel(via, host, port).then(splice, failed)
+    else {
+      const socket = net.connect(port, host)
+      socket.once('error', failed)
+      socket.once('connect', () => splice(socket))
+    }
   })
   server.on('clientError', (_e, socket) => socket.destroy())
 

@@ -2,8 +2,8 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
-import tls from 'node:tls'
 import type { Credential } from '../config/config.js'
+import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 export function makePlaceholder(): string {
@@ -18,6 +18,8 @@ export interface ModelProxyOptions {
   port?: number
   /** extra CA certificates (PEM) trusted for the upstream, beside the system roots */
   ca?: string[]
+  /** the runner's own proxy, used for the upstream where NO_PROXY does not exempt it */
+  runnerProxy?: RunnerProxy
 }
 
 export interface ModelProxy {
@@ -49,7 +51,7 @@ function refuse(res: http.ServerResponse, status: number, message: string): void
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
   const upstream = new URL(opts.upstream)
   const client = upstream.protocol === 'https:' ? https : http
-  const agent = new client.Agent({ keepAlive: true, ...(opts.ca?.length ? { ca: [...tls.rootCertificates, ...opts.ca] } : {}) })
+  const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
   const expected = Buffer.from(opts.placeholder)
