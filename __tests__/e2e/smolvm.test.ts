@@ -72,6 +72,27 @@ describe('smolvm backend (through the CLI double)', () => {
     expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws)).toEqual(toolResults(viaDocker.outputs['transcript-dir']!, viaDocker.ws))
     expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws).join()).toContain('1001\\nfrom the bottle\\nbot-bottle-placeholder')
 
+    // the walls, as smolvm is asked for them (the double cannot enforce them; a real smolvm does)
+    const calls: string[][] = fs.readFileSync(path.join(viaSmolvm.state, 'calls.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    expect(calls.some(c => c.includes(KEY))).toBe(false) // no argv carries the key
+    const create = calls.find(c => c[1] === 'create' && !c.includes('--help'))!
+    expect(create).toEqual(expect.arrayContaining(['--net', '--outbound-localhost-only']))
+    expect(create.filter(a => /^(--allow-host|--allow-cidr|-p|--port|--publish|--network)$/.test(a))).toEqual([]) // nothing opens a wider path
+    const valuesOf = (flag: string) => create.flatMap((a, i) => (a === flag ? [create[i + 1]!] : []))
+    const env = Object.fromEntries(valuesOf('--env').map(e => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))
+    expect(Object.keys(env).filter(k => /^(INPUT_|ACTIONS_|GITHUB_|RUNNER_)/.test(k))).toEqual([]) // built from scratch, not inherited
+    expect(env).toMatchObject({
+      ANTHROPIC_API_KEY: expect.stringMatching(/^bot-bottle-placeholder-/),
+      ANTHROPIC_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      HTTPS_PROXY: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      GIT_TERMINAL_PROMPT: '0'
+    })
+    expect(valuesOf('--volume').filter(v => /docker\.sock/.test(v))).toEqual([])
+    expect(valuesOf('--volume').filter(v => v.endsWith(':ro'))).toEqual([expect.stringMatching(/:\/opt\/bot-bottle\/claude-code:ro$/)])
+    // claude itself runs as the workspace owner, never as the VM's root
+    const claudeRun = calls.find(c => c[1] === 'exec' && c.some(a => a.endsWith('/claude')) && c.includes('-p'))!
+    expect(claudeRun.slice(claudeRun.indexOf('--') + 1, claudeRun.indexOf('--') + 5)).toEqual(['setpriv', '--reuid=1001', '--regid=1001', '--clear-groups'])
+
     // nothing left: no machine record, no VM container
     const cli = path.join(suite.toolCache, 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm')
     const ls = JSON.parse(execFileSync(cli, ['machine', 'ls', '--json'], { encoding: 'utf8', env: { ...process.env, SMOLVM_DOUBLE_STATE: viaSmolvm.state } }))

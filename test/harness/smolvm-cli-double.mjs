@@ -6,7 +6,8 @@
 // `exec` on a stopped machine → the not-running error; `--timeout` expiry → 124;
 // `delete` without `--force` → prompts, and with stdin closed prints `Cancelled`, exit 0.
 // The VM's network is the host's (docker --network host): the double does not model
-// --outbound-localhost-only, which a real smolvm enforces.
+// --outbound-localhost-only, which a real smolvm enforces. Each invocation's argv is appended
+// to $SMOLVM_DOUBLE_STATE/calls.jsonl.
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -63,6 +64,8 @@ function duration(s) {
 }
 
 const [cmd, sub, ...args] = process.argv.slice(2)
+// every invocation, for tests that check what the action asked of smolvm
+fs.appendFileSync(path.join(stateDir, 'calls.jsonl'), JSON.stringify(process.argv.slice(2)) + '\n')
 if (cmd === '--version' || cmd === '-V') { console.log(`smolvm ${VERSION}`); process.exit(0) }
 if (cmd !== 'machine' && cmd !== 'vm') die(`unrecognized subcommand '${cmd ?? ''}'`)
 if (args.includes('--help') && HELP[sub]) { process.stdout.write(HELP[sub]); process.exit(0) }
