@@ -12,6 +12,7 @@ trap 'bash test/harness/stop-dockerd.sh' EXIT
 
 # A harness step that fails is reported here; the tests that need it then fail with
 # a message saying what is missing.
+bash test/harness/host-tools.sh || echo "harness: host tools (git, iproute2, openssl, curl) not installed" >&2
 bash test/harness/dockerd.sh || echo "harness: docker engine not available" >&2
 docker info >/dev/null 2>&1 && { bash test/harness/guest-image.sh || echo "harness: guest image not built" >&2; }
 docker info >/dev/null 2>&1 && { bash test/harness/relay-image.sh || echo "harness: relay image not built" >&2; }
