@@ -85,6 +85,12 @@ describe('git gate in a bottle', () => {
       expect(log).toMatch(/Git gate listening on [\d.]+:\d+ for http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git \(credential: checkout extraheader; push: refs\/heads\/bot-bottle\/\*\*, fast-forward only\)/)
       expect(log).toContain('pushed refs/heads/bot-bottle/fix; 3 refused')
 
+      // the record: job summary and report
+      expect(r.summary).toContain('| pushed refs | refs/heads/bot-bottle/fix |')
+      const report = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'artifact', 'report.html'), 'utf8')
+      expect(report).toContain('refs/heads/main is not in git-push')
+      expect(report).not.toContain(BASIC)
+
       // afterwards origin and the token are back as the checkout left them
       const get = (key: string) => execFileSync('git', ['config', '--file', path.join(ws, '.git', 'config'), key], { encoding: 'utf8' }).trim()
       expect(get('remote.origin.url')).toBe(`${double.url}/acme/widgets.git`)

@@ -71,7 +71,7 @@ export async function publishRecord(stateDir: string): Promise<void> {
       outputs,
       model: await readReportModel(path.join(collected.dir, 'stream.jsonl')),
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
-      pushedRefs: git.filter(g => g['op'] === 'push' && g['decision'] === 'allowed').map(g => String(g['ref'] ?? '')),
+      pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],
       artifactUrl,
       transcriptDir: stateDir
     })

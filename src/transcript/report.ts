@@ -71,7 +71,7 @@ function table(id,rows,cols,bad){const sec=document.getElementById(id);if(!rows.
   for(const r of rows){const tr=el('tr',bad(r)?'blocked':null);for(const c of cols)tr.append(el('td',null,r[c]===undefined?'':r[c]));t.append(tr);}
   sec.append(t);}
 table('egress',D.egress,['time','host','port','method','decision','rule','bytes_up','bytes_down'],r=>r.decision!=='allowed');
-table('git',D.git,['time','op','ref','decision','reason'],r=>r.decision!=='allowed');
+table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.decision==='blocked'||r.decision==='rejected-upstream');
 render();
 })();`
 
