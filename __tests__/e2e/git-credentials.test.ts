@@ -39,7 +39,8 @@ describe('git credentials stay outside the bottle', () => {
       const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       expect({ code: r.main.code, log: visibleLog(r.main.stdout) }).toMatchObject({ code: 0 })
       for (const f of ['seen-config.txt', 'seen-list.txt', 'seen-remote.txt']) expect({ f, leaks: leaks(fs.readFileSync(path.join(ws, f), 'utf8')) }).toEqual({ f, leaks: [] })
-      expect(fs.readFileSync(path.join(ws, 'seen-remote.txt'), 'utf8')).toContain('https://github.com/acme/widgets.git')
+      // during the run origin is the git gate (same repository path), with no credential in it
+      expect(fs.readFileSync(path.join(ws, 'seen-remote.txt'), 'utf8')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/acme\/widgets\.git \(fetch\)$/m)
       expect(fs.readFileSync(path.join(ws, 'seen-list.txt'), 'utf8')).not.toMatch(/extraheader|credential\.helper/)
       // back as they were, plus the agent's own change
       // (--file: the checkout belongs to uid 1001, and git refuses a repository of another owner)

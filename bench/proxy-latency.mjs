@@ -1,0 +1,80 @@
+// The egress proxy's and the model proxy's added latency per request, on loopback, side by
+// side with the same request made directly. Each request opens a new connection (as a CLI
+// tool in the bottle does), except the keep-alive row, which reuses one.
+// Usage: npm run build && node bench/proxy-latency.mjs [requests]   (default 2000)
+import fs from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { startEgressProxy } from '../lib/proxy/egress-proxy.js'
+import { parseEgressPolicy } from '../lib/proxy/egress-rules.js'
+import { makePlaceholder, startModelProxy } from '../lib/proxy/model-proxy.js'
+
+const N = Number(process.argv[2] ?? 2000)
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-proxy-bench-'))
+const body = 'x'.repeat(1024)
+const target = http.createServer((_q, res) => res.end(body))
+await new Promise(r => target.listen(0, '127.0.0.1', r))
+const port = target.address().port
+const egress = await startEgressProxy({ policy: parseEgressPolicy('allowlist', 'localhost, 127.0.0.1', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'egress.jsonl') })
+const placeholder = makePlaceholder()
+const model = await startModelProxy({ upstream: `http://127.0.0.1:${port}`, credential: { kind: 'api-key', value: 'sk-bench' }, placeholder, bindHost: '127.0.0.1' })
+
+const get = (opts) =>
+  new Promise((resolve, reject) => {
+    http.get({ agent: false, ...opts }, res => { res.resume(); res.on('end', resolve) }).on('error', reject)
+  })
+
+function viaConnect() {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(egress.port, '127.0.0.1', () => s.write(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`))
+    let stage = 0
+    let buf = ''
+    s.on('data', c => {
+      buf += c
+      if (stage === 0 && buf.includes('\r\n\r\n')) {
+        stage = 1
+        buf = ''
+        s.write(`GET / HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\n\r\n`)
+      }
+    })
+    s.on('end', resolve)
+    s.on('error', reject)
+  })
+}
+
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 })
+const cases = [
+  ['direct', () => get({ host: '127.0.0.1', port, path: '/' })],
+  ['egress proxy, plain HTTP', () => get({ host: '127.0.0.1', port: egress.port, path: `http://127.0.0.1:${port}/`, headers: { host: `127.0.0.1:${port}` } })],
+  ['egress proxy, CONNECT', viaConnect],
+  ['model proxy', () => get({ host: '127.0.0.1', port: model.port, path: '/v1/messages', headers: { 'x-api-key': placeholder } })],
+  ['direct, keep-alive', () => get({ host: '127.0.0.1', port, path: '/', agent: keepAlive })],
+  ['model proxy, keep-alive', () => get({ host: '127.0.0.1', port: model.port, path: '/v1/messages', headers: { 'x-api-key': placeholder }, agent: keepAlive })]
+]
+
+const results = []
+for (const [label, fn] of cases) {
+  for (let i = 0; i < 100; i++) await fn() // warm-up
+  const times = []
+  for (let i = 0; i < N; i++) {
+    const t0 = process.hrtime.bigint()
+    await fn()
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  times.sort((a, b) => a - b)
+  results.push({ label, median: times[Math.floor(N / 2)], p95: times[Math.floor(N * 0.95)] })
+}
+const base = results[0].median
+const baseKa = results[4].median
+console.log(`${N} sequential requests each, 1 KiB response, loopback (node ${process.version})`)
+for (const r of results) {
+  const ref = r.label.includes('keep-alive') ? baseKa : base
+  console.log(`${r.label.padEnd(26)} median ${r.median.toFixed(3)} ms  p95 ${r.p95.toFixed(3)} ms  added ${(r.median - ref).toFixed(3)} ms (${(r.median / ref).toFixed(2)}x)`)
+}
+await egress.close()
+await model.close()
+target.close()
+keepAlive.destroy()
+fs.rmSync(dir, { recursive: true, force: true })
