@@ -88,8 +88,8 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
     let up = 0
     let down = 0
     const headers = { ...req.headers }
-    delete headers['proxy-connection']
-    delete headers['proxy-authorization']
+    // hop-by-hop headers (RFC 9110 §7.6.1) stay on this hop
+    for (const h of ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade']) delete headers[h]
     // through the runner's own proxy where it applies (absolute URI), else straight to the host
     const options = httpRequestVia(proxyFor(runnerProxy, host, port, false), target, { host, port, method: req.method, path: target.pathname + target.search, headers })
     const upstream = http.request(options, ures => {
