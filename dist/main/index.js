@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7003);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8059);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7003:
+/***/ 8059:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46854,6 +46854,34 @@ function readRunnerEnv(env) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/proxy/daemon.js
+
+/** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
+/** Listens on host:port (0 = any free port); resolves with the port. */
+async function listen(server, host, port = 0) {
+    server.on('clientError', (_e, socket) => socket.destroy());
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+    });
+    return server.address().port;
+}
+/** An append-only JSON-lines decision log (0600), each record stamped with its start time. */
+function decisionLog(file) {
+    const stream = external_node_fs_namespaceObject.createWriteStream(file, { flags: 'a', mode: 0o600 });
+    return {
+        record: (started, fields) => stream.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+        end: () => new Promise(resolve => stream.end(() => resolve()))
+    };
+}
+/** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
+function shutdown(server, after = () => undefined) {
+    return new Promise(resolve => {
+        server.closeAllConnections();
+        server.close(() => void Promise.resolve(after()).then(() => resolve()));
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
 
 
@@ -46885,7 +46913,7 @@ function splitAuthority(authority, defaultPort) {
  */
 async function startEgressProxy(opts) {
     const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY;
-    const log = external_node_fs_namespaceObject.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
+    const log = decisionLog(opts.logFile);
     const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
     const record = (d, started) => {
         if (d.decision === 'allowed')
@@ -46894,7 +46922,7 @@ async function startEgressProxy(opts) {
             decisions.blocked++;
             decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
         }
-        log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n');
+        log.record(started, d);
     };
     const server = external_node_http_.createServer((req, res) => {
         const started = Date.now();
@@ -47004,26 +47032,19 @@ async function startEgressProxy(opts) {
             socket.once('connect', () => splice(socket));
         }
     });
-    server.on('clientError', (_e, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, opts.bindHost, () => resolve());
-    });
     return {
-        port: server.address().port,
+        port: await listen(server, opts.bindHost),
         decisions,
         summary() {
             const top = [...decisions.blockedHosts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, n]) => `${h} (${n})`);
             return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
         },
-        close: () => new Promise(resolve => {
-            server.closeAllConnections();
-            server.close(() => log.end(() => resolve()));
-        })
+        close: () => shutdown(server, log.end)
     };
 }
 
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
+
 
 
 
@@ -47107,19 +47128,10 @@ async function startModelProxy(opts) {
         stats.forwarded++;
         req.pipe(upstreamReq);
     });
-    server.on('clientError', (_err, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts.port ?? 0, opts.bindHost, () => resolve());
-    });
     return {
-        port: server.address().port,
+        port: await listen(server, opts.bindHost, opts.port),
         stats,
-        close: () => new Promise(resolve => {
-            server.closeAllConnections();
-            agent.destroy();
-            server.close(() => resolve());
-        })
+        close: () => shutdown(server, () => agent.destroy())
     };
 }
 
@@ -47200,6 +47212,7 @@ class FastForwardChecker {
 
 
 
+
 const MAX_PUSH_BYTES = 2 * 1024 ** 3;
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
 function readBody(req) {
@@ -47227,7 +47240,7 @@ function readBody(req) {
  * before anything reaches the upstream. Every request and ref decision goes to git.jsonl.
  */
 async function startGitGate(opts) {
-    const log = external_node_fs_namespaceObject.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
+    const log = decisionLog(opts.logFile);
     const repoPath = opts.upstream.pathname.replace(/\/+$/, '');
     const client = opts.upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
     // host git fetches with the gate's credential, passed in the environment (never in argv)
@@ -47246,7 +47259,7 @@ async function startGitGate(opts) {
     const record = (d, started) => {
         if (d.decision === 'blocked' || d.decision === 'rejected-upstream')
             counts.refused++;
-        log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n');
+        log.record(started, d);
     };
     const upstreamRequest = (req, onResponse, extra = {}) => {
         const headers = { host: opts.upstream.host };
@@ -47380,20 +47393,12 @@ async function startGitGate(opts) {
         record({ service: 'other', decision: 'blocked', reason: `${req.method} ${url.pathname}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
         refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`);
     });
-    server.on('clientError', (_e, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, opts.bindHost, () => resolve());
-    });
     return {
-        port: server.address().port,
+        port: await listen(server, opts.bindHost),
         repoPath,
         pushed,
         summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
-        close: () => new Promise(resolve => {
-            server.closeAllConnections();
-            server.close(() => log.end(() => resolve()));
-        })
+        close: () => shutdown(server, log.end)
     };
 }
 

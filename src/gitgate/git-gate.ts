@@ -2,9 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import http from 'node:http'
 import https from 'node:https'
-import type { AddressInfo } from 'node:net'
 import tls from 'node:tls'
 import { tlsHint } from '../proxy/model-proxy.js'
+import { decisionLog, listen, shutdown } from '../proxy/daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from '../proxy/runner-proxy.js'
 import zlib from 'node:zlib'
 import { FastForwardChecker } from './fast-forward.js'
@@ -81,7 +81,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
  * before anything reaches the upstream. Every request and ref decision goes to git.jsonl.
  */
 export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
-  const log = fs.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 })
+  const log = decisionLog(opts.logFile)
   const repoPath = opts.upstream.pathname.replace(/\/+$/, '')
   const client = opts.upstream.protocol === 'https:' ? https : http
   // host git fetches with the gate's credential, passed in the environment (never in argv)
@@ -99,7 +99,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   const counts = { requests: 0, refused: 0 }
   const record = (d: Omit<GitDecision, 'time'>, started: number) => {
     if (d.decision === 'blocked' || d.decision === 'rejected-upstream') counts.refused++
-    log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n')
+    log.record(started, d)
   }
 
   const upstreamRequest = (req: http.IncomingMessage, onResponse: (res: http.IncomingMessage) => void, extra: http.OutgoingHttpHeaders = {}) => {
@@ -224,20 +224,11 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     record({ service: 'other', decision: 'blocked', reason: `${req.method} ${url.pathname}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started)
     refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`)
   })
-  server.on('clientError', (_e, socket) => socket.destroy())
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, opts.bindHost, () => resolve())
-  })
   return {
-    port: (server.address() as AddressInfo).port,
+    port: await listen(server, opts.bindHost),
     repoPath,
     pushed,
     summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        server.close(() => log.end(() => resolve()))
-      })
+    close: () => shutdown(server, log.end)
   }
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { matchRule, type EgressPolicy } from './egress-rules.js'
+import { decisionLog, listen, shutdown } from './daemon.js'
 import { httpRequestVia, NO_RUNNER_PROXY, openTunnel, proxyFor, type RunnerProxy } from './runner-proxy.js'
 
 /** One line of egress.jsonl. */
@@ -49,7 +48,7 @@ export function splitAuthority(authority: string, defaultPort: number): { host: 
  */
 export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: string; logFile: string; runnerProxy?: RunnerProxy }): Promise<EgressProxy> {
   const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY
-  const log = fs.createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 })
+  const log = decisionLog(opts.logFile)
   const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map<string, number>() }
   const record = (d: Omit<EgressDecision, 'time'>, started: number) => {
     if (d.decision === 'allowed') decisions.allowed++
@@ -57,7 +56,7 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
       decisions.blocked++
       decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1)
     }
-    log.write(JSON.stringify({ time: new Date(started).toISOString(), ...d }) + '\n')
+    log.record(started, d)
   }
 
   const server = http.createServer((req, res) => {
@@ -160,23 +159,13 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
       socket.once('connect', () => splice(socket))
     }
   })
-  server.on('clientError', (_e, socket) => socket.destroy())
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, opts.bindHost, () => resolve())
-  })
   return {
-    port: (server.address() as AddressInfo).port,
+    port: await listen(server, opts.bindHost),
     decisions,
     summary() {
       const top = [...decisions.blockedHosts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, n]) => `${h} (${n})`)
       return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`
     },
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        server.close(() => log.end(() => resolve()))
-      })
+    close: () => shutdown(server, log.end)
   }
 }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
-import type { AddressInfo } from 'node:net'
 import type { Credential } from '../config/config.js'
+import { listen, shutdown } from './daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
@@ -104,20 +104,9 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     stats.forwarded++
     req.pipe(upstreamReq)
   })
-  server.on('clientError', (_err, socket) => socket.destroy())
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, opts.bindHost, () => resolve())
-  })
   return {
-    port: (server.address() as AddressInfo).port,
+    port: await listen(server, opts.bindHost, opts.port),
     stats,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.closeAllConnections()
-        agent.destroy()
-        server.close(() => resolve())
-      })
+    close: () => shutdown(server, () => agent.destroy())
   }
 }

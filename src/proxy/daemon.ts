@@ -1,0 +1,32 @@
+import fs from 'node:fs'
+import type http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
+
+/** Listens on host:port (0 = any free port); resolves with the port. */
+export async function listen(server: http.Server, host: string, port = 0): Promise<number> {
+  server.on('clientError', (_e, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
+  })
+  return (server.address() as AddressInfo).port
+}
+
+/** An append-only JSON-lines decision log (0600), each record stamped with its start time. */
+export function decisionLog(file: string): { record(started: number, fields: object): void; end(): Promise<void> } {
+  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 })
+  return {
+    record: (started, fields) => stream.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+    end: () => new Promise<void>(resolve => stream.end(() => resolve()))
+  }
+}
+
+/** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
+export function shutdown(server: http.Server, after: () => Promise<void> | void = () => undefined): Promise<void> {
+  return new Promise<void>(resolve => {
+    server.closeAllConnections()
+    server.close(() => void Promise.resolve(after()).then(() => resolve()))
+  })
+}
