@@ -4,6 +4,7 @@
  * by ref pattern, delete and fast-forward, decisions in git.jsonl.
  */
 import { execFileSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -116,6 +117,23 @@ describe('git gate', () => {
       ['refs/heads/bot-bottle/fix', 'blocked']
     ])
     expect(g.summary()).toContain('pushed refs/heads/bot-bottle/fix, refs/heads/bot-bottle/fix; 3 refused')
+  })
+
+  it('a push larger than git\'s post buffer (probe request, then a chunked body) passes the gate', async () => {
+    const { g, clone, url } = await gate('large', 'big/*')
+    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
+    await git(clone, 'add', '.')
+    await git(clone, 'commit', '-qm', 'big')
+    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const before = posts()
+    expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/big/one')).toMatchObject({ code: 0 })
+    expect(posts() - before).toBe(2) // git's probe ("0000"), then the pack
+    expect(double.git('acme/widgets.git', 'rev-parse', 'big/one')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
+    expect(g.pushed).toEqual(['refs/heads/big/one'])
+    // a path that only looks like the origin after normalisation is not served
+    const sneaky = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
+    expect(sneaky.status).toBe(403)
   })
 
   it('git-allow-force lets a non-fast-forward through (deletes stay refused)', async () => {

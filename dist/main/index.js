@@ -47261,7 +47261,8 @@ async function startGitGate(opts) {
             counts.refused++;
         log.record(started, d);
     };
-    const upstreamRequest = (req, onResponse, extra = {}) => {
+    /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
+    const upstreamRequest = (req, target, onResponse, extra = {}) => {
         const headers = { host: opts.upstream.host };
         for (const h of FORWARDED_REQUEST_HEADERS)
             if (req.headers[h] !== undefined)
@@ -47274,8 +47275,7 @@ async function startGitGate(opts) {
         }
         if (opts.authHeader)
             headers[opts.authHeader.name] = opts.authHeader.value;
-        const suffix = (req.url ?? '').slice(repoPath.length);
-        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent }, onResponse);
+        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + target, headers, agent }, onResponse);
     };
     const refuse = (res, status, text) => {
         res.writeHead(status, { 'content-type': 'text/plain' });
@@ -47291,10 +47291,10 @@ async function startGitGate(opts) {
         res.writeHead(status, headers);
         return status;
     };
-    const forward = (req, res, service, started) => {
+    const forward = (req, res, target, service, started) => {
         let up = 0;
         let down = 0;
-        const ureq = upstreamRequest(req, ures => {
+        const ureq = upstreamRequest(req, target, ures => {
             const status = relayHead(res, ures);
             if (ures.statusCode === 401) {
                 ures.resume();
@@ -47315,7 +47315,7 @@ async function startGitGate(opts) {
         req.on('data', (c) => (up += c.length));
         req.pipe(ureq);
     };
-    const receivePack = async (req, res, started) => {
+    const receivePack = async (req, res, target, started) => {
         const body = await readBody(req);
         let parsed;
         try {
@@ -47346,7 +47346,7 @@ async function startGitGate(opts) {
             return res.end(reply);
         }
         // every update passed: send the (decoded) request on and read the upstream's verdict
-        const ureq = upstreamRequest(req, ures => {
+        const ureq = upstreamRequest(req, target, ures => {
             const chunks = [];
             ures.on('data', (c) => chunks.push(c));
             ures.on('end', () => {
@@ -47376,12 +47376,13 @@ async function startGitGate(opts) {
         const url = new URL(req.url ?? '/', 'http://gate');
         const route = url.pathname.startsWith(repoPath + '/') ? url.pathname.slice(repoPath.length) : undefined;
         const service = url.searchParams.get('service');
+        const target = `${route}${url.search}`;
         if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack'))
-            return forward(req, res, 'info-refs', started);
+            return forward(req, res, target, 'info-refs', started);
         if (req.method === 'POST' && route === '/git-upload-pack')
-            return forward(req, res, 'upload-pack', started);
+            return forward(req, res, target, 'upload-pack', started);
         if (req.method === 'POST' && route === '/git-receive-pack') {
-            return void receivePack(req, res, started).catch(err => {
+            return void receivePack(req, res, target, started).catch(err => {
                 record({ service: 'receive-pack', decision: 'blocked', reason: String(err.message), bytes_up: 0, bytes_down: 0, duration_ms: Date.now() - started }, started);
                 if (!res.headersSent)
                     refuse(res, 500, `push not checked: ${err.message}`);

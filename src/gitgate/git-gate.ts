@@ -102,7 +102,8 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     log.record(started, d)
   }
 
-  const upstreamRequest = (req: http.IncomingMessage, onResponse: (res: http.IncomingMessage) => void, extra: http.OutgoingHttpHeaders = {}) => {
+  /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
+  const upstreamRequest = (req: http.IncomingMessage, target: string, onResponse: (res: http.IncomingMessage) => void, extra: http.OutgoingHttpHeaders = {}) => {
     const headers: http.OutgoingHttpHeaders = { host: opts.upstream.host }
     for (const h of FORWARDED_REQUEST_HEADERS) if (req.headers[h] !== undefined) headers[h] = req.headers[h]
     for (const [k, v] of Object.entries(extra)) {
@@ -110,9 +111,8 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
       else headers[k] = v
     }
     if (opts.authHeader) headers[opts.authHeader.name] = opts.authHeader.value
-    const suffix = (req.url ?? '').slice(repoPath.length)
     return client.request(
-      { protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + suffix, headers, agent },
+      { protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + target, headers, agent },
       onResponse
     )
   }
@@ -131,10 +131,10 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     return status
   }
 
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, service: GitDecision['service'], started: number) => {
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse, target: string, service: GitDecision['service'], started: number) => {
     let up = 0
     let down = 0
-    const ureq = upstreamRequest(req, ures => {
+    const ureq = upstreamRequest(req, target, ures => {
       const status = relayHead(res, ures)
       if (ures.statusCode === 401) {
         ures.resume()
@@ -153,7 +153,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     req.pipe(ureq)
   }
 
-  const receivePack = async (req: http.IncomingMessage, res: http.ServerResponse, started: number) => {
+  const receivePack = async (req: http.IncomingMessage, res: http.ServerResponse, target: string, started: number) => {
     const body = await readBody(req)
     let parsed
     try {
@@ -183,7 +183,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
       return res.end(reply)
     }
     // every update passed: send the (decoded) request on and read the upstream's verdict
-    const ureq = upstreamRequest(req, ures => {
+    const ureq = upstreamRequest(req, target, ures => {
       const chunks: Buffer[] = []
       ures.on('data', (c: Buffer) => chunks.push(c))
       ures.on('end', () => {
@@ -211,10 +211,11 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     const url = new URL(req.url ?? '/', 'http://gate')
     const route = url.pathname.startsWith(repoPath + '/') ? url.pathname.slice(repoPath.length) : undefined
     const service = url.searchParams.get('service')
-    if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack')) return forward(req, res, 'info-refs', started)
-    if (req.method === 'POST' && route === '/git-upload-pack') return forward(req, res, 'upload-pack', started)
+    const target = `${route}${url.search}`
+    if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack')) return forward(req, res, target, 'info-refs', started)
+    if (req.method === 'POST' && route === '/git-upload-pack') return forward(req, res, target, 'upload-pack', started)
     if (req.method === 'POST' && route === '/git-receive-pack') {
-      return void receivePack(req, res, started).catch(err => {
+      return void receivePack(req, res, target, started).catch(err => {
         record({ service: 'receive-pack', decision: 'blocked', reason: String((err as Error).message), bytes_up: 0, bytes_down: 0, duration_ms: Date.now() - started }, started)
         if (!res.headersSent) refuse(res, 500, `push not checked: ${(err as Error).message}`)
         else res.destroy()
