@@ -162,6 +162,22 @@ describe('git gate', () => {
   })
 })
 
+describe('git gate, upstream down', () => {
+  it('answers 502 naming the upstream, and logs the failed request', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-down-'))
+    const g = await startGitGate({ upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
+    try {
+      const r = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/info/refs?service=git-upload-pack`)
+      expect(r.status).toBe(502)
+      expect(await r.text()).toMatch(/^bot-bottle git gate: upstream http:\/\/127\.0\.0\.1:1 unreachable \(connect ECONNREFUSED/)
+    } finally {
+      await g.close()
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'git.jsonl'), 'utf8'))).toMatchObject({ service: 'info-refs', decision: 'rejected-upstream', reason: expect.stringContaining('ECONNREFUSED') })
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+})
+
 describe('push policy input', () => {
   it('names the input and the fix for a bad pattern or flag', () => {
     expect(() => parsePushPolicy('refs/heads/../x', '')).toThrow("Input 'git-push': 'refs/heads/../x' is not a ref pattern")

@@ -47307,6 +47307,7 @@ async function startGitGate(opts) {
             res.on('close', () => record({ service, decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
         });
         ureq.on('error', err => {
+            record({ service, decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started);
             if (!res.headersSent)
                 refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
             else
@@ -47365,8 +47366,10 @@ async function startGitGate(opts) {
             });
         }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.length });
         ureq.on('error', err => {
+            for (const u of updates)
+                record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started);
             if (!res.headersSent)
-                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})`);
+                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
         });
         ureq.end(body);
     };
