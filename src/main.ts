@@ -110,11 +110,11 @@ export async function run(): Promise<void> {
       },
       origin
     )
-    if (bottle.gitGate) {
+    if (origin && bottle.gitGate) {
       // origin points at the gate for the run; saved first so the post step can undo it
-      teardown.origin = await planOriginRoute(config.workspace, bottle.gitGate.guestUrl)
+      teardown.origin = planOriginRoute(origin, bottle.gitGate.guestUrl)
       saveTeardown()
-      if (teardown.origin) await applyOriginRoute(teardown.origin)
+      await applyOriginRoute(teardown.origin)
     }
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.

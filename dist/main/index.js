@@ -46874,6 +46874,11 @@ function decisionLog(file) {
         end: () => new Promise(resolve => stream.end(() => resolve()))
     };
 }
+/** For an upstream certificate a daemon could not verify: the input that fixes it. */
+function tlsHint(err) {
+    const code = err.code ?? '';
+    return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
+}
 /** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
 function shutdown(server, after = () => undefined) {
     return new Promise(resolve => {
@@ -47029,7 +47034,10 @@ async function startEgressProxy(opts) {
         else {
             const socket = external_node_net_.connect(port, host);
             socket.once('error', failed);
-            socket.once('connect', () => splice(socket));
+            socket.once('connect', () => {
+                socket.off('error', failed); // splice installs the handler for the connection's life
+                splice(socket);
+            });
         }
     });
     return {
@@ -47055,11 +47063,6 @@ function makePlaceholder() {
 }
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-/** For a certificate the proxy could not verify: the input that fixes it. */
-function tlsHint(err) {
-    const code = err.code ?? '';
-    return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
-}
 function refuse(res, status, message) {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ type: 'error', error: { type: status === 401 ? 'authentication_error' : 'api_error', message } }));
@@ -47201,7 +47204,6 @@ class FastForwardChecker {
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/git-gate.js
-
 
 
 
@@ -48239,7 +48241,8 @@ function configPathOf(workspace) {
     const m = /^gitdir:\s*(.+)$/m.exec(external_node_fs_namespaceObject.readFileSync(gitPath, 'utf8'));
     return m ? external_node_path_namespaceObject.resolve(workspace, m[1].trim(), 'config') : undefined;
 }
-async function git(configPath, args) {
+/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
+async function gitConfig(configPath, args) {
     const r = await runCommand('git', ['config', '--file', configPath, ...args]);
     return r.code === 0 ? r.stdout : '';
 }
@@ -48270,21 +48273,21 @@ async function stripGitCredentials(workspace) {
     if (!configPath || !external_node_fs_namespaceObject.existsSync(configPath))
         return undefined;
     const st = external_node_fs_namespaceObject.statSync(configPath);
-    const keys = new Set((await git(configPath, ['--name-only', '--list']))
+    const keys = new Set((await gitConfig(configPath, ['--name-only', '--list']))
         .split('\n')
         .filter(k => CREDENTIAL_KEYS.test(k)));
-    const remoteLines = (await git(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean);
+    const remoteLines = (await gitConfig(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean);
     const withUserinfo = remoteLines.map(l => /^(\S+)\s+(.+)$/.exec(l)).filter(m => m && /^\w+:\/\/[^/\s]*@/.test(m[2]));
     if (keys.size === 0 && withUserinfo.length === 0)
         return undefined;
     const entries = [];
     for (const key of keys) {
-        entries.push({ key, values: (await git(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') });
-        await git(configPath, ['--unset-all', key]);
+        entries.push({ key, values: (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') });
+        await gitConfig(configPath, ['--unset-all', key]);
     }
     const remotes = withUserinfo.map(m => ({ key: m[1], url: m[2], stripped: m[2].replace(/^(\w+:\/\/)[^/\s]*@/, '$1') }));
     for (const r of remotes)
-        await git(configPath, [r.key, r.stripped]);
+        await gitConfig(configPath, [r.key, r.stripped]);
     restoreOwner(configPath, st.uid, st.gid);
     return { configPath, entries, remotes, uid: st.uid, gid: st.gid };
 }
@@ -48296,14 +48299,14 @@ async function restoreGitCredentials(saved) {
     if (!external_node_fs_namespaceObject.existsSync(saved.configPath))
         return;
     for (const e of saved.entries) {
-        await git(saved.configPath, ['--unset-all', e.key]);
+        await gitConfig(saved.configPath, ['--unset-all', e.key]);
         for (const v of e.values)
-            await git(saved.configPath, ['--add', e.key, v]);
+            await gitConfig(saved.configPath, ['--add', e.key, v]);
     }
     for (const r of saved.remotes) {
         // only where the agent left the remote as the run saw it
-        if ((await git(saved.configPath, ['--get', r.key])).trim() === r.stripped)
-            await git(saved.configPath, [r.key, r.url]);
+        if ((await gitConfig(saved.configPath, ['--get', r.key])).trim() === r.stripped)
+            await gitConfig(saved.configPath, [r.key, r.url]);
     }
     restoreOwner(saved.configPath, saved.uid, saved.gid);
 }
@@ -48316,12 +48319,7 @@ function restoreOwner(file, uid, gid) {
 ;// CONCATENATED MODULE: ./lib/gitgate/origin.js
 
 
-
 const ORIGIN_KEY = 'remote.origin.url';
-async function gitConfig(configPath, args) {
-    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
-    return { ok: r.code === 0, out: r.stdout.trim() };
-}
 const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 /**
  * The gate's upstream and credential, read after the checkout's credentials were taken out.
@@ -48332,49 +48330,43 @@ async function gateOrigin(workspace, saved, githubToken) {
     const configPath = configPathOf(workspace);
     if (!configPath || !external_node_fs_namespaceObject.existsSync(configPath))
         return undefined;
-    const { ok, out } = await gitConfig(configPath, ['--get', ORIGIN_KEY]);
-    if (!ok || !/^https?:\/\//i.test(out) || !URL.canParse(out))
+    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
         return undefined;
-    const upstream = new URL(out);
+    const found = { upstream: new URL(url), configPath, url };
     if (githubToken)
-        return { upstream, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
+        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
     for (const e of saved?.entries ?? []) {
         const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
-        if (!/^http\.extraheader$/i.test(e.key) && !(scope && upstream.href.startsWith(scope)))
+        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
             continue;
         const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.values.at(-1) ?? '');
         if (header)
-            return { upstream, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
     }
     const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
     if (fromUrl) {
         const u = new URL(fromUrl.url);
         if (u.password || u.username)
-            return { upstream, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
     }
-    return { upstream, credentialSource: 'none' };
+    return { ...found, credentialSource: 'none' };
 }
 /** What routing origin through `guestUrl` will change (saved before anything changes). */
-async function planOriginRoute(workspace, guestUrl) {
-    const configPath = configPathOf(workspace);
-    if (!configPath)
-        return undefined;
-    const st = external_node_fs_namespaceObject.statSync(configPath);
-    const { out } = await gitConfig(configPath, ['--get', ORIGIN_KEY]);
-    return { configPath, was: out, now: guestUrl, uid: st.uid, gid: st.gid };
+function planOriginRoute(origin, guestUrl) {
+    const st = external_node_fs_namespaceObject.statSync(origin.configPath);
+    return { configPath: origin.configPath, was: origin.url, now: guestUrl, uid: st.uid, gid: st.gid };
 }
 async function applyOriginRoute(r) {
     await gitConfig(r.configPath, [ORIGIN_KEY, r.now]);
-    if (process.getuid?.() === 0)
-        external_node_fs_namespaceObject.chownSync(r.configPath, r.uid, r.gid);
+    restoreOwner(r.configPath, r.uid, r.gid);
 }
 /** Puts origin back as it was, whatever the agent set it to. Idempotent. */
 async function restoreOrigin(r) {
     if (!external_node_fs_namespaceObject.existsSync(r.configPath))
         return;
     await gitConfig(r.configPath, [ORIGIN_KEY, r.was]);
-    if (process.getuid?.() === 0)
-        external_node_fs_namespaceObject.chownSync(r.configPath, r.uid, r.gid);
+    restoreOwner(r.configPath, r.uid, r.gid);
 }
 
 ;// CONCATENATED MODULE: ./lib/setup.js
@@ -48515,12 +48507,11 @@ async function run() {
                 teardown.bottleName = name;
             saveTeardown();
         }, origin);
-        if (bottle.gitGate) {
+        if (origin && bottle.gitGate) {
             // origin points at the gate for the run; saved first so the post step can undo it
-            teardown.origin = await planOriginRoute(config.workspace, bottle.gitGate.guestUrl);
+            teardown.origin = planOriginRoute(origin, bottle.gitGate.guestUrl);
             saveTeardown();
-            if (teardown.origin)
-                await applyOriginRoute(teardown.origin);
+            await applyOriginRoute(teardown.origin);
         }
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');

@@ -30,7 +30,8 @@ export function configPathOf(workspace: string): string | undefined {
   return m ? path.resolve(workspace, m[1]!.trim(), 'config') : undefined
 }
 
-async function git(configPath: string, args: string[]): Promise<string> {
+/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
+export async function gitConfig(configPath: string, args: string[]): Promise<string> {
   const r = await runCommand('git', ['config', '--file', configPath, ...args])
   return r.code === 0 ? r.stdout : ''
 }
@@ -61,20 +62,20 @@ export async function stripGitCredentials(workspace: string): Promise<SavedGitCr
   if (!configPath || !fs.existsSync(configPath)) return undefined
   const st = fs.statSync(configPath)
   const keys = new Set(
-    (await git(configPath, ['--name-only', '--list']))
+    (await gitConfig(configPath, ['--name-only', '--list']))
       .split('\n')
       .filter(k => CREDENTIAL_KEYS.test(k))
   )
-  const remoteLines = (await git(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean)
+  const remoteLines = (await gitConfig(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean)
   const withUserinfo = remoteLines.map(l => /^(\S+)\s+(.+)$/.exec(l)!).filter(m => m && /^\w+:\/\/[^/\s]*@/.test(m[2]!))
   if (keys.size === 0 && withUserinfo.length === 0) return undefined
   const entries: SavedGitCredentials['entries'] = []
   for (const key of keys) {
-    entries.push({ key, values: (await git(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') })
-    await git(configPath, ['--unset-all', key])
+    entries.push({ key, values: (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') })
+    await gitConfig(configPath, ['--unset-all', key])
   }
   const remotes = withUserinfo.map(m => ({ key: m[1]!, url: m[2]!, stripped: m[2]!.replace(/^(\w+:\/\/)[^/\s]*@/, '$1') }))
-  for (const r of remotes) await git(configPath, [r.key, r.stripped])
+  for (const r of remotes) await gitConfig(configPath, [r.key, r.stripped])
   restoreOwner(configPath, st.uid, st.gid)
   return { configPath, entries, remotes, uid: st.uid, gid: st.gid }
 }
@@ -86,17 +87,17 @@ export async function stripGitCredentials(workspace: string): Promise<SavedGitCr
 export async function restoreGitCredentials(saved: SavedGitCredentials): Promise<void> {
   if (!fs.existsSync(saved.configPath)) return
   for (const e of saved.entries) {
-    await git(saved.configPath, ['--unset-all', e.key])
-    for (const v of e.values) await git(saved.configPath, ['--add', e.key, v])
+    await gitConfig(saved.configPath, ['--unset-all', e.key])
+    for (const v of e.values) await gitConfig(saved.configPath, ['--add', e.key, v])
   }
   for (const r of saved.remotes) {
     // only where the agent left the remote as the run saw it
-    if ((await git(saved.configPath, ['--get', r.key])).trim() === r.stripped) await git(saved.configPath, [r.key, r.url])
+    if ((await gitConfig(saved.configPath, ['--get', r.key])).trim() === r.stripped) await gitConfig(saved.configPath, [r.key, r.url])
   }
   restoreOwner(saved.configPath, saved.uid, saved.gid)
 }
 
-function restoreOwner(file: string, uid: number, gid: number): void {
+export function restoreOwner(file: string, uid: number, gid: number): void {
   // git rewrites the file as whoever runs it; keep the checkout's owner
   if (process.getuid?.() === 0) fs.chownSync(file, uid, gid)
 }

@@ -1,7 +1,5 @@
 import fs from 'node:fs'
-import type { SavedGitCredentials } from '../bottle/git-credentials.js'
-import { configPathOf } from '../bottle/git-credentials.js'
-import { runCommand } from '../util/process.js'
+import { configPathOf, gitConfig, restoreOwner, type SavedGitCredentials } from '../bottle/git-credentials.js'
 
 /** What the gate fronts: the workspace origin without credentials, and the header it adds upstream. */
 export interface GateOrigin {
@@ -9,6 +7,9 @@ export interface GateOrigin {
   authHeader?: { name: string; value: string }
   /** where the credential came from, for the log */
   credentialSource: 'github-token' | 'checkout extraheader' | 'remote URL' | 'none'
+  /** the workspace's git config, and origin's URL in it exactly as written */
+  configPath: string
+  url: string
 }
 
 /** The origin's URL while the run sees it through the gate, and what to put back. */
@@ -22,11 +23,6 @@ export interface RoutedOrigin {
 
 const ORIGIN_KEY = 'remote.origin.url'
 
-async function gitConfig(configPath: string, args: string[]): Promise<{ ok: boolean; out: string }> {
-  const r = await runCommand('git', ['config', '--file', configPath, ...args])
-  return { ok: r.code === 0, out: r.stdout.trim() }
-}
-
 const basic = (user: string, password: string) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
 
 /**
@@ -37,41 +33,38 @@ const basic = (user: string, password: string) => ({ name: 'authorization', valu
 export async function gateOrigin(workspace: string, saved: SavedGitCredentials | undefined, githubToken: string | undefined): Promise<GateOrigin | undefined> {
   const configPath = configPathOf(workspace)
   if (!configPath || !fs.existsSync(configPath)) return undefined
-  const { ok, out } = await gitConfig(configPath, ['--get', ORIGIN_KEY])
-  if (!ok || !/^https?:\/\//i.test(out) || !URL.canParse(out)) return undefined
-  const upstream = new URL(out)
-  if (githubToken) return { upstream, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' }
+  const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim()
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return undefined
+  const found = { upstream: new URL(url), configPath, url }
+  if (githubToken) return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' }
   for (const e of saved?.entries ?? []) {
     const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1]
-    if (!/^http\.extraheader$/i.test(e.key) && !(scope && upstream.href.startsWith(scope))) continue
+    if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope))) continue
     const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.values.at(-1) ?? '')
-    if (header) return { upstream, authHeader: { name: header[1]!.toLowerCase(), value: header[2]! }, credentialSource: 'checkout extraheader' }
+    if (header) return { ...found, authHeader: { name: header[1]!.toLowerCase(), value: header[2]! }, credentialSource: 'checkout extraheader' }
   }
   const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY)
   if (fromUrl) {
     const u = new URL(fromUrl.url)
-    if (u.password || u.username) return { upstream, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' }
+    if (u.password || u.username) return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' }
   }
-  return { upstream, credentialSource: 'none' }
+  return { ...found, credentialSource: 'none' }
 }
 
 /** What routing origin through `guestUrl` will change (saved before anything changes). */
-export async function planOriginRoute(workspace: string, guestUrl: string): Promise<RoutedOrigin | undefined> {
-  const configPath = configPathOf(workspace)
-  if (!configPath) return undefined
-  const st = fs.statSync(configPath)
-  const { out } = await gitConfig(configPath, ['--get', ORIGIN_KEY])
-  return { configPath, was: out, now: guestUrl, uid: st.uid, gid: st.gid }
+export function planOriginRoute(origin: GateOrigin, guestUrl: string): RoutedOrigin {
+  const st = fs.statSync(origin.configPath)
+  return { configPath: origin.configPath, was: origin.url, now: guestUrl, uid: st.uid, gid: st.gid }
 }
 
 export async function applyOriginRoute(r: RoutedOrigin): Promise<void> {
   await gitConfig(r.configPath, [ORIGIN_KEY, r.now])
-  if (process.getuid?.() === 0) fs.chownSync(r.configPath, r.uid, r.gid)
+  restoreOwner(r.configPath, r.uid, r.gid)
 }
 
 /** Puts origin back as it was, whatever the agent set it to. Idempotent. */
 export async function restoreOrigin(r: RoutedOrigin): Promise<void> {
   if (!fs.existsSync(r.configPath)) return
   await gitConfig(r.configPath, [ORIGIN_KEY, r.was])
-  if (process.getuid?.() === 0) fs.chownSync(r.configPath, r.uid, r.gid)
+  restoreOwner(r.configPath, r.uid, r.gid)
 }

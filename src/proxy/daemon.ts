@@ -23,6 +23,12 @@ export function decisionLog(file: string): { record(started: number, fields: obj
   }
 }
 
+/** For an upstream certificate a daemon could not verify: the input that fixes it. */
+export function tlsHint(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? ''
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : ''
+}
+
 /** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
 export function shutdown(server: http.Server, after: () => Promise<void> | void = () => undefined): Promise<void> {
   return new Promise<void>(resolve => {

@@ -156,7 +156,10 @@ export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: s
     else {
       const socket = net.connect(port, host)
       socket.once('error', failed)
-      socket.once('connect', () => splice(socket))
+      socket.once('connect', () => {
+        socket.off('error', failed) // splice installs the handler for the connection's life
+        splice(socket)
+      })
     }
   })
   return {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Credential } from '../config/config.js'
-import { listen, shutdown } from './daemon.js'
+import { listen, shutdown, tlsHint } from './daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
@@ -31,12 +31,6 @@ export interface ModelProxy {
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
-
-/** For a certificate the proxy could not verify: the input that fixes it. */
-export function tlsHint(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code ?? ''
-  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : ''
-}
 
 function refuse(res: http.ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' })
