@@ -58,10 +58,11 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     placeholder: plan.placeholder,
     bindHost: network.bindHost,
     ca: plan.config.caCertificates,
-    runnerProxy: plan.config.runner.proxy
+    runnerProxy: plan.config.runner.proxy,
+    logFile: path.join(plan.stateDir, 'model.jsonl')
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy })
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret })
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
@@ -77,7 +78,8 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         logFile: path.join(plan.stateDir, 'git.jsonl'),
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
         ca: plan.config.caCertificates,
-        runnerProxy: plan.config.runner.proxy
+        runnerProxy: plan.config.runner.proxy,
+        secret: plan.daemonSecret
       })
       const { patterns, allowForce } = plan.config.git.push
       core.info(
@@ -90,7 +92,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
     exposing = backend.exposeToGuest(network, ports, plan.labels)
     exposing.catch(() => undefined) // awaited below; a failure is reported there
-    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://${egressEndpoint!.host}:${egressEndpoint!.port}`)
+    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint!.host}:${egressEndpoint!.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')
     fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
     onResource('bottle', plan.bottleName)
@@ -115,7 +117,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
     await exposing
-    const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.repoPath}` } : undefined
+    const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined
     return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv }
   } catch (err) {
     await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started

@@ -30,4 +30,6 @@ export interface Plan {
   networkName: string
   labels: Record<string, string>
   placeholder: string
+  /** per-run secret the guest must present to the egress proxy (proxy credentials) and the git gate (path prefix) */
+  daemonSecret: string
 }

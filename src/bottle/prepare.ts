@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -63,6 +64,7 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
     bottleName: slug,
     networkName: `${slug}-net`,
     labels: { [RUN_LABEL]: slug },
-    placeholder: makePlaceholder()
+    placeholder: makePlaceholder(),
+    daemonSecret: crypto.randomBytes(16).toString('hex')
   }
 }

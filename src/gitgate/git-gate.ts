@@ -41,12 +41,16 @@ export interface GitGateOptions {
   ca?: string[]
   /** the runner's own proxy (host git picks it up from the environment itself) */
   runnerProxy?: RunnerProxy
+  /** per-run secret: the guest's URL carries it as the first path segment */
+  secret?: string
 }
 
 export interface GitGate {
   port: number
   /** the path the guest's remote uses: the upstream's own path */
   repoPath: string
+  /** the path the guest's remote URL uses (the secret, then repoPath) */
+  guestPath: string
   /** refs the upstream accepted, in push order */
   pushed: string[]
   summary(): string
@@ -229,6 +233,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   return {
     port: await listen(server, opts.bindHost),
     repoPath,
+    guestPath: repoPath,
     pushed,
     summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
     close: () => shutdown(server, log.end)

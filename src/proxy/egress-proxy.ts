@@ -46,7 +46,7 @@ export function splitAuthority(authority: string, defaultPort: number): { host: 
  * authority or an absolute URI that disagrees with the Host header is blocked. Every decision
  * is appended to `logFile` as JSON.
  */
-export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: string; logFile: string; runnerProxy?: RunnerProxy }): Promise<EgressProxy> {
+export async function startEgressProxy(opts: { policy: EgressPolicy; bindHost: string; logFile: string; runnerProxy?: RunnerProxy; /** per-run secret the client must send as proxy credentials */ secret?: string }): Promise<EgressProxy> {
   const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY
   const log = decisionLog(opts.logFile)
   const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map<string, number>() }

@@ -20,6 +20,8 @@ export interface ModelProxyOptions {
   ca?: string[]
   /** the runner's own proxy, used for the upstream where NO_PROXY does not exempt it */
   runnerProxy?: RunnerProxy
+  /** decision log (JSON lines): every request, forwarded or refused, with the usage the upstream reported */
+  logFile?: string
 }
 
 export interface ModelProxy {
