@@ -1,3 +1,4 @@
+import path from 'node:path'
 import * as core from '@actions/core'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
@@ -16,8 +17,9 @@ import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottl
 import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
-import { restoreGitCredentials, stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
-import { applyOriginRoute, gateOrigin, planOriginRoute, restoreOrigin } from './gitgate/origin.js'
+import { stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
+import { restoreWorkspaceGitLogged, snapshotWorkspaceGit } from './bottle/git-guard.js'
+import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
@@ -85,17 +87,19 @@ export async function run(): Promise<void> {
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
-    // The checkout's token must not be readable in the bottle: take it out of .git/config
-    // (saved first, so the post step can put it back whatever happens to this process).
+    // The checkout's token must not be readable in the bottle, and nothing the agent writes in
+    // .git may run on the runner later: save .git as it is (first, so the post step can put it
+    // back whatever happens to this process), then take the credentials out of its config.
     const gitSecrets = workspaceGitSecrets(config.workspace)
     for (const s of gitSecrets) core.setSecret(s)
     redactor = new Redactor([...secretValues(raw), ...gitSecrets])
-    const saved = await stripGitCredentials(config.workspace)
-    if (saved) {
-      teardown.git = saved
+    const guard = snapshotWorkspaceGit(config.workspace, path.join(plan.stateDir, 'git-snapshot'))
+    if (guard) {
+      teardown.gitGuard = guard
       saveTeardown()
-      core.info(`Took ${saved.entries.length + saved.remotes.length} git credential setting(s) out of the workspace for the run; they are put back afterwards`)
     }
+    const saved = await stripGitCredentials(config.workspace)
+    if (saved && gitSecrets.length) core.info('Took the checkout\'s git credentials out of the workspace for the run; .git is put back as it was afterwards')
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     const origin = await gateOrigin(config.workspace, saved, config.git.token)
@@ -110,12 +114,7 @@ export async function run(): Promise<void> {
       },
       origin
     )
-    if (origin && bottle.gitGate) {
-      // origin points at the gate for the run; saved first so the post step can undo it
-      teardown.origin = planOriginRoute(origin, bottle.gitGate.guestUrl)
-      saveTeardown()
-      await applyOriginRoute(teardown.origin)
-    }
+    if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
@@ -139,15 +138,10 @@ export async function run(): Promise<void> {
         core.info(bottle.gitGate.gate.summary())
       }
     }
-    if (backend) await teardownResources(backend, teardown)
-    if (teardown.origin) {
-      await restoreOrigin(teardown.origin)
-      delete teardown.origin
-      saveTeardown()
-    }
-    if (teardown.git) {
-      await restoreGitCredentials(teardown.git)
-      delete teardown.git
+    const gone = backend ? await teardownResources(backend, teardown) : true
+    // only once nothing of the agent's runs any more: a live process could race the restore
+    if (teardown.gitGuard && gone && restoreWorkspaceGitLogged(teardown.gitGuard)) {
+      delete teardown.gitGuard
       saveTeardown()
     }
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed)

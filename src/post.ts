@@ -3,8 +3,7 @@ import { DockerBackend } from './backend/docker/docker-backend.js'
 import type { Backend } from './backend/types.js'
 import { RUN_LABEL } from './bottle/plan.js'
 import { publishRecord } from './bottle/publish.js'
-import { restoreGitCredentials } from './bottle/git-credentials.js'
-import { restoreOrigin } from './gitgate/origin.js'
+import { restoreWorkspaceGitLogged } from './bottle/git-guard.js'
 import { decodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import { errorMessage } from './util/errors.js'
@@ -25,17 +24,10 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = de
       core.info('bot-bottle post: the main step started nothing')
       return
     }
-    if (state.origin) {
-      await restoreOrigin(state.origin)
-      core.info("bot-bottle post: pointed the workspace's origin back at " + state.origin.was.replace(/\/\/[^/@]*@/, '//'))
-    }
-    if (state.git) {
-      // the main step did not get to put the workspace's git credentials back
-      await restoreGitCredentials(state.git)
-      core.info('bot-bottle post: put the workspace\'s git credentials back')
-    }
-    // Whatever the main step managed or not, remove everything labelled with the run's slug.
+    // Whatever the main step managed or not, remove everything labelled with the run's slug,
+    // then (nothing of the agent's running any more) put .git back if the main step did not.
     const removed = await backendFor(state).sweep(RUN_LABEL, state.slug)
+    if (state.gitGuard) restoreWorkspaceGitLogged(state.gitGuard, 'bot-bottle post: ')
     core.info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`)
     if (state.stateDir) await publishRecord(state.stateDir)
   } catch (err) {

@@ -14,6 +14,7 @@ export interface Call {
  */
 export class RecordingBackend implements Backend {
   readonly kind = 'docker' as const
+  readonly nestedMounts = true
   calls: Call[] = []
   copied: Record<string, string> = {}
   constructor(private readonly answer: (argv: readonly string[]) => Partial<RunResult> = () => ({})) {}

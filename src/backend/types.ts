@@ -56,6 +56,8 @@ export interface ExecOptions {
  */
 export interface Backend {
   readonly kind: BackendKind
+  /** whether a mount may sit inside another (the workspace's .git pinned, its hooks read-only) */
+  readonly nestedMounts: boolean
   probe(): Promise<Probe>
   createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork>
   /** where the guest dials host daemons listening on bindHost:port; same order as ports */

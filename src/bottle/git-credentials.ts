@@ -1,32 +1,40 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCommand } from '../util/process.js'
+import { readRegularFile } from '../util/no-follow.js'
 
 /**
- * Credentials a checkout leaves in the workspace's .git/config (actions/checkout writes
- * `http.https://github.com/.extraheader = AUTHORIZATION: basic …`), credential helpers, and
- * tokens embedded in remote URLs. They are taken out before the bottle starts, so the agent
- * cannot read them, and put back afterwards (by the main step, or by the post step from state).
+ * Credentials a checkout leaves in the workspace's .git/config, taken out before the bottle
+ * starts so the agent cannot read them: `http.<url>.extraheader` (actions/checkout up to v5),
+ * credential helpers, userinfo in `remote.*.url`/`pushurl`, in `url.<base>.insteadOf` bases and
+ * in `http.proxy`. Newer actions/checkout keeps its header in a file under RUNNER_TEMP named by
+ * `includeIf.gitdir:….path`: outside the bottle already, but read here so the git gate can use it.
+ * They come back with the rest of .git when the run ends (git-guard.ts restores the config
+ * byte for byte), so nothing here puts anything back.
  */
 export interface SavedGitCredentials {
   configPath: string
-  /** each credential key with all its values, as they were */
-  entries: { key: string; values: string[] }[]
-  /** remotes whose URL carried userinfo: the URL as it was, and as the run saw it */
-  remotes: { key: string; url: string; stripped: string }[]
-  uid: number
-  gid: number
+  /** extraheader settings, from the config and from the files it includes, in the order git reads them */
+  headers: { key: string; value: string }[]
+  /** remotes whose URL carried userinfo: the URL as it was */
+  remotes: { key: string; url: string }[]
 }
 
 const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i
+const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/
+const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i
+const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i
+const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i
 
-/** The git config file of a workspace that is a git checkout, or undefined. */
+/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
 export function configPathOf(workspace: string): string | undefined {
   const gitPath = path.join(workspace, '.git')
-  if (!fs.existsSync(gitPath)) return undefined
-  if (fs.statSync(gitPath).isDirectory()) return path.join(gitPath, 'config')
+  const st = fs.lstatSync(gitPath, { throwIfNoEntry: false })
+  if (st?.isDirectory()) return path.join(gitPath, 'config')
+  if (!st?.isFile()) return undefined
   // a worktree or submodule: `.git` is a file pointing at the git dir
-  const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(gitPath, 'utf8'))
+  const m = /^gitdir:\s*(.+)$/m.exec(readRegularFile(gitPath)?.toString('utf8') ?? '')
   return m ? path.resolve(workspace, m[1]!.trim(), 'config') : undefined
 }
 
@@ -36,11 +44,14 @@ export async function gitConfig(configPath: string, args: string[]): Promise<str
   return r.code === 0 ? r.stdout : ''
 }
 
-/** The secret values found (header values, URL passwords), for masking and redaction. */
+/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
 export function credentialSecrets(config: string): string[] {
   const secrets: string[] = []
-  for (const m of config.matchAll(/extraheader\s*=\s*(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*(\S+)/gi)) secrets.push(m[1]!)
-  for (const m of config.matchAll(/url\s*=\s*\w+:\/\/[^/\s:@]+:([^@\s]+)@/gi)) secrets.push(decodeURIComponent(m[1]!))
+  for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi)) secrets.push(m[1]!)
+  for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
+    if (m[2]) secrets.push(decodeURIComponent(m[2]))
+    else secrets.push(decodeURIComponent(m[1]!)) // a token given as the user name
+  }
   for (const s of [...secrets]) {
     // a basic credential is base64("user:token"): the token inside is a secret too
     const decoded = Buffer.from(s, 'base64').toString('utf8')
@@ -50,54 +61,52 @@ export function credentialSecrets(config: string): string[] {
   return secrets.filter(s => s.length >= 8)
 }
 
-/** The secrets in a workspace's git config, read before anything is changed. */
+/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
+function includedFiles(configPath: string): string[] {
+  const r = spawnSync('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' })
+  const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : []
+  return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => path.resolve(path.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')))
+}
+
+/** The secrets in a workspace's git config and the files it includes, read before anything is changed. */
 export function workspaceGitSecrets(workspace: string): string[] {
   const configPath = workspace ? configPathOf(workspace) : undefined
-  return configPath && fs.existsSync(configPath) ? credentialSecrets(fs.readFileSync(configPath, 'utf8')) : []
+  const text = configPath ? readRegularFile(configPath)?.toString('utf8') : undefined
+  if (!configPath || text === undefined) return []
+  const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '')
+  return [text, ...included].flatMap(credentialSecrets)
 }
 
-/** Takes credentials out of the workspace's git config; returns what to put back (undefined: nothing to do). */
+/** Takes credentials out of the workspace's git config; returns what the gate may use (undefined: not a checkout). */
 export async function stripGitCredentials(workspace: string): Promise<SavedGitCredentials | undefined> {
   const configPath = configPathOf(workspace)
-  if (!configPath || !fs.existsSync(configPath)) return undefined
-  const st = fs.statSync(configPath)
-  const keys = new Set(
-    (await gitConfig(configPath, ['--name-only', '--list']))
-      .split('\n')
-      .filter(k => CREDENTIAL_KEYS.test(k))
-  )
-  const remoteLines = (await gitConfig(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean)
-  const withUserinfo = remoteLines.map(l => /^(\S+)\s+(.+)$/.exec(l)!).filter(m => m && /^\w+:\/\/[^/\s]*@/.test(m[2]!))
-  if (keys.size === 0 && withUserinfo.length === 0) return undefined
-  const entries: SavedGitCredentials['entries'] = []
+  const st = configPath ? fs.lstatSync(configPath, { throwIfNoEntry: false }) : undefined
+  if (!configPath || !st?.isFile()) return undefined
+  const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))]
+  const headers: SavedGitCredentials['headers'] = []
+  for (const file of includedFiles(configPath)) {
+    if (!readRegularFile(file)) continue
+    for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
+      const [key, ...value] = line.split(' ')
+      headers.push({ key: key!, value: value.join(' ') })
+    }
+  }
+  const remotes: SavedGitCredentials['remotes'] = []
   for (const key of keys) {
-    entries.push({ key, values: (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') })
-    await gitConfig(configPath, ['--unset-all', key])
+    if (CREDENTIAL_KEYS.test(key)) {
+      if (/extraheader$/i.test(key)) for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)) headers.push({ key, value })
+      await gitConfig(configPath, ['--unset-all', key])
+    } else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)![1]!)) {
+      await gitConfig(configPath, ['--unset-all', key]) // the credential is in the key itself
+    } else if (URL_KEYS.test(key)) {
+      const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)
+      if (!values.some(v => USERINFO.test(v))) continue
+      if (/^remote\..*\.url$/i.test(key)) remotes.push({ key, url: values.at(-1)! })
+      await gitConfig(configPath, ['--unset-all', key])
+      for (const v of values) await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')])
+    }
   }
-  const remotes = withUserinfo.map(m => ({ key: m[1]!, url: m[2]!, stripped: m[2]!.replace(/^(\w+:\/\/)[^/\s]*@/, '$1') }))
-  for (const r of remotes) await gitConfig(configPath, [r.key, r.stripped])
-  restoreOwner(configPath, st.uid, st.gid)
-  return { configPath, entries, remotes, uid: st.uid, gid: st.gid }
-}
-
-/**
- * Puts the credentials back, keeping whatever else the agent changed in the config.
- * Idempotent: values already back are not added twice.
- */
-export async function restoreGitCredentials(saved: SavedGitCredentials): Promise<void> {
-  if (!fs.existsSync(saved.configPath)) return
-  for (const e of saved.entries) {
-    await gitConfig(saved.configPath, ['--unset-all', e.key])
-    for (const v of e.values) await gitConfig(saved.configPath, ['--add', e.key, v])
-  }
-  for (const r of saved.remotes) {
-    // only where the agent left the remote as the run saw it
-    if ((await gitConfig(saved.configPath, ['--get', r.key])).trim() === r.stripped) await gitConfig(saved.configPath, [r.key, r.url])
-  }
-  restoreOwner(saved.configPath, saved.uid, saved.gid)
-}
-
-export function restoreOwner(file: string, uid: number, gid: number): void {
   // git rewrites the file as whoever runs it; keep the checkout's owner
-  if (process.getuid?.() === 0) fs.chownSync(file, uid, gid)
+  if (process.getuid?.() === 0) fs.lchownSync(configPath, st.uid, st.gid)
+  return { configPath, headers, remotes }
 }

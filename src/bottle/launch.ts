@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import type { Backend, BottleNetwork } from '../backend/types.js'
+import type { Backend, BottleNetwork, Mount } from '../backend/types.js'
 import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
@@ -46,6 +46,19 @@ export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: strin
     GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
     DISABLE_AUTOUPDATER: '1'
   }
+}
+
+/**
+ * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
+ * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
+ */
+export function gitPins(workspace: string): Mount[] {
+  const gitDir = path.join(workspace, '.git')
+  const hooks = path.join(gitDir, 'hooks')
+  if (!fs.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory()) return []
+  const pins = [{ host: gitDir, guest: gitDir, readOnly: false }]
+  if (fs.lstatSync(hooks, { throwIfNoEntry: false })?.isDirectory()) pins.push({ host: hooks, guest: hooks, readOnly: true })
+  return pins
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
@@ -104,6 +117,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
       home: GUEST_HOME,
       mounts: [
         { host: plan.config.workspace, guest: plan.config.workspace, readOnly: false },
+        ...(backend.nestedMounts ? gitPins(plan.config.workspace) : []),
         { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
         { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
       ],

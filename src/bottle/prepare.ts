@@ -4,6 +4,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import type { Config } from '../config/config.js'
 import { InputError } from '../util/errors.js'
+import { resolveCheckoutPath } from '../config/checkout-path.js'
 import { CLAUDE_TOOL_NAME } from '../install/claude.js'
 import { makePlaceholder } from '../proxy/model-proxy.js'
 import { canWrite, guestUserFor } from './guest-user.js'
@@ -11,12 +12,13 @@ import { RUN_LABEL, type Plan, type SkillRef } from './plan.js'
 import { makeSlug } from './slug.js'
 
 /** Checks each skill directory holds a SKILL.md; names must be unique. */
-export function resolveSkills(paths: string[]): SkillRef[] {
+export function resolveSkills(paths: string[], workspace: string): SkillRef[] {
   const seen = new Set<string>()
-  return paths.map(p => {
-    if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) {
-      throw new InputError('skills', `skill directory '${p}' does not exist`, 'List directories that exist in the workspace, one per line')
+  return paths.map(given => {
+    if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) {
+      throw new InputError('skills', `skill directory '${given}' does not exist`, 'List directories that exist in the workspace, one per line')
     }
+    const p = resolveCheckoutPath('skills', given, workspace, 'directory') // never a link out of the checkout
     if (!fs.existsSync(path.join(p, 'SKILL.md'))) {
       throw new InputError('skills', `skill directory '${p}' has no SKILL.md`, 'Each skill directory must hold a SKILL.md')
     }
@@ -32,7 +34,7 @@ export function resolveSkills(paths: string[]): SkillRef[] {
  * system-prompt file (0600, empty when there is none), resolves skills and the guest user.
  */
 export function prepare(config: Config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)): Plan {
-  const skills = resolveSkills(config.skills)
+  const skills = resolveSkills(config.skills, config.workspace)
   const guestUser = guestUserFor(config.workspace)
   if (!canWrite(config.workspace, guestUser)) {
     core.warning(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`)

@@ -1,6 +1,5 @@
 import type { BackendKind } from '../backend/types.js'
-import type { SavedGitCredentials } from './git-credentials.js'
-import type { RoutedOrigin } from '../gitgate/origin.js'
+import type { GitGuardRef } from './git-guard.js'
 
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
 export interface TeardownState {
@@ -12,10 +11,8 @@ export interface TeardownState {
   cli?: string
   networkName?: string
   stateDir?: string
-  /** git credentials taken out of the workspace, until they are put back */
-  git?: SavedGitCredentials
-  /** the workspace's origin, pointed at the git gate for the run, until it is put back */
-  origin?: RoutedOrigin
+  /** the workspace's .git as it was before the run (credentials and origin included), until it is put back */
+  gitGuard?: GitGuardRef
 }
 
 export const TEARDOWN_STATE_KEY = 'bottle'

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
 import { InputError } from '../util/errors.js'
+import { readCheckoutFile } from './checkout-path.js'
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 const FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line'
@@ -32,13 +31,6 @@ export function parseCaCertificates(input: string, workspace: string): string[] 
     .map(l => l.trim())
     .filter(l => l !== '')
     .flatMap(file => {
-      const resolved = path.resolve(workspace, file)
-      let text: string
-      try {
-        text = fs.readFileSync(resolved, 'utf8')
-      } catch (err) {
-        throw new InputError('ca-certificates', `cannot read '${resolved}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`, FIX)
-      }
-      return certificatesIn(text, `'${resolved}'`)
+      return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`)
     })
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { parseArtifactSettings, type ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
+import { readCheckoutFile } from './checkout-path.js'
 import { parseClaudeArgs } from './claude-args.js'
 import { smolvmSettings } from './setup-config.js'
 import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
@@ -92,15 +93,6 @@ function exactlyOne(raw: RawInputs, a: keyof RawInputs, b: keyof RawInputs, what
   return raw[a] ? a : b
 }
 
-function readTextFile(input: string, file: string, base: string): string {
-  const resolved = path.resolve(base, file)
-  try {
-    return fs.readFileSync(resolved, 'utf8')
-  } catch (err) {
-    throw new InputError(input, `cannot read '${resolved}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Give a path to a readable file, relative to the workspace or absolute')
-  }
-}
-
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory()
@@ -117,14 +109,14 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
   if (!isDirectory(workspace)) throw new InputError('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory')
 
   const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task')
-  const prompt = promptInput === 'prompt' ? raw.prompt : readTextFile('prompt-file', raw['prompt-file'], workspace)
+  const prompt = promptInput === 'prompt' ? raw.prompt : readCheckoutFile('prompt-file', raw['prompt-file'], workspace)
   if (prompt.trim() === '') throw new InputError(promptInput, 'is empty', 'Give the agent a task')
 
   if (raw['append-system-prompt'] && raw['append-system-prompt-file']) {
     throw new InputError('append-system-prompt', "set together with 'append-system-prompt-file'", 'Use at most one of them')
   }
   const appendSystemPrompt = raw['append-system-prompt-file']
-    ? readTextFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
+    ? readCheckoutFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
     : raw['append-system-prompt']
 
   const credentialInput = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential')

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { configPathOf, gitConfig, restoreOwner, type SavedGitCredentials } from '../bottle/git-credentials.js'
+import { configPathOf, gitConfig, type SavedGitCredentials } from '../bottle/git-credentials.js'
 
 /** What the gate fronts: the workspace origin without credentials, and the header it adds upstream. */
 export interface GateOrigin {
@@ -10,15 +10,6 @@ export interface GateOrigin {
   /** the workspace's git config, and origin's URL in it exactly as written */
   configPath: string
   url: string
-}
-
-/** The origin's URL while the run sees it through the gate, and what to put back. */
-export interface RoutedOrigin {
-  configPath: string
-  was: string
-  now: string
-  uid: number
-  gid: number
 }
 
 const ORIGIN_KEY = 'remote.origin.url'
@@ -37,10 +28,11 @@ export async function gateOrigin(workspace: string, saved: SavedGitCredentials |
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return undefined
   const found = { upstream: new URL(url), configPath, url }
   if (githubToken) return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' }
-  for (const e of saved?.entries ?? []) {
+  // git uses the last value that applies; the included file (newer actions/checkout) comes first
+  for (const e of [...(saved?.headers ?? [])].reverse()) {
     const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1]
     if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope))) continue
-    const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.values.at(-1) ?? '')
+    const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value)
     if (header) return { ...found, authHeader: { name: header[1]!.toLowerCase(), value: header[2]! }, credentialSource: 'checkout extraheader' }
   }
   const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY)
@@ -51,20 +43,12 @@ export async function gateOrigin(workspace: string, saved: SavedGitCredentials |
   return { ...found, credentialSource: 'none' }
 }
 
-/** What routing origin through `guestUrl` will change (saved before anything changes). */
-export function planOriginRoute(origin: GateOrigin, guestUrl: string): RoutedOrigin {
-  const st = fs.statSync(origin.configPath)
-  return { configPath: origin.configPath, was: origin.url, now: guestUrl, uid: st.uid, gid: st.gid }
-}
-
-export async function applyOriginRoute(r: RoutedOrigin): Promise<void> {
-  await gitConfig(r.configPath, [ORIGIN_KEY, r.now])
-  restoreOwner(r.configPath, r.uid, r.gid)
-}
-
-/** Puts origin back as it was, whatever the agent set it to. Idempotent. */
-export async function restoreOrigin(r: RoutedOrigin): Promise<void> {
-  if (!fs.existsSync(r.configPath)) return
-  await gitConfig(r.configPath, [ORIGIN_KEY, r.was])
-  restoreOwner(r.configPath, r.uid, r.gid)
+/**
+ * Points origin at the gate for the run. Nothing puts it back here: the whole config is
+ * restored byte for byte from the snapshot taken before the run (git-guard.ts).
+ */
+export async function routeOriginThroughGate(origin: GateOrigin, guestUrl: string): Promise<void> {
+  const st = fs.lstatSync(origin.configPath)
+  await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl])
+  if (process.getuid?.() === 0) fs.lchownSync(origin.configPath, st.uid, st.gid)
 }

@@ -49,6 +49,7 @@ export function gatewayFromIpam(pairs: string): string | undefined {
 /** The docker CLI driver. */
 export class DockerBackend implements Backend {
   readonly kind = 'docker' as const
+  readonly nestedMounts = true
   private readonly cli: string
   private readonly wiring: DockerWiring
   private readonly relayImage: string
