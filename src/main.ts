@@ -18,7 +18,7 @@ import { teardownResources } from './bottle/teardown.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
 import { stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
-import { restoreWorkspaceGitLogged, snapshotWorkspaceGit } from './bottle/git-guard.js'
+import { noteRunConfig, restoreWorkspaceGitLogged, snapshotWorkspaceGit } from './bottle/git-guard.js'
 import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
@@ -115,6 +115,7 @@ export async function run(): Promise<void> {
       origin
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
+    if (guard) noteRunConfig(guard)
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])

@@ -169,6 +169,15 @@ function snapshotGitDir(gitDir: string, save: (abs: string) => number): Entry[] 
 }
 
 /**
+ * Remembers the config as the action itself left it for the run (credentials out, origin through
+ * the gate), so the restore can tell the action's own change from the agent's.
+ */
+export function noteRunConfig(ref: GitGuardRef): void {
+  const data = readRegularFile(path.join(ref.workspace, '.git', 'config'))
+  if (data) fs.writeFileSync(path.join(ref.snapshotDir, 'run-config'), data, { mode: 0o600 })
+}
+
+/**
  * Puts every guarded git dir back as the snapshot has it and moves new `.git` entries out of
  * git's way. Returns what was undone (one short line each), for the log. Call only once nothing
  * in the guest runs. Deletes the snapshot when done.
@@ -180,7 +189,11 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
   const manifest = JSON.parse(manifestText.toString('utf8')) as Manifest
   const blob = (n: number) => fs.readFileSync(path.join(ref.snapshotDir, 'blobs', String(n)))
   const undone: string[] = []
+  const runConfig = readRegularFile(path.join(ref.snapshotDir, 'run-config'))
+  const ownChangeOnly = runConfig !== undefined && readRegularFile(path.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true
   for (const g of manifest.gitDirs) restoreGitDir(ref.workspace, g, blob, undone)
+  const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1
+  if (own >= 0) undone.splice(own, 1) // the action's own change for the run, not the agent's
   for (const p of manifest.pointers) {
     const abs = path.join(ref.workspace, p.rel)
     const st = lstatOrUndefined(abs)
