@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8059);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4075);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8059:
+/***/ 4075:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31829,6 +31829,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: failureReason
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -34910,8 +34912,6 @@ function spawnLines(cmd, args, onLine, onStderr) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/backend/copy-in.js
 
 
@@ -35089,6 +35089,7 @@ function gatewayFromIpam(pairs) {
 /** The docker CLI driver. */
 class DockerBackend {
     kind = 'docker';
+    nestedMounts = true;
     cli;
     wiring;
     relayImage;
@@ -35318,6 +35319,8 @@ class SmolvmBackend {
     cli;
     docker;
     kind = 'smolvm';
+    // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
+    nestedMounts = false;
     /** what `start` needs of `create`'s spec: the guest user and its home */
     homes = new Map();
     archives = new Map();
@@ -46061,6 +46064,122 @@ function parseArtifactSettings(raw, runner) {
     return { when: when.data, name, retentionDays, jobSummary: js.toLowerCase() === 'true' };
 }
 
+;// CONCATENATED MODULE: ./lib/util/no-follow.js
+
+/**
+ * File access for paths the guest could write. Nothing here follows a symbolic link in the last
+ * component, opens a FIFO or device, or writes through a name that already exists: a guest that
+ * swapped a file for a link to `/etc/shadow` gets its link removed, not the host file rewritten.
+ * Callers use these only once nothing in the guest runs any more (no race with the agent).
+ */
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_namespaceObject.constants;
+/** lstat, or undefined when nothing is there. */
+function lstatOrUndefined(p) {
+    try {
+        return external_node_fs_namespaceObject.lstatSync(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Removes whatever is at `p` (a link itself, never its target; a directory with its contents). */
+function removeNoFollow(p) {
+    // fs.rmSync never follows links, neither at p nor inside a directory it removes
+    external_node_fs_namespaceObject.rmSync(p, { recursive: true, force: true });
+}
+/** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
+function readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const st = external_node_fs_namespaceObject.fstatSync(fd);
+        if (!st.isFile() || st.size > maxBytes)
+            return undefined;
+        return external_node_fs_namespaceObject.readFileSync(fd);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/**
+ * Writes a new regular file at `p` with exactly `mode`, owned by uid:gid when the host runs as
+ * root. Whatever was at `p` (a link, a directory, a file) is removed first; the file is created
+ * with O_EXCL|O_NOFOLLOW and chowned through its descriptor.
+ */
+function replaceFile(p, data, mode, owner) {
+    removeNoFollow(p);
+    const fd = external_node_fs_namespaceObject.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0o7777);
+    try {
+        external_node_fs_namespaceObject.writeSync(fd, data);
+        external_node_fs_namespaceObject.fchmodSync(fd, mode & 0o7777); // the umask does not decide the mode
+        if (owner && process.getuid?.() === 0)
+            external_node_fs_namespaceObject.fchownSync(fd, owner.uid, owner.gid);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+/** Makes `p` a real directory with `mode` (a link or file there is removed first). */
+function ensureDirectory(p, mode, owner) {
+    const st = lstatOrUndefined(p);
+    if (st?.isDirectory())
+        return false;
+    if (st)
+        removeNoFollow(p);
+    external_node_fs_namespaceObject.mkdirSync(p, { mode: mode & 0o7777 });
+    external_node_fs_namespaceObject.chmodSync(p, mode & 0o7777); // p was just made a real directory: nothing to follow
+    if (owner && process.getuid?.() === 0)
+        external_node_fs_namespaceObject.lchownSync(p, owner.uid, owner.gid);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./lib/config/checkout-path.js
+
+
+
+
+/**
+ * Paths of files the action reads from the checkout (`prompt-file`, `append-system-prompt-file`,
+ * `skills`, `ca-certificates` files). The checkout may come from an untrusted pull request, whose
+ * author can make `task.md` a link to `/proc/self/environ` or `~/.ssh/id_rsa`: a relative path (or
+ * one inside the workspace) must resolve, links and all, to an entry inside the workspace. An
+ * absolute path outside the workspace is what the workflow's author wrote, and is taken as given.
+ */
+const FIX = 'Give a regular file inside the workspace (links that leave the workspace are refused: the checkout may come from an untrusted pull request), or an absolute path outside it';
+const inside = (root, p) => p === root || p.startsWith(root.endsWith(external_node_path_namespaceObject.sep) ? root : root + external_node_path_namespaceObject.sep);
+/** The real path of `given` (relative to the workspace), checked as above; throws naming `input`. */
+function resolveCheckoutPath(input, given, workspace, kind) {
+    const resolved = external_node_path_namespaceObject.resolve(workspace, given);
+    let real;
+    try {
+        real = external_node_fs_namespaceObject.realpathSync(resolved);
+    }
+    catch (err) {
+        throw new InputError(input, `cannot read '${resolved}' (${err.code ?? 'error'})`, 'Give a path that exists, relative to the workspace or absolute');
+    }
+    const realWorkspace = external_node_fs_namespaceObject.realpathSync(workspace);
+    const authorWroteOutside = external_node_path_namespaceObject.isAbsolute(given) && !inside(workspace, resolved) && !inside(realWorkspace, resolved);
+    if (!authorWroteOutside && !inside(realWorkspace, real))
+        throw new InputError(input, `'${given}' leads outside the workspace through a link`, FIX);
+    const st = external_node_fs_namespaceObject.statSync(real);
+    if (kind === 'file' ? !st.isFile() : !st.isDirectory())
+        throw new InputError(input, `'${given}' is not a ${kind === 'file' ? 'regular file' : 'directory'}`, FIX);
+    return real;
+}
+/** The text of a checked file input (at most 1 MiB: a prompt, a system prompt, a CA bundle). */
+function readCheckoutFile(input, given, workspace) {
+    const real = resolveCheckoutPath(input, given, workspace, 'file');
+    const data = readRegularFile(real, 1024 * 1024);
+    if (!data)
+        throw new InputError(input, `'${given}' is not a readable regular file of at most 1 MiB`, FIX);
+    return data.toString('utf8');
+}
+
 ;// CONCATENATED MODULE: ./lib/config/shell-words.js
 /**
  * Splits a string into words the way a POSIX shell would, without expanding anything:
@@ -46468,20 +46587,19 @@ async function judgeUpdate(policy, u, isAncestor) {
 
 
 
-
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
+const ca_certificates_FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
 /** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
 function certificatesIn(text, source) {
     const blocks = text.match(PEM_BLOCK) ?? [];
     if (blocks.length === 0)
-        throw new InputError('ca-certificates', `${source} holds no PEM certificate`, FIX);
+        throw new InputError('ca-certificates', `${source} holds no PEM certificate`, ca_certificates_FIX);
     for (const [i, pem] of blocks.entries()) {
         try {
             new external_node_crypto_.X509Certificate(pem);
         }
         catch (err) {
-            throw new InputError('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, FIX);
+            throw new InputError('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, ca_certificates_FIX);
         }
     }
     return blocks.map(b => `${b}\n`);
@@ -46500,15 +46618,7 @@ function parseCaCertificates(input, workspace) {
         .map(l => l.trim())
         .filter(l => l !== '')
         .flatMap(file => {
-        const resolved = external_node_path_namespaceObject.resolve(workspace, file);
-        let text;
-        try {
-            text = external_node_fs_namespaceObject.readFileSync(resolved, 'utf8');
-        }
-        catch (err) {
-            throw new InputError('ca-certificates', `cannot read '${resolved}' (${err.code ?? 'error'})`, FIX);
-        }
-        return certificatesIn(text, `'${resolved}'`);
+        return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`);
     });
 }
 
@@ -46667,6 +46777,7 @@ function parseEnvPairs(text) {
 
 
 
+
 /** Runs a zod schema on one input; a failure becomes an InputError naming it. */
 function field(input, schema, value, accepted, secret = false) {
     const result = schema.safeParse(value);
@@ -46700,15 +46811,6 @@ function exactlyOne(raw, a, b, what) {
         throw new InputError(a, `neither '${a}' nor '${b}' is set`, `Give ${what} in exactly one of them`);
     return raw[a] ? a : b;
 }
-function readTextFile(input, file, base) {
-    const resolved = external_node_path_namespaceObject.resolve(base, file);
-    try {
-        return external_node_fs_namespaceObject.readFileSync(resolved, 'utf8');
-    }
-    catch (err) {
-        throw new InputError(input, `cannot read '${resolved}' (${err.code ?? 'error'})`, 'Give a path to a readable file, relative to the workspace or absolute');
-    }
-}
 function config_isDirectory(p) {
     try {
         return external_node_fs_namespaceObject.statSync(p).isDirectory();
@@ -46726,14 +46828,14 @@ function parseConfig(raw, runner) {
     if (!config_isDirectory(workspace))
         throw new InputError('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory');
     const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task');
-    const prompt = promptInput === 'prompt' ? raw.prompt : readTextFile('prompt-file', raw['prompt-file'], workspace);
+    const prompt = promptInput === 'prompt' ? raw.prompt : readCheckoutFile('prompt-file', raw['prompt-file'], workspace);
     if (prompt.trim() === '')
         throw new InputError(promptInput, 'is empty', 'Give the agent a task');
     if (raw['append-system-prompt'] && raw['append-system-prompt-file']) {
         throw new InputError('append-system-prompt', "set together with 'append-system-prompt-file'", 'Use at most one of them');
     }
     const appendSystemPrompt = raw['append-system-prompt-file']
-        ? readTextFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
+        ? readCheckoutFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
         : raw['append-system-prompt'];
     const credentialInput = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential');
     const credentialValue = raw[credentialInput];
@@ -47402,6 +47504,7 @@ async function startGitGate(opts) {
     return {
         port: await listen(server, opts.bindHost),
         repoPath,
+        guestPath: repoPath,
         pushed,
         summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
         close: () => shutdown(server, log.end)
@@ -47494,6 +47597,20 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
         DISABLE_AUTOUPDATER: '1'
     };
 }
+/**
+ * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
+ * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
+ */
+function gitPins(workspace) {
+    const gitDir = external_node_path_namespaceObject.join(workspace, '.git');
+    const hooks = external_node_path_namespaceObject.join(gitDir, 'hooks');
+    if (!external_node_fs_namespaceObject.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory())
+        return [];
+    const pins = [{ host: gitDir, guest: gitDir, readOnly: false }];
+    if (external_node_fs_namespaceObject.lstatSync(hooks, { throwIfNoEntry: false })?.isDirectory())
+        pins.push({ host: hooks, guest: hooks, readOnly: true });
+    return pins;
+}
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
 async function launch(plan, backend, onResource, origin) {
     const network = await backend.createNetwork(plan.networkName, plan.labels);
@@ -47504,10 +47621,11 @@ async function launch(plan, backend, onResource, origin) {
         placeholder: plan.placeholder,
         bindHost: network.bindHost,
         ca: plan.config.caCertificates,
-        runnerProxy: plan.config.runner.proxy
+        runnerProxy: plan.config.runner.proxy,
+        logFile: external_node_path_namespaceObject.join(plan.stateDir, 'model.jsonl')
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy });
+    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret });
     const { mode, rules } = plan.config.egress;
     info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
@@ -47524,7 +47642,8 @@ async function launch(plan, backend, onResource, origin) {
                 logFile: external_node_path_namespaceObject.join(plan.stateDir, 'git.jsonl'),
                 scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git'),
                 ca: plan.config.caCertificates,
-                runnerProxy: plan.config.runner.proxy
+                runnerProxy: plan.config.runner.proxy,
+                secret: plan.daemonSecret
             });
             const { patterns, allowForce } = plan.config.git.push;
             info(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
@@ -47535,7 +47654,7 @@ async function launch(plan, backend, onResource, origin) {
         // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
         exposing = backend.exposeToGuest(network, ports, plan.labels);
         exposing.catch(() => undefined); // awaited below; a failure is reported there
-        const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://${egressEndpoint.host}:${egressEndpoint.port}`);
+        const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint.host}:${egressEndpoint.port}`);
         const envFile = external_node_path_namespaceObject.join(plan.stateDir, 'guest.env');
         external_node_fs_namespaceObject.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
         onResource('bottle', plan.bottleName);
@@ -47547,6 +47666,7 @@ async function launch(plan, backend, onResource, origin) {
             home: GUEST_HOME,
             mounts: [
                 { host: plan.config.workspace, guest: plan.config.workspace, readOnly: false },
+                ...(backend.nestedMounts ? gitPins(plan.config.workspace) : []),
                 { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
                 { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
             ],
@@ -47560,7 +47680,7 @@ async function launch(plan, backend, onResource, origin) {
         external_node_fs_namespaceObject.rmSync(envFile, { force: true }); // the engine has it now
         await backend.start(plan.bottleName);
         await exposing;
-        const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.repoPath}` } : undefined;
+        const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined;
         return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv };
     }
     catch (err) {
@@ -47777,13 +47897,16 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
 
 
 
+
+
 /** Checks each skill directory holds a SKILL.md; names must be unique. */
-function resolveSkills(paths) {
+function resolveSkills(paths, workspace) {
     const seen = new Set();
-    return paths.map(p => {
-        if (!external_node_fs_namespaceObject.existsSync(p) || !external_node_fs_namespaceObject.statSync(p).isDirectory()) {
-            throw new InputError('skills', `skill directory '${p}' does not exist`, 'List directories that exist in the workspace, one per line');
+    return paths.map(given => {
+        if (!external_node_fs_namespaceObject.existsSync(given) || !external_node_fs_namespaceObject.statSync(given).isDirectory()) {
+            throw new InputError('skills', `skill directory '${given}' does not exist`, 'List directories that exist in the workspace, one per line');
         }
+        const p = resolveCheckoutPath('skills', given, workspace, 'directory'); // never a link out of the checkout
         if (!external_node_fs_namespaceObject.existsSync(external_node_path_namespaceObject.join(p, 'SKILL.md'))) {
             throw new InputError('skills', `skill directory '${p}' has no SKILL.md`, 'Each skill directory must hold a SKILL.md');
         }
@@ -47799,7 +47922,7 @@ function resolveSkills(paths) {
  * system-prompt file (0600, empty when there is none), resolves skills and the guest user.
  */
 function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)) {
-    const skills = resolveSkills(config.skills);
+    const skills = resolveSkills(config.skills, config.workspace);
     const guestUser = guestUserFor(config.workspace);
     if (!canWrite(config.workspace, guestUser)) {
         warning(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`);
@@ -47830,7 +47953,8 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
         bottleName: slug,
         networkName: `${slug}-net`,
         labels: { [RUN_LABEL]: slug },
-        placeholder: makePlaceholder()
+        placeholder: makePlaceholder(),
+        daemonSecret: external_node_crypto_.randomBytes(16).toString('hex')
     };
 }
 
@@ -48229,16 +48353,23 @@ function decodeTeardownState(text) {
 
 
 
+
+
 const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
-/** The git config file of a workspace that is a git checkout, or undefined. */
+const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
+const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
+const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
+const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
+/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
 function configPathOf(workspace) {
     const gitPath = external_node_path_namespaceObject.join(workspace, '.git');
-    if (!external_node_fs_namespaceObject.existsSync(gitPath))
-        return undefined;
-    if (external_node_fs_namespaceObject.statSync(gitPath).isDirectory())
+    const st = external_node_fs_namespaceObject.lstatSync(gitPath, { throwIfNoEntry: false });
+    if (st?.isDirectory())
         return external_node_path_namespaceObject.join(gitPath, 'config');
+    if (!st?.isFile())
+        return undefined;
     // a worktree or submodule: `.git` is a file pointing at the git dir
-    const m = /^gitdir:\s*(.+)$/m.exec(external_node_fs_namespaceObject.readFileSync(gitPath, 'utf8'));
+    const m = /^gitdir:\s*(.+)$/m.exec(readRegularFile(gitPath)?.toString('utf8') ?? '');
     return m ? external_node_path_namespaceObject.resolve(workspace, m[1].trim(), 'config') : undefined;
 }
 /** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
@@ -48246,13 +48377,17 @@ async function gitConfig(configPath, args) {
     const r = await runCommand('git', ['config', '--file', configPath, ...args]);
     return r.code === 0 ? r.stdout : '';
 }
-/** The secret values found (header values, URL passwords), for masking and redaction. */
+/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
 function credentialSecrets(config) {
     const secrets = [];
-    for (const m of config.matchAll(/extraheader\s*=\s*(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*(\S+)/gi))
+    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
         secrets.push(m[1]);
-    for (const m of config.matchAll(/url\s*=\s*\w+:\/\/[^/\s:@]+:([^@\s]+)@/gi))
-        secrets.push(decodeURIComponent(m[1]));
+    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
+        if (m[2])
+            secrets.push(decodeURIComponent(m[2]));
+        else
+            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
+    }
     for (const s of [...secrets]) {
         // a basic credential is base64("user:token"): the token inside is a secret too
         const decoded = Buffer.from(s, 'base64').toString('utf8');
@@ -48262,58 +48397,355 @@ function credentialSecrets(config) {
     }
     return secrets.filter(s => s.length >= 8);
 }
-/** The secrets in a workspace's git config, read before anything is changed. */
+/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
+function includedFiles(configPath) {
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
+}
+/** The secrets in a workspace's git config and the files it includes, read before anything is changed. */
 function workspaceGitSecrets(workspace) {
     const configPath = workspace ? configPathOf(workspace) : undefined;
-    return configPath && external_node_fs_namespaceObject.existsSync(configPath) ? credentialSecrets(external_node_fs_namespaceObject.readFileSync(configPath, 'utf8')) : [];
+    const text = configPath ? readRegularFile(configPath)?.toString('utf8') : undefined;
+    if (!configPath || text === undefined)
+        return [];
+    const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '');
+    return [text, ...included].flatMap(credentialSecrets);
 }
-/** Takes credentials out of the workspace's git config; returns what to put back (undefined: nothing to do). */
+/** Takes credentials out of the workspace's git config; returns what the gate may use (undefined: not a checkout). */
 async function stripGitCredentials(workspace) {
     const configPath = configPathOf(workspace);
-    if (!configPath || !external_node_fs_namespaceObject.existsSync(configPath))
+    const st = configPath ? external_node_fs_namespaceObject.lstatSync(configPath, { throwIfNoEntry: false }) : undefined;
+    if (!configPath || !st?.isFile())
         return undefined;
-    const st = external_node_fs_namespaceObject.statSync(configPath);
-    const keys = new Set((await gitConfig(configPath, ['--name-only', '--list']))
-        .split('\n')
-        .filter(k => CREDENTIAL_KEYS.test(k)));
-    const remoteLines = (await gitConfig(configPath, ['--get-regexp', '^remote\\..*\\.url$'])).split('\n').filter(Boolean);
-    const withUserinfo = remoteLines.map(l => /^(\S+)\s+(.+)$/.exec(l)).filter(m => m && /^\w+:\/\/[^/\s]*@/.test(m[2]));
-    if (keys.size === 0 && withUserinfo.length === 0)
-        return undefined;
-    const entries = [];
+    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
+    const headers = [];
+    for (const file of includedFiles(configPath)) {
+        if (!readRegularFile(file))
+            continue;
+        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
+            const [key, ...value] = line.split(' ');
+            headers.push({ key: key, value: value.join(' ') });
+        }
+    }
+    const remotes = [];
     for (const key of keys) {
-        entries.push({ key, values: (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(v => v !== '') });
-        await gitConfig(configPath, ['--unset-all', key]);
+        if (CREDENTIAL_KEYS.test(key)) {
+            if (/extraheader$/i.test(key))
+                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
+                    headers.push({ key, value });
+            await gitConfig(configPath, ['--unset-all', key]);
+        }
+        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
+            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
+        }
+        else if (URL_KEYS.test(key)) {
+            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
+            if (!values.some(v => USERINFO.test(v)))
+                continue;
+            if (/^remote\..*\.url$/i.test(key))
+                remotes.push({ key, url: values.at(-1) });
+            await gitConfig(configPath, ['--unset-all', key]);
+            for (const v of values)
+                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
+        }
     }
-    const remotes = withUserinfo.map(m => ({ key: m[1], url: m[2], stripped: m[2].replace(/^(\w+:\/\/)[^/\s]*@/, '$1') }));
-    for (const r of remotes)
-        await gitConfig(configPath, [r.key, r.stripped]);
-    restoreOwner(configPath, st.uid, st.gid);
-    return { configPath, entries, remotes, uid: st.uid, gid: st.gid };
-}
-/**
- * Puts the credentials back, keeping whatever else the agent changed in the config.
- * Idempotent: values already back are not added twice.
- */
-async function restoreGitCredentials(saved) {
-    if (!external_node_fs_namespaceObject.existsSync(saved.configPath))
-        return;
-    for (const e of saved.entries) {
-        await gitConfig(saved.configPath, ['--unset-all', e.key]);
-        for (const v of e.values)
-            await gitConfig(saved.configPath, ['--add', e.key, v]);
-    }
-    for (const r of saved.remotes) {
-        // only where the agent left the remote as the run saw it
-        if ((await gitConfig(saved.configPath, ['--get', r.key])).trim() === r.stripped)
-            await gitConfig(saved.configPath, [r.key, r.url]);
-    }
-    restoreOwner(saved.configPath, saved.uid, saved.gid);
-}
-function restoreOwner(file, uid, gid) {
     // git rewrites the file as whoever runs it; keep the checkout's owner
     if (process.getuid?.() === 0)
-        external_node_fs_namespaceObject.chownSync(file, uid, gid);
+        external_node_fs_namespaceObject.lchownSync(configPath, st.uid, st.gid);
+    return { configPath, headers, remotes };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
+
+
+
+
+
+class GitGuardError extends BottleError {
+}
+/** Files git itself rewrites as the repository changes: the agent's work, kept. */
+const STATE_FILES = new Set([
+    'index', 'HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_RR', 'CHERRY_PICK_HEAD',
+    'REVERT_HEAD', 'REBASE_HEAD', 'AUTO_MERGE', 'BISECT_LOG', 'BISECT_START', 'BISECT_TERMS', 'BISECT_EXPECTED_REV',
+    'BISECT_ANCESTORS_OK', 'BISECT_NAMES', 'COMMIT_EDITMSG', 'TAG_EDITMSG', 'SQUASH_MSG', 'packed-refs', 'shallow', 'gc.log'
+]);
+const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rebase-merge', 'rebase-apply', 'sequencer', 'rr-cache', 'lfs', 'modules', 'worktrees']);
+/** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
+const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
+const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
+const MAX_SCAN_ENTRIES = 500_000;
+/** How an entry of a git dir (path relative to it) is treated after the run. */
+function classify(rel) {
+    const parts = rel.split('/');
+    const last = parts.at(-1);
+    if (last.endsWith('.lock'))
+        return 'lock';
+    const [first] = parts;
+    if (first === 'modules' || first === 'worktrees') {
+        // a submodule's or worktree's own git dir, one level (or, for submodule names with '/', more) down
+        for (let i = 1; i < parts.length; i++) {
+            const p = parts[i];
+            if (p === 'refs' || p === 'logs')
+                return 'state';
+            if (p === 'objects')
+                return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
+            if (p === 'hooks' || p === 'info' || (i === parts.length - 1 && CONFIG_NAMES.has(p)))
+                return 'guarded';
+        }
+        return 'state';
+    }
+    if (first === 'objects')
+        return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
+    if (parts.length === 1)
+        return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded';
+    return STATE_DIRS.has(first) ? 'state' : 'guarded';
+}
+/** Object and pack directories hold only the repository's data and can be huge: not walked. */
+const isObjectStore = (rel) => /(^|\/)objects\/(?!info$)[^/]+$/.test(rel);
+const typeOf = (st) => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined);
+/** readdir that a chmod 000 by the agent does not stop (the host owns or is root). */
+function listDir(abs) {
+    try {
+        return external_node_fs_namespaceObject.readdirSync(abs, { withFileTypes: true });
+    }
+    catch (err) {
+        if (err.code !== 'EACCES')
+            throw err;
+        external_node_fs_namespaceObject.chmodSync(abs, (external_node_fs_namespaceObject.lstatSync(abs).mode | 0o700) & 0o7777);
+        return external_node_fs_namespaceObject.readdirSync(abs, { withFileTypes: true });
+    }
+}
+/** Every `.git` entry of the workspace (outside guarded git dirs), found without following links. */
+function scanGitEntries(workspace) {
+    const found = [];
+    const queue = [''];
+    let seen = 0;
+    while (queue.length) {
+        const rel = queue.pop();
+        for (const d of listDir(external_node_path_namespaceObject.join(workspace, rel))) {
+            if (++seen > MAX_SCAN_ENTRIES)
+                throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout');
+            const child = rel ? `${rel}/${d.name}` : d.name;
+            if (d.name === '.git')
+                found.push(child); // never walked into: guarded on its own
+            else if (d.isDirectory())
+                queue.push(child);
+        }
+    }
+    return found.sort();
+}
+/**
+ * Saves the guarded part of every git dir in the workspace into `snapshotDir` (created 0700).
+ * Undefined when the workspace is not a git checkout.
+ */
+function snapshotWorkspaceGit(workspace, snapshotDir) {
+    const top = lstatOrUndefined(external_node_path_namespaceObject.join(workspace, '.git'));
+    if (!top)
+        return undefined;
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.join(snapshotDir, 'blobs'), { recursive: true, mode: 0o700 });
+    external_node_fs_namespaceObject.chmodSync(snapshotDir, 0o700);
+    let blobs = 0;
+    const save = (abs) => {
+        const data = readRegularFile(abs);
+        if (!data)
+            throw new GitGuardError(`cannot save ${abs} before the run (not a regular file of at most 64 MiB)`, 'Check the checkout');
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(snapshotDir, 'blobs', String(blobs)), data, { mode: 0o600 });
+        return blobs++;
+    };
+    const known = scanGitEntries(workspace);
+    const manifest = { gitDirs: [], pointers: [], known };
+    for (const rel of known) {
+        const abs = external_node_path_namespaceObject.join(workspace, rel);
+        const st = external_node_fs_namespaceObject.lstatSync(abs);
+        if (st.isDirectory())
+            manifest.gitDirs.push({ rel, dev: st.dev, ino: st.ino, entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)] });
+        else if (st.isFile())
+            manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+    }
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(snapshotDir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 });
+    return { snapshotDir, workspace };
+}
+function snapshotGitDir(gitDir, save) {
+    const entries = [];
+    const walk = (relDir) => {
+        for (const d of listDir(external_node_path_namespaceObject.join(gitDir, relDir))) {
+            const rel = relDir ? `${relDir}/${d.name}` : d.name;
+            const abs = external_node_path_namespaceObject.join(gitDir, rel);
+            const kind = classify(rel);
+            if (kind === 'lock')
+                continue;
+            const st = external_node_fs_namespaceObject.lstatSync(abs);
+            const type = typeOf(st);
+            if (kind === 'guarded' && type) {
+                const entry = { rel, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+                if (type === 'file')
+                    entry.blob = save(abs);
+                if (type === 'link')
+                    entry.target = external_node_fs_namespaceObject.readlinkSync(abs);
+                entries.push(entry);
+            }
+            if (type === 'dir' && !isObjectStore(rel))
+                walk(rel);
+        }
+    };
+    walk('');
+    return entries;
+}
+/**
+ * Remembers the config as the action itself left it for the run (credentials out, origin through
+ * the gate), so the restore can tell the action's own change from the agent's.
+ */
+function noteRunConfig(ref) {
+    const data = readRegularFile(external_node_path_namespaceObject.join(ref.workspace, '.git', 'config'));
+    if (data)
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(ref.snapshotDir, 'run-config'), data, { mode: 0o600 });
+}
+/**
+ * Puts every guarded git dir back as the snapshot has it and moves new `.git` entries out of
+ * git's way. Returns what was undone (one short line each), for the log. Call only once nothing
+ * in the guest runs. Deletes the snapshot when done.
+ */
+function restoreWorkspaceGit(ref) {
+    const manifestFile = external_node_path_namespaceObject.join(ref.snapshotDir, 'manifest.json');
+    const manifestText = readRegularFile(manifestFile);
+    if (!manifestText)
+        return []; // already restored (by the main step) or never taken
+    const manifest = JSON.parse(manifestText.toString('utf8'));
+    const blob = (n) => external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(ref.snapshotDir, 'blobs', String(n)));
+    const undone = [];
+    const runConfig = readRegularFile(external_node_path_namespaceObject.join(ref.snapshotDir, 'run-config'));
+    const ownChangeOnly = runConfig !== undefined && readRegularFile(external_node_path_namespaceObject.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true;
+    for (const g of manifest.gitDirs)
+        restoreGitDir(ref.workspace, g, blob, undone);
+    const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1;
+    if (own >= 0)
+        undone.splice(own, 1); // the action's own change for the run, not the agent's
+    for (const p of manifest.pointers) {
+        const abs = external_node_path_namespaceObject.join(ref.workspace, p.rel);
+        const st = lstatOrUndefined(abs);
+        const data = blob(p.blob);
+        if (st?.isFile() && (st.mode & 0o7777) === p.mode && readRegularFile(abs)?.equals(data))
+            continue;
+        if (st && !st.isFile())
+            quarantine(ref.workspace, p.rel, undone);
+        replaceFile(abs, data, p.mode, p);
+        undone.push(`${p.rel} (put back)`);
+    }
+    const known = new Set(manifest.known);
+    for (const rel of scanGitEntries(ref.workspace))
+        if (!known.has(rel))
+            quarantine(ref.workspace, rel, undone);
+    removeNoFollow(ref.snapshotDir); // it holds the checkout's credentials
+    return undone;
+}
+/** Renames a `.git` entry the agent made (a nested repository, a pointer) so git never reads it. */
+function quarantine(workspace, rel, undone) {
+    const abs = external_node_path_namespaceObject.join(workspace, rel);
+    const target = `${abs}${QUARANTINE_SUFFIX}`;
+    removeNoFollow(target);
+    external_node_fs_namespaceObject.renameSync(abs, target);
+    undone.push(`${rel} (added by the agent: renamed to ${external_node_path_namespaceObject.basename(target)})`);
+}
+function restoreGitDir(workspace, g, blob, undone) {
+    const gitDir = external_node_path_namespaceObject.join(workspace, g.rel);
+    const st = lstatOrUndefined(gitDir);
+    if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
+        // the agent moved or replaced the git dir: find the original by its inode and move it back
+        const original = findByInode(workspace, g);
+        if (st)
+            quarantine(workspace, g.rel, undone);
+        if (!original)
+            throw new GitGuardError(`the agent removed ${g.rel} from the workspace; its git state cannot be restored`, 'Check out the repository again before any later git step');
+        external_node_fs_namespaceObject.renameSync(external_node_path_namespaceObject.join(workspace, original), gitDir);
+        undone.push(`${g.rel} (moved back from ${original})`);
+    }
+    const snap = new Map(g.entries.map(e => [e.rel, e]));
+    sweepGitDir(gitDir, '', snap, undone);
+    for (const e of g.entries)
+        restoreEntry(gitDir, e, blob, undone);
+}
+/** Removes, without following, every link, lock and guarded entry the snapshot does not have. */
+function sweepGitDir(gitDir, relDir, snap, undone) {
+    for (const d of listDir(external_node_path_namespaceObject.join(gitDir, relDir))) {
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        const abs = external_node_path_namespaceObject.join(gitDir, rel);
+        const kind = classify(rel);
+        const saved = snap.get(rel);
+        const isLink = d.isSymbolicLink();
+        const special = !isLink && !d.isFile() && !d.isDirectory();
+        if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
+            removeNoFollow(abs);
+            undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
+        }
+        else if (d.isDirectory() && !isObjectStore(rel)) {
+            sweepGitDir(gitDir, rel, snap, undone);
+        }
+    }
+}
+function restoreEntry(gitDir, e, blob, undone) {
+    const abs = external_node_path_namespaceObject.join(gitDir, e.rel);
+    const label = `.git${e.rel ? `/${e.rel}` : ''}`;
+    const st = lstatOrUndefined(abs);
+    if (e.type === 'dir') {
+        if (ensureDirectory(abs, e.mode, e))
+            undone.push(`${label} (made a directory again)`);
+        else if ((st.mode & 0o7777) !== e.mode) {
+            external_node_fs_namespaceObject.chmodSync(abs, e.mode);
+            undone.push(`${label} (mode put back)`);
+        }
+    }
+    else if (e.type === 'link') {
+        if (st?.isSymbolicLink() && external_node_fs_namespaceObject.readlinkSync(abs) === e.target)
+            return;
+        removeNoFollow(abs);
+        external_node_fs_namespaceObject.symlinkSync(e.target, abs);
+        if (process.getuid?.() === 0)
+            external_node_fs_namespaceObject.lchownSync(abs, e.uid, e.gid);
+        undone.push(`${label} (link put back)`);
+    }
+    else {
+        const data = blob(e.blob);
+        if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && readRegularFile(abs)?.equals(data))
+            return;
+        replaceFile(abs, data, e.mode, e);
+        undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
+    }
+}
+/** Where the agent moved a git dir to: a directory of the workspace with the same inode (3 levels deep at most). */
+function findByInode(workspace, g) {
+    const queue = [['', 0]];
+    while (queue.length) {
+        const [rel, depth] = queue.shift();
+        for (const d of listDir(external_node_path_namespaceObject.join(workspace, rel))) {
+            if (!d.isDirectory())
+                continue;
+            const child = rel ? `${rel}/${d.name}` : d.name;
+            const st = external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(workspace, child));
+            if (st.dev === g.dev && st.ino === g.ino)
+                return child;
+            if (depth < 2)
+                queue.push([child, depth + 1]);
+        }
+    }
+    return undefined;
+}
+/** restoreWorkspaceGit, reported in the log: one warning listing what was undone, or one error. True when restored. */
+function restoreWorkspaceGitLogged(ref, prefix = '') {
+    try {
+        const undone = restoreWorkspaceGit(ref);
+        if (undone.length) {
+            const shown = undone.slice(0, 20).join(', ') + (undone.length > 20 ? `, and ${undone.length - 20} more` : '');
+            warning(`${prefix}put the workspace's .git back as it was before the run; undid ${undone.length} change(s) the agent made there: ${shown}`);
+        }
+        else
+            info(`${prefix}the workspace's .git is as it was before the run (credentials back in place)`);
+        return true;
+    }
+    catch (err) {
+        error(`${prefix}could not put the workspace's .git back: ${errorMessage(err)}. Do not run git in ${ref.workspace} before checking out again`);
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/origin.js
@@ -48336,11 +48768,12 @@ async function gateOrigin(workspace, saved, githubToken) {
     const found = { upstream: new URL(url), configPath, url };
     if (githubToken)
         return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
-    for (const e of saved?.entries ?? []) {
+    // git uses the last value that applies; the included file (newer actions/checkout) comes first
+    for (const e of [...(saved?.headers ?? [])].reverse()) {
         const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
         if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
             continue;
-        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.values.at(-1) ?? '');
+        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
         if (header)
             return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
     }
@@ -48352,21 +48785,15 @@ async function gateOrigin(workspace, saved, githubToken) {
     }
     return { ...found, credentialSource: 'none' };
 }
-/** What routing origin through `guestUrl` will change (saved before anything changes). */
-function planOriginRoute(origin, guestUrl) {
-    const st = external_node_fs_namespaceObject.statSync(origin.configPath);
-    return { configPath: origin.configPath, was: origin.url, now: guestUrl, uid: st.uid, gid: st.gid };
-}
-async function applyOriginRoute(r) {
-    await gitConfig(r.configPath, [ORIGIN_KEY, r.now]);
-    restoreOwner(r.configPath, r.uid, r.gid);
-}
-/** Puts origin back as it was, whatever the agent set it to. Idempotent. */
-async function restoreOrigin(r) {
-    if (!external_node_fs_namespaceObject.existsSync(r.configPath))
-        return;
-    await gitConfig(r.configPath, [ORIGIN_KEY, r.was]);
-    restoreOwner(r.configPath, r.uid, r.gid);
+/**
+ * Points origin at the gate for the run. Nothing puts it back here: the whole config is
+ * restored byte for byte from the snapshot taken before the run (git-guard.ts).
+ */
+async function routeOriginThroughGate(origin, guestUrl) {
+    const st = external_node_fs_namespaceObject.lstatSync(origin.configPath);
+    await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl]);
+    if (process.getuid?.() === 0)
+        external_node_fs_namespaceObject.lchownSync(origin.configPath, st.uid, st.gid);
 }
 
 ;// CONCATENATED MODULE: ./lib/setup.js
@@ -48398,6 +48825,8 @@ async function runSetup(raw) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -48484,18 +48913,21 @@ async function run() {
         teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
-        // The checkout's token must not be readable in the bottle: take it out of .git/config
-        // (saved first, so the post step can put it back whatever happens to this process).
+        // The checkout's token must not be readable in the bottle, and nothing the agent writes in
+        // .git may run on the runner later: save .git as it is (first, so the post step can put it
+        // back whatever happens to this process), then take the credentials out of its config.
         const gitSecrets = workspaceGitSecrets(config.workspace);
         for (const s of gitSecrets)
             core_setSecret(s);
         redactor = new Redactor([...secretValues(raw), ...gitSecrets]);
-        const saved = await stripGitCredentials(config.workspace);
-        if (saved) {
-            teardown.git = saved;
+        const guard = snapshotWorkspaceGit(config.workspace, external_node_path_namespaceObject.join(plan.stateDir, 'git-snapshot'));
+        if (guard) {
+            teardown.gitGuard = guard;
             saveTeardown();
-            info(`Took ${saved.entries.length + saved.remotes.length} git credential setting(s) out of the workspace for the run; they are put back afterwards`);
         }
+        const saved = await stripGitCredentials(config.workspace);
+        if (saved && gitSecrets.length)
+            info('Took the checkout\'s git credentials out of the workspace for the run; .git is put back as it was afterwards');
         info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
         const origin = await gateOrigin(config.workspace, saved, config.git.token);
         if (!origin)
@@ -48507,12 +48939,10 @@ async function run() {
                 teardown.bottleName = name;
             saveTeardown();
         }, origin);
-        if (origin && bottle.gitGate) {
-            // origin points at the gate for the run; saved first so the post step can undo it
-            teardown.origin = planOriginRoute(origin, bottle.gitGate.guestUrl);
-            saveTeardown();
-            await applyOriginRoute(teardown.origin);
-        }
+        if (origin && bottle.gitGate)
+            await routeOriginThroughGate(origin, bottle.gitGate.guestUrl);
+        if (guard)
+            noteRunConfig(guard);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         // The provisioning steps touch different paths in the guest: run them side by side.
@@ -48539,16 +48969,10 @@ async function run() {
                 info(bottle.gitGate.gate.summary());
             }
         }
-        if (backend)
-            await teardownResources(backend, teardown);
-        if (teardown.origin) {
-            await restoreOrigin(teardown.origin);
-            delete teardown.origin;
-            saveTeardown();
-        }
-        if (teardown.git) {
-            await restoreGitCredentials(teardown.git);
-            delete teardown.git;
+        const gone = backend ? await teardownResources(backend, teardown) : true;
+        // only once nothing of the agent's runs any more: a live process could race the restore
+        if (teardown.gitGuard && gone && restoreWorkspaceGitLogged(teardown.gitGuard)) {
+            delete teardown.gitGuard;
             saveTeardown();
         }
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed);

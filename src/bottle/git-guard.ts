@@ -61,7 +61,7 @@ const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rebase-merge', 'rebase-a
 /** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
 const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes'])
 const QUARANTINE_SUFFIX = '.bot-bottle-quarantine'
-const MAX_SCAN_ENTRIES = 500_000
+const MAX_SCAN_ENTRIES = 2_000_000
 
 /** How an entry of a git dir (path relative to it) is treated after the run. */
 export function classify(rel: string): 'state' | 'guarded' | 'lock' {
