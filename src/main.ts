@@ -7,7 +7,7 @@ import type { Backend } from './backend/types.js'
 import { parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
-import { outputsFrom, publishOutputs } from './bottle/outputs.js'
+import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
 import { provisionClaude } from './bottle/provision/claude.js'
 import { provisionPrompt } from './bottle/provision/prompt.js'
@@ -145,7 +145,7 @@ export async function run(): Promise<void> {
       delete teardown.gitGuard
       saveTeardown()
     }
-    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed)
+    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)

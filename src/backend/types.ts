@@ -1,4 +1,5 @@
 import type { RunResult, StreamedProcess } from '../util/process.js'
+import type { OverlongLine } from '../util/line-splitter.js'
 
 export type BackendKind = 'docker' | 'smolvm'
 
@@ -71,7 +72,8 @@ export interface Backend {
     name: string,
     argv: readonly string[],
     opts: ExecOptions,
-    onLine: (line: string) => void,
+    /** each stdout line; a line over the cap arrives as '' with `overlong` (see util/line-splitter) */
+    onLine: (line: string, overlong?: OverlongLine) => void,
     onStderr: (chunk: Buffer) => void
   ): StreamedProcess
   /** copies a host file or directory into guestDir (created if missing), owned by opts.user */

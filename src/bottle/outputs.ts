@@ -1,6 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import * as core from '@actions/core'
 import type { BackendKind } from '../backend/types.js'
+import { crossCheck, FIGURES_FILE, type RunFigures } from '../transcript/figures.js'
+import { readModelLog } from '../transcript/model-log.js'
 import type { RunOutcome } from './run-claude.js'
 
 /** The action's outputs, by their action.yml names. */
@@ -19,17 +22,43 @@ export interface Outputs {
   'pushed-refs': string
 }
 
-export function outputsFrom(outcome: RunOutcome | undefined, backend: BackendKind | '', transcriptDir: string, pushedRefs: string[] = []): Outputs {
+/**
+ * The run's figures from the model proxy's log on the host, cross-checked with claude's
+ * stream: each difference is a warning in the log, and all of it goes to figures.json for the
+ * report and job summary.
+ */
+export async function runFigures(outcome: RunOutcome | undefined, transcriptDir: string): Promise<RunFigures> {
+  const host = transcriptDir ? await readModelLog(path.join(transcriptDir, 'model.jsonl')) : undefined
+  const figures = crossCheck(outcome?.result, host, outcome?.anomalies)
+  if (outcome && !host) core.info("No model proxy log (model.jsonl): turns and tokens are claude's own figures")
+  for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0)) core.warning(d) // run-claude logged the stream's own
+  if (transcriptDir && fs.existsSync(transcriptDir)) {
+    fs.writeFileSync(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', { mode: 0o600 })
+  }
+  return figures
+}
+
+/**
+ * Outputs: turns and tokens from the host's figures, cost from claude (agent-reported),
+ * duration as the host timed claude, the conclusion from claude's result and exit code.
+ */
+export function outputsFrom(
+  outcome: RunOutcome | undefined,
+  backend: BackendKind | '',
+  transcriptDir: string,
+  pushedRefs: string[] = [],
+  figures: RunFigures = crossCheck(outcome?.result, undefined)
+): Outputs {
   const r = outcome?.result
   return {
     conclusion: outcome?.conclusion ?? 'error',
     result: r?.result ?? '',
     'session-id': outcome?.sessionId ?? '',
-    'num-turns': String(r?.numTurns ?? 0),
-    'cost-usd': String(r?.costUsd ?? 0),
-    'input-tokens': String(r?.inputTokens ?? 0),
-    'output-tokens': String(r?.outputTokens ?? 0),
-    'duration-ms': String(r?.durationMs ?? 0),
+    'num-turns': String(figures.turns),
+    'cost-usd': String(figures.costUsd),
+    'input-tokens': String(figures.inputTokens),
+    'output-tokens': String(figures.outputTokens),
+    'duration-ms': String(outcome?.durationMs ?? 0),
     backend,
     'transcript-dir': transcriptDir,
     'pushed-refs': [...new Set(pushedRefs)].join('\n')

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { StreamedProcess } from '../util/process.js'
-import { StreamAccumulator, conclude, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
+import { StreamAccumulator, conclude, streamAnomalies, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
 import { Redactor } from '../transcript/redact.js'
 import type { Bottle } from './launch.js'
 
@@ -13,6 +13,10 @@ export interface RunOutcome {
   exitCode: number | null
   timedOut: boolean
   toolCalls: Map<string, number>
+  /** wall-clock time of claude's run, as the host measured it */
+  durationMs: number
+  /** what was wrong with claude's stdout (forged or over-long lines), one line each */
+  anomalies: string[]
   streamFile: string
   stderrFile: string
 }
@@ -43,8 +47,8 @@ export interface RunControl {
 /**
  * Runs claude in the bottle as the guest user, in the workspace. stdout is parsed line by
  * line as it streams and appended to stream.jsonl (the log's one line per tool call is
- * redacted); stderr goes to stderr.log. A wall-clock
- * deadline kills the run and concludes `timeout`.
+ * redacted); a line over the cap is dropped unread, with an error in the log. stderr goes to
+ * stderr.log. A wall-clock deadline kills the run and concludes `timeout`.
  */
 export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}, redactor = new Redactor()): Promise<RunOutcome> {
   const { plan, backend } = bottle
@@ -53,6 +57,7 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
   const stream = fs.createWriteStream(streamFile, { mode: 0o600 })
   const stderr = fs.createWriteStream(stderrFile, { mode: 0o600 })
   const acc = new StreamAccumulator()
+  const started = Date.now()
 
   const proc = backend.execStream(
     bottle.name,
@@ -60,7 +65,8 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
     // timeoutMs: a backstop for backends that enforce it themselves (smolvm exec --timeout → 124);
     // the deadline below fires first and concludes 'timeout'.
     { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 },
-    line => {
+    (line, overlong) => {
+      if (overlong) return acc.pushOverlong(overlong) // reported with the other anomalies below
       stream.write(line + '\n')
       for (const call of acc.push(line)) core.info(redactor.redact(`▸ ${call.name}: ${call.summary}`))
     },
@@ -85,13 +91,17 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
     control.current = undefined
     await Promise.all([new Promise(r => stream.end(r)), new Promise(r => stderr.end(r))])
   }
+  const anomalies = streamAnomalies(acc, exitCode)
+  for (const note of anomalies) core.error(note)
   return {
-    conclusion: conclude(acc.result, timedOut),
+    conclusion: conclude(acc.result, timedOut, exitCode),
     result: acc.result,
     sessionId: acc.result?.sessionId || acc.sessionId,
     exitCode,
     timedOut,
     toolCalls: acc.toolCalls,
+    durationMs: Date.now() - started,
+    anomalies,
     streamFile,
     stderrFile
   }

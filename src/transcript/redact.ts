@@ -3,8 +3,8 @@ import { Transform, type TransformCallback } from 'node:stream'
 
 /**
  * Redaction of secrets before anything leaves the runner: the exact values of the secrets the
- * action knows (and their base64 and URL-encoded forms), plus well-known token shapes.
- * Each becomes `[REDACTED:<kind>]`.
+ * action knows (and their base64, hex, URL-, JSON- and C-escaped forms, even mixed character by
+ * character), plus well-known token shapes. Each becomes `[REDACTED:<kind>]`.
  */
 
 interface Rule {
@@ -43,11 +43,39 @@ function base64Fragments(value: Buffer, alphabet: 'base64' | 'base64url'): strin
   })
 }
 
-/** The forms a secret value may take in a transcript. */
+/** The forms a secret value may take in a transcript, as whole strings. */
 export function secretForms(value: string): string[] {
   const bytes = Buffer.from(value)
   const b64 = bytes.toString('base64')
-  return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]
+  const hex = bytes.toString('hex')
+  return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()]
+}
+
+/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
+const MAX_ESCAPED_CHAR = 13
+
+/**
+ * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
+ * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
+ * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
+ * escape behind. Other characters are matched as themselves.
+ */
+function charPattern(ch: string): string {
+  const code = ch.charCodeAt(0)
+  if (ch.length !== 1 || code < 0x20 || code > 0x7e) return escapeRegex(ch)
+  const hex = code
+    .toString(16)
+    .padStart(2, '0')
+    .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`)
+  const slash = ch === '/' ? '|\\\\{1,8}/' : ''
+  return `(?:${escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`
+}
+
+/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
+function escapedSecretPattern(value: string): string | undefined {
+  const chars = [...value]
+  if (chars.length * MAX_ESCAPED_CHAR > WINDOW) return undefined
+  return chars.map(charPattern).join('')
 }
 
 export class Redactor {
@@ -57,9 +85,12 @@ export class Redactor {
   /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
   constructor(secrets: readonly string[] = []) {
     const rules: Rule[] = []
-    const forms = new Set(secrets.filter(s => s.length >= 8).flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW))
+    const known = [...new Set(secrets.filter(s => s.length >= 8))]
+    const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW))
     // Longest first, so a secret's base64 is not half-eaten by a shorter form.
     for (const f of [...forms].sort((a, b) => b.length - a.length)) rules.push({ kind: 'secret', pattern: escapeRegex(f) })
+    // Then each secret escaped character by character (partly or wholly, in any mix).
+    for (const p of known.map(escapedSecretPattern)) if (p) rules.push({ kind: 'secret', pattern: p })
     rules.push(...SHAPES)
     this.kinds = rules.map(r => r.kind)
     this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g')
@@ -68,6 +99,19 @@ export class Redactor {
   /** Redacts a whole string. */
   redact(text: string): string {
     return text.replace(this.regex, (...m: unknown[]) => this.marker(m))
+  }
+
+  /**
+   * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
+   * (`\u0073k-ant-…`) is redacted as the text a reader will see.
+   */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T
+    if (Array.isArray(value)) return value.map(v => this.redactDeep(v)) as T
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)])) as T
+    }
+    return value
   }
 
   private marker(m: unknown[]): string {

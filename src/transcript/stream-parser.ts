@@ -1,7 +1,15 @@
 /**
  * Folds claude's `--output-format stream-json` lines, one at a time, into what the
  * action reports. Nothing is buffered but the running totals.
+ *
+ * The agent runs as claude's uid and can write into claude's stdout: any line may be forged.
+ * claude writes one result line, right after its last message; so the result used is the first
+ * one after the last assistant message (a line forged during a tool call is followed by more
+ * messages; one forged after claude's is second), and every extra result line is counted, so
+ * the run can say its stream was written to. Figures that decide anything come from the host
+ * (transcript/model-log.ts), and success needs claude's exit code too (`conclude`).
  */
+import type { OverlongLine } from '../util/line-splitter.js'
 
 export type Conclusion = 'success' | 'failure' | 'max-turns' | 'timeout' | 'error'
 
@@ -40,7 +48,18 @@ export class StreamAccumulator {
   lines = 0
   unparsable = 0
   toolCalls = new Map<string, number>()
+  /** the first result line after the last assistant message: claude's, unless forged around it */
   result: ResultMessage | undefined
+  /** every result line seen: claude writes exactly one */
+  resultLines = 0
+  /** lines over the cap, dropped unread: how many, the longest, the cap */
+  overlong = { lines: 0, largest: 0, maxBytes: 0 }
+
+  /** Notes a line dropped for its length. */
+  pushOverlong(line: OverlongLine): void {
+    this.lines++
+    this.overlong = { lines: this.overlong.lines + 1, largest: Math.max(this.overlong.largest, line.bytes), maxBytes: line.maxBytes }
+  }
 
   /** Feeds one line; returns the tool calls it contains (for the progress log). */
   push(line: string): ToolCall[] {
@@ -55,6 +74,7 @@ export class StreamAccumulator {
     }
     if (!this.sessionId && typeof msg['session_id'] === 'string') this.sessionId = msg['session_id']
     if (msg['type'] === 'assistant') {
+      this.result = undefined // a result before claude's last message was not claude's
       const content = ((msg['message'] as Json | undefined)?.['content'] ?? []) as Json[]
       const calls: ToolCall[] = []
       for (const block of Array.isArray(content) ? content : []) {
@@ -66,6 +86,8 @@ export class StreamAccumulator {
       return calls
     }
     if (msg['type'] === 'result') {
+      this.resultLines++
+      if (this.result) return [] // claude's came first; this one was written after it
       const usage = (msg['usage'] ?? {}) as Json
       this.result = {
         subtype: str(msg['subtype']),
@@ -84,11 +106,29 @@ export class StreamAccumulator {
   }
 }
 
-/** The run's conclusion from claude's result message (or its absence) and the deadline. */
-export function conclude(result: ResultMessage | undefined, timedOut: boolean): Conclusion {
+/**
+ * The run's conclusion from claude's result message (or its absence), its exit code and the
+ * deadline. A success result needs exit code 0 as well: a success line on the stream of a
+ * claude that was killed or failed was not written by claude.
+ */
+export function conclude(result: ResultMessage | undefined, timedOut: boolean, exitCode: number | null): Conclusion {
   if (timedOut) return 'timeout'
   if (!result) return 'error'
-  if (result.subtype === 'success' && !result.isError) return 'success'
+  if (result.subtype === 'success' && !result.isError) return exitCode === 0 ? 'success' : 'error'
   if (result.subtype === 'error_max_turns') return 'max-turns'
   return 'failure'
+}
+
+/** What is wrong with the stream itself, one line each, for the log and the report. */
+export function streamAnomalies(acc: StreamAccumulator, exitCode: number | null): string[] {
+  const notes: string[] = []
+  if (acc.resultLines > 1) {
+    notes.push(`claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`)
+  }
+  const { lines, largest, maxBytes } = acc.overlong
+  if (lines) notes.push(`claude's stdout carried ${lines} line(s) over the ${maxBytes} byte cap (largest ${largest} bytes): dropped, not recorded`)
+  if (acc.result && acc.result.subtype === 'success' && !acc.result.isError && exitCode !== 0) {
+    notes.push(`claude exited ${exitCode ?? 'on a signal'}, yet its stdout carried a success result: that line was not claude's`)
+  }
+  return notes
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import readline from 'node:readline'
 import { CommandError } from './errors.js'
+import { LineSplitter, type OverlongLine } from './line-splitter.js'
 
 export interface RunResult {
   code: number | null
@@ -55,19 +55,25 @@ export interface StreamedProcess {
 
 /**
  * Spawns a long-running command in its own process group and hands each stdout line
- * to `onLine` as it arrives (never buffering the whole output), and stderr chunks to `onStderr`.
+ * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
+ * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
  */
 export function spawnLines(
   cmd: string,
   args: readonly string[],
-  onLine: (line: string) => void,
+  onLine: (line: string, overlong?: OverlongLine) => void,
   onStderr: (chunk: Buffer) => void
 ): StreamedProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  const lines = readline.createInterface({ input: child.stdout, crlfDelay: Infinity })
-  lines.on('line', onLine)
+  const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong))
+  child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
   child.stderr.on('data', onStderr)
-  const drained = new Promise<void>(resolve => lines.once('close', () => resolve()))
+  const drained = new Promise<void>(resolve =>
+    child.stdout.once('close', () => {
+      lines.end()
+      resolve()
+    })
+  )
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', reject)
     child.once('exit', (code, signal) => {

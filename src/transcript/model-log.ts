@@ -1,0 +1,83 @@
+import fs from 'node:fs'
+import readline from 'node:readline'
+
+/**
+ * The model proxy's decision log (`model.jsonl`, written on the host, one line per request:
+ * `{time, method, path, decision: 'forwarded'|'refused', reason?, status?, model?, usage?,
+ * duration_ms}`), folded into the figures the action reports. The host saw these requests
+ * itself: the agent can forge claude's stdout, not this.
+ */
+export interface ModelFigures {
+  /** every request the proxy logged */
+  requests: number
+  refused: number
+  /** forwarded requests the upstream answered with a message (usage): one per model call, i.e. per turn */
+  modelCalls: number
+  /** input + cache-creation + cache-read tokens over those calls (what claude's result calls input) */
+  inputTokens: number
+  outputTokens: number
+  cacheCreationTokens: number
+  cacheReadTokens: number
+  /** lines that were not a JSON object */
+  unparsable: number
+}
+
+type Json = Record<string, unknown>
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+
+/** A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it. */
+function isMessagesCall(path: unknown): boolean {
+  return typeof path === 'string' && path.split('?')[0]!.endsWith('/v1/messages')
+}
+
+function noFigures(): ModelFigures {
+  return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, unparsable: 0 }
+}
+
+/** Adds one line of model.jsonl to the figures. */
+function addLine(f: ModelFigures, line: string): void {
+  if (!line.trim()) return
+  let row: Json
+  try {
+    row = JSON.parse(line) as Json
+    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error('not an object')
+  } catch {
+    f.unparsable++
+    return
+  }
+  f.requests++
+  if (row['decision'] === 'refused') f.refused++
+  const usage = row['usage'] as Json | undefined
+  if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path'])) return
+  f.modelCalls++
+  f.cacheCreationTokens += count(usage['cache_creation_input_tokens'])
+  f.cacheReadTokens += count(usage['cache_read_input_tokens'])
+  f.inputTokens += count(usage['input_tokens']) + count(usage['cache_creation_input_tokens']) + count(usage['cache_read_input_tokens'])
+  f.outputTokens += count(usage['output_tokens'])
+}
+
+/** Folds the lines of a model.jsonl into figures. */
+export function foldModelLog(lines: Iterable<string>): ModelFigures {
+  const f = noFigures()
+  for (const line of lines) addLine(f, line)
+  return f
+}
+
+/** Reads `model.jsonl` line by line; undefined when the file is missing (no proxy log to go by). */
+export async function readModelLog(file: string): Promise<ModelFigures | undefined> {
+  let input: fs.ReadStream
+  try {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+    input = fs.createReadStream('', { fd, encoding: 'utf8' })
+  } catch {
+    return undefined
+  }
+  const f = noFigures()
+  try {
+    for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) addLine(f, line)
+  } catch {
+    // a read error part-way: the figures so far are still the host's
+  }
+  return f
+}
