@@ -30,8 +30,9 @@ async function reportFor(turns: number, name: string): Promise<string> {
   fs.mkdirSync(stateDir, { recursive: true })
   fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), syntheticStream(turns))
   fs.writeFileSync(path.join(stateDir, 'system-prompt.txt'), 'Be careful.')
+  fs.writeFileSync(path.join(stateDir, 'prompt.txt'), 'Fix the parser')
   fs.writeFileSync(path.join(stateDir, 'egress.jsonl'), JSON.stringify({ time: '2026-11-25T12:00:00Z', host: 'evil.example', port: 443, method: 'CONNECT', decision: 'blocked', rule: 'not in allowed-hosts' }) + '\n')
-  const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success', prompt: 'Fix the parser' })
+  const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success' })
   return path.join(dir, 'report.html')
 }
 

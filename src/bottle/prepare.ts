@@ -10,6 +10,7 @@ import { makePlaceholder } from '../proxy/model-proxy.js'
 import { canWrite, guestUserFor } from './guest-user.js'
 import { RUN_LABEL, type Plan, type SkillRef } from './plan.js'
 import { makeSlug } from './slug.js'
+import { PROMPT_FILE } from '../transcript/record-files.js'
 
 /** Checks each skill directory holds a SKILL.md; names must be unique. */
 export function resolveSkills(paths: string[], workspace: string): SkillRef[] {
@@ -31,7 +32,8 @@ export function resolveSkills(paths: string[], workspace: string): SkillRef[] {
 
 /**
  * Host side only, nothing started: makes the run's state dir (0700), writes the
- * system-prompt file (0600, empty when there is none), resolves skills and the guest user.
+ * system-prompt file (0600, empty when there is none) and the prompt's text (0600, for the
+ * report), resolves skills and the guest user.
  */
 export function prepare(config: Config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)): Plan {
   const skills = resolveSkills(config.skills, config.workspace)
@@ -45,6 +47,8 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
   fs.chmodSync(stateDir, 0o700)
   const systemPromptFile = path.join(stateDir, 'system-prompt.txt')
   fs.writeFileSync(systemPromptFile, config.appendSystemPrompt, { mode: 0o600 })
+  // the report's copy of the task, read now: after the run prompt-file may be the agent's link
+  fs.writeFileSync(path.join(stateDir, PROMPT_FILE), config.prompt, { mode: 0o600 })
 
   const claudeConfigDir = path.join(stateDir, 'claude-config')
   fs.mkdirSync(claudeConfigDir, { mode: 0o700 })

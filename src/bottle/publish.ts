@@ -1,34 +1,16 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { parseArtifactSettings } from '../artifact/settings.js'
 import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
-import { readInputs, readRunnerEnv, secretValues, type RawInputs } from '../config/inputs.js'
-import { collectRecords, jsonLines } from '../transcript/collect.js'
+import { readInputs, readRunnerEnv, secretValues } from '../config/inputs.js'
+import { collectRecords, jsonLines, readFigures, readHostJson, SESSIONS_INDEX } from '../transcript/collect.js'
+import { crossCheck } from '../transcript/figures.js'
+import { readModelLog } from '../transcript/model-log.js'
 import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
 import { readReportModel } from '../transcript/report-model.js'
 import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
-
-function readJson(file: string): Record<string, string> | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>
-  } catch {
-    return undefined
-  }
-}
-
-/** The task as the user gave it, for the report (best effort: the post step only reads). */
-function promptOf(raw: RawInputs): string {
-  if (raw.prompt) return raw.prompt
-  if (!raw['prompt-file']) return ''
-  try {
-    return fs.readFileSync(path.resolve(raw.workspace || process.env['GITHUB_WORKSPACE'] || '.', raw['prompt-file']), 'utf8')
-  } catch {
-    return ''
-  }
-}
 
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
@@ -42,10 +24,16 @@ export async function publishRecord(stateDir: string): Promise<void> {
   const settings = parseArtifactSettings(raw, readRunnerEnv(process.env))
   const redactor = new Redactor(secrets)
   // Without outputs.json the main step never finished (killed, cancelled hard).
-  const outputs = readJson(path.join(stateDir, 'outputs.json')) ?? { conclusion: 'error', 'transcript-dir': stateDir }
+  const outputs = readHostJson<Record<string, string>>(path.join(stateDir, 'outputs.json')) ?? { conclusion: 'error', 'transcript-dir': stateDir }
   const conclusion = outputs['conclusion'] ?? 'error'
 
-  const collected = await collectRecords(stateDir, redactor, { conclusion, prompt: promptOf(raw) })
+  // main's figures, or (main did not get that far) the model proxy's log alone
+  const figures = readFigures(stateDir) ?? crossCheck(undefined, await readModelLog(path.join(stateDir, 'model.jsonl')))
+  const collected = await collectRecords(stateDir, redactor, { conclusion, figures })
+  if (collected.skipped.length) {
+    const list = collected.skipped.slice(0, 10).map(s => `${s.source}: ${s.reason}`).join('; ')
+    core.warning(`Not in the artifact (${collected.skipped.length}): ${list}${collected.skipped.length > 10 ? '; …' : ''} (see ${SESSIONS_INDEX})`)
+  }
   let artifactUrl: string | undefined
   if (shouldUpload(settings.when, conclusion)) {
     const started = Date.now()
@@ -69,6 +57,7 @@ export async function publishRecord(stateDir: string): Promise<void> {
     const git = jsonLines(path.join(collected.dir, 'git.jsonl'))
     const markdown = renderSummary({
       outputs,
+      figures,
       model: await readReportModel(path.join(collected.dir, 'stream.jsonl')),
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
       pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],

@@ -1,16 +1,26 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { FIGURES_FILE, type RunFigures } from './figures.js'
+import { openGuestFile, walkGuestTree, type SkippedEntry } from './guest-files.js'
 import type { Redactor } from './redact.js'
+import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES } from './record-files.js'
 import { readReportModel } from './report-model.js'
 import { writeReport } from './report.js'
 
-/** The run's own records in the state dir, uploaded when present. */
-export const RECORD_FILES = ['stream.jsonl', 'stderr.log', 'egress.jsonl', 'git.jsonl', 'outputs.json'] as const
+export { RECORD_FILES }
+
+/** Bounds on what the agent's own session files may add to the artifact. */
+const SESSION_LIMITS = { maxDepth: 8, maxFiles: 1000, maxBytes: 256 * 1024 * 1024 }
+
+/** The index of the agent's session files in the artifact: generated name → the agent's name, and what was left out. */
+export const SESSIONS_INDEX = 'sessions.json'
 
 export interface Collected {
   dir: string
   files: string[]
+  /** records and session entries left out, with why (names redacted) */
+  skipped: SkippedEntry[]
 }
 
 /** The parsed lines of a JSON-lines file (missing file: none; unparsable lines skipped). */
@@ -28,47 +38,123 @@ export function jsonLines(file: string): Record<string, unknown>[] {
     })
 }
 
-/** claude's own session transcripts: every .jsonl under its config dir's projects/. */
-function sessionFiles(stateDir: string): string[] {
-  const projects = path.join(stateDir, 'claude-config', 'projects')
-  if (!fs.existsSync(projects)) return []
-  return fs
-    .readdirSync(projects, { recursive: true, withFileTypes: true })
-    .filter(d => d.isFile() && d.name.endsWith('.jsonl'))
-    .map(d => path.join(d.parentPath, d.name))
+/** A host-owned text file of the state dir, or '' (read without following a link all the same). */
+function readHostText(file: string): string {
+  const opened = openGuestFile(file)
+  if ('reason' in opened) return ''
+  try {
+    return fs.readFileSync(opened.fd, 'utf8')
+  } finally {
+    fs.closeSync(opened.fd)
+  }
+}
+
+/** Copies one open file through the redactor; on failure removes the partial copy and says why. */
+async function copyRedacted(fd: number, to: string, redactor: Redactor): Promise<string | undefined> {
+  try {
+    fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 })
+    await pipeline(fs.createReadStream('', { fd }), redactor.stream(), fs.createWriteStream(to, { mode: 0o600 }))
+    return undefined
+  } catch (err) {
+    fs.rmSync(to, { force: true })
+    return `copy failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`
+  }
 }
 
 /**
- * Builds the artifact's contents in `<stateDir>/artifact/`: every record passed through the
- * streaming redactor, claude's session transcripts under sessions/, and report.html made from
- * the redacted stream. Works from whatever the main step left, also after a crash.
+ * claude's session transcripts (every .jsonl under its config dir's projects/, which the agent
+ * can write) copied as sessions/NNN.jsonl: never under the agent's names, never through its
+ * links, each file on its own so one it spoiled does not take the others down.
  */
-export async function collectRecords(stateDir: string, redactor: Redactor, meta: { conclusion: string; prompt: string }): Promise<Collected> {
+async function collectSessions(stateDir: string, dir: string, redactor: Redactor): Promise<{ files: string[]; skipped: SkippedEntry[] }> {
+  const root = path.join(stateDir, CLAUDE_CONFIG_DIR, 'projects')
+  const walked = walkGuestTree(root, 'projects', name => name.endsWith('.jsonl'), SESSION_LIMITS)
+  const skipped = [...walked.skipped]
+  const index: { file: string; source: string; bytes: number }[] = []
+  const files: string[] = []
+  let bytes = 0
+  for (const found of walked.files) {
+    const opened = openGuestFile(found.hostPath)
+    if ('reason' in opened) {
+      skipped.push({ source: found.source, reason: opened.reason })
+      continue
+    }
+    if (bytes + opened.size > SESSION_LIMITS.maxBytes) {
+      fs.closeSync(opened.fd)
+      skipped.push({ source: found.source, reason: `over the ${SESSION_LIMITS.maxBytes} byte budget for session files (${opened.size} bytes)` })
+      continue
+    }
+    const name = `sessions/${String(index.length + 1).padStart(3, '0')}.jsonl`
+    const failed = await copyRedacted(opened.fd, path.join(dir, name), redactor)
+    if (failed) {
+      skipped.push({ source: found.source, reason: failed })
+      continue
+    }
+    bytes += opened.size
+    index.push({ file: name, source: found.source, bytes: opened.size })
+    files.push(path.join(dir, name))
+  }
+  const redactedSkips = skipped.map(s => redactor.redactDeep(s))
+  const indexFile = path.join(dir, SESSIONS_INDEX)
+  fs.writeFileSync(indexFile, JSON.stringify(redactor.redactDeep({ sessions: index, skipped: redactedSkips }), null, 2) + '\n', { mode: 0o600 })
+  return { files: [...files, indexFile], skipped: redactedSkips }
+}
+
+/**
+ * Builds the artifact's contents in `<stateDir>/artifact/`: every host-owned record passed
+ * through the streaming redactor, claude's session transcripts under sessions/, and
+ * report.html made from the redacted stream. Works from whatever the main step left, also
+ * after a crash; whatever the agent did to its session files, the host's records are there.
+ */
+export async function collectRecords(stateDir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }): Promise<Collected> {
   const dir = path.join(stateDir, 'artifact')
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { mode: 0o700 })
-  const copies: [string, string][] = RECORD_FILES.map(f => [path.join(stateDir, f), path.join(dir, f)])
-  const projects = path.join(stateDir, 'claude-config', 'projects')
-  for (const s of sessionFiles(stateDir)) copies.push([s, path.join(dir, 'sessions', path.relative(projects, s))])
-
   const files: string[] = []
-  for (const [from, to] of copies) {
-    if (!fs.existsSync(from)) continue
-    fs.mkdirSync(path.dirname(to), { recursive: true })
-    await pipeline(fs.createReadStream(from), redactor.stream(), fs.createWriteStream(to, { mode: 0o600 }))
-    files.push(to)
+  const skipped: SkippedEntry[] = []
+  for (const f of RECORD_FILES) {
+    const opened = openGuestFile(path.join(stateDir, f))
+    if ('reason' in opened) {
+      if (!opened.reason.includes('ENOENT')) skipped.push({ source: f, reason: opened.reason })
+      continue
+    }
+    const failed = await copyRedacted(opened.fd, path.join(dir, f), redactor)
+    if (failed) skipped.push({ source: f, reason: failed })
+    else files.push(path.join(dir, f))
   }
+  const sessions = await collectSessions(stateDir, dir, redactor)
+  files.push(...sessions.files)
+  skipped.push(...sessions.skipped)
 
-  const systemPromptFile = path.join(stateDir, 'system-prompt.txt')
   const report = path.join(dir, 'report.html')
-  writeReport(report, {
-    model: await readReportModel(path.join(dir, 'stream.jsonl')),
-    conclusion: meta.conclusion,
-    prompt: redactor.redact(meta.prompt),
-    systemPrompt: fs.existsSync(systemPromptFile) ? redactor.redact(fs.readFileSync(systemPromptFile, 'utf8')) : '',
-    egress: jsonLines(path.join(dir, 'egress.jsonl')),
-    git: jsonLines(path.join(dir, 'git.jsonl'))
-  })
+  writeReport(
+    report,
+    redactor.redactDeep({
+      model: await readReportModel(path.join(dir, 'stream.jsonl')),
+      conclusion: meta.conclusion,
+      prompt: readHostText(path.join(stateDir, PROMPT_FILE)),
+      systemPrompt: readHostText(path.join(stateDir, 'system-prompt.txt')),
+      figures: meta.figures,
+      skipped,
+      egress: jsonLines(path.join(dir, 'egress.jsonl')),
+      git: jsonLines(path.join(dir, 'git.jsonl'))
+    }),
+    redactor
+  )
   files.push(report)
-  return { dir, files }
+  return { dir, files, skipped }
+}
+
+/** A JSON record main wrote in the state dir, or undefined (main did not get that far). */
+export function readHostJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readHostText(file)) as T
+  } catch {
+    return undefined
+  }
+}
+
+/** The figures main wrote (figures.json), if it got that far. */
+export function readFigures(stateDir: string): RunFigures | undefined {
+  return readHostJson<RunFigures>(path.join(stateDir, FIGURES_FILE))
 }

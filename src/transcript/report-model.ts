@@ -7,7 +7,7 @@ export type ReportEvent =
   | { k: 'tool'; turn: number; id: string; name: string; input: string }
   | { k: 'result'; id: string; output: string; error: boolean }
   | { k: 'usage'; turn: number; input: number; output: number }
-  | { k: 'final'; subtype: string; error: boolean; text: string; turns: number; cost: number; durationMs: number; input: number; output: number }
+  | { k: 'final'; subtype: string; error: boolean; text: string; turns: number; cost: number; durationMs: number; input: number; output: number; claude: boolean }
 
 export interface ReportModel {
   sessionId: string
@@ -33,6 +33,9 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
   const model: ReportModel = { sessionId: '', model: '', events: [] }
   if (!fs.existsSync(streamFile)) return model
   let turn = 0
+  // claude's result is the first after its last message (see stream-parser): others are marked
+  let resultIsClaudes = true
+  const finalsSoFar: Extract<ReportEvent, { k: 'final' }>[] = []
   const lines = readline.createInterface({ input: fs.createReadStream(streamFile, 'utf8'), crlfDelay: Infinity })
   for await (const line of lines) {
     let msg: Json
@@ -47,6 +50,8 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
     } else if (msg['type'] === 'assistant') {
       const m = (msg['message'] ?? {}) as Json
       turn++
+      resultIsClaudes = true
+      for (const e of finalsSoFar.splice(0)) e.claude = false
       for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
         if (block['type'] === 'text') model.events.push({ k: 'text', turn, text: clip(String(block['text'] ?? '')) })
         if (block['type'] === 'tool_use') model.events.push({ k: 'tool', turn, id: String(block['id'] ?? ''), name: String(block['name'] ?? ''), input: clip(JSON.stringify(block['input'] ?? {}, null, 2)) })
@@ -60,7 +65,7 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
       }
     } else if (msg['type'] === 'result') {
       const u = (msg['usage'] ?? {}) as Json
-      model.events.push({
+      const final: Extract<ReportEvent, { k: 'final' }> = {
         k: 'final',
         subtype: String(msg['subtype'] ?? ''),
         error: msg['is_error'] === true,
@@ -69,8 +74,12 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
         cost: Number(msg['total_cost_usd'] ?? 0),
         durationMs: Number(msg['duration_ms'] ?? 0),
         input: Number(u['input_tokens'] ?? 0),
-        output: Number(u['output_tokens'] ?? 0)
-      })
+        output: Number(u['output_tokens'] ?? 0),
+        claude: resultIsClaudes
+      }
+      model.events.push(final)
+      finalsSoFar.push(final)
+      resultIsClaudes = false
     }
   }
   return model

@@ -1,4 +1,7 @@
 import fs from 'node:fs'
+import type { RunFigures } from './figures.js'
+import type { SkippedEntry } from './guest-files.js'
+import type { Redactor } from './redact.js'
 import type { ReportModel } from './report-model.js'
 
 export interface ReportInput {
@@ -6,6 +9,10 @@ export interface ReportInput {
   conclusion: string
   prompt: string
   systemPrompt: string
+  /** the host's figures and the cross-check with claude's (absent when main did not get that far) */
+  figures?: RunFigures
+  /** records and session files left out of the artifact, with why */
+  skipped: SkippedEntry[]
   /** rows of egress.jsonl / git.jsonl when present */
   egress: Record<string, unknown>[]
   git: Record<string, unknown>[]
@@ -51,21 +58,25 @@ function render(){
       d.append(el('div','meta','turn '+e.turn+' · tool call: '+e.name+(r&&r.error?' (error)':'')),pre(e.input));
       if(r){const det=el('details');det.append(el('summary',null,'output ('+r.output.length+' chars)'),pre(r.output));if(r.error)det.open=true;d.append(det);}
       conv.append(d);}
-    else if(e.k==='final'){const d=el('div','turn'+(e.error?' error':''));d.append(el('div','meta','result · '+e.subtype),pre(e.text));conv.append(d);}
+    else if(e.k==='final'){const d=el('div','turn'+(e.error||!e.claude?' error':''));d.append(el('div','meta','result · '+e.subtype+(e.claude?'':' · not claude\'s (a forged result line)')),pre(e.text));conv.append(d);}
   }
   pageInfo.textContent='page '+(page+1)+' of '+pages+' ('+shown.length+' entries)';
 }
 document.getElementById('prev').onclick=function(){if(page>0){page--;render();}};
 document.getElementById('next').onclick=function(){if(page<pages-1){page++;render();}};
-const fin=D.events.filter(e=>e.k==='final').pop();
+const fin=D.events.filter(e=>e.k==='final'&&e.claude).pop();const F=D.figures;
 const stats=document.getElementById('stats');
 function stat(k,v){const s=el('span');s.append(el('b',null,k+': '),document.createTextNode(String(v)));stats.append(s);}
 const c=el('span','conclusion-'+D.conclusion);c.textContent='conclusion: '+D.conclusion;stats.append(c);
-if(fin){stat('turns',fin.turns);stat('tokens',fin.input+' in / '+fin.output+' out');stat('cost','$'+fin.cost);stat('duration',(fin.durationMs/1000).toFixed(1)+' s');}
+if(F){const by=F.source==='model-proxy'?' (model proxy)':' (claude)';stat('turns'+by,F.turns);stat('tokens'+by,F.inputTokens+' in / '+F.outputTokens+' out');stat("cost (claude's figure)",'$'+F.costUsd);stat('refused model requests',F.refusedModelRequests);}
+else if(fin){stat('turns (claude)',fin.turns);stat('tokens (claude)',fin.input+' in / '+fin.output+' out');stat("cost (claude's figure)",'$'+fin.cost);}
+if(fin)stat('duration',(fin.durationMs/1000).toFixed(1)+' s');
 stat('tool calls',D.events.filter(e=>e.k==='tool').length);
 if(D.sessionId)stat('session',D.sessionId);if(D.model)stat('model',D.model);
 document.getElementById('prompt').append(pre(D.prompt||'(not recorded)'));
 document.getElementById('system').append(pre(D.systemPrompt||'(none)'));
+const checks=(F?F.discrepancies:[]).concat(D.skipped.map(s=>'not in the artifact: '+s.source+' ('+s.reason+')'));
+if(checks.length){const sec=document.getElementById('checks');for(const c of checks)sec.append(el('div','turn error',c));}else document.getElementById('checks').remove();
 function table(id,rows,cols,bad){const sec=document.getElementById(id);if(!rows.length){sec.remove();return;}
   const t=el('table');const h=el('tr');for(const c of cols)h.append(el('th',null,c));t.append(h);
   for(const r of rows){const tr=el('tr',bad(r)?'blocked':null);for(const c of cols)tr.append(el('td',null,r[c]===undefined?'':r[c]));t.append(tr);}
@@ -75,9 +86,13 @@ table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.dec
 render();
 })();`
 
-/** Writes report.html: one self-contained file (no network, no external anything). */
-export function writeReport(file: string, input: ReportInput): void {
-  const data = { ...input.model, conclusion: input.conclusion, prompt: input.prompt, systemPrompt: input.systemPrompt, egress: input.egress, git: input.git }
+/**
+ * Writes report.html: one self-contained file (no network, no external anything). The page
+ * as a whole goes through the redactor too, after every string in `input` was redacted as
+ * decoded: a secret is caught whether it reached the page escaped or not.
+ */
+export function writeReport(file: string, input: ReportInput, redactor?: Redactor): void {
+  const data = { ...input.model, conclusion: input.conclusion, prompt: input.prompt, systemPrompt: input.systemPrompt, figures: input.figures, skipped: input.skipped, egress: input.egress, git: input.git }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -87,6 +102,7 @@ export function writeReport(file: string, input: ReportInput): void {
 <main>
 <section><h2>Prompt</h2><div id="prompt"></div></section>
 <section><h2>Appended system prompt</h2><div id="system"></div></section>
+<section id="checks"><h2>Checks of the record</h2></section>
 <section><h2>Conversation</h2><nav><button id="prev">◀ previous</button><span id="page"></span><button id="next">next ▶</button></nav><div id="conversation"></div></section>
 <section id="egress"><h2>Egress decisions</h2></section>
 <section id="git"><h2>Git decisions</h2></section>
@@ -95,5 +111,5 @@ export function writeReport(file: string, input: ReportInput): void {
 <script>${SCRIPT}</script>
 </body></html>
 `
-  fs.writeFileSync(file, html, { mode: 0o600 })
+  fs.writeFileSync(file, redactor ? redactor.redact(html) : html, { mode: 0o600 })
 }

@@ -1,7 +1,10 @@
+import type { RunFigures } from './figures.js'
 import type { ReportModel } from './report-model.js'
 
 export interface SummaryInput {
   outputs: Record<string, string>
+  /** where turns and tokens came from, refused model requests, and the cross-check's findings */
+  figures?: RunFigures
   model: ReportModel
   /** blocked egress decisions, pushed refs: present once the bottle's walls record them */
   blockedEgress: number
@@ -12,6 +15,7 @@ export interface SummaryInput {
 
 const RESULT_EXCERPT = 2_000
 const MAX_TOOLS = 20
+const MAX_CHECKS = 10
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -35,7 +39,9 @@ export function renderSummary(s: SummaryInput): string {
     `| conclusion | ${cell(o['conclusion'] ?? 'unknown')} |`,
     `| turns | ${cell(o['num-turns'] ?? '0')} |`,
     `| tokens | ${cell(o['input-tokens'] ?? '0')} in / ${cell(o['output-tokens'] ?? '0')} out |`,
-    `| cost | $${cell(o['cost-usd'] ?? '0')} |`,
+    `| figures from | ${s.figures?.source === 'model-proxy' ? 'the model proxy (host)' : "claude's own report"} |`,
+    `| cost (claude's figure) | $${cell(o['cost-usd'] ?? '0')} |`,
+    `| refused model requests | ${s.figures?.refusedModelRequests ?? 0} |`,
     `| duration | ${(Number(o['duration-ms'] ?? 0) / 1000).toFixed(1)} s |`,
     `| backend | ${cell(o['backend'] ?? '')} |`,
     `| blocked egress | ${s.blockedEgress} |`,
@@ -43,6 +49,13 @@ export function renderSummary(s: SummaryInput): string {
     `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: \`${cell(s.transcriptDir)}\``} |`,
     ''
   ]
+  const checks = s.figures?.discrepancies ?? []
+  if (checks.length) {
+    lines.push('**Checks of the record**', '')
+    for (const c of checks.slice(0, MAX_CHECKS)) lines.push(`- ${cell(c.slice(0, 300))}`)
+    if (checks.length > MAX_CHECKS) lines.push(`- (${checks.length - MAX_CHECKS} more in report.html)`)
+    lines.push('')
+  }
   if (topTools.length) {
     lines.push('**Tool calls**', '', '| tool | calls |', '|---|---|')
     for (const [name, n] of topTools.slice(0, MAX_TOOLS)) lines.push(`| ${cell(name.slice(0, 100))} | ${n} |`)
