@@ -20,6 +20,32 @@ describe('Redactor.redact', () => {
     expect(r.redact(encodeURIComponent('my-custom-password-123'))).toBe('[REDACTED:secret]')
   })
 
+  // every way an agent can write the key so that some decoder turns it back into the key
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0')
+  const ENCODED: [string, string][] = [
+    ['JSON \\u escapes', [...KEY].map(c => `\\u00${hex(c)}`).join('')],
+    ['one JSON escape', `\\u0073${KEY.slice(1)}`],
+    ['JSON escapes, upper-case hex', [...KEY].map(c => `\\u00${hex(c).toUpperCase()}`).join('')],
+    ['a JSON escape inside a JSON string (escaped backslash)', JSON.stringify(`\\u0073${KEY.slice(1)}`).slice(1, -1)],
+    ['URL-encoded, every character', [...KEY].map(c => `%${hex(c)}`).join('')],
+    ['URL-encoded, some characters, upper case', KEY.replace(/[a-z]/g, c => `%${hex(c).toUpperCase()}`)],
+    ['hex', Buffer.from(KEY).toString('hex')],
+    ['HEX', Buffer.from(KEY).toString('hex').toUpperCase()],
+    ['C escapes', [...KEY].map(c => `\\x${hex(c)}`).join('')],
+    ['mixed', [...KEY].map((c, i) => [c, `%${hex(c)}`, `\\u00${hex(c)}`, hex(c)][i % 4]).join('')]
+  ]
+  it.each(ENCODED)('replaces the secret written as %s, leaving valid JSON valid', (_how, written) => {
+    expect(r.redact(`x ${written} y`)).toBe('x [REDACTED:secret] y')
+    const line = JSON.stringify({ text: `x ${written} y` })
+    expect(JSON.parse(r.redact(line))).toEqual({ text: 'x [REDACTED:secret] y' })
+  })
+
+  it('redacts every decoded string (and key) of a parsed value', () => {
+    const parsed = JSON.parse(`{"a":["\\u0073${KEY.slice(1)}"],"\\u0073${KEY.slice(1)}":{"n":1}}`)
+    expect(JSON.stringify(parsed)).toContain(KEY)
+    expect(r.redactDeep(parsed)).toEqual({ a: ['[REDACTED:secret]'], '[REDACTED:secret]': { n: 1 } })
+  })
+
   it('catches the secret base64-encoded inside larger data, at any alignment, with a trailing newline', () => {
     for (const prefix of ['', 'a', 'ab', 'abc', 'user:']) {
       for (const suffix of ['', '\n', 'xyz']) {
