@@ -93,9 +93,11 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
   }
   const anomalies = streamAnomalies(acc, exitCode)
   for (const note of anomalies) core.error(note)
+  const conclusion = conclude(acc.result, timedOut, exitCode)
   return {
-    conclusion: conclude(acc.result, timedOut, exitCode),
-    result: acc.result,
+    conclusion,
+    // a success line concluded 'error' (claude did not exit 0) was not claude's: it reports nothing
+    result: conclusion === 'error' ? undefined : acc.result,
     sessionId: acc.result?.sessionId || acc.sessionId,
     exitCode,
     timedOut,

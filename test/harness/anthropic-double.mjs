@@ -9,7 +9,8 @@ import fs from 'node:fs'
 
 /**
  * @typedef {{ text: string } | { tool_use: { name: string, input: Record<string, unknown> } } | { error: { status: number, type: string, message: string } } | { hang: true }} Turn
- * @typedef {{ turns: Turn[], usage?: { input_tokens: number, output_tokens: number } }} Scenario
+ * @typedef {{ input_tokens: number, output_tokens: number, cache_creation_input_tokens?: number, cache_read_input_tokens?: number }} Usage
+ * @typedef {{ turns: Turn[], usage?: Usage }} Scenario
  * @typedef {{ method: string, path: string, headers: Record<string, string | string[] | undefined>, body: any }} RecordedRequest
  */
 
@@ -60,7 +61,8 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     if ('error' in turn) {
       return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } })
     }
-    const usage = scenario.usage ?? { input_tokens: 100, output_tokens: 20 }
+    // as the real API: the cache counts sit beside input_tokens (0 when nothing was cached)
+    const usage = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...(scenario.usage ?? { input_tokens: 100, output_tokens: 20 }) }
     const id = `msg_double_${++counter}`
     /** @type {any[]} */
     const content = 'text' in turn
@@ -72,7 +74,7 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${id}` })
     const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } } })
+    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, output_tokens: 1 } } })
     content.forEach((block, i) => {
       if (block.type === 'text') {
         send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'text', text: '' } })
