@@ -7,6 +7,7 @@ import type { Redactor } from './redact.js'
 import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES } from './record-files.js'
 import { readReportModel } from './report-model.js'
 import { writeReport } from './report.js'
+import { readRegularFile } from '../util/no-follow.js'
 
 export { RECORD_FILES }
 
@@ -40,13 +41,7 @@ export function jsonLines(file: string): Record<string, unknown>[] {
 
 /** A host-owned text file of the state dir, or '' (read without following a link all the same). */
 function readHostText(file: string): string {
-  const opened = openGuestFile(file)
-  if ('reason' in opened) return ''
-  try {
-    return fs.readFileSync(opened.fd, 'utf8')
-  } finally {
-    fs.closeSync(opened.fd)
-  }
+  return readRegularFile(file)?.toString('utf8') ?? ''
 }
 
 /** Copies one open file through the redactor; on failure removes the partial copy and says why. */
