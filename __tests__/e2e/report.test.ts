@@ -70,7 +70,7 @@ describe('report.html in chromium', () => {
     expect(errors).toEqual([])
     expect(requests).toEqual([`file://${file}`])
     expect(loadMs).toBeLessThan(15_000)
-    expect(await page.textContent('#stats')).toContain('turns: 5001')
+    expect(await page.textContent('#stats')).toContain('turns (claude): 5001') // no model proxy log here: claude's own figure, labelled
     expect(await page.textContent('#stats')).toContain('tool calls: 5000')
     expect(await page.textContent('#page')).toMatch(/^page 1 of \d+ \(\d+ entries\)$/)
     expect(await page.locator('#conversation > *').count()).toBe(200)

@@ -58,7 +58,7 @@ function render(){
       d.append(el('div','meta','turn '+e.turn+' · tool call: '+e.name+(r&&r.error?' (error)':'')),pre(e.input));
       if(r){const det=el('details');det.append(el('summary',null,'output ('+r.output.length+' chars)'),pre(r.output));if(r.error)det.open=true;d.append(det);}
       conv.append(d);}
-    else if(e.k==='final'){const d=el('div','turn'+(e.error||!e.claude?' error':''));d.append(el('div','meta','result · '+e.subtype+(e.claude?'':' · not claude\'s (a forged result line)')),pre(e.text));conv.append(d);}
+    else if(e.k==='final'){const d=el('div','turn'+(e.error||!e.claude?' error':''));d.append(el('div','meta','result · '+e.subtype+(e.claude?'':' · not from claude (a forged result line)')),pre(e.text));conv.append(d);}
   }
   pageInfo.textContent='page '+(page+1)+' of '+pages+' ('+shown.length+' entries)';
 }
