@@ -74,7 +74,9 @@ g git-basic-auth env GIT_HTTP_PROXY_AUTHMETHOD=basic git -c http.sslVerify=false
 } > attempts.txt 2>&1 < /dev/null
 printf '%s' "$HTTPS_PROXY" > proxy-url.txt
 true`
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try the proxies' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    // then claude's own HTTP client (WebFetch; its preflight asks api.anthropic.com through the egress proxy)
+    const webFetch = { tool_use: { name: 'WebFetch', input: { url: 'https://decoy.test/page', prompt: 'summarise' } } }
+    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try the proxies' } } }, webFetch, { text: 'done' }] }, { expectedKey: KEY })
     try {
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `decoy.test, localhost:${hp}, own.test:${hp}` },
@@ -131,6 +133,8 @@ true`
       expect(find('own.test', 'denied-address')).toMatchObject({ method: 'GET', reason: `it resolves to ${ownAddress} (the runner's own address)` })
       expect(find('decoy.test', 'port-not-allowed')).toMatchObject({ method: 'GET', port: 8080 })
       expect(find('decoy.test', 'sni-mismatch')).toMatchObject({ method: 'CONNECT', port: 443, reason: 'SNI "front.test" differs from the CONNECT host' })
+      // claude's WebFetch came with the credentials from HTTPS_PROXY: refused by the allow-list, not for the secret
+      expect(find('api.anthropic.com', 'not-allowed')).toMatchObject({ method: 'CONNECT', decision: 'blocked' })
       // curl's two attempts without the secret, and git's first CONNECT: by default git sends the
       // proxy URL's credentials only once challenged (407); with GIT_HTTP_PROXY_AUTHMETHOD=basic at once
       expect(egress.filter(d => d.rule === 'proxy-auth').map(d => [d.method, d.host])).toEqual([['GET', 'decoy.test'], ['CONNECT', 'decoy.test'], ['CONNECT', 'decoy.test']])
