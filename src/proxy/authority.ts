@@ -19,7 +19,7 @@ export function normalizeHost(raw: string): string | undefined {
   const s = raw.trim()
   const bracketed = /^\[([^\]]*)\]$/.exec(s)
   const v6 = bracketed ? bracketed[1]! : s
-  if (bracketed || s.includes(':')) return net.isIPv6(v6) ? canonicalIPv6(v6) : undefined
+  if (bracketed || s.includes(':')) return net.isIPv6(v6) && !v6.includes('%') ? canonicalIPv6(v6) : undefined
   if (s === '' || /[\s%/\\@?#]/.test(s)) return undefined
   const ascii = domainToASCII(s) // lower-cases, IDNA, and parses IPv4 as URLs do ('' when invalid)
   if (ascii === '') return undefined
@@ -40,7 +40,7 @@ function canonicalIPv6(address: string): string {
  */
 export function parseHostPort(text: string): { host: string; port?: number; wildcard: boolean } | undefined {
   const t = text.trim()
-  if (!t.startsWith('[') && net.isIPv6(t)) return { host: canonicalIPv6(t), wildcard: false }
+  if (!t.startsWith('[') && net.isIPv6(t)) return t.includes('%') ? undefined : { host: canonicalIPv6(t), wildcard: false }
   const m = /^(\*\.)?(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(t)
   const host = m ? normalizeHost(m[2]!) : undefined
   const port = m?.[3] === undefined ? undefined : Number(m[3])
