@@ -1,7 +1,7 @@
 import dns from 'node:dns'
 import net from 'node:net'
 import os from 'node:os'
-import { parseCidr, unmapIPv4, type Cidr } from './cidr.js'
+import { addressBytes, parseCidr, unmapIPv4, type Cidr } from './cidr.js'
 
 /**
  * Where the egress proxy may connect. A name is resolved once, each address is vetted, and the
@@ -54,11 +54,13 @@ function ownAddresses(): Set<string> {
 /** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
 export function refusedBecause(address: string, policy: AddressPolicy): string | undefined {
   const a = unmapIPv4(address) // an IPv4-mapped address is judged as the IPv4 address it reaches
-  if (policy.listed.some(c => c.contains(a))) return undefined
-  const range = REFUSED.find(r => r.cidr.contains(a))
+  const bytes = addressBytes(a)
+  if (!bytes) return 'not an IP address'
+  if (policy.listed.some(c => c.containsBytes(bytes))) return undefined
+  const range = REFUSED.find(r => r.cidr.containsBytes(bytes))
   if (range) return range.why
   if (ownAddresses().has(a)) return "the runner's own address"
-  const denied = policy.denied.find(c => c.contains(a))
+  const denied = policy.denied.find(c => c.containsBytes(bytes))
   return denied ? `denied network ${denied.text}` : undefined
 }
 

@@ -1,10 +1,12 @@
 import net from 'node:net'
 import { normalizeHost } from './authority.js'
 
-/** An IP network (`10.0.0.0/8`, `fd00::/8`). */
+/** An IP network (`10.0.0.0/8`, `fd00::/8`). IPv4 is held as IPv4-mapped IPv6, so one compare serves both. */
 export interface Cidr {
   text: string
   contains(address: string): boolean
+  /** the same, for an address already in 16 bytes (see addressBytes) */
+  containsBytes(address: Uint8Array): boolean
 }
 
 /** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
@@ -43,13 +45,18 @@ export function parseCidr(text: string): Cidr | undefined {
   if (prefix > max) return undefined
   const bits = v4 ? prefix + 96 : prefix // compared as 16 bytes
   const net16 = addressBytes(host)!
+  const whole = bits >> 3
+  const mask = (0xff << (8 - (bits & 7))) & 0xff
+  const containsBytes = (a: Uint8Array) => {
+    for (let i = 0; i < whole; i++) if (a[i] !== net16[i]) return false
+    return mask === 0 || ((a[whole]! ^ net16[whole]!) & mask) === 0
+  }
   return {
     text: `${host}/${prefix}`,
-    contains(address: string) {
+    containsBytes,
+    contains: address => {
       const a = addressBytes(address)
-      if (!a || net.isIPv4(unmapIPv4(address)) !== v4) return false
-      for (let i = 0; i < bits; i++) if (((a[i >> 3]! >> (7 - (i & 7))) & 1) !== ((net16[i >> 3]! >> (7 - (i & 7))) & 1)) return false
-      return true
+      return a !== undefined && containsBytes(a)
     }
   }
 }
