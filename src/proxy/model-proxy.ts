@@ -62,6 +62,16 @@ function apiError(res: http.ServerResponse, status: number, message: string): vo
   res.end(JSON.stringify({ type: 'error', error: { type, message } }))
 }
 
+/** Whether a request carries the placeholder where the credential kind puts it (constant time). */
+function placeholderCheck(kind: Credential['kind'], placeholder: string): (req: http.IncomingMessage) => boolean {
+  const expected = Buffer.from(placeholder)
+  return req => {
+    const fromHeader = kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '')
+    const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '')
+    return got.length === expected.length && crypto.timingSafeEqual(got, expected)
+  }
+}
+
 /**
  * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
  * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
@@ -76,17 +86,11 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const stats = { forwarded: 0, refused: 0 }
   const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
   const log = opts.logFile ? decisionLog(opts.logFile) : undefined
-  const expected = Buffer.from(opts.placeholder)
+  const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
     if (d.decision === 'refused') stats.refused++
     for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
     log?.record(started, { ...d, duration_ms: Date.now() - started })
-  }
-
-  const carriesPlaceholder = (req: http.IncomingMessage): boolean => {
-    const fromHeader = opts.credential.kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '')
-    const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '')
-    return got.length === expected.length && crypto.timingSafeEqual(got, expected)
   }
 
   const server = http.createServer((req, res) => {
