@@ -1,6 +1,9 @@
 // The egress proxy's and the model proxy's added latency per request, on loopback, side by
 // side with the same request made directly. Each request opens a new connection (as a CLI
-// tool in the bottle does), except the keep-alive row, which reuses one.
+// tool in the bottle does), except the keep-alive rows, which reuse one. The egress proxy runs
+// as in a bottle: per-run secret required, every address vetted (an IP target is vetted without
+// a lookup; a name costs one lookup, the "by name" rows), loopback reached only because
+// allowed-hosts lists it.
 // Usage: npm run build && node bench/proxy-latency.mjs [requests]   (default 2000)
 import fs from 'node:fs'
 import http from 'node:http'
@@ -17,18 +20,22 @@ const body = 'x'.repeat(1024)
 const target = http.createServer((_q, res) => res.end(body))
 await new Promise(r => target.listen(0, '127.0.0.1', r))
 const port = target.address().port
-const egress = await startEgressProxy({ policy: parseEgressPolicy('allowlist', 'localhost, 127.0.0.1', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'egress.jsonl') })
+const secret = 'bench-secret-0123456789abcdef'
+const proxyAuth = `Basic ${Buffer.from(`bottle:${secret}`).toString('base64')}`
+const egress = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `localhost:${port}, 127.0.0.1:${port}`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'egress.jsonl'), secret })
 const placeholder = makePlaceholder()
 const model = await startModelProxy({ upstream: `http://127.0.0.1:${port}`, credential: { kind: 'api-key', value: 'sk-bench' }, placeholder, bindHost: '127.0.0.1' })
 
-const get = (opts) =>
+const request = (opts, body) =>
   new Promise((resolve, reject) => {
-    http.get({ agent: false, ...opts }, res => { res.resume(); res.on('end', resolve) }).on('error', reject)
+    http.request({ agent: false, ...opts }, res => { res.resume(); res.on('end', resolve) }).on('error', reject).end(body)
   })
+const get = opts => request(opts)
+const postMessage = agent => request({ host: '127.0.0.1', port: model.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'content-type': 'application/json' }, ...(agent ? { agent } : {}) }, '{}')
 
-function viaConnect() {
+function viaConnect(host) {
   return new Promise((resolve, reject) => {
-    const s = net.connect(egress.port, '127.0.0.1', () => s.write(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`))
+    const s = net.connect(egress.port, '127.0.0.1', () => s.write(`CONNECT ${host}:${port} HTTP/1.1\r\nhost: ${host}:${port}\r\nproxy-authorization: ${proxyAuth}\r\n\r\n`))
     let stage = 0
     let buf = ''
     s.on('data', c => {
@@ -36,7 +43,7 @@ function viaConnect() {
       if (stage === 0 && buf.includes('\r\n\r\n')) {
         stage = 1
         buf = ''
-        s.write(`GET / HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\n\r\n`)
+        s.write(`GET / HTTP/1.1\r\nhost: ${host}:${port}\r\nconnection: close\r\n\r\n`)
       }
     })
     s.on('end', resolve)
@@ -47,11 +54,13 @@ function viaConnect() {
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 })
 const cases = [
   ['direct', () => get({ host: '127.0.0.1', port, path: '/' })],
-  ['egress proxy, plain HTTP', () => get({ host: '127.0.0.1', port: egress.port, path: `http://127.0.0.1:${port}/`, headers: { host: `127.0.0.1:${port}` } })],
-  ['egress proxy, CONNECT', viaConnect],
-  ['model proxy', () => get({ host: '127.0.0.1', port: model.port, path: '/v1/messages', headers: { 'x-api-key': placeholder } })],
+  ['egress proxy, plain HTTP', () => get({ host: '127.0.0.1', port: egress.port, path: `http://127.0.0.1:${port}/`, headers: { host: `127.0.0.1:${port}`, 'proxy-authorization': proxyAuth } })],
+  ['egress, plain HTTP by name', () => get({ host: '127.0.0.1', port: egress.port, path: `http://localhost:${port}/`, headers: { host: `localhost:${port}`, 'proxy-authorization': proxyAuth } })],
+  ['egress proxy, CONNECT', () => viaConnect('127.0.0.1')],
+  ['egress, CONNECT by name', () => viaConnect('localhost')],
+  ['model proxy', () => postMessage()],
   ['direct, keep-alive', () => get({ host: '127.0.0.1', port, path: '/', agent: keepAlive })],
-  ['model proxy, keep-alive', () => get({ host: '127.0.0.1', port: model.port, path: '/v1/messages', headers: { 'x-api-key': placeholder }, agent: keepAlive })]
+  ['model proxy, keep-alive', () => postMessage(keepAlive)]
 ]
 
 const results = []
@@ -67,7 +76,7 @@ for (const [label, fn] of cases) {
   results.push({ label, median: times[Math.floor(N / 2)], p95: times[Math.floor(N * 0.95)] })
 }
 const base = results[0].median
-const baseKa = results[4].median
+const baseKa = results.find(r => r.label === 'direct, keep-alive').median
 console.log(`${N} sequential requests each, 1 KiB response, loopback (node ${process.version})`)
 for (const r of results) {
   const ref = r.label.includes('keep-alive') ? baseKa : base

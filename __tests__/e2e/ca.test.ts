@@ -46,7 +46,7 @@ describe('ca-certificates', () => {
     input.command = cmd
     try {
       const r = await runAction({
-        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'anthropic-base-url': `https://localhost:${port}`, 'ca-certificates': ca.ca, 'allowed-hosts': 'localhost' },
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'anthropic-base-url': `https://localhost:${port}`, 'ca-certificates': ca.ca, 'allowed-hosts': `localhost:${port}, 127.0.0.1` },
         runnerTemp: path.join(suite.dir, 'rt'),
         toolCache: suite.toolCache
       })

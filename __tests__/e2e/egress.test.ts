@@ -36,24 +36,25 @@ describe('egress through the proxy', () => {
     ].join('; ')
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'reach out' } } }, { text: 'done' }] }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': 'localhost' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      // the decoy is on loopback, which the proxy reaches only because allowed-hosts lists 127.0.0.1; its port is named
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `localhost:${port}, 127.0.0.1` }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       expect(fs.readFileSync(path.join(ws, 'allowed.txt'), 'utf8')).toBe('decoy says hi to /allowed')
       expect(fs.readFileSync(path.join(ws, 'blocked.txt'), 'utf8')).toMatch(/CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT/)
       expect(fs.readFileSync(path.join(ws, 'blocked-http.txt'), 'utf8')).toContain('blocked blocked.example: it is not in the allow-list. To allow it, add it to the `allowed-hosts` input')
-      expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/bot-bottle-gateway:\d+$/m)
+      expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/bottle:[0-9a-f]{16,}@bot-bottle-gateway:\d+$/m)
 
       const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
       expect(decisions.map(d => [d.method, d.host, d.decision, d.rule])).toEqual([
-        ['GET', 'localhost', 'allowed', 'localhost'],
+        ['GET', 'localhost', 'allowed', `localhost:${port}`],
         ['CONNECT', 'blocked.example', 'blocked', 'not-allowed'],
         ['GET', 'blocked.example', 'blocked', 'not-allowed']
       ])
-      expect(decisions[0]).toMatchObject({ port, bytes_down: expect.any(Number), duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+      expect(decisions[0]).toMatchObject({ port, address: '127.0.0.1', bytes_down: expect.any(Number), duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
       expect(decisions[0].bytes_down).toBeGreaterThan(0)
       expect(log).toContain('egress: 1 allowed, 2 blocked; most blocked: blocked.example (2)')
-      expect(log).toMatch(/Egress proxy listening on [\d.]+:\d+ \(egress: allowlist, localhost\)/)
+      expect(log).toContain(`(egress: allowlist, localhost:${port} 127.0.0.1)`)
       // the record: report table and job summary
       const report = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'artifact', 'report.html'), 'utf8')
       expect(report).toContain('blocked.example')
@@ -90,7 +91,7 @@ describe('egress through the proxy', () => {
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'ok' }] }, { expectedKey: KEY })
     try {
       const r = await runAction({
-        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': 'localhost' },
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `localhost:${port}` }, // the corporate proxy resolves it: not vetted here
         runnerTemp: path.join(suite.dir, 'rt4'),
         toolCache: suite.toolCache,
         env: { HTTPS_PROXY: corp.url, HTTP_PROXY: corp.url, NO_PROXY: 'registry.internal.example' }

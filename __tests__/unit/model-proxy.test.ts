@@ -1,4 +1,9 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
 import type { AddressInfo } from 'node:net'
 import { makePlaceholder, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -146,6 +151,175 @@ describe('model proxy upstream TLS', () => {
       await untrusting.close()
       await trusting.close()
       upstream.close()
+    }
+  })
+})
+
+/** A request with an exact target (fetch would normalise `..` away). */
+function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers: { 'content-type': 'application/json', ...headers } }, res => {
+      let text = ''
+      res.on('data', c => (text += c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** A loopback upstream that records every request it is sent and answers with `answer`. */
+async function recordingUpstream(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, res) => res.end('{}')) {
+  const seen: { method: string; url: string; headers: http.IncomingHttpHeaders }[] = []
+  const server = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
+    req.resume()
+    req.on('end', () => answer(req, res))
+  })
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
+  return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise(r => server.close(r)) }
+}
+
+const logLines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, unknown>)
+
+/** The log is written when a response ends: wait for `n` lines, at most 3 s. */
+async function waitForLines(file: string, n: number): Promise<Record<string, unknown>[]> {
+  for (const started = Date.now(); Date.now() - started < 3000; await new Promise(r => setTimeout(r, 20))) {
+    if (fs.existsSync(file) && logLines(file).length >= n) return logLines(file)
+  }
+  throw new Error(`expected ${n} lines in ${file}: ${fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(none)'}`)
+}
+
+describe('model proxy routes: only what Claude Code sends goes upstream', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-model-'))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  it.each([
+    ['GET', '/v1/files', 'is not an endpoint Claude Code uses'],
+    ['DELETE', '/v1/files/file_011', 'is not an endpoint Claude Code uses'],
+    ['POST', '/v1/messages/batches', 'is not an endpoint Claude Code uses'],
+    ['GET', '/v1/models', 'is not an endpoint Claude Code uses'],
+    ['GET', '/v1/messages', 'method GET not allowed on /v1/messages'],
+    ['POST', '/v1/../v1/files', 'dot-segment (..) in path'],
+    ['POST', '/v1/messages/..', 'dot-segment (..) in path'],
+    ['POST', '/v1/%2e%2e/files', 'percent-encoded characters in path'],
+    ['POST', '/v1/messages%2fbatches', 'percent-encoded characters in path'],
+    ['POST', '/v1/messages\\..\\files', 'backslash in path'],
+    ['POST', '/v1//messages', 'empty path segment (//)'],
+    ['POST', '//evil.example/v1/messages', 'absolute-form or authority-form target'],
+    ['POST', 'http://evil.example/v1/messages', 'absolute-form or authority-form target'],
+    ['POST', '/v1/messages?beta=true&redirect=x', 'query string other than claude sends']
+  ])('refuses %s %s with a 403 the agent sees, logged, never forwarded', async (method, target, reason) => {
+    const up = await recordingUpstream()
+    const placeholder = makePlaceholder()
+    const logFile = path.join(dir, `${crypto.randomUUID()}.jsonl`)
+    const p = await startModelProxy({ upstream: `${up.url}/gateway/anthropic`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1', logFile })
+    try {
+      const r = await rawRequest(p.port, method, target, { 'x-api-key': placeholder }, '{}')
+      expect(r.status).toBe(403)
+      expect(JSON.parse(r.text)).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining(reason) } })
+      expect(up.seen).toEqual([])
+      const [line] = await waitForLines(logFile, 1)
+      expect(line).toMatchObject({ method, decision: 'refused', reason: expect.stringContaining(reason), status: 403, duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-/) })
+      expect(String(line!.path)).not.toContain('?')
+      expect(p.usage()).toMatchObject({ requests: 0, refused: 1 })
+    } finally {
+      await p.close()
+      await up.close()
+    }
+  })
+
+  it('forwards the Messages and count_tokens routes as claude sends them, below the gateway path', async () => {
+    const up = await recordingUpstream()
+    const placeholder = makePlaceholder()
+    const p = await startModelProxy({ upstream: `${up.url}/gateway/anthropic/`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    try {
+      for (const target of ['/v1/messages?beta=true', '/v1/messages', '/v1/messages/count_tokens?beta=true']) {
+        expect((await rawRequest(p.port, 'POST', target, { 'x-api-key': placeholder }, '{}')).status).toBe(200)
+      }
+      expect(up.seen.map(s => `${s.method} ${s.url}`)).toEqual(['POST /gateway/anthropic/v1/messages?beta=true', 'POST /gateway/anthropic/v1/messages', 'POST /gateway/anthropic/v1/messages/count_tokens?beta=true'])
+    } finally {
+      await p.close()
+      await up.close()
+    }
+  })
+
+  it('drops hop-by-hop headers and the ones the Connection header names, both ways', async () => {
+    const up = await recordingUpstream((_q, res) => {
+      res.setHeader('connection', 'x-up-private')
+      res.setHeader('x-up-private', 'hop')
+      res.end('{}')
+    })
+    const placeholder = makePlaceholder()
+    const p = await startModelProxy({ upstream: up.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    try {
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, connection: 'x-private', 'x-private': 'secret-ish', 'proxy-authorization': 'Basic eDp5' } }, resolve).on('error', reject).end('{}')
+      )
+      res.resume()
+      expect(res.headers['x-up-private']).toBeUndefined()
+      expect(up.seen[0]!.headers['x-private']).toBeUndefined()
+      expect(up.seen[0]!.headers['proxy-authorization']).toBeUndefined()
+    } finally {
+      await p.close()
+      await up.close()
+    }
+  })
+})
+
+describe('model proxy decision log and usage', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-model-usage-'))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const sse = (events: object[]) => events.map(e => `event: ${(e as { type: string }).type}\ndata: ${JSON.stringify(e)}\n\n`).join('')
+
+  it('logs one line per request with the usage the upstream reported (SSE, JSON, gzip JSON), and totals it', async () => {
+    const stream = sse([
+      { type: 'message_start', message: { id: 'm1', model: 'claude-test-1', usage: { input_tokens: 100, output_tokens: 1, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 } } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(200_000) } }, // a line longer than the tap reads
+      { type: 'message_delta', delta: { stop_reason: null }, usage: { output_tokens: 7 } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 42 } },
+      { type: 'message_stop' }
+    ])
+    const json = JSON.stringify({ id: 'm2', model: 'claude-test-2', usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 } })
+    const up = await recordingUpstream((req, res) => {
+      if (req.url === '/v1/messages?beta=true') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        // split mid-line, as TCP may
+        res.write(stream.slice(0, 77))
+        res.end(stream.slice(77))
+      } else if (req.url === '/v1/messages') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+        res.end(zlib.gzipSync(json))
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ input_tokens: 9 }))
+      }
+    })
+    const placeholder = makePlaceholder()
+    const logFile = path.join(dir, 'model.jsonl')
+    const p = await startModelProxy({ upstream: up.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1', logFile })
+    try {
+      const streamed = await rawRequest(p.port, 'POST', '/v1/messages?beta=true', { 'x-api-key': placeholder }, '{}')
+      expect(streamed.text).toBe(stream) // passed through unchanged
+      await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': placeholder, 'accept-encoding': 'gzip' }, '{}')
+      await rawRequest(p.port, 'POST', '/v1/messages/count_tokens?beta=true', { 'x-api-key': placeholder }, '{}')
+      await rawRequest(p.port, 'GET', '/v1/files', { 'x-api-key': placeholder })
+      await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': 'wrong' }, '{}')
+      const lines = await waitForLines(logFile, 5)
+      expect(lines.map(({ time, duration_ms, ...rest }) => (expect(typeof time).toBe('string'), expect(typeof duration_ms).toBe('number'), rest))).toEqual([
+        { method: 'POST', path: '/v1/messages', decision: 'forwarded', status: 200, model: 'claude-test-1', usage: { input_tokens: 100, output_tokens: 42, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 } },
+        { method: 'POST', path: '/v1/messages', decision: 'forwarded', status: 200, model: 'claude-test-2', usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 } },
+        { method: 'POST', path: '/v1/messages/count_tokens', decision: 'forwarded', status: 200 },
+        { method: 'GET', path: '/v1/files', decision: 'refused', reason: '/v1/files is not an endpoint Claude Code uses', status: 403 },
+        { method: 'POST', path: '/v1/messages', decision: 'refused', reason: 'no bottle credential', status: 401 }
+      ])
+      expect(p.usage()).toEqual({ requests: 3, refused: 2, input_tokens: 105, output_tokens: 48, cache_creation_input_tokens: 20, cache_read_input_tokens: 301 })
+      expect(p.summary()).toBe('model proxy: 3 forwarded, 2 refused; tokens: 105 in, 48 out, 20 cache write, 301 cache read')
+      expect(fs.readFileSync(logFile, 'utf8')).not.toContain(REAL_KEY)
+      expect(fs.readFileSync(logFile, 'utf8')).not.toContain(placeholder)
+    } finally {
+      await p.close()
+      await up.close()
     }
   })
 })

@@ -31,6 +31,13 @@ describe('runner proxy settings', () => {
   ])('%s:%d (tls %s) → %s', (host, port, secure, expected) => {
     expect(proxyFor(rp, host, port, secure)?.href).toBe(expected)
   })
+  it('matches NO_PROXY with the same host normalisation as the egress rules (case, trailing dot, IDNA, odd IPv4, IPv6)', () => {
+    const np = parseRunnerProxy({ httpsProxy: 'http://corp.example:3128', noProxy: 'BÜCHER.example, 127.0.0.1, [::1]:8443, ::2' })
+    for (const [host, port] of [['xn--bcher-kva.example', 443], ['Mirror.Bücher.Example.', 443], ['0x7f.1', 443], ['2130706433', 443], ['127.1', 443], ['[::1]', 8443], ['::2', 443], ['[0:0::2]', 443]] as const) {
+      expect({ host, port, via: proxyFor(np, host, port, true)?.href }).toEqual({ host, port, via: undefined })
+    }
+    expect(proxyFor(np, '::1', 443, true)?.href).toBe('http://corp.example:3128/')
+  })
   it("'*' exempts everything, and no proxy set means direct", () => {
     expect(proxyFor(parseRunnerProxy({ httpsProxy: 'http://p:1', noProxy: '*' }), 'x.example', 443, true)).toBeUndefined()
     expect(proxyFor(parseRunnerProxy({}), 'x.example', 443, true)).toBeUndefined()
@@ -69,7 +76,8 @@ describe('upstream through the runner proxy', () => {
 
   it('egress: CONNECT and plain HTTP go through the corporate proxy unless NO_PROXY exempts the host', async () => {
     const corp = await startCorporateProxy({ credentials: 'runner:s3cret' })
-    const policy = parseEgressPolicy('allowlist', 'localhost, 127.0.0.1', '')
+    // 127.0.0.1 is listed so that the direct (NO_PROXY) route may reach loopback
+    const policy = parseEgressPolicy('allowlist', `localhost:${targetPort}, 127.0.0.1:${targetPort}`, '')
     const via = await startEgressProxy({ policy, bindHost: '127.0.0.1', logFile: path.join(dir, 'e1.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url, httpProxy: corp.url, noProxy: '127.0.0.1' }) })
     try {
       expect(await connectThrough(via.port, `localhost:${targetPort}`)).toContain('target GET /via-tunnel')
@@ -88,7 +96,7 @@ describe('upstream through the runner proxy', () => {
 
   it('egress: a corporate proxy that refuses shows up as a 502 naming it', async () => {
     const corp = await startCorporateProxy({ refuse: true })
-    const via = await startEgressProxy({ policy: parseEgressPolicy('allowlist', 'localhost', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'e2.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url }) })
+    const via = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `localhost:${targetPort}`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'e2.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url }) })
     try {
       const answer = await connectThrough(via.port, `localhost:${targetPort}`)
       expect(answer).toMatch(/^HTTP\/1.1 502 Bad Gateway\r\n/)
@@ -99,6 +107,20 @@ describe('upstream through the runner proxy', () => {
     }
     const [d] = fs.readFileSync(path.join(dir, 'e2.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
     expect(d).toMatchObject({ host: 'localhost', decision: 'allowed', bytes_down: 0 })
+  })
+
+  it("egress: through the corporate proxy a name is not vetted here (that proxy resolves it), an IP literal is", async () => {
+    const corp = await startCorporateProxy()
+    const via = await startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'e3.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url }) })
+    try {
+      expect(await connectThrough(via.port, `localhost:${targetPort}`)).toContain('target GET /via-tunnel') // the corporate proxy's own loopback
+      expect(await connectThrough(via.port, `127.0.0.1:${targetPort}`)).toMatch(/^HTTP\/1\.1 403[\s\S]*127\.0\.0\.1 \(loopback\)/)
+      expect(await connectThrough(via.port, `0x7f.1:${targetPort}`)).toMatch(/^HTTP\/1\.1 403/)
+      expect(corp.seen).toEqual([{ method: 'CONNECT', target: `localhost:${targetPort}`, authorized: true }])
+    } finally {
+      await via.close()
+      await corp.close()
+    }
   })
 
   it('model proxy: the upstream is reached through a CONNECT tunnel of the corporate proxy', async () => {

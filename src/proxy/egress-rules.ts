@@ -1,5 +1,7 @@
 import net from 'node:net'
 import { InputError } from '../util/errors.js'
+import { formatAuthority, parseHostPort } from './authority.js'
+import { parseCidr, type Cidr } from './cidr.js'
 
 export type EgressMode = 'allowlist' | 'none' | 'open'
 
@@ -10,13 +12,33 @@ export const PRESETS: Record<string, string[]> = {
   pypi: ['pypi.org', 'files.pythonhosted.org']
 }
 
+/** The ports a rule without `:port` allows. */
+export const DEFAULT_PORTS: readonly number[] = [80, 443]
+
 export interface EgressPolicy {
   mode: EgressMode
-  /** exact hosts, `*.suffix` wildcards, or IP literals */
+  /** canonical rules: `host[:port]`, `*.suffix[:port]`, IP literals (`[v6]:port` with a port), `ip/prefix` */
   rules: string[]
 }
 
-const HOST_RULE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+/** One parsed rule. */
+export type HostRule = { text: string; port?: number } & ({ kind: 'name' | 'suffix' | 'ip'; host: string } | { kind: 'cidr'; cidr: Cidr })
+
+/** A rule's text → the rule, or undefined when it is not one. */
+export function parseRule(raw: string): HostRule | undefined {
+  const text = raw.trim()
+  if (text.includes('/')) {
+    const cidr = parseCidr(text)
+    return cidr && { kind: 'cidr', cidr, text: cidr.text }
+  }
+  const parsed = parseHostPort(text)
+  if (!parsed) return undefined
+  const { host, port, wildcard } = parsed
+  const ip = net.isIP(host) !== 0
+  if (wildcard && ip) return undefined
+  const hostText = wildcard ? `*.${host}` : host
+  return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) }
+}
 
 /** Parses `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
 export function parseEgressPolicy(mode: string, hosts: string, presets: string): EgressPolicy {
@@ -24,11 +46,16 @@ export function parseEgressPolicy(mode: string, hosts: string, presets: string):
     throw new InputError('egress', `invalid value (got '${mode}')`, "Expected one of 'allowlist', 'none', 'open'")
   }
   const rules: string[] = []
-  for (const raw of hosts.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
-    if (!HOST_RULE.test(raw) && net.isIP(raw.replace(/^\[|\]$/g, '')) === 0) {
-      throw new InputError('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard or an IP address`, 'Write hosts without scheme, port or path, e.g. api.github.com or *.npmjs.org')
+  for (const raw of hosts.split(/[\n,]/).map(s => s.trim()).filter(Boolean)) {
+    const rule = parseRule(raw)
+    if (!rule) {
+      throw new InputError(
+        'allowed-hosts',
+        `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`,
+        'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)'
+      )
     }
-    rules.push(raw.replace(/^\[|\]$/g, ''))
+    rules.push(rule.text)
   }
   for (const p of presets.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
     const list = PRESETS[p]
@@ -38,15 +65,43 @@ export function parseEgressPolicy(mode: string, hosts: string, presets: string):
   return { mode: (mode || 'allowlist') as EgressMode, rules: [...new Set(rules)] }
 }
 
+/** Why a destination is allowed (`rule`: the rule's text) or not. */
+export type HostVerdict = { allowed: true; rule: string } | { allowed: false; reason: 'not-allowed' | 'port-not-allowed' }
+
+const parsedRules = new WeakMap<string[], HostRule[]>()
+/** The policy's rules, parsed once per policy. */
+function compiled(policy: EgressPolicy): HostRule[] {
+  let rules = parsedRules.get(policy.rules)
+  if (!rules) parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r): r is HostRule => r !== undefined)))
+  return rules
+}
+
+function hostMatches(rule: HostRule, host: string): boolean {
+  if (rule.kind === 'cidr') return net.isIP(host) !== 0 && rule.cidr.contains(host)
+  if (rule.kind === 'suffix') return net.isIP(host) === 0 && host.endsWith(`.${rule.host}`)
+  return rule.host === host
+}
+
 /**
- * The rule that allows `host`, or undefined. Exact hosts match themselves; `*.example.com`
- * matches any name below example.com but not example.com itself. IP literals match only an
- * identical IP rule, never a wildcard.
+ * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
+ * `*.example.com` matches any name below example.com but not example.com itself; IP literals
+ * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
+ * without a port allows 80 and 443 only. `open` allows any host and port.
  */
-export function matchRule(policy: EgressPolicy, host: string): string | undefined {
-  if (policy.mode === 'open') return 'egress: open'
-  if (policy.mode === 'none') return undefined
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')
-  if (net.isIP(h)) return policy.rules.find(r => r === h)
-  return policy.rules.find(r => (r.startsWith('*.') ? h.endsWith(r.slice(1)) && h.length > r.length - 1 : r === h))
+export function judgeHost(policy: EgressPolicy, host: string, port: number): HostVerdict {
+  if (policy.mode === 'open') return { allowed: true, rule: 'egress: open' }
+  if (policy.mode === 'none') return { allowed: false, reason: 'not-allowed' }
+  const matching = compiled(policy).filter(r => hostMatches(r, host))
+  const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port))
+  if (fits) return { allowed: true, rule: fits.text }
+  return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' }
+}
+
+/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
+export function listedNetworks(policy: EgressPolicy): Cidr[] {
+  return compiled(policy).flatMap(r => {
+    if (r.kind === 'cidr') return [r.cidr]
+    if (r.kind === 'ip') return [parseCidr(`${r.host}/${net.isIPv6(r.host) ? 128 : 32}`)!]
+    return []
+  })
 }

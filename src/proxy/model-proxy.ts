@@ -2,8 +2,11 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Credential } from '../config/config.js'
-import { listen, shutdown, tlsHint } from './daemon.js'
+import { decisionLog, listen, shutdown, tlsHint } from './daemon.js'
+import { endToEndHeaders, MODEL_PROXY_DROPS } from './hop-by-hop.js'
+import { judgeModelRequest } from './model-routes.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
+import { usageTap, type Usage } from './usage-tap.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 export function makePlaceholder(): string {
@@ -24,25 +27,56 @@ export interface ModelProxyOptions {
   logFile?: string
 }
 
+/** One line of model.jsonl (`time` is added by the log). */
+export interface ModelDecision {
+  method: string
+  /** the normalised path, without the query */
+  path: string
+  decision: 'forwarded' | 'refused'
+  reason?: string
+  status?: number
+  model?: string
+  usage?: Usage
+  duration_ms: number
+}
+
+/** Totals over the run: requests forwarded, requests refused, and the tokens the upstream reported. */
+export interface ModelUsageTotals extends Usage {
+  requests: number
+  refused: number
+}
+
 export interface ModelProxy {
   port: number
   /** requests forwarded / refused so far */
   stats: { forwarded: number; refused: number }
+  usage(): ModelUsageTotals
+  /** one line for the log, like the other daemons' */
+  summary(): string
   close(): Promise<void>
 }
 
-// Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host'])
-
-function refuse(res: http.ServerResponse, status: number, message: string): void {
+function apiError(res: http.ServerResponse, status: number, message: string): void {
+  const type = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : 'api_error'
   res.writeHead(status, { 'content-type': 'application/json' })
-  res.end(JSON.stringify({ type: 'error', error: { type: status === 401 ? 'authentication_error' : 'api_error', message } }))
+  res.end(JSON.stringify({ type: 'error', error: { type, message } }))
+}
+
+/** Whether a request carries the placeholder where the credential kind puts it (constant time). */
+function placeholderCheck(kind: Credential['kind'], placeholder: string): (req: http.IncomingMessage) => boolean {
+  const expected = Buffer.from(placeholder)
+  return req => {
+    const fromHeader = kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '')
+    const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '')
+    return got.length === expected.length && crypto.timingSafeEqual(got, expected)
+  }
 }
 
 /**
  * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
- * credential; the proxy checks the placeholder, swaps in the real credential and forwards to
- * the upstream, piping the response (SSE included) through without buffering.
+ * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
+ * swaps in the real credential and forwards to the upstream, piping the response (SSE
+ * included) through without buffering while it reads the usage from a copy.
  */
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
   const upstream = new URL(opts.upstream)
@@ -50,49 +84,48 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
-  const expected = Buffer.from(opts.placeholder)
-
-  const carriesPlaceholder = (req: http.IncomingMessage): boolean => {
-    const fromHeader = opts.credential.kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '')
-    const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '')
-    return got.length === expected.length && crypto.timingSafeEqual(got, expected)
+  const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
+  const log = opts.logFile ? decisionLog(opts.logFile) : undefined
+  const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
+  const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
+    if (d.decision === 'refused') stats.refused++
+    for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
+    log?.record(started, { ...d, duration_ms: Date.now() - started })
   }
 
   const server = http.createServer((req, res) => {
-    if (!carriesPlaceholder(req)) {
-      stats.refused++
+    const started = Date.now()
+    const method = req.method ?? ''
+    const route = judgeModelRequest(method, req.url ?? '')
+    const refuse = (status: number, reason: string, message: string) => {
       req.resume()
-      return refuse(res, 401, 'bot-bottle model proxy: request does not carry the bottle credential')
+      record(started, { method, path: route.path, decision: 'refused', reason, status })
+      apiError(res, status, message)
     }
-    const headers: http.OutgoingHttpHeaders = {}
-    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v
-    delete headers['x-api-key']
-    delete headers['authorization']
+    if (!carriesPlaceholder(req)) return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
+    if (!route.ok) return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`)
+
+    const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS)
     if (opts.credential.kind === 'api-key') headers['x-api-key'] = opts.credential.value
     else headers['authorization'] = `Bearer ${opts.credential.value}`
     headers['host'] = upstream.host
 
     const upstreamReq = client.request(
-      {
-        protocol: upstream.protocol,
-        hostname: upstream.hostname,
-        port: upstream.port || undefined,
-        method: req.method,
-        path: basePath + (req.url ?? '/'),
-        headers,
-        agent
-      },
+      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: basePath + route.path + (route.query ? `?${route.query}` : ''), headers, agent },
       upstreamRes => {
-        const out: http.OutgoingHttpHeaders = {}
-        for (const [k, v] of Object.entries(upstreamRes.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) out[k] = v
-        res.writeHead(upstreamRes.statusCode ?? 502, out)
+        res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers))
         res.flushHeaders()
+        const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
+        upstreamRes.on('data', (c: Buffer) => tap.write(c))
         upstreamRes.pipe(res) // streams SSE chunk by chunk
+        res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })))
       }
     )
     upstreamReq.on('error', err => {
-      if (!res.headersSent) refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
-      else res.destroy(err)
+      if (!res.headersSent) {
+        apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
+        record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
+      } else res.destroy(err)
     })
     res.on('close', () => {
       if (!res.writableFinished) upstreamReq.destroy()
@@ -103,6 +136,13 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   return {
     port: await listen(server, opts.bindHost, opts.port),
     stats,
-    close: () => shutdown(server, () => agent.destroy())
+    usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
+    summary: () =>
+      `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
+      `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,
+    close: () => shutdown(server, async () => {
+      agent.destroy()
+      await log?.end()
+    })
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import net from 'node:net'
 import tls from 'node:tls'
+import { formatAuthority, normalizeHost, parseHostPort } from './authority.js'
 
 /**
  * The runner's own outbound proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as on a corporate
@@ -37,14 +38,12 @@ export function parseRunnerProxy(env: { httpsProxy?: string; httpProxy?: string;
 export function proxyFor(rp: RunnerProxy, host: string, port: number, secure: boolean): URL | undefined {
   const proxy = secure ? rp.https : rp.http
   if (!proxy) return undefined
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '')
-  for (const entry of rp.noProxy) {
-    if (entry === '*') return undefined
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry)
-    if (!m) continue
-    const name = m[1]!.replace(/^\[|\]$/g, '')
-    if (m[2] && Number(m[2]) !== port) continue
-    if (h === name || (!net.isIP(h) && h.endsWith(`.${name}`))) return undefined
+  const h = normalizeHost(host) ?? host
+  for (const raw of rp.noProxy) {
+    if (raw === '*') return undefined
+    const entry = parseHostPort(raw)
+    if (!entry || (entry.port !== undefined && entry.port !== port)) continue
+    if (h === entry.host || (!net.isIP(h) && h.endsWith(`.${entry.host}`))) return undefined
   }
   return proxy
 }
@@ -59,7 +58,7 @@ function proxyAuthorization(proxy: URL): Record<string, string> {
 /** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket. */
 export function openTunnel(proxy: URL, host: string, port: number, timeoutMs = 30_000): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const authority = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`
+    const authority = formatAuthority(host, port)
     const req = http.request({
       host: proxy.hostname.replace(/^\[|\]$/g, ''),
       port: Number(proxy.port || 80),

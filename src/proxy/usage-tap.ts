@@ -1,0 +1,101 @@
+import { PassThrough } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
+import zlib from 'node:zlib'
+
+/** Token counts as the upstream reported them for one response. */
+export interface Usage {
+  input_tokens: number
+  output_tokens: number
+  cache_creation_input_tokens: number
+  cache_read_input_tokens: number
+}
+
+/** The longest SSE line (or JSON body) read for usage; longer ones pass through unread. */
+export const MAX_TAPPED_LINE = 64 * 1024
+export const MAX_TAPPED_JSON = 8 * 1024 * 1024
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+
+/**
+ * Reads the model and the usage from a copy of a response as it streams by, never holding the
+ * response back. SSE: input and cache tokens from `message_start.message.usage`, output from
+ * the last `message_delta.usage.output_tokens` (cumulative). JSON: `body.usage`. Memory is
+ * bounded: one SSE line (MAX_TAPPED_LINE), or a JSON body up to MAX_TAPPED_JSON.
+ */
+export function usageTap(contentType: string, contentEncoding: string): { write(chunk: Buffer): void; result(): Promise<{ model?: string; usage?: Usage }> } {
+  const sse = /text\/event-stream/i.test(contentType)
+  const json = /json/i.test(contentType)
+  let model: string | undefined
+  let usage: Usage | undefined
+  let line = ''
+  let skipping = false
+  let body: Buffer[] = []
+  let size = 0
+  const text = new StringDecoder('utf8') // a character split between chunks stays whole
+
+  const onSseLine = (l: string) => {
+    if (!l.startsWith('data:') || !(l.includes('"message_start"') || l.includes('"message_delta"'))) return
+    try {
+      const ev = JSON.parse(l.slice(5)) as { type?: string; message?: { model?: unknown; usage?: Record<string, unknown> }; usage?: Record<string, unknown> }
+      if (ev.type === 'message_start' && ev.message?.usage) {
+        const u = ev.message.usage
+        if (typeof ev.message.model === 'string') model = ev.message.model
+        usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) }
+      } else if (ev.type === 'message_delta' && ev.usage && usage) usage.output_tokens = num(ev.usage.output_tokens)
+    } catch {
+      // not JSON: nothing to count
+    }
+  }
+  const onBytes = (chunk: Buffer) => {
+    if (json) {
+      size += chunk.length
+      if (size <= MAX_TAPPED_JSON) body.push(chunk)
+      else body = []
+      return
+    }
+    const parts = (line + text.write(chunk)).split('\n')
+    line = parts.pop()!
+    for (const p of parts) {
+      if (!skipping) onSseLine(p.replace(/\r$/, ''))
+      skipping = false
+    }
+    if (line.length > MAX_TAPPED_LINE) {
+      line = ''
+      skipping = true // the rest of this line is not read
+    }
+  }
+  const decoder = sse || json ? decoderFor(contentEncoding) : undefined
+  const decoded: Promise<void> = decoder
+    ? new Promise(resolve => {
+        decoder.on('data', onBytes)
+        decoder.on('end', resolve).on('error', () => resolve())
+      })
+    : Promise.resolve()
+  return {
+    write: chunk => decoder?.write(chunk),
+    async result() {
+      decoder?.end()
+      await decoded
+      if (sse && !skipping) onSseLine(line)
+      if (json && size <= MAX_TAPPED_JSON) {
+        try {
+          const b = JSON.parse(Buffer.concat(body).toString('utf8')) as { model?: unknown; usage?: Record<string, unknown> }
+          if (typeof b.model === 'string') model = b.model
+          if (b.usage) usage = { input_tokens: num(b.usage.input_tokens), output_tokens: num(b.usage.output_tokens), cache_creation_input_tokens: num(b.usage.cache_creation_input_tokens), cache_read_input_tokens: num(b.usage.cache_read_input_tokens) }
+        } catch {
+          // not JSON after all
+        }
+      }
+      return { model, usage }
+    }
+  }
+}
+
+/** A stream that undoes the response's content-encoding (identity: passes through). */
+function decoderFor(encoding: string): NodeJS.ReadWriteStream {
+  const e = encoding.trim().toLowerCase()
+  if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip()
+  if (e === 'deflate') return zlib.createInflate()
+  if (e === 'br') return zlib.createBrotliDecompress()
+  return new PassThrough()
+}
