@@ -132,6 +132,7 @@ export async function run(): Promise<void> {
   } finally {
     if (bottle) {
       await bottle.proxy.close()
+      core.info(bottle.proxy.summary())
       await bottle.egress.close()
       core.info(bottle.egress.summary())
       if (bottle.gitGate) {

@@ -3,12 +3,14 @@
  * (and told how to allow it) for any other, and every decision lands in egress.jsonl, the log's
  * summary line, the report and the job summary. Decoys listen on this machine's loopback only.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
+import { RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { startCorporateProxy } from '../../test/harness/corporate-proxy-double.mjs'
 import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
 
@@ -108,6 +110,34 @@ describe('egress through the proxy', () => {
     } finally {
       await api.close()
       await corp.close()
+    }
+  })
+
+  it("a container on the runner's engine (a job's service) is no destination, even with 'open'; the host reaches it, so the test can fail", async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'ws-service'), 1001)
+    const name = `bb-egress-service-${process.pid}`
+    execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--network', 'bridge', RELAY_IMAGE, 'node', '-e', "require('http').createServer((q, s) => s.end('service')).listen(8080)"])
+    try {
+      const ip = execFileSync('docker', ['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', name], { encoding: 'utf8' }).trim()
+      let control = ''
+      for (let i = 0; i < 50 && control !== 'service'; i++) {
+        control = await fetch(`http://${ip}:8080/`).then(r => r.text()).catch(() => '')
+        if (control !== 'service') await new Promise(r => setTimeout(r, 100))
+      }
+      expect(control).toBe('service') // the host reaches it
+      const cmd = `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://${ip}:8080/ > service.txt 2>&1; true`
+      const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'done' }] }, { expectedKey: KEY })
+      try {
+        const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'open' }, runnerTemp: path.join(suite.dir, 'rt-service'), toolCache: suite.toolCache })
+        expect({ code: r.main.code, log: visibleLog(r.main.stdout, r.main.stderr) }).toMatchObject({ code: 0 })
+        expect(fs.readFileSync(path.join(ws, 'service.txt'), 'utf8')).not.toContain('service\n')
+        const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+        expect(decisions.map(d => [d.host, d.decision, d.rule])).toEqual([[ip, 'blocked', 'denied-address']])
+      } finally {
+        await api.close()
+      }
+    } finally {
+      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' })
     }
   })
 })

@@ -19,6 +19,8 @@ export interface BottleNetwork {
   bindHost: string
   /** how the guest reaches the host daemons: directly at the gateway, through a relay sidecar, or (smolvm) at the host's loopback */
   wiring: 'gateway' | 'relay' | 'loopback'
+  /** networks of the runner's engine (job services, other bottles): never an egress destination */
+  engineSubnets?: string[]
 }
 
 /** How the guest dials one host daemon. */

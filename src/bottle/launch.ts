@@ -44,6 +44,7 @@ export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: strin
     [credentialVar]: plan.placeholder,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
+    GIT_HTTP_PROXY_AUTHMETHOD: 'basic', // send the egress proxy's per-run credentials at once, not after a 407
     DISABLE_AUTOUPDATER: '1'
   }
 }
@@ -75,7 +76,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     logFile: path.join(plan.stateDir, 'model.jsonl')
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret })
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')

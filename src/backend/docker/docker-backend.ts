@@ -85,13 +85,22 @@ export class DockerBackend implements Backend {
     // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
     // from the guest; only the relay is there.
     const closed = this.wiring !== 'gateway'
-    await runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))
+    const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))])
     try {
-      return closed ? await this.relayWiring(name) : await this.gatewayWiring(name)
+      return { ...(closed ? await this.relayWiring(name) : await this.gatewayWiring(name)), engineSubnets }
     } catch (err) {
       await this.removeNetwork(name).catch(() => undefined)
       throw err
     }
+  }
+
+  /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
+  private async engineSubnets(): Promise<string[]> {
+    const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean)
+    if (!ids.length) return []
+    // a network another run removes meanwhile fails inspect for that one only: keep the others
+    const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids])
+    return r.stdout.split(/\s+/).filter(Boolean)
   }
 
   /**
