@@ -119,7 +119,13 @@ echo 'key as the agent saw it: ${JSON_ESCAPED} ${URL_ENCODED}'`
 
     const files = artifactFiles('links')
     const names = [...files.keys()]
-    expect(names).toEqual(expect.arrayContaining(['outputs.json', 'stream.jsonl', 'stderr.log', 'report.html', 'figures.json', 'sessions.json']))
+    expect(names).toEqual(expect.arrayContaining(['outputs.json', 'stream.jsonl', 'stderr.log', 'report.html', 'figures.json', 'sessions.json', 'model.jsonl']))
+    // the figures are the host's (the model proxy saw every call), and they agree with claude's
+    const figures = JSON.parse(files.get('figures.json')!.toString()) as { discrepancies: string[] }
+    expect(figures).toMatchObject({ source: 'model-proxy', turns: 2, refusedModelRequests: 0 })
+    expect(figures.discrepancies.filter(d => /model proxy/.test(d))).toEqual([])
+    expect(r.summary).toMatch(/figures from \| the model proxy \(host\)/)
+    expect(r.log).not.toMatch(/claude reported .* the model proxy saw/)
     for (const [f, body] of files) expect({ file: f, leaks: leaks(body.toString('utf8')) }).toEqual({ file: f, leaks: [] })
     expect(JSON.parse(files.get('sessions.json')!.toString()).skipped).toEqual([{ source: 'projects', reason: 'a symbolic link (not followed)' }])
     const report = files.get('report.html')!.toString()

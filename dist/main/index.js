@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4075);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4178);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4075:
+/***/ 4178:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34839,8 +34839,72 @@ const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./lib/util/line-splitter.js
+/**
+ * Splits a byte stream into lines with bounded memory: a line longer than `maxBytes` is never
+ * held whole. Its first bytes are dropped as soon as it passes the cap, the rest is counted
+ * and skipped up to its newline, and the caller hears of it once, with its full length.
+ */
+/** 16 MiB: far above any line claude writes (its tool outputs are cut to a few hundred KiB). */
+const MAX_STREAM_LINE_BYTES = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
+class LineSplitter {
+    onLine;
+    onOverlong;
+    maxBytes;
+    parts = [];
+    held = 0;
+    /** bytes of the current line when it is over the cap (then nothing of it is held) */
+    skipped = 0;
+    constructor(onLine, onOverlong, maxBytes = MAX_STREAM_LINE_BYTES) {
+        this.onLine = onLine;
+        this.onOverlong = onOverlong;
+        this.maxBytes = maxBytes;
+    }
+    push(chunk) {
+        let start = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+            this.take(chunk.subarray(start, nl));
+            this.endLine();
+            start = nl + 1;
+        }
+        if (start < chunk.length)
+            this.take(chunk.subarray(start));
+    }
+    /** The stream ended: a last line without a newline still counts. */
+    end() {
+        if (this.held > 0 || this.skipped > 0)
+            this.endLine();
+    }
+    take(bytes) {
+        if (this.skipped > 0) {
+            this.skipped += bytes.length;
+            return;
+        }
+        if (this.held + bytes.length > this.maxBytes) {
+            this.skipped = this.held + bytes.length;
+            this.parts = [];
+            this.held = 0;
+            return;
+        }
+        if (bytes.length)
+            this.parts.push(bytes);
+        this.held += bytes.length;
+    }
+    endLine() {
+        if (this.skipped > 0) {
+            this.onOverlong({ bytes: this.skipped, maxBytes: this.maxBytes });
+        }
+        else {
+            const text = Buffer.concat(this.parts, this.held).toString('utf8');
+            this.onLine(text.endsWith('\r') ? text.slice(0, -1) : text);
+        }
+        this.parts = [];
+        this.held = 0;
+        this.skipped = 0;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/util/process.js
 
 
@@ -34882,14 +34946,18 @@ async function runChecked(cmd, args, opts = {}) {
 }
 /**
  * Spawns a long-running command in its own process group and hands each stdout line
- * to `onLine` as it arrives (never buffering the whole output), and stderr chunks to `onStderr`.
+ * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
+ * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
  */
 function spawnLines(cmd, args, onLine, onStderr) {
     const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const lines = external_node_readline_namespaceObject.createInterface({ input: child.stdout, crlfDelay: Infinity });
-    lines.on('line', onLine);
+    const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+    child.stdout.on('data', (chunk) => lines.push(chunk));
     child.stderr.on('data', onStderr);
-    const drained = new Promise(resolve => lines.once('close', () => resolve()));
+    const drained = new Promise(resolve => child.stdout.once('close', () => {
+        lines.end();
+        resolve();
+    }));
     const exited = new Promise((resolve, reject) => {
         child.once('error', reject);
         child.once('exit', (code, signal) => {
@@ -35125,14 +35193,23 @@ class DockerBackend {
         // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
         // from the guest; only the relay is there.
         const closed = this.wiring !== 'gateway';
-        await runChecked(this.cli, networkCreateArgv(name, labels, closed));
+        const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, networkCreateArgv(name, labels, closed))]);
         try {
-            return closed ? await this.relayWiring(name) : await this.gatewayWiring(name);
+            return { ...(closed ? await this.relayWiring(name) : await this.gatewayWiring(name)), engineSubnets };
         }
         catch (err) {
             await this.removeNetwork(name).catch(() => undefined);
             throw err;
         }
+    }
+    /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
+    async engineSubnets() {
+        const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean);
+        if (!ids.length)
+            return [];
+        // a network another run removes meanwhile fails inspect for that one only: keep the others
+        const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]);
+        return r.stdout.split(/\s+/).filter(Boolean);
     }
     /**
      * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
@@ -46333,7 +46410,135 @@ function parseSetupConfig(raw, runner) {
     };
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/proxy/authority.js
+
+
+/**
+ * The one place host names and authorities are normalised, for the egress proxy, its rules
+ * and the runner proxy's NO_PROXY matching, so that all three compare the same strings.
+ */
+const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+/**
+ * A host in canonical form, or undefined when it is not one: names lower-case, in IDNA
+ * (punycode) form, without a trailing dot; IPv4 in dotted decimal (the odd forms a URL
+ * parser accepts — `0x7f.1`, `2130706433`, `127.1`, `0177.0.0.1` — become the address they
+ * mean, so a rule or a vetting check sees what a connection would reach); IPv6 compressed,
+ * without brackets. Zone ids (`fe80::1%eth0`) are refused.
+ */
+function normalizeHost(raw) {
+    const s = raw.trim();
+    const bracketed = /^\[([^\]]*)\]$/.exec(s);
+    const v6 = bracketed ? bracketed[1] : s;
+    if (bracketed || s.includes(':'))
+        return external_node_net_.isIPv6(v6) && !v6.includes('%') ? canonicalIPv6(v6) : undefined;
+    if (s === '' || /[\s%/\\@?#]/.test(s))
+        return undefined;
+    const ascii = (0,external_node_url_.domainToASCII)(s); // lower-cases, IDNA, and parses IPv4 as URLs do ('' when invalid)
+    if (ascii === '')
+        return undefined;
+    const host = ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
+    if (external_node_net_.isIPv4(host))
+        return host;
+    if (host.length > 253 || !host.split('.').every(l => LABEL.test(l)))
+        return undefined;
+    return host;
+}
+/** `::ffff:7f00:1` and `0:0::1` in the one form the URL parser writes. */
+function canonicalIPv6(address) {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}
+/**
+ * `host[:port]` (IPv6 in brackets when a port follows; a bare IPv6 address has none), with
+ * the host canonical and a leading `*.` kept apart for rules. Undefined when unreadable.
+ */
+function parseHostPort(text) {
+    const t = text.trim();
+    if (!t.startsWith('[') && external_node_net_.isIPv6(t))
+        return t.includes('%') ? undefined : { host: canonicalIPv6(t), wildcard: false };
+    const m = /^(\*\.)?(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(t);
+    const host = m ? normalizeHost(m[2]) : undefined;
+    const port = m?.[3] === undefined ? undefined : Number(m[3]);
+    if (host === undefined || (port !== undefined && (port < 1 || port > 65535)))
+        return undefined;
+    return { host, port, wildcard: Boolean(m[1]) };
+}
+/** `host[:port]` as a CONNECT target or Host header carries it (IPv6 in brackets). */
+function parseAuthority(authority, defaultPort) {
+    const p = parseHostPort(authority);
+    if (!p || p.wildcard || (p.port === undefined && external_node_net_.isIPv6(p.host)))
+        return undefined;
+    return { host: p.host, port: p.port ?? defaultPort };
+}
+/** host:port as written in a CONNECT line or a log (IPv6 in brackets). */
+function formatAuthority(host, port) {
+    return `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/cidr.js
+
+
+/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
+function addressBytes(address) {
+    if (external_node_net_.isIPv4(address))
+        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
+    if (!external_node_net_.isIPv6(address))
+        return undefined;
+    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
+    const h = groups(head);
+    const t = tail === undefined ? [] : groups(tail);
+    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
+}
+function v4Groups(dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+}
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
+function unmapIPv4(address) {
+    const b = addressBytes(address);
+    if (!external_node_net_.isIPv6(address) || !b || !b.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
+        return address;
+    return [...b.subarray(12)].join('.');
+}
+/** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
+function parseCidr(text) {
+    const [addr = '', prefixText, extra] = text.trim().split('/');
+    const host = normalizeHost(addr);
+    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
+        return undefined;
+    const v4 = external_node_net_.isIPv4(host);
+    const max = v4 ? 32 : 128;
+    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
+        return undefined;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (prefix > max)
+        return undefined;
+    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
+    const net16 = addressBytes(host);
+    const whole = bits >> 3;
+    const mask = (0xff << (8 - (bits & 7))) & 0xff;
+    const containsBytes = (a) => {
+        for (let i = 0; i < whole; i++)
+            if (a[i] !== net16[i])
+                return false;
+        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
+    };
+    return {
+        text: `${host}/${prefix}`,
+        containsBytes,
+        contains: address => {
+            const a = addressBytes(address);
+            return a !== undefined && containsBytes(a);
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
+
+
 
 
 /** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
@@ -46342,18 +46547,37 @@ const PRESETS = {
     npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
     pypi: ['pypi.org', 'files.pythonhosted.org']
 };
-const HOST_RULE = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** The ports a rule without `:port` allows. */
+const DEFAULT_PORTS = [80, 443];
+/** A rule's text → the rule, or undefined when it is not one. */
+function parseRule(raw) {
+    const text = raw.trim();
+    if (text.includes('/')) {
+        const cidr = parseCidr(text);
+        return cidr && { kind: 'cidr', cidr, text: cidr.text };
+    }
+    const parsed = parseHostPort(text);
+    if (!parsed)
+        return undefined;
+    const { host, port, wildcard } = parsed;
+    const ip = external_node_net_.isIP(host) !== 0;
+    if (wildcard && ip)
+        return undefined;
+    const hostText = wildcard ? `*.${host}` : host;
+    return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) };
+}
 /** Parses `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
 function parseEgressPolicy(mode, hosts, presets) {
     if (!['allowlist', 'none', 'open'].includes(mode || 'allowlist')) {
         throw new InputError('egress', `invalid value (got '${mode}')`, "Expected one of 'allowlist', 'none', 'open'");
     }
     const rules = [];
-    for (const raw of hosts.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
-        if (!HOST_RULE.test(raw) && external_node_net_.isIP(raw.replace(/^\[|\]$/g, '')) === 0) {
-            throw new InputError('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard or an IP address`, 'Write hosts without scheme, port or path, e.g. api.github.com or *.npmjs.org');
+    for (const raw of hosts.split(/[\n,]/).map(s => s.trim()).filter(Boolean)) {
+        const rule = parseRule(raw);
+        if (!rule) {
+            throw new InputError('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`, 'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)');
         }
-        rules.push(raw.replace(/^\[|\]$/g, ''));
+        rules.push(rule.text);
     }
     for (const p of presets.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
         const list = PRESETS[p];
@@ -46363,20 +46587,47 @@ function parseEgressPolicy(mode, hosts, presets) {
     }
     return { mode: (mode || 'allowlist'), rules: [...new Set(rules)] };
 }
+const parsedRules = new WeakMap();
+/** The policy's rules, parsed once per policy. */
+function compiled(policy) {
+    let rules = parsedRules.get(policy.rules);
+    if (!rules)
+        parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r) => r !== undefined)));
+    return rules;
+}
+function hostMatches(rule, host) {
+    if (rule.kind === 'cidr')
+        return external_node_net_.isIP(host) !== 0 && rule.cidr.contains(host);
+    if (rule.kind === 'suffix')
+        return external_node_net_.isIP(host) === 0 && host.endsWith(`.${rule.host}`);
+    return rule.host === host;
+}
 /**
- * The rule that allows `host`, or undefined. Exact hosts match themselves; `*.example.com`
- * matches any name below example.com but not example.com itself. IP literals match only an
- * identical IP rule, never a wildcard.
+ * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
+ * `*.example.com` matches any name below example.com but not example.com itself; IP literals
+ * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
+ * without a port allows 80 and 443 only. `open` allows any host and port.
  */
-function matchRule(policy, host) {
+function judgeHost(policy, host, port) {
     if (policy.mode === 'open')
-        return 'egress: open';
+        return { allowed: true, rule: 'egress: open' };
     if (policy.mode === 'none')
-        return undefined;
-    const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-    if (external_node_net_.isIP(h))
-        return policy.rules.find(r => r === h);
-    return policy.rules.find(r => (r.startsWith('*.') ? h.endsWith(r.slice(1)) && h.length > r.length - 1 : r === h));
+        return { allowed: false, reason: 'not-allowed' };
+    const matching = compiled(policy).filter(r => hostMatches(r, host));
+    const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port));
+    if (fits)
+        return { allowed: true, rule: fits.text };
+    return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' };
+}
+/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
+function listedNetworks(policy) {
+    return compiled(policy).flatMap(r => {
+        if (r.kind === 'cidr')
+            return [r.cidr];
+        if (r.kind === 'ip')
+            return [parseCidr(`${r.host}/${external_node_net_.isIPv6(r.host) ? 128 : 32}`)];
+        return [];
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/pkt-line.js
@@ -46633,6 +46884,7 @@ var external_node_tls_ = __nccwpck_require__(1692);
 
 
 
+
 const NO_RUNNER_PROXY = { noProxy: [] };
 function proxyUrl(value) {
     if (!value)
@@ -46655,17 +46907,14 @@ function proxyFor(rp, host, port, secure) {
     const proxy = secure ? rp.https : rp.http;
     if (!proxy)
         return undefined;
-    const h = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-    for (const entry of rp.noProxy) {
-        if (entry === '*')
+    const h = normalizeHost(host) ?? host;
+    for (const raw of rp.noProxy) {
+        if (raw === '*')
             return undefined;
-        const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
-        if (!m)
+        const entry = parseHostPort(raw);
+        if (!entry || (entry.port !== undefined && entry.port !== port))
             continue;
-        const name = m[1].replace(/^\[|\]$/g, '');
-        if (m[2] && Number(m[2]) !== port)
-            continue;
-        if (h === name || (!external_node_net_.isIP(h) && h.endsWith(`.${name}`)))
+        if (h === entry.host || (!external_node_net_.isIP(h) && h.endsWith(`.${entry.host}`)))
             return undefined;
     }
     return proxy;
@@ -46680,7 +46929,7 @@ function proxyAuthorization(proxy) {
 /** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket. */
 function openTunnel(proxy, host, port, timeoutMs = 30_000) {
     return new Promise((resolve, reject) => {
-        const authority = `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
+        const authority = formatAuthority(host, port);
         const req = external_node_http_.request({
             host: proxy.hostname.replace(/^\[|\]$/g, ''),
             port: Number(proxy.port || 80),
@@ -46989,84 +47238,482 @@ function shutdown(server, after = () => undefined) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(610);
+;// CONCATENATED MODULE: ./lib/proxy/address-vetting.js
 
 
 
 
-
-function denial(policy, host, why) {
-    if (why === 'host-mismatch')
-        return `bot-bottle egress proxy: blocked: the request's target and its Host header disagree (${host}).\n`;
-    if (policy.mode === 'none')
-        return `bot-bottle egress proxy: blocked ${host}: network egress is off for this run (input \`egress: none\`).\n`;
-    return `bot-bottle egress proxy: blocked ${host}: it is not in the allow-list. To allow it, add it to the \`allowed-hosts\` input of the bot-bottle step (or use \`allowed-host-presets\`).\n`;
+/**
+ * Where the egress proxy may connect. A name is resolved once, each address is vetted, and the
+ * proxy dials the vetted address itself (never the name again), so a DNS answer that changes
+ * between check and use (rebinding) cannot move the connection. Private ranges (10/8,
+ * 172.16/12, 192.168/16, fc00::/7, 100.64/10) are NOT refused: allowed names may be corporate
+ * mirrors. Refused: the ranges below, the runner's own interface addresses, and `deniedCidrs`
+ * (the bottle's docker networks), unless the address is inside an IP/CIDR rule of `allowed-hosts`.
+ */
+const REFUSED_RANGES = [
+    ['0.0.0.0/8', 'unspecified'],
+    ['127.0.0.0/8', 'loopback'],
+    ['169.254.0.0/16', 'link-local'], // cloud metadata (169.254.169.254) lives here
+    ['224.0.0.0/4', 'multicast'],
+    ['240.0.0.0/4', 'reserved'], // and the broadcast address
+    ['::/128', 'unspecified'],
+    ['::1/128', 'loopback'],
+    ['::/96', 'IPv4-compatible'], // deprecated embedding; nothing legitimate uses it
+    ['fe80::/10', 'link-local'],
+    ['ff00::/8', 'multicast']
+];
+const REFUSED = REFUSED_RANGES.map(([cidr, why]) => ({ cidr: parseCidr(cidr), why }));
+/** Refuses a `deniedCidrs` entry that is not a network, naming it. */
+function parseDeniedCidrs(cidrs = []) {
+    return cidrs.map(c => {
+        const cidr = parseCidr(c);
+        if (!cidr)
+            throw new TypeError(`deniedCidrs: '${c}' is not an IP network (e.g. 172.18.0.0/16)`);
+        return cidr;
+    });
 }
-/** host:port from a CONNECT authority or a Host header, with IPv6 brackets removed. */
-function splitAuthority(authority, defaultPort) {
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(authority.trim());
-    if (!m)
+let ownCache;
+/** The runner's interface addresses (read at most once a second: networks come and go). */
+function ownAddresses() {
+    if (!ownCache || Date.now() - ownCache.at > 1000) {
+        const addresses = new Set(Object.values(external_node_os_namespaceObject.networkInterfaces()).flatMap(list => (list ?? []).map(i => unmapIPv4(i.address.replace(/%.*$/, '')))));
+        ownCache = { at: Date.now(), addresses };
+    }
+    return ownCache.addresses;
+}
+/** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
+function refusedBecause(address, policy) {
+    const a = unmapIPv4(address); // an IPv4-mapped address is judged as the IPv4 address it reaches
+    const bytes = addressBytes(a);
+    if (!bytes)
+        return 'not an IP address';
+    if (policy.listed.some(c => c.containsBytes(bytes)))
         return undefined;
-    const port = m[2] ? Number(m[2]) : defaultPort;
-    if (port < 1 || port > 65535)
-        return undefined;
-    return { host: m[1].replace(/^\[|\]$/g, '').toLowerCase(), port };
+    const range = REFUSED.find(r => r.cidr.containsBytes(bytes));
+    if (range)
+        return range.why;
+    if (ownAddresses().has(a))
+        return "the runner's own address";
+    const denied = policy.denied.find(c => c.containsBytes(bytes));
+    return denied ? `denied network ${denied.text}` : undefined;
 }
 /**
- * The host-side forward proxy: HTTP CONNECT (decided by host name, no TLS interception) and
- * absolute-URI plain HTTP. The decision is made before any upstream connection; a CONNECT
- * authority or an absolute URI that disagrees with the Host header is blocked. Every decision
- * is appended to `logFile` as JSON.
+ * Resolves `host` once (an IP literal is not looked up) and returns the first address that may
+ * be reached; refused when none may, naming the first address and why.
  */
-async function startEgressProxy(opts) {
-    const runnerProxy = opts.runnerProxy ?? NO_RUNNER_PROXY;
-    const log = decisionLog(opts.logFile);
-    const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
-    const record = (d, started) => {
-        if (d.decision === 'allowed')
-            decisions.allowed++;
-        else {
-            decisions.blocked++;
-            decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
-        }
-        log.record(started, d);
-    };
-    const server = external_node_http_.createServer((req, res) => {
-        const started = Date.now();
-        let target;
+async function resolveVetted(host, policy, lookup = external_node_dns_.promises.lookup) {
+    let addresses;
+    if (external_node_net_.isIP(host))
+        addresses = [{ address: host, family: external_node_net_.isIP(host) }];
+    else {
         try {
-            target = new URL(req.url ?? '');
+            addresses = await lookup(host, { all: true, verbatim: true });
         }
-        catch {
-            target = undefined;
+        catch (err) {
+            return { ok: false, why: `does not resolve (${err.code ?? err.message})` };
         }
-        if (!target || target.protocol !== 'http:') {
-            res.writeHead(400, { 'content-type': 'text/plain' });
-            res.end('bot-bottle egress proxy: send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT.\n');
+    }
+    let first;
+    for (const { address, family } of addresses) {
+        const why = refusedBecause(address, policy);
+        if (!why)
+            return { ok: true, address, family: family === 6 ? 6 : 4 };
+        first ??= { address, why };
+    }
+    return { ok: false, address: first?.address, why: first?.why ?? 'resolves to no address' };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/proxy-auth.js
+
+/** The per-run secret the egress proxy requires as Basic proxy credentials (any user name). */
+const PROXY_REALM = 'bot-bottle';
+const digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
+/**
+ * A checker for `Proxy-Authorization: Basic base64(user:secret)`. The password is compared
+ * in constant time (as digests, so its length does not leak either). No secret: anyone passes.
+ */
+function proxyCredentialCheck(secret) {
+    if (secret === undefined)
+        return () => true;
+    const expected = digest(secret);
+    return header => {
+        const m = typeof header === 'string' ? /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+        const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+        const colon = decoded.indexOf(':');
+        const password = colon >= 0 ? decoded.slice(colon + 1) : `\0${external_node_crypto_.randomUUID()}`; // never equal
+        return external_node_crypto_.timingSafeEqual(digest(password), expected);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-decision.js
+
+
+
+
+
+function refusal(rule, policy, host, port, reason) {
+    const status = rule === 'proxy-auth' ? 407 : rule === 'bad-target' ? 400 : 403;
+    const headers = { 'content-type': 'text/plain', 'x-proxy-error': rule === 'proxy-auth' ? 'proxy-auth' : 'blocked-by-allowlist' };
+    if (rule === 'proxy-auth')
+        headers['proxy-authenticate'] = `Basic realm="${PROXY_REALM}"`;
+    return { rule, status, headers, reason, body: `bot-bottle egress proxy: ${denialText(rule, policy, host, port, reason)}\n` };
+}
+function denialText(rule, policy, host, port, reason) {
+    switch (rule) {
+        case 'proxy-auth':
+            return 'proxy credentials missing or wrong: use the proxy URL from HTTPS_PROXY / HTTP_PROXY as given, with its user and password.';
+        case 'bad-target':
+            return 'send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT host:port.';
+        case 'host-mismatch':
+            return `blocked: the request's target and its Host header disagree (${host}).`;
+        case 'port-not-allowed':
+            return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`;
+        case 'denied-address':
+            return `blocked ${host}: ${reason}. Loopback, link-local, multicast and the runner's own addresses and networks are never reached unless \`allowed-hosts\` lists that IP address or CIDR network.`;
+        case 'not-allowed':
+            if (policy.mode === 'none')
+                return `blocked ${host}: network egress is off for this run (input \`egress: none\`).`;
+            return `blocked ${host}: it is not in the allow-list. To allow it, add it to the \`allowed-hosts\` input of the bot-bottle step (or use \`allowed-host-presets\`).`;
+        default:
+            return `blocked ${host}: ${reason ?? rule}.`;
+    }
+}
+/**
+ * The checks made before anything is resolved: proxy credentials, a parsable target, target
+ * and Host header agreeing, and the allow-list (host and port). The rule's text, or a refusal.
+ */
+function admit(ctx, req) {
+    const host = req.target?.host ?? '';
+    const port = req.target?.port ?? 0;
+    if (!ctx.authorized(req.credentials))
+        return refusal('proxy-auth', ctx.policy, host, port);
+    if (!req.target)
+        return refusal('bad-target', ctx.policy, host, port);
+    if (!req.hostHeader || req.hostHeader.host !== host || req.hostHeader.port !== port)
+        return refusal('host-mismatch', ctx.policy, host, port);
+    const verdict = judgeHost(ctx.policy, host, port);
+    return verdict.allowed ? { rule: verdict.rule } : refusal(verdict.reason, ctx.policy, host, port);
+}
+/** A refusal decided after the checks above (vetting, SNI). */
+function lateRefusal(ctx, rule, host, port, reason) {
+    return refusal(rule, ctx.policy, host, port, reason);
+}
+/**
+ * How to reach host:port: straight to a vetted address, or through the runner's own proxy
+ * where it applies. That proxy resolves names itself, so only IP literals are vetted then.
+ */
+async function route(ctx, host, port, secure) {
+    const via = proxyFor(ctx.runnerProxy, host, port, secure);
+    if (via && !external_node_net_.isIP(host))
+        return { via };
+    const vetted = await resolveVetted(host, ctx.addresses);
+    if (!vetted.ok)
+        return lateRefusal(ctx, 'denied-address', host, port, vetted.address ? `it resolves to ${vetted.address} (${vetted.why})` : `it ${vetted.why}`);
+    return { via, address: vetted.address };
+}
+function isRefusal(x) {
+    return 'status' in x;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/sni.js
+/**
+ * The server name (SNI) of a TLS ClientHello, read from the first bytes a client sends
+ * through a CONNECT tunnel, so the egress proxy can refuse a tunnel whose TLS names a host
+ * other than the one it was allowed for (domain fronting). Only what is needed is parsed:
+ * handshake records → ClientHello → server_name extension → first host_name.
+ */
+/** The most the proxy buffers while it waits for a whole ClientHello. */
+const MAX_CLIENT_HELLO = 32 * 1024;
+/** Parses as much of `buf` (the tunnel's first bytes) as is needed. */
+function readClientHello(buf) {
+    // the handshake message may span several records: join their payloads
+    const parts = [];
+    let offset = 0;
+    let joined = 0;
+    for (;;) {
+        if (buf.length < offset + 5)
+            return more(buf);
+        if (buf[offset] !== 0x16 || buf[offset + 1] !== 0x03)
+            return { state: 'not-tls' };
+        const len = buf.readUInt16BE(offset + 3);
+        if (buf.length < offset + 5 + len)
+            return more(buf);
+        parts.push(buf.subarray(offset + 5, offset + 5 + len));
+        joined += len;
+        offset += 5 + len;
+        if (joined >= 4) {
+            const hs = Buffer.concat(parts);
+            if (hs[0] !== 0x01)
+                return { state: 'not-tls' }; // not a ClientHello
+            const bodyLen = hs.readUIntBE(1, 3);
+            if (bodyLen > MAX_CLIENT_HELLO)
+                return { state: 'too-large' };
+            if (hs.length >= 4 + bodyLen)
+                return helloSni(hs.subarray(4, 4 + bodyLen));
+        }
+    }
+}
+function more(buf) {
+    return buf.length >= MAX_CLIENT_HELLO + 5 * 8 ? { state: 'too-large' } : { state: 'incomplete' };
+}
+function helloSni(body) {
+    try {
+        let p = 2 + 32; // client_version, random
+        p += 1 + body.readUInt8(p); // session_id
+        p += 2 + body.readUInt16BE(p); // cipher_suites
+        p += 1 + body.readUInt8(p); // compression_methods
+        if (p === body.length)
+            return { state: 'hello' }; // no extensions
+        const end = p + 2 + body.readUInt16BE(p);
+        for (p += 2; p + 4 <= end;) {
+            const type = body.readUInt16BE(p);
+            const len = body.readUInt16BE(p + 2);
+            if (type === 0)
+                return { state: 'hello', sni: firstHostName(body.subarray(p + 4, p + 4 + len)) };
+            p += 4 + len;
+        }
+        return { state: 'hello' };
+    }
+    catch {
+        return { state: 'not-tls' }; // a length pointed past the message
+    }
+}
+function firstHostName(ext) {
+    const end = 2 + ext.readUInt16BE(0);
+    for (let p = 2; p + 3 <= end;) {
+        const type = ext.readUInt8(p);
+        const len = ext.readUInt16BE(p + 1);
+        if (type === 0)
+            return ext.subarray(p + 3, p + 3 + len).toString('latin1');
+        p += 3 + len;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-connect.js
+
+
+
+
+
+/** How long a tunnel to port 443 may take to send its ClientHello. */
+const CLIENT_HELLO_TIMEOUT_MS = 10_000;
+// a fatal TLS alert, unrecognized_name (RFC 6066): what the client sees when its SNI is refused
+const TLS_ALERT_UNRECOGNIZED_NAME = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]);
+function refusalBytes(r) {
+    const head = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const status = r.status === 407 ? 'Proxy Authentication Required' : r.status === 400 ? 'Bad Request' : 'Forbidden';
+    return `HTTP/1.1 ${r.status} ${status}\r\n${head}content-length: ${Buffer.byteLength(r.body)}\r\nconnection: close\r\n\r\n${r.body}`;
+}
+/** The tunnel's first bytes, until a whole ClientHello (or not TLS, or the time is up). */
+function firstBytes(client, head) {
+    return new Promise(resolve => {
+        let bytes = head;
+        let timer;
+        const finish = (hello) => {
+            clearTimeout(timer);
+            client.off('data', onData).off('close', onClose);
+            client.pause();
+            resolve({ hello, bytes });
+        };
+        const onData = (c) => {
+            bytes = Buffer.concat([bytes, c]);
+            const hello = readClientHello(bytes);
+            if (hello.state !== 'incomplete')
+                finish(hello);
+        };
+        const onClose = () => finish({ state: 'incomplete' });
+        const hello = readClientHello(bytes);
+        if (hello.state !== 'incomplete')
+            return finish(hello);
+        timer = setTimeout(() => finish({ state: 'incomplete' }), CLIENT_HELLO_TIMEOUT_MS);
+        client.on('data', onData).on('close', onClose);
+    });
+}
+/**
+ * Domain fronting: the TLS server name must be the host the tunnel was allowed for. A
+ * ClientHello without SNI passes only for an IP-literal target (clients send no SNI for an IP,
+ * RFC 6066 §3); for a name it is refused, since the server would then pick the site itself.
+ */
+function sniRefusal(ctx, hello, host, port) {
+    if (hello.state === 'incomplete')
+        return lateRefusal(ctx, 'not-tls', host, port, `no TLS ClientHello within ${CLIENT_HELLO_TIMEOUT_MS / 1000} s`);
+    if (hello.state === 'not-tls')
+        return lateRefusal(ctx, 'not-tls', host, port, 'the tunnel to port 443 does not start with a TLS ClientHello');
+    if (hello.state === 'too-large')
+        return lateRefusal(ctx, 'not-tls', host, port, 'the ClientHello is larger than the proxy reads');
+    if (hello.sni === undefined)
+        return external_node_net_.isIP(host) ? undefined : lateRefusal(ctx, 'no-sni', host, port, 'the ClientHello names no server (SNI)');
+    if (normalizeHost(hello.sni) !== host)
+        return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`);
+    return undefined;
+}
+function dial(r, host, port) {
+    if (r.via)
+        return openTunnel(r.via, host, port);
+    return new Promise((resolve, reject) => {
+        const socket = external_node_net_.connect(port, r.address);
+        socket.once('error', reject);
+        socket.once('connect', () => {
+            socket.off('error', reject);
+            resolve(socket);
+        });
+    });
+}
+/**
+ * CONNECT: checks (credentials, target, allow-list), resolves and vets the address, then —
+ * for port 443 — answers 200 and reads the ClientHello before dialling, so a refused SNI
+ * never reaches the host; other ports are dialled first (a failure is a 502 the client sees).
+ */
+function connectHandler(ctx) {
+    return async (req, client, head) => {
+        const started = Date.now();
+        client.on('error', () => undefined);
+        const target = parseAuthority(req.url ?? '', 443);
+        const hostHeader = req.headers.host ? parseAuthority(String(req.headers.host), 443) : target;
+        const host = target?.host ?? String(req.url ?? '').slice(0, 300);
+        const port = target?.port ?? 0;
+        const stats = { up: 0, down: 0 };
+        const log = (decision, rule, extra = {}) => ctx.record({ host, port, method: 'CONNECT', decision, rule, ...extra, bytes_up: stats.up, bytes_down: stats.down, duration_ms: decision === 'allowed' ? Date.now() - started : 0 }, started);
+        const refuse = (r, address) => {
+            log('blocked', r.rule, { reason: r.reason, address });
+            if (r.rule === 'sni-mismatch' || r.rule === 'no-sni' || r.rule === 'not-tls')
+                client.end(TLS_ALERT_UNRECOGNIZED_NAME);
+            else
+                client.end(refusalBytes(r));
+        };
+        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader });
+        if (isRefusal(admitted))
+            return refuse(admitted);
+        const way = await route(ctx, host, port, true);
+        if (isRefusal(way))
+            return refuse(way);
+        if (client.destroyed)
+            return log('allowed', admitted.rule, { address: way.address });
+        let first = head;
+        if (port === 443) {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            const { hello, bytes } = await firstBytes(client, head);
+            const fronted = sniRefusal(ctx, hello, host, port);
+            if (fronted)
+                return refuse(fronted, way.address);
+            first = bytes;
+        }
+        let upstream;
+        try {
+            upstream = await dial(way, host, port);
+        }
+        catch (err) {
+            if (port !== 443)
+                client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
+            else
+                client.destroy();
+            return log('allowed', admitted.rule, { address: way.address, reason: `unreachable (${err.message})` });
+        }
+        splice(client, upstream, port === 443 ? undefined : 'HTTP/1.1 200 Connection Established\r\n\r\n', first, stats, () => log('allowed', admitted.rule, { address: way.address }));
+    };
+}
+/** Relays both ways, counting bytes; `done` runs once, when either side closes. */
+function splice(client, upstream, greeting, first, stats, done) {
+    let closed = false;
+    const close = () => {
+        if (closed)
             return;
-        }
-        const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-        const port = Number(target.port || 80);
-        const hostHeader = splitAuthority(String(req.headers.host ?? ''), 80);
-        const mismatch = !hostHeader || hostHeader.host !== host || hostHeader.port !== port;
-        const rule = mismatch ? undefined : matchRule(opts.policy, host);
-        if (!rule) {
-            record({ host, port, method: req.method ?? '', decision: 'blocked', rule: mismatch ? 'host-mismatch' : 'not-allowed', bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+        closed = true;
+        client.destroy();
+        upstream.destroy();
+        done();
+    };
+    upstream.on('error', close).on('close', close);
+    client.on('close', close);
+    if (client.destroyed)
+        return close(); // the client left while we dialled
+    if (greeting)
+        client.write(greeting);
+    stats.up += first.length;
+    if (first.length)
+        upstream.write(first);
+    client.on('data', (c) => (stats.up += c.length));
+    upstream.on('data', (c) => (stats.down += c.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/hop-by-hop.js
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1), so no daemon
+ * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
+ * proxy: it must never go further.
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+/** What each daemon also drops: the model proxy sets the host and the credential itself. */
+const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
+/**
+ * The end-to-end headers of a message: without the hop-by-hop list, the headers its own
+ * `Connection` header names, and the daemon's `extras`.
+ */
+function endToEndHeaders(headers, extras = []) {
+    const named = String(headers.connection ?? '')
+        .split(',')
+        .map(h => h.trim().toLowerCase());
+    const drop = new Set([...HOP_BY_HOP, ...named, ...extras]);
+    const out = {};
+    for (const [k, v] of Object.entries(headers))
+        if (v !== undefined && !drop.has(k))
+            out[k] = v;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-http.js
+
+
+
+
+
+function targetOf(url) {
+    if (!url || !URL.canParse(url))
+        return undefined;
+    const u = new URL(url);
+    const host = normalizeHost(u.hostname);
+    if (u.protocol !== 'http:' || host === undefined)
+        return undefined;
+    return { url: u, host, port: Number(u.port || 80) };
+}
+/**
+ * Plain HTTP as an absolute URI: checks (credentials, target, Host header, allow-list), resolves
+ * and vets the address, then forwards to that address (or through the runner's own proxy),
+ * without the hop-by-hop headers (the proxy credentials among them).
+ */
+function plainHttpHandler(ctx) {
+    return async (req, res) => {
+        const started = Date.now();
+        const target = targetOf(req.url);
+        const host = target?.host ?? '';
+        const port = target?.port ?? 0;
+        const method = req.method ?? '';
+        const refuse = (r) => {
+            ctx.record({ host, port, method, decision: 'blocked', rule: r.rule, reason: r.reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
             req.resume();
-            res.writeHead(403, { 'content-type': 'text/plain', 'x-proxy-error': 'blocked-by-allowlist' });
-            res.end(denial(opts.policy, host, mismatch ? 'host-mismatch' : 'not-allowed'));
-            return;
-        }
+            res.writeHead(r.status, r.headers);
+            res.end(r.body);
+        };
+        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader: parseAuthority(String(req.headers.host ?? ''), 80) });
+        if (isRefusal(admitted))
+            return refuse(admitted);
+        const way = await route(ctx, host, port, false);
+        if (isRefusal(way))
+            return refuse(way);
         let up = 0;
         let down = 0;
-        const headers = { ...req.headers };
-        // hop-by-hop headers (RFC 9110 §7.6.1) stay on this hop
-        for (const h of ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'upgrade'])
-            delete headers[h];
-        // through the runner's own proxy where it applies (absolute URI), else straight to the host
-        const options = httpRequestVia(proxyFor(runnerProxy, host, port, false), target, { host, port, method: req.method, path: target.pathname + target.search, headers });
+        const url = target.url;
+        // the vetted address is dialled; the Host header still names the host
+        const options = httpRequestVia(way.via, url, { host: way.address ?? host, port, method, path: url.pathname + url.search, headers: endToEndHeaders(req.headers) });
         const upstream = external_node_http_.request(options, ures => {
-            res.writeHead(ures.statusCode ?? 502, ures.headers);
+            res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
             ures.on('data', (c) => (down += c.length));
             ures.pipe(res);
         });
@@ -47079,69 +47726,45 @@ async function startEgressProxy(opts) {
             else
                 res.destroy();
         });
-        res.on('close', () => record({ host, port, method: req.method ?? '', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
+        res.on('close', () => ctx.record({ host, port, method, decision: 'allowed', rule: admitted.rule, address: way.address, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
         req.pipe(upstream);
-    });
-    server.on('connect', (req, client, head) => {
-        const started = Date.now();
-        const authority = splitAuthority(req.url ?? '', 443);
-        const hostHeader = req.headers.host ? splitAuthority(String(req.headers.host), 443) : authority;
-        const mismatch = !authority || !hostHeader || hostHeader.host !== authority.host || hostHeader.port !== authority.port;
-        const host = authority?.host ?? String(req.url ?? '');
-        const port = authority?.port ?? 0;
-        const rule = mismatch ? undefined : matchRule(opts.policy, host);
-        client.on('error', () => undefined);
-        if (!rule) {
-            record({ host, port, method: 'CONNECT', decision: 'blocked', rule: mismatch ? 'host-mismatch' : 'not-allowed', bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
-            const body = denial(opts.policy, host, mismatch ? 'host-mismatch' : 'not-allowed');
-            client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nx-proxy-error: blocked-by-allowlist\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-            return;
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+
+
+
+
+
+
+
+
+/**
+ * The host-side forward proxy: HTTP CONNECT (decided by host name, port, vetted address and
+ * the TLS server name; no TLS interception) and absolute-URI plain HTTP. Every decision is
+ * appended to `logFile` as JSON (egress.jsonl).
+ */
+async function startEgressProxy(opts) {
+    const log = decisionLog(opts.logFile);
+    const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
+    const ctx = {
+        policy: opts.policy,
+        addresses: { listed: listedNetworks(opts.policy), denied: parseDeniedCidrs(opts.deniedCidrs) },
+        runnerProxy: opts.runnerProxy ?? NO_RUNNER_PROXY,
+        authorized: proxyCredentialCheck(opts.secret),
+        record(d, started) {
+            if (d.decision === 'allowed')
+                decisions.allowed++;
+            else {
+                decisions.blocked++;
+                decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
+            }
+            log.record(started, d);
         }
-        let up = head.length;
-        let down = 0;
-        let upstream;
-        let logged = false;
-        const done = () => {
-            if (logged)
-                return;
-            logged = true;
-            record({ host, port, method: 'CONNECT', decision: 'allowed', rule, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started);
-            client.destroy();
-            upstream?.destroy();
-        };
-        const failed = (err) => {
-            if (!client.writableEnded && down === 0)
-                client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
-            done();
-        };
-        const splice = (socket) => {
-            upstream = socket;
-            socket.on('error', failed);
-            socket.on('close', done);
-            if (logged)
-                return socket.destroy(); // the client left while we dialled
-            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-            if (head.length)
-                socket.write(head);
-            client.on('data', (c) => (up += c.length));
-            socket.on('data', (c) => (down += c.length));
-            client.pipe(socket);
-            socket.pipe(client);
-        };
-        client.on('close', done);
-        // straight to the host, or through a tunnel of the runner's own proxy where that applies
-        const via = proxyFor(runnerProxy, host, port, true);
-        if (via)
-            openTunnel(via, host, port).then(splice, failed);
-        else {
-            const socket = external_node_net_.connect(port, host);
-            socket.once('error', failed);
-            socket.once('connect', () => {
-                socket.off('error', failed); // splice installs the handler for the connection's life
-                splice(socket);
-            });
-        }
-    });
+    };
+    const server = external_node_http_.createServer(plainHttpHandler(ctx));
+    server.on('connect', connectHandler(ctx));
     return {
         port: await listen(server, opts.bindHost),
         decisions,
@@ -47153,7 +47776,172 @@ async function startEgressProxy(opts) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/proxy/model-routes.js
+/**
+ * What the model proxy forwards: only the requests Claude Code makes. Recorded from the real
+ * binary (claude 2.1.332, `claude -p … --output-format stream-json --verbose`, with
+ * CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 as the bottle sets it, API key and OAuth token,
+ * a text turn and a Bash tool turn) against a loopback recorder: every request was
+ *   POST /v1/messages?beta=true
+ * The binary also holds POST /v1/messages/count_tokens?beta=true (token counting, no side
+ * effects), allowed too. Everything else the SDK can reach with the real key — Files,
+ * Batches, Models, Skills, admin endpoints — is refused.
+ */
+const MODEL_ROUTES = [
+    { method: 'POST', path: '/v1/messages' },
+    { method: 'POST', path: '/v1/messages/count_tokens' }
+];
+/** the query strings claude sends, exactly */
+const MODEL_QUERIES = ['', 'beta=true'];
+/** The path to log for a refused target: no query (it could carry anything), bounded. */
+function loggedPath(target) {
+    return target.split('?')[0].slice(0, 200);
+}
+/**
+ * Judges a request target as the guest sent it. Only origin-form (`/…`) is read; `..`, `.`,
+ * `//`, backslashes and percent-encoding (which could hide any of those, or `/`, from a
+ * gateway that decodes) are refused rather than normalised, since claude sends none of them.
+ */
+function judgeModelRequest(method, target) {
+    const refuse = (reason) => ({ ok: false, path: loggedPath(target), reason });
+    if (!target.startsWith('/') || target.startsWith('//'))
+        return refuse('absolute-form or authority-form target');
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = q < 0 ? '' : target.slice(q + 1);
+    if (path.includes('\\'))
+        return refuse('backslash in path');
+    if (path.includes('%'))
+        return refuse('percent-encoded characters in path');
+    if (path.split('/').some(s => s === '..' || s === '.'))
+        return refuse('dot-segment (..) in path');
+    if (path.includes('//'))
+        return refuse('empty path segment (//)');
+    const route = MODEL_ROUTES.find(r => r.path === path);
+    if (!route)
+        return refuse(`${path} is not an endpoint Claude Code uses`);
+    if (route.method !== method)
+        return refuse(`method ${method.slice(0, 20)} not allowed on ${path}`);
+    if (!MODEL_QUERIES.includes(query))
+        return refuse('query string other than claude sends');
+    return { ok: true, path, query };
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./lib/proxy/usage-tap.js
+
+
+
+/** The longest SSE line (or JSON body) read for usage; longer ones pass through unread. */
+const MAX_TAPPED_LINE = 64 * 1024;
+const MAX_TAPPED_JSON = 8 * 1024 * 1024;
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+/**
+ * Reads the model and the usage from a copy of a response as it streams by, never holding the
+ * response back. SSE: input and cache tokens from `message_start.message.usage`, output from
+ * the last `message_delta.usage.output_tokens` (cumulative). JSON: `body.usage`. Memory is
+ * bounded: one SSE line (MAX_TAPPED_LINE), or a JSON body up to MAX_TAPPED_JSON.
+ */
+function usageTap(contentType, contentEncoding) {
+    const sse = /text\/event-stream/i.test(contentType);
+    const json = /json/i.test(contentType);
+    let model;
+    let usage;
+    let line = '';
+    let skipping = false;
+    let body = [];
+    let size = 0;
+    const text = new external_node_string_decoder_namespaceObject.StringDecoder('utf8'); // a character split between chunks stays whole
+    const onSseLine = (l) => {
+        if (!l.startsWith('data:') || !(l.includes('"message_start"') || l.includes('"message_delta"')))
+            return;
+        try {
+            const ev = JSON.parse(l.slice(5));
+            if (ev.type === 'message_start' && ev.message?.usage) {
+                const u = ev.message.usage;
+                if (typeof ev.message.model === 'string')
+                    model = ev.message.model;
+                usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) };
+            }
+            else if (ev.type === 'message_delta' && ev.usage && usage)
+                usage.output_tokens = num(ev.usage.output_tokens);
+        }
+        catch {
+            // not JSON: nothing to count
+        }
+    };
+    const onBytes = (chunk) => {
+        if (json) {
+            size += chunk.length;
+            if (size <= MAX_TAPPED_JSON)
+                body.push(chunk);
+            else
+                body = [];
+            return;
+        }
+        const parts = (line + text.write(chunk)).split('\n');
+        line = parts.pop();
+        for (const p of parts) {
+            if (!skipping)
+                onSseLine(p.replace(/\r$/, ''));
+            skipping = false;
+        }
+        if (line.length > MAX_TAPPED_LINE) {
+            line = '';
+            skipping = true; // the rest of this line is not read
+        }
+    };
+    const decoder = sse || json ? decoderFor(contentEncoding) : undefined;
+    const decoded = decoder
+        ? new Promise(resolve => {
+            decoder.on('data', onBytes);
+            decoder.on('end', resolve).on('error', () => resolve());
+        })
+        : Promise.resolve();
+    return {
+        write: chunk => decoder?.write(chunk),
+        async result() {
+            decoder?.end();
+            await decoded;
+            if (sse && !skipping)
+                onSseLine(line);
+            if (json && size <= MAX_TAPPED_JSON) {
+                try {
+                    const b = JSON.parse(Buffer.concat(body).toString('utf8'));
+                    if (typeof b.model === 'string')
+                        model = b.model;
+                    if (b.usage)
+                        usage = { input_tokens: num(b.usage.input_tokens), output_tokens: num(b.usage.output_tokens), cache_creation_input_tokens: num(b.usage.cache_creation_input_tokens), cache_read_input_tokens: num(b.usage.cache_read_input_tokens) };
+                }
+                catch {
+                    // not JSON after all
+                }
+            }
+            return { model, usage };
+        }
+    };
+}
+/** A stream that undoes the response's content-encoding (identity: passes through). */
+function decoderFor(encoding) {
+    const e = encoding.trim().toLowerCase();
+    if (e === 'gzip' || e === 'x-gzip')
+        return external_node_zlib_.createGunzip();
+    if (e === 'deflate')
+        return external_node_zlib_.createInflate();
+    if (e === 'br')
+        return external_node_zlib_.createBrotliDecompress();
+    return new external_node_stream_.PassThrough();
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
+
+
+
 
 
 
@@ -47163,16 +47951,25 @@ async function startEgressProxy(opts) {
 function makePlaceholder() {
     return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
 }
-// Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-function refuse(res, status, message) {
+function apiError(res, status, message) {
+    const type = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : 'api_error';
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'error', error: { type: status === 401 ? 'authentication_error' : 'api_error', message } }));
+    res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+/** Whether a request carries the placeholder where the credential kind puts it (constant time). */
+function placeholderCheck(kind, placeholder) {
+    const expected = Buffer.from(placeholder);
+    return req => {
+        const fromHeader = kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
+        const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '');
+        return got.length === expected.length && external_node_crypto_.timingSafeEqual(got, expected);
+    };
 }
 /**
  * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
- * credential; the proxy checks the placeholder, swaps in the real credential and forwards to
- * the upstream, piping the response (SSE included) through without buffering.
+ * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
+ * swaps in the real credential and forwards to the upstream, piping the response (SSE
+ * included) through without buffering while it reads the usage from a copy.
  */
 async function startModelProxy(opts) {
     const upstream = new URL(opts.upstream);
@@ -47180,49 +47977,48 @@ async function startModelProxy(opts) {
     const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const basePath = upstream.pathname.replace(/\/+$/, '');
     const stats = { forwarded: 0, refused: 0 };
-    const expected = Buffer.from(opts.placeholder);
-    const carriesPlaceholder = (req) => {
-        const fromHeader = opts.credential.kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
-        const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '');
-        return got.length === expected.length && external_node_crypto_.timingSafeEqual(got, expected);
+    const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const log = opts.logFile ? decisionLog(opts.logFile) : undefined;
+    const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder);
+    const record = (started, d) => {
+        if (d.decision === 'refused')
+            stats.refused++;
+        for (const k of Object.keys(totals))
+            totals[k] += d.usage?.[k] ?? 0;
+        log?.record(started, { ...d, duration_ms: Date.now() - started });
     };
     const server = external_node_http_.createServer((req, res) => {
-        if (!carriesPlaceholder(req)) {
-            stats.refused++;
+        const started = Date.now();
+        const method = req.method ?? '';
+        const route = judgeModelRequest(method, req.url ?? '');
+        const refuse = (status, reason, message) => {
             req.resume();
-            return refuse(res, 401, 'bot-bottle model proxy: request does not carry the bottle credential');
-        }
-        const headers = {};
-        for (const [k, v] of Object.entries(req.headers))
-            if (!HOP_BY_HOP.has(k) && v !== undefined)
-                headers[k] = v;
-        delete headers['x-api-key'];
-        delete headers['authorization'];
+            record(started, { method, path: route.path, decision: 'refused', reason, status });
+            apiError(res, status, message);
+        };
+        if (!carriesPlaceholder(req))
+            return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential');
+        if (!route.ok)
+            return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`);
+        const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS);
         if (opts.credential.kind === 'api-key')
             headers['x-api-key'] = opts.credential.value;
         else
             headers['authorization'] = `Bearer ${opts.credential.value}`;
         headers['host'] = upstream.host;
-        const upstreamReq = client.request({
-            protocol: upstream.protocol,
-            hostname: upstream.hostname,
-            port: upstream.port || undefined,
-            method: req.method,
-            path: basePath + (req.url ?? '/'),
-            headers,
-            agent
-        }, upstreamRes => {
-            const out = {};
-            for (const [k, v] of Object.entries(upstreamRes.headers))
-                if (!HOP_BY_HOP.has(k) && v !== undefined)
-                    out[k] = v;
-            res.writeHead(upstreamRes.statusCode ?? 502, out);
+        const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: basePath + route.path + (route.query ? `?${route.query}` : ''), headers, agent }, upstreamRes => {
+            res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers));
             res.flushHeaders();
+            const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
+            upstreamRes.on('data', (c) => tap.write(c));
             upstreamRes.pipe(res); // streams SSE chunk by chunk
+            res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })));
         });
         upstreamReq.on('error', err => {
-            if (!res.headersSent)
-                refuse(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
+            if (!res.headersSent) {
+                apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
+                record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
+            }
             else
                 res.destroy(err);
         });
@@ -47236,12 +48032,16 @@ async function startModelProxy(opts) {
     return {
         port: await listen(server, opts.bindHost, opts.port),
         stats,
-        close: () => shutdown(server, () => agent.destroy())
+        usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
+        summary: () => `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
+            `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,
+        close: () => shutdown(server, async () => {
+            agent.destroy();
+            await log?.end();
+        })
     };
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./lib/gitgate/fast-forward.js
 
 
@@ -47594,6 +48394,7 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
         [credentialVar]: plan.placeholder,
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
+        GIT_HTTP_PROXY_AUTHMETHOD: 'basic', // send the egress proxy's per-run credentials at once, not after a 407
         DISABLE_AUTOUPDATER: '1'
     };
 }
@@ -47625,7 +48426,7 @@ async function launch(plan, backend, onResource, origin) {
         logFile: external_node_path_namespaceObject.join(plan.stateDir, 'model.jsonl')
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret });
+    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets });
     const { mode, rules } = plan.config.egress;
     info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
@@ -47692,20 +48493,130 @@ async function launch(plan, backend, onResource, origin) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/transcript/figures.js
+const FIGURES_FILE = 'figures.json';
+function crossCheck(result, host, streamAnomalies = []) {
+    const claude = result && { turns: result.numTurns, inputTokens: result.inputTokens, outputTokens: result.outputTokens };
+    const discrepancies = [...streamAnomalies];
+    if (!host) {
+        return { source: 'claude', turns: claude?.turns ?? 0, inputTokens: claude?.inputTokens ?? 0, outputTokens: claude?.outputTokens ?? 0, costUsd: result?.costUsd ?? 0, refusedModelRequests: 0, claude, discrepancies };
+    }
+    const seen = { turns: host.modelCalls, inputTokens: host.inputTokens, outputTokens: host.outputTokens };
+    if (claude) {
+        const labels = { turns: 'turns', inputTokens: 'input tokens', outputTokens: 'output tokens' };
+        for (const k of Object.keys(labels)) {
+            if (claude[k] !== seen[k])
+                discrepancies.push(`claude reported ${claude[k]} ${labels[k]}, the model proxy saw ${seen[k]}: the outputs carry the proxy's figure`);
+        }
+    }
+    return { source: 'model-proxy', ...seen, costUsd: result?.costUsd ?? 0, refusedModelRequests: host.refused, claude, discrepancies };
+}
+
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./lib/transcript/model-log.js
+
+
+const count = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+/** A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it. */
+function isMessagesCall(path) {
+    return typeof path === 'string' && path.split('?')[0].endsWith('/v1/messages');
+}
+function noFigures() {
+    return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, unparsable: 0 };
+}
+/** Adds one line of model.jsonl to the figures. */
+function addLine(f, line) {
+    if (!line.trim())
+        return;
+    let row;
+    try {
+        row = JSON.parse(line);
+        if (!row || typeof row !== 'object' || Array.isArray(row))
+            throw new Error('not an object');
+    }
+    catch {
+        f.unparsable++;
+        return;
+    }
+    f.requests++;
+    if (row['decision'] === 'refused')
+        f.refused++;
+    const usage = row['usage'];
+    if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path']))
+        return;
+    f.modelCalls++;
+    f.cacheCreationTokens += count(usage['cache_creation_input_tokens']);
+    f.cacheReadTokens += count(usage['cache_read_input_tokens']);
+    f.inputTokens += count(usage['input_tokens']) + count(usage['cache_creation_input_tokens']) + count(usage['cache_read_input_tokens']);
+    f.outputTokens += count(usage['output_tokens']);
+}
+/** Folds the lines of a model.jsonl into figures. */
+function foldModelLog(lines) {
+    const f = noFigures();
+    for (const line of lines)
+        addLine(f, line);
+    return f;
+}
+/** Reads `model.jsonl` line by line; undefined when the file is missing (no proxy log to go by). */
+async function readModelLog(file) {
+    let input;
+    try {
+        const fd = external_node_fs_namespaceObject.openSync(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+        input = external_node_fs_namespaceObject.createReadStream('', { fd, encoding: 'utf8' });
+    }
+    catch {
+        return undefined;
+    }
+    const f = noFigures();
+    try {
+        for await (const line of external_node_readline_namespaceObject.createInterface({ input, crlfDelay: Infinity }))
+            addLine(f, line);
+    }
+    catch {
+        // a read error part-way: the figures so far are still the host's
+    }
+    return f;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/outputs.js
 
 
-function outputsFrom(outcome, backend, transcriptDir, pushedRefs = []) {
+
+
+
+/**
+ * The run's figures from the model proxy's log on the host, cross-checked with claude's
+ * stream: each difference is a warning in the log, and all of it goes to figures.json for the
+ * report and job summary.
+ */
+async function runFigures(outcome, transcriptDir) {
+    const host = transcriptDir ? await readModelLog(external_node_path_namespaceObject.join(transcriptDir, 'model.jsonl')) : undefined;
+    const figures = crossCheck(outcome?.result, host, outcome?.anomalies);
+    if (outcome && !host)
+        info("No model proxy log (model.jsonl): turns and tokens are claude's own figures");
+    for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0))
+        warning(d); // run-claude logged the stream's own
+    if (transcriptDir && external_node_fs_namespaceObject.existsSync(transcriptDir)) {
+        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', { mode: 0o600 });
+    }
+    return figures;
+}
+/**
+ * Outputs: turns and tokens from the host's figures, cost from claude (agent-reported),
+ * duration as the host timed claude, the conclusion from claude's result and exit code.
+ */
+function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures = crossCheck(outcome?.result, undefined)) {
     const r = outcome?.result;
     return {
         conclusion: outcome?.conclusion ?? 'error',
         result: r?.result ?? '',
         'session-id': outcome?.sessionId ?? '',
-        'num-turns': String(r?.numTurns ?? 0),
-        'cost-usd': String(r?.costUsd ?? 0),
-        'input-tokens': String(r?.inputTokens ?? 0),
-        'output-tokens': String(r?.outputTokens ?? 0),
-        'duration-ms': String(r?.durationMs ?? 0),
+        'num-turns': String(figures.turns),
+        'cost-usd': String(figures.costUsd),
+        'input-tokens': String(figures.inputTokens),
+        'output-tokens': String(figures.outputTokens),
+        'duration-ms': String(outcome?.durationMs ?? 0),
         backend,
         'transcript-dir': transcriptDir,
         'pushed-refs': [...new Set(pushedRefs)].join('\n')
@@ -47887,7 +48798,20 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
     return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`;
 }
 
+;// CONCATENATED MODULE: ./lib/transcript/record-files.js
+/**
+ * The run's own records in the state dir: written on the host, never by the guest (the only
+ * guest-writable tree under the state dir is claude-config/, mounted as claude's config dir).
+ */
+/** Uploaded whenever present, whatever the agent did to its own files. */
+const RECORD_FILES = (/* unused pure expression or super */ null && (['outputs.json', 'figures.json', 'stream.jsonl', 'stderr.log', 'egress.jsonl', 'git.jsonl', 'model.jsonl']));
+/** The task as main read it at start (0600): the post step never re-reads prompt-file from the workspace. */
+const PROMPT_FILE = 'prompt.txt';
+/** claude's config dir on the host, mounted read-write into the guest: hostile input. */
+const CLAUDE_CONFIG_DIR = 'claude-config';
+
 ;// CONCATENATED MODULE: ./lib/bottle/prepare.js
+
 
 
 
@@ -47919,7 +48843,8 @@ function resolveSkills(paths, workspace) {
 }
 /**
  * Host side only, nothing started: makes the run's state dir (0700), writes the
- * system-prompt file (0600, empty when there is none), resolves skills and the guest user.
+ * system-prompt file (0600, empty when there is none) and the prompt's text (0600, for the
+ * report), resolves skills and the guest user.
  */
 function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)) {
     const skills = resolveSkills(config.skills, config.workspace);
@@ -47932,6 +48857,8 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     external_node_fs_namespaceObject.chmodSync(stateDir, 0o700);
     const systemPromptFile = external_node_path_namespaceObject.join(stateDir, 'system-prompt.txt');
     external_node_fs_namespaceObject.writeFileSync(systemPromptFile, config.appendSystemPrompt, { mode: 0o600 });
+    // the report's copy of the task, read now: after the run prompt-file may be the agent's link
+    external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(stateDir, PROMPT_FILE), config.prompt, { mode: 0o600 });
     const claudeConfigDir = external_node_path_namespaceObject.join(stateDir, 'claude-config');
     external_node_fs_namespaceObject.mkdirSync(claudeConfigDir, { mode: 0o700 });
     // The agent writes claude's config and session files here as its own uid.
@@ -48037,11 +48964,7 @@ async function provisionSkills(bottle, skillsDir = GUEST_SKILLS_DIR) {
 }
 
 ;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
-/**
- * Folds claude's `--output-format stream-json` lines, one at a time, into what the
- * action reports. Nothing is buffered but the running totals.
- */
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const stream_parser_num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v) => (typeof v === 'string' ? v : '');
 /** A one-line description of a tool call's input, for the log. */
 function summarizeToolInput(name, input) {
@@ -48055,7 +48978,17 @@ class StreamAccumulator {
     lines = 0;
     unparsable = 0;
     toolCalls = new Map();
+    /** the first result line after the last assistant message: claude's, unless forged around it */
     result;
+    /** every result line seen: claude writes exactly one */
+    resultLines = 0;
+    /** lines over the cap, dropped unread: how many, the longest, the cap */
+    overlong = { lines: 0, largest: 0, maxBytes: 0 };
+    /** Notes a line dropped for its length. */
+    pushOverlong(line) {
+        this.lines++;
+        this.overlong = { lines: this.overlong.lines + 1, largest: Math.max(this.overlong.largest, line.bytes), maxBytes: line.maxBytes };
+    }
     /** Feeds one line; returns the tool calls it contains (for the progress log). */
     push(line) {
         if (line.trim() === '')
@@ -48072,6 +49005,7 @@ class StreamAccumulator {
         if (!this.sessionId && typeof msg['session_id'] === 'string')
             this.sessionId = msg['session_id'];
         if (msg['type'] === 'assistant') {
+            this.result = undefined; // a result before claude's last message was not claude's
             const content = (msg['message']?.['content'] ?? []);
             const calls = [];
             for (const block of Array.isArray(content) ? content : []) {
@@ -48084,40 +49018,57 @@ class StreamAccumulator {
             return calls;
         }
         if (msg['type'] === 'result') {
+            this.resultLines++;
+            if (this.result)
+                return []; // claude's came first; this one was written after it
             const usage = (msg['usage'] ?? {});
             this.result = {
                 subtype: str(msg['subtype']),
                 isError: msg['is_error'] === true,
                 result: str(msg['result']),
-                numTurns: num(msg['num_turns']),
+                numTurns: stream_parser_num(msg['num_turns']),
                 // claude sums floats (0.0007000000000000001): a millionth of a dollar is precision enough
-                costUsd: Math.round(num(msg['total_cost_usd']) * 1e6) / 1e6,
-                inputTokens: num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
-                outputTokens: num(usage['output_tokens']),
-                durationMs: num(msg['duration_ms']),
+                costUsd: Math.round(stream_parser_num(msg['total_cost_usd']) * 1e6) / 1e6,
+                inputTokens: stream_parser_num(usage['input_tokens']) + stream_parser_num(usage['cache_creation_input_tokens']) + stream_parser_num(usage['cache_read_input_tokens']),
+                outputTokens: stream_parser_num(usage['output_tokens']),
+                durationMs: stream_parser_num(msg['duration_ms']),
                 sessionId: str(msg['session_id']) || this.sessionId
             };
         }
         return [];
     }
 }
-/** The run's conclusion from claude's result message (or its absence) and the deadline. */
-function conclude(result, timedOut) {
+/**
+ * The run's conclusion from claude's result message (or its absence), its exit code and the
+ * deadline. A success result needs exit code 0 as well: a success line on the stream of a
+ * claude that was killed or failed was not written by claude.
+ */
+function conclude(result, timedOut, exitCode) {
     if (timedOut)
         return 'timeout';
     if (!result)
         return 'error';
     if (result.subtype === 'success' && !result.isError)
-        return 'success';
+        return exitCode === 0 ? 'success' : 'error';
     if (result.subtype === 'error_max_turns')
         return 'max-turns';
     return 'failure';
 }
+/** What is wrong with the stream itself, one line each, for the log and the report. */
+function streamAnomalies(acc, exitCode) {
+    const notes = [];
+    if (acc.resultLines > 1) {
+        notes.push(`claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`);
+    }
+    const { lines, largest, maxBytes } = acc.overlong;
+    if (lines)
+        notes.push(`claude's stdout carried ${lines} line(s) over the ${maxBytes} byte cap (largest ${largest} bytes): dropped, not recorded`);
+    if (acc.result && acc.result.subtype === 'success' && !acc.result.isError && exitCode !== 0) {
+        notes.push(`claude exited ${exitCode ?? 'on a signal'}, yet its stdout carried a success result: that line was not claude's`);
+    }
+    return notes;
+}
 
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/transcript/redact.js
 
 
@@ -48148,11 +49099,38 @@ function base64Fragments(value, alphabet) {
         return enc.slice(start, fullGroups * 4);
     });
 }
-/** The forms a secret value may take in a transcript. */
+/** The forms a secret value may take in a transcript, as whole strings. */
 function secretForms(value) {
     const bytes = Buffer.from(value);
     const b64 = bytes.toString('base64');
-    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)];
+    const hex = bytes.toString('hex');
+    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()];
+}
+/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
+const MAX_ESCAPED_CHAR = 13;
+/**
+ * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
+ * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
+ * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
+ * escape behind. Other characters are matched as themselves.
+ */
+function charPattern(ch) {
+    const code = ch.charCodeAt(0);
+    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
+        return redact_escapeRegex(ch);
+    const hex = code
+        .toString(16)
+        .padStart(2, '0')
+        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
+    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
+    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
+}
+/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
+function escapedSecretPattern(value) {
+    const chars = [...value];
+    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
+        return undefined;
+    return chars.map(charPattern).join('');
 }
 class Redactor {
     regex;
@@ -48160,10 +49138,15 @@ class Redactor {
     /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
     constructor(secrets = []) {
         const rules = [];
-        const forms = new Set(secrets.filter(s => s.length >= 8).flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
+        const known = [...new Set(secrets.filter(s => s.length >= 8))];
+        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
         // Longest first, so a secret's base64 is not half-eaten by a shorter form.
         for (const f of [...forms].sort((a, b) => b.length - a.length))
             rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
+        // Then each secret escaped character by character (partly or wholly, in any mix).
+        for (const p of known.map(escapedSecretPattern))
+            if (p)
+                rules.push({ kind: 'secret', pattern: p });
         rules.push(...SHAPES);
         this.kinds = rules.map(r => r.kind);
         this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
@@ -48171,6 +49154,20 @@ class Redactor {
     /** Redacts a whole string. */
     redact(text) {
         return text.replace(this.regex, (...m) => this.marker(m));
+    }
+    /**
+     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
+     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
+     */
+    redactDeep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(v => this.redactDeep(v));
+        if (value && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
+        }
+        return value;
     }
     marker(m) {
         const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
@@ -48252,8 +49249,8 @@ function claudeArgv(binary, bottle, promptFlags) {
 /**
  * Runs claude in the bottle as the guest user, in the workspace. stdout is parsed line by
  * line as it streams and appended to stream.jsonl (the log's one line per tool call is
- * redacted); stderr goes to stderr.log. A wall-clock
- * deadline kills the run and concludes `timeout`.
+ * redacted); a line over the cap is dropped unread, with an error in the log. stderr goes to
+ * stderr.log. A wall-clock deadline kills the run and concludes `timeout`.
  */
 async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) {
     const { plan, backend } = bottle;
@@ -48262,10 +49259,13 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
     const stream = external_node_fs_namespaceObject.createWriteStream(streamFile, { mode: 0o600 });
     const stderr = external_node_fs_namespaceObject.createWriteStream(stderrFile, { mode: 0o600 });
     const acc = new StreamAccumulator();
+    const started = Date.now();
     const proc = backend.execStream(bottle.name, argv, 
     // timeoutMs: a backstop for backends that enforce it themselves (smolvm exec --timeout → 124);
     // the deadline below fires first and concludes 'timeout'.
-    { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 }, line => {
+    { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 }, (line, overlong) => {
+        if (overlong)
+            return acc.pushOverlong(overlong); // reported with the other anomalies below
         stream.write(line + '\n');
         for (const call of acc.push(line))
             info(redactor.redact(`▸ ${call.name}: ${call.summary}`));
@@ -48289,13 +49289,20 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
         control.current = undefined;
         await Promise.all([new Promise(r => stream.end(r)), new Promise(r => stderr.end(r))]);
     }
+    const anomalies = streamAnomalies(acc, exitCode);
+    for (const note of anomalies)
+        error(note);
+    const conclusion = conclude(acc.result, timedOut, exitCode);
     return {
-        conclusion: conclude(acc.result, timedOut),
-        result: acc.result,
+        conclusion,
+        // a success line concluded 'error' (claude did not exit 0) was not claude's: it reports nothing
+        result: conclusion === 'error' ? undefined : acc.result,
         sessionId: acc.result?.sessionId || acc.sessionId,
         exitCode,
         timedOut,
         toolCalls: acc.toolCalls,
+        durationMs: Date.now() - started,
+        anomalies,
         streamFile,
         stderrFile
     };
@@ -48474,7 +49481,7 @@ const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rebase-merge', 'rebase-a
 /** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
 const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
 const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
-const MAX_SCAN_ENTRIES = 500_000;
+const MAX_SCAN_ENTRIES = 2_000_000;
 /** How an entry of a git dir (path relative to it) is treated after the run. */
 function classify(rel) {
     const parts = rel.split('/');
@@ -48962,6 +49969,7 @@ async function run() {
     finally {
         if (bottle) {
             await bottle.proxy.close();
+            info(bottle.proxy.summary());
             await bottle.egress.close();
             info(bottle.egress.summary());
             if (bottle.gitGate) {
@@ -48975,7 +49983,7 @@ async function run() {
             delete teardown.gitGuard;
             saveTeardown();
         }
-        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed);
+        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir));
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
         publishOutputs(outputs, setOutput);
         process.off('SIGINT', onSignal);
