@@ -84,7 +84,7 @@ describe('smolvm backend (through the CLI double)', () => {
     expect(env).toMatchObject({
       ANTHROPIC_API_KEY: expect.stringMatching(/^bot-bottle-placeholder-/),
       ANTHROPIC_BASE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
-      HTTPS_PROXY: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      HTTPS_PROXY: expect.stringMatching(/^http:\/\/bottle:[0-9a-f]{32}@127\.0\.0\.1:\d+$/), // the egress proxy's per-run credentials
       GIT_TERMINAL_PROMPT: '0'
     })
     expect(valuesOf('--volume').filter(v => /docker\.sock/.test(v))).toEqual([])
