@@ -9,11 +9,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
+import type { GateLimits } from '../../src/gitgate/limits.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
 import { runCommand } from '../../src/util/process.js'
 import { startGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 
 const TOKEN = 'ghs_gateTokenCCCCCCCCCCCCCCCCCCCCCCCCCC3'
+const SECRET = '0123456789abcdef0123456789abcdef'
 const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
 const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x' }
 
@@ -46,8 +48,10 @@ describe('git gate', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN) {
+  async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN, limits?: Partial<GateLimits>) {
     const g = await startGitGate({
+      secret: SECRET,
+      limits,
       upstream: new URL(`${double.url}/acme/widgets.git`),
       authHeader: token ? { name: 'authorization', value: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` } : undefined,
       policy: parsePushPolicy(gitPush, force),
@@ -57,7 +61,7 @@ describe('git gate', () => {
     })
     gates.push(g)
     const clone = path.join(dir, `${name}-clone`)
-    const url = `http://127.0.0.1:${g.port}/acme/widgets.git`
+    const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const decisions = () => fs.readFileSync(path.join(dir, `${name}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
     return { g, clone, url, decisions }
   }
@@ -132,7 +136,7 @@ describe('git gate', () => {
     expect(double.git('acme/widgets.git', 'rev-parse', 'big/one')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
     expect(g.pushed).toEqual(['refs/heads/big/one'])
     // a path that only looks like the origin after normalisation is not served
-    const sneaky = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
+    const sneaky = await fetch(`${url}/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
     expect(sneaky.status).toBe(403)
   })
 
@@ -152,7 +156,7 @@ describe('git gate', () => {
 
   it('serves nothing but the origin, and says which token to give when the upstream refuses the gate', async () => {
     const { g } = await gate('other', 'x')
-    const other = await fetch(`http://127.0.0.1:${g.port}/acme/secret.git/info/refs?service=git-upload-pack`)
+    const other = await fetch(`http://127.0.0.1:${g.port}/${SECRET}/acme/secret.git/info/refs?service=git-upload-pack`)
     expect(other.status).toBe(403)
     expect(await other.text()).toContain("only the workspace's origin (/acme/widgets.git)")
     const { clone, url } = await gate('notoken', '', 'false', null)
@@ -165,9 +169,9 @@ describe('git gate', () => {
 describe('git gate, upstream down', () => {
   it('answers 502 naming the upstream, and logs the failed request', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-down-'))
-    const g = await startGitGate({ upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
+    const g = await startGitGate({ secret: SECRET, upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
     try {
-      const r = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/info/refs?service=git-upload-pack`)
+      const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/info/refs?service=git-upload-pack`)
       expect(r.status).toBe(502)
       expect(await r.text()).toMatch(/^bot-bottle git gate: upstream http:\/\/127\.0\.0\.1:1 unreachable \(connect ECONNREFUSED/)
     } finally {
