@@ -8,9 +8,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { runChecked } from '../../src/util/process.js'
 import { e2eSuite, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-gitgate-e2e-0123456789'
@@ -19,25 +18,12 @@ const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 
 describe('git gate in a bottle', () => {
   const suite = e2eSuite('e2e-gitgate')
-  let double: Awaited<ReturnType<typeof startGitHttpDouble>>
+  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
   let ws = ''
   beforeAll(async () => {
-    const srv = path.join(suite.dir, 'srv')
-    const bare = path.join(srv, 'acme', 'widgets.git')
-    execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
-    const seed = path.join(suite.dir, 'seed')
-    execFileSync('git', ['init', '-q', '-b', 'main', seed])
-    fs.writeFileSync(path.join(seed, 'README.md'), '# widgets\n')
-    execFileSync('git', ['-C', seed, 'add', '.'])
-    execFileSync('git', ['-C', seed, '-c', 'user.name=s', '-c', 'user.email=s@x', 'commit', '-qm', 'seed'])
-    execFileSync('git', ['-C', seed, 'push', '-q', bare, 'main'])
-    double = await startGitHttpDouble({ root: srv, token: TOKEN })
-    // a checkout as actions/checkout leaves it: origin over https(here http), token in an extraheader
+    double = await startSeededGitHttpDouble({ dir: suite.dir, token: TOKEN })
     ws = path.join(suite.dir, 'workspace')
-    // async: the double serves from this process
-    await runChecked('git', ['-c', `http.extraheader=AUTHORIZATION: basic ${BASIC}`, 'clone', '-q', `${double.url}/acme/widgets.git`, ws])
-    execFileSync('git', ['-C', ws, 'config', `http.${double.url}/.extraheader`, `AUTHORIZATION: basic ${BASIC}`])
-    execFileSync('chown', ['-R', '1001:1001', ws])
+    await double.checkout(ws)
   })
   afterAll(async () => double?.close())
 
@@ -66,8 +52,12 @@ describe('git gate in a bottle', () => {
       expect(read('push-force.txt')).toMatch(/not a fast-forward[\s\S]*exit=1/)
       expect(read('push-delete.txt')).toMatch(/deleting refs\/heads\/bot-bottle\/fix is not allowed[\s\S]*exit=1/)
       expect(read('fetch.txt')).toBe('exit=0\n')
-      expect(read('remote.txt')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/acme\/widgets\.git \(push\)$/m)
+      expect(read('remote.txt')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/[0-9a-f]{32}\/acme\/widgets\.git \(push\)$/m) // the per-run secret, then the repo
       for (const f of ['remote.txt', 'config.txt', 'push-ok.txt', 'push-main.txt']) expect(read(f)).not.toContain(BASIC)
+      // the gate's per-run secret is the bottle's to use, and stays out of every record
+      const secret = /bot-bottle-gateway:\d+\/([0-9a-f]{32})\//.exec(read('remote.txt'))![1]!
+      expect(log).not.toContain(secret)
+      expect(JSON.stringify(r.outputs)).not.toContain(secret)
 
       // the upstream: only the allowed branch moved, every request carried the gate's token
       const fix = execFileSync('git', ['--git-dir', path.join(ws, '.git'), 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
@@ -96,6 +86,7 @@ describe('git gate in a bottle', () => {
       expect(get('remote.origin.url')).toBe(`${double.url}/acme/widgets.git`)
       expect(get(`http.${double.url}/.extraheader`)).toBe(`AUTHORIZATION: basic ${BASIC}`)
       expect(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')).not.toContain(BASIC)
+      expect(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')).not.toContain(secret)
     } finally {
       await api.close()
     }
