@@ -9,7 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { seededCheckoutForSuite } from '../../test/harness/git-http-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { e2eSuite, visibleLog } from './helpers.js'
 
@@ -55,29 +55,22 @@ true`
 
 describe('attacks on the git gate from the bottle', () => {
   const suite = e2eSuite('e2e-escape-gate')
-  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
-  let ws = ''
-  beforeAll(async () => {
-    double = await startSeededGitHttpDouble({ dir: suite.dir, token: TOKEN })
-    ws = path.join(suite.dir, 'workspace')
-    await double.checkout(ws)
-  })
-  afterAll(async () => double?.close())
+  const repo = seededCheckoutForSuite(suite, TOKEN)
 
   it('nothing forbidden reaches the upstream, git shows why, and git.jsonl records it without the secret', async () => {
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: SCRIPT, description: 'attack the gate' } } }, { text: 'done' }] }, { expectedKey: KEY })
-    const refsBefore = double.git('acme/widgets.git', 'for-each-ref', '--format=%(refname)')
+    const refsBefore = repo.double!.git('acme/widgets.git', 'for-each-ref', '--format=%(refname)')
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'git-push': 'bot-bottle/**, *-agent' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**, *-agent' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       const log = visibleLog(r.main.stdout, r.main.stderr, r.post.stdout)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
-      const read = (f: string) => fs.readFileSync(path.join(ws, f), 'utf8')
+      const read = (f: string) => fs.readFileSync(path.join(repo.ws, f), 'utf8')
 
       // the upstream: only the one legitimate push landed; bot-bottle/dup was not rewritten
       const b = read('b-sha.txt').trim()
       expect(read('push-ok.txt')).toBe('exit=0\n')
-      expect(double.git('acme/widgets.git', 'for-each-ref', '--format=%(refname)')).toBe([refsBefore, 'refs/heads/bot-bottle/dup'].sort().join('\n'))
-      expect(double.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/dup')).toBe(b)
+      expect(repo.double!.git('acme/widgets.git', 'for-each-ref', '--format=%(refname)')).toBe([refsBefore, 'refs/heads/bot-bottle/dup'].sort().join('\n'))
+      expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/dup')).toBe(b)
       expect(r.outputs['pushed-refs']).toBe('refs/heads/bot-bottle/dup')
 
       // what git (or curl) showed the agent

@@ -16,7 +16,7 @@ import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
 import { checkRefFormat, refNameProblem } from '../../src/gitgate/ref-name.js'
 import { runCommand } from '../../src/util/process.js'
-import { startGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 
 const TOKEN = 'ghs_gateTokenCCCCCCCCCCCCCCCCCCCCCCCCCC3'
 const SECRET = '0123456789abcdef0123456789abcdef'
@@ -31,20 +31,12 @@ async function git(cwd: string, ...args: string[]): Promise<{ code: number; out:
 
 describe('git gate', () => {
   let dir: string
-  let double: Awaited<ReturnType<typeof startGitHttpDouble>>
+  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
   const gates: GitGate[] = []
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'))
-    const bare = path.join(dir, 'srv', 'acme', 'widgets.git')
-    execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
-    const seed = path.join(dir, 'seed')
-    execFileSync('git', ['init', '-q', '-b', 'main', seed])
-    fs.writeFileSync(path.join(seed, 'a.txt'), 'a\n')
-    await git(seed, 'add', '.')
-    await git(seed, 'commit', '-qm', 'A')
-    expect((await git(seed, 'push', '-q', bare, 'main')).code).toBe(0)
-    double = await startGitHttpDouble({ root: path.join(dir, 'srv'), token: TOKEN })
+    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
   })
   afterAll(async () => {
     for (const g of gates) await g.close()
@@ -80,7 +72,7 @@ describe('git gate', () => {
     const { clone, url, decisions } = await gate('clone', '')
     const r = await git(dir, 'clone', '-q', url, clone)
     expect(r).toMatchObject({ code: 0 })
-    expect(fs.readFileSync(path.join(clone, 'a.txt'), 'utf8')).toBe('a\n')
+    expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# widgets\n')
     const seen = double.requests.filter(q => q.authorized)
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.every(q => q.headers.authorization === basic)).toBe(true) // exactly the header the gate was given
@@ -172,22 +164,14 @@ describe('git gate', () => {
 
 describe('git gate against crafted pushes', () => {
   let dir: string
-  let double: Awaited<ReturnType<typeof startGitHttpDouble>>
+  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
   const gates: GitGate[] = []
   const upstream = (...args: string[]) => double.git('acme/widgets.git', ...args)
   const refs = () => upstream('for-each-ref', '--format=%(refname) %(objectname)')
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-crafted-'))
-    const bare = path.join(dir, 'srv', 'acme', 'widgets.git')
-    execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
-    const seed = path.join(dir, 'seed')
-    execFileSync('git', ['init', '-q', '-b', 'main', seed])
-    fs.writeFileSync(path.join(seed, 'a.txt'), 'a\n')
-    await git(seed, 'add', '.')
-    await git(seed, 'commit', '-qm', 'A')
-    expect((await git(seed, 'push', '-q', bare, 'main')).code).toBe(0)
-    double = await startGitHttpDouble({ root: path.join(dir, 'srv'), token: TOKEN })
+    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
   })
   afterAll(async () => {
     for (const g of gates) await g.close()
@@ -202,7 +186,8 @@ describe('git gate against crafted pushes', () => {
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const clone = path.join(dir, `${name}-clone`)
     expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
-    const decisions = () => fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    // closing flushes git.jsonl: read it once the test is done with the gate
+    const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
     return { g, url, clone, logFile, decisions }
   }
   const commit = async (clone: string, file: string) => {
@@ -237,7 +222,7 @@ describe('git gate against crafted pushes', () => {
     const r = await receivePack(url, [`${b} ${x} refs/heads/bot-bottle/dup\0${CAPS}`, `${x} ${y} refs/heads/bot-bottle/dup`], packOf(clone, [y], [b]))
     expect(r.text).toContain('ng refs/heads/bot-bottle/dup bot-bottle: this ref is named more than once in one push')
     expect(upstream('rev-parse', 'bot-bottle/dup')).toBe(b)
-    expect(decisions().filter(d => d.ref && d.new !== b).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/dup', 'blocked'], ['refs/heads/bot-bottle/dup', 'blocked']])
+    expect((await decisions()).filter(d => d.ref && d.new !== b).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/dup', 'blocked'], ['refs/heads/bot-bottle/dup', 'blocked']])
   })
 
   it('reads every command as receive-pack does: a NUL in a later command refuses the push, nothing is created', async () => {
@@ -247,7 +232,7 @@ describe('git gate against crafted pushes', () => {
     const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/n\0${CAPS}`, `${ZERO} ${x} refs/heads/release\0-agent`], packOf(clone, [x], ['origin/main']))
     expect(r.text).toContain('ng refs/heads/release bot-bottle: a command after the first carries a NUL')
     expect(refs()).toBe(before) // neither release nor bot-bottle/n
-    expect(decisions().filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/n', 'blocked'], ['refs/heads/release', 'blocked']])
+    expect((await decisions()).filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/n', 'blocked'], ['refs/heads/release', 'blocked']])
   })
 
   it('refuses ref names git would call funny, and names outside letters, digits and . _ - /, before the upstream', async () => {
@@ -271,7 +256,7 @@ describe('git gate against crafted pushes', () => {
     }
     expect(refs()).toBe(before)
     expect(g.pushed).toEqual([])
-    expect(decisions().filter(d => d.ref).every(d => d.decision === 'blocked')).toBe(true)
+    expect((await decisions()).filter(d => d.ref).every(d => d.decision === 'blocked')).toBe(true)
   })
 
   it('a push over the size limit is refused in git\'s report and never reaches the upstream; the gate keeps no copy', async () => {
@@ -287,7 +272,7 @@ describe('git gate against crafted pushes', () => {
     expect(posts() - before).toBe(1) // git's probe only; the pack never went up
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/big')).toThrow()
     expect(g.pushed).toEqual([])
-    expect(decisions().find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({ reason: expect.stringContaining('push larger than') })
+    expect((await decisions()).find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({ reason: expect.stringContaining('push larger than') })
     expect(fs.readdirSync(path.join(dir, 'big-scratch', 'bodies'))).toEqual([])
   })
 
@@ -300,7 +285,7 @@ describe('git gate against crafted pushes', () => {
     const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/bomb\0${CAPS}`], Buffer.concat([Buffer.from('PACK'), Buffer.alloc(64 * 1024 ** 2)]), true)
     expect(r.text).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: gzip body inflates more than 100:1')
     expect(posts()).toBe(before)
-    expect(decisions().at(-1)).toMatchObject({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') })
+    expect((await decisions()).at(-1)).toMatchObject({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') })
   })
 
   it('judges one push at a time: a second waits for the first; past the queue limit a push is refused with 503', async () => {
@@ -325,7 +310,7 @@ describe('git gate against crafted pushes', () => {
     first.destroy()
     expect(await second).toMatchObject({ code: 0 })
     expect(upstream('rev-parse', 'bot-bottle/queued')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
-    expect(decisions().some(d => d.decision === 'blocked' && /pushes already wait/.test(d.reason))).toBe(true)
+    expect((await decisions()).some(d => d.decision === 'blocked' && /pushes already wait/.test(d.reason))).toBe(true)
   })
 
   it('serves only requests that carry the run\'s secret; refusals are logged without it', async () => {

@@ -95,3 +95,19 @@ export async function startSeededGitHttpDouble({ dir, token }) {
   }
   return { ...double, basic, checkout }
 }
+
+/**
+ * For an e2e suite (after its e2eSuite call): registers beforeAll/afterAll that start the seeded
+ * double in suite.dir and make the checkout suite.dir/workspace. Fields are set once beforeAll ran.
+ */
+export function seededCheckoutForSuite(suite, token) {
+  /** @type {{ double: Awaited<ReturnType<typeof startSeededGitHttpDouble>> | undefined, ws: string }} */
+  const state = { double: undefined, ws: '' }
+  beforeAll(async () => {
+    state.double = await startSeededGitHttpDouble({ dir: suite.dir, token })
+    state.ws = path.join(suite.dir, 'workspace')
+    await state.double.checkout(state.ws)
+  })
+  afterAll(async () => state.double?.close())
+  return state
+}
