@@ -8,9 +8,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { startGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { seededCheckoutForSuite } from '../../test/harness/git-http-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { runChecked } from '../../src/util/process.js'
 import { e2eSuite, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-gitgate-e2e-0123456789'
@@ -19,27 +18,7 @@ const BASIC = Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 
 describe('git gate in a bottle', () => {
   const suite = e2eSuite('e2e-gitgate')
-  let double: Awaited<ReturnType<typeof startGitHttpDouble>>
-  let ws = ''
-  beforeAll(async () => {
-    const srv = path.join(suite.dir, 'srv')
-    const bare = path.join(srv, 'acme', 'widgets.git')
-    execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
-    const seed = path.join(suite.dir, 'seed')
-    execFileSync('git', ['init', '-q', '-b', 'main', seed])
-    fs.writeFileSync(path.join(seed, 'README.md'), '# widgets\n')
-    execFileSync('git', ['-C', seed, 'add', '.'])
-    execFileSync('git', ['-C', seed, '-c', 'user.name=s', '-c', 'user.email=s@x', 'commit', '-qm', 'seed'])
-    execFileSync('git', ['-C', seed, 'push', '-q', bare, 'main'])
-    double = await startGitHttpDouble({ root: srv, token: TOKEN })
-    // a checkout as actions/checkout leaves it: origin over https(here http), token in an extraheader
-    ws = path.join(suite.dir, 'workspace')
-    // async: the double serves from this process
-    await runChecked('git', ['-c', `http.extraheader=AUTHORIZATION: basic ${BASIC}`, 'clone', '-q', `${double.url}/acme/widgets.git`, ws])
-    execFileSync('git', ['-C', ws, 'config', `http.${double.url}/.extraheader`, `AUTHORIZATION: basic ${BASIC}`])
-    execFileSync('chown', ['-R', '1001:1001', ws])
-  })
-  afterAll(async () => double?.close())
+  const repo = seededCheckoutForSuite(suite, TOKEN)
 
   it('fetches and pushes through the gate with no token in the bottle; only git-push refs move', async () => {
     const out = (name: string, cmd: string) => `${cmd} > ${name}.txt 2>&1; echo "exit=$?" >> ${name}.txt`
@@ -55,24 +34,28 @@ describe('git gate in a bottle', () => {
       'true'
     ].join('; ')
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'push' } } }, { text: 'pushed' }] }, { expectedKey: KEY })
-    const mainBefore = double.git('acme/widgets.git', 'rev-parse', 'main')
+    const mainBefore = repo.double!.git('acme/widgets.git', 'rev-parse', 'main')
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'git-push': 'bot-bottle/**' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
-      const read = (f: string) => fs.readFileSync(path.join(ws, f), 'utf8')
+      const read = (f: string) => fs.readFileSync(path.join(repo.ws, f), 'utf8')
       expect(read('push-ok.txt')).toContain('exit=0')
       expect(read('push-main.txt')).toMatch(/refs\/heads\/main is not in git-push \(refs\/heads\/bot-bottle\/\*\*\)[\s\S]*exit=1/)
       expect(read('push-force.txt')).toMatch(/not a fast-forward[\s\S]*exit=1/)
       expect(read('push-delete.txt')).toMatch(/deleting refs\/heads\/bot-bottle\/fix is not allowed[\s\S]*exit=1/)
       expect(read('fetch.txt')).toBe('exit=0\n')
-      expect(read('remote.txt')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/acme\/widgets\.git \(push\)$/m)
+      expect(read('remote.txt')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/[0-9a-f]{32}\/acme\/widgets\.git \(push\)$/m) // the per-run secret, then the repo
       for (const f of ['remote.txt', 'config.txt', 'push-ok.txt', 'push-main.txt']) expect(read(f)).not.toContain(BASIC)
+      // the gate's per-run secret is the bottle's to use, and stays out of every record
+      const secret = /bot-bottle-gateway:\d+\/([0-9a-f]{32})\//.exec(read('remote.txt'))![1]!
+      expect(log).not.toContain(secret)
+      expect(JSON.stringify(r.outputs)).not.toContain(secret)
 
       // the upstream: only the allowed branch moved, every request carried the gate's token
-      const fix = execFileSync('git', ['--git-dir', path.join(ws, '.git'), 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
-      expect(double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(fix)
-      expect(double.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
+      const fix = execFileSync('git', ['--git-dir', path.join(repo.ws, '.git'), 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
+      expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(fix)
+      expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
       expect(r.outputs['pushed-refs']).toBe('refs/heads/bot-bottle/fix')
 
       const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
@@ -92,10 +75,11 @@ describe('git gate in a bottle', () => {
       expect(report).not.toContain(BASIC)
 
       // afterwards origin and the token are back as the checkout left them
-      const get = (key: string) => execFileSync('git', ['config', '--file', path.join(ws, '.git', 'config'), key], { encoding: 'utf8' }).trim()
-      expect(get('remote.origin.url')).toBe(`${double.url}/acme/widgets.git`)
-      expect(get(`http.${double.url}/.extraheader`)).toBe(`AUTHORIZATION: basic ${BASIC}`)
+      const get = (key: string) => execFileSync('git', ['config', '--file', path.join(repo.ws, '.git', 'config'), key], { encoding: 'utf8' }).trim()
+      expect(get('remote.origin.url')).toBe(`${repo.double!.url}/acme/widgets.git`)
+      expect(get(`http.${repo.double!.url}/.extraheader`)).toBe(`AUTHORIZATION: basic ${BASIC}`)
       expect(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')).not.toContain(BASIC)
+      expect(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')).not.toContain(secret)
     } finally {
       await api.close()
     }

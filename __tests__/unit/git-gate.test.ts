@@ -3,17 +3,23 @@
  * git as the guest would: clone/fetch through the gate without any credential, pushes judged
  * by ref pattern, delete and fast-forward, decisions in git.jsonl.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
+import type { GateLimits } from '../../src/gitgate/limits.js'
+import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
+import { checkRefFormat, refNameProblem } from '../../src/gitgate/ref-name.js'
 import { runCommand } from '../../src/util/process.js'
-import { startGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 
 const TOKEN = 'ghs_gateTokenCCCCCCCCCCCCCCCCCCCCCCCCCC3'
+const SECRET = '0123456789abcdef0123456789abcdef'
 const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
 const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x' }
 
@@ -25,20 +31,12 @@ async function git(cwd: string, ...args: string[]): Promise<{ code: number; out:
 
 describe('git gate', () => {
   let dir: string
-  let double: Awaited<ReturnType<typeof startGitHttpDouble>>
+  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
   const gates: GitGate[] = []
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'))
-    const bare = path.join(dir, 'srv', 'acme', 'widgets.git')
-    execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
-    const seed = path.join(dir, 'seed')
-    execFileSync('git', ['init', '-q', '-b', 'main', seed])
-    fs.writeFileSync(path.join(seed, 'a.txt'), 'a\n')
-    await git(seed, 'add', '.')
-    await git(seed, 'commit', '-qm', 'A')
-    expect((await git(seed, 'push', '-q', bare, 'main')).code).toBe(0)
-    double = await startGitHttpDouble({ root: path.join(dir, 'srv'), token: TOKEN })
+    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
   })
   afterAll(async () => {
     for (const g of gates) await g.close()
@@ -46,8 +44,10 @@ describe('git gate', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN) {
+  async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN, limits?: Partial<GateLimits>) {
     const g = await startGitGate({
+      secret: SECRET,
+      limits,
       upstream: new URL(`${double.url}/acme/widgets.git`),
       authHeader: token ? { name: 'authorization', value: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` } : undefined,
       policy: parsePushPolicy(gitPush, force),
@@ -57,7 +57,7 @@ describe('git gate', () => {
     })
     gates.push(g)
     const clone = path.join(dir, `${name}-clone`)
-    const url = `http://127.0.0.1:${g.port}/acme/widgets.git`
+    const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const decisions = () => fs.readFileSync(path.join(dir, `${name}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
     return { g, clone, url, decisions }
   }
@@ -72,7 +72,7 @@ describe('git gate', () => {
     const { clone, url, decisions } = await gate('clone', '')
     const r = await git(dir, 'clone', '-q', url, clone)
     expect(r).toMatchObject({ code: 0 })
-    expect(fs.readFileSync(path.join(clone, 'a.txt'), 'utf8')).toBe('a\n')
+    expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# widgets\n')
     const seen = double.requests.filter(q => q.authorized)
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.every(q => q.headers.authorization === basic)).toBe(true) // exactly the header the gate was given
@@ -132,7 +132,7 @@ describe('git gate', () => {
     expect(double.git('acme/widgets.git', 'rev-parse', 'big/one')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
     expect(g.pushed).toEqual(['refs/heads/big/one'])
     // a path that only looks like the origin after normalisation is not served
-    const sneaky = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
+    const sneaky = await fetch(`${url}/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
     expect(sneaky.status).toBe(403)
   })
 
@@ -152,7 +152,7 @@ describe('git gate', () => {
 
   it('serves nothing but the origin, and says which token to give when the upstream refuses the gate', async () => {
     const { g } = await gate('other', 'x')
-    const other = await fetch(`http://127.0.0.1:${g.port}/acme/secret.git/info/refs?service=git-upload-pack`)
+    const other = await fetch(`http://127.0.0.1:${g.port}/${SECRET}/acme/secret.git/info/refs?service=git-upload-pack`)
     expect(other.status).toBe(403)
     expect(await other.text()).toContain("only the workspace's origin (/acme/widgets.git)")
     const { clone, url } = await gate('notoken', '', 'false', null)
@@ -162,12 +162,203 @@ describe('git gate', () => {
   })
 })
 
+describe('git gate against crafted pushes', () => {
+  let dir: string
+  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
+  const gates: GitGate[] = []
+  const upstream = (...args: string[]) => double.git('acme/widgets.git', ...args)
+  const refs = () => upstream('for-each-ref', '--format=%(refname) %(objectname)')
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-crafted-'))
+    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
+  })
+  afterAll(async () => {
+    for (const g of gates) await g.close()
+    await double.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function gate(name: string, gitPush: string, limits?: Partial<GateLimits>) {
+    const logFile = path.join(dir, `${name}.jsonl`)
+    const g = await startGitGate({ secret: SECRET, limits, upstream: new URL(`${double.url}/acme/widgets.git`), authHeader: { name: 'authorization', value: basic }, policy: parsePushPolicy(gitPush, 'false'), bindHost: '127.0.0.1', logFile, scratchDir: path.join(dir, `${name}-scratch`) })
+    gates.push(g)
+    const url = `http://127.0.0.1:${g.port}${g.guestPath}`
+    const clone = path.join(dir, `${name}-clone`)
+    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    // closing flushes git.jsonl: read it once the test is done with the gate
+    const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
+    return { g, url, clone, logFile, decisions }
+  }
+  const commit = async (clone: string, file: string) => {
+    fs.writeFileSync(path.join(clone, file), `${file}\n`)
+    await git(clone, 'add', '.')
+    await git(clone, 'commit', '-qm', file)
+    return (await git(clone, 'rev-parse', 'HEAD')).out.trim()
+  }
+  /** the objects reachable from `tips` and not from `not`, as git would send them */
+  const packOf = (clone: string, tips: string[], not: string[]) =>
+    execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '--revs', '-q'], { input: [...tips, ...not.map(n => `^${n}`)].join('\n') + '\n' }) // local only: blocking is fine
+  /** a receive-pack request built by hand: pkt-lines (latin1), a flush, the pack */
+  const receivePack = async (url: string, lines: string[], pack: Buffer, gzip = false) => {
+    const body = Buffer.concat([...lines.map(l => pktLine(Buffer.from(`${l}\n`, 'latin1'))), FLUSH, pack])
+    const r = await fetch(`${url}/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      body: gzip ? zlib.gzipSync(body) : body
+    })
+    return { status: r.status, text: Buffer.from(await r.arrayBuffer()).toString('latin1') }
+  }
+  const ZERO = '0'.repeat(40)
+  const CAPS = 'report-status side-band-64k agent=git/2.39.5'
+
+  it('refuses a push naming one ref twice (B→X rewrite, then X→Y fast-forward); the upstream keeps B', async () => {
+    const { url, clone, decisions } = await gate('dup', 'bot-bottle/**')
+    const b = await commit(clone, 'b.txt')
+    expect((await git(clone, 'push', '-q', 'origin', 'HEAD:refs/heads/bot-bottle/dup')).code).toBe(0)
+    await git(clone, 'reset', '-q', '--hard', 'HEAD~1')
+    const x = await commit(clone, 'rewrite.txt') // not a descendant of b
+    const y = await commit(clone, 'more.txt')
+    const r = await receivePack(url, [`${b} ${x} refs/heads/bot-bottle/dup\0${CAPS}`, `${x} ${y} refs/heads/bot-bottle/dup`], packOf(clone, [y], [b]))
+    expect(r.text).toContain('ng refs/heads/bot-bottle/dup bot-bottle: this ref is named more than once in one push')
+    expect(upstream('rev-parse', 'bot-bottle/dup')).toBe(b)
+    expect((await decisions()).filter(d => d.ref && d.new !== b).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/dup', 'blocked'], ['refs/heads/bot-bottle/dup', 'blocked']])
+  })
+
+  it('reads every command as receive-pack does: a NUL in a later command refuses the push, nothing is created', async () => {
+    const { url, clone, decisions } = await gate('nul', 'bot-bottle/**\n*-agent')
+    const x = await commit(clone, 'n.txt')
+    const before = refs()
+    const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/n\0${CAPS}`, `${ZERO} ${x} refs/heads/release\0-agent`], packOf(clone, [x], ['origin/main']))
+    expect(r.text).toContain('ng refs/heads/release bot-bottle: a command after the first carries a NUL')
+    expect(refs()).toBe(before) // neither release nor bot-bottle/n
+    expect((await decisions()).filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/n', 'blocked'], ['refs/heads/release', 'blocked']])
+  })
+
+  it('refuses ref names git would call funny, and names outside letters, digits and . _ - /, before the upstream', async () => {
+    const { g, url, clone, decisions } = await gate('names', 'bot-bottle/**')
+    const x = await commit(clone, 'names.txt')
+    // real git sends this one itself: check-ref-format allows $ ( )
+    const shell = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/$(id)')
+    expect(shell.code).not.toBe(0)
+    expect(shell.out).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/\$\(id\) \(bot-bottle: ref names may hold only letters, digits and \. _ - \/\)/)
+    const before = refs()
+    const pack = packOf(clone, [x], ['origin/main'])
+    for (const [ref, reason] of [
+      ['refs/heads/bot-bottle/a..b', "contains '..'"],
+      ['refs/heads/bot-bottle/x@{1}', "contains '@{'"],
+      ['refs/heads/bot-bottle/.hidden', "has a component beginning with '.'"],
+      ['refs/heads/bot-bottle/x.lock', "has a component ending with '.lock'"],
+      ['refs/heads/bot-bottle/a b', 'contains a control character, space']
+    ]) {
+      const r = await receivePack(url, [`${ZERO} ${x} ${ref}\0${CAPS}`], pack)
+      expect(r.text).toContain(`ng ${ref} bot-bottle: not a valid ref name (git check-ref-format: it ${reason}`)
+    }
+    expect(refs()).toBe(before)
+    expect(g.pushed).toEqual([])
+    expect((await decisions()).filter(d => d.ref).every(d => d.decision === 'blocked')).toBe(true)
+  })
+
+  it('a push over the size limit is refused in git\'s report and never reaches the upstream; the gate keeps no copy', async () => {
+    const { g, clone, decisions } = await gate('big', 'bot-bottle/**', { maxPushBytes: 1024 ** 2 })
+    fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
+    await git(clone, 'add', '.')
+    await git(clone, 'commit', '-qm', 'big')
+    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const before = posts()
+    const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/big')
+    expect(r.code).not.toBe(0)
+    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB)")
+    expect(posts() - before).toBe(1) // git's probe only; the pack never went up
+    expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/big')).toThrow()
+    expect(g.pushed).toEqual([])
+    expect((await decisions()).find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({ reason: expect.stringContaining('push larger than') })
+    expect(fs.readdirSync(path.join(dir, 'big-scratch', 'bodies'))).toEqual([])
+  })
+
+  it('a gzip bomb is refused at the inflation ratio, in git\'s report, without reaching the upstream', async () => {
+    const { url, clone, decisions } = await gate('bomb', 'bot-bottle/**')
+    const x = await commit(clone, 'bomb.txt')
+    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const before = posts()
+    // 64 MiB of zeros after a valid command list: about 64 KiB on the wire
+    const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/bomb\0${CAPS}`], Buffer.concat([Buffer.from('PACK'), Buffer.alloc(64 * 1024 ** 2)]), true)
+    expect(r.text).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: gzip body inflates more than 100:1')
+    expect(posts()).toBe(before)
+    expect((await decisions()).at(-1)).toMatchObject({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') })
+  })
+
+  it('judges one push at a time: a second waits for the first; past the queue limit a push is refused with 503', async () => {
+    const { url, clone, decisions } = await gate('queue', 'bot-bottle/**', { maxQueuedPushes: 1 })
+    await commit(clone, 'q.txt')
+    // a push that has sent its headers and part of its body, and then stalls
+    const stalled = () => {
+      const req = http.request(`${url}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' } })
+      req.on('error', () => undefined)
+      req.write(pktLine(`${ZERO} ${'1'.repeat(40)} refs/heads/bot-bottle/stall\0${CAPS}\n`))
+      return req
+    }
+    const first = stalled()
+    await new Promise(r => setTimeout(r, 300))
+    let done = false
+    const second = git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/queued').then(r => ((done = true), r))
+    await new Promise(r => setTimeout(r, 1500))
+    expect(done).toBe(false) // waiting behind the stalled push
+    const third = await fetch(`${url}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body: '0000' })
+    expect(third.status).toBe(503)
+    expect(await third.text()).toContain('too many pushes at once')
+    first.destroy()
+    expect(await second).toMatchObject({ code: 0 })
+    expect(upstream('rev-parse', 'bot-bottle/queued')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
+    expect((await decisions()).some(d => d.decision === 'blocked' && /pushes already wait/.test(d.reason))).toBe(true)
+  })
+
+  it('serves only requests that carry the run\'s secret; refusals are logged without it', async () => {
+    const { g, url, logFile } = await gate('secret', 'bot-bottle/**')
+    expect(g.guestPath).toBe(`/${SECRET}/acme/widgets.git`)
+    const port = g.port
+    for (const path of ['/acme/widgets.git', `/${SECRET.slice(0, -1)}x/acme/widgets.git`, `/${SECRET}/../acme/widgets.git`, `/x/${SECRET}/acme/widgets.git`]) {
+      const r = await fetch(`http://127.0.0.1:${port}${path}/info/refs?service=git-upload-pack`)
+      expect({ path, status: r.status }).toEqual({ path, status: 403 })
+    }
+    const other = await fetch(`http://127.0.0.1:${port}/${SECRET}/acme/other.git/info/refs?service=git-upload-pack`)
+    expect(other.status).toBe(403)
+    expect((await fetch(`${url}/info/refs?service=git-upload-pack`)).status).toBe(200)
+    await g.close()
+    const log = fs.readFileSync(logFile, 'utf8')
+    expect(log).not.toContain(SECRET)
+    expect(log).not.toContain(SECRET.slice(0, 16))
+    expect(log.match(/without the run's secret path prefix/g)).toHaveLength(4)
+  })
+
+  it('refuses to start without a usable secret', async () => {
+    await expect(startGitGate({ secret: 'short', upstream: new URL(`${double.url}/acme/widgets.git`), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'n.jsonl'), scratchDir: path.join(dir, 'n') })).rejects.toThrow('per-run secret must be 16 or more URL-safe characters')
+  })
+})
+
+describe('ref names', () => {
+  // each against real `git check-ref-format` (which, like receive-pack, allows more than the gate)
+  const names = ['heads/main', 'heads/bot-bottle/fix-1', 'heads/a..b', 'heads/.x', 'heads/x.', 'heads/x.lock', 'heads/x.lock/y', 'heads//x', 'heads/x/', '/heads/x', 'main', '@', 'heads/@', 'heads/a@{b', 'heads/a@b', 'heads/a b', 'heads/a\tb', 'heads/a~b', 'heads/a^b', 'heads/a:b', 'heads/a?b', 'heads/a*b', 'heads/a[b', 'heads/a\\b', 'heads/a\x7fb', 'heads/$(id)', 'heads/é', 'heads/a{b}', 'heads/a.b.c', 'heads/-x']
+  it.each(names)('%j as git check-ref-format judges it', name => {
+    const r = spawnSync('git', ['check-ref-format', name])
+    expect({ name, valid: checkRefFormat(name) === undefined }).toEqual({ name, valid: r.status === 0 })
+  })
+  it('the gate also wants refs/, two levels below it, and the safe charset', () => {
+    expect(refNameProblem('refs/heads/bot-bottle/fix-1.2_x')).toBeUndefined()
+    expect(refNameProblem('refs/x')).toContain('check-ref-format')
+    expect(refNameProblem('heads/x')).toBe('bot-bottle: only refs/... may be pushed')
+    expect(refNameProblem('refs/heads/$(id)')).toBe('bot-bottle: ref names may hold only letters, digits and . _ - /')
+    expect(refNameProblem('refs/heads/é')).toContain('only letters, digits')
+    expect(refNameProblem(`refs/heads/${'a'.repeat(2000)}`)).toContain('at most 1024')
+  })
+})
+
 describe('git gate, upstream down', () => {
   it('answers 502 naming the upstream, and logs the failed request', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-down-'))
-    const g = await startGitGate({ upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
+    const g = await startGitGate({ secret: SECRET, upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
     try {
-      const r = await fetch(`http://127.0.0.1:${g.port}/acme/widgets.git/info/refs?service=git-upload-pack`)
+      const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/info/refs?service=git-upload-pack`)
       expect(r.status).toBe(502)
       expect(await r.text()).toMatch(/^bot-bottle git gate: upstream http:\/\/127\.0\.0\.1:1 unreachable \(connect ECONNREFUSED/)
     } finally {

@@ -18,7 +18,7 @@ export class FastForwardChecker {
     private readonly gitEnv: NodeJS.ProcessEnv
   ) {}
 
-  private git(args: string[], input?: Buffer) {
+  private git(args: string[], input?: NodeJS.ReadableStream) {
     return runCommand('git', ['--git-dir', this.dir, ...args], {
       input,
       timeoutMs: 10 * 60_000,
@@ -41,22 +41,23 @@ export class FastForwardChecker {
   }
 
   /**
-   * For each update, whether old is an ancestor of new (the pack holds new's objects; old is
-   * fetched from the upstream). An object that cannot be found counts as "not a fast-forward".
+   * For each update (by index), whether old is an ancestor of new (the pack, read from `pack()`,
+   * holds new's objects; old is fetched from the upstream). An object that cannot be found
+   * counts as "not a fast-forward".
    */
-  async check(pack: Buffer, updates: RefUpdate[]): Promise<Map<string, boolean>> {
+  async check(pack: () => NodeJS.ReadableStream, updates: readonly RefUpdate[]): Promise<boolean[]> {
     await this.init()
     await this.fetch(updates.map((u, i) => `+${u.ref}:refs/bot-bottle-gate/${i}`))
-    let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack)
+    let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack())
     if (indexed.code !== 0) {
       // a thin pack may lean on objects of other upstream refs: fetch them and try again
       await this.fetch(['+refs/heads/*:refs/bot-bottle-gate/heads/*', '+refs/tags/*:refs/bot-bottle-gate/tags/*'])
-      indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack)
+      indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack())
     }
-    const result = new Map<string, boolean>()
+    const result: boolean[] = []
     for (const u of updates) {
       const r = indexed.code === 0 ? await this.git(['merge-base', '--is-ancestor', u.old, u.new]) : { code: 128 }
-      result.set(u.ref, r.code === 0)
+      result.push(r.code === 0)
     }
     return result
   }

@@ -1,29 +1,19 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
-import path from 'node:path'
 import http from 'node:http'
-import https from 'node:https'
+import path from 'node:path'
 import tls from 'node:tls'
-import { decisionLog, listen, shutdown, tlsHint } from '../proxy/daemon.js'
+import { decisionLog, listen, shutdown } from '../proxy/daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from '../proxy/runner-proxy.js'
-import zlib from 'node:zlib'
+import type { GitDecision, RecordDecision } from './decisions.js'
 import { FastForwardChecker } from './fast-forward.js'
-import { judgeUpdate, type PushPolicy } from './push-policy.js'
-import { parseReceivePack, parseReportStatus, ReceivePackParseError, rejectionResponse, ZERO_OID } from './receive-pack.js'
+import { DEFAULT_GATE_LIMITS, type GateLimits } from './limits.js'
+import { OneAtATime, QueueFullError } from './one-at-a-time.js'
+import { handlePush, type PushContext } from './push.js'
+import type { PushPolicy } from './push-policy.js'
+import { refuse, UpstreamRelay } from './relay.js'
 
-/** One line of git.jsonl. */
-export interface GitDecision {
-  time: string
-  service: 'info-refs' | 'upload-pack' | 'receive-pack' | 'other'
-  decision: 'allowed' | 'blocked' | 'pushed' | 'rejected-upstream'
-  reason: string
-  ref?: string
-  old?: string
-  new?: string
-  status?: number
-  bytes_up: number
-  bytes_down: number
-  duration_ms: number
-}
+export type { GitDecision } from './decisions.js'
 
 export interface GitGateOptions {
   /** the workspace's origin, without credentials, e.g. https://github.com/acme/widgets.git */
@@ -33,7 +23,7 @@ export interface GitGateOptions {
   policy: PushPolicy
   bindHost: string
   logFile: string
-  /** host-only dir for the gate's own objects (fast-forward checks) */
+  /** host-only dir the gate owns: its fast-forward repo, request bodies, CA bundle */
   scratchDir: string
   /** agent for upstream requests (e.g. through the runner's proxy) */
   agent?: http.Agent
@@ -41,13 +31,15 @@ export interface GitGateOptions {
   ca?: string[]
   /** the runner's own proxy (host git picks it up from the environment itself) */
   runnerProxy?: RunnerProxy
-  /** per-run secret: the guest's URL carries it as the first path segment */
-  secret?: string
+  /** per-run secret (URL-safe, 16+ characters): every request's path must start with /<secret> */
+  secret: string
+  /** what one push may cost (defaults: DEFAULT_GATE_LIMITS) */
+  limits?: Partial<GateLimits>
 }
 
 export interface GitGate {
   port: number
-  /** the path the guest's remote uses: the upstream's own path */
+  /** the upstream's repository path, e.g. /acme/widgets.git */
   repoPath: string
   /** the path the guest's remote URL uses (the secret, then repoPath) */
   guestPath: string
@@ -57,185 +49,87 @@ export interface GitGate {
   close(): Promise<void>
 }
 
-const MAX_PUSH_BYTES = 2 * 1024 ** 3
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding']
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest()
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const source = /gzip/i.test(String(req.headers['content-encoding'] ?? '')) ? req.pipe(zlib.createGunzip()) : req
-    source.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_PUSH_BYTES) {
-        source.destroy()
-        reject(new Error('push larger than 2 GiB'))
-      } else chunks.push(c)
-    })
-    source.on('end', () => resolve(Buffer.concat(chunks)))
-    source.on('error', reject)
-  })
+/** The request path after `/<secret>` (compared in constant time), or undefined without it. */
+function afterSecret(pathname: string, secret: string): string | undefined {
+  const m = /^\/([^/]*)(\/.*)?$/.exec(pathname)
+  return m && crypto.timingSafeEqual(digest(m[1]!), digest(secret)) ? (m[2] ?? '') : undefined
+}
+
+/** Host git's environment for the fast-forward checks: the credential header and our CA bundle, never in argv. */
+function hostGitEnv(opts: GitGateOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {}
+  if (opts.ca?.length) {
+    // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
+    const bundle = path.join(opts.scratchDir, 'ca.pem')
+    fs.writeFileSync(bundle, [...tls.rootCertificates, ...opts.ca].join('\n'), { mode: 0o600 })
+    env.GIT_SSL_CAINFO = bundle
+  }
+  return env
 }
 
 /**
- * The host-side git smart-HTTP gate. The guest's `origin` points here; fetches and clones of
- * that one repository are forwarded with the gate's credential; pushes are parsed and every
- * ref update is judged (git-push patterns, no deletes, fast-forward unless git-allow-force)
- * before anything reaches the upstream. Every request and ref decision goes to git.jsonl.
+ * The host-side git smart-HTTP gate. The guest's `origin` points here, at /<secret>/<repo>;
+ * fetches and clones of that one repository are relayed with the gate's credential; pushes are
+ * parsed and every ref update judged (ref name, git-push patterns, no deletes, fast-forward
+ * unless git-allow-force) before anything reaches the upstream, one push at a time. Every
+ * request and ref decision goes to git.jsonl (never the secret).
  */
 export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
-  const log = decisionLog(opts.logFile)
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.secret ?? '')) throw new Error('git gate: the per-run secret must be 16 or more URL-safe characters (A-Z a-z 0-9 _ -)')
   const repoPath = opts.upstream.pathname.replace(/\/+$/, '')
-  const client = opts.upstream.protocol === 'https:' ? https : http
-  // host git fetches with the gate's credential, passed in the environment (never in argv)
-  const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {}
+  fs.mkdirSync(path.join(opts.scratchDir, 'bodies'), { recursive: true, mode: 0o700 })
+  const log = decisionLog(opts.logFile)
+  const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits }
   const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
-  let caEnv = {}
-  if (opts.ca?.length) {
-    // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
-    const bundle = path.join(path.dirname(opts.scratchDir), 'git-gate-ca.pem')
-    fs.writeFileSync(bundle, [...tls.rootCertificates, ...opts.ca].join('\n'), { mode: 0o600 })
-    caEnv = { GIT_SSL_CAINFO: bundle }
-  }
-  const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv })
-  const pushed: string[] = []
+  const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent)
+  const checker = new FastForwardChecker(path.join(opts.scratchDir, 'ff.git'), opts.upstream.href, hostGitEnv(opts))
+  const push: PushContext = { relay, policy: opts.policy, checker, limits, bodiesDir: path.join(opts.scratchDir, 'bodies'), pushed: [] }
+  const pushes = new OneAtATime(limits.maxQueuedPushes)
   const counts = { requests: 0, refused: 0 }
-  const record = (d: Omit<GitDecision, 'time'>, started: number) => {
-    if (d.decision === 'blocked' || d.decision === 'rejected-upstream') counts.refused++
-    log.record(started, d)
-  }
-
-  /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
-  const upstreamRequest = (req: http.IncomingMessage, target: string, onResponse: (res: http.IncomingMessage) => void, extra: http.OutgoingHttpHeaders = {}) => {
-    const headers: http.OutgoingHttpHeaders = { host: opts.upstream.host }
-    for (const h of FORWARDED_REQUEST_HEADERS) if (req.headers[h] !== undefined) headers[h] = req.headers[h]
-    for (const [k, v] of Object.entries(extra)) {
-      if (v === undefined) delete headers[k]
-      else headers[k] = v
-    }
-    if (opts.authHeader) headers[opts.authHeader.name] = opts.authHeader.value
-    return client.request(
-      { protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + target, headers, agent },
-      onResponse
-    )
-  }
-
-  const refuse = (res: http.ServerResponse, status: number, text: string) => {
-    res.writeHead(status, { 'content-type': 'text/plain' })
-    res.end(`bot-bottle git gate: ${text}\n`)
-  }
-
-  /** Response headers passed back; an upstream 401 becomes a 403 so guest git does not ask for a password. */
-  const relayHead = (res: http.ServerResponse, ures: http.IncomingMessage): number => {
-    const status = ures.statusCode === 401 ? 403 : (ures.statusCode ?? 502)
-    const headers: http.OutgoingHttpHeaders = {}
-    for (const h of ['content-type', 'content-encoding', 'cache-control', 'expires', 'pragma']) if (ures.headers[h] !== undefined) headers[h] = ures.headers[h]
-    res.writeHead(status, headers)
-    return status
-  }
-
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, target: string, service: GitDecision['service'], started: number) => {
-    let up = 0
-    let down = 0
-    const ureq = upstreamRequest(req, target, ures => {
-      const status = relayHead(res, ures)
-      if (ures.statusCode === 401) {
-        ures.resume()
-        res.end('bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that can read this repository\n')
-      } else {
-        ures.on('data', (c: Buffer) => (down += c.length))
-        ures.pipe(res)
-      }
-      res.on('close', () => record({ service, decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started))
-    })
-    ureq.on('error', err => {
-      record({ service, decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started)
-      if (!res.headersSent) refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
-      else res.destroy()
-    })
-    req.on('data', (c: Buffer) => (up += c.length))
-    req.pipe(ureq)
-  }
-
-  const receivePack = async (req: http.IncomingMessage, res: http.ServerResponse, target: string, started: number) => {
-    const body = await readBody(req)
-    let parsed
-    try {
-      parsed = parseReceivePack(body)
-    } catch (err) {
-      if (!(err instanceof ReceivePackParseError)) throw err
-      record({ service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started)
-      return refuse(res, 400, err.message)
-    }
-    const { updates } = parsed
-    const pack = body.subarray(parsed.packOffset)
-    const needsCheck = opts.policy.allowForce ? [] : updates.filter(u => !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new))
-    // the pack is indexed once, and only if some update needs the fast-forward check
-    let ancestry: Promise<Map<string, boolean>> | undefined
-    const isAncestor = async (ref: string) => (await (ancestry ??= checker.check(pack, needsCheck))).get(ref) ?? false
-    const verdicts = await Promise.all(updates.map(u => judgeUpdate(opts.policy, u, () => isAncestor(u.ref))))
-    const refused = new Map<string, string>()
-    verdicts.forEach((v, i) => {
-      if (!v.allowed) refused.set(updates[i]!.ref, v.reason)
-    })
-    if (refused.size > 0) {
-      updates.forEach(u =>
-        record({ service: 'receive-pack', decision: 'blocked', reason: refused.get(u.ref) ?? 'another ref of this push was refused', ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started)
-      )
-      const reply = rejectionResponse(parsed, refused, `bot-bottle git gate refused this push:\n${[...refused.values()].join('\n')}`)
-      res.writeHead(200, { 'content-type': 'application/x-git-receive-pack-result', 'cache-control': 'no-cache' })
-      return res.end(reply)
-    }
-    // every update passed: send the (decoded) request on and read the upstream's verdict
-    const ureq = upstreamRequest(req, target, ures => {
-      const chunks: Buffer[] = []
-      ures.on('data', (c: Buffer) => chunks.push(c))
-      ures.on('end', () => {
-        const reply = Buffer.concat(chunks)
-        const status = relayHead(res, ures)
-        res.end(ures.statusCode === 401 ? 'bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that may push to this repository\n' : reply)
-        const report = ures.statusCode === 200 ? parseReportStatus(reply, parsed.capabilities.some(c => c.startsWith('side-band'))) : new Map<string, string>()
-        for (const u of updates) {
-          const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`
-          if (verdict === 'ok') pushed.push(u.ref)
-          record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? (verdicts[updates.indexOf(u)] as { rule: string }).rule : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started)
-        }
-        if (updates.length === 0) record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started)
-      })
-    }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.length })
-    ureq.on('error', err => {
-      for (const u of updates) record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started)
-      if (!res.headersSent) refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
-    })
-    ureq.end(body)
-  }
 
   const server = http.createServer((req, res) => {
     counts.requests++
     const started = Date.now()
+    const record: RecordDecision = d => {
+      if (d.decision === 'blocked' || d.decision === 'rejected-upstream') counts.refused++
+      log.record(started, { ...d, duration_ms: Date.now() - started } satisfies Omit<GitDecision, 'time'>)
+    }
     const url = new URL(req.url ?? '/', 'http://gate')
-    const route = url.pathname.startsWith(repoPath + '/') ? url.pathname.slice(repoPath.length) : undefined
+    const routePath = afterSecret(url.pathname, opts.secret)
+    if (routePath === undefined) {
+      req.resume()
+      // neither the path (it may hold a guess at the secret, or the secret misplaced) nor the secret is logged
+      record({ service: 'other', decision: 'blocked', reason: `${req.method} without the run's secret path prefix`, bytes_up: 0, bytes_down: 0 })
+      return refuse(res, 403, 'this gate serves only the bottle it was started for')
+    }
+    const route = routePath.startsWith(repoPath + '/') ? routePath.slice(repoPath.length) : undefined
     const service = url.searchParams.get('service')
     const target = `${route}${url.search}`
-    if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack')) return forward(req, res, target, 'info-refs', started)
-    if (req.method === 'POST' && route === '/git-upload-pack') return forward(req, res, target, 'upload-pack', started)
+    const forward = (s: GitDecision['service']) => relay.forward(req, res, target, o => record({ service: s, ...o }))
+    if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack')) return forward('info-refs')
+    if (req.method === 'POST' && route === '/git-upload-pack') return forward('upload-pack')
     if (req.method === 'POST' && route === '/git-receive-pack') {
-      return void receivePack(req, res, target, started).catch(err => {
-        record({ service: 'receive-pack', decision: 'blocked', reason: String((err as Error).message), bytes_up: 0, bytes_down: 0, duration_ms: Date.now() - started }, started)
-        if (!res.headersSent) refuse(res, 500, `push not checked: ${(err as Error).message}`)
-        else res.destroy()
+      return void pushes.run(() => handlePush(push, req, res, target, record)).catch(err => {
+        req.resume()
+        const busy = err instanceof QueueFullError
+        record({ service: 'receive-pack', decision: 'blocked', reason: busy ? `refused: ${err.message}` : String((err as Error).message), bytes_up: 0, bytes_down: 0 })
+        if (res.headersSent) res.destroy()
+        else if (busy) refuse(res, 503, `too many pushes at once (${err.message}); push again when they are done`)
+        else refuse(res, 500, `push not checked: ${(err as Error).message}`)
       })
     }
     req.resume()
-    record({ service: 'other', decision: 'blocked', reason: `${req.method} ${url.pathname}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started)
+    record({ service: 'other', decision: 'blocked', reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0 })
     refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`)
   })
   return {
     port: await listen(server, opts.bindHost),
     repoPath,
-    guestPath: repoPath,
-    pushed,
-    summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+    guestPath: `/${opts.secret}${repoPath}`,
+    pushed: push.pushed,
+    summary: () => `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
     close: () => shutdown(server, log.end)
   }
 }

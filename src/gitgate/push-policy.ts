@@ -37,6 +37,11 @@ export function parsePushPolicy(gitPush: string, allowForce: string): PushPolicy
   return { patterns, allowForce: force === 'true' }
 }
 
+/** The git-push pattern `ref` matches, if any. */
+export function matchingRule(policy: PushPolicy, ref: string): string | undefined {
+  return policy.patterns.find(p => patternToRegExp(p).test(ref))
+}
+
 export type UpdateVerdict = { allowed: true; rule: string } | { allowed: false; reason: string }
 
 /**
@@ -44,7 +49,7 @@ export type UpdateVerdict = { allowed: true; rule: string } | { allowed: false; 
  * the old tip is an ancestor of the new one (asked only when it matters).
  */
 export async function judgeUpdate(policy: PushPolicy, u: RefUpdate, isAncestor: () => Promise<boolean>): Promise<UpdateVerdict> {
-  const rule = policy.patterns.find(p => patternToRegExp(p).test(u.ref))
+  const rule = matchingRule(policy, u.ref)
   if (!rule) {
     return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' }
   }

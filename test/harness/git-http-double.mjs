@@ -2,7 +2,9 @@
 // (CGI) behind a loopback HTTP server that demands `Authorization: Basic x-access-token:<token>`
 // (401 with WWW-Authenticate otherwise, as GitHub answers), and records every request.
 import { spawn, execFileSync } from 'node:child_process'
+import fs from 'node:fs'
 import http from 'node:http'
+import path from 'node:path'
 
 /**
  * @param {{ root: string, token: string }} opts root holds bare repos (e.g. acme/widgets.git)
@@ -64,4 +66,48 @@ export async function startGitHttpDouble({ root, token }) {
     git: (repo, ...args) => execFileSync('git', ['--git-dir', `${root}/${repo}`, ...args], { encoding: 'utf8' }).trim(),
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
   }
+}
+
+/**
+ * The double serving acme/widgets.git (one commit on main) from `dir`/srv, and `checkout(ws)`:
+ * a clone as actions/checkout leaves it (origin over http, the token in an extraheader,
+ * owned by the runner's uid 1001). Async throughout: the double serves from this process.
+ */
+export async function startSeededGitHttpDouble({ dir, token }) {
+  const bare = path.join(dir, 'srv', 'acme', 'widgets.git')
+  execFileSync('git', ['init', '--bare', '-q', '-b', 'main', bare])
+  const seed = path.join(dir, 'seed')
+  execFileSync('git', ['init', '-q', '-b', 'main', seed])
+  fs.writeFileSync(path.join(seed, 'README.md'), '# widgets\n')
+  execFileSync('git', ['-C', seed, 'add', '.'])
+  execFileSync('git', ['-C', seed, '-c', 'user.name=s', '-c', 'user.email=s@x', 'commit', '-qm', 'seed'])
+  execFileSync('git', ['-C', seed, 'push', '-q', bare, 'main'])
+  const double = await startGitHttpDouble({ root: path.join(dir, 'srv'), token })
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
+  const checkout = async ws => {
+    await new Promise((resolve, reject) => {
+      const git = spawn('git', ['-c', `http.extraheader=AUTHORIZATION: basic ${basic}`, 'clone', '-q', `${double.url}/acme/widgets.git`, ws], { stdio: 'inherit' })
+      git.on('error', reject)
+      git.on('close', code => (code === 0 ? resolve() : reject(new Error(`git clone exited ${code}`))))
+    })
+    execFileSync('git', ['-C', ws, 'config', `http.${double.url}/.extraheader`, `AUTHORIZATION: basic ${basic}`])
+    execFileSync('chown', ['-R', '1001:1001', ws])
+  }
+  return { ...double, basic, checkout }
+}
+
+/**
+ * For an e2e suite (after its e2eSuite call): registers beforeAll/afterAll that start the seeded
+ * double in suite.dir and make the checkout suite.dir/workspace. Fields are set once beforeAll ran.
+ */
+export function seededCheckoutForSuite(suite, token) {
+  /** @type {{ double: Awaited<ReturnType<typeof startSeededGitHttpDouble>> | undefined, ws: string }} */
+  const state = { double: undefined, ws: '' }
+  beforeAll(async () => {
+    state.double = await startSeededGitHttpDouble({ dir: suite.dir, token })
+    state.ws = path.join(suite.dir, 'workspace')
+    await state.double.checkout(state.ws)
+  })
+  afterAll(async () => state.double?.close())
+  return state
 }

@@ -1,0 +1,37 @@
+/**
+ * What one push may cost the host. The gate writes a push to disk (never holds it in memory)
+ * and judges one push at a time; these bound the disk and the queue.
+ */
+export interface GateLimits {
+  /**
+   * Bytes of one receive-pack request body, after gunzip (the command list plus the pack).
+   * A push sends only the objects the upstream lacks; GitHub itself refuses pushes over 2 GiB.
+   */
+  maxPushBytes: number
+  /**
+   * Decompressed/compressed ratio a gzip body may reach once past `inflateGraceBytes`. Git
+   * gzips only small bodies, and mostly of a pack that is already deflated (ratio near 1);
+   * a gzip bomb inflates about 1000:1.
+   */
+  maxInflateRatio: number
+  /** decompressed bytes before the ratio is checked (a small command list compresses well) */
+  inflateGraceBytes: number
+  /** bytes at the start of the body the command list (ref updates, push options) must fit in */
+  maxCommandListBytes: number
+  /** pushes waiting while one is judged; beyond this, a push is refused (HTTP 503) */
+  maxQueuedPushes: number
+}
+
+export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = {
+  maxPushBytes: 1024 ** 3,
+  maxInflateRatio: 100,
+  inflateGraceBytes: 8 * 1024 ** 2,
+  maxCommandListBytes: 1024 ** 2,
+  maxQueuedPushes: 8
+}
+
+/** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size) return `${+(n / size).toFixed(1)} ${unit}`
+  return `${n} bytes`
+}
