@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4178);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1638);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4178:
+/***/ 1638:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46697,19 +46697,41 @@ function demuxSideBand(buf) {
 const ZERO_OID = /^0+$/;
 class ReceivePackParseError extends Error {
 }
+const OID = '[0-9a-f]{40}|[0-9a-f]{64}';
+const COMMAND = new RegExp(`^(${OID}) (${OID}) (.+)$`, 's');
+const SHALLOW = new RegExp(`^shallow (${OID})$`);
+/** The next pkt-line of the command list; `head` may be the first part of a longer body of `total` bytes. */
+function nextPkt(head, offset, total) {
+    try {
+        const r = readPkt(head, offset);
+        if (r || head.length === total)
+            return r;
+    }
+    catch (err) {
+        if (head.length === total || !/truncated/.test(err.message))
+            throw new ReceivePackParseError(err.message);
+    }
+    throw new ReceivePackParseError(`the command list is longer than the gate reads (${head.length} bytes)`);
+}
 /**
- * Parses the command list of a receive-pack request (gitprotocol-pack "Reference Update
- * Request"): the first command carries the capabilities after a NUL; a flush ends the list;
- * with `push-options` a second list follows; then the packfile (absent when only deleting).
+ * Reads the command list of a receive-pack request as git's receive-pack does
+ * (builtin/receive-pack.c read_head_info/queue_command; gitprotocol-pack "Reference Update
+ * Request"): `shallow <oid>` lines are skipped; a packet loses one trailing LF; a command is
+ * `old SP new SP name`, the name running up to the first NUL; after the NUL come capabilities.
+ * Git would read capabilities after a NUL on any line, and cut that line's ref name there: real
+ * git sends them on the first command only, so a NUL in a later command refuses the push.
+ * A flush ends the list; with `push-options` a second list follows; then the pack (absent when
+ * only deleting). `head` is the start of the body, `total` its full length.
  */
-function parseReceivePack(body) {
+function parseReceivePack(head, total = head.length) {
     const updates = [];
     let capabilities = [];
+    let refusal;
     let offset = 0;
     for (;;) {
-        const r = readPkt(body, offset);
+        const r = nextPkt(head, offset, total);
         if (!r) {
-            if (updates.length === 0 && offset === body.length)
+            if (updates.length === 0 && offset === total)
                 return { updates, capabilities, packOffset: offset };
             throw new ReceivePackParseError('the command list does not end with a flush');
         }
@@ -46718,24 +46740,29 @@ function parseReceivePack(body) {
             break;
         if (r.pkt.kind !== 'data')
             throw new ReceivePackParseError('unexpected delimiter in the command list');
-        let line = r.pkt.payload.toString('utf8').replace(/\n$/, '');
-        if (updates.length === 0) {
-            if (line.startsWith('push-cert'))
-                throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate');
-            const nul = line.indexOf('\0');
-            if (nul >= 0) {
-                capabilities = line.slice(nul + 1).split(' ').filter(Boolean);
-                line = line.slice(0, nul);
-            }
+        // latin1: one character per byte, so the name judged is byte for byte the name git reads
+        const text = r.pkt.payload.toString('latin1').replace(/\n$/, '');
+        if (text.startsWith('shallow ')) {
+            if (!SHALLOW.test(text))
+                throw new ReceivePackParseError(`malformed shallow line '${text.slice(0, 200)}'`);
+            continue;
         }
-        const m = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (refs\/\S+)$/.exec(line);
+        const nul = text.indexOf('\0');
+        const line = nul >= 0 ? text.slice(0, nul) : text;
+        if (nul >= 0 && updates.length === 0)
+            capabilities = text.slice(nul + 1).split('\0')[0].split(' ').filter(Boolean);
+        else if (nul >= 0)
+            refusal ??= 'bot-bottle: a command after the first carries a NUL (capabilities belong on the first command only)';
+        if (line === 'push-cert')
+            throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate');
+        const m = COMMAND.exec(line);
         if (!m)
             throw new ReceivePackParseError(`malformed ref update '${line.slice(0, 200)}'`);
         updates.push({ old: m[1], new: m[2], ref: m[3] });
     }
     if (capabilities.includes('push-options')) {
         for (;;) {
-            const r = readPkt(body, offset);
+            const r = nextPkt(head, offset, total);
             if (!r)
                 throw new ReceivePackParseError('the push-options list does not end with a flush');
             offset = r.next;
@@ -46743,7 +46770,11 @@ function parseReceivePack(body) {
                 break;
         }
     }
-    return { updates, capabilities, packOffset: offset };
+    return { updates, capabilities, refusal, packOffset: offset };
+}
+/** Whether receive-pack answers this request in side-band (it honours side-band-64k only). */
+function usesSideBand(req) {
+    return req.capabilities.includes('side-band-64k');
 }
 /** The report-status a receive-pack response carries, per ref ('ok' or the reason it failed). */
 function parseReportStatus(response, sideBand) {
@@ -46763,19 +46794,18 @@ function parseReportStatus(response, sideBand) {
     return status;
 }
 /**
- * A receive-pack result refusing every update, in the framing the client asked for, so
- * `git push` prints each ref as `! [remote rejected] … (reason)` plus our message.
+ * A receive-pack result refusing every update (`reasons` by update index), in the framing the
+ * client asked for, so `git push` prints each ref as `! [remote rejected] … (reason)` plus our message.
  */
 function rejectionResponse(req, reasons, message) {
     const lines = [pktLine('unpack ok\n')];
-    for (const u of req.updates)
-        lines.push(pktLine(`ng ${u.ref} ${reasons.get(u.ref) ?? 'refused because another ref of this push was refused'}\n`));
+    // the name as the client sent it (latin1 = its bytes), cut so the line fits one packet
+    req.updates.forEach((u, i) => lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1'))));
     lines.push(FLUSH);
     const report = Buffer.concat(lines);
-    if (!req.capabilities.includes('side-band-64k') && !req.capabilities.includes('side-band')) {
+    if (!usesSideBand(req))
         return req.capabilities.some(c => c.startsWith('report-status')) ? report : Buffer.alloc(0);
-    }
-    const max = req.capabilities.includes('side-band-64k') ? 65515 : 999;
+    const max = 65515;
     const out = [];
     for (const text of message.split('\n').filter(Boolean))
         out.push(pktLine(Buffer.concat([Buffer.from([2]), Buffer.from(`${text}\n`)])));
@@ -46816,12 +46846,16 @@ function parsePushPolicy(gitPush, allowForce) {
         throw new InputError('git-allow-force', `invalid value (got '${allowForce}')`, "Use 'true' or 'false'");
     return { patterns, allowForce: force === 'true' };
 }
+/** The git-push pattern `ref` matches, if any. */
+function matchingRule(policy, ref) {
+    return policy.patterns.find(p => patternToRegExp(p).test(ref));
+}
 /**
  * Decides one ref update, before anything reaches the upstream. `isAncestor` answers whether
  * the old tip is an ancestor of the new one (asked only when it matters).
  */
 async function judgeUpdate(policy, u, isAncestor) {
-    const rule = policy.patterns.find(p => patternToRegExp(p).test(u.ref));
+    const rule = matchingRule(policy, u.ref);
     if (!rule) {
         return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' };
     }
@@ -48084,25 +48118,462 @@ class FastForwardChecker {
         return r.code === 0;
     }
     /**
-     * For each update, whether old is an ancestor of new (the pack holds new's objects; old is
-     * fetched from the upstream). An object that cannot be found counts as "not a fast-forward".
+     * For each update (by index), whether old is an ancestor of new (the pack, read from `pack()`,
+     * holds new's objects; old is fetched from the upstream). An object that cannot be found
+     * counts as "not a fast-forward".
      */
     async check(pack, updates) {
         await this.init();
         await this.fetch(updates.map((u, i) => `+${u.ref}:refs/bot-bottle-gate/${i}`));
-        let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack);
+        let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack());
         if (indexed.code !== 0) {
             // a thin pack may lean on objects of other upstream refs: fetch them and try again
             await this.fetch(['+refs/heads/*:refs/bot-bottle-gate/heads/*', '+refs/tags/*:refs/bot-bottle-gate/tags/*']);
-            indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack);
+            indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack());
         }
-        const result = new Map();
+        const result = [];
         for (const u of updates) {
             const r = indexed.code === 0 ? await this.git(['merge-base', '--is-ancestor', u.old, u.new]) : { code: 128 };
-            result.set(u.ref, r.code === 0);
+            result.push(r.code === 0);
         }
         return result;
     }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/limits.js
+const DEFAULT_GATE_LIMITS = {
+    maxPushBytes: 1024 ** 3,
+    maxInflateRatio: 100,
+    inflateGraceBytes: 8 * 1024 ** 2,
+    maxCommandListBytes: 1024 ** 2,
+    maxQueuedPushes: 8
+};
+/** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
+function formatBytes(n) {
+    for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]])
+        if (n >= size)
+            return `${+(n / size).toFixed(1)} ${unit}`;
+    return `${n} bytes`;
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/one-at-a-time.js
+/** Thrown when the queue is full. */
+class QueueFullError extends Error {
+}
+/**
+ * Runs tasks one after another, with at most `maxWaiting` queued behind the running one.
+ * Waiting costs the host a socket, not memory: a waiting push has not been read yet.
+ */
+class OneAtATime {
+    maxWaiting;
+    tail = Promise.resolve();
+    waiting = 0;
+    constructor(maxWaiting) {
+        this.maxWaiting = maxWaiting;
+    }
+    run(task) {
+        if (this.waiting >= this.maxWaiting)
+            return Promise.reject(new QueueFullError(`${this.waiting} pushes already wait for the one being judged`));
+        this.waiting++;
+        const turn = this.tail.then(() => {
+            this.waiting--;
+            return task();
+        });
+        this.tail = turn.catch(() => undefined);
+        return turn;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/ref-name.js
+/**
+ * Which ref names the gate lets through. Two checks, both on the name exactly as the upstream's
+ * receive-pack will read it:
+ *
+ * 1. git's own rules (git-check-ref-format(1); refs.c check_refname_component): receive-pack
+ *    refuses anything else as a "funny refname", and so do we, before the upstream sees it.
+ * 2. A conservative charset (letters, digits, `.`, `_`, `-`, `/`). git allows far more (`$`, `(`,
+ *    quotes, backticks, non-ASCII bytes); refusing them keeps every accepted ref safe to print
+ *    and to interpolate from the `pushed-refs` output into a workflow's shell.
+ */
+/** What is wrong with `name` by git's check-ref-format rules (no --allow-onelevel), or undefined. */
+function checkRefFormat(name) {
+    if (name === '@')
+        return "is the single character '@'"; // rule 9
+    if (name.endsWith('.'))
+        return "ends with '.'"; // rule 7
+    const components = name.split('/');
+    if (components.length < 2)
+        return "has no '/' (one level only)"; // rule 2
+    for (const c of components) {
+        if (c === '')
+            return "begins or ends with '/', or has '//'"; // rule 6
+        if (c.startsWith('.'))
+            return "has a component beginning with '.'"; // rule 1
+        if (c.endsWith('.lock'))
+            return "has a component ending with '.lock'"; // rule 1
+    }
+    if (name.includes('..'))
+        return "contains '..'"; // rule 3
+    if (name.includes('@{'))
+        return "contains '@{'"; // rule 8
+    // rules 4, 5, 10: control characters (and DEL), space, ~ ^ : ? * [ and backslash
+    if (/[\x00-\x20\x7f~^:?*[\\]/.test(name))
+        return 'contains a control character, space, or one of ~ ^ : ? * [ \\';
+    return undefined;
+}
+const SAFE_REF = /^[A-Za-z0-9._/-]+$/;
+/** far beyond any real branch name; keeps every name printable in one report line */
+const MAX_REF_LENGTH = 1024;
+/**
+ * Why the gate refuses to let a push update `ref` (as git's report shows it), or undefined.
+ * Like receive-pack's update(): only `refs/...`, and the part after `refs/` must pass
+ * check-ref-format itself (so `refs/x` with one level below refs/ is refused too).
+ */
+function refNameProblem(ref) {
+    if (!ref.startsWith('refs/'))
+        return 'bot-bottle: only refs/... may be pushed';
+    const broken = checkRefFormat(ref.slice('refs/'.length));
+    if (broken)
+        return `bot-bottle: not a valid ref name (git check-ref-format: it ${broken})`;
+    if (ref.length > MAX_REF_LENGTH)
+        return `bot-bottle: ref names may be at most ${MAX_REF_LENGTH} characters long`;
+    if (!SAFE_REF.test(ref))
+        return 'bot-bottle: ref names may hold only letters, digits and . _ - /';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/push-judge.js
+
+
+
+const REFUSED_WITH_ANOTHER = 'refused because another ref of this push was refused';
+/**
+ * Judges every update of a push, by its index in the command list (so one ref named twice
+ * cannot share a verdict): the request as a whole, the ref name, the ref named twice, then
+ * the push policy (pattern, delete, fast-forward). If any update is refused, the push is
+ * refused whole, so the upstream never applies part of a push the gate refused.
+ */
+async function judgePush(request, policy, ancestry) {
+    const { updates } = request;
+    const named = new Map();
+    for (const u of updates)
+        named.set(u.ref, (named.get(u.ref) ?? 0) + 1);
+    const early = updates.map((u) => {
+        if (request.refusal)
+            return request.refusal;
+        // a second update of the same ref would be checked against the first one's old tip, not the upstream's
+        return refNameProblem(u.ref) ?? ((named.get(u.ref) ?? 0) > 1 ? 'bot-bottle: this ref is named more than once in one push' : undefined);
+    });
+    // the fast-forward check fetches from the upstream: only for updates it can decide
+    const needs = updates.flatMap((u, i) => (!early[i] && !policy.allowForce && matchingRule(policy, u.ref) && !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new) ? [i] : []));
+    let answers;
+    const isAncestor = async (i) => (await (answers ??= ancestry(needs.map(n => updates[n]))))[needs.indexOf(i)] ?? false;
+    const verdicts = await Promise.all(updates.map((u, i) => {
+        const reason = early[i];
+        return reason ? Promise.resolve({ allowed: false, reason }) : judgeUpdate(policy, u, () => isAncestor(i));
+    }));
+    if (verdicts.every(v => v.allowed))
+        return verdicts;
+    return verdicts.map(v => (v.allowed ? { allowed: false, reason: REFUSED_WITH_ANOTHER } : v));
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/relay.js
+
+
+
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
+const CREDENTIAL_REFUSED = "the upstream refused the gate's credential; give the action a `github-token` that";
+/** A plain-text answer from the gate itself (git prints it for refused fetches). */
+function refuse(res, status, text) {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(`bot-bottle git gate: ${text}\n`);
+}
+/**
+ * The HTTP relay to the one upstream repository: the client's git headers plus the gate's
+ * credential go up, status and git's response headers come back (an upstream 401 becomes a
+ * 403, so guest git never asks for a password).
+ */
+class UpstreamRelay {
+    upstream;
+    repoPath;
+    authHeader;
+    agent;
+    client;
+    constructor(upstream, 
+    /** the upstream's repository path, e.g. /acme/widgets.git */
+    repoPath, authHeader, agent) {
+        this.upstream = upstream;
+        this.repoPath = repoPath;
+        this.authHeader = authHeader;
+        this.agent = agent;
+        this.client = upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
+    }
+    /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
+    request(req, target, onResponse, extra = {}) {
+        const headers = { host: this.upstream.host };
+        for (const h of FORWARDED_REQUEST_HEADERS)
+            if (req.headers[h] !== undefined)
+                headers[h] = req.headers[h];
+        for (const [k, v] of Object.entries(extra)) {
+            if (v === undefined)
+                delete headers[k];
+            else
+                headers[k] = v;
+        }
+        if (this.authHeader)
+            headers[this.authHeader.name] = this.authHeader.value;
+        const { protocol, hostname, port } = this.upstream;
+        return this.client.request({ protocol, hostname, port: port || undefined, method: req.method, path: this.repoPath + target, headers, agent: this.agent }, onResponse);
+    }
+    /** Passes the upstream's status and git's response headers back; returns the status sent. */
+    relayHead(res, ures) {
+        const status = ures.statusCode === 401 ? 403 : (ures.statusCode ?? 502);
+        const headers = {};
+        for (const h of ['content-type', 'content-encoding', 'cache-control', 'expires', 'pragma'])
+            if (ures.headers[h] !== undefined)
+                headers[h] = ures.headers[h];
+        res.writeHead(status, headers);
+        return status;
+    }
+    /** 502 naming the upstream (and the input that fixes a certificate problem). */
+    unreachable(res, err) {
+        if (!res.headersSent)
+            refuse(res, 502, `upstream ${this.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
+        else
+            res.destroy();
+    }
+    /** Streams a fetch (info/refs, upload-pack) both ways; `done` gets the outcome once the answer is sent. */
+    forward(req, res, target, done) {
+        let up = 0;
+        let down = 0;
+        const ureq = this.request(req, target, ures => {
+            const status = this.relayHead(res, ures);
+            if (ures.statusCode === 401) {
+                ures.resume();
+                res.end(`bot-bottle git gate: ${CREDENTIAL_REFUSED} can read this repository\n`);
+            }
+            else {
+                ures.on('data', (c) => (down += c.length));
+                ures.pipe(res);
+            }
+            res.on('close', () => done({ decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down }));
+        });
+        ureq.on('error', err => {
+            done({ decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, bytes_up: up, bytes_down: down });
+            this.unreachable(res, err);
+        });
+        req.on('data', (c) => (up += c.length));
+        req.pipe(ureq);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./lib/gitgate/spool.js
+
+
+
+
+
+/** The body broke a limit; `head` is what arrived before (enough to name the refs, usually). */
+class BodyRefusedError extends Error {
+    head;
+    size;
+    constructor(message, head, size) {
+        super(message);
+        this.head = head;
+        this.size = size;
+    }
+}
+/** The request's Content-Encoding as git's http-backend reads it; undefined for one it does not know. */
+function bodyEncoding(req) {
+    const value = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (value === 'gzip' || value === 'x-gzip')
+        return 'gzip';
+    return value === '' || value === 'identity' ? 'identity' : undefined;
+}
+/** Counts bytes as they pass; `check` may refuse the stream by throwing. */
+function meter(onBytes) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _enc, done) {
+            try {
+                onBytes(chunk.length, chunk);
+                done(null, chunk);
+            }
+            catch (err) {
+                done(err);
+            }
+        }
+    });
+}
+/**
+ * Streams a request body (gunzipped if it says gzip) to `file` (0600), never holding more
+ * than its head in memory, and stops at the first limit it breaks: decoded size, compressed
+ * size, or the gzip inflation ratio. On a limit the request is left unread for the caller
+ * (to answer, then drain); any other failure rejects with that error.
+ */
+async function spoolBody(req, file, limits) {
+    let wire = 0;
+    let size = 0;
+    const head = [];
+    let headBytes = 0;
+    const gzip = bodyEncoding(req) === 'gzip';
+    const refuse = (what) => new BodyRefusedError(what, Buffer.concat(head), size);
+    const wireMeter = meter(n => {
+        wire += n;
+        if (wire > limits.maxPushBytes)
+            throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}`);
+    });
+    const decodedMeter = meter((n, chunk) => {
+        size += n;
+        if (headBytes < limits.maxCommandListBytes) {
+            head.push(chunk.subarray(0, limits.maxCommandListBytes - headBytes));
+            headBytes += Math.min(n, limits.maxCommandListBytes - headBytes);
+        }
+        if (size > limits.maxPushBytes)
+            throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)} (decompressed)`);
+        if (gzip && size > limits.inflateGraceBytes && size > wire * limits.maxInflateRatio) {
+            throw refuse(`bot-bottle: gzip body inflates more than ${limits.maxInflateRatio}:1 (a compression bomb?)`);
+        }
+    });
+    // the request is piped by hand, so a refusal below does not destroy it (the answer still has to reach the client)
+    req.pipe(wireMeter);
+    req.on('close', () => {
+        if (!req.complete)
+            wireMeter.destroy(new Error('the client closed the connection mid-push'));
+    });
+    try {
+        await (0,promises_namespaceObject.pipeline)([wireMeter, ...(gzip ? [external_node_zlib_.createGunzip()] : []), decodedMeter, external_node_fs_namespaceObject.createWriteStream(file, { mode: 0o600 })]);
+    }
+    catch (err) {
+        req.unpipe(wireMeter);
+        if (err instanceof BodyRefusedError)
+            throw err;
+        if (err.code?.startsWith('Z_'))
+            throw refuse(`bot-bottle: the body is not valid gzip (${err.message})`);
+        throw err;
+    }
+    return { file, size, head: Buffer.concat(head) };
+}
+/** Reads and discards what is left of a refused body, up to `max` bytes; past that, drops the connection. */
+function drainRequest(req, max) {
+    let discarded = 0;
+    req.on('data', (c) => {
+        discarded += c.length;
+        if (discarded > max)
+            req.socket.destroy();
+    });
+    req.resume();
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/push.js
+
+
+
+
+
+
+
+/** Answers a push in git's report format: `! [remote rejected] <ref> (<reason>)` for every ref. */
+function reportRefusal(res, request, reasons) {
+    const own = [...new Set(reasons.filter(r => r !== REFUSED_WITH_ANOTHER))];
+    res.writeHead(200, { 'content-type': 'application/x-git-receive-pack-result', 'cache-control': 'no-cache' });
+    res.end(rejectionResponse(request, reasons, `bot-bottle git gate refused this push:\n${own.join('\n')}`));
+}
+/**
+ * One `git-receive-pack` POST: the body goes to disk (within the limits), its commands are
+ * judged, and only a push whose every update passed is sent on, from that file, exactly as
+ * judged. Every ref's fate goes to git.jsonl.
+ */
+async function handlePush(ctx, req, res, target, record) {
+    const blocked = (reason, bytes_up) => record({ service: 'receive-pack', decision: 'blocked', reason, bytes_up, bytes_down: 0 });
+    if (!bodyEncoding(req)) {
+        req.resume();
+        blocked(`unsupported Content-Encoding '${String(req.headers['content-encoding']).slice(0, 40)}'`, 0);
+        return refuse(res, 415, 'send the push as gzip or uncompressed, as git does');
+    }
+    const file = external_node_path_namespaceObject.join(ctx.bodiesDir, `push-${external_node_crypto_.randomBytes(8).toString('hex')}`);
+    try {
+        let body;
+        try {
+            body = await spoolBody(req, file, ctx.limits);
+        }
+        catch (err) {
+            if (!(err instanceof BodyRefusedError))
+                throw err;
+            drainRequest(req, ctx.limits.maxPushBytes);
+            return refuseBody(res, err, blocked);
+        }
+        let request;
+        try {
+            request = parseReceivePack(body.head, body.size);
+        }
+        catch (err) {
+            if (!(err instanceof ReceivePackParseError))
+                throw err;
+            blocked(err.message, body.size);
+            return refuse(res, 400, err.message);
+        }
+        const pack = () => external_node_fs_namespaceObject.createReadStream(file, { start: request.packOffset });
+        const verdicts = await judgePush(request, ctx.policy, updates => ctx.checker.check(pack, updates));
+        if (verdicts.some(v => !v.allowed)) {
+            const reasons = verdicts.map(v => (v.allowed ? REFUSED_WITH_ANOTHER : v.reason));
+            request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i], ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 }));
+            return reportRefusal(res, request, reasons);
+        }
+        await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record);
+    }
+    finally {
+        external_node_fs_namespaceObject.rmSync(file, { force: true });
+    }
+}
+/** A body over a limit: refused on every ref it names, or as a whole when its commands did not arrive. */
+function refuseBody(res, err, blocked) {
+    let request;
+    try {
+        request = parseReceivePack(err.head, Math.max(err.size, err.head.length + 1));
+    }
+    catch {
+        request = undefined;
+    }
+    blocked(err.message, err.size);
+    if (request?.updates.length)
+        reportRefusal(res, request, request.updates.map(() => err.message));
+    else
+        refuse(res, 413, err.message);
+}
+/** Sends a judged push to the upstream from its file, relays the answer, and records each ref's fate. */
+function sendOn(ctx, req, res, target, body, request, rules, record) {
+    const { updates } = request;
+    return new Promise(resolve => {
+        const ureq = ctx.relay.request(req, target, ures => {
+            const chunks = [];
+            ures.on('data', (c) => chunks.push(c));
+            ures.on('error', () => resolve());
+            ures.on('end', () => {
+                const reply = Buffer.concat(chunks);
+                const status = ctx.relay.relayHead(res, ures);
+                res.end(ures.statusCode === 401 ? `bot-bottle git gate: ${CREDENTIAL_REFUSED} may push to this repository\n` : reply);
+                const report = ures.statusCode === 200 ? parseReportStatus(reply, usesSideBand(request)) : new Map();
+                updates.forEach((u, i) => {
+                    const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`;
+                    if (verdict === 'ok')
+                        ctx.pushed.push(u.ref);
+                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i] : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length });
+                });
+                if (updates.length === 0)
+                    record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length });
+                resolve();
+            });
+        }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.size });
+        ureq.on('error', err => {
+            for (const u of updates)
+                record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 });
+            ctx.relay.unreachable(res, err);
+            resolve();
+        });
+        external_node_fs_namespaceObject.createReadStream(body.file).pipe(ureq);
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/git-gate.js
@@ -48117,196 +48588,91 @@ class FastForwardChecker {
 
 
 
-const MAX_PUSH_BYTES = 2 * 1024 ** 3;
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding', 'accept-encoding'];
-function readBody(req) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const source = /gzip/i.test(String(req.headers['content-encoding'] ?? '')) ? req.pipe(external_node_zlib_.createGunzip()) : req;
-        source.on('data', (c) => {
-            size += c.length;
-            if (size > MAX_PUSH_BYTES) {
-                source.destroy();
-                reject(new Error('push larger than 2 GiB'));
-            }
-            else
-                chunks.push(c);
-        });
-        source.on('end', () => resolve(Buffer.concat(chunks)));
-        source.on('error', reject);
-    });
+
+const git_gate_digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
+/** The request path after `/<secret>` (compared in constant time), or undefined without it. */
+function afterSecret(pathname, secret) {
+    const m = /^\/([^/]*)(\/.*)?$/.exec(pathname);
+    return m && external_node_crypto_.timingSafeEqual(git_gate_digest(m[1]), git_gate_digest(secret)) ? (m[2] ?? '') : undefined;
 }
-/**
- * The host-side git smart-HTTP gate. The guest's `origin` points here; fetches and clones of
- * that one repository are forwarded with the gate's credential; pushes are parsed and every
- * ref update is judged (git-push patterns, no deletes, fast-forward unless git-allow-force)
- * before anything reaches the upstream. Every request and ref decision goes to git.jsonl.
- */
-async function startGitGate(opts) {
-    const log = decisionLog(opts.logFile);
-    const repoPath = opts.upstream.pathname.replace(/\/+$/, '');
-    const client = opts.upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
-    // host git fetches with the gate's credential, passed in the environment (never in argv)
-    const credentialEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
-    const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
-    let caEnv = {};
+/** Host git's environment for the fast-forward checks: the credential header and our CA bundle, never in argv. */
+function hostGitEnv(opts) {
+    const env = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
     if (opts.ca?.length) {
         // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
-        const bundle = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(opts.scratchDir), 'git-gate-ca.pem');
+        const bundle = external_node_path_namespaceObject.join(opts.scratchDir, 'ca.pem');
         external_node_fs_namespaceObject.writeFileSync(bundle, [...external_node_tls_.rootCertificates, ...opts.ca].join('\n'), { mode: 0o600 });
-        caEnv = { GIT_SSL_CAINFO: bundle };
+        env.GIT_SSL_CAINFO = bundle;
     }
-    const checker = new FastForwardChecker(opts.scratchDir, opts.upstream.href, { ...caEnv, ...credentialEnv });
-    const pushed = [];
+    return env;
+}
+/**
+ * The host-side git smart-HTTP gate. The guest's `origin` points here, at /<secret>/<repo>;
+ * fetches and clones of that one repository are relayed with the gate's credential; pushes are
+ * parsed and every ref update judged (ref name, git-push patterns, no deletes, fast-forward
+ * unless git-allow-force) before anything reaches the upstream, one push at a time. Every
+ * request and ref decision goes to git.jsonl (never the secret).
+ */
+async function startGitGate(opts) {
+    if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.secret ?? ''))
+        throw new Error('git gate: the per-run secret must be 16 or more URL-safe characters (A-Z a-z 0-9 _ -)');
+    const repoPath = opts.upstream.pathname.replace(/\/+$/, '');
+    external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.join(opts.scratchDir, 'bodies'), { recursive: true, mode: 0o700 });
+    const log = decisionLog(opts.logFile);
+    const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits };
+    const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
+    const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent);
+    const checker = new FastForwardChecker(external_node_path_namespaceObject.join(opts.scratchDir, 'ff.git'), opts.upstream.href, hostGitEnv(opts));
+    const push = { relay, policy: opts.policy, checker, limits, bodiesDir: external_node_path_namespaceObject.join(opts.scratchDir, 'bodies'), pushed: [] };
+    const pushes = new OneAtATime(limits.maxQueuedPushes);
     const counts = { requests: 0, refused: 0 };
-    const record = (d, started) => {
-        if (d.decision === 'blocked' || d.decision === 'rejected-upstream')
-            counts.refused++;
-        log.record(started, d);
-    };
-    /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
-    const upstreamRequest = (req, target, onResponse, extra = {}) => {
-        const headers = { host: opts.upstream.host };
-        for (const h of FORWARDED_REQUEST_HEADERS)
-            if (req.headers[h] !== undefined)
-                headers[h] = req.headers[h];
-        for (const [k, v] of Object.entries(extra)) {
-            if (v === undefined)
-                delete headers[k];
-            else
-                headers[k] = v;
-        }
-        if (opts.authHeader)
-            headers[opts.authHeader.name] = opts.authHeader.value;
-        return client.request({ protocol: opts.upstream.protocol, hostname: opts.upstream.hostname, port: opts.upstream.port || undefined, method: req.method, path: repoPath + target, headers, agent }, onResponse);
-    };
-    const refuse = (res, status, text) => {
-        res.writeHead(status, { 'content-type': 'text/plain' });
-        res.end(`bot-bottle git gate: ${text}\n`);
-    };
-    /** Response headers passed back; an upstream 401 becomes a 403 so guest git does not ask for a password. */
-    const relayHead = (res, ures) => {
-        const status = ures.statusCode === 401 ? 403 : (ures.statusCode ?? 502);
-        const headers = {};
-        for (const h of ['content-type', 'content-encoding', 'cache-control', 'expires', 'pragma'])
-            if (ures.headers[h] !== undefined)
-                headers[h] = ures.headers[h];
-        res.writeHead(status, headers);
-        return status;
-    };
-    const forward = (req, res, target, service, started) => {
-        let up = 0;
-        let down = 0;
-        const ureq = upstreamRequest(req, target, ures => {
-            const status = relayHead(res, ures);
-            if (ures.statusCode === 401) {
-                ures.resume();
-                res.end('bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that can read this repository\n');
-            }
-            else {
-                ures.on('data', (c) => (down += c.length));
-                ures.pipe(res);
-            }
-            res.on('close', () => record({ service, decision: 'allowed', reason: 'origin', status, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
-        });
-        ureq.on('error', err => {
-            record({ service, decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started);
-            if (!res.headersSent)
-                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
-            else
-                res.destroy();
-        });
-        req.on('data', (c) => (up += c.length));
-        req.pipe(ureq);
-    };
-    const receivePack = async (req, res, target, started) => {
-        const body = await readBody(req);
-        let parsed;
-        try {
-            parsed = parseReceivePack(body);
-        }
-        catch (err) {
-            if (!(err instanceof ReceivePackParseError))
-                throw err;
-            record({ service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started);
-            return refuse(res, 400, err.message);
-        }
-        const { updates } = parsed;
-        const pack = body.subarray(parsed.packOffset);
-        const needsCheck = opts.policy.allowForce ? [] : updates.filter(u => !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new));
-        // the pack is indexed once, and only if some update needs the fast-forward check
-        let ancestry;
-        const isAncestor = async (ref) => (await (ancestry ??= checker.check(pack, needsCheck))).get(ref) ?? false;
-        const verdicts = await Promise.all(updates.map(u => judgeUpdate(opts.policy, u, () => isAncestor(u.ref))));
-        const refused = new Map();
-        verdicts.forEach((v, i) => {
-            if (!v.allowed)
-                refused.set(updates[i].ref, v.reason);
-        });
-        if (refused.size > 0) {
-            updates.forEach(u => record({ service: 'receive-pack', decision: 'blocked', reason: refused.get(u.ref) ?? 'another ref of this push was refused', ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started));
-            const reply = rejectionResponse(parsed, refused, `bot-bottle git gate refused this push:\n${[...refused.values()].join('\n')}`);
-            res.writeHead(200, { 'content-type': 'application/x-git-receive-pack-result', 'cache-control': 'no-cache' });
-            return res.end(reply);
-        }
-        // every update passed: send the (decoded) request on and read the upstream's verdict
-        const ureq = upstreamRequest(req, target, ures => {
-            const chunks = [];
-            ures.on('data', (c) => chunks.push(c));
-            ures.on('end', () => {
-                const reply = Buffer.concat(chunks);
-                const status = relayHead(res, ures);
-                res.end(ures.statusCode === 401 ? 'bot-bottle git gate: the upstream refused the gate\'s credential; give the action a `github-token` that may push to this repository\n' : reply);
-                const report = ures.statusCode === 200 ? parseReportStatus(reply, parsed.capabilities.some(c => c.startsWith('side-band'))) : new Map();
-                for (const u of updates) {
-                    const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`;
-                    if (verdict === 'ok')
-                        pushed.push(u.ref);
-                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? verdicts[updates.indexOf(u)].rule : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started);
-                }
-                if (updates.length === 0)
-                    record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.length, bytes_down: reply.length, duration_ms: Date.now() - started }, started);
-            });
-        }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.length });
-        ureq.on('error', err => {
-            for (const u of updates)
-                record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.length, bytes_down: 0, duration_ms: Date.now() - started }, started);
-            if (!res.headersSent)
-                refuse(res, 502, `upstream ${opts.upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
-        });
-        ureq.end(body);
-    };
     const server = external_node_http_.createServer((req, res) => {
         counts.requests++;
         const started = Date.now();
+        const record = d => {
+            if (d.decision === 'blocked' || d.decision === 'rejected-upstream')
+                counts.refused++;
+            log.record(started, { ...d, duration_ms: Date.now() - started });
+        };
         const url = new URL(req.url ?? '/', 'http://gate');
-        const route = url.pathname.startsWith(repoPath + '/') ? url.pathname.slice(repoPath.length) : undefined;
+        const routePath = afterSecret(url.pathname, opts.secret);
+        if (routePath === undefined) {
+            req.resume();
+            // neither the path (it may hold a guess at the secret, or the secret misplaced) nor the secret is logged
+            record({ service: 'other', decision: 'blocked', reason: `${req.method} without the run's secret path prefix`, bytes_up: 0, bytes_down: 0 });
+            return refuse(res, 403, 'this gate serves only the bottle it was started for');
+        }
+        const route = routePath.startsWith(repoPath + '/') ? routePath.slice(repoPath.length) : undefined;
         const service = url.searchParams.get('service');
         const target = `${route}${url.search}`;
+        const forward = (s) => relay.forward(req, res, target, o => record({ service: s, ...o }));
         if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack'))
-            return forward(req, res, target, 'info-refs', started);
+            return forward('info-refs');
         if (req.method === 'POST' && route === '/git-upload-pack')
-            return forward(req, res, target, 'upload-pack', started);
+            return forward('upload-pack');
         if (req.method === 'POST' && route === '/git-receive-pack') {
-            return void receivePack(req, res, target, started).catch(err => {
-                record({ service: 'receive-pack', decision: 'blocked', reason: String(err.message), bytes_up: 0, bytes_down: 0, duration_ms: Date.now() - started }, started);
-                if (!res.headersSent)
-                    refuse(res, 500, `push not checked: ${err.message}`);
-                else
+            return void pushes.run(() => handlePush(push, req, res, target, record)).catch(err => {
+                req.resume();
+                const busy = err instanceof QueueFullError;
+                record({ service: 'receive-pack', decision: 'blocked', reason: busy ? `refused: ${err.message}` : String(err.message), bytes_up: 0, bytes_down: 0 });
+                if (res.headersSent)
                     res.destroy();
+                else if (busy)
+                    refuse(res, 503, `too many pushes at once (${err.message}); push again when they are done`);
+                else
+                    refuse(res, 500, `push not checked: ${err.message}`);
             });
         }
         req.resume();
-        record({ service: 'other', decision: 'blocked', reason: `${req.method} ${url.pathname}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+        record({ service: 'other', decision: 'blocked', reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0 });
         refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`);
     });
     return {
         port: await listen(server, opts.bindHost),
         repoPath,
-        guestPath: repoPath,
-        pushed,
-        summary: () => `git gate: ${counts.requests} request(s); pushed ${pushed.length ? pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+        guestPath: `/${opts.secret}${repoPath}`,
+        pushed: push.pushed,
+        summary: () => `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
         close: () => shutdown(server, log.end)
     };
 }
