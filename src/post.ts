@@ -18,19 +18,26 @@ function defaultBackendFor(state: TeardownState): Backend {
  * (artifact, report, job summary). It only warns: it never fails a green job.
  */
 export async function runPost(backendFor: (state: TeardownState) => Backend = defaultBackendFor): Promise<void> {
-  try {
-    const state = decodeTeardownState(core.getState(TEARDOWN_STATE_KEY))
-    if (!state?.slug) {
-      core.info('bot-bottle post: the main step started nothing')
-      return
-    }
-    // Whatever the main step managed or not, remove everything labelled with the run's slug,
-    // then (nothing of the agent's running any more) put .git back if the main step did not.
-    const removed = await backendFor(state).sweep(RUN_LABEL, state.slug)
-    if (state.gitGuard) restoreWorkspaceGitLogged(state.gitGuard, 'bot-bottle post: ')
+  const state = decodeTeardownState(core.getState(TEARDOWN_STATE_KEY))
+  if (!state?.slug) {
+    core.info('bot-bottle post: the main step started nothing')
+    return
+  }
+  // Each step on its own: one that fails never skips the next. Whatever the main step managed
+  // or not, remove everything labelled with the run's slug; then put .git back if the main step
+  // did not (even when the sweep failed: a .git the agent planted is the worse risk); then publish.
+  await postStep('tear down', async () => {
+    const removed = await backendFor(state).sweep(RUN_LABEL, state.slug!)
     core.info(`bot-bottle post: ${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${state.stateDir}`)
-    if (state.stateDir) await publishRecord(state.stateDir)
+  })
+  if (state.gitGuard) restoreWorkspaceGitLogged(state.gitGuard, 'bot-bottle post: ')
+  if (state.stateDir) await postStep('publish the record', () => publishRecord(state.stateDir!))
+}
+
+async function postStep(what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step()
   } catch (err) {
-    core.warning(`bot-bottle post: ${errorMessage(err)}`)
+    core.warning(`bot-bottle post: could not ${what}: ${errorMessage(err)}`)
   }
 }
