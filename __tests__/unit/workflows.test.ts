@@ -52,3 +52,42 @@ describe('.github/workflows/ci.yml', () => {
     expect(fs.readFileSync(path.join(root, '.ci/run'), 'utf8')).toContain('npm ci && npm test')
   })
 })
+
+/**
+ * The agent writes `result` (and names the refs in `pushed-refs`): a `${{ }}` of it inside `run:`
+ * becomes shell code on the runner. Neither our workflows nor the README's examples may do it.
+ */
+describe('workflows and README examples use agent-controlled outputs safely', () => {
+  const AGENT_TEXT = /\$\{\{[^}]*\.outputs\.(result|pushed-refs|structured-output)\b[^}]*\}\}/
+  type Step = { run?: string }
+  const runsOf = (doc: unknown): string[] => {
+    const out: string[] = []
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk)
+      else if (v && typeof v === 'object') {
+        const step = v as Step
+        if (typeof step.run === 'string') out.push(step.run)
+        Object.values(v).forEach(walk)
+      }
+    }
+    walk(doc)
+    return out
+  }
+  const readmeYaml = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => parse(m[1]!))
+  const workflows = fs.readdirSync(path.join(root, '.github/workflows')).map(f => load(`.github/workflows/${f}`))
+
+  it('finds the shell steps it checks (README usage included)', () => {
+    expect(readmeYaml.length).toBeGreaterThanOrEqual(2)
+    expect(runsOf(readmeYaml).some(r => r.includes('"$RESULT"'))).toBe(true)
+  })
+  it('never interpolates result, pushed-refs or structured-output into run:', () => {
+    const bad = [...runsOf(workflows), ...runsOf(readmeYaml)].filter(r => AGENT_TEXT.test(r))
+    expect(bad).toEqual([])
+  })
+  it('the check itself catches the unsafe form', () => {
+    expect(runsOf(parse('steps:\n  - run: echo "${{ steps.bottle.outputs.result }}"\n')).filter(r => AGENT_TEXT.test(r))).toHaveLength(1)
+  })
+  it('action.yml tells users result is agent-controlled and how to pass it', () => {
+    expect(load('action.yml').outputs.result.description).toMatch(/Agent-controlled.*env:.*never as `\$\{\{ \}\}` inside `run:`/)
+  })
+})

@@ -65,8 +65,37 @@ export function outputsFrom(
   }
 }
 
+const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'error'])
+const BACKENDS = new Set(['docker', 'smolvm', ''])
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
+/** git's check-ref-format plus the gate's conservative charset; the gate refuses any other name */
+const SAFE_REF = /^refs\/[A-Za-z0-9._/-]{1,1024}$/
+
+/**
+ * Outputs a workflow may interpolate hold only their fixed vocabularies: anything else (a
+ * forged session id, a cost that is not a number) becomes empty or 0. `result` stays verbatim:
+ * it is the agent's text, documented as such (pass it through `env:`, never `${{ }}` in `run:`).
+ */
+export function vetOutputs(o: Outputs, warn: (message: string) => void = core.warning): Outputs {
+  const vetted = { ...o }
+  const keep = (name: keyof Outputs, ok: boolean, fallback: string) => {
+    if (ok) return
+    warn(`Output '${name}': not set (its value is not of the expected form)`)
+    vetted[name] = fallback
+  }
+  keep('conclusion', CONCLUSIONS.has(o.conclusion), 'error')
+  keep('backend', BACKENDS.has(o.backend), '')
+  keep('session-id', o['session-id'] === '' || UUID.test(o['session-id']), '')
+  for (const n of ['num-turns', 'cost-usd', 'input-tokens', 'output-tokens', 'duration-ms'] as const) keep(n, DECIMAL.test(o[n]), '0')
+  const refs = o['pushed-refs'].split('\n').filter(Boolean)
+  keep('pushed-refs', refs.every(r => SAFE_REF.test(r) && !r.includes('..')), refs.filter(r => SAFE_REF.test(r) && !r.includes('..')).join('\n'))
+  return vetted
+}
+
 /** Sets every output and keeps a copy as outputs.json beside the transcript. */
-export function publishOutputs(outputs: Outputs, setOutput: (name: string, value: string) => void): void {
+export function publishOutputs(unvetted: Outputs, setOutput: (name: string, value: string) => void): void {
+  const outputs = vetOutputs(unvetted)
   for (const [name, value] of Object.entries(outputs)) setOutput(name, value)
   if (outputs['transcript-dir'] && fs.existsSync(outputs['transcript-dir'])) {
     fs.writeFileSync(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', { mode: 0o600 })

@@ -17,8 +17,17 @@ const RESULT_EXCERPT = 2_000
 const MAX_TOOLS = 20
 const MAX_CHECKS = 10
 
+/**
+ * Text for a markdown cell or line that cannot become markup: the agent's text (tool names,
+ * refs, the checks' wording) must not render as links, images, HTML, emphasis or a fake heading.
+ */
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|!~]/g, c => `\\${c}`)
 }
 
 /**
@@ -46,7 +55,7 @@ export function renderSummary(s: SummaryInput): string {
     `| backend | ${cell(o['backend'] ?? '')} |`,
     `| blocked egress | ${s.blockedEgress} |`,
     `| pushed refs | ${s.pushedRefs.length ? cell(s.pushedRefs.slice(0, 20).join(', ')) : 'none'} |`,
-    `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: \`${cell(s.transcriptDir)}\``} |`,
+    `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: ${cell(s.transcriptDir)}`} |`,
     ''
   ]
   const checks = s.figures?.discrepancies ?? []
@@ -63,8 +72,9 @@ export function renderSummary(s: SummaryInput): string {
     lines.push('')
   }
   if (result) {
-    const fence = '````'
-    lines.push('**Result**', '', fence, result.replace(/````/g, "'```"), fence, '')
+    // a fence the text cannot close: longer than any run of backticks in it
+    const fenceFor = '`'.repeat(Math.max(4, ...[...result.matchAll(/`+/g)].map(m => m[0].length + 1)))
+    lines.push('**Result** (the agent\'s text)', '', fenceFor, result, fenceFor, '')
     if ((o['result'] ?? '').length > RESULT_EXCERPT) lines.push(`(result cut at ${RESULT_EXCERPT} characters; the whole text is in outputs.json)`, '')
   }
   return lines.join('\n')
