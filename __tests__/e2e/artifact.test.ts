@@ -17,10 +17,12 @@ import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMid
 const KEY = `sk-ant-api03-${crypto.randomBytes(24).toString('base64url')}`
 const GH_TOKEN = `ghp_${crypto.randomBytes(27).toString('hex').slice(0, 36)}`
 const AWS = 'AKIAQWERTYUIOPASDFGH'
+/** an env value with no token shape the redactor knows: only its being an `env` value makes it secret */
+const PLAIN = 'plain-setting-value-4c1d9e'
 
 /** Every way a planted secret could still show in a file. */
 function leaks(text: string): string[] {
-  const needles = [KEY, Buffer.from(KEY).toString('base64').replace(/=+$/, ''), encodeURIComponent(KEY), GH_TOKEN, AWS]
+  const needles = [KEY, Buffer.from(KEY).toString('base64').replace(/=+$/, ''), encodeURIComponent(KEY), GH_TOKEN, AWS, PLAIN]
   const found = needles.filter(n => text.includes(n))
   if (/sk-ant-api03-[A-Za-z0-9_-]{20,}/.test(text)) found.push('anthropic key shape')
   if (/ghp_[A-Za-z0-9]{36}/.test(text)) found.push('github token shape')
@@ -53,7 +55,7 @@ describe('transcripts as artifacts', () => {
     const api = opts.api ?? (await startAnthropicDouble({ turns }, { expectedKey: KEY }))
     try {
       const r = await runAction({
-        inputs: { prompt: `Fix it. (pasted by mistake: ${KEY})`, ...suite.inputs(api, ws, KEY), 'artifact-name': `transcripts-${name}`, env: `DEPLOY_TOKEN=${GH_TOKEN}`, ...inputs },
+        inputs: { prompt: `Fix it. (pasted by mistake: ${KEY})`, ...suite.inputs(api, ws, KEY), 'artifact-name': `transcripts-${name}`, env: `DEPLOY_TOKEN=${GH_TOKEN}\nDEPLOY_SETTING=${PLAIN}\nDEBUG=true`, ...inputs },
         runnerTemp: path.join(suite.dir, `rt-${name}`),
         toolCache: suite.toolCache,
         env: runnerEnv(opts.env),
@@ -67,7 +69,7 @@ describe('transcripts as artifacts', () => {
 
   it('uploads a complete, redacted record after a successful run, with report and job summary', async () => {
     const r = await run([
-      { tool_use: { name: 'Bash', input: { command: `echo "token: $DEPLOY_TOKEN"; echo ${AWS}; echo '<script>alert(1)</script>'`, description: 'print secrets' } } },
+      { tool_use: { name: 'Bash', input: { command: `echo "token: $DEPLOY_TOKEN"; echo "setting: $DEPLOY_SETTING" | tee setting.txt; echo "debug: $DEBUG"; echo ${AWS}; echo '<script>alert(1)</script>'`, description: 'print secrets' } } },
       { text: `Done. The key was ${KEY}` }
     ])
     expect({ code: r.main.code, log: visibleLog(r.main.stdout) }).toMatchObject({ code: 0 })
@@ -83,6 +85,10 @@ describe('transcripts as artifacts', () => {
     for (const [f, body] of files) expect({ file: f, leaks: leaks(body.toString('utf8')) }).toEqual({ file: f, leaks: [] })
     const stream = files.get('stream.jsonl')!.toString('utf8')
     expect(stream).toContain('[REDACTED:secret]') // the env value the agent printed
+    // an env value with no known token shape reached the agent, and no record, log or summary
+    expect(fs.readFileSync(path.join(r.ws, 'setting.txt'), 'utf8')).toBe(`setting: ${PLAIN}\n`)
+    expect(r.main.stdout).toContain(`::add-mask::${PLAIN}`)
+    expect(stream).toContain('debug: true') // short values are settings, not masked
     expect(stream).toContain('[REDACTED:aws-access-key]')
     expect(stream.split('\n').filter(Boolean).length).toBe(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'stream.jsonl'), 'utf8').split('\n').filter(Boolean).length)
     const report = files.get('report.html')!.toString('utf8')

@@ -47,7 +47,24 @@ export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude
 
 /** The secret values a run knows: masked in the log, redacted from every record. */
 export function secretValues(raw: RawInputs): string[] {
-  return SECRET_INPUTS.map(n => raw[n]).filter(v => v !== '')
+  return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '')
+}
+
+/** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
+export const MIN_ENV_SECRET_LENGTH = 8
+
+/**
+ * The `env` input carries what the user hands the agent, often tokens of no known shape: every
+ * value of at least MIN_ENV_SECRET_LENGTH characters is masked and redacted like a secret input.
+ * Read leniently (the input is checked later, with a clear error): any `KEY=VALUE` line counts.
+ */
+function envSecrets(text: string): string[] {
+  return text
+    .split('\n')
+    .map(l => l.replace(/\r$/, ''))
+    .filter(l => l.includes('=') && !l.trim().startsWith('#'))
+    .map(l => l.slice(l.indexOf('=') + 1))
+    .filter(v => v.trim().length >= MIN_ENV_SECRET_LENGTH)
 }
 
 /** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
