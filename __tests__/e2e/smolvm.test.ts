@@ -12,6 +12,10 @@ import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-doub
 import { dockerLines, e2eSuite, makeWorkspace, slugOf, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-smolvm-e2e-0123456789abcdef'
+/** The agent's privileges, probed in the guest on both backends: every capability set, no-new-privs, groups, and what su and mount say. */
+const PRIVILEGE_PROBE = "{ grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; id -G; su -c id root < /dev/null 2>&1 | head -1; mount -t tmpfs none /mnt 2>&1 | head -1; } > privileges.txt"
+/** What docker's --user, --cap-drop ALL and no-new-privileges give, and smolvm's setpriv must give too. */
+const DROPPED = 'CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n1001\n'
 
 describe('smolvm backend (through the CLI double)', () => {
   const suite = e2eSuite('e2e-smolvm')
@@ -27,7 +31,7 @@ describe('smolvm backend (through the CLI double)', () => {
       {
         turns: [
           { tool_use: { name: 'Write', input: { file_path: path.join(ws, 'out.txt'), content: 'from the bottle\n' } } },
-          { tool_use: { name: 'Bash', input: { command: 'id -u; cat out.txt; echo "$ANTHROPIC_API_KEY" | cut -c1-23', description: 'check' } } },
+          { tool_use: { name: 'Bash', input: { command: `id -u; cat out.txt; echo "$ANTHROPIC_API_KEY" | cut -c1-23; ${PRIVILEGE_PROBE}`, description: 'check' } } },
           { text: 'Wrote out.txt.' }
         ]
       },
@@ -71,6 +75,10 @@ describe('smolvm backend (through the CLI double)', () => {
         .filter(m => m.type === 'user').map(m => JSON.stringify(m.message.content.map((c: { content: unknown; is_error: boolean }) => [c.content, c.is_error])))
     expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws)).toEqual(toolResults(viaDocker.outputs['transcript-dir']!, viaDocker.ws))
     expect(toolResults(viaSmolvm.outputs['transcript-dir']!, viaSmolvm.ws).join()).toContain('1001\\nfrom the bottle\\nbot-bottle-placeholder')
+    // the same privileges on both backends: none at all, and no way back through setuid
+    const privileges = (ws: string) => fs.readFileSync(path.join(ws, 'privileges.txt'), 'utf8')
+    expect(privileges(viaDocker.ws)).toMatch(new RegExp(`^${DROPPED}`))
+    expect(privileges(viaSmolvm.ws)).toBe(privileges(viaDocker.ws))
 
     // the walls, as smolvm is asked for them (the double cannot enforce them; a real smolvm does)
     const calls: string[][] = fs.readFileSync(path.join(viaSmolvm.state, 'calls.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
@@ -91,7 +99,7 @@ describe('smolvm backend (through the CLI double)', () => {
     expect(valuesOf('--volume').filter(v => v.endsWith(':ro'))).toEqual([expect.stringMatching(/:\/opt\/bot-bottle\/claude-code:ro$/)])
     // claude itself runs as the workspace owner, never as the VM's root
     const claudeRun = calls.find(c => c[1] === 'exec' && c.some(a => a.endsWith('/claude')) && c.includes('-p'))!
-    expect(claudeRun.slice(claudeRun.indexOf('--') + 1, claudeRun.indexOf('--') + 5)).toEqual(['setpriv', '--reuid=1001', '--regid=1001', '--clear-groups'])
+    expect(claudeRun.slice(claudeRun.indexOf('--') + 1, claudeRun.indexOf('--') + 9)).toEqual(['setpriv', '--reuid=1001', '--regid=1001', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'])
 
     // nothing left: no machine record, no VM container
     const cli = path.join(suite.toolCache, 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm')

@@ -35,9 +35,15 @@ export function startArgv(name: string): string[] {
   return ['machine', 'start', '--name', name]
 }
 
-/** As the guest user: smolvm 1.9.2 exec has no --user, so the command drops privileges itself. */
+/**
+ * As the guest user: smolvm 1.9.2 exec has no --user and runs with every capability, so the
+ * command drops privileges itself, as completely as docker's --user, --cap-drop ALL and
+ * no-new-privileges do: no capability left in any set (bounding included) and no way to gain
+ * one back through a setuid binary.
+ */
+export const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'] as const
 export function asUser(argv: readonly string[], user?: { uid: number; gid: number }): string[] {
-  return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...argv] : [...argv]
+  return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, ...DROP_PRIVILEGES, '--', ...argv] : [...argv]
 }
 
 export function execArgv(name: string, argv: readonly string[], opts: ExecOptions & { stream?: boolean }): string[] {
