@@ -11,7 +11,7 @@ import path from 'node:path'
 
 export const VECTORS = [
   'nested-repo', 'fsmonitor', 'hookspath', 'filter', 'textconv', 'diff-external', 'include', 'includeif', 'alias', 'sshcommand',
-  'credential-helper', 'hooks', 'info-attributes', 'config-worktree', 'commondir', 'config-symlink', 'git-symlink'
+  'credential-helper', 'hooks', 'info-attributes', 'config-worktree', 'deep-tree', 'commondir', 'config-symlink', 'git-symlink'
 ] as const
 
 /**
@@ -51,7 +51,9 @@ PLANT=hooks ok sh -c 'for h in pre-commit commit-msg post-commit post-checkout r
 PLANT=info-attributes ok sh -c 'mkdir -p .git/info && printf "* filter=evil diff=evil\\n" > .git/info/attributes'
 git config extensions.worktreeConfig true
 PLANT=config-worktree ok sh -c 'printf "[core]\\n\\tfsmonitor = ${p} config-worktree\\n" > .git/config.worktree'
-cp -r .git .evil-common && git --git-dir=.evil-common config core.fsmonitor "${p} commondir"
+# a tree deeper than a path can name, so that a path-based restore fails before it puts config back
+PLANT=deep-tree ok bash -c 'cd .git/refs && mkdir deep && cd deep && for i in $(seq 1 450); do mkdir aaaaaaaaaa && cd aaaaaaaaaa || exit 1; done'
+cp -r .git .evil-common 2>/dev/null; git --git-dir=.evil-common config core.fsmonitor "${p} commondir"
 PLANT=commondir ok sh -c 'echo ${ws}/.evil-common > .git/commondir'
 PLANT=config-symlink ok sh -c 'rm -f .git/config && ln -s ${hostFile} .git/config'
 PLANT=git-symlink ok sh -c 'mv .git .git-moved && ln -s .git-moved .git'

@@ -51,7 +51,7 @@ describe('the workspace .git guard', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-guard-'))
     fs.chmodSync(dir, 0o755)
   })
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+  afterEach(() => void spawnSync('rm', ['-rf', dir])) // rm walks trees deeper than a path can name
 
   it('control: without the guard, the planted vectors run on the host', () => {
     const ws = checkout(dir)
@@ -85,7 +85,7 @@ describe('the workspace .git guard', () => {
       expect(undone.join('\n')).toMatch(/\.git \(moved back from \.git-moved\)/)
       expect(undone.join('\n')).toMatch(/sub\/\.git \(added by the agent/)
       expect(undone.join('\n')).toMatch(/\.git\/commondir \(added\)/)
-      expect(undone.join('\n')).toMatch(/\.git\/config \(link\)/)
+      expect(undone.join('\n')).toMatch(/\.git\/config \(changed: put back\)/)
 
       expect(runHostGit(ws, fired)).toEqual([])
       const gitDir = fs.lstatSync(path.join(ws, '.git'))
@@ -105,8 +105,83 @@ describe('the workspace .git guard', () => {
     })
   })
 
+  const asOwner = (ws: string, script: string) =>
+    spawnSync('setpriv', ['--reuid', String(OWNER), '--regid', String(OWNER), '--clear-groups', 'bash', '-c', script], { cwd: ws, env: { PATH: process.env['PATH'], HOME: ws }, encoding: 'utf8', timeout: 120_000 })
+  const payload = (ws: string, fired: string) => `printf '#!/bin/sh\\necho "$1" >> ${fired}/fired.txt\\n' > ${ws}/.payload && chmod +x ${ws}/.payload`
+
+  it('a tree too deep for path-based calls, in .git and in the work tree, cannot stop the restore', () => {
+    const ws = checkout(dir)
+    const fired = firedDir(dir)
+    const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
+    const deep = 'for i in $(seq 1 600); do mkdir aaaaaaaaaa && cd aaaaaaaaaa; done'
+    const r = asOwner(ws, `set -e
+${payload(ws, fired)}
+git config core.fsmonitor "${ws}/.payload fsmonitor"
+(cd .git/refs && mkdir deep && cd deep && ${deep})
+(mkdir -p work && cd work && ${deep} && mkdir .git && printf '[core]\\n\\tfsmonitor = ${ws}/.payload deep-nested\\n' > .git/config)
+echo planted`)
+    expect(r.stdout).toContain('planted')
+    const undone = restoreWorkspaceGit(ref)
+    expect(undone.join('\n')).toMatch(/\.git\/refs\/deep.*\(a tree deeper than git can use; removed\)/)
+    expect(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8')).not.toContain('fsmonitor')
+    expect(runHostGit(ws, fired)).toEqual([])
+  })
+
+  it('a submodule named "refs" does not make its config and hooks look like repository data', () => {
+    const ws = checkout(dir)
+    const fired = firedDir(dir)
+    const src = path.join(dir, 'src-repo')
+    execFileSync('git', ['init', '-q', src])
+    execFileSync('git', ['-C', src, '-c', 'user.name=a', '-c', 'user.email=a@x', 'commit', '-q', '--allow-empty', '-m', 's'])
+    execFileSync('chown', ['-R', `${OWNER}:${OWNER}`, src])
+    const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
+    const r = asOwner(ws, `set -e
+${payload(ws, fired)}
+git -c protocol.file.allow=always -c safe.directory='*' submodule add -q --name refs ${src} refs
+git -c user.name=a -c user.email=a@x commit -qm 'add a submodule named refs'
+git -C refs config core.fsmonitor "${ws}/.payload submodule-fsmonitor"
+for h in post-checkout pre-commit; do printf '#!/bin/sh\\n${ws}/.payload submodule-hook\\n' > .git/modules/refs/hooks/$h; chmod +x .git/modules/refs/hooks/$h; done
+echo planted`)
+    expect(r.stdout + r.stderr).toContain('planted')
+    const undone = restoreWorkspaceGit(ref)
+    expect(undone.join('\n')).toMatch(/\.git\/modules\/refs\/config \(added\)/)
+    expect(fs.existsSync(path.join(ws, '.git', 'modules', 'refs', 'hooks', 'post-checkout'))).toBe(false)
+    // a later step initialises the submodule again: the git dir it reuses runs nothing
+    spawnSync('setpriv', ['--reuid', String(OWNER), '--regid', String(OWNER), '--clear-groups', 'git', '-c', 'protocol.file.allow=always', 'submodule', 'update', '--init', '--force'], { cwd: ws, env: { PATH: process.env['PATH'], HOME: dir }, timeout: 30_000 })
+    expect(runHostGit(ws, fired)).toEqual([])
+  })
+
+  it('links, FIFOs and lock files anywhere in .git (the object store included) are removed', () => {
+    const ws = checkout(dir)
+    const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
+    const r = asOwner(ws, `set -e
+mkdir -p .git/objects/pack && mkfifo .git/objects/pack/pack-0000000000000000000000000000000000000000.idx
+ln -s /etc/shadow .git/objects/pack/pack-0000000000000000000000000000000000000000.pack
+mkdir -p .git/rebase-merge && printf 'exec touch pwned\\n' > .git/rebase-merge/git-rebase-todo
+touch .git/index.lock .git/refs/heads/main.lock
+echo planted`)
+    expect(r.stdout).toContain('planted')
+    const undone = restoreWorkspaceGit(ref).join('\n')
+    for (const gone of ['objects/pack/pack-0000000000000000000000000000000000000000.idx (special file)', 'objects/pack/pack-0000000000000000000000000000000000000000.pack (link)', 'rebase-merge (added)', 'index.lock (lock file left behind)', 'refs/heads/main.lock (lock file left behind)']) {
+      expect(undone).toContain(`.git/${gone}`)
+    }
+    expect(spawnSync('git', ['-c', 'safe.directory=*', '-C', ws, 'log', '-1', '--format=%s'], { encoding: 'utf8', timeout: 10_000 }).stdout).toBe('init\n')
+  })
+
+  it('a restore that cannot finish moves the git dir aside, so no later git uses it', () => {
+    const ws = checkout(dir)
+    const snapshotDir = path.join(dir, 'state', 'git-snapshot')
+    const ref = snapshotWorkspaceGit(ws, snapshotDir)!
+    fs.rmSync(path.join(snapshotDir, 'blobs', '0')) // the saved config is gone: the restore cannot finish
+    fs.appendFileSync(path.join(ws, '.git', 'config'), '[core]\n\tfsmonitor = /bin/false\n')
+    expect(() => restoreWorkspaceGit(ref)).toThrow(/could not put \.git back .*moved to \.git\.bot-bottle-unsafe.*Check out the repository again/)
+    expect(fs.existsSync(path.join(ws, '.git'))).toBe(false)
+    expect(fs.existsSync(path.join(ws, '.git.bot-bottle-unsafe', 'config'))).toBe(true)
+  })
+
   it('keeps what git itself writes (objects, refs, logs, index, HEAD) and judges the rest', () => {
     expect(['objects/ab/cdef', 'refs/heads/hooks', 'refs/heads/x/config', 'logs/HEAD', 'index', 'HEAD', 'packed-refs', 'modules/sub/refs/heads/main', 'modules/a/b/objects/pack/p.pack'].map(classify)).toEqual(Array(9).fill('state'))
+    expect(['modules/refs/config', 'modules/refs/hooks/post-checkout', 'modules/objects/objects/info/alternates', 'rebase-merge/git-rebase-todo', 'sequencer/todo'].map(classify)).toEqual(Array(5).fill('guarded'))
     expect(['config', 'hooks/pre-commit', 'info/attributes', 'commondir', 'config.worktree', 'objects/info/alternates', 'modules/sub/config', 'modules/sub/hooks/post-checkout', 'worktrees/w/commondir', 'description', 'branches/x'].map(classify)).toEqual(Array(11).fill('guarded'))
     expect(['index.lock', 'refs/heads/main.lock', 'config.lock'].map(classify)).toEqual(['lock', 'lock', 'lock'])
   })
@@ -137,6 +212,19 @@ describe('checkout credentials', () => {
     const origin = await gateOrigin(ws, saved, undefined)
     expect(origin).toMatchObject({ credentialSource: 'checkout extraheader', authHeader: { name: 'authorization', value: `basic ${BASIC}` } })
     expect(credentialSecrets('url = https://ghs_onlyUserTokenDDDDDDDDDDDDDDDDDDDDDD4@github.com/x')).toEqual(['ghs_onlyUserTokenDDDDDDDDDDDDDDDDDDDDDD4'])
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('takes them out of submodule git dirs too (actions/checkout with submodules: true)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-cred-sub-'))
+    const ws = checkout(dir)
+    const sub = path.join(ws, '.git', 'modules', 'libs', 'deps')
+    execFileSync('git', ['init', '-q', '--bare', sub])
+    execFileSync('git', ['config', '--file', path.join(sub, 'config'), 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${BASIC}`])
+    expect(workspaceGitSecrets(ws)).toEqual(expect.arrayContaining([BASIC, TOKEN]))
+    await stripGitCredentials(ws)
+    expect(fs.readFileSync(path.join(sub, 'config'), 'utf8')).not.toContain(BASIC)
+    expect(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8')).not.toContain(BASIC)
     fs.rmSync(dir, { recursive: true, force: true })
   })
 })

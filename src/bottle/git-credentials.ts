@@ -68,20 +68,53 @@ function includedFiles(configPath: string): string[] {
   return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => path.resolve(path.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')))
 }
 
-/** The secrets in a workspace's git config and the files it includes, read before anything is changed. */
-export function workspaceGitSecrets(workspace: string): string[] {
-  const configPath = workspace ? configPathOf(workspace) : undefined
-  const text = configPath ? readRegularFile(configPath)?.toString('utf8') : undefined
-  if (!configPath || text === undefined) return []
-  const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '')
-  return [text, ...included].flatMap(credentialSecrets)
+/**
+ * The config files of every git dir under the workspace's .git: its own, and each submodule's
+ * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
+ */
+export function gitConfigFiles(workspace: string): string[] {
+  const top = configPathOf(workspace)
+  if (!top || !fs.lstatSync(top, { throwIfNoEntry: false })?.isFile()) return []
+  const files = [top]
+  const isGitDir = (dir: string) => fs.lstatSync(path.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined
+  const walk = (dir: string, depth: number) => {
+    if (depth > 8) return
+    const inGitDir = isGitDir(dir)
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name))) continue
+      const sub = path.join(dir, d.name)
+      if (isGitDir(sub) && fs.lstatSync(path.join(sub, 'config'), { throwIfNoEntry: false })?.isFile()) files.push(path.join(sub, 'config'))
+      walk(sub, depth + 1)
+    }
+  }
+  const modules = path.join(path.dirname(top), 'modules')
+  if (fs.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory()) walk(modules, 0)
+  return files
 }
 
-/** Takes credentials out of the workspace's git config; returns what the gate may use (undefined: not a checkout). */
+/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
+export function workspaceGitSecrets(workspace: string): string[] {
+  if (!workspace) return []
+  return gitConfigFiles(workspace).flatMap(configPath => {
+    const text = readRegularFile(configPath)?.toString('utf8') ?? ''
+    const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '')
+    return [text, ...included].flatMap(credentialSecrets)
+  })
+}
+
+/**
+ * Takes credentials out of every git config of the workspace (its own and its submodules');
+ * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
+ */
 export async function stripGitCredentials(workspace: string): Promise<SavedGitCredentials | undefined> {
-  const configPath = configPathOf(workspace)
-  const st = configPath ? fs.lstatSync(configPath, { throwIfNoEntry: false }) : undefined
-  if (!configPath || !st?.isFile()) return undefined
+  const [top, ...submodules] = gitConfigFiles(workspace)
+  if (!top) return undefined
+  for (const configPath of submodules) await stripConfig(configPath)
+  return { configPath: top, ...(await stripConfig(top)) }
+}
+
+async function stripConfig(configPath: string): Promise<Omit<SavedGitCredentials, 'configPath'>> {
+  const st = fs.lstatSync(configPath)
   const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))]
   const headers: SavedGitCredentials['headers'] = []
   for (const file of includedFiles(configPath)) {
@@ -108,5 +141,5 @@ export async function stripGitCredentials(workspace: string): Promise<SavedGitCr
   }
   // git rewrites the file as whoever runs it; keep the checkout's owner
   if (process.getuid?.() === 0) fs.lchownSync(configPath, st.uid, st.gid)
-  return { configPath, headers, remotes }
+  return { headers, remotes }
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -57,11 +58,15 @@ const STATE_FILES = new Set([
   'REVERT_HEAD', 'REBASE_HEAD', 'AUTO_MERGE', 'BISECT_LOG', 'BISECT_START', 'BISECT_TERMS', 'BISECT_EXPECTED_REV',
   'BISECT_ANCESTORS_OK', 'BISECT_NAMES', 'COMMIT_EDITMSG', 'TAG_EDITMSG', 'SQUASH_MSG', 'packed-refs', 'shallow', 'gc.log'
 ])
-const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rebase-merge', 'rebase-apply', 'sequencer', 'rr-cache', 'lfs', 'modules', 'worktrees'])
+// not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
+const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees'])
 /** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
 const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes'])
 const QUARANTINE_SUFFIX = '.bot-bottle-quarantine'
+const UNSAFE_SUFFIX = '.bot-bottle-unsafe'
 const MAX_SCAN_ENTRIES = 2_000_000
+/** Paths git can still use (PATH_MAX is 4096): a subtree past this is removed whole (in .git) or not walked (work tree). */
+const MAX_PATH = 2048
 
 /** How an entry of a git dir (path relative to it) is treated after the run. */
 export function classify(rel: string): 'state' | 'guarded' | 'lock' {
@@ -70,22 +75,15 @@ export function classify(rel: string): 'state' | 'guarded' | 'lock' {
   if (last.endsWith('.lock')) return 'lock'
   const [first] = parts
   if (first === 'modules' || first === 'worktrees') {
-    // a submodule's or worktree's own git dir, one level (or, for submodule names with '/', more) down
-    for (let i = 1; i < parts.length; i++) {
-      const p = parts[i]!
-      if (p === 'refs' || p === 'logs') return 'state'
-      if (p === 'objects') return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state'
-      if (p === 'hooks' || p === 'info' || (i === parts.length - 1 && CONFIG_NAMES.has(p))) return 'guarded'
-    }
+    // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
+    // called 'refs'): judged by name, never by position, so a name cannot make config look like state
+    if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p))) return 'guarded'
     return 'state'
   }
   if (first === 'objects') return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state'
   if (parts.length === 1) return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded'
   return STATE_DIRS.has(first!) ? 'state' : 'guarded'
 }
-
-/** Object and pack directories hold only the repository's data and can be huge: not walked. */
-const isObjectStore = (rel: string) => /(^|\/)objects\/(?!info$)[^/]+$/.test(rel)
 
 const typeOf = (st: fs.Stats): EntryType | undefined => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined)
 
@@ -100,14 +98,25 @@ function listDir(abs: string): fs.Dirent[] {
   }
 }
 
-/** Every `.git` entry of the workspace (outside guarded git dirs), found without following links. */
+/**
+ * Every `.git` entry of the workspace, found without following links. A directory git could not
+ * use either (a path past MAX_PATH, unreadable) is not walked.
+ */
 function scanGitEntries(workspace: string): string[] {
   const found: string[] = []
   const queue = ['']
   let seen = 0
   while (queue.length) {
     const rel = queue.pop()!
-    for (const d of listDir(path.join(workspace, rel))) {
+    const abs = path.join(workspace, rel)
+    if (abs.length > MAX_PATH) continue
+    let entries: fs.Dirent[]
+    try {
+      entries = listDir(abs)
+    } catch {
+      continue
+    }
+    for (const d of entries) {
       if (++seen > MAX_SCAN_ENTRIES) throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout')
       const child = rel ? `${rel}/${d.name}` : d.name
       if (d.name === '.git') found.push(child) // never walked into: guarded on its own
@@ -115,6 +124,21 @@ function scanGitEntries(workspace: string): string[] {
     }
   }
   return found.sort()
+}
+
+/** Removes a tree too deep for path-based calls: coreutils rm walks it by descriptor. */
+function removeDeep(abs: string): void {
+  const r = spawnSync('rm', ['-rf', '--one-file-system', '--', abs], { stdio: 'ignore', timeout: 120_000 })
+  if (r.status !== 0 || lstatOrUndefined(abs)) throw new GitGuardError(`cannot remove ${abs}`, 'Check out the repository again')
+}
+
+/** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
+function realParents(root: string, rel: string): boolean {
+  const parts = rel.split('/').slice(0, -1)
+  for (let i = 1; i <= parts.length; i++) {
+    if (!lstatOrUndefined(path.join(root, ...parts.slice(0, i)))?.isDirectory()) return false
+  }
+  return true
 }
 
 /**
@@ -161,7 +185,7 @@ function snapshotGitDir(gitDir: string, save: (abs: string) => number): Entry[] 
         if (type === 'link') entry.target = fs.readlinkSync(abs)
         entries.push(entry)
       }
-      if (type === 'dir' && !isObjectStore(rel)) walk(rel)
+      if (type === 'dir') walk(rel)
     }
   }
   walk('')
@@ -191,11 +215,28 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
   const undone: string[] = []
   const runConfig = readRegularFile(path.join(ref.snapshotDir, 'run-config'))
   const ownChangeOnly = runConfig !== undefined && readRegularFile(path.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true
-  for (const g of manifest.gitDirs) restoreGitDir(ref.workspace, g, blob, undone)
+  for (const g of manifest.gitDirs) {
+    try {
+      restoreGitDir(ref.workspace, g, blob, undone)
+    } catch (err) {
+      // never leave a git dir the agent may have armed where git finds it
+      const gitDir = path.join(ref.workspace, g.rel)
+      const aside = `${gitDir}${UNSAFE_SUFFIX}`
+      if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
+        removeDeep(aside)
+        fs.renameSync(gitDir, aside)
+      }
+      throw new GitGuardError(`could not put ${g.rel} back (${errorMessage(err)}); it was moved to ${path.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`)
+    }
+  }
   const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1
   if (own >= 0) undone.splice(own, 1) // the action's own change for the run, not the agent's
   for (const p of manifest.pointers) {
     const abs = path.join(ref.workspace, p.rel)
+    if (!realParents(ref.workspace, p.rel)) {
+      undone.push(`${p.rel} (its directory was replaced by a link: left alone, git does not follow it)`)
+      continue
+    }
     const st = lstatOrUndefined(abs)
     const data = blob(p.blob)
     if (st?.isFile() && (st.mode & 0o7777) === p.mode && readRegularFile(abs)?.equals(data)) continue
@@ -213,13 +254,18 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
 function quarantine(workspace: string, rel: string, undone: string[]): void {
   const abs = path.join(workspace, rel)
   const target = `${abs}${QUARANTINE_SUFFIX}`
-  removeNoFollow(target)
+  removeDeep(target)
   fs.renameSync(abs, target)
   undone.push(`${rel} (added by the agent: renamed to ${path.basename(target)})`)
 }
 
 function restoreGitDir(workspace: string, g: GuardedGitDir, blob: (n: number) => Buffer, undone: string[]): void {
   const gitDir = path.join(workspace, g.rel)
+  if (!realParents(workspace, g.rel)) {
+    // a nested repository whose directory the agent swapped for a link: git does not follow it either
+    undone.push(`${g.rel} (its directory was replaced by a link: left alone)`)
+    return
+  }
   const st = lstatOrUndefined(gitDir)
   if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
     // the agent moved or replaced the git dir: find the original by its inode and move it back
@@ -229,14 +275,24 @@ function restoreGitDir(workspace: string, g: GuardedGitDir, blob: (n: number) =>
     fs.renameSync(path.join(workspace, original), gitDir)
     undone.push(`${g.rel} (moved back from ${original})`)
   }
-  const snap = new Map(g.entries.map(e => [e.rel, e]))
-  sweepGitDir(gitDir, '', snap, undone)
+  // what git reads as configuration first, from the snapshot's fixed list: nothing the agent
+  // did to the rest of the tree can stop that; then the sweep of what it added
   for (const e of g.entries) restoreEntry(gitDir, e, blob, undone)
+  sweepGitDir(gitDir, '', new Map(g.entries.map(e => [e.rel, e])), undone)
 }
 
-/** Removes, without following, every link, lock and guarded entry the snapshot does not have. */
+/** Removes, without following, every link, lock, special file and guarded entry the snapshot does not have. */
 function sweepGitDir(gitDir: string, relDir: string, snap: Map<string, Entry>, undone: string[]): void {
-  for (const d of listDir(path.join(gitDir, relDir))) {
+  const absDir = path.join(gitDir, relDir)
+  let entries: fs.Dirent[]
+  try {
+    entries = absDir.length > MAX_PATH ? [] : listDir(absDir)
+  } catch (err) {
+    removeDeep(absDir)
+    undone.push(`.git/${relDir} (unreadable: ${(err as NodeJS.ErrnoException).code ?? 'error'}; removed)`)
+    return
+  }
+  for (const d of entries) {
     const rel = relDir ? `${relDir}/${d.name}` : d.name
     const abs = path.join(gitDir, rel)
     const kind = classify(rel)
@@ -244,9 +300,12 @@ function sweepGitDir(gitDir: string, relDir: string, snap: Map<string, Entry>, u
     const isLink = d.isSymbolicLink()
     const special = !isLink && !d.isFile() && !d.isDirectory()
     if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-      removeNoFollow(abs)
+      removeDeep(abs)
       undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`)
-    } else if (d.isDirectory() && !isObjectStore(rel)) {
+    } else if (d.isDirectory() && abs.length > MAX_PATH) {
+      removeDeep(abs)
+      undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`)
+    } else if (d.isDirectory()) {
       sweepGitDir(gitDir, rel, snap, undone)
     }
   }
@@ -255,22 +314,34 @@ function sweepGitDir(gitDir: string, relDir: string, snap: Map<string, Entry>, u
 function restoreEntry(gitDir: string, e: Entry, blob: (n: number) => Buffer, undone: string[]): void {
   const abs = path.join(gitDir, e.rel)
   const label = `.git${e.rel ? `/${e.rel}` : ''}`
+  if (e.rel && !realParents(gitDir, e.rel)) {
+    // a directory on the way is a link (or a file) now: make each a real directory again
+    const parts = e.rel.split('/').slice(0, -1)
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = path.join(gitDir, ...parts.slice(0, i))
+      if (!lstatOrUndefined(dir)?.isDirectory()) {
+        ensureDirectory(dir, 0o755)
+        undone.push(`.git/${parts.slice(0, i).join('/')} (made a directory again)`)
+      }
+    }
+  }
   const st = lstatOrUndefined(abs)
   if (e.type === 'dir') {
     if (ensureDirectory(abs, e.mode, e)) undone.push(`${label} (made a directory again)`)
     else if ((st!.mode & 0o7777) !== e.mode) {
-      fs.chmodSync(abs, e.mode)
+      fs.chmodSync(abs, e.mode) // a real directory (checked just now): nothing to follow
       undone.push(`${label} (mode put back)`)
     }
   } else if (e.type === 'link') {
     if (st?.isSymbolicLink() && fs.readlinkSync(abs) === e.target) return
-    removeNoFollow(abs)
+    removeDeep(abs)
     fs.symlinkSync(e.target!, abs)
     if (process.getuid?.() === 0) fs.lchownSync(abs, e.uid, e.gid)
     undone.push(`${label} (link put back)`)
   } else {
     const data = blob(e.blob!)
     if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && readRegularFile(abs)?.equals(data)) return
+    if (st?.isDirectory()) removeDeep(abs)
     replaceFile(abs, data, e.mode, e)
     undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`)
   }
@@ -302,7 +373,8 @@ export function restoreWorkspaceGitLogged(ref: GitGuardRef, prefix = ''): boolea
     } else core.info(`${prefix}the workspace's .git is as it was before the run (credentials back in place)`)
     return true
   } catch (err) {
-    core.error(`${prefix}could not put the workspace's .git back: ${errorMessage(err)}. Do not run git in ${ref.workspace} before checking out again`)
+    // the job must not go on as if the checkout were safe: later steps run git there
+    core.setFailed(`${prefix}${errorMessage(err)}`)
     return false
   }
 }
