@@ -35345,9 +35345,15 @@ function argv_createArgv(spec, env) {
 function argv_startArgv(name) {
     return ['machine', 'start', '--name', name];
 }
-/** As the guest user: smolvm 1.9.2 exec has no --user, so the command drops privileges itself. */
+/**
+ * As the guest user: smolvm 1.9.2 exec has no --user and runs with every capability, so the
+ * command drops privileges itself, as completely as docker's --user, --cap-drop ALL and
+ * no-new-privileges do: no capability left in any set (bounding included) and no way to gain
+ * one back through a setuid binary.
+ */
+const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'];
 function asUser(argv, user) {
-    return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', ...argv] : [...argv];
+    return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, ...DROP_PRIVILEGES, '--', ...argv] : [...argv];
 }
 function argv_execArgv(name, argv, opts) {
     return [
@@ -47214,7 +47220,22 @@ const INPUT_NAMES = [
 const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
 /** The secret values a run knows: masked in the log, redacted from every record. */
 function secretValues(raw) {
-    return SECRET_INPUTS.map(n => raw[n]).filter(v => v !== '');
+    return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '');
+}
+/** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
+const MIN_ENV_SECRET_LENGTH = 8;
+/**
+ * The `env` input carries what the user hands the agent, often tokens of no known shape: every
+ * value of at least MIN_ENV_SECRET_LENGTH characters is masked and redacted like a secret input.
+ * Read leniently (the input is checked later, with a clear error): any `KEY=VALUE` line counts.
+ */
+function envSecrets(text) {
+    return text
+        .split('\n')
+        .map(l => l.replace(/\r$/, ''))
+        .filter(l => l.includes('=') && !l.trim().startsWith('#'))
+        .map(l => l.slice(l.indexOf('=') + 1))
+        .filter(v => v.trim().length >= MIN_ENV_SECRET_LENGTH);
 }
 /** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
 function readInputs(get) {
@@ -48988,8 +49009,37 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
         'pushed-refs': [...new Set(pushedRefs)].join('\n')
     };
 }
+const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'error']);
+const BACKENDS = new Set(['docker', 'smolvm', '']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
+/** git's check-ref-format plus the gate's conservative charset; the gate refuses any other name */
+const outputs_SAFE_REF = /^refs\/[A-Za-z0-9._/-]{1,1024}$/;
+/**
+ * Outputs a workflow may interpolate hold only their fixed vocabularies: anything else (a
+ * forged session id, a cost that is not a number) becomes empty or 0. `result` stays verbatim:
+ * it is the agent's text, documented as such (pass it through `env:`, never `${{ }}` in `run:`).
+ */
+function vetOutputs(o, warn = warning) {
+    const vetted = { ...o };
+    const keep = (name, ok, fallback) => {
+        if (ok)
+            return;
+        warn(`Output '${name}': not set (its value is not of the expected form)`);
+        vetted[name] = fallback;
+    };
+    keep('conclusion', CONCLUSIONS.has(o.conclusion), 'error');
+    keep('backend', BACKENDS.has(o.backend), '');
+    keep('session-id', o['session-id'] === '' || UUID.test(o['session-id']), '');
+    for (const n of ['num-turns', 'cost-usd', 'input-tokens', 'output-tokens', 'duration-ms'])
+        keep(n, DECIMAL.test(o[n]), '0');
+    const refs = o['pushed-refs'].split('\n').filter(Boolean);
+    keep('pushed-refs', refs.every(r => outputs_SAFE_REF.test(r) && !r.includes('..')), refs.filter(r => outputs_SAFE_REF.test(r) && !r.includes('..')).join('\n'));
+    return vetted;
+}
 /** Sets every output and keeps a copy as outputs.json beside the transcript. */
-function publishOutputs(outputs, setOutput) {
+function publishOutputs(unvetted, setOutput) {
+    const outputs = vetOutputs(unvetted);
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     if (outputs['transcript-dir'] && external_node_fs_namespaceObject.existsSync(outputs['transcript-dir'])) {
@@ -49776,21 +49826,58 @@ function includedFiles(configPath) {
     const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
     return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
 }
-/** The secrets in a workspace's git config and the files it includes, read before anything is changed. */
-function workspaceGitSecrets(workspace) {
-    const configPath = workspace ? configPathOf(workspace) : undefined;
-    const text = configPath ? readRegularFile(configPath)?.toString('utf8') : undefined;
-    if (!configPath || text === undefined)
+/**
+ * The config files of every git dir under the workspace's .git: its own, and each submodule's
+ * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
+ */
+function gitConfigFiles(workspace) {
+    const top = configPathOf(workspace);
+    if (!top || !external_node_fs_namespaceObject.lstatSync(top, { throwIfNoEntry: false })?.isFile())
         return [];
-    const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '');
-    return [text, ...included].flatMap(credentialSecrets);
+    const files = [top];
+    const isGitDir = (dir) => external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
+    const walk = (dir, depth) => {
+        if (depth > 8)
+            return;
+        const inGitDir = isGitDir(dir);
+        for (const d of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true })) {
+            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
+                continue;
+            const sub = external_node_path_namespaceObject.join(dir, d.name);
+            if (isGitDir(sub) && external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
+                files.push(external_node_path_namespaceObject.join(sub, 'config'));
+            walk(sub, depth + 1);
+        }
+    };
+    const modules = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(top), 'modules');
+    if (external_node_fs_namespaceObject.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
+        walk(modules, 0);
+    return files;
 }
-/** Takes credentials out of the workspace's git config; returns what the gate may use (undefined: not a checkout). */
+/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
+function workspaceGitSecrets(workspace) {
+    if (!workspace)
+        return [];
+    return gitConfigFiles(workspace).flatMap(configPath => {
+        const text = readRegularFile(configPath)?.toString('utf8') ?? '';
+        const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '');
+        return [text, ...included].flatMap(credentialSecrets);
+    });
+}
+/**
+ * Takes credentials out of every git config of the workspace (its own and its submodules');
+ * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
+ */
 async function stripGitCredentials(workspace) {
-    const configPath = configPathOf(workspace);
-    const st = configPath ? external_node_fs_namespaceObject.lstatSync(configPath, { throwIfNoEntry: false }) : undefined;
-    if (!configPath || !st?.isFile())
+    const [top, ...submodules] = gitConfigFiles(workspace);
+    if (!top)
         return undefined;
+    for (const configPath of submodules)
+        await stripConfig(configPath);
+    return { configPath: top, ...(await stripConfig(top)) };
+}
+async function stripConfig(configPath) {
+    const st = external_node_fs_namespaceObject.lstatSync(configPath);
     const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
     const headers = [];
     for (const file of includedFiles(configPath)) {
@@ -49826,10 +49913,11 @@ async function stripGitCredentials(workspace) {
     // git rewrites the file as whoever runs it; keep the checkout's owner
     if (process.getuid?.() === 0)
         external_node_fs_namespaceObject.lchownSync(configPath, st.uid, st.gid);
-    return { configPath, headers, remotes };
+    return { headers, remotes };
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
+
 
 
 
@@ -49843,11 +49931,15 @@ const STATE_FILES = new Set([
     'REVERT_HEAD', 'REBASE_HEAD', 'AUTO_MERGE', 'BISECT_LOG', 'BISECT_START', 'BISECT_TERMS', 'BISECT_EXPECTED_REV',
     'BISECT_ANCESTORS_OK', 'BISECT_NAMES', 'COMMIT_EDITMSG', 'TAG_EDITMSG', 'SQUASH_MSG', 'packed-refs', 'shallow', 'gc.log'
 ]);
-const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rebase-merge', 'rebase-apply', 'sequencer', 'rr-cache', 'lfs', 'modules', 'worktrees']);
+// not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
+const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees']);
 /** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
 const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
 const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
+const UNSAFE_SUFFIX = '.bot-bottle-unsafe';
 const MAX_SCAN_ENTRIES = 2_000_000;
+/** Paths git can still use (PATH_MAX is 4096): a subtree past this is removed whole (in .git) or not walked (work tree). */
+const MAX_PATH = 2048;
 /** How an entry of a git dir (path relative to it) is treated after the run. */
 function classify(rel) {
     const parts = rel.split('/');
@@ -49856,16 +49948,10 @@ function classify(rel) {
         return 'lock';
     const [first] = parts;
     if (first === 'modules' || first === 'worktrees') {
-        // a submodule's or worktree's own git dir, one level (or, for submodule names with '/', more) down
-        for (let i = 1; i < parts.length; i++) {
-            const p = parts[i];
-            if (p === 'refs' || p === 'logs')
-                return 'state';
-            if (p === 'objects')
-                return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
-            if (p === 'hooks' || p === 'info' || (i === parts.length - 1 && CONFIG_NAMES.has(p)))
-                return 'guarded';
-        }
+        // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
+        // called 'refs'): judged by name, never by position, so a name cannot make config look like state
+        if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p)))
+            return 'guarded';
         return 'state';
     }
     if (first === 'objects')
@@ -49874,8 +49960,6 @@ function classify(rel) {
         return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded';
     return STATE_DIRS.has(first) ? 'state' : 'guarded';
 }
-/** Object and pack directories hold only the repository's data and can be huge: not walked. */
-const isObjectStore = (rel) => /(^|\/)objects\/(?!info$)[^/]+$/.test(rel);
 const typeOf = (st) => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined);
 /** readdir that a chmod 000 by the agent does not stop (the host owns or is root). */
 function listDir(abs) {
@@ -49889,14 +49973,27 @@ function listDir(abs) {
         return external_node_fs_namespaceObject.readdirSync(abs, { withFileTypes: true });
     }
 }
-/** Every `.git` entry of the workspace (outside guarded git dirs), found without following links. */
+/**
+ * Every `.git` entry of the workspace, found without following links. A directory git could not
+ * use either (a path past MAX_PATH, unreadable) is not walked.
+ */
 function scanGitEntries(workspace) {
     const found = [];
     const queue = [''];
     let seen = 0;
     while (queue.length) {
         const rel = queue.pop();
-        for (const d of listDir(external_node_path_namespaceObject.join(workspace, rel))) {
+        const abs = external_node_path_namespaceObject.join(workspace, rel);
+        if (abs.length > MAX_PATH)
+            continue;
+        let entries;
+        try {
+            entries = listDir(abs);
+        }
+        catch {
+            continue;
+        }
+        for (const d of entries) {
             if (++seen > MAX_SCAN_ENTRIES)
                 throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout');
             const child = rel ? `${rel}/${d.name}` : d.name;
@@ -49907,6 +50004,21 @@ function scanGitEntries(workspace) {
         }
     }
     return found.sort();
+}
+/** Removes a tree too deep for path-based calls: coreutils rm walks it by descriptor. */
+function removeDeep(abs) {
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('rm', ['-rf', '--one-file-system', '--', abs], { stdio: 'ignore', timeout: 120_000 });
+    if (r.status !== 0 || lstatOrUndefined(abs))
+        throw new GitGuardError(`cannot remove ${abs}`, 'Check out the repository again');
+}
+/** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
+function realParents(root, rel) {
+    const parts = rel.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+        if (!lstatOrUndefined(external_node_path_namespaceObject.join(root, ...parts.slice(0, i)))?.isDirectory())
+            return false;
+    }
+    return true;
 }
 /**
  * Saves the guarded part of every git dir in the workspace into `snapshotDir` (created 0700).
@@ -49958,7 +50070,7 @@ function snapshotGitDir(gitDir, save) {
                     entry.target = external_node_fs_namespaceObject.readlinkSync(abs);
                 entries.push(entry);
             }
-            if (type === 'dir' && !isObjectStore(rel))
+            if (type === 'dir')
                 walk(rel);
         }
     };
@@ -49989,13 +50101,30 @@ function restoreWorkspaceGit(ref) {
     const undone = [];
     const runConfig = readRegularFile(external_node_path_namespaceObject.join(ref.snapshotDir, 'run-config'));
     const ownChangeOnly = runConfig !== undefined && readRegularFile(external_node_path_namespaceObject.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true;
-    for (const g of manifest.gitDirs)
-        restoreGitDir(ref.workspace, g, blob, undone);
+    for (const g of manifest.gitDirs) {
+        try {
+            restoreGitDir(ref.workspace, g, blob, undone);
+        }
+        catch (err) {
+            // never leave a git dir the agent may have armed where git finds it
+            const gitDir = external_node_path_namespaceObject.join(ref.workspace, g.rel);
+            const aside = `${gitDir}${UNSAFE_SUFFIX}`;
+            if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
+                removeDeep(aside);
+                external_node_fs_namespaceObject.renameSync(gitDir, aside);
+            }
+            throw new GitGuardError(`could not put ${g.rel} back (${errorMessage(err)}); it was moved to ${external_node_path_namespaceObject.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`);
+        }
+    }
     const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1;
     if (own >= 0)
         undone.splice(own, 1); // the action's own change for the run, not the agent's
     for (const p of manifest.pointers) {
         const abs = external_node_path_namespaceObject.join(ref.workspace, p.rel);
+        if (!realParents(ref.workspace, p.rel)) {
+            undone.push(`${p.rel} (its directory was replaced by a link: left alone, git does not follow it)`);
+            continue;
+        }
         const st = lstatOrUndefined(abs);
         const data = blob(p.blob);
         if (st?.isFile() && (st.mode & 0o7777) === p.mode && readRegularFile(abs)?.equals(data))
@@ -50016,12 +50145,17 @@ function restoreWorkspaceGit(ref) {
 function quarantine(workspace, rel, undone) {
     const abs = external_node_path_namespaceObject.join(workspace, rel);
     const target = `${abs}${QUARANTINE_SUFFIX}`;
-    removeNoFollow(target);
+    removeDeep(target);
     external_node_fs_namespaceObject.renameSync(abs, target);
     undone.push(`${rel} (added by the agent: renamed to ${external_node_path_namespaceObject.basename(target)})`);
 }
 function restoreGitDir(workspace, g, blob, undone) {
     const gitDir = external_node_path_namespaceObject.join(workspace, g.rel);
+    if (!realParents(workspace, g.rel)) {
+        // a nested repository whose directory the agent swapped for a link: git does not follow it either
+        undone.push(`${g.rel} (its directory was replaced by a link: left alone)`);
+        return;
+    }
     const st = lstatOrUndefined(gitDir);
     if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
         // the agent moved or replaced the git dir: find the original by its inode and move it back
@@ -50033,14 +50167,25 @@ function restoreGitDir(workspace, g, blob, undone) {
         external_node_fs_namespaceObject.renameSync(external_node_path_namespaceObject.join(workspace, original), gitDir);
         undone.push(`${g.rel} (moved back from ${original})`);
     }
-    const snap = new Map(g.entries.map(e => [e.rel, e]));
-    sweepGitDir(gitDir, '', snap, undone);
+    // what git reads as configuration first, from the snapshot's fixed list: nothing the agent
+    // did to the rest of the tree can stop that; then the sweep of what it added
     for (const e of g.entries)
         restoreEntry(gitDir, e, blob, undone);
+    sweepGitDir(gitDir, '', new Map(g.entries.map(e => [e.rel, e])), undone);
 }
-/** Removes, without following, every link, lock and guarded entry the snapshot does not have. */
+/** Removes, without following, every link, lock, special file and guarded entry the snapshot does not have. */
 function sweepGitDir(gitDir, relDir, snap, undone) {
-    for (const d of listDir(external_node_path_namespaceObject.join(gitDir, relDir))) {
+    const absDir = external_node_path_namespaceObject.join(gitDir, relDir);
+    let entries;
+    try {
+        entries = absDir.length > MAX_PATH ? [] : listDir(absDir);
+    }
+    catch (err) {
+        removeDeep(absDir);
+        undone.push(`.git/${relDir} (unreadable: ${err.code ?? 'error'}; removed)`);
+        return;
+    }
+    for (const d of entries) {
         const rel = relDir ? `${relDir}/${d.name}` : d.name;
         const abs = external_node_path_namespaceObject.join(gitDir, rel);
         const kind = classify(rel);
@@ -50048,10 +50193,14 @@ function sweepGitDir(gitDir, relDir, snap, undone) {
         const isLink = d.isSymbolicLink();
         const special = !isLink && !d.isFile() && !d.isDirectory();
         if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-            removeNoFollow(abs);
+            removeDeep(abs);
             undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
         }
-        else if (d.isDirectory() && !isObjectStore(rel)) {
+        else if (d.isDirectory() && abs.length > MAX_PATH) {
+            removeDeep(abs);
+            undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`);
+        }
+        else if (d.isDirectory()) {
             sweepGitDir(gitDir, rel, snap, undone);
         }
     }
@@ -50059,19 +50208,30 @@ function sweepGitDir(gitDir, relDir, snap, undone) {
 function restoreEntry(gitDir, e, blob, undone) {
     const abs = external_node_path_namespaceObject.join(gitDir, e.rel);
     const label = `.git${e.rel ? `/${e.rel}` : ''}`;
+    if (e.rel && !realParents(gitDir, e.rel)) {
+        // a directory on the way is a link (or a file) now: make each a real directory again
+        const parts = e.rel.split('/').slice(0, -1);
+        for (let i = 1; i <= parts.length; i++) {
+            const dir = external_node_path_namespaceObject.join(gitDir, ...parts.slice(0, i));
+            if (!lstatOrUndefined(dir)?.isDirectory()) {
+                ensureDirectory(dir, 0o755);
+                undone.push(`.git/${parts.slice(0, i).join('/')} (made a directory again)`);
+            }
+        }
+    }
     const st = lstatOrUndefined(abs);
     if (e.type === 'dir') {
         if (ensureDirectory(abs, e.mode, e))
             undone.push(`${label} (made a directory again)`);
         else if ((st.mode & 0o7777) !== e.mode) {
-            external_node_fs_namespaceObject.chmodSync(abs, e.mode);
+            external_node_fs_namespaceObject.chmodSync(abs, e.mode); // a real directory (checked just now): nothing to follow
             undone.push(`${label} (mode put back)`);
         }
     }
     else if (e.type === 'link') {
         if (st?.isSymbolicLink() && external_node_fs_namespaceObject.readlinkSync(abs) === e.target)
             return;
-        removeNoFollow(abs);
+        removeDeep(abs);
         external_node_fs_namespaceObject.symlinkSync(e.target, abs);
         if (process.getuid?.() === 0)
             external_node_fs_namespaceObject.lchownSync(abs, e.uid, e.gid);
@@ -50081,6 +50241,8 @@ function restoreEntry(gitDir, e, blob, undone) {
         const data = blob(e.blob);
         if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && readRegularFile(abs)?.equals(data))
             return;
+        if (st?.isDirectory())
+            removeDeep(abs);
         replaceFile(abs, data, e.mode, e);
         undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
     }
@@ -50116,7 +50278,8 @@ function restoreWorkspaceGitLogged(ref, prefix = '') {
         return true;
     }
     catch (err) {
-        error(`${prefix}could not put the workspace's .git back: ${errorMessage(err)}. Do not run git in ${ref.workspace} before checking out again`);
+        // the job must not go on as if the checkout were safe: later steps run git there
+        setFailed(`${prefix}${errorMessage(err)}`);
         return false;
     }
 }
