@@ -1,7 +1,6 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
-import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig } from './config/config.js'
@@ -14,11 +13,12 @@ import { provisionPrompt } from './bottle/provision/prompt.js'
 import { provisionSkills } from './bottle/provision/skills.js'
 import { provisionCa } from './bottle/provision/ca.js'
 import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
-import { teardownResources } from './bottle/teardown.js'
+import { undo } from './bottle/undo.js'
+import { reapStale } from './bottle/reap.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
 import { stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
-import { noteRunConfig, restoreWorkspaceGitLogged, snapshotWorkspaceGit } from './bottle/git-guard.js'
+import { noteRunConfig, snapshotWorkspaceGit } from './bottle/git-guard.js'
 import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
@@ -65,9 +65,7 @@ export async function run(): Promise<void> {
     signals++
     core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
     control.current?.kill('SIGTERM')
-    if (signals > 1 && backend) {
-      void teardownResources(backend, teardown).finally(() => process.exit(1))
-    }
+    if (signals > 1) void undo({ state: teardown, save: saveTeardown, backend, bottle }).finally(() => process.exit(1))
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -78,8 +76,8 @@ export async function run(): Promise<void> {
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
     const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
     backend = selection.backend
-    teardown.backend = backend.kind
-    if (backend instanceof SmolvmBackend) teardown.cli = backend.cli
+    Object.assign(teardown, backend.ref())
+    await reapStale(backend)
     for (const reason of selection.reasons) core.info(`backend ${reason}`)
 
     const plan = prepare(config)
@@ -124,29 +122,14 @@ export async function run(): Promise<void> {
     outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
-    if (outcome.conclusion !== 'success') {
-      core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, signals > 0, config.timeoutMinutes)}`)
-    }
+    if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
+    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, false, config.timeoutMinutes)}`)
   } catch (err) {
     core.setFailed(errorMessage(err))
   } finally {
-    if (bottle) {
-      await bottle.proxy.close()
-      core.info(bottle.proxy.summary())
-      await bottle.egress.close()
-      core.info(bottle.egress.summary())
-      if (bottle.gitGate) {
-        await bottle.gitGate.gate.close()
-        core.info(bottle.gitGate.gate.summary())
-      }
-    }
-    const gone = backend ? await teardownResources(backend, teardown) : true
-    // only once nothing of the agent's runs any more: a live process could race the restore
-    if (teardown.gitGuard && gone && restoreWorkspaceGitLogged(teardown.gitGuard)) {
-      delete teardown.gitGuard
-      saveTeardown()
-    }
+    await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
+    if (signals > 0) outputs.conclusion = 'cancelled' 
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)

@@ -57,8 +57,8 @@ describe('bottle lifecycle', () => {
       expect(exitedAfter).toBeLessThan(7_500) // before the runner would escalate to SIGTERM
       expect(main.code).toBe(1)
       expect(main.stdout).toMatch(/Received SIGINT: stopping claude and tearing the bottle down/)
-      expect(main.stdout).toMatch(/::error::claude run concluded 'error': the run was cancelled/)
-      expect(outputs['conclusion']).toBe('error')
+      expect(main.stdout).toMatch(/::error::claude run concluded 'cancelled': the run was cancelled/)
+      expect(outputs['conclusion']).toBe('cancelled')
       // main tore everything down itself, so the post step's sweep finds nothing left
       expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', slug: slugOf(outputs['transcript-dir']!), stateDir: outputs['transcript-dir'] })
       expect(post.code).toBe(0)
@@ -92,6 +92,56 @@ describe('bottle lifecycle', () => {
       expect(leftovers(slug)).toEqual([])
     } finally {
       await api.close()
+    }
+  })
+
+  it('a run reaps what a SIGKILLed run (no post step) left on the engine, and never a live run\'s', async () => {
+    const killedApi = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    const liveApi = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
+    const slugIn = (rt: string) => fs.readdirSync(path.join(suite.dir, rt, 'bot-bottle'))[0]!
+    try {
+      // run 1: killed mid-run, and no post step runs (a runner that died)
+      const killed = await runAction({
+        inputs: base(killedApi, makeWorkspace(path.join(suite.dir, 'reap-killed'), 1001)),
+        runnerTemp: path.join(suite.dir, 'rt-reap-killed'),
+        toolCache: suite.toolCache,
+        skipPost: true,
+        onMainSpawn: child => whenClaudeIsMidRun(killedApi, child, () => child.kill('SIGKILL'))
+      })
+      expect(killed.main.code).toBeNull()
+      const killedSlug = slugIn('rt-reap-killed')
+      expect(leftovers(killedSlug).length).toBe(3) // its bottle, relay and network outlived it
+      // run 2: alive (mid-run) while run 3 starts
+      let stopLive: () => void = () => undefined
+      const liveMidRun = new Promise<void>(resolve => (stopLive = resolve))
+      let liveChild: import('node:child_process').ChildProcess | undefined
+      const live = runAction({
+        inputs: base(liveApi, makeWorkspace(path.join(suite.dir, 'reap-live'), 1001)),
+        runnerTemp: path.join(suite.dir, 'rt-reap-live'),
+        toolCache: suite.toolCache,
+        onMainSpawn: child => {
+          liveChild = child
+          whenClaudeIsMidRun(liveApi, child, () => stopLive())
+        }
+      })
+      await liveMidRun
+      const liveSlug = slugIn('rt-reap-live')
+      // run 3
+      const third = await runAction({ inputs: base(api, makeWorkspace(path.join(suite.dir, 'reap-third'), 1001)), runnerTemp: path.join(suite.dir, 'rt-reap-third'), toolCache: suite.toolCache })
+      expect(third.main.code).toBe(0)
+      // the next run to start (run 2) reaped run 1's; run 3 left run 2 alone while it ran
+      expect(leftovers(killedSlug)).toEqual([])
+      expect(third.main.stdout).not.toContain(liveSlug)
+      const liveLeft = leftovers(liveSlug).length
+      liveChild!.kill('SIGINT') // the live run ends as a cancelled run does
+      const ended = await live
+      expect(liveLeft).toBe(3) // untouched while it ran
+      expect(ended.main.stdout).toMatch(new RegExp(`Reaped what run ${killedSlug} left \\(its step was killed without a post step\\): .*container ${killedSlug}.*network ${killedSlug}-net`))
+      expect(ended.outputs['conclusion']).toBe('cancelled')
+      expect(leftovers(liveSlug)).toEqual([])
+    } finally {
+      await Promise.all([killedApi.close(), liveApi.close(), api.close()])
     }
   })
 

@@ -63,6 +63,13 @@ export class RecordingBackend implements Backend {
     this.calls.push({ op: 'sweep', args: [label, value] })
     return []
   }
+  async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
+    this.calls.push({ op: 'listRuns', args: [runLabel, ownerLabel] })
+    return []
+  }
+  ref() {
+    return { backend: 'docker' as const }
+  }
   ops(): string[] {
     return this.calls.map(c => (c.op === 'exec' ? `exec ${(c.args[1] as string[]).join(' ')}` : c.op))
   }

@@ -3,6 +3,12 @@ import type { OverlongLine } from '../util/line-splitter.js'
 
 export type BackendKind = 'docker' | 'smolvm'
 
+/** A backend as saved state: its kind and, for smolvm, the CLI that made the machine (the post step's PATH may not have it). */
+export interface BackendRef {
+  backend: BackendKind
+  cli?: string
+}
+
 /** Whether a backend can run here; when not, why and what would fix it, in one line. */
 export type Probe = { usable: true; detail: string } | { usable: false; reason: string }
 
@@ -86,4 +92,8 @@ export interface Backend {
   removeNetwork(name: string): Promise<void>
   /** removes every bottle, sidecar and network carrying label=value; returns what it removed */
   sweep(label: string, value: string): Promise<string[]>
+  /** every resource carrying `runLabel`: its value, and its `ownerLabel` value if any */
+  listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]>
+  /** what the post step needs to drive this backend again (saved in the run's state) */
+  ref(): BackendRef
 }

@@ -9,6 +9,7 @@ import { CLAUDE_TOOL_NAME } from '../install/claude.js'
 import { makePlaceholder } from '../proxy/model-proxy.js'
 import { canWrite, guestUserFor } from './guest-user.js'
 import { RUN_LABEL, type Plan, type SkillRef } from './plan.js'
+import { currentOwner, OWNER_LABEL } from './owner.js'
 import { makeSlug } from './slug.js'
 import { PROMPT_FILE } from '../transcript/record-files.js'
 
@@ -69,7 +70,7 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
     guestUser,
     bottleName: slug,
     networkName: `${slug}-net`,
-    labels: { [RUN_LABEL]: slug },
+    labels: { [RUN_LABEL]: slug, [OWNER_LABEL]: currentOwner() },
     placeholder: makePlaceholder(),
     daemonSecret: crypto.randomBytes(16).toString('hex')
   }

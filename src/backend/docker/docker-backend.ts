@@ -2,7 +2,7 @@ import net from 'node:net'
 import { DEFAULT_RELAY_IMAGE } from '../../config/defaults.js'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
-import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
+import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 import { RELAY_ALIAS, RELAY_LABEL, RELAY_SCRIPT } from './relay.js'
@@ -203,6 +203,19 @@ export class DockerBackend implements Backend {
   /** The names a label-filtered listing (ps or network ls) prints. */
   private async labelled(listing: string[]): Promise<string[]> {
     return (await runChecked(this.cli, listing)).split('\n').filter(Boolean)
+  }
+
+  ref(): BackendRef {
+    return { backend: 'docker' }
+  }
+
+  async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
+    const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`
+    const lines = [
+      ...(await this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format])),
+      ...(await this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format]))
+    ]
+    return lines.map(l => l.split('\t')).map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {

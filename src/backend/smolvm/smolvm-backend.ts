@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
-import type { Backend, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
+import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 
@@ -112,6 +112,15 @@ export class SmolvmBackend implements Backend {
 
   async removeNetwork(): Promise<void> {
     // nothing to remove: smolvm has no network object
+  }
+
+  ref(): BackendRef {
+    return { backend: 'smolvm', cli: this.cli }
+  }
+
+  async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
+    const list = JSON.parse((await runChecked(this.cli, argv.listArgv())) || '[]') as { labels?: Record<string, string> }[]
+    return list.filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels![runLabel]!, owner: m.labels![ownerLabel] }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {

@@ -1,0 +1,28 @@
+import * as core from '@actions/core'
+import type { Backend } from '../backend/types.js'
+import { errorMessage } from '../util/errors.js'
+import { ownerIsGone, OWNER_LABEL } from './owner.js'
+import { RUN_LABEL } from './plan.js'
+
+/**
+ * Removes what earlier runs on this engine left when their step was killed with no post step
+ * (a SIGKILLed main, a runner that crashed): every bottle, relay and network whose owner
+ * label says its process is provably gone. Another live run's resources are never touched.
+ * Never fails the run: a reap that goes wrong is one warning.
+ */
+export async function reapStale(backend: Backend): Promise<string[]> {
+  try {
+    const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL)
+    const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))]
+    const reaped: string[] = []
+    for (const slug of stale) {
+      const removed = await backend.sweep(RUN_LABEL, slug)
+      if (removed.length) core.info(`Reaped what run ${slug} left (its step was killed without a post step): ${removed.join(', ')}`)
+      reaped.push(...removed)
+    }
+    return reaped
+  } catch (err) {
+    core.warning(`Could not check this engine for what killed runs left behind: ${errorMessage(err)}`)
+    return []
+  }
+}

@@ -1,0 +1,79 @@
+import * as core from '@actions/core'
+import type { Backend } from '../backend/types.js'
+import { errorMessage } from '../util/errors.js'
+import { restoreWorkspaceGitLogged } from './git-guard.js'
+import type { Bottle } from './launch.js'
+import { RUN_LABEL } from './plan.js'
+import { teardownResources } from './teardown.js'
+import type { TeardownState } from './teardown-state.js'
+
+/** What one undo acts on: the ledger (teardown state) and, in the main step, the live objects. */
+export interface UndoScope {
+  state: TeardownState
+  /** writes the ledger to GITHUB_STATE (so a later step knows what is left) */
+  save(): void
+  backend?: Backend
+  /** the main step's host daemons */
+  bottle?: Bottle
+  /** the post step: also remove anything still labelled with the run's slug */
+  sweep?: boolean
+  /** log prefix ('bot-bottle post: ') */
+  prefix?: string
+}
+
+/** Runs one step of the undo; a failure is one warning line and never skips the next step. */
+async function step(prefix: string, what: string, act: () => Promise<void> | void): Promise<void> {
+  try {
+    await act()
+  } catch (err) {
+    core.warning(`${prefix}could not ${what}: ${errorMessage(err)}`)
+  }
+}
+
+/**
+ * The one undo that main's `finally`, the second-signal handler and the post step all call:
+ * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
+ * with the run), then put the workspace's .git back — in the main step only once the bottle is
+ * provably gone (a live agent could race the restore); in the post step whatever the sweep
+ * managed, since a .git the agent armed is the worse risk. Idempotent.
+ */
+export async function undo(s: UndoScope): Promise<void> {
+  const prefix = s.prefix ?? ''
+  const b = s.bottle
+  if (b) {
+    await step(prefix, 'stop the model proxy', async () => {
+      await b.proxy.close()
+      core.info(b.proxy.summary())
+    })
+    await step(prefix, 'stop the egress proxy', async () => {
+      await b.egress.close()
+      core.info(b.egress.summary())
+    })
+    if (b.gitGate) {
+      const gate = b.gitGate.gate
+      await step(prefix, 'stop the git gate', async () => {
+        await gate.close()
+        core.info(gate.summary())
+      })
+    }
+  }
+  let gone = false
+  const backend = s.backend
+  if (backend) {
+    await step(prefix, 'remove the bottle', async () => {
+      if (s.sweep && s.state.slug) {
+        // whatever the main step managed or not: everything labelled with the run's slug
+        const removed = await backend.sweep(RUN_LABEL, s.state.slug)
+        core.info(`${prefix}${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${s.state.stateDir}`)
+        gone = true
+      } else gone = await teardownResources(backend, s.state)
+    })
+  }
+  const guard = s.state.gitGuard
+  if (guard && (gone || s.sweep)) {
+    if (restoreWorkspaceGitLogged(guard, prefix)) {
+      delete s.state.gitGuard
+      s.save()
+    }
+  }
+}
