@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
@@ -98,15 +99,14 @@ function readCapped(req: http.IncomingMessage, cap: number): Promise<Buffer | un
   })
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 /** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
 function parseBody(raw: Buffer, contentEncoding: string | undefined): { body: unknown } | { status: number; reason: string } {
   if (contentEncoding && contentEncoding !== 'identity') return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' }
   let text: string
   let body: unknown
   try {
-    text = utf8.decode(raw)
+    if (!isUtf8(raw)) throw new Error('not UTF-8')
+    text = raw.toString('utf8')
     body = JSON.parse(text)
   } catch {
     return { status: 400, reason: 'body is not UTF-8 JSON' }
