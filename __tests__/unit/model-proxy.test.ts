@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import type { AddressInfo } from 'node:net'
-import { makePlaceholder, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
+import { duplicateKey } from '../../src/proxy/json-duplicates.js'
+import { makePlaceholder, MAX_REQUEST_BODY, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { makeTestCa } from '../../test/harness/test-ca.mjs'
 import https from 'node:https'
@@ -156,7 +157,7 @@ describe('model proxy upstream TLS', () => {
 })
 
 /** A request with an exact target (fetch would normalise `..` away). */
-function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body = ''): Promise<{ status: number; text: string }> {
+function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body: string | Buffer = ''): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: target, headers: { 'content-type': 'application/json', ...headers } }, res => {
       let text = ''
@@ -170,11 +171,16 @@ function rawRequest(port: number, method: string, target: string, headers: Recor
 
 /** A loopback upstream that records every request it is sent and answers with `answer`. */
 async function recordingUpstream(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, res) => res.end('{}')) {
-  const seen: { method: string; url: string; headers: http.IncomingHttpHeaders }[] = []
+  const seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: Buffer }[] = []
   const server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
-    req.resume()
-    req.on('end', () => answer(req, res))
+    const chunks: Buffer[] = []
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.alloc(0) })
+    const entry = seen.at(-1)!
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      entry.body = Buffer.concat(chunks)
+      answer(req, res)
+    })
   })
   await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
   return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise(r => server.close(r)) }
@@ -321,5 +327,148 @@ describe('model proxy decision log and usage', () => {
       await p.close()
       await up.close()
     }
+  })
+})
+
+/** A request claude 2.1.332 really sent (long strings cut), with its betas: see src/proxy/model-body.ts. */
+const claudeRequest = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'claude-messages-request.json'), 'utf8')) as {
+  path: string
+  headers: { 'anthropic-beta': string; 'anthropic-version': string }
+  body: { tools: object[]; messages: { role: string; content: unknown }[] } & Record<string, unknown>
+}
+const claudeBetas = claudeRequest.headers['anthropic-beta']
+/** claude's real body with `change` applied to a copy */
+const claudeBody = (change: (b: typeof claudeRequest.body) => void = () => undefined) => {
+  const b = structuredClone(claudeRequest.body)
+  change(b)
+  return JSON.stringify(b)
+}
+const userSays = (...content: object[]) => (b: typeof claudeRequest.body) => void b.messages.push({ role: 'user', content })
+
+describe('model proxy body: nothing that makes the API reach other hosts or org data', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-model-body-'))
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  async function withProxy(run: (p: ModelProxy, placeholder: string, up: Awaited<ReturnType<typeof recordingUpstream>>, logFile: string) => Promise<void>) {
+    const up = await recordingUpstream()
+    const placeholder = makePlaceholder()
+    const logFile = path.join(dir, `${crypto.randomUUID()}.jsonl`)
+    const p = await startModelProxy({ upstream: up.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1', logFile })
+    try {
+      await run(p, placeholder, up, logFile)
+    } finally {
+      await p.close()
+      await up.close()
+    }
+  }
+
+  it('forwards the body real claude sends, byte for byte, with its betas (and web_search, which claude uses)', async () => {
+    await withProxy(async (p, placeholder, up) => {
+      const plain = claudeBody()
+      const bodies = [plain, claudeBody(b => void b.tools.push({ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }))]
+      for (const body of bodies) {
+        const r = await rawRequest(p.port, 'POST', claudeRequest.path, { 'x-api-key': placeholder, ...claudeRequest.headers }, body)
+        expect(r.status).toBe(200)
+      }
+      await rawRequest(p.port, 'POST', '/v1/messages/count_tokens?beta=true', { 'x-api-key': placeholder, ...claudeRequest.headers }, plain)
+      expect(up.seen.map(s => s.body.toString())).toEqual([...bodies, plain])
+      expect(up.seen.map(s => s.headers['content-length'])).toEqual([...bodies, plain].map(b => String(Buffer.byteLength(b))))
+      expect(up.seen[0]!.headers['anthropic-beta']).toBe(claudeBetas)
+      expect(p.usage()).toMatchObject({ requests: 3, refused: 0 })
+    })
+  })
+
+  it('sends a chunked body on with its content-length, no transfer-encoding', async () => {
+    await withProxy(async (p, placeholder, up) => {
+      const body = claudeBody()
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } }, res => (res.resume(), resolve(res.statusCode ?? 0)))
+        req.on('error', reject)
+        req.write(body.slice(0, 1000))
+        setTimeout(() => req.end(body.slice(1000)), 20)
+      })
+      expect(status).toBe(200)
+      expect(up.seen[0]!.headers['transfer-encoding']).toBeUndefined()
+      expect(up.seen[0]!.headers['content-length']).toBe(String(Buffer.byteLength(body)))
+      expect(up.seen[0]!.body.toString()).toBe(body)
+    })
+  })
+
+  it.each([
+    ['mcp_servers', claudeBetas, claudeBody(b => void (b.mcp_servers = [{ type: 'url', url: 'https://attacker.example/mcp', name: 'x' }])), 'mcp_servers'],
+    ['mcp_servers, even empty', claudeBetas, claudeBody(b => void (b.mcp_servers = [])), 'mcp_servers'],
+    ['container', claudeBetas, claudeBody(b => void (b.container = 'container_011')), 'container'],
+    ['a web_fetch server tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'web_fetch_20250910', name: 'web_fetch' })), 'server tool web_fetch_20250910'],
+    ['a code_execution server tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'code_execution_20250825', name: 'code_execution' })), 'server tool code_execution_20250825'],
+    ['an mcp_toolset tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'mcp_toolset', mcp_server_name: 'x' })), 'server tool mcp_toolset'],
+    ['a future *_fetch tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'url_fetch_20270101', name: 'f' })), 'server tool url_fetch_20270101'],
+    ['a file_id document', claudeBetas, claudeBody(userSays({ type: 'document', source: { type: 'file', file_id: 'file_011' } })), 'content source type file'],
+    ['a file_id image inside a tool_result', claudeBetas, claudeBody(userSays({ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011' } }] })), 'content source type file'],
+    ['a url image', claudeBetas, claudeBody(userSays({ type: 'image', source: { type: 'url', url: 'https://attacker.example/x.png?d=SECRET' } })), 'content source type url'],
+    ['a url document in the system prompt', claudeBetas, claudeBody(b => void (b.system = [{ type: 'document', source: { type: 'url', url: 'https://attacker.example/' } }])), 'content source type url'],
+    ['a container_upload block', claudeBetas, claudeBody(userSays({ type: 'container_upload', file_id: 'file_011' })), 'container_upload'],
+    ['the mcp-client beta', `${claudeBetas},mcp-client-2025-04-04`, claudeBody(), 'anthropic-beta mcp-client-2025-04-04'],
+    ['the files-api beta', `files-api-2025-04-14, ${claudeBetas}`, claudeBody(), 'anthropic-beta files-api-2025-04-14'],
+    ['the code-execution beta', 'Code-Execution-2025-08-25', claudeBody(), 'anthropic-beta code-execution-2025-08-25'],
+    ['the web-fetch beta', 'web-fetch-2025-09-10', claudeBody(), 'anthropic-beta web-fetch-2025-09-10']
+  ])('refuses %s with a 403 naming it, logged, never forwarded', async (_what, betas, body, reason) => {
+    await withProxy(async (p, placeholder, up, logFile) => {
+      for (const target of ['/v1/messages?beta=true', '/v1/messages/count_tokens?beta=true']) {
+        const r = await rawRequest(p.port, 'POST', target, { 'x-api-key': placeholder, 'anthropic-beta': betas }, body)
+        expect(r.status).toBe(403)
+        expect(JSON.parse(r.text)).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining(reason) } })
+      }
+      expect(up.seen).toEqual([])
+      const lines = await waitForLines(logFile, 2)
+      expect(lines[0]).toMatchObject({ method: 'POST', path: '/v1/messages', decision: 'refused', reason: expect.stringContaining(reason), status: 403 })
+      expect(lines[1]).toMatchObject({ path: '/v1/messages/count_tokens', decision: 'refused' })
+      expect(p.usage()).toMatchObject({ requests: 0, refused: 2 })
+    })
+  })
+
+  it.each([
+    ['not JSON', {}, 'model=x', 'not UTF-8 JSON'],
+    ['not UTF-8', {}, Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), 'not UTF-8 JSON'],
+    ['a key named twice (the vetted one last)', {}, `{"tools":[{"type":"web_fetch_20250910","name":"web_fetch"}],"tools":[]}`, 'key "tools" named twice'],
+    ['a key named twice, once escaped', {}, `{"messages":[{"role":"user","content":"}\\"{"}],"mcp_servers":[{"url":"https://a.example"}],"mcp\\u005fservers":null}`, 'key "mcp_servers" named twice'],
+    ['a compressed body', { 'content-encoding': 'gzip' }, zlib.gzipSync(claudeBody()), 'content-encoding']
+  ])('refuses a body that is %s with a 400, never forwarded', async (_what, headers, body, reason) => {
+    await withProxy(async (p, placeholder, up, logFile) => {
+      const r = await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': placeholder, ...headers }, body)
+      expect(r.status).toBe(400)
+      expect(JSON.parse(r.text)).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining(reason) } })
+      expect(up.seen).toEqual([])
+      expect((await waitForLines(logFile, 1))[0]).toMatchObject({ decision: 'refused', status: 400, reason: expect.stringContaining(reason) })
+    })
+  })
+
+  it('refuses a body over 32 MiB with a 413, declared or streamed, never forwarded', async () => {
+    await withProxy(async (p, placeholder, up, logFile) => {
+      const big = Buffer.alloc(MAX_REQUEST_BODY + 1, 0x20)
+      const declared = await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': placeholder }, big)
+      const streamed = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } }, res => (res.resume(), resolve(res.statusCode ?? 0)))
+        req.on('error', reject)
+        req.end(big)
+      })
+      expect([declared.status, streamed]).toEqual([413, 413])
+      expect(JSON.parse(declared.text)).toMatchObject({ type: 'error', error: { type: 'request_too_large' } })
+      expect(up.seen).toEqual([])
+      expect(await waitForLines(logFile, 2)).toMatchObject([{ decision: 'refused', status: 413 }, { decision: 'refused', status: 413 }])
+    })
+  })
+})
+
+describe('duplicateKey', () => {
+  it.each([
+    ['{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}', undefined],
+    ['{"a":"\\"a\\":","b":"}{[","c":1}', undefined],
+    ['{"a":1,"b":2,"a":3}', 'a'],
+    ['[{"x":{"y":1,"y":2}}]', 'y'],
+    ['{"\\\\":1,"\\u005c":2}', '\\'],
+    ['{"k\\\\":"v\\\\","k\\\\":1}', 'k\\']
+  ])('%s → %s', (text, key) => {
+    JSON.parse(text)
+    expect(duplicateKey(text)).toBe(key)
   })
 })

@@ -1,9 +1,12 @@
+import { isUtf8 } from 'node:buffer'
 import crypto from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 import type { Credential } from '../config/config.js'
 import { decisionLog, listen, shutdown, tlsHint } from './daemon.js'
 import { endToEndHeaders, MODEL_PROXY_DROPS } from './hop-by-hop.js'
+import { duplicateKey } from './json-duplicates.js'
+import { vetMessagesRequest } from './model-body.js'
 import { judgeModelRequest } from './model-routes.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import { usageTap, type Usage } from './usage-tap.js'
@@ -56,8 +59,13 @@ export interface ModelProxy {
   close(): Promise<void>
 }
 
+/** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
+export const MAX_REQUEST_BODY = 32 * 1024 * 1024
+
+const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 413: 'request_too_large' }
+
 function apiError(res: http.ServerResponse, status: number, message: string): void {
-  const type = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : 'api_error'
+  const type = ERROR_TYPES[status] ?? 'api_error'
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ type: 'error', error: { type, message } }))
 }
@@ -72,11 +80,49 @@ function placeholderCheck(kind: Credential['kind'], placeholder: string): (req: 
   }
 }
 
+/** The whole request body, or undefined once it passes `cap` bytes (the rest is left unread). */
+function readCapped(req: http.IncomingMessage, cap: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (c: Buffer) => {
+      size += c.length
+      if (size <= cap) return void chunks.push(c)
+      req.off('data', onData)
+      req.off('end', onEnd)
+      resolve(undefined)
+    }
+    const onEnd = () => resolve(Buffer.concat(chunks, size))
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', reject)
+  })
+}
+
+/** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
+function parseBody(raw: Buffer, contentEncoding: string | undefined): { body: unknown } | { status: number; reason: string } {
+  if (contentEncoding && contentEncoding !== 'identity') return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' }
+  let text: string
+  let body: unknown
+  try {
+    if (!isUtf8(raw)) throw new Error('not UTF-8')
+    text = raw.toString('utf8')
+    body = JSON.parse(text)
+  } catch {
+    return { status: 400, reason: 'body is not UTF-8 JSON' }
+  }
+  const twice = duplicateKey(text)
+  if (twice !== undefined) return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` }
+  return { body }
+}
+
 /**
  * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
  * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
- * swaps in the real credential and forwards to the upstream, piping the response (SSE
- * included) through without buffering while it reads the usage from a copy.
+ * buffers and vets the body and `anthropic-beta` (nothing that makes the API reach other hosts
+ * or org data, see model-body.ts), swaps in the real credential and forwards the same bytes to
+ * the upstream, piping the response (SSE included) through without buffering while it reads
+ * the usage from a copy.
  */
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
   const upstream = new URL(opts.upstream)
@@ -104,34 +150,55 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     }
     if (!carriesPlaceholder(req)) return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
     if (!route.ok) return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`)
+    const tooLarge = () => {
+      res.setHeader('connection', 'close') // the rest of the body is not read
+      refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`)
+    }
+    if (Number(req.headers['content-length']) > MAX_REQUEST_BODY) return tooLarge()
+    const upstreamPath = basePath + route.path + (route.query ? `?${route.query}` : '')
 
-    const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS)
-    if (opts.credential.kind === 'api-key') headers['x-api-key'] = opts.credential.value
-    else headers['authorization'] = `Bearer ${opts.credential.value}`
-    headers['host'] = upstream.host
-
-    const upstreamReq = client.request(
-      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: basePath + route.path + (route.query ? `?${route.query}` : ''), headers, agent },
-      upstreamRes => {
-        res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers))
-        res.flushHeaders()
-        const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
-        upstreamRes.on('data', (c: Buffer) => tap.write(c))
-        upstreamRes.pipe(res) // streams SSE chunk by chunk
-        res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })))
-      }
+    readCapped(req, MAX_REQUEST_BODY).then(
+      raw => {
+        if (!raw) return tooLarge()
+        const parsed = parseBody(raw, req.headers['content-encoding'])
+        if (!('body' in parsed)) return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`)
+        const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta'])
+        if (!verdict.ok) return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`)
+        forward(raw)
+      },
+      () => res.destroy()
     )
-    upstreamReq.on('error', err => {
-      if (!res.headersSent) {
-        apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
-        record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
-      } else res.destroy(err)
-    })
-    res.on('close', () => {
-      if (!res.writableFinished) upstreamReq.destroy()
-    })
-    stats.forwarded++
-    req.pipe(upstreamReq)
+
+    function forward(raw: Buffer): void {
+      const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS)
+      if (opts.credential.kind === 'api-key') headers['x-api-key'] = opts.credential.value
+      else headers['authorization'] = `Bearer ${opts.credential.value}`
+      headers['host'] = upstream.host
+      headers['content-length'] = raw.length
+
+      const upstreamReq = client.request(
+        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
+        upstreamRes => {
+          res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers))
+          res.flushHeaders()
+          const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
+          upstreamRes.on('data', (c: Buffer) => tap.write(c))
+          upstreamRes.pipe(res) // streams SSE chunk by chunk
+          res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })))
+        }
+      )
+      upstreamReq.on('error', err => {
+        if (!res.headersSent) {
+          apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
+          record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
+        } else res.destroy(err)
+      })
+      res.on('close', () => {
+        if (!res.writableFinished) upstreamReq.destroy()
+      })
+      stats.forwarded++
+      upstreamReq.end(raw)
+    }
   })
   return {
     port: await listen(server, opts.bindHost, opts.port),
