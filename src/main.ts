@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
-import { parseConfig } from './config/config.js'
+import { parseConfig, type Config } from './config/config.js'
+import type { UpstreamVerdict } from './proxy/upstream-health.js'
 import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
@@ -39,6 +40,15 @@ export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMi
   }
 }
 
+/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
+export function verdictLine(v: UpstreamVerdict, config: Config): string {
+  if (v.conclusion === 'auth-error') {
+    const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
+    return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
+  }
+  return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
+}
+
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
@@ -61,6 +71,7 @@ export async function run(): Promise<void> {
   // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. Stop claude at once so
   // the normal path below tears down; on the second signal tear down directly and exit.
   let signals = 0
+  let verdict: UpstreamVerdict | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     signals++
     core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
@@ -110,7 +121,12 @@ export async function run(): Promise<void> {
         else teardown.bottleName = name
         saveTeardown()
       },
-      origin
+      origin,
+      v => {
+        // the host saw what claude would retry for minutes: stop it now, and say which input to fix
+        verdict = v
+        control.current?.kill('SIGTERM')
+      }
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)
@@ -123,12 +139,14 @@ export async function run(): Promise<void> {
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
+    else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
     else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, false, config.timeoutMinutes)}`)
   } catch (err) {
     core.setFailed(errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
+    if (verdict) outputs.conclusion = verdict.conclusion
     if (signals > 0) outputs.conclusion = 'cancelled' 
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)

@@ -3,6 +3,7 @@
  * contract (root-owned workspace, OAuth token, a missing image).
  */
 import fs from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
@@ -142,6 +143,39 @@ describe('bottle lifecycle', () => {
       expect(leftovers(liveSlug)).toEqual([])
     } finally {
       await Promise.all([killedApi.close(), liveApi.close(), api.close()])
+    }
+  })
+
+  it('a rejected key and an unreachable API end the run in seconds, naming the input to fix (claude alone retries for minutes)', async () => {
+    const api = await startAnthropicDouble({ turns: [{ text: 'never' }] }, { expectedKey: 'sk-ant-api03-the-right-key-0123456789' })
+    try {
+      const started = Date.now()
+      const rejected = await runAction({ inputs: base(api, makeWorkspace(path.join(suite.dir, 'auth'), 1001)), runnerTemp: path.join(suite.dir, 'rt-auth'), toolCache: suite.toolCache })
+      const rejectedAfter = Date.now() - started
+      expect(rejected.outputs['conclusion']).toBe('auth-error')
+      expect(visibleLog(rejected.main.stdout).split('\n').filter(l => l.startsWith('::error::'))).toEqual([
+        "::error::claude run concluded 'auth-error': Input 'anthropic-api-key': the model API refused this credential (the API answered 401: invalid x-api-key). Check the secret and what it is allowed to do"
+      ])
+      expect(rejectedAfter).toBeLessThan(60_000) // claude's own retries take about 190 s
+      expect(leftovers(slugOf(rejected.outputs['transcript-dir']!))).toEqual([])
+
+      const closed = await new Promise<number>(resolve => {
+        const s = net.createServer().listen(0, '127.0.0.1', () => {
+          const port = (s.address() as AddressInfo).port
+          s.close(() => resolve(port))
+        })
+      })
+      const t = Date.now()
+      const unreachable = await runAction({
+        inputs: { ...base(api, makeWorkspace(path.join(suite.dir, 'unreachable'), 1001)), 'anthropic-base-url': `http://127.0.0.1:${closed}` },
+        runnerTemp: path.join(suite.dir, 'rt-unreachable'),
+        toolCache: suite.toolCache
+      })
+      expect(unreachable.outputs['conclusion']).toBe('api-unreachable')
+      expect(visibleLog(unreachable.main.stdout)).toMatch(new RegExp(`::error::claude run concluded 'api-unreachable': Input 'anthropic-base-url': http://127\\.0\\.0\\.1:${closed} cannot be reached: \\d+ attempt\\(s\\) in \\d+ s failed \\(connect ECONNREFUSED`))
+      expect(Date.now() - t).toBeLessThan(60_000)
+    } finally {
+      await api.close()
     }
   })
 

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import type { Backend, BottleNetwork, Mount } from '../backend/types.js'
 import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
+import type { UpstreamVerdict } from '../proxy/upstream-health.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import { caEnvironment } from './provision/ca.js'
@@ -63,7 +64,7 @@ export function gitPins(workspace: string): Mount[] {
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin, onUpstreamVerdict?: (v: UpstreamVerdict) => void): Promise<Bottle> {
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
   const proxy = await startModelProxy({
@@ -73,7 +74,8 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     bindHost: network.bindHost,
     ca: plan.config.caCertificates,
     runnerProxy: plan.config.runner.proxy,
-    logFile: path.join(plan.stateDir, 'model.jsonl')
+    logFile: path.join(plan.stateDir, 'model.jsonl'),
+    onUpstreamVerdict
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
   const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })

@@ -65,7 +65,7 @@ export function outputsFrom(
   }
 }
 
-const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'error'])
+const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'error'])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/

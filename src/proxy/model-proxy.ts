@@ -4,6 +4,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { Credential } from '../config/config.js'
 import { decisionLog, listen, shutdown, tlsHint } from './daemon.js'
+import { UpstreamHealth, type UpstreamVerdict } from './upstream-health.js'
 import { endToEndHeaders, MODEL_PROXY_DROPS } from './hop-by-hop.js'
 import { duplicateKey } from './json-duplicates.js'
 import { vetMessagesRequest } from './model-body.js'
@@ -28,6 +29,8 @@ export interface ModelProxyOptions {
   runnerProxy?: RunnerProxy
   /** decision log (JSON lines): every request, forwarded or refused, with the usage the upstream reported */
   logFile?: string
+  /** told once when the upstream's answers end the run (a rejected credential, an unreachable API) */
+  onUpstreamVerdict?: (v: UpstreamVerdict) => void
 }
 
 /** One line of model.jsonl (`time` is added by the log). */
@@ -124,6 +127,23 @@ function parseBody(raw: Buffer, contentEncoding: string | undefined): { body: un
  * the upstream, piping the response (SSE included) through without buffering while it reads
  * the usage from a copy.
  */
+/** Reads the start of an error answer (4 KiB at most) beside the relay, for the health watch. */
+function watchErrorAnswer(res: http.IncomingMessage, done: (text: string) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  res.on('data', (c: Buffer) => {
+    if (size < 4096) chunks.push(c.subarray(0, 4096 - size))
+    size += c.length
+  })
+  let told = false
+  const tell = () => {
+    if (!told) done(Buffer.concat(chunks).toString('utf8'))
+    told = true
+  }
+  res.on('end', tell)
+  res.on('close', tell)
+}
+
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
   const upstream = new URL(opts.upstream)
   const client = upstream.protocol === 'https:' ? https : http
@@ -133,6 +153,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
   const log = opts.logFile ? decisionLog(opts.logFile) : undefined
   const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
+  const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined))
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
     if (d.decision === 'refused') stats.refused++
     for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
@@ -179,7 +200,10 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
       const upstreamReq = client.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
         upstreamRes => {
-          res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers))
+          const status = upstreamRes.statusCode ?? 502
+          if (status >= 400) watchErrorAnswer(upstreamRes, text => health.answered(status, text))
+          else health.answered(status)
+          res.writeHead(status, endToEndHeaders(upstreamRes.headers))
           res.flushHeaders()
           const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
           upstreamRes.on('data', (c: Buffer) => tap.write(c))
@@ -188,6 +212,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
         }
       )
       upstreamReq.on('error', err => {
+        if (!res.headersSent) health.unreachable(err)
         if (!res.headersSent) {
           apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
           record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
