@@ -31809,25 +31809,25 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1638);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9237);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1638:
+/***/ 9237:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: failureReason
+// UNUSED EXPORTS: failureReason, verdictLine
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -35299,6 +35299,17 @@ class DockerBackend {
     async labelled(listing) {
         return (await runChecked(this.cli, listing)).split('\n').filter(Boolean);
     }
+    ref() {
+        return { backend: 'docker' };
+    }
+    async listRuns(runLabel, ownerLabel) {
+        const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`;
+        const lines = [
+            ...(await this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format])),
+            ...(await this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format]))
+        ];
+        return lines.map(l => l.split('\t')).map(([run, owner]) => ({ run: run, owner: owner || undefined }));
+    }
     async sweep(label, value) {
         const containers = await this.labelled(listArgv(label, value));
         for (const c of containers)
@@ -35490,6 +35501,13 @@ class SmolvmBackend {
     }
     async removeNetwork() {
         // nothing to remove: smolvm has no network object
+    }
+    ref() {
+        return { backend: 'smolvm', cli: this.cli };
+    }
+    async listRuns(runLabel, ownerLabel) {
+        const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
+        return list.filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
     }
     async sweep(label, value) {
         const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
@@ -47831,6 +47849,221 @@ async function startEgressProxy(opts) {
     };
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./lib/proxy/upstream-health.js
+
+const DEFAULT_UPSTREAM_LIMITS = { attempts: 4, windowMs: 30_000, noticeEveryMs: 60_000 };
+/**
+ * Watches the model upstream's answers as the proxy relays them. Claude retries a rejected
+ * credential and an unreachable API for minutes; the host sees the first 401 and every failed
+ * connection, so it can end the run in seconds with a line naming the input to fix. Rate limits
+ * and overload (429, 529, 5xx) are claude's to retry: they only get a notice in the log.
+ */
+class UpstreamHealth {
+    onVerdict;
+    limits;
+    now;
+    notice;
+    failures = 0;
+    firstFailure = 0;
+    lastNotice = -Infinity;
+    concluded = false;
+    constructor(onVerdict, limits = DEFAULT_UPSTREAM_LIMITS, now = Date.now, notice = info) {
+        this.onVerdict = onVerdict;
+        this.limits = limits;
+        this.now = now;
+        this.notice = notice;
+    }
+    /** The upstream answered with `status`; `body` is the start of an error answer's body. */
+    answered(status, body = '') {
+        this.failures = 0;
+        if (status === 401 || status === 403) {
+            const message = /"message"\s*:\s*"((?:[^"\\]|\\.){0,300})"/.exec(body)?.[1] ?? body.slice(0, 200);
+            this.conclude({ conclusion: 'auth-error', detail: `the API answered ${status}${message ? `: ${message}` : ''}` });
+        }
+        else if (status === 429 || status === 529 || status >= 500) {
+            if (this.now() - this.lastNotice < this.limits.noticeEveryMs)
+                return;
+            this.lastNotice = this.now();
+            const what = status === 429 ? 'rate-limiting' : status === 529 ? 'overloaded' : `failing (${status})`;
+            this.notice(`The model API is ${what}; claude is retrying`);
+        }
+    }
+    /** A connection to the upstream failed (refused, DNS, TLS, timeout). */
+    unreachable(err) {
+        if (this.failures++ === 0)
+            this.firstFailure = this.now();
+        if (this.failures >= this.limits.attempts || this.now() - this.firstFailure >= this.limits.windowMs) {
+            this.conclude({ conclusion: 'api-unreachable', detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})` });
+        }
+    }
+    conclude(v) {
+        if (this.concluded)
+            return;
+        this.concluded = true;
+        this.onVerdict(v);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/json-duplicates.js
+/**
+ * Parsers differ on an object that names a key twice (JSON.parse keeps the last, others the
+ * first or refuse), so a body the proxy vetted could mean something else upstream. Claude
+ * never sends a repeated key; the proxy refuses a body that has one.
+ */
+/** Whether the quote at `at` is escaped (preceded by an odd run of backslashes). */
+function escapedQuote(text, at) {
+    let n = 0;
+    while (text.charCodeAt(at - 1 - n) === 0x5c)
+        n++;
+    return n % 2 === 1;
+}
+/** The first key named twice in one object of `text`, which must be valid JSON (already parsed). */
+function duplicateKey(text) {
+    const open = []; // a key set per open object, undefined per open array
+    let expectKey = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            let end = i;
+            do
+                end = text.indexOf('"', end + 1);
+            while (escapedQuote(text, end));
+            const keys = open.at(-1);
+            if (expectKey && keys) {
+                const raw = text.slice(i, end + 1);
+                const key = raw.includes('\\') ? JSON.parse(raw) : raw.slice(1, -1);
+                if (keys.has(key))
+                    return key;
+                keys.add(key);
+                expectKey = false;
+            }
+            i = end;
+        }
+        else if (c === 0x7b) {
+            open.push(new Set());
+            expectKey = true;
+        }
+        else if (c === 0x5b)
+            open.push(undefined);
+        else if (c === 0x7d || c === 0x5d)
+            open.pop();
+        else if (c === 0x2c)
+            expectKey = open.at(-1) !== undefined;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/model-body.js
+/**
+ * What a Messages request may ask Anthropic's side to do. With the org's key, a request can make
+ * the API reach hosts no allow-list names (MCP servers, web fetch, code execution containers with
+ * network), or read org data (Files API, containers) — an exit around the egress proxy. This module
+ * refuses those features; everything else claude sends passes.
+ *
+ * Recorded from the real binary (claude 2.1.332, `claude -p … --output-format stream-json --verbose
+ * --dangerously-skip-permissions`, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1, API key and OAuth token,
+ * a text turn and a Bash tool turn, against a loopback recorder; a request is in
+ * __tests__/fixtures/claude-messages-request.json):
+ *   anthropic-beta: claude-code-20250219, [oauth-2025-04-20,] interleaved-thinking-2025-05-14,
+ *     context-management-2025-06-27, per-turn-control-2026-07-01, mid-conversation-tool-changes-2026-07-01,
+ *     thinking-token-count-2026-05-13, advanced-tool-use-2025-11-20, effort-2025-11-24,
+ *     thinking-display-updates-2026-08-18[, extended-cache-ttl-2025-04-11]
+ *   body keys: model, messages, system, tools, metadata, max_tokens, thinking, context_management,
+ *     output_config, stream
+ *   tools: custom only (name, description, input_schema; one with defer_loading); content blocks
+ *     text, tool_use, tool_result. The binary also holds the server tools web_search_20250305
+ *     (its WebSearch tool) and advisor_20260301, which stay allowed.
+ *
+ * Betas are a deny-list by capability prefix, not an allow-list: claude adds betas in most releases
+ * and an allow-list would break every new version, while a new remote-reach capability also needs
+ * a body feature (a tool type, a server list, a file reference), which the body rules refuse by shape.
+ * web_search stays allowed: Anthropic runs the search against its own index and returns results; it
+ * fetches no address the agent names (web_fetch does, and is refused).
+ */
+/** `anthropic-beta` prefixes of capabilities that reach remote hosts or org data. */
+const REFUSED_BETA_PREFIXES = [
+    'mcp-client-', // mcp_servers: Anthropic connects to any MCP URL
+    'mcp-servers-',
+    'mcp-tunnels-',
+    'files-api-', // org files by file_id
+    'code-execution-', // a container on Anthropic's side, with files and network
+    'web-fetch-', // Anthropic fetches any URL
+    'skills-', // skills run in the code execution container
+    'managed-agents-', // agents with their own toolset and environment
+    'environments-',
+    'ccr-' // Claude Code remote sessions
+];
+/** Top-level body keys claude never sends that hand Anthropic a remote or a store. */
+const REFUSED_KEYS = new Map([
+    ['mcp_servers', 'mcp_servers makes the API connect to MCP servers no allow-list names'],
+    ['container', 'container reuses a code execution container (files, network) on the API side']
+]);
+/** Server tool types (`type` of an entry in `tools`) that fetch, run code or connect on the API side. */
+function refusedToolType(type) {
+    return /fetch|code_execution/.test(type) || type.startsWith('mcp') || type.startsWith('agent_toolset') || type.startsWith('multiagent');
+}
+/** `source.type` values that make the API read something other than the request itself. */
+const REFUSED_SOURCES = new Map([
+    ['file', 'a file_id source reads org files through the Files API'],
+    ['url', 'a url source makes the API fetch that address']
+]);
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** The refused betas among an `anthropic-beta` header (comma-separated; repeated headers arrive joined). */
+function refusedBetas(header) {
+    const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(b => b.trim().toLowerCase());
+    return values.filter(b => REFUSED_BETA_PREFIXES.some(p => b.startsWith(p)));
+}
+/** The first refused content block anywhere under `root` (messages, system, nested tool_result content). */
+function refusedBlock(root) {
+    const stack = [root]; // iterative: a hostile body can nest deeper than the call stack
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v))
+            stack.push(...v);
+        else if (isObject(v)) {
+            if (v.type === 'container_upload')
+                return 'a container_upload block puts an org file into a code execution container';
+            const source = v.source;
+            const why = isObject(source) && typeof source.type === 'string' ? REFUSED_SOURCES.get(source.type) : undefined;
+            if (why)
+                return `content source type ${String(source.type)}: ${why}`;
+            for (const x of Object.values(v))
+                if (typeof x === 'object' && x !== null)
+                    stack.push(x);
+        }
+    }
+    return undefined;
+}
+/** Vets one parsed Messages (or count_tokens) request body and its `anthropic-beta` header. */
+function vetMessagesRequest(body, betaHeader) {
+    const refuse = (reason) => ({ ok: false, reason });
+    const betas = refusedBetas(betaHeader);
+    if (betas.length)
+        return refuse(`anthropic-beta ${betas.join(', ').slice(0, 200)}: enables remote reach or org data on the API side`);
+    if (!isObject(body))
+        return refuse('body is not a JSON object');
+    for (const key of Object.keys(body)) {
+        const why = REFUSED_KEYS.get(key);
+        if (why)
+            return refuse(`${key}: ${why}`);
+    }
+    if (body.tools !== undefined) {
+        if (!Array.isArray(body.tools))
+            return refuse('tools is not an array');
+        for (const tool of body.tools) {
+            const type = isObject(tool) ? tool.type : undefined;
+            if (typeof type === 'string' && refusedToolType(type.toLowerCase()))
+                return refuse(`server tool ${type.slice(0, 60)}: it fetches, runs code or connects on the API side`);
+        }
+    }
+    const block = refusedBlock([body.messages, body.system]);
+    return block ? refuse(block) : { ok: true };
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/model-routes.js
 /**
  * What the model proxy forwards: only the requests Claude Code makes. Recorded from the real
@@ -48002,12 +48235,19 @@ function decoderFor(encoding) {
 
 
 
+
+
+
+
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 function makePlaceholder() {
     return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
 }
+/** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
+const MAX_REQUEST_BODY = 32 * 1024 * 1024;
+const ERROR_TYPES = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 413: 'request_too_large' };
 function apiError(res, status, message) {
-    const type = status === 401 ? 'authentication_error' : status === 403 ? 'permission_error' : 'api_error';
+    const type = ERROR_TYPES[status] ?? 'api_error';
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
@@ -48020,12 +48260,71 @@ function placeholderCheck(kind, placeholder) {
         return got.length === expected.length && external_node_crypto_.timingSafeEqual(got, expected);
     };
 }
+/** The whole request body, or undefined once it passes `cap` bytes (the rest is left unread). */
+function readCapped(req, cap) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const onData = (c) => {
+            size += c.length;
+            if (size <= cap)
+                return void chunks.push(c);
+            req.off('data', onData);
+            req.off('end', onEnd);
+            resolve(undefined);
+        };
+        const onEnd = () => resolve(Buffer.concat(chunks, size));
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', reject);
+    });
+}
+/** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
+function parseBody(raw, contentEncoding) {
+    if (contentEncoding && contentEncoding !== 'identity')
+        return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' };
+    let text;
+    let body;
+    try {
+        if (!(0,external_node_buffer_.isUtf8)(raw))
+            throw new Error('not UTF-8');
+        text = raw.toString('utf8');
+        body = JSON.parse(text);
+    }
+    catch {
+        return { status: 400, reason: 'body is not UTF-8 JSON' };
+    }
+    const twice = duplicateKey(text);
+    if (twice !== undefined)
+        return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` };
+    return { body };
+}
 /**
  * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
  * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
- * swaps in the real credential and forwards to the upstream, piping the response (SSE
- * included) through without buffering while it reads the usage from a copy.
+ * buffers and vets the body and `anthropic-beta` (nothing that makes the API reach other hosts
+ * or org data, see model-body.ts), swaps in the real credential and forwards the same bytes to
+ * the upstream, piping the response (SSE included) through without buffering while it reads
+ * the usage from a copy.
  */
+/** Reads the start of an error answer (4 KiB at most) beside the relay, for the health watch. */
+function watchErrorAnswer(res, done) {
+    const chunks = [];
+    let size = 0;
+    res.on('data', (c) => {
+        if (size < 4096)
+            chunks.push(c.subarray(0, 4096 - size));
+        size += c.length;
+    });
+    let told = false;
+    const tell = () => {
+        if (!told)
+            done(Buffer.concat(chunks).toString('utf8'));
+        told = true;
+    };
+    res.on('end', tell);
+    res.on('close', tell);
+}
 async function startModelProxy(opts) {
     const upstream = new URL(opts.upstream);
     const client = upstream.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_;
@@ -48035,6 +48334,7 @@ async function startModelProxy(opts) {
     const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     const log = opts.logFile ? decisionLog(opts.logFile) : undefined;
     const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder);
+    const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
     const record = (started, d) => {
         if (d.decision === 'refused')
             stats.refused++;
@@ -48055,34 +48355,62 @@ async function startModelProxy(opts) {
             return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential');
         if (!route.ok)
             return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`);
-        const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS);
-        if (opts.credential.kind === 'api-key')
-            headers['x-api-key'] = opts.credential.value;
-        else
-            headers['authorization'] = `Bearer ${opts.credential.value}`;
-        headers['host'] = upstream.host;
-        const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: basePath + route.path + (route.query ? `?${route.query}` : ''), headers, agent }, upstreamRes => {
-            res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers));
-            res.flushHeaders();
-            const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
-            upstreamRes.on('data', (c) => tap.write(c));
-            upstreamRes.pipe(res); // streams SSE chunk by chunk
-            res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })));
-        });
-        upstreamReq.on('error', err => {
-            if (!res.headersSent) {
-                apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
-                record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
-            }
+        const tooLarge = () => {
+            res.setHeader('connection', 'close'); // the rest of the body is not read
+            refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`);
+        };
+        if (Number(req.headers['content-length']) > MAX_REQUEST_BODY)
+            return tooLarge();
+        const upstreamPath = basePath + route.path + (route.query ? `?${route.query}` : '');
+        readCapped(req, MAX_REQUEST_BODY).then(raw => {
+            if (!raw)
+                return tooLarge();
+            const parsed = parseBody(raw, req.headers['content-encoding']);
+            if (!('body' in parsed))
+                return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`);
+            const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
+            if (!verdict.ok)
+                return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
+            forward(raw);
+        }, () => res.destroy());
+        function forward(raw) {
+            const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS);
+            if (opts.credential.kind === 'api-key')
+                headers['x-api-key'] = opts.credential.value;
             else
-                res.destroy(err);
-        });
-        res.on('close', () => {
-            if (!res.writableFinished)
-                upstreamReq.destroy();
-        });
-        stats.forwarded++;
-        req.pipe(upstreamReq);
+                headers['authorization'] = `Bearer ${opts.credential.value}`;
+            headers['host'] = upstream.host;
+            headers['content-length'] = raw.length;
+            const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
+                const status = upstreamRes.statusCode ?? 502;
+                if (status >= 400)
+                    watchErrorAnswer(upstreamRes, text => health.answered(status, text));
+                else
+                    health.answered(status);
+                res.writeHead(status, endToEndHeaders(upstreamRes.headers));
+                res.flushHeaders();
+                const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
+                upstreamRes.on('data', (c) => tap.write(c));
+                upstreamRes.pipe(res); // streams SSE chunk by chunk
+                res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })));
+            });
+            upstreamReq.on('error', err => {
+                if (!res.headersSent)
+                    health.unreachable(err);
+                if (!res.headersSent) {
+                    apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
+                    record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
+                }
+                else
+                    res.destroy(err);
+            });
+            res.on('close', () => {
+                if (!res.writableFinished)
+                    upstreamReq.destroy();
+            });
+            stats.forwarded++;
+            upstreamReq.end(raw);
+        }
     });
     return {
         port: await listen(server, opts.bindHost, opts.port),
@@ -48800,7 +49128,7 @@ function gitPins(workspace) {
     return pins;
 }
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-async function launch(plan, backend, onResource, origin) {
+async function launch(plan, backend, onResource, origin, onUpstreamVerdict) {
     const network = await backend.createNetwork(plan.networkName, plan.labels);
     onResource('network', network.name);
     const proxy = await startModelProxy({
@@ -48810,7 +49138,8 @@ async function launch(plan, backend, onResource, origin) {
         bindHost: network.bindHost,
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,
-        logFile: external_node_path_namespaceObject.join(plan.stateDir, 'model.jsonl')
+        logFile: external_node_path_namespaceObject.join(plan.stateDir, 'model.jsonl'),
+        onUpstreamVerdict
     });
     info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
     const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets });
@@ -49009,7 +49338,7 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
         'pushed-refs': [...new Set(pushedRefs)].join('\n')
     };
 }
-const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'error']);
+const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'error']);
 const BACKENDS = new Set(['docker', 'smolvm', '']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
@@ -49202,6 +49531,57 @@ function canWrite(dir, user) {
     return (st.mode & 0o002) !== 0;
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/owner.js
+
+
+
+/**
+ * Which process on which machine (and boot) owns a run's resources, written as a label on each
+ * of them, so a later run can tell a run that is still going (leave it) from one whose step was
+ * killed without a post step (reap it). A pid alone is not enough: pids are reused, so the
+ * process's start time goes with it, and the boot id tells a reboot apart.
+ */
+const OWNER_LABEL = 'bot-bottle.owner';
+function bootId() {
+    if (external_node_fs_namespaceObject.existsSync('/proc/sys/kernel/random/boot_id'))
+        return external_node_fs_namespaceObject.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('sysctl', ['-n', 'kern.boottime'], { encoding: 'utf8' }); // macOS
+    return r.status === 0 ? r.stdout.trim().replace(/\s+/g, ' ') : '';
+}
+/** The start time of a process as the kernel knows it, or undefined when there is no such process. */
+function startTimeOf(pid) {
+    try {
+        // field 22 of /proc/<pid>/stat, counted after the command name (which may hold spaces and ')')
+        const stat = external_node_fs_namespaceObject.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        if (external_node_fs_namespaceObject.existsSync('/proc/self/stat'))
+            return undefined; // Linux: no such process
+    }
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }); // macOS
+    return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+function currentOwner() {
+    const owner = { host: external_node_os_namespaceObject.hostname(), boot: bootId(), pid: process.pid, start: startTimeOf(process.pid) ?? '' };
+    return [owner.host, owner.boot, owner.pid, owner.start].map(v => String(v).replace(/[|=,\s]/g, '_')).join('|');
+}
+/**
+ * True only when the owner is provably gone: same machine, and either another boot or a pid that
+ * no longer runs the process that made the label. Another machine's runs (a shared engine) and
+ * labels we cannot read are never someone we may reap.
+ */
+function ownerIsGone(label) {
+    const [host, boot, pid, start] = (label ?? '').split('|');
+    const me = currentOwner().split('|');
+    if (!host || !boot || !pid || !start || host !== me[0] || !me[1])
+        return false;
+    if (boot !== me[1])
+        return true;
+    const now = startTimeOf(Number(pid));
+    return now === undefined || now.replace(/[|=,\s]/g, '_') !== start;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/slug.js
 
 /**
@@ -49227,6 +49607,7 @@ const PROMPT_FILE = 'prompt.txt';
 const CLAUDE_CONFIG_DIR = 'claude-config';
 
 ;// CONCATENATED MODULE: ./lib/bottle/prepare.js
+
 
 
 
@@ -49295,7 +49676,7 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
         guestUser,
         bottleName: slug,
         networkName: `${slug}-net`,
-        labels: { [RUN_LABEL]: slug },
+        labels: { [RUN_LABEL]: slug, [OWNER_LABEL]: currentOwner() },
         placeholder: makePlaceholder(),
         daemonSecret: external_node_crypto_.randomBytes(16).toString('hex')
     };
@@ -49724,198 +50105,6 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/teardown.js
-
-
-/**
- * Removes the bottle and its network by name (the main step; the post step sweeps by label).
- * What is already gone is fine. Failures are warnings, never thrown; the result
- * says whether everything is gone.
- */
-async function teardownResources(backend, state) {
-    let clean = true;
-    if (state.bottleName) {
-        try {
-            await backend.remove(state.bottleName);
-        }
-        catch (err) {
-            clean = false;
-            warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`);
-        }
-    }
-    if (state.networkName) {
-        try {
-            await backend.removeNetwork(state.networkName);
-        }
-        catch (err) {
-            clean = false;
-            warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`);
-        }
-    }
-    return clean;
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
-const TEARDOWN_STATE_KEY = 'bottle';
-function encodeTeardownState(s) {
-    return JSON.stringify(s);
-}
-function decodeTeardownState(text) {
-    if (!text)
-        return undefined;
-    try {
-        const v = JSON.parse(text);
-        return v && (v.backend === 'docker' || v.backend === 'smolvm') ? v : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
-
-
-
-
-
-const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
-const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
-const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
-const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
-const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
-/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
-function configPathOf(workspace) {
-    const gitPath = external_node_path_namespaceObject.join(workspace, '.git');
-    const st = external_node_fs_namespaceObject.lstatSync(gitPath, { throwIfNoEntry: false });
-    if (st?.isDirectory())
-        return external_node_path_namespaceObject.join(gitPath, 'config');
-    if (!st?.isFile())
-        return undefined;
-    // a worktree or submodule: `.git` is a file pointing at the git dir
-    const m = /^gitdir:\s*(.+)$/m.exec(readRegularFile(gitPath)?.toString('utf8') ?? '');
-    return m ? external_node_path_namespaceObject.resolve(workspace, m[1].trim(), 'config') : undefined;
-}
-/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
-async function gitConfig(configPath, args) {
-    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
-    return r.code === 0 ? r.stdout : '';
-}
-/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
-function credentialSecrets(config) {
-    const secrets = [];
-    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
-        secrets.push(m[1]);
-    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
-        if (m[2])
-            secrets.push(decodeURIComponent(m[2]));
-        else
-            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
-    }
-    for (const s of [...secrets]) {
-        // a basic credential is base64("user:token"): the token inside is a secret too
-        const decoded = Buffer.from(s, 'base64').toString('utf8');
-        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
-        if (token)
-            secrets.push(token);
-    }
-    return secrets.filter(s => s.length >= 8);
-}
-/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
-function includedFiles(configPath) {
-    const r = (0,external_node_child_process_namespaceObject.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
-    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
-}
-/**
- * The config files of every git dir under the workspace's .git: its own, and each submodule's
- * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
- */
-function gitConfigFiles(workspace) {
-    const top = configPathOf(workspace);
-    if (!top || !external_node_fs_namespaceObject.lstatSync(top, { throwIfNoEntry: false })?.isFile())
-        return [];
-    const files = [top];
-    const isGitDir = (dir) => external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
-    const walk = (dir, depth) => {
-        if (depth > 8)
-            return;
-        const inGitDir = isGitDir(dir);
-        for (const d of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true })) {
-            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
-                continue;
-            const sub = external_node_path_namespaceObject.join(dir, d.name);
-            if (isGitDir(sub) && external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
-                files.push(external_node_path_namespaceObject.join(sub, 'config'));
-            walk(sub, depth + 1);
-        }
-    };
-    const modules = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(top), 'modules');
-    if (external_node_fs_namespaceObject.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
-        walk(modules, 0);
-    return files;
-}
-/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
-function workspaceGitSecrets(workspace) {
-    if (!workspace)
-        return [];
-    return gitConfigFiles(workspace).flatMap(configPath => {
-        const text = readRegularFile(configPath)?.toString('utf8') ?? '';
-        const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '');
-        return [text, ...included].flatMap(credentialSecrets);
-    });
-}
-/**
- * Takes credentials out of every git config of the workspace (its own and its submodules');
- * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
- */
-async function stripGitCredentials(workspace) {
-    const [top, ...submodules] = gitConfigFiles(workspace);
-    if (!top)
-        return undefined;
-    for (const configPath of submodules)
-        await stripConfig(configPath);
-    return { configPath: top, ...(await stripConfig(top)) };
-}
-async function stripConfig(configPath) {
-    const st = external_node_fs_namespaceObject.lstatSync(configPath);
-    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
-    const headers = [];
-    for (const file of includedFiles(configPath)) {
-        if (!readRegularFile(file))
-            continue;
-        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
-            const [key, ...value] = line.split(' ');
-            headers.push({ key: key, value: value.join(' ') });
-        }
-    }
-    const remotes = [];
-    for (const key of keys) {
-        if (CREDENTIAL_KEYS.test(key)) {
-            if (/extraheader$/i.test(key))
-                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
-                    headers.push({ key, value });
-            await gitConfig(configPath, ['--unset-all', key]);
-        }
-        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
-            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
-        }
-        else if (URL_KEYS.test(key)) {
-            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
-            if (!values.some(v => USERINFO.test(v)))
-                continue;
-            if (/^remote\..*\.url$/i.test(key))
-                remotes.push({ key, url: values.at(-1) });
-            await gitConfig(configPath, ['--unset-all', key]);
-            for (const v of values)
-                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
-        }
-    }
-    // git rewrites the file as whoever runs it; keep the checkout's owner
-    if (process.getuid?.() === 0)
-        external_node_fs_namespaceObject.lchownSync(configPath, st.uid, st.gid);
-    return { headers, remotes };
-}
-
 ;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
 
 
@@ -50284,6 +50473,293 @@ function restoreWorkspaceGitLogged(ref, prefix = '') {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/teardown.js
+
+
+/**
+ * Removes the bottle and its network by name (the main step; the post step sweeps by label).
+ * What is already gone is fine. Failures are warnings, never thrown; the result
+ * says whether everything is gone.
+ */
+async function teardownResources(backend, state) {
+    let clean = true;
+    if (state.bottleName) {
+        try {
+            await backend.remove(state.bottleName);
+        }
+        catch (err) {
+            clean = false;
+            warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`);
+        }
+    }
+    if (state.networkName) {
+        try {
+            await backend.removeNetwork(state.networkName);
+        }
+        catch (err) {
+            clean = false;
+            warning(`Could not remove network ${state.networkName}: ${errorMessage(err)}`);
+        }
+    }
+    return clean;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/undo.js
+
+
+
+
+
+/** Runs one step of the undo; a failure is one warning line and never skips the next step. */
+async function step(prefix, what, act) {
+    try {
+        await act();
+    }
+    catch (err) {
+        warning(`${prefix}could not ${what}: ${errorMessage(err)}`);
+    }
+}
+/**
+ * The one undo that main's `finally`, the second-signal handler and the post step all call:
+ * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
+ * with the run), then put the workspace's .git back — in the main step only once the bottle is
+ * provably gone (a live agent could race the restore); in the post step whatever the sweep
+ * managed, since a .git the agent armed is the worse risk. Idempotent.
+ */
+async function undo(s) {
+    const prefix = s.prefix ?? '';
+    const b = s.bottle;
+    if (b) {
+        await step(prefix, 'stop the model proxy', async () => {
+            await b.proxy.close();
+            info(b.proxy.summary());
+        });
+        await step(prefix, 'stop the egress proxy', async () => {
+            await b.egress.close();
+            info(b.egress.summary());
+        });
+        if (b.gitGate) {
+            const gate = b.gitGate.gate;
+            await step(prefix, 'stop the git gate', async () => {
+                await gate.close();
+                info(gate.summary());
+            });
+        }
+    }
+    let gone = false;
+    const backend = s.backend;
+    if (backend) {
+        await step(prefix, 'remove the bottle', async () => {
+            if (s.sweep && s.state.slug) {
+                // whatever the main step managed or not: everything labelled with the run's slug
+                const removed = await backend.sweep(RUN_LABEL, s.state.slug);
+                info(`${prefix}${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${s.state.stateDir}`);
+                gone = true;
+            }
+            else
+                gone = await teardownResources(backend, s.state);
+        });
+    }
+    const guard = s.state.gitGuard;
+    if (guard && (gone || s.sweep)) {
+        if (restoreWorkspaceGitLogged(guard, prefix)) {
+            delete s.state.gitGuard;
+            s.save();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/reap.js
+
+
+
+
+/**
+ * Removes what earlier runs on this engine left when their step was killed with no post step
+ * (a SIGKILLed main, a runner that crashed): every bottle, relay and network whose owner
+ * label says its process is provably gone. Another live run's resources are never touched.
+ * Never fails the run: a reap that goes wrong is one warning.
+ */
+async function reapStale(backend) {
+    try {
+        const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL);
+        const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))];
+        const reaped = [];
+        for (const slug of stale) {
+            const removed = await backend.sweep(RUN_LABEL, slug);
+            if (removed.length)
+                info(`Reaped what run ${slug} left (its step was killed without a post step): ${removed.join(', ')}`);
+            reaped.push(...removed);
+        }
+        return reaped;
+    }
+    catch (err) {
+        warning(`Could not check this engine for what killed runs left behind: ${errorMessage(err)}`);
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
+const TEARDOWN_STATE_KEY = 'bottle';
+function encodeTeardownState(s) {
+    return JSON.stringify(s);
+}
+function decodeTeardownState(text) {
+    if (!text)
+        return undefined;
+    try {
+        const v = JSON.parse(text);
+        return v && (v.backend === 'docker' || v.backend === 'smolvm') ? v : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
+
+
+
+
+
+const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
+const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
+const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
+const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
+const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
+/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
+function configPathOf(workspace) {
+    const gitPath = external_node_path_namespaceObject.join(workspace, '.git');
+    const st = external_node_fs_namespaceObject.lstatSync(gitPath, { throwIfNoEntry: false });
+    if (st?.isDirectory())
+        return external_node_path_namespaceObject.join(gitPath, 'config');
+    if (!st?.isFile())
+        return undefined;
+    // a worktree or submodule: `.git` is a file pointing at the git dir
+    const m = /^gitdir:\s*(.+)$/m.exec(readRegularFile(gitPath)?.toString('utf8') ?? '');
+    return m ? external_node_path_namespaceObject.resolve(workspace, m[1].trim(), 'config') : undefined;
+}
+/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
+async function gitConfig(configPath, args) {
+    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
+    return r.code === 0 ? r.stdout : '';
+}
+/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
+function credentialSecrets(config) {
+    const secrets = [];
+    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
+        secrets.push(m[1]);
+    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
+        if (m[2])
+            secrets.push(decodeURIComponent(m[2]));
+        else
+            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
+    }
+    for (const s of [...secrets]) {
+        // a basic credential is base64("user:token"): the token inside is a secret too
+        const decoded = Buffer.from(s, 'base64').toString('utf8');
+        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
+        if (token)
+            secrets.push(token);
+    }
+    return secrets.filter(s => s.length >= 8);
+}
+/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
+function includedFiles(configPath) {
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
+}
+/**
+ * The config files of every git dir under the workspace's .git: its own, and each submodule's
+ * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
+ */
+function gitConfigFiles(workspace) {
+    const top = configPathOf(workspace);
+    if (!top || !external_node_fs_namespaceObject.lstatSync(top, { throwIfNoEntry: false })?.isFile())
+        return [];
+    const files = [top];
+    const isGitDir = (dir) => external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
+    const walk = (dir, depth) => {
+        if (depth > 8)
+            return;
+        const inGitDir = isGitDir(dir);
+        for (const d of external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true })) {
+            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
+                continue;
+            const sub = external_node_path_namespaceObject.join(dir, d.name);
+            if (isGitDir(sub) && external_node_fs_namespaceObject.lstatSync(external_node_path_namespaceObject.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
+                files.push(external_node_path_namespaceObject.join(sub, 'config'));
+            walk(sub, depth + 1);
+        }
+    };
+    const modules = external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(top), 'modules');
+    if (external_node_fs_namespaceObject.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
+        walk(modules, 0);
+    return files;
+}
+/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
+function workspaceGitSecrets(workspace) {
+    if (!workspace)
+        return [];
+    return gitConfigFiles(workspace).flatMap(configPath => {
+        const text = readRegularFile(configPath)?.toString('utf8') ?? '';
+        const included = includedFiles(configPath).map(f => readRegularFile(f)?.toString('utf8') ?? '');
+        return [text, ...included].flatMap(credentialSecrets);
+    });
+}
+/**
+ * Takes credentials out of every git config of the workspace (its own and its submodules');
+ * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
+ */
+async function stripGitCredentials(workspace) {
+    const [top, ...submodules] = gitConfigFiles(workspace);
+    if (!top)
+        return undefined;
+    for (const configPath of submodules)
+        await stripConfig(configPath);
+    return { configPath: top, ...(await stripConfig(top)) };
+}
+async function stripConfig(configPath) {
+    const st = external_node_fs_namespaceObject.lstatSync(configPath);
+    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
+    const headers = [];
+    for (const file of includedFiles(configPath)) {
+        if (!readRegularFile(file))
+            continue;
+        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
+            const [key, ...value] = line.split(' ');
+            headers.push({ key: key, value: value.join(' ') });
+        }
+    }
+    const remotes = [];
+    for (const key of keys) {
+        if (CREDENTIAL_KEYS.test(key)) {
+            if (/extraheader$/i.test(key))
+                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
+                    headers.push({ key, value });
+            await gitConfig(configPath, ['--unset-all', key]);
+        }
+        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
+            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
+        }
+        else if (URL_KEYS.test(key)) {
+            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
+            if (!values.some(v => USERINFO.test(v)))
+                continue;
+            if (/^remote\..*\.url$/i.test(key))
+                remotes.push({ key, url: values.at(-1) });
+            await gitConfig(configPath, ['--unset-all', key]);
+            for (const v of values)
+                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
+        }
+    }
+    // git rewrites the file as whoever runs it; keep the checkout's owner
+    if (process.getuid?.() === 0)
+        external_node_fs_namespaceObject.lchownSync(configPath, st.uid, st.gid);
+    return { headers, remotes };
+}
+
 ;// CONCATENATED MODULE: ./lib/gitgate/origin.js
 
 
@@ -50400,6 +50876,14 @@ function failureReason(outcome, cancelled, timeoutMinutes) {
             return (outcome.result?.result || 'claude reported an error').split('\n')[0];
     }
 }
+/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
+function verdictLine(v, config) {
+    if (v.conclusion === 'auth-error') {
+        const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token';
+        return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`;
+    }
+    return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`;
+}
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 async function run() {
     const raw = readInputs(name => getInput(name));
@@ -50423,13 +50907,13 @@ async function run() {
     // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. Stop claude at once so
     // the normal path below tears down; on the second signal tear down directly and exit.
     let signals = 0;
+    let verdict;
     const onSignal = (signal) => {
         signals++;
         warning(`Received ${signal}: stopping claude and tearing the bottle down`);
         control.current?.kill('SIGTERM');
-        if (signals > 1 && backend) {
-            void teardownResources(backend, teardown).finally(() => process.exit(1));
-        }
+        if (signals > 1)
+            void undo({ state: teardown, save: saveTeardown, backend, bottle }).finally(() => process.exit(1));
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -50439,9 +50923,8 @@ async function run() {
         process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache;
         const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm));
         backend = selection.backend;
-        teardown.backend = backend.kind;
-        if (backend instanceof SmolvmBackend)
-            teardown.cli = backend.cli;
+        Object.assign(teardown, backend.ref());
+        await reapStale(backend);
         for (const reason of selection.reasons)
             info(`backend ${reason}`);
         const plan = prepare(config);
@@ -50474,7 +50957,11 @@ async function run() {
             else
                 teardown.bottleName = name;
             saveTeardown();
-        }, origin);
+        }, origin, v => {
+            // the host saw what claude would retry for minutes: stop it now, and say which input to fix
+            verdict = v;
+            control.current?.kill('SIGTERM');
+        });
         if (origin && bottle.gitGate)
             await routeOriginThroughGate(origin, bottle.gitGate.guestUrl);
         if (guard)
@@ -50488,31 +50975,23 @@ async function run() {
         outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor);
         const r = outcome.result;
         info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
-        if (outcome.conclusion !== 'success') {
-            setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, signals > 0, config.timeoutMinutes)}`);
-        }
+        if (signals > 0)
+            setFailed("claude run concluded 'cancelled': the run was cancelled");
+        else if (verdict)
+            setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`);
+        else if (outcome.conclusion !== 'success')
+            setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, false, config.timeoutMinutes)}`);
     }
     catch (err) {
         setFailed(errorMessage(err));
     }
     finally {
-        if (bottle) {
-            await bottle.proxy.close();
-            info(bottle.proxy.summary());
-            await bottle.egress.close();
-            info(bottle.egress.summary());
-            if (bottle.gitGate) {
-                await bottle.gitGate.gate.close();
-                info(bottle.gitGate.gate.summary());
-            }
-        }
-        const gone = backend ? await teardownResources(backend, teardown) : true;
-        // only once nothing of the agent's runs any more: a live process could race the restore
-        if (teardown.gitGuard && gone && restoreWorkspaceGitLogged(teardown.gitGuard)) {
-            delete teardown.gitGuard;
-            saveTeardown();
-        }
+        await undo({ state: teardown, save: saveTeardown, backend, bottle });
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir));
+        if (verdict)
+            outputs.conclusion = verdict.conclusion;
+        if (signals > 0)
+            outputs.conclusion = 'cancelled';
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
         publishOutputs(outputs, setOutput);
         process.off('SIGINT', onSignal);
