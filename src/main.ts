@@ -15,6 +15,7 @@ import { provisionSkills } from './bottle/provision/skills.js'
 import { provisionCa } from './bottle/provision/ca.js'
 import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
 import { undo } from './bottle/undo.js'
+import { startHeartbeat } from './bottle/heartbeat.js'
 import { reapStale } from './bottle/reap.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
@@ -135,7 +136,8 @@ export async function run(): Promise<void> {
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
 
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor)
+    const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
