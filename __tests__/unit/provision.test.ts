@@ -37,7 +37,7 @@ describe('prepare', () => {
     expect(fs.statSync(plan.systemPromptFile).mode & 0o777).toBe(0o600)
     expect(fs.readFileSync(plan.systemPromptFile, 'utf8')).toBe('')
     expect(plan.stateDir).toBe(path.join(tmp, 'rt', 'bot-bottle', plan.slug))
-    expect(plan.labels).toEqual({ 'bot-bottle.run': plan.slug })
+    expect(plan.labels).toEqual({ 'bot-bottle.run': plan.slug, 'bot-bottle.owner': expect.stringMatching(new RegExp(`\\|${process.pid}\\|`)) })
   })
 
   it('gives two runs of the same step different slugs', () => {

@@ -31809,7 +31809,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9237);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9335);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -31818,7 +31818,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9237:
+/***/ 9335:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50569,6 +50569,25 @@ async function undo(s) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/heartbeat.js
+/** How often a quiet run says it is still alive. */
+const HEARTBEAT_MS = 3 * 60_000;
+/**
+ * While claude runs, one line every few minutes — how long, how many model calls, the tokens the
+ * model proxy saw — so a long quiet run does not look hung in the log.
+ */
+function startHeartbeat(usage, log, everyMs = HEARTBEAT_MS, now = Date.now) {
+    const started = now();
+    const timer = setInterval(() => {
+        const u = usage();
+        const minutes = Math.round((now() - started) / 60_000);
+        const tokensIn = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+        log(`still running: ${minutes} min, ${u.requests} model call(s), ${tokensIn} tokens in, ${u.output_tokens} out so far`);
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/reap.js
 
 
@@ -50861,6 +50880,7 @@ async function runSetup(raw) {
 
 
 
+
 /** One line saying why a run did not succeed. */
 function failureReason(outcome, cancelled, timeoutMinutes) {
     if (cancelled)
@@ -50972,7 +50992,8 @@ async function run() {
         const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
-        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor);
+        const stopHeartbeat = startHeartbeat(() => bottle.proxy.usage(), line => info(line));
+        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat);
         const r = outcome.result;
         info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
         if (signals > 0)
