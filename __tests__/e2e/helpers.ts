@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
@@ -59,18 +58,22 @@ export function leftovers(slug: string): string[] {
   ]
 }
 
-/** The model proxy's address from the main step's log, and whether anything still listens there. */
-export async function proxyStillListening(log: string): Promise<boolean> {
-  const m = /Model proxy listening on ([\d.]+):(\d+)/.exec(log)
-  if (!m) throw new Error('no model proxy line in the log')
-  return new Promise(resolve => {
-    const s = net.connect(Number(m[2]), m[1]!)
-    s.once('connect', () => {
-      s.destroy()
-      resolve(true)
-    })
-    s.once('error', () => resolve(false))
-  })
+/**
+ * What the post step prints when the main step's own teardown removed everything: a
+ * leftovers check after post cannot see a main-step regression (post sweeps by label), this can.
+ */
+export const MAIN_LEFT_NOTHING = 'bot-bottle post: nothing left to tear down'
+
+/**
+ * Containers and networks of any run whose GITHUB_RUN_ID was `runId` (slugs are bb-<run id>-…),
+ * so a test counts only what its own runs made, not what other test files run beside it.
+ */
+export function objectsOfRunId(runId: string): string[] {
+  const ofRun = (lines: string[]) => lines.filter(l => l.split(' ')[1]?.startsWith(`bb-${runId}-`))
+  return ofRun([
+    ...dockerLines('ps', '--all', '--filter', 'label=bot-bottle.run', '--format', 'container {{.Label "bot-bottle.run"}} {{.Names}}'),
+    ...dockerLines('network', 'ls', '--filter', 'label=bot-bottle.run', '--format', 'network {{.Label "bot-bottle.run"}} {{.Name}}')
+  ])
 }
 
 export function slugOf(transcriptDir: string): string {

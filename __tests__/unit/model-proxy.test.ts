@@ -4,7 +4,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { makePlaceholder, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { makeTestCa } from '../../test/harness/test-ca.mjs'
@@ -15,6 +15,37 @@ const REAL_KEY = 'sk-ant-api03-real-key-for-tests'
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async r => ({ status: r.status, text: await r.text() }))
 }
+
+/** Whether anything accepts a TCP connection on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const s = net.connect(port, '127.0.0.1')
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+describe('model proxy close()', () => {
+  it('stops listening and cuts a stream still open (the upstream stalled after its headers), in process', async () => {
+    const api = await startAnthropicDouble({ turns: [{ stall: true }] }, { expectedKey: REAL_KEY })
+    const placeholder = makePlaceholder()
+    const p = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    try {
+      const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder }, body: JSON.stringify({ model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] }) })
+      expect(res.status).toBe(200) // the headers came through; the body never will
+      const body = res.text().then(() => 'ended', (e: Error) => `cut: ${e.message}`)
+      expect(await listening(p.port)).toBe(true)
+      await p.close() // with the stream open: close() must not wait for it
+      expect(await listening(p.port)).toBe(false)
+      expect(await body).toMatch(/^cut: /)
+    } finally {
+      await api.close()
+    }
+  })
+})
 
 describe('model proxy', () => {
   let api: Awaited<ReturnType<typeof startAnthropicDouble>>
