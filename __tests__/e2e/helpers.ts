@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
@@ -56,6 +57,24 @@ export function leftovers(slug: string): string[] {
     ...dockerLines('ps', '--all', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'container {{.Names}}'),
     ...dockerLines('network', 'ls', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'network {{.Name}}')
   ]
+}
+
+/**
+ * Whether anything still listens where the main step's log says the model proxy was.
+ * @deprecated cannot fail once the main process (which owned the proxy) has exited: close() is
+ * tested in process (__tests__/unit/model-proxy.test.ts). Kept until lifecycle.test.ts drops it.
+ */
+export async function proxyStillListening(log: string): Promise<boolean> {
+  const m = /Model proxy listening on ([\d.]+):(\d+)/.exec(log)
+  if (!m) throw new Error('no model proxy line in the log')
+  return new Promise(resolve => {
+    const s = net.connect(Number(m[2]), m[1]!)
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
 }
 
 /**
@@ -132,13 +151,37 @@ export function e2eSuite(name: string, packages: () => ServedPackage[] = () => [
   return suite
 }
 
-/** Calls `act` once claude is mid-run: its first conversation request has reached the API double. */
-export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: ChildProcess, act: () => void): void {
+export interface MidRun {
+  /** After the run: throws what `act` threw, or that claude never got mid-run. */
+  check(): void
+}
+
+/**
+ * Calls `act` once claude is mid-run: its first conversation request has reached the API double.
+ * `act` runs in a timer, where a throw would only turn the test's failure into a timeout: so
+ * record what you want to assert there and assert it after the run. If `act` throws anyway,
+ * the main process is killed (the run ends at once, and fails) and `check()` rethrows it.
+ */
+export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: ChildProcess, act: () => void): MidRun {
+  let ran = false
+  let failure: unknown
   const poll = setInterval(() => {
     if (api.conversation().length > 0) {
       clearInterval(poll)
-      act()
+      ran = true
+      try {
+        act()
+      } catch (err) {
+        failure = err
+        child.kill('SIGKILL')
+      }
     }
   }, 100)
   child.once('exit', () => clearInterval(poll))
+  return {
+    check() {
+      if (failure !== undefined) throw failure
+      if (!ran) throw new Error('claude never got mid-run: no conversation request reached the API double before the main step exited')
+    }
+  }
 }
