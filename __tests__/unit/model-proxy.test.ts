@@ -72,6 +72,17 @@ describe('model proxy', () => {
     expect(JSON.stringify(last.headers)).not.toContain(placeholder)
   })
 
+  it('forwards count_tokens with the real key; its count is no usage (nothing was generated)', async () => {
+    const before = proxy.usage()
+    const r = await post(`http://127.0.0.1:${proxy.port}/v1/messages/count_tokens?beta=true`, { 'x-api-key': placeholder }, { model: 'm', messages: [{ role: 'user', content: 'count these words please' }] })
+    expect(r.status).toBe(200)
+    expect(JSON.parse(r.text)).toEqual({ input_tokens: expect.any(Number) })
+    expect(JSON.parse(r.text).input_tokens).toBeGreaterThan(0)
+    expect(api.requests.at(-1)).toMatchObject({ path: '/v1/messages/count_tokens?beta=true', headers: { 'x-api-key': REAL_KEY } })
+    await new Promise(r => setTimeout(r, 50)) // the usage is taken when the response closes
+    expect(proxy.usage()).toEqual({ ...before, requests: before.requests + 1 })
+  })
+
   it('refuses requests without the placeholder, and never forwards them', async () => {
     const before = api.requests.length
     const attempts: Record<string, string>[] = [{}, { 'x-api-key': 'guess' }, { 'x-api-key': REAL_KEY }, { authorization: `Bearer ${placeholder}` }]
