@@ -23,7 +23,7 @@ describe('smolvm argv builders', () => {
   })
   it('execs with --name (exec has no -n), streaming, and drops to the guest user with setpriv', () => {
     expect(argv.execArgv('m', ['claude', '-p', 'x'], { stream: true, user: { uid: 5, gid: 6 }, workdir: '/w', timeoutMs: 90_500 })).toEqual([
-      'machine', 'exec', '--name', 'm', '--stream', '--workdir', '/w', '--timeout', '91s', '--', 'setpriv', '--reuid=5', '--regid=6', '--clear-groups', '--', 'claude', '-p', 'x'
+      'machine', 'exec', '--name', 'm', '--stream', '--workdir', '/w', '--timeout', '91s', '--', 'setpriv', '--reuid=5', '--regid=6', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups', '--', 'claude', '-p', 'x'
     ])
     expect(argv.execArgv('m', ['tar', '-x'], { input: 'x' })).toEqual(['machine', 'exec', '--name', 'm', '-i', '--', 'tar', '-x'])
   })
