@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { dockerLines, e2eSuite, grepFiles, leftovers, makeWorkspace, proxyStillListening, slugOf, visibleLog } from './helpers.js'
+import { e2eSuite, grepFiles, leftovers, MAIN_LEFT_NOTHING, makeWorkspace, objectsOfRunId, slugOf, visibleLog } from './helpers.js'
 
 
 const KEY_TAIL = crypto.randomBytes(12).toString('hex')
@@ -83,9 +83,9 @@ describe('bot-bottle on the docker backend', () => {
       expect(body).toContain('SYSTEM-MARKER-17')
       expect(body).toContain('SKILL-MARKER-42')
 
-      // nothing left behind
+      // nothing left behind: the main step removed it all (post found nothing to sweep)
+      expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
       expect(leftovers(slugOf(tdir))).toEqual([])
-      expect(await proxyStillListening(log)).toBe(false)
     } finally {
       await api.close()
     }
@@ -127,6 +127,7 @@ describe('bot-bottle on the docker backend', () => {
       ])
       expect(outputs['conclusion']).toBe('max-turns')
       expect(post.code).toBe(0)
+      expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
     } finally {
       await api.close()
@@ -135,18 +136,20 @@ describe('bot-bottle on the docker backend', () => {
 
   it('fails on bad input with one error line naming it, and starts nothing', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'badinput'), WS_UID)
-    const netsBefore = dockerLines('network', 'ls', '--format', '{{.Name}}').length
-    const { main, outputs } = await runAction({
+    const runId = `badinput${crypto.randomBytes(4).toString('hex')}` // this run's own: other test files' runs do not count
+    const { main, post, outputs } = await runAction({
       inputs: { prompt: 'x', 'anthropic-api-key': REAL_KEY, workspace: ws, 'max-turns': 'many', 'npm-registry': suite.registry.url },
       runnerTemp: path.join(suite.dir, 'rt-bad'),
-      toolCache: suite.toolCache
+      toolCache: suite.toolCache,
+      env: { GITHUB_RUN_ID: runId }
     })
     expect(main.code).toBe(1)
     const errors = main.stdout.split('\n').filter(l => l.startsWith('::error::'))
     expect(errors).toEqual(["::error::Input 'max-turns': invalid value (got 'many'). Expected a whole number of turns, 1 or more"])
     expect(outputs['conclusion']).toBe('error')
     expect(fs.existsSync(path.join(suite.dir, 'rt-bad', 'bot-bottle'))).toBe(false)
-    expect(dockerLines('network', 'ls', '--format', '{{.Name}}').length).toBe(netsBefore)
+    expect(objectsOfRunId(runId)).toEqual([])
+    expect(post.stdout).toContain('bot-bottle post: the main step started nothing')
     expect(visibleLog(main.stdout, main.stderr)).not.toContain(KEY_TAIL)
     expect(main.stdout).toContain(`::add-mask::${REAL_KEY}`)
   })

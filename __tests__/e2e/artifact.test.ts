@@ -12,7 +12,7 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
-import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun } from './helpers.js'
+import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun, type MidRun } from './helpers.js'
 
 const KEY = `sk-ant-api03-${crypto.randomBytes(24).toString('base64url')}`
 const GH_TOKEN = `ghp_${crypto.randomBytes(27).toString('hex').slice(0, 36)}`
@@ -126,18 +126,20 @@ describe('transcripts as artifacts', () => {
   it('uploads what there is when claude is killed mid-run', async () => {
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: 'echo before-the-kill' } } }, { hang: true }] }, { expectedKey: KEY })
     try {
+      let midRun: MidRun | undefined
       const r = await run([], {}, {
         api,
         onMainSpawn: child =>
-          whenClaudeIsMidRun({ conversation: () => api.conversation().slice(1) }, child, () => {
+          (midRun = whenClaudeIsMidRun({ conversation: () => api.conversation().slice(1) }, child, () => {
             // kill claude inside the bottle (as the OOM killer would), not the action
             const slug = fs.readdirSync(path.join(suite.dir, `rt-case-${n}`, 'bot-bottle'))[0]!
             const top = execFileSync('docker', ['top', slug, '-eo', 'pid,args'], { encoding: 'utf8' })
             const pid = top.split('\n').find(l => / -p /.test(l) && l.includes('/claude'))?.trim().split(/\s+/)[0]
             if (!pid) throw new Error(`claude not found in the bottle:\n${top}`)
             process.kill(Number(pid), 'SIGKILL')
-          })
+          }))
       })
+      midRun!.check()
       expect(r.outputs['conclusion']).toBe('error')
       expect(r.main.code).toBe(1)
       const files = readZip(service.artifacts().get(r.name)!.zip)
@@ -151,14 +153,16 @@ describe('transcripts as artifacts', () => {
   it('uploads after the main step is interrupted (SIGINT, then SIGTERM, as a cancellation)', async () => {
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     try {
+      let midRun: MidRun | undefined
       const r = await run([], {}, {
         api,
         onMainSpawn: child =>
-          whenClaudeIsMidRun(api, child, () => {
+          (midRun = whenClaudeIsMidRun(api, child, () => {
             child.kill('SIGINT')
             setTimeout(() => child.kill('SIGTERM'), 200)
-          })
+          }))
       })
+      midRun!.check()
       expect(r.main.code).not.toBe(0)
       expect(r.post.code).toBe(0)
       const art = service.artifacts().get(r.name)

@@ -16,7 +16,7 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
-import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog } from './helpers.js'
+import { e2eSuite, leftovers, MAIN_LEFT_NOTHING, makeWorkspace, slugOf, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-escapeRecord-0123456789abcdefGHIJ'
 const CANARY = 'CANARY-a-host-file-outside-the-bottle'
@@ -135,6 +135,7 @@ echo 'key as the agent saw it: ${JSON_ESCAPED} ${URL_ENCODED}'`
     for (const [where, text] of Object.entries({ summary: r.summary, log: r.log, post: visibleLog(r.post.stdout) })) {
       expect({ where, leaks: leaks(text) }).toEqual({ where, leaks: [] })
     }
+    expect(r.post.stdout).toContain(MAIN_LEFT_NOTHING)
     expect(leftovers(slugOf(stateDir))).toEqual([])
   }, 300_000)
 

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { e2eSuite, makeWorkspace, visibleLog, whenClaudeIsMidRun } from './helpers.js'
+import { e2eSuite, makeWorkspace, visibleLog, whenClaudeIsMidRun, type MidRun } from './helpers.js'
 
 const KEY = 'sk-ant-api03-gitcred-0123456789abcdef'
 const TOKEN = 'ghs_checkoutTokenAAAAAAAAAAAAAAAAAAAAAA1'
@@ -59,17 +59,22 @@ describe('git credentials stay outside the bottle', () => {
     const ws = checkout(path.join(suite.dir, 'killed'))
     const before = fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8')
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
+    let midRun: MidRun | undefined
+    let duringRun: unknown
     try {
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY) },
         runnerTemp: path.join(suite.dir, 'rt-killed'),
         toolCache: suite.toolCache,
-        onMainSpawn: child =>
-          whenClaudeIsMidRun(api, child, () => {
-            expect(leaks(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8'))).toEqual([]) // out during the run
+        onMainSpawn: child => {
+          midRun = whenClaudeIsMidRun(api, child, () => {
+            duringRun = leaks(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8'))
             child.kill('SIGKILL')
           })
+        }
       })
+      midRun!.check()
+      expect(duringRun).toEqual([]) // out during the run
       expect(r.main.code).toBeNull()
       expect(r.post.stdout).toContain("bot-bottle post: the workspace's .git is as it was before the run (credentials back in place)")
       expect(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8')).toBe(before)

@@ -59,7 +59,11 @@ export function leftovers(slug: string): string[] {
   ]
 }
 
-/** The model proxy's address from the main step's log, and whether anything still listens there. */
+/**
+ * Whether anything still listens where the main step's log says the model proxy was.
+ * @deprecated cannot fail once the main process (which owned the proxy) has exited: close() is
+ * tested in process (__tests__/unit/model-proxy.test.ts). Kept until lifecycle.test.ts drops it.
+ */
 export async function proxyStillListening(log: string): Promise<boolean> {
   const m = /Model proxy listening on ([\d.]+):(\d+)/.exec(log)
   if (!m) throw new Error('no model proxy line in the log')
@@ -71,6 +75,24 @@ export async function proxyStillListening(log: string): Promise<boolean> {
     })
     s.once('error', () => resolve(false))
   })
+}
+
+/**
+ * What the post step prints when the main step's own teardown removed everything: a
+ * leftovers check after post cannot see a main-step regression (post sweeps by label), this can.
+ */
+export const MAIN_LEFT_NOTHING = 'bot-bottle post: nothing left to tear down'
+
+/**
+ * Containers and networks of any run whose GITHUB_RUN_ID was `runId` (slugs are bb-<run id>-…),
+ * so a test counts only what its own runs made, not what other test files run beside it.
+ */
+export function objectsOfRunId(runId: string): string[] {
+  const ofRun = (lines: string[]) => lines.filter(l => l.split(' ')[1]?.startsWith(`bb-${runId}-`))
+  return ofRun([
+    ...dockerLines('ps', '--all', '--filter', 'label=bot-bottle.run', '--format', 'container {{.Label "bot-bottle.run"}} {{.Names}}'),
+    ...dockerLines('network', 'ls', '--filter', 'label=bot-bottle.run', '--format', 'network {{.Label "bot-bottle.run"}} {{.Name}}')
+  ])
 }
 
 export function slugOf(transcriptDir: string): string {
@@ -129,13 +151,37 @@ export function e2eSuite(name: string, packages: () => ServedPackage[] = () => [
   return suite
 }
 
-/** Calls `act` once claude is mid-run: its first conversation request has reached the API double. */
-export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: ChildProcess, act: () => void): void {
+export interface MidRun {
+  /** After the run: throws what `act` threw, or that claude never got mid-run. */
+  check(): void
+}
+
+/**
+ * Calls `act` once claude is mid-run: its first conversation request has reached the API double.
+ * `act` runs in a timer, where a throw would only turn the test's failure into a timeout: so
+ * record what you want to assert there and assert it after the run. If `act` throws anyway,
+ * the main process is killed (the run ends at once, and fails) and `check()` rethrows it.
+ */
+export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: ChildProcess, act: () => void): MidRun {
+  let ran = false
+  let failure: unknown
   const poll = setInterval(() => {
     if (api.conversation().length > 0) {
       clearInterval(poll)
-      act()
+      ran = true
+      try {
+        act()
+      } catch (err) {
+        failure = err
+        child.kill('SIGKILL')
+      }
     }
   }, 100)
   child.once('exit', () => clearInterval(poll))
+  return {
+    check() {
+      if (failure !== undefined) throw failure
+      if (!ran) throw new Error('claude never got mid-run: no conversation request reached the API double before the main step exited')
+    }
+  }
 }

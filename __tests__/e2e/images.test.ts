@@ -8,7 +8,7 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
 import { claudePackage, MUSL_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { leftovers, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
+import { leftovers, MAIN_LEFT_NOTHING, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-musl-0123456789'
 
@@ -39,6 +39,7 @@ describe('guest images', () => {
       expect(fs.readFileSync(path.join(ws, 'from-musl.txt'), 'utf8')).toBe('written in a musl guest\n')
       expect(fs.statSync(path.join(ws, 'from-musl.txt')).uid).toBe(1001)
       expect(post.code).toBe(0)
+      expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
     } finally {
       await api.close()

@@ -12,7 +12,7 @@ describe('setup-only', () => {
   const toolCache = path.join(dir, 'tool-cache')
 
   it('installs smolvm (cold, then from the cache) and reports backend smolvm; needs no credential', async () => {
-    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'linux-arm64', 'darwin-arm64'] })
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'linux-arm64', 'darwin-arm64'], cli: true })
     try {
       const inputs = { 'setup-only': 'true', 'smolvm-download-url': rel.url }
       const t0 = Date.now()
@@ -31,6 +31,18 @@ describe('setup-only', () => {
       expect(warm.outputs['reasons']).toMatch(/^smolvm: usable \(smolvm 1\.9\.2 from the tool cache/)
       expect(rel.assetDownloads()).toBe(1)
       console.log(`setup-only install: cold ${coldMs} ms, cached ${warmMs} ms`)
+    } finally {
+      await rel.close()
+    }
+  })
+
+  it('a smolvm a run would refuse (it answers only --version) is reported unusable, as a run would find it', async () => {
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'] })
+    try {
+      const r = await runAction({ inputs: { 'setup-only': 'true', 'smolvm-download-url': rel.url }, runnerTemp: path.join(dir, 'rt-vo'), toolCache: path.join(dir, 'tc-vo') })
+      expect({ code: r.main.code, out: r.main.stdout }).toMatchObject({ code: 0 })
+      expect(r.outputs).toMatchObject({ backend: 'docker', 'smolvm-path': '', 'smolvm-version': '' })
+      expect(r.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.2 lacks `machine create --name/), expect.stringMatching(/^docker: usable/)])
     } finally {
       await rel.close()
     }

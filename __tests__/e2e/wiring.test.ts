@@ -10,7 +10,7 @@ import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { dockerLines, e2eSuite, leftovers, makeWorkspace, requireImage, slugOf, visibleLog } from './helpers.js'
+import { dockerLines, e2eSuite, leftovers, MAIN_LEFT_NOTHING, makeWorkspace, requireImage, slugOf, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-wiring-0123456789'
 
@@ -44,6 +44,7 @@ describe('docker wiring', () => {
     expect(fs.readFileSync(path.join(ws, 'base-url.txt'), 'utf8').trim()).toMatch(/^http:\/\/bot-bottle-gateway:\d+$/)
     expect(requests).toBeGreaterThan(0)
     expect(post.code).toBe(0)
+    expect(post.stdout).toContain(MAIN_LEFT_NOTHING) // main removed the sidecar and the network itself
     const slug = slugOf(outputs['transcript-dir']!)
     expect(leftovers(slug)).toEqual([])
     expect(dockerLines('ps', '--all', '--filter', `label=bot-bottle.relay-for=${slug}-net`, '--format', '{{.Names}}')).toEqual([])

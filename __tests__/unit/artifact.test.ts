@@ -4,7 +4,7 @@ import path from 'node:path'
 import { defaultArtifactName, parseArtifactSettings } from '../../src/artifact/settings.js'
 import { artifactServiceUnavailable, shouldUpload, uploadArtifact } from '../../src/artifact/upload.js'
 import { renderSummary } from '../../src/transcript/summary.js'
-import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
+import { forgeRuntimeToken, makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
 
 const raw = (over: Record<string, string> = {}) => ({ 'upload-transcripts': '', 'artifact-name': '', 'retention-days': '', 'job-summary': '', ...over })
@@ -86,9 +86,37 @@ describe('upload through @actions/artifact to the results-service double', () =>
       const env = envFor(service.url)
       expect(await withEnv(env, () => uploadArtifact(files.slice(0, 1), dir, settings, env))).toBeDefined()
       expect(await withEnv(env, () => uploadArtifact(files.slice(0, 1), dir, settings, env))).toBeUndefined()
-      const wrongScope = envFor(service.url, 'e30.eyJzY3AiOiJBY3Rpb25zLkdlbmVyaWNSZWFkOngifQ.c2ln') // no Actions.Results scope
+      const wrongScope = envFor(service.url, makeRuntimeToken('r1', 'j1', { scp: 'Actions.GenericRead:x' })) // signed, but no Actions.Results scope
       expect(await withEnv(wrongScope, () => uploadArtifact(files.slice(0, 1), dir, { ...settings, name: 'other' }, wrongScope))).toBeUndefined()
       expect(service.artifacts().size).toBe(1)
+    } finally {
+      await service.close()
+    }
+  }, 60_000)
+
+  it('uploads nothing with a token the service did not sign, or one past its expiry, and warns', async () => {
+    const service = await startArtifactServiceDouble()
+    try {
+      for (const token of [forgeRuntimeToken('r1', 'j1'), makeRuntimeToken('r1', 'j1', { expiresIn: -60 })]) {
+        const env = envFor(service.url, token)
+        expect(await withEnv(env, () => uploadArtifact(files.slice(0, 1), dir, settings, env))).toBeUndefined()
+      }
+      expect(service.artifacts().size).toBe(0)
+      const creates = service.requests.filter(q => q.path.endsWith('/CreateArtifact'))
+      expect(creates.length).toBeGreaterThanOrEqual(2)
+      expect(creates.map(q => q.status)).toEqual(creates.map(() => 401)) // refused as unauthenticated, not for another reason
+    } finally {
+      await service.close()
+    }
+  }, 60_000)
+
+  it('a refused finalize is no artifact: warns, returns nothing', async () => {
+    const service = await startArtifactServiceDouble({ refuseFinalize: true })
+    try {
+      const env = envFor(service.url)
+      expect(await withEnv(env, () => uploadArtifact(files.slice(0, 1), dir, settings, env))).toBeUndefined()
+      expect(service.requests.filter(q => q.path.endsWith('/FinalizeArtifact')).map(q => q.status)).toEqual([200])
+      expect(service.artifacts().size).toBe(0)
     } finally {
       await service.close()
     }

@@ -80,6 +80,25 @@ describe('git gate', () => {
     expect(fs.readFileSync(path.join(dir, 'clone.jsonl'), 'utf8')).not.toContain(TOKEN)
   })
 
+  it("a ref the upstream refuses (branch protection) is 'rejected-upstream' with its reason, and not pushed", async () => {
+    double.protect('acme/widgets.git', ['refs/heads/bot-bottle/protected'])
+    const { g, clone, url, decisions } = await gate('protected', 'bot-bottle/**')
+    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    await commit(clone, 'p.txt')
+    const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/protected', 'HEAD:refs/heads/bot-bottle/open')
+    expect(r.code).not.toBe(0)
+    expect(r.out).toContain('GH006: Protected branch update failed for refs/heads/bot-bottle/protected')
+    expect(r.out).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/protected \(hook declined\)/)
+    expect(() => double.git('acme/widgets.git', 'rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/protected')).toThrow()
+    const tip = (await git(clone, 'rev-parse', 'HEAD')).out.trim()
+    expect(double.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/open')).toBe(tip) // the rest of the push went through
+    expect(g.pushed).toEqual(['refs/heads/bot-bottle/open'])
+    expect(decisions().filter(d => d.service === 'receive-pack').map(d => [d.ref, d.decision, d.reason])).toEqual([
+      ['refs/heads/bot-bottle/protected', 'rejected-upstream', 'hook declined'],
+      ['refs/heads/bot-bottle/open', 'pushed', expect.any(String)]
+    ])
+  })
+
   it('pushes only to refs in git-push; main, deletes and non-fast-forwards are refused before the upstream', async () => {
     const { g, clone, url, decisions } = await gate('push', 'bot-bottle/**')
     expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)

@@ -4,7 +4,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { duplicateKey } from '../../src/proxy/json-duplicates.js'
 import { makePlaceholder, MAX_REQUEST_BODY, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -16,6 +16,37 @@ const REAL_KEY = 'sk-ant-api03-real-key-for-tests'
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async r => ({ status: r.status, text: await r.text() }))
 }
+
+/** Whether anything accepts a TCP connection on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const s = net.connect(port, '127.0.0.1')
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+describe('model proxy close()', () => {
+  it('stops listening and cuts a stream still open (the upstream stalled after its headers), in process', async () => {
+    const api = await startAnthropicDouble({ turns: [{ stall: true }] }, { expectedKey: REAL_KEY })
+    const placeholder = makePlaceholder()
+    const p = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    try {
+      const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder }, body: JSON.stringify({ model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] }) })
+      expect(res.status).toBe(200) // the headers came through; the body never will
+      const body = res.text().then(() => 'ended', (e: Error) => `cut: ${e.message}`)
+      expect(await listening(p.port)).toBe(true)
+      await p.close() // with the stream open: close() must not wait for it
+      expect(await listening(p.port)).toBe(false)
+      expect(await body).toMatch(/^cut: /)
+    } finally {
+      await api.close()
+    }
+  })
+})
 
 describe('model proxy', () => {
   let api: Awaited<ReturnType<typeof startAnthropicDouble>>
@@ -40,6 +71,17 @@ describe('model proxy', () => {
     expect(last.headers['x-api-key']).toBe(REAL_KEY)
     expect(last.path).toBe('/v1/messages?beta=true')
     expect(JSON.stringify(last.headers)).not.toContain(placeholder)
+  })
+
+  it('forwards count_tokens with the real key; its count is no usage (nothing was generated)', async () => {
+    const before = proxy.usage()
+    const r = await post(`http://127.0.0.1:${proxy.port}/v1/messages/count_tokens?beta=true`, { 'x-api-key': placeholder }, { model: 'm', messages: [{ role: 'user', content: 'count these words please' }] })
+    expect(r.status).toBe(200)
+    expect(JSON.parse(r.text)).toEqual({ input_tokens: expect.any(Number) })
+    expect(JSON.parse(r.text).input_tokens).toBeGreaterThan(0)
+    expect(api.requests.at(-1)).toMatchObject({ path: '/v1/messages/count_tokens?beta=true', headers: { 'x-api-key': REAL_KEY } })
+    await new Promise(r => setTimeout(r, 50)) // the usage is taken when the response closes
+    expect(proxy.usage()).toEqual({ ...before, requests: before.requests + 1 })
   })
 
   it('refuses requests without the placeholder, and never forwards them', async () => {

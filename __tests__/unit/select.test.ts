@@ -96,12 +96,17 @@ describe('selectBackend (a run)', () => {
 
 describe('probeForSetup (setup-only)', () => {
   let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  let versionOnly: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
   beforeAll(async () => {
-    rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'darwin-arm64'] })
+    rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'darwin-arm64'], cli: true })
+    versionOnly = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'] })
     process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc')
     process.env['RUNNER_TEMP'] = path.join(tmp, 'temp')
   })
-  afterAll(async () => rel?.close())
+  afterAll(async () => {
+    await rel?.close()
+    await versionOnly?.close()
+  })
   const install = (platform: string) => installSmolvm('1.9.2', platform, rel.url)
 
   it('smolvm usable → backend smolvm, installed, and docker reported too', async () => {
@@ -109,6 +114,13 @@ describe('probeForSetup (setup-only)', () => {
     expect(r.backend).toBe('smolvm')
     expect(r.smolvm).toMatchObject({ version: '1.9.2', path: path.join(tmp, 'tc', 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm') })
     expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 (installed|from the tool cache) at /), expect.stringMatching(/^docker: usable/)])
+  })
+
+  it('a smolvm a run would refuse (answers only --version) is not usable: the same flag probe as a run', async () => {
+    const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
+    expect(r.backend).toBe('docker')
+    expect(r.smolvm).toBeUndefined()
+    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/), expect.stringMatching(/^docker: usable/)])
   })
 
   it('smolvm refused → docker', async () => {

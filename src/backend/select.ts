@@ -35,22 +35,27 @@ async function installIfBootable(facts: HostFacts, install: (platform: string) =
 }
 
 /**
+ * Installs smolvm and checks the flags this backend drives (they moved between releases):
+ * usable here means usable by a run, for setup-only as for a run.
+ */
+async function usableSmolvm(facts: HostFacts, install: (platform: string) => Promise<SmolvmInstall>): Promise<{ backend: SmolvmBackend; installed: SmolvmInstall; detail: string } | { reason: string }> {
+  const r = await installIfBootable(facts, install)
+  if ('reason' in r) return r
+  const backend = new SmolvmBackend(r.installed.path)
+  const probe = await backend.probe()
+  return probe.usable ? { backend, installed: r.installed, detail: probe.detail } : { reason: probe.reason }
+}
+
+/**
  * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
  * else docker. The reasons say, one line per backend, why it was or was not used.
  */
 export async function selectBackend(choice: BackendChoice, deps: ProbeDeps, install: (platform: string) => Promise<SmolvmInstall>): Promise<Selection> {
   const reasons: string[] = []
   if (choice !== 'docker') {
-    const r = await installIfBootable(deps.facts, install)
-    if ('reason' in r) {
-      reasons.push(r.reason)
-    } else {
-      // the flags this backend drives moved between releases: check them before relying on them
-      const smolvm = new SmolvmBackend(r.installed.path)
-      const probe = await smolvm.probe()
-      if (probe.usable) return { backend: smolvm, reasons: [`smolvm: usable (${probe.detail})`] }
-      reasons.push(probe.reason)
-    }
+    const r = await usableSmolvm(deps.facts, install)
+    if ('reason' in r) reasons.push(r.reason)
+    else return { backend: r.backend, reasons: [`smolvm: usable (${r.detail})`] }
     if (choice === 'smolvm') throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'")
   }
   const probe = await deps.docker.probe()
@@ -75,7 +80,7 @@ export async function probeForSetup(choice: BackendChoice, deps: ProbeDeps, inst
   let smolvm: SmolvmInstall | undefined
   if (choice !== 'docker') {
     // Whether this runner can boot micro-VMs with an installed smolvm: what a workflow gates on.
-    const r = await installIfBootable(deps.facts, install)
+    const r = await usableSmolvm(deps.facts, install)
     if ('reason' in r) {
       reasons.push(r.reason)
     } else {

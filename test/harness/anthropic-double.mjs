@@ -1,17 +1,29 @@
-// A scripted double of the Anthropic Messages API (POST /v1/messages, SSE streaming),
-// on loopback. A scenario is a list of assistant turns; the turn a conversation request
-// gets is the number of assistant messages already in its `messages`. Requests without
-// `tools` (claude's side requests: titles, summaries) get a short text reply.
-// Every request is recorded (method, path, headers, parsed body) in memory and, when
-// `recordFile` is given, as JSON lines, so a test in another process can read them.
+// A scripted double of the Anthropic Messages API (POST /v1/messages, SSE streaming, and
+// POST /v1/messages/count_tokens), on loopback. A scenario is a list of assistant turns; the
+// turn a conversation request gets is the number of assistant messages already in its
+// `messages`. A turn `{ attempts: [...] }` answers the k-th request for that turn with its
+// k-th entry (the last one repeats), so a retried request can first get a 429 and then a reply.
+// Requests without `tools` (claude's side requests: titles, summaries) get a short text reply.
+// Faults, as the real API shows them: an `error` status with its JSON body and, when
+// `retryAfter` is set, a `retry-after` header (429 rate_limit_error, 529 overloaded_error);
+// `streamError`: a 200 stream that carries an `event: error` after the first delta, then ends;
+// `stall`: 200 and the SSE headers, then nothing; `hang`: no answer at all.
+// Every request is recorded (method, path, headers, parsed body, arrival time) in memory and,
+// when `recordFile` is given, as JSON lines, so a test in another process can read them.
+// Not modelled: real token counting (count_tokens and usage are fixed numbers or a length
+// estimate), rate-limit headers other than retry-after (anthropic-ratelimit-*), thinking and
+// server-tool blocks, citations, stop sequences, prompt caching itself (the cache counts are
+// scripted), the Batches/Files/Models APIs, request validation beyond `messages` being an
+// array, and model names (any model answers).
 import http from 'node:http'
 import fs from 'node:fs'
 
 /**
- * @typedef {{ text: string } | { tool_use: { name: string, input: Record<string, unknown> } } | { error: { status: number, type: string, message: string } } | { hang: true }} Turn
+ * @typedef {{ text: string } | { tool_use: { name: string, input: Record<string, unknown> } } | { error: { status: number, type: string, message: string, retryAfter?: number } } | { streamError: { type: string, message: string } } | { stall: true } | { hang: true }} Answer
+ * @typedef {Answer | { attempts: Answer[] }} Turn
  * @typedef {{ input_tokens: number, output_tokens: number, cache_creation_input_tokens?: number, cache_read_input_tokens?: number }} Usage
  * @typedef {{ turns: Turn[], usage?: Usage }} Scenario
- * @typedef {{ method: string, path: string, headers: Record<string, string | string[] | undefined>, body: any }} RecordedRequest
+ * @typedef {{ method: string, path: string, headers: Record<string, string | string[] | undefined>, body: any, at: number }} RecordedRequest
  */
 
 /** @param {Scenario} scenario @param {{ recordFile?: string, port?: number, expectedKey?: string }} [opts] */
@@ -19,6 +31,8 @@ export async function startAnthropicDouble(scenario, opts = {}) {
   /** @type {RecordedRequest[]} */
   const requests = []
   let counter = 0
+  /** how many requests each turn index has had, for `attempts` */
+  const tries = new Map()
   const server = http.createServer((req, res) => {
     const chunks = []
     req.on('data', c => chunks.push(c))
@@ -26,7 +40,7 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       const raw = Buffer.concat(chunks).toString('utf8')
       let body = null
       try { body = raw ? JSON.parse(raw) : null } catch { body = raw }
-      const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
+      const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() }
       requests.push(rec)
       if (opts.recordFile) fs.appendFileSync(opts.recordFile, JSON.stringify(rec) + '\n')
       handle(req, res, body)
@@ -42,6 +56,10 @@ export async function startAnthropicDouble(scenario, opts = {}) {
         return json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } })
       }
     }
+    if (req.method === 'POST' && url.pathname === '/v1/messages/count_tokens' && body && Array.isArray(body.messages)) {
+      // the real service counts with the model's tokenizer; about four characters a token is close enough here
+      return json(res, 200, { input_tokens: Math.max(1, Math.ceil(JSON.stringify(body.messages).length / 4)) })
+    }
     if (req.method !== 'POST' || url.pathname !== '/v1/messages') {
       return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `Not found: ${url.pathname}` } })
     }
@@ -55,20 +73,32 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       turn = { text: 'Scripted side reply.' }
     } else {
       const index = body.messages.filter(m => m.role === 'assistant').length
-      turn = scenario.turns[index] ?? { text: 'Scenario finished.' }
+      const scripted = scenario.turns[index] ?? { text: 'Scenario finished.' }
+      const k = tries.get(index) ?? 0
+      tries.set(index, k + 1)
+      turn = 'attempts' in scripted ? scripted.attempts[Math.min(k, scripted.attempts.length - 1)] : scripted
     }
     if ('hang' in turn) return // never answers: the caller's deadline must fire
+    if ('stall' in turn) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      res.flushHeaders()
+      return // headers, then silence: the caller's idle deadline must fire
+    }
     if ('error' in turn) {
-      return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } })
+      const headers = turn.error.retryAfter === undefined ? {} : { 'retry-after': String(turn.error.retryAfter) }
+      return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } }, headers)
     }
     // as the real API: the cache counts sit beside input_tokens (0 when nothing was cached)
     const usage = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...(scenario.usage ?? { input_tokens: 100, output_tokens: 20 }) }
     const id = `msg_double_${++counter}`
     /** @type {any[]} */
-    const content = 'text' in turn
+    const content = 'streamError' in turn
+      ? [{ type: 'text', text: 'Partial answer' }]
+      : 'text' in turn
       ? [{ type: 'text', text: turn.text }]
       : [{ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.tool_use.name, input: turn.tool_use.input }]
     const stopReason = 'text' in turn ? 'end_turn' : 'tool_use'
+    if (!body.stream && 'streamError' in turn) return json(res, 500, { type: 'error', error: turn.streamError })
     if (!body.stream) {
       return json(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage })
     }
@@ -84,8 +114,14 @@ export async function startAnthropicDouble(scenario, opts = {}) {
         send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } })
         send('content_block_delta', { type: 'content_block_delta', index: i, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } })
       }
+      if ('streamError' in turn) return
       send('content_block_stop', { type: 'content_block_stop', index: i })
     })
+    if ('streamError' in turn) {
+      // as the real API: the status was already 200, so the error arrives as an event and the stream ends
+      send('error', { type: 'error', error: { type: turn.streamError.type, message: turn.streamError.message } })
+      return res.end()
+    }
     send('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } })
     send('message_stop', { type: 'message_stop' })
     res.end()
@@ -106,8 +142,8 @@ export async function startAnthropicDouble(scenario, opts = {}) {
   }
 }
 
-function json(res, status, obj) {
-  res.writeHead(status, { 'content-type': 'application/json' })
+function json(res, status, obj, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
   res.end(JSON.stringify(obj))
 }
 

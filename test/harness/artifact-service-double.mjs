@@ -7,28 +7,62 @@
 //   PUT  <signed_upload_url>&comp=block&blockid=<b64>   (body: one block)        → 201
 //   PUT  <signed_upload_url>&comp=blocklist             (<BlockList><Latest>…)   → 201
 //   POST …/FinalizeArtifact {…ids, name, size: "<int64>", hash: "sha256:<hex>"} → {ok, artifact_id}
-// Like the real service it checks the bearer token's scope (Actions.Results:<run>:<job>)
-// against the ids in the request, refuses a second artifact of the same name in a run,
-// checks the signature of upload URLs, and checks size and hash on finalize. Errors are
-// twirp JSON {code, msg}. `failures` injects HTTP statuses into the next CreateArtifact calls.
+// Like the real service it verifies the bearer runtime token (a JWT: its HS256 signature with
+// the key this module holds, as the runner's tokens are signed by the service's; its expiry;
+// and its scope Actions.Results:<run>:<job> against the ids in the request), refuses a second
+// artifact of the same name in a run, checks the signature of upload URLs, and checks size and
+// hash on finalize. Errors are twirp JSON {code, msg}. `failures` injects HTTP statuses into the
+// next CreateArtifact calls; `refuseFinalize` answers FinalizeArtifact {ok: false}.
+// Every request is recorded with the status it got.
+// Not modelled: the real service's key and token issuer (tokens here come from
+// makeRuntimeToken), List/Get/Delete/Download of artifacts, retention and expiry, storage
+// quotas and size limits, Azure's other blob operations and SAS fields (only sig is checked),
+// and rate limits.
 import crypto from 'node:crypto'
 import http from 'node:http'
 
 const SERVICE = '/twirp/github.actions.results.api.v1.ArtifactService/'
 
-/** A runtime token like the runner's: a JWT whose scp carries the run and job backend ids. */
-export function makeRuntimeToken(runId = 'run-1', jobId = 'job-1') {
+/** The key runtime tokens are signed with (the real service's is its own; this double's is per process). */
+const TOKEN_KEY = crypto.randomBytes(32)
+
+/** @param {Record<string, unknown>} claims @param {Buffer} key */
+function signedJwt(claims, key) {
   const b64 = o => Buffer.from(JSON.stringify(o)).toString('base64url')
-  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:x Actions.Results:${runId}:${jobId}`, exp: Math.floor(Date.now() / 1000) + 3600 })}.c2lnbmF0dXJl`
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`
+  return `${unsigned}.${crypto.createHmac('sha256', key).update(unsigned).digest('base64url')}`
 }
 
-/** @param {{ failures?: number[] }} [opts] */
+/** A runtime token like the runner's: a signed JWT whose scp carries the run and job backend ids. */
+export function makeRuntimeToken(runId = 'run-1', jobId = 'job-1', { expiresIn = 3600, scp = `Actions.GenericRead:x Actions.Results:${runId}:${jobId}` } = {}) {
+  return signedJwt({ scp, exp: Math.floor(Date.now() / 1000) + expiresIn }, TOKEN_KEY)
+}
+
+/** The same claims signed with some other key: what a forger (or another service) would hold. */
+export function forgeRuntimeToken(runId = 'run-1', jobId = 'job-1') {
+  return signedJwt({ scp: `Actions.GenericRead:x Actions.Results:${runId}:${jobId}`, exp: Math.floor(Date.now() / 1000) + 3600 }, crypto.randomBytes(32))
+}
+
+/** The token's claims when its signature is this module's and it has not expired; else undefined. */
+function verifiedClaims(token) {
+  const [header, payload, sig] = token.split('.')
+  if (!header || !payload || !sig) return undefined
+  const want = crypto.createHmac('sha256', TOKEN_KEY).update(`${header}.${payload}`).digest()
+  const got = Buffer.from(sig, 'base64url')
+  if (got.length !== want.length || !crypto.timingSafeEqual(got, want)) return undefined
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+  if (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')).alg !== 'HS256') return undefined
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return undefined
+  return claims
+}
+
+/** @param {{ failures?: number[], refuseFinalize?: boolean }} [opts] */
 export async function startArtifactServiceDouble(opts = {}) {
   const key = crypto.randomBytes(16)
   const failures = [...(opts.failures ?? [])]
   /** @type {Map<string, { id: number, name: string, runId: string, finalized: boolean, blocks: Map<string, Buffer>, blob?: Buffer, size?: number, expiresAt?: string, mimeType?: string }>} */
   const byId = new Map()
-  /** @type {{ method: string, path: string }[]} */
+  /** @type {{ method: string, path: string, status?: number }[]} */
   const requests = []
   let nextId = 1
   let base = ''
@@ -40,7 +74,13 @@ export async function startArtifactServiceDouble(opts = {}) {
     req.on('end', () => {
       const body = Buffer.concat(chunks)
       const url = new URL(req.url ?? '/', base)
-      requests.push({ method: req.method ?? '', path: url.pathname + url.search })
+      const entry = { method: req.method ?? '', path: url.pathname + url.search }
+      requests.push(entry)
+      const writeHead = res.writeHead.bind(res)
+      res.writeHead = (status, ...rest) => {
+        entry.status = status
+        return writeHead(status, ...rest)
+      }
       try {
         if (req.method === 'POST' && url.pathname.startsWith(SERVICE)) return twirp(url.pathname.slice(SERVICE.length), req, body, res)
         if (req.method === 'PUT' && url.pathname.startsWith('/upload/')) return upload(url, req, body, res)
@@ -56,7 +96,8 @@ export async function startArtifactServiceDouble(opts = {}) {
     const m = /^Bearer (.+)$/.exec(auth)
     if (!m) return undefined
     try {
-      const payload = JSON.parse(Buffer.from(m[1].split('.')[1] ?? '', 'base64url').toString('utf8'))
+      const payload = verifiedClaims(m[1])
+      if (!payload) return undefined
       const s = String(payload.scp ?? '').split(' ').find(p => p.startsWith('Actions.Results:'))
       if (!s) return undefined
       const [, runId, jobId] = s.split(':')
@@ -86,6 +127,7 @@ export async function startArtifactServiceDouble(opts = {}) {
       return json(res, 200, { ok: true, signed_upload_url: `${base}/upload/${id}?sig=${sign(id)}&se=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}&sp=cw` })
     }
     if (method === 'FinalizeArtifact') {
+      if (opts.refuseFinalize) return json(res, 200, { ok: false, artifact_id: '0' })
       const a = [...byId.values()].find(x => x.runId === ids.runId && x.name === msg.name && !x.finalized)
       if (!a || !a.blob) return twirpError(res, 404, 'not_found', `no uploaded artifact named ${msg.name}`)
       if (String(a.blob.length) !== String(msg.size)) return twirpError(res, 400, 'invalid_argument', `size ${msg.size} does not match uploaded ${a.blob.length}`)

@@ -1,6 +1,8 @@
 // A corporate forward proxy on loopback, as a runner behind one sees it: CONNECT tunnels and
 // absolute-URI plain HTTP, optionally demanding Basic proxy credentials (407 otherwise), or
 // refusing every CONNECT (403, as a proxy with its own deny-list does). Records each request.
+// Not modelled: TLS interception (a proxy that re-signs with its own CA), NTLM/Kerberos
+// authentication, PAC files, per-host deny-lists (it refuses all or nothing), and idle timeouts.
 import http from 'node:http'
 import net from 'node:net'
 

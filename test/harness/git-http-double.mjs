@@ -1,6 +1,13 @@
 // A git smart-HTTP server like GitHub's for one private repository: real `git http-backend`
 // (CGI) behind a loopback HTTP server that demands `Authorization: Basic x-access-token:<token>`
 // (401 with WWW-Authenticate otherwise, as GitHub answers), and records every request.
+// `protect(repo, refs)` makes the upstream refuse updates of those refs the way branch
+// protection does: the push reaches the server and its report-status says, per ref,
+// `ng <ref> hook declined` (real git's words from an update hook; GitHub's are "protected
+// branch hook declined"), with GH006 on the side band; the other refs of the push go through.
+// Not modelled: GitHub's rulesets and required checks (a ref is protected or not), token
+// scopes and per-repository permissions (one token may do everything), LFS, the dumb HTTP
+// protocol, rate limits and secondary rate limits, push size limits, and repository redirects.
 import { spawn, execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -62,6 +69,12 @@ export async function startGitHttpDouble({ root, token }) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    /** refuses updates of `refs` in `repo` as branch protection does (an update hook in the bare repo) */
+    protect: (repo, refs) => {
+      const hook = path.join(root, repo, 'hooks', 'update')
+      fs.mkdirSync(path.dirname(hook), { recursive: true })
+      fs.writeFileSync(hook, `#!/bin/sh\ncase " ${refs.join(' ')} " in *" $1 "*) echo "error: GH006: Protected branch update failed for $1." >&2; exit 1;; esac\nexit 0\n`, { mode: 0o755 })
+    },
     /** `git` on a bare repo of the double, e.g. git('acme/widgets.git', 'rev-parse', 'main') */
     git: (repo, ...args) => execFileSync('git', ['--git-dir', `${root}/${repo}`, ...args], { encoding: 'utf8' }).trim(),
     close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })

@@ -4,6 +4,9 @@
 // Unknown packages answer 404 {"error":"Not found"} like the registry.
 // `corrupt: true` serves tarball bytes that do not match the packument's integrity
 // (a broken or tampered mirror); `status` forces every response to that HTTP status.
+// Not modelled: authentication (tokens, scoped registries' auth), dist-tags other than
+// latest, package signatures and provenance attestations, search and the write API,
+// rate limits, redirects to a CDN, and ETag/304 caching.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'

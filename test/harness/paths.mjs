@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
-export const GUEST_IMAGE = process.env.BB_GUEST_IMAGE ?? 'bot-bottle-test-guest:bookworm-1'
+export const GUEST_IMAGE = process.env.BB_GUEST_IMAGE ?? 'bot-bottle-test-guest:bookworm-2'
 export const RELAY_IMAGE = process.env.BB_RELAY_IMAGE ?? 'bot-bottle-test-relay:1'
 export const MUSL_IMAGE = process.env.BB_MUSL_IMAGE ?? 'bot-bottle-test-musl:1'
 export const CLAUDE_PKG_DIR = process.env.BB_CLAUDE_PKG_DIR ?? '/var/cache/bot-bottle-test'

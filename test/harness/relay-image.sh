@@ -3,7 +3,7 @@
 # (no image registry here, so no node:24-alpine). Cached by tag.
 set -euo pipefail
 tag="${BB_RELAY_IMAGE:-bot-bottle-test-relay:1}"
-base="${BB_GUEST_IMAGE:-bot-bottle-test-guest:bookworm-1}"
+base="${BB_GUEST_IMAGE:-bot-bottle-test-guest:bookworm-2}"
 if docker image inspect "$tag" >/dev/null 2>&1; then
   echo "harness: relay image $tag cached"
   exit 0

@@ -8,6 +8,10 @@
 // The VM's network is the host's (docker --network host): the double does not model
 // --outbound-localhost-only, which a real smolvm enforces. Each invocation's argv is appended
 // to $SMOLVM_DOUBLE_STATE/calls.jsonl.
+// Not modelled: a VM boundary at all (the "VM" is a container on the host's network and
+// kernel), --outbound-localhost-only and --allow-host, virtiofs semantics of --volume (docker
+// bind mounts instead), --cpus/--mem limits, the agent-rootfs and image flattening, and the
+// root phase's capabilities of a real smolvm exec (docker's default set here).
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'

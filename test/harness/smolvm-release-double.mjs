@@ -6,6 +6,10 @@
 // Faults: `badChecksum` (listing disagrees with the asset), `omitChecksum` (no entry for an
 // asset), `missing` (asset 404), `failures` (next N asset requests answer 500), `truncate`
 // (asset sent short of its Content-Length, then the connection is cut).
+// Not modelled: GitHub's redirect of asset downloads to objects.githubusercontent.com, the
+// releases API beyond /releases/latest (pagination, prereleases), API rate limits and tokens
+// (the Authorization header is recorded, never checked), and real smolvm binaries (the
+// archive's `smolvm` is a wrapper: --version only, or the CLI double).
 import crypto from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
