@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
@@ -57,24 +56,6 @@ export function leftovers(slug: string): string[] {
     ...dockerLines('ps', '--all', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'container {{.Names}}'),
     ...dockerLines('network', 'ls', '--filter', `label=bot-bottle.run=${slug}`, '--format', 'network {{.Name}}')
   ]
-}
-
-/**
- * Whether anything still listens where the main step's log says the model proxy was.
- * @deprecated cannot fail once the main process (which owned the proxy) has exited: close() is
- * tested in process (__tests__/unit/model-proxy.test.ts). Kept until lifecycle.test.ts drops it.
- */
-export async function proxyStillListening(log: string): Promise<boolean> {
-  const m = /Model proxy listening on ([\d.]+):(\d+)/.exec(log)
-  if (!m) throw new Error('no model proxy line in the log')
-  return new Promise(resolve => {
-    const s = net.connect(Number(m[2]), m[1]!)
-    s.once('connect', () => {
-      s.destroy()
-      resolve(true)
-    })
-    s.once('error', () => resolve(false))
-  })
 }
 
 /**
