@@ -35617,24 +35617,29 @@ async function installIfBootable(facts, install) {
     }
 }
 /**
+ * Installs smolvm and checks the flags this backend drives (they moved between releases):
+ * usable here means usable by a run, for setup-only as for a run.
+ */
+async function usableSmolvm(facts, install) {
+    const r = await installIfBootable(facts, install);
+    if ('reason' in r)
+        return r;
+    const backend = new SmolvmBackend(r.installed.path);
+    const probe = await backend.probe();
+    return probe.usable ? { backend, installed: r.installed, detail: probe.detail } : { reason: probe.reason };
+}
+/**
  * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
  * else docker. The reasons say, one line per backend, why it was or was not used.
  */
 async function selectBackend(choice, deps, install) {
     const reasons = [];
     if (choice !== 'docker') {
-        const r = await installIfBootable(deps.facts, install);
-        if ('reason' in r) {
+        const r = await usableSmolvm(deps.facts, install);
+        if ('reason' in r)
             reasons.push(r.reason);
-        }
-        else {
-            // the flags this backend drives moved between releases: check them before relying on them
-            const smolvm = new SmolvmBackend(r.installed.path);
-            const probe = await smolvm.probe();
-            if (probe.usable)
-                return { backend: smolvm, reasons: [`smolvm: usable (${probe.detail})`] };
-            reasons.push(probe.reason);
-        }
+        else
+            return { backend: r.backend, reasons: [`smolvm: usable (${r.detail})`] };
         if (choice === 'smolvm')
             throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'");
     }
@@ -35653,7 +35658,7 @@ async function probeForSetup(choice, deps, install) {
     let smolvm;
     if (choice !== 'docker') {
         // Whether this runner can boot micro-VMs with an installed smolvm: what a workflow gates on.
-        const r = await installIfBootable(deps.facts, install);
+        const r = await usableSmolvm(deps.facts, install);
         if ('reason' in r) {
             reasons.push(r.reason);
         }
