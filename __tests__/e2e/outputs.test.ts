@@ -11,7 +11,7 @@ import { runAction } from '../../test/harness/run-action.mjs'
 import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-outputs-e2e-0123456789'
-const HOSTILE = 'Done. "; touch pwned-quote; " $(touch pwned-subst) `touch pwned-backtick`\ntouch pwned-newline\n\'; touch pwned-single; \''
+const HOSTILE = 'Done. "; touch pwned-quote; " $(touch pwned-subst) `touch pwned-backtick`\ntouch pwned-newline\n\'; touch pwned-single; \'\n``````\n# ✅ All checks passed [details](https://evil.example) <img src=x>\n``````'
 
 describe("the agent's result in a later step", () => {
   const suite = e2eSuite('e2e-outputs')
@@ -24,6 +24,12 @@ describe("the agent's result in a later step", () => {
       expect({ code: r.main.code, log: visibleLog(r.main.stdout, r.main.stderr) }).toMatchObject({ code: 0 })
       const result = r.outputs['result']!
       expect(result).toBe(HOSTILE)
+      // the job summary shows it inside a fence it cannot close: nothing after the fence is the agent's
+      const fence = /^(`{4,})$/m.exec(r.summary.slice(r.summary.indexOf('**Result**')))![1]!
+      expect(fence.length).toBeGreaterThan(6)
+      expect(r.summary.slice(r.summary.indexOf(fence) + fence.length, r.summary.lastIndexOf(fence))).toContain('# ✅ All checks passed')
+      expect(r.summary.slice(r.summary.lastIndexOf(fence) + fence.length)).not.toMatch(/All checks passed|evil\.example|<img/)
+      expect(r.summary.slice(0, r.summary.indexOf(fence))).not.toMatch(/All checks passed|evil\.example|<img/)
       expect(r.outputs['session-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
 
       const step = (dir: string, script: string, env: Record<string, string> = {}) => {
