@@ -1,3 +1,6 @@
+import * as core from '@actions/core'
 import { runPost } from '../post.js'
+import { errorMessage } from '../util/errors.js'
 
-await runPost()
+// the post step only warns: it never fails a green job, and never prints a raw stack trace
+await runPost().catch(err => core.warning(`bot-bottle post: ${errorMessage(err)}`))
