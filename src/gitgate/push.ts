@@ -49,7 +49,7 @@ export async function handlePush(ctx: PushContext, req: http.IncomingMessage, re
       body = await spoolBody(req, file, ctx.limits)
     } catch (err) {
       if (!(err instanceof BodyRefusedError)) throw err
-      drainRequest(req, ctx.limits.maxPushBytes)
+      drainRequest(req)
       return refuseBody(res, err, blocked)
     }
     let request: ReceivePackRequest

@@ -89,12 +89,18 @@ export async function spoolBody(req: http.IncomingMessage, file: string, limits:
   return { file, size, head: Buffer.concat(head) }
 }
 
-/** Reads and discards what is left of a refused body, up to `max` bytes; past that, drops the connection. */
-export function drainRequest(req: http.IncomingMessage, max: number): void {
-  let discarded = 0
-  req.on('data', (c: Buffer) => {
-    discarded += c.length
-    if (discarded > max) req.socket.destroy()
-  })
+/**
+ * Reads and discards what is left of a refused body, so that git, which sends its whole body
+ * before it reads the answer, gets the refusal in its report instead of a reset connection.
+ * Discarding costs no memory; a client still sending after `maxMs` is cut off.
+ */
+export function drainRequest(req: http.IncomingMessage, maxMs = DRAIN_MS): void {
+  const cutOff = setTimeout(() => req.socket.destroy(), maxMs)
+  cutOff.unref()
+  req.on('end', () => clearTimeout(cutOff))
+  req.on('close', () => clearTimeout(cutOff))
   req.resume()
 }
+
+/** How long a refused push may go on sending before the gate drops the connection. */
+export const DRAIN_MS = 60_000
