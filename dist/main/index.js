@@ -45880,16 +45880,20 @@ async function spoolBody(req, file, limits) {
     }
     return { file, size, head: Buffer.concat(head) };
 }
-/** Reads and discards what is left of a refused body, up to `max` bytes; past that, drops the connection. */
-function drainRequest(req, max) {
-    let discarded = 0;
-    req.on('data', (c) => {
-        discarded += c.length;
-        if (discarded > max)
-            req.socket.destroy();
-    });
+/**
+ * Reads and discards what is left of a refused body, so that git, which sends its whole body
+ * before it reads the answer, gets the refusal in its report instead of a reset connection.
+ * Discarding costs no memory; a client still sending after `maxMs` is cut off.
+ */
+function drainRequest(req, maxMs = DRAIN_MS) {
+    const cutOff = setTimeout(() => req.socket.destroy(), maxMs);
+    cutOff.unref();
+    req.on('end', () => clearTimeout(cutOff));
+    req.on('close', () => clearTimeout(cutOff));
     req.resume();
 }
+/** How long a refused push may go on sending before the gate drops the connection. */
+const DRAIN_MS = 60_000;
 
 ;// CONCATENATED MODULE: ./lib/gitgate/push.js
 
@@ -45926,7 +45930,7 @@ async function handlePush(ctx, req, res, target, record) {
         catch (err) {
             if (!(err instanceof BodyRefusedError))
                 throw err;
-            drainRequest(req, ctx.limits.maxPushBytes);
+            drainRequest(req);
             return refuseBody(res, err, blocked);
         }
         let request;
