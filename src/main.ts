@@ -27,8 +27,7 @@ import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
 
 /** One line saying why a run did not succeed. */
-export function failureReason(outcome: RunOutcome, cancelled: boolean, timeoutMinutes: number): string {
-  if (cancelled) return 'the run was cancelled'
+export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
   switch (outcome.conclusion) {
     case 'timeout':
       return `claude did not finish within timeout-minutes (${timeoutMinutes})`
@@ -142,7 +141,7 @@ export async function run(): Promise<void> {
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
-    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, false, config.timeoutMinutes)}`)
+    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`)
   } catch (err) {
     core.setFailed(errorMessage(err))
   } finally {

@@ -43243,6 +43243,7 @@ function parseArtifactSettings(raw, runner) {
 
 ;// CONCATENATED MODULE: ./lib/util/no-follow.js
 
+
 /**
  * File access for paths the guest could write. Nothing here follows a symbolic link in the last
  * component, opens a FIFO or device, or writes through a name that already exists: a guest that
@@ -43259,10 +43260,21 @@ function lstatOrUndefined(p) {
         return undefined;
     }
 }
-/** Removes whatever is at `p` (a link itself, never its target; a directory with its contents). */
+/**
+ * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
+ * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
+ * that one coreutils rm walks by descriptor.
+ */
 function removeNoFollow(p) {
-    // fs.rmSync never follows links, neither at p nor inside a directory it removes
-    external_node_fs_namespaceObject.rmSync(p, { recursive: true, force: true });
+    try {
+        // fs.rmSync never follows links, neither at p nor inside a directory it removes
+        external_node_fs_namespaceObject.rmSync(p, { recursive: true, force: true });
+    }
+    catch {
+        const r = (0,external_node_child_process_namespaceObject.spawnSync)('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 });
+        if (r.status !== 0 || lstatOrUndefined(p))
+            throw new Error(`cannot remove ${p}`);
+    }
 }
 /** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
 function readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
@@ -46381,6 +46393,7 @@ async function readModelLog(file) {
 
 
 
+
 /**
  * The run's figures from the model proxy's log on the host, cross-checked with claude's
  * stream: each difference is a warning in the log, and all of it goes to figures.json for the
@@ -46422,8 +46435,6 @@ const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'canc
 const BACKENDS = new Set(['docker', 'smolvm', '']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
-/** git's check-ref-format plus the gate's conservative charset; the gate refuses any other name */
-const outputs_SAFE_REF = /^refs\/[A-Za-z0-9._/-]{1,1024}$/;
 /**
  * Outputs a workflow may interpolate hold only their fixed vocabularies: anything else (a
  * forged session id, a cost that is not a number) becomes empty or 0. `result` stays verbatim:
@@ -46442,8 +46453,10 @@ function vetOutputs(o, warn = lib_core/* warning */.$e) {
     keep('session-id', o['session-id'] === '' || UUID.test(o['session-id']), '');
     for (const n of ['num-turns', 'cost-usd', 'input-tokens', 'output-tokens', 'duration-ms'])
         keep(n, DECIMAL.test(o[n]), '0');
+    // the names the gate itself would let through (git's check-ref-format and a conservative charset)
     const refs = o['pushed-refs'].split('\n').filter(Boolean);
-    keep('pushed-refs', refs.every(r => outputs_SAFE_REF.test(r) && !r.includes('..')), refs.filter(r => outputs_SAFE_REF.test(r) && !r.includes('..')).join('\n'));
+    const safe = refs.filter(r => refNameProblem(r) === undefined);
+    keep('pushed-refs', safe.length === refs.length, safe.join('\n'));
     return vetted;
 }
 /** Sets every output and keeps a copy as outputs.json beside the transcript. */
@@ -47191,7 +47204,6 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
 
 
 
-
 class GitGuardError extends errors/* BottleError */.nN {
 }
 /** Files git itself rewrites as the repository changes: the agent's work, kept. */
@@ -47273,12 +47285,6 @@ function scanGitEntries(workspace) {
         }
     }
     return found.sort();
-}
-/** Removes a tree too deep for path-based calls: coreutils rm walks it by descriptor. */
-function removeDeep(abs) {
-    const r = (0,external_node_child_process_namespaceObject.spawnSync)('rm', ['-rf', '--one-file-system', '--', abs], { stdio: 'ignore', timeout: 120_000 });
-    if (r.status !== 0 || lstatOrUndefined(abs))
-        throw new GitGuardError(`cannot remove ${abs}`, 'Check out the repository again');
 }
 /** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
 function realParents(root, rel) {
@@ -47379,7 +47385,7 @@ function restoreWorkspaceGit(ref) {
             const gitDir = external_node_path_namespaceObject.join(ref.workspace, g.rel);
             const aside = `${gitDir}${UNSAFE_SUFFIX}`;
             if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
-                removeDeep(aside);
+                removeNoFollow(aside);
                 external_node_fs_namespaceObject.renameSync(gitDir, aside);
             }
             throw new GitGuardError(`could not put ${g.rel} back (${(0,errors/* errorMessage */.gJ)(err)}); it was moved to ${external_node_path_namespaceObject.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`);
@@ -47414,7 +47420,7 @@ function restoreWorkspaceGit(ref) {
 function quarantine(workspace, rel, undone) {
     const abs = external_node_path_namespaceObject.join(workspace, rel);
     const target = `${abs}${QUARANTINE_SUFFIX}`;
-    removeDeep(target);
+    removeNoFollow(target);
     external_node_fs_namespaceObject.renameSync(abs, target);
     undone.push(`${rel} (added by the agent: renamed to ${external_node_path_namespaceObject.basename(target)})`);
 }
@@ -47450,7 +47456,7 @@ function sweepGitDir(gitDir, relDir, snap, undone) {
         entries = absDir.length > MAX_PATH ? [] : listDir(absDir);
     }
     catch (err) {
-        removeDeep(absDir);
+        removeNoFollow(absDir);
         undone.push(`.git/${relDir} (unreadable: ${err.code ?? 'error'}; removed)`);
         return;
     }
@@ -47462,11 +47468,11 @@ function sweepGitDir(gitDir, relDir, snap, undone) {
         const isLink = d.isSymbolicLink();
         const special = !isLink && !d.isFile() && !d.isDirectory();
         if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-            removeDeep(abs);
+            removeNoFollow(abs);
             undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
         }
         else if (d.isDirectory() && abs.length > MAX_PATH) {
-            removeDeep(abs);
+            removeNoFollow(abs);
             undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`);
         }
         else if (d.isDirectory()) {
@@ -47500,7 +47506,7 @@ function restoreEntry(gitDir, e, blob, undone) {
     else if (e.type === 'link') {
         if (st?.isSymbolicLink() && external_node_fs_namespaceObject.readlinkSync(abs) === e.target)
             return;
-        removeDeep(abs);
+        removeNoFollow(abs);
         external_node_fs_namespaceObject.symlinkSync(e.target, abs);
         if (process.getuid?.() === 0)
             external_node_fs_namespaceObject.lchownSync(abs, e.uid, e.gid);
@@ -47510,8 +47516,6 @@ function restoreEntry(gitDir, e, blob, undone) {
         const data = blob(e.blob);
         if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && readRegularFile(abs)?.equals(data))
             return;
-        if (st?.isDirectory())
-            removeDeep(abs);
         replaceFile(abs, data, e.mode, e);
         undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
     }
@@ -47609,22 +47613,12 @@ async function step(prefix, what, act) {
 async function undo(s) {
     const prefix = s.prefix ?? '';
     const b = s.bottle;
-    if (b) {
-        await step(prefix, 'stop the model proxy', async () => {
-            await b.proxy.close();
-            lib_core/* info */.pq(b.proxy.summary());
+    const daemons = b ? [['model proxy', b.proxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate]] : [])] : [];
+    for (const [name, daemon] of daemons) {
+        await step(prefix, `stop the ${name}`, async () => {
+            await daemon.close();
+            lib_core/* info */.pq(daemon.summary());
         });
-        await step(prefix, 'stop the egress proxy', async () => {
-            await b.egress.close();
-            lib_core/* info */.pq(b.egress.summary());
-        });
-        if (b.gitGate) {
-            const gate = b.gitGate.gate;
-            await step(prefix, 'stop the git gate', async () => {
-                await gate.close();
-                lib_core/* info */.pq(gate.summary());
-            });
-        }
     }
     let gone = false;
     const backend = s.backend;
@@ -47962,9 +47956,7 @@ async function runSetup(raw) {
 
 
 /** One line saying why a run did not succeed. */
-function failureReason(outcome, cancelled, timeoutMinutes) {
-    if (cancelled)
-        return 'the run was cancelled';
+function failureReason(outcome, timeoutMinutes) {
     switch (outcome.conclusion) {
         case 'timeout':
             return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
@@ -48081,7 +48073,7 @@ async function run() {
         else if (verdict)
             lib_core/* setFailed */.C1(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`);
         else if (outcome.conclusion !== 'success')
-            lib_core/* setFailed */.C1(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, false, config.timeoutMinutes)}`);
+            lib_core/* setFailed */.C1(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`);
     }
     catch (err) {
         lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(err));

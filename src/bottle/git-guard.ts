@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
@@ -126,12 +125,6 @@ function scanGitEntries(workspace: string): string[] {
   return found.sort()
 }
 
-/** Removes a tree too deep for path-based calls: coreutils rm walks it by descriptor. */
-function removeDeep(abs: string): void {
-  const r = spawnSync('rm', ['-rf', '--one-file-system', '--', abs], { stdio: 'ignore', timeout: 120_000 })
-  if (r.status !== 0 || lstatOrUndefined(abs)) throw new GitGuardError(`cannot remove ${abs}`, 'Check out the repository again')
-}
-
 /** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
 function realParents(root: string, rel: string): boolean {
   const parts = rel.split('/').slice(0, -1)
@@ -223,7 +216,7 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
       const gitDir = path.join(ref.workspace, g.rel)
       const aside = `${gitDir}${UNSAFE_SUFFIX}`
       if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
-        removeDeep(aside)
+        removeNoFollow(aside)
         fs.renameSync(gitDir, aside)
       }
       throw new GitGuardError(`could not put ${g.rel} back (${errorMessage(err)}); it was moved to ${path.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`)
@@ -254,7 +247,7 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
 function quarantine(workspace: string, rel: string, undone: string[]): void {
   const abs = path.join(workspace, rel)
   const target = `${abs}${QUARANTINE_SUFFIX}`
-  removeDeep(target)
+  removeNoFollow(target)
   fs.renameSync(abs, target)
   undone.push(`${rel} (added by the agent: renamed to ${path.basename(target)})`)
 }
@@ -288,7 +281,7 @@ function sweepGitDir(gitDir: string, relDir: string, snap: Map<string, Entry>, u
   try {
     entries = absDir.length > MAX_PATH ? [] : listDir(absDir)
   } catch (err) {
-    removeDeep(absDir)
+    removeNoFollow(absDir)
     undone.push(`.git/${relDir} (unreadable: ${(err as NodeJS.ErrnoException).code ?? 'error'}; removed)`)
     return
   }
@@ -300,10 +293,10 @@ function sweepGitDir(gitDir: string, relDir: string, snap: Map<string, Entry>, u
     const isLink = d.isSymbolicLink()
     const special = !isLink && !d.isFile() && !d.isDirectory()
     if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-      removeDeep(abs)
+      removeNoFollow(abs)
       undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`)
     } else if (d.isDirectory() && abs.length > MAX_PATH) {
-      removeDeep(abs)
+      removeNoFollow(abs)
       undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`)
     } else if (d.isDirectory()) {
       sweepGitDir(gitDir, rel, snap, undone)
@@ -334,14 +327,13 @@ function restoreEntry(gitDir: string, e: Entry, blob: (n: number) => Buffer, und
     }
   } else if (e.type === 'link') {
     if (st?.isSymbolicLink() && fs.readlinkSync(abs) === e.target) return
-    removeDeep(abs)
+    removeNoFollow(abs)
     fs.symlinkSync(e.target!, abs)
     if (process.getuid?.() === 0) fs.lchownSync(abs, e.uid, e.gid)
     undone.push(`${label} (link put back)`)
   } else {
     const data = blob(e.blob!)
     if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && readRegularFile(abs)?.equals(data)) return
-    if (st?.isDirectory()) removeDeep(abs)
     replaceFile(abs, data, e.mode, e)
     undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`)
   }

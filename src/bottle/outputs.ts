@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { BackendKind } from '../backend/types.js'
+import { refNameProblem } from '../gitgate/ref-name.js'
 import { crossCheck, FIGURES_FILE, type RunFigures } from '../transcript/figures.js'
 import { readModelLog } from '../transcript/model-log.js'
 import type { RunOutcome } from './run-claude.js'
@@ -69,8 +70,6 @@ const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'canc
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
-/** git's check-ref-format plus the gate's conservative charset; the gate refuses any other name */
-const SAFE_REF = /^refs\/[A-Za-z0-9._/-]{1,1024}$/
 
 /**
  * Outputs a workflow may interpolate hold only their fixed vocabularies: anything else (a
@@ -88,8 +87,10 @@ export function vetOutputs(o: Outputs, warn: (message: string) => void = core.wa
   keep('backend', BACKENDS.has(o.backend), '')
   keep('session-id', o['session-id'] === '' || UUID.test(o['session-id']), '')
   for (const n of ['num-turns', 'cost-usd', 'input-tokens', 'output-tokens', 'duration-ms'] as const) keep(n, DECIMAL.test(o[n]), '0')
+  // the names the gate itself would let through (git's check-ref-format and a conservative charset)
   const refs = o['pushed-refs'].split('\n').filter(Boolean)
-  keep('pushed-refs', refs.every(r => SAFE_REF.test(r) && !r.includes('..')), refs.filter(r => SAFE_REF.test(r) && !r.includes('..')).join('\n'))
+  const safe = refs.filter(r => refNameProblem(r) === undefined)
+  keep('pushed-refs', safe.length === refs.length, safe.join('\n'))
   return vetted
 }
 

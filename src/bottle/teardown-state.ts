@@ -1,14 +1,11 @@
-import type { BackendKind } from '../backend/types.js'
+import type { BackendRef } from '../backend/types.js'
 import type { GitGuardRef } from './git-guard.js'
 
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
-export interface TeardownState {
-  backend: BackendKind
+export interface TeardownState extends BackendRef {
   /** every resource of the run carries the label bot-bottle.run=<slug> */
   slug?: string
   bottleName?: string
-  /** smolvm: the CLI that made the machine (the post step's PATH may not have it) */
-  cli?: string
   networkName?: string
   stateDir?: string
   /** the workspace's .git as it was before the run (credentials and origin included), until it is put back */

@@ -40,22 +40,12 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
   const b = s.bottle
-  if (b) {
-    await step(prefix, 'stop the model proxy', async () => {
-      await b.proxy.close()
-      core.info(b.proxy.summary())
+  const daemons = b ? ([['model proxy', b.proxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate] as const] : [])] as const) : []
+  for (const [name, daemon] of daemons) {
+    await step(prefix, `stop the ${name}`, async () => {
+      await daemon.close()
+      core.info(daemon.summary())
     })
-    await step(prefix, 'stop the egress proxy', async () => {
-      await b.egress.close()
-      core.info(b.egress.summary())
-    })
-    if (b.gitGate) {
-      const gate = b.gitGate.gate
-      await step(prefix, 'stop the git gate', async () => {
-        await gate.close()
-        core.info(gate.summary())
-      })
-    }
   }
   let gone = false
   const backend = s.backend

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 
 /**
@@ -18,10 +19,19 @@ export function lstatOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-/** Removes whatever is at `p` (a link itself, never its target; a directory with its contents). */
+/**
+ * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
+ * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
+ * that one coreutils rm walks by descriptor.
+ */
 export function removeNoFollow(p: string): void {
-  // fs.rmSync never follows links, neither at p nor inside a directory it removes
-  fs.rmSync(p, { recursive: true, force: true })
+  try {
+    // fs.rmSync never follows links, neither at p nor inside a directory it removes
+    fs.rmSync(p, { recursive: true, force: true })
+  } catch {
+    const r = spawnSync('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 })
+    if (r.status !== 0 || lstatOrUndefined(p)) throw new Error(`cannot remove ${p}`)
+  }
 }
 
 /** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
