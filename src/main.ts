@@ -25,6 +25,9 @@ import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
+import { diskFaultLine, RunRecords } from './bottle/run-records.js'
+import { isDiskFault } from './transcript/record-sink.js'
+import { engineLostLine } from './bottle/engine-health.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -64,6 +67,7 @@ export async function run(): Promise<void> {
   let bottle: Bottle | undefined
   let outcome: RunOutcome | undefined
   let transcriptDir = ''
+  let records: RunRecords | undefined
   const teardown: TeardownState = { backend: 'docker' }
   const control: RunControl = {}
   const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
@@ -93,6 +97,7 @@ export async function run(): Promise<void> {
 
     const plan = prepare(config)
     transcriptDir = plan.stateDir
+    records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'))
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
@@ -116,17 +121,20 @@ export async function run(): Promise<void> {
     bottle = await launch(
       plan,
       backend,
-      (kind, name) => {
-        if (kind === 'network') teardown.networkName = name
-        else teardown.bottleName = name
-        saveTeardown()
+      {
+        onResource: (kind, name) => {
+          if (kind === 'network') teardown.networkName = name
+          else teardown.bottleName = name
+          saveTeardown()
+        },
+        onUpstreamVerdict: v => {
+          // the host saw what claude would retry for minutes: stop it now, and say which input to fix
+          verdict = v
+          control.current?.kill('SIGTERM')
+        },
+        records
       },
-      origin,
-      v => {
-        // the host saw what claude would retry for minutes: stop it now, and say which input to fix
-        verdict = v
-        control.current?.kill('SIGTERM')
-      }
+      origin
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)
@@ -134,16 +142,24 @@ export async function run(): Promise<void> {
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
+    if (records.fault) throw Object.assign(new Error(records.fault.message), { code: records.fault.code, path: records.fault.file })
 
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor, records).finally(stopHeartbeat)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
-    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`)
+    else if (records.fault) core.setFailed(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`)
+    else if (outcome.conclusion !== 'success') {
+      const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined
+      core.setFailed(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`)
+    }
   } catch (err) {
-    core.setFailed(errorMessage(err))
+    // the cause a user can act on, not its symptom: a full disk, an engine that went away
+    const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
+    if (isDiskFault(err)) core.setFailed(diskFaultLine({ file: err.path, code: err.code, message: err.message.replace(/^E[A-Z]+: /, '') }, runnerTemp))
+    else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))

@@ -11,6 +11,7 @@ import { vetMessagesRequest } from './model-body.js'
 import { judgeModelRequest } from './model-routes.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import { usageTap, type Usage } from './usage-tap.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 export function makePlaceholder(): string {
@@ -29,6 +30,8 @@ export interface ModelProxyOptions {
   runnerProxy?: RunnerProxy
   /** decision log (JSON lines): every request, forwarded or refused, with the usage the upstream reported */
   logFile?: string
+  /** told when the log cannot be written (a full disk) or reaches its cap */
+  records?: RecordWatch
   /** told once when the upstream's answers end the run (a rejected credential, an unreachable API) */
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
 }
@@ -151,7 +154,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
   const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
-  const log = opts.logFile ? decisionLog(opts.logFile) : undefined
+  const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined
   const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
   const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined))
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
