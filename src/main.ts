@@ -25,7 +25,7 @@ import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
-import { diskFaultLine, RunRecords } from './bottle/run-records.js'
+import { diskFaultLine, diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
 import { isDiskFault } from './transcript/record-sink.js'
 import { engineLostLine } from './bottle/engine-health.js'
 
@@ -142,7 +142,7 @@ export async function run(): Promise<void> {
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
-    if (records.fault) throw Object.assign(new Error(records.fault.message), { code: records.fault.code, path: records.fault.file })
+    if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
     outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor, records).finally(stopHeartbeat)
@@ -158,13 +158,14 @@ export async function run(): Promise<void> {
   } catch (err) {
     // the cause a user can act on, not its symptom: a full disk, an engine that went away
     const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
-    if (isDiskFault(err)) core.setFailed(diskFaultLine({ file: err.path, code: err.code, message: err.message.replace(/^E[A-Z]+: /, '') }, runnerTemp))
+    if (isDiskFault(err)) core.setFailed(diskFullBeforeRunLine(err, runnerTemp))
     else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
-    if (signals > 0) outputs.conclusion = 'cancelled' 
+    if (records?.fault) outputs.conclusion = 'error' // whatever claude said: its run was not recorded whole
+    if (signals > 0) outputs.conclusion = 'cancelled'
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)

@@ -5,12 +5,16 @@ import type { SkippedEntry } from '../transcript/guest-files.js'
 import type { RecordFault, RecordWatch } from '../transcript/record-sink.js'
 import { RECORD_NOTES } from '../transcript/record-files.js'
 
-/** The one line for a record the disk refused: which file, why, and what to do. */
-export function diskFaultLine(fault: { file?: string; code?: string; message: string }, runnerTemp: string): string {
-  return (
-    `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${fault.file ? `${path.basename(fault.file)}: ` : ''}${fault.code ?? ''} ${fault.message}`.trimEnd() +
-    '. A run that cannot be recorded does not go on, so claude was stopped (or not started). Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
-  )
+const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
+
+/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+export function diskFaultLine(fault: RecordFault, runnerTemp: string): string {
+  return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${path.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`
+}
+
+/** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
+export function diskFullBeforeRunLine(err: Error, runnerTemp: string): string {
+  return `Cannot write under RUNNER_TEMP (${runnerTemp}): ${err.message}. The run stopped before claude ran. ${FREE_SPACE}`
 }
 
 /**

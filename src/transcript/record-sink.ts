@@ -20,7 +20,11 @@ const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG'])
 
 /** Whether `err` is the disk refusing a write. */
 export function isDiskFault(err: unknown): err is NodeJS.ErrnoException {
-  return DISK_CODES.has(String((err as NodeJS.ErrnoException | undefined)?.code))
+  const e = err as NodeJS.ErrnoException | undefined
+  if (!(e instanceof Error)) return false
+  // some libraries rethrow the fs error with its message only
+  e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1]
+  return DISK_CODES.has(String(e.code))
 }
 
 export interface RecordFault {
