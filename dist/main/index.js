@@ -31845,7 +31845,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9589);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1594);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -31858,7 +31858,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9589:
+/***/ 1594:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44366,6 +44366,87 @@ function readRunnerEnv(env) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/transcript/record-sink.js
+
+
+/**
+ * A host record the run writes as it goes (stream.jsonl, stderr.log, the daemons' decision
+ * logs). The agent decides how much of it there is, so each has a cap; and the disk under
+ * RUNNER_TEMP can fill (the agent can fill it: claude's config dir lives there), so a failed
+ * write is reported once and never thrown — an unhandled stream error would kill the step.
+ */
+/** Caps per record (bytes), documented in the README. */
+const RECORD_CAPS = {
+    'stream.jsonl': 256 * 1024 * 1024,
+    'stderr.log': 16 * 1024 * 1024,
+    decisionLog: 16 * 1024 * 1024
+};
+/** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
+const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+/** Whether `err` is the disk refusing a write. */
+function isDiskFault(err) {
+    const e = err;
+    if (!(e instanceof Error))
+        return false;
+    // some libraries rethrow the fs error with its message only
+    e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1];
+    return DISK_CODES.has(String(e.code));
+}
+/** Nobody listening: for daemons started outside a run (tests, benchmarks). */
+const IGNORE_RECORDS = { onFault: () => undefined, onCapped: () => undefined };
+class RecordSink {
+    file;
+    cap;
+    watch;
+    stream;
+    written = 0;
+    stopped = false;
+    constructor(file, cap, watch = IGNORE_RECORDS, flags = 'w') {
+        this.file = file;
+        this.cap = cap;
+        this.watch = watch;
+        this.stream = external_node_fs_namespaceObject.createWriteStream(file, { flags, mode: 0o600 });
+        this.stream.on('error', err => {
+            this.stopped = true;
+            const e = err;
+            this.watch.onFault({ file, code: e.code ?? 'EIO', message: e.message });
+        });
+    }
+    /** Appends `text` unless the cap is reached (then nothing more is kept) or a write failed. */
+    write(text) {
+        if (this.stopped)
+            return;
+        const bytes = Buffer.byteLength(text);
+        if (this.written + bytes > this.cap) {
+            this.stopped = true;
+            this.watch.onCapped(external_node_path_namespaceObject.basename(this.file), this.written, this.cap);
+            return;
+        }
+        this.written += bytes;
+        this.stream.write(text);
+    }
+    /** Flushes and closes; resolves also when the stream failed. */
+    end() {
+        return new Promise(resolve => {
+            if (this.stream.destroyed || this.stream.writableFinished)
+                return resolve();
+            this.stream.once('error', () => resolve());
+            this.stream.end(() => resolve());
+        });
+    }
+}
+/** Writes a small host record (0600) at once; a refused write is one warning, never a throw. */
+function writeRecordFile(file, text, warn) {
+    try {
+        external_node_fs_namespaceObject.writeFileSync(file, text, { mode: 0o600 });
+        return true;
+    }
+    catch (err) {
+        warn(`could not write ${external_node_path_namespaceObject.basename(file)}: ${err.message}`);
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/daemon.js
 
 /** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
@@ -44378,12 +44459,12 @@ async function listen(server, host, port = 0) {
     });
     return server.address().port;
 }
-/** An append-only JSON-lines decision log (0600), each record stamped with its start time. */
-function decisionLog(file) {
-    const stream = external_node_fs_namespaceObject.createWriteStream(file, { flags: 'a', mode: 0o600 });
+/** An append-only JSON-lines decision log (0600, capped), each record stamped with its start time. */
+function decisionLog(file, watch) {
+    const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a');
     return {
-        record: (started, fields) => stream.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
-        end: () => new Promise(resolve => stream.end(() => resolve()))
+        record: (started, fields) => sink.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+        end: () => sink.end()
     };
 }
 /** For an upstream certificate a daemon could not verify: the input that fixes it. */
@@ -44907,7 +44988,7 @@ function plainHttpHandler(ctx) {
  * appended to `logFile` as JSON (egress.jsonl).
  */
 async function startEgressProxy(opts) {
-    const log = decisionLog(opts.logFile);
+    const log = decisionLog(opts.logFile, opts.records);
     const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
     const ctx = {
         policy: opts.policy,
@@ -45420,7 +45501,7 @@ async function startModelProxy(opts) {
     const basePath = upstream.pathname.replace(/\/+$/, '');
     const stats = { forwarded: 0, refused: 0 };
     const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    const log = opts.logFile ? decisionLog(opts.logFile) : undefined;
+    const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined;
     const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder);
     const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
     const record = (started, d) => {
@@ -46059,7 +46140,7 @@ async function startGitGate(opts) {
         throw new Error('git gate: the per-run secret must be 16 or more URL-safe characters (A-Z a-z 0-9 _ -)');
     const repoPath = opts.upstream.pathname.replace(/\/+$/, '');
     external_node_fs_namespaceObject.mkdirSync(external_node_path_namespaceObject.join(opts.scratchDir, 'bodies'), { recursive: true, mode: 0o700 });
-    const log = decisionLog(opts.logFile);
+    const log = decisionLog(opts.logFile, opts.records);
     const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits };
     const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent);
@@ -46220,7 +46301,8 @@ function gitPins(workspace) {
     return pins;
 }
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-async function launch(plan, backend, onResource, origin, onUpstreamVerdict) {
+async function launch(plan, backend, hooks, origin) {
+    const { onResource, onUpstreamVerdict, records } = hooks;
     const network = await backend.createNetwork(plan.networkName, plan.labels);
     onResource('network', network.name);
     const proxy = await startModelProxy({
@@ -46231,10 +46313,11 @@ async function launch(plan, backend, onResource, origin, onUpstreamVerdict) {
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,
         logFile: external_node_path_namespaceObject.join(plan.stateDir, 'model.jsonl'),
+        records,
         onUpstreamVerdict
     });
     lib_core/* info */.pq(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets });
+    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_namespaceObject.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets });
     const { mode, rules } = plan.config.egress;
     lib_core/* info */.pq(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
@@ -46249,6 +46332,7 @@ async function launch(plan, backend, onResource, origin, onUpstreamVerdict) {
                 policy: plan.config.git.push,
                 bindHost: network.bindHost,
                 logFile: external_node_path_namespaceObject.join(plan.stateDir, 'git.jsonl'),
+                records,
                 scratchDir: external_node_path_namespaceObject.join(plan.stateDir, 'git-gate.git'),
                 ca: plan.config.caCertificates,
                 runnerProxy: plan.config.runner.proxy,
@@ -46394,6 +46478,7 @@ async function readModelLog(file) {
 
 
 
+
 /**
  * The run's figures from the model proxy's log on the host, cross-checked with claude's
  * stream: each difference is a warning in the log, and all of it goes to figures.json for the
@@ -46407,7 +46492,7 @@ async function runFigures(outcome, transcriptDir) {
     for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0))
         lib_core/* warning */.$e(d); // run-claude logged the stream's own
     if (transcriptDir && external_node_fs_namespaceObject.existsSync(transcriptDir)) {
-        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', { mode: 0o600 });
+        writeRecordFile(external_node_path_namespaceObject.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', lib_core/* warning */.$e);
     }
     return figures;
 }
@@ -46465,7 +46550,7 @@ function publishOutputs(unvetted, setOutput) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     if (outputs['transcript-dir'] && external_node_fs_namespaceObject.existsSync(outputs['transcript-dir'])) {
-        external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', { mode: 0o600 });
+        writeRecordFile(external_node_path_namespaceObject.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', lib_core/* warning */.$e);
     }
 }
 
@@ -46546,6 +46631,7 @@ async function resolvePackage(registry, name, version, http = new lib/* HttpClie
 
 
 
+
 const CLAUDE_TOOL_NAME = 'claude-code';
 /** The suffix of `@anthropic-ai/claude-code-<platform>` for a guest. */
 function claudePlatform(g) {
@@ -46578,6 +46664,8 @@ async function installClaude(registry, version, platform) {
         tarball = await downloadTool(pkg.tarball);
     }
     catch (err) {
+        if (isDiskFault(err))
+            throw err; // RUNNER_TEMP is full: main names that, not the network
         throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, 'Check `npm-registry` and the runner\'s network');
     }
     let extracted;
@@ -46698,6 +46786,8 @@ const RECORD_FILES = (/* unused pure expression or super */ null && (['outputs.j
 const PROMPT_FILE = 'prompt.txt';
 /** claude's config dir on the host, mounted read-write into the guest: hostile input. */
 const CLAUDE_CONFIG_DIR = 'claude-config';
+/** Records main cut at their cap (a list of { source, reason }), written as it happens. */
+const RECORD_NOTES = 'record-notes.json';
 
 ;// CONCATENATED MODULE: ./lib/bottle/prepare.js
 
@@ -47142,12 +47232,12 @@ function claudeArgv(binary, bottle, promptFlags) {
  * redacted); a line over the cap is dropped unread, with an error in the log. stderr goes to
  * stderr.log. A wall-clock deadline kills the run and concludes `timeout`.
  */
-async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) {
+async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), records) {
     const { plan, backend } = bottle;
     const streamFile = external_node_path_namespaceObject.join(plan.stateDir, 'stream.jsonl');
     const stderrFile = external_node_path_namespaceObject.join(plan.stateDir, 'stderr.log');
-    const stream = external_node_fs_namespaceObject.createWriteStream(streamFile, { mode: 0o600 });
-    const stderr = external_node_fs_namespaceObject.createWriteStream(stderrFile, { mode: 0o600 });
+    const stream = new RecordSink(streamFile, RECORD_CAPS['stream.jsonl'], records);
+    const stderr = new RecordSink(stderrFile, RECORD_CAPS['stderr.log'], records);
     const acc = new StreamAccumulator();
     const started = Date.now();
     const proc = backend.execStream(bottle.name, argv, 
@@ -47177,7 +47267,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor()) 
     finally {
         clearTimeout(deadline);
         control.current = undefined;
-        await Promise.all([new Promise(r => stream.end(r)), new Promise(r => stderr.end(r))]);
+        await Promise.all([stream.end(), stderr.end()]);
     }
     const anomalies = streamAnomalies(acc, exitCode);
     for (const note of anomalies)
@@ -47929,7 +48019,72 @@ async function runSetup(raw) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/run-records.js
+
+
+
+
+const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
+/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+function diskFaultLine(fault, runnerTemp) {
+    return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${external_node_path_namespaceObject.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`;
+}
+/** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
+function diskFullBeforeRunLine(err, runnerTemp) {
+    return `Cannot write under RUNNER_TEMP (${runnerTemp}): ${err.message}. The run stopped before claude ran. ${FREE_SPACE}`;
+}
+/**
+ * The main step's watch over the run's records: the first write the disk refuses stops claude
+ * (an agent whose actions are not recorded is what this action exists to prevent); a record that
+ * reaches its cap is noted in `record-notes.json` at once (so the post step's report says what
+ * was cut even if this process is killed) and warned about once.
+ */
+class RunRecords {
+    stateDir;
+    stop;
+    fault;
+    notes = [];
+    constructor(stateDir, stop) {
+        this.stateDir = stateDir;
+        this.stop = stop;
+    }
+    onFault(fault) {
+        if (this.fault)
+            return;
+        this.fault = fault;
+        this.stop();
+    }
+    onCapped(file, keptBytes, cap) {
+        const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`;
+        lib_core/* warning */.$e(`${file}: ${reason}`);
+        this.notes.push({ source: file, reason });
+        try {
+            external_node_fs_namespaceObject.writeFileSync(external_node_path_namespaceObject.join(this.stateDir, RECORD_NOTES), JSON.stringify(this.notes, null, 2) + '\n', { mode: 0o600 });
+        }
+        catch {
+            // the warning above still says it
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
+/**
+ * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
+ * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
+ */
+async function engineLostLine(backend) {
+    if (!backend)
+        return undefined;
+    const probe = await backend.probe().catch((err) => ({ usable: false, reason: String(err) }));
+    if (probe.usable)
+        return undefined;
+    return `The ${backend.kind} engine stopped answering during the run (${probe.reason}). What was recorded until then is uploaded by the post step; the bottle's leftovers are removed by the post step or, if the engine is still down then, by the next run once it is back`;
+}
+
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
+
 
 
 
@@ -47993,6 +48148,7 @@ async function run() {
     let bottle;
     let outcome;
     let transcriptDir = '';
+    let records;
     const teardown = { backend: 'docker' };
     const control = {};
     const saveTeardown = () => lib_core/* saveState */.LZ(TEARDOWN_STATE_KEY, encodeTeardownState(teardown));
@@ -48021,6 +48177,7 @@ async function run() {
             lib_core/* info */.pq(`backend ${reason}`);
         const plan = prepare(config);
         transcriptDir = plan.stateDir;
+        records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'));
         teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
@@ -48043,17 +48200,21 @@ async function run() {
         const origin = await gateOrigin(config.workspace, saved, config.git.token);
         if (!origin)
             lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
-        bottle = await launch(plan, backend, (kind, name) => {
-            if (kind === 'network')
-                teardown.networkName = name;
-            else
-                teardown.bottleName = name;
-            saveTeardown();
-        }, origin, v => {
-            // the host saw what claude would retry for minutes: stop it now, and say which input to fix
-            verdict = v;
-            control.current?.kill('SIGTERM');
-        });
+        bottle = await launch(plan, backend, {
+            onResource: (kind, name) => {
+                if (kind === 'network')
+                    teardown.networkName = name;
+                else
+                    teardown.bottleName = name;
+                saveTeardown();
+            },
+            onUpstreamVerdict: v => {
+                // the host saw what claude would retry for minutes: stop it now, and say which input to fix
+                verdict = v;
+                control.current?.kill('SIGTERM');
+            },
+            records
+        }, origin);
         if (origin && bottle.gitGate)
             await routeOriginThroughGate(origin, bottle.gitGate.guestUrl);
         if (guard)
@@ -48064,25 +48225,38 @@ async function run() {
         const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
+        if (records.fault)
+            throw Object.assign(new Error(`${external_node_path_namespaceObject.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code });
         const stopHeartbeat = startHeartbeat(() => bottle.proxy.usage(), line => lib_core/* info */.pq(line));
-        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat);
+        outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor, records).finally(stopHeartbeat);
         const r = outcome.result;
         lib_core/* info */.pq(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`);
         if (signals > 0)
             lib_core/* setFailed */.C1("claude run concluded 'cancelled': the run was cancelled");
         else if (verdict)
             lib_core/* setFailed */.C1(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`);
-        else if (outcome.conclusion !== 'success')
-            lib_core/* setFailed */.C1(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`);
+        else if (records.fault)
+            lib_core/* setFailed */.C1(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`);
+        else if (outcome.conclusion !== 'success') {
+            const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined;
+            lib_core/* setFailed */.C1(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`);
+        }
     }
     catch (err) {
-        lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(err));
+        // the cause a user can act on, not its symptom: a full disk, an engine that went away
+        const runnerTemp = process.env['RUNNER_TEMP'] ?? '';
+        if (isDiskFault(err))
+            lib_core/* setFailed */.C1(diskFullBeforeRunLine(err, runnerTemp));
+        else
+            lib_core/* setFailed */.C1((await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err));
     }
     finally {
         await undo({ state: teardown, save: saveTeardown, backend, bottle });
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir));
         if (verdict)
             outputs.conclusion = verdict.conclusion;
+        if (records?.fault)
+            outputs.conclusion = 'error'; // whatever claude said: its run was not recorded whole
         if (signals > 0)
             outputs.conclusion = 'cancelled';
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
