@@ -25,6 +25,8 @@ import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
+import { structuredOutputArgs } from './bottle/structured-output.js'
+import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -46,8 +48,12 @@ export function verdictLine(v: UpstreamVerdict, config: Config): string {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
   }
+  if (v.conclusion === 'budget-exceeded') return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`
   return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
 }
+
+/** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
+export const BUDGET_GRACE_MS = 5_000
 
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
@@ -72,6 +78,7 @@ export async function run(): Promise<void> {
   // the normal path below tears down; on the second signal tear down directly and exit.
   let signals = 0
   let verdict: UpstreamVerdict | undefined
+  let structured: StructuredCheck | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     signals++
     core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
@@ -123,9 +130,12 @@ export async function run(): Promise<void> {
       },
       origin,
       v => {
-        // the host saw what claude would retry for minutes: stop it now, and say which input to fix
         verdict = v
-        control.current?.kill('SIGTERM')
+        // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+        // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+        if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
+        core.info(`Spending cap reached: ${v.detail}`)
+        setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
       }
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
@@ -135,21 +145,27 @@ export async function run(): Promise<void> {
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
 
+    const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor).finally(stopHeartbeat)
     const r = outcome.result
-    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
+    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
+    if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
     else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`)
+    else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
   } catch (err) {
     core.setFailed(errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
+    if (structured?.ok) outputs['structured-output'] = structured.json
+    else if (structured) outputs.conclusion = 'invalid-output'
     if (signals > 0) outputs.conclusion = 'cancelled' 
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
+    outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

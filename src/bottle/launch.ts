@@ -75,7 +75,9 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     ca: plan.config.caCertificates,
     runnerProxy: plan.config.runner.proxy,
     logFile: path.join(plan.stateDir, 'model.jsonl'),
-    onUpstreamVerdict
+    onUpstreamVerdict,
+    budget: plan.config.budget,
+    warn: line => core.warning(line)
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
   const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
