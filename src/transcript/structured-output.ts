@@ -61,7 +61,7 @@ export function checkStructuredOutput(result: Pick<ResultMessage, 'result' | 'st
   let text: string
   if (result.structuredOutput !== undefined) text = JSON.stringify(result.structuredOutput) ?? ''
   else text = result.result.trim()
-  if (text.length > MAX_STRUCTURED_OUTPUT) return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} validated` }
+  if (text.length > MAX_STRUCTURED_OUTPUT) return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` }
   let value: unknown
   try {
     value = JSON.parse(text)
