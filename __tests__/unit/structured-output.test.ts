@@ -9,6 +9,8 @@ import { readInputs, type RawInputs } from '../../src/config/inputs.js'
 import { parseJsonSchema } from '../../src/config/json-schema.js'
 import { checkStructuredOutput, compileSchema, MAX_STRUCTURED_OUTPUT } from '../../src/transcript/structured-output.js'
 import { StreamAccumulator } from '../../src/transcript/stream-parser.js'
+import { structuredOutputArgs } from '../../src/bottle/structured-output.js'
+import { claudeArgv } from '../../src/bottle/run-claude.js'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-'))
 const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-outside-'))
@@ -110,5 +112,31 @@ describe('structured-output output', () => {
     expect(vetOutputs({ ...base, 'structured-output': '{"verdict":"[REDACTED:anthropic-key]' }, w => warned.push(w))['structured-output']).toBe('')
     expect(warned).toEqual(["Output 'structured-output': not set (its value is not of the expected form)", "Output 'structured-output': not set (its value is not of the expected form)"])
     for (const c of ['budget-exceeded', 'invalid-output']) expect(vetOutputs({ ...base, conclusion: c, 'structured-output': '' }).conclusion).toBe(c)
+  })
+})
+
+describe("claude's --json-schema flag", () => {
+  const schema = { text: JSON.stringify(VERDICT), schema: VERDICT }
+  const bottleWithHelp = (help: string) => {
+    const calls: string[][] = []
+    const backend = { exec: async (_name: string, argv: string[]) => (calls.push(argv), { code: 0, stdout: help, stderr: '' }) }
+    const plan = { guestUser: { uid: 1001, gid: 1001 }, config: { claudeVersion: '2.0.1', prompt: 'review', claudeArgs: [] } }
+    return { calls, bottle: { backend, name: 'b', plan } as unknown as Parameters<typeof structuredOutputArgs>[0] }
+  }
+
+  it('is passed when the provisioned claude lists it in --help (2.1.332 does)', async () => {
+    const { calls, bottle } = bottleWithHelp('  --input-format <format>   Input format\n  --json-schema <schema>                JSON Schema for structured output\n')
+    const args = await structuredOutputArgs(bottle, '/opt/claude', schema)
+    expect(calls).toEqual([['/opt/claude', '--help']])
+    expect(args.flags).toEqual(['--json-schema', JSON.stringify(VERDICT)])
+    expect(claudeArgv('/opt/claude', bottle as never, args.flags, args.promptSuffix).slice(0, 3)).toEqual(['/opt/claude', '-p', 'review'])
+  })
+
+  it('without it, the schema goes into the prompt (warned), and the answer is still checked', async () => {
+    const { bottle } = bottleWithHelp('  --model <model>  Model\n')
+    const args = await structuredOutputArgs(bottle, '/opt/claude', schema)
+    expect(args.flags).toEqual([])
+    expect(claudeArgv('/opt/claude', bottle as never, args.flags, args.promptSuffix)[2]).toBe(`review\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${JSON.stringify(VERDICT)}`)
+    expect(checkStructuredOutput(answer('{"verdict":"approve"}'), args.validate)).toEqual({ ok: true, json: '{"verdict":"approve"}' })
   })
 })
