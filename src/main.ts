@@ -25,6 +25,9 @@ import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
+import { diskFaultLine, diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
+import { isDiskFault } from './transcript/record-sink.js'
+import { engineLostLine } from './bottle/engine-health.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
 
@@ -70,6 +73,7 @@ export async function run(): Promise<void> {
   let bottle: Bottle | undefined
   let outcome: RunOutcome | undefined
   let transcriptDir = ''
+  let records: RunRecords | undefined
   const teardown: TeardownState = { backend: 'docker' }
   const control: RunControl = {}
   const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
@@ -100,6 +104,7 @@ export async function run(): Promise<void> {
 
     const plan = prepare(config)
     transcriptDir = plan.stateDir
+    records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'))
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
@@ -123,20 +128,23 @@ export async function run(): Promise<void> {
     bottle = await launch(
       plan,
       backend,
-      (kind, name) => {
-        if (kind === 'network') teardown.networkName = name
-        else teardown.bottleName = name
-        saveTeardown()
+      {
+        onResource: (kind, name) => {
+          if (kind === 'network') teardown.networkName = name
+          else teardown.bottleName = name
+          saveTeardown()
+        },
+        onUpstreamVerdict: v => {
+          verdict = v
+          // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+          // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+          if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
+          core.info(`Spending cap reached: ${v.detail}`)
+          setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
+        },
+        records
       },
-      origin,
-      v => {
-        verdict = v
-        // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
-        // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
-        if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
-        core.info(`Spending cap reached: ${v.detail}`)
-        setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
-      }
+      origin
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)
@@ -144,26 +152,34 @@ export async function run(): Promise<void> {
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
+    if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor).finally(stopHeartbeat)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat)
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
     if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
-    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`)
-    else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
+    else if (records.fault) core.setFailed(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`)
+    else if (outcome.conclusion !== 'success') {
+      const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined
+      core.setFailed(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`)
+    } else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
   } catch (err) {
-    core.setFailed(errorMessage(err))
+    // the cause a user can act on, not its symptom: a full disk, an engine that went away
+    const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
+    if (isDiskFault(err)) core.setFailed(diskFullBeforeRunLine(err, runnerTemp))
+    else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
     if (structured?.ok) outputs['structured-output'] = structured.json
     else if (structured) outputs.conclusion = 'invalid-output'
-    if (signals > 0) outputs.conclusion = 'cancelled' 
+    if (records?.fault) outputs.conclusion = 'error' // whatever claude said: its run was not recorded whole
+    if (signals > 0) outputs.conclusion = 'cancelled'
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
     publishOutputs(outputs, core.setOutput)

@@ -7,6 +7,7 @@ import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
 import type { GateOrigin } from '../gitgate/origin.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 import { caEnvironment } from './provision/ca.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 
@@ -63,8 +64,19 @@ export function gitPins(workspace: string): Mount[] {
   return pins
 }
 
+/** What the main step is told while the bottle runs. */
+export interface LaunchHooks {
+  /** each engine resource as it appears (written to the step's state at once) */
+  onResource: OnResource
+  /** the model upstream's answers ended the run (a rejected credential, an unreachable API) */
+  onUpstreamVerdict?: (v: UpstreamVerdict) => void
+  /** a daemon's record could not be written, or reached its cap */
+  records?: RecordWatch
+}
+
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin, onUpstreamVerdict?: (v: UpstreamVerdict) => void): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, origin?: GateOrigin): Promise<Bottle> {
+  const { onResource, onUpstreamVerdict, records } = hooks
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
   const proxy = await startModelProxy({
@@ -75,12 +87,13 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     ca: plan.config.caCertificates,
     runnerProxy: plan.config.runner.proxy,
     logFile: path.join(plan.stateDir, 'model.jsonl'),
+    records,
     onUpstreamVerdict,
     budget: plan.config.budget,
     warn: line => core.warning(line)
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
@@ -94,6 +107,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         policy: plan.config.git.push,
         bindHost: network.bindHost,
         logFile: path.join(plan.stateDir, 'git.jsonl'),
+        records,
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,

@@ -7,6 +7,7 @@ import { crossCheck, FIGURES_FILE, type RunFigures } from '../transcript/figures
 import { readModelLog } from '../transcript/model-log.js'
 import { MAX_STRUCTURED_OUTPUT } from '../transcript/structured-output.js'
 import type { RunOutcome } from './run-claude.js'
+import { writeRecordFile } from '../transcript/record-sink.js'
 
 /** The action's outputs, by their action.yml names. */
 export interface Outputs {
@@ -37,7 +38,7 @@ export async function runFigures(outcome: RunOutcome | undefined, transcriptDir:
   if (outcome && !host) core.info("No model proxy log (model.jsonl): turns and tokens are claude's own figures")
   for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0)) core.warning(d) // run-claude logged the stream's own
   if (transcriptDir && fs.existsSync(transcriptDir)) {
-    fs.writeFileSync(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', { mode: 0o600 })
+    writeRecordFile(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', core.warning)
   }
   return figures
 }
@@ -114,6 +115,6 @@ export function publishOutputs(unvetted: Outputs, setOutput: (name: string, valu
   const outputs = vetOutputs(unvetted)
   for (const [name, value] of Object.entries(outputs)) setOutput(name, value)
   if (outputs['transcript-dir'] && fs.existsSync(outputs['transcript-dir'])) {
-    fs.writeFileSync(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', { mode: 0o600 })
+    writeRecordFile(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', core.warning)
   }
 }

@@ -12,6 +12,7 @@ import { judgeModelRequest } from './model-routes.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import { usageTap, type Usage } from './usage-tap.js'
 import { Budget, usageRecord, type BudgetLimits, type Spent } from './budget.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 export function makePlaceholder(): string {
@@ -30,6 +31,8 @@ export interface ModelProxyOptions {
   runnerProxy?: RunnerProxy
   /** decision log (JSON lines): every request, forwarded or refused, with the usage the upstream reported */
   logFile?: string
+  /** told when the log cannot be written (a full disk) or reaches its cap */
+  records?: RecordWatch
   /** told once when the upstream's answers end the run (a rejected credential, an unreachable API, a spending cap) */
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
   /** `max-cost-usd` / `max-tokens`: once reached, new requests are refused (402) and the run is ended */
@@ -160,7 +163,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
   const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
-  const log = opts.logFile ? decisionLog(opts.logFile) : undefined
+  const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined
   const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
   const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined))
   const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined))
