@@ -28,6 +28,8 @@ import { errorMessage } from './util/errors.js'
 import { diskFaultLine, diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
 import { isDiskFault } from './transcript/record-sink.js'
 import { engineLostLine } from './bottle/engine-health.js'
+import { structuredOutputArgs } from './bottle/structured-output.js'
+import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -49,8 +51,12 @@ export function verdictLine(v: UpstreamVerdict, config: Config): string {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
   }
+  if (v.conclusion === 'budget-exceeded') return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`
   return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
 }
+
+/** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
+export const BUDGET_GRACE_MS = 5_000
 
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
@@ -76,6 +82,7 @@ export async function run(): Promise<void> {
   // the normal path below tears down; on the second signal tear down directly and exit.
   let signals = 0
   let verdict: UpstreamVerdict | undefined
+  let structured: StructuredCheck | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     signals++
     core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
@@ -128,9 +135,12 @@ export async function run(): Promise<void> {
           saveTeardown()
         },
         onUpstreamVerdict: v => {
-          // the host saw what claude would retry for minutes: stop it now, and say which input to fix
           verdict = v
-          control.current?.kill('SIGTERM')
+          // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+          // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+          if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
+          core.info(`Spending cap reached: ${v.detail}`)
+          setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
         },
         records
       },
@@ -144,17 +154,19 @@ export async function run(): Promise<void> {
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
+    const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor, records).finally(stopHeartbeat)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat)
     const r = outcome.result
-    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
+    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
+    if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
     else if (records.fault) core.setFailed(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`)
     else if (outcome.conclusion !== 'success') {
       const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined
       core.setFailed(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`)
-    }
+    } else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
   } catch (err) {
     // the cause a user can act on, not its symptom: a full disk, an engine that went away
     const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
@@ -164,9 +176,12 @@ export async function run(): Promise<void> {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
+    if (structured?.ok) outputs['structured-output'] = structured.json
+    else if (structured) outputs.conclusion = 'invalid-output'
     if (records?.fault) outputs.conclusion = 'error' // whatever claude said: its run was not recorded whole
     if (signals > 0) outputs.conclusion = 'cancelled'
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
+    outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -88,7 +88,9 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     runnerProxy: plan.config.runner.proxy,
     logFile: path.join(plan.stateDir, 'model.jsonl'),
     records,
-    onUpstreamVerdict
+    onUpstreamVerdict,
+    budget: plan.config.budget,
+    warn: line => core.warning(line)
   })
   core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
   const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })

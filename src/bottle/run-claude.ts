@@ -22,12 +22,12 @@ export interface RunOutcome {
 }
 
 /** claude's argv: the action's own flags first, then the user's extra args. */
-export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[]): string[] {
+export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[], promptSuffix = ''): string[] {
   const c = bottle.plan.config
   return [
     binary,
     '-p',
-    c.prompt,
+    c.prompt + promptSuffix,
     '--output-format',
     'stream-json',
     '--verbose',

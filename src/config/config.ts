@@ -21,6 +21,8 @@ import {
   DEFAULT_TIMEOUT_MINUTES
 } from './defaults.js'
 import { parseEnvPairs } from './env-pairs.js'
+import { parseJsonSchema, type JsonSchemaInput } from './json-schema.js'
+import type { BudgetLimits } from '../proxy/budget.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 
 export type BackendChoice = 'auto' | 'docker' | 'smolvm'
@@ -35,6 +37,10 @@ export interface Config {
   anthropicBaseUrl: string
   model?: string
   maxTurns?: number
+  /** spending caps the model proxy enforces (`max-cost-usd`, `max-tokens`) */
+  budget: BudgetLimits
+  /** the schema claude's final answer must match (`json-schema`) */
+  jsonSchema?: JsonSchemaInput
   claudeArgs: string[]
   claudeVersion: string
   npmRegistry: string
@@ -75,6 +81,16 @@ const positiveNumber = z
   .regex(/^\d+(\.\d+)?$/)
   .transform(Number)
   .pipe(z.number().positive())
+const usd = z
+  .string()
+  .regex(/^\d{1,9}(\.\d{1,6})?$/)
+  .transform(Number)
+  .pipe(z.number().positive())
+const tokenCount = z
+  .string()
+  .regex(/^\d{1,13}$/)
+  .transform(Number)
+  .pipe(z.number().int().positive())
 const httpUrl = z
   .string()
   .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
@@ -142,6 +158,11 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     anthropicBaseUrl: field('anthropic-base-url', httpUrl, raw['anthropic-base-url'] || DEFAULT_ANTHROPIC_BASE_URL, 'an http(s) URL such as https://api.anthropic.com'),
     model: raw.model ? field('model', modelName, raw.model, 'a model name such as claude-sonnet-4-5 or an alias such as opus') : undefined,
     maxTurns: raw['max-turns'] ? field('max-turns', positiveInt, raw['max-turns'], 'a whole number of turns, 1 or more') : undefined,
+    budget: {
+      maxCostUsd: raw['max-cost-usd'] ? field('max-cost-usd', usd, raw['max-cost-usd'], 'a positive amount of US dollars such as 5 or 0.50') : undefined,
+      maxTokens: raw['max-tokens'] ? field('max-tokens', tokenCount, raw['max-tokens'], 'a whole number of tokens, 1 or more, such as 2000000') : undefined
+    },
+    jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
     claudeArgs: parseClaudeArgs(raw['claude-args']),
     claudeVersion: field('claude-version', version, raw['claude-version'] || DEFAULT_CLAUDE_VERSION, "an exact version such as 2.1.332, or 'latest'"),
     npmRegistry: field('npm-registry', httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),

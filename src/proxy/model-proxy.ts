@@ -11,6 +11,7 @@ import { vetMessagesRequest } from './model-body.js'
 import { judgeModelRequest } from './model-routes.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import { usageTap, type Usage } from './usage-tap.js'
+import { Budget, usageRecord, type BudgetLimits, type Spent } from './budget.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
@@ -32,8 +33,12 @@ export interface ModelProxyOptions {
   logFile?: string
   /** told when the log cannot be written (a full disk) or reaches its cap */
   records?: RecordWatch
-  /** told once when the upstream's answers end the run (a rejected credential, an unreachable API) */
+  /** told once when the upstream's answers end the run (a rejected credential, an unreachable API, a spending cap) */
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
+  /** `max-cost-usd` / `max-tokens`: once reached, new requests are refused (402) and the run is ended */
+  budget?: BudgetLimits
+  /** where the budget's warnings go (an unknown model) */
+  warn?: (line: string) => void
 }
 
 /** One line of model.jsonl (`time` is added by the log). */
@@ -60,6 +65,8 @@ export interface ModelProxy {
   /** requests forwarded / refused so far */
   stats: { forwarded: number; refused: number }
   usage(): ModelUsageTotals
+  /** cost and tokens counted against the caps */
+  spent(): Spent
   /** one line for the log, like the other daemons' */
   summary(): string
   close(): Promise<void>
@@ -68,7 +75,9 @@ export interface ModelProxy {
 /** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
 export const MAX_REQUEST_BODY = 32 * 1024 * 1024
 
-const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 413: 'request_too_large' }
+// 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
+// it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
+const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 413: 'request_too_large' }
 
 function apiError(res: http.ServerResponse, status: number, message: string): void {
   const type = ERROR_TYPES[status] ?? 'api_error'
@@ -157,8 +166,11 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined
   const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
   const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined))
+  const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined))
+  let budgetTold = false
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
     if (d.decision === 'refused') stats.refused++
+    if (d.usage) budget.add(usageRecord(d.model, d.usage))
     for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
     log?.record(started, { ...d, duration_ms: Date.now() - started })
   }
@@ -174,6 +186,13 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     }
     if (!carriesPlaceholder(req)) return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
     if (!route.ok) return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`)
+    const capReached = budget.reached()
+    if (capReached) {
+      refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`)
+      if (!budgetTold) opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached })
+      budgetTold = true
+      return
+    }
     const tooLarge = () => {
       res.setHeader('connection', 'close') // the rest of the body is not read
       refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`)
@@ -232,6 +251,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     port: await listen(server, opts.bindHost, opts.port),
     stats,
     usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
+    spent: () => budget.totals(),
     summary: () =>
       `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
       `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 
-/** What the host concludes from the upstream's answers, when claude would only retry. */
+/** What the host concludes from the upstream's answers, when claude would only retry (or a spending cap is reached). */
 export interface UpstreamVerdict {
-  conclusion: 'auth-error' | 'api-unreachable'
+  conclusion: 'auth-error' | 'api-unreachable' | 'budget-exceeded'
   /** one line: what the upstream said or why it could not be reached */
   detail: string
 }
