@@ -42,6 +42,13 @@ export function failureReason(outcome: RunOutcome, timeoutMinutes: number): stri
 
 /** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
 export function verdictLine(v: UpstreamVerdict, config: Config): string {
+  const kind = config.credential.kind
+  if (v.conclusion === 'auth-error' && kind === 'bedrock') {
+    return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`
+  }
+  if (v.conclusion === 'auth-error' && kind === 'vertex') {
+    return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`
+  }
   if (v.conclusion === 'auth-error') {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
