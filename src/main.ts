@@ -5,7 +5,7 @@ import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig, type Config } from './config/config.js'
 import type { UpstreamVerdict } from './proxy/upstream-health.js'
-import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
+import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
@@ -65,7 +65,8 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  let redactor = new Redactor(secretValues(raw))
+  const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
+  let redactor = new Redactor(known)
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
@@ -108,7 +109,7 @@ export async function run(): Promise<void> {
     // back whatever happens to this process), then take the credentials out of its config.
     const gitSecrets = workspaceGitSecrets(config.workspace)
     for (const s of gitSecrets) core.setSecret(s)
-    redactor = new Redactor([...secretValues(raw), ...gitSecrets])
+    redactor = new Redactor([...known, ...gitSecrets])
     const guard = snapshotWorkspaceGit(config.workspace, path.join(plan.stateDir, 'git-snapshot'))
     if (guard) {
       teardown.gitGuard = guard

@@ -54,6 +54,11 @@ export function secretValues(raw: RawInputs): string[] {
   return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '')
 }
 
+/** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
+export function runnerCloudSecrets(env: NodeJS.ProcessEnv): string[] {
+  return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v): v is string => !!v)
+}
+
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
 export const MIN_ENV_SECRET_LENGTH = 8
 
