@@ -38,7 +38,8 @@ export interface VertexOptions {
 export function vertexProvider(opts: VertexOptions): ModelProvider {
   const upstream = new URL(opts.upstream)
   const basePath = upstream.pathname.replace(/\/+$/, '')
-  const auth = opts.auth ?? new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })
+  // the project given up front: else the library looks it up (Cloud Resource Manager, gcloud) on the first token
+  const auth = opts.auth ?? new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], projectId: opts.project })
   return {
     name: 'vertex',
     upstream,
