@@ -25,7 +25,7 @@
 import crypto from 'node:crypto'
 import http from 'node:http'
 import zlib from 'node:zlib'
-import { closeServer, eachSseData, json, listenLoopback, readBody, startInnerDouble } from './provider-relay.mjs'
+import { eachSseData, json, startInnerDouble, startRecordingServer } from './provider-relay.mjs'
 
 const sha256 = (/** @type {string | Buffer} */ d) => crypto.createHash('sha256').update(d).digest('hex')
 const hmac = (/** @type {crypto.BinaryLike} */ k, /** @type {string} */ d) => crypto.createHmac('sha256', k).update(d).digest()
@@ -108,14 +108,8 @@ export function encodeEventStreamMessage(headers, payload) {
  */
 export async function startBedrockDouble(scenario, keys) {
   const inner = await startInnerDouble(scenario)
-  /** @type {{ method: string, path: string, headers: http.IncomingHttpHeaders, body: any, refused?: string }[]} */
-  const requests = []
-  const server = http.createServer(async (req, res) => {
-    const raw = await readBody(req)
-    let body = null
-    try { body = JSON.parse(raw.toString('utf8')) } catch { /* recorded as null */ }
-    const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
-    requests.push(rec)
+  const server = await startRecordingServer(async (req, res, raw, rec) => {
+    const body = rec.body
     const refused = verifySigV4(req, raw, { ...keys, service: 'bedrock', now: keys.now ?? (() => new Date()) })
     if (refused) {
       rec.refused = refused.type
@@ -138,13 +132,12 @@ export async function startBedrockDouble(scenario, keys) {
     })
     res.end()
   })
-  const url = await listenLoopback(server)
   return {
-    url,
-    requests,
+    url: server.url,
+    requests: server.requests,
     conversation: inner.api.conversation,
     close: async () => {
-      await closeServer(server)
+      await server.close()
       await inner.api.close()
     }
   }

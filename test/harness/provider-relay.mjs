@@ -72,3 +72,22 @@ export async function listenLoopback(server) {
 export function closeServer(server) {
   return new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
 }
+
+/**
+ * @typedef {{ method: string, path: string, headers: http.IncomingHttpHeaders, body: any, refused?: string }} ProviderRecord
+ * A loopback server that records each request (body parsed as JSON, else null) before `handle` answers it.
+ * @param {(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, rec: ProviderRecord) => unknown} handle
+ */
+export async function startRecordingServer(handle) {
+  /** @type {ProviderRecord[]} */
+  const requests = []
+  const server = http.createServer(async (req, res) => {
+    const raw = await readBody(req)
+    let body = null
+    try { body = JSON.parse(raw.toString('utf8')) } catch { /* recorded as null */ }
+    const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
+    requests.push(rec)
+    await handle(req, res, raw, rec)
+  })
+  return { url: await listenLoopback(server), requests, close: () => closeServer(server) }
+}

@@ -17,7 +17,7 @@
 // Not modelled: service account impersonation, quota errors, regional model availability.
 import crypto from 'node:crypto'
 import http from 'node:http'
-import { closeServer, json, listenLoopback, readBody, startInnerDouble } from './provider-relay.mjs'
+import { closeServer, json, listenLoopback, readBody, startInnerDouble, startRecordingServer } from './provider-relay.mjs'
 
 const UNAUTHENTICATED = { error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', status: 'UNAUTHENTICATED' } }
 
@@ -61,14 +61,8 @@ export async function startTokenDouble(opts) {
  */
 export async function startVertexDouble(scenario, opts) {
   const inner = await startInnerDouble(scenario)
-  /** @type {{ method: string, path: string, headers: http.IncomingHttpHeaders, body: any, refused?: string }[]} */
-  const requests = []
-  const server = http.createServer(async (req, res) => {
-    const raw = await readBody(req)
-    let body = null
-    try { body = JSON.parse(raw.toString('utf8')) } catch { /* recorded as null */ }
-    const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
-    requests.push(rec)
+  const server = await startRecordingServer(async (req, res, raw, rec) => {
+    const body = rec.body
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? ''
     if (!opts.validToken(token)) {
       rec.refused = 'UNAUTHENTICATED'
@@ -82,13 +76,12 @@ export async function startVertexDouble(scenario, opts) {
     res.writeHead(answer.statusCode ?? 500, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') })
     answer.pipe(res)
   })
-  const url = await listenLoopback(server)
   return {
-    url,
-    requests,
+    url: server.url,
+    requests: server.requests,
     conversation: inner.api.conversation,
     close: async () => {
-      await closeServer(server)
+      await server.close()
       await inner.api.close()
     }
   }

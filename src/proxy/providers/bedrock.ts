@@ -6,7 +6,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types'
 import { loggedPath } from '../model-routes.js'
 import { decoderFor, foldUsageEvent, usageTap, type CountedUsage } from '../usage-tap.js'
 import { eventStreamReader } from './event-stream.js'
-import { afterPlaceholderSegment } from './placeholder.js'
+import { behindPlaceholder } from './placeholder.js'
 import { refusal, type ModelProvider, type UsageTap } from './provider.js'
 
 /**
@@ -69,9 +69,7 @@ export function bedrockProvider(opts: BedrockOptions): ModelProvider {
   return {
     name: 'bedrock',
     upstream,
-    judge(method, target) {
-      const rest = afterPlaceholderSegment(target, opts.placeholder)
-      if (rest === undefined) return refusal(401, '/', 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
+    judge: (method, target) => behindPlaceholder(target, opts.placeholder, rest => {
       const path = loggedPath(rest)
       const m = RUNTIME.exec(rest)
       const id = m ? modelId(m[1]!) : undefined
@@ -80,7 +78,7 @@ export function bedrockProvider(opts: BedrockOptions): ModelProvider {
         return refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream are forwarded.`)
       }
       return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id }
-    },
+    }),
     async authorize({ method, path, headers, body }) {
       const strings: Record<string, string> = {}
       for (const [k, v] of Object.entries(headers)) if (v !== undefined) strings[k] = Array.isArray(v) ? v.join(', ') : String(v)

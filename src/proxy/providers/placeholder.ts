@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { refusal, type ProviderRoute } from './provider.js'
 
 /** Whether `got` is the placeholder, in constant time. */
 export function isPlaceholder(got: string, placeholder: string): boolean {
@@ -17,4 +18,10 @@ export function afterPlaceholderSegment(target: string, placeholder: string): st
   const end = target.indexOf('/', 1)
   if (!target.startsWith('/') || end < 0) return undefined
   return isPlaceholder(target.slice(1, end), placeholder) ? target.slice(end) : undefined
+}
+
+/** Judges the rest of a target behind the placeholder segment; without it, refused (401). */
+export function behindPlaceholder(target: string, placeholder: string, judge: (rest: string) => ProviderRoute): ProviderRoute {
+  const rest = afterPlaceholderSegment(target, placeholder)
+  return rest === undefined ? refusal(401, '/', 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential') : judge(rest)
 }

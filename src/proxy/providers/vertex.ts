@@ -1,7 +1,7 @@
 import { GoogleAuth } from 'google-auth-library'
 import { loggedPath, splitTarget } from '../model-routes.js'
 import { usageTap } from '../usage-tap.js'
-import { afterPlaceholderSegment } from './placeholder.js'
+import { behindPlaceholder } from './placeholder.js'
 import { refusal, type ModelProvider } from './provider.js'
 
 /**
@@ -43,9 +43,7 @@ export function vertexProvider(opts: VertexOptions): ModelProvider {
   return {
     name: 'vertex',
     upstream,
-    judge(method, target) {
-      const rest = afterPlaceholderSegment(target, opts.placeholder)
-      if (rest === undefined) return refusal(401, '/', 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
+    judge: (method, target) => behindPlaceholder(target, opts.placeholder, rest => {
       const split = splitTarget(rest)
       const path = loggedPath(rest)
       const m = 'reason' in split || split.query ? undefined : RUNTIME.exec(split.path)
@@ -56,7 +54,7 @@ export function vertexProvider(opts: VertexOptions): ModelProvider {
         : undefined
       if (reason || !m) return refusal(403, path, reason ?? 'refused', `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`)
       return { ok: true, path, upstreamPath: basePath + path, model: m[3] }
-    },
+    }),
     async authorize({ headers }) {
       const token = (await auth.getAccessToken()) ?? ''
       if (!token) throw new Error('Google application default credentials gave no access token')
