@@ -25,7 +25,7 @@
 import crypto from 'node:crypto'
 import http from 'node:http'
 import zlib from 'node:zlib'
-import { eachSseData, json, startInnerDouble, startRecordingServer } from './provider-relay.mjs'
+import { eachSseData, json, startProviderDouble } from './provider-relay.mjs'
 
 const sha256 = (/** @type {string | Buffer} */ d) => crypto.createHash('sha256').update(d).digest('hex')
 const hmac = (/** @type {crypto.BinaryLike} */ k, /** @type {string} */ d) => crypto.createHmac('sha256', k).update(d).digest()
@@ -107,8 +107,7 @@ export function encodeEventStreamMessage(headers, payload) {
  * @param {{ accessKeyId: string, secretAccessKey: string, sessionToken?: string, region: string, now?: () => Date }} keys
  */
 export async function startBedrockDouble(scenario, keys) {
-  const inner = await startInnerDouble(scenario)
-  const server = await startRecordingServer(async (req, res, raw, rec) => {
+  return startProviderDouble(scenario, inner => async (req, res, raw, rec) => {
     const body = rec.body
     const refused = verifySigV4(req, raw, { ...keys, service: 'bedrock', now: keys.now ?? (() => new Date()) })
     if (refused) {
@@ -132,13 +131,4 @@ export async function startBedrockDouble(scenario, keys) {
     })
     res.end()
   })
-  return {
-    url: server.url,
-    requests: server.requests,
-    conversation: inner.api.conversation,
-    close: async () => {
-      await server.close()
-      await inner.api.close()
-    }
-  }
 }

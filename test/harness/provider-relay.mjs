@@ -91,3 +91,23 @@ export async function startRecordingServer(handle) {
   })
   return { url: await listenLoopback(server), requests, close: () => closeServer(server) }
 }
+
+/**
+ * A provider double: the scripted Anthropic double behind a recording front door whose `handle`
+ * authenticates and translates each request.
+ * @param {import('./anthropic-double.mjs').Scenario} scenario
+ * @param {(inner: Awaited<ReturnType<typeof startInnerDouble>>) => Parameters<typeof startRecordingServer>[0]} front
+ */
+export async function startProviderDouble(scenario, front) {
+  const inner = await startInnerDouble(scenario)
+  const server = await startRecordingServer(front(inner))
+  return {
+    url: server.url,
+    requests: server.requests,
+    conversation: inner.api.conversation,
+    close: async () => {
+      await server.close()
+      await inner.api.close()
+    }
+  }
+}

@@ -17,7 +17,7 @@
 // Not modelled: service account impersonation, quota errors, regional model availability.
 import crypto from 'node:crypto'
 import http from 'node:http'
-import { closeServer, json, listenLoopback, readBody, startInnerDouble, startRecordingServer } from './provider-relay.mjs'
+import { closeServer, json, listenLoopback, readBody, startProviderDouble } from './provider-relay.mjs'
 
 const UNAUTHENTICATED = { error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', status: 'UNAUTHENTICATED' } }
 
@@ -60,8 +60,7 @@ export async function startTokenDouble(opts) {
  * @param {{ project: string, region: string, validToken: (token: string) => boolean }} opts
  */
 export async function startVertexDouble(scenario, opts) {
-  const inner = await startInnerDouble(scenario)
-  const server = await startRecordingServer(async (req, res, raw, rec) => {
+  return startProviderDouble(scenario, inner => async (req, res, raw, rec) => {
     const body = rec.body
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? ''
     if (!opts.validToken(token)) {
@@ -76,13 +75,4 @@ export async function startVertexDouble(scenario, opts) {
     res.writeHead(answer.statusCode ?? 500, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') })
     answer.pipe(res)
   })
-  return {
-    url: server.url,
-    requests: server.requests,
-    conversation: inner.api.conversation,
-    close: async () => {
-      await server.close()
-      await inner.api.close()
-    }
-  }
 }
