@@ -5,7 +5,7 @@ import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig, type Config } from './config/config.js'
 import type { UpstreamVerdict } from './proxy/upstream-health.js'
-import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
+import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
@@ -47,6 +47,13 @@ export function failureReason(outcome: RunOutcome, timeoutMinutes: number): stri
 
 /** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
 export function verdictLine(v: UpstreamVerdict, config: Config): string {
+  const kind = config.credential.kind
+  if (v.conclusion === 'auth-error' && kind === 'bedrock') {
+    return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`
+  }
+  if (v.conclusion === 'auth-error' && kind === 'vertex') {
+    return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`
+  }
   if (v.conclusion === 'auth-error') {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
@@ -67,7 +74,8 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  let redactor = new Redactor(secretValues(raw))
+  const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
+  let redactor = new Redactor(known)
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
@@ -113,7 +121,7 @@ export async function run(): Promise<void> {
     // back whatever happens to this process), then take the credentials out of its config.
     const gitSecrets = workspaceGitSecrets(config.workspace)
     for (const s of gitSecrets) core.setSecret(s)
-    redactor = new Redactor([...secretValues(raw), ...gitSecrets])
+    redactor = new Redactor([...known, ...gitSecrets])
     const guard = snapshotWorkspaceGit(config.workspace, path.join(plan.stateDir, 'git-snapshot'))
     if (guard) {
       teardown.gitGuard = guard

@@ -15,6 +15,17 @@ const LINES = [
 ].map(l => JSON.stringify(l))
 
 describe('model proxy log', () => {
+  it('counts Bedrock invokes and Vertex predicts as model calls (not Vertex count-tokens)', () => {
+    const u = { input_tokens: 10, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
+    const lines = [
+      { path: '/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream', decision: 'forwarded', status: 200, usage: u },
+      { path: '/model/us.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke', decision: 'forwarded', status: 200, usage: u },
+      { path: '/v1/projects/p/locations/global/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict', decision: 'forwarded', status: 200, usage: u },
+      { path: '/v1/projects/p/locations/global/publishers/anthropic/models/count-tokens:rawPredict', decision: 'forwarded', status: 200, usage: u }
+    ].map(l => JSON.stringify({ time: '2026-11-26T10:00:00Z', method: 'POST', duration_ms: 1, ...l }))
+    expect(foldModelLog(lines)).toMatchObject({ requests: 4, modelCalls: 3, inputTokens: 30, outputTokens: 6 })
+  })
+
   it('folds forwarded Messages calls into turns and tokens (cache tokens count as input), and counts refusals', () => {
     expect(foldModelLog([...LINES, 'not json', '[1]', ''])).toEqual({
       requests: 6,

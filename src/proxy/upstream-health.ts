@@ -51,6 +51,11 @@ export class UpstreamHealth {
     }
   }
 
+  /** The runner's own credentials for the upstream could not be had (no AWS credentials, no Google ADC): claude would retry in vain. */
+  noCredentials(detail: string): void {
+    this.conclude({ conclusion: 'auth-error', detail })
+  }
+
   /** A connection to the upstream failed (refused, DNS, TLS, timeout). */
   unreachable(err: Error): void {
     if (this.failures++ === 0) this.firstFailure = this.now()

@@ -33,9 +33,14 @@ type Json = Record<string, unknown>
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
 
-/** A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it. */
+/**
+ * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
+ * with Bedrock, InvokeModel[WithResponseStream]; with Vertex, [stream]rawPredict of a model.
+ */
 function isMessagesCall(path: unknown): boolean {
-  return typeof path === 'string' && path.split('?')[0]!.endsWith('/v1/messages')
+  if (typeof path !== 'string') return false
+  const p = path.split('?')[0]!
+  return p.endsWith('/v1/messages') || /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) || /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p)
 }
 
 function noFigures(): ModelFigures {
