@@ -10,6 +10,7 @@
 //   action = the built action, main + post, docker backend, default relay wiring, all walls on.
 // Each round runs the three in that order; N rounds (default 7); medians and ratios.
 // The action's per-phase medians come from phases.json in each run's state dir.
+// BB_BEFORE_DIST=<a copy of an earlier dist/> adds that build as a fourth column, run in the same rounds.
 // Usage: npm run build && node bench/docker-floor.mjs [N]
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -54,7 +55,7 @@ function sh(cmd, args, opts = {}) {
   })
 }
 
-async function actionRun(phases) {
+async function actionRun(phases, dist) {
   const ws = workspace()
   const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
   const runnerTemp = path.join(work, `rt-${n}`)
@@ -62,7 +63,8 @@ async function actionRun(phases) {
   const r = await runAction({
     inputs: { prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
     runnerTemp,
-    toolCache
+    toolCache,
+    dist
   })
   const ms = performance.now() - t0
   await api.close()
@@ -138,11 +140,14 @@ await floorRun(path.dirname(binary), bridge)
 const bare = []
 const floor = []
 const action = []
+const beforeDist = process.env.BB_BEFORE_DIST
+const before = []
 const phases = {}
 for (let i = 0; i < N; i++) {
   bare.push(await bareRun(binary))
   floor.push(await floorRun(path.dirname(binary), bridge))
   action.push(await actionRun(phases))
+  if (beforeDist) before.push(await actionRun(undefined, beforeDist))
 }
 await registry.close()
 fs.rmSync(work, { recursive: true, force: true })
@@ -151,6 +156,7 @@ console.log(`rounds: ${N} (bare, floor, action in turn), warm caches, 2-turn scr
 console.log(`bare claude -p (host):             median ${fmt(median(bare))}  [${bare.map(fmt).join(', ')}]`)
 console.log(`docker floor (by hand, CLI):       median ${fmt(median(floor))}  [${floor.map(fmt).join(', ')}]`)
 console.log(`bot-bottle main+post (docker):     median ${fmt(median(action))}  [${action.map(fmt).join(', ')}]`)
+if (beforeDist) console.log(`action, build ${beforeDist}: median ${fmt(median(before))}  [${before.map(fmt).join(', ')}]; / floor ${(median(before) / median(floor)).toFixed(2)}x, overhead ${fmt(median(before) - median(bare))}`)
 console.log(`action / floor: ${(median(action) / median(floor)).toFixed(2)}x (${fmt(median(action) - median(floor))} above the floor)`)
 console.log(`action / bare:  ${(median(action) / median(bare)).toFixed(2)}x, overhead ${fmt(median(action) - median(bare))}; floor / bare ${(median(floor) / median(bare)).toFixed(2)}x`)
 if (Object.keys(phases).length) console.log(`action phases (medians): ${Object.entries(phases).map(([p, ms]) => `${p} ${Math.round(median(ms))} ms`).join(', ')}`)

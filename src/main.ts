@@ -30,6 +30,7 @@ import { isDiskFault } from './transcript/record-sink.js'
 import { engineLostLine } from './bottle/engine-health.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
+import { PhaseClock, stepWallMs, writePhases } from './bottle/phase-clock.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
+  const clock = new PhaseClock(line => core.info(line))
   const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
   let redactor = new Redactor(known)
 
@@ -82,6 +84,7 @@ export async function run(): Promise<void> {
   let outcome: RunOutcome | undefined
   let transcriptDir = ''
   let records: RunRecords | undefined
+  let reaping: Promise<unknown> = Promise.resolve()
   const teardown: TeardownState = { backend: 'docker' }
   const control: RunControl = {}
   const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
@@ -104,12 +107,16 @@ export async function run(): Promise<void> {
     const config = parseConfig(raw, readRunnerEnv(process.env))
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
+    const endResolve = clock.start('resolve backend')
     const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
     backend = selection.backend
     Object.assign(teardown, backend.ref())
-    await reapStale(backend)
+    // what killed runs left is removed beside this run's start (it never touches a live run's resources)
+    reaping = reapStale(backend)
     for (const reason of selection.reasons) core.info(`backend ${reason}`)
+    endResolve()
 
+    const endPrepare = clock.start('prepare')
     const plan = prepare(config)
     transcriptDir = plan.stateDir
     records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'))
@@ -133,6 +140,7 @@ export async function run(): Promise<void> {
 
     const origin = await gateOrigin(config.workspace, saved, config.git.token)
     if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
+    endPrepare()
     bottle = await launch(
       plan,
       backend,
@@ -150,21 +158,25 @@ export async function run(): Promise<void> {
           core.info(`Spending cap reached: ${v.detail}`)
           setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
         },
-        records
+        records,
+        clock
       },
       origin
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)
     if (signals > 0) throw new Error('the run was cancelled before claude started')
+    const endProvision = clock.start('provision')
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
+    endProvision()
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat)
+    const live = bottle
+    outcome = await clock.time('claude', () => runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat))
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
     if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
@@ -181,7 +193,9 @@ export async function run(): Promise<void> {
     if (isDiskFault(err)) core.setFailed(diskFullBeforeRunLine(err, runnerTemp))
     else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
-    await undo({ state: teardown, save: saveTeardown, backend, bottle })
+    await reaping
+    await clock.time('teardown', () => undo({ state: teardown, save: saveTeardown, backend, bottle, final: true }))
+    const endCollect = clock.start('collect')
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
     if (structured?.ok) outputs['structured-output'] = structured.json
@@ -191,6 +205,14 @@ export async function run(): Promise<void> {
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
     outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
     publishOutputs(outputs, core.setOutput)
+    endCollect()
+    if (transcriptDir) {
+      try {
+        writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } })
+      } catch (err) {
+        core.warning(`Could not write the phase timings: ${errorMessage(err)}`)
+      }
+    }
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   }

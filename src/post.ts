@@ -5,6 +5,12 @@ import { publishRecord } from './bottle/publish.js'
 import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { undo } from './bottle/undo.js'
 import { errorMessage } from './util/errors.js'
+import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './bottle/phase-clock.js'
+
+/** main's phases and steps, with this step's time so far added. */
+function withPost(main: PhaseRecord | undefined, postMs: number): PhaseRecord {
+  return { phases: [...(main?.phases ?? []).filter(p => p.phase !== 'post'), { phase: 'post', ms: Math.round(postMs) }], steps: { ...main?.steps, post: stepWallMs() } }
+}
 
 /**
  * The post step runs always (also after failure or cancellation): it removes whatever the
@@ -18,9 +24,15 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
       core.info('bot-bottle post: the main step started nothing')
       return
     }
-    // the same undo as the main step's (each step on its own), then the record
-    await undo({ state, save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)), backend: backendFor(state), sweep: true, prefix: 'bot-bottle post: ' })
-    if (state.stateDir) await publishRecord(state.stateDir)
+    const stateDir = state.stateDir
+    const clock = new PhaseClock(line => core.info(`bot-bottle post: ${line}`))
+    const started = performance.now()
+    await clock.time('post', async () => {
+      // the same undo as the main step's (each step on its own), then the record
+      await undo({ state, save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)), backend: backendFor(state), sweep: true, prefix: 'bot-bottle post: ' })
+      if (stateDir) await publishRecord(stateDir, () => withPost(readPhases(stateDir), performance.now() - started))
+    })
+    if (stateDir) writePhases(stateDir, withPost(readPhases(stateDir), clock.timings[0]!.ms))
   } catch (err) {
     core.warning(`bot-bottle post: ${errorMessage(err)}`)
   }

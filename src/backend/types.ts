@@ -90,6 +90,10 @@ export interface Backend {
   remove(name: string): Promise<void>
   /** removes the network and anything serving it (relays); succeeds when it is already gone */
   removeNetwork(name: string): Promise<void>
+  /** removes what serves the network (relays) but not the network, so teardown can do it while the bottle goes */
+  removeSidecars?(network: string): Promise<void>
+  /** starts making the image available (a pull where it is missing) ahead of create, which waits for it */
+  prefetchImage?(image: string): void
   /** removes every bottle, sidecar and network carrying label=value; returns what it removed */
   sweep(label: string, value: string): Promise<string[]>
   /** every resource carrying `runLabel`: its value, and its `ownerLabel` value if any */

@@ -11,6 +11,7 @@ import type { RecordWatch } from '../transcript/record-sink.js'
 import { caEnvironment } from './provision/ca.js'
 import { providerEnvironment } from './provider-env.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
+import type { PhaseClock } from './phase-clock.js'
 
 export interface Bottle {
   plan: Plan
@@ -71,13 +72,20 @@ export interface LaunchHooks {
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
   /** a daemon's record could not be written, or reached its cap */
   records?: RecordWatch
+  /** times the network, daemons and bottle-start phases */
+  clock?: PhaseClock
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
 export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, origin?: GateOrigin): Promise<Bottle> {
-  const { onResource, onUpstreamVerdict, records } = hooks
+  const { onResource, onUpstreamVerdict, records, clock } = hooks
+  // a missing image is pulled while the network and the daemons start
+  backend.prefetchImage?.(plan.config.image)
+  const endNetwork = clock?.start('network')
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
+  endNetwork?.()
+  const endDaemons = clock?.start('daemons')
   const proxy = await startModelProxy({
     upstream: plan.config.anthropicBaseUrl,
     credential: plan.config.credential,
@@ -118,6 +126,8 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
           `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`
       )
     }
+    endDaemons?.()
+    const endStart = clock?.start('bottle start')
     const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port]
     const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports)
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
@@ -149,6 +159,7 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
     await exposing
+    endStart?.()
     const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined
     return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv }
   } catch (err) {

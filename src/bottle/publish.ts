@@ -10,13 +10,14 @@ import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
 import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
+import type { PhaseRecord } from './phase-clock.js'
 
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
  * success, failure and cancellation alike): redacted copies + report.html, the job summary,
  * and the artifact upload. Failures here are warnings: they never fail the job.
  */
-export async function publishRecord(stateDir: string): Promise<void> {
+export async function publishRecord(stateDir: string, phases: () => PhaseRecord | undefined = () => undefined): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
   const secrets = [...secretValues(raw), ...workspaceGitSecrets(raw.workspace || process.env['GITHUB_WORKSPACE'] || '')]
   for (const s of secrets) core.setSecret(s)
@@ -28,7 +29,7 @@ export async function publishRecord(stateDir: string): Promise<void> {
 
   // main's figures, or (main did not get that far) the model proxy's log alone
   const figures = readFigures(stateDir) ?? crossCheck(undefined, await readModelLog(path.join(stateDir, 'model.jsonl')))
-  const collected = await collectRecords(stateDir, redactor, { conclusion, figures }, core.warning)
+  const collected = await collectRecords(stateDir, redactor, { conclusion, figures, phases: phases() }, core.warning)
   if (collected.skipped.length) {
     const list = collected.skipped.slice(0, 10).map(s => `${s.source}: ${s.reason}`).join('; ')
     core.warning(`Not in the artifact (${collected.skipped.length}): ${list}${collected.skipped.length > 10 ? '; …' : ''} (see ${SESSIONS_INDEX})`)
@@ -61,7 +62,8 @@ export async function publishRecord(stateDir: string): Promise<void> {
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
       pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],
       artifactUrl,
-      transcriptDir: stateDir
+      transcriptDir: stateDir,
+      phases: phases()
     })
     try {
       await core.summary.addRaw(redactor.redact(markdown)).write()

@@ -8,6 +8,8 @@ export interface TeardownState extends BackendRef {
   bottleName?: string
   networkName?: string
   stateDir?: string
+  /** the main step removed the bottle, its relay and its network by name, each confirmed gone: the post step need not sweep */
+  tornDown?: boolean
   /** the workspace's .git as it was before the run (credentials and origin included), until it is put back */
   gitGuard?: GitGuardRef
 }

@@ -10,14 +10,20 @@ import type { TeardownState } from './teardown-state.js'
  */
 export async function teardownResources(backend: Backend, state: Pick<TeardownState, 'bottleName' | 'networkName'>): Promise<boolean> {
   let clean = true
-  if (state.bottleName) {
+  const attempt = async (what: string, act: () => Promise<void>) => {
     try {
-      await backend.remove(state.bottleName)
+      await act()
     } catch (err) {
       clean = false
-      core.warning(`Could not remove bottle ${state.bottleName}: ${errorMessage(err)}`)
+      core.warning(`Could not remove ${what}: ${errorMessage(err)}`)
     }
   }
+  // the bottle and the network's relay side by side; the network once nothing is on it
+  const { bottleName, networkName } = state
+  await Promise.all([
+    bottleName ? attempt(`bottle ${bottleName}`, () => backend.remove(bottleName)) : undefined,
+    networkName && backend.removeSidecars ? attempt(`the relay of network ${networkName}`, () => backend.removeSidecars!(networkName)) : undefined
+  ])
   if (state.networkName) {
     try {
       await backend.removeNetwork(state.networkName)

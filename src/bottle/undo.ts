@@ -19,6 +19,8 @@ export interface UndoScope {
   sweep?: boolean
   /** log prefix ('bot-bottle post: ') */
   prefix?: string
+  /** main's own teardown, after launch settled (not the signal handler's, which may race a create): a clean one is noted in the ledger */
+  final?: boolean
 }
 
 /** Runs one step of the undo; a failure is one warning line and never skips the next step. */
@@ -51,12 +53,19 @@ export async function undo(s: UndoScope): Promise<void> {
   const backend = s.backend
   if (backend) {
     await step(prefix, 'remove the bottle', async () => {
-      if (s.sweep && s.state.slug) {
+      if (s.sweep && s.state.tornDown) {
+        core.info(`${prefix}nothing left to tear down (the main step removed the bottle, its relay and its network); transcripts kept in ${s.state.stateDir}`)
+        gone = true
+      } else if (s.sweep && s.state.slug) {
         // whatever the main step managed or not: everything labelled with the run's slug
         const removed = await backend.sweep(RUN_LABEL, s.state.slug)
         core.info(`${prefix}${removed.length ? `removed ${removed.join(', ')}` : 'nothing left to tear down'}; transcripts kept in ${s.state.stateDir}`)
         gone = true
       } else gone = await teardownResources(backend, s.state)
+      if (gone && s.final && !s.sweep) {
+        s.state.tornDown = true
+        s.save()
+      }
     })
   }
   const guard = s.state.gitGuard

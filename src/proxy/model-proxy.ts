@@ -151,7 +151,7 @@ function watchErrorAnswer(res: http.IncomingMessage, done: (text: string) => voi
 }
 
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
-  const provider = opts.provider ?? modelProvider(opts.credential, opts.upstream, opts.placeholder)
+  const provider = opts.provider ?? await modelProvider(opts.credential, opts.upstream, opts.placeholder)
   const upstream = provider.upstream
   const client = upstream.protocol === 'https:' ? https : http
   const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)

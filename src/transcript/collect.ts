@@ -10,6 +10,7 @@ import { readReportModel, REPORT_TEXT_BUDGET, type ReportModel } from './report-
 import { isDiskFault } from './record-sink.js'
 import { writeReport } from './report.js'
 import { readRegularFile } from '../util/no-follow.js'
+import type { PhaseRecord } from '../bottle/phase-clock.js'
 
 export { RECORD_FILES }
 
@@ -108,7 +109,14 @@ async function collectSessions(stateDir: string, dir: string, redactor: Redactor
  * When the state dir's disk is full (the agent can fill it), the artifact is built in the
  * system's temp dir instead, and `onNote` says so.
  */
-export async function collectRecords(stateDir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }, onNote: (line: string) => void = () => undefined): Promise<Collected> {
+/** What main (and the post step so far) recorded beside the records. */
+export interface RecordMeta {
+  conclusion: string
+  figures?: RunFigures
+  phases?: PhaseRecord
+}
+
+export async function collectRecords(stateDir: string, redactor: Redactor, meta: RecordMeta, onNote: (line: string) => void = () => undefined): Promise<Collected> {
   const preferred = path.join(stateDir, 'artifact')
   try {
     return await buildArtifact(stateDir, preferred, redactor, meta)
@@ -121,7 +129,7 @@ export async function collectRecords(stateDir: string, redactor: Redactor, meta:
   }
 }
 
-async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }): Promise<Collected> {
+async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, meta: RecordMeta): Promise<Collected> {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { mode: 0o700 })
   const files: string[] = []
@@ -152,6 +160,7 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
       prompt: readHostText(path.join(stateDir, PROMPT_FILE)),
       systemPrompt: readHostText(path.join(stateDir, 'system-prompt.txt')),
       figures: meta.figures,
+      phases: meta.phases,
       skipped,
       egress: jsonLines(path.join(dir, 'egress.jsonl')),
       git: jsonLines(path.join(dir, 'git.jsonl'))

@@ -3,6 +3,7 @@ import type { RunFigures } from './figures.js'
 import type { SkippedEntry } from './guest-files.js'
 import type { Redactor } from './redact.js'
 import type { ReportModel } from './report-model.js'
+import type { PhaseRecord } from '../bottle/phase-clock.js'
 
 export interface ReportInput {
   model: ReportModel
@@ -11,6 +12,8 @@ export interface ReportInput {
   systemPrompt: string
   /** the host's figures and the cross-check with claude's (absent when main did not get that far) */
   figures?: RunFigures
+  /** where the steps' time went (main's phases and the post step's so far) */
+  phases?: PhaseRecord
   /** records and session files left out of the artifact, with why */
   skipped: SkippedEntry[]
   /** rows of egress.jsonl / git.jsonl when present */
@@ -82,6 +85,9 @@ function table(id,rows,cols,bad){const sec=document.getElementById(id);if(!rows.
   for(const r of rows){const tr=el('tr',bad(r)?'blocked':null);for(const c of cols)tr.append(el('td',null,r[c]===undefined?'':r[c]));t.append(tr);}
   sec.append(t);}
 table('egress',D.egress,['time','host','port','method','decision','rule','bytes_up','bytes_down'],r=>r.decision!=='allowed');
+const P=D.phases;if(P&&P.phases.length){const total=(P.steps.main||0)+(P.steps.post||0);const timed=P.phases.reduce(function(s,p){return s+p.ms;},0);
+  const rows=P.phases.map(function(p){return {phase:p.phase,ms:p.ms};});if(total>0)rows.push({phase:'(outside the phases: node start, bundle load)',ms:Math.max(0,total-timed)},{phase:'main + post',ms:total});
+  table('phases',rows,['phase','ms'],function(){return false;});}else document.getElementById('phases').remove();
 table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.decision==='blocked'||r.decision==='rejected-upstream');
 render();
 })();`
@@ -92,7 +98,7 @@ render();
  * decoded: a secret is caught whether it reached the page escaped or not.
  */
 export function writeReport(file: string, input: ReportInput, redactor?: Redactor): void {
-  const data = { ...input.model, conclusion: input.conclusion, prompt: input.prompt, systemPrompt: input.systemPrompt, figures: input.figures, skipped: input.skipped, egress: input.egress, git: input.git }
+  const data = { ...input.model, conclusion: input.conclusion, prompt: input.prompt, systemPrompt: input.systemPrompt, figures: input.figures, phases: input.phases, skipped: input.skipped, egress: input.egress, git: input.git }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -106,6 +112,7 @@ export function writeReport(file: string, input: ReportInput, redactor?: Redacto
 <section><h2>Conversation</h2><nav><button id="prev">◀ previous</button><span id="page"></span><button id="next">next ▶</button></nav><div id="conversation"></div></section>
 <section id="egress"><h2>Egress decisions</h2></section>
 <section id="git"><h2>Git decisions</h2></section>
+<section id="phases"><h2>Where the time went (ms)</h2></section>
 </main>
 <script type="application/json" id="data">${embed(data)}</script>
 <script>${SCRIPT}</script>

@@ -1,5 +1,6 @@
 import type { RunFigures } from './figures.js'
 import type { ReportModel } from './report-model.js'
+import { renderPhaseTable, type PhaseRecord } from '../bottle/phase-clock.js'
 
 export interface SummaryInput {
   outputs: Record<string, string>
@@ -11,6 +12,8 @@ export interface SummaryInput {
   pushedRefs: string[]
   artifactUrl?: string
   transcriptDir: string
+  /** where the steps' time went */
+  phases?: PhaseRecord
 }
 
 const RESULT_EXCERPT = 2_000
@@ -58,6 +61,7 @@ export function renderSummary(s: SummaryInput): string {
     `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: ${cell(s.transcriptDir)}`} |`,
     ''
   ]
+  if (s.phases?.phases.length) lines.push(renderPhaseTable(s.phases))
   const checks = s.figures?.discrepancies ?? []
   if (checks.length) {
     lines.push('**Checks of the record**', '')

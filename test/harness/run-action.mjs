@@ -32,12 +32,12 @@ export function parseFileCommands(text) {
 /**
  * @param {'main'|'post'} entry
  * @param {NodeJS.ProcessEnv} env
- * @param {{ onSpawn?: (child: import('node:child_process').ChildProcess) => void, timeoutMs?: number }} [opts]
+ * @param {{ onSpawn?: (child: import('node:child_process').ChildProcess) => void, timeoutMs?: number, dist?: string }} [opts]
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
 function runEntry(entry, env, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', entry, 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [path.join(opts.dist ?? path.join(root, 'dist'), entry, 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', c => { stdout += c })
@@ -51,7 +51,8 @@ function runEntry(entry, env, opts = {}) {
 
 /**
  * @param {{ inputs: Record<string, string>, runnerTemp: string, toolCache: string, env?: NodeJS.ProcessEnv,
- *           onMainSpawn?: (child: import('node:child_process').ChildProcess) => void, skipPost?: boolean }} o
+ *           onMainSpawn?: (child: import('node:child_process').ChildProcess) => void, skipPost?: boolean, dist?: string }} o
+ *        dist: another build of the action to run (benchmarks compare two builds side by side)
  */
 export async function runAction(o) {
   const files = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-runner-files-'))
@@ -76,7 +77,7 @@ export async function runAction(o) {
     ...o.env
   }
   for (const [k, v] of Object.entries(o.inputs)) base[`INPUT_${k.toUpperCase()}`] = v
-  const main = await runEntry('main', base, { onSpawn: o.onMainSpawn })
+  const main = await runEntry('main', base, { onSpawn: o.onMainSpawn, dist: o.dist })
   const state = parseFileCommands(fs.readFileSync(stateFile, 'utf8'))
   /** @type {{ code: number | null, stdout: string, stderr: string }} */
   let post = { code: null, stdout: '', stderr: '' }
@@ -85,7 +86,7 @@ export async function runAction(o) {
     const postEnv = { ...base }
     for (const k of Object.keys(postEnv)) if (k.startsWith('INPUT_')) postEnv[k] = base[k]
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v
-    post = await runEntry('post', postEnv)
+    post = await runEntry('post', postEnv, { dist: o.dist })
   }
   const outputs = parseFileCommands(fs.readFileSync(outputFile, 'utf8'))
   const summary = fs.readFileSync(summaryFile, 'utf8')

@@ -53,6 +53,11 @@ export class DockerBackend implements Backend {
   private readonly cli: string
   private readonly wiring: DockerWiring
   private readonly relayImage: string
+  /** images made available (or being pulled) by this process, so each is looked up once */
+  private readonly images = new Map<string, Promise<void>>()
+  /** relays this process started, by network, and networks whose relays it removed */
+  private readonly relays = new Map<string, string>()
+  private readonly relaysGone = new Set<string>()
   constructor(opts: DockerOptions = {}) {
     this.cli = opts.cli ?? 'docker'
     this.wiring = opts.wiring ?? 'auto'
@@ -85,9 +90,13 @@ export class DockerBackend implements Backend {
     // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
     // from the guest; only the relay is there.
     const closed = this.wiring !== 'gateway'
+    // the relay's bind address does not depend on the new network: look it up meanwhile
+    const relayWiring = closed ? this.relayWiring(name) : undefined
+    relayWiring?.catch(() => undefined)
+    if (closed) this.ensureImage(this.relayImage, 'relay-image').catch(() => undefined) // exposeToGuest awaits it
     const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))])
     try {
-      return { ...(closed ? await this.relayWiring(name) : await this.gatewayWiring(name)), engineSubnets }
+      return { ...(relayWiring ? await relayWiring : await this.gatewayWiring(name)), engineSubnets }
     } catch (err) {
       await this.removeNetwork(name).catch(() => undefined)
       throw err
@@ -140,6 +149,7 @@ export class DockerBackend implements Backend {
   async exposeToGuest(network: BottleNetwork, ports: number[], labels: Record<string, string>): Promise<void> {
     if (network.wiring === 'gateway') return
     const relay = `${network.name}-relay`
+    this.relays.set(network.name, relay)
     await this.ensureImage(this.relayImage, 'relay-image')
     await runChecked(this.cli, argv.relayRunArgv({
       name: relay,
@@ -157,8 +167,18 @@ export class DockerBackend implements Backend {
     await runChecked(this.cli, argv.createArgv(spec))
   }
 
-  /** Pulls the image only when the engine does not have it, with an error that names it. */
-  private async ensureImage(image: string, input: string): Promise<void> {
+  prefetchImage(image: string): void {
+    this.ensureImage(image, 'image').catch(() => undefined) // create awaits the same promise and reports its failure
+  }
+
+  /** Pulls the image only when the engine does not have it (once per process), with an error that names it. */
+  private ensureImage(image: string, input: string): Promise<void> {
+    let ready = this.images.get(image)
+    if (!ready) this.images.set(image, (ready = this.lookUpOrPull(image, input)))
+    return ready
+  }
+
+  private async lookUpOrPull(image: string, input: string): Promise<void> {
     if ((await runCommand(this.cli, argv.imageInspectArgv(image))).code === 0) return
     const pull = await runCommand(this.cli, argv.pullArgv(image))
     if (pull.code !== 0) {
@@ -194,8 +214,16 @@ export class DockerBackend implements Backend {
     if (r.code !== 0 && !/no such container/i.test(r.stderr)) throw new CommandError('docker rm', r.code, r.stderr)
   }
 
+  async removeSidecars(network: string): Promise<void> {
+    // a relay this process started has a known name: no listing needed (another process lists by label)
+    const started = this.relays.get(network)
+    const relays = started ? [started] : await this.labelled(argv.listArgv(RELAY_LABEL, network))
+    await Promise.all(relays.map(relay => this.remove(relay)))
+    this.relaysGone.add(network)
+  }
+
   async removeNetwork(name: string): Promise<void> {
-    for (const relay of await this.labelled(argv.listArgv(RELAY_LABEL, name))) await this.remove(relay)
+    if (!this.relaysGone.has(name)) await this.removeSidecars(name)
     const r = await runCommand(this.cli, argv.networkRemoveArgv(name))
     if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) throw new CommandError('docker network rm', r.code, r.stderr)
   }
@@ -211,11 +239,11 @@ export class DockerBackend implements Backend {
 
   async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
     const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`
-    const lines = [
-      ...(await this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format])),
-      ...(await this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format]))
-    ]
-    return lines.map(l => l.split('\t')).map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
+    const listings = await Promise.all([
+      this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format]),
+      this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format])
+    ])
+    return listings.flat().map(l => l.split('\t')).map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {
