@@ -9,7 +9,7 @@ import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './c
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
-import { provisionClaude } from './bottle/provision/claude.js'
+import { provisionClaude, startEarlyInstall } from './bottle/provision/claude.js'
 import { provisionPrompt } from './bottle/provision/prompt.js'
 import { provisionSkills } from './bottle/provision/skills.js'
 import { provisionCa } from './bottle/provision/ca.js'
@@ -138,6 +138,8 @@ export async function run(): Promise<void> {
     if (saved && gitSecrets.length) core.info('Took the checkout\'s git credentials out of the workspace for the run; .git is put back as it was afterwards')
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
+    // claude's cache lookup or download runs beside the image pull and the bottle's start
+    const earlyClaude = startEarlyInstall(config)
     const origin = await gateOrigin(config.workspace, saved, config.git.token)
     if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
     endPrepare()
@@ -168,11 +170,12 @@ export async function run(): Promise<void> {
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     const endProvision = clock.start('provision')
     // The provisioning steps touch different paths in the guest: run them side by side.
-    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
+    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle, earlyClaude), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
+    await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
     endProvision()
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
     const live = bottle
@@ -194,6 +197,7 @@ export async function run(): Promise<void> {
     else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
     await reaping
+    await bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
     await clock.time('teardown', () => undo({ state: teardown, save: saveTeardown, backend, bottle, final: true }))
     const endCollect = clock.start('collect')
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))

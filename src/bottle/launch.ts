@@ -23,6 +23,12 @@ export interface Bottle {
   /** the git gate and the URL the guest's origin points at, when the workspace has an http(s) origin */
   gitGate?: { gate: GitGate; guestUrl: string }
   guestEnv: Record<string, string>
+  /**
+   * Settles once the guest's way to the host daemons is up (the relay, if any), which may be
+   * after launch returns: provisioning needs only the bottle, claude needs the daemons. Await it
+   * before claude runs, and before teardown (so a relay still starting is found and removed).
+   */
+  exposed: Promise<void>
 }
 
 /** Records each resource as soon as it exists, so teardown (and the post step) can find it. */
@@ -132,7 +138,7 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports)
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
     exposing = backend.exposeToGuest(network, ports, plan.labels)
-    exposing.catch(() => undefined) // awaited below; a failure is reported there
+    exposing.catch(() => undefined) // awaited by the caller (Bottle.exposed), or below on failure
     const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint!.host}:${egressEndpoint!.port}`)
     const envFile = path.join(plan.stateDir, 'guest.env')
     fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
@@ -158,10 +164,9 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     })
     fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
-    await exposing
     endStart?.()
     const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined
-    return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv }
+    return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv, exposed: exposing }
   } catch (err) {
     await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started
     await proxy.close()

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
@@ -22,6 +24,33 @@ export function claudePlatform(g: GuestPlatform): string {
   const arch = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64' }[g.arch]
   if (!arch) throw new InstallError(`the guest's architecture '${g.arch}' has no Claude Code build`, 'Use an x86_64 or arm64 image')
   return `linux-${arch}${g.libc === 'musl' ? '-musl' : ''}`
+}
+
+/** The platform a guest most likely has before it is asked: the runner's architecture, glibc. */
+export function likelyGuestPlatform(arch: string = os.arch()): string | undefined {
+  const uname = { x64: 'x86_64', arm64: 'aarch64' }[arch]
+  return uname ? claudePlatform({ os: 'Linux', arch: uname, libc: 'glibc' }) : undefined
+}
+
+/** How often a download in progress says how far it got. */
+export const PROGRESS_EVERY_MS = 1_000
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+
+/** One log line per second while `file` grows (bytes so far, rate), and one at the end. */
+export async function withProgress<T>(label: string, file: string, work: Promise<T>, log: (line: string) => void = core.info): Promise<T> {
+  const started = Date.now()
+  const size = () => fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0
+  const rate = (bytes: number) => `${mib(bytes / Math.max(0.001, (Date.now() - started) / 1000))}/s`
+  const timer = setInterval(() => log(`${label}: ${mib(size())} so far (${rate(size())})`), PROGRESS_EVERY_MS)
+  try {
+    const result = await work
+    const bytes = size()
+    log(`${label}: ${mib(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(bytes)})`)
+    return result
+  } finally {
+    clearInterval(timer)
+  }
 }
 
 export interface ClaudeInstall {
@@ -49,8 +78,9 @@ export async function installClaude(registry: string, version: string, platform:
 
   core.info(`Downloading ${name}@${pkg.version} from ${new URL(pkg.tarball).origin}`)
   let tarball: string
+  const dest = path.join(process.env['RUNNER_TEMP'] || os.tmpdir(), crypto.randomUUID())
   try {
-    tarball = await tc.downloadTool(pkg.tarball)
+    tarball = await withProgress(`Downloading ${name}@${pkg.version}`, dest, tc.downloadTool(pkg.tarball, dest))
   } catch (err) {
     if (isDiskFault(err)) throw err // RUNNER_TEMP is full: main names that, not the network
     throw new InstallError(`download of ${name}@${pkg.version} failed (${(err as Error).message})`, 'Check `npm-registry` and the runner\'s network')

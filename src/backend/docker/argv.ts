@@ -65,6 +65,10 @@ export function imageInspectArgv(image: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', image]
 }
 
+export function imageSizeArgv(image: string): string[] {
+  return ['image', 'inspect', '--format', '{{.Size}}', image]
+}
+
 export function pullArgv(image: string): string[] {
   return ['pull', '--quiet', image]
 }

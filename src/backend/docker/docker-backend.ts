@@ -1,4 +1,5 @@
 import net from 'node:net'
+import * as core from '@actions/core'
 import { DEFAULT_RELAY_IMAGE } from '../../config/defaults.js'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
@@ -6,6 +7,9 @@ import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, Guest
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 import { RELAY_ALIAS, RELAY_LABEL, RELAY_SCRIPT } from './relay.js'
+
+/** How often a pull in progress says it still runs. */
+const PULL_PROGRESS_EVERY_MS = 2_000
 
 export type DockerWiring = 'auto' | 'gateway' | 'relay'
 
@@ -180,7 +184,16 @@ export class DockerBackend implements Backend {
 
   private async lookUpOrPull(image: string, input: string): Promise<void> {
     if ((await runCommand(this.cli, argv.imageInspectArgv(image))).code === 0) return
-    const pull = await runCommand(this.cli, argv.pullArgv(image))
+    // the CLI's pull shows no byte counts off a terminal: say that it runs, then its size and rate
+    core.info(`Pulling image ${image} (not on this engine yet)`)
+    const started = Date.now()
+    const seconds = () => ((Date.now() - started) / 1000).toFixed(1)
+    const timer = setInterval(() => core.info(`Pulling image ${image}: ${seconds()} s so far`), PULL_PROGRESS_EVERY_MS)
+    const pull = await runCommand(this.cli, argv.pullArgv(image)).finally(() => clearInterval(timer))
+    if (pull.code === 0) {
+      const bytes = Number((await runCommand(this.cli, argv.imageSizeArgv(image))).stdout.trim()) || 0
+      core.info(`Pulled image ${image}: ${(bytes / 1024 / 1024).toFixed(1)} MiB (unpacked) in ${seconds()} s (${(bytes / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MiB/s)`)
+    }
     if (pull.code !== 0) {
       const why = pull.stderr.trim().split('\n').at(-1) ?? ''
       throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`)

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
-import { claudePlatform, installClaude, type GuestPlatform } from '../../install/claude.js'
+import { claudePlatform, installClaude, likelyGuestPlatform, type ClaudeInstall, type GuestPlatform } from '../../install/claude.js'
+import type { Config } from '../../config/config.js'
 import type { Backend } from '../../backend/types.js'
 import type { Bottle } from '../launch.js'
 import { GUEST_CLAUDE_CACHE } from '../plan.js'
@@ -31,15 +32,35 @@ export function assertWorldExecutable(file: string, top: string): void {
   }
 }
 
+/** An install started before the guest could be asked its platform, for the platform it most likely has. */
+export interface EarlyInstall {
+  platform: string
+  install: Promise<ClaudeInstall>
+}
+
+/**
+ * Starts the cache lookup (and, on a cold runner, the download) of claude for the runner's own
+ * architecture at once, so it overlaps the image pull and the bottle's start. provisionClaude
+ * uses it when the guest turns out to be that platform (the usual case), and installs the
+ * right one otherwise.
+ */
+export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVersion'>): EarlyInstall | undefined {
+  const platform = likelyGuestPlatform()
+  if (!platform) return undefined
+  const install = installClaude(config.npmRegistry, config.claudeVersion, platform)
+  install.catch(() => undefined) // provisionClaude awaits it and reports its failure
+  return { platform, install }
+}
+
 /**
  * Gives the guest the native claude binary for its os/arch/libc. The tool cache's claude
  * directory is bind-mounted read-only in the guest, so a freshly cached binary is visible
  * there without a copy. Returns the binary's path in the guest.
  */
-export async function provisionClaude(bottle: Bottle): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
+export async function provisionClaude(bottle: Bottle, early?: EarlyInstall): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
   const { plan, backend } = bottle
   const platform = claudePlatform(await probeGuestPlatform(backend, bottle.name))
-  const install = await installClaude(plan.config.npmRegistry, plan.config.claudeVersion, platform)
+  const install = await (early?.platform === platform ? early.install : installClaude(plan.config.npmRegistry, plan.config.claudeVersion, platform))
   core.info(`Claude Code ${install.version} (${platform}) ${install.downloaded ? 'downloaded and cached' : 'from the tool cache'}`)
   const rel = path.relative(plan.claudeCacheDir, install.dir)
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
