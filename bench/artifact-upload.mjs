@@ -7,17 +7,12 @@ import path from 'node:path'
 import { uploadArtifact } from '../lib/artifact/upload.js'
 import { collectRecords } from '../lib/transcript/collect.js'
 import { Redactor } from '../lib/transcript/redact.js'
+import { writeSyntheticStream } from './synthetic-stream.mjs'
 import { makeRuntimeToken, startArtifactServiceDouble } from '../test/harness/artifact-service-double.mjs'
 
 const TURNS = Number(process.argv[2] ?? 1000)
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-bench-artifact-'))
-const lines = [JSON.stringify({ type: 'system', subtype: 'init', session_id: 's', model: 'm' })]
-for (let t = 1; t <= TURNS; t++) {
-  lines.push(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: `Turn ${t}: looking at src/file${t}.ts` }, { type: 'tool_use', id: `tu${t}`, name: 'Bash', input: { command: `npm test -- file${t}` } }], usage: { input_tokens: 2000, output_tokens: 150 } } }))
-  lines.push(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: `tu${t}`, content: `PASS src/file${t}.test.ts\n`.repeat(40) }] } }))
-}
-lines.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'done', num_turns: TURNS, total_cost_usd: 12.3, duration_ms: 600000, usage: { input_tokens: 1, output_tokens: 1 } }))
-fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), lines.join('\n') + '\n')
+writeSyntheticStream(path.join(stateDir, 'stream.jsonl'), TURNS)
 fs.mkdirSync(path.join(stateDir, 'claude-config', 'projects', 'p'), { recursive: true })
 fs.copyFileSync(path.join(stateDir, 'stream.jsonl'), path.join(stateDir, 'claude-config', 'projects', 'p', 's.jsonl'))
 fs.writeFileSync(path.join(stateDir, 'outputs.json'), '{"conclusion":"success"}')

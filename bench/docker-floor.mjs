@@ -17,6 +17,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { bareClaude, CLAUDE_FLAGS } from './bare-claude.mjs'
 import { startAnthropicDouble } from '../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../test/harness/npm-registry-double.mjs'
 import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../test/harness/paths.mjs'
@@ -34,7 +35,6 @@ const toolCache = path.join(work, 'tool-cache')
 const KEY = 'sk-ant-bench-key'
 const scenario = ws => ({ turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'a.txt'), content: 'a\n' } } }, { text: 'done' }] })
 const registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
-const CLAUDE_FLAGS = ['-p', 'go', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions']
 
 let n = 0
 function workspace() {
@@ -77,13 +77,7 @@ async function actionRun(phases, dist) {
 async function bareRun(binary) {
   const ws = workspace()
   const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
-  const cfg = fs.mkdtempSync(path.join(work, 'cfg-'))
-  const t0 = performance.now()
-  await sh(binary, CLAUDE_FLAGS, {
-    cwd: ws,
-    env: { PATH: process.env.PATH, HOME: cfg, CLAUDE_CONFIG_DIR: cfg, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', IS_SANDBOX: '1' }
-  })
-  const ms = performance.now() - t0
+  const ms = await bareClaude(binary, ws, api.url, KEY, work)
   await api.close()
   return ms
 }

@@ -2,10 +2,11 @@
 // cache) against bare `claude -p` on the host, on the same scripted 3-turn scenario.
 // Runs both side by side, alternating, N times each, and prints medians and the ratio.
 // Usage: npm run build && node bench/e2e-vs-bare.mjs [N]   (needs the test harness: see README)
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { bareClaude } from './bare-claude.mjs'
 import { startAnthropicDouble } from '../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../test/harness/npm-registry-double.mjs'
 import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../test/harness/paths.mjs'
@@ -53,20 +54,8 @@ async function bottleRun() {
 async function bareRun(binary) {
   const ws = workspace()
   const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
-  const cfg = fs.mkdtempSync(path.join(work, 'cfg-'))
-  const t0 = performance.now()
-  // async: the API double runs in this process and must keep answering
-  const code = await new Promise(resolve => {
-    const child = spawn(binary, ['-p', 'go', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions'], {
-      cwd: ws,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH, HOME: cfg, CLAUDE_CONFIG_DIR: cfg, ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: KEY, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', IS_SANDBOX: '1' }
-    })
-    child.on('close', resolve)
-  })
-  const ms = performance.now() - t0
+  const ms = await bareClaude(binary, ws, api.url, KEY, work)
   await api.close()
-  if (code !== 0) throw new Error(`bare claude exited ${code}`)
   return ms
 }
 
