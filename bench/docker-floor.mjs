@@ -21,28 +21,20 @@ import { bareClaude, CLAUDE_FLAGS } from './bare-claude.mjs'
 import { startAnthropicDouble } from '../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../test/harness/npm-registry-double.mjs'
 import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../test/harness/paths.mjs'
-import { runAction } from '../test/harness/run-action.mjs'
+import { actionRunner, fmt, harness, KEY, median, scenario } from './action-run.mjs'
 
 const N = Number(process.argv[2] ?? 7)
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
-for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh']) execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
+harness(root)
 // the action's own relay program, so the floor's relay does the same work
 const RELAY_SCRIPT = /RELAY_SCRIPT = `([\s\S]*?)`/.exec(fs.readFileSync(path.join(root, 'src/backend/docker/relay.ts'), 'utf8'))[1].trim()
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-floor-'))
 fs.chmodSync(work, 0o755)
 const toolCache = path.join(work, 'tool-cache')
-const KEY = 'sk-ant-bench-key'
-const scenario = ws => ({ turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'a.txt'), content: 'a\n' } } }, { text: 'done' }] })
 const registry = await startNpmRegistryDouble({ packages: [claudePackage()] })
 
-let n = 0
-function workspace() {
-  const ws = path.join(work, `ws-${++n}`)
-  fs.mkdirSync(ws)
-  execFileSync('chown', ['1001:1001', ws])
-  return ws
-}
+const { workspace, run } = actionRunner(work, registry.url)
 
 /** Runs a command without blocking this process (the API double must keep answering). */
 function sh(cmd, args, opts = {}) {
@@ -55,24 +47,7 @@ function sh(cmd, args, opts = {}) {
   })
 }
 
-async function actionRun(phases, dist) {
-  const ws = workspace()
-  const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
-  const runnerTemp = path.join(work, `rt-${n}`)
-  const t0 = performance.now()
-  const r = await runAction({
-    inputs: { prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
-    runnerTemp,
-    toolCache,
-    dist
-  })
-  const ms = performance.now() - t0
-  await api.close()
-  if (r.outputs.conclusion !== 'success') throw new Error(`bottle run failed: ${r.main.stdout}`)
-  const file = path.join(r.outputs['transcript-dir'] ?? '', 'phases.json')
-  if (phases && fs.existsSync(file)) for (const p of JSON.parse(fs.readFileSync(file, 'utf8')).phases) (phases[p.phase] ??= []).push(p.ms)
-  return ms
-}
+const actionRun = (phases, dist) => run({ toolCache, phases, dist })
 
 async function bareRun(binary) {
   const ws = workspace()
@@ -99,7 +74,7 @@ async function floorRun(binaryDir, bridge) {
   const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
   const fwd = await forwarder(bridge, Number(new URL(api.url).port))
   const port = fwd.address().port
-  const name = `bb-floor-${process.pid}-${n}`
+  const name = `bb-floor-${process.pid}-${path.basename(ws)}`
   const t0 = performance.now()
   await sh('docker', ['network', 'create', '--internal', '--opt', 'com.docker.network.bridge.inhibit_ipv4=true', `${name}-net`])
   await sh('docker', ['run', '--detach', '--name', `${name}-relay`, '--network', 'bridge', '--add-host', 'host.docker.internal:host-gateway', '--user', '65534:65534', '--cap-drop', 'ALL', '--read-only', RELAY_IMAGE, 'node', '-e', RELAY_SCRIPT, 'host.docker.internal', String(port)])
@@ -125,7 +100,6 @@ async function floorRun(binaryDir, bridge) {
   return ms
 }
 
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 await actionRun() // warm-up: fills the tool cache (one download, integrity check, extract)
 const binary = path.join(toolCache, 'claude-code', claudePackage().version, 'linux-x64', 'claude')
 const bridge = /^[^/]+/.exec(execFileSync('docker', ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}', 'bridge'], { encoding: 'utf8' }).trim())[0]
@@ -145,7 +119,6 @@ for (let i = 0; i < N; i++) {
 }
 await registry.close()
 fs.rmSync(work, { recursive: true, force: true })
-const fmt = ms => `${(ms / 1000).toFixed(2)} s`
 console.log(`rounds: ${N} (bare, floor, action in turn), warm caches, 2-turn scripted task`)
 console.log(`bare claude -p (host):             median ${fmt(median(bare))}  [${bare.map(fmt).join(', ')}]`)
 console.log(`docker floor (by hand, CLI):       median ${fmt(median(floor))}  [${floor.map(fmt).join(', ')}]`)

@@ -3,7 +3,8 @@
 //   GET /<scope>/<name>/-/<file>.tgz              → the tarball
 // Unknown packages answer 404 {"error":"Not found"} like the registry.
 // `corrupt: true` serves tarball bytes that do not match the packument's integrity
-// (a broken or tampered mirror); `status` forces every response to that HTTP status.
+// (a broken or tampered mirror); `status` forces every response to that HTTP status;
+// `bytesPerSecond` paces tarballs to that rate (a registry over a real network, for benchmarks).
 // Not modelled: authentication (tokens, scoped registries' auth), dist-tags other than
 // latest, package signatures and provenance attestations, search and the write API,
 // rate limits, redirects to a CDN, and ETag/304 caching.
@@ -13,7 +14,7 @@ import path from 'node:path'
 
 /**
  * @typedef {{ name: string, version: string, tarballPath: string, integrity: string, shasum?: string }} ServedPackage
- * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number }} opts
+ * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number, bytesPerSecond?: number }} opts
  */
 export async function startNpmRegistryDouble(opts) {
   /** @type {{ method: string, path: string, accept: string }[]} */
@@ -36,6 +37,7 @@ export async function startNpmRegistryDouble(opts) {
       const size = fs.statSync(pkg.tarballPath).size
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
       const stream = fs.createReadStream(pkg.tarballPath)
+      if (opts.bytesPerSecond) return paced(stream, res, opts.bytesPerSecond)
       if (!opts.corrupt) return stream.pipe(res)
       // Same length, one byte flipped in the middle: only the integrity check can tell.
       let offset = 0
@@ -73,6 +75,23 @@ export async function startNpmRegistryDouble(opts) {
     tarballDownloads: () => tarballDownloads,
     close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
   }
+}
+
+/** Writes `stream` to `res` no faster than `rate` bytes a second. */
+function paced(stream, res, rate) {
+  const started = Date.now()
+  let sent = 0
+  stream.on('data', chunk => {
+    sent += chunk.length
+    const due = started + (sent / rate) * 1000
+    res.write(chunk)
+    if (due > Date.now()) {
+      stream.pause()
+      setTimeout(() => stream.resume(), due - Date.now())
+    }
+  })
+  stream.on('end', () => res.end())
+  res.on('close', () => stream.destroy())
 }
 
 /** @param {ServedPackage} p */
