@@ -287,7 +287,7 @@ describe('git gate against crafted pushes', () => {
     const before = posts()
     const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/big')
     expect(r.code).not.toBe(0)
-    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB)")
+    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB (input git-max-push-mb); push less at once)")
     expect(posts() - before).toBe(1) // git's probe only; the pack never went up
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/big')).toThrow()
     expect(g.pushed).toEqual([])
