@@ -126,7 +126,8 @@ export async function run(): Promise<void> {
         // the host saw what claude would retry for minutes: stop it now, and say which input to fix
         verdict = v
         control.current?.kill('SIGTERM')
-      }
+      },
+      redactor
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)

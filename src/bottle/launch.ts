@@ -6,6 +6,8 @@ import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
+import { formatBytes } from '../gitgate/limits.js'
+import type { Redactor } from '../transcript/redact.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import { caEnvironment } from './provision/ca.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
@@ -64,7 +66,7 @@ export function gitPins(workspace: string): Mount[] {
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin, onUpstreamVerdict?: (v: UpstreamVerdict) => void): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin, onUpstreamVerdict?: (v: UpstreamVerdict) => void, redactor?: Redactor): Promise<Bottle> {
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
   const proxy = await startModelProxy({
@@ -95,12 +97,17 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,
-        secret: plan.daemonSecret
+        secret: plan.daemonSecret,
+        limits: { maxPushBytes: plan.config.git.maxPushBytes },
+        protectedPaths: plan.config.git.protectedPaths,
+        redactor
       })
       const { patterns, allowForce } = plan.config.git.push
+      const guarded = plan.config.git.protectedPaths.map(p => p.rule)
       core.info(
         `Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
-          `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`
+          `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
+          `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(plan.config.git.maxPushBytes)} a push)`
       )
     }
     const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port]
