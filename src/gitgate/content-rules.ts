@@ -103,7 +103,8 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
   for (const [u, i] of live) {
     const listed = (await objects.gitText(['rev-list', '--objects', '--no-object-names', '--parents', u.new, '--not', `--glob=${UPSTREAM_REFS}`, ...present.map(o => `^${o}`)])).split('\n').filter(Boolean)
     const types = await objects.types(listed.map(l => l.split(' ')[0]!))
-    const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid!)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid!, parents }))
+    // oldest first, so a refusal names the commit that first touched a path
+    const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid!)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid!, parents })).reverse()
     const changes = await commitChanges(objects, commits)
     const found = verdict.findings[i]!
     const names = new Map<string, { path: string; commit: string }>()
