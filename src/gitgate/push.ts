@@ -53,7 +53,7 @@ export async function handlePush(ctx: PushContext, req: http.IncomingMessage, re
     } catch (err) {
       if (!(err instanceof BodyRefusedError)) throw err
       drainRequest(req)
-      return refuseBody(res, err, blocked)
+      return refuseBody(res, err, record)
     }
     let request: ReceivePackRequest
     try {
@@ -112,17 +112,21 @@ function scanFields(content: ContentVerdict | undefined, i: number) {
   return { ...(findings.length ? { findings } : {}), scanned_bytes: content.scannedBytes, scan_ms: content.ms }
 }
 
-/** A body over a limit: refused on every ref it names, or as a whole when its commands did not arrive. */
-function refuseBody(res: http.ServerResponse, err: BodyRefusedError, blocked: (reason: string, bytes: number) => void): void {
+/** A body over a limit: refused on every ref it names (each in git.jsonl), or as a whole when its commands did not arrive. */
+function refuseBody(res: http.ServerResponse, err: BodyRefusedError, record: RecordDecision): void {
   let request: ReceivePackRequest | undefined
   try {
     request = parseReceivePack(err.head, Math.max(err.size, err.head.length + 1))
   } catch {
     request = undefined
   }
-  blocked(err.message, err.size)
-  if (request?.updates.length) reportRefusal(res, request, request.updates.map(() => err.message))
-  else refuse(res, 413, err.message)
+  const blocked = { service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: err.size, bytes_down: 0 } as const
+  if (!request?.updates.length) {
+    record(blocked)
+    return refuse(res, 413, err.message)
+  }
+  for (const u of request.updates) record({ ...blocked, ref: u.ref, old: u.old, new: u.new })
+  reportRefusal(res, request, request.updates.map(() => err.message))
 }
 
 /** Sends a judged push to the upstream from its file, relays the answer, and records each ref's fate. */
