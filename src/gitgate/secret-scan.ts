@@ -7,29 +7,45 @@ import { MATCH_WINDOW, type Redactor } from '../transcript/redact.js'
  * hex (`base64` wraps at 76), string literals glued across lines (`"ghp_…" +\n "…"`, Python's
  * adjacent literals, PHP's `.`), and shell's backslash-newline.
  */
-const LINE_GLUE = /[ \t]*(?:["'`][ \t]*[+.]?|\\)?[ \t]*\r?\n[ \t]*(?:[+.][ \t]*)?["'`]?/g
+const LINE_GLUE = /(?:["'`][ \t]*[+.]?[ \t]*|\\)?\r?\n[ \t]*(?:[+.][ \t]*)?["'`]?/g
+
+/** Text gathered before a scan: large enough that the overlap and each scan's fixed cost are small. */
+const SCAN_BLOCK = 1024 * 1024
 
 /**
- * The redactor's detectors over one object's bytes, chunk by chunk: each scan overlaps the
- * previous by MATCH_WINDOW characters, so a match split between chunks is seen whole, and
- * memory stays bounded whatever the object's size. Each window is scanned as it is and with
- * its line breaks joined.
+ * The redactor's detectors over one object's bytes, in blocks of about SCAN_BLOCK characters:
+ * each scan overlaps the previous by MATCH_WINDOW characters, so a match split between blocks
+ * is seen whole, and memory stays bounded whatever the object's size. Each block is scanned
+ * as it is and with its line breaks joined.
  */
 export class SecretScanner {
   private readonly decoder = new StringDecoder('utf8')
+  /** text not scanned yet, after the overlap kept from the last scan */
+  private pending: string[] = []
+  private pendingLength = 0
   private tail = ''
   readonly kinds = new Set<string>()
 
   constructor(private readonly redactor: Redactor) {}
 
   write(chunk: Buffer): void {
-    this.scan(this.tail + this.decoder.write(chunk))
+    const text = this.decoder.write(chunk)
+    this.pending.push(text)
+    this.pendingLength += text.length
+    if (this.pendingLength >= SCAN_BLOCK) this.flush()
   }
 
   /** The kinds found, once the object is complete. */
   end(): string[] {
-    this.scan(this.tail + this.decoder.end())
+    this.pending.push(this.decoder.end())
+    this.flush()
     return [...this.kinds]
+  }
+
+  private flush(): void {
+    this.scan(this.tail + this.pending.join(''))
+    this.pending = []
+    this.pendingLength = 0
   }
 
   private scan(text: string): void {
