@@ -330,6 +330,8 @@ describe('protected path rules', () => {
     ['.github\\workflows\\ci.yml', false, true], // one name with backslashes: separators on NTFS
     ['GITHUB~1/workflows/ci.yml', false, true], // 8.3 short name
     ['.github/workflows', false, true], // a file or link in place of the directory
+    ['./.github//workflows/ci.yml', false, true],
+    ['docs/../.github/workflows/ci.yml', false, true], // tree entries named `.` or `..`: fsck only warns
     ['.github', true, true], // a symlink or submodule above it
     ['.github', false, false], // a plain file named .github holds no workflows
     ['.github/workflow/ci.yml', false, false],

@@ -28,9 +28,17 @@ export function canonicalComponent(c: string): string {
   return s.toLowerCase()
 }
 
-/** A path's components in canonical form; `\` separates too (NTFS). */
+/**
+ * A path's components in canonical form; `\` separates too (NTFS), and `.` and `..` are
+ * resolved as a tool that joins the path would (git's fsck only warns about such tree entries).
+ */
 function components(p: string): string[] {
-  return p.split(/[/\\]+/).filter(c => c !== '').map(canonicalComponent)
+  const out: string[] = []
+  for (const c of p.split(/[/\\]+/).map(canonicalComponent)) {
+    if (c === '..') out.pop()
+    else if (c !== '' && c !== '.') out.push(c)
+  }
+  return out
 }
 
 /** An 8.3 short name (`github~1`, `deploy~1.yml`): the start of the long name it may stand for. */
