@@ -12,35 +12,26 @@ import path from 'node:path'
 import { parseConfig } from '../../src/config/config.js'
 import { DEFAULT_GIT_MAX_PUSH_MB } from '../../src/config/defaults.js'
 import { readInputs } from '../../src/config/inputs.js'
-import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
+import { startGitGate } from '../../src/gitgate/git-gate.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { canonicalComponent, DEFAULT_PROTECTED_PATHS, parseProtectedPaths, protectedRule } from '../../src/gitgate/protected-paths.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
 import { SecretScanner } from '../../src/gitgate/secret-scan.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import { runCommand } from '../../src/util/process.js'
-import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { gateSuite, git, gitEnv } from './git-gate-fixture.js'
 
 const TOKEN = 'ghs_contentGateTokenEEEEEEEEEEEEEEEEEEEEE5'
 const SECRET = 'fedcba9876543210fedcba9876543210'
 const KEY = 'sk-ant-api03-contentRulesRunKey-0123456789abcdefXYZ'
 const PLANTED = 'ghp_' + 'Pl4ntedT0kenAAAAAAAAAAAAAAAAAAAAAAAAAAAA' // a GitHub token shape, not a real one
 const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
-const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x' }
-
-// async: the gate runs in this process, so a blocking spawn would deadlock it
-async function git(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  const r = await runCommand('git', ['-C', cwd, ...args], { env: gitEnv, timeoutMs: 120_000 })
-  return { code: r.code ?? -1, out: `${r.stdout}${r.stderr}` }
-}
 const rev = async (cwd: string, what = 'HEAD') => (await git(cwd, 'rev-parse', what)).out.trim()
 const short = (oid: string) => oid.slice(0, 12)
 
 describe('git gate content rules', () => {
-  let dir: string
-  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
-  const gates: GitGate[] = []
-  const upstream = (...args: string[]) => double.git('acme/widgets.git', ...args)
+  const suite = gateSuite('gitgate-content-', TOKEN)
+  const upstream = (...args: string[]) => suite.double.git('acme/widgets.git', ...args)
   const upstreamHas = (ref: string) => {
     try {
       upstream('rev-parse', '--verify', '-q', ref)
@@ -50,36 +41,26 @@ describe('git gate content rules', () => {
     }
   }
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-content-'))
-    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
-  })
-  afterAll(async () => {
-    for (const g of gates) await g.close()
-    await double.close()
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
-
   let n = 0
   /** a gate (default rules unless given) and a fresh clone through it */
   async function gate(gitPush: string, opts: { protectedPaths?: string; secrets?: string[] } = {}) {
     const name = `g${++n}`
-    const logFile = path.join(dir, `${name}.jsonl`)
+    const logFile = path.join(suite.dir, `${name}.jsonl`)
     const g = await startGitGate({
       secret: SECRET,
-      upstream: new URL(`${double.url}/acme/widgets.git`),
+      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
       authHeader: { name: 'authorization', value: basic },
       policy: parsePushPolicy(gitPush, 'false'),
       bindHost: '127.0.0.1',
       logFile,
-      scratchDir: path.join(dir, `${name}-scratch`),
+      scratchDir: path.join(suite.dir, `${name}-scratch`),
       ...(opts.protectedPaths !== undefined ? { protectedPaths: parseProtectedPaths(opts.protectedPaths) } : {}),
       redactor: new Redactor(opts.secrets ?? [KEY])
     })
-    gates.push(g)
+    suite.gates.push(g)
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
-    const clone = path.join(dir, `${name}-clone`)
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    const clone = path.join(suite.dir, `${name}-clone`)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
     return { g, url, clone, logFile, decisions }
   }
