@@ -277,7 +277,7 @@ describe('git gate content rules', () => {
     })
   })
 
-  describe('pushes the gate cannot read', () => {
+  describe('crafted pushes', () => {
     const ZERO = '0'.repeat(40)
     const CAPS = 'report-status side-band-64k agent=git/2.39.5'
     const receivePack = async (url: string, line: string, pack: Buffer) => {
@@ -285,6 +285,30 @@ describe('git gate content rules', () => {
       const r = await fetch(`${url}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body })
       return Buffer.from(await r.arrayBuffer()).toString('latin1')
     }
+
+    it('a secret in an object the pack carries but no pushed ref reaches is refused (the upstream would keep it, and serve it by id)', async () => {
+      const { url, clone, decisions } = await gate('bot-bottle/**')
+      write(clone, 'ok.txt', 'fine\n')
+      const x = await commitAll(clone, 'ok')
+      const hidden = await blob(clone, `stash: ${PLANTED}\n`)
+      const list = execFileSync('git', ['-C', clone, 'rev-list', '--objects', '--no-object-names', x, '--not', 'origin/main'], { encoding: 'utf8' }) + `${hidden}\n`
+      const pack = execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '-q'], { input: list })
+      const r = await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/hidden\0${CAPS}`, pack)
+      expect(r).toContain(`ng refs/heads/bot-bottle/hidden bot-bottle: blob ${short(hidden)}, sent in the pack though no pushed ref reaches it holds a secret (github-token)`)
+      expect(upstreamHas('refs/heads/bot-bottle/hidden')).toBe(false)
+      expect(() => upstream('cat-file', '-e', hidden)).toThrow()
+      // the same push without the hidden blob goes through
+      const clean = execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '-q'], { input: list.replace(`${hidden}\n`, '') })
+      expect(await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/hidden\0${CAPS}`, clean)).toContain('ok refs/heads/bot-bottle/hidden')
+      expect((await decisions()).filter(d => d.ref).map(d => d.decision)).toEqual(['blocked', 'pushed'])
+    })
+
+    it('a token as the ref name is refused', async () => {
+      const { clone } = await gate('bot-bottle/**')
+      const r = await git(clone, 'push', 'origin', `HEAD:refs/heads/bot-bottle/${PLANTED}`)
+      expect(r.out).toContain('bot-bottle: the ref name holds a secret (github-token)')
+      expect(upstreamHas(`refs/heads/bot-bottle/${PLANTED}`)).toBe(false)
+    })
 
     it('a corrupt pack, or a tip that is nowhere, is refused, never waved through', async () => {
       const { url, clone } = await gate('bot-bottle/**')

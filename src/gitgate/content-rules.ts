@@ -82,12 +82,51 @@ async function commitChanges(objects: PushObjects, commits: readonly { oid: stri
   return changes
 }
 
+type ObjectTypes = Map<string, { type: string; size: number }>
+
+/** Findings for the paths the new commits change: protected paths, and secrets in file names. Returns blob oid → where it was added. */
+function pathFindings(changes: Map<string, TreeChange[]>, rules: ContentRules, found: ContentFinding[]): Map<string, { path: string; commit: string }> {
+  const names = new Map<string, { path: string; commit: string }>()
+  for (const [commit, list] of changes) {
+    for (const ch of list) {
+      if (!ZERO_OID.test(ch.newOid)) names.set(ch.newOid, { path: ch.path, commit })
+      const rule = protectedRule(rules.protectedPaths, ch.path, LINK_MODES.has(ch.oldMode) || LINK_MODES.has(ch.newMode))
+      const verb = ch.status === 'M' && ch.oldMode !== ch.newMode ? 'changes the mode of' : (VERBS[ch.status] ?? 'changes')
+      if (rule) found.push({ check: 'protected-path', where: shownPath(ch.path, rules.redactor), rule, commit, change: verb })
+      const inName = rules.redactor.kindsIn(ch.path)
+      if (inName.length) found.push({ check: 'secret', where: `a file name in commit ${short(commit)}`, kinds: inName, commit })
+    }
+  }
+  return names
+}
+
+/**
+ * Scans the objects of `types` not scanned yet (trees excepted: their names are judged as
+ * paths) and adds a finding for each that holds a secret. False when the push's new objects
+ * come to more than the gate scans.
+ */
+async function secretFindings(ctx: { objects: PushObjects; rules: ContentRules; limits: GateLimits; scanned: Map<string, ObjectScan>; verdict: ContentVerdict }, types: ObjectTypes, where: (oid: string, type: string) => ContentFinding, found: ContentFinding[]): Promise<boolean> {
+  const toScan = [...types].filter(([oid, t]) => t.type !== 'tree' && !ctx.scanned.has(oid)).map(([oid]) => oid)
+  ctx.verdict.scannedBytes += toScan.reduce((n, oid) => n + types.get(oid)!.size, 0)
+  if (ctx.verdict.scannedBytes > ctx.limits.maxScanBytes) return false
+  for (const s of await scanObjects(ctx.objects.gitDir, ctx.objects.env(), toScan, ctx.rules.redactor, ctx.limits.scanTimeoutMs)) ctx.scanned.set(s.oid, s)
+  for (const [oid, t] of types) {
+    const kinds = ctx.scanned.get(oid)?.kinds ?? []
+    if (kinds.length) found.push({ ...where(oid, t.type), kinds })
+  }
+  return true
+}
+
+const TOO_MUCH = (limits: GateLimits) => `bot-bottle: the push's new objects come to more than the gate scans for secrets (${formatBytes(limits.maxScanBytes)}); push less at once`
+
 /**
  * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
  * hand): for each update, everything reachable from its new tip and not from the upstream's
  * branches and tags nor the old tip. A protected path changed by any new commit, or a secret in
- * any new blob, commit, tag or file name, refuses the update; the reason names the path and
- * the kind of secret, never the value.
+ * any new blob, commit, tag, file name or the ref name, refuses the update. Objects the pack
+ * carries that no new tip reaches (the upstream would store them all the same, and serve them
+ * by id) are scanned too, and refuse every update. Reasons name the path and the kind of
+ * secret, never the value.
  */
 export async function judgeContent(objects: PushObjects, updates: readonly RefUpdate[], rules: ContentRules, limits: GateLimits): Promise<ContentVerdict> {
   const started = Date.now()
@@ -98,42 +137,35 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
     for (const [, i] of live) verdict.reasons[i] = `bot-bottle: the gate could not read the pushed objects (git index-pack: ${objects.unreadable})`
     return done()
   }
+  const ctx = { objects, rules, limits, scanned: new Map<string, ObjectScan>(), verdict }
   const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)))
-  const scanned = new Map<string, ObjectScan>()
+  const reached = new Set<string>()
   for (const [u, i] of live) {
+    const found = verdict.findings[i]!
+    const inRef = rules.redactor.kindsIn(u.ref)
+    if (inRef.length) found.push({ check: 'secret', where: 'the ref name', kinds: inRef })
     const listed = (await objects.gitText(['rev-list', '--objects', '--no-object-names', '--parents', u.new, '--not', `--glob=${UPSTREAM_REFS}`, ...present.map(o => `^${o}`)])).split('\n').filter(Boolean)
     const types = await objects.types(listed.map(l => l.split(' ')[0]!))
+    for (const oid of types.keys()) reached.add(oid)
     // oldest first, so a refusal names the commit that first touched a path
     const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid!)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid!, parents })).reverse()
-    const changes = await commitChanges(objects, commits)
-    const found = verdict.findings[i]!
-    const names = new Map<string, { path: string; commit: string }>()
-    for (const [commit, list] of changes) {
-      for (const ch of list) {
-        if (!ZERO_OID.test(ch.newOid)) names.set(ch.newOid, { path: ch.path, commit })
-        const rule = protectedRule(rules.protectedPaths, ch.path, LINK_MODES.has(ch.oldMode) || LINK_MODES.has(ch.newMode))
-        const verb = ch.status === 'M' && ch.oldMode !== ch.newMode ? 'changes the mode of' : (VERBS[ch.status] ?? 'changes')
-        if (rule) found.push({ check: 'protected-path', where: shownPath(ch.path, rules.redactor), rule, commit, change: verb })
-        const inName = rules.redactor.kindsIn(ch.path)
-        if (inName.length) found.push({ check: 'secret', where: `a file name in commit ${short(commit)}`, kinds: inName, commit })
-      }
-    }
-    const toScan = [...types].filter(([oid, t]) => t.type !== 'tree' && !scanned.has(oid)).map(([oid]) => oid)
-    verdict.scannedBytes += toScan.reduce((n, oid) => n + types.get(oid)!.size, 0)
-    if (verdict.scannedBytes > limits.maxScanBytes) {
-      verdict.reasons[i] = `bot-bottle: the push's new objects come to more than the gate scans for secrets (${formatBytes(limits.maxScanBytes)}); push less at once`
-      continue
-    }
-    for (const s of await scanObjects(objects.gitDir, objects.env(), toScan, rules.redactor, limits.scanTimeoutMs)) scanned.set(s.oid, s)
-    for (const [oid, t] of types) {
-      const kinds = scanned.get(oid)?.kinds ?? []
-      if (!kinds.length) continue
+    const names = pathFindings(await commitChanges(objects, commits), rules, found)
+    const where = (oid: string, type: string): ContentFinding => {
       const named = names.get(oid)
-      const where = t.type === 'blob' ? (named ? `${shownPath(named.path, rules.redactor)} (commit ${short(named.commit)})` : `blob ${short(oid)}`) : `${t.type} ${short(oid)} (its message or headers)`
-      found.push({ check: 'secret', where, kinds, commit: named?.commit ?? (t.type === 'commit' ? oid : undefined) })
+      if (type !== 'blob') return { check: 'secret', where: `${type} ${short(oid)} (its message or headers)`, ...(type === 'commit' ? { commit: oid } : {}) }
+      return named ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${short(named.commit)})`, commit: named.commit } : { check: 'secret', where: `blob ${short(oid)}` }
     }
-    verdict.reasons[i] = reasonOf(found)
-    found.splice(MAX_FINDINGS)
+    verdict.reasons[i] = (await secretFindings(ctx, types, where, found)) ? reasonOf(found) : TOO_MUCH(limits)
+  }
+  // what the pack carries beyond the new tips' reach, and the upstream does not have yet
+  const unreached = await objects.packOnly([...reached])
+  const extra: ContentFinding[] = []
+  const scannedAll = await secretFindings(ctx, unreached, (oid, type) => ({ check: 'secret', where: `${type} ${short(oid)}, sent in the pack though no pushed ref reaches it` }), extra)
+  for (const [, i] of live) {
+    verdict.findings[i]!.push(...extra)
+    if (!scannedAll) verdict.reasons[i] ??= TOO_MUCH(limits)
+    else if (extra.length) verdict.reasons[i] = reasonOf(verdict.findings[i]!)
+    verdict.findings[i]!.splice(MAX_FINDINGS)
   }
   return done()
 }
