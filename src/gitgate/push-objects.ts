@@ -103,7 +103,8 @@ export class GateRepo {
   ) {}
 
   private git(args: string[], env: NodeJS.ProcessEnv, input?: NodeJS.ReadableStream): Promise<RunResult> {
-    return runCommand('git', ['--git-dir', this.dir, ...args], { input, timeoutMs: this.timeoutMs, env })
+    // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
+    return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '--git-dir', this.dir, ...args], { input, timeoutMs: this.timeoutMs, env })
   }
 
   private init(): Promise<void> {
