@@ -5,7 +5,7 @@ import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
 import { parseConfig, type Config } from './config/config.js'
 import type { UpstreamVerdict } from './proxy/upstream-health.js'
-import { readInputs, readRunnerEnv, secretValues } from './config/inputs.js'
+import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
 import { prepare } from './bottle/prepare.js'
@@ -25,6 +25,11 @@ import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
+import { diskFaultLine, diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
+import { isDiskFault } from './transcript/record-sink.js'
+import { engineLostLine } from './bottle/engine-health.js'
+import { structuredOutputArgs } from './bottle/structured-output.js'
+import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -42,12 +47,23 @@ export function failureReason(outcome: RunOutcome, timeoutMinutes: number): stri
 
 /** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
 export function verdictLine(v: UpstreamVerdict, config: Config): string {
+  const kind = config.credential.kind
+  if (v.conclusion === 'auth-error' && kind === 'bedrock') {
+    return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`
+  }
+  if (v.conclusion === 'auth-error' && kind === 'vertex') {
+    return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`
+  }
   if (v.conclusion === 'auth-error') {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
   }
+  if (v.conclusion === 'budget-exceeded') return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`
   return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
 }
+
+/** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
+export const BUDGET_GRACE_MS = 5_000
 
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
 export async function run(): Promise<void> {
@@ -58,12 +74,14 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  let redactor = new Redactor(secretValues(raw))
+  const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
+  let redactor = new Redactor(known)
 
   let backend: Backend | undefined
   let bottle: Bottle | undefined
   let outcome: RunOutcome | undefined
   let transcriptDir = ''
+  let records: RunRecords | undefined
   const teardown: TeardownState = { backend: 'docker' }
   const control: RunControl = {}
   const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
@@ -72,6 +90,7 @@ export async function run(): Promise<void> {
   // the normal path below tears down; on the second signal tear down directly and exit.
   let signals = 0
   let verdict: UpstreamVerdict | undefined
+  let structured: StructuredCheck | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     signals++
     core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
@@ -93,6 +112,7 @@ export async function run(): Promise<void> {
 
     const plan = prepare(config)
     transcriptDir = plan.stateDir
+    records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'))
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
@@ -101,7 +121,7 @@ export async function run(): Promise<void> {
     // back whatever happens to this process), then take the credentials out of its config.
     const gitSecrets = workspaceGitSecrets(config.workspace)
     for (const s of gitSecrets) core.setSecret(s)
-    redactor = new Redactor([...secretValues(raw), ...gitSecrets])
+    redactor = new Redactor([...known, ...gitSecrets])
     const guard = snapshotWorkspaceGit(config.workspace, path.join(plan.stateDir, 'git-snapshot'))
     if (guard) {
       teardown.gitGuard = guard
@@ -116,18 +136,24 @@ export async function run(): Promise<void> {
     bottle = await launch(
       plan,
       backend,
-      (kind, name) => {
-        if (kind === 'network') teardown.networkName = name
-        else teardown.bottleName = name
-        saveTeardown()
+      {
+        onResource: (kind, name) => {
+          if (kind === 'network') teardown.networkName = name
+          else teardown.bottleName = name
+          saveTeardown()
+        },
+        onUpstreamVerdict: v => {
+          verdict = v
+          // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+          // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+          if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
+          core.info(`Spending cap reached: ${v.detail}`)
+          setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
+        },
+        records,
+        redactor
       },
-      origin,
-      v => {
-        // the host saw what claude would retry for minutes: stop it now, and say which input to fix
-        verdict = v
-        control.current?.kill('SIGTERM')
-      },
-      redactor
+      origin
     )
     if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
     if (guard) noteRunConfig(guard)
@@ -135,22 +161,36 @@ export async function run(): Promise<void> {
     // The provisioning steps touch different paths in the guest: run them side by side.
     const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle), provisionCa(bottle)])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
+    if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
+    const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
     const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
-    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, promptFlags), control, redactor).finally(stopHeartbeat)
+    outcome = await runClaude(bottle, claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat)
     const r = outcome.result
-    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0}, ${r?.durationMs ?? 0} ms`)
+    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
+    if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
     if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
     else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
-    else if (outcome.conclusion !== 'success') core.setFailed(`claude run concluded '${outcome.conclusion}': ${failureReason(outcome, config.timeoutMinutes)}`)
+    else if (records.fault) core.setFailed(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`)
+    else if (outcome.conclusion !== 'success') {
+      const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined
+      core.setFailed(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`)
+    } else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
   } catch (err) {
-    core.setFailed(errorMessage(err))
+    // the cause a user can act on, not its symptom: a full disk, an engine that went away
+    const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
+    if (isDiskFault(err)) core.setFailed(diskFullBeforeRunLine(err, runnerTemp))
+    else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
   } finally {
     await undo({ state: teardown, save: saveTeardown, backend, bottle })
     const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
     if (verdict) outputs.conclusion = verdict.conclusion
-    if (signals > 0) outputs.conclusion = 'cancelled' 
+    if (structured?.ok) outputs['structured-output'] = structured.json
+    else if (structured) outputs.conclusion = 'invalid-output'
+    if (records?.fault) outputs.conclusion = 'error' // whatever claude said: its run was not recorded whole
+    if (signals > 0) outputs.conclusion = 'cancelled'
     outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
+    outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
     publishOutputs(outputs, core.setOutput)
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -25,6 +25,10 @@ const KEY = 'sk-ant-api03-escape-suite-0123456789abcdef'
 const GH_TOKEN = 'ghs_escapeSuiteInputTokenEEEEEEEEEEEEEEE5'
 const CHECKOUT_TOKEN = 'ghs_escapeSuiteCheckoutTokFFFFFFFFFFFFFF6'
 const BASIC = Buffer.from(`x-access-token:${CHECKOUT_TOKEN}`).toString('base64')
+// the runner's cloud credentials, as the OIDC actions leave them in its environment (this run does not use them)
+const AWS_SECRET = 'escapeSuiteAwsSecret/0123456789abcdefghijk'
+const AWS_SESSION = 'IQoJb3JpZ2luX2VjEscapeSuiteSessionToken0123456789abcdef'
+const GOOGLE_ADC = '{"type": "external_account", "token_url": "http://127.0.0.1:9/token", "credential_source": {"file": "/nonexistent"}}'
 /** a needle written so its whole value never appears in the command the agent runs */
 const split = (s: string) => `"${s.slice(0, 9)}""${s.slice(9)}"`
 /** `r NAME CMD...` runs CMD and prints "NAME: SUCCEEDED|failed <the first 160 characters it printed>" */
@@ -59,6 +63,8 @@ describe('escape attempts from the bottle', () => {
     const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
     execFileSync('git', ['config', '--file', path.join(ws, '.git', 'config'), 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${BASIC}`])
     const hp = (hostService.address() as AddressInfo).port
+    const adcFile = path.join(suite.dir, 'adc.json')
+    fs.writeFileSync(adcFile, GOOGLE_ADC, { mode: 0o600 })
     const { v4, v6 } = decoy
     const dnsQuery = '\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01'
     /** a DNS query over UDP to host:53 that says how many bytes came back; fails when none did */
@@ -83,10 +89,13 @@ r docker-socket ls -l /var/run/docker.sock /run/docker.sock
 ${ROOT_ATTEMPTS}
 } > escape.txt 2>&1 < /dev/null
 grep -E '^(NoNewPrivs|CapEff|CapBnd):' /proc/self/status > status.txt; id -u >> status.txt
-printf '%s\\n' ${split(KEY)} ${split(GH_TOKEN)} ${split(CHECKOUT_TOKEN)} ${split(BASIC)} > /dev/shm/needles
+printf '%s\\n' ${split(KEY)} ${split(GH_TOKEN)} ${split(CHECKOUT_TOKEN)} ${split(BASIC)} ${split(AWS_SECRET)} ${split(AWS_SESSION)} > /dev/shm/needles
 { timeout 60 grep -rIlF -f /dev/shm/needles --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / 2>/dev/null; echo "scan exit $?" > scan.txt
   for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do grep -lF -f /dev/shm/needles "$f" 2>/dev/null; done
-  env | grep -F -f /dev/shm/needles; } > found.txt
+  env | grep -F -f /dev/shm/needles
+  # AWS and Google credential shapes anywhere (the pattern is written so it does not match itself)
+  timeout 60 grep -rIlE '(AKIA|ASIA)[A-Z0-9]{16}|ya29[.]|aws_secret_access_[k]ey|"type": *"(external_[a]ccount|service_[a]ccount)"' --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / 2>/dev/null
+  env | grep -E '^(AWS_|GOOGLE_|CLOUDSDK_)'; } > found.txt
 setsid sleep 4242 > /dev/null 2>&1 < /dev/null &
 sleep 0.2; kill -0 $! && echo started > leftover.txt
 true`
@@ -95,6 +104,7 @@ true`
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'github-token': GH_TOKEN, 'allowed-hosts': 'allowed.example' },
         runnerTemp: path.join(suite.dir, 'rt'),
+        env: { AWS_ACCESS_KEY_ID: 'ASIAESCAPESUITE12345', AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_SESSION_TOKEN: AWS_SESSION, GOOGLE_APPLICATION_CREDENTIALS: adcFile },
         toolCache: suite.toolCache
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
@@ -137,7 +147,7 @@ true`
       expect(read('leftover.txt')).toBe('started\n')
       // the process the agent left behind went with the bottle
       expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter(a => a.startsWith('sleep 4242'))).toEqual([])
-      for (const secret of [KEY, GH_TOKEN, CHECKOUT_TOKEN, BASIC]) expect(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout).includes(secret)).toBe(false)
+      for (const secret of [KEY, GH_TOKEN, CHECKOUT_TOKEN, BASIC, AWS_SECRET, AWS_SESSION]) expect(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout).includes(secret)).toBe(false)
 
       // control: from an ordinary container the same decoy answers, so the test above can fail
       const control = execFileSync('docker', ['run', '--rm', '--network', 'bridge', GUEST_IMAGE, 'curl', '-sS', '--max-time', '5', `http://${v4.decoy}:8080/`], { encoding: 'utf8', timeout: 30_000 })

@@ -140,7 +140,7 @@ describe('job summary', () => {
     const events = Array.from({ length: 100_000 }, (_, i) => ({ k: 'tool' as const, turn: i, id: `t${i}`, name: `tool-${i % 500}`, input: '{}' }))
     const md = renderSummary({
       outputs: { conclusion: 'success', result: 'x'.repeat(5_000_000), 'num-turns': '100000', 'cost-usd': '12.5', 'duration-ms': '61000', backend: 'docker|evil' },
-      model: { sessionId: 's', model: 'm', events },
+      model: { sessionId: 's', model: 'm', events, dropped: 0 },
       blockedEgress: 3,
       pushedRefs: ['refs/heads/bot/fix'],
       artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2',

@@ -117,6 +117,25 @@ describe('parseConfig defaults', () => {
   })
 })
 
+describe('parseConfig providers', () => {
+  it('bedrock: region from the input or the runner, upstream the regional runtime endpoint, Bedrock model ids', () => {
+    const c = parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }), { ...runner, awsRegion: 'eu-west-1' })
+    expect(c.credential).toEqual({ kind: 'bedrock', region: 'eu-west-1' })
+    expect(c.anthropicBaseUrl).toBe('https://bedrock-runtime.eu-west-1.amazonaws.com')
+    expect(c.model).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0')
+    expect(parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us-east-2' }), { ...runner, awsRegion: 'eu-west-1' }).credential).toEqual({ kind: 'bedrock', region: 'us-east-2' })
+  })
+
+  it('vertex: project from the input or the runner, region global by default, Vertex model ids, a private endpoint kept', () => {
+    const c = parseConfig(raw({ provider: 'vertex', 'anthropic-api-key': '', model: 'claude-sonnet-4-5@20250929' }), { ...runner, googleProject: 'from-env-1' })
+    expect(c.credential).toEqual({ kind: 'vertex', project: 'from-env-1', region: 'global' })
+    expect(c.anthropicBaseUrl).toBe('https://aiplatform.googleapis.com')
+    expect(c.model).toBe('claude-sonnet-4-5@20250929')
+    const r = parseConfig(raw({ provider: 'vertex', 'anthropic-api-key': '', 'vertex-project': 'my-proj-1', 'vertex-region': 'us-east5', 'anthropic-base-url': 'https://vertex.internal.example' }), runner)
+    expect([r.credential, r.anthropicBaseUrl]).toEqual([{ kind: 'vertex', project: 'my-proj-1', region: 'us-east5' }, 'https://vertex.internal.example'])
+  })
+})
+
 describe('parseConfig errors: one line naming the input, the value and what is accepted', () => {
   const cases: [string, Partial<RawInputs>, RegExp][] = [
     ['prompt', { prompt: '' }, /Input 'prompt': neither 'prompt' nor 'prompt-file' is set/],
@@ -129,6 +148,12 @@ describe('parseConfig errors: one line naming the input, the value and what is a
     ['anthropic-api-key', { 'claude-code-oauth-token': 'tok' }, /set together with 'claude-code-oauth-token'/],
     ['anthropic-api-key', { 'anthropic-api-key': 'has space' }, /Input 'anthropic-api-key': invalid value\. Expected one line/],
     ['anthropic-base-url', { 'anthropic-base-url': 'ftp://x' }, /Input 'anthropic-base-url': invalid value \(got 'ftp:\/\/x'\)\. Expected an http\(s\) URL/],
+    ['provider', { provider: 'azure' }, /Input 'provider': invalid value \(got 'azure'\)\. Expected one of 'anthropic', 'bedrock', 'vertex'/],
+    ['anthropic-api-key', { provider: 'bedrock', 'aws-region': 'us-east-1' }, /Input 'anthropic-api-key': set with provider 'bedrock'\. Remove it: with provider 'bedrock' the runner's AWS credentials are used/],
+    ['aws-region', { provider: 'bedrock', 'anthropic-api-key': '' }, /Input 'aws-region': not set and the runner has no AWS_REGION/],
+    ['aws-region', { provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us east' }, /Input 'aws-region': invalid value \(got 'us east'\)\. Expected an AWS region/],
+    ['vertex-project', { provider: 'vertex', 'anthropic-api-key': '' }, /Input 'vertex-project': not set and the runner has no GOOGLE_CLOUD_PROJECT/],
+    ['vertex-region', { provider: 'vertex', 'anthropic-api-key': '', 'vertex-project': 'my-proj-1', 'vertex-region': 'mars' }, /Input 'vertex-region': invalid value \(got 'mars'\)/],
     ['model', { model: 'bad model' }, /Input 'model': invalid value \(got 'bad model'\)/],
     ['max-turns', { 'max-turns': 'abc' }, /Input 'max-turns': invalid value \(got 'abc'\)\. Expected a whole number/],
     ['max-turns', { 'max-turns': '0' }, /Input 'max-turns'/],

@@ -13,7 +13,8 @@ const base: Outputs = {
   'duration-ms': '900',
   backend: 'docker',
   'transcript-dir': '/tmp/x',
-  'pushed-refs': 'refs/heads/bot-bottle/fix'
+  'pushed-refs': 'refs/heads/bot-bottle/fix',
+  'structured-output': '{"verdict":"approve"}'
 }
 
 describe('outputs', () => {

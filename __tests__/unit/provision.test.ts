@@ -27,7 +27,7 @@ function planFor(over: Partial<RawInputs> = {}) {
 }
 
 function bottleFor(plan: ReturnType<typeof planFor>, backend: RecordingBackend): Bottle {
-  return { plan, backend, name: plan.bottleName, network: { name: 'n', bindHost: 'h', wiring: 'gateway' }, proxy: { port: 1, stats: { forwarded: 0, refused: 0 }, usage: () => ({ requests: 0, refused: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }), summary: () => '', close: async () => undefined }, egress: { port: 2, decisions: { allowed: 0, blocked: 0, blockedHosts: new Map() }, summary: () => '', close: async () => undefined }, guestEnv: {} }
+  return { plan, backend, name: plan.bottleName, network: { name: 'n', bindHost: 'h', wiring: 'gateway' }, proxy: { port: 1, stats: { forwarded: 0, refused: 0 }, usage: () => ({ requests: 0, refused: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }), spent: () => ({ costUsd: 0, tokens: 0, unpricedModels: [] }), summary: () => '', close: async () => undefined }, egress: { port: 2, decisions: { allowed: 0, blocked: 0, blockedHosts: new Map() }, summary: () => '', close: async () => undefined }, guestEnv: {} }
 }
 
 describe('prepare', () => {

@@ -71,6 +71,18 @@ describe('Redactor.redact', () => {
     expect(new Redactor().redact(`before ${value} after`)).toBe(`before [REDACTED:${kind}] after`)
   })
 
+  it.each([
+    ['an AWS access key id', 'id ASIAQ3EXAMPLE7ZZZZZZ here', 'id [REDACTED:aws-access-key] here'],
+    ['an AWS secret key in a shared credentials file', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', '[REDACTED:aws-secret-key]\n'],
+    ['an AWS secret key in env output', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '[REDACTED:aws-secret-key]'],
+    ['an AWS session token in JSON (STS answer)', '{"SessionToken": "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example=="}', '{"[REDACTED:aws-session-token]"}'],
+    ['a Google OAuth access token', 'token ya29.a0AfB_byC-example_access_token_0123456789 end', 'token [REDACTED:google-token] end'],
+    ['a Google OAuth refresh token', '"refresh_token": "1//0gExampleRefreshToken-0123456789abcdefgh"', '"refresh_token": "[REDACTED:google-token]"'],
+    ['a service account private key in its JSON file', '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n"', '"private_key": "[REDACTED:private-key]\\n"']
+  ])('redacts %s by its shape', (_what, text, redacted) => {
+    expect(new Redactor().redact(text)).toBe(redacted)
+  })
+
   it('keeps the bearer scheme word', () => {
     expect(new Redactor().redact('authorization: Bearer abcdefghijklmnop.qrstuv')).toBe('authorization: Bearer [REDACTED:bearer]')
   })

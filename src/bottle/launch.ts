@@ -9,7 +9,9 @@ import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
 import { formatBytes } from '../gitgate/limits.js'
 import type { Redactor } from '../transcript/redact.js'
 import type { GateOrigin } from '../gitgate/origin.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 import { caEnvironment } from './provision/ca.js'
+import { providerEnvironment } from './provider-env.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 
 export interface Bottle {
@@ -29,7 +31,6 @@ export type OnResource = (kind: 'network' | 'bottle', name: string) => void
 
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
 export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: string): Record<string, string> {
-  const credentialVar = plan.config.credential.kind === 'api-key' ? 'ANTHROPIC_API_KEY' : 'CLAUDE_CODE_OAUTH_TOKEN'
   // For convenience only: the guest's network has no other way out, with or without these.
   const noProxy = [new URL(proxyUrl).hostname, 'localhost', '127.0.0.1'].join(',')
   const proxyVars: Record<string, string> = egressUrl
@@ -43,8 +44,7 @@ export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: strin
     USER: 'bottle',
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     CLAUDE_CONFIG_DIR: GUEST_CLAUDE_CONFIG_DIR,
-    ANTHROPIC_BASE_URL: proxyUrl,
-    [credentialVar]: plan.placeholder,
+    ...providerEnvironment(plan.config.credential, proxyUrl, plan.placeholder),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
     GIT_HTTP_PROXY_AUTHMETHOD: 'basic', // send the egress proxy's per-run credentials at once, not after a 407
@@ -65,8 +65,21 @@ export function gitPins(workspace: string): Mount[] {
   return pins
 }
 
+/** What the main step is told while the bottle runs. */
+export interface LaunchHooks {
+  /** each engine resource as it appears (written to the step's state at once) */
+  onResource: OnResource
+  /** the model upstream's answers ended the run (a rejected credential, an unreachable API) */
+  onUpstreamVerdict?: (v: UpstreamVerdict) => void
+  /** a daemon's record could not be written, or reached its cap */
+  records?: RecordWatch
+  /** the run's secrets and the token shapes: what the git gate refuses in a push */
+  redactor?: Redactor
+}
+
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, onResource: OnResource, origin?: GateOrigin, onUpstreamVerdict?: (v: UpstreamVerdict) => void, redactor?: Redactor): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, origin?: GateOrigin): Promise<Bottle> {
+  const { onResource, onUpstreamVerdict, records, redactor } = hooks
   const network = await backend.createNetwork(plan.networkName, plan.labels)
   onResource('network', network.name)
   const proxy = await startModelProxy({
@@ -77,10 +90,13 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
     ca: plan.config.caCertificates,
     runnerProxy: plan.config.runner.proxy,
     logFile: path.join(plan.stateDir, 'model.jsonl'),
-    onUpstreamVerdict
+    records,
+    onUpstreamVerdict,
+    budget: plan.config.budget,
+    warn: line => core.warning(line)
   })
-  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
+  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (${plan.config.credential.kind === 'bedrock' || plan.config.credential.kind === 'vertex' ? `${plan.config.credential.kind}, ` : ''}upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
+  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
   const { mode, rules } = plan.config.egress
   core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
   if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
@@ -94,6 +110,7 @@ export async function launch(plan: Plan, backend: Backend, onResource: OnResourc
         policy: plan.config.git.push,
         bindHost: network.bindHost,
         logFile: path.join(plan.stateDir, 'git.jsonl'),
+        records,
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,

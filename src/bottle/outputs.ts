@@ -5,7 +5,9 @@ import type { BackendKind } from '../backend/types.js'
 import { refNameProblem } from '../gitgate/ref-name.js'
 import { crossCheck, FIGURES_FILE, type RunFigures } from '../transcript/figures.js'
 import { readModelLog } from '../transcript/model-log.js'
+import { MAX_STRUCTURED_OUTPUT } from '../transcript/structured-output.js'
 import type { RunOutcome } from './run-claude.js'
+import { writeRecordFile } from '../transcript/record-sink.js'
 
 /** The action's outputs, by their action.yml names. */
 export interface Outputs {
@@ -21,6 +23,8 @@ export interface Outputs {
   'transcript-dir': string
   /** refs the git gate pushed, one per line */
   'pushed-refs': string
+  /** with `json-schema`: the final answer, validated, as one line of JSON */
+  'structured-output': string
 }
 
 /**
@@ -34,14 +38,14 @@ export async function runFigures(outcome: RunOutcome | undefined, transcriptDir:
   if (outcome && !host) core.info("No model proxy log (model.jsonl): turns and tokens are claude's own figures")
   for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0)) core.warning(d) // run-claude logged the stream's own
   if (transcriptDir && fs.existsSync(transcriptDir)) {
-    fs.writeFileSync(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', { mode: 0o600 })
+    writeRecordFile(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', core.warning)
   }
   return figures
 }
 
 /**
- * Outputs: turns and tokens from the host's figures, cost from claude (agent-reported),
- * duration as the host timed claude, the conclusion from claude's result and exit code.
+ * Outputs: turns, tokens and cost from the host's figures, duration as the host timed claude,
+ * the conclusion from claude's result and exit code.
  */
 export function outputsFrom(
   outcome: RunOutcome | undefined,
@@ -62,11 +66,12 @@ export function outputsFrom(
     'duration-ms': String(outcome?.durationMs ?? 0),
     backend,
     'transcript-dir': transcriptDir,
-    'pushed-refs': [...new Set(pushedRefs)].join('\n')
+    'pushed-refs': [...new Set(pushedRefs)].join('\n'),
+    'structured-output': ''
   }
 }
 
-const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'error'])
+const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'budget-exceeded', 'invalid-output', 'error'])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
@@ -91,7 +96,18 @@ export function vetOutputs(o: Outputs, warn: (message: string) => void = core.wa
   const refs = o['pushed-refs'].split('\n').filter(Boolean)
   const safe = refs.filter(r => refNameProblem(r) === undefined)
   keep('pushed-refs', safe.length === refs.length, safe.join('\n'))
+  keep('structured-output', o['structured-output'] === '' || isOneLineJson(o['structured-output']), '')
   return vetted
+}
+
+/** JSON as checkStructuredOutput sets it: one line, exactly what JSON.stringify makes of its value, within the cap. */
+function isOneLineJson(text: string): boolean {
+  if (text.length > MAX_STRUCTURED_OUTPUT) return false
+  try {
+    return JSON.stringify(JSON.parse(text)) === text
+  } catch {
+    return false
+  }
 }
 
 /** Sets every output and keeps a copy as outputs.json beside the transcript. */
@@ -99,6 +115,6 @@ export function publishOutputs(unvetted: Outputs, setOutput: (name: string, valu
   const outputs = vetOutputs(unvetted)
   for (const [name, value] of Object.entries(outputs)) setOutput(name, value)
   if (outputs['transcript-dir'] && fs.existsSync(outputs['transcript-dir'])) {
-    fs.writeFileSync(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', { mode: 0o600 })
+    writeRecordFile(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', core.warning)
   }
 }

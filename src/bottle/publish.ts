@@ -9,7 +9,6 @@ import { readModelLog } from '../transcript/model-log.js'
 import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
 import { REFUSED_WITH_ANOTHER } from '../gitgate/push-judge.js'
-import { readReportModel } from '../transcript/report-model.js'
 import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
 
@@ -30,7 +29,7 @@ export async function publishRecord(stateDir: string): Promise<void> {
 
   // main's figures, or (main did not get that far) the model proxy's log alone
   const figures = readFigures(stateDir) ?? crossCheck(undefined, await readModelLog(path.join(stateDir, 'model.jsonl')))
-  const collected = await collectRecords(stateDir, redactor, { conclusion, figures })
+  const collected = await collectRecords(stateDir, redactor, { conclusion, figures }, core.warning)
   if (collected.skipped.length) {
     const list = collected.skipped.slice(0, 10).map(s => `${s.source}: ${s.reason}`).join('; ')
     core.warning(`Not in the artifact (${collected.skipped.length}): ${list}${collected.skipped.length > 10 ? '; …' : ''} (see ${SESSIONS_INDEX})`)
@@ -59,7 +58,7 @@ export async function publishRecord(stateDir: string): Promise<void> {
     const markdown = renderSummary({
       outputs,
       figures,
-      model: await readReportModel(path.join(collected.dir, 'stream.jsonl')),
+      model: collected.model,
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
       pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],
       refusedPushes: git.filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER).map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),

@@ -1,10 +1,10 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { StreamedProcess } from '../util/process.js'
 import { StreamAccumulator, conclude, streamAnomalies, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
 import { Redactor } from '../transcript/redact.js'
 import type { Bottle } from './launch.js'
+import { RECORD_CAPS, RecordSink, type RecordWatch } from '../transcript/record-sink.js'
 
 export interface RunOutcome {
   conclusion: Conclusion
@@ -22,12 +22,12 @@ export interface RunOutcome {
 }
 
 /** claude's argv: the action's own flags first, then the user's extra args. */
-export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[]): string[] {
+export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[], promptSuffix = ''): string[] {
   const c = bottle.plan.config
   return [
     binary,
     '-p',
-    c.prompt,
+    c.prompt + promptSuffix,
     '--output-format',
     'stream-json',
     '--verbose',
@@ -50,12 +50,12 @@ export interface RunControl {
  * redacted); a line over the cap is dropped unread, with an error in the log. stderr goes to
  * stderr.log. A wall-clock deadline kills the run and concludes `timeout`.
  */
-export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}, redactor = new Redactor()): Promise<RunOutcome> {
+export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}, redactor = new Redactor(), records?: RecordWatch): Promise<RunOutcome> {
   const { plan, backend } = bottle
   const streamFile = path.join(plan.stateDir, 'stream.jsonl')
   const stderrFile = path.join(plan.stateDir, 'stderr.log')
-  const stream = fs.createWriteStream(streamFile, { mode: 0o600 })
-  const stderr = fs.createWriteStream(stderrFile, { mode: 0o600 })
+  const stream = new RecordSink(streamFile, RECORD_CAPS['stream.jsonl'], records)
+  const stderr = new RecordSink(stderrFile, RECORD_CAPS['stderr.log'], records)
   const acc = new StreamAccumulator()
   const started = Date.now()
 
@@ -89,7 +89,7 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
   } finally {
     clearTimeout(deadline)
     control.current = undefined
-    await Promise.all([new Promise(r => stream.end(r)), new Promise(r => stderr.end(r))])
+    await Promise.all([stream.end(), stderr.end()])
   }
   const anomalies = streamAnomalies(acc, exitCode)
   for (const note of anomalies) core.error(note)

@@ -15,6 +15,7 @@ const OWNED_FLAGS: Record<string, string> = {
   '--append-system-prompt-file': 'use the `append-system-prompt-file` input',
   '--max-turns': 'use the `max-turns` input',
   '--model': 'use the `model` input',
+  '--json-schema': 'use the `json-schema` input (the answer is then checked on the runner too)',
   '--settings': 'the bottle owns claude settings',
   '--resume': 'each run is a fresh session',
   '-r': 'each run is a fresh session',

@@ -23,10 +23,14 @@ import {
   DEFAULT_TIMEOUT_MINUTES
 } from './defaults.js'
 import { parseEnvPairs } from './env-pairs.js'
+import { parseJsonSchema, type JsonSchemaInput } from './json-schema.js'
+import type { BudgetLimits } from '../proxy/budget.js'
+import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess } from './provider-config.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 
 export type BackendChoice = 'auto' | 'docker' | 'smolvm'
-export type Credential = { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string }
+/** What the model proxy authenticates upstream with: an Anthropic key or token, or the runner's cloud credentials. */
+export type Credential = { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string } | CloudAccess
 
 /** Every input, parsed and checked once. Nothing below the edge reads inputs or process.env. */
 export interface Config {
@@ -37,6 +41,10 @@ export interface Config {
   anthropicBaseUrl: string
   model?: string
   maxTurns?: number
+  /** spending caps the model proxy enforces (`max-cost-usd`, `max-tokens`) */
+  budget: BudgetLimits
+  /** the schema claude's final answer must match (`json-schema`) */
+  jsonSchema?: JsonSchemaInput
   claudeArgs: string[]
   claudeVersion: string
   npmRegistry: string
@@ -77,6 +85,16 @@ const positiveNumber = z
   .regex(/^\d+(\.\d+)?$/)
   .transform(Number)
   .pipe(z.number().positive())
+const usd = z
+  .string()
+  .regex(/^\d{1,9}(\.\d{1,6})?$/)
+  .transform(Number)
+  .pipe(z.number().positive())
+const tokenCount = z
+  .string()
+  .regex(/^\d{1,13}$/)
+  .transform(Number)
+  .pipe(z.number().int().positive())
 const httpUrl = z
   .string()
   .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
@@ -85,7 +103,8 @@ const version = z.string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/)
 const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i)
 // A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace.
 const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512)
-const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/\[\]-]*$/).max(200)
+// Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`)
+const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200)
 const backend = z.enum(['auto', 'docker', 'smolvm'])
 
 /** Exactly one of two inputs. Returns which one is set, or throws naming both. */
@@ -93,6 +112,13 @@ function exactlyOne(raw: RawInputs, a: keyof RawInputs, b: keyof RawInputs, what
   if (raw[a] && raw[b]) throw new InputError(a, `set together with '${b}'`, `Give ${what} in only one of them`)
   if (!raw[a] && !raw[b]) throw new InputError(a, `neither '${a}' nor '${b}' is set`, `Give ${what} in exactly one of them`)
   return raw[a] ? a : b
+}
+
+function anthropicCredential(raw: RawInputs): Credential {
+  const input = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential')
+  const value = raw[input]
+  field(input, z.string().regex(/^[\x21-\x7e]+$/), value, 'one line of printable characters with no spaces', true)
+  return input === 'anthropic-api-key' ? { kind: 'api-key', value } : { kind: 'oauth-token', value }
 }
 
 function isDirectory(p: string): boolean {
@@ -121,11 +147,9 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     ? readCheckoutFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
     : raw['append-system-prompt']
 
-  const credentialInput = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential')
-  const credentialValue = raw[credentialInput]
-  field(credentialInput, z.string().regex(/^[\x21-\x7e]+$/), credentialValue, 'one line of printable characters with no spaces', true)
-  const credential: Credential =
-    credentialInput === 'anthropic-api-key' ? { kind: 'api-key', value: credentialValue } : { kind: 'oauth-token', value: credentialValue }
+  const provider = parseProviderName(raw)
+  const credential: Credential = provider === 'anthropic' ? anthropicCredential(raw) : parseCloudAccess(provider, raw, runner)
+  const upstream = credential.kind === 'bedrock' || credential.kind === 'vertex' ? defaultUpstream(credential) : DEFAULT_ANTHROPIC_BASE_URL
 
   const skills = raw.skills
     .split('\n')
@@ -141,9 +165,14 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     appendSystemPrompt,
     skills,
     credential,
-    anthropicBaseUrl: field('anthropic-base-url', httpUrl, raw['anthropic-base-url'] || DEFAULT_ANTHROPIC_BASE_URL, 'an http(s) URL such as https://api.anthropic.com'),
+    anthropicBaseUrl: field('anthropic-base-url', httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
     model: raw.model ? field('model', modelName, raw.model, 'a model name such as claude-sonnet-4-5 or an alias such as opus') : undefined,
     maxTurns: raw['max-turns'] ? field('max-turns', positiveInt, raw['max-turns'], 'a whole number of turns, 1 or more') : undefined,
+    budget: {
+      maxCostUsd: raw['max-cost-usd'] ? field('max-cost-usd', usd, raw['max-cost-usd'], 'a positive amount of US dollars such as 5 or 0.50') : undefined,
+      maxTokens: raw['max-tokens'] ? field('max-tokens', tokenCount, raw['max-tokens'], 'a whole number of tokens, 1 or more, such as 2000000') : undefined
+    },
+    jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
     claudeArgs: parseClaudeArgs(raw['claude-args']),
     claudeVersion: field('claude-version', version, raw['claude-version'] || DEFAULT_CLAUDE_VERSION, "an exact version such as 2.1.332, or 'latest'"),
     npmRegistry: field('npm-registry', httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),

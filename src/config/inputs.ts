@@ -8,8 +8,15 @@ export const INPUT_NAMES = [
   'anthropic-api-key',
   'claude-code-oauth-token',
   'anthropic-base-url',
+  'provider',
+  'aws-region',
+  'vertex-project',
+  'vertex-region',
   'model',
   'max-turns',
+  'max-cost-usd',
+  'max-tokens',
+  'json-schema',
   'claude-args',
   'claude-version',
   'npm-registry',
@@ -52,6 +59,11 @@ export function secretValues(raw: RawInputs): string[] {
   return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '')
 }
 
+/** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
+export function runnerCloudSecrets(env: NodeJS.ProcessEnv): string[] {
+  return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v): v is string => !!v)
+}
+
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
 export const MIN_ENV_SECRET_LENGTH = 8
 
@@ -89,6 +101,8 @@ export interface RunnerEnv {
   httpsProxy?: string // HTTPS_PROXY / https_proxy
   httpProxy?: string // HTTP_PROXY / http_proxy
   noProxy?: string // NO_PROXY / no_proxy
+  awsRegion?: string // AWS_REGION / AWS_DEFAULT_REGION (aws-actions/configure-aws-credentials sets both)
+  googleProject?: string // GOOGLE_CLOUD_PROJECT / CLOUDSDK_CORE_PROJECT (google-github-actions/auth sets them)
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
@@ -103,6 +117,8 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
     apiUrl: env['GITHUB_API_URL'],
     httpsProxy: env['HTTPS_PROXY'] || env['https_proxy'],
     httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
-    noProxy: env['NO_PROXY'] || env['no_proxy']
+    noProxy: env['NO_PROXY'] || env['no_proxy'],
+    awsRegion: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'],
+    googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT']
   }
 }

@@ -14,6 +14,7 @@ import { handlePush, type PushContext } from './push.js'
 import type { PushPolicy } from './push-policy.js'
 import { refuse, UpstreamRelay } from './relay.js'
 import { Redactor } from '../transcript/redact.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 
 export type { GitDecision } from './decisions.js'
 
@@ -25,6 +26,8 @@ export interface GitGateOptions {
   policy: PushPolicy
   bindHost: string
   logFile: string
+  /** told when the log cannot be written (a full disk) or reaches its cap */
+  records?: RecordWatch
   /** host-only dir the gate owns: its fast-forward repo, request bodies, CA bundle */
   scratchDir: string
   /** agent for upstream requests (e.g. through the runner's proxy) */
@@ -87,7 +90,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.secret ?? '')) throw new Error('git gate: the per-run secret must be 16 or more URL-safe characters (A-Z a-z 0-9 _ -)')
   const repoPath = opts.upstream.pathname.replace(/\/+$/, '')
   fs.mkdirSync(path.join(opts.scratchDir, 'bodies'), { recursive: true, mode: 0o700 })
-  const log = decisionLog(opts.logFile)
+  const log = decisionLog(opts.logFile, opts.records)
   const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits }
   const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent)

@@ -5,6 +5,7 @@ import * as tc from '@actions/tool-cache'
 import { InstallError } from '../util/errors.js'
 import { fileMatchesIntegrity } from './integrity.js'
 import { resolvePackage } from './npm-registry.js'
+import { isDiskFault } from '../transcript/record-sink.js'
 
 export const CLAUDE_TOOL_NAME = 'claude-code'
 
@@ -51,6 +52,7 @@ export async function installClaude(registry: string, version: string, platform:
   try {
     tarball = await tc.downloadTool(pkg.tarball)
   } catch (err) {
+    if (isDiskFault(err)) throw err // RUNNER_TEMP is full: main names that, not the network
     throw new InstallError(`download of ${name}@${pkg.version} failed (${(err as Error).message})`, 'Check `npm-registry` and the runner\'s network')
   }
   let extracted: string | undefined

@@ -1,6 +1,6 @@
-import fs from 'node:fs'
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { RECORD_CAPS, RecordSink, type RecordWatch } from '../transcript/record-sink.js'
 
 /** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
 
@@ -14,12 +14,12 @@ export async function listen(server: http.Server, host: string, port = 0): Promi
   return (server.address() as AddressInfo).port
 }
 
-/** An append-only JSON-lines decision log (0600), each record stamped with its start time. */
-export function decisionLog(file: string): { record(started: number, fields: object): void; end(): Promise<void> } {
-  const stream = fs.createWriteStream(file, { flags: 'a', mode: 0o600 })
+/** An append-only JSON-lines decision log (0600, capped), each record stamped with its start time. */
+export function decisionLog(file: string, watch?: RecordWatch): { record(started: number, fields: object): void; end(): Promise<void> } {
+  const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a')
   return {
-    record: (started, fields) => stream.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
-    end: () => new Promise<void>(resolve => stream.end(() => resolve()))
+    record: (started, fields) => sink.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+    end: () => sink.end()
   }
 }
 

@@ -7,6 +7,7 @@ import type { EgressContext, EgressDecision } from './egress-decision.js'
 import { plainHttpHandler } from './egress-http.js'
 import { proxyCredentialCheck } from './proxy-auth.js'
 import { NO_RUNNER_PROXY, type RunnerProxy } from './runner-proxy.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
 
 export type { EgressDecision } from './egress-decision.js'
 
@@ -14,6 +15,8 @@ export interface EgressProxyOptions {
   policy: EgressPolicy
   bindHost: string
   logFile: string
+  /** told when the log cannot be written (a full disk) or reaches its cap */
+  records?: RecordWatch
   runnerProxy?: RunnerProxy
   /** per-run secret the client must send as Basic proxy credentials (any user name) */
   secret?: string
@@ -35,7 +38,7 @@ export interface EgressProxy {
  * appended to `logFile` as JSON (egress.jsonl).
  */
 export async function startEgressProxy(opts: EgressProxyOptions): Promise<EgressProxy> {
-  const log = decisionLog(opts.logFile)
+  const log = decisionLog(opts.logFile, opts.records)
   const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map<string, number>() }
   const ctx: EgressContext = {
     policy: opts.policy,

@@ -88,9 +88,12 @@ function refusedBlock(root: unknown): string | undefined {
 /** Vets one parsed Messages (or count_tokens) request body and its `anthropic-beta` header. */
 export function vetMessagesRequest(body: unknown, betaHeader: string | string[] | undefined): BodyVerdict {
   const refuse = (reason: string): BodyVerdict => ({ ok: false, reason })
-  const betas = refusedBetas(betaHeader)
-  if (betas.length) return refuse(`anthropic-beta ${betas.join(', ').slice(0, 200)}: enables remote reach or org data on the API side`)
   if (!isObject(body)) return refuse('body is not a JSON object')
+  // Bedrock takes the betas in the body (`anthropic_beta`, as claude's Bedrock mode sends them), the others in the header
+  const inBody = Array.isArray(body.anthropic_beta) ? body.anthropic_beta.map(String) : []
+  const betas = refusedBetas([...(Array.isArray(betaHeader) ? betaHeader : betaHeader ? [betaHeader] : []), ...inBody])
+  if (betas.length) return refuse(`anthropic-beta ${betas.join(', ').slice(0, 200)}: enables remote reach or org data on the API side`)
+  if (body.anthropic_beta !== undefined && !Array.isArray(body.anthropic_beta)) return refuse('anthropic_beta is not an array')
   for (const key of Object.keys(body)) {
     const why = REFUSED_KEYS.get(key)
     if (why) return refuse(`${key}: ${why}`)

@@ -8,9 +8,13 @@ import { UpstreamHealth, type UpstreamVerdict } from './upstream-health.js'
 import { endToEndHeaders, MODEL_PROXY_DROPS } from './hop-by-hop.js'
 import { duplicateKey } from './json-duplicates.js'
 import { vetMessagesRequest } from './model-body.js'
-import { judgeModelRequest } from './model-routes.js'
+import type { ModelProvider } from './providers/provider.js'
+import { modelProvider } from './providers/select.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
-import { usageTap, type Usage } from './usage-tap.js'
+import type { Usage } from './usage-tap.js'
+import { Budget, usageRecord, type BudgetLimits, type Spent } from './budget.js'
+import type { RecordWatch } from '../transcript/record-sink.js'
+import { errorMessage } from '../util/errors.js'
 
 /** A random stand-in credential for the guest; only the proxy knows what it stands for. */
 export function makePlaceholder(): string {
@@ -21,6 +25,8 @@ export interface ModelProxyOptions {
   upstream: string // e.g. https://api.anthropic.com (may carry a path prefix)
   credential: Credential
   placeholder: string
+  /** the provider to use instead of the one `credential` names (tests inject credential sources) */
+  provider?: ModelProvider
   bindHost: string
   port?: number
   /** extra CA certificates (PEM) trusted for the upstream, beside the system roots */
@@ -29,8 +35,14 @@ export interface ModelProxyOptions {
   runnerProxy?: RunnerProxy
   /** decision log (JSON lines): every request, forwarded or refused, with the usage the upstream reported */
   logFile?: string
-  /** told once when the upstream's answers end the run (a rejected credential, an unreachable API) */
+  /** told when the log cannot be written (a full disk) or reaches its cap */
+  records?: RecordWatch
+  /** told once when the upstream's answers end the run (a rejected credential, an unreachable API, a spending cap) */
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
+  /** `max-cost-usd` / `max-tokens`: once reached, new requests are refused (402) and the run is ended */
+  budget?: BudgetLimits
+  /** where the budget's warnings go (an unknown model) */
+  warn?: (line: string) => void
 }
 
 /** One line of model.jsonl (`time` is added by the log). */
@@ -57,6 +69,8 @@ export interface ModelProxy {
   /** requests forwarded / refused so far */
   stats: { forwarded: number; refused: number }
   usage(): ModelUsageTotals
+  /** cost and tokens counted against the caps */
+  spent(): Spent
   /** one line for the log, like the other daemons' */
   summary(): string
   close(): Promise<void>
@@ -65,22 +79,14 @@ export interface ModelProxy {
 /** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
 export const MAX_REQUEST_BODY = 32 * 1024 * 1024
 
-const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 413: 'request_too_large' }
+// 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
+// it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
+const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 413: 'request_too_large' }
 
 function apiError(res: http.ServerResponse, status: number, message: string): void {
   const type = ERROR_TYPES[status] ?? 'api_error'
   res.writeHead(status, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ type: 'error', error: { type, message } }))
-}
-
-/** Whether a request carries the placeholder where the credential kind puts it (constant time). */
-function placeholderCheck(kind: Credential['kind'], placeholder: string): (req: http.IncomingMessage) => boolean {
-  const expected = Buffer.from(placeholder)
-  return req => {
-    const fromHeader = kind === 'api-key' ? req.headers['x-api-key'] : String(req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '')
-    const got = Buffer.from(typeof fromHeader === 'string' ? fromHeader : '')
-    return got.length === expected.length && crypto.timingSafeEqual(got, expected)
-  }
 }
 
 /** The whole request body, or undefined once it passes `cap` bytes (the rest is left unread). */
@@ -145,17 +151,19 @@ function watchErrorAnswer(res: http.IncomingMessage, done: (text: string) => voi
 }
 
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
-  const upstream = new URL(opts.upstream)
+  const provider = opts.provider ?? modelProvider(opts.credential, opts.upstream, opts.placeholder)
+  const upstream = provider.upstream
   const client = upstream.protocol === 'https:' ? https : http
   const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
-  const basePath = upstream.pathname.replace(/\/+$/, '')
   const stats = { forwarded: 0, refused: 0 }
   const totals: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }
-  const log = opts.logFile ? decisionLog(opts.logFile) : undefined
-  const carriesPlaceholder = placeholderCheck(opts.credential.kind, opts.placeholder)
+  const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined
   const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined))
+  const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined))
+  let budgetTold = false
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
     if (d.decision === 'refused') stats.refused++
+    if (d.usage) budget.add(usageRecord(d.model, d.usage))
     for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
     log?.record(started, { ...d, duration_ms: Date.now() - started })
   }
@@ -163,20 +171,26 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   const server = http.createServer((req, res) => {
     const started = Date.now()
     const method = req.method ?? ''
-    const route = judgeModelRequest(method, req.url ?? '')
+    const route = provider.judge(method, req.url ?? '', req.headers)
     const refuse = (status: number, reason: string, message: string) => {
       req.resume()
       record(started, { method, path: route.path, decision: 'refused', reason, status })
       apiError(res, status, message)
     }
-    if (!carriesPlaceholder(req)) return refuse(401, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
-    if (!route.ok) return refuse(403, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`)
+    if (!route.ok) return refuse(route.status, route.reason, route.message)
+    const capReached = budget.reached()
+    if (capReached) {
+      refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`)
+      if (!budgetTold) opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached })
+      budgetTold = true
+      return
+    }
     const tooLarge = () => {
       res.setHeader('connection', 'close') // the rest of the body is not read
       refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`)
     }
     if (Number(req.headers['content-length']) > MAX_REQUEST_BODY) return tooLarge()
-    const upstreamPath = basePath + route.path + (route.query ? `?${route.query}` : '')
+    const { upstreamPath, model: routeModel } = route
 
     readCapped(req, MAX_REQUEST_BODY).then(
       raw => {
@@ -185,17 +199,22 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
         if (!('body' in parsed)) return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`)
         const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta'])
         if (!verdict.ok) return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`)
-        forward(raw)
+        provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(
+          headers => forward(raw, headers),
+          (err: unknown) => {
+            health.noCredentials(errorMessage(err))
+            refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${errorMessage(err)}`)
+          }
+        )
       },
       () => res.destroy()
     )
 
-    function forward(raw: Buffer): void {
-      const headers = endToEndHeaders(req.headers, MODEL_PROXY_DROPS)
-      if (opts.credential.kind === 'api-key') headers['x-api-key'] = opts.credential.value
-      else headers['authorization'] = `Bearer ${opts.credential.value}`
-      headers['host'] = upstream.host
-      headers['content-length'] = raw.length
+    function upstreamHeaders(length: number): http.OutgoingHttpHeaders {
+      return { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length }
+    }
+
+    function forward(raw: Buffer, headers: http.OutgoingHttpHeaders): void {
 
       const upstreamReq = client.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
@@ -205,10 +224,10 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           else health.answered(status)
           res.writeHead(status, endToEndHeaders(upstreamRes.headers))
           res.flushHeaders()
-          const tap = usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
+          const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
           upstreamRes.on('data', (c: Buffer) => tap.write(c))
           upstreamRes.pipe(res) // streams SSE chunk by chunk
-          res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model, usage })))
+          res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: model ?? routeModel, usage })))
         }
       )
       upstreamReq.on('error', err => {
@@ -229,6 +248,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     port: await listen(server, opts.bindHost, opts.port),
     stats,
     usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
+    spent: () => budget.totals(),
     summary: () =>
       `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
       `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,

@@ -18,25 +18,33 @@ export const MODEL_QUERIES: readonly string[] = ['', 'beta=true']
 export type ModelRoute = { ok: true; path: string; query: string } | { ok: false; path: string; reason: string }
 
 /** The path to log for a refused target: no query (it could carry anything), bounded. */
-function loggedPath(target: string): string {
+export function loggedPath(target: string): string {
   return target.split('?')[0]!.slice(0, 200)
 }
 
 /**
- * Judges a request target as the guest sent it. Only origin-form (`/…`) is read; `..`, `.`,
- * `//`, backslashes and percent-encoding (which could hide any of those, or `/`, from a
- * gateway that decodes) are refused rather than normalised, since claude sends none of them.
+ * Splits an origin-form target (`/…`) into path and query, or says why it is refused: `..`, `.`,
+ * `//`, backslashes and percent-encoding (which could hide any of those, or `/`, from a gateway
+ * that decodes) are refused rather than normalised, since claude sends none of them.
  */
-export function judgeModelRequest(method: string, target: string): ModelRoute {
-  const refuse = (reason: string): ModelRoute => ({ ok: false, path: loggedPath(target), reason })
-  if (!target.startsWith('/') || target.startsWith('//')) return refuse('absolute-form or authority-form target')
+export function splitTarget(target: string): { path: string; query: string } | { reason: string } {
+  if (!target.startsWith('/') || target.startsWith('//')) return { reason: 'absolute-form or authority-form target' }
   const q = target.indexOf('?')
   const path = q < 0 ? target : target.slice(0, q)
   const query = q < 0 ? '' : target.slice(q + 1)
-  if (path.includes('\\')) return refuse('backslash in path')
-  if (path.includes('%')) return refuse('percent-encoded characters in path')
-  if (path.split('/').some(s => s === '..' || s === '.')) return refuse('dot-segment (..) in path')
-  if (path.includes('//')) return refuse('empty path segment (//)')
+  if (path.includes('\\')) return { reason: 'backslash in path' }
+  if (path.includes('%')) return { reason: 'percent-encoded characters in path' }
+  if (path.split('/').some(s => s === '..' || s === '.')) return { reason: 'dot-segment (..) in path' }
+  if (path.includes('//')) return { reason: 'empty path segment (//)' }
+  return { path, query }
+}
+
+/** Judges a request target as the guest sent it (Anthropic API routes). */
+export function judgeModelRequest(method: string, target: string): ModelRoute {
+  const split = splitTarget(target)
+  if ('reason' in split) return { ok: false, path: loggedPath(target), reason: split.reason }
+  const { path, query } = split
+  const refuse = (reason: string): ModelRoute => ({ ok: false, path: loggedPath(target), reason })
   const route = MODEL_ROUTES.find(r => r.path === path)
   if (!route) return refuse(`${path} is not an endpoint Claude Code uses`)
   if (route.method !== method) return refuse(`method ${method.slice(0, 20)} not allowed on ${path}`)

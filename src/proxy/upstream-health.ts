@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 
-/** What the host concludes from the upstream's answers, when claude would only retry. */
+/** What the host concludes from the upstream's answers, when claude would only retry (or a spending cap is reached). */
 export interface UpstreamVerdict {
-  conclusion: 'auth-error' | 'api-unreachable'
+  conclusion: 'auth-error' | 'api-unreachable' | 'budget-exceeded'
   /** one line: what the upstream said or why it could not be reached */
   detail: string
 }
@@ -49,6 +49,11 @@ export class UpstreamHealth {
       const what = status === 429 ? 'rate-limiting' : status === 529 ? 'overloaded' : `failing (${status})`
       this.notice(`The model API is ${what}; claude is retrying`)
     }
+  }
+
+  /** The runner's own credentials for the upstream could not be had (no AWS credentials, no Google ADC): claude would retry in vain. */
+  noCredentials(detail: string): void {
+    this.conclude({ conclusion: 'auth-error', detail })
   }
 
   /** A connection to the upstream failed (refused, DNS, TLS, timeout). */

@@ -8,6 +8,8 @@ export interface Usage {
   output_tokens: number
   cache_creation_input_tokens: number
   cache_read_input_tokens: number
+  /** of the cache writes, those billed at the 1-hour rate (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported */
+  cache_creation_1h_input_tokens?: number
 }
 
 /** The longest SSE line (or JSON body) read for usage; longer ones pass through unread. */
@@ -15,6 +17,32 @@ export const MAX_TAPPED_LINE = 64 * 1024
 export const MAX_TAPPED_JSON = 8 * 1024 * 1024
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+
+/** The counts of an API `usage` object (the 1-hour cache writes only when the API splits them). */
+export function usageOf(u: Record<string, unknown>): Usage {
+  const usage: Usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) }
+  const split = u.cache_creation
+  if (split && typeof split === 'object' && 'ephemeral_1h_input_tokens' in split) usage.cache_creation_1h_input_tokens = num(split.ephemeral_1h_input_tokens)
+  return usage
+}
+
+export interface CountedUsage {
+  model?: string
+  usage?: Usage
+}
+
+/**
+ * Folds one Messages streaming event into `acc`: input and cache tokens from
+ * `message_start.message.usage`, output from the last `message_delta.usage.output_tokens`
+ * (cumulative). Other events change nothing.
+ */
+export function foldUsageEvent(acc: CountedUsage, event: unknown): void {
+  const ev = event as { type?: string; message?: { model?: unknown; usage?: Record<string, unknown> }; usage?: Record<string, unknown> } | null
+  if (ev?.type === 'message_start' && ev.message?.usage) {
+    if (typeof ev.message.model === 'string') acc.model = ev.message.model
+    acc.usage = usageOf(ev.message.usage)
+  } else if (ev?.type === 'message_delta' && ev.usage && acc.usage) acc.usage.output_tokens = num(ev.usage.output_tokens)
+}
 
 /**
  * Reads the model and the usage from a copy of a response as it streams by, never holding the
@@ -33,15 +61,12 @@ export function usageTap(contentType: string, contentEncoding: string): { write(
   let size = 0
   const text = new StringDecoder('utf8') // a character split between chunks stays whole
 
+  const counted: CountedUsage = {}
   const onSseLine = (l: string) => {
     if (!l.startsWith('data:') || !(l.includes('"message_start"') || l.includes('"message_delta"'))) return
     try {
-      const ev = JSON.parse(l.slice(5)) as { type?: string; message?: { model?: unknown; usage?: Record<string, unknown> }; usage?: Record<string, unknown> }
-      if (ev.type === 'message_start' && ev.message?.usage) {
-        const u = ev.message.usage
-        if (typeof ev.message.model === 'string') model = ev.message.model
-        usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) }
-      } else if (ev.type === 'message_delta' && ev.usage && usage) usage.output_tokens = num(ev.usage.output_tokens)
+      foldUsageEvent(counted, JSON.parse(l.slice(5)))
+      ;({ model, usage } = counted)
     } catch {
       // not JSON: nothing to count
     }
@@ -81,7 +106,7 @@ export function usageTap(contentType: string, contentEncoding: string): { write(
         try {
           const b = JSON.parse(Buffer.concat(body).toString('utf8')) as { model?: unknown; usage?: Record<string, unknown> }
           if (typeof b.model === 'string') model = b.model
-          if (b.usage) usage = { input_tokens: num(b.usage.input_tokens), output_tokens: num(b.usage.output_tokens), cache_creation_input_tokens: num(b.usage.cache_creation_input_tokens), cache_read_input_tokens: num(b.usage.cache_read_input_tokens) }
+          if (b.usage) usage = usageOf(b.usage)
         } catch {
           // not JSON after all
         }
@@ -92,7 +117,7 @@ export function usageTap(contentType: string, contentEncoding: string): { write(
 }
 
 /** A stream that undoes the response's content-encoding (identity: passes through). */
-function decoderFor(encoding: string): NodeJS.ReadWriteStream {
+export function decoderFor(encoding: string): NodeJS.ReadWriteStream {
   const e = encoding.trim().toLowerCase()
   if (e === 'gzip' || e === 'x-gzip') return zlib.createGunzip()
   if (e === 'deflate') return zlib.createInflate()

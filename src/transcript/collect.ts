@@ -1,11 +1,13 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { FIGURES_FILE, type RunFigures } from './figures.js'
 import { openGuestFile, walkGuestTree, type SkippedEntry } from './guest-files.js'
 import type { Redactor } from './redact.js'
-import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES } from './record-files.js'
-import { readReportModel } from './report-model.js'
+import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES, RECORD_NOTES } from './record-files.js'
+import { readReportModel, REPORT_TEXT_BUDGET, type ReportModel } from './report-model.js'
+import { isDiskFault } from './record-sink.js'
 import { writeReport } from './report.js'
 import { readRegularFile } from '../util/no-follow.js'
 
@@ -22,6 +24,8 @@ export interface Collected {
   files: string[]
   /** records and session entries left out, with why (names redacted) */
   skipped: SkippedEntry[]
+  /** what the report shows (the job summary reuses it) */
+  model: ReportModel
 }
 
 /** The parsed lines of a JSON-lines file (missing file: none; unparsable lines skipped). */
@@ -44,7 +48,7 @@ function readHostText(file: string): string {
   return readRegularFile(file)?.toString('utf8') ?? ''
 }
 
-/** Copies one open file through the redactor; on failure removes the partial copy and says why. */
+/** Copies one open file through the redactor; on failure removes the partial copy and says why (a full disk throws: see collectRecords). */
 async function copyRedacted(fd: number, to: string, redactor: Redactor): Promise<string | undefined> {
   try {
     fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 })
@@ -52,6 +56,7 @@ async function copyRedacted(fd: number, to: string, redactor: Redactor): Promise
     return undefined
   } catch (err) {
     fs.rmSync(to, { force: true })
+    if (isDiskFault(err)) throw err
     return `copy failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`
   }
 }
@@ -100,13 +105,28 @@ async function collectSessions(stateDir: string, dir: string, redactor: Redactor
  * through the streaming redactor, claude's session transcripts under sessions/, and
  * report.html made from the redacted stream. Works from whatever the main step left, also
  * after a crash; whatever the agent did to its session files, the host's records are there.
+ * When the state dir's disk is full (the agent can fill it), the artifact is built in the
+ * system's temp dir instead, and `onNote` says so.
  */
-export async function collectRecords(stateDir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }): Promise<Collected> {
-  const dir = path.join(stateDir, 'artifact')
+export async function collectRecords(stateDir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }, onNote: (line: string) => void = () => undefined): Promise<Collected> {
+  const preferred = path.join(stateDir, 'artifact')
+  try {
+    return await buildArtifact(stateDir, preferred, redactor, meta)
+  } catch (err) {
+    if (!isDiskFault(err)) throw err
+    fs.rmSync(preferred, { recursive: true, force: true })
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-bottle-artifact-'))
+    onNote(`The disk under the state dir is full (${err.code}): the artifact is built in ${elsewhere} instead`)
+    return await buildArtifact(stateDir, elsewhere, redactor, meta)
+  }
+}
+
+async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, meta: { conclusion: string; figures?: RunFigures }): Promise<Collected> {
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { mode: 0o700 })
   const files: string[] = []
-  const skipped: SkippedEntry[] = []
+  // what main cut at a cap, as it noted it
+  const skipped: SkippedEntry[] = (readHostJson<SkippedEntry[]>(path.join(stateDir, RECORD_NOTES)) ?? []).map(n => ({ source: String(n.source), reason: String(n.reason) }))
   for (const f of RECORD_FILES) {
     const opened = openGuestFile(path.join(stateDir, f))
     if ('reason' in opened) {
@@ -122,10 +142,12 @@ export async function collectRecords(stateDir: string, redactor: Redactor, meta:
   skipped.push(...sessions.skipped)
 
   const report = path.join(dir, 'report.html')
+  const model = await readReportModel(path.join(dir, 'stream.jsonl'))
+  if (model.dropped) skipped.push({ source: 'report.html', reason: `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); stream.jsonl has them all` })
   writeReport(
     report,
     redactor.redactDeep({
-      model: await readReportModel(path.join(dir, 'stream.jsonl')),
+      model,
       conclusion: meta.conclusion,
       prompt: readHostText(path.join(stateDir, PROMPT_FILE)),
       systemPrompt: readHostText(path.join(stateDir, 'system-prompt.txt')),
@@ -137,7 +159,7 @@ export async function collectRecords(stateDir: string, redactor: Redactor, meta:
     redactor
   )
   files.push(report)
-  return { dir, files, skipped }
+  return { dir, files, skipped, model }
 }
 
 /** A JSON record main wrote in the state dir, or undefined (main did not get that far). */

@@ -1,5 +1,8 @@
 import fs from 'node:fs'
 import readline from 'node:readline'
+import { usageRecord } from '../proxy/budget.js'
+import { costOf } from '../proxy/price-table.js'
+import type { Usage } from '../proxy/usage-tap.js'
 
 /**
  * The model proxy's decision log (`model.jsonl`, written on the host, one line per request:
@@ -18,6 +21,10 @@ export interface ModelFigures {
   outputTokens: number
   cacheCreationTokens: number
   cacheReadTokens: number
+  /** USD at the price table's list prices, over the calls whose model it knows */
+  costUsd: number
+  /** models of calls the price table does not know (their cost is not in costUsd) */
+  unpricedModels: string[]
   /** lines that were not a JSON object */
   unparsable: number
 }
@@ -26,13 +33,18 @@ type Json = Record<string, unknown>
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
 
-/** A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it. */
+/**
+ * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
+ * with Bedrock, InvokeModel[WithResponseStream]; with Vertex, [stream]rawPredict of a model.
+ */
 function isMessagesCall(path: unknown): boolean {
-  return typeof path === 'string' && path.split('?')[0]!.endsWith('/v1/messages')
+  if (typeof path !== 'string') return false
+  const p = path.split('?')[0]!
+  return p.endsWith('/v1/messages') || /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) || /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p)
 }
 
 function noFigures(): ModelFigures {
-  return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, unparsable: 0 }
+  return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, unpricedModels: [], unparsable: 0 }
 }
 
 /** Adds one line of model.jsonl to the figures. */
@@ -51,10 +63,21 @@ function addLine(f: ModelFigures, line: string): void {
   const usage = row['usage'] as Json | undefined
   if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path'])) return
   f.modelCalls++
-  f.cacheCreationTokens += count(usage['cache_creation_input_tokens'])
-  f.cacheReadTokens += count(usage['cache_read_input_tokens'])
-  f.inputTokens += count(usage['input_tokens']) + count(usage['cache_creation_input_tokens']) + count(usage['cache_read_input_tokens'])
-  f.outputTokens += count(usage['output_tokens'])
+  const u: Usage = {
+    input_tokens: count(usage['input_tokens']),
+    output_tokens: count(usage['output_tokens']),
+    cache_creation_input_tokens: count(usage['cache_creation_input_tokens']),
+    cache_read_input_tokens: count(usage['cache_read_input_tokens']),
+    cache_creation_1h_input_tokens: count(usage['cache_creation_1h_input_tokens'])
+  }
+  f.cacheCreationTokens += u.cache_creation_input_tokens
+  f.cacheReadTokens += u.cache_read_input_tokens
+  f.inputTokens += u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens
+  f.outputTokens += u.output_tokens
+  const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)'
+  const cost = costOf(usageRecord(model, u))
+  if (cost !== undefined) f.costUsd += cost
+  else if (f.unpricedModels.length < 20 && !f.unpricedModels.includes(model)) f.unpricedModels.push(model)
 }
 
 /** Folds the lines of a model.jsonl into figures. */

@@ -11,3 +11,6 @@ export const PROMPT_FILE = 'prompt.txt'
 
 /** claude's config dir on the host, mounted read-write into the guest: hostile input. */
 export const CLAUDE_CONFIG_DIR = 'claude-config'
+
+/** Records main cut at their cap (a list of { source, reason }), written as it happens. */
+export const RECORD_NOTES = 'record-notes.json'

@@ -13,7 +13,14 @@ export interface ReportModel {
   sessionId: string
   model: string
   events: ReportEvent[]
+  /** events left out once the report's budget was spent (stream.jsonl has them) */
+  dropped: number
 }
+
+/** What the report holds of the conversation at most (characters, each event counted with EVENT_OVERHEAD): memory and page stay bounded. */
+export const REPORT_TEXT_BUDGET = 32 * 1024 * 1024
+const EVENT_OVERHEAD = 64
+const MAX_FINALS = 100
 
 type Json = Record<string, unknown>
 const MAX_FIELD = 100_000 // one tool output larger than this is cut in the report (the artifact has it whole)
@@ -29,8 +36,16 @@ function asText(v: unknown): string {
 }
 
 /** Reads claude's stream-json line by line into what the report shows. */
-export async function readReportModel(streamFile: string): Promise<ReportModel> {
-  const model: ReportModel = { sessionId: '', model: '', events: [] }
+export async function readReportModel(streamFile: string, budget = REPORT_TEXT_BUDGET): Promise<ReportModel> {
+  const model: ReportModel = { sessionId: '', model: '', events: [], dropped: 0 }
+  let spent = 0
+  let finals = 0
+  /** adds a text-bearing event while the budget lasts */
+  const add = (e: ReportEvent, size: number) => {
+    if (spent + size + EVENT_OVERHEAD > budget) return void model.dropped++
+    spent += size + EVENT_OVERHEAD
+    model.events.push(e)
+  }
   if (!fs.existsSync(streamFile)) return model
   let turn = 0
   // claude's result is the first after its last message (see stream-parser): others are marked
@@ -53,15 +68,24 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
       resultIsClaudes = true
       for (const e of finalsSoFar.splice(0)) e.claude = false
       for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
-        if (block['type'] === 'text') model.events.push({ k: 'text', turn, text: clip(String(block['text'] ?? '')) })
-        if (block['type'] === 'tool_use') model.events.push({ k: 'tool', turn, id: String(block['id'] ?? ''), name: String(block['name'] ?? ''), input: clip(JSON.stringify(block['input'] ?? {}, null, 2)) })
+        if (block['type'] === 'text') {
+          const text = clip(String(block['text'] ?? ''))
+          add({ k: 'text', turn, text }, text.length)
+        }
+        if (block['type'] === 'tool_use') {
+          const input = clip(JSON.stringify(block['input'] ?? {}, null, 2))
+          add({ k: 'tool', turn, id: String(block['id'] ?? ''), name: String(block['name'] ?? ''), input }, input.length)
+        }
       }
       const u = (m['usage'] ?? {}) as Json
-      model.events.push({ k: 'usage', turn, input: Number(u['input_tokens'] ?? 0), output: Number(u['output_tokens'] ?? 0) })
+      add({ k: 'usage', turn, input: Number(u['input_tokens'] ?? 0), output: Number(u['output_tokens'] ?? 0) }, 0)
     } else if (msg['type'] === 'user') {
       const m = (msg['message'] ?? {}) as Json
       for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
-        if (block['type'] === 'tool_result') model.events.push({ k: 'result', id: String(block['tool_use_id'] ?? ''), output: clip(asText(block['content'])), error: block['is_error'] === true })
+        if (block['type'] === 'tool_result') {
+          const output = clip(asText(block['content']))
+          add({ k: 'result', id: String(block['tool_use_id'] ?? ''), output, error: block['is_error'] === true }, output.length)
+        }
       }
     } else if (msg['type'] === 'result') {
       const u = (msg['usage'] ?? {}) as Json
@@ -76,6 +100,11 @@ export async function readReportModel(streamFile: string): Promise<ReportModel> 
         input: Number(u['input_tokens'] ?? 0),
         output: Number(u['output_tokens'] ?? 0),
         claude: resultIsClaudes
+      }
+      // claude prints one; more are forged (see stream-parser): kept, marked, up to a bound
+      if (++finals > MAX_FINALS) {
+        model.dropped++
+        continue
       }
       model.events.push(final)
       finalsSoFar.push(final)

@@ -32,7 +32,7 @@ section{background:#fff;border:1px solid #dde1e7;border-radius:6px;margin:12px 0
 h2{font-size:15px;margin:4px 0 8px}pre{white-space:pre-wrap;word-break:break-word;margin:4px 0;font:12px/1.4 ui-monospace,monospace;background:#f3f4f6;padding:6px;border-radius:4px;max-height:480px;overflow:auto}
 .turn{border-left:3px solid #8aa4d6;padding-left:10px;margin:10px 0}.meta{color:#667;font-size:12px}
 .tool{border-left-color:#c59b3b}.error{border-left-color:#d04040;background:#fff4f4}
-.conclusion-success{color:#7fdc8a}.conclusion-failure,.conclusion-error,.conclusion-timeout,.conclusion-max-turns{color:#ff8f8f}
+.conclusion-success{color:#7fdc8a}.conclusion-failure,.conclusion-error,.conclusion-timeout,.conclusion-max-turns,.conclusion-budget-exceeded,.conclusion-invalid-output{color:#ff8f8f}
 nav{display:flex;gap:8px;align-items:center;margin:8px 0}button{padding:4px 10px}
 table{border-collapse:collapse;width:100%;font-size:12px}td,th{border:1px solid #dde1e7;padding:3px 6px;text-align:left}
 .blocked{background:#fff0f0}`
@@ -68,7 +68,7 @@ const fin=D.events.filter(e=>e.k==='final'&&e.claude).pop();const F=D.figures;
 const stats=document.getElementById('stats');
 function stat(k,v){const s=el('span');s.append(el('b',null,k+': '),document.createTextNode(String(v)));stats.append(s);}
 const c=el('span','conclusion-'+D.conclusion);c.textContent='conclusion: '+D.conclusion;stats.append(c);
-if(F){const by=F.source==='model-proxy'?' (model proxy)':' (claude)';stat('turns'+by,F.turns);stat('tokens'+by,F.inputTokens+' in / '+F.outputTokens+' out');stat("cost (claude's figure)",'$'+F.costUsd);stat('refused model requests',F.refusedModelRequests);}
+if(F){const by=F.source==='model-proxy'?' (model proxy)':' (claude)';stat('turns'+by,F.turns);stat('tokens'+by,F.inputTokens+' in / '+F.outputTokens+' out');stat('cost'+(F.source==='model-proxy'?' (list prices, host)':' (claude)'),'$'+F.costUsd);stat('refused model requests',F.refusedModelRequests);}
 else if(fin){stat('turns (claude)',fin.turns);stat('tokens (claude)',fin.input+' in / '+fin.output+' out');stat("cost (claude's figure)",'$'+fin.cost);}
 if(fin)stat('duration',(fin.durationMs/1000).toFixed(1)+' s');
 stat('tool calls',D.events.filter(e=>e.k==='tool').length);

@@ -23,6 +23,8 @@ export interface ResultMessage {
   outputTokens: number
   durationMs: number
   sessionId: string
+  /** claude's `structured_output` (with --json-schema): the agent's, checked on the runner before use */
+  structuredOutput?: unknown
 }
 
 export interface ToolCall {
@@ -99,7 +101,8 @@ export class StreamAccumulator {
         inputTokens: num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
         outputTokens: num(usage['output_tokens']),
         durationMs: num(msg['duration_ms']),
-        sessionId: str(msg['session_id']) || this.sessionId
+        sessionId: str(msg['session_id']) || this.sessionId,
+        ...(msg['structured_output'] !== undefined ? { structuredOutput: msg['structured_output'] } : {})
       }
     }
     return []

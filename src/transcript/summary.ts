@@ -52,7 +52,7 @@ export function renderSummary(s: SummaryInput): string {
     `| turns | ${cell(o['num-turns'] ?? '0')} |`,
     `| tokens | ${cell(o['input-tokens'] ?? '0')} in / ${cell(o['output-tokens'] ?? '0')} out |`,
     `| figures from | ${s.figures?.source === 'model-proxy' ? 'the model proxy (host)' : "claude's own report"} |`,
-    `| cost (claude's figure) | $${cell(o['cost-usd'] ?? '0')} |`,
+    `| cost | $${cell(o['cost-usd'] ?? '0')} (${s.figures?.source === 'model-proxy' ? 'list prices, counted by the host' : "claude's figure"}) |`,
     `| refused model requests | ${s.figures?.refusedModelRequests ?? 0} |`,
     `| duration | ${(Number(o['duration-ms'] ?? 0) / 1000).toFixed(1)} s |`,
     `| backend | ${cell(o['backend'] ?? '')} |`,

@@ -10,6 +10,11 @@
 // `stall`: 200 and the SSE headers, then nothing; `hang`: no answer at all.
 // Every request is recorded (method, path, headers, parsed body, arrival time) in memory and,
 // when `recordFile` is given, as JSON lines, so a test in another process can read them.
+// Usage as the real API reports it (platform.claude.com/docs/en/api/messages, `usage`): input,
+// cache writes, cache reads and output tokens, cache writes split by TTL in `cache_creation`
+// ({ephemeral_5m_input_tokens, ephemeral_1h_input_tokens}); the scenario's `usage`, or a turn's own
+// (`{ text, usage }`), sets the numbers. Streamed, input and cache counts come in `message_start`
+// and the cumulative output count in `message_delta`.
 // Not modelled: real token counting (count_tokens and usage are fixed numbers or a length
 // estimate), rate-limit headers other than retry-after (anthropic-ratelimit-*), thinking and
 // server-tool blocks, citations, stop sequences, prompt caching itself (the cache counts are
@@ -19,9 +24,9 @@ import http from 'node:http'
 import fs from 'node:fs'
 
 /**
- * @typedef {{ text: string } | { tool_use: { name: string, input: Record<string, unknown> } } | { error: { status: number, type: string, message: string, retryAfter?: number } } | { streamError: { type: string, message: string } } | { stall: true } | { hang: true }} Answer
+ * @typedef {{ text: string, usage?: Usage } | { tool_use: { name: string, input: Record<string, unknown> }, usage?: Usage } | { error: { status: number, type: string, message: string, retryAfter?: number } } | { streamError: { type: string, message: string } } | { stall: true } | { hang: true }} Answer
  * @typedef {Answer | { attempts: Answer[] }} Turn
- * @typedef {{ input_tokens: number, output_tokens: number, cache_creation_input_tokens?: number, cache_read_input_tokens?: number }} Usage
+ * @typedef {{ input_tokens: number, output_tokens: number, cache_creation_input_tokens?: number, cache_read_input_tokens?: number, cache_creation_1h_input_tokens?: number }} Usage
  * @typedef {{ turns: Turn[], usage?: Usage }} Scenario
  * @typedef {{ method: string, path: string, headers: Record<string, string | string[] | undefined>, body: any, at: number }} RecordedRequest
  */
@@ -88,8 +93,10 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       const headers = turn.error.retryAfter === undefined ? {} : { 'retry-after': String(turn.error.retryAfter) }
       return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } }, headers)
     }
-    // as the real API: the cache counts sit beside input_tokens (0 when nothing was cached)
-    const usage = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...(scenario.usage ?? { input_tokens: 100, output_tokens: 20 }) }
+    // as the real API: the cache counts sit beside input_tokens (0 when nothing was cached), writes split by TTL
+    const { cache_creation_1h_input_tokens: oneHour = 0, ...scripted } = ('usage' in turn && turn.usage) || scenario.usage || { input_tokens: 100, output_tokens: 20 }
+    const usage = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...scripted }
+    const cacheCreation = { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - oneHour, ephemeral_1h_input_tokens: oneHour }
     const id = `msg_double_${++counter}`
     /** @type {any[]} */
     const content = 'streamError' in turn
@@ -100,11 +107,11 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     const stopReason = 'text' in turn ? 'end_turn' : 'tool_use'
     if (!body.stream && 'streamError' in turn) return json(res, 500, { type: 'error', error: turn.streamError })
     if (!body.stream) {
-      return json(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage })
+      return json(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, cache_creation: cacheCreation } })
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${id}` })
     const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, output_tokens: 1 } } })
+    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, cache_creation: cacheCreation, output_tokens: 1 } } })
     content.forEach((block, i) => {
       if (block.type === 'text') {
         send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'text', text: '' } })

@@ -1,0 +1,51 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import type { SkippedEntry } from '../transcript/guest-files.js'
+import type { RecordFault, RecordWatch } from '../transcript/record-sink.js'
+import { RECORD_NOTES } from '../transcript/record-files.js'
+
+const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
+
+/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+export function diskFaultLine(fault: RecordFault, runnerTemp: string): string {
+  return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${path.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`
+}
+
+/** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
+export function diskFullBeforeRunLine(err: Error, runnerTemp: string): string {
+  return `Cannot write under RUNNER_TEMP (${runnerTemp}): ${err.message}. The run stopped before claude ran. ${FREE_SPACE}`
+}
+
+/**
+ * The main step's watch over the run's records: the first write the disk refuses stops claude
+ * (an agent whose actions are not recorded is what this action exists to prevent); a record that
+ * reaches its cap is noted in `record-notes.json` at once (so the post step's report says what
+ * was cut even if this process is killed) and warned about once.
+ */
+export class RunRecords implements RecordWatch {
+  fault?: RecordFault
+  private readonly notes: SkippedEntry[] = []
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly stop: () => void
+  ) {}
+
+  onFault(fault: RecordFault): void {
+    if (this.fault) return
+    this.fault = fault
+    this.stop()
+  }
+
+  onCapped(file: string, keptBytes: number, cap: number): void {
+    const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`
+    core.warning(`${file}: ${reason}`)
+    this.notes.push({ source: file, reason })
+    try {
+      fs.writeFileSync(path.join(this.stateDir, RECORD_NOTES), JSON.stringify(this.notes, null, 2) + '\n', { mode: 0o600 })
+    } catch {
+      // the warning above still says it
+    }
+  }
+}

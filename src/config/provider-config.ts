@@ -1,0 +1,58 @@
+import { z } from 'zod'
+import { InputError } from '../util/errors.js'
+import type { RawInputs, RunnerEnv } from './inputs.js'
+
+/** Where claude's model requests go, and what the host-side proxy authenticates them with. */
+export type ProviderName = 'anthropic' | 'bedrock' | 'vertex'
+
+/** The cloud providers: the runner's own cloud credentials sign, so no key input is given. */
+export type CloudAccess = { kind: 'bedrock'; region: string } | { kind: 'vertex'; project: string; region: string }
+
+// AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 …
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/
+// Vertex locations: us-east5, europe-west1, asia-southeast1, or `global`.
+const VERTEX_REGION = /^(global|[a-z]+-[a-z]+\d{1,2})$/
+// Google Cloud project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter.
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
+
+/** The default upstream of each provider (the `anthropic-base-url` input overrides it, e.g. a VPC endpoint). */
+export function defaultUpstream(access: CloudAccess): string {
+  if (access.kind === 'bedrock') return `https://bedrock-runtime.${access.region}.amazonaws.com`
+  return access.region === 'global' ? 'https://aiplatform.googleapis.com' : `https://${access.region}-aiplatform.googleapis.com`
+}
+
+function checked(input: string, value: string, pattern: RegExp, accepted: string): string {
+  if (!pattern.test(value)) throw new InputError(input, `invalid value (got '${value.slice(0, 80)}')`, `Expected ${accepted}`)
+  return value
+}
+
+/** Reads `provider` (default anthropic). */
+export function parseProviderName(raw: RawInputs): ProviderName {
+  const r = z.enum(['anthropic', 'bedrock', 'vertex']).safeParse(raw.provider || 'anthropic')
+  if (!r.success) throw new InputError('provider', `invalid value (got '${raw.provider.slice(0, 40)}')`, "Expected one of 'anthropic', 'bedrock', 'vertex'")
+  return r.data
+}
+
+/**
+ * The region and project of a cloud provider, from the inputs or, as the OIDC actions leave them,
+ * the runner's environment (AWS_REGION from aws-actions/configure-aws-credentials,
+ * GOOGLE_CLOUD_PROJECT from google-github-actions/auth). An Anthropic key or token is refused
+ * beside a cloud provider: it would never be used, and a user who sets both meant something else.
+ */
+export function parseCloudAccess(name: Exclude<ProviderName, 'anthropic'>, raw: RawInputs, runner: RunnerEnv): CloudAccess {
+  for (const key of ['anthropic-api-key', 'claude-code-oauth-token'] as const) {
+    if (raw[key]) throw new InputError(key, `set with provider '${name}'`, `Remove it: with provider '${name}' the runner's ${name === 'bedrock' ? 'AWS' : 'Google Cloud'} credentials are used`)
+  }
+  if (name === 'bedrock') {
+    const region = raw['aws-region'] || runner.awsRegion || ''
+    if (!region) throw new InputError('aws-region', "not set and the runner has no AWS_REGION", 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step')
+    return { kind: 'bedrock', region: checked('aws-region', region, AWS_REGION, 'an AWS region such as us-east-1') }
+  }
+  const project = raw['vertex-project'] || runner.googleProject || ''
+  if (!project) throw new InputError('vertex-project', 'not set and the runner has no GOOGLE_CLOUD_PROJECT', 'Set `vertex-project` to the Google Cloud project with Claude enabled in Vertex AI')
+  return {
+    kind: 'vertex',
+    project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),
+    region: checked('vertex-region', raw['vertex-region'] || 'global', VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
+  }
+}
