@@ -150,7 +150,8 @@ export async function run(): Promise<void> {
           core.info(`Spending cap reached: ${v.detail}`)
           setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
         },
-        records
+        records,
+        redactor
       },
       origin
     )
