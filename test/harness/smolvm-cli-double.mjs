@@ -362,7 +362,7 @@ switch (subcommand) {
       fs.rmSync(ef, { force: true })
       if (launch.status !== 0) { stopVm(rec); save(rec); die(`agent operation failed: start background CMD: ${launch.stderr.trim()}`) }
     }
-    console.log(`Machine '${rec.name}' running (PID: ${rec.pid})`) // vm_common.rs:1552 (1.9.2)
+    console.log(`Machine '${rec.name}' running (PID: ${rec.pid})`) // vm_common.rs:1655
     break
   }
   case 'exec': {
