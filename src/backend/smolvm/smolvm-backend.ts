@@ -41,6 +41,8 @@ export class SmolvmBackend implements Backend {
   private readonly homes = new Map<string, { home: string; uid: number; gid: number }>()
   /** per machine: the dir of its env files, removed with it */
   private readonly envDirs = new Map<string, string>()
+  /** per machine: how long create took and how the image came, for the ready line */
+  private readonly created = new Map<string, { ms: number; image: string }>()
   private readonly pinned: ReturnType<typeof pinnedEnv>
   constructor(
     readonly cli: string,
@@ -90,6 +92,7 @@ export class SmolvmBackend implements Backend {
   }
 
   async create(spec: BottleSpec): Promise<void> {
+    const t0 = Date.now()
     checkMountSources(spec.mounts)
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
@@ -99,9 +102,11 @@ export class SmolvmBackend implements Backend {
     const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile))
     const r = await this.run(argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }))
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
+    this.created.set(spec.name, { ms: Date.now() - t0, image: image.given ? 'given' : image.cached ? 'cached' : 'saved' })
   }
 
   async start(name: string): Promise<void> {
+    const t0 = Date.now()
     const r = await this.run(argv.startArgv(name))
     if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`')
     const h = this.homes.get(name)
@@ -112,6 +117,8 @@ export class SmolvmBackend implements Backend {
       const priv = await this.exec(name, ['true'], { user: h })
       if (priv.code !== 0) throw new BottleError(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image')
     }
+    const c = this.created.get(name)
+    if (c) core.info(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`)
   }
 
   exec(name: string, cmd: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {
