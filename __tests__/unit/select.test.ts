@@ -79,7 +79,7 @@ describe('selectBackend (a run)', () => {
   it('a smolvm lacking the flags this backend drives → docker, naming the missing flags', async () => {
     const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
     expect(s.backend.kind).toBe('docker')
-    expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/)
+    expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/)
   })
 
   it('both refused → one error listing both, with fixes', async () => {
@@ -120,7 +120,7 @@ describe('probeForSetup (setup-only)', () => {
     const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
     expect(r.backend).toBe('docker')
     expect(r.smolvm).toBeUndefined()
-    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/), expect.stringMatching(/^docker: usable/)])
+    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/), expect.stringMatching(/^docker: usable/)])
   })
 
   it('smolvm refused → docker', async () => {
