@@ -83,6 +83,8 @@ describe('selectBackend (a run)', () => {
   })
 
   it("`latest` re-runs the probe: a release whose flag changed meaning or vanished is refused, naming it", async () => {
+    const cache = process.env['RUNNER_TOOL_CACHE']
+    process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc-latest') // not the --version-only 1.9.3 another test cached
     const drifted = await startSmolvmReleaseDouble({ versions: ['1.9.3', '1.24.0'], platforms: ['linux-x86_64'], cli: true, drift: { '1.24.0': { create: { '--secret-file': 'GUEST_VAR=HOST_VAR' }, exec: { '--timeout': null } } } })
     try {
       const latest = smolvmInstaller({ version: 'latest', downloadUrl: drifted.url, githubApiUrl: drifted.url })
@@ -93,6 +95,7 @@ describe('selectBackend (a run)', () => {
       expect((await selectBackend('smolvm', { facts: linuxOk, docker: realDocker() }, pinned)).reasons).toEqual(['smolvm: usable (smolvm 1.9.3)'])
     } finally {
       await drifted.close()
+      process.env['RUNNER_TOOL_CACHE'] = cache
     }
   })
 

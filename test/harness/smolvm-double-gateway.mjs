@@ -17,8 +17,8 @@
 //            answers SERVFAIL.
 //   dialer   runs in the host's namespace and makes the host-side connections the gateway asks for.
 // Not modelled: IPv6 (the guest gets no fd53:4d00::2), UDP other than DNS, ICMP; a denied
-// connection is accepted then reset here, where smolvm drops the SYN (the guest sees a reset
-// right after connect instead of a refused connect).
+// connection is accepted then reset at once here, where smolvm drops the SYN (the guest sees a reset,
+// or a failed connect when the reset beats it, instead of only a failed connect).
 import dgram from 'node:dgram'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -46,6 +46,7 @@ if (mode === 'dialer') {
       const nl = head.indexOf(10)
       if (nl < 0) { if (head.length > 200) c.destroy(); return }
       c.off('data', onData)
+      c.pause() // until piped: bytes arriving before the host connection is up must wait, not drop
       const [host, port] = head.subarray(0, nl).toString().split(' ')
       const rest = head.subarray(nl + 1)
       const up = net.connect(Number(port), host)
@@ -63,6 +64,8 @@ if (mode === 'dialer') {
   const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8'))
   const denials = `${logDir}/egress-denials.log`
   const record = line => fs.appendFileSync(denials, `${new Date().toISOString()} ${line}\n`)
+  let listening = 0
+  const up = () => { if (++listening === 2) fs.writeFileSync(`${logDir}/gateway.ready`, '') } // TCP and DNS both serve
 
   /** conntrack's original destination of the guest flow from GUEST:sport (REDIRECT rewrote it). */
   function originalDestination(sport) {
@@ -90,7 +93,7 @@ if (mode === 'dialer') {
     up.on('error', () => guest.destroy())
     guest.on('error', () => up.destroy())
     up.on('close', () => guest.destroy())
-  }).listen(Number(listenPort), GATEWAY)
+  }).listen(Number(listenPort), GATEWAY, () => up())
 
   const dnsLog = `${logDir}/dns.jsonl`
   const udp = dgram.createSocket('udp4')
@@ -102,7 +105,7 @@ if (mode === 'dialer') {
     fs.appendFileSync(dnsLog, JSON.stringify({ name, verdict: forward ? 'forwarded upstream' : 'nxdomain' }) + '\n')
     udp.send(errorAnswer(q, forward ? 2 /* SERVFAIL: the double has no upstream */ : 3 /* NXDOMAIN */), from.port, from.address)
   })
-  udp.bind(53, GATEWAY, () => fs.writeFileSync(`${logDir}/gateway.ready`, ''))
+  udp.bind(53, GATEWAY, () => up())
   watch(Number(vmPid))
 } else {
   process.stderr.write('usage: smolvm-double-gateway.mjs dialer|gateway ...\n')

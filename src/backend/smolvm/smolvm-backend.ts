@@ -25,6 +25,7 @@ function writeEnvFiles(dir: string, env: Record<string, string>): Record<string,
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   return Object.fromEntries(
     Object.entries(env).map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new BottleError(`the guest environment has an invalid variable name '${k}'`) // it names a file
       const file = path.join(dir, k)
       fs.writeFileSync(file, v, { mode: 0o600 })
       return [k, file]
