@@ -14,33 +14,23 @@ export interface GuestImage {
   archive: string
   /** the archive came from the cache (no `docker save` this run) */
   cached: boolean
-  /** the user's own archive: never removed */
-  given: boolean
 }
-
-/** image_source.rs:49,73-82: what smolvm treats as a local archive path. */
-export const isArchivePath = (image: string): boolean => path.isAbsolute(image) && /\.(tar|tar\.gz|tgz)$/.test(image)
 
 /** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
 const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root'])
 
 /**
- * The archive for `image`: the path itself when it is one; else the runner's docker copy, pulled
- * on the host first when docker does not have it (the runner's network, before any VM exists),
- * saved once per image ID into `cacheDir`.
+ * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
+ * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
  */
 export async function guestImageArchive(image: string, cacheDir: string, docker = 'docker'): Promise<GuestImage> {
-  if (isArchivePath(image)) {
-    if (!fs.existsSync(image)) throw new BottleError(`Input 'image': the archive ${image} does not exist`, 'Give a `docker save` archive that exists on the runner, or an image reference')
-    return { archive: image, cached: false, given: true }
-  }
   const inspect = (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
   let found = await inspect()
   if (found.code === -1) {
     throw new BottleError(
       `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`,
-      "Install docker on the runner, or set `image` to a `docker save` archive path (.tar)"
+      "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend"
     )
   }
   if (found.code !== 0) {
@@ -57,7 +47,7 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
   }
   fs.mkdirSync(cacheDir, { recursive: true })
   const archive = path.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`)
-  if (fs.existsSync(archive)) return { archive, cached: true, given: false }
+  if (fs.existsSync(archive)) return { archive, cached: true }
   const partial = `${archive}.${process.pid}.partial`
   const save = await runCommand(docker, ['save', '--output', partial, image])
   if (save.code !== 0) {
@@ -65,5 +55,5 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
     throw new BottleError(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`)
   }
   fs.renameSync(partial, archive)
-  return { archive, cached: false, given: false }
+  return { archive, cached: false }
 }

@@ -97,13 +97,13 @@ export class SmolvmBackend implements Backend {
     checkMountSources(spec.mounts)
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
-    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.given ? 'given' : image.cached ? 'cached' : 'saved'})`)
+    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`)
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
     const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile))
     const r = await this.run(argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }))
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
-    this.created.set(spec.name, { ms: Date.now() - t0, image: image.given ? 'given' : image.cached ? 'cached' : 'saved' })
+    this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' })
   }
 
   async start(name: string): Promise<void> {
