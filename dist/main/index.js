@@ -80655,7 +80655,7 @@ exports.USER_AGENT = USER_AGENT;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7303);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8434);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -80668,7 +80668,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7303:
+/***/ 8434:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80813,8 +80813,8 @@ async function runChecked(cmd, args, opts = {}) {
  * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
  * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
  */
-function spawnLines(cmd, args, onLine, onStderr) {
-    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
+    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
     child.stdout.on('data', (chunk) => lines.push(chunk));
     child.stderr.on('data', onStderr);
@@ -81189,10 +81189,23 @@ class DockerBackend {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/argv.js
 /**
- * Every smolvm 1.9.2 command the backend runs is built here, as argv. The flags:
- * `--net --outbound-localhost-only` give the VM networking whose only destination is the
- * host's loopback, where the bottle's daemons listen (see README "smolvm network").
+ * Every smolvm command the backend runs is built here, as argv, for smolvm v1.9.3 (the flags and
+ * the source lines they are checked against: docs/smolvm-conformance.md).
+ *
+ * Network: `--allow-host 100.96.0.1` is the whole egress policy. It makes smolvm use virtio-net
+ * (src/network/launch.rs:137-149), allows exactly the gateway 100.96.0.1/32 (an IP literal
+ * resolves to itself, src/smolfile.rs:45-46), which smolvm relays to the host's 127.0.0.1:port
+ * (crates/smolvm-network/src/tcp_relay.rs:235-249), and turns on the DNS filter, so the guest's
+ * resolver answers only host.smolvm.internal and forwards no other name upstream
+ * (crates/smolvm-network/src/stack.rs:814-836): `--allow-cidr` alone would forward every query.
  */
+const GATEWAY = '100.96.0.1'; // crates/smolvm-network/src/lib.rs:174
+/**
+ * The machine's workload, launched detached at every start (src/workload.rs:53-109). Pinned, as
+ * the docker backend pins its entrypoint: the image's own ENTRYPOINT/CMD would otherwise run
+ * unattended, as root with every capability and the bottle's environment.
+ */
+const IDLE_WORKLOAD = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
 /** docker-style sizes (4g, 512m) in MiB, as `--mem` takes them. */
 function memoryMiB(size) {
     const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
@@ -81203,28 +81216,30 @@ function memoryMiB(size) {
     const mib = unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : unit === 'b' ? n / 1024 / 1024 : n / 1024 / 1024;
     return Math.max(1, Math.round(mib));
 }
-function argv_createArgv(spec, env) {
+function argv_createArgv(a) {
     return [
         'machine', 'create',
-        '--name', spec.name,
-        '--image', spec.image,
-        '--cpus', String(Math.max(1, Math.ceil(spec.cpus))),
-        '--mem', String(memoryMiB(spec.memory)), // always explicit: the default (8 GiB) times out boots on small runners
+        '--name', a.name,
+        '--image', a.archive,
+        '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
+        '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
         '--net',
-        '--outbound-localhost-only',
-        ...spec.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
-        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-        ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])
+        '--allow-host', GATEWAY,
+        ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
+        // never --env: its values are on the argv (ps) and in smolvm's database until delete
+        ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
+        ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '--', ...IDLE_WORKLOAD
     ];
 }
 function argv_startArgv(name) {
     return ['machine', 'start', '--name', name];
 }
 /**
- * As the guest user: smolvm 1.9.2 exec has no --user and runs with every capability, so the
- * command drops privileges itself, as completely as docker's --user, --cap-drop ALL and
- * no-new-privileges do: no capability left in any set (bounding included) and no way to gain
- * one back through a setuid binary.
+ * As the guest user: smolvm exec has no --user and runs as the image's USER (root, checked) with
+ * every capability, so the command drops privileges itself, as completely as docker's --user,
+ * --cap-drop ALL and no-new-privileges do: no capability left in any set (bounding included) and
+ * no way to gain one back through a setuid binary.
  */
 const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'];
 function asUser(argv, user) {
@@ -81237,7 +81252,7 @@ function argv_execArgv(name, argv, opts) {
         ...(opts.stream ? ['--stream'] : []),
         ...(opts.input !== undefined ? ['-i'] : []),
         ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []),
+        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []), // expiry exits 124
         '--',
         ...asUser(argv, opts.user)
     ];
@@ -81248,13 +81263,141 @@ function deleteArgv(name) {
 function argv_listArgv() {
     return ['machine', 'ls', '--json'];
 }
-/** The flags this backend needs, by subcommand: checked against `--help` (they moved between releases). */
+/**
+ * The flags this backend needs, by subcommand, with the value name `--help` shows for each
+ * (undefined: a switch). A flag that vanished, or whose value changed (a switch that now takes a
+ * value, a value name that differs), changed meaning: the probe refuses it.
+ */
 const REQUIRED_FLAGS = {
-    create: ['--name', '--image', '--volume', '--env', '--cpus', '--mem', '--net', '--outbound-localhost-only', '--label'],
-    exec: ['--name', '--stream', '--timeout', '--workdir']
+    create: {
+        '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
+        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
+    },
+    exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
+    delete: { '--name': ['NAME'], '--force': undefined },
+    ls: { '--json': undefined }
 };
+/** What `machine <sub> --help` says against REQUIRED_FLAGS[sub]: one phrase per flag that vanished or changed. */
+function helpProblems(sub, help) {
+    const shown = new Map();
+    for (const line of help.split('\n')) {
+        const m = /^\s*(?:-\w,\s+)?(--[\w-]+)(?:[ =]<([^>]+)>)?/.exec(line);
+        if (m && !shown.has(m[1]))
+            shown.set(m[1], m[2]);
+    }
+    const problems = [];
+    for (const [flag, values] of Object.entries(REQUIRED_FLAGS[sub] ?? {})) {
+        if (!shown.has(flag))
+            problems.push(`${flag} is gone`);
+        else if (values === undefined && shown.get(flag) !== undefined)
+            problems.push(`${flag} now takes <${shown.get(flag)}>`);
+        else if (values !== undefined && !values.includes(shown.get(flag) ?? ''))
+            problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/guest-image.js
+
+
+
+
+/** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
+const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root']);
+/**
+ * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
+ * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ */
+async function guestImageArchive(image, cacheDir, docker = 'docker') {
+    const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+    let found = await inspect();
+    if (found.code === -1) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend");
+    }
+    if (found.code !== 0) {
+        const pull = await runCommand(docker, ['pull', image]);
+        if (pull.code !== 0)
+            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access');
+        found = await inspect();
+    }
+    const [id = '', user = ''] = found.stdout.trim().split(' ');
+    if (!ROOT_USERS.has(user)) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`, 'Use an image without a USER line (or USER root)');
+    }
+    external_node_fs_.mkdirSync(cacheDir, { recursive: true });
+    const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
+    if (external_node_fs_.existsSync(archive))
+        return { archive, cached: true };
+    const partial = `${archive}.${process.pid}.partial`;
+    const save = await runCommand(docker, ['save', '--output', partial, image]);
+    if (save.code !== 0) {
+        external_node_fs_.rmSync(partial, { force: true });
+        throw new errors/* BottleError */.nN(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`);
+    }
+    external_node_fs_.renameSync(partial, archive);
+    return { archive, cached: false };
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
+
+
+/**
+ * Host paths smolvm v1.9.3 refuses to mount into a VM (src/data/storage.rs:36-68, checked on the
+ * canonical path by storage.rs:173-187): exact, or with the whole subtree.
+ */
+const PROTECTED = {
+    darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
+    linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+};
+/** The protected path `canonical` falls under on `platform`, if any. */
+function protectedBy(canonical, platform) {
+    for (const [p, subtree] of PROTECTED[platform] ?? []) {
+        if (canonical === p || (subtree && canonical.startsWith(p === '/' ? '/' : `${p}/`)))
+            return p;
+    }
+    return undefined;
+}
+/** Refuses, before smolvm does and with the fix, a mount whose source smolvm will not mount. */
+function checkMountSources(mounts, platform = process.platform) {
+    for (const m of mounts) {
+        const canonical = external_node_fs_.realpathSync(m.host);
+        const under = protectedBy(canonical, platform);
+        if (under) {
+            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, 'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/policy-env.js
+/**
+ * The environment variables that change a smolvm VM's network policy behind its argv, read by
+ * the process that boots the VM (smolvm v1.9.3): the egress floor (crates/smolvm-network/src/
+ * egress.rs:133-155) and the gateway's host service, which maps one gateway port to another
+ * host port and lets it past the allow-list (src/network/launch.rs:23-57,
+ * crates/smolvm-network/src/tcp_relay.rs:214-249). The backend runs smolvm without them, so the
+ * policy is exactly what its argv says; each one found on the runner is named in a warning.
+ */
+const POLICY_VARIABLES = ['SMOLVM_EGRESS_FLOOR', 'SMOLVM_EGRESS_ALLOW_PRIVATE', 'SMOLVM_PUBLISH_ADDR', 'SMOLVM_GUEST_HOST_SERVICE'];
+function pinnedEnv(runner) {
+    const env = { ...runner };
+    const removed = POLICY_VARIABLES.filter(v => env[v] !== undefined);
+    for (const v of removed)
+        delete env[v];
+    return { env, removed };
+}
+/** Why each removed variable would have changed the run, for the warning. */
+function removalWarning(removed) {
+    if (!removed.length)
+        return undefined;
+    return (`smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
+        '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
+        'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
+}
 
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
+
+
+
 
 
 
@@ -81272,72 +81415,93 @@ function readEnvFile(file) {
     }
     return env;
 }
+/** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
+function writeEnvFiles(dir, env) {
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new errors/* BottleError */.nN(`the guest environment has an invalid variable name '${k}'`); // it names a file
+        const file = external_node_path_.join(dir, k);
+        external_node_fs_.writeFileSync(file, v, { mode: 0o600 });
+        return [k, file];
+    }));
+}
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 class SmolvmBackend {
     cli;
     docker;
+    imageCache;
     kind = 'smolvm';
     // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
     nestedMounts = false;
     /** what `start` needs of `create`'s spec: the guest user and its home */
     homes = new Map();
-    archives = new Map();
-    constructor(cli, docker = 'docker') {
+    /** per machine: the dir of its env files, removed with it */
+    envDirs = new Map();
+    /** per machine: how long create took and how the image came, for the ready line */
+    created = new Map();
+    pinned;
+    constructor(cli, docker = 'docker', 
+    /** where `docker save` archives are kept, one per image ID, for the next run */
+    imageCache = external_node_path_.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'), runnerEnv = process.env) {
         this.cli = cli;
         this.docker = docker;
+        this.imageCache = imageCache;
+        this.pinned = pinnedEnv(runnerEnv);
+    }
+    run(args, opts = {}) {
+        return runCommand(this.cli, args, { ...opts, env: this.pinned.env });
     }
     async probe() {
-        const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+        const version = await this.run(['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
         if (version.code !== 0)
             return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` };
-        for (const [sub, flags] of Object.entries(REQUIRED_FLAGS)) {
-            const help = await runCommand(this.cli, ['machine', sub, '--help'], { timeoutMs: 30_000 });
-            const missing = flags.filter(f => !help.stdout.includes(f));
-            if (missing.length) {
-                return { usable: false, reason: `smolvm: ${version.stdout.trim()} lacks \`machine ${sub} ${missing.join(' ')}\` (set smolvm-version to a release that has them, e.g. 1.9.2)` };
+        for (const sub of Object.keys(REQUIRED_FLAGS)) {
+            const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 });
+            const problems = helpProblems(sub, help.stdout);
+            if (problems.length) {
+                return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` };
             }
         }
+        const warning = removalWarning(this.pinned.removed);
+        if (warning)
+            lib_core/* warning */.$e(warning);
         return { usable: true, detail: version.stdout.trim() };
     }
-    /** smolvm has no network object: the VM's only destination is the host's loopback. */
+    /**
+     * smolvm has no network object. The daemons listen on the host's loopback; the guest reaches
+     * them at the gateway, which smolvm relays to 127.0.0.1:port. That relay reaches EVERY port the
+     * host has on loopback (tcp_relay.rs:235-249): the daemons check a per-run secret, and anything
+     * else listening on the runner's loopback is reachable from the guest.
+     */
     async createNetwork(name) {
-        return { name, bindHost: '127.0.0.1', wiring: 'loopback' };
+        return { name, bindHost: '127.0.0.1', wiring: 'gateway' };
     }
-    guestEndpoints(network, ports) {
-        return ports.map(port => ({ host: network.bindHost, port }));
+    guestEndpoints(_network, ports) {
+        return ports.map(port => ({ host: GATEWAY, port }));
     }
     async exposeToGuest() {
-        // nothing to start: the VM reaches the host's loopback directly
+        // nothing to start: smolvm's gateway relays to the host's loopback
     }
     async create(spec) {
+        const t0 = Date.now();
+        checkMountSources(spec.mounts);
         this.homes.set(spec.name, { home: spec.home, ...spec.user });
-        const image = await this.localImageArchive(spec);
-        const r = await runCommand(this.cli, argv_createArgv({ ...spec, image: image ?? spec.image }, readEnvFile(spec.envFile)));
+        const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
+        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+        const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
+        this.envDirs.set(spec.name, envDir);
+        const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile));
+        const r = await this.run(argv_createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
-    }
-    /**
-     * An image the runner's docker engine has (built or pulled there) is exported with
-     * `docker save` and given to smolvm as a local archive, which smolvm flattens in the guest;
-     * any other reference is a registry image that the VM pulls itself.
-     */
-    async localImageArchive(spec) {
-        const inspect = await runCommand(this.docker, ['image', 'inspect', '--format', '{{.Id}}', spec.image]).catch(() => undefined);
-        if (!inspect || inspect.code !== 0)
-            return undefined;
-        const archive = external_node_path_.join(spec.stateDir, 'guest-image.tar');
-        await runChecked(this.docker, ['save', '--output', archive, spec.image], { fix: 'Free disk space in RUNNER_TEMP, or use a registry image' });
-        this.archives.set(spec.name, archive);
-        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(archive).size / 1048576)} MiB)`);
-        return archive;
+        this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
     }
     async start(name) {
-        const r = await runCommand(this.cli, argv_startArgv(name));
-        const archive = this.archives.get(name);
-        if (archive)
-            external_node_fs_.rmSync(archive, { force: true }); // loaded into the machine at start
+        const t0 = Date.now();
+        const r = await this.run(argv_startArgv(name));
         if (r.code !== 0)
-            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`');
+            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
         const h = this.homes.get(name);
         if (h) {
             // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
@@ -81348,20 +81512,26 @@ class SmolvmBackend {
             if (priv.code !== 0)
                 throw new errors/* BottleError */.nN(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image');
         }
+        const c = this.created.get(name);
+        if (c)
+            lib_core/* info */.pq(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`);
     }
     exec(name, cmd, opts = {}) {
-        return runCommand(this.cli, argv_execArgv(name, cmd, opts), { input: opts.input });
+        return this.run(argv_execArgv(name, cmd, opts), { input: opts.input });
     }
     execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr);
+        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
-        const r = await runCommand(this.cli, deleteArgv(name));
+        const r = await this.run(deleteArgv(name));
         if (r.code !== 0 && !/not found/i.test(r.stderr))
             throw new errors/* CommandError */.Qd('smolvm machine delete', r.code, r.stderr);
+        const envDir = this.envDirs.get(name);
+        if (envDir)
+            external_node_fs_.rmSync(envDir, { recursive: true, force: true });
     }
     async removeNetwork() {
         // nothing to remove: smolvm has no network object
@@ -81369,13 +81539,17 @@ class SmolvmBackend {
     ref() {
         return { backend: 'smolvm', cli: this.cli };
     }
+    async machines() {
+        const r = await this.run(argv_listArgv());
+        if (r.code !== 0)
+            throw new errors/* CommandError */.Qd('smolvm machine ls', r.code, r.stderr);
+        return JSON.parse(r.stdout || '[]');
+    }
     async listRuns(runLabel, ownerLabel) {
-        const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
-        return list.filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
+        return (await this.machines()).filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
     }
     async sweep(label, value) {
-        const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
-        const mine = list.filter(m => m.labels?.[label] === value).map(m => m.name);
+        const mine = (await this.machines()).filter(m => m.labels?.[label] === value).map(m => m.name);
         for (const m of mine)
             await this.remove(m);
         return mine.map(m => `machine ${m}`);
@@ -82390,7 +82564,7 @@ function checksumFor(listing, name) {
 
 
 const SMOLVM_TOOL_NAME = 'smolvm';
-const DEFAULT_SMOLVM_VERSION = '1.9.2'; // asset names confirmed in shared/reference/smolvm.md
+const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
 const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
 /** Resolves `latest` through the GitHub releases API; an exact version passes through. */
 async function resolveSmolvmVersion(version, apiUrl, token) {
