@@ -161,6 +161,7 @@ export async function run(): Promise<void> {
           setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
         },
         records,
+        redactor,
         clock
       },
       origin

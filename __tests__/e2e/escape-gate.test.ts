@@ -97,7 +97,8 @@ describe('attacks on the git gate from the bottle', () => {
         ['refs/heads/release', 'blocked'],
         ['refs/heads/bot-bottle/$(id)', 'blocked'],
         ['refs/heads/bot-bottle/a..b', 'blocked'],
-        ['refs/heads/bot-bottle/x@{1}', 'blocked']
+        ['refs/heads/bot-bottle/x@{1}', 'blocked'],
+        ['refs/heads/bot-bottle/bomb', 'blocked']
       ])
       expect(decisions.filter(d => d.decision === 'rejected-upstream')).toEqual([])
       expect(decisions).toContainEqual(expect.objectContaining({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') }))

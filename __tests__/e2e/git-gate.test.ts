@@ -65,7 +65,7 @@ describe('git gate in a bottle', () => {
         ['refs/heads/bot-bottle/fix', 'blocked'],
         ['refs/heads/bot-bottle/fix', 'blocked']
       ])
-      expect(log).toMatch(/Git gate listening on [\d.]+:\d+ for http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git \(credential: checkout extraheader; push: refs\/heads\/bot-bottle\/\*\*, fast-forward only\)/)
+      expect(log).toMatch(/Git gate listening on [\d.]+:\d+ for http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git \(credential: checkout extraheader; push: refs\/heads\/bot-bottle\/\*\*, fast-forward only; protected paths: \.github\/workflows\/\*\*; secrets scanned; up to 100 MiB a push\)/)
       expect(log).toContain('pushed refs/heads/bot-bottle/fix; 3 refused')
 
       // the record: job summary and report

@@ -12,23 +12,23 @@ describe('setup-only', () => {
   const toolCache = path.join(dir, 'tool-cache')
 
   it('installs smolvm (cold, then from the cache) and reports backend smolvm; needs no credential', async () => {
-    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64', 'linux-arm64', 'darwin-arm64'], cli: true })
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64', 'linux-arm64', 'darwin-arm64'], cli: true })
     try {
       const inputs = { 'setup-only': 'true', 'smolvm-download-url': rel.url }
       const t0 = Date.now()
       const cold = await runAction({ inputs, runnerTemp: path.join(dir, 'rt1'), toolCache })
       const coldMs = Date.now() - t0
       expect({ code: cold.main.code, out: cold.main.stdout }).toMatchObject({ code: 0 })
-      expect(cold.outputs).toMatchObject({ backend: 'smolvm', 'smolvm-version': '1.9.2', 'smolvm-path': path.join(toolCache, 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm') })
-      expect(cold.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 installed at /), expect.stringMatching(/^docker: usable/)])
-      expect(cold.main.stdout).toContain(`::add-path::${path.join(toolCache, 'smolvm', '1.9.2', 'linux-x86_64')}`)
+      expect(cold.outputs).toMatchObject({ backend: 'smolvm', 'smolvm-version': '1.9.3', 'smolvm-path': path.join(toolCache, 'smolvm', '1.9.3', 'linux-x86_64', 'smolvm') })
+      expect(cold.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.3 installed at /), expect.stringMatching(/^docker: usable/)])
+      expect(cold.main.stdout).toContain(`::add-path::${path.join(toolCache, 'smolvm', '1.9.3', 'linux-x86_64')}`)
       expect(cold.post.code).toBe(0)
       expect(cold.post.stdout).toContain('the main step started nothing')
 
       const t1 = Date.now()
       const warm = await runAction({ inputs, runnerTemp: path.join(dir, 'rt2'), toolCache })
       const warmMs = Date.now() - t1
-      expect(warm.outputs['reasons']).toMatch(/^smolvm: usable \(smolvm 1\.9\.2 from the tool cache/)
+      expect(warm.outputs['reasons']).toMatch(/^smolvm: usable \(smolvm 1\.9\.3 from the tool cache/)
       expect(rel.assetDownloads()).toBe(1)
       console.log(`setup-only install: cold ${coldMs} ms, cached ${warmMs} ms`)
     } finally {
@@ -37,26 +37,26 @@ describe('setup-only', () => {
   })
 
   it('a smolvm a run would refuse (it answers only --version) is reported unusable, as a run would find it', async () => {
-    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'] })
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'] })
     try {
       const r = await runAction({ inputs: { 'setup-only': 'true', 'smolvm-download-url': rel.url }, runnerTemp: path.join(dir, 'rt-vo'), toolCache: path.join(dir, 'tc-vo') })
       expect({ code: r.main.code, out: r.main.stdout }).toMatchObject({ code: 0 })
       expect(r.outputs).toMatchObject({ backend: 'docker', 'smolvm-path': '', 'smolvm-version': '' })
-      expect(r.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.2 lacks `machine create --name/), expect.stringMatching(/^docker: usable/)])
+      expect(r.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/), expect.stringMatching(/^docker: usable/)])
     } finally {
       await rel.close()
     }
   })
 
   it('a checksum refusal falls back to docker, and fails the step only with require-backend', async () => {
-    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], badChecksum: ['linux-x86_64'] })
+    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'], badChecksum: ['linux-x86_64'] })
     try {
       const base = { 'setup-only': 'true', 'smolvm-download-url': rel.url }
       const fallback = await runAction({ inputs: base, runnerTemp: path.join(dir, 'rt3'), toolCache: path.join(dir, 'tc-bad') })
       expect(fallback.main.code).toBe(0)
       expect(fallback.outputs['backend']).toBe('docker')
       expect(fallback.outputs['smolvm-path']).toBe('')
-      expect(fallback.outputs['reasons']).toMatch(/^smolvm: install failed: smolvm-1\.9\.2-linux-x86_64\.tar\.gz does not match checksums\.sha256/)
+      expect(fallback.outputs['reasons']).toMatch(/^smolvm: install failed: smolvm-1\.9\.3-linux-x86_64\.tar\.gz does not match checksums\.sha256/)
 
       const strict = await runAction({ inputs: { ...base, backend: 'smolvm', 'require-backend': 'true' }, runnerTemp: path.join(dir, 'rt4'), toolCache: path.join(dir, 'tc-bad') })
       expect(strict.main.code).toBe(1)

@@ -15,50 +15,32 @@ import type { GateLimits } from '../../src/gitgate/limits.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
 import { checkRefFormat, refNameProblem } from '../../src/gitgate/ref-name.js'
-import { runCommand } from '../../src/util/process.js'
-import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
+import { gateSuite, git } from './git-gate-fixture.js'
 
 const TOKEN = 'ghs_gateTokenCCCCCCCCCCCCCCCCCCCCCCCCCC3'
 const SECRET = '0123456789abcdef0123456789abcdef'
 const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
-const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x' }
-
-// async: the gate runs in this process, so a blocking spawn would deadlock it
-async function git(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  const r = await runCommand('git', ['-C', cwd, ...args], { env: gitEnv, timeoutMs: 60_000 })
-  return { code: r.code ?? -1, out: `${r.stdout}${r.stderr}` }
-}
 
 describe('git gate', () => {
-  let dir: string
-  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
-  const gates: GitGate[] = []
+  const suite = gateSuite('gitgate-', TOKEN)
+  const { gates } = suite
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-'))
-    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
-  })
-  afterAll(async () => {
-    for (const g of gates) await g.close()
-    await double.close()
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
 
   async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN, limits?: Partial<GateLimits>) {
     const g = await startGitGate({
       secret: SECRET,
       limits,
-      upstream: new URL(`${double.url}/acme/widgets.git`),
+      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
       authHeader: token ? { name: 'authorization', value: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` } : undefined,
       policy: parsePushPolicy(gitPush, force),
       bindHost: '127.0.0.1',
-      logFile: path.join(dir, `${name}.jsonl`),
-      scratchDir: path.join(dir, `${name}-scratch.git`)
+      logFile: path.join(suite.dir, `${name}.jsonl`),
+      scratchDir: path.join(suite.dir, `${name}-scratch.git`)
     })
     gates.push(g)
-    const clone = path.join(dir, `${name}-clone`)
+    const clone = path.join(suite.dir, `${name}-clone`)
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
-    const decisions = () => fs.readFileSync(path.join(dir, `${name}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const decisions = () => fs.readFileSync(path.join(suite.dir, `${name}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
     return { g, clone, url, decisions }
   }
 
@@ -70,28 +52,28 @@ describe('git gate', () => {
 
   it('clones through the gate with no credential in the client; the token is added upstream only', async () => {
     const { clone, url, decisions } = await gate('clone', '')
-    const r = await git(dir, 'clone', '-q', url, clone)
+    const r = await git(suite.dir, 'clone', '-q', url, clone)
     expect(r).toMatchObject({ code: 0 })
     expect(fs.readFileSync(path.join(clone, 'README.md'), 'utf8')).toBe('# widgets\n')
-    const seen = double.requests.filter(q => q.authorized)
+    const seen = suite.double.requests.filter(q => q.authorized)
     expect(seen.length).toBeGreaterThan(0)
     expect(seen.every(q => q.headers.authorization === basic)).toBe(true) // exactly the header the gate was given
     expect(decisions().map(d => d.service)).toEqual(expect.arrayContaining(['info-refs', 'upload-pack']))
-    expect(fs.readFileSync(path.join(dir, 'clone.jsonl'), 'utf8')).not.toContain(TOKEN)
+    expect(fs.readFileSync(path.join(suite.dir, 'clone.jsonl'), 'utf8')).not.toContain(TOKEN)
   })
 
   it("a ref the upstream refuses (branch protection) is 'rejected-upstream' with its reason, and not pushed", async () => {
-    double.protect('acme/widgets.git', ['refs/heads/bot-bottle/protected'])
+    suite.double.protect('acme/widgets.git', ['refs/heads/bot-bottle/protected'])
     const { g, clone, url, decisions } = await gate('protected', 'bot-bottle/**')
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     await commit(clone, 'p.txt')
     const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/protected', 'HEAD:refs/heads/bot-bottle/open')
     expect(r.code).not.toBe(0)
     expect(r.out).toContain('GH006: Protected branch update failed for refs/heads/bot-bottle/protected')
     expect(r.out).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/protected \(hook declined\)/)
-    expect(() => double.git('acme/widgets.git', 'rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/protected')).toThrow()
+    expect(() => suite.double.git('acme/widgets.git', 'rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/protected')).toThrow()
     const tip = (await git(clone, 'rev-parse', 'HEAD')).out.trim()
-    expect(double.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/open')).toBe(tip) // the rest of the push went through
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/open')).toBe(tip) // the rest of the push went through
     expect(g.pushed).toEqual(['refs/heads/bot-bottle/open'])
     expect(decisions().filter(d => d.service === 'receive-pack').map(d => [d.ref, d.decision, d.reason])).toEqual([
       ['refs/heads/bot-bottle/protected', 'rejected-upstream', 'hook declined'],
@@ -101,20 +83,20 @@ describe('git gate', () => {
 
   it('pushes only to refs in git-push; main, deletes and non-fast-forwards are refused before the upstream', async () => {
     const { g, clone, url, decisions } = await gate('push', 'bot-bottle/**')
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     await commit(clone, 'b.txt')
-    const mainBefore = double.git('acme/widgets.git', 'rev-parse', 'main')
+    const mainBefore = suite.double.git('acme/widgets.git', 'rev-parse', 'main')
 
     const toMain = await git(clone, 'push', 'origin', 'HEAD:main')
     expect(toMain.code).not.toBe(0)
     expect(toMain.out).toContain('refs/heads/main is not in git-push')
-    expect(double.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
 
     expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/fix')).toMatchObject({ code: 0 })
     await commit(clone, 'c.txt')
     expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/fix')).toMatchObject({ code: 0 }) // fast-forward
     const tip = (await git(clone, 'rev-parse', 'HEAD')).out.trim()
-    expect(double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(tip)
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(tip)
 
     await git(clone, 'reset', '-q', '--hard', 'HEAD~2')
     await commit(clone, 'rewritten.txt')
@@ -124,7 +106,7 @@ describe('git gate', () => {
     const del = await git(clone, 'push', 'origin', ':refs/heads/bot-bottle/fix')
     expect(del.code).not.toBe(0)
     expect(del.out).toContain('deleting refs/heads/bot-bottle/fix is not allowed')
-    expect(double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(tip) // untouched
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(tip) // untouched
 
     expect(g.pushed).toEqual(['refs/heads/bot-bottle/fix', 'refs/heads/bot-bottle/fix'])
     const pushes = decisions().filter(d => d.service === 'receive-pack' && d.ref)
@@ -140,15 +122,15 @@ describe('git gate', () => {
 
   it('a push larger than git\'s post buffer (probe request, then a chunked body) passes the gate', async () => {
     const { g, clone, url } = await gate('large', 'big/*')
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
     await git(clone, 'add', '.')
     await git(clone, 'commit', '-qm', 'big')
-    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const posts = () => suite.double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
     const before = posts()
     expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/big/one')).toMatchObject({ code: 0 })
     expect(posts() - before).toBe(2) // git's probe ("0000"), then the pack
-    expect(double.git('acme/widgets.git', 'rev-parse', 'big/one')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'big/one')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
     expect(g.pushed).toEqual(['refs/heads/big/one'])
     // a path that only looks like the origin after normalisation is not served
     const sneaky = await fetch(`${url}/..%2f..%2fother.git/info/refs?service=git-upload-pack`)
@@ -157,13 +139,13 @@ describe('git gate', () => {
 
   it('git-allow-force lets a non-fast-forward through (deletes stay refused)', async () => {
     const { clone, url } = await gate('force', 'refs/heads/bot-bottle/*', 'true')
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     await commit(clone, 'x.txt')
     expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/forced')).code).toBe(0)
     await git(clone, 'reset', '-q', '--hard', 'HEAD~1')
     await commit(clone, 'y.txt')
     expect(await git(clone, 'push', '--force', 'origin', 'HEAD:refs/heads/bot-bottle/forced')).toMatchObject({ code: 0 })
-    expect(double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/forced')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
+    expect(suite.double.git('acme/widgets.git', 'rev-parse', 'bot-bottle/forced')).toBe((await git(clone, 'rev-parse', 'HEAD')).out.trim())
     expect((await git(clone, 'push', 'origin', ':refs/heads/bot-bottle/forced')).code).not.toBe(0)
     // `*` stays within one path segment
     expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/a/b')).out).toContain('is not in git-push')
@@ -175,36 +157,26 @@ describe('git gate', () => {
     expect(other.status).toBe(403)
     expect(await other.text()).toContain("only the workspace's origin (/acme/widgets.git)")
     const { clone, url } = await gate('notoken', '', 'false', null)
-    const r = await git(dir, 'clone', '-q', url, clone)
+    const r = await git(suite.dir, 'clone', '-q', url, clone)
     expect(r.code).not.toBe(0)
     expect(r.out).toMatch(/403/)
   })
 })
 
 describe('git gate against crafted pushes', () => {
-  let dir: string
-  let double: Awaited<ReturnType<typeof startSeededGitHttpDouble>>
-  const gates: GitGate[] = []
-  const upstream = (...args: string[]) => double.git('acme/widgets.git', ...args)
+  const suite = gateSuite('gitgate-crafted-', TOKEN)
+  const { gates } = suite
+  const upstream = (...args: string[]) => suite.double.git('acme/widgets.git', ...args)
   const refs = () => upstream('for-each-ref', '--format=%(refname) %(objectname)')
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-crafted-'))
-    double = await startSeededGitHttpDouble({ dir, token: TOKEN })
-  })
-  afterAll(async () => {
-    for (const g of gates) await g.close()
-    await double.close()
-    fs.rmSync(dir, { recursive: true, force: true })
-  })
 
   async function gate(name: string, gitPush: string, limits?: Partial<GateLimits>) {
-    const logFile = path.join(dir, `${name}.jsonl`)
-    const g = await startGitGate({ secret: SECRET, limits, upstream: new URL(`${double.url}/acme/widgets.git`), authHeader: { name: 'authorization', value: basic }, policy: parsePushPolicy(gitPush, 'false'), bindHost: '127.0.0.1', logFile, scratchDir: path.join(dir, `${name}-scratch`) })
+    const logFile = path.join(suite.dir, `${name}.jsonl`)
+    const g = await startGitGate({ secret: SECRET, limits, upstream: new URL(`${suite.double.url}/acme/widgets.git`), authHeader: { name: 'authorization', value: basic }, policy: parsePushPolicy(gitPush, 'false'), bindHost: '127.0.0.1', logFile, scratchDir: path.join(suite.dir, `${name}-scratch`) })
     gates.push(g)
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
-    const clone = path.join(dir, `${name}-clone`)
-    expect((await git(dir, 'clone', '-q', url, clone)).code).toBe(0)
+    const clone = path.join(suite.dir, `${name}-clone`)
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     // closing flushes git.jsonl: read it once the test is done with the gate
     const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
     return { g, url, clone, logFile, decisions }
@@ -283,22 +255,22 @@ describe('git gate against crafted pushes', () => {
     fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
     await git(clone, 'add', '.')
     await git(clone, 'commit', '-qm', 'big')
-    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const posts = () => suite.double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
     const before = posts()
     const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/big')
     expect(r.code).not.toBe(0)
-    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB)")
+    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB (input git-max-push-mb); push less at once)")
     expect(posts() - before).toBe(1) // git's probe only; the pack never went up
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/big')).toThrow()
     expect(g.pushed).toEqual([])
     expect((await decisions()).find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({ reason: expect.stringContaining('push larger than') })
-    expect(fs.readdirSync(path.join(dir, 'big-scratch', 'bodies'))).toEqual([])
+    expect(fs.readdirSync(path.join(suite.dir, 'big-scratch', 'bodies'))).toEqual([])
   })
 
   it('a gzip bomb is refused at the inflation ratio, in git\'s report, without reaching the upstream', async () => {
     const { url, clone, decisions } = await gate('bomb', 'bot-bottle/**')
     const x = await commit(clone, 'bomb.txt')
-    const posts = () => double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
+    const posts = () => suite.double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
     const before = posts()
     // 64 MiB of zeros after a valid command list: about 64 KiB on the wire
     const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/bomb\0${CAPS}`], Buffer.concat([Buffer.from('PACK'), Buffer.alloc(64 * 1024 ** 2)]), true)
@@ -351,7 +323,7 @@ describe('git gate against crafted pushes', () => {
   })
 
   it('refuses to start without a usable secret', async () => {
-    await expect(startGitGate({ secret: 'short', upstream: new URL(`${double.url}/acme/widgets.git`), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'n.jsonl'), scratchDir: path.join(dir, 'n') })).rejects.toThrow('per-run secret must be 16 or more URL-safe characters')
+    await expect(startGitGate({ secret: 'short', upstream: new URL(`${suite.double.url}/acme/widgets.git`), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(suite.dir, 'n.jsonl'), scratchDir: path.join(suite.dir, 'n') })).rejects.toThrow('per-run secret must be 16 or more URL-safe characters')
   })
 })
 

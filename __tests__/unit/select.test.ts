@@ -9,7 +9,7 @@ import path from 'node:path'
 import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
 import { probeForSetup, selectBackend } from '../../src/backend/select.js'
 import { readHostFacts, smolvmRefusal, type HostFacts } from '../../src/backend/smolvm/platform.js'
-import { installSmolvm } from '../../src/install/smolvm.js'
+import { installSmolvm, smolvmInstaller } from '../../src/install/smolvm.js'
 import { BackendUnavailableError } from '../../src/util/errors.js'
 import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
 
@@ -79,7 +79,24 @@ describe('selectBackend (a run)', () => {
   it('a smolvm lacking the flags this backend drives → docker, naming the missing flags', async () => {
     const s = await selectBackend('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
     expect(s.backend.kind).toBe('docker')
-    expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/)
+    expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/)
+  })
+
+  it("`latest` re-runs the probe: a release whose flag changed meaning or vanished is refused, naming it", async () => {
+    const cache = process.env['RUNNER_TOOL_CACHE']
+    process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc-latest') // not the --version-only 1.9.3 another test cached
+    const drifted = await startSmolvmReleaseDouble({ versions: ['1.9.3', '1.24.0'], platforms: ['linux-x86_64'], cli: true, drift: { '1.24.0': { create: { '--secret-file': 'GUEST_VAR=HOST_VAR' }, exec: { '--timeout': null } } } })
+    try {
+      const latest = smolvmInstaller({ version: 'latest', downloadUrl: drifted.url, githubApiUrl: drifted.url })
+      const err = await selectBackend('smolvm', { facts: linuxOk, docker: realDocker() }, latest).catch(e => e)
+      expect(err).toBeInstanceOf(BackendUnavailableError)
+      expect(err.message).toBe("Input 'backend': smolvm cannot be used here: smolvm: smolvm 1.24.0 changed `machine create`: --secret-file takes <GUEST_VAR=HOST_VAR>, not <GUEST_VAR=PATH> (set smolvm-version to a release this backend was checked against, e.g. 1.9.3). Fix that, or use 'auto' or 'docker'")
+      const pinned = smolvmInstaller({ version: '1.9.3', downloadUrl: drifted.url, githubApiUrl: drifted.url })
+      expect((await selectBackend('smolvm', { facts: linuxOk, docker: realDocker() }, pinned)).reasons).toEqual(['smolvm: usable (smolvm 1.9.3)'])
+    } finally {
+      await drifted.close()
+      process.env['RUNNER_TOOL_CACHE'] = cache
+    }
   })
 
   it('both refused → one error listing both, with fixes', async () => {
@@ -120,7 +137,7 @@ describe('probeForSetup (setup-only)', () => {
     const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
     expect(r.backend).toBe('docker')
     expect(r.smolvm).toBeUndefined()
-    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 lacks `machine create --name/), expect.stringMatching(/^docker: usable/)])
+    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/), expect.stringMatching(/^docker: usable/)])
   })
 
   it('smolvm refused → docker', async () => {

@@ -44,6 +44,22 @@ describe('.github/workflows/smolvm-gate.yml', () => {
   })
 })
 
+describe('.github/workflows/smolvm-real.yml', () => {
+  const wf = load('.github/workflows/smolvm-real.yml')
+  const action = load('action.yml')
+  it('runs only on a self-hosted Apple Silicon runner, and only when the repository says one exists', () => {
+    expect(wf.jobs['real-vm']['runs-on']).toEqual(['self-hosted', 'macOS', 'ARM64'])
+    expect(wf.jobs['real-vm'].if).toBe("vars.SMOLVM_MACOS_RUNNER == 'true'")
+  })
+  it('drives the action with its real inputs and reads only its real outputs', () => {
+    const steps = wf.jobs['real-vm'].steps as { uses?: string; with?: Record<string, unknown> }[]
+    for (const step of steps.filter(s => s.uses === './')) for (const input of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs)).toContain(input)
+    expect(steps.filter(s => s.uses === './').map(s => s.with?.['backend'])).toEqual(['smolvm', 'smolvm'])
+    const text = fs.readFileSync(path.join(root, '.github/workflows/smolvm-real.yml'), 'utf8')
+    for (const m of text.matchAll(/steps\.(?:probe|bottle)\.outputs\.([a-z-]+)/g)) expect(Object.keys(action.outputs)).toContain(m[1])
+  })
+})
+
 describe('.github/workflows/ci.yml', () => {
   it('runs the same test command as .ci/run', () => {
     const wf = load('.github/workflows/ci.yml')

@@ -80655,7 +80655,7 @@ exports.USER_AGENT = USER_AGENT;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7510);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8434);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -80668,7 +80668,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7510:
+/***/ 8434:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80699,6 +80699,7 @@ const DEFAULT_MEMORY = '4g';
 const DEFAULT_TIMEOUT_MINUTES = 30;
 // Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
 const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
+const DEFAULT_GIT_MAX_PUSH_MB = 100; // the git gate's push limit, MiB
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
@@ -80812,8 +80813,8 @@ async function runChecked(cmd, args, opts = {}) {
  * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
  * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
  */
-function spawnLines(cmd, args, onLine, onStderr) {
-    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
+    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
     child.stdout.on('data', (chunk) => lines.push(chunk));
     child.stderr.on('data', onStderr);
@@ -81188,10 +81189,23 @@ class DockerBackend {
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/argv.js
 /**
- * Every smolvm 1.9.2 command the backend runs is built here, as argv. The flags:
- * `--net --outbound-localhost-only` give the VM networking whose only destination is the
- * host's loopback, where the bottle's daemons listen (see README "smolvm network").
+ * Every smolvm command the backend runs is built here, as argv, for smolvm v1.9.3 (the flags and
+ * the source lines they are checked against: docs/smolvm-conformance.md).
+ *
+ * Network: `--allow-host 100.96.0.1` is the whole egress policy. It makes smolvm use virtio-net
+ * (src/network/launch.rs:137-149), allows exactly the gateway 100.96.0.1/32 (an IP literal
+ * resolves to itself, src/smolfile.rs:45-46), which smolvm relays to the host's 127.0.0.1:port
+ * (crates/smolvm-network/src/tcp_relay.rs:235-249), and turns on the DNS filter, so the guest's
+ * resolver answers only host.smolvm.internal and forwards no other name upstream
+ * (crates/smolvm-network/src/stack.rs:814-836): `--allow-cidr` alone would forward every query.
  */
+const GATEWAY = '100.96.0.1'; // crates/smolvm-network/src/lib.rs:174
+/**
+ * The machine's workload, launched detached at every start (src/workload.rs:53-109). Pinned, as
+ * the docker backend pins its entrypoint: the image's own ENTRYPOINT/CMD would otherwise run
+ * unattended, as root with every capability and the bottle's environment.
+ */
+const IDLE_WORKLOAD = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
 /** docker-style sizes (4g, 512m) in MiB, as `--mem` takes them. */
 function memoryMiB(size) {
     const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
@@ -81202,28 +81216,30 @@ function memoryMiB(size) {
     const mib = unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : unit === 'b' ? n / 1024 / 1024 : n / 1024 / 1024;
     return Math.max(1, Math.round(mib));
 }
-function argv_createArgv(spec, env) {
+function argv_createArgv(a) {
     return [
         'machine', 'create',
-        '--name', spec.name,
-        '--image', spec.image,
-        '--cpus', String(Math.max(1, Math.ceil(spec.cpus))),
-        '--mem', String(memoryMiB(spec.memory)), // always explicit: the default (8 GiB) times out boots on small runners
+        '--name', a.name,
+        '--image', a.archive,
+        '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
+        '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
         '--net',
-        '--outbound-localhost-only',
-        ...spec.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
-        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-        ...Object.entries(spec.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])
+        '--allow-host', GATEWAY,
+        ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
+        // never --env: its values are on the argv (ps) and in smolvm's database until delete
+        ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
+        ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '--', ...IDLE_WORKLOAD
     ];
 }
 function argv_startArgv(name) {
     return ['machine', 'start', '--name', name];
 }
 /**
- * As the guest user: smolvm 1.9.2 exec has no --user and runs with every capability, so the
- * command drops privileges itself, as completely as docker's --user, --cap-drop ALL and
- * no-new-privileges do: no capability left in any set (bounding included) and no way to gain
- * one back through a setuid binary.
+ * As the guest user: smolvm exec has no --user and runs as the image's USER (root, checked) with
+ * every capability, so the command drops privileges itself, as completely as docker's --user,
+ * --cap-drop ALL and no-new-privileges do: no capability left in any set (bounding included) and
+ * no way to gain one back through a setuid binary.
  */
 const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'];
 function asUser(argv, user) {
@@ -81236,7 +81252,7 @@ function argv_execArgv(name, argv, opts) {
         ...(opts.stream ? ['--stream'] : []),
         ...(opts.input !== undefined ? ['-i'] : []),
         ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []),
+        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []), // expiry exits 124
         '--',
         ...asUser(argv, opts.user)
     ];
@@ -81247,13 +81263,141 @@ function deleteArgv(name) {
 function argv_listArgv() {
     return ['machine', 'ls', '--json'];
 }
-/** The flags this backend needs, by subcommand: checked against `--help` (they moved between releases). */
+/**
+ * The flags this backend needs, by subcommand, with the value name `--help` shows for each
+ * (undefined: a switch). A flag that vanished, or whose value changed (a switch that now takes a
+ * value, a value name that differs), changed meaning: the probe refuses it.
+ */
 const REQUIRED_FLAGS = {
-    create: ['--name', '--image', '--volume', '--env', '--cpus', '--mem', '--net', '--outbound-localhost-only', '--label'],
-    exec: ['--name', '--stream', '--timeout', '--workdir']
+    create: {
+        '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
+        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
+    },
+    exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
+    delete: { '--name': ['NAME'], '--force': undefined },
+    ls: { '--json': undefined }
 };
+/** What `machine <sub> --help` says against REQUIRED_FLAGS[sub]: one phrase per flag that vanished or changed. */
+function helpProblems(sub, help) {
+    const shown = new Map();
+    for (const line of help.split('\n')) {
+        const m = /^\s*(?:-\w,\s+)?(--[\w-]+)(?:[ =]<([^>]+)>)?/.exec(line);
+        if (m && !shown.has(m[1]))
+            shown.set(m[1], m[2]);
+    }
+    const problems = [];
+    for (const [flag, values] of Object.entries(REQUIRED_FLAGS[sub] ?? {})) {
+        if (!shown.has(flag))
+            problems.push(`${flag} is gone`);
+        else if (values === undefined && shown.get(flag) !== undefined)
+            problems.push(`${flag} now takes <${shown.get(flag)}>`);
+        else if (values !== undefined && !values.includes(shown.get(flag) ?? ''))
+            problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/guest-image.js
+
+
+
+
+/** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
+const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root']);
+/**
+ * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
+ * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ */
+async function guestImageArchive(image, cacheDir, docker = 'docker') {
+    const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+    let found = await inspect();
+    if (found.code === -1) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend");
+    }
+    if (found.code !== 0) {
+        const pull = await runCommand(docker, ['pull', image]);
+        if (pull.code !== 0)
+            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access');
+        found = await inspect();
+    }
+    const [id = '', user = ''] = found.stdout.trim().split(' ');
+    if (!ROOT_USERS.has(user)) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`, 'Use an image without a USER line (or USER root)');
+    }
+    external_node_fs_.mkdirSync(cacheDir, { recursive: true });
+    const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
+    if (external_node_fs_.existsSync(archive))
+        return { archive, cached: true };
+    const partial = `${archive}.${process.pid}.partial`;
+    const save = await runCommand(docker, ['save', '--output', partial, image]);
+    if (save.code !== 0) {
+        external_node_fs_.rmSync(partial, { force: true });
+        throw new errors/* BottleError */.nN(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`);
+    }
+    external_node_fs_.renameSync(partial, archive);
+    return { archive, cached: false };
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
+
+
+/**
+ * Host paths smolvm v1.9.3 refuses to mount into a VM (src/data/storage.rs:36-68, checked on the
+ * canonical path by storage.rs:173-187): exact, or with the whole subtree.
+ */
+const PROTECTED = {
+    darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
+    linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+};
+/** The protected path `canonical` falls under on `platform`, if any. */
+function protectedBy(canonical, platform) {
+    for (const [p, subtree] of PROTECTED[platform] ?? []) {
+        if (canonical === p || (subtree && canonical.startsWith(p === '/' ? '/' : `${p}/`)))
+            return p;
+    }
+    return undefined;
+}
+/** Refuses, before smolvm does and with the fix, a mount whose source smolvm will not mount. */
+function checkMountSources(mounts, platform = process.platform) {
+    for (const m of mounts) {
+        const canonical = external_node_fs_.realpathSync(m.host);
+        const under = protectedBy(canonical, platform);
+        if (under) {
+            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, 'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/policy-env.js
+/**
+ * The environment variables that change a smolvm VM's network policy behind its argv, read by
+ * the process that boots the VM (smolvm v1.9.3): the egress floor (crates/smolvm-network/src/
+ * egress.rs:133-155) and the gateway's host service, which maps one gateway port to another
+ * host port and lets it past the allow-list (src/network/launch.rs:23-57,
+ * crates/smolvm-network/src/tcp_relay.rs:214-249). The backend runs smolvm without them, so the
+ * policy is exactly what its argv says; each one found on the runner is named in a warning.
+ */
+const POLICY_VARIABLES = ['SMOLVM_EGRESS_FLOOR', 'SMOLVM_EGRESS_ALLOW_PRIVATE', 'SMOLVM_PUBLISH_ADDR', 'SMOLVM_GUEST_HOST_SERVICE'];
+function pinnedEnv(runner) {
+    const env = { ...runner };
+    const removed = POLICY_VARIABLES.filter(v => env[v] !== undefined);
+    for (const v of removed)
+        delete env[v];
+    return { env, removed };
+}
+/** Why each removed variable would have changed the run, for the warning. */
+function removalWarning(removed) {
+    if (!removed.length)
+        return undefined;
+    return (`smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
+        '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
+        'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
+}
 
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
+
+
+
 
 
 
@@ -81271,72 +81415,93 @@ function readEnvFile(file) {
     }
     return env;
 }
+/** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
+function writeEnvFiles(dir, env) {
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new errors/* BottleError */.nN(`the guest environment has an invalid variable name '${k}'`); // it names a file
+        const file = external_node_path_.join(dir, k);
+        external_node_fs_.writeFileSync(file, v, { mode: 0o600 });
+        return [k, file];
+    }));
+}
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 class SmolvmBackend {
     cli;
     docker;
+    imageCache;
     kind = 'smolvm';
     // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
     nestedMounts = false;
     /** what `start` needs of `create`'s spec: the guest user and its home */
     homes = new Map();
-    archives = new Map();
-    constructor(cli, docker = 'docker') {
+    /** per machine: the dir of its env files, removed with it */
+    envDirs = new Map();
+    /** per machine: how long create took and how the image came, for the ready line */
+    created = new Map();
+    pinned;
+    constructor(cli, docker = 'docker', 
+    /** where `docker save` archives are kept, one per image ID, for the next run */
+    imageCache = external_node_path_.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'), runnerEnv = process.env) {
         this.cli = cli;
         this.docker = docker;
+        this.imageCache = imageCache;
+        this.pinned = pinnedEnv(runnerEnv);
+    }
+    run(args, opts = {}) {
+        return runCommand(this.cli, args, { ...opts, env: this.pinned.env });
     }
     async probe() {
-        const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+        const version = await this.run(['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
         if (version.code !== 0)
             return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` };
-        for (const [sub, flags] of Object.entries(REQUIRED_FLAGS)) {
-            const help = await runCommand(this.cli, ['machine', sub, '--help'], { timeoutMs: 30_000 });
-            const missing = flags.filter(f => !help.stdout.includes(f));
-            if (missing.length) {
-                return { usable: false, reason: `smolvm: ${version.stdout.trim()} lacks \`machine ${sub} ${missing.join(' ')}\` (set smolvm-version to a release that has them, e.g. 1.9.2)` };
+        for (const sub of Object.keys(REQUIRED_FLAGS)) {
+            const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 });
+            const problems = helpProblems(sub, help.stdout);
+            if (problems.length) {
+                return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` };
             }
         }
+        const warning = removalWarning(this.pinned.removed);
+        if (warning)
+            lib_core/* warning */.$e(warning);
         return { usable: true, detail: version.stdout.trim() };
     }
-    /** smolvm has no network object: the VM's only destination is the host's loopback. */
+    /**
+     * smolvm has no network object. The daemons listen on the host's loopback; the guest reaches
+     * them at the gateway, which smolvm relays to 127.0.0.1:port. That relay reaches EVERY port the
+     * host has on loopback (tcp_relay.rs:235-249): the daemons check a per-run secret, and anything
+     * else listening on the runner's loopback is reachable from the guest.
+     */
     async createNetwork(name) {
-        return { name, bindHost: '127.0.0.1', wiring: 'loopback' };
+        return { name, bindHost: '127.0.0.1', wiring: 'gateway' };
     }
-    guestEndpoints(network, ports) {
-        return ports.map(port => ({ host: network.bindHost, port }));
+    guestEndpoints(_network, ports) {
+        return ports.map(port => ({ host: GATEWAY, port }));
     }
     async exposeToGuest() {
-        // nothing to start: the VM reaches the host's loopback directly
+        // nothing to start: smolvm's gateway relays to the host's loopback
     }
     async create(spec) {
+        const t0 = Date.now();
+        checkMountSources(spec.mounts);
         this.homes.set(spec.name, { home: spec.home, ...spec.user });
-        const image = await this.localImageArchive(spec);
-        const r = await runCommand(this.cli, argv_createArgv({ ...spec, image: image ?? spec.image }, readEnvFile(spec.envFile)));
+        const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
+        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+        const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
+        this.envDirs.set(spec.name, envDir);
+        const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile));
+        const r = await this.run(argv_createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
-    }
-    /**
-     * An image the runner's docker engine has (built or pulled there) is exported with
-     * `docker save` and given to smolvm as a local archive, which smolvm flattens in the guest;
-     * any other reference is a registry image that the VM pulls itself.
-     */
-    async localImageArchive(spec) {
-        const inspect = await runCommand(this.docker, ['image', 'inspect', '--format', '{{.Id}}', spec.image]).catch(() => undefined);
-        if (!inspect || inspect.code !== 0)
-            return undefined;
-        const archive = external_node_path_.join(spec.stateDir, 'guest-image.tar');
-        await runChecked(this.docker, ['save', '--output', archive, spec.image], { fix: 'Free disk space in RUNNER_TEMP, or use a registry image' });
-        this.archives.set(spec.name, archive);
-        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(archive).size / 1048576)} MiB)`);
-        return archive;
+        this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
     }
     async start(name) {
-        const r = await runCommand(this.cli, argv_startArgv(name));
-        const archive = this.archives.get(name);
-        if (archive)
-            external_node_fs_.rmSync(archive, { force: true }); // loaded into the machine at start
+        const t0 = Date.now();
+        const r = await this.run(argv_startArgv(name));
         if (r.code !== 0)
-            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`');
+            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
         const h = this.homes.get(name);
         if (h) {
             // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
@@ -81347,20 +81512,26 @@ class SmolvmBackend {
             if (priv.code !== 0)
                 throw new errors/* BottleError */.nN(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image');
         }
+        const c = this.created.get(name);
+        if (c)
+            lib_core/* info */.pq(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`);
     }
     exec(name, cmd, opts = {}) {
-        return runCommand(this.cli, argv_execArgv(name, cmd, opts), { input: opts.input });
+        return this.run(argv_execArgv(name, cmd, opts), { input: opts.input });
     }
     execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr);
+        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
-        const r = await runCommand(this.cli, deleteArgv(name));
+        const r = await this.run(deleteArgv(name));
         if (r.code !== 0 && !/not found/i.test(r.stderr))
             throw new errors/* CommandError */.Qd('smolvm machine delete', r.code, r.stderr);
+        const envDir = this.envDirs.get(name);
+        if (envDir)
+            external_node_fs_.rmSync(envDir, { recursive: true, force: true });
     }
     async removeNetwork() {
         // nothing to remove: smolvm has no network object
@@ -81368,13 +81539,17 @@ class SmolvmBackend {
     ref() {
         return { backend: 'smolvm', cli: this.cli };
     }
+    async machines() {
+        const r = await this.run(argv_listArgv());
+        if (r.code !== 0)
+            throw new errors/* CommandError */.Qd('smolvm machine ls', r.code, r.stderr);
+        return JSON.parse(r.stdout || '[]');
+    }
     async listRuns(runLabel, ownerLabel) {
-        const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
-        return list.filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
+        return (await this.machines()).filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
     }
     async sweep(label, value) {
-        const list = JSON.parse((await runChecked(this.cli, argv_listArgv())) || '[]');
-        const mine = list.filter(m => m.labels?.[label] === value).map(m => m.name);
+        const mine = (await this.machines()).filter(m => m.labels?.[label] === value).map(m => m.name);
         for (const m of mine)
             await this.remove(m);
         return mine.map(m => `machine ${m}`);
@@ -82389,7 +82564,7 @@ function checksumFor(listing, name) {
 
 
 const SMOLVM_TOOL_NAME = 'smolvm';
-const DEFAULT_SMOLVM_VERSION = '1.9.2'; // asset names confirmed in shared/reference/smolvm.md
+const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
 const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
 /** Resolves `latest` through the GitHub releases API; an exact version passes through. */
 async function resolveSmolvmVersion(version, apiUrl, token) {
@@ -92791,6 +92966,107 @@ async function judgeUpdate(policy, u, isAncestor) {
     return { allowed: true, rule };
 }
 
+;// CONCATENATED MODULE: ./lib/gitgate/protected-paths.js
+
+/**
+ * Paths a push may not add, change or delete (`git-protected-paths`), matched the way a
+ * downstream checkout would see them rather than byte for byte: a checkout on a
+ * case-insensitive file system (macOS, Windows) writes `.GitHub/Workflows/x.yml` into
+ * `.github/workflows`, HFS+ ignores some invisible code points and folds Unicode forms, NTFS
+ * drops trailing dots and spaces, reads `name:stream` as `name`, answers to 8.3 short names
+ * (`GITHUB~1`) and takes a backslash as a separator. So both sides are compared in a
+ * canonical form that folds all of these; a symlink or submodule (gitlink) at a directory a
+ * protected path lies under counts too, since a checkout would put it where the workflows are.
+ */
+const DEFAULT_PROTECTED_PATHS = '.github/workflows/**';
+/** `git-protected-paths: none` turns the rule off (an empty input means the default). */
+const protected_paths_NONE = 'none';
+/** Code points HFS+ ignores in names (git's own list for `.git`: utf8.c next_hfs_char). */
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/** One path component as a case-insensitive, HFS+ or NTFS file system would name it. */
+function canonicalComponent(c) {
+    let s = c.normalize('NFC').replace(HFS_IGNORED, '');
+    const stream = s.indexOf(':'); // NTFS: `name:stream` and `name::$INDEX_ALLOCATION` are `name`
+    if (stream > 0)
+        s = s.slice(0, stream);
+    if (!/^[. ]*$/.test(s))
+        s = s.replace(/[. ]+$/, ''); // NTFS: trailing dots and spaces are dropped
+    return s.toLowerCase();
+}
+/**
+ * A path's components in canonical form; `\` separates too (NTFS), and `.` and `..` are
+ * resolved as a tool that joins the path would (git's fsck only warns about such tree entries).
+ */
+function components(p) {
+    const out = [];
+    for (const c of p.split(/[/\\]+/).map(canonicalComponent)) {
+        if (c === '..')
+            out.pop();
+        else if (c !== '' && c !== '.')
+            out.push(c);
+    }
+    return out;
+}
+/** An 8.3 short name (`github~1`, `deploy~1.yml`): the start of the long name it may stand for. */
+const SHORT_NAME = /^([^~.]{1,6})~[1-9][0-9]*(\.[^.]{0,3})?$/;
+function componentMatches(pattern, c) {
+    if (pattern.includes('*')) {
+        const body = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+        if (new RegExp(`^${body}$`, 's').test(c))
+            return true;
+    }
+    else if (pattern === c)
+        return true;
+    const short = SHORT_NAME.exec(c);
+    // NTFS makes a short name from the long one without leading dots, spaces and other dots
+    return short !== null && !pattern.startsWith('*') && pattern.replace(/^\.+/, '').replace(/[ .]/g, '').startsWith(short[1]);
+}
+/**
+ * Whether pattern components `p` (from `i`) match path components `s` (from `j`); `**`
+ * spans zero or more components. With `prefix`, a path that ends where the pattern still
+ * goes on matches too: something at that path may hold what the pattern protects.
+ */
+function matches(p, i, s, j, prefix) {
+    if (i === p.length)
+        return j === s.length;
+    if (p[i] === '**')
+        return matches(p, i + 1, s, j, prefix) || (j < s.length && matches(p, i, s, j + 1, prefix));
+    if (j === s.length)
+        return prefix;
+    return componentMatches(p[i], s[j]) && matches(p, i + 1, s, j + 1, prefix);
+}
+/**
+ * Parses `git-protected-paths` (newline or comma list of glob rules like `git-push`: `*`
+ * within one directory, `**` across any number). `./` and `/` at the start and `//` are
+ * dropped; a trailing `/` protects everything below. `none` protects nothing.
+ */
+function parseProtectedPaths(input) {
+    const text = input.trim() === '' ? DEFAULT_PROTECTED_PATHS : input;
+    if (text.trim().toLowerCase() === protected_paths_NONE)
+        return [];
+    return text
+        .split(/[\n,]/)
+        .map(r => r.trim())
+        .filter(r => r !== '')
+        .map(rule => {
+        const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/');
+        const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned;
+        const parts = withDirs.split('/');
+        if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
+            throw new errors/* InputError */.dz('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')");
+        }
+        return { rule, components: parts.map(c => (c === '**' ? c : canonicalComponent(c.replace(/\*{2,}/g, '*')))) };
+    });
+}
+/**
+ * The rule a changed tree entry falls under, if any. `link` says the entry is (or was) a
+ * symlink or a submodule: then it is protected also when a protected path lies below it.
+ */
+function protectedRule(rules, path, link) {
+    const s = components(path);
+    return rules.find(r => matches(r.components, 0, s, 0, link))?.rule;
+}
+
 ;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
 
 
@@ -93168,6 +93444,7 @@ function parseCloudAccess(name, raw, runner) {
 
 
 
+
 /** Runs a zod schema on one input; a failure becomes an InputError naming it. */
 function field(input, schema, value, accepted, secret = false) {
     const result = schema.safeParse(value);
@@ -93280,7 +93557,12 @@ function parseConfig(raw, runner) {
         timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
         artifact: parseArtifactSettings(raw, runner),
         egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
-        git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
+        git: {
+            push: parsePushPolicy(raw['git-push'], raw['git-allow-force']),
+            token: raw['github-token'] || undefined,
+            protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
+            maxPushBytes: field('git-max-push-mb', positiveInt, raw['git-max-push-mb'] || String(DEFAULT_GIT_MAX_PUSH_MB), 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
+        },
         caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
         smolvm: smolvmSettings(raw, runner),
         runner: {
@@ -93341,6 +93623,8 @@ const INPUT_NAMES = [
     'allowed-host-presets',
     'git-push',
     'git-allow-force',
+    'git-protected-paths',
+    'git-max-push-mb',
     'ca-certificates'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
@@ -95084,73 +95368,11 @@ async function startModelProxy(opts) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/gitgate/fast-forward.js
-
-
-/**
- * Answers "is this update a fast-forward?" from objects the gate owns: a bare scratch repo on
- * the host (never in the bottle), filled from the upstream itself with the gate's credential,
- * plus the pushed pack indexed into it. Objects the agent could write (the workspace's
- * .git) are never consulted, so a forged object cannot fake an ancestry.
- */
-class FastForwardChecker {
-    dir;
-    upstreamUrl;
-    gitEnv;
-    ready;
-    constructor(dir, upstreamUrl, 
-    /** extra env for host git: the credential header and CA bundle, never in argv */
-    gitEnv) {
-        this.dir = dir;
-        this.upstreamUrl = upstreamUrl;
-        this.gitEnv = gitEnv;
-    }
-    git(args, input) {
-        return runCommand('git', ['--git-dir', this.dir, ...args], {
-            input,
-            timeoutMs: 10 * 60_000,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...this.gitEnv }
-        });
-    }
-    init() {
-        this.ready ??= (async () => {
-            external_node_fs_.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-            const r = await this.git(['init', '--bare', '--quiet']);
-            if (r.code !== 0)
-                throw new Error(`git init failed: ${r.stderr.trim()}`);
-        })();
-        return this.ready;
-    }
-    async fetch(refspecs) {
-        const r = await this.git(['fetch', '--no-tags', '--quiet', this.upstreamUrl, ...refspecs]);
-        return r.code === 0;
-    }
-    /**
-     * For each update (by index), whether old is an ancestor of new (the pack, read from `pack()`,
-     * holds new's objects; old is fetched from the upstream). An object that cannot be found
-     * counts as "not a fast-forward".
-     */
-    async check(pack, updates) {
-        await this.init();
-        await this.fetch(updates.map((u, i) => `+${u.ref}:refs/bot-bottle-gate/${i}`));
-        let indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack());
-        if (indexed.code !== 0) {
-            // a thin pack may lean on objects of other upstream refs: fetch them and try again
-            await this.fetch(['+refs/heads/*:refs/bot-bottle-gate/heads/*', '+refs/tags/*:refs/bot-bottle-gate/tags/*']);
-            indexed = await this.git(['index-pack', '--stdin', '--fix-thin'], pack());
-        }
-        const result = [];
-        for (const u of updates) {
-            const r = indexed.code === 0 ? await this.git(['merge-base', '--is-ancestor', u.old, u.new]) : { code: 128 };
-            result.push(r.code === 0);
-        }
-        return result;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/gitgate/limits.js
 const DEFAULT_GATE_LIMITS = {
-    maxPushBytes: 1024 ** 3,
+    maxPushBytes: 100 * 1024 ** 2,
+    maxScanBytes: 2 * 1024 ** 3,
+    scanTimeoutMs: 10 * 60_000,
     maxInflateRatio: 100,
     inflateGraceBytes: 8 * 1024 ** 2,
     maxCommandListBytes: 1024 ** 2,
@@ -95162,6 +95384,10 @@ function formatBytes(n) {
         if (n >= size)
             return `${+(n / size).toFixed(1)} ${unit}`;
     return `${n} bytes`;
+}
+/** The message for a push over `git-max-push-mb`. */
+function pushTooLarge(limits, decompressed = false) {
+    return `bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''} (input git-max-push-mb); push less at once`;
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/one-at-a-time.js
@@ -95190,6 +95416,613 @@ class OneAtATime {
         this.tail = turn.catch(() => undefined);
         return turn;
     }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/push-objects.js
+
+
+
+
+
+/** Where the upstream's branches and tags live in the gate's repo: "what the upstream had". */
+const UPSTREAM_REFS = 'refs/bot-bottle-gate/upstream';
+/**
+ * Host git as the gate runs it on objects the push sent: on a bare repo the gate made, with
+ * no system or global config, no replace refs and no `GIT_*` from the runner's environment.
+ * Plumbing only (index-pack, rev-list, diff-tree --raw, cat-file without --filters), so no
+ * hook, filter, textconv or attribute of the pushed content ever runs.
+ */
+function isolatedGitEnv(extra = {}) {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+    return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_NO_REPLACE_OBJECTS: '1', GIT_TERMINAL_PROMPT: '0', ...extra };
+}
+/** The objects of one push, indexed into a quarantine beside the gate's copy of the upstream. */
+class PushObjects {
+    gitDir;
+    quarantine;
+    unreadable;
+    timeoutMs;
+    constructor(gitDir, 
+    /** the push's own object directory, removed by dispose() (as receive-pack's tmp_objdir) */
+    quarantine, 
+    /** why the pack could not be indexed (git's words), or undefined when it was */
+    unreadable, timeoutMs) {
+        this.gitDir = gitDir;
+        this.quarantine = quarantine;
+        this.unreadable = unreadable;
+        this.timeoutMs = timeoutMs;
+    }
+    /** Environment for git commands that see the upstream's objects plus the push's. */
+    env() {
+        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine });
+    }
+    git(args, input) {
+        return runCommand('git', ['--git-dir', this.gitDir, ...args], { input, timeoutMs: this.timeoutMs, env: this.env() });
+    }
+    /** A command's stdout; a failure throws with git's last words. */
+    async gitText(args, input) {
+        const r = await this.git(args, input);
+        if (r.code !== 0)
+            throw new Error(`git ${args[0]}: ${r.stderr.trim().split('\n').slice(-2).join('; ').slice(0, 300) || `exit ${r.code}`}`);
+        return r.stdout;
+    }
+    /** Type and size of each object (a missing one is left out). */
+    async types(oids) {
+        const out = oids.length ? await this.gitText(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], oids.map(o => `${o}\n`).join('')) : '';
+        const found = new Map();
+        for (const m of out.matchAll(/^([0-9a-f]{40,64}) (\w+) (\d+)$/gm))
+            found.set(m[1], { type: m[2], size: Number(m[3]) });
+        return found;
+    }
+    /**
+     * Objects of the pushed pack that are neither in `reached` nor already the upstream's (a
+     * thin pack's bases, appended by --fix-thin, are): read from the quarantine alone.
+     */
+    async packOnly(reached) {
+        const inPack = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { timeoutMs: this.timeoutMs, env: isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine }) });
+        if (inPack.code !== 0)
+            throw new Error(`git cat-file --batch-all-objects: ${inPack.stderr.trim().slice(0, 300)}`);
+        const skip = new Set(reached);
+        const candidates = [...inPack.stdout.matchAll(/^([0-9a-f]{40,64}) (\w+) (\d+)$/gm)].filter(m => !skip.has(m[1]));
+        const upstream = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-check=%(objectname)'], { input: candidates.map(m => `${m[1]}\n`).join(''), timeoutMs: this.timeoutMs, env: isolatedGitEnv() });
+        const theirs = new Set(upstream.stdout.split('\n').filter(l => /^[0-9a-f]+$/.test(l)));
+        return new Map(candidates.filter(m => !theirs.has(m[1])).map(m => [m[1], { type: m[2], size: Number(m[3]) }]));
+    }
+    /** The oids of `oids` that are present. */
+    async existing(oids) {
+        const found = await this.types(oids);
+        return oids.filter(o => found.has(o));
+    }
+    /** Whether old is an ancestor of new; a missing object counts as "no". */
+    async isAncestor(old, tip) {
+        if (this.unreadable)
+            return false;
+        return (await this.git(['merge-base', '--is-ancestor', old, tip])).code === 0;
+    }
+    dispose() {
+        external_node_fs_.rmSync(this.quarantine, { recursive: true, force: true });
+    }
+}
+/**
+ * The gate's own bare repo on the host (never in the bottle): the upstream's branches and
+ * tags, fetched with the gate's credential, so the objects a push builds on come from the
+ * upstream itself, never from anything the agent could write. Each push's pack is indexed
+ * (`git index-pack --strict`: fsck'd and complete) into a quarantine of its own, judged there
+ * and dropped, so a refused push leaves nothing behind.
+ */
+class GateRepo {
+    dir;
+    upstreamUrl;
+    fetchEnv;
+    timeoutMs;
+    ready;
+    constructor(dir, upstreamUrl, 
+    /** extra env for fetches: the credential header and CA bundle, never in argv */
+    fetchEnv, timeoutMs = 10 * 60_000) {
+        this.dir = dir;
+        this.upstreamUrl = upstreamUrl;
+        this.fetchEnv = fetchEnv;
+        this.timeoutMs = timeoutMs;
+    }
+    git(args, env, input) {
+        // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
+        return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '--git-dir', this.dir, ...args], { input, timeoutMs: this.timeoutMs, env });
+    }
+    init() {
+        this.ready ??= (async () => {
+            external_node_fs_.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+            const r = await this.git(['init', '--bare', '--quiet'], isolatedGitEnv());
+            if (r.code !== 0)
+                throw new Error(`git init failed: ${r.stderr.trim()}`);
+        })();
+        return this.ready;
+    }
+    fetch(refspecs) {
+        return this.git(['fetch', '--no-tags', '--prune', '--quiet', this.upstreamUrl, ...refspecs], { ...process.env, GIT_TERMINAL_PROMPT: '0', ...this.fetchEnv });
+    }
+    /**
+     * Brings the upstream's branches and tags up to date (plus the old tips of other refs the
+     * push updates), then indexes the pack (read from `pack()`) into a new quarantine.
+     */
+    async receive(pack, updates) {
+        await this.init();
+        await this.fetch([`+refs/heads/*:${UPSTREAM_REFS}/heads/*`, `+refs/tags/*:${UPSTREAM_REFS}/tags/*`]);
+        const others = updates.filter(u => !ZERO_OID.test(u.old) && !/^refs\/(heads|tags)\//.test(u.ref));
+        // a ref the upstream lacks fails the fetch it is in: one fetch per ref
+        for (const [i, u] of others.entries())
+            await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`]);
+        const quarantine = external_node_path_.join(this.dir, 'quarantine', external_node_crypto_.randomBytes(8).toString('hex'));
+        external_node_fs_.mkdirSync(external_node_path_.join(quarantine, 'pack'), { recursive: true, mode: 0o700 });
+        const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs);
+        const indexed = await this.git(['index-pack', '--stdin', '--fix-thin', '--strict'], objects.env(), pack());
+        if (indexed.code === 0)
+            return objects;
+        const why = indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
+        return new PushObjects(this.dir, quarantine, why, this.timeoutMs);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/redact.js
+
+
+/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
+const SHAPES = [
+    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
+    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
+    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
+    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+    // AWS secret keys and session tokens have no shape of their own: caught where they are named
+    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
+    { kind: 'aws-session-token', pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}' },
+    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
+    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
+    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
+];
+/** The longest text one rule can match: what the stream holds back between chunks. */
+const WINDOW = 20_000;
+/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
+const MATCH_WINDOW = WINDOW;
+function redact_escapeRegex(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
+ * each of the three alignments, the run of base64 characters that depend on the value's
+ * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
+ */
+function base64Fragments(value, alphabet) {
+    return [0, 1, 2].map(k => {
+        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
+        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
+        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
+        return enc.slice(start, fullGroups * 4);
+    });
+}
+/** The forms a secret value may take in a transcript, as whole strings. */
+function secretForms(value) {
+    const bytes = Buffer.from(value);
+    const b64 = bytes.toString('base64');
+    const hex = bytes.toString('hex');
+    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()];
+}
+/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
+const MAX_ESCAPED_CHAR = 13;
+/**
+ * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
+ * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
+ * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
+ * escape behind. Other characters are matched as themselves.
+ */
+function charPattern(ch) {
+    const code = ch.charCodeAt(0);
+    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
+        return redact_escapeRegex(ch);
+    const hex = code
+        .toString(16)
+        .padStart(2, '0')
+        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
+    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
+    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
+}
+/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
+function escapedSecretPattern(value) {
+    const chars = [...value];
+    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
+        return undefined;
+    return chars.map(charPattern).join('');
+}
+class Redactor {
+    regex;
+    kinds;
+    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
+    constructor(secrets = []) {
+        const rules = [];
+        const known = [...new Set(secrets.filter(s => s.length >= 8))];
+        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
+        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
+        for (const f of [...forms].sort((a, b) => b.length - a.length))
+            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
+        // Then each secret escaped character by character (partly or wholly, in any mix).
+        for (const p of known.map(escapedSecretPattern))
+            if (p)
+                rules.push({ kind: 'secret', pattern: p });
+        rules.push(...SHAPES);
+        this.kinds = rules.map(r => r.kind);
+        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
+    }
+    /** Redacts a whole string. */
+    redact(text) {
+        return text.replace(this.regex, (...m) => this.marker(m));
+    }
+    /**
+     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
+     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
+     */
+    redactDeep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(v => this.redactDeep(v));
+        if (value && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
+        }
+        return value;
+    }
+    /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
+    kindsIn(text) {
+        const found = new Set();
+        for (const m of text.matchAll(this.regex))
+            found.add(this.kindOf(m));
+        return [...found];
+    }
+    kindOf(m) {
+        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
+        return this.kinds[i] ?? 'secret';
+    }
+    marker(m) {
+        const kind = this.kindOf(m);
+        // keep the scheme word, so a reader still sees that a bearer header was there
+        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
+        return `${keep}[REDACTED:${kind}]`;
+    }
+    /**
+     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
+     * safe to emit now and what to hold back: text from which a match might still continue.
+     */
+    step(text, final) {
+        if (final)
+            return { out: this.redact(text), rest: '' };
+        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
+        let cut = Math.max(0, text.length - WINDOW);
+        this.regex.lastIndex = 0;
+        let out = '';
+        let last = 0;
+        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
+            const end = m.index + m[0].length;
+            if (m.index >= cut)
+                break; // starts in the held-back window: decide with more text
+            if (end >= text.length) {
+                cut = m.index; // may continue in the next chunk
+                break;
+            }
+            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
+            last = end;
+            if (m[0].length === 0)
+                this.regex.lastIndex++;
+        }
+        if (last > cut)
+            cut = last;
+        out += text.slice(last, cut);
+        return { out, rest: text.slice(cut) };
+    }
+    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
+    stream() {
+        const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+        let rest = '';
+        return new external_node_stream_.Transform({
+            transform: (chunk, _enc, done) => {
+                const r = this.step(rest + decoder.write(chunk), false);
+                rest = r.rest;
+                done(null, r.out);
+            },
+            flush: (done) => {
+                done(null, this.step(rest + decoder.end(), true).out);
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/secret-scan.js
+
+
+
+/**
+ * Line breaks a secret may be split at, with what commonly surrounds them: wrapped base64 or
+ * hex (`base64` wraps at 76), string literals glued across lines (`"ghp_…" +\n "…"`, Python's
+ * adjacent literals, PHP's `.`), and shell's backslash-newline.
+ */
+const LINE_GLUE = /(?:["'`][ \t]*[+.]?[ \t]*|\\)?\r?\n[ \t]*(?:[+.][ \t]*)?["'`]?/g;
+/** Text gathered before a scan: large enough that the overlap and each scan's fixed cost are small. */
+const SCAN_BLOCK = 1024 * 1024;
+/**
+ * The redactor's detectors over one object's bytes, in blocks of about SCAN_BLOCK characters:
+ * each scan overlaps the previous by MATCH_WINDOW characters, so a match split between blocks
+ * is seen whole, and memory stays bounded whatever the object's size. Each block is scanned
+ * as it is and with its line breaks joined.
+ */
+class SecretScanner {
+    redactor;
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    /** text not scanned yet, after the overlap kept from the last scan */
+    pending = [];
+    pendingLength = 0;
+    tail = '';
+    kinds = new Set();
+    constructor(redactor) {
+        this.redactor = redactor;
+    }
+    write(chunk) {
+        const text = this.decoder.write(chunk);
+        this.pending.push(text);
+        this.pendingLength += text.length;
+        if (this.pendingLength >= SCAN_BLOCK)
+            this.flush();
+    }
+    /** The kinds found, once the object is complete. */
+    end() {
+        this.pending.push(this.decoder.end());
+        this.flush();
+        return [...this.kinds];
+    }
+    flush() {
+        this.scan(this.tail + this.pending.join(''));
+        this.pending = [];
+        this.pendingLength = 0;
+    }
+    scan(text) {
+        for (const k of this.redactor.kindsIn(text))
+            this.kinds.add(k);
+        if (text.includes('\n'))
+            for (const k of this.redactor.kindsIn(text.replace(LINE_GLUE, '')))
+                this.kinds.add(k);
+        // enough to see whole, in the next window, a match that begins here
+        this.tail = text.slice(-MATCH_WINDOW);
+    }
+}
+/**
+ * Streams the objects `oids` out of git (`cat-file --batch`: a `<oid> <type> <size>` line,
+ * the content, a newline, per object) through a SecretScanner each, never holding more than
+ * a chunk and the scanner's window. `git` spawns git with the gate's environment.
+ */
+function scanObjects(gitDir, env, oids, redactor, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        const results = [];
+        let header = Buffer.alloc(0);
+        let current;
+        let skipNewline = false;
+        let stderr = '';
+        const fail = (why) => {
+            child.kill('SIGKILL');
+            reject(new Error(why));
+        };
+        child.stdout.on('data', (chunk) => {
+            let buf = chunk;
+            while (buf.length) {
+                if (current) {
+                    const take = buf.subarray(0, current.left);
+                    current.scanner.write(take);
+                    current.left -= take.length;
+                    buf = buf.subarray(take.length);
+                    if (current.left === 0) {
+                        current.scan.kinds = current.scanner.end();
+                        results.push(current.scan);
+                        current = undefined;
+                        skipNewline = true;
+                    }
+                    continue;
+                }
+                if (skipNewline) {
+                    buf = buf.subarray(1); // the newline after each object's content
+                    skipNewline = false;
+                    continue;
+                }
+                const nl = buf.indexOf(0x0a);
+                if (nl < 0) {
+                    header = Buffer.concat([header, buf]);
+                    if (header.length > 200)
+                        return fail('git cat-file: malformed header');
+                    return;
+                }
+                const line = Buffer.concat([header, buf.subarray(0, nl)]).toString('latin1');
+                header = Buffer.alloc(0);
+                buf = buf.subarray(nl + 1);
+                const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(line);
+                if (!m)
+                    return fail(`git cat-file: ${line.slice(0, 120)}`); // e.g. `<oid> missing`
+                current = { scan: { oid: m[1], type: m[2], size: Number(m[3]), kinds: [] }, scanner: new SecretScanner(redactor), left: Number(m[3]) };
+                if (current.left === 0) {
+                    results.push(current.scan);
+                    current = undefined;
+                    skipNewline = true;
+                }
+            }
+        });
+        child.stderr.on('data', (c) => (stderr = (stderr + c.toString()).slice(-2000)));
+        child.on('error', err => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        child.on('close', code => {
+            clearTimeout(timer);
+            if (code !== 0 || results.length !== oids.length)
+                reject(new Error(`git cat-file --batch ended early (exit ${code}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ''})`));
+            else
+                resolve(results);
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(oids.map(o => `${o}\n`).join(''));
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/content-rules.js
+
+
+
+
+
+const LINK_MODES = new Set(['120000', '160000']); // symlink, gitlink (submodule)
+const VERBS = { A: 'adds', D: 'deletes', M: 'changes', T: 'changes the type of' };
+/** findings kept per ref in git.jsonl */
+const MAX_FINDINGS = 50;
+const content_rules_short = (oid) => oid.slice(0, 12);
+/**
+ * A path as the record shows it: printable ASCII, anything else as `\uXXXX` (the path is the
+ * agent's text: it must not break a report line or hide what it is), a secret in it redacted.
+ */
+function shownPath(p, redactor) {
+    const printable = p.replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const cut = printable.length > 300 ? `${printable.slice(0, 300)}…` : printable;
+    return redactor.redact(cut);
+}
+/** `git diff-tree --stdin --always -r -z` output: per input line, the commit, then its changes. */
+function parseDiffTree(out) {
+    const tokens = out.split('\0');
+    const sections = [];
+    for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i];
+        if (/^[0-9a-f]{40,64}$/.test(t))
+            sections.push([]);
+        else if (t.startsWith(':')) {
+            const [oldMode, newMode, , newOid, status] = t.slice(1).split(' ');
+            sections.at(-1)?.push({ oldMode: oldMode, newMode: newMode, newOid: newOid, status: status.charAt(0), path: tokens[++i] ?? '' });
+        }
+    }
+    return sections;
+}
+/**
+ * The changes each commit makes: against its only parent, every path its tree adds, changes
+ * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
+ * a root commit adds its whole tree; a merge changes what differs from every parent (what
+ * it took unchanged from one parent came with that parent).
+ */
+async function commitChanges(objects, commits) {
+    const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]));
+    const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n');
+    const sections = parseDiffTree(r);
+    const changes = new Map();
+    let k = 0;
+    for (const c of commits) {
+        const perParent = (c.parents.length ? c.parents : ['']).map(() => sections[k++] ?? []);
+        const [first, ...rest] = perParent;
+        changes.set(c.oid, first.filter(ch => rest.every(other => other.some(o => o.path === ch.path))));
+    }
+    return changes;
+}
+/** Findings for the paths the new commits change: protected paths, and secrets in file names. Returns blob oid → where it was added. */
+function pathFindings(changes, rules, found) {
+    const names = new Map();
+    for (const [commit, list] of changes) {
+        for (const ch of list) {
+            if (!ZERO_OID.test(ch.newOid))
+                names.set(ch.newOid, { path: ch.path, commit });
+            const rule = protectedRule(rules.protectedPaths, ch.path, LINK_MODES.has(ch.oldMode) || LINK_MODES.has(ch.newMode));
+            const verb = ch.status === 'M' && ch.oldMode !== ch.newMode ? 'changes the mode of' : (VERBS[ch.status] ?? 'changes');
+            if (rule)
+                found.push({ check: 'protected-path', where: shownPath(ch.path, rules.redactor), rule, commit, change: verb });
+            const inName = rules.redactor.kindsIn(ch.path);
+            if (inName.length)
+                found.push({ check: 'secret', where: `a file name in commit ${content_rules_short(commit)}`, kinds: inName, commit });
+        }
+    }
+    return names;
+}
+/**
+ * Scans the objects of `types` not scanned yet (trees excepted: their names are judged as
+ * paths) and adds a finding for each that holds a secret. False when the push's new objects
+ * come to more than the gate scans.
+ */
+async function secretFindings(ctx, types, where, found) {
+    const toScan = [...types].filter(([oid, t]) => t.type !== 'tree' && !ctx.scanned.has(oid)).map(([oid]) => oid);
+    ctx.verdict.scannedBytes += toScan.reduce((n, oid) => n + types.get(oid).size, 0);
+    if (ctx.verdict.scannedBytes > ctx.limits.maxScanBytes)
+        return false;
+    for (const s of await scanObjects(ctx.objects.gitDir, ctx.objects.env(), toScan, ctx.rules.redactor, ctx.limits.scanTimeoutMs))
+        ctx.scanned.set(s.oid, s);
+    for (const [oid, t] of types) {
+        const kinds = ctx.scanned.get(oid)?.kinds ?? [];
+        if (kinds.length)
+            found.push({ ...where(oid, t.type), kinds });
+    }
+    return true;
+}
+const TOO_MUCH = (limits) => `bot-bottle: the push's new objects come to more than the gate scans for secrets (${formatBytes(limits.maxScanBytes)}); push less at once`;
+/**
+ * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
+ * hand): for each update, everything reachable from its new tip and not from the upstream's
+ * branches and tags nor the old tip. A protected path changed by any new commit, or a secret in
+ * any new blob, commit, tag, file name or the ref name, refuses the update. Objects the pack
+ * carries that no new tip reaches (the upstream would store them all the same, and serve them
+ * by id) are scanned too, and refuse every update. Reasons name the path and the kind of
+ * secret, never the value.
+ */
+async function judgeContent(objects, updates, rules, limits) {
+    const started = Date.now();
+    const verdict = { reasons: updates.map(() => undefined), findings: updates.map(() => []), scannedBytes: 0, ms: 0 };
+    const done = () => ((verdict.ms = Date.now() - started), verdict);
+    const live = updates.map((u, i) => [u, i]).filter(([u]) => !ZERO_OID.test(u.new));
+    if (objects.unreadable) {
+        for (const [, i] of live)
+            verdict.reasons[i] = `bot-bottle: the gate could not read the pushed objects (git index-pack: ${objects.unreadable})`;
+        return done();
+    }
+    const ctx = { objects, rules, limits, scanned: new Map(), verdict };
+    const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)));
+    const reached = new Set();
+    for (const [u, i] of live) {
+        const found = verdict.findings[i];
+        const inRef = rules.redactor.kindsIn(u.ref);
+        if (inRef.length)
+            found.push({ check: 'secret', where: 'the ref name', kinds: inRef });
+        const listed = (await objects.gitText(['rev-list', '--objects', '--no-object-names', '--parents', u.new, '--not', `--glob=${UPSTREAM_REFS}`, ...present.map(o => `^${o}`)])).split('\n').filter(Boolean);
+        const types = await objects.types(listed.map(l => l.split(' ')[0]));
+        for (const oid of types.keys())
+            reached.add(oid);
+        // oldest first, so a refusal names the commit that first touched a path
+        const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid, parents })).reverse();
+        const names = pathFindings(await commitChanges(objects, commits), rules, found);
+        const where = (oid, type) => {
+            const named = names.get(oid);
+            if (type !== 'blob')
+                return { check: 'secret', where: `${type} ${content_rules_short(oid)} (its message or headers)`, ...(type === 'commit' ? { commit: oid } : {}) };
+            return named ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${content_rules_short(named.commit)})`, commit: named.commit } : { check: 'secret', where: `blob ${content_rules_short(oid)}` };
+        };
+        verdict.reasons[i] = (await secretFindings(ctx, types, where, found)) ? reasonOf(found) : TOO_MUCH(limits);
+    }
+    // what the pack carries beyond the new tips' reach, and the upstream does not have yet
+    const unreached = await objects.packOnly([...reached]);
+    const extra = [];
+    const scannedAll = await secretFindings(ctx, unreached, (oid, type) => ({ check: 'secret', where: `${type} ${content_rules_short(oid)}, sent in the pack though no pushed ref reaches it` }), extra);
+    for (const [, i] of live) {
+        verdict.findings[i].push(...extra);
+        if (!scannedAll)
+            verdict.reasons[i] ??= TOO_MUCH(limits);
+        else if (extra.length)
+            verdict.reasons[i] = reasonOf(verdict.findings[i]);
+        verdict.findings[i].splice(MAX_FINDINGS);
+    }
+    return done();
+}
+/** The refusal git's report shows for one ref: the first finding of each check, and how many more. */
+function reasonOf(found) {
+    if (!found.length)
+        return undefined;
+    const say = (f) => f.check === 'protected-path' ? `${f.where} is protected (git-protected-paths: ${f.rule}) and commit ${content_rules_short(f.commit ?? '')} ${f.change} it` : `${f.where} holds a secret (${f.kinds.join(', ')}); secrets may not be pushed`;
+    const firsts = [found.find(f => f.check === 'protected-path'), found.find(f => f.check === 'secret')].filter(f => f !== undefined);
+    const more = found.length - firsts.length;
+    return `bot-bottle: ${firsts.map(say).join('; ')}${more > 0 ? `; and ${more} more (see git.jsonl)` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/ref-name.js
@@ -95430,7 +96263,7 @@ async function spoolBody(req, file, limits) {
     const wireMeter = meter(n => {
         wire += n;
         if (wire > limits.maxPushBytes)
-            throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}`);
+            throw refuse(pushTooLarge(limits));
     });
     const decodedMeter = meter((n, chunk) => {
         size += n;
@@ -95439,7 +96272,7 @@ async function spoolBody(req, file, limits) {
             headBytes += Math.min(n, limits.maxCommandListBytes - headBytes);
         }
         if (size > limits.maxPushBytes)
-            throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)} (decompressed)`);
+            throw refuse(pushTooLarge(limits, true));
         if (gzip && size > limits.inflateGraceBytes && size > wire * limits.maxInflateRatio) {
             throw refuse(`bot-bottle: gzip body inflates more than ${limits.maxInflateRatio}:1 (a compression bomb?)`);
         }
@@ -95486,6 +96319,7 @@ const DRAIN_MS = 60_000;
 
 
 
+
 /** Answers a push in git's report format: `! [remote rejected] <ref> (<reason>)` for every ref. */
 function reportRefusal(res, request, reasons) {
     const own = [...new Set(reasons.filter(r => r !== REFUSED_WITH_ANOTHER))];
@@ -95514,7 +96348,7 @@ async function handlePush(ctx, req, res, target, record) {
             if (!(err instanceof BodyRefusedError))
                 throw err;
             drainRequest(req);
-            return refuseBody(res, err, blocked);
+            return refuseBody(res, err, record);
         }
         let request;
         try {
@@ -95526,21 +96360,60 @@ async function handlePush(ctx, req, res, target, record) {
             blocked(err.message, body.size);
             return refuse(res, 400, err.message);
         }
+        // the pushed objects, indexed beside the upstream's (only a push of deletes sends none)
         const pack = () => external_node_fs_.createReadStream(file, { start: request.packOffset });
-        const verdicts = await judgePush(request, ctx.policy, updates => ctx.checker.check(pack, updates));
-        if (verdicts.some(v => !v.allowed)) {
-            const reasons = verdicts.map(v => (v.allowed ? REFUSED_WITH_ANOTHER : v.reason));
-            request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i], ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 }));
-            return reportRefusal(res, request, reasons);
+        let received;
+        const objects = () => (received ??= ctx.repo.receive(pack, request.updates));
+        try {
+            const verdicts = await judgePush(request, ctx.policy, async (updates) => {
+                const o = await objects();
+                return Promise.all(updates.map(u => o.isAncestor(u.old, u.new)));
+            });
+            const sendsObjects = request.updates.some(u => !ZERO_OID.test(u.new));
+            const content = sendsObjects && verdicts.every(v => v.allowed) ? await checkContent(ctx, await objects(), request) : undefined;
+            const reasons = refusals(verdicts, content);
+            if (reasons) {
+                request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i], ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0, ...scanFields(content, i) }));
+                return reportRefusal(res, request, reasons);
+            }
+            await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record, content);
         }
-        await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record);
+        finally {
+            if (received)
+                (await received.catch(() => undefined))?.dispose();
+        }
     }
     finally {
         external_node_fs_.rmSync(file, { force: true });
     }
 }
-/** A body over a limit: refused on every ref it names, or as a whole when its commands did not arrive. */
-function refuseBody(res, err, blocked) {
+/** The content rules' verdict; a check that could not run refuses the push (it is never waved through). */
+async function checkContent(ctx, objects, request) {
+    try {
+        return await judgeContent(objects, request.updates, ctx.content, ctx.limits);
+    }
+    catch (err) {
+        const reason = `bot-bottle: the gate could not check the pushed objects (${err.message.slice(0, 300)})`;
+        return { reasons: request.updates.map(() => reason), findings: request.updates.map(() => []), scannedBytes: 0, ms: 0 };
+    }
+}
+/** Per update, why the push is refused (every update gets a reason), or undefined when it may go on. */
+function refusals(verdicts, content) {
+    if (verdicts.some(v => !v.allowed))
+        return verdicts.map(v => (v.allowed ? REFUSED_WITH_ANOTHER : v.reason));
+    if (!content?.reasons.some(r => r !== undefined))
+        return undefined;
+    return content.reasons.map(r => r ?? REFUSED_WITH_ANOTHER);
+}
+/** The content check's record for update `i` in git.jsonl. */
+function scanFields(content, i) {
+    if (!content)
+        return {};
+    const findings = content.findings[i];
+    return { ...(findings.length ? { findings } : {}), scanned_bytes: content.scannedBytes, scan_ms: content.ms };
+}
+/** A body over a limit: refused on every ref it names (each in git.jsonl), or as a whole when its commands did not arrive. */
+function refuseBody(res, err, record) {
     let request;
     try {
         request = parseReceivePack(err.head, Math.max(err.size, err.head.length + 1));
@@ -95548,14 +96421,17 @@ function refuseBody(res, err, blocked) {
     catch {
         request = undefined;
     }
-    blocked(err.message, err.size);
-    if (request?.updates.length)
-        reportRefusal(res, request, request.updates.map(() => err.message));
-    else
-        refuse(res, 413, err.message);
+    const blocked = { service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: err.size, bytes_down: 0 };
+    if (!request?.updates.length) {
+        record(blocked);
+        return refuse(res, 413, err.message);
+    }
+    for (const u of request.updates)
+        record({ ...blocked, ref: u.ref, old: u.old, new: u.new });
+    reportRefusal(res, request, request.updates.map(() => err.message));
 }
 /** Sends a judged push to the upstream from its file, relays the answer, and records each ref's fate. */
-function sendOn(ctx, req, res, target, body, request, rules, record) {
+function sendOn(ctx, req, res, target, body, request, rules, record, content) {
     const { updates } = request;
     return new Promise(resolve => {
         const ureq = ctx.relay.request(req, target, ures => {
@@ -95571,7 +96447,7 @@ function sendOn(ctx, req, res, target, body, request, rules, record) {
                     const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`;
                     if (verdict === 'ok')
                         ctx.pushed.push(u.ref);
-                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i] : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length });
+                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i] : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length, ...scanFields(content, i) });
                 });
                 if (updates.length === 0)
                     record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length });
@@ -95589,6 +96465,8 @@ function sendOn(ctx, req, res, target, body, request, rules, record) {
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/git-gate.js
+
+
 
 
 
@@ -95622,7 +96500,8 @@ function hostGitEnv(opts) {
  * The host-side git smart-HTTP gate. The guest's `origin` points here, at /<secret>/<repo>;
  * fetches and clones of that one repository are relayed with the gate's credential; pushes are
  * parsed and every ref update judged (ref name, git-push patterns, no deletes, fast-forward
- * unless git-allow-force) before anything reaches the upstream, one push at a time. Every
+ * unless git-allow-force), then what its new commits carry (protected paths, secrets), before
+ * anything reaches the upstream, one push at a time. Every
  * request and ref decision goes to git.jsonl (never the secret).
  */
 async function startGitGate(opts) {
@@ -95634,8 +96513,9 @@ async function startGitGate(opts) {
     const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits };
     const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent);
-    const checker = new FastForwardChecker(external_node_path_.join(opts.scratchDir, 'ff.git'), opts.upstream.href, hostGitEnv(opts));
-    const push = { relay, policy: opts.policy, checker, limits, bodiesDir: external_node_path_.join(opts.scratchDir, 'bodies'), pushed: [] };
+    const repo = new GateRepo(external_node_path_.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs);
+    const content = { protectedPaths: opts.protectedPaths ?? parseProtectedPaths(DEFAULT_PROTECTED_PATHS), redactor: opts.redactor ?? new Redactor() };
+    const push = { relay, policy: opts.policy, repo, content, limits, bodiesDir: external_node_path_.join(opts.scratchDir, 'bodies'), pushed: [] };
     const pushes = new OneAtATime(limits.maxQueuedPushes);
     const counts = { requests: 0, refused: 0 };
     const server = external_node_http_.createServer((req, res) => {
@@ -95783,6 +96663,7 @@ const RUN_LABEL = 'bot-bottle.run';
 
 
 
+
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
 function guestEnvironment(plan, proxyUrl, egressUrl) {
     // For convenience only: the guest's network has no other way out, with or without these.
@@ -95821,7 +96702,7 @@ function gitPins(workspace) {
 }
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
 async function launch(plan, backend, hooks, origin) {
-    const { onResource, onUpstreamVerdict, records } = hooks;
+    const { onResource, onUpstreamVerdict, records, redactor } = hooks;
     const network = await backend.createNetwork(plan.networkName, plan.labels);
     onResource('network', network.name);
     const proxy = await startModelProxy({
@@ -95857,11 +96738,16 @@ async function launch(plan, backend, hooks, origin) {
                 scratchDir: external_node_path_.join(plan.stateDir, 'git-gate.git'),
                 ca: plan.config.caCertificates,
                 runnerProxy: plan.config.runner.proxy,
-                secret: plan.daemonSecret
+                secret: plan.daemonSecret,
+                limits: { maxPushBytes: plan.config.git.maxPushBytes },
+                protectedPaths: plan.config.git.protectedPaths,
+                redactor
             });
             const { patterns, allowForce } = plan.config.git.push;
+            const guarded = plan.config.git.protectedPaths.map(p => p.rule);
             lib_core/* info */.pq(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
-                `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`);
+                `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
+                `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(plan.config.git.maxPushBytes)} a push)`);
         }
         const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port];
         const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports);
@@ -96608,165 +97494,6 @@ function streamAnomalies(acc, exitCode) {
         notes.push(`claude exited ${exitCode ?? 'on a signal'}, yet its stdout carried a success result: that line was not claude's`);
     }
     return notes;
-}
-
-;// CONCATENATED MODULE: ./lib/transcript/redact.js
-
-
-/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
-const SHAPES = [
-    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
-    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
-    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
-    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
-    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
-    // AWS secret keys and session tokens have no shape of their own: caught where they are named
-    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
-    { kind: 'aws-session-token', pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}' },
-    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
-    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
-    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
-];
-/** The longest text one rule can match: what the stream holds back between chunks. */
-const WINDOW = 20_000;
-function redact_escapeRegex(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
- * each of the three alignments, the run of base64 characters that depend on the value's
- * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
- */
-function base64Fragments(value, alphabet) {
-    return [0, 1, 2].map(k => {
-        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
-        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
-        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
-        return enc.slice(start, fullGroups * 4);
-    });
-}
-/** The forms a secret value may take in a transcript, as whole strings. */
-function secretForms(value) {
-    const bytes = Buffer.from(value);
-    const b64 = bytes.toString('base64');
-    const hex = bytes.toString('hex');
-    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()];
-}
-/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
-const MAX_ESCAPED_CHAR = 13;
-/**
- * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
- * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
- * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
- * escape behind. Other characters are matched as themselves.
- */
-function charPattern(ch) {
-    const code = ch.charCodeAt(0);
-    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
-        return redact_escapeRegex(ch);
-    const hex = code
-        .toString(16)
-        .padStart(2, '0')
-        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
-    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
-    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
-}
-/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
-function escapedSecretPattern(value) {
-    const chars = [...value];
-    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
-        return undefined;
-    return chars.map(charPattern).join('');
-}
-class Redactor {
-    regex;
-    kinds;
-    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
-    constructor(secrets = []) {
-        const rules = [];
-        const known = [...new Set(secrets.filter(s => s.length >= 8))];
-        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
-        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
-        for (const f of [...forms].sort((a, b) => b.length - a.length))
-            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
-        // Then each secret escaped character by character (partly or wholly, in any mix).
-        for (const p of known.map(escapedSecretPattern))
-            if (p)
-                rules.push({ kind: 'secret', pattern: p });
-        rules.push(...SHAPES);
-        this.kinds = rules.map(r => r.kind);
-        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
-    }
-    /** Redacts a whole string. */
-    redact(text) {
-        return text.replace(this.regex, (...m) => this.marker(m));
-    }
-    /**
-     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
-     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
-     */
-    redactDeep(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map(v => this.redactDeep(v));
-        if (value && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
-        }
-        return value;
-    }
-    marker(m) {
-        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
-        const kind = this.kinds[i] ?? 'secret';
-        // keep the scheme word, so a reader still sees that a bearer header was there
-        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
-        return `${keep}[REDACTED:${kind}]`;
-    }
-    /**
-     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
-     * safe to emit now and what to hold back: text from which a match might still continue.
-     */
-    step(text, final) {
-        if (final)
-            return { out: this.redact(text), rest: '' };
-        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
-        let cut = Math.max(0, text.length - WINDOW);
-        this.regex.lastIndex = 0;
-        let out = '';
-        let last = 0;
-        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
-            const end = m.index + m[0].length;
-            if (m.index >= cut)
-                break; // starts in the held-back window: decide with more text
-            if (end >= text.length) {
-                cut = m.index; // may continue in the next chunk
-                break;
-            }
-            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
-            last = end;
-            if (m[0].length === 0)
-                this.regex.lastIndex++;
-        }
-        if (last > cut)
-            cut = last;
-        out += text.slice(last, cut);
-        return { out, rest: text.slice(cut) };
-    }
-    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
-    stream() {
-        const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
-        let rest = '';
-        return new external_node_stream_.Transform({
-            transform: (chunk, _enc, done) => {
-                const r = this.step(rest + decoder.write(chunk), false);
-                rest = r.rest;
-                done(null, r.out);
-            },
-            flush: (done) => {
-                done(null, this.step(rest + decoder.end(), true).out);
-            }
-        });
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/run-claude.js
@@ -97816,7 +98543,8 @@ async function run() {
                 lib_core/* info */.pq(`Spending cap reached: ${v.detail}`);
                 setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref();
             },
-            records
+            records,
+            redactor
         }, origin);
         if (origin && bottle.gitGate)
             await routeOriginThroughGate(origin, bottle.gitGate.guestUrl);

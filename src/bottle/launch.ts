@@ -6,6 +6,8 @@ import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
 import { startGitGate, type GitGate } from '../gitgate/git-gate.js'
+import { formatBytes } from '../gitgate/limits.js'
+import type { Redactor } from '../transcript/redact.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { caEnvironment } from './provision/ca.js'
@@ -78,13 +80,15 @@ export interface LaunchHooks {
   onUpstreamVerdict?: (v: UpstreamVerdict) => void
   /** a daemon's record could not be written, or reached its cap */
   records?: RecordWatch
+  /** the run's secrets and the token shapes: what the git gate refuses in a push */
+  redactor?: Redactor
   /** times the network, daemons and bottle-start phases */
   clock?: PhaseClock
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
 export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, origin?: GateOrigin): Promise<Bottle> {
-  const { onResource, onUpstreamVerdict, records, clock } = hooks
+  const { onResource, onUpstreamVerdict, records, redactor, clock } = hooks
   // a missing image is pulled while the network and the daemons start
   backend.prefetchImage?.(plan.config.image)
   const endNetwork = clock?.start('network')
@@ -124,12 +128,17 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
         scratchDir: path.join(plan.stateDir, 'git-gate.git'),
         ca: plan.config.caCertificates,
         runnerProxy: plan.config.runner.proxy,
-        secret: plan.daemonSecret
+        secret: plan.daemonSecret,
+        limits: { maxPushBytes: plan.config.git.maxPushBytes },
+        protectedPaths: plan.config.git.protectedPaths,
+        redactor
       })
       const { patterns, allowForce } = plan.config.git.push
+      const guarded = plan.config.git.protectedPaths.map(p => p.rule)
       core.info(
         `Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
-          `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'})`
+          `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
+          `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(plan.config.git.maxPushBytes)} a push)`
       )
     }
     endDaemons?.()

@@ -8,6 +8,7 @@ import { crossCheck } from '../transcript/figures.js'
 import { readModelLog } from '../transcript/model-log.js'
 import { workspaceGitSecrets } from './git-credentials.js'
 import { Redactor } from '../transcript/redact.js'
+import { REFUSED_WITH_ANOTHER } from '../gitgate/push-judge.js'
 import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
 import type { PhaseRecord } from './phase-clock.js'
@@ -61,6 +62,7 @@ export async function publishRecord(stateDir: string, phases: () => PhaseRecord 
       model: collected.model,
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
       pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],
+      refusedPushes: git.filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER).map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),
       artifactUrl,
       transcriptDir: stateDir,
       phases: phases()

@@ -8,12 +8,14 @@ import { parseClaudeArgs } from './claude-args.js'
 import { smolvmSettings } from './setup-config.js'
 import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
 import { parsePushPolicy, type PushPolicy } from '../gitgate/push-policy.js'
+import { parseProtectedPaths, type ProtectedPath } from '../gitgate/protected-paths.js'
 import { parseCaCertificates } from './ca-certificates.js'
 import { parseRunnerProxy, type RunnerProxy } from '../proxy/runner-proxy.js'
 import {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_CLAUDE_VERSION,
   DEFAULT_CPUS,
+  DEFAULT_GIT_MAX_PUSH_MB,
   DEFAULT_IMAGE,
   DEFAULT_MEMORY,
   DEFAULT_NPM_REGISTRY,
@@ -57,8 +59,8 @@ export interface Config {
   timeoutMinutes: number
   artifact: ArtifactSettings
   egress: EgressPolicy
-  /** the git gate: what the agent may push, and the token the gate adds upstream */
-  git: { push: PushPolicy; token?: string }
+  /** the git gate: what the agent may push, the token the gate adds upstream, and what a push may carry */
+  git: { push: PushPolicy; token?: string; protectedPaths: ProtectedPath[]; maxPushBytes: number }
   /** extra CA certificates (PEM), trusted in the guest and by the host-side proxies */
   caCertificates: string[]
   smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
@@ -185,7 +187,12 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
     artifact: parseArtifactSettings(raw, runner),
     egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
-    git: { push: parsePushPolicy(raw['git-push'], raw['git-allow-force']), token: raw['github-token'] || undefined },
+    git: {
+      push: parsePushPolicy(raw['git-push'], raw['git-allow-force']),
+      token: raw['github-token'] || undefined,
+      protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
+      maxPushBytes: field('git-max-push-mb', positiveInt, raw['git-max-push-mb'] || String(DEFAULT_GIT_MAX_PUSH_MB), 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
+    },
     caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
     smolvm: smolvmSettings(raw, runner),
     runner: {

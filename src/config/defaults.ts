@@ -9,3 +9,4 @@ export const DEFAULT_MEMORY = '4g'
 export const DEFAULT_TIMEOUT_MINUTES = 30
 // Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
 export const DEFAULT_RELAY_IMAGE = 'node:24-alpine'
+export const DEFAULT_GIT_MAX_PUSH_MB = 100 // the git gate's push limit, MiB

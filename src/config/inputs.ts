@@ -43,6 +43,8 @@ export const INPUT_NAMES = [
   'allowed-host-presets',
   'git-push',
   'git-allow-force',
+  'git-protected-paths',
+  'git-max-push-mb',
   'ca-certificates'
 ] as const
 

@@ -6,12 +6,14 @@ import tls from 'node:tls'
 import { decisionLog, listen, shutdown } from '../proxy/daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from '../proxy/runner-proxy.js'
 import type { GitDecision, RecordDecision } from './decisions.js'
-import { FastForwardChecker } from './fast-forward.js'
 import { DEFAULT_GATE_LIMITS, type GateLimits } from './limits.js'
 import { OneAtATime, QueueFullError } from './one-at-a-time.js'
+import { DEFAULT_PROTECTED_PATHS, parseProtectedPaths, type ProtectedPath } from './protected-paths.js'
+import { GateRepo } from './push-objects.js'
 import { handlePush, type PushContext } from './push.js'
 import type { PushPolicy } from './push-policy.js'
 import { refuse, UpstreamRelay } from './relay.js'
+import { Redactor } from '../transcript/redact.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 
 export type { GitDecision } from './decisions.js'
@@ -38,6 +40,10 @@ export interface GitGateOptions {
   secret: string
   /** what one push may cost (defaults: DEFAULT_GATE_LIMITS) */
   limits?: Partial<GateLimits>
+  /** paths no pushed commit may add, change or delete (default: .github/workflows/**) */
+  protectedPaths?: readonly ProtectedPath[]
+  /** the detectors every pushed blob, commit and tag goes through (default: token shapes only; give the run's secrets) */
+  redactor?: Redactor
 }
 
 export interface GitGate {
@@ -76,7 +82,8 @@ function hostGitEnv(opts: GitGateOptions): NodeJS.ProcessEnv {
  * The host-side git smart-HTTP gate. The guest's `origin` points here, at /<secret>/<repo>;
  * fetches and clones of that one repository are relayed with the gate's credential; pushes are
  * parsed and every ref update judged (ref name, git-push patterns, no deletes, fast-forward
- * unless git-allow-force) before anything reaches the upstream, one push at a time. Every
+ * unless git-allow-force), then what its new commits carry (protected paths, secrets), before
+ * anything reaches the upstream, one push at a time. Every
  * request and ref decision goes to git.jsonl (never the secret).
  */
 export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
@@ -87,8 +94,9 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits }
   const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent)
-  const checker = new FastForwardChecker(path.join(opts.scratchDir, 'ff.git'), opts.upstream.href, hostGitEnv(opts))
-  const push: PushContext = { relay, policy: opts.policy, checker, limits, bodiesDir: path.join(opts.scratchDir, 'bodies'), pushed: [] }
+  const repo = new GateRepo(path.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs)
+  const content = { protectedPaths: opts.protectedPaths ?? parseProtectedPaths(DEFAULT_PROTECTED_PATHS), redactor: opts.redactor ?? new Redactor() }
+  const push: PushContext = { relay, policy: opts.policy, repo, content, limits, bodiesDir: path.join(opts.scratchDir, 'bodies'), pushed: [] }
   const pushes = new OneAtATime(limits.maxQueuedPushes)
   const counts = { requests: 0, refused: 0 }
 

@@ -6,8 +6,16 @@ export interface GateLimits {
   /**
    * Bytes of one receive-pack request body, after gunzip (the command list plus the pack).
    * A push sends only the objects the upstream lacks; GitHub itself refuses pushes over 2 GiB.
+   * Set by the `git-max-push-mb` input (MiB).
    */
   maxPushBytes: number
+  /**
+   * Bytes of new objects (blobs, commits, tags, inflated) the content rules read for one push:
+   * a small pack may inflate far beyond its size (deltas, zlib), and every byte is scanned.
+   */
+  maxScanBytes: number
+  /** how long one git command of the content check (index-pack, the scan) may run */
+  scanTimeoutMs: number
   /**
    * Decompressed/compressed ratio a gzip body may reach once past `inflateGraceBytes`. Git
    * gzips only small bodies, and mostly of a pack that is already deflated (ratio near 1);
@@ -23,7 +31,9 @@ export interface GateLimits {
 }
 
 export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = {
-  maxPushBytes: 1024 ** 3,
+  maxPushBytes: 100 * 1024 ** 2,
+  maxScanBytes: 2 * 1024 ** 3,
+  scanTimeoutMs: 10 * 60_000,
   maxInflateRatio: 100,
   inflateGraceBytes: 8 * 1024 ** 2,
   maxCommandListBytes: 1024 ** 2,
@@ -34,4 +44,9 @@ export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = {
 export function formatBytes(n: number): string {
   for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size) return `${+(n / size).toFixed(1)} ${unit}`
   return `${n} bytes`
+}
+
+/** The message for a push over `git-max-push-mb`. */
+export function pushTooLarge(limits: GateLimits, decompressed = false): string {
+  return `bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''} (input git-max-push-mb); push less at once`
 }

@@ -2,12 +2,13 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
+import { judgeContent, type ContentRules, type ContentVerdict } from './content-rules.js'
 import type { RecordDecision } from './decisions.js'
-import type { FastForwardChecker } from './fast-forward.js'
 import type { GateLimits } from './limits.js'
+import type { GateRepo, PushObjects } from './push-objects.js'
 import { judgePush, REFUSED_WITH_ANOTHER } from './push-judge.js'
-import type { PushPolicy } from './push-policy.js'
-import { parseReceivePack, parseReportStatus, ReceivePackParseError, rejectionResponse, usesSideBand, type ReceivePackRequest } from './receive-pack.js'
+import type { PushPolicy, UpdateVerdict } from './push-policy.js'
+import { parseReceivePack, parseReportStatus, ReceivePackParseError, rejectionResponse, usesSideBand, ZERO_OID, type ReceivePackRequest } from './receive-pack.js'
 import { CREDENTIAL_REFUSED, refuse, type UpstreamRelay } from './relay.js'
 import { bodyEncoding, BodyRefusedError, drainRequest, spoolBody, type SpooledBody } from './spool.js'
 
@@ -15,7 +16,9 @@ import { bodyEncoding, BodyRefusedError, drainRequest, spoolBody, type SpooledBo
 export interface PushContext {
   relay: UpstreamRelay
   policy: PushPolicy
-  checker: FastForwardChecker
+  /** the gate's copy of the upstream, where each push's objects are indexed and judged */
+  repo: GateRepo
+  content: ContentRules
   limits: GateLimits
   /** host-only dir for request bodies while they are judged */
   bodiesDir: string
@@ -50,7 +53,7 @@ export async function handlePush(ctx: PushContext, req: http.IncomingMessage, re
     } catch (err) {
       if (!(err instanceof BodyRefusedError)) throw err
       drainRequest(req)
-      return refuseBody(res, err, blocked)
+      return refuseBody(res, err, record)
     }
     let request: ReceivePackRequest
     try {
@@ -60,34 +63,74 @@ export async function handlePush(ctx: PushContext, req: http.IncomingMessage, re
       blocked(err.message, body.size)
       return refuse(res, 400, err.message)
     }
+    // the pushed objects, indexed beside the upstream's (only a push of deletes sends none)
     const pack = () => fs.createReadStream(file, { start: request.packOffset })
-    const verdicts = await judgePush(request, ctx.policy, updates => ctx.checker.check(pack, updates))
-    if (verdicts.some(v => !v.allowed)) {
-      const reasons = verdicts.map(v => (v.allowed ? REFUSED_WITH_ANOTHER : v.reason))
-      request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i]!, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 }))
-      return reportRefusal(res, request, reasons)
+    let received: Promise<PushObjects> | undefined
+    const objects = () => (received ??= ctx.repo.receive(pack, request.updates))
+    try {
+      const verdicts = await judgePush(request, ctx.policy, async updates => {
+        const o = await objects()
+        return Promise.all(updates.map(u => o.isAncestor(u.old, u.new)))
+      })
+      const sendsObjects = request.updates.some(u => !ZERO_OID.test(u.new))
+      const content = sendsObjects && verdicts.every(v => v.allowed) ? await checkContent(ctx, await objects(), request) : undefined
+      const reasons = refusals(verdicts, content)
+      if (reasons) {
+        request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i]!, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0, ...scanFields(content, i) }))
+        return reportRefusal(res, request, reasons)
+      }
+      await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record, content)
+    } finally {
+      if (received) (await received.catch(() => undefined))?.dispose()
     }
-    await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record)
   } finally {
     fs.rmSync(file, { force: true })
   }
 }
 
-/** A body over a limit: refused on every ref it names, or as a whole when its commands did not arrive. */
-function refuseBody(res: http.ServerResponse, err: BodyRefusedError, blocked: (reason: string, bytes: number) => void): void {
+/** The content rules' verdict; a check that could not run refuses the push (it is never waved through). */
+async function checkContent(ctx: PushContext, objects: PushObjects, request: ReceivePackRequest): Promise<ContentVerdict> {
+  try {
+    return await judgeContent(objects, request.updates, ctx.content, ctx.limits)
+  } catch (err) {
+    const reason = `bot-bottle: the gate could not check the pushed objects (${(err as Error).message.slice(0, 300)})`
+    return { reasons: request.updates.map(() => reason), findings: request.updates.map(() => []), scannedBytes: 0, ms: 0 }
+  }
+}
+
+/** Per update, why the push is refused (every update gets a reason), or undefined when it may go on. */
+function refusals(verdicts: readonly UpdateVerdict[], content: ContentVerdict | undefined): string[] | undefined {
+  if (verdicts.some(v => !v.allowed)) return verdicts.map(v => (v.allowed ? REFUSED_WITH_ANOTHER : v.reason))
+  if (!content?.reasons.some(r => r !== undefined)) return undefined
+  return content.reasons.map(r => r ?? REFUSED_WITH_ANOTHER)
+}
+
+/** The content check's record for update `i` in git.jsonl. */
+function scanFields(content: ContentVerdict | undefined, i: number) {
+  if (!content) return {}
+  const findings = content.findings[i]!
+  return { ...(findings.length ? { findings } : {}), scanned_bytes: content.scannedBytes, scan_ms: content.ms }
+}
+
+/** A body over a limit: refused on every ref it names (each in git.jsonl), or as a whole when its commands did not arrive. */
+function refuseBody(res: http.ServerResponse, err: BodyRefusedError, record: RecordDecision): void {
   let request: ReceivePackRequest | undefined
   try {
     request = parseReceivePack(err.head, Math.max(err.size, err.head.length + 1))
   } catch {
     request = undefined
   }
-  blocked(err.message, err.size)
-  if (request?.updates.length) reportRefusal(res, request, request.updates.map(() => err.message))
-  else refuse(res, 413, err.message)
+  const blocked = { service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: err.size, bytes_down: 0 } as const
+  if (!request?.updates.length) {
+    record(blocked)
+    return refuse(res, 413, err.message)
+  }
+  for (const u of request.updates) record({ ...blocked, ref: u.ref, old: u.old, new: u.new })
+  reportRefusal(res, request, request.updates.map(() => err.message))
 }
 
 /** Sends a judged push to the upstream from its file, relays the answer, and records each ref's fate. */
-function sendOn(ctx: PushContext, req: http.IncomingMessage, res: http.ServerResponse, target: string, body: SpooledBody, request: ReceivePackRequest, rules: string[], record: RecordDecision): Promise<void> {
+function sendOn(ctx: PushContext, req: http.IncomingMessage, res: http.ServerResponse, target: string, body: SpooledBody, request: ReceivePackRequest, rules: string[], record: RecordDecision, content: ContentVerdict | undefined): Promise<void> {
   const { updates } = request
   return new Promise<void>(resolve => {
     const ureq = ctx.relay.request(req, target, ures => {
@@ -102,7 +145,7 @@ function sendOn(ctx: PushContext, req: http.IncomingMessage, res: http.ServerRes
         updates.forEach((u, i) => {
           const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`
           if (verdict === 'ok') ctx.pushed.push(u.ref)
-          record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i]! : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length })
+          record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i]! : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length, ...scanFields(content, i) })
         })
         if (updates.length === 0) record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length })
         resolve()

@@ -3,7 +3,7 @@ import type http from 'node:http'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
-import { formatBytes, type GateLimits } from './limits.js'
+import { pushTooLarge, type GateLimits } from './limits.js'
 
 /** A request body on disk, as the upstream's receive-pack will read it (decoded), and its first bytes. */
 export interface SpooledBody {
@@ -60,7 +60,7 @@ export async function spoolBody(req: http.IncomingMessage, file: string, limits:
   const refuse = (what: string) => new BodyRefusedError(what, Buffer.concat(head), size)
   const wireMeter = meter(n => {
     wire += n
-    if (wire > limits.maxPushBytes) throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}`)
+    if (wire > limits.maxPushBytes) throw refuse(pushTooLarge(limits))
   })
   const decodedMeter = meter((n, chunk) => {
     size += n
@@ -68,7 +68,7 @@ export async function spoolBody(req: http.IncomingMessage, file: string, limits:
       head.push(chunk.subarray(0, limits.maxCommandListBytes - headBytes))
       headBytes += Math.min(n, limits.maxCommandListBytes - headBytes)
     }
-    if (size > limits.maxPushBytes) throw refuse(`bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)} (decompressed)`)
+    if (size > limits.maxPushBytes) throw refuse(pushTooLarge(limits, true))
     if (gzip && size > limits.inflateGraceBytes && size > wire * limits.maxInflateRatio) {
       throw refuse(`bot-bottle: gzip body inflates more than ${limits.maxInflateRatio}:1 (a compression bomb?)`)
     }

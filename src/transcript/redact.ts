@@ -29,6 +29,8 @@ const SHAPES: Rule[] = [
 
 /** The longest text one rule can match: what the stream holds back between chunks. */
 const WINDOW = 20_000
+/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
+export const MATCH_WINDOW = WINDOW
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -119,9 +121,20 @@ export class Redactor {
     return value
   }
 
-  private marker(m: unknown[]): string {
+  /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
+  kindsIn(text: string): string[] {
+    const found = new Set<string>()
+    for (const m of text.matchAll(this.regex)) found.add(this.kindOf(m))
+    return [...found]
+  }
+
+  private kindOf(m: unknown[]): string {
     const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined)
-    const kind = this.kinds[i] ?? 'secret'
+    return this.kinds[i] ?? 'secret'
+  }
+
+  private marker(m: unknown[]): string {
+    const kind = this.kindOf(m)
     // keep the scheme word, so a reader still sees that a bearer header was there
     const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : ''
     return `${keep}[REDACTED:${kind}]`

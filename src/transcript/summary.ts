@@ -10,6 +10,8 @@ export interface SummaryInput {
   /** blocked egress decisions, pushed refs: present once the bottle's walls record them */
   blockedEgress: number
   pushedRefs: string[]
+  /** refs the git gate refused, each with its reason (git.jsonl `blocked`, not the "refused with another" ones) */
+  refusedPushes?: { ref: string; reason: string }[]
   artifactUrl?: string
   transcriptDir: string
   /** where the steps' time went */
@@ -19,6 +21,7 @@ export interface SummaryInput {
 const RESULT_EXCERPT = 2_000
 const MAX_TOOLS = 20
 const MAX_CHECKS = 10
+const MAX_REFUSED_PUSHES = 10
 
 /**
  * Text for a markdown cell or line that cannot become markup: the agent's text (tool names,
@@ -67,6 +70,13 @@ export function renderSummary(s: SummaryInput): string {
     lines.push('**Checks of the record**', '')
     for (const c of checks.slice(0, MAX_CHECKS)) lines.push(`- ${cell(c.slice(0, 300))}`)
     if (checks.length > MAX_CHECKS) lines.push(`- (${checks.length - MAX_CHECKS} more in report.html)`)
+    lines.push('')
+  }
+  const refused = s.refusedPushes ?? []
+  if (refused.length) {
+    lines.push('**Refused pushes** (git gate)', '')
+    for (const r of refused.slice(0, MAX_REFUSED_PUSHES)) lines.push(`- ${cell(r.ref.slice(0, 200))}: ${cell(r.reason.slice(0, 400))}`)
+    if (refused.length > MAX_REFUSED_PUSHES) lines.push(`- (${refused.length - MAX_REFUSED_PUSHES} more in git.jsonl)`)
     lines.push('')
   }
   if (topTools.length) {

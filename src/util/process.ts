@@ -62,9 +62,10 @@ export function spawnLines(
   cmd: string,
   args: readonly string[],
   onLine: (line: string, overlong?: OverlongLine) => void,
-  onStderr: (chunk: Buffer) => void
+  onStderr: (chunk: Buffer) => void,
+  env: NodeJS.ProcessEnv = process.env
 ): StreamedProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env })
   const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong))
   child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
   child.stderr.on('data', onStderr)

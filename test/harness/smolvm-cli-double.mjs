@@ -1,192 +1,460 @@
 #!/usr/bin/env node
-// A stateful double of the smolvm 1.9.2 CLI (`smolvm machine …`), after the argv grammar in
-// shared/reference/smolvm.md. Machine records live as JSON under $SMOLVM_DOUBLE_STATE; a
-// started machine is a docker container (the "VM") that `exec` runs commands in for real.
-// It fails the way smolvm fails: unknown machine or flag → `Error: …` on stderr, exit 1;
-// `exec` on a stopped machine → the not-running error; `--timeout` expiry → 124;
-// `delete` without `--force` → prompts, and with stdin closed prints `Cancelled`, exit 0.
-// The VM's network is the host's (docker --network host): the double does not model
-// --outbound-localhost-only, which a real smolvm enforces. Each invocation's argv is appended
-// to $SMOLVM_DOUBLE_STATE/calls.jsonl.
-// Not modelled: a VM boundary at all (the "VM" is a container on the host's network and
-// kernel), --outbound-localhost-only and --allow-host, virtiofs semantics of --volume (docker
-// bind mounts instead), --cpus/--mem limits, the agent-rootfs and image flattening, and the
-// root phase's capabilities of a real smolvm exec (docker's default set here).
+// A stateful double of the smolvm CLI (`smolvm machine …`), rebuilt from smolvm's source at tag
+// v1.9.3 (github.com/smol-machines/smolvm, commit 21b51875; the network, agent and storage code
+// is unchanged from v1.9.2). Each rule below cites the file:line it models. Machine records live
+// as JSON under $SMOLVM_DOUBLE_STATE (smolvm's database: what it stores, the double stores);
+// every invocation's argv is appended to $SMOLVM_DOUBLE_STATE/calls.jsonl.
+//
+// The VM is a docker container with no network of its own (`--network none`: its 127.0.0.1 is
+// its own loopback) and every capability (the root phase of a smolvm exec has the full set,
+// smolvm-agent/src/oci.rs:506-516). Its eth0 is one end of a veth pair whose other end, in a
+// network namespace of its own, is the gateway 100.96.0.1 (smolvm-network/src/lib.rs:173-181),
+// where smolvm-double-gateway.mjs applies smolvm's egress policy to every guest connection and
+// relays allowed gateway flows to the host's 127.0.0.1:port. Needs root (ip netns, iptables).
+//
+// Not modelled: TSI networking (plain --net with no egress flag; the backend never asks for it),
+// named networks, ports, packs, bare VMs and rootfs directories, IPv6, --cpus/--mem as VM limits
+// (docker limits instead), virtiofs (docker bind mounts), the agent rootfs (the image's own sh is
+// the container's init), and name resolution for --allow-host other than IP literals and
+// localhost (the double sends no DNS query anywhere).
 import { spawn, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-const VERSION = '1.9.2'
+const VERSION = process.env.SMOLVM_DOUBLE_VERSION ?? '1.9.3'
+/** A later release's drift, for the `latest` probe: {"create": {"--flag": null | "NEW_VALUE_NAME"}} */
+const DRIFT = JSON.parse(process.env.SMOLVM_DOUBLE_DRIFT ?? '{}')
+const GATEWAY_JS = path.join(path.dirname(new URL(import.meta.url).pathname), 'smolvm-double-gateway.mjs')
 const stateDir = process.env.SMOLVM_DOUBLE_STATE ?? path.join(process.env.HOME ?? '/tmp', '.cache', 'smolvm-double')
 fs.mkdirSync(stateDir, { recursive: true })
+const GATEWAY_LISTEN_PORT = 15001
+
+// main.rs:214-215: a command's error is `Error: {e}` on stderr, exit 1.
 const die = (msg, code = 1) => { process.stderr.write(`Error: ${msg}\n`); process.exit(code) }
 const recordPath = name => path.join(stateDir, `${name}.json`)
 const load = name => (fs.existsSync(recordPath(name)) ? JSON.parse(fs.readFileSync(recordPath(name), 'utf8')) : undefined)
 const save = rec => fs.writeFileSync(recordPath(rec.name), JSON.stringify(rec, null, 2))
 const container = name => `smolvm-double-${name}`
 const docker = (args, opts = {}) => spawnSync('docker', args, { encoding: 'utf8', ...opts })
+const sh = (cmd, args) => { const r = spawnSync(cmd, args, { encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`); return r.stdout }
+// capability numbers (linux/capability.h), to grant the VM every one this host can give
+const CAPS = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF', 'CHECKPOINT_RESTORE']
+const hostBounding = BigInt('0x' + (/CapBnd:\s*([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'))
+const capsBeyondHost = CAPS.filter((_, bit) => !(hostBounding & (1n << BigInt(bit))))
+const idOf = name => crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)
 
-/** Parses flags per a spec: name → 'bool' | 'value' | 'multi'; `--` ends flags. */
-function parseFlags(argv, spec, aliases = {}) {
+// ---- flag grammar: clap derive structs in src/cli/machine.rs at v1.9.3 ----
+// kind: 'bool' | 'value' | 'multi'; value: clap's value_name (what --help shows)
+const SPEC = {
+  create: { // CreateCmd, machine.rs:2923-3100
+    '--name': ['value', 'NAME', '-n'], '--label': ['multi', 'KEY=VALUE'], '--image': ['value', 'IMAGE', '-I'],
+    '--cpus': ['value', 'N'], '--mem': ['value', 'MiB'], '--volume': ['multi', 'HOST|REMOTE:GUEST[:ro]', '-v'],
+    '--net': ['bool'], '--allow-cidr': ['multi', 'CIDR'], '--allow-host': ['multi', 'HOSTNAME'],
+    '--outbound-localhost-only': ['bool'], '--env': ['multi', 'KEY=VALUE', '-e'], '--workdir': ['value', 'DIR', '-w'],
+    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'], '--secret-file': ['multi', 'GUEST_VAR=PATH'], '--from': ['value', 'PATH']
+  },
+  exec: { // ExecCmd, machine.rs:2626-2674
+    '--name': ['value', 'NAME'], '--workdir': ['value', 'DIR', '-w'], '--env': ['multi', 'KEY=VALUE', '-e'],
+    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'], '--secret-file': ['multi', 'GUEST_VAR=PATH'],
+    '--timeout': ['value', 'DURATION'], '--interactive': ['bool', undefined, '-i'], '--tty': ['bool', undefined, '-t'],
+    '--stream': ['bool'], '--detach': ['bool', undefined, '-d']
+  },
+  start: { '--name': ['value', 'NAME', '-n'] }, // StartCmd, machine.rs:3590-3593
+  stop: { '--name': ['value', 'NAME', '-n'] }, // StopCmd, machine.rs:3950-3953
+  delete: { '--name': ['value', 'NAME', '-n'], '--force': ['bool', undefined, '-f'], '--cascade': ['bool'] }, // DeleteCmd, machine.rs:3974-3987
+  ls: { '--json': ['bool'], '--verbose': ['bool', undefined, '-v'] },
+  status: { '--name': ['value', 'NAME', '-n'], '--json': ['bool'] },
+  cp: { '--mode': ['value', 'MODE'], '--uid': ['value', 'UID'], '--gid': ['value', 'GID'] }
+}
+for (const [sub, flags] of Object.entries(DRIFT)) {
+  for (const [flag, change] of Object.entries(flags)) {
+    if (change === null) delete SPEC[sub][flag]
+    else SPEC[sub][flag] = [SPEC[sub][flag]?.[0] === 'bool' ? 'value' : SPEC[sub][flag]?.[0] ?? 'value', change, SPEC[sub][flag]?.[2]]
+  }
+}
+const USAGE = { create: 'smolvm machine create [OPTIONS] [-- <COMMAND>...]', exec: 'smolvm machine exec [OPTIONS] <COMMAND>...' }
+// clap's own usage errors: `error: …`, exit 2 (main.rs:159 Cli::parse)
+const usageError = (sub, msg) => { process.stderr.write(`error: ${msg}\n\nUsage: ${USAGE[sub] ?? `smolvm machine ${sub} [OPTIONS]`}\n\nFor more information, try '--help'.\n`); process.exit(2) }
+
+function help(sub) {
+  const lines = Object.entries(SPEC[sub]).map(([flag, [kind, value, short]]) => `  ${short ? `${short}, ` : '    '}${flag}${kind === 'bool' ? '' : ` <${value}>`}`)
+  return `Usage: ${USAGE[sub] ?? `smolvm machine ${sub} [OPTIONS]`}\n\nOptions:\n${lines.join('\n')}\n  -h, --help\n`
+}
+
+/** Parses argv per SPEC[sub]; `--` ends flags (create: the workload command, machine.rs:3096-3100; exec: trailing). */
+function parse(sub, argv) {
+  const spec = SPEC[sub]
+  const shorts = Object.fromEntries(Object.entries(spec).filter(([, s]) => s[2]).map(([f, s]) => [s[2], f]))
   const flags = {}
   const rest = []
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]
     if (a === '--') { rest.push(...argv.slice(i + 1)); break }
-    if (!a.startsWith('-')) { rest.push(a); continue }
+    if (!a.startsWith('-') || a === '-') {
+      if (sub === 'exec') { rest.push(...argv.slice(i)); break } // trailing_var_arg (machine.rs:2628)
+      rest.push(a); continue
+    }
     let value
     if (a.startsWith('--') && a.includes('=')) { value = a.slice(a.indexOf('=') + 1); a = a.slice(0, a.indexOf('=')) }
-    a = aliases[a] ?? a
-    const kind = spec[a]
-    if (!kind) die(`unexpected argument '${a}' found\n\nUsage: smolvm machine <COMMAND>\n\nFor more information, try '--help'.`)
-    if (kind === 'bool') { flags[a] = true; continue }
-    if (value === undefined) { value = argv[++i]; if (value === undefined) die(`a value is required for '${a}' but none was supplied`) }
-    if (kind === 'multi') (flags[a] ??= []).push(value)
+    a = shorts[a] ?? a
+    const s = spec[a]
+    if (!s) usageError(sub, `unexpected argument '${a}' found`)
+    if (s[0] === 'bool') { flags[a] = true; continue }
+    if (value === undefined) { value = argv[++i]; if (value === undefined) usageError(sub, `a value is required for '${a} <${s[1]}>' but none was supplied`) }
+    if (s[0] === 'multi') (flags[a] ??= []).push(value)
     else flags[a] = value
   }
   return { flags, rest }
 }
 
-function statusJson(rec) {
+const kv = (flag, spec) => {
+  const eq = spec.indexOf('=')
+  if (eq <= 0) die(`config operation failed: ${flag}: expected KEY=VALUE, got '${spec}'`)
+  return [spec.slice(0, eq), spec.slice(eq + 1)]
+}
+
+/** machine.rs:237-276 parse_cli_secret_refs + secrets.rs:258-292 validate_ref: only the reference is kept. */
+function secretRefs(flags) {
+  const refs = {}
+  for (const [flag, source] of [['--secret-env', 'env'], ['--secret-file', 'file']]) {
+    for (const spec of flags[flag] ?? []) {
+      const [k, v] = kv(flag, spec)
+      if (source === 'file' && !v.startsWith('/')) die(`config operation failed: ${flag}: secret '${k}': from_file path must be absolute: ${v}`)
+      if (refs[k]) die(`config operation failed: ${flag}: secret '${k}' specified more than once`)
+      refs[k] = { [source]: v }
+    }
+  }
+  return refs
+}
+
+/** vm_common.rs:498-506 record_env_with_secrets: resolved on the host at every start and exec, never stored. */
+function resolvedEnv(rec) {
+  const env = rec.env.map(e => kv('--env', e))
+  for (const [k, ref] of Object.entries(rec.secret_refs)) {
+    if (ref.env !== undefined) {
+      if (process.env[ref.env] === undefined) die(`config operation failed: resolve secret '${k}': environment variable is not set`)
+      env.push([k, process.env[ref.env]])
+    } else {
+      let fd
+      try { fd = fs.openSync(ref.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW) } catch { die(`config operation failed: resolve secret '${k}': could not read secret file`) } // secrets.rs:115-137
+      env.push([k, fs.readFileSync(fd, 'utf8').replace(/[\r\n]+$/, '')])
+      fs.closeSync(fd)
+    }
+  }
+  return env
+}
+
+/** An env file for one docker exec (0600, removed after): values never on the double's argv. */
+function envFile(pairs) {
+  const f = path.join(stateDir, `.env-${process.pid}-${crypto.randomBytes(4).toString('hex')}`)
+  fs.writeFileSync(f, pairs.map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
+  return f
+}
+
+/** storage.rs:36-68: protected host paths (exact, or the subtree too), per host OS. */
+const PROTECTED = {
+  darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
+  linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+}
+/** storage.rs:80-139 HostMount::parse / new / validate. */
+function hostMount(spec) {
+  let rest = spec
+  let readOnly = false
+  if (rest.endsWith(':ro')) { rest = rest.slice(0, -3); readOnly = true } else if (rest.endsWith(':rw')) rest = rest.slice(0, -3)
+  const colon = rest.lastIndexOf(':')
+  if (colon <= 0 || colon === rest.length - 1) die(`invalid mount path: invalid format '${spec}' (expected host:guest[:ro|:rw])`)
+  const source = rest.slice(0, colon)
+  const target = rest.slice(colon + 1)
+  if (!fs.existsSync(source)) die(`mount source not found: ${source}`)
+  if (!fs.statSync(source).isDirectory()) die(`mount operation failed: validate host path: source path on host must be a directory (virtiofs limitation): ${source}`)
+  const canonical = fs.realpathSync(source)
+  const hostOs = process.env.SMOLVM_DOUBLE_HOST_OS ?? 'linux' // a test may model a macOS host's list
+  for (const [p, subtree] of PROTECTED[hostOs]) {
+    if (canonical === p || (subtree && (canonical + '/').startsWith(p + '/'))) die(`mount operation failed: validate host path: source path on host is a protected system path and cannot be mounted: ${canonical}`)
+  }
+  if (!target.startsWith('/')) die(`mount operation failed: validate guest path: target path on guest should be an absolute directory: ${target}`)
+  return { source: canonical, target, readOnly }
+}
+
+/** image_source.rs:49-82 classify: a path prefix or an archive suffix is local, anything else a registry reference. */
+const looksLocal = image => /^(\/|\.\/|\.\.\/)/.test(image) || ['.tar', '.tar.gz', '.tgz'].some(s => image.endsWith(s))
+
+/** image_source.rs:196-230 + 293-300: the archive is hashed and hard-linked (or copied) into smolvm's cache AT CREATE. */
+function stageArchive(file) {
+  if (!fs.existsSync(file)) die(`io operation failed: No such file or directory (os error 2): ${file}`)
+  if (fs.statSync(file).isDirectory()) die('a rootfs directory image is not modelled by this double')
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+  const dir = path.join(stateDir, 'archives')
+  fs.mkdirSync(dir, { recursive: true })
+  const staged = path.join(dir, `${hash}.tar`)
+  if (!fs.existsSync(staged)) { try { fs.linkSync(file, staged) } catch { fs.copyFileSync(file, staged) } }
+  return `local:${hash}` // image_source.rs:303 LOCAL_ARCHIVE_PREFIX
+}
+
+/** machine.rs:87-112 resolve_egress_flags; smolfile.rs:38-80 resolve_host_to_cidrs (IP literals and localhost only here). */
+function egressFlags(flags) {
+  const cidrs = [...(flags['--allow-cidr'] ?? [])]
+  for (const c of cidrs) if (!/^[0-9a-f:.]+(\/\d{1,3})?$/i.test(c)) usageError('create', `invalid value '${c}' for '--allow-cidr <CIDR>'`)
+  const hosts = flags['--allow-host'] ?? []
+  for (const h of hosts) {
+    if (net.isIP(h)) cidrs.push(net.isIPv4(h) ? `${h}/32` : `${h}/128`)
+    else if (h.includes(':')) die(`config operation failed: --allow-host: invalid hostname '${h}': port suffixes are not supported. Use the hostname only (all ports are allowed to resolved IPs).`)
+    else if (h === 'localhost') cidrs.push('127.0.0.1/32', '::1/128')
+    else die(`the double resolves only IP literals and localhost for --allow-host (it sends no DNS query): '${h}'`)
+  }
+  if (flags['--outbound-localhost-only']) cidrs.push('127.0.0.0/8', '::1/128') // machine.rs:96-99
+  const network = !!flags['--net'] || cidrs.length > 0 // machine.rs:100
+  // launch.rs:137-149: an egress policy forces virtio-net; plain --net is TSI
+  const backend = !network ? 'none' : cidrs.length || hosts.length ? 'virtio-net' : 'tsi'
+  return { network, backend, allowCidrs: cidrs.length || hosts.length ? cidrs : null, allowHosts: hosts.length ? hosts : null }
+}
+
+/**
+ * The policy the VM boots with (read once at launch, from the launching process's environment):
+ * egress.rs:133-155 floor_mode (SMOLVM_EGRESS_FLOOR, SMOLVM_EGRESS_ALLOW_PRIVATE, SMOLVM_PUBLISH_ADDR)
+ * and launch.rs:23-57 the gateway host service (SMOLVM_GUEST_HOST_SERVICE=GUEST_PORT:HOST_PORT).
+ */
+function bootPolicy(rec) {
+  const e = process.env
+  const override = { strict: 'strict', metadata: 'metadata', 'metadata-only': 'metadata', metadataonly: 'metadata', off: 'off', none: 'off' }[(e.SMOLVM_EGRESS_FLOOR ?? '').trim().toLowerCase()]
+  const floor = override ?? (['1', 'true'].includes((e.SMOLVM_EGRESS_ALLOW_PRIVATE ?? '').toLowerCase()) ? 'off' : e.SMOLVM_PUBLISH_ADDR !== undefined ? 'strict' : 'metadata')
+  let hostService = null
+  if (e.SMOLVM_GUEST_HOST_SERVICE !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(e.SMOLVM_GUEST_HOST_SERVICE)
+    if (!m || !Number(m[1]) || !Number(m[2])) die('config operation failed: configure guest rollout ingress: guest host service mapping must be GUEST_PORT:HOST_PORT')
+    hostService = { guestPort: Number(m[1]), hostPort: Number(m[2]) }
+  }
+  return { floor, hostService, allowCidrs: rec.allowCidrs, allowHosts: rec.allowHosts }
+}
+
+function statusJson(rec) { // vm_common.rs:2469 machine_status_json
   return {
     name: rec.name, state: rec.state, cpus: rec.cpus, memory_mib: rec.memory_mib, pid: rec.state === 'running' ? rec.pid ?? null : null,
-    mounts: rec.volumes.length, ports: 0, created_at: rec.created_at, storage_gb: 20, overlay_gb: 10, image: rec.image,
-    entrypoint: [], cmd: [], ephemeral: false, labels: rec.labels, network: rec.net
+    mounts: rec.mounts.length, ports: 0, created_at: rec.created_at, storage_gb: 20, overlay_gb: 10, image: rec.image,
+    entrypoint: [], cmd: rec.command, ephemeral: false, labels: rec.labels, network: rec.network
   }
 }
 
-const HELP = {
-  create: 'Usage: smolvm machine create [OPTIONS]\n  -n, --name <NAME>\n  -I, --image <IMAGE>\n  -v, --volume <HOST:GUEST[:ro]>\n  -e, --env <K=V>\n      --cpus <N>\n      --mem <MiB>\n      --net\n      --outbound-localhost-only\n      --allow-host <HOST>\n      --label <K=V>\n',
-  exec: 'Usage: smolvm machine exec [OPTIONS] --name <NAME> -- <COMMAND>...\n      --name <NAME>\n  -w, --workdir <DIR>\n  -e, --env <K=V>\n      --timeout <DURATION>\n  -i, --interactive\n  -t, --tty\n      --stream\n  -d, --detach\n'
+function netnsName(rec) { return `smolgw-${idOf(rec.name)}` }
+
+/** Tears down the VM: its container, gateway processes and namespace. */
+function stopVm(rec) {
+  docker(['rm', '-f', container(rec.name)])
+  for (const pid of rec.helpers ?? []) { try { process.kill(pid, 'SIGTERM') } catch {} }
+  spawnSync('ip', ['netns', 'del', netnsName(rec)])
+  rec.helpers = []
+  rec.state = 'stopped'
 }
 
-function duration(s) {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(s ?? '')
-  if (!m) die(`invalid duration '${s}'`)
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']
+const waitFor = (file, ms) => { const t0 = Date.now(); while (!fs.existsSync(file) && Date.now() - t0 < ms) spawnSync('sleep', ['0.05']); return fs.existsSync(file) }
+
+/** The VM's eth0 to the gateway namespace, and the gateway's two processes. */
+function wire(rec, vmPid) {
+  const id = idOf(rec.name)
+  const ns = netnsName(rec)
+  const [vh, vg] = [`sg${id}`, `sv${id}`]
+  const logDir = path.join(stateDir, `${rec.name}.vm`)
+  fs.mkdirSync(logDir, { recursive: true })
+  spawnSync('ip', ['netns', 'del', ns])
+  sh('ip', ['netns', 'add', ns])
+  sh('ip', ['link', 'add', vh, 'type', 'veth', 'peer', 'name', vg])
+  sh('ip', ['link', 'set', vg, 'netns', String(vmPid)])
+  const inVm = (...a) => sh('nsenter', ['-t', String(vmPid), '-n', 'ip', ...a])
+  inVm('link', 'set', vg, 'name', 'eth0')
+  inVm('addr', 'add', '100.96.0.2/30', 'dev', 'eth0')
+  inVm('link', 'set', 'eth0', 'up')
+  inVm('route', 'add', 'default', 'via', '100.96.0.1')
+  sh('ip', ['link', 'set', vh, 'netns', ns])
+  const inGw = (...a) => sh('ip', ['netns', 'exec', ns, ...a])
+  inGw('ip', 'addr', 'add', '100.96.0.1/30', 'dev', vh)
+  inGw('ip', 'link', 'set', vh, 'up')
+  inGw('ip', 'link', 'set', 'lo', 'up')
+  inGw('iptables', '-t', 'nat', '-A', 'PREROUTING', '-i', vh, '-p', 'tcp', '-j', 'REDIRECT', '--to-ports', String(GATEWAY_LISTEN_PORT))
+  const policyFile = path.join(logDir, 'policy.json')
+  fs.writeFileSync(policyFile, JSON.stringify(bootPolicy(rec)))
+  const sock = path.join(logDir, 'dialer.sock')
+  for (const f of [`${sock}.ready`, path.join(logDir, 'gateway.ready')]) fs.rmSync(f, { force: true })
+  const detached = (cmd, args) => { const p = spawn(cmd, args, { detached: true, stdio: 'ignore' }); p.unref(); return p.pid }
+  const dialer = detached(process.execPath, [GATEWAY_JS, 'dialer', sock, String(vmPid)])
+  const gateway = detached('ip', ['netns', 'exec', ns, process.execPath, GATEWAY_JS, 'gateway', policyFile, sock, String(GATEWAY_LISTEN_PORT), String(vmPid), logDir])
+  rec.helpers = [dialer, gateway]
+  if (!waitFor(`${sock}.ready`, 10_000) || !waitFor(path.join(logDir, 'gateway.ready'), 10_000)) throw new Error('the gateway did not come up')
 }
 
 const [cmd, sub, ...args] = process.argv.slice(2)
-// every invocation, for tests that check what the action asked of smolvm
 fs.appendFileSync(path.join(stateDir, 'calls.jsonl'), JSON.stringify(process.argv.slice(2)) + '\n')
 if (cmd === '--version' || cmd === '-V') { console.log(`smolvm ${VERSION}`); process.exit(0) }
-if (cmd !== 'machine' && cmd !== 'vm') die(`unrecognized subcommand '${cmd ?? ''}'`)
-if (args.includes('--help') && HELP[sub]) { process.stdout.write(HELP[sub]); process.exit(0) }
+if (cmd !== 'machine' && cmd !== 'vm') usageError('', `unrecognized subcommand '${cmd ?? ''}'`)
+const subcommand = { rm: 'delete', list: 'ls' }[sub] ?? sub
+if (SPEC[subcommand] && (args.includes('--help') || args.includes('-h'))) { process.stdout.write(help(subcommand)); process.exit(0) }
 
-switch (sub) {
+switch (subcommand) {
   case 'create': {
-    const { flags } = parseFlags(args, { '--name': 'value', '--image': 'value', '--volume': 'multi', '--env': 'multi', '--cpus': 'value', '--mem': 'value', '--net': 'bool', '--outbound-localhost-only': 'bool', '--allow-host': 'multi', '--label': 'multi' }, { '-n': '--name', '-I': '--image', '-v': '--volume', '-e': '--env' })
+    const { flags, rest } = parse('create', args)
     const name = flags['--name'] ?? 'default'
-    if (load(name)) die(`machine '${name}' already exists`)
-    if (!flags['--image']) die('an image is required (--image)')
-    if (/\.tar(\.gz)?$|\.tgz$/.test(flags['--image']) && !fs.existsSync(flags['--image'])) die(`image archive '${flags['--image']}' not found`)
-    for (const v of flags['--volume'] ?? []) {
-      const host = v.split(':')[0]
-      if (!fs.existsSync(host) || !fs.statSync(host).isDirectory()) die(`volume source '${host}' must be an existing directory`)
+    if (load(name)) die(`config operation failed: create machine: machine '${name}' already exists or is being created`) // vm_common.rs:535
+    if (flags['--from']) die('packs (--from) are not modelled by this double')
+    const image = flags['--image'] ?? die('a machine without --image (bare VM) is not modelled by this double')
+    for (const [f, max] of [['--cpus', 255], ['--mem', 4294967295]]) {
+      if (flags[f] !== undefined && !(/^\d+$/.test(flags[f]) && Number(flags[f]) <= max)) usageError('create', `invalid value '${flags[f]}' for '${f} <${SPEC.create[f][1]}>': invalid digit found in string`)
     }
-    save({ name, state: 'created', image: flags['--image'], volumes: flags['--volume'] ?? [], env: flags['--env'] ?? [], cpus: Number(flags['--cpus'] ?? 4), memory_mib: Number(flags['--mem'] ?? 8192), net: !!flags['--net'], labels: Object.fromEntries((flags['--label'] ?? []).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])), created_at: new Date().toISOString() })
+    const mounts = (flags['--volume'] ?? []).map(hostMount)
+    const egress = egressFlags(flags)
+    save({
+      name, state: 'created', image: looksLocal(image) ? stageArchive(image) : image, mounts,
+      env: flags['--env'] ?? [], secret_refs: secretRefs(flags), // vm_common.rs:498: env stored, secrets by reference only
+      cpus: Number(flags['--cpus'] ?? 4), memory_mib: Number(flags['--mem'] ?? 8192), workdir: flags['--workdir'] ?? null,
+      command: rest, ...egress, labels: Object.fromEntries((flags['--label'] ?? []).map(l => kv('--label', l))),
+      init_completed: false, created_at: new Date().toISOString()
+    })
     console.log(`Created machine: ${name}`)
     break
   }
   case 'start': {
-    const { flags } = parseFlags(args, { '--name': 'value' }, { '-n': '--name' })
-    const rec = load(flags['--name'] ?? 'default') ?? die(`machine '${flags['--name']}' not found`)
-    if (rec.state !== 'running') {
-      docker(['rm', '-f', container(rec.name)])
-      let image = rec.image
-      if (/\.tar(\.gz)?$|\.tgz$/.test(image)) {
-        // a local `docker save` archive: smolvm flattens it in the guest; the double loads it
-        if (!fs.existsSync(image)) die(`image archive '${image}' not found`)
-        const load = docker(['load', '--input', image])
-        if (load.status !== 0) die(`failed to load image archive '${image}': ${load.stderr.trim()}`)
-        image = /Loaded image(?: ID)?: (\S+)/.exec(load.stdout)?.[1] ?? die(`image archive '${image}' holds no image`)
+    const { flags } = parse('start', args)
+    const name = flags['--name'] ?? 'default'
+    const rec = load(name) ?? die(`vm not found: ${name}`) // vm_common.rs:1286
+    if (rec.state === 'running') { console.log(`Machine '${name}' is already running`); break }
+    if (rec.backend === 'tsi') die('TSI networking (--net without an egress flag) is not modelled by this double')
+    const policy = bootPolicy(rec)
+    // vm_common.rs:1500-1522: a registry image is pulled INSIDE the guest at first start, under the
+    // VM's egress policy; only an --allow-host list gets the registry hosts added (launcher.rs:373-391).
+    let image
+    if (rec.image.startsWith('local:')) {
+      // first start flattens the staged archive in the guest (the double: docker load)
+      const loaded = docker(['load', '--input', path.join(stateDir, 'archives', `${rec.image.slice(6)}.tar`)])
+      if (loaded.status !== 0) die(`agent operation failed: import image: ${loaded.stderr.trim()}`)
+      image = /Loaded image(?: ID)?: (\S+)/.exec(loaded.stdout)?.[1] ?? die('agent operation failed: import image: the archive holds no image')
+    } else {
+      process.stderr.write(`Pulling ${rec.image}...\n`)
+      const registryReachable = rec.allowCidrs === null || rec.allowHosts !== null
+      if (!registryReachable || policy.floor === 'strict') {
+        const logDir = path.join(stateDir, `${rec.name}.vm`)
+        fs.mkdirSync(logDir, { recursive: true })
+        fs.appendFileSync(path.join(logDir, 'egress-denials.log'), `${new Date().toISOString()} egress policy denied connect to ${rec.image.split('/')[0]}:443 (image pull)\n`)
+        die(`agent operation failed: pull image: ${rec.image}: connection to the registry refused by the machine's egress policy`)
       }
-      const run = docker(['run', '-d', '--name', container(rec.name), '--network', 'host', '--label', 'smolvm-double=1',
-        // a VM may have more vCPUs than the host has cores; docker refuses that, so cap it
-        `--cpus=${Math.min(rec.cpus, os.cpus().length)}`, `--memory=${rec.memory_mib}m`,
-        ...rec.volumes.flatMap(v => ['-v', v]), ...rec.env.flatMap(e => ['-e', e]),
-        '--entrypoint', 'sh', image, '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'])
-      if (run.status !== 0) { rec.state = 'failed'; save(rec); die(`failed to start machine '${rec.name}': ${run.stderr.trim()}`) }
-      rec.state = 'running'
-      rec.pid = Number(docker(['inspect', '-f', '{{.State.Pid}}', container(rec.name)]).stdout.trim())
-      save(rec)
+      if (docker(['image', 'inspect', rec.image]).status !== 0) die(`agent operation failed: pull image: ${rec.image}: the double has no network: the runner's docker must hold the image`)
+      image = rec.image
     }
-    console.log(`Started machine: ${rec.name}`)
+    docker(['rm', '-f', container(rec.name)])
+    const run = docker(['run', '-d', '--name', container(rec.name), '--network', 'none', '--cap-add', 'ALL', ...capsBeyondHost.flatMap(c => ['--cap-drop', c]), '--label', 'smolvm-double=1',
+      `--cpus=${Math.min(rec.cpus, os.cpus().length)}`, `--memory=${rec.memory_mib}m`,
+      ...rec.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
+      '--entrypoint', 'sh', image, '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']) // stands in for smolvm-agent
+    if (run.status !== 0) { rec.state = 'failed'; save(rec); die(`agent operation failed: boot: ${run.stderr.trim()}`) }
+    rec.pid = Number(docker(['inspect', '-f', '{{.State.Pid}}', container(rec.name)]).stdout.trim())
+    try {
+      wire(rec, rec.pid)
+      docker(['exec', container(rec.name), 'sh', '-c', 'echo "nameserver 100.96.0.1" > /etc/resolv.conf']) // lib.rs:181 dns_server
+    } catch (err) { stopVm(rec); save(rec); die(`agent operation failed: configure virtio-net: ${err.message}`) }
+    rec.state = 'running'; rec.init_completed = true; save(rec)
+    // workload.rs:53-109: the machine's command, else the image's ENTRYPOINT+CMD, runs detached with the
+    // create-time env (+ resolved secrets) as the image's USER; a launch failure stops the VM and fails start.
+    const config = JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', image]).stdout || '{}')
+    const workload = rec.command.length ? rec.command : [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
+    if (workload.length) {
+      const ef = envFile(resolvedEnv(rec))
+      const launch = docker(['exec', '-d', '--env-file', ef, ...(rec.workdir ? ['-w', rec.workdir] : []), container(rec.name), ...workload])
+      fs.rmSync(ef, { force: true })
+      if (launch.status !== 0) { stopVm(rec); save(rec); die(`agent operation failed: start background CMD: ${launch.stderr.trim()}`) }
+    }
+    console.log(`Machine '${rec.name}' running (PID: ${rec.pid})`) // vm_common.rs:1655
     break
   }
   case 'exec': {
-    const { flags, rest } = parseFlags(args, { '--name': 'value', '--workdir': 'value', '--env': 'multi', '--timeout': 'value', '--interactive': 'bool', '--tty': 'bool', '--stream': 'bool', '--detach': 'bool' }, { '-w': '--workdir', '-e': '--env', '-i': '--interactive', '-t': '--tty', '-d': '--detach' })
-    if (!flags['--name']) die("the following required arguments were not provided:\n  --name <NAME>")
-    if (rest.length === 0) die("the following required arguments were not provided:\n  <COMMAND>...")
-    const rec = load(flags['--name']) ?? die(`machine '${flags['--name']}' not found`)
-    if (rec.state !== 'running') die(`machine '${rec.name}' is not running. Use 'smolvm machine start --name ${rec.name}' first`)
-    const child = spawn('docker', ['exec', ...(flags['--interactive'] ? ['-i'] : []), ...(flags['--workdir'] ? ['-w', flags['--workdir']] : []), ...(flags['--env'] ?? []).flatMap(e => ['-e', e]), container(rec.name), ...rest], { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'] })
-    // without --stream, smolvm buffers all stdout, then all stderr, until the command ends
+    const { flags, rest } = parse('exec', args)
+    if (rest.length === 0) usageError('exec', "the following required arguments were not provided:\n  <COMMAND>...")
+    const name = flags['--name'] ?? 'default'
+    const rec = load(name)
+    // vm_common.rs:99-119: a missing machine and a stopped one are told apart
+    if (!rec) die(`agent operation failed: connect: machine '${name}' not found`)
+    if (rec.state !== 'running') die(`agent operation failed: connect: machine '${name}' is not running. Use 'smolvm machine start --name ${name}' first.`)
+    // machine.rs:2708-2745: image ENV (docker's own), then record env + secrets, then --env and exec secrets
+    const env = [...resolvedEnv(rec), ...resolvedEnv({ env: flags['--env'] ?? [], secret_refs: secretRefs(flags) })]
+    const ef = envFile(env)
+    // vm_common.rs:349: as the image's USER (docker exec's default: the image's Config.User)
+    const child = spawn('docker', ['exec', ...(flags['--interactive'] ? ['-i'] : []), '--env-file', ef, ...(flags['--workdir'] ?? rec.workdir ? ['-w', flags['--workdir'] ?? rec.workdir] : []), container(rec.name), ...rest], { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'] })
+    setTimeout(() => fs.rmSync(ef, { force: true }), 2000).unref()
+    // without --stream, smolvm buffers all stdout, then all stderr, until the command ends (machine.rs:2787-2795)
     const out = []; const err = []
     child.stdout.on('data', c => (flags['--stream'] ? process.stdout.write(c) : out.push(c)))
     child.stderr.on('data', c => (flags['--stream'] ? process.stderr.write(c) : err.push(c)))
     let timedOut = false
-    const timer = flags['--timeout'] ? setTimeout(() => { timedOut = true; docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL -1']); child.kill('SIGKILL') }, duration(flags['--timeout'])) : undefined
+    const timeout = flags['--timeout'] ? duration(flags['--timeout']) : undefined
+    const timer = timeout ? setTimeout(() => { timedOut = true; docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL -1']); child.kill('SIGKILL') }, timeout) : undefined
     child.on('close', code => {
       if (timer) clearTimeout(timer)
+      fs.rmSync(ef, { force: true })
       process.stdout.write(Buffer.concat(out)); process.stderr.write(Buffer.concat(err))
-      process.exit(timedOut ? 124 : code ?? 1)
+      process.exit(timedOut ? 124 : code ?? 1) // smolvm-agent/src/process.rs:64 TIMEOUT_EXIT_CODE
     })
     break
   }
   case 'cp': {
-    const { flags, rest } = parseFlags(args, { '--mode': 'value', '--uid': 'value', '--gid': 'value' })
-    if (rest.length !== 2) die('cp takes SRC and DST, one of them machine:path')
+    const { flags, rest } = parse('cp', args)
+    if (rest.length !== 2) usageError('cp', 'cp takes SRC and DST, one of them machine:path')
     const [src, dst] = rest
-    const m = /^([^:/]+):(.+)$/.exec(dst)
-    if (!m) die('only uploads (SRC machine:DST) are supported by this double')
-    const rec = load(m[1]) ?? die(`machine '${m[1]}' not found`)
-    if (rec.state !== 'running') die(`machine '${rec.name}' is not running. Use 'smolvm machine start --name ${rec.name}' first`)
-    if (!fs.statSync(src).isFile()) die(`'${src}' is not a file (machine cp copies single files)`)
+    const m = /^([^:/]+):(.+)$/.exec(dst) ?? die('only uploads (SRC machine:DST) are modelled by this double')
+    const rec = load(m[1]) ?? die(`vm not found: ${m[1]}`)
+    if (rec.state !== 'running') die(`agent operation failed: connect: machine '${rec.name}' is not running. Use 'smolvm machine start --name ${rec.name}' first.`)
     const r = docker(['cp', src, `${container(rec.name)}:${m[2]}`])
     if (r.status !== 0) die(r.stderr.trim())
     if (flags['--uid'] || flags['--gid']) docker(['exec', container(rec.name), 'chown', `${flags['--uid'] ?? 0}:${flags['--gid'] ?? 0}`, m[2]])
     if (flags['--mode']) docker(['exec', container(rec.name), 'chmod', flags['--mode'], m[2]])
     break
   }
-  case 'ls': case 'list': {
-    const { flags } = parseFlags(args, { '--json': 'bool', '--verbose': 'bool' }, { '-v': '--verbose' })
+  case 'ls': {
+    const { flags } = parse('ls', args)
     const recs = fs.readdirSync(stateDir).filter(f => f.endsWith('.json')).map(f => JSON.parse(fs.readFileSync(path.join(stateDir, f), 'utf8')))
     if (flags['--json']) console.log(JSON.stringify(recs.map(statusJson), null, 2))
     else for (const r of recs) console.log(`${r.name}\t${r.state}\t${r.image}`)
     break
   }
   case 'status': {
-    const { flags } = parseFlags(args, { '--name': 'value', '--json': 'bool' }, { '-n': '--name' })
-    const rec = load(flags['--name'] ?? 'default') ?? die(`machine '${flags['--name']}' not found`)
+    const { flags } = parse('status', args)
+    const name = flags['--name'] ?? 'default'
+    const rec = load(name) ?? die(`vm not found: ${name}`)
     console.log(flags['--json'] ? JSON.stringify(statusJson(rec), null, 2) : `${rec.name}: ${rec.state}`)
     break
   }
   case 'stop': {
-    const { flags } = parseFlags(args, { '--name': 'value' }, { '-n': '--name' })
-    const rec = load(flags['--name'] ?? 'default') ?? die(`machine '${flags['--name']}' not found`)
-    docker(['rm', '-f', container(rec.name)])
-    rec.state = 'stopped'; save(rec)
+    const { flags } = parse('stop', args)
+    const name = flags['--name'] ?? 'default'
+    const rec = load(name) ?? die(`vm not found: ${name}`)
+    stopVm(rec); save(rec)
     console.log(`Stopped machine: ${rec.name}`)
     break
   }
-  case 'delete': case 'rm': {
-    const { flags } = parseFlags(args, { '--name': 'value', '--force': 'bool', '--cascade': 'bool' }, { '-n': '--name', '-f': '--force' })
-    if (!flags['--name']) die("the following required arguments were not provided:\n  --name <NAME>")
-    const rec = load(flags['--name']) ?? die(`machine '${flags['--name']}' not found`)
-    docker(['rm', '-f', container(rec.name)]) // smolvm stops the VM before asking
-    if (!flags['--force']) {
-      rec.state = 'stopped'; save(rec)
-      process.stdout.write(`Delete machine '${rec.name}'? [y/N] `)
+  case 'delete': {
+    const { flags } = parse('delete', args)
+    if (!flags['--name']) usageError('delete', "the following required arguments were not provided:\n  --name <NAME>") // DeleteCmd.name: String
+    const rec = load(flags['--name']) ?? die(`vm not found: ${flags['--name']}`) // vm_common.rs:2268
+    if (!flags['--force'] && !flags['--cascade']) {
+      // vm_common.rs:2350-2362: the prompt goes to stderr; anything but y/yes, or no stdin, is "Cancelled", exit 0
+      process.stderr.write(`Delete machine '${rec.name}'? [y/N] `)
       let answer = ''
-      try { answer = fs.readFileSync(0, 'utf8') } catch { answer = '' }
-      if (!/^y/i.test(answer.trim())) { console.log('Cancelled'); process.exit(0) }
+      try { answer = fs.readFileSync(0, 'utf8').split('\n')[0] } catch { answer = '' }
+      if (!['y', 'yes'].includes(answer.trim().toLowerCase())) { console.log('Cancelled'); process.exit(0) }
     }
+    stopVm(rec)
     fs.rmSync(recordPath(rec.name))
+    fs.rmSync(path.join(stateDir, `${rec.name}.vm`, 'dialer.sock'), { force: true }) // its logs stay, for tests to read
     console.log(`Deleted machine: ${rec.name}`)
     break
   }
   default:
-    die(`unrecognized subcommand '${sub ?? ''}'`)
+    usageError('', `unrecognized subcommand '${sub ?? ''}'`)
+}
+
+/** parsers.rs:10-16: humantime durations, zero refused. */
+function duration(s) {
+  const m = /^(\d+)\s*(ms|s|sec|m|min|h)$/.exec(s ?? '') // humantime needs a unit
+  if (!m) usageError('exec', `invalid value '${s}' for '--timeout <DURATION>'`)
+  const ms = Number(m[1]) * { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2]]
+  if (ms === 0) usageError('exec', `invalid value '${s}' for '--timeout <DURATION>': timeout must be greater than 0 (e.g., 5sec, 30s)`)
+  return ms
 }

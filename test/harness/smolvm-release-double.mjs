@@ -3,6 +3,7 @@
 //                                            agent-rootfs/ with symlinks), like build-dist.sh makes
 //   GET /v<V>/checksums.sha256               `sha256sum` listing of the assets
 //   GET /repos/smol-machines/smolvm/releases/latest → {"tag_name":"v<latest>"}
+// `cli: true`: the archive's wrapper runs the CLI double as that version (with `drift`: its flags changed).
 // Faults: `badChecksum` (listing disagrees with the asset), `omitChecksum` (no entry for an
 // asset), `missing` (asset 404), `failures` (next N asset requests answer 500), `truncate`
 // (asset sent short of its Content-Length, then the connection is cut).
@@ -23,14 +24,14 @@ const CLI_DOUBLE = path.join(path.dirname(new URL(import.meta.url).pathname), 's
  * Builds smolvm-<v>-<platform>.tar.gz. Its `smolvm` wrapper answers `--version` only, or with
  * `cli: true` runs the stateful CLI double (smolvm-cli-double.mjs), so a run can go through it.
  */
-export function buildReleaseArchive(dir, version, platform, cli = false) {
+export function buildReleaseArchive(dir, version, platform, cli = false, drift = undefined) {
   const top = `smolvm-${version}-${platform}`
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-rel-'))
   const d = path.join(root, top)
   fs.mkdirSync(path.join(d, 'lib'), { recursive: true })
   fs.mkdirSync(path.join(d, 'agent-rootfs', 'bin'), { recursive: true })
   const wrapper = cli
-    ? `#!/bin/sh\nexec "${process.execPath}" "${CLI_DOUBLE}" "$@"\n`
+    ? `#!/bin/sh\nSMOLVM_DOUBLE_VERSION='${version}' SMOLVM_DOUBLE_DRIFT='${JSON.stringify(drift ?? {})}' exec "${process.execPath}" "${CLI_DOUBLE}" "$@"\n`
     : `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "smolvm ${version}"; exit 0; fi\necho "Error: this release double only answers --version" >&2\nexit 1\n`
   fs.writeFileSync(path.join(d, 'smolvm'), wrapper, { mode: 0o755 })
   fs.writeFileSync(path.join(d, 'smolvm-bin'), 'ELF stand-in\n', { mode: 0o755 })
@@ -47,7 +48,9 @@ export function buildReleaseArchive(dir, version, platform, cli = false) {
 
 /**
  * @param {{ versions: string[], platforms: string[], latest?: string, badChecksum?: string[], omitChecksum?: string[],
- *           missing?: string[], failures?: number, truncate?: boolean, cli?: boolean }} opts  (asset lists hold platforms)
+ *           missing?: string[], failures?: number, truncate?: boolean, cli?: boolean,
+ *           drift?: Record<string, Record<string, Record<string, string | null>>> }} opts  (asset lists hold platforms;
+ *           drift: per version, the CLI double's flag changes, e.g. {"1.24.0": {"create": {"--allow-host": null}}})
  */
 export async function startSmolvmReleaseDouble(opts) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-releases-'))
@@ -57,7 +60,7 @@ export async function startSmolvmReleaseDouble(opts) {
     const sums = []
     for (const p of opts.platforms) {
       const name = `smolvm-${v}-${p}.tar.gz`
-      const body = fs.readFileSync(buildReleaseArchive(dir, v, p, opts.cli))
+      const body = fs.readFileSync(buildReleaseArchive(dir, v, p, opts.cli, opts.drift?.[v]))
       if (!opts.missing?.includes(p)) assets.set(`/v${v}/${name}`, body)
       const hash = opts.badChecksum?.includes(p) ? crypto.createHash('sha256').update('other').digest('hex') : crypto.createHash('sha256').update(body).digest('hex')
       if (!opts.omitChecksum?.includes(p)) sums.push(`${hash}  ${name}`)

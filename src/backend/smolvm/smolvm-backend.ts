@@ -2,10 +2,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
-import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
+import { runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
+import { guestImageArchive } from './guest-image.js'
+import { checkMountSources } from './mounts.js'
+import { pinnedEnv, removalWarning } from './policy-env.js'
 
 /** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
 function readEnvFile(file: string): Record<string, string> {
@@ -17,6 +20,19 @@ function readEnvFile(file: string): Record<string, string> {
   return env
 }
 
+/** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
+function writeEnvFiles(dir: string, env: Record<string, string>): Record<string, string> {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new BottleError(`the guest environment has an invalid variable name '${k}'`) // it names a file
+      const file = path.join(dir, k)
+      fs.writeFileSync(file, v, { mode: 0o600 })
+      return [k, file]
+    })
+  )
+}
+
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 export class SmolvmBackend implements Backend {
   readonly kind = 'smolvm' as const
@@ -24,65 +40,76 @@ export class SmolvmBackend implements Backend {
   readonly nestedMounts = false
   /** what `start` needs of `create`'s spec: the guest user and its home */
   private readonly homes = new Map<string, { home: string; uid: number; gid: number }>()
-  private readonly archives = new Map<string, string>()
+  /** per machine: the dir of its env files, removed with it */
+  private readonly envDirs = new Map<string, string>()
+  /** per machine: how long create took and how the image came, for the ready line */
+  private readonly created = new Map<string, { ms: number; image: string }>()
+  private readonly pinned: ReturnType<typeof pinnedEnv>
   constructor(
     readonly cli: string,
-    private readonly docker = 'docker'
-  ) {}
+    private readonly docker = 'docker',
+    /** where `docker save` archives are kept, one per image ID, for the next run */
+    private readonly imageCache = path.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'),
+    runnerEnv: NodeJS.ProcessEnv = process.env
+  ) {
+    this.pinned = pinnedEnv(runnerEnv)
+  }
+
+  private run(args: readonly string[], opts: { input?: ExecOptions['input']; timeoutMs?: number } = {}): Promise<RunResult> {
+    return runCommand(this.cli, args, { ...opts, env: this.pinned.env })
+  }
 
   async probe(): Promise<Probe> {
-    const version = await runCommand(this.cli, ['--version'], { timeoutMs: 30_000 }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
+    const version = await this.run(['--version'], { timeoutMs: 30_000 }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
     if (version.code !== 0) return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` }
-    for (const [sub, flags] of Object.entries(argv.REQUIRED_FLAGS)) {
-      const help = await runCommand(this.cli, ['machine', sub, '--help'], { timeoutMs: 30_000 })
-      const missing = flags.filter(f => !help.stdout.includes(f))
-      if (missing.length) {
-        return { usable: false, reason: `smolvm: ${version.stdout.trim()} lacks \`machine ${sub} ${missing.join(' ')}\` (set smolvm-version to a release that has them, e.g. 1.9.2)` }
+    for (const sub of Object.keys(argv.REQUIRED_FLAGS)) {
+      const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 })
+      const problems = argv.helpProblems(sub, help.stdout)
+      if (problems.length) {
+        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` }
       }
     }
+    const warning = removalWarning(this.pinned.removed)
+    if (warning) core.warning(warning)
     return { usable: true, detail: version.stdout.trim() }
   }
 
-  /** smolvm has no network object: the VM's only destination is the host's loopback. */
+  /**
+   * smolvm has no network object. The daemons listen on the host's loopback; the guest reaches
+   * them at the gateway, which smolvm relays to 127.0.0.1:port. That relay reaches EVERY port the
+   * host has on loopback (tcp_relay.rs:235-249): the daemons check a per-run secret, and anything
+   * else listening on the runner's loopback is reachable from the guest.
+   */
   async createNetwork(name: string): Promise<BottleNetwork> {
-    return { name, bindHost: '127.0.0.1', wiring: 'loopback' }
+    return { name, bindHost: '127.0.0.1', wiring: 'gateway' }
   }
 
-  guestEndpoints(network: BottleNetwork, ports: number[]): GuestEndpoint[] {
-    return ports.map(port => ({ host: network.bindHost, port }))
+  guestEndpoints(_network: BottleNetwork, ports: number[]): GuestEndpoint[] {
+    return ports.map(port => ({ host: argv.GATEWAY, port }))
   }
 
   async exposeToGuest(): Promise<void> {
-    // nothing to start: the VM reaches the host's loopback directly
+    // nothing to start: smolvm's gateway relays to the host's loopback
   }
 
   async create(spec: BottleSpec): Promise<void> {
+    const t0 = Date.now()
+    checkMountSources(spec.mounts)
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
-    const image = await this.localImageArchive(spec)
-    const r = await runCommand(this.cli, argv.createArgv({ ...spec, image: image ?? spec.image }, readEnvFile(spec.envFile)))
+    const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
+    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`)
+    const envDir = path.join(spec.stateDir, 'smolvm-env')
+    this.envDirs.set(spec.name, envDir)
+    const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile))
+    const r = await this.run(argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }))
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
-  }
-
-  /**
-   * An image the runner's docker engine has (built or pulled there) is exported with
-   * `docker save` and given to smolvm as a local archive, which smolvm flattens in the guest;
-   * any other reference is a registry image that the VM pulls itself.
-   */
-  private async localImageArchive(spec: BottleSpec): Promise<string | undefined> {
-    const inspect = await runCommand(this.docker, ['image', 'inspect', '--format', '{{.Id}}', spec.image]).catch(() => undefined)
-    if (!inspect || inspect.code !== 0) return undefined
-    const archive = path.join(spec.stateDir, 'guest-image.tar')
-    await runChecked(this.docker, ['save', '--output', archive, spec.image], { fix: 'Free disk space in RUNNER_TEMP, or use a registry image' })
-    this.archives.set(spec.name, archive)
-    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(archive).size / 1048576)} MiB)`)
-    return archive
+    this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' })
   }
 
   async start(name: string): Promise<void> {
-    const r = await runCommand(this.cli, argv.startArgv(name))
-    const archive = this.archives.get(name)
-    if (archive) fs.rmSync(archive, { force: true }) // loaded into the machine at start
-    if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image can be pulled by the VM and the runner has memory for `memory`')
+    const t0 = Date.now()
+    const r = await this.run(argv.startArgv(name))
+    if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`')
     const h = this.homes.get(name)
     if (h) {
       // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
@@ -91,14 +118,16 @@ export class SmolvmBackend implements Backend {
       const priv = await this.exec(name, ['true'], { user: h })
       if (priv.code !== 0) throw new BottleError(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image')
     }
+    const c = this.created.get(name)
+    if (c) core.info(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`)
   }
 
   exec(name: string, cmd: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {
-    return runCommand(this.cli, argv.execArgv(name, cmd, opts), { input: opts.input })
+    return this.run(argv.execArgv(name, cmd, opts), { input: opts.input })
   }
 
   execStream(name: string, cmd: readonly string[], opts: ExecOptions, onLine: (line: string) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
-    return spawnLines(this.cli, argv.execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr)
+    return spawnLines(this.cli, argv.execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env)
   }
 
   copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
@@ -106,8 +135,10 @@ export class SmolvmBackend implements Backend {
   }
 
   async remove(name: string): Promise<void> {
-    const r = await runCommand(this.cli, argv.deleteArgv(name))
+    const r = await this.run(argv.deleteArgv(name))
     if (r.code !== 0 && !/not found/i.test(r.stderr)) throw new CommandError('smolvm machine delete', r.code, r.stderr)
+    const envDir = this.envDirs.get(name)
+    if (envDir) fs.rmSync(envDir, { recursive: true, force: true })
   }
 
   async removeNetwork(): Promise<void> {
@@ -118,14 +149,18 @@ export class SmolvmBackend implements Backend {
     return { backend: 'smolvm', cli: this.cli }
   }
 
+  private async machines(): Promise<{ name: string; labels?: Record<string, string> }[]> {
+    const r = await this.run(argv.listArgv())
+    if (r.code !== 0) throw new CommandError('smolvm machine ls', r.code, r.stderr)
+    return JSON.parse(r.stdout || '[]') as { name: string; labels?: Record<string, string> }[]
+  }
+
   async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
-    const list = JSON.parse((await runChecked(this.cli, argv.listArgv())) || '[]') as { labels?: Record<string, string> }[]
-    return list.filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels![runLabel]!, owner: m.labels![ownerLabel] }))
+    return (await this.machines()).filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels![runLabel]!, owner: m.labels![ownerLabel] }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {
-    const list = JSON.parse((await runChecked(this.cli, argv.listArgv())) || '[]') as { name: string; labels?: Record<string, string> }[]
-    const mine = list.filter(m => m.labels?.[label] === value).map(m => m.name)
+    const mine = (await this.machines()).filter(m => m.labels?.[label] === value).map(m => m.name)
     for (const m of mine) await this.remove(m)
     return mine.map(m => `machine ${m}`)
   }

@@ -1,0 +1,59 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { BottleError } from '../../util/errors.js'
+import { runCommand } from '../../util/process.js'
+
+/**
+ * The image a smolvm VM boots, as a `docker save` archive: smolvm pulls a registry reference
+ * INSIDE the guest at first start, under the VM's egress policy (src/cli/vm_common.rs:1500-1522),
+ * which allows the gateway only, so a registry image cannot be pulled there, and must not be
+ * (the agent would get registry egress). A local archive is hashed and hard-linked into smolvm's
+ * cache at create and flattened in the guest (src/data/image_source.rs:56-82,196-230,293-300).
+ */
+export interface GuestImage {
+  archive: string
+  /** the archive came from the cache (no `docker save` this run) */
+  cached: boolean
+}
+
+/** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
+const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root'])
+
+/**
+ * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
+ * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ */
+export async function guestImageArchive(image: string, cacheDir: string, docker = 'docker'): Promise<GuestImage> {
+  const inspect = (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
+  let found = await inspect()
+  if (found.code === -1) {
+    throw new BottleError(
+      `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`,
+      "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend"
+    )
+  }
+  if (found.code !== 0) {
+    const pull = await runCommand(docker, ['pull', image])
+    if (pull.code !== 0) throw new BottleError(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access')
+    found = await inspect()
+  }
+  const [id = '', user = ''] = found.stdout.trim().split(' ')
+  if (!ROOT_USERS.has(user)) {
+    throw new BottleError(
+      `smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`,
+      'Use an image without a USER line (or USER root)'
+    )
+  }
+  fs.mkdirSync(cacheDir, { recursive: true })
+  const archive = path.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`)
+  if (fs.existsSync(archive)) return { archive, cached: true }
+  const partial = `${archive}.${process.pid}.partial`
+  const save = await runCommand(docker, ['save', '--output', partial, image])
+  if (save.code !== 0) {
+    fs.rmSync(partial, { force: true })
+    throw new BottleError(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`)
+  }
+  fs.renameSync(partial, archive)
+  return { archive, cached: false }
+}
