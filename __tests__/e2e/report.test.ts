@@ -8,6 +8,7 @@ import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { collectRecords } from '../../src/transcript/collect.js'
 import { Redactor } from '../../src/transcript/redact.js'
+import type { PhaseRecord } from '../../src/bottle/phase-clock.js'
 import { ROOT, tempDir } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -25,14 +26,14 @@ function syntheticStream(turns: number): string {
   return lines.join('\n') + '\n'
 }
 
-async function reportFor(turns: number, name: string): Promise<string> {
+async function reportFor(turns: number, name: string, phases?: PhaseRecord): Promise<string> {
   const stateDir = path.join(tempDir('e2e-report'), name)
   fs.mkdirSync(stateDir, { recursive: true })
   fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), syntheticStream(turns))
   fs.writeFileSync(path.join(stateDir, 'system-prompt.txt'), 'Be careful.')
   fs.writeFileSync(path.join(stateDir, 'prompt.txt'), 'Fix the parser')
   fs.writeFileSync(path.join(stateDir, 'egress.jsonl'), JSON.stringify({ time: '2026-11-25T12:00:00Z', host: 'evil.example', port: 443, method: 'CONNECT', decision: 'blocked', rule: 'not in allowed-hosts' }) + '\n')
-  const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success' })
+  const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success', phases })
   return path.join(dir, 'report.html')
 }
 
@@ -93,6 +94,22 @@ describe('report.html in chromium', () => {
     expect(await page.textContent('#egress')).toContain('evil.example')
     expect(await page.locator('#egress tr.blocked').count()).toBe(1)
     expect(await page.locator('#git').count()).toBe(0) // no git.jsonl: no table
+    expect(await page.locator('#phases').count()).toBe(0) // no phases.json: no table
+    await page.close()
+  }, 60_000)
+
+  it('shows where the time went: each phase, what fell outside them, the two steps total', async () => {
+    const file = await reportFor(2, 'phases', { phases: [{ phase: 'bottle start', ms: 640 }, { phase: 'claude', ms: 900 }, { phase: 'post', ms: 60 }], steps: { main: 1900, post: 200 } })
+    const { page, errors } = await open(file)
+    expect(errors).toEqual([])
+    const rows = await page.locator('#phases tr').allTextContents()
+    expect(rows).toEqual(['phasems', 'bottle start640', 'claude900', 'post60', '(outside the phases: node start, bundle load)500', 'main + post2100'])
+    await page.close()
+  }, 60_000)
+
+  it('makes the README screenshot', async () => {
+    const file = await reportFor(6, 'shot')
+    const { page } = await open(file)
     expect(await page.textContent('#prompt')).toContain('Fix the parser')
     // docs/report.png (the README's picture) is a copy of this screenshot
     await page.screenshot({ path: path.join(ROOT, '.tmp', 'report.png'), fullPage: false })
