@@ -139,7 +139,7 @@ export async function run(): Promise<void> {
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     // claude's cache lookup or download runs beside the image pull and the bottle's start
-    const earlyClaude = startEarlyInstall(config)
+    const earlyClaude = startEarlyInstall(config, backend)
     const origin = await gateOrigin(config.workspace, saved, config.git.token)
     if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
     endPrepare()

@@ -94,6 +94,8 @@ export interface Backend {
   removeSidecars?(network: string): Promise<void>
   /** starts making the image available (a pull where it is missing) ahead of create, which waits for it */
   prefetchImage?(image: string): void
+  /** runs argv in a throwaway container of the image (no network, no capabilities, read-only), before the bottle exists */
+  peek?(image: string, argv: readonly string[]): Promise<RunResult>
   /** removes every bottle, sidecar and network carrying label=value; returns what it removed */
   sweep(label: string, value: string): Promise<string[]>
   /** every resource carrying `runLabel`: its value, and its `ownerLabel` value if any */

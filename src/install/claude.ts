@@ -66,12 +66,15 @@ export interface ClaudeInstall {
  * version through the registry, downloads the tarball, verifies dist.integrity before
  * anything is extracted, and caches it keyed by version+platform. A cached copy is reused.
  */
+/** The cached directory of an exact version for `platform`, without asking the registry. */
+export function cachedClaude(version: string, platform: string): string | undefined {
+  return version === 'latest' ? undefined : tc.find(CLAUDE_TOOL_NAME, version, platform) || undefined
+}
+
 export async function installClaude(registry: string, version: string, platform: string): Promise<ClaudeInstall> {
   const name = `@anthropic-ai/claude-code-${platform}`
-  if (version !== 'latest') {
-    const cached = tc.find(CLAUDE_TOOL_NAME, version, platform)
-    if (cached) return { dir: cached, version, platform, downloaded: false }
-  }
+  const hit = cachedClaude(version, platform)
+  if (hit) return { dir: hit, version, platform, downloaded: false }
   const pkg = await resolvePackage(registry, name, version)
   const cached = tc.find(CLAUDE_TOOL_NAME, pkg.version, platform)
   if (cached) return { dir: cached, version: pkg.version, platform, downloaded: false }

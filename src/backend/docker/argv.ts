@@ -65,6 +65,10 @@ export function imageInspectArgv(image: string): string[] {
   return ['image', 'inspect', '--format', '{{.Id}}', image]
 }
 
+export function peekArgv(image: string, argv: readonly string[]): string[] {
+  return ['run', '--rm', '--network', 'none', '--user', '65534:65534', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--read-only', '--pids-limit', '64', '--memory', '64m', '--entrypoint', argv[0]!, image, ...argv.slice(1)]
+}
+
 export function imageSizeArgv(image: string): string[] {
   return ['image', 'inspect', '--format', '{{.Size}}', image]
 }

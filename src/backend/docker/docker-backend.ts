@@ -200,6 +200,11 @@ export class DockerBackend implements Backend {
     }
   }
 
+  async peek(image: string, cmd: readonly string[]): Promise<RunResult> {
+    await this.ensureImage(image, 'image')
+    return runCommand(this.cli, argv.peekArgv(image, cmd), { timeoutMs: 60_000 })
+  }
+
   async start(name: string): Promise<void> {
     await runChecked(this.cli, argv.startArgv(name))
   }

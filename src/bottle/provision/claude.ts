@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError, CommandError } from '../../util/errors.js'
-import { claudePlatform, installClaude, likelyGuestPlatform, type ClaudeInstall, type GuestPlatform } from '../../install/claude.js'
+import { cachedClaude, claudePlatform, installClaude, likelyGuestPlatform, type ClaudeInstall, type GuestPlatform } from '../../install/claude.js'
+import type { RunResult } from '../../util/process.js'
 import type { Config } from '../../config/config.js'
 import type { Backend } from '../../backend/types.js'
 import type { Bottle } from '../launch.js'
@@ -13,7 +14,11 @@ const PLATFORM_PROBE = 'uname -s; uname -m; if ls /lib/ld-musl-* >/dev/null 2>&1
 
 /** Asks the started guest what it is. */
 export async function probeGuestPlatform(backend: Backend, name: string): Promise<GuestPlatform> {
-  const r = await backend.exec(name, ['sh', '-c', PLATFORM_PROBE])
+  return platformFrom(await backend.exec(name, ['sh', '-c', PLATFORM_PROBE]))
+}
+
+/** What the probe printed, checked. */
+function platformFrom(r: RunResult): GuestPlatform {
   if (r.code !== 0) throw new CommandError('probe of the guest platform', r.code, r.stderr, 'The guest image needs /bin/sh and uname')
   const [os, arch, libc] = r.stdout.trim().split('\n').map(s => s.trim())
   if (!os || !arch || (libc !== 'glibc' && libc !== 'musl')) {
@@ -32,24 +37,29 @@ export function assertWorldExecutable(file: string, top: string): void {
   }
 }
 
-/** An install started before the guest could be asked its platform, for the platform it most likely has. */
-export interface EarlyInstall {
-  platform: string
-  install: Promise<ClaudeInstall>
-}
+/** An install started before the bottle could be asked its platform. */
+export type EarlyInstall = Promise<{ platform: string; install: Promise<ClaudeInstall> } | undefined>
 
 /**
- * Starts the cache lookup (and, on a cold runner, the download) of claude for the runner's own
- * architecture at once, so it overlaps the image pull and the bottle's start. provisionClaude
- * uses it when the guest turns out to be that platform (the usual case), and installs the
- * right one otherwise.
+ * Starts claude's install before the bottle exists, so a download overlaps the image pull and the
+ * bottle's start. Warm (the runner's own architecture with glibc is cached): that cache hit. Cold:
+ * the image is asked its platform in a throwaway container (beside the network and the daemons),
+ * and that package is fetched; never a package the guest will not run. provisionClaude uses it
+ * when the started guest says the same platform, and installs the right one otherwise.
  */
-export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVersion'>): EarlyInstall | undefined {
-  const platform = likelyGuestPlatform()
-  if (!platform) return undefined
-  const install = installClaude(config.npmRegistry, config.claudeVersion, platform)
-  install.catch(() => undefined) // provisionClaude awaits it and reports its failure
-  return { platform, install }
+export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVersion' | 'image'>, backend: Backend): EarlyInstall {
+  const start = (platform: string) => {
+    const install = installClaude(config.npmRegistry, config.claudeVersion, platform)
+    install.catch(() => undefined) // provisionClaude awaits it and reports its failure
+    return { platform, install }
+  }
+  const likely = likelyGuestPlatform()
+  if (likely && cachedClaude(config.claudeVersion, likely)) return Promise.resolve(start(likely))
+  if (!backend.peek) return Promise.resolve(undefined)
+  return backend
+    .peek(config.image, ['sh', '-c', PLATFORM_PROBE])
+    .then(r => start(claudePlatform(platformFrom(r))))
+    .catch(() => undefined) // the started guest is asked again: its answer (or error) is the one that counts
 }
 
 /**
@@ -57,10 +67,11 @@ export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVe
  * directory is bind-mounted read-only in the guest, so a freshly cached binary is visible
  * there without a copy. Returns the binary's path in the guest.
  */
-export async function provisionClaude(bottle: Bottle, early?: EarlyInstall): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
+export async function provisionClaude(bottle: Bottle, early: EarlyInstall = Promise.resolve(undefined)): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
   const { plan, backend } = bottle
   const platform = claudePlatform(await probeGuestPlatform(backend, bottle.name))
-  const install = await (early?.platform === platform ? early.install : installClaude(plan.config.npmRegistry, plan.config.claudeVersion, platform))
+  const started = await early
+  const install = await (started?.platform === platform ? started.install : installClaude(plan.config.npmRegistry, plan.config.claudeVersion, platform))
   core.info(`Claude Code ${install.version} (${platform}) ${install.downloaded ? 'downloaded and cached' : 'from the tool cache'}`)
   const rel = path.relative(plan.claudeCacheDir, install.dir)
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
