@@ -87,3 +87,15 @@ describe('gatewayFromIpam', () => {
     expect(gatewayFromIpam(pairs)).toBe(want)
   })
 })
+
+describe('peekArgv: the image asked its platform before the bottle exists', () => {
+  it('runs in a throwaway container with no network, no capabilities, a read-only root and nobody as user', () => {
+    const a = argv.peekArgv('debian:12', ['sh', '-c', 'uname -s'])
+    expect(a.slice(0, 2)).toEqual(['run', '--rm'])
+    for (const pair of [['--network', 'none'], ['--user', '65534:65534'], ['--cap-drop', 'ALL'], ['--security-opt', 'no-new-privileges'], ['--entrypoint', 'sh']]) {
+      expect(a[a.indexOf(pair[0]!) + 1]).toBe(pair[1])
+    }
+    expect(a).toContain('--read-only')
+    expect(a.slice(-3)).toEqual(['debian:12', '-c', 'uname -s']) // the entrypoint's arguments after the image
+  })
+})
