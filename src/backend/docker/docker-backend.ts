@@ -78,7 +78,10 @@ export class DockerBackend implements Backend {
       }
       return { usable: false, reason: `docker: cannot run the docker CLI (${(err as Error).message})` }
     }
-    if (r.code === 0 && r.stdout.trim()) return { usable: true, detail: `docker engine ${r.stdout.trim()}` }
+    if (r.code === 0 && r.stdout.trim()) {
+      this.startLookups()
+      return { usable: true, detail: `docker engine ${r.stdout.trim()}` }
+    }
     const text = r.stderr.trim()
     if (/permission denied/i.test(text)) {
       return { usable: false, reason: 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)' }
@@ -89,18 +92,33 @@ export class DockerBackend implements Backend {
     return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` }
   }
 
+  /**
+   * What createNetwork needs and the new network does not change (the engine's subnets, the
+   * relay's bind address), looked up once the engine answers, beside the rest of the run's start.
+   */
+  private startLookups(): void {
+    const subnets = this.engineSubnets()
+    const relayHost = this.wiring !== 'gateway' ? this.relayBindHost() : undefined
+    subnets.catch(() => undefined) // createNetwork awaits them
+    relayHost?.catch(() => undefined)
+    this.lookups = { subnets, relayHost }
+  }
+
+  private lookups?: { subnets: Promise<string[]>; relayHost?: Promise<string> }
+
   async createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork> {
     // Relay wiring (the default) also takes the host's own address off the network
     // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
     // from the guest; only the relay is there.
     const closed = this.wiring !== 'gateway'
-    // the relay's bind address does not depend on the new network: look it up meanwhile
-    const relayWiring = closed ? this.relayWiring(name) : undefined
-    relayWiring?.catch(() => undefined)
+    if (!this.lookups) this.startLookups()
+    const { subnets, relayHost } = this.lookups!
+    this.lookups = undefined // a second network (none today) looks again
     if (closed) this.ensureImage(this.relayImage, 'relay-image').catch(() => undefined) // exposeToGuest awaits it
-    const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))])
+    const [engineSubnets] = await Promise.all([subnets, runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))])
     try {
-      return { ...(relayWiring ? await relayWiring : await this.gatewayWiring(name)), engineSubnets }
+      const wiring: Omit<BottleNetwork, 'engineSubnets'> = relayHost ? { name, bindHost: await relayHost, wiring: 'relay' } : await this.gatewayWiring(name)
+      return { ...wiring, engineSubnets }
     } catch (err) {
       await this.removeNetwork(name).catch(() => undefined)
       throw err
@@ -133,10 +151,9 @@ export class DockerBackend implements Backend {
    * Relay wiring: daemons listen where host.docker.internal lands for the relay sidecar. On
    * Linux that is the default bridge's gateway; with Docker Desktop or colima the host's loopback.
    */
-  private async relayWiring(name: string): Promise<BottleNetwork> {
+  private async relayBindHost(): Promise<string> {
     const bridge = await this.gatewayOf('bridge').catch(() => '')
-    const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1'
-    return { name, bindHost, wiring: 'relay' }
+    return bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1'
   }
 
   private async gatewayOf(network: string): Promise<string> {
