@@ -1,7 +1,7 @@
 /**
  * Everything an input is checked with: the field helpers, the schemas several inputs share,
  * and every default. action.yml documents the same defaults; a unit test holds them equal
- * (workflows.test.ts). The run, setup-only and post modes build on these through the section
+ * (config.test.ts). The run, setup-only and post modes build on these through the section
  * parsers in sections.ts.
  */
 import { z } from 'zod'
