@@ -1,5 +1,5 @@
 import { costOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
-import type { Usage } from './usage-tap.js'
+import type { CountedUsage, Usage } from './usage-tap.js'
 
 /** The caps a run was given (`max-cost-usd`, `max-tokens`); either may be absent. */
 export interface BudgetLimits {
@@ -18,7 +18,36 @@ export interface Spent {
 
 /** The usage record of one relayed response, from the API's own field names. */
 export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
-  return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens }
+  return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests }
+}
+
+/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
+const MAX_OUTPUT_TOKENS = 128_000
+
+/**
+ * The most one request can be billed, before it goes: every byte of its body as a token (a
+ * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
+ * `max_tokens` as output.
+ */
+export function worstCase(model: string | undefined, bodyBytes: number, maxTokens: unknown): UsageRecord {
+  const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS
+  return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output }
+}
+
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read. An error status
+ * is billed nothing.
+ */
+export function billedFor(ask: UsageRecord, status: number, read: CountedUsage): UsageRecord | undefined {
+  const model = read.model ?? ask.model
+  if (status >= 400) return read.usage && usageRecord(model, read.usage)
+  if (read.usage && read.complete) return usageRecord(model, read.usage)
+  if (!read.usage) return { ...ask, model }
+  const seen = usageRecord(model, read.usage)
+  return { ...seen, output: Math.max(seen.output, ask.output) }
 }
 
 /** Every token a response was billed for. */
@@ -26,12 +55,18 @@ export const billedTokens = (u: UsageRecord): number => u.input + u.cacheCreatio
 
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. A response in flight
- * when the cap is reached still finishes (the cap can be overshot by that much). A model the
- * price table does not know counts toward `max-tokens` only, with one warning.
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
+ * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
+ * (so parallel requests cannot all start below a cap and together overshoot it without bound;
+ * the overshoot is at most one request's). A model the price table does not know counts toward
+ * `max-tokens` only, with one warning.
  */
 export class Budget {
   private spent: Spent = { costUsd: 0, tokens: 0, unpricedModels: [] }
+  private reserved = { costUsd: 0, tokens: 0 }
+  private inFlight = 0
+  private waiting: (() => void)[] = []
 
   constructor(
     readonly limits: BudgetLimits,
@@ -43,6 +78,40 @@ export class Budget {
     const cost = costOf(u)
     if (cost !== undefined) this.spent.costUsd += cost
     else this.unpriced(u.model ?? '(no model named)')
+  }
+
+  /**
+   * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+   * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+   */
+  async admit(ask: UsageRecord): Promise<string | undefined> {
+    const hold = { costUsd: costOf(ask) ?? 0, tokens: billedTokens(ask) }
+    for (;;) {
+      const over = this.reached()
+      if (over) return over
+      if (this.inFlight === 0 || this.fits(hold)) break
+      await new Promise<void>(resolve => this.waiting.push(resolve))
+    }
+    this.inFlight++
+    this.reserved.costUsd += hold.costUsd
+    this.reserved.tokens += hold.tokens
+    return undefined
+  }
+
+  /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+  settle(ask: UsageRecord, billed: UsageRecord | undefined): void {
+    this.inFlight--
+    this.reserved.costUsd -= costOf(ask) ?? 0
+    this.reserved.tokens -= billedTokens(ask)
+    if (billed) this.add(billed)
+    for (const wake of this.waiting.splice(0)) wake()
+  }
+
+  private fits(hold: { costUsd: number; tokens: number }): boolean {
+    const { maxCostUsd, maxTokens } = this.limits
+    const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd
+    const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens
+    return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens)
   }
 
   totals(): Spent {

@@ -68,7 +68,8 @@ function addLine(f: ModelFigures, line: string): void {
     output_tokens: count(usage['output_tokens']),
     cache_creation_input_tokens: count(usage['cache_creation_input_tokens']),
     cache_read_input_tokens: count(usage['cache_read_input_tokens']),
-    cache_creation_1h_input_tokens: count(usage['cache_creation_1h_input_tokens'])
+    cache_creation_1h_input_tokens: count(usage['cache_creation_1h_input_tokens']),
+    web_search_requests: count(usage['web_search_requests'])
   }
   f.cacheCreationTokens += u.cache_creation_input_tokens
   f.cacheReadTokens += u.cache_read_input_tokens
