@@ -1,0 +1,84 @@
+/**
+ * Red team: pushes built to get past the git gate's content rules, made by real git and pushed
+ * through the real gate to the real `git http-backend` upstream double.
+ */
+import path from 'node:path'
+import fs from 'node:fs'
+import { startGitGate } from '../../src/gitgate/git-gate.js'
+import { parseProtectedPaths } from '../../src/gitgate/protected-paths.js'
+import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
+import { Redactor } from '../../src/transcript/redact.js'
+import { gateSuite, git } from './git-gate-fixture.js'
+
+const TOKEN = 'ghs_redTeamGateTokenFFFFFFFFFFFFFFFFFFFFFF6'
+const SECRET = 'abcdef0123456789abcdef0123456789'
+const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
+
+describe('git gate content rules under attack', () => {
+  const suite = gateSuite('gitgate-redteam-', TOKEN)
+  const upstream = (...args: string[]) => suite.double.git('acme/widgets.git', ...args)
+  let n = 0
+  async function gate(gitPush: string, protectedPaths?: string) {
+    const name = `r${++n}`
+    const g = await startGitGate({
+      secret: SECRET,
+      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
+      authHeader: { name: 'authorization', value: basic },
+      policy: parsePushPolicy(gitPush, 'false'),
+      bindHost: '127.0.0.1',
+      logFile: path.join(suite.dir, `${name}.jsonl`),
+      scratchDir: path.join(suite.dir, `${name}-scratch`),
+      ...(protectedPaths !== undefined ? { protectedPaths: parseProtectedPaths(protectedPaths) } : {}),
+      redactor: new Redactor([])
+    })
+    suite.gates.push(g)
+    const clone = path.join(suite.dir, `${name}-clone`)
+    expect((await git(suite.dir, 'clone', '-q', `http://127.0.0.1:${g.port}${g.guestPath}`, clone)).code).toBe(0)
+    return { g, clone }
+  }
+  const commitFile = async (clone: string, file: string, text: string, message: string) => {
+    fs.mkdirSync(path.dirname(path.join(clone, file)), { recursive: true })
+    fs.writeFileSync(path.join(clone, file), text)
+    await git(clone, 'add', '-A')
+    expect((await git(clone, 'commit', '-qm', message)).code).toBe(0)
+    return (await git(clone, 'rev-parse', 'HEAD')).out.trim()
+  }
+
+  it('a merge with an old upstream commit cannot bring back (or drop) a workflow main has since changed', async () => {
+    // main's history: a dangerous workflow, later hardened (pushed by the maintainers, no rule)
+    const maint = await gate('main', 'none')
+    const dangerous = await commitFile(maint.clone, '.github/workflows/ci.yml', 'on: pull_request_target\njobs: {run: {steps: [{run: "${{ github.event.pull_request.title }}"}]}}\n', 'ci')
+    await commitFile(maint.clone, '.github/workflows/ci.yml', 'on: pull_request\n', 'ci: harden')
+    expect((await git(maint.clone, 'push', 'origin', 'HEAD:main')).code).toBe(0)
+
+    // the agent: a "merge" of main with the old commit, keeping the old workflow (real git plumbing)
+    const { clone } = await gate('bot-bottle/**')
+    const tip = (await git(clone, 'rev-parse', 'origin/main')).out.trim()
+    await git(clone, 'checkout', '-q', dangerous, '--', '.github/workflows/ci.yml')
+    fs.writeFileSync(path.join(clone, 'feature.txt'), 'looks like a feature\n')
+    await git(clone, 'add', '-A')
+    const tree = (await git(clone, 'write-tree')).out.trim()
+    const merge = (await git(clone, 'commit-tree', tree, '-p', tip, '-p', dangerous, '-m', 'Merge old work')).out.trim()
+    const r = await git(clone, 'push', 'origin', `${merge}:refs/heads/bot-bottle/revert-ci`)
+    expect(r.out).toContain(`(bot-bottle: .github/workflows/ci.yml is protected (git-protected-paths: .github/workflows/**) and commit ${merge.slice(0, 12)} changes it)`)
+    expect(r.code).not.toBe(0)
+    expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/revert-ci')).toThrow()
+
+    // the same with the old parent first, and a merge that drops the workflow (a parent from before it)
+    const first = (await git(clone, 'commit-tree', tree, '-p', dangerous, '-p', tip, '-m', 'Merge')).out.trim()
+    expect((await git(clone, 'push', 'origin', `${first}:refs/heads/bot-bottle/revert-ci-2`)).code).not.toBe(0)
+    const root = (await git(clone, 'rev-list', '--max-parents=0', 'origin/main')).out.trim()
+    await git(clone, 'rm', '-q', '--cached', '.github/workflows/ci.yml')
+    const noCi = (await git(clone, 'write-tree')).out.trim()
+    const drop = (await git(clone, 'commit-tree', noCi, '-p', tip, '-p', root, '-m', 'Merge')).out.trim()
+    const dropped = await git(clone, 'push', 'origin', `${drop}:refs/heads/bot-bottle/drop-ci`)
+    expect(dropped.out).toContain(`commit ${drop.slice(0, 12)} deletes it`)
+
+    // control: an ordinary merge of main into the agent's branch still lands
+    await git(clone, 'reset', '-q', '--hard', root)
+    await git(clone, 'clean', '-qfd')
+    await commitFile(clone, 'work.txt', 'work\n', 'work')
+    expect(await git(clone, 'merge', '-q', '--no-edit', 'origin/main')).toMatchObject({ code: 0 })
+    expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/merged')).toMatchObject({ code: 0 })
+  })
+})
