@@ -2,8 +2,11 @@
  * Red team: pushes built to get past the git gate's content rules, made by real git and pushed
  * through the real gate to the real `git http-backend` upstream double.
  */
+import crypto from 'node:crypto'
 import path from 'node:path'
 import fs from 'node:fs'
+import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
+import { deltaBombPack } from '../../test/harness/delta-bomb.mjs'
 import { startGitGate } from '../../src/gitgate/git-gate.js'
 import { parseProtectedPaths } from '../../src/gitgate/protected-paths.js'
 import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
@@ -80,5 +83,22 @@ describe('git gate content rules under attack', () => {
     await commitFile(clone, 'work.txt', 'work\n', 'work')
     expect(await git(clone, 'merge', '-q', '--no-edit', 'origin/main')).toMatchObject({ code: 0 })
     expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/merged')).toMatchObject({ code: 0 })
+  })
+
+  it('a delta bomb (a few hundred bytes declaring 2 × 160 MiB objects) is refused without git building them on the runner', async () => {
+    const { g } = await gate('bot-bottle/**')
+    const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+    const commit = Buffer.from(`tree ${EMPTY_TREE}\nauthor a <a@x> 0 +0000\ncommitter a <a@x> 0 +0000\n\nnothing to see\n`)
+    const tip = crypto.createHash('sha1').update(Buffer.concat([Buffer.from(`commit ${commit.length}\0`), commit])).digest('hex')
+    const pack = deltaBombPack({ count: 2, mib: 160, objects: [{ type: 1, body: commit }, { type: 2, body: Buffer.alloc(0) }] })
+    expect(pack.length).toBeLessThan(1024)
+    const line = `${'0'.repeat(40)} ${tip} refs/heads/bot-bottle/bomb\0report-status agent=git/2.39.5\n`
+    const started = Date.now()
+    const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body: Buffer.concat([pktLine(line), FLUSH, pack]) })
+    const report = Buffer.from(await r.arrayBuffer()).toString('latin1')
+    const ms = Date.now() - started
+    expect(report).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: the gate could not read the pushed objects (git index-pack: an object inflates to more than 100 MiB, the largest the gate indexes')
+    expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/bomb')).toThrow()
+    expect(ms).toBeLessThan(5000)
   })
 })
