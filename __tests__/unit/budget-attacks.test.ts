@@ -27,9 +27,9 @@ interface Upstream {
 type Answer = (req: http.IncomingMessage, res: http.ServerResponse, held: Promise<void>) => void
 
 const sse = (res: http.ServerResponse, type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...(data as object) })}\n\n`)
-const start = (res: http.ServerResponse, input: number) => {
+const start = (res: http.ServerResponse, input: number, model = MODEL) => {
   res.writeHead(200, { 'content-type': 'text/event-stream' })
-  sse(res, 'message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: MODEL, content: [], usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } })
+  sse(res, 'message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } })
   sse(res, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } })
   sse(res, 'content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'x'.repeat(1000) } })
 }
@@ -159,5 +159,19 @@ describe('spending caps under attack', () => {
     await (await guest(proxy, body(20_000), { 'x-test-force': 'zstd' })).arrayBuffer()
     await until(() => proxy.spent().tokens > 110)
     expect(proxy.spent().tokens).toBeGreaterThan(20_000)
+  })
+
+  it('a model the price table does not know still counts against max-cost-usd (at the dearest rates), so it cannot spend without limit', async () => {
+    // an older model the API may still serve, or a gateway's own name: the table has no price for it
+    const { api, proxy } = await setup((_req, res) => {
+      start(res, 1000, 'claude-3-7-sonnet-20250219')
+      finish(res, { output_tokens: 4000 })
+    }, { maxCostUsd: 0.05 })
+    const unknown = JSON.stringify({ model: 'claude-3-7-sonnet-20250219', max_tokens: 4000, stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'spend' }] })
+    await (await guest(proxy, unknown)).text()
+    await until(() => proxy.spent().tokens > 0)
+    expect(proxy.spent().costUsd).toBeGreaterThanOrEqual(0.05)
+    expect((await guest(proxy, unknown)).status).toBe(402)
+    expect(api.requests).toHaveLength(1)
   })
 })

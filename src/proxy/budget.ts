@@ -1,4 +1,4 @@
-import { costOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
+import { costOf, dearestCostOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
 import type { CountedUsage, Usage } from './usage-tap.js'
 
 /** The caps a run was given (`max-cost-usd`, `max-tokens`); either may be absent. */
@@ -12,7 +12,7 @@ export interface Spent {
   costUsd: number
   /** input + cache writes + cache reads + output: every token the API billed */
   tokens: number
-  /** models the price table does not know: their tokens count, their cost does not */
+  /** models the price table does not know: under max-cost-usd they count at the table's dearest rates */
   unpricedModels: string[]
 }
 
@@ -59,8 +59,9 @@ export const billedTokens = (u: UsageRecord): number => u.input + u.cacheCreatio
  * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
  * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
  * (so parallel requests cannot all start below a cap and together overshoot it without bound;
- * the overshoot is at most one request's). A model the price table does not know counts toward
- * `max-tokens` only, with one warning.
+ * the overshoot is at most one request's). A model the price table does not know is counted at
+ * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
  */
 export class Budget {
   private spent: Spent = { costUsd: 0, tokens: 0, unpricedModels: [] }
@@ -75,9 +76,13 @@ export class Budget {
 
   add(u: UsageRecord): void {
     this.spent.tokens += billedTokens(u)
-    const cost = costOf(u)
-    if (cost !== undefined) this.spent.costUsd += cost
-    else this.unpriced(u.model ?? '(no model named)')
+    if (costOf(u) === undefined) this.unpriced(u.model ?? '(no model named)')
+    this.spent.costUsd += this.costFor(u)
+  }
+
+  /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+  private costFor(u: UsageRecord): number {
+    return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0)
   }
 
   /**
@@ -85,7 +90,7 @@ export class Budget {
    * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
    */
   async admit(ask: UsageRecord): Promise<string | undefined> {
-    const hold = { costUsd: costOf(ask) ?? 0, tokens: billedTokens(ask) }
+    const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) }
     for (;;) {
       const over = this.reached()
       if (over) return over
@@ -101,7 +106,7 @@ export class Budget {
   /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
   settle(ask: UsageRecord, billed: UsageRecord | undefined): void {
     this.inFlight--
-    this.reserved.costUsd -= costOf(ask) ?? 0
+    this.reserved.costUsd -= this.costFor(ask)
     this.reserved.tokens -= billedTokens(ask)
     if (billed) this.add(billed)
     for (const wake of this.waiting.splice(0)) wake()
@@ -133,7 +138,7 @@ export class Budget {
   private unpriced(model: string): void {
     if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20) return
     this.spent.unpricedModels.push(model)
-    const cap = this.limits.maxCostUsd !== undefined ? `max-cost-usd cannot be enforced for it; only max-tokens${this.limits.maxTokens !== undefined ? '' : ' (not set)'} applies` : 'its cost is not counted in cost-usd'
+    const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd'
     this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`)
   }
 }

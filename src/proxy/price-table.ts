@@ -95,13 +95,28 @@ export function isPriced(model: string | undefined): boolean {
   return model !== undefined && Object.hasOwn(TABLE, priceKey(model))
 }
 
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST: Rates = (() => {
+  const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]))
+  const top = (k: keyof Rates) => Math.max(...all.map(x => x[k]))
+  return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'))
+})()
+
+/** What one response would cost at the table's dearest rates, whatever its model. */
+export function dearestCostOf(u: UsageRecord): number {
+  return priceAt(DEAREST, u)
+}
+
+function priceAt(rates: Rates, u: UsageRecord): number {
+  const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation)
+  const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output
+  return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD
+}
+
 /** What one response cost in USD, or undefined when the table does not know its model. */
 export function costOf(u: UsageRecord): number | undefined {
   if (!u.model || !isPriced(u.model)) return undefined
   const priced = TABLE[priceKey(u.model)]!
   const prompt = u.input + u.cacheCreation + u.cacheRead
-  const rates = priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates
-  const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation)
-  const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output
-  return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD
+  return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u)
 }
