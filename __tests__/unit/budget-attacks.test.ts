@@ -174,4 +174,19 @@ describe('spending caps under attack', () => {
     expect((await guest(proxy, unknown)).status).toBe(402)
     expect(api.requests).toHaveLength(1)
   })
+
+  it('cache writes of a request that asked for 1-hour entries count at the 1-hour rate when the answer does not report the TTL split', async () => {
+    const { proxy } = await setup((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      // usage without the cache_creation split object (an upstream or gateway that leaves it out)
+      sse(res, 'message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: MODEL, content: [], usage: { input_tokens: 0, cache_creation_input_tokens: 100_000, cache_read_input_tokens: 0, output_tokens: 1 } } })
+      finish(res, { output_tokens: 1 })
+    }, { maxCostUsd: 0.6 })
+    const oneHour = JSON.stringify({ model: MODEL, max_tokens: 10, stream: true, system: [{ type: 'text', text: 'big prompt', cache_control: { type: 'ephemeral', ttl: '1h' } }], tools: [{ name: 't' }], messages: [{ role: 'user', content: 'x' }] })
+    await (await guest(proxy, oneHour)).text()
+    await until(() => proxy.spent().costUsd > 0)
+    // Opus 5.5: 100 000 1-hour writes at $8/MTok = $0.80 (at the 5-minute rate it would be $0.50, under the cap)
+    expect(proxy.spent().costUsd).toBeCloseTo(0.80002, 9)
+    expect((await guest(proxy, oneHour)).status).toBe(402)
+  })
 })

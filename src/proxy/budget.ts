@@ -41,13 +41,19 @@ export function worstCase(model: string | undefined, bodyBytes: number, maxToken
  * parse — counts as `ask`, its worst case, and never less than what was read. An error status
  * is billed nothing.
  */
-export function billedFor(ask: UsageRecord, status: number, read: CountedUsage): UsageRecord | undefined {
+export function billedFor(ask: UsageRecord, status: number, read: CountedUsage, asksOneHourCache = false): UsageRecord | undefined {
   const model = read.model ?? ask.model
   if (status >= 400) return read.usage && usageRecord(model, read.usage)
-  if (read.usage && read.complete) return usageRecord(model, read.usage)
   if (!read.usage) return { ...ask, model }
   const seen = usageRecord(model, read.usage)
-  return { ...seen, output: Math.max(seen.output, ask.output) }
+  // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+  if (asksOneHourCache && seen.cacheCreation1h === undefined) seen.cacheCreation1h = seen.cacheCreation
+  return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) }
+}
+
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+export function asksOneHourCache(raw: Buffer): boolean {
+  return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'))
 }
 
 /** Every token a response was billed for. */

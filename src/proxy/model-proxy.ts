@@ -12,7 +12,7 @@ import type { ModelProvider } from './providers/provider.js'
 import { modelProvider } from './providers/select.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import type { Usage } from './usage-tap.js'
-import { billedFor, Budget, worstCase, type BudgetLimits, type Spent } from './budget.js'
+import { asksOneHourCache, billedFor, Budget, worstCase, type BudgetLimits, type Spent } from './budget.js'
 import type { UsageRecord } from './price-table.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { errorMessage } from '../util/errors.js'
@@ -249,7 +249,7 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           upstreamRes.pipe(res) // streams SSE chunk by chunk
           res.on('close', () =>
             void tap.result().then(read => {
-              settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read) : undefined)
+              settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined)
               record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage })
             })
           )
