@@ -7,15 +7,10 @@ import path from 'node:path'
 import fs from 'node:fs'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { deltaBombPack } from '../../test/harness/delta-bomb.mjs'
-import { startGitGate } from '../../src/gitgate/git-gate.js'
-import { parseProtectedPaths } from '../../src/gitgate/protected-paths.js'
-import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
-import { Redactor } from '../../src/transcript/redact.js'
-import { gateSuite, git } from './git-gate-fixture.js'
+import { gateSuite, git, startSuiteGate } from './git-gate-fixture.js'
 
 const TOKEN = 'ghs_redTeamGateTokenFFFFFFFFFFFFFFFFFFFFFF6'
 const SECRET = 'abcdef0123456789abcdef0123456789'
-const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
 
 describe('git gate content rules under attack', () => {
   const suite = gateSuite('gitgate-redteam-', TOKEN)
@@ -23,18 +18,7 @@ describe('git gate content rules under attack', () => {
   let n = 0
   async function gate(gitPush: string, protectedPaths?: string) {
     const name = `r${++n}`
-    const g = await startGitGate({
-      secret: SECRET,
-      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
-      authHeader: { name: 'authorization', value: basic },
-      policy: parsePushPolicy(gitPush, 'false'),
-      bindHost: '127.0.0.1',
-      logFile: path.join(suite.dir, `${name}.jsonl`),
-      scratchDir: path.join(suite.dir, `${name}-scratch`),
-      ...(protectedPaths !== undefined ? { protectedPaths: parseProtectedPaths(protectedPaths) } : {}),
-      redactor: new Redactor([])
-    })
-    suite.gates.push(g)
+    const { g } = await startSuiteGate(suite, { name, secret: SECRET, token: TOKEN, gitPush, protectedPaths })
     const clone = path.join(suite.dir, `${name}-clone`)
     expect((await git(suite.dir, 'clone', '-q', `http://127.0.0.1:${g.port}${g.guestPath}`, clone)).code).toBe(0)
     return { g, clone }
