@@ -4,6 +4,8 @@ import type { Backend } from './backend/types.js'
 import { publishRecord } from './bottle/publish.js'
 import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { undo } from './bottle/undo.js'
+import { readInputs, readRunnerEnv } from './config/inputs.js'
+import { parsePostConfig } from './config/post-config.js'
 import { errorMessage } from './util/errors.js'
 
 /**
@@ -20,7 +22,8 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
     }
     // the same undo as the main step's (each step on its own), then the record
     await undo({ state, save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)), backend: backendFor(state), sweep: true, prefix: 'bot-bottle post: ' })
-    if (state.stateDir) await publishRecord(state.stateDir)
+    // inputs are parsed after the undo: a bad one must not leave the bottle running
+    if (state.stateDir) await publishRecord(state.stateDir, parsePostConfig(readInputs(name => core.getInput(name)), readRunnerEnv(process.env)))
   } catch (err) {
     core.warning(`bot-bottle post: ${errorMessage(err)}`)
   }

@@ -9,10 +9,9 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
-import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun, type MidRun } from './helpers.js'
+import { artifactService, e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun, type MidRun } from './helpers.js'
 
 const KEY = `sk-ant-api03-${crypto.randomBytes(24).toString('base64url')}`
 const GH_TOKEN = `ghp_${crypto.randomBytes(27).toString('hex').slice(0, 36)}`
@@ -31,22 +30,9 @@ function leaks(text: string): string[] {
 
 describe('transcripts as artifacts', () => {
   const suite = e2eSuite('e2e-artifact')
-  let service: Awaited<ReturnType<typeof startArtifactServiceDouble>>
+  const artifacts = artifactService()
+  const runnerEnv = artifacts.runnerEnv
   let n = 0
-  beforeAll(async () => {
-    service = await startArtifactServiceDouble()
-  })
-  afterAll(async () => {
-    await service?.close()
-  })
-
-  const runnerEnv = (more: Record<string, string> = {}) => ({
-    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken('run-1', 'job-1'),
-    ACTIONS_RESULTS_URL: service.url,
-    GITHUB_REPOSITORY: 'acme/widgets',
-    GITHUB_SERVER_URL: 'https://github.com',
-    ...more
-  })
 
   type Turns = Parameters<typeof startAnthropicDouble>[0]['turns']
   async function run(turns: Turns, inputs: Record<string, string> = {}, opts: { env?: Record<string, string>; onMainSpawn?: Parameters<typeof runAction>[0]['onMainSpawn']; api?: Awaited<ReturnType<typeof startAnthropicDouble>> } = {}) {
@@ -74,7 +60,7 @@ describe('transcripts as artifacts', () => {
     ])
     expect({ code: r.main.code, log: visibleLog(r.main.stdout) }).toMatchObject({ code: 0 })
     expect(r.post.code).toBe(0)
-    const art = service.artifacts().get(r.name)
+    const art = artifacts.service.artifacts().get(r.name)
     expect(art).toBeDefined()
     expect(r.outputs['artifact-id']).toBe(String(art!.id))
     expect(r.outputs['artifact-url']).toBe(`https://github.com/acme/widgets/actions/runs/4242/artifacts/${art!.id}`)
@@ -110,16 +96,16 @@ describe('transcripts as artifacts', () => {
     const loop = [{ tool_use: { name: 'Bash', input: { command: 'echo 1' } } }, { tool_use: { name: 'Bash', input: { command: 'echo 2' } } }, { text: 'x' }]
     const failed = await run(loop, { 'max-turns': '1', 'upload-transcripts': 'on-failure' })
     expect(failed.outputs['conclusion']).toBe('max-turns')
-    expect(service.artifacts().has(failed.name)).toBe(true)
-    expect(readZip(service.artifacts().get(failed.name)!.zip).get('outputs.json')!.toString()).toContain('"conclusion": "max-turns"')
+    expect(artifacts.service.artifacts().has(failed.name)).toBe(true)
+    expect(readZip(artifacts.service.artifacts().get(failed.name)!.zip).get('outputs.json')!.toString()).toContain('"conclusion": "max-turns"')
 
     const ok = await run([{ text: 'fine' }], { 'upload-transcripts': 'on-failure' })
     expect(ok.outputs['conclusion']).toBe('success')
-    expect(service.artifacts().has(ok.name)).toBe(false)
+    expect(artifacts.service.artifacts().has(ok.name)).toBe(false)
     expect(ok.post.stdout).toContain('Transcripts not uploaded (upload-transcripts: on-failure, conclusion: success)')
 
     const never = await run(loop, { 'max-turns': '1', 'upload-transcripts': 'never' })
-    expect(service.artifacts().has(never.name)).toBe(false)
+    expect(artifacts.service.artifacts().has(never.name)).toBe(false)
     expect(fs.existsSync(path.join(never.outputs['transcript-dir']!, 'artifact', 'report.html'))).toBe(true)
   })
 
@@ -142,7 +128,7 @@ describe('transcripts as artifacts', () => {
       midRun!.check()
       expect(r.outputs['conclusion']).toBe('error')
       expect(r.main.code).toBe(1)
-      const files = readZip(service.artifacts().get(r.name)!.zip)
+      const files = readZip(artifacts.service.artifacts().get(r.name)!.zip)
       expect(files.get('stream.jsonl')!.toString()).toContain('before-the-kill')
       expect(leftovers(slugOf(r.outputs['transcript-dir']!))).toEqual([])
     } finally {
@@ -165,7 +151,7 @@ describe('transcripts as artifacts', () => {
       midRun!.check()
       expect(r.main.code).not.toBe(0)
       expect(r.post.code).toBe(0)
-      const art = service.artifacts().get(r.name)
+      const art = artifacts.service.artifacts().get(r.name)
       expect(art).toBeDefined()
       const files = readZip(art!.zip)
       expect(files.has('report.html')).toBe(true)
@@ -178,7 +164,7 @@ describe('transcripts as artifacts', () => {
   })
 
   it('on GHES (or without the runtime token) warns once and keeps the local files', async () => {
-    const before = service.requests.length
+    const before = artifacts.service.requests.length
     const ghes = await run([{ text: 'ok' }], {}, { env: { GITHUB_SERVER_URL: 'https://ghes.example.test' } })
     expect(ghes.post.code).toBe(0)
     const warnings = ghes.post.stdout.split('\n').filter(l => l.startsWith('::warning::'))
@@ -186,7 +172,7 @@ describe('transcripts as artifacts', () => {
     expect(fs.existsSync(path.join(ghes.outputs['transcript-dir']!, 'artifact', 'stream.jsonl'))).toBe(true)
     const local = await run([{ text: 'ok' }], {}, { env: { ACTIONS_RUNTIME_TOKEN: '' } })
     expect(local.post.stdout).toMatch(/::warning::Transcripts not uploaded: the artifact service is not available/)
-    expect(service.requests.length).toBe(before)
+    expect(artifacts.service.requests.length).toBe(before)
   })
 
   it('rejects a bad artifact name before anything starts', async () => {

@@ -7,10 +7,9 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
-import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
-import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun } from './helpers.js'
+import { artifactService, e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun } from './helpers.js'
 
 const KEY = 'sk-ant-api03-faults-e2e-0123456789abcdef'
 
@@ -18,20 +17,8 @@ const errorLines = (out: string) => visibleLog(out).split('\n').filter(l => l.st
 
 describe('faults a runner sees', () => {
   const suite = e2eSuite('e2e-faults')
-  let service: Awaited<ReturnType<typeof startArtifactServiceDouble>>
-  beforeAll(async () => {
-    service = await startArtifactServiceDouble()
-  })
-  afterAll(async () => {
-    await service?.close()
-  })
-  const runnerEnv = (more: Record<string, string> = {}) => ({
-    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken('run-1', 'job-1'),
-    ACTIONS_RESULTS_URL: service.url,
-    GITHUB_REPOSITORY: 'acme/widgets',
-    GITHUB_SERVER_URL: 'https://github.com',
-    ...more
-  })
+  const artifacts = artifactService()
+  const runnerEnv = artifacts.runnerEnv
   const base = (api: { url: string }, ws: string, name: string) => ({ prompt: 'Do the thing', ...suite.inputs(api, ws, KEY), 'artifact-name': name })
 
   it('the engine going away mid-run ends the run with one line naming the engine; the post step still uploads, the next run reaps', async () => {
@@ -71,7 +58,7 @@ exec '${real}' "$@"
       expect(r.main.stderr).not.toMatch(/Unhandled|node:internal/)
       expect(r.outputs['conclusion']).toBe('error')
       expect(r.post.code).toBe(0)
-      const files = readZip(service.artifacts().get('engine-gone')!.zip)
+      const files = readZip(artifacts.service.artifacts().get('engine-gone')!.zip)
       expect([...files.keys()]).toEqual(expect.arrayContaining(['stream.jsonl', 'report.html', 'model.jsonl']))
       // the engine is back: what the cut-off run left is there until the next run reaps it
       fs.rmSync(marker)
@@ -105,7 +92,7 @@ exec '${real}' "$@"
       for (const [i, r] of runs.entries()) {
         expect({ i, code: r.main.code, conclusion: r.outputs['conclusion'], result: r.outputs['result'] }).toEqual({ i, code: 0, conclusion: 'success', result: `done ${marks[i]}` })
         const other = marks[1 - i]!
-        const zip = readZip(service.artifacts().get(`both-${i}`)!.zip)
+        const zip = readZip(artifacts.service.artifacts().get(`both-${i}`)!.zip)
         for (const f of ['stream.jsonl', 'report.html', 'sessions/001.jsonl']) {
           const body = zip.get(f)!.toString()
           expect({ f, own: body.includes(marks[i]!), other: body.includes(other) }).toEqual({ f, own: true, other: false })
@@ -155,7 +142,7 @@ exec '${real}' "$@"
       // the post step builds the artifact elsewhere and uploads what exists
       expect(r.post.code).toBe(0)
       expect(r.post.stdout).toMatch(/::warning::The disk under the state dir is full \(ENOSPC\): the artifact is built in \S+ instead/)
-      const art = service.artifacts().get('full-disk')
+      const art = artifacts.service.artifacts().get('full-disk')
       expect(art).toBeDefined()
       const files = readZip(art!.zip)
       expect([...files.keys()]).toEqual(expect.arrayContaining(['stream.jsonl', 'report.html', 'sessions.json']))

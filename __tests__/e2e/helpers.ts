@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { ChildProcess } from 'node:child_process'
+import { makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
 import { claudePackage, GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 
@@ -165,4 +166,31 @@ export function whenClaudeIsMidRun(api: { conversation(): unknown[] }, child: Ch
       if (!ran) throw new Error('claude never got mid-run: no conversation request reached the API double before the main step exited')
     }
   }
+}
+
+export interface ArtifactService {
+  service: Awaited<ReturnType<typeof startArtifactServiceDouble>>
+  /** the runner's variables that point @actions/artifact at the double (plus `more`) */
+  runnerEnv(more?: Record<string, string>): Record<string, string>
+}
+
+/** Registers beforeAll/afterAll for an artifact service double; fields are set once beforeAll has run. */
+export function artifactService(): ArtifactService {
+  const a: ArtifactService = {
+    service: undefined as unknown as ArtifactService['service'], // set in beforeAll
+    runnerEnv: (more = {}) => ({
+      ACTIONS_RUNTIME_TOKEN: makeRuntimeToken('run-1', 'job-1'),
+      ACTIONS_RESULTS_URL: a.service.url,
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_SERVER_URL: 'https://github.com',
+      ...more
+    })
+  }
+  beforeAll(async () => {
+    a.service = await startArtifactServiceDouble()
+  })
+  afterAll(async () => {
+    await a.service?.close()
+  })
+  return a
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { DEFAULT_SMOLVM_VERSION } from '../../config/fields.js'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
@@ -66,7 +67,7 @@ export class SmolvmBackend implements Backend {
       const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 })
       const problems = argv.helpProblems(sub, help.stdout)
       if (problems.length) {
-        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` }
+        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})` }
       }
     }
     const warning = removalWarning(this.pinned.removed)
