@@ -68,7 +68,8 @@ function addLine(f: ModelFigures, line: string): void {
     output_tokens: t.output,
     cache_creation_input_tokens: t.cacheCreation,
     cache_read_input_tokens: t.cacheRead,
-    cache_creation_1h_input_tokens: tokenCount(usage['cache_creation_1h_input_tokens'])
+    cache_creation_1h_input_tokens: tokenCount(usage['cache_creation_1h_input_tokens']),
+    web_search_requests: tokenCount(usage['web_search_requests'])
   }
   f.cacheCreationTokens += t.cacheCreation
   f.cacheReadTokens += t.cacheRead
