@@ -94464,12 +94464,28 @@ function usageOf(u) {
     const split = u.cache_creation;
     if (split && typeof split === 'object' && 'ephemeral_1h_input_tokens' in split)
         usage.cache_creation_1h_input_tokens = num(split.ephemeral_1h_input_tokens);
+    const tools = u.server_tool_use;
+    if (tools && typeof tools === 'object' && 'web_search_requests' in tools)
+        usage.web_search_requests = num(tools.web_search_requests);
     return usage;
 }
 /**
+ * `message_delta.usage` is cumulative for the whole response, and with server tools (web search)
+ * the API samples more than once: its input, cache and search counts then exceed those of
+ * `message_start`. Each count it names replaces the earlier one (never lowering it).
+ */
+function foldDelta(acc, delta) {
+    const later = usageOf(delta);
+    for (const k of Object.keys(later)) {
+        const inDelta = k === 'cache_creation_1h_input_tokens' ? delta.cache_creation : k === 'web_search_requests' ? delta.server_tool_use : delta[k];
+        if (inDelta !== undefined && inDelta !== null)
+            acc[k] = Math.max(acc[k] ?? 0, later[k] ?? 0);
+    }
+}
+/**
  * Folds one Messages streaming event into `acc`: input and cache tokens from
- * `message_start.message.usage`, output from the last `message_delta.usage.output_tokens`
- * (cumulative). Other events change nothing.
+ * `message_start.message.usage`, then the cumulative counts of each `message_delta.usage`
+ * (output, and input, cache and searches where it names them). Other events change nothing.
  */
 function foldUsageEvent(acc, event) {
     const ev = event;
@@ -94478,8 +94494,10 @@ function foldUsageEvent(acc, event) {
             acc.model = ev.message.model;
         acc.usage = usageOf(ev.message.usage);
     }
-    else if (ev?.type === 'message_delta' && ev.usage && acc.usage)
-        acc.usage.output_tokens = num(ev.usage.output_tokens);
+    else if (ev?.type === 'message_delta' && ev.usage && acc.usage) {
+        foldDelta(acc.usage, ev.usage);
+        acc.complete = true;
+    }
 }
 /**
  * Reads the model and the usage from a copy of a response as it streams by, never holding the
@@ -94490,8 +94508,6 @@ function foldUsageEvent(acc, event) {
 function usageTap(contentType, contentEncoding) {
     const sse = /text\/event-stream/i.test(contentType);
     const json = /json/i.test(contentType);
-    let model;
-    let usage;
     let line = '';
     let skipping = false;
     let body = [];
@@ -94503,7 +94519,6 @@ function usageTap(contentType, contentEncoding) {
             return;
         try {
             foldUsageEvent(counted, JSON.parse(l.slice(5)));
-            ({ model, usage } = counted);
         }
         catch {
             // not JSON: nothing to count
@@ -94548,15 +94563,15 @@ function usageTap(contentType, contentEncoding) {
                 try {
                     const b = JSON.parse(Buffer.concat(body).toString('utf8'));
                     if (typeof b.model === 'string')
-                        model = b.model;
-                    if (b.usage)
-                        usage = usageOf(b.usage);
+                        counted.model = b.model;
+                    if (b.usage && typeof b.usage === 'object')
+                        Object.assign(counted, { usage: usageOf(b.usage), complete: true });
                 }
                 catch {
                     // not JSON after all
                 }
             }
-            return { model, usage };
+            return counted;
         }
     };
 }
@@ -94739,6 +94754,23 @@ function eventStreamReader(onMessage, maxMessage = 1024 * 1024) {
  */
 const RUNTIME = /^\/model\/([A-Za-z0-9._:%-]{1,400})\/(invoke|invoke-with-response-stream)$/;
 const MODEL_ID = /^[A-Za-z0-9._:/-]{1,256}$/;
+/**
+ * Anthropic's models as Bedrock names them: the foundation model id, or a system cross-region
+ * inference profile (`us.`, `eu.`, `apac.`, `global.`, `us-gov.` …), as claude's Bedrock mode
+ * sends them; other publishers' models (billed in other shapes the caps cannot read) are refused.
+ */
+const ANTHROPIC_MODEL = /^(?:[a-z]{2,6}(?:-[a-z]{2,4})?\.)?anthropic\.claude-[a-z0-9.:-]{1,200}$/;
+/** An ARN of one of those, in the configured region (application inference profiles can point at any model). */
+const MODEL_ARN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(?:\d{12})?:(?:foundation-model|inference-profile)\/(.+)$/;
+/** Why the guest may not invoke `id` with the runner's credentials, or undefined when it may. */
+function notAnthropicHere(id, region) {
+    const arn = MODEL_ARN.exec(id);
+    if (arn && arn[1] !== region)
+        return `model ARN in region ${arn[1]}, not aws-region '${region}'`;
+    if (!ANTHROPIC_MODEL.test(arn ? arn[2] : id))
+        return `model '${id.slice(0, 120)}' is not an Anthropic model id or inference profile (only those are forwarded: the caps read their answers)`;
+    return undefined;
+}
 function modelId(segment) {
     if (/%(?!3A|2F)/i.test(segment))
         return undefined;
@@ -94783,16 +94815,18 @@ function bedrockProvider(opts) {
             const path = loggedPath(rest);
             const m = RUNTIME.exec(rest);
             const id = m ? modelId(m[1]) : undefined;
-            if (!m || !id || method !== 'POST') {
-                const reason = rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`;
-                return provider_refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream are forwarded.`);
+            const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region);
+            if (!m || !id || method !== 'POST' || notHere) {
+                const reason = notHere ?? (rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`);
+                return provider_refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`);
             }
             return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id };
         }),
         async authorize({ method, path, headers, body }) {
             const strings = {};
+            // none of the guest's AWS headers: x-amz-content-sha256 would leave the body unsigned, others pick a dearer tier or a guardrail
             for (const [k, v] of Object.entries(headers))
-                if (v !== undefined)
+                if (v !== undefined && !/^x-amzn?-/i.test(k))
                     strings[k] = Array.isArray(v) ? v.join(', ') : String(v);
             const signed = await signer.sign({ method, protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port ? Number(upstream.port) : undefined, path, query: {}, headers: strings, body });
             return signed.headers;
@@ -94824,6 +94858,14 @@ const vertex_RUNTIME = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers
 /** Google's cloud-platform scope, which Vertex AI's predict calls require. */
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /**
+ * The guest's headers without those Google's front end acts on: `x-goog-user-project` bills
+ * another project the runner's identity may use, other `x-goog-*` steer the call, and the
+ * method overrides turn the POST into another verb.
+ */
+function withoutGuestGoogleHeaders(headers) {
+    return Object.fromEntries(Object.entries(headers).filter(([k]) => !/^x-goog-|^x-http-method|^x-method-override$/i.test(k)));
+}
+/**
  * Google Vertex AI: the guest runs claude in its Vertex mode without credentials; the proxy adds
  * an OAuth access token from the runner's application default credentials (the file
  * google-github-actions/auth writes, or workload identity). google-auth-library caches the token
@@ -94853,7 +94895,7 @@ function vertexProvider(opts) {
             const token = (await auth.getAccessToken()) ?? '';
             if (!token)
                 throw new Error('Google application default credentials gave no access token');
-            return { ...headers, authorization: `Bearer ${token}` };
+            return { ...withoutGuestGoogleHeaders(headers), authorization: `Bearer ${token}` };
         },
         usageTap: usageTap
     };
@@ -94884,10 +94926,13 @@ function modelProvider(credential, upstream, placeholder) {
  * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
  * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
  * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
  * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
  */
 const PRICES_AS_OF = '2026-11-26';
 const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+const WEB_SEARCH_USD = 10 / 1000;
 const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({ input, cacheWrite5m, cacheWrite1h, cacheRead, output });
 const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
 const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
@@ -94934,47 +94979,137 @@ function priceKey(model) {
 function isPriced(model) {
     return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
 }
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST = (() => {
+    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
+    const top = (k) => Math.max(...all.map(x => x[k]));
+    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
+})();
+/** What one response would cost at the table's dearest rates, whatever its model. */
+function dearestCostOf(u) {
+    return priceAt(DEAREST, u);
+}
+function priceAt(rates, u) {
+    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
+    const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output;
+    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
+}
 /** What one response cost in USD, or undefined when the table does not know its model. */
 function costOf(u) {
     if (!u.model || !isPriced(u.model))
         return undefined;
     const priced = TABLE[priceKey(u.model)];
     const prompt = u.input + u.cacheCreation + u.cacheRead;
-    const rates = priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates;
-    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output;
-    return micro / 1_000_000;
+    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
 }
 
 ;// CONCATENATED MODULE: ./lib/proxy/budget.js
 
 /** The usage record of one relayed response, from the API's own field names. */
 function usageRecord(model, u) {
-    return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens };
+    return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests };
+}
+/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
+const MAX_OUTPUT_TOKENS = 128_000;
+/**
+ * The most one request can be billed, before it goes: every byte of its body as a token (a
+ * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
+ * `max_tokens` as output.
+ */
+function worstCase(model, bodyBytes, maxTokens) {
+    const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS;
+    return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output };
+}
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read. An error status
+ * is billed nothing.
+ */
+function billedFor(ask, status, read, asksOneHourCache = false) {
+    const model = read.model ?? ask.model;
+    if (status >= 400)
+        return read.usage && usageRecord(model, read.usage);
+    if (!read.usage)
+        return { ...ask, model };
+    const seen = usageRecord(model, read.usage);
+    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+    if (asksOneHourCache && seen.cacheCreation1h === undefined)
+        seen.cacheCreation1h = seen.cacheCreation;
+    return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) };
+}
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+function asksOneHourCache(raw) {
+    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
 }
 /** Every token a response was billed for. */
 const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. A response in flight
- * when the cap is reached still finishes (the cap can be overshot by that much). A model the
- * price table does not know counts toward `max-tokens` only, with one warning.
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
+ * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
+ * (so parallel requests cannot all start below a cap and together overshoot it without bound;
+ * the overshoot is at most one request's). A model the price table does not know is counted at
+ * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
  */
 class Budget {
     limits;
     warn;
     spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
+    reserved = { costUsd: 0, tokens: 0 };
+    inFlight = 0;
+    waiting = [];
     constructor(limits, warn) {
         this.limits = limits;
         this.warn = warn;
     }
     add(u) {
         this.spent.tokens += billedTokens(u);
-        const cost = costOf(u);
-        if (cost !== undefined)
-            this.spent.costUsd += cost;
-        else
+        if (costOf(u) === undefined)
             this.unpriced(u.model ?? '(no model named)');
+        this.spent.costUsd += this.costFor(u);
+    }
+    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+    costFor(u) {
+        return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0);
+    }
+    /**
+     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     */
+    async admit(ask) {
+        const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) };
+        for (;;) {
+            const over = this.reached();
+            if (over)
+                return over;
+            if (this.inFlight === 0 || this.fits(hold))
+                break;
+            await new Promise(resolve => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        this.reserved.costUsd += hold.costUsd;
+        this.reserved.tokens += hold.tokens;
+        return undefined;
+    }
+    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+    settle(ask, billed) {
+        this.inFlight--;
+        this.reserved.costUsd -= this.costFor(ask);
+        this.reserved.tokens -= billedTokens(ask);
+        if (billed)
+            this.add(billed);
+        for (const wake of this.waiting.splice(0))
+            wake();
+    }
+    fits(hold) {
+        const { maxCostUsd, maxTokens } = this.limits;
+        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
+        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
+        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
     }
     totals() {
         return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
@@ -94994,7 +95129,7 @@ class Budget {
         if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
             return;
         this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined ? `max-cost-usd cannot be enforced for it; only max-tokens${this.limits.maxTokens !== undefined ? '' : ' (not set)'} applies` : 'its cost is not counted in cost-usd';
+        const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd';
         this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
     }
 }
@@ -95017,6 +95152,8 @@ class Budget {
 function makePlaceholder() {
     return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
 }
+/** Content codings the usage tap undoes (usage-tap.ts decoderFor). */
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
 /** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
 const MAX_REQUEST_BODY = 32 * 1024 * 1024;
 // 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
@@ -95106,8 +95243,6 @@ async function startModelProxy(opts) {
     const record = (started, d) => {
         if (d.decision === 'refused')
             stats.refused++;
-        if (d.usage)
-            budget.add(usageRecord(d.model, d.usage));
         for (const k of Object.keys(totals))
             totals[k] += d.usage?.[k] ?? 0;
         log?.record(started, { ...d, duration_ms: Date.now() - started });
@@ -95123,14 +95258,15 @@ async function startModelProxy(opts) {
         };
         if (!route.ok)
             return refuse(route.status, route.reason, route.message);
-        const capReached = budget.reached();
-        if (capReached) {
+        const overBudget = (capReached) => {
             refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`);
             if (!budgetTold)
                 opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached });
             budgetTold = true;
-            return;
-        }
+        };
+        const capReached = budget.reached();
+        if (capReached)
+            return overBudget(capReached);
         const tooLarge = () => {
             res.setHeader('connection', 'close'); // the rest of the body is not read
             refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`);
@@ -95147,15 +95283,36 @@ async function startModelProxy(opts) {
             const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
             if (!verdict.ok)
                 return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
-            provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers), (err) => {
-                health.noCredentials((0,errors/* errorMessage */.gJ)(err));
-                refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            const fields = parsed.body;
+            // count_tokens generates nothing and is not billed
+            const ask = route.path.endsWith('/count_tokens') ? worstCase(undefined, 0, 0) : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
+            void budget.admit(ask).then(over => {
+                if (over)
+                    return overBudget(over);
+                let settled = false;
+                const settle = (billed) => {
+                    if (!settled)
+                        budget.settle(ask, billed);
+                    settled = true;
+                };
+                if (res.destroyed)
+                    return settle(undefined); // the guest left while it waited its turn
+                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers, ask, settle), (err) => {
+                    settle(undefined);
+                    health.noCredentials((0,errors/* errorMessage */.gJ)(err));
+                    refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
+                });
             });
         }, () => res.destroy());
         function upstreamHeaders(length) {
-            return { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
+            const headers = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
+            // only codings the usage tap can undo: an answer it cannot read would go uncounted
+            const codings = String(req.headers['accept-encoding'] ?? '').split(',').map(c => c.trim().toLowerCase().split(';')[0]).filter(c => DECODABLE.has(c));
+            if (req.headers['accept-encoding'] !== undefined)
+                headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
+            return headers;
         }
-        function forward(raw, headers) {
+        function forward(raw, headers, ask, settle) {
             const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
                 const status = upstreamRes.statusCode ?? 502;
                 if (status >= 400)
@@ -95167,12 +95324,16 @@ async function startModelProxy(opts) {
                 const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
                 upstreamRes.on('data', (c) => tap.write(c));
                 upstreamRes.pipe(res); // streams SSE chunk by chunk
-                res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: model ?? routeModel, usage })));
+                res.on('close', () => void tap.result().then(read => {
+                    settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
+                    record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage });
+                }));
             });
             upstreamReq.on('error', err => {
                 if (!res.headersSent)
                     health.unreachable(err);
                 if (!res.headersSent) {
+                    settle(undefined);
                     apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
                     record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
                 }
@@ -95211,6 +95372,16 @@ const DEFAULT_GATE_LIMITS = {
     maxCommandListBytes: 1024 ** 2,
     maxQueuedPushes: 8
 };
+/** GitHub refuses files over 100 MiB; the gate indexes objects up to that or `git-max-push-mb`, whichever is larger. */
+const GITHUB_FILE_LIMIT = 100 * 1024 ** 2;
+/**
+ * The largest single object (inflated) git may build in memory while the gate indexes and
+ * scans a push (GIT_ALLOC_LIMIT): a delta of a few bytes can declare gigabytes, which git
+ * would allocate and hash on the runner, outside the bottle's memory limit.
+ */
+function maxObjectBytes(limits) {
+    return Math.max(limits.maxPushBytes, GITHUB_FILE_LIMIT);
+}
 /** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
 function formatBytes(n) {
     for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]])
@@ -95442,6 +95613,7 @@ function rejectionResponse(req, reasons, message) {
 
 
 
+
 /** Where the upstream's branches and tags live in the gate's repo: "what the upstream had". */
 const UPSTREAM_REFS = 'refs/bot-bottle-gate/upstream';
 /**
@@ -95460,19 +95632,23 @@ class PushObjects {
     quarantine;
     unreadable;
     timeoutMs;
+    maxObjectBytes;
     constructor(gitDir, 
     /** the push's own object directory, removed by dispose() (as receive-pack's tmp_objdir) */
     quarantine, 
     /** why the pack could not be indexed (git's words), or undefined when it was */
-    unreadable, timeoutMs) {
+    unreadable, timeoutMs, 
+    /** the most git may allocate at once for this push's objects (GIT_ALLOC_LIMIT) */
+    maxObjectBytes) {
         this.gitDir = gitDir;
         this.quarantine = quarantine;
         this.unreadable = unreadable;
         this.timeoutMs = timeoutMs;
+        this.maxObjectBytes = maxObjectBytes;
     }
     /** Environment for git commands that see the upstream's objects plus the push's. */
     env() {
-        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine });
+        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine, GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024) });
     }
     git(args, input) {
         return runCommand('git', ['--git-dir', this.gitDir, ...args], { input, timeoutMs: this.timeoutMs, env: this.env() });
@@ -95533,14 +95709,18 @@ class GateRepo {
     upstreamUrl;
     fetchEnv;
     timeoutMs;
+    maxObjectBytes;
     ready;
     constructor(dir, upstreamUrl, 
     /** extra env for fetches: the credential header and CA bundle, never in argv */
-    fetchEnv, timeoutMs = 10 * 60_000) {
+    fetchEnv, timeoutMs, 
+    /** the largest object a push may inflate to (limits.ts maxObjectBytes) */
+    maxObjectBytes) {
         this.dir = dir;
         this.upstreamUrl = upstreamUrl;
         this.fetchEnv = fetchEnv;
         this.timeoutMs = timeoutMs;
+        this.maxObjectBytes = maxObjectBytes;
     }
     git(args, env, input) {
         // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
@@ -95571,12 +95751,15 @@ class GateRepo {
             await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`]);
         const quarantine = external_node_path_.join(this.dir, 'quarantine', external_node_crypto_.randomBytes(8).toString('hex'));
         external_node_fs_.mkdirSync(external_node_path_.join(quarantine, 'pack'), { recursive: true, mode: 0o700 });
-        const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs);
+        const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs, this.maxObjectBytes);
         const indexed = await this.git(['index-pack', '--stdin', '--fix-thin', '--strict'], objects.env(), pack());
         if (indexed.code === 0)
             return objects;
-        const why = indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
-        return new PushObjects(this.dir, quarantine, why, this.timeoutMs);
+        const overLimit = /attempting to allocate \d+ over limit/.test(indexed.stderr);
+        const why = overLimit
+            ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes (GitHub refuses files over 100 MiB; input git-max-push-mb raises it)`
+            : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
+        return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes);
     }
 }
 
@@ -95923,10 +96106,13 @@ function parseDiffTree(out) {
 /**
  * The changes each commit makes: against its only parent, every path its tree adds, changes
  * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
- * a root commit adds its whole tree; a merge changes what differs from every parent (what
- * it took unchanged from one parent came with that parent).
+ * a root commit adds its whole tree; a merge changes every path where it differs from a parent,
+ * unless it keeps that path as a `current` parent has it — one the push judges itself, or a tip
+ * the upstream's branches and tags (or the old tip) are at now. What it took from any other
+ * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
+ * workflow the upstream has since changed or removed, without a commit that changes it.
  */
-async function commitChanges(objects, commits) {
+async function commitChanges(objects, commits, current) {
     const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]));
     const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n');
     const sections = parseDiffTree(r);
@@ -95934,8 +96120,17 @@ async function commitChanges(objects, commits) {
     let k = 0;
     for (const c of commits) {
         const perParent = (c.parents.length ? c.parents : ['']).map(() => sections[k++] ?? []);
-        const [first, ...rest] = perParent;
-        changes.set(c.oid, first.filter(ch => rest.every(other => other.some(o => o.path === ch.path))));
+        if (perParent.length === 1) {
+            changes.set(c.oid, perParent[0]);
+            continue;
+        }
+        const byPath = new Map();
+        for (const list of perParent)
+            for (const ch of list)
+                if (!byPath.has(ch.path))
+                    byPath.set(ch.path, ch);
+        const keptFromCurrent = (p) => c.parents.some((parent, i) => current.has(parent) && !perParent[i].some(o => o.path === p));
+        changes.set(c.oid, [...byPath.values()].filter(ch => !keptFromCurrent(ch.path)));
     }
     return changes;
 }
@@ -95998,6 +96193,7 @@ async function judgeContent(objects, updates, rules, limits) {
     }
     const ctx = { objects, rules, limits, scanned: new Map(), verdict };
     const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)));
+    const tips = (await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', UPSTREAM_REFS])).split(/\s+/).filter(Boolean);
     const reached = new Set();
     for (const [u, i] of live) {
         const found = verdict.findings[i];
@@ -96010,7 +96206,8 @@ async function judgeContent(objects, updates, rules, limits) {
             reached.add(oid);
         // oldest first, so a refusal names the commit that first touched a path
         const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid, parents })).reverse();
-        const names = pathFindings(await commitChanges(objects, commits), rules, found);
+        const current = new Set([...tips, ...present, ...commits.map(c => c.oid)]);
+        const names = pathFindings(await commitChanges(objects, commits, current), rules, found);
         const where = (oid, type) => {
             const named = names.get(oid);
             if (type !== 'blob')
@@ -96564,7 +96761,7 @@ async function startGitGate(opts) {
     const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits };
     const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent);
-    const repo = new GateRepo(external_node_path_.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs);
+    const repo = new GateRepo(external_node_path_.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs, maxObjectBytes(limits));
     const content = { protectedPaths: opts.protectedPaths ?? parseProtectedPaths(DEFAULT_PROTECTED_PATHS), redactor: opts.redactor ?? new Redactor() };
     const push = { relay, policy: opts.policy, repo, content, limits, bodiesDir: external_node_path_.join(opts.scratchDir, 'bodies'), pushed: [] };
     const pushes = new OneAtATime(limits.maxQueuedPushes);
@@ -96924,7 +97121,8 @@ function addLine(f, line) {
         output_tokens: t.output,
         cache_creation_input_tokens: t.cacheCreation,
         cache_read_input_tokens: t.cacheRead,
-        cache_creation_1h_input_tokens: tokens_tokenCount(usage['cache_creation_1h_input_tokens'])
+        cache_creation_1h_input_tokens: tokens_tokenCount(usage['cache_creation_1h_input_tokens']),
+        web_search_requests: tokens_tokenCount(usage['web_search_requests'])
     };
     f.cacheCreationTokens += t.cacheCreation;
     f.cacheReadTokens += t.cacheRead;
@@ -98444,8 +98642,13 @@ async function runSetup(raw) {
 
 
 const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
-/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+/** The fault code of a record that reached its cap (not an errno: the disk is fine). */
+const RECORD_CAPPED = 'RECORD_CAPPED';
+/** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
 function diskFaultLine(fault, runnerTemp) {
+    if (fault.code === RECORD_CAPPED) {
+        return `The run's record ${external_node_path_.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, so claude was stopped (an agent can fill a record on purpose to hide what it does next)`;
+    }
     return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${external_node_path_.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`;
 }
 /** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
@@ -98454,8 +98657,10 @@ function diskFullBeforeRunLine(err, runnerTemp) {
 }
 /**
  * The main step's watch over the run's records: the first write the disk refuses stops claude
- * (an agent whose actions are not recorded is what this action exists to prevent); a record that
- * reaches its cap is noted in `record-notes.json` at once (so the post step's report says what
+ * (an agent whose actions are not recorded is what this action exists to prevent). A record that
+ * reaches its cap stops claude too — the agent decides how much goes into each record, and could
+ * otherwise fill one (16 MiB of refused requests in egress.jsonl, say) and act unrecorded from
+ * then on — and is noted in `record-notes.json` at once (so the post step's report says what
  * was cut even if this process is killed) and warned about once.
  */
 class RunRecords {
@@ -98483,6 +98688,7 @@ class RunRecords {
         catch {
             // the warning above still says it
         }
+        this.onFault({ file, code: RECORD_CAPPED, message: reason });
     }
 }
 
