@@ -80655,7 +80655,7 @@ exports.USER_AGENT = USER_AGENT;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3879);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1856);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -80668,7 +80668,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3879:
+/***/ 1856:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91042,7 +91042,84 @@ function removalWarning(removed) {
         'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
 }
 
+;// CONCATENATED MODULE: ./lib/backend/smolvm/loopback-listeners.js
+
+
+
+/** Addresses the gateway's relay to 127.0.0.1 reaches: loopback v4 and the wildcards. */
+function reachable(address) {
+    return address === '*' || address === '0.0.0.0' || address === '[::]' || address === '::' || /^127\./.test(address);
+}
+/** `lsof -nP -iTCP -sTCP:LISTEN -F cn` (macOS, Linux): `c<command>` then `n<addr>:<port>` lines per process. */
+function parseLsof(out) {
+    const found = [];
+    let command;
+    for (const line of out.split('\n')) {
+        if (line.startsWith('p'))
+            command = undefined;
+        else if (line.startsWith('c'))
+            command = line.slice(1);
+        else if (line.startsWith('n')) {
+            const m = /^(.*):(\d+)$/.exec(line.slice(1));
+            if (m && reachable(m[1]))
+                found.push({ address: m[1], port: Number(m[2]), command });
+        }
+    }
+    return found;
+}
+/** /proc/net/tcp and tcp6 (Linux without lsof): state 0A is LISTEN; addresses are hex, little-endian for v4. */
+function parseProcNetTcp(text, v6) {
+    const found = [];
+    for (const line of text.split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols[3] !== '0A' || !cols[1])
+            continue;
+        const [hex, portHex] = cols[1].split(':');
+        if (!hex || !portHex)
+            continue;
+        let address;
+        if (v6)
+            address = /^0+$/.test(hex) ? '[::]' : hex === '00000000000000000000000001000000' ? '[::1]' : `[${hex}]`;
+        else
+            address = (hex.match(/../g) ?? []).reverse().map(b => parseInt(b, 16)).join('.');
+        if (reachable(address))
+            found.push({ address, port: parseInt(portHex, 16) });
+    }
+    return found;
+}
+/** The runner's listeners a smolvm guest could reach (deduplicated, by port). */
+async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 10_000 }), procNet = '/proc/net') {
+    const lsof = await run('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'cn']).catch(() => undefined);
+    let found;
+    if (lsof && lsof.code === 0)
+        found = parseLsof(lsof.stdout);
+    else {
+        found = [];
+        for (const [file, v6] of [['tcp', false], ['tcp6', true]]) {
+            const text = external_node_fs_.readFileSync(`${procNet}/${file}`, 'utf8');
+            found.push(...parseProcNetTcp(text, v6));
+        }
+    }
+    const byPort = new Map();
+    for (const l of found)
+        if (!byPort.has(l.port) || (l.command && !byPort.get(l.port).command))
+            byPort.set(l.port, l);
+    return [...byPort.values()].sort((a, b) => a.port - b.port);
+}
+/** Refuses a runner whose loopback serves smolvm's own API; otherwise the log line naming what the guest can reach. */
+function loopbackVerdict(listeners) {
+    const api = listeners.find(l => /^smolvm/.test(l.command ?? ''));
+    if (api) {
+        throw new errors/* BottleError */.nN(`smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: the agent could use that API to create machines with host mounts`, 'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm');
+    }
+    if (!listeners.length)
+        return 'smolvm: nothing else listens on the runner\'s loopback: the guest reaches only the bottle\'s daemons there';
+    const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ');
+    return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`;
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
+
 
 
 
@@ -91090,6 +91167,8 @@ class SmolvmBackend {
     /** per machine: how long create took and how the image came, for the ready line */
     created = new Map();
     pinned;
+    /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
+    loopbackProbe = () => loopbackListeners();
     constructor(cli, docker = 'docker', 
     /** where `docker save` archives are kept, one per image ID, for the next run */
     imageCache = external_node_path_.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'), runnerEnv = process.env) {
@@ -91124,6 +91203,12 @@ class SmolvmBackend {
      * else listening on the runner's loopback is reachable from the guest.
      */
     async createNetwork(name) {
+        const listeners = await this.loopbackProbe();
+        const line = loopbackVerdict(listeners); // throws on a smolvm API there
+        if (listeners.length)
+            lib_core/* warning */.$e(line);
+        else
+            lib_core/* info */.pq(line);
         return { name, bindHost: '127.0.0.1', wiring: 'gateway' };
     }
     guestEndpoints(_network, ports) {

@@ -10,6 +10,7 @@ import * as argv from './argv.js'
 import { guestImageArchive } from './guest-image.js'
 import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
+import { loopbackListeners, loopbackVerdict, type LoopbackListener } from './loopback-listeners.js'
 
 /** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
 function readEnvFile(file: string): Record<string, string> {
@@ -46,6 +47,8 @@ export class SmolvmBackend implements Backend {
   /** per machine: how long create took and how the image came, for the ready line */
   private readonly created = new Map<string, { ms: number; image: string }>()
   private readonly pinned: ReturnType<typeof pinnedEnv>
+  /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
+  loopbackProbe: () => Promise<LoopbackListener[]> = () => loopbackListeners()
   constructor(
     readonly cli: string,
     private readonly docker = 'docker',
@@ -82,6 +85,10 @@ export class SmolvmBackend implements Backend {
    * else listening on the runner's loopback is reachable from the guest.
    */
   async createNetwork(name: string): Promise<BottleNetwork> {
+    const listeners = await this.loopbackProbe()
+    const line = loopbackVerdict(listeners) // throws on a smolvm API there
+    if (listeners.length) core.warning(line)
+    else core.info(line)
     return { name, bindHost: '127.0.0.1', wiring: 'gateway' }
   }
 
