@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startGitGate } from '../lib/gitgate/git-gate.js'
-import { parsePushPolicy } from '../lib/gitgate/push-policy.js'
+import { parsePushPolicy } from '../lib/config/git-policy.js'
 import { Redactor } from '../lib/transcript/redact.js'
 import { startSeededGitHttpDouble } from '../test/harness/git-http-double.mjs'
 

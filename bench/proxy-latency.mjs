@@ -14,7 +14,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { startEgressProxy } from '../lib/proxy/egress-proxy.js'
-import { parseEgressPolicy } from '../lib/proxy/egress-rules.js'
+import { parseEgressPolicy } from '../lib/config/egress-policy.js'
 import { makePlaceholder, startModelProxy } from '../lib/proxy/model-proxy.js'
 
 const N = Number(process.argv[2] ?? 2000)

@@ -4,6 +4,8 @@ import type { Backend } from './backend/types.js'
 import { publishRecord } from './bottle/publish.js'
 import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { undo } from './bottle/undo.js'
+import { readInputs, readRunnerEnv } from './config/inputs.js'
+import { parsePostConfig } from './config/post-config.js'
 import { errorMessage } from './util/errors.js'
 import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './bottle/phase-clock.js'
 
@@ -30,7 +32,8 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
     await clock.time('post', async () => {
       // the same undo as the main step's (each step on its own), then the record
       await undo({ state, save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)), backend: backendFor(state), sweep: true, prefix: 'bot-bottle post: ' })
-      if (stateDir) await publishRecord(stateDir, () => withPost(readPhases(stateDir), performance.now() - started))
+      // inputs are parsed after the undo: a bad one must not leave the bottle running
+      if (stateDir) await publishRecord(stateDir, parsePostConfig(readInputs(name => core.getInput(name)), readRunnerEnv(process.env)), () => withPost(readPhases(stateDir), performance.now() - started))
     })
     if (stateDir) writePhases(stateDir, withPost(readPhases(stateDir), clock.timings[0]!.ms))
   } catch (err) {

@@ -3,7 +3,7 @@ import { defaultProbeDeps, probeForSetup } from './backend/select.js'
 import type { RawInputs } from './config/inputs.js'
 import { readRunnerEnv } from './config/inputs.js'
 import { parseSetupConfig } from './config/setup-config.js'
-import { DEFAULT_RELAY_IMAGE } from './config/defaults.js'
+import { DEFAULT_RELAY_IMAGE } from './config/fields.js'
 import { smolvmInstaller } from './install/smolvm.js'
 
 /**

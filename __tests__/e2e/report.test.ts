@@ -9,7 +9,9 @@ import { chromium, type Browser } from 'playwright-core'
 import { collectRecords } from '../../src/transcript/collect.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import type { PhaseRecord } from '../../src/bottle/phase-clock.js'
-import { ROOT, tempDir } from './helpers.js'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { runAction } from '../../test/harness/run-action.mjs'
+import { e2eSuite, makeWorkspace, ROOT, tempDir } from './helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const SECRET = 'sk-ant-api03-reportsecret-0123456789abcdefghij'
@@ -37,14 +39,18 @@ async function reportFor(turns: number, name: string, phases?: PhaseRecord): Pro
   return path.join(dir, 'report.html')
 }
 
+async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error("chromium missing: run 'bash test/harness/chromium.sh' (apt-get install chromium)")
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+}
+
 describe('report.html in chromium', () => {
   let browser: Browser
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error("chromium missing: run 'bash test/harness/chromium.sh' (apt-get install chromium)")
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
   })
   afterAll(async () => {
     await browser?.close()
@@ -115,4 +121,52 @@ describe('report.html in chromium', () => {
     await page.screenshot({ path: path.join(ROOT, '.tmp', 'report.png'), fullPage: false })
     await page.close()
   }, 60_000)
+})
+
+/**
+ * One run, one input-token figure: cache writes and reads count as input (transcript/tokens.ts)
+ * in the job summary, the report's header and each turn of the report, whichever of them a
+ * user reads. The API double bills every response with cache tokens, as the real API does.
+ */
+describe('a real run with cache tokens', () => {
+  const suite = e2eSuite('e2e-report-cache')
+  const KEY = 'sk-ant-api03-report-cache-0123456789abcdef'
+  let browser: Browser
+  beforeAll(async () => {
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('the job summary and the report header show the same input-token figure, and each turn counts cache tokens the same way', async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
+    const usage = { input_tokens: 30, output_tokens: 7, cache_creation_input_tokens: 400, cache_read_input_tokens: 5000 }
+    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: 'echo hi', description: 'say hi' } } }, { text: 'Said hi.' }], usage }, { expectedKey: KEY })
+    try {
+      const r = await runAction({ inputs: { prompt: 'say hi', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      expect(r.outputs['conclusion']).toBe('success')
+      const perCall = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
+      expect(r.outputs['input-tokens']).toBe(String(2 * perCall))
+      const summaryRow = /^\| tokens \| (\d+) in \/ (\d+) out \|$/m.exec(r.summary)
+      expect(summaryRow?.slice(1)).toEqual([String(2 * perCall), r.outputs['output-tokens']])
+
+      const page = await browser.newPage()
+      await page.goto(`file://${path.join(r.outputs['transcript-dir']!, 'artifact', 'report.html')}`)
+      await page.waitForSelector('#conversation .turn')
+      const header = /tokens \(model proxy\): (\d+) in \/ (\d+) out/.exec((await page.textContent('#stats')) ?? '')
+      expect(header?.slice(1)).toEqual(summaryRow?.slice(1))
+      // each turn's line counts the cache tokens claude's message carried, like the totals
+      const turnInputs = [...((await page.textContent('#conversation')) ?? '').matchAll(/turn \d+ tokens: (\d+) in/g)].map(m => Number(m[1]))
+      expect(turnInputs.length).toBeGreaterThanOrEqual(2)
+      expect(new Set(turnInputs)).toEqual(new Set([perCall]))
+      await page.close()
+      // claude's own result, read by the run's parser, agrees with the host's count: no discrepancy noted
+      const figures = JSON.parse(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'figures.json'), 'utf8')) as { claude?: { inputTokens: number }; discrepancies: string[] }
+      expect(figures.claude?.inputTokens).toBe(2 * perCall)
+      expect(figures.discrepancies.filter(d => d.includes('input tokens'))).toEqual([])
+    } finally {
+      await api.close()
+    }
+  }, 240_000)
 })

@@ -90,6 +90,8 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     // install and probe: the pinned default, from the loopback release server; the runner's floor variable named, not obeyed
     expect(log).toContain('backend smolvm: usable (smolvm 1.9.3)')
     expect(r.main.stdout).toMatch(/::warning::smolvm: ignoring SMOLVM_EGRESS_FLOOR from the runner's environment/)
+    // what else the gateway relays to: the API double listens on this runner's loopback, and is named
+    expect(r.main.stdout).toMatch(new RegExp(`::warning::smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback .*127\\.0\\.0\\.1:${new URL(r.api.url).port}\\b`))
     expect(log).toContain(`smolvm: the VM gets the runner's docker image ${GUEST_IMAGE} as a local archive (`)
     expect(log).toMatch(/Model proxy listening on 127\.0\.0\.1:\d+ .*gateway wiring/)
 

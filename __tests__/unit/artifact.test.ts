@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { defaultArtifactName, parseArtifactSettings } from '../../src/artifact/settings.js'
+import { artifactSection as parseArtifactSettings, defaultArtifactName } from '../../src/config/sections.js'
 import { artifactServiceUnavailable, shouldUpload, uploadArtifact } from '../../src/artifact/upload.js'
 import { renderSummary } from '../../src/transcript/summary.js'
 import { forgeRuntimeToken, makeRuntimeToken, startArtifactServiceDouble } from '../../test/harness/artifact-service-double.mjs'

@@ -57,16 +57,22 @@ describe('Budget', () => {
     expect(byTokens.reached()).toMatch(/^max-tokens \(1000\) reached: .* used 1000 tokens/)
   })
 
-  it('counts an unknown model toward max-tokens only, warning once', () => {
+  it('counts an unknown model at the dearest rates under max-cost-usd (an old or unlisted model cannot spend unbounded), tokens only without it, warning once', () => {
     const warned: string[] = []
-    const b = new Budget({ maxCostUsd: 0.000001, maxTokens: 50 }, w => warned.push(w))
-    b.add({ model: 'gateway-model-x', ...usage(20, 10) })
-    b.add({ model: 'gateway-model-x', ...usage(1, 1) })
-    expect(b.totals()).toEqual({ costUsd: 0, tokens: 32, unpricedModels: ['gateway-model-x'] })
-    expect(b.reached()).toBeUndefined() // no cost was counted
-    expect(warned).toEqual([`The model API answered with model 'gateway-model-x', which the price table (${PRICES_AS_OF}) does not know: max-cost-usd cannot be enforced for it; only max-tokens applies`])
-    b.add({ model: 'gateway-model-x', ...usage(18, 0) })
-    expect(b.reached()).toMatch(/^max-tokens \(50\) reached/)
+    const b = new Budget({ maxCostUsd: 0.01 }, w => warned.push(w))
+    b.add({ model: 'gateway-model-x', ...usage(100, 100) }) // at Opus 4's $15 in / $75 out: $0.009
+    expect(b.reached()).toBeUndefined()
+    b.add({ model: 'gateway-model-x', ...usage(100, 100) })
+    expect(b.totals()).toEqual({ costUsd: expect.closeTo(0.018, 9), tokens: 400, unpricedModels: ['gateway-model-x'] })
+    expect(b.reached()).toMatch(/^max-cost-usd \(0.01\) reached/)
+    expect(warned).toEqual([`The model API answered with model 'gateway-model-x', which the price table (${PRICES_AS_OF}) does not know: max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out`])
+
+    const tokensOnly = new Budget({ maxTokens: 50 }, () => undefined)
+    tokensOnly.add({ model: 'gateway-model-x', ...usage(20, 10) })
+    expect(tokensOnly.totals()).toEqual({ costUsd: 0, tokens: 30, unpricedModels: ['gateway-model-x'] })
+    expect(tokensOnly.reached()).toBeUndefined()
+    tokensOnly.add({ model: 'gateway-model-x', ...usage(20, 0) })
+    expect(tokensOnly.reached()).toMatch(/^max-tokens \(50\) reached/)
   })
 })
 

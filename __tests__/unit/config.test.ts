@@ -4,6 +4,10 @@ import path from 'node:path'
 import { parseConfig } from '../../src/config/config.js'
 import { INPUT_NAMES, readInputs, type RawInputs, type RunnerEnv } from '../../src/config/inputs.js'
 import { InputError } from '../../src/util/errors.js'
+import { BOOLEAN_SPELLINGS, INPUT_DEFAULTS } from '../../src/config/fields.js'
+import { parseSetupConfig } from '../../src/config/setup-config.js'
+import { parsePostConfig } from '../../src/config/post-config.js'
+import { parse as parseYaml } from 'yaml'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-config-'))
 fs.writeFileSync(path.join(ws, 'task.md'), 'Task from a file')
@@ -60,16 +64,10 @@ describe('parseConfig defaults', () => {
     const inputNames = [...inputsBlock.matchAll(/^  ([a-z-]+):$/gm)].map(m => m[1])
     expect(inputNames.sort()).toEqual([...INPUT_NAMES].sort())
     expect(declared.length).toBeGreaterThan(INPUT_NAMES.length)
-    const def = (n: string) => new RegExp(`^  ${n}:\\n(?:    .*\\n)*?    default: '([^']*)'`, 'm').exec(inputsBlock)?.[1]
-    expect(def('claude-version')).toBe('2.1.332')
-    expect(def('npm-registry')).toBe('https://registry.npmjs.org')
-    expect(def('image')).toBe('buildpack-deps:bookworm-scm')
-    expect(def('memory')).toBe('4g')
-    expect(def('cpus')).toBe('2')
-    expect(def('timeout-minutes')).toBe('30')
-    expect(def('backend')).toBe('auto')
-    expect(def('docker-wiring')).toBe('auto')
-    expect(def('relay-image')).toBe('node:24-alpine')
+    // every default action.yml documents is the one the code applies (config/fields.ts), and no other
+    const action = parseYaml(yml) as { inputs: Record<string, { default: string }> }
+    const documented = Object.fromEntries(Object.entries(action.inputs).filter(([, spec]) => spec.default !== '').map(([name, spec]) => [name, spec.default]))
+    expect(documented).toEqual(INPUT_DEFAULTS)
   })
 
   it('reads prompt-file and append-system-prompt-file relative to the workspace', () => {
@@ -205,3 +203,48 @@ describe('parseConfig errors: one line naming the input, the value and what is a
 function __dirname_(): string {
   return path.dirname(new URL(import.meta.url).pathname)
 }
+
+describe('one set of boolean spellings for every boolean input, in every mode', () => {
+  const accepted = [...BOOLEAN_SPELLINGS.true.map(v => [v, true] as const), ...BOOLEAN_SPELLINGS.false.map(v => [v, false] as const), ['', undefined] as const]
+  const refused = ['yes', 'tRUE', ' true', '1', 'on']
+  const readers: Record<string, (v: string) => boolean> = {
+    'job-summary (run)': v => parseConfig(raw({ 'job-summary': v }), runner).artifact.jobSummary,
+    'job-summary (post)': v => parsePostConfig(raw({ 'job-summary': v }), runner).artifact.jobSummary,
+    'git-allow-force': v => parseConfig(raw({ 'git-allow-force': v }), runner).git.push.allowForce,
+    'require-backend (setup-only)': v => parseSetupConfig(raw({ 'setup-only': 'true', 'require-backend': v }), runner).requireBackend
+  }
+  const defaults: Record<string, boolean> = { 'job-summary (run)': true, 'job-summary (post)': true, 'git-allow-force': false, 'require-backend (setup-only)': false }
+  it.each(Object.keys(readers))('%s accepts the documented spellings and refuses the rest, naming the input', name => {
+    for (const [text, want] of accepted) expect(readers[name]!(text)).toBe(want ?? defaults[name])
+    for (const text of refused) expect(() => readers[name]!(text)).toThrow(new RegExp(`^Input '${name.split(' ')[0]}': invalid value \\(got '${text}'\\)\\. Expected 'true' or 'false'`))
+  })
+})
+
+describe('setup-only and post share the run\'s section parsers', () => {
+  it('smolvm inputs are checked the same way in a run and in setup-only', () => {
+    for (const over of [{ 'smolvm-version': '1.9' }, { 'smolvm-download-url': 'ftp://mirror.example/smolvm' }]) {
+      let runError = ''
+      let setupError = ''
+      try {
+        parseConfig(raw(over), runner)
+      } catch (err) {
+        runError = (err as Error).message
+      }
+      try {
+        parseSetupConfig(raw(over), runner)
+      } catch (err) {
+        setupError = (err as Error).message
+      }
+      expect(runError).toMatch(/^Input 'smolvm-(version|download-url)': invalid value/)
+      expect(setupError).toBe(runError)
+    }
+    expect(parseSetupConfig(raw(), runner).smolvm).toEqual(parseConfig(raw(), runner).smolvm)
+  })
+  it('the post step reads the same artifact settings as the run, and the secret inputs', () => {
+    const over = { 'upload-transcripts': 'on-failure', 'artifact-name': 'rec', 'retention-days': '3', 'job-summary': 'false', 'github-token': 'ghs_posttoken123' }
+    const post = parsePostConfig(raw(over), runner)
+    expect(post.artifact).toEqual(parseConfig(raw(over), runner).artifact)
+    expect(post.secrets).toEqual([SECRET, 'ghs_posttoken123'])
+    expect(post.workspace).toBe(ws)
+  })
+})

@@ -10,22 +10,20 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseConfig } from '../../src/config/config.js'
-import { DEFAULT_GIT_MAX_PUSH_MB } from '../../src/config/defaults.js'
+import { DEFAULT_GIT_MAX_PUSH_MB, DEFAULT_PROTECTED_PATHS } from '../../src/config/fields.js'
+import { parseProtectedPaths } from '../../src/config/git-policy.js'
 import { readInputs } from '../../src/config/inputs.js'
-import { startGitGate } from '../../src/gitgate/git-gate.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
-import { canonicalComponent, DEFAULT_PROTECTED_PATHS, parseProtectedPaths, protectedRule } from '../../src/gitgate/protected-paths.js'
-import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
+import { canonicalComponent, protectedRule } from '../../src/gitgate/protected-paths.js'
 import { SecretScanner } from '../../src/gitgate/secret-scan.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import { runCommand } from '../../src/util/process.js'
-import { gateSuite, git, gitEnv } from './git-gate-fixture.js'
+import { gateSuite, git, gitEnv, startSuiteGate } from './git-gate-fixture.js'
 
 const TOKEN = 'ghs_contentGateTokenEEEEEEEEEEEEEEEEEEEEE5'
 const SECRET = 'fedcba9876543210fedcba9876543210'
 const KEY = 'sk-ant-api03-contentRulesRunKey-0123456789abcdefXYZ'
 const PLANTED = 'ghp_' + 'Pl4ntedT0kenAAAAAAAAAAAAAAAAAAAAAAAAAAAA' // a GitHub token shape, not a real one
-const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`
 const rev = async (cwd: string, what = 'HEAD') => (await git(cwd, 'rev-parse', what)).out.trim()
 const short = (oid: string) => oid.slice(0, 12)
 
@@ -45,19 +43,7 @@ describe('git gate content rules', () => {
   /** a gate (default rules unless given) and a fresh clone through it */
   async function gate(gitPush: string, opts: { protectedPaths?: string; secrets?: string[] } = {}) {
     const name = `g${++n}`
-    const logFile = path.join(suite.dir, `${name}.jsonl`)
-    const g = await startGitGate({
-      secret: SECRET,
-      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
-      authHeader: { name: 'authorization', value: basic },
-      policy: parsePushPolicy(gitPush, 'false'),
-      bindHost: '127.0.0.1',
-      logFile,
-      scratchDir: path.join(suite.dir, `${name}-scratch`),
-      ...(opts.protectedPaths !== undefined ? { protectedPaths: parseProtectedPaths(opts.protectedPaths) } : {}),
-      redactor: new Redactor(opts.secrets ?? [KEY])
-    })
-    suite.gates.push(g)
+    const { g, logFile } = await startSuiteGate(suite, { name, secret: SECRET, token: TOKEN, gitPush, protectedPaths: opts.protectedPaths, secrets: opts.secrets ?? [KEY] })
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const clone = path.join(suite.dir, `${name}-clone`)
     expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)

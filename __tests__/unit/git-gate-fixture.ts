@@ -2,7 +2,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { GitGate } from '../../src/gitgate/git-gate.js'
+import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
+import { parseProtectedPaths, parsePushPolicy } from '../../src/config/git-policy.js'
+import { Redactor } from '../../src/transcript/redact.js'
 import { runCommand } from '../../src/util/process.js'
 import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 
@@ -34,4 +36,25 @@ export function gateSuite(prefix: string, token: string): GateSuite {
     fs.rmSync(suite.dir, { recursive: true, force: true })
   })
   return suite
+}
+
+/**
+ * A gate in front of the suite's `acme/widgets.git`, logging to `<name>.jsonl` in the suite dir,
+ * sending `token` as the checkout would; default protected paths unless given.
+ */
+export async function startSuiteGate(suite: GateSuite, o: { name: string; secret: string; token: string; gitPush: string; protectedPaths?: string; secrets?: string[] }): Promise<{ g: GitGate; logFile: string }> {
+  const logFile = path.join(suite.dir, `${o.name}.jsonl`)
+  const g = await startGitGate({
+    secret: o.secret,
+    upstream: new URL(`${suite.double.url}/acme/widgets.git`),
+    authHeader: { name: 'authorization', value: `Basic ${Buffer.from(`x-access-token:${o.token}`).toString('base64')}` },
+    policy: parsePushPolicy(o.gitPush, 'false'),
+    bindHost: '127.0.0.1',
+    logFile,
+    scratchDir: path.join(suite.dir, `${o.name}-scratch`),
+    ...(o.protectedPaths !== undefined ? { protectedPaths: parseProtectedPaths(o.protectedPaths) } : {}),
+    redactor: new Redactor(o.secrets ?? [])
+  })
+  suite.gates.push(g)
+  return { g, logFile }
 }

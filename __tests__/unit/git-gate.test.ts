@@ -13,7 +13,7 @@ import zlib from 'node:zlib'
 import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
 import type { GateLimits } from '../../src/gitgate/limits.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
-import { parsePushPolicy } from '../../src/gitgate/push-policy.js'
+import { parsePushPolicy } from '../../src/config/git-policy.js'
 import { checkRefFormat, refNameProblem } from '../../src/gitgate/ref-name.js'
 import { gateSuite, git } from './git-gate-fixture.js'
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { StreamAccumulator, conclude, streamAnomalies, summarizeToolInput } from '../../src/transcript/stream-parser.js'
+import { readReportModel } from '../../src/transcript/report-model.js'
 
 const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'stream-success.jsonl')
 
@@ -111,5 +113,35 @@ describe('StreamAccumulator edge cases', () => {
     expect(summarizeToolInput('Bash', { command: 'a\n  b' })).toBe('a b')
     expect(summarizeToolInput('X', { command: 'y'.repeat(300) })).toHaveLength(120)
     expect(summarizeToolInput('X', { other: 1 })).toBe('{"other":1}')
+  })
+})
+
+describe('one reading of a stream with cache tokens', () => {
+  // claude's shapes: each message carries its call's usage, the result the run's sums
+  const usage = { input_tokens: 30, cache_creation_input_tokens: 400, cache_read_input_tokens: 5000, output_tokens: 7 }
+  const stream = [
+    { type: 'system', subtype: 'init', session_id: 's-1', model: 'claude-test' },
+    { type: 'assistant', message: { content: [{ type: 'text', text: 'hi' }], usage }, session_id: 's-1' },
+    { type: 'result', subtype: 'success', is_error: false, result: 'hi', num_turns: 1, total_cost_usd: 0.0070000000000000001, duration_ms: 5, usage, session_id: 's-1' }
+  ].map(l => JSON.stringify(l))
+
+  it('the run (outputs, summary) and the report (header, turns) read the same input-token figure', async () => {
+    const acc = new StreamAccumulator()
+    for (const l of stream) acc.push(l)
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bb-stream-')), 'stream.jsonl')
+    fs.writeFileSync(file, stream.join('\n') + '\n')
+    const report = await readReportModel(file)
+    const final = report.events.find(e => e.k === 'final')
+    const turn = report.events.find(e => e.k === 'usage')
+    expect(acc.result).toMatchObject({ inputTokens: 5430, outputTokens: 7, costUsd: 0.007 })
+    expect(final).toMatchObject({ input: 5430, output: 7, cost: 0.007 })
+    expect(turn).toMatchObject({ input: 5430, output: 7 })
+  })
+
+  it('a line that is JSON but not an object is unparsable, not a crash', () => {
+    const acc = new StreamAccumulator()
+    expect(acc.push('null')).toEqual([])
+    expect(acc.push('7')).toEqual([])
+    expect(acc.unparsable).toBe(2)
   })
 })

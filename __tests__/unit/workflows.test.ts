@@ -2,7 +2,9 @@
  * The workflow files cannot run here, so their logic is kept small and checked as data:
  * they parse, use this action's real inputs and outputs, and gate on the probe.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
@@ -105,5 +107,130 @@ describe('workflows and README examples use agent-controlled outputs safely', ()
   })
   it('action.yml tells users result is agent-controlled and how to pass it', () => {
     expect(load('action.yml').outputs.result.description).toMatch(/Agent-controlled.*env:.*never as `\$\{\{ \}\}` inside `run:`/)
+  })
+})
+
+describe('.github/workflows/release.yml', () => {
+  const wf = load('.github/workflows/release.yml')
+  const text = fs.readFileSync(path.join(root, '.github/workflows/release.yml'), 'utf8')
+  it('runs on a published release or a vMAJOR.MINOR.PATCH tag, with no permissions but what each job asks', () => {
+    expect(wf.on).toEqual({ release: { types: ['published'] }, push: { tags: ['v*.*.*'] } })
+    expect(wf.permissions).toEqual({})
+    expect(wf.jobs.check.permissions).toEqual({ contents: 'read' })
+    expect(wf.jobs['move-major-tag'].permissions).toEqual({ contents: 'write' })
+  })
+  it('checks the tagged commit: npm ci, build, dist/ fresh, unit tests, in that order', () => {
+    const steps = wf.jobs.check.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[]
+    expect(steps[0]!.uses).toMatch(/^actions\/checkout@/)
+    expect(steps[0]!.with?.['ref']).toBe('${{ github.event.release.tag_name || github.ref }}')
+    const runs = steps.map(s => s.run).filter((r): r is string => !!r)
+    expect(runs[0]).toBe('npm ci')
+    expect(runs[1]).toBe('npm run build')
+    expect(runs[2]).toMatch(/git status --porcelain -- dist/)
+    expect(runs[3]).toBe('npm run test:unit')
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts['test:unit']).toMatch(/--selectProjects unit/)
+  })
+  it('moves the major tag only after the checks pass, the tag passed as data (env), never as ${{ }} in run:', () => {
+    expect(wf.jobs['move-major-tag'].needs).toBe('check')
+    const steps = wf.jobs['move-major-tag'].steps as { run?: string; env?: Record<string, string> }[]
+    const move = steps.find(s => s.run?.includes('move-major-tag.sh'))!
+    expect(move.run).toBe('bash scripts/move-major-tag.sh "$TAG"')
+    expect(move.env?.['TAG']).toBe('${{ github.event.release.tag_name || github.ref_name }}')
+    const runs = Object.values(wf.jobs as Record<string, { steps: { run?: string }[] }>).flatMap(j => j.steps.map(s => s.run ?? ''))
+    expect(runs.filter(r => r.includes('${{'))).toEqual([])
+    expect(text).toContain('persist-credentials: false') // the checks run without a token in .git/config
+  })
+})
+
+describe('scripts/move-major-tag.sh on a real repository', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-release-'))
+  const origin = path.join(dir, 'origin.git')
+  const work = path.join(dir, 'work')
+  beforeAll(() => {
+    git(dir, 'init', '-q', '--bare', origin)
+    git(dir, 'init', '-q', '-b', 'main', work)
+    git(work, 'remote', 'add', 'origin', origin)
+  })
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const commit = (msg: string) => {
+    git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-q', '--allow-empty', '-m', msg)
+    return git(work, 'rev-parse', 'HEAD')
+  }
+  const release = (tag: string) => {
+    git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'tag', '-a', tag, '-m', tag)
+    git(work, 'push', '-q', 'origin', 'main', `refs/tags/${tag}`)
+    return execFileSync('bash', [path.join(root, 'scripts', 'move-major-tag.sh'), tag], { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } })
+  }
+  const v1AtOrigin = () => git(origin, 'rev-parse', '--verify', '-q', 'refs/tags/v1^{commit}')
+
+  it('points v1 at v1.0.0, then moves it to v1.1.0; a pre-release leaves it where it is', () => {
+    const first = commit('one')
+    release('v1.0.0')
+    expect(v1AtOrigin()).toBe(first)
+    const second = commit('two')
+    expect(release('v1.1.0')).toContain(`v1 -> v1.1.0 (${second})`)
+    expect(v1AtOrigin()).toBe(second)
+    commit('three')
+    expect(release('v1.2.0-rc.1')).toContain('not a vMAJOR.MINOR.PATCH release')
+    expect(v1AtOrigin()).toBe(second)
+  })
+})
+
+describe('.github/dependabot.yml', () => {
+  it('updates npm and github-actions weekly, grouped', () => {
+    const d = load('.github/dependabot.yml')
+    expect(d.version).toBe(2)
+    type Update = { 'package-ecosystem': string; directory: string; schedule: { interval: string }; groups?: Record<string, unknown> }
+    const byEcosystem = Object.fromEntries((d.updates as Update[]).map(u => [u['package-ecosystem'], u]))
+    expect(Object.keys(byEcosystem).sort()).toEqual(['github-actions', 'npm'])
+    for (const u of Object.values(byEcosystem)) {
+      expect(u.directory).toBe('/')
+      expect(u.schedule.interval).toBe('weekly')
+      expect(Object.keys(u.groups ?? {}).length).toBeGreaterThan(0)
+    }
+  })
+})
+
+describe('README usage examples for the three jobs', () => {
+  const action = load('action.yml')
+  type Step = { id?: string; uses?: string; with?: Record<string, unknown>; run?: string }
+  type Job = { 'runs-on': unknown; needs?: string; if?: string; steps: Step[]; outputs?: Record<string, string> }
+  type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> }
+  const examples = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map(m => parse(m[1]!) as Workflow)
+    .filter(w => w && typeof w === 'object' && 'jobs' in w && 'on' in w)
+  const bottleSteps = (w: Workflow) => Object.values(w.jobs).flatMap(j => j.steps.filter(s => s.uses === 'owner/bot-bottle@v1'))
+  const find = (pred: (w: Workflow) => boolean) => examples.filter(pred)
+
+  it('each example uses only real inputs and reads only real outputs', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(3)
+    for (const w of examples) {
+      for (const s of bottleSteps(w)) for (const input of Object.keys(s.with ?? {})) expect(Object.keys(action.inputs)).toContain(input)
+      for (const m of JSON.stringify(w).matchAll(/steps\.bottle\.outputs\.([a-z-]+)/g)) expect(Object.keys(action.outputs)).toContain(m[1])
+    }
+  })
+  it('a pull-request review step', () => {
+    const [review] = find(w => 'pull_request' in w.on && bottleSteps(w).some(s => typeof s.with?.['prompt'] === 'string'))
+    expect(review).toBeDefined()
+    expect(bottleSteps(review!)[0]!.with?.['anthropic-api-key']).toBe('${{ secrets.ANTHROPIC_API_KEY }}')
+  })
+  it('a nightly scheduled agent job', () => {
+    const [nightly] = find(w => Array.isArray(w.on['schedule']))
+    expect(nightly).toBeDefined()
+    const cron = (nightly!.on['schedule'] as { cron: string }[])[0]!.cron
+    expect(cron.split(' ')).toHaveLength(5)
+    expect(cron.split(' ').slice(2)).toEqual(['*', '*', '*']) // every day
+    expect(bottleSteps(nightly!)[0]!.with?.['prompt']).toEqual(expect.any(String))
+  })
+  it('gating integration tests on a self-hosted Darwin runner with setup-only', () => {
+    const [gate] = find(w => bottleSteps(w).some(s => s.with?.['setup-only'] === true))
+    expect(gate).toBeDefined()
+    const [probeName, probe] = Object.entries(gate!.jobs).find(([, j]) => j.steps.some(s => s.with?.['setup-only'] === true))!
+    expect(probe['runs-on']).toEqual(expect.arrayContaining(['self-hosted', 'macOS']))
+    expect(probe.outputs?.['backend']).toBe('${{ steps.bottle.outputs.backend }}')
+    const gated = Object.values(gate!.jobs).find(j => j.needs === probeName)!
+    expect(gated.if).toBe(`needs.${probeName}.outputs.backend == 'smolvm'`)
+    expect(gated['runs-on']).toEqual(probe['runs-on'])
   })
 })

@@ -80655,7 +80655,7 @@ exports.USER_AGENT = USER_AGENT;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8434);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1856);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -80668,7 +80668,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8434:
+/***/ 1856:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80687,1979 +80687,6 @@ var lib_core = __nccwpck_require__(6058);
 var errors = __nccwpck_require__(9661);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./lib/config/defaults.js
-/** Defaults of the action's inputs; action.yml documents the same values. */
-const DEFAULT_CLAUDE_VERSION = '2.1.332'; // pinned and tested; `latest` is allowed
-const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
-const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
-// Debian bookworm with git, curl, ca-certificates, openssh-client and procps.
-const DEFAULT_IMAGE = 'buildpack-deps:bookworm-scm';
-const DEFAULT_CPUS = 2;
-const DEFAULT_MEMORY = '4g';
-const DEFAULT_TIMEOUT_MINUTES = 30;
-// Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
-const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
-const DEFAULT_GIT_MAX_PUSH_MB = 100; // the git gate's push limit, MiB
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./lib/util/line-splitter.js
-/**
- * Splits a byte stream into lines with bounded memory: a line longer than `maxBytes` is never
- * held whole. Its first bytes are dropped as soon as it passes the cap, the rest is counted
- * and skipped up to its newline, and the caller hears of it once, with its full length.
- */
-/** 16 MiB: far above any line claude writes (its tool outputs are cut to a few hundred KiB). */
-const MAX_STREAM_LINE_BYTES = 16 * 1024 * 1024;
-const NEWLINE = 0x0a;
-class LineSplitter {
-    onLine;
-    onOverlong;
-    maxBytes;
-    parts = [];
-    held = 0;
-    /** bytes of the current line when it is over the cap (then nothing of it is held) */
-    skipped = 0;
-    constructor(onLine, onOverlong, maxBytes = MAX_STREAM_LINE_BYTES) {
-        this.onLine = onLine;
-        this.onOverlong = onOverlong;
-        this.maxBytes = maxBytes;
-    }
-    push(chunk) {
-        let start = 0;
-        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-            this.take(chunk.subarray(start, nl));
-            this.endLine();
-            start = nl + 1;
-        }
-        if (start < chunk.length)
-            this.take(chunk.subarray(start));
-    }
-    /** The stream ended: a last line without a newline still counts. */
-    end() {
-        if (this.held > 0 || this.skipped > 0)
-            this.endLine();
-    }
-    take(bytes) {
-        if (this.skipped > 0) {
-            this.skipped += bytes.length;
-            return;
-        }
-        if (this.held + bytes.length > this.maxBytes) {
-            this.skipped = this.held + bytes.length;
-            this.parts = [];
-            this.held = 0;
-            return;
-        }
-        if (bytes.length)
-            this.parts.push(bytes);
-        this.held += bytes.length;
-    }
-    endLine() {
-        if (this.skipped > 0) {
-            this.onOverlong({ bytes: this.skipped, maxBytes: this.maxBytes });
-        }
-        else {
-            const text = Buffer.concat(this.parts, this.held).toString('utf8');
-            this.onLine(text.endsWith('\r') ? text.slice(0, -1) : text);
-        }
-        this.parts = [];
-        this.held = 0;
-        this.skipped = 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/util/process.js
-
-
-
-/** Runs a short command to completion and captures its output. Never throws for a non-zero exit. */
-function runCommand(cmd, args, opts = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
-        const out = [];
-        const err = [];
-        child.stdout.on('data', (c) => out.push(c));
-        child.stderr.on('data', (c) => err.push(c));
-        const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-        child.on('error', e => {
-            if (timer)
-                clearTimeout(timer);
-            reject(e);
-        });
-        child.on('close', code => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-        });
-        child.stdin.on('error', () => undefined); // the child may exit before reading all input
-        if (opts.input === undefined)
-            child.stdin.end();
-        else if (typeof opts.input === 'string' || Buffer.isBuffer(opts.input))
-            child.stdin.end(opts.input);
-        else
-            opts.input.pipe(child.stdin);
-    });
-}
-/** Like runCommand, but a non-zero exit throws a CommandError with the command's stderr. */
-async function runChecked(cmd, args, opts = {}) {
-    const r = await runCommand(cmd, args, opts);
-    if (r.code !== 0)
-        throw new errors/* CommandError */.Qd(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
-    return r.stdout;
-}
-/**
- * Spawns a long-running command in its own process group and hands each stdout line
- * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
- * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
- */
-function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
-    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
-    const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
-    child.stdout.on('data', (chunk) => lines.push(chunk));
-    child.stderr.on('data', onStderr);
-    const drained = new Promise(resolve => child.stdout.once('close', () => {
-        lines.end();
-        resolve();
-    }));
-    const exited = new Promise((resolve, reject) => {
-        child.once('error', reject);
-        child.once('exit', (code, signal) => {
-            void drained.then(() => resolve({ code, signal }));
-        });
-    });
-    return {
-        exited,
-        pid: child.pid,
-        kill(signal = 'SIGTERM') {
-            if (child.pid === undefined || child.exitCode !== null)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                child.kill(signal);
-            }
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/backend/copy-in.js
-
-
-
-/**
- * Copies a host file or directory into `guestDir` (created if missing) with one exec: tar on
- * the host, untar in the guest as opts.user, so the files end up owned by that user. Any
- * backend whose exec forwards stdin can use it.
- */
-async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
-    const tar = (0,external_node_child_process_.spawn)('tar', ['-c', '-C', external_node_path_.dirname(hostPath), external_node_path_.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
-    const r = await exec(name, untar, { ...opts, input: tar.stdout });
-    if (r.code !== 0)
-        throw new errors/* CommandError */.Qd(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
-}
-
-;// CONCATENATED MODULE: ./lib/backend/docker/argv.js
-/** Every docker command the backend runs is built here, as argv (never a shell string). */
-function networkCreateArgv(name, labels, withoutHost = false) {
-    // --internal: no route out of the network; only what listens on it is reachable.
-    // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
-    return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name];
-}
-function relayRunArgv(o) {
-    return [
-        'run', '--detach',
-        '--name', o.name,
-        ...labelArgs(o.labels),
-        '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
-        '--add-host', 'host.docker.internal:host-gateway',
-        '--user', '65534:65534',
-        '--cap-drop', 'ALL',
-        '--security-opt', 'no-new-privileges',
-        '--read-only',
-        '--memory', '64m',
-        '--pids-limit', '64',
-        o.image,
-        'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
-    ];
-}
-function networkConnectArgv(network, container, alias) {
-    return ['network', 'connect', '--alias', alias, network, container];
-}
-function networkInspectGatewayArgv(name) {
-    // The default bridge lists only its subnet: then the gateway is the subnet's first host.
-    return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name];
-}
-function createArgv(spec) {
-    const { uid, gid } = spec.user;
-    return [
-        'create',
-        '--name', spec.name,
-        ...labelArgs(spec.labels),
-        '--network', spec.network,
-        '--user', `${uid}:${gid}`,
-        '--cap-drop', 'ALL',
-        '--security-opt', 'no-new-privileges',
-        '--pids-limit', String(spec.pidsLimit),
-        '--cpus', String(spec.cpus),
-        '--memory', spec.memory,
-        '--memory-swap', spec.memory, // no swap beyond the memory limit
-        '--env-file', spec.envFile,
-        // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-        '--tmpfs', `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
-        ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
-        '--workdir', '/',
-        '--entrypoint', 'sh',
-        spec.image,
-        // PID 1 idles until stopped; exec runs the real work.
-        '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
-    ];
-}
-function imageInspectArgv(image) {
-    return ['image', 'inspect', '--format', '{{.Id}}', image];
-}
-function pullArgv(image) {
-    return ['pull', '--quiet', image];
-}
-function startArgv(name) {
-    return ['start', name];
-}
-function execArgv(name, argv, opts) {
-    return [
-        'exec',
-        ...(opts.input !== undefined ? ['-i'] : []),
-        ...(opts.user ? ['--user', `${opts.user.uid}:${opts.user.gid}`] : []),
-        ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-        name,
-        ...argv
-    ];
-}
-function removeArgv(name) {
-    return ['rm', '--force', '--volumes', name];
-}
-function networkRemoveArgv(name) {
-    return ['network', 'rm', name];
-}
-function listArgv(label, value) {
-    return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}'];
-}
-function networkListArgv(label, value) {
-    return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}'];
-}
-function labelArgs(labels) {
-    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-}
-
-;// CONCATENATED MODULE: ./lib/backend/docker/relay.js
-/**
- * Where the docker engine runs in a VM (Docker Desktop, colima) or its own network
- * namespace (rootless), the internal network's gateway is not an address of the runner, so
- * host daemons cannot listen where the guest can dial. Then a relay sidecar bridges: it sits
- * on the run's internal network (alias RELAY_ALIAS) and on the default bridge, and pipes TCP
- * to the host daemons through host.docker.internal. It holds no secret: it only moves bytes.
- */
-const RELAY_ALIAS = 'bot-bottle-gateway';
-const RELAY_LABEL = 'bot-bottle.relay-for';
-/**
- * The relay's program, run with `node -e` in the sidecar (nothing to mount or copy).
- * argv: target host, then the ports; each port is listened on and piped to the same port
- * on the target host.
- */
-const RELAY_SCRIPT = `
-const net = require('node:net');
-const [targetHost, ...ports] = process.argv.slice(1);
-for (const port of ports.map(Number)) {
-  net.createServer(client => {
-    const upstream = net.connect(port, targetHost);
-    const close = () => { client.destroy(); upstream.destroy(); };
-    client.on('error', close); upstream.on('error', close);
-    client.on('close', close); upstream.on('close', close);
-    client.pipe(upstream); upstream.pipe(client);
-  }).listen(port, '0.0.0.0', () => console.log('relay ' + port + ' -> ' + targetHost + ':' + port));
-}
-for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
-`.trim();
-
-;// CONCATENATED MODULE: ./lib/backend/docker/docker-backend.js
-
-
-
-
-
-
-
-/**
- * Whether a host daemon can listen on `ip`: true when it is an address of this machine,
- * also on a bridge that is still down because no container has joined it yet (which
- * os.networkInterfaces() would not list).
- */
-function canListenOn(ip) {
-    return new Promise(resolve => {
-        const server = external_node_net_.createServer();
-        server.once('error', () => resolve(false));
-        server.listen(0, ip, () => server.close(() => resolve(true)));
-    });
-}
-/** The IPv4 gateway from `<gateway>/<subnet>` pairs; a pair with no gateway yields the subnet's first host. */
-function gatewayFromIpam(pairs) {
-    for (const pair of pairs.split(/\s+/).filter(Boolean)) {
-        const [gateway, subnet] = pair.split(/\/(.*)/s);
-        if (/^\d+\.\d+\.\d+\.\d+$/.test(gateway))
-            return gateway;
-        const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet ?? '');
-        if (m) {
-            const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
-            const mask = Number(m[5]) === 0 ? 0 : (~0 << (32 - Number(m[5]))) >>> 0;
-            const first = ((n & mask) + 1) >>> 0;
-            return [24, 16, 8, 0].map(sh => (first >>> sh) & 255).join('.');
-        }
-    }
-    return undefined;
-}
-/** The docker CLI driver. */
-class DockerBackend {
-    kind = 'docker';
-    nestedMounts = true;
-    cli;
-    wiring;
-    relayImage;
-    constructor(opts = {}) {
-        this.cli = opts.cli ?? 'docker';
-        this.wiring = opts.wiring ?? 'auto';
-        this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE;
-    }
-    async probe() {
-        let r;
-        try {
-            r = await runCommand(this.cli, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return { usable: false, reason: 'docker: the docker CLI is not installed (install Docker Engine, e.g. `apt-get install docker.io`)' };
-            }
-            return { usable: false, reason: `docker: cannot run the docker CLI (${err.message})` };
-        }
-        if (r.code === 0 && r.stdout.trim())
-            return { usable: true, detail: `docker engine ${r.stdout.trim()}` };
-        const text = r.stderr.trim();
-        if (/permission denied/i.test(text)) {
-            return { usable: false, reason: 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)' };
-        }
-        if (/cannot connect|is the docker daemon running|no such file/i.test(text)) {
-            return { usable: false, reason: 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)' };
-        }
-        return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` };
-    }
-    async createNetwork(name, labels) {
-        // Relay wiring (the default) also takes the host's own address off the network
-        // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
-        // from the guest; only the relay is there.
-        const closed = this.wiring !== 'gateway';
-        const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, networkCreateArgv(name, labels, closed))]);
-        try {
-            return { ...(closed ? await this.relayWiring(name) : await this.gatewayWiring(name)), engineSubnets };
-        }
-        catch (err) {
-            await this.removeNetwork(name).catch(() => undefined);
-            throw err;
-        }
-    }
-    /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
-    async engineSubnets() {
-        const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean);
-        if (!ids.length)
-            return [];
-        // a network another run removes meanwhile fails inspect for that one only: keep the others
-        const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]);
-        return r.stdout.split(/\s+/).filter(Boolean);
-    }
-    /**
-     * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
-     * the one host address a container can reach on a network with no route out. Faster (no
-     * sidecar), but every host service listening on all interfaces is reachable there too.
-     */
-    async gatewayWiring(name) {
-        const gateway = await this.gatewayOf(name);
-        if (!(await canListenOn(gateway))) {
-            throw new errors/* BottleError */.nN(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
-        }
-        return { name, bindHost: gateway, wiring: 'gateway' };
-    }
-    /**
-     * Relay wiring: daemons listen where host.docker.internal lands for the relay sidecar. On
-     * Linux that is the default bridge's gateway; with Docker Desktop or colima the host's loopback.
-     */
-    async relayWiring(name) {
-        const bridge = await this.gatewayOf('bridge').catch(() => '');
-        const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1';
-        return { name, bindHost, wiring: 'relay' };
-    }
-    async gatewayOf(network) {
-        const out = (await runChecked(this.cli, networkInspectGatewayArgv(network))).trim();
-        const gateway = gatewayFromIpam(out);
-        if (!gateway)
-            throw new errors/* BottleError */.nN(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools");
-        return gateway;
-    }
-    guestEndpoints(network, ports) {
-        return ports.map(port => ({ host: network.wiring === 'gateway' ? network.bindHost : RELAY_ALIAS, port }));
-    }
-    async exposeToGuest(network, ports, labels) {
-        if (network.wiring === 'gateway')
-            return;
-        const relay = `${network.name}-relay`;
-        await this.ensureImage(this.relayImage, 'relay-image');
-        await runChecked(this.cli, relayRunArgv({
-            name: relay,
-            image: this.relayImage,
-            labels: { ...labels, [RELAY_LABEL]: network.name },
-            script: RELAY_SCRIPT,
-            targetHost: 'host.docker.internal',
-            ports
-        }));
-        await runChecked(this.cli, networkConnectArgv(network.name, relay, RELAY_ALIAS));
-    }
-    async create(spec) {
-        await this.ensureImage(spec.image, 'image');
-        await runChecked(this.cli, createArgv(spec));
-    }
-    /** Pulls the image only when the engine does not have it, with an error that names it. */
-    async ensureImage(image, input) {
-        if ((await runCommand(this.cli, imageInspectArgv(image))).code === 0)
-            return;
-        const pull = await runCommand(this.cli, pullArgv(image));
-        if (pull.code !== 0) {
-            const why = pull.stderr.trim().split('\n').at(-1) ?? '';
-            throw new errors/* BottleError */.nN(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`);
-        }
-    }
-    async start(name) {
-        await runChecked(this.cli, startArgv(name));
-    }
-    exec(name, cmd, opts = {}) {
-        return runCommand(this.cli, execArgv(name, cmd, opts), { input: opts.input, timeoutMs: opts.timeoutMs });
-    }
-    execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
-    }
-    copyIn(name, hostPath, guestDir, opts = {}) {
-        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
-    }
-    async remove(name) {
-        const r = await runCommand(this.cli, removeArgv(name));
-        if (r.code !== 0 && !/no such container/i.test(r.stderr))
-            throw new errors/* CommandError */.Qd('docker rm', r.code, r.stderr);
-    }
-    async removeNetwork(name) {
-        for (const relay of await this.labelled(listArgv(RELAY_LABEL, name)))
-            await this.remove(relay);
-        const r = await runCommand(this.cli, networkRemoveArgv(name));
-        if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
-            throw new errors/* CommandError */.Qd('docker network rm', r.code, r.stderr);
-    }
-    /** The names a label-filtered listing (ps or network ls) prints. */
-    async labelled(listing) {
-        return (await runChecked(this.cli, listing)).split('\n').filter(Boolean);
-    }
-    ref() {
-        return { backend: 'docker' };
-    }
-    async listRuns(runLabel, ownerLabel) {
-        const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`;
-        const lines = [
-            ...(await this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format])),
-            ...(await this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format]))
-        ];
-        return lines.map(l => l.split('\t')).map(([run, owner]) => ({ run: run, owner: owner || undefined }));
-    }
-    async sweep(label, value) {
-        const containers = await this.labelled(listArgv(label, value));
-        for (const c of containers)
-            await this.remove(c);
-        const networks = await this.labelled(networkListArgv(label, value));
-        for (const n of networks)
-            await this.removeNetwork(n);
-        return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./lib/backend/smolvm/argv.js
-/**
- * Every smolvm command the backend runs is built here, as argv, for smolvm v1.9.3 (the flags and
- * the source lines they are checked against: docs/smolvm-conformance.md).
- *
- * Network: `--allow-host 100.96.0.1` is the whole egress policy. It makes smolvm use virtio-net
- * (src/network/launch.rs:137-149), allows exactly the gateway 100.96.0.1/32 (an IP literal
- * resolves to itself, src/smolfile.rs:45-46), which smolvm relays to the host's 127.0.0.1:port
- * (crates/smolvm-network/src/tcp_relay.rs:235-249), and turns on the DNS filter, so the guest's
- * resolver answers only host.smolvm.internal and forwards no other name upstream
- * (crates/smolvm-network/src/stack.rs:814-836): `--allow-cidr` alone would forward every query.
- */
-const GATEWAY = '100.96.0.1'; // crates/smolvm-network/src/lib.rs:174
-/**
- * The machine's workload, launched detached at every start (src/workload.rs:53-109). Pinned, as
- * the docker backend pins its entrypoint: the image's own ENTRYPOINT/CMD would otherwise run
- * unattended, as root with every capability and the bottle's environment.
- */
-const IDLE_WORKLOAD = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
-/** docker-style sizes (4g, 512m) in MiB, as `--mem` takes them. */
-function memoryMiB(size) {
-    const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
-    if (!m)
-        throw new Error(`bad memory size '${size}'`);
-    const n = Number(m[1]);
-    const unit = (m[2] ?? '').toLowerCase();
-    const mib = unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : unit === 'b' ? n / 1024 / 1024 : n / 1024 / 1024;
-    return Math.max(1, Math.round(mib));
-}
-function argv_createArgv(a) {
-    return [
-        'machine', 'create',
-        '--name', a.name,
-        '--image', a.archive,
-        '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
-        '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
-        '--net',
-        '--allow-host', GATEWAY,
-        ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
-        // never --env: its values are on the argv (ps) and in smolvm's database until delete
-        ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
-        ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        '--', ...IDLE_WORKLOAD
-    ];
-}
-function argv_startArgv(name) {
-    return ['machine', 'start', '--name', name];
-}
-/**
- * As the guest user: smolvm exec has no --user and runs as the image's USER (root, checked) with
- * every capability, so the command drops privileges itself, as completely as docker's --user,
- * --cap-drop ALL and no-new-privileges do: no capability left in any set (bounding included) and
- * no way to gain one back through a setuid binary.
- */
-const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'];
-function asUser(argv, user) {
-    return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, ...DROP_PRIVILEGES, '--', ...argv] : [...argv];
-}
-function argv_execArgv(name, argv, opts) {
-    return [
-        'machine', 'exec',
-        '--name', name, // long form only: exec has no -n
-        ...(opts.stream ? ['--stream'] : []),
-        ...(opts.input !== undefined ? ['-i'] : []),
-        ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []), // expiry exits 124
-        '--',
-        ...asUser(argv, opts.user)
-    ];
-}
-function deleteArgv(name) {
-    return ['machine', 'delete', '--name', name, '--force']; // without --force it prompts, and "Cancelled" with no stdin
-}
-function argv_listArgv() {
-    return ['machine', 'ls', '--json'];
-}
-/**
- * The flags this backend needs, by subcommand, with the value name `--help` shows for each
- * (undefined: a switch). A flag that vanished, or whose value changed (a switch that now takes a
- * value, a value name that differs), changed meaning: the probe refuses it.
- */
-const REQUIRED_FLAGS = {
-    create: {
-        '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
-        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
-    },
-    exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
-    delete: { '--name': ['NAME'], '--force': undefined },
-    ls: { '--json': undefined }
-};
-/** What `machine <sub> --help` says against REQUIRED_FLAGS[sub]: one phrase per flag that vanished or changed. */
-function helpProblems(sub, help) {
-    const shown = new Map();
-    for (const line of help.split('\n')) {
-        const m = /^\s*(?:-\w,\s+)?(--[\w-]+)(?:[ =]<([^>]+)>)?/.exec(line);
-        if (m && !shown.has(m[1]))
-            shown.set(m[1], m[2]);
-    }
-    const problems = [];
-    for (const [flag, values] of Object.entries(REQUIRED_FLAGS[sub] ?? {})) {
-        if (!shown.has(flag))
-            problems.push(`${flag} is gone`);
-        else if (values === undefined && shown.get(flag) !== undefined)
-            problems.push(`${flag} now takes <${shown.get(flag)}>`);
-        else if (values !== undefined && !values.includes(shown.get(flag) ?? ''))
-            problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`);
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./lib/backend/smolvm/guest-image.js
-
-
-
-
-/** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
-const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root']);
-/**
- * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
- * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
- */
-async function guestImageArchive(image, cacheDir, docker = 'docker') {
-    const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
-    let found = await inspect();
-    if (found.code === -1) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend");
-    }
-    if (found.code !== 0) {
-        const pull = await runCommand(docker, ['pull', image]);
-        if (pull.code !== 0)
-            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access');
-        found = await inspect();
-    }
-    const [id = '', user = ''] = found.stdout.trim().split(' ');
-    if (!ROOT_USERS.has(user)) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`, 'Use an image without a USER line (or USER root)');
-    }
-    external_node_fs_.mkdirSync(cacheDir, { recursive: true });
-    const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
-    if (external_node_fs_.existsSync(archive))
-        return { archive, cached: true };
-    const partial = `${archive}.${process.pid}.partial`;
-    const save = await runCommand(docker, ['save', '--output', partial, image]);
-    if (save.code !== 0) {
-        external_node_fs_.rmSync(partial, { force: true });
-        throw new errors/* BottleError */.nN(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`);
-    }
-    external_node_fs_.renameSync(partial, archive);
-    return { archive, cached: false };
-}
-
-;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
-
-
-/**
- * Host paths smolvm v1.9.3 refuses to mount into a VM (src/data/storage.rs:36-68, checked on the
- * canonical path by storage.rs:173-187): exact, or with the whole subtree.
- */
-const PROTECTED = {
-    darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
-    linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
-};
-/** The protected path `canonical` falls under on `platform`, if any. */
-function protectedBy(canonical, platform) {
-    for (const [p, subtree] of PROTECTED[platform] ?? []) {
-        if (canonical === p || (subtree && canonical.startsWith(p === '/' ? '/' : `${p}/`)))
-            return p;
-    }
-    return undefined;
-}
-/** Refuses, before smolvm does and with the fix, a mount whose source smolvm will not mount. */
-function checkMountSources(mounts, platform = process.platform) {
-    for (const m of mounts) {
-        const canonical = external_node_fs_.realpathSync(m.host);
-        const under = protectedBy(canonical, platform);
-        if (under) {
-            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, 'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend');
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/backend/smolvm/policy-env.js
-/**
- * The environment variables that change a smolvm VM's network policy behind its argv, read by
- * the process that boots the VM (smolvm v1.9.3): the egress floor (crates/smolvm-network/src/
- * egress.rs:133-155) and the gateway's host service, which maps one gateway port to another
- * host port and lets it past the allow-list (src/network/launch.rs:23-57,
- * crates/smolvm-network/src/tcp_relay.rs:214-249). The backend runs smolvm without them, so the
- * policy is exactly what its argv says; each one found on the runner is named in a warning.
- */
-const POLICY_VARIABLES = ['SMOLVM_EGRESS_FLOOR', 'SMOLVM_EGRESS_ALLOW_PRIVATE', 'SMOLVM_PUBLISH_ADDR', 'SMOLVM_GUEST_HOST_SERVICE'];
-function pinnedEnv(runner) {
-    const env = { ...runner };
-    const removed = POLICY_VARIABLES.filter(v => env[v] !== undefined);
-    for (const v of removed)
-        delete env[v];
-    return { env, removed };
-}
-/** Why each removed variable would have changed the run, for the warning. */
-function removalWarning(removed) {
-    if (!removed.length)
-        return undefined;
-    return (`smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
-        '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
-        'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
-}
-
-;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
-
-
-
-
-
-
-
-
-
-
-/** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
-function readEnvFile(file) {
-    const env = {};
-    for (const line of external_node_fs_.readFileSync(file, 'utf8').split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0)
-            env[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-    return env;
-}
-/** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
-function writeEnvFiles(dir, env) {
-    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return Object.fromEntries(Object.entries(env).map(([k, v]) => {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-            throw new errors/* BottleError */.nN(`the guest environment has an invalid variable name '${k}'`); // it names a file
-        const file = external_node_path_.join(dir, k);
-        external_node_fs_.writeFileSync(file, v, { mode: 0o600 });
-        return [k, file];
-    }));
-}
-/** The smolvm CLI driver: the bottle is a smolvm machine. */
-class SmolvmBackend {
-    cli;
-    docker;
-    imageCache;
-    kind = 'smolvm';
-    // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
-    nestedMounts = false;
-    /** what `start` needs of `create`'s spec: the guest user and its home */
-    homes = new Map();
-    /** per machine: the dir of its env files, removed with it */
-    envDirs = new Map();
-    /** per machine: how long create took and how the image came, for the ready line */
-    created = new Map();
-    pinned;
-    constructor(cli, docker = 'docker', 
-    /** where `docker save` archives are kept, one per image ID, for the next run */
-    imageCache = external_node_path_.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'), runnerEnv = process.env) {
-        this.cli = cli;
-        this.docker = docker;
-        this.imageCache = imageCache;
-        this.pinned = pinnedEnv(runnerEnv);
-    }
-    run(args, opts = {}) {
-        return runCommand(this.cli, args, { ...opts, env: this.pinned.env });
-    }
-    async probe() {
-        const version = await this.run(['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
-        if (version.code !== 0)
-            return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` };
-        for (const sub of Object.keys(REQUIRED_FLAGS)) {
-            const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 });
-            const problems = helpProblems(sub, help.stdout);
-            if (problems.length) {
-                return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` };
-            }
-        }
-        const warning = removalWarning(this.pinned.removed);
-        if (warning)
-            lib_core/* warning */.$e(warning);
-        return { usable: true, detail: version.stdout.trim() };
-    }
-    /**
-     * smolvm has no network object. The daemons listen on the host's loopback; the guest reaches
-     * them at the gateway, which smolvm relays to 127.0.0.1:port. That relay reaches EVERY port the
-     * host has on loopback (tcp_relay.rs:235-249): the daemons check a per-run secret, and anything
-     * else listening on the runner's loopback is reachable from the guest.
-     */
-    async createNetwork(name) {
-        return { name, bindHost: '127.0.0.1', wiring: 'gateway' };
-    }
-    guestEndpoints(_network, ports) {
-        return ports.map(port => ({ host: GATEWAY, port }));
-    }
-    async exposeToGuest() {
-        // nothing to start: smolvm's gateway relays to the host's loopback
-    }
-    async create(spec) {
-        const t0 = Date.now();
-        checkMountSources(spec.mounts);
-        this.homes.set(spec.name, { home: spec.home, ...spec.user });
-        const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
-        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
-        const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
-        this.envDirs.set(spec.name, envDir);
-        const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile));
-        const r = await this.run(argv_createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
-        if (r.code !== 0)
-            throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
-        this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
-    }
-    async start(name) {
-        const t0 = Date.now();
-        const r = await this.run(argv_startArgv(name));
-        if (r.code !== 0)
-            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
-        const h = this.homes.get(name);
-        if (h) {
-            // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
-            const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`]);
-            if (mk.code !== 0)
-                throw new errors/* CommandError */.Qd(`prepare ${h.home} in the guest`, mk.code, mk.stderr);
-            const priv = await this.exec(name, ['true'], { user: h });
-            if (priv.code !== 0)
-                throw new errors/* BottleError */.nN(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image');
-        }
-        const c = this.created.get(name);
-        if (c)
-            lib_core/* info */.pq(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`);
-    }
-    exec(name, cmd, opts = {}) {
-        return this.run(argv_execArgv(name, cmd, opts), { input: opts.input });
-    }
-    execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
-    }
-    copyIn(name, hostPath, guestDir, opts = {}) {
-        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
-    }
-    async remove(name) {
-        const r = await this.run(deleteArgv(name));
-        if (r.code !== 0 && !/not found/i.test(r.stderr))
-            throw new errors/* CommandError */.Qd('smolvm machine delete', r.code, r.stderr);
-        const envDir = this.envDirs.get(name);
-        if (envDir)
-            external_node_fs_.rmSync(envDir, { recursive: true, force: true });
-    }
-    async removeNetwork() {
-        // nothing to remove: smolvm has no network object
-    }
-    ref() {
-        return { backend: 'smolvm', cli: this.cli };
-    }
-    async machines() {
-        const r = await this.run(argv_listArgv());
-        if (r.code !== 0)
-            throw new errors/* CommandError */.Qd('smolvm machine ls', r.code, r.stderr);
-        return JSON.parse(r.stdout || '[]');
-    }
-    async listRuns(runLabel, ownerLabel) {
-        return (await this.machines()).filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
-    }
-    async sweep(label, value) {
-        const mine = (await this.machines()).filter(m => m.labels?.[label] === value).map(m => m.name);
-        for (const m of mine)
-            await this.remove(m);
-        return mine.map(m => `machine ${m}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./lib/backend/smolvm/platform.js
-/**
- * Whether this runner can boot smolvm micro-VMs, decided from facts read at the OS boundary
- * (platform, arch, /dev/kvm, glibc). The facts are gathered by `readHostFacts`; tests pass
- * their own.
- */
-
-
-
-/** The release asset platform, or why there is none. */
-function smolvmPlatform(f) {
-    if (f.platform === 'darwin' && f.arch === 'arm64')
-        return { platform: 'darwin-arm64' };
-    if (f.platform === 'linux' && f.arch === 'x64')
-        return { platform: 'linux-x86_64' };
-    if (f.platform === 'linux' && f.arch === 'arm64')
-        return { platform: 'linux-arm64' };
-    if (f.platform === 'darwin')
-        return { refused: 'smolvm: macOS on Intel has no smolvm release (use a self-hosted Apple Silicon runner)' };
-    return { refused: `smolvm: no smolvm release for ${f.platform}/${f.arch} (smolvm runs on Apple Silicon macOS and Linux x86_64/arm64)` };
-}
-const MIN_GLIBC = [2, 35]; // the Linux assets are built on ubuntu-22.04
-function glibcAtLeast(v) {
-    const [maj = 0, min = 0] = v.split('.').map(Number);
-    return maj > MIN_GLIBC[0] || (maj === MIN_GLIBC[0] && min >= MIN_GLIBC[1]);
-}
-/** Why smolvm cannot boot VMs here (one line with the fix), or undefined when it can. */
-function smolvmRefusal(f) {
-    const p = smolvmPlatform(f);
-    if ('refused' in p)
-        return p.refused;
-    if (f.platform === 'darwin') {
-        if (f.hypervisor === false) {
-            return 'smolvm: this macOS runner has no Hypervisor.framework support (GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)';
-        }
-        return undefined;
-    }
-    if (f.kvm === 'missing')
-        return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)';
-    if (f.kvm === 'denied') {
-        return 'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)';
-    }
-    if (!f.glibc)
-        return 'smolvm: no glibc on this runner (the Linux release needs glibc 2.35 or newer)';
-    if (!glibcAtLeast(f.glibc))
-        return `smolvm: glibc ${f.glibc} is older than 2.35, which the Linux release needs (use Ubuntu 22.04 or newer)`;
-    return undefined;
-}
-/** Reads the facts from this machine. */
-function readHostFacts(kvmPath = '/dev/kvm') {
-    const facts = { platform: process.platform, arch: external_node_os_.arch(), kvm: 'missing' };
-    if (process.platform === 'linux') {
-        if (external_node_fs_.existsSync(kvmPath)) {
-            try {
-                external_node_fs_.accessSync(kvmPath, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
-                facts.kvm = 'ok';
-            }
-            catch {
-                facts.kvm = 'denied';
-            }
-        }
-        const report = process.report?.getReport();
-        facts.glibc = report?.header?.glibcVersionRuntime;
-    }
-    if (process.platform === 'darwin') {
-        try {
-            facts.hypervisor = (0,external_node_child_process_.execFileSync)('sysctl', ['-n', 'kern.hv_support'], { encoding: 'utf8' }).trim() === '1';
-        }
-        catch {
-            facts.hypervisor = false;
-        }
-    }
-    return facts;
-}
-
-;// CONCATENATED MODULE: ./lib/backend/select.js
-
-
-
-
-function defaultProbeDeps(config) {
-    return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) };
-}
-/** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
-async function installIfBootable(facts, install) {
-    const platform = smolvmPlatform(facts);
-    const refusal = smolvmRefusal(facts);
-    if (refusal || 'refused' in platform)
-        return { reason: refusal ?? 'smolvm: refused' };
-    try {
-        return { installed: await install(platform.platform) };
-    }
-    catch (err) {
-        return { reason: `smolvm: install failed: ${(0,errors/* errorMessage */.gJ)(err)}` };
-    }
-}
-/**
- * Installs smolvm and checks the flags this backend drives (they moved between releases):
- * usable here means usable by a run, for setup-only as for a run.
- */
-async function usableSmolvm(facts, install) {
-    const r = await installIfBootable(facts, install);
-    if ('reason' in r)
-        return r;
-    const backend = new SmolvmBackend(r.installed.path);
-    const probe = await backend.probe();
-    return probe.usable ? { backend, installed: r.installed, detail: probe.detail } : { reason: probe.reason };
-}
-/**
- * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
- * else docker. The reasons say, one line per backend, why it was or was not used.
- */
-async function selectBackend(choice, deps, install) {
-    const reasons = [];
-    if (choice !== 'docker') {
-        const r = await usableSmolvm(deps.facts, install);
-        if ('reason' in r)
-            reasons.push(r.reason);
-        else
-            return { backend: r.backend, reasons: [`smolvm: usable (${r.detail})`] };
-        if (choice === 'smolvm')
-            throw new errors/* BackendUnavailableError */.Z5(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'");
-    }
-    const probe = await deps.docker.probe();
-    if (!probe.usable)
-        throw new errors/* BackendUnavailableError */.Z5(`No usable backend: ${[...reasons, probe.reason].join('; ')}`);
-    reasons.push(`docker: usable (${probe.detail})`);
-    return { backend: deps.docker, reasons };
-}
-/**
- * setup-only: installs and probes the backends `choice` allows (smolvm first), runs nothing.
- * `install` installs smolvm for a release platform.
- */
-async function probeForSetup(choice, deps, install) {
-    const reasons = [];
-    let smolvm;
-    if (choice !== 'docker') {
-        // Whether this runner can boot micro-VMs with an installed smolvm: what a workflow gates on.
-        const r = await usableSmolvm(deps.facts, install);
-        if ('reason' in r) {
-            reasons.push(r.reason);
-        }
-        else {
-            smolvm = r.installed;
-            reasons.push(`smolvm: usable (smolvm ${smolvm.version} ${smolvm.downloaded ? 'installed' : 'from the tool cache'} at ${smolvm.path})`);
-        }
-    }
-    let dockerUsable = false;
-    if (choice !== 'smolvm') {
-        const probe = await deps.docker.probe();
-        dockerUsable = probe.usable;
-        reasons.push(probe.usable ? `docker: usable (${probe.detail})` : probe.reason);
-    }
-    return { backend: smolvm ? 'smolvm' : dockerUsable ? 'docker' : 'none', smolvm, reasons };
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
-}
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "stream"
-var external_stream_ = __nccwpck_require__(2203);
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    lib_core/* info */.pq(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
-        });
-    }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
-    }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
-        });
-    }
-}
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
-        lib_core/* debug */.Yz(`Downloading ${url}`);
-        lib_core/* debug */.Yz(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            lib_core/* debug */.Yz('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            lib_core/* debug */.Yz('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                lib_core/* debug */.Yz('download failed');
-                try {
-                    yield lib_io/* rmRF */.Yz(dest);
-                }
-                catch (err) {
-                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        lib_core/* debug */.Yz('Checking tar --version');
-        let versionOutput = '';
-        yield (0,lib_exec/* exec */.m)('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        lib_core/* debug */.Yz(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield (0,lib_exec/* exec */.m)(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        }
-        yield lib_io/* mkdirP */.U$(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./lib/install/sha256.js
-
-
-/** Hex sha256 of a file, streamed. */
-async function sha256File(file) {
-    const h = external_node_crypto_.createHash('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** The hash a `sha256sum` listing gives for `name` (`<hex>  <name>` or `<hex> *<name>`). */
-function checksumFor(listing, name) {
-    for (const line of listing.split('\n')) {
-        const m = /^([0-9a-f]{64})\s+\*?(.+?)\s*$/i.exec(line);
-        if (m && m[2] === name)
-            return m[1].toLowerCase();
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/install/smolvm.js
-
-
-
-
-
-
-
-
-const SMOLVM_TOOL_NAME = 'smolvm';
-const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
-const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
-/** Resolves `latest` through the GitHub releases API; an exact version passes through. */
-async function resolveSmolvmVersion(version, apiUrl, token) {
-    if (version !== 'latest')
-        return version;
-    const http = new lib/* HttpClient */.Qq('bot-bottle');
-    const url = `${apiUrl.replace(/\/+$/, '')}/repos/smol-machines/smolvm/releases/latest`;
-    let status = 0;
-    let body = '';
-    try {
-        const res = await http.get(url, { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
-        status = res.message.statusCode ?? 0;
-        body = await res.readBody();
-    }
-    catch (err) {
-        throw new errors/* InstallError */.sy(`cannot reach ${url} to resolve smolvm 'latest' (${err.message})`, 'Set `smolvm-version` to an exact version');
-    }
-    if (status === 403 || status === 429)
-        throw new errors/* InstallError */.sy(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version');
-    if (status !== 200)
-        throw new errors/* InstallError */.sy(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version');
-    const tag = JSON.parse(body).tag_name ?? '';
-    const v = tag.replace(/^v/, '');
-    if (!/^\d+\.\d+\.\d+/.test(v))
-        throw new errors/* InstallError */.sy(`the latest smolvm release has an unexpected tag '${tag}'`, 'Set `smolvm-version` to an exact version');
-    return v;
-}
-/**
- * Installs smolvm `version` for `platform`: downloads the release tarball and
- * checksums.sha256, verifies the sha256 before extracting (mismatch or missing entry: error,
- * nothing cached), extracts with the system tar (the archive has symlinks), caches keyed by
- * version+platform, and confirms `smolvm --version`. Never runs an install script.
- */
-async function installSmolvm(version, platform, downloadUrl, token) {
-    const cached = find(SMOLVM_TOOL_NAME, version, platform);
-    if (cached)
-        return smolvm_confirm({ dir: cached, path: external_node_path_.join(cached, 'smolvm'), version, downloaded: false });
-    const asset = `smolvm-${version}-${platform}.tar.gz`;
-    const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
-    // Only send the token to GitHub itself, never to a mirror.
-    const auth = token && /(^|\.)github\.com$/.test(new URL(base).hostname) ? `token ${token}` : undefined;
-    const fetch = async (name) => {
-        try {
-            return await downloadTool(`${base}/${name}`, undefined, auth);
-        }
-        catch (err) {
-            const code = err.httpStatusCode;
-            if (code === 404)
-                throw new errors/* InstallError */.sy(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
-            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, 'Retry; check `smolvm-download-url` and the runner\'s network');
-        }
-    };
-    const sums = await fetch('checksums.sha256');
-    const tarball = await fetch(asset).catch(err => {
-        external_node_fs_.rmSync(sums, { force: true });
-        throw err;
-    });
-    let extracted;
-    try {
-        const expected = checksumFor(external_node_fs_.readFileSync(sums, 'utf8'), asset);
-        if (!expected)
-            throw new errors/* InstallError */.sy(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform');
-        const got = await sha256File(tarball);
-        if (got !== expected)
-            throw new errors/* InstallError */.sy(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`');
-        extracted = await extractTar(tarball);
-        const top = external_node_path_.join(extracted, `smolvm-${version}-${platform}`);
-        if (!external_node_fs_.existsSync(external_node_path_.join(top, 'smolvm')))
-            throw new errors/* InstallError */.sy(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases');
-        const dir = await cacheDir(top, SMOLVM_TOOL_NAME, version, platform);
-        return await smolvm_confirm({ dir, path: external_node_path_.join(dir, 'smolvm'), version, downloaded: true });
-    }
-    finally {
-        external_node_fs_.rmSync(tarball, { force: true });
-        external_node_fs_.rmSync(sums, { force: true });
-        if (extracted)
-            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
-    }
-}
-/** Installs smolvm for a release platform, from where `settings` say. */
-function smolvmInstaller(settings) {
-    return async (platform) => {
-        const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken);
-        return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken);
-    };
-}
-async function smolvm_confirm(i) {
-    const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: '', stderr: err.message }));
-    if (r.code !== 0 || !r.stdout.includes(i.version)) {
-        throw new errors/* InstallError */.sy(`the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`, 'Check that the release matches this runner');
-    }
-    lib_core/* addPath */.fM(i.dir);
-    return i;
-}
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -92195,35 +90222,2174 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/artifact/settings.js
+;// CONCATENATED MODULE: ./lib/config/fields.js
+/**
+ * Everything an input is checked with: the field helpers, the schemas several inputs share,
+ * and every default. action.yml documents the same defaults; a unit test holds them equal
+ * (config.test.ts). The run, setup-only and post modes build on these through the section
+ * parsers in sections.ts.
+ */
 
 
-// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
-const FORBIDDEN = /["':<>|*?\r\n\\/]/;
-/** Default name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
-function defaultArtifactName(runner) {
-    const part = (s, fallback) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-');
-    return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`;
+// The defaults of the action's inputs (harness scripts read DEFAULT_CLAUDE_VERSION's line as it is written here).
+const DEFAULT_CLAUDE_VERSION = '2.1.332'; // pinned and tested; `latest` is allowed
+const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+// Debian bookworm with git, curl, ca-certificates, openssh-client and procps.
+const DEFAULT_IMAGE = 'buildpack-deps:bookworm-scm';
+const DEFAULT_CPUS = 2;
+const DEFAULT_MEMORY = '4g';
+const DEFAULT_TIMEOUT_MINUTES = 30;
+// Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
+const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
+const DEFAULT_GIT_MAX_PUSH_MB = 100; // the git gate's push limit, MiB
+const DEFAULT_PROTECTED_PATHS = '.github/workflows/**';
+const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
+const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
+/** Not an input: where `latest` of smolvm is resolved when the runner does not say (GITHUB_API_URL). */
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+/** Each input's default as action.yml writes it; an input not listed defaults to ''. */
+const INPUT_DEFAULTS = {
+    provider: 'anthropic',
+    'vertex-region': 'global',
+    'claude-version': DEFAULT_CLAUDE_VERSION,
+    'npm-registry': DEFAULT_NPM_REGISTRY,
+    backend: 'auto',
+    image: DEFAULT_IMAGE,
+    'docker-wiring': 'auto',
+    'relay-image': DEFAULT_RELAY_IMAGE,
+    cpus: String(DEFAULT_CPUS),
+    memory: DEFAULT_MEMORY,
+    'timeout-minutes': String(DEFAULT_TIMEOUT_MINUTES),
+    'upload-transcripts': 'always',
+    'job-summary': 'true',
+    'setup-only': 'false',
+    'require-backend': 'false',
+    'smolvm-version': DEFAULT_SMOLVM_VERSION,
+    'smolvm-download-url': DEFAULT_SMOLVM_DOWNLOAD_URL,
+    egress: 'allowlist',
+    'git-allow-force': 'false',
+    'git-protected-paths': DEFAULT_PROTECTED_PATHS,
+    'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB)
+};
+/** An input's value, or its default when it is empty. */
+function inputOrDefault(raw, name) {
+    return raw[name] || INPUT_DEFAULTS[name] || '';
 }
-function parseArtifactSettings(raw, runner) {
-    const when = schemas_enum(['always', 'on-failure', 'never']).safeParse(raw['upload-transcripts'] || 'always');
-    if (!when.success)
-        throw new errors/* InputError */.dz('upload-transcripts', `invalid value (got '${raw['upload-transcripts']}')`, "Expected one of 'always', 'on-failure', 'never'");
-    const name = raw['artifact-name'] || defaultArtifactName(runner);
-    if (FORBIDDEN.test(name) || name.trim() === '') {
-        throw new errors/* InputError */.dz('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks');
+/** Runs a zod schema on one input's value; a failure becomes an InputError naming it. */
+function field(input, schema, value, accepted, secret = false) {
+    const result = schema.safeParse(value);
+    if (result.success)
+        return result.data;
+    const shown = secret ? '' : ` (got '${value}')`;
+    throw new errors/* InputError */.dz(input, `invalid value${shown}`, `Expected ${accepted}`);
+}
+/** An input (its default when empty) through a schema. */
+function inputField(raw, name, schema, accepted) {
+    return field(name, schema, inputOrDefault(raw, name), accepted);
+}
+/** An input with no default: undefined when empty, else through the schema. */
+function optionalField(raw, name, schema, accepted) {
+    return raw[name] ? field(name, schema, raw[name], accepted) : undefined;
+}
+/** One of a fixed set of words (its default when empty). */
+function choiceField(raw, name, choices) {
+    return inputField(raw, name, schemas_enum(choices), `one of ${choices.map(c => `'${c}'`).join(', ')}`);
+}
+/**
+ * The spellings a boolean input accepts: YAML 1.2's core schema, as core.getBooleanInput
+ * reads them (README, "Inputs"). Anything else is an error naming the input.
+ */
+const BOOLEAN_SPELLINGS = { true: ['true', 'True', 'TRUE'], false: ['false', 'False', 'FALSE'] };
+/** A boolean input (its default when empty). */
+function booleanField(raw, name) {
+    const v = inputOrDefault(raw, name);
+    if (BOOLEAN_SPELLINGS.true.includes(v))
+        return true;
+    if (BOOLEAN_SPELLINGS.false.includes(v))
+        return false;
+    throw new errors/* InputError */.dz(name, `invalid value (got '${v}')`, "Expected 'true' or 'false'");
+}
+/** Splits a list input: newline- or comma-separated, trimmed, empty entries dropped. */
+function listItems(text) {
+    return text
+        .split(/[\n,]/)
+        .map(s => s.trim())
+        .filter(s => s !== '');
+}
+// Shared schemas.
+const positiveInt = schemas_string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(schemas_number().int().positive().max(1_000_000));
+const positiveNumber = schemas_string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(schemas_number().positive());
+const usd = schemas_string()
+    .regex(/^\d{1,9}(\.\d{1,6})?$/)
+    .transform(Number)
+    .pipe(schemas_number().positive());
+const tokenCount = schemas_string()
+    .regex(/^\d{1,13}$/)
+    .transform(Number)
+    .pipe(schemas_number().int().positive());
+/** An http(s) URL, trailing slashes dropped. */
+const fields_httpUrl = schemas_string()
+    .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
+    .transform(u => u.replace(/\/+$/, ''));
+/** `latest` or an exact version (claude's may carry a pre-release suffix). */
+const fields_version = schemas_string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/);
+/** `latest` or an exact x.y.z (smolvm's release tags). */
+const releaseVersion = schemas_string().regex(/^(latest|\d+\.\d+\.\d+)$/);
+const memory = schemas_string().regex(/^\d+(\.\d+)?[bkmg]?$/i);
+/** A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace. */
+const imageRef = schemas_string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512);
+/** Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`) */
+const modelName = schemas_string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200);
+const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'];
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./lib/util/line-splitter.js
+/**
+ * Splits a byte stream into lines with bounded memory: a line longer than `maxBytes` is never
+ * held whole. Its first bytes are dropped as soon as it passes the cap, the rest is counted
+ * and skipped up to its newline, and the caller hears of it once, with its full length.
+ */
+/** 16 MiB: far above any line claude writes (its tool outputs are cut to a few hundred KiB). */
+const MAX_STREAM_LINE_BYTES = 16 * 1024 * 1024;
+const NEWLINE = 0x0a;
+class LineSplitter {
+    onLine;
+    onOverlong;
+    maxBytes;
+    parts = [];
+    held = 0;
+    /** bytes of the current line when it is over the cap (then nothing of it is held) */
+    skipped = 0;
+    constructor(onLine, onOverlong, maxBytes = MAX_STREAM_LINE_BYTES) {
+        this.onLine = onLine;
+        this.onOverlong = onOverlong;
+        this.maxBytes = maxBytes;
     }
-    let retentionDays;
-    if (raw['retention-days']) {
-        const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN;
-        if (!(n >= 1 && n <= 90))
-            throw new errors/* InputError */.dz('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default');
-        retentionDays = n;
+    push(chunk) {
+        let start = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+            this.take(chunk.subarray(start, nl));
+            this.endLine();
+            start = nl + 1;
+        }
+        if (start < chunk.length)
+            this.take(chunk.subarray(start));
     }
-    const js = raw['job-summary'] || 'true';
-    if (!/^(true|false)$/i.test(js))
-        throw new errors/* InputError */.dz('job-summary', `invalid value (got '${js}')`, "Expected 'true' or 'false'");
-    return { when: when.data, name, retentionDays, jobSummary: js.toLowerCase() === 'true' };
+    /** The stream ended: a last line without a newline still counts. */
+    end() {
+        if (this.held > 0 || this.skipped > 0)
+            this.endLine();
+    }
+    take(bytes) {
+        if (this.skipped > 0) {
+            this.skipped += bytes.length;
+            return;
+        }
+        if (this.held + bytes.length > this.maxBytes) {
+            this.skipped = this.held + bytes.length;
+            this.parts = [];
+            this.held = 0;
+            return;
+        }
+        if (bytes.length)
+            this.parts.push(bytes);
+        this.held += bytes.length;
+    }
+    endLine() {
+        if (this.skipped > 0) {
+            this.onOverlong({ bytes: this.skipped, maxBytes: this.maxBytes });
+        }
+        else {
+            const text = Buffer.concat(this.parts, this.held).toString('utf8');
+            this.onLine(text.endsWith('\r') ? text.slice(0, -1) : text);
+        }
+        this.parts = [];
+        this.held = 0;
+        this.skipped = 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/util/process.js
+
+
+
+/** Runs a short command to completion and captures its output. Never throws for a non-zero exit. */
+function runCommand(cmd, args, opts = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+        const out = [];
+        const err = [];
+        child.stdout.on('data', (c) => out.push(c));
+        child.stderr.on('data', (c) => err.push(c));
+        const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+        child.on('error', e => {
+            if (timer)
+                clearTimeout(timer);
+            reject(e);
+        });
+        child.on('close', code => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        });
+        child.stdin.on('error', () => undefined); // the child may exit before reading all input
+        if (opts.input === undefined)
+            child.stdin.end();
+        else if (typeof opts.input === 'string' || Buffer.isBuffer(opts.input))
+            child.stdin.end(opts.input);
+        else
+            opts.input.pipe(child.stdin);
+    });
+}
+/** Like runCommand, but a non-zero exit throws a CommandError with the command's stderr. */
+async function runChecked(cmd, args, opts = {}) {
+    const r = await runCommand(cmd, args, opts);
+    if (r.code !== 0)
+        throw new errors/* CommandError */.Qd(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
+    return r.stdout;
+}
+/**
+ * Spawns a long-running command in its own process group and hands each stdout line
+ * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
+ * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
+ */
+function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
+    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+    const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+    child.stdout.on('data', (chunk) => lines.push(chunk));
+    child.stderr.on('data', onStderr);
+    const drained = new Promise(resolve => child.stdout.once('close', () => {
+        lines.end();
+        resolve();
+    }));
+    const exited = new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('exit', (code, signal) => {
+            void drained.then(() => resolve({ code, signal }));
+        });
+    });
+    return {
+        exited,
+        pid: child.pid,
+        kill(signal = 'SIGTERM') {
+            if (child.pid === undefined || child.exitCode !== null)
+                return;
+            try {
+                process.kill(-child.pid, signal);
+            }
+            catch {
+                child.kill(signal);
+            }
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/backend/copy-in.js
+
+
+
+/**
+ * Copies a host file or directory into `guestDir` (created if missing) with one exec: tar on
+ * the host, untar in the guest as opts.user, so the files end up owned by that user. Any
+ * backend whose exec forwards stdin can use it.
+ */
+async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
+    const tar = (0,external_node_child_process_.spawn)('tar', ['-c', '-C', external_node_path_.dirname(hostPath), external_node_path_.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
+    const r = await exec(name, untar, { ...opts, input: tar.stdout });
+    if (r.code !== 0)
+        throw new errors/* CommandError */.Qd(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
+}
+
+;// CONCATENATED MODULE: ./lib/backend/docker/argv.js
+/** Every docker command the backend runs is built here, as argv (never a shell string). */
+function networkCreateArgv(name, labels, withoutHost = false) {
+    // --internal: no route out of the network; only what listens on it is reachable.
+    // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
+    return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name];
+}
+function relayRunArgv(o) {
+    return [
+        'run', '--detach',
+        '--name', o.name,
+        ...labelArgs(o.labels),
+        '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
+        '--add-host', 'host.docker.internal:host-gateway',
+        '--user', '65534:65534',
+        '--cap-drop', 'ALL',
+        '--security-opt', 'no-new-privileges',
+        '--read-only',
+        '--memory', '64m',
+        '--pids-limit', '64',
+        o.image,
+        'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
+    ];
+}
+function networkConnectArgv(network, container, alias) {
+    return ['network', 'connect', '--alias', alias, network, container];
+}
+function networkInspectGatewayArgv(name) {
+    // The default bridge lists only its subnet: then the gateway is the subnet's first host.
+    return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name];
+}
+function createArgv(spec) {
+    const { uid, gid } = spec.user;
+    return [
+        'create',
+        '--name', spec.name,
+        ...labelArgs(spec.labels),
+        '--network', spec.network,
+        '--user', `${uid}:${gid}`,
+        '--cap-drop', 'ALL',
+        '--security-opt', 'no-new-privileges',
+        '--pids-limit', String(spec.pidsLimit),
+        '--cpus', String(spec.cpus),
+        '--memory', spec.memory,
+        '--memory-swap', spec.memory, // no swap beyond the memory limit
+        '--env-file', spec.envFile,
+        // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
+        '--tmpfs', `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
+        ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
+        '--workdir', '/',
+        '--entrypoint', 'sh',
+        spec.image,
+        // PID 1 idles until stopped; exec runs the real work.
+        '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+    ];
+}
+function imageInspectArgv(image) {
+    return ['image', 'inspect', '--format', '{{.Id}}', image];
+}
+function pullArgv(image) {
+    return ['pull', '--quiet', image];
+}
+function startArgv(name) {
+    return ['start', name];
+}
+function execArgv(name, argv, opts) {
+    return [
+        'exec',
+        ...(opts.input !== undefined ? ['-i'] : []),
+        ...(opts.user ? ['--user', `${opts.user.uid}:${opts.user.gid}`] : []),
+        ...(opts.workdir ? ['--workdir', opts.workdir] : []),
+        name,
+        ...argv
+    ];
+}
+function removeArgv(name) {
+    return ['rm', '--force', '--volumes', name];
+}
+function networkRemoveArgv(name) {
+    return ['network', 'rm', name];
+}
+function listArgv(label, value) {
+    return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}'];
+}
+function networkListArgv(label, value) {
+    return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}'];
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+
+;// CONCATENATED MODULE: ./lib/backend/docker/relay.js
+/**
+ * Where the docker engine runs in a VM (Docker Desktop, colima) or its own network
+ * namespace (rootless), the internal network's gateway is not an address of the runner, so
+ * host daemons cannot listen where the guest can dial. Then a relay sidecar bridges: it sits
+ * on the run's internal network (alias RELAY_ALIAS) and on the default bridge, and pipes TCP
+ * to the host daemons through host.docker.internal. It holds no secret: it only moves bytes.
+ */
+const RELAY_ALIAS = 'bot-bottle-gateway';
+const RELAY_LABEL = 'bot-bottle.relay-for';
+/**
+ * The relay's program, run with `node -e` in the sidecar (nothing to mount or copy).
+ * argv: target host, then the ports; each port is listened on and piped to the same port
+ * on the target host.
+ */
+const RELAY_SCRIPT = `
+const net = require('node:net');
+const [targetHost, ...ports] = process.argv.slice(1);
+for (const port of ports.map(Number)) {
+  net.createServer(client => {
+    const upstream = net.connect(port, targetHost);
+    const close = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', close); upstream.on('error', close);
+    client.on('close', close); upstream.on('close', close);
+    client.pipe(upstream); upstream.pipe(client);
+  }).listen(port, '0.0.0.0', () => console.log('relay ' + port + ' -> ' + targetHost + ':' + port));
+}
+for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
+`.trim();
+
+;// CONCATENATED MODULE: ./lib/backend/docker/docker-backend.js
+
+
+
+
+
+
+
+/**
+ * Whether a host daemon can listen on `ip`: true when it is an address of this machine,
+ * also on a bridge that is still down because no container has joined it yet (which
+ * os.networkInterfaces() would not list).
+ */
+function canListenOn(ip) {
+    return new Promise(resolve => {
+        const server = external_node_net_.createServer();
+        server.once('error', () => resolve(false));
+        server.listen(0, ip, () => server.close(() => resolve(true)));
+    });
+}
+/** The IPv4 gateway from `<gateway>/<subnet>` pairs; a pair with no gateway yields the subnet's first host. */
+function gatewayFromIpam(pairs) {
+    for (const pair of pairs.split(/\s+/).filter(Boolean)) {
+        const [gateway, subnet] = pair.split(/\/(.*)/s);
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(gateway))
+            return gateway;
+        const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet ?? '');
+        if (m) {
+            const n = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+            const mask = Number(m[5]) === 0 ? 0 : (~0 << (32 - Number(m[5]))) >>> 0;
+            const first = ((n & mask) + 1) >>> 0;
+            return [24, 16, 8, 0].map(sh => (first >>> sh) & 255).join('.');
+        }
+    }
+    return undefined;
+}
+/** The docker CLI driver. */
+class DockerBackend {
+    kind = 'docker';
+    nestedMounts = true;
+    cli;
+    wiring;
+    relayImage;
+    constructor(opts = {}) {
+        this.cli = opts.cli ?? 'docker';
+        this.wiring = opts.wiring ?? 'auto';
+        this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE;
+    }
+    async probe() {
+        let r;
+        try {
+            r = await runCommand(this.cli, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return { usable: false, reason: 'docker: the docker CLI is not installed (install Docker Engine, e.g. `apt-get install docker.io`)' };
+            }
+            return { usable: false, reason: `docker: cannot run the docker CLI (${err.message})` };
+        }
+        if (r.code === 0 && r.stdout.trim())
+            return { usable: true, detail: `docker engine ${r.stdout.trim()}` };
+        const text = r.stderr.trim();
+        if (/permission denied/i.test(text)) {
+            return { usable: false, reason: 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)' };
+        }
+        if (/cannot connect|is the docker daemon running|no such file/i.test(text)) {
+            return { usable: false, reason: 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)' };
+        }
+        return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` };
+    }
+    async createNetwork(name, labels) {
+        // Relay wiring (the default) also takes the host's own address off the network
+        // (inhibit_ipv4): then nothing listening on the runner, on any interface, is reachable
+        // from the guest; only the relay is there.
+        const closed = this.wiring !== 'gateway';
+        const [engineSubnets] = await Promise.all([this.engineSubnets(), runChecked(this.cli, networkCreateArgv(name, labels, closed))]);
+        try {
+            return { ...(closed ? await this.relayWiring(name) : await this.gatewayWiring(name)), engineSubnets };
+        }
+        catch (err) {
+            await this.removeNetwork(name).catch(() => undefined);
+            throw err;
+        }
+    }
+    /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
+    async engineSubnets() {
+        const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean);
+        if (!ids.length)
+            return [];
+        // a network another run removes meanwhile fails inspect for that one only: keep the others
+        const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]);
+        return r.stdout.split(/\s+/).filter(Boolean);
+    }
+    /**
+     * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
+     * the one host address a container can reach on a network with no route out. Faster (no
+     * sidecar), but every host service listening on all interfaces is reachable there too.
+     */
+    async gatewayWiring(name) {
+        const gateway = await this.gatewayOf(name);
+        if (!(await canListenOn(gateway))) {
+            throw new errors/* BottleError */.nN(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
+        }
+        return { name, bindHost: gateway, wiring: 'gateway' };
+    }
+    /**
+     * Relay wiring: daemons listen where host.docker.internal lands for the relay sidecar. On
+     * Linux that is the default bridge's gateway; with Docker Desktop or colima the host's loopback.
+     */
+    async relayWiring(name) {
+        const bridge = await this.gatewayOf('bridge').catch(() => '');
+        const bindHost = bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1';
+        return { name, bindHost, wiring: 'relay' };
+    }
+    async gatewayOf(network) {
+        const out = (await runChecked(this.cli, networkInspectGatewayArgv(network))).trim();
+        const gateway = gatewayFromIpam(out);
+        if (!gateway)
+            throw new errors/* BottleError */.nN(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools");
+        return gateway;
+    }
+    guestEndpoints(network, ports) {
+        return ports.map(port => ({ host: network.wiring === 'gateway' ? network.bindHost : RELAY_ALIAS, port }));
+    }
+    async exposeToGuest(network, ports, labels) {
+        if (network.wiring === 'gateway')
+            return;
+        const relay = `${network.name}-relay`;
+        await this.ensureImage(this.relayImage, 'relay-image');
+        await runChecked(this.cli, relayRunArgv({
+            name: relay,
+            image: this.relayImage,
+            labels: { ...labels, [RELAY_LABEL]: network.name },
+            script: RELAY_SCRIPT,
+            targetHost: 'host.docker.internal',
+            ports
+        }));
+        await runChecked(this.cli, networkConnectArgv(network.name, relay, RELAY_ALIAS));
+    }
+    async create(spec) {
+        await this.ensureImage(spec.image, 'image');
+        await runChecked(this.cli, createArgv(spec));
+    }
+    /** Pulls the image only when the engine does not have it, with an error that names it. */
+    async ensureImage(image, input) {
+        if ((await runCommand(this.cli, imageInspectArgv(image))).code === 0)
+            return;
+        const pull = await runCommand(this.cli, pullArgv(image));
+        if (pull.code !== 0) {
+            const why = pull.stderr.trim().split('\n').at(-1) ?? '';
+            throw new errors/* BottleError */.nN(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`);
+        }
+    }
+    async start(name) {
+        await runChecked(this.cli, startArgv(name));
+    }
+    exec(name, cmd, opts = {}) {
+        return runCommand(this.cli, execArgv(name, cmd, opts), { input: opts.input, timeoutMs: opts.timeoutMs });
+    }
+    execStream(name, cmd, opts, onLine, onStderr) {
+        return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
+    }
+    copyIn(name, hostPath, guestDir, opts = {}) {
+        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
+    }
+    async remove(name) {
+        const r = await runCommand(this.cli, removeArgv(name));
+        if (r.code !== 0 && !/no such container/i.test(r.stderr))
+            throw new errors/* CommandError */.Qd('docker rm', r.code, r.stderr);
+    }
+    async removeNetwork(name) {
+        for (const relay of await this.labelled(listArgv(RELAY_LABEL, name)))
+            await this.remove(relay);
+        const r = await runCommand(this.cli, networkRemoveArgv(name));
+        if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
+            throw new errors/* CommandError */.Qd('docker network rm', r.code, r.stderr);
+    }
+    /** The names a label-filtered listing (ps or network ls) prints. */
+    async labelled(listing) {
+        return (await runChecked(this.cli, listing)).split('\n').filter(Boolean);
+    }
+    ref() {
+        return { backend: 'docker' };
+    }
+    async listRuns(runLabel, ownerLabel) {
+        const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`;
+        const lines = [
+            ...(await this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format])),
+            ...(await this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format]))
+        ];
+        return lines.map(l => l.split('\t')).map(([run, owner]) => ({ run: run, owner: owner || undefined }));
+    }
+    async sweep(label, value) {
+        const containers = await this.labelled(listArgv(label, value));
+        for (const c of containers)
+            await this.remove(c);
+        const networks = await this.labelled(networkListArgv(label, value));
+        for (const n of networks)
+            await this.removeNetwork(n);
+        return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./lib/backend/smolvm/argv.js
+/**
+ * Every smolvm command the backend runs is built here, as argv, for smolvm v1.9.3 (the flags and
+ * the source lines they are checked against: docs/smolvm-conformance.md).
+ *
+ * Network: `--allow-host 100.96.0.1` is the whole egress policy. It makes smolvm use virtio-net
+ * (src/network/launch.rs:137-149), allows exactly the gateway 100.96.0.1/32 (an IP literal
+ * resolves to itself, src/smolfile.rs:45-46), which smolvm relays to the host's 127.0.0.1:port
+ * (crates/smolvm-network/src/tcp_relay.rs:235-249), and turns on the DNS filter, so the guest's
+ * resolver answers only host.smolvm.internal and forwards no other name upstream
+ * (crates/smolvm-network/src/stack.rs:814-836): `--allow-cidr` alone would forward every query.
+ */
+const GATEWAY = '100.96.0.1'; // crates/smolvm-network/src/lib.rs:174
+/**
+ * The machine's workload, launched detached at every start (src/workload.rs:53-109). Pinned, as
+ * the docker backend pins its entrypoint: the image's own ENTRYPOINT/CMD would otherwise run
+ * unattended, as root with every capability and the bottle's environment.
+ */
+const IDLE_WORKLOAD = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
+/** docker-style sizes (4g, 512m) in MiB, as `--mem` takes them. */
+function memoryMiB(size) {
+    const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
+    if (!m)
+        throw new Error(`bad memory size '${size}'`);
+    const n = Number(m[1]);
+    const unit = (m[2] ?? '').toLowerCase();
+    const mib = unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : unit === 'b' ? n / 1024 / 1024 : n / 1024 / 1024;
+    return Math.max(1, Math.round(mib));
+}
+function argv_createArgv(a) {
+    return [
+        'machine', 'create',
+        '--name', a.name,
+        '--image', a.archive,
+        '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
+        '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
+        '--net',
+        '--allow-host', GATEWAY,
+        ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
+        // never --env: its values are on the argv (ps) and in smolvm's database until delete
+        ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
+        ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        '--', ...IDLE_WORKLOAD
+    ];
+}
+function argv_startArgv(name) {
+    return ['machine', 'start', '--name', name];
+}
+/**
+ * As the guest user: smolvm exec has no --user and runs as the image's USER (root, checked) with
+ * every capability, so the command drops privileges itself, as completely as docker's --user,
+ * --cap-drop ALL and no-new-privileges do: no capability left in any set (bounding included) and
+ * no way to gain one back through a setuid binary.
+ */
+const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'];
+function asUser(argv, user) {
+    return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, ...DROP_PRIVILEGES, '--', ...argv] : [...argv];
+}
+function argv_execArgv(name, argv, opts) {
+    return [
+        'machine', 'exec',
+        '--name', name, // long form only: exec has no -n
+        ...(opts.stream ? ['--stream'] : []),
+        ...(opts.input !== undefined ? ['-i'] : []),
+        ...(opts.workdir ? ['--workdir', opts.workdir] : []),
+        ...(opts.timeoutMs ? ['--timeout', `${Math.ceil(opts.timeoutMs / 1000)}s`] : []), // expiry exits 124
+        '--',
+        ...asUser(argv, opts.user)
+    ];
+}
+function deleteArgv(name) {
+    return ['machine', 'delete', '--name', name, '--force']; // without --force it prompts, and "Cancelled" with no stdin
+}
+function argv_listArgv() {
+    return ['machine', 'ls', '--json'];
+}
+/**
+ * The flags this backend needs, by subcommand, with the value name `--help` shows for each
+ * (undefined: a switch). A flag that vanished, or whose value changed (a switch that now takes a
+ * value, a value name that differs), changed meaning: the probe refuses it.
+ */
+const REQUIRED_FLAGS = {
+    create: {
+        '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
+        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
+    },
+    exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
+    delete: { '--name': ['NAME'], '--force': undefined },
+    ls: { '--json': undefined }
+};
+/** What `machine <sub> --help` says against REQUIRED_FLAGS[sub]: one phrase per flag that vanished or changed. */
+function helpProblems(sub, help) {
+    const shown = new Map();
+    for (const line of help.split('\n')) {
+        const m = /^\s*(?:-\w,\s+)?(--[\w-]+)(?:[ =]<([^>]+)>)?/.exec(line);
+        if (m && !shown.has(m[1]))
+            shown.set(m[1], m[2]);
+    }
+    const problems = [];
+    for (const [flag, values] of Object.entries(REQUIRED_FLAGS[sub] ?? {})) {
+        if (!shown.has(flag))
+            problems.push(`${flag} is gone`);
+        else if (values === undefined && shown.get(flag) !== undefined)
+            problems.push(`${flag} now takes <${shown.get(flag)}>`);
+        else if (values !== undefined && !values.includes(shown.get(flag) ?? ''))
+            problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/guest-image.js
+
+
+
+
+/** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
+const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root']);
+/**
+ * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
+ * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ */
+async function guestImageArchive(image, cacheDir, docker = 'docker') {
+    const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+    let found = await inspect();
+    if (found.code === -1) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend");
+    }
+    if (found.code !== 0) {
+        const pull = await runCommand(docker, ['pull', image]);
+        if (pull.code !== 0)
+            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access');
+        found = await inspect();
+    }
+    const [id = '', user = ''] = found.stdout.trim().split(' ');
+    if (!ROOT_USERS.has(user)) {
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`, 'Use an image without a USER line (or USER root)');
+    }
+    external_node_fs_.mkdirSync(cacheDir, { recursive: true });
+    const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
+    if (external_node_fs_.existsSync(archive))
+        return { archive, cached: true };
+    const partial = `${archive}.${process.pid}.partial`;
+    const save = await runCommand(docker, ['save', '--output', partial, image]);
+    if (save.code !== 0) {
+        external_node_fs_.rmSync(partial, { force: true });
+        throw new errors/* BottleError */.nN(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`);
+    }
+    external_node_fs_.renameSync(partial, archive);
+    return { archive, cached: false };
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
+
+
+/**
+ * Host paths smolvm v1.9.3 refuses to mount into a VM (src/data/storage.rs:36-68, checked on the
+ * canonical path by storage.rs:173-187): exact, or with the whole subtree.
+ */
+const PROTECTED = {
+    darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
+    linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+};
+/** The protected path `canonical` falls under on `platform`, if any. */
+function protectedBy(canonical, platform) {
+    for (const [p, subtree] of PROTECTED[platform] ?? []) {
+        if (canonical === p || (subtree && canonical.startsWith(p === '/' ? '/' : `${p}/`)))
+            return p;
+    }
+    return undefined;
+}
+/** Refuses, before smolvm does and with the fix, a mount whose source smolvm will not mount. */
+function checkMountSources(mounts, platform = process.platform) {
+    for (const m of mounts) {
+        const canonical = external_node_fs_.realpathSync(m.host);
+        const under = protectedBy(canonical, platform);
+        if (under) {
+            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, 'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend');
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/policy-env.js
+/**
+ * The environment variables that change a smolvm VM's network policy behind its argv, read by
+ * the process that boots the VM (smolvm v1.9.3): the egress floor (crates/smolvm-network/src/
+ * egress.rs:133-155) and the gateway's host service, which maps one gateway port to another
+ * host port and lets it past the allow-list (src/network/launch.rs:23-57,
+ * crates/smolvm-network/src/tcp_relay.rs:214-249). The backend runs smolvm without them, so the
+ * policy is exactly what its argv says; each one found on the runner is named in a warning.
+ */
+const POLICY_VARIABLES = ['SMOLVM_EGRESS_FLOOR', 'SMOLVM_EGRESS_ALLOW_PRIVATE', 'SMOLVM_PUBLISH_ADDR', 'SMOLVM_GUEST_HOST_SERVICE'];
+function pinnedEnv(runner) {
+    const env = { ...runner };
+    const removed = POLICY_VARIABLES.filter(v => env[v] !== undefined);
+    for (const v of removed)
+        delete env[v];
+    return { env, removed };
+}
+/** Why each removed variable would have changed the run, for the warning. */
+function removalWarning(removed) {
+    if (!removed.length)
+        return undefined;
+    return (`smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
+        '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
+        'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/loopback-listeners.js
+
+
+
+/** Addresses the gateway's relay to 127.0.0.1 reaches: loopback v4 and the wildcards. */
+function reachable(address) {
+    return address === '*' || address === '0.0.0.0' || address === '[::]' || address === '::' || /^127\./.test(address);
+}
+/** `lsof -nP -iTCP -sTCP:LISTEN -F cn` (macOS, Linux): `c<command>` then `n<addr>:<port>` lines per process. */
+function parseLsof(out) {
+    const found = [];
+    let command;
+    for (const line of out.split('\n')) {
+        if (line.startsWith('p'))
+            command = undefined;
+        else if (line.startsWith('c'))
+            command = line.slice(1);
+        else if (line.startsWith('n')) {
+            const m = /^(.*):(\d+)$/.exec(line.slice(1));
+            if (m && reachable(m[1]))
+                found.push({ address: m[1], port: Number(m[2]), command });
+        }
+    }
+    return found;
+}
+/** /proc/net/tcp and tcp6 (Linux without lsof): state 0A is LISTEN; addresses are hex, little-endian for v4. */
+function parseProcNetTcp(text, v6) {
+    const found = [];
+    for (const line of text.split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        if (cols[3] !== '0A' || !cols[1])
+            continue;
+        const [hex, portHex] = cols[1].split(':');
+        if (!hex || !portHex)
+            continue;
+        let address;
+        if (v6)
+            address = /^0+$/.test(hex) ? '[::]' : hex === '00000000000000000000000001000000' ? '[::1]' : `[${hex}]`;
+        else
+            address = (hex.match(/../g) ?? []).reverse().map(b => parseInt(b, 16)).join('.');
+        if (reachable(address))
+            found.push({ address, port: parseInt(portHex, 16) });
+    }
+    return found;
+}
+/** The runner's listeners a smolvm guest could reach (deduplicated, by port). */
+async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 10_000 }), procNet = '/proc/net') {
+    const lsof = await run('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'cn']).catch(() => undefined);
+    let found;
+    if (lsof && lsof.code === 0)
+        found = parseLsof(lsof.stdout);
+    else {
+        found = [];
+        for (const [file, v6] of [['tcp', false], ['tcp6', true]]) {
+            const text = external_node_fs_.readFileSync(`${procNet}/${file}`, 'utf8');
+            found.push(...parseProcNetTcp(text, v6));
+        }
+    }
+    const byPort = new Map();
+    for (const l of found)
+        if (!byPort.has(l.port) || (l.command && !byPort.get(l.port).command))
+            byPort.set(l.port, l);
+    return [...byPort.values()].sort((a, b) => a.port - b.port);
+}
+/** Refuses a runner whose loopback serves smolvm's own API; otherwise the log line naming what the guest can reach. */
+function loopbackVerdict(listeners) {
+    const api = listeners.find(l => /^smolvm/.test(l.command ?? ''));
+    if (api) {
+        throw new errors/* BottleError */.nN(`smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: the agent could use that API to create machines with host mounts`, 'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm');
+    }
+    if (!listeners.length)
+        return 'smolvm: nothing else listens on the runner\'s loopback: the guest reaches only the bottle\'s daemons there';
+    const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ');
+    return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`;
+}
+
+;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
+function readEnvFile(file) {
+    const env = {};
+    for (const line of external_node_fs_.readFileSync(file, 'utf8').split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            env[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    return env;
+}
+/** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
+function writeEnvFiles(dir, env) {
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new errors/* BottleError */.nN(`the guest environment has an invalid variable name '${k}'`); // it names a file
+        const file = external_node_path_.join(dir, k);
+        external_node_fs_.writeFileSync(file, v, { mode: 0o600 });
+        return [k, file];
+    }));
+}
+/** The smolvm CLI driver: the bottle is a smolvm machine. */
+class SmolvmBackend {
+    cli;
+    docker;
+    imageCache;
+    kind = 'smolvm';
+    // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
+    nestedMounts = false;
+    /** what `start` needs of `create`'s spec: the guest user and its home */
+    homes = new Map();
+    /** per machine: the dir of its env files, removed with it */
+    envDirs = new Map();
+    /** per machine: how long create took and how the image came, for the ready line */
+    created = new Map();
+    pinned;
+    /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
+    loopbackProbe = () => loopbackListeners();
+    constructor(cli, docker = 'docker', 
+    /** where `docker save` archives are kept, one per image ID, for the next run */
+    imageCache = external_node_path_.join(process.env['RUNNER_TOOL_CACHE'] ?? process.env['RUNNER_TEMP'] ?? '/tmp', 'bot-bottle-smolvm-images'), runnerEnv = process.env) {
+        this.cli = cli;
+        this.docker = docker;
+        this.imageCache = imageCache;
+        this.pinned = pinnedEnv(runnerEnv);
+    }
+    run(args, opts = {}) {
+        return runCommand(this.cli, args, { ...opts, env: this.pinned.env });
+    }
+    async probe() {
+        const version = await this.run(['--version'], { timeoutMs: 30_000 }).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
+        if (version.code !== 0)
+            return { usable: false, reason: `smolvm: \`smolvm --version\` failed (${version.stderr.trim().split('\n').at(-1) ?? ''})` };
+        for (const sub of Object.keys(REQUIRED_FLAGS)) {
+            const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 });
+            const problems = helpProblems(sub, help.stdout);
+            if (problems.length) {
+                return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})` };
+            }
+        }
+        const warning = removalWarning(this.pinned.removed);
+        if (warning)
+            lib_core/* warning */.$e(warning);
+        return { usable: true, detail: version.stdout.trim() };
+    }
+    /**
+     * smolvm has no network object. The daemons listen on the host's loopback; the guest reaches
+     * them at the gateway, which smolvm relays to 127.0.0.1:port. That relay reaches EVERY port the
+     * host has on loopback (tcp_relay.rs:235-249): the daemons check a per-run secret, and anything
+     * else listening on the runner's loopback is reachable from the guest.
+     */
+    async createNetwork(name) {
+        const listeners = await this.loopbackProbe();
+        const line = loopbackVerdict(listeners); // throws on a smolvm API there
+        if (listeners.length)
+            lib_core/* warning */.$e(line);
+        else
+            lib_core/* info */.pq(line);
+        return { name, bindHost: '127.0.0.1', wiring: 'gateway' };
+    }
+    guestEndpoints(_network, ports) {
+        return ports.map(port => ({ host: GATEWAY, port }));
+    }
+    async exposeToGuest() {
+        // nothing to start: smolvm's gateway relays to the host's loopback
+    }
+    async create(spec) {
+        const t0 = Date.now();
+        checkMountSources(spec.mounts);
+        this.homes.set(spec.name, { home: spec.home, ...spec.user });
+        const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
+        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+        const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
+        this.envDirs.set(spec.name, envDir);
+        const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile));
+        const r = await this.run(argv_createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
+        if (r.code !== 0)
+            throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
+        this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
+    }
+    async start(name) {
+        const t0 = Date.now();
+        const r = await this.run(argv_startArgv(name));
+        if (r.code !== 0)
+            throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
+        const h = this.homes.get(name);
+        if (h) {
+            // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
+            const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`]);
+            if (mk.code !== 0)
+                throw new errors/* CommandError */.Qd(`prepare ${h.home} in the guest`, mk.code, mk.stderr);
+            const priv = await this.exec(name, ['true'], { user: h });
+            if (priv.code !== 0)
+                throw new errors/* BottleError */.nN(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image');
+        }
+        const c = this.created.get(name);
+        if (c)
+            lib_core/* info */.pq(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`);
+    }
+    exec(name, cmd, opts = {}) {
+        return this.run(argv_execArgv(name, cmd, opts), { input: opts.input });
+    }
+    execStream(name, cmd, opts, onLine, onStderr) {
+        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
+    }
+    copyIn(name, hostPath, guestDir, opts = {}) {
+        return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
+    }
+    async remove(name) {
+        const r = await this.run(deleteArgv(name));
+        if (r.code !== 0 && !/not found/i.test(r.stderr))
+            throw new errors/* CommandError */.Qd('smolvm machine delete', r.code, r.stderr);
+        const envDir = this.envDirs.get(name);
+        if (envDir)
+            external_node_fs_.rmSync(envDir, { recursive: true, force: true });
+    }
+    async removeNetwork() {
+        // nothing to remove: smolvm has no network object
+    }
+    ref() {
+        return { backend: 'smolvm', cli: this.cli };
+    }
+    async machines() {
+        const r = await this.run(argv_listArgv());
+        if (r.code !== 0)
+            throw new errors/* CommandError */.Qd('smolvm machine ls', r.code, r.stderr);
+        return JSON.parse(r.stdout || '[]');
+    }
+    async listRuns(runLabel, ownerLabel) {
+        return (await this.machines()).filter(m => m.labels?.[runLabel]).map(m => ({ run: m.labels[runLabel], owner: m.labels[ownerLabel] }));
+    }
+    async sweep(label, value) {
+        const mine = (await this.machines()).filter(m => m.labels?.[label] === value).map(m => m.name);
+        for (const m of mine)
+            await this.remove(m);
+        return mine.map(m => `machine ${m}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/backend/smolvm/platform.js
+/**
+ * Whether this runner can boot smolvm micro-VMs, decided from facts read at the OS boundary
+ * (platform, arch, /dev/kvm, glibc). The facts are gathered by `readHostFacts`; tests pass
+ * their own.
+ */
+
+
+
+/** The release asset platform, or why there is none. */
+function smolvmPlatform(f) {
+    if (f.platform === 'darwin' && f.arch === 'arm64')
+        return { platform: 'darwin-arm64' };
+    if (f.platform === 'linux' && f.arch === 'x64')
+        return { platform: 'linux-x86_64' };
+    if (f.platform === 'linux' && f.arch === 'arm64')
+        return { platform: 'linux-arm64' };
+    if (f.platform === 'darwin')
+        return { refused: 'smolvm: macOS on Intel has no smolvm release (use a self-hosted Apple Silicon runner)' };
+    return { refused: `smolvm: no smolvm release for ${f.platform}/${f.arch} (smolvm runs on Apple Silicon macOS and Linux x86_64/arm64)` };
+}
+const MIN_GLIBC = [2, 35]; // the Linux assets are built on ubuntu-22.04
+function glibcAtLeast(v) {
+    const [maj = 0, min = 0] = v.split('.').map(Number);
+    return maj > MIN_GLIBC[0] || (maj === MIN_GLIBC[0] && min >= MIN_GLIBC[1]);
+}
+/** Why smolvm cannot boot VMs here (one line with the fix), or undefined when it can. */
+function smolvmRefusal(f) {
+    const p = smolvmPlatform(f);
+    if ('refused' in p)
+        return p.refused;
+    if (f.platform === 'darwin') {
+        if (f.hypervisor === false) {
+            return 'smolvm: this macOS runner has no Hypervisor.framework support (GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)';
+        }
+        return undefined;
+    }
+    if (f.kvm === 'missing')
+        return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)';
+    if (f.kvm === 'denied') {
+        return 'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)';
+    }
+    if (!f.glibc)
+        return 'smolvm: no glibc on this runner (the Linux release needs glibc 2.35 or newer)';
+    if (!glibcAtLeast(f.glibc))
+        return `smolvm: glibc ${f.glibc} is older than 2.35, which the Linux release needs (use Ubuntu 22.04 or newer)`;
+    return undefined;
+}
+/** Reads the facts from this machine. */
+function readHostFacts(kvmPath = '/dev/kvm') {
+    const facts = { platform: process.platform, arch: external_node_os_.arch(), kvm: 'missing' };
+    if (process.platform === 'linux') {
+        if (external_node_fs_.existsSync(kvmPath)) {
+            try {
+                external_node_fs_.accessSync(kvmPath, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+                facts.kvm = 'ok';
+            }
+            catch {
+                facts.kvm = 'denied';
+            }
+        }
+        const report = process.report?.getReport();
+        facts.glibc = report?.header?.glibcVersionRuntime;
+    }
+    if (process.platform === 'darwin') {
+        try {
+            facts.hypervisor = (0,external_node_child_process_.execFileSync)('sysctl', ['-n', 'kern.hv_support'], { encoding: 'utf8' }).trim() === '1';
+        }
+        catch {
+            facts.hypervisor = false;
+        }
+    }
+    return facts;
+}
+
+;// CONCATENATED MODULE: ./lib/backend/select.js
+
+
+
+
+function defaultProbeDeps(config) {
+    return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) };
+}
+/** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
+async function installIfBootable(facts, install) {
+    const platform = smolvmPlatform(facts);
+    const refusal = smolvmRefusal(facts);
+    if (refusal || 'refused' in platform)
+        return { reason: refusal ?? 'smolvm: refused' };
+    try {
+        return { installed: await install(platform.platform) };
+    }
+    catch (err) {
+        return { reason: `smolvm: install failed: ${(0,errors/* errorMessage */.gJ)(err)}` };
+    }
+}
+/**
+ * Installs smolvm and checks the flags this backend drives (they moved between releases):
+ * usable here means usable by a run, for setup-only as for a run.
+ */
+async function usableSmolvm(facts, install) {
+    const r = await installIfBootable(facts, install);
+    if ('reason' in r)
+        return r;
+    const backend = new SmolvmBackend(r.installed.path);
+    const probe = await backend.probe();
+    return probe.usable ? { backend, installed: r.installed, detail: probe.detail } : { reason: probe.reason };
+}
+/**
+ * Picks the backend for a run: smolvm where this runner can boot micro-VMs (installing it),
+ * else docker. The reasons say, one line per backend, why it was or was not used.
+ */
+async function selectBackend(choice, deps, install) {
+    const reasons = [];
+    if (choice !== 'docker') {
+        const r = await usableSmolvm(deps.facts, install);
+        if ('reason' in r)
+            reasons.push(r.reason);
+        else
+            return { backend: r.backend, reasons: [`smolvm: usable (${r.detail})`] };
+        if (choice === 'smolvm')
+            throw new errors/* BackendUnavailableError */.Z5(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'");
+    }
+    const probe = await deps.docker.probe();
+    if (!probe.usable)
+        throw new errors/* BackendUnavailableError */.Z5(`No usable backend: ${[...reasons, probe.reason].join('; ')}`);
+    reasons.push(`docker: usable (${probe.detail})`);
+    return { backend: deps.docker, reasons };
+}
+/**
+ * setup-only: installs and probes the backends `choice` allows (smolvm first), runs nothing.
+ * `install` installs smolvm for a release platform.
+ */
+async function probeForSetup(choice, deps, install) {
+    const reasons = [];
+    let smolvm;
+    if (choice !== 'docker') {
+        // Whether this runner can boot micro-VMs with an installed smolvm: what a workflow gates on.
+        const r = await usableSmolvm(deps.facts, install);
+        if ('reason' in r) {
+            reasons.push(r.reason);
+        }
+        else {
+            smolvm = r.installed;
+            reasons.push(`smolvm: usable (smolvm ${smolvm.version} ${smolvm.downloaded ? 'installed' : 'from the tool cache'} at ${smolvm.path})`);
+        }
+    }
+    let dockerUsable = false;
+    if (choice !== 'smolvm') {
+        const probe = await deps.docker.probe();
+        dockerUsable = probe.usable;
+        reasons.push(probe.usable ? `docker: usable (${probe.detail})` : probe.reason);
+    }
+    return { backend: smolvm ? 'smolvm' : dockerUsable ? 'docker' : 'none', smolvm, reasons };
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "stream"
+var external_stream_ = __nccwpck_require__(2203);
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    lib_core/* info */.pq(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
+        lib_core/* debug */.Yz(`Downloading ${url}`);
+        lib_core/* debug */.Yz(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib/* HttpClient */.Qq(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            lib_core/* debug */.Yz('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            lib_core/* debug */.Yz('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                lib_core/* debug */.Yz('download failed');
+                try {
+                    yield lib_io/* rmRF */.Yz(dest);
+                }
+                catch (err) {
+                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        lib_core/* debug */.Yz('Checking tar --version');
+        let versionOutput = '';
+        yield (0,lib_exec/* exec */.m)('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        lib_core/* debug */.Yz(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield (0,lib_exec/* exec */.m)(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
+        if (!external_fs_.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of external_fs_.readdirSync(sourceDir)) {
+            const s = external_path_.join(sourceDir, itemName);
+            yield lib_io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            lib_core/* debug */.Yz('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_.arch();
+    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        }
+        yield lib_io/* mkdirP */.U$(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        lib_core/* debug */.Yz(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield lib_io/* rmRF */.Yz(folderPath);
+        yield lib_io/* rmRF */.Yz(markerPath);
+        yield lib_io/* mkdirP */.U$(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    lib_core/* debug */.Yz('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    lib_core/* debug */.Yz(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    lib_core/* debug */.Yz(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        lib_core/* debug */.Yz(`matched: ${version}`);
+    }
+    else {
+        lib_core/* debug */.Yz('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./lib/install/sha256.js
+
+
+/** Hex sha256 of a file, streamed. */
+async function sha256File(file) {
+    const h = external_node_crypto_.createHash('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** The hash a `sha256sum` listing gives for `name` (`<hex>  <name>` or `<hex> *<name>`). */
+function checksumFor(listing, name) {
+    for (const line of listing.split('\n')) {
+        const m = /^([0-9a-f]{64})\s+\*?(.+?)\s*$/i.exec(line);
+        if (m && m[2] === name)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/install/smolvm.js
+
+
+
+
+
+
+
+
+const SMOLVM_TOOL_NAME = 'smolvm';
+/** Resolves `latest` through the GitHub releases API; an exact version passes through. */
+async function resolveSmolvmVersion(version, apiUrl, token) {
+    if (version !== 'latest')
+        return version;
+    const http = new lib/* HttpClient */.Qq('bot-bottle');
+    const url = `${apiUrl.replace(/\/+$/, '')}/repos/smol-machines/smolvm/releases/latest`;
+    let status = 0;
+    let body = '';
+    try {
+        const res = await http.get(url, { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        status = res.message.statusCode ?? 0;
+        body = await res.readBody();
+    }
+    catch (err) {
+        throw new errors/* InstallError */.sy(`cannot reach ${url} to resolve smolvm 'latest' (${err.message})`, 'Set `smolvm-version` to an exact version');
+    }
+    if (status === 403 || status === 429)
+        throw new errors/* InstallError */.sy(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version');
+    if (status !== 200)
+        throw new errors/* InstallError */.sy(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version');
+    const tag = JSON.parse(body).tag_name ?? '';
+    const v = tag.replace(/^v/, '');
+    if (!/^\d+\.\d+\.\d+/.test(v))
+        throw new errors/* InstallError */.sy(`the latest smolvm release has an unexpected tag '${tag}'`, 'Set `smolvm-version` to an exact version');
+    return v;
+}
+/**
+ * Installs smolvm `version` for `platform`: downloads the release tarball and
+ * checksums.sha256, verifies the sha256 before extracting (mismatch or missing entry: error,
+ * nothing cached), extracts with the system tar (the archive has symlinks), caches keyed by
+ * version+platform, and confirms `smolvm --version`. Never runs an install script.
+ */
+async function installSmolvm(version, platform, downloadUrl, token) {
+    const cached = find(SMOLVM_TOOL_NAME, version, platform);
+    if (cached)
+        return smolvm_confirm({ dir: cached, path: external_node_path_.join(cached, 'smolvm'), version, downloaded: false });
+    const asset = `smolvm-${version}-${platform}.tar.gz`;
+    const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
+    // Only send the token to GitHub itself, never to a mirror.
+    const auth = token && /(^|\.)github\.com$/.test(new URL(base).hostname) ? `token ${token}` : undefined;
+    const fetch = async (name) => {
+        try {
+            return await downloadTool(`${base}/${name}`, undefined, auth);
+        }
+        catch (err) {
+            const code = err.httpStatusCode;
+            if (code === 404)
+                throw new errors/* InstallError */.sy(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
+            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, 'Retry; check `smolvm-download-url` and the runner\'s network');
+        }
+    };
+    const sums = await fetch('checksums.sha256');
+    const tarball = await fetch(asset).catch(err => {
+        external_node_fs_.rmSync(sums, { force: true });
+        throw err;
+    });
+    let extracted;
+    try {
+        const expected = checksumFor(external_node_fs_.readFileSync(sums, 'utf8'), asset);
+        if (!expected)
+            throw new errors/* InstallError */.sy(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform');
+        const got = await sha256File(tarball);
+        if (got !== expected)
+            throw new errors/* InstallError */.sy(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`');
+        extracted = await extractTar(tarball);
+        const top = external_node_path_.join(extracted, `smolvm-${version}-${platform}`);
+        if (!external_node_fs_.existsSync(external_node_path_.join(top, 'smolvm')))
+            throw new errors/* InstallError */.sy(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases');
+        const dir = await cacheDir(top, SMOLVM_TOOL_NAME, version, platform);
+        return await smolvm_confirm({ dir, path: external_node_path_.join(dir, 'smolvm'), version, downloaded: true });
+    }
+    finally {
+        external_node_fs_.rmSync(tarball, { force: true });
+        external_node_fs_.rmSync(sums, { force: true });
+        if (extracted)
+            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
+    }
+}
+/** Installs smolvm for a release platform, from where `settings` say. */
+function smolvmInstaller(settings) {
+    return async (platform) => {
+        const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken);
+        return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken);
+    };
+}
+async function smolvm_confirm(i) {
+    const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: '', stderr: err.message }));
+    if (r.code !== 0 || !r.stdout.includes(i.version)) {
+        throw new errors/* InstallError */.sy(`the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`, 'Check that the release matches this runner');
+    }
+    lib_core/* addPath */.fM(i.dir);
+    return i;
 }
 
 ;// CONCATENATED MODULE: ./lib/util/no-follow.js
@@ -92465,49 +92631,51 @@ function parseClaudeArgs(text) {
     return words;
 }
 
-;// CONCATENATED MODULE: ./lib/config/setup-config.js
+;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
 
 
 
-/** Parses a boolean input the way core.getBooleanInput does, naming the input on error. */
-function booleanInput(raw, name, fallback) {
-    const v = raw[name] ?? '';
-    if (v === '')
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(v))
-        return true;
-    if (/^(false|False|FALSE)$/.test(v))
-        return false;
-    throw new errors/* InputError */.dz(name, `invalid value (got '${v}')`, "Expected 'true' or 'false'");
-}
-function isSetupOnly(raw) {
-    return booleanInput(raw, 'setup-only', false);
-}
-/** Where smolvm comes from: checked the same way for a run and for setup-only. */
-function smolvmSettings(raw, runner) {
-    const version = raw['smolvm-version'] || DEFAULT_SMOLVM_VERSION;
-    if (!/^(latest|\d+\.\d+\.\d+)$/.test(version))
-        throw new errors/* InputError */.dz('smolvm-version', `invalid value (got '${version}')`, "Expected an exact version such as 1.9.2, or 'latest'");
-    const url = raw['smolvm-download-url'] || DEFAULT_SMOLVM_DOWNLOAD_URL;
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-        throw new errors/* InputError */.dz('smolvm-download-url', `invalid value (got '${url}')`, 'Expected the http(s) base URL of smolvm release assets (…/releases/download)');
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const ca_certificates_FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
+/** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
+function certificatesIn(text, source) {
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (blocks.length === 0)
+        throw new errors/* InputError */.dz('ca-certificates', `${source} holds no PEM certificate`, ca_certificates_FIX);
+    for (const [i, pem] of blocks.entries()) {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch (err) {
+            throw new errors/* InputError */.dz('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, ca_certificates_FIX);
+        }
     }
-    return { version, downloadUrl: url, githubToken: raw['github-token'] || undefined, githubApiUrl: runner.apiUrl || 'https://api.github.com' };
+    return blocks.map(b => `${b}\n`);
 }
-function parseSetupConfig(raw, runner) {
-    const backend = schemas_enum(['auto', 'docker', 'smolvm']).safeParse(raw.backend || 'auto');
-    if (!backend.success)
-        throw new errors/* InputError */.dz('backend', `invalid value (got '${raw.backend}')`, "Expected one of 'auto', 'docker', 'smolvm'");
-    if (!runner.runnerTemp)
-        throw new errors/* InputError */.dz('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
-    return {
-        backend: backend.data,
-        requireBackend: booleanInput(raw, 'require-backend', false),
-        smolvm: smolvmSettings(raw, runner),
-        toolCache: runner.toolCache || `${runner.runnerTemp}/tool-cache`
-    };
+/**
+ * Parses `ca-certificates`: inline PEM (one or more certificates), or file paths (relative to
+ * the workspace), one per line. Returns the certificates as PEM blocks, each checked.
+ */
+function parseCaCertificates(input, workspace) {
+    if (input.trim() === '')
+        return [];
+    if (input.includes('-----BEGIN'))
+        return certificatesIn(input, 'the inline value');
+    return input
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '')
+        .flatMap(file => {
+        return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`);
+    });
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/proxy/authority.js
@@ -92574,544 +92742,6 @@ function formatAuthority(host, port) {
     return `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/cidr.js
-
-
-/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
-function addressBytes(address) {
-    if (external_node_net_.isIPv4(address))
-        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
-    if (!external_node_net_.isIPv6(address))
-        return undefined;
-    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
-    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
-    const h = groups(head);
-    const t = tail === undefined ? [] : groups(tail);
-    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
-    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
-}
-function v4Groups(dotted) {
-    const [a, b, c, d] = dotted.split('.').map(Number);
-    return [(a << 8) | b, (c << 8) | d];
-}
-/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
-function unmapIPv4(address) {
-    const b = addressBytes(address);
-    if (!external_node_net_.isIPv6(address) || !b || !b.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
-        return address;
-    return [...b.subarray(12)].join('.');
-}
-/** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
-function parseCidr(text) {
-    const [addr = '', prefixText, extra] = text.trim().split('/');
-    const host = normalizeHost(addr);
-    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
-        return undefined;
-    const v4 = external_node_net_.isIPv4(host);
-    const max = v4 ? 32 : 128;
-    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
-        return undefined;
-    const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (prefix > max)
-        return undefined;
-    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
-    const net16 = addressBytes(host);
-    const whole = bits >> 3;
-    const mask = (0xff << (8 - (bits & 7))) & 0xff;
-    const containsBytes = (a) => {
-        for (let i = 0; i < whole; i++)
-            if (a[i] !== net16[i])
-                return false;
-        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
-    };
-    return {
-        text: `${host}/${prefix}`,
-        containsBytes,
-        contains: address => {
-            const a = addressBytes(address);
-            return a !== undefined && containsBytes(a);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
-
-
-
-
-/** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
-const PRESETS = {
-    github: ['github.com', 'api.github.com', 'codeload.github.com', 'uploads.github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com', '*.githubusercontent.com'],
-    npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
-    pypi: ['pypi.org', 'files.pythonhosted.org']
-};
-/** The ports a rule without `:port` allows. */
-const DEFAULT_PORTS = [80, 443];
-/** A rule's text → the rule, or undefined when it is not one. */
-function parseRule(raw) {
-    const text = raw.trim();
-    if (text.includes('/')) {
-        const cidr = parseCidr(text);
-        return cidr && { kind: 'cidr', cidr, text: cidr.text };
-    }
-    const parsed = parseHostPort(text);
-    if (!parsed)
-        return undefined;
-    const { host, port, wildcard } = parsed;
-    const ip = external_node_net_.isIP(host) !== 0;
-    if (wildcard && ip)
-        return undefined;
-    const hostText = wildcard ? `*.${host}` : host;
-    return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) };
-}
-/** Parses `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
-function parseEgressPolicy(mode, hosts, presets) {
-    if (!['allowlist', 'none', 'open'].includes(mode || 'allowlist')) {
-        throw new errors/* InputError */.dz('egress', `invalid value (got '${mode}')`, "Expected one of 'allowlist', 'none', 'open'");
-    }
-    const rules = [];
-    for (const raw of hosts.split(/[\n,]/).map(s => s.trim()).filter(Boolean)) {
-        const rule = parseRule(raw);
-        if (!rule) {
-            throw new errors/* InputError */.dz('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`, 'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)');
-        }
-        rules.push(rule.text);
-    }
-    for (const p of presets.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
-        const list = PRESETS[p];
-        if (!list)
-            throw new errors/* InputError */.dz('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`);
-        rules.push(...list);
-    }
-    return { mode: (mode || 'allowlist'), rules: [...new Set(rules)] };
-}
-const parsedRules = new WeakMap();
-/** The policy's rules, parsed once per policy. */
-function compiled(policy) {
-    let rules = parsedRules.get(policy.rules);
-    if (!rules)
-        parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r) => r !== undefined)));
-    return rules;
-}
-function hostMatches(rule, host) {
-    if (rule.kind === 'cidr')
-        return external_node_net_.isIP(host) !== 0 && rule.cidr.contains(host);
-    if (rule.kind === 'suffix')
-        return external_node_net_.isIP(host) === 0 && host.endsWith(`.${rule.host}`);
-    return rule.host === host;
-}
-/**
- * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
- * `*.example.com` matches any name below example.com but not example.com itself; IP literals
- * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
- * without a port allows 80 and 443 only. `open` allows any host and port.
- */
-function judgeHost(policy, host, port) {
-    if (policy.mode === 'open')
-        return { allowed: true, rule: 'egress: open' };
-    if (policy.mode === 'none')
-        return { allowed: false, reason: 'not-allowed' };
-    const matching = compiled(policy).filter(r => hostMatches(r, host));
-    const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port));
-    if (fits)
-        return { allowed: true, rule: fits.text };
-    return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' };
-}
-/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
-function listedNetworks(policy) {
-    return compiled(policy).flatMap(r => {
-        if (r.kind === 'cidr')
-            return [r.cidr];
-        if (r.kind === 'ip')
-            return [parseCidr(`${r.host}/${external_node_net_.isIPv6(r.host) ? 128 : 32}`)];
-        return [];
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/pkt-line.js
-/**
- * Git's pkt-line framing (gitprotocol-common): four hex digits of length (including
- * themselves), then the payload; `0000` is a flush. Side-band packets carry a band byte first.
- */
-const FLUSH = Buffer.from('0000');
-function pktLine(payload) {
-    const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    if (data.length > 65516)
-        throw new Error('pkt-line payload too long');
-    return Buffer.concat([Buffer.from((data.length + 4).toString(16).padStart(4, '0')), data]);
-}
-/** Reads pkt-lines from `buf` starting at `offset`; `next` is where reading stopped. */
-function readPkt(buf, offset) {
-    if (offset + 4 > buf.length)
-        return undefined;
-    const head = buf.toString('latin1', offset, offset + 4);
-    if (!/^[0-9a-f]{4}$/i.test(head))
-        throw new Error(`malformed pkt-line length '${head}'`);
-    const len = parseInt(head, 16);
-    if (len === 0)
-        return { pkt: { kind: 'flush' }, next: offset + 4 };
-    if (len === 1)
-        return { pkt: { kind: 'delim' }, next: offset + 4 };
-    if (len === 2)
-        return { pkt: { kind: 'end' }, next: offset + 4 };
-    if (len < 4 || offset + len > buf.length)
-        throw new Error('truncated pkt-line');
-    return { pkt: { kind: 'data', payload: buf.subarray(offset + 4, offset + len) }, next: offset + len };
-}
-/** Every pkt-line in `buf` (stops at the end of the data, or at the first non-pkt byte sequence). */
-function readAllPkts(buf) {
-    const pkts = [];
-    let offset = 0;
-    for (;;) {
-        const r = readPkt(buf, offset);
-        if (!r)
-            return pkts;
-        pkts.push(r.pkt);
-        offset = r.next;
-    }
-}
-/** Joins side-band band-1 data of a response (band 2 is progress, band 3 a fatal error). */
-function demuxSideBand(buf) {
-    const data = [];
-    let progress = '';
-    let error = '';
-    for (const p of readAllPkts(buf)) {
-        if (p.kind !== 'data' || p.payload.length === 0)
-            continue;
-        const band = p.payload[0];
-        const body = p.payload.subarray(1);
-        if (band === 1)
-            data.push(body);
-        else if (band === 2)
-            progress += body.toString('utf8');
-        else if (band === 3)
-            error += body.toString('utf8');
-    }
-    return { data: Buffer.concat(data), progress, error };
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/receive-pack.js
-
-const ZERO_OID = /^0+$/;
-class ReceivePackParseError extends Error {
-}
-const OID = '[0-9a-f]{40}|[0-9a-f]{64}';
-const COMMAND = new RegExp(`^(${OID}) (${OID}) (.+)$`, 's');
-const SHALLOW = new RegExp(`^shallow (${OID})$`);
-/** The next pkt-line of the command list; `head` may be the first part of a longer body of `total` bytes. */
-function nextPkt(head, offset, total) {
-    try {
-        const r = readPkt(head, offset);
-        if (r || head.length === total)
-            return r;
-    }
-    catch (err) {
-        if (head.length === total || !/truncated/.test(err.message))
-            throw new ReceivePackParseError(err.message);
-    }
-    throw new ReceivePackParseError(`the command list is longer than the gate reads (${head.length} bytes)`);
-}
-/**
- * Reads the command list of a receive-pack request as git's receive-pack does
- * (builtin/receive-pack.c read_head_info/queue_command; gitprotocol-pack "Reference Update
- * Request"): `shallow <oid>` lines are skipped; a packet loses one trailing LF; a command is
- * `old SP new SP name`, the name running up to the first NUL; after the NUL come capabilities.
- * Git would read capabilities after a NUL on any line, and cut that line's ref name there: real
- * git sends them on the first command only, so a NUL in a later command refuses the push.
- * A flush ends the list; with `push-options` a second list follows; then the pack (absent when
- * only deleting). `head` is the start of the body, `total` its full length.
- */
-function parseReceivePack(head, total = head.length) {
-    const updates = [];
-    let capabilities = [];
-    let refusal;
-    let offset = 0;
-    for (;;) {
-        const r = nextPkt(head, offset, total);
-        if (!r) {
-            if (updates.length === 0 && offset === total)
-                return { updates, capabilities, packOffset: offset };
-            throw new ReceivePackParseError('the command list does not end with a flush');
-        }
-        offset = r.next;
-        if (r.pkt.kind === 'flush')
-            break;
-        if (r.pkt.kind !== 'data')
-            throw new ReceivePackParseError('unexpected delimiter in the command list');
-        // latin1: one character per byte, so the name judged is byte for byte the name git reads
-        const text = r.pkt.payload.toString('latin1').replace(/\n$/, '');
-        if (text.startsWith('shallow ')) {
-            if (!SHALLOW.test(text))
-                throw new ReceivePackParseError(`malformed shallow line '${text.slice(0, 200)}'`);
-            continue;
-        }
-        const nul = text.indexOf('\0');
-        const line = nul >= 0 ? text.slice(0, nul) : text;
-        if (nul >= 0 && updates.length === 0)
-            capabilities = text.slice(nul + 1).split('\0')[0].split(' ').filter(Boolean);
-        else if (nul >= 0)
-            refusal ??= 'bot-bottle: a command after the first carries a NUL (capabilities belong on the first command only)';
-        if (line === 'push-cert')
-            throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate');
-        const m = COMMAND.exec(line);
-        if (!m)
-            throw new ReceivePackParseError(`malformed ref update '${line.slice(0, 200)}'`);
-        updates.push({ old: m[1], new: m[2], ref: m[3] });
-    }
-    if (capabilities.includes('push-options')) {
-        for (;;) {
-            const r = nextPkt(head, offset, total);
-            if (!r)
-                throw new ReceivePackParseError('the push-options list does not end with a flush');
-            offset = r.next;
-            if (r.pkt.kind === 'flush')
-                break;
-        }
-    }
-    return { updates, capabilities, refusal, packOffset: offset };
-}
-/** Whether receive-pack answers this request in side-band (it honours side-band-64k only). */
-function usesSideBand(req) {
-    return req.capabilities.includes('side-band-64k');
-}
-/** The report-status a receive-pack response carries, per ref ('ok' or the reason it failed). */
-function parseReportStatus(response, sideBand) {
-    const report = sideBand ? demuxSideBand(response).data : response;
-    const status = new Map();
-    for (const p of readAllPkts(report)) {
-        if (p.kind !== 'data')
-            continue;
-        const line = p.payload.toString('utf8').replace(/\n$/, '');
-        const ok = /^ok (\S+)/.exec(line);
-        const ng = /^ng (\S+) (.*)$/.exec(line);
-        if (ok)
-            status.set(ok[1], 'ok');
-        else if (ng)
-            status.set(ng[1], ng[2]);
-    }
-    return status;
-}
-/**
- * A receive-pack result refusing every update (`reasons` by update index), in the framing the
- * client asked for, so `git push` prints each ref as `! [remote rejected] … (reason)` plus our message.
- */
-function rejectionResponse(req, reasons, message) {
-    const lines = [pktLine('unpack ok\n')];
-    // the name as the client sent it (latin1 = its bytes), cut so the line fits one packet
-    req.updates.forEach((u, i) => lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1'))));
-    lines.push(FLUSH);
-    const report = Buffer.concat(lines);
-    if (!usesSideBand(req))
-        return req.capabilities.some(c => c.startsWith('report-status')) ? report : Buffer.alloc(0);
-    const max = 65515;
-    const out = [];
-    for (const text of message.split('\n').filter(Boolean))
-        out.push(pktLine(Buffer.concat([Buffer.from([2]), Buffer.from(`${text}\n`)])));
-    for (let i = 0; i < report.length; i += max)
-        out.push(pktLine(Buffer.concat([Buffer.from([1]), report.subarray(i, i + max)])));
-    out.push(FLUSH);
-    return Buffer.concat(out);
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/push-policy.js
-
-
-function patternToRegExp(pattern) {
-    // `**` spans path segments, `*` stays inside one, everything else is literal
-    const body = pattern
-        .split(/(\*\*|\*)/)
-        .map(part => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`);
-}
-/**
- * Parses `git-push` (newline or comma list) and `git-allow-force`. A pattern without `refs/`
- * names branches: `bot-bottle/**` means `refs/heads/bot-bottle/**`.
- */
-function parsePushPolicy(gitPush, allowForce) {
-    const patterns = gitPush
-        .split(/[\n,]/)
-        .map(p => p.trim())
-        .filter(p => p !== '')
-        .map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`));
-    for (const p of patterns) {
-        if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
-            throw new errors/* InputError */.dz('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line');
-        }
-    }
-    const force = allowForce.trim().toLowerCase();
-    if (!['', 'true', 'false'].includes(force))
-        throw new errors/* InputError */.dz('git-allow-force', `invalid value (got '${allowForce}')`, "Use 'true' or 'false'");
-    return { patterns, allowForce: force === 'true' };
-}
-/** The git-push pattern `ref` matches, if any. */
-function matchingRule(policy, ref) {
-    return policy.patterns.find(p => patternToRegExp(p).test(ref));
-}
-/**
- * Decides one ref update, before anything reaches the upstream. `isAncestor` answers whether
- * the old tip is an ancestor of the new one (asked only when it matters).
- */
-async function judgeUpdate(policy, u, isAncestor) {
-    const rule = matchingRule(policy, u.ref);
-    if (!rule) {
-        return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' };
-    }
-    if (ZERO_OID.test(u.new))
-        return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` };
-    if (ZERO_OID.test(u.old) || policy.allowForce)
-        return { allowed: true, rule };
-    if (!(await isAncestor()))
-        return { allowed: false, reason: `bot-bottle: ${u.ref} is not a fast-forward (set git-allow-force: true to allow)` };
-    return { allowed: true, rule };
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/protected-paths.js
-
-/**
- * Paths a push may not add, change or delete (`git-protected-paths`), matched the way a
- * downstream checkout would see them rather than byte for byte: a checkout on a
- * case-insensitive file system (macOS, Windows) writes `.GitHub/Workflows/x.yml` into
- * `.github/workflows`, HFS+ ignores some invisible code points and folds Unicode forms, NTFS
- * drops trailing dots and spaces, reads `name:stream` as `name`, answers to 8.3 short names
- * (`GITHUB~1`) and takes a backslash as a separator. So both sides are compared in a
- * canonical form that folds all of these; a symlink or submodule (gitlink) at a directory a
- * protected path lies under counts too, since a checkout would put it where the workflows are.
- */
-const DEFAULT_PROTECTED_PATHS = '.github/workflows/**';
-/** `git-protected-paths: none` turns the rule off (an empty input means the default). */
-const protected_paths_NONE = 'none';
-/** Code points HFS+ ignores in names (git's own list for `.git`: utf8.c next_hfs_char). */
-const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
-/** One path component as a case-insensitive, HFS+ or NTFS file system would name it. */
-function canonicalComponent(c) {
-    let s = c.normalize('NFC').replace(HFS_IGNORED, '');
-    const stream = s.indexOf(':'); // NTFS: `name:stream` and `name::$INDEX_ALLOCATION` are `name`
-    if (stream > 0)
-        s = s.slice(0, stream);
-    if (!/^[. ]*$/.test(s))
-        s = s.replace(/[. ]+$/, ''); // NTFS: trailing dots and spaces are dropped
-    return s.toLowerCase();
-}
-/**
- * A path's components in canonical form; `\` separates too (NTFS), and `.` and `..` are
- * resolved as a tool that joins the path would (git's fsck only warns about such tree entries).
- */
-function components(p) {
-    const out = [];
-    for (const c of p.split(/[/\\]+/).map(canonicalComponent)) {
-        if (c === '..')
-            out.pop();
-        else if (c !== '' && c !== '.')
-            out.push(c);
-    }
-    return out;
-}
-/** An 8.3 short name (`github~1`, `deploy~1.yml`): the start of the long name it may stand for. */
-const SHORT_NAME = /^([^~.]{1,6})~[1-9][0-9]*(\.[^.]{0,3})?$/;
-function componentMatches(pattern, c) {
-    if (pattern.includes('*')) {
-        const body = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
-        if (new RegExp(`^${body}$`, 's').test(c))
-            return true;
-    }
-    else if (pattern === c)
-        return true;
-    const short = SHORT_NAME.exec(c);
-    // NTFS makes a short name from the long one without leading dots, spaces and other dots
-    return short !== null && !pattern.startsWith('*') && pattern.replace(/^\.+/, '').replace(/[ .]/g, '').startsWith(short[1]);
-}
-/**
- * Whether pattern components `p` (from `i`) match path components `s` (from `j`); `**`
- * spans zero or more components. With `prefix`, a path that ends where the pattern still
- * goes on matches too: something at that path may hold what the pattern protects.
- */
-function matches(p, i, s, j, prefix) {
-    if (i === p.length)
-        return j === s.length;
-    if (p[i] === '**')
-        return matches(p, i + 1, s, j, prefix) || (j < s.length && matches(p, i, s, j + 1, prefix));
-    if (j === s.length)
-        return prefix;
-    return componentMatches(p[i], s[j]) && matches(p, i + 1, s, j + 1, prefix);
-}
-/**
- * Parses `git-protected-paths` (newline or comma list of glob rules like `git-push`: `*`
- * within one directory, `**` across any number). `./` and `/` at the start and `//` are
- * dropped; a trailing `/` protects everything below. `none` protects nothing.
- */
-function parseProtectedPaths(input) {
-    const text = input.trim() === '' ? DEFAULT_PROTECTED_PATHS : input;
-    if (text.trim().toLowerCase() === protected_paths_NONE)
-        return [];
-    return text
-        .split(/[\n,]/)
-        .map(r => r.trim())
-        .filter(r => r !== '')
-        .map(rule => {
-        const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/');
-        const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned;
-        const parts = withDirs.split('/');
-        if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
-            throw new errors/* InputError */.dz('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')");
-        }
-        return { rule, components: parts.map(c => (c === '**' ? c : canonicalComponent(c.replace(/\*{2,}/g, '*')))) };
-    });
-}
-/**
- * The rule a changed tree entry falls under, if any. `link` says the entry is (or was) a
- * symlink or a submodule: then it is protected also when a protected path lies below it.
- */
-function protectedRule(rules, path, link) {
-    const s = components(path);
-    return rules.find(r => matches(r.components, 0, s, 0, link))?.rule;
-}
-
-;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
-
-
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const ca_certificates_FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
-/** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
-function certificatesIn(text, source) {
-    const blocks = text.match(PEM_BLOCK) ?? [];
-    if (blocks.length === 0)
-        throw new errors/* InputError */.dz('ca-certificates', `${source} holds no PEM certificate`, ca_certificates_FIX);
-    for (const [i, pem] of blocks.entries()) {
-        try {
-            new external_node_crypto_.X509Certificate(pem);
-        }
-        catch (err) {
-            throw new errors/* InputError */.dz('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, ca_certificates_FIX);
-        }
-    }
-    return blocks.map(b => `${b}\n`);
-}
-/**
- * Parses `ca-certificates`: inline PEM (one or more certificates), or file paths (relative to
- * the workspace), one per line. Returns the certificates as PEM blocks, each checked.
- */
-function parseCaCertificates(input, workspace) {
-    if (input.trim() === '')
-        return [];
-    if (input.includes('-----BEGIN'))
-        return certificatesIn(input, 'the inline value');
-    return input
-        .split('\n')
-        .map(l => l.trim())
-        .filter(l => l !== '')
-        .flatMap(file => {
-        return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`);
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/proxy/runner-proxy.js
 
 
@@ -93215,6 +92845,288 @@ function upstreamAgent(upstream, rp, ca) {
         }
     }
     return new TunnelAgent({ keepAlive: true, ...caOption });
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/cidr.js
+
+
+/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
+function addressBytes(address) {
+    if (external_node_net_.isIPv4(address))
+        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
+    if (!external_node_net_.isIPv6(address))
+        return undefined;
+    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
+    const h = groups(head);
+    const t = tail === undefined ? [] : groups(tail);
+    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
+}
+function v4Groups(dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+}
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
+function unmapIPv4(address) {
+    const b = addressBytes(address);
+    if (!external_node_net_.isIPv6(address) || !b || !b.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
+        return address;
+    return [...b.subarray(12)].join('.');
+}
+/** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
+function parseCidr(text) {
+    const [addr = '', prefixText, extra] = text.trim().split('/');
+    const host = normalizeHost(addr);
+    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
+        return undefined;
+    const v4 = external_node_net_.isIPv4(host);
+    const max = v4 ? 32 : 128;
+    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
+        return undefined;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (prefix > max)
+        return undefined;
+    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
+    const net16 = addressBytes(host);
+    const whole = bits >> 3;
+    const mask = (0xff << (8 - (bits & 7))) & 0xff;
+    const containsBytes = (a) => {
+        for (let i = 0; i < whole; i++)
+            if (a[i] !== net16[i])
+                return false;
+        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
+    };
+    return {
+        text: `${host}/${prefix}`,
+        containsBytes,
+        contains: address => {
+            const a = addressBytes(address);
+            return a !== undefined && containsBytes(a);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
+
+
+
+/** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
+const PRESETS = {
+    github: ['github.com', 'api.github.com', 'codeload.github.com', 'uploads.github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com', '*.githubusercontent.com'],
+    npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
+    pypi: ['pypi.org', 'files.pythonhosted.org']
+};
+/** The ports a rule without `:port` allows. */
+const DEFAULT_PORTS = [80, 443];
+/** A rule's text → the rule, or undefined when it is not one. */
+function parseRule(raw) {
+    const text = raw.trim();
+    if (text.includes('/')) {
+        const cidr = parseCidr(text);
+        return cidr && { kind: 'cidr', cidr, text: cidr.text };
+    }
+    const parsed = parseHostPort(text);
+    if (!parsed)
+        return undefined;
+    const { host, port, wildcard } = parsed;
+    const ip = external_node_net_.isIP(host) !== 0;
+    if (wildcard && ip)
+        return undefined;
+    const hostText = wildcard ? `*.${host}` : host;
+    return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) };
+}
+const parsedRules = new WeakMap();
+/** The policy's rules, parsed once per policy. */
+function compiled(policy) {
+    let rules = parsedRules.get(policy.rules);
+    if (!rules)
+        parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r) => r !== undefined)));
+    return rules;
+}
+function hostMatches(rule, host) {
+    if (rule.kind === 'cidr')
+        return external_node_net_.isIP(host) !== 0 && rule.cidr.contains(host);
+    if (rule.kind === 'suffix')
+        return external_node_net_.isIP(host) === 0 && host.endsWith(`.${rule.host}`);
+    return rule.host === host;
+}
+/**
+ * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
+ * `*.example.com` matches any name below example.com but not example.com itself; IP literals
+ * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
+ * without a port allows 80 and 443 only. `open` allows any host and port.
+ */
+function judgeHost(policy, host, port) {
+    if (policy.mode === 'open')
+        return { allowed: true, rule: 'egress: open' };
+    if (policy.mode === 'none')
+        return { allowed: false, reason: 'not-allowed' };
+    const matching = compiled(policy).filter(r => hostMatches(r, host));
+    const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port));
+    if (fits)
+        return { allowed: true, rule: fits.text };
+    return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' };
+}
+/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
+function listedNetworks(policy) {
+    return compiled(policy).flatMap(r => {
+        if (r.kind === 'cidr')
+            return [r.cidr];
+        if (r.kind === 'ip')
+            return [parseCidr(`${r.host}/${external_node_net_.isIPv6(r.host) ? 128 : 32}`)];
+        return [];
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/config/egress-policy.js
+
+
+
+/** Parses `egress`, `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
+function parseEgressPolicy(mode, hosts, presets) {
+    const egress = choiceField({ egress: mode }, 'egress', ['allowlist', 'none', 'open']);
+    const rules = [];
+    for (const raw of listItems(hosts)) {
+        const rule = parseRule(raw);
+        if (!rule) {
+            throw new errors/* InputError */.dz('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`, 'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)');
+        }
+        rules.push(rule.text);
+    }
+    for (const p of listItems(presets).map(s => s.toLowerCase())) {
+        const list = PRESETS[p];
+        if (!list)
+            throw new errors/* InputError */.dz('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`);
+        rules.push(...list);
+    }
+    return { mode: egress, rules: [...new Set(rules)] };
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/protected-paths.js
+/**
+ * Paths a push may not add, change or delete (`git-protected-paths`), matched the way a
+ * downstream checkout would see them rather than byte for byte: a checkout on a
+ * case-insensitive file system (macOS, Windows) writes `.GitHub/Workflows/x.yml` into
+ * `.github/workflows`, HFS+ ignores some invisible code points and folds Unicode forms, NTFS
+ * drops trailing dots and spaces, reads `name:stream` as `name`, answers to 8.3 short names
+ * (`GITHUB~1`) and takes a backslash as a separator. So both sides are compared in a
+ * canonical form that folds all of these; a symlink or submodule (gitlink) at a directory a
+ * protected path lies under counts too, since a checkout would put it where the workflows are.
+ */
+/** Code points HFS+ ignores in names (git's own list for `.git`: utf8.c next_hfs_char). */
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+/** One path component as a case-insensitive, HFS+ or NTFS file system would name it. */
+function canonicalComponent(c) {
+    let s = c.normalize('NFC').replace(HFS_IGNORED, '');
+    const stream = s.indexOf(':'); // NTFS: `name:stream` and `name::$INDEX_ALLOCATION` are `name`
+    if (stream > 0)
+        s = s.slice(0, stream);
+    if (!/^[. ]*$/.test(s))
+        s = s.replace(/[. ]+$/, ''); // NTFS: trailing dots and spaces are dropped
+    return s.toLowerCase();
+}
+/**
+ * A path's components in canonical form; `\` separates too (NTFS), and `.` and `..` are
+ * resolved as a tool that joins the path would (git's fsck only warns about such tree entries).
+ */
+function components(p) {
+    const out = [];
+    for (const c of p.split(/[/\\]+/).map(canonicalComponent)) {
+        if (c === '..')
+            out.pop();
+        else if (c !== '' && c !== '.')
+            out.push(c);
+    }
+    return out;
+}
+/** An 8.3 short name (`github~1`, `deploy~1.yml`): the start of the long name it may stand for. */
+const SHORT_NAME = /^([^~.]{1,6})~[1-9][0-9]*(\.[^.]{0,3})?$/;
+function componentMatches(pattern, c) {
+    if (pattern.includes('*')) {
+        const body = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+        if (new RegExp(`^${body}$`, 's').test(c))
+            return true;
+    }
+    else if (pattern === c)
+        return true;
+    const short = SHORT_NAME.exec(c);
+    // NTFS makes a short name from the long one without leading dots, spaces and other dots
+    return short !== null && !pattern.startsWith('*') && pattern.replace(/^\.+/, '').replace(/[ .]/g, '').startsWith(short[1]);
+}
+/**
+ * Whether pattern components `p` (from `i`) match path components `s` (from `j`); `**`
+ * spans zero or more components. With `prefix`, a path that ends where the pattern still
+ * goes on matches too: something at that path may hold what the pattern protects.
+ */
+function matches(p, i, s, j, prefix) {
+    if (i === p.length)
+        return j === s.length;
+    if (p[i] === '**')
+        return matches(p, i + 1, s, j, prefix) || (j < s.length && matches(p, i, s, j + 1, prefix));
+    if (j === s.length)
+        return prefix;
+    return componentMatches(p[i], s[j]) && matches(p, i + 1, s, j + 1, prefix);
+}
+/**
+ * The rule a changed tree entry falls under, if any. `link` says the entry is (or was) a
+ * symlink or a submodule: then it is protected also when a protected path lies below it.
+ */
+function protectedRule(rules, path, link) {
+    const s = components(path);
+    return rules.find(r => matches(r.components, 0, s, 0, link))?.rule;
+}
+
+;// CONCATENATED MODULE: ./lib/config/git-policy.js
+/**
+ * The git gate's inputs: what the agent may push (`git-push`, `git-allow-force`) and what a
+ * push may carry (`git-protected-paths`, `git-max-push-mb`). The gate (src/gitgate/) judges
+ * with what these return; it reads no input itself.
+ */
+
+
+
+/**
+ * Parses `git-push` (newline or comma list) and `git-allow-force`. A pattern without `refs/`
+ * names branches: `bot-bottle/**` means `refs/heads/bot-bottle/**`.
+ */
+function parsePushPolicy(gitPush, allowForce) {
+    const patterns = listItems(gitPush).map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`));
+    for (const p of patterns) {
+        if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
+            throw new errors/* InputError */.dz('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line');
+        }
+    }
+    return { patterns, allowForce: booleanField({ 'git-allow-force': allowForce }, 'git-allow-force') };
+}
+/** `git-protected-paths: none` turns the rule off (an empty input means the default). */
+const git_policy_NONE = 'none';
+/**
+ * Parses `git-protected-paths` (newline or comma list of glob rules like `git-push`: `*`
+ * within one directory, `**` across any number). `./` and `/` at the start and `//` are
+ * dropped; a trailing `/` protects everything below. `none` protects nothing.
+ */
+function parseProtectedPaths(input) {
+    const text = input.trim() === '' ? DEFAULT_PROTECTED_PATHS : input;
+    if (text.trim().toLowerCase() === git_policy_NONE)
+        return [];
+    return listItems(text).map(rule => {
+        const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/');
+        const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned;
+        const parts = withDirs.split('/');
+        if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
+            throw new errors/* InputError */.dz('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')");
+        }
+        return { rule, components: parts.map(c => (c === '**' ? c : canonicalComponent(c.replace(/\*{2,}/g, '*')))) };
+    });
+}
+function gitSection(raw) {
+    return {
+        push: parsePushPolicy(raw['git-push'], raw['git-allow-force']),
+        token: raw['github-token'] || undefined,
+        protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
+        maxPushBytes: inputField(raw, 'git-max-push-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/config/env-pairs.js
@@ -93395,10 +93307,7 @@ function checked(input, value, pattern, accepted) {
 }
 /** Reads `provider` (default anthropic). */
 function parseProviderName(raw) {
-    const r = schemas_enum(['anthropic', 'bedrock', 'vertex']).safeParse(raw.provider || 'anthropic');
-    if (!r.success)
-        throw new errors/* InputError */.dz('provider', `invalid value (got '${raw.provider.slice(0, 40)}')`, "Expected one of 'anthropic', 'bedrock', 'vertex'");
-    return r.data;
+    return choiceField(raw, 'provider', ['anthropic', 'bedrock', 'vertex']);
 }
 /**
  * The region and project of a cloud provider, from the inputs or, as the OIDC actions leave them,
@@ -93423,8 +93332,60 @@ function parseCloudAccess(name, raw, runner) {
     return {
         kind: 'vertex',
         project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),
-        region: checked('vertex-region', raw['vertex-region'] || 'global', VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
+        region: checked('vertex-region', inputOrDefault(raw, 'vertex-region'), VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
     };
+}
+
+;// CONCATENATED MODULE: ./lib/config/sections.js
+/**
+ * The parts of the inputs more than one mode reads, each parsed by one function: the run
+ * (config.ts), setup-only (setup-config.ts) and the post step (post-config.ts) are built from
+ * these, so an input means the same in every mode.
+ */
+
+
+
+function backendSection(raw) {
+    return choiceField(raw, 'backend', BACKEND_CHOICES);
+}
+/** Where smolvm comes from: checked the same way for a run and for setup-only. */
+function smolvmSection(raw, runner) {
+    return {
+        version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
+        downloadUrl: inputField(raw, 'smolvm-download-url', fields_httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
+        githubToken: raw['github-token'] || undefined,
+        githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
+    };
+}
+/** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */
+function runnerDirs(runner) {
+    const runnerTemp = runner.runnerTemp;
+    if (!runnerTemp)
+        throw new errors/* InputError */.dz('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
+    return { runnerTemp, toolCache: runner.toolCache || external_node_path_.join(runnerTemp, 'tool-cache') };
+}
+// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
+const FORBIDDEN_IN_ARTIFACT_NAME = /["':<>|*?\r\n\\/]/;
+/** Default artifact name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
+function defaultArtifactName(runner) {
+    const part = (s, fallback) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-');
+    return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`;
+}
+/** What the post step publishes, and how: read by the run (to check it early) and by the post step. */
+function artifactSection(raw, runner) {
+    const when = choiceField(raw, 'upload-transcripts', ['always', 'on-failure', 'never']);
+    const name = inputOrDefault(raw, 'artifact-name') || defaultArtifactName(runner);
+    if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
+        throw new errors/* InputError */.dz('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks');
+    }
+    let retentionDays;
+    if (raw['retention-days']) {
+        const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN;
+        if (!(n >= 1 && n <= 90))
+            throw new errors/* InputError */.dz('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default');
+        retentionDays = n;
+    }
+    return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') };
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
@@ -93443,42 +93404,6 @@ function parseCloudAccess(name, raw, runner) {
 
 
 
-
-
-/** Runs a zod schema on one input; a failure becomes an InputError naming it. */
-function field(input, schema, value, accepted, secret = false) {
-    const result = schema.safeParse(value);
-    if (result.success)
-        return result.data;
-    const shown = secret ? '' : ` (got '${value}')`;
-    throw new errors/* InputError */.dz(input, `invalid value${shown}`, `Expected ${accepted}`);
-}
-const positiveInt = schemas_string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(schemas_number().int().positive().max(1_000_000));
-const positiveNumber = schemas_string()
-    .regex(/^\d+(\.\d+)?$/)
-    .transform(Number)
-    .pipe(schemas_number().positive());
-const usd = schemas_string()
-    .regex(/^\d{1,9}(\.\d{1,6})?$/)
-    .transform(Number)
-    .pipe(schemas_number().positive());
-const tokenCount = schemas_string()
-    .regex(/^\d{1,13}$/)
-    .transform(Number)
-    .pipe(schemas_number().int().positive());
-const config_httpUrl = schemas_string()
-    .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
-    .transform(u => u.replace(/\/+$/, ''));
-const config_version = schemas_string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/);
-const memory = schemas_string().regex(/^\d+(\.\d+)?[bkmg]?$/i);
-// A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace.
-const imageRef = schemas_string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512);
-// Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`)
-const modelName = schemas_string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200);
-const backend = schemas_enum(['auto', 'docker', 'smolvm']);
 /** Exactly one of two inputs. Returns which one is set, or throws naming both. */
 function exactlyOne(raw, a, b, what) {
     if (raw[a] && raw[b])
@@ -93527,47 +93452,40 @@ function parseConfig(raw, runner) {
         .map(s => s.trim())
         .filter(s => s !== '')
         .map(s => external_node_path_.resolve(workspace, s));
-    const runnerTemp = runner.runnerTemp;
-    if (!runnerTemp)
-        throw new errors/* InputError */.dz('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
+    const { runnerTemp, toolCache } = runnerDirs(runner);
     return {
         prompt,
         appendSystemPrompt,
         skills,
         credential,
-        anthropicBaseUrl: field('anthropic-base-url', config_httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
-        model: raw.model ? field('model', modelName, raw.model, 'a model name such as claude-sonnet-4-5 or an alias such as opus') : undefined,
-        maxTurns: raw['max-turns'] ? field('max-turns', positiveInt, raw['max-turns'], 'a whole number of turns, 1 or more') : undefined,
+        anthropicBaseUrl: field('anthropic-base-url', fields_httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
+        model: optionalField(raw, 'model', modelName, 'a model name such as claude-sonnet-4-5 or an alias such as opus'),
+        maxTurns: optionalField(raw, 'max-turns', positiveInt, 'a whole number of turns, 1 or more'),
         budget: {
-            maxCostUsd: raw['max-cost-usd'] ? field('max-cost-usd', usd, raw['max-cost-usd'], 'a positive amount of US dollars such as 5 or 0.50') : undefined,
-            maxTokens: raw['max-tokens'] ? field('max-tokens', tokenCount, raw['max-tokens'], 'a whole number of tokens, 1 or more, such as 2000000') : undefined
+            maxCostUsd: optionalField(raw, 'max-cost-usd', usd, 'a positive amount of US dollars such as 5 or 0.50'),
+            maxTokens: optionalField(raw, 'max-tokens', tokenCount, 'a whole number of tokens, 1 or more, such as 2000000')
         },
         jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
         claudeArgs: parseClaudeArgs(raw['claude-args']),
-        claudeVersion: field('claude-version', config_version, raw['claude-version'] || DEFAULT_CLAUDE_VERSION, "an exact version such as 2.1.332, or 'latest'"),
-        npmRegistry: field('npm-registry', config_httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),
-        backend: field('backend', backend, raw.backend || 'auto', "one of 'auto', 'docker', 'smolvm'"),
-        image: field('image', imageRef, raw.image || DEFAULT_IMAGE, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
-        dockerWiring: field('docker-wiring', schemas_enum(['auto', 'gateway', 'relay']), raw['docker-wiring'] || 'auto', "one of 'auto', 'gateway', 'relay'"),
-        relayImage: field('relay-image', imageRef, raw['relay-image'] || DEFAULT_RELAY_IMAGE, 'an image reference with node, such as node:24-alpine'),
+        claudeVersion: inputField(raw, 'claude-version', fields_version, "an exact version such as 2.1.332, or 'latest'"),
+        npmRegistry: inputField(raw, 'npm-registry', fields_httpUrl, 'an http(s) URL of an npm registry'),
+        backend: backendSection(raw),
+        image: inputField(raw, 'image', imageRef, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
+        dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
+        relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
         workspace,
-        cpus: field('cpus', positiveNumber, raw.cpus || String(DEFAULT_CPUS), 'a positive number of CPUs such as 2 or 1.5'),
-        memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),
+        cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
+        memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
         env: parseEnvPairs(raw.env),
-        timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
-        artifact: parseArtifactSettings(raw, runner),
+        timeoutMinutes: inputField(raw, 'timeout-minutes', positiveNumber, 'a positive number of minutes'),
+        artifact: artifactSection(raw, runner),
         egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
-        git: {
-            push: parsePushPolicy(raw['git-push'], raw['git-allow-force']),
-            token: raw['github-token'] || undefined,
-            protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
-            maxPushBytes: field('git-max-push-mb', positiveInt, raw['git-max-push-mb'] || String(DEFAULT_GIT_MAX_PUSH_MB), 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
-        },
+        git: gitSection(raw),
         caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
-        smolvm: smolvmSettings(raw, runner),
+        smolvm: smolvmSection(raw, runner),
         runner: {
             runnerTemp,
-            toolCache: runner.toolCache || external_node_path_.join(runnerTemp, 'tool-cache'),
+            toolCache,
             runId: runner.runId || 'local',
             runAttempt: runner.runAttempt || '1',
             job: runner.job || 'job',
@@ -94631,12 +94549,28 @@ function usageOf(u) {
     const split = u.cache_creation;
     if (split && typeof split === 'object' && 'ephemeral_1h_input_tokens' in split)
         usage.cache_creation_1h_input_tokens = num(split.ephemeral_1h_input_tokens);
+    const tools = u.server_tool_use;
+    if (tools && typeof tools === 'object' && 'web_search_requests' in tools)
+        usage.web_search_requests = num(tools.web_search_requests);
     return usage;
 }
 /**
+ * `message_delta.usage` is cumulative for the whole response, and with server tools (web search)
+ * the API samples more than once: its input, cache and search counts then exceed those of
+ * `message_start`. Each count it names replaces the earlier one (never lowering it).
+ */
+function foldDelta(acc, delta) {
+    const later = usageOf(delta);
+    for (const k of Object.keys(later)) {
+        const inDelta = k === 'cache_creation_1h_input_tokens' ? delta.cache_creation : k === 'web_search_requests' ? delta.server_tool_use : delta[k];
+        if (inDelta !== undefined && inDelta !== null)
+            acc[k] = Math.max(acc[k] ?? 0, later[k] ?? 0);
+    }
+}
+/**
  * Folds one Messages streaming event into `acc`: input and cache tokens from
- * `message_start.message.usage`, output from the last `message_delta.usage.output_tokens`
- * (cumulative). Other events change nothing.
+ * `message_start.message.usage`, then the cumulative counts of each `message_delta.usage`
+ * (output, and input, cache and searches where it names them). Other events change nothing.
  */
 function foldUsageEvent(acc, event) {
     const ev = event;
@@ -94645,8 +94579,10 @@ function foldUsageEvent(acc, event) {
             acc.model = ev.message.model;
         acc.usage = usageOf(ev.message.usage);
     }
-    else if (ev?.type === 'message_delta' && ev.usage && acc.usage)
-        acc.usage.output_tokens = num(ev.usage.output_tokens);
+    else if (ev?.type === 'message_delta' && ev.usage && acc.usage) {
+        foldDelta(acc.usage, ev.usage);
+        acc.complete = true;
+    }
 }
 /**
  * Reads the model and the usage from a copy of a response as it streams by, never holding the
@@ -94657,8 +94593,6 @@ function foldUsageEvent(acc, event) {
 function usageTap(contentType, contentEncoding) {
     const sse = /text\/event-stream/i.test(contentType);
     const json = /json/i.test(contentType);
-    let model;
-    let usage;
     let line = '';
     let skipping = false;
     let body = [];
@@ -94670,7 +94604,6 @@ function usageTap(contentType, contentEncoding) {
             return;
         try {
             foldUsageEvent(counted, JSON.parse(l.slice(5)));
-            ({ model, usage } = counted);
         }
         catch {
             // not JSON: nothing to count
@@ -94715,15 +94648,15 @@ function usageTap(contentType, contentEncoding) {
                 try {
                     const b = JSON.parse(Buffer.concat(body).toString('utf8'));
                     if (typeof b.model === 'string')
-                        model = b.model;
-                    if (b.usage)
-                        usage = usageOf(b.usage);
+                        counted.model = b.model;
+                    if (b.usage && typeof b.usage === 'object')
+                        Object.assign(counted, { usage: usageOf(b.usage), complete: true });
                 }
                 catch {
                     // not JSON after all
                 }
             }
-            return { model, usage };
+            return counted;
         }
     };
 }
@@ -94906,6 +94839,23 @@ function eventStreamReader(onMessage, maxMessage = 1024 * 1024) {
  */
 const RUNTIME = /^\/model\/([A-Za-z0-9._:%-]{1,400})\/(invoke|invoke-with-response-stream)$/;
 const MODEL_ID = /^[A-Za-z0-9._:/-]{1,256}$/;
+/**
+ * Anthropic's models as Bedrock names them: the foundation model id, or a system cross-region
+ * inference profile (`us.`, `eu.`, `apac.`, `global.`, `us-gov.` …), as claude's Bedrock mode
+ * sends them; other publishers' models (billed in other shapes the caps cannot read) are refused.
+ */
+const ANTHROPIC_MODEL = /^(?:[a-z]{2,6}(?:-[a-z]{2,4})?\.)?anthropic\.claude-[a-z0-9.:-]{1,200}$/;
+/** An ARN of one of those, in the configured region (application inference profiles can point at any model). */
+const MODEL_ARN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(?:\d{12})?:(?:foundation-model|inference-profile)\/(.+)$/;
+/** Why the guest may not invoke `id` with the runner's credentials, or undefined when it may. */
+function notAnthropicHere(id, region) {
+    const arn = MODEL_ARN.exec(id);
+    if (arn && arn[1] !== region)
+        return `model ARN in region ${arn[1]}, not aws-region '${region}'`;
+    if (!ANTHROPIC_MODEL.test(arn ? arn[2] : id))
+        return `model '${id.slice(0, 120)}' is not an Anthropic model id or inference profile (only those are forwarded: the caps read their answers)`;
+    return undefined;
+}
 function modelId(segment) {
     if (/%(?!3A|2F)/i.test(segment))
         return undefined;
@@ -94950,16 +94900,18 @@ function bedrockProvider(opts) {
             const path = loggedPath(rest);
             const m = RUNTIME.exec(rest);
             const id = m ? modelId(m[1]) : undefined;
-            if (!m || !id || method !== 'POST') {
-                const reason = rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`;
-                return provider_refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream are forwarded.`);
+            const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region);
+            if (!m || !id || method !== 'POST' || notHere) {
+                const reason = notHere ?? (rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`);
+                return provider_refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`);
             }
             return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id };
         }),
         async authorize({ method, path, headers, body }) {
             const strings = {};
+            // none of the guest's AWS headers: x-amz-content-sha256 would leave the body unsigned, others pick a dearer tier or a guardrail
             for (const [k, v] of Object.entries(headers))
-                if (v !== undefined)
+                if (v !== undefined && !/^x-amzn?-/i.test(k))
                     strings[k] = Array.isArray(v) ? v.join(', ') : String(v);
             const signed = await signer.sign({ method, protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port ? Number(upstream.port) : undefined, path, query: {}, headers: strings, body });
             return signed.headers;
@@ -94991,6 +94943,14 @@ const vertex_RUNTIME = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers
 /** Google's cloud-platform scope, which Vertex AI's predict calls require. */
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /**
+ * The guest's headers without those Google's front end acts on: `x-goog-user-project` bills
+ * another project the runner's identity may use, other `x-goog-*` steer the call, and the
+ * method overrides turn the POST into another verb.
+ */
+function withoutGuestGoogleHeaders(headers) {
+    return Object.fromEntries(Object.entries(headers).filter(([k]) => !/^x-goog-|^x-http-method|^x-method-override$/i.test(k)));
+}
+/**
  * Google Vertex AI: the guest runs claude in its Vertex mode without credentials; the proxy adds
  * an OAuth access token from the runner's application default credentials (the file
  * google-github-actions/auth writes, or workload identity). google-auth-library caches the token
@@ -95020,7 +94980,7 @@ function vertexProvider(opts) {
             const token = (await auth.getAccessToken()) ?? '';
             if (!token)
                 throw new Error('Google application default credentials gave no access token');
-            return { ...headers, authorization: `Bearer ${token}` };
+            return { ...withoutGuestGoogleHeaders(headers), authorization: `Bearer ${token}` };
         },
         usageTap: usageTap
     };
@@ -95051,10 +95011,13 @@ function modelProvider(credential, upstream, placeholder) {
  * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
  * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
  * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
  * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
  */
 const PRICES_AS_OF = '2026-11-26';
 const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+const WEB_SEARCH_USD = 10 / 1000;
 const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({ input, cacheWrite5m, cacheWrite1h, cacheRead, output });
 const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
 const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
@@ -95101,47 +95064,137 @@ function priceKey(model) {
 function isPriced(model) {
     return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
 }
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST = (() => {
+    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
+    const top = (k) => Math.max(...all.map(x => x[k]));
+    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
+})();
+/** What one response would cost at the table's dearest rates, whatever its model. */
+function dearestCostOf(u) {
+    return priceAt(DEAREST, u);
+}
+function priceAt(rates, u) {
+    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
+    const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output;
+    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
+}
 /** What one response cost in USD, or undefined when the table does not know its model. */
 function costOf(u) {
     if (!u.model || !isPriced(u.model))
         return undefined;
     const priced = TABLE[priceKey(u.model)];
     const prompt = u.input + u.cacheCreation + u.cacheRead;
-    const rates = priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates;
-    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output;
-    return micro / 1_000_000;
+    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
 }
 
 ;// CONCATENATED MODULE: ./lib/proxy/budget.js
 
 /** The usage record of one relayed response, from the API's own field names. */
 function usageRecord(model, u) {
-    return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens };
+    return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests };
+}
+/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
+const MAX_OUTPUT_TOKENS = 128_000;
+/**
+ * The most one request can be billed, before it goes: every byte of its body as a token (a
+ * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
+ * `max_tokens` as output.
+ */
+function worstCase(model, bodyBytes, maxTokens) {
+    const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS;
+    return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output };
+}
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read. An error status
+ * is billed nothing.
+ */
+function billedFor(ask, status, read, asksOneHourCache = false) {
+    const model = read.model ?? ask.model;
+    if (status >= 400)
+        return read.usage && usageRecord(model, read.usage);
+    if (!read.usage)
+        return { ...ask, model };
+    const seen = usageRecord(model, read.usage);
+    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+    if (asksOneHourCache && seen.cacheCreation1h === undefined)
+        seen.cacheCreation1h = seen.cacheCreation;
+    return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) };
+}
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+function asksOneHourCache(raw) {
+    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
 }
 /** Every token a response was billed for. */
 const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. A response in flight
- * when the cap is reached still finishes (the cap can be overshot by that much). A model the
- * price table does not know counts toward `max-tokens` only, with one warning.
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
+ * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
+ * (so parallel requests cannot all start below a cap and together overshoot it without bound;
+ * the overshoot is at most one request's). A model the price table does not know is counted at
+ * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
  */
 class Budget {
     limits;
     warn;
     spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
+    reserved = { costUsd: 0, tokens: 0 };
+    inFlight = 0;
+    waiting = [];
     constructor(limits, warn) {
         this.limits = limits;
         this.warn = warn;
     }
     add(u) {
         this.spent.tokens += billedTokens(u);
-        const cost = costOf(u);
-        if (cost !== undefined)
-            this.spent.costUsd += cost;
-        else
+        if (costOf(u) === undefined)
             this.unpriced(u.model ?? '(no model named)');
+        this.spent.costUsd += this.costFor(u);
+    }
+    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+    costFor(u) {
+        return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0);
+    }
+    /**
+     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     */
+    async admit(ask) {
+        const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) };
+        for (;;) {
+            const over = this.reached();
+            if (over)
+                return over;
+            if (this.inFlight === 0 || this.fits(hold))
+                break;
+            await new Promise(resolve => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        this.reserved.costUsd += hold.costUsd;
+        this.reserved.tokens += hold.tokens;
+        return undefined;
+    }
+    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+    settle(ask, billed) {
+        this.inFlight--;
+        this.reserved.costUsd -= this.costFor(ask);
+        this.reserved.tokens -= billedTokens(ask);
+        if (billed)
+            this.add(billed);
+        for (const wake of this.waiting.splice(0))
+            wake();
+    }
+    fits(hold) {
+        const { maxCostUsd, maxTokens } = this.limits;
+        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
+        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
+        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
     }
     totals() {
         return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
@@ -95161,7 +95214,7 @@ class Budget {
         if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
             return;
         this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined ? `max-cost-usd cannot be enforced for it; only max-tokens${this.limits.maxTokens !== undefined ? '' : ' (not set)'} applies` : 'its cost is not counted in cost-usd';
+        const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd';
         this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
     }
 }
@@ -95184,6 +95237,8 @@ class Budget {
 function makePlaceholder() {
     return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
 }
+/** Content codings the usage tap undoes (usage-tap.ts decoderFor). */
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
 /** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
 const MAX_REQUEST_BODY = 32 * 1024 * 1024;
 // 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
@@ -95273,8 +95328,6 @@ async function startModelProxy(opts) {
     const record = (started, d) => {
         if (d.decision === 'refused')
             stats.refused++;
-        if (d.usage)
-            budget.add(usageRecord(d.model, d.usage));
         for (const k of Object.keys(totals))
             totals[k] += d.usage?.[k] ?? 0;
         log?.record(started, { ...d, duration_ms: Date.now() - started });
@@ -95290,14 +95343,15 @@ async function startModelProxy(opts) {
         };
         if (!route.ok)
             return refuse(route.status, route.reason, route.message);
-        const capReached = budget.reached();
-        if (capReached) {
+        const overBudget = (capReached) => {
             refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`);
             if (!budgetTold)
                 opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached });
             budgetTold = true;
-            return;
-        }
+        };
+        const capReached = budget.reached();
+        if (capReached)
+            return overBudget(capReached);
         const tooLarge = () => {
             res.setHeader('connection', 'close'); // the rest of the body is not read
             refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`);
@@ -95314,15 +95368,36 @@ async function startModelProxy(opts) {
             const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
             if (!verdict.ok)
                 return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
-            provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers), (err) => {
-                health.noCredentials((0,errors/* errorMessage */.gJ)(err));
-                refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            const fields = parsed.body;
+            // count_tokens generates nothing and is not billed
+            const ask = route.path.endsWith('/count_tokens') ? worstCase(undefined, 0, 0) : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
+            void budget.admit(ask).then(over => {
+                if (over)
+                    return overBudget(over);
+                let settled = false;
+                const settle = (billed) => {
+                    if (!settled)
+                        budget.settle(ask, billed);
+                    settled = true;
+                };
+                if (res.destroyed)
+                    return settle(undefined); // the guest left while it waited its turn
+                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers, ask, settle), (err) => {
+                    settle(undefined);
+                    health.noCredentials((0,errors/* errorMessage */.gJ)(err));
+                    refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
+                });
             });
         }, () => res.destroy());
         function upstreamHeaders(length) {
-            return { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
+            const headers = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
+            // only codings the usage tap can undo: an answer it cannot read would go uncounted
+            const codings = String(req.headers['accept-encoding'] ?? '').split(',').map(c => c.trim().toLowerCase().split(';')[0]).filter(c => DECODABLE.has(c));
+            if (req.headers['accept-encoding'] !== undefined)
+                headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
+            return headers;
         }
-        function forward(raw, headers) {
+        function forward(raw, headers, ask, settle) {
             const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
                 const status = upstreamRes.statusCode ?? 502;
                 if (status >= 400)
@@ -95334,12 +95409,16 @@ async function startModelProxy(opts) {
                 const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
                 upstreamRes.on('data', (c) => tap.write(c));
                 upstreamRes.pipe(res); // streams SSE chunk by chunk
-                res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: model ?? routeModel, usage })));
+                res.on('close', () => void tap.result().then(read => {
+                    settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
+                    record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage });
+                }));
             });
             upstreamReq.on('error', err => {
                 if (!res.headersSent)
                     health.unreachable(err);
                 if (!res.headersSent) {
+                    settle(undefined);
                     apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
                     record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
                 }
@@ -95378,6 +95457,16 @@ const DEFAULT_GATE_LIMITS = {
     maxCommandListBytes: 1024 ** 2,
     maxQueuedPushes: 8
 };
+/** GitHub refuses files over 100 MiB; the gate indexes objects up to that or `git-max-push-mb`, whichever is larger. */
+const GITHUB_FILE_LIMIT = 100 * 1024 ** 2;
+/**
+ * The largest single object (inflated) git may build in memory while the gate indexes and
+ * scans a push (GIT_ALLOC_LIMIT): a delta of a few bytes can declare gigabytes, which git
+ * would allocate and hash on the runner, outside the bottle's memory limit.
+ */
+function maxObjectBytes(limits) {
+    return Math.max(limits.maxPushBytes, GITHUB_FILE_LIMIT);
+}
 /** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
 function formatBytes(n) {
     for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]])
@@ -95418,7 +95507,193 @@ class OneAtATime {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/gitgate/pkt-line.js
+/**
+ * Git's pkt-line framing (gitprotocol-common): four hex digits of length (including
+ * themselves), then the payload; `0000` is a flush. Side-band packets carry a band byte first.
+ */
+const FLUSH = Buffer.from('0000');
+function pktLine(payload) {
+    const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    if (data.length > 65516)
+        throw new Error('pkt-line payload too long');
+    return Buffer.concat([Buffer.from((data.length + 4).toString(16).padStart(4, '0')), data]);
+}
+/** Reads pkt-lines from `buf` starting at `offset`; `next` is where reading stopped. */
+function readPkt(buf, offset) {
+    if (offset + 4 > buf.length)
+        return undefined;
+    const head = buf.toString('latin1', offset, offset + 4);
+    if (!/^[0-9a-f]{4}$/i.test(head))
+        throw new Error(`malformed pkt-line length '${head}'`);
+    const len = parseInt(head, 16);
+    if (len === 0)
+        return { pkt: { kind: 'flush' }, next: offset + 4 };
+    if (len === 1)
+        return { pkt: { kind: 'delim' }, next: offset + 4 };
+    if (len === 2)
+        return { pkt: { kind: 'end' }, next: offset + 4 };
+    if (len < 4 || offset + len > buf.length)
+        throw new Error('truncated pkt-line');
+    return { pkt: { kind: 'data', payload: buf.subarray(offset + 4, offset + len) }, next: offset + len };
+}
+/** Every pkt-line in `buf` (stops at the end of the data, or at the first non-pkt byte sequence). */
+function readAllPkts(buf) {
+    const pkts = [];
+    let offset = 0;
+    for (;;) {
+        const r = readPkt(buf, offset);
+        if (!r)
+            return pkts;
+        pkts.push(r.pkt);
+        offset = r.next;
+    }
+}
+/** Joins side-band band-1 data of a response (band 2 is progress, band 3 a fatal error). */
+function demuxSideBand(buf) {
+    const data = [];
+    let progress = '';
+    let error = '';
+    for (const p of readAllPkts(buf)) {
+        if (p.kind !== 'data' || p.payload.length === 0)
+            continue;
+        const band = p.payload[0];
+        const body = p.payload.subarray(1);
+        if (band === 1)
+            data.push(body);
+        else if (band === 2)
+            progress += body.toString('utf8');
+        else if (band === 3)
+            error += body.toString('utf8');
+    }
+    return { data: Buffer.concat(data), progress, error };
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/receive-pack.js
+
+const ZERO_OID = /^0+$/;
+class ReceivePackParseError extends Error {
+}
+const OID = '[0-9a-f]{40}|[0-9a-f]{64}';
+const COMMAND = new RegExp(`^(${OID}) (${OID}) (.+)$`, 's');
+const SHALLOW = new RegExp(`^shallow (${OID})$`);
+/** The next pkt-line of the command list; `head` may be the first part of a longer body of `total` bytes. */
+function nextPkt(head, offset, total) {
+    try {
+        const r = readPkt(head, offset);
+        if (r || head.length === total)
+            return r;
+    }
+    catch (err) {
+        if (head.length === total || !/truncated/.test(err.message))
+            throw new ReceivePackParseError(err.message);
+    }
+    throw new ReceivePackParseError(`the command list is longer than the gate reads (${head.length} bytes)`);
+}
+/**
+ * Reads the command list of a receive-pack request as git's receive-pack does
+ * (builtin/receive-pack.c read_head_info/queue_command; gitprotocol-pack "Reference Update
+ * Request"): `shallow <oid>` lines are skipped; a packet loses one trailing LF; a command is
+ * `old SP new SP name`, the name running up to the first NUL; after the NUL come capabilities.
+ * Git would read capabilities after a NUL on any line, and cut that line's ref name there: real
+ * git sends them on the first command only, so a NUL in a later command refuses the push.
+ * A flush ends the list; with `push-options` a second list follows; then the pack (absent when
+ * only deleting). `head` is the start of the body, `total` its full length.
+ */
+function parseReceivePack(head, total = head.length) {
+    const updates = [];
+    let capabilities = [];
+    let refusal;
+    let offset = 0;
+    for (;;) {
+        const r = nextPkt(head, offset, total);
+        if (!r) {
+            if (updates.length === 0 && offset === total)
+                return { updates, capabilities, packOffset: offset };
+            throw new ReceivePackParseError('the command list does not end with a flush');
+        }
+        offset = r.next;
+        if (r.pkt.kind === 'flush')
+            break;
+        if (r.pkt.kind !== 'data')
+            throw new ReceivePackParseError('unexpected delimiter in the command list');
+        // latin1: one character per byte, so the name judged is byte for byte the name git reads
+        const text = r.pkt.payload.toString('latin1').replace(/\n$/, '');
+        if (text.startsWith('shallow ')) {
+            if (!SHALLOW.test(text))
+                throw new ReceivePackParseError(`malformed shallow line '${text.slice(0, 200)}'`);
+            continue;
+        }
+        const nul = text.indexOf('\0');
+        const line = nul >= 0 ? text.slice(0, nul) : text;
+        if (nul >= 0 && updates.length === 0)
+            capabilities = text.slice(nul + 1).split('\0')[0].split(' ').filter(Boolean);
+        else if (nul >= 0)
+            refusal ??= 'bot-bottle: a command after the first carries a NUL (capabilities belong on the first command only)';
+        if (line === 'push-cert')
+            throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate');
+        const m = COMMAND.exec(line);
+        if (!m)
+            throw new ReceivePackParseError(`malformed ref update '${line.slice(0, 200)}'`);
+        updates.push({ old: m[1], new: m[2], ref: m[3] });
+    }
+    if (capabilities.includes('push-options')) {
+        for (;;) {
+            const r = nextPkt(head, offset, total);
+            if (!r)
+                throw new ReceivePackParseError('the push-options list does not end with a flush');
+            offset = r.next;
+            if (r.pkt.kind === 'flush')
+                break;
+        }
+    }
+    return { updates, capabilities, refusal, packOffset: offset };
+}
+/** Whether receive-pack answers this request in side-band (it honours side-band-64k only). */
+function usesSideBand(req) {
+    return req.capabilities.includes('side-band-64k');
+}
+/** The report-status a receive-pack response carries, per ref ('ok' or the reason it failed). */
+function parseReportStatus(response, sideBand) {
+    const report = sideBand ? demuxSideBand(response).data : response;
+    const status = new Map();
+    for (const p of readAllPkts(report)) {
+        if (p.kind !== 'data')
+            continue;
+        const line = p.payload.toString('utf8').replace(/\n$/, '');
+        const ok = /^ok (\S+)/.exec(line);
+        const ng = /^ng (\S+) (.*)$/.exec(line);
+        if (ok)
+            status.set(ok[1], 'ok');
+        else if (ng)
+            status.set(ng[1], ng[2]);
+    }
+    return status;
+}
+/**
+ * A receive-pack result refusing every update (`reasons` by update index), in the framing the
+ * client asked for, so `git push` prints each ref as `! [remote rejected] … (reason)` plus our message.
+ */
+function rejectionResponse(req, reasons, message) {
+    const lines = [pktLine('unpack ok\n')];
+    // the name as the client sent it (latin1 = its bytes), cut so the line fits one packet
+    req.updates.forEach((u, i) => lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1'))));
+    lines.push(FLUSH);
+    const report = Buffer.concat(lines);
+    if (!usesSideBand(req))
+        return req.capabilities.some(c => c.startsWith('report-status')) ? report : Buffer.alloc(0);
+    const max = 65515;
+    const out = [];
+    for (const text of message.split('\n').filter(Boolean))
+        out.push(pktLine(Buffer.concat([Buffer.from([2]), Buffer.from(`${text}\n`)])));
+    for (let i = 0; i < report.length; i += max)
+        out.push(pktLine(Buffer.concat([Buffer.from([1]), report.subarray(i, i + max)])));
+    out.push(FLUSH);
+    return Buffer.concat(out);
+}
+
 ;// CONCATENATED MODULE: ./lib/gitgate/push-objects.js
+
 
 
 
@@ -95442,19 +95717,23 @@ class PushObjects {
     quarantine;
     unreadable;
     timeoutMs;
+    maxObjectBytes;
     constructor(gitDir, 
     /** the push's own object directory, removed by dispose() (as receive-pack's tmp_objdir) */
     quarantine, 
     /** why the pack could not be indexed (git's words), or undefined when it was */
-    unreadable, timeoutMs) {
+    unreadable, timeoutMs, 
+    /** the most git may allocate at once for this push's objects (GIT_ALLOC_LIMIT) */
+    maxObjectBytes) {
         this.gitDir = gitDir;
         this.quarantine = quarantine;
         this.unreadable = unreadable;
         this.timeoutMs = timeoutMs;
+        this.maxObjectBytes = maxObjectBytes;
     }
     /** Environment for git commands that see the upstream's objects plus the push's. */
     env() {
-        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine });
+        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine, GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024) });
     }
     git(args, input) {
         return runCommand('git', ['--git-dir', this.gitDir, ...args], { input, timeoutMs: this.timeoutMs, env: this.env() });
@@ -95515,14 +95794,18 @@ class GateRepo {
     upstreamUrl;
     fetchEnv;
     timeoutMs;
+    maxObjectBytes;
     ready;
     constructor(dir, upstreamUrl, 
     /** extra env for fetches: the credential header and CA bundle, never in argv */
-    fetchEnv, timeoutMs = 10 * 60_000) {
+    fetchEnv, timeoutMs, 
+    /** the largest object a push may inflate to (limits.ts maxObjectBytes) */
+    maxObjectBytes) {
         this.dir = dir;
         this.upstreamUrl = upstreamUrl;
         this.fetchEnv = fetchEnv;
         this.timeoutMs = timeoutMs;
+        this.maxObjectBytes = maxObjectBytes;
     }
     git(args, env, input) {
         // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
@@ -95553,12 +95836,15 @@ class GateRepo {
             await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`]);
         const quarantine = external_node_path_.join(this.dir, 'quarantine', external_node_crypto_.randomBytes(8).toString('hex'));
         external_node_fs_.mkdirSync(external_node_path_.join(quarantine, 'pack'), { recursive: true, mode: 0o700 });
-        const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs);
+        const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs, this.maxObjectBytes);
         const indexed = await this.git(['index-pack', '--stdin', '--fix-thin', '--strict'], objects.env(), pack());
         if (indexed.code === 0)
             return objects;
-        const why = indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
-        return new PushObjects(this.dir, quarantine, why, this.timeoutMs);
+        const overLimit = /attempting to allocate \d+ over limit/.test(indexed.stderr);
+        const why = overLimit
+            ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes (GitHub refuses files over 100 MiB; input git-max-push-mb raises it)`
+            : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
+        return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes);
     }
 }
 
@@ -95905,10 +96191,13 @@ function parseDiffTree(out) {
 /**
  * The changes each commit makes: against its only parent, every path its tree adds, changes
  * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
- * a root commit adds its whole tree; a merge changes what differs from every parent (what
- * it took unchanged from one parent came with that parent).
+ * a root commit adds its whole tree; a merge changes every path where it differs from a parent,
+ * unless it keeps that path as a `current` parent has it — one the push judges itself, or a tip
+ * the upstream's branches and tags (or the old tip) are at now. What it took from any other
+ * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
+ * workflow the upstream has since changed or removed, without a commit that changes it.
  */
-async function commitChanges(objects, commits) {
+async function commitChanges(objects, commits, current) {
     const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]));
     const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n');
     const sections = parseDiffTree(r);
@@ -95916,8 +96205,17 @@ async function commitChanges(objects, commits) {
     let k = 0;
     for (const c of commits) {
         const perParent = (c.parents.length ? c.parents : ['']).map(() => sections[k++] ?? []);
-        const [first, ...rest] = perParent;
-        changes.set(c.oid, first.filter(ch => rest.every(other => other.some(o => o.path === ch.path))));
+        if (perParent.length === 1) {
+            changes.set(c.oid, perParent[0]);
+            continue;
+        }
+        const byPath = new Map();
+        for (const list of perParent)
+            for (const ch of list)
+                if (!byPath.has(ch.path))
+                    byPath.set(ch.path, ch);
+        const keptFromCurrent = (p) => c.parents.some((parent, i) => current.has(parent) && !perParent[i].some(o => o.path === p));
+        changes.set(c.oid, [...byPath.values()].filter(ch => !keptFromCurrent(ch.path)));
     }
     return changes;
 }
@@ -95980,6 +96278,7 @@ async function judgeContent(objects, updates, rules, limits) {
     }
     const ctx = { objects, rules, limits, scanned: new Map(), verdict };
     const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)));
+    const tips = (await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', UPSTREAM_REFS])).split(/\s+/).filter(Boolean);
     const reached = new Set();
     for (const [u, i] of live) {
         const found = verdict.findings[i];
@@ -95992,7 +96291,8 @@ async function judgeContent(objects, updates, rules, limits) {
             reached.add(oid);
         // oldest first, so a refusal names the commit that first touched a path
         const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid, parents })).reverse();
-        const names = pathFindings(await commitChanges(objects, commits), rules, found);
+        const current = new Set([...tips, ...present, ...commits.map(c => c.oid)]);
+        const names = pathFindings(await commitChanges(objects, commits, current), rules, found);
         const where = (oid, type) => {
             const named = names.get(oid);
             if (type !== 'blob')
@@ -96023,6 +96323,38 @@ function reasonOf(found) {
     const firsts = [found.find(f => f.check === 'protected-path'), found.find(f => f.check === 'secret')].filter(f => f !== undefined);
     const more = found.length - firsts.length;
     return `bot-bottle: ${firsts.map(say).join('; ')}${more > 0 ? `; and ${more} more (see git.jsonl)` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/push-policy.js
+
+function patternToRegExp(pattern) {
+    // `**` spans path segments, `*` stays inside one, everything else is literal
+    const body = pattern
+        .split(/(\*\*|\*)/)
+        .map(part => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`);
+}
+/** The git-push pattern `ref` matches, if any. */
+function matchingRule(policy, ref) {
+    return policy.patterns.find(p => patternToRegExp(p).test(ref));
+}
+/**
+ * Decides one ref update, before anything reaches the upstream. `isAncestor` answers whether
+ * the old tip is an ancestor of the new one (asked only when it matters).
+ */
+async function judgeUpdate(policy, u, isAncestor) {
+    const rule = matchingRule(policy, u.ref);
+    if (!rule) {
+        return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' };
+    }
+    if (ZERO_OID.test(u.new))
+        return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` };
+    if (ZERO_OID.test(u.old) || policy.allowForce)
+        return { allowed: true, rule };
+    if (!(await isAncestor()))
+        return { allowed: false, reason: `bot-bottle: ${u.ref} is not a fast-forward (set git-allow-force: true to allow)` };
+    return { allowed: true, rule };
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/ref-name.js
@@ -96479,6 +96811,7 @@ function sendOn(ctx, req, res, target, body, request, rules, record, content) {
 
 
 
+
 const git_gate_digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
 /** The request path after `/<secret>` (compared in constant time), or undefined without it. */
 function afterSecret(pathname, secret) {
@@ -96513,7 +96846,7 @@ async function startGitGate(opts) {
     const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits };
     const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
     const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent);
-    const repo = new GateRepo(external_node_path_.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs);
+    const repo = new GateRepo(external_node_path_.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs, maxObjectBytes(limits));
     const content = { protectedPaths: opts.protectedPaths ?? parseProtectedPaths(DEFAULT_PROTECTED_PATHS), redactor: opts.redactor ?? new Redactor() };
     const push = { relay, policy: opts.policy, repo, content, limits, bodiesDir: external_node_path_.join(opts.scratchDir, 'bodies'), pushed: [] };
     const pushes = new OneAtATime(limits.maxQueuedPushes);
@@ -96817,12 +97150,22 @@ function crossCheck(result, host, streamAnomalies = []) {
 
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./lib/transcript/tokens.js
+/** A count as the API gives it: a finite number, not below 0; anything else (a forged field) is 0. */
+const tokens_tokenCount = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+function tokenCounts(usage) {
+    const u = (usage && typeof usage === 'object' ? usage : {});
+    const cacheCreation = tokens_tokenCount(u['cache_creation_input_tokens']);
+    const cacheRead = tokens_tokenCount(u['cache_read_input_tokens']);
+    return { input: tokens_tokenCount(u['input_tokens']) + cacheCreation + cacheRead, output: tokens_tokenCount(u['output_tokens']), cacheCreation, cacheRead };
+}
+
 ;// CONCATENATED MODULE: ./lib/transcript/model-log.js
 
 
 
 
-const count = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+
 /**
  * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
  * with Bedrock, InvokeModel[WithResponseStream]; with Vertex, [stream]rawPredict of a model.
@@ -96857,17 +97200,19 @@ function addLine(f, line) {
     if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path']))
         return;
     f.modelCalls++;
+    const t = tokenCounts(usage);
     const u = {
-        input_tokens: count(usage['input_tokens']),
-        output_tokens: count(usage['output_tokens']),
-        cache_creation_input_tokens: count(usage['cache_creation_input_tokens']),
-        cache_read_input_tokens: count(usage['cache_read_input_tokens']),
-        cache_creation_1h_input_tokens: count(usage['cache_creation_1h_input_tokens'])
+        input_tokens: tokens_tokenCount(usage['input_tokens']),
+        output_tokens: t.output,
+        cache_creation_input_tokens: t.cacheCreation,
+        cache_read_input_tokens: t.cacheRead,
+        cache_creation_1h_input_tokens: tokens_tokenCount(usage['cache_creation_1h_input_tokens']),
+        web_search_requests: tokens_tokenCount(usage['web_search_requests'])
     };
-    f.cacheCreationTokens += u.cache_creation_input_tokens;
-    f.cacheReadTokens += u.cache_read_input_tokens;
-    f.inputTokens += u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
-    f.outputTokens += u.output_tokens;
+    f.cacheCreationTokens += t.cacheCreation;
+    f.cacheReadTokens += t.cacheRead;
+    f.inputTokens += t.input;
+    f.outputTokens += t.output;
     const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)';
     const cost = costOf(usageRecord(model, u));
     if (cost !== undefined)
@@ -97389,9 +97734,77 @@ async function provisionSkills(bottle, skillsDir = GUEST_SKILLS_DIR) {
     return plan.skills.map(s => `${skillsDir}/${s.name}`);
 }
 
-;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
-const stream_parser_num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+;// CONCATENATED MODULE: ./lib/transcript/stream-line.js
+/**
+ * One line of claude's `--output-format stream-json`, read into the few shapes the action
+ * uses. The run's accumulator (stream-parser.ts) and the report (report-model.ts) both read
+ * lines through here, so they cannot disagree on what a line says. Every field is checked for
+ * its type: the agent can write into claude's stdout, so any line may be forged.
+ */
+
+const stream_line_num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v) => (typeof v === 'string' ? v : '');
+const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const blocksOf = (message) => {
+    const content = obj(message)['content'];
+    return Array.isArray(content) ? content.map(obj) : [];
+};
+function parseStreamLine(line) {
+    if (line.trim() === '')
+        return { type: 'blank' };
+    let msg;
+    try {
+        const parsed = JSON.parse(line);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+            return { type: 'unparsable' };
+        msg = parsed;
+    }
+    catch {
+        return { type: 'unparsable' };
+    }
+    const sessionId = str(msg['session_id']);
+    switch (msg['type']) {
+        case 'system':
+            return msg['subtype'] === 'init' ? { type: 'init', sessionId, model: str(msg['model']) } : { type: 'other', sessionId };
+        case 'assistant': {
+            const blocks = [];
+            for (const b of blocksOf(msg['message'])) {
+                if (b['type'] === 'text')
+                    blocks.push({ kind: 'text', text: str(b['text']) });
+                else if (b['type'] === 'tool_use')
+                    blocks.push({ kind: 'tool_use', id: str(b['id']), name: str(b['name']), input: b['input'] });
+            }
+            return { type: 'assistant', sessionId, blocks, tokens: tokenCounts(obj(msg['message'])['usage']) };
+        }
+        case 'user': {
+            const toolResults = blocksOf(msg['message'])
+                .filter(b => b['type'] === 'tool_result')
+                .map(b => ({ id: str(b['tool_use_id']), content: b['content'], error: b['is_error'] === true }));
+            return { type: 'user', sessionId, toolResults };
+        }
+        case 'result':
+            return {
+                type: 'result',
+                sessionId,
+                result: {
+                    subtype: str(msg['subtype']),
+                    isError: msg['is_error'] === true,
+                    result: str(msg['result']),
+                    numTurns: stream_line_num(msg['num_turns']),
+                    costUsd: Math.round(stream_line_num(msg['total_cost_usd']) * 1e6) / 1e6,
+                    tokens: tokenCounts(msg['usage']),
+                    durationMs: stream_line_num(msg['duration_ms']),
+                    sessionId,
+                    ...(msg['structured_output'] !== undefined ? { structuredOutput: msg['structured_output'] } : {})
+                }
+            };
+        default:
+            return { type: 'other', sessionId };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
+
 /** A one-line description of a tool call's input, for the log. */
 function summarizeToolInput(name, input) {
     const i = (input && typeof input === 'object' ? input : {});
@@ -97416,51 +97829,35 @@ class StreamAccumulator {
         this.overlong = { lines: this.overlong.lines + 1, largest: Math.max(this.overlong.largest, line.bytes), maxBytes: line.maxBytes };
     }
     /** Feeds one line; returns the tool calls it contains (for the progress log). */
-    push(line) {
-        if (line.trim() === '')
+    push(text) {
+        const line = parseStreamLine(text);
+        if (line.type === 'blank')
             return [];
         this.lines++;
-        let msg;
-        try {
-            msg = JSON.parse(line);
-        }
-        catch {
+        if (line.type === 'unparsable') {
             this.unparsable++;
             return [];
         }
-        if (!this.sessionId && typeof msg['session_id'] === 'string')
-            this.sessionId = msg['session_id'];
-        if (msg['type'] === 'assistant') {
+        if (!this.sessionId && line.sessionId)
+            this.sessionId = line.sessionId;
+        if (line.type === 'assistant') {
             this.result = undefined; // a result before claude's last message was not claude's
-            const content = (msg['message']?.['content'] ?? []);
             const calls = [];
-            for (const block of Array.isArray(content) ? content : []) {
-                if (block['type'] !== 'tool_use')
+            for (const block of line.blocks) {
+                if (block.kind !== 'tool_use')
                     continue;
-                const name = str(block['name']) || 'tool';
+                const name = block.name || 'tool';
                 this.toolCalls.set(name, (this.toolCalls.get(name) ?? 0) + 1);
-                calls.push({ name, summary: summarizeToolInput(name, block['input']) });
+                calls.push({ name, summary: summarizeToolInput(name, block.input) });
             }
             return calls;
         }
-        if (msg['type'] === 'result') {
+        if (line.type === 'result') {
             this.resultLines++;
             if (this.result)
                 return []; // claude's came first; this one was written after it
-            const usage = (msg['usage'] ?? {});
-            this.result = {
-                subtype: str(msg['subtype']),
-                isError: msg['is_error'] === true,
-                result: str(msg['result']),
-                numTurns: stream_parser_num(msg['num_turns']),
-                // claude sums floats (0.0007000000000000001): a millionth of a dollar is precision enough
-                costUsd: Math.round(stream_parser_num(msg['total_cost_usd']) * 1e6) / 1e6,
-                inputTokens: stream_parser_num(usage['input_tokens']) + stream_parser_num(usage['cache_creation_input_tokens']) + stream_parser_num(usage['cache_read_input_tokens']),
-                outputTokens: stream_parser_num(usage['output_tokens']),
-                durationMs: stream_parser_num(msg['duration_ms']),
-                sessionId: str(msg['session_id']) || this.sessionId,
-                ...(msg['structured_output'] !== undefined ? { structuredOutput: msg['structured_output'] } : {})
-            };
+            const { tokens, ...r } = line.result;
+            this.result = { ...r, inputTokens: tokens.input, outputTokens: tokens.output, sessionId: r.sessionId || this.sessionId };
         }
         return [];
     }
@@ -98284,6 +98681,18 @@ async function routeOriginThroughGate(origin, guestUrl) {
         external_node_fs_.lchownSync(origin.configPath, st.uid, st.gid);
 }
 
+;// CONCATENATED MODULE: ./lib/config/setup-config.js
+
+
+function isSetupOnly(raw) {
+    return booleanField(raw, 'setup-only');
+}
+function parseSetupConfig(raw, runner) {
+    const backend = backendSection(raw);
+    const { toolCache } = runnerDirs(runner);
+    return { backend, requireBackend: booleanField(raw, 'require-backend'), smolvm: smolvmSection(raw, runner), toolCache };
+}
+
 ;// CONCATENATED MODULE: ./lib/setup.js
 
 
@@ -98318,8 +98727,13 @@ async function runSetup(raw) {
 
 
 const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
-/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+/** The fault code of a record that reached its cap (not an errno: the disk is fine). */
+const RECORD_CAPPED = 'RECORD_CAPPED';
+/** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
 function diskFaultLine(fault, runnerTemp) {
+    if (fault.code === RECORD_CAPPED) {
+        return `The run's record ${external_node_path_.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, so claude was stopped (an agent can fill a record on purpose to hide what it does next)`;
+    }
     return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${external_node_path_.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`;
 }
 /** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
@@ -98328,8 +98742,10 @@ function diskFullBeforeRunLine(err, runnerTemp) {
 }
 /**
  * The main step's watch over the run's records: the first write the disk refuses stops claude
- * (an agent whose actions are not recorded is what this action exists to prevent); a record that
- * reaches its cap is noted in `record-notes.json` at once (so the post step's report says what
+ * (an agent whose actions are not recorded is what this action exists to prevent). A record that
+ * reaches its cap stops claude too — the agent decides how much goes into each record, and could
+ * otherwise fill one (16 MiB of refused requests in egress.jsonl, say) and act unrecorded from
+ * then on — and is noted in `record-notes.json` at once (so the post step's report says what
  * was cut even if this process is killed) and warned about once.
  */
 class RunRecords {
@@ -98357,6 +98773,7 @@ class RunRecords {
         catch {
             // the warning above still says it
         }
+        this.onFault({ file, code: RECORD_CAPPED, message: reason });
     }
 }
 

@@ -1,8 +1,7 @@
 import path from 'node:path'
 import * as core from '@actions/core'
-import { parseArtifactSettings } from '../artifact/settings.js'
 import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
-import { readInputs, readRunnerEnv, secretValues } from '../config/inputs.js'
+import type { PostConfig } from '../config/post-config.js'
 import { collectRecords, jsonLines, readFigures, readHostJson, SESSIONS_INDEX } from '../transcript/collect.js'
 import { crossCheck } from '../transcript/figures.js'
 import { readModelLog } from '../transcript/model-log.js'
@@ -16,13 +15,13 @@ import type { PhaseRecord } from './phase-clock.js'
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
  * success, failure and cancellation alike): redacted copies + report.html, the job summary,
- * and the artifact upload. Failures here are warnings: they never fail the job.
+ * and the artifact upload. Failures here are warnings: they never fail the job. The post step
+ * parsed its inputs at its edge (`config`): nothing here reads an input.
  */
-export async function publishRecord(stateDir: string, phases: () => PhaseRecord | undefined = () => undefined): Promise<void> {
-  const raw = readInputs(name => core.getInput(name))
-  const secrets = [...secretValues(raw), ...workspaceGitSecrets(raw.workspace || process.env['GITHUB_WORKSPACE'] || '')]
+export async function publishRecord(stateDir: string, config: PostConfig, phases: () => PhaseRecord | undefined = () => undefined): Promise<void> {
+  const secrets = [...config.secrets, ...workspaceGitSecrets(config.workspace)]
   for (const s of secrets) core.setSecret(s)
-  const settings = parseArtifactSettings(raw, readRunnerEnv(process.env))
+  const settings = config.artifact
   const redactor = new Redactor(secrets)
   // Without outputs.json the main step never finished (killed, cancelled hard).
   const outputs = readHostJson<Record<string, string>>(path.join(stateDir, 'outputs.json')) ?? { conclusion: 'error', 'transcript-dir': stateDir }

@@ -7,8 +7,14 @@ import { RECORD_NOTES } from '../transcript/record-files.js'
 
 const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
 
-/** The one line for a record the disk refused during the run: which file, why, and what to do. */
+/** The fault code of a record that reached its cap (not an errno: the disk is fine). */
+export const RECORD_CAPPED = 'RECORD_CAPPED'
+
+/** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
 export function diskFaultLine(fault: RecordFault, runnerTemp: string): string {
+  if (fault.code === RECORD_CAPPED) {
+    return `The run's record ${path.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, so claude was stopped (an agent can fill a record on purpose to hide what it does next)`
+  }
   return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${path.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`
 }
 
@@ -19,8 +25,10 @@ export function diskFullBeforeRunLine(err: Error, runnerTemp: string): string {
 
 /**
  * The main step's watch over the run's records: the first write the disk refuses stops claude
- * (an agent whose actions are not recorded is what this action exists to prevent); a record that
- * reaches its cap is noted in `record-notes.json` at once (so the post step's report says what
+ * (an agent whose actions are not recorded is what this action exists to prevent). A record that
+ * reaches its cap stops claude too — the agent decides how much goes into each record, and could
+ * otherwise fill one (16 MiB of refused requests in egress.jsonl, say) and act unrecorded from
+ * then on — and is noted in `record-notes.json` at once (so the post step's report says what
  * was cut even if this process is killed) and warned about once.
  */
 export class RunRecords implements RecordWatch {
@@ -47,5 +55,6 @@ export class RunRecords implements RecordWatch {
     } catch {
       // the warning above still says it
     }
+    this.onFault({ file, code: RECORD_CAPPED, message: reason })
   }
 }

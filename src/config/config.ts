@@ -1,34 +1,40 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { parseArtifactSettings, type ArtifactSettings } from '../artifact/settings.js'
+import type { ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
 import { readCheckoutFile } from './checkout-path.js'
 import { parseClaudeArgs } from './claude-args.js'
-import { smolvmSettings } from './setup-config.js'
-import { parseEgressPolicy, type EgressPolicy } from '../proxy/egress-rules.js'
-import { parsePushPolicy, type PushPolicy } from '../gitgate/push-policy.js'
-import { parseProtectedPaths, type ProtectedPath } from '../gitgate/protected-paths.js'
+import type { EgressPolicy } from '../proxy/egress-rules.js'
 import { parseCaCertificates } from './ca-certificates.js'
 import { parseRunnerProxy, type RunnerProxy } from '../proxy/runner-proxy.js'
+import { parseEgressPolicy } from './egress-policy.js'
 import {
+  choiceField,
   DEFAULT_ANTHROPIC_BASE_URL,
-  DEFAULT_CLAUDE_VERSION,
-  DEFAULT_CPUS,
-  DEFAULT_GIT_MAX_PUSH_MB,
-  DEFAULT_IMAGE,
-  DEFAULT_MEMORY,
-  DEFAULT_NPM_REGISTRY,
-  DEFAULT_RELAY_IMAGE,
-  DEFAULT_TIMEOUT_MINUTES
-} from './defaults.js'
+  field,
+  httpUrl,
+  imageRef,
+  inputField,
+  memory,
+  modelName,
+  optionalField,
+  positiveInt,
+  positiveNumber,
+  tokenCount,
+  usd,
+  version,
+  type BackendChoice
+} from './fields.js'
+import { gitSection, type GitSettings } from './git-policy.js'
 import { parseEnvPairs } from './env-pairs.js'
 import { parseJsonSchema, type JsonSchemaInput } from './json-schema.js'
 import type { BudgetLimits } from '../proxy/budget.js'
 import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess } from './provider-config.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
+import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings } from './sections.js'
 
-export type BackendChoice = 'auto' | 'docker' | 'smolvm'
+export type { BackendChoice } from './fields.js'
 /** What the model proxy authenticates upstream with: an Anthropic key or token, or the runner's cloud credentials. */
 export type Credential = { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string } | CloudAccess
 
@@ -60,52 +66,12 @@ export interface Config {
   artifact: ArtifactSettings
   egress: EgressPolicy
   /** the git gate: what the agent may push, the token the gate adds upstream, and what a push may carry */
-  git: { push: PushPolicy; token?: string; protectedPaths: ProtectedPath[]; maxPushBytes: number }
+  git: GitSettings
   /** extra CA certificates (PEM), trusted in the guest and by the host-side proxies */
   caCertificates: string[]
-  smolvm: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }
+  smolvm: SmolvmSettings
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string; proxy: RunnerProxy }
 }
-
-/** Runs a zod schema on one input; a failure becomes an InputError naming it. */
-function field<T>(input: string, schema: z.ZodType<T>, value: string, accepted: string, secret = false): T {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  const shown = secret ? '' : ` (got '${value}')`
-  throw new InputError(input, `invalid value${shown}`, `Expected ${accepted}`)
-}
-
-const positiveInt = z
-  .string()
-  .regex(/^\d+$/)
-  .transform(Number)
-  .pipe(z.number().int().positive().max(1_000_000))
-const positiveNumber = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/)
-  .transform(Number)
-  .pipe(z.number().positive())
-const usd = z
-  .string()
-  .regex(/^\d{1,9}(\.\d{1,6})?$/)
-  .transform(Number)
-  .pipe(z.number().positive())
-const tokenCount = z
-  .string()
-  .regex(/^\d{1,13}$/)
-  .transform(Number)
-  .pipe(z.number().int().positive())
-const httpUrl = z
-  .string()
-  .refine(u => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol))
-  .transform(u => u.replace(/\/+$/, ''))
-const version = z.string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?)$/)
-const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i)
-// A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace.
-const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512)
-// Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`)
-const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200)
-const backend = z.enum(['auto', 'docker', 'smolvm'])
 
 /** Exactly one of two inputs. Returns which one is set, or throws naming both. */
 function exactlyOne(raw: RawInputs, a: keyof RawInputs, b: keyof RawInputs, what: string): keyof RawInputs {
@@ -157,8 +123,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     .filter(s => s !== '')
     .map(s => path.resolve(workspace, s))
 
-  const runnerTemp = runner.runnerTemp
-  if (!runnerTemp) throw new InputError('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory')
+  const { runnerTemp, toolCache } = runnerDirs(runner)
 
   return {
     prompt,
@@ -166,38 +131,33 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     skills,
     credential,
     anthropicBaseUrl: field('anthropic-base-url', httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
-    model: raw.model ? field('model', modelName, raw.model, 'a model name such as claude-sonnet-4-5 or an alias such as opus') : undefined,
-    maxTurns: raw['max-turns'] ? field('max-turns', positiveInt, raw['max-turns'], 'a whole number of turns, 1 or more') : undefined,
+    model: optionalField(raw, 'model', modelName, 'a model name such as claude-sonnet-4-5 or an alias such as opus'),
+    maxTurns: optionalField(raw, 'max-turns', positiveInt, 'a whole number of turns, 1 or more'),
     budget: {
-      maxCostUsd: raw['max-cost-usd'] ? field('max-cost-usd', usd, raw['max-cost-usd'], 'a positive amount of US dollars such as 5 or 0.50') : undefined,
-      maxTokens: raw['max-tokens'] ? field('max-tokens', tokenCount, raw['max-tokens'], 'a whole number of tokens, 1 or more, such as 2000000') : undefined
+      maxCostUsd: optionalField(raw, 'max-cost-usd', usd, 'a positive amount of US dollars such as 5 or 0.50'),
+      maxTokens: optionalField(raw, 'max-tokens', tokenCount, 'a whole number of tokens, 1 or more, such as 2000000')
     },
     jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
     claudeArgs: parseClaudeArgs(raw['claude-args']),
-    claudeVersion: field('claude-version', version, raw['claude-version'] || DEFAULT_CLAUDE_VERSION, "an exact version such as 2.1.332, or 'latest'"),
-    npmRegistry: field('npm-registry', httpUrl, raw['npm-registry'] || DEFAULT_NPM_REGISTRY, 'an http(s) URL of an npm registry'),
-    backend: field('backend', backend, raw.backend || 'auto', "one of 'auto', 'docker', 'smolvm'"),
-    image: field('image', imageRef, raw.image || DEFAULT_IMAGE, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
-    dockerWiring: field('docker-wiring', z.enum(['auto', 'gateway', 'relay']), raw['docker-wiring'] || 'auto', "one of 'auto', 'gateway', 'relay'"),
-    relayImage: field('relay-image', imageRef, raw['relay-image'] || DEFAULT_RELAY_IMAGE, 'an image reference with node, such as node:24-alpine'),
+    claudeVersion: inputField(raw, 'claude-version', version, "an exact version such as 2.1.332, or 'latest'"),
+    npmRegistry: inputField(raw, 'npm-registry', httpUrl, 'an http(s) URL of an npm registry'),
+    backend: backendSection(raw),
+    image: inputField(raw, 'image', imageRef, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
+    dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
+    relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
     workspace,
-    cpus: field('cpus', positiveNumber, raw.cpus || String(DEFAULT_CPUS), 'a positive number of CPUs such as 2 or 1.5'),
-    memory: field('memory', memory, raw.memory || DEFAULT_MEMORY, "a size such as 4g, 512m or 2048m").toLowerCase(),
+    cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
+    memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
     env: parseEnvPairs(raw.env),
-    timeoutMinutes: field('timeout-minutes', positiveNumber, raw['timeout-minutes'] || String(DEFAULT_TIMEOUT_MINUTES), 'a positive number of minutes'),
-    artifact: parseArtifactSettings(raw, runner),
+    timeoutMinutes: inputField(raw, 'timeout-minutes', positiveNumber, 'a positive number of minutes'),
+    artifact: artifactSection(raw, runner),
     egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
-    git: {
-      push: parsePushPolicy(raw['git-push'], raw['git-allow-force']),
-      token: raw['github-token'] || undefined,
-      protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
-      maxPushBytes: field('git-max-push-mb', positiveInt, raw['git-max-push-mb'] || String(DEFAULT_GIT_MAX_PUSH_MB), 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
-    },
+    git: gitSection(raw),
     caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
-    smolvm: smolvmSettings(raw, runner),
+    smolvm: smolvmSection(raw, runner),
     runner: {
       runnerTemp,
-      toolCache: runner.toolCache || path.join(runnerTemp, 'tool-cache'),
+      toolCache,
       runId: runner.runId || 'local',
       runAttempt: runner.runAttempt || '1',
       job: runner.job || 'job',

@@ -1,5 +1,5 @@
-import { z } from 'zod'
 import { InputError } from '../util/errors.js'
+import { choiceField, inputOrDefault } from './fields.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 
 /** Where claude's model requests go, and what the host-side proxy authenticates them with. */
@@ -28,9 +28,7 @@ function checked(input: string, value: string, pattern: RegExp, accepted: string
 
 /** Reads `provider` (default anthropic). */
 export function parseProviderName(raw: RawInputs): ProviderName {
-  const r = z.enum(['anthropic', 'bedrock', 'vertex']).safeParse(raw.provider || 'anthropic')
-  if (!r.success) throw new InputError('provider', `invalid value (got '${raw.provider.slice(0, 40)}')`, "Expected one of 'anthropic', 'bedrock', 'vertex'")
-  return r.data
+  return choiceField(raw, 'provider', ['anthropic', 'bedrock', 'vertex'])
 }
 
 /**
@@ -53,6 +51,6 @@ export function parseCloudAccess(name: Exclude<ProviderName, 'anthropic'>, raw: 
   return {
     kind: 'vertex',
     project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),
-    region: checked('vertex-region', raw['vertex-region'] || 'global', VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
+    region: checked('vertex-region', inputOrDefault(raw, 'vertex-region'), VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
   }
 }

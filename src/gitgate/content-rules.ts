@@ -65,10 +65,13 @@ function parseDiffTree(out: string): TreeChange[][] {
 /**
  * The changes each commit makes: against its only parent, every path its tree adds, changes
  * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
- * a root commit adds its whole tree; a merge changes what differs from every parent (what
- * it took unchanged from one parent came with that parent).
+ * a root commit adds its whole tree; a merge changes every path where it differs from a parent,
+ * unless it keeps that path as a `current` parent has it — one the push judges itself, or a tip
+ * the upstream's branches and tags (or the old tip) are at now. What it took from any other
+ * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
+ * workflow the upstream has since changed or removed, without a commit that changes it.
  */
-async function commitChanges(objects: PushObjects, commits: readonly { oid: string; parents: string[] }[]): Promise<Map<string, TreeChange[]>> {
+async function commitChanges(objects: PushObjects, commits: readonly { oid: string; parents: string[] }[], current: ReadonlySet<string>): Promise<Map<string, TreeChange[]>> {
   const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]))
   const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n')
   const sections = parseDiffTree(r)
@@ -76,8 +79,14 @@ async function commitChanges(objects: PushObjects, commits: readonly { oid: stri
   let k = 0
   for (const c of commits) {
     const perParent = (c.parents.length ? c.parents : ['']).map(() => sections[k++] ?? [])
-    const [first, ...rest] = perParent
-    changes.set(c.oid, first!.filter(ch => rest.every(other => other.some(o => o.path === ch.path))))
+    if (perParent.length === 1) {
+      changes.set(c.oid, perParent[0]!)
+      continue
+    }
+    const byPath = new Map<string, TreeChange>()
+    for (const list of perParent) for (const ch of list) if (!byPath.has(ch.path)) byPath.set(ch.path, ch)
+    const keptFromCurrent = (p: string) => c.parents.some((parent, i) => current.has(parent) && !perParent[i]!.some(o => o.path === p))
+    changes.set(c.oid, [...byPath.values()].filter(ch => !keptFromCurrent(ch.path)))
   }
   return changes
 }
@@ -139,6 +148,7 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
   }
   const ctx = { objects, rules, limits, scanned: new Map<string, ObjectScan>(), verdict }
   const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)))
+  const tips = (await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', UPSTREAM_REFS])).split(/\s+/).filter(Boolean)
   const reached = new Set<string>()
   for (const [u, i] of live) {
     const found = verdict.findings[i]!
@@ -149,7 +159,8 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
     for (const oid of types.keys()) reached.add(oid)
     // oldest first, so a refusal names the commit that first touched a path
     const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid!)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid!, parents })).reverse()
-    const names = pathFindings(await commitChanges(objects, commits), rules, found)
+    const current = new Set([...tips, ...present, ...commits.map(c => c.oid)])
+    const names = pathFindings(await commitChanges(objects, commits, current), rules, found)
     const where = (oid: string, type: string): ContentFinding => {
       const named = names.get(oid)
       if (type !== 'blob') return { check: 'secret', where: `${type} ${short(oid)} (its message or headers)`, ...(type === 'commit' ? { commit: oid } : {}) }

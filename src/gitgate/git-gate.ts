@@ -6,9 +6,11 @@ import tls from 'node:tls'
 import { decisionLog, listen, shutdown } from '../proxy/daemon.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from '../proxy/runner-proxy.js'
 import type { GitDecision, RecordDecision } from './decisions.js'
-import { DEFAULT_GATE_LIMITS, type GateLimits } from './limits.js'
+import { DEFAULT_GATE_LIMITS, maxObjectBytes, type GateLimits } from './limits.js'
 import { OneAtATime, QueueFullError } from './one-at-a-time.js'
-import { DEFAULT_PROTECTED_PATHS, parseProtectedPaths, type ProtectedPath } from './protected-paths.js'
+import { DEFAULT_PROTECTED_PATHS } from '../config/fields.js'
+import { parseProtectedPaths } from '../config/git-policy.js'
+import type { ProtectedPath } from './protected-paths.js'
 import { GateRepo } from './push-objects.js'
 import { handlePush, type PushContext } from './push.js'
 import type { PushPolicy } from './push-policy.js'
@@ -94,7 +96,7 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
   const limits = { ...DEFAULT_GATE_LIMITS, ...opts.limits }
   const agent = opts.agent ?? upstreamAgent(opts.upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
   const relay = new UpstreamRelay(opts.upstream, repoPath, opts.authHeader, agent)
-  const repo = new GateRepo(path.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs)
+  const repo = new GateRepo(path.join(opts.scratchDir, 'upstream.git'), opts.upstream.href, hostGitEnv(opts), limits.scanTimeoutMs, maxObjectBytes(limits))
   const content = { protectedPaths: opts.protectedPaths ?? parseProtectedPaths(DEFAULT_PROTECTED_PATHS), redactor: opts.redactor ?? new Redactor() }
   const push: PushContext = { relay, policy: opts.policy, repo, content, limits, bodiesDir: path.join(opts.scratchDir, 'bodies'), pushed: [] }
   const pushes = new OneAtATime(limits.maxQueuedPushes)

@@ -40,6 +40,18 @@ export const DEFAULT_GATE_LIMITS: Readonly<GateLimits> = {
   maxQueuedPushes: 8
 }
 
+/** GitHub refuses files over 100 MiB; the gate indexes objects up to that or `git-max-push-mb`, whichever is larger. */
+const GITHUB_FILE_LIMIT = 100 * 1024 ** 2
+
+/**
+ * The largest single object (inflated) git may build in memory while the gate indexes and
+ * scans a push (GIT_ALLOC_LIMIT): a delta of a few bytes can declare gigabytes, which git
+ * would allocate and hash on the runner, outside the bottle's memory limit.
+ */
+export function maxObjectBytes(limits: GateLimits): number {
+  return Math.max(limits.maxPushBytes, GITHUB_FILE_LIMIT)
+}
+
 /** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
 export function formatBytes(n: number): string {
   for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size) return `${+(n / size).toFixed(1)} ${unit}`

@@ -1,5 +1,3 @@
-import { InputError } from '../util/errors.js'
-
 /**
  * Paths a push may not add, change or delete (`git-protected-paths`), matched the way a
  * downstream checkout would see them rather than byte for byte: a checkout on a
@@ -10,11 +8,6 @@ import { InputError } from '../util/errors.js'
  * canonical form that folds all of these; a symlink or submodule (gitlink) at a directory a
  * protected path lies under counts too, since a checkout would put it where the workflows are.
  */
-
-export const DEFAULT_PROTECTED_PATHS = '.github/workflows/**'
-
-/** `git-protected-paths: none` turns the rule off (an empty input means the default). */
-const NONE = 'none'
 
 /** Code points HFS+ ignores in names (git's own list for `.git`: utf8.c next_hfs_char). */
 const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
@@ -70,29 +63,6 @@ function matches(p: string[], i: number, s: string[], j: number, prefix: boolean
 export interface ProtectedPath {
   rule: string
   components: string[]
-}
-
-/**
- * Parses `git-protected-paths` (newline or comma list of glob rules like `git-push`: `*`
- * within one directory, `**` across any number). `./` and `/` at the start and `//` are
- * dropped; a trailing `/` protects everything below. `none` protects nothing.
- */
-export function parseProtectedPaths(input: string): ProtectedPath[] {
-  const text = input.trim() === '' ? DEFAULT_PROTECTED_PATHS : input
-  if (text.trim().toLowerCase() === NONE) return []
-  return text
-    .split(/[\n,]/)
-    .map(r => r.trim())
-    .filter(r => r !== '')
-    .map(rule => {
-      const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/')
-      const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned
-      const parts = withDirs.split('/')
-      if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
-        throw new InputError('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')")
-      }
-      return { rule, components: parts.map(c => (c === '**' ? c : canonicalComponent(c.replace(/\*{2,}/g, '*')))) }
-    })
 }
 
 /**

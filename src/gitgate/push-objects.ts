@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCommand, type RunResult } from '../util/process.js'
+import { formatBytes } from './limits.js'
 import { ZERO_OID, type RefUpdate } from './receive-pack.js'
 
 /** Where the upstream's branches and tags live in the gate's repo: "what the upstream had". */
@@ -26,12 +27,14 @@ export class PushObjects {
     readonly quarantine: string,
     /** why the pack could not be indexed (git's words), or undefined when it was */
     readonly unreadable: string | undefined,
-    private readonly timeoutMs: number
+    private readonly timeoutMs: number,
+    /** the most git may allocate at once for this push's objects (GIT_ALLOC_LIMIT) */
+    private readonly maxObjectBytes: number
   ) {}
 
   /** Environment for git commands that see the upstream's objects plus the push's. */
   env(): NodeJS.ProcessEnv {
-    return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine })
+    return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine, GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024) })
   }
 
   git(args: string[], input?: string): Promise<RunResult> {
@@ -99,7 +102,9 @@ export class GateRepo {
     private readonly upstreamUrl: string,
     /** extra env for fetches: the credential header and CA bundle, never in argv */
     private readonly fetchEnv: NodeJS.ProcessEnv,
-    private readonly timeoutMs = 10 * 60_000
+    private readonly timeoutMs: number,
+    /** the largest object a push may inflate to (limits.ts maxObjectBytes) */
+    private readonly maxObjectBytes: number
   ) {}
 
   private git(args: string[], env: NodeJS.ProcessEnv, input?: NodeJS.ReadableStream): Promise<RunResult> {
@@ -132,10 +137,13 @@ export class GateRepo {
     for (const [i, u] of others.entries()) await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`])
     const quarantine = path.join(this.dir, 'quarantine', crypto.randomBytes(8).toString('hex'))
     fs.mkdirSync(path.join(quarantine, 'pack'), { recursive: true, mode: 0o700 })
-    const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs)
+    const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs, this.maxObjectBytes)
     const indexed = await this.git(['index-pack', '--stdin', '--fix-thin', '--strict'], objects.env(), pack())
     if (indexed.code === 0) return objects
-    const why = indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`
-    return new PushObjects(this.dir, quarantine, why, this.timeoutMs)
+    const overLimit = /attempting to allocate \d+ over limit/.test(indexed.stderr)
+    const why = overLimit
+      ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes (GitHub refuses files over 100 MiB; input git-max-push-mb raises it)`
+      : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`
+    return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes)
   }
 }

@@ -1,4 +1,3 @@
-import { InputError } from '../util/errors.js'
 import { ZERO_OID, type RefUpdate } from './receive-pack.js'
 
 /** What the agent may push: ref patterns and whether non-fast-forward updates pass. */
@@ -15,26 +14,6 @@ function patternToRegExp(pattern: string): RegExp {
     .map(part => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
     .join('')
   return new RegExp(`^${body}$`)
-}
-
-/**
- * Parses `git-push` (newline or comma list) and `git-allow-force`. A pattern without `refs/`
- * names branches: `bot-bottle/**` means `refs/heads/bot-bottle/**`.
- */
-export function parsePushPolicy(gitPush: string, allowForce: string): PushPolicy {
-  const patterns = gitPush
-    .split(/[\n,]/)
-    .map(p => p.trim())
-    .filter(p => p !== '')
-    .map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`))
-  for (const p of patterns) {
-    if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
-      throw new InputError('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line')
-    }
-  }
-  const force = allowForce.trim().toLowerCase()
-  if (!['', 'true', 'false'].includes(force)) throw new InputError('git-allow-force', `invalid value (got '${allowForce}')`, "Use 'true' or 'false'")
-  return { patterns, allowForce: force === 'true' }
 }
 
 /** The git-push pattern `ref` matches, if any. */

@@ -8,8 +8,6 @@ import { runCommand } from '../util/process.js'
 import { checksumFor, sha256File } from './sha256.js'
 
 export const SMOLVM_TOOL_NAME = 'smolvm'
-export const DEFAULT_SMOLVM_VERSION = '1.9.3' // the newest release whose source was read: docs/smolvm-conformance.md
-export const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download'
 
 export interface SmolvmInstall {
   /** directory holding the `smolvm` wrapper (added to PATH) */

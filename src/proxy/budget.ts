@@ -1,5 +1,5 @@
-import { costOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
-import type { Usage } from './usage-tap.js'
+import { costOf, dearestCostOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
+import type { CountedUsage, Usage } from './usage-tap.js'
 
 /** The caps a run was given (`max-cost-usd`, `max-tokens`); either may be absent. */
 export interface BudgetLimits {
@@ -12,13 +12,48 @@ export interface Spent {
   costUsd: number
   /** input + cache writes + cache reads + output: every token the API billed */
   tokens: number
-  /** models the price table does not know: their tokens count, their cost does not */
+  /** models the price table does not know: under max-cost-usd they count at the table's dearest rates */
   unpricedModels: string[]
 }
 
 /** The usage record of one relayed response, from the API's own field names. */
 export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
-  return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens }
+  return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests }
+}
+
+/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
+const MAX_OUTPUT_TOKENS = 128_000
+
+/**
+ * The most one request can be billed, before it goes: every byte of its body as a token (a
+ * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
+ * `max_tokens` as output.
+ */
+export function worstCase(model: string | undefined, bodyBytes: number, maxTokens: unknown): UsageRecord {
+  const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS
+  return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output }
+}
+
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read. An error status
+ * is billed nothing.
+ */
+export function billedFor(ask: UsageRecord, status: number, read: CountedUsage, asksOneHourCache = false): UsageRecord | undefined {
+  const model = read.model ?? ask.model
+  if (status >= 400) return read.usage && usageRecord(model, read.usage)
+  if (!read.usage) return { ...ask, model }
+  const seen = usageRecord(model, read.usage)
+  // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+  if (asksOneHourCache && seen.cacheCreation1h === undefined) seen.cacheCreation1h = seen.cacheCreation
+  return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) }
+}
+
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+export function asksOneHourCache(raw: Buffer): boolean {
+  return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'))
 }
 
 /** Every token a response was billed for. */
@@ -26,12 +61,19 @@ export const billedTokens = (u: UsageRecord): number => u.input + u.cacheCreatio
 
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. A response in flight
- * when the cap is reached still finishes (the cap can be overshot by that much). A model the
- * price table does not know counts toward `max-tokens` only, with one warning.
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
+ * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
+ * (so parallel requests cannot all start below a cap and together overshoot it without bound;
+ * the overshoot is at most one request's). A model the price table does not know is counted at
+ * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
  */
 export class Budget {
   private spent: Spent = { costUsd: 0, tokens: 0, unpricedModels: [] }
+  private reserved = { costUsd: 0, tokens: 0 }
+  private inFlight = 0
+  private waiting: (() => void)[] = []
 
   constructor(
     readonly limits: BudgetLimits,
@@ -40,9 +82,47 @@ export class Budget {
 
   add(u: UsageRecord): void {
     this.spent.tokens += billedTokens(u)
-    const cost = costOf(u)
-    if (cost !== undefined) this.spent.costUsd += cost
-    else this.unpriced(u.model ?? '(no model named)')
+    if (costOf(u) === undefined) this.unpriced(u.model ?? '(no model named)')
+    this.spent.costUsd += this.costFor(u)
+  }
+
+  /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+  private costFor(u: UsageRecord): number {
+    return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0)
+  }
+
+  /**
+   * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+   * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+   */
+  async admit(ask: UsageRecord): Promise<string | undefined> {
+    const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) }
+    for (;;) {
+      const over = this.reached()
+      if (over) return over
+      if (this.inFlight === 0 || this.fits(hold)) break
+      await new Promise<void>(resolve => this.waiting.push(resolve))
+    }
+    this.inFlight++
+    this.reserved.costUsd += hold.costUsd
+    this.reserved.tokens += hold.tokens
+    return undefined
+  }
+
+  /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+  settle(ask: UsageRecord, billed: UsageRecord | undefined): void {
+    this.inFlight--
+    this.reserved.costUsd -= this.costFor(ask)
+    this.reserved.tokens -= billedTokens(ask)
+    if (billed) this.add(billed)
+    for (const wake of this.waiting.splice(0)) wake()
+  }
+
+  private fits(hold: { costUsd: number; tokens: number }): boolean {
+    const { maxCostUsd, maxTokens } = this.limits
+    const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd
+    const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens
+    return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens)
   }
 
   totals(): Spent {
@@ -64,7 +144,7 @@ export class Budget {
   private unpriced(model: string): void {
     if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20) return
     this.spent.unpricedModels.push(model)
-    const cap = this.limits.maxCostUsd !== undefined ? `max-cost-usd cannot be enforced for it; only max-tokens${this.limits.maxTokens !== undefined ? '' : ' (not set)'} applies` : 'its cost is not counted in cost-usd'
+    const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd'
     this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`)
   }
 }

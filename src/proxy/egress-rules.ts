@@ -1,5 +1,4 @@
 import net from 'node:net'
-import { InputError } from '../util/errors.js'
 import { formatAuthority, parseHostPort } from './authority.js'
 import { parseCidr, type Cidr } from './cidr.js'
 
@@ -38,31 +37,6 @@ export function parseRule(raw: string): HostRule | undefined {
   if (wildcard && ip) return undefined
   const hostText = wildcard ? `*.${host}` : host
   return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) }
-}
-
-/** Parses `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
-export function parseEgressPolicy(mode: string, hosts: string, presets: string): EgressPolicy {
-  if (!['allowlist', 'none', 'open'].includes(mode || 'allowlist')) {
-    throw new InputError('egress', `invalid value (got '${mode}')`, "Expected one of 'allowlist', 'none', 'open'")
-  }
-  const rules: string[] = []
-  for (const raw of hosts.split(/[\n,]/).map(s => s.trim()).filter(Boolean)) {
-    const rule = parseRule(raw)
-    if (!rule) {
-      throw new InputError(
-        'allowed-hosts',
-        `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`,
-        'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)'
-      )
-    }
-    rules.push(rule.text)
-  }
-  for (const p of presets.split(/[\n,]/).map(s => s.trim().toLowerCase()).filter(Boolean)) {
-    const list = PRESETS[p]
-    if (!list) throw new InputError('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`)
-    rules.push(...list)
-  }
-  return { mode: (mode || 'allowlist') as EgressMode, rules: [...new Set(rules)] }
 }
 
 /** Why a destination is allowed (`rule`: the rule's text) or not. */

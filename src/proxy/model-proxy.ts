@@ -12,7 +12,8 @@ import type { ModelProvider } from './providers/provider.js'
 import { modelProvider } from './providers/select.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import type { Usage } from './usage-tap.js'
-import { Budget, usageRecord, type BudgetLimits, type Spent } from './budget.js'
+import { asksOneHourCache, billedFor, Budget, worstCase, type BudgetLimits, type Spent } from './budget.js'
+import type { UsageRecord } from './price-table.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { errorMessage } from '../util/errors.js'
 
@@ -75,6 +76,9 @@ export interface ModelProxy {
   summary(): string
   close(): Promise<void>
 }
+
+/** Content codings the usage tap undoes (usage-tap.ts decoderFor). */
+const DECODABLE: ReadonlySet<string> = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity'])
 
 /** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
 export const MAX_REQUEST_BODY = 32 * 1024 * 1024
@@ -163,7 +167,6 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
   let budgetTold = false
   const record = (started: number, d: Omit<ModelDecision, 'duration_ms'>) => {
     if (d.decision === 'refused') stats.refused++
-    if (d.usage) budget.add(usageRecord(d.model, d.usage))
     for (const k of Object.keys(totals) as (keyof Usage)[]) totals[k] += d.usage?.[k] ?? 0
     log?.record(started, { ...d, duration_ms: Date.now() - started })
   }
@@ -178,13 +181,13 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
       apiError(res, status, message)
     }
     if (!route.ok) return refuse(route.status, route.reason, route.message)
-    const capReached = budget.reached()
-    if (capReached) {
+    const overBudget = (capReached: string) => {
       refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`)
       if (!budgetTold) opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached })
       budgetTold = true
-      return
     }
+    const capReached = budget.reached()
+    if (capReached) return overBudget(capReached)
     const tooLarge = () => {
       res.setHeader('connection', 'close') // the rest of the body is not read
       refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`)
@@ -199,22 +202,39 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
         if (!('body' in parsed)) return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`)
         const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta'])
         if (!verdict.ok) return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`)
-        provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(
-          headers => forward(raw, headers),
-          (err: unknown) => {
-            health.noCredentials(errorMessage(err))
-            refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${errorMessage(err)}`)
+        const fields = parsed.body as { model?: unknown; max_tokens?: unknown }
+        // count_tokens generates nothing and is not billed
+        const ask = route.path.endsWith('/count_tokens') ? worstCase(undefined, 0, 0) : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens)
+        void budget.admit(ask).then(over => {
+          if (over) return overBudget(over)
+          let settled = false
+          const settle = (billed: UsageRecord | undefined) => {
+            if (!settled) budget.settle(ask, billed)
+            settled = true
           }
-        )
+          if (res.destroyed) return settle(undefined) // the guest left while it waited its turn
+          provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(
+            headers => forward(raw, headers, ask, settle),
+            (err: unknown) => {
+              settle(undefined)
+              health.noCredentials(errorMessage(err))
+              refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${errorMessage(err)}`)
+            }
+          )
+        })
       },
       () => res.destroy()
     )
 
     function upstreamHeaders(length: number): http.OutgoingHttpHeaders {
-      return { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length }
+      const headers: http.OutgoingHttpHeaders = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length }
+      // only codings the usage tap can undo: an answer it cannot read would go uncounted
+      const codings = String(req.headers['accept-encoding'] ?? '').split(',').map(c => c.trim().toLowerCase().split(';')[0]!).filter(c => DECODABLE.has(c))
+      if (req.headers['accept-encoding'] !== undefined) headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity'
+      return headers
     }
 
-    function forward(raw: Buffer, headers: http.OutgoingHttpHeaders): void {
+    function forward(raw: Buffer, headers: http.OutgoingHttpHeaders, ask: UsageRecord, settle: (billed: UsageRecord | undefined) => void): void {
 
       const upstreamReq = client.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
@@ -227,12 +247,18 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
           upstreamRes.on('data', (c: Buffer) => tap.write(c))
           upstreamRes.pipe(res) // streams SSE chunk by chunk
-          res.on('close', () => void tap.result().then(({ model, usage }) => record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: model ?? routeModel, usage })))
+          res.on('close', () =>
+            void tap.result().then(read => {
+              settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined)
+              record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage })
+            })
+          )
         }
       )
       upstreamReq.on('error', err => {
         if (!res.headersSent) health.unreachable(err)
         if (!res.headersSent) {
+          settle(undefined)
           apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
           record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
         } else res.destroy(err)

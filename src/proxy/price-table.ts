@@ -6,10 +6,14 @@
  * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
  * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
  * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
  * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
  */
 export const PRICES_AS_OF = '2026-11-26'
 export const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing'
+
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+export const WEB_SEARCH_USD = 10 / 1000
 
 /** USD per million tokens, by how the API bills them. */
 export interface Rates {
@@ -31,6 +35,8 @@ export interface UsageRecord {
   cacheCreation: number
   cacheRead: number
   cacheCreation1h?: number
+  /** web searches the API ran (`server_tool_use.web_search_requests`) */
+  webSearches?: number
 }
 
 interface Priced {
@@ -89,13 +95,28 @@ export function isPriced(model: string | undefined): boolean {
   return model !== undefined && Object.hasOwn(TABLE, priceKey(model))
 }
 
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST: Rates = (() => {
+  const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]))
+  const top = (k: keyof Rates) => Math.max(...all.map(x => x[k]))
+  return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'))
+})()
+
+/** What one response would cost at the table's dearest rates, whatever its model. */
+export function dearestCostOf(u: UsageRecord): number {
+  return priceAt(DEAREST, u)
+}
+
+function priceAt(rates: Rates, u: UsageRecord): number {
+  const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation)
+  const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output
+  return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD
+}
+
 /** What one response cost in USD, or undefined when the table does not know its model. */
 export function costOf(u: UsageRecord): number | undefined {
   if (!u.model || !isPriced(u.model)) return undefined
   const priced = TABLE[priceKey(u.model)]!
   const prompt = u.input + u.cacheCreation + u.cacheRead
-  const rates = priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates
-  const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation)
-  const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output
-  return micro / 1_000_000
+  return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u)
 }

@@ -3,6 +3,7 @@ import readline from 'node:readline'
 import { usageRecord } from '../proxy/budget.js'
 import { costOf } from '../proxy/price-table.js'
 import type { Usage } from '../proxy/usage-tap.js'
+import { tokenCount, tokenCounts } from './tokens.js'
 
 /**
  * The model proxy's decision log (`model.jsonl`, written on the host, one line per request:
@@ -16,7 +17,7 @@ export interface ModelFigures {
   refused: number
   /** forwarded requests the upstream answered with a message (usage): one per model call, i.e. per turn */
   modelCalls: number
-  /** input + cache-creation + cache-read tokens over those calls (what claude's result calls input) */
+  /** input + cache-creation + cache-read tokens over those calls (transcript/tokens.ts: what claude's result calls input) */
   inputTokens: number
   outputTokens: number
   cacheCreationTokens: number
@@ -30,8 +31,6 @@ export interface ModelFigures {
 }
 
 type Json = Record<string, unknown>
-
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
 
 /**
  * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
@@ -63,17 +62,19 @@ function addLine(f: ModelFigures, line: string): void {
   const usage = row['usage'] as Json | undefined
   if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path'])) return
   f.modelCalls++
+  const t = tokenCounts(usage)
   const u: Usage = {
-    input_tokens: count(usage['input_tokens']),
-    output_tokens: count(usage['output_tokens']),
-    cache_creation_input_tokens: count(usage['cache_creation_input_tokens']),
-    cache_read_input_tokens: count(usage['cache_read_input_tokens']),
-    cache_creation_1h_input_tokens: count(usage['cache_creation_1h_input_tokens'])
+    input_tokens: tokenCount(usage['input_tokens']),
+    output_tokens: t.output,
+    cache_creation_input_tokens: t.cacheCreation,
+    cache_read_input_tokens: t.cacheRead,
+    cache_creation_1h_input_tokens: tokenCount(usage['cache_creation_1h_input_tokens']),
+    web_search_requests: tokenCount(usage['web_search_requests'])
   }
-  f.cacheCreationTokens += u.cache_creation_input_tokens
-  f.cacheReadTokens += u.cache_read_input_tokens
-  f.inputTokens += u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens
-  f.outputTokens += u.output_tokens
+  f.cacheCreationTokens += t.cacheCreation
+  f.cacheReadTokens += t.cacheRead
+  f.inputTokens += t.input
+  f.outputTokens += t.output
   const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)'
   const cost = costOf(usageRecord(model, u))
   if (cost !== undefined) f.costUsd += cost

@@ -1,11 +1,13 @@
 import fs from 'node:fs'
 import readline from 'node:readline'
+import { parseStreamLine } from './stream-line.js'
 
 /** One thing shown in the report, in order. */
 export type ReportEvent =
   | { k: 'text'; turn: number; text: string }
   | { k: 'tool'; turn: number; id: string; name: string; input: string }
   | { k: 'result'; id: string; output: string; error: boolean }
+  /** input counts cache writes and reads (transcript/tokens.ts), as every figure does */
   | { k: 'usage'; turn: number; input: number; output: number }
   | { k: 'final'; subtype: string; error: boolean; text: string; turns: number; cost: number; durationMs: number; input: number; output: number; claude: boolean }
 
@@ -52,53 +54,42 @@ export async function readReportModel(streamFile: string, budget = REPORT_TEXT_B
   let resultIsClaudes = true
   const finalsSoFar: Extract<ReportEvent, { k: 'final' }>[] = []
   const lines = readline.createInterface({ input: fs.createReadStream(streamFile, 'utf8'), crlfDelay: Infinity })
-  for await (const line of lines) {
-    let msg: Json
-    try {
-      msg = JSON.parse(line) as Json
-    } catch {
-      continue
-    }
-    if (msg['type'] === 'system' && msg['subtype'] === 'init') {
-      model.sessionId = String(msg['session_id'] ?? '')
-      model.model = String(msg['model'] ?? '')
-    } else if (msg['type'] === 'assistant') {
-      const m = (msg['message'] ?? {}) as Json
+  for await (const text of lines) {
+    const line = parseStreamLine(text)
+    if (line.type === 'init') {
+      model.sessionId = line.sessionId
+      model.model = line.model
+    } else if (line.type === 'assistant') {
       turn++
       resultIsClaudes = true
       for (const e of finalsSoFar.splice(0)) e.claude = false
-      for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
-        if (block['type'] === 'text') {
-          const text = clip(String(block['text'] ?? ''))
+      for (const block of line.blocks) {
+        if (block.kind === 'text') {
+          const text = clip(block.text)
           add({ k: 'text', turn, text }, text.length)
-        }
-        if (block['type'] === 'tool_use') {
-          const input = clip(JSON.stringify(block['input'] ?? {}, null, 2))
-          add({ k: 'tool', turn, id: String(block['id'] ?? ''), name: String(block['name'] ?? ''), input }, input.length)
-        }
-      }
-      const u = (m['usage'] ?? {}) as Json
-      add({ k: 'usage', turn, input: Number(u['input_tokens'] ?? 0), output: Number(u['output_tokens'] ?? 0) }, 0)
-    } else if (msg['type'] === 'user') {
-      const m = (msg['message'] ?? {}) as Json
-      for (const block of (Array.isArray(m['content']) ? m['content'] : []) as Json[]) {
-        if (block['type'] === 'tool_result') {
-          const output = clip(asText(block['content']))
-          add({ k: 'result', id: String(block['tool_use_id'] ?? ''), output, error: block['is_error'] === true }, output.length)
+        } else {
+          const input = clip(JSON.stringify(block.input ?? {}, null, 2))
+          add({ k: 'tool', turn, id: block.id, name: block.name, input }, input.length)
         }
       }
-    } else if (msg['type'] === 'result') {
-      const u = (msg['usage'] ?? {}) as Json
+      add({ k: 'usage', turn, input: line.tokens.input, output: line.tokens.output }, 0)
+    } else if (line.type === 'user') {
+      for (const r of line.toolResults) {
+        const output = clip(asText(r.content))
+        add({ k: 'result', id: r.id, output, error: r.error }, output.length)
+      }
+    } else if (line.type === 'result') {
+      const r = line.result
       const final: Extract<ReportEvent, { k: 'final' }> = {
         k: 'final',
-        subtype: String(msg['subtype'] ?? ''),
-        error: msg['is_error'] === true,
-        text: clip(String(msg['result'] ?? '')),
-        turns: Number(msg['num_turns'] ?? 0),
-        cost: Number(msg['total_cost_usd'] ?? 0),
-        durationMs: Number(msg['duration_ms'] ?? 0),
-        input: Number(u['input_tokens'] ?? 0),
-        output: Number(u['output_tokens'] ?? 0),
+        subtype: r.subtype,
+        error: r.isError,
+        text: clip(r.result),
+        turns: r.numTurns,
+        cost: r.costUsd,
+        durationMs: r.durationMs,
+        input: r.tokens.input,
+        output: r.tokens.output,
         claude: resultIsClaudes
       }
       // claude prints one; more are forged (see stream-parser): kept, marked, up to a bound

@@ -10,6 +10,7 @@
  * (transcript/model-log.ts), and success needs claude's exit code too (`conclude`).
  */
 import type { OverlongLine } from '../util/line-splitter.js'
+import { parseStreamLine, str } from './stream-line.js'
 
 export type Conclusion = 'success' | 'failure' | 'max-turns' | 'timeout' | 'error'
 
@@ -19,6 +20,7 @@ export interface ResultMessage {
   result: string
   numTurns: number
   costUsd: number
+  /** input + cache writes + cache reads (transcript/tokens.ts) */
   inputTokens: number
   outputTokens: number
   durationMs: number
@@ -33,9 +35,6 @@ export interface ToolCall {
 }
 
 type Json = Record<string, unknown>
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 /** A one-line description of a tool call's input, for the log. */
 export function summarizeToolInput(name: string, input: unknown): string {
@@ -64,46 +63,31 @@ export class StreamAccumulator {
   }
 
   /** Feeds one line; returns the tool calls it contains (for the progress log). */
-  push(line: string): ToolCall[] {
-    if (line.trim() === '') return []
+  push(text: string): ToolCall[] {
+    const line = parseStreamLine(text)
+    if (line.type === 'blank') return []
     this.lines++
-    let msg: Json
-    try {
-      msg = JSON.parse(line) as Json
-    } catch {
+    if (line.type === 'unparsable') {
       this.unparsable++
       return []
     }
-    if (!this.sessionId && typeof msg['session_id'] === 'string') this.sessionId = msg['session_id']
-    if (msg['type'] === 'assistant') {
+    if (!this.sessionId && line.sessionId) this.sessionId = line.sessionId
+    if (line.type === 'assistant') {
       this.result = undefined // a result before claude's last message was not claude's
-      const content = ((msg['message'] as Json | undefined)?.['content'] ?? []) as Json[]
       const calls: ToolCall[] = []
-      for (const block of Array.isArray(content) ? content : []) {
-        if (block['type'] !== 'tool_use') continue
-        const name = str(block['name']) || 'tool'
+      for (const block of line.blocks) {
+        if (block.kind !== 'tool_use') continue
+        const name = block.name || 'tool'
         this.toolCalls.set(name, (this.toolCalls.get(name) ?? 0) + 1)
-        calls.push({ name, summary: summarizeToolInput(name, block['input']) })
+        calls.push({ name, summary: summarizeToolInput(name, block.input) })
       }
       return calls
     }
-    if (msg['type'] === 'result') {
+    if (line.type === 'result') {
       this.resultLines++
       if (this.result) return [] // claude's came first; this one was written after it
-      const usage = (msg['usage'] ?? {}) as Json
-      this.result = {
-        subtype: str(msg['subtype']),
-        isError: msg['is_error'] === true,
-        result: str(msg['result']),
-        numTurns: num(msg['num_turns']),
-        // claude sums floats (0.0007000000000000001): a millionth of a dollar is precision enough
-        costUsd: Math.round(num(msg['total_cost_usd']) * 1e6) / 1e6,
-        inputTokens: num(usage['input_tokens']) + num(usage['cache_creation_input_tokens']) + num(usage['cache_read_input_tokens']),
-        outputTokens: num(usage['output_tokens']),
-        durationMs: num(msg['duration_ms']),
-        sessionId: str(msg['session_id']) || this.sessionId,
-        ...(msg['structured_output'] !== undefined ? { structuredOutput: msg['structured_output'] } : {})
-      }
+      const { tokens, ...r } = line.result
+      this.result = { ...r, inputTokens: tokens.input, outputTokens: tokens.output, sessionId: r.sessionId || this.sessionId }
     }
     return []
   }

@@ -4,7 +4,7 @@
 # with) and their dist metadata, into a machine-wide cache that survives fresh clones.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-version=$(sed -n "s/^export const DEFAULT_CLAUDE_VERSION = '\([^']*\)'.*/\1/p" "$here/../../src/config/defaults.ts")
+version=$(sed -n "s/^export const DEFAULT_CLAUDE_VERSION = '\([^']*\)'.*/\1/p" "$here/../../src/config/fields.ts")
 [ -n "$version" ] || { echo "harness: cannot read DEFAULT_CLAUDE_VERSION" >&2; exit 1; }
 dir="${BB_CLAUDE_PKG_DIR:-/var/cache/bot-bottle-test}"
 mkdir -p "$dir"

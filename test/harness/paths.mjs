@@ -10,9 +10,9 @@ export const CLAUDE_PKG_DIR = process.env.BB_CLAUDE_PKG_DIR ?? '/var/cache/bot-b
 
 /** @returns {string} */
 export function defaultClaudeVersion() {
-  const src = fs.readFileSync(path.join(root, 'src', 'config', 'defaults.ts'), 'utf8')
+  const src = fs.readFileSync(path.join(root, 'src', 'config', 'fields.ts'), 'utf8')
   const m = /DEFAULT_CLAUDE_VERSION = '([^']+)'/.exec(src)
-  if (!m) throw new Error('cannot read DEFAULT_CLAUDE_VERSION from src/config/defaults.ts')
+  if (!m) throw new Error('cannot read DEFAULT_CLAUDE_VERSION from src/config/fields.ts')
   return /** @type {string} */ (m[1])
 }
 

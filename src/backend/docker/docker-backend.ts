@@ -1,6 +1,6 @@
 import net from 'node:net'
 import * as core from '@actions/core'
-import { DEFAULT_RELAY_IMAGE } from '../../config/defaults.js'
+import { DEFAULT_RELAY_IMAGE } from '../../config/fields.js'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'

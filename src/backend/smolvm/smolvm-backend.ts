@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { DEFAULT_SMOLVM_VERSION } from '../../config/fields.js'
 import { BottleError, CommandError } from '../../util/errors.js'
 import { runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
@@ -9,6 +10,7 @@ import * as argv from './argv.js'
 import { guestImageArchive } from './guest-image.js'
 import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
+import { loopbackListeners, loopbackVerdict, type LoopbackListener } from './loopback-listeners.js'
 
 /** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
 function readEnvFile(file: string): Record<string, string> {
@@ -45,6 +47,8 @@ export class SmolvmBackend implements Backend {
   /** per machine: how long create took and how the image came, for the ready line */
   private readonly created = new Map<string, { ms: number; image: string }>()
   private readonly pinned: ReturnType<typeof pinnedEnv>
+  /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
+  loopbackProbe: () => Promise<LoopbackListener[]> = () => loopbackListeners()
   constructor(
     readonly cli: string,
     private readonly docker = 'docker',
@@ -66,7 +70,7 @@ export class SmolvmBackend implements Backend {
       const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 })
       const problems = argv.helpProblems(sub, help.stdout)
       if (problems.length) {
-        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. 1.9.3)` }
+        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})` }
       }
     }
     const warning = removalWarning(this.pinned.removed)
@@ -81,6 +85,10 @@ export class SmolvmBackend implements Backend {
    * else listening on the runner's loopback is reachable from the guest.
    */
   async createNetwork(name: string): Promise<BottleNetwork> {
+    const listeners = await this.loopbackProbe()
+    const line = loopbackVerdict(listeners) // throws on a smolvm API there
+    if (listeners.length) core.warning(line)
+    else core.info(line)
     return { name, bindHost: '127.0.0.1', wiring: 'gateway' }
   }
 

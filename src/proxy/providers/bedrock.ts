@@ -21,6 +21,22 @@ import { refusal, type ModelProvider, type UsageTap } from './provider.js'
  */
 const RUNTIME = /^\/model\/([A-Za-z0-9._:%-]{1,400})\/(invoke|invoke-with-response-stream)$/
 const MODEL_ID = /^[A-Za-z0-9._:/-]{1,256}$/
+/**
+ * Anthropic's models as Bedrock names them: the foundation model id, or a system cross-region
+ * inference profile (`us.`, `eu.`, `apac.`, `global.`, `us-gov.` …), as claude's Bedrock mode
+ * sends them; other publishers' models (billed in other shapes the caps cannot read) are refused.
+ */
+const ANTHROPIC_MODEL = /^(?:[a-z]{2,6}(?:-[a-z]{2,4})?\.)?anthropic\.claude-[a-z0-9.:-]{1,200}$/
+/** An ARN of one of those, in the configured region (application inference profiles can point at any model). */
+const MODEL_ARN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(?:\d{12})?:(?:foundation-model|inference-profile)\/(.+)$/
+
+/** Why the guest may not invoke `id` with the runner's credentials, or undefined when it may. */
+function notAnthropicHere(id: string, region: string): string | undefined {
+  const arn = MODEL_ARN.exec(id)
+  if (arn && arn[1] !== region) return `model ARN in region ${arn[1]}, not aws-region '${region}'`
+  if (!ANTHROPIC_MODEL.test(arn ? arn[2]! : id)) return `model '${id.slice(0, 120)}' is not an Anthropic model id or inference profile (only those are forwarded: the caps read their answers)`
+  return undefined
+}
 
 export interface BedrockOptions {
   upstream: string
@@ -73,15 +89,17 @@ export function bedrockProvider(opts: BedrockOptions): ModelProvider {
       const path = loggedPath(rest)
       const m = RUNTIME.exec(rest)
       const id = m ? modelId(m[1]!) : undefined
-      if (!m || !id || method !== 'POST') {
-        const reason = rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`
-        return refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream are forwarded.`)
+      const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region)
+      if (!m || !id || method !== 'POST' || notHere) {
+        const reason = notHere ?? (rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`)
+        return refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`)
       }
       return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id }
     }),
     async authorize({ method, path, headers, body }) {
       const strings: Record<string, string> = {}
-      for (const [k, v] of Object.entries(headers)) if (v !== undefined) strings[k] = Array.isArray(v) ? v.join(', ') : String(v)
+      // none of the guest's AWS headers: x-amz-content-sha256 would leave the body unsigned, others pick a dearer tier or a guardrail
+      for (const [k, v] of Object.entries(headers)) if (v !== undefined && !/^x-amzn?-/i.test(k)) strings[k] = Array.isArray(v) ? v.join(', ') : String(v)
       const signed = await signer.sign({ method, protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port ? Number(upstream.port) : undefined, path, query: {}, headers: strings, body })
       return signed.headers as http.OutgoingHttpHeaders
     },

@@ -1,3 +1,4 @@
+import type http from 'node:http'
 import { GoogleAuth } from 'google-auth-library'
 import { loggedPath, splitTarget } from '../model-routes.js'
 import { usageTap } from '../usage-tap.js'
@@ -19,6 +20,15 @@ const RUNTIME = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthr
 
 /** Google's cloud-platform scope, which Vertex AI's predict calls require. */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform'
+
+/**
+ * The guest's headers without those Google's front end acts on: `x-goog-user-project` bills
+ * another project the runner's identity may use, other `x-goog-*` steer the call, and the
+ * method overrides turn the POST into another verb.
+ */
+function withoutGuestGoogleHeaders(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !/^x-goog-|^x-http-method|^x-method-override$/i.test(k)))
+}
 
 export interface VertexOptions {
   upstream: string
@@ -58,7 +68,7 @@ export function vertexProvider(opts: VertexOptions): ModelProvider {
     async authorize({ headers }) {
       const token = (await auth.getAccessToken()) ?? ''
       if (!token) throw new Error('Google application default credentials gave no access token')
-      return { ...headers, authorization: `Bearer ${token}` }
+      return { ...withoutGuestGoogleHeaders(headers), authorization: `Bearer ${token}` }
     },
     usageTap
   }

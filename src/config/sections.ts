@@ -1,0 +1,63 @@
+/**
+ * The parts of the inputs more than one mode reads, each parsed by one function: the run
+ * (config.ts), setup-only (setup-config.ts) and the post step (post-config.ts) are built from
+ * these, so an input means the same in every mode.
+ */
+import path from 'node:path'
+import type { ArtifactSettings } from '../artifact/settings.js'
+import { InputError } from '../util/errors.js'
+import { BACKEND_CHOICES, booleanField, choiceField, DEFAULT_GITHUB_API_URL, httpUrl, inputField, inputOrDefault, releaseVersion, type BackendChoice } from './fields.js'
+import type { RawInputs, RunnerEnv } from './inputs.js'
+
+export interface SmolvmSettings {
+  version: string
+  downloadUrl: string
+  githubToken?: string
+  githubApiUrl: string
+}
+
+export function backendSection(raw: RawInputs): BackendChoice {
+  return choiceField(raw, 'backend', BACKEND_CHOICES)
+}
+
+/** Where smolvm comes from: checked the same way for a run and for setup-only. */
+export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings {
+  return {
+    version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
+    downloadUrl: inputField(raw, 'smolvm-download-url', httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
+    githubToken: raw['github-token'] || undefined,
+    githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
+  }
+}
+
+/** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */
+export function runnerDirs(runner: RunnerEnv): { runnerTemp: string; toolCache: string } {
+  const runnerTemp = runner.runnerTemp
+  if (!runnerTemp) throw new InputError('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory')
+  return { runnerTemp, toolCache: runner.toolCache || path.join(runnerTemp, 'tool-cache') }
+}
+
+// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
+const FORBIDDEN_IN_ARTIFACT_NAME = /["':<>|*?\r\n\\/]/
+
+/** Default artifact name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
+export function defaultArtifactName(runner: RunnerEnv): string {
+  const part = (s: string | undefined, fallback: string) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-')
+  return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`
+}
+
+/** What the post step publishes, and how: read by the run (to check it early) and by the post step. */
+export function artifactSection(raw: Pick<RawInputs, 'upload-transcripts' | 'artifact-name' | 'retention-days' | 'job-summary'>, runner: RunnerEnv): ArtifactSettings {
+  const when = choiceField(raw, 'upload-transcripts', ['always', 'on-failure', 'never'])
+  const name = inputOrDefault(raw, 'artifact-name') || defaultArtifactName(runner)
+  if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
+    throw new InputError('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks')
+  }
+  let retentionDays: number | undefined
+  if (raw['retention-days']) {
+    const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN
+    if (!(n >= 1 && n <= 90)) throw new InputError('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default')
+    retentionDays = n
+  }
+  return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') }
+}
