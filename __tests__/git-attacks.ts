@@ -10,8 +10,24 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 export const VECTORS = [
-  'nested-repo', 'fsmonitor', 'hookspath', 'filter', 'textconv', 'diff-external', 'include', 'includeif', 'alias', 'sshcommand',
-  'credential-helper', 'hooks', 'info-attributes', 'config-worktree', 'deep-tree', 'commondir', 'config-symlink', 'git-symlink'
+  'nested-repo',
+  'fsmonitor',
+  'hookspath',
+  'filter',
+  'textconv',
+  'diff-external',
+  'include',
+  'includeif',
+  'alias',
+  'sshcommand',
+  'credential-helper',
+  'hooks',
+  'info-attributes',
+  'config-worktree',
+  'deep-tree',
+  'commondir',
+  'config-symlink',
+  'git-symlink'
 ] as const
 
 /**
@@ -63,9 +79,19 @@ true`
 /** actions/checkout's post step (src/git-auth-helper.ts removeAuth), then what users' own steps run. */
 export const HOST_COMMANDS: string[][] = [
   ['config', '--local', '--name-only', '--get-regexp', 'core\\.sshCommand'],
-  ['submodule', 'foreach', '--recursive', "sh -c \"git config --local --name-only --get-regexp 'core\\.sshCommand' && git config --local --unset-all 'core.sshCommand' || :\""],
+  [
+    'submodule',
+    'foreach',
+    '--recursive',
+    "sh -c \"git config --local --name-only --get-regexp 'core\\.sshCommand' && git config --local --unset-all 'core.sshCommand' || :\""
+  ],
   ['config', '--local', '--name-only', '--get-regexp', 'http\\.https\\:\\/\\/github\\.com\\/\\.extraheader'],
-  ['submodule', 'foreach', '--recursive', "sh -c \"git config --local --name-only --get-regexp 'http\\.https\\:\\/\\/github\\.com\\/\\.extraheader' && git config --local --unset-all 'http.https://github.com/.extraheader' || :\""],
+  [
+    'submodule',
+    'foreach',
+    '--recursive',
+    "sh -c \"git config --local --name-only --get-regexp 'http\\.https\\:\\/\\/github\\.com\\/\\.extraheader' && git config --local --unset-all 'http.https://github.com/.extraheader' || :\""
+  ],
   ['config', '--local', '--name-only', '--get-regexp', '^includeIf\\.gitdir:'],
   ['submodule', 'foreach', '--recursive', 'git config --local --show-origin --name-only --get-regexp remote.origin.url'],
   ['status'],
@@ -103,6 +129,14 @@ export function firedDir(dir: string): string {
 }
 
 /** `planted.txt` as vector → planted|refused. */
-export const plantResults = (ws: string) => Object.fromEntries(fs.readFileSync(path.join(ws, 'planted.txt'), 'utf8').split('\n').filter(Boolean).map(l => l.split(': ')))
+export const plantResults = (ws: string) =>
+  Object.fromEntries(
+    fs
+      .readFileSync(path.join(ws, 'planted.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(l => l.split(': '))
+  )
 
-export const commitSubjects = (ws: string) => execFileSync('git', ['-c', 'safe.directory=*', '-C', ws, 'log', '--all', '--format=%s'], { encoding: 'utf8' }).split('\n').filter(Boolean)
+export const commitSubjects = (ws: string) =>
+  execFileSync('git', ['-c', 'safe.directory=*', '-C', ws, 'log', '--all', '--format=%s'], { encoding: 'utf8' }).split('\n').filter(Boolean)

@@ -14,7 +14,8 @@ export const fmt = ms => `${(ms / 1000).toFixed(2)} s`
 
 /** Runs the harness scripts that make sure docker, the images and the claude package are there. */
 export function harness(root) {
-  for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh']) execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
+  for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh'])
+    execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
 }
 
 /** Fresh workspaces (owned by the agent's uid) and action runs under `work`. */
@@ -32,7 +33,16 @@ export function actionRunner(work, registryUrl) {
     const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
     const t0 = performance.now()
     const r = await runAction({
-      inputs: { prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registryUrl, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
+      inputs: {
+        prompt: 'go',
+        'anthropic-api-key': KEY,
+        'anthropic-base-url': api.url,
+        'npm-registry': registryUrl,
+        backend: 'docker',
+        image: GUEST_IMAGE,
+        'relay-image': RELAY_IMAGE,
+        workspace: ws
+      },
       runnerTemp: path.join(work, `rt-${n}`),
       toolCache,
       dist

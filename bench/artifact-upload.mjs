@@ -26,6 +26,8 @@ const up = await uploadArtifact(collected.files, collected.dir, { when: 'always'
 const t2 = performance.now()
 await service.close()
 const raw = collected.files.reduce((n, f) => n + fs.statSync(f).size, 0)
-console.log(`${TURNS} turns: records ${(raw / 1024 / 1024).toFixed(1)} MiB (report.html ${(fs.statSync(path.join(collected.dir, 'report.html')).size / 1024 / 1024).toFixed(1)} MiB), zip ${(up.size / 1024 / 1024).toFixed(2)} MiB`)
+console.log(
+  `${TURNS} turns: records ${(raw / 1024 / 1024).toFixed(1)} MiB (report.html ${(fs.statSync(path.join(collected.dir, 'report.html')).size / 1024 / 1024).toFixed(1)} MiB), zip ${(up.size / 1024 / 1024).toFixed(2)} MiB`
+)
 console.log(`redact + report: ${(t1 - t0).toFixed(0)} ms, upload: ${(t2 - t1).toFixed(0)} ms`)
 fs.rmSync(stateDir, { recursive: true, force: true })

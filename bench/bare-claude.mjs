@@ -15,7 +15,15 @@ export async function bareClaude(binary, ws, apiUrl, key, scratch) {
     const child = spawn(binary, CLAUDE_FLAGS, {
       cwd: ws,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH, HOME: cfg, CLAUDE_CONFIG_DIR: cfg, ANTHROPIC_BASE_URL: apiUrl, ANTHROPIC_API_KEY: key, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', IS_SANDBOX: '1' }
+      env: {
+        PATH: process.env.PATH,
+        HOME: cfg,
+        CLAUDE_CONFIG_DIR: cfg,
+        ANTHROPIC_BASE_URL: apiUrl,
+        ANTHROPIC_API_KEY: key,
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        IS_SANDBOX: '1'
+      }
     })
     child.on('close', resolve)
   })

@@ -54,6 +54,11 @@ await registry.close()
 fs.rmSync(work, { recursive: true, force: true })
 console.log(`cold rounds: ${ROUNDS}, claude package ${(fs.statSync(pkg.tarballPath).size / 1024 / 1024).toFixed(0)} MiB at ${RATE} MiB/s, images present`)
 console.log(`installer alone (download + integrity + extract): median ${fmt(median(alone))}  [${alone.map(fmt).join(', ')}]`)
-console.log(`action main+post, empty tool cache:             median ${fmt(median(after))}  [${after.map(fmt).join(', ')}]; above the installer alone ${fmt(median(after) - median(alone))}`)
-if (beforeDist) console.log(`action, build ${beforeDist}:  median ${fmt(median(before))}  [${before.map(fmt).join(', ')}]; above the installer alone ${fmt(median(before) - median(alone))}`)
+console.log(
+  `action main+post, empty tool cache:             median ${fmt(median(after))}  [${after.map(fmt).join(', ')}]; above the installer alone ${fmt(median(after) - median(alone))}`
+)
+if (beforeDist)
+  console.log(
+    `action, build ${beforeDist}:  median ${fmt(median(before))}  [${before.map(fmt).join(', ')}]; above the installer alone ${fmt(median(before) - median(alone))}`
+  )
 console.log(`progress lines of the last run:\n  ${progress.join('\n  ')}`)

@@ -41,7 +41,9 @@ function sh(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', opts.stdout ?? 'ignore', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd })
     let err = ''
-    child.stderr.on('data', c => { err += c })
+    child.stderr.on('data', c => {
+      err += c
+    })
     child.on('error', reject)
     child.on('close', code => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited ${code}: ${err}`))))
   })
@@ -77,20 +79,75 @@ async function floorRun(binaryDir, bridge) {
   const name = `bb-floor-${process.pid}-${path.basename(ws)}`
   const t0 = performance.now()
   await sh('docker', ['network', 'create', '--internal', '--opt', 'com.docker.network.bridge.inhibit_ipv4=true', `${name}-net`])
-  await sh('docker', ['run', '--detach', '--name', `${name}-relay`, '--network', 'bridge', '--add-host', 'host.docker.internal:host-gateway', '--user', '65534:65534', '--cap-drop', 'ALL', '--read-only', RELAY_IMAGE, 'node', '-e', RELAY_SCRIPT, 'host.docker.internal', String(port)])
+  await sh('docker', [
+    'run',
+    '--detach',
+    '--name',
+    `${name}-relay`,
+    '--network',
+    'bridge',
+    '--add-host',
+    'host.docker.internal:host-gateway',
+    '--user',
+    '65534:65534',
+    '--cap-drop',
+    'ALL',
+    '--read-only',
+    RELAY_IMAGE,
+    'node',
+    '-e',
+    RELAY_SCRIPT,
+    'host.docker.internal',
+    String(port)
+  ])
   await sh('docker', ['network', 'connect', '--alias', 'bot-bottle-gateway', `${name}-net`, `${name}-relay`])
   await sh('docker', [
-    'run', '--detach', '--name', name, '--network', `${name}-net`, '--user', '1001:1001', '--cap-drop', 'ALL',
-    '--tmpfs', '/home/bottle:rw,exec,uid=1001,gid=1001,mode=0700',
-    '--mount', `type=bind,source=${ws},target=${ws}`, '--mount', `type=bind,source=${binaryDir},target=/opt/claude,readonly`,
-    '--entrypoint', 'sh', GUEST_IMAGE, '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--network',
+    `${name}-net`,
+    '--user',
+    '1001:1001',
+    '--cap-drop',
+    'ALL',
+    '--tmpfs',
+    '/home/bottle:rw,exec,uid=1001,gid=1001,mode=0700',
+    '--mount',
+    `type=bind,source=${ws},target=${ws}`,
+    '--mount',
+    `type=bind,source=${binaryDir},target=/opt/claude,readonly`,
+    '--entrypoint',
+    'sh',
+    GUEST_IMAGE,
+    '-c',
+    'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
   ])
-  await sh('docker', [
-    'exec', '--workdir', ws,
-    '-e', 'HOME=/home/bottle', '-e', 'CLAUDE_CONFIG_DIR=/home/bottle/.claude', '-e', `ANTHROPIC_BASE_URL=http://bot-bottle-gateway:${port}`,
-    '-e', `ANTHROPIC_API_KEY=${KEY}`, '-e', 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1', '-e', 'DISABLE_AUTOUPDATER=1',
-    name, '/opt/claude/claude', ...CLAUDE_FLAGS
-  ], { stdout: 'pipe' })
+  await sh(
+    'docker',
+    [
+      'exec',
+      '--workdir',
+      ws,
+      '-e',
+      'HOME=/home/bottle',
+      '-e',
+      'CLAUDE_CONFIG_DIR=/home/bottle/.claude',
+      '-e',
+      `ANTHROPIC_BASE_URL=http://bot-bottle-gateway:${port}`,
+      '-e',
+      `ANTHROPIC_API_KEY=${KEY}`,
+      '-e',
+      'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1',
+      '-e',
+      'DISABLE_AUTOUPDATER=1',
+      name,
+      '/opt/claude/claude',
+      ...CLAUDE_FLAGS
+    ],
+    { stdout: 'pipe' }
+  )
   await sh('docker', ['rm', '--force', name, `${name}-relay`])
   await sh('docker', ['network', 'rm', `${name}-net`])
   const ms = performance.now() - t0
@@ -102,7 +159,9 @@ async function floorRun(binaryDir, bridge) {
 
 await actionRun() // warm-up: fills the tool cache (one download, integrity check, extract)
 const binary = path.join(toolCache, 'claude-code', claudePackage().version, 'linux-x64', 'claude')
-const bridge = /^[^/]+/.exec(execFileSync('docker', ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}', 'bridge'], { encoding: 'utf8' }).trim())[0]
+const bridge = /^[^/]+/.exec(
+  execFileSync('docker', ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}', 'bridge'], { encoding: 'utf8' }).trim()
+)[0]
 await bareRun(binary)
 await floorRun(path.dirname(binary), bridge)
 const bare = []
@@ -123,7 +182,17 @@ console.log(`rounds: ${N} (bare, floor, action in turn), warm caches, 2-turn scr
 console.log(`bare claude -p (host):             median ${fmt(median(bare))}  [${bare.map(fmt).join(', ')}]`)
 console.log(`docker floor (by hand, CLI):       median ${fmt(median(floor))}  [${floor.map(fmt).join(', ')}]`)
 console.log(`bot-bottle main+post (docker):     median ${fmt(median(action))}  [${action.map(fmt).join(', ')}]`)
-if (beforeDist) console.log(`action, build ${beforeDist}: median ${fmt(median(before))}  [${before.map(fmt).join(', ')}]; / floor ${(median(before) / median(floor)).toFixed(2)}x, overhead ${fmt(median(before) - median(bare))}`)
+if (beforeDist)
+  console.log(
+    `action, build ${beforeDist}: median ${fmt(median(before))}  [${before.map(fmt).join(', ')}]; / floor ${(median(before) / median(floor)).toFixed(2)}x, overhead ${fmt(median(before) - median(bare))}`
+  )
 console.log(`action / floor: ${(median(action) / median(floor)).toFixed(2)}x (${fmt(median(action) - median(floor))} above the floor)`)
-console.log(`action / bare:  ${(median(action) / median(bare)).toFixed(2)}x, overhead ${fmt(median(action) - median(bare))}; floor / bare ${(median(floor) / median(bare)).toFixed(2)}x`)
-if (Object.keys(phases).length) console.log(`action phases (medians): ${Object.entries(phases).map(([p, ms]) => `${p} ${Math.round(median(ms))} ms`).join(', ')}`)
+console.log(
+  `action / bare:  ${(median(action) / median(bare)).toFixed(2)}x, overhead ${fmt(median(action) - median(bare))}; floor / bare ${(median(floor) / median(bare)).toFixed(2)}x`
+)
+if (Object.keys(phases).length)
+  console.log(
+    `action phases (medians): ${Object.entries(phases)
+      .map(([p, ms]) => `${p} ${Math.round(median(ms))} ms`)
+      .join(', ')}`
+  )

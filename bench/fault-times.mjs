@@ -15,7 +15,8 @@ import { runAction } from '../test/harness/run-action.mjs'
 
 const N = Number(process.argv[2] ?? 3)
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
-for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh']) execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
+for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh'])
+  execFileSync('bash', [path.join(root, 'test', 'harness', s)], { stdio: 'inherit' })
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-bench-faults-'))
 const toolCache = path.join(work, 'tool-cache')
@@ -28,9 +29,23 @@ function workspace() {
   execFileSync('chown', ['1001:1001', ws])
   return ws
 }
-const inputs = (api, extra = {}) => ({ prompt: 'go', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: workspace(), ...extra })
+const inputs = (api, extra = {}) => ({
+  prompt: 'go',
+  'anthropic-api-key': KEY,
+  'anthropic-base-url': api.url,
+  'npm-registry': registry.url,
+  backend: 'docker',
+  image: GUEST_IMAGE,
+  'relay-image': RELAY_IMAGE,
+  workspace: workspace(),
+  ...extra
+})
 const leftovers = slug =>
-  execFileSync('sh', ['-c', `docker ps -aq --filter label=bot-bottle.run=${slug}; docker network ls -q --filter label=bot-bottle.run=${slug}`], { encoding: 'utf8' }).split('\n').filter(Boolean)
+  execFileSync('sh', ['-c', `docker ps -aq --filter label=bot-bottle.run=${slug}; docker network ls -q --filter label=bot-bottle.run=${slug}`], {
+    encoding: 'utf8'
+  })
+    .split('\n')
+    .filter(Boolean)
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const rt = () => path.join(work, `rt-${++n}`)
 const slugIn = dir => fs.readdirSync(path.join(dir, 'bot-bottle'))[0]
@@ -62,7 +77,13 @@ const closedPort = await new Promise(resolve => {
   })
 })
 
-const rows = { 'rejected key (401): main step': [], 'unreachable API: main step': [], 'cancel: SIGINT to engine clean': [], 'next run start, nothing to reap': [], 'next run start, reaping a killed run': [] }
+const rows = {
+  'rejected key (401): main step': [],
+  'unreachable API: main step': [],
+  'cancel: SIGINT to engine clean': [],
+  'next run start, nothing to reap': [],
+  'next run start, reaping a killed run': []
+}
 for (let i = 0; i < N; i++) {
   {
     const api = await startAnthropicDouble({ turns: [{ text: 'never' }] }, { expectedKey: 'sk-ant-api03-another-key-0123456789' })

@@ -19,7 +19,16 @@ const TOKEN = 'ghs_benchGateTokenJJJJJJJJJJJJJJJJJJJJJJJJ9'
 const KEY = 'sk-ant-api03-bench-gate-0123456789abcdefghij'
 const SECRET = 'bench0123456789abcdef0123456789'
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-gate-bench-'))
-const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: dir, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' }
+const env = {
+  ...process.env,
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: dir,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@x',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@x'
+}
 // async: the double and the gate serve from this process
 const git = (cwd, ...args) =>
   new Promise((resolve, reject) => {
@@ -57,7 +66,7 @@ for (let f = 0; f < FILES; f++) {
     size += line.length + 1
   }
   fs.mkdirSync(path.join(clone, 'src', `m${f % 20}`), { recursive: true })
-  fs.writeFileSync(path.join(clone, 'src', `m${f % 20}`, `f${f}.ts`), lines.join('\n') + '\n')
+  fs.writeFileSync(path.join(clone, 'src', `m${f % 20}`, `f${f}.ts`), `${lines.join('\n')}\n`)
 }
 fs.writeFileSync(path.join(clone, 'assets.bin'), crypto.randomBytes(8 * 1024 * 1024))
 await git(clone, 'add', '-A')
@@ -73,11 +82,18 @@ const direct = await time(() => git(clone, 'push', '-q', `${double.url}/acme/dir
 const gated = await time(() => git(clone, 'push', '-q', 'origin', 'HEAD:refs/heads/bench/gated'))
 await gate.close()
 await double.close()
-const d = fs.readFileSync(path.join(dir, 'git.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l)).find(x => x.ref === 'refs/heads/bench/gated')
+const d = fs
+  .readFileSync(path.join(dir, 'git.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map(l => JSON.parse(l))
+  .find(x => x.ref === 'refs/heads/bench/gated')
 fs.rmSync(dir, { recursive: true, force: true })
 if (d?.decision !== 'pushed') throw new Error(`the gated push was not pushed: ${JSON.stringify(d)}`)
 const mib = n => n / 1024 / 1024
 console.log(`new content: ${mib(raw).toFixed(0)} MiB; pack on the wire: ${mib(d.bytes_up).toFixed(0)} MiB`)
 console.log(`push straight to the upstream   ${direct.toFixed(1)} s`)
 console.log(`push through the gate           ${gated.toFixed(1)} s  (${(gated / direct).toFixed(2)}x)`)
-console.log(`  content check after indexing (rev-list, diff-tree, scan): ${(d.scan_ms / 1000).toFixed(1)} s for ${mib(d.scanned_bytes).toFixed(0)} MiB = ${(mib(d.scanned_bytes) / (d.scan_ms / 1000)).toFixed(0)} MiB/s`)
+console.log(
+  `  content check after indexing (rev-list, diff-tree, scan): ${(d.scan_ms / 1000).toFixed(1)} s for ${mib(d.scanned_bytes).toFixed(0)} MiB = ${(mib(d.scanned_bytes) / (d.scan_ms / 1000)).toFixed(0)} MiB/s`
+)

@@ -35,5 +35,7 @@ for (let i = 0; i < 5; i++) {
 }
 const median = k => rows.map(r => r[k]).sort((a, b) => a - b)[2]
 const [s, r, g] = [median('snapshot'), median('restore'), median('status')]
-console.log(`files ${FILES}: snapshot ${s.toFixed(0)} ms, restore ${r.toFixed(0)} ms, git's walk ${g.toFixed(0)} ms; guard (both) / git's walk = ${((s + r) / g).toFixed(2)}x (median of 5)`)
+console.log(
+  `files ${FILES}: snapshot ${s.toFixed(0)} ms, restore ${r.toFixed(0)} ms, git's walk ${g.toFixed(0)} ms; guard (both) / git's walk = ${((s + r) / g).toFixed(2)}x (median of 5)`
+)
 fs.rmSync(dir, { recursive: true, force: true })

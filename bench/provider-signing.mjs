@@ -27,11 +27,33 @@ const bodies = {
   vertex: JSON.stringify({ ...rest, stream: true, anthropic_version: 'vertex-2023-10-16' })
 }
 const placeholder = makePlaceholder()
-const keys = { accessKeyId: 'ASIABENCH0123456789A', secretAccessKey: 'bench/Secret0123456789abcdefghijklmnopqrs', sessionToken: 'IQoJbenchSessionToken'.repeat(20) }
+const keys = {
+  accessKeyId: 'ASIABENCH0123456789A',
+  secretAccessKey: 'bench/Secret0123456789abcdefghijklmnopqrs',
+  sessionToken: 'IQoJbenchSessionToken'.repeat(20)
+}
 const proxies = {
   anthropic: await startModelProxy({ upstream, credential: { kind: 'api-key', value: 'sk-bench' }, placeholder, bindHost: '127.0.0.1' }),
-  bedrock: await startModelProxy({ upstream, credential: { kind: 'bedrock', region: 'us-east-1' }, placeholder, bindHost: '127.0.0.1', provider: bedrockProvider({ upstream, region: 'us-east-1', placeholder, credentials: async () => keys }) }),
-  vertex: await startModelProxy({ upstream, credential: { kind: 'vertex', project: 'bench-proj', region: 'us-east5' }, placeholder, bindHost: '127.0.0.1', provider: vertexProvider({ upstream, project: 'bench-proj', region: 'us-east5', placeholder, auth: { getAccessToken: async () => 'ya29.bench-cached-token' } }) })
+  bedrock: await startModelProxy({
+    upstream,
+    credential: { kind: 'bedrock', region: 'us-east-1' },
+    placeholder,
+    bindHost: '127.0.0.1',
+    provider: bedrockProvider({ upstream, region: 'us-east-1', placeholder, credentials: async () => keys })
+  }),
+  vertex: await startModelProxy({
+    upstream,
+    credential: { kind: 'vertex', project: 'bench-proj', region: 'us-east5' },
+    placeholder,
+    bindHost: '127.0.0.1',
+    provider: vertexProvider({
+      upstream,
+      project: 'bench-proj',
+      region: 'us-east5',
+      placeholder,
+      auth: { getAccessToken: async () => 'ya29.bench-cached-token' }
+    })
+  })
 }
 const paths = {
   anthropic: '/v1/messages?beta=true',
@@ -40,7 +62,13 @@ const paths = {
 }
 const post = (port, path, body, headers) =>
   new Promise((resolve, reject) => {
-    http.request({ agent: false, host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json', ...headers } }, res => { res.resume(); res.on('end', resolve) }).on('error', reject).end(body)
+    http
+      .request({ agent: false, host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json', ...headers } }, res => {
+        res.resume()
+        res.on('end', resolve)
+      })
+      .on('error', reject)
+      .end(body)
   })
 
 async function time(label, fn) {
@@ -56,11 +84,16 @@ async function time(label, fn) {
 }
 
 const rows = [await time('direct, claude body', () => post(target.address().port, '/v1/messages', bodies.anthropic, claude.headers))]
-rows.push(await time('model proxy, anthropic', () => post(proxies.anthropic.port, paths.anthropic, bodies.anthropic, { ...claude.headers, 'x-api-key': placeholder })))
+rows.push(
+  await time('model proxy, anthropic', () => post(proxies.anthropic.port, paths.anthropic, bodies.anthropic, { ...claude.headers, 'x-api-key': placeholder }))
+)
 rows.push(await time('model proxy, bedrock (SigV4)', () => post(proxies.bedrock.port, paths.bedrock, bodies.bedrock, { 'anthropic-version': '2023-06-01' })))
 rows.push(await time('model proxy, vertex (bearer)', () => post(proxies.vertex.port, paths.vertex, bodies.vertex, claude.headers)))
 const base = rows[0].median
 const date = new Date().toISOString().slice(0, 10)
-for (const r of rows) console.log(`| ${date} | ${r.label} | ${r.median.toFixed(3)} ms | ${r.p95.toFixed(3)} ms | ${(r.median - base).toFixed(3)} ms | ${(r.median / base).toFixed(2)}x |`)
+for (const r of rows)
+  console.log(
+    `| ${date} | ${r.label} | ${r.median.toFixed(3)} ms | ${r.p95.toFixed(3)} ms | ${(r.median - base).toFixed(3)} ms | ${(r.median / base).toFixed(2)}x |`
+  )
 for (const p of Object.values(proxies)) await p.close()
 target.close()

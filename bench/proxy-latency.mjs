@@ -28,24 +28,70 @@ await new Promise(r => target.listen(0, '127.0.0.1', r))
 const port = target.address().port
 const secret = 'bench-secret-0123456789abcdef'
 const proxyAuth = `Basic ${Buffer.from(`bottle:${secret}`).toString('base64')}`
-const egress = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `localhost:${port}, 127.0.0.1:${port}`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'egress.jsonl'), secret })
+const egress = await startEgressProxy({
+  policy: parseEgressPolicy('allowlist', `localhost:${port}, 127.0.0.1:${port}`, ''),
+  bindHost: '127.0.0.1',
+  logFile: path.join(dir, 'egress.jsonl'),
+  secret
+})
 const placeholder = makePlaceholder()
-const model = await startModelProxy({ upstream: `http://127.0.0.1:${port}`, credential: { kind: 'api-key', value: 'sk-bench' }, placeholder, bindHost: '127.0.0.1' })
+const model = await startModelProxy({
+  upstream: `http://127.0.0.1:${port}`,
+  credential: { kind: 'api-key', value: 'sk-bench' },
+  placeholder,
+  bindHost: '127.0.0.1'
+})
 
 const request = (opts, body) =>
   new Promise((resolve, reject) => {
-    http.request({ agent: false, ...opts }, res => { res.resume(); res.on('end', resolve) }).on('error', reject).end(body)
+    http
+      .request({ agent: false, ...opts }, res => {
+        res.resume()
+        res.on('end', resolve)
+      })
+      .on('error', reject)
+      .end(body)
   })
 const get = opts => request(opts)
-const postMessage = agent => request({ host: '127.0.0.1', port: model.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'content-type': 'application/json' }, ...(agent ? { agent } : {}) }, '{}')
+const postMessage = agent =>
+  request(
+    {
+      host: '127.0.0.1',
+      port: model.port,
+      method: 'POST',
+      path: '/v1/messages',
+      headers: { 'x-api-key': placeholder, 'content-type': 'application/json' },
+      ...(agent ? { agent } : {})
+    },
+    '{}'
+  )
 const claude = JSON.parse(fs.readFileSync(new URL('../__tests__/fixtures/claude-messages-request.json', import.meta.url), 'utf8'))
 const claudeBody = JSON.stringify(claude.body)
-const bigBody = JSON.stringify({ ...claude.body, messages: [...claude.body.messages, ...Array.from({ length: 256 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: 'y'.repeat(4000) }] }))] })
-const postClaude = (toPort, b, agent) => request({ host: '127.0.0.1', port: toPort, method: 'POST', path: '/v1/messages?beta=true', headers: { 'x-api-key': placeholder, 'content-type': 'application/json', ...claude.headers }, ...(agent ? { agent } : {}) }, b)
+const bigBody = JSON.stringify({
+  ...claude.body,
+  messages: [
+    ...claude.body.messages,
+    ...Array.from({ length: 256 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: 'y'.repeat(4000) }] }))
+  ]
+})
+const postClaude = (toPort, b, agent) =>
+  request(
+    {
+      host: '127.0.0.1',
+      port: toPort,
+      method: 'POST',
+      path: '/v1/messages?beta=true',
+      headers: { 'x-api-key': placeholder, 'content-type': 'application/json', ...claude.headers },
+      ...(agent ? { agent } : {})
+    },
+    b
+  )
 
 function viaConnect(host) {
   return new Promise((resolve, reject) => {
-    const s = net.connect(egress.port, '127.0.0.1', () => s.write(`CONNECT ${host}:${port} HTTP/1.1\r\nhost: ${host}:${port}\r\nproxy-authorization: ${proxyAuth}\r\n\r\n`))
+    const s = net.connect(egress.port, '127.0.0.1', () =>
+      s.write(`CONNECT ${host}:${port} HTTP/1.1\r\nhost: ${host}:${port}\r\nproxy-authorization: ${proxyAuth}\r\n\r\n`)
+    )
     let stage = 0
     let buf = ''
     s.on('data', c => {
@@ -64,8 +110,16 @@ function viaConnect(host) {
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 })
 const cases = [
   ['direct', () => get({ host: '127.0.0.1', port, path: '/' })],
-  ['egress proxy, plain HTTP', () => get({ host: '127.0.0.1', port: egress.port, path: `http://127.0.0.1:${port}/`, headers: { host: `127.0.0.1:${port}`, 'proxy-authorization': proxyAuth } })],
-  ['egress, plain HTTP by name', () => get({ host: '127.0.0.1', port: egress.port, path: `http://localhost:${port}/`, headers: { host: `localhost:${port}`, 'proxy-authorization': proxyAuth } })],
+  [
+    'egress proxy, plain HTTP',
+    () =>
+      get({ host: '127.0.0.1', port: egress.port, path: `http://127.0.0.1:${port}/`, headers: { host: `127.0.0.1:${port}`, 'proxy-authorization': proxyAuth } })
+  ],
+  [
+    'egress, plain HTTP by name',
+    () =>
+      get({ host: '127.0.0.1', port: egress.port, path: `http://localhost:${port}/`, headers: { host: `localhost:${port}`, 'proxy-authorization': proxyAuth } })
+  ],
   ['egress proxy, CONNECT', () => viaConnect('127.0.0.1')],
   ['egress, CONNECT by name', () => viaConnect('localhost')],
   ['model proxy', () => postMessage()],
@@ -77,7 +131,14 @@ const cases = [
   ['model proxy, 1 MiB body', () => postClaude(model.port, bigBody, keepAlive)]
 ]
 /** the row a row is compared with */
-const reference = label => (label.includes('1 MiB') ? 'direct, 1 MiB body' : label.includes('claude body') ? 'direct, claude body' : label.includes('keep-alive') ? 'direct, keep-alive' : 'direct')
+const reference = label =>
+  label.includes('1 MiB')
+    ? 'direct, 1 MiB body'
+    : label.includes('claude body')
+      ? 'direct, claude body'
+      : label.includes('keep-alive')
+        ? 'direct, keep-alive'
+        : 'direct'
 
 const results = []
 for (const [label, fn] of cases) {
@@ -94,7 +155,9 @@ for (const [label, fn] of cases) {
 console.log(`${N} sequential requests each, 1 KiB response, loopback (node ${process.version}); body rows on one kept-alive connection`)
 for (const r of results) {
   const ref = results.find(x => x.label === reference(r.label)).median
-  console.log(`${r.label.padEnd(28)} median ${r.median.toFixed(3)} ms  p95 ${r.p95.toFixed(3)} ms  added ${(r.median - ref).toFixed(3)} ms (${(r.median / ref).toFixed(2)}x)`)
+  console.log(
+    `${r.label.padEnd(28)} median ${r.median.toFixed(3)} ms  p95 ${r.p95.toFixed(3)} ms  added ${(r.median - ref).toFixed(3)} ms (${(r.median / ref).toFixed(2)}x)`
+  )
 }
 await egress.close()
 await model.close()

@@ -15,10 +15,20 @@ if (!fs.existsSync(file) || fs.statSync(file).size < MIB * 1024 * 1024) {
   // stream-json-like lines; every 50th carries a secret, a token shape or a base64'd key
   const lines = []
   for (let i = 0; i < 1000; i++) {
-    const extra = i % 50 === 0 ? ` ${KEY}` : i % 50 === 17 ? ' ghp_abcdefghijklmnopqrstuvwxyz0123456789' : i % 50 === 33 ? ` ${Buffer.from(KEY).toString('base64')}` : ''
-    lines.push(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: `line ${i} of some ordinary tool output, compiler messages and file listings${extra}` }] } }))
+    const extra =
+      i % 50 === 0 ? ` ${KEY}` : i % 50 === 17 ? ' ghp_abcdefghijklmnopqrstuvwxyz0123456789' : i % 50 === 33 ? ` ${Buffer.from(KEY).toString('base64')}` : ''
+    lines.push(
+      JSON.stringify({
+        type: 'user',
+        message: {
+          content: [
+            { type: 'tool_result', tool_use_id: `toolu_${i}`, content: `line ${i} of some ordinary tool output, compiler messages and file listings${extra}` }
+          ]
+        }
+      })
+    )
   }
-  const block = Buffer.from(lines.join('\n') + '\n')
+  const block = Buffer.from(`${lines.join('\n')}\n`)
   const fd = fs.openSync(file, 'w')
   for (let written = 0; written < MIB * 1024 * 1024; written += block.length) fs.writeSync(fd, block)
   fs.closeSync(fd)

@@ -8,7 +8,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-bottle-dist-'))
 try {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), fresh], { cwd: root, stdio: 'inherit' })
-  const diff = [] 
+  const diff = []
   const walk = rel => {
     const a = path.join(root, 'dist', rel)
     const b = path.join(fresh, rel)

@@ -135,7 +135,7 @@ export async function run(): Promise<void> {
       saveTeardown()
     }
     const saved = await stripGitCredentials(config.workspace)
-    if (saved && gitSecrets.length) core.info('Took the checkout\'s git credentials out of the workspace for the run; .git is put back as it was afterwards')
+    if (saved && gitSecrets.length) core.info("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards")
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     // claude's cache lookup or download runs beside the image pull and the bottle's start
@@ -171,16 +171,28 @@ export async function run(): Promise<void> {
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     const endProvision = clock.start('provision')
     // The provisioning steps touch different paths in the guest: run them side by side.
-    const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle, earlyClaude), provisionCa(bottle)])
+    const [promptFlags, , claude] = await Promise.all([
+      provisionPrompt(bottle),
+      provisionSkills(bottle),
+      provisionClaude(bottle, earlyClaude),
+      provisionCa(bottle)
+    ])
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
 
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
     await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
     endProvision()
-    const stopHeartbeat = startHeartbeat(() => bottle!.proxy.usage(), line => core.info(line))
+    const stopHeartbeat = startHeartbeat(
+      () => bottle!.proxy.usage(),
+      line => core.info(line)
+    )
     const live = bottle
-    outcome = await clock.time('claude', () => runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat))
+    outcome = await clock.time('claude', () =>
+      runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(
+        stopHeartbeat
+      )
+    )
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
     if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)

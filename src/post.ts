@@ -11,7 +11,10 @@ import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } fro
 
 /** main's phases and steps, with this step's time so far added. */
 function withPost(main: PhaseRecord | undefined, postMs: number): PhaseRecord {
-  return { phases: [...(main?.phases ?? []).filter(p => p.phase !== 'post'), { phase: 'post', ms: Math.round(postMs) }], steps: { ...main?.steps, post: stepWallMs() } }
+  return {
+    phases: [...(main?.phases ?? []).filter(p => p.phase !== 'post'), { phase: 'post', ms: Math.round(postMs) }],
+    steps: { ...main?.steps, post: stepWallMs() }
+  }
 }
 
 /**
@@ -31,9 +34,23 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
     const started = performance.now()
     await clock.time('post', async () => {
       // the same undo as the main step's (each step on its own), then the record
-      await undo({ state, save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)), backend: backendFor(state), sweep: true, prefix: 'bot-bottle post: ' })
+      await undo({
+        state,
+        save: () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(state)),
+        backend: backendFor(state),
+        sweep: true,
+        prefix: 'bot-bottle post: '
+      })
       // inputs are parsed after the undo: a bad one must not leave the bottle running
-      if (stateDir) await publishRecord(stateDir, parsePostConfig(readInputs(name => core.getInput(name)), readRunnerEnv(process.env)), () => withPost(readPhases(stateDir), performance.now() - started))
+      if (stateDir)
+        await publishRecord(
+          stateDir,
+          parsePostConfig(
+            readInputs(name => core.getInput(name)),
+            readRunnerEnv(process.env)
+          ),
+          () => withPost(readPhases(stateDir), performance.now() - started)
+        )
     })
     if (stateDir) writePhases(stateDir, withPost(readPhases(stateDir), clock.timings[0]!.ms))
   } catch (err) {

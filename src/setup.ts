@@ -14,7 +14,11 @@ import { smolvmInstaller } from './install/smolvm.js'
 export async function runSetup(raw: RawInputs): Promise<void> {
   const config = parseSetupConfig(raw, readRunnerEnv(process.env))
   process.env['RUNNER_TOOL_CACHE'] ||= config.toolCache // @actions/tool-cache reads it from the environment
-  const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }), smolvmInstaller(config.smolvm))
+  const result = await probeForSetup(
+    config.backend,
+    defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }),
+    smolvmInstaller(config.smolvm)
+  )
   for (const r of result.reasons) core.info(r)
   core.info(`setup-only: backend ${result.backend}`)
   core.setOutput('backend', result.backend)

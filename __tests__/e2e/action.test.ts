@@ -10,7 +10,6 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { e2eSuite, grepFiles, leftovers, MAIN_LEFT_NOTHING, makeWorkspace, objectsOfRunId, slugOf, visibleLog } from './helpers.js'
 
-
 const KEY_TAIL = crypto.randomBytes(12).toString('hex')
 const REAL_KEY = `sk-ant-api03-e2e-${KEY_TAIL}`
 const WS_UID = 1001
@@ -22,14 +21,25 @@ describe('bot-bottle on the docker backend', () => {
   it('runs claude in the bottle: files land owned by the workspace owner, outputs are right, the key stays outside', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'success'), WS_UID)
     fs.mkdirSync(path.join(ws, 'skills', 'release-notes'), { recursive: true })
-    fs.writeFileSync(path.join(ws, 'skills', 'release-notes', 'SKILL.md'), '---\nname: release-notes\ndescription: SKILL-MARKER-42 writes release notes\n---\nSteps.\n')
+    fs.writeFileSync(
+      path.join(ws, 'skills', 'release-notes', 'SKILL.md'),
+      '---\nname: release-notes\ndescription: SKILL-MARKER-42 writes release notes\n---\nSteps.\n'
+    )
     // The key's tail is split in two, so the command that searches for it does not contain it.
     const [a, b] = [KEY_TAIL.slice(0, 12), KEY_TAIL.slice(12)]
     const api = await startAnthropicDouble(
       {
         turns: [
           { tool_use: { name: 'Write', input: { file_path: path.join(ws, 'notes', 'fix.md'), content: 'fixed by the agent\n' } } },
-          { tool_use: { name: 'Bash', input: { command: `env > guest-env.txt; a=${a}; b=${b}; grep -rlIF --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev --exclude-dir=bot-bottle "$a$b" / > key-hits.txt 2>/dev/null; id -u > whoami.txt; true`, description: 'inspect the bottle' } } },
+          {
+            tool_use: {
+              name: 'Bash',
+              input: {
+                command: `env > guest-env.txt; a=${a}; b=${b}; grep -rlIF --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev --exclude-dir=bot-bottle "$a$b" / > key-hits.txt 2>/dev/null; id -u > whoami.txt; true`,
+                description: 'inspect the bottle'
+              }
+            }
+          },
           { text: 'Wrote notes/fix.md.' }
         ]
       },
@@ -55,7 +65,7 @@ describe('bot-bottle on the docker backend', () => {
       expect(fs.readdirSync(tdir).sort()).toEqual(expect.arrayContaining(['stream.jsonl', 'stderr.log', 'outputs.json', 'system-prompt.txt', 'claude-config']))
       const sessions = fs.readdirSync(path.join(tdir, 'claude-config', 'projects'), { recursive: true }).map(String)
       expect(sessions).toContainEqual(expect.stringContaining(`${outputs['session-id']}.jsonl`))
-      expect(log).toContain('▸ Write: ' + path.join(ws, 'notes', 'fix.md'))
+      expect(log).toContain(`▸ Write: ${path.join(ws, 'notes', 'fix.md')}`)
       expect(log).toContain('▸ Bash: env > guest-env.txt')
 
       // the agent's files, owned by the workspace owner, written by that uid
@@ -97,7 +107,11 @@ describe('bot-bottle on the docker backend', () => {
     const ws = makeWorkspace(path.join(suite.dir, 'second'), WS_UID)
     const api = await startAnthropicDouble({ turns: [{ text: 'Nothing to do.' }] }, { expectedKey: REAL_KEY })
     try {
-      const { main, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Check' }), runnerTemp: path.join(suite.dir, 'rt-second'), toolCache: suite.toolCache })
+      const { main, outputs } = await runAction({
+        inputs: inputs(api, ws, { prompt: 'Check' }),
+        runnerTemp: path.join(suite.dir, 'rt-second'),
+        toolCache: suite.toolCache
+      })
       expect(main.code).toBe(0)
       expect(outputs['conclusion']).toBe('success')
       expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64) from the tool cache')
@@ -120,7 +134,11 @@ describe('bot-bottle on the docker backend', () => {
       { expectedKey: REAL_KEY }
     )
     try {
-      const { main, post, outputs } = await runAction({ inputs: inputs(api, ws, { prompt: 'Loop', 'max-turns': '1' }), runnerTemp: path.join(suite.dir, 'rt-max'), toolCache: suite.toolCache })
+      const { main, post, outputs } = await runAction({
+        inputs: inputs(api, ws, { prompt: 'Loop', 'max-turns': '1' }),
+        runnerTemp: path.join(suite.dir, 'rt-max'),
+        toolCache: suite.toolCache
+      })
       expect(main.code).toBe(1)
       expect(main.stdout.split('\n').filter(l => l.startsWith('::error::'))).toEqual([
         "::error::claude run concluded 'max-turns': claude used up max-turns after 2 turns; raise max-turns or narrow the task"

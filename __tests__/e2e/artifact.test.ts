@@ -35,13 +35,27 @@ describe('transcripts as artifacts', () => {
   let n = 0
 
   type Turns = Parameters<typeof startAnthropicDouble>[0]['turns']
-  async function run(turns: Turns, inputs: Record<string, string> = {}, opts: { env?: Record<string, string>; onMainSpawn?: Parameters<typeof runAction>[0]['onMainSpawn']; api?: Awaited<ReturnType<typeof startAnthropicDouble>> } = {}) {
+  async function run(
+    turns: Turns,
+    inputs: Record<string, string> = {},
+    opts: {
+      env?: Record<string, string>
+      onMainSpawn?: Parameters<typeof runAction>[0]['onMainSpawn']
+      api?: Awaited<ReturnType<typeof startAnthropicDouble>>
+    } = {}
+  ) {
     const name = `case-${++n}`
     const ws = makeWorkspace(path.join(suite.dir, name), 1001)
     const api = opts.api ?? (await startAnthropicDouble({ turns }, { expectedKey: KEY }))
     try {
       const r = await runAction({
-        inputs: { prompt: `Fix it. (pasted by mistake: ${KEY})`, ...suite.inputs(api, ws, KEY), 'artifact-name': `transcripts-${name}`, env: `DEPLOY_TOKEN=${GH_TOKEN}\nDEPLOY_SETTING=${PLAIN}\nDEBUG=true`, ...inputs },
+        inputs: {
+          prompt: `Fix it. (pasted by mistake: ${KEY})`,
+          ...suite.inputs(api, ws, KEY),
+          'artifact-name': `transcripts-${name}`,
+          env: `DEPLOY_TOKEN=${GH_TOKEN}\nDEPLOY_SETTING=${PLAIN}\nDEBUG=true`,
+          ...inputs
+        },
         runnerTemp: path.join(suite.dir, `rt-${name}`),
         toolCache: suite.toolCache,
         env: runnerEnv(opts.env),
@@ -55,7 +69,15 @@ describe('transcripts as artifacts', () => {
 
   it('uploads a complete, redacted record after a successful run, with report and job summary', async () => {
     const r = await run([
-      { tool_use: { name: 'Bash', input: { command: `echo "token: $DEPLOY_TOKEN"; echo "setting: $DEPLOY_SETTING" | tee setting.txt; echo "debug: $DEBUG"; echo ${AWS}; echo '<script>alert(1)</script>'`, description: 'print secrets' } } },
+      {
+        tool_use: {
+          name: 'Bash',
+          input: {
+            command: `echo "token: $DEPLOY_TOKEN"; echo "setting: $DEPLOY_SETTING" | tee setting.txt; echo "debug: $DEBUG"; echo ${AWS}; echo '<script>alert(1)</script>'`,
+            description: 'print secrets'
+          }
+        }
+      },
       { text: `Done. The key was ${KEY}` }
     ])
     expect({ code: r.main.code, log: visibleLog(r.main.stdout) }).toMatchObject({ code: 0 })
@@ -76,7 +98,9 @@ describe('transcripts as artifacts', () => {
     expect(r.main.stdout).toContain(`::add-mask::${PLAIN}`)
     expect(stream).toContain('debug: true') // short values are settings, not masked
     expect(stream).toContain('[REDACTED:aws-access-key]')
-    expect(stream.split('\n').filter(Boolean).length).toBe(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'stream.jsonl'), 'utf8').split('\n').filter(Boolean).length)
+    expect(stream.split('\n').filter(Boolean).length).toBe(
+      fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'stream.jsonl'), 'utf8').split('\n').filter(Boolean).length
+    )
     const report = files.get('report.html')!.toString('utf8')
     expect(report).not.toMatch(/<script>alert/)
     expect(report).not.toMatch(/src=["']?https?:|href=["']?https?:/)
@@ -110,21 +134,32 @@ describe('transcripts as artifacts', () => {
   })
 
   it('uploads what there is when claude is killed mid-run', async () => {
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: 'echo before-the-kill' } } }, { hang: true }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: 'echo before-the-kill' } } }, { hang: true }] },
+      { expectedKey: KEY }
+    )
     try {
       let midRun: MidRun | undefined
-      const r = await run([], {}, {
-        api,
-        onMainSpawn: child =>
-          (midRun = whenClaudeIsMidRun({ conversation: () => api.conversation().slice(1) }, child, () => {
-            // kill claude inside the bottle (as the OOM killer would), not the action
-            const slug = fs.readdirSync(path.join(suite.dir, `rt-case-${n}`, 'bot-bottle'))[0]!
-            const top = execFileSync('docker', ['top', slug, '-eo', 'pid,args'], { encoding: 'utf8' })
-            const pid = top.split('\n').find(l => / -p /.test(l) && l.includes('/claude'))?.trim().split(/\s+/)[0]
-            if (!pid) throw new Error(`claude not found in the bottle:\n${top}`)
-            process.kill(Number(pid), 'SIGKILL')
-          }))
-      })
+      const r = await run(
+        [],
+        {},
+        {
+          api,
+          onMainSpawn: child =>
+            (midRun = whenClaudeIsMidRun({ conversation: () => api.conversation().slice(1) }, child, () => {
+              // kill claude inside the bottle (as the OOM killer would), not the action
+              const slug = fs.readdirSync(path.join(suite.dir, `rt-case-${n}`, 'bot-bottle'))[0]!
+              const top = execFileSync('docker', ['top', slug, '-eo', 'pid,args'], { encoding: 'utf8' })
+              const pid = top
+                .split('\n')
+                .find(l => / -p /.test(l) && l.includes('/claude'))
+                ?.trim()
+                .split(/\s+/)[0]
+              if (!pid) throw new Error(`claude not found in the bottle:\n${top}`)
+              process.kill(Number(pid), 'SIGKILL')
+            }))
+        }
+      )
       midRun!.check()
       expect(r.outputs['conclusion']).toBe('error')
       expect(r.main.code).toBe(1)
@@ -140,14 +175,18 @@ describe('transcripts as artifacts', () => {
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     try {
       let midRun: MidRun | undefined
-      const r = await run([], {}, {
-        api,
-        onMainSpawn: child =>
-          (midRun = whenClaudeIsMidRun(api, child, () => {
-            child.kill('SIGINT')
-            setTimeout(() => child.kill('SIGTERM'), 200)
-          }))
-      })
+      const r = await run(
+        [],
+        {},
+        {
+          api,
+          onMainSpawn: child =>
+            (midRun = whenClaudeIsMidRun(api, child, () => {
+              child.kill('SIGINT')
+              setTimeout(() => child.kill('SIGTERM'), 200)
+            }))
+        }
+      )
       midRun!.check()
       expect(r.main.code).not.toBe(0)
       expect(r.post.code).toBe(0)
@@ -168,7 +207,11 @@ describe('transcripts as artifacts', () => {
     const ghes = await run([{ text: 'ok' }], {}, { env: { GITHUB_SERVER_URL: 'https://ghes.example.test' } })
     expect(ghes.post.code).toBe(0)
     const warnings = ghes.post.stdout.split('\n').filter(l => l.startsWith('::warning::'))
-    expect(warnings).toEqual([expect.stringMatching(/^::warning::Transcripts not uploaded: @actions\/artifact does not support GitHub Enterprise Server.*ghes\.example\.test.*kept in .*artifact/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^::warning::Transcripts not uploaded: @actions\/artifact does not support GitHub Enterprise Server.*ghes\.example\.test.*kept in .*artifact/
+      )
+    ])
     expect(fs.existsSync(path.join(ghes.outputs['transcript-dir']!, 'artifact', 'stream.jsonl'))).toBe(true)
     const local = await run([{ text: 'ok' }], {}, { env: { ACTIONS_RUNTIME_TOKEN: '' } })
     expect(local.post.stdout).toMatch(/::warning::Transcripts not uploaded: the artifact service is not available/)

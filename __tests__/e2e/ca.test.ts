@@ -28,10 +28,13 @@ describe('ca-certificates', () => {
     const front = https.createServer({ cert: ca.cert, key: ca.key }, (req, res) => {
       if (req.url === '/healthz') return res.end('tls ok\n')
       const target = new URL(api.url)
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, ures => {
-        res.writeHead(ures.statusCode ?? 502, ures.headers)
-        ures.pipe(res)
-      })
+      const up = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        ures => {
+          res.writeHead(ures.statusCode ?? 502, ures.headers)
+          ures.pipe(res)
+        }
+      )
       req.pipe(up)
     })
     await new Promise<void>(r => front.listen(0, '127.0.0.1', () => r()))
@@ -46,7 +49,13 @@ describe('ca-certificates', () => {
     input.command = cmd
     try {
       const r = await runAction({
-        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'anthropic-base-url': `https://localhost:${port}`, 'ca-certificates': ca.ca, 'allowed-hosts': `localhost:${port}, 127.0.0.1` },
+        inputs: {
+          prompt: 'p',
+          ...suite.inputs(api, ws, KEY),
+          'anthropic-base-url': `https://localhost:${port}`,
+          'ca-certificates': ca.ca,
+          'allowed-hosts': `localhost:${port}, 127.0.0.1`
+        },
         runnerTemp: path.join(suite.dir, 'rt'),
         toolCache: suite.toolCache
       })

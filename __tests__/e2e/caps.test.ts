@@ -15,7 +15,12 @@ const errorLines = (log: string) => log.split('\n').filter(l => l.startsWith('::
 
 describe('spending caps and structured output', () => {
   const suite = e2eSuite('e2e-caps')
-  const modelLog = (tdir: string) => fs.readFileSync(path.join(tdir, 'model.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+  const modelLog = (tdir: string) =>
+    fs
+      .readFileSync(path.join(tdir, 'model.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l) as Record<string, unknown>)
 
   it('max-cost-usd stops claude mid-task: the request after the cap gets a 402, claude ends, the record is kept', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'budget'), 1001)
@@ -24,7 +29,11 @@ describe('spending caps and structured output', () => {
     const step = { tool_use: { name: 'Bash', input: { command: 'echo step >> steps.txt', description: 'one step' } } }
     const api = await startAnthropicDouble({ turns: [...Array(8).fill(step), { text: 'All eight steps done.' }], usage }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { prompt: 'do the steps', 'max-cost-usd': '0.07', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt-budget'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'do the steps', 'max-cost-usd': '0.07', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt-budget'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       const tdir = r.outputs['transcript-dir']!
       const rows = modelLog(tdir)
@@ -42,7 +51,12 @@ describe('spending caps and structured output', () => {
       // outputs from the host's count (cache tokens are input), cost at list prices
       expect(r.outputs).toMatchObject({ 'cost-usd': '0.078', 'input-tokens': String(3 * 13000), 'output-tokens': '1500', 'num-turns': '3' })
       // claude ended by itself on the 402 (its result line says so), well before the grace period's SIGTERM
-      const result = fs.readFileSync(path.join(tdir, 'stream.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>).find(m => m['type'] === 'result')
+      const result = fs
+        .readFileSync(path.join(tdir, 'stream.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l) as Record<string, unknown>)
+        .find(m => m['type'] === 'result')
       expect(String(result?.['result'])).toMatch(/^API Error: 402 .*max-cost-usd \(0\.07\) reached/)
       const capReachedAt = Date.parse(String(refusals[0]!['time']))
       const claudeStoppedAt = fs.statSync(path.join(tdir, 'stream.jsonl')).mtimeMs
@@ -59,7 +73,12 @@ describe('spending caps and structured output', () => {
     }
   })
 
-  const VERDICT = { type: 'object', properties: { verdict: { enum: ['approve', 'request-changes'] }, reasons: { type: 'array', items: { type: 'string' } } }, required: ['verdict'], additionalProperties: false }
+  const VERDICT = {
+    type: 'object',
+    properties: { verdict: { enum: ['approve', 'request-changes'] }, reasons: { type: 'array', items: { type: 'string' } } },
+    required: ['verdict'],
+    additionalProperties: false
+  }
 
   it('json-schema (a file in the checkout): claude fills the schema through its --json-schema, and structured-output holds the validated answer', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'schema-ok'), 1001)
@@ -69,7 +88,11 @@ describe('spending caps and structured output', () => {
       { expectedKey: KEY }
     )
     try {
-      const r = await runAction({ inputs: { prompt: 'review the PR', 'json-schema': 'verdict.schema.json', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt-schema-ok'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'review the PR', 'json-schema': 'verdict.schema.json', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt-schema-ok'),
+        toolCache: suite.toolCache
+      })
       expect({ code: r.main.code, errors: errorLines(visibleLog(r.main.stdout)) }).toEqual({ code: 0, errors: [] })
       expect(r.outputs['conclusion']).toBe('success')
       expect(r.outputs['structured-output']).toBe('{"verdict":"approve","reasons":["tests pass","small diff"]}')
@@ -86,11 +109,17 @@ describe('spending caps and structured output', () => {
     // the model never calls StructuredOutput: claude asks once more, then gives up with prose as its result
     const api = await startAnthropicDouble({ turns: [{ text: 'Looks fine to me.' }, { text: 'Still fine, really.' }] }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { prompt: 'review the PR', 'json-schema': JSON.stringify(VERDICT), ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt-schema-bad'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'review the PR', 'json-schema': JSON.stringify(VERDICT), ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt-schema-bad'),
+        toolCache: suite.toolCache
+      })
       expect(r.main.code).not.toBe(0)
       expect(r.outputs['conclusion']).toBe('invalid-output')
       expect(r.outputs['structured-output']).toBe('')
-      expect(errorLines(visibleLog(r.main.stdout))).toEqual([`::error::claude run concluded 'invalid-output': the final answer is not JSON (it begins ${JSON.stringify(r.outputs['result'])})`])
+      expect(errorLines(visibleLog(r.main.stdout))).toEqual([
+        `::error::claude run concluded 'invalid-output': the final answer is not JSON (it begins ${JSON.stringify(r.outputs['result'])})`
+      ])
       expect(r.outputs['result']).toBe('Still fine, really.')
     } finally {
       await api.close()

@@ -36,24 +36,45 @@ describe('egress through the proxy', () => {
       `env | grep -i _proxy | sort > proxy-env.txt`,
       'true'
     ].join('; ')
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'reach out' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'reach out' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     try {
       // the decoy is on loopback, which the proxy reaches only because allowed-hosts lists 127.0.0.1; its port is named
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `localhost:${port}, 127.0.0.1` }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `localhost:${port}, 127.0.0.1` },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       expect(fs.readFileSync(path.join(ws, 'allowed.txt'), 'utf8')).toBe('decoy says hi to /allowed')
-      expect(fs.readFileSync(path.join(ws, 'blocked.txt'), 'utf8')).toMatch(/CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT/)
-      expect(fs.readFileSync(path.join(ws, 'blocked-http.txt'), 'utf8')).toContain('blocked blocked.example: it is not in the allow-list. To allow it, add it to the `allowed-hosts` input')
+      expect(fs.readFileSync(path.join(ws, 'blocked.txt'), 'utf8')).toMatch(
+        /CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT/
+      )
+      expect(fs.readFileSync(path.join(ws, 'blocked-http.txt'), 'utf8')).toContain(
+        'blocked blocked.example: it is not in the allow-list. To allow it, add it to the `allowed-hosts` input'
+      )
       expect(fs.readFileSync(path.join(ws, 'proxy-env.txt'), 'utf8')).toMatch(/^HTTPS_PROXY=http:\/\/bottle:[0-9a-f]{16,}@bot-bottle-gateway:\d+$/m)
 
-      const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+      const decisions = fs
+        .readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
       expect(decisions.map(d => [d.method, d.host, d.decision, d.rule])).toEqual([
         ['GET', 'localhost', 'allowed', `localhost:${port}`],
         ['CONNECT', 'blocked.example', 'blocked', 'not-allowed'],
         ['GET', 'blocked.example', 'blocked', 'not-allowed']
       ])
-      expect(decisions[0]).toMatchObject({ port, address: '127.0.0.1', bytes_down: expect.any(Number), duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+      expect(decisions[0]).toMatchObject({
+        port,
+        address: '127.0.0.1',
+        bytes_down: expect.any(Number),
+        duration_ms: expect.any(Number),
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
+      })
       expect(decisions[0].bytes_down).toBeGreaterThan(0)
       expect(log).toContain('egress: 1 allowed, 2 blocked; most blocked: blocked.example (2)')
       expect(log).toContain(`(egress: allowlist, localhost:${port} 127.0.0.1)`)
@@ -71,7 +92,11 @@ describe('egress through the proxy', () => {
     const cmd = `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://localhost:${port}/x > none.txt 2>&1; true`
     const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'ok' }] }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'none', 'allowed-hosts': 'localhost' }, runnerTemp: path.join(suite.dir, 'rt2'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'none', 'allowed-hosts': 'localhost' },
+        runnerTemp: path.join(suite.dir, 'rt2'),
+        toolCache: suite.toolCache
+      })
       expect(r.main.code).toBe(0)
       expect(fs.readFileSync(path.join(ws, 'none.txt'), 'utf8')).toContain('network egress is off for this run (input `egress: none`)')
     } finally {
@@ -79,7 +104,11 @@ describe('egress through the proxy', () => {
     }
     const api2 = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api2, ws, KEY), egress: 'open' }, runnerTemp: path.join(suite.dir, 'rt3'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api2, ws, KEY), egress: 'open' },
+        runnerTemp: path.join(suite.dir, 'rt3'),
+        toolCache: suite.toolCache
+      })
       expect(r.main.stdout).toMatch(/::warning::egress: open: the agent may reach ANY host/)
     } finally {
       await api2.close()
@@ -103,10 +132,12 @@ describe('egress through the proxy', () => {
       expect(fs.readFileSync(path.join(ws, 'guest-sees-corp.txt'), 'utf8').trim()).toBe('0') // the runner's proxy is not the guest's
       const apiPort = new URL(api.url).port
       // the model API conversation went through a tunnel; the agent's plain HTTP as an absolute URI
-      expect(corp.seen).toEqual(expect.arrayContaining([
-        { method: 'CONNECT', target: `127.0.0.1:${apiPort}`, authorized: true },
-        { method: 'GET', target: `http://localhost:${port}/via-corp`, authorized: true }
-      ]))
+      expect(corp.seen).toEqual(
+        expect.arrayContaining([
+          { method: 'CONNECT', target: `127.0.0.1:${apiPort}`, authorized: true },
+          { method: 'GET', target: `http://localhost:${port}/via-corp`, authorized: true }
+        ])
+      )
     } finally {
       await api.close()
       await corp.close()
@@ -116,22 +147,44 @@ describe('egress through the proxy', () => {
   it("a container on the runner's engine (a job's service) is no destination, even with 'open'; the host reaches it, so the test can fail", async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'ws-service'), 1001)
     const name = `bb-egress-service-${process.pid}`
-    execFileSync('docker', ['run', '-d', '--rm', '--name', name, '--network', 'bridge', RELAY_IMAGE, 'node', '-e', "require('http').createServer((q, s) => s.end('service')).listen(8080)"])
+    execFileSync('docker', [
+      'run',
+      '-d',
+      '--rm',
+      '--name',
+      name,
+      '--network',
+      'bridge',
+      RELAY_IMAGE,
+      'node',
+      '-e',
+      "require('http').createServer((q, s) => s.end('service')).listen(8080)"
+    ])
     try {
       const ip = execFileSync('docker', ['inspect', '--format', '{{.NetworkSettings.Networks.bridge.IPAddress}}', name], { encoding: 'utf8' }).trim()
       let control = ''
       for (let i = 0; i < 50 && control !== 'service'; i++) {
-        control = await fetch(`http://${ip}:8080/`).then(r => r.text()).catch(() => '')
+        control = await fetch(`http://${ip}:8080/`)
+          .then(r => r.text())
+          .catch(() => '')
         if (control !== 'service') await new Promise(r => setTimeout(r, 100))
       }
       expect(control).toBe('service') // the host reaches it
       const cmd = `curl -sS --max-time 5 --noproxy '' -x "$HTTP_PROXY" http://${ip}:8080/ > service.txt 2>&1; true`
       const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd } } }, { text: 'done' }] }, { expectedKey: KEY })
       try {
-        const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'open' }, runnerTemp: path.join(suite.dir, 'rt-service'), toolCache: suite.toolCache })
+        const r = await runAction({
+          inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), egress: 'open' },
+          runnerTemp: path.join(suite.dir, 'rt-service'),
+          toolCache: suite.toolCache
+        })
         expect({ code: r.main.code, log: visibleLog(r.main.stdout, r.main.stderr) }).toMatchObject({ code: 0 })
         expect(fs.readFileSync(path.join(ws, 'service.txt'), 'utf8')).not.toContain('service\n')
-        const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+        const decisions = fs
+          .readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map(l => JSON.parse(l))
         expect(decisions.map(d => [d.host, d.decision, d.rule])).toEqual([[ip, 'blocked', 'denied-address']])
       } finally {
         await api.close()

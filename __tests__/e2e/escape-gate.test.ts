@@ -58,10 +58,17 @@ describe('attacks on the git gate from the bottle', () => {
   const repo = seededCheckoutForSuite(suite, TOKEN)
 
   it('nothing forbidden reaches the upstream, git shows why, and git.jsonl records it without the secret', async () => {
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: SCRIPT, description: 'attack the gate' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: SCRIPT, description: 'attack the gate' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     const refsBefore = repo.double!.git('acme/widgets.git', 'for-each-ref', '--format=%(refname)')
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**, *-agent' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**, *-agent' },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(r.main.stdout, r.main.stderr, r.post.stdout)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       const read = (f: string) => fs.readFileSync(path.join(repo.ws, f), 'utf8')
@@ -76,7 +83,9 @@ describe('attacks on the git gate from the bottle', () => {
       // what git (or curl) showed the agent
       expect(read('dup.txt')).toContain('ng refs/heads/bot-bottle/dup bot-bottle: this ref is named more than once in one push')
       expect(read('nul.txt')).toContain('ng refs/heads/release bot-bottle: a command after the first carries a NUL')
-      expect(read('name-shell.txt')).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/\$\(id\) \(bot-bottle: ref names may hold only letters, digits and \. _ - \/\)[\s\S]*exit=1/)
+      expect(read('name-shell.txt')).toMatch(
+        /! \[remote rejected\] HEAD -> bot-bottle\/\$\(id\) \(bot-bottle: ref names may hold only letters, digits and \. _ - \/\)[\s\S]*exit=1/
+      )
       expect(read('name-dots.txt')).toContain("bot-bottle: not a valid ref name (git check-ref-format: it contains '..')")
       expect(read('name-at.txt')).toContain("bot-bottle: not a valid ref name (git check-ref-format: it contains '@{')")
       expect(read('bomb.txt')).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: gzip body inflates more than 100:1')
@@ -88,7 +97,10 @@ describe('attacks on the git gate from the bottle', () => {
       const gitLog = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')
       expect(gitLog).not.toContain(secret)
       expect(log).not.toContain(secret)
-      const decisions = gitLog.trim().split('\n').map(l => JSON.parse(l))
+      const decisions = gitLog
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
       expect(decisions.filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([
         ['refs/heads/bot-bottle/dup', 'pushed'],
         ['refs/heads/bot-bottle/dup', 'blocked'],
@@ -101,7 +113,9 @@ describe('attacks on the git gate from the bottle', () => {
         ['refs/heads/bot-bottle/bomb', 'blocked']
       ])
       expect(decisions.filter(d => d.decision === 'rejected-upstream')).toEqual([])
-      expect(decisions).toContainEqual(expect.objectContaining({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') }))
+      expect(decisions).toContainEqual(
+        expect.objectContaining({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') })
+      )
       expect(decisions.filter(d => d.service === 'other' && /without the run's secret/.test(d.reason)).length).toBeGreaterThanOrEqual(2) // curl, then git's info/refs
     } finally {
       await api.close()

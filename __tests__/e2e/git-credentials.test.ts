@@ -39,13 +39,18 @@ describe('git credentials stay outside the bottle', () => {
     try {
       const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
       expect({ code: r.main.code, log: visibleLog(r.main.stdout) }).toMatchObject({ code: 0 })
-      for (const f of ['seen-config.txt', 'seen-list.txt', 'seen-remote.txt']) expect({ f, leaks: leaks(fs.readFileSync(path.join(ws, f), 'utf8')) }).toEqual({ f, leaks: [] })
+      for (const f of ['seen-config.txt', 'seen-list.txt', 'seen-remote.txt'])
+        expect({ f, leaks: leaks(fs.readFileSync(path.join(ws, f), 'utf8')) }).toEqual({ f, leaks: [] })
       // during the run origin is the git gate (same repository path), with no credential in it
-      expect(fs.readFileSync(path.join(ws, 'seen-remote.txt'), 'utf8')).toMatch(/^origin\thttp:\/\/bot-bottle-gateway:\d+\/(?:[0-9a-f]{32}\/)?acme\/widgets\.git \(fetch\)$/m)
+      expect(fs.readFileSync(path.join(ws, 'seen-remote.txt'), 'utf8')).toMatch(
+        /^origin\thttp:\/\/bot-bottle-gateway:\d+\/(?:[0-9a-f]{32}\/)?acme\/widgets\.git \(fetch\)$/m
+      )
       expect(fs.readFileSync(path.join(ws, 'seen-list.txt'), 'utf8')).not.toMatch(/extraheader|credential\.helper/)
       // back as they were, byte for byte: the agent's own change is undone, and the log says so
       expect(fs.readFileSync(path.join(ws, '.git', 'config'), 'utf8')).toBe(before)
-      expect(r.main.stdout).toMatch(/::warning::put the workspace's \.git back as it was before the run; undid 1 change\(s\) the agent made there: \.git\/config \(changed: put back\)/)
+      expect(r.main.stdout).toMatch(
+        /::warning::put the workspace's \.git back as it was before the run; undid 1 change\(s\) the agent made there: \.git\/config \(changed: put back\)/
+      )
       expect(fs.statSync(path.join(ws, '.git', 'config')).uid).toBe(1001)
       expect(before).toContain(BASIC)
       expect(leaks(visibleLog(r.main.stdout, r.main.stderr, r.post.stdout))).toEqual([])

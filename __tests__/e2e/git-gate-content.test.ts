@@ -20,7 +20,7 @@ describe('git gate content rules in a bottle', () => {
   const suite = e2eSuite('e2e-gate-content')
   const repo = seededCheckoutForSuite(suite, TOKEN)
 
-  it('refuses a workflow change, a planted token, the run\'s own key and an oversized push; an ordinary push lands', async () => {
+  it("refuses a workflow change, a planted token, the run's own key and an oversized push; an ordinary push lands", async () => {
     const out = (name: string, cmd: string) => `${cmd} > ${name}.txt 2>&1; echo "exit=$?" >> ${name}.txt`
     const attempt = (name: string, ref: string, plant: string, files: string) => [
       'git reset -q --hard origin/main',
@@ -37,19 +37,34 @@ describe('git gate content rules in a bottle', () => {
       ...attempt('push-ok', 'fix', 'echo fix > fix.txt', 'fix.txt'),
       'true'
     ].join('; ')
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'push' } } }, { text: 'pushed' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'push' } } }, { text: 'pushed' }] },
+      { expectedKey: KEY }
+    )
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**', 'git-max-push-mb': '1' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**', 'git-max-push-mb': '1' },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       const read = (f: string) => fs.readFileSync(path.join(repo.ws, f), 'utf8')
       const commitOf = (f: string) => /commit ([0-9a-f]{12})/.exec(read(f))?.[1]
 
       // git's own report, in the bottle
-      expect(read('push-workflow.txt')).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/wf \(bot-bottle: \.github\/workflows\/agent\.yml is protected \(git-protected-paths: \.github\/workflows\/\*\*\) and commit [0-9a-f]{12} adds it\)[\s\S]*exit=1/)
-      expect(read('push-token.txt')).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/token \(bot-bottle: notes\.md \(commit [0-9a-f]{12}\) holds a secret \(github-token\); secrets may not be pushed\)[\s\S]*exit=1/)
-      expect(read('push-key.txt')).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/key \(bot-bottle: app\.env \(commit [0-9a-f]{12}\) holds a secret \(secret\); secrets may not be pushed\)[\s\S]*exit=1/)
-      expect(read('push-big.txt')).toMatch(/! \[remote rejected\] HEAD -> bot-bottle\/big \(bot-bottle: push larger than the gate's limit of 1 MiB \(input git-max-push-mb\); push less at once\)[\s\S]*exit=1/)
+      expect(read('push-workflow.txt')).toMatch(
+        /! \[remote rejected\] HEAD -> bot-bottle\/wf \(bot-bottle: \.github\/workflows\/agent\.yml is protected \(git-protected-paths: \.github\/workflows\/\*\*\) and commit [0-9a-f]{12} adds it\)[\s\S]*exit=1/
+      )
+      expect(read('push-token.txt')).toMatch(
+        /! \[remote rejected\] HEAD -> bot-bottle\/token \(bot-bottle: notes\.md \(commit [0-9a-f]{12}\) holds a secret \(github-token\); secrets may not be pushed\)[\s\S]*exit=1/
+      )
+      expect(read('push-key.txt')).toMatch(
+        /! \[remote rejected\] HEAD -> bot-bottle\/key \(bot-bottle: app\.env \(commit [0-9a-f]{12}\) holds a secret \(secret\); secrets may not be pushed\)[\s\S]*exit=1/
+      )
+      expect(read('push-big.txt')).toMatch(
+        /! \[remote rejected\] HEAD -> bot-bottle\/big \(bot-bottle: push larger than the gate's limit of 1 MiB \(input git-max-push-mb\); push less at once\)[\s\S]*exit=1/
+      )
       expect(read('push-ok.txt')).toContain('exit=0')
       for (const f of ['push-token.txt', 'push-key.txt']) {
         expect(read(f)).not.toContain(PLANTED.slice(4))
@@ -67,7 +82,10 @@ describe('git gate content rules in a bottle', () => {
       // the record: git.jsonl with the findings, the report and the job summary
       const dir = r.outputs['transcript-dir']!
       const gitLog = fs.readFileSync(path.join(dir, 'git.jsonl'), 'utf8')
-      const decisions = gitLog.trim().split('\n').map(l => JSON.parse(l))
+      const decisions = gitLog
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
       expect(decisions.filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([
         ['refs/heads/bot-bottle/wf', 'blocked'],
         ['refs/heads/bot-bottle/token', 'blocked'],
@@ -75,9 +93,21 @@ describe('git gate content rules in a bottle', () => {
         ['refs/heads/bot-bottle/big', 'blocked'],
         ['refs/heads/bot-bottle/fix', 'pushed']
       ])
-      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/wf').findings).toEqual([{ check: 'protected-path', where: '.github/workflows/agent.yml', rule: '.github/workflows/**', commit: expect.stringMatching(new RegExp(`^${commitOf('push-workflow.txt')}`)), change: 'adds' }])
-      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/token').findings).toMatchObject([{ check: 'secret', where: expect.stringContaining('notes.md'), kinds: ['github-token'] }])
-      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/key').findings).toMatchObject([{ check: 'secret', where: expect.stringContaining('app.env'), kinds: ['secret'] }])
+      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/wf').findings).toEqual([
+        {
+          check: 'protected-path',
+          where: '.github/workflows/agent.yml',
+          rule: '.github/workflows/**',
+          commit: expect.stringMatching(new RegExp(`^${commitOf('push-workflow.txt')}`)),
+          change: 'adds'
+        }
+      ])
+      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/token').findings).toMatchObject([
+        { check: 'secret', where: expect.stringContaining('notes.md'), kinds: ['github-token'] }
+      ])
+      expect(decisions.find(d => d.ref === 'refs/heads/bot-bottle/key').findings).toMatchObject([
+        { check: 'secret', where: expect.stringContaining('app.env'), kinds: ['secret'] }
+      ])
       const summary = r.summary
       expect(summary).toContain('**Refused pushes** (git gate)')
       expect(summary).toMatch(/refs\/heads\/bot-bottle\/wf: bot-bottle: \.github\/workflows\/agent\.yml is protected/)

@@ -33,10 +33,17 @@ describe('git gate in a bottle', () => {
       'git remote -v > remote.txt; cat .git/config > config.txt',
       'true'
     ].join('; ')
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'push' } } }, { text: 'pushed' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'push' } } }, { text: 'pushed' }] },
+      { expectedKey: KEY }
+    )
     const mainBefore = repo.double!.git('acme/widgets.git', 'rev-parse', 'main')
     try {
-      const r = await runAction({ inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**' }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**' },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
       const read = (f: string) => fs.readFileSync(path.join(repo.ws, f), 'utf8')
@@ -58,14 +65,20 @@ describe('git gate in a bottle', () => {
       expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
       expect(r.outputs['pushed-refs']).toBe('refs/heads/bot-bottle/fix')
 
-      const decisions = fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+      const decisions = fs
+        .readFileSync(path.join(r.outputs['transcript-dir']!, 'git.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
       expect(decisions.filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([
         ['refs/heads/bot-bottle/fix', 'pushed'],
         ['refs/heads/main', 'blocked'],
         ['refs/heads/bot-bottle/fix', 'blocked'],
         ['refs/heads/bot-bottle/fix', 'blocked']
       ])
-      expect(log).toMatch(/Git gate listening on [\d.]+:\d+ for http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git \(credential: checkout extraheader; push: refs\/heads\/bot-bottle\/\*\*, fast-forward only; protected paths: \.github\/workflows\/\*\*; secrets scanned; up to 100 MiB a push\)/)
+      expect(log).toMatch(
+        /Git gate listening on [\d.]+:\d+ for http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git \(credential: checkout extraheader; push: refs\/heads\/bot-bottle\/\*\*, fast-forward only; protected paths: \.github\/workflows\/\*\*; secrets scanned; up to 100 MiB a push\)/
+      )
       expect(log).toContain('pushed refs/heads/bot-bottle/fix; 3 refused')
 
       // the record: job summary and report

@@ -13,7 +13,9 @@ export function requireRealParts(): void {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore' })
   } catch {
-    throw new Error("no docker engine answers: run 'bash test/harness/dockerd.sh' (installs Debian's docker.io and starts dockerd), or run the suite with 'npm test'")
+    throw new Error(
+      "no docker engine answers: run 'bash test/harness/dockerd.sh' (installs Debian's docker.io and starts dockerd), or run the suite with 'npm test'"
+    )
   }
   requireImage(GUEST_IMAGE, 'guest-image.sh')
   requireImage(RELAY_IMAGE, 'relay-image.sh')
@@ -84,17 +86,23 @@ export function slugOf(transcriptDir: string): string {
 /** Every file under dir, recursively. */
 export function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return []
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter(d => d.isFile()).map(d => path.join(d.parentPath, d.name))
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(d => d.isFile())
+    .map(d => path.join(d.parentPath, d.name))
 }
 
 export function grepFiles(dir: string, needle: string): string[] {
   return filesUnder(dir).filter(f => fs.readFileSync(f).includes(needle))
 }
 
-
 /** The log as the runner shows it: it consumes ::add-mask:: commands instead of printing them. */
 export function visibleLog(...parts: string[]): string {
-  return parts.join('').split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n')
+  return parts
+    .join('')
+    .split('\n')
+    .filter(l => !l.startsWith('::add-mask::'))
+    .join('\n')
 }
 
 type ServedPackage = ReturnType<typeof claudePackage>
@@ -118,7 +126,15 @@ export function e2eSuite(name: string, packages: () => ServedPackage[] = () => [
     dir: '',
     toolCache: '',
     inputs(api: { url: string }, ws: string, key: string) {
-      return { 'anthropic-api-key': key, 'anthropic-base-url': api.url, 'npm-registry': suite.registry.url, backend: 'docker', image: GUEST_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws }
+      return {
+        'anthropic-api-key': key,
+        'anthropic-base-url': api.url,
+        'npm-registry': suite.registry.url,
+        backend: 'docker',
+        image: GUEST_IMAGE,
+        'relay-image': RELAY_IMAGE,
+        workspace: ws
+      }
     }
   }
   beforeAll(async () => {

@@ -27,7 +27,16 @@ describe('guest images', () => {
     )
     try {
       const { main, post, outputs } = await runAction({
-        inputs: { prompt: 'p', 'anthropic-api-key': KEY, 'anthropic-base-url': api.url, 'npm-registry': registry.url, backend: 'docker', image: MUSL_IMAGE, 'relay-image': RELAY_IMAGE, workspace: ws },
+        inputs: {
+          prompt: 'p',
+          'anthropic-api-key': KEY,
+          'anthropic-base-url': api.url,
+          'npm-registry': registry.url,
+          backend: 'docker',
+          image: MUSL_IMAGE,
+          'relay-image': RELAY_IMAGE,
+          workspace: ws
+        },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: path.join(dir, 'tool-cache')
       })

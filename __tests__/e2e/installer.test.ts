@@ -37,7 +37,10 @@ describe('installClaude with the real package', () => {
       expect(execFileSync(path.join(first.dir, 'claude'), ['--version'], { encoding: 'utf8' })).toContain(version)
       expect(registry.tarballDownloads()).toBe(1)
       // the packument was asked for in its abbreviated form, with the scope's slash encoded
-      expect(registry.requests[0]).toMatchObject({ path: '/@anthropic-ai%2fclaude-code-linux-x64', accept: expect.stringContaining('application/vnd.npm.install-v1+json') })
+      expect(registry.requests[0]).toMatchObject({
+        path: '/@anthropic-ai%2fclaude-code-linux-x64',
+        accept: expect.stringContaining('application/vnd.npm.install-v1+json')
+      })
 
       const second = await installClaude(registry.url, version, 'linux-x64')
       expect(second).toMatchObject({ dir: first.dir, downloaded: false })
@@ -68,7 +71,12 @@ describe('installClaude with the real package', () => {
     const registry = await startNpmRegistryDouble({ packages: [pkg] })
     try {
       const resolved = await resolvePackage(registry.url, pkg.name, 'latest')
-      expect(resolved).toEqual({ name: pkg.name, version, tarball: `${registry.url}/${pkg.name}/-/claude-code-linux-x64-${version}.tgz`, integrity: pkg.integrity })
+      expect(resolved).toEqual({
+        name: pkg.name,
+        version,
+        tarball: `${registry.url}/${pkg.name}/-/claude-code-linux-x64-${version}.tgz`,
+        integrity: pkg.integrity
+      })
     } finally {
       await registry.close()
     }
@@ -79,8 +87,12 @@ describe('installClaude with the real package', () => {
     const failing = await startNpmRegistryDouble({ packages: [pkg], status: 500 })
     try {
       freshCache()
-      await expect(installClaude(registry.url, version, 'linux-arm64-musl')).rejects.toThrow(/has no package @anthropic-ai\/claude-code-linux-arm64-musl\. Point `npm-registry`/)
-      await expect(installClaude(registry.url, '9.9.9', 'linux-x64')).rejects.toThrow(/claude-code-linux-x64@9\.9\.9 is not on .*Set `claude-version` to a published version/)
+      await expect(installClaude(registry.url, version, 'linux-arm64-musl')).rejects.toThrow(
+        /has no package @anthropic-ai\/claude-code-linux-arm64-musl\. Point `npm-registry`/
+      )
+      await expect(installClaude(registry.url, '9.9.9', 'linux-x64')).rejects.toThrow(
+        /claude-code-linux-x64@9\.9\.9 is not on .*Set `claude-version` to a published version/
+      )
       await expect(installClaude(failing.url, version, 'linux-x64')).rejects.toThrow(/answered HTTP 500/)
       await expect(installClaude('http://127.0.0.1:1', version, 'linux-x64')).rejects.toThrow(/cannot reach the npm registry at http:\/\/127\.0\.0\.1:1/)
     } finally {

@@ -22,7 +22,11 @@ describe('bottle lifecycle', () => {
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     try {
       const started = Date.now()
-      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), 'timeout-minutes': '0.1' }, runnerTemp: path.join(suite.dir, 'rt-timeout'), toolCache: suite.toolCache })
+      const { main, post, outputs } = await runAction({
+        inputs: { ...base(api, ws), 'timeout-minutes': '0.1' },
+        runnerTemp: path.join(suite.dir, 'rt-timeout'),
+        toolCache: suite.toolCache
+      })
       const log = visibleLog(main.stdout, main.stderr)
       expect(main.code).toBe(1)
       expect(outputs['conclusion']).toBe('timeout')
@@ -93,14 +97,18 @@ describe('bottle lifecycle', () => {
       expect(main.code).toBeNull()
       expect(JSON.parse(state['bottle']!)).toMatchObject({ backend: 'docker', slug, bottleName: slug, networkName: `${slug}-net` })
       expect(post.code).toBe(0)
-      expect(post.stdout).toMatch(new RegExp(`bot-bottle post: removed (container ${slug}, container ${slug}-net-relay|container ${slug}-net-relay, container ${slug}), network ${slug}-net; transcripts kept in`))
+      expect(post.stdout).toMatch(
+        new RegExp(
+          `bot-bottle post: removed (container ${slug}, container ${slug}-net-relay|container ${slug}-net-relay, container ${slug}), network ${slug}-net; transcripts kept in`
+        )
+      )
       expect(leftovers(slug)).toEqual([])
     } finally {
       await api.close()
     }
   })
 
-  it('a run reaps what a SIGKILLed run (no post step) left on the engine, and never a live run\'s', async () => {
+  it("a run reaps what a SIGKILLed run (no post step) left on the engine, and never a live run's", async () => {
     const killedApi = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     const liveApi = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
@@ -135,7 +143,11 @@ describe('bottle lifecycle', () => {
       await liveMidRun
       const liveSlug = slugIn('rt-reap-live')
       // run 3
-      const third = await runAction({ inputs: base(api, makeWorkspace(path.join(suite.dir, 'reap-third'), 1001)), runnerTemp: path.join(suite.dir, 'rt-reap-third'), toolCache: suite.toolCache })
+      const third = await runAction({
+        inputs: base(api, makeWorkspace(path.join(suite.dir, 'reap-third'), 1001)),
+        runnerTemp: path.join(suite.dir, 'rt-reap-third'),
+        toolCache: suite.toolCache
+      })
       expect(third.main.code).toBe(0)
       // the next run to start (run 2) reaped run 1's; run 3 left run 2 alone while it ran
       expect(leftovers(killedSlug)).toEqual([])
@@ -144,7 +156,9 @@ describe('bottle lifecycle', () => {
       liveChild!.kill('SIGINT') // the live run ends as a cancelled run does
       const ended = await live
       expect(liveLeft).toBe(3) // untouched while it ran
-      expect(ended.main.stdout).toMatch(new RegExp(`Reaped what run ${killedSlug} left \\(its step was killed without a post step\\): .*container ${killedSlug}.*network ${killedSlug}-net`))
+      expect(ended.main.stdout).toMatch(
+        new RegExp(`Reaped what run ${killedSlug} left \\(its step was killed without a post step\\): .*container ${killedSlug}.*network ${killedSlug}-net`)
+      )
       expect(ended.outputs['conclusion']).toBe('cancelled')
       expect(leftovers(liveSlug)).toEqual([])
     } finally {
@@ -156,10 +170,18 @@ describe('bottle lifecycle', () => {
     const api = await startAnthropicDouble({ turns: [{ text: 'never' }] }, { expectedKey: 'sk-ant-api03-the-right-key-0123456789' })
     try {
       const started = Date.now()
-      const rejected = await runAction({ inputs: base(api, makeWorkspace(path.join(suite.dir, 'auth'), 1001)), runnerTemp: path.join(suite.dir, 'rt-auth'), toolCache: suite.toolCache })
+      const rejected = await runAction({
+        inputs: base(api, makeWorkspace(path.join(suite.dir, 'auth'), 1001)),
+        runnerTemp: path.join(suite.dir, 'rt-auth'),
+        toolCache: suite.toolCache
+      })
       const rejectedAfter = Date.now() - started
       expect(rejected.outputs['conclusion']).toBe('auth-error')
-      expect(visibleLog(rejected.main.stdout).split('\n').filter(l => l.startsWith('::error::'))).toEqual([
+      expect(
+        visibleLog(rejected.main.stdout)
+          .split('\n')
+          .filter(l => l.startsWith('::error::'))
+      ).toEqual([
         "::error::claude run concluded 'auth-error': Input 'anthropic-api-key': the model API refused this credential (the API answered 401: invalid x-api-key). Check the secret and what it is allowed to do"
       ])
       expect(rejectedAfter).toBeLessThan(60_000) // claude's own retries take about 190 s
@@ -178,7 +200,11 @@ describe('bottle lifecycle', () => {
         toolCache: suite.toolCache
       })
       expect(unreachable.outputs['conclusion']).toBe('api-unreachable')
-      expect(visibleLog(unreachable.main.stdout)).toMatch(new RegExp(`::error::claude run concluded 'api-unreachable': Input 'anthropic-base-url': http://127\\.0\\.0\\.1:${closed} cannot be reached: \\d+ attempt\\(s\\) in \\d+ s failed \\(connect ECONNREFUSED`))
+      expect(visibleLog(unreachable.main.stdout)).toMatch(
+        new RegExp(
+          `::error::claude run concluded 'api-unreachable': Input 'anthropic-base-url': http://127\\.0\\.0\\.1:${closed} cannot be reached: \\d+ attempt\\(s\\) in \\d+ s failed \\(connect ECONNREFUSED`
+        )
+      )
       expect(Date.now() - t).toBeLessThan(60_000)
     } finally {
       await api.close()
@@ -226,10 +252,16 @@ describe('bottle lifecycle', () => {
     const ws = makeWorkspace(path.join(suite.dir, 'noimage'), 1001)
     const api = await startAnthropicDouble({ turns: [{ text: 'ok' }] })
     try {
-      const { main, post, outputs } = await runAction({ inputs: { ...base(api, ws), image: ABSENT_IMAGE }, runnerTemp: path.join(suite.dir, 'rt-noimage'), toolCache: suite.toolCache })
+      const { main, post, outputs } = await runAction({
+        inputs: { ...base(api, ws), image: ABSENT_IMAGE },
+        runnerTemp: path.join(suite.dir, 'rt-noimage'),
+        toolCache: suite.toolCache
+      })
       expect(main.code).toBe(1)
       const errors = main.stdout.split('\n').filter(l => l.startsWith('::error::'))
-      expect(errors).toEqual([expect.stringMatching(/^::error::docker cannot find or pull the image '127\.0\.0\.1:1\/bot-bottle-absent:never' \(.*\)\. Set the `image` input/)])
+      expect(errors).toEqual([
+        expect.stringMatching(/^::error::docker cannot find or pull the image '127\.0\.0\.1:1\/bot-bottle-absent:never' \(.*\)\. Set the `image` input/)
+      ])
       expect(post.code).toBe(0)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
       expect(api.requests).toEqual([])

@@ -11,7 +11,8 @@ import { runAction } from '../../test/harness/run-action.mjs'
 import { e2eSuite, makeWorkspace, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-outputs-e2e-0123456789'
-const HOSTILE = 'Done. "; touch pwned-quote; " $(touch pwned-subst) `touch pwned-backtick`\ntouch pwned-newline\n\'; touch pwned-single; \'\n``````\n# ✅ All checks passed [details](https://evil.example) <img src=x>\n``````'
+const HOSTILE =
+  'Done. "; touch pwned-quote; " $(touch pwned-subst) `touch pwned-backtick`\ntouch pwned-newline\n\'; touch pwned-single; \'\n``````\n# ✅ All checks passed [details](https://evil.example) <img src=x>\n``````'
 
 describe("the agent's result in a later step", () => {
   const suite = e2eSuite('e2e-outputs')
@@ -35,7 +36,10 @@ describe("the agent's result in a later step", () => {
       const step = (dir: string, script: string, env: Record<string, string> = {}) => {
         fs.mkdirSync(dir, { recursive: true })
         spawnSync('bash', ['-e', '-c', script], { cwd: dir, env: { PATH: process.env['PATH'], ...env }, timeout: 10_000 })
-        return fs.readdirSync(dir).filter(f => f.startsWith('pwned')).sort()
+        return fs
+          .readdirSync(dir)
+          .filter(f => f.startsWith('pwned'))
+          .sort()
       }
       // README: env: RESULT: ${{ steps.bottle.outputs.result }} then "$RESULT"
       const safe = path.join(suite.dir, 'later-step')

@@ -30,10 +30,17 @@ describe('phase timings', () => {
 
   it('logs each phase, and the summary, report and phases.json add up within the steps wall time', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'a.txt'), content: 'a\n' } } }, { text: 'done' }] }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'a.txt'), content: 'a\n' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
     try {
       const started = performance.now()
-      const { main, post, outputs, summary } = await runAction({ inputs: { prompt: 'Write a.txt', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const { main, post, outputs, summary } = await runAction({
+        inputs: { prompt: 'Write a.txt', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       const wallMs = performance.now() - started // both node processes, as the runner sees them, and this test's own spawning
       expect(outputs['conclusion']).toBe('success')
 
@@ -55,7 +62,10 @@ describe('phase timings', () => {
 
       // the machine-readable copy, final (the post step's whole time)
       const tdir = outputs['transcript-dir']!
-      const record = JSON.parse(fs.readFileSync(path.join(tdir, 'phases.json'), 'utf8')) as { phases: { phase: string; ms: number }[]; steps: { main: number; post: number } }
+      const record = JSON.parse(fs.readFileSync(path.join(tdir, 'phases.json'), 'utf8')) as {
+        phases: { phase: string; ms: number }[]
+        steps: { main: number; post: number }
+      }
       expect(record.phases.map(p => p.phase).sort()).toEqual([...PHASES].sort())
       expect(record.phases.reduce((s, p) => s + p.ms, 0)).toBeLessThanOrEqual(record.steps.main + record.steps.post)
       expect(record.steps.main + record.steps.post).toBeLessThanOrEqual(wallMs)

@@ -21,11 +21,38 @@ function syntheticStream(turns: number): string {
   const lines: string[] = [JSON.stringify({ type: 'system', subtype: 'init', session_id: 'sess-1', model: 'claude-test' })]
   for (let t = 1; t <= turns; t++) {
     const hostile = t === 2 ? "<script>window.__pwned=1</script><img src=x onerror='window.__pwned=2'>" : `step ${t}`
-    lines.push(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'text', text: `Turn ${t}: ${hostile}` }, { type: 'tool_use', id: `tu${t}`, name: t % 3 ? 'Bash' : 'Edit', input: { command: `echo ${t}` } }], usage: { input_tokens: 10, output_tokens: 5 } } }))
-    lines.push(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: `tu${t}`, content: t === 3 ? `failed with ${SECRET}` : `out ${t}`, is_error: t === 3 }] } }))
+    lines.push(
+      JSON.stringify({
+        type: 'assistant',
+        message: {
+          content: [
+            { type: 'text', text: `Turn ${t}: ${hostile}` },
+            { type: 'tool_use', id: `tu${t}`, name: t % 3 ? 'Bash' : 'Edit', input: { command: `echo ${t}` } }
+          ],
+          usage: { input_tokens: 10, output_tokens: 5 }
+        }
+      })
+    )
+    lines.push(
+      JSON.stringify({
+        type: 'user',
+        message: { content: [{ type: 'tool_result', tool_use_id: `tu${t}`, content: t === 3 ? `failed with ${SECRET}` : `out ${t}`, is_error: t === 3 }] }
+      })
+    )
   }
-  lines.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'All done.', num_turns: turns + 1, total_cost_usd: 1.23, duration_ms: 4567, usage: { input_tokens: 100, output_tokens: 50 } }))
-  return lines.join('\n') + '\n'
+  lines.push(
+    JSON.stringify({
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'All done.',
+      num_turns: turns + 1,
+      total_cost_usd: 1.23,
+      duration_ms: 4567,
+      usage: { input_tokens: 100, output_tokens: 50 }
+    })
+  )
+  return `${lines.join('\n')}\n`
 }
 
 async function reportFor(turns: number, name: string, phases?: PhaseRecord): Promise<string> {
@@ -34,7 +61,11 @@ async function reportFor(turns: number, name: string, phases?: PhaseRecord): Pro
   fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), syntheticStream(turns))
   fs.writeFileSync(path.join(stateDir, 'system-prompt.txt'), 'Be careful.')
   fs.writeFileSync(path.join(stateDir, 'prompt.txt'), 'Fix the parser')
-  fs.writeFileSync(path.join(stateDir, 'egress.jsonl'), JSON.stringify({ time: '2026-11-25T12:00:00Z', host: 'evil.example', port: 443, method: 'CONNECT', decision: 'blocked', rule: 'not in allowed-hosts' }) + '\n')
+  fs.writeFileSync(
+    path.join(stateDir, 'egress.jsonl'),
+    JSON.stringify({ time: '2026-11-25T12:00:00Z', host: 'evil.example', port: 443, method: 'CONNECT', decision: 'blocked', rule: 'not in allowed-hosts' }) +
+      '\n'
+  )
   const { dir } = await collectRecords(stateDir, new Redactor([SECRET]), { conclusion: 'success', phases })
   return path.join(dir, 'report.html')
 }
@@ -43,7 +74,15 @@ async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error("chromium missing: run 'bash test/harness/chromium.sh' (apt-get install chromium)")
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
   })
 }
 
@@ -105,7 +144,14 @@ describe('report.html in chromium', () => {
   }, 60_000)
 
   it('shows where the time went: each phase, what fell outside them, the two steps total', async () => {
-    const file = await reportFor(2, 'phases', { phases: [{ phase: 'bottle start', ms: 640 }, { phase: 'claude', ms: 900 }, { phase: 'post', ms: 60 }], steps: { main: 1900, post: 200 } })
+    const file = await reportFor(2, 'phases', {
+      phases: [
+        { phase: 'bottle start', ms: 640 },
+        { phase: 'claude', ms: 900 },
+        { phase: 'post', ms: 60 }
+      ],
+      steps: { main: 1900, post: 200 }
+    })
     const { page, errors } = await open(file)
     expect(errors).toEqual([])
     const rows = await page.locator('#phases tr').allTextContents()
@@ -142,9 +188,16 @@ describe('a real run with cache tokens', () => {
   it('the job summary and the report header show the same input-token figure, and each turn counts cache tokens the same way', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'ws'), 1001)
     const usage = { input_tokens: 30, output_tokens: 7, cache_creation_input_tokens: 400, cache_read_input_tokens: 5000 }
-    const api = await startAnthropicDouble({ turns: [{ tool_use: { name: 'Bash', input: { command: 'echo hi', description: 'say hi' } } }, { text: 'Said hi.' }], usage }, { expectedKey: KEY })
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: 'echo hi', description: 'say hi' } } }, { text: 'Said hi.' }], usage },
+      { expectedKey: KEY }
+    )
     try {
-      const r = await runAction({ inputs: { prompt: 'say hi', ...suite.inputs(api, ws, KEY) }, runnerTemp: path.join(suite.dir, 'rt'), toolCache: suite.toolCache })
+      const r = await runAction({
+        inputs: { prompt: 'say hi', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt'),
+        toolCache: suite.toolCache
+      })
       expect(r.outputs['conclusion']).toBe('success')
       const perCall = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
       expect(r.outputs['input-tokens']).toBe(String(2 * perCall))
@@ -162,7 +215,10 @@ describe('a real run with cache tokens', () => {
       expect(new Set(turnInputs)).toEqual(new Set([perCall]))
       await page.close()
       // claude's own result, read by the run's parser, agrees with the host's count: no discrepancy noted
-      const figures = JSON.parse(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'figures.json'), 'utf8')) as { claude?: { inputTokens: number }; discrepancies: string[] }
+      const figures = JSON.parse(fs.readFileSync(path.join(r.outputs['transcript-dir']!, 'figures.json'), 'utf8')) as {
+        claude?: { inputTokens: number }
+        discrepancies: string[]
+      }
       expect(figures.claude?.inputTokens).toBe(2 * perCall)
       expect(figures.discrepancies.filter(d => d.includes('input tokens'))).toEqual([])
     } finally {

@@ -19,8 +19,15 @@ describe('setup-only', () => {
       const cold = await runAction({ inputs, runnerTemp: path.join(dir, 'rt1'), toolCache })
       const coldMs = Date.now() - t0
       expect({ code: cold.main.code, out: cold.main.stdout }).toMatchObject({ code: 0 })
-      expect(cold.outputs).toMatchObject({ backend: 'smolvm', 'smolvm-version': '1.9.3', 'smolvm-path': path.join(toolCache, 'smolvm', '1.9.3', 'linux-x86_64', 'smolvm') })
-      expect(cold.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.3 installed at /), expect.stringMatching(/^docker: usable/)])
+      expect(cold.outputs).toMatchObject({
+        backend: 'smolvm',
+        'smolvm-version': '1.9.3',
+        'smolvm-path': path.join(toolCache, 'smolvm', '1.9.3', 'linux-x86_64', 'smolvm')
+      })
+      expect(cold.outputs['reasons']!.split('\n')).toEqual([
+        expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.3 installed at /),
+        expect.stringMatching(/^docker: usable/)
+      ])
       expect(cold.main.stdout).toContain(`::add-path::${path.join(toolCache, 'smolvm', '1.9.3', 'linux-x86_64')}`)
       expect(cold.post.code).toBe(0)
       expect(cold.post.stdout).toContain('the main step started nothing')
@@ -39,10 +46,17 @@ describe('setup-only', () => {
   it('a smolvm a run would refuse (it answers only --version) is reported unusable, as a run would find it', async () => {
     const rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'] })
     try {
-      const r = await runAction({ inputs: { 'setup-only': 'true', 'smolvm-download-url': rel.url }, runnerTemp: path.join(dir, 'rt-vo'), toolCache: path.join(dir, 'tc-vo') })
+      const r = await runAction({
+        inputs: { 'setup-only': 'true', 'smolvm-download-url': rel.url },
+        runnerTemp: path.join(dir, 'rt-vo'),
+        toolCache: path.join(dir, 'tc-vo')
+      })
       expect({ code: r.main.code, out: r.main.stdout }).toMatchObject({ code: 0 })
       expect(r.outputs).toMatchObject({ backend: 'docker', 'smolvm-path': '', 'smolvm-version': '' })
-      expect(r.outputs['reasons']!.split('\n')).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/), expect.stringMatching(/^docker: usable/)])
+      expect(r.outputs['reasons']!.split('\n')).toEqual([
+        expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/),
+        expect.stringMatching(/^docker: usable/)
+      ])
     } finally {
       await rel.close()
     }
@@ -58,7 +72,11 @@ describe('setup-only', () => {
       expect(fallback.outputs['smolvm-path']).toBe('')
       expect(fallback.outputs['reasons']).toMatch(/^smolvm: install failed: smolvm-1\.9\.3-linux-x86_64\.tar\.gz does not match checksums\.sha256/)
 
-      const strict = await runAction({ inputs: { ...base, backend: 'smolvm', 'require-backend': 'true' }, runnerTemp: path.join(dir, 'rt4'), toolCache: path.join(dir, 'tc-bad') })
+      const strict = await runAction({
+        inputs: { ...base, backend: 'smolvm', 'require-backend': 'true' },
+        runnerTemp: path.join(dir, 'rt4'),
+        toolCache: path.join(dir, 'tc-bad')
+      })
       expect(strict.main.code).toBe(1)
       expect(strict.main.stdout.split('\n').filter(l => l.startsWith('::error::'))).toEqual([
         expect.stringMatching(/^::error::No usable backend \(require-backend is true\): smolvm: install failed: .*does not match checksums\.sha256/)
@@ -74,7 +92,12 @@ describe('setup-only', () => {
     const soft = await runAction({ inputs: { 'setup-only': 'true', backend: 'docker' }, runnerTemp: path.join(dir, 'rt5'), toolCache, env })
     expect(soft.main.code).toBe(0)
     expect(soft.outputs).toMatchObject({ backend: 'none', reasons: expect.stringMatching(/^docker: the docker daemon is unreachable/) })
-    const hard = await runAction({ inputs: { 'setup-only': 'true', backend: 'docker', 'require-backend': 'true' }, runnerTemp: path.join(dir, 'rt6'), toolCache, env })
+    const hard = await runAction({
+      inputs: { 'setup-only': 'true', backend: 'docker', 'require-backend': 'true' },
+      runnerTemp: path.join(dir, 'rt6'),
+      toolCache,
+      env
+    })
     expect(hard.main.code).toBe(1)
     const bad = await runAction({ inputs: { 'setup-only': 'yes' }, runnerTemp: path.join(dir, 'rt7'), toolCache })
     expect(bad.main.stdout).toContain("::error::Input 'setup-only': invalid value (got 'yes'). Expected 'true' or 'false'")

@@ -21,9 +21,11 @@ import { GUEST_IMAGE } from '../../test/harness/paths.mjs'
 const KEY = 'sk-ant-api03-smolvm-e2e-0123456789abcdef'
 const TOKEN = 'ghs_smolvmE2eTokenEEEEEEEEEEEEEEEEEEEEEEEE5'
 /** The agent's privileges, probed in the guest: every capability set, no-new-privs, groups, and what su, mount, a setuid-root binary and sudo give. */
-const PRIVILEGE_PROBE = "{ grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; id -G; su -c id root < /dev/null 2>&1 | head -1; mount -t tmpfs none /mnt 2>&1 | head -1; setuid-id -u; sudo -n id -u 2>&1 | head -1; } > privileges.txt"
+const PRIVILEGE_PROBE =
+  "{ grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; id -G; su -c id root < /dev/null 2>&1 | head -1; mount -t tmpfs none /mnt 2>&1 | head -1; setuid-id -u; sudo -n id -u 2>&1 | head -1; } > privileges.txt"
 /** What docker's --user, --cap-drop ALL and no-new-privileges give (the docker backend), and smolvm's setpriv must give from a root phase with every capability. */
-const DROPPED = 'CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n1001\nPassword: su: Authentication failure\nmount: /mnt: must be superuser to use mount.\n1001\nsudo: The "no new privileges" flag is set, which prevents sudo from running as root.\n'
+const DROPPED =
+  'CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n1001\nPassword: su: Authentication failure\nmount: /mnt: must be superuser to use mount.\n1001\nsudo: The "no new privileges" flag is set, which prevents sudo from running as root.\n'
 
 describe('smolvm backend (through the CLI double rebuilt from the source)', () => {
   const suite = e2eSuite('e2e-smolvm')
@@ -78,11 +80,15 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
       out('dns.txt', 'getent hosts exfil-5678.example.com'),
       'rm -f fix.txt; true'
     ].join('; ')
-    const r = await run('cold', [
-      { tool_use: { name: 'Write', input: { file_path: path.join(ws, 'out.txt'), content: 'from the bottle\n' } } },
-      { tool_use: { name: 'Bash', input: { command: bash, description: 'check' } } },
-      { text: 'Done.' }
-    ], { 'git-push': 'bot-bottle/**', 'allowed-hosts': `localhost:${port}, 127.0.0.1` })
+    const r = await run(
+      'cold',
+      [
+        { tool_use: { name: 'Write', input: { file_path: path.join(ws, 'out.txt'), content: 'from the bottle\n' } } },
+        { tool_use: { name: 'Bash', input: { command: bash, description: 'check' } } },
+        { text: 'Done.' }
+      ],
+      { 'git-push': 'bot-bottle/**', 'allowed-hosts': `localhost:${port}, 127.0.0.1` }
+    )
     const { log } = r
     expect({ code: r.main.code, log }).toMatchObject({ code: 0 })
     const read = (f: string) => fs.readFileSync(path.join(ws, f), 'utf8')
@@ -91,7 +97,11 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     expect(log).toContain('backend smolvm: usable (smolvm 1.9.3)')
     expect(r.main.stdout).toMatch(/::warning::smolvm: ignoring SMOLVM_EGRESS_FLOOR from the runner's environment/)
     // what else the gateway relays to: the API double listens on this runner's loopback, and is named
-    expect(r.main.stdout).toMatch(new RegExp(`::warning::smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback .*127\\.0\\.0\\.1:${new URL(r.api.url).port}\\b`))
+    expect(r.main.stdout).toMatch(
+      new RegExp(
+        `::warning::smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback .*127\\.0\\.0\\.1:${new URL(r.api.url).port}\\b`
+      )
+    )
     expect(log).toContain(`smolvm: the VM gets the runner's docker image ${GUEST_IMAGE} as a local archive (`)
     expect(log).toMatch(/Model proxy listening on 127\.0\.0\.1:\d+ .*gateway wiring/)
 
@@ -116,7 +126,11 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     expect(read('direct-out.txt')).toMatch(/exit=(7|52|56)\n$/)
     expect(read('dns.txt')).toBe('exit=2\n')
     // what smolvm was asked: no value of the guest's environment on any argv or in smolvm's database
-    const calls: string[][] = fs.readFileSync(path.join(state(), 'calls.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const calls: string[][] = fs
+      .readFileSync(path.join(state(), 'calls.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l))
     const secrets = [KEY, TOKEN, /bottle:([0-9a-f]{32})@/.exec(read('env.txt'))![1]!, 'bot-bottle-placeholder']
     for (const s of secrets) expect(calls.filter(c => c.join(' ').includes(s))).toEqual([])
     const create = calls.find(c => c[1] === 'create' && !c.includes('--help'))!
@@ -129,7 +143,16 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     expect(create.slice(create.indexOf('--net'), create.indexOf('--net') + 3)).toEqual(['--net', '--allow-host', '100.96.0.1'])
     expect(create[create.indexOf('--image') + 1]).toMatch(new RegExp(`^${suite.toolCache}/bot-bottle-smolvm-images/[0-9a-f]{64}\\.tar$`))
     const claudeRun = calls.find(c => c[1] === 'exec' && c.some(a => a.endsWith('/claude')) && c.includes('-p'))!
-    expect(claudeRun.slice(claudeRun.indexOf('--') + 1, claudeRun.indexOf('--') + 9)).toEqual(['setpriv', '--reuid=1001', '--regid=1001', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--clear-groups'])
+    expect(claudeRun.slice(claudeRun.indexOf('--') + 1, claudeRun.indexOf('--') + 9)).toEqual([
+      'setpriv',
+      '--reuid=1001',
+      '--regid=1001',
+      '--no-new-privs',
+      '--bounding-set=-all',
+      '--inh-caps=-all',
+      '--ambient-caps=-all',
+      '--clear-groups'
+    ])
 
     // nothing left: no machine, record, VM container, gateway namespace, or env file
     expect(r.post.stdout).toContain(MAIN_LEFT_NOTHING)
@@ -148,6 +171,8 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     expect({ code: warm.main.code, log: warm.log }).toMatchObject({ code: 0 })
     expect(log).toMatch(/machine ready in \d+ ms \(create \d+ ms, image archive saved;/)
     expect(warm.log).toMatch(/machine ready in \d+ ms \(create \d+ ms, image archive cached;/)
-    console.log(`smolvm through the double: cold ${readyMs(log)} ms, warm ${readyMs(warm.log)} ms (${/machine ready in .*/.exec(log)?.[0]} | ${/machine ready in .*/.exec(warm.log)?.[0]})`)
+    console.log(
+      `smolvm through the double: cold ${readyMs(log)} ms, warm ${readyMs(warm.log)} ms (${/machine ready in .*/.exec(log)?.[0]} | ${/machine ready in .*/.exec(warm.log)?.[0]})`
+    )
   }, 600_000)
 })

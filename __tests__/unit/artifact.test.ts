@@ -12,7 +12,10 @@ const raw = (over: Record<string, string> = {}) => ({ 'upload-transcripts': '', 
 describe('artifact settings', () => {
   it('defaults: always, a name unique per job, step and attempt, repository retention, a summary', () => {
     expect(parseArtifactSettings(raw(), { job: 'review', action: '__acme_bottle_2', runAttempt: '3' })).toEqual({
-      when: 'always', name: 'bot-bottle-review-__acme_bottle_2-attempt-3', retentionDays: undefined, jobSummary: true
+      when: 'always',
+      name: 'bot-bottle-review-__acme_bottle_2-attempt-3',
+      retentionDays: undefined,
+      jobSummary: true
     })
     expect(defaultArtifactName({})).toBe('bot-bottle-job-bottle-attempt-1')
   })
@@ -53,7 +56,12 @@ describe('upload through @actions/artifact to the results-service double', () =>
   const files = ['stream.jsonl', 'sessions/s.jsonl', 'big.bin'].map(f => path.join(dir, f))
   const settings = { when: 'always' as const, name: 'run-record', retentionDays: 5, jobSummary: true }
 
-  const envFor = (url: string, token = makeRuntimeToken('r1', 'j1')) => ({ ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: url, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' })
+  const envFor = (url: string, token = makeRuntimeToken('r1', 'j1')) => ({
+    ACTIONS_RUNTIME_TOKEN: token,
+    ACTIONS_RESULTS_URL: url,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_RUN_ID: '9'
+  })
   function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
     const saved = { ...process.env }
     Object.assign(process.env, env)
@@ -139,7 +147,14 @@ describe('job summary', () => {
   it('stays far under 1 MiB whatever the run size, and escapes table cells', () => {
     const events = Array.from({ length: 100_000 }, (_, i) => ({ k: 'tool' as const, turn: i, id: `t${i}`, name: `tool-${i % 500}`, input: '{}' }))
     const md = renderSummary({
-      outputs: { conclusion: 'success', result: 'x'.repeat(5_000_000), 'num-turns': '100000', 'cost-usd': '12.5', 'duration-ms': '61000', backend: 'docker|evil' },
+      outputs: {
+        conclusion: 'success',
+        result: 'x'.repeat(5_000_000),
+        'num-turns': '100000',
+        'cost-usd': '12.5',
+        'duration-ms': '61000',
+        backend: 'docker|evil'
+      },
       model: { sessionId: 's', model: 'm', events, dropped: 0 },
       blockedEgress: 3,
       pushedRefs: ['refs/heads/bot/fix'],

@@ -29,7 +29,16 @@ type Answer = (req: http.IncomingMessage, res: http.ServerResponse, held: Promis
 const sse = (res: http.ServerResponse, type: string, data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...(data as object) })}\n\n`)
 const start = (res: http.ServerResponse, input: number, model = MODEL) => {
   res.writeHead(200, { 'content-type': 'text/event-stream' })
-  sse(res, 'message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } } })
+  sse(res, 'message_start', {
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 }
+    }
+  })
   sse(res, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } })
   sse(res, 'content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'x'.repeat(1000) } })
 }
@@ -67,9 +76,15 @@ async function startUpstream(answer: Answer): Promise<Upstream> {
 }
 
 const placeholder = makePlaceholder()
-const body = (maxTokens: number) => JSON.stringify({ model: MODEL, max_tokens: maxTokens, stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'spend' }] })
+const body = (maxTokens: number) =>
+  JSON.stringify({ model: MODEL, max_tokens: maxTokens, stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'spend' }] })
 const guest = (p: ModelProxy, b: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
-  fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder, ...headers }, body: b, signal })
+  fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': placeholder, ...headers },
+    body: b,
+    signal
+  })
 const until = async (cond: () => boolean, ms = 3000) => {
   for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await new Promise(r => setTimeout(r, 10))
 }
@@ -89,10 +104,13 @@ describe('spending caps under attack', () => {
 
   it('ten requests fired at once below a $0.05 cap: one goes upstream, the rest wait and are refused once it lands over the cap', async () => {
     // each answer: 1000 in + 4000 out = $0.084, over the cap on its own
-    const { api, proxy } = await setup((_req, res, held) => {
-      start(res, 1000)
-      void held.then(() => finish(res, { output_tokens: 4000 }))
-    }, { maxCostUsd: 0.05 })
+    const { api, proxy } = await setup(
+      (_req, res, held) => {
+        start(res, 1000)
+        void held.then(() => finish(res, { output_tokens: 4000 }))
+      },
+      { maxCostUsd: 0.05 }
+    )
     const all = Array.from({ length: 10 }, () => guest(proxy, body(4000)).then(async r => ({ status: r.status, text: await r.text() })))
     await until(() => api.requests.length >= 1)
     await new Promise(r => setTimeout(r, 300)) // time for the others to arrive, if the proxy lets them
@@ -106,10 +124,13 @@ describe('spending caps under attack', () => {
   })
 
   it('a stream the guest cuts before message_delta counts its max_tokens as output, so the next request is refused', async () => {
-    const { api, proxy } = await setup((_req, res, held) => {
-      start(res, 10) // then nothing until the test ends: output is billed as generated, reported only at the end
-      void held.then(() => finish(res, { output_tokens: 50_000 }))
-    }, { maxCostUsd: 0.5 })
+    const { api, proxy } = await setup(
+      (_req, res, held) => {
+        start(res, 10) // then nothing until the test ends: output is billed as generated, reported only at the end
+        void held.then(() => finish(res, { output_tokens: 50_000 }))
+      },
+      { maxCostUsd: 0.5 }
+    )
     const abort = new AbortController()
     const r = await guest(proxy, body(50_000), {}, abort.signal)
     const reader = r.body!.getReader()
@@ -125,11 +146,21 @@ describe('spending caps under attack', () => {
 
   it('counts the cumulative input and web searches message_delta reports (server tools sample more than once)', async () => {
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bb-redteam-')), 'model.jsonl')
-    const { proxy } = await setup((_req, res) => {
-      start(res, 100)
-      // web_search: the API ran 20 searches and read their results as input, 400 000 tokens in all
-      finish(res, { input_tokens: 400_000, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 50, server_tool_use: { web_search_requests: 20 } })
-    }, { maxCostUsd: 1 }, logFile)
+    const { proxy } = await setup(
+      (_req, res) => {
+        start(res, 100)
+        // web_search: the API ran 20 searches and read their results as input, 400 000 tokens in all
+        finish(res, {
+          input_tokens: 400_000,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: 50,
+          server_tool_use: { web_search_requests: 20 }
+        })
+      },
+      { maxCostUsd: 1 },
+      logFile
+    )
     const r = await guest(proxy, body(100))
     await r.text()
     await until(() => proxy.spent().costUsd > 0)
@@ -142,15 +173,18 @@ describe('spending caps under attack', () => {
   })
 
   it('asks the upstream only for codings it can read, and counts an answer in one it cannot read at its worst case', async () => {
-    const { api, proxy } = await setup((req, res) => {
-      // as a CDN in front of an API may: an encoding the client listed, here zstd (Node 20 cannot undo it)
-      if (/zstd/.test(String(req.headers['accept-encoding'] ?? '')) || req.headers['x-test-force'] === 'zstd') {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'zstd' })
-        return res.end(Buffer.from('28b52ffd0000000000', 'hex'))
-      }
-      start(res, 100)
-      finish(res, { output_tokens: 10 })
-    }, { maxTokens: 30_000 })
+    const { api, proxy } = await setup(
+      (req, res) => {
+        // as a CDN in front of an API may: an encoding the client listed, here zstd (Node 20 cannot undo it)
+        if (/zstd/.test(String(req.headers['accept-encoding'] ?? '')) || req.headers['x-test-force'] === 'zstd') {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'zstd' })
+          return res.end(Buffer.from('28b52ffd0000000000', 'hex'))
+        }
+        start(res, 100)
+        finish(res, { output_tokens: 10 })
+      },
+      { maxTokens: 30_000 }
+    )
     await (await guest(proxy, body(100), { 'accept-encoding': 'zstd' })).arrayBuffer()
     expect(api.requests[0]!.headers['accept-encoding']).toBe('identity')
     await until(() => proxy.spent().tokens > 0)
@@ -163,11 +197,20 @@ describe('spending caps under attack', () => {
 
   it('a model the price table does not know still counts against max-cost-usd (at the dearest rates), so it cannot spend without limit', async () => {
     // an older model the API may still serve, or a gateway's own name: the table has no price for it
-    const { api, proxy } = await setup((_req, res) => {
-      start(res, 1000, 'claude-3-7-sonnet-20250219')
-      finish(res, { output_tokens: 4000 })
-    }, { maxCostUsd: 0.05 })
-    const unknown = JSON.stringify({ model: 'claude-3-7-sonnet-20250219', max_tokens: 4000, stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'spend' }] })
+    const { api, proxy } = await setup(
+      (_req, res) => {
+        start(res, 1000, 'claude-3-7-sonnet-20250219')
+        finish(res, { output_tokens: 4000 })
+      },
+      { maxCostUsd: 0.05 }
+    )
+    const unknown = JSON.stringify({
+      model: 'claude-3-7-sonnet-20250219',
+      max_tokens: 4000,
+      stream: true,
+      tools: [{ name: 't' }],
+      messages: [{ role: 'user', content: 'spend' }]
+    })
     await (await guest(proxy, unknown)).text()
     await until(() => proxy.spent().tokens > 0)
     expect(proxy.spent().costUsd).toBeGreaterThanOrEqual(0.05)
@@ -176,13 +219,32 @@ describe('spending caps under attack', () => {
   })
 
   it('cache writes of a request that asked for 1-hour entries count at the 1-hour rate when the answer does not report the TTL split', async () => {
-    const { proxy } = await setup((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      // usage without the cache_creation split object (an upstream or gateway that leaves it out)
-      sse(res, 'message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: MODEL, content: [], usage: { input_tokens: 0, cache_creation_input_tokens: 100_000, cache_read_input_tokens: 0, output_tokens: 1 } } })
-      finish(res, { output_tokens: 1 })
-    }, { maxCostUsd: 0.6 })
-    const oneHour = JSON.stringify({ model: MODEL, max_tokens: 10, stream: true, system: [{ type: 'text', text: 'big prompt', cache_control: { type: 'ephemeral', ttl: '1h' } }], tools: [{ name: 't' }], messages: [{ role: 'user', content: 'x' }] })
+    const { proxy } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        // usage without the cache_creation split object (an upstream or gateway that leaves it out)
+        sse(res, 'message_start', {
+          message: {
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            model: MODEL,
+            content: [],
+            usage: { input_tokens: 0, cache_creation_input_tokens: 100_000, cache_read_input_tokens: 0, output_tokens: 1 }
+          }
+        })
+        finish(res, { output_tokens: 1 })
+      },
+      { maxCostUsd: 0.6 }
+    )
+    const oneHour = JSON.stringify({
+      model: MODEL,
+      max_tokens: 10,
+      stream: true,
+      system: [{ type: 'text', text: 'big prompt', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      tools: [{ name: 't' }],
+      messages: [{ role: 'user', content: 'x' }]
+    })
     await (await guest(proxy, oneHour)).text()
     await until(() => proxy.spent().costUsd > 0)
     // Opus 5.5: 100 000 1-hour writes at $8/MTok = $0.80 (at the 5-minute rate it would be $0.50, under the cap)

@@ -19,7 +19,7 @@ describe('price table', () => {
     expect(PRICES_SOURCE).toMatch(/^https:\/\/platform\.claude\.com\/docs\/.*pricing/)
   })
 
-  it("prices claude-opus-5-5 as claude 2.1.332 itself does (its result line: 200 in, 100 cache write, 60 cache read, 40 out → $0.002112)", () => {
+  it('prices claude-opus-5-5 as claude 2.1.332 itself does (its result line: 200 in, 100 cache write, 60 cache read, 40 out → $0.002112)', () => {
     expect(costOf({ model: 'claude-opus-5-5', ...usage(200, 40, 100, 60) })).toBeCloseTo(0.002112, 9)
   })
 
@@ -65,7 +65,9 @@ describe('Budget', () => {
     b.add({ model: 'gateway-model-x', ...usage(100, 100) })
     expect(b.totals()).toEqual({ costUsd: expect.closeTo(0.018, 9), tokens: 400, unpricedModels: ['gateway-model-x'] })
     expect(b.reached()).toMatch(/^max-cost-usd \(0.01\) reached/)
-    expect(warned).toEqual([`The model API answered with model 'gateway-model-x', which the price table (${PRICES_AS_OF}) does not know: max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out`])
+    expect(warned).toEqual([
+      `The model API answered with model 'gateway-model-x', which the price table (${PRICES_AS_OF}) does not know: max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out`
+    ])
 
     const tokensOnly = new Budget({ maxTokens: 50 }, () => undefined)
     tokensOnly.add({ model: 'gateway-model-x', ...usage(20, 10) })
@@ -79,19 +81,38 @@ describe('Budget', () => {
 describe('model proxy with a spending cap', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-budget-'))
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const conversation = (stream: boolean) => JSON.stringify({ model: 'claude-opus-5-5', stream, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] })
+  const conversation = (stream: boolean) =>
+    JSON.stringify({ model: 'claude-opus-5-5', stream, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] })
 
   it('lets the response that crosses the cap finish, then refuses every new request with a 402 billing_error, ending the run once', async () => {
     // turn 1 alone costs $0.045 (1000 in, 2000 cache write, 5000 cache read, 1500 out at Opus 5.5 prices): over a $0.04 cap
     const api = await startAnthropicDouble(
-      { turns: [{ text: 'first', usage: { input_tokens: 1000, output_tokens: 1500, cache_creation_input_tokens: 2000, cache_read_input_tokens: 5000 } }, { text: 'never' }] },
+      {
+        turns: [
+          { text: 'first', usage: { input_tokens: 1000, output_tokens: 1500, cache_creation_input_tokens: 2000, cache_read_input_tokens: 5000 } },
+          { text: 'never' }
+        ]
+      },
       { expectedKey: KEY }
     )
     const placeholder = makePlaceholder()
     const verdicts: UpstreamVerdict[] = []
     const logFile = path.join(dir, 'model.jsonl')
-    const p = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: KEY }, placeholder, bindHost: '127.0.0.1', logFile, budget: { maxCostUsd: 0.04 }, onUpstreamVerdict: v => verdicts.push(v) })
-    const send = (body: string) => fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder }, body }).then(async r => ({ status: r.status, text: await r.text() }))
+    const p = await startModelProxy({
+      upstream: api.url,
+      credential: { kind: 'api-key', value: KEY },
+      placeholder,
+      bindHost: '127.0.0.1',
+      logFile,
+      budget: { maxCostUsd: 0.04 },
+      onUpstreamVerdict: v => verdicts.push(v)
+    })
+    const send = (body: string) =>
+      fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        body
+      }).then(async r => ({ status: r.status, text: await r.text() }))
     try {
       const first = await send(conversation(true))
       expect(first.status).toBe(200)
@@ -104,16 +125,32 @@ describe('model proxy with a spending cap', () => {
       expect(second.status).toBe(402)
       expect(JSON.parse(second.text)).toEqual({
         type: 'error',
-        error: { type: 'billing_error', message: 'bot-bottle model proxy: max-cost-usd (0.04) reached: the model API responses relayed so far cost $0.045000 at list prices (9500 tokens). The run is over its spending cap.' }
+        error: {
+          type: 'billing_error',
+          message:
+            'bot-bottle model proxy: max-cost-usd (0.04) reached: the model API responses relayed so far cost $0.045000 at list prices (9500 tokens). The run is over its spending cap.'
+        }
       })
       expect((await send(conversation(false))).status).toBe(402)
       expect(api.conversation()).toHaveLength(1) // neither refused request went upstream
-      expect(verdicts).toEqual([{ conclusion: 'budget-exceeded', detail: 'max-cost-usd (0.04) reached: the model API responses relayed so far cost $0.045000 at list prices (9500 tokens)' }])
+      expect(verdicts).toEqual([
+        {
+          conclusion: 'budget-exceeded',
+          detail: 'max-cost-usd (0.04) reached: the model API responses relayed so far cost $0.045000 at list prices (9500 tokens)'
+        }
+      ])
       await p.close()
-      const rows = fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
+      const rows = fs
+        .readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l) as Record<string, unknown>)
       expect(rows.filter(r => r['reason'] === 'budget exceeded').map(r => r['status'])).toEqual([402, 402])
       // the host's figures from the same log: cost at list prices, cross-checked with claude's
-      const figures = crossCheck({ subtype: 'success', isError: true, result: '', numTurns: 1, costUsd: 0.05, inputTokens: 8000, outputTokens: 1500, durationMs: 1, sessionId: '' }, foldModelLog(rows.map(r => JSON.stringify(r))))
+      const figures = crossCheck(
+        { subtype: 'success', isError: true, result: '', numTurns: 1, costUsd: 0.05, inputTokens: 8000, outputTokens: 1500, durationMs: 1, sessionId: '' },
+        foldModelLog(rows.map(r => JSON.stringify(r)))
+      )
       expect(figures).toMatchObject({ costUsd: 0.045, inputTokens: 8000, outputTokens: 1500, unpricedModels: [] })
       expect(figures.discrepancies).toEqual(["claude reported a cost of $0.05, the host's count at list prices is $0.045: the outputs carry the host's figure"])
     } finally {
@@ -126,8 +163,20 @@ describe('model proxy with a spending cap', () => {
     const api = await startAnthropicDouble({ turns: [], usage: { input_tokens: 30, output_tokens: 10, cache_read_input_tokens: 60 } }, { expectedKey: KEY })
     const placeholder = makePlaceholder()
     const warned: string[] = []
-    const p = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: KEY }, placeholder, bindHost: '127.0.0.1', budget: { maxTokens: 150 }, warn: w => warned.push(w) })
-    const send = () => fetch(`http://127.0.0.1:${p.port}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder }, body: JSON.stringify({ model: 'gateway-model-x', tools: [{ name: 't' }], messages: [] }) }).then(r => r.status)
+    const p = await startModelProxy({
+      upstream: api.url,
+      credential: { kind: 'api-key', value: KEY },
+      placeholder,
+      bindHost: '127.0.0.1',
+      budget: { maxTokens: 150 },
+      warn: w => warned.push(w)
+    })
+    const send = () =>
+      fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        body: JSON.stringify({ model: 'gateway-model-x', tools: [{ name: 't' }], messages: [] })
+      }).then(r => r.status)
     try {
       expect(await send()).toBe(200)
       for (let i = 0; i < 50 && !p.spent().tokens; i++) await new Promise(r => setTimeout(r, 10))

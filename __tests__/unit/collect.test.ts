@@ -75,8 +75,18 @@ describe('collecting a record the agent tampered with', () => {
     const collected = await asRunnerUid(() => collectRecords(stateDir, new Redactor([KEY]), { conclusion: 'success' }))
     const names = collected.files.map(f => path.relative(collected.dir, f)).sort()
     expect(names).toEqual([
-      'egress.jsonl', 'git.jsonl', 'model.jsonl', 'outputs.json', 'report.html',
-      'sessions.json', 'sessions/001.jsonl', 'sessions/002.jsonl', 'sessions/003.jsonl', 'sessions/004.jsonl', 'sessions/005.jsonl', 'stream.jsonl'
+      'egress.jsonl',
+      'git.jsonl',
+      'model.jsonl',
+      'outputs.json',
+      'report.html',
+      'sessions.json',
+      'sessions/001.jsonl',
+      'sessions/002.jsonl',
+      'sessions/003.jsonl',
+      'sessions/004.jsonl',
+      'sessions/005.jsonl',
+      'stream.jsonl'
     ])
     const text = allText(collected.dir)
     expect(text).not.toContain(CANARY)
@@ -85,7 +95,11 @@ describe('collecting a record the agent tampered with', () => {
     expect(text).not.toContain(`\\\\u0073${KEY.slice(1)}`)
     const index = JSON.parse(fs.readFileSync(path.join(collected.dir, 'sessions.json'), 'utf8'))
     expect(index.sessions.map((s: { source: string }) => s.source)).toEqual([
-      'projects/-work-ws/..\u2024../...jsonl', 'projects/-work-ws/a?.jsonl', 'projects/-work-ws/session-1.jsonl', 'projects/-work-ws/[REDACTED:secret].jsonl', 'projects/-work-ws/x:<>|*"\r\n.jsonl'
+      'projects/-work-ws/..\u2024../...jsonl',
+      'projects/-work-ws/a?.jsonl',
+      'projects/-work-ws/session-1.jsonl',
+      'projects/-work-ws/[REDACTED:secret].jsonl',
+      'projects/-work-ws/x:<>|*"\r\n.jsonl'
     ])
     const skipped = Object.fromEntries(collected.skipped.map(s => [s.source, s.reason]))
     expect(skipped).toEqual({

@@ -59,14 +59,18 @@ describe('parseConfig defaults', () => {
 
   it('matches action.yml: every input is read and every default agrees', () => {
     const yml = fs.readFileSync(path.join(__dirname_(), '..', '..', 'action.yml'), 'utf8')
-    const declared = [...yml.matchAll(/^  ([a-z-]+):\n    description:/gm)].map(m => m[1])
+    const declared = [...yml.matchAll(/^ {2}([a-z-]+):\n {4}description:/gm)].map(m => m[1])
     const inputsBlock = yml.slice(yml.indexOf('inputs:'), yml.indexOf('outputs:'))
-    const inputNames = [...inputsBlock.matchAll(/^  ([a-z-]+):$/gm)].map(m => m[1])
+    const inputNames = [...inputsBlock.matchAll(/^ {2}([a-z-]+):$/gm)].map(m => m[1])
     expect(inputNames.sort()).toEqual([...INPUT_NAMES].sort())
     expect(declared.length).toBeGreaterThan(INPUT_NAMES.length)
     // every default action.yml documents is the one the code applies (config/fields.ts), and no other
     const action = parseYaml(yml) as { inputs: Record<string, { default: string }> }
-    const documented = Object.fromEntries(Object.entries(action.inputs).filter(([, spec]) => spec.default !== '').map(([name, spec]) => [name, spec.default]))
+    const documented = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, spec]) => spec.default !== '')
+        .map(([name, spec]) => [name, spec.default])
+    )
     expect(documented).toEqual(INPUT_DEFAULTS)
   })
 
@@ -117,11 +121,16 @@ describe('parseConfig defaults', () => {
 
 describe('parseConfig providers', () => {
   it('bedrock: region from the input or the runner, upstream the regional runtime endpoint, Bedrock model ids', () => {
-    const c = parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }), { ...runner, awsRegion: 'eu-west-1' })
+    const c = parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' }), {
+      ...runner,
+      awsRegion: 'eu-west-1'
+    })
     expect(c.credential).toEqual({ kind: 'bedrock', region: 'eu-west-1' })
     expect(c.anthropicBaseUrl).toBe('https://bedrock-runtime.eu-west-1.amazonaws.com')
     expect(c.model).toBe('us.anthropic.claude-sonnet-4-5-20250929-v1:0')
-    expect(parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us-east-2' }), { ...runner, awsRegion: 'eu-west-1' }).credential).toEqual({ kind: 'bedrock', region: 'us-east-2' })
+    expect(
+      parseConfig(raw({ provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us-east-2' }), { ...runner, awsRegion: 'eu-west-1' }).credential
+    ).toEqual({ kind: 'bedrock', region: 'us-east-2' })
   })
 
   it('vertex: project from the input or the runner, region global by default, Vertex model ids, a private endpoint kept', () => {
@@ -129,7 +138,16 @@ describe('parseConfig providers', () => {
     expect(c.credential).toEqual({ kind: 'vertex', project: 'from-env-1', region: 'global' })
     expect(c.anthropicBaseUrl).toBe('https://aiplatform.googleapis.com')
     expect(c.model).toBe('claude-sonnet-4-5@20250929')
-    const r = parseConfig(raw({ provider: 'vertex', 'anthropic-api-key': '', 'vertex-project': 'my-proj-1', 'vertex-region': 'us-east5', 'anthropic-base-url': 'https://vertex.internal.example' }), runner)
+    const r = parseConfig(
+      raw({
+        provider: 'vertex',
+        'anthropic-api-key': '',
+        'vertex-project': 'my-proj-1',
+        'vertex-region': 'us-east5',
+        'anthropic-base-url': 'https://vertex.internal.example'
+      }),
+      runner
+    )
     expect([r.credential, r.anthropicBaseUrl]).toEqual([{ kind: 'vertex', project: 'my-proj-1', region: 'us-east5' }, 'https://vertex.internal.example'])
   })
 })
@@ -147,11 +165,23 @@ describe('parseConfig errors: one line naming the input, the value and what is a
     ['anthropic-api-key', { 'anthropic-api-key': 'has space' }, /Input 'anthropic-api-key': invalid value\. Expected one line/],
     ['anthropic-base-url', { 'anthropic-base-url': 'ftp://x' }, /Input 'anthropic-base-url': invalid value \(got 'ftp:\/\/x'\)\. Expected an http\(s\) URL/],
     ['provider', { provider: 'azure' }, /Input 'provider': invalid value \(got 'azure'\)\. Expected one of 'anthropic', 'bedrock', 'vertex'/],
-    ['anthropic-api-key', { provider: 'bedrock', 'aws-region': 'us-east-1' }, /Input 'anthropic-api-key': set with provider 'bedrock'\. Remove it: with provider 'bedrock' the runner's AWS credentials are used/],
+    [
+      'anthropic-api-key',
+      { provider: 'bedrock', 'aws-region': 'us-east-1' },
+      /Input 'anthropic-api-key': set with provider 'bedrock'\. Remove it: with provider 'bedrock' the runner's AWS credentials are used/
+    ],
     ['aws-region', { provider: 'bedrock', 'anthropic-api-key': '' }, /Input 'aws-region': not set and the runner has no AWS_REGION/],
-    ['aws-region', { provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us east' }, /Input 'aws-region': invalid value \(got 'us east'\)\. Expected an AWS region/],
+    [
+      'aws-region',
+      { provider: 'bedrock', 'anthropic-api-key': '', 'aws-region': 'us east' },
+      /Input 'aws-region': invalid value \(got 'us east'\)\. Expected an AWS region/
+    ],
     ['vertex-project', { provider: 'vertex', 'anthropic-api-key': '' }, /Input 'vertex-project': not set and the runner has no GOOGLE_CLOUD_PROJECT/],
-    ['vertex-region', { provider: 'vertex', 'anthropic-api-key': '', 'vertex-project': 'my-proj-1', 'vertex-region': 'mars' }, /Input 'vertex-region': invalid value \(got 'mars'\)/],
+    [
+      'vertex-region',
+      { provider: 'vertex', 'anthropic-api-key': '', 'vertex-project': 'my-proj-1', 'vertex-region': 'mars' },
+      /Input 'vertex-region': invalid value \(got 'mars'\)/
+    ],
     ['model', { model: 'bad model' }, /Input 'model': invalid value \(got 'bad model'\)/],
     ['max-turns', { 'max-turns': 'abc' }, /Input 'max-turns': invalid value \(got 'abc'\)\. Expected a whole number/],
     ['max-turns', { 'max-turns': '0' }, /Input 'max-turns'/],
@@ -213,14 +243,20 @@ describe('one set of boolean spellings for every boolean input, in every mode', 
     'git-allow-force': v => parseConfig(raw({ 'git-allow-force': v }), runner).git.push.allowForce,
     'require-backend (setup-only)': v => parseSetupConfig(raw({ 'setup-only': 'true', 'require-backend': v }), runner).requireBackend
   }
-  const defaults: Record<string, boolean> = { 'job-summary (run)': true, 'job-summary (post)': true, 'git-allow-force': false, 'require-backend (setup-only)': false }
+  const defaults: Record<string, boolean> = {
+    'job-summary (run)': true,
+    'job-summary (post)': true,
+    'git-allow-force': false,
+    'require-backend (setup-only)': false
+  }
   it.each(Object.keys(readers))('%s accepts the documented spellings and refuses the rest, naming the input', name => {
     for (const [text, want] of accepted) expect(readers[name]!(text)).toBe(want ?? defaults[name])
-    for (const text of refused) expect(() => readers[name]!(text)).toThrow(new RegExp(`^Input '${name.split(' ')[0]}': invalid value \\(got '${text}'\\)\\. Expected 'true' or 'false'`))
+    for (const text of refused)
+      expect(() => readers[name]!(text)).toThrow(new RegExp(`^Input '${name.split(' ')[0]}': invalid value \\(got '${text}'\\)\\. Expected 'true' or 'false'`))
   })
 })
 
-describe('setup-only and post share the run\'s section parsers', () => {
+describe("setup-only and post share the run's section parsers", () => {
   it('smolvm inputs are checked the same way in a run and in setup-only', () => {
     for (const over of [{ 'smolvm-version': '1.9' }, { 'smolvm-download-url': 'ftp://mirror.example/smolvm' }]) {
       let runError = ''
@@ -241,7 +277,13 @@ describe('setup-only and post share the run\'s section parsers', () => {
     expect(parseSetupConfig(raw(), runner).smolvm).toEqual(parseConfig(raw(), runner).smolvm)
   })
   it('the post step reads the same artifact settings as the run, and the secret inputs', () => {
-    const over = { 'upload-transcripts': 'on-failure', 'artifact-name': 'rec', 'retention-days': '3', 'job-summary': 'false', 'github-token': 'ghs_posttoken123' }
+    const over = {
+      'upload-transcripts': 'on-failure',
+      'artifact-name': 'rec',
+      'retention-days': '3',
+      'job-summary': 'false',
+      'github-token': 'ghs_posttoken123'
+    }
     const post = parsePostConfig(raw(over), runner)
     expect(post.artifact).toEqual(parseConfig(raw(over), runner).artifact)
     expect(post.secrets).toEqual([SECRET, 'ghs_posttoken123'])

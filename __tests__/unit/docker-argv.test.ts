@@ -59,13 +59,30 @@ describe('docker argv builders', () => {
   it('builds exec with user, workdir and stdin only when asked', () => {
     expect(argv.execArgv('c', ['claude', '-p', 'x y'], {})).toEqual(['exec', 'c', 'claude', '-p', 'x y'])
     expect(argv.execArgv('c', ['tar', '-x'], { user: { uid: 5, gid: 6 }, workdir: '/w', input: 'data' })).toEqual([
-      'exec', '-i', '--user', '5:6', '--workdir', '/w', 'c', 'tar', '-x'
+      'exec',
+      '-i',
+      '--user',
+      '5:6',
+      '--workdir',
+      '/w',
+      'c',
+      'tar',
+      '-x'
     ])
   })
 
   it('builds the network, removal and listing commands', () => {
     expect(argv.networkCreateArgv('n', { a: 'b' })).toEqual(['network', 'create', '--internal', '--driver', 'bridge', '--label', 'a=b', 'n'])
-    expect(argv.networkCreateArgv('n', {}, true)).toEqual(['network', 'create', '--internal', '--driver', 'bridge', '--opt', 'com.docker.network.bridge.inhibit_ipv4=true', 'n'])
+    expect(argv.networkCreateArgv('n', {}, true)).toEqual([
+      'network',
+      'create',
+      '--internal',
+      '--driver',
+      'bridge',
+      '--opt',
+      'com.docker.network.bridge.inhibit_ipv4=true',
+      'n'
+    ])
     expect(argv.removeArgv('c')).toEqual(['rm', '--force', '--volumes', 'c'])
     expect(argv.networkRemoveArgv('n')).toEqual(['network', 'rm', 'n'])
     expect(argv.listArgv('bot-bottle.run', 's')).toEqual(['ps', '--all', '--filter', 'label=bot-bottle.run=s', '--format', '{{.Names}}'])
@@ -92,7 +109,13 @@ describe('peekArgv: the image asked its platform before the bottle exists', () =
   it('runs in a throwaway container with no network, no capabilities, a read-only root and nobody as user', () => {
     const a = argv.peekArgv('debian:12', ['sh', '-c', 'uname -s'])
     expect(a.slice(0, 2)).toEqual(['run', '--rm'])
-    for (const pair of [['--network', 'none'], ['--user', '65534:65534'], ['--cap-drop', 'ALL'], ['--security-opt', 'no-new-privileges'], ['--entrypoint', 'sh']]) {
+    for (const pair of [
+      ['--network', 'none'],
+      ['--user', '65534:65534'],
+      ['--cap-drop', 'ALL'],
+      ['--security-opt', 'no-new-privileges'],
+      ['--entrypoint', 'sh']
+    ]) {
       expect(a[a.indexOf(pair[0]!) + 1]).toBe(pair[1])
     }
     expect(a).toContain('--read-only')

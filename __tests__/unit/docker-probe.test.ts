@@ -32,7 +32,10 @@ describe('docker probe: one line saying why docker cannot be used', () => {
   })
 
   it('permission denied on the socket', async () => {
-    const cli = fakeCli('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix /var/run/docker.sock: connect: permission denied', 1)
+    const cli = fakeCli(
+      'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix /var/run/docker.sock: connect: permission denied',
+      1
+    )
     const p = await new DockerBackend({ cli }).probe()
     expect(p).toEqual({ usable: false, reason: expect.stringMatching(/permission denied on the docker socket \(add the runner user to the `docker` group/) })
   })

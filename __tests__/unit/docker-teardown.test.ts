@@ -21,7 +21,12 @@ describe('docker teardown', () => {
     fs.writeFileSync(log, '')
     expect(await teardownResources(backend, { bottleName: 'bb', networkName: 'bb-net' })).toBe(true)
     const l = lines()
-    expect(l.filter(x => x.startsWith('start')).slice(0, 2).sort()).toEqual(['start rm --force --volumes bb', 'start rm --force --volumes bb-net-relay'])
+    expect(
+      l
+        .filter(x => x.startsWith('start'))
+        .slice(0, 2)
+        .sort()
+    ).toEqual(['start rm --force --volumes bb', 'start rm --force --volumes bb-net-relay'])
     expect(l.slice(2, 4).sort()).toEqual(['end rm --force --volumes bb', 'end rm --force --volumes bb-net-relay']) // both started before either ended
     expect(l.slice(4)).toEqual(['start network rm bb-net', 'end network rm bb-net'])
   })

@@ -94,7 +94,15 @@ async function tcpDecoy(host = '127.0.0.1', port = 0): Promise<{ server: net.Ser
 }
 
 function logOf(file: string) {
-  const lines = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, unknown>) : [])
+  const lines = () =>
+    fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map(l => JSON.parse(l) as Record<string, unknown>)
+      : []
   /** The log is written asynchronously (a tunnel is logged when it closes): wait for a record, at most 3 s. */
   return async function record(match: Record<string, unknown>): Promise<Record<string, unknown>> {
     for (const started = Date.now(); Date.now() - started < 3000; await new Promise(r => setTimeout(r, 20))) {
@@ -117,11 +125,17 @@ describe('egress proxy (loopback decoys, listed as allowed addresses)', () => {
   let webPort = 0
   beforeAll(async () => {
     decoy = await tcpDecoy()
-    web = http.createServer((req, res) => res.end(`web saw ${req.method} ${req.url} host=${req.headers.host} proxy-auth=${req.headers['proxy-authorization'] ?? 'none'}`))
+    web = http.createServer((req, res) =>
+      res.end(`web saw ${req.method} ${req.url} host=${req.headers.host} proxy-auth=${req.headers['proxy-authorization'] ?? 'none'}`)
+    )
     await new Promise<void>(r => web.listen(0, '127.0.0.1', () => r()))
     webPort = (web.address() as net.AddressInfo).port
     // loopback is refused unless allowed-hosts lists it: 127.0.0.1 is listed here
-    proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `localhost:${decoy.port}, localhost:${webPort}, 127.0.0.1`, ''), bindHost: '127.0.0.1', logFile })
+    proxy = await startEgressProxy({
+      policy: parseEgressPolicy('allowlist', `localhost:${decoy.port}, localhost:${webPort}, 127.0.0.1`, ''),
+      bindHost: '127.0.0.1',
+      logFile
+    })
   })
   afterAll(async () => {
     await proxy.close()
@@ -132,7 +146,14 @@ describe('egress proxy (loopback decoys, listed as allowed addresses)', () => {
   it('tunnels CONNECT to an allowed host and port, to the vetted address, and logs bytes both ways', async () => {
     const out = await raw(proxy.port, `CONNECT localhost:${decoy.port} HTTP/1.1\r\nHost: localhost:${decoy.port}\r\n\r\n`, 'ping')
     expect(out).toBe('HTTP/1.1 200 Connection Established\r\n\r\necho:ping')
-    expect(await record({ method: 'CONNECT', decision: 'allowed' })).toMatchObject({ host: 'localhost', port: decoy.port, rule: `localhost:${decoy.port}`, address: '127.0.0.1', bytes_up: 4, bytes_down: 9 })
+    expect(await record({ method: 'CONNECT', decision: 'allowed' })).toMatchObject({
+      host: 'localhost',
+      port: decoy.port,
+      rule: `localhost:${decoy.port}`,
+      address: '127.0.0.1',
+      bytes_up: 4,
+      bytes_down: 9
+    })
   })
 
   it('refuses CONNECT to a host not allowed, before connecting, saying how to allow it', async () => {
@@ -144,7 +165,9 @@ describe('egress proxy (loopback decoys, listed as allowed addresses)', () => {
 
   it('refuses an IP literal that no rule names, and a CONNECT whose Host header disagrees', async () => {
     expect(await raw(proxy.port, `CONNECT 127.0.0.2:${decoy.port} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/)
-    expect(await raw(proxy.port, `CONNECT localhost:${decoy.port} HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403[\s\S]*target and its Host header disagree/)
+    expect(await raw(proxy.port, `CONNECT localhost:${decoy.port} HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 403[\s\S]*target and its Host header disagree/
+    )
     expect(await record({ host: '127.0.0.2', method: 'CONNECT' })).toMatchObject({ decision: 'blocked', rule: 'not-allowed' })
     expect(await record({ host: 'localhost', method: 'CONNECT', rule: 'host-mismatch' })).toMatchObject({ decision: 'blocked' })
   })
@@ -177,7 +200,9 @@ describe('egress proxy address vetting', () => {
   const record = logOf(logFile)
   let decoy: Awaited<ReturnType<typeof tcpDecoy>>
   let own: Awaited<ReturnType<typeof tcpDecoy>> | undefined
-  const ownAddress = Object.values(os.networkInterfaces()).flat().find(i => i && i.family === 'IPv4' && !i.internal)?.address
+  const ownAddress = Object.values(os.networkInterfaces())
+    .flat()
+    .find(i => i && i.family === 'IPv4' && !i.internal)?.address
   beforeAll(async () => {
     decoy = await tcpDecoy()
     if (ownAddress) own = await tcpDecoy(ownAddress)
@@ -191,11 +216,25 @@ describe('egress proxy address vetting', () => {
     expect(ownAddress).toBeDefined() // the runner has a non-loopback interface
     const proxy = await startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile })
     const p = decoy.port
-    const targets = [`localhost:${p}`, `0x7f.1:${p}`, `2130706433:${p}`, `127.1:${p}`, `0177.0.0.1:${p}`, `[::ffff:127.0.0.1]:${p}`, `[::1]:${p}`, `169.254.169.254:80`, `0.0.0.0:${p}`, `${ownAddress}:${own!.port}`]
+    const targets = [
+      `localhost:${p}`,
+      `0x7f.1:${p}`,
+      `2130706433:${p}`,
+      `127.1:${p}`,
+      `0177.0.0.1:${p}`,
+      `[::ffff:127.0.0.1]:${p}`,
+      `[::1]:${p}`,
+      `169.254.169.254:80`,
+      `0.0.0.0:${p}`,
+      `${ownAddress}:${own!.port}`
+    ]
     try {
       for (const t of targets) {
         const out = await raw(proxy.port, `CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n\r\n`, 'ping')
-        expect({ t, out }).toEqual({ t, out: expect.stringMatching(/^HTTP\/1\.1 403 Forbidden[\s\S]*unless `allowed-hosts` lists that IP address or CIDR network/) })
+        expect({ t, out }).toEqual({
+          t,
+          out: expect.stringMatching(/^HTTP\/1\.1 403 Forbidden[\s\S]*unless `allowed-hosts` lists that IP address or CIDR network/)
+        })
       }
       const plain = await raw(proxy.port, `GET http://localhost:${p}/ HTTP/1.1\r\nHost: localhost:${p}\r\nConnection: close\r\n\r\n`)
       expect(plain).toMatch(/^HTTP\/1\.1 403/)
@@ -204,9 +243,16 @@ describe('egress proxy address vetting', () => {
     }
     expect(decoy.hits()).toBe(0)
     expect(own!.hits()).toBe(0)
-    expect(await record({ host: 'localhost', method: 'CONNECT' })).toMatchObject({ decision: 'blocked', rule: 'denied-address', reason: expect.stringMatching(/^it resolves to (127\.0\.0\.1|::1) \(loopback\)$/) })
+    expect(await record({ host: 'localhost', method: 'CONNECT' })).toMatchObject({
+      decision: 'blocked',
+      rule: 'denied-address',
+      reason: expect.stringMatching(/^it resolves to (127\.0\.0\.1|::1) \(loopback\)$/)
+    })
     expect(await record({ host: '127.0.0.1', method: 'CONNECT' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 127.0.0.1 (loopback)' })
-    expect(await record({ host: '::ffff:7f00:1', method: 'CONNECT' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to ::ffff:7f00:1 (loopback)' })
+    expect(await record({ host: '::ffff:7f00:1', method: 'CONNECT' })).toMatchObject({
+      rule: 'denied-address',
+      reason: 'it resolves to ::ffff:7f00:1 (loopback)'
+    })
     expect(await record({ host: '169.254.169.254' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 169.254.169.254 (link-local)' })
     expect(await record({ host: '0.0.0.0' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 0.0.0.0 (unspecified)' })
     expect(await record({ host: ownAddress })).toMatchObject({ rule: 'denied-address', reason: `it resolves to ${ownAddress} (the runner's own address)` })
@@ -214,21 +260,35 @@ describe('egress proxy address vetting', () => {
   })
 
   it('refuses the networks given as deniedCidrs, and lets an address through that allowed-hosts lists', async () => {
-    const proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `127.0.0.0/8, localhost:${decoy.port}`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'cidr.jsonl'), deniedCidrs: ['127.0.0.1/32'] })
+    const proxy = await startEgressProxy({
+      policy: parseEgressPolicy('allowlist', `127.0.0.0/8, localhost:${decoy.port}`, ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'cidr.jsonl'),
+      deniedCidrs: ['127.0.0.1/32']
+    })
     try {
       // listed: 127.0.0.0/8 lets loopback through (the listing wins over the refusal)
-      expect(await raw(proxy.port, `CONNECT localhost:${decoy.port} HTTP/1.1\r\nHost: localhost:${decoy.port}\r\n\r\n`, 'x')).toBe('HTTP/1.1 200 Connection Established\r\n\r\necho:x')
+      expect(await raw(proxy.port, `CONNECT localhost:${decoy.port} HTTP/1.1\r\nHost: localhost:${decoy.port}\r\n\r\n`, 'x')).toBe(
+        'HTTP/1.1 200 Connection Established\r\n\r\necho:x'
+      )
     } finally {
       await proxy.close()
     }
-    const denying = await startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'cidr2.jsonl'), deniedCidrs: ['192.0.2.0/24', 'fd00:bb::/32'] })
+    const denying = await startEgressProxy({
+      policy: parseEgressPolicy('open', '', ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'cidr2.jsonl'),
+      deniedCidrs: ['192.0.2.0/24', 'fd00:bb::/32']
+    })
     try {
       expect(await raw(denying.port, 'CONNECT 192.0.2.77:443 HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 403[\s\S]*denied network 192\.0\.2\.0\/24/)
       expect(await raw(denying.port, 'CONNECT [fd00:bb:1::9]:443 HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 403[\s\S]*denied network fd00:bb::\/32/)
     } finally {
       await denying.close()
     }
-    await expect(startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'x.jsonl'), deniedCidrs: ['172.18.0.0/99'] })).rejects.toThrow("deniedCidrs: '172.18.0.0/99' is not an IP network")
+    await expect(
+      startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'x.jsonl'), deniedCidrs: ['172.18.0.0/99'] })
+    ).rejects.toThrow("deniedCidrs: '172.18.0.0/99' is not an IP network")
   })
 
   it('resolves a name once and dials the address it vetted (DNS rebinding cannot switch it)', async () => {
@@ -239,7 +299,11 @@ describe('egress proxy address vetting', () => {
       if (host !== 'rebind.test') throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' })
       return [{ address: answers[Math.min(calls++, 1)]!, family: 4 }]
     }) as never)
-    const proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `rebind.test:${decoy.port}, 127.0.0.1`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'rebind.jsonl') })
+    const proxy = await startEgressProxy({
+      policy: parseEgressPolicy('allowlist', `rebind.test:${decoy.port}, 127.0.0.1`, ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'rebind.jsonl')
+    })
     try {
       rebound.server.close()
       await new Promise<void>(r => rebound.server.listen(decoy.port, '127.0.0.3', () => r()))
@@ -280,9 +344,18 @@ describe('egress proxy credentials (the per-run secret)', () => {
 
   it('answers 407 with a Basic challenge to a request without the secret, or with a wrong one, and logs it without the secret', async () => {
     const t = `127.0.0.1:${webPort}`
-    for (const auth of ['', `Proxy-Authorization: ${basic('bottle', 'guess')}\r\n`, `Proxy-Authorization: ${basic('bottle', secret + 'x')}\r\n`, `Proxy-Authorization: Bearer ${secret}\r\n`]) {
-      expect(await raw(proxy.port, `CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n${auth}\r\n`)).toMatch(/^HTTP\/1\.1 407 Proxy Authentication Required\r\n[\s\S]*proxy-authenticate: Basic realm="bot-bottle"/)
-      expect(await raw(proxy.port, `GET http://${t}/ HTTP/1.1\r\nHost: ${t}\r\n${auth}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 407 Proxy Authentication Required\r\n[\s\S]*proxy-authenticate: Basic realm="bot-bottle"/i)
+    for (const auth of [
+      '',
+      `Proxy-Authorization: ${basic('bottle', 'guess')}\r\n`,
+      `Proxy-Authorization: ${basic('bottle', `${secret}x`)}\r\n`,
+      `Proxy-Authorization: Bearer ${secret}\r\n`
+    ]) {
+      expect(await raw(proxy.port, `CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n${auth}\r\n`)).toMatch(
+        /^HTTP\/1\.1 407 Proxy Authentication Required\r\n[\s\S]*proxy-authenticate: Basic realm="bot-bottle"/
+      )
+      expect(await raw(proxy.port, `GET http://${t}/ HTTP/1.1\r\nHost: ${t}\r\n${auth}Connection: close\r\n\r\n`)).toMatch(
+        /^HTTP\/1\.1 407 Proxy Authentication Required\r\n[\s\S]*proxy-authenticate: Basic realm="bot-bottle"/i
+      )
     }
     expect(hits).toBe(0)
     expect(await record({ method: 'CONNECT', rule: 'proxy-auth' })).toMatchObject({ decision: 'blocked', host: '127.0.0.1' })
@@ -295,7 +368,11 @@ describe('egress proxy credentials (the per-run secret)', () => {
     const out = await raw(proxy.port, `GET http://${t}/ HTTP/1.1\r\nHost: ${t}\r\nProxy-Authorization: ${basic('bottle', secret)}\r\nConnection: close\r\n\r\n`)
     expect(out).toMatch(/^HTTP\/1\.1 200/)
     expect(out).toContain('proxy-auth=none')
-    const tunnel = await raw(proxy.port, `CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\nProxy-Authorization: ${basic('anyone', secret)}\r\n\r\n`, `GET / HTTP/1.1\r\nHost: ${t}\r\nConnection: close\r\n\r\n`)
+    const tunnel = await raw(
+      proxy.port,
+      `CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\nProxy-Authorization: ${basic('anyone', secret)}\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: ${t}\r\nConnection: close\r\n\r\n`
+    )
     expect(tunnel).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK[\s\S]*proxy-auth=none$/)
   })
 })
@@ -349,7 +426,11 @@ describe('egress proxy TLS server name (domain fronting)', () => {
     expect(r.connect).toBe('HTTP/1.1 200 Connection Established')
     expect(r.tls).toMatch(/^error: .*(unrecognized name|alert number 112)/i)
     expect(hits).toBe(0)
-    expect(await record({ host: 'localhost', rule: 'sni-mismatch' })).toMatchObject({ decision: 'blocked', method: 'CONNECT', reason: 'SNI "front.test" differs from the CONNECT host' })
+    expect(await record({ host: 'localhost', rule: 'sni-mismatch' })).toMatchObject({
+      decision: 'blocked',
+      method: 'CONNECT',
+      reason: 'SNI "front.test" differs from the CONNECT host'
+    })
   })
 
   it('refuses a ClientHello without SNI to a name, and bytes that are not TLS', async () => {

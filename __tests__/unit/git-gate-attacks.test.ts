@@ -34,7 +34,12 @@ describe('git gate content rules under attack', () => {
   it('a merge with an old upstream commit cannot bring back (or drop) a workflow main has since changed', async () => {
     // main's history: a dangerous workflow, later hardened (pushed by the maintainers, no rule)
     const maint = await gate('main', 'none')
-    const dangerous = await commitFile(maint.clone, '.github/workflows/ci.yml', 'on: pull_request_target\njobs: {run: {steps: [{run: "${{ github.event.pull_request.title }}"}]}}\n', 'ci')
+    const dangerous = await commitFile(
+      maint.clone,
+      '.github/workflows/ci.yml',
+      'on: pull_request_target\njobs: {run: {steps: [{run: "${{ github.event.pull_request.title }}"}]}}\n',
+      'ci'
+    )
     await commitFile(maint.clone, '.github/workflows/ci.yml', 'on: pull_request\n', 'ci: harden')
     expect((await git(maint.clone, 'push', 'origin', 'HEAD:main')).code).toBe(0)
 
@@ -47,7 +52,9 @@ describe('git gate content rules under attack', () => {
     const tree = (await git(clone, 'write-tree')).out.trim()
     const merge = (await git(clone, 'commit-tree', tree, '-p', tip, '-p', dangerous, '-m', 'Merge old work')).out.trim()
     const r = await git(clone, 'push', 'origin', `${merge}:refs/heads/bot-bottle/revert-ci`)
-    expect(r.out).toContain(`(bot-bottle: .github/workflows/ci.yml is protected (git-protected-paths: .github/workflows/**) and commit ${merge.slice(0, 12)} changes it)`)
+    expect(r.out).toContain(
+      `(bot-bottle: .github/workflows/ci.yml is protected (git-protected-paths: .github/workflows/**) and commit ${merge.slice(0, 12)} changes it)`
+    )
     expect(r.code).not.toBe(0)
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/revert-ci')).toThrow()
 
@@ -73,15 +80,31 @@ describe('git gate content rules under attack', () => {
     const { g } = await gate('bot-bottle/**')
     const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
     const commit = Buffer.from(`tree ${EMPTY_TREE}\nauthor a <a@x> 0 +0000\ncommitter a <a@x> 0 +0000\n\nnothing to see\n`)
-    const tip = crypto.createHash('sha1').update(Buffer.concat([Buffer.from(`commit ${commit.length}\0`), commit])).digest('hex')
-    const pack = deltaBombPack({ count: 2, mib: 160, objects: [{ type: 1, body: commit }, { type: 2, body: Buffer.alloc(0) }] })
+    const tip = crypto
+      .createHash('sha1')
+      .update(Buffer.concat([Buffer.from(`commit ${commit.length}\0`), commit]))
+      .digest('hex')
+    const pack = deltaBombPack({
+      count: 2,
+      mib: 160,
+      objects: [
+        { type: 1, body: commit },
+        { type: 2, body: Buffer.alloc(0) }
+      ]
+    })
     expect(pack.length).toBeLessThan(1024)
     const line = `${'0'.repeat(40)} ${tip} refs/heads/bot-bottle/bomb\0report-status agent=git/2.39.5\n`
     const started = Date.now()
-    const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body: Buffer.concat([pktLine(line), FLUSH, pack]) })
+    const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request' },
+      body: Buffer.concat([pktLine(line), FLUSH, pack])
+    })
     const report = Buffer.from(await r.arrayBuffer()).toString('latin1')
     const ms = Date.now() - started
-    expect(report).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: the gate could not read the pushed objects (git index-pack: an object inflates to more than 100 MiB, the largest the gate indexes')
+    expect(report).toContain(
+      'ng refs/heads/bot-bottle/bomb bot-bottle: the gate could not read the pushed objects (git index-pack: an object inflates to more than 100 MiB, the largest the gate indexes'
+    )
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/bomb')).toThrow()
     expect(ms).toBeLessThan(5000)
   })

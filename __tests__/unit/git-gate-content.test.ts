@@ -43,11 +43,25 @@ describe('git gate content rules', () => {
   /** a gate (default rules unless given) and a fresh clone through it */
   async function gate(gitPush: string, opts: { protectedPaths?: string; secrets?: string[] } = {}) {
     const name = `g${++n}`
-    const { g, logFile } = await startSuiteGate(suite, { name, secret: SECRET, token: TOKEN, gitPush, protectedPaths: opts.protectedPaths, secrets: opts.secrets ?? [KEY] })
+    const { g, logFile } = await startSuiteGate(suite, {
+      name,
+      secret: SECRET,
+      token: TOKEN,
+      gitPush,
+      protectedPaths: opts.protectedPaths,
+      secrets: opts.secrets ?? [KEY]
+    })
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const clone = path.join(suite.dir, `${name}-clone`)
     expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
-    const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
+    const decisions = async () => (
+      await g.close(),
+      fs
+        .readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
+    )
     return { g, url, clone, logFile, decisions }
   }
   const write = (clone: string, file: string, text: string | Buffer) => {
@@ -62,7 +76,8 @@ describe('git gate content rules', () => {
   const addAll = (clone: string, file: string, text: string) => (write(clone, file, text), git(clone, 'add', '-A'))
   /** stages a tree entry the working tree could not hold (a gitlink, a name this file system folds) */
   const stage = (clone: string, mode: string, oid: string, p: string) => git(clone, 'update-index', '--add', '--cacheinfo', `${mode},${oid},${p}`)
-  const blob = async (clone: string, text: string) => (await runCommand('git', ['-C', clone, 'hash-object', '-w', '--stdin'], { input: text, env: gitEnv })).stdout.trim()
+  const blob = async (clone: string, text: string) =>
+    (await runCommand('git', ['-C', clone, 'hash-object', '-w', '--stdin'], { input: text, env: gitEnv })).stdout.trim()
 
   describe('protected paths', () => {
     let seeded: { clone: string }
@@ -76,13 +91,15 @@ describe('git gate content rules', () => {
       seeded = open
     })
 
-    it('refuses a commit adding a workflow, naming the path in git\'s report; the upstream never sees it; an ordinary push lands', async () => {
+    it("refuses a commit adding a workflow, naming the path in git's report; the upstream never sees it; an ordinary push lands", async () => {
       const { g, clone, decisions } = await gate('bot-bottle/**')
       write(clone, '.github/workflows/evil.yml', 'on: push\njobs: {}\n')
       const bad = await commitAll(clone, 'evil')
       const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/wf')
       expect(r.code).not.toBe(0)
-      expect(r.out).toContain(`! [remote rejected] HEAD -> bot-bottle/wf (bot-bottle: .github/workflows/evil.yml is protected (git-protected-paths: .github/workflows/**) and commit ${short(bad)} adds it)`)
+      expect(r.out).toContain(
+        `! [remote rejected] HEAD -> bot-bottle/wf (bot-bottle: .github/workflows/evil.yml is protected (git-protected-paths: .github/workflows/**) and commit ${short(bad)} adds it)`
+      )
       expect(upstreamHas('refs/heads/bot-bottle/wf')).toBe(false)
       await git(clone, 'reset', '-q', '--hard', 'origin/main')
       write(clone, 'src/fix.txt', 'fix\n')
@@ -95,7 +112,11 @@ describe('git gate content rules', () => {
         decision: 'blocked',
         findings: [{ check: 'protected-path', where: '.github/workflows/evil.yml', rule: '.github/workflows/**', commit: bad, change: 'adds' }]
       })
-      expect(log.find(d => d.ref === 'refs/heads/bot-bottle/fix')).toMatchObject({ decision: 'pushed', scanned_bytes: expect.any(Number), scan_ms: expect.any(Number) })
+      expect(log.find(d => d.ref === 'refs/heads/bot-bottle/fix')).toMatchObject({
+        decision: 'pushed',
+        scanned_bytes: expect.any(Number),
+        scan_ms: expect.any(Number)
+      })
     })
 
     // each change made on a clone of main (which has .github/workflows/ci.yml), then pushed
@@ -105,7 +126,11 @@ describe('git gate content rules', () => {
       ['deletes it', 'deletes', c => git(c, 'rm', '-q', '.github/workflows/ci.yml')],
       ['renames it out of the directory', 'deletes', c => git(c, 'mv', '.github/workflows/ci.yml', 'ci.yml')],
       ['adds a case variant (.GitHub/Workflows)', 'adds', c => addAll(c, '.GitHub/Workflows/x.yml', 'on: push\n')],
-      ['adds an NTFS trailing-dot variant (.github./workflows)', 'adds', async c => stage(c, '100644', await blob(c, 'on: push\n'), '.github./workflows/x.yml')],
+      [
+        'adds an NTFS trailing-dot variant (.github./workflows)',
+        'adds',
+        async c => stage(c, '100644', await blob(c, 'on: push\n'), '.github./workflows/x.yml')
+      ],
       ['adds through an 8.3 short name (GITHUB~1/WORKFL~1)', 'adds', async c => stage(c, '100644', await blob(c, 'on: push\n'), 'GITHUB~1/WORKFL~1/x.yml')],
       ['adds a submodule (gitlink) inside it', 'adds', c => stage(c, '160000', '1'.repeat(40), '.github/workflows/sub')]
     ]
@@ -130,7 +155,9 @@ describe('git gate content rules', () => {
       await git(clone, 'reset', '-q', '--hard', 'origin/main')
       await stage(clone, '160000', '2'.repeat(40), 'Deploy')
       await git(clone, 'commit', '-qm', 'submodule')
-      expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/sub')).out).toContain('(bot-bottle: Deploy is protected (git-protected-paths: ./deploy/)')
+      expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/sub')).out).toContain(
+        '(bot-bottle: Deploy is protected (git-protected-paths: ./deploy/)'
+      )
       await git(clone, 'reset', '-q', '--hard', 'origin/main')
       write(clone, 'deployment.md', 'notes\n')
       write(clone, 'docs/CODEOWNERS.md', 'not the file\n')
@@ -139,7 +166,7 @@ describe('git gate content rules', () => {
       expect(upstreamHas('refs/heads/bot-bottle/link') || upstreamHas('refs/heads/bot-bottle/sub')).toBe(false)
     })
 
-    it('judges only new commits: a merge that brings main\'s own workflow change passes, an evil merge does not, nor does an earlier commit of the push', async () => {
+    it("judges only new commits: a merge that brings main's own workflow change passes, an evil merge does not, nor does an earlier commit of the push", async () => {
       const { clone } = await gate('bot-bottle/**')
       write(clone, 'feature.txt', 'feature\n')
       await commitAll(clone, 'feature')
@@ -157,7 +184,9 @@ describe('git gate content rules', () => {
       write(clone, '.github/workflows/ci.yml', 'on: [push]\n# v2, and mine\n')
       await commitAll(clone, 'evil merge')
       const evil = await rev(clone)
-      expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/evil-merge')).out).toContain(`.github/workflows/ci.yml is protected (git-protected-paths: .github/workflows/**) and commit ${short(evil)} changes it`)
+      expect((await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/evil-merge')).out).toContain(
+        `.github/workflows/ci.yml is protected (git-protected-paths: .github/workflows/**) and commit ${short(evil)} changes it`
+      )
       // a workflow edit buried under a later commit that undoes it is still a change the push makes
       await git(clone, 'reset', '-q', '--hard', 'origin/main')
       write(clone, '.github/workflows/ci.yml', 'on: push\n# sneaky\n')
@@ -185,15 +214,40 @@ describe('git gate content rules', () => {
       expect(out).toContain(`(bot-bottle: docs/setup.md (commit ${short(tip)}) holds a secret (github-token); secrets may not be pushed)`)
       expect(out).not.toContain(PLANTED.slice(4, 20))
       const log = await decisions()
-      expect(log.find(d => d.ref === 'refs/heads/bot-bottle/token')).toMatchObject({ decision: 'blocked', findings: [{ check: 'secret', where: `docs/setup.md (commit ${short(tip)})`, kinds: ['github-token'] }] })
+      expect(log.find(d => d.ref === 'refs/heads/bot-bottle/token')).toMatchObject({
+        decision: 'blocked',
+        findings: [{ check: 'secret', where: `docs/setup.md (commit ${short(tip)})`, kinds: ['github-token'] }]
+      })
       expect(fs.readFileSync(logFile, 'utf8')).not.toContain(PLANTED.slice(4, 20))
     })
 
     it.each([
-      ['the run\'s own API key', (c: string) => write(c, 'notes.txt', `key: ${KEY}\n`), 'notes.txt', 'secret'],
-      ['the key base64-encoded and wrapped at 20 columns (split across lines)', (c: string) => write(c, 'blob.b64', Buffer.from(`${KEY}\n`).toString('base64').replace(/(.{20})/g, '$1\n')), 'blob.b64', 'secret'],
-      ['a token glued from string literals across lines', (c: string) => write(c, 'src/conf.js', `const t = "${PLANTED.slice(0, 20)}" +\n  "${PLANTED.slice(20)}"\n`), 'src/conf.js', 'github-token'],
-      ['an AWS key in a binary file', (c: string) => write(c, 'bin/data.bin', Buffer.concat([crypto.randomBytes(5000), Buffer.from('AKIAIOSFODNN7EXAMPLZ'), crypto.randomBytes(5000)])), 'bin/data.bin', 'aws-access-key']
+      ["the run's own API key", (c: string) => write(c, 'notes.txt', `key: ${KEY}\n`), 'notes.txt', 'secret'],
+      [
+        'the key base64-encoded and wrapped at 20 columns (split across lines)',
+        (c: string) =>
+          write(
+            c,
+            'blob.b64',
+            Buffer.from(`${KEY}\n`)
+              .toString('base64')
+              .replace(/(.{20})/g, '$1\n')
+          ),
+        'blob.b64',
+        'secret'
+      ],
+      [
+        'a token glued from string literals across lines',
+        (c: string) => write(c, 'src/conf.js', `const t = "${PLANTED.slice(0, 20)}" +\n  "${PLANTED.slice(20)}"\n`),
+        'src/conf.js',
+        'github-token'
+      ],
+      [
+        'an AWS key in a binary file',
+        (c: string) => write(c, 'bin/data.bin', Buffer.concat([crypto.randomBytes(5000), Buffer.from('AKIAIOSFODNN7EXAMPLZ'), crypto.randomBytes(5000)])),
+        'bin/data.bin',
+        'aws-access-key'
+      ]
     ])('refuses %s', async (_what, plant, where, kind) => {
       const { clone } = await gate('bot-bottle/**')
       plant(clone)
@@ -203,7 +257,7 @@ describe('git gate content rules', () => {
       expect(out).toContain(`holds a secret (${kind}); secrets may not be pushed`)
     })
 
-    it('refuses a secret in a commit message, an annotated tag\'s message and a file name', async () => {
+    it("refuses a secret in a commit message, an annotated tag's message and a file name", async () => {
       const { clone } = await gate('bot-bottle/**, refs/tags/*')
       write(clone, 'a.txt', 'a\n')
       await git(clone, 'add', '-A')
@@ -225,12 +279,15 @@ describe('git gate content rules', () => {
 
     it('reads deltified objects whole: a one-line change to a large file the upstream has, sent as a thin-pack delta, is scanned', async () => {
       const { clone, decisions } = await gate('bot-bottle/**')
-      const lines = Array.from({ length: 40_000 }, (_, i) => `line ${i} of an ordinary generated file ${crypto.createHash('md5').update(String(i)).digest('hex')}`)
-      write(clone, 'data/big.txt', lines.join('\n') + '\n')
+      const lines = Array.from(
+        { length: 40_000 },
+        (_, i) => `line ${i} of an ordinary generated file ${crypto.createHash('md5').update(String(i)).digest('hex')}`
+      )
+      write(clone, 'data/big.txt', `${lines.join('\n')}\n`)
       await commitAll(clone, 'big file')
       expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/base')).toMatchObject({ code: 0 })
       lines[20_000] = `token=${PLANTED}`
-      write(clone, 'data/big.txt', lines.join('\n') + '\n')
+      write(clone, 'data/big.txt', `${lines.join('\n')}\n`)
       const base = upstream('rev-parse', 'bot-bottle/base')
       await commitAll(clone, 'one line')
       const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/base')
@@ -243,7 +300,7 @@ describe('git gate content rules', () => {
       expect(pushes[1].scanned_bytes).toBeGreaterThan(2_000_000)
     })
 
-    it('streams a large blob: a token across the scan\'s chunk boundaries deep inside 48 MiB is found', async () => {
+    it("streams a large blob: a token across the scan's chunk boundaries deep inside 48 MiB is found", async () => {
       const { clone } = await gate('bot-bottle/**')
       const filler = Buffer.alloc(48 * 1024 ** 2, 'x\n')
       // at odd offsets around 64 KiB multiples, so some copy straddles a pipe chunk boundary
@@ -277,10 +334,12 @@ describe('git gate content rules', () => {
       write(clone, 'ok.txt', 'fine\n')
       const x = await commitAll(clone, 'ok')
       const hidden = await blob(clone, `stash: ${PLANTED}\n`)
-      const list = execFileSync('git', ['-C', clone, 'rev-list', '--objects', '--no-object-names', x, '--not', 'origin/main'], { encoding: 'utf8' }) + `${hidden}\n`
+      const list = `${execFileSync('git', ['-C', clone, 'rev-list', '--objects', '--no-object-names', x, '--not', 'origin/main'], { encoding: 'utf8' })}${hidden}\n`
       const pack = execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '-q'], { input: list })
       const r = await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/hidden\0${CAPS}`, pack)
-      expect(r).toContain(`ng refs/heads/bot-bottle/hidden bot-bottle: blob ${short(hidden)}, sent in the pack though no pushed ref reaches it holds a secret (github-token)`)
+      expect(r).toContain(
+        `ng refs/heads/bot-bottle/hidden bot-bottle: blob ${short(hidden)}, sent in the pack though no pushed ref reaches it holds a secret (github-token)`
+      )
       expect(upstreamHas('refs/heads/bot-bottle/hidden')).toBe(false)
       expect(() => upstream('cat-file', '-e', hidden)).toThrow()
       // the same push without the hidden blob goes through
@@ -301,9 +360,13 @@ describe('git gate content rules', () => {
       write(clone, 'x.txt', 'x\n')
       const x = await commitAll(clone, 'x') // never sent: the gate and the upstream lack it
       const garbage = Buffer.concat([Buffer.from('PACK\0\0\0\x02\0\0\0\x01'), crypto.randomBytes(200)])
-      expect(await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/corrupt\0${CAPS}`, garbage)).toContain('ng refs/heads/bot-bottle/corrupt bot-bottle: the gate could not read the pushed objects (git index-pack:')
+      expect(await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/corrupt\0${CAPS}`, garbage)).toContain(
+        'ng refs/heads/bot-bottle/corrupt bot-bottle: the gate could not read the pushed objects (git index-pack:'
+      )
       const empty = execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '-q'], { input: '' })
-      expect(await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/nowhere\0${CAPS}`, empty)).toContain('ng refs/heads/bot-bottle/nowhere bot-bottle: the gate could not check the pushed objects (git rev-list:')
+      expect(await receivePack(url, `${ZERO} ${x} refs/heads/bot-bottle/nowhere\0${CAPS}`, empty)).toContain(
+        'ng refs/heads/bot-bottle/nowhere bot-bottle: the gate could not check the pushed objects (git rev-list:'
+      )
       expect(upstreamHas('refs/heads/bot-bottle/corrupt') || upstreamHas('refs/heads/bot-bottle/nowhere')).toBe(false)
     })
   })
@@ -353,8 +416,11 @@ describe('protected path rules', () => {
     expect(c.git.protectedPaths.map(r => r.rule)).toEqual(['.github/workflows/**'])
     const yml = fs.readFileSync(path.join(process.cwd(), 'action.yml'), 'utf8')
     expect(yml).toMatch(new RegExp(`  git-max-push-mb:\\n(?:    .*\\n)*?    default: '${DEFAULT_GIT_MAX_PUSH_MB}'`))
-    expect(yml).toMatch(/  git-protected-paths:\n(?:    .*\n)*?    default: '\.github\/workflows\/\*\*'/)
-    expect(parseConfig({ ...raw, 'git-max-push-mb': '5', 'git-protected-paths': 'none' }, runner).git).toMatchObject({ maxPushBytes: 5 * 1024 ** 2, protectedPaths: [] })
+    expect(yml).toMatch(/ {2}git-protected-paths:\n(?: {4}.*\n)*? {4}default: '\.github\/workflows\/\*\*'/)
+    expect(parseConfig({ ...raw, 'git-max-push-mb': '5', 'git-protected-paths': 'none' }, runner).git).toMatchObject({
+      maxPushBytes: 5 * 1024 ** 2,
+      protectedPaths: []
+    })
     expect(() => parseConfig({ ...raw, 'git-max-push-mb': '0' }, runner)).toThrow("Input 'git-max-push-mb'")
     fs.rmSync(ws, { recursive: true, force: true })
   })

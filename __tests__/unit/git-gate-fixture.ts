@@ -8,7 +8,16 @@ import { Redactor } from '../../src/transcript/redact.js'
 import { runCommand } from '../../src/util/process.js'
 import { startSeededGitHttpDouble } from '../../test/harness/git-http-double.mjs'
 
-export const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir(), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@x' }
+export const gitEnv = {
+  ...process.env,
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: os.tmpdir(),
+  GIT_AUTHOR_NAME: 'a',
+  GIT_AUTHOR_EMAIL: 'a@x',
+  GIT_COMMITTER_NAME: 'a',
+  GIT_COMMITTER_EMAIL: 'a@x'
+}
 
 /** git in `cwd`; async, because the gate runs in this process and a blocking spawn would deadlock it. */
 export async function git(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
@@ -42,7 +51,10 @@ export function gateSuite(prefix: string, token: string): GateSuite {
  * A gate in front of the suite's `acme/widgets.git`, logging to `<name>.jsonl` in the suite dir,
  * sending `token` as the checkout would; default protected paths unless given.
  */
-export async function startSuiteGate(suite: GateSuite, o: { name: string; secret: string; token: string; gitPush: string; protectedPaths?: string; secrets?: string[] }): Promise<{ g: GitGate; logFile: string }> {
+export async function startSuiteGate(
+  suite: GateSuite,
+  o: { name: string; secret: string; token: string; gitPush: string; protectedPaths?: string; secrets?: string[] }
+): Promise<{ g: GitGate; logFile: string }> {
   const logFile = path.join(suite.dir, `${o.name}.jsonl`)
   const g = await startGitGate({
     secret: o.secret,

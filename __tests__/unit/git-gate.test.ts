@@ -10,7 +10,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { startGitGate, type GitGate } from '../../src/gitgate/git-gate.js'
+import { startGitGate } from '../../src/gitgate/git-gate.js'
 import type { GateLimits } from '../../src/gitgate/limits.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
 import { parsePushPolicy } from '../../src/config/git-policy.js'
@@ -24,7 +24,6 @@ const basic = `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')
 describe('git gate', () => {
   const suite = gateSuite('gitgate-', TOKEN)
   const { gates } = suite
-
 
   async function gate(name: string, gitPush: string, force = 'false', token: string | null = TOKEN, limits?: Partial<GateLimits>) {
     const g = await startGitGate({
@@ -40,7 +39,12 @@ describe('git gate', () => {
     gates.push(g)
     const clone = path.join(suite.dir, `${name}-clone`)
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
-    const decisions = () => fs.readFileSync(path.join(suite.dir, `${name}.jsonl`), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const decisions = () =>
+      fs
+        .readFileSync(path.join(suite.dir, `${name}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
     return { g, clone, url, decisions }
   }
 
@@ -75,7 +79,11 @@ describe('git gate', () => {
     const tip = (await git(clone, 'rev-parse', 'HEAD')).out.trim()
     expect(suite.double.git('acme/widgets.git', 'rev-parse', 'refs/heads/bot-bottle/open')).toBe(tip) // the rest of the push went through
     expect(g.pushed).toEqual(['refs/heads/bot-bottle/open'])
-    expect(decisions().filter(d => d.service === 'receive-pack').map(d => [d.ref, d.decision, d.reason])).toEqual([
+    expect(
+      decisions()
+        .filter(d => d.service === 'receive-pack')
+        .map(d => [d.ref, d.decision, d.reason])
+    ).toEqual([
       ['refs/heads/bot-bottle/protected', 'rejected-upstream', 'hook declined'],
       ['refs/heads/bot-bottle/open', 'pushed', expect.any(String)]
     ])
@@ -120,7 +128,7 @@ describe('git gate', () => {
     expect(g.summary()).toContain('pushed refs/heads/bot-bottle/fix, refs/heads/bot-bottle/fix; 3 refused')
   })
 
-  it('a push larger than git\'s post buffer (probe request, then a chunked body) passes the gate', async () => {
+  it("a push larger than git's post buffer (probe request, then a chunked body) passes the gate", async () => {
     const { g, clone, url } = await gate('large', 'big/*')
     expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
@@ -169,16 +177,31 @@ describe('git gate against crafted pushes', () => {
   const upstream = (...args: string[]) => suite.double.git('acme/widgets.git', ...args)
   const refs = () => upstream('for-each-ref', '--format=%(refname) %(objectname)')
 
-
   async function gate(name: string, gitPush: string, limits?: Partial<GateLimits>) {
     const logFile = path.join(suite.dir, `${name}.jsonl`)
-    const g = await startGitGate({ secret: SECRET, limits, upstream: new URL(`${suite.double.url}/acme/widgets.git`), authHeader: { name: 'authorization', value: basic }, policy: parsePushPolicy(gitPush, 'false'), bindHost: '127.0.0.1', logFile, scratchDir: path.join(suite.dir, `${name}-scratch`) })
+    const g = await startGitGate({
+      secret: SECRET,
+      limits,
+      upstream: new URL(`${suite.double.url}/acme/widgets.git`),
+      authHeader: { name: 'authorization', value: basic },
+      policy: parsePushPolicy(gitPush, 'false'),
+      bindHost: '127.0.0.1',
+      logFile,
+      scratchDir: path.join(suite.dir, `${name}-scratch`)
+    })
     gates.push(g)
     const url = `http://127.0.0.1:${g.port}${g.guestPath}`
     const clone = path.join(suite.dir, `${name}-clone`)
     expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
     // closing flushes git.jsonl: read it once the test is done with the gate
-    const decisions = async () => (await g.close(), fs.readFileSync(logFile, 'utf8').trim().split('\n').map(l => JSON.parse(l)))
+    const decisions = async () => (
+      await g.close(),
+      fs
+        .readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
+    )
     return { g, url, clone, logFile, decisions }
   }
   const commit = async (clone: string, file: string) => {
@@ -189,7 +212,7 @@ describe('git gate against crafted pushes', () => {
   }
   /** the objects reachable from `tips` and not from `not`, as git would send them */
   const packOf = (clone: string, tips: string[], not: string[]) =>
-    execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '--revs', '-q'], { input: [...tips, ...not.map(n => `^${n}`)].join('\n') + '\n' }) // local only: blocking is fine
+    execFileSync('git', ['-C', clone, 'pack-objects', '--stdout', '--revs', '-q'], { input: `${[...tips, ...not.map(n => `^${n}`)].join('\n')}\n` }) // local only: blocking is fine
   /** a receive-pack request built by hand: pkt-lines (latin1), a flush, the pack */
   const receivePack = async (url: string, lines: string[], pack: Buffer, gzip = false) => {
     const body = Buffer.concat([...lines.map(l => pktLine(Buffer.from(`${l}\n`, 'latin1'))), FLUSH, pack])
@@ -213,17 +236,27 @@ describe('git gate against crafted pushes', () => {
     const r = await receivePack(url, [`${b} ${x} refs/heads/bot-bottle/dup\0${CAPS}`, `${x} ${y} refs/heads/bot-bottle/dup`], packOf(clone, [y], [b]))
     expect(r.text).toContain('ng refs/heads/bot-bottle/dup bot-bottle: this ref is named more than once in one push')
     expect(upstream('rev-parse', 'bot-bottle/dup')).toBe(b)
-    expect((await decisions()).filter(d => d.ref && d.new !== b).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/dup', 'blocked'], ['refs/heads/bot-bottle/dup', 'blocked']])
+    expect((await decisions()).filter(d => d.ref && d.new !== b).map(d => [d.ref, d.decision])).toEqual([
+      ['refs/heads/bot-bottle/dup', 'blocked'],
+      ['refs/heads/bot-bottle/dup', 'blocked']
+    ])
   })
 
   it('reads every command as receive-pack does: a NUL in a later command refuses the push, nothing is created', async () => {
     const { url, clone, decisions } = await gate('nul', 'bot-bottle/**\n*-agent')
     const x = await commit(clone, 'n.txt')
     const before = refs()
-    const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/n\0${CAPS}`, `${ZERO} ${x} refs/heads/release\0-agent`], packOf(clone, [x], ['origin/main']))
+    const r = await receivePack(
+      url,
+      [`${ZERO} ${x} refs/heads/bot-bottle/n\0${CAPS}`, `${ZERO} ${x} refs/heads/release\0-agent`],
+      packOf(clone, [x], ['origin/main'])
+    )
     expect(r.text).toContain('ng refs/heads/release bot-bottle: a command after the first carries a NUL')
     expect(refs()).toBe(before) // neither release nor bot-bottle/n
-    expect((await decisions()).filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([['refs/heads/bot-bottle/n', 'blocked'], ['refs/heads/release', 'blocked']])
+    expect((await decisions()).filter(d => d.ref).map(d => [d.ref, d.decision])).toEqual([
+      ['refs/heads/bot-bottle/n', 'blocked'],
+      ['refs/heads/release', 'blocked']
+    ])
   })
 
   it('refuses ref names git would call funny, and names outside letters, digits and . _ - /, before the upstream', async () => {
@@ -250,7 +283,7 @@ describe('git gate against crafted pushes', () => {
     expect((await decisions()).filter(d => d.ref).every(d => d.decision === 'blocked')).toBe(true)
   })
 
-  it('a push over the size limit is refused in git\'s report and never reaches the upstream; the gate keeps no copy', async () => {
+  it("a push over the size limit is refused in git's report and never reaches the upstream; the gate keeps no copy", async () => {
     const { g, clone, decisions } = await gate('big', 'bot-bottle/**', { maxPushBytes: 1024 ** 2 })
     fs.writeFileSync(path.join(clone, 'blob.bin'), crypto.randomBytes(3 * 1024 * 1024))
     await git(clone, 'add', '.')
@@ -259,24 +292,37 @@ describe('git gate against crafted pushes', () => {
     const before = posts()
     const r = await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/big')
     expect(r.code).not.toBe(0)
-    expect(r.out).toContain("! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB (input git-max-push-mb); push less at once)")
+    expect(r.out).toContain(
+      "! [remote rejected] HEAD -> bot-bottle/big (bot-bottle: push larger than the gate's limit of 1 MiB (input git-max-push-mb); push less at once)"
+    )
     expect(posts() - before).toBe(1) // git's probe only; the pack never went up
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/big')).toThrow()
     expect(g.pushed).toEqual([])
-    expect((await decisions()).find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({ reason: expect.stringContaining('push larger than') })
+    expect((await decisions()).find(d => d.service === 'receive-pack' && d.decision === 'blocked')).toMatchObject({
+      reason: expect.stringContaining('push larger than')
+    })
     expect(fs.readdirSync(path.join(suite.dir, 'big-scratch', 'bodies'))).toEqual([])
   })
 
-  it('a gzip bomb is refused at the inflation ratio, in git\'s report, without reaching the upstream', async () => {
+  it("a gzip bomb is refused at the inflation ratio, in git's report, without reaching the upstream", async () => {
     const { url, clone, decisions } = await gate('bomb', 'bot-bottle/**')
     const x = await commit(clone, 'bomb.txt')
     const posts = () => suite.double.requests.filter(q => q.method === 'POST' && q.path.endsWith('/git-receive-pack')).length
     const before = posts()
     // 64 MiB of zeros after a valid command list: about 64 KiB on the wire
-    const r = await receivePack(url, [`${ZERO} ${x} refs/heads/bot-bottle/bomb\0${CAPS}`], Buffer.concat([Buffer.from('PACK'), Buffer.alloc(64 * 1024 ** 2)]), true)
+    const r = await receivePack(
+      url,
+      [`${ZERO} ${x} refs/heads/bot-bottle/bomb\0${CAPS}`],
+      Buffer.concat([Buffer.from('PACK'), Buffer.alloc(64 * 1024 ** 2)]),
+      true
+    )
     expect(r.text).toContain('ng refs/heads/bot-bottle/bomb bot-bottle: gzip body inflates more than 100:1')
     expect(posts()).toBe(before)
-    expect((await decisions()).at(-1)).toMatchObject({ service: 'receive-pack', decision: 'blocked', reason: expect.stringContaining('inflates more than 100:1') })
+    expect((await decisions()).at(-1)).toMatchObject({
+      service: 'receive-pack',
+      decision: 'blocked',
+      reason: expect.stringContaining('inflates more than 100:1')
+    })
   })
 
   it('judges one push at a time: a second waits for the first; past the queue limit a push is refused with 503', async () => {
@@ -295,7 +341,11 @@ describe('git gate against crafted pushes', () => {
     const second = git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/queued').then(r => ((done = true), r))
     await new Promise(r => setTimeout(r, 1500))
     expect(done).toBe(false) // waiting behind the stalled push
-    const third = await fetch(`${url}/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request' }, body: '0000' })
+    const third = await fetch(`${url}/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request' },
+      body: '0000'
+    })
     expect(third.status).toBe(503)
     expect(await third.text()).toContain('too many pushes at once')
     first.destroy()
@@ -304,7 +354,7 @@ describe('git gate against crafted pushes', () => {
     expect((await decisions()).some(d => d.decision === 'blocked' && /pushes already wait/.test(d.reason))).toBe(true)
   })
 
-  it('serves only requests that carry the run\'s secret; refusals are logged without it', async () => {
+  it("serves only requests that carry the run's secret; refusals are logged without it", async () => {
     const { g, url, logFile } = await gate('secret', 'bot-bottle/**')
     expect(g.guestPath).toBe(`/${SECRET}/acme/widgets.git`)
     const port = g.port
@@ -323,13 +373,53 @@ describe('git gate against crafted pushes', () => {
   })
 
   it('refuses to start without a usable secret', async () => {
-    await expect(startGitGate({ secret: 'short', upstream: new URL(`${suite.double.url}/acme/widgets.git`), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(suite.dir, 'n.jsonl'), scratchDir: path.join(suite.dir, 'n') })).rejects.toThrow('per-run secret must be 16 or more URL-safe characters')
+    await expect(
+      startGitGate({
+        secret: 'short',
+        upstream: new URL(`${suite.double.url}/acme/widgets.git`),
+        policy: parsePushPolicy('', ''),
+        bindHost: '127.0.0.1',
+        logFile: path.join(suite.dir, 'n.jsonl'),
+        scratchDir: path.join(suite.dir, 'n')
+      })
+    ).rejects.toThrow('per-run secret must be 16 or more URL-safe characters')
   })
 })
 
 describe('ref names', () => {
   // each against real `git check-ref-format` (which, like receive-pack, allows more than the gate)
-  const names = ['heads/main', 'heads/bot-bottle/fix-1', 'heads/a..b', 'heads/.x', 'heads/x.', 'heads/x.lock', 'heads/x.lock/y', 'heads//x', 'heads/x/', '/heads/x', 'main', '@', 'heads/@', 'heads/a@{b', 'heads/a@b', 'heads/a b', 'heads/a\tb', 'heads/a~b', 'heads/a^b', 'heads/a:b', 'heads/a?b', 'heads/a*b', 'heads/a[b', 'heads/a\\b', 'heads/a\x7fb', 'heads/$(id)', 'heads/é', 'heads/a{b}', 'heads/a.b.c', 'heads/-x']
+  const names = [
+    'heads/main',
+    'heads/bot-bottle/fix-1',
+    'heads/a..b',
+    'heads/.x',
+    'heads/x.',
+    'heads/x.lock',
+    'heads/x.lock/y',
+    'heads//x',
+    'heads/x/',
+    '/heads/x',
+    'main',
+    '@',
+    'heads/@',
+    'heads/a@{b',
+    'heads/a@b',
+    'heads/a b',
+    'heads/a\tb',
+    'heads/a~b',
+    'heads/a^b',
+    'heads/a:b',
+    'heads/a?b',
+    'heads/a*b',
+    'heads/a[b',
+    'heads/a\\b',
+    'heads/a\x7fb',
+    'heads/$(id)',
+    'heads/é',
+    'heads/a{b}',
+    'heads/a.b.c',
+    'heads/-x'
+  ]
   it.each(names)('%j as git check-ref-format judges it', name => {
     const r = spawnSync('git', ['check-ref-format', name])
     expect({ name, valid: checkRefFormat(name) === undefined }).toEqual({ name, valid: r.status === 0 })
@@ -347,7 +437,14 @@ describe('ref names', () => {
 describe('git gate, upstream down', () => {
   it('answers 502 naming the upstream, and logs the failed request', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitgate-down-'))
-    const g = await startGitGate({ secret: SECRET, upstream: new URL('http://127.0.0.1:1/acme/widgets.git'), policy: parsePushPolicy('', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'git.jsonl'), scratchDir: path.join(dir, 's.git') })
+    const g = await startGitGate({
+      secret: SECRET,
+      upstream: new URL('http://127.0.0.1:1/acme/widgets.git'),
+      policy: parsePushPolicy('', ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'git.jsonl'),
+      scratchDir: path.join(dir, 's.git')
+    })
     try {
       const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/info/refs?service=git-upload-pack`)
       expect(r.status).toBe(502)
@@ -355,7 +452,11 @@ describe('git gate, upstream down', () => {
     } finally {
       await g.close()
     }
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'git.jsonl'), 'utf8'))).toMatchObject({ service: 'info-refs', decision: 'rejected-upstream', reason: expect.stringContaining('ECONNREFUSED') })
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'git.jsonl'), 'utf8'))).toMatchObject({
+      service: 'info-refs',
+      decision: 'rejected-upstream',
+      reason: expect.stringContaining('ECONNREFUSED')
+    })
     fs.rmSync(dir, { recursive: true, force: true })
   })
 })

@@ -65,7 +65,7 @@ describe('the workspace .git guard', () => {
     expect(hits).toEqual(expect.arrayContaining(['diff-external', 'filter', 'hookspath', 'nested-repo', 'textconv']))
   })
 
-  it('after restore, no host git command runs anything planted, the agent\'s commits stay, and no host file was touched', () => {
+  it("after restore, no host git command runs anything planted, the agent's commits stay, and no host file was touched", () => {
     const ws = checkout(dir)
     const configBefore = fs.readFileSync(path.join(ws, '.git', 'config'))
     const hooksBefore = fs.readdirSync(path.join(ws, '.git', 'hooks')).sort()
@@ -106,7 +106,12 @@ describe('the workspace .git guard', () => {
   })
 
   const asOwner = (ws: string, script: string) =>
-    spawnSync('setpriv', ['--reuid', String(OWNER), '--regid', String(OWNER), '--clear-groups', 'bash', '-c', script], { cwd: ws, env: { PATH: process.env['PATH'], HOME: ws }, encoding: 'utf8', timeout: 120_000 })
+    spawnSync('setpriv', ['--reuid', String(OWNER), '--regid', String(OWNER), '--clear-groups', 'bash', '-c', script], {
+      cwd: ws,
+      env: { PATH: process.env['PATH'], HOME: ws },
+      encoding: 'utf8',
+      timeout: 120_000
+    })
   const payload = (ws: string, fired: string) => `printf '#!/bin/sh\\necho "$1" >> ${fired}/fired.txt\\n' > ${ws}/.payload && chmod +x ${ws}/.payload`
 
   it('a tree too deep for path-based calls, in .git and in the work tree, cannot stop the restore', () => {
@@ -114,12 +119,15 @@ describe('the workspace .git guard', () => {
     const fired = firedDir(dir)
     const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
     const deep = 'for i in $(seq 1 600); do mkdir aaaaaaaaaa && cd aaaaaaaaaa; done'
-    const r = asOwner(ws, `set -e
+    const r = asOwner(
+      ws,
+      `set -e
 ${payload(ws, fired)}
 git config core.fsmonitor "${ws}/.payload fsmonitor"
 (cd .git/refs && mkdir deep && cd deep && ${deep})
 (mkdir -p work && cd work && ${deep} && mkdir .git && printf '[core]\\n\\tfsmonitor = ${ws}/.payload deep-nested\\n' > .git/config)
-echo planted`)
+echo planted`
+    )
     expect(r.stdout).toContain('planted')
     const undone = restoreWorkspaceGit(ref)
     expect(undone.join('\n')).toMatch(/\.git\/refs\/deep.*\(a tree deeper than git can use; removed\)/)
@@ -135,34 +143,63 @@ echo planted`)
     execFileSync('git', ['-C', src, '-c', 'user.name=a', '-c', 'user.email=a@x', 'commit', '-q', '--allow-empty', '-m', 's'])
     execFileSync('chown', ['-R', `${OWNER}:${OWNER}`, src])
     const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
-    const r = asOwner(ws, `set -e
+    const r = asOwner(
+      ws,
+      `set -e
 ${payload(ws, fired)}
 git -c protocol.file.allow=always -c safe.directory='*' submodule add -q --name refs ${src} refs
 git -c user.name=a -c user.email=a@x commit -qm 'add a submodule named refs'
 git -C refs config core.fsmonitor "${ws}/.payload submodule-fsmonitor"
 for h in post-checkout pre-commit; do printf '#!/bin/sh\\n${ws}/.payload submodule-hook\\n' > .git/modules/refs/hooks/$h; chmod +x .git/modules/refs/hooks/$h; done
-echo planted`)
+echo planted`
+    )
     expect(r.stdout + r.stderr).toContain('planted')
     const undone = restoreWorkspaceGit(ref)
     expect(undone.join('\n')).toMatch(/\.git\/modules\/refs\/config \(added\)/)
     expect(fs.existsSync(path.join(ws, '.git', 'modules', 'refs', 'hooks', 'post-checkout'))).toBe(false)
     // a later step initialises the submodule again: the git dir it reuses runs nothing
-    spawnSync('setpriv', ['--reuid', String(OWNER), '--regid', String(OWNER), '--clear-groups', 'git', '-c', 'protocol.file.allow=always', 'submodule', 'update', '--init', '--force'], { cwd: ws, env: { PATH: process.env['PATH'], HOME: dir }, timeout: 30_000 })
+    spawnSync(
+      'setpriv',
+      [
+        '--reuid',
+        String(OWNER),
+        '--regid',
+        String(OWNER),
+        '--clear-groups',
+        'git',
+        '-c',
+        'protocol.file.allow=always',
+        'submodule',
+        'update',
+        '--init',
+        '--force'
+      ],
+      { cwd: ws, env: { PATH: process.env['PATH'], HOME: dir }, timeout: 30_000 }
+    )
     expect(runHostGit(ws, fired)).toEqual([])
   })
 
   it('links, FIFOs and lock files anywhere in .git (the object store included) are removed', () => {
     const ws = checkout(dir)
     const ref = snapshotWorkspaceGit(ws, path.join(dir, 'state', 'git-snapshot'))!
-    const r = asOwner(ws, `set -e
+    const r = asOwner(
+      ws,
+      `set -e
 mkdir -p .git/objects/pack && mkfifo .git/objects/pack/pack-0000000000000000000000000000000000000000.idx
 ln -s /etc/shadow .git/objects/pack/pack-0000000000000000000000000000000000000000.pack
 mkdir -p .git/rebase-merge && printf 'exec touch pwned\\n' > .git/rebase-merge/git-rebase-todo
 touch .git/index.lock .git/refs/heads/main.lock
-echo planted`)
+echo planted`
+    )
     expect(r.stdout).toContain('planted')
     const undone = restoreWorkspaceGit(ref).join('\n')
-    for (const gone of ['objects/pack/pack-0000000000000000000000000000000000000000.idx (special file)', 'objects/pack/pack-0000000000000000000000000000000000000000.pack (link)', 'rebase-merge (added)', 'index.lock (lock file left behind)', 'refs/heads/main.lock (lock file left behind)']) {
+    for (const gone of [
+      'objects/pack/pack-0000000000000000000000000000000000000000.idx (special file)',
+      'objects/pack/pack-0000000000000000000000000000000000000000.pack (link)',
+      'rebase-merge (added)',
+      'index.lock (lock file left behind)',
+      'refs/heads/main.lock (lock file left behind)'
+    ]) {
       expect(undone).toContain(`.git/${gone}`)
     }
     expect(spawnSync('git', ['-c', 'safe.directory=*', '-C', ws, 'log', '-1', '--format=%s'], { encoding: 'utf8', timeout: 10_000 }).stdout).toBe('init\n')
@@ -180,9 +217,43 @@ echo planted`)
   })
 
   it('keeps what git itself writes (objects, refs, logs, index, HEAD) and judges the rest', () => {
-    expect(['objects/ab/cdef', 'refs/heads/hooks', 'refs/heads/x/config', 'logs/HEAD', 'index', 'HEAD', 'packed-refs', 'modules/sub/refs/heads/main', 'modules/a/b/objects/pack/p.pack'].map(classify)).toEqual(Array(9).fill('state'))
-    expect(['modules/refs/config', 'modules/refs/hooks/post-checkout', 'modules/objects/objects/info/alternates', 'rebase-merge/git-rebase-todo', 'sequencer/todo'].map(classify)).toEqual(Array(5).fill('guarded'))
-    expect(['config', 'hooks/pre-commit', 'info/attributes', 'commondir', 'config.worktree', 'objects/info/alternates', 'modules/sub/config', 'modules/sub/hooks/post-checkout', 'worktrees/w/commondir', 'description', 'branches/x'].map(classify)).toEqual(Array(11).fill('guarded'))
+    expect(
+      [
+        'objects/ab/cdef',
+        'refs/heads/hooks',
+        'refs/heads/x/config',
+        'logs/HEAD',
+        'index',
+        'HEAD',
+        'packed-refs',
+        'modules/sub/refs/heads/main',
+        'modules/a/b/objects/pack/p.pack'
+      ].map(classify)
+    ).toEqual(Array(9).fill('state'))
+    expect(
+      [
+        'modules/refs/config',
+        'modules/refs/hooks/post-checkout',
+        'modules/objects/objects/info/alternates',
+        'rebase-merge/git-rebase-todo',
+        'sequencer/todo'
+      ].map(classify)
+    ).toEqual(Array(5).fill('guarded'))
+    expect(
+      [
+        'config',
+        'hooks/pre-commit',
+        'info/attributes',
+        'commondir',
+        'config.worktree',
+        'objects/info/alternates',
+        'modules/sub/config',
+        'modules/sub/hooks/post-checkout',
+        'worktrees/w/commondir',
+        'description',
+        'branches/x'
+      ].map(classify)
+    ).toEqual(Array(11).fill('guarded'))
     expect(['index.lock', 'refs/heads/main.lock', 'config.lock'].map(classify)).toEqual(['lock', 'lock', 'lock'])
   })
 })
@@ -202,7 +273,9 @@ describe('checkout credentials', () => {
     set(`includeIf.gitdir:${ws}/.git.path`, included)
 
     const secrets = workspaceGitSecrets(ws)
-    expect(secrets).toEqual(expect.arrayContaining(['ghs_insteadOfTokenBBBBBBBBBBBBBBBBBBBBB2', 'ghs_pushUrlTokenCCCCCCCCCCCCCCCCCCCCCCC3', 'proxyPassword99', BASIC, TOKEN]))
+    expect(secrets).toEqual(
+      expect.arrayContaining(['ghs_insteadOfTokenBBBBBBBBBBBBBBBBBBBBB2', 'ghs_pushUrlTokenCCCCCCCCCCCCCCCCCCCCCCC3', 'proxyPassword99', BASIC, TOKEN])
+    )
     const saved = await stripGitCredentials(ws)
     const after = fs.readFileSync(cfg, 'utf8')
     for (const s of secrets) expect(after.includes(s)).toBe(false)

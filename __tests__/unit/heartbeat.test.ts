@@ -9,7 +9,12 @@ describe('heartbeat', () => {
     let t = 0
     const lines: string[] = []
     const usage = { requests: 34, refused: 0, input_tokens: 100, cache_creation_input_tokens: 20, cache_read_input_tokens: 3000, output_tokens: 456 }
-    const stop = startHeartbeat(() => usage, l => lines.push(l), 180_000, () => t)
+    const stop = startHeartbeat(
+      () => usage,
+      l => lines.push(l),
+      180_000,
+      () => t
+    )
     t = 179_000
     jest.advanceTimersByTime(179_000)
     expect(lines).toEqual([])

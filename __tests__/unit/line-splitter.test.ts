@@ -2,7 +2,11 @@ import { LineSplitter, type OverlongLine } from '../../src/util/line-splitter.js
 
 function split(chunks: (string | Buffer)[], maxBytes: number) {
   const events: (string | OverlongLine)[] = []
-  const s = new LineSplitter(l => events.push(l), o => events.push(o), maxBytes)
+  const s = new LineSplitter(
+    l => events.push(l),
+    o => events.push(o),
+    maxBytes
+  )
   for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c) : c)
   s.end()
   return events
@@ -17,7 +21,11 @@ describe('LineSplitter', () => {
   it('drops a line over the cap, holding none of it, and goes on with the next', () => {
     const chunk = Buffer.alloc(1 << 20, 0x61)
     const events: (string | OverlongLine)[] = []
-    const s = new LineSplitter(l => events.push(l), o => events.push(o), 4 << 20)
+    const s = new LineSplitter(
+      l => events.push(l),
+      o => events.push(o),
+      4 << 20
+    )
     s.push(Buffer.from('{"type":"system"}\n'))
     const before = process.memoryUsage().arrayBuffers
     for (let i = 0; i < 64; i++) s.push(chunk) // one 64 MiB line
@@ -29,7 +37,7 @@ describe('LineSplitter', () => {
   })
 
   it('a line of exactly the cap passes', () => {
-    expect(split(['x'.repeat(10) + '\n'], 10)).toEqual(['x'.repeat(10)])
-    expect(split(['x'.repeat(11) + '\n'], 10)).toEqual([{ bytes: 11, maxBytes: 10 }])
+    expect(split([`${'x'.repeat(10)}\n`], 10)).toEqual(['x'.repeat(10)])
+    expect(split([`${'x'.repeat(11)}\n`], 10)).toEqual([{ bytes: 11, maxBytes: 10 }])
   })
 })

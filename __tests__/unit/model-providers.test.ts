@@ -16,9 +16,16 @@ import type { UpstreamVerdict } from '../../src/proxy/upstream-health.js'
 import { startBedrockDouble } from '../../test/harness/bedrock-double.mjs'
 import { startTokenDouble, startVertexDouble } from '../../test/harness/vertex-double.mjs'
 
-const KEYS = { accessKeyId: 'ASIAUNITTESTKEY12345', secretAccessKey: 'unit/Test+Secret0123456789abcdefghijklmno', sessionToken: 'IQoJb3JpZ2luX2VjEUnitTestSessionToken0123456789' }
+const KEYS = {
+  accessKeyId: 'ASIAUNITTESTKEY12345',
+  secretAccessKey: 'unit/Test+Secret0123456789abcdefghijklmno',
+  sessionToken: 'IQoJb3JpZ2luX2VjEUnitTestSessionToken0123456789'
+}
 const MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
-const SCENARIO = { turns: [{ text: 'hello from the cloud' }], usage: { input_tokens: 321, output_tokens: 45, cache_creation_input_tokens: 6, cache_read_input_tokens: 7 } }
+const SCENARIO = {
+  turns: [{ text: 'hello from the cloud' }],
+  usage: { input_tokens: 321, output_tokens: 45, cache_creation_input_tokens: 6, cache_read_input_tokens: 7 }
+}
 const messages = [{ role: 'user', content: 'hi' }]
 const tools = [{ name: 'Bash', description: 'run', input_schema: { type: 'object' } }]
 
@@ -27,7 +34,10 @@ function eventStreamText(buf: Buffer): { events: string[]; text: string } {
   const events: string[] = []
   let text = ''
   eventStreamReader(m => {
-    const ev = JSON.parse(Buffer.from((JSON.parse(m.payload.toString()) as { bytes: string }).bytes, 'base64').toString()) as { type: string; delta?: { text?: string } }
+    const ev = JSON.parse(Buffer.from((JSON.parse(m.payload.toString()) as { bytes: string }).bytes, 'base64').toString()) as {
+      type: string
+      delta?: { text?: string }
+    }
     events.push(`${m.headers[':event-type']}:${ev.type}`)
     text += ev.delta?.text ?? ''
   })(buf)
@@ -35,7 +45,11 @@ function eventStreamText(buf: Buffer): { events: string[]; text: string } {
 }
 
 async function send(url: string, body: unknown, method = 'POST'): Promise<{ status: number; type: string; buf: Buffer }> {
-  const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: method === 'POST' ? JSON.stringify(body) : undefined })
+  const r = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: method === 'POST' ? JSON.stringify(body) : undefined
+  })
   return { status: r.status, type: r.headers.get('content-type') ?? '', buf: Buffer.from(await r.arrayBuffer()) }
 }
 
@@ -49,14 +63,26 @@ describe('bedrock through the model proxy', () => {
     const upstream = await startBedrockDouble(SCENARIO, { ...KEYS, region: 'us-east-1', now: o.doubleNow })
     started.push(upstream)
     const verdicts: UpstreamVerdict[] = []
-    const provider = bedrockProvider({ upstream: upstream.url, region: o.proxyRegion ?? 'us-east-1', placeholder, credentials: o.credentials === 'chain' ? undefined : async () => o.proxyKeys ?? KEYS })
-    const proxy: ModelProxy = await startModelProxy({ upstream: upstream.url, credential: { kind: 'bedrock', region: 'us-east-1' }, placeholder, bindHost: '127.0.0.1', provider, onUpstreamVerdict: v => verdicts.push(v) })
+    const provider = bedrockProvider({
+      upstream: upstream.url,
+      region: o.proxyRegion ?? 'us-east-1',
+      placeholder,
+      credentials: o.credentials === 'chain' ? undefined : async () => o.proxyKeys ?? KEYS
+    })
+    const proxy: ModelProxy = await startModelProxy({
+      upstream: upstream.url,
+      credential: { kind: 'bedrock', region: 'us-east-1' },
+      placeholder,
+      bindHost: '127.0.0.1',
+      provider,
+      onUpstreamVerdict: v => verdicts.push(v)
+    })
     started.push(proxy)
     return { upstream, proxy, verdicts, base: `http://127.0.0.1:${proxy.port}/${placeholder}` }
   }
   const body = { anthropic_version: 'bedrock-2023-05-31', anthropic_beta: ['interleaved-thinking-2025-05-14'], max_tokens: 100, messages, tools }
 
-  it('signs claude\'s streaming request so the SigV4 verifier accepts it, relays the event stream, and counts its usage', async () => {
+  it("signs claude's streaming request so the SigV4 verifier accepts it, relays the event stream, and counts its usage", async () => {
     const { upstream, proxy, verdicts, base } = await setup()
     const r = await send(`${base}/model/${MODEL}/invoke-with-response-stream`, body)
     expect(r.status).toBe(200)
@@ -71,7 +97,7 @@ describe('bedrock through the model proxy', () => {
     expect(verdicts).toEqual([])
   })
 
-  it('forwards the non-streaming invoke (claude\'s model probe) too', async () => {
+  it("forwards the non-streaming invoke (claude's model probe) too", async () => {
     const { base } = await setup()
     const r = await send(`${base}/model/${MODEL}/invoke`, { ...body, tools: undefined, max_tokens: 1 })
     expect(r.status).toBe(200)
@@ -79,7 +105,11 @@ describe('bedrock through the model proxy', () => {
   })
 
   it.each([
-    ['a wrong secret key', { proxyKeys: { ...KEYS, secretAccessKey: 'wrong/Secret0123456789abcdefghijklmnopqrs' } }, /The request signature we calculated does not match the signature you provided/],
+    [
+      'a wrong secret key',
+      { proxyKeys: { ...KEYS, secretAccessKey: 'wrong/Secret0123456789abcdefghijklmnopqrs' } },
+      /The request signature we calculated does not match the signature you provided/
+    ],
     ['a signature older than 5 minutes', { doubleNow: () => new Date(Date.now() + 10 * 60_000) }, /Signature expired: \d{8}T\d{6}Z is now earlier than/],
     ['another region', { proxyRegion: 'eu-west-1' }, /Credential should be scoped to a valid region/]
   ])('%s: the service refuses it and the host concludes auth-error with its message', async (_what, o, message) => {
@@ -90,7 +120,7 @@ describe('bedrock through the model proxy', () => {
     expect(verdicts).toEqual([{ conclusion: 'auth-error', detail: expect.stringMatching(message) }])
   })
 
-  it('takes the runner\'s credentials from the standard chain: environment, then AWS_PROFILE in the shared files', async () => {
+  it("takes the runner's credentials from the standard chain: environment, then AWS_PROFILE in the shared files", async () => {
     const saved = { ...process.env }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-aws-'))
     try {
@@ -98,8 +128,15 @@ describe('bedrock through the model proxy', () => {
       const env = await setup({ credentials: 'chain' })
       expect((await send(`${env.base}/model/${MODEL}/invoke`, { ...body, max_tokens: 1 })).status).toBe(200)
       for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[k]
-      fs.writeFileSync(path.join(dir, 'credentials'), `[bottle]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\naws_session_token = ${KEYS.sessionToken}\n`)
-      Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_PROFILE: 'bottle' })
+      fs.writeFileSync(
+        path.join(dir, 'credentials'),
+        `[bottle]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\naws_session_token = ${KEYS.sessionToken}\n`
+      )
+      Object.assign(process.env, {
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+        AWS_CONFIG_FILE: path.join(dir, 'config'),
+        AWS_PROFILE: 'bottle'
+      })
       const profile = await setup({ credentials: 'chain' })
       expect((await send(`${profile.base}/model/${MODEL}/invoke`, { ...body, max_tokens: 1 })).status).toBe(200)
     } finally {
@@ -146,9 +183,22 @@ describe('vertex through the model proxy', () => {
     const auth = new GoogleAuth({ keyFilename: path.join(dir, 'adc.json'), scopes: [CLOUD_PLATFORM_SCOPE] })
     const verdicts: UpstreamVerdict[] = []
     const provider = vertexProvider({ upstream: upstream.url, project: 'bottle-proj', region: 'us-east5', placeholder, auth })
-    const proxy = await startModelProxy({ upstream: upstream.url, credential: { kind: 'vertex', project: 'bottle-proj', region: 'us-east5' }, placeholder, bindHost: '127.0.0.1', provider, onUpstreamVerdict: v => verdicts.push(v) })
+    const proxy = await startModelProxy({
+      upstream: upstream.url,
+      credential: { kind: 'vertex', project: 'bottle-proj', region: 'us-east5' },
+      placeholder,
+      bindHost: '127.0.0.1',
+      provider,
+      onUpstreamVerdict: v => verdicts.push(v)
+    })
     started.push(proxy)
-    return { sts, upstream, proxy, verdicts, base: `http://127.0.0.1:${proxy.port}/${placeholder}/v1/projects/bottle-proj/locations/us-east5/publishers/anthropic/models` }
+    return {
+      sts,
+      upstream,
+      proxy,
+      verdicts,
+      base: `http://127.0.0.1:${proxy.port}/${placeholder}/v1/projects/bottle-proj/locations/us-east5/publishers/anthropic/models`
+    }
   }
   const body = { anthropic_version: 'vertex-2023-10-16', max_tokens: 100, stream: true, messages, tools }
 
@@ -169,10 +219,15 @@ describe('vertex through the model proxy', () => {
   it('refuses another project or region, and a request without the placeholder, without forwarding', async () => {
     const { upstream, base, proxy } = await setup()
     const statuses = [
-      (await send(base.replace('bottle-proj', 'other-proj') + '/claude-sonnet-4-5@20250929:streamRawPredict', body)).status,
-      (await send(base.replace('us-east5', 'europe-west1') + '/claude-sonnet-4-5@20250929:streamRawPredict', body)).status,
+      (await send(`${base.replace('bottle-proj', 'other-proj')}/claude-sonnet-4-5@20250929:streamRawPredict`, body)).status,
+      (await send(`${base.replace('us-east5', 'europe-west1')}/claude-sonnet-4-5@20250929:streamRawPredict`, body)).status,
       (await send(`${base}/claude-sonnet-4-5@20250929:predict`, body)).status,
-      (await send(`http://127.0.0.1:${proxy.port}/v1/projects/bottle-proj/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict`, body)).status
+      (
+        await send(
+          `http://127.0.0.1:${proxy.port}/v1/projects/bottle-proj/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict`,
+          body
+        )
+      ).status
     ]
     expect(statuses).toEqual([403, 403, 403, 401])
     expect(upstream.requests).toEqual([])

@@ -14,7 +14,10 @@ import https from 'node:https'
 const REAL_KEY = 'sk-ant-api03-real-key-for-tests'
 
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async r => ({ status: r.status, text: await r.text() }))
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async r => ({
+    status: r.status,
+    text: await r.text()
+  }))
 }
 
 /** Whether anything accepts a TCP connection on 127.0.0.1:port. */
@@ -35,9 +38,16 @@ describe('model proxy close()', () => {
     const placeholder = makePlaceholder()
     const p = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
     try {
-      const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': placeholder }, body: JSON.stringify({ model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] }) })
+      const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        body: JSON.stringify({ model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] })
+      })
       expect(res.status).toBe(200) // the headers came through; the body never will
-      const body = res.text().then(() => 'ended', (e: Error) => `cut: ${e.message}`)
+      const body = res.text().then(
+        () => 'ended',
+        (e: Error) => `cut: ${e.message}`
+      )
       expect(await listening(p.port)).toBe(true)
       await p.close() // with the stream open: close() must not wait for it
       expect(await listening(p.port)).toBe(false)
@@ -63,7 +73,11 @@ describe('model proxy', () => {
   })
 
   it('swaps the placeholder for the real key and streams the SSE answer back', async () => {
-    const r = await post(`http://127.0.0.1:${proxy.port}/v1/messages?beta=true`, { 'x-api-key': placeholder }, { model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] })
+    const r = await post(
+      `http://127.0.0.1:${proxy.port}/v1/messages?beta=true`,
+      { 'x-api-key': placeholder },
+      { model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] }
+    )
     expect(r.status).toBe(200)
     expect(r.text).toContain('event: message_start')
     expect(r.text).toContain('hi there')
@@ -75,7 +89,11 @@ describe('model proxy', () => {
 
   it('forwards count_tokens with the real key; its count is no usage (nothing was generated)', async () => {
     const before = proxy.usage()
-    const r = await post(`http://127.0.0.1:${proxy.port}/v1/messages/count_tokens?beta=true`, { 'x-api-key': placeholder }, { model: 'm', messages: [{ role: 'user', content: 'count these words please' }] })
+    const r = await post(
+      `http://127.0.0.1:${proxy.port}/v1/messages/count_tokens?beta=true`,
+      { 'x-api-key': placeholder },
+      { model: 'm', messages: [{ role: 'user', content: 'count these words please' }] }
+    )
     expect(r.status).toBe(200)
     expect(JSON.parse(r.text)).toEqual({ input_tokens: expect.any(Number) })
     expect(JSON.parse(r.text).input_tokens).toBeGreaterThan(0)
@@ -101,7 +119,12 @@ describe('model proxy', () => {
     await new Promise<void>(r => dead.listen(0, '127.0.0.1', () => r()))
     const port = (dead.address() as AddressInfo).port
     await new Promise(r => dead.close(r))
-    const p = await startModelProxy({ upstream: `http://127.0.0.1:${port}`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    const p = await startModelProxy({
+      upstream: `http://127.0.0.1:${port}`,
+      credential: { kind: 'api-key', value: REAL_KEY },
+      placeholder,
+      bindHost: '127.0.0.1'
+    })
     try {
       const r = await post(`http://127.0.0.1:${p.port}/v1/messages`, { 'x-api-key': placeholder }, {})
       expect(r.status).toBe(502)
@@ -125,7 +148,12 @@ describe('model proxy with an OAuth token and a gateway path', () => {
     })
     await new Promise<void>(r => up.listen(0, '127.0.0.1', () => r()))
     const placeholder = makePlaceholder()
-    const p = await startModelProxy({ upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}/gateway/anthropic`, credential: { kind: 'oauth-token', value: 'sk-ant-oat01-real' }, placeholder, bindHost: '127.0.0.1' })
+    const p = await startModelProxy({
+      upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}/gateway/anthropic`,
+      credential: { kind: 'oauth-token', value: 'sk-ant-oat01-real' },
+      placeholder,
+      bindHost: '127.0.0.1'
+    })
     try {
       const r = await post(`http://127.0.0.1:${p.port}/v1/messages`, { authorization: `Bearer ${placeholder}`, 'anthropic-beta': 'oauth-2025-04-20' }, {})
       expect(r.status).toBe(200)
@@ -152,7 +180,12 @@ describe('model proxy streaming', () => {
     })
     await new Promise<void>(r => up.listen(0, '127.0.0.1', () => r()))
     const placeholder = makePlaceholder()
-    const p = await startModelProxy({ upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    const p = await startModelProxy({
+      upstream: `http://127.0.0.1:${(up.address() as AddressInfo).port}`,
+      credential: { kind: 'api-key', value: REAL_KEY },
+      placeholder,
+      bindHost: '127.0.0.1'
+    })
     try {
       const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, { method: 'POST', headers: { 'x-api-key': placeholder }, body: '{}' })
       const reader = res.body!.getReader()
@@ -187,7 +220,9 @@ describe('model proxy upstream TLS', () => {
     try {
       const refused = await post(`http://127.0.0.1:${untrusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
       expect(refused.status).toBe(502)
-      expect(refused.text).toMatch(/unreachable \((unable to verify the first certificate|self[- ]signed certificate in certificate chain)\); if it uses a private CA, give that CA in the `ca-certificates` input/)
+      expect(refused.text).toMatch(
+        /unreachable \((unable to verify the first certificate|self[- ]signed certificate in certificate chain)\); if it uses a private CA, give that CA in the `ca-certificates` input/
+      )
       const ok = await post(`http://127.0.0.1:${trusting.port}/v1/messages`, { 'x-api-key': placeholder }, {})
       expect(ok).toEqual({ status: 200, text: '{"ok":true}' })
     } finally {
@@ -199,7 +234,13 @@ describe('model proxy upstream TLS', () => {
 })
 
 /** A request with an exact target (fetch would normalise `..` away). */
-function rawRequest(port: number, method: string, target: string, headers: Record<string, string>, body: string | Buffer = ''): Promise<{ status: number; text: string }> {
+function rawRequest(
+  port: number,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body: string | Buffer = ''
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: target, headers: { 'content-type': 'application/json', ...headers } }, res => {
       let text = ''
@@ -228,7 +269,13 @@ async function recordingUpstream(answer: (req: http.IncomingMessage, res: http.S
   return { seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise(r => server.close(r)) }
 }
 
-const logLines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l) as Record<string, unknown>)
+const logLines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(l => JSON.parse(l) as Record<string, unknown>)
 
 /** The log is written when a response ends: wait for `n` lines, at most 3 s. */
 async function waitForLines(file: string, n: number): Promise<Record<string, unknown>[]> {
@@ -261,14 +308,27 @@ describe('model proxy routes: only what Claude Code sends goes upstream', () => 
     const up = await recordingUpstream()
     const placeholder = makePlaceholder()
     const logFile = path.join(dir, `${crypto.randomUUID()}.jsonl`)
-    const p = await startModelProxy({ upstream: `${up.url}/gateway/anthropic`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1', logFile })
+    const p = await startModelProxy({
+      upstream: `${up.url}/gateway/anthropic`,
+      credential: { kind: 'api-key', value: REAL_KEY },
+      placeholder,
+      bindHost: '127.0.0.1',
+      logFile
+    })
     try {
       const r = await rawRequest(p.port, method, target, { 'x-api-key': placeholder }, '{}')
       expect(r.status).toBe(403)
       expect(JSON.parse(r.text)).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining(reason) } })
       expect(up.seen).toEqual([])
       const [line] = await waitForLines(logFile, 1)
-      expect(line).toMatchObject({ method, decision: 'refused', reason: expect.stringContaining(reason), status: 403, duration_ms: expect.any(Number), time: expect.stringMatching(/^\d{4}-/) })
+      expect(line).toMatchObject({
+        method,
+        decision: 'refused',
+        reason: expect.stringContaining(reason),
+        status: 403,
+        duration_ms: expect.any(Number),
+        time: expect.stringMatching(/^\d{4}-/)
+      })
       expect(String(line!.path)).not.toContain('?')
       expect(p.usage()).toMatchObject({ requests: 0, refused: 1 })
     } finally {
@@ -280,12 +340,21 @@ describe('model proxy routes: only what Claude Code sends goes upstream', () => 
   it('forwards the Messages and count_tokens routes as claude sends them, below the gateway path', async () => {
     const up = await recordingUpstream()
     const placeholder = makePlaceholder()
-    const p = await startModelProxy({ upstream: `${up.url}/gateway/anthropic/`, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
+    const p = await startModelProxy({
+      upstream: `${up.url}/gateway/anthropic/`,
+      credential: { kind: 'api-key', value: REAL_KEY },
+      placeholder,
+      bindHost: '127.0.0.1'
+    })
     try {
       for (const target of ['/v1/messages?beta=true', '/v1/messages', '/v1/messages/count_tokens?beta=true']) {
         expect((await rawRequest(p.port, 'POST', target, { 'x-api-key': placeholder }, '{}')).status).toBe(200)
       }
-      expect(up.seen.map(s => `${s.method} ${s.url}`)).toEqual(['POST /gateway/anthropic/v1/messages?beta=true', 'POST /gateway/anthropic/v1/messages', 'POST /gateway/anthropic/v1/messages/count_tokens?beta=true'])
+      expect(up.seen.map(s => `${s.method} ${s.url}`)).toEqual([
+        'POST /gateway/anthropic/v1/messages?beta=true',
+        'POST /gateway/anthropic/v1/messages',
+        'POST /gateway/anthropic/v1/messages/count_tokens?beta=true'
+      ])
     } finally {
       await p.close()
       await up.close()
@@ -302,7 +371,19 @@ describe('model proxy routes: only what Claude Code sends goes upstream', () => 
     const p = await startModelProxy({ upstream: up.url, credential: { kind: 'api-key', value: REAL_KEY }, placeholder, bindHost: '127.0.0.1' })
     try {
       const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
-        http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, connection: 'x-private', 'x-private': 'secret-ish', 'proxy-authorization': 'Basic eDp5' } }, resolve).on('error', reject).end('{}')
+        http
+          .request(
+            {
+              host: '127.0.0.1',
+              port: p.port,
+              method: 'POST',
+              path: '/v1/messages',
+              headers: { 'x-api-key': placeholder, connection: 'x-private', 'x-private': 'secret-ish', 'proxy-authorization': 'Basic eDp5' }
+            },
+            resolve
+          )
+          .on('error', reject)
+          .end('{}')
       )
       res.resume()
       expect(res.headers['x-up-private']).toBeUndefined()
@@ -322,13 +403,24 @@ describe('model proxy decision log and usage', () => {
 
   it('logs one line per request with the usage the upstream reported (SSE, JSON, gzip JSON), and totals it', async () => {
     const stream = sse([
-      { type: 'message_start', message: { id: 'm1', model: 'claude-test-1', usage: { input_tokens: 100, output_tokens: 1, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 } } },
+      {
+        type: 'message_start',
+        message: {
+          id: 'm1',
+          model: 'claude-test-1',
+          usage: { input_tokens: 100, output_tokens: 1, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 }
+        }
+      },
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x'.repeat(200_000) } }, // a line longer than the tap reads
       { type: 'message_delta', delta: { stop_reason: null }, usage: { output_tokens: 7 } },
       { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 42 } },
       { type: 'message_stop' }
     ])
-    const json = JSON.stringify({ id: 'm2', model: 'claude-test-2', usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 } })
+    const json = JSON.stringify({
+      id: 'm2',
+      model: 'claude-test-2',
+      usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 }
+    })
     const up = await recordingUpstream((req, res) => {
       if (req.url === '/v1/messages?beta=true') {
         res.writeHead(200, { 'content-type': 'text/event-stream' })
@@ -357,14 +449,37 @@ describe('model proxy decision log and usage', () => {
       // a line is written when its request completes (a forwarded answer once its usage is read): any order
       const got = lines.map(({ time, duration_ms, ...rest }) => (expect(typeof time).toBe('string'), expect(typeof duration_ms).toBe('number'), rest))
       expect(got).toHaveLength(5)
-      expect(got).toEqual(expect.arrayContaining([
-        { method: 'POST', path: '/v1/messages', decision: 'forwarded', status: 200, model: 'claude-test-1', usage: { input_tokens: 100, output_tokens: 42, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 } },
-        { method: 'POST', path: '/v1/messages', decision: 'forwarded', status: 200, model: 'claude-test-2', usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 } },
-        { method: 'POST', path: '/v1/messages/count_tokens', decision: 'forwarded', status: 200 },
-        { method: 'GET', path: '/v1/files', decision: 'refused', reason: '/v1/files is not an endpoint Claude Code uses', status: 403 },
-        { method: 'POST', path: '/v1/messages', decision: 'refused', reason: 'no bottle credential', status: 401 }
-      ]))
-      expect(p.usage()).toEqual({ requests: 3, refused: 2, input_tokens: 105, output_tokens: 48, cache_creation_input_tokens: 20, cache_read_input_tokens: 301 })
+      expect(got).toEqual(
+        expect.arrayContaining([
+          {
+            method: 'POST',
+            path: '/v1/messages',
+            decision: 'forwarded',
+            status: 200,
+            model: 'claude-test-1',
+            usage: { input_tokens: 100, output_tokens: 42, cache_creation_input_tokens: 20, cache_read_input_tokens: 300 }
+          },
+          {
+            method: 'POST',
+            path: '/v1/messages',
+            decision: 'forwarded',
+            status: 200,
+            model: 'claude-test-2',
+            usage: { input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: 0, cache_read_input_tokens: 1 }
+          },
+          { method: 'POST', path: '/v1/messages/count_tokens', decision: 'forwarded', status: 200 },
+          { method: 'GET', path: '/v1/files', decision: 'refused', reason: '/v1/files is not an endpoint Claude Code uses', status: 403 },
+          { method: 'POST', path: '/v1/messages', decision: 'refused', reason: 'no bottle credential', status: 401 }
+        ])
+      )
+      expect(p.usage()).toEqual({
+        requests: 3,
+        refused: 2,
+        input_tokens: 105,
+        output_tokens: 48,
+        cache_creation_input_tokens: 20,
+        cache_read_input_tokens: 301
+      })
       expect(p.summary()).toBe('model proxy: 3 forwarded, 2 refused; tokens: 105 in, 48 out, 20 cache write, 301 cache read')
       expect(fs.readFileSync(logFile, 'utf8')).not.toContain(REAL_KEY)
       expect(fs.readFileSync(logFile, 'utf8')).not.toContain(placeholder)
@@ -376,7 +491,9 @@ describe('model proxy decision log and usage', () => {
 })
 
 /** A request claude 2.1.332 really sent (long strings cut), with its betas: see src/proxy/model-body.ts. */
-const claudeRequest = JSON.parse(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'claude-messages-request.json'), 'utf8')) as {
+const claudeRequest = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'claude-messages-request.json'), 'utf8')
+) as {
   path: string
   headers: { 'anthropic-beta': string; 'anthropic-version': string }
   body: { tools: object[]; messages: { role: string; content: unknown }[] } & Record<string, unknown>
@@ -388,7 +505,10 @@ const claudeBody = (change: (b: typeof claudeRequest.body) => void = () => undef
   change(b)
   return JSON.stringify(b)
 }
-const userSays = (...content: object[]) => (b: typeof claudeRequest.body) => void b.messages.push({ role: 'user', content })
+const userSays =
+  (...content: object[]) =>
+  (b: typeof claudeRequest.body) =>
+    void b.messages.push({ role: 'user', content })
 
 describe('model proxy body: nothing that makes the API reach other hosts or org data', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-model-body-'))
@@ -427,7 +547,10 @@ describe('model proxy body: nothing that makes the API reach other hosts or org 
     await withProxy(async (p, placeholder, up) => {
       const body = claudeBody()
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } }, res => (res.resume(), resolve(res.statusCode ?? 0)))
+        const req = http.request(
+          { host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } },
+          res => (res.resume(), resolve(res.statusCode ?? 0))
+        )
         req.on('error', reject)
         req.write(body.slice(0, 1000))
         setTimeout(() => req.end(body.slice(1000)), 20)
@@ -443,14 +566,39 @@ describe('model proxy body: nothing that makes the API reach other hosts or org 
     ['mcp_servers', claudeBetas, claudeBody(b => void (b.mcp_servers = [{ type: 'url', url: 'https://attacker.example/mcp', name: 'x' }])), 'mcp_servers'],
     ['mcp_servers, even empty', claudeBetas, claudeBody(b => void (b.mcp_servers = [])), 'mcp_servers'],
     ['container', claudeBetas, claudeBody(b => void (b.container = 'container_011')), 'container'],
-    ['a web_fetch server tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'web_fetch_20250910', name: 'web_fetch' })), 'server tool web_fetch_20250910'],
-    ['a code_execution server tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'code_execution_20250825', name: 'code_execution' })), 'server tool code_execution_20250825'],
+    [
+      'a web_fetch server tool',
+      claudeBetas,
+      claudeBody(b => void b.tools.push({ type: 'web_fetch_20250910', name: 'web_fetch' })),
+      'server tool web_fetch_20250910'
+    ],
+    [
+      'a code_execution server tool',
+      claudeBetas,
+      claudeBody(b => void b.tools.push({ type: 'code_execution_20250825', name: 'code_execution' })),
+      'server tool code_execution_20250825'
+    ],
     ['an mcp_toolset tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'mcp_toolset', mcp_server_name: 'x' })), 'server tool mcp_toolset'],
     ['a future *_fetch tool', claudeBetas, claudeBody(b => void b.tools.push({ type: 'url_fetch_20270101', name: 'f' })), 'server tool url_fetch_20270101'],
     ['a file_id document', claudeBetas, claudeBody(userSays({ type: 'document', source: { type: 'file', file_id: 'file_011' } })), 'content source type file'],
-    ['a file_id image inside a tool_result', claudeBetas, claudeBody(userSays({ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011' } }] })), 'content source type file'],
-    ['a url image', claudeBetas, claudeBody(userSays({ type: 'image', source: { type: 'url', url: 'https://attacker.example/x.png?d=SECRET' } })), 'content source type url'],
-    ['a url document in the system prompt', claudeBetas, claudeBody(b => void (b.system = [{ type: 'document', source: { type: 'url', url: 'https://attacker.example/' } }])), 'content source type url'],
+    [
+      'a file_id image inside a tool_result',
+      claudeBetas,
+      claudeBody(userSays({ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011' } }] })),
+      'content source type file'
+    ],
+    [
+      'a url image',
+      claudeBetas,
+      claudeBody(userSays({ type: 'image', source: { type: 'url', url: 'https://attacker.example/x.png?d=SECRET' } })),
+      'content source type url'
+    ],
+    [
+      'a url document in the system prompt',
+      claudeBetas,
+      claudeBody(b => void (b.system = [{ type: 'document', source: { type: 'url', url: 'https://attacker.example/' } }])),
+      'content source type url'
+    ],
     ['a container_upload block', claudeBetas, claudeBody(userSays({ type: 'container_upload', file_id: 'file_011' })), 'container_upload'],
     ['the mcp-client beta', `${claudeBetas},mcp-client-2025-04-04`, claudeBody(), 'anthropic-beta mcp-client-2025-04-04'],
     ['the files-api beta', `files-api-2025-04-14, ${claudeBetas}`, claudeBody(), 'anthropic-beta files-api-2025-04-14'],
@@ -475,7 +623,12 @@ describe('model proxy body: nothing that makes the API reach other hosts or org 
     ['not JSON', {}, 'model=x', 'not UTF-8 JSON'],
     ['not UTF-8', {}, Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), 'not UTF-8 JSON'],
     ['a key named twice (the vetted one last)', {}, `{"tools":[{"type":"web_fetch_20250910","name":"web_fetch"}],"tools":[]}`, 'key "tools" named twice'],
-    ['a key named twice, once escaped', {}, `{"messages":[{"role":"user","content":"}\\"{"}],"mcp_servers":[{"url":"https://a.example"}],"mcp\\u005fservers":null}`, 'key "mcp_servers" named twice'],
+    [
+      'a key named twice, once escaped',
+      {},
+      `{"messages":[{"role":"user","content":"}\\"{"}],"mcp_servers":[{"url":"https://a.example"}],"mcp\\u005fservers":null}`,
+      'key "mcp_servers" named twice'
+    ],
     ['a compressed body', { 'content-encoding': 'gzip' }, zlib.gzipSync(claudeBody()), 'content-encoding']
   ])('refuses a body that is %s with a 400, never forwarded', async (_what, headers, body, reason) => {
     await withProxy(async (p, placeholder, up, logFile) => {
@@ -492,14 +645,20 @@ describe('model proxy body: nothing that makes the API reach other hosts or org 
       const big = Buffer.alloc(MAX_REQUEST_BODY + 1, 0x20)
       const declared = await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': placeholder }, big)
       const streamed = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } }, res => (res.resume(), resolve(res.statusCode ?? 0)))
+        const req = http.request(
+          { host: '127.0.0.1', port: p.port, method: 'POST', path: '/v1/messages', headers: { 'x-api-key': placeholder, 'transfer-encoding': 'chunked' } },
+          res => (res.resume(), resolve(res.statusCode ?? 0))
+        )
         req.on('error', reject)
         req.end(big)
       })
       expect([declared.status, streamed]).toEqual([413, 413])
       expect(JSON.parse(declared.text)).toMatchObject({ type: 'error', error: { type: 'request_too_large' } })
       expect(up.seen).toEqual([])
-      expect(await waitForLines(logFile, 2)).toMatchObject([{ decision: 'refused', status: 413 }, { decision: 'refused', status: 413 }])
+      expect(await waitForLines(logFile, 2)).toMatchObject([
+        { decision: 'refused', status: 413 },
+        { decision: 'refused', status: 413 }
+      ])
     })
   })
 })

@@ -27,7 +27,15 @@ describe('outputs', () => {
   it('drops what is not of its form, with a warning naming the output', () => {
     const warned: string[] = []
     const v = vetOutputs(
-      { ...base, conclusion: 'success"; id; "', 'session-id': '$(touch x)', 'cost-usd': '1; id', 'num-turns': '2`id`', backend: 'docker$(id)', 'pushed-refs': 'refs/heads/ok\nrefs/heads/$(touch x)\nrefs/heads/a..b' },
+      {
+        ...base,
+        conclusion: 'success"; id; "',
+        'session-id': '$(touch x)',
+        'cost-usd': '1; id',
+        'num-turns': '2`id`',
+        backend: 'docker$(id)',
+        'pushed-refs': 'refs/heads/ok\nrefs/heads/$(touch x)\nrefs/heads/a..b'
+      },
       m => warned.push(m)
     )
     expect(v).toMatchObject({ conclusion: 'error', 'session-id': '', 'cost-usd': '0', 'num-turns': '0', backend: '', 'pushed-refs': 'refs/heads/ok' })
@@ -45,7 +53,7 @@ describe('job summary', () => {
     pushedRefs: ['refs/heads/bot-bottle/fix'],
     transcriptDir: '/tmp/x'
   })
-  it('shows the agent\'s words as text: no link, image, HTML or emphasis outside the result fence', () => {
+  it("shows the agent's words as text: no link, image, HTML or emphasis outside the result fence", () => {
     const fence = /^(`{4,})$/m.exec(summary.slice(summary.indexOf('**Result**')))![1]!
     const [before, inFence] = [summary.slice(0, summary.indexOf(fence)), summary.slice(summary.indexOf(fence) + fence.length, summary.lastIndexOf(fence))]
     expect(before).not.toMatch(/(^|[^\\])\]\(|<img|<details|(^|[^\\])\*\*PASSED/)

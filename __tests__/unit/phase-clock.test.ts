@@ -7,7 +7,10 @@ describe('PhaseClock', () => {
   it('logs one line per phase and keeps the time also when the phase throws', async () => {
     let now = 0
     const lines: string[] = []
-    const clock = new PhaseClock(l => lines.push(l), () => now)
+    const clock = new PhaseClock(
+      l => lines.push(l),
+      () => now
+    )
     await clock.time('network', () => {
       now += 120
     })
@@ -22,7 +25,11 @@ describe('PhaseClock', () => {
     end()
     end() // once
     expect(lines).toEqual(['⏱ network: 120 ms', '⏱ claude: 40 ms', '⏱ teardown: 7 ms'])
-    expect(clock.timings).toEqual([{ phase: 'network', ms: 120 }, { phase: 'claude', ms: 40 }, { phase: 'teardown', ms: 7 }])
+    expect(clock.timings).toEqual([
+      { phase: 'network', ms: 120 },
+      { phase: 'claude', ms: 40 },
+      { phase: 'teardown', ms: 7 }
+    ])
   })
 })
 
@@ -33,7 +40,18 @@ describe('phases.json', () => {
     const d = dir()
     writePhases(d, { phases: [{ phase: 'network', ms: 12 }], steps: { main: 900 } })
     expect(readPhases(d)).toEqual({ phases: [{ phase: 'network', ms: 12 }], steps: { main: 900, post: undefined } })
-    fs.writeFileSync(path.join(d, PHASES_FILE), JSON.stringify({ phases: [{ phase: 'network', ms: -1 }, { phase: '<img>', ms: 3 }, { phase: 'claude', ms: '5' }, { phase: 'claude', ms: 5 }], steps: { main: 'x', post: 10 } }))
+    fs.writeFileSync(
+      path.join(d, PHASES_FILE),
+      JSON.stringify({
+        phases: [
+          { phase: 'network', ms: -1 },
+          { phase: '<img>', ms: 3 },
+          { phase: 'claude', ms: '5' },
+          { phase: 'claude', ms: 5 }
+        ],
+        steps: { main: 'x', post: 10 }
+      })
+    )
     expect(readPhases(d)).toEqual({ phases: [{ phase: 'claude', ms: 5 }], steps: { main: undefined, post: 10 } })
     fs.writeFileSync(path.join(d, PHASES_FILE), 'not json')
     expect(readPhases(d)).toBeUndefined()
@@ -50,7 +68,13 @@ describe('phases.json', () => {
 
 describe('renderPhaseTable', () => {
   it('lists each phase, what fell outside them, and the two steps total', () => {
-    const table = renderPhaseTable({ phases: [{ phase: 'network', ms: 100 }, { phase: 'post', ms: 50 }], steps: { main: 700, post: 300 } })
+    const table = renderPhaseTable({
+      phases: [
+        { phase: 'network', ms: 100 },
+        { phase: 'post', ms: 50 }
+      ],
+      steps: { main: 700, post: 300 }
+    })
     expect(table.split('\n')).toEqual([
       '**Where the time went** (ms)',
       '',

@@ -27,7 +27,23 @@ function planFor(over: Partial<RawInputs> = {}) {
 }
 
 function bottleFor(plan: ReturnType<typeof planFor>, backend: RecordingBackend): Bottle {
-  return { plan, backend, name: plan.bottleName, network: { name: 'n', bindHost: 'h', wiring: 'gateway' }, proxy: { port: 1, stats: { forwarded: 0, refused: 0 }, usage: () => ({ requests: 0, refused: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }), spent: () => ({ costUsd: 0, tokens: 0, unpricedModels: [] }), summary: () => '', close: async () => undefined }, egress: { port: 2, decisions: { allowed: 0, blocked: 0, blockedHosts: new Map() }, summary: () => '', close: async () => undefined }, guestEnv: {}, exposed: Promise.resolve() }
+  return {
+    plan,
+    backend,
+    name: plan.bottleName,
+    network: { name: 'n', bindHost: 'h', wiring: 'gateway' },
+    proxy: {
+      port: 1,
+      stats: { forwarded: 0, refused: 0 },
+      usage: () => ({ requests: 0, refused: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }),
+      spent: () => ({ costUsd: 0, tokens: 0, unpricedModels: [] }),
+      summary: () => '',
+      close: async () => undefined
+    },
+    egress: { port: 2, decisions: { allowed: 0, blocked: 0, blockedHosts: new Map() }, summary: () => '', close: async () => undefined },
+    guestEnv: {},
+    exposed: Promise.resolve()
+  }
 }
 
 describe('prepare', () => {
@@ -146,8 +162,21 @@ describe('guest environment and claude argv', () => {
   it('puts the action flags first and the user args last', () => {
     const plan = planFor({ 'max-turns': '3', model: 'opus', 'claude-args': '--allowedTools Bash' })
     expect(claudeArgv('/bin/claude', { plan }, ['--append-system-prompt-file', '/f'])).toEqual([
-      '/bin/claude', '-p', 'task', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions',
-      '--append-system-prompt-file', '/f', '--max-turns', '3', '--model', 'opus', '--allowedTools', 'Bash'
+      '/bin/claude',
+      '-p',
+      'task',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--dangerously-skip-permissions',
+      '--append-system-prompt-file',
+      '/f',
+      '--max-turns',
+      '3',
+      '--model',
+      'opus',
+      '--allowedTools',
+      'Bash'
     ])
   })
 })

@@ -48,7 +48,12 @@ describe('networks', () => {
     const v6 = parseCidr('fd00:bb::/32')!
     expect([v6.contains('fd00:bb:7::2'), v6.contains('fd00:bc::1'), v6.contains('10.1.0.1')]).toEqual([true, false, false])
     expect(parseCidr('0x0a.1/8')?.text).toBe('10.0.0.1/8')
-    expect([parseCidr('10.0.0.0/33'), parseCidr('10.0.0.0/8/1'), parseCidr('x/8'), parseCidr('10.0.0.0/-1')]).toEqual([undefined, undefined, undefined, undefined])
+    expect([parseCidr('10.0.0.0/33'), parseCidr('10.0.0.0/8/1'), parseCidr('x/8'), parseCidr('10.0.0.0/-1')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined
+    ])
     expect(unmapIPv4('::ffff:7f00:1')).toBe('127.0.0.1')
   })
 
@@ -82,11 +87,13 @@ describe('networks', () => {
 /** A real ClientHello, as node's TLS client writes it. */
 function clientHello(servername?: string): Promise<Buffer> {
   return new Promise(resolve => {
-    const server = net.createServer(s => s.once('data', d => {
-      resolve(d)
-      s.destroy()
-      server.close()
-    }))
+    const server = net.createServer(s =>
+      s.once('data', d => {
+        resolve(d)
+        s.destroy()
+        server.close()
+      })
+    )
     server.listen(0, '127.0.0.1', () => {
       const c = tls.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1', servername, rejectUnauthorized: false })
       c.on('error', () => undefined)
@@ -123,7 +130,19 @@ describe('TLS ClientHello', () => {
 
 describe('hop-by-hop headers and proxy credentials', () => {
   it('drops the RFC 9110 list, the headers Connection names, and the extras', () => {
-    const h = endToEndHeaders({ connection: 'close, X-Private', 'x-private': '1', 'keep-alive': '5', te: 'trailers', 'proxy-authorization': 'Basic x', host: 'h', 'x-api-key': 'k', accept: '*/*' }, ['x-api-key'])
+    const h = endToEndHeaders(
+      {
+        connection: 'close, X-Private',
+        'x-private': '1',
+        'keep-alive': '5',
+        te: 'trailers',
+        'proxy-authorization': 'Basic x',
+        host: 'h',
+        'x-api-key': 'k',
+        accept: '*/*'
+      },
+      ['x-api-key']
+    )
     expect(h).toEqual({ host: 'h', accept: '*/*' })
     expect(HOP_BY_HOP).toEqual(expect.arrayContaining(['connection', 'keep-alive', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']))
   })
@@ -132,7 +151,15 @@ describe('hop-by-hop headers and proxy credentials', () => {
     const check = proxyCredentialCheck('s3cret')
     const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`
     expect([basic('bottle:s3cret'), basic(':s3cret'), `basic  ${Buffer.from('x:s3cret').toString('base64')}`].map(check)).toEqual([true, true, true])
-    expect([undefined, '', basic('s3cret'), basic('bottle:s3cre'), basic('bottle:s3cretx'), 'Bearer s3cret', [basic('bottle:s3cret')]].map(check)).toEqual([false, false, false, false, false, false, false])
+    expect([undefined, '', basic('s3cret'), basic('bottle:s3cre'), basic('bottle:s3cretx'), 'Bearer s3cret', [basic('bottle:s3cret')]].map(check)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false
+    ])
     expect(proxyCredentialCheck(undefined)(undefined)).toBe(true)
   })
 })

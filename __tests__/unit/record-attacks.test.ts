@@ -16,10 +16,13 @@ const KEY = 'sk-ant-api03-redteam-records-key'
 
 function request(port: number, agent: http.Agent, target: string, headers: Record<string, string>, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: target, agent, headers: { 'content-type': 'application/json', ...headers } }, res => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: target, agent, headers: { 'content-type': 'application/json', ...headers } },
+      res => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      }
+    )
     req.on('error', reject)
     req.end(body ?? '{}')
   })
@@ -33,7 +36,14 @@ describe('a record filled on purpose', () => {
     let stops = 0
     const records = new RunRecords(dir, () => stops++)
     const logFile = path.join(dir, 'model.jsonl')
-    const proxy = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: KEY }, placeholder, bindHost: '127.0.0.1', logFile, records })
+    const proxy = await startModelProxy({
+      upstream: api.url,
+      credential: { kind: 'api-key', value: KEY },
+      placeholder,
+      bindHost: '127.0.0.1',
+      logFile,
+      records
+    })
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
     try {
       // each refusal logs its path twice (path and reason): ~500 bytes a line
@@ -49,8 +59,12 @@ describe('a record filled on purpose', () => {
       expect(fs.statSync(logFile).size).toBeLessThanOrEqual(RECORD_CAPS.decisionLog)
       expect(stops).toBe(1)
       expect(records.fault).toBeDefined()
-      expect(diskFaultLine(records.fault!, '/runner/temp')).toMatch(/^The run's record model\.jsonl was cut at \d+ bytes: the record reached its cap of 16777216 bytes, what followed was not kept\. A run whose actions are no longer recorded does not go on, so claude was stopped/)
-      expect(JSON.parse(fs.readFileSync(path.join(dir, 'record-notes.json'), 'utf8'))).toEqual([{ source: 'model.jsonl', reason: expect.stringMatching(/^cut at \d+ bytes/) }])
+      expect(diskFaultLine(records.fault!, '/runner/temp')).toMatch(
+        /^The run's record model\.jsonl was cut at \d+ bytes: the record reached its cap of 16777216 bytes, what followed was not kept\. A run whose actions are no longer recorded does not go on, so claude was stopped/
+      )
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'record-notes.json'), 'utf8'))).toEqual([
+        { source: 'model.jsonl', reason: expect.stringMatching(/^cut at \d+ bytes/) }
+      ])
     } finally {
       agent.destroy()
       await proxy.close()

@@ -27,7 +27,7 @@ describe('RecordSink', () => {
     const faults: RecordFault[] = []
     // /dev/full answers every write with ENOSPC, as a full RUNNER_TEMP does
     const sink = new RecordSink('/dev/full', 1 << 20, { onFault: f => faults.push(f), onCapped: () => undefined })
-    for (let i = 0; i < 20; i++) sink.write('x'.repeat(1000) + '\n')
+    for (let i = 0; i < 20; i++) sink.write(`${'x'.repeat(1000)}\n`)
     await sink.end()
     await new Promise(r => setTimeout(r, 50))
     expect(faults).toHaveLength(1)
@@ -41,11 +41,16 @@ describe('the report of a huge conversation', () => {
     const file = path.join(dir, 'big.jsonl')
     const lines: string[] = [JSON.stringify({ type: 'system', subtype: 'init', session_id: 's', model: 'm' })]
     for (let i = 0; i < 200; i++) {
-      lines.push(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'cat big' } }], usage: { input_tokens: 1, output_tokens: 1 } } }))
+      lines.push(
+        JSON.stringify({
+          type: 'assistant',
+          message: { content: [{ type: 'tool_use', id: `t${i}`, name: 'Bash', input: { command: 'cat big' } }], usage: { input_tokens: 1, output_tokens: 1 } }
+        })
+      )
       lines.push(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: `t${i}`, content: 'y'.repeat(10_000) }] } }))
     }
     lines.push(JSON.stringify({ type: 'result', subtype: 'success', result: 'done', num_turns: 200, is_error: false }))
-    fs.writeFileSync(file, lines.join('\n') + '\n')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
 
     const whole = await readReportModel(file)
     expect(whole.dropped).toBe(0)

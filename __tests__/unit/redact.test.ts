@@ -60,10 +60,10 @@ describe('Redactor.redact', () => {
   })
 
   it.each([
-    ['anthropic-key', 'sk-ant-api03-' + 'a'.repeat(90)],
-    ['anthropic-key', 'sk-ant-oat01-' + 'B'.repeat(60)],
+    ['anthropic-key', `sk-ant-api03-${'a'.repeat(90)}`],
+    ['anthropic-key', `sk-ant-oat01-${'B'.repeat(60)}`],
     ['github-token', TOKEN],
-    ['github-token', 'ghs_' + 'x'.repeat(36)],
+    ['github-token', `ghs_${'x'.repeat(36)}`],
     ['github-token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],
     ['aws-access-key', 'AKIAIOSFODNN7EXAMPLE'],
     ['private-key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----']
@@ -75,10 +75,18 @@ describe('Redactor.redact', () => {
     ['an AWS access key id', 'id ASIAQ3EXAMPLE7ZZZZZZ here', 'id [REDACTED:aws-access-key] here'],
     ['an AWS secret key in a shared credentials file', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', '[REDACTED:aws-secret-key]\n'],
     ['an AWS secret key in env output', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '[REDACTED:aws-secret-key]'],
-    ['an AWS session token in JSON (STS answer)', '{"SessionToken": "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example=="}', '{"[REDACTED:aws-session-token]"}'],
+    [
+      'an AWS session token in JSON (STS answer)',
+      '{"SessionToken": "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example=="}',
+      '{"[REDACTED:aws-session-token]"}'
+    ],
     ['a Google OAuth access token', 'token ya29.a0AfB_byC-example_access_token_0123456789 end', 'token [REDACTED:google-token] end'],
     ['a Google OAuth refresh token', '"refresh_token": "1//0gExampleRefreshToken-0123456789abcdefgh"', '"refresh_token": "[REDACTED:google-token]"'],
-    ['a service account private key in its JSON file', '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n"', '"private_key": "[REDACTED:private-key]\\n"']
+    [
+      'a service account private key in its JSON file',
+      '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----\\n"',
+      '"private_key": "[REDACTED:private-key]\\n"'
+    ]
   ])('redacts %s by its shape', (_what, text, redacted) => {
     expect(new Redactor().redact(text)).toBe(redacted)
   })

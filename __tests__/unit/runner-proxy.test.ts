@@ -16,7 +16,11 @@ import { parseRunnerProxy, proxyFor } from '../../src/proxy/runner-proxy.js'
 import { startCorporateProxy } from '../../test/harness/corporate-proxy-double.mjs'
 
 describe('runner proxy settings', () => {
-  const rp = parseRunnerProxy({ httpsProxy: 'corp.example:3128', httpProxy: 'http://plain.example:8080', noProxy: '.internal.example, localhost:8443,10.0.0.7, *.svc' })
+  const rp = parseRunnerProxy({
+    httpsProxy: 'corp.example:3128',
+    httpProxy: 'http://plain.example:8080',
+    noProxy: '.internal.example, localhost:8443,10.0.0.7, *.svc'
+  })
   it.each([
     ['api.anthropic.com', 443, true, 'http://corp.example:3128/'],
     ['api.anthropic.com', 80, false, 'http://plain.example:8080/'],
@@ -33,7 +37,16 @@ describe('runner proxy settings', () => {
   })
   it('matches NO_PROXY with the same host normalisation as the egress rules (case, trailing dot, IDNA, odd IPv4, IPv6)', () => {
     const np = parseRunnerProxy({ httpsProxy: 'http://corp.example:3128', noProxy: 'BÜCHER.example, 127.0.0.1, [::1]:8443, ::2' })
-    for (const [host, port] of [['xn--bcher-kva.example', 443], ['Mirror.Bücher.Example.', 443], ['0x7f.1', 443], ['2130706433', 443], ['127.1', 443], ['[::1]', 8443], ['::2', 443], ['[0:0::2]', 443]] as const) {
+    for (const [host, port] of [
+      ['xn--bcher-kva.example', 443],
+      ['Mirror.Bücher.Example.', 443],
+      ['0x7f.1', 443],
+      ['2130706433', 443],
+      ['127.1', 443],
+      ['[::1]', 8443],
+      ['::2', 443],
+      ['[0:0::2]', 443]
+    ] as const) {
       expect({ host, port, via: proxyFor(np, host, port, true)?.href }).toEqual({ host, port, via: undefined })
     }
     expect(proxyFor(np, '::1', 443, true)?.href).toBe('http://corp.example:3128/')
@@ -78,7 +91,12 @@ describe('upstream through the runner proxy', () => {
     const corp = await startCorporateProxy({ credentials: 'runner:s3cret' })
     // 127.0.0.1 is listed so that the direct (NO_PROXY) route may reach loopback
     const policy = parseEgressPolicy('allowlist', `localhost:${targetPort}, 127.0.0.1:${targetPort}`, '')
-    const via = await startEgressProxy({ policy, bindHost: '127.0.0.1', logFile: path.join(dir, 'e1.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url, httpProxy: corp.url, noProxy: '127.0.0.1' }) })
+    const via = await startEgressProxy({
+      policy,
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'e1.jsonl'),
+      runnerProxy: parseRunnerProxy({ httpsProxy: corp.url, httpProxy: corp.url, noProxy: '127.0.0.1' })
+    })
     try {
       expect(await connectThrough(via.port, `localhost:${targetPort}`)).toContain('target GET /via-tunnel')
       const plain = await fetchVia(via.port, `http://localhost:${targetPort}/plain`)
@@ -96,7 +114,12 @@ describe('upstream through the runner proxy', () => {
 
   it('egress: a corporate proxy that refuses shows up as a 502 naming it', async () => {
     const corp = await startCorporateProxy({ refuse: true })
-    const via = await startEgressProxy({ policy: parseEgressPolicy('allowlist', `localhost:${targetPort}`, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'e2.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url }) })
+    const via = await startEgressProxy({
+      policy: parseEgressPolicy('allowlist', `localhost:${targetPort}`, ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'e2.jsonl'),
+      runnerProxy: parseRunnerProxy({ httpsProxy: corp.url })
+    })
     try {
       const answer = await connectThrough(via.port, `localhost:${targetPort}`)
       expect(answer).toMatch(/^HTTP\/1.1 502 Bad Gateway\r\n/)
@@ -105,13 +128,22 @@ describe('upstream through the runner proxy', () => {
       await via.close()
       await corp.close()
     }
-    const [d] = fs.readFileSync(path.join(dir, 'e2.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l))
+    const [d] = fs
+      .readFileSync(path.join(dir, 'e2.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l))
     expect(d).toMatchObject({ host: 'localhost', decision: 'allowed', bytes_down: 0 })
   })
 
-  it("egress: through the corporate proxy a name is not vetted here (that proxy resolves it), an IP literal is", async () => {
+  it('egress: through the corporate proxy a name is not vetted here (that proxy resolves it), an IP literal is', async () => {
     const corp = await startCorporateProxy()
-    const via = await startEgressProxy({ policy: parseEgressPolicy('open', '', ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'e3.jsonl'), runnerProxy: parseRunnerProxy({ httpsProxy: corp.url }) })
+    const via = await startEgressProxy({
+      policy: parseEgressPolicy('open', '', ''),
+      bindHost: '127.0.0.1',
+      logFile: path.join(dir, 'e3.jsonl'),
+      runnerProxy: parseRunnerProxy({ httpsProxy: corp.url })
+    })
     try {
       expect(await connectThrough(via.port, `localhost:${targetPort}`)).toContain('target GET /via-tunnel') // the corporate proxy's own loopback
       expect(await connectThrough(via.port, `127.0.0.1:${targetPort}`)).toMatch(/^HTTP\/1\.1 403[\s\S]*127\.0\.0\.1 \(loopback\)/)
@@ -126,7 +158,13 @@ describe('upstream through the runner proxy', () => {
   it('model proxy: the upstream is reached through a CONNECT tunnel of the corporate proxy', async () => {
     const corp = await startCorporateProxy()
     const placeholder = makePlaceholder()
-    const proxy = await startModelProxy({ upstream: `http://localhost:${targetPort}/base`, credential: { kind: 'api-key', value: 'sk-real' }, placeholder, bindHost: '127.0.0.1', runnerProxy: parseRunnerProxy({ httpProxy: corp.url }) })
+    const proxy = await startModelProxy({
+      upstream: `http://localhost:${targetPort}/base`,
+      credential: { kind: 'api-key', value: 'sk-real' },
+      placeholder,
+      bindHost: '127.0.0.1',
+      runnerProxy: parseRunnerProxy({ httpProxy: corp.url })
+    })
     try {
       const r = await fetch(`http://127.0.0.1:${proxy.port}/v1/messages`, { method: 'POST', headers: { 'x-api-key': placeholder }, body: '{}' })
       expect(await r.text()).toBe('target POST /base/v1/messages key=sk-real')

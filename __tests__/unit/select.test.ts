@@ -27,7 +27,10 @@ describe('smolvm refusals say why and what fixes it', () => {
     [{ ...linuxOk, kvm: 'denied' }, /\/dev\/kvm is not readable and writable.*udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666"/],
     [{ ...linuxOk, glibc: '2.31' }, /glibc 2\.31 is older than 2\.35/],
     [{ ...linuxOk, glibc: undefined }, /no glibc/],
-    [{ platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: false }, /GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner/],
+    [
+      { platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: false },
+      /GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner/
+    ],
     [{ platform: 'darwin', arch: 'x64', kvm: 'missing' }, /macOS on Intel has no smolvm release/],
     [{ platform: 'win32', arch: 'x64', kvm: 'missing' }, /no smolvm release for win32\/x64/]
   ] as [HostFacts, RegExp | undefined][])('%j', (facts, want) => {
@@ -82,15 +85,22 @@ describe('selectBackend (a run)', () => {
     expect(s.reasons[0]).toMatch(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/)
   })
 
-  it("`latest` re-runs the probe: a release whose flag changed meaning or vanished is refused, naming it", async () => {
+  it('`latest` re-runs the probe: a release whose flag changed meaning or vanished is refused, naming it', async () => {
     const cache = process.env['RUNNER_TOOL_CACHE']
     process.env['RUNNER_TOOL_CACHE'] = path.join(tmp, 'tc-latest') // not the --version-only 1.9.3 another test cached
-    const drifted = await startSmolvmReleaseDouble({ versions: ['1.9.3', '1.24.0'], platforms: ['linux-x86_64'], cli: true, drift: { '1.24.0': { create: { '--secret-file': 'GUEST_VAR=HOST_VAR' }, exec: { '--timeout': null } } } })
+    const drifted = await startSmolvmReleaseDouble({
+      versions: ['1.9.3', '1.24.0'],
+      platforms: ['linux-x86_64'],
+      cli: true,
+      drift: { '1.24.0': { create: { '--secret-file': 'GUEST_VAR=HOST_VAR' }, exec: { '--timeout': null } } }
+    })
     try {
       const latest = smolvmInstaller({ version: 'latest', downloadUrl: drifted.url, githubApiUrl: drifted.url })
       const err = await selectBackend('smolvm', { facts: linuxOk, docker: realDocker() }, latest).catch(e => e)
       expect(err).toBeInstanceOf(BackendUnavailableError)
-      expect(err.message).toBe("Input 'backend': smolvm cannot be used here: smolvm: smolvm 1.24.0 changed `machine create`: --secret-file takes <GUEST_VAR=HOST_VAR>, not <GUEST_VAR=PATH> (set smolvm-version to a release this backend was checked against, e.g. 1.9.3). Fix that, or use 'auto' or 'docker'")
+      expect(err.message).toBe(
+        "Input 'backend': smolvm cannot be used here: smolvm: smolvm 1.24.0 changed `machine create`: --secret-file takes <GUEST_VAR=HOST_VAR>, not <GUEST_VAR=PATH> (set smolvm-version to a release this backend was checked against, e.g. 1.9.3). Fix that, or use 'auto' or 'docker'"
+      )
       const pinned = smolvmInstaller({ version: '1.9.3', downloadUrl: drifted.url, githubApiUrl: drifted.url })
       expect((await selectBackend('smolvm', { facts: linuxOk, docker: realDocker() }, pinned)).reasons).toEqual(['smolvm: usable (smolvm 1.9.3)'])
     } finally {
@@ -106,7 +116,9 @@ describe('selectBackend (a run)', () => {
   })
 
   it("'smolvm' where it cannot run is one clear error; 'docker' never looks at smolvm", async () => {
-    await expect(selectBackend('smolvm', { facts: { ...linuxOk, glibc: '2.31' }, docker: realDocker() }, noInstall)).rejects.toThrow(/Input 'backend': smolvm cannot be used here: smolvm: glibc 2\.31/)
+    await expect(selectBackend('smolvm', { facts: { ...linuxOk, glibc: '2.31' }, docker: realDocker() }, noInstall)).rejects.toThrow(
+      /Input 'backend': smolvm cannot be used here: smolvm: glibc 2\.31/
+    )
     expect((await selectBackend('docker', { facts: linuxOk, docker: realDocker() }, noInstall)).reasons).toEqual([expect.stringMatching(/^docker: usable/)])
   })
 })
@@ -130,14 +142,20 @@ describe('probeForSetup (setup-only)', () => {
     const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, install)
     expect(r.backend).toBe('smolvm')
     expect(r.smolvm).toMatchObject({ version: '1.9.2', path: path.join(tmp, 'tc', 'smolvm', '1.9.2', 'linux-x86_64', 'smolvm') })
-    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 (installed|from the tool cache) at /), expect.stringMatching(/^docker: usable/)])
+    expect(r.reasons).toEqual([
+      expect.stringMatching(/^smolvm: usable \(smolvm 1\.9\.2 (installed|from the tool cache) at /),
+      expect.stringMatching(/^docker: usable/)
+    ])
   })
 
   it('a smolvm a run would refuse (answers only --version) is not usable: the same flag probe as a run', async () => {
     const r = await probeForSetup('auto', { facts: linuxOk, docker: realDocker() }, p => installSmolvm('1.9.3', p, versionOnly.url))
     expect(r.backend).toBe('docker')
     expect(r.smolvm).toBeUndefined()
-    expect(r.reasons).toEqual([expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/), expect.stringMatching(/^docker: usable/)])
+    expect(r.reasons).toEqual([
+      expect.stringMatching(/^smolvm: smolvm 1\.9\.3 changed `machine create`: --name is gone;/),
+      expect.stringMatching(/^docker: usable/)
+    ])
   })
 
   it('smolvm refused → docker', async () => {
@@ -148,7 +166,11 @@ describe('probeForSetup (setup-only)', () => {
 
   it('both refused → none, with both reasons', async () => {
     const r = await probeForSetup('auto', { facts: { platform: 'darwin', arch: 'arm64', kvm: 'missing', hypervisor: false }, docker: deadDocker() }, install)
-    expect(r).toEqual({ backend: 'none', smolvm: undefined, reasons: [expect.stringMatching(/cannot boot VMs/), expect.stringMatching(/docker CLI is not installed/)] })
+    expect(r).toEqual({
+      backend: 'none',
+      smolvm: undefined,
+      reasons: [expect.stringMatching(/cannot boot VMs/), expect.stringMatching(/docker CLI is not installed/)]
+    })
   })
 
   it('an install failure is a reason, not a crash', async () => {

@@ -15,7 +15,11 @@ describe('splitShellWords', () => {
     expect(splitShellWords(text)).toEqual(words)
   })
 
-  it.each([[`"open`, /unterminated double quote/], [`'open`, /unterminated single quote/], [`end\\`, /trailing backslash/]])('rejects %j', (text, msg) => {
+  it.each([
+    [`"open`, /unterminated double quote/],
+    [`'open`, /unterminated single quote/],
+    [`end\\`, /trailing backslash/]
+  ])('rejects %j', (text, msg) => {
     expect(() => splitShellWords(text)).toThrow(msg)
   })
 })

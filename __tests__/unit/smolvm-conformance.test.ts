@@ -11,10 +11,13 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 const table = fs.readFileSync(path.join(ROOT, 'docs', 'smolvm-conformance.md'), 'utf8')
 /** `machine <sub> <flag>` → [source, verdict], from the argv table (the first table) */
 const rows = new Map(
-  table.split('\n## ')[0]!.split('\n').flatMap(line => {
-    const m = /^\| `([^`]+)` \| ([^|]+) \| [^|]+ \| ([^|]+) \|$/.exec(line)
-    return m ? [[m[1]!, { source: m[2]!.trim(), verdict: m[3]!.trim() }] as const] : []
-  })
+  table
+    .split('\n## ')[0]!
+    .split('\n')
+    .flatMap(line => {
+      const m = /^\| `([^`]+)` \| ([^|]+) \| [^|]+ \| ([^|]+) \|$/.exec(line)
+      return m ? [[m[1]!, { source: m[2]!.trim(), verdict: m[3]!.trim() }] as const] : []
+    })
 )
 
 /** The flags of one command line: `machine <sub> <flag>` for each option before `--`, and `--` itself. */
@@ -28,7 +31,15 @@ function flagsOf(line: readonly string[]): string[] {
 
 /** Every command line the backend builds, with every option switched on. */
 function everyLineTheBackendEmits(): string[][] {
-  const full: argv.CreateArgs = { name: 'n', archive: '/a.tar', cpus: 1, memory: '1g', mounts: [{ host: '/w', guest: '/w', readOnly: true }], envFiles: { K: '/k' }, labels: { l: 'v' } }
+  const full: argv.CreateArgs = {
+    name: 'n',
+    archive: '/a.tar',
+    cpus: 1,
+    memory: '1g',
+    mounts: [{ host: '/w', guest: '/w', readOnly: true }],
+    envFiles: { K: '/k' },
+    labels: { l: 'v' }
+  }
   return [
     ['--version'],
     ...Object.keys(argv.REQUIRED_FLAGS).map(sub => ['machine', sub, '--help']),
@@ -58,7 +69,9 @@ describe('docs/smolvm-conformance.md', () => {
   })
 
   it('every flag the --help probe checks is a flag the backend emits (the probe guards what is used)', () => {
-    const probed = Object.entries(argv.REQUIRED_FLAGS).flatMap(([sub, flags]) => Object.keys(flags).map(f => `machine ${sub} ${f === '--interactive' ? '-i' : f}`))
+    const probed = Object.entries(argv.REQUIRED_FLAGS).flatMap(([sub, flags]) =>
+      Object.keys(flags).map(f => `machine ${sub} ${f === '--interactive' ? '-i' : f}`)
+    )
     expect(probed.filter(p => !emitted.includes(p))).toEqual([])
   })
 })

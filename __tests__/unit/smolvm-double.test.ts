@@ -22,7 +22,10 @@ const machine = (...args: string[]) => run(['machine', ...args])
 /** In the guest, without blocking this process (it serves the host daemons the guest dials). */
 function guest(name: string, script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [DOUBLE, 'machine', 'exec', '--name', name, '--', 'sh', '-c', script], { env: { ...process.env, SMOLVM_DOUBLE_STATE: state }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [DOUBLE, 'machine', 'exec', '--name', name, '--', 'sh', '-c', script], {
+      env: { ...process.env, SMOLVM_DOUBLE_STATE: state },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (c: Buffer) => out.push(c))
@@ -35,8 +38,14 @@ describe('the smolvm CLI double: grammar, errors and records', () => {
   it('errors as smolvm does: `Error: …` exit 1 for a command, clap usage errors exit 2', () => {
     expect(machine('start', '--name', 'ghost')).toMatchObject({ status: 1, stderr: 'Error: vm not found: ghost\n' })
     expect(machine('delete', '--name', 'ghost', '--force')).toMatchObject({ status: 1, stderr: 'Error: vm not found: ghost\n' })
-    expect(machine('exec', '--name', 'ghost', '--', 'true')).toMatchObject({ status: 1, stderr: "Error: agent operation failed: connect: machine 'ghost' not found\n" })
-    expect(machine('create', '--bogus')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: unexpected argument '--bogus' found\n\nUsage: smolvm machine create/) })
+    expect(machine('exec', '--name', 'ghost', '--', 'true')).toMatchObject({
+      status: 1,
+      stderr: "Error: agent operation failed: connect: machine 'ghost' not found\n"
+    })
+    expect(machine('create', '--bogus')).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^error: unexpected argument '--bogus' found\n\nUsage: smolvm machine create/)
+    })
     expect(machine('exec', '-n', 'x', '--', 'true')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: unexpected argument '-n' found/) })
     expect(machine('delete', '--force')).toMatchObject({ status: 2, stderr: expect.stringContaining('--name <NAME>') })
   })
@@ -45,21 +54,51 @@ describe('the smolvm CLI double: grammar, errors and records', () => {
     const secret = path.join(tmp, 'secret')
     fs.writeFileSync(secret, 'sk-secret-value\n', { mode: 0o600 })
     const ws = fs.mkdtempSync(path.join(tmp, 'ws-'))
-    expect(machine('create', '--name', 'm1', '--image', GUEST_IMAGE, '--allow-host', '100.96.0.1', '--volume', `${ws}:/w`, '--env', 'PLAIN=on-argv', '--secret-file', `KEY=${secret}`, '--label', 'k=v').status).toBe(0)
+    expect(
+      machine(
+        'create',
+        '--name',
+        'm1',
+        '--image',
+        GUEST_IMAGE,
+        '--allow-host',
+        '100.96.0.1',
+        '--volume',
+        `${ws}:/w`,
+        '--env',
+        'PLAIN=on-argv',
+        '--secret-file',
+        `KEY=${secret}`,
+        '--label',
+        'k=v'
+      ).status
+    ).toBe(0)
     const record = fs.readFileSync(path.join(state, 'm1.json'), 'utf8')
     expect(record).toContain('on-argv')
     expect(record).not.toContain('sk-secret-value')
     expect(JSON.parse(machine('ls', '--json').stdout)).toEqual([expect.objectContaining({ name: 'm1', state: 'created', labels: { k: 'v' }, mounts: 1 })])
-    expect(machine('exec', '--name', 'm1', '--', 'true')).toMatchObject({ status: 1, stderr: "Error: agent operation failed: connect: machine 'm1' is not running. Use 'smolvm machine start --name m1' first.\n" })
+    expect(machine('exec', '--name', 'm1', '--', 'true')).toMatchObject({
+      status: 1,
+      stderr: "Error: agent operation failed: connect: machine 'm1' is not running. Use 'smolvm machine start --name m1' first.\n"
+    })
     expect(machine('delete', '--name', 'm1')).toMatchObject({ status: 0, stdout: 'Cancelled\n', stderr: "Delete machine 'm1'? [y/N] " })
     expect(machine('delete', '--name', 'm1', '--force').status).toBe(0)
     expect(machine('ls', '--json').stdout.trim()).toBe('[]')
   })
 
   it('refuses protected mount sources and relative secret files, as storage.rs and secrets.rs do', () => {
-    expect(machine('create', '--name', 'p', '--image', GUEST_IMAGE, '--volume', '/etc:/x')).toMatchObject({ status: 1, stderr: 'Error: mount operation failed: validate host path: source path on host is a protected system path and cannot be mounted: /etc\n' })
-    expect(run(['machine', 'create', '--name', 'p', '--image', GUEST_IMAGE, '--volume', '/usr/share:/x'], { SMOLVM_DOUBLE_HOST_OS: 'darwin' })).toMatchObject({ status: 1, stderr: expect.stringContaining('protected system path and cannot be mounted: /usr/share') })
-    expect(machine('create', '--name', 'p', '--image', GUEST_IMAGE, '--secret-file', 'K=rel/path')).toMatchObject({ status: 1, stderr: expect.stringContaining('must be absolute') })
+    expect(machine('create', '--name', 'p', '--image', GUEST_IMAGE, '--volume', '/etc:/x')).toMatchObject({
+      status: 1,
+      stderr: 'Error: mount operation failed: validate host path: source path on host is a protected system path and cannot be mounted: /etc\n'
+    })
+    expect(run(['machine', 'create', '--name', 'p', '--image', GUEST_IMAGE, '--volume', '/usr/share:/x'], { SMOLVM_DOUBLE_HOST_OS: 'darwin' })).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('protected system path and cannot be mounted: /usr/share')
+    })
+    expect(machine('create', '--name', 'p', '--image', GUEST_IMAGE, '--secret-file', 'K=rel/path')).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('must be absolute')
+    })
   })
 })
 
@@ -76,7 +115,10 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
     other = http.createServer((_q, s) => s.end('something else on the runner\n'))
     await Promise.all([daemon, other].map(s => new Promise<void>(r => s.listen(0, '127.0.0.1', () => r()))))
   }, 120_000)
-  afterAll(() => { daemon?.close(); other?.close() })
+  afterAll(() => {
+    daemon?.close()
+    other?.close()
+  })
 
   /** Creates and starts `name` with `flags`, runs `fn`, and always deletes it. */
   async function withMachine(name: string, flags: string[], fn: () => void | Promise<void>, env: Record<string, string> = {}) {
@@ -95,8 +137,10 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
 
   it("today's wiring reaches nothing: 127.0.0.1 is the guest's own loopback, the gateway is outside --outbound-localhost-only", async () => {
     await withMachine('old', ['--net', '--outbound-localhost-only'], async () => {
-      expect((await guest('old', curl(`http://127.0.0.1:${portOf(daemon)}/`))).stdout).toMatch(/Failed to connect to 127\.0\.0\.1 port \d+[^]* exit=7/)
-      expect((await guest('old', curl(`http://100.96.0.1:${portOf(daemon)}/`))).stdout).toMatch(/(reset by peer|Recv failure|Failed to connect)[^]* exit=(7|56|52)/) // a reset right after the handshake may surface as a failed connect
+      expect((await guest('old', curl(`http://127.0.0.1:${portOf(daemon)}/`))).stdout).toMatch(/Failed to connect to 127\.0\.0\.1 port \d+[\s\S]* exit=7/)
+      expect((await guest('old', curl(`http://100.96.0.1:${portOf(daemon)}/`))).stdout).toMatch(
+        /(reset by peer|Recv failure|Failed to connect)[\s\S]* exit=(7|56|52)/
+      ) // a reset right after the handshake may surface as a failed connect
       expect(denials('old')).toContain(`egress policy denied connect to 100.96.0.1:${portOf(daemon)}`)
       // no --allow-host: the gateway forwards every name upstream (a DNS channel out)
       await guest('old', 'getent hosts exfil-1234.example.com || true')
@@ -116,25 +160,57 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
       expect((await guest('new', curl('http://10.213.250.2:8080/'))).stdout).toMatch(/exit=(56|52|7)/)
       expect(denials('new')).toContain('egress policy denied connect to 10.213.250.2:8080')
       await guest('new', 'getent hosts exfil-1234.example.com || true')
-      expect(fs.readFileSync(path.join(state, 'new.vm', 'dns.jsonl'), 'utf8')).toBe('{"name":"exfil-1234.example.com","verdict":"nxdomain"}\n'.repeat(fs.readFileSync(path.join(state, 'new.vm', 'dns.jsonl'), 'utf8').split('\n').length - 1))
+      expect(fs.readFileSync(path.join(state, 'new.vm', 'dns.jsonl'), 'utf8')).toBe(
+        '{"name":"exfil-1234.example.com","verdict":"nxdomain"}\n'.repeat(
+          fs.readFileSync(path.join(state, 'new.vm', 'dns.jsonl'), 'utf8').split('\n').length - 1
+        )
+      )
     })
   }, 120_000)
 
   it('a runner environment variable changes the policy behind the argv (why the backend removes them)', async () => {
-    await withMachine('floor', ['--net', '--allow-host', '100.96.0.1'], async () => {
-      expect((await guest('floor', curl(`http://100.96.0.1:${portOf(daemon)}/`))).stdout).toMatch(/exit=(7|56|52)/)
-      expect(denials('floor')).toContain('denied connect to 100.96.0.1')
-    }, { SMOLVM_EGRESS_FLOOR: 'strict' })
-    await withMachine('hostsvc', ['--net', '--outbound-localhost-only'], async () => {
-      // a gateway port the allow-list denies, mapped to another host port
-      expect((await guest('hostsvc', curl('http://100.96.0.1:2222/'))).stdout).toBe('something else on the runner\n exit=0\n')
-    }, { SMOLVM_GUEST_HOST_SERVICE: `2222:${portOf(other)}` })
+    await withMachine(
+      'floor',
+      ['--net', '--allow-host', '100.96.0.1'],
+      async () => {
+        expect((await guest('floor', curl(`http://100.96.0.1:${portOf(daemon)}/`))).stdout).toMatch(/exit=(7|56|52)/)
+        expect(denials('floor')).toContain('denied connect to 100.96.0.1')
+      },
+      { SMOLVM_EGRESS_FLOOR: 'strict' }
+    )
+    await withMachine(
+      'hostsvc',
+      ['--net', '--outbound-localhost-only'],
+      async () => {
+        // a gateway port the allow-list denies, mapped to another host port
+        expect((await guest('hostsvc', curl('http://100.96.0.1:2222/'))).stdout).toBe('something else on the runner\n exit=0\n')
+      },
+      { SMOLVM_GUEST_HOST_SERVICE: `2222:${portOf(other)}` }
+    )
   }, 180_000)
 
   it('stages the archive at create; start launches the workload with the create-time env and fails when it cannot; exec --timeout exits 124', async () => {
     const copy = path.join(tmp, 'copy.tar')
     fs.copyFileSync(archive, copy)
-    expect(machine('create', '--name', 'w', '--image', copy, '--mem', '512', '--allow-host', '100.96.0.1', '--env', 'GREETING=hi', '--', 'sh', '-c', 'echo "$GREETING from the workload, uid $(id -u)" > /tmp/launched; sleep 600').status).toBe(0)
+    expect(
+      machine(
+        'create',
+        '--name',
+        'w',
+        '--image',
+        copy,
+        '--mem',
+        '512',
+        '--allow-host',
+        '100.96.0.1',
+        '--env',
+        'GREETING=hi',
+        '--',
+        'sh',
+        '-c',
+        'echo "$GREETING from the workload, uid $(id -u)" > /tmp/launched; sleep 600'
+      ).status
+    ).toBe(0)
     fs.rmSync(copy) // consumed at create
     try {
       expect(machine('start', '--name', 'w')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Machine 'w' running \(PID: \d+\)\n$/) })
@@ -143,13 +219,20 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
       const t0 = Date.now()
       expect(machine('exec', '--name', 'w', '--timeout', '1s', '--', 'sleep', '30').status).toBe(124)
       expect(Date.now() - t0).toBeLessThan(29_000)
-      expect(machine('exec', '--name', 'w', '--stream', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3')).toMatchObject({ status: 3, stdout: 'out\n', stderr: 'err\n' })
+      expect(machine('exec', '--name', 'w', '--stream', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3')).toMatchObject({
+        status: 3,
+        stdout: 'out\n',
+        stderr: 'err\n'
+      })
     } finally {
       machine('delete', '--name', 'w', '--force')
     }
     expect(machine('create', '--name', 'bad', '--image', archive, '--mem', '512', '--allow-host', '100.96.0.1', '--', '/no/such/program').status).toBe(0)
     try {
-      expect(machine('start', '--name', 'bad')).toMatchObject({ status: 1, stderr: expect.stringMatching(/^Error: agent operation failed: start background CMD: /) })
+      expect(machine('start', '--name', 'bad')).toMatchObject({
+        status: 1,
+        stderr: expect.stringMatching(/^Error: agent operation failed: start background CMD: /)
+      })
       expect(JSON.parse(machine('ls', '--json').stdout)).toEqual([expect.objectContaining({ name: 'bad', state: 'stopped' })])
     } finally {
       machine('delete', '--name', 'bad', '--force')
@@ -157,9 +240,16 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
   }, 180_000)
 
   it('pulls a registry image in the guest under the egress policy: refused without --allow-host', () => {
-    expect(machine('create', '--name', 'reg', '--image', 'docker.io/library/debian:bookworm', '--mem', '512', '--net', '--outbound-localhost-only').status).toBe(0)
+    expect(
+      machine('create', '--name', 'reg', '--image', 'docker.io/library/debian:bookworm', '--mem', '512', '--net', '--outbound-localhost-only').status
+    ).toBe(0)
     try {
-      expect(machine('start', '--name', 'reg')).toMatchObject({ status: 1, stderr: expect.stringContaining("Error: agent operation failed: pull image: docker.io/library/debian:bookworm: connection to the registry refused by the machine's egress policy") })
+      expect(machine('start', '--name', 'reg')).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining(
+          "Error: agent operation failed: pull image: docker.io/library/debian:bookworm: connection to the registry refused by the machine's egress policy"
+        )
+      })
       expect(denials('reg')).toContain('denied connect to docker.io:443')
     } finally {
       machine('delete', '--name', 'reg', '--force')
@@ -168,6 +258,10 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
 
   it('leaves no namespace, container or gateway process behind', () => {
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).not.toMatch(/smolgw-/)
-    expect(execFileSync('docker', ['ps', '-a', '--filter', 'label=smolvm-double=1', '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter(n => /^smolvm-double-(old|new|floor|hostsvc|w|bad|reg)$/.test(n))).toEqual([])
+    expect(
+      execFileSync('docker', ['ps', '-a', '--filter', 'label=smolvm-double=1', '--format', '{{.Names}}'], { encoding: 'utf8' })
+        .split('\n')
+        .filter(n => /^smolvm-double-(old|new|floor|hostsvc|w|bad|reg)$/.test(n))
+    ).toEqual([])
   })
 })

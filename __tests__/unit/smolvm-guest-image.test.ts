@@ -35,10 +35,12 @@ describe('guestImageArchive', () => {
     expect(fs.readdirSync(cache)).toEqual([`${id}.tar`]) // no partial left
   })
 
-  it("refuses an image whose USER is not root, naming it and the fix", async () => {
+  it('refuses an image whose USER is not root, naming it and the fix', async () => {
     const err = await guestImageArchive(USER_IMAGE, path.join(tmp, 'cache2')).catch(e => e)
     expect(err).toBeInstanceOf(BottleError)
-    expect(err.message).toMatch(/^smolvm: image bb-smolvm-user-test:\d+ sets USER 1234; smolvm runs every exec as the image's USER .*\. Use an image without a USER line \(or USER root\)$/)
+    expect(err.message).toMatch(
+      /^smolvm: image bb-smolvm-user-test:\d+ sets USER 1234; smolvm runs every exec as the image's USER .*\. Use an image without a USER line \(or USER root\)$/
+    )
   })
 
   it('says what to do when there is no docker to make the archive', async () => {

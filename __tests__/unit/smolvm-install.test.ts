@@ -41,23 +41,35 @@ describe('installSmolvm against a loopback release server', () => {
 
   it.each([
     ['a checksum mismatch', { badChecksum: ['linux-x86_64'] }, /smolvm-1\.9\.2-linux-x86_64\.tar\.gz does not match checksums\.sha256 .*nothing was cached/],
-    ['no checksum entry for the platform', { omitChecksum: ['linux-x86_64'] }, /checksums\.sha256 of smolvm 1\.9\.2 has no entry for smolvm-1\.9\.2-linux-x86_64\.tar\.gz/],
-    ['no asset for the platform (404)', { missing: ['linux-x86_64'] }, /smolvm 1\.9\.2 has no release asset smolvm-1\.9\.2-linux-x86_64\.tar\.gz at .*Check `smolvm-version` and `smolvm-download-url`/],
+    [
+      'no checksum entry for the platform',
+      { omitChecksum: ['linux-x86_64'] },
+      /checksums\.sha256 of smolvm 1\.9\.2 has no entry for smolvm-1\.9\.2-linux-x86_64\.tar\.gz/
+    ],
+    [
+      'no asset for the platform (404)',
+      { missing: ['linux-x86_64'] },
+      /smolvm 1\.9\.2 has no release asset smolvm-1\.9\.2-linux-x86_64\.tar\.gz at .*Check `smolvm-version` and `smolvm-download-url`/
+    ],
     ['a download cut short', { truncate: true }, /download of .*smolvm-1\.9\.2-linux-x86_64\.tar\.gz failed/],
     ['HTTP 500 on every attempt', { failures: 3 }, /download of .* failed \(Unexpected HTTP response: 500\)/]
-  ])('refuses %s and caches nothing', async (_what, fault, message) => {
-    const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], ...fault })
-    try {
-      const tc = freshCache()
-      const err = await installSmolvm('1.9.2', 'linux-x86_64', rel.url).catch(e => e)
-      expect(err).toBeInstanceOf(InstallError)
-      expect(err.message).toMatch(message)
-      expect(cachedVersions(tc)).toEqual([])
-      expect(fs.readdirSync(path.join(tmp, 'temp'))).toEqual([])
-    } finally {
-      await rel.close()
-    }
-  }, 30_000)
+  ])(
+    'refuses %s and caches nothing',
+    async (_what, fault, message) => {
+      const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], ...fault })
+      try {
+        const tc = freshCache()
+        const err = await installSmolvm('1.9.2', 'linux-x86_64', rel.url).catch(e => e)
+        expect(err).toBeInstanceOf(InstallError)
+        expect(err.message).toMatch(message)
+        expect(cachedVersions(tc)).toEqual([])
+        expect(fs.readdirSync(path.join(tmp, 'temp'))).toEqual([])
+      } finally {
+        await rel.close()
+      }
+    },
+    30_000
+  )
 
   it('retries a transient 500 and then installs', async () => {
     const rel = await startSmolvmReleaseDouble({ versions: ['1.9.2'], platforms: ['linux-x86_64'], failures: 1 })

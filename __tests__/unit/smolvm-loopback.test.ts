@@ -15,7 +15,9 @@ import { runCommand } from '../../src/util/process.js'
 async function childListener(name: string): Promise<{ port: number; child: ChildProcess }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-loopback-'))
   fs.symlinkSync(process.execPath, path.join(dir, name))
-  const child = spawn(path.join(dir, name), ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(path.join(dir, name), ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))"], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   child.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', d => resolve(Number(String(d).trim())))
@@ -26,7 +28,8 @@ async function childListener(name: string): Promise<{ port: number; child: Child
 
 describe('what a smolvm guest reaches on the runner loopback', () => {
   it('finds a service listening on 127.0.0.1 with the real lsof, and names it', async () => {
-    if ((await runCommand('lsof', ['-v']).catch(() => ({ code: -1 }))).code === -1) throw new Error("lsof missing: run 'bash test/harness/host-tools.sh' (installs Debian's lsof)")
+    if ((await runCommand('lsof', ['-v']).catch(() => ({ code: -1 }))).code === -1)
+      throw new Error("lsof missing: run 'bash test/harness/host-tools.sh' (installs Debian's lsof)")
     const server = net.createServer()
     await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
     const port = (server.address() as AddressInfo).port

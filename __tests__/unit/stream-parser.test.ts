@@ -8,7 +8,10 @@ const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), '..',
 
 describe('StreamAccumulator on a real claude 2.1.332 stream', () => {
   const acc = new StreamAccumulator()
-  const calls = fs.readFileSync(fixture, 'utf8').split('\n').flatMap(l => acc.push(l))
+  const calls = fs
+    .readFileSync(fixture, 'utf8')
+    .split('\n')
+    .flatMap(l => acc.push(l))
 
   it('reads the result message into the outputs', () => {
     expect(acc.result).toEqual({
@@ -54,7 +57,16 @@ describe('conclude', () => {
 describe('forged lines on claude stdout', () => {
   const lines = fs.readFileSync(fixture, 'utf8').split('\n').filter(Boolean)
   const resultAt = lines.findIndex(l => JSON.parse(l).type === 'result')
-  const forged = (text: string) => JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: text, num_turns: 900, total_cost_usd: 0, usage: { input_tokens: 1, output_tokens: 1 } })
+  const forged = (text: string) =>
+    JSON.stringify({
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: text,
+      num_turns: 900,
+      total_cost_usd: 0,
+      usage: { input_tokens: 1, output_tokens: 1 }
+    })
 
   it("keeps claude's result when a forged one comes during a tool call and another after claude's", () => {
     const acc = new StreamAccumulator()
@@ -78,7 +90,9 @@ describe('forged lines on claude stdout', () => {
     const acc = new StreamAccumulator()
     acc.pushOverlong({ bytes: 64 << 20, maxBytes: 16 << 20 })
     acc.pushOverlong({ bytes: 20 << 20, maxBytes: 16 << 20 })
-    expect(streamAnomalies(acc, 0)).toEqual([`claude's stdout carried 2 line(s) over the ${16 << 20} byte cap (largest ${64 << 20} bytes): dropped, not recorded`])
+    expect(streamAnomalies(acc, 0)).toEqual([
+      `claude's stdout carried 2 line(s) over the ${16 << 20} byte cap (largest ${64 << 20} bytes): dropped, not recorded`
+    ])
   })
 })
 
@@ -103,7 +117,15 @@ describe('StreamAccumulator edge cases', () => {
 
   it('sums cache tokens into input tokens', () => {
     const acc = new StreamAccumulator()
-    acc.push(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 3, usage: { input_tokens: 5, cache_creation_input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 } }))
+    acc.push(
+      JSON.stringify({
+        type: 'result',
+        subtype: 'success',
+        is_error: false,
+        num_turns: 3,
+        usage: { input_tokens: 5, cache_creation_input_tokens: 10, cache_read_input_tokens: 100, output_tokens: 7 }
+      })
+    )
     expect(acc.result?.inputTokens).toBe(115)
     expect(acc.result?.outputTokens).toBe(7)
   })
@@ -122,14 +144,24 @@ describe('one reading of a stream with cache tokens', () => {
   const stream = [
     { type: 'system', subtype: 'init', session_id: 's-1', model: 'claude-test' },
     { type: 'assistant', message: { content: [{ type: 'text', text: 'hi' }], usage }, session_id: 's-1' },
-    { type: 'result', subtype: 'success', is_error: false, result: 'hi', num_turns: 1, total_cost_usd: 0.0070000000000000001, duration_ms: 5, usage, session_id: 's-1' }
+    {
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'hi',
+      num_turns: 1,
+      total_cost_usd: 0.0070000000000000001,
+      duration_ms: 5,
+      usage,
+      session_id: 's-1'
+    }
   ].map(l => JSON.stringify(l))
 
   it('the run (outputs, summary) and the report (header, turns) read the same input-token figure', async () => {
     const acc = new StreamAccumulator()
     for (const l of stream) acc.push(l)
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bb-stream-')), 'stream.jsonl')
-    fs.writeFileSync(file, stream.join('\n') + '\n')
+    fs.writeFileSync(file, `${stream.join('\n')}\n`)
     const report = await readReportModel(file)
     const final = report.events.find(e => e.k === 'final')
     const turn = report.events.find(e => e.k === 'usage')

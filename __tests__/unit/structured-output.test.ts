@@ -14,7 +14,12 @@ import { claudeArgv } from '../../src/bottle/run-claude.js'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-'))
 const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-outside-'))
-const VERDICT = { type: 'object', properties: { verdict: { enum: ['approve', 'reject'] }, reasons: { type: 'array', items: { type: 'string' } } }, required: ['verdict'], additionalProperties: false }
+const VERDICT = {
+  type: 'object',
+  properties: { verdict: { enum: ['approve', 'reject'] }, reasons: { type: 'array', items: { type: 'string' } } },
+  required: ['verdict'],
+  additionalProperties: false
+}
 fs.writeFileSync(path.join(ws, 'verdict.json'), JSON.stringify(VERDICT, null, 2))
 fs.writeFileSync(path.join(outside, 'secret.json'), '{"type":"object"}')
 fs.symlinkSync(path.join(outside, 'secret.json'), path.join(ws, 'link.json'))
@@ -45,14 +50,18 @@ describe('json-schema, max-cost-usd and max-tokens inputs', () => {
     expect(errorOf({ 'json-schema': 'link.json' })).toMatch(/^Input 'json-schema': 'link\.json' leads outside the workspace through a link/)
     expect(errorOf({ 'json-schema': '{"type": ' })).toMatch(/^Input 'json-schema': the inline schema is not JSON/)
     expect(errorOf({ 'json-schema': '{"type": "nonsense"}' })).toMatch(/^Input 'json-schema': not a usable JSON Schema \(.*type/)
-    expect(errorOf({ 'json-schema': '{"$ref": "https://example.invalid/s.json"}' })).toMatch(/^Input 'json-schema': not a usable JSON Schema \(can't resolve reference/)
+    expect(errorOf({ 'json-schema': '{"$ref": "https://example.invalid/s.json"}' })).toMatch(
+      /^Input 'json-schema': not a usable JSON Schema \(can't resolve reference/
+    )
     expect(errorOf({ 'json-schema': `{"description": "${'x'.repeat(70_000)}"}` })).toMatch(/^Input 'json-schema': the schema is \d+ characters, over 65536/)
-    expect(errorOf({ 'max-cost-usd': 'five' })).toBe("Input 'max-cost-usd': invalid value (got 'five'). Expected a positive amount of US dollars such as 5 or 0.50")
+    expect(errorOf({ 'max-cost-usd': 'five' })).toBe(
+      "Input 'max-cost-usd': invalid value (got 'five'). Expected a positive amount of US dollars such as 5 or 0.50"
+    )
     expect(errorOf({ 'max-cost-usd': '0' })).toMatch(/^Input 'max-cost-usd': invalid value \(got '0'\)/)
     expect(errorOf({ 'max-tokens': '1e6' })).toMatch(/^Input 'max-tokens': invalid value \(got '1e6'\)\. Expected a whole number of tokens/)
   })
 
-  it("refuses --json-schema in claude-args (the input owns it, so the answer is checked)", () => {
+  it('refuses --json-schema in claude-args (the input owns it, so the answer is checked)', () => {
     expect(() => parseClaudeArgs('--json-schema {}')).toThrow(/Input 'claude-args': '--json-schema' is set by the action/)
   })
 })
@@ -62,13 +71,18 @@ describe('checkStructuredOutput', () => {
 
   it("takes claude's structured_output (its --json-schema) before the result text, and gives it as one line of JSON", () => {
     const acc = new StreamAccumulator()
-    acc.push(JSON.stringify({ type: 'result', subtype: 'success', result: '{"verdict":"approve"}', structured_output: { verdict: 'reject', reasons: ['a\nb'] } }))
+    acc.push(
+      JSON.stringify({ type: 'result', subtype: 'success', result: '{"verdict":"approve"}', structured_output: { verdict: 'reject', reasons: ['a\nb'] } })
+    )
     expect(checkStructuredOutput(acc.result, validate)).toEqual({ ok: true, json: '{"verdict":"reject","reasons":["a\\nb"]}' })
     expect(checkStructuredOutput(answer(' \n{ "verdict": "approve" }\n'), validate)).toEqual({ ok: true, json: '{"verdict":"approve"}' })
   })
 
   it('says why an answer fails: not JSON, the first schema errors, none at all', () => {
-    expect(checkStructuredOutput(answer('Looks good to me!'), validate)).toEqual({ ok: false, reason: 'the final answer is not JSON (it begins "Looks good to me!")' })
+    expect(checkStructuredOutput(answer('Looks good to me!'), validate)).toEqual({
+      ok: false,
+      reason: 'the final answer is not JSON (it begins "Looks good to me!")'
+    })
     expect(checkStructuredOutput(answer('{"verdict":"maybe","extra":1}'), validate)).toEqual({
       ok: false,
       reason: 'the final answer does not match json-schema: /: must NOT have additional properties; /verdict: must be equal to one of the allowed values'
@@ -78,7 +92,10 @@ describe('checkStructuredOutput', () => {
 
   it('caps the answer before parsing it', () => {
     const big = JSON.stringify({ verdict: 'approve', reasons: ['x'.repeat(MAX_STRUCTURED_OUTPUT)] })
-    expect(checkStructuredOutput(answer(big), validate)).toEqual({ ok: false, reason: `the final answer is ${big.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` })
+    expect(checkStructuredOutput(answer(big), validate)).toEqual({
+      ok: false,
+      reason: `the final answer is ${big.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked`
+    })
   })
 
   it('a __proto__ key in the answer pollutes nothing and fails additionalProperties like any other key', () => {
@@ -93,24 +110,42 @@ describe('checkStructuredOutput', () => {
   it("a schema's catastrophic pattern against a crafted answer is cut at the deadline, not left to hang the step", () => {
     const evil = compileSchema({ type: 'string', pattern: '^(a+)+$' })
     const started = Date.now()
-    expect(checkStructuredOutput(answer(JSON.stringify('a'.repeat(40) + '!')), evil, 300)).toEqual({ ok: false, reason: 'validating the answer took over 300 ms' })
+    expect(checkStructuredOutput(answer(JSON.stringify(`${'a'.repeat(40)}!`)), evil, 300)).toEqual({
+      ok: false,
+      reason: 'validating the answer took over 300 ms'
+    })
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('parseJsonSchema refuses a schema nested too deep to compile, with the input named', () => {
-    const deep = '{"items":'.repeat(5000) + '{}' + '}'.repeat(5000)
+    const deep = `${'{"items":'.repeat(5000)}{}${'}'.repeat(5000)}`
     expect(() => parseJsonSchema(deep, ws)).toThrow(/^Input 'json-schema': /)
   })
 })
 
 describe('structured-output output', () => {
-  const base = { conclusion: 'success', result: '', 'session-id': '', 'num-turns': '1', 'cost-usd': '0', 'input-tokens': '0', 'output-tokens': '0', 'duration-ms': '0', backend: 'docker', 'transcript-dir': '', 'pushed-refs': '' } as Omit<Outputs, 'structured-output'>
+  const base = {
+    conclusion: 'success',
+    result: '',
+    'session-id': '',
+    'num-turns': '1',
+    'cost-usd': '0',
+    'input-tokens': '0',
+    'output-tokens': '0',
+    'duration-ms': '0',
+    backend: 'docker',
+    'transcript-dir': '',
+    'pushed-refs': ''
+  } as Omit<Outputs, 'structured-output'>
   it('is kept only as the one-line JSON the check made; budget-exceeded and invalid-output are conclusions', () => {
     const warned: string[] = []
     expect(vetOutputs({ ...base, 'structured-output': '{"verdict":"approve"}' }, w => warned.push(w))['structured-output']).toBe('{"verdict":"approve"}')
     expect(vetOutputs({ ...base, 'structured-output': '{"verdict":\n"approve"}' }, w => warned.push(w))['structured-output']).toBe('')
     expect(vetOutputs({ ...base, 'structured-output': '{"verdict":"[REDACTED:anthropic-key]' }, w => warned.push(w))['structured-output']).toBe('')
-    expect(warned).toEqual(["Output 'structured-output': not set (its value is not of the expected form)", "Output 'structured-output': not set (its value is not of the expected form)"])
+    expect(warned).toEqual([
+      "Output 'structured-output': not set (its value is not of the expected form)",
+      "Output 'structured-output': not set (its value is not of the expected form)"
+    ])
     for (const c of ['budget-exceeded', 'invalid-output']) expect(vetOutputs({ ...base, conclusion: c, 'structured-output': '' }).conclusion).toBe(c)
   })
 })
@@ -125,7 +160,9 @@ describe("claude's --json-schema flag", () => {
   }
 
   it('is passed when the provisioned claude lists it in --help (2.1.332 does)', async () => {
-    const { calls, bottle } = bottleWithHelp('  --input-format <format>   Input format\n  --json-schema <schema>                JSON Schema for structured output\n')
+    const { calls, bottle } = bottleWithHelp(
+      '  --input-format <format>   Input format\n  --json-schema <schema>                JSON Schema for structured output\n'
+    )
     const args = await structuredOutputArgs(bottle, '/opt/claude', schema)
     expect(calls).toEqual([['/opt/claude', '--help']])
     expect(args.flags).toEqual(['--json-schema', JSON.stringify(VERDICT)])
@@ -136,7 +173,9 @@ describe("claude's --json-schema flag", () => {
     const { bottle } = bottleWithHelp('  --model <model>  Model\n')
     const args = await structuredOutputArgs(bottle, '/opt/claude', schema)
     expect(args.flags).toEqual([])
-    expect(claudeArgv('/opt/claude', bottle as never, args.flags, args.promptSuffix)[2]).toBe(`review\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${JSON.stringify(VERDICT)}`)
+    expect(claudeArgv('/opt/claude', bottle as never, args.flags, args.promptSuffix)[2]).toBe(
+      `review\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${JSON.stringify(VERDICT)}`
+    )
     expect(checkStructuredOutput(answer('{"verdict":"approve"}'), args.validate)).toEqual({ ok: true, json: '{"verdict":"approve"}' })
   })
 })

@@ -17,7 +17,7 @@ describe('undo: main then post', () => {
     expect(post.calls).toEqual([])
   })
 
-  it('a removal that failed, or the signal handler\'s teardown (which may race a create), leaves the sweep to the post step', async () => {
+  it("a removal that failed, or the signal handler's teardown (which may race a create), leaves the sweep to the post step", async () => {
     const failing = ledger()
     const broken = new RecordingBackend()
     broken.remove = async () => {

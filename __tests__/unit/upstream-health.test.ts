@@ -5,12 +5,17 @@ function watch() {
   let t = 0
   const verdicts: UpstreamVerdict[] = []
   const notices: string[] = []
-  const h = new UpstreamHealth(v => verdicts.push(v), { attempts: 4, windowMs: 30_000, noticeEveryMs: 60_000 }, () => t, l => notices.push(l))
+  const h = new UpstreamHealth(
+    v => verdicts.push(v),
+    { attempts: 4, windowMs: 30_000, noticeEveryMs: 60_000 },
+    () => t,
+    l => notices.push(l)
+  )
   return { h, verdicts, notices, advance: (ms: number) => (t += ms) }
 }
 
 describe('upstream health', () => {
-  it('a rejected credential ends the run at the first 401 or 403, with the API\'s message, once', () => {
+  it("a rejected credential ends the run at the first 401 or 403, with the API's message, once", () => {
     const w = watch()
     w.h.answered(200)
     expect(w.verdicts).toEqual([])
@@ -32,7 +37,7 @@ describe('upstream health', () => {
     slow.h.unreachable(new Error('getaddrinfo ENOTFOUND api.example'))
     expect(slow.verdicts.map(v => v.conclusion)).toEqual(['api-unreachable'])
   })
-  it('rate limits and overload are claude\'s to retry: a notice at most once a minute, no verdict', () => {
+  it("rate limits and overload are claude's to retry: a notice at most once a minute, no verdict", () => {
     const w = watch()
     w.h.answered(429)
     w.h.answered(529)

@@ -143,7 +143,8 @@ describe('.github/workflows/release.yml', () => {
 })
 
 describe('scripts/move-major-tag.sh on a real repository', () => {
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim()
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-release-'))
   const origin = path.join(dir, 'origin.git')
   const work = path.join(dir, 'work')
@@ -160,7 +161,11 @@ describe('scripts/move-major-tag.sh on a real repository', () => {
   const release = (tag: string) => {
     git(work, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'tag', '-a', tag, '-m', tag)
     git(work, 'push', '-q', 'origin', 'main', `refs/tags/${tag}`)
-    return execFileSync('bash', [path.join(root, 'scripts', 'move-major-tag.sh'), tag], { cwd: work, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } })
+    return execFileSync('bash', [path.join(root, 'scripts', 'move-major-tag.sh'), tag], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }
+    })
   }
   const v1AtOrigin = () => git(origin, 'rev-parse', '--verify', '-q', 'refs/tags/v1^{commit}')
 

@@ -184,7 +184,10 @@ function bedrockProvider(opts) {
             const id = m ? modelId(m[1]) : undefined;
             const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region);
             if (!m || !id || method !== 'POST' || notHere) {
-                const reason = notHere ?? (rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`);
+                const reason = notHere ??
+                    (rest.startsWith('/inference-profiles')
+                        ? 'the Bedrock control plane is not forwarded'
+                        : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`);
                 return (0,provider/* refusal */.x)(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`);
             }
             return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id };
@@ -195,10 +198,19 @@ function bedrockProvider(opts) {
             for (const [k, v] of Object.entries(headers))
                 if (v !== undefined && !/^x-amzn?-/i.test(k))
                     strings[k] = Array.isArray(v) ? v.join(', ') : String(v);
-            const signed = await signer.sign({ method, protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port ? Number(upstream.port) : undefined, path, query: {}, headers: strings, body });
+            const signed = await signer.sign({
+                method,
+                protocol: upstream.protocol,
+                hostname: upstream.hostname,
+                port: upstream.port ? Number(upstream.port) : undefined,
+                path,
+                query: {},
+                headers: strings,
+                body
+            });
             return signed.headers;
         },
-        usageTap: (contentType, contentEncoding) => (/vnd\.amazon\.eventstream/i.test(contentType) ? eventStreamUsageTap(contentEncoding) : (0,usage_tap/* usageTap */.jD)(contentType, contentEncoding))
+        usageTap: (contentType, contentEncoding) => /vnd\.amazon\.eventstream/i.test(contentType) ? eventStreamUsageTap(contentEncoding) : (0,usage_tap/* usageTap */.jD)(contentType, contentEncoding)
     };
 }
 

@@ -60,9 +60,12 @@ function vertexProvider(opts) {
             const split = (0,_model_routes_js__WEBPACK_IMPORTED_MODULE_1__/* .splitTarget */ .Gd)(rest);
             const path = (0,_model_routes_js__WEBPACK_IMPORTED_MODULE_1__/* .loggedPath */ .mq)(rest);
             const m = 'reason' in split || split.query ? undefined : RUNTIME.exec(split.path);
-            const reason = 'reason' in split ? split.reason
-                : !m || method !== 'POST' ? `${method.slice(0, 20)} ${path} is not a Vertex AI request Claude Code makes`
-                    : m[1] !== opts.project || m[2] !== opts.region ? `project or region other than vertex-project '${opts.project}' / vertex-region '${opts.region}'`
+            const reason = 'reason' in split
+                ? split.reason
+                : !m || method !== 'POST'
+                    ? `${method.slice(0, 20)} ${path} is not a Vertex AI request Claude Code makes`
+                    : m[1] !== opts.project || m[2] !== opts.region
+                        ? `project or region other than vertex-project '${opts.project}' / vertex-region '${opts.region}'`
                         : undefined;
             if (reason || !m)
                 return (0,_provider_js__WEBPACK_IMPORTED_MODULE_4__/* .refusal */ .x)(403, path, reason ?? 'refused', `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`);

@@ -50130,10 +50130,7 @@ function listItems(text) {
         .filter(s => s !== '');
 }
 // Shared schemas.
-const positiveInt = schemas_string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(schemas_number().int().positive().max(1_000_000));
+const positiveInt = schemas_string().regex(/^\d+$/).transform(Number).pipe(schemas_number().int().positive().max(1_000_000));
 const positiveNumber = schemas_string()
     .regex(/^\d+(\.\d+)?$/)
     .transform(Number)
@@ -50156,9 +50153,13 @@ const fields_version = schemas_string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-
 const releaseVersion = schemas_string().regex(/^(latest|\d+\.\d+\.\d+)$/);
 const memory = schemas_string().regex(/^\d+(\.\d+)?[bkmg]?$/i);
 /** A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace. */
-const imageRef = schemas_string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512);
+const imageRef = schemas_string()
+    .regex(/^[a-z0-9][a-z0-9._/:@-]*$/i)
+    .max(512);
 /** Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`) */
-const modelName = schemas_string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200);
+const modelName = schemas_string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]*$/)
+    .max(200);
 const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'];
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -50326,23 +50327,45 @@ async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
 function networkCreateArgv(name, labels, withoutHost = false) {
     // --internal: no route out of the network; only what listens on it is reachable.
     // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
-    return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name];
+    return [
+        'network',
+        'create',
+        '--internal',
+        '--driver',
+        'bridge',
+        ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []),
+        ...labelArgs(labels),
+        name
+    ];
 }
 function relayRunArgv(o) {
     return [
-        'run', '--detach',
-        '--name', o.name,
+        'run',
+        '--detach',
+        '--name',
+        o.name,
         ...labelArgs(o.labels),
-        '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
-        '--add-host', 'host.docker.internal:host-gateway',
-        '--user', '65534:65534',
-        '--cap-drop', 'ALL',
-        '--security-opt', 'no-new-privileges',
+        '--network',
+        'bridge', // the default bridge: it reaches the host through host.docker.internal
+        '--add-host',
+        'host.docker.internal:host-gateway',
+        '--user',
+        '65534:65534',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
         '--read-only',
-        '--memory', '64m',
-        '--pids-limit', '64',
+        '--memory',
+        '64m',
+        '--pids-limit',
+        '64',
         o.image,
-        'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
+        'node',
+        '-e',
+        o.script,
+        o.targetHost,
+        ...o.ports.map(String)
     ];
 }
 function networkConnectArgv(network, container, alias) {
@@ -50356,32 +50379,66 @@ function createArgv(spec) {
     const { uid, gid } = spec.user;
     return [
         'create',
-        '--name', spec.name,
+        '--name',
+        spec.name,
         ...labelArgs(spec.labels),
-        '--network', spec.network,
-        '--user', `${uid}:${gid}`,
-        '--cap-drop', 'ALL',
-        '--security-opt', 'no-new-privileges',
-        '--pids-limit', String(spec.pidsLimit),
-        '--cpus', String(spec.cpus),
-        '--memory', spec.memory,
-        '--memory-swap', spec.memory, // no swap beyond the memory limit
-        '--env-file', spec.envFile,
+        '--network',
+        spec.network,
+        '--user',
+        `${uid}:${gid}`,
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--pids-limit',
+        String(spec.pidsLimit),
+        '--cpus',
+        String(spec.cpus),
+        '--memory',
+        spec.memory,
+        '--memory-swap',
+        spec.memory, // no swap beyond the memory limit
+        '--env-file',
+        spec.envFile,
         // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-        '--tmpfs', `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
+        '--tmpfs',
+        `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
         ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
-        '--workdir', '/',
-        '--entrypoint', 'sh',
+        '--workdir',
+        '/',
+        '--entrypoint',
+        'sh',
         spec.image,
         // PID 1 idles until stopped; exec runs the real work.
-        '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+        '-c',
+        'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
     ];
 }
 function imageInspectArgv(image) {
     return ['image', 'inspect', '--format', '{{.Id}}', image];
 }
 function peekArgv(image, argv) {
-    return ['run', '--rm', '--network', 'none', '--user', '65534:65534', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--read-only', '--pids-limit', '64', '--memory', '64m', '--entrypoint', argv[0], image, ...argv.slice(1)];
+    return [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--user',
+        '65534:65534',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--read-only',
+        '--pids-limit',
+        '64',
+        '--memory',
+        '64m',
+        '--entrypoint',
+        argv[0],
+        image,
+        ...argv.slice(1)
+    ];
 }
 function imageSizeArgv(image) {
     return ['image', 'inspect', '--format', '{{.Size}}', image];
@@ -50626,8 +50683,10 @@ class DockerBackend {
     /** Pulls the image only when the engine does not have it (once per process), with an error that names it. */
     ensureImage(image, input) {
         let ready = this.images.get(image);
-        if (!ready)
-            this.images.set(image, (ready = this.lookUpOrPull(image, input)));
+        if (!ready) {
+            ready = this.lookUpOrPull(image, input);
+            this.images.set(image, ready);
+        }
         return ready;
     }
     async lookUpOrPull(image, input) {
@@ -50696,7 +50755,10 @@ class DockerBackend {
             this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format]),
             this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format])
         ]);
-        return listings.flat().map(l => l.split('\t')).map(([run, owner]) => ({ run: run, owner: owner || undefined }));
+        return listings
+            .flat()
+            .map(l => l.split('\t'))
+            .map(([run, owner]) => ({ run: run, owner: owner || undefined }));
     }
     async sweep(label, value) {
         const containers = await this.labelled(listArgv(label, value));
@@ -50742,18 +50804,25 @@ function memoryMiB(size) {
 }
 function argv_createArgv(a) {
     return [
-        'machine', 'create',
-        '--name', a.name,
-        '--image', a.archive,
-        '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
-        '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
+        'machine',
+        'create',
+        '--name',
+        a.name,
+        '--image',
+        a.archive,
+        '--cpus',
+        String(Math.max(1, Math.ceil(a.cpus))),
+        '--mem',
+        String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
         '--net',
-        '--allow-host', GATEWAY,
+        '--allow-host',
+        GATEWAY,
         ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
         // never --env: its values are on the argv (ps) and in smolvm's database until delete
         ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
         ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        '--', ...IDLE_WORKLOAD
+        '--',
+        ...IDLE_WORKLOAD
     ];
 }
 function argv_startArgv(name) {
@@ -50771,8 +50840,10 @@ function asUser(argv, user) {
 }
 function argv_execArgv(name, argv, opts) {
     return [
-        'machine', 'exec',
-        '--name', name, // long form only: exec has no -n
+        'machine',
+        'exec',
+        '--name',
+        name, // long form only: exec has no -n
         ...(opts.stream ? ['--stream'] : []),
         ...(opts.input !== undefined ? ['-i'] : []),
         ...(opts.workdir ? ['--workdir', opts.workdir] : []),
@@ -50794,8 +50865,15 @@ function argv_listArgv() {
  */
 const REQUIRED_FLAGS = {
     create: {
-        '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
-        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
+        '--name': ['NAME'],
+        '--image': ['IMAGE'],
+        '--cpus': ['N'],
+        '--mem': ['MiB'],
+        '--net': undefined,
+        '--allow-host': ['HOSTNAME'],
+        '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'],
+        '--secret-file': ['GUEST_VAR=PATH'],
+        '--label': ['KEY=VALUE']
     },
     exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
     delete: { '--name': ['NAME'], '--force': undefined },
@@ -50836,12 +50914,12 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
     const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
     let found = await inspect();
     if (found.code === -1) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend");
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, 'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend');
     }
     if (found.code !== 0) {
         const pull = await runCommand(docker, ['pull', image]);
         if (pull.code !== 0)
-            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access');
+            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, "Check the `image` input and the runner's registry access");
         found = await inspect();
     }
     const [id = '', user = ''] = found.stdout.trim().split(' ');
@@ -50870,8 +50948,35 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
  * canonical path by storage.rs:173-187): exact, or with the whole subtree.
  */
 const PROTECTED = {
-    darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
-    linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+    darwin: [
+        ['/', false],
+        ['/private/var', false],
+        ['/private/var/run', true],
+        ['/private/var/log', true],
+        ['/private/etc', true],
+        ['/usr', true],
+        ['/bin', true],
+        ['/sbin', true],
+        ['/lib', true],
+        ['/System', true],
+        ['/Library', true]
+    ],
+    linux: [
+        ['/', false],
+        ['/var', false],
+        ['/var/run', true],
+        ['/var/log', true],
+        ['/etc', true],
+        ['/boot', true],
+        ['/usr', true],
+        ['/bin', true],
+        ['/sbin', true],
+        ['/lib', true],
+        ['/proc', true],
+        ['/sys', true],
+        ['/dev', true],
+        ['/run', true]
+    ]
 };
 /** The protected path `canonical` falls under on `platform`, if any. */
 function protectedBy(canonical, platform) {
@@ -50887,7 +50992,7 @@ function checkMountSources(mounts, platform = process.platform) {
         const canonical = external_node_fs_.realpathSync(m.host);
         const under = protectedBy(canonical, platform);
         if (under) {
-            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, 'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend');
+            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, "Put the workspace, RUNNER_TEMP and the runner's tool cache under the runner's home (e.g. /Users/<runner>/...), or use the docker backend");
         }
     }
 }
@@ -50915,7 +51020,7 @@ function removalWarning(removed) {
         return undefined;
     return (`smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
         '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
-        'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.');
+        "SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle's policy is its argv: the gateway only.");
 }
 
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/loopback-listeners.js
@@ -50957,7 +51062,10 @@ function parseProcNetTcp(text, v6) {
         if (v6)
             address = /^0+$/.test(hex) ? '[::]' : hex === '00000000000000000000000001000000' ? '[::1]' : `[${hex}]`;
         else
-            address = (hex.match(/../g) ?? []).reverse().map(b => parseInt(b, 16)).join('.');
+            address = (hex.match(/../g) ?? [])
+                .reverse()
+                .map(b => parseInt(b, 16))
+                .join('.');
         if (reachable(address))
             found.push({ address, port: parseInt(portHex, 16) });
     }
@@ -50971,7 +51079,10 @@ async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 1
         found = parseLsof(lsof.stdout);
     else {
         found = [];
-        for (const [file, v6] of [['tcp', false], ['tcp6', true]]) {
+        for (const [file, v6] of [
+            ['tcp', false],
+            ['tcp6', true]
+        ]) {
             const text = external_node_fs_.readFileSync(`${procNet}/${file}`, 'utf8');
             found.push(...parseProcNetTcp(text, v6));
         }
@@ -50989,7 +51100,7 @@ function loopbackVerdict(listeners) {
         throw new errors/* BottleError */.nN(`smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: the agent could use that API to create machines with host mounts`, 'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm');
     }
     if (!listeners.length)
-        return 'smolvm: nothing else listens on the runner\'s loopback: the guest reaches only the bottle\'s daemons there';
+        return "smolvm: nothing else listens on the runner's loopback: the guest reaches only the bottle's daemons there";
     const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ');
     return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`;
 }
@@ -51064,7 +51175,10 @@ class SmolvmBackend {
             const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 });
             const problems = helpProblems(sub, help.stdout);
             if (problems.length) {
-                return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})` };
+                return {
+                    usable: false,
+                    reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
+                };
             }
         }
         const warning = removalWarning(this.pinned.removed);
@@ -52222,7 +52336,7 @@ async function installSmolvm(version, platform, downloadUrl, token) {
             const code = err.httpStatusCode;
             if (code === 404)
                 throw new errors/* InstallError */.sy(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
-            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, 'Retry; check `smolvm-download-url` and the runner\'s network');
+            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, "Retry; check `smolvm-download-url` and the runner's network");
         }
     };
     const sums = await fetch('checksums.sha256');
@@ -52637,7 +52751,10 @@ function parseRunnerProxy(env) {
         http: proxyUrl(env.httpProxy),
         noProxy: (env.noProxy ?? '')
             .split(/[,\s]+/)
-            .map(e => e.trim().toLowerCase().replace(/^\*?\./, ''))
+            .map(e => e
+            .trim()
+            .toLowerCase()
+            .replace(/^\*?\./, ''))
             .filter(e => e !== '')
     };
 }
@@ -52746,7 +52863,7 @@ function v4Groups(dotted) {
 /** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
 function unmapIPv4(address) {
     const b = addressBytes(address);
-    if (!external_node_net_.isIPv6(address) || !b || !b.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
+    if (!external_node_net_.isIPv6(address) || !b?.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
         return address;
     return [...b.subarray(12)].join('.');
 }
@@ -52789,7 +52906,15 @@ function parseCidr(text) {
 
 /** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
 const PRESETS = {
-    github: ['github.com', 'api.github.com', 'codeload.github.com', 'uploads.github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com', '*.githubusercontent.com'],
+    github: [
+        'github.com',
+        'api.github.com',
+        'codeload.github.com',
+        'uploads.github.com',
+        'raw.githubusercontent.com',
+        'objects.githubusercontent.com',
+        '*.githubusercontent.com'
+    ],
     npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
     pypi: ['pypi.org', 'files.pythonhosted.org']
 };
@@ -52816,8 +52941,10 @@ const parsedRules = new WeakMap();
 /** The policy's rules, parsed once per policy. */
 function compiled(policy) {
     let rules = parsedRules.get(policy.rules);
-    if (!rules)
-        parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r) => r !== undefined)));
+    if (!rules) {
+        rules = policy.rules.map(parseRule).filter((r) => r !== undefined);
+        parsedRules.set(policy.rules, rules);
+    }
     return rules;
 }
 function hostMatches(rule, host) {
@@ -52920,7 +53047,10 @@ function components(p) {
 const SHORT_NAME = /^([^~.]{1,6})~[1-9][0-9]*(\.[^.]{0,3})?$/;
 function componentMatches(pattern, c) {
     if (pattern.includes('*')) {
-        const body = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+        const body = pattern
+            .split('*')
+            .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*');
         if (new RegExp(`^${body}$`, 's').test(c))
             return true;
     }
@@ -52969,7 +53099,7 @@ function protectedRule(rules, path, link) {
 function parsePushPolicy(gitPush, allowForce) {
     const patterns = listItems(gitPush).map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`));
     for (const p of patterns) {
-        if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
+        if (!/^refs\/[A-Za-z0-9._/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
             throw new errors/* InputError */.dz('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line');
         }
     }
@@ -52990,6 +53120,7 @@ function parseProtectedPaths(input) {
         const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/');
         const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned;
         const parts = withDirs.split('/');
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
         if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
             throw new errors/* InputError */.dz('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')");
         }
@@ -53199,7 +53330,7 @@ function parseCloudAccess(name, raw, runner) {
     if (name === 'bedrock') {
         const region = raw['aws-region'] || runner.awsRegion || '';
         if (!region)
-            throw new errors/* InputError */.dz('aws-region', "not set and the runner has no AWS_REGION", 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step');
+            throw new errors/* InputError */.dz('aws-region', 'not set and the runner has no AWS_REGION', 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step');
         return { kind: 'bedrock', region: checked('aws-region', region, AWS_REGION, 'an AWS region such as us-east-1') };
     }
     const project = raw['vertex-project'] || runner.googleProject || '';
@@ -53568,7 +53699,7 @@ async function listen(server, host, port = 0) {
 function decisionLog(file, watch) {
     const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a');
     return {
-        record: (started, fields) => sink.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+        record: (started, fields) => sink.write(`${JSON.stringify({ time: new Date(started).toISOString(), ...fields })}\n`),
         end: () => sink.end()
     };
 }
@@ -53851,7 +53982,9 @@ const CLIENT_HELLO_TIMEOUT_MS = 10_000;
 // a fatal TLS alert, unrecognized_name (RFC 6066): what the client sees when its SNI is refused
 const TLS_ALERT_UNRECOGNIZED_NAME = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]);
 function refusalBytes(r) {
-    const head = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const head = Object.entries(r.headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
     const status = r.status === 407 ? 'Proxy Authentication Required' : r.status === 400 ? 'Bad Request' : 'Forbidden';
     return `HTTP/1.1 ${r.status} ${status}\r\n${head}content-length: ${Buffer.byteLength(r.body)}\r\nconnection: close\r\n\r\n${r.body}`;
 }
@@ -53924,7 +54057,17 @@ function connectHandler(ctx) {
         const host = target?.host ?? String(req.url ?? '').slice(0, 300);
         const port = target?.port ?? 0;
         const stats = { up: 0, down: 0 };
-        const log = (decision, rule, extra = {}) => ctx.record({ host, port, method: 'CONNECT', decision, rule, ...extra, bytes_up: stats.up, bytes_down: stats.down, duration_ms: decision === 'allowed' ? Date.now() - started : 0 }, started);
+        const log = (decision, rule, extra = {}) => ctx.record({
+            host,
+            port,
+            method: 'CONNECT',
+            decision,
+            rule,
+            ...extra,
+            bytes_up: stats.up,
+            bytes_down: stats.down,
+            duration_ms: decision === 'allowed' ? Date.now() - started : 0
+        }, started);
         const refuse = (r, address) => {
             log('blocked', r.rule, { reason: r.reason, address });
             if (r.rule === 'sni-mismatch' || r.rule === 'no-sni' || r.rule === 'not-tls')
@@ -53976,8 +54119,10 @@ function splice(client, upstream, greeting, first, stats, done) {
     };
     upstream.on('error', close).on('close', close);
     client.on('close', close);
-    if (client.destroyed)
-        return close(); // the client left while we dialled
+    if (client.destroyed) {
+        close(); // the client left while we dialled
+        return;
+    }
     if (greeting)
         client.write(greeting);
     stats.up += first.length;
@@ -53996,7 +54141,17 @@ function splice(client, upstream, greeting, first, stats, done) {
  * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
  * proxy: it must never go further.
  */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade'
+];
 /** What each daemon also drops: the model proxy sets the host and the credential itself. */
 const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
 /**
@@ -54058,7 +54213,13 @@ function plainHttpHandler(ctx) {
         let down = 0;
         const url = target.url;
         // the vetted address is dialled; the Host header still names the host
-        const options = httpRequestVia(way.via, url, { host: way.address ?? host, port, method, path: url.pathname + url.search, headers: endToEndHeaders(req.headers) });
+        const options = httpRequestVia(way.via, url, {
+            host: way.address ?? host,
+            port,
+            method,
+            path: url.pathname + url.search,
+            headers: endToEndHeaders(req.headers)
+        });
         const upstream = external_node_http_.request(options, ures => {
             res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
             ures.on('data', (c) => (down += c.length));
@@ -54073,7 +54234,17 @@ function plainHttpHandler(ctx) {
             else
                 res.destroy();
         });
-        res.on('close', () => ctx.record({ host, port, method, decision: 'allowed', rule: admitted.rule, address: way.address, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started));
+        res.on('close', () => ctx.record({
+            host,
+            port,
+            method,
+            decision: 'allowed',
+            rule: admitted.rule,
+            address: way.address,
+            bytes_up: up,
+            bytes_down: down,
+            duration_ms: Date.now() - started
+        }, started));
         req.pipe(upstream);
     };
 }
@@ -54116,7 +54287,10 @@ async function startEgressProxy(opts) {
         port: await listen(server, opts.bindHost),
         decisions,
         summary() {
-            const top = [...decisions.blockedHosts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, n]) => `${h} (${n})`);
+            const top = [...decisions.blockedHosts.entries()]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 5)
+                .map(([h, n]) => `${h} (${n})`);
             return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
         },
         close: () => shutdown(server, log.end)
@@ -54173,7 +54347,10 @@ class UpstreamHealth {
         if (this.failures++ === 0)
             this.firstFailure = this.now();
         if (this.failures >= this.limits.attempts || this.now() - this.firstFailure >= this.limits.windowMs) {
-            this.conclude({ conclusion: 'api-unreachable', detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})` });
+            this.conclude({
+                conclusion: 'api-unreachable',
+                detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})`
+            });
         }
     }
     conclude(v) {
@@ -54292,7 +54469,7 @@ function isObject(v) {
 }
 /** The refused betas among an `anthropic-beta` header (comma-separated; repeated headers arrive joined). */
 function refusedBetas(header) {
-    const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(b => b.trim().toLowerCase());
+    const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(b => b.trim().toLowerCase());
     return values.filter(b => REFUSED_BETA_PREFIXES.some(p => b.startsWith(p)));
 }
 /** The first refused content block anywhere under `root` (messages, system, nested tool_result content). */
@@ -54421,7 +54598,13 @@ const PRICES_AS_OF = '2026-11-26';
 const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
 /** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
 const WEB_SEARCH_USD = 10 / 1000;
-const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({ input, cacheWrite5m, cacheWrite1h, cacheRead, output });
+const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
+    input,
+    cacheWrite5m,
+    cacheWrite1h,
+    cacheRead,
+    output
+});
 const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
 const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
 const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
@@ -54479,7 +54662,11 @@ function dearestCostOf(u) {
 }
 function priceAt(rates, u) {
     const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output;
+    const micro = u.input * rates.input +
+        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
+        oneHour * rates.cacheWrite1h +
+        u.cacheRead * rates.cacheRead +
+        u.output * rates.output;
     return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
 }
 /** What one response cost in USD, or undefined when the table does not know its model. */
@@ -54495,7 +54682,15 @@ function costOf(u) {
 
 /** The usage record of one relayed response, from the API's own field names. */
 function usageRecord(model, u) {
-    return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests };
+    return {
+        model,
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cacheCreation: u.cache_creation_input_tokens,
+        cacheRead: u.cache_read_input_tokens,
+        cacheCreation1h: u.cache_creation_1h_input_tokens,
+        webSearches: u.web_search_requests
+    };
 }
 /** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
 const MAX_OUTPUT_TOKENS = 128_000;
@@ -54617,7 +54812,9 @@ class Budget {
         if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
             return;
         this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd';
+        const cap = this.limits.maxCostUsd !== undefined
+            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
+            : 'its cost is not counted in cost-usd';
         this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
     }
 }
@@ -54646,7 +54843,13 @@ const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
 const MAX_REQUEST_BODY = 32 * 1024 * 1024;
 // 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
 // it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
-const ERROR_TYPES = { 400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 413: 'request_too_large' };
+const ERROR_TYPES = {
+    400: 'invalid_request_error',
+    401: 'authentication_error',
+    402: 'billing_error',
+    403: 'permission_error',
+    413: 'request_too_large'
+};
 function apiError(res, status, message) {
     const type = ERROR_TYPES[status] ?? 'api_error';
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -54718,7 +54921,7 @@ function watchErrorAnswer(res, done) {
     res.on('close', tell);
 }
 async function startModelProxy(opts) {
-    const provider = opts.provider ?? await modelProvider(opts.credential, opts.upstream, opts.placeholder);
+    const provider = opts.provider ?? (await modelProvider(opts.credential, opts.upstream, opts.placeholder));
     const upstream = provider.upstream;
     const client = upstream.protocol === 'https:' ? external_node_https_ : external_node_http_;
     const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
@@ -54773,7 +54976,9 @@ async function startModelProxy(opts) {
                 return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
             const fields = parsed.body;
             // count_tokens generates nothing and is not billed
-            const ask = route.path.endsWith('/count_tokens') ? worstCase(undefined, 0, 0) : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
+            const ask = route.path.endsWith('/count_tokens')
+                ? worstCase(undefined, 0, 0)
+                : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
             void budget.admit(ask).then(over => {
                 if (over)
                     return overBudget(over);
@@ -54795,7 +55000,10 @@ async function startModelProxy(opts) {
         function upstreamHeaders(length) {
             const headers = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
             // only codings the usage tap can undo: an answer it cannot read would go uncounted
-            const codings = String(req.headers['accept-encoding'] ?? '').split(',').map(c => c.trim().toLowerCase().split(';')[0]).filter(c => DECODABLE.has(c));
+            const codings = String(req.headers['accept-encoding'] ?? '')
+                .split(',')
+                .map(c => c.trim().toLowerCase().split(';')[0])
+                .filter(c => DECODABLE.has(c));
             if (req.headers['accept-encoding'] !== undefined)
                 headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
             return headers;
@@ -54814,7 +55022,14 @@ async function startModelProxy(opts) {
                 upstreamRes.pipe(res); // streams SSE chunk by chunk
                 res.on('close', () => void tap.result().then(read => {
                     settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
-                    record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage });
+                    record(started, {
+                        method,
+                        path: route.path,
+                        decision: 'forwarded',
+                        status: upstreamRes.statusCode,
+                        model: read.model ?? routeModel,
+                        usage: read.usage
+                    });
                 }));
             });
             upstreamReq.on('error', err => {
@@ -54872,7 +55087,11 @@ function maxObjectBytes(limits) {
 }
 /** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
 function formatBytes(n) {
-    for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]])
+    for (const [unit, size] of [
+        ['GiB', 1024 ** 3],
+        ['MiB', 1024 ** 2],
+        ['KiB', 1024]
+    ])
         if (n >= size)
             return `${+(n / size).toFixed(1)} ${unit}`;
     return `${n} bytes`;
@@ -55030,7 +55249,11 @@ function parseReceivePack(head, total = head.length) {
         const nul = text.indexOf('\0');
         const line = nul >= 0 ? text.slice(0, nul) : text;
         if (nul >= 0 && updates.length === 0)
-            capabilities = text.slice(nul + 1).split('\0')[0].split(' ').filter(Boolean);
+            capabilities = text
+                .slice(nul + 1)
+                .split('\0')[0]
+                .split(' ')
+                .filter(Boolean);
         else if (nul >= 0)
             refusal ??= 'bot-bottle: a command after the first carries a NUL (capabilities belong on the first command only)';
         if (line === 'push-cert')
@@ -55080,7 +55303,8 @@ function parseReportStatus(response, sideBand) {
 function rejectionResponse(req, reasons, message) {
     const lines = [pktLine('unpack ok\n')];
     // the name as the client sent it (latin1 = its bytes), cut so the line fits one packet
-    req.updates.forEach((u, i) => lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1'))));
+    for (const [i, u] of req.updates.entries())
+        lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1')));
     lines.push(FLUSH);
     const report = Buffer.concat(lines);
     if (!usesSideBand(req))
@@ -55136,7 +55360,12 @@ class PushObjects {
     }
     /** Environment for git commands that see the upstream's objects plus the push's. */
     env() {
-        return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine, GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024) });
+        return isolatedGitEnv({
+            GIT_OBJECT_DIRECTORY: this.quarantine,
+            GIT_ALTERNATE_OBJECT_DIRECTORIES: external_node_path_.join(this.gitDir, 'objects'),
+            GIT_QUARANTINE_PATH: this.quarantine,
+            GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024)
+        });
     }
     git(args, input) {
         return runCommand('git', ['--git-dir', this.gitDir, ...args], { input, timeoutMs: this.timeoutMs, env: this.env() });
@@ -55166,7 +55395,11 @@ class PushObjects {
             throw new Error(`git cat-file --batch-all-objects: ${inPack.stderr.trim().slice(0, 300)}`);
         const skip = new Set(reached);
         const candidates = [...inPack.stdout.matchAll(/^([0-9a-f]{40,64}) (\w+) (\d+)$/gm)].filter(m => !skip.has(m[1]));
-        const upstream = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-check=%(objectname)'], { input: candidates.map(m => `${m[1]}\n`).join(''), timeoutMs: this.timeoutMs, env: isolatedGitEnv() });
+        const upstream = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-check=%(objectname)'], {
+            input: candidates.map(m => `${m[1]}\n`).join(''),
+            timeoutMs: this.timeoutMs,
+            env: isolatedGitEnv()
+        });
         const theirs = new Set(upstream.stdout.split('\n').filter(l => /^[0-9a-f]+$/.test(l)));
         return new Map(candidates.filter(m => !theirs.has(m[1])).map(m => [m[1], { type: m[2], size: Number(m[3]) }]));
     }
@@ -55267,7 +55500,10 @@ const SHAPES = [
     { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
     // AWS secret keys and session tokens have no shape of their own: caught where they are named
     { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
-    { kind: 'aws-session-token', pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}' },
+    {
+        kind: 'aws-session-token',
+        pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
+    },
     { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
     { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
     { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
@@ -55297,7 +55533,16 @@ function secretForms(value) {
     const bytes = Buffer.from(value);
     const b64 = bytes.toString('base64');
     const hex = bytes.toString('hex');
-    return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()];
+    return [
+        value,
+        b64,
+        ...base64Fragments(bytes, 'base64'),
+        ...base64Fragments(bytes, 'base64url'),
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        hex,
+        hex.toUpperCase()
+    ];
 }
 /** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
 const MAX_ESCAPED_CHAR = 13;
@@ -55606,7 +55851,7 @@ function parseDiffTree(out) {
  */
 async function commitChanges(objects, commits, current) {
     const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]));
-    const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n');
+    const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], `${lines.join('\n')}\n`);
     const sections = parseDiffTree(r);
     const changes = new Map();
     let k = 0;
@@ -55676,7 +55921,10 @@ const TOO_MUCH = (limits) => `bot-bottle: the push's new objects come to more th
 async function judgeContent(objects, updates, rules, limits) {
     const started = Date.now();
     const verdict = { reasons: updates.map(() => undefined), findings: updates.map(() => []), scannedBytes: 0, ms: 0 };
-    const done = () => ((verdict.ms = Date.now() - started), verdict);
+    const done = () => {
+        verdict.ms = Date.now() - started;
+        return verdict;
+    };
     const live = updates.map((u, i) => [u, i]).filter(([u]) => !ZERO_OID.test(u.new));
     if (objects.unreadable) {
         for (const [, i] of live)
@@ -55692,19 +55940,36 @@ async function judgeContent(objects, updates, rules, limits) {
         const inRef = rules.redactor.kindsIn(u.ref);
         if (inRef.length)
             found.push({ check: 'secret', where: 'the ref name', kinds: inRef });
-        const listed = (await objects.gitText(['rev-list', '--objects', '--no-object-names', '--parents', u.new, '--not', `--glob=${UPSTREAM_REFS}`, ...present.map(o => `^${o}`)])).split('\n').filter(Boolean);
+        const listed = (await objects.gitText([
+            'rev-list',
+            '--objects',
+            '--no-object-names',
+            '--parents',
+            u.new,
+            '--not',
+            `--glob=${UPSTREAM_REFS}`,
+            ...present.map(o => `^${o}`)
+        ]))
+            .split('\n')
+            .filter(Boolean);
         const types = await objects.types(listed.map(l => l.split(' ')[0]));
         for (const oid of types.keys())
             reached.add(oid);
         // oldest first, so a refusal names the commit that first touched a path
-        const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid, parents })).reverse();
+        const commits = listed
+            .map(l => l.split(' '))
+            .filter(([oid]) => types.get(oid)?.type === 'commit')
+            .map(([oid, ...parents]) => ({ oid: oid, parents }))
+            .reverse();
         const current = new Set([...tips, ...present, ...commits.map(c => c.oid)]);
         const names = pathFindings(await commitChanges(objects, commits, current), rules, found);
         const where = (oid, type) => {
             const named = names.get(oid);
             if (type !== 'blob')
                 return { check: 'secret', where: `${type} ${content_rules_short(oid)} (its message or headers)`, ...(type === 'commit' ? { commit: oid } : {}) };
-            return named ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${content_rules_short(named.commit)})`, commit: named.commit } : { check: 'secret', where: `blob ${content_rules_short(oid)}` };
+            return named
+                ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${content_rules_short(named.commit)})`, commit: named.commit }
+                : { check: 'secret', where: `blob ${content_rules_short(oid)}` };
         };
         verdict.reasons[i] = (await secretFindings(ctx, types, where, found)) ? reasonOf(found) : TOO_MUCH(limits);
     }
@@ -55726,7 +55991,9 @@ async function judgeContent(objects, updates, rules, limits) {
 function reasonOf(found) {
     if (!found.length)
         return undefined;
-    const say = (f) => f.check === 'protected-path' ? `${f.where} is protected (git-protected-paths: ${f.rule}) and commit ${content_rules_short(f.commit ?? '')} ${f.change} it` : `${f.where} holds a secret (${f.kinds.join(', ')}); secrets may not be pushed`;
+    const say = (f) => f.check === 'protected-path'
+        ? `${f.where} is protected (git-protected-paths: ${f.rule}) and commit ${content_rules_short(f.commit ?? '')} ${f.change} it`
+        : `${f.where} holds a secret (${f.kinds.join(', ')}); secrets may not be pushed`;
     const firsts = [found.find(f => f.check === 'protected-path'), found.find(f => f.check === 'secret')].filter(f => f !== undefined);
     const more = found.length - firsts.length;
     return `bot-bottle: ${firsts.map(say).join('; ')}${more > 0 ? `; and ${more} more (see git.jsonl)` : ''}`;
@@ -55753,7 +56020,12 @@ function matchingRule(policy, ref) {
 async function judgeUpdate(policy, u, isAncestor) {
     const rule = matchingRule(policy, u.ref);
     if (!rule) {
-        return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' };
+        return {
+            allowed: false,
+            reason: policy.patterns.length
+                ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})`
+                : 'bot-bottle: pushes are off (input git-push is empty)'
+        };
     }
     if (ZERO_OID.test(u.new))
         return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` };
@@ -55797,6 +56069,7 @@ function checkRefFormat(name) {
     if (name.includes('@{'))
         return "contains '@{'"; // rule 8
     // rules 4, 5, 10: control characters (and DEL), space, ~ ^ : ? * [ and backslash
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: git's check-ref-format refuses control characters
     if (/[\x00-\x20\x7f~^:?*[\\]/.test(name))
         return 'contains a control character, space, or one of ~ ^ : ? * [ \\';
     return undefined;
@@ -55845,9 +56118,12 @@ async function judgePush(request, policy, ancestry) {
         return refNameProblem(u.ref) ?? ((named.get(u.ref) ?? 0) > 1 ? 'bot-bottle: this ref is named more than once in one push' : undefined);
     });
     // the fast-forward check fetches from the upstream: only for updates it can decide
-    const needs = updates.flatMap((u, i) => (!early[i] && !policy.allowForce && matchingRule(policy, u.ref) && !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new) ? [i] : []));
+    const needs = updates.flatMap((u, i) => !early[i] && !policy.allowForce && matchingRule(policy, u.ref) && !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new) ? [i] : []);
     let answers;
-    const isAncestor = async (i) => (await (answers ??= ancestry(needs.map(n => updates[n]))))[needs.indexOf(i)] ?? false;
+    const isAncestor = async (i) => {
+        answers ??= ancestry(needs.map(n => updates[n]));
+        return (await answers)[needs.indexOf(i)] ?? false;
+    };
     const verdicts = await Promise.all(updates.map((u, i) => {
         const reason = early[i];
         return reason ? Promise.resolve({ allowed: false, reason }) : judgeUpdate(policy, u, () => isAncestor(i));
@@ -55969,7 +56245,9 @@ class BodyRefusedError extends Error {
 }
 /** The request's Content-Encoding as git's http-backend reads it; undefined for one it does not know. */
 function bodyEncoding(req) {
-    const value = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const value = String(req.headers['content-encoding'] ?? '')
+        .trim()
+        .toLowerCase();
     if (value === 'gzip' || value === 'x-gzip')
         return 'gzip';
     return value === '' || value === 'identity' ? 'identity' : undefined;
@@ -56114,7 +56392,18 @@ async function handlePush(ctx, req, res, target, record) {
             const content = sendsObjects && verdicts.every(v => v.allowed) ? await checkContent(ctx, await objects(), request) : undefined;
             const reasons = refusals(verdicts, content);
             if (reasons) {
-                request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i], ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0, ...scanFields(content, i) }));
+                for (const [i, u] of request.updates.entries())
+                    record({
+                        service: 'receive-pack',
+                        decision: 'blocked',
+                        reason: reasons[i],
+                        ref: u.ref,
+                        old: u.old,
+                        new: u.new,
+                        bytes_up: body.size,
+                        bytes_down: 0,
+                        ...scanFields(content, i)
+                    });
                 return reportRefusal(res, request, reasons);
             }
             await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record, content);
@@ -56165,7 +56454,8 @@ function refuseBody(res, err, record) {
     const blocked = { service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: err.size, bytes_down: 0 };
     if (!request?.updates.length) {
         record(blocked);
-        return refuse(res, 413, err.message);
+        refuse(res, 413, err.message);
+        return;
     }
     for (const u of request.updates)
         record({ ...blocked, ref: u.ref, old: u.old, new: u.new });
@@ -56188,7 +56478,18 @@ function sendOn(ctx, req, res, target, body, request, rules, record, content) {
                     const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`;
                     if (verdict === 'ok')
                         ctx.pushed.push(u.ref);
-                    record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i] : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length, ...scanFields(content, i) });
+                    record({
+                        service: 'receive-pack',
+                        decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream',
+                        reason: verdict === 'ok' ? rules[i] : verdict,
+                        ref: u.ref,
+                        old: u.old,
+                        new: u.new,
+                        status,
+                        bytes_up: body.size,
+                        bytes_down: reply.length,
+                        ...scanFields(content, i)
+                    });
                 });
                 if (updates.length === 0)
                     record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length });
@@ -56197,7 +56498,16 @@ function sendOn(ctx, req, res, target, body, request, rules, record, content) {
         }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.size });
         ureq.on('error', err => {
             for (const u of updates)
-                record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 });
+                record({
+                    service: 'receive-pack',
+                    decision: 'rejected-upstream',
+                    reason: `upstream unreachable (${err.message})`,
+                    ref: u.ref,
+                    old: u.old,
+                    new: u.new,
+                    bytes_up: body.size,
+                    bytes_down: 0
+                });
             ctx.relay.unreachable(res, err);
             resolve();
         });
@@ -56229,7 +56539,9 @@ function afterSecret(pathname, secret) {
 }
 /** Host git's environment for the fast-forward checks: the credential header and our CA bundle, never in argv. */
 function hostGitEnv(opts) {
-    const env = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {};
+    const env = opts.authHeader
+        ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` }
+        : {};
     if (opts.ca?.length) {
         // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
         const bundle = external_node_path_.join(opts.scratchDir, 'ca.pem');
@@ -56276,7 +56588,7 @@ async function startGitGate(opts) {
             record({ service: 'other', decision: 'blocked', reason: `${req.method} without the run's secret path prefix`, bytes_up: 0, bytes_down: 0 });
             return refuse(res, 403, 'this gate serves only the bottle it was started for');
         }
-        const route = routePath.startsWith(repoPath + '/') ? routePath.slice(repoPath.length) : undefined;
+        const route = routePath.startsWith(`${repoPath}/`) ? routePath.slice(repoPath.length) : undefined;
         const service = url.searchParams.get('service');
         const target = `${route}${url.search}`;
         const forward = (s) => relay.forward(req, res, target, o => record({ service: s, ...o }));
@@ -56285,10 +56597,18 @@ async function startGitGate(opts) {
         if (req.method === 'POST' && route === '/git-upload-pack')
             return forward('upload-pack');
         if (req.method === 'POST' && route === '/git-receive-pack') {
-            return void pushes.run(() => handlePush(push, req, res, target, record)).catch(err => {
+            return void pushes
+                .run(() => handlePush(push, req, res, target, record))
+                .catch(err => {
                 req.resume();
                 const busy = err instanceof QueueFullError;
-                record({ service: 'receive-pack', decision: 'blocked', reason: busy ? `refused: ${err.message}` : String(err.message), bytes_up: 0, bytes_down: 0 });
+                record({
+                    service: 'receive-pack',
+                    decision: 'blocked',
+                    reason: busy ? `refused: ${err.message}` : String(err.message),
+                    bytes_up: 0,
+                    bytes_down: 0
+                });
                 if (res.headersSent)
                     res.destroy();
                 else if (busy)
@@ -56298,7 +56618,13 @@ async function startGitGate(opts) {
             });
         }
         req.resume();
-        record({ service: 'other', decision: 'blocked', reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0 });
+        record({
+            service: 'other',
+            decision: 'blocked',
+            reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`,
+            bytes_up: 0,
+            bytes_down: 0
+        });
         refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`);
     });
     return {
@@ -56466,7 +56792,15 @@ async function launch(plan, backend, hooks, origin) {
         warn: line => lib_core/* warning */.$e(line)
     });
     lib_core/* info */.pq(`Model proxy listening on ${network.bindHost}:${proxy.port} (${plan.config.credential.kind === 'bedrock' || plan.config.credential.kind === 'vertex' ? `${plan.config.credential.kind}, ` : ''}upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: external_node_path_.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets });
+    const egress = await startEgressProxy({
+        policy: plan.config.egress,
+        bindHost: network.bindHost,
+        logFile: external_node_path_.join(plan.stateDir, 'egress.jsonl'),
+        records,
+        runnerProxy: plan.config.runner.proxy,
+        secret: plan.daemonSecret,
+        deniedCidrs: network.engineSubnets
+    });
     const { mode, rules } = plan.config.egress;
     lib_core/* info */.pq(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
     if (mode === 'open')
@@ -56505,7 +56839,9 @@ async function launch(plan, backend, hooks, origin) {
         exposing.catch(() => undefined); // awaited by the caller (Bottle.exposed), or below on failure
         const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint.host}:${egressEndpoint.port}`);
         const envFile = external_node_path_.join(plan.stateDir, 'guest.env');
-        external_node_fs_.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+        external_node_fs_.writeFileSync(envFile, Object.entries(guestEnv)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''), { mode: 0o600 });
         onResource('bottle', plan.bottleName);
         await backend.create({
             name: plan.bottleName,
@@ -56547,7 +56883,16 @@ function crossCheck(result, host, streamAnomalies = []) {
     const claude = result && { turns: result.numTurns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd };
     const discrepancies = [...streamAnomalies];
     if (!host) {
-        return { source: 'claude', turns: claude?.turns ?? 0, inputTokens: claude?.inputTokens ?? 0, outputTokens: claude?.outputTokens ?? 0, costUsd: result?.costUsd ?? 0, refusedModelRequests: 0, claude, discrepancies };
+        return {
+            source: 'claude',
+            turns: claude?.turns ?? 0,
+            inputTokens: claude?.inputTokens ?? 0,
+            outputTokens: claude?.outputTokens ?? 0,
+            costUsd: result?.costUsd ?? 0,
+            refusedModelRequests: 0,
+            claude,
+            discrepancies
+        };
     }
     // a millionth of a dollar is the precision both sides round to
     const seen = { turns: host.modelCalls, inputTokens: host.inputTokens, outputTokens: host.outputTokens, costUsd: Math.round(host.costUsd * 1e6) / 1e6 };
@@ -56590,10 +56935,23 @@ function isMessagesCall(path) {
     if (typeof path !== 'string')
         return false;
     const p = path.split('?')[0];
-    return p.endsWith('/v1/messages') || /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) || /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p);
+    return (p.endsWith('/v1/messages') ||
+        /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) ||
+        /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p));
 }
 function noFigures() {
-    return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, unpricedModels: [], unparsable: 0 };
+    return {
+        requests: 0,
+        refused: 0,
+        modelCalls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
+        costUsd: 0,
+        unpricedModels: [],
+        unparsable: 0
+    };
 }
 /** Adds one line of model.jsonl to the figures. */
 function addLine(f, line) {
@@ -56686,7 +57044,7 @@ async function runFigures(outcome, transcriptDir) {
     for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0))
         lib_core/* warning */.$e(d); // run-claude logged the stream's own
     if (transcriptDir && external_node_fs_.existsSync(transcriptDir)) {
-        writeRecordFile(external_node_path_.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', lib_core/* warning */.$e);
+        writeRecordFile(external_node_path_.join(transcriptDir, FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, lib_core/* warning */.$e);
     }
     return figures;
 }
@@ -56711,7 +57069,18 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
         'structured-output': ''
     };
 }
-const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'budget-exceeded', 'invalid-output', 'error']);
+const CONCLUSIONS = new Set([
+    'success',
+    'failure',
+    'max-turns',
+    'timeout',
+    'cancelled',
+    'auth-error',
+    'api-unreachable',
+    'budget-exceeded',
+    'invalid-output',
+    'error'
+]);
 const BACKENDS = new Set(['docker', 'smolvm', '']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/;
@@ -56757,7 +57126,7 @@ function publishOutputs(unvetted, setOutput) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     if (outputs['transcript-dir'] && external_node_fs_.existsSync(outputs['transcript-dir'])) {
-        writeRecordFile(external_node_path_.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', lib_core/* warning */.$e);
+        writeRecordFile(external_node_path_.join(outputs['transcript-dir'], 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`, lib_core/* warning */.$e);
     }
 }
 
@@ -56806,7 +57175,7 @@ async function resolvePackage(registry, name, version, http = new lib/* HttpClie
         body = await res.readBody();
     }
     catch (err) {
-        throw new errors/* InstallError */.sy(`cannot reach the npm registry at ${registry} (${err.message})`, 'Check `npm-registry` and the runner\'s network or proxy settings');
+        throw new errors/* InstallError */.sy(`cannot reach the npm registry at ${registry} (${err.message})`, "Check `npm-registry` and the runner's network or proxy settings");
     }
     if (status === 404)
         throw new errors/* InstallError */.sy(`the npm registry ${registry} has no package ${name}`, 'Point `npm-registry` at a registry or mirror that has it');
@@ -56902,7 +57271,7 @@ async function installClaude(registry, version, platform) {
     catch (err) {
         if (isDiskFault(err))
             throw err; // RUNNER_TEMP is full: main names that, not the network
-        throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, 'Check `npm-registry` and the runner\'s network');
+        throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, "Check `npm-registry` and the runner's network");
     }
     let extracted;
     try {
@@ -57007,7 +57376,11 @@ function ownerIsGone(label) {
  * Valid as a docker container/network name and a smolvm machine name.
  */
 function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(4).toString('hex')) {
-    const clean = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20) || 'x';
+    const clean = (s) => s
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 20) || 'x';
     return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`;
 }
 
@@ -57118,7 +57491,10 @@ async function probeGuestPlatform(backend, name) {
 function platformFrom(r) {
     if (r.code !== 0)
         throw new errors/* CommandError */.Qd('probe of the guest platform', r.code, r.stderr, 'The guest image needs /bin/sh and uname');
-    const [os, arch, libc] = r.stdout.trim().split('\n').map(s => s.trim());
+    const [os, arch, libc] = r.stdout
+        .trim()
+        .split('\n')
+        .map(s => s.trim());
     if (!os || !arch || (libc !== 'glibc' && libc !== 'musl')) {
         throw new errors/* BottleError */.nN(`the guest platform probe printed '${r.stdout.trim()}'`, 'Use an image with a POSIX shell and uname');
     }
@@ -57278,7 +57654,7 @@ function parseStreamLine(line) {
 ;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
 
 /** A one-line description of a tool call's input, for the log. */
-function summarizeToolInput(name, input) {
+function summarizeToolInput(_name, input) {
     const i = (input && typeof input === 'object' ? input : {});
     const pick = str(i['command']) || str(i['file_path']) || str(i['path']) || str(i['pattern']) || str(i['url']) || str(i['description']) || str(i['prompt']);
     const text = (pick || JSON.stringify(i)).replace(/\s+/g, ' ').trim();
@@ -57408,7 +57784,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
     { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 }, (line, overlong) => {
         if (overlong)
             return acc.pushOverlong(overlong); // reported with the other anomalies below
-        stream.write(line + '\n');
+        stream.write(`${line}\n`);
         for (const call of acc.push(line))
             lib_core/* info */.pq(redactor.redact(`▸ ${call.name}: ${call.summary}`));
     }, chunk => stderr.write(chunk));
@@ -57460,9 +57836,30 @@ class GitGuardError extends errors/* BottleError */.nN {
 }
 /** Files git itself rewrites as the repository changes: the agent's work, kept. */
 const STATE_FILES = new Set([
-    'index', 'HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_RR', 'CHERRY_PICK_HEAD',
-    'REVERT_HEAD', 'REBASE_HEAD', 'AUTO_MERGE', 'BISECT_LOG', 'BISECT_START', 'BISECT_TERMS', 'BISECT_EXPECTED_REV',
-    'BISECT_ANCESTORS_OK', 'BISECT_NAMES', 'COMMIT_EDITMSG', 'TAG_EDITMSG', 'SQUASH_MSG', 'packed-refs', 'shallow', 'gc.log'
+    'index',
+    'HEAD',
+    'ORIG_HEAD',
+    'FETCH_HEAD',
+    'MERGE_HEAD',
+    'MERGE_MSG',
+    'MERGE_MODE',
+    'MERGE_RR',
+    'CHERRY_PICK_HEAD',
+    'REVERT_HEAD',
+    'REBASE_HEAD',
+    'AUTO_MERGE',
+    'BISECT_LOG',
+    'BISECT_START',
+    'BISECT_TERMS',
+    'BISECT_EXPECTED_REV',
+    'BISECT_ANCESTORS_OK',
+    'BISECT_NAMES',
+    'COMMIT_EDITMSG',
+    'TAG_EDITMSG',
+    'SQUASH_MSG',
+    'packed-refs',
+    'shallow',
+    'gc.log'
 ]);
 // not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
 const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees']);
@@ -57571,7 +57968,12 @@ function snapshotWorkspaceGit(workspace, snapshotDir) {
         const abs = external_node_path_.join(workspace, rel);
         const st = external_node_fs_.lstatSync(abs);
         if (st.isDirectory())
-            manifest.gitDirs.push({ rel, dev: st.dev, ino: st.ino, entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)] });
+            manifest.gitDirs.push({
+                rel,
+                dev: st.dev,
+                ino: st.ino,
+                entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)]
+            });
         else if (st.isFile())
             manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
     }
@@ -58254,7 +58656,7 @@ class RunRecords {
         lib_core/* warning */.$e(`${file}: ${reason}`);
         this.notes.push({ source: file, reason });
         try {
-            external_node_fs_.writeFileSync(external_node_path_.join(this.stateDir, RECORD_NOTES), JSON.stringify(this.notes, null, 2) + '\n', { mode: 0o600 });
+            external_node_fs_.writeFileSync(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, { mode: 0o600 });
         }
         catch {
             // the warning above still says it
@@ -58292,7 +58694,11 @@ async function structuredOutputArgs(bottle, binary, schema) {
     if (help.code === 0 && /^\s*--json-schema\b/m.test(help.stdout))
         return { flags: ['--json-schema', schema.text], promptSuffix: '', validate };
     lib_core/* warning */.$e(`This claude version (${bottle.plan.config.claudeVersion}) has no --json-schema flag: the schema is given in the prompt, and the answer is checked on the runner`);
-    return { flags: [], promptSuffix: `\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${schema.text}`, validate };
+    return {
+        flags: [],
+        promptSuffix: `\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${schema.text}`,
+        validate
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/phase-clock.js
@@ -58369,7 +58775,7 @@ function readPhases(stateDir) {
 }
 /** Writes (replaces) the record; a failure to write is the caller's warning, never the run's end. */
 function writePhases(stateDir, record) {
-    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PHASES_FILE), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PHASES_FILE), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
 }
 /** The job summary's table: each phase, its share of the two steps, and what was not in any phase (node's start, loading the bundle). */
 function renderPhaseTable(record) {
@@ -58518,7 +58924,7 @@ async function run() {
         }
         const saved = await stripGitCredentials(config.workspace);
         if (saved && gitSecrets.length)
-            lib_core/* info */.pq('Took the checkout\'s git credentials out of the workspace for the run; .git is put back as it was afterwards');
+            lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
         lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
         // claude's cache lookup or download runs beside the image pull and the bottle's start
         const earlyClaude = startEarlyInstall(config, backend);
@@ -58555,7 +58961,12 @@ async function run() {
             throw new Error('the run was cancelled before claude started');
         const endProvision = clock.start('provision');
         // The provisioning steps touch different paths in the guest: run them side by side.
-        const [promptFlags, , claude] = await Promise.all([provisionPrompt(bottle), provisionSkills(bottle), provisionClaude(bottle, earlyClaude), provisionCa(bottle)]);
+        const [promptFlags, , claude] = await Promise.all([
+            provisionPrompt(bottle),
+            provisionSkills(bottle),
+            provisionClaude(bottle, earlyClaude),
+            provisionCa(bottle)
+        ]);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         if (records.fault)
@@ -58771,7 +59182,12 @@ const MAX_TAPPED_JSON = 8 * 1024 * 1024;
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
 /** The counts of an API `usage` object (the 1-hour cache writes only when the API splits them). */
 function usageOf(u) {
-    const usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) };
+    const usage = {
+        input_tokens: num(u.input_tokens),
+        output_tokens: num(u.output_tokens),
+        cache_creation_input_tokens: num(u.cache_creation_input_tokens),
+        cache_read_input_tokens: num(u.cache_read_input_tokens)
+    };
     const split = u.cache_creation;
     if (split && typeof split === 'object' && 'ephemeral_1h_input_tokens' in split)
         usage.cache_creation_1h_input_tokens = num(split.ephemeral_1h_input_tokens);

@@ -33,7 +33,12 @@ export function shouldUpload(when: ArtifactSettings['when'], conclusion: string 
  * upload fails it warns once and returns undefined: the files stay on the runner and the step
  * does not fail.
  */
-export async function uploadArtifact(files: string[], root: string, settings: ArtifactSettings, env: NodeJS.ProcessEnv = process.env): Promise<UploadedArtifact | undefined> {
+export async function uploadArtifact(
+  files: string[],
+  root: string,
+  settings: ArtifactSettings,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<UploadedArtifact | undefined> {
   const unavailable = artifactServiceUnavailable(env)
   if (unavailable) {
     core.warning(`Transcripts not uploaded: ${unavailable}. They are kept in ${root}.`)

@@ -23,7 +23,10 @@ export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayIma
 }
 
 /** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
-async function installIfBootable(facts: HostFacts, install: (platform: string) => Promise<SmolvmInstall>): Promise<{ installed: SmolvmInstall } | { reason: string }> {
+async function installIfBootable(
+  facts: HostFacts,
+  install: (platform: string) => Promise<SmolvmInstall>
+): Promise<{ installed: SmolvmInstall } | { reason: string }> {
   const platform = smolvmPlatform(facts)
   const refusal = smolvmRefusal(facts)
   if (refusal || 'refused' in platform) return { reason: refusal ?? 'smolvm: refused' }
@@ -38,7 +41,10 @@ async function installIfBootable(facts: HostFacts, install: (platform: string) =
  * Installs smolvm and checks the flags this backend drives (they moved between releases):
  * usable here means usable by a run, for setup-only as for a run.
  */
-async function usableSmolvm(facts: HostFacts, install: (platform: string) => Promise<SmolvmInstall>): Promise<{ backend: SmolvmBackend; installed: SmolvmInstall; detail: string } | { reason: string }> {
+async function usableSmolvm(
+  facts: HostFacts,
+  install: (platform: string) => Promise<SmolvmInstall>
+): Promise<{ backend: SmolvmBackend; installed: SmolvmInstall; detail: string } | { reason: string }> {
   const r = await installIfBootable(facts, install)
   if ('reason' in r) return r
   const backend = new SmolvmBackend(r.installed.path)
@@ -56,7 +62,8 @@ export async function selectBackend(choice: BackendChoice, deps: ProbeDeps, inst
     const r = await usableSmolvm(deps.facts, install)
     if ('reason' in r) reasons.push(r.reason)
     else return { backend: r.backend, reasons: [`smolvm: usable (${r.detail})`] }
-    if (choice === 'smolvm') throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'")
+    if (choice === 'smolvm')
+      throw new BackendUnavailableError(`Input 'backend': smolvm cannot be used here: ${reasons.join('; ')}`, "Fix that, or use 'auto' or 'docker'")
   }
   const probe = await deps.docker.probe()
   if (!probe.usable) throw new BackendUnavailableError(`No usable backend: ${[...reasons, probe.reason].join('; ')}`)

@@ -127,7 +127,8 @@ async function stripConfig(configPath: string): Promise<Omit<SavedGitCredentials
   const remotes: SavedGitCredentials['remotes'] = []
   for (const key of keys) {
     if (CREDENTIAL_KEYS.test(key)) {
-      if (/extraheader$/i.test(key)) for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)) headers.push({ key, value })
+      if (/extraheader$/i.test(key))
+        for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)) headers.push({ key, value })
       await gitConfig(configPath, ['--unset-all', key])
     } else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)![1]!)) {
       await gitConfig(configPath, ['--unset-all', key]) // the credential is in the key itself

@@ -53,9 +53,30 @@ export class GitGuardError extends BottleError {}
 
 /** Files git itself rewrites as the repository changes: the agent's work, kept. */
 const STATE_FILES = new Set([
-  'index', 'HEAD', 'ORIG_HEAD', 'FETCH_HEAD', 'MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_RR', 'CHERRY_PICK_HEAD',
-  'REVERT_HEAD', 'REBASE_HEAD', 'AUTO_MERGE', 'BISECT_LOG', 'BISECT_START', 'BISECT_TERMS', 'BISECT_EXPECTED_REV',
-  'BISECT_ANCESTORS_OK', 'BISECT_NAMES', 'COMMIT_EDITMSG', 'TAG_EDITMSG', 'SQUASH_MSG', 'packed-refs', 'shallow', 'gc.log'
+  'index',
+  'HEAD',
+  'ORIG_HEAD',
+  'FETCH_HEAD',
+  'MERGE_HEAD',
+  'MERGE_MSG',
+  'MERGE_MODE',
+  'MERGE_RR',
+  'CHERRY_PICK_HEAD',
+  'REVERT_HEAD',
+  'REBASE_HEAD',
+  'AUTO_MERGE',
+  'BISECT_LOG',
+  'BISECT_START',
+  'BISECT_TERMS',
+  'BISECT_EXPECTED_REV',
+  'BISECT_ANCESTORS_OK',
+  'BISECT_NAMES',
+  'COMMIT_EDITMSG',
+  'TAG_EDITMSG',
+  'SQUASH_MSG',
+  'packed-refs',
+  'shallow',
+  'gc.log'
 ])
 // not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
 const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees'])
@@ -76,7 +97,8 @@ export function classify(rel: string): 'state' | 'guarded' | 'lock' {
   if (first === 'modules' || first === 'worktrees') {
     // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
     // called 'refs'): judged by name, never by position, so a name cannot make config look like state
-    if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p))) return 'guarded'
+    if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p)))
+      return 'guarded'
     return 'state'
   }
   if (first === 'objects') return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state'
@@ -116,9 +138,14 @@ function scanGitEntries(workspace: string): string[] {
       continue
     }
     for (const d of entries) {
-      if (++seen > MAX_SCAN_ENTRIES) throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout')
+      if (++seen > MAX_SCAN_ENTRIES)
+        throw new GitGuardError(
+          `the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`,
+          'Run the agent on a smaller checkout'
+        )
       const child = rel ? `${rel}/${d.name}` : d.name
-      if (d.name === '.git') found.push(child) // never walked into: guarded on its own
+      if (d.name === '.git')
+        found.push(child) // never walked into: guarded on its own
       else if (d.isDirectory()) queue.push(child)
     }
   }
@@ -155,7 +182,13 @@ export function snapshotWorkspaceGit(workspace: string, snapshotDir: string): Gi
   for (const rel of known) {
     const abs = path.join(workspace, rel)
     const st = fs.lstatSync(abs)
-    if (st.isDirectory()) manifest.gitDirs.push({ rel, dev: st.dev, ino: st.ino, entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)] })
+    if (st.isDirectory())
+      manifest.gitDirs.push({
+        rel,
+        dev: st.dev,
+        ino: st.ino,
+        entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)]
+      })
     else if (st.isFile()) manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid })
   }
   fs.writeFileSync(path.join(snapshotDir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 })
@@ -219,7 +252,10 @@ export function restoreWorkspaceGit(ref: GitGuardRef): string[] {
         removeNoFollow(aside)
         fs.renameSync(gitDir, aside)
       }
-      throw new GitGuardError(`could not put ${g.rel} back (${errorMessage(err)}); it was moved to ${path.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`)
+      throw new GitGuardError(
+        `could not put ${g.rel} back (${errorMessage(err)}); it was moved to ${path.basename(aside)} so that no git command uses it`,
+        `Check out the repository again before any later step runs git in ${ref.workspace}`
+      )
     }
   }
   const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1
@@ -264,7 +300,11 @@ function restoreGitDir(workspace: string, g: GuardedGitDir, blob: (n: number) =>
     // the agent moved or replaced the git dir: find the original by its inode and move it back
     const original = findByInode(workspace, g)
     if (st) quarantine(workspace, g.rel, undone)
-    if (!original) throw new GitGuardError(`the agent removed ${g.rel} from the workspace; its git state cannot be restored`, 'Check out the repository again before any later git step')
+    if (!original)
+      throw new GitGuardError(
+        `the agent removed ${g.rel} from the workspace; its git state cannot be restored`,
+        'Check out the repository again before any later git step'
+      )
     fs.renameSync(path.join(workspace, original), gitDir)
     undone.push(`${g.rel} (moved back from ${original})`)
   }

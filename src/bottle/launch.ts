@@ -109,11 +109,24 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     budget: plan.config.budget,
     warn: line => core.warning(line)
   })
-  core.info(`Model proxy listening on ${network.bindHost}:${proxy.port} (${plan.config.credential.kind === 'bedrock' || plan.config.credential.kind === 'vertex' ? `${plan.config.credential.kind}, ` : ''}upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`)
-  const egress = await startEgressProxy({ policy: plan.config.egress, bindHost: network.bindHost, logFile: path.join(plan.stateDir, 'egress.jsonl'), records, runnerProxy: plan.config.runner.proxy, secret: plan.daemonSecret, deniedCidrs: network.engineSubnets })
+  core.info(
+    `Model proxy listening on ${network.bindHost}:${proxy.port} (${plan.config.credential.kind === 'bedrock' || plan.config.credential.kind === 'vertex' ? `${plan.config.credential.kind}, ` : ''}upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`
+  )
+  const egress = await startEgressProxy({
+    policy: plan.config.egress,
+    bindHost: network.bindHost,
+    logFile: path.join(plan.stateDir, 'egress.jsonl'),
+    records,
+    runnerProxy: plan.config.runner.proxy,
+    secret: plan.daemonSecret,
+    deniedCidrs: network.engineSubnets
+  })
   const { mode, rules } = plan.config.egress
-  core.info(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`)
-  if (mode === 'open') core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
+  core.info(
+    `Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`
+  )
+  if (mode === 'open')
+    core.warning('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.')
   let exposing: Promise<void> = Promise.resolve()
   let gate: GitGate | undefined
   try {
@@ -148,9 +161,19 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
     exposing = backend.exposeToGuest(network, ports, plan.labels)
     exposing.catch(() => undefined) // awaited by the caller (Bottle.exposed), or below on failure
-    const guestEnv = guestEnvironment(plan, `http://${modelEndpoint!.host}:${modelEndpoint!.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint!.host}:${egressEndpoint!.port}`)
+    const guestEnv = guestEnvironment(
+      plan,
+      `http://${modelEndpoint!.host}:${modelEndpoint!.port}`,
+      `http://bottle:${plan.daemonSecret}@${egressEndpoint!.host}:${egressEndpoint!.port}`
+    )
     const envFile = path.join(plan.stateDir, 'guest.env')
-    fs.writeFileSync(envFile, Object.entries(guestEnv).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
+    fs.writeFileSync(
+      envFile,
+      Object.entries(guestEnv)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+      { mode: 0o600 }
+    )
     onResource('bottle', plan.bottleName)
     await backend.create({
       name: plan.bottleName,

@@ -38,7 +38,7 @@ export async function runFigures(outcome: RunOutcome | undefined, transcriptDir:
   if (outcome && !host) core.info("No model proxy log (model.jsonl): turns and tokens are claude's own figures")
   for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0)) core.warning(d) // run-claude logged the stream's own
   if (transcriptDir && fs.existsSync(transcriptDir)) {
-    writeRecordFile(path.join(transcriptDir, FIGURES_FILE), JSON.stringify(figures, null, 2) + '\n', core.warning)
+    writeRecordFile(path.join(transcriptDir, FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, core.warning)
   }
   return figures
 }
@@ -71,7 +71,18 @@ export function outputsFrom(
   }
 }
 
-const CONCLUSIONS = new Set(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'budget-exceeded', 'invalid-output', 'error'])
+const CONCLUSIONS = new Set([
+  'success',
+  'failure',
+  'max-turns',
+  'timeout',
+  'cancelled',
+  'auth-error',
+  'api-unreachable',
+  'budget-exceeded',
+  'invalid-output',
+  'error'
+])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
@@ -115,6 +126,6 @@ export function publishOutputs(unvetted: Outputs, setOutput: (name: string, valu
   const outputs = vetOutputs(unvetted)
   for (const [name, value] of Object.entries(outputs)) setOutput(name, value)
   if (outputs['transcript-dir'] && fs.existsSync(outputs['transcript-dir'])) {
-    writeRecordFile(path.join(outputs['transcript-dir'], 'outputs.json'), JSON.stringify(outputs, null, 2) + '\n', core.warning)
+    writeRecordFile(path.join(outputs['transcript-dir'], 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`, core.warning)
   }
 }

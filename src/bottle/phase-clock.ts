@@ -84,7 +84,7 @@ export function readPhases(stateDir: string): PhaseRecord | undefined {
 
 /** Writes (replaces) the record; a failure to write is the caller's warning, never the run's end. */
 export function writePhases(stateDir: string, record: PhaseRecord): void {
-  fs.writeFileSync(path.join(stateDir, PHASES_FILE), JSON.stringify(record, null, 2) + '\n', { mode: 0o600 })
+  fs.writeFileSync(path.join(stateDir, PHASES_FILE), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 })
 }
 
 /** The job summary's table: each phase, its share of the two steps, and what was not in any phase (node's start, loading the bundle). */
@@ -93,6 +93,10 @@ export function renderPhaseTable(record: PhaseRecord): string {
   const timed = record.phases.reduce((sum, p) => sum + p.ms, 0)
   const share = (ms: number) => (total > 0 ? `${Math.round((100 * ms) / total)}%` : '')
   const rows = record.phases.map(p => `| ${p.phase} | ${p.ms} | ${share(p.ms)} |`)
-  if (total > 0) rows.push(`| (outside the phases: node start, bundle load) | ${Math.max(0, total - timed)} | ${share(Math.max(0, total - timed))} |`, `| **main + post** | **${total}** | 100% |`)
+  if (total > 0)
+    rows.push(
+      `| (outside the phases: node start, bundle load) | ${Math.max(0, total - timed)} | ${share(Math.max(0, total - timed))} |`,
+      `| **main + post** | **${total}** | 100% |`
+    )
   return ['**Where the time went** (ms)', '', '| phase | ms | share |', '|---|---|---|', ...rows, ''].join('\n')
 }

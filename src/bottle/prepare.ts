@@ -40,7 +40,9 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
   const skills = resolveSkills(config.skills, config.workspace)
   const guestUser = guestUserFor(config.workspace)
   if (!canWrite(config.workspace, guestUser)) {
-    core.warning(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`)
+    core.warning(
+      `The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`
+    )
   }
 
   const stateDir = path.join(config.runner.runnerTemp, 'bot-bottle', slug)

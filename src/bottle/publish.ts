@@ -31,7 +31,10 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
   const figures = readFigures(stateDir) ?? crossCheck(undefined, await readModelLog(path.join(stateDir, 'model.jsonl')))
   const collected = await collectRecords(stateDir, redactor, { conclusion, figures, phases: phases() }, core.warning)
   if (collected.skipped.length) {
-    const list = collected.skipped.slice(0, 10).map(s => `${s.source}: ${s.reason}`).join('; ')
+    const list = collected.skipped
+      .slice(0, 10)
+      .map(s => `${s.source}: ${s.reason}`)
+      .join('; ')
     core.warning(`Not in the artifact (${collected.skipped.length}): ${list}${collected.skipped.length > 10 ? '; …' : ''} (see ${SESSIONS_INDEX})`)
   }
   let artifactUrl: string | undefined
@@ -61,7 +64,9 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
       model: collected.model,
       blockedEgress: egress.filter(e => e['decision'] === 'blocked').length,
       pushedRefs: [...new Set(git.filter(g => g['decision'] === 'pushed').map(g => String(g['ref'] ?? '')))],
-      refusedPushes: git.filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER).map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),
+      refusedPushes: git
+        .filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER)
+        .map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),
       artifactUrl,
       transcriptDir: stateDir,
       phases: phases()

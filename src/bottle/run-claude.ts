@@ -50,7 +50,13 @@ export interface RunControl {
  * redacted); a line over the cap is dropped unread, with an error in the log. stderr goes to
  * stderr.log. A wall-clock deadline kills the run and concludes `timeout`.
  */
-export async function runClaude(bottle: Bottle, argv: string[], control: RunControl = {}, redactor = new Redactor(), records?: RecordWatch): Promise<RunOutcome> {
+export async function runClaude(
+  bottle: Bottle,
+  argv: string[],
+  control: RunControl = {},
+  redactor = new Redactor(),
+  records?: RecordWatch
+): Promise<RunOutcome> {
   const { plan, backend } = bottle
   const streamFile = path.join(plan.stateDir, 'stream.jsonl')
   const stderrFile = path.join(plan.stateDir, 'stderr.log')
@@ -67,7 +73,7 @@ export async function runClaude(bottle: Bottle, argv: string[], control: RunCont
     { user: plan.guestUser, workdir: plan.config.workspace, timeoutMs: plan.config.timeoutMinutes * 60_000 + 30_000 },
     (line, overlong) => {
       if (overlong) return acc.pushOverlong(overlong) // reported with the other anomalies below
-      stream.write(line + '\n')
+      stream.write(`${line}\n`)
       for (const call of acc.push(line)) core.info(redactor.redact(`▸ ${call.name}: ${call.summary}`))
     },
     chunk => stderr.write(chunk)

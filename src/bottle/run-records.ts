@@ -51,7 +51,7 @@ export class RunRecords implements RecordWatch {
     core.warning(`${file}: ${reason}`)
     this.notes.push({ source: file, reason })
     try {
-      fs.writeFileSync(path.join(this.stateDir, RECORD_NOTES), JSON.stringify(this.notes, null, 2) + '\n', { mode: 0o600 })
+      fs.writeFileSync(path.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, { mode: 0o600 })
     } catch {
       // the warning above still says it
     }

@@ -6,6 +6,11 @@ import crypto from 'node:crypto'
  * Valid as a docker container/network name and a smolvm machine name.
  */
 export function makeSlug(runId: string, runAttempt: string, random = crypto.randomBytes(4).toString('hex')): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20) || 'x'
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 20) || 'x'
   return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`
 }

@@ -11,7 +11,8 @@ import { readRegularFile } from '../util/no-follow.js'
  * absolute path outside the workspace is what the workflow's author wrote, and is taken as given.
  */
 
-const FIX = 'Give a regular file inside the workspace (links that leave the workspace are refused: the checkout may come from an untrusted pull request), or an absolute path outside it'
+const FIX =
+  'Give a regular file inside the workspace (links that leave the workspace are refused: the checkout may come from an untrusted pull request), or an absolute path outside it'
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
 
@@ -22,13 +23,18 @@ export function resolveCheckoutPath(input: string, given: string, workspace: str
   try {
     real = fs.realpathSync(resolved)
   } catch (err) {
-    throw new InputError(input, `cannot read '${resolved}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`, 'Give a path that exists, relative to the workspace or absolute')
+    throw new InputError(
+      input,
+      `cannot read '${resolved}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'Give a path that exists, relative to the workspace or absolute'
+    )
   }
   const realWorkspace = fs.realpathSync(workspace)
   const authorWroteOutside = path.isAbsolute(given) && !inside(workspace, resolved) && !inside(realWorkspace, resolved)
   if (!authorWroteOutside && !inside(realWorkspace, real)) throw new InputError(input, `'${given}' leads outside the workspace through a link`, FIX)
   const st = fs.statSync(real)
-  if (kind === 'file' ? !st.isFile() : !st.isDirectory()) throw new InputError(input, `'${given}' is not a ${kind === 'file' ? 'regular file' : 'directory'}`, FIX)
+  if (kind === 'file' ? !st.isFile() : !st.isDirectory())
+    throw new InputError(input, `'${given}' is not a ${kind === 'file' ? 'regular file' : 'directory'}`, FIX)
   return real
 }
 

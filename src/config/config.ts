@@ -100,7 +100,8 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
   const workspaceRaw = raw.workspace || runner.workspace || ''
   if (!workspaceRaw) throw new InputError('workspace', 'not set and GITHUB_WORKSPACE is empty', 'Set `workspace` to the directory the agent works in')
   const workspace = path.resolve(workspaceRaw)
-  if (!isDirectory(workspace)) throw new InputError('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory')
+  if (!isDirectory(workspace))
+    throw new InputError('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory')
 
   const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task')
   const prompt = promptInput === 'prompt' ? raw.prompt : readCheckoutFile('prompt-file', raw['prompt-file'], workspace)

@@ -102,11 +102,7 @@ export function listItems(text: string): string[] {
 }
 
 // Shared schemas.
-export const positiveInt = z
-  .string()
-  .regex(/^\d+$/)
-  .transform(Number)
-  .pipe(z.number().int().positive().max(1_000_000))
+export const positiveInt = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().positive().max(1_000_000))
 export const positiveNumber = z
   .string()
   .regex(/^\d+(\.\d+)?$/)
@@ -133,9 +129,15 @@ export const version = z.string().regex(/^(latest|\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)
 export const releaseVersion = z.string().regex(/^(latest|\d+\.\d+\.\d+)$/)
 export const memory = z.string().regex(/^\d+(\.\d+)?[bkmg]?$/i)
 /** A docker/OCI image reference: [registry/]name[:tag][@digest], no whitespace. */
-export const imageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]*$/i).max(512)
+export const imageRef = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._/:@-]*$/i)
+  .max(512)
 /** Anthropic names and aliases, Bedrock ids and ARNs (`us.anthropic.…-v1:0`), Vertex ids (`claude-sonnet-4-5@20250929`) */
-export const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@\/\[\]-]*$/).max(200)
+export const modelName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]*$/)
+  .max(200)
 
 export const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'] as const
 export type BackendChoice = (typeof BACKEND_CHOICES)[number]

@@ -24,7 +24,7 @@ export interface GitSettings {
 export function parsePushPolicy(gitPush: string, allowForce: string): PushPolicy {
   const patterns = listItems(gitPush).map(p => (p.startsWith('refs/') ? p : `refs/heads/${p}`))
   for (const p of patterns) {
-    if (!/^refs\/[A-Za-z0-9._\/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
+    if (!/^refs\/[A-Za-z0-9._/*-]+$/.test(p) || /\/\/|\.\.|\/$/.test(p)) {
       throw new InputError('git-push', `'${p}' is not a ref pattern`, 'Give ref patterns such as refs/heads/bot-bottle/** or agent/*, one per line')
     }
   }
@@ -46,8 +46,13 @@ export function parseProtectedPaths(input: string): ProtectedPath[] {
     const cleaned = rule.replace(/^(?:\.?\/)+/, '').replace(/\/{2,}/g, '/')
     const withDirs = cleaned.endsWith('/') ? `${cleaned}**` : cleaned
     const parts = withDirs.split('/')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
     if (cleaned === '' || /[\x00-\x1f\x7f]/.test(rule) || parts.some(c => c === '.' || c === '..')) {
-      throw new InputError('git-protected-paths', `'${rule}' is not a path rule`, "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')")
+      throw new InputError(
+        'git-protected-paths',
+        `'${rule}' is not a path rule`,
+        "Give repository paths such as .github/workflows/** or CODEOWNERS, one per line (or 'none')"
+      )
     }
     return { rule, components: parts.map(c => (c === '**' ? c : canonicalComponent(c.replace(/\*{2,}/g, '*')))) }
   })

@@ -20,18 +20,28 @@ export function parseJsonSchema(value: string, workspace: string): JsonSchemaInp
   if (value.trim() === '') return undefined
   const inline = value.trim().startsWith('{')
   const text = (inline ? value : readCheckoutFile('json-schema', value.trim(), workspace)).trim()
-  if (text.length > MAX_JSON_SCHEMA) throw new InputError('json-schema', `the schema is ${text.length} characters, over ${MAX_JSON_SCHEMA}`, 'Give a smaller schema')
+  if (text.length > MAX_JSON_SCHEMA)
+    throw new InputError('json-schema', `the schema is ${text.length} characters, over ${MAX_JSON_SCHEMA}`, 'Give a smaller schema')
   let schema: unknown
   try {
     schema = JSON.parse(text)
   } catch (err) {
-    throw new InputError('json-schema', `${inline ? 'the inline schema' : `'${value.trim()}'`} is not JSON (${(err as Error).message.slice(0, 120)})`, 'Give a JSON Schema object, inline or as a path to a .json file in the workspace')
+    throw new InputError(
+      'json-schema',
+      `${inline ? 'the inline schema' : `'${value.trim()}'`} is not JSON (${(err as Error).message.slice(0, 120)})`,
+      'Give a JSON Schema object, inline or as a path to a .json file in the workspace'
+    )
   }
-  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) throw new InputError('json-schema', 'the schema is not a JSON object', 'Give a JSON Schema object such as {"type":"object","properties":{…}}')
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema))
+    throw new InputError('json-schema', 'the schema is not a JSON object', 'Give a JSON Schema object such as {"type":"object","properties":{…}}')
   try {
     compileSchema(schema)
   } catch (err) {
-    throw new InputError('json-schema', `not a usable JSON Schema (${(err as Error).message.slice(0, 200)})`, 'Check it against draft-07, 2019-09 or 2020-12 (remote $refs are not fetched)')
+    throw new InputError(
+      'json-schema',
+      `not a usable JSON Schema (${(err as Error).message.slice(0, 200)})`,
+      'Check it against draft-07, 2019-09 or 2020-12 (remote $refs are not fetched)'
+    )
   }
   return { text: JSON.stringify(schema), schema }
 }

@@ -39,15 +39,30 @@ export function parseProviderName(raw: RawInputs): ProviderName {
  */
 export function parseCloudAccess(name: Exclude<ProviderName, 'anthropic'>, raw: RawInputs, runner: RunnerEnv): CloudAccess {
   for (const key of ['anthropic-api-key', 'claude-code-oauth-token'] as const) {
-    if (raw[key]) throw new InputError(key, `set with provider '${name}'`, `Remove it: with provider '${name}' the runner's ${name === 'bedrock' ? 'AWS' : 'Google Cloud'} credentials are used`)
+    if (raw[key])
+      throw new InputError(
+        key,
+        `set with provider '${name}'`,
+        `Remove it: with provider '${name}' the runner's ${name === 'bedrock' ? 'AWS' : 'Google Cloud'} credentials are used`
+      )
   }
   if (name === 'bedrock') {
     const region = raw['aws-region'] || runner.awsRegion || ''
-    if (!region) throw new InputError('aws-region', "not set and the runner has no AWS_REGION", 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step')
+    if (!region)
+      throw new InputError(
+        'aws-region',
+        'not set and the runner has no AWS_REGION',
+        'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step'
+      )
     return { kind: 'bedrock', region: checked('aws-region', region, AWS_REGION, 'an AWS region such as us-east-1') }
   }
   const project = raw['vertex-project'] || runner.googleProject || ''
-  if (!project) throw new InputError('vertex-project', 'not set and the runner has no GOOGLE_CLOUD_PROJECT', 'Set `vertex-project` to the Google Cloud project with Claude enabled in Vertex AI')
+  if (!project)
+    throw new InputError(
+      'vertex-project',
+      'not set and the runner has no GOOGLE_CLOUD_PROJECT',
+      'Set `vertex-project` to the Google Cloud project with Claude enabled in Vertex AI'
+    )
   return {
     kind: 'vertex',
     project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),

@@ -6,7 +6,17 @@
 import path from 'node:path'
 import type { ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
-import { BACKEND_CHOICES, booleanField, choiceField, DEFAULT_GITHUB_API_URL, httpUrl, inputField, inputOrDefault, releaseVersion, type BackendChoice } from './fields.js'
+import {
+  BACKEND_CHOICES,
+  booleanField,
+  choiceField,
+  DEFAULT_GITHUB_API_URL,
+  httpUrl,
+  inputField,
+  inputOrDefault,
+  releaseVersion,
+  type BackendChoice
+} from './fields.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 
 export interface SmolvmSettings {
@@ -47,7 +57,10 @@ export function defaultArtifactName(runner: RunnerEnv): string {
 }
 
 /** What the post step publishes, and how: read by the run (to check it early) and by the post step. */
-export function artifactSection(raw: Pick<RawInputs, 'upload-transcripts' | 'artifact-name' | 'retention-days' | 'job-summary'>, runner: RunnerEnv): ArtifactSettings {
+export function artifactSection(
+  raw: Pick<RawInputs, 'upload-transcripts' | 'artifact-name' | 'retention-days' | 'job-summary'>,
+  runner: RunnerEnv
+): ArtifactSettings {
   const when = choiceField(raw, 'upload-transcripts', ['always', 'on-failure', 'never'])
   const name = inputOrDefault(raw, 'artifact-name') || defaultArtifactName(runner)
   if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
@@ -56,7 +69,12 @@ export function artifactSection(raw: Pick<RawInputs, 'upload-transcripts' | 'art
   let retentionDays: number | undefined
   if (raw['retention-days']) {
     const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN
-    if (!(n >= 1 && n <= 90)) throw new InputError('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default')
+    if (!(n >= 1 && n <= 90))
+      throw new InputError(
+        'retention-days',
+        `invalid value (got '${raw['retention-days']}')`,
+        'Expected a whole number of days from 1 to 90, or empty for the repository default'
+      )
     retentionDays = n
   }
   return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') }

@@ -71,9 +71,13 @@ function parseDiffTree(out: string): TreeChange[][] {
  * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
  * workflow the upstream has since changed or removed, without a commit that changes it.
  */
-async function commitChanges(objects: PushObjects, commits: readonly { oid: string; parents: string[] }[], current: ReadonlySet<string>): Promise<Map<string, TreeChange[]>> {
+async function commitChanges(
+  objects: PushObjects,
+  commits: readonly { oid: string; parents: string[] }[],
+  current: ReadonlySet<string>
+): Promise<Map<string, TreeChange[]>> {
   const lines = commits.flatMap(c => (c.parents.length ? c.parents.map(p => `${c.oid} ${p}`) : [c.oid]))
-  const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], lines.join('\n') + '\n')
+  const r = await objects.gitText(['diff-tree', '--stdin', '--always', '--root', '-r', '-z', '--no-renames'], `${lines.join('\n')}\n`)
   const sections = parseDiffTree(r)
   const changes = new Map<string, TreeChange[]>()
   let k = 0
@@ -86,7 +90,10 @@ async function commitChanges(objects: PushObjects, commits: readonly { oid: stri
     const byPath = new Map<string, TreeChange>()
     for (const list of perParent) for (const ch of list) if (!byPath.has(ch.path)) byPath.set(ch.path, ch)
     const keptFromCurrent = (p: string) => c.parents.some((parent, i) => current.has(parent) && !perParent[i]!.some(o => o.path === p))
-    changes.set(c.oid, [...byPath.values()].filter(ch => !keptFromCurrent(ch.path)))
+    changes.set(
+      c.oid,
+      [...byPath.values()].filter(ch => !keptFromCurrent(ch.path))
+    )
   }
   return changes
 }
@@ -114,7 +121,12 @@ function pathFindings(changes: Map<string, TreeChange[]>, rules: ContentRules, f
  * paths) and adds a finding for each that holds a secret. False when the push's new objects
  * come to more than the gate scans.
  */
-async function secretFindings(ctx: { objects: PushObjects; rules: ContentRules; limits: GateLimits; scanned: Map<string, ObjectScan>; verdict: ContentVerdict }, types: ObjectTypes, where: (oid: string, type: string) => ContentFinding, found: ContentFinding[]): Promise<boolean> {
+async function secretFindings(
+  ctx: { objects: PushObjects; rules: ContentRules; limits: GateLimits; scanned: Map<string, ObjectScan>; verdict: ContentVerdict },
+  types: ObjectTypes,
+  where: (oid: string, type: string) => ContentFinding,
+  found: ContentFinding[]
+): Promise<boolean> {
   const toScan = [...types].filter(([oid, t]) => t.type !== 'tree' && !ctx.scanned.has(oid)).map(([oid]) => oid)
   ctx.verdict.scannedBytes += toScan.reduce((n, oid) => n + types.get(oid)!.size, 0)
   if (ctx.verdict.scannedBytes > ctx.limits.maxScanBytes) return false
@@ -126,7 +138,8 @@ async function secretFindings(ctx: { objects: PushObjects; rules: ContentRules; 
   return true
 }
 
-const TOO_MUCH = (limits: GateLimits) => `bot-bottle: the push's new objects come to more than the gate scans for secrets (${formatBytes(limits.maxScanBytes)}); push less at once`
+const TOO_MUCH = (limits: GateLimits) =>
+  `bot-bottle: the push's new objects come to more than the gate scans for secrets (${formatBytes(limits.maxScanBytes)}); push less at once`
 
 /**
  * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
@@ -140,7 +153,10 @@ const TOO_MUCH = (limits: GateLimits) => `bot-bottle: the push's new objects com
 export async function judgeContent(objects: PushObjects, updates: readonly RefUpdate[], rules: ContentRules, limits: GateLimits): Promise<ContentVerdict> {
   const started = Date.now()
   const verdict: ContentVerdict = { reasons: updates.map(() => undefined), findings: updates.map(() => []), scannedBytes: 0, ms: 0 }
-  const done = () => ((verdict.ms = Date.now() - started), verdict)
+  const done = () => {
+    verdict.ms = Date.now() - started
+    return verdict
+  }
   const live = updates.map((u, i) => [u, i] as const).filter(([u]) => !ZERO_OID.test(u.new))
   if (objects.unreadable) {
     for (const [, i] of live) verdict.reasons[i] = `bot-bottle: the gate could not read the pushed objects (git index-pack: ${objects.unreadable})`
@@ -154,24 +170,48 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
     const found = verdict.findings[i]!
     const inRef = rules.redactor.kindsIn(u.ref)
     if (inRef.length) found.push({ check: 'secret', where: 'the ref name', kinds: inRef })
-    const listed = (await objects.gitText(['rev-list', '--objects', '--no-object-names', '--parents', u.new, '--not', `--glob=${UPSTREAM_REFS}`, ...present.map(o => `^${o}`)])).split('\n').filter(Boolean)
+    const listed = (
+      await objects.gitText([
+        'rev-list',
+        '--objects',
+        '--no-object-names',
+        '--parents',
+        u.new,
+        '--not',
+        `--glob=${UPSTREAM_REFS}`,
+        ...present.map(o => `^${o}`)
+      ])
+    )
+      .split('\n')
+      .filter(Boolean)
     const types = await objects.types(listed.map(l => l.split(' ')[0]!))
     for (const oid of types.keys()) reached.add(oid)
     // oldest first, so a refusal names the commit that first touched a path
-    const commits = listed.map(l => l.split(' ')).filter(([oid]) => types.get(oid!)?.type === 'commit').map(([oid, ...parents]) => ({ oid: oid!, parents })).reverse()
+    const commits = listed
+      .map(l => l.split(' '))
+      .filter(([oid]) => types.get(oid!)?.type === 'commit')
+      .map(([oid, ...parents]) => ({ oid: oid!, parents }))
+      .reverse()
     const current = new Set([...tips, ...present, ...commits.map(c => c.oid)])
     const names = pathFindings(await commitChanges(objects, commits, current), rules, found)
     const where = (oid: string, type: string): ContentFinding => {
       const named = names.get(oid)
       if (type !== 'blob') return { check: 'secret', where: `${type} ${short(oid)} (its message or headers)`, ...(type === 'commit' ? { commit: oid } : {}) }
-      return named ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${short(named.commit)})`, commit: named.commit } : { check: 'secret', where: `blob ${short(oid)}` }
+      return named
+        ? { check: 'secret', where: `${shownPath(named.path, rules.redactor)} (commit ${short(named.commit)})`, commit: named.commit }
+        : { check: 'secret', where: `blob ${short(oid)}` }
     }
     verdict.reasons[i] = (await secretFindings(ctx, types, where, found)) ? reasonOf(found) : TOO_MUCH(limits)
   }
   // what the pack carries beyond the new tips' reach, and the upstream does not have yet
   const unreached = await objects.packOnly([...reached])
   const extra: ContentFinding[] = []
-  const scannedAll = await secretFindings(ctx, unreached, (oid, type) => ({ check: 'secret', where: `${type} ${short(oid)}, sent in the pack though no pushed ref reaches it` }), extra)
+  const scannedAll = await secretFindings(
+    ctx,
+    unreached,
+    (oid, type) => ({ check: 'secret', where: `${type} ${short(oid)}, sent in the pack though no pushed ref reaches it` }),
+    extra
+  )
   for (const [, i] of live) {
     verdict.findings[i]!.push(...extra)
     if (!scannedAll) verdict.reasons[i] ??= TOO_MUCH(limits)
@@ -185,7 +225,9 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
 function reasonOf(found: readonly ContentFinding[]): string | undefined {
   if (!found.length) return undefined
   const say = (f: ContentFinding) =>
-    f.check === 'protected-path' ? `${f.where} is protected (git-protected-paths: ${f.rule}) and commit ${short(f.commit ?? '')} ${f.change} it` : `${f.where} holds a secret (${f.kinds!.join(', ')}); secrets may not be pushed`
+    f.check === 'protected-path'
+      ? `${f.where} is protected (git-protected-paths: ${f.rule}) and commit ${short(f.commit ?? '')} ${f.change} it`
+      : `${f.where} holds a secret (${f.kinds!.join(', ')}); secrets may not be pushed`
   const firsts = [found.find(f => f.check === 'protected-path'), found.find(f => f.check === 'secret')].filter(f => f !== undefined)
   const more = found.length - firsts.length
   return `bot-bottle: ${firsts.map(say).join('; ')}${more > 0 ? `; and ${more} more (see git.jsonl)` : ''}`

@@ -70,7 +70,9 @@ function afterSecret(pathname: string, secret: string): string | undefined {
 
 /** Host git's environment for the fast-forward checks: the credential header and our CA bundle, never in argv. */
 function hostGitEnv(opts: GitGateOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = opts.authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` } : {}
+  const env: NodeJS.ProcessEnv = opts.authHeader
+    ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `${opts.authHeader.name}: ${opts.authHeader.value}` }
+    : {}
   if (opts.ca?.length) {
     // host git replaces its roots with GIT_SSL_CAINFO: give it the system roots and ours
     const bundle = path.join(opts.scratchDir, 'ca.pem')
@@ -117,24 +119,38 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
       record({ service: 'other', decision: 'blocked', reason: `${req.method} without the run's secret path prefix`, bytes_up: 0, bytes_down: 0 })
       return refuse(res, 403, 'this gate serves only the bottle it was started for')
     }
-    const route = routePath.startsWith(repoPath + '/') ? routePath.slice(repoPath.length) : undefined
+    const route = routePath.startsWith(`${repoPath}/`) ? routePath.slice(repoPath.length) : undefined
     const service = url.searchParams.get('service')
     const target = `${route}${url.search}`
     const forward = (s: GitDecision['service']) => relay.forward(req, res, target, o => record({ service: s, ...o }))
     if (req.method === 'GET' && route === '/info/refs' && (service === 'git-upload-pack' || service === 'git-receive-pack')) return forward('info-refs')
     if (req.method === 'POST' && route === '/git-upload-pack') return forward('upload-pack')
     if (req.method === 'POST' && route === '/git-receive-pack') {
-      return void pushes.run(() => handlePush(push, req, res, target, record)).catch(err => {
-        req.resume()
-        const busy = err instanceof QueueFullError
-        record({ service: 'receive-pack', decision: 'blocked', reason: busy ? `refused: ${err.message}` : String((err as Error).message), bytes_up: 0, bytes_down: 0 })
-        if (res.headersSent) res.destroy()
-        else if (busy) refuse(res, 503, `too many pushes at once (${err.message}); push again when they are done`)
-        else refuse(res, 500, `push not checked: ${(err as Error).message}`)
-      })
+      return void pushes
+        .run(() => handlePush(push, req, res, target, record))
+        .catch(err => {
+          req.resume()
+          const busy = err instanceof QueueFullError
+          record({
+            service: 'receive-pack',
+            decision: 'blocked',
+            reason: busy ? `refused: ${err.message}` : String((err as Error).message),
+            bytes_up: 0,
+            bytes_down: 0
+          })
+          if (res.headersSent) res.destroy()
+          else if (busy) refuse(res, 503, `too many pushes at once (${err.message}); push again when they are done`)
+          else refuse(res, 500, `push not checked: ${(err as Error).message}`)
+        })
     }
     req.resume()
-    record({ service: 'other', decision: 'blocked', reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`, bytes_up: 0, bytes_down: 0 })
+    record({
+      service: 'other',
+      decision: 'blocked',
+      reason: `${req.method} ${routePath}: only the workspace's origin (${repoPath}) is served, over smart HTTP`,
+      bytes_up: 0,
+      bytes_down: 0
+    })
     refuse(res, 403, `only the workspace's origin (${repoPath}) is served here, over git's smart HTTP protocol`)
   })
   return {
@@ -142,7 +158,8 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     repoPath,
     guestPath: `/${opts.secret}${repoPath}`,
     pushed: push.pushed,
-    summary: () => `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+    summary: () =>
+      `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
     close: () => shutdown(server, log.end)
   }
 }

@@ -54,7 +54,12 @@ export function maxObjectBytes(limits: GateLimits): number {
 
 /** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
 export function formatBytes(n: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size) return `${+(n / size).toFixed(1)} ${unit}`
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024]
+  ] as const)
+    if (n >= size) return `${+(n / size).toFixed(1)} ${unit}`
   return `${n} bytes`
 }
 

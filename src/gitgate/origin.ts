@@ -38,7 +38,8 @@ export async function gateOrigin(workspace: string, saved: SavedGitCredentials |
   const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY)
   if (fromUrl) {
     const u = new URL(fromUrl.url)
-    if (u.password || u.username) return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' }
+    if (u.password || u.username)
+      return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' }
   }
   return { ...found, credentialSource: 'none' }
 }

@@ -39,7 +39,10 @@ const SHORT_NAME = /^([^~.]{1,6})~[1-9][0-9]*(\.[^.]{0,3})?$/
 
 function componentMatches(pattern: string, c: string): boolean {
   if (pattern.includes('*')) {
-    const body = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')
+    const body = pattern
+      .split('*')
+      .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')
     if (new RegExp(`^${body}$`, 's').test(c)) return true
   } else if (pattern === c) return true
   const short = SHORT_NAME.exec(c)

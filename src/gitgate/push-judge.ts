@@ -23,13 +23,20 @@ export async function judgePush(request: ReceivePackRequest, policy: PushPolicy,
     return refNameProblem(u.ref) ?? ((named.get(u.ref) ?? 0) > 1 ? 'bot-bottle: this ref is named more than once in one push' : undefined)
   })
   // the fast-forward check fetches from the upstream: only for updates it can decide
-  const needs = updates.flatMap((u, i) => (!early[i] && !policy.allowForce && matchingRule(policy, u.ref) && !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new) ? [i] : []))
+  const needs = updates.flatMap((u, i) =>
+    !early[i] && !policy.allowForce && matchingRule(policy, u.ref) && !ZERO_OID.test(u.old) && !ZERO_OID.test(u.new) ? [i] : []
+  )
   let answers: Promise<boolean[]> | undefined
-  const isAncestor = async (i: number) => (await (answers ??= ancestry(needs.map(n => updates[n]!))))[needs.indexOf(i)] ?? false
-  const verdicts = await Promise.all(updates.map((u, i): Promise<UpdateVerdict> => {
-    const reason = early[i]
-    return reason ? Promise.resolve({ allowed: false, reason }) : judgeUpdate(policy, u, () => isAncestor(i))
-  }))
+  const isAncestor = async (i: number) => {
+    answers ??= ancestry(needs.map(n => updates[n]!))
+    return (await answers)[needs.indexOf(i)] ?? false
+  }
+  const verdicts = await Promise.all(
+    updates.map((u, i): Promise<UpdateVerdict> => {
+      const reason = early[i]
+      return reason ? Promise.resolve({ allowed: false, reason }) : judgeUpdate(policy, u, () => isAncestor(i))
+    })
+  )
   if (verdicts.every(v => v.allowed)) return verdicts
   return verdicts.map(v => (v.allowed ? { allowed: false, reason: REFUSED_WITH_ANOTHER } : v))
 }

@@ -34,7 +34,12 @@ export class PushObjects {
 
   /** Environment for git commands that see the upstream's objects plus the push's. */
   env(): NodeJS.ProcessEnv {
-    return isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(this.gitDir, 'objects'), GIT_QUARANTINE_PATH: this.quarantine, GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024) })
+    return isolatedGitEnv({
+      GIT_OBJECT_DIRECTORY: this.quarantine,
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: path.join(this.gitDir, 'objects'),
+      GIT_QUARANTINE_PATH: this.quarantine,
+      GIT_ALLOC_LIMIT: String(this.maxObjectBytes + 1024 * 1024)
+    })
   }
 
   git(args: string[], input?: string): Promise<RunResult> {
@@ -61,11 +66,19 @@ export class PushObjects {
    * thin pack's bases, appended by --fix-thin, are): read from the quarantine alone.
    */
   async packOnly(reached: readonly string[]): Promise<Map<string, { type: string; size: number }>> {
-    const inPack = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { timeoutMs: this.timeoutMs, env: isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine }) })
+    const inPack = await runCommand(
+      'git',
+      ['--git-dir', this.gitDir, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)'],
+      { timeoutMs: this.timeoutMs, env: isolatedGitEnv({ GIT_OBJECT_DIRECTORY: this.quarantine }) }
+    )
     if (inPack.code !== 0) throw new Error(`git cat-file --batch-all-objects: ${inPack.stderr.trim().slice(0, 300)}`)
     const skip = new Set(reached)
     const candidates = [...inPack.stdout.matchAll(/^([0-9a-f]{40,64}) (\w+) (\d+)$/gm)].filter(m => !skip.has(m[1]!))
-    const upstream = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-check=%(objectname)'], { input: candidates.map(m => `${m[1]}\n`).join(''), timeoutMs: this.timeoutMs, env: isolatedGitEnv() })
+    const upstream = await runCommand('git', ['--git-dir', this.gitDir, 'cat-file', '--batch-check=%(objectname)'], {
+      input: candidates.map(m => `${m[1]}\n`).join(''),
+      timeoutMs: this.timeoutMs,
+      env: isolatedGitEnv()
+    })
     const theirs = new Set(upstream.stdout.split('\n').filter(l => /^[0-9a-f]+$/.test(l)))
     return new Map(candidates.filter(m => !theirs.has(m[1]!)).map(m => [m[1]!, { type: m[2]!, size: Number(m[3]) }]))
   }

@@ -30,7 +30,12 @@ export type UpdateVerdict = { allowed: true; rule: string } | { allowed: false; 
 export async function judgeUpdate(policy: PushPolicy, u: RefUpdate, isAncestor: () => Promise<boolean>): Promise<UpdateVerdict> {
   const rule = matchingRule(policy, u.ref)
   if (!rule) {
-    return { allowed: false, reason: policy.patterns.length ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})` : 'bot-bottle: pushes are off (input git-push is empty)' }
+    return {
+      allowed: false,
+      reason: policy.patterns.length
+        ? `bot-bottle: ${u.ref} is not in git-push (${policy.patterns.join(', ')})`
+        : 'bot-bottle: pushes are off (input git-push is empty)'
+    }
   }
   if (ZERO_OID.test(u.new)) return { allowed: false, reason: `bot-bottle: deleting ${u.ref} is not allowed` }
   if (ZERO_OID.test(u.old) || policy.allowForce) return { allowed: true, rule }

@@ -8,7 +8,15 @@ import type { GateLimits } from './limits.js'
 import type { GateRepo, PushObjects } from './push-objects.js'
 import { judgePush, REFUSED_WITH_ANOTHER } from './push-judge.js'
 import type { PushPolicy, UpdateVerdict } from './push-policy.js'
-import { parseReceivePack, parseReportStatus, ReceivePackParseError, rejectionResponse, usesSideBand, ZERO_OID, type ReceivePackRequest } from './receive-pack.js'
+import {
+  parseReceivePack,
+  parseReportStatus,
+  ReceivePackParseError,
+  rejectionResponse,
+  usesSideBand,
+  ZERO_OID,
+  type ReceivePackRequest
+} from './receive-pack.js'
 import { CREDENTIAL_REFUSED, refuse, type UpstreamRelay } from './relay.js'
 import { bodyEncoding, BodyRefusedError, drainRequest, spoolBody, type SpooledBody } from './spool.js'
 
@@ -76,10 +84,31 @@ export async function handlePush(ctx: PushContext, req: http.IncomingMessage, re
       const content = sendsObjects && verdicts.every(v => v.allowed) ? await checkContent(ctx, await objects(), request) : undefined
       const reasons = refusals(verdicts, content)
       if (reasons) {
-        request.updates.forEach((u, i) => record({ service: 'receive-pack', decision: 'blocked', reason: reasons[i]!, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0, ...scanFields(content, i) }))
+        for (const [i, u] of request.updates.entries())
+          record({
+            service: 'receive-pack',
+            decision: 'blocked',
+            reason: reasons[i]!,
+            ref: u.ref,
+            old: u.old,
+            new: u.new,
+            bytes_up: body.size,
+            bytes_down: 0,
+            ...scanFields(content, i)
+          })
         return reportRefusal(res, request, reasons)
       }
-      await sendOn(ctx, req, res, target, body, request, verdicts.map(v => (v.allowed ? v.rule : '')), record, content)
+      await sendOn(
+        ctx,
+        req,
+        res,
+        target,
+        body,
+        request,
+        verdicts.map(v => (v.allowed ? v.rule : '')),
+        record,
+        content
+      )
     } finally {
       if (received) (await received.catch(() => undefined))?.dispose()
     }
@@ -123,36 +152,78 @@ function refuseBody(res: http.ServerResponse, err: BodyRefusedError, record: Rec
   const blocked = { service: 'receive-pack', decision: 'blocked', reason: err.message, bytes_up: err.size, bytes_down: 0 } as const
   if (!request?.updates.length) {
     record(blocked)
-    return refuse(res, 413, err.message)
+    refuse(res, 413, err.message)
+    return
   }
   for (const u of request.updates) record({ ...blocked, ref: u.ref, old: u.old, new: u.new })
-  reportRefusal(res, request, request.updates.map(() => err.message))
+  reportRefusal(
+    res,
+    request,
+    request.updates.map(() => err.message)
+  )
 }
 
 /** Sends a judged push to the upstream from its file, relays the answer, and records each ref's fate. */
-function sendOn(ctx: PushContext, req: http.IncomingMessage, res: http.ServerResponse, target: string, body: SpooledBody, request: ReceivePackRequest, rules: string[], record: RecordDecision, content: ContentVerdict | undefined): Promise<void> {
+function sendOn(
+  ctx: PushContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  target: string,
+  body: SpooledBody,
+  request: ReceivePackRequest,
+  rules: string[],
+  record: RecordDecision,
+  content: ContentVerdict | undefined
+): Promise<void> {
   const { updates } = request
   return new Promise<void>(resolve => {
-    const ureq = ctx.relay.request(req, target, ures => {
-      const chunks: Buffer[] = []
-      ures.on('data', (c: Buffer) => chunks.push(c))
-      ures.on('error', () => resolve())
-      ures.on('end', () => {
-        const reply = Buffer.concat(chunks)
-        const status = ctx.relay.relayHead(res, ures)
-        res.end(ures.statusCode === 401 ? `bot-bottle git gate: ${CREDENTIAL_REFUSED} may push to this repository\n` : reply)
-        const report = ures.statusCode === 200 ? parseReportStatus(reply, usesSideBand(request)) : new Map<string, string>()
-        updates.forEach((u, i) => {
-          const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`
-          if (verdict === 'ok') ctx.pushed.push(u.ref)
-          record({ service: 'receive-pack', decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream', reason: verdict === 'ok' ? rules[i]! : verdict, ref: u.ref, old: u.old, new: u.new, status, bytes_up: body.size, bytes_down: reply.length, ...scanFields(content, i) })
+    const ureq = ctx.relay.request(
+      req,
+      target,
+      ures => {
+        const chunks: Buffer[] = []
+        ures.on('data', (c: Buffer) => chunks.push(c))
+        ures.on('error', () => resolve())
+        ures.on('end', () => {
+          const reply = Buffer.concat(chunks)
+          const status = ctx.relay.relayHead(res, ures)
+          res.end(ures.statusCode === 401 ? `bot-bottle git gate: ${CREDENTIAL_REFUSED} may push to this repository\n` : reply)
+          const report = ures.statusCode === 200 ? parseReportStatus(reply, usesSideBand(request)) : new Map<string, string>()
+          updates.forEach((u, i) => {
+            const verdict = report.get(u.ref) ?? `upstream answered HTTP ${ures.statusCode}`
+            if (verdict === 'ok') ctx.pushed.push(u.ref)
+            record({
+              service: 'receive-pack',
+              decision: verdict === 'ok' ? 'pushed' : 'rejected-upstream',
+              reason: verdict === 'ok' ? rules[i]! : verdict,
+              ref: u.ref,
+              old: u.old,
+              new: u.new,
+              status,
+              bytes_up: body.size,
+              bytes_down: reply.length,
+              ...scanFields(content, i)
+            })
+          })
+          if (updates.length === 0)
+            record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length })
+          resolve()
         })
-        if (updates.length === 0) record({ service: 'receive-pack', decision: 'allowed', reason: 'no ref updates', status, bytes_up: body.size, bytes_down: reply.length })
-        resolve()
-      })
-    }, { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.size })
+      },
+      { 'content-encoding': undefined, 'accept-encoding': 'identity', 'content-length': body.size }
+    )
     ureq.on('error', err => {
-      for (const u of updates) record({ service: 'receive-pack', decision: 'rejected-upstream', reason: `upstream unreachable (${err.message})`, ref: u.ref, old: u.old, new: u.new, bytes_up: body.size, bytes_down: 0 })
+      for (const u of updates)
+        record({
+          service: 'receive-pack',
+          decision: 'rejected-upstream',
+          reason: `upstream unreachable (${err.message})`,
+          ref: u.ref,
+          old: u.old,
+          new: u.new,
+          bytes_up: body.size,
+          bytes_down: 0
+        })
       ctx.relay.unreachable(res, err)
       resolve()
     })

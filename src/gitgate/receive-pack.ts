@@ -67,7 +67,12 @@ export function parseReceivePack(head: Buffer, total = head.length): ReceivePack
     }
     const nul = text.indexOf('\0')
     const line = nul >= 0 ? text.slice(0, nul) : text
-    if (nul >= 0 && updates.length === 0) capabilities = text.slice(nul + 1).split('\0')[0]!.split(' ').filter(Boolean)
+    if (nul >= 0 && updates.length === 0)
+      capabilities = text
+        .slice(nul + 1)
+        .split('\0')[0]!
+        .split(' ')
+        .filter(Boolean)
     else if (nul >= 0) refusal ??= 'bot-bottle: a command after the first carries a NUL (capabilities belong on the first command only)'
     if (line === 'push-cert') throw new ReceivePackParseError('signed pushes (push-cert) are not supported through the git gate')
     const m = COMMAND.exec(line)
@@ -112,7 +117,7 @@ export function parseReportStatus(response: Buffer, sideBand: boolean): Map<stri
 export function rejectionResponse(req: ReceivePackRequest, reasons: readonly string[], message: string): Buffer {
   const lines = [pktLine('unpack ok\n')]
   // the name as the client sent it (latin1 = its bytes), cut so the line fits one packet
-  req.updates.forEach((u, i) => lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1'))))
+  for (const [i, u] of req.updates.entries()) lines.push(pktLine(Buffer.from(`ng ${u.ref.slice(0, 4096)} ${reasons[i]}\n`, 'latin1')))
   lines.push(FLUSH)
   const report = Buffer.concat(lines)
   if (!usesSideBand(req)) return req.capabilities.some(c => c.startsWith('report-status')) ? report : Buffer.alloc(0)

@@ -23,6 +23,7 @@ export function checkRefFormat(name: string): string | undefined {
   if (name.includes('..')) return "contains '..'" // rule 3
   if (name.includes('@{')) return "contains '@{'" // rule 8
   // rules 4, 5, 10: control characters (and DEL), space, ~ ^ : ? * [ and backslash
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: git's check-ref-format refuses control characters
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'contains a control character, space, or one of ~ ^ : ? * [ \\'
   return undefined
 }

@@ -40,7 +40,12 @@ export class UpstreamRelay {
   }
 
   /** `target` is the route as the gate matched it (normalised path + query), never the raw request URL. */
-  request(req: http.IncomingMessage, target: string, onResponse: (res: http.IncomingMessage) => void, extra: http.OutgoingHttpHeaders = {}): http.ClientRequest {
+  request(
+    req: http.IncomingMessage,
+    target: string,
+    onResponse: (res: http.IncomingMessage) => void,
+    extra: http.OutgoingHttpHeaders = {}
+  ): http.ClientRequest {
     const headers: http.OutgoingHttpHeaders = { host: this.upstream.host }
     for (const h of FORWARDED_REQUEST_HEADERS) if (req.headers[h] !== undefined) headers[h] = req.headers[h]
     for (const [k, v] of Object.entries(extra)) {
@@ -49,7 +54,10 @@ export class UpstreamRelay {
     }
     if (this.authHeader) headers[this.authHeader.name] = this.authHeader.value
     const { protocol, hostname, port } = this.upstream
-    return this.client.request({ protocol, hostname, port: port || undefined, method: req.method, path: this.repoPath + target, headers, agent: this.agent }, onResponse)
+    return this.client.request(
+      { protocol, hostname, port: port || undefined, method: req.method, path: this.repoPath + target, headers, agent: this.agent },
+      onResponse
+    )
   }
 
   /** Passes the upstream's status and git's response headers back; returns the status sent. */

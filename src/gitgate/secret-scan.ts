@@ -129,7 +129,8 @@ export function scanObjects(gitDir: string, env: NodeJS.ProcessEnv, oids: readon
     })
     child.on('close', code => {
       clearTimeout(timer)
-      if (code !== 0 || results.length !== oids.length) reject(new Error(`git cat-file --batch ended early (exit ${code}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ''})`))
+      if (code !== 0 || results.length !== oids.length)
+        reject(new Error(`git cat-file --batch ended early (exit ${code}${stderr ? `: ${stderr.trim().slice(0, 200)}` : ''})`))
       else resolve(results)
     })
     child.stdin.on('error', () => undefined)

@@ -26,7 +26,9 @@ export class BodyRefusedError extends Error {
 
 /** The request's Content-Encoding as git's http-backend reads it; undefined for one it does not know. */
 export function bodyEncoding(req: http.IncomingMessage): 'gzip' | 'identity' | undefined {
-  const value = String(req.headers['content-encoding'] ?? '').trim().toLowerCase()
+  const value = String(req.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase()
   if (value === 'gzip' || value === 'x-gzip') return 'gzip'
   return value === '' || value === 'identity' ? 'identity' : undefined
 }

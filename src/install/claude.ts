@@ -86,12 +86,15 @@ export async function installClaude(registry: string, version: string, platform:
     tarball = await withProgress(`Downloading ${name}@${pkg.version}`, dest, tc.downloadTool(pkg.tarball, dest))
   } catch (err) {
     if (isDiskFault(err)) throw err // RUNNER_TEMP is full: main names that, not the network
-    throw new InstallError(`download of ${name}@${pkg.version} failed (${(err as Error).message})`, 'Check `npm-registry` and the runner\'s network')
+    throw new InstallError(`download of ${name}@${pkg.version} failed (${(err as Error).message})`, "Check `npm-registry` and the runner's network")
   }
   let extracted: string | undefined
   try {
     if (!(await fileMatchesIntegrity(tarball, pkg.integrity))) {
-      throw new InstallError(`${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check the registry or mirror in `npm-registry`')
+      throw new InstallError(
+        `${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: the download was corrupted or tampered with; nothing was cached`,
+        'Retry; if it persists, check the registry or mirror in `npm-registry`'
+      )
     }
     extracted = await tc.extractTar(tarball, undefined, 'xz')
     const pkgDir = path.join(extracted, 'package')

@@ -26,10 +26,14 @@ export async function resolvePackage(registry: string, name: string, version: st
     status = res.message.statusCode ?? 0
     body = await res.readBody()
   } catch (err) {
-    throw new InstallError(`cannot reach the npm registry at ${registry} (${(err as Error).message})`, 'Check `npm-registry` and the runner\'s network or proxy settings')
+    throw new InstallError(
+      `cannot reach the npm registry at ${registry} (${(err as Error).message})`,
+      "Check `npm-registry` and the runner's network or proxy settings"
+    )
   }
   if (status === 404) throw new InstallError(`the npm registry ${registry} has no package ${name}`, 'Point `npm-registry` at a registry or mirror that has it')
-  if (status < 200 || status >= 300) throw new InstallError(`the npm registry ${registry} answered HTTP ${status} for ${name}`, 'Check `npm-registry`; retry if the registry is having trouble')
+  if (status < 200 || status >= 300)
+    throw new InstallError(`the npm registry ${registry} answered HTTP ${status} for ${name}`, 'Check `npm-registry`; retry if the registry is having trouble')
   let doc: { 'dist-tags'?: Record<string, string>; versions?: Record<string, { dist?: { tarball?: string; integrity?: string } }> }
   try {
     doc = JSON.parse(body)
@@ -40,6 +44,7 @@ export async function resolvePackage(registry: string, name: string, version: st
   if (!resolved) throw new InstallError(`${name} has no dist-tag '${version}' on ${registry}`, "Use an exact version or 'latest'")
   const dist = doc.versions?.[resolved]?.dist
   if (!dist) throw new InstallError(`${name}@${resolved} is not on ${registry}`, 'Set `claude-version` to a published version')
-  if (!dist.tarball || !dist.integrity) throw new InstallError(`${name}@${resolved} on ${registry} has no tarball or integrity`, 'Use a registry that publishes dist.integrity')
+  if (!dist.tarball || !dist.integrity)
+    throw new InstallError(`${name}@${resolved} on ${registry} has no tarball or integrity`, 'Use a registry that publishes dist.integrity')
   return { name, version: resolved, tarball: dist.tarball, integrity: dist.integrity }
 }

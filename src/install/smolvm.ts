@@ -31,7 +31,11 @@ export async function resolveSmolvmVersion(version: string, apiUrl: string, toke
   } catch (err) {
     throw new InstallError(`cannot reach ${url} to resolve smolvm 'latest' (${(err as Error).message})`, 'Set `smolvm-version` to an exact version')
   }
-  if (status === 403 || status === 429) throw new InstallError(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version')
+  if (status === 403 || status === 429)
+    throw new InstallError(
+      `the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`,
+      'Pass `github-token`, or set `smolvm-version` to an exact version'
+    )
   if (status !== 200) throw new InstallError(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version')
   const tag = (JSON.parse(body) as { tag_name?: string }).tag_name ?? ''
   const v = tag.replace(/^v/, '')
@@ -58,8 +62,12 @@ export async function installSmolvm(version: string, platform: string, downloadU
       return await tc.downloadTool(`${base}/${name}`, undefined, auth)
     } catch (err) {
       const code = (err as { httpStatusCode?: number }).httpStatusCode
-      if (code === 404) throw new InstallError(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`)
-      throw new InstallError(`download of ${base}/${name} failed (${(err as Error).message})`, 'Retry; check `smolvm-download-url` and the runner\'s network')
+      if (code === 404)
+        throw new InstallError(
+          `smolvm ${version} has no release asset ${name} at ${base}`,
+          `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`
+        )
+      throw new InstallError(`download of ${base}/${name} failed (${(err as Error).message})`, "Retry; check `smolvm-download-url` and the runner's network")
     }
   }
   const sums = await fetch('checksums.sha256')
@@ -70,12 +78,21 @@ export async function installSmolvm(version: string, platform: string, downloadU
   let extracted: string | undefined
   try {
     const expected = checksumFor(fs.readFileSync(sums, 'utf8'), asset)
-    if (!expected) throw new InstallError(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform')
+    if (!expected)
+      throw new InstallError(
+        `checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`,
+        'Use a release (or mirror) that publishes checksums for this platform'
+      )
     const got = await sha256File(tarball)
-    if (got !== expected) throw new InstallError(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`')
+    if (got !== expected)
+      throw new InstallError(
+        `${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`,
+        'Retry; if it persists, check `smolvm-download-url`'
+      )
     extracted = await tc.extractTar(tarball)
     const top = path.join(extracted, `smolvm-${version}-${platform}`)
-    if (!fs.existsSync(path.join(top, 'smolvm'))) throw new InstallError(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases')
+    if (!fs.existsSync(path.join(top, 'smolvm')))
+      throw new InstallError(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases')
     const dir = await tc.cacheDir(top, SMOLVM_TOOL_NAME, version, platform)
     return await confirm({ dir, path: path.join(dir, 'smolvm'), version, downloaded: true })
   } finally {
@@ -86,7 +103,12 @@ export async function installSmolvm(version: string, platform: string, downloadU
 }
 
 /** Installs smolvm for a release platform, from where `settings` say. */
-export function smolvmInstaller(settings: { version: string; downloadUrl: string; githubToken?: string; githubApiUrl: string }): (platform: string) => Promise<SmolvmInstall> {
+export function smolvmInstaller(settings: {
+  version: string
+  downloadUrl: string
+  githubToken?: string
+  githubApiUrl: string
+}): (platform: string) => Promise<SmolvmInstall> {
   return async platform => {
     const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken)
     return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken)
@@ -96,7 +118,10 @@ export function smolvmInstaller(settings: { version: string; downloadUrl: string
 async function confirm(i: SmolvmInstall): Promise<SmolvmInstall> {
   const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
   if (r.code !== 0 || !r.stdout.includes(i.version)) {
-    throw new InstallError(`the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`, 'Check that the release matches this runner')
+    throw new InstallError(
+      `the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`,
+      'Check that the release matches this runner'
+    )
   }
   core.addPath(i.dir)
   return i

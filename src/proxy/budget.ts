@@ -18,7 +18,15 @@ export interface Spent {
 
 /** The usage record of one relayed response, from the API's own field names. */
 export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
-  return { model, input: u.input_tokens, output: u.output_tokens, cacheCreation: u.cache_creation_input_tokens, cacheRead: u.cache_read_input_tokens, cacheCreation1h: u.cache_creation_1h_input_tokens, webSearches: u.web_search_requests }
+  return {
+    model,
+    input: u.input_tokens,
+    output: u.output_tokens,
+    cacheCreation: u.cache_creation_input_tokens,
+    cacheRead: u.cache_read_input_tokens,
+    cacheCreation1h: u.cache_creation_1h_input_tokens,
+    webSearches: u.web_search_requests
+  }
 }
 
 /** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
@@ -144,7 +152,10 @@ export class Budget {
   private unpriced(model: string): void {
     if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20) return
     this.spent.unpricedModels.push(model)
-    const cap = this.limits.maxCostUsd !== undefined ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out" : 'its cost is not counted in cost-usd'
+    const cap =
+      this.limits.maxCostUsd !== undefined
+        ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
+        : 'its cost is not counted in cost-usd'
     this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`)
   }
 }

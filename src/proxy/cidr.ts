@@ -29,7 +29,7 @@ function v4Groups(dotted: string): number[] {
 /** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
 export function unmapIPv4(address: string): string {
   const b = addressBytes(address)
-  if (!net.isIPv6(address) || !b || !b.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff) return address
+  if (!net.isIPv6(address) || !b?.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff) return address
   return [...b.subarray(12)].join('.')
 }
 

@@ -18,7 +18,7 @@ export async function listen(server: http.Server, host: string, port = 0): Promi
 export function decisionLog(file: string, watch?: RecordWatch): { record(started: number, fields: object): void; end(): Promise<void> } {
   const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a')
   return {
-    record: (started, fields) => sink.write(JSON.stringify({ time: new Date(started).toISOString(), ...fields }) + '\n'),
+    record: (started, fields) => sink.write(`${JSON.stringify({ time: new Date(started).toISOString(), ...fields })}\n`),
     end: () => sink.end()
   }
 }

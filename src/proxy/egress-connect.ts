@@ -12,7 +12,9 @@ export const CLIENT_HELLO_TIMEOUT_MS = 10_000
 const TLS_ALERT_UNRECOGNIZED_NAME = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70])
 
 function refusalBytes(r: Refusal): string {
-  const head = Object.entries(r.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
+  const head = Object.entries(r.headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')
   const status = r.status === 407 ? 'Proxy Authentication Required' : r.status === 400 ? 'Bad Request' : 'Forbidden'
   return `HTTP/1.1 ${r.status} ${status}\r\n${head}content-length: ${Buffer.byteLength(r.body)}\r\nconnection: close\r\n\r\n${r.body}`
 }
@@ -51,7 +53,8 @@ function sniRefusal(ctx: EgressContext, hello: ClientHello, host: string, port: 
   if (hello.state === 'not-tls') return lateRefusal(ctx, 'not-tls', host, port, 'the tunnel to port 443 does not start with a TLS ClientHello')
   if (hello.state === 'too-large') return lateRefusal(ctx, 'not-tls', host, port, 'the ClientHello is larger than the proxy reads')
   if (hello.sni === undefined) return net.isIP(host) ? undefined : lateRefusal(ctx, 'no-sni', host, port, 'the ClientHello names no server (SNI)')
-  if (normalizeHost(hello.sni) !== host) return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`)
+  if (normalizeHost(hello.sni) !== host)
+    return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`)
   return undefined
 }
 
@@ -82,7 +85,20 @@ export function connectHandler(ctx: EgressContext) {
     const port = target?.port ?? 0
     const stats = { up: 0, down: 0 }
     const log = (decision: 'allowed' | 'blocked', rule: string, extra: { reason?: string; address?: string } = {}) =>
-      ctx.record({ host, port, method: 'CONNECT', decision, rule, ...extra, bytes_up: stats.up, bytes_down: stats.down, duration_ms: decision === 'allowed' ? Date.now() - started : 0 }, started)
+      ctx.record(
+        {
+          host,
+          port,
+          method: 'CONNECT',
+          decision,
+          rule,
+          ...extra,
+          bytes_up: stats.up,
+          bytes_down: stats.down,
+          duration_ms: decision === 'allowed' ? Date.now() - started : 0
+        },
+        started
+      )
     const refuse = (r: Refusal, address?: string) => {
       log('blocked', r.rule, { reason: r.reason, address })
       if (r.rule === 'sni-mismatch' || r.rule === 'no-sni' || r.rule === 'not-tls') client.end(TLS_ALERT_UNRECOGNIZED_NAME)
@@ -107,16 +123,28 @@ export function connectHandler(ctx: EgressContext) {
     try {
       upstream = await dial(way, host, port)
     } catch (err) {
-      if (port !== 443) client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${(err as Error).message})\n`)
+      if (port !== 443)
+        client.end(
+          `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${(err as Error).message})\n`
+        )
       else client.destroy()
       return log('allowed', admitted.rule, { address: way.address, reason: `unreachable (${(err as Error).message})` })
     }
-    splice(client, upstream, port === 443 ? undefined : 'HTTP/1.1 200 Connection Established\r\n\r\n', first, stats, () => log('allowed', admitted.rule, { address: way.address }))
+    splice(client, upstream, port === 443 ? undefined : 'HTTP/1.1 200 Connection Established\r\n\r\n', first, stats, () =>
+      log('allowed', admitted.rule, { address: way.address })
+    )
   }
 }
 
 /** Relays both ways, counting bytes; `done` runs once, when either side closes. */
-function splice(client: net.Socket, upstream: net.Socket, greeting: string | undefined, first: Buffer, stats: { up: number; down: number }, done: () => void): void {
+function splice(
+  client: net.Socket,
+  upstream: net.Socket,
+  greeting: string | undefined,
+  first: Buffer,
+  stats: { up: number; down: number },
+  done: () => void
+): void {
   let closed = false
   const close = () => {
     if (closed) return
@@ -127,7 +155,10 @@ function splice(client: net.Socket, upstream: net.Socket, greeting: string | und
   }
   upstream.on('error', close).on('close', close)
   client.on('close', close)
-  if (client.destroyed) return close() // the client left while we dialled
+  if (client.destroyed) {
+    close() // the client left while we dialled
+    return
+  }
   if (greeting) client.write(greeting)
   stats.up += first.length
   if (first.length) upstream.write(first)

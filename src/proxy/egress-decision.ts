@@ -22,7 +22,16 @@ export interface EgressDecision {
   duration_ms: number
 }
 
-export type BlockRule = 'proxy-auth' | 'bad-target' | 'host-mismatch' | 'not-allowed' | 'port-not-allowed' | 'denied-address' | 'sni-mismatch' | 'no-sni' | 'not-tls'
+export type BlockRule =
+  | 'proxy-auth'
+  | 'bad-target'
+  | 'host-mismatch'
+  | 'not-allowed'
+  | 'port-not-allowed'
+  | 'denied-address'
+  | 'sni-mismatch'
+  | 'no-sni'
+  | 'not-tls'
 
 /** What the egress proxy's request handlers share. */
 export interface EgressContext {
@@ -100,7 +109,8 @@ export async function route(ctx: EgressContext, host: string, port: number, secu
   const via = proxyFor(ctx.runnerProxy, host, port, secure)
   if (via && !net.isIP(host)) return { via }
   const vetted = await resolveVetted(host, ctx.addresses)
-  if (!vetted.ok) return lateRefusal(ctx, 'denied-address', host, port, vetted.address ? `it resolves to ${vetted.address} (${vetted.why})` : `it ${vetted.why}`)
+  if (!vetted.ok)
+    return lateRefusal(ctx, 'denied-address', host, port, vetted.address ? `it resolves to ${vetted.address} (${vetted.why})` : `it ${vetted.why}`)
   return { via, address: vetted.address }
 }
 

@@ -39,7 +39,13 @@ export function plainHttpHandler(ctx: EgressContext) {
     let down = 0
     const url = target!.url
     // the vetted address is dialled; the Host header still names the host
-    const options = httpRequestVia(way.via, url, { host: way.address ?? host, port, method, path: url.pathname + url.search, headers: endToEndHeaders(req.headers) })
+    const options = httpRequestVia(way.via, url, {
+      host: way.address ?? host,
+      port,
+      method,
+      path: url.pathname + url.search,
+      headers: endToEndHeaders(req.headers)
+    })
     const upstream = http.request(options, ures => {
       res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers))
       ures.on('data', (c: Buffer) => (down += c.length))
@@ -52,7 +58,22 @@ export function plainHttpHandler(ctx: EgressContext) {
         res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`)
       } else res.destroy()
     })
-    res.on('close', () => ctx.record({ host, port, method, decision: 'allowed', rule: admitted.rule, address: way.address, bytes_up: up, bytes_down: down, duration_ms: Date.now() - started }, started))
+    res.on('close', () =>
+      ctx.record(
+        {
+          host,
+          port,
+          method,
+          decision: 'allowed',
+          rule: admitted.rule,
+          address: way.address,
+          bytes_up: up,
+          bytes_down: down,
+          duration_ms: Date.now() - started
+        },
+        started
+      )
+    )
     req.pipe(upstream)
   }
 }

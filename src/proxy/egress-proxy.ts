@@ -60,7 +60,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     port: await listen(server, opts.bindHost),
     decisions,
     summary() {
-      const top = [...decisions.blockedHosts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([h, n]) => `${h} (${n})`)
+      const top = [...decisions.blockedHosts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([h, n]) => `${h} (${n})`)
       return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`
     },
     close: () => shutdown(server, log.end)

@@ -6,7 +6,15 @@ export type EgressMode = 'allowlist' | 'none' | 'open'
 
 /** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
 export const PRESETS: Record<string, string[]> = {
-  github: ['github.com', 'api.github.com', 'codeload.github.com', 'uploads.github.com', 'raw.githubusercontent.com', 'objects.githubusercontent.com', '*.githubusercontent.com'],
+  github: [
+    'github.com',
+    'api.github.com',
+    'codeload.github.com',
+    'uploads.github.com',
+    'raw.githubusercontent.com',
+    'objects.githubusercontent.com',
+    '*.githubusercontent.com'
+  ],
   npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
   pypi: ['pypi.org', 'files.pythonhosted.org']
 }
@@ -46,7 +54,10 @@ const parsedRules = new WeakMap<string[], HostRule[]>()
 /** The policy's rules, parsed once per policy. */
 function compiled(policy: EgressPolicy): HostRule[] {
   let rules = parsedRules.get(policy.rules)
-  if (!rules) parsedRules.set(policy.rules, (rules = policy.rules.map(parseRule).filter((r): r is HostRule => r !== undefined)))
+  if (!rules) {
+    rules = policy.rules.map(parseRule).filter((r): r is HostRule => r !== undefined)
+    parsedRules.set(policy.rules, rules)
+  }
   return rules
 }
 

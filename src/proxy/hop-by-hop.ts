@@ -5,7 +5,17 @@ import type http from 'node:http'
  * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
  * proxy: it must never go further.
  */
-export const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+export const HOP_BY_HOP: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade'
+]
 
 /** What each daemon also drops: the model proxy sets the host and the credential itself. */
 export const MODEL_PROXY_DROPS: readonly string[] = ['host', 'x-api-key', 'authorization']

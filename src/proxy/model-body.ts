@@ -64,7 +64,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The refused betas among an `anthropic-beta` header (comma-separated; repeated headers arrive joined). */
 export function refusedBetas(header: string | string[] | undefined): string[] {
-  const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map(b => b.trim().toLowerCase())
+  const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(b => b.trim().toLowerCase())
   return values.filter(b => REFUSED_BETA_PREFIXES.some(p => b.startsWith(p)))
 }
 
@@ -102,7 +102,8 @@ export function vetMessagesRequest(body: unknown, betaHeader: string | string[] 
     if (!Array.isArray(body.tools)) return refuse('tools is not an array')
     for (const tool of body.tools) {
       const type = isObject(tool) ? tool.type : undefined
-      if (typeof type === 'string' && refusedToolType(type.toLowerCase())) return refuse(`server tool ${type.slice(0, 60)}: it fetches, runs code or connects on the API side`)
+      if (typeof type === 'string' && refusedToolType(type.toLowerCase()))
+        return refuse(`server tool ${type.slice(0, 60)}: it fetches, runs code or connects on the API side`)
     }
   }
   const block = refusedBlock([body.messages, body.system])

@@ -85,7 +85,13 @@ export const MAX_REQUEST_BODY = 32 * 1024 * 1024
 
 // 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
 // it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
-const ERROR_TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request_error', 401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 413: 'request_too_large' }
+const ERROR_TYPES: Readonly<Record<number, string>> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  402: 'billing_error',
+  403: 'permission_error',
+  413: 'request_too_large'
+}
 
 function apiError(res: http.ServerResponse, status: number, message: string): void {
   const type = ERROR_TYPES[status] ?? 'api_error'
@@ -125,7 +131,8 @@ function parseBody(raw: Buffer, contentEncoding: string | undefined): { body: un
     return { status: 400, reason: 'body is not UTF-8 JSON' }
   }
   const twice = duplicateKey(text)
-  if (twice !== undefined) return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` }
+  if (twice !== undefined)
+    return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` }
   return { body }
 }
 
@@ -155,7 +162,7 @@ function watchErrorAnswer(res: http.IncomingMessage, done: (text: string) => voi
 }
 
 export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelProxy> {
-  const provider = opts.provider ?? await modelProvider(opts.credential, opts.upstream, opts.placeholder)
+  const provider = opts.provider ?? (await modelProvider(opts.credential, opts.upstream, opts.placeholder))
   const upstream = provider.upstream
   const client = upstream.protocol === 'https:' ? https : http
   const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca)
@@ -201,10 +208,17 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
         const parsed = parseBody(raw, req.headers['content-encoding'])
         if (!('body' in parsed)) return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`)
         const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta'])
-        if (!verdict.ok) return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`)
+        if (!verdict.ok)
+          return refuse(
+            403,
+            verdict.reason,
+            `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`
+          )
         const fields = parsed.body as { model?: unknown; max_tokens?: unknown }
         // count_tokens generates nothing and is not billed
-        const ask = route.path.endsWith('/count_tokens') ? worstCase(undefined, 0, 0) : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens)
+        const ask = route.path.endsWith('/count_tokens')
+          ? worstCase(undefined, 0, 0)
+          : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens)
         void budget.admit(ask).then(over => {
           if (over) return overBudget(over)
           let settled = false
@@ -229,13 +243,15 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     function upstreamHeaders(length: number): http.OutgoingHttpHeaders {
       const headers: http.OutgoingHttpHeaders = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length }
       // only codings the usage tap can undo: an answer it cannot read would go uncounted
-      const codings = String(req.headers['accept-encoding'] ?? '').split(',').map(c => c.trim().toLowerCase().split(';')[0]!).filter(c => DECODABLE.has(c))
+      const codings = String(req.headers['accept-encoding'] ?? '')
+        .split(',')
+        .map(c => c.trim().toLowerCase().split(';')[0]!)
+        .filter(c => DECODABLE.has(c))
       if (req.headers['accept-encoding'] !== undefined) headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity'
       return headers
     }
 
     function forward(raw: Buffer, headers: http.OutgoingHttpHeaders, ask: UsageRecord, settle: (billed: UsageRecord | undefined) => void): void {
-
       const upstreamReq = client.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
         upstreamRes => {
@@ -247,11 +263,20 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
           upstreamRes.on('data', (c: Buffer) => tap.write(c))
           upstreamRes.pipe(res) // streams SSE chunk by chunk
-          res.on('close', () =>
-            void tap.result().then(read => {
-              settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined)
-              record(started, { method, path: route.path, decision: 'forwarded', status: upstreamRes.statusCode, model: read.model ?? routeModel, usage: read.usage })
-            })
+          res.on(
+            'close',
+            () =>
+              void tap.result().then(read => {
+                settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined)
+                record(started, {
+                  method,
+                  path: route.path,
+                  decision: 'forwarded',
+                  status: upstreamRes.statusCode,
+                  model: read.model ?? routeModel,
+                  usage: read.usage
+                })
+              })
           )
         }
       )
@@ -278,9 +303,10 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
     summary: () =>
       `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
       `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,
-    close: () => shutdown(server, async () => {
-      agent.destroy()
-      await log?.end()
-    })
+    close: () =>
+      shutdown(server, async () => {
+        agent.destroy()
+        await log?.end()
+      })
   }
 }

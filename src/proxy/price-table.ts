@@ -45,7 +45,13 @@ interface Priced {
   longPrompt?: { above: number; rates: Rates }
 }
 
-const r = (input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number): Rates => ({ input, cacheWrite5m, cacheWrite1h, cacheRead, output })
+const r = (input: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number, output: number): Rates => ({
+  input,
+  cacheWrite5m,
+  cacheWrite1h,
+  cacheRead,
+  output
+})
 const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25)
 const OPUS_4 = r(15, 18.75, 30, 1.5, 75)
 const SONNET_4 = r(3, 3.75, 6, 0.3, 15)
@@ -109,7 +115,12 @@ export function dearestCostOf(u: UsageRecord): number {
 
 function priceAt(rates: Rates, u: UsageRecord): number {
   const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation)
-  const micro = u.input * rates.input + (u.cacheCreation - oneHour) * rates.cacheWrite5m + oneHour * rates.cacheWrite1h + u.cacheRead * rates.cacheRead + u.output * rates.output
+  const micro =
+    u.input * rates.input +
+    (u.cacheCreation - oneHour) * rates.cacheWrite5m +
+    oneHour * rates.cacheWrite1h +
+    u.cacheRead * rates.cacheRead +
+    u.output * rates.output
   return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD
 }
 

@@ -29,7 +29,12 @@ export function parseRunnerProxy(env: { httpsProxy?: string; httpProxy?: string;
     http: proxyUrl(env.httpProxy),
     noProxy: (env.noProxy ?? '')
       .split(/[,\s]+/)
-      .map(e => e.trim().toLowerCase().replace(/^\*?\./, ''))
+      .map(e =>
+        e
+          .trim()
+          .toLowerCase()
+          .replace(/^\*?\./, '')
+      )
       .filter(e => e !== '')
   }
 }
@@ -106,7 +111,11 @@ export function upstreamAgent(upstream: URL, rp: RunnerProxy, ca?: string[]): ht
     // the agent waits for the callback when createConnection returns nothing
     override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: import('node:stream').Duplex) => void): undefined {
       openTunnel(via!, host, port).then(
-        socket => callback?.(null, secure ? tls.connect({ ...(options as tls.ConnectionOptions), ...caOption, socket, servername: net.isIP(host) ? undefined : host }) : socket),
+        socket =>
+          callback?.(
+            null,
+            secure ? tls.connect({ ...(options as tls.ConnectionOptions), ...caOption, socket, servername: net.isIP(host) ? undefined : host }) : socket
+          ),
         err => callback?.(err as Error, undefined as never)
       )
       return undefined

@@ -60,7 +60,10 @@ export class UpstreamHealth {
   unreachable(err: Error): void {
     if (this.failures++ === 0) this.firstFailure = this.now()
     if (this.failures >= this.limits.attempts || this.now() - this.firstFailure >= this.limits.windowMs) {
-      this.conclude({ conclusion: 'api-unreachable', detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})` })
+      this.conclude({
+        conclusion: 'api-unreachable',
+        detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})`
+      })
     }
   }
 

@@ -22,7 +22,12 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 
 /** The counts of an API `usage` object (the 1-hour cache writes only when the API splits them). */
 export function usageOf(u: Record<string, unknown>): Usage {
-  const usage: Usage = { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cache_creation_input_tokens: num(u.cache_creation_input_tokens), cache_read_input_tokens: num(u.cache_read_input_tokens) }
+  const usage: Usage = {
+    input_tokens: num(u.input_tokens),
+    output_tokens: num(u.output_tokens),
+    cache_creation_input_tokens: num(u.cache_creation_input_tokens),
+    cache_read_input_tokens: num(u.cache_read_input_tokens)
+  }
   const split = u.cache_creation
   if (split && typeof split === 'object' && 'ephemeral_1h_input_tokens' in split) usage.cache_creation_1h_input_tokens = num(split.ephemeral_1h_input_tokens)
   const tools = u.server_tool_use

@@ -97,7 +97,7 @@ async function collectSessions(stateDir: string, dir: string, redactor: Redactor
   }
   const redactedSkips = skipped.map(s => redactor.redactDeep(s))
   const indexFile = path.join(dir, SESSIONS_INDEX)
-  fs.writeFileSync(indexFile, JSON.stringify(redactor.redactDeep({ sessions: index, skipped: redactedSkips }), null, 2) + '\n', { mode: 0o600 })
+  fs.writeFileSync(indexFile, `${JSON.stringify(redactor.redactDeep({ sessions: index, skipped: redactedSkips }), null, 2)}\n`, { mode: 0o600 })
   return { files: [...files, indexFile], skipped: redactedSkips }
 }
 
@@ -116,7 +116,12 @@ export interface RecordMeta {
   phases?: PhaseRecord
 }
 
-export async function collectRecords(stateDir: string, redactor: Redactor, meta: RecordMeta, onNote: (line: string) => void = () => undefined): Promise<Collected> {
+export async function collectRecords(
+  stateDir: string,
+  redactor: Redactor,
+  meta: RecordMeta,
+  onNote: (line: string) => void = () => undefined
+): Promise<Collected> {
   const preferred = path.join(stateDir, 'artifact')
   try {
     return await buildArtifact(stateDir, preferred, redactor, meta)
@@ -134,7 +139,10 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
   fs.mkdirSync(dir, { mode: 0o700 })
   const files: string[] = []
   // what main cut at a cap, as it noted it
-  const skipped: SkippedEntry[] = (readHostJson<SkippedEntry[]>(path.join(stateDir, RECORD_NOTES)) ?? []).map(n => ({ source: String(n.source), reason: String(n.reason) }))
+  const skipped: SkippedEntry[] = (readHostJson<SkippedEntry[]>(path.join(stateDir, RECORD_NOTES)) ?? []).map(n => ({
+    source: String(n.source),
+    reason: String(n.reason)
+  }))
   for (const f of RECORD_FILES) {
     const opened = openGuestFile(path.join(stateDir, f))
     if ('reason' in opened) {
@@ -151,7 +159,11 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
 
   const report = path.join(dir, 'report.html')
   const model = await readReportModel(path.join(dir, 'stream.jsonl'))
-  if (model.dropped) skipped.push({ source: 'report.html', reason: `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); stream.jsonl has them all` })
+  if (model.dropped)
+    skipped.push({
+      source: 'report.html',
+      reason: `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); stream.jsonl has them all`
+    })
   writeReport(
     report,
     redactor.redactDeep({

@@ -30,17 +30,29 @@ export function crossCheck(result: ResultMessage | undefined, host: ModelFigures
   const claude = result && { turns: result.numTurns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd }
   const discrepancies = [...streamAnomalies]
   if (!host) {
-    return { source: 'claude', turns: claude?.turns ?? 0, inputTokens: claude?.inputTokens ?? 0, outputTokens: claude?.outputTokens ?? 0, costUsd: result?.costUsd ?? 0, refusedModelRequests: 0, claude, discrepancies }
+    return {
+      source: 'claude',
+      turns: claude?.turns ?? 0,
+      inputTokens: claude?.inputTokens ?? 0,
+      outputTokens: claude?.outputTokens ?? 0,
+      costUsd: result?.costUsd ?? 0,
+      refusedModelRequests: 0,
+      claude,
+      discrepancies
+    }
   }
   // a millionth of a dollar is the precision both sides round to
   const seen = { turns: host.modelCalls, inputTokens: host.inputTokens, outputTokens: host.outputTokens, costUsd: Math.round(host.costUsd * 1e6) / 1e6 }
   if (claude) {
     const labels = { turns: 'turns', inputTokens: 'input tokens', outputTokens: 'output tokens' } as const
     for (const k of Object.keys(labels) as (keyof typeof labels)[]) {
-      if (claude[k] !== seen[k]) discrepancies.push(`claude reported ${claude[k]} ${labels[k]}, the model proxy saw ${seen[k]}: the outputs carry the proxy's figure`)
+      if (claude[k] !== seen[k])
+        discrepancies.push(`claude reported ${claude[k]} ${labels[k]}, the model proxy saw ${seen[k]}: the outputs carry the proxy's figure`)
     }
     if (Math.abs(claude.costUsd - seen.costUsd) > 2e-6) {
-      discrepancies.push(`claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}${host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : ''}: the outputs carry the host's figure`)
+      discrepancies.push(
+        `claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}${host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : ''}: the outputs carry the host's figure`
+      )
     }
   }
   return { source: 'model-proxy', ...seen, unpricedModels: host.unpricedModels, refusedModelRequests: host.refused, claude, discrepancies }

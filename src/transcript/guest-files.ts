@@ -38,7 +38,12 @@ function refusal(st: fs.Stats): string | undefined {
 }
 
 /** Regular files under `root` whose name `wanted` accepts; everything refused, with why. */
-export function walkGuestTree(root: string, label: string, wanted: (name: string) => boolean, limits: WalkLimits): { files: FoundFile[]; skipped: SkippedEntry[] } {
+export function walkGuestTree(
+  root: string,
+  label: string,
+  wanted: (name: string) => boolean,
+  limits: WalkLimits
+): { files: FoundFile[]; skipped: SkippedEntry[] } {
   const files: FoundFile[] = []
   const skipped: SkippedEntry[] = []
   const visit = (hostPath: string, source: string, depth: number): void => {

@@ -39,11 +39,26 @@ type Json = Record<string, unknown>
 function isMessagesCall(path: unknown): boolean {
   if (typeof path !== 'string') return false
   const p = path.split('?')[0]!
-  return p.endsWith('/v1/messages') || /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) || /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p)
+  return (
+    p.endsWith('/v1/messages') ||
+    /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) ||
+    /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p)
+  )
 }
 
 function noFigures(): ModelFigures {
-  return { requests: 0, refused: 0, modelCalls: 0, inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, costUsd: 0, unpricedModels: [], unparsable: 0 }
+  return {
+    requests: 0,
+    refused: 0,
+    modelCalls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    costUsd: 0,
+    unpricedModels: [],
+    unparsable: 0
+  }
 }
 
 /** Adds one line of model.jsonl to the figures. */

@@ -21,7 +21,11 @@ const SHAPES: Rule[] = [
   { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
   // AWS secret keys and session tokens have no shape of their own: caught where they are named
   { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
-  { kind: 'aws-session-token', pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}' },
+  {
+    kind: 'aws-session-token',
+    pattern:
+      '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
+  },
   { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
   { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
   { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
@@ -55,7 +59,16 @@ export function secretForms(value: string): string[] {
   const bytes = Buffer.from(value)
   const b64 = bytes.toString('base64')
   const hex = bytes.toString('hex')
-  return [value, b64, ...base64Fragments(bytes, 'base64'), ...base64Fragments(bytes, 'base64url'), encodeURIComponent(value), JSON.stringify(value).slice(1, -1), hex, hex.toUpperCase()]
+  return [
+    value,
+    b64,
+    ...base64Fragments(bytes, 'base64'),
+    ...base64Fragments(bytes, 'base64url'),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    hex,
+    hex.toUpperCase()
+  ]
 }
 
 /** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */

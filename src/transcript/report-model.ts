@@ -9,7 +9,18 @@ export type ReportEvent =
   | { k: 'result'; id: string; output: string; error: boolean }
   /** input counts cache writes and reads (transcript/tokens.ts), as every figure does */
   | { k: 'usage'; turn: number; input: number; output: number }
-  | { k: 'final'; subtype: string; error: boolean; text: string; turns: number; cost: number; durationMs: number; input: number; output: number; claude: boolean }
+  | {
+      k: 'final'
+      subtype: string
+      error: boolean
+      text: string
+      turns: number
+      cost: number
+      durationMs: number
+      input: number
+      output: number
+      claude: boolean
+    }
 
 export interface ReportModel {
   sessionId: string

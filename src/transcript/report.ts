@@ -23,7 +23,10 @@ export interface ReportInput {
 
 /** JSON safe inside <script>: no `<` can close the element. */
 function embed(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }
 
 const STYLE = `
@@ -98,7 +101,17 @@ render();
  * decoded: a secret is caught whether it reached the page escaped or not.
  */
 export function writeReport(file: string, input: ReportInput, redactor?: Redactor): void {
-  const data = { ...input.model, conclusion: input.conclusion, prompt: input.prompt, systemPrompt: input.systemPrompt, figures: input.figures, phases: input.phases, skipped: input.skipped, egress: input.egress, git: input.git }
+  const data = {
+    ...input.model,
+    conclusion: input.conclusion,
+    prompt: input.prompt,
+    systemPrompt: input.systemPrompt,
+    figures: input.figures,
+    phases: input.phases,
+    skipped: input.skipped,
+    egress: input.egress,
+    git: input.git
+  }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">

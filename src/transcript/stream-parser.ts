@@ -37,7 +37,7 @@ export interface ToolCall {
 type Json = Record<string, unknown>
 
 /** A one-line description of a tool call's input, for the log. */
-export function summarizeToolInput(name: string, input: unknown): string {
+export function summarizeToolInput(_name: string, input: unknown): string {
   const i = (input && typeof input === 'object' ? input : {}) as Json
   const pick = str(i['command']) || str(i['file_path']) || str(i['path']) || str(i['pattern']) || str(i['url']) || str(i['description']) || str(i['prompt'])
   const text = (pick || JSON.stringify(i)).replace(/\s+/g, ' ').trim()
@@ -110,7 +110,9 @@ export function conclude(result: ResultMessage | undefined, timedOut: boolean, e
 export function streamAnomalies(acc: StreamAccumulator, exitCode: number | null): string[] {
   const notes: string[] = []
   if (acc.resultLines > 1) {
-    notes.push(`claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`)
+    notes.push(
+      `claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`
+    )
   }
   const { lines, largest, maxBytes } = acc.overlong
   if (lines) notes.push(`claude's stdout carried ${lines} line(s) over the ${maxBytes} byte cap (largest ${largest} bytes): dropped, not recorded`)

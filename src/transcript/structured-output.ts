@@ -56,12 +56,17 @@ function describe(errors: ErrorObject[] | null | undefined): string {
  * result carries one (claude's --json-schema), else the result text parsed as JSON.
  * `json` is the answer re-serialised on one line: what the `structured-output` output holds.
  */
-export function checkStructuredOutput(result: Pick<ResultMessage, 'result' | 'structuredOutput'> | undefined, validate: ValidateFunction, deadlineMs = VALIDATION_DEADLINE_MS): StructuredCheck {
+export function checkStructuredOutput(
+  result: Pick<ResultMessage, 'result' | 'structuredOutput'> | undefined,
+  validate: ValidateFunction,
+  deadlineMs = VALIDATION_DEADLINE_MS
+): StructuredCheck {
   if (!result) return { ok: false, reason: 'claude gave no final answer' }
   let text: string
   if (result.structuredOutput !== undefined) text = JSON.stringify(result.structuredOutput) ?? ''
   else text = result.result.trim()
-  if (text.length > MAX_STRUCTURED_OUTPUT) return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` }
+  if (text.length > MAX_STRUCTURED_OUTPUT)
+    return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` }
   let value: unknown
   try {
     value = JSON.parse(text)

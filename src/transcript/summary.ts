@@ -88,7 +88,7 @@ export function renderSummary(s: SummaryInput): string {
   if (result) {
     // a fence the text cannot close: longer than any run of backticks in it
     const fenceFor = '`'.repeat(Math.max(4, ...[...result.matchAll(/`+/g)].map(m => m[0].length + 1)))
-    lines.push('**Result** (the agent\'s text)', '', fenceFor, result, fenceFor, '')
+    lines.push("**Result** (the agent's text)", '', fenceFor, result, fenceFor, '')
     if ((o['result'] ?? '').length > RESULT_EXCERPT) lines.push(`(result cut at ${RESULT_EXCERPT} characters; the whole text is in outputs.json)`, '')
   }
   return lines.join('\n')

@@ -66,7 +66,10 @@ export function spawnLines(
   env: NodeJS.ProcessEnv = process.env
 ): StreamedProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env })
-  const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong))
+  const lines = new LineSplitter(
+    line => onLine(line),
+    overlong => onLine('', overlong)
+  )
   child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
   child.stderr.on('data', onStderr)
   const drained = new Promise<void>(resolve =>

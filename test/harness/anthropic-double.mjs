@@ -44,10 +44,14 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
       let body = null
-      try { body = raw ? JSON.parse(raw) : null } catch { body = raw }
+      try {
+        body = raw ? JSON.parse(raw) : null
+      } catch {
+        body = raw
+      }
       const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() }
       requests.push(rec)
-      if (opts.recordFile) fs.appendFileSync(opts.recordFile, JSON.stringify(rec) + '\n')
+      if (opts.recordFile) fs.appendFileSync(opts.recordFile, `${JSON.stringify(rec)}\n`)
       handle(req, res, body)
     })
   })
@@ -94,24 +98,53 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       return json(res, turn.error.status, { type: 'error', error: { type: turn.error.type, message: turn.error.message } }, headers)
     }
     // as the real API: the cache counts sit beside input_tokens (0 when nothing was cached), writes split by TTL
-    const { cache_creation_1h_input_tokens: oneHour = 0, ...scripted } = ('usage' in turn && turn.usage) || scenario.usage || { input_tokens: 100, output_tokens: 20 }
+    const { cache_creation_1h_input_tokens: oneHour = 0, ...scripted } = ('usage' in turn && turn.usage) ||
+      scenario.usage || { input_tokens: 100, output_tokens: 20 }
     const usage = { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...scripted }
     const cacheCreation = { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - oneHour, ephemeral_1h_input_tokens: oneHour }
     const id = `msg_double_${++counter}`
     /** @type {any[]} */
-    const content = 'streamError' in turn
-      ? [{ type: 'text', text: 'Partial answer' }]
-      : 'text' in turn
-      ? [{ type: 'text', text: turn.text }]
-      : [{ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.tool_use.name, input: turn.tool_use.input }]
+    const content =
+      'streamError' in turn
+        ? [{ type: 'text', text: 'Partial answer' }]
+        : 'text' in turn
+          ? [{ type: 'text', text: turn.text }]
+          : [{ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.tool_use.name, input: turn.tool_use.input }]
     const stopReason = 'text' in turn ? 'end_turn' : 'tool_use'
     if (!body.stream && 'streamError' in turn) return json(res, 500, { type: 'error', error: turn.streamError })
     if (!body.stream) {
-      return json(res, 200, { id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage: { ...usage, cache_creation: cacheCreation } })
+      return json(res, 200, {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: { ...usage, cache_creation: cacheCreation }
+      })
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${id}` })
     const send = (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    send('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, cache_creation: cacheCreation, output_tokens: 1 } } })
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: {
+          input_tokens: usage.input_tokens,
+          cache_creation_input_tokens: usage.cache_creation_input_tokens,
+          cache_read_input_tokens: usage.cache_read_input_tokens,
+          cache_creation: cacheCreation,
+          output_tokens: 1
+        }
+      }
+    })
     content.forEach((block, i) => {
       if (block.type === 'text') {
         send('content_block_start', { type: 'content_block_start', index: i, content_block: { type: 'text', text: '' } })
@@ -145,7 +178,11 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     requests,
     /** conversation requests only (they carry tools) */
     conversation: () => requests.filter(r => r.body && Array.isArray(r.body.tools) && r.body.tools.length > 0),
-    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections?.()
+        server.close(() => resolve(undefined))
+      })
   }
 }
 

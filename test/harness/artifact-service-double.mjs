@@ -98,7 +98,9 @@ export async function startArtifactServiceDouble(opts = {}) {
     try {
       const payload = verifiedClaims(m[1])
       if (!payload) return undefined
-      const s = String(payload.scp ?? '').split(' ').find(p => p.startsWith('Actions.Results:'))
+      const s = String(payload.scp ?? '')
+        .split(' ')
+        .find(p => p.startsWith('Actions.Results:'))
       if (!s) return undefined
       const [, runId, jobId] = s.split(':')
       return { runId, jobId }
@@ -124,13 +126,17 @@ export async function startArtifactServiceDouble(opts = {}) {
       }
       const id = nextId++
       byId.set(String(id), { id, name: msg.name, runId: ids.runId, finalized: false, blocks: new Map(), expiresAt: msg.expires_at, mimeType: msg.mime_type })
-      return json(res, 200, { ok: true, signed_upload_url: `${base}/upload/${id}?sig=${sign(id)}&se=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}&sp=cw` })
+      return json(res, 200, {
+        ok: true,
+        signed_upload_url: `${base}/upload/${id}?sig=${sign(id)}&se=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}&sp=cw`
+      })
     }
     if (method === 'FinalizeArtifact') {
       if (opts.refuseFinalize) return json(res, 200, { ok: false, artifact_id: '0' })
       const a = [...byId.values()].find(x => x.runId === ids.runId && x.name === msg.name && !x.finalized)
-      if (!a || !a.blob) return twirpError(res, 404, 'not_found', `no uploaded artifact named ${msg.name}`)
-      if (String(a.blob.length) !== String(msg.size)) return twirpError(res, 400, 'invalid_argument', `size ${msg.size} does not match uploaded ${a.blob.length}`)
+      if (!a?.blob) return twirpError(res, 404, 'not_found', `no uploaded artifact named ${msg.name}`)
+      if (String(a.blob.length) !== String(msg.size))
+        return twirpError(res, 400, 'invalid_argument', `size ${msg.size} does not match uploaded ${a.blob.length}`)
       const hash = `sha256:${crypto.createHash('sha256').update(a.blob).digest('hex')}`
       if (msg.hash !== undefined && msg.hash !== hash) return twirpError(res, 400, 'invalid_argument', `hash ${msg.hash} does not match ${hash}`)
       a.finalized = true
@@ -139,7 +145,7 @@ export async function startArtifactServiceDouble(opts = {}) {
     return twirpError(res, 404, 'bad_route', `unknown method ${method}`)
   }
 
-  function upload(url, req, body, res) {
+  function upload(url, _req, body, res) {
     const id = url.pathname.split('/')[2] ?? ''
     const a = byId.get(id)
     const sig = url.searchParams.get('sig') ?? ''
@@ -173,8 +179,17 @@ export async function startArtifactServiceDouble(opts = {}) {
     url: `${base}/`,
     requests,
     /** finalized artifacts by name: the uploaded zip and what CreateArtifact said */
-    artifacts: () => new Map([...byId.values()].filter(a => a.finalized).map(a => [a.name, { id: a.id, zip: /** @type {Buffer} */ (a.blob), expiresAt: a.expiresAt, mimeType: a.mimeType }])),
-    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+    artifacts: () =>
+      new Map(
+        [...byId.values()]
+          .filter(a => a.finalized)
+          .map(a => [a.name, { id: a.id, zip: /** @type {Buffer} */ (a.blob), expiresAt: a.expiresAt, mimeType: a.mimeType }])
+      ),
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections?.()
+        server.close(() => resolve(undefined))
+      })
   }
 }
 

@@ -23,7 +23,10 @@ export async function startCorporateProxy(opts = {}) {
       res.writeHead(ures.statusCode ?? 502, ures.headers)
       ures.pipe(res)
     })
-    up.on('error', () => { res.writeHead(502); res.end() })
+    up.on('error', () => {
+      res.writeHead(502)
+      res.end()
+    })
     req.pipe(up)
   })
   server.on('connect', (req, client, head) => {
@@ -44,6 +47,10 @@ export async function startCorporateProxy(opts = {}) {
   return {
     url: `http://${opts.credentials ? `${opts.credentials}@` : ''}127.0.0.1:${server.address().port}`,
     seen,
-    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(resolve)
+      })
   }
 }

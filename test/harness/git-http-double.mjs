@@ -23,7 +23,13 @@ export async function startGitHttpDouble({ root, token }) {
     const url = new URL(req.url ?? '/', 'http://double')
     // the scheme is case-insensitive (actions/checkout sends `basic`)
     const authorized = /^basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] === expected
-    requests.push({ method: req.method, path: url.pathname, service: url.searchParams.get('service') ?? url.pathname.split('/').pop(), authorized, headers: req.headers })
+    requests.push({
+      method: req.method,
+      path: url.pathname,
+      service: url.searchParams.get('service') ?? url.pathname.split('/').pop(),
+      authorized,
+      headers: req.headers
+    })
     if (!authorized) {
       req.resume()
       res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' })
@@ -73,11 +79,19 @@ export async function startGitHttpDouble({ root, token }) {
     protect: (repo, refs) => {
       const hook = path.join(root, repo, 'hooks', 'update')
       fs.mkdirSync(path.dirname(hook), { recursive: true })
-      fs.writeFileSync(hook, `#!/bin/sh\ncase " ${refs.join(' ')} " in *" $1 "*) echo "error: GH006: Protected branch update failed for $1." >&2; exit 1;; esac\nexit 0\n`, { mode: 0o755 })
+      fs.writeFileSync(
+        hook,
+        `#!/bin/sh\ncase " ${refs.join(' ')} " in *" $1 "*) echo "error: GH006: Protected branch update failed for $1." >&2; exit 1;; esac\nexit 0\n`,
+        { mode: 0o755 }
+      )
     },
     /** `git` on a bare repo of the double, e.g. git('acme/widgets.git', 'rev-parse', 'main') */
     git: (repo, ...args) => execFileSync('git', ['--git-dir', `${root}/${repo}`, ...args], { encoding: 'utf8' }).trim(),
-    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(resolve)
+      })
   }
 }
 
@@ -99,7 +113,9 @@ export async function startSeededGitHttpDouble({ dir, token }) {
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
   const checkout = async ws => {
     await new Promise((resolve, reject) => {
-      const git = spawn('git', ['-c', `http.extraheader=AUTHORIZATION: basic ${basic}`, 'clone', '-q', `${double.url}/acme/widgets.git`, ws], { stdio: 'inherit' })
+      const git = spawn('git', ['-c', `http.extraheader=AUTHORIZATION: basic ${basic}`, 'clone', '-q', `${double.url}/acme/widgets.git`, ws], {
+        stdio: 'inherit'
+      })
       git.on('error', reject)
       git.on('close', code => (code === 0 ? resolve() : reject(new Error(`git clone exited ${code}`))))
     })

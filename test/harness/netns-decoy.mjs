@@ -49,7 +49,9 @@ export async function startNetnsDecoy(n = 1, opts = {}) {
     ip('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up')
     ip('netns', 'exec', ns, 'ip', 'route', 'add', 'default', 'via', v4.host)
   } catch (err) {
-    try { ip('link', 'del', hostIf) } catch {}
+    try {
+      ip('link', 'del', hostIf)
+    } catch {}
     ip('netns', 'del', ns)
     throw err
   }
@@ -57,7 +59,10 @@ export async function startNetnsDecoy(n = 1, opts = {}) {
   fs.writeFileSync(hitsFile, '')
   const tlsArgs = []
   if (opts.tls) {
-    for (const [name, pem] of [['cert.pem', opts.tls.cert], ['key.pem', opts.tls.key]]) {
+    for (const [name, pem] of [
+      ['cert.pem', opts.tls.cert],
+      ['key.pem', opts.tls.key]
+    ]) {
       fs.writeFileSync(path.join(path.dirname(hitsFile), name), pem, { mode: 0o600 })
       tlsArgs.push(path.join(path.dirname(hitsFile), name))
     }
@@ -65,23 +70,42 @@ export async function startNetnsDecoy(n = 1, opts = {}) {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', DECOY, hitsFile, ...tlsArgs], { stdio: ['ignore', 'pipe', 'inherit'] })
   const close = async () => {
     child.kill('SIGKILL')
-    try { ip('link', 'del', hostIf) } catch {}
-    try { ip('netns', 'del', ns) } catch {}
+    try {
+      ip('link', 'del', hostIf)
+    } catch {}
+    try {
+      ip('netns', 'del', ns)
+    } catch {}
     fs.rmSync(path.dirname(hitsFile), { recursive: true, force: true })
   }
   try {
     await new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('netns decoy did not start within 10 s')), 10_000)
-      child.stdout.once('data', () => { clearTimeout(t); resolve() })
-      child.once('exit', code => { clearTimeout(t); reject(new Error(`netns decoy exited ${code}`)) })
+      child.stdout.once('data', () => {
+        clearTimeout(t)
+        resolve()
+      })
+      child.once('exit', code => {
+        clearTimeout(t)
+        reject(new Error(`netns decoy exited ${code}`))
+      })
     })
   } catch (err) {
     await close()
     throw err
   }
   return {
-    ns, v4, v6, close,
-    hits: () => fs.readFileSync(hitsFile, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l))
+    ns,
+    v4,
+    v6,
+    close,
+    hits: () =>
+      fs
+        .readFileSync(hitsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(l => JSON.parse(l))
   }
 }
 
@@ -95,7 +119,9 @@ export async function startNetnsDecoy(n = 1, opts = {}) {
 export function hostNames(names) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-names-'))
   const file = path.join(dir, 'names.mjs')
-  fs.writeFileSync(file, `import dns from 'node:dns'
+  fs.writeFileSync(
+    file,
+    `import dns from 'node:dns'
 const names = ${JSON.stringify(Object.fromEntries(Object.entries(names).map(([k, v]) => [k.toLowerCase(), v])))}
 const answer = host => { const a = names[String(host).toLowerCase()]; return a && { address: a, family: a.includes(':') ? 6 : 4 } }
 const realLookup = dns.lookup
@@ -112,6 +138,7 @@ dns.promises.lookup = async function (host, options) {
   if (!a) return realPromise.apply(this, arguments)
   return options && options.all ? [a] : a
 }
-`)
+`
+  )
   return { env: { NODE_OPTIONS: `--import ${file}` }, close: () => fs.rmSync(dir, { recursive: true, force: true }) }
 }

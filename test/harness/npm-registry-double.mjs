@@ -57,13 +57,20 @@ export async function startNpmRegistryDouble(opts) {
     const doc = {
       name: decoded,
       'dist-tags': { latest: latest.version },
-      versions: Object.fromEntries(versions.map(p => [p.version, {
-        name: p.name,
-        version: p.version,
-        dist: { integrity: p.integrity, shasum: p.shasum ?? '', tarball: `${base}/${p.name}/-/${tarballName(p)}` }
-      }]))
+      versions: Object.fromEntries(
+        versions.map(p => [
+          p.version,
+          {
+            name: p.name,
+            version: p.version,
+            dist: { integrity: p.integrity, shasum: p.shasum ?? '', tarball: `${base}/${p.name}/-/${tarballName(p)}` }
+          }
+        ])
+      )
     }
-    res.writeHead(200, { 'content-type': String(req.headers.accept ?? '').includes('vnd.npm.install-v1') ? 'application/vnd.npm.install-v1+json' : 'application/json' })
+    res.writeHead(200, {
+      'content-type': String(req.headers.accept ?? '').includes('vnd.npm.install-v1') ? 'application/vnd.npm.install-v1+json' : 'application/json'
+    })
     res.end(JSON.stringify(doc))
   })
   await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
@@ -73,7 +80,11 @@ export async function startNpmRegistryDouble(opts) {
     url: base,
     requests,
     tarballDownloads: () => tarballDownloads,
-    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections?.()
+        server.close(() => resolve(undefined))
+      })
   }
 }
 

@@ -20,7 +20,14 @@ export async function startInnerDouble(scenario) {
       const payload = JSON.stringify({ ...rest, model, stream })
       const beta = [headers['anthropic-beta'], ...(Array.isArray(betas) ? betas : [])].filter(Boolean).join(',')
       return new Promise((resolve, reject) => {
-        const req = http.request(`${api.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(beta ? { 'anthropic-beta': beta } : {}) } }, resolve)
+        const req = http.request(
+          `${api.url}/v1/messages`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(beta ? { 'anthropic-beta': beta } : {}) }
+          },
+          resolve
+        )
         req.on('error', reject)
         req.end(payload)
       })
@@ -70,7 +77,10 @@ export async function listenLoopback(server) {
 
 /** @param {http.Server} server */
 export function closeServer(server) {
-  return new Promise(resolve => { server.closeAllConnections?.(); server.close(() => resolve(undefined)) })
+  return new Promise(resolve => {
+    server.closeAllConnections?.()
+    server.close(() => resolve(undefined))
+  })
 }
 
 /**
@@ -84,7 +94,11 @@ export async function startRecordingServer(handle) {
   const server = http.createServer(async (req, res) => {
     const raw = await readBody(req)
     let body = null
-    try { body = JSON.parse(raw.toString('utf8')) } catch { /* recorded as null */ }
+    try {
+      body = JSON.parse(raw.toString('utf8'))
+    } catch {
+      /* recorded as null */
+    }
     const rec = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
     requests.push(rec)
     await handle(req, res, raw, rec)

@@ -40,12 +40,19 @@ function runEntry(entry, env, opts = {}) {
     const child = spawn(process.execPath, [path.join(opts.dist ?? path.join(root, 'dist'), entry, 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', c => { stdout += c })
-    child.stderr.on('data', c => { stderr += c })
+    child.stdout.on('data', c => {
+      stdout += c
+    })
+    child.stderr.on('data', c => {
+      stderr += c
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000)
     opts.onSpawn?.(child)
     child.on('error', reject)
-    child.on('close', code => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
   })
 }
 

@@ -33,34 +33,101 @@ fs.mkdirSync(stateDir, { recursive: true })
 const GATEWAY_LISTEN_PORT = 15001
 
 // main.rs:214-215: a command's error is `Error: {e}` on stderr, exit 1.
-const die = (msg, code = 1) => { process.stderr.write(`Error: ${msg}\n`); process.exit(code) }
+const die = (msg, code = 1) => {
+  process.stderr.write(`Error: ${msg}\n`)
+  process.exit(code)
+}
 const recordPath = name => path.join(stateDir, `${name}.json`)
 const load = name => (fs.existsSync(recordPath(name)) ? JSON.parse(fs.readFileSync(recordPath(name), 'utf8')) : undefined)
 const save = rec => fs.writeFileSync(recordPath(rec.name), JSON.stringify(rec, null, 2))
 const container = name => `smolvm-double-${name}`
 const docker = (args, opts = {}) => spawnSync('docker', args, { encoding: 'utf8', ...opts })
-const sh = (cmd, args) => { const r = spawnSync(cmd, args, { encoding: 'utf8' }); if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`); return r.stdout }
+const sh = (cmd, args) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`)
+  return r.stdout
+}
 // capability numbers (linux/capability.h), to grant the VM every one this host can give
-const CAPS = ['CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE', 'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF', 'CHECKPOINT_RESTORE']
-const hostBounding = BigInt('0x' + (/CapBnd:\s*([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'))
+const CAPS = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_ADMIN',
+  'NET_RAW',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_CHROOT',
+  'SYS_PTRACE',
+  'SYS_PACCT',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_NICE',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'MKNOD',
+  'LEASE',
+  'AUDIT_WRITE',
+  'AUDIT_CONTROL',
+  'SETFCAP',
+  'MAC_OVERRIDE',
+  'MAC_ADMIN',
+  'SYSLOG',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'AUDIT_READ',
+  'PERFMON',
+  'BPF',
+  'CHECKPOINT_RESTORE'
+]
+const hostBounding = BigInt(`0x${/CapBnd:\s*([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'}`)
 const capsBeyondHost = CAPS.filter((_, bit) => !(hostBounding & (1n << BigInt(bit))))
 const idOf = name => crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)
 
 // ---- flag grammar: clap derive structs in src/cli/machine.rs at v1.9.3 ----
 // kind: 'bool' | 'value' | 'multi'; value: clap's value_name (what --help shows)
 const SPEC = {
-  create: { // CreateCmd, machine.rs:2923-3100
-    '--name': ['value', 'NAME', '-n'], '--label': ['multi', 'KEY=VALUE'], '--image': ['value', 'IMAGE', '-I'],
-    '--cpus': ['value', 'N'], '--mem': ['value', 'MiB'], '--volume': ['multi', 'HOST|REMOTE:GUEST[:ro]', '-v'],
-    '--net': ['bool'], '--allow-cidr': ['multi', 'CIDR'], '--allow-host': ['multi', 'HOSTNAME'],
-    '--outbound-localhost-only': ['bool'], '--env': ['multi', 'KEY=VALUE', '-e'], '--workdir': ['value', 'DIR', '-w'],
-    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'], '--secret-file': ['multi', 'GUEST_VAR=PATH'], '--from': ['value', 'PATH']
+  create: {
+    // CreateCmd, machine.rs:2923-3100
+    '--name': ['value', 'NAME', '-n'],
+    '--label': ['multi', 'KEY=VALUE'],
+    '--image': ['value', 'IMAGE', '-I'],
+    '--cpus': ['value', 'N'],
+    '--mem': ['value', 'MiB'],
+    '--volume': ['multi', 'HOST|REMOTE:GUEST[:ro]', '-v'],
+    '--net': ['bool'],
+    '--allow-cidr': ['multi', 'CIDR'],
+    '--allow-host': ['multi', 'HOSTNAME'],
+    '--outbound-localhost-only': ['bool'],
+    '--env': ['multi', 'KEY=VALUE', '-e'],
+    '--workdir': ['value', 'DIR', '-w'],
+    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'],
+    '--secret-file': ['multi', 'GUEST_VAR=PATH'],
+    '--from': ['value', 'PATH']
   },
-  exec: { // ExecCmd, machine.rs:2626-2674
-    '--name': ['value', 'NAME'], '--workdir': ['value', 'DIR', '-w'], '--env': ['multi', 'KEY=VALUE', '-e'],
-    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'], '--secret-file': ['multi', 'GUEST_VAR=PATH'],
-    '--timeout': ['value', 'DURATION'], '--interactive': ['bool', undefined, '-i'], '--tty': ['bool', undefined, '-t'],
-    '--stream': ['bool'], '--detach': ['bool', undefined, '-d']
+  exec: {
+    // ExecCmd, machine.rs:2626-2674
+    '--name': ['value', 'NAME'],
+    '--workdir': ['value', 'DIR', '-w'],
+    '--env': ['multi', 'KEY=VALUE', '-e'],
+    '--secret-env': ['multi', 'GUEST_VAR=HOST_VAR'],
+    '--secret-file': ['multi', 'GUEST_VAR=PATH'],
+    '--timeout': ['value', 'DURATION'],
+    '--interactive': ['bool', undefined, '-i'],
+    '--tty': ['bool', undefined, '-t'],
+    '--stream': ['bool'],
+    '--detach': ['bool', undefined, '-d']
   },
   start: { '--name': ['value', 'NAME', '-n'] }, // StartCmd, machine.rs:3590-3593
   stop: { '--name': ['value', 'NAME', '-n'] }, // StopCmd, machine.rs:3950-3953
@@ -72,38 +139,63 @@ const SPEC = {
 for (const [sub, flags] of Object.entries(DRIFT)) {
   for (const [flag, change] of Object.entries(flags)) {
     if (change === null) delete SPEC[sub][flag]
-    else SPEC[sub][flag] = [SPEC[sub][flag]?.[0] === 'bool' ? 'value' : SPEC[sub][flag]?.[0] ?? 'value', change, SPEC[sub][flag]?.[2]]
+    else SPEC[sub][flag] = [SPEC[sub][flag]?.[0] === 'bool' ? 'value' : (SPEC[sub][flag]?.[0] ?? 'value'), change, SPEC[sub][flag]?.[2]]
   }
 }
 const USAGE = { create: 'smolvm machine create [OPTIONS] [-- <COMMAND>...]', exec: 'smolvm machine exec [OPTIONS] <COMMAND>...' }
 // clap's own usage errors: `error: …`, exit 2 (main.rs:159 Cli::parse)
-const usageError = (sub, msg) => { process.stderr.write(`error: ${msg}\n\nUsage: ${USAGE[sub] ?? `smolvm machine ${sub} [OPTIONS]`}\n\nFor more information, try '--help'.\n`); process.exit(2) }
+const usageError = (sub, msg) => {
+  process.stderr.write(`error: ${msg}\n\nUsage: ${USAGE[sub] ?? `smolvm machine ${sub} [OPTIONS]`}\n\nFor more information, try '--help'.\n`)
+  process.exit(2)
+}
 
 function help(sub) {
-  const lines = Object.entries(SPEC[sub]).map(([flag, [kind, value, short]]) => `  ${short ? `${short}, ` : '    '}${flag}${kind === 'bool' ? '' : ` <${value}>`}`)
+  const lines = Object.entries(SPEC[sub]).map(
+    ([flag, [kind, value, short]]) => `  ${short ? `${short}, ` : '    '}${flag}${kind === 'bool' ? '' : ` <${value}>`}`
+  )
   return `Usage: ${USAGE[sub] ?? `smolvm machine ${sub} [OPTIONS]`}\n\nOptions:\n${lines.join('\n')}\n  -h, --help\n`
 }
 
 /** Parses argv per SPEC[sub]; `--` ends flags (create: the workload command, machine.rs:3096-3100; exec: trailing). */
 function parse(sub, argv) {
   const spec = SPEC[sub]
-  const shorts = Object.fromEntries(Object.entries(spec).filter(([, s]) => s[2]).map(([f, s]) => [s[2], f]))
+  const shorts = Object.fromEntries(
+    Object.entries(spec)
+      .filter(([, s]) => s[2])
+      .map(([f, s]) => [s[2], f])
+  )
   const flags = {}
   const rest = []
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]
-    if (a === '--') { rest.push(...argv.slice(i + 1)); break }
+    if (a === '--') {
+      rest.push(...argv.slice(i + 1))
+      break
+    }
     if (!a.startsWith('-') || a === '-') {
-      if (sub === 'exec') { rest.push(...argv.slice(i)); break } // trailing_var_arg (machine.rs:2628)
-      rest.push(a); continue
+      if (sub === 'exec') {
+        rest.push(...argv.slice(i))
+        break
+      } // trailing_var_arg (machine.rs:2628)
+      rest.push(a)
+      continue
     }
     let value
-    if (a.startsWith('--') && a.includes('=')) { value = a.slice(a.indexOf('=') + 1); a = a.slice(0, a.indexOf('=')) }
+    if (a.startsWith('--') && a.includes('=')) {
+      value = a.slice(a.indexOf('=') + 1)
+      a = a.slice(0, a.indexOf('='))
+    }
     a = shorts[a] ?? a
     const s = spec[a]
     if (!s) usageError(sub, `unexpected argument '${a}' found`)
-    if (s[0] === 'bool') { flags[a] = true; continue }
-    if (value === undefined) { value = argv[++i]; if (value === undefined) usageError(sub, `a value is required for '${a} <${s[1]}>' but none was supplied`) }
+    if (s[0] === 'bool') {
+      flags[a] = true
+      continue
+    }
+    if (value === undefined) {
+      value = argv[++i]
+      if (value === undefined) usageError(sub, `a value is required for '${a} <${s[1]}>' but none was supplied`)
+    }
     if (s[0] === 'multi') (flags[a] ??= []).push(value)
     else flags[a] = value
   }
@@ -119,7 +211,10 @@ const kv = (flag, spec) => {
 /** machine.rs:237-276 parse_cli_secret_refs + secrets.rs:258-292 validate_ref: only the reference is kept. */
 function secretRefs(flags) {
   const refs = {}
-  for (const [flag, source] of [['--secret-env', 'env'], ['--secret-file', 'file']]) {
+  for (const [flag, source] of [
+    ['--secret-env', 'env'],
+    ['--secret-file', 'file']
+  ]) {
     for (const spec of flags[flag] ?? []) {
       const [k, v] = kv(flag, spec)
       if (source === 'file' && !v.startsWith('/')) die(`config operation failed: ${flag}: secret '${k}': from_file path must be absolute: ${v}`)
@@ -139,7 +234,11 @@ function resolvedEnv(rec) {
       env.push([k, process.env[ref.env]])
     } else {
       let fd
-      try { fd = fs.openSync(ref.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW) } catch { die(`config operation failed: resolve secret '${k}': could not read secret file`) } // secrets.rs:115-137
+      try {
+        fd = fs.openSync(ref.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+      } catch {
+        die(`config operation failed: resolve secret '${k}': could not read secret file`)
+      } // secrets.rs:115-137
       env.push([k, fs.readFileSync(fd, 'utf8').replace(/[\r\n]+$/, '')])
       fs.closeSync(fd)
     }
@@ -156,24 +255,56 @@ function envFile(pairs) {
 
 /** storage.rs:36-68: protected host paths (exact, or the subtree too), per host OS. */
 const PROTECTED = {
-  darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
-  linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+  darwin: [
+    ['/', false],
+    ['/private/var', false],
+    ['/private/var/run', true],
+    ['/private/var/log', true],
+    ['/private/etc', true],
+    ['/usr', true],
+    ['/bin', true],
+    ['/sbin', true],
+    ['/lib', true],
+    ['/System', true],
+    ['/Library', true]
+  ],
+  linux: [
+    ['/', false],
+    ['/var', false],
+    ['/var/run', true],
+    ['/var/log', true],
+    ['/etc', true],
+    ['/boot', true],
+    ['/usr', true],
+    ['/bin', true],
+    ['/sbin', true],
+    ['/lib', true],
+    ['/proc', true],
+    ['/sys', true],
+    ['/dev', true],
+    ['/run', true]
+  ]
 }
 /** storage.rs:80-139 HostMount::parse / new / validate. */
 function hostMount(spec) {
   let rest = spec
   let readOnly = false
-  if (rest.endsWith(':ro')) { rest = rest.slice(0, -3); readOnly = true } else if (rest.endsWith(':rw')) rest = rest.slice(0, -3)
+  if (rest.endsWith(':ro')) {
+    rest = rest.slice(0, -3)
+    readOnly = true
+  } else if (rest.endsWith(':rw')) rest = rest.slice(0, -3)
   const colon = rest.lastIndexOf(':')
   if (colon <= 0 || colon === rest.length - 1) die(`invalid mount path: invalid format '${spec}' (expected host:guest[:ro|:rw])`)
   const source = rest.slice(0, colon)
   const target = rest.slice(colon + 1)
   if (!fs.existsSync(source)) die(`mount source not found: ${source}`)
-  if (!fs.statSync(source).isDirectory()) die(`mount operation failed: validate host path: source path on host must be a directory (virtiofs limitation): ${source}`)
+  if (!fs.statSync(source).isDirectory())
+    die(`mount operation failed: validate host path: source path on host must be a directory (virtiofs limitation): ${source}`)
   const canonical = fs.realpathSync(source)
   const hostOs = process.env.SMOLVM_DOUBLE_HOST_OS ?? 'linux' // a test may model a macOS host's list
   for (const [p, subtree] of PROTECTED[hostOs]) {
-    if (canonical === p || (subtree && (canonical + '/').startsWith(p + '/'))) die(`mount operation failed: validate host path: source path on host is a protected system path and cannot be mounted: ${canonical}`)
+    if (canonical === p || (subtree && `${canonical}/`.startsWith(`${p}/`)))
+      die(`mount operation failed: validate host path: source path on host is a protected system path and cannot be mounted: ${canonical}`)
   }
   if (!target.startsWith('/')) die(`mount operation failed: validate guest path: target path on guest should be an absolute directory: ${target}`)
   return { source: canonical, target, readOnly }
@@ -190,7 +321,13 @@ function stageArchive(file) {
   const dir = path.join(stateDir, 'archives')
   fs.mkdirSync(dir, { recursive: true })
   const staged = path.join(dir, `${hash}.tar`)
-  if (!fs.existsSync(staged)) { try { fs.linkSync(file, staged) } catch { fs.copyFileSync(file, staged) } }
+  if (!fs.existsSync(staged)) {
+    try {
+      fs.linkSync(file, staged)
+    } catch {
+      fs.copyFileSync(file, staged)
+    }
+  }
   return `local:${hash}` // image_source.rs:303 LOCAL_ARCHIVE_PREFIX
 }
 
@@ -201,7 +338,10 @@ function egressFlags(flags) {
   const hosts = flags['--allow-host'] ?? []
   for (const h of hosts) {
     if (net.isIP(h)) cidrs.push(net.isIPv4(h) ? `${h}/32` : `${h}/128`)
-    else if (h.includes(':')) die(`config operation failed: --allow-host: invalid hostname '${h}': port suffixes are not supported. Use the hostname only (all ports are allowed to resolved IPs).`)
+    else if (h.includes(':'))
+      die(
+        `config operation failed: --allow-host: invalid hostname '${h}': port suffixes are not supported. Use the hostname only (all ports are allowed to resolved IPs).`
+      )
     else if (h === 'localhost') cidrs.push('127.0.0.1/32', '::1/128')
     else die(`the double resolves only IP literals and localhost for --allow-host (it sends no DNS query): '${h}'`)
   }
@@ -219,37 +359,66 @@ function egressFlags(flags) {
  */
 function bootPolicy(rec) {
   const e = process.env
-  const override = { strict: 'strict', metadata: 'metadata', 'metadata-only': 'metadata', metadataonly: 'metadata', off: 'off', none: 'off' }[(e.SMOLVM_EGRESS_FLOOR ?? '').trim().toLowerCase()]
-  const floor = override ?? (['1', 'true'].includes((e.SMOLVM_EGRESS_ALLOW_PRIVATE ?? '').toLowerCase()) ? 'off' : e.SMOLVM_PUBLISH_ADDR !== undefined ? 'strict' : 'metadata')
+  const override = { strict: 'strict', metadata: 'metadata', 'metadata-only': 'metadata', metadataonly: 'metadata', off: 'off', none: 'off' }[
+    (e.SMOLVM_EGRESS_FLOOR ?? '').trim().toLowerCase()
+  ]
+  const floor =
+    override ??
+    (['1', 'true'].includes((e.SMOLVM_EGRESS_ALLOW_PRIVATE ?? '').toLowerCase()) ? 'off' : e.SMOLVM_PUBLISH_ADDR !== undefined ? 'strict' : 'metadata')
   let hostService = null
   if (e.SMOLVM_GUEST_HOST_SERVICE !== undefined) {
     const m = /^(\d+):(\d+)$/.exec(e.SMOLVM_GUEST_HOST_SERVICE)
-    if (!m || !Number(m[1]) || !Number(m[2])) die('config operation failed: configure guest rollout ingress: guest host service mapping must be GUEST_PORT:HOST_PORT')
+    if (!m || !Number(m[1]) || !Number(m[2]))
+      die('config operation failed: configure guest rollout ingress: guest host service mapping must be GUEST_PORT:HOST_PORT')
     hostService = { guestPort: Number(m[1]), hostPort: Number(m[2]) }
   }
   return { floor, hostService, allowCidrs: rec.allowCidrs, allowHosts: rec.allowHosts }
 }
 
-function statusJson(rec) { // vm_common.rs:2469 machine_status_json
+function statusJson(rec) {
+  // vm_common.rs:2469 machine_status_json
   return {
-    name: rec.name, state: rec.state, cpus: rec.cpus, memory_mib: rec.memory_mib, pid: rec.state === 'running' ? rec.pid ?? null : null,
-    mounts: rec.mounts.length, ports: 0, created_at: rec.created_at, storage_gb: 20, overlay_gb: 10, image: rec.image,
-    entrypoint: [], cmd: rec.command, ephemeral: false, labels: rec.labels, network: rec.network
+    name: rec.name,
+    state: rec.state,
+    cpus: rec.cpus,
+    memory_mib: rec.memory_mib,
+    pid: rec.state === 'running' ? (rec.pid ?? null) : null,
+    mounts: rec.mounts.length,
+    ports: 0,
+    created_at: rec.created_at,
+    storage_gb: 20,
+    overlay_gb: 10,
+    image: rec.image,
+    entrypoint: [],
+    cmd: rec.command,
+    ephemeral: false,
+    labels: rec.labels,
+    network: rec.network
   }
 }
 
-function netnsName(rec) { return `smolgw-${idOf(rec.name)}` }
+function netnsName(rec) {
+  return `smolgw-${idOf(rec.name)}`
+}
 
 /** Tears down the VM: its container, gateway processes and namespace. */
 function stopVm(rec) {
   docker(['rm', '-f', container(rec.name)])
-  for (const pid of rec.helpers ?? []) { try { process.kill(pid, 'SIGTERM') } catch {} }
+  for (const pid of rec.helpers ?? []) {
+    try {
+      process.kill(pid, 'SIGTERM')
+    } catch {}
+  }
   spawnSync('ip', ['netns', 'del', netnsName(rec)])
   rec.helpers = []
   rec.state = 'stopped'
 }
 
-const waitFor = (file, ms) => { const t0 = Date.now(); while (!fs.existsSync(file) && Date.now() - t0 < ms) spawnSync('sleep', ['0.05']); return fs.existsSync(file) }
+const waitFor = (file, ms) => {
+  const t0 = Date.now()
+  while (!fs.existsSync(file) && Date.now() - t0 < ms) spawnSync('sleep', ['0.05'])
+  return fs.existsSync(file)
+}
 
 /** The VM's eth0 to the gateway namespace, and the gateway's two processes. */
 function wire(rec, vmPid) {
@@ -277,19 +446,41 @@ function wire(rec, vmPid) {
   fs.writeFileSync(policyFile, JSON.stringify(bootPolicy(rec)))
   const sock = path.join(logDir, 'dialer.sock')
   for (const f of [`${sock}.ready`, path.join(logDir, 'gateway.ready')]) fs.rmSync(f, { force: true })
-  const detached = (cmd, args) => { const p = spawn(cmd, args, { detached: true, stdio: 'ignore' }); p.unref(); return p.pid }
+  const detached = (cmd, args) => {
+    const p = spawn(cmd, args, { detached: true, stdio: 'ignore' })
+    p.unref()
+    return p.pid
+  }
   const dialer = detached(process.execPath, [GATEWAY_JS, 'dialer', sock, String(vmPid)])
-  const gateway = detached('ip', ['netns', 'exec', ns, process.execPath, GATEWAY_JS, 'gateway', policyFile, sock, String(GATEWAY_LISTEN_PORT), String(vmPid), logDir])
+  const gateway = detached('ip', [
+    'netns',
+    'exec',
+    ns,
+    process.execPath,
+    GATEWAY_JS,
+    'gateway',
+    policyFile,
+    sock,
+    String(GATEWAY_LISTEN_PORT),
+    String(vmPid),
+    logDir
+  ])
   rec.helpers = [dialer, gateway]
   if (!waitFor(`${sock}.ready`, 10_000) || !waitFor(path.join(logDir, 'gateway.ready'), 10_000)) throw new Error('the gateway did not come up')
 }
 
 const [cmd, sub, ...args] = process.argv.slice(2)
-fs.appendFileSync(path.join(stateDir, 'calls.jsonl'), JSON.stringify(process.argv.slice(2)) + '\n')
-if (cmd === '--version' || cmd === '-V') { console.log(`smolvm ${VERSION}`); process.exit(0) }
+fs.appendFileSync(path.join(stateDir, 'calls.jsonl'), `${JSON.stringify(process.argv.slice(2))}\n`)
+if (cmd === '--version' || cmd === '-V') {
+  console.log(`smolvm ${VERSION}`)
+  process.exit(0)
+}
 if (cmd !== 'machine' && cmd !== 'vm') usageError('', `unrecognized subcommand '${cmd ?? ''}'`)
 const subcommand = { rm: 'delete', list: 'ls' }[sub] ?? sub
-if (SPEC[subcommand] && (args.includes('--help') || args.includes('-h'))) { process.stdout.write(help(subcommand)); process.exit(0) }
+if (SPEC[subcommand] && (args.includes('--help') || args.includes('-h'))) {
+  process.stdout.write(help(subcommand))
+  process.exit(0)
+}
 
 switch (subcommand) {
   case 'create': {
@@ -298,17 +489,30 @@ switch (subcommand) {
     if (load(name)) die(`config operation failed: create machine: machine '${name}' already exists or is being created`) // vm_common.rs:535
     if (flags['--from']) die('packs (--from) are not modelled by this double')
     const image = flags['--image'] ?? die('a machine without --image (bare VM) is not modelled by this double')
-    for (const [f, max] of [['--cpus', 255], ['--mem', 4294967295]]) {
-      if (flags[f] !== undefined && !(/^\d+$/.test(flags[f]) && Number(flags[f]) <= max)) usageError('create', `invalid value '${flags[f]}' for '${f} <${SPEC.create[f][1]}>': invalid digit found in string`)
+    for (const [f, max] of [
+      ['--cpus', 255],
+      ['--mem', 4294967295]
+    ]) {
+      if (flags[f] !== undefined && !(/^\d+$/.test(flags[f]) && Number(flags[f]) <= max))
+        usageError('create', `invalid value '${flags[f]}' for '${f} <${SPEC.create[f][1]}>': invalid digit found in string`)
     }
     const mounts = (flags['--volume'] ?? []).map(hostMount)
     const egress = egressFlags(flags)
     save({
-      name, state: 'created', image: looksLocal(image) ? stageArchive(image) : image, mounts,
-      env: flags['--env'] ?? [], secret_refs: secretRefs(flags), // vm_common.rs:498: env stored, secrets by reference only
-      cpus: Number(flags['--cpus'] ?? 4), memory_mib: Number(flags['--mem'] ?? 8192), workdir: flags['--workdir'] ?? null,
-      command: rest, ...egress, labels: Object.fromEntries((flags['--label'] ?? []).map(l => kv('--label', l))),
-      init_completed: false, created_at: new Date().toISOString()
+      name,
+      state: 'created',
+      image: looksLocal(image) ? stageArchive(image) : image,
+      mounts,
+      env: flags['--env'] ?? [],
+      secret_refs: secretRefs(flags), // vm_common.rs:498: env stored, secrets by reference only
+      cpus: Number(flags['--cpus'] ?? 4),
+      memory_mib: Number(flags['--mem'] ?? 8192),
+      workdir: flags['--workdir'] ?? null,
+      command: rest,
+      ...egress,
+      labels: Object.fromEntries((flags['--label'] ?? []).map(l => kv('--label', l))),
+      init_completed: false,
+      created_at: new Date().toISOString()
     })
     console.log(`Created machine: ${name}`)
     break
@@ -317,7 +521,10 @@ switch (subcommand) {
     const { flags } = parse('start', args)
     const name = flags['--name'] ?? 'default'
     const rec = load(name) ?? die(`vm not found: ${name}`) // vm_common.rs:1286
-    if (rec.state === 'running') { console.log(`Machine '${name}' is already running`); break }
+    if (rec.state === 'running') {
+      console.log(`Machine '${name}' is already running`)
+      break
+    }
     if (rec.backend === 'tsi') die('TSI networking (--net without an egress flag) is not modelled by this double')
     const policy = bootPolicy(rec)
     // vm_common.rs:1500-1522: a registry image is pulled INSIDE the guest at first start, under the
@@ -334,24 +541,55 @@ switch (subcommand) {
       if (!registryReachable || policy.floor === 'strict') {
         const logDir = path.join(stateDir, `${rec.name}.vm`)
         fs.mkdirSync(logDir, { recursive: true })
-        fs.appendFileSync(path.join(logDir, 'egress-denials.log'), `${new Date().toISOString()} egress policy denied connect to ${rec.image.split('/')[0]}:443 (image pull)\n`)
+        fs.appendFileSync(
+          path.join(logDir, 'egress-denials.log'),
+          `${new Date().toISOString()} egress policy denied connect to ${rec.image.split('/')[0]}:443 (image pull)\n`
+        )
         die(`agent operation failed: pull image: ${rec.image}: connection to the registry refused by the machine's egress policy`)
       }
-      if (docker(['image', 'inspect', rec.image]).status !== 0) die(`agent operation failed: pull image: ${rec.image}: the double has no network: the runner's docker must hold the image`)
+      if (docker(['image', 'inspect', rec.image]).status !== 0)
+        die(`agent operation failed: pull image: ${rec.image}: the double has no network: the runner's docker must hold the image`)
       image = rec.image
     }
     docker(['rm', '-f', container(rec.name)])
-    const run = docker(['run', '-d', '--name', container(rec.name), '--network', 'none', '--cap-add', 'ALL', ...capsBeyondHost.flatMap(c => ['--cap-drop', c]), '--label', 'smolvm-double=1',
-      `--cpus=${Math.min(rec.cpus, os.cpus().length)}`, `--memory=${rec.memory_mib}m`,
+    const run = docker([
+      'run',
+      '-d',
+      '--name',
+      container(rec.name),
+      '--network',
+      'none',
+      '--cap-add',
+      'ALL',
+      ...capsBeyondHost.flatMap(c => ['--cap-drop', c]),
+      '--label',
+      'smolvm-double=1',
+      `--cpus=${Math.min(rec.cpus, os.cpus().length)}`,
+      `--memory=${rec.memory_mib}m`,
       ...rec.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
-      '--entrypoint', 'sh', image, '-c', 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done']) // stands in for smolvm-agent
-    if (run.status !== 0) { rec.state = 'failed'; save(rec); die(`agent operation failed: boot: ${run.stderr.trim()}`) }
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'
+    ]) // stands in for smolvm-agent
+    if (run.status !== 0) {
+      rec.state = 'failed'
+      save(rec)
+      die(`agent operation failed: boot: ${run.stderr.trim()}`)
+    }
     rec.pid = Number(docker(['inspect', '-f', '{{.State.Pid}}', container(rec.name)]).stdout.trim())
     try {
       wire(rec, rec.pid)
       docker(['exec', container(rec.name), 'sh', '-c', 'echo "nameserver 100.96.0.1" > /etc/resolv.conf']) // lib.rs:181 dns_server
-    } catch (err) { stopVm(rec); save(rec); die(`agent operation failed: configure virtio-net: ${err.message}`) }
-    rec.state = 'running'; rec.init_completed = true; save(rec)
+    } catch (err) {
+      stopVm(rec)
+      save(rec)
+      die(`agent operation failed: configure virtio-net: ${err.message}`)
+    }
+    rec.state = 'running'
+    rec.init_completed = true
+    save(rec)
     // workload.rs:53-109: the machine's command, else the image's ENTRYPOINT+CMD, runs detached with the
     // create-time env (+ resolved secrets) as the image's USER; a launch failure stops the VM and fails start.
     const config = JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', image]).stdout || '{}')
@@ -360,14 +598,18 @@ switch (subcommand) {
       const ef = envFile(resolvedEnv(rec))
       const launch = docker(['exec', '-d', '--env-file', ef, ...(rec.workdir ? ['-w', rec.workdir] : []), container(rec.name), ...workload])
       fs.rmSync(ef, { force: true })
-      if (launch.status !== 0) { stopVm(rec); save(rec); die(`agent operation failed: start background CMD: ${launch.stderr.trim()}`) }
+      if (launch.status !== 0) {
+        stopVm(rec)
+        save(rec)
+        die(`agent operation failed: start background CMD: ${launch.stderr.trim()}`)
+      }
     }
     console.log(`Machine '${rec.name}' running (PID: ${rec.pid})`) // vm_common.rs:1655
     break
   }
   case 'exec': {
     const { flags, rest } = parse('exec', args)
-    if (rest.length === 0) usageError('exec', "the following required arguments were not provided:\n  <COMMAND>...")
+    if (rest.length === 0) usageError('exec', 'the following required arguments were not provided:\n  <COMMAND>...')
     const name = flags['--name'] ?? 'default'
     const rec = load(name)
     // vm_common.rs:99-119: a missing machine and a stopped one are told apart
@@ -377,20 +619,40 @@ switch (subcommand) {
     const env = [...resolvedEnv(rec), ...resolvedEnv({ env: flags['--env'] ?? [], secret_refs: secretRefs(flags) })]
     const ef = envFile(env)
     // vm_common.rs:349: as the image's USER (docker exec's default: the image's Config.User)
-    const child = spawn('docker', ['exec', ...(flags['--interactive'] ? ['-i'] : []), '--env-file', ef, ...(flags['--workdir'] ?? rec.workdir ? ['-w', flags['--workdir'] ?? rec.workdir] : []), container(rec.name), ...rest], { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      'docker',
+      [
+        'exec',
+        ...(flags['--interactive'] ? ['-i'] : []),
+        '--env-file',
+        ef,
+        ...((flags['--workdir'] ?? rec.workdir) ? ['-w', flags['--workdir'] ?? rec.workdir] : []),
+        container(rec.name),
+        ...rest
+      ],
+      { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'] }
+    )
     setTimeout(() => fs.rmSync(ef, { force: true }), 2000).unref()
     // without --stream, smolvm buffers all stdout, then all stderr, until the command ends (machine.rs:2787-2795)
-    const out = []; const err = []
+    const out = []
+    const err = []
     child.stdout.on('data', c => (flags['--stream'] ? process.stdout.write(c) : out.push(c)))
     child.stderr.on('data', c => (flags['--stream'] ? process.stderr.write(c) : err.push(c)))
     let timedOut = false
     const timeout = flags['--timeout'] ? duration(flags['--timeout']) : undefined
-    const timer = timeout ? setTimeout(() => { timedOut = true; docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL -1']); child.kill('SIGKILL') }, timeout) : undefined
+    const timer = timeout
+      ? setTimeout(() => {
+          timedOut = true
+          docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL -1'])
+          child.kill('SIGKILL')
+        }, timeout)
+      : undefined
     child.on('close', code => {
       if (timer) clearTimeout(timer)
       fs.rmSync(ef, { force: true })
-      process.stdout.write(Buffer.concat(out)); process.stderr.write(Buffer.concat(err))
-      process.exit(timedOut ? 124 : code ?? 1) // smolvm-agent/src/process.rs:64 TIMEOUT_EXIT_CODE
+      process.stdout.write(Buffer.concat(out))
+      process.stderr.write(Buffer.concat(err))
+      process.exit(timedOut ? 124 : (code ?? 1)) // smolvm-agent/src/process.rs:64 TIMEOUT_EXIT_CODE
     })
     break
   }
@@ -400,7 +662,8 @@ switch (subcommand) {
     const [src, dst] = rest
     const m = /^([^:/]+):(.+)$/.exec(dst) ?? die('only uploads (SRC machine:DST) are modelled by this double')
     const rec = load(m[1]) ?? die(`vm not found: ${m[1]}`)
-    if (rec.state !== 'running') die(`agent operation failed: connect: machine '${rec.name}' is not running. Use 'smolvm machine start --name ${rec.name}' first.`)
+    if (rec.state !== 'running')
+      die(`agent operation failed: connect: machine '${rec.name}' is not running. Use 'smolvm machine start --name ${rec.name}' first.`)
     const r = docker(['cp', src, `${container(rec.name)}:${m[2]}`])
     if (r.status !== 0) die(r.stderr.trim())
     if (flags['--uid'] || flags['--gid']) docker(['exec', container(rec.name), 'chown', `${flags['--uid'] ?? 0}:${flags['--gid'] ?? 0}`, m[2]])
@@ -409,7 +672,10 @@ switch (subcommand) {
   }
   case 'ls': {
     const { flags } = parse('ls', args)
-    const recs = fs.readdirSync(stateDir).filter(f => f.endsWith('.json')).map(f => JSON.parse(fs.readFileSync(path.join(stateDir, f), 'utf8')))
+    const recs = fs
+      .readdirSync(stateDir)
+      .filter(f => f.endsWith('.json'))
+      .map(f => JSON.parse(fs.readFileSync(path.join(stateDir, f), 'utf8')))
     if (flags['--json']) console.log(JSON.stringify(recs.map(statusJson), null, 2))
     else for (const r of recs) console.log(`${r.name}\t${r.state}\t${r.image}`)
     break
@@ -425,20 +691,28 @@ switch (subcommand) {
     const { flags } = parse('stop', args)
     const name = flags['--name'] ?? 'default'
     const rec = load(name) ?? die(`vm not found: ${name}`)
-    stopVm(rec); save(rec)
+    stopVm(rec)
+    save(rec)
     console.log(`Stopped machine: ${rec.name}`)
     break
   }
   case 'delete': {
     const { flags } = parse('delete', args)
-    if (!flags['--name']) usageError('delete', "the following required arguments were not provided:\n  --name <NAME>") // DeleteCmd.name: String
+    if (!flags['--name']) usageError('delete', 'the following required arguments were not provided:\n  --name <NAME>') // DeleteCmd.name: String
     const rec = load(flags['--name']) ?? die(`vm not found: ${flags['--name']}`) // vm_common.rs:2268
     if (!flags['--force'] && !flags['--cascade']) {
       // vm_common.rs:2350-2362: the prompt goes to stderr; anything but y/yes, or no stdin, is "Cancelled", exit 0
       process.stderr.write(`Delete machine '${rec.name}'? [y/N] `)
       let answer = ''
-      try { answer = fs.readFileSync(0, 'utf8').split('\n')[0] } catch { answer = '' }
-      if (!['y', 'yes'].includes(answer.trim().toLowerCase())) { console.log('Cancelled'); process.exit(0) }
+      try {
+        answer = fs.readFileSync(0, 'utf8').split('\n')[0]
+      } catch {
+        answer = ''
+      }
+      if (!['y', 'yes'].includes(answer.trim().toLowerCase())) {
+        console.log('Cancelled')
+        process.exit(0)
+      }
     }
     stopVm(rec)
     fs.rmSync(recordPath(rec.name))

@@ -31,7 +31,12 @@ const alive = pid => fs.existsSync(`/proc/${pid}`)
 /** Exits when the VM (its container's init) is gone, or after MAX_LIFE_MS. */
 function watch(vmPid, onExit) {
   const t0 = Date.now()
-  setInterval(() => { if (!alive(vmPid) || Date.now() - t0 > MAX_LIFE_MS) { onExit?.(); process.exit(0) } }, 300).unref?.()
+  setInterval(() => {
+    if (!alive(vmPid) || Date.now() - t0 > MAX_LIFE_MS) {
+      onExit?.()
+      process.exit(0)
+    }
+  }, 300).unref?.()
   setInterval(() => {}, 60_000) // keeps the process up between connections
 }
 
@@ -39,24 +44,33 @@ if (mode === 'dialer') {
   // dialer SOCKET VMPID: one line "host port\n" per connection, then bytes both ways
   const [sock, vmPid] = args
   fs.rmSync(sock, { force: true })
-  net.createServer(c => {
-    let head = Buffer.alloc(0)
-    const onData = d => {
-      head = Buffer.concat([head, d])
-      const nl = head.indexOf(10)
-      if (nl < 0) { if (head.length > 200) c.destroy(); return }
-      c.off('data', onData)
-      c.pause() // until piped: bytes arriving before the host connection is up must wait, not drop
-      const [host, port] = head.subarray(0, nl).toString().split(' ')
-      const rest = head.subarray(nl + 1)
-      const up = net.connect(Number(port), host)
-      up.on('connect', () => { if (rest.length) up.write(rest); c.pipe(up); up.pipe(c) })
-      up.on('error', () => c.destroy())
-      c.on('error', () => up.destroy())
-      c.on('close', () => up.destroy())
-    }
-    c.on('data', onData)
-  }).listen(sock, () => fs.writeFileSync(`${sock}.ready`, ''))
+  net
+    .createServer(c => {
+      let head = Buffer.alloc(0)
+      const onData = d => {
+        head = Buffer.concat([head, d])
+        const nl = head.indexOf(10)
+        if (nl < 0) {
+          if (head.length > 200) c.destroy()
+          return
+        }
+        c.off('data', onData)
+        c.pause() // until piped: bytes arriving before the host connection is up must wait, not drop
+        const [host, port] = head.subarray(0, nl).toString().split(' ')
+        const rest = head.subarray(nl + 1)
+        const up = net.connect(Number(port), host)
+        up.on('connect', () => {
+          if (rest.length) up.write(rest)
+          c.pipe(up)
+          up.pipe(c)
+        })
+        up.on('error', () => c.destroy())
+        c.on('error', () => up.destroy())
+        c.on('close', () => up.destroy())
+      }
+      c.on('data', onData)
+    })
+    .listen(sock, () => fs.writeFileSync(`${sock}.ready`, ''))
   watch(Number(vmPid))
 } else if (mode === 'gateway') {
   // gateway POLICY.json DIALER_SOCKET LISTEN_PORT VMPID LOGDIR
@@ -65,7 +79,9 @@ if (mode === 'dialer') {
   const denials = `${logDir}/egress-denials.log`
   const record = line => fs.appendFileSync(denials, `${new Date().toISOString()} ${line}\n`)
   let listening = 0
-  const up = () => { if (++listening === 2) fs.writeFileSync(`${logDir}/gateway.ready`, '') } // TCP and DNS both serve
+  const up = () => {
+    if (++listening === 2) fs.writeFileSync(`${logDir}/gateway.ready`, '')
+  } // TCP and DNS both serve
 
   /** conntrack's original destination of the guest flow from GUEST:sport (REDIRECT rewrote it). */
   function originalDestination(sport) {
@@ -79,21 +95,24 @@ if (mode === 'dialer') {
     return undefined
   }
 
-  net.createServer(guest => {
-    const dst = originalDestination(guest.remotePort)
-    if (!dst) return guest.resetAndDestroy()
-    if (!allowedDestination(policy, dst.ip, dst.port)) {
-      record(`egress policy denied connect to ${dst.ip}:${dst.port}`)
-      return guest.resetAndDestroy()
-    }
-    const target = hostConnectAddr(policy, dst.ip, dst.port)
-    const up = net.connect(sock)
-    up.write(`${target.ip} ${target.port}\n`)
-    guest.pipe(up); up.pipe(guest)
-    up.on('error', () => guest.destroy())
-    guest.on('error', () => up.destroy())
-    up.on('close', () => guest.destroy())
-  }).listen(Number(listenPort), GATEWAY, () => up())
+  net
+    .createServer(guest => {
+      const dst = originalDestination(guest.remotePort)
+      if (!dst) return guest.resetAndDestroy()
+      if (!allowedDestination(policy, dst.ip, dst.port)) {
+        record(`egress policy denied connect to ${dst.ip}:${dst.port}`)
+        return guest.resetAndDestroy()
+      }
+      const target = hostConnectAddr(policy, dst.ip, dst.port)
+      const up = net.connect(sock)
+      up.write(`${target.ip} ${target.port}\n`)
+      guest.pipe(up)
+      up.pipe(guest)
+      up.on('error', () => guest.destroy())
+      guest.on('error', () => up.destroy())
+      up.on('close', () => guest.destroy())
+    })
+    .listen(Number(listenPort), GATEWAY, () => up())
 
   const dnsLog = `${logDir}/dns.jsonl`
   const udp = dgram.createSocket('udp4')
@@ -102,7 +121,7 @@ if (mode === 'dialer') {
     if (name === 'host.smolvm.internal') return udp.send(answerA(q, GATEWAY), from.port, from.address)
     const filtered = policy.allowHosts !== null
     const forward = !filtered || (name !== undefined && hostnameAllowed(name, policy.allowHosts))
-    fs.appendFileSync(dnsLog, JSON.stringify({ name, verdict: forward ? 'forwarded upstream' : 'nxdomain' }) + '\n')
+    fs.appendFileSync(dnsLog, `${JSON.stringify({ name, verdict: forward ? 'forwarded upstream' : 'nxdomain' })}\n`)
     udp.send(errorAnswer(q, forward ? 2 /* SERVFAIL: the double has no upstream */ : 3 /* NXDOMAIN */), from.port, from.address)
   })
   udp.bind(53, GATEWAY, () => up())
@@ -114,20 +133,24 @@ if (mode === 'dialer') {
 
 // ---- the policy, as crates/smolvm-network/src/egress.rs and tcp_relay.rs decide it ----
 
-function ipv4(ip) { return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0) }
+function ipv4(ip) {
+  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0)
+}
 function inCidr(ip, cidr) {
   if (!net.isIPv4(ip)) return false
   const [base, len = '32'] = cidr.split('/')
   if (!net.isIPv4(base)) return false
   const bits = Number(len)
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
-  return ((ipv4(ip) & mask) >>> 0) === ((ipv4(base) & mask) >>> 0)
+  return (ipv4(ip) & mask) >>> 0 === (ipv4(base) & mask) >>> 0
 }
 /** egress.rs:170-198: the floor for `mode` ('off' | 'metadata' | 'strict'). */
 function floored(ip, mode) {
   if (mode === 'off') return false
   if (mode === 'metadata') return inCidr(ip, '169.254.0.0/16')
-  return ['127.0.0.0/8', '169.254.0.0/16', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '0.0.0.0/32', '255.255.255.255/32', '100.64.0.0/10'].some(c => inCidr(ip, c))
+  return ['127.0.0.0/8', '169.254.0.0/16', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '0.0.0.0/32', '255.255.255.255/32', '100.64.0.0/10'].some(c =>
+    inCidr(ip, c)
+  )
 }
 /** tcp_relay.rs:214-220 + egress.rs:330-352 */
 function allowedDestination(policy, ip, port) {
@@ -165,16 +188,27 @@ function errorAnswer(q, rcode) {
   const a = Buffer.from(q)
   a[2] = 0x80 | (q[2] & 0x01) // QR, RD kept
   a[3] = 0x80 | rcode // RA, rcode
-  a.writeUInt16BE(0, 6); a.writeUInt16BE(0, 8); a.writeUInt16BE(0, 10)
+  a.writeUInt16BE(0, 6)
+  a.writeUInt16BE(0, 8)
+  a.writeUInt16BE(0, 10)
   return a
 }
 function answerA(q, ip) {
   const end = q.indexOf(0, 12) + 5 // name, type, class
   const head = Buffer.from(q.subarray(0, end))
-  head[2] = 0x84 | (q[2] & 0x01); head[3] = 0x80
-  head.writeUInt16BE(1, 6); head.writeUInt16BE(0, 8); head.writeUInt16BE(0, 10)
+  head[2] = 0x84 | (q[2] & 0x01)
+  head[3] = 0x80
+  head.writeUInt16BE(1, 6)
+  head.writeUInt16BE(0, 8)
+  head.writeUInt16BE(0, 10)
   const rr = Buffer.alloc(16)
-  rr.writeUInt16BE(0xc00c, 0); rr.writeUInt16BE(1, 2); rr.writeUInt16BE(1, 4); rr.writeUInt32BE(60, 6); rr.writeUInt16BE(4, 10)
-  ip.split('.').forEach((o, k) => { rr[12 + k] = Number(o) })
+  rr.writeUInt16BE(0xc00c, 0)
+  rr.writeUInt16BE(1, 2)
+  rr.writeUInt16BE(1, 4)
+  rr.writeUInt32BE(60, 6)
+  rr.writeUInt16BE(4, 10)
+  ip.split('.').forEach((o, k) => {
+    rr[12 + k] = Number(o)
+  })
   return Buffer.concat([head, rr])
 }

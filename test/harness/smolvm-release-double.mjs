@@ -62,11 +62,13 @@ export async function startSmolvmReleaseDouble(opts) {
       const name = `smolvm-${v}-${p}.tar.gz`
       const body = fs.readFileSync(buildReleaseArchive(dir, v, p, opts.cli, opts.drift?.[v]))
       if (!opts.missing?.includes(p)) assets.set(`/v${v}/${name}`, body)
-      const hash = opts.badChecksum?.includes(p) ? crypto.createHash('sha256').update('other').digest('hex') : crypto.createHash('sha256').update(body).digest('hex')
+      const hash = opts.badChecksum?.includes(p)
+        ? crypto.createHash('sha256').update('other').digest('hex')
+        : crypto.createHash('sha256').update(body).digest('hex')
       if (!opts.omitChecksum?.includes(p)) sums.push(`${hash}  ${name}`)
     }
     sums.push(`${'0'.repeat(64)}  smolvm-${v}-windows-x86_64.zip`)
-    assets.set(`/v${v}/checksums.sha256`, Buffer.from(sums.join('\n') + '\n'))
+    assets.set(`/v${v}/checksums.sha256`, Buffer.from(`${sums.join('\n')}\n`))
   }
   let failures = opts.failures ?? 0
   /** @type {{ path: string, status: number, auth: string }[]} */
@@ -103,6 +105,13 @@ export async function startSmolvmReleaseDouble(opts) {
     url,
     requests,
     assetDownloads: () => requests.filter(r => r.path.endsWith('.tar.gz') && r.status === 200).length,
-    close: () => new Promise(resolve => { server.closeAllConnections?.(); server.close(() => { fs.rmSync(dir, { recursive: true, force: true }); resolve(undefined) }) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections?.()
+        server.close(() => {
+          fs.rmSync(dir, { recursive: true, force: true })
+          resolve(undefined)
+        })
+      })
   }
 }

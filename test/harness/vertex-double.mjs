@@ -19,7 +19,14 @@ import crypto from 'node:crypto'
 import http from 'node:http'
 import { closeServer, json, listenLoopback, readBody, startProviderDouble } from './provider-relay.mjs'
 
-const UNAUTHENTICATED = { error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', status: 'UNAUTHENTICATED' } }
+const UNAUTHENTICATED = {
+  error: {
+    code: 401,
+    message:
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+    status: 'UNAUTHENTICATED'
+  }
+}
 
 /** @param {{ subjectToken: string, expiresIn: number }} opts */
 export async function startTokenDouble(opts) {
@@ -30,11 +37,18 @@ export async function startTokenDouble(opts) {
   const server = http.createServer(async (req, res) => {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'))
     exchanges.push({ grant_type: form.get('grant_type'), audience: form.get('audience'), scope: form.get('scope') })
-    if (req.method !== 'POST' || form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:token-exchange') return json(res, 400, { error: 'invalid_request', error_description: 'Invalid grant_type' })
-    if (form.get('subject_token') !== opts.subjectToken) return json(res, 400, { error: 'invalid_grant', error_description: 'The given subject token is invalid.' })
+    if (req.method !== 'POST' || form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:token-exchange')
+      return json(res, 400, { error: 'invalid_request', error_description: 'Invalid grant_type' })
+    if (form.get('subject_token') !== opts.subjectToken)
+      return json(res, 400, { error: 'invalid_grant', error_description: 'The given subject token is invalid.' })
     const token = `ya29.double-${issued.size + 1}-${crypto.randomBytes(24).toString('base64url')}`
     issued.set(token, Date.now() + opts.expiresIn * 1000)
-    json(res, 200, { access_token: token, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: opts.expiresIn })
+    json(res, 200, {
+      access_token: token,
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      token_type: 'Bearer',
+      expires_in: opts.expiresIn
+    })
   })
   const url = await listenLoopback(server)
   return {
@@ -60,7 +74,7 @@ export async function startTokenDouble(opts) {
  * @param {{ project: string, region: string, validToken: (token: string) => boolean }} opts
  */
 export async function startVertexDouble(scenario, opts) {
-  return startProviderDouble(scenario, inner => async (req, res, raw, rec) => {
+  return startProviderDouble(scenario, inner => async (req, res, _raw, rec) => {
     const body = rec.body
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? ''
     if (!opts.validToken(token)) {
@@ -68,9 +82,18 @@ export async function startVertexDouble(scenario, opts) {
       return json(res, 401, UNAUTHENTICATED, { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' })
     }
     const m = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/.exec(req.url ?? '')
-    if (req.method !== 'POST' || !m) return json(res, 404, { error: { code: 404, message: `The requested URL ${req.url} was not found on this server.`, status: 'NOT_FOUND' } })
-    if (m[1] !== opts.project || m[2] !== opts.region) return json(res, 403, { error: { code: 403, message: `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${m[1]}/locations/${m[2]}/publishers/anthropic/models/${m[3]}' (or it may not exist).`, status: 'PERMISSION_DENIED' } })
-    if (!body || body.anthropic_version !== 'vertex-2023-10-16') return json(res, 400, { error: { code: 400, message: 'anthropic_version: Field required', status: 'INVALID_ARGUMENT' } })
+    if (req.method !== 'POST' || !m)
+      return json(res, 404, { error: { code: 404, message: `The requested URL ${req.url} was not found on this server.`, status: 'NOT_FOUND' } })
+    if (m[1] !== opts.project || m[2] !== opts.region)
+      return json(res, 403, {
+        error: {
+          code: 403,
+          message: `Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/${m[1]}/locations/${m[2]}/publishers/anthropic/models/${m[3]}' (or it may not exist).`,
+          status: 'PERMISSION_DENIED'
+        }
+      })
+    if (body?.anthropic_version !== 'vertex-2023-10-16')
+      return json(res, 400, { error: { code: 400, message: 'anthropic_version: Field required', status: 'INVALID_ARGUMENT' } })
     const answer = await inner.messages(body, m[3], m[4] === 'streamRawPredict' && body.stream === true, req.headers)
     res.writeHead(answer.statusCode ?? 500, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') })
     answer.pipe(res)

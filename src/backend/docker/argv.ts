@@ -5,24 +5,53 @@ import type { BottleSpec, ExecOptions } from '../types.js'
 export function networkCreateArgv(name: string, labels: Record<string, string>, withoutHost = false): string[] {
   // --internal: no route out of the network; only what listens on it is reachable.
   // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
-  return ['network', 'create', '--internal', '--driver', 'bridge', ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []), ...labelArgs(labels), name]
+  return [
+    'network',
+    'create',
+    '--internal',
+    '--driver',
+    'bridge',
+    ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []),
+    ...labelArgs(labels),
+    name
+  ]
 }
 
-export function relayRunArgv(o: { name: string; image: string; labels: Record<string, string>; script: string; targetHost: string; ports: number[] }): string[] {
+export function relayRunArgv(o: {
+  name: string
+  image: string
+  labels: Record<string, string>
+  script: string
+  targetHost: string
+  ports: number[]
+}): string[] {
   return [
-    'run', '--detach',
-    '--name', o.name,
+    'run',
+    '--detach',
+    '--name',
+    o.name,
     ...labelArgs(o.labels),
-    '--network', 'bridge', // the default bridge: it reaches the host through host.docker.internal
-    '--add-host', 'host.docker.internal:host-gateway',
-    '--user', '65534:65534',
-    '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges',
+    '--network',
+    'bridge', // the default bridge: it reaches the host through host.docker.internal
+    '--add-host',
+    'host.docker.internal:host-gateway',
+    '--user',
+    '65534:65534',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
     '--read-only',
-    '--memory', '64m',
-    '--pids-limit', '64',
+    '--memory',
+    '64m',
+    '--pids-limit',
+    '64',
     o.image,
-    'node', '-e', o.script, o.targetHost, ...o.ports.map(String)
+    'node',
+    '-e',
+    o.script,
+    o.targetHost,
+    ...o.ports.map(String)
   ]
 }
 
@@ -39,25 +68,39 @@ export function createArgv(spec: BottleSpec): string[] {
   const { uid, gid } = spec.user
   return [
     'create',
-    '--name', spec.name,
+    '--name',
+    spec.name,
     ...labelArgs(spec.labels),
-    '--network', spec.network,
-    '--user', `${uid}:${gid}`,
-    '--cap-drop', 'ALL',
-    '--security-opt', 'no-new-privileges',
-    '--pids-limit', String(spec.pidsLimit),
-    '--cpus', String(spec.cpus),
-    '--memory', spec.memory,
-    '--memory-swap', spec.memory, // no swap beyond the memory limit
-    '--env-file', spec.envFile,
+    '--network',
+    spec.network,
+    '--user',
+    `${uid}:${gid}`,
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--pids-limit',
+    String(spec.pidsLimit),
+    '--cpus',
+    String(spec.cpus),
+    '--memory',
+    spec.memory,
+    '--memory-swap',
+    spec.memory, // no swap beyond the memory limit
+    '--env-file',
+    spec.envFile,
     // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-    '--tmpfs', `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
+    '--tmpfs',
+    `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
     ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
-    '--workdir', '/',
-    '--entrypoint', 'sh',
+    '--workdir',
+    '/',
+    '--entrypoint',
+    'sh',
     spec.image,
     // PID 1 idles until stopped; exec runs the real work.
-    '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
+    '-c',
+    'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
   ]
 }
 
@@ -66,7 +109,27 @@ export function imageInspectArgv(image: string): string[] {
 }
 
 export function peekArgv(image: string, argv: readonly string[]): string[] {
-  return ['run', '--rm', '--network', 'none', '--user', '65534:65534', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--read-only', '--pids-limit', '64', '--memory', '64m', '--entrypoint', argv[0]!, image, ...argv.slice(1)]
+  return [
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--user',
+    '65534:65534',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--read-only',
+    '--pids-limit',
+    '64',
+    '--memory',
+    '64m',
+    '--entrypoint',
+    argv[0]!,
+    image,
+    ...argv.slice(1)
+  ]
 }
 
 export function imageSizeArgv(image: string): string[] {

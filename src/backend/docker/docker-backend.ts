@@ -142,7 +142,10 @@ export class DockerBackend implements Backend {
   private async gatewayWiring(name: string): Promise<BottleNetwork> {
     const gateway = await this.gatewayOf(name)
     if (!(await canListenOn(gateway))) {
-      throw new BottleError(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'")
+      throw new BottleError(
+        `Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`,
+        "Use 'relay' or 'auto'"
+      )
     }
     return { name, bindHost: gateway, wiring: 'gateway' }
   }
@@ -172,14 +175,17 @@ export class DockerBackend implements Backend {
     const relay = `${network.name}-relay`
     this.relays.set(network.name, relay)
     await this.ensureImage(this.relayImage, 'relay-image')
-    await runChecked(this.cli, argv.relayRunArgv({
-      name: relay,
-      image: this.relayImage,
-      labels: { ...labels, [RELAY_LABEL]: network.name },
-      script: RELAY_SCRIPT,
-      targetHost: 'host.docker.internal',
-      ports
-    }))
+    await runChecked(
+      this.cli,
+      argv.relayRunArgv({
+        name: relay,
+        image: this.relayImage,
+        labels: { ...labels, [RELAY_LABEL]: network.name },
+        script: RELAY_SCRIPT,
+        targetHost: 'host.docker.internal',
+        ports
+      })
+    )
     await runChecked(this.cli, argv.networkConnectArgv(network.name, relay, RELAY_ALIAS))
   }
 
@@ -195,7 +201,10 @@ export class DockerBackend implements Backend {
   /** Pulls the image only when the engine does not have it (once per process), with an error that names it. */
   private ensureImage(image: string, input: string): Promise<void> {
     let ready = this.images.get(image)
-    if (!ready) this.images.set(image, (ready = this.lookUpOrPull(image, input)))
+    if (!ready) {
+      ready = this.lookUpOrPull(image, input)
+      this.images.set(image, ready)
+    }
     return ready
   }
 
@@ -209,11 +218,16 @@ export class DockerBackend implements Backend {
     const pull = await runCommand(this.cli, argv.pullArgv(image)).finally(() => clearInterval(timer))
     if (pull.code === 0) {
       const bytes = Number((await runCommand(this.cli, argv.imageSizeArgv(image))).stdout.trim()) || 0
-      core.info(`Pulled image ${image}: ${(bytes / 1024 / 1024).toFixed(1)} MiB (unpacked) in ${seconds()} s (${(bytes / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MiB/s)`)
+      core.info(
+        `Pulled image ${image}: ${(bytes / 1024 / 1024).toFixed(1)} MiB (unpacked) in ${seconds()} s (${(bytes / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MiB/s)`
+      )
     }
     if (pull.code !== 0) {
       const why = pull.stderr.trim().split('\n').at(-1) ?? ''
-      throw new BottleError(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`)
+      throw new BottleError(
+        `docker cannot find or pull the image '${image}' (${why})`,
+        `Set the \`${input}\` input to an image the runner has locally or can pull`
+      )
     }
   }
 
@@ -230,13 +244,7 @@ export class DockerBackend implements Backend {
     return runCommand(this.cli, argv.execArgv(name, cmd, opts), { input: opts.input, timeoutMs: opts.timeoutMs })
   }
 
-  execStream(
-    name: string,
-    cmd: readonly string[],
-    opts: ExecOptions,
-    onLine: (line: string) => void,
-    onStderr: (chunk: Buffer) => void
-  ): StreamedProcess {
+  execStream(name: string, cmd: readonly string[], opts: ExecOptions, onLine: (line: string) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
     return spawnLines(this.cli, argv.execArgv(name, cmd, opts), onLine, onStderr)
   }
 
@@ -278,7 +286,10 @@ export class DockerBackend implements Backend {
       this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format]),
       this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format])
     ])
-    return listings.flat().map(l => l.split('\t')).map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
+    return listings
+      .flat()
+      .map(l => l.split('\t'))
+      .map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {

@@ -44,18 +44,25 @@ export interface CreateArgs {
 
 export function createArgv(a: CreateArgs): string[] {
   return [
-    'machine', 'create',
-    '--name', a.name,
-    '--image', a.archive,
-    '--cpus', String(Math.max(1, Math.ceil(a.cpus))),
-    '--mem', String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
+    'machine',
+    'create',
+    '--name',
+    a.name,
+    '--image',
+    a.archive,
+    '--cpus',
+    String(Math.max(1, Math.ceil(a.cpus))),
+    '--mem',
+    String(memoryMiB(a.memory)), // always explicit: the default (8 GiB) times out boots on small runners
     '--net',
-    '--allow-host', GATEWAY,
+    '--allow-host',
+    GATEWAY,
     ...a.mounts.flatMap(m => ['--volume', `${m.host}:${m.guest}${m.readOnly ? ':ro' : ''}`]),
     // never --env: its values are on the argv (ps) and in smolvm's database until delete
     ...Object.entries(a.envFiles).flatMap(([k, file]) => ['--secret-file', `${k}=${file}`]),
     ...Object.entries(a.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-    '--', ...IDLE_WORKLOAD
+    '--',
+    ...IDLE_WORKLOAD
   ]
 }
 
@@ -76,8 +83,10 @@ export function asUser(argv: readonly string[], user?: { uid: number; gid: numbe
 
 export function execArgv(name: string, argv: readonly string[], opts: ExecOptions & { stream?: boolean }): string[] {
   return [
-    'machine', 'exec',
-    '--name', name, // long form only: exec has no -n
+    'machine',
+    'exec',
+    '--name',
+    name, // long form only: exec has no -n
     ...(opts.stream ? ['--stream'] : []),
     ...(opts.input !== undefined ? ['-i'] : []),
     ...(opts.workdir ? ['--workdir', opts.workdir] : []),
@@ -102,8 +111,15 @@ export function listArgv(): string[] {
  */
 export const REQUIRED_FLAGS: Record<string, Record<string, readonly string[] | undefined>> = {
   create: {
-    '--name': ['NAME'], '--image': ['IMAGE'], '--cpus': ['N'], '--mem': ['MiB'], '--net': undefined, '--allow-host': ['HOSTNAME'],
-    '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'], '--secret-file': ['GUEST_VAR=PATH'], '--label': ['KEY=VALUE']
+    '--name': ['NAME'],
+    '--image': ['IMAGE'],
+    '--cpus': ['N'],
+    '--mem': ['MiB'],
+    '--net': undefined,
+    '--allow-host': ['HOSTNAME'],
+    '--volume': ['HOST:GUEST[:ro]', 'HOST|REMOTE:GUEST[:ro]'],
+    '--secret-file': ['GUEST_VAR=PATH'],
+    '--label': ['KEY=VALUE']
   },
   exec: { '--name': ['NAME'], '--stream': undefined, '--interactive': undefined, '--workdir': ['DIR'], '--timeout': ['DURATION'] },
   delete: { '--name': ['NAME'], '--force': undefined },
@@ -121,7 +137,8 @@ export function helpProblems(sub: string, help: string): string[] {
   for (const [flag, values] of Object.entries(REQUIRED_FLAGS[sub] ?? {})) {
     if (!shown.has(flag)) problems.push(`${flag} is gone`)
     else if (values === undefined && shown.get(flag) !== undefined) problems.push(`${flag} now takes <${shown.get(flag)}>`)
-    else if (values !== undefined && !values.includes(shown.get(flag) ?? '')) problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`)
+    else if (values !== undefined && !values.includes(shown.get(flag) ?? ''))
+      problems.push(`${flag} takes <${shown.get(flag) ?? 'nothing'}>, not <${values[0]}>`)
   }
   return problems
 }

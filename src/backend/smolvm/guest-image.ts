@@ -30,12 +30,16 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
   if (found.code === -1) {
     throw new BottleError(
       `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`,
-      "Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend"
+      'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend'
     )
   }
   if (found.code !== 0) {
     const pull = await runCommand(docker, ['pull', image])
-    if (pull.code !== 0) throw new BottleError(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, 'Check the `image` input and the runner\'s registry access')
+    if (pull.code !== 0)
+      throw new BottleError(
+        `smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`,
+        "Check the `image` input and the runner's registry access"
+      )
     found = await inspect()
   }
   const [id = '', user = ''] = found.stdout.trim().split(' ')

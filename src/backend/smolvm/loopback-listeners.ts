@@ -47,7 +47,11 @@ export function parseProcNetTcp(text: string, v6: boolean): LoopbackListener[] {
     if (!hex || !portHex) continue
     let address: string
     if (v6) address = /^0+$/.test(hex) ? '[::]' : hex === '00000000000000000000000001000000' ? '[::1]' : `[${hex}]`
-    else address = (hex.match(/../g) ?? []).reverse().map(b => parseInt(b, 16)).join('.')
+    else
+      address = (hex.match(/../g) ?? [])
+        .reverse()
+        .map(b => parseInt(b, 16))
+        .join('.')
     if (reachable(address)) found.push({ address, port: parseInt(portHex, 16) })
   }
   return found
@@ -62,7 +66,10 @@ export async function loopbackListeners(run: Run = (c, a) => runCommand(c, a, { 
   if (lsof && lsof.code === 0) found = parseLsof(lsof.stdout)
   else {
     found = []
-    for (const [file, v6] of [['tcp', false], ['tcp6', true]] as const) {
+    for (const [file, v6] of [
+      ['tcp', false],
+      ['tcp6', true]
+    ] as const) {
       const text = fs.readFileSync(`${procNet}/${file}`, 'utf8')
       found.push(...parseProcNetTcp(text, v6))
     }
@@ -81,7 +88,7 @@ export function loopbackVerdict(listeners: LoopbackListener[]): string {
       'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm'
     )
   }
-  if (!listeners.length) return 'smolvm: nothing else listens on the runner\'s loopback: the guest reaches only the bottle\'s daemons there'
+  if (!listeners.length) return "smolvm: nothing else listens on the runner's loopback: the guest reaches only the bottle's daemons there"
   const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ')
   return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`
 }

@@ -7,8 +7,35 @@ import type { Mount } from '../types.js'
  * canonical path by storage.rs:173-187): exact, or with the whole subtree.
  */
 const PROTECTED: Partial<Record<NodeJS.Platform, [string, boolean][]>> = {
-  darwin: [['/', false], ['/private/var', false], ['/private/var/run', true], ['/private/var/log', true], ['/private/etc', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/System', true], ['/Library', true]],
-  linux: [['/', false], ['/var', false], ['/var/run', true], ['/var/log', true], ['/etc', true], ['/boot', true], ['/usr', true], ['/bin', true], ['/sbin', true], ['/lib', true], ['/proc', true], ['/sys', true], ['/dev', true], ['/run', true]]
+  darwin: [
+    ['/', false],
+    ['/private/var', false],
+    ['/private/var/run', true],
+    ['/private/var/log', true],
+    ['/private/etc', true],
+    ['/usr', true],
+    ['/bin', true],
+    ['/sbin', true],
+    ['/lib', true],
+    ['/System', true],
+    ['/Library', true]
+  ],
+  linux: [
+    ['/', false],
+    ['/var', false],
+    ['/var/run', true],
+    ['/var/log', true],
+    ['/etc', true],
+    ['/boot', true],
+    ['/usr', true],
+    ['/bin', true],
+    ['/sbin', true],
+    ['/lib', true],
+    ['/proc', true],
+    ['/sys', true],
+    ['/dev', true],
+    ['/run', true]
+  ]
 }
 
 /** The protected path `canonical` falls under on `platform`, if any. */
@@ -27,7 +54,7 @@ export function checkMountSources(mounts: readonly Mount[], platform: NodeJS.Pla
     if (under) {
       throw new BottleError(
         `smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`,
-        'Put the workspace, RUNNER_TEMP and the runner\'s tool cache under the runner\'s home (e.g. /Users/<runner>/...), or use the docker backend'
+        "Put the workspace, RUNNER_TEMP and the runner's tool cache under the runner's home (e.g. /Users/<runner>/...), or use the docker backend"
       )
     }
   }

@@ -27,6 +27,6 @@ export function removalWarning(removed: readonly string[]): string | undefined {
   return (
     `smolvm: ignoring ${removed.join(', ')} from the runner's environment: they change the VM's egress policy behind its flags ` +
     '(SMOLVM_EGRESS_FLOOR=strict or SMOLVM_PUBLISH_ADDR deny the gateway 100.96.0.1 the bottle reaches its daemons through; ' +
-    'SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle\'s policy is its argv: the gateway only.'
+    "SMOLVM_GUEST_HOST_SERVICE opens a gateway port to another host port). The bottle's policy is its argv: the gateway only."
   )
 }

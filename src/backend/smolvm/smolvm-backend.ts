@@ -70,7 +70,10 @@ export class SmolvmBackend implements Backend {
       const help = await this.run(['machine', sub, '--help'], { timeoutMs: 30_000 })
       const problems = argv.helpProblems(sub, help.stdout)
       if (problems.length) {
-        return { usable: false, reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})` }
+        return {
+          usable: false,
+          reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
+        }
       }
     }
     const warning = removalWarning(this.pinned.removed)
@@ -105,11 +108,15 @@ export class SmolvmBackend implements Backend {
     checkMountSources(spec.mounts)
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
-    core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`)
+    core.info(
+      `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
+    )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
     const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile))
-    const r = await this.run(argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }))
+    const r = await this.run(
+      argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels })
+    )
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
     this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' })
   }
@@ -124,10 +131,17 @@ export class SmolvmBackend implements Backend {
       const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`])
       if (mk.code !== 0) throw new CommandError(`prepare ${h.home} in the guest`, mk.code, mk.stderr)
       const priv = await this.exec(name, ['true'], { user: h })
-      if (priv.code !== 0) throw new BottleError(`the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`, 'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image')
+      if (priv.code !== 0)
+        throw new BottleError(
+          `the guest image cannot drop to uid ${h.uid} with setpriv (${priv.stderr.trim().split('\n').at(-1) ?? ''})`,
+          'Use an image with util-linux (setpriv), e.g. a Debian or Ubuntu image'
+        )
     }
     const c = this.created.get(name)
-    if (c) core.info(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`)
+    if (c)
+      core.info(
+        `smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`
+      )
   }
 
   exec(name: string, cmd: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {

@@ -20,7 +20,10 @@ export async function probeGuestPlatform(backend: Backend, name: string): Promis
 /** What the probe printed, checked. */
 function platformFrom(r: RunResult): GuestPlatform {
   if (r.code !== 0) throw new CommandError('probe of the guest platform', r.code, r.stderr, 'The guest image needs /bin/sh and uname')
-  const [os, arch, libc] = r.stdout.trim().split('\n').map(s => s.trim())
+  const [os, arch, libc] = r.stdout
+    .trim()
+    .split('\n')
+    .map(s => s.trim())
   if (!os || !arch || (libc !== 'glibc' && libc !== 'musl')) {
     throw new BottleError(`the guest platform probe printed '${r.stdout.trim()}'`, 'Use an image with a POSIX shell and uname')
   }
@@ -31,7 +34,10 @@ function platformFrom(r: RunResult): GuestPlatform {
 export function assertWorldExecutable(file: string, top: string): void {
   for (let p = file; ; p = path.dirname(p)) {
     if ((fs.statSync(p).mode & 0o001) === 0) {
-      throw new BottleError(`the agent user cannot execute ${file}: ${p} is not executable by others`, 'Make the tool cache (RUNNER_TOOL_CACHE) readable and searchable by all users')
+      throw new BottleError(
+        `the agent user cannot execute ${file}: ${p} is not executable by others`,
+        'Make the tool cache (RUNNER_TOOL_CACHE) readable and searchable by all users'
+      )
     }
     if (p === top || p === path.dirname(p)) return
   }
@@ -67,7 +73,10 @@ export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVe
  * directory is bind-mounted read-only in the guest, so a freshly cached binary is visible
  * there without a copy. Returns the binary's path in the guest.
  */
-export async function provisionClaude(bottle: Bottle, early: EarlyInstall = Promise.resolve(undefined)): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
+export async function provisionClaude(
+  bottle: Bottle,
+  early: EarlyInstall = Promise.resolve(undefined)
+): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
   const { plan, backend } = bottle
   const platform = claudePlatform(await probeGuestPlatform(backend, bottle.name))
   const started = await early

@@ -24,7 +24,12 @@ export function anthropicProvider(upstreamUrl: string, credential: AnthropicCred
         return refusal(401, route.path, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential')
       }
       if (!route.ok) {
-        return refusal(403, route.path, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`)
+        return refusal(
+          403,
+          route.path,
+          route.reason,
+          `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`
+        )
       }
       return { ok: true, path: route.path, upstreamPath: basePath + route.path + (route.query ? `?${route.query}` : '') }
     },

@@ -34,7 +34,8 @@ const MODEL_ARN = /^arn:aws(?:-[a-z]+)*:bedrock:([a-z0-9-]+):(?:\d{12})?:(?:foun
 function notAnthropicHere(id: string, region: string): string | undefined {
   const arn = MODEL_ARN.exec(id)
   if (arn && arn[1] !== region) return `model ARN in region ${arn[1]}, not aws-region '${region}'`
-  if (!ANTHROPIC_MODEL.test(arn ? arn[2]! : id)) return `model '${id.slice(0, 120)}' is not an Anthropic model id or inference profile (only those are forwarded: the caps read their answers)`
+  if (!ANTHROPIC_MODEL.test(arn ? arn[2]! : id))
+    return `model '${id.slice(0, 120)}' is not an Anthropic model id or inference profile (only those are forwarded: the caps read their answers)`
   return undefined
 }
 
@@ -85,24 +86,44 @@ export function bedrockProvider(opts: BedrockOptions): ModelProvider {
   return {
     name: 'bedrock',
     upstream,
-    judge: (method, target) => behindPlaceholder(target, opts.placeholder, rest => {
-      const path = loggedPath(rest)
-      const m = RUNTIME.exec(rest)
-      const id = m ? modelId(m[1]!) : undefined
-      const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region)
-      if (!m || !id || method !== 'POST' || notHere) {
-        const reason = notHere ?? (rest.startsWith('/inference-profiles') ? 'the Bedrock control plane is not forwarded' : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`)
-        return refusal(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`)
-      }
-      return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id }
-    }),
+    judge: (method, target) =>
+      behindPlaceholder(target, opts.placeholder, rest => {
+        const path = loggedPath(rest)
+        const m = RUNTIME.exec(rest)
+        const id = m ? modelId(m[1]!) : undefined
+        const notHere = id === undefined ? undefined : notAnthropicHere(id, opts.region)
+        if (!m || !id || method !== 'POST' || notHere) {
+          const reason =
+            notHere ??
+            (rest.startsWith('/inference-profiles')
+              ? 'the Bedrock control plane is not forwarded'
+              : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`)
+          return refusal(
+            403,
+            path,
+            reason,
+            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`
+          )
+        }
+        return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id }
+      }),
     async authorize({ method, path, headers, body }) {
       const strings: Record<string, string> = {}
       // none of the guest's AWS headers: x-amz-content-sha256 would leave the body unsigned, others pick a dearer tier or a guardrail
       for (const [k, v] of Object.entries(headers)) if (v !== undefined && !/^x-amzn?-/i.test(k)) strings[k] = Array.isArray(v) ? v.join(', ') : String(v)
-      const signed = await signer.sign({ method, protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port ? Number(upstream.port) : undefined, path, query: {}, headers: strings, body })
+      const signed = await signer.sign({
+        method,
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port ? Number(upstream.port) : undefined,
+        path,
+        query: {},
+        headers: strings,
+        body
+      })
       return signed.headers as http.OutgoingHttpHeaders
     },
-    usageTap: (contentType, contentEncoding) => (/vnd\.amazon\.eventstream/i.test(contentType) ? eventStreamUsageTap(contentEncoding) : usageTap(contentType, contentEncoding))
+    usageTap: (contentType, contentEncoding) =>
+      /vnd\.amazon\.eventstream/i.test(contentType) ? eventStreamUsageTap(contentEncoding) : usageTap(contentType, contentEncoding)
   }
 }

@@ -24,7 +24,7 @@ export interface ModelProvider {
 }
 
 export type ProviderRoute =
-  | { ok: true; /** the path to log (no secret, no query) */ path: string; upstreamPath: string; /** the model, where the path names it */ model?: string }
+  | { ok: true /** the path to log (no secret, no query) */; path: string; upstreamPath: string /** the model, where the path names it */; model?: string }
   | { ok: false; status: 401 | 403; path: string; reason: string; message: string }
 
 export interface OutgoingModelRequest {

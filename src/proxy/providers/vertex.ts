@@ -53,18 +53,28 @@ export function vertexProvider(opts: VertexOptions): ModelProvider {
   return {
     name: 'vertex',
     upstream,
-    judge: (method, target) => behindPlaceholder(target, opts.placeholder, rest => {
-      const split = splitTarget(rest)
-      const path = loggedPath(rest)
-      const m = 'reason' in split || split.query ? undefined : RUNTIME.exec(split.path)
-      const reason =
-        'reason' in split ? split.reason
-        : !m || method !== 'POST' ? `${method.slice(0, 20)} ${path} is not a Vertex AI request Claude Code makes`
-        : m[1] !== opts.project || m[2] !== opts.region ? `project or region other than vertex-project '${opts.project}' / vertex-region '${opts.region}'`
-        : undefined
-      if (reason || !m) return refusal(403, path, reason ?? 'refused', `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`)
-      return { ok: true, path, upstreamPath: basePath + path, model: m[3] }
-    }),
+    judge: (method, target) =>
+      behindPlaceholder(target, opts.placeholder, rest => {
+        const split = splitTarget(rest)
+        const path = loggedPath(rest)
+        const m = 'reason' in split || split.query ? undefined : RUNTIME.exec(split.path)
+        const reason =
+          'reason' in split
+            ? split.reason
+            : !m || method !== 'POST'
+              ? `${method.slice(0, 20)} ${path} is not a Vertex AI request Claude Code makes`
+              : m[1] !== opts.project || m[2] !== opts.region
+                ? `project or region other than vertex-project '${opts.project}' / vertex-region '${opts.region}'`
+                : undefined
+        if (reason || !m)
+          return refusal(
+            403,
+            path,
+            reason ?? 'refused',
+            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`
+          )
+        return { ok: true, path, upstreamPath: basePath + path, model: m[3] }
+      }),
     async authorize({ headers }) {
       const token = (await auth.getAccessToken()) ?? ''
       if (!token) throw new Error('Google application default credentials gave no access token')
