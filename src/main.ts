@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
-import { parseConfig, type Config } from './config/config.js'
+import { parseConfig } from './config/config.js'
 import type { UpstreamVerdict } from './proxy/upstream-health.js'
 import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
 import { launch, type Bottle } from './bottle/launch.js'
@@ -19,49 +19,19 @@ import { startHeartbeat } from './bottle/heartbeat.js'
 import { reapStale } from './bottle/reap.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
-import { stripGitCredentials, workspaceGitSecrets } from './bottle/git-credentials.js'
-import { noteRunConfig, snapshotWorkspaceGit } from './bottle/git-guard.js'
+import { noteRunConfig } from './bottle/git-guard.js'
+import { isolateWorkspace } from './bottle/isolate-workspace.js'
 import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
-import { diskFaultLine, diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
+import { failureLine } from './bottle/failure-line.js'
+import { diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
 import { isDiskFault } from './transcript/record-sink.js'
 import { engineLostLine } from './bottle/engine-health.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
 import { PhaseClock, stepWallMs, writePhases } from './bottle/phase-clock.js'
-
-/** One line saying why a run did not succeed. */
-export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
-  switch (outcome.conclusion) {
-    case 'timeout':
-      return `claude did not finish within timeout-minutes (${timeoutMinutes})`
-    case 'max-turns':
-      return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`
-    case 'error':
-      return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`
-    default:
-      return (outcome.result?.result || 'claude reported an error').split('\n')[0]!
-  }
-}
-
-/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
-export function verdictLine(v: UpstreamVerdict, config: Config): string {
-  const kind = config.credential.kind
-  if (v.conclusion === 'auth-error' && kind === 'bedrock') {
-    return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`
-  }
-  if (v.conclusion === 'auth-error' && kind === 'vertex') {
-    return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`
-  }
-  if (v.conclusion === 'auth-error') {
-    const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
-    return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
-  }
-  if (v.conclusion === 'budget-exceeded') return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`
-  return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
-}
 
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 export const BUDGET_GRACE_MS = 5_000
@@ -123,19 +93,12 @@ export async function run(): Promise<void> {
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
-    // The checkout's token must not be readable in the bottle, and nothing the agent writes in
-    // .git may run on the runner later: save .git as it is (first, so the post step can put it
-    // back whatever happens to this process), then take the credentials out of its config.
-    const gitSecrets = workspaceGitSecrets(config.workspace)
-    for (const s of gitSecrets) core.setSecret(s)
-    redactor = new Redactor([...known, ...gitSecrets])
-    const guard = snapshotWorkspaceGit(config.workspace, path.join(plan.stateDir, 'git-snapshot'))
-    if (guard) {
+    const isolated = await isolateWorkspace(config, plan, known, guard => {
       teardown.gitGuard = guard
       saveTeardown()
-    }
-    const saved = await stripGitCredentials(config.workspace)
-    if (saved && gitSecrets.length) core.info("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards")
+    })
+    redactor = isolated.redactor
+    const { guard, saved } = isolated
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     // claude's cache lookup or download runs beside the image pull and the bottle's start
@@ -196,13 +159,8 @@ export async function run(): Promise<void> {
     const r = outcome.result
     core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
     if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
-    if (signals > 0) core.setFailed("claude run concluded 'cancelled': the run was cancelled")
-    else if (verdict) core.setFailed(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`)
-    else if (records.fault) core.setFailed(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`)
-    else if (outcome.conclusion !== 'success') {
-      const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined
-      core.setFailed(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`)
-    } else if (structured && !structured.ok) core.setFailed(`claude run concluded 'invalid-output': ${structured.reason}`)
+    const failed = await failureLine({ cancelled: signals > 0, verdict, recordFault: records.fault, outcome, structured, config, backend })
+    if (failed) core.setFailed(failed)
   } catch (err) {
     // the cause a user can act on, not its symptom: a full disk, an engine that went away
     const runnerTemp = process.env['RUNNER_TEMP'] ?? ''

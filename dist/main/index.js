@@ -40467,29 +40467,29 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1146);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1113);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
 
 // whatever escapes the main step is still one ::error:: line, never a raw stack trace
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .eF)().catch(err => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`bot-bottle: ${(0,_util_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(err)}`));
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)().catch(err => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`bot-bottle: ${(0,_util_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(err)}`));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1146:
+/***/ 1113:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: BUDGET_GRACE_MS, failureReason, verdictLine
+// UNUSED EXPORTS: BUDGET_GRACE_MS
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -56637,51 +56637,6 @@ async function startGitGate(opts) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
-
-
-
-/** Where the run's extra CAs live in the guest, and the bundle every TLS client is pointed at. */
-const GUEST_CA_DIR = '/usr/local/share/ca-certificates';
-const GUEST_CA_FILE = `${GUEST_CA_DIR}/bot-bottle-extra.crt`;
-const GUEST_CA_BUNDLE = '/etc/bot-bottle/ca-bundle.crt';
-/** The variables that make node, OpenSSL, git, curl and python requests trust them. */
-function caEnvironment() {
-    return {
-        NODE_EXTRA_CA_CERTS: GUEST_CA_FILE,
-        SSL_CERT_FILE: GUEST_CA_BUNDLE,
-        GIT_SSL_CAINFO: GUEST_CA_BUNDLE,
-        CURL_CA_BUNDLE: GUEST_CA_BUNDLE,
-        REQUESTS_CA_BUNDLE: GUEST_CA_BUNDLE
-    };
-}
-// As root: the system store via update-ca-certificates where the image has it (else appended to
-// the distro bundle), then one bundle of the system roots plus ours at a fixed path.
-const INSTALL = `set -e
-if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1
-else mkdir -p /etc/ssl/certs; cat "$1" >> /etc/ssl/certs/ca-certificates.crt; fi
-mkdir -p "$(dirname "$2")"
-for b in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
-  if [ -f "$b" ]; then cat "$b" > "$2"; break; fi
-done
-grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
-chmod 0644 "$1" "$2"`;
-/** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
-async function provisionCa(bottle) {
-    const certs = bottle.plan.config.caCertificates;
-    if (certs.length === 0)
-        return;
-    const dir = external_node_path_.join(bottle.plan.stateDir, 'ca');
-    external_node_fs_.mkdirSync(dir, { recursive: true });
-    const file = external_node_path_.join(dir, external_node_path_.basename(GUEST_CA_FILE));
-    external_node_fs_.writeFileSync(file, certs.join(''), { mode: 0o644 });
-    const root = { uid: 0, gid: 0 };
-    await bottle.backend.copyIn(bottle.name, file, GUEST_CA_DIR, { user: root });
-    const r = await bottle.backend.exec(bottle.name, ['sh', '-c', INSTALL, 'sh', GUEST_CA_FILE, GUEST_CA_BUNDLE], { user: root });
-    if (r.code !== 0)
-        throw new errors/* CommandError */.Qd('installing ca-certificates in the guest', r.code, r.stderr, 'The guest image needs sh, cat and grep');
-}
-
 ;// CONCATENATED MODULE: ./lib/bottle/provider-env.js
 /**
  * The variables that point claude in the guest at the model proxy, per provider. For Bedrock and
@@ -56721,17 +56676,23 @@ const GUEST_BOTTLE_DIR = `${GUEST_HOME}/.bot-bottle`;
 const GUEST_CLAUDE_CACHE = '/opt/bot-bottle/claude-code';
 const RUN_LABEL = 'bot-bottle.run';
 
-;// CONCATENATED MODULE: ./lib/bottle/launch.js
+;// CONCATENATED MODULE: ./lib/bottle/guest.js
 
 
-
-
-
-
-
-
-
-
+/** Where the run's extra CAs live in the guest, and the bundle every TLS client is pointed at. */
+const GUEST_CA_DIR = '/usr/local/share/ca-certificates';
+const GUEST_CA_FILE = `${GUEST_CA_DIR}/bot-bottle-extra.crt`;
+const GUEST_CA_BUNDLE = '/etc/bot-bottle/ca-bundle.crt';
+/** The variables that make node, OpenSSL, git, curl and python requests trust them. */
+function caEnvironment() {
+    return {
+        NODE_EXTRA_CA_CERTS: GUEST_CA_FILE,
+        SSL_CERT_FILE: GUEST_CA_BUNDLE,
+        GIT_SSL_CAINFO: GUEST_CA_BUNDLE,
+        CURL_CA_BUNDLE: GUEST_CA_BUNDLE,
+        REQUESTS_CA_BUNDLE: GUEST_CA_BUNDLE
+    };
+}
 /** The guest's whole environment: built from scratch, never inherited from the runner. */
 function guestEnvironment(plan, proxyUrl, egressUrl) {
     // For convenience only: the guest's network has no other way out, with or without these.
@@ -56754,6 +56715,17 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
         DISABLE_AUTOUPDATER: '1'
     };
 }
+
+;// CONCATENATED MODULE: ./lib/bottle/launch.js
+
+
+
+
+
+
+
+
+
 /**
  * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
  * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
@@ -57580,6 +57552,38 @@ async function provisionSkills(bottle, skillsDir = GUEST_SKILLS_DIR) {
     for (const skill of plan.skills)
         await backend.copyIn(bottle.name, skill.hostPath, skillsDir, { user: plan.guestUser });
     return plan.skills.map(s => `${skillsDir}/${s.name}`);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
+
+
+
+
+// As root: the system store via update-ca-certificates where the image has it (else appended to
+// the distro bundle), then one bundle of the system roots plus ours at a fixed path.
+const INSTALL = `set -e
+if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1
+else mkdir -p /etc/ssl/certs; cat "$1" >> /etc/ssl/certs/ca-certificates.crt; fi
+mkdir -p "$(dirname "$2")"
+for b in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+  if [ -f "$b" ]; then cat "$b" > "$2"; break; fi
+done
+grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
+chmod 0644 "$1" "$2"`;
+/** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
+async function provisionCa(bottle) {
+    const certs = bottle.plan.config.caCertificates;
+    if (certs.length === 0)
+        return;
+    const dir = external_node_path_.join(bottle.plan.stateDir, 'ca');
+    external_node_fs_.mkdirSync(dir, { recursive: true });
+    const file = external_node_path_.join(dir, external_node_path_.basename(GUEST_CA_FILE));
+    external_node_fs_.writeFileSync(file, certs.join(''), { mode: 0o644 });
+    const root = { uid: 0, gid: 0 };
+    await bottle.backend.copyIn(bottle.name, file, GUEST_CA_DIR, { user: root });
+    const r = await bottle.backend.exec(bottle.name, ['sh', '-c', INSTALL, 'sh', GUEST_CA_FILE, GUEST_CA_BUNDLE], { user: root });
+    if (r.code !== 0)
+        throw new errors/* CommandError */.Qd('installing ca-certificates in the guest', r.code, r.stderr, 'The guest image needs sh, cat and grep');
 }
 
 ;// CONCATENATED MODULE: ./lib/transcript/stream-line.js
@@ -58521,6 +58525,32 @@ async function stripConfig(configPath) {
     return { headers, remotes };
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
+
+
+
+
+
+/**
+ * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
+ * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
+ * post step can put it back whatever happens to this process), then take the credentials out of
+ * its config. The origin is routed through the git gate later, once the gate listens.
+ */
+async function isolateWorkspace(config, plan, known, onGuard) {
+    const gitSecrets = workspaceGitSecrets(config.workspace);
+    for (const s of gitSecrets)
+        lib_core/* setSecret */.Pq(s);
+    const redactor = new Redactor([...known, ...gitSecrets]);
+    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
+    if (guard)
+        onGuard(guard);
+    const saved = await stripGitCredentials(config.workspace);
+    if (saved && gitSecrets.length)
+        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
+    return { redactor, guard, saved };
+}
+
 ;// CONCATENATED MODULE: ./lib/gitgate/origin.js
 
 
@@ -58609,6 +58639,20 @@ async function runSetup(raw) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
+/**
+ * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
+ * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
+ */
+async function engineLostLine(backend) {
+    if (!backend)
+        return undefined;
+    const probe = await backend.probe().catch((err) => ({ usable: false, reason: String(err) }));
+    if (probe.usable)
+        return undefined;
+    return `The ${backend.kind} engine stopped answering during the run (${probe.reason}). What was recorded until then is uploaded by the post step; the bottle's leftovers are removed by the post step or, if the engine is still down then, by the next run once it is back`;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/run-records.js
 
 
@@ -58665,18 +58709,59 @@ class RunRecords {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
+;// CONCATENATED MODULE: ./lib/bottle/failure-line.js
+
+
+/** One line saying why a run did not succeed. */
+function failureReason(outcome, timeoutMinutes) {
+    switch (outcome.conclusion) {
+        case 'timeout':
+            return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
+        case 'max-turns':
+            return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`;
+        case 'error':
+            return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`;
+        default:
+            return (outcome.result?.result || 'claude reported an error').split('\n')[0];
+    }
+}
+/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
+function verdictLine(v, config) {
+    const kind = config.credential.kind;
+    if (v.conclusion === 'auth-error' && kind === 'bedrock') {
+        return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`;
+    }
+    if (v.conclusion === 'auth-error' && kind === 'vertex') {
+        return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`;
+    }
+    if (v.conclusion === 'auth-error') {
+        const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token';
+        return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`;
+    }
+    if (v.conclusion === 'budget-exceeded')
+        return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`;
+    return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`;
+}
 /**
- * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
- * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
+ * The one error line of a run that did not succeed (undefined: it did), by precedence: a
+ * cancellation, what the host saw upstream, a record that could not be kept, an engine that went
+ * away, then claude's own conclusion, and last an answer that did not match json-schema.
  */
-async function engineLostLine(backend) {
-    if (!backend)
-        return undefined;
-    const probe = await backend.probe().catch((err) => ({ usable: false, reason: String(err) }));
-    if (probe.usable)
-        return undefined;
-    return `The ${backend.kind} engine stopped answering during the run (${probe.reason}). What was recorded until then is uploaded by the post step; the bottle's leftovers are removed by the post step or, if the engine is still down then, by the next run once it is back`;
+async function failureLine(end) {
+    const { verdict, recordFault, outcome, structured, config } = end;
+    if (end.cancelled)
+        return "claude run concluded 'cancelled': the run was cancelled";
+    if (verdict)
+        return `claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`;
+    if (recordFault)
+        return `claude run concluded 'error': ${diskFaultLine(recordFault, config.runner.runnerTemp)}`;
+    if (outcome.conclusion !== 'success') {
+        const lost = outcome.conclusion === 'error' ? await engineLostLine(end.backend) : undefined;
+        return `claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`;
+    }
+    if (structured && !structured.ok)
+        return `claude run concluded 'invalid-output': ${structured.reason}`;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/structured-output.js
@@ -58820,36 +58905,7 @@ function renderPhaseTable(record) {
 
 
 
-/** One line saying why a run did not succeed. */
-function failureReason(outcome, timeoutMinutes) {
-    switch (outcome.conclusion) {
-        case 'timeout':
-            return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
-        case 'max-turns':
-            return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`;
-        case 'error':
-            return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`;
-        default:
-            return (outcome.result?.result || 'claude reported an error').split('\n')[0];
-    }
-}
-/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
-function verdictLine(v, config) {
-    const kind = config.credential.kind;
-    if (v.conclusion === 'auth-error' && kind === 'bedrock') {
-        return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`;
-    }
-    if (v.conclusion === 'auth-error' && kind === 'vertex') {
-        return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`;
-    }
-    if (v.conclusion === 'auth-error') {
-        const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token';
-        return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`;
-    }
-    if (v.conclusion === 'budget-exceeded')
-        return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`;
-    return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`;
-}
+
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
@@ -58910,21 +58966,12 @@ async function run() {
         teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
-        // The checkout's token must not be readable in the bottle, and nothing the agent writes in
-        // .git may run on the runner later: save .git as it is (first, so the post step can put it
-        // back whatever happens to this process), then take the credentials out of its config.
-        const gitSecrets = workspaceGitSecrets(config.workspace);
-        for (const s of gitSecrets)
-            lib_core/* setSecret */.Pq(s);
-        redactor = new Redactor([...known, ...gitSecrets]);
-        const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
-        if (guard) {
+        const isolated = await isolateWorkspace(config, plan, known, guard => {
             teardown.gitGuard = guard;
             saveTeardown();
-        }
-        const saved = await stripGitCredentials(config.workspace);
-        if (saved && gitSecrets.length)
-            lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
+        });
+        redactor = isolated.redactor;
+        const { guard, saved } = isolated;
         lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
         // claude's cache lookup or download runs beside the image pull and the bottle's start
         const earlyClaude = startEarlyInstall(config, backend);
@@ -58981,18 +59028,9 @@ async function run() {
         lib_core/* info */.pq(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`);
         if (schema && outcome.conclusion === 'success' && !verdict && signals === 0)
             structured = checkStructuredOutput(outcome.result, schema.validate);
-        if (signals > 0)
-            lib_core/* setFailed */.C1("claude run concluded 'cancelled': the run was cancelled");
-        else if (verdict)
-            lib_core/* setFailed */.C1(`claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`);
-        else if (records.fault)
-            lib_core/* setFailed */.C1(`claude run concluded 'error': ${diskFaultLine(records.fault, config.runner.runnerTemp)}`);
-        else if (outcome.conclusion !== 'success') {
-            const lost = outcome.conclusion === 'error' ? await engineLostLine(backend) : undefined;
-            lib_core/* setFailed */.C1(`claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`);
-        }
-        else if (structured && !structured.ok)
-            lib_core/* setFailed */.C1(`claude run concluded 'invalid-output': ${structured.reason}`);
+        const failed = await failureLine({ cancelled: signals > 0, verdict, recordFault: records.fault, outcome, structured, config, backend });
+        if (failed)
+            lib_core/* setFailed */.C1(failed);
     }
     catch (err) {
         // the cause a user can act on, not its symptom: a full disk, an engine that went away

@@ -10,8 +10,7 @@ import { formatBytes } from '../gitgate/limits.js'
 import type { Redactor } from '../transcript/redact.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
-import { caEnvironment } from './provision/ca.js'
-import { providerEnvironment } from './provider-env.js'
+import { guestEnvironment } from './guest.js'
 import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
 import type { PhaseClock } from './phase-clock.js'
 
@@ -35,29 +34,6 @@ export interface Bottle {
 
 /** Records each resource as soon as it exists, so teardown (and the post step) can find it. */
 export type OnResource = (kind: 'network' | 'bottle', name: string) => void
-
-/** The guest's whole environment: built from scratch, never inherited from the runner. */
-export function guestEnvironment(plan: Plan, proxyUrl: string, egressUrl?: string): Record<string, string> {
-  // For convenience only: the guest's network has no other way out, with or without these.
-  const noProxy = [new URL(proxyUrl).hostname, 'localhost', '127.0.0.1'].join(',')
-  const proxyVars: Record<string, string> = egressUrl
-    ? { HTTPS_PROXY: egressUrl, HTTP_PROXY: egressUrl, https_proxy: egressUrl, http_proxy: egressUrl, NO_PROXY: noProxy, no_proxy: noProxy }
-    : {}
-  return {
-    ...plan.config.env,
-    ...proxyVars,
-    ...(plan.config.caCertificates.length ? caEnvironment() : {}),
-    HOME: GUEST_HOME,
-    USER: 'bottle',
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    CLAUDE_CONFIG_DIR: GUEST_CLAUDE_CONFIG_DIR,
-    ...providerEnvironment(plan.config.credential, proxyUrl, plan.placeholder),
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    GIT_TERMINAL_PROMPT: '0', // git fails at once instead of waiting for a password nobody types
-    GIT_HTTP_PROXY_AUTHMETHOD: 'basic', // send the egress proxy's per-run credentials at once, not after a 407
-    DISABLE_AUTOUPDATER: '1'
-  }
-}
 
 /**
  * Defence in depth for the workspace's .git (restored after the run whatever happens): as a

@@ -1,23 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { CommandError } from '../../util/errors.js'
-import type { Bottle } from '../launch.js'
-
-/** Where the run's extra CAs live in the guest, and the bundle every TLS client is pointed at. */
-export const GUEST_CA_DIR = '/usr/local/share/ca-certificates'
-export const GUEST_CA_FILE = `${GUEST_CA_DIR}/bot-bottle-extra.crt`
-export const GUEST_CA_BUNDLE = '/etc/bot-bottle/ca-bundle.crt'
-
-/** The variables that make node, OpenSSL, git, curl and python requests trust them. */
-export function caEnvironment(): Record<string, string> {
-  return {
-    NODE_EXTRA_CA_CERTS: GUEST_CA_FILE,
-    SSL_CERT_FILE: GUEST_CA_BUNDLE,
-    GIT_SSL_CAINFO: GUEST_CA_BUNDLE,
-    CURL_CA_BUNDLE: GUEST_CA_BUNDLE,
-    REQUESTS_CA_BUNDLE: GUEST_CA_BUNDLE
-  }
-}
+import { GUEST_CA_BUNDLE, GUEST_CA_DIR, GUEST_CA_FILE, type Guest } from '../guest.js'
 
 // As root: the system store via update-ca-certificates where the image has it (else appended to
 // the distro bundle), then one bundle of the system roots plus ours at a fixed path.
@@ -32,7 +16,7 @@ grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
 chmod 0644 "$1" "$2"`
 
 /** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
-export async function provisionCa(bottle: Bottle): Promise<void> {
+export async function provisionCa(bottle: Guest): Promise<void> {
   const certs = bottle.plan.config.caCertificates
   if (certs.length === 0) return
   const dir = path.join(bottle.plan.stateDir, 'ca')

@@ -6,7 +6,7 @@ import { cachedClaude, claudePlatform, installClaude, likelyGuestPlatform, type 
 import type { RunResult } from '../../util/process.js'
 import type { Config } from '../../config/config.js'
 import type { Backend } from '../../backend/types.js'
-import type { Bottle } from '../launch.js'
+import type { Guest } from '../guest.js'
 import { GUEST_CLAUDE_CACHE } from '../plan.js'
 
 // One shell line any POSIX sh (dash, busybox) runs: os, arch, and which libc the loader is.
@@ -74,7 +74,7 @@ export function startEarlyInstall(config: Pick<Config, 'npmRegistry' | 'claudeVe
  * there without a copy. Returns the binary's path in the guest.
  */
 export async function provisionClaude(
-  bottle: Bottle,
+  bottle: Guest,
   early: EarlyInstall = Promise.resolve(undefined)
 ): Promise<{ guestPath: string; version: string; platform: string; downloaded: boolean }> {
   const { plan, backend } = bottle

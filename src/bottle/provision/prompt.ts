@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Bottle } from '../launch.js'
+import type { Guest } from '../guest.js'
 import { GUEST_BOTTLE_DIR } from '../plan.js'
 
 /**
  * Copies the system-prompt file into the guest (always, even when empty) and returns the
  * claude flags for it: `--append-system-prompt-file <guest path>` iff the prompt is non-empty.
  */
-export async function provisionPrompt(bottle: Bottle): Promise<string[]> {
+export async function provisionPrompt(bottle: Guest): Promise<string[]> {
   const { plan, backend } = bottle
   await backend.copyIn(bottle.name, plan.systemPromptFile, GUEST_BOTTLE_DIR, { user: plan.guestUser })
   const guestPath = `${GUEST_BOTTLE_DIR}/${path.basename(plan.systemPromptFile)}`
