@@ -147,7 +147,7 @@ export async function run(): Promise<void> {
     await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
     endProvision()
     const stopHeartbeat = startHeartbeat(
-      () => bottle!.proxy.usage(),
+      () => bottle!.modelProxy.usage(),
       line => core.info(line)
     )
     const live = bottle

@@ -56838,7 +56838,7 @@ async function launch(plan, backend, hooks, origin) {
         await backend.start(plan.bottleName);
         endStart?.();
         const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined;
-        return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv, exposed: exposing };
+        return { plan, backend, name: plan.bottleName, network, modelProxy: proxy, egress, gitGate, guestEnv, exposed: exposing };
     }
     catch (err) {
         await exposing.catch(() => undefined); // settled, so teardown finds the relay if it started
@@ -58277,7 +58277,7 @@ async function step(prefix, what, act) {
 async function undo(s) {
     const prefix = s.prefix ?? '';
     const b = s.bottle;
-    const daemons = b ? [['model proxy', b.proxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate]] : [])] : [];
+    const daemons = b ? [['model proxy', b.modelProxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate]] : [])] : [];
     for (const [name, daemon] of daemons) {
         await step(prefix, `stop the ${name}`, async () => {
             await daemon.close();
@@ -59021,7 +59021,7 @@ async function run() {
         const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema));
         await bottle.exposed; // the relay, which started beside the bottle and ran on while provisioning did
         endProvision();
-        const stopHeartbeat = startHeartbeat(() => bottle.proxy.usage(), line => lib_core/* info */.pq(line));
+        const stopHeartbeat = startHeartbeat(() => bottle.modelProxy.usage(), line => lib_core/* info */.pq(line));
         const live = bottle;
         outcome = await clock.time('claude', () => runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat));
         const r = outcome.result;

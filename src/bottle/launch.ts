@@ -19,7 +19,7 @@ export interface Bottle {
   backend: Backend
   name: string
   network: BottleNetwork
-  proxy: ModelProxy
+  modelProxy: ModelProxy
   egress: EgressProxy
   /** the git gate and the URL the guest's origin points at, when the workspace has an http(s) origin */
   gitGate?: { gate: GitGate; guestUrl: string }
@@ -174,7 +174,7 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
     await backend.start(plan.bottleName)
     endStart?.()
     const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined
-    return { plan, backend, name: plan.bottleName, network, proxy, egress, gitGate, guestEnv, exposed: exposing }
+    return { plan, backend, name: plan.bottleName, network, modelProxy: proxy, egress, gitGate, guestEnv, exposed: exposing }
   } catch (err) {
     await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started
     await proxy.close()

@@ -42,7 +42,7 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
   const b = s.bottle
-  const daemons = b ? ([['model proxy', b.proxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate] as const] : [])] as const) : []
+  const daemons = b ? ([['model proxy', b.modelProxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate] as const] : [])] as const) : []
   for (const [name, daemon] of daemons) {
     await step(prefix, `stop the ${name}`, async () => {
       await daemon.close()
