@@ -4,7 +4,7 @@ import path from 'node:path'
 import { parseConfig } from '../../src/config/config.js'
 import { readInputs, type RawInputs } from '../../src/config/inputs.js'
 import type { Bottle } from '../../src/bottle/launch.js'
-import { guestEnvironment } from '../../src/bottle/guest.js'
+import { guestEnvironment, type Guest } from '../../src/bottle/guest.js'
 import { prepare } from '../../src/bottle/prepare.js'
 import { assertWorldExecutable, probeGuestPlatform } from '../../src/bottle/provision/claude.js'
 import { provisionPrompt } from '../../src/bottle/provision/prompt.js'
@@ -26,24 +26,8 @@ function planFor(over: Partial<RawInputs> = {}) {
   return prepare(config)
 }
 
-function bottleFor(plan: ReturnType<typeof planFor>, backend: RecordingBackend): Bottle {
-  return {
-    plan,
-    backend,
-    name: plan.bottleName,
-    network: { name: 'n', bindHost: 'h', wiring: 'gateway' },
-    proxy: {
-      port: 1,
-      stats: { forwarded: 0, refused: 0 },
-      usage: () => ({ requests: 0, refused: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }),
-      spent: () => ({ costUsd: 0, tokens: 0, unpricedModels: [] }),
-      summary: () => '',
-      close: async () => undefined
-    },
-    egress: { port: 2, decisions: { allowed: 0, blocked: 0, blockedHosts: new Map() }, summary: () => '', close: async () => undefined },
-    guestEnv: {},
-    exposed: Promise.resolve()
-  }
+function bottleFor(plan: ReturnType<typeof planFor>, backend: RecordingBackend): Guest {
+  return { plan, backend, name: plan.bottleName }
 }
 
 describe('prepare', () => {
