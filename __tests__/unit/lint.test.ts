@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 
 describe('lint and format', () => {
   it('biome check finds nothing (run `npm run format` to fix formatting)', () => {
-    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'biome'), ['check', '--max-diagnostics=50', '.'], {
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'biome'), ['check', '--error-on-warnings', '--max-diagnostics=50', '.'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 120_000
