@@ -19,9 +19,7 @@ import { startHeartbeat } from './bottle/heartbeat.js'
 import { reapStale } from './bottle/reap.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { Redactor } from './transcript/redact.js'
-import { noteRunConfig } from './bottle/git-guard.js'
-import { isolateWorkspace } from './bottle/isolate-workspace.js'
-import { gateOrigin, routeOriginThroughGate } from './gitgate/origin.js'
+import { isolateWorkspace, routeOriginThroughTheGate } from './bottle/isolate-workspace.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { runSetup } from './setup.js'
 import { errorMessage } from './util/errors.js'
@@ -98,13 +96,10 @@ export async function run(): Promise<void> {
       saveTeardown()
     })
     redactor = isolated.redactor
-    const { guard, saved } = isolated
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
     // claude's cache lookup or download runs beside the image pull and the bottle's start
     const earlyClaude = startEarlyInstall(config, backend)
-    const origin = await gateOrigin(config.workspace, saved, config.git.token)
-    if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
     endPrepare()
     bottle = await launch(
       plan,
@@ -127,10 +122,9 @@ export async function run(): Promise<void> {
         redactor,
         clock
       },
-      origin
+      isolated.origin
     )
-    if (origin && bottle.gitGate) await routeOriginThroughGate(origin, bottle.gitGate.guestUrl)
-    if (guard) noteRunConfig(guard)
+    await routeOriginThroughTheGate(isolated, bottle.gitGate)
     if (signals > 0) throw new Error('the run was cancelled before claude started')
     const endProvision = clock.start('provision')
     // The provisioning steps touch different paths in the guest: run them side by side.

@@ -58525,32 +58525,6 @@ async function stripConfig(configPath) {
     return { headers, remotes };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
-
-
-
-
-
-/**
- * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
- * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
- * post step can put it back whatever happens to this process), then take the credentials out of
- * its config. The origin is routed through the git gate later, once the gate listens.
- */
-async function isolateWorkspace(config, plan, known, onGuard) {
-    const gitSecrets = workspaceGitSecrets(config.workspace);
-    for (const s of gitSecrets)
-        lib_core/* setSecret */.Pq(s);
-    const redactor = new Redactor([...known, ...gitSecrets]);
-    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
-    if (guard)
-        onGuard(guard);
-    const saved = await stripGitCredentials(config.workspace);
-    if (saved && gitSecrets.length)
-        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
-    return { redactor, guard, saved };
-}
-
 ;// CONCATENATED MODULE: ./lib/gitgate/origin.js
 
 
@@ -58597,6 +58571,47 @@ async function routeOriginThroughGate(origin, guestUrl) {
     await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl]);
     if (process.getuid?.() === 0)
         external_node_fs_.lchownSync(origin.configPath, st.uid, st.gid);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
+
+
+
+
+
+
+/**
+ * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
+ * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
+ * post step can put it back whatever happens to this process), then take the credentials out of
+ * its config; and find the origin the git gate will serve (routed through it once it listens).
+ */
+async function isolateWorkspace(config, plan, known, onGuard) {
+    const gitSecrets = workspaceGitSecrets(config.workspace);
+    for (const s of gitSecrets)
+        lib_core/* setSecret */.Pq(s);
+    const redactor = new Redactor([...known, ...gitSecrets]);
+    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
+    if (guard)
+        onGuard(guard);
+    const saved = await stripGitCredentials(config.workspace);
+    if (saved && gitSecrets.length)
+        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
+    const origin = await gateOrigin(config.workspace, saved, config.git.token);
+    if (!origin)
+        lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
+    return { redactor, guard, saved, origin };
+}
+/**
+ * Once the gate listens: the workspace's origin points at it (the guest fetches and pushes
+ * there, never upstream), and the guard notes the config the action itself wrote, so the
+ * restore after the run tells it apart from what the agent changed.
+ */
+async function routeOriginThroughTheGate(isolated, gitGate) {
+    if (isolated.origin && gitGate)
+        await routeOriginThroughGate(isolated.origin, gitGate.guestUrl);
+    if (isolated.guard)
+        noteRunConfig(isolated.guard);
 }
 
 ;// CONCATENATED MODULE: ./lib/config/setup-config.js
@@ -58904,8 +58919,6 @@ function renderPhaseTable(record) {
 
 
 
-
-
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
 /** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
@@ -58971,13 +58984,9 @@ async function run() {
             saveTeardown();
         });
         redactor = isolated.redactor;
-        const { guard, saved } = isolated;
         lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
         // claude's cache lookup or download runs beside the image pull and the bottle's start
         const earlyClaude = startEarlyInstall(config, backend);
-        const origin = await gateOrigin(config.workspace, saved, config.git.token);
-        if (!origin)
-            lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
         endPrepare();
         bottle = await launch(plan, backend, {
             onResource: (kind, name) => {
@@ -58999,11 +59008,8 @@ async function run() {
             records,
             redactor,
             clock
-        }, origin);
-        if (origin && bottle.gitGate)
-            await routeOriginThroughGate(origin, bottle.gitGate.guestUrl);
-        if (guard)
-            noteRunConfig(guard);
+        }, isolated.origin);
+        await routeOriginThroughTheGate(isolated, bottle.gitGate);
         if (signals > 0)
             throw new Error('the run was cancelled before claude started');
         const endProvision = clock.start('provision');
