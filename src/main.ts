@@ -91,6 +91,8 @@ export async function run(): Promise<void> {
     teardown.slug = plan.slug
     teardown.stateDir = plan.stateDir
     saveTeardown()
+    // claude's cache lookup or download runs beside the image pull and the bottle's start
+    const earlyClaude = startEarlyInstall(config, backend)
     const isolated = await isolateWorkspace(config, plan, known, guard => {
       teardown.gitGuard = guard
       saveTeardown()
@@ -98,8 +100,6 @@ export async function run(): Promise<void> {
     redactor = isolated.redactor
     core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
 
-    // claude's cache lookup or download runs beside the image pull and the bottle's start
-    const earlyClaude = startEarlyInstall(config, backend)
     endPrepare()
     bottle = await launch(
       plan,

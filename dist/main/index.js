@@ -58979,14 +58979,14 @@ async function run() {
         teardown.slug = plan.slug;
         teardown.stateDir = plan.stateDir;
         saveTeardown();
+        // claude's cache lookup or download runs beside the image pull and the bottle's start
+        const earlyClaude = startEarlyInstall(config, backend);
         const isolated = await isolateWorkspace(config, plan, known, guard => {
             teardown.gitGuard = guard;
             saveTeardown();
         });
         redactor = isolated.redactor;
         lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
-        // claude's cache lookup or download runs beside the image pull and the bottle's start
-        const earlyClaude = startEarlyInstall(config, backend);
         endPrepare();
         bottle = await launch(plan, backend, {
             onResource: (kind, name) => {
