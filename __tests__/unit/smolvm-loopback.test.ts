@@ -64,6 +64,13 @@ describe('what a smolvm guest reaches on the runner loopback', () => {
     }
   })
 
+  it("takes lsof's exit 1 with no output as 'nothing listens', and a machine without /proc or lsof as nothing to name", async () => {
+    const nothing = () => Promise.resolve({ code: 1, stdout: '', stderr: '' })
+    expect(await loopbackListeners(nothing, '/nonexistent')).toEqual([])
+    const noLsof = () => Promise.reject(Object.assign(new Error('spawn lsof ENOENT'), { code: 'ENOENT' }))
+    expect(await loopbackListeners(noLsof, '/nonexistent')).toEqual([])
+  })
+
   it('parses lsof and /proc/net formats: loopback and wildcards count, other addresses do not', () => {
     const lsof = ['p10', 'csshd', 'n*:22', 'p11', 'cpostgres', 'n127.0.0.1:5432', 'n[::1]:5432', 'p12', 'cweb', 'n10.0.0.5:8080', 'n0.0.0.0:8081'].join('\n')
     expect(parseLsof(lsof)).toEqual([

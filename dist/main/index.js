@@ -51075,7 +51075,8 @@ function parseProcNetTcp(text, v6) {
 async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 10_000 }), procNet = '/proc/net') {
     const lsof = await run('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'cn']).catch(() => undefined);
     let found;
-    if (lsof && lsof.code === 0)
+    // lsof exits 1 when nothing matches: that is an answer too
+    if (lsof && (lsof.code === 0 || (lsof.code === 1 && !lsof.stdout.trim())))
         found = parseLsof(lsof.stdout);
     else {
         found = [];
@@ -51083,7 +51084,8 @@ async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 1
             ['tcp', false],
             ['tcp6', true]
         ]) {
-            const text = external_node_fs_.readFileSync(`${procNet}/${file}`, 'utf8');
+            const proc = `${procNet}/${file}`;
+            const text = external_node_fs_.existsSync(proc) ? external_node_fs_.readFileSync(proc, 'utf8') : ''; // no /proc (macOS without lsof): nothing to name
             found.push(...parseProcNetTcp(text, v6));
         }
     }

@@ -63,14 +63,16 @@ type Run = (cmd: string, args: string[]) => Promise<RunResult>
 export async function loopbackListeners(run: Run = (c, a) => runCommand(c, a, { timeoutMs: 10_000 }), procNet = '/proc/net'): Promise<LoopbackListener[]> {
   const lsof = await run('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'cn']).catch(() => undefined)
   let found: LoopbackListener[]
-  if (lsof && lsof.code === 0) found = parseLsof(lsof.stdout)
+  // lsof exits 1 when nothing matches: that is an answer too
+  if (lsof && (lsof.code === 0 || (lsof.code === 1 && !lsof.stdout.trim()))) found = parseLsof(lsof.stdout)
   else {
     found = []
     for (const [file, v6] of [
       ['tcp', false],
       ['tcp6', true]
     ] as const) {
-      const text = fs.readFileSync(`${procNet}/${file}`, 'utf8')
+      const proc = `${procNet}/${file}`
+      const text = fs.existsSync(proc) ? fs.readFileSync(proc, 'utf8') : '' // no /proc (macOS without lsof): nothing to name
       found.push(...parseProcNetTcp(text, v6))
     }
   }
