@@ -59054,14 +59054,15 @@ async function run() {
         await clock.time('teardown', () => undo({ state: teardown, save: saveTeardown, backend, bottle, final: true }));
         const endCollect = clock.start('collect');
         const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir));
-        if (verdict)
-            outputs.conclusion = verdict.conclusion;
+        // the same precedence as failureLine's: an answer off the schema < a record not kept < the upstream's verdict < a cancellation
         if (structured?.ok)
             outputs['structured-output'] = structured.json;
         else if (structured)
             outputs.conclusion = 'invalid-output';
         if (records?.fault)
             outputs.conclusion = 'error'; // whatever claude said: its run was not recorded whole
+        if (verdict)
+            outputs.conclusion = verdict.conclusion;
         if (signals > 0)
             outputs.conclusion = 'cancelled';
         outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
