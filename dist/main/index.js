@@ -58716,12 +58716,8 @@ class RunRecords {
         const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`;
         lib_core/* warning */.$e(`${file}: ${reason}`);
         this.notes.push({ source: file, reason });
-        try {
-            external_node_fs_.writeFileSync(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, { mode: 0o600 });
-        }
-        catch {
-            // the warning above still says it
-        }
+        // a refused write is silent: the warning above still says it
+        writeRecordFile(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
         this.onFault({ file, code: RECORD_CAPPED, message: reason });
     }
 }

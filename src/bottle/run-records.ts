@@ -1,8 +1,7 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { SkippedEntry } from '../transcript/guest-files.js'
-import type { RecordFault, RecordWatch } from '../transcript/record-sink.js'
+import { type RecordFault, type RecordWatch, writeRecordFile } from '../transcript/record-sink.js'
 import { RECORD_NOTES } from '../transcript/record-files.js'
 
 const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
@@ -50,11 +49,8 @@ export class RunRecords implements RecordWatch {
     const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`
     core.warning(`${file}: ${reason}`)
     this.notes.push({ source: file, reason })
-    try {
-      fs.writeFileSync(path.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, { mode: 0o600 })
-    } catch {
-      // the warning above still says it
-    }
+    // a refused write is silent: the warning above still says it
+    writeRecordFile(path.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined)
     this.onFault({ file, code: RECORD_CAPPED, message: reason })
   }
 }
