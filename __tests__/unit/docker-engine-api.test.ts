@@ -158,6 +158,14 @@ describe('a bottle made through the engine API', () => {
     expect(gone.stderr).toMatch(/No such container/i)
   })
 
+  it('copyIn: files from a host tar that exits before the connection is up arrive whole, side by side', async () => {
+    const file = path.join(tmp, 'prompt.txt')
+    fs.writeFileSync(file, 'the prompt\n')
+    await Promise.all([1, 2, 3, 4].map(i => backend.copyIn(name, file, `/tmp/in${i}`, { user: { uid: 1001, gid: 1001 } })))
+    const r = await backend.exec(name, ['sh', '-c', 'cat /tmp/in1/prompt.txt /tmp/in4/prompt.txt; stat -c %u /tmp/in2/prompt.txt'])
+    expect(r.stdout).toBe('the prompt\nthe prompt\n1001\n')
+  })
+
   it('execStream: lines as they come; kill ends it at once', async () => {
     const lines: string[] = []
     const proc = backend.execStream(

@@ -50660,6 +50660,8 @@ function labelFilter(label, value) {
     return JSON.stringify({ label: [value === undefined ? label : `${label}=${value}`] });
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/backend/docker/stream-frames.js
 /**
  * The engine's multiplexed stream (exec and attach without a TTY): frames of an 8-byte header
@@ -50709,6 +50711,7 @@ class StreamFrames {
 
 
 
+
 /** How long the engine may take to record an exec's exit code after its stream closed. */
 const EXIT_CODE_WAIT_MS = 2_000;
 /**
@@ -50723,6 +50726,9 @@ const EXIT_CODE_WAIT_MS = 2_000;
 function engineExec(client, container, argv, opts, onStdout, onStderr) {
     let socket;
     let killed = null;
+    // A stream is taken up now, not once the connection is up: a child's stdout nobody reads
+    // is drained and dropped by node when the child exits (tar often exits first).
+    const input = opts.input === undefined || typeof opts.input === 'string' || Buffer.isBuffer(opts.input) ? opts.input : opts.input.pipe(new external_node_stream_.PassThrough());
     const run = async () => {
         const created = await client.call('exec', 'POST', `/containers/${encodeURIComponent(container)}/exec`, { body: execCreateBody(argv, opts) });
         const id = created.body.Id;
@@ -50740,7 +50746,7 @@ function engineExec(client, container, argv, opts, onStdout, onStderr) {
             socket.on('error', () => undefined); // a cut connection ends in 'close' too
             socket.once('close', () => resolve());
         });
-        feed(socket, opts.input);
+        feed(socket, input);
         const timer = opts.timeoutMs
             ? setTimeout(() => {
                 killed ??= 'SIGKILL';
@@ -55856,8 +55862,6 @@ class GateRepo {
 
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/transcript/redact.js
 
 

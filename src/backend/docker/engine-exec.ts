@@ -1,4 +1,5 @@
 import type net from 'node:net'
+import { PassThrough } from 'node:stream'
 import type { RunResult, StreamedProcess } from '../../util/process.js'
 import type { ExecOptions } from '../types.js'
 import { execCreateBody } from './api-bodies.js'
@@ -27,6 +28,9 @@ export function engineExec(
 ): StreamedProcess {
   let socket: net.Socket | undefined
   let killed: NodeJS.Signals | null = null
+  // A stream is taken up now, not once the connection is up: a child's stdout nobody reads
+  // is drained and dropped by node when the child exits (tar often exits first).
+  const input = opts.input === undefined || typeof opts.input === 'string' || Buffer.isBuffer(opts.input) ? opts.input : opts.input.pipe(new PassThrough())
   const run = async (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => {
     const created = await client.call<{ Id: string }>('exec', 'POST', `/containers/${encodeURIComponent(container)}/exec`, { body: execCreateBody(argv, opts) })
     const id = created.body.Id
@@ -43,7 +47,7 @@ export function engineExec(
       socket!.on('error', () => undefined) // a cut connection ends in 'close' too
       socket!.once('close', () => resolve())
     })
-    feed(socket, opts.input)
+    feed(socket, input)
     const timer = opts.timeoutMs
       ? setTimeout(() => {
           killed ??= 'SIGKILL'
