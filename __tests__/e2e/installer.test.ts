@@ -34,6 +34,9 @@ describe('installClaude with the real package', () => {
       expect(first).toMatchObject({ version, platform: 'linux-x64', downloaded: true })
       expect(first.dir).toBe(path.join(tc, 'claude-code', version, 'linux-x64'))
       expect(fs.existsSync(`${first.dir}.complete`)).toBe(true)
+      // extracted straight into the cache: no staging dir, nothing left in RUNNER_TEMP
+      expect(fs.readdirSync(path.join(tc, 'claude-code'))).toEqual([version])
+      expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
       expect(execFileSync(path.join(first.dir, 'claude'), ['--version'], { encoding: 'utf8' })).toContain(version)
       expect(registry.tarballDownloads()).toBe(1)
       // the packument was asked for in its abbreviated form, with the scope's slash encoded
@@ -47,6 +50,34 @@ describe('installClaude with the real package', () => {
       expect(registry.tarballDownloads()).toBe(1)
       expect(registry.requests.length).toBe(2) // no registry request at all for a cached exact version
       // temp files are cleaned up
+      expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it('a download cut half-way is tried again, and what is cached is the whole package', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg], cutTarballs: 1 })
+    try {
+      freshCache()
+      const got = await installClaude(registry.url, version, 'linux-x64')
+      expect(registry.tarballDownloads()).toBe(2)
+      expect(execFileSync(path.join(got.dir, 'claude'), ['--version'], { encoding: 'utf8' })).toContain(version)
+      expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
+    } finally {
+      await registry.close()
+    }
+  })
+
+  it('a download cut every time fails with one line naming the registry input, and caches nothing', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg], cutTarballs: 99 })
+    try {
+      const tc = freshCache()
+      const err = await installClaude(registry.url, version, 'linux-x64').catch(e => e)
+      expect(err).toBeInstanceOf(InstallError)
+      expect(err.message).toMatch(/^download of @anthropic-ai\/claude-code-linux-x64@[\d.]+ failed \(.+\)\. Check `npm-registry`/)
+      expect(registry.tarballDownloads()).toBe(3)
+      expect(fs.existsSync(path.join(tc, 'claude-code', version))).toBe(false)
       expect(fs.readdirSync(path.join(dir, 'temp'))).toEqual([])
     } finally {
       await registry.close()

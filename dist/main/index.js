@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4033);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7934);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4033:
+/***/ 7934:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50266,7 +50266,7 @@ function runCommand(cmd, args, opts = {}) {
 async function runChecked(cmd, args, opts = {}) {
     const r = await runCommand(cmd, args, opts);
     if (r.code !== 0)
-        throw new CommandError(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
+        throw new errors/* CommandError */.Qd(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
     return r.stdout;
 }
 /**
@@ -57472,27 +57472,125 @@ function publishOutputs(unvetted, setOutput) {
 }
 
 ;// CONCATENATED MODULE: ./lib/install/integrity.js
-
-
-/**
- * Checks a file against an npm `dist.integrity` (Subresource Integrity: `sha512-<base64>`),
- * hashing it as a stream. Returns true when any listed hash of a supported algorithm matches.
- */
-async function fileMatchesIntegrity(file, integrity) {
+/** The supported entries of a `dist.integrity` (`sha512-<base64>`, space-separated); none is an error. */
+function parseIntegrity(integrity) {
     const wanted = integrity
         .trim()
         .split(/\s+/)
         .map(entry => /^(sha512|sha384|sha256)-([A-Za-z0-9+/=]+)$/.exec(entry))
-        .filter((m) => m !== null);
+        .filter((m) => m !== null)
+        .map(m => ({ algorithm: m[1], base64: m[2] }));
     if (wanted.length === 0)
         throw new Error(`unsupported integrity '${integrity}': expected sha512-<base64>`);
-    const algorithms = [...new Set(wanted.map(m => m[1]))];
-    const hashes = algorithms.map(a => external_node_crypto_.createHash(a));
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        for (const h of hashes)
-            h.update(chunk);
-    const got = new Map(algorithms.map((a, i) => [a, hashes[i].digest('base64')]));
-    return wanted.some(m => got.get(m[1]) === m[2]);
+    return wanted;
+}
+/** True when any listed hash matches its digest (base64, by algorithm). */
+function integrityMatches(wanted, digests) {
+    return wanted.some(w => digests.get(w.algorithm) === w.base64);
+}
+
+;// CONCATENATED MODULE: ./lib/install/verified-download.js
+
+
+
+
+
+/** Attempts per download, and the pause before each retry (a registry blip, a 5xx). */
+const ATTEMPTS = 3;
+const RETRY_PAUSE_MS = [1_000, 3_000];
+/** The download was refused or cut: worth another attempt (a network fault, a 5xx, 408, 429). */
+class RetryableDownloadError extends Error {
+}
+/**
+ * Downloads a gzipped tarball once, hashing it and decompressing it to `tarFile` as the bytes
+ * arrive, so neither waits for the download to end. Nothing is extracted: the caller extracts
+ * tarFile only when `verified`. A stream that is not gzip (a corrupted or tampered download)
+ * is still hashed to the end, so the integrity decides what is said. Disk faults (a full
+ * RUNNER_TEMP) are thrown as they are; network faults are retried, then thrown.
+ * The runner's proxy settings apply (@actions/http-client reads them).
+ */
+async function downloadVerifiedTar(url, integrity, tarFile, onBytes = () => undefined) {
+    const wanted = parseIntegrity(integrity);
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await attemptDownload(url, wanted, tarFile, onBytes);
+        }
+        catch (err) {
+            external_node_fs_.rmSync(tarFile, { force: true });
+            if (!(err instanceof RetryableDownloadError) || attempt >= ATTEMPTS)
+                throw err;
+            await new Promise(resolve => setTimeout(resolve, RETRY_PAUSE_MS[attempt - 1]));
+        }
+    }
+}
+async function attemptDownload(url, wanted, tarFile, onBytes) {
+    let res;
+    try {
+        res = (await new lib/* HttpClient */.Qq('bot-bottle').get(url)).message;
+    }
+    catch (err) {
+        throw new RetryableDownloadError(err.message);
+    }
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+        res.resume();
+        const message = `Unexpected HTTP response: ${status}`;
+        throw status >= 500 || status === 408 || status === 429 ? new RetryableDownloadError(message) : new Error(message);
+    }
+    const hashes = new Map([...new Set(wanted.map(w => w.algorithm))].map(a => [a, external_node_crypto_.createHash(a)]));
+    const out = external_node_fs_.createWriteStream(tarFile, { mode: 0o600 });
+    const gunzip = external_node_zlib_.createGunzip();
+    let unzipFailed = false;
+    let diskFault;
+    gunzip.on('error', () => {
+        unzipFailed = true; // the integrity check says what went wrong
+        gunzip.unpipe(out);
+        out.end();
+    });
+    out.on('error', err => {
+        diskFault ??= err;
+    });
+    gunzip.pipe(out);
+    let bytes = 0;
+    try {
+        for await (const chunk of res) {
+            bytes += chunk.length;
+            onBytes(bytes);
+            for (const h of hashes.values())
+                h.update(chunk);
+            if (diskFault)
+                throw diskFault;
+            if (!unzipFailed && !gunzip.write(chunk))
+                await drained(gunzip, () => unzipFailed || diskFault !== undefined);
+        }
+    }
+    catch (err) {
+        gunzip.destroy();
+        out.destroy();
+        if (err === diskFault)
+            throw err;
+        throw new RetryableDownloadError(err.message); // the connection broke mid-download
+    }
+    if (!unzipFailed)
+        gunzip.end();
+    if (!out.closed)
+        await new Promise(resolve => out.once('close', () => resolve()));
+    if (diskFault)
+        throw diskFault;
+    const digests = new Map([...hashes].map(([a, h]) => [a, h.digest('base64')]));
+    return { tarFile, verified: integrityMatches(wanted, digests), gzip: !unzipFailed, bytes };
+}
+/** Waits for room in `stream`, or until `failed()` says waiting is pointless. */
+function drained(stream, failed) {
+    return new Promise(resolve => {
+        const done = () => {
+            clearInterval(poll);
+            stream.off('drain', done);
+            resolve();
+        };
+        const poll = setInterval(() => failed() && done(), 50);
+        stream.once('drain', done);
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/install/npm-registry.js
@@ -57551,6 +57649,7 @@ async function resolvePackage(registry, name, version, http = new lib/* HttpClie
 
 
 
+
 const CLAUDE_TOOL_NAME = 'claude-code';
 /** The suffix of `@anthropic-ai/claude-code-<platform>` for a guest. */
 function claudePlatform(g) {
@@ -57569,16 +57668,14 @@ function likelyGuestPlatform(arch = external_node_os_.arch()) {
 /** How often a download in progress says how far it got. */
 const PROGRESS_EVERY_MS = 1_000;
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-/** One log line per second while `file` grows (bytes so far, rate), and one at the end. */
-async function withProgress(label, file, work, log = lib_core/* info */.pq) {
+/** One log line per second while a download runs (bytes so far, rate), and one at the end. */
+async function withProgress(label, bytes, work, log = lib_core/* info */.pq) {
     const started = Date.now();
-    const size = () => external_node_fs_.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    const rate = (bytes) => `${mib(bytes / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
-    const timer = setInterval(() => log(`${label}: ${mib(size())} so far (${rate(size())})`), PROGRESS_EVERY_MS);
+    const rate = (n) => `${mib(n / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
+    const timer = setInterval(() => log(`${label}: ${mib(bytes())} so far (${rate(bytes())})`), PROGRESS_EVERY_MS);
     try {
         const result = await work;
-        const bytes = size();
-        log(`${label}: ${mib(bytes)} in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(bytes)})`);
+        log(`${label}: ${mib(bytes())} in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(bytes())})`);
         return result;
     }
     finally {
@@ -57604,33 +57701,67 @@ async function installClaude(registry, version, platform) {
     if (cached)
         return { dir: cached, version: pkg.version, platform, downloaded: false };
     lib_core/* info */.pq(`Downloading ${name}@${pkg.version} from ${new URL(pkg.tarball).origin}`);
-    let tarball;
-    const dest = external_node_path_.join(process.env['RUNNER_TEMP'] || external_node_os_.tmpdir(), external_node_crypto_.randomUUID());
+    const tarFile = external_node_path_.join(process.env['RUNNER_TEMP'] || external_node_os_.tmpdir(), `${external_node_crypto_.randomUUID()}.tar`);
+    let received = 0;
+    let got;
     try {
-        tarball = await withProgress(`Downloading ${name}@${pkg.version}`, dest, downloadTool(pkg.tarball, dest));
+        external_node_fs_.mkdirSync(external_node_path_.dirname(tarFile), { recursive: true });
+        const download = downloadVerifiedTar(pkg.tarball, pkg.integrity, tarFile, n => {
+            received = n;
+        });
+        got = await withProgress(`Downloading ${name}@${pkg.version}`, () => received, download);
     }
     catch (err) {
         if (isDiskFault(err))
             throw err; // RUNNER_TEMP is full: main names that, not the network
         throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, "Check `npm-registry` and the runner's network");
     }
-    let extracted;
     try {
-        if (!(await fileMatchesIntegrity(tarball, pkg.integrity))) {
+        if (!got.verified) {
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check the registry or mirror in `npm-registry`');
         }
-        extracted = await extractTar(tarball, undefined, 'xz');
-        const pkgDir = external_node_path_.join(extracted, 'package');
-        if (!external_node_fs_.existsSync(external_node_path_.join(pkgDir, 'claude'))) {
-            throw new errors/* InstallError */.sy(`${name}@${pkg.version} has no 'claude' binary`, 'Use a claude-version that ships the native binary (2.1 or later)');
-        }
-        const dir = await cacheDir(pkgDir, CLAUDE_TOOL_NAME, pkg.version, platform);
+        if (!got.gzip)
+            throw new errors/* InstallError */.sy(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`');
+        const dir = await cacheTar(tarFile, pkg.version, platform, name);
         return { dir, version: pkg.version, platform, downloaded: true };
     }
     finally {
-        external_node_fs_.rmSync(tarball, { force: true });
-        if (extracted)
-            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
+        external_node_fs_.rmSync(tarFile, { force: true });
+    }
+}
+/**
+ * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
+ * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
+ * with a `<platform>.complete` marker, as its cacheDir() leaves it, without cacheDir's copy of
+ * the whole tree (~0.8 s for claude's 380 MB).
+ */
+async function cacheTar(tarFile, version, platform, name) {
+    // both name a directory: a registry's odd answer must not climb out of the cache
+    if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version) || !/^[a-z0-9-]+$/.test(platform)) {
+        throw new errors/* InstallError */.sy(`the registry answered an unusable version '${version}' for ${name}`, 'Set `claude-version` to an exact version');
+    }
+    const cache = process.env['RUNNER_TOOL_CACHE'];
+    if (!cache)
+        throw new errors/* InstallError */.sy('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE');
+    const toolDir = external_node_path_.join(cache, CLAUDE_TOOL_NAME);
+    external_node_fs_.mkdirSync(toolDir, { recursive: true });
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(toolDir, '.staging-'));
+    try {
+        await runChecked('tar', ['-x', '--no-same-owner', '-f', tarFile, '-C', staging]);
+        const pkgDir = external_node_path_.join(staging, 'package');
+        if (!external_node_fs_.existsSync(external_node_path_.join(pkgDir, 'claude'))) {
+            throw new errors/* InstallError */.sy(`${name}@${version} has no 'claude' binary`, 'Use a claude-version that ships the native binary (2.1 or later)');
+        }
+        const dest = external_node_path_.join(toolDir, version, platform);
+        external_node_fs_.mkdirSync(external_node_path_.dirname(dest), { recursive: true });
+        external_node_fs_.rmSync(`${dest}.complete`, { force: true });
+        external_node_fs_.rmSync(dest, { recursive: true, force: true });
+        external_node_fs_.renameSync(pkgDir, dest);
+        external_node_fs_.writeFileSync(`${dest}.complete`, '');
+        return dest;
+    }
+    finally {
+        external_node_fs_.rmSync(staging, { recursive: true, force: true });
     }
 }
 

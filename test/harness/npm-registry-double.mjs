@@ -5,6 +5,8 @@
 // `corrupt: true` serves tarball bytes that do not match the packument's integrity
 // (a broken or tampered mirror); `status` forces every response to that HTTP status;
 // `bytesPerSecond` paces tarballs to that rate (a registry over a real network, for benchmarks).
+// `cutTarballs: n` breaks the first n tarball downloads half-way (the connection dropped, as a
+// flaky network or a restarting CDN edge does): the client sees a response that ends early.
 // Not modelled: authentication (tokens, scoped registries' auth), dist-tags other than
 // latest, package signatures and provenance attestations, search and the write API,
 // rate limits, redirects to a CDN, and ETag/304 caching.
@@ -14,7 +16,7 @@ import path from 'node:path'
 
 /**
  * @typedef {{ name: string, version: string, tarballPath: string, integrity: string, shasum?: string }} ServedPackage
- * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number, bytesPerSecond?: number }} opts
+ * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number, bytesPerSecond?: number, cutTarballs?: number }} opts
  */
 export async function startNpmRegistryDouble(opts) {
   /** @type {{ method: string, path: string, accept: string }[]} */
@@ -36,6 +38,12 @@ export async function startNpmRegistryDouble(opts) {
       tarballDownloads++
       const size = fs.statSync(pkg.tarballPath).size
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+      if (tarballDownloads <= (opts.cutTarballs ?? 0)) {
+        const half = fs.createReadStream(pkg.tarballPath, { end: Math.floor(size / 2) })
+        half.on('data', chunk => res.write(chunk))
+        half.on('end', () => res.socket?.destroy())
+        return
+      }
       const stream = fs.createReadStream(pkg.tarballPath)
       if (opts.bytesPerSecond) return paced(stream, res, opts.bytesPerSecond)
       if (!opts.corrupt) return stream.pipe(res)
