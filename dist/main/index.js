@@ -50921,7 +50921,8 @@ function gatewayFromIpam(pairs) {
 /** Why the engine cannot be used, in one line, from what the connection said. */
 function unreachableReason(err, endpoint) {
     if (endpoint.kind === 'unsupported') {
-        return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// (forward it to a local socket, e.g. \`ssh -L\`, and set DOCKER_HOST=unix://…)`;
+        return (`docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// ` +
+            '(forward it to a local socket, e.g. `ssh -L`, and set DOCKER_HOST=unix://…)');
     }
     const code = err instanceof EngineUnreachableError ? err.code : err.code;
     if (code === 'EACCES' || code === 'EPERM') {
@@ -51011,7 +51012,8 @@ class DockerBackend {
     async gatewayWiring(name) {
         const gateway = await this.gatewayOf(name);
         if (!(await canListenOn(gateway))) {
-            throw new errors/* BottleError */.nN(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`, "Use 'relay' or 'auto'");
+            throw new errors/* BottleError */.nN(`Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, ` +
+                'and it is not (is the engine in a VM or rootless?)', "Use 'relay' or 'auto'");
         }
         return { name, bindHost: gateway, wiring: 'gateway' };
     }
@@ -51306,7 +51308,8 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
     const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
     let found = await inspect();
     if (found.code === -1) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`, 'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend');
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); ` +
+            "smolvm would pull it inside the VM, where the bottle's egress policy refuses registries", 'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend');
     }
     if (found.code !== 0) {
         const pull = await runCommand(docker, ['pull', image]);
@@ -51316,7 +51319,8 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
     }
     const [id = '', user = ''] = found.stdout.trim().split(' ');
     if (!ROOT_USERS.has(user)) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`, 'Use an image without a USER line (or USER root)');
+        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
+            'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself', 'Use an image without a USER line (or USER root)');
     }
     external_node_fs_.mkdirSync(cacheDir, { recursive: true });
     const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
@@ -51384,7 +51388,8 @@ function checkMountSources(mounts, platform = process.platform) {
         const canonical = external_node_fs_.realpathSync(m.host);
         const under = protectedBy(canonical, platform);
         if (under) {
-            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, "Put the workspace, RUNNER_TEMP and the runner's tool cache under the runner's home (e.g. /Users/<runner>/...), or use the docker backend");
+            throw new errors/* BottleError */.nN(`smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: ` +
+                `it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`, "Put the workspace, RUNNER_TEMP and the runner's tool cache under the runner's home (e.g. /Users/<runner>/...), or use the docker backend");
         }
     }
 }
@@ -51491,12 +51496,14 @@ async function loopbackListeners(run = (c, a) => runCommand(c, a, { timeoutMs: 1
 function loopbackVerdict(listeners) {
     const api = listeners.find(l => /^smolvm/.test(l.command ?? ''));
     if (api) {
-        throw new errors/* BottleError */.nN(`smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: the agent could use that API to create machines with host mounts`, 'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm');
+        throw new errors/* BottleError */.nN(`smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: ` +
+            'the agent could use that API to create machines with host mounts', 'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm');
     }
     if (!listeners.length)
         return "smolvm: nothing else listens on the runner's loopback: the guest reaches only the bottle's daemons there";
     const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ');
-    return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`;
+    return ("smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback " +
+        `(smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`);
 }
 
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/smolvm-backend.js
@@ -51561,7 +51568,8 @@ class SmolvmBackend {
             if (problems.length) {
                 return {
                     usable: false,
-                    reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
+                    reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} ` +
+                        `(set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
                 };
             }
         }
@@ -51596,7 +51604,8 @@ class SmolvmBackend {
         checkMountSources(spec.mounts);
         this.homes.set(spec.name, { home: spec.home, ...spec.user });
         const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
-        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
+            `(${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
         const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
         this.envDirs.set(spec.name, envDir);
         const envFiles = writeEnvFiles(envDir, spec.env);
@@ -51697,14 +51706,16 @@ function smolvmRefusal(f) {
         return p.refused;
     if (f.platform === 'darwin') {
         if (f.hypervisor === false) {
-            return 'smolvm: this macOS runner has no Hypervisor.framework support (GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)';
+            return ('smolvm: this macOS runner has no Hypervisor.framework support ' +
+                '(GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)');
         }
         return undefined;
     }
     if (f.kvm === 'missing')
         return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)';
     if (f.kvm === 'denied') {
-        return 'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)';
+        return ('smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", ' +
+            'then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)');
     }
     if (!f.glibc)
         return 'smolvm: no glibc on this runner (the Linux release needs glibc 2.35 or newer)';

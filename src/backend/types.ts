@@ -23,7 +23,10 @@ export interface BottleNetwork {
   name: string
   /** address the host daemons bind to */
   bindHost: string
-  /** how the guest reaches the host daemons: directly at the gateway (docker's bridge; smolvm's 100.96.0.1, relayed to the host's loopback), or through a relay sidecar */
+  /**
+   * how the guest reaches the host daemons: directly at the gateway (docker's bridge; smolvm's
+   * 100.96.0.1, relayed to the host's loopback), or through a relay sidecar
+   */
   wiring: 'gateway' | 'relay'
   /** networks of the runner's engine (job services, other bottles): never an egress destination */
   engineSubnets?: string[]

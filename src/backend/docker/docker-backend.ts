@@ -61,7 +61,10 @@ export function gatewayFromIpam(pairs: string): string | undefined {
 /** Why the engine cannot be used, in one line, from what the connection said. */
 export function unreachableReason(err: unknown, endpoint: EngineEndpoint): string {
   if (endpoint.kind === 'unsupported') {
-    return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// (forward it to a local socket, e.g. \`ssh -L\`, and set DOCKER_HOST=unix://…)`
+    return (
+      `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// ` +
+      '(forward it to a local socket, e.g. `ssh -L`, and set DOCKER_HOST=unix://…)'
+    )
   }
   const code = err instanceof EngineUnreachableError ? err.code : (err as NodeJS.ErrnoException).code
   if (code === 'EACCES' || code === 'EPERM') {
@@ -165,7 +168,8 @@ export class DockerBackend implements Backend {
     const gateway = await this.gatewayOf(name)
     if (!(await canListenOn(gateway))) {
       throw new BottleError(
-        `Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, and it is not (is the engine in a VM or rootless?)`,
+        `Input 'docker-wiring': 'gateway' needs the network gateway ${gateway} to be an address of this runner, ` +
+          'and it is not (is the engine in a VM or rootless?)',
         "Use 'relay' or 'auto'"
       )
     }

@@ -29,7 +29,8 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
   let found = await inspect()
   if (found.code === -1) {
     throw new BottleError(
-      `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); smolvm would pull it inside the VM, where the bottle's egress policy refuses registries`,
+      `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); ` +
+        "smolvm would pull it inside the VM, where the bottle's egress policy refuses registries",
       'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend'
     )
   }
@@ -45,7 +46,8 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
   const [id = '', user = ''] = found.stdout.trim().split(' ')
   if (!ROOT_USERS.has(user)) {
     throw new BottleError(
-      `smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself`,
+      `smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
+        'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself',
       'Use an image without a USER line (or USER root)'
     )
   }

@@ -86,11 +86,15 @@ export function loopbackVerdict(listeners: LoopbackListener[]): string {
   const api = listeners.find(l => /^smolvm/.test(l.command ?? ''))
   if (api) {
     throw new BottleError(
-      `smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: the agent could use that API to create machines with host mounts`,
+      `smolvm: ${api.command} listens on ${api.address}:${api.port} on this runner, and a smolvm guest reaches every port of the runner's loopback: ` +
+        'the agent could use that API to create machines with host mounts',
       'Stop `smolvm serve` (or bind it where the gateway does not relay) before running bot-bottle with backend smolvm'
     )
   }
   if (!listeners.length) return "smolvm: nothing else listens on the runner's loopback: the guest reaches only the bottle's daemons there"
   const list = listeners.map(l => `${l.address}:${l.port}${l.command ? ` (${l.command})` : ''}`).join(', ')
-  return `smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback (smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`
+  return (
+    "smolvm: besides the bottle's daemons, the guest can reach these services on the runner's loopback " +
+    `(smolvm relays its gateway to every loopback port): ${list}. Keep nothing unauthenticated there`
+  )
 }

@@ -53,7 +53,8 @@ export function checkMountSources(mounts: readonly Mount[], platform: NodeJS.Pla
     const under = protectedBy(canonical, platform)
     if (under) {
       throw new BottleError(
-        `smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`,
+        `smolvm refuses to mount ${canonical}${canonical !== m.host ? ` (${m.host})` : ''} into the VM: ` +
+          `it is ${canonical === under ? '' : 'under '}${under}, a protected system path on ${platform === 'darwin' ? 'macOS' : platform}`,
         "Put the workspace, RUNNER_TEMP and the runner's tool cache under the runner's home (e.g. /Users/<runner>/...), or use the docker backend"
       )
     }

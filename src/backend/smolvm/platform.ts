@@ -40,13 +40,19 @@ export function smolvmRefusal(f: HostFacts): string | undefined {
   if ('refused' in p) return p.refused
   if (f.platform === 'darwin') {
     if (f.hypervisor === false) {
-      return 'smolvm: this macOS runner has no Hypervisor.framework support (GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)'
+      return (
+        'smolvm: this macOS runner has no Hypervisor.framework support ' +
+        '(GitHub-hosted macOS runners cannot boot VMs: use a self-hosted Apple Silicon runner)'
+      )
     }
     return undefined
   }
   if (f.kvm === 'missing') return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)'
   if (f.kvm === 'denied') {
-    return 'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)'
+    return (
+      'smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", ' +
+      'then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)'
+    )
   }
   if (!f.glibc) return 'smolvm: no glibc on this runner (the Linux release needs glibc 2.35 or newer)'
   if (!glibcAtLeast(f.glibc)) return `smolvm: glibc ${f.glibc} is older than 2.35, which the Linux release needs (use Ubuntu 22.04 or newer)`

@@ -62,7 +62,9 @@ export class SmolvmBackend implements Backend {
       if (problems.length) {
         return {
           usable: false,
-          reason: `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} (set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
+          reason:
+            `smolvm: ${version.stdout.trim()} changed \`machine ${sub}\`: ${problems.join('; ')} ` +
+            `(set smolvm-version to a release this backend was checked against, e.g. ${DEFAULT_SMOLVM_VERSION})`
         }
       }
     }
@@ -99,7 +101,8 @@ export class SmolvmBackend implements Backend {
     this.homes.set(spec.name, { home: spec.home, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
     core.info(
-      `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
+      `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
+        `(${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
     )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
