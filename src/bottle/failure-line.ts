@@ -1,11 +1,12 @@
 import type { Backend } from '../backend/types.js'
 import type { Config } from '../config/config.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
-import type { RecordFault } from '../transcript/record-sink.js'
+import { isDiskFault, type RecordFault } from '../transcript/record-sink.js'
+import { errorMessage } from '../util/errors.js'
 import type { StructuredCheck } from '../transcript/structured-output.js'
 import { engineLostLine } from './engine-health.js'
 import type { RunOutcome } from './run-claude.js'
-import { diskFaultLine } from './run-records.js'
+import { diskFaultLine, diskFullBeforeRunLine } from './run-records.js'
 
 /** One line saying why a run did not succeed. */
 export function failureReason(outcome: RunOutcome, timeoutMinutes: number): string {
@@ -65,4 +66,10 @@ export async function failureLine(end: RunEnd): Promise<string | undefined> {
   }
   if (structured && !structured.ok) return `claude run concluded 'invalid-output': ${structured.reason}`
   return undefined
+}
+
+/** The error line of a run that stopped before claude's end: the cause a user can act on (a full disk, an engine that went away), not its symptom. */
+export async function stoppedRunLine(err: unknown, backend: Backend | undefined, runnerTemp: string): Promise<string> {
+  if (isDiskFault(err)) return diskFullBeforeRunLine(err, runnerTemp)
+  return (await engineLostLine(backend)) ?? errorMessage(err)
 }

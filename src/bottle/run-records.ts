@@ -39,6 +39,12 @@ export class RunRecords implements RecordWatch {
     private readonly stop: () => void
   ) {}
 
+  /** Before claude runs: a record already refused (or cut) ends the run, as it would have stopped claude. */
+  throwIfFaulted(): void {
+    const f = this.fault
+    if (f) throw Object.assign(new Error(`${path.basename(f.file)}: ${f.message}`), { code: f.code })
+  }
+
   onFault(fault: RecordFault): void {
     if (this.fault) return
     this.fault = fault
