@@ -26,17 +26,24 @@ export function failureReason(outcome: RunOutcome, timeoutMinutes: number): stri
 export function verdictLine(v: UpstreamVerdict, config: Config): string {
   const kind = config.credential.kind
   if (v.conclusion === 'auth-error' && kind === 'bedrock') {
-    return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`
+    return (
+      `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). ` +
+      'Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region'
+    )
   }
   if (v.conclusion === 'auth-error' && kind === 'vertex') {
-    return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`
+    return (
+      `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). ` +
+      'Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project'
+    )
   }
   if (v.conclusion === 'auth-error') {
     const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token'
     return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`
   }
   if (v.conclusion === 'budget-exceeded') return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`
-  return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
+  const upstream = new URL(config.anthropicBaseUrl).origin
+  return `Input 'anthropic-base-url': ${upstream} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`
 }
 
 /** What ended the run, as main saw it. */
