@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
+import { startEngineSocketProxy } from '../../test/harness/engine-socket-proxy.mjs'
 import { readZip } from '../../test/harness/zip.mjs'
 import { artifactService, e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog, whenClaudeIsMidRun } from './helpers.js'
 
@@ -25,21 +26,9 @@ describe('faults a runner sees', () => {
   const base = (api: { url: string }, ws: string, name: string) => ({ prompt: 'Do the thing', ...suite.inputs(api, ws, KEY), 'artifact-name': name })
 
   it('the engine going away mid-run ends the run with one line naming the engine; the post step still uploads, the next run reaps', async () => {
-    // a docker CLI whose engine "goes away" once the marker exists: running clients are cut off
-    // (as when dockerd stops) and new ones cannot connect
-    const bin = path.join(suite.dir, 'gone-bin')
-    const marker = path.join(suite.dir, 'engine-gone')
-    fs.mkdirSync(bin, { recursive: true })
-    const real = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim()
-    fs.writeFileSync(
-      path.join(bin, 'docker'),
-      `#!/bin/sh
-if [ -e '${marker}' ]; then echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2; exit 1; fi
-( while [ ! -e '${marker}' ]; do kill -0 $$ 2>/dev/null || exit 0; sleep 0.2; done; kill -TERM $$ ) </dev/null >/dev/null 2>&1 &
-exec '${real}' "$@"
-`,
-      { mode: 0o755 }
-    )
+    // the engine's socket, through a pass-through that can "go away" as dockerd does when it
+    // stops: running connections are cut off and new ones cannot connect
+    const engine = await startEngineSocketProxy(path.join(suite.dir, 'engine.sock'))
     const api = await startAnthropicDouble({ turns: [{ hang: true }] }, { expectedKey: KEY })
     const next = await startAnthropicDouble({ turns: [{ text: 'ok' }] }, { expectedKey: KEY })
     let slug = ''
@@ -49,8 +38,8 @@ exec '${real}' "$@"
         inputs: base(api, makeWorkspace(path.join(suite.dir, 'gone'), 1001), 'engine-gone'),
         runnerTemp: path.join(suite.dir, 'rt-gone'),
         toolCache: suite.toolCache,
-        env: runnerEnv({ PATH: `${bin}:${process.env['PATH']}` }),
-        onMainSpawn: child => void (mid = whenClaudeIsMidRun(api, child, () => fs.writeFileSync(marker, '')))
+        env: runnerEnv({ DOCKER_HOST: engine.url }),
+        onMainSpawn: child => void (mid = whenClaudeIsMidRun(api, child, () => engine.cut()))
       })
       mid!.check()
       slug = slugOf(r.outputs['transcript-dir']!)
@@ -63,8 +52,7 @@ exec '${real}' "$@"
       expect(r.post.code).toBe(0)
       const files = readZip(artifacts.service.artifacts().get('engine-gone')!.zip)
       expect([...files.keys()]).toEqual(expect.arrayContaining(['stream.jsonl', 'report.html', 'model.jsonl']))
-      // the engine is back: what the cut-off run left is there until the next run reaps it
-      fs.rmSync(marker)
+      // the engine is back (the real socket): what the cut-off run left is there until the next run reaps it
       expect(leftovers(slug).length).toBe(3)
       const after = await runAction({
         inputs: base(next, makeWorkspace(path.join(suite.dir, 'after'), 1001), 'after'),
@@ -76,7 +64,7 @@ exec '${real}' "$@"
       expect(after.main.stdout).toContain(`Reaped what run ${slug} left`)
       expect(leftovers(slug)).toEqual([])
     } finally {
-      fs.rmSync(marker, { force: true })
+      engine.close()
       // best effort: a failure here must not hide the test's own
       if (slug)
         for (const o of leftovers(slug))

@@ -5,20 +5,8 @@ import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-probe-'))
 
-/** A stand-in CLI that prints what the real docker CLI prints when the socket refuses the user. */
-function fakeCli(stderr: string, code: number): string {
-  const p = path.join(tmp, `docker-${code}-${Math.random().toString(16).slice(2)}`)
-  fs.writeFileSync(p, `#!/bin/sh\necho '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 })
-  return p
-}
-
 describe('docker probe: one line saying why docker cannot be used', () => {
-  it('CLI missing', async () => {
-    const p = await new DockerBackend({ cli: path.join(tmp, 'no-such-docker') }).probe()
-    expect(p).toEqual({ usable: false, reason: expect.stringMatching(/^docker: the docker CLI is not installed/) })
-  })
-
-  it('daemon unreachable (a real docker CLI pointed at a socket nobody serves)', async () => {
+  it('daemon unreachable (DOCKER_HOST pointed at a socket nobody serves)', async () => {
     const saved = process.env['DOCKER_HOST']
     process.env['DOCKER_HOST'] = `unix://${path.join(tmp, 'nobody.sock')}`
     try {
@@ -31,13 +19,17 @@ describe('docker probe: one line saying why docker cannot be used', () => {
     }
   })
 
-  it('permission denied on the socket', async () => {
-    const cli = fakeCli(
-      'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix /var/run/docker.sock: connect: permission denied',
-      1
-    )
-    const p = await new DockerBackend({ cli }).probe()
-    expect(p).toEqual({ usable: false, reason: expect.stringMatching(/permission denied on the docker socket \(add the runner user to the `docker` group/) })
+  it('a socket that is not an engine: one line naming what answered', async () => {
+    const sock = path.join(tmp, 'not-docker.sock')
+    const http = await import('node:http')
+    const server = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('page not found'))
+    await new Promise<void>(resolve => server.listen(sock, resolve))
+    try {
+      const p = await new DockerBackend({ endpoint: { kind: 'unix', socketPath: sock, source: 'DOCKER_HOST' } }).probe()
+      expect(p).toEqual({ usable: false, reason: `docker: the engine at unix://${sock} answered 404 to \`docker version\`: page not found` })
+    } finally {
+      server.close()
+    }
   })
 
   it('a running engine is usable (the real dockerd the test command starts)', async () => {

@@ -1,39 +1,58 @@
-/** The docker backend's teardown order, against a stand-in CLI that logs when each command starts and ends. */
+/** The docker backend's teardown order, read from the requests the real engine received (through a logging socket). */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
 import { teardownResources } from '../../src/bottle/teardown.js'
+import { startEngineSocketProxy } from '../../test/harness/engine-socket-proxy.mjs'
+import { GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-teardown-'))
-const log = path.join(tmp, 'log')
-const cli = path.join(tmp, 'docker')
-// `rm` takes 0.3 s, as a container removal does; listings print nothing
-fs.writeFileSync(cli, `#!/bin/sh\necho "start $*" >> ${log}\ncase "$1" in rm) sleep 0.3;; esac\necho "end $*" >> ${log}\n`, { mode: 0o755 })
-const lines = () => fs.readFileSync(log, 'utf8').trim().split('\n')
+const id = crypto.randomBytes(3).toString('hex')
+const net = `bb-td-${id}-net`
+const bottle = `bb-td-${id}`
 
 describe('docker teardown', () => {
-  beforeEach(() => fs.writeFileSync(log, ''))
+  let proxy: Awaited<ReturnType<typeof startEngineSocketProxy>>
+  const backendVia = () => new DockerBackend({ relayImage: RELAY_IMAGE, endpoint: { kind: 'unix', socketPath: proxy.socketPath, source: 'test' } })
+  const requests = () => proxy.log.filter(l => !l.includes(' /version'))
+
+  beforeAll(async () => {
+    proxy = await startEngineSocketProxy(path.join(tmp, 'engine.sock'))
+  })
+  afterAll(() => proxy.close())
+
+  async function makeRun(backend: DockerBackend) {
+    const labels = { 'bot-bottle.test': id }
+    const network = await backend.createNetwork(net, labels)
+    await backend.exposeToGuest(network, [1234], labels)
+    const spec = { name: bottle, labels, image: GUEST_IMAGE, user: { uid: 1001, gid: 1001 }, home: '/home/bottle', mounts: [], env: {} }
+    await backend.create({ ...spec, stateDir: tmp, network: net, cpus: 1, memory: '256m', pidsLimit: 64 })
+    await backend.start(bottle)
+  }
 
   it('removes the bottle and the relay it started side by side, then the network, with no listing', async () => {
-    const backend = new DockerBackend({ cli })
-    await backend.exposeToGuest({ name: 'bb-net', bindHost: '127.0.0.1', wiring: 'relay' }, [1234], {})
-    fs.writeFileSync(log, '')
-    expect(await teardownResources(backend, { bottleName: 'bb', networkName: 'bb-net' })).toBe(true)
-    const l = lines()
-    expect(
-      l
-        .filter(x => x.startsWith('start'))
-        .slice(0, 2)
-        .sort()
-    ).toEqual(['start rm --force --volumes bb', 'start rm --force --volumes bb-net-relay'])
-    expect(l.slice(2, 4).sort()).toEqual(['end rm --force --volumes bb', 'end rm --force --volumes bb-net-relay']) // both started before either ended
-    expect(l.slice(4)).toEqual(['start network rm bb-net', 'end network rm bb-net'])
+    const backend = backendVia()
+    await makeRun(backend)
+    proxy.log.length = 0
+    expect(await teardownResources(backend, { bottleName: bottle, networkName: net })).toBe(true)
+    const l = requests()
+    const rm = (what: string) => l.findIndex(x => x.startsWith(what) && x.includes(`/containers/${bottle}`) && !x.includes('-relay'))
+    const rmRelay = (what: string) => l.findIndex(x => x.startsWith(what) && x.includes(`/containers/${net}-relay`))
+    // both removals started before either ended
+    expect(Math.max(rm('start DELETE'), rmRelay('start DELETE'))).toBeLessThan(Math.min(rm('end DELETE'), rmRelay('end DELETE')))
+    expect(rm('start DELETE')).toBeGreaterThanOrEqual(0)
+    expect(l.slice(-2).map(x => x.replace(/\/v[\d.]+\//, '/'))).toEqual([`start DELETE /networks/${net}`, `end DELETE /networks/${net}`])
+    expect(l.filter(x => x.includes('GET /') && x.includes('/containers/json'))).toEqual([])
   })
 
   it('another process (the post step) finds the relay by its label', async () => {
-    expect(await teardownResources(new DockerBackend({ cli }), { bottleName: 'bb', networkName: 'bb-net' })).toBe(true)
-    expect(lines()).toContainEqual('start ps --all --filter label=bot-bottle.relay-for=bb-net --format {{.Names}}')
-    expect(lines().at(-2)).toBe('start network rm bb-net')
+    await makeRun(backendVia())
+    proxy.log.length = 0
+    expect(await teardownResources(backendVia(), { bottleName: bottle, networkName: net })).toBe(true)
+    const l = requests().map(x => x.replace(/\/v[\d.]+\//, '/'))
+    expect(l).toContainEqual(`start GET /containers/json?all=true&filters={"label":["bot-bottle.relay-for=${net}"]}`)
+    expect(l.at(-2)).toBe(`start DELETE /networks/${net}`)
   })
 })

@@ -16,7 +16,7 @@ import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-doub
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-select-'))
 const linuxOk: HostFacts = { platform: 'linux', arch: 'x64', kvm: 'ok', glibc: '2.36' }
 const realDocker = () => new DockerBackend()
-const deadDocker = () => new DockerBackend({ cli: path.join(tmp, 'no-docker-here') })
+const deadDocker = () => new DockerBackend({ endpoint: { kind: 'unix', socketPath: path.join(tmp, 'no-docker-here.sock'), source: 'DOCKER_HOST' } })
 
 describe('smolvm refusals say why and what fixes it', () => {
   it.each([
@@ -112,7 +112,9 @@ describe('selectBackend (a run)', () => {
   it('both refused → one error listing both, with fixes', async () => {
     const err = await selectBackend('auto', { facts: { ...linuxOk, kvm: 'missing' }, docker: deadDocker() }, noInstall).catch(e => e)
     expect(err).toBeInstanceOf(BackendUnavailableError)
-    expect(err.message).toMatch(/^No usable backend: smolvm: \/dev\/kvm does not exist \(.*\); docker: the docker CLI is not installed \(install Docker Engine/)
+    expect(err.message).toMatch(
+      /^No usable backend: smolvm: \/dev\/kvm does not exist \(.*\); docker: the docker daemon is unreachable \(start dockerd, or set DOCKER_HOST/
+    )
   })
 
   it("'smolvm' where it cannot run is one clear error; 'docker' never looks at smolvm", async () => {
@@ -169,7 +171,7 @@ describe('probeForSetup (setup-only)', () => {
     expect(r).toEqual({
       backend: 'none',
       smolvm: undefined,
-      reasons: [expect.stringMatching(/cannot boot VMs/), expect.stringMatching(/docker CLI is not installed/)]
+      reasons: [expect.stringMatching(/cannot boot VMs/), expect.stringMatching(/docker daemon is unreachable/)]
     })
   })
 

@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1113);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4033);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1113:
+/***/ 4033:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50266,7 +50266,7 @@ function runCommand(cmd, args, opts = {}) {
 async function runChecked(cmd, args, opts = {}) {
     const r = await runCommand(cmd, args, opts);
     if (r.code !== 0)
-        throw new errors/* CommandError */.Qd(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
+        throw new CommandError(`${cmd} ${args.slice(0, 2).join(' ')}`, r.code, r.stderr, opts.fix);
     return r.stdout;
 }
 /**
@@ -50322,157 +50322,482 @@ async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
         throw new errors/* CommandError */.Qd(`copy ${hostPath} into the guest`, r.code, r.stderr, 'The guest image needs `sh` and `tar`');
 }
 
-;// CONCATENATED MODULE: ./lib/backend/docker/argv.js
-/** Every docker command the backend runs is built here, as argv (never a shell string). */
-function networkCreateArgv(name, labels, withoutHost = false) {
-    // --internal: no route out of the network; only what listens on it is reachable.
+;// CONCATENATED MODULE: ./lib/backend/docker/api-bodies.js
+/**
+ * Every request body the docker backend sends the engine is built here, as plain data: what
+ * each container may do is read in one place. Field names are the engine API's
+ * (docs.docker.com/reference/api/engine, ContainerCreate / NetworkCreate / ContainerExec).
+ */
+/** What no container of ours may do: gain a capability, or privileges through setuid files. */
+const HARDENED = { CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] };
+/** PID 1 of the bottle idles until stopped; exec runs the real work. */
+const IDLE_SCRIPT = 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done';
+/** `4g`, `512m`, `2048k`, `1.5g`, `1000b` or plain bytes, as the docker CLI reads --memory (binary units). */
+function memoryBytes(size) {
+    const m = /^(\d+(?:\.\d+)?)\s*([bkmgtp])?i?b?$/i.exec(size.trim());
+    if (!m)
+        throw new Error(`not a memory size: '${size}'`);
+    const power = 'bkmgtp'.indexOf((m[2] ?? 'b').toLowerCase());
+    return Math.floor(Number(m[1]) * 1024 ** power);
+}
+function networkCreateBody(name, labels, withoutHost = false) {
+    // Internal: no route out of the network; only what listens on it is reachable.
     // inhibit_ipv4: the host's bridge gets no address, so no host service is reachable either.
-    return [
-        'network',
-        'create',
-        '--internal',
-        '--driver',
-        'bridge',
-        ...(withoutHost ? ['--opt', 'com.docker.network.bridge.inhibit_ipv4=true'] : []),
-        ...labelArgs(labels),
-        name
-    ];
+    return {
+        Name: name,
+        Driver: 'bridge',
+        Internal: true,
+        CheckDuplicate: true,
+        Labels: labels,
+        Options: withoutHost ? { 'com.docker.network.bridge.inhibit_ipv4': 'true' } : {}
+    };
 }
-function relayRunArgv(o) {
-    return [
-        'run',
-        '--detach',
-        '--name',
-        o.name,
-        ...labelArgs(o.labels),
-        '--network',
-        'bridge', // the default bridge: it reaches the host through host.docker.internal
-        '--add-host',
-        'host.docker.internal:host-gateway',
-        '--user',
-        '65534:65534',
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--read-only',
-        '--memory',
-        '64m',
-        '--pids-limit',
-        '64',
-        o.image,
-        'node',
-        '-e',
-        o.script,
-        o.targetHost,
-        ...o.ports.map(String)
-    ];
-}
-function networkConnectArgv(network, container, alias) {
-    return ['network', 'connect', '--alias', alias, network, container];
-}
-function networkInspectGatewayArgv(name) {
-    // The default bridge lists only its subnet: then the gateway is the subnet's first host.
-    return ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}} {{end}}', name];
-}
-function createArgv(spec) {
+function bottleCreateBody(spec, env) {
     const { uid, gid } = spec.user;
-    return [
-        'create',
-        '--name',
-        spec.name,
-        ...labelArgs(spec.labels),
-        '--network',
-        spec.network,
-        '--user',
-        `${uid}:${gid}`,
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--pids-limit',
-        String(spec.pidsLimit),
-        '--cpus',
-        String(spec.cpus),
-        '--memory',
-        spec.memory,
-        '--memory-swap',
-        spec.memory, // no swap beyond the memory limit
-        '--env-file',
-        spec.envFile,
-        // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-        '--tmpfs',
-        `${spec.home}:rw,exec,uid=${uid},gid=${gid},mode=0700`,
-        ...spec.mounts.flatMap(m => ['--mount', `type=bind,source=${m.host},target=${m.guest}${m.readOnly ? ',readonly' : ''}`]),
-        '--workdir',
-        '/',
-        '--entrypoint',
-        'sh',
-        spec.image,
-        // PID 1 idles until stopped; exec runs the real work.
-        '-c',
-        'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'
-    ];
+    const memory = memoryBytes(spec.memory);
+    return {
+        Image: spec.image,
+        User: `${uid}:${gid}`,
+        Labels: spec.labels,
+        Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        WorkingDir: '/',
+        Entrypoint: ['sh'],
+        Cmd: ['-c', IDLE_SCRIPT],
+        HostConfig: {
+            ...HARDENED,
+            NetworkMode: spec.network,
+            PidsLimit: spec.pidsLimit,
+            NanoCpus: Math.round(spec.cpus * 1e9),
+            Memory: memory,
+            MemorySwap: memory, // no swap beyond the memory limit
+            // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
+            Tmpfs: { [spec.home]: `rw,exec,uid=${uid},gid=${gid},mode=0700` },
+            Mounts: spec.mounts.map(m => ({ Type: 'bind', Source: m.host, Target: m.guest, ReadOnly: m.readOnly }))
+        },
+        NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } }
+    };
 }
-function imageInspectArgv(image) {
-    return ['image', 'inspect', '--format', '{{.Id}}', image];
+function relayCreateBody(o) {
+    return {
+        Image: o.image,
+        User: '65534:65534',
+        Labels: o.labels,
+        Cmd: ['node', '-e', o.script, o.targetHost, ...o.ports.map(String)],
+        HostConfig: {
+            ...HARDENED,
+            NetworkMode: 'bridge', // the default bridge: it reaches the host through host.docker.internal
+            ExtraHosts: ['host.docker.internal:host-gateway'],
+            ReadonlyRootfs: true,
+            Memory: memoryBytes('64m'),
+            PidsLimit: 64
+        }
+    };
 }
-function peekArgv(image, argv) {
-    return [
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--user',
-        '65534:65534',
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--read-only',
-        '--pids-limit',
-        '64',
-        '--memory',
-        '64m',
-        '--entrypoint',
-        argv[0],
-        image,
-        ...argv.slice(1)
-    ];
+function peekCreateBody(image, argv) {
+    return {
+        Image: image,
+        User: '65534:65534',
+        Entrypoint: [argv[0]],
+        Cmd: argv.slice(1),
+        HostConfig: { ...HARDENED, NetworkMode: 'none', ReadonlyRootfs: true, PidsLimit: 64, Memory: memoryBytes('64m') }
+    };
 }
-function imageSizeArgv(image) {
-    return ['image', 'inspect', '--format', '{{.Size}}', image];
+function execCreateBody(argv, opts) {
+    return {
+        AttachStdin: opts.input !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Cmd: [...argv],
+        ...(opts.user ? { User: `${opts.user.uid}:${opts.user.gid}` } : {}),
+        ...(opts.workdir ? { WorkingDir: opts.workdir } : {})
+    };
 }
-function pullArgv(image) {
-    return ['pull', '--quiet', image];
+function networkConnectBody(container, alias) {
+    return { Container: container, EndpointConfig: { Aliases: [alias] } };
 }
-function startArgv(name) {
-    return ['start', name];
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./lib/backend/docker/engine-endpoint.js
+
+
+
+
+const DEFAULT_ENGINE_SOCKET = '/var/run/docker.sock';
+/** The docker CLI's config dir: DOCKER_CONFIG, else ~/.docker. */
+function configDir(env) {
+    return env['DOCKER_CONFIG'] || external_node_path_.join(env['HOME'] || external_node_os_.homedir(), '.docker');
 }
-function execArgv(name, argv, opts) {
-    return [
-        'exec',
-        ...(opts.input !== undefined ? ['-i'] : []),
-        ...(opts.user ? ['--user', `${opts.user.uid}:${opts.user.gid}`] : []),
-        ...(opts.workdir ? ['--workdir', opts.workdir] : []),
-        name,
-        ...argv
-    ];
+function readJson(file) {
+    try {
+        const value = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        return value && typeof value === 'object' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
-function removeArgv(name) {
-    return ['rm', '--force', '--volumes', name];
+/** The context the CLI would use, or undefined for the default one. */
+function contextName(env) {
+    if (env['DOCKER_HOST'])
+        return undefined;
+    const named = env['DOCKER_CONTEXT'] || readJson(external_node_path_.join(configDir(env), 'config.json'))?.['currentContext'];
+    return named && named !== 'default' ? named : undefined;
 }
-function networkRemoveArgv(name) {
-    return ['network', 'rm', name];
+function resolveEngineEndpoint(env = process.env) {
+    const context = contextName(env);
+    if (!context) {
+        const url = env['DOCKER_HOST'] || `unix://${DEFAULT_ENGINE_SOCKET}`;
+        const tlsDir = env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || configDir(env) : undefined;
+        return fromUrl(url, env['DOCKER_HOST'] ? 'DOCKER_HOST' : 'the default socket', tlsDir, true);
+    }
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(context).digest('hex');
+    const meta = readJson(external_node_path_.join(configDir(env), 'contexts', 'meta', digest, 'meta.json'));
+    const docker = meta?.['Endpoints']?.['docker'];
+    const source = `docker context '${context}'`;
+    if (!docker?.Host)
+        return { kind: 'unsupported', url: '', source };
+    const tlsDir = external_node_path_.join(configDir(env), 'contexts', 'tls', digest, 'docker');
+    return fromUrl(docker.Host, source, external_node_fs_.existsSync(external_node_path_.join(tlsDir, 'ca.pem')) ? tlsDir : undefined, !docker.SkipTLSVerify);
 }
-function listArgv(label, value) {
-    return ['ps', '--all', '--filter', `label=${label}=${value}`, '--format', '{{.Names}}'];
+function fromUrl(url, source, tlsDir, verify) {
+    if (url.startsWith('unix://'))
+        return { kind: 'unix', socketPath: url.slice('unix://'.length), source };
+    const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url);
+    if (tcp) {
+        const tls = tlsDir ? readTls(tlsDir, verify) : undefined;
+        return { kind: 'tcp', host: tcp[1], port: Number(tcp[2] ?? (tls ? 2376 : 2375)), tls, source };
+    }
+    return { kind: 'unsupported', url, source };
 }
-function networkListArgv(label, value) {
-    return ['network', 'ls', '--filter', `label=${label}=${value}`, '--format', '{{.Name}}'];
+function readTls(dir, verify) {
+    try {
+        const read = (name) => external_node_fs_.readFileSync(external_node_path_.join(dir, name));
+        return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify };
+    }
+    catch {
+        return undefined;
+    }
 }
-function labelArgs(labels) {
-    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+/** The endpoint as a user would write it, for messages. */
+function describeEndpoint(e) {
+    if (e.kind === 'unix')
+        return `unix://${e.socketPath}`;
+    if (e.kind === 'tcp')
+        return `tcp://${e.host}:${e.port}`;
+    return e.url || '(no docker endpoint)';
+}
+
+;// CONCATENATED MODULE: ./lib/backend/docker/engine-client.js
+
+
+
+
+/**
+ * The docker engine's HTTP API, spoken directly over its socket: one in-process request per
+ * operation instead of a docker CLI process each (a Go program start, ~15–25 ms apiece on the
+ * run's critical path). Only the few endpoints the backend uses; see docs.docker.com/reference/api/engine.
+ */
+/** The engine answered, with an error status. */
+class EngineApiError extends errors/* BottleError */.nN {
+    operation;
+    status;
+    detail;
+    constructor(operation, status, detail) {
+        super(`'docker ${operation}' failed (engine answered ${status})${detail ? `: ${detail}` : ''}`);
+        this.operation = operation;
+        this.status = status;
+        this.detail = detail;
+    }
+}
+/** The engine did not answer at all (no socket, refused, permission denied, cut off). */
+class EngineUnreachableError extends errors/* BottleError */.nN {
+    endpoint;
+    code;
+    constructor(endpoint, code, cause) {
+        super(`the docker engine at ${endpoint} did not answer (${cause})`);
+        this.endpoint = endpoint;
+        this.code = code;
+    }
+}
+class EngineClient {
+    endpoint;
+    agent;
+    /** `/v1.NN`: the engine's own API version, so an engine of any age takes the requests */
+    prefix;
+    asking;
+    constructor(endpoint) {
+        this.endpoint = endpoint;
+        const tls = endpoint.kind === 'tcp' ? endpoint.tls : undefined;
+        this.agent = tls
+            ? new external_node_https_.Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.verify })
+            : new external_node_http_.Agent({ keepAlive: true });
+    }
+    /** The engine's version and API version (GET /version, unversioned: it answers any client). */
+    async version(timeoutMs) {
+        const r = await this.send('version', 'GET', '/version', { timeoutMs }, false);
+        const apiVersion = r.body.ApiVersion ?? '';
+        this.prefix = /^\d+\.\d+$/.test(apiVersion) ? `/v${apiVersion}` : '';
+        return { version: r.body.Version ?? '', apiVersion };
+    }
+    call(operation, method, path, opts = {}) {
+        return this.send(operation, method, path, opts, true);
+    }
+    async versioned(path) {
+        if (this.prefix === undefined) {
+            // an engine that does not answer here fails the request itself, with its own error
+            this.asking ??= this.version().then(() => undefined, () => undefined);
+            await this.asking;
+        }
+        return `${this.prefix ?? ''}${path}`;
+    }
+    async send(operation, method, path, opts, versioned) {
+        const target = (versioned ? await this.versioned(path) : path) + queryString(opts.query);
+        const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+        return new Promise((resolve, reject) => {
+            const req = this.request(method, target, {
+                ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {})
+            });
+            const timer = opts.timeoutMs ? setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), opts.timeoutMs) : undefined;
+            req.on('error', err => {
+                clearTimeout(timer);
+                reject(this.unreachable(err));
+            });
+            req.on('response', res => {
+                const parts = [];
+                res.on('data', (c) => parts.push(c));
+                res.on('error', err => reject(this.unreachable(err)));
+                res.on('end', () => {
+                    clearTimeout(timer);
+                    const status = res.statusCode ?? 0;
+                    const text = Buffer.concat(parts).toString('utf8');
+                    const body = parseBody(text, res.headers['content-type']);
+                    if ((status >= 200 && status < 300) || opts.expect?.includes(status))
+                        return resolve({ status, body: body, headers: res.headers });
+                    reject(new EngineApiError(operation, status, errorText(body, text)));
+                });
+            });
+            req.end(payload);
+        });
+    }
+    /** A request whose connection becomes the engine's raw stream (exec start, attach). */
+    async hijack(operation, path, body) {
+        const target = await this.versioned(path);
+        const payload = Buffer.from(JSON.stringify(body));
+        return new Promise((resolve, reject) => {
+            const req = this.request('POST', target, { 'content-type': 'application/json', 'content-length': String(payload.length), connection: 'Upgrade', upgrade: 'tcp' }, false);
+            req.on('error', err => reject(this.unreachable(err)));
+            req.on('upgrade', (_res, socket, head) => resolve({ socket, head }));
+            req.on('response', res => {
+                // no upgrade: the engine refused (no such exec, container not running)
+                const parts = [];
+                res.on('data', (c) => parts.push(c));
+                res.on('end', () => {
+                    const text = Buffer.concat(parts).toString('utf8');
+                    reject(new EngineApiError(operation, res.statusCode ?? 0, errorText(parseBody(text, res.headers['content-type']), text)));
+                });
+            });
+            req.end(payload);
+        });
+    }
+    request(method, target, headers, pooled = true) {
+        const e = this.endpoint;
+        const common = { method, path: target, headers: { host: 'docker', ...headers }, agent: pooled ? this.agent : false };
+        if (e.kind === 'unix')
+            return external_node_http_.request({ ...common, socketPath: e.socketPath });
+        if (e.kind === 'tcp' && e.tls) {
+            const { ca, cert, key, verify } = e.tls;
+            return external_node_https_.request({ ...common, host: e.host, port: e.port, ...(pooled ? {} : { ca, cert, key, rejectUnauthorized: verify }) });
+        }
+        if (e.kind === 'tcp')
+            return external_node_http_.request({ ...common, host: e.host, port: e.port });
+        throw new EngineUnreachableError(describeEndpoint(e), 'EUNSUPPORTED', `${e.source} is not a unix:// or tcp:// endpoint`);
+    }
+    unreachable(err) {
+        if (err instanceof errors/* BottleError */.nN)
+            return err;
+        const code = err.code;
+        return new EngineUnreachableError(describeEndpoint(this.endpoint), code, code ?? err.message);
+    }
+    /** Lets the process exit: idle kept-alive connections are closed. */
+    close() {
+        this.agent.destroy();
+    }
+}
+function queryString(query) {
+    const pairs = Object.entries(query ?? {}).filter((p) => p[1] !== undefined);
+    return pairs.length ? `?${new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString()}` : '';
+}
+function parseBody(text, contentType) {
+    if (!text)
+        return undefined;
+    if (contentType?.includes('json')) {
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            return text;
+        }
+    }
+    return text;
+}
+/** The engine's `{"message": …}`, or the first line of what it said. */
+function errorText(body, text) {
+    const message = body && typeof body === 'object' ? body.message : undefined;
+    return (typeof message === 'string' ? message : text).trim().split('\n')[0] ?? '';
+}
+/** `filters` as the engine takes them: a JSON map of filter → values. */
+function labelFilter(label, value) {
+    return JSON.stringify({ label: [value === undefined ? label : `${label}=${value}`] });
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./lib/backend/docker/stream-frames.js
+/**
+ * The engine's multiplexed stream (exec and attach without a TTY): frames of an 8-byte header
+ * — stream (0 stdin, 1 stdout, 2 stderr), three zero bytes, the payload size as a big-endian
+ * uint32 — then the payload. Frames arrive split across chunks in any way; this reassembles
+ * them and never holds more than one frame's header and the bytes of the current chunk.
+ */
+class StreamFrames {
+    onStdout;
+    onStderr;
+    header = Buffer.alloc(0);
+    /** bytes of the current frame's payload still to come, and where they go */
+    left = 0;
+    target = 1;
+    constructor(onStdout, onStderr) {
+        this.onStdout = onStdout;
+        this.onStderr = onStderr;
+    }
+    push(chunk) {
+        let at = 0;
+        while (at < chunk.length) {
+            if (this.left > 0) {
+                const take = Math.min(this.left, chunk.length - at);
+                const part = chunk.subarray(at, at + take);
+                if (this.target === 2)
+                    this.onStderr(part);
+                else
+                    this.onStdout(part);
+                this.left -= take;
+                at += take;
+                continue;
+            }
+            const need = 8 - this.header.length;
+            this.header = Buffer.concat([this.header, chunk.subarray(at, at + need)]);
+            at += Math.min(need, chunk.length - at);
+            if (this.header.length < 8)
+                return;
+            // stdin (0) never comes back from the engine; anything but 2 is treated as output
+            this.target = this.header[0] === 2 ? 2 : 1;
+            this.left = this.header.readUInt32BE(4);
+            this.header = Buffer.alloc(0);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/backend/docker/engine-exec.js
+
+
+
+
+/** How long the engine may take to record an exec's exit code after its stream closed. */
+const EXIT_CODE_WAIT_MS = 2_000;
+/**
+ * Runs argv in a running container over the engine API (exec create, then exec start on an
+ * upgraded connection carrying the multiplexed stream), as `docker exec [-i]` does. stdin, when
+ * given, is sent and then the connection's write side is closed: the engine then closes the
+ * process's stdin. kill() drops the connection (as killing the CLI client does); the process in
+ * the container is not signalled, so callers stop it themselves (run-claude does, then teardown).
+ * An engine error or lost engine is written to onStderr and ends the exec with code 1 (the
+ * engine answered, as the CLI exits 1) or null (it did not), never a rejection.
+ */
+function engineExec(client, container, argv, opts, onStdout, onStderr) {
+    let socket;
+    let killed = null;
+    // A stream is taken up now, not once the connection is up: a child's stdout nobody reads
+    // is drained and dropped by node when the child exits (tar often exits first).
+    const input = opts.input === undefined || typeof opts.input === 'string' || Buffer.isBuffer(opts.input) ? opts.input : opts.input.pipe(new external_node_stream_.PassThrough());
+    const run = async () => {
+        const created = await client.call('exec', 'POST', `/containers/${encodeURIComponent(container)}/exec`, { body: execCreateBody(argv, opts) });
+        const id = created.body.Id;
+        const hijacked = await client.hijack('exec', `/exec/${encodeURIComponent(id)}/start`, { Detach: false, Tty: false });
+        socket = hijacked.socket;
+        if (killed) {
+            socket.destroy();
+            return { code: null, signal: killed };
+        }
+        const frames = new StreamFrames(onStdout, onStderr);
+        if (hijacked.head.length)
+            frames.push(hijacked.head);
+        const closed = new Promise(resolve => {
+            socket.on('data', (c) => frames.push(c));
+            socket.on('error', () => undefined); // a cut connection ends in 'close' too
+            socket.once('close', () => resolve());
+        });
+        feed(socket, input);
+        const timer = opts.timeoutMs
+            ? setTimeout(() => {
+                killed ??= 'SIGKILL';
+                socket?.destroy();
+            }, opts.timeoutMs)
+            : undefined;
+        await closed;
+        clearTimeout(timer);
+        if (killed)
+            return { code: null, signal: killed };
+        return { code: await exitCode(client, id), signal: null };
+    };
+    const exited = run().catch((err) => {
+        onStderr(Buffer.from(`${err.message}\n`));
+        return { code: err instanceof EngineApiError ? 1 : null, signal: killed };
+    });
+    return {
+        exited,
+        pid: undefined,
+        kill(signal = 'SIGTERM') {
+            killed ??= signal;
+            socket?.destroy();
+        }
+    };
+}
+/** engineExec run to its end, its output collected (short commands: provisioning, probes). */
+async function engineExecCollect(client, container, argv, opts = {}) {
+    const out = [];
+    const err = [];
+    const { code } = await engineExec(client, container, argv, opts, c => out.push(c), c => err.push(c)).exited;
+    return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+function feed(socket, input) {
+    if (input === undefined)
+        return; // no stdin attached: nothing to close
+    if (typeof input === 'string' || Buffer.isBuffer(input))
+        socket.end(input);
+    else
+        input.pipe(socket); // ends the write side when the input ends
+}
+/** The exit code the engine recorded; it can lag the stream's close by a moment. */
+async function exitCode(client, id) {
+    const deadline = Date.now() + EXIT_CODE_WAIT_MS;
+    for (;;) {
+        const r = await client.call('exec inspect', 'GET', `/exec/${encodeURIComponent(id)}/json`);
+        if (!r.body.Running && typeof r.body.ExitCode === 'number')
+            return r.body.ExitCode;
+        if (Date.now() > deadline)
+            return null;
+        await new Promise(resolve => setTimeout(resolve, 10));
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/backend/docker/relay.js
@@ -50505,7 +50830,56 @@ for (const port of ports.map(Number)) {
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
 `.trim();
 
+;// CONCATENATED MODULE: ./lib/backend/docker/run-to-end.js
+
+
+/**
+ * `docker run --rm` of a throwaway container over the engine API: create, attach to its output
+ * before it starts (so nothing it prints is missed, whatever the engine's log driver), start,
+ * read to the end, take the exit code, remove. A deadline kills it (exit null).
+ */
+async function runToEnd(engine, body, timeoutMs) {
+    const created = await engine.call('run', 'POST', '/containers/create', { body });
+    const id = encodeURIComponent(created.body.Id);
+    const out = [];
+    const err = [];
+    try {
+        const { socket, head } = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {});
+        const frames = new StreamFrames(c => out.push(c), c => err.push(c));
+        if (head.length)
+            frames.push(head);
+        const closed = new Promise(resolve => {
+            socket.on('data', (c) => frames.push(c));
+            socket.on('error', () => undefined);
+            socket.once('close', () => resolve());
+        });
+        await engine.call('run', 'POST', `/containers/${id}/start`);
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            socket.destroy();
+        }, timeoutMs);
+        await closed;
+        clearTimeout(timer);
+        const code = timedOut ? null : (await engine.call('run', 'POST', `/containers/${id}/wait`)).body.StatusCode;
+        return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+    }
+    catch (e) {
+        if (e instanceof EngineApiError)
+            return { code: 125, stdout: '', stderr: e.message }; // the CLI's exit for a daemon error
+        throw e;
+    }
+    finally {
+        await engine.call('rm', 'DELETE', `/containers/${id}`, { query: { force: true }, expect: [404] }).catch(() => undefined);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/docker/docker-backend.js
+
+
+
+
+
 
 
 
@@ -50544,13 +50918,28 @@ function gatewayFromIpam(pairs) {
     }
     return undefined;
 }
-/** The docker CLI driver. */
+/** Why the engine cannot be used, in one line, from what the connection said. */
+function unreachableReason(err, endpoint) {
+    if (endpoint.kind === 'unsupported') {
+        return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// (forward it to a local socket, e.g. \`ssh -L\`, and set DOCKER_HOST=unix://…)`;
+    }
+    const code = err instanceof EngineUnreachableError ? err.code : err.code;
+    if (code === 'EACCES' || code === 'EPERM') {
+        return 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)';
+    }
+    if (err instanceof EngineApiError)
+        return `docker: the engine at ${describeEndpoint(endpoint)} answered ${err.status} to \`docker version\`: ${err.detail}`;
+    return 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)';
+}
+/** The docker engine driver: its HTTP API over the engine's socket. */
 class DockerBackend {
     kind = 'docker';
     nestedMounts = true;
     cli;
     wiring;
     relayImage;
+    endpoint;
+    engine;
     /** images made available (or being pulled) by this process, so each is looked up once */
     images = new Map();
     /** relays this process started, by network, and networks whose relays it removed */
@@ -50560,30 +50949,18 @@ class DockerBackend {
         this.cli = opts.cli ?? 'docker';
         this.wiring = opts.wiring ?? 'auto';
         this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE;
+        this.endpoint = opts.endpoint ?? resolveEngineEndpoint();
+        this.engine = new EngineClient(this.endpoint);
     }
     async probe() {
-        let r;
         try {
-            r = await runCommand(this.cli, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
+            const { version } = await this.engine.version(20_000);
+            this.startLookups();
+            return { usable: true, detail: `docker engine ${version}` };
         }
         catch (err) {
-            if (err.code === 'ENOENT') {
-                return { usable: false, reason: 'docker: the docker CLI is not installed (install Docker Engine, e.g. `apt-get install docker.io`)' };
-            }
-            return { usable: false, reason: `docker: cannot run the docker CLI (${err.message})` };
+            return { usable: false, reason: unreachableReason(err, this.endpoint) };
         }
-        if (r.code === 0 && r.stdout.trim()) {
-            this.startLookups();
-            return { usable: true, detail: `docker engine ${r.stdout.trim()}` };
-        }
-        const text = r.stderr.trim();
-        if (/permission denied/i.test(text)) {
-            return { usable: false, reason: 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)' };
-        }
-        if (/cannot connect|is the docker daemon running|no such file/i.test(text)) {
-            return { usable: false, reason: 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)' };
-        }
-        return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` };
     }
     /**
      * What createNetwork needs and the new network does not change (the engine's subnets, the
@@ -50608,7 +50985,10 @@ class DockerBackend {
         this.lookups = undefined; // a second network (none today) looks again
         if (closed)
             this.ensureImage(this.relayImage, 'relay-image').catch(() => undefined); // exposeToGuest awaits it
-        const [engineSubnets] = await Promise.all([subnets, runChecked(this.cli, networkCreateArgv(name, labels, closed))]);
+        const [engineSubnets] = await Promise.all([
+            subnets,
+            this.engine.call('network create', 'POST', '/networks/create', { body: networkCreateBody(name, labels, closed) })
+        ]);
         try {
             const wiring = relayHost ? { name, bindHost: await relayHost, wiring: 'relay' } : await this.gatewayWiring(name);
             return { ...wiring, engineSubnets };
@@ -50620,12 +51000,8 @@ class DockerBackend {
     }
     /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
     async engineSubnets() {
-        const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean);
-        if (!ids.length)
-            return [];
-        // a network another run removes meanwhile fails inspect for that one only: keep the others
-        const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]);
-        return r.stdout.split(/\s+/).filter(Boolean);
+        const r = await this.engine.call('network ls', 'GET', '/networks');
+        return r.body.flatMap(n => n.IPAM?.Config ?? []).flatMap(c => (c.Subnet ? [c.Subnet] : []));
     }
     /**
      * Gateway wiring (opt-in): the host daemons bind to the internal network's gateway address,
@@ -50648,10 +51024,12 @@ class DockerBackend {
         return bridge && (await canListenOn(bridge)) ? bridge : '127.0.0.1';
     }
     async gatewayOf(network) {
-        const out = (await runChecked(this.cli, networkInspectGatewayArgv(network))).trim();
-        const gateway = gatewayFromIpam(out);
+        const r = await this.engine.call('network inspect', 'GET', `/networks/${encodeURIComponent(network)}`);
+        // the default bridge lists only its subnet: then the gateway is the subnet's first host
+        const pairs = (r.body.IPAM?.Config ?? []).map(c => `${c.Gateway ?? ''}/${c.Subnet ?? ''}`).join(' ');
+        const gateway = gatewayFromIpam(pairs);
         if (!gateway)
-            throw new errors/* BottleError */.nN(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools");
+            throw new errors/* BottleError */.nN(`docker network ${network} has no IPv4 gateway (got '${pairs}')`, "Check the docker daemon's default address pools");
         return gateway;
     }
     guestEndpoints(network, ports) {
@@ -50663,19 +51041,22 @@ class DockerBackend {
         const relay = `${network.name}-relay`;
         this.relays.set(network.name, relay);
         await this.ensureImage(this.relayImage, 'relay-image');
-        await runChecked(this.cli, relayRunArgv({
-            name: relay,
+        const body = relayCreateBody({
             image: this.relayImage,
             labels: { ...labels, [RELAY_LABEL]: network.name },
             script: RELAY_SCRIPT,
             targetHost: 'host.docker.internal',
             ports
-        }));
-        await runChecked(this.cli, networkConnectArgv(network.name, relay, RELAY_ALIAS));
+        });
+        await this.engine.call('run', 'POST', '/containers/create', { query: { name: relay }, body });
+        await this.startContainer(relay);
+        await this.engine.call('network connect', 'POST', `/networks/${encodeURIComponent(network.name)}/connect`, {
+            body: networkConnectBody(relay, RELAY_ALIAS)
+        });
     }
     async create(spec) {
         await this.ensureImage(spec.image, 'image');
-        await runChecked(this.cli, createArgv(spec));
+        await this.engine.call('create', 'POST', '/containers/create', { query: { name: spec.name }, body: bottleCreateBody(spec, spec.env) });
     }
     prefetchImage(image) {
         this.ensureImage(image, 'image').catch(() => undefined); // create awaits the same promise and reports its failure
@@ -50689,90 +51070,101 @@ class DockerBackend {
         }
         return ready;
     }
+    async imageSize(image) {
+        const r = await this.engine.call('image inspect', 'GET', `/images/${encodeURIComponent(image)}/json`, { expect: [404] });
+        return r.status === 404 ? undefined : (r.body.Size ?? 0);
+    }
     async lookUpOrPull(image, input) {
-        if ((await runCommand(this.cli, imageInspectArgv(image))).code === 0)
+        if ((await this.imageSize(image)) !== undefined)
             return;
-        // the CLI's pull shows no byte counts off a terminal: say that it runs, then its size and rate
+        // The pull goes through the CLI: it holds the registry credentials (config, helpers).
+        // It shows no byte counts off a terminal: say that it runs, then its size and rate.
         lib_core/* info */.pq(`Pulling image ${image} (not on this engine yet)`);
         const started = Date.now();
         const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
         const timer = setInterval(() => lib_core/* info */.pq(`Pulling image ${image}: ${seconds()} s so far`), PULL_PROGRESS_EVERY_MS);
-        const pull = await runCommand(this.cli, pullArgv(image)).finally(() => clearInterval(timer));
+        const pull = await runCommand(this.cli, ['pull', '--quiet', image])
+            .catch((err) => ({
+            code: 1,
+            stdout: '',
+            stderr: err.code === 'ENOENT' ? 'the docker CLI is not installed, and pulls go through it' : err.message
+        }))
+            .finally(() => clearInterval(timer));
         if (pull.code === 0) {
-            const bytes = Number((await runCommand(this.cli, imageSizeArgv(image))).stdout.trim()) || 0;
-            lib_core/* info */.pq(`Pulled image ${image}: ${(bytes / 1024 / 1024).toFixed(1)} MiB (unpacked) in ${seconds()} s (${(bytes / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MiB/s)`);
+            const mib = ((await this.imageSize(image)) ?? 0) / 1024 / 1024;
+            const rate = mib / Math.max(0.001, (Date.now() - started) / 1000);
+            lib_core/* info */.pq(`Pulled image ${image}: ${mib.toFixed(1)} MiB (unpacked) in ${seconds()} s (${rate.toFixed(1)} MiB/s)`);
+            return;
         }
-        if (pull.code !== 0) {
-            const why = pull.stderr.trim().split('\n').at(-1) ?? '';
-            throw new errors/* BottleError */.nN(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`);
-        }
+        const why = pull.stderr.trim().split('\n').at(-1) ?? '';
+        throw new errors/* BottleError */.nN(`docker cannot find or pull the image '${image}' (${why})`, `Set the \`${input}\` input to an image the runner has locally or can pull`);
     }
     async peek(image, cmd) {
         await this.ensureImage(image, 'image');
-        return runCommand(this.cli, peekArgv(image, cmd), { timeoutMs: 60_000 });
+        return runToEnd(this.engine, peekCreateBody(image, cmd), 60_000);
     }
     async start(name) {
-        await runChecked(this.cli, startArgv(name));
+        await this.startContainer(name);
+    }
+    async startContainer(name) {
+        // 304: already running, which `docker start` takes as done too
+        await this.engine.call('start', 'POST', `/containers/${encodeURIComponent(name)}/start`, { expect: [304] });
     }
     exec(name, cmd, opts = {}) {
-        return runCommand(this.cli, execArgv(name, cmd, opts), { input: opts.input, timeoutMs: opts.timeoutMs });
+        return engineExecCollect(this.engine, name, cmd, opts);
     }
     execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, execArgv(name, cmd, opts), onLine, onStderr);
+        const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+        const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr);
+        return { ...proc, exited: proc.exited.finally(() => lines.end()) };
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
-        const r = await runCommand(this.cli, removeArgv(name));
-        if (r.code !== 0 && !/no such container/i.test(r.stderr))
-            throw new errors/* CommandError */.Qd('docker rm', r.code, r.stderr);
+        await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] });
     }
     async removeSidecars(network) {
         // a relay this process started has a known name: no listing needed (another process lists by label)
         const started = this.relays.get(network);
-        const relays = started ? [started] : await this.labelled(listArgv(RELAY_LABEL, network));
+        const relays = started ? [started] : await this.containersLabelled(labelFilter(RELAY_LABEL, network));
         await Promise.all(relays.map(relay => this.remove(relay)));
         this.relaysGone.add(network);
     }
     async removeNetwork(name) {
         if (!this.relaysGone.has(name))
             await this.removeSidecars(name);
-        const r = await runCommand(this.cli, networkRemoveArgv(name));
-        if (r.code !== 0 && !/not found|no such network/i.test(r.stderr))
-            throw new errors/* CommandError */.Qd('docker network rm', r.code, r.stderr);
+        await this.engine.call('network rm', 'DELETE', `/networks/${encodeURIComponent(name)}`, { expect: [404] });
     }
-    /** The names a label-filtered listing (ps or network ls) prints. */
-    async labelled(listing) {
-        return (await runChecked(this.cli, listing)).split('\n').filter(Boolean);
+    async containers(filters) {
+        return (await this.engine.call('ps', 'GET', '/containers/json', { query: { all: true, filters } })).body;
+    }
+    async networks(filters) {
+        return (await this.engine.call('network ls', 'GET', '/networks', { query: { filters } })).body;
+    }
+    /** Names of the containers a label filter selects (the engine names them with a leading '/'). */
+    async containersLabelled(filters) {
+        return (await this.containers(filters)).flatMap(c => (c.Names?.[0] ? [c.Names[0].replace(/^\//, '')] : []));
     }
     ref() {
         return { backend: 'docker' };
     }
     async listRuns(runLabel, ownerLabel) {
-        const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`;
-        const listings = await Promise.all([
-            this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format]),
-            this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format])
-        ]);
-        return listings
-            .flat()
-            .map(l => l.split('\t'))
-            .map(([run, owner]) => ({ run: run, owner: owner || undefined }));
+        const filters = labelFilter(runLabel);
+        const [containers, networks] = await Promise.all([this.containers(filters), this.networks(filters)]);
+        return [...containers, ...networks].map(r => ({ run: r.Labels?.[runLabel] ?? '', owner: r.Labels?.[ownerLabel] || undefined }));
     }
     async sweep(label, value) {
-        const containers = await this.labelled(listArgv(label, value));
+        const containers = await this.containersLabelled(labelFilter(label, value));
         for (const c of containers)
             await this.remove(c);
-        const networks = await this.labelled(networkListArgv(label, value));
+        const networks = (await this.networks(labelFilter(label, value))).map(n => n.Name);
         for (const n of networks)
             await this.removeNetwork(n);
         return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)];
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/argv.js
 /**
  * Every smolvm command the backend runs is built here, as argv, for smolvm v1.9.3 (the flags and
@@ -50802,7 +51194,7 @@ function memoryMiB(size) {
     const mib = unit === 'g' ? n * 1024 : unit === 'm' ? n : unit === 'k' ? n / 1024 : unit === 'b' ? n / 1024 / 1024 : n / 1024 / 1024;
     return Math.max(1, Math.round(mib));
 }
-function argv_createArgv(a) {
+function createArgv(a) {
     return [
         'machine',
         'create',
@@ -50825,7 +51217,7 @@ function argv_createArgv(a) {
         ...IDLE_WORKLOAD
     ];
 }
-function argv_startArgv(name) {
+function startArgv(name) {
     return ['machine', 'start', '--name', name];
 }
 /**
@@ -50838,7 +51230,7 @@ const DROP_PRIVILEGES = ['--no-new-privs', '--bounding-set=-all', '--inh-caps=-a
 function asUser(argv, user) {
     return user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, ...DROP_PRIVILEGES, '--', ...argv] : [...argv];
 }
-function argv_execArgv(name, argv, opts) {
+function execArgv(name, argv, opts) {
     return [
         'machine',
         'exec',
@@ -50855,7 +51247,7 @@ function argv_execArgv(name, argv, opts) {
 function deleteArgv(name) {
     return ['machine', 'delete', '--name', name, '--force']; // without --force it prompts, and "Cancelled" with no stdin
 }
-function argv_listArgv() {
+function listArgv() {
     return ['machine', 'ls', '--json'];
 }
 /**
@@ -51120,16 +51512,6 @@ function loopbackVerdict(listeners) {
 
 
 
-/** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
-function readEnvFile(file) {
-    const env = {};
-    for (const line of external_node_fs_.readFileSync(file, 'utf8').split('\n')) {
-        const eq = line.indexOf('=');
-        if (eq > 0)
-            env[line.slice(0, eq)] = line.slice(eq + 1);
-    }
-    return env;
-}
 /** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
 function writeEnvFiles(dir, env) {
     external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -51217,15 +51599,15 @@ class SmolvmBackend {
         lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
         const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
         this.envDirs.set(spec.name, envDir);
-        const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile));
-        const r = await this.run(argv_createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
+        const envFiles = writeEnvFiles(envDir, spec.env);
+        const r = await this.run(createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels }));
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
         this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
     }
     async start(name) {
         const t0 = Date.now();
-        const r = await this.run(argv_startArgv(name));
+        const r = await this.run(startArgv(name));
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
         const h = this.homes.get(name);
@@ -51243,10 +51625,10 @@ class SmolvmBackend {
             lib_core/* info */.pq(`smolvm: machine ready in ${c.ms + Date.now() - t0} ms (create ${c.ms} ms, image archive ${c.image}; start and guest setup ${Date.now() - t0} ms)`);
     }
     exec(name, cmd, opts = {}) {
-        return this.run(argv_execArgv(name, cmd, opts), { input: opts.input });
+        return this.run(execArgv(name, cmd, opts), { input: opts.input });
     }
     execStream(name, cmd, opts, onLine, onStderr) {
-        return spawnLines(this.cli, argv_execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
+        return spawnLines(this.cli, execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
@@ -51266,7 +51648,7 @@ class SmolvmBackend {
         return { backend: 'smolvm', cli: this.cli };
     }
     async machines() {
-        const r = await this.run(argv_listArgv());
+        const r = await this.run(listArgv());
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine ls', r.code, r.stderr);
         return JSON.parse(r.stdout || '[]');
@@ -51282,8 +51664,6 @@ class SmolvmBackend {
     }
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/platform.js
 /**
  * Whether this runner can boot smolvm micro-VMs, decided from facts read at the OS boundary
@@ -52258,8 +52638,6 @@ function _unique(values) {
     return Array.from(new Set(values));
 }
 //# sourceMappingURL=tool-cache.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/install/sha256.js
 
 
@@ -52662,10 +53040,6 @@ function parseCaCertificates(input, workspace) {
     });
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: external "node:url"
@@ -54877,7 +55251,7 @@ function readCapped(req, cap) {
     });
 }
 /** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
-function parseBody(raw, contentEncoding) {
+function model_proxy_parseBody(raw, contentEncoding) {
     if (contentEncoding && contentEncoding !== 'identity')
         return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' };
     let text;
@@ -54970,7 +55344,7 @@ async function startModelProxy(opts) {
         readCapped(req, MAX_REQUEST_BODY).then(raw => {
             if (!raw)
                 return tooLarge();
-            const parsed = parseBody(raw, req.headers['content-encoding']);
+            const parsed = model_proxy_parseBody(raw, req.headers['content-encoding']);
             if (!('body' in parsed))
                 return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`);
             const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
@@ -55488,8 +55862,6 @@ class GateRepo {
 
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./lib/transcript/redact.js
 
 
@@ -56812,10 +57184,6 @@ async function launch(plan, backend, hooks, origin) {
         exposing = backend.exposeToGuest(network, ports, plan.labels);
         exposing.catch(() => undefined); // awaited by the caller (Bottle.exposed), or below on failure
         const guestEnv = guestEnvironment(plan, `http://${modelEndpoint.host}:${modelEndpoint.port}`, `http://bottle:${plan.daemonSecret}@${egressEndpoint.host}:${egressEndpoint.port}`);
-        const envFile = external_node_path_.join(plan.stateDir, 'guest.env');
-        external_node_fs_.writeFileSync(envFile, Object.entries(guestEnv)
-            .map(([k, v]) => `${k}=${v}\n`)
-            .join(''), { mode: 0o600 });
         onResource('bottle', plan.bottleName);
         await backend.create({
             name: plan.bottleName,
@@ -56829,14 +57197,13 @@ async function launch(plan, backend, hooks, origin) {
                 { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
                 { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
             ],
-            envFile,
+            env: guestEnv,
             stateDir: plan.stateDir,
             network: network.name,
             cpus: plan.config.cpus,
             memory: plan.config.memory,
             pidsLimit: 1024
         });
-        external_node_fs_.rmSync(envFile, { force: true }); // the engine has it now
         await backend.start(plan.bottleName);
         endStart?.();
         const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined;

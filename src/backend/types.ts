@@ -42,8 +42,8 @@ export interface BottleSpec {
   user: { uid: number; gid: number }
   home: string
   mounts: Mount[]
-  /** a 0600 file of KEY=VALUE lines: the guest's whole environment */
-  envFile: string
+  /** the guest's whole environment (it holds the per-run daemon secret: never written to a file the guest or a log sees) */
+  env: Record<string, string>
   /** the run's private state dir on the host, for files the backend needs while it starts the bottle */
   stateDir: string
   network: string

@@ -75,14 +75,6 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
       `http://${modelEndpoint!.host}:${modelEndpoint!.port}`,
       `http://bottle:${plan.daemonSecret}@${egressEndpoint!.host}:${egressEndpoint!.port}`
     )
-    const envFile = path.join(plan.stateDir, 'guest.env')
-    fs.writeFileSync(
-      envFile,
-      Object.entries(guestEnv)
-        .map(([k, v]) => `${k}=${v}\n`)
-        .join(''),
-      { mode: 0o600 }
-    )
     onResource('bottle', plan.bottleName)
     await backend.create({
       name: plan.bottleName,
@@ -96,14 +88,13 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
         { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
         { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
       ],
-      envFile,
+      env: guestEnv,
       stateDir: plan.stateDir,
       network: network.name,
       cpus: plan.config.cpus,
       memory: plan.config.memory,
       pidsLimit: 1024
     })
-    fs.rmSync(envFile, { force: true }) // the engine has it now
     await backend.start(plan.bottleName)
     endStart?.()
     const gateUrl = gitGate && gateEndpoint ? `http://${gateEndpoint.host}:${gateEndpoint.port}${gitGate.guestPath}` : undefined

@@ -1,12 +1,17 @@
 import net from 'node:net'
 import * as core from '@actions/core'
 import { DEFAULT_RELAY_IMAGE } from '../../config/fields.js'
-import { BottleError, CommandError } from '../../util/errors.js'
-import { runChecked, runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
+import { BottleError } from '../../util/errors.js'
+import { runCommand, type RunResult, type StreamedProcess } from '../../util/process.js'
+import { LineSplitter, type OverlongLine } from '../../util/line-splitter.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
-import * as argv from './argv.js'
+import * as bodies from './api-bodies.js'
+import { EngineApiError, EngineClient, EngineUnreachableError, labelFilter } from './engine-client.js'
+import { describeEndpoint, resolveEngineEndpoint, type EngineEndpoint } from './engine-endpoint.js'
+import { engineExec, engineExecCollect } from './engine-exec.js'
 import { RELAY_ALIAS, RELAY_LABEL, RELAY_SCRIPT } from './relay.js'
+import { runToEnd } from './run-to-end.js'
 
 /** How often a pull in progress says it still runs. */
 const PULL_PROGRESS_EVERY_MS = 2_000
@@ -14,11 +19,14 @@ const PULL_PROGRESS_EVERY_MS = 2_000
 export type DockerWiring = 'auto' | 'gateway' | 'relay'
 
 export interface DockerOptions {
+  /** the docker CLI, used only to pull a missing image (it holds the registry credentials) */
   cli?: string
   /** how the guest reaches host daemons: `auto`/`relay` through a sidecar on a network without the host, `gateway` directly */
   wiring?: DockerWiring
   /** image with `node` for the relay sidecar */
   relayImage?: string
+  /** where the engine answers; resolved from DOCKER_HOST / the docker context when not given */
+  endpoint?: EngineEndpoint
 }
 
 /**
@@ -50,13 +58,39 @@ export function gatewayFromIpam(pairs: string): string | undefined {
   return undefined
 }
 
-/** The docker CLI driver. */
+/** Why the engine cannot be used, in one line, from what the connection said. */
+export function unreachableReason(err: unknown, endpoint: EngineEndpoint): string {
+  if (endpoint.kind === 'unsupported') {
+    return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// (forward it to a local socket, e.g. \`ssh -L\`, and set DOCKER_HOST=unix://…)`
+  }
+  const code = err instanceof EngineUnreachableError ? err.code : (err as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM') {
+    return 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)'
+  }
+  if (err instanceof EngineApiError) return `docker: the engine at ${describeEndpoint(endpoint)} answered ${err.status} to \`docker version\`: ${err.detail}`
+  return 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)'
+}
+
+interface NetworkSummary {
+  Name: string
+  Labels?: Record<string, string> | null
+  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] | null }
+}
+
+interface ContainerSummary {
+  Names?: string[]
+  Labels?: Record<string, string> | null
+}
+
+/** The docker engine driver: its HTTP API over the engine's socket. */
 export class DockerBackend implements Backend {
   readonly kind = 'docker' as const
   readonly nestedMounts = true
   private readonly cli: string
   private readonly wiring: DockerWiring
   private readonly relayImage: string
+  private readonly endpoint: EngineEndpoint
+  private readonly engine: EngineClient
   /** images made available (or being pulled) by this process, so each is looked up once */
   private readonly images = new Map<string, Promise<void>>()
   /** relays this process started, by network, and networks whose relays it removed */
@@ -66,30 +100,18 @@ export class DockerBackend implements Backend {
     this.cli = opts.cli ?? 'docker'
     this.wiring = opts.wiring ?? 'auto'
     this.relayImage = opts.relayImage ?? DEFAULT_RELAY_IMAGE
+    this.endpoint = opts.endpoint ?? resolveEngineEndpoint()
+    this.engine = new EngineClient(this.endpoint)
   }
 
   async probe(): Promise<Probe> {
-    let r: RunResult
     try {
-      r = await runCommand(this.cli, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 })
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return { usable: false, reason: 'docker: the docker CLI is not installed (install Docker Engine, e.g. `apt-get install docker.io`)' }
-      }
-      return { usable: false, reason: `docker: cannot run the docker CLI (${(err as Error).message})` }
-    }
-    if (r.code === 0 && r.stdout.trim()) {
+      const { version } = await this.engine.version(20_000)
       this.startLookups()
-      return { usable: true, detail: `docker engine ${r.stdout.trim()}` }
+      return { usable: true, detail: `docker engine ${version}` }
+    } catch (err) {
+      return { usable: false, reason: unreachableReason(err, this.endpoint) }
     }
-    const text = r.stderr.trim()
-    if (/permission denied/i.test(text)) {
-      return { usable: false, reason: 'docker: permission denied on the docker socket (add the runner user to the `docker` group, or run as root)' }
-    }
-    if (/cannot connect|is the docker daemon running|no such file/i.test(text)) {
-      return { usable: false, reason: 'docker: the docker daemon is unreachable (start dockerd, or set DOCKER_HOST to a running engine)' }
-    }
-    return { usable: false, reason: `docker: \`docker version\` failed: ${text.split('\n')[0] ?? 'no output'}` }
   }
 
   /**
@@ -115,7 +137,10 @@ export class DockerBackend implements Backend {
     const { subnets, relayHost } = this.lookups!
     this.lookups = undefined // a second network (none today) looks again
     if (closed) this.ensureImage(this.relayImage, 'relay-image').catch(() => undefined) // exposeToGuest awaits it
-    const [engineSubnets] = await Promise.all([subnets, runChecked(this.cli, argv.networkCreateArgv(name, labels, closed))])
+    const [engineSubnets] = await Promise.all([
+      subnets,
+      this.engine.call('network create', 'POST', '/networks/create', { body: bodies.networkCreateBody(name, labels, closed) })
+    ])
     try {
       const wiring: Omit<BottleNetwork, 'engineSubnets'> = relayHost ? { name, bindHost: await relayHost, wiring: 'relay' } : await this.gatewayWiring(name)
       return { ...wiring, engineSubnets }
@@ -127,11 +152,8 @@ export class DockerBackend implements Backend {
 
   /** Subnets of every network on the engine: containers there (the job's services, other runs) are not the agent's to reach. */
   private async engineSubnets(): Promise<string[]> {
-    const ids = (await runChecked(this.cli, ['network', 'ls', '--quiet'])).split('\n').filter(Boolean)
-    if (!ids.length) return []
-    // a network another run removes meanwhile fails inspect for that one only: keep the others
-    const r = await runCommand(this.cli, ['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids])
-    return r.stdout.split(/\s+/).filter(Boolean)
+    const r = await this.engine.call<NetworkSummary[]>('network ls', 'GET', '/networks')
+    return r.body.flatMap(n => n.IPAM?.Config ?? []).flatMap(c => (c.Subnet ? [c.Subnet] : []))
   }
 
   /**
@@ -160,9 +182,11 @@ export class DockerBackend implements Backend {
   }
 
   private async gatewayOf(network: string): Promise<string> {
-    const out = (await runChecked(this.cli, argv.networkInspectGatewayArgv(network))).trim()
-    const gateway = gatewayFromIpam(out)
-    if (!gateway) throw new BottleError(`docker network ${network} has no IPv4 gateway (got '${out}')`, "Check the docker daemon's default address pools")
+    const r = await this.engine.call<NetworkSummary>('network inspect', 'GET', `/networks/${encodeURIComponent(network)}`)
+    // the default bridge lists only its subnet: then the gateway is the subnet's first host
+    const pairs = (r.body.IPAM?.Config ?? []).map(c => `${c.Gateway ?? ''}/${c.Subnet ?? ''}`).join(' ')
+    const gateway = gatewayFromIpam(pairs)
+    if (!gateway) throw new BottleError(`docker network ${network} has no IPv4 gateway (got '${pairs}')`, "Check the docker daemon's default address pools")
     return gateway
   }
 
@@ -175,23 +199,23 @@ export class DockerBackend implements Backend {
     const relay = `${network.name}-relay`
     this.relays.set(network.name, relay)
     await this.ensureImage(this.relayImage, 'relay-image')
-    await runChecked(
-      this.cli,
-      argv.relayRunArgv({
-        name: relay,
-        image: this.relayImage,
-        labels: { ...labels, [RELAY_LABEL]: network.name },
-        script: RELAY_SCRIPT,
-        targetHost: 'host.docker.internal',
-        ports
-      })
-    )
-    await runChecked(this.cli, argv.networkConnectArgv(network.name, relay, RELAY_ALIAS))
+    const body = bodies.relayCreateBody({
+      image: this.relayImage,
+      labels: { ...labels, [RELAY_LABEL]: network.name },
+      script: RELAY_SCRIPT,
+      targetHost: 'host.docker.internal',
+      ports
+    })
+    await this.engine.call('run', 'POST', '/containers/create', { query: { name: relay }, body })
+    await this.startContainer(relay)
+    await this.engine.call('network connect', 'POST', `/networks/${encodeURIComponent(network.name)}/connect`, {
+      body: bodies.networkConnectBody(relay, RELAY_ALIAS)
+    })
   }
 
   async create(spec: BottleSpec): Promise<void> {
     await this.ensureImage(spec.image, 'image')
-    await runChecked(this.cli, argv.createArgv(spec))
+    await this.engine.call('create', 'POST', '/containers/create', { query: { name: spec.name }, body: bodies.bottleCreateBody(spec, spec.env) })
   }
 
   prefetchImage(image: string): void {
@@ -208,44 +232,70 @@ export class DockerBackend implements Backend {
     return ready
   }
 
+  private async imageSize(image: string): Promise<number | undefined> {
+    const r = await this.engine.call<{ Size?: number }>('image inspect', 'GET', `/images/${encodeURIComponent(image)}/json`, { expect: [404] })
+    return r.status === 404 ? undefined : (r.body.Size ?? 0)
+  }
+
   private async lookUpOrPull(image: string, input: string): Promise<void> {
-    if ((await runCommand(this.cli, argv.imageInspectArgv(image))).code === 0) return
-    // the CLI's pull shows no byte counts off a terminal: say that it runs, then its size and rate
+    if ((await this.imageSize(image)) !== undefined) return
+    // The pull goes through the CLI: it holds the registry credentials (config, helpers).
+    // It shows no byte counts off a terminal: say that it runs, then its size and rate.
     core.info(`Pulling image ${image} (not on this engine yet)`)
     const started = Date.now()
     const seconds = () => ((Date.now() - started) / 1000).toFixed(1)
     const timer = setInterval(() => core.info(`Pulling image ${image}: ${seconds()} s so far`), PULL_PROGRESS_EVERY_MS)
-    const pull = await runCommand(this.cli, argv.pullArgv(image)).finally(() => clearInterval(timer))
+    const pull = await runCommand(this.cli, ['pull', '--quiet', image])
+      .catch((err: NodeJS.ErrnoException) => ({
+        code: 1,
+        stdout: '',
+        stderr: err.code === 'ENOENT' ? 'the docker CLI is not installed, and pulls go through it' : err.message
+      }))
+      .finally(() => clearInterval(timer))
     if (pull.code === 0) {
-      const bytes = Number((await runCommand(this.cli, argv.imageSizeArgv(image))).stdout.trim()) || 0
-      core.info(
-        `Pulled image ${image}: ${(bytes / 1024 / 1024).toFixed(1)} MiB (unpacked) in ${seconds()} s (${(bytes / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1)} MiB/s)`
-      )
+      const mib = ((await this.imageSize(image)) ?? 0) / 1024 / 1024
+      const rate = mib / Math.max(0.001, (Date.now() - started) / 1000)
+      core.info(`Pulled image ${image}: ${mib.toFixed(1)} MiB (unpacked) in ${seconds()} s (${rate.toFixed(1)} MiB/s)`)
+      return
     }
-    if (pull.code !== 0) {
-      const why = pull.stderr.trim().split('\n').at(-1) ?? ''
-      throw new BottleError(
-        `docker cannot find or pull the image '${image}' (${why})`,
-        `Set the \`${input}\` input to an image the runner has locally or can pull`
-      )
-    }
+    const why = pull.stderr.trim().split('\n').at(-1) ?? ''
+    throw new BottleError(
+      `docker cannot find or pull the image '${image}' (${why})`,
+      `Set the \`${input}\` input to an image the runner has locally or can pull`
+    )
   }
 
   async peek(image: string, cmd: readonly string[]): Promise<RunResult> {
     await this.ensureImage(image, 'image')
-    return runCommand(this.cli, argv.peekArgv(image, cmd), { timeoutMs: 60_000 })
+    return runToEnd(this.engine, bodies.peekCreateBody(image, cmd), 60_000)
   }
 
   async start(name: string): Promise<void> {
-    await runChecked(this.cli, argv.startArgv(name))
+    await this.startContainer(name)
+  }
+
+  private async startContainer(name: string): Promise<void> {
+    // 304: already running, which `docker start` takes as done too
+    await this.engine.call('start', 'POST', `/containers/${encodeURIComponent(name)}/start`, { expect: [304] })
   }
 
   exec(name: string, cmd: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {
-    return runCommand(this.cli, argv.execArgv(name, cmd, opts), { input: opts.input, timeoutMs: opts.timeoutMs })
+    return engineExecCollect(this.engine, name, cmd, opts)
   }
 
-  execStream(name: string, cmd: readonly string[], opts: ExecOptions, onLine: (line: string) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
-    return spawnLines(this.cli, argv.execArgv(name, cmd, opts), onLine, onStderr)
+  execStream(
+    name: string,
+    cmd: readonly string[],
+    opts: ExecOptions,
+    onLine: (line: string, overlong?: OverlongLine) => void,
+    onStderr: (chunk: Buffer) => void
+  ): StreamedProcess {
+    const lines = new LineSplitter(
+      line => onLine(line),
+      overlong => onLine('', overlong)
+    )
+    const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr)
+    return { ...proc, exited: proc.exited.finally(() => lines.end()) }
   }
 
   copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {
@@ -253,27 +303,33 @@ export class DockerBackend implements Backend {
   }
 
   async remove(name: string): Promise<void> {
-    const r = await runCommand(this.cli, argv.removeArgv(name))
-    if (r.code !== 0 && !/no such container/i.test(r.stderr)) throw new CommandError('docker rm', r.code, r.stderr)
+    await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] })
   }
 
   async removeSidecars(network: string): Promise<void> {
     // a relay this process started has a known name: no listing needed (another process lists by label)
     const started = this.relays.get(network)
-    const relays = started ? [started] : await this.labelled(argv.listArgv(RELAY_LABEL, network))
+    const relays = started ? [started] : await this.containersLabelled(labelFilter(RELAY_LABEL, network))
     await Promise.all(relays.map(relay => this.remove(relay)))
     this.relaysGone.add(network)
   }
 
   async removeNetwork(name: string): Promise<void> {
     if (!this.relaysGone.has(name)) await this.removeSidecars(name)
-    const r = await runCommand(this.cli, argv.networkRemoveArgv(name))
-    if (r.code !== 0 && !/not found|no such network/i.test(r.stderr)) throw new CommandError('docker network rm', r.code, r.stderr)
+    await this.engine.call('network rm', 'DELETE', `/networks/${encodeURIComponent(name)}`, { expect: [404] })
   }
 
-  /** The names a label-filtered listing (ps or network ls) prints. */
-  private async labelled(listing: string[]): Promise<string[]> {
-    return (await runChecked(this.cli, listing)).split('\n').filter(Boolean)
+  private async containers(filters: string): Promise<ContainerSummary[]> {
+    return (await this.engine.call<ContainerSummary[]>('ps', 'GET', '/containers/json', { query: { all: true, filters } })).body
+  }
+
+  private async networks(filters: string): Promise<NetworkSummary[]> {
+    return (await this.engine.call<NetworkSummary[]>('network ls', 'GET', '/networks', { query: { filters } })).body
+  }
+
+  /** Names of the containers a label filter selects (the engine names them with a leading '/'). */
+  private async containersLabelled(filters: string): Promise<string[]> {
+    return (await this.containers(filters)).flatMap(c => (c.Names?.[0] ? [c.Names[0].replace(/^\//, '')] : []))
   }
 
   ref(): BackendRef {
@@ -281,21 +337,15 @@ export class DockerBackend implements Backend {
   }
 
   async listRuns(runLabel: string, ownerLabel: string): Promise<{ run: string; owner?: string }[]> {
-    const format = `{{.Label "${runLabel}"}}\t{{.Label "${ownerLabel}"}}`
-    const listings = await Promise.all([
-      this.labelled(['ps', '--all', '--filter', `label=${runLabel}`, '--format', format]),
-      this.labelled(['network', 'ls', '--filter', `label=${runLabel}`, '--format', format])
-    ])
-    return listings
-      .flat()
-      .map(l => l.split('\t'))
-      .map(([run, owner]) => ({ run: run!, owner: owner || undefined }))
+    const filters = labelFilter(runLabel)
+    const [containers, networks] = await Promise.all([this.containers(filters), this.networks(filters)])
+    return [...containers, ...networks].map(r => ({ run: r.Labels?.[runLabel] ?? '', owner: r.Labels?.[ownerLabel] || undefined }))
   }
 
   async sweep(label: string, value: string): Promise<string[]> {
-    const containers = await this.labelled(argv.listArgv(label, value))
+    const containers = await this.containersLabelled(labelFilter(label, value))
     for (const c of containers) await this.remove(c)
-    const networks = await this.labelled(argv.networkListArgv(label, value))
+    const networks = (await this.networks(labelFilter(label, value))).map(n => n.Name)
     for (const n of networks) await this.removeNetwork(n)
     return [...containers.map(c => `container ${c}`), ...networks.map(n => `network ${n}`)]
   }

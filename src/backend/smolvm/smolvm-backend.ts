@@ -12,16 +12,6 @@ import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
 import { loopbackListeners, loopbackVerdict, type LoopbackListener } from './loopback-listeners.js'
 
-/** Reads the KEY=VALUE lines of an env file (the same file docker gets with --env-file). */
-function readEnvFile(file: string): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const eq = line.indexOf('=')
-    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1)
-  }
-  return env
-}
-
 /** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
 function writeEnvFiles(dir: string, env: Record<string, string>): Record<string, string> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -113,7 +103,7 @@ export class SmolvmBackend implements Backend {
     )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
-    const envFiles = writeEnvFiles(envDir, readEnvFile(spec.envFile))
+    const envFiles = writeEnvFiles(envDir, spec.env)
     const r = await this.run(
       argv.createArgv({ name: spec.name, archive: image.archive, cpus: spec.cpus, memory: spec.memory, mounts: spec.mounts, envFiles, labels: spec.labels })
     )

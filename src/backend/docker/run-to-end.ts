@@ -1,0 +1,43 @@
+import type { RunResult } from '../../util/process.js'
+import { EngineApiError, type EngineClient } from './engine-client.js'
+import { StreamFrames } from './stream-frames.js'
+
+/**
+ * `docker run --rm` of a throwaway container over the engine API: create, attach to its output
+ * before it starts (so nothing it prints is missed, whatever the engine's log driver), start,
+ * read to the end, take the exit code, remove. A deadline kills it (exit null).
+ */
+export async function runToEnd(engine: EngineClient, body: unknown, timeoutMs: number): Promise<RunResult> {
+  const created = await engine.call<{ Id: string }>('run', 'POST', '/containers/create', { body })
+  const id = encodeURIComponent(created.body.Id)
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  try {
+    const { socket, head } = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {})
+    const frames = new StreamFrames(
+      c => out.push(c),
+      c => err.push(c)
+    )
+    if (head.length) frames.push(head)
+    const closed = new Promise<void>(resolve => {
+      socket.on('data', (c: Buffer) => frames.push(c))
+      socket.on('error', () => undefined)
+      socket.once('close', () => resolve())
+    })
+    await engine.call('run', 'POST', `/containers/${id}/start`)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      socket.destroy()
+    }, timeoutMs)
+    await closed
+    clearTimeout(timer)
+    const code = timedOut ? null : (await engine.call<{ StatusCode: number }>('run', 'POST', `/containers/${id}/wait`)).body.StatusCode
+    return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+  } catch (e) {
+    if (e instanceof EngineApiError) return { code: 125, stdout: '', stderr: e.message } // the CLI's exit for a daemon error
+    throw e
+  } finally {
+    await engine.call('rm', 'DELETE', `/containers/${id}`, { query: { force: true }, expect: [404] }).catch(() => undefined)
+  }
+}
