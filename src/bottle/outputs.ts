@@ -8,6 +8,8 @@ import { readModelLog } from '../transcript/model-log.js'
 import { MAX_STRUCTURED_OUTPUT } from '../transcript/structured-output.js'
 import type { RunOutcome } from './run-claude.js'
 import { writeRecordFile } from '../transcript/record-sink.js'
+import type { Redactor } from '../transcript/redact.js'
+import type { RunEnd } from './failure-line.js'
 
 /** The action's outputs, by their action.yml names. */
 export interface Outputs {
@@ -69,6 +71,24 @@ export function outputsFrom(
     'pushed-refs': [...new Set(pushedRefs)].join('\n'),
     'structured-output': ''
   }
+}
+
+/**
+ * The outputs as the run ended: the checked answer in structured-output, and the conclusion by
+ * failureLine's precedence (an answer off the schema < a record not kept < the upstream's verdict
+ * < a cancellation); then every secret the agent echoed is taken out of what travels on.
+ */
+export function settleOutputs(outputs: Outputs, end: Omit<RunEnd, 'outcome' | 'config' | 'backend'>, redactor: Redactor): Outputs {
+  const settled = { ...outputs }
+  const { structured } = end
+  if (structured?.ok) settled['structured-output'] = structured.json
+  else if (structured) settled.conclusion = 'invalid-output'
+  if (end.recordFault) settled.conclusion = 'error' // whatever claude said: its run was not recorded whole
+  if (end.verdict) settled.conclusion = end.verdict.conclusion
+  if (end.cancelled) settled.conclusion = 'cancelled'
+  settled.result = redactor.redact(settled.result)
+  settled['structured-output'] = redactor.redact(settled['structured-output']) // (no longer JSON then: vetOutputs empties it)
+  return settled
 }
 
 const CONCLUSIONS = new Set([

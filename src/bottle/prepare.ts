@@ -41,7 +41,8 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
   const guestUser = guestUserFor(config.workspace)
   if (!canWrite(config.workspace, guestUser)) {
     core.warning(
-      `The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`
+      `The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. ` +
+        'chown it to a non-root user to let the agent write.'
     )
   }
 

@@ -12,9 +12,16 @@ export const RECORD_CAPPED = 'RECORD_CAPPED'
 /** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
 export function diskFaultLine(fault: RecordFault, runnerTemp: string): string {
   if (fault.code === RECORD_CAPPED) {
-    return `The run's record ${path.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, so claude was stopped (an agent can fill a record on purpose to hide what it does next)`
+    return (
+      `The run's record ${path.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, ` +
+      'so claude was stopped (an agent can fill a record on purpose to hide what it does next)'
+    )
   }
-  return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${path.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`
+  const what = `${path.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}`
+  return (
+    `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${what}. ` +
+    `A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`
+  )
 }
 
 /** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
@@ -38,6 +45,12 @@ export class RunRecords implements RecordWatch {
     private readonly stateDir: string,
     private readonly stop: () => void
   ) {}
+
+  /** Before claude runs: a record already refused (or cut) ends the run, as it would have stopped claude. */
+  throwIfFaulted(): void {
+    const f = this.fault
+    if (f) throw Object.assign(new Error(`${path.basename(f.file)}: ${f.message}`), { code: f.code })
+  }
 
   onFault(fault: RecordFault): void {
     if (this.fault) return

@@ -27,7 +27,8 @@ export async function structuredOutputArgs(
   const validate = compileSchema(schema.schema)
   if (help.code === 0 && /^\s*--json-schema\b/m.test(help.stdout)) return { flags: ['--json-schema', schema.text], promptSuffix: '', validate }
   core.warning(
-    `This claude version (${bottle.plan.config.claudeVersion}) has no --json-schema flag: the schema is given in the prompt, and the answer is checked on the runner`
+    `This claude version (${bottle.plan.config.claudeVersion}) has no --json-schema flag: ` +
+      'the schema is given in the prompt, and the answer is checked on the runner'
   )
   return {
     flags: [],

@@ -3,6 +3,7 @@ import type { Backend } from '../backend/types.js'
 import { errorMessage } from '../util/errors.js'
 import { restoreWorkspaceGitLogged } from './git-guard.js'
 import type { Bottle } from './launch.js'
+import { reportClosed } from './daemons.js'
 import { RUN_LABEL } from './plan.js'
 import { teardownResources } from './teardown.js'
 import type { TeardownState } from './teardown-state.js'
@@ -41,14 +42,7 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
  */
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
-  const b = s.bottle
-  const daemons = b ? ([['model proxy', b.modelProxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate] as const] : [])] as const) : []
-  for (const [name, daemon] of daemons) {
-    await step(prefix, `stop the ${name}`, async () => {
-      await daemon.close()
-      core.info(daemon.summary())
-    })
-  }
+  if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
   let gone = false
   const backend = s.backend
   if (backend) {

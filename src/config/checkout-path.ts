@@ -12,7 +12,8 @@ import { readRegularFile } from '../util/no-follow.js'
  */
 
 const FIX =
-  'Give a regular file inside the workspace (links that leave the workspace are refused: the checkout may come from an untrusted pull request), or an absolute path outside it'
+  'Give a regular file inside the workspace (links that leave the workspace are refused: ' +
+  'the checkout may come from an untrusted pull request), or an absolute path outside it'
 
 const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
 

@@ -2,8 +2,24 @@ import { InputError } from '../util/errors.js'
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** Variables the bottle sets itself; a user value would break the run or leak around the proxy. */
-const RESERVED =
-  /^(ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CODE_USE_.*|CLAUDE_CODE_SKIP_.*_AUTH|CLOUD_ML_REGION|CLAUDE_CONFIG_DIR|HOME|USER|PATH|IS_SANDBOX|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/
+const RESERVED = new RegExp(
+  `^(${[
+    'ANTHROPIC_.*',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+    'CLAUDE_CODE_USE_.*',
+    'CLAUDE_CODE_SKIP_.*_AUTH',
+    'CLOUD_ML_REGION',
+    'CLAUDE_CONFIG_DIR',
+    'HOME',
+    'USER',
+    'PATH',
+    'IS_SANDBOX',
+    'HTTPS?_PROXY',
+    'https?_proxy',
+    'NO_PROXY',
+    'no_proxy'
+  ].join('|')})$`
+)
 
 /** Parses newline-separated KEY=VALUE lines (blank lines and `#` comments skipped). */
 export function parseEnvPairs(text: string): Record<string, string> {

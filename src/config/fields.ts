@@ -139,5 +139,14 @@ export const modelName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]*$/)
   .max(200)
 
+/** An artifact's retention: 1 to 90 days, as GitHub allows. */
+export const days = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(90))
+/** AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 … */
+export const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/)
+/** Vertex AI locations: us-east5, europe-west1, asia-southeast1, or `global`. */
+export const vertexRegion = z.string().regex(/^(global|[a-z]+-[a-z]+\d{1,2})$/)
+/** Google Cloud project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter. */
+export const gcpProjectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/)
+
 export const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'] as const
 export type BackendChoice = (typeof BACKEND_CHOICES)[number]

@@ -1,5 +1,5 @@
 import { InputError } from '../util/errors.js'
-import { choiceField, inputOrDefault } from './fields.js'
+import { awsRegion, choiceField, field, gcpProjectId, inputField, vertexRegion } from './fields.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 
 /** Where claude's model requests go, and what the host-side proxy authenticates them with. */
@@ -8,22 +8,10 @@ export type ProviderName = 'anthropic' | 'bedrock' | 'vertex'
 /** The cloud providers: the runner's own cloud credentials sign, so no key input is given. */
 export type CloudAccess = { kind: 'bedrock'; region: string } | { kind: 'vertex'; project: string; region: string }
 
-// AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 …
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/
-// Vertex locations: us-east5, europe-west1, asia-southeast1, or `global`.
-const VERTEX_REGION = /^(global|[a-z]+-[a-z]+\d{1,2})$/
-// Google Cloud project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter.
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
-
 /** The default upstream of each provider (the `anthropic-base-url` input overrides it, e.g. a VPC endpoint). */
 export function defaultUpstream(access: CloudAccess): string {
   if (access.kind === 'bedrock') return `https://bedrock-runtime.${access.region}.amazonaws.com`
   return access.region === 'global' ? 'https://aiplatform.googleapis.com' : `https://${access.region}-aiplatform.googleapis.com`
-}
-
-function checked(input: string, value: string, pattern: RegExp, accepted: string): string {
-  if (!pattern.test(value)) throw new InputError(input, `invalid value (got '${value.slice(0, 80)}')`, `Expected ${accepted}`)
-  return value
 }
 
 /** Reads `provider` (default anthropic). */
@@ -54,7 +42,7 @@ export function parseCloudAccess(name: Exclude<ProviderName, 'anthropic'>, raw: 
         'not set and the runner has no AWS_REGION',
         'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step'
       )
-    return { kind: 'bedrock', region: checked('aws-region', region, AWS_REGION, 'an AWS region such as us-east-1') }
+    return { kind: 'bedrock', region: field('aws-region', awsRegion, region, 'an AWS region such as us-east-1') }
   }
   const project = raw['vertex-project'] || runner.googleProject || ''
   if (!project)
@@ -65,7 +53,7 @@ export function parseCloudAccess(name: Exclude<ProviderName, 'anthropic'>, raw: 
     )
   return {
     kind: 'vertex',
-    project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),
-    region: checked('vertex-region', inputOrDefault(raw, 'vertex-region'), VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
+    project: field('vertex-project', gcpProjectId, project, 'a Google Cloud project id such as my-project-123'),
+    region: inputField(raw, 'vertex-region', vertexRegion, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
   }
 }

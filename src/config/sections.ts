@@ -11,9 +11,11 @@ import {
   booleanField,
   choiceField,
   DEFAULT_GITHUB_API_URL,
+  days,
   httpUrl,
   inputField,
   inputOrDefault,
+  optionalField,
   releaseVersion,
   type BackendChoice
 } from './fields.js'
@@ -66,16 +68,6 @@ export function artifactSection(
   if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
     throw new InputError('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks')
   }
-  let retentionDays: number | undefined
-  if (raw['retention-days']) {
-    const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN
-    if (!(n >= 1 && n <= 90))
-      throw new InputError(
-        'retention-days',
-        `invalid value (got '${raw['retention-days']}')`,
-        'Expected a whole number of days from 1 to 90, or empty for the repository default'
-      )
-    retentionDays = n
-  }
+  const retentionDays = optionalField(raw, 'retention-days', days, 'a whole number of days from 1 to 90, or empty for the repository default')
   return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') }
 }

@@ -159,7 +159,8 @@ export async function startGitGate(opts: GitGateOptions): Promise<GitGate> {
     guestPath: `/${opts.secret}${repoPath}`,
     pushed: push.pushed,
     summary: () =>
-      `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+      `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}` +
+      (counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''),
     close: () => shutdown(server, log.end)
   }
 }

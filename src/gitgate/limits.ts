@@ -65,5 +65,6 @@ export function formatBytes(n: number): string {
 
 /** The message for a push over `git-max-push-mb`. */
 export function pushTooLarge(limits: GateLimits, decompressed = false): string {
-  return `bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''} (input git-max-push-mb); push less at once`
+  const limit = `${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''}`
+  return `bot-bottle: push larger than the gate's limit of ${limit} (input git-max-push-mb); push less at once`
 }

@@ -155,7 +155,8 @@ export class GateRepo {
     if (indexed.code === 0) return objects
     const overLimit = /attempting to allocate \d+ over limit/.test(indexed.stderr)
     const why = overLimit
-      ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes (GitHub refuses files over 100 MiB; input git-max-push-mb raises it)`
+      ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes ` +
+        '(GitHub refuses files over 100 MiB; input git-max-push-mb raises it)'
       : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`
     return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes)
   }

@@ -95,7 +95,8 @@ export async function installClaude(registry: string, version: string, platform:
   try {
     if (!got.verified) {
       throw new InstallError(
-        `${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: the download was corrupted or tampered with; nothing was cached`,
+        `${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: ` +
+          'the download was corrupted or tampered with; nothing was cached',
         'Retry; if it persists, check the registry or mirror in `npm-registry`'
       )
     }

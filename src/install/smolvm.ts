@@ -119,7 +119,8 @@ async function confirm(i: SmolvmInstall): Promise<SmolvmInstall> {
   const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
   if (r.code !== 0 || !r.stdout.includes(i.version)) {
     throw new InstallError(
-      `the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`,
+      `the installed smolvm does not run: \`smolvm --version\` ` +
+        (r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`),
       'Check that the release matches this runner'
     )
   }

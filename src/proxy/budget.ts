@@ -141,7 +141,8 @@ export class Budget {
   reached(): string | undefined {
     const { maxCostUsd, maxTokens } = this.limits
     if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
-      return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost $${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`
+      const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`
+      return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`
     }
     if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
       return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`

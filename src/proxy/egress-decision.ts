@@ -68,10 +68,16 @@ function denialText(rule: BlockRule, policy: EgressPolicy, host: string, port: n
     case 'port-not-allowed':
       return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`
     case 'denied-address':
-      return `blocked ${host}: ${reason}. Loopback, link-local, multicast and the runner's own addresses and networks are never reached unless \`allowed-hosts\` lists that IP address or CIDR network.`
+      return (
+        `blocked ${host}: ${reason}. Loopback, link-local, multicast and the runner's own addresses and networks are never reached ` +
+        'unless `allowed-hosts` lists that IP address or CIDR network.'
+      )
     case 'not-allowed':
       if (policy.mode === 'none') return `blocked ${host}: network egress is off for this run (input \`egress: none\`).`
-      return `blocked ${host}: it is not in the allow-list. To allow it, add it to the \`allowed-hosts\` input of the bot-bottle step (or use \`allowed-host-presets\`).`
+      return (
+        `blocked ${host}: it is not in the allow-list. ` +
+        'To allow it, add it to the `allowed-hosts` input of the bot-bottle step (or use `allowed-host-presets`).'
+      )
     default:
       return `blocked ${host}: ${reason ?? rule}.`
   }

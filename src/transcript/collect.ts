@@ -162,7 +162,9 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
   if (model.dropped)
     skipped.push({
       source: 'report.html',
-      reason: `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); stream.jsonl has them all`
+      reason:
+        `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); ` +
+        'stream.jsonl has them all'
     })
   writeReport(
     report,

@@ -51,7 +51,9 @@ export function crossCheck(result: ResultMessage | undefined, host: ModelFigures
     }
     if (Math.abs(claude.costUsd - seen.costUsd) > 2e-6) {
       discrepancies.push(
-        `claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}${host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : ''}: the outputs carry the host's figure`
+        `claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}` +
+          (host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : '') +
+          ": the outputs carry the host's figure"
       )
     }
   }

@@ -111,7 +111,8 @@ export function streamAnomalies(acc: StreamAccumulator, exitCode: number | null)
   const notes: string[] = []
   if (acc.resultLines > 1) {
     notes.push(
-      `claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`
+      `claude's stdout carried ${acc.resultLines} result lines, but claude writes one: ` +
+        "something in the bottle wrote to claude's stdout (the first result after claude's last message is used)"
     )
   }
   const { lines, largest, maxBytes } = acc.overlong

@@ -28,7 +28,8 @@ export function anthropicProvider(upstreamUrl: string, credential: AnthropicCred
           403,
           route.path,
           route.reason,
-          `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`
+          `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. ` +
+            'Only the Messages API requests Claude Code makes are forwarded.'
         )
       }
       return { ok: true, path: route.path, upstreamPath: basePath + route.path + (route.query ? `?${route.query}` : '') }

@@ -102,7 +102,8 @@ export function bedrockProvider(opts: BedrockOptions): ModelProvider {
             403,
             path,
             reason,
-            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`
+            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. ` +
+              'Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.'
           )
         }
         return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id }

@@ -71,7 +71,8 @@ export function vertexProvider(opts: VertexOptions): ModelProvider {
             403,
             path,
             reason ?? 'refused',
-            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`
+            `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. ` +
+              'Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.'
           )
         return { ok: true, path, upstreamPath: basePath + path, model: m[3] }
       }),

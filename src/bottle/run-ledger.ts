@@ -1,0 +1,58 @@
+import * as core from '@actions/core'
+import type { Backend } from '../backend/types.js'
+import type { UpstreamVerdict } from '../proxy/upstream-health.js'
+import { Redactor } from '../transcript/redact.js'
+import type { StructuredCheck } from '../transcript/structured-output.js'
+import { Cancellation } from './cancellation.js'
+import type { Bottle } from './launch.js'
+import { PhaseClock } from './phase-clock.js'
+import type { RunControl, RunOutcome } from './run-claude.js'
+import type { RunRecords } from './run-records.js'
+import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './teardown-state.js'
+import type { UndoScope } from './undo.js'
+
+/**
+ * What the main step has done so far: each stage writes what it made here, and the teardown,
+ * the signal handler and the outputs read it whatever stage the run got to.
+ */
+export class RunLedger {
+  readonly clock = new PhaseClock(line => core.info(line))
+  /** what teardown removes and puts back, in the step's state as soon as each part exists (the post step reads it) */
+  readonly teardown: TeardownState = { backend: 'docker' }
+  /** the running claude, which a cancellation, a record fault or the upstream's verdict stops */
+  readonly control: RunControl = {}
+  readonly cancellation = new Cancellation()
+  /** the known secrets; once the workspace is isolated, the checkout's credentials too */
+  redactor: Redactor
+  backend?: Backend
+  /** what killed runs left, being removed beside this run's start (awaited before teardown) */
+  reaping: Promise<unknown> = Promise.resolve()
+  /** the state dir, once prepared ('' before) */
+  transcriptDir = ''
+  records?: RunRecords
+  bottle?: Bottle
+  outcome?: RunOutcome
+  /** what the model upstream's answers ended the run with */
+  verdict?: UpstreamVerdict
+  /** claude's answer checked against json-schema */
+  structured?: StructuredCheck
+
+  constructor(known: string[]) {
+    this.redactor = new Redactor(known)
+  }
+
+  /** Writes the teardown state to GITHUB_STATE. */
+  saveTeardown(): void {
+    core.saveState(TEARDOWN_STATE_KEY, encodeTeardownState(this.teardown))
+  }
+
+  /** Stops claude if it runs (the normal path then tears down). */
+  stopClaude(): void {
+    this.control.current?.kill('SIGTERM')
+  }
+
+  /** What an undo acts on now: the teardown state and the live backend and bottle. */
+  undoScope(): UndoScope {
+    return { state: this.teardown, save: () => this.saveTeardown(), backend: this.backend, bottle: this.bottle }
+  }
+}
