@@ -188,7 +188,8 @@ function bedrockProvider(opts) {
                     (rest.startsWith('/inference-profiles')
                         ? 'the Bedrock control plane is not forwarded'
                         : `${method.slice(0, 20)} ${path} is not a Bedrock runtime request Claude Code makes`);
-                return (0,provider/* refusal */.x)(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.`);
+                return (0,provider/* refusal */.x)(403, path, reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. ` +
+                    'Only InvokeModel and InvokeModelWithResponseStream of Anthropic models are forwarded.');
             }
             return { ok: true, path: `/model/${id}/${m[2]}`, upstreamPath: `${basePath}/model/${encodeURIComponent(id)}/${m[2]}`, model: id };
         }),

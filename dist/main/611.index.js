@@ -68,7 +68,8 @@ function vertexProvider(opts) {
                         ? `project or region other than vertex-project '${opts.project}' / vertex-region '${opts.region}'`
                         : undefined;
             if (reason || !m)
-                return (0,_provider_js__WEBPACK_IMPORTED_MODULE_4__/* .refusal */ .x)(403, path, reason ?? 'refused', `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.`);
+                return (0,_provider_js__WEBPACK_IMPORTED_MODULE_4__/* .refusal */ .x)(403, path, reason ?? 'refused', `bot-bottle model proxy: refused ${method.slice(0, 20)} ${path}: ${reason}. ` +
+                    'Only rawPredict and streamRawPredict of Anthropic models in the configured project and region are forwarded.');
             return { ok: true, path, upstreamPath: basePath + path, model: m[3] };
         }),
         async authorize({ headers }) {

@@ -4045,7 +4045,7 @@ const applicator = __nccwpck_require__(4908);
 const content = __nccwpck_require__(958);
 const core = __nccwpck_require__(58);
 const format = __nccwpck_require__(6534);
-const metadata = __nccwpck_require__(3092);
+const metadata = __nccwpck_require__(711);
 const validation = __nccwpck_require__(8030);
 const META_SUPPORT_DATA = ["/properties"];
 function addMetaSchema2019($data) {
@@ -5273,7 +5273,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 7491:
+/***/ 9872:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5294,7 +5294,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(7491);
+const id_1 = __nccwpck_require__(9872);
 const ref_1 = __nccwpck_require__(2996);
 const core = [
     "$schema",
@@ -7986,7 +7986,7 @@ module.exports = compare
 
 /***/ }),
 
-/***/ 711:
+/***/ 3092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8272,7 +8272,7 @@ module.exports = satisfies
 
 /***/ }),
 
-/***/ 9872:
+/***/ 7491:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8368,7 +8368,7 @@ const parse = __nccwpck_require__(6353)
 const valid = __nccwpck_require__(8780)
 const clean = __nccwpck_require__(1799)
 const inc = __nccwpck_require__(2338)
-const diff = __nccwpck_require__(711)
+const diff = __nccwpck_require__(3092)
 const major = __nccwpck_require__(8511)
 const minor = __nccwpck_require__(2603)
 const patch = __nccwpck_require__(8756)
@@ -8377,7 +8377,7 @@ const compare = __nccwpck_require__(8469)
 const rcompare = __nccwpck_require__(2173)
 const compareLoose = __nccwpck_require__(6874)
 const compareBuild = __nccwpck_require__(7648)
-const sort = __nccwpck_require__(9872)
+const sort = __nccwpck_require__(7491)
 const rsort = __nccwpck_require__(7192)
 const gt = __nccwpck_require__(6599)
 const lt = __nccwpck_require__(3872)
@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7934);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5444);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7934:
+/***/ 5444:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40491,8 +40491,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: BUDGET_GRACE_MS
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
 // EXTERNAL MODULE: ./lib/util/errors.js
@@ -50160,6 +50158,14 @@ const imageRef = schemas_string()
 const modelName = schemas_string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]*$/)
     .max(200);
+/** An artifact's retention: 1 to 90 days, as GitHub allows. */
+const days = schemas_string().regex(/^\d+$/).transform(Number).pipe(schemas_number().int().min(1).max(90));
+/** AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 … */
+const awsRegion = schemas_string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/);
+/** Vertex AI locations: us-east5, europe-west1, asia-southeast1, or `global`. */
+const vertexRegion = schemas_string().regex(/^(global|[a-z]+-[a-z]+\d{1,2})$/);
+/** Google Cloud project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter. */
+const gcpProjectId = schemas_string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
 const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'];
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -50305,6 +50311,8 @@ function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
     };
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/backend/copy-in.js
 
 
@@ -51831,946 +51839,445 @@ async function probeForSetup(choice, deps, install) {
     return { backend: smolvm ? 'smolvm' : dockerUsable ? 'docker' : 'none', smolvm, reasons };
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
+;// CONCATENATED MODULE: ./lib/transcript/record-sink.js
+
+
+/**
+ * A host record the run writes as it goes (stream.jsonl, stderr.log, the daemons' decision
+ * logs). The agent decides how much of it there is, so each has a cap; and the disk under
+ * RUNNER_TEMP can fill (the agent can fill it: claude's config dir lives there), so a failed
+ * write is reported once and never thrown — an unhandled stream error would kill the step.
+ */
+/** Caps per record (bytes), documented in the README. */
+const RECORD_CAPS = {
+    'stream.jsonl': 256 * 1024 * 1024,
+    'stderr.log': 16 * 1024 * 1024,
+    decisionLog: 16 * 1024 * 1024
 };
-
-
-
-
-
-// Internal object for testability (allows mocking in ESM)
-const _internal = {
-    readLinuxVersionFile() {
-        const lsbReleaseFile = '/etc/lsb-release';
-        const osReleaseFile = '/etc/os-release';
-        let contents = '';
-        if (external_fs_.existsSync(lsbReleaseFile)) {
-            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
-        }
-        else if (external_fs_.existsSync(osReleaseFile)) {
-            contents = external_fs_.readFileSync(osReleaseFile).toString();
-        }
-        return contents;
-    }
-};
-function _findMatch(versionSpec, stable, candidates, archFilter) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const platFilter = os.platform();
-        let result;
-        let match;
-        let file;
-        for (const candidate of candidates) {
-            const version = candidate.version;
-            debug(`check ${version} satisfies ${versionSpec}`);
-            if (semver.satisfies(version, versionSpec) &&
-                (!stable || candidate.stable === stable)) {
-                file = candidate.files.find(item => {
-                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
-                    let chk = item.arch === archFilter && item.platform === platFilter;
-                    if (chk && item.platform_version) {
-                        const osVersion = _getOsVersion();
-                        if (osVersion === item.platform_version) {
-                            chk = true;
-                        }
-                        else {
-                            chk = semver.satisfies(osVersion, item.platform_version);
-                        }
-                    }
-                    return chk;
-                });
-                if (file) {
-                    debug(`matched ${candidate.version}`);
-                    match = candidate;
-                    break;
-                }
-            }
-        }
-        if (match && file) {
-            // clone since we're mutating the file list to be only the file that matches
-            result = Object.assign({}, match);
-            result.files = [file];
-        }
-        return result;
-    });
+/** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
+const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+/** Whether `err` is the disk refusing a write. */
+function isDiskFault(err) {
+    const e = err;
+    if (!(e instanceof Error))
+        return false;
+    // some libraries rethrow the fs error with its message only
+    e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1];
+    return DISK_CODES.has(String(e.code));
 }
-function _getOsVersion() {
-    // TODO: add windows and other linux, arm variants
-    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
-    const plat = os.platform();
-    let version = '';
-    if (plat === 'darwin') {
-        version = cp.execSync('sw_vers -productVersion').toString();
-    }
-    else if (plat === 'linux') {
-        // lsb_release process not in some containers, readfile
-        // Run cat /etc/lsb-release
-        // DISTRIB_ID=Ubuntu
-        // DISTRIB_RELEASE=18.04
-        // DISTRIB_CODENAME=bionic
-        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
-        const lsbContents = _internal.readLinuxVersionFile();
-        if (lsbContents) {
-            const lines = lsbContents.split('\n');
-            for (const line of lines) {
-                const parts = line.split('=');
-                if (parts.length === 2 &&
-                    (parts[0].trim() === 'VERSION_ID' ||
-                        parts[0].trim() === 'DISTRIB_RELEASE')) {
-                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
-                    break;
-                }
-            }
-        }
-    }
-    return version;
-}
-// Alias for backwards compatibility
-function _readLinuxVersionFile() {
-    return _internal.readLinuxVersionFile();
-}
-//# sourceMappingURL=manifest.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "stream"
-var external_stream_ = __nccwpck_require__(2203);
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
-var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-/**
- * Internal class for retries
- */
-class RetryHelper {
-    constructor(maxAttempts, minSeconds, maxSeconds) {
-        if (maxAttempts < 1) {
-            throw new Error('max attempts should be greater than or equal to 1');
-        }
-        this.maxAttempts = maxAttempts;
-        this.minSeconds = Math.floor(minSeconds);
-        this.maxSeconds = Math.floor(maxSeconds);
-        if (this.minSeconds > this.maxSeconds) {
-            throw new Error('min seconds should be less than or equal to max seconds');
-        }
-    }
-    execute(action, isRetryable) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            let attempt = 1;
-            while (attempt < this.maxAttempts) {
-                // Try
-                try {
-                    return yield action();
-                }
-                catch (err) {
-                    if (isRetryable && !isRetryable(err)) {
-                        throw err;
-                    }
-                    lib_core/* info */.pq(err.message);
-                }
-                // Sleep
-                const seconds = this.getSleepAmount();
-                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
-                yield this.sleep(seconds);
-                attempt++;
-            }
-            // Last attempt
-            return yield action();
+/** Nobody listening: for daemons started outside a run (tests, benchmarks). */
+const IGNORE_RECORDS = { onFault: () => undefined, onCapped: () => undefined };
+class RecordSink {
+    file;
+    cap;
+    watch;
+    stream;
+    written = 0;
+    stopped = false;
+    constructor(file, cap, watch = IGNORE_RECORDS, flags = 'w') {
+        this.file = file;
+        this.cap = cap;
+        this.watch = watch;
+        this.stream = external_node_fs_.createWriteStream(file, { flags, mode: 0o600 });
+        this.stream.on('error', err => {
+            this.stopped = true;
+            const e = err;
+            this.watch.onFault({ file, code: e.code ?? 'EIO', message: e.message });
         });
     }
-    getSleepAmount() {
-        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
-            this.minSeconds);
+    /** Appends `text` unless the cap is reached (then nothing more is kept) or a write failed. */
+    write(text) {
+        if (this.stopped)
+            return;
+        const bytes = Buffer.byteLength(text);
+        if (this.written + bytes > this.cap) {
+            this.stopped = true;
+            this.watch.onCapped(external_node_path_.basename(this.file), this.written, this.cap);
+            return;
+        }
+        this.written += bytes;
+        this.stream.write(text);
     }
-    sleep(seconds) {
-        return retry_helper_awaiter(this, void 0, void 0, function* () {
-            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+    /** Flushes and closes; resolves also when the stream failed. */
+    end() {
+        return new Promise(resolve => {
+            if (this.stream.destroyed || this.stream.writableFinished)
+                return resolve();
+            this.stream.once('error', () => resolve());
+            this.stream.end(() => resolve());
         });
     }
 }
-//# sourceMappingURL=retry-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
-var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-class HTTPError extends Error {
-    constructor(httpStatusCode) {
-        super(`Unexpected HTTP response: ${httpStatusCode}`);
-        this.httpStatusCode = httpStatusCode;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-const IS_WINDOWS = process.platform === 'win32';
-const IS_MAC = process.platform === 'darwin';
-const userAgent = 'actions/tool-cache';
-/**
- * Download a tool from an url and stream it into a file
- *
- * @param url       url of tool to download
- * @param dest      path to download tool
- * @param auth      authorization header
- * @param headers   other headers
- * @returns         path to downloaded tool
- */
-function downloadTool(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
-        lib_core/* debug */.Yz(`Downloading ${url}`);
-        lib_core/* debug */.Yz(`Destination ${dest}`);
-        const maxAttempts = 3;
-        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
-        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
-        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
-        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
-            return yield downloadToolAttempt(url, dest || '', auth, headers);
-        }), (err) => {
-            if (err instanceof HTTPError && err.httpStatusCode) {
-                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
-                if (err.httpStatusCode < 500 &&
-                    err.httpStatusCode !== 408 &&
-                    err.httpStatusCode !== 429) {
-                    return false;
-                }
-            }
-            // Otherwise retry
-            return true;
-        });
-    });
-}
-function downloadToolAttempt(url, dest, auth, headers) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_.existsSync(dest)) {
-            throw new Error(`Destination file path ${dest} already exists`);
-        }
-        // Get the response headers
-        const http = new lib/* HttpClient */.Qq(userAgent, [], {
-            allowRetries: false
-        });
-        if (auth) {
-            lib_core/* debug */.Yz('set auth');
-            if (headers === undefined) {
-                headers = {};
-            }
-            headers.authorization = auth;
-        }
-        const response = yield http.get(url, headers);
-        if (response.message.statusCode !== 200) {
-            const err = new HTTPError(response.message.statusCode);
-            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
-            throw err;
-        }
-        // Download the response body
-        const pipeline = external_util_.promisify(external_stream_.pipeline);
-        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
-        const readStream = responseMessageFactory();
-        let succeeded = false;
-        try {
-            yield pipeline(readStream, external_fs_.createWriteStream(dest));
-            lib_core/* debug */.Yz('download complete');
-            succeeded = true;
-            return dest;
-        }
-        finally {
-            // Error, delete dest before retry
-            if (!succeeded) {
-                lib_core/* debug */.Yz('download failed');
-                try {
-                    yield lib_io/* rmRF */.Yz(dest);
-                }
-                catch (err) {
-                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
-                }
-            }
-        }
-    });
-}
-/**
- * Extract a .7z file
- *
- * @param file     path to the .7z file
- * @param dest     destination directory. Optional.
- * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
- * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
- * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
- * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
- * interface, it is smaller than the full command line interface, and it does support long paths. At the
- * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
- * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
- * to 7zr.exe can be pass to this function.
- * @returns        path to the destination directory
- */
-function extract7z(file, dest, _7zPath) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        const originalCwd = process.cwd();
-        process.chdir(dest);
-        if (_7zPath) {
-            try {
-                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
-                const args = [
-                    'x', // eXtract files with full paths
-                    logLevel, // -bb[0-3] : set output log level
-                    '-bd', // disable progress indicator
-                    '-sccUTF-8', // set charset for for console input/output
-                    file
-                ];
-                const options = {
-                    silent: true
-                };
-                yield exec(`"${_7zPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        else {
-            const escapedScript = path
-                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
-                .replace(/'/g, "''")
-                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                command
-            ];
-            const options = {
-                silent: true
-            };
-            try {
-                const powershellPath = yield io.which('powershell', true);
-                yield exec(`"${powershellPath}"`, args, options);
-            }
-            finally {
-                process.chdir(originalCwd);
-            }
-        }
-        return dest;
-    });
-}
-/**
- * Extract a compressed tar archive
- *
- * @param file     path to the tar
- * @param dest     destination directory. Optional.
- * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
- * @returns        path to the destination directory
- */
-function extractTar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        // Create dest
-        dest = yield _createExtractFolder(dest);
-        // Determine whether GNU tar
-        lib_core/* debug */.Yz('Checking tar --version');
-        let versionOutput = '';
-        yield (0,lib_exec/* exec */.m)('tar --version', [], {
-            ignoreReturnCode: true,
-            silent: true,
-            listeners: {
-                stdout: (data) => (versionOutput += data.toString()),
-                stderr: (data) => (versionOutput += data.toString())
-            }
-        });
-        lib_core/* debug */.Yz(versionOutput.trim());
-        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
-        // Initialize args
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
-            args.push('-v');
-        }
-        let destArg = dest;
-        let fileArg = file;
-        if (IS_WINDOWS && isGnuTar) {
-            args.push('--force-local');
-            destArg = dest.replace(/\\/g, '/');
-            // Technically only the dest needs to have `/` but for aesthetic consistency
-            // convert slashes in the file arg too.
-            fileArg = file.replace(/\\/g, '/');
-        }
-        if (isGnuTar) {
-            // Suppress warnings when using GNU tar to extract archives created by BSD tar
-            args.push('--warning=no-unknown-keyword');
-            args.push('--overwrite');
-        }
-        args.push('-C', destArg, '-f', fileArg);
-        yield (0,lib_exec/* exec */.m)(`tar`, args);
-        return dest;
-    });
-}
-/**
- * Extract a xar compatible archive
- *
- * @param file     path to the archive
- * @param dest     destination directory. Optional.
- * @param flags    flags for the xar. Optional.
- * @returns        path to the destination directory
- */
-function extractXar(file_1, dest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
-        ok(IS_MAC, 'extractXar() not supported on current OS');
-        ok(file, 'parameter "file" is required');
-        dest = yield _createExtractFolder(dest);
-        let args;
-        if (flags instanceof Array) {
-            args = flags;
-        }
-        else {
-            args = [flags];
-        }
-        args.push('-x', '-C', dest, '-f', file);
-        if (core.isDebug()) {
-            args.push('-v');
-        }
-        const xarPath = yield io.which('xar', true);
-        yield exec(`"${xarPath}"`, _unique(args));
-        return dest;
-    });
-}
-/**
- * Extract a zip
- *
- * @param file     path to the zip
- * @param dest     destination directory. Optional.
- * @returns        path to the destination directory
- */
-function extractZip(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!file) {
-            throw new Error("parameter 'file' is required");
-        }
-        dest = yield _createExtractFolder(dest);
-        if (IS_WINDOWS) {
-            yield extractZipWin(file, dest);
-        }
-        else {
-            yield extractZipNix(file, dest);
-        }
-        return dest;
-    });
-}
-function extractZipWin(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        // build the powershell command
-        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
-        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
-        const pwshPath = yield io.which('pwsh', false);
-        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
-        //and the -Force flag for Expand-Archive as a fallback
-        if (pwshPath) {
-            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
-            const pwshCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                pwshCommand
-            ];
-            core.debug(`Using pwsh at path: ${pwshPath}`);
-            yield exec(`"${pwshPath}"`, args);
-        }
-        else {
-            const powershellCommand = [
-                `$ErrorActionPreference = 'Stop' ;`,
-                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-            ].join(' ');
-            const args = [
-                '-NoLogo',
-                '-Sta',
-                '-NoProfile',
-                '-NonInteractive',
-                '-ExecutionPolicy',
-                'Unrestricted',
-                '-Command',
-                powershellCommand
-            ];
-            const powershellPath = yield io.which('powershell', true);
-            core.debug(`Using powershell at path: ${powershellPath}`);
-            yield exec(`"${powershellPath}"`, args);
-        }
-    });
-}
-function extractZipNix(file, dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const unzipPath = yield io.which('unzip', true);
-        const args = [file];
-        if (!core.isDebug()) {
-            args.unshift('-q');
-        }
-        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
-        yield exec(`"${unzipPath}"`, args, { cwd: dest });
-    });
-}
-/**
- * Caches a directory and installs it into the tool cacheDir
- *
- * @param sourceDir    the directory to cache into tools
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheDir(sourceDir, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = node_modules_semver.clean(version) || version;
-        arch = arch || external_os_.arch();
-        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
-        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
-        if (!external_fs_.statSync(sourceDir).isDirectory()) {
-            throw new Error('sourceDir is not a directory');
-        }
-        // Create the tool dir
-        const destPath = yield _createToolPath(tool, version, arch);
-        // copy each child item. do not move. move can fail on Windows
-        // due to anti-virus software having an open handle on a file.
-        for (const itemName of external_fs_.readdirSync(sourceDir)) {
-            const s = external_path_.join(sourceDir, itemName);
-            yield lib_io.cp(s, destPath, { recursive: true });
-        }
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destPath;
-    });
-}
-/**
- * Caches a downloaded file (GUID) and installs it
- * into the tool cache with a given targetName
- *
- * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
- * @param targetFile    the name of the file name in the tools directory
- * @param tool          tool name
- * @param version       version of the tool.  semver format
- * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
- */
-function cacheFile(sourceFile, targetFile, tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        version = semver.clean(version) || version;
-        arch = arch || os.arch();
-        core.debug(`Caching tool ${tool} ${version} ${arch}`);
-        core.debug(`source file: ${sourceFile}`);
-        if (!fs.statSync(sourceFile).isFile()) {
-            throw new Error('sourceFile is not a file');
-        }
-        // create the tool dir
-        const destFolder = yield _createToolPath(tool, version, arch);
-        // copy instead of move. move can fail on Windows due to
-        // anti-virus software having an open handle on a file.
-        const destPath = path.join(destFolder, targetFile);
-        core.debug(`destination file ${destPath}`);
-        yield io.cp(sourceFile, destPath);
-        // write .complete
-        _completeToolPath(tool, version, arch);
-        return destFolder;
-    });
-}
-/**
- * Finds the path to a tool version in the local installed tool cache
- *
- * @param toolName      name of the tool
- * @param versionSpec   version of the tool
- * @param arch          optional arch.  defaults to arch of computer
- */
-function find(toolName, versionSpec, arch) {
-    if (!toolName) {
-        throw new Error('toolName parameter is required');
-    }
-    if (!versionSpec) {
-        throw new Error('versionSpec parameter is required');
-    }
-    arch = arch || external_os_.arch();
-    // attempt to resolve an explicit version
-    if (!isExplicitVersion(versionSpec)) {
-        const localVersions = findAllVersions(toolName, arch);
-        const match = evaluateVersions(localVersions, versionSpec);
-        versionSpec = match;
-    }
-    // check for the explicit version in the cache
-    let toolPath = '';
-    if (versionSpec) {
-        versionSpec = node_modules_semver.clean(versionSpec) || '';
-        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
-        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
-        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
-            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
-            toolPath = cachePath;
-        }
-        else {
-            lib_core/* debug */.Yz('not found');
-        }
-    }
-    return toolPath;
-}
-/**
- * Finds the paths to all versions of a tool that are installed in the local tool cache
- *
- * @param toolName  name of the tool
- * @param arch      optional arch.  defaults to arch of computer
- */
-function findAllVersions(toolName, arch) {
-    const versions = [];
-    arch = arch || external_os_.arch();
-    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
-    if (external_fs_.existsSync(toolPath)) {
-        const children = external_fs_.readdirSync(toolPath);
-        for (const child of children) {
-            if (isExplicitVersion(child)) {
-                const fullPath = external_path_.join(toolPath, child, arch || '');
-                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
-                    versions.push(child);
-                }
-            }
-        }
-    }
-    return versions;
-}
-function getManifestFromRepo(owner_1, repo_1, auth_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
-        let releases = [];
-        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
-        const http = new httpm.HttpClient('tool-cache');
-        const headers = {};
-        if (auth) {
-            core.debug('set auth');
-            headers.authorization = auth;
-        }
-        const response = yield http.getJson(treeUrl, headers);
-        if (!response.result) {
-            return releases;
-        }
-        let manifestUrl = '';
-        for (const item of response.result.tree) {
-            if (item.path === 'versions-manifest.json') {
-                manifestUrl = item.url;
-                break;
-            }
-        }
-        headers['accept'] = 'application/vnd.github.VERSION.raw';
-        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
-        if (versionsRaw) {
-            // shouldn't be needed but protects against invalid json saved with BOM
-            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
-            try {
-                releases = JSON.parse(versionsRaw);
-            }
-            catch (_a) {
-                core.debug('Invalid json');
-            }
-        }
-        return releases;
-    });
-}
-function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
-        // wrap the internal impl
-        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
-        return match;
-    });
-}
-function _createExtractFolder(dest) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        if (!dest) {
-            // create a temp dir
-            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
-        }
-        yield lib_io/* mkdirP */.U$(dest);
-        return dest;
-    });
-}
-function _createToolPath(tool, version, arch) {
-    return tool_cache_awaiter(this, void 0, void 0, function* () {
-        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-        lib_core/* debug */.Yz(`destination ${folderPath}`);
-        const markerPath = `${folderPath}.complete`;
-        yield lib_io/* rmRF */.Yz(folderPath);
-        yield lib_io/* rmRF */.Yz(markerPath);
-        yield lib_io/* mkdirP */.U$(folderPath);
-        return folderPath;
-    });
-}
-function _completeToolPath(tool, version, arch) {
-    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
-    const markerPath = `${folderPath}.complete`;
-    external_fs_.writeFileSync(markerPath, '');
-    lib_core/* debug */.Yz('finished caching tool');
-}
-/**
- * Check if version string is explicit
- *
- * @param versionSpec      version string to check
- */
-function isExplicitVersion(versionSpec) {
-    const c = node_modules_semver.clean(versionSpec) || '';
-    lib_core/* debug */.Yz(`isExplicit: ${c}`);
-    const valid = node_modules_semver.valid(c) != null;
-    lib_core/* debug */.Yz(`explicit? ${valid}`);
-    return valid;
-}
-/**
- * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
- *
- * @param versions        array of versions to evaluate
- * @param versionSpec     semantic version spec to satisfy
- */
-function evaluateVersions(versions, versionSpec) {
-    let version = '';
-    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
-    versions = versions.sort((a, b) => {
-        if (node_modules_semver.gt(a, b)) {
-            return 1;
-        }
-        return -1;
-    });
-    for (let i = versions.length - 1; i >= 0; i--) {
-        const potential = versions[i];
-        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
-        if (satisfied) {
-            version = potential;
-            break;
-        }
-    }
-    if (version) {
-        lib_core/* debug */.Yz(`matched: ${version}`);
-    }
-    else {
-        lib_core/* debug */.Yz('match not found');
-    }
-    return version;
-}
-/**
- * Gets RUNNER_TOOL_CACHE
- */
-function _getCacheDirectory() {
-    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
-    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
-    return cacheDirectory;
-}
-/**
- * Gets RUNNER_TEMP
- */
-function _getTempDirectory() {
-    const tempDirectory = process.env['RUNNER_TEMP'] || '';
-    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
-    return tempDirectory;
-}
-/**
- * Gets a global variable
- */
-function _getGlobal(key, defaultValue) {
-    /* eslint-disable @typescript-eslint/no-explicit-any */
-    const value = global[key];
-    /* eslint-enable @typescript-eslint/no-explicit-any */
-    return value !== undefined ? value : defaultValue;
-}
-/**
- * Returns an array of unique values.
- * @param values Values to make unique.
- */
-function _unique(values) {
-    return Array.from(new Set(values));
-}
-//# sourceMappingURL=tool-cache.js.map
-;// CONCATENATED MODULE: ./lib/install/sha256.js
-
-
-/** Hex sha256 of a file, streamed. */
-async function sha256File(file) {
-    const h = external_node_crypto_.createHash('sha256');
-    for await (const chunk of external_node_fs_.createReadStream(file))
-        h.update(chunk);
-    return h.digest('hex');
-}
-/** The hash a `sha256sum` listing gives for `name` (`<hex>  <name>` or `<hex> *<name>`). */
-function checksumFor(listing, name) {
-    for (const line of listing.split('\n')) {
-        const m = /^([0-9a-f]{64})\s+\*?(.+?)\s*$/i.exec(line);
-        if (m && m[2] === name)
-            return m[1].toLowerCase();
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/install/smolvm.js
-
-
-
-
-
-
-
-
-const SMOLVM_TOOL_NAME = 'smolvm';
-/** Resolves `latest` through the GitHub releases API; an exact version passes through. */
-async function resolveSmolvmVersion(version, apiUrl, token) {
-    if (version !== 'latest')
-        return version;
-    const http = new lib/* HttpClient */.Qq('bot-bottle');
-    const url = `${apiUrl.replace(/\/+$/, '')}/repos/smol-machines/smolvm/releases/latest`;
-    let status = 0;
-    let body = '';
+/** Writes a small host record (0600) at once; a refused write is one warning, never a throw. */
+function writeRecordFile(file, text, warn) {
     try {
-        const res = await http.get(url, { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
-        status = res.message.statusCode ?? 0;
-        body = await res.readBody();
+        external_node_fs_.writeFileSync(file, text, { mode: 0o600 });
+        return true;
     }
     catch (err) {
-        throw new errors/* InstallError */.sy(`cannot reach ${url} to resolve smolvm 'latest' (${err.message})`, 'Set `smolvm-version` to an exact version');
+        warn(`could not write ${external_node_path_.basename(file)}: ${err.message}`);
+        return false;
     }
-    if (status === 403 || status === 429)
-        throw new errors/* InstallError */.sy(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version');
-    if (status !== 200)
-        throw new errors/* InstallError */.sy(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version');
-    const tag = JSON.parse(body).tag_name ?? '';
-    const v = tag.replace(/^v/, '');
-    if (!/^\d+\.\d+\.\d+/.test(v))
-        throw new errors/* InstallError */.sy(`the latest smolvm release has an unexpected tag '${tag}'`, 'Set `smolvm-version` to an exact version');
-    return v;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
+/**
+ * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
+ * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
+ */
+async function engineLostLine(backend) {
+    if (!backend)
+        return undefined;
+    const probe = await backend.probe().catch((err) => ({ usable: false, reason: String(err) }));
+    if (probe.usable)
+        return undefined;
+    return (`The ${backend.kind} engine stopped answering during the run (${probe.reason}). What was recorded until then is uploaded by the post step; ` +
+        "the bottle's leftovers are removed by the post step or, if the engine is still down then, by the next run once it is back");
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/record-files.js
+/**
+ * The run's own records in the state dir: written on the host, never by the guest (the only
+ * guest-writable tree under the state dir is claude-config/, mounted as claude's config dir).
+ */
+/** Uploaded whenever present, whatever the agent did to its own files. */
+const RECORD_FILES = (/* unused pure expression or super */ null && (['outputs.json', 'figures.json', 'stream.jsonl', 'stderr.log', 'egress.jsonl', 'git.jsonl', 'model.jsonl']));
+/** The task as main read it at start (0600): the post step never re-reads prompt-file from the workspace. */
+const PROMPT_FILE = 'prompt.txt';
+/** claude's config dir on the host, mounted read-write into the guest: hostile input. */
+const CLAUDE_CONFIG_DIR = 'claude-config';
+/** Records main cut at their cap (a list of { source, reason }), written as it happens. */
+const RECORD_NOTES = 'record-notes.json';
+
+;// CONCATENATED MODULE: ./lib/bottle/run-records.js
+
+
+
+
+const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
+/** The fault code of a record that reached its cap (not an errno: the disk is fine). */
+const RECORD_CAPPED = 'RECORD_CAPPED';
+/** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
+function diskFaultLine(fault, runnerTemp) {
+    if (fault.code === RECORD_CAPPED) {
+        return (`The run's record ${external_node_path_.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, ` +
+            'so claude was stopped (an agent can fill a record on purpose to hide what it does next)');
+    }
+    const what = `${external_node_path_.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}`;
+    return (`The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${what}. ` +
+        `A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`);
+}
+/** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
+function diskFullBeforeRunLine(err, runnerTemp) {
+    return `Cannot write under RUNNER_TEMP (${runnerTemp}): ${err.message}. The run stopped before claude ran. ${FREE_SPACE}`;
 }
 /**
- * Installs smolvm `version` for `platform`: downloads the release tarball and
- * checksums.sha256, verifies the sha256 before extracting (mismatch or missing entry: error,
- * nothing cached), extracts with the system tar (the archive has symlinks), caches keyed by
- * version+platform, and confirms `smolvm --version`. Never runs an install script.
+ * The main step's watch over the run's records: the first write the disk refuses stops claude
+ * (an agent whose actions are not recorded is what this action exists to prevent). A record that
+ * reaches its cap stops claude too — the agent decides how much goes into each record, and could
+ * otherwise fill one (16 MiB of refused requests in egress.jsonl, say) and act unrecorded from
+ * then on — and is noted in `record-notes.json` at once (so the post step's report says what
+ * was cut even if this process is killed) and warned about once.
  */
-async function installSmolvm(version, platform, downloadUrl, token) {
-    const cached = find(SMOLVM_TOOL_NAME, version, platform);
-    if (cached)
-        return smolvm_confirm({ dir: cached, path: external_node_path_.join(cached, 'smolvm'), version, downloaded: false });
-    const asset = `smolvm-${version}-${platform}.tar.gz`;
-    const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
-    // Only send the token to GitHub itself, never to a mirror.
-    const auth = token && /(^|\.)github\.com$/.test(new URL(base).hostname) ? `token ${token}` : undefined;
-    const fetch = async (name) => {
-        try {
-            return await downloadTool(`${base}/${name}`, undefined, auth);
-        }
-        catch (err) {
-            const code = err.httpStatusCode;
-            if (code === 404)
-                throw new errors/* InstallError */.sy(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
-            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, "Retry; check `smolvm-download-url` and the runner's network");
-        }
-    };
-    const sums = await fetch('checksums.sha256');
-    const tarball = await fetch(asset).catch(err => {
-        external_node_fs_.rmSync(sums, { force: true });
-        throw err;
+class RunRecords {
+    stateDir;
+    stop;
+    fault;
+    notes = [];
+    constructor(stateDir, stop) {
+        this.stateDir = stateDir;
+        this.stop = stop;
+    }
+    /** Before claude runs: a record already refused (or cut) ends the run, as it would have stopped claude. */
+    throwIfFaulted() {
+        const f = this.fault;
+        if (f)
+            throw Object.assign(new Error(`${external_node_path_.basename(f.file)}: ${f.message}`), { code: f.code });
+    }
+    onFault(fault) {
+        if (this.fault)
+            return;
+        this.fault = fault;
+        this.stop();
+    }
+    onCapped(file, keptBytes, cap) {
+        const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`;
+        lib_core/* warning */.$e(`${file}: ${reason}`);
+        this.notes.push({ source: file, reason });
+        // a refused write is silent: the warning above still says it
+        writeRecordFile(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
+        this.onFault({ file, code: RECORD_CAPPED, message: reason });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/failure-line.js
+
+
+
+
+/** One line saying why a run did not succeed. */
+function failureReason(outcome, timeoutMinutes) {
+    switch (outcome.conclusion) {
+        case 'timeout':
+            return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
+        case 'max-turns':
+            return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`;
+        case 'error':
+            return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`;
+        default:
+            return (outcome.result?.result || 'claude reported an error').split('\n')[0];
+    }
+}
+/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
+function verdictLine(v, config) {
+    const kind = config.credential.kind;
+    if (v.conclusion === 'auth-error' && kind === 'bedrock') {
+        return (`Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). ` +
+            'Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region');
+    }
+    if (v.conclusion === 'auth-error' && kind === 'vertex') {
+        return (`Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). ` +
+            'Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project');
+    }
+    if (v.conclusion === 'auth-error') {
+        const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token';
+        return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`;
+    }
+    if (v.conclusion === 'budget-exceeded')
+        return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`;
+    const upstream = new URL(config.anthropicBaseUrl).origin;
+    return `Input 'anthropic-base-url': ${upstream} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`;
+}
+/**
+ * The one error line of a run that did not succeed (undefined: it did), by precedence: a
+ * cancellation, what the host saw upstream, a record that could not be kept, an engine that went
+ * away, then claude's own conclusion, and last an answer that did not match json-schema.
+ */
+async function failureLine(end) {
+    const { verdict, recordFault, outcome, structured, config } = end;
+    if (end.cancelled)
+        return "claude run concluded 'cancelled': the run was cancelled";
+    if (verdict)
+        return `claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`;
+    if (recordFault)
+        return `claude run concluded 'error': ${diskFaultLine(recordFault, config.runner.runnerTemp)}`;
+    if (outcome.conclusion !== 'success') {
+        const lost = outcome.conclusion === 'error' ? await engineLostLine(end.backend) : undefined;
+        return `claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`;
+    }
+    if (structured && !structured.ok)
+        return `claude run concluded 'invalid-output': ${structured.reason}`;
+    return undefined;
+}
+/** The error line of a run that stopped before claude's end: the cause a user can act on (a full disk, an engine that went away), not its symptom. */
+async function stoppedRunLine(err, backend, runnerTemp) {
+    if (isDiskFault(err))
+        return diskFullBeforeRunLine(err, runnerTemp);
+    return (await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/heartbeat.js
+/** How often a quiet run says it is still alive. */
+const HEARTBEAT_MS = 3 * 60_000;
+/**
+ * While claude runs, one line every few minutes — how long, how many model calls, the tokens the
+ * model proxy saw — so a long quiet run does not look hung in the log.
+ */
+function startHeartbeat(usage, log, everyMs = HEARTBEAT_MS, now = Date.now) {
+    const started = now();
+    const timer = setInterval(() => {
+        const u = usage();
+        const minutes = Math.round((now() - started) / 60_000);
+        const tokensIn = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+        log(`still running: ${minutes} min, ${u.requests} model call(s), ${tokensIn} tokens in, ${u.output_tokens} out so far`);
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(6193);
+;// CONCATENATED MODULE: ./lib/transcript/redact.js
+
+
+/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
+const SHAPES = [
+    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
+    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
+    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
+    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+    // AWS secret keys and session tokens have no shape of their own: caught where they are named
+    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
+    {
+        kind: 'aws-session-token',
+        pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
+    },
+    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
+    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
+    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
+];
+/** The longest text one rule can match: what the stream holds back between chunks. */
+const WINDOW = 20_000;
+/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
+const MATCH_WINDOW = WINDOW;
+function redact_escapeRegex(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
+ * each of the three alignments, the run of base64 characters that depend on the value's
+ * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
+ */
+function base64Fragments(value, alphabet) {
+    return [0, 1, 2].map(k => {
+        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
+        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
+        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
+        return enc.slice(start, fullGroups * 4);
     });
-    let extracted;
-    try {
-        const expected = checksumFor(external_node_fs_.readFileSync(sums, 'utf8'), asset);
-        if (!expected)
-            throw new errors/* InstallError */.sy(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform');
-        const got = await sha256File(tarball);
-        if (got !== expected)
-            throw new errors/* InstallError */.sy(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`');
-        extracted = await extractTar(tarball);
-        const top = external_node_path_.join(extracted, `smolvm-${version}-${platform}`);
-        if (!external_node_fs_.existsSync(external_node_path_.join(top, 'smolvm')))
-            throw new errors/* InstallError */.sy(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases');
-        const dir = await cacheDir(top, SMOLVM_TOOL_NAME, version, platform);
-        return await smolvm_confirm({ dir, path: external_node_path_.join(dir, 'smolvm'), version, downloaded: true });
-    }
-    finally {
-        external_node_fs_.rmSync(tarball, { force: true });
-        external_node_fs_.rmSync(sums, { force: true });
-        if (extracted)
-            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
-    }
 }
-/** Installs smolvm for a release platform, from where `settings` say. */
-function smolvmInstaller(settings) {
-    return async (platform) => {
-        const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken);
-        return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken);
-    };
+/** The forms a secret value may take in a transcript, as whole strings. */
+function secretForms(value) {
+    const bytes = Buffer.from(value);
+    const b64 = bytes.toString('base64');
+    const hex = bytes.toString('hex');
+    return [
+        value,
+        b64,
+        ...base64Fragments(bytes, 'base64'),
+        ...base64Fragments(bytes, 'base64url'),
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        hex,
+        hex.toUpperCase()
+    ];
 }
-async function smolvm_confirm(i) {
-    const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: '', stderr: err.message }));
-    if (r.code !== 0 || !r.stdout.includes(i.version)) {
-        throw new errors/* InstallError */.sy(`the installed smolvm does not run: \`smolvm --version\` ${r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`}`, 'Check that the release matches this runner');
+/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
+const MAX_ESCAPED_CHAR = 13;
+/**
+ * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
+ * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
+ * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
+ * escape behind. Other characters are matched as themselves.
+ */
+function charPattern(ch) {
+    const code = ch.charCodeAt(0);
+    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
+        return redact_escapeRegex(ch);
+    const hex = code
+        .toString(16)
+        .padStart(2, '0')
+        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
+    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
+    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
+}
+/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
+function escapedSecretPattern(value) {
+    const chars = [...value];
+    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
+        return undefined;
+    return chars.map(charPattern).join('');
+}
+class Redactor {
+    regex;
+    kinds;
+    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
+    constructor(secrets = []) {
+        const rules = [];
+        const known = [...new Set(secrets.filter(s => s.length >= 8))];
+        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
+        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
+        for (const f of [...forms].sort((a, b) => b.length - a.length))
+            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
+        // Then each secret escaped character by character (partly or wholly, in any mix).
+        for (const p of known.map(escapedSecretPattern))
+            if (p)
+                rules.push({ kind: 'secret', pattern: p });
+        rules.push(...SHAPES);
+        this.kinds = rules.map(r => r.kind);
+        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
     }
-    lib_core/* addPath */.fM(i.dir);
-    return i;
+    /** Redacts a whole string. */
+    redact(text) {
+        return text.replace(this.regex, (...m) => this.marker(m));
+    }
+    /**
+     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
+     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
+     */
+    redactDeep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(v => this.redactDeep(v));
+        if (value && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
+        }
+        return value;
+    }
+    /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
+    kindsIn(text) {
+        const found = new Set();
+        for (const m of text.matchAll(this.regex))
+            found.add(this.kindOf(m));
+        return [...found];
+    }
+    kindOf(m) {
+        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
+        return this.kinds[i] ?? 'secret';
+    }
+    marker(m) {
+        const kind = this.kindOf(m);
+        // keep the scheme word, so a reader still sees that a bearer header was there
+        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
+        return `${keep}[REDACTED:${kind}]`;
+    }
+    /**
+     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
+     * safe to emit now and what to hold back: text from which a match might still continue.
+     */
+    step(text, final) {
+        if (final)
+            return { out: this.redact(text), rest: '' };
+        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
+        let cut = Math.max(0, text.length - WINDOW);
+        this.regex.lastIndex = 0;
+        let out = '';
+        let last = 0;
+        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
+            const end = m.index + m[0].length;
+            if (m.index >= cut)
+                break; // starts in the held-back window: decide with more text
+            if (end >= text.length) {
+                cut = m.index; // may continue in the next chunk
+                break;
+            }
+            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
+            last = end;
+            if (m[0].length === 0)
+                this.regex.lastIndex++;
+        }
+        if (last > cut)
+            cut = last;
+        out += text.slice(last, cut);
+        return { out, rest: text.slice(cut) };
+    }
+    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
+    stream() {
+        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
+        let rest = '';
+        return new external_node_stream_.Transform({
+            transform: (chunk, _enc, done) => {
+                const r = this.step(rest + decoder.write(chunk), false);
+                rest = r.rest;
+                done(null, r.out);
+            },
+            flush: (done) => {
+                done(null, this.step(rest + decoder.end(), true).out);
+            }
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/util/no-follow.js
@@ -52859,200 +52366,659 @@ function ensureDirectory(p, mode, owner) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./lib/config/checkout-path.js
+;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
 
 
 
 
+
+const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
+const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
+const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
+const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
+const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
+/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
+function configPathOf(workspace) {
+    const gitPath = external_node_path_.join(workspace, '.git');
+    const st = external_node_fs_.lstatSync(gitPath, { throwIfNoEntry: false });
+    if (st?.isDirectory())
+        return external_node_path_.join(gitPath, 'config');
+    if (!st?.isFile())
+        return undefined;
+    // a worktree or submodule: `.git` is a file pointing at the git dir
+    const m = /^gitdir:\s*(.+)$/m.exec(no_follow_readRegularFile(gitPath)?.toString('utf8') ?? '');
+    return m ? external_node_path_.resolve(workspace, m[1].trim(), 'config') : undefined;
+}
+/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
+async function gitConfig(configPath, args) {
+    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
+    return r.code === 0 ? r.stdout : '';
+}
+/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
+function credentialSecrets(config) {
+    const secrets = [];
+    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
+        secrets.push(m[1]);
+    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
+        if (m[2])
+            secrets.push(decodeURIComponent(m[2]));
+        else
+            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
+    }
+    for (const s of [...secrets]) {
+        // a basic credential is base64("user:token"): the token inside is a secret too
+        const decoded = Buffer.from(s, 'base64').toString('utf8');
+        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
+        if (token)
+            secrets.push(token);
+    }
+    return secrets.filter(s => s.length >= 8);
+}
+/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
+function includedFiles(configPath) {
+    const r = (0,external_node_child_process_.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_.resolve(external_node_path_.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
+}
 /**
- * Paths of files the action reads from the checkout (`prompt-file`, `append-system-prompt-file`,
- * `skills`, `ca-certificates` files). The checkout may come from an untrusted pull request, whose
- * author can make `task.md` a link to `/proc/self/environ` or `~/.ssh/id_rsa`: a relative path (or
- * one inside the workspace) must resolve, links and all, to an entry inside the workspace. An
- * absolute path outside the workspace is what the workflow's author wrote, and is taken as given.
+ * The config files of every git dir under the workspace's .git: its own, and each submodule's
+ * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
  */
-const FIX = 'Give a regular file inside the workspace (links that leave the workspace are refused: the checkout may come from an untrusted pull request), or an absolute path outside it';
-const inside = (root, p) => p === root || p.startsWith(root.endsWith(external_node_path_.sep) ? root : root + external_node_path_.sep);
-/** The real path of `given` (relative to the workspace), checked as above; throws naming `input`. */
-function resolveCheckoutPath(input, given, workspace, kind) {
-    const resolved = external_node_path_.resolve(workspace, given);
-    let real;
+function gitConfigFiles(workspace) {
+    const top = configPathOf(workspace);
+    if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
+        return [];
+    const files = [top];
+    const isGitDir = (dir) => external_node_fs_.lstatSync(external_node_path_.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
+    const walk = (dir, depth) => {
+        if (depth > 8)
+            return;
+        const inGitDir = isGitDir(dir);
+        for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
+            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
+                continue;
+            const sub = external_node_path_.join(dir, d.name);
+            if (isGitDir(sub) && external_node_fs_.lstatSync(external_node_path_.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
+                files.push(external_node_path_.join(sub, 'config'));
+            walk(sub, depth + 1);
+        }
+    };
+    const modules = external_node_path_.join(external_node_path_.dirname(top), 'modules');
+    if (external_node_fs_.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
+        walk(modules, 0);
+    return files;
+}
+/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
+function workspaceGitSecrets(workspace) {
+    if (!workspace)
+        return [];
+    return gitConfigFiles(workspace).flatMap(configPath => {
+        const text = no_follow_readRegularFile(configPath)?.toString('utf8') ?? '';
+        const included = includedFiles(configPath).map(f => no_follow_readRegularFile(f)?.toString('utf8') ?? '');
+        return [text, ...included].flatMap(credentialSecrets);
+    });
+}
+/**
+ * Takes credentials out of every git config of the workspace (its own and its submodules');
+ * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
+ */
+async function stripGitCredentials(workspace) {
+    const [top, ...submodules] = gitConfigFiles(workspace);
+    if (!top)
+        return undefined;
+    for (const configPath of submodules)
+        await stripConfig(configPath);
+    return { configPath: top, ...(await stripConfig(top)) };
+}
+async function stripConfig(configPath) {
+    const st = external_node_fs_.lstatSync(configPath);
+    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
+    const headers = [];
+    for (const file of includedFiles(configPath)) {
+        if (!no_follow_readRegularFile(file))
+            continue;
+        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
+            const [key, ...value] = line.split(' ');
+            headers.push({ key: key, value: value.join(' ') });
+        }
+    }
+    const remotes = [];
+    for (const key of keys) {
+        if (CREDENTIAL_KEYS.test(key)) {
+            if (/extraheader$/i.test(key))
+                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
+                    headers.push({ key, value });
+            await gitConfig(configPath, ['--unset-all', key]);
+        }
+        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
+            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
+        }
+        else if (URL_KEYS.test(key)) {
+            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
+            if (!values.some(v => USERINFO.test(v)))
+                continue;
+            if (/^remote\..*\.url$/i.test(key))
+                remotes.push({ key, url: values.at(-1) });
+            await gitConfig(configPath, ['--unset-all', key]);
+            for (const v of values)
+                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
+        }
+    }
+    // git rewrites the file as whoever runs it; keep the checkout's owner
+    if (process.getuid?.() === 0)
+        external_node_fs_.lchownSync(configPath, st.uid, st.gid);
+    return { headers, remotes };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
+
+
+
+
+
+class GitGuardError extends errors/* BottleError */.nN {
+}
+/** Files git itself rewrites as the repository changes: the agent's work, kept. */
+const STATE_FILES = new Set([
+    'index',
+    'HEAD',
+    'ORIG_HEAD',
+    'FETCH_HEAD',
+    'MERGE_HEAD',
+    'MERGE_MSG',
+    'MERGE_MODE',
+    'MERGE_RR',
+    'CHERRY_PICK_HEAD',
+    'REVERT_HEAD',
+    'REBASE_HEAD',
+    'AUTO_MERGE',
+    'BISECT_LOG',
+    'BISECT_START',
+    'BISECT_TERMS',
+    'BISECT_EXPECTED_REV',
+    'BISECT_ANCESTORS_OK',
+    'BISECT_NAMES',
+    'COMMIT_EDITMSG',
+    'TAG_EDITMSG',
+    'SQUASH_MSG',
+    'packed-refs',
+    'shallow',
+    'gc.log'
+]);
+// not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
+const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees']);
+/** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
+const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
+const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
+const UNSAFE_SUFFIX = '.bot-bottle-unsafe';
+const MAX_SCAN_ENTRIES = 2_000_000;
+/** Paths git can still use (PATH_MAX is 4096): a subtree past this is removed whole (in .git) or not walked (work tree). */
+const MAX_PATH = 2048;
+/** How an entry of a git dir (path relative to it) is treated after the run. */
+function classify(rel) {
+    const parts = rel.split('/');
+    const last = parts.at(-1);
+    if (last.endsWith('.lock'))
+        return 'lock';
+    const [first] = parts;
+    if (first === 'modules' || first === 'worktrees') {
+        // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
+        // called 'refs'): judged by name, never by position, so a name cannot make config look like state
+        if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p)))
+            return 'guarded';
+        return 'state';
+    }
+    if (first === 'objects')
+        return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
+    if (parts.length === 1)
+        return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded';
+    return STATE_DIRS.has(first) ? 'state' : 'guarded';
+}
+const typeOf = (st) => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined);
+/** readdir that a chmod 000 by the agent does not stop (the host owns or is root). */
+function listDir(abs) {
     try {
-        real = external_node_fs_.realpathSync(resolved);
+        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
     }
     catch (err) {
-        throw new errors/* InputError */.dz(input, `cannot read '${resolved}' (${err.code ?? 'error'})`, 'Give a path that exists, relative to the workspace or absolute');
+        if (err.code !== 'EACCES')
+            throw err;
+        external_node_fs_.chmodSync(abs, (external_node_fs_.lstatSync(abs).mode | 0o700) & 0o7777);
+        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
     }
-    const realWorkspace = external_node_fs_.realpathSync(workspace);
-    const authorWroteOutside = external_node_path_.isAbsolute(given) && !inside(workspace, resolved) && !inside(realWorkspace, resolved);
-    if (!authorWroteOutside && !inside(realWorkspace, real))
-        throw new errors/* InputError */.dz(input, `'${given}' leads outside the workspace through a link`, FIX);
-    const st = external_node_fs_.statSync(real);
-    if (kind === 'file' ? !st.isFile() : !st.isDirectory())
-        throw new errors/* InputError */.dz(input, `'${given}' is not a ${kind === 'file' ? 'regular file' : 'directory'}`, FIX);
-    return real;
 }
-/** The text of a checked file input (at most 1 MiB: a prompt, a system prompt, a CA bundle). */
-function readCheckoutFile(input, given, workspace) {
-    const real = resolveCheckoutPath(input, given, workspace, 'file');
-    const data = no_follow_readRegularFile(real, 1024 * 1024);
-    if (!data)
-        throw new errors/* InputError */.dz(input, `'${given}' is not a readable regular file of at most 1 MiB`, FIX);
-    return data.toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./lib/config/shell-words.js
 /**
- * Splits a string into words the way a POSIX shell would, without expanding anything:
- * single quotes are literal, double quotes allow \" \\ \$ \` escapes, backslash escapes
- * outside quotes, and newlines separate words like spaces.
+ * Every `.git` entry of the workspace, found without following links. A directory git could not
+ * use either (a path past MAX_PATH, unreadable) is not walked.
  */
-function splitShellWords(text) {
-    const words = [];
-    let word = '';
-    let inWord = false;
-    let i = 0;
-    while (i < text.length) {
-        const ch = text[i];
-        if (ch === "'") {
-            const end = text.indexOf("'", i + 1);
-            if (end < 0)
-                throw new Error('unterminated single quote');
-            word += text.slice(i + 1, end);
-            inWord = true;
-            i = end + 1;
-        }
-        else if (ch === '"') {
-            i++;
-            for (;;) {
-                if (i >= text.length)
-                    throw new Error('unterminated double quote');
-                const c = text[i];
-                if (c === '"')
-                    break;
-                if (c === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
-                    if (text[i + 1] !== '\n')
-                        word += text[i + 1];
-                    i += 2;
-                }
-                else {
-                    word += c;
-                    i++;
-                }
-            }
-            inWord = true;
-            i++;
-        }
-        else if (ch === '\\') {
-            if (i + 1 >= text.length)
-                throw new Error('trailing backslash');
-            if (text[i + 1] !== '\n')
-                word += text[i + 1];
-            inWord = true;
-            i += 2;
-        }
-        else if (/\s/.test(ch)) {
-            if (inWord)
-                words.push(word);
-            word = '';
-            inWord = false;
-            i++;
-        }
-        else {
-            word += ch;
-            inWord = true;
-            i++;
-        }
-    }
-    if (inWord)
-        words.push(word);
-    return words;
-}
-
-;// CONCATENATED MODULE: ./lib/config/claude-args.js
-
-
-/** Flags the action sets itself; passing them through `claude-args` would break the run's contract. */
-const OWNED_FLAGS = {
-    '-p': 'the action always runs claude with -p and the `prompt` input',
-    '--print': 'the action always runs claude with -p and the `prompt` input',
-    '--output-format': 'the action parses stream-json output',
-    '--input-format': 'the action passes the prompt as text',
-    '--verbose': 'the action always passes --verbose (stream-json needs it)',
-    '--dangerously-skip-permissions': 'the action always passes it: the bottle is the sandbox',
-    '--allow-dangerously-skip-permissions': 'the action always passes --dangerously-skip-permissions',
-    '--permission-mode': 'the action always passes --dangerously-skip-permissions',
-    '--append-system-prompt': 'use the `append-system-prompt` input',
-    '--append-system-prompt-file': 'use the `append-system-prompt-file` input',
-    '--max-turns': 'use the `max-turns` input',
-    '--model': 'use the `model` input',
-    '--json-schema': 'use the `json-schema` input (the answer is then checked on the runner too)',
-    '--settings': 'the bottle owns claude settings',
-    '--resume': 'each run is a fresh session',
-    '-r': 'each run is a fresh session',
-    '--continue': 'each run is a fresh session',
-    '-c': 'each run is a fresh session'
-};
-/** Parses `claude-args` into argv words and refuses the flags the action owns. */
-function parseClaudeArgs(text) {
-    let words;
-    try {
-        words = splitShellWords(text);
-    }
-    catch (err) {
-        throw new errors/* InputError */.dz('claude-args', `cannot be split into words (${err.message})`, 'Close every quote');
-    }
-    for (const word of words) {
-        const flag = word.startsWith('--') ? word.split('=', 1)[0] : word;
-        const why = OWNED_FLAGS[flag];
-        if (why) {
-            throw new errors/* InputError */.dz('claude-args', `'${flag}' is set by the action and cannot be passed`, `Remove it: ${why}`);
-        }
-    }
-    return words;
-}
-
-;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
-
-
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const ca_certificates_FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
-/** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
-function certificatesIn(text, source) {
-    const blocks = text.match(PEM_BLOCK) ?? [];
-    if (blocks.length === 0)
-        throw new errors/* InputError */.dz('ca-certificates', `${source} holds no PEM certificate`, ca_certificates_FIX);
-    for (const [i, pem] of blocks.entries()) {
+function scanGitEntries(workspace) {
+    const found = [];
+    const queue = [''];
+    let seen = 0;
+    while (queue.length) {
+        const rel = queue.pop();
+        const abs = external_node_path_.join(workspace, rel);
+        if (abs.length > MAX_PATH)
+            continue;
+        let entries;
         try {
-            new external_node_crypto_.X509Certificate(pem);
+            entries = listDir(abs);
+        }
+        catch {
+            continue;
+        }
+        for (const d of entries) {
+            if (++seen > MAX_SCAN_ENTRIES)
+                throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout');
+            const child = rel ? `${rel}/${d.name}` : d.name;
+            if (d.name === '.git')
+                found.push(child); // never walked into: guarded on its own
+            else if (d.isDirectory())
+                queue.push(child);
+        }
+    }
+    return found.sort();
+}
+/** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
+function realParents(root, rel) {
+    const parts = rel.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+        if (!lstatOrUndefined(external_node_path_.join(root, ...parts.slice(0, i)))?.isDirectory())
+            return false;
+    }
+    return true;
+}
+/**
+ * Saves the guarded part of every git dir in the workspace into `snapshotDir` (created 0700).
+ * Undefined when the workspace is not a git checkout.
+ */
+function snapshotWorkspaceGit(workspace, snapshotDir) {
+    const top = lstatOrUndefined(external_node_path_.join(workspace, '.git'));
+    if (!top)
+        return undefined;
+    external_node_fs_.mkdirSync(external_node_path_.join(snapshotDir, 'blobs'), { recursive: true, mode: 0o700 });
+    external_node_fs_.chmodSync(snapshotDir, 0o700);
+    let blobs = 0;
+    const save = (abs) => {
+        const data = no_follow_readRegularFile(abs);
+        if (!data)
+            throw new GitGuardError(`cannot save ${abs} before the run (not a regular file of at most 64 MiB)`, 'Check the checkout');
+        external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'blobs', String(blobs)), data, { mode: 0o600 });
+        return blobs++;
+    };
+    const known = scanGitEntries(workspace);
+    const manifest = { gitDirs: [], pointers: [], known };
+    for (const rel of known) {
+        const abs = external_node_path_.join(workspace, rel);
+        const st = external_node_fs_.lstatSync(abs);
+        if (st.isDirectory())
+            manifest.gitDirs.push({
+                rel,
+                dev: st.dev,
+                ino: st.ino,
+                entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)]
+            });
+        else if (st.isFile())
+            manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
+    }
+    external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 });
+    return { snapshotDir, workspace };
+}
+function snapshotGitDir(gitDir, save) {
+    const entries = [];
+    const walk = (relDir) => {
+        for (const d of listDir(external_node_path_.join(gitDir, relDir))) {
+            const rel = relDir ? `${relDir}/${d.name}` : d.name;
+            const abs = external_node_path_.join(gitDir, rel);
+            const kind = classify(rel);
+            if (kind === 'lock')
+                continue;
+            const st = external_node_fs_.lstatSync(abs);
+            const type = typeOf(st);
+            if (kind === 'guarded' && type) {
+                const entry = { rel, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+                if (type === 'file')
+                    entry.blob = save(abs);
+                if (type === 'link')
+                    entry.target = external_node_fs_.readlinkSync(abs);
+                entries.push(entry);
+            }
+            if (type === 'dir')
+                walk(rel);
+        }
+    };
+    walk('');
+    return entries;
+}
+/**
+ * Remembers the config as the action itself left it for the run (credentials out, origin through
+ * the gate), so the restore can tell the action's own change from the agent's.
+ */
+function noteRunConfig(ref) {
+    const data = no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'));
+    if (data)
+        external_node_fs_.writeFileSync(external_node_path_.join(ref.snapshotDir, 'run-config'), data, { mode: 0o600 });
+}
+/**
+ * Puts every guarded git dir back as the snapshot has it and moves new `.git` entries out of
+ * git's way. Returns what was undone (one short line each), for the log. Call only once nothing
+ * in the guest runs. Deletes the snapshot when done.
+ */
+function restoreWorkspaceGit(ref) {
+    const manifestFile = external_node_path_.join(ref.snapshotDir, 'manifest.json');
+    const manifestText = no_follow_readRegularFile(manifestFile);
+    if (!manifestText)
+        return []; // already restored (by the main step) or never taken
+    const manifest = JSON.parse(manifestText.toString('utf8'));
+    const blob = (n) => external_node_fs_.readFileSync(external_node_path_.join(ref.snapshotDir, 'blobs', String(n)));
+    const undone = [];
+    const runConfig = no_follow_readRegularFile(external_node_path_.join(ref.snapshotDir, 'run-config'));
+    const ownChangeOnly = runConfig !== undefined && no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true;
+    for (const g of manifest.gitDirs) {
+        try {
+            restoreGitDir(ref.workspace, g, blob, undone);
         }
         catch (err) {
-            throw new errors/* InputError */.dz('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, ca_certificates_FIX);
+            // never leave a git dir the agent may have armed where git finds it
+            const gitDir = external_node_path_.join(ref.workspace, g.rel);
+            const aside = `${gitDir}${UNSAFE_SUFFIX}`;
+            if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
+                removeNoFollow(aside);
+                external_node_fs_.renameSync(gitDir, aside);
+            }
+            throw new GitGuardError(`could not put ${g.rel} back (${(0,errors/* errorMessage */.gJ)(err)}); it was moved to ${external_node_path_.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`);
         }
     }
-    return blocks.map(b => `${b}\n`);
+    const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1;
+    if (own >= 0)
+        undone.splice(own, 1); // the action's own change for the run, not the agent's
+    for (const p of manifest.pointers) {
+        const abs = external_node_path_.join(ref.workspace, p.rel);
+        if (!realParents(ref.workspace, p.rel)) {
+            undone.push(`${p.rel} (its directory was replaced by a link: left alone, git does not follow it)`);
+            continue;
+        }
+        const st = lstatOrUndefined(abs);
+        const data = blob(p.blob);
+        if (st?.isFile() && (st.mode & 0o7777) === p.mode && no_follow_readRegularFile(abs)?.equals(data))
+            continue;
+        if (st && !st.isFile())
+            quarantine(ref.workspace, p.rel, undone);
+        replaceFile(abs, data, p.mode, p);
+        undone.push(`${p.rel} (put back)`);
+    }
+    const known = new Set(manifest.known);
+    for (const rel of scanGitEntries(ref.workspace))
+        if (!known.has(rel))
+            quarantine(ref.workspace, rel, undone);
+    removeNoFollow(ref.snapshotDir); // it holds the checkout's credentials
+    return undone;
+}
+/** Renames a `.git` entry the agent made (a nested repository, a pointer) so git never reads it. */
+function quarantine(workspace, rel, undone) {
+    const abs = external_node_path_.join(workspace, rel);
+    const target = `${abs}${QUARANTINE_SUFFIX}`;
+    removeNoFollow(target);
+    external_node_fs_.renameSync(abs, target);
+    undone.push(`${rel} (added by the agent: renamed to ${external_node_path_.basename(target)})`);
+}
+function restoreGitDir(workspace, g, blob, undone) {
+    const gitDir = external_node_path_.join(workspace, g.rel);
+    if (!realParents(workspace, g.rel)) {
+        // a nested repository whose directory the agent swapped for a link: git does not follow it either
+        undone.push(`${g.rel} (its directory was replaced by a link: left alone)`);
+        return;
+    }
+    const st = lstatOrUndefined(gitDir);
+    if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
+        // the agent moved or replaced the git dir: find the original by its inode and move it back
+        const original = findByInode(workspace, g);
+        if (st)
+            quarantine(workspace, g.rel, undone);
+        if (!original)
+            throw new GitGuardError(`the agent removed ${g.rel} from the workspace; its git state cannot be restored`, 'Check out the repository again before any later git step');
+        external_node_fs_.renameSync(external_node_path_.join(workspace, original), gitDir);
+        undone.push(`${g.rel} (moved back from ${original})`);
+    }
+    // what git reads as configuration first, from the snapshot's fixed list: nothing the agent
+    // did to the rest of the tree can stop that; then the sweep of what it added
+    for (const e of g.entries)
+        restoreEntry(gitDir, e, blob, undone);
+    sweepGitDir(gitDir, '', new Map(g.entries.map(e => [e.rel, e])), undone);
+}
+/** Removes, without following, every link, lock, special file and guarded entry the snapshot does not have. */
+function sweepGitDir(gitDir, relDir, snap, undone) {
+    const absDir = external_node_path_.join(gitDir, relDir);
+    let entries;
+    try {
+        entries = absDir.length > MAX_PATH ? [] : listDir(absDir);
+    }
+    catch (err) {
+        removeNoFollow(absDir);
+        undone.push(`.git/${relDir} (unreadable: ${err.code ?? 'error'}; removed)`);
+        return;
+    }
+    for (const d of entries) {
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        const abs = external_node_path_.join(gitDir, rel);
+        const kind = classify(rel);
+        const saved = snap.get(rel);
+        const isLink = d.isSymbolicLink();
+        const special = !isLink && !d.isFile() && !d.isDirectory();
+        if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
+            removeNoFollow(abs);
+            undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
+        }
+        else if (d.isDirectory() && abs.length > MAX_PATH) {
+            removeNoFollow(abs);
+            undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`);
+        }
+        else if (d.isDirectory()) {
+            sweepGitDir(gitDir, rel, snap, undone);
+        }
+    }
+}
+function restoreEntry(gitDir, e, blob, undone) {
+    const abs = external_node_path_.join(gitDir, e.rel);
+    const label = `.git${e.rel ? `/${e.rel}` : ''}`;
+    if (e.rel && !realParents(gitDir, e.rel)) {
+        // a directory on the way is a link (or a file) now: make each a real directory again
+        const parts = e.rel.split('/').slice(0, -1);
+        for (let i = 1; i <= parts.length; i++) {
+            const dir = external_node_path_.join(gitDir, ...parts.slice(0, i));
+            if (!lstatOrUndefined(dir)?.isDirectory()) {
+                ensureDirectory(dir, 0o755);
+                undone.push(`.git/${parts.slice(0, i).join('/')} (made a directory again)`);
+            }
+        }
+    }
+    const st = lstatOrUndefined(abs);
+    if (e.type === 'dir') {
+        if (ensureDirectory(abs, e.mode, e))
+            undone.push(`${label} (made a directory again)`);
+        else if ((st.mode & 0o7777) !== e.mode) {
+            external_node_fs_.chmodSync(abs, e.mode); // a real directory (checked just now): nothing to follow
+            undone.push(`${label} (mode put back)`);
+        }
+    }
+    else if (e.type === 'link') {
+        if (st?.isSymbolicLink() && external_node_fs_.readlinkSync(abs) === e.target)
+            return;
+        removeNoFollow(abs);
+        external_node_fs_.symlinkSync(e.target, abs);
+        if (process.getuid?.() === 0)
+            external_node_fs_.lchownSync(abs, e.uid, e.gid);
+        undone.push(`${label} (link put back)`);
+    }
+    else {
+        const data = blob(e.blob);
+        if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && no_follow_readRegularFile(abs)?.equals(data))
+            return;
+        replaceFile(abs, data, e.mode, e);
+        undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
+    }
+}
+/** Where the agent moved a git dir to: a directory of the workspace with the same inode (3 levels deep at most). */
+function findByInode(workspace, g) {
+    const queue = [['', 0]];
+    while (queue.length) {
+        const [rel, depth] = queue.shift();
+        for (const d of listDir(external_node_path_.join(workspace, rel))) {
+            if (!d.isDirectory())
+                continue;
+            const child = rel ? `${rel}/${d.name}` : d.name;
+            const st = external_node_fs_.lstatSync(external_node_path_.join(workspace, child));
+            if (st.dev === g.dev && st.ino === g.ino)
+                return child;
+            if (depth < 2)
+                queue.push([child, depth + 1]);
+        }
+    }
+    return undefined;
+}
+/** restoreWorkspaceGit, reported in the log: one warning listing what was undone, or one error. True when restored. */
+function restoreWorkspaceGitLogged(ref, prefix = '') {
+    try {
+        const undone = restoreWorkspaceGit(ref);
+        if (undone.length) {
+            const shown = undone.slice(0, 20).join(', ') + (undone.length > 20 ? `, and ${undone.length - 20} more` : '');
+            lib_core/* warning */.$e(`${prefix}put the workspace's .git back as it was before the run; undid ${undone.length} change(s) the agent made there: ${shown}`);
+        }
+        else
+            lib_core/* info */.pq(`${prefix}the workspace's .git is as it was before the run (credentials back in place)`);
+        return true;
+    }
+    catch (err) {
+        // the job must not go on as if the checkout were safe: later steps run git there
+        lib_core/* setFailed */.C1(`${prefix}${(0,errors/* errorMessage */.gJ)(err)}`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/origin.js
+
+
+const ORIGIN_KEY = 'remote.origin.url';
+const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+/**
+ * The gate's upstream and credential, read after the checkout's credentials were taken out.
+ * The credential is `github-token` when given, else what the checkout left (its extraheader
+ * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
+ */
+async function gateOrigin(workspace, saved, githubToken) {
+    const configPath = configPathOf(workspace);
+    if (!configPath || !external_node_fs_.existsSync(configPath))
+        return undefined;
+    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+        return undefined;
+    const found = { upstream: new URL(url), configPath, url };
+    if (githubToken)
+        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
+    // git uses the last value that applies; the included file (newer actions/checkout) comes first
+    for (const e of [...(saved?.headers ?? [])].reverse()) {
+        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
+        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
+            continue;
+        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
+        if (header)
+            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+    }
+    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
+    if (fromUrl) {
+        const u = new URL(fromUrl.url);
+        if (u.password || u.username)
+            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+    }
+    return { ...found, credentialSource: 'none' };
 }
 /**
- * Parses `ca-certificates`: inline PEM (one or more certificates), or file paths (relative to
- * the workspace), one per line. Returns the certificates as PEM blocks, each checked.
+ * Points origin at the gate for the run. Nothing puts it back here: the whole config is
+ * restored byte for byte from the snapshot taken before the run (git-guard.ts).
  */
-function parseCaCertificates(input, workspace) {
-    if (input.trim() === '')
-        return [];
-    if (input.includes('-----BEGIN'))
-        return certificatesIn(input, 'the inline value');
-    return input
-        .split('\n')
-        .map(l => l.trim())
-        .filter(l => l !== '')
-        .flatMap(file => {
-        return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`);
-    });
+async function routeOriginThroughGate(origin, guestUrl) {
+    const st = external_node_fs_.lstatSync(origin.configPath);
+    await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl]);
+    if (process.getuid?.() === 0)
+        external_node_fs_.lchownSync(origin.configPath, st.uid, st.gid);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
+
+
+
+
+
+
+/**
+ * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
+ * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
+ * post step can put it back whatever happens to this process), then take the credentials out of
+ * its config; and find the origin the git gate will serve (routed through it once it listens).
+ */
+async function isolateWorkspace(config, plan, known, onGuard) {
+    const gitSecrets = workspaceGitSecrets(config.workspace);
+    for (const s of gitSecrets)
+        lib_core/* setSecret */.Pq(s);
+    const redactor = new Redactor([...known, ...gitSecrets]);
+    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
+    if (guard)
+        onGuard(guard);
+    const saved = await stripGitCredentials(config.workspace);
+    if (saved && gitSecrets.length)
+        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
+    const origin = await gateOrigin(config.workspace, saved, config.git.token);
+    if (!origin)
+        lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
+    return { redactor, guard, saved, origin };
+}
+/**
+ * Once the gate listens: the workspace's origin points at it (the guest fetches and pushes
+ * there, never upstream), and the guard notes the config the action itself wrote, so the
+ * restore after the run tells it apart from what the agent changed.
+ */
+async function routeOriginThroughTheGate(isolated, gateUrl) {
+    if (isolated.origin && gateUrl)
+        await routeOriginThroughGate(isolated.origin, gateUrl);
+    if (isolated.guard)
+        noteRunConfig(isolated.guard);
 }
 
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./lib/proxy/daemon.js
+
+/** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
+/** Listens on host:port (0 = any free port); resolves with the port. */
+async function listen(server, host, port = 0) {
+    server.on('clientError', (_e, socket) => socket.destroy());
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+    });
+    return server.address().port;
+}
+/** An append-only JSON-lines decision log (0600, capped), each record stamped with its start time. */
+function decisionLog(file, watch) {
+    const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a');
+    return {
+        record: (started, fields) => sink.write(`${JSON.stringify({ time: new Date(started).toISOString(), ...fields })}\n`),
+        end: () => sink.end()
+    };
+}
+/** For an upstream certificate a daemon could not verify: the input that fixes it. */
+function tlsHint(err) {
+    const code = err.code ?? '';
+    return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
+}
+/** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
+function shutdown(server, after = () => undefined) {
+    return new Promise(resolve => {
+        server.closeAllConnections();
+        server.close(() => void Promise.resolve(after()).then(() => resolve()));
+    });
+}
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/proxy/authority.js
@@ -53227,170 +53193,69 @@ function upstreamAgent(upstream, rp, ca) {
     return new TunnelAgent({ keepAlive: true, ...caOption });
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/cidr.js
-
-
-/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
-function addressBytes(address) {
-    if (external_node_net_.isIPv4(address))
-        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
-    if (!external_node_net_.isIPv6(address))
-        return undefined;
-    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
-    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
-    const h = groups(head);
-    const t = tail === undefined ? [] : groups(tail);
-    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
-    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
-}
-function v4Groups(dotted) {
-    const [a, b, c, d] = dotted.split('.').map(Number);
-    return [(a << 8) | b, (c << 8) | d];
-}
-/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
-function unmapIPv4(address) {
-    const b = addressBytes(address);
-    if (!external_node_net_.isIPv6(address) || !b?.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
-        return address;
-    return [...b.subarray(12)].join('.');
-}
-/** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
-function parseCidr(text) {
-    const [addr = '', prefixText, extra] = text.trim().split('/');
-    const host = normalizeHost(addr);
-    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
-        return undefined;
-    const v4 = external_node_net_.isIPv4(host);
-    const max = v4 ? 32 : 128;
-    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
-        return undefined;
-    const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (prefix > max)
-        return undefined;
-    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
-    const net16 = addressBytes(host);
-    const whole = bits >> 3;
-    const mask = (0xff << (8 - (bits & 7))) & 0xff;
-    const containsBytes = (a) => {
-        for (let i = 0; i < whole; i++)
-            if (a[i] !== net16[i])
-                return false;
-        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
-    };
-    return {
-        text: `${host}/${prefix}`,
-        containsBytes,
-        contains: address => {
-            const a = addressBytes(address);
-            return a !== undefined && containsBytes(a);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
-
-
-
-/** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
-const PRESETS = {
-    github: [
-        'github.com',
-        'api.github.com',
-        'codeload.github.com',
-        'uploads.github.com',
-        'raw.githubusercontent.com',
-        'objects.githubusercontent.com',
-        '*.githubusercontent.com'
-    ],
-    npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
-    pypi: ['pypi.org', 'files.pythonhosted.org']
+;// CONCATENATED MODULE: ./lib/gitgate/limits.js
+const DEFAULT_GATE_LIMITS = {
+    maxPushBytes: 100 * 1024 ** 2,
+    maxScanBytes: 2 * 1024 ** 3,
+    scanTimeoutMs: 10 * 60_000,
+    maxInflateRatio: 100,
+    inflateGraceBytes: 8 * 1024 ** 2,
+    maxCommandListBytes: 1024 ** 2,
+    maxQueuedPushes: 8
 };
-/** The ports a rule without `:port` allows. */
-const DEFAULT_PORTS = [80, 443];
-/** A rule's text → the rule, or undefined when it is not one. */
-function parseRule(raw) {
-    const text = raw.trim();
-    if (text.includes('/')) {
-        const cidr = parseCidr(text);
-        return cidr && { kind: 'cidr', cidr, text: cidr.text };
-    }
-    const parsed = parseHostPort(text);
-    if (!parsed)
-        return undefined;
-    const { host, port, wildcard } = parsed;
-    const ip = external_node_net_.isIP(host) !== 0;
-    if (wildcard && ip)
-        return undefined;
-    const hostText = wildcard ? `*.${host}` : host;
-    return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) };
+/** GitHub refuses files over 100 MiB; the gate indexes objects up to that or `git-max-push-mb`, whichever is larger. */
+const GITHUB_FILE_LIMIT = 100 * 1024 ** 2;
+/**
+ * The largest single object (inflated) git may build in memory while the gate indexes and
+ * scans a push (GIT_ALLOC_LIMIT): a delta of a few bytes can declare gigabytes, which git
+ * would allocate and hash on the runner, outside the bottle's memory limit.
+ */
+function maxObjectBytes(limits) {
+    return Math.max(limits.maxPushBytes, GITHUB_FILE_LIMIT);
 }
-const parsedRules = new WeakMap();
-/** The policy's rules, parsed once per policy. */
-function compiled(policy) {
-    let rules = parsedRules.get(policy.rules);
-    if (!rules) {
-        rules = policy.rules.map(parseRule).filter((r) => r !== undefined);
-        parsedRules.set(policy.rules, rules);
-    }
-    return rules;
+/** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
+function formatBytes(n) {
+    for (const [unit, size] of [
+        ['GiB', 1024 ** 3],
+        ['MiB', 1024 ** 2],
+        ['KiB', 1024]
+    ])
+        if (n >= size)
+            return `${+(n / size).toFixed(1)} ${unit}`;
+    return `${n} bytes`;
 }
-function hostMatches(rule, host) {
-    if (rule.kind === 'cidr')
-        return external_node_net_.isIP(host) !== 0 && rule.cidr.contains(host);
-    if (rule.kind === 'suffix')
-        return external_node_net_.isIP(host) === 0 && host.endsWith(`.${rule.host}`);
-    return rule.host === host;
+/** The message for a push over `git-max-push-mb`. */
+function pushTooLarge(limits, decompressed = false) {
+    const limit = `${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''}`;
+    return `bot-bottle: push larger than the gate's limit of ${limit} (input git-max-push-mb); push less at once`;
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/one-at-a-time.js
+/** Thrown when the queue is full. */
+class QueueFullError extends Error {
 }
 /**
- * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
- * `*.example.com` matches any name below example.com but not example.com itself; IP literals
- * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
- * without a port allows 80 and 443 only. `open` allows any host and port.
+ * Runs tasks one after another, with at most `maxWaiting` queued behind the running one.
+ * Waiting costs the host a socket, not memory: a waiting push has not been read yet.
  */
-function judgeHost(policy, host, port) {
-    if (policy.mode === 'open')
-        return { allowed: true, rule: 'egress: open' };
-    if (policy.mode === 'none')
-        return { allowed: false, reason: 'not-allowed' };
-    const matching = compiled(policy).filter(r => hostMatches(r, host));
-    const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port));
-    if (fits)
-        return { allowed: true, rule: fits.text };
-    return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' };
-}
-/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
-function listedNetworks(policy) {
-    return compiled(policy).flatMap(r => {
-        if (r.kind === 'cidr')
-            return [r.cidr];
-        if (r.kind === 'ip')
-            return [parseCidr(`${r.host}/${external_node_net_.isIPv6(r.host) ? 128 : 32}`)];
-        return [];
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/config/egress-policy.js
-
-
-
-/** Parses `egress`, `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
-function parseEgressPolicy(mode, hosts, presets) {
-    const egress = choiceField({ egress: mode }, 'egress', ['allowlist', 'none', 'open']);
-    const rules = [];
-    for (const raw of listItems(hosts)) {
-        const rule = parseRule(raw);
-        if (!rule) {
-            throw new errors/* InputError */.dz('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`, 'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)');
-        }
-        rules.push(rule.text);
+class OneAtATime {
+    maxWaiting;
+    tail = Promise.resolve();
+    waiting = 0;
+    constructor(maxWaiting) {
+        this.maxWaiting = maxWaiting;
     }
-    for (const p of listItems(presets).map(s => s.toLowerCase())) {
-        const list = PRESETS[p];
-        if (!list)
-            throw new errors/* InputError */.dz('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`);
-        rules.push(...list);
+    run(task) {
+        if (this.waiting >= this.maxWaiting)
+            return Promise.reject(new QueueFullError(`${this.waiting} pushes already wait for the one being judged`));
+        this.waiting++;
+        const turn = this.tail.then(() => {
+            this.waiting--;
+            return task();
+        });
+        this.tail = turn.catch(() => undefined);
+        return turn;
     }
-    return { mode: egress, rules: [...new Set(rules)] };
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/protected-paths.js
@@ -53521,1999 +53386,6 @@ function gitSection(raw) {
         protectedPaths: parseProtectedPaths(raw['git-protected-paths']),
         maxPushBytes: inputField(raw, 'git-max-push-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 100') * 1024 ** 2
     };
-}
-
-;// CONCATENATED MODULE: ./lib/config/env-pairs.js
-
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Variables the bottle sets itself; a user value would break the run or leak around the proxy. */
-const RESERVED = /^(ANTHROPIC_.*|CLAUDE_CODE_OAUTH_TOKEN|CLAUDE_CODE_USE_.*|CLAUDE_CODE_SKIP_.*_AUTH|CLOUD_ML_REGION|CLAUDE_CONFIG_DIR|HOME|USER|PATH|IS_SANDBOX|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/;
-/** Parses newline-separated KEY=VALUE lines (blank lines and `#` comments skipped). */
-function parseEnvPairs(text) {
-    const env = {};
-    for (const rawLine of text.split('\n')) {
-        const line = rawLine.replace(/\r$/, '');
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        const eq = line.indexOf('=');
-        const name = (eq < 0 ? line : line.slice(0, eq)).trim();
-        if (eq < 0) {
-            throw new errors/* InputError */.dz('env', `line '${name}' has no '='`, 'Write one KEY=VALUE pair per line');
-        }
-        if (!NAME.test(name)) {
-            throw new errors/* InputError */.dz('env', `'${name}' is not a valid variable name`, 'Use letters, digits and _ , not starting with a digit');
-        }
-        if (RESERVED.test(name)) {
-            throw new errors/* InputError */.dz('env', `'${name}' is set by the bottle and cannot be overridden`, 'Remove it from `env`');
-        }
-        env[name] = line.slice(eq + 1);
-    }
-    return env;
-}
-
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
-var _2019 = __nccwpck_require__(878);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
-// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
-var dist = __nccwpck_require__(2815);
-;// CONCATENATED MODULE: ./lib/transcript/structured-output.js
-
-
-
-
-
-/**
- * The `json-schema` input's check of claude's final answer, on the runner. The schema may come
- * from an untrusted pull request and the answer is the agent's: compiling and validating run
- * under a deadline (a `pattern` with catastrophic backtracking cannot hang the step), the answer
- * is size-capped before it is parsed, and nothing is ever assigned into it (no defaults, no
- * coercion), so a `__proto__` key stays a plain own property.
- */
-/** The largest answer validated and set as `structured-output` (a job's outputs share 1 MB). */
-const MAX_STRUCTURED_OUTPUT = 256 * 1024;
-/** How long compiling the schema, or validating one answer, may take. */
-const VALIDATION_DEADLINE_MS = 5_000;
-/** Validation errors quoted in the conclusion's line. */
-const ERRORS_SHOWN = 5;
-/** A JSON Schema validator, or a thrown Error saying why the schema cannot be used. */
-function compileSchema(schema, deadlineMs = VALIDATION_DEADLINE_MS) {
-    const dialect = String(schema.$schema ?? '');
-    // no remote $ref is ever fetched (no loadSchema); unknown keywords are annotations (strict: false)
-    const options = { allErrors: true, strict: false, validateFormats: true };
-    const ajv = /2020-12/.test(dialect) ? new _2020.Ajv2020(options) : /2019-09/.test(dialect) ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
-    const addFormats = dist;
-    addFormats(ajv);
-    return underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema');
-}
-/** Runs `fn` with a wall-clock limit that also interrupts a regular expression backtracking inside it. */
-function underDeadline(fn, deadlineMs, what) {
-    try {
-        return external_node_vm_namespaceObject.runInNewContext('fn()', { fn }, { timeout: deadlineMs });
-    }
-    catch (err) {
-        if (err.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
-            throw new Error(`${what} took over ${deadlineMs} ms`);
-        if (err instanceof RangeError)
-            throw new Error(`${what} overflowed the stack (the schema nests too deep)`);
-        throw err;
-    }
-}
-/** ajv's errors as one line: `/path: message`, the first few. */
-function structured_output_describe(errors) {
-    const list = (errors ?? []).slice(0, ERRORS_SHOWN).map(e => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`.slice(0, 200));
-    const more = (errors?.length ?? 0) - list.length;
-    return list.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
-}
-/**
- * Checks claude's final answer against the schema: claude's own `structured_output` when its
- * result carries one (claude's --json-schema), else the result text parsed as JSON.
- * `json` is the answer re-serialised on one line: what the `structured-output` output holds.
- */
-function checkStructuredOutput(result, validate, deadlineMs = VALIDATION_DEADLINE_MS) {
-    if (!result)
-        return { ok: false, reason: 'claude gave no final answer' };
-    let text;
-    if (result.structuredOutput !== undefined)
-        text = JSON.stringify(result.structuredOutput) ?? '';
-    else
-        text = result.result.trim();
-    if (text.length > MAX_STRUCTURED_OUTPUT)
-        return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` };
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return { ok: false, reason: `the final answer is not JSON (it begins ${JSON.stringify(text.slice(0, 60))})` };
-    }
-    let valid;
-    try {
-        valid = underDeadline(() => validate(value) === true, deadlineMs, 'validating the answer');
-    }
-    catch (err) {
-        return { ok: false, reason: err.message };
-    }
-    if (!valid)
-        return { ok: false, reason: `the final answer does not match json-schema: ${structured_output_describe(validate.errors)}` };
-    return { ok: true, json: JSON.stringify(value) };
-}
-
-;// CONCATENATED MODULE: ./lib/config/json-schema.js
-
-
-
-/** Passed to claude as one argv word: well under Linux's 128 KiB limit on a single argument. */
-const MAX_JSON_SCHEMA = 64 * 1024;
-/**
- * Parses `json-schema`: inline JSON (it starts with `{`) or a file path, relative to the
- * workspace, that must not link out of it (an untrusted pull request can bring the file).
- * The schema is compiled here, so a bad one fails the step before anything starts.
- */
-function parseJsonSchema(value, workspace) {
-    if (value.trim() === '')
-        return undefined;
-    const inline = value.trim().startsWith('{');
-    const text = (inline ? value : readCheckoutFile('json-schema', value.trim(), workspace)).trim();
-    if (text.length > MAX_JSON_SCHEMA)
-        throw new errors/* InputError */.dz('json-schema', `the schema is ${text.length} characters, over ${MAX_JSON_SCHEMA}`, 'Give a smaller schema');
-    let schema;
-    try {
-        schema = JSON.parse(text);
-    }
-    catch (err) {
-        throw new errors/* InputError */.dz('json-schema', `${inline ? 'the inline schema' : `'${value.trim()}'`} is not JSON (${err.message.slice(0, 120)})`, 'Give a JSON Schema object, inline or as a path to a .json file in the workspace');
-    }
-    if (!schema || typeof schema !== 'object' || Array.isArray(schema))
-        throw new errors/* InputError */.dz('json-schema', 'the schema is not a JSON object', 'Give a JSON Schema object such as {"type":"object","properties":{…}}');
-    try {
-        compileSchema(schema);
-    }
-    catch (err) {
-        throw new errors/* InputError */.dz('json-schema', `not a usable JSON Schema (${err.message.slice(0, 200)})`, 'Check it against draft-07, 2019-09 or 2020-12 (remote $refs are not fetched)');
-    }
-    return { text: JSON.stringify(schema), schema };
-}
-
-;// CONCATENATED MODULE: ./lib/config/provider-config.js
-
-
-// AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5 …
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-// Vertex locations: us-east5, europe-west1, asia-southeast1, or `global`.
-const VERTEX_REGION = /^(global|[a-z]+-[a-z]+\d{1,2})$/;
-// Google Cloud project ids: 6-30 lowercase letters, digits and hyphens, starting with a letter.
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-/** The default upstream of each provider (the `anthropic-base-url` input overrides it, e.g. a VPC endpoint). */
-function defaultUpstream(access) {
-    if (access.kind === 'bedrock')
-        return `https://bedrock-runtime.${access.region}.amazonaws.com`;
-    return access.region === 'global' ? 'https://aiplatform.googleapis.com' : `https://${access.region}-aiplatform.googleapis.com`;
-}
-function checked(input, value, pattern, accepted) {
-    if (!pattern.test(value))
-        throw new errors/* InputError */.dz(input, `invalid value (got '${value.slice(0, 80)}')`, `Expected ${accepted}`);
-    return value;
-}
-/** Reads `provider` (default anthropic). */
-function parseProviderName(raw) {
-    return choiceField(raw, 'provider', ['anthropic', 'bedrock', 'vertex']);
-}
-/**
- * The region and project of a cloud provider, from the inputs or, as the OIDC actions leave them,
- * the runner's environment (AWS_REGION from aws-actions/configure-aws-credentials,
- * GOOGLE_CLOUD_PROJECT from google-github-actions/auth). An Anthropic key or token is refused
- * beside a cloud provider: it would never be used, and a user who sets both meant something else.
- */
-function parseCloudAccess(name, raw, runner) {
-    for (const key of ['anthropic-api-key', 'claude-code-oauth-token']) {
-        if (raw[key])
-            throw new errors/* InputError */.dz(key, `set with provider '${name}'`, `Remove it: with provider '${name}' the runner's ${name === 'bedrock' ? 'AWS' : 'Google Cloud'} credentials are used`);
-    }
-    if (name === 'bedrock') {
-        const region = raw['aws-region'] || runner.awsRegion || '';
-        if (!region)
-            throw new errors/* InputError */.dz('aws-region', 'not set and the runner has no AWS_REGION', 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step');
-        return { kind: 'bedrock', region: checked('aws-region', region, AWS_REGION, 'an AWS region such as us-east-1') };
-    }
-    const project = raw['vertex-project'] || runner.googleProject || '';
-    if (!project)
-        throw new errors/* InputError */.dz('vertex-project', 'not set and the runner has no GOOGLE_CLOUD_PROJECT', 'Set `vertex-project` to the Google Cloud project with Claude enabled in Vertex AI');
-    return {
-        kind: 'vertex',
-        project: checked('vertex-project', project, PROJECT_ID, 'a Google Cloud project id such as my-project-123'),
-        region: checked('vertex-region', inputOrDefault(raw, 'vertex-region'), VERTEX_REGION, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/config/sections.js
-/**
- * The parts of the inputs more than one mode reads, each parsed by one function: the run
- * (config.ts), setup-only (setup-config.ts) and the post step (post-config.ts) are built from
- * these, so an input means the same in every mode.
- */
-
-
-
-function backendSection(raw) {
-    return choiceField(raw, 'backend', BACKEND_CHOICES);
-}
-/** Where smolvm comes from: checked the same way for a run and for setup-only. */
-function smolvmSection(raw, runner) {
-    return {
-        version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
-        downloadUrl: inputField(raw, 'smolvm-download-url', fields_httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
-        githubToken: raw['github-token'] || undefined,
-        githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
-    };
-}
-/** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */
-function runnerDirs(runner) {
-    const runnerTemp = runner.runnerTemp;
-    if (!runnerTemp)
-        throw new errors/* InputError */.dz('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
-    return { runnerTemp, toolCache: runner.toolCache || external_node_path_.join(runnerTemp, 'tool-cache') };
-}
-// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
-const FORBIDDEN_IN_ARTIFACT_NAME = /["':<>|*?\r\n\\/]/;
-/** Default artifact name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
-function defaultArtifactName(runner) {
-    const part = (s, fallback) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-');
-    return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`;
-}
-/** What the post step publishes, and how: read by the run (to check it early) and by the post step. */
-function artifactSection(raw, runner) {
-    const when = choiceField(raw, 'upload-transcripts', ['always', 'on-failure', 'never']);
-    const name = inputOrDefault(raw, 'artifact-name') || defaultArtifactName(runner);
-    if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
-        throw new errors/* InputError */.dz('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks');
-    }
-    let retentionDays;
-    if (raw['retention-days']) {
-        const n = /^\d+$/.test(raw['retention-days']) ? Number(raw['retention-days']) : NaN;
-        if (!(n >= 1 && n <= 90))
-            throw new errors/* InputError */.dz('retention-days', `invalid value (got '${raw['retention-days']}')`, 'Expected a whole number of days from 1 to 90, or empty for the repository default');
-        retentionDays = n;
-    }
-    return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') };
-}
-
-;// CONCATENATED MODULE: ./lib/config/config.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Exactly one of two inputs. Returns which one is set, or throws naming both. */
-function exactlyOne(raw, a, b, what) {
-    if (raw[a] && raw[b])
-        throw new errors/* InputError */.dz(a, `set together with '${b}'`, `Give ${what} in only one of them`);
-    if (!raw[a] && !raw[b])
-        throw new errors/* InputError */.dz(a, `neither '${a}' nor '${b}' is set`, `Give ${what} in exactly one of them`);
-    return raw[a] ? a : b;
-}
-function anthropicCredential(raw) {
-    const input = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential');
-    const value = raw[input];
-    field(input, schemas_string().regex(/^[\x21-\x7e]+$/), value, 'one line of printable characters with no spaces', true);
-    return input === 'anthropic-api-key' ? { kind: 'api-key', value } : { kind: 'oauth-token', value };
-}
-function isDirectory(p) {
-    try {
-        return external_node_fs_.statSync(p).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-/** Parses the raw inputs into a Config, or throws one InputError naming the first bad input. */
-function parseConfig(raw, runner) {
-    const workspaceRaw = raw.workspace || runner.workspace || '';
-    if (!workspaceRaw)
-        throw new errors/* InputError */.dz('workspace', 'not set and GITHUB_WORKSPACE is empty', 'Set `workspace` to the directory the agent works in');
-    const workspace = external_node_path_.resolve(workspaceRaw);
-    if (!isDirectory(workspace))
-        throw new errors/* InputError */.dz('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory');
-    const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task');
-    const prompt = promptInput === 'prompt' ? raw.prompt : readCheckoutFile('prompt-file', raw['prompt-file'], workspace);
-    if (prompt.trim() === '')
-        throw new errors/* InputError */.dz(promptInput, 'is empty', 'Give the agent a task');
-    if (raw['append-system-prompt'] && raw['append-system-prompt-file']) {
-        throw new errors/* InputError */.dz('append-system-prompt', "set together with 'append-system-prompt-file'", 'Use at most one of them');
-    }
-    const appendSystemPrompt = raw['append-system-prompt-file']
-        ? readCheckoutFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
-        : raw['append-system-prompt'];
-    const provider = parseProviderName(raw);
-    const credential = provider === 'anthropic' ? anthropicCredential(raw) : parseCloudAccess(provider, raw, runner);
-    const upstream = credential.kind === 'bedrock' || credential.kind === 'vertex' ? defaultUpstream(credential) : DEFAULT_ANTHROPIC_BASE_URL;
-    const skills = raw.skills
-        .split('\n')
-        .map(s => s.trim())
-        .filter(s => s !== '')
-        .map(s => external_node_path_.resolve(workspace, s));
-    const { runnerTemp, toolCache } = runnerDirs(runner);
-    return {
-        prompt,
-        appendSystemPrompt,
-        skills,
-        credential,
-        anthropicBaseUrl: field('anthropic-base-url', fields_httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
-        model: optionalField(raw, 'model', modelName, 'a model name such as claude-sonnet-4-5 or an alias such as opus'),
-        maxTurns: optionalField(raw, 'max-turns', positiveInt, 'a whole number of turns, 1 or more'),
-        budget: {
-            maxCostUsd: optionalField(raw, 'max-cost-usd', usd, 'a positive amount of US dollars such as 5 or 0.50'),
-            maxTokens: optionalField(raw, 'max-tokens', tokenCount, 'a whole number of tokens, 1 or more, such as 2000000')
-        },
-        jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
-        claudeArgs: parseClaudeArgs(raw['claude-args']),
-        claudeVersion: inputField(raw, 'claude-version', fields_version, "an exact version such as 2.1.332, or 'latest'"),
-        npmRegistry: inputField(raw, 'npm-registry', fields_httpUrl, 'an http(s) URL of an npm registry'),
-        backend: backendSection(raw),
-        image: inputField(raw, 'image', imageRef, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
-        dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
-        relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
-        workspace,
-        cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
-        memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
-        env: parseEnvPairs(raw.env),
-        timeoutMinutes: inputField(raw, 'timeout-minutes', positiveNumber, 'a positive number of minutes'),
-        artifact: artifactSection(raw, runner),
-        egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
-        git: gitSection(raw),
-        caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
-        smolvm: smolvmSection(raw, runner),
-        runner: {
-            runnerTemp,
-            toolCache,
-            runId: runner.runId || 'local',
-            runAttempt: runner.runAttempt || '1',
-            job: runner.job || 'job',
-            action: runner.action || 'bottle',
-            proxy: parseRunnerProxy(runner)
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/config/inputs.js
-/** The action's inputs, by their action.yml names. Each is read once, at the edge. */
-const INPUT_NAMES = [
-    'prompt',
-    'prompt-file',
-    'append-system-prompt',
-    'append-system-prompt-file',
-    'skills',
-    'anthropic-api-key',
-    'claude-code-oauth-token',
-    'anthropic-base-url',
-    'provider',
-    'aws-region',
-    'vertex-project',
-    'vertex-region',
-    'model',
-    'max-turns',
-    'max-cost-usd',
-    'max-tokens',
-    'json-schema',
-    'claude-args',
-    'claude-version',
-    'npm-registry',
-    'backend',
-    'image',
-    'docker-wiring',
-    'relay-image',
-    'workspace',
-    'cpus',
-    'memory',
-    'env',
-    'timeout-minutes',
-    'upload-transcripts',
-    'artifact-name',
-    'retention-days',
-    'job-summary',
-    'setup-only',
-    'require-backend',
-    'smolvm-version',
-    'smolvm-download-url',
-    'github-token',
-    'egress',
-    'allowed-hosts',
-    'allowed-host-presets',
-    'git-push',
-    'git-allow-force',
-    'git-protected-paths',
-    'git-max-push-mb',
-    'ca-certificates'
-];
-/** Inputs whose values are secrets: never echoed in an error, always masked. */
-const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
-/** The secret values a run knows: masked in the log, redacted from every record. */
-function secretValues(raw) {
-    return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '');
-}
-/** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
-function runnerCloudSecrets(env) {
-    return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v) => !!v);
-}
-/** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
-const MIN_ENV_SECRET_LENGTH = 8;
-/**
- * The `env` input carries what the user hands the agent, often tokens of no known shape: every
- * value of at least MIN_ENV_SECRET_LENGTH characters is masked and redacted like a secret input.
- * Read leniently (the input is checked later, with a clear error): any `KEY=VALUE` line counts.
- */
-function envSecrets(text) {
-    return text
-        .split('\n')
-        .map(l => l.replace(/\r$/, ''))
-        .filter(l => l.includes('=') && !l.trim().startsWith('#'))
-        .map(l => l.slice(l.indexOf('=') + 1))
-        .filter(v => v.trim().length >= MIN_ENV_SECRET_LENGTH);
-}
-/** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
-function readInputs(get) {
-    const raw = {};
-    for (const name of INPUT_NAMES)
-        raw[name] = get(name);
-    return raw;
-}
-function readRunnerEnv(env) {
-    return {
-        workspace: env['GITHUB_WORKSPACE'],
-        runnerTemp: env['RUNNER_TEMP'],
-        toolCache: env['RUNNER_TOOL_CACHE'],
-        runId: env['GITHUB_RUN_ID'],
-        runAttempt: env['GITHUB_RUN_ATTEMPT'],
-        job: env['GITHUB_JOB'],
-        action: env['GITHUB_ACTION'],
-        apiUrl: env['GITHUB_API_URL'],
-        httpsProxy: env['HTTPS_PROXY'] || env['https_proxy'],
-        httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
-        noProxy: env['NO_PROXY'] || env['no_proxy'],
-        awsRegion: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'],
-        googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT']
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/transcript/record-sink.js
-
-
-/**
- * A host record the run writes as it goes (stream.jsonl, stderr.log, the daemons' decision
- * logs). The agent decides how much of it there is, so each has a cap; and the disk under
- * RUNNER_TEMP can fill (the agent can fill it: claude's config dir lives there), so a failed
- * write is reported once and never thrown — an unhandled stream error would kill the step.
- */
-/** Caps per record (bytes), documented in the README. */
-const RECORD_CAPS = {
-    'stream.jsonl': 256 * 1024 * 1024,
-    'stderr.log': 16 * 1024 * 1024,
-    decisionLog: 16 * 1024 * 1024
-};
-/** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
-const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
-/** Whether `err` is the disk refusing a write. */
-function isDiskFault(err) {
-    const e = err;
-    if (!(e instanceof Error))
-        return false;
-    // some libraries rethrow the fs error with its message only
-    e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1];
-    return DISK_CODES.has(String(e.code));
-}
-/** Nobody listening: for daemons started outside a run (tests, benchmarks). */
-const IGNORE_RECORDS = { onFault: () => undefined, onCapped: () => undefined };
-class RecordSink {
-    file;
-    cap;
-    watch;
-    stream;
-    written = 0;
-    stopped = false;
-    constructor(file, cap, watch = IGNORE_RECORDS, flags = 'w') {
-        this.file = file;
-        this.cap = cap;
-        this.watch = watch;
-        this.stream = external_node_fs_.createWriteStream(file, { flags, mode: 0o600 });
-        this.stream.on('error', err => {
-            this.stopped = true;
-            const e = err;
-            this.watch.onFault({ file, code: e.code ?? 'EIO', message: e.message });
-        });
-    }
-    /** Appends `text` unless the cap is reached (then nothing more is kept) or a write failed. */
-    write(text) {
-        if (this.stopped)
-            return;
-        const bytes = Buffer.byteLength(text);
-        if (this.written + bytes > this.cap) {
-            this.stopped = true;
-            this.watch.onCapped(external_node_path_.basename(this.file), this.written, this.cap);
-            return;
-        }
-        this.written += bytes;
-        this.stream.write(text);
-    }
-    /** Flushes and closes; resolves also when the stream failed. */
-    end() {
-        return new Promise(resolve => {
-            if (this.stream.destroyed || this.stream.writableFinished)
-                return resolve();
-            this.stream.once('error', () => resolve());
-            this.stream.end(() => resolve());
-        });
-    }
-}
-/** Writes a small host record (0600) at once; a refused write is one warning, never a throw. */
-function writeRecordFile(file, text, warn) {
-    try {
-        external_node_fs_.writeFileSync(file, text, { mode: 0o600 });
-        return true;
-    }
-    catch (err) {
-        warn(`could not write ${external_node_path_.basename(file)}: ${err.message}`);
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/daemon.js
-
-/** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
-/** Listens on host:port (0 = any free port); resolves with the port. */
-async function listen(server, host, port = 0) {
-    server.on('clientError', (_e, socket) => socket.destroy());
-    await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-    });
-    return server.address().port;
-}
-/** An append-only JSON-lines decision log (0600, capped), each record stamped with its start time. */
-function decisionLog(file, watch) {
-    const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a');
-    return {
-        record: (started, fields) => sink.write(`${JSON.stringify({ time: new Date(started).toISOString(), ...fields })}\n`),
-        end: () => sink.end()
-    };
-}
-/** For an upstream certificate a daemon could not verify: the input that fixes it. */
-function tlsHint(err) {
-    const code = err.code ?? '';
-    return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
-}
-/** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
-function shutdown(server, after = () => undefined) {
-    return new Promise(resolve => {
-        server.closeAllConnections();
-        server.close(() => void Promise.resolve(after()).then(() => resolve()));
-    });
-}
-
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(610);
-;// CONCATENATED MODULE: ./lib/proxy/address-vetting.js
-
-
-
-
-/**
- * Where the egress proxy may connect. A name is resolved once, each address is vetted, and the
- * proxy dials the vetted address itself (never the name again), so a DNS answer that changes
- * between check and use (rebinding) cannot move the connection. Private ranges (10/8,
- * 172.16/12, 192.168/16, fc00::/7, 100.64/10) are NOT refused: allowed names may be corporate
- * mirrors. Refused: the ranges below, the runner's own interface addresses, and `deniedCidrs`
- * (the bottle's docker networks), unless the address is inside an IP/CIDR rule of `allowed-hosts`.
- */
-const REFUSED_RANGES = [
-    ['0.0.0.0/8', 'unspecified'],
-    ['127.0.0.0/8', 'loopback'],
-    ['169.254.0.0/16', 'link-local'], // cloud metadata (169.254.169.254) lives here
-    ['224.0.0.0/4', 'multicast'],
-    ['240.0.0.0/4', 'reserved'], // and the broadcast address
-    ['::/128', 'unspecified'],
-    ['::1/128', 'loopback'],
-    ['::/96', 'IPv4-compatible'], // deprecated embedding; nothing legitimate uses it
-    ['fe80::/10', 'link-local'],
-    ['ff00::/8', 'multicast']
-];
-const REFUSED = REFUSED_RANGES.map(([cidr, why]) => ({ cidr: parseCidr(cidr), why }));
-/** Refuses a `deniedCidrs` entry that is not a network, naming it. */
-function parseDeniedCidrs(cidrs = []) {
-    return cidrs.map(c => {
-        const cidr = parseCidr(c);
-        if (!cidr)
-            throw new TypeError(`deniedCidrs: '${c}' is not an IP network (e.g. 172.18.0.0/16)`);
-        return cidr;
-    });
-}
-let ownCache;
-/** The runner's interface addresses (read at most once a second: networks come and go). */
-function ownAddresses() {
-    if (!ownCache || Date.now() - ownCache.at > 1000) {
-        const addresses = new Set(Object.values(external_node_os_.networkInterfaces()).flatMap(list => (list ?? []).map(i => unmapIPv4(i.address.replace(/%.*$/, '')))));
-        ownCache = { at: Date.now(), addresses };
-    }
-    return ownCache.addresses;
-}
-/** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
-function refusedBecause(address, policy) {
-    const a = unmapIPv4(address); // an IPv4-mapped address is judged as the IPv4 address it reaches
-    const bytes = addressBytes(a);
-    if (!bytes)
-        return 'not an IP address';
-    if (policy.listed.some(c => c.containsBytes(bytes)))
-        return undefined;
-    const range = REFUSED.find(r => r.cidr.containsBytes(bytes));
-    if (range)
-        return range.why;
-    if (ownAddresses().has(a))
-        return "the runner's own address";
-    const denied = policy.denied.find(c => c.containsBytes(bytes));
-    return denied ? `denied network ${denied.text}` : undefined;
-}
-/**
- * Resolves `host` once (an IP literal is not looked up) and returns the first address that may
- * be reached; refused when none may, naming the first address and why.
- */
-async function resolveVetted(host, policy, lookup = external_node_dns_.promises.lookup) {
-    let addresses;
-    if (external_node_net_.isIP(host))
-        addresses = [{ address: host, family: external_node_net_.isIP(host) }];
-    else {
-        try {
-            addresses = await lookup(host, { all: true, verbatim: true });
-        }
-        catch (err) {
-            return { ok: false, why: `does not resolve (${err.code ?? err.message})` };
-        }
-    }
-    let first;
-    for (const { address, family } of addresses) {
-        const why = refusedBecause(address, policy);
-        if (!why)
-            return { ok: true, address, family: family === 6 ? 6 : 4 };
-        first ??= { address, why };
-    }
-    return { ok: false, address: first?.address, why: first?.why ?? 'resolves to no address' };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/proxy-auth.js
-
-/** The per-run secret the egress proxy requires as Basic proxy credentials (any user name). */
-const PROXY_REALM = 'bot-bottle';
-const digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
-/**
- * A checker for `Proxy-Authorization: Basic base64(user:secret)`. The password is compared
- * in constant time (as digests, so its length does not leak either). No secret: anyone passes.
- */
-function proxyCredentialCheck(secret) {
-    if (secret === undefined)
-        return () => true;
-    const expected = digest(secret);
-    return header => {
-        const m = typeof header === 'string' ? /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
-        const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
-        const colon = decoded.indexOf(':');
-        const password = colon >= 0 ? decoded.slice(colon + 1) : `\0${external_node_crypto_.randomUUID()}`; // never equal
-        return external_node_crypto_.timingSafeEqual(digest(password), expected);
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-decision.js
-
-
-
-
-
-function refusal(rule, policy, host, port, reason) {
-    const status = rule === 'proxy-auth' ? 407 : rule === 'bad-target' ? 400 : 403;
-    const headers = { 'content-type': 'text/plain', 'x-proxy-error': rule === 'proxy-auth' ? 'proxy-auth' : 'blocked-by-allowlist' };
-    if (rule === 'proxy-auth')
-        headers['proxy-authenticate'] = `Basic realm="${PROXY_REALM}"`;
-    return { rule, status, headers, reason, body: `bot-bottle egress proxy: ${denialText(rule, policy, host, port, reason)}\n` };
-}
-function denialText(rule, policy, host, port, reason) {
-    switch (rule) {
-        case 'proxy-auth':
-            return 'proxy credentials missing or wrong: use the proxy URL from HTTPS_PROXY / HTTP_PROXY as given, with its user and password.';
-        case 'bad-target':
-            return 'send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT host:port.';
-        case 'host-mismatch':
-            return `blocked: the request's target and its Host header disagree (${host}).`;
-        case 'port-not-allowed':
-            return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`;
-        case 'denied-address':
-            return `blocked ${host}: ${reason}. Loopback, link-local, multicast and the runner's own addresses and networks are never reached unless \`allowed-hosts\` lists that IP address or CIDR network.`;
-        case 'not-allowed':
-            if (policy.mode === 'none')
-                return `blocked ${host}: network egress is off for this run (input \`egress: none\`).`;
-            return `blocked ${host}: it is not in the allow-list. To allow it, add it to the \`allowed-hosts\` input of the bot-bottle step (or use \`allowed-host-presets\`).`;
-        default:
-            return `blocked ${host}: ${reason ?? rule}.`;
-    }
-}
-/**
- * The checks made before anything is resolved: proxy credentials, a parsable target, target
- * and Host header agreeing, and the allow-list (host and port). The rule's text, or a refusal.
- */
-function admit(ctx, req) {
-    const host = req.target?.host ?? '';
-    const port = req.target?.port ?? 0;
-    if (!ctx.authorized(req.credentials))
-        return refusal('proxy-auth', ctx.policy, host, port);
-    if (!req.target)
-        return refusal('bad-target', ctx.policy, host, port);
-    if (!req.hostHeader || req.hostHeader.host !== host || req.hostHeader.port !== port)
-        return refusal('host-mismatch', ctx.policy, host, port);
-    const verdict = judgeHost(ctx.policy, host, port);
-    return verdict.allowed ? { rule: verdict.rule } : refusal(verdict.reason, ctx.policy, host, port);
-}
-/** A refusal decided after the checks above (vetting, SNI). */
-function lateRefusal(ctx, rule, host, port, reason) {
-    return refusal(rule, ctx.policy, host, port, reason);
-}
-/**
- * How to reach host:port: straight to a vetted address, or through the runner's own proxy
- * where it applies. That proxy resolves names itself, so only IP literals are vetted then.
- */
-async function route(ctx, host, port, secure) {
-    const via = proxyFor(ctx.runnerProxy, host, port, secure);
-    if (via && !external_node_net_.isIP(host))
-        return { via };
-    const vetted = await resolveVetted(host, ctx.addresses);
-    if (!vetted.ok)
-        return lateRefusal(ctx, 'denied-address', host, port, vetted.address ? `it resolves to ${vetted.address} (${vetted.why})` : `it ${vetted.why}`);
-    return { via, address: vetted.address };
-}
-function isRefusal(x) {
-    return 'status' in x;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/sni.js
-/**
- * The server name (SNI) of a TLS ClientHello, read from the first bytes a client sends
- * through a CONNECT tunnel, so the egress proxy can refuse a tunnel whose TLS names a host
- * other than the one it was allowed for (domain fronting). Only what is needed is parsed:
- * handshake records → ClientHello → server_name extension → first host_name.
- */
-/** The most the proxy buffers while it waits for a whole ClientHello. */
-const MAX_CLIENT_HELLO = 32 * 1024;
-/** Parses as much of `buf` (the tunnel's first bytes) as is needed. */
-function readClientHello(buf) {
-    // the handshake message may span several records: join their payloads
-    const parts = [];
-    let offset = 0;
-    let joined = 0;
-    for (;;) {
-        if (buf.length < offset + 5)
-            return more(buf);
-        if (buf[offset] !== 0x16 || buf[offset + 1] !== 0x03)
-            return { state: 'not-tls' };
-        const len = buf.readUInt16BE(offset + 3);
-        if (buf.length < offset + 5 + len)
-            return more(buf);
-        parts.push(buf.subarray(offset + 5, offset + 5 + len));
-        joined += len;
-        offset += 5 + len;
-        if (joined >= 4) {
-            const hs = Buffer.concat(parts);
-            if (hs[0] !== 0x01)
-                return { state: 'not-tls' }; // not a ClientHello
-            const bodyLen = hs.readUIntBE(1, 3);
-            if (bodyLen > MAX_CLIENT_HELLO)
-                return { state: 'too-large' };
-            if (hs.length >= 4 + bodyLen)
-                return helloSni(hs.subarray(4, 4 + bodyLen));
-        }
-    }
-}
-function more(buf) {
-    return buf.length >= MAX_CLIENT_HELLO + 5 * 8 ? { state: 'too-large' } : { state: 'incomplete' };
-}
-function helloSni(body) {
-    try {
-        let p = 2 + 32; // client_version, random
-        p += 1 + body.readUInt8(p); // session_id
-        p += 2 + body.readUInt16BE(p); // cipher_suites
-        p += 1 + body.readUInt8(p); // compression_methods
-        if (p === body.length)
-            return { state: 'hello' }; // no extensions
-        const end = p + 2 + body.readUInt16BE(p);
-        for (p += 2; p + 4 <= end;) {
-            const type = body.readUInt16BE(p);
-            const len = body.readUInt16BE(p + 2);
-            if (type === 0)
-                return { state: 'hello', sni: firstHostName(body.subarray(p + 4, p + 4 + len)) };
-            p += 4 + len;
-        }
-        return { state: 'hello' };
-    }
-    catch {
-        return { state: 'not-tls' }; // a length pointed past the message
-    }
-}
-function firstHostName(ext) {
-    const end = 2 + ext.readUInt16BE(0);
-    for (let p = 2; p + 3 <= end;) {
-        const type = ext.readUInt8(p);
-        const len = ext.readUInt16BE(p + 1);
-        if (type === 0)
-            return ext.subarray(p + 3, p + 3 + len).toString('latin1');
-        p += 3 + len;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-connect.js
-
-
-
-
-
-/** How long a tunnel to port 443 may take to send its ClientHello. */
-const CLIENT_HELLO_TIMEOUT_MS = 10_000;
-// a fatal TLS alert, unrecognized_name (RFC 6066): what the client sees when its SNI is refused
-const TLS_ALERT_UNRECOGNIZED_NAME = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]);
-function refusalBytes(r) {
-    const head = Object.entries(r.headers)
-        .map(([k, v]) => `${k}: ${v}\r\n`)
-        .join('');
-    const status = r.status === 407 ? 'Proxy Authentication Required' : r.status === 400 ? 'Bad Request' : 'Forbidden';
-    return `HTTP/1.1 ${r.status} ${status}\r\n${head}content-length: ${Buffer.byteLength(r.body)}\r\nconnection: close\r\n\r\n${r.body}`;
-}
-/** The tunnel's first bytes, until a whole ClientHello (or not TLS, or the time is up). */
-function firstBytes(client, head) {
-    return new Promise(resolve => {
-        let bytes = head;
-        let timer;
-        const finish = (hello) => {
-            clearTimeout(timer);
-            client.off('data', onData).off('close', onClose);
-            client.pause();
-            resolve({ hello, bytes });
-        };
-        const onData = (c) => {
-            bytes = Buffer.concat([bytes, c]);
-            const hello = readClientHello(bytes);
-            if (hello.state !== 'incomplete')
-                finish(hello);
-        };
-        const onClose = () => finish({ state: 'incomplete' });
-        const hello = readClientHello(bytes);
-        if (hello.state !== 'incomplete')
-            return finish(hello);
-        timer = setTimeout(() => finish({ state: 'incomplete' }), CLIENT_HELLO_TIMEOUT_MS);
-        client.on('data', onData).on('close', onClose);
-    });
-}
-/**
- * Domain fronting: the TLS server name must be the host the tunnel was allowed for. A
- * ClientHello without SNI passes only for an IP-literal target (clients send no SNI for an IP,
- * RFC 6066 §3); for a name it is refused, since the server would then pick the site itself.
- */
-function sniRefusal(ctx, hello, host, port) {
-    if (hello.state === 'incomplete')
-        return lateRefusal(ctx, 'not-tls', host, port, `no TLS ClientHello within ${CLIENT_HELLO_TIMEOUT_MS / 1000} s`);
-    if (hello.state === 'not-tls')
-        return lateRefusal(ctx, 'not-tls', host, port, 'the tunnel to port 443 does not start with a TLS ClientHello');
-    if (hello.state === 'too-large')
-        return lateRefusal(ctx, 'not-tls', host, port, 'the ClientHello is larger than the proxy reads');
-    if (hello.sni === undefined)
-        return external_node_net_.isIP(host) ? undefined : lateRefusal(ctx, 'no-sni', host, port, 'the ClientHello names no server (SNI)');
-    if (normalizeHost(hello.sni) !== host)
-        return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`);
-    return undefined;
-}
-function dial(r, host, port) {
-    if (r.via)
-        return openTunnel(r.via, host, port);
-    return new Promise((resolve, reject) => {
-        const socket = external_node_net_.connect(port, r.address);
-        socket.once('error', reject);
-        socket.once('connect', () => {
-            socket.off('error', reject);
-            resolve(socket);
-        });
-    });
-}
-/**
- * CONNECT: checks (credentials, target, allow-list), resolves and vets the address, then —
- * for port 443 — answers 200 and reads the ClientHello before dialling, so a refused SNI
- * never reaches the host; other ports are dialled first (a failure is a 502 the client sees).
- */
-function connectHandler(ctx) {
-    return async (req, client, head) => {
-        const started = Date.now();
-        client.on('error', () => undefined);
-        const target = parseAuthority(req.url ?? '', 443);
-        const hostHeader = req.headers.host ? parseAuthority(String(req.headers.host), 443) : target;
-        const host = target?.host ?? String(req.url ?? '').slice(0, 300);
-        const port = target?.port ?? 0;
-        const stats = { up: 0, down: 0 };
-        const log = (decision, rule, extra = {}) => ctx.record({
-            host,
-            port,
-            method: 'CONNECT',
-            decision,
-            rule,
-            ...extra,
-            bytes_up: stats.up,
-            bytes_down: stats.down,
-            duration_ms: decision === 'allowed' ? Date.now() - started : 0
-        }, started);
-        const refuse = (r, address) => {
-            log('blocked', r.rule, { reason: r.reason, address });
-            if (r.rule === 'sni-mismatch' || r.rule === 'no-sni' || r.rule === 'not-tls')
-                client.end(TLS_ALERT_UNRECOGNIZED_NAME);
-            else
-                client.end(refusalBytes(r));
-        };
-        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader });
-        if (isRefusal(admitted))
-            return refuse(admitted);
-        const way = await route(ctx, host, port, true);
-        if (isRefusal(way))
-            return refuse(way);
-        if (client.destroyed)
-            return log('allowed', admitted.rule, { address: way.address });
-        let first = head;
-        if (port === 443) {
-            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-            const { hello, bytes } = await firstBytes(client, head);
-            const fronted = sniRefusal(ctx, hello, host, port);
-            if (fronted)
-                return refuse(fronted, way.address);
-            first = bytes;
-        }
-        let upstream;
-        try {
-            upstream = await dial(way, host, port);
-        }
-        catch (err) {
-            if (port !== 443)
-                client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
-            else
-                client.destroy();
-            return log('allowed', admitted.rule, { address: way.address, reason: `unreachable (${err.message})` });
-        }
-        splice(client, upstream, port === 443 ? undefined : 'HTTP/1.1 200 Connection Established\r\n\r\n', first, stats, () => log('allowed', admitted.rule, { address: way.address }));
-    };
-}
-/** Relays both ways, counting bytes; `done` runs once, when either side closes. */
-function splice(client, upstream, greeting, first, stats, done) {
-    let closed = false;
-    const close = () => {
-        if (closed)
-            return;
-        closed = true;
-        client.destroy();
-        upstream.destroy();
-        done();
-    };
-    upstream.on('error', close).on('close', close);
-    client.on('close', close);
-    if (client.destroyed) {
-        close(); // the client left while we dialled
-        return;
-    }
-    if (greeting)
-        client.write(greeting);
-    stats.up += first.length;
-    if (first.length)
-        upstream.write(first);
-    client.on('data', (c) => (stats.up += c.length));
-    upstream.on('data', (c) => (stats.down += c.length));
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.resume();
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/hop-by-hop.js
-/**
- * Headers that describe one connection, not the message (RFC 9110 §7.6.1), so no daemon
- * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
- * proxy: it must never go further.
- */
-const HOP_BY_HOP = [
-    'connection',
-    'keep-alive',
-    'proxy-connection',
-    'proxy-authenticate',
-    'proxy-authorization',
-    'te',
-    'trailer',
-    'transfer-encoding',
-    'upgrade'
-];
-/** What each daemon also drops: the model proxy sets the host and the credential itself. */
-const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
-/**
- * The end-to-end headers of a message: without the hop-by-hop list, the headers its own
- * `Connection` header names, and the daemon's `extras`.
- */
-function endToEndHeaders(headers, extras = []) {
-    const named = String(headers.connection ?? '')
-        .split(',')
-        .map(h => h.trim().toLowerCase());
-    const drop = new Set([...HOP_BY_HOP, ...named, ...extras]);
-    const out = {};
-    for (const [k, v] of Object.entries(headers))
-        if (v !== undefined && !drop.has(k))
-            out[k] = v;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-http.js
-
-
-
-
-
-function targetOf(url) {
-    if (!url || !URL.canParse(url))
-        return undefined;
-    const u = new URL(url);
-    const host = normalizeHost(u.hostname);
-    if (u.protocol !== 'http:' || host === undefined)
-        return undefined;
-    return { url: u, host, port: Number(u.port || 80) };
-}
-/**
- * Plain HTTP as an absolute URI: checks (credentials, target, Host header, allow-list), resolves
- * and vets the address, then forwards to that address (or through the runner's own proxy),
- * without the hop-by-hop headers (the proxy credentials among them).
- */
-function plainHttpHandler(ctx) {
-    return async (req, res) => {
-        const started = Date.now();
-        const target = targetOf(req.url);
-        const host = target?.host ?? '';
-        const port = target?.port ?? 0;
-        const method = req.method ?? '';
-        const refuse = (r) => {
-            ctx.record({ host, port, method, decision: 'blocked', rule: r.rule, reason: r.reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
-            req.resume();
-            res.writeHead(r.status, r.headers);
-            res.end(r.body);
-        };
-        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader: parseAuthority(String(req.headers.host ?? ''), 80) });
-        if (isRefusal(admitted))
-            return refuse(admitted);
-        const way = await route(ctx, host, port, false);
-        if (isRefusal(way))
-            return refuse(way);
-        let up = 0;
-        let down = 0;
-        const url = target.url;
-        // the vetted address is dialled; the Host header still names the host
-        const options = httpRequestVia(way.via, url, {
-            host: way.address ?? host,
-            port,
-            method,
-            path: url.pathname + url.search,
-            headers: endToEndHeaders(req.headers)
-        });
-        const upstream = external_node_http_.request(options, ures => {
-            res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
-            ures.on('data', (c) => (down += c.length));
-            ures.pipe(res);
-        });
-        req.on('data', (c) => (up += c.length));
-        upstream.on('error', err => {
-            if (!res.headersSent) {
-                res.writeHead(502, { 'content-type': 'text/plain' });
-                res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
-            }
-            else
-                res.destroy();
-        });
-        res.on('close', () => ctx.record({
-            host,
-            port,
-            method,
-            decision: 'allowed',
-            rule: admitted.rule,
-            address: way.address,
-            bytes_up: up,
-            bytes_down: down,
-            duration_ms: Date.now() - started
-        }, started));
-        req.pipe(upstream);
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
-
-
-
-
-
-
-
-
-/**
- * The host-side forward proxy: HTTP CONNECT (decided by host name, port, vetted address and
- * the TLS server name; no TLS interception) and absolute-URI plain HTTP. Every decision is
- * appended to `logFile` as JSON (egress.jsonl).
- */
-async function startEgressProxy(opts) {
-    const log = decisionLog(opts.logFile, opts.records);
-    const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
-    const ctx = {
-        policy: opts.policy,
-        addresses: { listed: listedNetworks(opts.policy), denied: parseDeniedCidrs(opts.deniedCidrs) },
-        runnerProxy: opts.runnerProxy ?? NO_RUNNER_PROXY,
-        authorized: proxyCredentialCheck(opts.secret),
-        record(d, started) {
-            if (d.decision === 'allowed')
-                decisions.allowed++;
-            else {
-                decisions.blocked++;
-                decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
-            }
-            log.record(started, d);
-        }
-    };
-    const server = external_node_http_.createServer(plainHttpHandler(ctx));
-    server.on('connect', connectHandler(ctx));
-    return {
-        port: await listen(server, opts.bindHost),
-        decisions,
-        summary() {
-            const top = [...decisions.blockedHosts.entries()]
-                .sort((a, b) => b[1] - a[1])
-                .slice(0, 5)
-                .map(([h, n]) => `${h} (${n})`);
-            return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
-        },
-        close: () => shutdown(server, log.end)
-    };
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./lib/proxy/upstream-health.js
-
-const DEFAULT_UPSTREAM_LIMITS = { attempts: 4, windowMs: 30_000, noticeEveryMs: 60_000 };
-/**
- * Watches the model upstream's answers as the proxy relays them. Claude retries a rejected
- * credential and an unreachable API for minutes; the host sees the first 401 and every failed
- * connection, so it can end the run in seconds with a line naming the input to fix. Rate limits
- * and overload (429, 529, 5xx) are claude's to retry: they only get a notice in the log.
- */
-class UpstreamHealth {
-    onVerdict;
-    limits;
-    now;
-    notice;
-    failures = 0;
-    firstFailure = 0;
-    lastNotice = -Infinity;
-    concluded = false;
-    constructor(onVerdict, limits = DEFAULT_UPSTREAM_LIMITS, now = Date.now, notice = lib_core/* info */.pq) {
-        this.onVerdict = onVerdict;
-        this.limits = limits;
-        this.now = now;
-        this.notice = notice;
-    }
-    /** The upstream answered with `status`; `body` is the start of an error answer's body. */
-    answered(status, body = '') {
-        this.failures = 0;
-        if (status === 401 || status === 403) {
-            const message = /"message"\s*:\s*"((?:[^"\\]|\\.){0,300})"/.exec(body)?.[1] ?? body.slice(0, 200);
-            this.conclude({ conclusion: 'auth-error', detail: `the API answered ${status}${message ? `: ${message}` : ''}` });
-        }
-        else if (status === 429 || status === 529 || status >= 500) {
-            if (this.now() - this.lastNotice < this.limits.noticeEveryMs)
-                return;
-            this.lastNotice = this.now();
-            const what = status === 429 ? 'rate-limiting' : status === 529 ? 'overloaded' : `failing (${status})`;
-            this.notice(`The model API is ${what}; claude is retrying`);
-        }
-    }
-    /** The runner's own credentials for the upstream could not be had (no AWS credentials, no Google ADC): claude would retry in vain. */
-    noCredentials(detail) {
-        this.conclude({ conclusion: 'auth-error', detail });
-    }
-    /** A connection to the upstream failed (refused, DNS, TLS, timeout). */
-    unreachable(err) {
-        if (this.failures++ === 0)
-            this.firstFailure = this.now();
-        if (this.failures >= this.limits.attempts || this.now() - this.firstFailure >= this.limits.windowMs) {
-            this.conclude({
-                conclusion: 'api-unreachable',
-                detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})`
-            });
-        }
-    }
-    conclude(v) {
-        if (this.concluded)
-            return;
-        this.concluded = true;
-        this.onVerdict(v);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/json-duplicates.js
-/**
- * Parsers differ on an object that names a key twice (JSON.parse keeps the last, others the
- * first or refuse), so a body the proxy vetted could mean something else upstream. Claude
- * never sends a repeated key; the proxy refuses a body that has one.
- */
-/** Whether the quote at `at` is escaped (preceded by an odd run of backslashes). */
-function escapedQuote(text, at) {
-    let n = 0;
-    while (text.charCodeAt(at - 1 - n) === 0x5c)
-        n++;
-    return n % 2 === 1;
-}
-/** The first key named twice in one object of `text`, which must be valid JSON (already parsed). */
-function duplicateKey(text) {
-    const open = []; // a key set per open object, undefined per open array
-    let expectKey = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x22) {
-            let end = i;
-            do
-                end = text.indexOf('"', end + 1);
-            while (escapedQuote(text, end));
-            const keys = open.at(-1);
-            if (expectKey && keys) {
-                const raw = text.slice(i, end + 1);
-                const key = raw.includes('\\') ? JSON.parse(raw) : raw.slice(1, -1);
-                if (keys.has(key))
-                    return key;
-                keys.add(key);
-                expectKey = false;
-            }
-            i = end;
-        }
-        else if (c === 0x7b) {
-            open.push(new Set());
-            expectKey = true;
-        }
-        else if (c === 0x5b)
-            open.push(undefined);
-        else if (c === 0x7d || c === 0x5d)
-            open.pop();
-        else if (c === 0x2c)
-            expectKey = open.at(-1) !== undefined;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/model-body.js
-/**
- * What a Messages request may ask Anthropic's side to do. With the org's key, a request can make
- * the API reach hosts no allow-list names (MCP servers, web fetch, code execution containers with
- * network), or read org data (Files API, containers) — an exit around the egress proxy. This module
- * refuses those features; everything else claude sends passes.
- *
- * Recorded from the real binary (claude 2.1.332, `claude -p … --output-format stream-json --verbose
- * --dangerously-skip-permissions`, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1, API key and OAuth token,
- * a text turn and a Bash tool turn, against a loopback recorder; a request is in
- * __tests__/fixtures/claude-messages-request.json):
- *   anthropic-beta: claude-code-20250219, [oauth-2025-04-20,] interleaved-thinking-2025-05-14,
- *     context-management-2025-06-27, per-turn-control-2026-07-01, mid-conversation-tool-changes-2026-07-01,
- *     thinking-token-count-2026-05-13, advanced-tool-use-2025-11-20, effort-2025-11-24,
- *     thinking-display-updates-2026-08-18[, extended-cache-ttl-2025-04-11]
- *   body keys: model, messages, system, tools, metadata, max_tokens, thinking, context_management,
- *     output_config, stream
- *   tools: custom only (name, description, input_schema; one with defer_loading); content blocks
- *     text, tool_use, tool_result. The binary also holds the server tools web_search_20250305
- *     (its WebSearch tool) and advisor_20260301, which stay allowed.
- *
- * Betas are a deny-list by capability prefix, not an allow-list: claude adds betas in most releases
- * and an allow-list would break every new version, while a new remote-reach capability also needs
- * a body feature (a tool type, a server list, a file reference), which the body rules refuse by shape.
- * web_search stays allowed: Anthropic runs the search against its own index and returns results; it
- * fetches no address the agent names (web_fetch does, and is refused).
- */
-/** `anthropic-beta` prefixes of capabilities that reach remote hosts or org data. */
-const REFUSED_BETA_PREFIXES = [
-    'mcp-client-', // mcp_servers: Anthropic connects to any MCP URL
-    'mcp-servers-',
-    'mcp-tunnels-',
-    'files-api-', // org files by file_id
-    'code-execution-', // a container on Anthropic's side, with files and network
-    'web-fetch-', // Anthropic fetches any URL
-    'skills-', // skills run in the code execution container
-    'managed-agents-', // agents with their own toolset and environment
-    'environments-',
-    'ccr-' // Claude Code remote sessions
-];
-/** Top-level body keys claude never sends that hand Anthropic a remote or a store. */
-const REFUSED_KEYS = new Map([
-    ['mcp_servers', 'mcp_servers makes the API connect to MCP servers no allow-list names'],
-    ['container', 'container reuses a code execution container (files, network) on the API side']
-]);
-/** Server tool types (`type` of an entry in `tools`) that fetch, run code or connect on the API side. */
-function refusedToolType(type) {
-    return /fetch|code_execution/.test(type) || type.startsWith('mcp') || type.startsWith('agent_toolset') || type.startsWith('multiagent');
-}
-/** `source.type` values that make the API read something other than the request itself. */
-const REFUSED_SOURCES = new Map([
-    ['file', 'a file_id source reads org files through the Files API'],
-    ['url', 'a url source makes the API fetch that address']
-]);
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-/** The refused betas among an `anthropic-beta` header (comma-separated; repeated headers arrive joined). */
-function refusedBetas(header) {
-    const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(b => b.trim().toLowerCase());
-    return values.filter(b => REFUSED_BETA_PREFIXES.some(p => b.startsWith(p)));
-}
-/** The first refused content block anywhere under `root` (messages, system, nested tool_result content). */
-function refusedBlock(root) {
-    const stack = [root]; // iterative: a hostile body can nest deeper than the call stack
-    while (stack.length) {
-        const v = stack.pop();
-        if (Array.isArray(v))
-            stack.push(...v);
-        else if (isObject(v)) {
-            if (v.type === 'container_upload')
-                return 'a container_upload block puts an org file into a code execution container';
-            const source = v.source;
-            const why = isObject(source) && typeof source.type === 'string' ? REFUSED_SOURCES.get(source.type) : undefined;
-            if (why)
-                return `content source type ${String(source.type)}: ${why}`;
-            for (const x of Object.values(v))
-                if (typeof x === 'object' && x !== null)
-                    stack.push(x);
-        }
-    }
-    return undefined;
-}
-/** Vets one parsed Messages (or count_tokens) request body and its `anthropic-beta` header. */
-function vetMessagesRequest(body, betaHeader) {
-    const refuse = (reason) => ({ ok: false, reason });
-    if (!isObject(body))
-        return refuse('body is not a JSON object');
-    // Bedrock takes the betas in the body (`anthropic_beta`, as claude's Bedrock mode sends them), the others in the header
-    const inBody = Array.isArray(body.anthropic_beta) ? body.anthropic_beta.map(String) : [];
-    const betas = refusedBetas([...(Array.isArray(betaHeader) ? betaHeader : betaHeader ? [betaHeader] : []), ...inBody]);
-    if (betas.length)
-        return refuse(`anthropic-beta ${betas.join(', ').slice(0, 200)}: enables remote reach or org data on the API side`);
-    if (body.anthropic_beta !== undefined && !Array.isArray(body.anthropic_beta))
-        return refuse('anthropic_beta is not an array');
-    for (const key of Object.keys(body)) {
-        const why = REFUSED_KEYS.get(key);
-        if (why)
-            return refuse(`${key}: ${why}`);
-    }
-    if (body.tools !== undefined) {
-        if (!Array.isArray(body.tools))
-            return refuse('tools is not an array');
-        for (const tool of body.tools) {
-            const type = isObject(tool) ? tool.type : undefined;
-            if (typeof type === 'string' && refusedToolType(type.toLowerCase()))
-                return refuse(`server tool ${type.slice(0, 60)}: it fetches, runs code or connects on the API side`);
-        }
-    }
-    const block = refusedBlock([body.messages, body.system]);
-    return block ? refuse(block) : { ok: true };
-}
-
-// EXTERNAL MODULE: ./lib/proxy/model-routes.js
-var model_routes = __nccwpck_require__(7988);
-// EXTERNAL MODULE: ./lib/proxy/usage-tap.js
-var usage_tap = __nccwpck_require__(431);
-// EXTERNAL MODULE: ./lib/proxy/providers/placeholder.js
-var providers_placeholder = __nccwpck_require__(9416);
-// EXTERNAL MODULE: ./lib/proxy/providers/provider.js
-var provider = __nccwpck_require__(2688);
-;// CONCATENATED MODULE: ./lib/proxy/providers/anthropic.js
-
-
-
-
-/**
- * The Anthropic API (or a compatible gateway): the guest sends the placeholder where the real
- * credential goes (`x-api-key`, or `authorization: Bearer` for an OAuth token); the proxy puts the
- * real one there.
- */
-function anthropicProvider(upstreamUrl, credential, placeholder) {
-    const upstream = new URL(upstreamUrl);
-    const basePath = upstream.pathname.replace(/\/+$/, '');
-    return {
-        name: 'anthropic',
-        upstream,
-        judge(method, target, headers) {
-            const sent = credential.kind === 'api-key' ? headers['x-api-key'] : String(headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
-            const route = (0,model_routes/* judgeModelRequest */.uv)(method, target);
-            if (!(0,providers_placeholder/* isPlaceholder */.wK)(typeof sent === 'string' ? sent : '', placeholder)) {
-                return (0,provider/* refusal */.x)(401, route.path, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential');
-            }
-            if (!route.ok) {
-                return (0,provider/* refusal */.x)(403, route.path, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. Only the Messages API requests Claude Code makes are forwarded.`);
-            }
-            return { ok: true, path: route.path, upstreamPath: basePath + route.path + (route.query ? `?${route.query}` : '') };
-        },
-        async authorize({ headers }) {
-            return credential.kind === 'api-key' ? { ...headers, 'x-api-key': credential.value } : { ...headers, authorization: `Bearer ${credential.value}` };
-        },
-        usageTap: usage_tap/* usageTap */.jD
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/providers/select.js
-
-/**
- * The provider the credential names, forwarding to `upstream`, admitting requests that carry `placeholder`.
- * Bedrock's and Vertex's SDKs are loaded only for their runs: they are most of the main step's bundle.
- */
-async function modelProvider(credential, upstream, placeholder) {
-    switch (credential.kind) {
-        case 'bedrock':
-            return (await Promise.all(/* import() */[__nccwpck_require__.e(252), __nccwpck_require__.e(50)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9669))).bedrockProvider({ upstream, region: credential.region, placeholder });
-        case 'vertex':
-            return (await Promise.all(/* import() */[__nccwpck_require__.e(492), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611))).vertexProvider({ upstream, project: credential.project, region: credential.region, placeholder });
-        default:
-            return anthropicProvider(upstream, credential, placeholder);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/price-table.js
-/**
- * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
- * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
- * all three together when Anthropic changes a price.
- *
- * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
- * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
- * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
- * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
- * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
- */
-const PRICES_AS_OF = '2026-11-26';
-const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
-/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
-const WEB_SEARCH_USD = 10 / 1000;
-const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
-    input,
-    cacheWrite5m,
-    cacheWrite1h,
-    cacheRead,
-    output
-});
-const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
-const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
-const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
-/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
-const TABLE = {
-    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
-    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-1': { rates: OPUS_4 },
-    'claude-opus-4': { rates: OPUS_4 },
-    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
-    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
-    'claude-sonnet-4-6': { rates: SONNET_4 },
-    'claude-sonnet-4-5': { rates: SONNET_4 },
-    'claude-sonnet-4': { rates: SONNET_4 },
-    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
-    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
-    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
-    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
-};
-/**
- * The table's key for a model id: without a date suffix (`-20251101`), a context variant
- * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
- */
-function priceKey(model) {
-    return model
-        .trim()
-        .toLowerCase()
-        .replace(/\[[^\]]*\]$/, '')
-        .replace(/@.*$/, '')
-        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
-        .replace(/-v\d+(?::\d+)?$/, '')
-        .replace(/-\d{8}$/, '');
-}
-/** Whether the table prices `model`. */
-function isPriced(model) {
-    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
-}
-/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
-const DEAREST = (() => {
-    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
-    const top = (k) => Math.max(...all.map(x => x[k]));
-    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
-})();
-/** What one response would cost at the table's dearest rates, whatever its model. */
-function dearestCostOf(u) {
-    return priceAt(DEAREST, u);
-}
-function priceAt(rates, u) {
-    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input +
-        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
-        oneHour * rates.cacheWrite1h +
-        u.cacheRead * rates.cacheRead +
-        u.output * rates.output;
-    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
-}
-/** What one response cost in USD, or undefined when the table does not know its model. */
-function costOf(u) {
-    if (!u.model || !isPriced(u.model))
-        return undefined;
-    const priced = TABLE[priceKey(u.model)];
-    const prompt = u.input + u.cacheCreation + u.cacheRead;
-    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/budget.js
-
-/** The usage record of one relayed response, from the API's own field names. */
-function usageRecord(model, u) {
-    return {
-        model,
-        input: u.input_tokens,
-        output: u.output_tokens,
-        cacheCreation: u.cache_creation_input_tokens,
-        cacheRead: u.cache_read_input_tokens,
-        cacheCreation1h: u.cache_creation_1h_input_tokens,
-        webSearches: u.web_search_requests
-    };
-}
-/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
-const MAX_OUTPUT_TOKENS = 128_000;
-/**
- * The most one request can be billed, before it goes: every byte of its body as a token (a
- * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
- * `max_tokens` as output.
- */
-function worstCase(model, bodyBytes, maxTokens) {
-    const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS;
-    return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output };
-}
-/**
- * What a finished request counts: the usage the API reported when its answer was read to the
- * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
- * through — cut short, never sending its final usage, in an encoding or shape the tap does not
- * parse — counts as `ask`, its worst case, and never less than what was read. An error status
- * is billed nothing.
- */
-function billedFor(ask, status, read, asksOneHourCache = false) {
-    const model = read.model ?? ask.model;
-    if (status >= 400)
-        return read.usage && usageRecord(model, read.usage);
-    if (!read.usage)
-        return { ...ask, model };
-    const seen = usageRecord(model, read.usage);
-    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
-    if (asksOneHourCache && seen.cacheCreation1h === undefined)
-        seen.cacheCreation1h = seen.cacheCreation;
-    return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) };
-}
-/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
-function asksOneHourCache(raw) {
-    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
-}
-/** Every token a response was billed for. */
-const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
-/**
- * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
- * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
- * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
- * (so parallel requests cannot all start below a cap and together overshoot it without bound;
- * the overshoot is at most one request's). A model the price table does not know is counted at
- * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
- * would spend without limit), with one warning.
- */
-class Budget {
-    limits;
-    warn;
-    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
-    reserved = { costUsd: 0, tokens: 0 };
-    inFlight = 0;
-    waiting = [];
-    constructor(limits, warn) {
-        this.limits = limits;
-        this.warn = warn;
-    }
-    add(u) {
-        this.spent.tokens += billedTokens(u);
-        if (costOf(u) === undefined)
-            this.unpriced(u.model ?? '(no model named)');
-        this.spent.costUsd += this.costFor(u);
-    }
-    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
-    costFor(u) {
-        return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0);
-    }
-    /**
-     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
-     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
-     */
-    async admit(ask) {
-        const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) };
-        for (;;) {
-            const over = this.reached();
-            if (over)
-                return over;
-            if (this.inFlight === 0 || this.fits(hold))
-                break;
-            await new Promise(resolve => this.waiting.push(resolve));
-        }
-        this.inFlight++;
-        this.reserved.costUsd += hold.costUsd;
-        this.reserved.tokens += hold.tokens;
-        return undefined;
-    }
-    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
-    settle(ask, billed) {
-        this.inFlight--;
-        this.reserved.costUsd -= this.costFor(ask);
-        this.reserved.tokens -= billedTokens(ask);
-        if (billed)
-            this.add(billed);
-        for (const wake of this.waiting.splice(0))
-            wake();
-    }
-    fits(hold) {
-        const { maxCostUsd, maxTokens } = this.limits;
-        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
-        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
-        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
-    }
-    totals() {
-        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
-    }
-    /** One line saying which cap is reached, or undefined while the run may go on. */
-    reached() {
-        const { maxCostUsd, maxTokens } = this.limits;
-        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
-            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost $${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
-        }
-        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
-            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
-        }
-        return undefined;
-    }
-    unpriced(model) {
-        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
-            return;
-        this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined
-            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
-            : 'its cost is not counted in cost-usd';
-        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** A random stand-in credential for the guest; only the proxy knows what it stands for. */
-function makePlaceholder() {
-    return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
-}
-/** Content codings the usage tap undoes (usage-tap.ts decoderFor). */
-const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
-/** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
-const MAX_REQUEST_BODY = 32 * 1024 * 1024;
-// 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
-// it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
-const ERROR_TYPES = {
-    400: 'invalid_request_error',
-    401: 'authentication_error',
-    402: 'billing_error',
-    403: 'permission_error',
-    413: 'request_too_large'
-};
-function apiError(res, status, message) {
-    const type = ERROR_TYPES[status] ?? 'api_error';
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'error', error: { type, message } }));
-}
-/** The whole request body, or undefined once it passes `cap` bytes (the rest is left unread). */
-function readCapped(req, cap) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        const onData = (c) => {
-            size += c.length;
-            if (size <= cap)
-                return void chunks.push(c);
-            req.off('data', onData);
-            req.off('end', onEnd);
-            resolve(undefined);
-        };
-        const onEnd = () => resolve(Buffer.concat(chunks, size));
-        req.on('data', onData);
-        req.on('end', onEnd);
-        req.on('error', reject);
-    });
-}
-/** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
-function model_proxy_parseBody(raw, contentEncoding) {
-    if (contentEncoding && contentEncoding !== 'identity')
-        return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' };
-    let text;
-    let body;
-    try {
-        if (!(0,external_node_buffer_.isUtf8)(raw))
-            throw new Error('not UTF-8');
-        text = raw.toString('utf8');
-        body = JSON.parse(text);
-    }
-    catch {
-        return { status: 400, reason: 'body is not UTF-8 JSON' };
-    }
-    const twice = duplicateKey(text);
-    if (twice !== undefined)
-        return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` };
-    return { body };
-}
-/**
- * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
- * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
- * buffers and vets the body and `anthropic-beta` (nothing that makes the API reach other hosts
- * or org data, see model-body.ts), swaps in the real credential and forwards the same bytes to
- * the upstream, piping the response (SSE included) through without buffering while it reads
- * the usage from a copy.
- */
-/** Reads the start of an error answer (4 KiB at most) beside the relay, for the health watch. */
-function watchErrorAnswer(res, done) {
-    const chunks = [];
-    let size = 0;
-    res.on('data', (c) => {
-        if (size < 4096)
-            chunks.push(c.subarray(0, 4096 - size));
-        size += c.length;
-    });
-    let told = false;
-    const tell = () => {
-        if (!told)
-            done(Buffer.concat(chunks).toString('utf8'));
-        told = true;
-    };
-    res.on('end', tell);
-    res.on('close', tell);
-}
-async function startModelProxy(opts) {
-    const provider = opts.provider ?? (await modelProvider(opts.credential, opts.upstream, opts.placeholder));
-    const upstream = provider.upstream;
-    const client = upstream.protocol === 'https:' ? external_node_https_ : external_node_http_;
-    const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
-    const stats = { forwarded: 0, refused: 0 };
-    const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined;
-    const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
-    const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined));
-    let budgetTold = false;
-    const record = (started, d) => {
-        if (d.decision === 'refused')
-            stats.refused++;
-        for (const k of Object.keys(totals))
-            totals[k] += d.usage?.[k] ?? 0;
-        log?.record(started, { ...d, duration_ms: Date.now() - started });
-    };
-    const server = external_node_http_.createServer((req, res) => {
-        const started = Date.now();
-        const method = req.method ?? '';
-        const route = provider.judge(method, req.url ?? '', req.headers);
-        const refuse = (status, reason, message) => {
-            req.resume();
-            record(started, { method, path: route.path, decision: 'refused', reason, status });
-            apiError(res, status, message);
-        };
-        if (!route.ok)
-            return refuse(route.status, route.reason, route.message);
-        const overBudget = (capReached) => {
-            refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`);
-            if (!budgetTold)
-                opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached });
-            budgetTold = true;
-        };
-        const capReached = budget.reached();
-        if (capReached)
-            return overBudget(capReached);
-        const tooLarge = () => {
-            res.setHeader('connection', 'close'); // the rest of the body is not read
-            refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`);
-        };
-        if (Number(req.headers['content-length']) > MAX_REQUEST_BODY)
-            return tooLarge();
-        const { upstreamPath, model: routeModel } = route;
-        readCapped(req, MAX_REQUEST_BODY).then(raw => {
-            if (!raw)
-                return tooLarge();
-            const parsed = model_proxy_parseBody(raw, req.headers['content-encoding']);
-            if (!('body' in parsed))
-                return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`);
-            const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
-            if (!verdict.ok)
-                return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
-            const fields = parsed.body;
-            // count_tokens generates nothing and is not billed
-            const ask = route.path.endsWith('/count_tokens')
-                ? worstCase(undefined, 0, 0)
-                : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
-            void budget.admit(ask).then(over => {
-                if (over)
-                    return overBudget(over);
-                let settled = false;
-                const settle = (billed) => {
-                    if (!settled)
-                        budget.settle(ask, billed);
-                    settled = true;
-                };
-                if (res.destroyed)
-                    return settle(undefined); // the guest left while it waited its turn
-                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers, ask, settle), (err) => {
-                    settle(undefined);
-                    health.noCredentials((0,errors/* errorMessage */.gJ)(err));
-                    refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
-                });
-            });
-        }, () => res.destroy());
-        function upstreamHeaders(length) {
-            const headers = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
-            // only codings the usage tap can undo: an answer it cannot read would go uncounted
-            const codings = String(req.headers['accept-encoding'] ?? '')
-                .split(',')
-                .map(c => c.trim().toLowerCase().split(';')[0])
-                .filter(c => DECODABLE.has(c));
-            if (req.headers['accept-encoding'] !== undefined)
-                headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
-            return headers;
-        }
-        function forward(raw, headers, ask, settle) {
-            const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
-                const status = upstreamRes.statusCode ?? 502;
-                if (status >= 400)
-                    watchErrorAnswer(upstreamRes, text => health.answered(status, text));
-                else
-                    health.answered(status);
-                res.writeHead(status, endToEndHeaders(upstreamRes.headers));
-                res.flushHeaders();
-                const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
-                upstreamRes.on('data', (c) => tap.write(c));
-                upstreamRes.pipe(res); // streams SSE chunk by chunk
-                res.on('close', () => void tap.result().then(read => {
-                    settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
-                    record(started, {
-                        method,
-                        path: route.path,
-                        decision: 'forwarded',
-                        status: upstreamRes.statusCode,
-                        model: read.model ?? routeModel,
-                        usage: read.usage
-                    });
-                }));
-            });
-            upstreamReq.on('error', err => {
-                if (!res.headersSent)
-                    health.unreachable(err);
-                if (!res.headersSent) {
-                    settle(undefined);
-                    apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
-                    record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
-                }
-                else
-                    res.destroy(err);
-            });
-            res.on('close', () => {
-                if (!res.writableFinished)
-                    upstreamReq.destroy();
-            });
-            stats.forwarded++;
-            upstreamReq.end(raw);
-        }
-    });
-    return {
-        port: await listen(server, opts.bindHost, opts.port),
-        stats,
-        usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
-        spent: () => budget.totals(),
-        summary: () => `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
-            `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,
-        close: () => shutdown(server, async () => {
-            agent.destroy();
-            await log?.end();
-        })
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/limits.js
-const DEFAULT_GATE_LIMITS = {
-    maxPushBytes: 100 * 1024 ** 2,
-    maxScanBytes: 2 * 1024 ** 3,
-    scanTimeoutMs: 10 * 60_000,
-    maxInflateRatio: 100,
-    inflateGraceBytes: 8 * 1024 ** 2,
-    maxCommandListBytes: 1024 ** 2,
-    maxQueuedPushes: 8
-};
-/** GitHub refuses files over 100 MiB; the gate indexes objects up to that or `git-max-push-mb`, whichever is larger. */
-const GITHUB_FILE_LIMIT = 100 * 1024 ** 2;
-/**
- * The largest single object (inflated) git may build in memory while the gate indexes and
- * scans a push (GIT_ALLOC_LIMIT): a delta of a few bytes can declare gigabytes, which git
- * would allocate and hash on the runner, outside the bottle's memory limit.
- */
-function maxObjectBytes(limits) {
-    return Math.max(limits.maxPushBytes, GITHUB_FILE_LIMIT);
-}
-/** A size for a message, e.g. `1 GiB`, `8 MiB`, `512 bytes`. */
-function formatBytes(n) {
-    for (const [unit, size] of [
-        ['GiB', 1024 ** 3],
-        ['MiB', 1024 ** 2],
-        ['KiB', 1024]
-    ])
-        if (n >= size)
-            return `${+(n / size).toFixed(1)} ${unit}`;
-    return `${n} bytes`;
-}
-/** The message for a push over `git-max-push-mb`. */
-function pushTooLarge(limits, decompressed = false) {
-    return `bot-bottle: push larger than the gate's limit of ${formatBytes(limits.maxPushBytes)}${decompressed ? ' (decompressed)' : ''} (input git-max-push-mb); push less at once`;
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/one-at-a-time.js
-/** Thrown when the queue is full. */
-class QueueFullError extends Error {
-}
-/**
- * Runs tasks one after another, with at most `maxWaiting` queued behind the running one.
- * Waiting costs the host a socket, not memory: a waiting push has not been read yet.
- */
-class OneAtATime {
-    maxWaiting;
-    tail = Promise.resolve();
-    waiting = 0;
-    constructor(maxWaiting) {
-        this.maxWaiting = maxWaiting;
-    }
-    run(task) {
-        if (this.waiting >= this.maxWaiting)
-            return Promise.reject(new QueueFullError(`${this.waiting} pushes already wait for the one being judged`));
-        this.waiting++;
-        const turn = this.tail.then(() => {
-            this.waiting--;
-            return task();
-        });
-        this.tail = turn.catch(() => undefined);
-        return turn;
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/pkt-line.js
@@ -55865,194 +53737,10 @@ class GateRepo {
             return objects;
         const overLimit = /attempting to allocate \d+ over limit/.test(indexed.stderr);
         const why = overLimit
-            ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes (GitHub refuses files over 100 MiB; input git-max-push-mb raises it)`
+            ? `an object inflates to more than ${formatBytes(this.maxObjectBytes)}, the largest the gate indexes ` +
+                '(GitHub refuses files over 100 MiB; input git-max-push-mb raises it)'
             : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
         return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes);
-    }
-}
-
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./lib/transcript/redact.js
-
-
-/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
-const SHAPES = [
-    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
-    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
-    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
-    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
-    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
-    // AWS secret keys and session tokens have no shape of their own: caught where they are named
-    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
-    {
-        kind: 'aws-session-token',
-        pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
-    },
-    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
-    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
-    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
-];
-/** The longest text one rule can match: what the stream holds back between chunks. */
-const WINDOW = 20_000;
-/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
-const MATCH_WINDOW = WINDOW;
-function redact_escapeRegex(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
- * each of the three alignments, the run of base64 characters that depend on the value's
- * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
- */
-function base64Fragments(value, alphabet) {
-    return [0, 1, 2].map(k => {
-        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
-        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
-        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
-        return enc.slice(start, fullGroups * 4);
-    });
-}
-/** The forms a secret value may take in a transcript, as whole strings. */
-function secretForms(value) {
-    const bytes = Buffer.from(value);
-    const b64 = bytes.toString('base64');
-    const hex = bytes.toString('hex');
-    return [
-        value,
-        b64,
-        ...base64Fragments(bytes, 'base64'),
-        ...base64Fragments(bytes, 'base64url'),
-        encodeURIComponent(value),
-        JSON.stringify(value).slice(1, -1),
-        hex,
-        hex.toUpperCase()
-    ];
-}
-/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
-const MAX_ESCAPED_CHAR = 13;
-/**
- * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
- * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
- * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
- * escape behind. Other characters are matched as themselves.
- */
-function charPattern(ch) {
-    const code = ch.charCodeAt(0);
-    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
-        return redact_escapeRegex(ch);
-    const hex = code
-        .toString(16)
-        .padStart(2, '0')
-        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
-    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
-    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
-}
-/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
-function escapedSecretPattern(value) {
-    const chars = [...value];
-    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
-        return undefined;
-    return chars.map(charPattern).join('');
-}
-class Redactor {
-    regex;
-    kinds;
-    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
-    constructor(secrets = []) {
-        const rules = [];
-        const known = [...new Set(secrets.filter(s => s.length >= 8))];
-        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
-        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
-        for (const f of [...forms].sort((a, b) => b.length - a.length))
-            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
-        // Then each secret escaped character by character (partly or wholly, in any mix).
-        for (const p of known.map(escapedSecretPattern))
-            if (p)
-                rules.push({ kind: 'secret', pattern: p });
-        rules.push(...SHAPES);
-        this.kinds = rules.map(r => r.kind);
-        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
-    }
-    /** Redacts a whole string. */
-    redact(text) {
-        return text.replace(this.regex, (...m) => this.marker(m));
-    }
-    /**
-     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
-     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
-     */
-    redactDeep(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map(v => this.redactDeep(v));
-        if (value && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
-        }
-        return value;
-    }
-    /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
-    kindsIn(text) {
-        const found = new Set();
-        for (const m of text.matchAll(this.regex))
-            found.add(this.kindOf(m));
-        return [...found];
-    }
-    kindOf(m) {
-        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
-        return this.kinds[i] ?? 'secret';
-    }
-    marker(m) {
-        const kind = this.kindOf(m);
-        // keep the scheme word, so a reader still sees that a bearer header was there
-        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
-        return `${keep}[REDACTED:${kind}]`;
-    }
-    /**
-     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
-     * safe to emit now and what to hold back: text from which a match might still continue.
-     */
-    step(text, final) {
-        if (final)
-            return { out: this.redact(text), rest: '' };
-        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
-        let cut = Math.max(0, text.length - WINDOW);
-        this.regex.lastIndex = 0;
-        let out = '';
-        let last = 0;
-        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
-            const end = m.index + m[0].length;
-            if (m.index >= cut)
-                break; // starts in the held-back window: decide with more text
-            if (end >= text.length) {
-                cut = m.index; // may continue in the next chunk
-                break;
-            }
-            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
-            last = end;
-            if (m[0].length === 0)
-                this.regex.lastIndex++;
-        }
-        if (last > cut)
-            cut = last;
-        out += text.slice(last, cut);
-        return { out, rest: text.slice(cut) };
-    }
-    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
-    stream() {
-        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-        let rest = '';
-        return new external_node_stream_.Transform({
-            transform: (chunk, _enc, done) => {
-                const r = this.step(rest + decoder.write(chunk), false);
-                rest = r.rest;
-                done(null, r.out);
-            },
-            flush: (done) => {
-                done(null, this.step(rest + decoder.end(), true).out);
-            }
-        });
     }
 }
 
@@ -56916,11 +54604,11 @@ function sendOn(ctx, req, res, target, body, request, rules, record, content) {
 
 
 
-const git_gate_digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
+const digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
 /** The request path after `/<secret>` (compared in constant time), or undefined without it. */
 function afterSecret(pathname, secret) {
     const m = /^\/([^/]*)(\/.*)?$/.exec(pathname);
-    return m && external_node_crypto_.timingSafeEqual(git_gate_digest(m[1]), git_gate_digest(secret)) ? (m[2] ?? '') : undefined;
+    return m && external_node_crypto_.timingSafeEqual(digest(m[1]), digest(secret)) ? (m[2] ?? '') : undefined;
 }
 /** Host git's environment for the fast-forward checks: the credential header and our CA bundle, never in argv. */
 function hostGitEnv(opts) {
@@ -57017,9 +54705,1614 @@ async function startGitGate(opts) {
         repoPath,
         guestPath: `/${opts.secret}${repoPath}`,
         pushed: push.pushed,
-        summary: () => `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}${counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''}`,
+        summary: () => `git gate: ${counts.requests} request(s); pushed ${push.pushed.length ? push.pushed.join(', ') : 'nothing'}` +
+            (counts.refused ? `; ${counts.refused} refused (see git.jsonl)` : ''),
         close: () => shutdown(server, log.end)
     };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/cidr.js
+
+
+/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
+function addressBytes(address) {
+    if (external_node_net_.isIPv4(address))
+        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
+    if (!external_node_net_.isIPv6(address))
+        return undefined;
+    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
+    const h = groups(head);
+    const t = tail === undefined ? [] : groups(tail);
+    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
+}
+function v4Groups(dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+}
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
+function unmapIPv4(address) {
+    const b = addressBytes(address);
+    if (!external_node_net_.isIPv6(address) || !b?.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
+        return address;
+    return [...b.subarray(12)].join('.');
+}
+/** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
+function parseCidr(text) {
+    const [addr = '', prefixText, extra] = text.trim().split('/');
+    const host = normalizeHost(addr);
+    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
+        return undefined;
+    const v4 = external_node_net_.isIPv4(host);
+    const max = v4 ? 32 : 128;
+    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
+        return undefined;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (prefix > max)
+        return undefined;
+    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
+    const net16 = addressBytes(host);
+    const whole = bits >> 3;
+    const mask = (0xff << (8 - (bits & 7))) & 0xff;
+    const containsBytes = (a) => {
+        for (let i = 0; i < whole; i++)
+            if (a[i] !== net16[i])
+                return false;
+        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
+    };
+    return {
+        text: `${host}/${prefix}`,
+        containsBytes,
+        contains: address => {
+            const a = addressBytes(address);
+            return a !== undefined && containsBytes(a);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
+
+
+
+/** Documented presets for `allowed-host-presets`. A `*.` wildcard does not match its apex. */
+const PRESETS = {
+    github: [
+        'github.com',
+        'api.github.com',
+        'codeload.github.com',
+        'uploads.github.com',
+        'raw.githubusercontent.com',
+        'objects.githubusercontent.com',
+        '*.githubusercontent.com'
+    ],
+    npm: ['registry.npmjs.org', 'registry.yarnpkg.com'],
+    pypi: ['pypi.org', 'files.pythonhosted.org']
+};
+/** The ports a rule without `:port` allows. */
+const DEFAULT_PORTS = [80, 443];
+/** A rule's text → the rule, or undefined when it is not one. */
+function parseRule(raw) {
+    const text = raw.trim();
+    if (text.includes('/')) {
+        const cidr = parseCidr(text);
+        return cidr && { kind: 'cidr', cidr, text: cidr.text };
+    }
+    const parsed = parseHostPort(text);
+    if (!parsed)
+        return undefined;
+    const { host, port, wildcard } = parsed;
+    const ip = external_node_net_.isIP(host) !== 0;
+    if (wildcard && ip)
+        return undefined;
+    const hostText = wildcard ? `*.${host}` : host;
+    return { kind: wildcard ? 'suffix' : ip ? 'ip' : 'name', host, port, text: port === undefined ? hostText : formatAuthority(hostText, port) };
+}
+const parsedRules = new WeakMap();
+/** The policy's rules, parsed once per policy. */
+function compiled(policy) {
+    let rules = parsedRules.get(policy.rules);
+    if (!rules) {
+        rules = policy.rules.map(parseRule).filter((r) => r !== undefined);
+        parsedRules.set(policy.rules, rules);
+    }
+    return rules;
+}
+function hostMatches(rule, host) {
+    if (rule.kind === 'cidr')
+        return external_node_net_.isIP(host) !== 0 && rule.cidr.contains(host);
+    if (rule.kind === 'suffix')
+        return external_node_net_.isIP(host) === 0 && host.endsWith(`.${rule.host}`);
+    return rule.host === host;
+}
+/**
+ * Judges host:port (`host` canonical, see normalizeHost). Exact hosts match themselves;
+ * `*.example.com` matches any name below example.com but not example.com itself; IP literals
+ * match an identical IP rule or a CIDR rule that contains them, never a wildcard. A rule
+ * without a port allows 80 and 443 only. `open` allows any host and port.
+ */
+function judgeHost(policy, host, port) {
+    if (policy.mode === 'open')
+        return { allowed: true, rule: 'egress: open' };
+    if (policy.mode === 'none')
+        return { allowed: false, reason: 'not-allowed' };
+    const matching = compiled(policy).filter(r => hostMatches(r, host));
+    const fits = matching.find(r => (r.port === undefined ? DEFAULT_PORTS.includes(port) : r.port === port));
+    if (fits)
+        return { allowed: true, rule: fits.text };
+    return { allowed: false, reason: matching.length ? 'port-not-allowed' : 'not-allowed' };
+}
+/** The IP and CIDR rules: addresses the address vetting lets through although it would refuse them. */
+function listedNetworks(policy) {
+    return compiled(policy).flatMap(r => {
+        if (r.kind === 'cidr')
+            return [r.cidr];
+        if (r.kind === 'ip')
+            return [parseCidr(`${r.host}/${external_node_net_.isIPv6(r.host) ? 128 : 32}`)];
+        return [];
+    });
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(610);
+;// CONCATENATED MODULE: ./lib/proxy/address-vetting.js
+
+
+
+
+/**
+ * Where the egress proxy may connect. A name is resolved once, each address is vetted, and the
+ * proxy dials the vetted address itself (never the name again), so a DNS answer that changes
+ * between check and use (rebinding) cannot move the connection. Private ranges (10/8,
+ * 172.16/12, 192.168/16, fc00::/7, 100.64/10) are NOT refused: allowed names may be corporate
+ * mirrors. Refused: the ranges below, the runner's own interface addresses, and `deniedCidrs`
+ * (the bottle's docker networks), unless the address is inside an IP/CIDR rule of `allowed-hosts`.
+ */
+const REFUSED_RANGES = [
+    ['0.0.0.0/8', 'unspecified'],
+    ['127.0.0.0/8', 'loopback'],
+    ['169.254.0.0/16', 'link-local'], // cloud metadata (169.254.169.254) lives here
+    ['224.0.0.0/4', 'multicast'],
+    ['240.0.0.0/4', 'reserved'], // and the broadcast address
+    ['::/128', 'unspecified'],
+    ['::1/128', 'loopback'],
+    ['::/96', 'IPv4-compatible'], // deprecated embedding; nothing legitimate uses it
+    ['fe80::/10', 'link-local'],
+    ['ff00::/8', 'multicast']
+];
+const REFUSED = REFUSED_RANGES.map(([cidr, why]) => ({ cidr: parseCidr(cidr), why }));
+/** Refuses a `deniedCidrs` entry that is not a network, naming it. */
+function parseDeniedCidrs(cidrs = []) {
+    return cidrs.map(c => {
+        const cidr = parseCidr(c);
+        if (!cidr)
+            throw new TypeError(`deniedCidrs: '${c}' is not an IP network (e.g. 172.18.0.0/16)`);
+        return cidr;
+    });
+}
+let ownCache;
+/** The runner's interface addresses (read at most once a second: networks come and go). */
+function ownAddresses() {
+    if (!ownCache || Date.now() - ownCache.at > 1000) {
+        const addresses = new Set(Object.values(external_node_os_.networkInterfaces()).flatMap(list => (list ?? []).map(i => unmapIPv4(i.address.replace(/%.*$/, '')))));
+        ownCache = { at: Date.now(), addresses };
+    }
+    return ownCache.addresses;
+}
+/** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
+function refusedBecause(address, policy) {
+    const a = unmapIPv4(address); // an IPv4-mapped address is judged as the IPv4 address it reaches
+    const bytes = addressBytes(a);
+    if (!bytes)
+        return 'not an IP address';
+    if (policy.listed.some(c => c.containsBytes(bytes)))
+        return undefined;
+    const range = REFUSED.find(r => r.cidr.containsBytes(bytes));
+    if (range)
+        return range.why;
+    if (ownAddresses().has(a))
+        return "the runner's own address";
+    const denied = policy.denied.find(c => c.containsBytes(bytes));
+    return denied ? `denied network ${denied.text}` : undefined;
+}
+/**
+ * Resolves `host` once (an IP literal is not looked up) and returns the first address that may
+ * be reached; refused when none may, naming the first address and why.
+ */
+async function resolveVetted(host, policy, lookup = external_node_dns_.promises.lookup) {
+    let addresses;
+    if (external_node_net_.isIP(host))
+        addresses = [{ address: host, family: external_node_net_.isIP(host) }];
+    else {
+        try {
+            addresses = await lookup(host, { all: true, verbatim: true });
+        }
+        catch (err) {
+            return { ok: false, why: `does not resolve (${err.code ?? err.message})` };
+        }
+    }
+    let first;
+    for (const { address, family } of addresses) {
+        const why = refusedBecause(address, policy);
+        if (!why)
+            return { ok: true, address, family: family === 6 ? 6 : 4 };
+        first ??= { address, why };
+    }
+    return { ok: false, address: first?.address, why: first?.why ?? 'resolves to no address' };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/proxy-auth.js
+
+/** The per-run secret the egress proxy requires as Basic proxy credentials (any user name). */
+const PROXY_REALM = 'bot-bottle';
+const proxy_auth_digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
+/**
+ * A checker for `Proxy-Authorization: Basic base64(user:secret)`. The password is compared
+ * in constant time (as digests, so its length does not leak either). No secret: anyone passes.
+ */
+function proxyCredentialCheck(secret) {
+    if (secret === undefined)
+        return () => true;
+    const expected = proxy_auth_digest(secret);
+    return header => {
+        const m = typeof header === 'string' ? /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+        const decoded = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+        const colon = decoded.indexOf(':');
+        const password = colon >= 0 ? decoded.slice(colon + 1) : `\0${external_node_crypto_.randomUUID()}`; // never equal
+        return external_node_crypto_.timingSafeEqual(proxy_auth_digest(password), expected);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-decision.js
+
+
+
+
+
+function refusal(rule, policy, host, port, reason) {
+    const status = rule === 'proxy-auth' ? 407 : rule === 'bad-target' ? 400 : 403;
+    const headers = { 'content-type': 'text/plain', 'x-proxy-error': rule === 'proxy-auth' ? 'proxy-auth' : 'blocked-by-allowlist' };
+    if (rule === 'proxy-auth')
+        headers['proxy-authenticate'] = `Basic realm="${PROXY_REALM}"`;
+    return { rule, status, headers, reason, body: `bot-bottle egress proxy: ${denialText(rule, policy, host, port, reason)}\n` };
+}
+function denialText(rule, policy, host, port, reason) {
+    switch (rule) {
+        case 'proxy-auth':
+            return 'proxy credentials missing or wrong: use the proxy URL from HTTPS_PROXY / HTTP_PROXY as given, with its user and password.';
+        case 'bad-target':
+            return 'send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT host:port.';
+        case 'host-mismatch':
+            return `blocked: the request's target and its Host header disagree (${host}).`;
+        case 'port-not-allowed':
+            return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`;
+        case 'denied-address':
+            return (`blocked ${host}: ${reason}. Loopback, link-local, multicast and the runner's own addresses and networks are never reached ` +
+                'unless `allowed-hosts` lists that IP address or CIDR network.');
+        case 'not-allowed':
+            if (policy.mode === 'none')
+                return `blocked ${host}: network egress is off for this run (input \`egress: none\`).`;
+            return (`blocked ${host}: it is not in the allow-list. ` +
+                'To allow it, add it to the `allowed-hosts` input of the bot-bottle step (or use `allowed-host-presets`).');
+        default:
+            return `blocked ${host}: ${reason ?? rule}.`;
+    }
+}
+/**
+ * The checks made before anything is resolved: proxy credentials, a parsable target, target
+ * and Host header agreeing, and the allow-list (host and port). The rule's text, or a refusal.
+ */
+function admit(ctx, req) {
+    const host = req.target?.host ?? '';
+    const port = req.target?.port ?? 0;
+    if (!ctx.authorized(req.credentials))
+        return refusal('proxy-auth', ctx.policy, host, port);
+    if (!req.target)
+        return refusal('bad-target', ctx.policy, host, port);
+    if (!req.hostHeader || req.hostHeader.host !== host || req.hostHeader.port !== port)
+        return refusal('host-mismatch', ctx.policy, host, port);
+    const verdict = judgeHost(ctx.policy, host, port);
+    return verdict.allowed ? { rule: verdict.rule } : refusal(verdict.reason, ctx.policy, host, port);
+}
+/** A refusal decided after the checks above (vetting, SNI). */
+function lateRefusal(ctx, rule, host, port, reason) {
+    return refusal(rule, ctx.policy, host, port, reason);
+}
+/**
+ * How to reach host:port: straight to a vetted address, or through the runner's own proxy
+ * where it applies. That proxy resolves names itself, so only IP literals are vetted then.
+ */
+async function route(ctx, host, port, secure) {
+    const via = proxyFor(ctx.runnerProxy, host, port, secure);
+    if (via && !external_node_net_.isIP(host))
+        return { via };
+    const vetted = await resolveVetted(host, ctx.addresses);
+    if (!vetted.ok)
+        return lateRefusal(ctx, 'denied-address', host, port, vetted.address ? `it resolves to ${vetted.address} (${vetted.why})` : `it ${vetted.why}`);
+    return { via, address: vetted.address };
+}
+function isRefusal(x) {
+    return 'status' in x;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/sni.js
+/**
+ * The server name (SNI) of a TLS ClientHello, read from the first bytes a client sends
+ * through a CONNECT tunnel, so the egress proxy can refuse a tunnel whose TLS names a host
+ * other than the one it was allowed for (domain fronting). Only what is needed is parsed:
+ * handshake records → ClientHello → server_name extension → first host_name.
+ */
+/** The most the proxy buffers while it waits for a whole ClientHello. */
+const MAX_CLIENT_HELLO = 32 * 1024;
+/** Parses as much of `buf` (the tunnel's first bytes) as is needed. */
+function readClientHello(buf) {
+    // the handshake message may span several records: join their payloads
+    const parts = [];
+    let offset = 0;
+    let joined = 0;
+    for (;;) {
+        if (buf.length < offset + 5)
+            return more(buf);
+        if (buf[offset] !== 0x16 || buf[offset + 1] !== 0x03)
+            return { state: 'not-tls' };
+        const len = buf.readUInt16BE(offset + 3);
+        if (buf.length < offset + 5 + len)
+            return more(buf);
+        parts.push(buf.subarray(offset + 5, offset + 5 + len));
+        joined += len;
+        offset += 5 + len;
+        if (joined >= 4) {
+            const hs = Buffer.concat(parts);
+            if (hs[0] !== 0x01)
+                return { state: 'not-tls' }; // not a ClientHello
+            const bodyLen = hs.readUIntBE(1, 3);
+            if (bodyLen > MAX_CLIENT_HELLO)
+                return { state: 'too-large' };
+            if (hs.length >= 4 + bodyLen)
+                return helloSni(hs.subarray(4, 4 + bodyLen));
+        }
+    }
+}
+function more(buf) {
+    return buf.length >= MAX_CLIENT_HELLO + 5 * 8 ? { state: 'too-large' } : { state: 'incomplete' };
+}
+function helloSni(body) {
+    try {
+        let p = 2 + 32; // client_version, random
+        p += 1 + body.readUInt8(p); // session_id
+        p += 2 + body.readUInt16BE(p); // cipher_suites
+        p += 1 + body.readUInt8(p); // compression_methods
+        if (p === body.length)
+            return { state: 'hello' }; // no extensions
+        const end = p + 2 + body.readUInt16BE(p);
+        for (p += 2; p + 4 <= end;) {
+            const type = body.readUInt16BE(p);
+            const len = body.readUInt16BE(p + 2);
+            if (type === 0)
+                return { state: 'hello', sni: firstHostName(body.subarray(p + 4, p + 4 + len)) };
+            p += 4 + len;
+        }
+        return { state: 'hello' };
+    }
+    catch {
+        return { state: 'not-tls' }; // a length pointed past the message
+    }
+}
+function firstHostName(ext) {
+    const end = 2 + ext.readUInt16BE(0);
+    for (let p = 2; p + 3 <= end;) {
+        const type = ext.readUInt8(p);
+        const len = ext.readUInt16BE(p + 1);
+        if (type === 0)
+            return ext.subarray(p + 3, p + 3 + len).toString('latin1');
+        p += 3 + len;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-connect.js
+
+
+
+
+
+/** How long a tunnel to port 443 may take to send its ClientHello. */
+const CLIENT_HELLO_TIMEOUT_MS = 10_000;
+// a fatal TLS alert, unrecognized_name (RFC 6066): what the client sees when its SNI is refused
+const TLS_ALERT_UNRECOGNIZED_NAME = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x70]);
+function refusalBytes(r) {
+    const head = Object.entries(r.headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+    const status = r.status === 407 ? 'Proxy Authentication Required' : r.status === 400 ? 'Bad Request' : 'Forbidden';
+    return `HTTP/1.1 ${r.status} ${status}\r\n${head}content-length: ${Buffer.byteLength(r.body)}\r\nconnection: close\r\n\r\n${r.body}`;
+}
+/** The tunnel's first bytes, until a whole ClientHello (or not TLS, or the time is up). */
+function firstBytes(client, head) {
+    return new Promise(resolve => {
+        let bytes = head;
+        let timer;
+        const finish = (hello) => {
+            clearTimeout(timer);
+            client.off('data', onData).off('close', onClose);
+            client.pause();
+            resolve({ hello, bytes });
+        };
+        const onData = (c) => {
+            bytes = Buffer.concat([bytes, c]);
+            const hello = readClientHello(bytes);
+            if (hello.state !== 'incomplete')
+                finish(hello);
+        };
+        const onClose = () => finish({ state: 'incomplete' });
+        const hello = readClientHello(bytes);
+        if (hello.state !== 'incomplete')
+            return finish(hello);
+        timer = setTimeout(() => finish({ state: 'incomplete' }), CLIENT_HELLO_TIMEOUT_MS);
+        client.on('data', onData).on('close', onClose);
+    });
+}
+/**
+ * Domain fronting: the TLS server name must be the host the tunnel was allowed for. A
+ * ClientHello without SNI passes only for an IP-literal target (clients send no SNI for an IP,
+ * RFC 6066 §3); for a name it is refused, since the server would then pick the site itself.
+ */
+function sniRefusal(ctx, hello, host, port) {
+    if (hello.state === 'incomplete')
+        return lateRefusal(ctx, 'not-tls', host, port, `no TLS ClientHello within ${CLIENT_HELLO_TIMEOUT_MS / 1000} s`);
+    if (hello.state === 'not-tls')
+        return lateRefusal(ctx, 'not-tls', host, port, 'the tunnel to port 443 does not start with a TLS ClientHello');
+    if (hello.state === 'too-large')
+        return lateRefusal(ctx, 'not-tls', host, port, 'the ClientHello is larger than the proxy reads');
+    if (hello.sni === undefined)
+        return external_node_net_.isIP(host) ? undefined : lateRefusal(ctx, 'no-sni', host, port, 'the ClientHello names no server (SNI)');
+    if (normalizeHost(hello.sni) !== host)
+        return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`);
+    return undefined;
+}
+function dial(r, host, port) {
+    if (r.via)
+        return openTunnel(r.via, host, port);
+    return new Promise((resolve, reject) => {
+        const socket = external_node_net_.connect(port, r.address);
+        socket.once('error', reject);
+        socket.once('connect', () => {
+            socket.off('error', reject);
+            resolve(socket);
+        });
+    });
+}
+/**
+ * CONNECT: checks (credentials, target, allow-list), resolves and vets the address, then —
+ * for port 443 — answers 200 and reads the ClientHello before dialling, so a refused SNI
+ * never reaches the host; other ports are dialled first (a failure is a 502 the client sees).
+ */
+function connectHandler(ctx) {
+    return async (req, client, head) => {
+        const started = Date.now();
+        client.on('error', () => undefined);
+        const target = parseAuthority(req.url ?? '', 443);
+        const hostHeader = req.headers.host ? parseAuthority(String(req.headers.host), 443) : target;
+        const host = target?.host ?? String(req.url ?? '').slice(0, 300);
+        const port = target?.port ?? 0;
+        const stats = { up: 0, down: 0 };
+        const log = (decision, rule, extra = {}) => ctx.record({
+            host,
+            port,
+            method: 'CONNECT',
+            decision,
+            rule,
+            ...extra,
+            bytes_up: stats.up,
+            bytes_down: stats.down,
+            duration_ms: decision === 'allowed' ? Date.now() - started : 0
+        }, started);
+        const refuse = (r, address) => {
+            log('blocked', r.rule, { reason: r.reason, address });
+            if (r.rule === 'sni-mismatch' || r.rule === 'no-sni' || r.rule === 'not-tls')
+                client.end(TLS_ALERT_UNRECOGNIZED_NAME);
+            else
+                client.end(refusalBytes(r));
+        };
+        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader });
+        if (isRefusal(admitted))
+            return refuse(admitted);
+        const way = await route(ctx, host, port, true);
+        if (isRefusal(way))
+            return refuse(way);
+        if (client.destroyed)
+            return log('allowed', admitted.rule, { address: way.address });
+        let first = head;
+        if (port === 443) {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            const { hello, bytes } = await firstBytes(client, head);
+            const fronted = sniRefusal(ctx, hello, host, port);
+            if (fronted)
+                return refuse(fronted, way.address);
+            first = bytes;
+        }
+        let upstream;
+        try {
+            upstream = await dial(way, host, port);
+        }
+        catch (err) {
+            if (port !== 443)
+                client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\nbot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
+            else
+                client.destroy();
+            return log('allowed', admitted.rule, { address: way.address, reason: `unreachable (${err.message})` });
+        }
+        splice(client, upstream, port === 443 ? undefined : 'HTTP/1.1 200 Connection Established\r\n\r\n', first, stats, () => log('allowed', admitted.rule, { address: way.address }));
+    };
+}
+/** Relays both ways, counting bytes; `done` runs once, when either side closes. */
+function splice(client, upstream, greeting, first, stats, done) {
+    let closed = false;
+    const close = () => {
+        if (closed)
+            return;
+        closed = true;
+        client.destroy();
+        upstream.destroy();
+        done();
+    };
+    upstream.on('error', close).on('close', close);
+    client.on('close', close);
+    if (client.destroyed) {
+        close(); // the client left while we dialled
+        return;
+    }
+    if (greeting)
+        client.write(greeting);
+    stats.up += first.length;
+    if (first.length)
+        upstream.write(first);
+    client.on('data', (c) => (stats.up += c.length));
+    upstream.on('data', (c) => (stats.down += c.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/hop-by-hop.js
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1), so no daemon
+ * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
+ * proxy: it must never go further.
+ */
+const HOP_BY_HOP = [
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade'
+];
+/** What each daemon also drops: the model proxy sets the host and the credential itself. */
+const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
+/**
+ * The end-to-end headers of a message: without the hop-by-hop list, the headers its own
+ * `Connection` header names, and the daemon's `extras`.
+ */
+function endToEndHeaders(headers, extras = []) {
+    const named = String(headers.connection ?? '')
+        .split(',')
+        .map(h => h.trim().toLowerCase());
+    const drop = new Set([...HOP_BY_HOP, ...named, ...extras]);
+    const out = {};
+    for (const [k, v] of Object.entries(headers))
+        if (v !== undefined && !drop.has(k))
+            out[k] = v;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-http.js
+
+
+
+
+
+function targetOf(url) {
+    if (!url || !URL.canParse(url))
+        return undefined;
+    const u = new URL(url);
+    const host = normalizeHost(u.hostname);
+    if (u.protocol !== 'http:' || host === undefined)
+        return undefined;
+    return { url: u, host, port: Number(u.port || 80) };
+}
+/**
+ * Plain HTTP as an absolute URI: checks (credentials, target, Host header, allow-list), resolves
+ * and vets the address, then forwards to that address (or through the runner's own proxy),
+ * without the hop-by-hop headers (the proxy credentials among them).
+ */
+function plainHttpHandler(ctx) {
+    return async (req, res) => {
+        const started = Date.now();
+        const target = targetOf(req.url);
+        const host = target?.host ?? '';
+        const port = target?.port ?? 0;
+        const method = req.method ?? '';
+        const refuse = (r) => {
+            ctx.record({ host, port, method, decision: 'blocked', rule: r.rule, reason: r.reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
+            req.resume();
+            res.writeHead(r.status, r.headers);
+            res.end(r.body);
+        };
+        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader: parseAuthority(String(req.headers.host ?? ''), 80) });
+        if (isRefusal(admitted))
+            return refuse(admitted);
+        const way = await route(ctx, host, port, false);
+        if (isRefusal(way))
+            return refuse(way);
+        let up = 0;
+        let down = 0;
+        const url = target.url;
+        // the vetted address is dialled; the Host header still names the host
+        const options = httpRequestVia(way.via, url, {
+            host: way.address ?? host,
+            port,
+            method,
+            path: url.pathname + url.search,
+            headers: endToEndHeaders(req.headers)
+        });
+        const upstream = external_node_http_.request(options, ures => {
+            res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
+            ures.on('data', (c) => (down += c.length));
+            ures.pipe(res);
+        });
+        req.on('data', (c) => (up += c.length));
+        upstream.on('error', err => {
+            if (!res.headersSent) {
+                res.writeHead(502, { 'content-type': 'text/plain' });
+                res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
+            }
+            else
+                res.destroy();
+        });
+        res.on('close', () => ctx.record({
+            host,
+            port,
+            method,
+            decision: 'allowed',
+            rule: admitted.rule,
+            address: way.address,
+            bytes_up: up,
+            bytes_down: down,
+            duration_ms: Date.now() - started
+        }, started));
+        req.pipe(upstream);
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+
+
+
+
+
+
+
+
+/**
+ * The host-side forward proxy: HTTP CONNECT (decided by host name, port, vetted address and
+ * the TLS server name; no TLS interception) and absolute-URI plain HTTP. Every decision is
+ * appended to `logFile` as JSON (egress.jsonl).
+ */
+async function startEgressProxy(opts) {
+    const log = decisionLog(opts.logFile, opts.records);
+    const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
+    const ctx = {
+        policy: opts.policy,
+        addresses: { listed: listedNetworks(opts.policy), denied: parseDeniedCidrs(opts.deniedCidrs) },
+        runnerProxy: opts.runnerProxy ?? NO_RUNNER_PROXY,
+        authorized: proxyCredentialCheck(opts.secret),
+        record(d, started) {
+            if (d.decision === 'allowed')
+                decisions.allowed++;
+            else {
+                decisions.blocked++;
+                decisions.blockedHosts.set(d.host, (decisions.blockedHosts.get(d.host) ?? 0) + 1);
+            }
+            log.record(started, d);
+        }
+    };
+    const server = external_node_http_.createServer(plainHttpHandler(ctx));
+    server.on('connect', connectHandler(ctx));
+    return {
+        port: await listen(server, opts.bindHost),
+        decisions,
+        summary() {
+            const top = [...decisions.blockedHosts.entries()]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 5)
+                .map(([h, n]) => `${h} (${n})`);
+            return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
+        },
+        close: () => shutdown(server, log.end)
+    };
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./lib/proxy/upstream-health.js
+
+const DEFAULT_UPSTREAM_LIMITS = { attempts: 4, windowMs: 30_000, noticeEveryMs: 60_000 };
+/**
+ * Watches the model upstream's answers as the proxy relays them. Claude retries a rejected
+ * credential and an unreachable API for minutes; the host sees the first 401 and every failed
+ * connection, so it can end the run in seconds with a line naming the input to fix. Rate limits
+ * and overload (429, 529, 5xx) are claude's to retry: they only get a notice in the log.
+ */
+class UpstreamHealth {
+    onVerdict;
+    limits;
+    now;
+    notice;
+    failures = 0;
+    firstFailure = 0;
+    lastNotice = -Infinity;
+    concluded = false;
+    constructor(onVerdict, limits = DEFAULT_UPSTREAM_LIMITS, now = Date.now, notice = lib_core/* info */.pq) {
+        this.onVerdict = onVerdict;
+        this.limits = limits;
+        this.now = now;
+        this.notice = notice;
+    }
+    /** The upstream answered with `status`; `body` is the start of an error answer's body. */
+    answered(status, body = '') {
+        this.failures = 0;
+        if (status === 401 || status === 403) {
+            const message = /"message"\s*:\s*"((?:[^"\\]|\\.){0,300})"/.exec(body)?.[1] ?? body.slice(0, 200);
+            this.conclude({ conclusion: 'auth-error', detail: `the API answered ${status}${message ? `: ${message}` : ''}` });
+        }
+        else if (status === 429 || status === 529 || status >= 500) {
+            if (this.now() - this.lastNotice < this.limits.noticeEveryMs)
+                return;
+            this.lastNotice = this.now();
+            const what = status === 429 ? 'rate-limiting' : status === 529 ? 'overloaded' : `failing (${status})`;
+            this.notice(`The model API is ${what}; claude is retrying`);
+        }
+    }
+    /** The runner's own credentials for the upstream could not be had (no AWS credentials, no Google ADC): claude would retry in vain. */
+    noCredentials(detail) {
+        this.conclude({ conclusion: 'auth-error', detail });
+    }
+    /** A connection to the upstream failed (refused, DNS, TLS, timeout). */
+    unreachable(err) {
+        if (this.failures++ === 0)
+            this.firstFailure = this.now();
+        if (this.failures >= this.limits.attempts || this.now() - this.firstFailure >= this.limits.windowMs) {
+            this.conclude({
+                conclusion: 'api-unreachable',
+                detail: `${this.failures} attempt(s) in ${Math.round((this.now() - this.firstFailure) / 1000)} s failed (${err.message})`
+            });
+        }
+    }
+    conclude(v) {
+        if (this.concluded)
+            return;
+        this.concluded = true;
+        this.onVerdict(v);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/json-duplicates.js
+/**
+ * Parsers differ on an object that names a key twice (JSON.parse keeps the last, others the
+ * first or refuse), so a body the proxy vetted could mean something else upstream. Claude
+ * never sends a repeated key; the proxy refuses a body that has one.
+ */
+/** Whether the quote at `at` is escaped (preceded by an odd run of backslashes). */
+function escapedQuote(text, at) {
+    let n = 0;
+    while (text.charCodeAt(at - 1 - n) === 0x5c)
+        n++;
+    return n % 2 === 1;
+}
+/** The first key named twice in one object of `text`, which must be valid JSON (already parsed). */
+function duplicateKey(text) {
+    const open = []; // a key set per open object, undefined per open array
+    let expectKey = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            let end = i;
+            do
+                end = text.indexOf('"', end + 1);
+            while (escapedQuote(text, end));
+            const keys = open.at(-1);
+            if (expectKey && keys) {
+                const raw = text.slice(i, end + 1);
+                const key = raw.includes('\\') ? JSON.parse(raw) : raw.slice(1, -1);
+                if (keys.has(key))
+                    return key;
+                keys.add(key);
+                expectKey = false;
+            }
+            i = end;
+        }
+        else if (c === 0x7b) {
+            open.push(new Set());
+            expectKey = true;
+        }
+        else if (c === 0x5b)
+            open.push(undefined);
+        else if (c === 0x7d || c === 0x5d)
+            open.pop();
+        else if (c === 0x2c)
+            expectKey = open.at(-1) !== undefined;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/model-body.js
+/**
+ * What a Messages request may ask Anthropic's side to do. With the org's key, a request can make
+ * the API reach hosts no allow-list names (MCP servers, web fetch, code execution containers with
+ * network), or read org data (Files API, containers) — an exit around the egress proxy. This module
+ * refuses those features; everything else claude sends passes.
+ *
+ * Recorded from the real binary (claude 2.1.332, `claude -p … --output-format stream-json --verbose
+ * --dangerously-skip-permissions`, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1, API key and OAuth token,
+ * a text turn and a Bash tool turn, against a loopback recorder; a request is in
+ * __tests__/fixtures/claude-messages-request.json):
+ *   anthropic-beta: claude-code-20250219, [oauth-2025-04-20,] interleaved-thinking-2025-05-14,
+ *     context-management-2025-06-27, per-turn-control-2026-07-01, mid-conversation-tool-changes-2026-07-01,
+ *     thinking-token-count-2026-05-13, advanced-tool-use-2025-11-20, effort-2025-11-24,
+ *     thinking-display-updates-2026-08-18[, extended-cache-ttl-2025-04-11]
+ *   body keys: model, messages, system, tools, metadata, max_tokens, thinking, context_management,
+ *     output_config, stream
+ *   tools: custom only (name, description, input_schema; one with defer_loading); content blocks
+ *     text, tool_use, tool_result. The binary also holds the server tools web_search_20250305
+ *     (its WebSearch tool) and advisor_20260301, which stay allowed.
+ *
+ * Betas are a deny-list by capability prefix, not an allow-list: claude adds betas in most releases
+ * and an allow-list would break every new version, while a new remote-reach capability also needs
+ * a body feature (a tool type, a server list, a file reference), which the body rules refuse by shape.
+ * web_search stays allowed: Anthropic runs the search against its own index and returns results; it
+ * fetches no address the agent names (web_fetch does, and is refused).
+ */
+/** `anthropic-beta` prefixes of capabilities that reach remote hosts or org data. */
+const REFUSED_BETA_PREFIXES = [
+    'mcp-client-', // mcp_servers: Anthropic connects to any MCP URL
+    'mcp-servers-',
+    'mcp-tunnels-',
+    'files-api-', // org files by file_id
+    'code-execution-', // a container on Anthropic's side, with files and network
+    'web-fetch-', // Anthropic fetches any URL
+    'skills-', // skills run in the code execution container
+    'managed-agents-', // agents with their own toolset and environment
+    'environments-',
+    'ccr-' // Claude Code remote sessions
+];
+/** Top-level body keys claude never sends that hand Anthropic a remote or a store. */
+const REFUSED_KEYS = new Map([
+    ['mcp_servers', 'mcp_servers makes the API connect to MCP servers no allow-list names'],
+    ['container', 'container reuses a code execution container (files, network) on the API side']
+]);
+/** Server tool types (`type` of an entry in `tools`) that fetch, run code or connect on the API side. */
+function refusedToolType(type) {
+    return /fetch|code_execution/.test(type) || type.startsWith('mcp') || type.startsWith('agent_toolset') || type.startsWith('multiagent');
+}
+/** `source.type` values that make the API read something other than the request itself. */
+const REFUSED_SOURCES = new Map([
+    ['file', 'a file_id source reads org files through the Files API'],
+    ['url', 'a url source makes the API fetch that address']
+]);
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** The refused betas among an `anthropic-beta` header (comma-separated; repeated headers arrive joined). */
+function refusedBetas(header) {
+    const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(b => b.trim().toLowerCase());
+    return values.filter(b => REFUSED_BETA_PREFIXES.some(p => b.startsWith(p)));
+}
+/** The first refused content block anywhere under `root` (messages, system, nested tool_result content). */
+function refusedBlock(root) {
+    const stack = [root]; // iterative: a hostile body can nest deeper than the call stack
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v))
+            stack.push(...v);
+        else if (isObject(v)) {
+            if (v.type === 'container_upload')
+                return 'a container_upload block puts an org file into a code execution container';
+            const source = v.source;
+            const why = isObject(source) && typeof source.type === 'string' ? REFUSED_SOURCES.get(source.type) : undefined;
+            if (why)
+                return `content source type ${String(source.type)}: ${why}`;
+            for (const x of Object.values(v))
+                if (typeof x === 'object' && x !== null)
+                    stack.push(x);
+        }
+    }
+    return undefined;
+}
+/** Vets one parsed Messages (or count_tokens) request body and its `anthropic-beta` header. */
+function vetMessagesRequest(body, betaHeader) {
+    const refuse = (reason) => ({ ok: false, reason });
+    if (!isObject(body))
+        return refuse('body is not a JSON object');
+    // Bedrock takes the betas in the body (`anthropic_beta`, as claude's Bedrock mode sends them), the others in the header
+    const inBody = Array.isArray(body.anthropic_beta) ? body.anthropic_beta.map(String) : [];
+    const betas = refusedBetas([...(Array.isArray(betaHeader) ? betaHeader : betaHeader ? [betaHeader] : []), ...inBody]);
+    if (betas.length)
+        return refuse(`anthropic-beta ${betas.join(', ').slice(0, 200)}: enables remote reach or org data on the API side`);
+    if (body.anthropic_beta !== undefined && !Array.isArray(body.anthropic_beta))
+        return refuse('anthropic_beta is not an array');
+    for (const key of Object.keys(body)) {
+        const why = REFUSED_KEYS.get(key);
+        if (why)
+            return refuse(`${key}: ${why}`);
+    }
+    if (body.tools !== undefined) {
+        if (!Array.isArray(body.tools))
+            return refuse('tools is not an array');
+        for (const tool of body.tools) {
+            const type = isObject(tool) ? tool.type : undefined;
+            if (typeof type === 'string' && refusedToolType(type.toLowerCase()))
+                return refuse(`server tool ${type.slice(0, 60)}: it fetches, runs code or connects on the API side`);
+        }
+    }
+    const block = refusedBlock([body.messages, body.system]);
+    return block ? refuse(block) : { ok: true };
+}
+
+// EXTERNAL MODULE: ./lib/proxy/model-routes.js
+var model_routes = __nccwpck_require__(7988);
+// EXTERNAL MODULE: ./lib/proxy/usage-tap.js
+var usage_tap = __nccwpck_require__(431);
+// EXTERNAL MODULE: ./lib/proxy/providers/placeholder.js
+var providers_placeholder = __nccwpck_require__(9416);
+// EXTERNAL MODULE: ./lib/proxy/providers/provider.js
+var provider = __nccwpck_require__(2688);
+;// CONCATENATED MODULE: ./lib/proxy/providers/anthropic.js
+
+
+
+
+/**
+ * The Anthropic API (or a compatible gateway): the guest sends the placeholder where the real
+ * credential goes (`x-api-key`, or `authorization: Bearer` for an OAuth token); the proxy puts the
+ * real one there.
+ */
+function anthropicProvider(upstreamUrl, credential, placeholder) {
+    const upstream = new URL(upstreamUrl);
+    const basePath = upstream.pathname.replace(/\/+$/, '');
+    return {
+        name: 'anthropic',
+        upstream,
+        judge(method, target, headers) {
+            const sent = credential.kind === 'api-key' ? headers['x-api-key'] : String(headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
+            const route = (0,model_routes/* judgeModelRequest */.uv)(method, target);
+            if (!(0,providers_placeholder/* isPlaceholder */.wK)(typeof sent === 'string' ? sent : '', placeholder)) {
+                return (0,provider/* refusal */.x)(401, route.path, 'no bottle credential', 'bot-bottle model proxy: request does not carry the bottle credential');
+            }
+            if (!route.ok) {
+                return (0,provider/* refusal */.x)(403, route.path, route.reason, `bot-bottle model proxy: refused ${method.slice(0, 20)} ${route.path}: ${route.reason}. ` +
+                    'Only the Messages API requests Claude Code makes are forwarded.');
+            }
+            return { ok: true, path: route.path, upstreamPath: basePath + route.path + (route.query ? `?${route.query}` : '') };
+        },
+        async authorize({ headers }) {
+            return credential.kind === 'api-key' ? { ...headers, 'x-api-key': credential.value } : { ...headers, authorization: `Bearer ${credential.value}` };
+        },
+        usageTap: usage_tap/* usageTap */.jD
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/providers/select.js
+
+/**
+ * The provider the credential names, forwarding to `upstream`, admitting requests that carry `placeholder`.
+ * Bedrock's and Vertex's SDKs are loaded only for their runs: they are most of the main step's bundle.
+ */
+async function modelProvider(credential, upstream, placeholder) {
+    switch (credential.kind) {
+        case 'bedrock':
+            return (await Promise.all(/* import() */[__nccwpck_require__.e(252), __nccwpck_require__.e(50)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9669))).bedrockProvider({ upstream, region: credential.region, placeholder });
+        case 'vertex':
+            return (await Promise.all(/* import() */[__nccwpck_require__.e(492), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611))).vertexProvider({ upstream, project: credential.project, region: credential.region, placeholder });
+        default:
+            return anthropicProvider(upstream, credential, placeholder);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/price-table.js
+/**
+ * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
+ * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
+ * all three together when Anthropic changes a price.
+ *
+ * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
+ * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
+ * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
+ * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
+ */
+const PRICES_AS_OF = '2026-11-26';
+const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+const WEB_SEARCH_USD = 10 / 1000;
+const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
+    input,
+    cacheWrite5m,
+    cacheWrite1h,
+    cacheRead,
+    output
+});
+const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
+const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
+const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
+/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
+const TABLE = {
+    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
+    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-1': { rates: OPUS_4 },
+    'claude-opus-4': { rates: OPUS_4 },
+    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
+    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
+    'claude-sonnet-4-6': { rates: SONNET_4 },
+    'claude-sonnet-4-5': { rates: SONNET_4 },
+    'claude-sonnet-4': { rates: SONNET_4 },
+    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
+    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
+    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
+    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
+};
+/**
+ * The table's key for a model id: without a date suffix (`-20251101`), a context variant
+ * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
+ */
+function priceKey(model) {
+    return model
+        .trim()
+        .toLowerCase()
+        .replace(/\[[^\]]*\]$/, '')
+        .replace(/@.*$/, '')
+        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
+        .replace(/-v\d+(?::\d+)?$/, '')
+        .replace(/-\d{8}$/, '');
+}
+/** Whether the table prices `model`. */
+function isPriced(model) {
+    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
+}
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST = (() => {
+    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
+    const top = (k) => Math.max(...all.map(x => x[k]));
+    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
+})();
+/** What one response would cost at the table's dearest rates, whatever its model. */
+function dearestCostOf(u) {
+    return priceAt(DEAREST, u);
+}
+function priceAt(rates, u) {
+    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
+    const micro = u.input * rates.input +
+        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
+        oneHour * rates.cacheWrite1h +
+        u.cacheRead * rates.cacheRead +
+        u.output * rates.output;
+    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
+}
+/** What one response cost in USD, or undefined when the table does not know its model. */
+function costOf(u) {
+    if (!u.model || !isPriced(u.model))
+        return undefined;
+    const priced = TABLE[priceKey(u.model)];
+    const prompt = u.input + u.cacheCreation + u.cacheRead;
+    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/budget.js
+
+/** The usage record of one relayed response, from the API's own field names. */
+function usageRecord(model, u) {
+    return {
+        model,
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cacheCreation: u.cache_creation_input_tokens,
+        cacheRead: u.cache_read_input_tokens,
+        cacheCreation1h: u.cache_creation_1h_input_tokens,
+        webSearches: u.web_search_requests
+    };
+}
+/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
+const MAX_OUTPUT_TOKENS = 128_000;
+/**
+ * The most one request can be billed, before it goes: every byte of its body as a token (a
+ * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
+ * `max_tokens` as output.
+ */
+function worstCase(model, bodyBytes, maxTokens) {
+    const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS;
+    return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output };
+}
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read. An error status
+ * is billed nothing.
+ */
+function billedFor(ask, status, read, asksOneHourCache = false) {
+    const model = read.model ?? ask.model;
+    if (status >= 400)
+        return read.usage && usageRecord(model, read.usage);
+    if (!read.usage)
+        return { ...ask, model };
+    const seen = usageRecord(model, read.usage);
+    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+    if (asksOneHourCache && seen.cacheCreation1h === undefined)
+        seen.cacheCreation1h = seen.cacheCreation;
+    return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) };
+}
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+function asksOneHourCache(raw) {
+    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
+}
+/** Every token a response was billed for. */
+const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
+/**
+ * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
+ * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
+ * (so parallel requests cannot all start below a cap and together overshoot it without bound;
+ * the overshoot is at most one request's). A model the price table does not know is counted at
+ * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
+ */
+class Budget {
+    limits;
+    warn;
+    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
+    reserved = { costUsd: 0, tokens: 0 };
+    inFlight = 0;
+    waiting = [];
+    constructor(limits, warn) {
+        this.limits = limits;
+        this.warn = warn;
+    }
+    add(u) {
+        this.spent.tokens += billedTokens(u);
+        if (costOf(u) === undefined)
+            this.unpriced(u.model ?? '(no model named)');
+        this.spent.costUsd += this.costFor(u);
+    }
+    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+    costFor(u) {
+        return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0);
+    }
+    /**
+     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     */
+    async admit(ask) {
+        const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) };
+        for (;;) {
+            const over = this.reached();
+            if (over)
+                return over;
+            if (this.inFlight === 0 || this.fits(hold))
+                break;
+            await new Promise(resolve => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        this.reserved.costUsd += hold.costUsd;
+        this.reserved.tokens += hold.tokens;
+        return undefined;
+    }
+    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+    settle(ask, billed) {
+        this.inFlight--;
+        this.reserved.costUsd -= this.costFor(ask);
+        this.reserved.tokens -= billedTokens(ask);
+        if (billed)
+            this.add(billed);
+        for (const wake of this.waiting.splice(0))
+            wake();
+    }
+    fits(hold) {
+        const { maxCostUsd, maxTokens } = this.limits;
+        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
+        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
+        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
+    }
+    totals() {
+        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
+    }
+    /** One line saying which cap is reached, or undefined while the run may go on. */
+    reached() {
+        const { maxCostUsd, maxTokens } = this.limits;
+        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
+            const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
+            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`;
+        }
+        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
+            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
+        }
+        return undefined;
+    }
+    unpriced(model) {
+        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
+            return;
+        this.spent.unpricedModels.push(model);
+        const cap = this.limits.maxCostUsd !== undefined
+            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
+            : 'its cost is not counted in cost-usd';
+        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A random stand-in credential for the guest; only the proxy knows what it stands for. */
+function makePlaceholder() {
+    return `bot-bottle-placeholder-${external_node_crypto_.randomBytes(18).toString('hex')}`;
+}
+/** Content codings the usage tap undoes (usage-tap.ts decoderFor). */
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'identity']);
+/** The largest request body the proxy buffers to vet (claude's grow with the conversation: ~50 KB at the start). */
+const MAX_REQUEST_BODY = 32 * 1024 * 1024;
+// 402 billing_error: the one refusal claude neither retries nor works around (checked with 2.1.332:
+// it ends the run at once with "API Error: 402 …"; a 400 makes it try again with other settings).
+const ERROR_TYPES = {
+    400: 'invalid_request_error',
+    401: 'authentication_error',
+    402: 'billing_error',
+    403: 'permission_error',
+    413: 'request_too_large'
+};
+function apiError(res, status, message) {
+    const type = ERROR_TYPES[status] ?? 'api_error';
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+/** The whole request body, or undefined once it passes `cap` bytes (the rest is left unread). */
+function readCapped(req, cap) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        const onData = (c) => {
+            size += c.length;
+            if (size <= cap)
+                return void chunks.push(c);
+            req.off('data', onData);
+            req.off('end', onEnd);
+            resolve(undefined);
+        };
+        const onEnd = () => resolve(Buffer.concat(chunks, size));
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', reject);
+    });
+}
+/** Why a buffered body is not a JSON object the proxy can vet, or its parsed value. */
+function model_proxy_parseBody(raw, contentEncoding) {
+    if (contentEncoding && contentEncoding !== 'identity')
+        return { status: 400, reason: 'content-encoding on the request body (claude sends plain JSON)' };
+    let text;
+    let body;
+    try {
+        if (!(0,external_node_buffer_.isUtf8)(raw))
+            throw new Error('not UTF-8');
+        text = raw.toString('utf8');
+        body = JSON.parse(text);
+    }
+    catch {
+        return { status: 400, reason: 'body is not UTF-8 JSON' };
+    }
+    const twice = duplicateKey(text);
+    if (twice !== undefined)
+        return { status: 400, reason: `key ${JSON.stringify(twice.slice(0, 60))} named twice in one object (parsers differ on which counts)` };
+    return { body };
+}
+/**
+ * The host-side model proxy. The guest reaches it as ANTHROPIC_BASE_URL with a placeholder
+ * credential; the proxy checks the placeholder and the route (only what Claude Code uses),
+ * buffers and vets the body and `anthropic-beta` (nothing that makes the API reach other hosts
+ * or org data, see model-body.ts), swaps in the real credential and forwards the same bytes to
+ * the upstream, piping the response (SSE included) through without buffering while it reads
+ * the usage from a copy.
+ */
+/** Reads the start of an error answer (4 KiB at most) beside the relay, for the health watch. */
+function watchErrorAnswer(res, done) {
+    const chunks = [];
+    let size = 0;
+    res.on('data', (c) => {
+        if (size < 4096)
+            chunks.push(c.subarray(0, 4096 - size));
+        size += c.length;
+    });
+    let told = false;
+    const tell = () => {
+        if (!told)
+            done(Buffer.concat(chunks).toString('utf8'));
+        told = true;
+    };
+    res.on('end', tell);
+    res.on('close', tell);
+}
+async function startModelProxy(opts) {
+    const provider = opts.provider ?? (await modelProvider(opts.credential, opts.upstream, opts.placeholder));
+    const upstream = provider.upstream;
+    const client = upstream.protocol === 'https:' ? external_node_https_ : external_node_http_;
+    const agent = upstreamAgent(upstream, opts.runnerProxy ?? NO_RUNNER_PROXY, opts.ca);
+    const stats = { forwarded: 0, refused: 0 };
+    const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined;
+    const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
+    const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined));
+    let budgetTold = false;
+    const record = (started, d) => {
+        if (d.decision === 'refused')
+            stats.refused++;
+        for (const k of Object.keys(totals))
+            totals[k] += d.usage?.[k] ?? 0;
+        log?.record(started, { ...d, duration_ms: Date.now() - started });
+    };
+    const server = external_node_http_.createServer((req, res) => {
+        const started = Date.now();
+        const method = req.method ?? '';
+        const route = provider.judge(method, req.url ?? '', req.headers);
+        const refuse = (status, reason, message) => {
+            req.resume();
+            record(started, { method, path: route.path, decision: 'refused', reason, status });
+            apiError(res, status, message);
+        };
+        if (!route.ok)
+            return refuse(route.status, route.reason, route.message);
+        const overBudget = (capReached) => {
+            refuse(402, 'budget exceeded', `bot-bottle model proxy: ${capReached}. The run is over its spending cap.`);
+            if (!budgetTold)
+                opts.onUpstreamVerdict?.({ conclusion: 'budget-exceeded', detail: capReached });
+            budgetTold = true;
+        };
+        const capReached = budget.reached();
+        if (capReached)
+            return overBudget(capReached);
+        const tooLarge = () => {
+            res.setHeader('connection', 'close'); // the rest of the body is not read
+            refuse(413, `body over ${MAX_REQUEST_BODY} bytes`, `bot-bottle model proxy: request body over ${MAX_REQUEST_BODY} bytes, the most it vets`);
+        };
+        if (Number(req.headers['content-length']) > MAX_REQUEST_BODY)
+            return tooLarge();
+        const { upstreamPath, model: routeModel } = route;
+        readCapped(req, MAX_REQUEST_BODY).then(raw => {
+            if (!raw)
+                return tooLarge();
+            const parsed = model_proxy_parseBody(raw, req.headers['content-encoding']);
+            if (!('body' in parsed))
+                return refuse(parsed.status, parsed.reason, `bot-bottle model proxy: refused ${route.path}: ${parsed.reason}`);
+            const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
+            if (!verdict.ok)
+                return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
+            const fields = parsed.body;
+            // count_tokens generates nothing and is not billed
+            const ask = route.path.endsWith('/count_tokens')
+                ? worstCase(undefined, 0, 0)
+                : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
+            void budget.admit(ask).then(over => {
+                if (over)
+                    return overBudget(over);
+                let settled = false;
+                const settle = (billed) => {
+                    if (!settled)
+                        budget.settle(ask, billed);
+                    settled = true;
+                };
+                if (res.destroyed)
+                    return settle(undefined); // the guest left while it waited its turn
+                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers, ask, settle), (err) => {
+                    settle(undefined);
+                    health.noCredentials((0,errors/* errorMessage */.gJ)(err));
+                    refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
+                });
+            });
+        }, () => res.destroy());
+        function upstreamHeaders(length) {
+            const headers = { ...endToEndHeaders(req.headers, MODEL_PROXY_DROPS), host: upstream.host, 'content-length': length };
+            // only codings the usage tap can undo: an answer it cannot read would go uncounted
+            const codings = String(req.headers['accept-encoding'] ?? '')
+                .split(',')
+                .map(c => c.trim().toLowerCase().split(';')[0])
+                .filter(c => DECODABLE.has(c));
+            if (req.headers['accept-encoding'] !== undefined)
+                headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
+            return headers;
+        }
+        function forward(raw, headers, ask, settle) {
+            const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
+                const status = upstreamRes.statusCode ?? 502;
+                if (status >= 400)
+                    watchErrorAnswer(upstreamRes, text => health.answered(status, text));
+                else
+                    health.answered(status);
+                res.writeHead(status, endToEndHeaders(upstreamRes.headers));
+                res.flushHeaders();
+                const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
+                upstreamRes.on('data', (c) => tap.write(c));
+                upstreamRes.pipe(res); // streams SSE chunk by chunk
+                res.on('close', () => void tap.result().then(read => {
+                    settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
+                    record(started, {
+                        method,
+                        path: route.path,
+                        decision: 'forwarded',
+                        status: upstreamRes.statusCode,
+                        model: read.model ?? routeModel,
+                        usage: read.usage
+                    });
+                }));
+            });
+            upstreamReq.on('error', err => {
+                if (!res.headersSent)
+                    health.unreachable(err);
+                if (!res.headersSent) {
+                    settle(undefined);
+                    apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
+                    record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
+                }
+                else
+                    res.destroy(err);
+            });
+            res.on('close', () => {
+                if (!res.writableFinished)
+                    upstreamReq.destroy();
+            });
+            stats.forwarded++;
+            upstreamReq.end(raw);
+        }
+    });
+    return {
+        port: await listen(server, opts.bindHost, opts.port),
+        stats,
+        usage: () => ({ requests: stats.forwarded, refused: stats.refused, ...totals }),
+        spent: () => budget.totals(),
+        summary: () => `model proxy: ${stats.forwarded} forwarded, ${stats.refused} refused; tokens: ${totals.input_tokens} in, ${totals.output_tokens} out, ` +
+            `${totals.cache_creation_input_tokens} cache write, ${totals.cache_read_input_tokens} cache read`,
+        close: () => shutdown(server, async () => {
+            agent.destroy();
+            await log?.end();
+        })
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/daemons.js
+
+
+
+
+
+
+
+/** Stops the given daemons side by side, each failure its own entry (never thrown). */
+async function closeAll(named) {
+    return Promise.all(named.map(async ([daemon, d]) => {
+        try {
+            await d.close();
+            return { daemon, summary: d.summary() };
+        }
+        catch (err) {
+            return { daemon, error: (0,errors/* errorMessage */.gJ)(err) };
+        }
+    }));
+}
+/** One warning line for each daemon that could not be stopped, and (with `summaries`) one info line for each that was. */
+function reportClosed(closed, prefix = '', summaries = true) {
+    for (const c of closed) {
+        if (c.error !== undefined)
+            lib_core/* warning */.$e(`${prefix}could not stop the ${c.daemon}: ${c.error}`);
+        else if (summaries)
+            lib_core/* info */.pq(c.summary);
+    }
+}
+/**
+ * Starts the model proxy, the egress proxy and (with an origin) the git gate on the network's host
+ * side, in that order, each logging the line that says how it is set. One that fails to start stops
+ * those already started before the error is thrown.
+ */
+async function startDaemons(plan, network, hooks, origin) {
+    const { records, onUpstreamVerdict, redactor } = hooks;
+    const { config } = plan;
+    const started = [];
+    try {
+        const modelProxy = await startModelProxy({
+            upstream: config.anthropicBaseUrl,
+            credential: config.credential,
+            placeholder: plan.placeholder,
+            bindHost: network.bindHost,
+            ca: config.caCertificates,
+            runnerProxy: config.runner.proxy,
+            logFile: external_node_path_.join(plan.stateDir, 'model.jsonl'),
+            records,
+            onUpstreamVerdict,
+            budget: config.budget,
+            warn: line => lib_core/* warning */.$e(line)
+        });
+        started.push(['model proxy', modelProxy]);
+        const cloud = config.credential.kind === 'bedrock' || config.credential.kind === 'vertex' ? `${config.credential.kind}, ` : '';
+        lib_core/* info */.pq(`Model proxy listening on ${network.bindHost}:${modelProxy.port} ` +
+            `(${cloud}upstream ${new URL(config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
+        const egress = await startEgressProxy({
+            policy: config.egress,
+            bindHost: network.bindHost,
+            logFile: external_node_path_.join(plan.stateDir, 'egress.jsonl'),
+            records,
+            runnerProxy: config.runner.proxy,
+            secret: plan.daemonSecret,
+            deniedCidrs: network.engineSubnets
+        });
+        started.push(['egress proxy', egress]);
+        const { mode, rules } = config.egress;
+        const allowed = mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : '';
+        lib_core/* info */.pq(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${allowed})`);
+        if (mode === 'open') {
+            lib_core/* warning */.$e('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.');
+        }
+        const gitGate = origin && (await startGate(plan, network, origin, redactor, records));
+        if (gitGate)
+            started.push(['git gate', gitGate]);
+        const daemons = [...started];
+        return { modelProxy, egress, gitGate, close: () => closeAll(daemons) };
+    }
+    catch (err) {
+        await closeAll(started);
+        throw err;
+    }
+}
+/** The git gate for the workspace's origin, and its line in the log. */
+async function startGate(plan, network, origin, redactor, records) {
+    const { git, caCertificates, runner } = plan.config;
+    const gate = await startGitGate({
+        upstream: origin.upstream,
+        authHeader: origin.authHeader,
+        policy: git.push,
+        bindHost: network.bindHost,
+        logFile: external_node_path_.join(plan.stateDir, 'git.jsonl'),
+        records,
+        scratchDir: external_node_path_.join(plan.stateDir, 'git-gate.git'),
+        ca: caCertificates,
+        runnerProxy: runner.proxy,
+        secret: plan.daemonSecret,
+        limits: { maxPushBytes: git.maxPushBytes },
+        protectedPaths: git.protectedPaths,
+        redactor
+    });
+    const { patterns, allowForce } = git.push;
+    const guarded = git.protectedPaths.map(p => p.rule);
+    lib_core/* info */.pq(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
+        `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
+        `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(git.maxPushBytes)} a push)`);
+    return gate;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provider-env.js
@@ -57107,10 +56400,6 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
 
 
 
-
-
-
-
 /**
  * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
  * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
@@ -57127,7 +56416,7 @@ function gitPins(workspace) {
 }
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
 async function launch(plan, backend, hooks, origin) {
-    const { onResource, onUpstreamVerdict, records, redactor, clock } = hooks;
+    const { onResource, clock } = hooks;
     // a missing image is pulled while the network and the daemons start
     backend.prefetchImage?.(plan.config.image);
     const endNetwork = clock?.start('network');
@@ -57135,61 +56424,13 @@ async function launch(plan, backend, hooks, origin) {
     onResource('network', network.name);
     endNetwork?.();
     const endDaemons = clock?.start('daemons');
-    const proxy = await startModelProxy({
-        upstream: plan.config.anthropicBaseUrl,
-        credential: plan.config.credential,
-        placeholder: plan.placeholder,
-        bindHost: network.bindHost,
-        ca: plan.config.caCertificates,
-        runnerProxy: plan.config.runner.proxy,
-        logFile: external_node_path_.join(plan.stateDir, 'model.jsonl'),
-        records,
-        onUpstreamVerdict,
-        budget: plan.config.budget,
-        warn: line => lib_core/* warning */.$e(line)
-    });
-    lib_core/* info */.pq(`Model proxy listening on ${network.bindHost}:${proxy.port} (${plan.config.credential.kind === 'bedrock' || plan.config.credential.kind === 'vertex' ? `${plan.config.credential.kind}, ` : ''}upstream ${new URL(plan.config.anthropicBaseUrl).origin}; ${network.wiring} wiring)`);
-    const egress = await startEgressProxy({
-        policy: plan.config.egress,
-        bindHost: network.bindHost,
-        logFile: external_node_path_.join(plan.stateDir, 'egress.jsonl'),
-        records,
-        runnerProxy: plan.config.runner.proxy,
-        secret: plan.daemonSecret,
-        deniedCidrs: network.engineSubnets
-    });
-    const { mode, rules } = plan.config.egress;
-    lib_core/* info */.pq(`Egress proxy listening on ${network.bindHost}:${egress.port} (egress: ${mode}${mode === 'allowlist' ? `, ${rules.length ? rules.join(' ') : 'no hosts allowed'}` : ''})`);
-    if (mode === 'open')
-        lib_core/* warning */.$e('egress: open: the agent may reach ANY host through the egress proxy. Every connection is logged to egress.jsonl, but nothing is blocked.');
+    const daemons = await startDaemons(plan, network, hooks, origin);
+    endDaemons?.();
     let exposing = Promise.resolve();
-    let gate;
     try {
-        if (origin) {
-            gate = await startGitGate({
-                upstream: origin.upstream,
-                authHeader: origin.authHeader,
-                policy: plan.config.git.push,
-                bindHost: network.bindHost,
-                logFile: external_node_path_.join(plan.stateDir, 'git.jsonl'),
-                records,
-                scratchDir: external_node_path_.join(plan.stateDir, 'git-gate.git'),
-                ca: plan.config.caCertificates,
-                runnerProxy: plan.config.runner.proxy,
-                secret: plan.daemonSecret,
-                limits: { maxPushBytes: plan.config.git.maxPushBytes },
-                protectedPaths: plan.config.git.protectedPaths,
-                redactor
-            });
-            const { patterns, allowForce } = plan.config.git.push;
-            const guarded = plan.config.git.protectedPaths.map(p => p.rule);
-            lib_core/* info */.pq(`Git gate listening on ${network.bindHost}:${gate.port} for ${origin.upstream.origin}${gate.repoPath} (credential: ${origin.credentialSource}; ` +
-                `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
-                `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(plan.config.git.maxPushBytes)} a push)`);
-        }
-        endDaemons?.();
         const endStart = clock?.start('bottle start');
-        const ports = gate ? [proxy.port, egress.port, gate.port] : [proxy.port, egress.port];
+        const { modelProxy, egress, gitGate } = daemons;
+        const ports = gitGate ? [modelProxy.port, egress.port, gitGate.port] : [modelProxy.port, egress.port];
         const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports);
         // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
         exposing = backend.exposeToGuest(network, ports, plan.labels);
@@ -57217,14 +56458,12 @@ async function launch(plan, backend, hooks, origin) {
         });
         await backend.start(plan.bottleName);
         endStart?.();
-        const gitGate = gate && gateEndpoint ? { gate, guestUrl: `http://${gateEndpoint.host}:${gateEndpoint.port}${gate.guestPath}` } : undefined;
-        return { plan, backend, name: plan.bottleName, network, modelProxy: proxy, egress, gitGate, guestEnv, exposed: exposing };
+        const gateUrl = gitGate && gateEndpoint ? `http://${gateEndpoint.host}:${gateEndpoint.port}${gitGate.guestPath}` : undefined;
+        return { plan, backend, name: plan.bottleName, network, daemons, gateUrl, guestEnv, exposed: exposing };
     }
     catch (err) {
         await exposing.catch(() => undefined); // settled, so teardown finds the relay if it started
-        await proxy.close();
-        await egress.close();
-        await gate?.close();
+        reportClosed(await daemons.close(), '', false); // the bottle never ran: only what could not be stopped is worth a line
         throw err;
     }
 }
@@ -57255,7 +56494,9 @@ function crossCheck(result, host, streamAnomalies = []) {
                 discrepancies.push(`claude reported ${claude[k]} ${labels[k]}, the model proxy saw ${seen[k]}: the outputs carry the proxy's figure`);
         }
         if (Math.abs(claude.costUsd - seen.costUsd) > 2e-6) {
-            discrepancies.push(`claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}${host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : ''}: the outputs carry the host's figure`);
+            discrepancies.push(`claude reported a cost of $${claude.costUsd}, the host's count at list prices is $${seen.costUsd}` +
+                (host.unpricedModels.length ? ` (without the unpriced ${host.unpricedModels.join(', ')})` : '') +
+                ": the outputs carry the host's figure");
         }
     }
     return { source: 'model-proxy', ...seen, unpricedModels: host.unpricedModels, refusedModelRequests: host.refused, claude, discrepancies };
@@ -57374,6 +56615,98 @@ async function readModelLog(file) {
     return f;
 }
 
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
+var _2019 = __nccwpck_require__(878);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+// EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
+var dist = __nccwpck_require__(2815);
+;// CONCATENATED MODULE: ./lib/transcript/structured-output.js
+
+
+
+
+
+/**
+ * The `json-schema` input's check of claude's final answer, on the runner. The schema may come
+ * from an untrusted pull request and the answer is the agent's: compiling and validating run
+ * under a deadline (a `pattern` with catastrophic backtracking cannot hang the step), the answer
+ * is size-capped before it is parsed, and nothing is ever assigned into it (no defaults, no
+ * coercion), so a `__proto__` key stays a plain own property.
+ */
+/** The largest answer validated and set as `structured-output` (a job's outputs share 1 MB). */
+const MAX_STRUCTURED_OUTPUT = 256 * 1024;
+/** How long compiling the schema, or validating one answer, may take. */
+const VALIDATION_DEADLINE_MS = 5_000;
+/** Validation errors quoted in the conclusion's line. */
+const ERRORS_SHOWN = 5;
+/** A JSON Schema validator, or a thrown Error saying why the schema cannot be used. */
+function compileSchema(schema, deadlineMs = VALIDATION_DEADLINE_MS) {
+    const dialect = String(schema.$schema ?? '');
+    // no remote $ref is ever fetched (no loadSchema); unknown keywords are annotations (strict: false)
+    const options = { allErrors: true, strict: false, validateFormats: true };
+    const ajv = /2020-12/.test(dialect) ? new _2020.Ajv2020(options) : /2019-09/.test(dialect) ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
+    const addFormats = dist;
+    addFormats(ajv);
+    return underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema');
+}
+/** Runs `fn` with a wall-clock limit that also interrupts a regular expression backtracking inside it. */
+function underDeadline(fn, deadlineMs, what) {
+    try {
+        return external_node_vm_namespaceObject.runInNewContext('fn()', { fn }, { timeout: deadlineMs });
+    }
+    catch (err) {
+        if (err.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+            throw new Error(`${what} took over ${deadlineMs} ms`);
+        if (err instanceof RangeError)
+            throw new Error(`${what} overflowed the stack (the schema nests too deep)`);
+        throw err;
+    }
+}
+/** ajv's errors as one line: `/path: message`, the first few. */
+function structured_output_describe(errors) {
+    const list = (errors ?? []).slice(0, ERRORS_SHOWN).map(e => `${e.instancePath || '/'}: ${e.message ?? e.keyword}`.slice(0, 200));
+    const more = (errors?.length ?? 0) - list.length;
+    return list.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}
+/**
+ * Checks claude's final answer against the schema: claude's own `structured_output` when its
+ * result carries one (claude's --json-schema), else the result text parsed as JSON.
+ * `json` is the answer re-serialised on one line: what the `structured-output` output holds.
+ */
+function checkStructuredOutput(result, validate, deadlineMs = VALIDATION_DEADLINE_MS) {
+    if (!result)
+        return { ok: false, reason: 'claude gave no final answer' };
+    let text;
+    if (result.structuredOutput !== undefined)
+        text = JSON.stringify(result.structuredOutput) ?? '';
+    else
+        text = result.result.trim();
+    if (text.length > MAX_STRUCTURED_OUTPUT)
+        return { ok: false, reason: `the final answer is ${text.length} characters, over the ${MAX_STRUCTURED_OUTPUT} that are checked` };
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: `the final answer is not JSON (it begins ${JSON.stringify(text.slice(0, 60))})` };
+    }
+    let valid;
+    try {
+        valid = underDeadline(() => validate(value) === true, deadlineMs, 'validating the answer');
+    }
+    catch (err) {
+        return { ok: false, reason: err.message };
+    }
+    if (!valid)
+        return { ok: false, reason: `the final answer does not match json-schema: ${structured_output_describe(validate.errors)}` };
+    return { ok: true, json: JSON.stringify(value) };
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/outputs.js
 
 
@@ -57420,6 +56753,28 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
         'pushed-refs': [...new Set(pushedRefs)].join('\n'),
         'structured-output': ''
     };
+}
+/**
+ * The outputs as the run ended: the checked answer in structured-output, and the conclusion by
+ * failureLine's precedence (an answer off the schema < a record not kept < the upstream's verdict
+ * < a cancellation); then every secret the agent echoed is taken out of what travels on.
+ */
+function settleOutputs(outputs, end, redactor) {
+    const settled = { ...outputs };
+    const { structured } = end;
+    if (structured?.ok)
+        settled['structured-output'] = structured.json;
+    else if (structured)
+        settled.conclusion = 'invalid-output';
+    if (end.recordFault)
+        settled.conclusion = 'error'; // whatever claude said: its run was not recorded whole
+    if (end.verdict)
+        settled.conclusion = end.verdict.conclusion;
+    if (end.cancelled)
+        settled.conclusion = 'cancelled';
+    settled.result = redactor.redact(settled.result);
+    settled['structured-output'] = redactor.redact(settled['structured-output']); // (no longer JSON then: vetOutputs empties it)
+    return settled;
 }
 const CONCLUSIONS = new Set([
     'success',
@@ -57482,6 +56837,954 @@ function publishOutputs(unvetted, setOutput) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/phase-clock.js
+
+
+
+/** The phases of one run, in the order they run; main times all but the last, the post step the last. */
+const PHASES = (/* unused pure expression or super */ null && (['resolve backend', 'prepare', 'network', 'daemons', 'bottle start', 'provision', 'claude', 'collect', 'teardown', 'post']));
+/** In the state dir, beside the other host records. */
+const PHASES_FILE = 'phases.json';
+/**
+ * Times the run's phases: one log line per phase as it ends, and the list for the table.
+ * A phase timed twice (never, today) adds up.
+ */
+class PhaseClock {
+    log;
+    now;
+    timings = [];
+    constructor(log, now = () => performance.now()) {
+        this.log = log;
+        this.now = now;
+    }
+    /** Runs `work` as `phase`; the time is logged and kept also when it throws. */
+    async time(phase, work) {
+        const started = this.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.add(phase, this.now() - started);
+        }
+    }
+    /** Starts `phase` now; the returned function ends it (once). */
+    start(phase) {
+        const started = this.now();
+        let ended = false;
+        return () => {
+            if (ended)
+                return;
+            ended = true;
+            this.add(phase, this.now() - started);
+        };
+    }
+    add(phase, ms) {
+        const whole = Math.max(0, Math.round(ms));
+        const known = this.timings.find(t => t.phase === phase);
+        if (known)
+            known.ms += whole;
+        else
+            this.timings.push({ phase, ms: whole });
+        this.log(`⏱ ${phase}: ${whole} ms`);
+    }
+}
+/** This node process's wall time so far (it started at performance.timeOrigin: node's own start and the bundle's load included). */
+function stepWallMs() {
+    return Math.round(performance.now());
+}
+/** The record in the state dir, checked field by field (written by the host, but read as data all the same). */
+function readPhases(stateDir) {
+    let raw;
+    try {
+        raw = JSON.parse(readRegularFile(path.join(stateDir, PHASES_FILE))?.toString('utf8') ?? '');
+    }
+    catch {
+        return undefined;
+    }
+    const r = raw;
+    if (!r || !Array.isArray(r.phases))
+        return undefined;
+    const ms = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
+    const phases = r.phases.flatMap(p => (PHASES.includes(p?.phase) && ms(p?.ms) !== undefined ? [{ phase: p.phase, ms: ms(p.ms) }] : []));
+    const steps = { main: ms(r.steps?.main), post: ms(r.steps?.post) };
+    return { phases, steps };
+}
+/** Writes (replaces) the record; a failure to write is the caller's warning, never the run's end. */
+function writePhases(stateDir, record) {
+    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PHASES_FILE), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+/** The job summary's table: each phase, its share of the two steps, and what was not in any phase (node's start, loading the bundle). */
+function renderPhaseTable(record) {
+    const total = (record.steps.main ?? 0) + (record.steps.post ?? 0);
+    const timed = record.phases.reduce((sum, p) => sum + p.ms, 0);
+    const share = (ms) => (total > 0 ? `${Math.round((100 * ms) / total)}%` : '');
+    const rows = record.phases.map(p => `| ${p.phase} | ${p.ms} | ${share(p.ms)} |`);
+    if (total > 0)
+        rows.push(`| (outside the phases: node start, bundle load) | ${Math.max(0, total - timed)} | ${share(Math.max(0, total - timed))} |`, `| **main + post** | **${total}** | 100% |`);
+    return ['**Where the time went** (ms)', '', '| phase | ms | share |', '|---|---|---|', ...rows, ''].join('\n');
+}
+
+;// CONCATENATED MODULE: ./lib/config/checkout-path.js
+
+
+
+
+/**
+ * Paths of files the action reads from the checkout (`prompt-file`, `append-system-prompt-file`,
+ * `skills`, `ca-certificates` files). The checkout may come from an untrusted pull request, whose
+ * author can make `task.md` a link to `/proc/self/environ` or `~/.ssh/id_rsa`: a relative path (or
+ * one inside the workspace) must resolve, links and all, to an entry inside the workspace. An
+ * absolute path outside the workspace is what the workflow's author wrote, and is taken as given.
+ */
+const FIX = 'Give a regular file inside the workspace (links that leave the workspace are refused: ' +
+    'the checkout may come from an untrusted pull request), or an absolute path outside it';
+const inside = (root, p) => p === root || p.startsWith(root.endsWith(external_node_path_.sep) ? root : root + external_node_path_.sep);
+/** The real path of `given` (relative to the workspace), checked as above; throws naming `input`. */
+function resolveCheckoutPath(input, given, workspace, kind) {
+    const resolved = external_node_path_.resolve(workspace, given);
+    let real;
+    try {
+        real = external_node_fs_.realpathSync(resolved);
+    }
+    catch (err) {
+        throw new errors/* InputError */.dz(input, `cannot read '${resolved}' (${err.code ?? 'error'})`, 'Give a path that exists, relative to the workspace or absolute');
+    }
+    const realWorkspace = external_node_fs_.realpathSync(workspace);
+    const authorWroteOutside = external_node_path_.isAbsolute(given) && !inside(workspace, resolved) && !inside(realWorkspace, resolved);
+    if (!authorWroteOutside && !inside(realWorkspace, real))
+        throw new errors/* InputError */.dz(input, `'${given}' leads outside the workspace through a link`, FIX);
+    const st = external_node_fs_.statSync(real);
+    if (kind === 'file' ? !st.isFile() : !st.isDirectory())
+        throw new errors/* InputError */.dz(input, `'${given}' is not a ${kind === 'file' ? 'regular file' : 'directory'}`, FIX);
+    return real;
+}
+/** The text of a checked file input (at most 1 MiB: a prompt, a system prompt, a CA bundle). */
+function readCheckoutFile(input, given, workspace) {
+    const real = resolveCheckoutPath(input, given, workspace, 'file');
+    const data = no_follow_readRegularFile(real, 1024 * 1024);
+    if (!data)
+        throw new errors/* InputError */.dz(input, `'${given}' is not a readable regular file of at most 1 MiB`, FIX);
+    return data.toString('utf8');
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var lib_io = __nccwpck_require__(8701);
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+// Internal object for testability (allows mocking in ESM)
+const _internal = {
+    readLinuxVersionFile() {
+        const lsbReleaseFile = '/etc/lsb-release';
+        const osReleaseFile = '/etc/os-release';
+        let contents = '';
+        if (external_fs_.existsSync(lsbReleaseFile)) {
+            contents = external_fs_.readFileSync(lsbReleaseFile).toString();
+        }
+        else if (external_fs_.existsSync(osReleaseFile)) {
+            contents = external_fs_.readFileSync(osReleaseFile).toString();
+        }
+        return contents;
+    }
+};
+function _findMatch(versionSpec, stable, candidates, archFilter) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const platFilter = os.platform();
+        let result;
+        let match;
+        let file;
+        for (const candidate of candidates) {
+            const version = candidate.version;
+            debug(`check ${version} satisfies ${versionSpec}`);
+            if (semver.satisfies(version, versionSpec) &&
+                (!stable || candidate.stable === stable)) {
+                file = candidate.files.find(item => {
+                    debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
+                    let chk = item.arch === archFilter && item.platform === platFilter;
+                    if (chk && item.platform_version) {
+                        const osVersion = _getOsVersion();
+                        if (osVersion === item.platform_version) {
+                            chk = true;
+                        }
+                        else {
+                            chk = semver.satisfies(osVersion, item.platform_version);
+                        }
+                    }
+                    return chk;
+                });
+                if (file) {
+                    debug(`matched ${candidate.version}`);
+                    match = candidate;
+                    break;
+                }
+            }
+        }
+        if (match && file) {
+            // clone since we're mutating the file list to be only the file that matches
+            result = Object.assign({}, match);
+            result.files = [file];
+        }
+        return result;
+    });
+}
+function _getOsVersion() {
+    // TODO: add windows and other linux, arm variants
+    // right now filtering on version is only an ubuntu and macos scenario for tools we build for hosted (python)
+    const plat = os.platform();
+    let version = '';
+    if (plat === 'darwin') {
+        version = cp.execSync('sw_vers -productVersion').toString();
+    }
+    else if (plat === 'linux') {
+        // lsb_release process not in some containers, readfile
+        // Run cat /etc/lsb-release
+        // DISTRIB_ID=Ubuntu
+        // DISTRIB_RELEASE=18.04
+        // DISTRIB_CODENAME=bionic
+        // DISTRIB_DESCRIPTION="Ubuntu 18.04.4 LTS"
+        const lsbContents = _internal.readLinuxVersionFile();
+        if (lsbContents) {
+            const lines = lsbContents.split('\n');
+            for (const line of lines) {
+                const parts = line.split('=');
+                if (parts.length === 2 &&
+                    (parts[0].trim() === 'VERSION_ID' ||
+                        parts[0].trim() === 'DISTRIB_RELEASE')) {
+                    version = parts[1].trim().replace(/^"/, '').replace(/"$/, '');
+                    break;
+                }
+            }
+        }
+    }
+    return version;
+}
+// Alias for backwards compatibility
+function _readLinuxVersionFile() {
+    return _internal.readLinuxVersionFile();
+}
+//# sourceMappingURL=manifest.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+// EXTERNAL MODULE: external "stream"
+var external_stream_ = __nccwpck_require__(2203);
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
+var lib_exec = __nccwpck_require__(5260);
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
+var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    lib_core/* info */.pq(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                lib_core/* info */.pq(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return retry_helper_awaiter(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+//# sourceMappingURL=retry-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js
+var tool_cache_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const IS_WINDOWS = process.platform === 'win32';
+const IS_MAC = process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        dest = dest || external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        yield lib_io/* mkdirP */.U$(external_path_.dirname(dest));
+        lib_core/* debug */.Yz(`Downloading ${url}`);
+        lib_core/* debug */.Yz(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => tool_cache_awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (external_fs_.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new lib/* HttpClient */.Qq(userAgent, [], {
+            allowRetries: false
+        });
+        if (auth) {
+            lib_core/* debug */.Yz('set auth');
+            if (headers === undefined) {
+                headers = {};
+            }
+            headers.authorization = auth;
+        }
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            lib_core/* debug */.Yz(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = external_util_.promisify(external_stream_.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, external_fs_.createWriteStream(dest));
+            lib_core/* debug */.Yz('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                lib_core/* debug */.Yz('download failed');
+                try {
+                    yield lib_io/* rmRF */.Yz(dest);
+                }
+                catch (err) {
+                    lib_core/* debug */.Yz(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a .7z file
+ *
+ * @param file     path to the .7z file
+ * @param dest     destination directory. Optional.
+ * @param _7zPath  path to 7zr.exe. Optional, for long path support. Most .7z archives do not have this
+ * problem. If your .7z archive contains very long paths, you can pass the path to 7zr.exe which will
+ * gracefully handle long paths. By default 7zdec.exe is used because it is a very small program and is
+ * bundled with the tool lib. However it does not support long paths. 7zr.exe is the reduced command line
+ * interface, it is smaller than the full command line interface, and it does support long paths. At the
+ * time of this writing, it is freely available from the LZMA SDK that is available on the 7zip website.
+ * Be sure to check the current license agreement. If 7zr.exe is bundled with your action, then the path
+ * to 7zr.exe can be pass to this function.
+ * @returns        path to the destination directory
+ */
+function extract7z(file, dest, _7zPath) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        ok(IS_WINDOWS, 'extract7z() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        const originalCwd = process.cwd();
+        process.chdir(dest);
+        if (_7zPath) {
+            try {
+                const logLevel = core.isDebug() ? '-bb1' : '-bb0';
+                const args = [
+                    'x', // eXtract files with full paths
+                    logLevel, // -bb[0-3] : set output log level
+                    '-bd', // disable progress indicator
+                    '-sccUTF-8', // set charset for for console input/output
+                    file
+                ];
+                const options = {
+                    silent: true
+                };
+                yield exec(`"${_7zPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        else {
+            const escapedScript = path
+                .join(__dirname, '..', 'scripts', 'Invoke-7zdec.ps1')
+                .replace(/'/g, "''")
+                .replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+            const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+            const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                command
+            ];
+            const options = {
+                silent: true
+            };
+            try {
+                const powershellPath = yield io.which('powershell', true);
+                yield exec(`"${powershellPath}"`, args, options);
+            }
+            finally {
+                process.chdir(originalCwd);
+            }
+        }
+        return dest;
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        lib_core/* debug */.Yz('Checking tar --version');
+        let versionOutput = '';
+        yield (0,lib_exec/* exec */.m)('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        lib_core/* debug */.Yz(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (lib_core/* isDebug */._o() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield (0,lib_exec/* exec */.m)(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Extract a xar compatible archive
+ *
+ * @param file     path to the archive
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the xar. Optional.
+ * @returns        path to the destination directory
+ */
+function extractXar(file_1, dest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (file, dest, flags = []) {
+        ok(IS_MAC, 'extractXar() not supported on current OS');
+        ok(file, 'parameter "file" is required');
+        dest = yield _createExtractFolder(dest);
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        args.push('-x', '-C', dest, '-f', file);
+        if (core.isDebug()) {
+            args.push('-v');
+        }
+        const xarPath = yield io.which('xar', true);
+        yield exec(`"${xarPath}"`, _unique(args));
+        return dest;
+    });
+}
+/**
+ * Extract a zip
+ *
+ * @param file     path to the zip
+ * @param dest     destination directory. Optional.
+ * @returns        path to the destination directory
+ */
+function extractZip(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        dest = yield _createExtractFolder(dest);
+        if (IS_WINDOWS) {
+            yield extractZipWin(file, dest);
+        }
+        else {
+            yield extractZipNix(file, dest);
+        }
+        return dest;
+    });
+}
+function extractZipWin(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        // build the powershell command
+        const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, ''); // double-up single quotes, remove double quotes and newlines
+        const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, '');
+        const pwshPath = yield io.which('pwsh', false);
+        //To match the file overwrite behavior on nix systems, we use the overwrite = true flag for ExtractToDirectory
+        //and the -Force flag for Expand-Archive as a fallback
+        if (pwshPath) {
+            //attempt to use pwsh with ExtractToDirectory, if this fails attempt Expand-Archive
+            const pwshCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+                `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+                `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                pwshCommand
+            ];
+            core.debug(`Using pwsh at path: ${pwshPath}`);
+            yield exec(`"${pwshPath}"`, args);
+        }
+        else {
+            const powershellCommand = [
+                `$ErrorActionPreference = 'Stop' ;`,
+                `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+                `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+                `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+            ].join(' ');
+            const args = [
+                '-NoLogo',
+                '-Sta',
+                '-NoProfile',
+                '-NonInteractive',
+                '-ExecutionPolicy',
+                'Unrestricted',
+                '-Command',
+                powershellCommand
+            ];
+            const powershellPath = yield io.which('powershell', true);
+            core.debug(`Using powershell at path: ${powershellPath}`);
+            yield exec(`"${powershellPath}"`, args);
+        }
+    });
+}
+function extractZipNix(file, dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const unzipPath = yield io.which('unzip', true);
+        const args = [file];
+        if (!core.isDebug()) {
+            args.unshift('-q');
+        }
+        args.unshift('-o'); //overwrite with -o, otherwise a prompt is shown which freezes the run
+        yield exec(`"${unzipPath}"`, args, { cwd: dest });
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = node_modules_semver.clean(version) || version;
+        arch = arch || external_os_.arch();
+        lib_core/* debug */.Yz(`Caching tool ${tool} ${version} ${arch}`);
+        lib_core/* debug */.Yz(`source dir: ${sourceDir}`);
+        if (!external_fs_.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of external_fs_.readdirSync(sourceDir)) {
+            const s = external_path_.join(sourceDir, itemName);
+            yield lib_io.cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Caches a downloaded file (GUID) and installs it
+ * into the tool cache with a given targetName
+ *
+ * @param sourceFile    the file to cache into tools.  Typically a result of downloadTool which is a guid.
+ * @param targetFile    the name of the file name in the tools directory
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheFile(sourceFile, targetFile, tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        version = semver.clean(version) || version;
+        arch = arch || os.arch();
+        core.debug(`Caching tool ${tool} ${version} ${arch}`);
+        core.debug(`source file: ${sourceFile}`);
+        if (!fs.statSync(sourceFile).isFile()) {
+            throw new Error('sourceFile is not a file');
+        }
+        // create the tool dir
+        const destFolder = yield _createToolPath(tool, version, arch);
+        // copy instead of move. move can fail on Windows due to
+        // anti-virus software having an open handle on a file.
+        const destPath = path.join(destFolder, targetFile);
+        core.debug(`destination file ${destPath}`);
+        yield io.cp(sourceFile, destPath);
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destFolder;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!toolName) {
+        throw new Error('toolName parameter is required');
+    }
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || external_os_.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = node_modules_semver.clean(versionSpec) || '';
+        const cachePath = external_path_.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        lib_core/* debug */.Yz(`checking cache: ${cachePath}`);
+        if (external_fs_.existsSync(cachePath) && external_fs_.existsSync(`${cachePath}.complete`)) {
+            lib_core/* debug */.Yz(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            lib_core/* debug */.Yz('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || external_os_.arch();
+    const toolPath = external_path_.join(_getCacheDirectory(), toolName);
+    if (external_fs_.existsSync(toolPath)) {
+        const children = external_fs_.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = external_path_.join(toolPath, child, arch || '');
+                if (external_fs_.existsSync(fullPath) && external_fs_.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function getManifestFromRepo(owner_1, repo_1, auth_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (owner, repo, auth, branch = 'master') {
+        let releases = [];
+        const treeUrl = `https://api.github.com/repos/${owner}/${repo}/git/trees/${branch}`;
+        const http = new httpm.HttpClient('tool-cache');
+        const headers = {};
+        if (auth) {
+            core.debug('set auth');
+            headers.authorization = auth;
+        }
+        const response = yield http.getJson(treeUrl, headers);
+        if (!response.result) {
+            return releases;
+        }
+        let manifestUrl = '';
+        for (const item of response.result.tree) {
+            if (item.path === 'versions-manifest.json') {
+                manifestUrl = item.url;
+                break;
+            }
+        }
+        headers['accept'] = 'application/vnd.github.VERSION.raw';
+        let versionsRaw = yield (yield http.get(manifestUrl, headers)).readBody();
+        if (versionsRaw) {
+            // shouldn't be needed but protects against invalid json saved with BOM
+            versionsRaw = versionsRaw.replace(/^\uFEFF/, '');
+            try {
+                releases = JSON.parse(versionsRaw);
+            }
+            catch (_a) {
+                core.debug('Invalid json');
+            }
+        }
+        return releases;
+    });
+}
+function findFromManifest(versionSpec_1, stable_1, manifest_1) {
+    return tool_cache_awaiter(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os.arch()) {
+        // wrap the internal impl
+        const match = yield mm._findMatch(versionSpec, stable, manifest, archFilter);
+        return match;
+    });
+}
+function _createExtractFolder(dest) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = external_path_.join(_getTempDirectory(), external_crypto_.randomUUID());
+        }
+        yield lib_io/* mkdirP */.U$(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return tool_cache_awaiter(this, void 0, void 0, function* () {
+        const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+        lib_core/* debug */.Yz(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield lib_io/* rmRF */.Yz(folderPath);
+        yield lib_io/* rmRF */.Yz(markerPath);
+        yield lib_io/* mkdirP */.U$(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = external_path_.join(_getCacheDirectory(), tool, node_modules_semver.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    external_fs_.writeFileSync(markerPath, '');
+    lib_core/* debug */.Yz('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = node_modules_semver.clean(versionSpec) || '';
+    lib_core/* debug */.Yz(`isExplicit: ${c}`);
+    const valid = node_modules_semver.valid(c) != null;
+    lib_core/* debug */.Yz(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    lib_core/* debug */.Yz(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (node_modules_semver.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = node_modules_semver.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        lib_core/* debug */.Yz(`matched: ${version}`);
+    }
+    else {
+        lib_core/* debug */.Yz('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    (0,external_assert_.ok)(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    (0,external_assert_.ok)(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+/**
+ * Returns an array of unique values.
+ * @param values Values to make unique.
+ */
+function _unique(values) {
+    return Array.from(new Set(values));
+}
+//# sourceMappingURL=tool-cache.js.map
 ;// CONCATENATED MODULE: ./lib/install/integrity.js
 /** The supported entries of a `dist.integrity` (`sha512-<base64>`, space-separated); none is an error. */
 function parseIntegrity(integrity) {
@@ -57729,7 +58032,8 @@ async function installClaude(registry, version, platform) {
     }
     try {
         if (!got.verified) {
-            throw new errors/* InstallError */.sy(`${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check the registry or mirror in `npm-registry`');
+            throw new errors/* InstallError */.sy(`${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: ` +
+                'the download was corrupted or tampered with; nothing was cached', 'Retry; if it persists, check the registry or mirror in `npm-registry`');
         }
         if (!got.gzip)
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`');
@@ -57867,20 +58171,6 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
     return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`;
 }
 
-;// CONCATENATED MODULE: ./lib/transcript/record-files.js
-/**
- * The run's own records in the state dir: written on the host, never by the guest (the only
- * guest-writable tree under the state dir is claude-config/, mounted as claude's config dir).
- */
-/** Uploaded whenever present, whatever the agent did to its own files. */
-const RECORD_FILES = (/* unused pure expression or super */ null && (['outputs.json', 'figures.json', 'stream.jsonl', 'stderr.log', 'egress.jsonl', 'git.jsonl', 'model.jsonl']));
-/** The task as main read it at start (0600): the post step never re-reads prompt-file from the workspace. */
-const PROMPT_FILE = 'prompt.txt';
-/** claude's config dir on the host, mounted read-write into the guest: hostile input. */
-const CLAUDE_CONFIG_DIR = 'claude-config';
-/** Records main cut at their cap (a list of { source, reason }), written as it happens. */
-const RECORD_NOTES = 'record-notes.json';
-
 ;// CONCATENATED MODULE: ./lib/bottle/prepare.js
 
 
@@ -57922,7 +58212,8 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     const skills = resolveSkills(config.skills, config.workspace);
     const guestUser = guestUserFor(config.workspace);
     if (!canWrite(config.workspace, guestUser)) {
-        lib_core/* warning */.$e(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. chown it to a non-root user to let the agent write.`);
+        lib_core/* warning */.$e(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. ` +
+            'chown it to a non-root user to let the agent write.');
     }
     const stateDir = external_node_path_.join(config.runner.runnerTemp, 'bot-bottle', slug);
     external_node_fs_.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -57955,6 +58246,38 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
         placeholder: makePlaceholder(),
         daemonSecret: external_node_crypto_.randomBytes(16).toString('hex')
     };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
+
+
+
+
+// As root: the system store via update-ca-certificates where the image has it (else appended to
+// the distro bundle), then one bundle of the system roots plus ours at a fixed path.
+const INSTALL = `set -e
+if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1
+else mkdir -p /etc/ssl/certs; cat "$1" >> /etc/ssl/certs/ca-certificates.crt; fi
+mkdir -p "$(dirname "$2")"
+for b in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+  if [ -f "$b" ]; then cat "$b" > "$2"; break; fi
+done
+grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
+chmod 0644 "$1" "$2"`;
+/** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
+async function provisionCa(bottle) {
+    const certs = bottle.plan.config.caCertificates;
+    if (certs.length === 0)
+        return;
+    const dir = external_node_path_.join(bottle.plan.stateDir, 'ca');
+    external_node_fs_.mkdirSync(dir, { recursive: true });
+    const file = external_node_path_.join(dir, external_node_path_.basename(GUEST_CA_FILE));
+    external_node_fs_.writeFileSync(file, certs.join(''), { mode: 0o644 });
+    const root = { uid: 0, gid: 0 };
+    await bottle.backend.copyIn(bottle.name, file, GUEST_CA_DIR, { user: root });
+    const r = await bottle.backend.exec(bottle.name, ['sh', '-c', INSTALL, 'sh', GUEST_CA_FILE, GUEST_CA_BUNDLE], { user: root });
+    if (r.code !== 0)
+        throw new errors/* CommandError */.Qd('installing ca-certificates in the guest', r.code, r.stderr, 'The guest image needs sh, cat and grep');
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provision/claude.js
@@ -58065,36 +58388,45 @@ async function provisionSkills(bottle, skillsDir = GUEST_SKILLS_DIR) {
     return plan.skills.map(s => `${skillsDir}/${s.name}`);
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
+;// CONCATENATED MODULE: ./lib/bottle/provision/all.js
 
 
 
 
-// As root: the system store via update-ca-certificates where the image has it (else appended to
-// the distro bundle), then one bundle of the system roots plus ours at a fixed path.
-const INSTALL = `set -e
-if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1
-else mkdir -p /etc/ssl/certs; cat "$1" >> /etc/ssl/certs/ca-certificates.crt; fi
-mkdir -p "$(dirname "$2")"
-for b in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
-  if [ -f "$b" ]; then cat "$b" > "$2"; break; fi
-done
-grep -qF "$(sed -n 2p "$1")" "$2" 2>/dev/null || cat "$1" >> "$2"
-chmod 0644 "$1" "$2"`;
-/** Installs the run's extra CAs into the guest (nothing to do without `ca-certificates`). */
-async function provisionCa(bottle) {
-    const certs = bottle.plan.config.caCertificates;
-    if (certs.length === 0)
-        return;
-    const dir = external_node_path_.join(bottle.plan.stateDir, 'ca');
-    external_node_fs_.mkdirSync(dir, { recursive: true });
-    const file = external_node_path_.join(dir, external_node_path_.basename(GUEST_CA_FILE));
-    external_node_fs_.writeFileSync(file, certs.join(''), { mode: 0o644 });
-    const root = { uid: 0, gid: 0 };
-    await bottle.backend.copyIn(bottle.name, file, GUEST_CA_DIR, { user: root });
-    const r = await bottle.backend.exec(bottle.name, ['sh', '-c', INSTALL, 'sh', GUEST_CA_FILE, GUEST_CA_BUNDLE], { user: root });
-    if (r.code !== 0)
-        throw new errors/* CommandError */.Qd('installing ca-certificates in the guest', r.code, r.stderr, 'The guest image needs sh, cat and grep');
+/** Prompt, skills, claude and the CAs: they touch different paths in the guest, so they run side by side. */
+async function provisionAll(guest, earlyClaude) {
+    const [promptFlags, , claude] = await Promise.all([provisionPrompt(guest), provisionSkills(guest), provisionClaude(guest, earlyClaude), provisionCa(guest)]);
+    return { claude, promptFlags };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/reap.js
+
+
+
+
+/**
+ * Removes what earlier runs on this engine left when their step was killed with no post step
+ * (a SIGKILLed main, a runner that crashed): every bottle, relay and network whose owner
+ * label says its process is provably gone. Another live run's resources are never touched.
+ * Never fails the run: a reap that goes wrong is one warning.
+ */
+async function reapStale(backend) {
+    try {
+        const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL);
+        const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))];
+        const reaped = [];
+        for (const slug of stale) {
+            const removed = await backend.sweep(RUN_LABEL, slug);
+            if (removed.length)
+                lib_core/* info */.pq(`Reaped what run ${slug} left (its step was killed without a post step): ${removed.join(', ')}`);
+            reaped.push(...removed);
+        }
+        return reaped;
+    }
+    catch (err) {
+        lib_core/* warning */.$e(`Could not check this engine for what killed runs left behind: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        return [];
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/transcript/stream-line.js
@@ -58245,7 +58577,8 @@ function conclude(result, timedOut, exitCode) {
 function streamAnomalies(acc, exitCode) {
     const notes = [];
     if (acc.resultLines > 1) {
-        notes.push(`claude's stdout carried ${acc.resultLines} result lines, but claude writes one: something in the bottle wrote to claude's stdout (the first result after claude's last message is used)`);
+        notes.push(`claude's stdout carried ${acc.resultLines} result lines, but claude writes one: ` +
+            "something in the bottle wrote to claude's stdout (the first result after claude's last message is used)");
     }
     const { lines, largest, maxBytes } = acc.overlong;
     if (lines)
@@ -58341,389 +58674,127 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
+;// CONCATENATED MODULE: ./lib/bottle/cancellation.js
 
-
-
-
-
-class GitGuardError extends errors/* BottleError */.nN {
-}
-/** Files git itself rewrites as the repository changes: the agent's work, kept. */
-const STATE_FILES = new Set([
-    'index',
-    'HEAD',
-    'ORIG_HEAD',
-    'FETCH_HEAD',
-    'MERGE_HEAD',
-    'MERGE_MSG',
-    'MERGE_MODE',
-    'MERGE_RR',
-    'CHERRY_PICK_HEAD',
-    'REVERT_HEAD',
-    'REBASE_HEAD',
-    'AUTO_MERGE',
-    'BISECT_LOG',
-    'BISECT_START',
-    'BISECT_TERMS',
-    'BISECT_EXPECTED_REV',
-    'BISECT_ANCESTORS_OK',
-    'BISECT_NAMES',
-    'COMMIT_EDITMSG',
-    'TAG_EDITMSG',
-    'SQUASH_MSG',
-    'packed-refs',
-    'shallow',
-    'gc.log'
-]);
-// not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
-const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees']);
-/** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
-const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
-const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
-const UNSAFE_SUFFIX = '.bot-bottle-unsafe';
-const MAX_SCAN_ENTRIES = 2_000_000;
-/** Paths git can still use (PATH_MAX is 4096): a subtree past this is removed whole (in .git) or not walked (work tree). */
-const MAX_PATH = 2048;
-/** How an entry of a git dir (path relative to it) is treated after the run. */
-function classify(rel) {
-    const parts = rel.split('/');
-    const last = parts.at(-1);
-    if (last.endsWith('.lock'))
-        return 'lock';
-    const [first] = parts;
-    if (first === 'modules' || first === 'worktrees') {
-        // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
-        // called 'refs'): judged by name, never by position, so a name cannot make config look like state
-        if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p)))
-            return 'guarded';
-        return 'state';
-    }
-    if (first === 'objects')
-        return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
-    if (parts.length === 1)
-        return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded';
-    return STATE_DIRS.has(first) ? 'state' : 'guarded';
-}
-const typeOf = (st) => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined);
-/** readdir that a chmod 000 by the agent does not stop (the host owns or is root). */
-function listDir(abs) {
-    try {
-        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
-    }
-    catch (err) {
-        if (err.code !== 'EACCES')
-            throw err;
-        external_node_fs_.chmodSync(abs, (external_node_fs_.lstatSync(abs).mode | 0o700) & 0o7777);
-        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
-    }
-}
 /**
- * Every `.git` entry of the workspace, found without following links. A directory git could not
- * use either (a path past MAX_PATH, unreadable) is not walked.
+ * The run's cancellation. The runner sends SIGINT, then SIGTERM 7.5 s later: the first signal stops
+ * claude, so the normal path tears down; the second tears down directly and exits.
  */
-function scanGitEntries(workspace) {
-    const found = [];
-    const queue = [''];
-    let seen = 0;
-    while (queue.length) {
-        const rel = queue.pop();
-        const abs = external_node_path_.join(workspace, rel);
-        if (abs.length > MAX_PATH)
-            continue;
-        let entries;
-        try {
-            entries = listDir(abs);
-        }
-        catch {
-            continue;
-        }
-        for (const d of entries) {
-            if (++seen > MAX_SCAN_ENTRIES)
-                throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout');
-            const child = rel ? `${rel}/${d.name}` : d.name;
-            if (d.name === '.git')
-                found.push(child); // never walked into: guarded on its own
-            else if (d.isDirectory())
-                queue.push(child);
-        }
+class Cancellation {
+    signals = 0;
+    /** a signal came */
+    get requested() {
+        return this.signals > 0;
     }
-    return found.sort();
-}
-/** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
-function realParents(root, rel) {
-    const parts = rel.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) {
-        if (!lstatOrUndefined(external_node_path_.join(root, ...parts.slice(0, i)))?.isDirectory())
-            return false;
+    /** Between the stages before claude: a cancelled run goes no further. */
+    throwIfCancelled() {
+        if (this.requested)
+            throw new Error('the run was cancelled before claude started');
     }
-    return true;
+    /** Listens for SIGINT and SIGTERM until the returned function is called. */
+    watch(stopClaude, tearDownAndExit) {
+        const onSignal = (signal) => {
+            this.signals++;
+            lib_core/* warning */.$e(`Received ${signal}: stopping claude and tearing the bottle down`);
+            stopClaude();
+            if (this.signals > 1)
+                tearDownAndExit();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        return () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        };
+    }
 }
-/**
- * Saves the guarded part of every git dir in the workspace into `snapshotDir` (created 0700).
- * Undefined when the workspace is not a git checkout.
- */
-function snapshotWorkspaceGit(workspace, snapshotDir) {
-    const top = lstatOrUndefined(external_node_path_.join(workspace, '.git'));
-    if (!top)
+
+;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
+const TEARDOWN_STATE_KEY = 'bottle';
+function encodeTeardownState(s) {
+    return JSON.stringify(s);
+}
+function decodeTeardownState(text) {
+    if (!text)
         return undefined;
-    external_node_fs_.mkdirSync(external_node_path_.join(snapshotDir, 'blobs'), { recursive: true, mode: 0o700 });
-    external_node_fs_.chmodSync(snapshotDir, 0o700);
-    let blobs = 0;
-    const save = (abs) => {
-        const data = no_follow_readRegularFile(abs);
-        if (!data)
-            throw new GitGuardError(`cannot save ${abs} before the run (not a regular file of at most 64 MiB)`, 'Check the checkout');
-        external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'blobs', String(blobs)), data, { mode: 0o600 });
-        return blobs++;
-    };
-    const known = scanGitEntries(workspace);
-    const manifest = { gitDirs: [], pointers: [], known };
-    for (const rel of known) {
-        const abs = external_node_path_.join(workspace, rel);
-        const st = external_node_fs_.lstatSync(abs);
-        if (st.isDirectory())
-            manifest.gitDirs.push({
-                rel,
-                dev: st.dev,
-                ino: st.ino,
-                entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)]
-            });
-        else if (st.isFile())
-            manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
-    }
-    external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 });
-    return { snapshotDir, workspace };
-}
-function snapshotGitDir(gitDir, save) {
-    const entries = [];
-    const walk = (relDir) => {
-        for (const d of listDir(external_node_path_.join(gitDir, relDir))) {
-            const rel = relDir ? `${relDir}/${d.name}` : d.name;
-            const abs = external_node_path_.join(gitDir, rel);
-            const kind = classify(rel);
-            if (kind === 'lock')
-                continue;
-            const st = external_node_fs_.lstatSync(abs);
-            const type = typeOf(st);
-            if (kind === 'guarded' && type) {
-                const entry = { rel, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
-                if (type === 'file')
-                    entry.blob = save(abs);
-                if (type === 'link')
-                    entry.target = external_node_fs_.readlinkSync(abs);
-                entries.push(entry);
-            }
-            if (type === 'dir')
-                walk(rel);
-        }
-    };
-    walk('');
-    return entries;
-}
-/**
- * Remembers the config as the action itself left it for the run (credentials out, origin through
- * the gate), so the restore can tell the action's own change from the agent's.
- */
-function noteRunConfig(ref) {
-    const data = no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'));
-    if (data)
-        external_node_fs_.writeFileSync(external_node_path_.join(ref.snapshotDir, 'run-config'), data, { mode: 0o600 });
-}
-/**
- * Puts every guarded git dir back as the snapshot has it and moves new `.git` entries out of
- * git's way. Returns what was undone (one short line each), for the log. Call only once nothing
- * in the guest runs. Deletes the snapshot when done.
- */
-function restoreWorkspaceGit(ref) {
-    const manifestFile = external_node_path_.join(ref.snapshotDir, 'manifest.json');
-    const manifestText = no_follow_readRegularFile(manifestFile);
-    if (!manifestText)
-        return []; // already restored (by the main step) or never taken
-    const manifest = JSON.parse(manifestText.toString('utf8'));
-    const blob = (n) => external_node_fs_.readFileSync(external_node_path_.join(ref.snapshotDir, 'blobs', String(n)));
-    const undone = [];
-    const runConfig = no_follow_readRegularFile(external_node_path_.join(ref.snapshotDir, 'run-config'));
-    const ownChangeOnly = runConfig !== undefined && no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true;
-    for (const g of manifest.gitDirs) {
-        try {
-            restoreGitDir(ref.workspace, g, blob, undone);
-        }
-        catch (err) {
-            // never leave a git dir the agent may have armed where git finds it
-            const gitDir = external_node_path_.join(ref.workspace, g.rel);
-            const aside = `${gitDir}${UNSAFE_SUFFIX}`;
-            if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
-                removeNoFollow(aside);
-                external_node_fs_.renameSync(gitDir, aside);
-            }
-            throw new GitGuardError(`could not put ${g.rel} back (${(0,errors/* errorMessage */.gJ)(err)}); it was moved to ${external_node_path_.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`);
-        }
-    }
-    const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1;
-    if (own >= 0)
-        undone.splice(own, 1); // the action's own change for the run, not the agent's
-    for (const p of manifest.pointers) {
-        const abs = external_node_path_.join(ref.workspace, p.rel);
-        if (!realParents(ref.workspace, p.rel)) {
-            undone.push(`${p.rel} (its directory was replaced by a link: left alone, git does not follow it)`);
-            continue;
-        }
-        const st = lstatOrUndefined(abs);
-        const data = blob(p.blob);
-        if (st?.isFile() && (st.mode & 0o7777) === p.mode && no_follow_readRegularFile(abs)?.equals(data))
-            continue;
-        if (st && !st.isFile())
-            quarantine(ref.workspace, p.rel, undone);
-        replaceFile(abs, data, p.mode, p);
-        undone.push(`${p.rel} (put back)`);
-    }
-    const known = new Set(manifest.known);
-    for (const rel of scanGitEntries(ref.workspace))
-        if (!known.has(rel))
-            quarantine(ref.workspace, rel, undone);
-    removeNoFollow(ref.snapshotDir); // it holds the checkout's credentials
-    return undone;
-}
-/** Renames a `.git` entry the agent made (a nested repository, a pointer) so git never reads it. */
-function quarantine(workspace, rel, undone) {
-    const abs = external_node_path_.join(workspace, rel);
-    const target = `${abs}${QUARANTINE_SUFFIX}`;
-    removeNoFollow(target);
-    external_node_fs_.renameSync(abs, target);
-    undone.push(`${rel} (added by the agent: renamed to ${external_node_path_.basename(target)})`);
-}
-function restoreGitDir(workspace, g, blob, undone) {
-    const gitDir = external_node_path_.join(workspace, g.rel);
-    if (!realParents(workspace, g.rel)) {
-        // a nested repository whose directory the agent swapped for a link: git does not follow it either
-        undone.push(`${g.rel} (its directory was replaced by a link: left alone)`);
-        return;
-    }
-    const st = lstatOrUndefined(gitDir);
-    if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
-        // the agent moved or replaced the git dir: find the original by its inode and move it back
-        const original = findByInode(workspace, g);
-        if (st)
-            quarantine(workspace, g.rel, undone);
-        if (!original)
-            throw new GitGuardError(`the agent removed ${g.rel} from the workspace; its git state cannot be restored`, 'Check out the repository again before any later git step');
-        external_node_fs_.renameSync(external_node_path_.join(workspace, original), gitDir);
-        undone.push(`${g.rel} (moved back from ${original})`);
-    }
-    // what git reads as configuration first, from the snapshot's fixed list: nothing the agent
-    // did to the rest of the tree can stop that; then the sweep of what it added
-    for (const e of g.entries)
-        restoreEntry(gitDir, e, blob, undone);
-    sweepGitDir(gitDir, '', new Map(g.entries.map(e => [e.rel, e])), undone);
-}
-/** Removes, without following, every link, lock, special file and guarded entry the snapshot does not have. */
-function sweepGitDir(gitDir, relDir, snap, undone) {
-    const absDir = external_node_path_.join(gitDir, relDir);
-    let entries;
     try {
-        entries = absDir.length > MAX_PATH ? [] : listDir(absDir);
+        const v = JSON.parse(text);
+        return v && (v.backend === 'docker' || v.backend === 'smolvm') ? v : undefined;
     }
-    catch (err) {
-        removeNoFollow(absDir);
-        undone.push(`.git/${relDir} (unreadable: ${err.code ?? 'error'}; removed)`);
-        return;
-    }
-    for (const d of entries) {
-        const rel = relDir ? `${relDir}/${d.name}` : d.name;
-        const abs = external_node_path_.join(gitDir, rel);
-        const kind = classify(rel);
-        const saved = snap.get(rel);
-        const isLink = d.isSymbolicLink();
-        const special = !isLink && !d.isFile() && !d.isDirectory();
-        if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-            removeNoFollow(abs);
-            undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
-        }
-        else if (d.isDirectory() && abs.length > MAX_PATH) {
-            removeNoFollow(abs);
-            undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`);
-        }
-        else if (d.isDirectory()) {
-            sweepGitDir(gitDir, rel, snap, undone);
-        }
+    catch {
+        return undefined;
     }
 }
-function restoreEntry(gitDir, e, blob, undone) {
-    const abs = external_node_path_.join(gitDir, e.rel);
-    const label = `.git${e.rel ? `/${e.rel}` : ''}`;
-    if (e.rel && !realParents(gitDir, e.rel)) {
-        // a directory on the way is a link (or a file) now: make each a real directory again
-        const parts = e.rel.split('/').slice(0, -1);
-        for (let i = 1; i <= parts.length; i++) {
-            const dir = external_node_path_.join(gitDir, ...parts.slice(0, i));
-            if (!lstatOrUndefined(dir)?.isDirectory()) {
-                ensureDirectory(dir, 0o755);
-                undone.push(`.git/${parts.slice(0, i).join('/')} (made a directory again)`);
-            }
-        }
+
+;// CONCATENATED MODULE: ./lib/bottle/run-ledger.js
+
+
+
+
+
+/**
+ * What the main step has done so far: each stage writes what it made here, and the teardown,
+ * the signal handler and the outputs read it whatever stage the run got to.
+ */
+class RunLedger {
+    clock = new PhaseClock(line => lib_core/* info */.pq(line));
+    /** what teardown removes and puts back, in the step's state as soon as each part exists (the post step reads it) */
+    teardown = { backend: 'docker' };
+    /** the running claude, which a cancellation, a record fault or the upstream's verdict stops */
+    control = {};
+    cancellation = new Cancellation();
+    /** the known secrets; once the workspace is isolated, the checkout's credentials too */
+    redactor;
+    backend;
+    /** what killed runs left, being removed beside this run's start (awaited before teardown) */
+    reaping = Promise.resolve();
+    /** the state dir, once prepared ('' before) */
+    transcriptDir = '';
+    records;
+    bottle;
+    outcome;
+    /** what the model upstream's answers ended the run with */
+    verdict;
+    /** claude's answer checked against json-schema */
+    structured;
+    constructor(known) {
+        this.redactor = new Redactor(known);
     }
-    const st = lstatOrUndefined(abs);
-    if (e.type === 'dir') {
-        if (ensureDirectory(abs, e.mode, e))
-            undone.push(`${label} (made a directory again)`);
-        else if ((st.mode & 0o7777) !== e.mode) {
-            external_node_fs_.chmodSync(abs, e.mode); // a real directory (checked just now): nothing to follow
-            undone.push(`${label} (mode put back)`);
-        }
+    /** Writes the teardown state to GITHUB_STATE. */
+    saveTeardown() {
+        lib_core/* saveState */.LZ(TEARDOWN_STATE_KEY, encodeTeardownState(this.teardown));
     }
-    else if (e.type === 'link') {
-        if (st?.isSymbolicLink() && external_node_fs_.readlinkSync(abs) === e.target)
-            return;
-        removeNoFollow(abs);
-        external_node_fs_.symlinkSync(e.target, abs);
-        if (process.getuid?.() === 0)
-            external_node_fs_.lchownSync(abs, e.uid, e.gid);
-        undone.push(`${label} (link put back)`);
+    /** Stops claude if it runs (the normal path then tears down). */
+    stopClaude() {
+        this.control.current?.kill('SIGTERM');
     }
-    else {
-        const data = blob(e.blob);
-        if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && no_follow_readRegularFile(abs)?.equals(data))
-            return;
-        replaceFile(abs, data, e.mode, e);
-        undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
+    /** What an undo acts on now: the teardown state and the live backend and bottle. */
+    undoScope() {
+        return { state: this.teardown, save: () => this.saveTeardown(), backend: this.backend, bottle: this.bottle };
     }
 }
-/** Where the agent moved a git dir to: a directory of the workspace with the same inode (3 levels deep at most). */
-function findByInode(workspace, g) {
-    const queue = [['', 0]];
-    while (queue.length) {
-        const [rel, depth] = queue.shift();
-        for (const d of listDir(external_node_path_.join(workspace, rel))) {
-            if (!d.isDirectory())
-                continue;
-            const child = rel ? `${rel}/${d.name}` : d.name;
-            const st = external_node_fs_.lstatSync(external_node_path_.join(workspace, child));
-            if (st.dev === g.dev && st.ino === g.ino)
-                return child;
-            if (depth < 2)
-                queue.push([child, depth + 1]);
-        }
-    }
-    return undefined;
-}
-/** restoreWorkspaceGit, reported in the log: one warning listing what was undone, or one error. True when restored. */
-function restoreWorkspaceGitLogged(ref, prefix = '') {
-    try {
-        const undone = restoreWorkspaceGit(ref);
-        if (undone.length) {
-            const shown = undone.slice(0, 20).join(', ') + (undone.length > 20 ? `, and ${undone.length - 20} more` : '');
-            lib_core/* warning */.$e(`${prefix}put the workspace's .git back as it was before the run; undid ${undone.length} change(s) the agent made there: ${shown}`);
-        }
-        else
-            lib_core/* info */.pq(`${prefix}the workspace's .git is as it was before the run (credentials back in place)`);
-        return true;
-    }
-    catch (err) {
-        // the job must not go on as if the checkout were safe: later steps run git there
-        lib_core/* setFailed */.C1(`${prefix}${(0,errors/* errorMessage */.gJ)(err)}`);
-        return false;
-    }
+
+;// CONCATENATED MODULE: ./lib/bottle/structured-output.js
+
+
+/**
+ * How claude is asked for an answer matching `json-schema`: claude's own --json-schema (it adds
+ * a StructuredOutput tool whose input the model must fill, and reports it as
+ * `structured_output`) where the provisioned version lists it in `--help`, else the schema in
+ * the prompt. The answer is validated on the runner either way.
+ */
+async function structuredOutputArgs(bottle, binary, schema) {
+    const help = await bottle.backend.exec(bottle.name, [binary, '--help'], { user: bottle.plan.guestUser, timeoutMs: 60_000 });
+    const validate = compileSchema(schema.schema);
+    if (help.code === 0 && /^\s*--json-schema\b/m.test(help.stdout))
+        return { flags: ['--json-schema', schema.text], promptSuffix: '', validate };
+    lib_core/* warning */.$e(`This claude version (${bottle.plan.config.claudeVersion}) has no --json-schema flag: ` +
+        'the schema is given in the prompt, and the answer is checked on the runner');
+    return {
+        flags: [],
+        promptSuffix: `\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${schema.text}`,
+        validate
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown.js
@@ -58769,6 +58840,7 @@ async function teardownResources(backend, state) {
 
 
 
+
 /** Runs one step of the undo; a failure is one warning line and never skips the next step. */
 async function step(prefix, what, act) {
     try {
@@ -58787,14 +58859,8 @@ async function step(prefix, what, act) {
  */
 async function undo(s) {
     const prefix = s.prefix ?? '';
-    const b = s.bottle;
-    const daemons = b ? [['model proxy', b.modelProxy], ['egress proxy', b.egress], ...(b.gitGate ? [['git gate', b.gitGate.gate]] : [])] : [];
-    for (const [name, daemon] of daemons) {
-        await step(prefix, `stop the ${name}`, async () => {
-            await daemon.close();
-            lib_core/* info */.pq(daemon.summary());
-        });
-    }
+    if (s.bottle)
+        reportClosed(await s.bottle.daemons.close(), prefix);
     let gone = false;
     const backend = s.backend;
     if (backend) {
@@ -58826,303 +58892,550 @@ async function undo(s) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/heartbeat.js
-/** How often a quiet run says it is still alive. */
-const HEARTBEAT_MS = 3 * 60_000;
+;// CONCATENATED MODULE: ./lib/config/shell-words.js
 /**
- * While claude runs, one line every few minutes — how long, how many model calls, the tokens the
- * model proxy saw — so a long quiet run does not look hung in the log.
+ * Splits a string into words the way a POSIX shell would, without expanding anything:
+ * single quotes are literal, double quotes allow \" \\ \$ \` escapes, backslash escapes
+ * outside quotes, and newlines separate words like spaces.
  */
-function startHeartbeat(usage, log, everyMs = HEARTBEAT_MS, now = Date.now) {
-    const started = now();
-    const timer = setInterval(() => {
-        const u = usage();
-        const minutes = Math.round((now() - started) / 60_000);
-        const tokensIn = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
-        log(`still running: ${minutes} min, ${u.requests} model call(s), ${tokensIn} tokens in, ${u.output_tokens} out so far`);
-    }, everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
+function splitShellWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let i = 0;
+    while (i < text.length) {
+        const ch = text[i];
+        if (ch === "'") {
+            const end = text.indexOf("'", i + 1);
+            if (end < 0)
+                throw new Error('unterminated single quote');
+            word += text.slice(i + 1, end);
+            inWord = true;
+            i = end + 1;
+        }
+        else if (ch === '"') {
+            i++;
+            for (;;) {
+                if (i >= text.length)
+                    throw new Error('unterminated double quote');
+                const c = text[i];
+                if (c === '"')
+                    break;
+                if (c === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
+                    if (text[i + 1] !== '\n')
+                        word += text[i + 1];
+                    i += 2;
+                }
+                else {
+                    word += c;
+                    i++;
+                }
+            }
+            inWord = true;
+            i++;
+        }
+        else if (ch === '\\') {
+            if (i + 1 >= text.length)
+                throw new Error('trailing backslash');
+            if (text[i + 1] !== '\n')
+                word += text[i + 1];
+            inWord = true;
+            i += 2;
+        }
+        else if (/\s/.test(ch)) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+            i++;
+        }
+        else {
+            word += ch;
+            inWord = true;
+            i++;
+        }
+    }
+    if (inWord)
+        words.push(word);
+    return words;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/reap.js
+;// CONCATENATED MODULE: ./lib/config/claude-args.js
 
 
-
-
-/**
- * Removes what earlier runs on this engine left when their step was killed with no post step
- * (a SIGKILLed main, a runner that crashed): every bottle, relay and network whose owner
- * label says its process is provably gone. Another live run's resources are never touched.
- * Never fails the run: a reap that goes wrong is one warning.
- */
-async function reapStale(backend) {
+/** Flags the action sets itself; passing them through `claude-args` would break the run's contract. */
+const OWNED_FLAGS = {
+    '-p': 'the action always runs claude with -p and the `prompt` input',
+    '--print': 'the action always runs claude with -p and the `prompt` input',
+    '--output-format': 'the action parses stream-json output',
+    '--input-format': 'the action passes the prompt as text',
+    '--verbose': 'the action always passes --verbose (stream-json needs it)',
+    '--dangerously-skip-permissions': 'the action always passes it: the bottle is the sandbox',
+    '--allow-dangerously-skip-permissions': 'the action always passes --dangerously-skip-permissions',
+    '--permission-mode': 'the action always passes --dangerously-skip-permissions',
+    '--append-system-prompt': 'use the `append-system-prompt` input',
+    '--append-system-prompt-file': 'use the `append-system-prompt-file` input',
+    '--max-turns': 'use the `max-turns` input',
+    '--model': 'use the `model` input',
+    '--json-schema': 'use the `json-schema` input (the answer is then checked on the runner too)',
+    '--settings': 'the bottle owns claude settings',
+    '--resume': 'each run is a fresh session',
+    '-r': 'each run is a fresh session',
+    '--continue': 'each run is a fresh session',
+    '-c': 'each run is a fresh session'
+};
+/** Parses `claude-args` into argv words and refuses the flags the action owns. */
+function parseClaudeArgs(text) {
+    let words;
     try {
-        const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL);
-        const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))];
-        const reaped = [];
-        for (const slug of stale) {
-            const removed = await backend.sweep(RUN_LABEL, slug);
-            if (removed.length)
-                lib_core/* info */.pq(`Reaped what run ${slug} left (its step was killed without a post step): ${removed.join(', ')}`);
-            reaped.push(...removed);
-        }
-        return reaped;
+        words = splitShellWords(text);
     }
     catch (err) {
-        lib_core/* warning */.$e(`Could not check this engine for what killed runs left behind: ${(0,errors/* errorMessage */.gJ)(err)}`);
-        return [];
+        throw new errors/* InputError */.dz('claude-args', `cannot be split into words (${err.message})`, 'Close every quote');
     }
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
-const TEARDOWN_STATE_KEY = 'bottle';
-function encodeTeardownState(s) {
-    return JSON.stringify(s);
-}
-function decodeTeardownState(text) {
-    if (!text)
-        return undefined;
-    try {
-        const v = JSON.parse(text);
-        return v && (v.backend === 'docker' || v.backend === 'smolvm') ? v : undefined;
+    for (const word of words) {
+        const flag = word.startsWith('--') ? word.split('=', 1)[0] : word;
+        const why = OWNED_FLAGS[flag];
+        if (why) {
+            throw new errors/* InputError */.dz('claude-args', `'${flag}' is set by the action and cannot be passed`, `Remove it: ${why}`);
+        }
     }
-    catch {
-        return undefined;
+    return words;
+}
+
+;// CONCATENATED MODULE: ./lib/config/ca-certificates.js
+
+
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const ca_certificates_FIX = 'Give PEM certificates (-----BEGIN CERTIFICATE----- …) inline, or paths to PEM files, one per line';
+/** The certificates in one PEM text; throws naming `source` when there is none or one is broken. */
+function certificatesIn(text, source) {
+    const blocks = text.match(PEM_BLOCK) ?? [];
+    if (blocks.length === 0)
+        throw new errors/* InputError */.dz('ca-certificates', `${source} holds no PEM certificate`, ca_certificates_FIX);
+    for (const [i, pem] of blocks.entries()) {
+        try {
+            new external_node_crypto_.X509Certificate(pem);
+        }
+        catch (err) {
+            throw new errors/* InputError */.dz('ca-certificates', `certificate ${i + 1} of ${source} is not valid PEM (${err.message})`, ca_certificates_FIX);
+        }
     }
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
-
-
-
-
-
-const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
-const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
-const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
-const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
-const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
-/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
-function configPathOf(workspace) {
-    const gitPath = external_node_path_.join(workspace, '.git');
-    const st = external_node_fs_.lstatSync(gitPath, { throwIfNoEntry: false });
-    if (st?.isDirectory())
-        return external_node_path_.join(gitPath, 'config');
-    if (!st?.isFile())
-        return undefined;
-    // a worktree or submodule: `.git` is a file pointing at the git dir
-    const m = /^gitdir:\s*(.+)$/m.exec(no_follow_readRegularFile(gitPath)?.toString('utf8') ?? '');
-    return m ? external_node_path_.resolve(workspace, m[1].trim(), 'config') : undefined;
-}
-/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
-async function gitConfig(configPath, args) {
-    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
-    return r.code === 0 ? r.stdout : '';
-}
-/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
-function credentialSecrets(config) {
-    const secrets = [];
-    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
-        secrets.push(m[1]);
-    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
-        if (m[2])
-            secrets.push(decodeURIComponent(m[2]));
-        else
-            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
-    }
-    for (const s of [...secrets]) {
-        // a basic credential is base64("user:token"): the token inside is a secret too
-        const decoded = Buffer.from(s, 'base64').toString('utf8');
-        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
-        if (token)
-            secrets.push(token);
-    }
-    return secrets.filter(s => s.length >= 8);
-}
-/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
-function includedFiles(configPath) {
-    const r = (0,external_node_child_process_.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
-    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_.resolve(external_node_path_.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
+    return blocks.map(b => `${b}\n`);
 }
 /**
- * The config files of every git dir under the workspace's .git: its own, and each submodule's
- * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
+ * Parses `ca-certificates`: inline PEM (one or more certificates), or file paths (relative to
+ * the workspace), one per line. Returns the certificates as PEM blocks, each checked.
  */
-function gitConfigFiles(workspace) {
-    const top = configPathOf(workspace);
-    if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
+function parseCaCertificates(input, workspace) {
+    if (input.trim() === '')
         return [];
-    const files = [top];
-    const isGitDir = (dir) => external_node_fs_.lstatSync(external_node_path_.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
-    const walk = (dir, depth) => {
-        if (depth > 8)
-            return;
-        const inGitDir = isGitDir(dir);
-        for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
-            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
-                continue;
-            const sub = external_node_path_.join(dir, d.name);
-            if (isGitDir(sub) && external_node_fs_.lstatSync(external_node_path_.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
-                files.push(external_node_path_.join(sub, 'config'));
-            walk(sub, depth + 1);
-        }
-    };
-    const modules = external_node_path_.join(external_node_path_.dirname(top), 'modules');
-    if (external_node_fs_.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
-        walk(modules, 0);
-    return files;
-}
-/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
-function workspaceGitSecrets(workspace) {
-    if (!workspace)
-        return [];
-    return gitConfigFiles(workspace).flatMap(configPath => {
-        const text = no_follow_readRegularFile(configPath)?.toString('utf8') ?? '';
-        const included = includedFiles(configPath).map(f => no_follow_readRegularFile(f)?.toString('utf8') ?? '');
-        return [text, ...included].flatMap(credentialSecrets);
+    if (input.includes('-----BEGIN'))
+        return certificatesIn(input, 'the inline value');
+    return input
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l !== '')
+        .flatMap(file => {
+        return certificatesIn(readCheckoutFile('ca-certificates', file, workspace), `'${file}'`);
     });
 }
-/**
- * Takes credentials out of every git config of the workspace (its own and its submodules');
- * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
- */
-async function stripGitCredentials(workspace) {
-    const [top, ...submodules] = gitConfigFiles(workspace);
-    if (!top)
-        return undefined;
-    for (const configPath of submodules)
-        await stripConfig(configPath);
-    return { configPath: top, ...(await stripConfig(top)) };
+
+;// CONCATENATED MODULE: ./lib/config/egress-policy.js
+
+
+
+/** Parses `egress`, `allowed-hosts` (newline or comma separated) and `allowed-host-presets`. */
+function parseEgressPolicy(mode, hosts, presets) {
+    const egress = choiceField({ egress: mode }, 'egress', ['allowlist', 'none', 'open']);
+    const rules = [];
+    for (const raw of listItems(hosts)) {
+        const rule = parseRule(raw);
+        if (!rule) {
+            throw new errors/* InputError */.dz('allowed-hosts', `'${raw}' is not a host name, a *.suffix wildcard, an IP address or a CIDR network, optionally with :port`, 'Write hosts without scheme or path, e.g. api.github.com, *.npmjs.org, github.com:22, 10.0.0.0/8 (ports 80 and 443 unless one is given)');
+        }
+        rules.push(rule.text);
+    }
+    for (const p of listItems(presets).map(s => s.toLowerCase())) {
+        const list = PRESETS[p];
+        if (!list)
+            throw new errors/* InputError */.dz('allowed-host-presets', `unknown preset '${p}'`, `Use any of: ${Object.keys(PRESETS).join(', ')}`);
+        rules.push(...list);
+    }
+    return { mode: egress, rules: [...new Set(rules)] };
 }
-async function stripConfig(configPath) {
-    const st = external_node_fs_.lstatSync(configPath);
-    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
-    const headers = [];
-    for (const file of includedFiles(configPath)) {
-        if (!no_follow_readRegularFile(file))
+
+;// CONCATENATED MODULE: ./lib/config/env-pairs.js
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Variables the bottle sets itself; a user value would break the run or leak around the proxy. */
+const RESERVED = new RegExp(`^(${[
+    'ANTHROPIC_.*',
+    'CLAUDE_CODE_OAUTH_TOKEN',
+    'CLAUDE_CODE_USE_.*',
+    'CLAUDE_CODE_SKIP_.*_AUTH',
+    'CLOUD_ML_REGION',
+    'CLAUDE_CONFIG_DIR',
+    'HOME',
+    'USER',
+    'PATH',
+    'IS_SANDBOX',
+    'HTTPS?_PROXY',
+    'https?_proxy',
+    'NO_PROXY',
+    'no_proxy'
+].join('|')})$`);
+/** Parses newline-separated KEY=VALUE lines (blank lines and `#` comments skipped). */
+function parseEnvPairs(text) {
+    const env = {};
+    for (const rawLine of text.split('\n')) {
+        const line = rawLine.replace(/\r$/, '');
+        if (line.trim() === '' || line.trim().startsWith('#'))
             continue;
-        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
-            const [key, ...value] = line.split(' ');
-            headers.push({ key: key, value: value.join(' ') });
+        const eq = line.indexOf('=');
+        const name = (eq < 0 ? line : line.slice(0, eq)).trim();
+        if (eq < 0) {
+            throw new errors/* InputError */.dz('env', `line '${name}' has no '='`, 'Write one KEY=VALUE pair per line');
         }
+        if (!NAME.test(name)) {
+            throw new errors/* InputError */.dz('env', `'${name}' is not a valid variable name`, 'Use letters, digits and _ , not starting with a digit');
+        }
+        if (RESERVED.test(name)) {
+            throw new errors/* InputError */.dz('env', `'${name}' is set by the bottle and cannot be overridden`, 'Remove it from `env`');
+        }
+        env[name] = line.slice(eq + 1);
     }
-    const remotes = [];
-    for (const key of keys) {
-        if (CREDENTIAL_KEYS.test(key)) {
-            if (/extraheader$/i.test(key))
-                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
-                    headers.push({ key, value });
-            await gitConfig(configPath, ['--unset-all', key]);
-        }
-        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
-            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
-        }
-        else if (URL_KEYS.test(key)) {
-            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
-            if (!values.some(v => USERINFO.test(v)))
-                continue;
-            if (/^remote\..*\.url$/i.test(key))
-                remotes.push({ key, url: values.at(-1) });
-            await gitConfig(configPath, ['--unset-all', key]);
-            for (const v of values)
-                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
-        }
-    }
-    // git rewrites the file as whoever runs it; keep the checkout's owner
-    if (process.getuid?.() === 0)
-        external_node_fs_.lchownSync(configPath, st.uid, st.gid);
-    return { headers, remotes };
+    return env;
 }
 
-;// CONCATENATED MODULE: ./lib/gitgate/origin.js
+;// CONCATENATED MODULE: ./lib/config/json-schema.js
 
 
-const ORIGIN_KEY = 'remote.origin.url';
-const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+/** Passed to claude as one argv word: well under Linux's 128 KiB limit on a single argument. */
+const MAX_JSON_SCHEMA = 64 * 1024;
 /**
- * The gate's upstream and credential, read after the checkout's credentials were taken out.
- * The credential is `github-token` when given, else what the checkout left (its extraheader
- * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
+ * Parses `json-schema`: inline JSON (it starts with `{`) or a file path, relative to the
+ * workspace, that must not link out of it (an untrusted pull request can bring the file).
+ * The schema is compiled here, so a bad one fails the step before anything starts.
  */
-async function gateOrigin(workspace, saved, githubToken) {
-    const configPath = configPathOf(workspace);
-    if (!configPath || !external_node_fs_.existsSync(configPath))
+function parseJsonSchema(value, workspace) {
+    if (value.trim() === '')
         return undefined;
-    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
-    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
-        return undefined;
-    const found = { upstream: new URL(url), configPath, url };
-    if (githubToken)
-        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
-    // git uses the last value that applies; the included file (newer actions/checkout) comes first
-    for (const e of [...(saved?.headers ?? [])].reverse()) {
-        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
-        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
-            continue;
-        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
-        if (header)
-            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+    const inline = value.trim().startsWith('{');
+    const text = (inline ? value : readCheckoutFile('json-schema', value.trim(), workspace)).trim();
+    if (text.length > MAX_JSON_SCHEMA)
+        throw new errors/* InputError */.dz('json-schema', `the schema is ${text.length} characters, over ${MAX_JSON_SCHEMA}`, 'Give a smaller schema');
+    let schema;
+    try {
+        schema = JSON.parse(text);
     }
-    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
-    if (fromUrl) {
-        const u = new URL(fromUrl.url);
-        if (u.password || u.username)
-            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+    catch (err) {
+        throw new errors/* InputError */.dz('json-schema', `${inline ? 'the inline schema' : `'${value.trim()}'`} is not JSON (${err.message.slice(0, 120)})`, 'Give a JSON Schema object, inline or as a path to a .json file in the workspace');
     }
-    return { ...found, credentialSource: 'none' };
-}
-/**
- * Points origin at the gate for the run. Nothing puts it back here: the whole config is
- * restored byte for byte from the snapshot taken before the run (git-guard.ts).
- */
-async function routeOriginThroughGate(origin, guestUrl) {
-    const st = external_node_fs_.lstatSync(origin.configPath);
-    await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl]);
-    if (process.getuid?.() === 0)
-        external_node_fs_.lchownSync(origin.configPath, st.uid, st.gid);
+    if (!schema || typeof schema !== 'object' || Array.isArray(schema))
+        throw new errors/* InputError */.dz('json-schema', 'the schema is not a JSON object', 'Give a JSON Schema object such as {"type":"object","properties":{…}}');
+    try {
+        compileSchema(schema);
+    }
+    catch (err) {
+        throw new errors/* InputError */.dz('json-schema', `not a usable JSON Schema (${err.message.slice(0, 200)})`, 'Check it against draft-07, 2019-09 or 2020-12 (remote $refs are not fetched)');
+    }
+    return { text: JSON.stringify(schema), schema };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
+;// CONCATENATED MODULE: ./lib/config/provider-config.js
 
 
-
-
-
-
-/**
- * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
- * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
- * post step can put it back whatever happens to this process), then take the credentials out of
- * its config; and find the origin the git gate will serve (routed through it once it listens).
- */
-async function isolateWorkspace(config, plan, known, onGuard) {
-    const gitSecrets = workspaceGitSecrets(config.workspace);
-    for (const s of gitSecrets)
-        lib_core/* setSecret */.Pq(s);
-    const redactor = new Redactor([...known, ...gitSecrets]);
-    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
-    if (guard)
-        onGuard(guard);
-    const saved = await stripGitCredentials(config.workspace);
-    if (saved && gitSecrets.length)
-        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
-    const origin = await gateOrigin(config.workspace, saved, config.git.token);
-    if (!origin)
-        lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
-    return { redactor, guard, saved, origin };
+/** The default upstream of each provider (the `anthropic-base-url` input overrides it, e.g. a VPC endpoint). */
+function defaultUpstream(access) {
+    if (access.kind === 'bedrock')
+        return `https://bedrock-runtime.${access.region}.amazonaws.com`;
+    return access.region === 'global' ? 'https://aiplatform.googleapis.com' : `https://${access.region}-aiplatform.googleapis.com`;
+}
+/** Reads `provider` (default anthropic). */
+function parseProviderName(raw) {
+    return choiceField(raw, 'provider', ['anthropic', 'bedrock', 'vertex']);
 }
 /**
- * Once the gate listens: the workspace's origin points at it (the guest fetches and pushes
- * there, never upstream), and the guard notes the config the action itself wrote, so the
- * restore after the run tells it apart from what the agent changed.
+ * The region and project of a cloud provider, from the inputs or, as the OIDC actions leave them,
+ * the runner's environment (AWS_REGION from aws-actions/configure-aws-credentials,
+ * GOOGLE_CLOUD_PROJECT from google-github-actions/auth). An Anthropic key or token is refused
+ * beside a cloud provider: it would never be used, and a user who sets both meant something else.
  */
-async function routeOriginThroughTheGate(isolated, gitGate) {
-    if (isolated.origin && gitGate)
-        await routeOriginThroughGate(isolated.origin, gitGate.guestUrl);
-    if (isolated.guard)
-        noteRunConfig(isolated.guard);
+function parseCloudAccess(name, raw, runner) {
+    for (const key of ['anthropic-api-key', 'claude-code-oauth-token']) {
+        if (raw[key])
+            throw new errors/* InputError */.dz(key, `set with provider '${name}'`, `Remove it: with provider '${name}' the runner's ${name === 'bedrock' ? 'AWS' : 'Google Cloud'} credentials are used`);
+    }
+    if (name === 'bedrock') {
+        const region = raw['aws-region'] || runner.awsRegion || '';
+        if (!region)
+            throw new errors/* InputError */.dz('aws-region', 'not set and the runner has no AWS_REGION', 'Set `aws-region` (e.g. us-east-1), or `aws-region` of aws-actions/configure-aws-credentials before this step');
+        return { kind: 'bedrock', region: field('aws-region', awsRegion, region, 'an AWS region such as us-east-1') };
+    }
+    const project = raw['vertex-project'] || runner.googleProject || '';
+    if (!project)
+        throw new errors/* InputError */.dz('vertex-project', 'not set and the runner has no GOOGLE_CLOUD_PROJECT', 'Set `vertex-project` to the Google Cloud project with Claude enabled in Vertex AI');
+    return {
+        kind: 'vertex',
+        project: field('vertex-project', gcpProjectId, project, 'a Google Cloud project id such as my-project-123'),
+        region: inputField(raw, 'vertex-region', vertexRegion, "a Vertex AI location such as us-east5, europe-west1 or 'global'")
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/config/sections.js
+/**
+ * The parts of the inputs more than one mode reads, each parsed by one function: the run
+ * (config.ts), setup-only (setup-config.ts) and the post step (post-config.ts) are built from
+ * these, so an input means the same in every mode.
+ */
+
+
+
+function backendSection(raw) {
+    return choiceField(raw, 'backend', BACKEND_CHOICES);
+}
+/** Where smolvm comes from: checked the same way for a run and for setup-only. */
+function smolvmSection(raw, runner) {
+    return {
+        version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
+        downloadUrl: inputField(raw, 'smolvm-download-url', fields_httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
+        githubToken: raw['github-token'] || undefined,
+        githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
+    };
+}
+/** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */
+function runnerDirs(runner) {
+    const runnerTemp = runner.runnerTemp;
+    if (!runnerTemp)
+        throw new errors/* InputError */.dz('RUNNER_TEMP', 'the runner did not set it', 'Run inside GitHub Actions or set RUNNER_TEMP to a writable directory');
+    return { runnerTemp, toolCache: runner.toolCache || external_node_path_.join(runnerTemp, 'tool-cache') };
+}
+// Characters @actions/artifact refuses in names (path-and-artifact-name-validation).
+const FORBIDDEN_IN_ARTIFACT_NAME = /["':<>|*?\r\n\\/]/;
+/** Default artifact name: unique per job, step and attempt, so two bottle steps of a job do not collide. */
+function defaultArtifactName(runner) {
+    const part = (s, fallback) => (s || fallback).replace(/[^A-Za-z0-9._-]+/g, '-');
+    return `bot-bottle-${part(runner.job, 'job')}-${part(runner.action, 'bottle')}-attempt-${part(runner.runAttempt, '1')}`;
+}
+/** What the post step publishes, and how: read by the run (to check it early) and by the post step. */
+function artifactSection(raw, runner) {
+    const when = choiceField(raw, 'upload-transcripts', ['always', 'on-failure', 'never']);
+    const name = inputOrDefault(raw, 'artifact-name') || defaultArtifactName(runner);
+    if (FORBIDDEN_IN_ARTIFACT_NAME.test(name) || name.trim() === '') {
+        throw new errors/* InputError */.dz('artifact-name', `invalid value (got '${name}')`, 'Use a name without " : < > | * ? \\ / or line breaks');
+    }
+    const retentionDays = optionalField(raw, 'retention-days', days, 'a whole number of days from 1 to 90, or empty for the repository default');
+    return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') };
+}
+
+;// CONCATENATED MODULE: ./lib/config/config.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Exactly one of two inputs. Returns which one is set, or throws naming both. */
+function exactlyOne(raw, a, b, what) {
+    if (raw[a] && raw[b])
+        throw new errors/* InputError */.dz(a, `set together with '${b}'`, `Give ${what} in only one of them`);
+    if (!raw[a] && !raw[b])
+        throw new errors/* InputError */.dz(a, `neither '${a}' nor '${b}' is set`, `Give ${what} in exactly one of them`);
+    return raw[a] ? a : b;
+}
+function anthropicCredential(raw) {
+    const input = exactlyOne(raw, 'anthropic-api-key', 'claude-code-oauth-token', 'the credential');
+    const value = raw[input];
+    field(input, schemas_string().regex(/^[\x21-\x7e]+$/), value, 'one line of printable characters with no spaces', true);
+    return input === 'anthropic-api-key' ? { kind: 'api-key', value } : { kind: 'oauth-token', value };
+}
+function isDirectory(p) {
+    try {
+        return external_node_fs_.statSync(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/** Parses the raw inputs into a Config, or throws one InputError naming the first bad input. */
+function parseConfig(raw, runner) {
+    const workspaceRaw = raw.workspace || runner.workspace || '';
+    if (!workspaceRaw)
+        throw new errors/* InputError */.dz('workspace', 'not set and GITHUB_WORKSPACE is empty', 'Set `workspace` to the directory the agent works in');
+    const workspace = external_node_path_.resolve(workspaceRaw);
+    if (!isDirectory(workspace))
+        throw new errors/* InputError */.dz('workspace', `'${workspace}' is not a directory`, 'Check out the repository first or set `workspace` to an existing directory');
+    const promptInput = exactlyOne(raw, 'prompt', 'prompt-file', 'the task');
+    const prompt = promptInput === 'prompt' ? raw.prompt : readCheckoutFile('prompt-file', raw['prompt-file'], workspace);
+    if (prompt.trim() === '')
+        throw new errors/* InputError */.dz(promptInput, 'is empty', 'Give the agent a task');
+    if (raw['append-system-prompt'] && raw['append-system-prompt-file']) {
+        throw new errors/* InputError */.dz('append-system-prompt', "set together with 'append-system-prompt-file'", 'Use at most one of them');
+    }
+    const appendSystemPrompt = raw['append-system-prompt-file']
+        ? readCheckoutFile('append-system-prompt-file', raw['append-system-prompt-file'], workspace)
+        : raw['append-system-prompt'];
+    const provider = parseProviderName(raw);
+    const credential = provider === 'anthropic' ? anthropicCredential(raw) : parseCloudAccess(provider, raw, runner);
+    const upstream = credential.kind === 'bedrock' || credential.kind === 'vertex' ? defaultUpstream(credential) : DEFAULT_ANTHROPIC_BASE_URL;
+    const skills = raw.skills
+        .split('\n')
+        .map(s => s.trim())
+        .filter(s => s !== '')
+        .map(s => external_node_path_.resolve(workspace, s));
+    const { runnerTemp, toolCache } = runnerDirs(runner);
+    return {
+        prompt,
+        appendSystemPrompt,
+        skills,
+        credential,
+        anthropicBaseUrl: field('anthropic-base-url', fields_httpUrl, raw['anthropic-base-url'] || upstream, 'an http(s) URL such as https://api.anthropic.com'),
+        model: optionalField(raw, 'model', modelName, 'a model name such as claude-sonnet-4-5 or an alias such as opus'),
+        maxTurns: optionalField(raw, 'max-turns', positiveInt, 'a whole number of turns, 1 or more'),
+        budget: {
+            maxCostUsd: optionalField(raw, 'max-cost-usd', usd, 'a positive amount of US dollars such as 5 or 0.50'),
+            maxTokens: optionalField(raw, 'max-tokens', tokenCount, 'a whole number of tokens, 1 or more, such as 2000000')
+        },
+        jsonSchema: parseJsonSchema(raw['json-schema'], workspace),
+        claudeArgs: parseClaudeArgs(raw['claude-args']),
+        claudeVersion: inputField(raw, 'claude-version', fields_version, "an exact version such as 2.1.332, or 'latest'"),
+        npmRegistry: inputField(raw, 'npm-registry', fields_httpUrl, 'an http(s) URL of an npm registry'),
+        backend: backendSection(raw),
+        image: inputField(raw, 'image', imageRef, 'an image reference such as debian:bookworm or ghcr.io/org/img:tag'),
+        dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
+        relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
+        workspace,
+        cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
+        memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
+        env: parseEnvPairs(raw.env),
+        timeoutMinutes: inputField(raw, 'timeout-minutes', positiveNumber, 'a positive number of minutes'),
+        artifact: artifactSection(raw, runner),
+        egress: parseEgressPolicy(raw.egress, raw['allowed-hosts'], raw['allowed-host-presets']),
+        git: gitSection(raw),
+        caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
+        smolvm: smolvmSection(raw, runner),
+        runner: {
+            runnerTemp,
+            toolCache,
+            runId: runner.runId || 'local',
+            runAttempt: runner.runAttempt || '1',
+            job: runner.job || 'job',
+            action: runner.action || 'bottle',
+            proxy: parseRunnerProxy(runner)
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/config/inputs.js
+/** The action's inputs, by their action.yml names. Each is read once, at the edge. */
+const INPUT_NAMES = [
+    'prompt',
+    'prompt-file',
+    'append-system-prompt',
+    'append-system-prompt-file',
+    'skills',
+    'anthropic-api-key',
+    'claude-code-oauth-token',
+    'anthropic-base-url',
+    'provider',
+    'aws-region',
+    'vertex-project',
+    'vertex-region',
+    'model',
+    'max-turns',
+    'max-cost-usd',
+    'max-tokens',
+    'json-schema',
+    'claude-args',
+    'claude-version',
+    'npm-registry',
+    'backend',
+    'image',
+    'docker-wiring',
+    'relay-image',
+    'workspace',
+    'cpus',
+    'memory',
+    'env',
+    'timeout-minutes',
+    'upload-transcripts',
+    'artifact-name',
+    'retention-days',
+    'job-summary',
+    'setup-only',
+    'require-backend',
+    'smolvm-version',
+    'smolvm-download-url',
+    'github-token',
+    'egress',
+    'allowed-hosts',
+    'allowed-host-presets',
+    'git-push',
+    'git-allow-force',
+    'git-protected-paths',
+    'git-max-push-mb',
+    'ca-certificates'
+];
+/** Inputs whose values are secrets: never echoed in an error, always masked. */
+const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
+/** The secret values a run knows: masked in the log, redacted from every record. */
+function secretValues(raw) {
+    return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '');
+}
+/** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
+function runnerCloudSecrets(env) {
+    return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v) => !!v);
+}
+/** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
+const MIN_ENV_SECRET_LENGTH = 8;
+/**
+ * The `env` input carries what the user hands the agent, often tokens of no known shape: every
+ * value of at least MIN_ENV_SECRET_LENGTH characters is masked and redacted like a secret input.
+ * Read leniently (the input is checked later, with a clear error): any `KEY=VALUE` line counts.
+ */
+function envSecrets(text) {
+    return text
+        .split('\n')
+        .map(l => l.replace(/\r$/, ''))
+        .filter(l => l.includes('=') && !l.trim().startsWith('#'))
+        .map(l => l.slice(l.indexOf('=') + 1))
+        .filter(v => v.trim().length >= MIN_ENV_SECRET_LENGTH);
+}
+/** Reads every input with `get` (e.g. core.getInput); missing ones are ''. */
+function readInputs(get) {
+    const raw = {};
+    for (const name of INPUT_NAMES)
+        raw[name] = get(name);
+    return raw;
+}
+function readRunnerEnv(env) {
+    return {
+        workspace: env['GITHUB_WORKSPACE'],
+        runnerTemp: env['RUNNER_TEMP'],
+        toolCache: env['RUNNER_TOOL_CACHE'],
+        runId: env['GITHUB_RUN_ID'],
+        runAttempt: env['GITHUB_RUN_ATTEMPT'],
+        job: env['GITHUB_JOB'],
+        action: env['GITHUB_ACTION'],
+        apiUrl: env['GITHUB_API_URL'],
+        httpsProxy: env['HTTPS_PROXY'] || env['https_proxy'],
+        httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
+        noProxy: env['NO_PROXY'] || env['no_proxy'],
+        awsRegion: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'],
+        googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT']
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/config/setup-config.js
@@ -59135,6 +59448,131 @@ function parseSetupConfig(raw, runner) {
     const backend = backendSection(raw);
     const { toolCache } = runnerDirs(runner);
     return { backend, requireBackend: booleanField(raw, 'require-backend'), smolvm: smolvmSection(raw, runner), toolCache };
+}
+
+;// CONCATENATED MODULE: ./lib/install/sha256.js
+
+
+/** Hex sha256 of a file, streamed. */
+async function sha256File(file) {
+    const h = external_node_crypto_.createHash('sha256');
+    for await (const chunk of external_node_fs_.createReadStream(file))
+        h.update(chunk);
+    return h.digest('hex');
+}
+/** The hash a `sha256sum` listing gives for `name` (`<hex>  <name>` or `<hex> *<name>`). */
+function checksumFor(listing, name) {
+    for (const line of listing.split('\n')) {
+        const m = /^([0-9a-f]{64})\s+\*?(.+?)\s*$/i.exec(line);
+        if (m && m[2] === name)
+            return m[1].toLowerCase();
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/install/smolvm.js
+
+
+
+
+
+
+
+
+const SMOLVM_TOOL_NAME = 'smolvm';
+/** Resolves `latest` through the GitHub releases API; an exact version passes through. */
+async function resolveSmolvmVersion(version, apiUrl, token) {
+    if (version !== 'latest')
+        return version;
+    const http = new lib/* HttpClient */.Qq('bot-bottle');
+    const url = `${apiUrl.replace(/\/+$/, '')}/repos/smol-machines/smolvm/releases/latest`;
+    let status = 0;
+    let body = '';
+    try {
+        const res = await http.get(url, { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+        status = res.message.statusCode ?? 0;
+        body = await res.readBody();
+    }
+    catch (err) {
+        throw new errors/* InstallError */.sy(`cannot reach ${url} to resolve smolvm 'latest' (${err.message})`, 'Set `smolvm-version` to an exact version');
+    }
+    if (status === 403 || status === 429)
+        throw new errors/* InstallError */.sy(`the GitHub API refused to resolve smolvm 'latest' (HTTP ${status}, likely a rate limit)`, 'Pass `github-token`, or set `smolvm-version` to an exact version');
+    if (status !== 200)
+        throw new errors/* InstallError */.sy(`the GitHub API answered HTTP ${status} resolving smolvm 'latest'`, 'Set `smolvm-version` to an exact version');
+    const tag = JSON.parse(body).tag_name ?? '';
+    const v = tag.replace(/^v/, '');
+    if (!/^\d+\.\d+\.\d+/.test(v))
+        throw new errors/* InstallError */.sy(`the latest smolvm release has an unexpected tag '${tag}'`, 'Set `smolvm-version` to an exact version');
+    return v;
+}
+/**
+ * Installs smolvm `version` for `platform`: downloads the release tarball and
+ * checksums.sha256, verifies the sha256 before extracting (mismatch or missing entry: error,
+ * nothing cached), extracts with the system tar (the archive has symlinks), caches keyed by
+ * version+platform, and confirms `smolvm --version`. Never runs an install script.
+ */
+async function installSmolvm(version, platform, downloadUrl, token) {
+    const cached = find(SMOLVM_TOOL_NAME, version, platform);
+    if (cached)
+        return smolvm_confirm({ dir: cached, path: external_node_path_.join(cached, 'smolvm'), version, downloaded: false });
+    const asset = `smolvm-${version}-${platform}.tar.gz`;
+    const base = `${downloadUrl.replace(/\/+$/, '')}/v${version}`;
+    // Only send the token to GitHub itself, never to a mirror.
+    const auth = token && /(^|\.)github\.com$/.test(new URL(base).hostname) ? `token ${token}` : undefined;
+    const fetch = async (name) => {
+        try {
+            return await downloadTool(`${base}/${name}`, undefined, auth);
+        }
+        catch (err) {
+            const code = err.httpStatusCode;
+            if (code === 404)
+                throw new errors/* InstallError */.sy(`smolvm ${version} has no release asset ${name} at ${base}`, `Check \`smolvm-version\` and \`smolvm-download-url\` (this runner needs the ${platform} asset)`);
+            throw new errors/* InstallError */.sy(`download of ${base}/${name} failed (${err.message})`, "Retry; check `smolvm-download-url` and the runner's network");
+        }
+    };
+    const sums = await fetch('checksums.sha256');
+    const tarball = await fetch(asset).catch(err => {
+        external_node_fs_.rmSync(sums, { force: true });
+        throw err;
+    });
+    let extracted;
+    try {
+        const expected = checksumFor(external_node_fs_.readFileSync(sums, 'utf8'), asset);
+        if (!expected)
+            throw new errors/* InstallError */.sy(`checksums.sha256 of smolvm ${version} has no entry for ${asset}; nothing was installed`, 'Use a release (or mirror) that publishes checksums for this platform');
+        const got = await sha256File(tarball);
+        if (got !== expected)
+            throw new errors/* InstallError */.sy(`${asset} does not match checksums.sha256 (expected ${expected}, got ${got}): the download was corrupted or tampered with; nothing was cached`, 'Retry; if it persists, check `smolvm-download-url`');
+        extracted = await extractTar(tarball);
+        const top = external_node_path_.join(extracted, `smolvm-${version}-${platform}`);
+        if (!external_node_fs_.existsSync(external_node_path_.join(top, 'smolvm')))
+            throw new errors/* InstallError */.sy(`${asset} does not hold smolvm-${version}-${platform}/smolvm`, 'Check `smolvm-download-url` points at smolvm releases');
+        const dir = await cacheDir(top, SMOLVM_TOOL_NAME, version, platform);
+        return await smolvm_confirm({ dir, path: external_node_path_.join(dir, 'smolvm'), version, downloaded: true });
+    }
+    finally {
+        external_node_fs_.rmSync(tarball, { force: true });
+        external_node_fs_.rmSync(sums, { force: true });
+        if (extracted)
+            external_node_fs_.rmSync(extracted, { recursive: true, force: true });
+    }
+}
+/** Installs smolvm for a release platform, from where `settings` say. */
+function smolvmInstaller(settings) {
+    return async (platform) => {
+        const version = await resolveSmolvmVersion(settings.version, settings.githubApiUrl, settings.githubToken);
+        return installSmolvm(version, platform, settings.downloadUrl, settings.githubToken);
+    };
+}
+async function smolvm_confirm(i) {
+    const r = await runCommand(i.path, ['--version'], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: '', stderr: err.message }));
+    if (r.code !== 0 || !r.stdout.includes(i.version)) {
+        throw new errors/* InstallError */.sy(`the installed smolvm does not run: \`smolvm --version\` ` +
+            (r.code === 0 ? `printed '${r.stdout.trim()}'` : `failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`), 'Check that the release matches this runner');
+    }
+    lib_core/* addPath */.fM(i.dir);
+    return i;
 }
 
 ;// CONCATENATED MODULE: ./lib/setup.js
@@ -59165,243 +59603,7 @@ async function runSetup(raw) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
-/**
- * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
- * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
- */
-async function engineLostLine(backend) {
-    if (!backend)
-        return undefined;
-    const probe = await backend.probe().catch((err) => ({ usable: false, reason: String(err) }));
-    if (probe.usable)
-        return undefined;
-    return `The ${backend.kind} engine stopped answering during the run (${probe.reason}). What was recorded until then is uploaded by the post step; the bottle's leftovers are removed by the post step or, if the engine is still down then, by the next run once it is back`;
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/run-records.js
-
-
-
-
-const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
-/** The fault code of a record that reached its cap (not an errno: the disk is fine). */
-const RECORD_CAPPED = 'RECORD_CAPPED';
-/** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
-function diskFaultLine(fault, runnerTemp) {
-    if (fault.code === RECORD_CAPPED) {
-        return `The run's record ${external_node_path_.basename(fault.file)} was ${fault.message}. A run whose actions are no longer recorded does not go on, so claude was stopped (an agent can fill a record on purpose to hide what it does next)`;
-    }
-    return `The run's record cannot be written under RUNNER_TEMP (${runnerTemp}): ${external_node_path_.basename(fault.file)}: ${fault.code} ${fault.message.replace(/^E[A-Z]+: /, '')}. A run that cannot be recorded does not go on, so claude was stopped. ${FREE_SPACE}`;
-}
-/** The one line for a disk that refused a write before claude ran (the state dir, the claude download). */
-function diskFullBeforeRunLine(err, runnerTemp) {
-    return `Cannot write under RUNNER_TEMP (${runnerTemp}): ${err.message}. The run stopped before claude ran. ${FREE_SPACE}`;
-}
-/**
- * The main step's watch over the run's records: the first write the disk refuses stops claude
- * (an agent whose actions are not recorded is what this action exists to prevent). A record that
- * reaches its cap stops claude too — the agent decides how much goes into each record, and could
- * otherwise fill one (16 MiB of refused requests in egress.jsonl, say) and act unrecorded from
- * then on — and is noted in `record-notes.json` at once (so the post step's report says what
- * was cut even if this process is killed) and warned about once.
- */
-class RunRecords {
-    stateDir;
-    stop;
-    fault;
-    notes = [];
-    constructor(stateDir, stop) {
-        this.stateDir = stateDir;
-        this.stop = stop;
-    }
-    onFault(fault) {
-        if (this.fault)
-            return;
-        this.fault = fault;
-        this.stop();
-    }
-    onCapped(file, keptBytes, cap) {
-        const reason = `cut at ${keptBytes} bytes: the record reached its cap of ${cap} bytes, what followed was not kept`;
-        lib_core/* warning */.$e(`${file}: ${reason}`);
-        this.notes.push({ source: file, reason });
-        // a refused write is silent: the warning above still says it
-        writeRecordFile(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
-        this.onFault({ file, code: RECORD_CAPPED, message: reason });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/failure-line.js
-
-
-/** One line saying why a run did not succeed. */
-function failureReason(outcome, timeoutMinutes) {
-    switch (outcome.conclusion) {
-        case 'timeout':
-            return `claude did not finish within timeout-minutes (${timeoutMinutes})`;
-        case 'max-turns':
-            return `claude used up max-turns after ${outcome.result?.numTurns ?? '?'} turns; raise max-turns or narrow the task`;
-        case 'error':
-            return `claude exited ${outcome.exitCode ?? 'on a signal'} without a result; see ${outcome.stderrFile}`;
-        default:
-            return (outcome.result?.result || 'claude reported an error').split('\n')[0];
-    }
-}
-/** The one line for a run the model upstream's answers ended: the input to fix, and what the upstream said. */
-function verdictLine(v, config) {
-    const kind = config.credential.kind;
-    if (v.conclusion === 'auth-error' && kind === 'bedrock') {
-        return `Input 'provider' (bedrock, aws-region '${config.credential.region}'): no usable AWS credentials on the runner (${v.detail}). Check the role aws-actions/configure-aws-credentials assumed before this step, its bedrock:InvokeModel* permissions and model access in that region`;
-    }
-    if (v.conclusion === 'auth-error' && kind === 'vertex') {
-        return `Input 'provider' (vertex, vertex-project '${config.credential.project}'): no usable Google Cloud credentials on the runner (${v.detail}). Check google-github-actions/auth before this step, and that its identity may use Vertex AI (roles/aiplatform.user) in that project`;
-    }
-    if (v.conclusion === 'auth-error') {
-        const input = config.credential.kind === 'api-key' ? 'anthropic-api-key' : 'claude-code-oauth-token';
-        return `Input '${input}': the model API refused this credential (${v.detail}). Check the secret and what it is allowed to do`;
-    }
-    if (v.conclusion === 'budget-exceeded')
-        return `${v.detail}; the model proxy refused further requests. Raise the cap or narrow the task`;
-    return `Input 'anthropic-base-url': ${new URL(config.anthropicBaseUrl).origin} cannot be reached: ${v.detail}. Check the URL, and the runner's network or its HTTPS_PROXY`;
-}
-/**
- * The one error line of a run that did not succeed (undefined: it did), by precedence: a
- * cancellation, what the host saw upstream, a record that could not be kept, an engine that went
- * away, then claude's own conclusion, and last an answer that did not match json-schema.
- */
-async function failureLine(end) {
-    const { verdict, recordFault, outcome, structured, config } = end;
-    if (end.cancelled)
-        return "claude run concluded 'cancelled': the run was cancelled";
-    if (verdict)
-        return `claude run concluded '${verdict.conclusion}': ${verdictLine(verdict, config)}`;
-    if (recordFault)
-        return `claude run concluded 'error': ${diskFaultLine(recordFault, config.runner.runnerTemp)}`;
-    if (outcome.conclusion !== 'success') {
-        const lost = outcome.conclusion === 'error' ? await engineLostLine(end.backend) : undefined;
-        return `claude run concluded '${outcome.conclusion}': ${lost ?? failureReason(outcome, config.timeoutMinutes)}`;
-    }
-    if (structured && !structured.ok)
-        return `claude run concluded 'invalid-output': ${structured.reason}`;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/structured-output.js
-
-
-/**
- * How claude is asked for an answer matching `json-schema`: claude's own --json-schema (it adds
- * a StructuredOutput tool whose input the model must fill, and reports it as
- * `structured_output`) where the provisioned version lists it in `--help`, else the schema in
- * the prompt. The answer is validated on the runner either way.
- */
-async function structuredOutputArgs(bottle, binary, schema) {
-    const help = await bottle.backend.exec(bottle.name, [binary, '--help'], { user: bottle.plan.guestUser, timeoutMs: 60_000 });
-    const validate = compileSchema(schema.schema);
-    if (help.code === 0 && /^\s*--json-schema\b/m.test(help.stdout))
-        return { flags: ['--json-schema', schema.text], promptSuffix: '', validate };
-    lib_core/* warning */.$e(`This claude version (${bottle.plan.config.claudeVersion}) has no --json-schema flag: the schema is given in the prompt, and the answer is checked on the runner`);
-    return {
-        flags: [],
-        promptSuffix: `\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${schema.text}`,
-        validate
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/phase-clock.js
-
-
-
-/** The phases of one run, in the order they run; main times all but the last, the post step the last. */
-const PHASES = (/* unused pure expression or super */ null && (['resolve backend', 'prepare', 'network', 'daemons', 'bottle start', 'provision', 'claude', 'collect', 'teardown', 'post']));
-/** In the state dir, beside the other host records. */
-const PHASES_FILE = 'phases.json';
-/**
- * Times the run's phases: one log line per phase as it ends, and the list for the table.
- * A phase timed twice (never, today) adds up.
- */
-class PhaseClock {
-    log;
-    now;
-    timings = [];
-    constructor(log, now = () => performance.now()) {
-        this.log = log;
-        this.now = now;
-    }
-    /** Runs `work` as `phase`; the time is logged and kept also when it throws. */
-    async time(phase, work) {
-        const started = this.now();
-        try {
-            return await work();
-        }
-        finally {
-            this.add(phase, this.now() - started);
-        }
-    }
-    /** Starts `phase` now; the returned function ends it (once). */
-    start(phase) {
-        const started = this.now();
-        let ended = false;
-        return () => {
-            if (ended)
-                return;
-            ended = true;
-            this.add(phase, this.now() - started);
-        };
-    }
-    add(phase, ms) {
-        const whole = Math.max(0, Math.round(ms));
-        const known = this.timings.find(t => t.phase === phase);
-        if (known)
-            known.ms += whole;
-        else
-            this.timings.push({ phase, ms: whole });
-        this.log(`⏱ ${phase}: ${whole} ms`);
-    }
-}
-/** This node process's wall time so far (it started at performance.timeOrigin: node's own start and the bundle's load included). */
-function stepWallMs() {
-    return Math.round(performance.now());
-}
-/** The record in the state dir, checked field by field (written by the host, but read as data all the same). */
-function readPhases(stateDir) {
-    let raw;
-    try {
-        raw = JSON.parse(readRegularFile(path.join(stateDir, PHASES_FILE))?.toString('utf8') ?? '');
-    }
-    catch {
-        return undefined;
-    }
-    const r = raw;
-    if (!r || !Array.isArray(r.phases))
-        return undefined;
-    const ms = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
-    const phases = r.phases.flatMap(p => (PHASES.includes(p?.phase) && ms(p?.ms) !== undefined ? [{ phase: p.phase, ms: ms(p.ms) }] : []));
-    const steps = { main: ms(r.steps?.main), post: ms(r.steps?.post) };
-    return { phases, steps };
-}
-/** Writes (replaces) the record; a failure to write is the caller's warning, never the run's end. */
-function writePhases(stateDir, record) {
-    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PHASES_FILE), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-}
-/** The job summary's table: each phase, its share of the two steps, and what was not in any phase (node's start, loading the bundle). */
-function renderPhaseTable(record) {
-    const total = (record.steps.main ?? 0) + (record.steps.post ?? 0);
-    const timed = record.phases.reduce((sum, p) => sum + p.ms, 0);
-    const share = (ms) => (total > 0 ? `${Math.round((100 * ms) / total)}%` : '');
-    const rows = record.phases.map(p => `| ${p.phase} | ${p.ms} | ${share(p.ms)} |`);
-    if (total > 0)
-        rows.push(`| (outside the phases: node start, bundle load) | ${Math.max(0, total - timed)} | ${share(Math.max(0, total - timed))} |`, `| **main + post** | **${total}** | 100% |`);
-    return ['**Where the time went** (ms)', '', '| phase | ms | share |', '|---|---|---|', ...rows, ''].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./lib/main.js
-
-
-
-
-
-
 
 
 
@@ -59428,7 +59630,11 @@ function renderPhaseTable(record) {
 
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
-/** The main step: inputs → Config → prepare → launch → provision → run claude → outputs → teardown. */
+/**
+ * The main step: inputs → backend → prepare → isolate the workspace → launch → provision → run
+ * claude, then (whatever stage the run got to) teardown → outputs. The stages write what they
+ * made in one ledger, which the teardown, the outputs and the signal handler read.
+ */
 async function run() {
     const raw = readInputs(name => lib_core/* getInput */.V4(name));
     for (const secret of secretValues(raw))
@@ -59440,150 +59646,147 @@ async function run() {
     catch (err) {
         return lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(err));
     }
-    const clock = new PhaseClock(line => lib_core/* info */.pq(line));
     const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)];
-    let redactor = new Redactor(known);
-    let backend;
-    let bottle;
-    let outcome;
-    let transcriptDir = '';
-    let records;
-    let reaping = Promise.resolve();
-    const teardown = { backend: 'docker' };
-    const control = {};
-    const saveTeardown = () => lib_core/* saveState */.LZ(TEARDOWN_STATE_KEY, encodeTeardownState(teardown));
-    // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. Stop claude at once so
-    // the normal path below tears down; on the second signal tear down directly and exit.
-    let signals = 0;
-    let verdict;
-    let structured;
-    const onSignal = (signal) => {
-        signals++;
-        lib_core/* warning */.$e(`Received ${signal}: stopping claude and tearing the bottle down`);
-        control.current?.kill('SIGTERM');
-        if (signals > 1)
-            void undo({ state: teardown, save: saveTeardown, backend, bottle }).finally(() => process.exit(1));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const ledger = new RunLedger(known);
+    const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
         const config = parseConfig(raw, readRunnerEnv(process.env));
         // @actions/tool-cache reads these from the environment.
         process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache;
-        const endResolve = clock.start('resolve backend');
-        const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm));
-        backend = selection.backend;
-        Object.assign(teardown, backend.ref());
-        // what killed runs left is removed beside this run's start (it never touches a live run's resources)
-        reaping = reapStale(backend);
-        for (const reason of selection.reasons)
-            lib_core/* info */.pq(`backend ${reason}`);
-        endResolve();
-        const endPrepare = clock.start('prepare');
-        const plan = prepare(config);
-        transcriptDir = plan.stateDir;
-        records = new RunRecords(plan.stateDir, () => control.current?.kill('SIGTERM'));
-        teardown.slug = plan.slug;
-        teardown.stateDir = plan.stateDir;
-        saveTeardown();
+        const backend = await resolveBackend(config, ledger);
+        const endPrepare = ledger.clock.start('prepare');
+        const { plan, records } = prepareRun(config, ledger);
         // claude's cache lookup or download runs beside the image pull and the bottle's start
         const earlyClaude = startEarlyInstall(config, backend);
-        const isolated = await isolateWorkspace(config, plan, known, guard => {
-            teardown.gitGuard = guard;
-            saveTeardown();
-        });
-        redactor = isolated.redactor;
-        lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
+        const isolated = await isolate(config, plan, known, ledger);
         endPrepare();
-        bottle = await launch(plan, backend, {
-            onResource: (kind, name) => {
-                if (kind === 'network')
-                    teardown.networkName = name;
-                else
-                    teardown.bottleName = name;
-                saveTeardown();
-            },
-            onUpstreamVerdict: v => {
-                verdict = v;
-                // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
-                // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
-                if (v.conclusion !== 'budget-exceeded')
-                    return void control.current?.kill('SIGTERM');
-                lib_core/* info */.pq(`Spending cap reached: ${v.detail}`);
-                setTimeout(() => control.current?.kill('SIGTERM'), BUDGET_GRACE_MS).unref();
-            },
-            records,
-            redactor,
-            clock
-        }, isolated.origin);
-        await routeOriginThroughTheGate(isolated, bottle.gitGate);
-        if (signals > 0)
-            throw new Error('the run was cancelled before claude started');
-        const endProvision = clock.start('provision');
-        // The provisioning steps touch different paths in the guest: run them side by side.
-        const [promptFlags, , claude] = await Promise.all([
-            provisionPrompt(bottle),
-            provisionSkills(bottle),
-            provisionClaude(bottle, earlyClaude),
-            provisionCa(bottle)
-        ]);
-        if (signals > 0)
-            throw new Error('the run was cancelled before claude started');
-        if (records.fault)
-            throw Object.assign(new Error(`${external_node_path_.basename(records.fault.file)}: ${records.fault.message}`), { code: records.fault.code });
-        const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema));
-        await bottle.exposed; // the relay, which started beside the bottle and ran on while provisioning did
-        endProvision();
-        const stopHeartbeat = startHeartbeat(() => bottle.modelProxy.usage(), line => lib_core/* info */.pq(line));
-        const live = bottle;
-        outcome = await clock.time('claude', () => runClaude(live, claudeArgv(claude.guestPath, live, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), control, redactor, records).finally(stopHeartbeat));
-        const r = outcome.result;
-        lib_core/* info */.pq(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`);
-        if (schema && outcome.conclusion === 'success' && !verdict && signals === 0)
-            structured = checkStructuredOutput(outcome.result, schema.validate);
-        const failed = await failureLine({ cancelled: signals > 0, verdict, recordFault: records.fault, outcome, structured, config, backend });
-        if (failed)
-            lib_core/* setFailed */.C1(failed);
+        const bottle = await launchBottle(plan, backend, isolated, records, ledger);
+        const claude = await provision(bottle, earlyClaude, records, ledger);
+        await runAgent(bottle, claude, config, records, ledger);
     }
     catch (err) {
-        // the cause a user can act on, not its symptom: a full disk, an engine that went away
-        const runnerTemp = process.env['RUNNER_TEMP'] ?? '';
-        if (isDiskFault(err))
-            lib_core/* setFailed */.C1(diskFullBeforeRunLine(err, runnerTemp));
-        else
-            lib_core/* setFailed */.C1((await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err));
+        lib_core/* setFailed */.C1(await stoppedRunLine(err, ledger.backend, process.env['RUNNER_TEMP'] ?? ''));
     }
     finally {
-        await reaping;
-        await bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
-        await clock.time('teardown', () => undo({ state: teardown, save: saveTeardown, backend, bottle, final: true }));
-        const endCollect = clock.start('collect');
-        const outputs = outputsFrom(outcome, backend?.kind ?? '', transcriptDir, bottle?.gitGate?.gate.pushed, await runFigures(outcome, transcriptDir));
-        // the same precedence as failureLine's: an answer off the schema < a record not kept < the upstream's verdict < a cancellation
-        if (structured?.ok)
-            outputs['structured-output'] = structured.json;
-        else if (structured)
-            outputs.conclusion = 'invalid-output';
-        if (records?.fault)
-            outputs.conclusion = 'error'; // whatever claude said: its run was not recorded whole
-        if (verdict)
-            outputs.conclusion = verdict.conclusion;
-        if (signals > 0)
-            outputs.conclusion = 'cancelled';
-        outputs.result = redactor.redact(outputs.result); // a secret the agent echoed does not travel on in outputs
-        outputs['structured-output'] = redactor.redact(outputs['structured-output']); // (no longer JSON then: vetOutputs empties it)
-        publishOutputs(outputs, lib_core/* setOutput */.uH);
-        endCollect();
-        if (transcriptDir) {
-            try {
-                writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } });
-            }
-            catch (err) {
-                lib_core/* warning */.$e(`Could not write the phase timings: ${(0,errors/* errorMessage */.gJ)(err)}`);
-            }
+        await tearDown(ledger);
+        await publish(ledger);
+        unwatch();
+    }
+}
+/** The backend to run on; what killed runs left on it is removed beside this run's start. */
+async function resolveBackend(config, ledger) {
+    const endResolve = ledger.clock.start('resolve backend');
+    const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm));
+    const backend = selection.backend;
+    ledger.backend = backend;
+    Object.assign(ledger.teardown, backend.ref());
+    // (it never touches a live run's resources)
+    ledger.reaping = reapStale(backend);
+    for (const reason of selection.reasons)
+        lib_core/* info */.pq(`backend ${reason}`);
+    endResolve();
+    return backend;
+}
+/** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
+function prepareRun(config, ledger) {
+    const plan = prepare(config);
+    ledger.transcriptDir = plan.stateDir;
+    const records = new RunRecords(plan.stateDir, () => ledger.stopClaude());
+    ledger.records = records;
+    ledger.teardown.slug = plan.slug;
+    ledger.teardown.stateDir = plan.stateDir;
+    ledger.saveTeardown();
+    return { plan, records };
+}
+/** The checkout's credentials out of the workspace, its .git saved (in the ledger at once), and the redactor that knows them. */
+async function isolate(config, plan, known, ledger) {
+    const isolated = await isolateWorkspace(config, plan, known, guard => {
+        ledger.teardown.gitGuard = guard;
+        ledger.saveTeardown();
+    });
+    ledger.redactor = isolated.redactor;
+    lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
+    return isolated;
+}
+/** The daemons and the bottle, each resource in the ledger as it appears; then the workspace's origin through the gate. */
+async function launchBottle(plan, backend, isolated, records, ledger) {
+    const { teardown, redactor, clock } = ledger;
+    const bottle = await launch(plan, backend, {
+        onResource: (kind, name) => {
+            if (kind === 'network')
+                teardown.networkName = name;
+            else
+                teardown.bottleName = name;
+            ledger.saveTeardown();
+        },
+        onUpstreamVerdict: v => {
+            ledger.verdict = v;
+            // the host saw what claude would retry for minutes: stop it now, and say which input to fix.
+            // Over budget, claude ends by itself on the 402 (its result line stays in the record); stop it if not.
+            if (v.conclusion !== 'budget-exceeded')
+                return ledger.stopClaude();
+            lib_core/* info */.pq(`Spending cap reached: ${v.detail}`);
+            setTimeout(() => ledger.stopClaude(), BUDGET_GRACE_MS).unref();
+        },
+        records,
+        redactor,
+        clock
+    }, isolated.origin);
+    ledger.bottle = bottle;
+    await routeOriginThroughTheGate(isolated, bottle.gateUrl);
+    return bottle;
+}
+/** Provisions the guest and makes ready what claude's run needs; a cancellation or a refused record stops it first. */
+async function provision(bottle, earlyClaude, records, ledger) {
+    const config = bottle.plan.config;
+    ledger.cancellation.throwIfCancelled();
+    const endProvision = ledger.clock.start('provision');
+    const { claude, promptFlags } = await provisionAll(bottle, earlyClaude);
+    ledger.cancellation.throwIfCancelled();
+    records.throwIfFaulted();
+    const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema));
+    await bottle.exposed; // the relay, which started beside the bottle and ran on while provisioning did
+    endProvision();
+    return { argv: claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), validate: schema?.validate };
+}
+/** Runs claude (a heartbeat line while it does), checks its answer, and fails the step with the one line that says why, if it did not succeed. */
+async function runAgent(bottle, claude, config, records, ledger) {
+    const stopHeartbeat = startHeartbeat(() => bottle.daemons.modelProxy.usage(), line => lib_core/* info */.pq(line));
+    const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stopHeartbeat));
+    ledger.outcome = outcome;
+    const r = outcome.result;
+    lib_core/* info */.pq(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`);
+    const cancelled = ledger.cancellation.requested;
+    if (claude.validate && outcome.conclusion === 'success' && !ledger.verdict && !cancelled) {
+        ledger.structured = checkStructuredOutput(outcome.result, claude.validate);
+    }
+    const { verdict, structured, backend } = ledger;
+    const failed = await failureLine({ cancelled, verdict, recordFault: records.fault, outcome, structured, config, backend });
+    if (failed)
+        lib_core/* setFailed */.C1(failed);
+}
+/** Stops the daemons, removes the bottle and its network, and puts .git back (undo, as main's final teardown). */
+async function tearDown(ledger) {
+    await ledger.reaping;
+    await ledger.bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
+    await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
+}
+/** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */
+async function publish(ledger) {
+    const { outcome, transcriptDir, clock } = ledger;
+    const endCollect = clock.start('collect');
+    const pushed = ledger.bottle?.daemons.gitGate?.pushed;
+    const outputs = outputsFrom(outcome, ledger.backend?.kind ?? '', transcriptDir, pushed, await runFigures(outcome, transcriptDir));
+    const end = { cancelled: ledger.cancellation.requested, verdict: ledger.verdict, recordFault: ledger.records?.fault, structured: ledger.structured };
+    publishOutputs(settleOutputs(outputs, end, ledger.redactor), lib_core/* setOutput */.uH);
+    endCollect();
+    if (transcriptDir) {
+        try {
+            writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } });
         }
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        catch (err) {
+            lib_core/* warning */.$e(`Could not write the phase timings: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
     }
 }
 
@@ -63009,7 +63212,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/dr
 
 /***/ }),
 
-/***/ 3092:
+/***/ 711:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/meta-data":true},"$recursiveAnchor":true,"title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
