@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5444);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9111);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5444:
+/***/ 9111:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56226,15 +56226,6 @@ async function closeAll(named) {
         }
     }));
 }
-/** One warning line for each daemon that could not be stopped, and (with `summaries`) one info line for each that was. */
-function reportClosed(closed, prefix = '', summaries = true) {
-    for (const c of closed) {
-        if (c.error !== undefined)
-            lib_core/* warning */.$e(`${prefix}could not stop the ${c.daemon}: ${c.error}`);
-        else if (summaries)
-            lib_core/* info */.pq(c.summary);
-    }
-}
 /**
  * Starts the model proxy, the egress proxy and (with an origin) the git gate on the network's host
  * side, in that order, each logging the line that says how it is set. One that fails to start stops
@@ -56313,6 +56304,18 @@ async function startGate(plan, network, origin, redactor, records) {
         `push: ${patterns.length ? patterns.join(' ') + (allowForce ? ', force allowed' : ', fast-forward only') : 'refused'}; ` +
         `protected paths: ${guarded.length ? guarded.join(' ') : 'none'}; secrets scanned; up to ${formatBytes(git.maxPushBytes)} a push)`);
     return gate;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/daemon-report.js
+
+/** One warning line for each daemon that could not be stopped, and (with `summaries`) one info line for each that was. */
+function reportClosed(closed, prefix = '', summaries = true) {
+    for (const c of closed) {
+        if (c.error !== undefined)
+            lib_core/* warning */.$e(`${prefix}could not stop the ${c.daemon}: ${c.error}`);
+        else if (summaries)
+            lib_core/* info */.pq(c.summary);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provider-env.js
@@ -56395,6 +56398,7 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/launch.js
+
 
 
 

@@ -11,9 +11,7 @@ import type { Redactor } from '../transcript/redact.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { errorMessage } from '../util/errors.js'
 import type { Plan } from './plan.js'
-
-/** How one daemon's stop went: its summary line, or why it could not be stopped. */
-export type DaemonClosed = { daemon: string; summary: string; error?: undefined } | { daemon: string; error: string; summary?: undefined }
+import type { DaemonClosed } from './daemon-report.js'
 
 /** The host-side daemons of one run, stopped together. */
 export interface Daemons {
@@ -52,14 +50,6 @@ async function closeAll(named: [string, Closable][]): Promise<DaemonClosed[]> {
       }
     })
   )
-}
-
-/** One warning line for each daemon that could not be stopped, and (with `summaries`) one info line for each that was. */
-export function reportClosed(closed: DaemonClosed[], prefix = '', summaries = true): void {
-  for (const c of closed) {
-    if (c.error !== undefined) core.warning(`${prefix}could not stop the ${c.daemon}: ${c.error}`)
-    else if (summaries) core.info(c.summary)
-  }
 }
 
 /**
