@@ -180,6 +180,24 @@ describe('installClaude with the real package', () => {
     }
   })
 
+  it("what a cancelled install left in the tool cache (a runner's cache outlives the job) is removed by the next install; one in progress is not", async () => {
+    const registry = await startNpmRegistryDouble({ packages: [pkg] })
+    try {
+      const tc = freshCache()
+      const toolDir = path.join(tc, 'claude-code')
+      const abandoned = path.join(toolDir, '.staging-abandoned')
+      const inProgress = path.join(toolDir, '.staging-in-progress')
+      for (const d of [abandoned, inProgress]) fs.mkdirSync(path.join(d, 'package'), { recursive: true })
+      fs.writeFileSync(path.join(abandoned, 'package', 'claude'), 'half of a binary')
+      const yesterday = new Date(Date.now() - 24 * 3600_000)
+      fs.utimesSync(abandoned, yesterday, yesterday)
+      await installClaude(registry.url, version, 'linux-x64')
+      expect(fs.readdirSync(toolDir).sort()).toEqual(['.staging-in-progress', version])
+    } finally {
+      await registry.close()
+    }
+  })
+
   it("resolves 'latest' through the registry's dist-tags", async () => {
     const registry = await startNpmRegistryDouble({ packages: [pkg] })
     try {

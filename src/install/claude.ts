@@ -112,6 +112,20 @@ export async function installClaude(registry: string, version: string, platform:
   }
 }
 
+const STAGING_PREFIX = '.staging-'
+/** A staging dir this old is no install's in progress (extraction takes seconds): a cancelled run left it. */
+const STAGING_ABANDONED_MS = 60 * 60_000
+
+/** The tool cache outlives jobs on a self-hosted runner: what a cancelled install left (~400 MB each) goes. */
+function removeAbandonedStaging(toolDir: string): void {
+  for (const entry of fs.readdirSync(toolDir)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue
+    const dir = path.join(toolDir, entry)
+    const mtime = fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
+    if (Date.now() - mtime > STAGING_ABANDONED_MS) fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /**
  * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
  * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
@@ -127,7 +141,8 @@ async function cacheTar(tarFile: string, version: string, platform: string, name
   if (!cache) throw new InstallError('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE')
   const toolDir = path.join(cache, CLAUDE_TOOL_NAME)
   fs.mkdirSync(toolDir, { recursive: true })
-  const staging = fs.mkdtempSync(path.join(toolDir, '.staging-'))
+  removeAbandonedStaging(toolDir)
+  const staging = fs.mkdtempSync(path.join(toolDir, STAGING_PREFIX))
   try {
     await runChecked('tar', ['-x', '--no-same-owner', '-f', tarFile, '-C', staging])
     const pkgDir = path.join(staging, 'package')
