@@ -9,6 +9,7 @@ import { Readable } from 'node:stream'
 import { DockerBackend, unreachableReason } from '../../src/backend/docker/docker-backend.js'
 import { EngineUnreachableError } from '../../src/backend/docker/engine-client.js'
 import { contextName, resolveEngineEndpoint } from '../../src/backend/docker/engine-endpoint.js'
+import { COLLECT_CAP_BYTES } from '../../src/backend/docker/engine-exec.js'
 import { StreamFrames } from '../../src/backend/docker/stream-frames.js'
 import type { BottleSpec } from '../../src/backend/types.js'
 import { GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
@@ -183,6 +184,13 @@ describe('a bottle made through the engine API', () => {
     const r = await backend.exec(name, ['sh', '-c', 'id -u; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status; touch /cache/x 2>&1 || echo ro'])
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['1001', 'CapEff:\t0000000000000000', 'NoNewPrivs:\t1'])
     expect(r.stdout).toMatch(/ro\n$/)
+  })
+
+  it("exec: what a command prints beyond the cap is dropped, not held in the runner's memory", async () => {
+    const flood = await backend.exec(name, ['sh', '-c', 'head -c 64M /dev/zero; head -c 20M /dev/zero >&2; exit 3'])
+    expect(flood.code).toBe(3)
+    expect(flood.stdout.length).toBe(COLLECT_CAP_BYTES)
+    expect(flood.stderr.length).toBe(COLLECT_CAP_BYTES)
   })
 
   it('exec: stdin sent whole and closed, stdout and stderr apart, the exit code, a missing program', async () => {
