@@ -2,12 +2,14 @@
 import { execFileSync } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { DockerBackend, unreachableReason } from '../../src/backend/docker/docker-backend.js'
 import { EngineUnreachableError } from '../../src/backend/docker/engine-client.js'
 import { contextName, resolveEngineEndpoint } from '../../src/backend/docker/engine-endpoint.js'
+import { COLLECT_CAP_BYTES } from '../../src/backend/docker/engine-exec.js'
 import { StreamFrames } from '../../src/backend/docker/stream-frames.js'
 import type { BottleSpec } from '../../src/backend/types.js'
 import { GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
@@ -35,6 +37,50 @@ describe('where the engine answers (as the docker CLI resolves it)', () => {
     expect(contextName({ DOCKER_CONFIG: config, DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' })).toBeUndefined()
     expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toMatchObject({ kind: 'tcp', host: '10.0.0.5', port: 2375 })
     expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toMatchObject({ kind: 'unix', socketPath: '/var/run/docker.sock' })
+  })
+
+  it('TLS asked for and its files unreadable: refused with the file named, never spoken in the clear to whoever answers', async () => {
+    // a plain-HTTP listener answering as an engine would: what a man in the middle can do
+    const heard: string[] = []
+    const plain = http.createServer((req, res) => {
+      heard.push(`${req.method} ${req.url}`)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ Version: '99.0.0', ApiVersion: '1.45' }))
+    })
+    await new Promise<void>(resolve => plain.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (plain.address() as { port: number }).port
+      const env = { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: path.join(tmp, 'no-certs') }
+      const endpoint = resolveEngineEndpoint(env)
+      expect(endpoint).toMatchObject({ kind: 'unsupported' })
+      expect(await new DockerBackend({ endpoint }).probe()).toEqual({
+        usable: false,
+        reason: expect.stringMatching(/^docker: DOCKER_HOST points at tcp:\/\/127\.0\.0\.1:\d+: TLS is asked for and .*no-certs\/ca\.pem cannot be read/)
+      })
+      expect(heard).toEqual([])
+    } finally {
+      await new Promise(resolve => plain.close(resolve))
+    }
+    // a context with only its CA (server verified, no client certificate), or skipping verification: still TLS
+    const addTlsContext = (name: string, skip: boolean, files: string[]) => {
+      const digest = crypto.createHash('sha256').update(name).digest('hex')
+      const meta = path.join(config, 'contexts', 'meta', digest)
+      fs.mkdirSync(meta, { recursive: true })
+      fs.writeFileSync(
+        path.join(meta, 'meta.json'),
+        JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: 'tcp://10.0.0.9:2376', SkipTLSVerify: skip } } })
+      )
+      const tlsDir = path.join(config, 'contexts', 'tls', digest, 'docker')
+      fs.mkdirSync(tlsDir, { recursive: true })
+      for (const f of files) fs.writeFileSync(path.join(tlsDir, f), `${f} bytes`)
+    }
+    addTlsContext('ca-only', false, ['ca.pem'])
+    addTlsContext('skip-verify', true, [])
+    expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'ca-only' })).toMatchObject({
+      kind: 'tcp',
+      tls: { verify: true, ca: Buffer.from('ca.pem bytes') }
+    })
+    expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'skip-verify' })).toMatchObject({ kind: 'tcp', tls: { verify: false } })
   })
 
   it('an endpoint it cannot speak to, or a socket nobody serves, is one line saying what to do', async () => {
@@ -138,6 +184,13 @@ describe('a bottle made through the engine API', () => {
     const r = await backend.exec(name, ['sh', '-c', 'id -u; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status; touch /cache/x 2>&1 || echo ro'])
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['1001', 'CapEff:\t0000000000000000', 'NoNewPrivs:\t1'])
     expect(r.stdout).toMatch(/ro\n$/)
+  })
+
+  it("exec: what a command prints beyond the cap is dropped, not held in the runner's memory", async () => {
+    const flood = await backend.exec(name, ['sh', '-c', 'head -c 64M /dev/zero; head -c 20M /dev/zero >&2; exit 3'])
+    expect(flood.code).toBe(3)
+    expect(flood.stdout.length).toBe(COLLECT_CAP_BYTES)
+    expect(flood.stderr.length).toBe(COLLECT_CAP_BYTES)
   })
 
   it('exec: stdin sent whole and closed, stdout and stderr apart, the exit code, a missing program', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
 import { InstallError } from '../util/errors.js'
-import { downloadVerifiedTar, type VerifiedTar } from './verified-download.js'
+import { downloadVerifiedTar, MAX_INFLATION, type VerifiedTar } from './verified-download.js'
 import { runChecked } from '../util/process.js'
 import { resolvePackage } from './npm-registry.js'
 import { isDiskFault } from '../transcript/record-sink.js'
@@ -100,11 +100,30 @@ export async function installClaude(registry: string, version: string, platform:
         'Retry; if it persists, check the registry or mirror in `npm-registry`'
       )
     }
+    if (got.overInflated)
+      throw new InstallError(
+        `${name}@${pkg.version} inflates to more than ${MAX_INFLATION} times its download`,
+        'Check the registry or mirror in `npm-registry`'
+      )
     if (!got.gzip) throw new InstallError(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`')
     const dir = await cacheTar(tarFile, pkg.version, platform, name)
     return { dir, version: pkg.version, platform, downloaded: true }
   } finally {
     fs.rmSync(tarFile, { force: true })
+  }
+}
+
+const STAGING_PREFIX = '.staging-'
+/** A staging dir this old is no install's in progress (extraction takes seconds): a cancelled run left it. */
+const STAGING_ABANDONED_MS = 60 * 60_000
+
+/** The tool cache outlives jobs on a self-hosted runner: what a cancelled install left (~400 MB each) goes. */
+function removeAbandonedStaging(toolDir: string): void {
+  for (const entry of fs.readdirSync(toolDir)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue
+    const dir = path.join(toolDir, entry)
+    const mtime = fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
+    if (Date.now() - mtime > STAGING_ABANDONED_MS) fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -123,7 +142,8 @@ async function cacheTar(tarFile: string, version: string, platform: string, name
   if (!cache) throw new InstallError('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE')
   const toolDir = path.join(cache, CLAUDE_TOOL_NAME)
   fs.mkdirSync(toolDir, { recursive: true })
-  const staging = fs.mkdtempSync(path.join(toolDir, '.staging-'))
+  removeAbandonedStaging(toolDir)
+  const staging = fs.mkdtempSync(path.join(toolDir, STAGING_PREFIX))
   try {
     await runChecked('tar', ['-x', '--no-same-owner', '-f', tarFile, '-C', staging])
     const pkgDir = path.join(staging, 'package')
@@ -132,9 +152,24 @@ async function cacheTar(tarFile: string, version: string, platform: string, name
     }
     const dest = path.join(toolDir, version, platform)
     fs.mkdirSync(path.dirname(dest), { recursive: true })
-    fs.rmSync(`${dest}.complete`, { force: true })
-    fs.rmSync(dest, { recursive: true, force: true })
-    fs.renameSync(pkgDir, dest)
+    // Another run (a self-hosted runner runs jobs side by side) may have cached it meanwhile and
+    // be using it, mounted in its bottle: its tree is kept, never deleted under it.
+    if (fs.existsSync(`${dest}.complete`)) return dest
+    // A tree without its marker is an interrupted install's: moved aside in one step, then removed.
+    const aside = path.join(staging, 'replaced')
+    try {
+      fs.renameSync(dest, aside)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    try {
+      fs.renameSync(pkgDir, dest)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      // another run renamed its tree in first: that one is the same verified package
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST') && fs.existsSync(path.join(dest, 'claude'))) return dest
+      throw err
+    }
     fs.writeFileSync(`${dest}.complete`, '')
     return dest
   } finally {

@@ -7,16 +7,23 @@
 // `bytesPerSecond` paces tarballs to that rate (a registry over a real network, for benchmarks).
 // `cutTarballs: n` breaks the first n tarball downloads half-way (the connection dropped, as a
 // flaky network or a restarting CDN edge does): the client sees a response that ends early.
+// `bombMiB: n` serves, in place of every tarball, a gzip stream (members of zeros, concatenated)
+// that inflates to n MiB from a few hundred KiB: a tampered mirror's decompression bomb; it does
+// not match the integrity. `stallTarballs: true` sends the tarball's headers and first half,
+// then nothing more while keeping the connection open (a hung mirror).
+// `holdFirstTarballMs: ms` keeps the first tarball download's body back that long (a slow
+// download beside a fast one: two runs installing at once).
 // Not modelled: authentication (tokens, scoped registries' auth), dist-tags other than
 // latest, package signatures and provenance attestations, search and the write API,
 // rate limits, redirects to a CDN, and ETag/304 caching.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
+import zlib from 'node:zlib'
 
 /**
  * @typedef {{ name: string, version: string, tarballPath: string, integrity: string, shasum?: string }} ServedPackage
- * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number, bytesPerSecond?: number, cutTarballs?: number }} opts
+ * @param {{ packages: ServedPackage[], corrupt?: boolean, status?: number, bytesPerSecond?: number, cutTarballs?: number, bombMiB?: number, stallTarballs?: boolean, holdFirstTarballMs?: number }} opts
  */
 export async function startNpmRegistryDouble(opts) {
   /** @type {{ method: string, path: string, accept: string }[]} */
@@ -36,7 +43,19 @@ export async function startNpmRegistryDouble(opts) {
       const pkg = opts.packages.find(p => p.name === tgz[1] && tarballName(p) === tgz[2])
       if (!pkg) return notFound(res)
       tarballDownloads++
+      if (opts.bombMiB) return bomb(res, opts.bombMiB)
       const size = fs.statSync(pkg.tarballPath).size
+      if (opts.stallTarballs) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+        fs.createReadStream(pkg.tarballPath, { end: Math.floor(size / 2) }).on('data', chunk => res.write(chunk))
+        return // never ends: the client must give up on its own
+      }
+      if (tarballDownloads === 1 && opts.holdFirstTarballMs) {
+        const held = setTimeout(() => fs.createReadStream(pkg.tarballPath).pipe(res), opts.holdFirstTarballMs)
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
+        res.on('close', () => clearTimeout(held))
+        return
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) })
       if (tarballDownloads <= (opts.cutTarballs ?? 0)) {
         const half = fs.createReadStream(pkg.tarballPath, { end: Math.floor(size / 2) })
@@ -111,6 +130,26 @@ function paced(stream, res, rate) {
   })
   stream.on('end', () => res.end())
   res.on('close', () => stream.destroy())
+}
+
+/** One gzip member of 64 MiB of zeros (~64 KiB), made once. */
+let zeroMember
+/** Writes gzip members of zeros inflating to `mib` MiB in all, honouring back-pressure. */
+function bomb(res, mib) {
+  zeroMember ??= zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 })
+  let left = Math.ceil(mib / 64)
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(left * zeroMember.length) })
+  const more = () => {
+    while (left > 0) {
+      left--
+      if (!res.write(zeroMember)) return void res.once('drain', more)
+    }
+    res.end()
+  }
+  res.on('close', () => {
+    left = 0
+  })
+  more()
 }
 
 /** @param {ServedPackage} p */

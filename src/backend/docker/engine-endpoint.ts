@@ -12,8 +12,23 @@ import path from 'node:path'
  */
 export type EngineEndpoint =
   | { kind: 'unix'; socketPath: string; source: string }
-  | { kind: 'tcp'; host: string; port: number; tls?: { ca: Buffer; cert: Buffer; key: Buffer; verify: boolean }; source: string }
-  | { kind: 'unsupported'; url: string; source: string }
+  | { kind: 'tcp'; host: string; port: number; tls?: EngineTls; source: string }
+  /** `why`: what is wrong with an endpoint of a supported scheme (its TLS files) */
+  | { kind: 'unsupported'; url: string; source: string; why?: string }
+
+/** TLS to a tcp:// engine: the CA (else the system's), the client certificate if any. */
+export interface EngineTls {
+  ca?: Buffer
+  cert?: Buffer
+  key?: Buffer
+  verify: boolean
+}
+
+/** TLS was asked for: where its files are (they may be absent), and whether the server is verified. */
+interface TlsWish {
+  dir: string
+  verify: boolean
+}
 
 export const DEFAULT_ENGINE_SOCKET = '/var/run/docker.sock'
 
@@ -44,35 +59,48 @@ export function resolveEngineEndpoint(env: Env = process.env): EngineEndpoint {
   const context = contextName(env)
   if (!context) {
     const url = env['DOCKER_HOST'] || `unix://${DEFAULT_ENGINE_SOCKET}`
-    const tlsDir = env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || configDir(env) : undefined
-    return fromUrl(url, env['DOCKER_HOST'] ? 'DOCKER_HOST' : 'the default socket', tlsDir, true)
+    // as the CLI: DOCKER_TLS_VERIFY asks for verified TLS, DOCKER_TLS for TLS alone
+    const verify = Boolean(env['DOCKER_TLS_VERIFY'])
+    const tls = verify || env['DOCKER_TLS'] ? { dir: env['DOCKER_CERT_PATH'] || configDir(env), verify } : undefined
+    return fromUrl(url, env['DOCKER_HOST'] ? 'DOCKER_HOST' : 'the default socket', tls)
   }
   const digest = createHash('sha256').update(context).digest('hex')
   const meta = readJson(path.join(configDir(env), 'contexts', 'meta', digest, 'meta.json'))
   const docker = (meta?.['Endpoints'] as Record<string, { Host?: string; SkipTLSVerify?: boolean }> | undefined)?.['docker']
   const source = `docker context '${context}'`
   if (!docker?.Host) return { kind: 'unsupported', url: '', source }
+  // the CLI's context store keeps TLS files here; a context has TLS when it has any, or skips verification
   const tlsDir = path.join(configDir(env), 'contexts', 'tls', digest, 'docker')
-  return fromUrl(docker.Host, source, fs.existsSync(path.join(tlsDir, 'ca.pem')) ? tlsDir : undefined, !docker.SkipTLSVerify)
+  const hasTls = ['ca.pem', 'cert.pem', 'key.pem'].some(f => fs.existsSync(path.join(tlsDir, f)))
+  return fromUrl(docker.Host, source, hasTls || docker.SkipTLSVerify ? { dir: tlsDir, verify: !docker.SkipTLSVerify } : undefined)
 }
 
-function fromUrl(url: string, source: string, tlsDir: string | undefined, verify: boolean): EngineEndpoint {
+function fromUrl(url: string, source: string, wish: TlsWish | undefined): EngineEndpoint {
   if (url.startsWith('unix://')) return { kind: 'unix', socketPath: url.slice('unix://'.length), source }
   const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url)
   if (tcp) {
-    const tls = tlsDir ? readTls(tlsDir, verify) : undefined
-    return { kind: 'tcp', host: tcp[1]!, port: Number(tcp[2] ?? (tls ? 2376 : 2375)), tls, source }
+    if (!wish) return { kind: 'tcp', host: tcp[1]!, port: Number(tcp[2] ?? 2375), source }
+    // TLS asked for and its files unreadable: refused, never spoken in the clear instead
+    const tls = readTls(wish)
+    if (typeof tls === 'string') return { kind: 'unsupported', url, source, why: tls }
+    return { kind: 'tcp', host: tcp[1]!, port: Number(tcp[2] ?? 2376), tls, source }
   }
   return { kind: 'unsupported', url, source }
 }
 
-function readTls(dir: string, verify: boolean): { ca: Buffer; cert: Buffer; key: Buffer; verify: boolean } | undefined {
-  try {
-    const read = (name: string) => fs.readFileSync(path.join(dir, name))
-    return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify }
-  } catch {
-    return undefined
+/** The TLS files as the CLI takes them: ca.pem required to verify, cert.pem and key.pem together or not at all; else what is wrong. */
+function readTls({ dir, verify }: TlsWish): EngineTls | string {
+  const read = (name: string) => {
+    try {
+      return fs.readFileSync(path.join(dir, name))
+    } catch {
+      return undefined
+    }
   }
+  const [ca, cert, key] = [read('ca.pem'), read('cert.pem'), read('key.pem')]
+  if (verify && !ca) return `TLS is asked for and ${path.join(dir, 'ca.pem')} cannot be read`
+  if (!cert !== !key) return `TLS is asked for and only one of ${path.join(dir, 'cert.pem')} and key.pem can be read`
+  return { ca, cert, key, verify }
 }
 
 /** The endpoint as a user would write it, for messages. */

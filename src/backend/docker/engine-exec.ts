@@ -73,19 +73,35 @@ export function engineExec(
   }
 }
 
-/** engineExec run to its end, its output collected (short commands: provisioning, probes). */
+/**
+ * What engineExecCollect keeps of each stream. Its commands print little, but run in a guest
+ * whose processes can write into them (the deadline's kill runs beside the agent's processes):
+ * unbounded, that output would fill the runner's memory, or overflow a string and crash.
+ */
+export const COLLECT_CAP_BYTES = 16 * 1024 * 1024
+
+/** engineExec run to its end, its output collected up to COLLECT_CAP_BYTES a stream (short commands: provisioning, probes). */
 export async function engineExecCollect(client: EngineClient, container: string, argv: readonly string[], opts: ExecOptions = {}): Promise<RunResult> {
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  const { code } = await engineExec(
-    client,
-    container,
-    argv,
-    opts,
-    c => out.push(c),
-    c => err.push(c)
-  ).exited
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
+  const out = capped()
+  const err = capped()
+  const { code } = await engineExec(client, container, argv, opts, out.push, err.push).exited
+  return { code, stdout: out.text(), stderr: err.text() }
+}
+
+/** Chunks kept up to COLLECT_CAP_BYTES; the rest dropped. */
+function capped(): { push: (chunk: Buffer) => void; text: () => string } {
+  const parts: Buffer[] = []
+  let kept = 0
+  return {
+    push: chunk => {
+      const room = COLLECT_CAP_BYTES - kept
+      if (room <= 0) return
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk
+      parts.push(part)
+      kept += part.length
+    },
+    text: () => Buffer.concat(parts).toString('utf8')
+  }
 }
 
 function feed(socket: net.Socket, input: ExecOptions['input']): void {
