@@ -121,5 +121,6 @@ describe('peekCreateBody: the image asked its platform before the bottle exists'
     const b = bodies.peekCreateBody('debian:12', ['sh', '-c', 'uname -s'])
     expect(b).toMatchObject({ Image: 'debian:12', User: '65534:65534', Entrypoint: ['sh'], Cmd: ['-c', 'uname -s'] })
     expect(b.HostConfig).toMatchObject({ NetworkMode: 'none', CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true })
+    expect(b.HostConfig.AutoRemove).toBe(true) // the engine removes it even if the action is killed mid-peek
   })
 })

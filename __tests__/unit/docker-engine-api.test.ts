@@ -37,6 +37,8 @@ describe('where the engine answers (as the docker CLI resolves it)', () => {
     expect(contextName({ DOCKER_CONFIG: config, DOCKER_HOST: 'unix:///x.sock', DOCKER_CONTEXT: 'remote' })).toBeUndefined()
     expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://10.0.0.5:2375' })).toMatchObject({ kind: 'tcp', host: '10.0.0.5', port: 2375 })
     expect(resolveEngineEndpoint({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'default' })).toMatchObject({ kind: 'unix', socketPath: '/var/run/docker.sock' })
+    // not an engine scheme the CLI takes: refused rather than guessed at (https:// would have been plain HTTP)
+    expect(resolveEngineEndpoint({ DOCKER_HOST: 'https://10.0.0.5:2376' })).toMatchObject({ kind: 'unsupported', url: 'https://10.0.0.5:2376' })
   })
 
   it('TLS asked for and its files unreadable: refused with the file named, never spoken in the clear to whoever answers', async () => {

@@ -50407,7 +50407,8 @@ function peekCreateBody(image, argv) {
         User: '65534:65534',
         Entrypoint: [argv[0]],
         Cmd: argv.slice(1),
-        HostConfig: { ...HARDENED, NetworkMode: 'none', ReadonlyRootfs: true, PidsLimit: 64, Memory: memoryBytes('64m') }
+        // AutoRemove: as `docker run --rm`, the engine removes it once it exits, even if this process is killed meanwhile
+        HostConfig: { ...HARDENED, NetworkMode: 'none', ReadonlyRootfs: true, PidsLimit: 64, Memory: memoryBytes('64m'), AutoRemove: true }
     };
 }
 function execCreateBody(argv, opts) {
@@ -50465,8 +50466,10 @@ function resolveEngineEndpoint(env = process.env) {
     const context = contextName(env);
     if (!context) {
         const url = env['DOCKER_HOST'] || `unix://${DEFAULT_ENGINE_SOCKET}`;
-        const tlsDir = env['DOCKER_TLS_VERIFY'] ? env['DOCKER_CERT_PATH'] || configDir(env) : undefined;
-        return fromUrl(url, env['DOCKER_HOST'] ? 'DOCKER_HOST' : 'the default socket', tlsDir, true);
+        // as the CLI: DOCKER_TLS_VERIFY asks for verified TLS, DOCKER_TLS for TLS alone
+        const verify = Boolean(env['DOCKER_TLS_VERIFY']);
+        const tls = verify || env['DOCKER_TLS'] ? { dir: env['DOCKER_CERT_PATH'] || configDir(env), verify } : undefined;
+        return fromUrl(url, env['DOCKER_HOST'] ? 'DOCKER_HOST' : 'the default socket', tls);
     }
     const digest = (0,external_node_crypto_.createHash)('sha256').update(context).digest('hex');
     const meta = readJson(external_node_path_.join(configDir(env), 'contexts', 'meta', digest, 'meta.json'));
@@ -50474,27 +50477,42 @@ function resolveEngineEndpoint(env = process.env) {
     const source = `docker context '${context}'`;
     if (!docker?.Host)
         return { kind: 'unsupported', url: '', source };
+    // the CLI's context store keeps TLS files here; a context has TLS when it has any, or skips verification
     const tlsDir = external_node_path_.join(configDir(env), 'contexts', 'tls', digest, 'docker');
-    return fromUrl(docker.Host, source, external_node_fs_.existsSync(external_node_path_.join(tlsDir, 'ca.pem')) ? tlsDir : undefined, !docker.SkipTLSVerify);
+    const hasTls = ['ca.pem', 'cert.pem', 'key.pem'].some(f => external_node_fs_.existsSync(external_node_path_.join(tlsDir, f)));
+    return fromUrl(docker.Host, source, hasTls || docker.SkipTLSVerify ? { dir: tlsDir, verify: !docker.SkipTLSVerify } : undefined);
 }
-function fromUrl(url, source, tlsDir, verify) {
+function fromUrl(url, source, wish) {
     if (url.startsWith('unix://'))
         return { kind: 'unix', socketPath: url.slice('unix://'.length), source };
-    const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url);
+    const tcp = /^tcp:\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url);
     if (tcp) {
-        const tls = tlsDir ? readTls(tlsDir, verify) : undefined;
-        return { kind: 'tcp', host: tcp[1], port: Number(tcp[2] ?? (tls ? 2376 : 2375)), tls, source };
+        if (!wish)
+            return { kind: 'tcp', host: tcp[1], port: Number(tcp[2] ?? 2375), source };
+        // TLS asked for and its files unreadable: refused, never spoken in the clear instead
+        const tls = readTls(wish);
+        if (typeof tls === 'string')
+            return { kind: 'unsupported', url, source, why: tls };
+        return { kind: 'tcp', host: tcp[1], port: Number(tcp[2] ?? 2376), tls, source };
     }
     return { kind: 'unsupported', url, source };
 }
-function readTls(dir, verify) {
-    try {
-        const read = (name) => external_node_fs_.readFileSync(external_node_path_.join(dir, name));
-        return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify };
-    }
-    catch {
-        return undefined;
-    }
+/** The TLS files as the CLI takes them: ca.pem required to verify, cert.pem and key.pem together or not at all; else what is wrong. */
+function readTls({ dir, verify }) {
+    const read = (name) => {
+        try {
+            return external_node_fs_.readFileSync(external_node_path_.join(dir, name));
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const [ca, cert, key] = [read('ca.pem'), read('cert.pem'), read('key.pem')];
+    if (verify && !ca)
+        return `TLS is asked for and ${external_node_path_.join(dir, 'ca.pem')} cannot be read`;
+    if (!cert !== !key)
+        return `TLS is asked for and only one of ${external_node_path_.join(dir, 'cert.pem')} and key.pem can be read`;
+    return { ca, cert, key, verify };
 }
 /** The endpoint as a user would write it, for messages. */
 function describeEndpoint(e) {
@@ -50780,12 +50798,34 @@ function engineExec(client, container, argv, opts, onStdout, onStderr) {
         }
     };
 }
-/** engineExec run to its end, its output collected (short commands: provisioning, probes). */
+/**
+ * What engineExecCollect keeps of each stream. Its commands print little, but run in a guest
+ * whose processes can write into them (the deadline's kill runs beside the agent's processes):
+ * unbounded, that output would fill the runner's memory, or overflow a string and crash.
+ */
+const COLLECT_CAP_BYTES = 16 * 1024 * 1024;
+/** engineExec run to its end, its output collected up to COLLECT_CAP_BYTES a stream (short commands: provisioning, probes). */
 async function engineExecCollect(client, container, argv, opts = {}) {
-    const out = [];
-    const err = [];
-    const { code } = await engineExec(client, container, argv, opts, c => out.push(c), c => err.push(c)).exited;
-    return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+    const out = capped();
+    const err = capped();
+    const { code } = await engineExec(client, container, argv, opts, out.push, err.push).exited;
+    return { code, stdout: out.text(), stderr: err.text() };
+}
+/** Chunks kept up to COLLECT_CAP_BYTES; the rest dropped. */
+function capped() {
+    const parts = [];
+    let kept = 0;
+    return {
+        push: chunk => {
+            const room = COLLECT_CAP_BYTES - kept;
+            if (room <= 0)
+                return;
+            const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+            parts.push(part);
+            kept += part.length;
+        },
+        text: () => Buffer.concat(parts).toString('utf8')
+    };
 }
 function feed(socket, input) {
     if (input === undefined)
@@ -50842,9 +50882,10 @@ for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));
 
 
 /**
- * `docker run --rm` of a throwaway container over the engine API: create, attach to its output
- * before it starts (so nothing it prints is missed, whatever the engine's log driver), start,
- * read to the end, take the exit code, remove. A deadline kills it (exit null).
+ * `docker run --rm` of a throwaway container over the engine API: create (with AutoRemove), attach
+ * to its output before it starts (so nothing it prints is missed, whatever the engine's log
+ * driver), wait for its removal, start, read to the end, take the exit code from the wait. A
+ * deadline kills it (exit null); it is removed then too.
  */
 async function runToEnd(engine, body, timeoutMs) {
     const created = await engine.call('run', 'POST', '/containers/create', { body });
@@ -50861,6 +50902,9 @@ async function runToEnd(engine, body, timeoutMs) {
             socket.on('error', () => undefined);
             socket.once('close', () => resolve());
         });
+        // asked before the start, as the CLI does for --rm: the engine answers once it has removed it
+        const exit = engine.call('run', 'POST', `/containers/${id}/wait`, { query: { condition: 'removed' } });
+        exit.catch(() => undefined); // awaited below unless the deadline ends it first
         await engine.call('run', 'POST', `/containers/${id}/start`);
         let timedOut = false;
         const timer = setTimeout(() => {
@@ -50869,7 +50913,7 @@ async function runToEnd(engine, body, timeoutMs) {
         }, timeoutMs);
         await closed;
         clearTimeout(timer);
-        const code = timedOut ? null : (await engine.call('run', 'POST', `/containers/${id}/wait`)).body.StatusCode;
+        const code = timedOut ? null : (await exit).body.StatusCode;
         return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
     }
     catch (e) {
@@ -50928,6 +50972,9 @@ function gatewayFromIpam(pairs) {
 }
 /** Why the engine cannot be used, in one line, from what the connection said. */
 function unreachableReason(err, endpoint) {
+    if (endpoint.kind === 'unsupported' && endpoint.why) {
+        return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}: ${endpoint.why} (fix the certificate files, or unset DOCKER_TLS_VERIFY for an engine without TLS)`;
+    }
     if (endpoint.kind === 'unsupported') {
         return (`docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// ` +
             '(forward it to a local socket, e.g. `ssh -L`, and set DOCKER_HOST=unix://…)');
@@ -57816,8 +57863,19 @@ function integrityMatches(wanted, digests) {
 /** Attempts per download, and the pause before each retry (a registry blip, a 5xx). */
 const ATTEMPTS = 3;
 const RETRY_PAUSE_MS = [1_000, 3_000];
+/**
+ * What an honest tarball can inflate to: claude's packages inflate ~2.2× (186 MB → 402 MB).
+ * The decompressed bytes reach RUNNER_TEMP before the integrity is known, so a tampered
+ * download (a gzip bomb inflates ~1000×) must not be able to fill the disk first.
+ */
+const MAX_INFLATION = 16;
+const INFLATION_SLACK = 64 * 1024 * 1024;
+const LIMITS = { idleMs: 60_000, maxBytes: 2 * 1024 ** 3 };
 /** The download was refused or cut: worth another attempt (a network fault, a 5xx, 408, 429). */
 class RetryableDownloadError extends Error {
+}
+/** More bytes came than any claude package has: not worth another attempt. */
+class TooLargeError extends Error {
 }
 /**
  * Downloads a gzipped tarball once, hashing it and decompressing it to `tarFile` as the bytes
@@ -57827,11 +57885,11 @@ class RetryableDownloadError extends Error {
  * RUNNER_TEMP) are thrown as they are; network faults are retried, then thrown.
  * The runner's proxy settings apply (@actions/http-client reads them).
  */
-async function downloadVerifiedTar(url, integrity, tarFile, onBytes = () => undefined) {
+async function downloadVerifiedTar(url, integrity, tarFile, onBytes = () => undefined, limits = {}) {
     const wanted = parseIntegrity(integrity);
     for (let attempt = 1;; attempt++) {
         try {
-            return await attemptDownload(url, wanted, tarFile, onBytes);
+            return await attemptDownload(url, wanted, tarFile, onBytes, { ...LIMITS, ...limits });
         }
         catch (err) {
             external_node_fs_.rmSync(tarFile, { force: true });
@@ -57841,7 +57899,7 @@ async function downloadVerifiedTar(url, integrity, tarFile, onBytes = () => unde
         }
     }
 }
-async function attemptDownload(url, wanted, tarFile, onBytes) {
+async function attemptDownload(url, wanted, tarFile, onBytes, limits) {
     let res;
     try {
         res = (await new lib/* HttpClient */.Qq('bot-bottle').get(url)).message;
@@ -57859,20 +57917,41 @@ async function attemptDownload(url, wanted, tarFile, onBytes) {
     const out = external_node_fs_.createWriteStream(tarFile, { mode: 0o600 });
     const gunzip = external_node_zlib_.createGunzip();
     let unzipFailed = false;
+    let overInflated = false;
     let diskFault;
-    gunzip.on('error', () => {
+    let bytes = 0;
+    let inflated = 0;
+    const stopUnzip = () => {
+        if (unzipFailed)
+            return;
         unzipFailed = true; // the integrity check says what went wrong
         gunzip.unpipe(out);
         out.end();
-    });
+    };
+    gunzip.on('error', stopUnzip);
     out.on('error', err => {
         diskFault ??= err;
     });
     gunzip.pipe(out);
-    let bytes = 0;
+    // after pipe's own listener: the chunk that crosses the line is written, then out ends
+    gunzip.on('data', (c) => {
+        inflated += c.length;
+        if (inflated > bytes * MAX_INFLATION + INFLATION_SLACK) {
+            overInflated = true;
+            stopUnzip();
+            gunzip.destroy();
+        }
+    });
+    // a registry that stops sending, but keeps the connection open, must not hang the run
+    const socket = res.socket;
+    const onIdle = () => res.destroy(new Error(`no data for ${limits.idleMs / 1000} s`));
+    socket?.setTimeout(limits.idleMs);
+    socket?.once('timeout', onIdle);
     try {
         for await (const chunk of res) {
             bytes += chunk.length;
+            if (bytes > limits.maxBytes)
+                throw new TooLargeError(`the download is larger than ${limits.maxBytes} bytes`);
             onBytes(bytes);
             for (const h of hashes.values())
                 h.update(chunk);
@@ -57885,9 +57964,13 @@ async function attemptDownload(url, wanted, tarFile, onBytes) {
     catch (err) {
         gunzip.destroy();
         out.destroy();
-        if (err === diskFault)
+        if (err === diskFault || err instanceof TooLargeError)
             throw err;
         throw new RetryableDownloadError(err.message); // the connection broke mid-download
+    }
+    finally {
+        socket?.setTimeout(0);
+        socket?.off('timeout', onIdle);
     }
     if (!unzipFailed)
         gunzip.end();
@@ -57896,7 +57979,7 @@ async function attemptDownload(url, wanted, tarFile, onBytes) {
     if (diskFault)
         throw diskFault;
     const digests = new Map([...hashes].map(([a, h]) => [a, h.digest('base64')]));
-    return { tarFile, verified: integrityMatches(wanted, digests), gzip: !unzipFailed, bytes };
+    return { tarFile, verified: integrityMatches(wanted, digests), gzip: !unzipFailed, overInflated, bytes };
 }
 /** Waits for room in `stream`, or until `failed()` says waiting is pointless. */
 function drained(stream, failed) {
@@ -58039,6 +58122,8 @@ async function installClaude(registry, version, platform) {
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} does not match its registry integrity ${pkg.integrity.slice(0, 20)}…: ` +
                 'the download was corrupted or tampered with; nothing was cached', 'Retry; if it persists, check the registry or mirror in `npm-registry`');
         }
+        if (got.overInflated)
+            throw new errors/* InstallError */.sy(`${name}@${pkg.version} inflates to more than ${MAX_INFLATION} times its download`, 'Check the registry or mirror in `npm-registry`');
         if (!got.gzip)
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`');
         const dir = await cacheTar(tarFile, pkg.version, platform, name);
@@ -58046,6 +58131,20 @@ async function installClaude(registry, version, platform) {
     }
     finally {
         external_node_fs_.rmSync(tarFile, { force: true });
+    }
+}
+const STAGING_PREFIX = '.staging-';
+/** A staging dir this old is no install's in progress (extraction takes seconds): a cancelled run left it. */
+const STAGING_ABANDONED_MS = 60 * 60_000;
+/** The tool cache outlives jobs on a self-hosted runner: what a cancelled install left (~400 MB each) goes. */
+function removeAbandonedStaging(toolDir) {
+    for (const entry of external_node_fs_.readdirSync(toolDir)) {
+        if (!entry.startsWith(STAGING_PREFIX))
+            continue;
+        const dir = external_node_path_.join(toolDir, entry);
+        const mtime = external_node_fs_.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+        if (Date.now() - mtime > STAGING_ABANDONED_MS)
+            external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
 /**
@@ -58064,7 +58163,8 @@ async function cacheTar(tarFile, version, platform, name) {
         throw new errors/* InstallError */.sy('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE');
     const toolDir = external_node_path_.join(cache, CLAUDE_TOOL_NAME);
     external_node_fs_.mkdirSync(toolDir, { recursive: true });
-    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(toolDir, '.staging-'));
+    removeAbandonedStaging(toolDir);
+    const staging = external_node_fs_.mkdtempSync(external_node_path_.join(toolDir, STAGING_PREFIX));
     try {
         await runChecked('tar', ['-x', '--no-same-owner', '-f', tarFile, '-C', staging]);
         const pkgDir = external_node_path_.join(staging, 'package');
@@ -58073,9 +58173,29 @@ async function cacheTar(tarFile, version, platform, name) {
         }
         const dest = external_node_path_.join(toolDir, version, platform);
         external_node_fs_.mkdirSync(external_node_path_.dirname(dest), { recursive: true });
-        external_node_fs_.rmSync(`${dest}.complete`, { force: true });
-        external_node_fs_.rmSync(dest, { recursive: true, force: true });
-        external_node_fs_.renameSync(pkgDir, dest);
+        // Another run (a self-hosted runner runs jobs side by side) may have cached it meanwhile and
+        // be using it, mounted in its bottle: its tree is kept, never deleted under it.
+        if (external_node_fs_.existsSync(`${dest}.complete`))
+            return dest;
+        // A tree without its marker is an interrupted install's: moved aside in one step, then removed.
+        const aside = external_node_path_.join(staging, 'replaced');
+        try {
+            external_node_fs_.renameSync(dest, aside);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+        try {
+            external_node_fs_.renameSync(pkgDir, dest);
+        }
+        catch (err) {
+            const code = err.code;
+            // another run renamed its tree in first: that one is the same verified package
+            if ((code === 'ENOTEMPTY' || code === 'EEXIST') && external_node_fs_.existsSync(external_node_path_.join(dest, 'claude')))
+                return dest;
+            throw err;
+        }
         external_node_fs_.writeFileSync(`${dest}.complete`, '');
         return dest;
     }

@@ -82,7 +82,8 @@ export function peekCreateBody(image: string, argv: readonly string[]) {
     User: '65534:65534',
     Entrypoint: [argv[0]!],
     Cmd: argv.slice(1),
-    HostConfig: { ...HARDENED, NetworkMode: 'none', ReadonlyRootfs: true, PidsLimit: 64, Memory: memoryBytes('64m') }
+    // AutoRemove: as `docker run --rm`, the engine removes it once it exits, even if this process is killed meanwhile
+    HostConfig: { ...HARDENED, NetworkMode: 'none', ReadonlyRootfs: true, PidsLimit: 64, Memory: memoryBytes('64m'), AutoRemove: true }
   }
 }
 

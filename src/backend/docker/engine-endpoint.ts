@@ -77,7 +77,7 @@ export function resolveEngineEndpoint(env: Env = process.env): EngineEndpoint {
 
 function fromUrl(url: string, source: string, wish: TlsWish | undefined): EngineEndpoint {
   if (url.startsWith('unix://')) return { kind: 'unix', socketPath: url.slice('unix://'.length), source }
-  const tcp = /^(?:tcp|http|https):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url)
+  const tcp = /^tcp:\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/.exec(url)
   if (tcp) {
     if (!wish) return { kind: 'tcp', host: tcp[1]!, port: Number(tcp[2] ?? 2375), source }
     // TLS asked for and its files unreadable: refused, never spoken in the clear instead

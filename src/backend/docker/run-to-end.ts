@@ -3,9 +3,10 @@ import { EngineApiError, type EngineClient } from './engine-client.js'
 import { StreamFrames } from './stream-frames.js'
 
 /**
- * `docker run --rm` of a throwaway container over the engine API: create, attach to its output
- * before it starts (so nothing it prints is missed, whatever the engine's log driver), start,
- * read to the end, take the exit code, remove. A deadline kills it (exit null).
+ * `docker run --rm` of a throwaway container over the engine API: create (with AutoRemove), attach
+ * to its output before it starts (so nothing it prints is missed, whatever the engine's log
+ * driver), wait for its removal, start, read to the end, take the exit code from the wait. A
+ * deadline kills it (exit null); it is removed then too.
  */
 export async function runToEnd(engine: EngineClient, body: unknown, timeoutMs: number): Promise<RunResult> {
   const created = await engine.call<{ Id: string }>('run', 'POST', '/containers/create', { body })
@@ -24,6 +25,9 @@ export async function runToEnd(engine: EngineClient, body: unknown, timeoutMs: n
       socket.on('error', () => undefined)
       socket.once('close', () => resolve())
     })
+    // asked before the start, as the CLI does for --rm: the engine answers once it has removed it
+    const exit = engine.call<{ StatusCode: number }>('run', 'POST', `/containers/${id}/wait`, { query: { condition: 'removed' } })
+    exit.catch(() => undefined) // awaited below unless the deadline ends it first
     await engine.call('run', 'POST', `/containers/${id}/start`)
     let timedOut = false
     const timer = setTimeout(() => {
@@ -32,7 +36,7 @@ export async function runToEnd(engine: EngineClient, body: unknown, timeoutMs: n
     }, timeoutMs)
     await closed
     clearTimeout(timer)
-    const code = timedOut ? null : (await engine.call<{ StatusCode: number }>('run', 'POST', `/containers/${id}/wait`)).body.StatusCode
+    const code = timedOut ? null : (await exit).body.StatusCode
     return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }
   } catch (e) {
     if (e instanceof EngineApiError) return { code: 125, stdout: '', stderr: e.message } // the CLI's exit for a daemon error
