@@ -50973,7 +50973,8 @@ function gatewayFromIpam(pairs) {
 /** Why the engine cannot be used, in one line, from what the connection said. */
 function unreachableReason(err, endpoint) {
     if (endpoint.kind === 'unsupported' && endpoint.why) {
-        return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}: ${endpoint.why} (fix the certificate files, or unset DOCKER_TLS_VERIFY for an engine without TLS)`;
+        return (`docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}: ${endpoint.why} ` +
+            '(fix the certificate files, or unset DOCKER_TLS_VERIFY for an engine without TLS)');
     }
     if (endpoint.kind === 'unsupported') {
         return (`docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}, and bot-bottle speaks to the engine only over unix:// or tcp:// ` +

@@ -61,7 +61,10 @@ export function gatewayFromIpam(pairs: string): string | undefined {
 /** Why the engine cannot be used, in one line, from what the connection said. */
 export function unreachableReason(err: unknown, endpoint: EngineEndpoint): string {
   if (endpoint.kind === 'unsupported' && endpoint.why) {
-    return `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}: ${endpoint.why} (fix the certificate files, or unset DOCKER_TLS_VERIFY for an engine without TLS)`
+    return (
+      `docker: ${endpoint.source} points at ${describeEndpoint(endpoint)}: ${endpoint.why} ` +
+      '(fix the certificate files, or unset DOCKER_TLS_VERIFY for an engine without TLS)'
+    )
   }
   if (endpoint.kind === 'unsupported') {
     return (
