@@ -102,6 +102,29 @@ describe('where the engine answers (as the docker CLI resolves it)', () => {
   })
 })
 
+describe('an engine that accepts and never answers', () => {
+  it('an exec with a timeout ends at its timeout, and a kill ends a stream at once, without an answer', async () => {
+    const net = await import('node:net')
+    const sock = path.join(tmp, 'mute.sock')
+    const held = new Set<import('node:net').Socket>()
+    const server = net.createServer(c => void held.add(c))
+    await new Promise<void>(resolve => server.listen(sock, resolve))
+    try {
+      const mute = new DockerBackend({ endpoint: { kind: 'unix', socketPath: sock, source: 'test' } })
+      const t0 = Date.now()
+      const r = await mute.exec('c', ['true'], { timeoutMs: 300 })
+      expect(r.code).toBeNull()
+      expect(Date.now() - t0).toBeLessThan(3_000)
+      const proc = mute.execStream('c', ['claude'], {}, () => undefined, () => undefined)
+      proc.kill('SIGTERM')
+      expect(await proc.exited).toEqual({ code: null, signal: 'SIGTERM' })
+    } finally {
+      for (const c of held) c.destroy()
+      server.close()
+    }
+  })
+})
+
 describe('the engine stream, reassembled', () => {
   it('frames split at every byte boundary come out whole and on the right stream', () => {
     const frame = (stream: number, text: string) => {

@@ -50580,8 +50580,11 @@ class EngineClient {
     }
     async versioned(path) {
         if (this.prefix === undefined) {
-            // an engine that does not answer here fails the request itself, with its own error
-            this.asking ??= this.version().then(() => undefined, () => undefined);
+            // an engine that does not answer here fails the request itself, with its own error;
+            // the next request asks again (an engine that comes back gets versioned paths)
+            this.asking ??= this.version().then(() => undefined, () => {
+                this.asking = undefined;
+            });
             await this.asking;
         }
         return `${this.prefix ?? ''}${path}`;
@@ -50773,30 +50776,28 @@ function engineExec(client, container, argv, opts, onStdout, onStderr) {
             socket.once('close', () => resolve());
         });
         feed(socket, input);
-        const timer = opts.timeoutMs
-            ? setTimeout(() => {
-                killed ??= 'SIGKILL';
-                socket?.destroy();
-            }, opts.timeoutMs)
-            : undefined;
         await closed;
-        clearTimeout(timer);
         if (killed)
             return { code: null, signal: killed };
         return { code: await exitCode(client, id), signal: null };
     };
-    const exited = run().catch((err) => {
+    // a kill (or the timeout) ends the exec at once, also while the engine has not answered yet
+    let ended = () => undefined;
+    const stopped = new Promise(resolve => {
+        ended = signal => resolve({ code: null, signal });
+    });
+    const kill = (signal = 'SIGTERM') => {
+        killed ??= signal;
+        socket?.destroy();
+        ended(killed);
+    };
+    const timer = opts.timeoutMs ? setTimeout(() => kill('SIGKILL'), opts.timeoutMs) : undefined;
+    const finished = run().catch((err) => {
         onStderr(Buffer.from(`${err.message}\n`));
         return { code: err instanceof EngineApiError ? 1 : null, signal: killed };
     });
-    return {
-        exited,
-        pid: undefined,
-        kill(signal = 'SIGTERM') {
-            killed ??= signal;
-            socket?.destroy();
-        }
-    };
+    const exited = Promise.race([finished, stopped]).finally(() => clearTimeout(timer));
+    return { exited, pid: undefined, kill };
 }
 /**
  * What engineExecCollect keeps of each stream. Its commands print little, but run in a guest

@@ -79,10 +79,13 @@ export class EngineClient {
 
   private async versioned(path: string): Promise<string> {
     if (this.prefix === undefined) {
-      // an engine that does not answer here fails the request itself, with its own error
+      // an engine that does not answer here fails the request itself, with its own error;
+      // the next request asks again (an engine that comes back gets versioned paths)
       this.asking ??= this.version().then(
         () => undefined,
-        () => undefined
+        () => {
+          this.asking = undefined
+        }
       )
       await this.asking
     }

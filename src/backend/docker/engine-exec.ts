@@ -48,29 +48,27 @@ export function engineExec(
       socket!.once('close', () => resolve())
     })
     feed(socket, input)
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          killed ??= 'SIGKILL'
-          socket?.destroy()
-        }, opts.timeoutMs)
-      : undefined
     await closed
-    clearTimeout(timer)
     if (killed) return { code: null, signal: killed }
     return { code: await exitCode(client, id), signal: null }
   }
-  const exited = run().catch((err: unknown) => {
+  // a kill (or the timeout) ends the exec at once, also while the engine has not answered yet
+  let ended: (signal: NodeJS.Signals) => void = () => undefined
+  const stopped = new Promise<{ code: null; signal: NodeJS.Signals }>(resolve => {
+    ended = signal => resolve({ code: null, signal })
+  })
+  const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
+    killed ??= signal
+    socket?.destroy()
+    ended(killed)
+  }
+  const timer = opts.timeoutMs ? setTimeout(() => kill('SIGKILL'), opts.timeoutMs) : undefined
+  const finished = run().catch((err: unknown) => {
     onStderr(Buffer.from(`${(err as Error).message}\n`))
     return { code: err instanceof EngineApiError ? 1 : null, signal: killed }
   })
-  return {
-    exited,
-    pid: undefined,
-    kill(signal: NodeJS.Signals = 'SIGTERM') {
-      killed ??= signal
-      socket?.destroy()
-    }
-  }
+  const exited = Promise.race([finished, stopped]).finally(() => clearTimeout(timer))
+  return { exited, pid: undefined, kill }
 }
 
 /**
