@@ -115,7 +115,13 @@ describe('an engine that accepts and never answers', () => {
       const r = await mute.exec('c', ['true'], { timeoutMs: 300 })
       expect(r.code).toBeNull()
       expect(Date.now() - t0).toBeLessThan(3_000)
-      const proc = mute.execStream('c', ['claude'], {}, () => undefined, () => undefined)
+      const proc = mute.execStream(
+        'c',
+        ['claude'],
+        {},
+        () => undefined,
+        () => undefined
+      )
       proc.kill('SIGTERM')
       expect(await proc.exited).toEqual({ code: null, signal: 'SIGTERM' })
     } finally {
