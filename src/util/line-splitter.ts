@@ -69,3 +69,11 @@ export class LineSplitter {
     this.skipped = 0
   }
 }
+
+/** A splitter that hands each line to `onLine`, and an over-long one as '' with its `overlong` (the streamers' contract). */
+export function lineSplitterFor(onLine: (line: string, overlong?: OverlongLine) => void): LineSplitter {
+  return new LineSplitter(
+    line => onLine(line),
+    overlong => onLine('', overlong)
+  )
+}

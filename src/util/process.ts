@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { CommandError } from './errors.js'
-import { LineSplitter, type OverlongLine } from './line-splitter.js'
+import { lineSplitterFor, type OverlongLine } from './line-splitter.js'
 
 export interface RunResult {
   code: number | null
@@ -66,10 +66,7 @@ export function spawnLines(
   env: NodeJS.ProcessEnv = process.env
 ): StreamedProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env })
-  const lines = new LineSplitter(
-    line => onLine(line),
-    overlong => onLine('', overlong)
-  )
+  const lines = lineSplitterFor(onLine)
   child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
   child.stderr.on('data', onStderr)
   const drained = new Promise<void>(resolve =>

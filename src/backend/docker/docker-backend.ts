@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { DEFAULT_RELAY_IMAGE } from '../../config/fields.js'
 import { BottleError } from '../../util/errors.js'
 import { runCommand, type RunResult, type StreamedProcess } from '../../util/process.js'
-import { LineSplitter, type OverlongLine } from '../../util/line-splitter.js'
+import { lineSplitterFor, type OverlongLine } from '../../util/line-splitter.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as bodies from './api-bodies.js'
@@ -300,10 +300,7 @@ export class DockerBackend implements Backend {
     onLine: (line: string, overlong?: OverlongLine) => void,
     onStderr: (chunk: Buffer) => void
   ): StreamedProcess {
-    const lines = new LineSplitter(
-      line => onLine(line),
-      overlong => onLine('', overlong)
-    )
+    const lines = lineSplitterFor(onLine)
     const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr)
     return { ...proc, exited: proc.exited.finally(() => lines.end()) }
   }

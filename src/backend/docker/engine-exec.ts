@@ -4,7 +4,7 @@ import type { RunResult, StreamedProcess } from '../../util/process.js'
 import type { ExecOptions } from '../types.js'
 import { execCreateBody } from './api-bodies.js'
 import { EngineApiError, type EngineClient } from './engine-client.js'
-import { StreamFrames } from './stream-frames.js'
+import { readFramesUntilClosed } from './stream-frames.js'
 
 /** How long the engine may take to record an exec's exit code after its stream closed. */
 const EXIT_CODE_WAIT_MS = 2_000
@@ -40,13 +40,7 @@ export function engineExec(
       socket.destroy()
       return { code: null, signal: killed }
     }
-    const frames = new StreamFrames(onStdout, onStderr)
-    if (hijacked.head.length) frames.push(hijacked.head)
-    const closed = new Promise<void>(resolve => {
-      socket!.on('data', (c: Buffer) => frames.push(c))
-      socket!.on('error', () => undefined) // a cut connection ends in 'close' too
-      socket!.once('close', () => resolve())
-    })
+    const closed = readFramesUntilClosed(hijacked, onStdout, onStderr)
     feed(socket, input)
     await closed
     if (killed) return { code: null, signal: killed }

@@ -1,6 +1,6 @@
 import type { RunResult } from '../../util/process.js'
 import { EngineApiError, type EngineClient } from './engine-client.js'
-import { StreamFrames } from './stream-frames.js'
+import { readFramesUntilClosed } from './stream-frames.js'
 
 /**
  * `docker run --rm` of a throwaway container over the engine API: create (with AutoRemove), attach
@@ -14,17 +14,13 @@ export async function runToEnd(engine: EngineClient, body: unknown, timeoutMs: n
   const out: Buffer[] = []
   const err: Buffer[] = []
   try {
-    const { socket, head } = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {})
-    const frames = new StreamFrames(
+    const hijacked = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {})
+    const { socket } = hijacked
+    const closed = readFramesUntilClosed(
+      hijacked,
       c => out.push(c),
       c => err.push(c)
     )
-    if (head.length) frames.push(head)
-    const closed = new Promise<void>(resolve => {
-      socket.on('data', (c: Buffer) => frames.push(c))
-      socket.on('error', () => undefined)
-      socket.once('close', () => resolve())
-    })
     // asked before the start, as the CLI does for --rm: the engine answers once it has removed it
     const exit = engine.call<{ StatusCode: number }>('run', 'POST', `/containers/${id}/wait`, { query: { condition: 'removed' } })
     exit.catch(() => undefined) // awaited below unless the deadline ends it first

@@ -1,3 +1,5 @@
+import type { Hijacked } from './engine-client.js'
+
 /**
  * The engine's multiplexed stream (exec and attach without a TTY): frames of an 8-byte header
  * — stream (0 stdin, 1 stdout, 2 stderr), three zero bytes, the payload size as a big-endian
@@ -37,4 +39,15 @@ export class StreamFrames {
       this.header = Buffer.alloc(0)
     }
   }
+}
+
+/** Reads an upgraded connection's frames (the bytes that came with the upgrade first) until it closes; a cut ends it too. */
+export function readFramesUntilClosed({ socket, head }: Hijacked, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): Promise<void> {
+  const frames = new StreamFrames(onStdout, onStderr)
+  if (head.length) frames.push(head)
+  return new Promise<void>(resolve => {
+    socket.on('data', (c: Buffer) => frames.push(c))
+    socket.on('error', () => undefined) // a cut connection ends in 'close' too
+    socket.once('close', () => resolve())
+  })
 }
