@@ -85,6 +85,20 @@ describe('installClaude with the real package', () => {
     }
   })
 
+  it('a version the registry names that is no safe dir name is refused before anything is downloaded', async () => {
+    const registry = await startNpmRegistryDouble({ packages: [{ ...pkg, version: '../../escape' }] })
+    try {
+      const tc = freshCache()
+      const err = await installClaude(registry.url, 'latest', 'linux-x64').catch(e => e)
+      expect(err).toBeInstanceOf(InstallError)
+      expect(err.message).toMatch(/the registry answered an unusable version '\.\.\/\.\.\/escape'/)
+      expect(registry.tarballDownloads()).toBe(0)
+      expect(fs.existsSync(tc)).toBe(false)
+    } finally {
+      await registry.close()
+    }
+  })
+
   it('refuses a tarball that does not match its integrity, and caches nothing', async () => {
     const registry = await startNpmRegistryDouble({ packages: [pkg], corrupt: true })
     try {

@@ -75,6 +75,7 @@ export async function installClaude(registry: string, version: string, platform:
   const hit = cachedClaude(version, platform)
   if (hit) return { dir: hit, version, platform, downloaded: false }
   const pkg = await resolvePackage(registry, name, version)
+  const toolDir = claudeToolDir(pkg.version, platform, name) // before anything is downloaded
   const cached = tc.find(CLAUDE_TOOL_NAME, pkg.version, platform)
   if (cached) return { dir: cached, version: pkg.version, platform, downloaded: false }
 
@@ -106,7 +107,7 @@ export async function installClaude(registry: string, version: string, platform:
         'Check the registry or mirror in `npm-registry`'
       )
     if (!got.gzip) throw new InstallError(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`')
-    const dir = await cacheTar(tarFile, pkg.version, platform, name)
+    const dir = await cacheTar(tarFile, toolDir, pkg.version, platform, name)
     return { dir, version: pkg.version, platform, downloaded: true }
   } finally {
     fs.rmSync(tarFile, { force: true })
@@ -127,20 +128,24 @@ function removeAbandonedStaging(toolDir: string): void {
   }
 }
 
-/**
- * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
- * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
- * with a `<platform>.complete` marker, as its cacheDir() leaves it, without cacheDir's copy of
- * the whole tree (~0.8 s for claude's 380 MB).
- */
-async function cacheTar(tarFile: string, version: string, platform: string, name: string): Promise<string> {
+/** The tool cache's dir for claude, once the version and platform are known to be safe dir names. */
+function claudeToolDir(version: string, platform: string, name: string): string {
   // both name a directory: a registry's odd answer must not climb out of the cache
   if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version) || !/^[a-z0-9-]+$/.test(platform)) {
     throw new InstallError(`the registry answered an unusable version '${version}' for ${name}`, 'Set `claude-version` to an exact version')
   }
   const cache = process.env['RUNNER_TOOL_CACHE']
   if (!cache) throw new InstallError('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE')
-  const toolDir = path.join(cache, CLAUDE_TOOL_NAME)
+  return path.join(cache, CLAUDE_TOOL_NAME)
+}
+
+/**
+ * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
+ * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
+ * with a `<platform>.complete` marker, as its cacheDir() leaves it, without cacheDir's copy of
+ * the whole tree (~0.8 s for claude's 380 MB).
+ */
+async function cacheTar(tarFile: string, toolDir: string, version: string, platform: string, name: string): Promise<string> {
   fs.mkdirSync(toolDir, { recursive: true })
   removeAbandonedStaging(toolDir)
   const staging = fs.mkdtempSync(path.join(toolDir, STAGING_PREFIX))
