@@ -50235,6 +50235,10 @@ class LineSplitter {
         this.skipped = 0;
     }
 }
+/** A splitter that hands each line to `onLine`, and an over-long one as '' with its `overlong` (the streamers' contract). */
+function lineSplitterFor(onLine) {
+    return new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+}
 
 ;// CONCATENATED MODULE: ./lib/util/process.js
 
@@ -50282,7 +50286,7 @@ async function runChecked(cmd, args, opts = {}) {
  */
 function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
     const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
-    const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+    const lines = lineSplitterFor(onLine);
     child.stdout.on('data', (chunk) => lines.push(chunk));
     child.stderr.on('data', onStderr);
     const drained = new Promise(resolve => child.stdout.once('close', () => {
@@ -50735,6 +50739,17 @@ class StreamFrames {
         }
     }
 }
+/** Reads an upgraded connection's frames (the bytes that came with the upgrade first) until it closes; a cut ends it too. */
+function readFramesUntilClosed({ socket, head }, onStdout, onStderr) {
+    const frames = new StreamFrames(onStdout, onStderr);
+    if (head.length)
+        frames.push(head);
+    return new Promise(resolve => {
+        socket.on('data', (c) => frames.push(c));
+        socket.on('error', () => undefined); // a cut connection ends in 'close' too
+        socket.once('close', () => resolve());
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/backend/docker/engine-exec.js
 
@@ -50767,14 +50782,7 @@ function engineExec(client, container, argv, opts, onStdout, onStderr) {
             socket.destroy();
             return { code: null, signal: killed };
         }
-        const frames = new StreamFrames(onStdout, onStderr);
-        if (hijacked.head.length)
-            frames.push(hijacked.head);
-        const closed = new Promise(resolve => {
-            socket.on('data', (c) => frames.push(c));
-            socket.on('error', () => undefined); // a cut connection ends in 'close' too
-            socket.once('close', () => resolve());
-        });
+        const closed = readFramesUntilClosed(hijacked, onStdout, onStderr);
         feed(socket, input);
         await closed;
         if (killed)
@@ -50894,15 +50902,9 @@ async function runToEnd(engine, body, timeoutMs) {
     const out = [];
     const err = [];
     try {
-        const { socket, head } = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {});
-        const frames = new StreamFrames(c => out.push(c), c => err.push(c));
-        if (head.length)
-            frames.push(head);
-        const closed = new Promise(resolve => {
-            socket.on('data', (c) => frames.push(c));
-            socket.on('error', () => undefined);
-            socket.once('close', () => resolve());
-        });
+        const hijacked = await engine.hijack('run', `/containers/${id}/attach?stream=1&stdout=1&stderr=1`, {});
+        const { socket } = hijacked;
+        const closed = readFramesUntilClosed(hijacked, c => out.push(c), c => err.push(c));
         // asked before the start, as the CLI does for --rm: the engine answers once it has removed it
         const exit = engine.call('run', 'POST', `/containers/${id}/wait`, { query: { condition: 'removed' } });
         exit.catch(() => undefined); // awaited below unless the deadline ends it first
@@ -51173,7 +51175,7 @@ class DockerBackend {
         return engineExecCollect(this.engine, name, cmd, opts);
     }
     execStream(name, cmd, opts, onLine, onStderr) {
-        const lines = new LineSplitter(line => onLine(line), overlong => onLine('', overlong));
+        const lines = lineSplitterFor(onLine);
         const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr);
         return { ...proc, exited: proc.exited.finally(() => lines.end()) };
     }
@@ -58100,6 +58102,7 @@ async function installClaude(registry, version, platform) {
     if (hit)
         return { dir: hit, version, platform, downloaded: false };
     const pkg = await resolvePackage(registry, name, version);
+    const toolDir = claudeToolDir(pkg.version, platform, name); // before anything is downloaded
     const cached = find(CLAUDE_TOOL_NAME, pkg.version, platform);
     if (cached)
         return { dir: cached, version: pkg.version, platform, downloaded: false };
@@ -58128,7 +58131,7 @@ async function installClaude(registry, version, platform) {
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} inflates to more than ${MAX_INFLATION} times its download`, 'Check the registry or mirror in `npm-registry`');
         if (!got.gzip)
             throw new errors/* InstallError */.sy(`${name}@${pkg.version} is not a gzipped tarball`, 'Check the registry or mirror in `npm-registry`');
-        const dir = await cacheTar(tarFile, pkg.version, platform, name);
+        const dir = await cacheTar(tarFile, toolDir, pkg.version, platform, name);
         return { dir, version: pkg.version, platform, downloaded: true };
     }
     finally {
@@ -58149,13 +58152,8 @@ function removeAbandonedStaging(toolDir) {
             external_node_fs_.rmSync(dir, { recursive: true, force: true });
     }
 }
-/**
- * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
- * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
- * with a `<platform>.complete` marker, as its cacheDir() leaves it, without cacheDir's copy of
- * the whole tree (~0.8 s for claude's 380 MB).
- */
-async function cacheTar(tarFile, version, platform, name) {
+/** The tool cache's dir for claude, once the version and platform are known to be safe dir names. */
+function claudeToolDir(version, platform, name) {
     // both name a directory: a registry's odd answer must not climb out of the cache
     if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version) || !/^[a-z0-9-]+$/.test(platform)) {
         throw new errors/* InstallError */.sy(`the registry answered an unusable version '${version}' for ${name}`, 'Set `claude-version` to an exact version');
@@ -58163,7 +58161,15 @@ async function cacheTar(tarFile, version, platform, name) {
     const cache = process.env['RUNNER_TOOL_CACHE'];
     if (!cache)
         throw new errors/* InstallError */.sy('RUNNER_TOOL_CACHE is not set', 'Run on a GitHub Actions runner, or set RUNNER_TOOL_CACHE');
-    const toolDir = external_node_path_.join(cache, CLAUDE_TOOL_NAME);
+    return external_node_path_.join(cache, CLAUDE_TOOL_NAME);
+}
+/**
+ * Extracts a verified tarball straight into the tool cache (a staging dir beside the version
+ * dirs, then one rename), where @actions/tool-cache's find() looks: `<cache>/<tool>/<version>/<platform>`
+ * with a `<platform>.complete` marker, as its cacheDir() leaves it, without cacheDir's copy of
+ * the whole tree (~0.8 s for claude's 380 MB).
+ */
+async function cacheTar(tarFile, toolDir, version, platform, name) {
     external_node_fs_.mkdirSync(toolDir, { recursive: true });
     removeAbandonedStaging(toolDir);
     const staging = external_node_fs_.mkdtempSync(external_node_path_.join(toolDir, STAGING_PREFIX));
