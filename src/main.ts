@@ -4,7 +4,6 @@ import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import type { Backend } from './backend/types.js'
 import { failureLine, stoppedRunLine } from './bottle/failure-line.js'
 import { startHeartbeat } from './bottle/heartbeat.js'
-import { type IsolatedWorkspace, isolateWorkspace, routeOriginThroughTheGate } from './bottle/isolate-workspace.js'
 import { type Bottle, launch } from './bottle/launch.js'
 import { outputsFrom, publishOutputs, runFigures, settleOutputs } from './bottle/outputs.js'
 import { stepWallMs, writePhases } from './bottle/phase-clock.js'
@@ -18,6 +17,8 @@ import { RunLedger } from './bottle/run-ledger.js'
 import { RunRecords } from './bottle/run-records.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { undo } from './bottle/undo.js'
+import { bringBack } from './bottle/bring-back.js'
+import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceRoom } from './bottle/workspace/workspace-copy.js'
 import { type Config, parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
 import { isSetupOnly } from './config/setup-config.js'
@@ -57,11 +58,12 @@ export async function run(): Promise<void> {
     const { plan, records } = prepareRun(config, ledger)
     // claude's cache lookup or download runs beside the image pull and the bottle's start
     const earlyClaude = startEarlyInstall(config, backend)
-    const isolated = await isolate(config, plan, known, ledger)
+    const workspace = await readTheWorkspace(config, plan, known, ledger)
     endPrepare()
-    const bottle = await launchBottle(plan, backend, isolated, records, ledger)
-    const claude = await provision(bottle, earlyClaude, records, ledger)
+    const bottle = await launchBottle(plan, backend, workspace, records, ledger)
+    const claude = await provision(bottle, workspace, earlyClaude, records, ledger)
     await runAgent(bottle, claude, config, records, ledger)
+    await bringBack(ledger)
   } catch (err) {
     core.setFailed(await stoppedRunLine(err, ledger.backend, process.env['RUNNER_TEMP'] ?? ''))
   } finally {
@@ -97,19 +99,17 @@ function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: R
   return { plan, records }
 }
 
-/** The checkout's credentials out of the workspace, its .git saved (in the ledger at once), and the redactor that knows them. */
-async function isolate(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<IsolatedWorkspace> {
-  const isolated = await isolateWorkspace(config, plan, known, guard => {
-    ledger.teardown.gitGuard = guard
-    ledger.saveTeardown()
-  })
-  ledger.redactor = isolated.redactor
-  core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`)
-  return isolated
+/** The runner's workspace as the bottle's copy will have it, and the redactor that knows the checkout's credentials. */
+async function readTheWorkspace(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<WorkspaceCopy> {
+  const workspace = await readWorkspace(config, known)
+  ledger.redactor = workspace.redactor
+  ledger.workspace = workspace
+  core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid} on its own copy of ${config.workspace}`)
+  return workspace
 }
 
-/** The daemons and the bottle, each resource in the ledger as it appears; then the workspace's origin through the gate. */
-async function launchBottle(plan: Plan, backend: Backend, isolated: IsolatedWorkspace, records: RunRecords, ledger: RunLedger): Promise<Bottle> {
+/** The daemons and the bottle, each resource in the ledger as it appears. */
+async function launchBottle(plan: Plan, backend: Backend, workspace: WorkspaceCopy, records: RunRecords, ledger: RunLedger): Promise<Bottle> {
   const { teardown, redactor, clock } = ledger
   const bottle = await launch(
     plan,
@@ -132,10 +132,10 @@ async function launchBottle(plan: Plan, backend: Backend, isolated: IsolatedWork
       redactor,
       clock
     },
-    isolated.origin
+    workspaceRoom(workspace, plan.config),
+    workspace.origin
   )
   ledger.bottle = bottle
-  await routeOriginThroughTheGate(isolated, bottle.gateUrl)
   return bottle
 }
 
@@ -146,11 +146,12 @@ interface ClaudeRun {
 }
 
 /** Provisions the guest and makes ready what claude's run needs; a cancellation or a refused record stops it first. */
-async function provision(bottle: Bottle, earlyClaude: EarlyInstall, records: RunRecords, ledger: RunLedger): Promise<ClaudeRun> {
+async function provision(bottle: Bottle, workspace: WorkspaceCopy, earlyClaude: EarlyInstall, records: RunRecords, ledger: RunLedger): Promise<ClaudeRun> {
   const config = bottle.plan.config
   ledger.cancellation.throwIfCancelled()
   const endProvision = ledger.clock.start('provision')
-  const { claude, promptFlags } = await provisionAll(bottle, earlyClaude)
+  // the workspace copy goes in beside the rest (its origin at the gate, which listens by now)
+  const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl)])
   ledger.cancellation.throwIfCancelled()
   records.throwIfFaulted()
   const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
@@ -175,10 +176,11 @@ async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, recor
   }
   const { verdict, structured, backend } = ledger
   const failed = await failureLine({ cancelled, verdict, recordFault: records.fault, outcome, structured, config, backend })
+  ledger.failed = failed !== undefined
   if (failed) core.setFailed(failed)
 }
 
-/** Stops the daemons, removes the bottle and its network, and puts .git back (undo, as main's final teardown). */
+/** Stops the daemons, removes the bottle and its network (undo, as main's final teardown). */
 async function tearDown(ledger: RunLedger): Promise<void> {
   await ledger.reaping
   await ledger.bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
@@ -191,7 +193,13 @@ async function publish(ledger: RunLedger): Promise<void> {
   const endCollect = clock.start('collect')
   const pushed = ledger.bottle?.daemons.gitGate?.pushed
   const outputs = outputsFrom(outcome, ledger.backend?.kind ?? '', transcriptDir, pushed, await runFigures(outcome, transcriptDir))
-  const end = { cancelled: ledger.cancellation.requested, verdict: ledger.verdict, recordFault: ledger.records?.fault, structured: ledger.structured }
+  const end = {
+    cancelled: ledger.cancellation.requested,
+    verdict: ledger.verdict,
+    recordFault: ledger.records?.fault,
+    structured: ledger.structured,
+    door: ledger.door
+  }
   publishOutputs(settleOutputs(outputs, end, ledger.redactor), core.setOutput)
   endCollect()
   if (transcriptDir) {

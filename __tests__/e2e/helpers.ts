@@ -41,7 +41,8 @@ export function makeWorkspace(dir: string, uid: number, gid = uid): string {
   const ws = path.join(dir, 'workspace')
   fs.mkdirSync(ws, { recursive: true })
   fs.writeFileSync(path.join(ws, 'README.md'), '# e2e\n')
-  const git = (...args: string[]) => execFileSync('git', ['-C', ws, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { stdio: 'ignore' })
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', ws, '-c', 'safe.directory=*', '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { stdio: 'ignore' })
   git('init', '-q')
   git('add', '.')
   git('commit', '-qm', 'init')

@@ -14,7 +14,8 @@ const base: Outputs = {
   backend: 'docker',
   'transcript-dir': '/tmp/x',
   'pushed-refs': 'refs/heads/bot-bottle/fix',
-  'structured-output': '{"verdict":"approve"}'
+  'structured-output': '{"verdict":"approve"}',
+  'workspace-patch': '/tmp/x/workspace.patch'
 }
 
 describe('outputs', () => {

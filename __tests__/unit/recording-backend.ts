@@ -14,7 +14,6 @@ export interface Call {
  */
 export class RecordingBackend implements Backend {
   readonly kind = 'docker' as const
-  readonly nestedMounts = true
   calls: Call[] = []
   copied: Record<string, string> = {}
   constructor(private readonly answer: (argv: readonly string[]) => Partial<RunResult> = () => ({})) {}
@@ -43,6 +42,9 @@ export class RecordingBackend implements Backend {
     return { code: 0, stdout: '', stderr: '', ...this.answer(argv) }
   }
   execStream(): StreamedProcess {
+    throw new Error('not used')
+  }
+  execRaw(): StreamedProcess {
     throw new Error('not used')
   }
   async copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {

@@ -45,6 +45,8 @@ export interface BottleSpec {
   user: { uid: number; gid: number }
   home: string
   mounts: Mount[]
+  /** the bottle's own copy of the workspace: a directory at this guest path owned by the guest user, bounded in bytes and entries where the backend can */
+  workspace?: { path: string; maxBytes: number; maxEntries: number }
   /** the guest's whole environment (it holds the per-run daemon secret: never written to a file the guest or a log sees) */
   env: Record<string, string>
   /** the run's private state dir on the host, for files the backend needs while it starts the bottle */
@@ -68,8 +70,6 @@ export interface ExecOptions {
  */
 export interface Backend {
   readonly kind: BackendKind
-  /** whether a mount may sit inside another (the workspace's .git pinned, its hooks read-only) */
-  readonly nestedMounts: boolean
   probe(): Promise<Probe>
   createNetwork(name: string, labels: Record<string, string>): Promise<BottleNetwork>
   /** where the guest dials host daemons listening on bindHost:port; same order as ports */
@@ -85,6 +85,17 @@ export interface Backend {
     opts: ExecOptions,
     /** each stdout line; a line over the cap arrives as '' with `overlong` (see util/line-splitter) */
     onLine: (line: string, overlong?: OverlongLine) => void,
+    onStderr: (chunk: Buffer) => void
+  ): StreamedProcess
+  /**
+   * argv in the guest with its stdout handed over raw, chunk by chunk, never collected (tar
+   * streams out of the bottle); it has no stdin
+   */
+  execRaw(
+    name: string,
+    argv: readonly string[],
+    opts: Omit<ExecOptions, 'input'>,
+    onStdout: (chunk: Buffer) => void,
     onStderr: (chunk: Buffer) => void
   ): StreamedProcess
   /** copies a host file or directory into guestDir (created if missing), owned by opts.user */

@@ -5,13 +5,12 @@ import { runCommand } from '../util/process.js'
 import { readRegularFile } from '../util/no-follow.js'
 
 /**
- * Credentials a checkout leaves in the workspace's .git/config, taken out before the bottle
- * starts so the agent cannot read them: `http.<url>.extraheader` (actions/checkout up to v5),
- * credential helpers, userinfo in `remote.*.url`/`pushurl`, in `url.<base>.insteadOf` bases and
- * in `http.proxy`. Newer actions/checkout keeps its header in a file under RUNNER_TEMP named by
- * `includeIf.gitdir:….path`: outside the bottle already, but read here so the git gate can use it.
- * They come back with the rest of .git when the run ends (git-guard.ts restores the config
- * byte for byte), so nothing here puts anything back.
+ * Credentials a checkout leaves in the workspace's .git/config: `http.<url>.extraheader`
+ * (actions/checkout up to v5), credential helpers, userinfo in `remote.*.url`/`pushurl`, in
+ * `url.<base>.insteadOf` bases and in `http.proxy`. Newer actions/checkout keeps its header in a
+ * file under RUNNER_TEMP named by `includeIf.gitdir:….path`. None of it enters the bottle (its
+ * repository is made anew: bottle/workspace/guest-repo.ts); it is read here for the redactor and
+ * for the git gate, which adds the credential upstream itself.
  */
 export interface SavedGitCredentials {
   configPath: string
@@ -23,8 +22,6 @@ export interface SavedGitCredentials {
 
 const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i
 const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/
-const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i
-const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i
 const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i
 
 /** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
@@ -103,21 +100,14 @@ export function workspaceGitSecrets(workspace: string): string[] {
 }
 
 /**
- * Takes credentials out of every git config of the workspace (its own and its submodules');
- * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
+ * What the git gate may use of the checkout's credentials, read from the workspace's own config
+ * (undefined: not a checkout). Nothing is changed: the runner's .git never enters the bottle.
  */
-export async function stripGitCredentials(workspace: string): Promise<SavedGitCredentials | undefined> {
-  const [top, ...submodules] = gitConfigFiles(workspace)
-  if (!top) return undefined
-  for (const configPath of submodules) await stripConfig(configPath)
-  return { configPath: top, ...(await stripConfig(top)) }
-}
-
-async function stripConfig(configPath: string): Promise<Omit<SavedGitCredentials, 'configPath'>> {
-  const st = fs.lstatSync(configPath)
-  const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))]
+export async function readGitCredentials(workspace: string): Promise<SavedGitCredentials | undefined> {
+  const top = configPathOf(workspace)
+  if (!top || !fs.lstatSync(top, { throwIfNoEntry: false })?.isFile()) return undefined
   const headers: SavedGitCredentials['headers'] = []
-  for (const file of includedFiles(configPath)) {
+  for (const file of includedFiles(top)) {
     if (!readRegularFile(file)) continue
     for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
       const [key, ...value] = line.split(' ')
@@ -125,22 +115,14 @@ async function stripConfig(configPath: string): Promise<Omit<SavedGitCredentials
     }
   }
   const remotes: SavedGitCredentials['remotes'] = []
+  const keys = [...new Set((await gitConfig(top, ['--name-only', '--list'])).split('\n').filter(Boolean))]
   for (const key of keys) {
-    if (CREDENTIAL_KEYS.test(key)) {
-      if (/extraheader$/i.test(key))
-        for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)) headers.push({ key, value })
-      await gitConfig(configPath, ['--unset-all', key])
-    } else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)![1]!)) {
-      await gitConfig(configPath, ['--unset-all', key]) // the credential is in the key itself
-    } else if (URL_KEYS.test(key)) {
-      const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean)
-      if (!values.some(v => USERINFO.test(v))) continue
-      if (/^remote\..*\.url$/i.test(key)) remotes.push({ key, url: values.at(-1)! })
-      await gitConfig(configPath, ['--unset-all', key])
-      for (const v of values) await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')])
+    if (CREDENTIAL_KEYS.test(key) && /extraheader$/i.test(key)) {
+      for (const value of (await gitConfig(top, ['--get-all', key])).split('\n').filter(Boolean)) headers.push({ key, value })
+    } else if (/^remote\..*\.url$/i.test(key)) {
+      const url = (await gitConfig(top, ['--get-all', key])).split('\n').filter(Boolean).at(-1)
+      if (url && USERINFO.test(url)) remotes.push({ key, url })
     }
   }
-  // git rewrites the file as whoever runs it; keep the checkout's owner
-  if (process.getuid?.() === 0) fs.lchownSync(configPath, st.uid, st.gid)
-  return { headers, remotes }
+  return { configPath: top, headers, remotes }
 }

@@ -9,19 +9,12 @@ export interface GuestUser {
 export const DEDICATED_UID = 1000
 
 /**
- * The agent runs as the workspace owner's uid:gid, so what it writes belongs to the
- * runner afterwards. A root-owned workspace gets a dedicated unprivileged user instead.
+ * The agent runs as the workspace owner's uid:gid (what the door writes back is owned as the
+ * workspace is, whatever uid the agent had). A root-owned workspace gets a dedicated
+ * unprivileged user instead.
  */
 export function guestUserFor(workspace: string): GuestUser {
   const st = fs.statSync(workspace)
   if (st.uid === 0) return { uid: DEDICATED_UID, gid: DEDICATED_UID }
   return { uid: st.uid, gid: st.gid }
-}
-
-/** Whether `user` can write into `dir` by its mode bits (ACLs aside). */
-export function canWrite(dir: string, user: GuestUser): boolean {
-  const st = fs.statSync(dir)
-  if (st.uid === user.uid) return (st.mode & 0o200) !== 0
-  if (st.gid === user.gid) return (st.mode & 0o020) !== 0
-  return (st.mode & 0o002) !== 0
 }

@@ -1,11 +1,9 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import type { Backend, BottleNetwork, Mount } from '../backend/types.js'
+import type { Backend, BottleNetwork, BottleSpec } from '../backend/types.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import { type DaemonHooks, type Daemons, startDaemons } from './daemons.js'
 import { reportClosed } from './daemon-report.js'
 import { guestEnvironment } from './guest.js'
-import { GUEST_CLAUDE_CACHE, GUEST_CLAUDE_CONFIG_DIR, GUEST_HOME, type Plan } from './plan.js'
+import { GUEST_CLAUDE_CACHE, GUEST_HOME, type Plan } from './plan.js'
 import type { PhaseClock } from './phase-clock.js'
 
 export interface Bottle {
@@ -29,19 +27,6 @@ export interface Bottle {
 /** Records each resource as soon as it exists, so teardown (and the post step) can find it. */
 export type OnResource = (kind: 'network' | 'bottle', name: string) => void
 
-/**
- * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
- * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
- */
-export function gitPins(workspace: string): Mount[] {
-  const gitDir = path.join(workspace, '.git')
-  const hooks = path.join(gitDir, 'hooks')
-  if (!fs.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory()) return []
-  const pins = [{ host: gitDir, guest: gitDir, readOnly: false }]
-  if (fs.lstatSync(hooks, { throwIfNoEntry: false })?.isDirectory()) pins.push({ host: hooks, guest: hooks, readOnly: true })
-  return pins
-}
-
 /** What the main step is told while the bottle runs. */
 export interface LaunchHooks extends DaemonHooks {
   /** each engine resource as it appears (written to the step's state at once) */
@@ -51,7 +36,7 @@ export interface LaunchHooks extends DaemonHooks {
 }
 
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, origin?: GateOrigin): Promise<Bottle> {
+export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, workspace: BottleSpec['workspace'], origin?: GateOrigin): Promise<Bottle> {
   const { onResource, clock } = hooks
   // a missing image is pulled while the network and the daemons start
   backend.prefetchImage?.(plan.config.image)
@@ -83,12 +68,9 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, o
       image: plan.config.image,
       user: plan.guestUser,
       home: GUEST_HOME,
-      mounts: [
-        { host: plan.config.workspace, guest: plan.config.workspace, readOnly: false },
-        ...(backend.nestedMounts ? gitPins(plan.config.workspace) : []),
-        { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
-        { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
-      ],
+      // the one host directory in the bottle, read-only: nothing on the runner is writable from inside
+      mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }],
+      workspace,
       env: guestEnv,
       stateDir: plan.stateDir,
       network: network.name,

@@ -10,6 +10,8 @@ import type { RunOutcome } from './run-claude.js'
 import { writeRecordFile } from '../transcript/record-sink.js'
 import type { Redactor } from '../transcript/redact.js'
 import type { RunEnd } from './failure-line.js'
+import type { DoorOutcome } from './bring-back.js'
+import { WORKSPACE_PATCH_FILE } from '../workspace-door/door.js'
 
 /** The action's outputs, by their action.yml names. */
 export interface Outputs {
@@ -27,6 +29,8 @@ export interface Outputs {
   'pushed-refs': string
   /** with `json-schema`: the final answer, validated, as one line of JSON */
   'structured-output': string
+  /** the patch of the agent's accepted file changes, in the transcript dir */
+  'workspace-patch': string
 }
 
 /**
@@ -69,7 +73,8 @@ export function outputsFrom(
     backend,
     'transcript-dir': transcriptDir,
     'pushed-refs': [...new Set(pushedRefs)].join('\n'),
-    'structured-output': ''
+    'structured-output': '',
+    'workspace-patch': ''
   }
 }
 
@@ -78,9 +83,11 @@ export function outputsFrom(
  * failureLine's precedence (an answer off the schema < a record not kept < the upstream's verdict
  * < a cancellation); then every secret the agent echoed is taken out of what travels on.
  */
-export function settleOutputs(outputs: Outputs, end: Omit<RunEnd, 'outcome' | 'config' | 'backend'>, redactor: Redactor): Outputs {
+export function settleOutputs(outputs: Outputs, end: Omit<RunEnd, 'outcome' | 'config' | 'backend'> & { door?: DoorOutcome }, redactor: Redactor): Outputs {
   const settled = { ...outputs }
-  const { structured } = end
+  const { structured, door } = end
+  if (door?.patchFile) settled['workspace-patch'] = door.patchFile
+  if (door?.refused && door.mode === 'apply' && settled.conclusion === 'success') settled.conclusion = 'refused-changes'
   if (structured?.ok) settled['structured-output'] = structured.json
   else if (structured) settled.conclusion = 'invalid-output'
   if (end.recordFault) settled.conclusion = 'error' // whatever claude said: its run was not recorded whole
@@ -101,6 +108,7 @@ const CONCLUSIONS = new Set([
   'api-unreachable',
   'budget-exceeded',
   'invalid-output',
+  'refused-changes',
   'error'
 ])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
@@ -128,6 +136,7 @@ export function vetOutputs(o: Outputs, warn: (message: string) => void = core.wa
   const safe = refs.filter(r => refNameProblem(r) === undefined)
   keep('pushed-refs', safe.length === refs.length, safe.join('\n'))
   keep('structured-output', o['structured-output'] === '' || isOneLineJson(o['structured-output']), '')
+  keep('workspace-patch', o['workspace-patch'] === '' || o['workspace-patch'] === path.join(o['transcript-dir'], WORKSPACE_PATCH_FILE), '')
   return vetted
 }
 

@@ -3,7 +3,19 @@ import path from 'node:path'
 import { readRegularFile } from '../util/no-follow.js'
 
 /** The phases of one run, in the order they run; main times all but the last, the post step the last. */
-export const PHASES = ['resolve backend', 'prepare', 'network', 'daemons', 'bottle start', 'provision', 'claude', 'collect', 'teardown', 'post'] as const
+export const PHASES = [
+  'resolve backend',
+  'prepare',
+  'network',
+  'daemons',
+  'bottle start',
+  'provision',
+  'claude',
+  'bring back',
+  'collect',
+  'teardown',
+  'post'
+] as const
 export type Phase = (typeof PHASES)[number]
 
 export interface PhaseTiming {

@@ -20,7 +20,7 @@ export interface Plan {
   slug: string
   stateDir: string
   systemPromptFile: string
-  /** host dir mounted as the guest's CLAUDE_CONFIG_DIR: session files survive the bottle */
+  /** host dir (0700) the guest's CLAUDE_CONFIG_DIR is copied out to after the run: session files survive the bottle */
   claudeConfigDir: string
   /** host dir of the claude tool cache, mounted read-only in the guest */
   claudeCacheDir: string

@@ -1,13 +1,12 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import * as core from '@actions/core'
 import type { Config } from '../config/config.js'
 import { InputError } from '../util/errors.js'
 import { resolveCheckoutPath } from '../config/checkout-path.js'
 import { CLAUDE_TOOL_NAME } from '../install/claude.js'
 import { makePlaceholder } from '../proxy/model-proxy.js'
-import { canWrite, guestUserFor } from './guest-user.js'
+import { guestUserFor } from './guest-user.js'
 import { RUN_LABEL, type Plan, type SkillRef } from './plan.js'
 import { currentOwner, OWNER_LABEL } from './owner.js'
 import { makeSlug } from './slug.js'
@@ -39,12 +38,6 @@ export function resolveSkills(paths: string[], workspace: string): SkillRef[] {
 export function prepare(config: Config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)): Plan {
   const skills = resolveSkills(config.skills, config.workspace)
   const guestUser = guestUserFor(config.workspace)
-  if (!canWrite(config.workspace, guestUser)) {
-    core.warning(
-      `The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. ` +
-        'chown it to a non-root user to let the agent write.'
-    )
-  }
 
   const stateDir = path.join(config.runner.runnerTemp, 'bot-bottle', slug)
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 })
@@ -56,9 +49,6 @@ export function prepare(config: Config, slug = makeSlug(config.runner.runId, con
 
   const claudeConfigDir = path.join(stateDir, 'claude-config')
   fs.mkdirSync(claudeConfigDir, { mode: 0o700 })
-  // The agent writes claude's config and session files here as its own uid.
-  if (process.getuid?.() === 0) fs.chownSync(claudeConfigDir, guestUser.uid, guestUser.gid)
-  else if (process.getuid?.() !== guestUser.uid) fs.chmodSync(claudeConfigDir, 0o777) // the 0700 state dir still closes it to other host users
   const claudeCacheDir = path.join(config.runner.toolCache, CLAUDE_TOOL_NAME)
   fs.mkdirSync(claudeCacheDir, { recursive: true })
 

@@ -10,6 +10,8 @@ import type { RunControl, RunOutcome } from './run-claude.js'
 import type { RunRecords } from './run-records.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './teardown-state.js'
 import type { UndoScope } from './undo.js'
+import type { WorkspaceCopy } from './workspace/workspace-copy.js'
+import type { DoorOutcome } from './bring-back.js'
 
 /**
  * What the main step has done so far: each stage writes what it made here, and the teardown,
@@ -36,6 +38,12 @@ export class RunLedger {
   verdict?: UpstreamVerdict
   /** claude's answer checked against json-schema */
   structured?: StructuredCheck
+  /** the runner's workspace as the bottle's copy has it (the door compares with it after the run) */
+  workspace?: WorkspaceCopy
+  /** the step already failed with claude's own line (the door's refusal then adds none) */
+  failed = false
+  /** what the workspace door brought back and refused */
+  door?: DoorOutcome
 
   constructor(known: string[]) {
     this.redactor = new Redactor(known)

@@ -1,5 +1,4 @@
 import type { BackendRef } from '../backend/types.js'
-import type { GitGuardRef } from './git-guard.js'
 
 /** What the post step needs to tear down what the main step started (saved with core.saveState). */
 export interface TeardownState extends BackendRef {
@@ -10,8 +9,6 @@ export interface TeardownState extends BackendRef {
   stateDir?: string
   /** the main step removed the bottle, its relay and its network by name, each confirmed gone: the post step need not sweep */
   tornDown?: boolean
-  /** the workspace's .git as it was before the run (credentials and origin included), until it is put back */
-  gitGuard?: GitGuardRef
 }
 
 export const TEARDOWN_STATE_KEY = 'bottle'

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import type { Backend } from '../backend/types.js'
 import { errorMessage } from '../util/errors.js'
-import { restoreWorkspaceGitLogged } from './git-guard.js'
 import type { Bottle } from './launch.js'
 import { reportClosed } from './daemon-report.js'
 import { RUN_LABEL } from './plan.js'
@@ -36,9 +35,8 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
 /**
  * The one undo that main's `finally`, the second-signal handler and the post step all call:
  * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
- * with the run), then put the workspace's .git back — in the main step only once the bottle is
- * provably gone (a live agent could race the restore); in the post step whatever the sweep
- * managed, since a .git the agent armed is the worse risk. Idempotent.
+ * with the run). Nothing on the runner needs putting back: the bottle only ever had its own
+ * copy of the workspace. Idempotent.
  */
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
@@ -61,12 +59,5 @@ export async function undo(s: UndoScope): Promise<void> {
         s.save()
       }
     })
-  }
-  const guard = s.state.gitGuard
-  if (guard && (gone || s.sweep)) {
-    if (restoreWorkspaceGitLogged(guard, prefix)) {
-      delete s.state.gitGuard
-      s.save()
-    }
   }
 }

@@ -33,6 +33,7 @@ import type { BudgetLimits } from '../proxy/budget.js'
 import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess } from './provider-config.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings } from './sections.js'
+import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
 
 export type { BackendChoice } from './fields.js'
 /** What the model proxy authenticates upstream with: an Anthropic key or token, or the runner's cloud credentials. */
@@ -59,6 +60,8 @@ export interface Config {
   dockerWiring: 'auto' | 'gateway' | 'relay'
   relayImage: string
   workspace: string
+  /** what of the agent's changes to its copy of the workspace comes back, and how much */
+  workspaceChanges: WorkspacePolicy
   cpus: number
   memory: string
   env: Record<string, string>
@@ -147,6 +150,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
     relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
     workspace,
+    workspaceChanges: workspaceSection(raw),
     cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
     memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
     env: parseEnvPairs(raw.env),

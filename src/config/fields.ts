@@ -20,6 +20,8 @@ export const DEFAULT_TIMEOUT_MINUTES = 30
 // Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
 export const DEFAULT_RELAY_IMAGE = 'node:24-alpine'
 export const DEFAULT_GIT_MAX_PUSH_MB = 100 // the git gate's push limit, MiB
+export const DEFAULT_WORKSPACE_MAX_MB = 256 // the workspace door: bytes of changed files that come back, MiB
+export const DEFAULT_WORKSPACE_MAX_FILES = 10_000 // the workspace door: changed paths that come back
 export const DEFAULT_PROTECTED_PATHS = '.github/workflows/**'
 export const DEFAULT_SMOLVM_VERSION = '1.9.3' // the newest release whose source was read: docs/smolvm-conformance.md
 export const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download'
@@ -48,7 +50,10 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   egress: 'allowlist',
   'git-allow-force': 'false',
   'git-protected-paths': DEFAULT_PROTECTED_PATHS,
-  'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB)
+  'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB),
+  'workspace-changes': 'apply',
+  'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
+  'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 }
 
 /** An input's value, or its default when it is empty. */

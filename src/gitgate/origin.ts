@@ -7,8 +7,7 @@ export interface GateOrigin {
   authHeader?: { name: string; value: string }
   /** where the credential came from, for the log */
   credentialSource: 'github-token' | 'checkout extraheader' | 'remote URL' | 'none'
-  /** the workspace's git config, and origin's URL in it exactly as written */
-  configPath: string
+  /** origin's URL in the workspace's git config exactly as written */
   url: string
 }
 
@@ -17,7 +16,7 @@ const ORIGIN_KEY = 'remote.origin.url'
 const basic = (user: string, password: string) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
 
 /**
- * The gate's upstream and credential, read after the checkout's credentials were taken out.
+ * The gate's upstream and credential, read from the runner's checkout (which is never changed).
  * The credential is `github-token` when given, else what the checkout left (its extraheader
  * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
  */
@@ -26,7 +25,7 @@ export async function gateOrigin(workspace: string, saved: SavedGitCredentials |
   if (!configPath || !fs.existsSync(configPath)) return undefined
   const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim()
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return undefined
-  const found = { upstream: new URL(url), configPath, url }
+  const found = { upstream: new URL(url), url }
   if (githubToken) return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' }
   // git uses the last value that applies; the included file (newer actions/checkout) comes first
   for (const e of [...(saved?.headers ?? [])].reverse()) {
@@ -42,14 +41,4 @@ export async function gateOrigin(workspace: string, saved: SavedGitCredentials |
       return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' }
   }
   return { ...found, credentialSource: 'none' }
-}
-
-/**
- * Points origin at the gate for the run. Nothing puts it back here: the whole config is
- * restored byte for byte from the snapshot taken before the run (git-guard.ts).
- */
-export async function routeOriginThroughGate(origin: GateOrigin, guestUrl: string): Promise<void> {
-  const st = fs.lstatSync(origin.configPath)
-  await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl])
-  if (process.getuid?.() === 0) fs.lchownSync(origin.configPath, st.uid, st.gid)
 }

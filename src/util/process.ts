@@ -54,24 +54,31 @@ export interface StreamedProcess {
 }
 
 /**
- * Spawns a long-running command in its own process group and hands each stdout line
- * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
- * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
+ * Spawns a command in its own process group and hands its stdout to `onStdout` chunk by chunk
+ * as it arrives (binary streams such as tar: never collected), stderr to `onStderr`; `input`,
+ * when given, is its stdin.
  */
-export function spawnLines(
+export function spawnChunks(
   cmd: string,
   args: readonly string[],
-  onLine: (line: string, overlong?: OverlongLine) => void,
+  onStdout: (chunk: Buffer) => void,
   onStderr: (chunk: Buffer) => void,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  input?: string | Buffer | NodeJS.ReadableStream,
+  onDrained: () => void = () => undefined
 ): StreamedProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env })
-  const lines = lineSplitterFor(onLine)
-  child.stdout.on('data', (chunk: Buffer) => lines.push(chunk))
-  child.stderr.on('data', onStderr)
+  const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true, env })
+  if (input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined) // a command that exits before reading all of it
+    if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin.end(input)
+    else input.pipe(child.stdin)
+  }
+  const { stdout, stderr } = child as typeof child & { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream }
+  stdout.on('data', onStdout)
+  stderr.on('data', onStderr)
   const drained = new Promise<void>(resolve =>
-    child.stdout.once('close', () => {
-      lines.end()
+    stdout.once('close', () => {
+      onDrained()
       resolve()
     })
   )
@@ -93,4 +100,28 @@ export function spawnLines(
       }
     }
   }
+}
+
+/**
+ * Spawns a long-running command in its own process group and hands each stdout line
+ * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
+ * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
+ */
+export function spawnLines(
+  cmd: string,
+  args: readonly string[],
+  onLine: (line: string, overlong?: OverlongLine) => void,
+  onStderr: (chunk: Buffer) => void,
+  env: NodeJS.ProcessEnv = process.env
+): StreamedProcess {
+  const lines = lineSplitterFor(onLine)
+  return spawnChunks(
+    cmd,
+    args,
+    chunk => lines.push(chunk),
+    onStderr,
+    env,
+    undefined,
+    () => lines.end()
+  )
 }

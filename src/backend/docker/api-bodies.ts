@@ -33,6 +33,23 @@ export function networkCreateBody(name: string, labels: Record<string, string>, 
   }
 }
 
+/**
+ * Where the guest user can write, every place is a tmpfs: its bytes live in the bottle's memory
+ * (charged to its cgroup, bounded by `memory`), never on the runner's disk, so a guest that fills
+ * them cannot starve the runner or the record. HOME needs no passwd entry in the image; the
+ * workspace copy is also bounded in bytes and entries (what was copied in plus the door's caps).
+ */
+export function bottleTmpfs(spec: BottleSpec, memory: number): Record<string, string> {
+  const { uid, gid } = spec.user
+  const mounts: Record<string, string> = { [spec.home]: `rw,exec,uid=${uid},gid=${gid},mode=0700,size=${memory}` }
+  if (spec.workspace) {
+    const w = spec.workspace
+    mounts[w.path] = `rw,exec,uid=${uid},gid=${gid},mode=0755,size=${w.maxBytes},nr_inodes=${w.maxEntries}`
+    for (const scratch of ['/tmp', '/var/tmp']) mounts[scratch] = `rw,exec,mode=1777,size=${memory}`
+  }
+  return mounts
+}
+
 export function bottleCreateBody(spec: BottleSpec, env: Record<string, string>) {
   const { uid, gid } = spec.user
   const memory = memoryBytes(spec.memory)
@@ -51,8 +68,7 @@ export function bottleCreateBody(spec: BottleSpec, env: Record<string, string>) 
       NanoCpus: Math.round(spec.cpus * 1e9),
       Memory: memory,
       MemorySwap: memory, // no swap beyond the memory limit
-      // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-      Tmpfs: { [spec.home]: `rw,exec,uid=${uid},gid=${gid},mode=0700` },
+      Tmpfs: bottleTmpfs(spec, memory),
       Mounts: spec.mounts.map(m => ({ Type: 'bind', Source: m.host, Target: m.guest, ReadOnly: m.readOnly }))
     },
     NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } }

@@ -94,7 +94,6 @@ interface ContainerSummary {
 /** The docker engine driver: its HTTP API over the engine's socket. */
 export class DockerBackend implements Backend {
   readonly kind = 'docker' as const
-  readonly nestedMounts = true
   private readonly cli: string
   private readonly wiring: DockerWiring
   private readonly relayImage: string
@@ -303,6 +302,10 @@ export class DockerBackend implements Backend {
     const lines = lineSplitterFor(onLine)
     const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr)
     return { ...proc, exited: proc.exited.finally(() => lines.end()) }
+  }
+
+  execRaw(name: string, cmd: readonly string[], opts: ExecOptions, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
+    return engineExec(this.engine, name, cmd, opts, onStdout, onStderr)
   }
 
   copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { DEFAULT_SMOLVM_VERSION } from '../../config/fields.js'
 import { BottleError, CommandError } from '../../util/errors.js'
-import { runCommand, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
+import { runCommand, spawnChunks, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
@@ -28,10 +28,8 @@ function writeEnvFiles(dir: string, env: Record<string, string>): Record<string,
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 export class SmolvmBackend implements Backend {
   readonly kind = 'smolvm' as const
-  // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
-  readonly nestedMounts = false
-  /** what `start` needs of `create`'s spec: the guest user and its home */
-  private readonly homes = new Map<string, { home: string; uid: number; gid: number }>()
+  /** what `start` needs of `create`'s spec: the guest user, its home and the workspace copy's directory (on the VM's own disk) */
+  private readonly homes = new Map<string, { home: string; workspace?: string; uid: number; gid: number }>()
   /** per machine: the dir of its env files, removed with it */
   private readonly envDirs = new Map<string, string>()
   /** per machine: how long create took and how the image came, for the ready line */
@@ -98,7 +96,7 @@ export class SmolvmBackend implements Backend {
   async create(spec: BottleSpec): Promise<void> {
     const t0 = Date.now()
     checkMountSources(spec.mounts)
-    this.homes.set(spec.name, { home: spec.home, ...spec.user })
+    this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace?.path, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
     core.info(
       `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
@@ -120,8 +118,9 @@ export class SmolvmBackend implements Backend {
     if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`')
     const h = this.homes.get(name)
     if (h) {
-      // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
-      const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`])
+      // No tmpfs-with-owner on smolvm: make the guest user's home (and the workspace copy's directory, on the VM's own disk) as root once.
+      const script = 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1" && if [ -n "$3" ]; then mkdir -p "$3" && chown "$2" "$3" && chmod 755 "$3"; fi'
+      const mk = await this.exec(name, ['sh', '-c', script, 'sh', h.home, `${h.uid}:${h.gid}`, h.workspace ?? ''])
       if (mk.code !== 0) throw new CommandError(`prepare ${h.home} in the guest`, mk.code, mk.stderr)
       const priv = await this.exec(name, ['true'], { user: h })
       if (priv.code !== 0)
@@ -143,6 +142,11 @@ export class SmolvmBackend implements Backend {
 
   execStream(name: string, cmd: readonly string[], opts: ExecOptions, onLine: (line: string) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
     return spawnLines(this.cli, argv.execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env)
+  }
+
+  execRaw(name: string, cmd: readonly string[], opts: ExecOptions, onStdout: (chunk: Buffer) => void, onStderr: (chunk: Buffer) => void): StreamedProcess {
+    // --stream: smolvm otherwise collects all of stdout before it prints any (machine.rs:2787-2795)
+    return spawnChunks(this.cli, argv.execArgv(name, cmd, { ...opts, input: undefined, stream: true }), onStdout, onStderr, this.pinned.env)
   }
 
   copyIn(name: string, hostPath: string, guestDir: string, opts: ExecOptions = {}): Promise<void> {

@@ -1,0 +1,71 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { errorMessage } from '../util/errors.js'
+import { TarReader } from '../util/tar/tar-reader.js'
+import type { Guest } from './guest.js'
+import { GUEST_HOME } from './plan.js'
+
+/**
+ * claude's config dir (its session files) lives in the bottle; after the run it comes out as a
+ * tar stream read as hostile data into a host-only dir: only regular files and directories, plain
+ * relative names under `.claude/`, bounded in bytes and files, each file created anew (never
+ * through a link). No host directory is ever writable from inside.
+ */
+
+const MAX_BYTES = 512 * 1024 * 1024
+const MAX_FILES = 20_000
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: names with control characters are not kept
+const BAD_NAME = /[\x00-\x1f\x7f]/
+
+export async function copyClaudeConfigOut(guest: Guest, hostDir: string): Promise<void> {
+  fs.mkdirSync(hostDir, { recursive: true, mode: 0o700 })
+  let files = 0
+  let bytes = 0
+  let fd: number | undefined
+  const skipped: string[] = []
+  const reader = new TarReader({
+    entry: e => {
+      const rel = e.name.replace(/\/+$/, '')
+      const parts = rel.split('/')
+      if (parts[0] !== '.claude' || parts.some(p => p === '' || p === '.' || p === '..') || BAD_NAME.test(rel)) return void skipped.push(rel)
+      const target = path.join(hostDir, ...parts.slice(1))
+      if (e.type === 'dir') return void fs.mkdirSync(target, { recursive: true, mode: 0o700 })
+      if (e.type !== 'file') return void skipped.push(rel)
+      if (files >= MAX_FILES || bytes + e.size > MAX_BYTES) return void skipped.push(`${rel} (over the record's cap)`)
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 })
+      fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+      files++
+      bytes += e.size
+    },
+    data: chunk => {
+      if (fd !== undefined) fs.writeSync(fd, chunk)
+    },
+    entryEnd: () => {
+      if (fd !== undefined) fs.closeSync(fd)
+      fd = undefined
+    }
+  })
+  let broken: string | undefined
+  const proc = guest.backend.execRaw(
+    guest.name,
+    ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'],
+    { user: guest.plan.guestUser, timeoutMs: 5 * 60_000 },
+    chunk => {
+      if (broken) return
+      try {
+        reader.push(chunk)
+      } catch (err) {
+        broken = errorMessage(err)
+        proc.kill('SIGKILL')
+      }
+    },
+    () => undefined
+  )
+  await proc.exited
+  if (fd !== undefined) fs.closeSync(fd)
+  if (broken) core.warning(`claude's config dir came out of the bottle incomplete (${broken})`)
+  if (skipped.length)
+    core.info(`claude's config dir: left out ${skipped.length} entries (links, special files or over the cap), e.g. ${skipped.slice(0, 3).join(', ')}`)
+}

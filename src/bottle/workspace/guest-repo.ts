@@ -1,0 +1,144 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import * as core from '@actions/core'
+import { checkRefFormat } from '../../gitgate/ref-name.js'
+import { configPathOf } from '../git-credentials.js'
+import { runCommand } from '../../util/process.js'
+
+/**
+ * The bottle's own git repository, made from the runner's checkout as data: the same HEAD,
+ * index, branches, tags and objects, so `git log`, `git diff` and `git commit` work as on the
+ * runner; and a config written here from nothing (origin at the git gate, the branch's upstream,
+ * the committer identity), so nothing the runner's `.git` holds as configuration or code —
+ * config, hooks, includes, credentials, alternates — enters the bottle. The runner's `.git`
+ * is only read.
+ */
+
+/** One file of the bottle's `.git`: copied from the runner's git dir, or written here. */
+export type GitPiece = { rel: string; hostPath: string } | { rel: string; data: Buffer } | { rel: string; dir: true }
+
+export interface GuestRepo {
+  pieces: GitPiece[]
+  /** what the log says about it */
+  summary: string
+}
+
+/** The safe environment for reading the runner's repository: no system or global config, no prompt. */
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+}
+
+async function git(workspace: string, args: string[]): Promise<string | undefined> {
+  // the checkout may belong to another uid than the action's (root on a self-hosted runner): it is read before the agent ran
+  const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv() })
+  return r.code === 0 ? r.stdout.trim() : undefined
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/
+
+/** A config value written into the bottle's config: one printable line, quoted. */
+function quoted(v: string): string {
+  return `"${v.replace(/[\\"]/g, c => `\\${c}`)}"`
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a value with control characters is not copied
+const PRINTABLE = /^[^\x00-\x1f\x7f]{1,256}$/
+
+/** Regular files under `dir` (relative paths), without following links. */
+function filesUnder(dir: string, skip: (rel: string) => boolean, onDir: (rel: string) => void): string[] {
+  const out: string[] = []
+  const walk = (rel: string) => {
+    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${d.name}` : d.name
+      if (skip(r)) continue
+      if (d.isDirectory()) {
+        if (!/^(info|pack)$/.test(r)) onDir(r)
+        walk(r)
+      } else if (d.isFile()) out.push(r)
+    }
+  }
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk('')
+  return out
+}
+
+/**
+ * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
+ * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
+ */
+export async function guestRepo(workspace: string, originUrl: string | undefined): Promise<GuestRepo | undefined> {
+  if (!fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return undefined
+  const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir'])
+  const common = await git(workspace, ['rev-parse', '--git-common-dir'])
+  if (!gitDir || !common) return undefined
+  const commonDir = path.resolve(workspace, common)
+  const format = (await git(workspace, ['rev-parse', '--show-object-format'])) === 'sha256' ? 'sha256' : 'sha1'
+
+  // git needs these directories even when empty; they come first so the files below have parents
+  const pieces: GitPiece[] = ['refs', 'refs/heads', 'refs/tags', 'objects', 'objects/info', 'objects/pack', 'info'].map(rel => ({ rel, dir: true }) as const)
+  const symbolic = await git(workspace, ['symbolic-ref', '-q', 'HEAD'])
+  const detached = symbolic ? undefined : await git(workspace, ['rev-parse', '--verify', '-q', 'HEAD'])
+  if (symbolic && !checkRefFormat(symbolic) && symbolic.startsWith('refs/heads/')) pieces.push({ rel: 'HEAD', data: Buffer.from(`ref: ${symbolic}\n`) })
+  else if (detached && OID.test(detached)) pieces.push({ rel: 'HEAD', data: Buffer.from(`${detached}\n`) })
+  else pieces.push({ rel: 'HEAD', data: Buffer.from('ref: refs/heads/main\n') })
+
+  const refs = ((await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])) ?? '')
+    .split('\n')
+    .map(l => l.split(' '))
+    .filter(([oid, ref]) => oid && ref && OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'))
+  pieces.push({ rel: 'packed-refs', data: Buffer.from(refs.map(([oid, ref]) => `${oid} ${ref}\n`).join('')) })
+
+  // objects are data; where the runner's repository borrows from another (alternates), those are not copied
+  const objectsDir = path.join(commonDir, 'objects')
+  const alternates = /^info\/(http-)?alternates$/
+  for (const rel of filesUnder(
+    objectsDir,
+    r => alternates.test(r),
+    d => pieces.push({ rel: `objects/${d}`, dir: true })
+  ))
+    pieces.push({ rel: `objects/${rel}`, hostPath: path.join(objectsDir, rel) })
+  if (fs.existsSync(path.join(objectsDir, 'info', 'alternates')))
+    core.warning('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle')
+  for (const [rel, dir] of [
+    ['index', gitDir],
+    ['shallow', commonDir],
+    ['info/exclude', commonDir]
+  ] as const) {
+    if (fs.lstatSync(path.join(dir, rel), { throwIfNoEntry: false })?.isFile()) pieces.push({ rel, hostPath: path.join(dir, rel) })
+  }
+  for (const name of fs.readdirSync(gitDir)) if (/^sharedindex\.[0-9a-f]+$/.test(name)) pieces.push({ rel: name, hostPath: path.join(gitDir, name) })
+
+  const branch = symbolic?.replace(/^refs\/heads\//, '')
+  const lines = ['[core]', `\trepositoryformatversion = ${format === 'sha256' ? 1 : 0}`, '\tfilemode = true', '\tbare = false', '\tlogallrefupdates = true']
+  // the copy's files have new inodes and ctimes: without these every file would be re-hashed at the first `git status`
+  lines.push('\ttrustctime = false', '\tcheckStat = minimal')
+  if (format === 'sha256') lines.push('[extensions]', '\tobjectformat = sha256')
+  for (const key of ['user.name', 'user.email']) {
+    const v = await git(workspace, ['config', '--get', key])
+    if (v && PRINTABLE.test(v)) lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`)
+  }
+  if (originUrl) {
+    lines.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*')
+    if (branch && PRINTABLE.test(branch)) lines.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`)
+  }
+  pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) })
+  const objects = pieces.filter(p => p.rel.startsWith('objects/')).length
+  return { pieces, summary: `${refs.length} refs, ${objects} object files, HEAD ${symbolic ?? detached ?? 'unborn'}` }
+}
+
+/** Bytes under the checkout's git dir (objects, index): what its copy takes in the bottle, in whole pages. */
+export function gitDirBytes(workspace: string): number {
+  const top = configPathOf(workspace)
+  if (!top) return 0
+  let bytes = 0
+  const walk = (dir: string) => {
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (d.isDirectory()) walk(path.join(dir, d.name))
+      else if (d.isFile()) bytes += Math.ceil(Math.max(fs.lstatSync(path.join(dir, d.name)).size, 1) / 4096) * 4096
+    }
+  }
+  try {
+    walk(path.dirname(top))
+  } catch {
+    // an unreadable part: the slack covers a small repository, and the copy says if it does not fit
+  }
+  return bytes
+}

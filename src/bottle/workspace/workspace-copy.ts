@@ -1,0 +1,58 @@
+import * as core from '@actions/core'
+import type { Config } from '../../config/config.js'
+import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
+import { Redactor } from '../../transcript/redact.js'
+import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
+import type { Guest } from '../guest.js'
+import { copyWorkspaceIn } from './copy-in.js'
+import { gitDirBytes, guestRepo } from './guest-repo.js'
+import { footprint, type Manifest, readManifest } from './manifest.js'
+
+/**
+ * The bottle works on its own copy of the workspace. Before anything starts: the runner's tree
+ * is listed (the manifest the door compares with after the run), the checkout's credentials are
+ * read for the redactor and the git gate (never changed, never copied), and the gate's upstream
+ * found. Once the bottle runs: the copy goes in.
+ */
+export interface WorkspaceCopy {
+  manifest: Manifest
+  /** bytes the bottle's repository takes (the runner's objects and index) */
+  repoBytes: number
+  /** the known secrets and every credential of the checkout */
+  redactor: Redactor
+  secrets: string[]
+  /** the upstream the git gate serves (undefined: no http(s) origin, no gate) */
+  origin?: GateOrigin
+}
+
+export async function readWorkspace(config: Config, known: string[]): Promise<WorkspaceCopy> {
+  const gitSecrets = workspaceGitSecrets(config.workspace)
+  for (const s of gitSecrets) core.setSecret(s)
+  const secrets = [...known, ...gitSecrets]
+  const manifest = readManifest(config.workspace)
+  const origin = await gateOrigin(config.workspace, await readGitCredentials(config.workspace), config.git.token)
+  if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
+  return { manifest, repoBytes: gitDirBytes(config.workspace), redactor: new Redactor(secrets), secrets, origin }
+}
+
+/** The bottle's workspace directory: room for the copy plus what the door lets come back. */
+export function workspaceRoom(copy: WorkspaceCopy, config: Config): { path: string; maxBytes: number; maxEntries: number } {
+  const { bytes, entries } = footprint(copy.manifest)
+  // 64 MiB and 10,000 entries of slack cover git's own bookkeeping (a commit's objects, the index rewritten)
+  return {
+    path: config.workspace,
+    maxBytes: bytes + copy.repoBytes + config.workspaceChanges.maxBytes + 64 * 1024 * 1024,
+    maxEntries: entries + 2 * config.workspaceChanges.maxFiles + 10_000
+  }
+}
+
+/** Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the bottle. */
+export async function provisionWorkspace(guest: Guest, copy: WorkspaceCopy, gateUrl: string | undefined): Promise<void> {
+  const started = Date.now()
+  const repo = await guestRepo(copy.manifest.root, gateUrl)
+  const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets)
+  core.info(
+    `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${(copied.bytes / 1048576).toFixed(1)} MiB` +
+      `${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
+  )
+}
