@@ -76,7 +76,7 @@ export async function run(): Promise<void> {
 /** The backend to run on; what killed runs left on it is removed beside this run's start. */
 async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backend> {
   const endResolve = ledger.clock.start('resolve backend')
-  const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm))
+  const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm))
   const backend = selection.backend
   ledger.backend = backend
   Object.assign(ledger.teardown, backend.ref())

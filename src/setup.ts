@@ -16,7 +16,7 @@ export async function runSetup(raw: RawInputs): Promise<void> {
   process.env['RUNNER_TOOL_CACHE'] ||= config.toolCache // @actions/tool-cache reads it from the environment
   const result = await probeForSetup(
     config.backend,
-    defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }),
+    defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }, process.env),
     smolvmInstaller(config.smolvm)
   )
   for (const r of result.reasons) core.info(r)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as README's test command runs it (after `npm ci`).
 # Starts the real parts the tests need (docker engine, guest image, the real claude
-# package), runs jest (unit + e2e), stops what it started, and ends with one line
+# package), says which real parts this machine has (docker engine, /dev/kvm, chromium),
+# runs jest (unit + e2e), stops what it started, and ends with one line
 # `N passed, N failed[, N skipped]`.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,8 @@ docker info >/dev/null 2>&1 && { bash test/harness/relay-image.sh || echo "harne
 docker info >/dev/null 2>&1 && { bash test/harness/musl-image.sh || echo "harness: musl image not built" >&2; }
 bash test/harness/claude-package.sh || echo "harness: claude package not cached" >&2
 bash test/harness/chromium.sh || echo "harness: chromium not installed" >&2
+# What is real here, once the harness has started it (before the tests' output).
+bash test/harness/real-parts.sh
 
 report="$root/.tmp/jest-report.json"
 rm -f "$report"

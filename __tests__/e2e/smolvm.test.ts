@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { seededCheckoutForSuite } from '../../test/harness/git-http-double.mjs'
+import { makeTestKvmDevice } from '../../test/harness/kvm-device.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
 import { dockerLines, e2eSuite, MAIN_LEFT_NOTHING, slugOf, visibleLog } from './helpers.js'
@@ -33,7 +34,9 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
   let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
   let decoy: http.Server
   let port = 0
+  let kvm: ReturnType<typeof makeTestKvmDevice>
   beforeAll(async () => {
+    kvm = makeTestKvmDevice(suite.dir) // a KVM runner's facts, whatever this machine has
     rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'], cli: true })
     decoy = http.createServer((req, res) => res.end(`decoy says hi to ${req.url}`))
     await new Promise<void>(r => decoy.listen(0, '127.0.0.1', () => r()))
@@ -42,6 +45,7 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
   afterAll(async () => {
     await rel?.close()
     decoy?.close()
+    kvm?.remove()
   })
 
   const state = () => path.join(suite.dir, 'smolvm-state')
@@ -52,7 +56,7 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
         inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), backend: 'smolvm', 'smolvm-download-url': rel.url, ...inputs },
         runnerTemp: path.join(suite.dir, `rt-${name}`),
         toolCache: suite.toolCache,
-        env: { SMOLVM_DOUBLE_STATE: state(), SMOLVM_EGRESS_FLOOR: 'strict' } // a runner variable that would deny the gateway
+        env: { ...kvm.env, SMOLVM_DOUBLE_STATE: state(), SMOLVM_EGRESS_FLOOR: 'strict' } // a runner variable that would deny the gateway
       })
       return { ...r, api, log: visibleLog(r.main.stdout, r.main.stderr) }
     } finally {
@@ -94,6 +98,7 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     const read = (f: string) => fs.readFileSync(path.join(ws, f), 'utf8')
 
     // install and probe: the pinned default, from the loopback release server; the runner's floor variable named, not obeyed
+    expect(log).toContain(`smolvm: the KVM facts come from the test device ${kvm.path} (BOT_BOTTLE_TEST_KVM_DEVICE), not /dev/kvm`)
     expect(log).toContain('backend smolvm: usable (smolvm 1.9.3)')
     expect(r.main.stdout).toMatch(/::warning::smolvm: ignoring SMOLVM_EGRESS_FLOOR from the runner's environment/)
     // what else the gateway relays to: the API double listens on this runner's loopback, and is named

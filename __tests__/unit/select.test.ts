@@ -3,12 +3,13 @@
  * host facts (platform, arch, /dev/kvm access, glibc) and a docker CLI pointed at a real
  * engine or at a socket nobody serves. The selector itself is the real one.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
 import { probeForSetup, selectBackend } from '../../src/backend/select.js'
-import { readHostFacts, smolvmRefusal, type HostFacts } from '../../src/backend/smolvm/platform.js'
+import { kvmDeviceFrom, readHostFacts, smolvmRefusal, type HostFacts } from '../../src/backend/smolvm/platform.js'
 import { installSmolvm, smolvmInstaller } from '../../src/install/smolvm.js'
 import { BackendUnavailableError } from '../../src/util/errors.js'
 import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
@@ -43,11 +44,47 @@ describe('smolvm refusals say why and what fixes it', () => {
     const f = readHostFacts()
     expect(f.platform).toBe('linux')
     expect(f.glibc).toMatch(/^2\.\d+$/)
-    expect(readHostFacts(path.join(tmp, 'no-kvm')).kvm).toBe('missing')
+    expect(f.kvmDevice).toBe('/dev/kvm')
+    expect(f.kvm).toEqual(fs.existsSync('/dev/kvm') ? expect.stringMatching(/^(ok|denied)$/) : 'missing')
+    expect(readHostFacts({ path: path.join(tmp, 'no-kvm'), test: false }).kvm).toBe('missing')
     const fakeKvm = path.join(tmp, 'kvm')
     fs.writeFileSync(fakeKvm, '', { mode: 0o000 })
     // root passes any mode check; a non-root runner would see 'denied'
-    expect(readHostFacts(fakeKvm).kvm).toBe(process.getuid?.() === 0 ? 'ok' : 'denied')
+    expect(readHostFacts({ path: fakeKvm, test: false }).kvm).toBe(process.getuid?.() === 0 ? 'ok' : 'denied')
+  })
+
+  it('the missing device is named in the refusal', () => {
+    expect(smolvmRefusal({ ...linuxOk, kvm: 'missing', kvmDevice: '/srv/dev/kvm' })).toMatch(/^smolvm: \/srv\/dev\/kvm does not exist \(enable KVM/)
+    expect(smolvmRefusal({ ...linuxOk, kvm: 'denied', kvmDevice: '/srv/dev/kvm' })).toMatch(/^smolvm: \/srv\/dev\/kvm is not readable and writable/)
+  })
+})
+
+describe('the test-only KVM device (BOT_BOTTLE_TEST_KVM_DEVICE)', () => {
+  const dev = (name: string) => path.join(tmp, 'test-dev', name)
+  beforeAll(() => fs.mkdirSync(path.join(tmp, 'test-dev'), { recursive: true }))
+
+  it('is read from the environment only when set', () => {
+    expect(kvmDeviceFrom({})).toEqual({ path: '/dev/kvm', test: false })
+    expect(kvmDeviceFrom({ BOT_BOTTLE_TEST_KVM_DEVICE: '' })).toEqual({ path: '/dev/kvm', test: false })
+    expect(kvmDeviceFrom({ BOT_BOTTLE_TEST_KVM_DEVICE: dev('kvm') })).toEqual({ path: dev('kvm'), test: true })
+  })
+
+  it("passes only KVM's device node (10:232), itself: a plain file, another device, a link, nothing there do not", () => {
+    execFileSync('mknod', ['-m', '0666', dev('kvm'), 'c', '10', '232']) // the suite runs as root, as CI does
+    execFileSync('mknod', ['-m', '0666', dev('null'), 'c', '1', '3'])
+    fs.writeFileSync(dev('plain'), '', { mode: 0o666 })
+    fs.symlinkSync(dev('kvm'), dev('link'))
+    const kvmOf = (name: string) => readHostFacts({ path: dev(name), test: true })
+    expect(kvmOf('kvm')).toMatchObject({ kvm: 'ok', kvmDevice: dev('kvm') })
+    expect(kvmOf('null').kvm).toBe('not-kvm')
+    expect(kvmOf('plain').kvm).toBe('not-kvm')
+    expect(kvmOf('link').kvm).toBe('not-kvm')
+    expect(kvmOf('nothing').kvm).toBe('missing')
+    expect(smolvmRefusal(kvmOf('plain'))).toBe(
+      `smolvm: ${dev('plain')}, named by BOT_BOTTLE_TEST_KVM_DEVICE, is not KVM's device node (make one with \`mknod -m 0666 ${dev('plain')} c 10 232\`, as root)`
+    )
+    expect(smolvmRefusal(kvmOf('nothing'))).toMatch(new RegExp(`^smolvm: ${dev('nothing')} does not exist`))
+    expect(smolvmRefusal(kvmOf('kvm'))).toBeUndefined()
   })
 })
 

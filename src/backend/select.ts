@@ -1,9 +1,10 @@
+import * as core from '@actions/core'
 import type { BackendChoice, Config } from '../config/config.js'
 import { BackendUnavailableError, errorMessage } from '../util/errors.js'
 import type { SmolvmInstall } from '../install/smolvm.js'
 import { DockerBackend } from './docker/docker-backend.js'
 import { SmolvmBackend } from './smolvm/smolvm-backend.js'
-import { readHostFacts, smolvmPlatform, smolvmRefusal, type HostFacts } from './smolvm/platform.js'
+import { kvmDeviceFrom, readHostFacts, smolvmPlatform, smolvmRefusal, TEST_KVM_DEVICE_VAR, type HostFacts } from './smolvm/platform.js'
 import type { Backend } from './types.js'
 
 export interface Selection {
@@ -18,8 +19,11 @@ export interface ProbeDeps {
   docker: Backend
 }
 
-export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayImage'>): ProbeDeps {
-  return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) }
+/** The probes' deps on this machine; `env` is the step's environment (the test-only KVM device is read from it). */
+export function defaultProbeDeps(config: Pick<Config, 'dockerWiring' | 'relayImage'>, env: NodeJS.ProcessEnv): ProbeDeps {
+  const kvm = kvmDeviceFrom(env)
+  if (kvm.test) core.info(`smolvm: the KVM facts come from the test device ${kvm.path} (${TEST_KVM_DEVICE_VAR}), not /dev/kvm`)
+  return { facts: readHostFacts(kvm), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) }
 }
 
 /** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
