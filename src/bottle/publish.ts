@@ -1,3 +1,4 @@
+import { WORKSPACE_CHANGES_RECORD } from '../transcript/record-files.js'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { shouldUpload, uploadArtifact } from '../artifact/upload.js'
@@ -58,6 +59,7 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
     }
     const egress = jsonLines(path.join(collected.dir, 'egress.jsonl'))
     const git = jsonLines(path.join(collected.dir, 'git.jsonl'))
+    const workspace = jsonLines(path.join(collected.dir, WORKSPACE_CHANGES_RECORD))
     const markdown = renderSummary({
       outputs,
       figures,
@@ -67,6 +69,10 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
       refusedPushes: git
         .filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER)
         .map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),
+      refusedChanges: workspace
+        .filter(w => w['verdict'] === 'refused')
+        .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') })),
+      acceptedChanges: workspace.filter(w => w['verdict'] === 'applied' || w['verdict'] === 'patched').length,
       artifactUrl,
       transcriptDir: stateDir,
       phases: phases()

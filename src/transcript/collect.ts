@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises'
 import { FIGURES_FILE, type RunFigures } from './figures.js'
 import { openGuestFile, walkGuestTree, type SkippedEntry } from './guest-files.js'
 import type { Redactor } from './redact.js'
-import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES, RECORD_NOTES } from './record-files.js'
+import { CLAUDE_CONFIG_DIR, PROMPT_FILE, RECORD_FILES, RECORD_NOTES, WORKSPACE_CHANGES_RECORD } from './record-files.js'
 import { readReportModel, REPORT_TEXT_BUDGET, type ReportModel } from './report-model.js'
 import { isDiskFault } from './record-sink.js'
 import { writeReport } from './report.js'
@@ -177,7 +177,8 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
       phases: meta.phases,
       skipped,
       egress: jsonLines(path.join(dir, 'egress.jsonl')),
-      git: jsonLines(path.join(dir, 'git.jsonl'))
+      git: jsonLines(path.join(dir, 'git.jsonl')),
+      workspace: jsonLines(path.join(dir, WORKSPACE_CHANGES_RECORD))
     }),
     redactor
   )

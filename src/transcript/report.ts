@@ -16,9 +16,10 @@ export interface ReportInput {
   phases?: PhaseRecord
   /** records and session files left out of the artifact, with why */
   skipped: SkippedEntry[]
-  /** rows of egress.jsonl / git.jsonl when present */
+  /** rows of egress.jsonl / git.jsonl / workspace-changes.jsonl when present */
   egress: Record<string, unknown>[]
   git: Record<string, unknown>[]
+  workspace?: Record<string, unknown>[]
 }
 
 /** JSON safe inside <script>: no `<` can close the element. */
@@ -99,6 +100,7 @@ const P=D.phases;if(P&&P.phases.length){const total=(P.steps.main||0)+(P.steps.p
   if(total>0)rows.push({phase:'(outside the phases: node start, bundle load)',ms:Math.max(0,total-timed)},{phase:'main + post',ms:total});
   table('phases',rows,['phase','ms'],function(){return false;});}else document.getElementById('phases').remove();
 table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.decision==='blocked'||r.decision==='rejected-upstream');
+table('workspace',D.workspace||[],['path','change','verdict','reason'],r=>r.verdict==='refused');
 render();
 })();`
 
@@ -117,7 +119,8 @@ export function writeReport(file: string, input: ReportInput, redactor?: Redacto
     phases: input.phases,
     skipped: input.skipped,
     egress: input.egress,
-    git: input.git
+    git: input.git,
+    workspace: input.workspace ?? []
   }
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -133,6 +136,7 @@ export function writeReport(file: string, input: ReportInput, redactor?: Redacto
 <nav><button id="prev">◀ previous</button><span id="page"></span><button id="next">next ▶</button></nav><div id="conversation"></div></section>
 <section id="egress"><h2>Egress decisions</h2></section>
 <section id="git"><h2>Git decisions</h2></section>
+<section id="workspace"><h2>Workspace changes (the workspace door)</h2></section>
 <section id="phases"><h2>Where the time went (ms)</h2></section>
 </main>
 <script type="application/json" id="data">${embed(data)}</script>

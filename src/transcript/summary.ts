@@ -12,6 +12,10 @@ export interface SummaryInput {
   pushedRefs: string[]
   /** refs the git gate refused, each with its reason (git.jsonl `blocked`, not the "refused with another" ones) */
   refusedPushes?: { ref: string; reason: string }[]
+  /** paths the workspace door refused, each with its reason (workspace-changes.jsonl) */
+  refusedChanges?: { path: string; change: string; reason: string }[]
+  /** changes the workspace door let through (written, or in the patch) */
+  acceptedChanges?: number
   artifactUrl?: string
   transcriptDir: string
   /** where the steps' time went */
@@ -22,6 +26,7 @@ const RESULT_EXCERPT = 2_000
 const MAX_TOOLS = 20
 const MAX_CHECKS = 10
 const MAX_REFUSED_PUSHES = 10
+const MAX_REFUSED_CHANGES = 20
 
 /**
  * Text for a markdown cell or line that cannot become markup: the agent's text (tool names,
@@ -61,6 +66,7 @@ export function renderSummary(s: SummaryInput): string {
     `| backend | ${cell(o['backend'] ?? '')} |`,
     `| blocked egress | ${s.blockedEgress} |`,
     `| pushed refs | ${s.pushedRefs.length ? cell(s.pushedRefs.slice(0, 20).join(', ')) : 'none'} |`,
+    `| workspace changes | ${s.acceptedChanges ?? 0} accepted, ${s.refusedChanges?.length ?? 0} refused |`,
     `| transcripts | ${s.artifactUrl ? `[artifact](${s.artifactUrl})` : `on the runner: ${cell(s.transcriptDir)}`} |`,
     ''
   ]
@@ -77,6 +83,14 @@ export function renderSummary(s: SummaryInput): string {
     lines.push('**Refused pushes** (git gate)', '')
     for (const r of refused.slice(0, MAX_REFUSED_PUSHES)) lines.push(`- ${cell(r.ref.slice(0, 200))}: ${cell(r.reason.slice(0, 400))}`)
     if (refused.length > MAX_REFUSED_PUSHES) lines.push(`- (${refused.length - MAX_REFUSED_PUSHES} more in git.jsonl)`)
+    lines.push('')
+  }
+  const refusedChanges = s.refusedChanges ?? []
+  if (refusedChanges.length) {
+    lines.push('**Refused workspace changes** (workspace door)', '')
+    for (const r of refusedChanges.slice(0, MAX_REFUSED_CHANGES))
+      lines.push(`- ${cell(r.path.slice(0, 200))} (${cell(r.change)}): ${cell(r.reason.slice(0, 300))}`)
+    if (refusedChanges.length > MAX_REFUSED_CHANGES) lines.push(`- (${refusedChanges.length - MAX_REFUSED_CHANGES} more in workspace-changes.jsonl)`)
     lines.push('')
   }
   if (topTools.length) {

@@ -43,7 +43,10 @@ export function removeEntry(ws: Workspace, rel: string): void {
   const p = path.join(realParent(ws, rel), path.basename(rel))
   const st = fs.lstatSync(p, { throwIfNoEntry: false })
   if (!st) return
-  if (!st.isDirectory()) return fs.unlinkSync(p)
+  if (!st.isDirectory()) {
+    fs.unlinkSync(p)
+    return
+  }
   try {
     fs.rmdirSync(p)
   } catch (err) {

@@ -7,6 +7,7 @@ import type { Manifest } from '../bottle/workspace/manifest.js'
 import type { WorkspacePolicy } from '../config/workspace-policy.js'
 import type { ProtectedPath } from '../gitgate/protected-paths.js'
 import type { Redactor } from '../transcript/redact.js'
+import { WORKSPACE_CHANGES_RECORD, WORKSPACE_PATCH_RECORD } from '../transcript/record-files.js'
 import { errorMessage } from '../util/errors.js'
 import { ApplyRefused, makeDirectory, removeEntry, sameAsRunner, workspaceTarget, writeFile } from './apply.js'
 import { type Change, changesOf } from './changes.js'
@@ -23,8 +24,8 @@ import { type PatchEntry, writePatch } from './patch.js'
  * workspace-changes.jsonl; each refused one is also named in the log.
  */
 
-export const WORKSPACE_CHANGES_FILE = 'workspace-changes.jsonl'
-export const WORKSPACE_PATCH_FILE = 'workspace.patch'
+export const WORKSPACE_CHANGES_FILE = WORKSPACE_CHANGES_RECORD
+export const WORKSPACE_PATCH_FILE = WORKSPACE_PATCH_RECORD
 
 export interface DoorDecision {
   path: string

@@ -88,8 +88,8 @@ export function gitShapedDirs(listing: ReadonlyMap<string, ListedEntry>): Set<st
   for (const p of listing.keys()) {
     const slash = p.lastIndexOf('/')
     const dir = slash === -1 ? '' : p.slice(0, slash)
-    let names = children.get(dir)
-    if (!names) children.set(dir, (names = new Set()))
+    const names = children.get(dir) ?? new Set<string>()
+    children.set(dir, names)
     names.add(canonicalComponent(p.slice(slash + 1)))
   }
   return new Set([...children].filter(([, names]) => isGitShaped(names)).map(([dir]) => dir))
