@@ -9,6 +9,7 @@ import { outputsFrom, publishOutputs, runFigures, settleOutputs } from './bottle
 import { stepWallMs, writePhases } from './bottle/phase-clock.js'
 import type { Plan } from './bottle/plan.js'
 import { prepare } from './bottle/prepare.js'
+import { reserveRecordRoom } from './bottle/record-room.js'
 import { provisionAll } from './bottle/provision/all.js'
 import { type EarlyInstall, startEarlyInstall } from './bottle/provision/claude.js'
 import { reapStale } from './bottle/reap.js'
@@ -90,6 +91,7 @@ async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backen
 /** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
 function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: RunRecords } {
   const plan = prepare(config)
+  if (!reserveRecordRoom(plan.stateDir)) core.warning(`RUNNER_TEMP has less than 64 MiB free: the run's record may not fit`)
   ledger.transcriptDir = plan.stateDir
   const records = new RunRecords(plan.stateDir, () => ledger.stopClaude())
   ledger.records = records

@@ -12,6 +12,7 @@ import { REFUSED_WITH_ANOTHER } from '../gitgate/push-judge.js'
 import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
 import type { PhaseRecord } from './phase-clock.js'
+import { releaseRecordRoom } from './record-room.js'
 
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
@@ -20,6 +21,7 @@ import type { PhaseRecord } from './phase-clock.js'
  * parsed its inputs at its edge (`config`): nothing here reads an input.
  */
 export async function publishRecord(stateDir: string, config: PostConfig, phases: () => PhaseRecord | undefined = () => undefined): Promise<void> {
+  releaseRecordRoom(stateDir) // the room kept since before the agent started: the record's now
   const secrets = [...config.secrets, ...workspaceGitSecrets(config.workspace)]
   for (const s of secrets) core.setSecret(s)
   const settings = config.artifact

@@ -1,0 +1,131 @@
+// The workspace copy in and the door out, beside today's bind mount, in the same run (issue 24).
+// For each tree (10,000 files / 200 MB, and 100,000 small files), each round does, on the docker
+// backend with the test guest image:
+//   bind = create a bottle with the tree bind-mounted at its path, start it, one exec, remove it
+//   copy = create a bottle with the tmpfs workspace, start it, copy the tree in (manifest + tar
+//          stream + the bottle's own repository), run the door with no change made, remove it
+// and reports the medians, the copy's extra time over bind, and its two parts.
+// Usage: npm run build && node bench/workspace-copy.mjs [rounds]   (default 3)
+import { execFileSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DockerBackend } from '../lib/backend/docker/docker-backend.js'
+import { copyWorkspaceIn } from '../lib/bottle/workspace/copy-in.js'
+import { guestRepo } from '../lib/bottle/workspace/guest-repo.js'
+import { footprint, readManifest } from '../lib/bottle/workspace/manifest.js'
+import { parseProtectedPaths } from '../lib/config/git-policy.js'
+import { Redactor } from '../lib/transcript/redact.js'
+import { runDoor } from '../lib/workspace-door/door.js'
+import { GUEST_IMAGE } from '../test/harness/paths.mjs'
+
+const ROUNDS = Number(process.argv[2] ?? 3)
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-wscopy-'))
+fs.chmodSync(work, 0o755)
+const user = { uid: 1001, gid: 1001 }
+process.env.GITHUB_OUTPUT = '' // the door logs through @actions/core: plain stdout here
+
+/** A checkout of `files` files of `bytes` bytes each in dirs of 100, committed. */
+function makeTree(name, files, bytes) {
+  const ws = path.join(work, name)
+  for (let i = 0; i < files; i++) {
+    const dir = path.join(ws, `d${Math.floor(i / 100)}`)
+    if (i % 100 === 0) fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(
+      path.join(dir, `f${i}.txt`),
+      crypto
+        .randomBytes(Math.ceil(bytes / 2))
+        .toString('hex')
+        .slice(0, bytes)
+    )
+  }
+  const git = (...a) => execFileSync('git', ['-C', ws, '-c', 'user.name=b', '-c', 'user.email=b@b', '-c', 'safe.directory=*', ...a], { stdio: 'ignore' })
+  git('init', '-q')
+  git('add', '.')
+  git('commit', '-qm', 'tree')
+  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ws])
+  return ws
+}
+
+const backend = new DockerBackend({ wiring: 'relay', relayImage: GUEST_IMAGE })
+const labels = { 'bot-bottle.bench': 'workspace-copy' }
+const spec = (name, extra) => ({
+  name,
+  labels,
+  image: GUEST_IMAGE,
+  user,
+  home: '/home/bottle',
+  env: { HOME: '/home/bottle' },
+  stateDir: work,
+  network: 'none',
+  cpus: 2,
+  memory: '4g',
+  pidsLimit: 1024,
+  mounts: [],
+  ...extra
+})
+const ms = since => Number(process.hrtime.bigint() - since) / 1e6
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+async function bindRound(ws, i) {
+  const name = `bb-bench-bind-${i}`
+  const t = process.hrtime.bigint()
+  await backend.create(spec(name, { mounts: [{ host: ws, guest: ws, readOnly: false }] }))
+  await backend.start(name)
+  await backend.exec(name, ['ls', ws], { user })
+  await backend.remove(name)
+  return ms(t)
+}
+
+async function copyRound(ws, i) {
+  const name = `bb-bench-copy-${i}`
+  const stateDir = fs.mkdtempSync(path.join(work, 'state-'))
+  const t = process.hrtime.bigint()
+  const manifest = readManifest(ws)
+  const room = footprint(manifest)
+  await backend.create(spec(name, { workspace: { path: ws, maxBytes: room.bytes * 2 + 512 * 1048576, maxEntries: room.entries * 2 + 20_000 } }))
+  await backend.start(name)
+  const tIn = process.hrtime.bigint()
+  await copyWorkspaceIn({ plan: { guestUser: user }, backend, name }, manifest, await guestRepo(ws, undefined), ['sk-ant-api03-bench-not-a-real-key-0000'])
+  const copyIn = ms(tIn)
+  const tOut = process.hrtime.bigint()
+  const door = await runDoor({
+    backend,
+    bottle: name,
+    user,
+    stateDir,
+    manifest,
+    policy: { mode: 'apply', maxBytes: 256 * 1048576, maxFiles: 10_000 },
+    protectedPaths: parseProtectedPaths(''),
+    redactor: new Redactor([])
+  })
+  const doorOut = ms(tOut)
+  await backend.remove(name)
+  if (door.decisions.length) throw new Error(`the door found changes in an untouched tree: ${JSON.stringify(door.decisions.slice(0, 3))}`)
+  return { total: ms(t), copyIn, doorOut }
+}
+
+const trees = [
+  ['10,000 files / 200 MB', makeTree('t10k', 10_000, 20_000)],
+  ['100,000 files / 100 MB', makeTree('t100k', 100_000, 1_000)]
+]
+const rows = []
+for (const [label, ws] of trees) {
+  const bind = []
+  const copy = []
+  for (let i = 0; i < ROUNDS; i++) {
+    bind.push(await bindRound(ws, i))
+    copy.push(await copyRound(ws, i))
+  }
+  const b = median(bind)
+  const c = median(copy.map(x => x.total))
+  rows.push(
+    `| ${label} | ${(b / 1000).toFixed(2)} s | ${(c / 1000).toFixed(2)} s | +${((c - b) / 1000).toFixed(2)} s | ${(median(copy.map(x => x.copyIn)) / 1000).toFixed(2)} s | ${(median(copy.map(x => x.doorOut)) / 1000).toFixed(2)} s |`
+  )
+}
+console.log(`\nworkspace copy vs bind mount, ${ROUNDS} rounds, medians\n`)
+console.log('| tree | bind mount | copy in + door out | extra | copy in | door out (no change) |')
+console.log('|---|---|---|---|---|---|')
+for (const r of rows) console.log(r)
+fs.rmSync(work, { recursive: true, force: true })
