@@ -6,7 +6,10 @@ import { artifactSection } from './sections.js'
 /** The post step's inputs, parsed once at its edge: what to publish, and what to keep out of it. */
 export interface PostConfig {
   artifact: ArtifactSettings
-  /** the secrets the main step redacted: inputs' and the runner's cloud credentials (the workspace's git credentials are added by the caller, which reads files) */
+  /**
+   * the secrets the main step redacted: the inputs' and the runner's cloud credentials (the
+   * workspace's git credentials are added by the caller, which reads files)
+   */
   secrets: string[]
   /** the checkout the run worked in (`workspace`, else GITHUB_WORKSPACE), for its git credentials */
   workspace: string

@@ -144,8 +144,9 @@ const TOO_MUCH = (limits: GateLimits) =>
 /**
  * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
  * hand): for each update, everything reachable from its new tip and not from the upstream's
- * branches and tags nor an old tip the upstream advertised (any other claimed old tip is judged too). A protected path changed by any new commit, or a secret in
- * any new blob, commit, tag, file name or the ref name, refuses the update. Objects the pack
+ * branches and tags nor an old tip the upstream advertised (any other claimed old tip is judged
+ * too). A protected path changed by any new commit, or a secret in any new blob, commit, tag,
+ * file name or the ref name, refuses the update. Objects the pack
  * carries that no new tip reaches (the upstream would store them all the same, and serve them
  * by id) are scanned too, and refuse every update. Reasons name the path and the kind of
  * secret, never the value.
@@ -164,7 +165,8 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
   }
   const ctx = { objects, rules, limits, scanned: new Map<string, ObjectScan>(), verdict }
   // the tips the upstream advertised (its branches and tags, and the other refs the push updates)
-  const tips = new Set((await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', FETCHED_REFS])).split(/\s+/).filter(Boolean))
+  const advertised = await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', FETCHED_REFS])
+  const tips = new Set(advertised.split(/\s+/).filter(Boolean))
   // an old tip is the upstream's only when it advertised it: a claimed `old` that only the push's pack holds
   // could otherwise hide what its commits change (a workflow edit) behind an update from it
   const known = updates.map(u => u.old).filter(o => tips.has(o))
