@@ -21,7 +21,7 @@ import { undo } from './bottle/undo.js'
 import { bringBack } from './bottle/bring-back.js'
 import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceRoom } from './bottle/workspace/workspace-copy.js'
 import { type Config, parseConfig } from './config/config.js'
-import { readInputs, readRunnerEnv, runnerCloudSecrets, secretValues } from './config/inputs.js'
+import { readInputs, readRunnerEnv, runSecrets, secretValues } from './config/inputs.js'
 import { isSetupOnly } from './config/setup-config.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import { runSetup } from './setup.js'
@@ -44,7 +44,7 @@ export async function run(): Promise<void> {
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
-  const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)]
+  const known = runSecrets(raw, process.env)
   const ledger = new RunLedger(known)
   const unwatch = ledger.cancellation.watch(
     () => ledger.stopClaude(),

@@ -47,7 +47,8 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
           stateDir,
           parsePostConfig(
             readInputs(name => core.getInput(name)),
-            readRunnerEnv(process.env)
+            readRunnerEnv(process.env),
+            process.env
           ),
           () => withPost(readPhases(stateDir), performance.now() - started)
         )

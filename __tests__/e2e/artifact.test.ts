@@ -116,6 +116,30 @@ describe('transcripts as artifacts', () => {
     expect(r.post.stdout).toMatch(/Transcripts uploaded as artifact 'transcripts-case-1' \(id \d+, \d+ bytes, \d+ ms\)/)
   })
 
+  it("the runner's own cloud credentials the model writes are redacted from the uploaded record, as from the main step's log", async () => {
+    // no shape the redactor knows (no AKIA…, no name beside them): only knowing the runner's values catches them
+    const awsSecret = crypto.randomBytes(30).toString('base64')
+    const awsSession = `IQoJb3JpZ2lu${crypto.randomBytes(120).toString('base64')}`
+    const cloud = [awsSecret, awsSession]
+    const r = await run(
+      [
+        { tool_use: { name: 'Bash', input: { command: `echo ${awsSecret} ${awsSession}`, description: 'print what it was told' } } },
+        { text: `The runner's credentials: ${awsSecret} and ${awsSession}` }
+      ],
+      {},
+      { env: { AWS_SECRET_ACCESS_KEY: awsSecret, AWS_SESSION_TOKEN: awsSession } }
+    )
+    expect(r.main.code).toBe(0)
+    expect(r.post.code).toBe(0)
+    const files = readZip(artifacts.service.artifacts().get(r.name)!.zip)
+    const names = [...files.keys()]
+    expect(names).toEqual(expect.arrayContaining(['stream.jsonl', 'report.html']))
+    expect(names.some(f => f.startsWith('sessions/') && f.endsWith('.jsonl'))).toBe(true)
+    for (const [f, body] of files) expect({ file: f, found: cloud.filter(c => body.includes(c)) }).toEqual({ file: f, found: [] })
+    expect(files.get('stream.jsonl')!.toString('utf8')).toContain("The runner's credentials: [REDACTED:secret] and [REDACTED:secret]")
+    expect(cloud.filter(c => visibleLog(r.main.stdout, r.post.stdout).includes(c) || r.summary.includes(c))).toEqual([])
+  })
+
   it("uploads after max-turns; 'on-failure' skips a success; 'never' never uploads", async () => {
     const loop = [{ tool_use: { name: 'Bash', input: { command: 'echo 1' } } }, { tool_use: { name: 'Bash', input: { command: 'echo 2' } } }, { text: 'x' }]
     const failed = await run(loop, { 'max-turns': '1', 'upload-transcripts': 'on-failure' })

@@ -239,7 +239,7 @@ describe('one set of boolean spellings for every boolean input, in every mode', 
   const refused = ['yes', 'tRUE', ' true', '1', 'on']
   const readers: Record<string, (v: string) => boolean> = {
     'job-summary (run)': v => parseConfig(raw({ 'job-summary': v }), runner).artifact.jobSummary,
-    'job-summary (post)': v => parsePostConfig(raw({ 'job-summary': v }), runner).artifact.jobSummary,
+    'job-summary (post)': v => parsePostConfig(raw({ 'job-summary': v }), runner, {}).artifact.jobSummary,
     'git-allow-force': v => parseConfig(raw({ 'git-allow-force': v }), runner).git.push.allowForce,
     'require-backend (setup-only)': v => parseSetupConfig(raw({ 'setup-only': 'true', 'require-backend': v }), runner).requireBackend
   }
@@ -284,9 +284,13 @@ describe("setup-only and post share the run's section parsers", () => {
       'job-summary': 'false',
       'github-token': 'ghs_posttoken123'
     }
-    const post = parsePostConfig(raw(over), runner)
+    const post = parsePostConfig(raw(over), runner, {})
     expect(post.artifact).toEqual(parseConfig(raw(over), runner).artifact)
     expect(post.secrets).toEqual([SECRET, 'ghs_posttoken123'])
     expect(post.workspace).toBe(ws)
+  })
+  it("the post step redacts the runner's cloud credentials, as the main step does", () => {
+    const env = { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz0post0EXAMPLE', AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEpostSessionToken0123456789' }
+    expect(parsePostConfig(raw(), runner, env).secrets).toEqual([SECRET, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN])
   })
 })

@@ -2,6 +2,7 @@
  * Red team: pushes built to get past the git gate's content rules, made by real git and pushed
  * through the real gate to the real `git http-backend` upstream double.
  */
+import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import path from 'node:path'
 import fs from 'node:fs'
@@ -74,6 +75,50 @@ describe('git gate content rules under attack', () => {
     await commitFile(clone, 'work.txt', 'work\n', 'work')
     expect(await git(clone, 'merge', '-q', '--no-edit', 'origin/main')).toMatchObject({ code: 0 })
     expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/merged')).toMatchObject({ code: 0 })
+  })
+
+  it("a claimed old tip only the push's pack holds cannot hide the workflow edit it makes (the update from it is judged whole)", async () => {
+    const { g, clone } = await gate('bot-bottle/**')
+    const x = await commitFile(clone, '.github/workflows/evil.yml', 'on: push\njobs: {}\n', 'evil') // never on the upstream
+    const y = await commitFile(clone, 'feature.txt', 'an innocent change\n', 'feature')
+    const objects = (await git(clone, 'rev-list', '--objects', '--no-object-names', y, '--not', 'origin/main')).out
+    const pack = await new Promise<Buffer>((resolve, reject) => {
+      const p = spawn('git', ['-C', clone, 'pack-objects', '--stdout', '-q'])
+      const out: Buffer[] = []
+      p.stdout.on('data', (c: Buffer) => out.push(c))
+      p.on('error', reject)
+      p.on('close', () => resolve(Buffer.concat(out)))
+      p.stdin.end(objects)
+    })
+    // "update bot-bottle/hide from x to y": y's own diff against x touches no workflow
+    const line = `${x} ${y} refs/heads/bot-bottle/hide\0report-status agent=git/2.39.5\n`
+    const r = await fetch(`http://127.0.0.1:${g.port}${g.guestPath}/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request' },
+      body: Buffer.concat([pktLine(line), FLUSH, pack])
+    })
+    expect(Buffer.from(await r.arrayBuffer()).toString('latin1')).toContain(
+      `ng refs/heads/bot-bottle/hide bot-bottle: .github/workflows/evil.yml is protected (git-protected-paths: .github/workflows/**) and commit ${x.slice(0, 12)} adds it`
+    )
+    expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/hide')).toThrow()
+    expect(() => upstream('cat-file', '-e', x)).toThrow()
+  })
+
+  it("a fast-forward of a ref outside branches and tags is judged on what it adds, not on the upstream's own history of that ref", async () => {
+    // the upstream's refs/meta/ci (no branch or tag reaches it) added a workflow, pushed by the maintainers
+    const maint = await gate('refs/meta/**', 'none')
+    await git(maint.clone, 'checkout', '-q', '--orphan', 'meta')
+    await commitFile(maint.clone, '.github/workflows/meta.yml', 'on: push\n', 'meta ci')
+    expect((await git(maint.clone, 'push', 'origin', 'HEAD:refs/meta/ci')).code).toBe(0)
+    const { g, clone } = await gate('refs/meta/**')
+    expect((await git(clone, 'fetch', '-q', 'origin', 'refs/meta/ci')).code).toBe(0)
+    await git(clone, 'checkout', '-q', 'FETCH_HEAD')
+    const next = await commitFile(clone, 'notes.txt', 'a note\n', 'note')
+    const r = await git(clone, 'push', 'origin', 'HEAD:refs/meta/ci')
+    expect(r.out).not.toContain('is protected')
+    expect(r.code).toBe(0)
+    expect(upstream('rev-parse', 'refs/meta/ci')).toBe(next)
+    expect(g.pushed).toEqual(['refs/meta/ci'])
   })
 
   it('a delta bomb (a few hundred bytes declaring 2 × 160 MiB objects) is refused without git building them on the runner', async () => {

@@ -128,6 +128,44 @@ describe('git gate', () => {
     expect(g.summary()).toContain('pushed refs/heads/bot-bottle/fix, refs/heads/bot-bottle/fix; 3 refused')
   })
 
+  it("refuses push options (git push -o) in git's report, before the upstream; the same push without them lands", async () => {
+    // the upstream advertises push-options as GitHub and GitLab do, so git sends them
+    suite.double.git('acme/widgets.git', 'config', 'receive.advertisePushOptions', 'true')
+    const { g, clone, url, decisions } = await gate('push-options', 'bot-bottle/**')
+    expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)
+    await commit(clone, 'mr.txt')
+    const r = await git(
+      clone,
+      'push',
+      '-o',
+      'merge_request.create',
+      '-o',
+      'merge_request.target=main',
+      '-o',
+      'merge_request.merge_when_pipeline_succeeds',
+      'origin',
+      'HEAD:refs/heads/bot-bottle/mr'
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.out).toContain(
+      '! [remote rejected] HEAD -> bot-bottle/mr (bot-bottle: push options (git push -o) are not passed on by the git gate; push without them)'
+    )
+    expect(() => suite.double.git('acme/widgets.git', 'rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/mr')).toThrow()
+    const ci = await git(clone, '-c', 'push.pushOption=ci.variable=DEPLOY=1', 'push', 'origin', 'HEAD:refs/heads/bot-bottle/mr')
+    expect(ci.out).toContain('push options (git push -o) are not passed on')
+    expect(await git(clone, 'push', 'origin', 'HEAD:refs/heads/bot-bottle/mr')).toMatchObject({ code: 0 })
+    expect(g.pushed).toEqual(['refs/heads/bot-bottle/mr'])
+    expect(
+      decisions()
+        .filter(d => d.ref)
+        .map(d => [d.decision, d.reason])
+    ).toEqual([
+      ['blocked', 'bot-bottle: push options (git push -o) are not passed on by the git gate; push without them'],
+      ['blocked', 'bot-bottle: push options (git push -o) are not passed on by the git gate; push without them'],
+      ['pushed', expect.any(String)]
+    ])
+  })
+
   it("a push larger than git's post buffer (probe request, then a chunked body) passes the gate", async () => {
     const { g, clone, url } = await gate('large', 'big/*')
     expect((await git(suite.dir, 'clone', '-q', url, clone)).code).toBe(0)

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { StreamAccumulator, conclude, streamAnomalies, summarizeToolInput } from '../../src/transcript/stream-parser.js'
+import { StreamAccumulator, conclude, streamAnomalies, summarizeToolInput, toolCallLine } from '../../src/transcript/stream-parser.js'
+import { Redactor } from '../../src/transcript/redact.js'
 import { readReportModel } from '../../src/transcript/report-model.js'
 
 const fixture = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'stream-success.jsonl')
@@ -30,7 +31,7 @@ describe('StreamAccumulator on a real claude 2.1.332 stream', () => {
   })
 
   it('reports each tool call once, with a one-line summary', () => {
-    expect(calls).toEqual([{ name: 'Bash', summary: 'echo hello > out.txt && id -u' }])
+    expect(calls.map(c => toolCallLine(c, t => t))).toEqual(['▸ Bash: echo hello > out.txt && id -u'])
     expect(Object.fromEntries(acc.toolCalls)).toEqual({ Bash: 1 })
   })
 })
@@ -135,6 +136,25 @@ describe('StreamAccumulator edge cases', () => {
     expect(summarizeToolInput('Bash', { command: 'a\n  b' })).toBe('a b')
     expect(summarizeToolInput('X', { command: 'y'.repeat(300) })).toHaveLength(120)
     expect(summarizeToolInput('X', { other: 1 })).toBe('{"other":1}')
+  })
+
+  it("the log's ▸ line redacts a command before cutting it: no start of a secret where the cut falls, nor of one whitespace would split", () => {
+    const key = 'sk-ant-api03-previewCutKey0123456789abcdefGHIJKLMN'
+    const env = 'correct horse  battery staple' // an `env` value: only its exact text makes it a secret
+    const redactor = new Redactor([key, env])
+    const redact = (t: string) => redactor.redact(t)
+    // the key starts at column 100 of the command: a cut at 117 keeps 'sk-ant-api03-pre' (no longer a whole key, nor its shape)
+    const command = `${'x'.repeat(76)} curl -s -H "x-api-key: ${key}" https://api.example.test/v1/models`
+    expect(command.indexOf(key)).toBe(100)
+    const line = toolCallLine({ name: 'Bash', input: { command } }, redact)
+    expect(line).not.toContain(key.slice(0, 12))
+    expect(line).toMatch(/^▸ Bash: x+ curl -s -H "x-api-key: \[REDACTED:secret\]/)
+    expect(line.length).toBeLessThanOrEqual('▸ Bash: '.length + 120)
+    const spaced = toolCallLine({ name: 'Bash', input: { command: `echo '${env}' > notes.txt` } }, redact)
+    expect(spaced).toBe("▸ Bash: echo '[REDACTED:secret]' > notes.txt")
+    // a marker the cut would halve is dropped whole, not left as '[REDA...'
+    const late = toolCallLine({ name: 'Bash', input: { command: `${'y'.repeat(110)} ${key}` } }, redact)
+    expect(late).toBe(`▸ Bash: ${'y'.repeat(110)} ...`)
   })
 })
 

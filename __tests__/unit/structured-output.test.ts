@@ -117,6 +117,35 @@ describe('checkStructuredOutput', () => {
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
+  it("a schema file's pattern that V8 takes seconds to compile (no interrupt reaches a compile) still ends at the deadline, with one reason", () => {
+    // 600 alternatives of negated Unicode classes: compiling them for a two-byte string takes V8 seconds to minutes
+    const slow = Array.from({ length: 600 }, (_, i) => `\\P{L}\\P{N}\\P{P}${i % 10}`).join('|')
+    fs.writeFileSync(path.join(ws, 'slow.json'), JSON.stringify({ type: 'object', properties: { title: { type: 'string', pattern: slow } } }))
+    const schema = parseJsonSchema('slow.json', ws)!
+    const started = Date.now()
+    const r = checkStructuredOutput(answer(JSON.stringify({ title: '\u1234'.repeat(50) })), compileSchema(schema.schema), 300)
+    const ms = Date.now() - started
+    expect(r).toEqual({ ok: false, reason: 'validating the answer took over 300 ms' })
+    expect(ms).toBeLessThan(2000)
+  })
+
+  it("the schema's patterns (pattern, patternProperties) still judge the answer, each by its own expression; a bad one refuses the schema", () => {
+    const v = compileSchema({
+      type: 'object',
+      properties: { id: { type: 'string', pattern: '^[a-z]+-\\d+$' }, tag: { type: 'string', pattern: '^\\p{Lu}' } },
+      patternProperties: { '^x-': { type: 'number' } }
+    })
+    expect(checkStructuredOutput(answer('{"id":"bug-12","tag":"Élan","x-n":1}'), v)).toEqual({ ok: true, json: '{"id":"bug-12","tag":"Élan","x-n":1}' })
+    expect(checkStructuredOutput(answer('{"id":"bug-12","tag":"élan","x-n":"one"}'), v)).toEqual({
+      ok: false,
+      reason: 'the final answer does not match json-schema: /tag: must match pattern "^\\p{Lu}"; /x-n: must be number'
+    })
+    expect(checkStructuredOutput(answer('{"id":"Bug-12"}'), v)).toMatchObject({ ok: false, reason: expect.stringContaining('/id: must match pattern') })
+    expect(() => parseJsonSchema('{"type":"string","pattern":"(unclosed"}', ws)).toThrow(
+      /^Input 'json-schema': not a usable JSON Schema \(.*Invalid regular expression/
+    )
+  })
+
   it('parseJsonSchema refuses a schema nested too deep to compile, with the input named', () => {
     const deep = `${'{"items":'.repeat(5000)}{}${'}'.repeat(5000)}`
     expect(() => parseJsonSchema(deep, ws)).toThrow(/^Input 'json-schema': /)

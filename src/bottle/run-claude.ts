@@ -1,7 +1,7 @@
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { StreamedProcess } from '../util/process.js'
-import { StreamAccumulator, conclude, streamAnomalies, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
+import { StreamAccumulator, conclude, streamAnomalies, toolCallLine, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
 import { Redactor } from '../transcript/redact.js'
 import type { Bottle } from './launch.js'
 import { RECORD_CAPS, RecordSink, type RecordWatch } from '../transcript/record-sink.js'
@@ -74,7 +74,7 @@ export async function runClaude(
     (line, overlong) => {
       if (overlong) return acc.pushOverlong(overlong) // reported with the other anomalies below
       stream.write(`${line}\n`)
-      for (const call of acc.push(line)) core.info(redactor.redact(`▸ ${call.name}: ${call.summary}`))
+      for (const call of acc.push(line)) core.info(toolCallLine(call, t => redactor.redact(t)))
     },
     chunk => stderr.write(chunk)
   )

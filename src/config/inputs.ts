@@ -67,6 +67,15 @@ export function runnerCloudSecrets(env: NodeJS.ProcessEnv): string[] {
   return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v): v is string => !!v)
 }
 
+/**
+ * Every secret value a step knows from its inputs and the runner's environment: the main step
+ * and the post step (which publishes the record) both redact exactly these, plus the checkout's
+ * credentials they each read.
+ */
+export function runSecrets(raw: RawInputs, env: NodeJS.ProcessEnv): string[] {
+  return [...secretValues(raw), ...runnerCloudSecrets(env)]
+}
+
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
 export const MIN_ENV_SECRET_LENGTH = 8
 

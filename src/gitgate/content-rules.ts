@@ -2,7 +2,7 @@ import type { Redactor } from '../transcript/redact.js'
 import type { ContentFinding } from './decisions.js'
 import { formatBytes, type GateLimits } from './limits.js'
 import { protectedRule, type ProtectedPath } from './protected-paths.js'
-import { UPSTREAM_REFS, type PushObjects } from './push-objects.js'
+import { FETCHED_REFS, UPSTREAM_REFS, type PushObjects } from './push-objects.js'
 import { ZERO_OID, type RefUpdate } from './receive-pack.js'
 import { scanObjects, type ObjectScan } from './secret-scan.js'
 
@@ -67,7 +67,7 @@ function parseDiffTree(out: string): TreeChange[][] {
  * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
  * a root commit adds its whole tree; a merge changes every path where it differs from a parent,
  * unless it keeps that path as a `current` parent has it — one the push judges itself, or a tip
- * the upstream's branches and tags (or the old tip) are at now. What it took from any other
+ * the upstream advertised (its branches and tags, or the other refs the push updates) now. What it took from any other
  * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
  * workflow the upstream has since changed or removed, without a commit that changes it.
  */
@@ -144,8 +144,9 @@ const TOO_MUCH = (limits: GateLimits) =>
 /**
  * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
  * hand): for each update, everything reachable from its new tip and not from the upstream's
- * branches and tags nor the old tip. A protected path changed by any new commit, or a secret in
- * any new blob, commit, tag, file name or the ref name, refuses the update. Objects the pack
+ * branches and tags nor an old tip the upstream advertised (any other claimed old tip is judged
+ * too). A protected path changed by any new commit, or a secret in any new blob, commit, tag,
+ * file name or the ref name, refuses the update. Objects the pack
  * carries that no new tip reaches (the upstream would store them all the same, and serve them
  * by id) are scanned too, and refuse every update. Reasons name the path and the kind of
  * secret, never the value.
@@ -163,8 +164,12 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
     return done()
   }
   const ctx = { objects, rules, limits, scanned: new Map<string, ObjectScan>(), verdict }
-  const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)))
-  const tips = (await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', UPSTREAM_REFS])).split(/\s+/).filter(Boolean)
+  // the tips the upstream advertised (its branches and tags, and the other refs the push updates)
+  const advertised = await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', FETCHED_REFS])
+  const tips = new Set(advertised.split(/\s+/).filter(Boolean))
+  // an old tip is the upstream's only when it advertised it: a claimed `old` that only the push's pack holds
+  // could otherwise hide what its commits change (a workflow edit) behind an update from it
+  const known = updates.map(u => u.old).filter(o => tips.has(o))
   const reached = new Set<string>()
   for (const [u, i] of live) {
     const found = verdict.findings[i]!
@@ -177,9 +182,10 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
         '--no-object-names',
         '--parents',
         u.new,
+        // after --not a `^` would flip back to "include": the known old tips go bare
         '--not',
         `--glob=${UPSTREAM_REFS}`,
-        ...present.map(o => `^${o}`)
+        ...known
       ])
     )
       .split('\n')
@@ -192,7 +198,7 @@ export async function judgeContent(objects: PushObjects, updates: readonly RefUp
       .filter(([oid]) => types.get(oid!)?.type === 'commit')
       .map(([oid, ...parents]) => ({ oid: oid!, parents }))
       .reverse()
-    const current = new Set([...tips, ...present, ...commits.map(c => c.oid)])
+    const current = new Set([...tips, ...commits.map(c => c.oid)])
     const names = pathFindings(await commitChanges(objects, commits, current), rules, found)
     const where = (oid: string, type: string): ContentFinding => {
       const named = names.get(oid)

@@ -8,8 +8,15 @@ export type AncestryCheck = (updates: readonly RefUpdate[]) => Promise<boolean[]
 export const REFUSED_WITH_ANOTHER = 'refused because another ref of this push was refused'
 
 /**
+ * Push options (`git push -o`) are read by the upstream, not by git: on GitLab
+ * `merge_request.merge_when_pipeline_succeeds` turns an allowed push into a merge and
+ * `ci.variable=` sets pipeline variables. The gate cannot judge them, so it passes none on.
+ */
+export const PUSH_OPTIONS_REFUSED = 'bot-bottle: push options (git push -o) are not passed on by the git gate; push without them'
+
+/**
  * Judges every update of a push, by its index in the command list (so one ref named twice
- * cannot share a verdict): the request as a whole, the ref name, the ref named twice, then
+ * cannot share a verdict): the request as a whole (push options included), the ref name, the ref named twice, then
  * the push policy (pattern, delete, fast-forward). If any update is refused, the push is
  * refused whole, so the upstream never applies part of a push the gate refused.
  */
@@ -19,6 +26,7 @@ export async function judgePush(request: ReceivePackRequest, policy: PushPolicy,
   for (const u of updates) named.set(u.ref, (named.get(u.ref) ?? 0) + 1)
   const early = updates.map((u): string | undefined => {
     if (request.refusal) return request.refusal
+    if (request.capabilities.includes('push-options')) return PUSH_OPTIONS_REFUSED
     // a second update of the same ref would be checked against the first one's old tip, not the upstream's
     return refNameProblem(u.ref) ?? ((named.get(u.ref) ?? 0) > 1 ? 'bot-bottle: this ref is named more than once in one push' : undefined)
   })

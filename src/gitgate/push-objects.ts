@@ -7,6 +7,10 @@ import { ZERO_OID, type RefUpdate } from './receive-pack.js'
 
 /** Where the upstream's branches and tags live in the gate's repo: "what the upstream had". */
 export const UPSTREAM_REFS = 'refs/bot-bottle-gate/upstream'
+/** Where the upstream's other refs a push updates (notes, refs/meta/…) are fetched to, for that push only. */
+export const OTHER_REFS = 'refs/bot-bottle-gate/other'
+/** Every ref the gate fetched from the upstream for the push being judged: the tips the upstream advertised. */
+export const FETCHED_REFS = 'refs/bot-bottle-gate/'
 
 /**
  * Host git as the gate runs it on objects the push sent: on a bare repo the gate made, with
@@ -83,12 +87,6 @@ export class PushObjects {
     return new Map(candidates.filter(m => !theirs.has(m[1]!)).map(m => [m[1]!, { type: m[2]!, size: Number(m[3]) }]))
   }
 
-  /** The oids of `oids` that are present. */
-  async existing(oids: readonly string[]): Promise<string[]> {
-    const found = await this.types(oids)
-    return oids.filter(o => found.has(o))
-  }
-
   /** Whether old is an ancestor of new; a missing object counts as "no". */
   async isAncestor(old: string, tip: string): Promise<boolean> {
     if (this.unreadable) return false
@@ -146,8 +144,11 @@ export class GateRepo {
     await this.init()
     await this.fetch([`+refs/heads/*:${UPSTREAM_REFS}/heads/*`, `+refs/tags/*:${UPSTREAM_REFS}/tags/*`])
     const others = updates.filter(u => !ZERO_OID.test(u.old) && !/^refs\/(heads|tags)\//.test(u.ref))
+    // an earlier push's other refs go first: a fetch that fails below must not leave one standing as "advertised"
+    const stale = await this.git(['for-each-ref', '--format=%(refname)', OTHER_REFS], isolatedGitEnv())
+    for (const ref of stale.stdout.split('\n').filter(Boolean)) await this.git(['update-ref', '-d', ref], isolatedGitEnv())
     // a ref the upstream lacks fails the fetch it is in: one fetch per ref
-    for (const [i, u] of others.entries()) await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`])
+    for (const [i, u] of others.entries()) await this.fetch([`+${u.ref}:${OTHER_REFS}/${i}`])
     const quarantine = path.join(this.dir, 'quarantine', crypto.randomBytes(8).toString('hex'))
     fs.mkdirSync(path.join(quarantine, 'pack'), { recursive: true, mode: 0o700 })
     const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs, this.maxObjectBytes)

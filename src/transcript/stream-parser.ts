@@ -31,17 +31,36 @@ export interface ResultMessage {
 
 export interface ToolCall {
   name: string
-  summary: string
+  /** the agent's input, whole: redacted before anything of it is cut for the log (toolCallLine) */
+  input: unknown
 }
 
 type Json = Record<string, unknown>
 
-/** A one-line description of a tool call's input, for the log. */
-export function summarizeToolInput(_name: string, input: unknown): string {
+/**
+ * A one-line description of a tool call's input, for the log: redacted whole first, then its
+ * whitespace folded and the line cut (a secret cut or folded first would no longer match its
+ * value or shape, and its start would show).
+ */
+export function summarizeToolInput(_name: string, input: unknown, redact: (text: string) => string = t => t): string {
   const i = (input && typeof input === 'object' ? input : {}) as Json
   const pick = str(i['command']) || str(i['file_path']) || str(i['path']) || str(i['pattern']) || str(i['url']) || str(i['description']) || str(i['prompt'])
-  const text = (pick || JSON.stringify(i)).replace(/\s+/g, ' ').trim()
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text
+  const text = redact(pick || JSON.stringify(i))
+    .replace(/\s+/g, ' ')
+    .trim()
+  if (text.length <= 120) return text
+  const head = text.slice(0, 117)
+  // a marker cut in half would read like the start of a secret: it goes whole
+  const open = head.lastIndexOf('[')
+  const tail = head.slice(open)
+  const halfMarker = open >= 0 && (MARKER.startsWith(tail) || (tail.startsWith(MARKER) && /^[a-z0-9-]*$/.test(tail.slice(MARKER.length))))
+  return `${halfMarker ? head.slice(0, open) : head}...`
+}
+const MARKER = '[REDACTED:'
+
+/** The log's line for a tool call: `▸ <tool>: <input>`, redacted before it is cut. */
+export function toolCallLine(call: ToolCall, redact: (text: string) => string): string {
+  return redact(`▸ ${call.name}: ${summarizeToolInput(call.name, call.input, redact)}`)
 }
 
 export class StreamAccumulator {
@@ -79,7 +98,7 @@ export class StreamAccumulator {
         if (block.kind !== 'tool_use') continue
         const name = block.name || 'tool'
         this.toolCalls.set(name, (this.toolCalls.get(name) ?? 0) + 1)
-        calls.push({ name, summary: summarizeToolInput(name, block.input) })
+        calls.push({ name, input: block.input })
       }
       return calls
     }

@@ -3,12 +3,14 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { Ajv2019 } from 'ajv/dist/2019.js'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import * as ajvFormats from 'ajv-formats'
+import { RegexDeadlineError, RegexWorker } from './regex-worker.js'
 import type { ResultMessage } from './stream-parser.js'
 
 /**
  * The `json-schema` input's check of claude's final answer, on the runner. The schema may come
  * from an untrusted pull request and the answer is the agent's: compiling and validating run
- * under a deadline (a `pattern` with catastrophic backtracking cannot hang the step), the answer
+ * under a deadline, the schema's patterns in a worker thread the step waits on only until then
+ * (a `pattern` that backtracks for ever, or that V8 takes minutes to compile, cannot hang the step), the answer
  * is size-capped before it is parsed, and nothing is ever assigned into it (no defaults, no
  * coercion), so a `__proto__` key stays a plain own property.
  */
@@ -22,15 +24,21 @@ const ERRORS_SHOWN = 5
 
 export type StructuredCheck = { ok: true; json: string } | { ok: false; reason: string }
 
+/** Each compiled validator's worker, where its schema's patterns run. */
+const regexWorkers = new WeakMap<ValidateFunction, RegexWorker>()
+
 /** A JSON Schema validator, or a thrown Error saying why the schema cannot be used. */
 export function compileSchema(schema: object, deadlineMs = VALIDATION_DEADLINE_MS): ValidateFunction {
   const dialect = String((schema as { $schema?: unknown }).$schema ?? '')
+  const regex = new RegexWorker()
   // no remote $ref is ever fetched (no loadSchema); unknown keywords are annotations (strict: false)
-  const options = { allErrors: true, strict: false, validateFormats: true }
+  const options = { allErrors: true, strict: false, validateFormats: true, code: { regExp: regex.engine } }
   const ajv = /2020-12/.test(dialect) ? new Ajv2020(options) : /2019-09/.test(dialect) ? new Ajv2019(options) : new Ajv(options)
   const addFormats = (ajvFormats as unknown as { default: (a: Ajv) => void }).default
   addFormats(ajv)
-  return underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema')
+  const validate = underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema')
+  regexWorkers.set(validate, regex)
+  return validate
 }
 
 /** Runs `fn` with a wall-clock limit that also interrupts a regular expression backtracking inside it. */
@@ -38,7 +46,8 @@ function underDeadline<T>(fn: () => T, deadlineMs: number, what: string): T {
   try {
     return vm.runInNewContext('fn()', { fn }, { timeout: deadlineMs }) as T
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new Error(`${what} took over ${deadlineMs} ms`)
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || err instanceof RegexDeadlineError)
+      throw new Error(`${what} took over ${deadlineMs} ms`)
     if (err instanceof RangeError) throw new Error(`${what} overflowed the stack (the schema nests too deep)`)
     throw err
   }
@@ -75,7 +84,9 @@ export function checkStructuredOutput(
   }
   let valid: boolean
   try {
-    valid = underDeadline(() => validate(value) === true, deadlineMs, 'validating the answer')
+    const regex = regexWorkers.get(validate)
+    const run = () => validate(value) === true
+    valid = underDeadline(() => (regex ? regex.within(deadlineMs, run) : run()), deadlineMs, 'validating the answer')
   } catch (err) {
     return { ok: false, reason: (err as Error).message }
   }
