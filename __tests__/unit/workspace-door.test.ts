@@ -11,6 +11,7 @@ import { readManifest } from '../../src/bottle/workspace/manifest.js'
 import { parseProtectedPaths } from '../../src/config/git-policy.js'
 import { ApplyRefused, makeDirectory, removeEntry, workspaceTarget, writeFile } from '../../src/workspace-door/apply.js'
 import { changesOf } from '../../src/workspace-door/changes.js'
+import { foldUnder } from '../../src/workspace-door/fold.js'
 import { hasGitComponent, isGitComponent } from '../../src/workspace-door/git-names.js'
 import { gitShapedDirs, refusal } from '../../src/workspace-door/judge.js'
 import { type ListedEntry, ListingParser } from '../../src/workspace-door/listing.js'
@@ -320,5 +321,19 @@ describe('the manifest', () => {
     expect([...m.entries.keys()].sort()).toEqual(['l', 'src', 'src/a.ts', 'sub'])
     expect(m.entries.get('l')).toMatchObject({ type: 'symlink', target: '/etc/passwd' })
     expect([...m.heldBack.keys()]).toEqual(['gha-creds-abc.json'])
+  })
+})
+
+describe('naming refused paths', () => {
+  it('counts a path under another refused one instead of listing it', () => {
+    const got = foldUnder([
+      { path: 'c/objects/ab/1' },
+      { path: 'c/objects' },
+      { path: 'c/HEAD' },
+      { path: 'c/objects/ab/2' },
+      { path: 'c/objectsx' },
+      { path: 'pipe' }
+    ])
+    expect(got.map(f => `${f.item.path}+${f.under}`)).toEqual(['c/HEAD+0', 'c/objects+2', 'c/objectsx+0', 'pipe+0'])
   })
 })

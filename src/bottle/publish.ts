@@ -13,6 +13,7 @@ import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
 import type { PhaseRecord } from './phase-clock.js'
 import { releaseRecordRoom } from './record-room.js'
+import { foldUnder } from '../workspace-door/fold.js'
 
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
@@ -71,9 +72,11 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
       refusedPushes: git
         .filter(g => g['service'] === 'receive-pack' && g['decision'] === 'blocked' && g['reason'] !== REFUSED_WITH_ANOTHER)
         .map(g => ({ ref: String(g['ref'] ?? '(whole push)'), reason: String(g['reason'] ?? '') })),
-      refusedChanges: workspace
-        .filter(w => w['verdict'] === 'refused')
-        .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') })),
+      refusedChanges: foldUnder(
+        workspace
+          .filter(w => w['verdict'] === 'refused')
+          .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') }))
+      ).map(({ item, under }) => (under ? { ...item, reason: `${item.reason} (and ${under} paths under it)` } : item)),
       acceptedChanges: workspace.filter(w => w['verdict'] === 'applied' || w['verdict'] === 'patched').length,
       artifactUrl,
       transcriptDir: stateDir,

@@ -14,6 +14,7 @@ import { type Change, changesOf } from './changes.js'
 import { fetchFiles, type Fetched } from './fetch.js'
 import { gitShapedDirs, refusal } from './judge.js'
 import { ListingParser, listingArgv } from './listing.js'
+import { foldUnder } from './fold.js'
 import { type PatchEntry, writePatch } from './patch.js'
 
 /**
@@ -200,8 +201,11 @@ function finish(input: DoorInput, decisions: DoorDecision[], scratch: string[], 
   const redacted = decisions.map(d => redactor.redactDeep(d))
   fs.writeFileSync(path.join(input.stateDir, WORKSPACE_CHANGES_FILE), redacted.map(d => `${JSON.stringify(d)}\n`).join(''), { mode: 0o600 })
   const refused = redacted.filter(d => d.verdict === 'refused')
-  for (const d of refused.slice(0, LOGGED_REFUSALS)) core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}`)
-  if (refused.length > LOGGED_REFUSALS) core.warning(`workspace door: ${refused.length - LOGGED_REFUSALS} more refused paths (see ${WORKSPACE_CHANGES_FILE})`)
+  const folded = foldUnder(refused)
+  for (const { item: d, under } of folded.slice(0, LOGGED_REFUSALS)) {
+    core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it)` : ''}`)
+  }
+  if (folded.length > LOGGED_REFUSALS) core.warning(`workspace door: ${folded.length - LOGGED_REFUSALS} more refused paths (see ${WORKSPACE_CHANGES_FILE})`)
   const accepted = decisions.length - refused.length
   const verb = input.policy.mode === 'patch' ? 'described in the patch' : 'written to the workspace'
   core.info(`workspace door: ${accepted} change(s) ${verb}, ${refused.length} refused`)
