@@ -126,12 +126,14 @@ export function listTree(root: string): Map<string, string> {
   return out
 }
 
-/** What differs between two listings, one line per path. */
+/** What differs between two listings, one line per path (the first 40, then how many more). */
 export function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
   const lines: string[] = []
-  for (const [p, v] of before) if (after.get(p) !== v) lines.push(`${p}: ${v} => ${after.get(p) ?? 'absent'}`)
-  for (const [p, v] of after) if (!before.has(p)) lines.push(`${p}: absent => ${v}`)
-  return lines.sort()
+  const short = (p: string) => (p.length > 200 ? `${p.slice(0, 100)}…(${p.length} characters)` : p)
+  for (const [p, v] of before) if (after.get(p) !== v) lines.push(`${short(p)}: ${v} => ${after.get(p) ?? 'absent'}`)
+  for (const [p, v] of after) if (!before.has(p)) lines.push(`${short(p)}: absent => ${v}`)
+  lines.sort()
+  return lines.length > 40 ? [...lines.slice(0, 40), `(${lines.length - 40} more)`] : lines
 }
 
 const bash = (command: string, description: string) => ({ tool_use: { name: 'Bash', input: { command, description, timeout: 300_000 } } })
@@ -294,7 +296,7 @@ const gitShaped = (dir: string) =>
   exists(path.join(dir, 'HEAD')) && ((isDir(path.join(dir, 'objects')) && isDir(path.join(dir, 'refs'))) || exists(path.join(dir, 'commondir')))
 const under = (root: string) => (p: string) => p === root || p.startsWith(`${root}/`)
 const exact = (name: string): Refusal => ({ name, matches: p => p === name, onHost: ws => exists(path.join(ws, name)) })
-const tree = (name: string): Refusal => ({ name, matches: under(name), onHost: ws => exists(path.join(ws, name)) })
+const tree = (root: string, name = root): Refusal => ({ name, matches: under(root), onHost: ws => exists(path.join(ws, root)) })
 /** a bare-repository shape in `dir` ('' = the root): any of its parts may be the one refused; it must not be git-shaped on the runner */
 const shape = (dir: string): Refusal => {
   const at = (n: string) => (dir ? `${dir}/${n}` : n)
@@ -309,7 +311,7 @@ export const REFUSALS: Refusal[] = [
   tree('.evil-common'), // a copy of .git (git-attacks' commondir target)
   tree('.git-moved'), // .git moved aside, .git a link to it (git-attacks' git-symlink)
   tree('sub/.git'), // git-attacks' nested repository
-  tree(`${DEEP}/.git`),
+  tree(`${DEEP}/.git`, `deep/…(${DEEP.length} characters)…/.git`),
   shape(''),
   shape('nest'),
   tree('upper/.GIT'),
@@ -356,10 +358,14 @@ export function reportHtml(transcriptDir: string): string {
   return ''
 }
 
-/** Whether `text` names `p`: as is, JSON-escaped (report.html's data) or markdown-escaped (the summary). */
+/**
+ * Whether `text` names `p`: as is, JSON-escaped (report.html's data) or markdown-escaped (the
+ * summary). A path over 200 characters (the deep repository) may be cut: its first 100 name it.
+ */
 export function names(text: string, p: string): boolean {
   const unescaped = text.replace(/\\([\\`*_[\]|!~<>#])/g, '$1')
-  return text.includes(p) || text.includes(JSON.stringify(p).slice(1, -1)) || unescaped.includes(p)
+  const forms = p.length > 200 ? [p, p.slice(0, 100)] : [p]
+  return forms.some(f => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1)) || unescaped.includes(f))
 }
 
 /** The texts of the tool results claude sent back, in order (from the last conversation request the API double saw). */
@@ -488,7 +494,12 @@ export function runRunnerGit(scene: Scene, serverOrigin: string): { fired: strin
   const home = fs.mkdtempSync(path.join(path.dirname(scene.fired), 'home-'))
   fs.chownSync(home, st.uid, st.gid)
   for (const dir of ['', ...PLANTED_DIRS]) for (const args of USER_COMMANDS) gitAsOwner(scene.ws, home, [...(dir ? ['-C', dir] : []), ...args])
-  const laterCommit = gitAsRoot(scene.ws, 'log', '-1', '--format=%P %s')
+  // read from the runner's .git itself (no discovery: the workspace may have been made to look like another repository)
+  const log = spawnSync('git', ['-c', 'safe.directory=*', `--git-dir=${path.join(scene.ws, '.git')}`, 'log', '-1', '--format=%P %s'], {
+    encoding: 'utf8',
+    timeout: 30_000
+  })
+  const laterCommit = log.status === 0 ? log.stdout.trim() : `git log failed: ${log.stderr.trim()}`
   // set-safe-directory (the default): the post step adds the workspace to a temporary global config first
   gitAsOwner(scene.ws, home, ['config', '--global', '--add', 'safe.directory', scene.ws])
   for (const dir of ['', ...PLANTED_DIRS]) checkoutPostStep(scene.ws, home, dir, serverOrigin)
@@ -547,7 +558,7 @@ export function judgeEscape(
     hostFile: `${fs.readFileSync(scene.hostFile, 'utf8')} ${fs.statSync(scene.hostFile).uid}`,
     // the disk fill stopped at the bound, not at the runner's disk
     fill: {
-      stoppedByTheBound: /No space left on device|Disk quota exceeded|File too large/.test(fill) && !/DD_EXIT=0\b/.test(fill),
+      stoppedByTheBound: /No space left on device|Disk quota exceeded|File too large|File size limit exceeded/.test(fill) && !/DD_EXIT=0\b/.test(fill),
       atMostTwiceTheCap: fillBytes <= 2 * CAP_MB * MIB
     },
     recordUploaded: uploaded === undefined ? 'no artifact' : ['report.html', 'workspace-changes.jsonl'].filter(f => !uploaded.includes(f))
