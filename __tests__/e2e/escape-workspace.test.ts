@@ -76,25 +76,36 @@ describe('the workspace door (docker)', () => {
         toolCache: suite.toolCache
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
-      expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
       const warnings = log.split('\n').filter(l => l.startsWith('::warning::'))
-      expect(Object.fromEntries(Object.keys(planted).map(f => [f, warnings.filter(w => w.includes(f)).length]))).toEqual(
-        Object.fromEntries(Object.keys(planted).map(f => [f, 1]))
-      )
-      expect(warnings.filter(w => w.includes('notes/plain.txt'))).toEqual([])
-
-      // what claude's tool showed, as the run's record keeps it: not there; the control file is
+      // what claude's tool showed, as the run's record keeps it
       const shown = recordedToolResults(r.outputs['transcript-dir']!).join('\n')
-      for (const f of Object.keys(planted))
-        expect({ f, shown: new RegExp(`cat: ${f.replace(/\./g, '\\.')}: No such file or directory`).test(shown) }).toEqual({ f, shown: true })
-      expect(shown).toContain('nothing secret here')
-      expect(shown).not.toContain('CANARY-oidc-request')
-      expect(shown).not.toMatch(/external_account/)
-
-      // the runner's files are where they were, unchanged: the door did not take their absence for deletions
-      for (const [f, body] of Object.entries({ ...planted, ...control })) expect({ f, body: fs.readFileSync(path.join(ws, f), 'utf8') }).toEqual({ f, body })
-      expect(changeRecords(r.outputs['transcript-dir']!).filter(c => c.change === 'deleted')).toEqual([])
-      for (const s of [KEY, TOKEN, GH_TOKEN]) expect(log.includes(s)).toBe(false)
+      const all = { ...planted, ...control }
+      expect({
+        code: r.main.code,
+        conclusion: r.outputs['conclusion'],
+        // one warning naming each file left out, none for the control file
+        warnings: Object.fromEntries(Object.keys(all).map(f => [f, warnings.filter(w => w.includes(f)).length])),
+        // not in the bottle: cat found nothing; the control file was there
+        notInBottle: Object.fromEntries(Object.keys(all).map(f => [f, shown.includes(`cat: ${f}: No such file or directory`)])),
+        controlShown: shown.includes('nothing secret here'),
+        oidcCanaryShown: shown.includes('CANARY-oidc-request') || shown.includes('external_account'),
+        // the runner's files are where they were: the door did not take their absence for deletions
+        changedOnRunner: Object.entries(all)
+          .filter(([f, body]) => !fs.existsSync(path.join(ws, f)) || fs.readFileSync(path.join(ws, f), 'utf8') !== body)
+          .map(([f]) => f),
+        deletions: changeRecords(r.outputs['transcript-dir']!).filter(c => c.change === 'deleted'),
+        secretsInLog: [KEY, TOKEN, GH_TOKEN].filter(s => log.includes(s))
+      }).toEqual({
+        code: 0,
+        conclusion: 'success',
+        warnings: { ...Object.fromEntries(Object.keys(planted).map(f => [f, 1])), 'notes/plain.txt': 0 },
+        notInBottle: { ...Object.fromEntries(Object.keys(planted).map(f => [f, true])), 'notes/plain.txt': false },
+        controlShown: true,
+        oidcCanaryShown: false,
+        changedOnRunner: [],
+        deletions: [],
+        secretsInLog: []
+      })
     } finally {
       await api.close()
     }
