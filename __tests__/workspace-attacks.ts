@@ -409,7 +409,15 @@ function gitAsOwner(ws: string, home: string, args: string[], cwd = ws): { code:
   const st = fs.statSync(ws)
   const r = spawnSync('setpriv', ['--reuid', String(st.uid), '--regid', String(st.gid), '--clear-groups', 'git', ...args], {
     cwd,
-    env: { PATH: process.env['PATH'], HOME: home, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'Never', GIT_LFS_SKIP_SMUDGE: '1' },
+    // the ceiling stands for a runner's checkout having no repository above it (here the test's own checkout is)
+    env: {
+      PATH: process.env['PATH'],
+      HOME: home,
+      GIT_TERMINAL_PROMPT: '0',
+      GCM_INTERACTIVE: 'Never',
+      GIT_LFS_SKIP_SMUDGE: '1',
+      GIT_CEILING_DIRECTORIES: path.dirname(ws)
+    },
     encoding: 'utf8',
     timeout: 30_000
   })

@@ -112,8 +112,8 @@ describe('workspace-changes: apply, patch, none', () => {
       `echo "HOOKS=$(ls .git/hooks | grep -v '\\.sample$' | tr '\\n' ' ')"`,
       'echo "NOTES=$(cat notes.txt)"',
       'echo "BUILD=$(cat build/out.txt)"',
-      // every mount at or under the workspace, by file system type: the runner's disk is none of them
-      `echo "MOUNTS=$(awk -v ws=${ws} '$5 == ws || index($5, ws "/") == 1 { for (i = 7; $i != "-"; i++); print $5 ":" $(i+1) }' /proc/self/mountinfo | tr '\\n' ' ')"`
+      // every mount at or under the workspace (path:type:options): none writable on the runner's disk
+      `echo "MOUNTS=$(awk -v ws=${ws} '$5 == ws || index($5, ws "/") == 1 { for (i = 7; $i != "-"; i++); print $5 ":" $(i+1) ":" $6 }' /proc/self/mountinfo | tr '\\n' ' ')"`
     ].join('; ')
     const r = await run('patch', ws, [probe, legitScript(ws)], { 'workspace-changes': 'patch' })
     expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
@@ -139,7 +139,7 @@ describe('workspace-changes: apply, patch, none', () => {
     expect(seen['ORIGIN']).toMatch(/^https?:\/\//)
     expect(seen['ORIGIN']).not.toBe(upstream)
     expect(seen['ORIGIN']).not.toContain(TOKEN)
-    expect((seen['MOUNTS'] ?? '').split(' ').filter(m => m && !m.endsWith(':tmpfs'))).toEqual([])
+    expect((seen['MOUNTS'] ?? '').split(' ').filter(m => m && !/:tmpfs:|:ro(,|$)/.test(m))).toEqual([])
 
     // nothing written: the whole workspace, .git included, byte for byte
     expect(diffTrees(before, listTree(ws))).toEqual([])
