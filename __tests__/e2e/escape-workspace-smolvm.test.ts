@@ -2,12 +2,11 @@
  * Issue 24's escape suite on the smolvm backend, through the CLI double (smolvm.test.ts's
  * setup): the same plants, runner commands and judgement as the docker case
  * (workspace-attacks.ts), since both backends share the copy in and the door out.
- * On a machine without /dev/kvm (the backend's probe refuses smolvm there), run it under
- * test/harness/with-kvm-file.sh.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
+import { makeTestKvmDevice } from '../../test/harness/kvm-device.mjs'
 import { seededCheckoutForSuite } from '../../test/harness/git-http-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { startSmolvmReleaseDouble } from '../../test/harness/smolvm-release-double.mjs'
@@ -23,10 +22,13 @@ describe('the workspace door (smolvm, through the CLI double)', () => {
   const repo = seededCheckoutForSuite(suite, TOKEN)
   const artifacts = artifactService()
   let rel: Awaited<ReturnType<typeof startSmolvmReleaseDouble>>
+  let kvm: ReturnType<typeof makeTestKvmDevice>
   beforeAll(async () => {
+    kvm = makeTestKvmDevice(suite.dir) // a KVM runner's facts, whatever this machine has
     rel = await startSmolvmReleaseDouble({ versions: ['1.9.3'], platforms: ['linux-x86_64'], cli: true })
   })
   afterAll(async () => {
+    kvm?.remove()
     await rel?.close()
   })
 
@@ -49,7 +51,7 @@ describe('the workspace door (smolvm, through the CLI double)', () => {
         },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: suite.toolCache,
-        env: artifacts.runnerEnv({ SMOLVM_DOUBLE_STATE: path.join(suite.dir, 'smolvm-state') })
+        env: artifacts.runnerEnv({ ...kvm.env, SMOLVM_DOUBLE_STATE: path.join(suite.dir, 'smolvm-state') })
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ backend: r.outputs['backend'], log: r.outputs['backend'] === 'smolvm' ? '' : log }).toEqual({ backend: 'smolvm', log: '' })
