@@ -243,10 +243,16 @@ rm ext && mkdir ext && printf 'pwned\\n' > ext/pwned.txt
 ls -la | wc -l`
 }
 
-/** Fills the workspace's disk until it fails, bounded by count (256 MiB) and time (90 s); says how far it got. */
+/**
+ * What the disk fill tries to write: far more than the bottle's workspace has room for (the
+ * copy, workspace-max-mb, and some slack for git's own bookkeeping), far less than a runner's disk.
+ */
+const FILL_TRIED_BYTES = 256 * MIB
+
+/** Fills the workspace's disk until it fails, bounded by count (FILL_TRIED_BYTES) and time (90 s); says how far it got. */
 export function fillScript(ws: string): string {
   return `cd ${ws}
-timeout 90 dd if=/dev/zero of=fill.bin bs=1M count=256 status=none
+timeout 90 dd if=/dev/zero of=fill.bin bs=1M count=${FILL_TRIED_BYTES / MIB} status=none
 echo "DD_EXIT=$?"
 echo "FILL_BYTES=$(stat -c %s fill.bin)"
 rm -f fill.bin`
@@ -297,6 +303,12 @@ const gitShaped = (dir: string) =>
 const under = (root: string) => (p: string) => p === root || p.startsWith(`${root}/`)
 const exact = (name: string): Refusal => ({ name, matches: p => p === name, onHost: ws => exists(path.join(ws, name)) })
 const tree = (root: string, name = root): Refusal => ({ name, matches: under(root), onHost: ws => exists(path.join(ws, root)) })
+/** a copy of a git directory under another name: git's own files in it are refused, so it never has a HEAD or config on the runner */
+const gitDirCopy = (root: string): Refusal => ({
+  name: root,
+  matches: under(root),
+  onHost: ws => gitShaped(path.join(ws, root)) || exists(path.join(ws, root, 'HEAD')) || exists(path.join(ws, root, 'config'))
+})
 /** a bare-repository shape in `dir` ('' = the root): any of its parts may be the one refused; it must not be git-shaped on the runner */
 const shape = (dir: string): Refusal => {
   const at = (n: string) => (dir ? `${dir}/${n}` : n)
@@ -308,8 +320,8 @@ const shape = (dir: string): Refusal => {
 }
 
 export const REFUSALS: Refusal[] = [
-  tree('.evil-common'), // a copy of .git (git-attacks' commondir target)
-  tree('.git-moved'), // .git moved aside, .git a link to it (git-attacks' git-symlink)
+  gitDirCopy('.evil-common'), // a copy of .git (git-attacks' commondir target)
+  gitDirCopy('.git-moved'), // .git moved aside, .git a link to it (git-attacks' git-symlink)
   tree('sub/.git'), // git-attacks' nested repository
   tree(`${DEEP}/.git`, `deep/…(${DEEP.length} characters)…/.git`),
   shape(''),
@@ -333,6 +345,8 @@ export const REFUSALS: Refusal[] = [
   exact('leak.txt')
 ]
 
+const WORKSPACE_CHANGES = 'workspace-changes.jsonl'
+
 export interface ChangeRecord {
   path: string
   change: string
@@ -342,7 +356,7 @@ export interface ChangeRecord {
 
 /** workspace-changes.jsonl of a run (empty when there is none). */
 export function changeRecords(transcriptDir: string): ChangeRecord[] {
-  const file = path.join(transcriptDir, 'workspace-changes.jsonl')
+  const file = path.join(transcriptDir, WORKSPACE_CHANGES)
   if (!fs.existsSync(file)) return []
   return fs
     .readFileSync(file, 'utf8')
@@ -359,13 +373,25 @@ export function reportHtml(transcriptDir: string): string {
 }
 
 /**
- * Whether `text` names `p`: as is, JSON-escaped (report.html's data) or markdown-escaped (the
- * summary). A path over 200 characters (the deep repository) may be cut: its first 100 name it.
+ * Whether `text` names the refused path `p` with its reason: the path (as is, JSON-escaped as in
+ * report.html's data, or markdown-escaped as in the summary) with the reason's first 40
+ * characters within 400 characters of it. The reason is what tells a refusal from any other
+ * mention (report.html also holds the agent's commands, which name every path they planted).
+ * A path over 200 characters (the deep repository) may be cut: its first 100 name it.
  */
-export function names(text: string, p: string): boolean {
-  const unescaped = text.replace(/\\([\\`*_[\]|!~<>#])/g, '$1')
-  const forms = p.length > 200 ? [p, p.slice(0, 100)] : [p]
-  return forms.some(f => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1)) || unescaped.includes(f))
+export function namesWithReason(text: string, p: string, reason: string): boolean {
+  const forms = (x: string) => [x, JSON.stringify(x).slice(1, -1)]
+  const paths = forms(p.length > 200 ? p.slice(0, 100) : p)
+  const reasons = forms(reason.slice(0, 40))
+  for (const t of [text, text.replace(/\\([\\`*_[\]|!~<>#])/g, '$1')]) {
+    for (const f of paths) {
+      for (let i = t.indexOf(f); i !== -1; i = t.indexOf(f, i + 1)) {
+        const around = t.slice(Math.max(0, i - 400), i + p.length + 400) // the whole path, where only its start was looked for
+        if (reasons.some(r => around.includes(r))) return true
+      }
+    }
+  }
+  return false
 }
 
 /** The texts of the tool results claude sent back, in order (from the last conversation request the API double saw). */
@@ -397,6 +423,12 @@ export function recordedToolResults(transcriptDir: string): string[] {
     }
   }
   return out
+}
+
+/** How many refused paths the log neither names nor counts: 0, or all of those it leaves out when it does not say how many. */
+function unloggedNotCounted(refused: ChangeRecord[], log: string): number {
+  const unlogged = refused.filter(c => !log.includes(`workspace door: refused ${c.path}: `)).length
+  return unlogged === 0 || new RegExp(`\\b${unlogged}\\b[^\\n]*${WORKSPACE_CHANGES}`).test(log) ? 0 : unlogged
 }
 
 const escapeRegexp = (s: string) => s.replace(/[^a-zA-Z0-9_]/g, c => `\\${c}`) // actions/checkout's regexp-helper escape
@@ -536,11 +568,19 @@ export function judgeEscape(
 ): Record<string, unknown> {
   const { ws } = scene
   const tdir = r.outputs['transcript-dir'] ?? ''
+  // for whoever reads a failure: the step's log and summary beside the scene
+  fs.writeFileSync(path.join(path.dirname(scene.fired), 'main.log'), r.log)
+  fs.writeFileSync(path.join(path.dirname(scene.fired), 'summary.md'), r.summary)
   const gitAfter = listTree(path.join(ws, '.git'))
   const records = tdir ? changeRecords(tdir) : []
   const refused = records.filter(c => c.verdict === 'refused')
   const report = tdir ? reportHtml(tdir) : ''
   const recordsOf = (f: Refusal) => refused.filter(c => f.matches(c.path))
+  /** a plant's records nearest its top (a refused tree may be recorded file by file) */
+  const firstRecordsOf = (f: Refusal) =>
+    recordsOf(f)
+      .sort((a, b) => a.path.length - b.path.length)
+      .slice(0, 5)
   const fill = toolResults(api).find(t => t.includes('DD_EXIT=')) ?? ''
   const fillBytes = Number(/FILL_BYTES=(\d+)/.exec(fill)?.[1] ?? Number.NaN)
   const planted = fs.existsSync(path.join(ws, 'planted.txt')) ? Object.keys(plantResults(ws)) : []
@@ -555,9 +595,11 @@ export function judgeEscape(
     refusalsWithoutRecord: REFUSALS.filter(f => recordsOf(f).length === 0).map(f => f.name),
     refusedButOnHost: REFUSALS.filter(f => f.onHost(ws)).map(f => f.name),
     recordsWithoutReason: refused.filter(c => typeof c.reason !== 'string' || c.reason.trim() === '').map(c => c.path),
-    recordsNotInLog: refused.filter(c => !r.log.includes(`workspace door: refused ${c.path}: `)).map(c => c.path),
-    refusalsNotInSummary: REFUSALS.filter(f => !recordsOf(f).some(c => names(r.summary, c.path))).map(f => f.name),
-    refusalsNotInReport: REFUSALS.filter(f => !recordsOf(f).some(c => names(report, c.path))).map(f => f.name),
+    // each plant named in the log; a refused path the log leaves out (a bounded log) is at least counted there
+    refusalsNotInLog: REFUSALS.filter(f => !recordsOf(f).some(c => r.log.includes(`workspace door: refused ${c.path}: `))).map(f => f.name),
+    unloggedNotCounted: unloggedNotCounted(refused, r.log),
+    refusalsNotInSummary: REFUSALS.filter(f => !firstRecordsOf(f).some(c => namesWithReason(r.summary, c.path, c.reason ?? ''))).map(f => f.name),
+    refusalsNotInReport: REFUSALS.filter(f => !firstRecordsOf(f).some(c => namesWithReason(report, c.path, c.reason ?? ''))).map(f => f.name),
     // the legitimate work is there, modes normalised, owned as the workspace is
     legit: Object.fromEntries(Object.keys(LEGIT_ON_HOST).map(p => [p, describeOnHost(ws, p)])),
     legitRecordsMissing: LEGIT_RECORDS.filter(l => !records.some(c => `${c.path} ${c.change}` === l && c.verdict === 'applied')),
@@ -567,7 +609,7 @@ export function judgeEscape(
     // the disk fill stopped at the bound, not at the runner's disk
     fill: {
       stoppedByTheBound: /No space left on device|Disk quota exceeded|File too large|File size limit exceeded/.test(fill) && !/DD_EXIT=0\b/.test(fill),
-      atMostTwiceTheCap: fillBytes <= 2 * CAP_MB * MIB
+      underHalfOfWhatItTried: fillBytes < FILL_TRIED_BYTES / 2
     },
     recordUploaded: uploaded === undefined ? 'no artifact' : ['report.html', 'workspace-changes.jsonl'].filter(f => !uploaded.includes(f))
   }
@@ -588,14 +630,15 @@ export function escapeExpected(scene: Scene): Record<string, unknown> {
     refusalsWithoutRecord: [],
     refusedButOnHost: [],
     recordsWithoutReason: [],
-    recordsNotInLog: [],
+    refusalsNotInLog: [],
+    unloggedNotCounted: 0,
     refusalsNotInSummary: [],
     refusalsNotInReport: [],
     legit: LEGIT_ON_HOST,
     legitRecordsMissing: [],
     outsideDirChanged: [],
     hostFile: 'host\n 0',
-    fill: { stoppedByTheBound: true, atMostTwiceTheCap: true },
+    fill: { stoppedByTheBound: true, underHalfOfWhatItTried: true },
     recordUploaded: [],
     fired: [],
     laterCommit: `${scene.headBefore} a later step`

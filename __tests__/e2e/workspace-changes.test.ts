@@ -26,6 +26,7 @@ describe('workspace-changes: apply, patch, none', () => {
 
   /** A checkout with the files the legitimate work edits, deletes and makes executable. */
   async function checkout(name: string): Promise<string> {
+    fs.chmodSync(suite.dir, 0o755) // the workspace's owner runs git there after the action
     const ws = path.join(suite.dir, name, 'workspace')
     await repo.double!.checkout(ws)
     fs.writeFileSync(path.join(ws, 'tool.sh'), '#!/bin/sh\necho tool\n', { mode: 0o644 })
