@@ -611,7 +611,7 @@ export function judgeEscape(
       stoppedByTheBound: /No space left on device|Disk quota exceeded|File too large|File size limit exceeded/.test(fill) && !/DD_EXIT=0\b/.test(fill),
       underHalfOfWhatItTried: fillBytes < FILL_TRIED_BYTES / 2
     },
-    recordUploaded: uploaded === undefined ? 'no artifact' : ['report.html', 'workspace-changes.jsonl'].filter(f => !uploaded.includes(f))
+    recordUploaded: uploaded === undefined ? 'no artifact' : ['report.html', WORKSPACE_CHANGES].filter(f => !uploaded.includes(f))
   }
   // then the runner's own git, and actions/checkout's post step: nothing fires, and a later commit is no merge
   const after = runRunnerGit(scene, serverOrigin)
