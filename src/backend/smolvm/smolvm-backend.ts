@@ -28,8 +28,8 @@ function writeEnvFiles(dir: string, env: Record<string, string>): Record<string,
 /** The smolvm CLI driver: the bottle is a smolvm machine. */
 export class SmolvmBackend implements Backend {
   readonly kind = 'smolvm' as const
-  /** what `start` needs of `create`'s spec: the guest user, its home and the workspace copy's directory (on the VM's own disk) */
-  private readonly homes = new Map<string, { home: string; workspace?: string; uid: number; gid: number }>()
+  /** what `start` needs of `create`'s spec: the guest user, its home and the workspace copy's bounds */
+  private readonly homes = new Map<string, { home: string; workspace?: BottleSpec['workspace']; memory: string; uid: number; gid: number }>()
   /** per machine: the dir of its env files, removed with it */
   private readonly envDirs = new Map<string, string>()
   /** per machine: how long create took and how the image came, for the ready line */
@@ -96,7 +96,7 @@ export class SmolvmBackend implements Backend {
   async create(spec: BottleSpec): Promise<void> {
     const t0 = Date.now()
     checkMountSources(spec.mounts)
-    this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace?.path, ...spec.user })
+    this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
     core.info(
       `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
@@ -118,9 +118,23 @@ export class SmolvmBackend implements Backend {
     if (r.code !== 0) throw new CommandError('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`')
     const h = this.homes.get(name)
     if (h) {
-      // No tmpfs-with-owner on smolvm: make the guest user's home (and the workspace copy's directory, on the VM's own disk) as root once.
-      const script = 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1" && if [ -n "$3" ]; then mkdir -p "$3" && chown "$2" "$3" && chmod 755 "$3"; fi'
-      const mk = await this.exec(name, ['sh', '-c', script, 'sh', h.home, `${h.uid}:${h.gid}`, h.workspace ?? ''])
+      // As docker's bottle: the guest user's home and the workspace copy are tmpfs in the VM's memory (mounted
+      // as root, which smolvm's exec is), so nothing the agent writes lands on the VM's disk image on the runner.
+      const w = h.workspace
+      const own = `uid=${h.uid},gid=${h.gid}`
+      const script =
+        'set -e; mkdir -p "$1"; mount -t tmpfs -o "$2" tmpfs "$1"; chmod 700 "$1"; ' +
+        'if [ -n "$3" ]; then mkdir -p "$3"; mount -t tmpfs -o "$4" tmpfs "$3"; chmod 755 "$3"; fi'
+      const mk = await this.exec(name, [
+        'sh',
+        '-c',
+        script,
+        'sh',
+        h.home,
+        `${own},mode=0700,size=${argv.memoryMiB(h.memory)}m`,
+        w?.path ?? '',
+        w ? `${own},mode=0755,size=${w.maxBytes},nr_inodes=${w.maxEntries}` : ''
+      ])
       if (mk.code !== 0) throw new CommandError(`prepare ${h.home} in the guest`, mk.code, mk.stderr)
       const priv = await this.exec(name, ['true'], { user: h })
       if (priv.code !== 0)
