@@ -73,8 +73,11 @@ async function bindRound(ws, i) {
   const t = process.hrtime.bigint()
   await backend.create(spec(name, { mounts: [{ host: ws, guest: ws, readOnly: false }] }))
   await backend.start(name)
-  await backend.exec(name, ['ls', ws], { user })
-  await backend.remove(name)
+  try {
+    await backend.exec(name, ['ls', ws], { user })
+  } finally {
+    await backend.remove(name)
+  }
   return ms(t)
 }
 
@@ -85,7 +88,15 @@ async function copyRound(ws, i) {
   const manifest = readManifest(ws)
   const room = footprint(manifest)
   await backend.create(spec(name, { workspace: { path: ws, maxBytes: room.bytes * 2 + 512 * 1048576, maxEntries: room.entries * 2 + 20_000 } }))
-  await backend.start(name)
+  try {
+    await backend.start(name)
+    return await timedCopy(name, ws, manifest, stateDir, t)
+  } finally {
+    await backend.remove(name)
+  }
+}
+
+async function timedCopy(name, ws, manifest, stateDir, t) {
   const tIn = process.hrtime.bigint()
   await copyWorkspaceIn({ plan: { guestUser: user }, backend, name }, manifest, await guestRepo(ws, undefined), ['sk-ant-api03-bench-not-a-real-key-0000'])
   const copyIn = ms(tIn)
@@ -101,15 +112,16 @@ async function copyRound(ws, i) {
     redactor: new Redactor([])
   })
   const doorOut = ms(tOut)
-  await backend.remove(name)
   if (door.decisions.length) throw new Error(`the door found changes in an untouched tree: ${JSON.stringify(door.decisions.slice(0, 3))}`)
   return { total: ms(t), copyIn, doorOut }
 }
 
+console.log('making the trees ...')
 const trees = [
   ['10,000 files / 200 MB', makeTree('t10k', 10_000, 20_000)],
   ['100,000 files / 100 MB', makeTree('t100k', 100_000, 1_000)]
 ]
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }))
 const rows = []
 for (const [label, ws] of trees) {
   const bind = []
@@ -117,6 +129,10 @@ for (const [label, ws] of trees) {
   for (let i = 0; i < ROUNDS; i++) {
     bind.push(await bindRound(ws, i))
     copy.push(await copyRound(ws, i))
+    const c = copy.at(-1)
+    console.log(
+      `${label} round ${i + 1}: bind ${bind.at(-1).toFixed(0)} ms, copy ${c.total.toFixed(0)} ms (in ${c.copyIn.toFixed(0)}, door ${c.doorOut.toFixed(0)})`
+    )
   }
   const b = median(bind)
   const c = median(copy.map(x => x.total))
