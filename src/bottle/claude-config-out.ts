@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { errorMessage } from '../util/errors.js'
+import { execInto } from '../backend/exec-into.js'
 import { TarReader } from '../util/tar/tar-reader.js'
 import type { Guest } from './guest.js'
 import { GUEST_HOME } from './plan.js'
@@ -47,23 +47,13 @@ export async function copyClaudeConfigOut(guest: Guest, hostDir: string): Promis
       fd = undefined
     }
   })
-  let broken: string | undefined
-  const proc = guest.backend.execRaw(
+  const { broken } = await execInto(
+    guest.backend,
     guest.name,
     ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'],
     { user: guest.plan.guestUser, timeoutMs: 5 * 60_000 },
-    chunk => {
-      if (broken) return
-      try {
-        reader.push(chunk)
-      } catch (err) {
-        broken = errorMessage(err)
-        proc.kill('SIGKILL')
-      }
-    },
-    () => undefined
+    chunk => reader.push(chunk)
   )
-  await proc.exited
   if (fd !== undefined) fs.closeSync(fd)
   if (broken) core.warning(`claude's config dir came out of the bottle incomplete (${broken})`)
   if (skipped.length)

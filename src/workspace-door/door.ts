@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
+import { execInto } from '../backend/exec-into.js'
 import type { Backend } from '../backend/types.js'
 import type { Manifest } from '../bottle/workspace/manifest.js'
 import type { WorkspacePolicy } from '../config/workspace-policy.js'
@@ -68,23 +69,13 @@ const depth = (p: string) => p.split('/').length
 
 async function listBottle(input: DoorInput): Promise<Map<string, ReturnType<ListingParser['entries']['get']> & object>> {
   const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000)
-  let broken: string | undefined
-  const proc = input.backend.execRaw(
+  const { code, broken } = await execInto(
+    input.backend,
     input.bottle,
     listingArgv(input.manifest.root),
     { user: input.user, timeoutMs: DOOR_TIMEOUT_MS },
-    chunk => {
-      if (broken) return
-      try {
-        parser.push(chunk)
-      } catch (err) {
-        broken = errorMessage(err)
-        proc.kill('SIGKILL')
-      }
-    },
-    () => undefined
+    chunk => parser.push(chunk)
   )
-  const { code } = await proc.exited
   if (broken) throw new Error(broken)
   parser.end()
   // find exits 1 when some directory could not be read: what it did list stands (the rest looks deleted, which the agent could do anyway)

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { execInto } from '../backend/exec-into.js'
 import type { Backend } from '../backend/types.js'
 import { SecretScanner } from '../gitgate/secret-scan.js'
 import type { Redactor } from '../transcript/redact.js'
@@ -68,7 +69,6 @@ export async function fetchFiles(
   for (const batch of batches([...files.keys()])) {
     const queue = [...batch]
     let current: { path: string; fd: number; hash: crypto.Hash; scanner: SecretScanner; entry: TarEntry; staged: string } | undefined
-    let broken: string | undefined
     const reader = new TarReader({
       entry: e => {
         // tar keeps the order it was given; what it could not read is missing, not reordered
@@ -101,23 +101,9 @@ export async function fetchFiles(
       }
     })
     const argv = ['tar', '-c', '-f', '-', '--format=pax', '--no-recursion', '-C', req.root, '--', ...batch]
-    let proc: ReturnType<Backend['execRaw']> | undefined
-    proc = req.backend.execRaw(
-      req.bottle,
-      argv,
-      { user: req.user, timeoutMs: req.timeoutMs },
-      chunk => {
-        if (broken) return
-        try {
-          reader.push(chunk)
-        } catch (err) {
-          broken = (err as Error).message
-          proc?.kill('SIGKILL')
-        }
-      },
-      () => undefined
-    )
-    const { code } = await proc.exited
+    const ran = await execInto(req.backend, req.bottle, argv, { user: req.user, timeoutMs: req.timeoutMs }, chunk => reader.push(chunk))
+    const code = ran.code
+    let broken = ran.broken
     if (current) fs.closeSync((current as { fd: number }).fd)
     if (!broken && code !== 0 && !reader.ended) broken = `tar in the bottle exited with ${code}`
     for (const p of batch)
