@@ -129,7 +129,9 @@ describe('judge', () => {
     ).toBeUndefined()
   })
 
-  it('refuses the protected paths, also as deletions and links above them', () => {
+  it('refuses the protected paths, also as deletions and links above them; not an empty directory made there', () => {
+    expect(judge('.github/workflows', dir())).toBeUndefined()
+    expect(judge('.github/workflows', file({ type: 'symlink', target: '/tmp' }))).toBe('a symbolic link')
     expect(judge('.github/workflows/ci.yml', file())).toBe('a protected path (git-protected-paths: .github/workflows/**)')
     expect(judge('.GitHub/Workflows/ci.yml', file())).toBe('a protected path (git-protected-paths: .github/workflows/**)')
     expect(refusal({ path: '.github/workflows/ci.yml', change: 'deleted', type: 'file', old: old() }, ctx(new Map()))).toBe(
@@ -334,6 +336,11 @@ describe('naming refused paths', () => {
       { path: 'c/objectsx' },
       { path: 'pipe' }
     ])
-    expect(got.map(f => `${f.item.path}+${f.under}`)).toEqual(['c/HEAD+0', 'c/objects+2', 'c/objectsx+0', 'pipe+0'])
+    expect(got.map(f => `${f.item.path}+${f.under.map(u => u.path).join(',')}`)).toEqual([
+      'c/HEAD+',
+      'c/objects+c/objects/ab/1,c/objects/ab/2',
+      'c/objectsx+',
+      'pipe+'
+    ])
   })
 })

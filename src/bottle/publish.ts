@@ -76,7 +76,7 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
         workspace
           .filter(w => w['verdict'] === 'refused')
           .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') }))
-      ).map(({ item, under }) => (under ? { ...item, reason: `${item.reason} (and ${under} paths under it)` } : item)),
+      ).map(({ item, under }) => (under.length ? { ...item, reason: `${item.reason} (and ${under.length} paths under it)` } : item)),
       acceptedChanges: workspace.filter(w => w['verdict'] === 'applied' || w['verdict'] === 'patched').length,
       artifactUrl,
       transcriptDir: stateDir,

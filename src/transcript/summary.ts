@@ -26,7 +26,7 @@ const RESULT_EXCERPT = 2_000
 const MAX_TOOLS = 20
 const MAX_CHECKS = 10
 const MAX_REFUSED_PUSHES = 10
-const MAX_REFUSED_CHANGES = 20
+const MAX_REFUSED_CHANGES = 50
 
 /**
  * Text for a markdown cell or line that cannot become markup: the agent's text (tool names,

@@ -58,8 +58,8 @@ export interface DoorInput {
 /** The listing's bound: a guest cannot make the runner hold an unbounded tree in memory. */
 const LISTING_MAX_BYTES = 256 * 1024 * 1024
 const DOOR_TIMEOUT_MS = 10 * 60_000
-/** Refused paths named one per log line; the rest are counted (the record has them all). */
-const LOGGED_REFUSALS = 200
+/** Refused paths named one per log line; past this many (a guest's flood) the rest are counted (the record has them all). */
+const LOGGED_REFUSALS = 5000
 
 function hashFile(p: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')
@@ -192,11 +192,14 @@ function finish(input: DoorInput, decisions: DoorDecision[], scratch: string[], 
   const redacted = decisions.map(d => redactor.redactDeep(d))
   fs.writeFileSync(path.join(input.stateDir, WORKSPACE_CHANGES_FILE), redacted.map(d => `${JSON.stringify(d)}\n`).join(''), { mode: 0o600 })
   const refused = redacted.filter(d => d.verdict === 'refused')
+  // every refused path named: first the top of each refused group (what the agent planted), then what lies under them
   const folded = foldUnder(refused)
-  for (const { item: d, under } of folded.slice(0, LOGGED_REFUSALS)) {
-    core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it)` : ''}`)
+  const lines = [...folded.map(f => ({ d: f.item, under: f.under.length })), ...folded.flatMap(f => f.under.map(d => ({ d, under: 0 })))]
+  for (const { d, under } of lines.slice(0, LOGGED_REFUSALS)) {
+    core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it, named below)` : ''}`)
   }
-  if (folded.length > LOGGED_REFUSALS) core.warning(`workspace door: ${folded.length - LOGGED_REFUSALS} more refused paths (see ${WORKSPACE_CHANGES_FILE})`)
+  if (lines.length > LOGGED_REFUSALS)
+    core.warning(`workspace door: ${lines.length - LOGGED_REFUSALS} more refused paths, not named here (see ${WORKSPACE_CHANGES_FILE})`)
   const accepted = decisions.length - refused.length
   const verb = input.policy.mode === 'patch' ? 'described in the patch' : 'written to the workspace'
   core.info(`workspace door: ${accepted} change(s) ${verb}, ${refused.length} refused`)

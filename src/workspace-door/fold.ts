@@ -1,11 +1,12 @@
 /**
- * Refused paths as a reader wants them named: a path under another refused path is counted under
- * it, not listed (a copied git directory is a few lines, not a thousand). The record keeps them all.
+ * Refused paths grouped as a reader wants them: a path under another refused path goes in that
+ * one's group, so the tops (what the agent planted) can be named first and a copied git
+ * directory does not bury them.
  */
 export interface Folded<T extends { path: string }> {
   item: T
   /** refused paths under this one */
-  under: number
+  under: T[]
 }
 
 export function foldUnder<T extends { path: string }>(items: readonly T[]): Folded<T>[] {
@@ -13,8 +14,8 @@ export function foldUnder<T extends { path: string }>(items: readonly T[]): Fold
   const out: Folded<T>[] = []
   for (const item of sorted) {
     const top = out.at(-1)
-    if (top && item.path.startsWith(`${top.item.path}/`)) top.under++
-    else out.push({ item, under: 0 })
+    if (top && item.path.startsWith(`${top.item.path}/`)) top.under.push(item)
+    else out.push({ item, under: [] })
   }
   return out
 }

@@ -76,8 +76,9 @@ export function refusal(c: Change, ctx: JudgeContext): string | undefined {
   if (held) return `held back from the bottle (${held})`
   const shape = gitShapeBy(c.path, ctx.gitShaped)
   if (shape) return `would make ${shape} a git directory (HEAD with objects/ and refs/, or commondir)`
+  // as for a push: rules judge files and links (a directory on its own carries nothing a checkout would run)
   const link = c.type === 'symlink' || c.old?.type === 'symlink'
-  const rule = protectedRule(ctx.protectedPaths, c.path, link)
+  const rule = c.type === 'dir' && c.change !== 'deleted' ? undefined : protectedRule(ctx.protectedPaths, c.path, link)
   if (rule) return `a protected path (git-protected-paths: ${rule})`
   return undefined
 }
