@@ -450,3 +450,60 @@ describe('egress proxy TLS server name (domain fronting)', () => {
     expect(await record({ host: 'front.test', decision: 'allowed' })).toMatchObject({ rule: 'front.test', address: '127.0.0.44' })
   })
 })
+
+describe('egress proxy close (the teardown)', () => {
+  /** An upstream that accepts and never answers, as the issue's allowed host did; it records when each of its connections ends. */
+  async function silentUpstream() {
+    const sockets: net.Socket[] = []
+    const ended: net.Socket[] = []
+    const server = net.createServer(s => {
+      sockets.push(s)
+      s.on('error', () => undefined)
+      s.on('close', () => ended.push(s))
+      s.resume() // reads, never writes, never closes
+    })
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
+    return { server, port: (server.address() as net.AddressInfo).port, sockets, ended }
+  }
+  /** `p`'s outcome, or 'still waiting' after `ms` (so a close() that hangs fails the test instead of timing it out). */
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p.then(() => 'settled' as const), new Promise<'still waiting'>(r => setTimeout(() => r('still waiting'), ms).unref())])
+
+  it('ends every tunnel on both sides and stops within a second, though the guest holds them open to an upstream that never answers', async () => {
+    const up = await silentUpstream()
+    const t = `127.0.0.1:${up.port}`
+    const proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', t, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'close.jsonl') })
+    const guests: net.Socket[] = []
+    const guestClosed: boolean[] = []
+    /** a guest connection that writes `first`, then (with halfClose) ends its side as a finished curl does */
+    const open = (first: string, halfClose: boolean) =>
+      new Promise<void>(resolve => {
+        const s = net.connect(proxy.port, '127.0.0.1', () => s.write(first))
+        const i = guests.push(s) - 1
+        s.on('error', () => undefined)
+        s.on('close', () => (guestClosed[i] = true))
+        s.once('data', () => {
+          if (halfClose) s.end()
+          resolve()
+        })
+        if (!first.startsWith('CONNECT')) resolve()
+      })
+    try {
+      await open(`CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n\r\n`, false)
+      await open(`CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n\r\n`, true)
+      await open(`GET http://${t}/slow HTTP/1.1\r\nHost: ${t}\r\n\r\n`, false)
+      for (const started = Date.now(); up.sockets.length < 3 && Date.now() - started < 3000; ) await new Promise(r => setTimeout(r, 20))
+      expect(up.sockets.length).toBe(3)
+      guests[0]!.write('still here')
+
+      expect(await within(proxy.close(), 1000)).toBe('settled')
+      for (const started = Date.now(); up.ended.length < 3 && Date.now() - started < 1000; ) await new Promise(r => setTimeout(r, 20))
+      expect(up.ended.length).toBe(3) // the upstream side of each
+      expect(guestClosed).toEqual([true, true, true]) // and the guest's
+    } finally {
+      for (const s of [...guests, ...up.sockets]) s.destroy()
+      up.server.close()
+      await proxy.close()
+    }
+  })
+})

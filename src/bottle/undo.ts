@@ -35,14 +35,17 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
 
 /**
  * The one undo that main's `finally`, the second-signal handler and the post step all call:
- * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
- * with the run), then put the workspace's .git back — in the main step only once the bottle is
- * provably gone (a live agent could race the restore); in the post step whatever the sweep
- * managed, since a .git the agent armed is the worse risk. Idempotent.
+ * remove the bottle and its network (and, in the post step, anything labelled with the run),
+ * then stop the daemons, then put the workspace's .git back — in the main step only once the
+ * bottle is provably gone (a live agent could race the restore); in the post step whatever the
+ * sweep managed, since a .git the agent armed is the worse risk. Idempotent.
+ *
+ * The bottle goes first: while it lives, a process the agent left behind can hold a connection
+ * to a daemon open, and nothing the guest does may delay its own removal. The daemons' close()
+ * ends their connections and has a deadline of its own.
  */
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
-  if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
   let gone = false
   const backend = s.backend
   if (backend) {
@@ -62,6 +65,7 @@ export async function undo(s: UndoScope): Promise<void> {
       }
     })
   }
+  if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
   const guard = s.state.gitGuard
   if (guard && (gone || s.sweep)) {
     if (restoreWorkspaceGitLogged(guard, prefix)) {

@@ -58,10 +58,10 @@ function sniRefusal(ctx: EgressContext, hello: ClientHello, host: string, port: 
   return undefined
 }
 
-function dial(r: Route, host: string, port: number): Promise<net.Socket> {
-  if (r.via) return openTunnel(r.via, host, port)
+function dial(r: Route, host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  if (r.via) return openTunnel(r.via, host, port, undefined, signal)
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, r.address)
+    const socket = net.connect({ port, host: r.address, signal })
     socket.once('error', reject)
     socket.once('connect', () => {
       socket.off('error', reject)
@@ -121,7 +121,7 @@ export function connectHandler(ctx: EgressContext) {
     }
     let upstream: net.Socket
     try {
-      upstream = await dial(way, host, port)
+      upstream = await dial(way, host, port, ctx.closing)
     } catch (err) {
       if (port !== 443)
         client.end(

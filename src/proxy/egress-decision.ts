@@ -40,6 +40,8 @@ export interface EgressContext {
   runnerProxy: RunnerProxy
   authorized(header: string | string[] | undefined): boolean
   record(d: Omit<EgressDecision, 'time'>, started: number): void
+  /** aborted when the proxy closes: ends every upstream connection, dialled or dialling */
+  closing: AbortSignal
 }
 
 export interface Refusal {

@@ -46,7 +46,7 @@ export function plainHttpHandler(ctx: EgressContext) {
       path: url.pathname + url.search,
       headers: endToEndHeaders(req.headers)
     })
-    const upstream = http.request(options, ures => {
+    const upstream = http.request({ ...options, signal: ctx.closing }, ures => {
       res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers))
       ures.on('data', (c: Buffer) => (down += c.length))
       ures.pipe(res)
@@ -58,7 +58,9 @@ export function plainHttpHandler(ctx: EgressContext) {
         res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`)
       } else res.destroy()
     })
-    res.on('close', () =>
+    res.on('close', () => {
+      // the client left (or the proxy closed): an upstream that never answers must not hold the request
+      if (!res.writableFinished) upstream.destroy()
       ctx.record(
         {
           host,
@@ -73,7 +75,7 @@ export function plainHttpHandler(ctx: EgressContext) {
         },
         started
       )
-    )
+    })
     req.pipe(upstream)
   }
 }
