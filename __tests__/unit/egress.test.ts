@@ -507,3 +507,84 @@ describe('egress proxy close (the teardown)', () => {
     }
   })
 })
+
+describe('egress proxy: a tunnel to port 80 carries requests for its own host only', () => {
+  const logFile = path.join(dir, 'tunnel80.jsonl')
+  const record = logOf(logFile)
+  // a shared front on port 80 of a loopback address of its own: it answers whichever site the Host header names
+  const front = `127.0.80.${10 + (process.pid % 200)}`
+  const seen: string[] = []
+  let server: http.Server
+  let proxy: EgressProxy
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} host=${req.headers.host}`)
+      res.end(`site ${req.headers.host} says hi to ${req.url}`)
+    })
+    await new Promise<void>(r => server.listen(80, front, () => r()))
+    proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', front, ''), bindHost: '127.0.0.1', logFile })
+  })
+  afterAll(async () => {
+    await proxy.close()
+    server.close()
+  })
+  beforeEach(() => {
+    seen.length = 0
+  })
+  const connect = `CONNECT ${front}:80 HTTP/1.1\r\nHost: ${front}:80\r\n\r\n`
+
+  it('serves a request whose Host is the tunnel’s host, and the next one on the same connection', async () => {
+    const out = await raw(proxy.port, connect, `GET /a HTTP/1.1\r\nHost: ${front}\r\n\r\nGET /b?x=1 HTTP/1.1\r\nHost: ${front}:80\r\nConnection: close\r\n\r\n`)
+    expect(out).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
+    expect(out).toContain(`site ${front} says hi to /a`)
+    expect(out).toContain(`site ${front}:80 says hi to /b?x=1`)
+    expect(seen).toEqual([`GET /a host=${front}`, `GET /b?x=1 host=${front}:80`])
+    expect(await record({ host: front, method: 'CONNECT', decision: 'allowed' })).toMatchObject({ port: 80, rule: front, address: front })
+  })
+
+  it('refuses a request for another site (Host header) and closes the tunnel: the front never sees it', async () => {
+    const out = await raw(proxy.port, connect, 'GET / HTTP/1.1\r\nHost: other-site.example\r\n\r\n')
+    expect(out).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 403 Forbidden\r\n/)
+    expect(out).toContain(`the request's target and its Host header disagree (Host "other-site.example" in a tunnel to ${front}:80)`)
+    expect(seen).toEqual([])
+    expect(await record({ host: front, method: 'GET', decision: 'blocked' })).toMatchObject({
+      port: 80,
+      rule: 'host-mismatch',
+      reason: `Host "other-site.example" in a tunnel to ${front}:80`
+    })
+  })
+
+  it('refuses the smuggled second request on a kept-alive tunnel, after serving the first', async () => {
+    const out = await raw(proxy.port, connect, `GET /ok HTTP/1.1\r\nHost: ${front}\r\n\r\nGET /tenant HTTP/1.1\r\nHost: other-site.example\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /ok`)
+    expect(out).toMatch(/HTTP\/1\.1 403 Forbidden[\s\S]*Host "other-site\.example"/)
+    expect(seen).toEqual([`GET /ok host=${front}`])
+  })
+
+  it('refuses an absolute target naming another site, whatever the Host header says', async () => {
+    const out = await raw(proxy.port, connect, `GET http://other-site.example/ HTTP/1.1\r\nHost: ${front}\r\n\r\n`)
+    expect(out).toMatch(/HTTP\/1\.1 403 Forbidden[\s\S]*target "http:\/\/other-site\.example\/" in a tunnel to/)
+    const same = await raw(proxy.port, connect, `GET http://${front}/abs HTTP/1.1\r\nHost: ${front}\r\nConnection: close\r\n\r\n`)
+    expect(same).toContain(`site ${front} says hi to /abs`)
+    expect(seen).toEqual([`GET /abs host=${front}`])
+  })
+
+  it('forwards one Host only, the one it judged, when a request carries two', async () => {
+    const out = await raw(proxy.port, connect, `GET /two HTTP/1.1\r\nHost: ${front}\r\nHost: other-site.example\r\nConnection: close\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /two`)
+    expect(seen).toEqual([`GET /two host=${front}`])
+  })
+
+  it('reads a request sent in the same packet as the CONNECT', async () => {
+    const out = await raw(proxy.port, `${connect}GET /early HTTP/1.1\r\nHost: ${front}\r\nConnection: close\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /early`)
+  })
+
+  it('ends a tunnel whose bytes are not HTTP/1.x, and says why', async () => {
+    const hello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]).toString('latin1')
+    const out = await raw(proxy.port, connect, hello)
+    expect(out).toMatch(/HTTP\/1\.1 400 Bad Request[\s\S]*does not carry HTTP\/1\.x/)
+    expect(seen).toEqual([])
+    expect(await record({ host: front, rule: 'not-http' })).toMatchObject({ decision: 'blocked', method: 'CONNECT' })
+  })
+})
