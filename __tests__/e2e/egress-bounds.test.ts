@@ -4,6 +4,7 @@
  * listens on this machine's loopback only.
  */
 import fs from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -72,6 +73,61 @@ describe('egress bounds', () => {
       await api.close()
       for (const s of held) s.destroy()
       upstream.close()
+    }
+  })
+
+  it('a tunnel to port 80 carries requests for its own host only: another site behind the same front is refused, first request or later', async () => {
+    // a shared front (as a CDN's) on port 80 of a loopback address of its own, answering whichever site the Host header names
+    const front = `127.0.80.${10 + ((process.pid + 97) % 200)}`
+    const seen: string[] = []
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.url} host=${req.headers.host}`)
+      res.end(`site ${req.headers.host} says hi to ${req.url}`)
+    })
+    await new Promise<void>(r => server.listen(80, front, () => r()))
+    const ws = makeWorkspace(path.join(suite.dir, 'ws-80'), 1001)
+    const cmd = [
+      // curl -p tunnels plain HTTP through CONNECT: its own host, then another site's Host header
+      `curl -sS --max-time 10 --noproxy '' -p -x "$HTTP_PROXY" http://${front}/own > own.txt 2>&1`,
+      `curl -sS --max-time 10 --noproxy '' -p -x "$HTTP_PROXY" -H 'Host: other-site.example' http://${front}/tenant > other.txt 2>&1`,
+      // by hand: an allowed first request, then another site's on the same tunnel
+      'p=${HTTP_PROXY#http://}; cred=${p%@*}; hp=${p#*@}',
+      'exec 3<>/dev/tcp/${hp%:*}/${hp##*:}',
+      `printf 'CONNECT ${front}:80 HTTP/1.1\\r\\nHost: ${front}:80\\r\\nProxy-Authorization: Basic %s\\r\\n\\r\\n` +
+        `GET /first HTTP/1.1\\r\\nHost: ${front}\\r\\n\\r\\nGET /second HTTP/1.1\\r\\nHost: other-site.example\\r\\n\\r\\n' "$(printf %s "$cred" | base64 -w0)" >&3`,
+      'timeout 5 cat <&3 > smuggle.txt',
+      'true'
+    ].join('\n')
+    const api = await startAnthropicDouble(
+      { turns: [{ tool_use: { name: 'Bash', input: { command: cmd, description: 'reach other tenants' } } }, { text: 'done' }] },
+      { expectedKey: KEY }
+    )
+    try {
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY), 'allowed-hosts': front },
+        runnerTemp: path.join(suite.dir, 'rt-80'),
+        toolCache: suite.toolCache,
+        mainTimeoutMs: 120_000
+      })
+      expect({ code: r.main.code, log: visibleLog(r.main.stdout, r.main.stderr) }).toMatchObject({ code: 0 })
+      const read = (f: string) => fs.readFileSync(path.join(ws, f), 'utf8')
+      expect(read('own.txt')).toBe(`site ${front} says hi to /own`) // the tunnel works for its own host
+      expect(read('other.txt')).toContain(`blocked: the request's target and its Host header disagree (Host "other-site.example" in a tunnel to ${front}:80)`)
+      expect(read('smuggle.txt')).toContain(`site ${front} says hi to /first`)
+      expect(read('smuggle.txt')).toMatch(/HTTP\/1\.1 403 Forbidden[\s\S]*Host "other-site\.example"/)
+      expect(seen).toEqual([`/own host=${front}`, `/first host=${front}`]) // the front never saw another site's request
+      const decisions = fs
+        .readFileSync(path.join(r.outputs['transcript-dir']!, 'egress.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l))
+      expect(decisions.filter(d => d.decision === 'blocked').map(d => [d.method, d.host, d.port, d.rule])).toEqual([
+        ['GET', front, 80, 'host-mismatch'],
+        ['GET', front, 80, 'host-mismatch']
+      ])
+    } finally {
+      await api.close()
+      server.close()
     }
   })
 })
