@@ -226,7 +226,11 @@ describe('egress proxy address vetting', () => {
       `[::1]:${p}`,
       `169.254.169.254:80`,
       `0.0.0.0:${p}`,
-      `${ownAddress}:${own!.port}`
+      `${ownAddress}:${own!.port}`,
+      `[::ffff:${ownAddress}]:${own!.port}`, // the runner's own address, IPv4-mapped
+      `[::ffff:0:${ownAddress}]:${own!.port}`, // … IPv4-translated (SIIT)
+      `[64:ff9b::${ownAddress}]:${own!.port}`, // … through NAT64
+      `[64:ff9b::127.0.0.1]:${p}`
     ]
     try {
       for (const t of targets) {
@@ -256,6 +260,10 @@ describe('egress proxy address vetting', () => {
     expect(await record({ host: '169.254.169.254' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 169.254.169.254 (link-local)' })
     expect(await record({ host: '0.0.0.0' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 0.0.0.0 (unspecified)' })
     expect(await record({ host: ownAddress })).toMatchObject({ rule: 'denied-address', reason: `it resolves to ${ownAddress} (the runner's own address)` })
+    expect(await record({ host: '64:ff9b::7f00:1' })).toMatchObject({
+      rule: 'denied-address',
+      reason: 'it resolves to 64:ff9b::7f00:1 (NAT64 for 127.0.0.1: loopback)'
+    })
     expect(await record({ host: 'localhost', method: 'GET' })).toMatchObject({ rule: 'denied-address' })
   })
 
