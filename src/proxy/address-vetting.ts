@@ -74,7 +74,7 @@ function refusedAsSuch(a: string, policy: AddressPolicy): string | undefined {
  * IPv4 is judged as itself and as each IPv4 address it may reach ('NAT64 for 127.0.0.1: loopback').
  */
 export function refusedBecause(address: string, policy: AddressPolicy): string | undefined {
-  const a = unmapIPv4(address)
+  const a = unmapIPv4(address) // net.BlockList matches mapped forms too; unmapped here so the reasons below need not rely on that
   if (!ipFamily(a)) return 'not an IP address'
   const listed = (x: string) => policy.listed.some(c => c.contains(x))
   if (listed(a)) return undefined
