@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { startDaemons } from '../../src/bottle/daemons.js'
+import { closeAll, startDaemons } from '../../src/bottle/daemons.js'
 import { prepare } from '../../src/bottle/prepare.js'
 import { parseConfig } from '../../src/config/config.js'
 import { readInputs } from '../../src/config/inputs.js'
@@ -71,5 +71,23 @@ describe('daemons', () => {
       { daemon: 'egress proxy', summary: egress.summary() }
     ])
     expect(await listening(egress.port)).toBe(false)
+  })
+
+  it('a daemon whose stop never settles is an entry with its error once the deadline passes; the others are reported as usual', async () => {
+    const never = { close: () => new Promise<void>(() => undefined), summary: () => 'never' }
+    const quick = { close: async () => undefined, summary: () => 'quick: done' }
+    const started = Date.now()
+    const closed = await closeAll(
+      [
+        ['egress proxy', never],
+        ['git gate', quick]
+      ],
+      300
+    )
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(closed).toEqual([
+      { daemon: 'egress proxy', error: 'the egress proxy did not stop within 0.3 s; the teardown went on without it' },
+      { daemon: 'git gate', summary: 'quick: done' }
+    ])
   })
 })

@@ -226,7 +226,11 @@ describe('egress proxy address vetting', () => {
       `[::1]:${p}`,
       `169.254.169.254:80`,
       `0.0.0.0:${p}`,
-      `${ownAddress}:${own!.port}`
+      `${ownAddress}:${own!.port}`,
+      `[::ffff:${ownAddress}]:${own!.port}`, // the runner's own address, IPv4-mapped
+      `[::ffff:0:${ownAddress}]:${own!.port}`, // … IPv4-translated (SIIT)
+      `[64:ff9b::${ownAddress}]:${own!.port}`, // … through NAT64
+      `[64:ff9b::127.0.0.1]:${p}`
     ]
     try {
       for (const t of targets) {
@@ -256,6 +260,10 @@ describe('egress proxy address vetting', () => {
     expect(await record({ host: '169.254.169.254' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 169.254.169.254 (link-local)' })
     expect(await record({ host: '0.0.0.0' })).toMatchObject({ rule: 'denied-address', reason: 'it resolves to 0.0.0.0 (unspecified)' })
     expect(await record({ host: ownAddress })).toMatchObject({ rule: 'denied-address', reason: `it resolves to ${ownAddress} (the runner's own address)` })
+    expect(await record({ host: '64:ff9b::7f00:1' })).toMatchObject({
+      rule: 'denied-address',
+      reason: 'it resolves to 64:ff9b::7f00:1 (NAT64 for 127.0.0.1: loopback)'
+    })
     expect(await record({ host: 'localhost', method: 'GET' })).toMatchObject({ rule: 'denied-address' })
   })
 
@@ -448,5 +456,143 @@ describe('egress proxy TLS server name (domain fronting)', () => {
     expect(await tlsThrough('127.0.0.44:443', undefined)).toEqual({ connect: 'HTTP/1.1 200 Connection Established', tls: 'tls decoy\n' })
     expect(hits).toBe(2)
     expect(await record({ host: 'front.test', decision: 'allowed' })).toMatchObject({ rule: 'front.test', address: '127.0.0.44' })
+  })
+})
+
+describe('egress proxy close (the teardown)', () => {
+  /** An upstream that accepts and never answers, as the issue's allowed host did; it records when each of its connections ends. */
+  async function silentUpstream() {
+    const sockets: net.Socket[] = []
+    const ended: net.Socket[] = []
+    const server = net.createServer(s => {
+      sockets.push(s)
+      s.on('error', () => undefined)
+      s.on('close', () => ended.push(s))
+      s.resume() // reads, never writes, never closes
+    })
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
+    return { server, port: (server.address() as net.AddressInfo).port, sockets, ended }
+  }
+  /** `p`'s outcome, or 'still waiting' after `ms` (so a close() that hangs fails the test instead of timing it out). */
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p.then(() => 'settled' as const), new Promise<'still waiting'>(r => setTimeout(() => r('still waiting'), ms).unref())])
+
+  it('ends every tunnel on both sides and stops within a second, though the guest holds them open to an upstream that never answers', async () => {
+    const up = await silentUpstream()
+    const t = `127.0.0.1:${up.port}`
+    const proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', t, ''), bindHost: '127.0.0.1', logFile: path.join(dir, 'close.jsonl') })
+    const guests: net.Socket[] = []
+    const guestClosed: boolean[] = []
+    /** a guest connection that writes `first`, then (with halfClose) ends its side as a finished curl does */
+    const open = (first: string, halfClose: boolean) =>
+      new Promise<void>(resolve => {
+        const s = net.connect(proxy.port, '127.0.0.1', () => s.write(first))
+        const i = guests.push(s) - 1
+        s.on('error', () => undefined)
+        s.on('close', () => (guestClosed[i] = true))
+        s.once('data', () => {
+          if (halfClose) s.end()
+          resolve()
+        })
+        if (!first.startsWith('CONNECT')) resolve()
+      })
+    try {
+      await open(`CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n\r\n`, false)
+      await open(`CONNECT ${t} HTTP/1.1\r\nHost: ${t}\r\n\r\n`, true)
+      await open(`GET http://${t}/slow HTTP/1.1\r\nHost: ${t}\r\n\r\n`, false)
+      for (const started = Date.now(); up.sockets.length < 3 && Date.now() - started < 3000; ) await new Promise(r => setTimeout(r, 20))
+      expect(up.sockets.length).toBe(3)
+      guests[0]!.write('still here')
+
+      expect(await within(proxy.close(), 1000)).toBe('settled')
+      for (const started = Date.now(); up.ended.length < 3 && Date.now() - started < 1000; ) await new Promise(r => setTimeout(r, 20))
+      expect(up.ended.length).toBe(3) // the upstream side of each
+      expect(guestClosed).toEqual([true, true, true]) // and the guest's
+    } finally {
+      for (const s of [...guests, ...up.sockets]) s.destroy()
+      up.server.close()
+      await proxy.close()
+    }
+  })
+})
+
+describe('egress proxy: a tunnel to port 80 carries requests for its own host only', () => {
+  const logFile = path.join(dir, 'tunnel80.jsonl')
+  const record = logOf(logFile)
+  // a shared front on port 80 of a loopback address of its own: it answers whichever site the Host header names
+  const front = `127.0.80.${10 + (process.pid % 200)}`
+  const seen: string[] = []
+  let server: http.Server
+  let proxy: EgressProxy
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} host=${req.headers.host}`)
+      res.end(`site ${req.headers.host} says hi to ${req.url}`)
+    })
+    await new Promise<void>(r => server.listen(80, front, () => r()))
+    proxy = await startEgressProxy({ policy: parseEgressPolicy('allowlist', front, ''), bindHost: '127.0.0.1', logFile })
+  })
+  afterAll(async () => {
+    await proxy.close()
+    server.close()
+  })
+  beforeEach(() => {
+    seen.length = 0
+  })
+  const connect = `CONNECT ${front}:80 HTTP/1.1\r\nHost: ${front}:80\r\n\r\n`
+
+  it('serves a request whose Host is the tunnel’s host, and the next one on the same connection', async () => {
+    const out = await raw(proxy.port, connect, `GET /a HTTP/1.1\r\nHost: ${front}\r\n\r\nGET /b?x=1 HTTP/1.1\r\nHost: ${front}:80\r\nConnection: close\r\n\r\n`)
+    expect(out).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK\r\n/)
+    expect(out).toContain(`site ${front} says hi to /a`)
+    expect(out).toContain(`site ${front}:80 says hi to /b?x=1`)
+    expect(seen).toEqual([`GET /a host=${front}`, `GET /b?x=1 host=${front}:80`])
+    expect(await record({ host: front, method: 'CONNECT', decision: 'allowed' })).toMatchObject({ port: 80, rule: front, address: front })
+  })
+
+  it('refuses a request for another site (Host header) and closes the tunnel: the front never sees it', async () => {
+    const out = await raw(proxy.port, connect, 'GET / HTTP/1.1\r\nHost: other-site.example\r\n\r\n')
+    expect(out).toMatch(/^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 403 Forbidden\r\n/)
+    expect(out).toContain(`the request's target and its Host header disagree (Host "other-site.example" in a tunnel to ${front}:80)`)
+    expect(seen).toEqual([])
+    expect(await record({ host: front, method: 'GET', decision: 'blocked' })).toMatchObject({
+      port: 80,
+      rule: 'host-mismatch',
+      reason: `Host "other-site.example" in a tunnel to ${front}:80`
+    })
+  })
+
+  it('refuses the smuggled second request on a kept-alive tunnel, after serving the first', async () => {
+    const out = await raw(proxy.port, connect, `GET /ok HTTP/1.1\r\nHost: ${front}\r\n\r\nGET /tenant HTTP/1.1\r\nHost: other-site.example\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /ok`)
+    expect(out).toMatch(/HTTP\/1\.1 403 Forbidden[\s\S]*Host "other-site\.example"/)
+    expect(seen).toEqual([`GET /ok host=${front}`])
+  })
+
+  it('refuses an absolute target naming another site, whatever the Host header says', async () => {
+    const out = await raw(proxy.port, connect, `GET http://other-site.example/ HTTP/1.1\r\nHost: ${front}\r\n\r\n`)
+    expect(out).toMatch(/HTTP\/1\.1 403 Forbidden[\s\S]*target "http:\/\/other-site\.example\/" in a tunnel to/)
+    const same = await raw(proxy.port, connect, `GET http://${front}/abs HTTP/1.1\r\nHost: ${front}\r\nConnection: close\r\n\r\n`)
+    expect(same).toContain(`site ${front} says hi to /abs`)
+    expect(seen).toEqual([`GET /abs host=${front}`])
+  })
+
+  it('forwards one Host only, the one it judged, when a request carries two', async () => {
+    const out = await raw(proxy.port, connect, `GET /two HTTP/1.1\r\nHost: ${front}\r\nHost: other-site.example\r\nConnection: close\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /two`)
+    expect(seen).toEqual([`GET /two host=${front}`])
+  })
+
+  it('reads a request sent in the same packet as the CONNECT', async () => {
+    const out = await raw(proxy.port, `${connect}GET /early HTTP/1.1\r\nHost: ${front}\r\nConnection: close\r\n\r\n`)
+    expect(out).toContain(`site ${front} says hi to /early`)
+  })
+
+  it('ends a tunnel whose bytes are not HTTP/1.x, and says why', async () => {
+    const hello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00]).toString('latin1')
+    const out = await raw(proxy.port, connect, hello)
+    expect(out).toMatch(/HTTP\/1\.1 400 Bad Request[\s\S]*does not carry HTTP\/1\.x/)
+    expect(seen).toEqual([])
+    expect(await record({ host: front, rule: 'not-http' })).toMatchObject({ decision: 'blocked', method: 'CONNECT' })
   })
 })

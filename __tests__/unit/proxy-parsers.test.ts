@@ -1,9 +1,11 @@
 /** The proxies' shared parsers: host normalisation, authorities, networks, the TLS ClientHello, proxy credentials. */
 import net from 'node:net'
+import os from 'node:os'
 import tls from 'node:tls'
 import { normalizeHost, parseAuthority } from '../../src/proxy/authority.js'
 import { refusedBecause } from '../../src/proxy/address-vetting.js'
-import { parseCidr, unmapIPv4 } from '../../src/proxy/cidr.js'
+import { parseCidr } from '../../src/proxy/cidr.js'
+import { unmapIPv4 } from '../../src/proxy/embedded-ipv4.js'
 import { endToEndHeaders, HOP_BY_HOP } from '../../src/proxy/hop-by-hop.js'
 import { proxyCredentialCheck } from '../../src/proxy/proxy-auth.js'
 import { MAX_CLIENT_HELLO, readClientHello } from '../../src/proxy/sni.js'
@@ -71,16 +73,51 @@ describe('networks', () => {
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'reserved'],
     ['::7f00:1', 'IPv4-compatible'],
+    ['::ffff:0:127.0.0.1', 'SIIT for 127.0.0.1: loopback'], // IPv4-translated
+    ['::ffff:0:a9fe:a9fe', 'SIIT for 169.254.169.254: link-local'],
+    ['64:ff9b::127.0.0.1', 'NAT64 for 127.0.0.1: loopback'],
+    ['64:ff9b::a9fe:a9fe', 'NAT64 for 169.254.169.254: link-local'],
+    ['64:ff9b::e000:fb', 'NAT64 for 224.0.0.251: multicast'],
+    ['64:ff9b:1:7f00:0:100::', 'NAT64 (local-use, read as /48) for 127.0.0.1: loopback'], // 127.0 | u | 0.1
+    ['64:ff9b:1:5da9:fe:a9fe::', 'NAT64 (local-use, read as /56) for 169.254.169.254: link-local'], // as /48 it is 93.169.254.169
+    ['64:ff9b:1:0:a9:fea9:fe00:0', 'NAT64 (local-use, read as /48) for 0.0.169.254: unspecified'], // every reading is judged
+    ['64:ff9b:1:5db8:d8:2201:5db8:d822', undefined], // public as /48, /56, /64 and /96
+    ['64:ff9b::5db8:d822', undefined], // NAT64 for 93.184.216.34: a public address
+    ['::ffff:0:5db8:d822', undefined],
     ['10.1.2.3', undefined], // private ranges stay allowed (corporate mirrors)
     ['192.168.1.1', undefined],
     ['fd00::1', undefined],
     ['93.184.216.34', undefined]
   ])('%s → %s', (address, why) => expect(refusedBecause(address, { listed: [], denied: [] })).toBe(why))
 
+  it("refuses the runner's own addresses in every spelling: IPv4-mapped (dotted or hex), translated, through NAT64", () => {
+    const own = Object.values(os.networkInterfaces())
+      .flat()
+      .filter(i => i?.family === 'IPv4' && !i.internal)
+      .map(i => i!.address)
+    expect(own.length).toBeGreaterThan(0)
+    for (const a of own) {
+      const [w, x, y, z] = a.split('.').map(Number) as [number, number, number, number]
+      const hex = `${((w << 8) | x).toString(16)}:${((y << 8) | z).toString(16)}`
+      expect({ a, why: [a, `::ffff:${a}`, `::FFFF:${hex}`].map(f => refusedBecause(f, { listed: [], denied: [] })) }).toEqual({
+        a,
+        why: ["the runner's own address", "the runner's own address", "the runner's own address"]
+      })
+      expect(refusedBecause(`::ffff:0:${hex}`, { listed: [], denied: [] })).toBe(`SIIT for ${a}: the runner's own address`)
+      expect(refusedBecause(`64:ff9b::${hex}`, { listed: [], denied: [] })).toBe(`NAT64 for ${a}: the runner's own address`)
+    }
+  })
+
   it('refuses deniedCidrs, and lets a listed address or network through', () => {
     expect(refusedBecause('172.18.0.5', { listed: [], denied: [parseCidr('172.18.0.0/16')!] })).toBe('denied network 172.18.0.0/16')
     expect(refusedBecause('127.0.0.1', { listed: [parseCidr('127.0.0.0/8')!], denied: [] })).toBeUndefined()
     expect(refusedBecause('::ffff:127.0.0.1', { listed: [parseCidr('127.0.0.1')!], denied: [] })).toBeUndefined()
+    // through NAT64: the denied network refuses it, a listed IPv4 address (or the NAT64 address itself) lets it through
+    expect(refusedBecause('64:ff9b::172.18.0.5', { listed: [], denied: [parseCidr('172.18.0.0/16')!] })).toBe(
+      'NAT64 for 172.18.0.5: denied network 172.18.0.0/16'
+    )
+    expect(refusedBecause('64:ff9b::127.0.0.1', { listed: [parseCidr('127.0.0.0/8')!], denied: [] })).toBeUndefined()
+    expect(refusedBecause('64:ff9b::127.0.0.1', { listed: [parseCidr('64:ff9b::/96')!], denied: [] })).toBeUndefined()
   })
 })
 

@@ -1,5 +1,6 @@
 /** The ledger between main and post: a clean teardown by main spares the post step its sweep, anything else does not. */
 import { undo } from '../../src/bottle/undo.js'
+import type { Bottle } from '../../src/bottle/launch.js'
 import type { TeardownState } from '../../src/bottle/teardown-state.js'
 import { RecordingBackend } from './recording-backend.js'
 
@@ -35,5 +36,32 @@ describe('undo: main then post', () => {
       await undo({ state, save: () => undefined, backend: post, sweep: true })
       expect(post.calls.map(c => c.op)).toEqual(['sweep'])
     }
+  })
+})
+
+describe('undo: the bottle before the daemons', () => {
+  it('removes the bottle and its network first, then stops the daemons (a connection the guest holds cannot delay its removal)', async () => {
+    const order: string[] = []
+    const backend = new RecordingBackend()
+    const remove = backend.remove.bind(backend)
+    backend.remove = async name => {
+      order.push('remove bottle')
+      await remove(name)
+    }
+    const removeNetwork = backend.removeNetwork.bind(backend)
+    backend.removeNetwork = async name => {
+      order.push('remove network')
+      await removeNetwork(name)
+    }
+    const daemons = {
+      close: async () => {
+        order.push('stop daemons')
+        return [{ daemon: 'egress proxy', summary: 'egress: 0 allowed, 0 blocked' }]
+      }
+    }
+    const state = ledger()
+    await undo({ state, save: () => undefined, backend, bottle: { daemons } as unknown as Bottle, final: true })
+    expect(order).toEqual(['remove bottle', 'remove network', 'stop daemons'])
+    expect(state.tornDown).toBe(true)
   })
 })

@@ -38,12 +38,32 @@ export interface DaemonHooks {
 
 type Closable = { close(): Promise<void>; summary(): string }
 
-/** Stops the given daemons side by side, each failure its own entry (never thrown). */
-async function closeAll(named: [string, Closable][]): Promise<DaemonClosed[]> {
+/** How long one daemon may take to stop before the teardown goes on without it. */
+export const DAEMON_STOP_DEADLINE_MS = 5_000
+
+/** A daemon's close() that did not settle by the deadline. */
+export class DaemonStopTimeout extends Error {
+  constructor(daemon: string, ms: number) {
+    super(`the ${daemon} did not stop within ${ms / 1000} s; the teardown went on without it`)
+    this.name = 'DaemonStopTimeout'
+  }
+}
+
+/** `p`, or a DaemonStopTimeout once `ms` have passed. */
+function within<T>(p: Promise<T>, ms: number, daemon: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DaemonStopTimeout(daemon, ms)), ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
+}
+
+/** Stops the given daemons side by side, each failure (or a stop past the deadline) its own entry (never thrown). */
+export async function closeAll(named: [string, Closable][], deadlineMs = DAEMON_STOP_DEADLINE_MS): Promise<DaemonClosed[]> {
   return Promise.all(
     named.map(async ([daemon, d]): Promise<DaemonClosed> => {
       try {
-        await d.close()
+        await within(d.close(), deadlineMs, daemon)
         return { daemon, summary: d.summary() }
       } catch (err) {
         return { daemon, error: errorMessage(err) }

@@ -34,13 +34,16 @@ async function step(prefix: string, what: string, act: () => Promise<void> | voi
 
 /**
  * The one undo that main's `finally`, the second-signal handler and the post step all call:
- * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
- * with the run). Nothing on the runner needs putting back: the bottle only ever had its own
- * copy of the workspace. Idempotent.
+ * remove the bottle and its network (and, in the post step, anything labelled with the run),
+ * then stop the daemons. Nothing on the runner needs putting back: the bottle only ever had its
+ * own copy of the workspace. Idempotent.
+ *
+ * The bottle goes first: while it lives, a process the agent left behind can hold a connection
+ * to a daemon open, and nothing the guest does may delay its own removal. The daemons' close()
+ * ends their connections and has a deadline of its own.
  */
 export async function undo(s: UndoScope): Promise<void> {
   const prefix = s.prefix ?? ''
-  if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
   let gone = false
   const backend = s.backend
   if (backend) {
@@ -60,4 +63,5 @@ export async function undo(s: UndoScope): Promise<void> {
       }
     })
   }
+  if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
 }

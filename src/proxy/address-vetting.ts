@@ -1,7 +1,8 @@
 import dns from 'node:dns'
 import net from 'node:net'
 import os from 'node:os'
-import { addressBytes, parseCidr, unmapIPv4, type Cidr } from './cidr.js'
+import { ipFamily, parseCidr, type Cidr } from './cidr.js'
+import { embeddedIPv4, unmapIPv4 } from './embedded-ipv4.js'
 
 /**
  * Where the egress proxy may connect. A name is resolved once, each address is vetted, and the
@@ -10,6 +11,8 @@ import { addressBytes, parseCidr, unmapIPv4, type Cidr } from './cidr.js'
  * 172.16/12, 192.168/16, fc00::/7, 100.64/10) are NOT refused: allowed names may be corporate
  * mirrors. Refused: the ranges below, the runner's own interface addresses, and `deniedCidrs`
  * (the bottle's docker networks), unless the address is inside an IP/CIDR rule of `allowed-hosts`.
+ * An IPv6 address that stands for an IPv4 one (IPv4-mapped, SIIT, NAT64) is judged as that
+ * IPv4 address too (embedded-ipv4.ts).
  */
 const REFUSED_RANGES: [string, string][] = [
   ['0.0.0.0/8', 'unspecified'],
@@ -41,27 +44,47 @@ export function parseDeniedCidrs(cidrs: readonly string[] = []): Cidr[] {
   })
 }
 
-let ownCache: { at: number; addresses: Set<string> } | undefined
-/** The runner's interface addresses (read at most once a second: networks come and go). */
-function ownAddresses(): Set<string> {
+let ownCache: { at: number; addresses: net.BlockList } | undefined
+/** The runner's interface addresses (read at most once a second: networks come and go), in any spelling. */
+function ownAddresses(): net.BlockList {
   if (!ownCache || Date.now() - ownCache.at > 1000) {
-    const addresses = new Set(Object.values(os.networkInterfaces()).flatMap(list => (list ?? []).map(i => unmapIPv4(i.address.replace(/%.*$/, '')))))
+    const addresses = new net.BlockList()
+    for (const i of Object.values(os.networkInterfaces()).flatMap(list => list ?? [])) {
+      const a = i.address.replace(/%.*$/, '')
+      const family = ipFamily(a)
+      if (family) addresses.addAddress(a, family)
+    }
     ownCache = { at: Date.now(), addresses }
   }
   return ownCache.addresses
 }
 
-/** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
-export function refusedBecause(address: string, policy: AddressPolicy): string | undefined {
-  const a = unmapIPv4(address) // an IPv4-mapped address is judged as the IPv4 address it reaches
-  const bytes = addressBytes(a)
-  if (!bytes) return 'not an IP address'
-  if (policy.listed.some(c => c.containsBytes(bytes))) return undefined
-  const range = REFUSED.find(r => r.cidr.containsBytes(bytes))
+/** Why this one address may not be reached, or undefined (the IP/CIDR rules of allowed-hosts aside). */
+function refusedAsSuch(a: string, policy: AddressPolicy): string | undefined {
+  const range = REFUSED.find(r => r.cidr.contains(a))
   if (range) return range.why
-  if (ownAddresses().has(a)) return "the runner's own address"
-  const denied = policy.denied.find(c => c.containsBytes(bytes))
+  if (ownAddresses().check(a, ipFamily(a)!)) return "the runner's own address"
+  const denied = policy.denied.find(c => c.contains(a))
   return denied ? `denied network ${denied.text}` : undefined
+}
+
+/**
+ * Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. An
+ * IPv4-mapped address is judged as the IPv4 address it is; an address a translator turns into
+ * IPv4 is judged as itself and as each IPv4 address it may reach ('NAT64 for 127.0.0.1: loopback').
+ */
+export function refusedBecause(address: string, policy: AddressPolicy): string | undefined {
+  const a = unmapIPv4(address) // net.BlockList matches mapped forms too; unmapped here so the reasons below need not rely on that
+  if (!ipFamily(a)) return 'not an IP address'
+  const listed = (x: string) => policy.listed.some(c => c.contains(x))
+  if (listed(a)) return undefined
+  const why = refusedAsSuch(a, policy)
+  if (why) return why
+  for (const e of embeddedIPv4(a)) {
+    const inner = listed(e.ipv4) ? undefined : refusedAsSuch(e.ipv4, policy)
+    if (inner) return `${e.via} for ${e.ipv4}: ${inner}`
+  }
+  return undefined
 }
 
 export type Vetted = { ok: true; address: string; family: 4 | 6 } | { ok: false; address?: string; why: string }

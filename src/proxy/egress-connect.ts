@@ -4,6 +4,7 @@ import { normalizeHost, parseAuthority } from './authority.js'
 import { admit, isRefusal, lateRefusal, route, type EgressContext, type Refusal, type Route } from './egress-decision.js'
 import { openTunnel } from './runner-proxy.js'
 import { readClientHello, type ClientHello } from './sni.js'
+import { PLAIN_HTTP_PORT, tunnelHttp } from './egress-tunnel-http.js'
 
 /** How long a tunnel to port 443 may take to send its ClientHello. */
 export const CLIENT_HELLO_TIMEOUT_MS = 10_000
@@ -58,10 +59,10 @@ function sniRefusal(ctx: EgressContext, hello: ClientHello, host: string, port: 
   return undefined
 }
 
-function dial(r: Route, host: string, port: number): Promise<net.Socket> {
-  if (r.via) return openTunnel(r.via, host, port)
+function dial(r: Route, host: string, port: number, signal: AbortSignal): Promise<net.Socket> {
+  if (r.via) return openTunnel(r.via, host, port, undefined, signal)
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, r.address)
+    const socket = net.connect({ port, host: r.address, signal })
     socket.once('error', reject)
     socket.once('connect', () => {
       socket.off('error', reject)
@@ -73,9 +74,13 @@ function dial(r: Route, host: string, port: number): Promise<net.Socket> {
 /**
  * CONNECT: checks (credentials, target, allow-list), resolves and vets the address, then —
  * for port 443 — answers 200 and reads the ClientHello before dialling, so a refused SNI
- * never reaches the host; other ports are dialled first (a failure is a 502 the client sees).
+ * never reaches the host; for port 80, answers 200 and serves the HTTP requests in the tunnel
+ * itself, each Host judged (egress-tunnel-http.ts); other ports (only those an allowed-hosts rule
+ * names, or any with `egress: open`) are dialled first (a failure is a 502 the client sees) and
+ * relayed as bytes.
  */
 export function connectHandler(ctx: EgressContext) {
+  const http80 = tunnelHttp(ctx)
   return async (req: http.IncomingMessage, client: net.Socket, head: Buffer): Promise<void> => {
     const started = Date.now()
     client.on('error', () => undefined)
@@ -111,6 +116,11 @@ export function connectHandler(ctx: EgressContext) {
     if (isRefusal(way)) return refuse(way)
     if (client.destroyed) return log('allowed', admitted.rule, { address: way.address })
 
+    if (port === PLAIN_HTTP_PORT) {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      client.once('close', () => log('allowed', admitted.rule, { address: way.address }))
+      return http80.serve(client, head, { host, port, rule: admitted.rule, way, stats })
+    }
     let first = head
     if (port === 443) {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
@@ -121,7 +131,7 @@ export function connectHandler(ctx: EgressContext) {
     }
     let upstream: net.Socket
     try {
-      upstream = await dial(way, host, port)
+      upstream = await dial(way, host, port, ctx.closing)
     } catch (err) {
       if (port !== 443)
         client.end(

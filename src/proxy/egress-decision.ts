@@ -32,6 +32,7 @@ export type BlockRule =
   | 'sni-mismatch'
   | 'no-sni'
   | 'not-tls'
+  | 'not-http'
 
 /** What the egress proxy's request handlers share. */
 export interface EgressContext {
@@ -40,6 +41,8 @@ export interface EgressContext {
   runnerProxy: RunnerProxy
   authorized(header: string | string[] | undefined): boolean
   record(d: Omit<EgressDecision, 'time'>, started: number): void
+  /** aborted when the proxy closes: ends every upstream connection, dialled or dialling */
+  closing: AbortSignal
 }
 
 export interface Refusal {
@@ -64,7 +67,7 @@ function denialText(rule: BlockRule, policy: EgressPolicy, host: string, port: n
     case 'bad-target':
       return 'send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT host:port.'
     case 'host-mismatch':
-      return `blocked: the request's target and its Host header disagree (${host}).`
+      return `blocked: the request's target and its Host header disagree (${reason ?? host}).`
     case 'port-not-allowed':
       return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`
     case 'denied-address':

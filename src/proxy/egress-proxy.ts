@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import http from 'node:http'
 import { listedNetworks, type EgressPolicy } from './egress-rules.js'
 import { decisionLog, listen, shutdown } from './daemon.js'
@@ -40,7 +41,10 @@ export interface EgressProxy {
 export async function startEgressProxy(opts: EgressProxyOptions): Promise<EgressProxy> {
   const log = decisionLog(opts.logFile, opts.records)
   const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map<string, number>() }
+  const closing = new AbortController()
+  setMaxListeners(0, closing.signal) // one listener per open upstream connection, removed as each closes
   const ctx: EgressContext = {
+    closing: closing.signal,
     policy: opts.policy,
     addresses: { listed: listedNetworks(opts.policy), denied: parseDeniedCidrs(opts.deniedCidrs) },
     runnerProxy: opts.runnerProxy ?? NO_RUNNER_PROXY,
@@ -66,6 +70,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         .map(([h, n]) => `${h} (${n})`)
       return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`
     },
-    close: () => shutdown(server, log.end)
+    close: () => {
+      // both sides of every tunnel: the guest's (shutdown drops what the server accepted) and the upstream's
+      closing.abort()
+      return shutdown(server, log.end)
+    }
   }
 }

@@ -60,8 +60,8 @@ function proxyAuthorization(proxy: URL): Record<string, string> {
   return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` }
 }
 
-/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket. */
-export function openTunnel(proxy: URL, host: string, port: number, timeoutMs = 30_000): Promise<net.Socket> {
+/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket, which `signal` ends too. */
+export function openTunnel(proxy: URL, host: string, port: number, timeoutMs = 30_000, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const authority = formatAuthority(host, port)
     const req = http.request({
@@ -70,10 +70,16 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs = 3
       method: 'CONNECT',
       path: authority,
       headers: { host: authority, ...proxyAuthorization(proxy) },
-      timeout: timeoutMs
+      timeout: timeoutMs,
+      signal
     })
     req.once('connect', (res, socket) => {
-      if (res.statusCode === 200) return resolve(socket)
+      if (res.statusCode === 200 && !signal?.aborted) {
+        const end = () => socket.destroy()
+        signal?.addEventListener('abort', end, { once: true })
+        socket.once('close', () => signal?.removeEventListener('abort', end))
+        return resolve(socket)
+      }
       socket.destroy()
       reject(new Error(`the runner's proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${authority}`))
     })

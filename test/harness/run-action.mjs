@@ -58,8 +58,10 @@ function runEntry(entry, env, opts = {}) {
 
 /**
  * @param {{ inputs: Record<string, string>, runnerTemp: string, toolCache: string, env?: NodeJS.ProcessEnv,
- *           onMainSpawn?: (child: import('node:child_process').ChildProcess) => void, skipPost?: boolean, dist?: string }} o
+ *           onMainSpawn?: (child: import('node:child_process').ChildProcess) => void, skipPost?: boolean, dist?: string,
+ *           mainTimeoutMs?: number }} o
  *        dist: another build of the action to run (benchmarks compare two builds side by side)
+ *        mainTimeoutMs: the main step is SIGKILLed after this long (default 300 s), so a test of a hang fails rather than hangs
  */
 export async function runAction(o) {
   const files = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-runner-files-'))
@@ -84,7 +86,7 @@ export async function runAction(o) {
     ...o.env
   }
   for (const [k, v] of Object.entries(o.inputs)) base[`INPUT_${k.toUpperCase()}`] = v
-  const main = await runEntry('main', base, { onSpawn: o.onMainSpawn, dist: o.dist })
+  const main = await runEntry('main', base, { onSpawn: o.onMainSpawn, dist: o.dist, timeoutMs: o.mainTimeoutMs })
   const state = parseFileCommands(fs.readFileSync(stateFile, 'utf8'))
   /** @type {{ code: number | null, stdout: string, stderr: string }} */
   let post = { code: null, stdout: '', stderr: '' }
