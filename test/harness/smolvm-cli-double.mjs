@@ -650,9 +650,11 @@ switch (subcommand) {
     child.on('close', code => {
       if (timer) clearTimeout(timer)
       fs.rmSync(ef, { force: true })
-      process.stdout.write(Buffer.concat(out))
-      process.stderr.write(Buffer.concat(err))
-      process.exit(timedOut ? 124 : (code ?? 1)) // smolvm-agent/src/process.rs:64 TIMEOUT_EXIT_CODE
+      // smolvm writes its output before it exits: node's writes to a pipe are asynchronous, so exit once they are flushed
+      process.stdout.write(
+        Buffer.concat(out),
+        () => process.stderr.write(Buffer.concat(err), () => process.exit(timedOut ? 124 : (code ?? 1))) // smolvm-agent/src/process.rs:64 TIMEOUT_EXIT_CODE
+      )
     })
     break
   }
