@@ -1,16 +1,10 @@
 import path from 'node:path'
 import * as core from '@actions/core'
-import type { WorkspaceChangeMode } from '../config/workspace-policy.js'
 import { CLAUDE_CONFIG_DIR } from '../transcript/record-files.js'
 import { errorMessage } from '../util/errors.js'
-import { type DoorResult, runDoor } from '../workspace-door/door.js'
+import { runDoor } from '../workspace-door/door.js'
 import { copyClaudeConfigOut } from './claude-config-out.js'
 import type { RunLedger } from './run-ledger.js'
-
-/** What the workspace door did, and in which mode. */
-export interface DoorOutcome extends DoorResult {
-  mode: WorkspaceChangeMode
-}
 
 /**
  * After claude stops, what the run leaves in the bottle comes out through the host's doors:

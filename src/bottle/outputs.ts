@@ -10,7 +10,7 @@ import type { RunOutcome } from './run-claude.js'
 import { writeRecordFile } from '../transcript/record-sink.js'
 import type { Redactor } from '../transcript/redact.js'
 import type { RunEnd } from './failure-line.js'
-import type { DoorOutcome } from './bring-back.js'
+import type { DoorOutcome } from '../workspace-door/door.js'
 import { WORKSPACE_PATCH_FILE } from '../workspace-door/door.js'
 
 /** The action's outputs, by their action.yml names. */

@@ -11,7 +11,7 @@ import type { RunRecords } from './run-records.js'
 import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './teardown-state.js'
 import type { UndoScope } from './undo.js'
 import type { WorkspaceCopy } from './workspace/workspace-copy.js'
-import type { DoorOutcome } from './bring-back.js'
+import type { DoorOutcome } from '../workspace-door/door.js'
 
 /**
  * What the main step has done so far: each stage writes what it made here, and the teardown,

@@ -44,6 +44,11 @@ export interface DoorResult {
   patchFile?: string
 }
 
+/** What the door did, and in which mode (the run's outputs read it). */
+export interface DoorOutcome extends DoorResult {
+  mode: WorkspacePolicy['mode']
+}
+
 export interface DoorInput {
   backend: Backend
   bottle: string
