@@ -110,7 +110,7 @@ describe('model proxy with a spending cap', () => {
     const send = (body: string) =>
       fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
         body
       }).then(async r => ({ status: r.status, text: await r.text() }))
     try {
@@ -174,7 +174,7 @@ describe('model proxy with a spending cap', () => {
     const send = () =>
       fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
         body: JSON.stringify({ model: 'gateway-model-x', tools: [{ name: 't' }], messages: [] })
       }).then(r => r.status)
     try {
