@@ -9,7 +9,8 @@
 // Faults, as the real API shows them: an `error` status with its JSON body and, when
 // `retryAfter` is set, a `retry-after` header (429 rate_limit_error, 529 overloaded_error);
 // `streamError`: a 200 stream that carries an `event: error` after the first delta, then ends;
-// `stall`: 200 and the SSE headers, then nothing; `hang`: no answer at all; `cut` (on a text
+// `stall`: 200 and the SSE headers, then nothing; `hang`: no answer at all; `delayMs` on any answer:
+// it comes that much later (the API takes its time to start); `cut` (on a text
 // answer): the stream stops after its first delta and the connection is destroyed, as when the
 // API's side fails mid-answer (the usage it had generated is still billed: see `billed`).
 // Every request is recorded (method, path, headers, parsed body, arrival time) in memory and,
@@ -43,7 +44,7 @@ import http from 'node:http'
 import fs from 'node:fs'
 
 /**
- * @typedef {{ text: string, usage?: Usage, cut?: boolean } | { tool_use: { name: string, input: Record<string, unknown> }, usage?: Usage } | { error: { status: number, type: string, message: string, retryAfter?: number } } | { streamError: { type: string, message: string } } | { stall: true } | { hang: true }} Answer
+ * @typedef {({ text: string, usage?: Usage, cut?: boolean } | { tool_use: { name: string, input: Record<string, unknown> }, usage?: Usage } | { error: { status: number, type: string, message: string, retryAfter?: number } } | { streamError: { type: string, message: string } } | { stall: true } | { hang: true }) & { delayMs?: number }} Answer
  * @typedef {Answer | { attempts: Answer[] }} Turn
  * @typedef {{ input_tokens: number, output_tokens: number, cache_creation_input_tokens?: number, cache_read_input_tokens?: number, cache_creation_1h_input_tokens?: number, server_tool_use?: { web_search_requests: number } }} Usage
  * @typedef {{ turns: Turn[], usage?: Usage, respond?: (body: any) => Answer | undefined }} Scenario
@@ -92,8 +93,7 @@ export async function startAnthropicDouble(scenario, opts = {}) {
     if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) {
       return json(res, 400, apiError('invalid_request_error', 'messages: Field required'))
     }
-    const model = body.model ?? 'claude-double'
-    /** @type {Turn} */
+    /** @type {Answer} */
     let turn
     const chosen = scenario.respond?.(body)
     if (chosen) {
@@ -107,6 +107,13 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       tries.set(index, k + 1)
       turn = 'attempts' in scripted ? scripted.attempts[Math.min(k, scripted.attempts.length - 1)] : scripted
     }
+    if ('delayMs' in turn && turn.delayMs) setTimeout(() => answer(res, body, turn), turn.delayMs)
+    else answer(res, body, turn)
+  }
+
+  /** @param {http.ServerResponse} res @param {any} body @param {Answer} turn */
+  function answer(res, body, turn) {
+    const model = body.model ?? 'claude-double'
     if ('hang' in turn) return // never answers: the caller's deadline must fire
     if ('stall' in turn) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
@@ -133,7 +140,7 @@ export async function startAnthropicDouble(scenario, opts = {}) {
           : [{ type: 'tool_use', id: `toolu_double_${counter}`, name: turn.tool_use.name, input: turn.tool_use.input }]
     const stopReason = 'text' in turn ? 'end_turn' : 'tool_use'
     if (!body.stream && 'streamError' in turn) return json(res, 500, apiError(turn.streamError.type, turn.streamError.message))
-    if (!body.stream && 'cut' in turn && turn.cut) return res.destroy() // no answer at all, yet billed
+    if (!body.stream && 'cut' in turn && turn.cut) return res.destroy() // the connection breaks before the answer: billed all the same
     if (!body.stream) {
       return json(res, 200, {
         id,
@@ -185,7 +192,8 @@ export async function startAnthropicDouble(scenario, opts = {}) {
       send('error', { type: 'error', error: { type: turn.streamError.type, message: turn.streamError.message } })
       return res.end()
     }
-    if ('cut' in turn && turn.cut) return res.destroy()
+    // what was written reaches the client first, then the connection breaks
+    if ('cut' in turn && turn.cut) return res.write('', () => res.destroy())
     // cumulative: with server tools, the API names the input and search counts again (grown by each sampling)
     const final = usage.server_tool_use
       ? {
