@@ -54,8 +54,8 @@ const spec: fc.Arbitrary<Spec> = fc.record({
   kind: fc.constantFrom<Kind>('text', 'search', 'document', 'image'),
   stream: fc.boolean(),
   fate: fc.constantFrom<Fate>('answered', 'answered', 'api-cut', 'guest-cut', 429, 529),
-  pad: fc.integer({ min: 0, max: 60_000 }),
-  maxTokens: fc.integer({ min: 1, max: 32_000 }),
+  pad: fc.integer({ min: 0, max: 150_000 }),
+  maxTokens: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 32_000 })),
   maxUses: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
   searches: fc.integer({ min: 0, max: 20 }),
   // in hundredths: fc.double spreads over the floats, most of which are near 0
@@ -161,8 +161,28 @@ describe('spending caps: a bound under concurrent, mixed requests (property)', (
         const largest = Math.max(0, ...bills.map(measure))
         expect({ total, over: total > limit + largest + 1e-9 }).toEqual({ total, over: false })
       }),
-      { seed: 20261201, numRuns: 40, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false }
+      { seed: 20261201, numRuns: 50, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false }
     )
     expect(runs).toBeGreaterThanOrEqual(10) // a slow machine may cut the run short (60 s), not to nothing
   }, 120_000)
+
+  it('eight 200 KB plain-text requests at once, each billing a token a byte: their bytes are reserved, so they do not all go together', async () => {
+    const plain: Spec = {
+      kind: 'text',
+      stream: false,
+      fate: 'answered',
+      pad: 200_000,
+      maxTokens: 1,
+      searches: 0,
+      inShare: 1,
+      outShare: 1,
+      delay: 0,
+      latency: 30
+    }
+    const bills = await run({ maxTokens: 300_000 }, Array(8).fill(plain))
+    const perRequest = tokensOf(bills[0]!)
+    expect(perRequest).toBeGreaterThan(200_000)
+    // the first fits beside nothing, the second goes alone once the first is counted (still under the cap), the rest are refused
+    expect(bills).toHaveLength(2)
+  })
 })
