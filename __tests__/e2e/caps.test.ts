@@ -73,6 +73,46 @@ describe('spending caps and structured output', () => {
     }
   })
 
+  it('near the cap, claude is told to finish: a model that heeds the note reports, and its final answer is the result (measured)', async () => {
+    const ws = makeWorkspace(path.join(suite.dir, 'budget-note'), 1001)
+    // the same turns and prices as above: $0.026 a turn under a $0.07 cap. After two turns $0.018 is left, less than a
+    // turn: the proxy adds its note to the third request, and the model (this double) answers it as a model told to
+    // finish would, with its report instead of the next step
+    const usage = { input_tokens: 1000, output_tokens: 500, cache_creation_input_tokens: 2000, cache_read_input_tokens: 10000 }
+    const step = { tool_use: { name: 'Bash', input: { command: 'echo step >> steps.txt', description: 'one step' } } }
+    const REPORT = 'Stopped early to stay within the budget: 2 of 8 steps done (steps.txt has two lines); steps 3 to 8 are left.'
+    const noted = (body: { messages?: unknown[] }) => JSON.stringify(body.messages?.at(-1) ?? '').includes('budget nearly spent: finish and report')
+    const api = await startAnthropicDouble(
+      { turns: [...Array(8).fill(step), { text: 'All eight steps done.' }], usage, respond: body => (noted(body) ? { text: REPORT, usage } : undefined) },
+      { expectedKey: KEY }
+    )
+    try {
+      const r = await runAction({
+        inputs: { prompt: 'do the steps', 'max-cost-usd': '0.07', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'rt-budget-note'),
+        toolCache: suite.toolCache
+      })
+      const log = visibleLog(r.main.stdout, r.main.stderr)
+      const rows = modelLog(r.outputs['transcript-dir']!)
+      const survived = r.outputs['result'] === REPORT ? REPORT.length : 0
+      console.log(
+        `final answer kept: ${survived} of ${REPORT.length} characters (result begins ${JSON.stringify(String(r.outputs['result']).slice(0, 40))}); ` +
+          `conclusion ${r.outputs['conclusion']}, cost $${r.outputs['cost-usd']} under a $0.07 cap`
+      )
+      expect(rows.filter(d => d['note']).map(d => d['note'])).toEqual(['budget nearly spent: finish and report'])
+      expect(log).toMatch(/Model proxy: budget nearly spent: finish and report \(\$0\.0180 of max-cost-usd 0\.07 is left, a turn costs about \$0\.0260\)/)
+      expect(fs.readFileSync(path.join(ws, 'steps.txt'), 'utf8')).toBe('step\nstep\n')
+      // the final answer survives whole: it is the result, and the run ends by itself (no request was refused)
+      expect(r.outputs['result']).toBe(REPORT)
+      expect(r.outputs['conclusion']).toBe('success')
+      expect(rows.filter(d => d['reason'] === 'budget exceeded')).toEqual([])
+      expect(r.outputs['cost-usd']).toBe('0.078') // three turns: the overshoot is the one turn the note went with
+      expect(leftovers(slugOf(r.outputs['transcript-dir']!))).toEqual([])
+    } finally {
+      await api.close()
+    }
+  })
+
   const VERDICT = {
     type: 'object',
     properties: { verdict: { enum: ['approve', 'request-changes'] }, reasons: { type: 'array', items: { type: 'string' } } },

@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { makePlaceholder, startModelProxy, type ModelProxy } from '../../src/proxy/model-proxy.js'
 import { foldModelLog } from '../../src/transcript/model-log.js'
+import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 
 const KEY = 'sk-ant-api03-redteam-budget-key'
 const MODEL = 'claude-opus-5-5' // $4 in, $8 1-hour write, $20 out per MTok
@@ -250,5 +251,82 @@ describe('spending caps under attack', () => {
     // Opus 5.5: 100 000 1-hour writes at $8/MTok = $0.80 (at the 5-minute rate it would be $0.50, under the cap)
     expect(proxy.spent().costUsd).toBeCloseTo(0.80002, 9)
     expect((await guest(proxy, oneHour)).status).toBe(402)
+  })
+})
+
+describe('spending caps: what a request reserves, and answers the upstream breaks', () => {
+  const closers: { close(): Promise<void> }[] = []
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c.close()
+  })
+  async function setup(
+    respond: (body: Record<string, unknown>) => Record<string, unknown>,
+    budget: { maxCostUsd?: number; maxTokens?: number },
+    logFile?: string
+  ) {
+    const api = await startAnthropicDouble({ turns: [], respond: respond as never }, { expectedKey: KEY })
+    closers.push(api)
+    const proxy = await startModelProxy({ upstream: api.url, credential: { kind: 'api-key', value: KEY }, placeholder, bindHost: '127.0.0.1', budget, logFile })
+    closers.push(proxy)
+    return { api, proxy }
+  }
+  const send = (p: ModelProxy, b: Record<string, unknown>) =>
+    guest(p, JSON.stringify(b), { 'anthropic-version': '2023-06-01' }).then(async r => ({ status: r.status, text: await r.text().catch(e => `cut: ${e}`) }))
+  const search = (tool: Record<string, unknown>) => ({
+    model: MODEL,
+    max_tokens: 100,
+    stream: true,
+    tools: [
+      { name: 't', input_schema: { type: 'object' } },
+      { type: 'web_search_20250305', name: 'web_search', ...tool }
+    ],
+    messages: [{ role: 'user', content: 'search' }]
+  })
+
+  it('sets max_uses 5 on a web search tool that names none, and keeps one it names', async () => {
+    const { api, proxy } = await setup(() => ({ text: 'ok', usage: { input_tokens: 10, output_tokens: 1 } }), { maxCostUsd: 100 })
+    expect((await send(proxy, search({}))).status).toBe(200)
+    expect((await send(proxy, search({ max_uses: 8 }))).status).toBe(200)
+    const forwarded = api.requests.map(r => (r.body.tools as { type?: string; max_uses?: number }[]).find(t => t.type)?.max_uses)
+    expect(forwarded).toEqual([5, 8])
+  })
+
+  it('a web search request reserves a context window per sampling step: three at once under $20 go one at a time', async () => {
+    // each reserves (1 + 5 searches) × 1M input tokens at $4 = $24, over the cap alone: only one is ever in flight
+    let inFlight = 0
+    let most = 0
+    const { api, proxy } = await setup(
+      () => {
+        most = Math.max(most, ++inFlight)
+        setTimeout(() => inFlight--, 40)
+        return { text: 'ok', usage: { input_tokens: 1000, output_tokens: 10, server_tool_use: { web_search_requests: 1 } }, delayMs: 40 }
+      },
+      { maxCostUsd: 20 }
+    )
+    const results = await Promise.all([send(proxy, search({})), send(proxy, search({})), send(proxy, search({}))])
+    expect(results.map(r => r.status)).toEqual([200, 200, 200])
+    expect(most).toBe(1)
+    expect(api.requests).toHaveLength(3)
+  })
+
+  it('an answer the API cuts mid-stream is cut for the guest at once and counted at its worst case', async () => {
+    const { proxy } = await setup(() => ({ text: 'partial', usage: { input_tokens: 10, output_tokens: 50_000 }, cut: true }), { maxTokens: 200_000 })
+    const started = Date.now()
+    const r = await send(proxy, { model: MODEL, max_tokens: 50_000, stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'x' }] })
+    expect(r.status).toBe(200)
+    expect(r.text).toMatch(/^cut: /) // not a stream left open until claude's own timeout
+    expect(Date.now() - started).toBeLessThan(2_000)
+    await until(() => proxy.spent().tokens > 0)
+    expect(proxy.spent().tokens).toBeGreaterThanOrEqual(50_000) // max_tokens as output: the API billed what it generated
+  })
+
+  it('a connection lost after the request went out (before any answer) counts the worst case: the API may be billing it', async () => {
+    const { api, proxy } = await setup(() => ({ text: 'never read', usage: { input_tokens: 10, output_tokens: 30_000 }, cut: true }), { maxCostUsd: 0.5 })
+    const body = { model: MODEL, max_tokens: 30_000, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'x' }] }
+    expect((await send(proxy, body)).status).toBe(502) // non-streamed: the API's side hung up before answering
+    await until(() => proxy.spent().costUsd > 0)
+    expect(proxy.spent().costUsd).toBeGreaterThanOrEqual(0.6) // 30 000 output tokens at $20/MTok
+    expect((await send(proxy, body)).status).toBe(402)
+    expect(api.requests).toHaveLength(1)
   })
 })

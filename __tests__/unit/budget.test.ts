@@ -110,7 +110,7 @@ describe('model proxy with a spending cap', () => {
     const send = (body: string) =>
       fetch(`http://127.0.0.1:${p.port}/v1/messages?beta=true`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
         body
       }).then(async r => ({ status: r.status, text: await r.text() }))
     try {
@@ -174,7 +174,7 @@ describe('model proxy with a spending cap', () => {
     const send = () =>
       fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
         body: JSON.stringify({ model: 'gateway-model-x', tools: [{ name: 't' }], messages: [] })
       }).then(r => r.status)
     try {
@@ -188,6 +188,82 @@ describe('model proxy with a spending cap', () => {
     } finally {
       await p.close()
       await api.close()
+    }
+  })
+})
+
+describe('near the cap: the agent is told to finish before it is stopped', () => {
+  it('Budget: once what is left is below one typical turn, says so once', () => {
+    const b = new Budget({ maxCostUsd: 0.1 }, () => undefined)
+    expect(b.nearlySpent()).toBeUndefined() // no turn counted yet: nothing to compare with
+    b.add({ model: 'claude-opus-5-5', ...usage(5000, 500) }) // $0.03
+    b.add({ model: 'claude-opus-5-5', ...usage(5000, 500) })
+    expect(b.nearlySpent()).toBeUndefined() // $0.04 left, a turn costs $0.03
+    b.add({ model: 'claude-opus-5-5', ...usage(5000, 500) }) // $0.09 spent: $0.01 left
+    expect(b.nearlySpent()).toBe('$0.0100 of max-cost-usd 0.1 is left, a turn costs about $0.0300')
+    expect(b.nearlySpent()).toBeUndefined() // once
+
+    const t = new Budget({ maxTokens: 10_000 }, () => undefined)
+    t.add({ model: 'x', ...usage(3000, 1000) })
+    t.add({ model: 'x', ...usage(3000, 1000) })
+    expect(t.nearlySpent()).toBe('2000 of max-tokens 10000 are left, a turn uses about 4000')
+  })
+
+  it('the proxy adds the note to the next conversation request, once, as the last block of its user turn; model.jsonl and the log say so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-note-'))
+    // each turn: 5000 in, 500 out at Opus 5.5 = $0.03; under a $0.1 cap the note goes with the fourth request
+    const api = await startAnthropicDouble(
+      { turns: [], respond: () => ({ text: 'step', usage: { input_tokens: 5000, output_tokens: 500 } }) },
+      { expectedKey: KEY }
+    )
+    const placeholder = makePlaceholder()
+    const notices: string[] = []
+    const logFile = path.join(dir, 'model.jsonl')
+    const p = await startModelProxy({
+      upstream: api.url,
+      credential: { kind: 'api-key', value: KEY },
+      placeholder,
+      bindHost: '127.0.0.1',
+      budget: { maxCostUsd: 0.1 },
+      logFile,
+      notice: l => notices.push(l)
+    })
+    const turn = (n: number) =>
+      fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
+        body: JSON.stringify({
+          model: 'claude-opus-5-5',
+          max_tokens: 1000,
+          tools: [{ name: 'Bash' }],
+          messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: `t${n}`, content: 'done', cache_control: { type: 'ephemeral' } }] }]
+        })
+      }).then(r => r.status)
+    try {
+      for (let n = 1; n <= 4; n++) {
+        expect(await turn(n)).toBe(200)
+        for (let i = 0; i < 50 && p.spent().tokens < n * 5500; i++) await new Promise(r => setTimeout(r, 10))
+      }
+      expect(await turn(5)).toBe(402) // $0.12 spent: the turn the note asked for was the last
+      const lastBlocks = api.requests.map(r => (r.body.messages as { content: { type: string; text?: string }[] }[]).at(-1)!.content.at(-1)!)
+      const noted = lastBlocks.map(b => b.type === 'text' && /^<system-reminder>budget nearly spent: finish and report/.test(b.text ?? ''))
+      expect(noted).toEqual([false, false, false, true]) // $0.09 spent after three: $0.01 left, a turn costs $0.03
+      expect(lastBlocks[3]!.text).toContain('$0.0100 of max-cost-usd 0.1 is left')
+      // the cached tool_result block is kept before it (the prompt cache's prefix still matches)
+      expect((api.requests[3]!.body.messages as { content: unknown[] }[]).at(-1)!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 't4' })
+      expect(notices).toEqual([expect.stringMatching(/^Model proxy: budget nearly spent: finish and report \(\$0\.0100 of max-cost-usd 0\.1 is left/)])
+      await p.close()
+      const rows = fs
+        .readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => JSON.parse(l) as Record<string, unknown>)
+      expect(rows.map(r => r['note'])).toEqual([undefined, undefined, undefined, 'budget nearly spent: finish and report', undefined])
+      expect(rows.at(-1)).toMatchObject({ decision: 'refused', status: 402 })
+    } finally {
+      await p.close()
+      await api.close()
+      fs.rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -14,7 +14,11 @@ import https from 'node:https'
 const REAL_KEY = 'sk-ant-api03-real-key-for-tests'
 
 function post(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async r => ({
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+    body: JSON.stringify(body)
+  }).then(async r => ({
     status: r.status,
     text: await r.text()
   }))
@@ -40,7 +44,7 @@ describe('model proxy close()', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${p.port}/v1/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': placeholder },
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': placeholder },
         body: JSON.stringify({ model: 'm', stream: true, tools: [{ name: 't' }], messages: [{ role: 'user', content: 'hi' }] })
       })
       expect(res.status).toBe(200) // the headers came through; the body never will
@@ -134,6 +138,40 @@ describe('model proxy', () => {
       await p.close()
     }
   })
+})
+
+describe('model proxy → the Messages API: what the API requires reaches it', () => {
+  // claude's own request (recorded from the binary): its anthropic-version and anthropic-beta headers and body
+  const claude = JSON.parse(
+    fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'claude-messages-request.json'), 'utf8')
+  ) as {
+    path: string
+    headers: Record<string, string>
+    body: Record<string, unknown>
+  }
+  const cases: { credential: { kind: 'api-key' | 'oauth-token'; value: string }; guestHeader: (p: string) => Record<string, string> }[] = [
+    { credential: { kind: 'api-key', value: REAL_KEY }, guestHeader: p => ({ 'x-api-key': p }) },
+    { credential: { kind: 'oauth-token', value: 'sk-ant-oat01-real-token' }, guestHeader: p => ({ authorization: `Bearer ${p}` }) }
+  ]
+  it.each(cases)(
+    '$credential.kind: one credential header, anthropic-version, and the OAuth beta for a token; the strict API double answers 200',
+    async ({ credential, guestHeader }) => {
+      const api = await startAnthropicDouble({ turns: [], respond: () => ({ text: 'answered' }) }, { expectedKey: credential.value })
+      const placeholder = makePlaceholder()
+      const p = await startModelProxy({ upstream: api.url, credential, placeholder, bindHost: '127.0.0.1' })
+      try {
+        const r = await post(`http://127.0.0.1:${p.port}${claude.path}`, { ...claude.headers, ...guestHeader(placeholder) }, claude.body)
+        expect({ status: r.status, answered: r.text.includes('answered') }).toEqual({ status: 200, answered: true })
+        const sent = api.requests[0]!.headers
+        expect(sent['anthropic-version']).toBe('2023-06-01')
+        expect(String(sent['anthropic-beta']).split(',')).toContain('oauth-2025-04-20')
+        expect([sent['x-api-key'], sent['authorization']].filter(h => h !== undefined)).toHaveLength(1)
+      } finally {
+        await p.close()
+        await api.close()
+      }
+    }
+  )
 })
 
 describe('model proxy with an OAuth token and a gateway path', () => {

@@ -93,7 +93,8 @@ export async function startDaemons(plan: Plan, network: BottleNetwork, hooks: Da
       records,
       onUpstreamVerdict,
       budget: config.budget,
-      warn: line => core.warning(line)
+      warn: line => core.warning(line),
+      notice: line => core.info(line)
     })
     started.push(['model proxy', modelProxy])
     const cloud = config.credential.kind === 'bedrock' || config.credential.kind === 'vertex' ? `${config.credential.kind}, ` : ''

@@ -29,34 +29,32 @@ export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
   }
 }
 
-/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
-const MAX_OUTPUT_TOKENS = 128_000
-
-/**
- * The most one request can be billed, before it goes: every byte of its body as a token (a
- * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
- * `max_tokens` as output.
- */
-export function worstCase(model: string | undefined, bodyBytes: number, maxTokens: unknown): UsageRecord {
-  const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS
-  return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output }
-}
-
 /**
  * What a finished request counts: the usage the API reported when its answer was read to the
  * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
  * through — cut short, never sending its final usage, in an encoding or shape the tap does not
- * parse — counts as `ask`, its worst case, and never less than what was read. An error status
- * is billed nothing.
+ * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
+ * `message_start` names only the first sampling's input: with server tools the rest comes at the
+ * end). An error status is billed nothing.
  */
 export function billedFor(ask: UsageRecord, status: number, read: CountedUsage, asksOneHourCache = false): UsageRecord | undefined {
   const model = read.model ?? ask.model
   if (status >= 400) return read.usage && usageRecord(model, read.usage)
-  if (!read.usage) return { ...ask, model }
+  if (!read.usage) return { ...ask, model: ask.model && model }
   const seen = usageRecord(model, read.usage)
   // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
   if (asksOneHourCache && seen.cacheCreation1h === undefined) seen.cacheCreation1h = seen.cacheCreation
-  return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) }
+  if (read.complete) return seen
+  const most = (a: number | undefined, b: number | undefined) => Math.max(a ?? 0, b ?? 0)
+  return {
+    model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
+    input: most(seen.input, ask.input),
+    output: most(seen.output, ask.output),
+    cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
+    cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
+    cacheRead: most(seen.cacheRead, ask.cacheRead),
+    webSearches: most(seen.webSearches, ask.webSearches)
+  }
 }
 
 /** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
@@ -70,11 +68,11 @@ export const billedTokens = (u: UsageRecord): number => u.input + u.cacheCreatio
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
  * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
- * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
- * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
- * (so parallel requests cannot all start below a cap and together overshoot it without bound;
- * the overshoot is at most one request's). A model the price table does not know is counted at
- * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
+ * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
+ * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
+ * let through alone while under the cap. A model the price table does not know is counted at the
+ * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
  * would spend without limit), with one warning.
  */
 export class Budget {
@@ -82,6 +80,9 @@ export class Budget {
   private reserved = { costUsd: 0, tokens: 0 }
   private inFlight = 0
   private waiting: (() => void)[] = []
+  /** responses counted so far, for the cost of a typical turn */
+  private counted = 0
+  private noted = false
 
   constructor(
     readonly limits: BudgetLimits,
@@ -89,6 +90,7 @@ export class Budget {
   ) {}
 
   add(u: UsageRecord): void {
+    this.counted++
     this.spent.tokens += billedTokens(u)
     if (costOf(u) === undefined) this.unpriced(u.model ?? '(no model named)')
     this.spent.costUsd += this.costFor(u)
@@ -102,9 +104,10 @@ export class Budget {
   /**
    * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
    * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+   * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
    */
-  async admit(ask: UsageRecord): Promise<string | undefined> {
-    const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) }
+  async admit(ask: UsageRecord | undefined): Promise<string | undefined> {
+    const hold = this.holdOf(ask)
     for (;;) {
       const over = this.reached()
       if (over) return over
@@ -118,12 +121,36 @@ export class Budget {
   }
 
   /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
-  settle(ask: UsageRecord, billed: UsageRecord | undefined): void {
+  settle(ask: UsageRecord | undefined, billed: UsageRecord | undefined): void {
+    const hold = this.holdOf(ask)
     this.inFlight--
-    this.reserved.costUsd -= this.costFor(ask)
-    this.reserved.tokens -= billedTokens(ask)
+    this.reserved.costUsd -= hold.costUsd
+    this.reserved.tokens -= hold.tokens
     if (billed) this.add(billed)
     for (const wake of this.waiting.splice(0)) wake()
+  }
+
+  private holdOf(ask: UsageRecord | undefined): { costUsd: number; tokens: number } {
+    return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 }
+  }
+
+  /**
+   * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
+   * responses counted so far), the line that says so, for the note the proxy adds to the next
+   * request so the agent finishes and reports before it is stopped; else undefined.
+   */
+  nearlySpent(): string | undefined {
+    if (this.noted || this.counted === 0 || this.reached()) return undefined
+    const { maxCostUsd, maxTokens } = this.limits
+    const turnCost = this.spent.costUsd / this.counted
+    const turnTokens = this.spent.tokens / this.counted
+    let left: string | undefined
+    if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
+      left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`
+    else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
+      left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`
+    if (left) this.noted = true
+    return left
   }
 
   private fits(hold: { costUsd: number; tokens: number }): boolean {

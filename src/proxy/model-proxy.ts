@@ -12,8 +12,10 @@ import type { ModelProvider } from './providers/provider.js'
 import { modelProvider } from './providers/select.js'
 import { NO_RUNNER_PROXY, upstreamAgent, type RunnerProxy } from './runner-proxy.js'
 import type { Usage } from './usage-tap.js'
-import { asksOneHourCache, billedFor, Budget, worstCase, type BudgetLimits, type Spent } from './budget.js'
+import { asksOneHourCache, billedFor, Budget, type BudgetLimits, type Spent } from './budget.js'
+import { BUDGET_NOTE, isConversation, withBudgetNote } from './budget-note.js'
 import type { UsageRecord } from './price-table.js'
+import { cacheAsk, shapeOf, withMaxUses, worstCase } from './request-bound.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { errorMessage } from '../util/errors.js'
 
@@ -44,6 +46,8 @@ export interface ModelProxyOptions {
   budget?: BudgetLimits
   /** where the budget's warnings go (an unknown model) */
   warn?: (line: string) => void
+  /** told when the proxy adds its "budget nearly spent" note to a request (once) */
+  notice?: (line: string) => void
 }
 
 /** One line of model.jsonl (`time` is added by the log). */
@@ -56,6 +60,8 @@ export interface ModelDecision {
   status?: number
   model?: string
   usage?: Usage
+  /** a note the proxy added to the request (`budget nearly spent: finish and report`) */
+  note?: string
   duration_ms: number
 }
 
@@ -214,11 +220,19 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
             verdict.reason,
             `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`
           )
-        const fields = parsed.body as { model?: unknown; max_tokens?: unknown }
         // count_tokens generates nothing and is not billed
-        const ask = route.path.endsWith('/count_tokens')
-          ? worstCase(undefined, 0, 0)
-          : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens)
+        const billable = !route.path.endsWith('/count_tokens')
+        const vetted = parsed.body as Record<string, unknown>
+        let body = billable ? withMaxUses(vetted) : vetted
+        const left = billable && isConversation(body) ? budget.nearlySpent() : undefined
+        if (left) {
+          body = withBudgetNote(body, left)
+          opts.notice?.(`Model proxy: ${BUDGET_NOTE} (${left}): the next request tells the agent so, once`)
+        }
+        const sent = body === vetted ? raw : Buffer.from(JSON.stringify(body))
+        const model = routeModel ?? (typeof body.model === 'string' ? body.model : undefined)
+        const ask = billable ? worstCase(model, sent.length, shapeOf(body), cacheAsk(sent)) : undefined
+        const note = left ? BUDGET_NOTE : undefined
         void budget.admit(ask).then(over => {
           if (over) return overBudget(over)
           let settled = false
@@ -227,8 +241,8 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
             settled = true
           }
           if (res.destroyed) return settle(undefined) // the guest left while it waited its turn
-          provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(
-            headers => forward(raw, headers, ask, settle),
+          provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(sent.length), body: sent }).then(
+            headers => forward(sent, headers, ask, note, settle),
             (err: unknown) => {
               settle(undefined)
               health.noCredentials(errorMessage(err))
@@ -251,7 +265,13 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
       return headers
     }
 
-    function forward(raw: Buffer, headers: http.OutgoingHttpHeaders, ask: UsageRecord, settle: (billed: UsageRecord | undefined) => void): void {
+    function forward(
+      raw: Buffer,
+      headers: http.OutgoingHttpHeaders,
+      ask: UsageRecord | undefined,
+      note: string | undefined,
+      settle: (billed: UsageRecord | undefined) => void
+    ): void {
       const upstreamReq = client.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent },
         upstreamRes => {
@@ -263,29 +283,39 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
           upstreamRes.on('data', (c: Buffer) => tap.write(c))
           upstreamRes.pipe(res) // streams SSE chunk by chunk
+          // an answer cut upstream (the connection broke mid-stream) is cut for the guest too, not left hanging
+          upstreamRes.on('close', () => {
+            if (!upstreamRes.complete) res.destroy()
+          })
           res.on(
             'close',
             () =>
               void tap.result().then(read => {
-                settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined)
+                settle(ask && billedFor(ask, status, read, asksOneHourCache(raw)))
                 record(started, {
                   method,
                   path: route.path,
                   decision: 'forwarded',
                   status: upstreamRes.statusCode,
                   model: read.model ?? routeModel,
-                  usage: read.usage
+                  usage: read.usage,
+                  ...(note && { note })
                 })
               })
           )
         }
       )
+      // once the whole request went out, the API may be generating (and billing) an answer that never arrives
+      let delivered = false
+      upstreamReq.on('finish', () => {
+        delivered = true
+      })
       upstreamReq.on('error', err => {
         if (!res.headersSent) health.unreachable(err)
         if (!res.headersSent) {
-          settle(undefined)
+          settle(delivered ? ask : undefined)
           apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`)
-          record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' })
+          record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable', ...(note && { note }) })
         } else res.destroy(err)
       })
       res.on('close', () => {

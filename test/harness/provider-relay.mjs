@@ -1,6 +1,6 @@
 // What the Bedrock and Vertex doubles share: a scripted Anthropic double behind them (the same
 // turns and usage as test/harness/anthropic-double.mjs), reached with the provider's request
-// turned back into a Messages API request (model from the path, no anthropic_version).
+// turned back into a Messages API request (model from the path, the version as a header).
 import http from 'node:http'
 import { startAnthropicDouble } from './anthropic-double.mjs'
 
@@ -24,7 +24,14 @@ export async function startInnerDouble(scenario) {
           `${api.url}/v1/messages`,
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(beta ? { 'anthropic-beta': beta } : {}) }
+            // the provider authenticated the caller; the inner double still wants what the Messages API wants
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+              'x-api-key': 'provider-relay',
+              'anthropic-version': '2023-06-01',
+              ...(beta ? { 'anthropic-beta': beta } : {})
+            }
           },
           resolve
         )
