@@ -38,6 +38,9 @@ describe('git gate in a bottle', () => {
       { expectedKey: KEY }
     )
     const mainBefore = repo.double!.git('acme/widgets.git', 'rev-parse', 'main')
+    const runnerGit = (...a: string[]) => execFileSync('git', ['-c', 'safe.directory=*', '-C', repo.ws, ...a], { encoding: 'utf8' }).trim()
+    const headBefore = runnerGit('rev-parse', 'HEAD')
+    const configBefore = fs.readFileSync(path.join(repo.ws, '.git', 'config'), 'utf8')
     try {
       const r = await runAction({
         inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), 'git-push': 'bot-bottle/**' },
@@ -59,10 +62,19 @@ describe('git gate in a bottle', () => {
       expect(log).not.toContain(secret)
       expect(JSON.stringify(r.outputs)).not.toContain(secret)
 
-      // the upstream: only the allowed branch moved, every request carried the gate's token
-      const fix = execFileSync('git', ['--git-dir', path.join(repo.ws, '.git'), 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
-      expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'bot-bottle/fix')).toBe(fix)
-      expect(repo.double!.git('acme/widgets.git', 'rev-parse', 'main')).toBe(mainBefore)
+      // the upstream: only the allowed branch moved, to the agent's commit on top of the checkout's HEAD
+      // (the commit left the bottle only through the gate: the runner's HEAD did not move)
+      expect(runnerGit('rev-parse', 'HEAD')).toBe(headBefore)
+      const upstream = (...a: string[]) => repo.double!.git('acme/widgets.git', ...a)
+      const fix = upstream('rev-parse', 'bot-bottle/fix')
+      expect(fix).not.toBe(headBefore)
+      expect(upstream('log', '-1', '--format=%P|%s|%an <%ae>', fix)).toBe(`${headBefore}|fix|agent <agent@bottle>`)
+      expect(upstream('diff-tree', '--no-commit-id', '--name-status', '-r', fix)).toBe('A\tfix.txt')
+      expect(upstream('show', `${fix}:fix.txt`)).toBe('fix')
+      expect(upstream('rev-parse', 'main')).toBe(mainBefore)
+      // the file itself came back to the runner's workspace through the workspace door, uncommitted
+      expect(read('fix.txt')).toBe('fix\n')
+      expect(runnerGit('status', '--porcelain', '--', 'fix.txt')).toBe('?? fix.txt')
       expect(r.outputs['pushed-refs']).toBe('refs/heads/bot-bottle/fix')
 
       const decisions = fs
@@ -87,7 +99,8 @@ describe('git gate in a bottle', () => {
       expect(report).toContain('refs/heads/main is not in git-push')
       expect(report).not.toContain(BASIC)
 
-      // afterwards origin and the token are back as the checkout left them
+      // the runner's config was never touched: byte for byte as the checkout left it, origin and token included
+      expect(fs.readFileSync(path.join(repo.ws, '.git', 'config'), 'utf8')).toBe(configBefore)
       const get = (key: string) => execFileSync('git', ['config', '--file', path.join(repo.ws, '.git', 'config'), key], { encoding: 'utf8' }).trim()
       expect(get('remote.origin.url')).toBe(`${repo.double!.url}/acme/widgets.git`)
       expect(get(`http.${repo.double!.url}/.extraheader`)).toBe(`AUTHORIZATION: basic ${BASIC}`)

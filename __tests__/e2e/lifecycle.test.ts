@@ -211,21 +211,24 @@ describe('bottle lifecycle', () => {
     }
   })
 
-  it('runs as uid 1000 when root owns the workspace, and warns that the agent cannot write there', async () => {
+  it('runs as uid 1000 when root owns the workspace, on its own copy; what it writes comes back owned as the workspace is', async () => {
     const ws = makeWorkspace(path.join(suite.dir, 'rootws'), 0)
     const api = await startAnthropicDouble(
-      { turns: [{ tool_use: { name: 'Bash', input: { command: 'id -u; touch denied.txt', description: 'try' } } }, { text: 'done' }] },
+      { turns: [{ tool_use: { name: 'Bash', input: { command: 'id -u; echo made > made.txt', description: 'try' } } }, { text: 'done' }] },
       { expectedKey: KEY }
     )
     try {
       const { main, outputs } = await runAction({ inputs: base(api, ws), runnerTemp: path.join(suite.dir, 'rt-root'), toolCache: suite.toolCache })
-      expect(main.code).toBe(0)
-      expect(main.stdout).toMatch(/agent runs as uid 1000/)
-      expect(main.stdout).toMatch(/::warning::The workspace .* is not writable by uid 1000/)
-      expect(fs.existsSync(path.join(ws, 'denied.txt'))).toBe(false)
+      expect({ code: main.code, log: visibleLog(main.stdout) }).toMatchObject({ code: 0 })
+      expect(main.stdout).toMatch(/agent runs as uid 1000 on its own copy of /)
       const stream = fs.readFileSync(path.join(outputs['transcript-dir']!, 'stream.jsonl'), 'utf8')
-      expect(stream).toContain('\\n1000\\n')
-      expect(stream).toContain("cannot touch 'denied.txt': Permission denied")
+      expect(stream).toContain('"stdout":"1000"') // id -u in the bottle
+      expect(stream).not.toContain('Permission denied')
+      // the agent's file came back through the workspace door: the workspace owner's (root), mode 0644
+      expect(main.stdout).toContain('workspace door: 1 change(s) written to the workspace, 0 refused')
+      expect(fs.readFileSync(path.join(ws, 'made.txt'), 'utf8')).toBe('made\n')
+      const st = fs.lstatSync(path.join(ws, 'made.txt'))
+      expect({ file: st.isFile(), mode: (st.mode & 0o7777).toString(8), uid: st.uid, gid: st.gid }).toEqual({ file: true, mode: '644', uid: 0, gid: 0 })
     } finally {
       await api.close()
     }
