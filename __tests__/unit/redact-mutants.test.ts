@@ -117,7 +117,7 @@ describe('secrets too long for the per-character pattern (over 1538 characters)'
   })
 
   it('catches a 10000-character secret in hex: its 20000 hex characters just fit the window', () => {
-    const huge = 'q'.repeat(9_999) + 'z'
+    const huge = `${'q'.repeat(9_999)}z`
     const hexForm = Buffer.from(huge).toString('hex')
     expect(hexForm).toHaveLength(20_000)
     expect(new Redactor([huge]).redact(`<${hexForm}>`)).toBe(`<${R}>`)
@@ -126,7 +126,7 @@ describe('secrets too long for the per-character pattern (over 1538 characters)'
 
 describe('streaming agrees with redact()', () => {
   it('for a long secret written in forms longer than the window, in chunks of every size', async () => {
-    const long = 'k'.repeat(1799) + 'K'
+    const long = `${'k'.repeat(1799)}K`
     const r = new Redactor([long])
     // each character as JSON's \u escape behind 8 backslashes: 23400 characters, longer than any rule may match
     const escaped = [...long].map(c => `\\\\\\\\\\\\\\\\u00${c.charCodeAt(0).toString(16)}`).join('')
