@@ -102,6 +102,7 @@ describe('protectedRule: the forms a checkout reads as .github/workflows', () =>
     'GITHUB~0/workflows/ci.yml',
     '~1/workflows/ci.yml',
     'GITHUBX~1/workflows/ci.yml',
+    'XGITHUB~1/workflows/ci.yml', // a short name is at most 6 characters before the ~, from the start
     'GITHUB~1A/workflows/ci.yml',
     'GITHUB~1.YAML/workflows/ci.yml',
     'GITHUB~1.Y.L/workflows/ci.yml',
