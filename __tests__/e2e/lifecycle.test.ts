@@ -34,6 +34,11 @@ describe('bottle lifecycle', () => {
         "::error::claude run concluded 'timeout': claude did not finish within timeout-minutes (0.1)"
       ])
       expect(Date.now() - started).toBeLessThan(120_000) // timed out, not waited for the test's own limit
+      // claude's run as the host timed it: the 6 s deadline, plus the stop's grace (TERM, then KILL 5 s later), and no
+      // more: a deadline not honoured runs on to the backend's backstop (timeout-minutes + 30 s = 36 s) or the hang's end
+      const claudeMs = Number(outputs['duration-ms'])
+      expect(claudeMs).toBeGreaterThanOrEqual(5_900) // (a timer may fire a little early)
+      expect(claudeMs).toBeLessThan(20_000)
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
       expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
