@@ -26,8 +26,8 @@ fs.chmodSync(work, 0o755)
 const user = { uid: 1001, gid: 1001 }
 process.env.GITHUB_OUTPUT = '' // the door logs through @actions/core: plain stdout here
 
-/** A checkout of `files` files of `bytes` bytes each in dirs of 100, committed. */
-function makeTree(name, files, bytes) {
+/** A tree of `files` files of `bytes` bytes each in dirs of 100, committed as a checkout when `commit`. */
+function makeTree(name, files, bytes, commit = true) {
   const ws = path.join(work, name)
   for (let i = 0; i < files; i++) {
     const dir = path.join(ws, `d${Math.floor(i / 100)}`)
@@ -39,6 +39,10 @@ function makeTree(name, files, bytes) {
         .toString('hex')
         .slice(0, bytes)
     )
+  }
+  if (!commit) {
+    execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ws])
+    return ws
   }
   const git = (...a) => execFileSync('git', ['-C', ws, '-c', 'user.name=b', '-c', 'user.email=b@b', '-c', 'safe.directory=*', ...a], { stdio: 'ignore' })
   git('init', '-q')
@@ -119,7 +123,7 @@ async function timedCopy(name, ws, manifest, stateDir, t) {
 console.log('making the trees ...')
 const trees = [
   ['10,000 files / 200 MB', makeTree('t10k', 10_000, 20_000)],
-  ['100,000 files / 100 MB', makeTree('t100k', 100_000, 1_000)]
+  ['100,000 files / 100 MB (no repository)', makeTree('t100k', 100_000, 1_000, false)]
 ]
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }))
 const rows = []

@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream'
 import { BLOCK, encodeHeader, fitsUstar, type HeaderFields, paxRecord } from './tar-header.js'
 
+const BATCH_BYTES = 1024 * 1024
+
 /**
  * Writes a tar stream entry by entry into `out`, waiting whenever `out` is full (the archive is
  * never held whole in memory). Names longer than ustar holds go in a pax record first.
@@ -11,7 +13,21 @@ export class TarWriter {
     private readonly owner: { uid: number; gid: number }
   ) {}
 
+  /** small pieces (headers, small files) gathered into one write: thousands of tiny writes cost more than the bytes */
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+
   private async write(chunk: Buffer): Promise<void> {
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    if (this.pendingBytes >= BATCH_BYTES) await this.flush()
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.pendingBytes) return
+    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes)
+    this.pending = []
+    this.pendingBytes = 0
     if (this.out.write(chunk)) return
     await new Promise<void>((resolve, reject) => {
       const onDrain = () => {
@@ -64,6 +80,7 @@ export class TarWriter {
   /** The two zero blocks that end an archive; ends `out`. */
   async end(): Promise<void> {
     await this.write(Buffer.alloc(BLOCK * 2))
+    await this.flush()
     this.out.end()
   }
 }
