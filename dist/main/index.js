@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9111);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(515);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9111:
+/***/ 515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50053,6 +50053,8 @@ const DEFAULT_TIMEOUT_MINUTES = 30;
 // Only where the docker engine runs in a VM or rootless (docker-wiring 'relay'): any image with node.
 const DEFAULT_RELAY_IMAGE = 'node:24-alpine';
 const DEFAULT_GIT_MAX_PUSH_MB = 100; // the git gate's push limit, MiB
+const DEFAULT_WORKSPACE_MAX_MB = 256; // the workspace door: bytes of changed files that come back, MiB
+const DEFAULT_WORKSPACE_MAX_FILES = 10_000; // the workspace door: changed paths that come back
 const DEFAULT_PROTECTED_PATHS = '.github/workflows/**';
 const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
 const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
@@ -50080,7 +50082,10 @@ const INPUT_DEFAULTS = {
     egress: 'allowlist',
     'git-allow-force': 'false',
     'git-protected-paths': DEFAULT_PROTECTED_PATHS,
-    'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB)
+    'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB),
+    'workspace-changes': 'apply',
+    'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
+    'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 };
 /** An input's value, or its default when it is empty. */
 function inputOrDefault(raw, name) {
@@ -50280,17 +50285,24 @@ async function runChecked(cmd, args, opts = {}) {
     return r.stdout;
 }
 /**
- * Spawns a long-running command in its own process group and hands each stdout line
- * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
- * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
+ * Spawns a command in its own process group and hands its stdout to `onStdout` chunk by chunk
+ * as it arrives (binary streams such as tar: never collected), stderr to `onStderr`; `input`,
+ * when given, is its stdin.
  */
-function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
-    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
-    const lines = lineSplitterFor(onLine);
-    child.stdout.on('data', (chunk) => lines.push(chunk));
-    child.stderr.on('data', onStderr);
-    const drained = new Promise(resolve => child.stdout.once('close', () => {
-        lines.end();
+function spawnChunks(cmd, args, onStdout, onStderr, env = process.env, input, onDrained = () => undefined) {
+    const child = (0,external_node_child_process_.spawn)(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true, env });
+    if (input !== undefined && child.stdin) {
+        child.stdin.on('error', () => undefined); // a command that exits before reading all of it
+        if (typeof input === 'string' || Buffer.isBuffer(input))
+            child.stdin.end(input);
+        else
+            input.pipe(child.stdin);
+    }
+    const { stdout, stderr } = child;
+    stdout.on('data', onStdout);
+    stderr.on('data', onStderr);
+    const drained = new Promise(resolve => stdout.once('close', () => {
+        onDrained();
         resolve();
     }));
     const exited = new Promise((resolve, reject) => {
@@ -50313,6 +50325,15 @@ function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
             }
         }
     };
+}
+/**
+ * Spawns a long-running command in its own process group and hands each stdout line
+ * to `onLine` as it arrives (never buffering the whole output, nor a whole over-long line:
+ * those reach `onLine` as `overlong`, with an empty line), and stderr chunks to `onStderr`.
+ */
+function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
+    const lines = lineSplitterFor(onLine);
+    return spawnChunks(cmd, args, chunk => lines.push(chunk), onStderr, env, undefined, () => lines.end());
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -50364,6 +50385,23 @@ function networkCreateBody(name, labels, withoutHost = false) {
         Options: withoutHost ? { 'com.docker.network.bridge.inhibit_ipv4': 'true' } : {}
     };
 }
+/**
+ * Where the guest user can write, every place is a tmpfs: its bytes live in the bottle's memory
+ * (charged to its cgroup, bounded by `memory`), never on the runner's disk, so a guest that fills
+ * them cannot starve the runner or the record. HOME needs no passwd entry in the image; the
+ * workspace copy is also bounded in bytes and entries (what was copied in plus the door's caps).
+ */
+function bottleTmpfs(spec, memory) {
+    const { uid, gid } = spec.user;
+    const mounts = { [spec.home]: `rw,exec,uid=${uid},gid=${gid},mode=0700,size=${memory}` };
+    if (spec.workspace) {
+        const w = spec.workspace;
+        mounts[w.path] = `rw,exec,uid=${uid},gid=${gid},mode=0755,size=${w.maxBytes},nr_inodes=${w.maxEntries}`;
+        for (const scratch of ['/tmp', '/var/tmp'])
+            mounts[scratch] = `rw,exec,mode=1777,size=${memory}`;
+    }
+    return mounts;
+}
 function bottleCreateBody(spec, env) {
     const { uid, gid } = spec.user;
     const memory = memoryBytes(spec.memory);
@@ -50382,8 +50420,7 @@ function bottleCreateBody(spec, env) {
             NanoCpus: Math.round(spec.cpus * 1e9),
             Memory: memory,
             MemorySwap: memory, // no swap beyond the memory limit
-            // HOME is a tmpfs owned by the guest user: the image need not have a passwd entry for it.
-            Tmpfs: { [spec.home]: `rw,exec,uid=${uid},gid=${gid},mode=0700` },
+            Tmpfs: bottleTmpfs(spec, memory),
             Mounts: spec.mounts.map(m => ({ Type: 'bind', Source: m.host, Target: m.guest, ReadOnly: m.readOnly }))
         },
         NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } }
@@ -50994,7 +51031,6 @@ function unreachableReason(err, endpoint) {
 /** The docker engine driver: its HTTP API over the engine's socket. */
 class DockerBackend {
     kind = 'docker';
-    nestedMounts = true;
     cli;
     wiring;
     relayImage;
@@ -51178,6 +51214,9 @@ class DockerBackend {
         const lines = lineSplitterFor(onLine);
         const proc = engineExec(this.engine, name, cmd, opts, chunk => lines.push(chunk), onStderr);
         return { ...proc, exited: proc.exited.finally(() => lines.end()) };
+    }
+    execRaw(name, cmd, opts, onStdout, onStderr) {
+        return engineExec(this.engine, name, cmd, opts, onStdout, onStderr);
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
@@ -51595,9 +51634,7 @@ class SmolvmBackend {
     docker;
     imageCache;
     kind = 'smolvm';
-    // virtiofs volumes nested in one another are not verified on a real VM: the restore after the run is the wall there
-    nestedMounts = false;
-    /** what `start` needs of `create`'s spec: the guest user and its home */
+    /** what `start` needs of `create`'s spec: the guest user, its home and the workspace copy's bounds */
     homes = new Map();
     /** per machine: the dir of its env files, removed with it */
     envDirs = new Map();
@@ -51661,7 +51698,7 @@ class SmolvmBackend {
     async create(spec) {
         const t0 = Date.now();
         checkMountSources(spec.mounts);
-        this.homes.set(spec.name, { home: spec.home, ...spec.user });
+        this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user });
         const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
         lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
             `(${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
@@ -51680,8 +51717,22 @@ class SmolvmBackend {
             throw new errors/* CommandError */.Qd('smolvm machine start', r.code, r.stderr, 'Check the image has `sh` and the runner has memory for `memory`');
         const h = this.homes.get(name);
         if (h) {
-            // No tmpfs-with-owner on smolvm: make the guest user's home as root once.
-            const mk = await this.exec(name, ['sh', '-c', 'mkdir -p "$1" && chown "$2" "$1" && chmod 700 "$1"', 'sh', h.home, `${h.uid}:${h.gid}`]);
+            // As docker's bottle: the guest user's home and the workspace copy are tmpfs in the VM's memory (mounted
+            // as root, which smolvm's exec is), so nothing the agent writes lands on the VM's disk image on the runner.
+            const w = h.workspace;
+            const own = `uid=${h.uid},gid=${h.gid}`;
+            const script = 'set -e; mkdir -p "$1"; mount -t tmpfs -o "$2" tmpfs "$1"; chmod 700 "$1"; ' +
+                'if [ -n "$3" ]; then mkdir -p "$3"; mount -t tmpfs -o "$4" tmpfs "$3"; chmod 755 "$3"; fi';
+            const mk = await this.exec(name, [
+                'sh',
+                '-c',
+                script,
+                'sh',
+                h.home,
+                `${own},mode=0700,size=${memoryMiB(h.memory)}m`,
+                w?.path ?? '',
+                w ? `${own},mode=0755,size=${w.maxBytes},nr_inodes=${w.maxEntries}` : ''
+            ]);
             if (mk.code !== 0)
                 throw new errors/* CommandError */.Qd(`prepare ${h.home} in the guest`, mk.code, mk.stderr);
             const priv = await this.exec(name, ['true'], { user: h });
@@ -51697,6 +51748,10 @@ class SmolvmBackend {
     }
     execStream(name, cmd, opts, onLine, onStderr) {
         return spawnLines(this.cli, execArgv(name, cmd, { ...opts, stream: true }), onLine, onStderr, this.pinned.env);
+    }
+    execRaw(name, cmd, opts, onStdout, onStderr) {
+        // --stream: smolvm otherwise collects all of stdout before it prints any (machine.rs:2787-2795)
+        return spawnChunks(this.cli, execArgv(name, cmd, { ...opts, input: undefined, stream: true }), onStdout, onStderr, this.pinned.env);
     }
     copyIn(name, hostPath, guestDir, opts = {}) {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
@@ -51735,12 +51790,22 @@ class SmolvmBackend {
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/platform.js
 /**
  * Whether this runner can boot smolvm micro-VMs, decided from facts read at the OS boundary
- * (platform, arch, /dev/kvm, glibc). The facts are gathered by `readHostFacts`; tests pass
- * their own.
+ * (platform, arch, /dev/kvm, glibc). The facts are gathered by `readHostFacts`; unit tests pass
+ * their own, e2e tests name their own KVM device node (TEST_KVM_DEVICE_VAR).
  */
 
 
 
+const KVM_DEVICE = '/dev/kvm';
+/**
+ * Test-only: the path of a KVM device node to check instead of /dev/kvm. The e2e tests that
+ * drive the smolvm CLI double run the built action as a real process; on a runner without KVM
+ * they would get the docker fallback. The harness makes a real KVM node (`mknod c 10 232`, as
+ * root) in the test's own directory and names it here; the action still checks it exists and
+ * that this user can read and write it. Only KVM's device node passes, so a plain file (or a
+ * link) cannot claim KVM; a path where nothing exists is a missing KVM device.
+ */
+const TEST_KVM_DEVICE_VAR = 'BOT_BOTTLE_TEST_KVM_DEVICE';
 /** The release asset platform, or why there is none. */
 function smolvmPlatform(f) {
     if (f.platform === 'darwin' && f.arch === 'arm64')
@@ -51770,10 +51835,14 @@ function smolvmRefusal(f) {
         }
         return undefined;
     }
+    const dev = f.kvmDevice ?? KVM_DEVICE;
     if (f.kvm === 'missing')
-        return 'smolvm: /dev/kvm does not exist (enable KVM / nested virtualization on this runner, or `modprobe kvm`)';
+        return `smolvm: ${dev} does not exist (enable KVM / nested virtualization on this runner, or \`modprobe kvm\`)`;
+    if (f.kvm === 'not-kvm') {
+        return `smolvm: ${dev}, named by ${TEST_KVM_DEVICE_VAR}, is not KVM's device node (make one with \`mknod -m 0666 ${dev} c 10 232\`, as root)`;
+    }
     if (f.kvm === 'denied') {
-        return ('smolvm: /dev/kvm is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", ' +
+        return (`smolvm: ${dev} is not readable and writable by this user (add a udev rule: KERNEL=="kvm", GROUP="kvm", MODE="0666", ` +
             'then `udevadm control --reload-rules && udevadm trigger --name-match=kvm`; or add the user to the kvm group)');
     }
     if (!f.glibc)
@@ -51782,19 +51851,51 @@ function smolvmRefusal(f) {
         return `smolvm: glibc ${f.glibc} is older than 2.35, which the Linux release needs (use Ubuntu 22.04 or newer)`;
     return undefined;
 }
-/** Reads the facts from this machine. */
-function readHostFacts(kvmPath = '/dev/kvm') {
+function kvmDeviceFrom(env) {
+    const named = env[TEST_KVM_DEVICE_VAR];
+    return named ? { path: named, test: true } : { path: KVM_DEVICE, test: false };
+}
+/** KVM's device number: misc major 10, KVM_MINOR 232 (include/linux/miscdevice.h). */
+const KVM_MAJOR = 10n;
+const KVM_MINOR = 232n;
+/** What is at the test's path, itself (lstat: a link to a KVM node is not one): glibc's gnu_dev_major / gnu_dev_minor. */
+function testNodeKind(p) {
+    let st;
+    try {
+        st = external_node_fs_.lstatSync(p, { bigint: true });
+    }
+    catch {
+        return 'missing';
+    }
+    if (!st.isCharacterDevice())
+        return 'not-kvm';
+    const major = ((st.rdev >> 8n) & 0xfffn) | ((st.rdev >> 32n) & ~0xfffn);
+    const minor = (st.rdev & 0xffn) | ((st.rdev >> 12n) & ~0xffn);
+    return major === KVM_MAJOR && minor === KVM_MINOR ? 'kvm' : 'not-kvm';
+}
+function kvmAccess(dev) {
+    if (dev.test) {
+        const kind = testNodeKind(dev.path);
+        if (kind !== 'kvm')
+            return kind;
+    }
+    else if (!external_node_fs_.existsSync(dev.path)) {
+        return 'missing';
+    }
+    try {
+        external_node_fs_.accessSync(dev.path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+        return 'ok';
+    }
+    catch {
+        return 'denied';
+    }
+}
+/** Reads the facts from this machine; `kvm` is the device node to check. */
+function readHostFacts(kvm = { path: KVM_DEVICE, test: false }) {
     const facts = { platform: process.platform, arch: external_node_os_.arch(), kvm: 'missing' };
     if (process.platform === 'linux') {
-        if (external_node_fs_.existsSync(kvmPath)) {
-            try {
-                external_node_fs_.accessSync(kvmPath, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
-                facts.kvm = 'ok';
-            }
-            catch {
-                facts.kvm = 'denied';
-            }
-        }
+        facts.kvmDevice = kvm.path;
+        facts.kvm = kvmAccess(kvm);
         const report = process.report?.getReport();
         facts.glibc = report?.header?.glibcVersionRuntime;
     }
@@ -51814,8 +51915,13 @@ function readHostFacts(kvmPath = '/dev/kvm') {
 
 
 
-function defaultProbeDeps(config) {
-    return { facts: readHostFacts(), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) };
+
+/** The probes' deps on this machine; `env` is the step's environment (the test-only KVM device is read from it). */
+function defaultProbeDeps(config, env) {
+    const kvm = kvmDeviceFrom(env);
+    if (kvm.test)
+        lib_core/* info */.pq(`smolvm: the KVM facts come from the test device ${kvm.path} (${TEST_KVM_DEVICE_VAR}), not /dev/kvm`);
+    return { facts: readHostFacts(kvm), docker: new DockerBackend({ wiring: config.dockerWiring, relayImage: config.relayImage }) };
 }
 /** Installs smolvm where this runner can boot micro-VMs; otherwise says why not. */
 async function installIfBootable(facts, install) {
@@ -51988,14 +52094,28 @@ async function engineLostLine(backend) {
 
 ;// CONCATENATED MODULE: ./lib/transcript/record-files.js
 /**
- * The run's own records in the state dir: written on the host, never by the guest (the only
- * guest-writable tree under the state dir is claude-config/, mounted as claude's config dir).
+ * The run's own records in the state dir: written on the host, never by the guest (claude-config/
+ * is what the host copied out of the bottle after the run: the guest's data, read as hostile).
  */
+/** The workspace door's decisions, one JSON object per path. */
+const WORKSPACE_CHANGES_RECORD = 'workspace-changes.jsonl';
+/** The accepted changes as a patch (git diff format). */
+const WORKSPACE_PATCH_RECORD = 'workspace.patch';
 /** Uploaded whenever present, whatever the agent did to its own files. */
-const RECORD_FILES = (/* unused pure expression or super */ null && (['outputs.json', 'figures.json', 'stream.jsonl', 'stderr.log', 'egress.jsonl', 'git.jsonl', 'model.jsonl']));
+const RECORD_FILES = [
+    'outputs.json',
+    'figures.json',
+    'stream.jsonl',
+    'stderr.log',
+    'egress.jsonl',
+    'git.jsonl',
+    'model.jsonl',
+    WORKSPACE_CHANGES_RECORD,
+    WORKSPACE_PATCH_RECORD
+];
 /** The task as main read it at start (0600): the post step never re-reads prompt-file from the workspace. */
 const PROMPT_FILE = 'prompt.txt';
-/** claude's config dir on the host, mounted read-write into the guest: hostile input. */
+/** claude's config dir as copied out of the bottle after the run: hostile input. */
 const CLAUDE_CONFIG_DIR = 'claude-config';
 /** Records main cut at their cap (a list of { source, reason }), written as it happens. */
 const RECORD_NOTES = 'record-notes.json';
@@ -52146,903 +52266,24 @@ function startHeartbeat(usage, log, everyMs = HEARTBEAT_MS, now = Date.now) {
     return () => clearInterval(timer);
 }
 
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./lib/transcript/redact.js
-
-
-/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
-const SHAPES = [
-    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
-    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
-    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
-    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
-    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
-    // AWS secret keys and session tokens have no shape of their own: caught where they are named
-    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
-    {
-        kind: 'aws-session-token',
-        pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
-    },
-    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
-    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
-    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
-];
-/** The longest text one rule can match: what the stream holds back between chunks. */
-const WINDOW = 20_000;
-/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
-const MATCH_WINDOW = WINDOW;
-function redact_escapeRegex(s) {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/**
- * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
- * each of the three alignments, the run of base64 characters that depend on the value's
- * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
- */
-function base64Fragments(value, alphabet) {
-    return [0, 1, 2].map(k => {
-        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
-        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
-        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
-        return enc.slice(start, fullGroups * 4);
-    });
-}
-/** The forms a secret value may take in a transcript, as whole strings. */
-function secretForms(value) {
-    const bytes = Buffer.from(value);
-    const b64 = bytes.toString('base64');
-    const hex = bytes.toString('hex');
-    return [
-        value,
-        b64,
-        ...base64Fragments(bytes, 'base64'),
-        ...base64Fragments(bytes, 'base64url'),
-        encodeURIComponent(value),
-        JSON.stringify(value).slice(1, -1),
-        hex,
-        hex.toUpperCase()
-    ];
-}
-/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
-const MAX_ESCAPED_CHAR = 13;
-/**
- * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
- * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
- * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
- * escape behind. Other characters are matched as themselves.
- */
-function charPattern(ch) {
-    const code = ch.charCodeAt(0);
-    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
-        return redact_escapeRegex(ch);
-    const hex = code
-        .toString(16)
-        .padStart(2, '0')
-        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
-    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
-    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
-}
-/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
-function escapedSecretPattern(value) {
-    const chars = [...value];
-    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
-        return undefined;
-    return chars.map(charPattern).join('');
-}
-class Redactor {
-    regex;
-    kinds;
-    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
-    constructor(secrets = []) {
-        const rules = [];
-        const known = [...new Set(secrets.filter(s => s.length >= 8))];
-        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
-        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
-        for (const f of [...forms].sort((a, b) => b.length - a.length))
-            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
-        // Then each secret escaped character by character (partly or wholly, in any mix).
-        for (const p of known.map(escapedSecretPattern))
-            if (p)
-                rules.push({ kind: 'secret', pattern: p });
-        rules.push(...SHAPES);
-        this.kinds = rules.map(r => r.kind);
-        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
-    }
-    /** Redacts a whole string. */
-    redact(text) {
-        return text.replace(this.regex, (...m) => this.marker(m));
-    }
-    /**
-     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
-     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
-     */
-    redactDeep(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map(v => this.redactDeep(v));
-        if (value && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
-        }
-        return value;
-    }
-    /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
-    kindsIn(text) {
-        const found = new Set();
-        for (const m of text.matchAll(this.regex))
-            found.add(this.kindOf(m));
-        return [...found];
-    }
-    kindOf(m) {
-        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
-        return this.kinds[i] ?? 'secret';
-    }
-    marker(m) {
-        const kind = this.kindOf(m);
-        // keep the scheme word, so a reader still sees that a bearer header was there
-        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
-        return `${keep}[REDACTED:${kind}]`;
-    }
-    /**
-     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
-     * safe to emit now and what to hold back: text from which a match might still continue.
-     */
-    step(text, final) {
-        if (final)
-            return { out: this.redact(text), rest: '' };
-        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
-        let cut = Math.max(0, text.length - WINDOW);
-        this.regex.lastIndex = 0;
-        let out = '';
-        let last = 0;
-        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
-            const end = m.index + m[0].length;
-            if (m.index >= cut)
-                break; // starts in the held-back window: decide with more text
-            if (end >= text.length) {
-                cut = m.index; // may continue in the next chunk
-                break;
-            }
-            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
-            last = end;
-            if (m[0].length === 0)
-                this.regex.lastIndex++;
-        }
-        if (last > cut)
-            cut = last;
-        out += text.slice(last, cut);
-        return { out, rest: text.slice(cut) };
-    }
-    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
-    stream() {
-        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-        let rest = '';
-        return new external_node_stream_.Transform({
-            transform: (chunk, _enc, done) => {
-                const r = this.step(rest + decoder.write(chunk), false);
-                rest = r.rest;
-                done(null, r.out);
-            },
-            flush: (done) => {
-                done(null, this.step(rest + decoder.end(), true).out);
-            }
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/util/no-follow.js
-
-
-/**
- * File access for paths the guest could write. Nothing here follows a symbolic link in the last
- * component, opens a FIFO or device, or writes through a name that already exists: a guest that
- * swapped a file for a link to `/etc/shadow` gets its link removed, not the host file rewritten.
- * Callers use these only once nothing in the guest runs any more (no race with the agent).
- */
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
-/** lstat, or undefined when nothing is there. */
-function lstatOrUndefined(p) {
-    try {
-        return external_node_fs_.lstatSync(p);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
- * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
- * that one coreutils rm walks by descriptor.
- */
-function removeNoFollow(p) {
-    try {
-        // fs.rmSync never follows links, neither at p nor inside a directory it removes
-        external_node_fs_.rmSync(p, { recursive: true, force: true });
-    }
-    catch {
-        const r = (0,external_node_child_process_.spawnSync)('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 });
-        if (r.status !== 0 || lstatOrUndefined(p))
-            throw new Error(`cannot remove ${p}`);
-    }
-}
-/** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
-function no_follow_readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        const st = external_node_fs_.fstatSync(fd);
-        if (!st.isFile() || st.size > maxBytes)
-            return undefined;
-        return external_node_fs_.readFileSync(fd);
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-}
-/**
- * Writes a new regular file at `p` with exactly `mode`, owned by uid:gid when the host runs as
- * root. Whatever was at `p` (a link, a directory, a file) is removed first; the file is created
- * with O_EXCL|O_NOFOLLOW and chowned through its descriptor.
- */
-function replaceFile(p, data, mode, owner) {
-    removeNoFollow(p);
-    const fd = external_node_fs_.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0o7777);
-    try {
-        external_node_fs_.writeSync(fd, data);
-        external_node_fs_.fchmodSync(fd, mode & 0o7777); // the umask does not decide the mode
-        if (owner && process.getuid?.() === 0)
-            external_node_fs_.fchownSync(fd, owner.uid, owner.gid);
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-}
-/** Makes `p` a real directory with `mode` (a link or file there is removed first). */
-function ensureDirectory(p, mode, owner) {
-    const st = lstatOrUndefined(p);
-    if (st?.isDirectory())
-        return false;
-    if (st)
-        removeNoFollow(p);
-    external_node_fs_.mkdirSync(p, { mode: mode & 0o7777 });
-    external_node_fs_.chmodSync(p, mode & 0o7777); // p was just made a real directory: nothing to follow
-    if (owner && process.getuid?.() === 0)
-        external_node_fs_.lchownSync(p, owner.uid, owner.gid);
-    return true;
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
-
-
-
-
-
-const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
-const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
-const URL_KEYS = /^(remote\..*\.(url|pushurl)|http\.(.*\.)?proxy|remote\..*\.proxy)$/i;
-const INSTEADOF_KEY = /^url\.(.*)\.(insteadof|pushinsteadof)$/i;
-const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
-/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
-function configPathOf(workspace) {
-    const gitPath = external_node_path_.join(workspace, '.git');
-    const st = external_node_fs_.lstatSync(gitPath, { throwIfNoEntry: false });
-    if (st?.isDirectory())
-        return external_node_path_.join(gitPath, 'config');
-    if (!st?.isFile())
-        return undefined;
-    // a worktree or submodule: `.git` is a file pointing at the git dir
-    const m = /^gitdir:\s*(.+)$/m.exec(no_follow_readRegularFile(gitPath)?.toString('utf8') ?? '');
-    return m ? external_node_path_.resolve(workspace, m[1].trim(), 'config') : undefined;
-}
-/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
-async function gitConfig(configPath, args) {
-    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
-    return r.code === 0 ? r.stdout : '';
-}
-/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
-function credentialSecrets(config) {
-    const secrets = [];
-    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
-        secrets.push(m[1]);
-    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
-        if (m[2])
-            secrets.push(decodeURIComponent(m[2]));
-        else
-            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
-    }
-    for (const s of [...secrets]) {
-        // a basic credential is base64("user:token"): the token inside is a secret too
-        const decoded = Buffer.from(s, 'base64').toString('utf8');
-        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
-        if (token)
-            secrets.push(token);
-    }
-    return secrets.filter(s => s.length >= 8);
-}
-/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
-function includedFiles(configPath) {
-    const r = (0,external_node_child_process_.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
-    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_.resolve(external_node_path_.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
-}
-/**
- * The config files of every git dir under the workspace's .git: its own, and each submodule's
- * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
- */
-function gitConfigFiles(workspace) {
-    const top = configPathOf(workspace);
-    if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
-        return [];
-    const files = [top];
-    const isGitDir = (dir) => external_node_fs_.lstatSync(external_node_path_.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
-    const walk = (dir, depth) => {
-        if (depth > 8)
-            return;
-        const inGitDir = isGitDir(dir);
-        for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
-            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
-                continue;
-            const sub = external_node_path_.join(dir, d.name);
-            if (isGitDir(sub) && external_node_fs_.lstatSync(external_node_path_.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
-                files.push(external_node_path_.join(sub, 'config'));
-            walk(sub, depth + 1);
-        }
-    };
-    const modules = external_node_path_.join(external_node_path_.dirname(top), 'modules');
-    if (external_node_fs_.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
-        walk(modules, 0);
-    return files;
-}
-/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
-function workspaceGitSecrets(workspace) {
-    if (!workspace)
-        return [];
-    return gitConfigFiles(workspace).flatMap(configPath => {
-        const text = no_follow_readRegularFile(configPath)?.toString('utf8') ?? '';
-        const included = includedFiles(configPath).map(f => no_follow_readRegularFile(f)?.toString('utf8') ?? '');
-        return [text, ...included].flatMap(credentialSecrets);
-    });
-}
-/**
- * Takes credentials out of every git config of the workspace (its own and its submodules');
- * returns what the gate may use, from the workspace's own config (undefined: not a checkout).
- */
-async function stripGitCredentials(workspace) {
-    const [top, ...submodules] = gitConfigFiles(workspace);
-    if (!top)
-        return undefined;
-    for (const configPath of submodules)
-        await stripConfig(configPath);
-    return { configPath: top, ...(await stripConfig(top)) };
-}
-async function stripConfig(configPath) {
-    const st = external_node_fs_.lstatSync(configPath);
-    const keys = [...new Set((await gitConfig(configPath, ['--name-only', '--list'])).split('\n').filter(Boolean))];
-    const headers = [];
-    for (const file of includedFiles(configPath)) {
-        if (!no_follow_readRegularFile(file))
-            continue;
-        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
-            const [key, ...value] = line.split(' ');
-            headers.push({ key: key, value: value.join(' ') });
-        }
-    }
-    const remotes = [];
-    for (const key of keys) {
-        if (CREDENTIAL_KEYS.test(key)) {
-            if (/extraheader$/i.test(key))
-                for (const value of (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean))
-                    headers.push({ key, value });
-            await gitConfig(configPath, ['--unset-all', key]);
-        }
-        else if (INSTEADOF_KEY.test(key) && USERINFO.test(INSTEADOF_KEY.exec(key)[1])) {
-            await gitConfig(configPath, ['--unset-all', key]); // the credential is in the key itself
-        }
-        else if (URL_KEYS.test(key)) {
-            const values = (await gitConfig(configPath, ['--get-all', key])).split('\n').filter(Boolean);
-            if (!values.some(v => USERINFO.test(v)))
-                continue;
-            if (/^remote\..*\.url$/i.test(key))
-                remotes.push({ key, url: values.at(-1) });
-            await gitConfig(configPath, ['--unset-all', key]);
-            for (const v of values)
-                await gitConfig(configPath, ['--add', key, v.replace(USERINFO, '$1')]);
-        }
-    }
-    // git rewrites the file as whoever runs it; keep the checkout's owner
-    if (process.getuid?.() === 0)
-        external_node_fs_.lchownSync(configPath, st.uid, st.gid);
-    return { headers, remotes };
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/git-guard.js
-
-
-
-
-
-class GitGuardError extends errors/* BottleError */.nN {
-}
-/** Files git itself rewrites as the repository changes: the agent's work, kept. */
-const STATE_FILES = new Set([
-    'index',
-    'HEAD',
-    'ORIG_HEAD',
-    'FETCH_HEAD',
-    'MERGE_HEAD',
-    'MERGE_MSG',
-    'MERGE_MODE',
-    'MERGE_RR',
-    'CHERRY_PICK_HEAD',
-    'REVERT_HEAD',
-    'REBASE_HEAD',
-    'AUTO_MERGE',
-    'BISECT_LOG',
-    'BISECT_START',
-    'BISECT_TERMS',
-    'BISECT_EXPECTED_REV',
-    'BISECT_ANCESTORS_OK',
-    'BISECT_NAMES',
-    'COMMIT_EDITMSG',
-    'TAG_EDITMSG',
-    'SQUASH_MSG',
-    'packed-refs',
-    'shallow',
-    'gc.log'
-]);
-// not rebase-merge/, rebase-apply/ or sequencer/: their todo lists hold `exec` lines a later `--continue` runs
-const STATE_DIRS = new Set(['objects', 'refs', 'logs', 'rr-cache', 'lfs', 'modules', 'worktrees']);
-/** Names git reads as configuration or pointers wherever they appear (submodule and worktree dirs too). */
-const CONFIG_NAMES = new Set(['config', 'config.worktree', 'commondir', 'gitdir', 'alternates', 'http-alternates', 'attributes']);
-const QUARANTINE_SUFFIX = '.bot-bottle-quarantine';
-const UNSAFE_SUFFIX = '.bot-bottle-unsafe';
-const MAX_SCAN_ENTRIES = 2_000_000;
-/** Paths git can still use (PATH_MAX is 4096): a subtree past this is removed whole (in .git) or not walked (work tree). */
-const MAX_PATH = 2048;
-/** How an entry of a git dir (path relative to it) is treated after the run. */
-function classify(rel) {
-    const parts = rel.split('/');
-    const last = parts.at(-1);
-    if (last.endsWith('.lock'))
-        return 'lock';
-    const [first] = parts;
-    if (first === 'modules' || first === 'worktrees') {
-        // a submodule's or worktree's own git dir, at any depth (submodule names may hold '/' and be
-        // called 'refs'): judged by name, never by position, so a name cannot make config look like state
-        if (CONFIG_NAMES.has(last) || parts.includes('hooks') || parts.includes('info') || parts.some(p => /^(rebase-merge|rebase-apply|sequencer)$/.test(p)))
-            return 'guarded';
-        return 'state';
-    }
-    if (first === 'objects')
-        return /^(http-)?alternates$/.test(last) ? 'guarded' : 'state';
-    if (parts.length === 1)
-        return STATE_FILES.has(last) || STATE_DIRS.has(last) ? 'state' : 'guarded';
-    return STATE_DIRS.has(first) ? 'state' : 'guarded';
-}
-const typeOf = (st) => (st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined);
-/** readdir that a chmod 000 by the agent does not stop (the host owns or is root). */
-function listDir(abs) {
-    try {
-        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
-    }
-    catch (err) {
-        if (err.code !== 'EACCES')
-            throw err;
-        external_node_fs_.chmodSync(abs, (external_node_fs_.lstatSync(abs).mode | 0o700) & 0o7777);
-        return external_node_fs_.readdirSync(abs, { withFileTypes: true });
-    }
-}
-/**
- * Every `.git` entry of the workspace, found without following links. A directory git could not
- * use either (a path past MAX_PATH, unreadable) is not walked.
- */
-function scanGitEntries(workspace) {
-    const found = [];
-    const queue = [''];
-    let seen = 0;
-    while (queue.length) {
-        const rel = queue.pop();
-        const abs = external_node_path_.join(workspace, rel);
-        if (abs.length > MAX_PATH)
-            continue;
-        let entries;
-        try {
-            entries = listDir(abs);
-        }
-        catch {
-            continue;
-        }
-        for (const d of entries) {
-            if (++seen > MAX_SCAN_ENTRIES)
-                throw new GitGuardError(`the workspace has more than ${MAX_SCAN_ENTRIES} entries: its nested .git entries cannot be checked`, 'Run the agent on a smaller checkout');
-            const child = rel ? `${rel}/${d.name}` : d.name;
-            if (d.name === '.git')
-                found.push(child); // never walked into: guarded on its own
-            else if (d.isDirectory())
-                queue.push(child);
-        }
-    }
-    return found.sort();
-}
-/** True when every directory between `root` and `rel`'s parent is a real directory (no link to follow). */
-function realParents(root, rel) {
-    const parts = rel.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) {
-        if (!lstatOrUndefined(external_node_path_.join(root, ...parts.slice(0, i)))?.isDirectory())
-            return false;
-    }
-    return true;
-}
-/**
- * Saves the guarded part of every git dir in the workspace into `snapshotDir` (created 0700).
- * Undefined when the workspace is not a git checkout.
- */
-function snapshotWorkspaceGit(workspace, snapshotDir) {
-    const top = lstatOrUndefined(external_node_path_.join(workspace, '.git'));
-    if (!top)
-        return undefined;
-    external_node_fs_.mkdirSync(external_node_path_.join(snapshotDir, 'blobs'), { recursive: true, mode: 0o700 });
-    external_node_fs_.chmodSync(snapshotDir, 0o700);
-    let blobs = 0;
-    const save = (abs) => {
-        const data = no_follow_readRegularFile(abs);
-        if (!data)
-            throw new GitGuardError(`cannot save ${abs} before the run (not a regular file of at most 64 MiB)`, 'Check the checkout');
-        external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'blobs', String(blobs)), data, { mode: 0o600 });
-        return blobs++;
-    };
-    const known = scanGitEntries(workspace);
-    const manifest = { gitDirs: [], pointers: [], known };
-    for (const rel of known) {
-        const abs = external_node_path_.join(workspace, rel);
-        const st = external_node_fs_.lstatSync(abs);
-        if (st.isDirectory())
-            manifest.gitDirs.push({
-                rel,
-                dev: st.dev,
-                ino: st.ino,
-                entries: [{ rel: '', type: 'dir', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }, ...snapshotGitDir(abs, save)]
-            });
-        else if (st.isFile())
-            manifest.pointers.push({ rel, blob: save(abs), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid });
-    }
-    external_node_fs_.writeFileSync(external_node_path_.join(snapshotDir, 'manifest.json'), JSON.stringify(manifest), { mode: 0o600 });
-    return { snapshotDir, workspace };
-}
-function snapshotGitDir(gitDir, save) {
-    const entries = [];
-    const walk = (relDir) => {
-        for (const d of listDir(external_node_path_.join(gitDir, relDir))) {
-            const rel = relDir ? `${relDir}/${d.name}` : d.name;
-            const abs = external_node_path_.join(gitDir, rel);
-            const kind = classify(rel);
-            if (kind === 'lock')
-                continue;
-            const st = external_node_fs_.lstatSync(abs);
-            const type = typeOf(st);
-            if (kind === 'guarded' && type) {
-                const entry = { rel, type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
-                if (type === 'file')
-                    entry.blob = save(abs);
-                if (type === 'link')
-                    entry.target = external_node_fs_.readlinkSync(abs);
-                entries.push(entry);
-            }
-            if (type === 'dir')
-                walk(rel);
-        }
-    };
-    walk('');
-    return entries;
-}
-/**
- * Remembers the config as the action itself left it for the run (credentials out, origin through
- * the gate), so the restore can tell the action's own change from the agent's.
- */
-function noteRunConfig(ref) {
-    const data = no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'));
-    if (data)
-        external_node_fs_.writeFileSync(external_node_path_.join(ref.snapshotDir, 'run-config'), data, { mode: 0o600 });
-}
-/**
- * Puts every guarded git dir back as the snapshot has it and moves new `.git` entries out of
- * git's way. Returns what was undone (one short line each), for the log. Call only once nothing
- * in the guest runs. Deletes the snapshot when done.
- */
-function restoreWorkspaceGit(ref) {
-    const manifestFile = external_node_path_.join(ref.snapshotDir, 'manifest.json');
-    const manifestText = no_follow_readRegularFile(manifestFile);
-    if (!manifestText)
-        return []; // already restored (by the main step) or never taken
-    const manifest = JSON.parse(manifestText.toString('utf8'));
-    const blob = (n) => external_node_fs_.readFileSync(external_node_path_.join(ref.snapshotDir, 'blobs', String(n)));
-    const undone = [];
-    const runConfig = no_follow_readRegularFile(external_node_path_.join(ref.snapshotDir, 'run-config'));
-    const ownChangeOnly = runConfig !== undefined && no_follow_readRegularFile(external_node_path_.join(ref.workspace, '.git', 'config'))?.equals(runConfig) === true;
-    for (const g of manifest.gitDirs) {
-        try {
-            restoreGitDir(ref.workspace, g, blob, undone);
-        }
-        catch (err) {
-            // never leave a git dir the agent may have armed where git finds it
-            const gitDir = external_node_path_.join(ref.workspace, g.rel);
-            const aside = `${gitDir}${UNSAFE_SUFFIX}`;
-            if (realParents(ref.workspace, g.rel) && lstatOrUndefined(gitDir)) {
-                removeNoFollow(aside);
-                external_node_fs_.renameSync(gitDir, aside);
-            }
-            throw new GitGuardError(`could not put ${g.rel} back (${(0,errors/* errorMessage */.gJ)(err)}); it was moved to ${external_node_path_.basename(aside)} so that no git command uses it`, `Check out the repository again before any later step runs git in ${ref.workspace}`);
-        }
-    }
-    const own = ownChangeOnly ? undone.indexOf('.git/config (changed: put back)') : -1;
-    if (own >= 0)
-        undone.splice(own, 1); // the action's own change for the run, not the agent's
-    for (const p of manifest.pointers) {
-        const abs = external_node_path_.join(ref.workspace, p.rel);
-        if (!realParents(ref.workspace, p.rel)) {
-            undone.push(`${p.rel} (its directory was replaced by a link: left alone, git does not follow it)`);
-            continue;
-        }
-        const st = lstatOrUndefined(abs);
-        const data = blob(p.blob);
-        if (st?.isFile() && (st.mode & 0o7777) === p.mode && no_follow_readRegularFile(abs)?.equals(data))
-            continue;
-        if (st && !st.isFile())
-            quarantine(ref.workspace, p.rel, undone);
-        replaceFile(abs, data, p.mode, p);
-        undone.push(`${p.rel} (put back)`);
-    }
-    const known = new Set(manifest.known);
-    for (const rel of scanGitEntries(ref.workspace))
-        if (!known.has(rel))
-            quarantine(ref.workspace, rel, undone);
-    removeNoFollow(ref.snapshotDir); // it holds the checkout's credentials
-    return undone;
-}
-/** Renames a `.git` entry the agent made (a nested repository, a pointer) so git never reads it. */
-function quarantine(workspace, rel, undone) {
-    const abs = external_node_path_.join(workspace, rel);
-    const target = `${abs}${QUARANTINE_SUFFIX}`;
-    removeNoFollow(target);
-    external_node_fs_.renameSync(abs, target);
-    undone.push(`${rel} (added by the agent: renamed to ${external_node_path_.basename(target)})`);
-}
-function restoreGitDir(workspace, g, blob, undone) {
-    const gitDir = external_node_path_.join(workspace, g.rel);
-    if (!realParents(workspace, g.rel)) {
-        // a nested repository whose directory the agent swapped for a link: git does not follow it either
-        undone.push(`${g.rel} (its directory was replaced by a link: left alone)`);
-        return;
-    }
-    const st = lstatOrUndefined(gitDir);
-    if (!st?.isDirectory() || st.dev !== g.dev || st.ino !== g.ino) {
-        // the agent moved or replaced the git dir: find the original by its inode and move it back
-        const original = findByInode(workspace, g);
-        if (st)
-            quarantine(workspace, g.rel, undone);
-        if (!original)
-            throw new GitGuardError(`the agent removed ${g.rel} from the workspace; its git state cannot be restored`, 'Check out the repository again before any later git step');
-        external_node_fs_.renameSync(external_node_path_.join(workspace, original), gitDir);
-        undone.push(`${g.rel} (moved back from ${original})`);
-    }
-    // what git reads as configuration first, from the snapshot's fixed list: nothing the agent
-    // did to the rest of the tree can stop that; then the sweep of what it added
-    for (const e of g.entries)
-        restoreEntry(gitDir, e, blob, undone);
-    sweepGitDir(gitDir, '', new Map(g.entries.map(e => [e.rel, e])), undone);
-}
-/** Removes, without following, every link, lock, special file and guarded entry the snapshot does not have. */
-function sweepGitDir(gitDir, relDir, snap, undone) {
-    const absDir = external_node_path_.join(gitDir, relDir);
-    let entries;
-    try {
-        entries = absDir.length > MAX_PATH ? [] : listDir(absDir);
-    }
-    catch (err) {
-        removeNoFollow(absDir);
-        undone.push(`.git/${relDir} (unreadable: ${err.code ?? 'error'}; removed)`);
-        return;
-    }
-    for (const d of entries) {
-        const rel = relDir ? `${relDir}/${d.name}` : d.name;
-        const abs = external_node_path_.join(gitDir, rel);
-        const kind = classify(rel);
-        const saved = snap.get(rel);
-        const isLink = d.isSymbolicLink();
-        const special = !isLink && !d.isFile() && !d.isDirectory();
-        if (kind === 'lock' || ((isLink || special) && saved?.type !== 'link') || (kind === 'guarded' && !saved)) {
-            removeNoFollow(abs);
-            undone.push(`.git/${rel} (${kind === 'lock' ? 'lock file left behind' : isLink ? 'link' : special ? 'special file' : 'added'})`);
-        }
-        else if (d.isDirectory() && abs.length > MAX_PATH) {
-            removeNoFollow(abs);
-            undone.push(`.git/${relDir}/… (a tree deeper than git can use; removed)`);
-        }
-        else if (d.isDirectory()) {
-            sweepGitDir(gitDir, rel, snap, undone);
-        }
-    }
-}
-function restoreEntry(gitDir, e, blob, undone) {
-    const abs = external_node_path_.join(gitDir, e.rel);
-    const label = `.git${e.rel ? `/${e.rel}` : ''}`;
-    if (e.rel && !realParents(gitDir, e.rel)) {
-        // a directory on the way is a link (or a file) now: make each a real directory again
-        const parts = e.rel.split('/').slice(0, -1);
-        for (let i = 1; i <= parts.length; i++) {
-            const dir = external_node_path_.join(gitDir, ...parts.slice(0, i));
-            if (!lstatOrUndefined(dir)?.isDirectory()) {
-                ensureDirectory(dir, 0o755);
-                undone.push(`.git/${parts.slice(0, i).join('/')} (made a directory again)`);
-            }
-        }
-    }
-    const st = lstatOrUndefined(abs);
-    if (e.type === 'dir') {
-        if (ensureDirectory(abs, e.mode, e))
-            undone.push(`${label} (made a directory again)`);
-        else if ((st.mode & 0o7777) !== e.mode) {
-            external_node_fs_.chmodSync(abs, e.mode); // a real directory (checked just now): nothing to follow
-            undone.push(`${label} (mode put back)`);
-        }
-    }
-    else if (e.type === 'link') {
-        if (st?.isSymbolicLink() && external_node_fs_.readlinkSync(abs) === e.target)
-            return;
-        removeNoFollow(abs);
-        external_node_fs_.symlinkSync(e.target, abs);
-        if (process.getuid?.() === 0)
-            external_node_fs_.lchownSync(abs, e.uid, e.gid);
-        undone.push(`${label} (link put back)`);
-    }
-    else {
-        const data = blob(e.blob);
-        if (st?.isFile() && (st.mode & 0o7777) === e.mode && st.uid === e.uid && no_follow_readRegularFile(abs)?.equals(data))
-            return;
-        replaceFile(abs, data, e.mode, e);
-        undone.push(`${label} (${st ? 'changed' : 'removed'}: put back)`);
-    }
-}
-/** Where the agent moved a git dir to: a directory of the workspace with the same inode (3 levels deep at most). */
-function findByInode(workspace, g) {
-    const queue = [['', 0]];
-    while (queue.length) {
-        const [rel, depth] = queue.shift();
-        for (const d of listDir(external_node_path_.join(workspace, rel))) {
-            if (!d.isDirectory())
-                continue;
-            const child = rel ? `${rel}/${d.name}` : d.name;
-            const st = external_node_fs_.lstatSync(external_node_path_.join(workspace, child));
-            if (st.dev === g.dev && st.ino === g.ino)
-                return child;
-            if (depth < 2)
-                queue.push([child, depth + 1]);
-        }
-    }
-    return undefined;
-}
-/** restoreWorkspaceGit, reported in the log: one warning listing what was undone, or one error. True when restored. */
-function restoreWorkspaceGitLogged(ref, prefix = '') {
-    try {
-        const undone = restoreWorkspaceGit(ref);
-        if (undone.length) {
-            const shown = undone.slice(0, 20).join(', ') + (undone.length > 20 ? `, and ${undone.length - 20} more` : '');
-            lib_core/* warning */.$e(`${prefix}put the workspace's .git back as it was before the run; undid ${undone.length} change(s) the agent made there: ${shown}`);
-        }
-        else
-            lib_core/* info */.pq(`${prefix}the workspace's .git is as it was before the run (credentials back in place)`);
-        return true;
-    }
-    catch (err) {
-        // the job must not go on as if the checkout were safe: later steps run git there
-        lib_core/* setFailed */.C1(`${prefix}${(0,errors/* errorMessage */.gJ)(err)}`);
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/origin.js
-
-
-const ORIGIN_KEY = 'remote.origin.url';
-const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
-/**
- * The gate's upstream and credential, read after the checkout's credentials were taken out.
- * The credential is `github-token` when given, else what the checkout left (its extraheader
- * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
- */
-async function gateOrigin(workspace, saved, githubToken) {
-    const configPath = configPathOf(workspace);
-    if (!configPath || !external_node_fs_.existsSync(configPath))
-        return undefined;
-    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
-    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
-        return undefined;
-    const found = { upstream: new URL(url), configPath, url };
-    if (githubToken)
-        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
-    // git uses the last value that applies; the included file (newer actions/checkout) comes first
-    for (const e of [...(saved?.headers ?? [])].reverse()) {
-        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
-        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
-            continue;
-        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
-        if (header)
-            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
-    }
-    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
-    if (fromUrl) {
-        const u = new URL(fromUrl.url);
-        if (u.password || u.username)
-            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
-    }
-    return { ...found, credentialSource: 'none' };
-}
-/**
- * Points origin at the gate for the run. Nothing puts it back here: the whole config is
- * restored byte for byte from the snapshot taken before the run (git-guard.ts).
- */
-async function routeOriginThroughGate(origin, guestUrl) {
-    const st = external_node_fs_.lstatSync(origin.configPath);
-    await gitConfig(origin.configPath, [ORIGIN_KEY, guestUrl]);
-    if (process.getuid?.() === 0)
-        external_node_fs_.lchownSync(origin.configPath, st.uid, st.gid);
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/isolate-workspace.js
-
-
-
-
-
-
-/**
- * The checkout's token must not be readable in the bottle, and nothing the agent writes in .git
- * may run on the runner later: save .git as it is (first, and told to `onGuard` at once, so the
- * post step can put it back whatever happens to this process), then take the credentials out of
- * its config; and find the origin the git gate will serve (routed through it once it listens).
- */
-async function isolateWorkspace(config, plan, known, onGuard) {
-    const gitSecrets = workspaceGitSecrets(config.workspace);
-    for (const s of gitSecrets)
-        lib_core/* setSecret */.Pq(s);
-    const redactor = new Redactor([...known, ...gitSecrets]);
-    const guard = snapshotWorkspaceGit(config.workspace, external_node_path_.join(plan.stateDir, 'git-snapshot'));
-    if (guard)
-        onGuard(guard);
-    const saved = await stripGitCredentials(config.workspace);
-    if (saved && gitSecrets.length)
-        lib_core/* info */.pq("Took the checkout's git credentials out of the workspace for the run; .git is put back as it was afterwards");
-    const origin = await gateOrigin(config.workspace, saved, config.git.token);
-    if (!origin)
-        lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
-    return { redactor, guard, saved, origin };
-}
-/**
- * Once the gate listens: the workspace's origin points at it (the guest fetches and pushes
- * there, never upstream), and the guard notes the config the action itself wrote, so the
- * restore after the run tells it apart from what the agent changed.
- */
-async function routeOriginThroughTheGate(isolated, gateUrl) {
-    if (isolated.origin && gateUrl)
-        await routeOriginThroughGate(isolated.origin, gateUrl);
-    if (isolated.guard)
-        noteRunConfig(isolated.guard);
-}
-
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/proxy/daemon.js
 
 /** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
+// Every socket a daemon accepted, until it closes. A socket handed over by CONNECT (or an upgrade)
+// leaves the http server's own bookkeeping, so closeAllConnections() misses it while server.close()
+// still waits for it: one tunnel held open by the guest would hold the teardown.
+const accepted = new WeakMap();
 /** Listens on host:port (0 = any free port); resolves with the port. */
 async function listen(server, host, port = 0) {
     server.on('clientError', (_e, socket) => socket.destroy());
+    const sockets = new Set();
+    accepted.set(server, sockets);
+    server.on('connection', (socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+    });
     await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
@@ -53062,11 +52303,13 @@ function tlsHint(err) {
     const code = err.code ?? '';
     return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ? '; if it uses a private CA, give that CA in the `ca-certificates` input' : '';
 }
-/** Drops every connection, stops listening, then runs `after` (e.g. flushing a log). */
+/** Drops every connection (tunnels included), stops listening, then runs `after` (e.g. flushing a log). */
 function shutdown(server, after = () => undefined) {
     return new Promise(resolve => {
-        server.closeAllConnections();
         server.close(() => void Promise.resolve(after()).then(() => resolve()));
+        server.closeAllConnections();
+        for (const socket of accepted.get(server) ?? [])
+            socket.destroy();
     });
 }
 
@@ -53186,8 +52429,8 @@ function proxyAuthorization(proxy) {
     const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
     return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` };
 }
-/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket. */
-function openTunnel(proxy, host, port, timeoutMs = 30_000) {
+/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket, which `signal` ends too. */
+function openTunnel(proxy, host, port, timeoutMs = 30_000, signal) {
     return new Promise((resolve, reject) => {
         const authority = formatAuthority(host, port);
         const req = external_node_http_.request({
@@ -53196,11 +52439,16 @@ function openTunnel(proxy, host, port, timeoutMs = 30_000) {
             method: 'CONNECT',
             path: authority,
             headers: { host: authority, ...proxyAuthorization(proxy) },
-            timeout: timeoutMs
+            timeout: timeoutMs,
+            signal
         });
         req.once('connect', (res, socket) => {
-            if (res.statusCode === 200)
+            if (res.statusCode === 200 && !signal?.aborted) {
+                const end = () => socket.destroy();
+                signal?.addEventListener('abort', end, { once: true });
+                socket.once('close', () => signal?.removeEventListener('abort', end));
                 return resolve(socket);
+            }
             socket.destroy();
             reject(new Error(`the runner's proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${authority}`));
         });
@@ -53638,6 +52886,10 @@ function rejectionResponse(req, reasons, message) {
 
 /** Where the upstream's branches and tags live in the gate's repo: "what the upstream had". */
 const UPSTREAM_REFS = 'refs/bot-bottle-gate/upstream';
+/** Where the upstream's other refs a push updates (notes, refs/meta/…) are fetched to, for that push only. */
+const OTHER_REFS = 'refs/bot-bottle-gate/other';
+/** Every ref the gate fetched from the upstream for the push being judged: the tips the upstream advertised. */
+const FETCHED_REFS = 'refs/bot-bottle-gate/';
 /**
  * Host git as the gate runs it on objects the push sent: on a bare repo the gate made, with
  * no system or global config, no replace refs and no `GIT_*` from the runner's environment.
@@ -53713,11 +52965,6 @@ class PushObjects {
         const theirs = new Set(upstream.stdout.split('\n').filter(l => /^[0-9a-f]+$/.test(l)));
         return new Map(candidates.filter(m => !theirs.has(m[1])).map(m => [m[1], { type: m[2], size: Number(m[3]) }]));
     }
-    /** The oids of `oids` that are present. */
-    async existing(oids) {
-        const found = await this.types(oids);
-        return oids.filter(o => found.has(o));
-    }
     /** Whether old is an ancestor of new; a missing object counts as "no". */
     async isAncestor(old, tip) {
         if (this.unreadable)
@@ -53777,9 +53024,13 @@ class GateRepo {
         await this.init();
         await this.fetch([`+refs/heads/*:${UPSTREAM_REFS}/heads/*`, `+refs/tags/*:${UPSTREAM_REFS}/tags/*`]);
         const others = updates.filter(u => !ZERO_OID.test(u.old) && !/^refs\/(heads|tags)\//.test(u.ref));
+        // an earlier push's other refs go first: a fetch that fails below must not leave one standing as "advertised"
+        const stale = await this.git(['for-each-ref', '--format=%(refname)', OTHER_REFS], isolatedGitEnv());
+        for (const ref of stale.stdout.split('\n').filter(Boolean))
+            await this.git(['update-ref', '-d', ref], isolatedGitEnv());
         // a ref the upstream lacks fails the fetch it is in: one fetch per ref
         for (const [i, u] of others.entries())
-            await this.fetch([`+${u.ref}:refs/bot-bottle-gate/other/${i}`]);
+            await this.fetch([`+${u.ref}:${OTHER_REFS}/${i}`]);
         const quarantine = external_node_path_.join(this.dir, 'quarantine', external_node_crypto_.randomBytes(8).toString('hex'));
         external_node_fs_.mkdirSync(external_node_path_.join(quarantine, 'pack'), { recursive: true, mode: 0o700 });
         const objects = new PushObjects(this.dir, quarantine, undefined, this.timeoutMs, this.maxObjectBytes);
@@ -53792,6 +53043,191 @@ class GateRepo {
                 '(GitHub refuses files over 100 MiB; input git-max-push-mb raises it)'
             : indexed.stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ').slice(0, 300) || `git index-pack exited ${indexed.code}`;
         return new PushObjects(this.dir, quarantine, why, this.timeoutMs, this.maxObjectBytes);
+    }
+}
+
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(6193);
+;// CONCATENATED MODULE: ./lib/transcript/redact.js
+
+
+/** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
+const SHAPES = [
+    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+    { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
+    { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
+    { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
+    { kind: 'aws-access-key', pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+    // AWS secret keys and session tokens have no shape of their own: caught where they are named
+    { kind: 'aws-secret-key', pattern: '(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40}' },
+    {
+        kind: 'aws-session-token',
+        pattern: '(?:aws_session_token|AWS_SESSION_TOKEN|aws_security_token|SessionToken|x-amz-security-token)["\']?\\s{0,4}[=:]\\s{0,4}["\']?[A-Za-z0-9/+]{40,4096}={0,2}'
+    },
+    { kind: 'google-token', pattern: 'ya29\\.[A-Za-z0-9_\\-.]{20,2048}' }, // OAuth access token
+    { kind: 'google-token', pattern: '1//0[A-Za-z0-9_\\-]{30,512}' }, // OAuth refresh token
+    { kind: 'bearer', pattern: '[Bb]earer\\s{1,4}[A-Za-z0-9\\-._~+/]{16,2048}=*' }
+];
+/** The longest text one rule can match: what the stream holds back between chunks. */
+const WINDOW = 20_000;
+/** The longest text one rule can match (a scanner that overlaps its chunks by this finds every match). */
+const MATCH_WINDOW = WINDOW;
+function redact_escapeRegex(s) {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/**
+ * The base64 text that encodes `value` wherever it sits in a larger encoded byte string: for
+ * each of the three alignments, the run of base64 characters that depend on the value's
+ * bytes alone (so `echo "$KEY" | base64`, with its trailing newline, is caught too).
+ */
+function base64Fragments(value, alphabet) {
+    return [0, 1, 2].map(k => {
+        const enc = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
+        const start = k === 0 ? 0 : 4; // the first group mixes prefix bytes with the value's
+        const fullGroups = Math.floor((k + value.length) / 3); // the last partial group depends on what follows
+        return enc.slice(start, fullGroups * 4);
+    });
+}
+/** The forms a secret value may take in a transcript, as whole strings. */
+function secretForms(value) {
+    const bytes = Buffer.from(value);
+    const b64 = bytes.toString('base64');
+    const hex = bytes.toString('hex');
+    return [
+        value,
+        b64,
+        ...base64Fragments(bytes, 'base64'),
+        ...base64Fragments(bytes, 'base64url'),
+        encodeURIComponent(value),
+        JSON.stringify(value).slice(1, -1),
+        hex,
+        hex.toUpperCase()
+    ];
+}
+/** Longest text one escaped character may take: up to 8 backslashes (escapes of escapes) + `u0073`. */
+const MAX_ESCAPED_CHAR = 13;
+/**
+ * One printable ASCII character of a secret, written as itself or escaped: JSON/JS `\u0073`,
+ * C/shell `\x73`, URL `%73`, bare hex `73` (hex digits in either case), and JSON's `\/`.
+ * A run of backslashes is matched whole, so redacting inside a JSON string leaves no dangling
+ * escape behind. Other characters are matched as themselves.
+ */
+function charPattern(ch) {
+    const code = ch.charCodeAt(0);
+    if (ch.length !== 1 || code < 0x20 || code > 0x7e)
+        return redact_escapeRegex(ch);
+    const hex = code
+        .toString(16)
+        .padStart(2, '0')
+        .replace(/[a-f]/g, d => `[${d}${d.toUpperCase()}]`);
+    const slash = ch === '/' ? '|\\\\{1,8}/' : '';
+    return `(?:${redact_escapeRegex(ch)}|\\\\{1,8}(?:u00${hex}|x${hex})|%${hex}|${hex}${slash})`;
+}
+/** A secret in any mix of the per-character forms above (undefined when too long to stream). */
+function escapedSecretPattern(value) {
+    const chars = [...value];
+    if (chars.length * MAX_ESCAPED_CHAR > WINDOW)
+        return undefined;
+    return chars.map(charPattern).join('');
+}
+class Redactor {
+    regex;
+    kinds;
+    /** secrets: values to redact wherever they appear (short ones are ignored: they would redact ordinary text) */
+    constructor(secrets = []) {
+        const rules = [];
+        const known = [...new Set(secrets.filter(s => s.length >= 8))];
+        const forms = new Set(known.flatMap(secretForms).filter(f => f.length >= 8 && f.length <= WINDOW));
+        // Longest first, so a secret's base64 is not half-eaten by a shorter form.
+        for (const f of [...forms].sort((a, b) => b.length - a.length))
+            rules.push({ kind: 'secret', pattern: redact_escapeRegex(f) });
+        // Then each secret escaped character by character (partly or wholly, in any mix).
+        for (const p of known.map(escapedSecretPattern))
+            if (p)
+                rules.push({ kind: 'secret', pattern: p });
+        rules.push(...SHAPES);
+        this.kinds = rules.map(r => r.kind);
+        this.regex = new RegExp(rules.map(r => `(${r.pattern})`).join('|'), 'g');
+    }
+    /** Redacts a whole string. */
+    redact(text) {
+        return text.replace(this.regex, (...m) => this.marker(m));
+    }
+    /**
+     * Redacts every string (and key) in a parsed value: what JSON decoding produced from escapes
+     * (`\u0073k-ant-…`) is redacted as the text a reader will see.
+     */
+    redactDeep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(v => this.redactDeep(v));
+        if (value && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)]));
+        }
+        return value;
+    }
+    /** The kinds of secret in `text` (e.g. `github-token`, `secret` for the run's own), each once: for a check that refuses rather than redacts. */
+    kindsIn(text) {
+        const found = new Set();
+        for (const m of text.matchAll(this.regex))
+            found.add(this.kindOf(m));
+        return [...found];
+    }
+    kindOf(m) {
+        const i = m.slice(1, this.kinds.length + 1).findIndex(g => g !== undefined);
+        return this.kinds[i] ?? 'secret';
+    }
+    marker(m) {
+        const kind = this.kindOf(m);
+        // keep the scheme word, so a reader still sees that a bearer header was there
+        const keep = kind === 'bearer' ? (/^[Bb]earer\s+/.exec(String(m[0]))?.[0] ?? '') : '';
+        return `${keep}[REDACTED:${kind}]`;
+    }
+    /**
+     * Redacts `text` (the held-back tail of earlier chunks plus a new chunk) and returns what is
+     * safe to emit now and what to hold back: text from which a match might still continue.
+     */
+    step(text, final) {
+        if (final)
+            return { out: this.redact(text), rest: '' };
+        // Everything before `safe` can be settled now: no match longer than WINDOW exists.
+        let cut = Math.max(0, text.length - WINDOW);
+        this.regex.lastIndex = 0;
+        let out = '';
+        let last = 0;
+        for (let m = this.regex.exec(text); m; m = this.regex.exec(text)) {
+            const end = m.index + m[0].length;
+            if (m.index >= cut)
+                break; // starts in the held-back window: decide with more text
+            if (end >= text.length) {
+                cut = m.index; // may continue in the next chunk
+                break;
+            }
+            out += text.slice(last, m.index) + this.marker([m[0], ...m.slice(1)]);
+            last = end;
+            if (m[0].length === 0)
+                this.regex.lastIndex++;
+        }
+        if (last > cut)
+            cut = last;
+        out += text.slice(last, cut);
+        return { out, rest: text.slice(cut) };
+    }
+    /** A streaming Transform (bytes in, redacted UTF-8 out) that holds back at most WINDOW characters. */
+    stream() {
+        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
+        let rest = '';
+        return new external_node_stream_.Transform({
+            transform: (chunk, _enc, done) => {
+                const r = this.step(rest + decoder.write(chunk), false);
+                rest = r.rest;
+                done(null, r.out);
+            },
+            flush: (done) => {
+                done(null, this.step(rest + decoder.end(), true).out);
+            }
+        });
     }
 }
 
@@ -53969,7 +53405,7 @@ function parseDiffTree(out) {
  * or deletes (mode changes included; no rename detection, so a rename is a delete and an add);
  * a root commit adds its whole tree; a merge changes every path where it differs from a parent,
  * unless it keeps that path as a `current` parent has it — one the push judges itself, or a tip
- * the upstream's branches and tags (or the old tip) are at now. What it took from any other
+ * the upstream advertised (its branches and tags, or the other refs the push updates) now. What it took from any other
  * parent is a change: an old commit of the upstream as a parent would otherwise bring back a
  * workflow the upstream has since changed or removed, without a commit that changes it.
  */
@@ -54036,8 +53472,9 @@ const TOO_MUCH = (limits) => `bot-bottle: the push's new objects come to more th
 /**
  * Judges what a push's new objects carry, from the quarantine (never from bytes parsed by
  * hand): for each update, everything reachable from its new tip and not from the upstream's
- * branches and tags nor the old tip. A protected path changed by any new commit, or a secret in
- * any new blob, commit, tag, file name or the ref name, refuses the update. Objects the pack
+ * branches and tags nor an old tip the upstream advertised (any other claimed old tip is judged
+ * too). A protected path changed by any new commit, or a secret in any new blob, commit, tag,
+ * file name or the ref name, refuses the update. Objects the pack
  * carries that no new tip reaches (the upstream would store them all the same, and serve them
  * by id) are scanned too, and refuse every update. Reasons name the path and the kind of
  * secret, never the value.
@@ -54056,8 +53493,12 @@ async function judgeContent(objects, updates, rules, limits) {
         return done();
     }
     const ctx = { objects, rules, limits, scanned: new Map(), verdict };
-    const present = await objects.existing(updates.map(u => u.old).filter(o => !ZERO_OID.test(o)));
-    const tips = (await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', UPSTREAM_REFS])).split(/\s+/).filter(Boolean);
+    // the tips the upstream advertised (its branches and tags, and the other refs the push updates)
+    const advertised = await objects.gitText(['for-each-ref', '--format=%(objectname) %(*objectname)', FETCHED_REFS]);
+    const tips = new Set(advertised.split(/\s+/).filter(Boolean));
+    // an old tip is the upstream's only when it advertised it: a claimed `old` that only the push's pack holds
+    // could otherwise hide what its commits change (a workflow edit) behind an update from it
+    const known = updates.map(u => u.old).filter(o => tips.has(o));
     const reached = new Set();
     for (const [u, i] of live) {
         const found = verdict.findings[i];
@@ -54070,9 +53511,10 @@ async function judgeContent(objects, updates, rules, limits) {
             '--no-object-names',
             '--parents',
             u.new,
+            // after --not a `^` would flip back to "include": the known old tips go bare
             '--not',
             `--glob=${UPSTREAM_REFS}`,
-            ...present.map(o => `^${o}`)
+            ...known
         ]))
             .split('\n')
             .filter(Boolean);
@@ -54085,7 +53527,7 @@ async function judgeContent(objects, updates, rules, limits) {
             .filter(([oid]) => types.get(oid)?.type === 'commit')
             .map(([oid, ...parents]) => ({ oid: oid, parents }))
             .reverse();
-        const current = new Set([...tips, ...present, ...commits.map(c => c.oid)]);
+        const current = new Set([...tips, ...commits.map(c => c.oid)]);
         const names = pathFindings(await commitChanges(objects, commits, current), rules, found);
         const where = (oid, type) => {
             const named = names.get(oid);
@@ -54225,8 +53667,14 @@ function refNameProblem(ref) {
 
 const REFUSED_WITH_ANOTHER = 'refused because another ref of this push was refused';
 /**
+ * Push options (`git push -o`) are read by the upstream, not by git: on GitLab
+ * `merge_request.merge_when_pipeline_succeeds` turns an allowed push into a merge and
+ * `ci.variable=` sets pipeline variables. The gate cannot judge them, so it passes none on.
+ */
+const PUSH_OPTIONS_REFUSED = 'bot-bottle: push options (git push -o) are not passed on by the git gate; push without them';
+/**
  * Judges every update of a push, by its index in the command list (so one ref named twice
- * cannot share a verdict): the request as a whole, the ref name, the ref named twice, then
+ * cannot share a verdict): the request as a whole (push options included), the ref name, the ref named twice, then
  * the push policy (pattern, delete, fast-forward). If any update is refused, the push is
  * refused whole, so the upstream never applies part of a push the gate refused.
  */
@@ -54238,6 +53686,8 @@ async function judgePush(request, policy, ancestry) {
     const early = updates.map((u) => {
         if (request.refusal)
             return request.refusal;
+        if (request.capabilities.includes('push-options'))
+            return PUSH_OPTIONS_REFUSED;
         // a second update of the same ref would be checked against the first one's old tip, not the upstream's
         return refNameProblem(u.ref) ?? ((named.get(u.ref) ?? 0) > 1 ? 'bot-bottle: this ref is named more than once in one push' : undefined);
     });
@@ -54762,62 +54212,35 @@ async function startGitGate(opts) {
     };
 }
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./lib/proxy/cidr.js
 
 
-/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined. */
-function addressBytes(address) {
-    if (external_node_net_.isIPv4(address))
-        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
-    if (!external_node_net_.isIPv6(address))
-        return undefined;
-    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
-    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
-    const h = groups(head);
-    const t = tail === undefined ? [] : groups(tail);
-    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
-    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
-}
-function v4Groups(dotted) {
-    const [a, b, c, d] = dotted.split('.').map(Number);
-    return [(a << 8) | b, (c << 8) | d];
-}
-/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for. */
-function unmapIPv4(address) {
-    const b = addressBytes(address);
-    if (!external_node_net_.isIPv6(address) || !b?.subarray(0, 10).every(x => x === 0) || b[10] !== 0xff || b[11] !== 0xff)
-        return address;
-    return [...b.subarray(12)].join('.');
+/** 'ipv4' or 'ipv6' for an IP address, as net.BlockList names the families; undefined for anything else. */
+function ipFamily(address) {
+    return external_node_net_.isIPv4(address) ? 'ipv4' : external_node_net_.isIPv6(address) ? 'ipv6' : undefined;
 }
 /** `addr/prefix` → the network, or undefined when it is not one. A bare address is a /32 (/128). */
 function parseCidr(text) {
     const [addr = '', prefixText, extra] = text.trim().split('/');
     const host = normalizeHost(addr);
-    if (extra !== undefined || host === undefined || !external_node_net_.isIP(host))
+    const family = host === undefined ? undefined : ipFamily(host);
+    if (extra !== undefined || host === undefined || family === undefined)
         return undefined;
-    const v4 = external_node_net_.isIPv4(host);
-    const max = v4 ? 32 : 128;
     if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))
         return undefined;
+    const max = family === 'ipv4' ? 32 : 128;
     const prefix = prefixText === undefined ? max : Number(prefixText);
     if (prefix > max)
         return undefined;
-    const bits = v4 ? prefix + 96 : prefix; // compared as 16 bytes
-    const net16 = addressBytes(host);
-    const whole = bits >> 3;
-    const mask = (0xff << (8 - (bits & 7))) & 0xff;
-    const containsBytes = (a) => {
-        for (let i = 0; i < whole; i++)
-            if (a[i] !== net16[i])
-                return false;
-        return mask === 0 || ((a[whole] ^ net16[whole]) & mask) === 0;
-    };
+    const list = new external_node_net_.BlockList();
+    list.addSubnet(host, prefix, family);
     return {
         text: `${host}/${prefix}`,
-        containsBytes,
         contains: address => {
-            const a = addressBytes(address);
-            return a !== undefined && containsBytes(a);
+            const f = ipFamily(address);
+            return f !== undefined && list.check(address, f);
         }
     };
 }
@@ -54906,7 +54329,70 @@ function listedNetworks(policy) {
 
 // EXTERNAL MODULE: external "node:dns"
 var external_node_dns_ = __nccwpck_require__(610);
+;// CONCATENATED MODULE: ./lib/proxy/embedded-ipv4.js
+
+/**
+ * IPv6 addresses that stand for an IPv4 address: the IPv4-mapped form the socket API uses, and
+ * the forms a translator (SIIT, NAT64) turns into IPv4 on the way. The address vetting judges
+ * each such address as the IPv4 address it reaches, or could reach.
+ */
+/** An address as 16 bytes (IPv4 as IPv4-mapped IPv6), or undefined when it is not one. */
+function addressBytes(address) {
+    if (external_node_net_.isIPv4(address))
+        return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.split('.').map(Number)]);
+    if (!external_node_net_.isIPv6(address) || address.includes('%'))
+        return undefined;
+    const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+    const groups = (s) => (s ? s.split(':') : []).flatMap(g => (g.includes('.') ? v4Groups(g) : [parseInt(g, 16)]));
+    const h = groups(head);
+    const t = tail === undefined ? [] : groups(tail);
+    const all = [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+    return Uint8Array.from(all.flatMap(g => [g >> 8, g & 0xff]));
+}
+function v4Groups(dotted) {
+    const [a, b, c, d] = dotted.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+}
+const startsWith = (b, prefix) => prefix.every((x, i) => b[i] === x);
+const dotted = (b, at) => at.map(i => b[i]).join('.');
+const MAPPED = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]; // ::ffff:0:0/96
+const TRANSLATED = [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0]; // ::ffff:0:0:0/96 (SIIT, RFC 6145)
+const NAT64_WELL_KNOWN = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]; // 64:ff9b::/96 (RFC 6052)
+const NAT64_LOCAL = [0, 0x64, 0xff, 0x9b, 0, 1]; // 64:ff9b:1::/48 (RFC 8215)
+const LAST_32 = [12, 13, 14, 15];
+// where RFC 6052 §2.2 puts the IPv4 address for each prefix length a local-use prefix can have (bits 64-71 are skipped)
+const RFC6052_AT = [
+    [48, [6, 7, 9, 10]],
+    [56, [7, 9, 10, 11]],
+    [64, [9, 10, 11, 12]],
+    [96, LAST_32]
+];
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, `::ffff:7f00:1`) stands for; any other address as it is. */
+function unmapIPv4(address) {
+    const b = external_node_net_.isIPv6(address) ? addressBytes(address) : undefined;
+    return b && startsWith(b, MAPPED) ? dotted(b, LAST_32) : address;
+}
+/**
+ * The IPv4 addresses `address` reaches through a translator. The well-known NAT64 prefix is a
+ * /96; the local-use prefix 64:ff9b:1::/48 may be used at any RFC 6052 length, which the proxy
+ * cannot know, so each reading is given. Empty for an address with no such embedding (and for
+ * IPv4-mapped ones, which unmapIPv4 reads).
+ */
+function embeddedIPv4(address) {
+    const b = external_node_net_.isIPv6(address) ? addressBytes(address) : undefined;
+    if (!b)
+        return [];
+    if (startsWith(b, TRANSLATED))
+        return [{ ipv4: dotted(b, LAST_32), via: 'SIIT' }];
+    if (startsWith(b, NAT64_WELL_KNOWN))
+        return [{ ipv4: dotted(b, LAST_32), via: 'NAT64' }];
+    if (startsWith(b, NAT64_LOCAL))
+        return RFC6052_AT.map(([len, at]) => ({ ipv4: dotted(b, at), via: `NAT64 (local-use, read as /${len})` }));
+    return [];
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/address-vetting.js
+
 
 
 
@@ -54918,6 +54404,8 @@ var external_node_dns_ = __nccwpck_require__(610);
  * 172.16/12, 192.168/16, fc00::/7, 100.64/10) are NOT refused: allowed names may be corporate
  * mirrors. Refused: the ranges below, the runner's own interface addresses, and `deniedCidrs`
  * (the bottle's docker networks), unless the address is inside an IP/CIDR rule of `allowed-hosts`.
+ * An IPv6 address that stands for an IPv4 one (IPv4-mapped, SIIT, NAT64) is judged as that
+ * IPv4 address too (embedded-ipv4.ts).
  */
 const REFUSED_RANGES = [
     ['0.0.0.0/8', 'unspecified'],
@@ -54942,29 +54430,51 @@ function parseDeniedCidrs(cidrs = []) {
     });
 }
 let ownCache;
-/** The runner's interface addresses (read at most once a second: networks come and go). */
+/** The runner's interface addresses (read at most once a second: networks come and go), in any spelling. */
 function ownAddresses() {
     if (!ownCache || Date.now() - ownCache.at > 1000) {
-        const addresses = new Set(Object.values(external_node_os_.networkInterfaces()).flatMap(list => (list ?? []).map(i => unmapIPv4(i.address.replace(/%.*$/, '')))));
+        const addresses = new external_node_net_.BlockList();
+        for (const i of Object.values(external_node_os_.networkInterfaces()).flatMap(list => list ?? [])) {
+            const a = i.address.replace(/%.*$/, '');
+            const family = ipFamily(a);
+            if (family)
+                addresses.addAddress(a, family);
+        }
         ownCache = { at: Date.now(), addresses };
     }
     return ownCache.addresses;
 }
-/** Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. */
-function refusedBecause(address, policy) {
-    const a = unmapIPv4(address); // an IPv4-mapped address is judged as the IPv4 address it reaches
-    const bytes = addressBytes(a);
-    if (!bytes)
-        return 'not an IP address';
-    if (policy.listed.some(c => c.containsBytes(bytes)))
-        return undefined;
-    const range = REFUSED.find(r => r.cidr.containsBytes(bytes));
+/** Why this one address may not be reached, or undefined (the IP/CIDR rules of allowed-hosts aside). */
+function refusedAsSuch(a, policy) {
+    const range = REFUSED.find(r => r.cidr.contains(a));
     if (range)
         return range.why;
-    if (ownAddresses().has(a))
+    if (ownAddresses().check(a, ipFamily(a)))
         return "the runner's own address";
-    const denied = policy.denied.find(c => c.containsBytes(bytes));
+    const denied = policy.denied.find(c => c.contains(a));
     return denied ? `denied network ${denied.text}` : undefined;
+}
+/**
+ * Why `address` may not be reached ('loopback', 'the runner's own address', …), or undefined. An
+ * IPv4-mapped address is judged as the IPv4 address it is; an address a translator turns into
+ * IPv4 is judged as itself and as each IPv4 address it may reach ('NAT64 for 127.0.0.1: loopback').
+ */
+function refusedBecause(address, policy) {
+    const a = unmapIPv4(address); // net.BlockList matches mapped forms too; unmapped here so the reasons below need not rely on that
+    if (!ipFamily(a))
+        return 'not an IP address';
+    const listed = (x) => policy.listed.some(c => c.contains(x));
+    if (listed(a))
+        return undefined;
+    const why = refusedAsSuch(a, policy);
+    if (why)
+        return why;
+    for (const e of embeddedIPv4(a)) {
+        const inner = listed(e.ipv4) ? undefined : refusedAsSuch(e.ipv4, policy);
+        if (inner)
+            return `${e.via} for ${e.ipv4}: ${inner}`;
+    }
+    return undefined;
 }
 /**
  * Resolves `host` once (an IP literal is not looked up) and returns the first address that may
@@ -55034,7 +54544,7 @@ function denialText(rule, policy, host, port, reason) {
         case 'bad-target':
             return 'send plain HTTP as an absolute URI (http://host/...), and HTTPS through CONNECT host:port.';
         case 'host-mismatch':
-            return `blocked: the request's target and its Host header disagree (${host}).`;
+            return `blocked: the request's target and its Host header disagree (${reason ?? host}).`;
         case 'port-not-allowed':
             return `blocked ${host}:${port}: only ports ${DEFAULT_PORTS.join(' and ')} are allowed unless \`allowed-hosts\` names the port (e.g. ${host}:${port}).`;
         case 'denied-address':
@@ -55161,7 +54671,203 @@ function firstHostName(ext) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/proxy/hop-by-hop.js
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1), so no daemon
+ * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
+ * proxy: it must never go further.
+ */
+const HOP_BY_HOP = [
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'proxy-authenticate',
+    'proxy-authorization',
+    'te',
+    'trailer',
+    'transfer-encoding',
+    'upgrade'
+];
+/** What each daemon also drops: the model proxy sets the host and the credential itself. */
+const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
+/**
+ * The end-to-end headers of a message: without the hop-by-hop list, the headers its own
+ * `Connection` header names, and the daemon's `extras`.
+ */
+function endToEndHeaders(headers, extras = []) {
+    const named = String(headers.connection ?? '')
+        .split(',')
+        .map(h => h.trim().toLowerCase());
+    const drop = new Set([...HOP_BY_HOP, ...named, ...extras]);
+    const out = {};
+    for (const [k, v] of Object.entries(headers))
+        if (v !== undefined && !drop.has(k))
+            out[k] = v;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-http.js
+
+
+
+
+
+/** An absolute http:// URI's URL, canonical host and port, or undefined. */
+function targetOf(url) {
+    if (!url || !URL.canParse(url))
+        return undefined;
+    const u = new URL(url);
+    const host = normalizeHost(u.hostname);
+    if (u.protocol !== 'http:' || host === undefined)
+        return undefined;
+    return { url: u, host, port: Number(u.port || 80) };
+}
+/**
+ * Forwards a judged request to the vetted address (or through the runner's own proxy), without
+ * the hop-by-hop headers (the proxy credentials among them); the Host header still names the
+ * host. `done` gets the bytes each way once the exchange is over.
+ */
+function forward(ctx, req, res, j, done) {
+    let up = 0;
+    let down = 0;
+    const target = new URL(`http://${formatAuthority(j.host, j.port)}${j.path}`);
+    const options = httpRequestVia(j.way.via, target, {
+        host: j.way.address ?? j.host,
+        port: j.port,
+        method: req.method,
+        path: j.path,
+        headers: endToEndHeaders(req.headers)
+    });
+    const upstream = external_node_http_.request({ ...options, signal: ctx.closing }, ures => {
+        res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
+        ures.on('data', (c) => (down += c.length));
+        ures.pipe(res);
+    });
+    req.on('data', (c) => (up += c.length));
+    upstream.on('error', err => {
+        if (!res.headersSent) {
+            res.writeHead(502, { 'content-type': 'text/plain' });
+            res.end(`bot-bottle egress proxy: ${j.host}:${j.port} unreachable (${err.message})\n`);
+        }
+        else
+            res.destroy();
+    });
+    res.on('close', () => {
+        // the client left (or the proxy closed): an upstream that never answers must not hold the request
+        if (!res.writableFinished)
+            upstream.destroy();
+        done(up, down);
+    });
+    req.pipe(upstream);
+}
+/** Answers a refused request and logs it. */
+function refuseRequest(ctx, req, res, r, at) {
+    ctx.record({ host: at.host, port: at.port, method: req.method ?? '', decision: 'blocked', rule: r.rule, reason: r.reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, at.started);
+    req.resume();
+    res.writeHead(r.status, r.headers);
+    res.end(r.body);
+}
+/**
+ * Plain HTTP as an absolute URI: checks (credentials, target, Host header, allow-list), resolves
+ * and vets the address, then forwards it.
+ */
+function plainHttpHandler(ctx) {
+    return async (req, res) => {
+        const started = Date.now();
+        const target = targetOf(req.url);
+        const host = target?.host ?? '';
+        const port = target?.port ?? 0;
+        const refuse = (r) => refuseRequest(ctx, req, res, r, { host, port, started });
+        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader: parseAuthority(String(req.headers.host ?? ''), 80) });
+        if (isRefusal(admitted))
+            return refuse(admitted);
+        const way = await route(ctx, host, port, false);
+        if (isRefusal(way))
+            return refuse(way);
+        const url = target.url;
+        forward(ctx, req, res, { host, port, path: url.pathname + url.search, rule: admitted.rule, way }, (up, down) => ctx.record({
+            host,
+            port,
+            method: req.method ?? '',
+            decision: 'allowed',
+            rule: admitted.rule,
+            address: way.address,
+            bytes_up: up,
+            bytes_down: down,
+            duration_ms: Date.now() - started
+        }, started));
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/egress-tunnel-http.js
+
+
+
+
+/** The port whose tunnels carry plain HTTP: the proxy reads their requests instead of relaying bytes. */
+const PLAIN_HTTP_PORT = 80;
+/**
+ * In plain HTTP the Host header, not the connection, picks the site: on a shared front (a CDN) a
+ * tunnel admitted for one host would reach any other tenant. So a tunnel to port 80 is not relayed
+ * as bytes: Node's HTTP parser reads each request in it, one whose Host (or absolute target) is not
+ * the tunnel's host:port is refused (and the tunnel closed), and the others are forwarded as the
+ * proxy forwards plain HTTP, to the address vetted for the tunnel. Bytes that are not HTTP/1.x end
+ * the tunnel.
+ */
+function tunnelHttp(ctx) {
+    const tunnels = new WeakMap();
+    const server = external_node_http_.createServer((req, res) => {
+        const t = tunnels.get(req.socket);
+        if (!t)
+            return void res.destroy(); // only sockets handed over by serve() reach this server
+        const started = Date.now();
+        const refuse = (r) => {
+            res.setHeader('connection', 'close');
+            refuseRequest(ctx, req, res, r, { host: t.host, port: t.port, started });
+        };
+        const authority = formatAuthority(t.host, t.port);
+        const path = originForm(req.url ?? '', t);
+        if (path === undefined)
+            return refuse(lateRefusal(ctx, 'host-mismatch', t.host, t.port, `target ${JSON.stringify((req.url ?? '').slice(0, 200))} in a tunnel to ${authority}`));
+        const host = parseAuthority(String(req.headers.host ?? ''), PLAIN_HTTP_PORT);
+        if (!host || host.host !== t.host || host.port !== t.port)
+            return refuse(lateRefusal(ctx, 'host-mismatch', t.host, t.port, `Host ${JSON.stringify(String(req.headers.host ?? '').slice(0, 200))} in a tunnel to ${authority}`));
+        forward(ctx, req, res, { host: t.host, port: t.port, path, rule: t.rule, way: t.way }, (up, down) => {
+            t.stats.up += up;
+            t.stats.down += down;
+        });
+    });
+    server.on('clientError', (err, socket) => {
+        const t = tunnels.get(socket);
+        if (t && err.code?.startsWith('HPE_')) {
+            const reason = `the tunnel to port ${PLAIN_HTTP_PORT} does not carry HTTP/1.x (${err.code})`;
+            ctx.record({ host: t.host, port: t.port, method: 'CONNECT', decision: 'blocked', rule: 'not-http', reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, Date.now());
+            if (socket.writable)
+                socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nbot-bottle egress proxy: ${reason}.\n`);
+        }
+        socket.destroy();
+    });
+    return {
+        serve(client, head, tunnel) {
+            tunnels.set(client, tunnel);
+            if (head.length)
+                client.unshift(head);
+            server.emit('connection', client);
+        }
+    };
+}
+/** The request target as a path, when it is one, or an absolute URI naming the tunnel's own host:port. */
+function originForm(url, t) {
+    if (url.startsWith('/')) {
+        const u = new URL(`http://x${url}`); // as the plain HTTP path sends it: percent-encoded
+        return u.pathname + u.search;
+    }
+    const absolute = targetOf(url);
+    return absolute && absolute.host === t.host && absolute.port === t.port ? absolute.url.pathname + absolute.url.search : undefined;
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/egress-connect.js
+
 
 
 
@@ -55221,11 +54927,11 @@ function sniRefusal(ctx, hello, host, port) {
         return lateRefusal(ctx, 'sni-mismatch', host, port, `SNI ${JSON.stringify(hello.sni.slice(0, 255))} differs from the CONNECT host`);
     return undefined;
 }
-function dial(r, host, port) {
+function dial(r, host, port, signal) {
     if (r.via)
-        return openTunnel(r.via, host, port);
+        return openTunnel(r.via, host, port, undefined, signal);
     return new Promise((resolve, reject) => {
-        const socket = external_node_net_.connect(port, r.address);
+        const socket = external_node_net_.connect({ port, host: r.address, signal });
         socket.once('error', reject);
         socket.once('connect', () => {
             socket.off('error', reject);
@@ -55236,9 +54942,13 @@ function dial(r, host, port) {
 /**
  * CONNECT: checks (credentials, target, allow-list), resolves and vets the address, then —
  * for port 443 — answers 200 and reads the ClientHello before dialling, so a refused SNI
- * never reaches the host; other ports are dialled first (a failure is a 502 the client sees).
+ * never reaches the host; for port 80, answers 200 and serves the HTTP requests in the tunnel
+ * itself, each Host judged (egress-tunnel-http.ts); other ports (only those an allowed-hosts rule
+ * names, or any with `egress: open`) are dialled first (a failure is a 502 the client sees) and
+ * relayed as bytes.
  */
 function connectHandler(ctx) {
+    const http80 = tunnelHttp(ctx);
     return async (req, client, head) => {
         const started = Date.now();
         client.on('error', () => undefined);
@@ -55273,6 +54983,11 @@ function connectHandler(ctx) {
             return refuse(way);
         if (client.destroyed)
             return log('allowed', admitted.rule, { address: way.address });
+        if (port === PLAIN_HTTP_PORT) {
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            client.once('close', () => log('allowed', admitted.rule, { address: way.address }));
+            return http80.serve(client, head, { host, port, rule: admitted.rule, way, stats });
+        }
         let first = head;
         if (port === 443) {
             client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -55284,7 +54999,7 @@ function connectHandler(ctx) {
         }
         let upstream;
         try {
-            upstream = await dial(way, host, port);
+            upstream = await dial(way, host, port, ctx.closing);
         }
         catch (err) {
             if (port !== 443)
@@ -55325,121 +55040,8 @@ function splice(client, upstream, greeting, first, stats, done) {
     client.resume();
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/hop-by-hop.js
-/**
- * Headers that describe one connection, not the message (RFC 9110 §7.6.1), so no daemon
- * forwards them. `proxy-authorization` carries the bottle's per-run secret to the egress
- * proxy: it must never go further.
- */
-const HOP_BY_HOP = [
-    'connection',
-    'keep-alive',
-    'proxy-connection',
-    'proxy-authenticate',
-    'proxy-authorization',
-    'te',
-    'trailer',
-    'transfer-encoding',
-    'upgrade'
-];
-/** What each daemon also drops: the model proxy sets the host and the credential itself. */
-const MODEL_PROXY_DROPS = ['host', 'x-api-key', 'authorization'];
-/**
- * The end-to-end headers of a message: without the hop-by-hop list, the headers its own
- * `Connection` header names, and the daemon's `extras`.
- */
-function endToEndHeaders(headers, extras = []) {
-    const named = String(headers.connection ?? '')
-        .split(',')
-        .map(h => h.trim().toLowerCase());
-    const drop = new Set([...HOP_BY_HOP, ...named, ...extras]);
-    const out = {};
-    for (const [k, v] of Object.entries(headers))
-        if (v !== undefined && !drop.has(k))
-            out[k] = v;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/egress-http.js
-
-
-
-
-
-function targetOf(url) {
-    if (!url || !URL.canParse(url))
-        return undefined;
-    const u = new URL(url);
-    const host = normalizeHost(u.hostname);
-    if (u.protocol !== 'http:' || host === undefined)
-        return undefined;
-    return { url: u, host, port: Number(u.port || 80) };
-}
-/**
- * Plain HTTP as an absolute URI: checks (credentials, target, Host header, allow-list), resolves
- * and vets the address, then forwards to that address (or through the runner's own proxy),
- * without the hop-by-hop headers (the proxy credentials among them).
- */
-function plainHttpHandler(ctx) {
-    return async (req, res) => {
-        const started = Date.now();
-        const target = targetOf(req.url);
-        const host = target?.host ?? '';
-        const port = target?.port ?? 0;
-        const method = req.method ?? '';
-        const refuse = (r) => {
-            ctx.record({ host, port, method, decision: 'blocked', rule: r.rule, reason: r.reason, bytes_up: 0, bytes_down: 0, duration_ms: 0 }, started);
-            req.resume();
-            res.writeHead(r.status, r.headers);
-            res.end(r.body);
-        };
-        const admitted = admit(ctx, { credentials: req.headers['proxy-authorization'], target, hostHeader: parseAuthority(String(req.headers.host ?? ''), 80) });
-        if (isRefusal(admitted))
-            return refuse(admitted);
-        const way = await route(ctx, host, port, false);
-        if (isRefusal(way))
-            return refuse(way);
-        let up = 0;
-        let down = 0;
-        const url = target.url;
-        // the vetted address is dialled; the Host header still names the host
-        const options = httpRequestVia(way.via, url, {
-            host: way.address ?? host,
-            port,
-            method,
-            path: url.pathname + url.search,
-            headers: endToEndHeaders(req.headers)
-        });
-        const upstream = external_node_http_.request(options, ures => {
-            res.writeHead(ures.statusCode ?? 502, endToEndHeaders(ures.headers));
-            ures.on('data', (c) => (down += c.length));
-            ures.pipe(res);
-        });
-        req.on('data', (c) => (up += c.length));
-        upstream.on('error', err => {
-            if (!res.headersSent) {
-                res.writeHead(502, { 'content-type': 'text/plain' });
-                res.end(`bot-bottle egress proxy: ${host}:${port} unreachable (${err.message})\n`);
-            }
-            else
-                res.destroy();
-        });
-        res.on('close', () => ctx.record({
-            host,
-            port,
-            method,
-            decision: 'allowed',
-            rule: admitted.rule,
-            address: way.address,
-            bytes_up: up,
-            bytes_down: down,
-            duration_ms: Date.now() - started
-        }, started));
-        req.pipe(upstream);
-    };
-}
-
 ;// CONCATENATED MODULE: ./lib/proxy/egress-proxy.js
+
 
 
 
@@ -55456,7 +55058,10 @@ function plainHttpHandler(ctx) {
 async function startEgressProxy(opts) {
     const log = decisionLog(opts.logFile, opts.records);
     const decisions = { allowed: 0, blocked: 0, blockedHosts: new Map() };
+    const closing = new AbortController();
+    (0,external_node_events_.setMaxListeners)(0, closing.signal); // one listener per open upstream connection, removed as each closes
     const ctx = {
+        closing: closing.signal,
         policy: opts.policy,
         addresses: { listed: listedNetworks(opts.policy), denied: parseDeniedCidrs(opts.deniedCidrs) },
         runnerProxy: opts.runnerProxy ?? NO_RUNNER_PROXY,
@@ -55483,7 +55088,11 @@ async function startEgressProxy(opts) {
                 .map(([h, n]) => `${h} (${n})`);
             return `egress: ${decisions.allowed} allowed, ${decisions.blocked} blocked${top.length ? `; most blocked: ${top.join(', ')}` : ''}`;
         },
-        close: () => shutdown(server, log.end)
+        close: () => {
+            // both sides of every tunnel: the guest's (shutdown drops what the server accepted) and the upstream's
+            closing.abort();
+            return shutdown(server, log.end);
+        }
     };
 }
 
@@ -55883,35 +55492,36 @@ function usageRecord(model, u) {
         webSearches: u.web_search_requests
     };
 }
-/** The output a request may ask for when it names none (the API refuses it then; the largest any model allows). */
-const MAX_OUTPUT_TOKENS = 128_000;
-/**
- * The most one request can be billed, before it goes: every byte of its body as a token (a
- * token is at least a byte) at the dearest input rate (a 1-hour cache write), and its
- * `max_tokens` as output.
- */
-function worstCase(model, bodyBytes, maxTokens) {
-    const output = typeof maxTokens === 'number' && Number.isFinite(maxTokens) && maxTokens >= 0 ? maxTokens : MAX_OUTPUT_TOKENS;
-    return { model, input: 0, cacheCreation: bodyBytes, cacheCreation1h: bodyBytes, cacheRead: 0, output };
-}
 /**
  * What a finished request counts: the usage the API reported when its answer was read to the
  * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
  * through — cut short, never sending its final usage, in an encoding or shape the tap does not
- * parse — counts as `ask`, its worst case, and never less than what was read. An error status
- * is billed nothing.
+ * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
+ * `message_start` names only the first sampling's input: with server tools the rest comes at the
+ * end). An error status is billed nothing.
  */
 function billedFor(ask, status, read, asksOneHourCache = false) {
     const model = read.model ?? ask.model;
     if (status >= 400)
         return read.usage && usageRecord(model, read.usage);
     if (!read.usage)
-        return { ...ask, model };
+        return { ...ask, model: ask.model && model };
     const seen = usageRecord(model, read.usage);
     // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
     if (asksOneHourCache && seen.cacheCreation1h === undefined)
         seen.cacheCreation1h = seen.cacheCreation;
-    return read.complete ? seen : { ...seen, output: Math.max(seen.output, ask.output) };
+    if (read.complete)
+        return seen;
+    const most = (a, b) => Math.max(a ?? 0, b ?? 0);
+    return {
+        model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
+        input: most(seen.input, ask.input),
+        output: most(seen.output, ask.output),
+        cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
+        cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
+        cacheRead: most(seen.cacheRead, ask.cacheRead),
+        webSearches: most(seen.webSearches, ask.webSearches)
+    };
 }
 /** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
 function asksOneHourCache(raw) {
@@ -55922,11 +55532,11 @@ const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
 /**
  * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
  * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
- * their worst case (`worstCase`) as a reservation: a new one goes only when nothing else is in
- * flight or when its worst case fits beside theirs under the caps, and otherwise waits its turn
- * (so parallel requests cannot all start below a cap and together overshoot it without bound;
- * the overshoot is at most one request's). A model the price table does not know is counted at
- * the table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
+ * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
+ * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
+ * let through alone while under the cap. A model the price table does not know is counted at the
+ * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
  * would spend without limit), with one warning.
  */
 class Budget {
@@ -55936,11 +55546,15 @@ class Budget {
     reserved = { costUsd: 0, tokens: 0 };
     inFlight = 0;
     waiting = [];
+    /** responses counted so far, for the cost of a typical turn */
+    counted = 0;
+    noted = false;
     constructor(limits, warn) {
         this.limits = limits;
         this.warn = warn;
     }
     add(u) {
+        this.counted++;
         this.spent.tokens += billedTokens(u);
         if (costOf(u) === undefined)
             this.unpriced(u.model ?? '(no model named)');
@@ -55953,9 +55567,10 @@ class Budget {
     /**
      * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
      * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
      */
     async admit(ask) {
-        const hold = { costUsd: this.costFor(ask), tokens: billedTokens(ask) };
+        const hold = this.holdOf(ask);
         for (;;) {
             const over = this.reached();
             if (over)
@@ -55971,13 +55586,37 @@ class Budget {
     }
     /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
     settle(ask, billed) {
+        const hold = this.holdOf(ask);
         this.inFlight--;
-        this.reserved.costUsd -= this.costFor(ask);
-        this.reserved.tokens -= billedTokens(ask);
+        this.reserved.costUsd -= hold.costUsd;
+        this.reserved.tokens -= hold.tokens;
         if (billed)
             this.add(billed);
         for (const wake of this.waiting.splice(0))
             wake();
+    }
+    holdOf(ask) {
+        return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 };
+    }
+    /**
+     * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
+     * responses counted so far), the line that says so, for the note the proxy adds to the next
+     * request so the agent finishes and reports before it is stopped; else undefined.
+     */
+    nearlySpent() {
+        if (this.noted || this.counted === 0 || this.reached())
+            return undefined;
+        const { maxCostUsd, maxTokens } = this.limits;
+        const turnCost = this.spent.costUsd / this.counted;
+        const turnTokens = this.spent.tokens / this.counted;
+        let left;
+        if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
+            left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`;
+        else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
+            left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`;
+        if (left)
+            this.noted = true;
+        return left;
     }
     fits(hold) {
         const { maxCostUsd, maxTokens } = this.limits;
@@ -56011,7 +55650,191 @@ class Budget {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/proxy/budget-note.js
+/**
+ * The note the model proxy adds, once, to the request that goes when the run's budget is nearly
+ * spent (budget.ts `nearlySpent`), so the agent writes its final answer before the proxy refuses
+ * it with a 402 and the run ends mid-task.
+ */
+/** The words the note starts with (the model log records them). */
+const BUDGET_NOTE = 'budget nearly spent: finish and report';
+const budget_note_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The note's text: why, and what to do. */
+function budgetNoteText(left) {
+    return (`<system-reminder>${BUDGET_NOTE} (bot-bottle: ${left}; the next requests may be refused). ` +
+        'Start no new work: write your final answer now, saying what is done and what is left.</system-reminder>');
+}
+/**
+ * The body with the note as a text block at the end of its last user message (after the prompt
+ * cache's breakpoints, so the cached prefix still matches), or at the end of `system` when the
+ * conversation does not end with one. A copy: the parsed body is left as it was.
+ */
+function withBudgetNote(body, left) {
+    const text = budgetNoteText(left);
+    const block = { type: 'text', text };
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const last = messages.at(-1);
+    if (budget_note_isObject(last) && last.role === 'user' && (typeof last.content === 'string' || Array.isArray(last.content))) {
+        const content = typeof last.content === 'string' ? [{ type: 'text', text: last.content }, block] : [...last.content, block];
+        return { ...body, messages: [...messages.slice(0, -1), { ...last, content }] };
+    }
+    const system = body.system;
+    if (Array.isArray(system))
+        return { ...body, system: [...system, block] };
+    return { ...body, system: typeof system === 'string' && system ? `${system}\n\n${text}` : text };
+}
+/** A conversation turn (claude's requests that carry its tools), not a side request (a title, a summary). */
+function isConversation(body) {
+    return Array.isArray(body.tools) && body.tools.length > 0;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/request-bound.js
+/**
+ * The most one Messages request can be billed, read from its body before it goes: the model
+ * proxy reserves it against the caps (budget.ts). A bound, not an estimate: each term is the
+ * most the API bills for that part of the request.
+ *
+ * - Input. Text cannot bill more tokens than it has bytes (a token is at least a byte), plus what
+ *   the API adds itself: the tool-use system prompt (346 tokens, platform.claude.com "Tool use
+ *   pricing") and each Anthropic-defined tool's own (bash 245, text editor 700, computer use 735 and
+ *   its system prompt). Images and documents (a PDF page bills as text and as an image) bill far
+ *   more than their bytes, and a server tool puts its results into the input: such a request is
+ *   bounded only by the model's context window, once per sampling step.
+ * - Sampling steps. The API runs server tools in a loop of its own, sampling again after each use,
+ *   so a request samples at most once plus once per allowed use. `max_uses` bounds each server tool
+ *   that takes it (web search, advisor); the proxy sets one where the request has none
+ *   (`DEFAULT_MAX_USES`). A server tool without `max_uses` (tool search) counts the API's own loop limit.
+ * - Output: `max_tokens`, for the whole answer (the API refuses a request without it); an advisor
+ *   call adds its own output and reads the conversation again.
+ * - Web searches: `max_uses` of each web search tool, billed per search (price-table.ts).
+ */
+/** The largest context window of any Claude model (Opus, Sonnet and Haiku 5.x, Fable, Mythos: 1M tokens; models overview). */
+const CONTEXT_WINDOW = 1_000_000;
+/** The most output any model allows (128K); what a request that names no `max_tokens` is counted at. */
+const MAX_OUTPUT_TOKENS = 128_000;
+/** The `max_uses` the proxy sets on a server tool that has none (the API's own default is unlimited). */
+const DEFAULT_MAX_USES = 5;
+/** Tokens the API adds to any request itself (the tool-use system prompt and the like), beyond the body's bytes. */
+const REQUEST_OVERHEAD_TOKENS = 4_000;
+/** Tokens an Anthropic-defined client tool adds (computer use: 735 plus a ~500-token system prompt). */
+const TYPED_TOOL_TOKENS = 2_000;
+/** Sampling steps a server tool without `max_uses` may add: the server-side loop's own limit (10), after which it pauses the turn. */
+const SERVER_LOOP_STEPS = 10;
+const request_bound_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Tools with a `type` that the client runs (their definitions cost tokens, their use costs nothing on the API side). */
+const CLIENT_TOOL = /^(?:bash|text_editor|computer|memory)_/;
+/** Server tools that take `max_uses`. */
+const COUNTED_SERVER_TOOL = /^(?:web_search|web_fetch|advisor)_/;
+const toolsOf = (body) => (Array.isArray(body.tools) ? body.tools : []);
+const typeOf = (tool) => (request_bound_isObject(tool) && typeof tool.type === 'string' ? tool.type.toLowerCase() : 'custom');
+const takesMaxUses = (tool) => request_bound_isObject(tool) && COUNTED_SERVER_TOOL.test(typeOf(tool));
+/**
+ * The body with `max_uses` set on every server tool that takes it and has none (a copy; the same
+ * object when nothing was missing). Without it the API lets the model search without limit.
+ */
+function withMaxUses(body) {
+    const tools = toolsOf(body);
+    if (!tools.some(t => takesMaxUses(t) && !validUses(t.max_uses)))
+        return body;
+    return { ...body, tools: tools.map(t => (takesMaxUses(t) && !validUses(t.max_uses) ? { ...t, max_uses: DEFAULT_MAX_USES } : t)) };
+}
+const validUses = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+/** Whether an image or document block is anywhere under `root` (iterative: a hostile body can nest deep). */
+function hasMedia(root) {
+    const stack = [root];
+    while (stack.length) {
+        const v = stack.pop();
+        if (Array.isArray(v))
+            stack.push(...v);
+        else if (request_bound_isObject(v)) {
+            if (v.type === 'image' || v.type === 'document')
+                return true;
+            for (const x of Object.values(v))
+                if (typeof x === 'object' && x !== null)
+                    stack.push(x);
+        }
+    }
+    return false;
+}
+/** Reads the shape of a (vetted) Messages request body. */
+function shapeOf(body) {
+    const tools = toolsOf(body);
+    const uses = [];
+    let unboundedServerTools = 0;
+    let clientTools = 0;
+    let advisorOutput = 0;
+    for (const tool of tools) {
+        const type = typeOf(tool);
+        if (type === 'custom')
+            continue;
+        if (CLIENT_TOOL.test(type))
+            clientTools++;
+        else if (takesMaxUses(tool)) {
+            // a max_uses the API would refuse bills nothing; count it as the most the proxy would allow
+            uses.push({ type, maxUses: validUses(tool.max_uses) ? tool.max_uses : DEFAULT_MAX_USES });
+            if (type.startsWith('advisor_')) {
+                const own = tool.max_tokens;
+                advisorOutput = Math.max(advisorOutput, typeof own === 'number' && own >= 0 ? own : MAX_OUTPUT_TOKENS);
+            }
+        }
+        else
+            unboundedServerTools++;
+    }
+    const edits = request_bound_isObject(body.context_management) && Array.isArray(body.context_management.edits) ? body.context_management.edits : [];
+    const maxTokens = typeof body.max_tokens === 'number' && Number.isFinite(body.max_tokens) && body.max_tokens >= 0 ? body.max_tokens : MAX_OUTPUT_TOKENS;
+    return {
+        uses,
+        unboundedServerTools,
+        clientTools,
+        tools: tools.length > 0,
+        media: hasMedia([body.system, body.messages]),
+        compacts: edits.some(e => request_bound_isObject(e) && typeof e.type === 'string' && e.type.startsWith('compact')),
+        advisorOutput,
+        maxTokens
+    };
+}
+/** What a body asks of the prompt cache (`cache_control` anywhere; a 1-hour TTL anywhere). */
+function cacheAsk(raw) {
+    const text = raw.toString('utf8');
+    if (!text.includes('"cache_control"'))
+        return 'none';
+    return /"ttl"\s*:\s*"1h"/.test(text) ? '1h' : '5m';
+}
+/**
+ * The most a request can be billed, as a usage record priced like any other (price-table.ts):
+ * its input at the dearest rate the body allows (a cache write when it asks for caching).
+ * `model` undefined prices it at the table's dearest rates: an advisor bills at its own model's.
+ */
+function worstCase(model, bodyBytes, shape, cache) {
+    const serverUses = shape.uses.reduce((n, u) => n + u.maxUses, 0);
+    const steps = 1 + serverUses + shape.unboundedServerTools * SERVER_LOOP_STEPS;
+    const text = bodyBytes + REQUEST_OVERHEAD_TOKENS + shape.clientTools * TYPED_TOOL_TOKENS;
+    const wide = shape.media || steps > 1;
+    let input = wide ? steps * Math.max(text, CONTEXT_WINDOW) : text;
+    let output = shape.maxTokens;
+    const advisorUses = shape.uses.filter(u => u.type.startsWith('advisor_')).reduce((n, u) => n + u.maxUses, 0);
+    input += advisorUses * CONTEXT_WINDOW; // each advisor call reads the whole conversation
+    output += advisorUses * shape.advisorOutput;
+    if (shape.compacts) {
+        input += steps * CONTEXT_WINDOW; // a compaction reads the conversation, at most once per step
+        output += steps * MAX_OUTPUT_TOKENS;
+    }
+    const webSearches = shape.uses.filter(u => u.type.startsWith('web_search_')).reduce((n, u) => n + u.maxUses, 0);
+    const cacheWrites = cache === 'none' ? 0 : input;
+    return {
+        model: advisorUses > 0 ? undefined : model,
+        input: cache === 'none' ? input : 0,
+        cacheCreation: cacheWrites,
+        cacheCreation1h: cache === '1h' ? cacheWrites : 0,
+        cacheRead: 0,
+        output,
+        webSearches
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/model-proxy.js
+
+
 
 
 
@@ -56166,11 +55989,19 @@ async function startModelProxy(opts) {
             const verdict = vetMessagesRequest(parsed.body, req.headers['anthropic-beta']);
             if (!verdict.ok)
                 return refuse(403, verdict.reason, `bot-bottle model proxy: refused ${route.path}: ${verdict.reason}. The bottle's model requests may not make the API reach other hosts or org data.`);
-            const fields = parsed.body;
             // count_tokens generates nothing and is not billed
-            const ask = route.path.endsWith('/count_tokens')
-                ? worstCase(undefined, 0, 0)
-                : worstCase(routeModel ?? (typeof fields.model === 'string' ? fields.model : undefined), raw.length, fields.max_tokens);
+            const billable = !route.path.endsWith('/count_tokens');
+            const vetted = parsed.body;
+            let body = billable ? withMaxUses(vetted) : vetted;
+            const left = billable && isConversation(body) ? budget.nearlySpent() : undefined;
+            if (left) {
+                body = withBudgetNote(body, left);
+                opts.notice?.(`Model proxy: ${BUDGET_NOTE} (${left}): the next request tells the agent so, once`);
+            }
+            const sent = body === vetted ? raw : Buffer.from(JSON.stringify(body));
+            const model = routeModel ?? (typeof body.model === 'string' ? body.model : undefined);
+            const ask = billable ? worstCase(model, sent.length, shapeOf(body), cacheAsk(sent)) : undefined;
+            const note = left ? BUDGET_NOTE : undefined;
             void budget.admit(ask).then(over => {
                 if (over)
                     return overBudget(over);
@@ -56182,7 +56013,7 @@ async function startModelProxy(opts) {
                 };
                 if (res.destroyed)
                     return settle(undefined); // the guest left while it waited its turn
-                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(raw.length), body: raw }).then(headers => forward(raw, headers, ask, settle), (err) => {
+                provider.authorize({ method, path: upstreamPath, headers: upstreamHeaders(sent.length), body: sent }).then(headers => forward(sent, headers, ask, note, settle), (err) => {
                     settle(undefined);
                     health.noCredentials((0,errors/* errorMessage */.gJ)(err));
                     refuse(502, 'runner credentials unavailable', `bot-bottle model proxy: ${(0,errors/* errorMessage */.gJ)(err)}`);
@@ -56200,7 +56031,7 @@ async function startModelProxy(opts) {
                 headers['accept-encoding'] = codings.length ? codings.join(', ') : 'identity';
             return headers;
         }
-        function forward(raw, headers, ask, settle) {
+        function forward(raw, headers, ask, note, settle) {
             const upstreamReq = client.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: upstreamPath, headers, agent }, upstreamRes => {
                 const status = upstreamRes.statusCode ?? 502;
                 if (status >= 400)
@@ -56212,25 +56043,36 @@ async function startModelProxy(opts) {
                 const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
                 upstreamRes.on('data', (c) => tap.write(c));
                 upstreamRes.pipe(res); // streams SSE chunk by chunk
+                // an answer cut upstream (the connection broke mid-stream) is cut for the guest too, not left hanging
+                upstreamRes.on('close', () => {
+                    if (!upstreamRes.complete)
+                        res.destroy();
+                });
                 res.on('close', () => void tap.result().then(read => {
-                    settle(ask.output || ask.cacheCreation ? billedFor(ask, status, read, asksOneHourCache(raw)) : undefined);
+                    settle(ask && billedFor(ask, status, read, asksOneHourCache(raw)));
                     record(started, {
                         method,
                         path: route.path,
                         decision: 'forwarded',
                         status: upstreamRes.statusCode,
                         model: read.model ?? routeModel,
-                        usage: read.usage
+                        usage: read.usage,
+                        ...(note && { note })
                     });
                 }));
+            });
+            // once the whole request went out, the API may be generating (and billing) an answer that never arrives
+            let delivered = false;
+            upstreamReq.on('finish', () => {
+                delivered = true;
             });
             upstreamReq.on('error', err => {
                 if (!res.headersSent)
                     health.unreachable(err);
                 if (!res.headersSent) {
-                    settle(undefined);
+                    settle(delivered ? ask : undefined);
                     apiError(res, 502, `bot-bottle model proxy: upstream ${upstream.origin} unreachable (${err.message})${tlsHint(err)}`);
-                    record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable' });
+                    record(started, { method, path: route.path, decision: 'forwarded', status: 502, reason: 'upstream unreachable', ...(note && { note }) });
                 }
                 else
                     res.destroy(err);
@@ -56265,11 +56107,28 @@ async function startModelProxy(opts) {
 
 
 
-/** Stops the given daemons side by side, each failure its own entry (never thrown). */
-async function closeAll(named) {
+/** How long one daemon may take to stop before the teardown goes on without it. */
+const DAEMON_STOP_DEADLINE_MS = 5_000;
+/** A daemon's close() that did not settle by the deadline. */
+class DaemonStopTimeout extends Error {
+    constructor(daemon, ms) {
+        super(`the ${daemon} did not stop within ${ms / 1000} s; the teardown went on without it`);
+        this.name = 'DaemonStopTimeout';
+    }
+}
+/** `p`, or a DaemonStopTimeout once `ms` have passed. */
+function within(p, ms, daemon) {
+    let timer;
+    const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new DaemonStopTimeout(daemon, ms)), ms);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+/** Stops the given daemons side by side, each failure (or a stop past the deadline) its own entry (never thrown). */
+async function closeAll(named, deadlineMs = DAEMON_STOP_DEADLINE_MS) {
     return Promise.all(named.map(async ([daemon, d]) => {
         try {
-            await d.close();
+            await within(d.close(), deadlineMs, daemon);
             return { daemon, summary: d.summary() };
         }
         catch (err) {
@@ -56298,7 +56157,8 @@ async function startDaemons(plan, network, hooks, origin) {
             records,
             onUpstreamVerdict,
             budget: config.budget,
-            warn: line => lib_core/* warning */.$e(line)
+            warn: line => lib_core/* warning */.$e(line),
+            notice: line => lib_core/* info */.pq(line)
         });
         started.push(['model proxy', modelProxy]);
         const cloud = config.credential.kind === 'bedrock' || config.credential.kind === 'vertex' ? `${config.credential.kind}, ` : '';
@@ -56453,24 +56313,8 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
 
 
 
-
-
-/**
- * Defence in depth for the workspace's .git (restored after the run whatever happens): as a
- * mount point of its own it cannot be renamed or replaced by a link, and its hooks are read-only.
- */
-function gitPins(workspace) {
-    const gitDir = external_node_path_.join(workspace, '.git');
-    const hooks = external_node_path_.join(gitDir, 'hooks');
-    if (!external_node_fs_.lstatSync(gitDir, { throwIfNoEntry: false })?.isDirectory())
-        return [];
-    const pins = [{ host: gitDir, guest: gitDir, readOnly: false }];
-    if (external_node_fs_.lstatSync(hooks, { throwIfNoEntry: false })?.isDirectory())
-        pins.push({ host: hooks, guest: hooks, readOnly: true });
-    return pins;
-}
 /** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-async function launch(plan, backend, hooks, origin) {
+async function launch(plan, backend, hooks, workspace, origin) {
     const { onResource, clock } = hooks;
     // a missing image is pulled while the network and the daemons start
     backend.prefetchImage?.(plan.config.image);
@@ -56498,12 +56342,9 @@ async function launch(plan, backend, hooks, origin) {
             image: plan.config.image,
             user: plan.guestUser,
             home: GUEST_HOME,
-            mounts: [
-                { host: plan.config.workspace, guest: plan.config.workspace, readOnly: false },
-                ...(backend.nestedMounts ? gitPins(plan.config.workspace) : []),
-                { host: plan.claudeConfigDir, guest: GUEST_CLAUDE_CONFIG_DIR, readOnly: false },
-                { host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }
-            ],
+            // the one host directory in the bottle, read-only: nothing on the runner is writable from inside
+            mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }],
+            workspace,
             env: guestEnv,
             stateDir: plan.stateDir,
             network: network.name,
@@ -56680,7 +56521,92 @@ var _2019 = __nccwpck_require__(878);
 var _2020 = __nccwpck_require__(2210);
 // EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
 var dist = __nccwpck_require__(2815);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./lib/transcript/regex-worker.js
+
+/**
+ * ECMAScript regular expressions from an untrusted schema, run in a worker thread that the
+ * caller waits on for at most the time it has left. In the caller's own thread nothing could
+ * bound them: V8 compiles a pattern at its first match without ever checking for an interrupt
+ * (a few KiB of `\P{L}…|…` alternatives take it tens of seconds on a two-byte string, and
+ * vm's `timeout` only fires after that), and a backtracking match is only as bounded as the
+ * interrupt checks inside it. Past the deadline the worker is terminated and left behind.
+ */
+/** A test of a pattern that did not end by the deadline. */
+class RegexDeadlineError extends Error {
+}
+/** The worker: compiles each pattern once, answers each test through the shared cells (0: done flag, 1: result). */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+const cells = new Int32Array(workerData)
+const compiled = new Map()
+parentPort.on('message', ({ pattern, flags, subject }) => {
+  let result
+  try {
+    let re = compiled.get(pattern)
+    if (!re) compiled.set(pattern, (re = new RegExp(pattern, flags)))
+    result = re.test(subject) ? 1 : 0
+  } catch {
+    result = 2
+  }
+  Atomics.store(cells, 1, result)
+  Atomics.store(cells, 0, 1)
+  Atomics.notify(cells, 0)
+})
+`;
+class RegexWorker {
+    /** the worker and its cells: new ones after a deadline, so a terminated worker still compiling writes nowhere that is read */
+    running;
+    deadline;
+    /** ajv's regular-expression engine: each pattern's syntax is checked here (parsing is linear), its tests run in the worker. */
+    engine = Object.assign((pattern, flags) => {
+        const shape = new RegExp(pattern, flags); // never matched here: only to refuse a bad pattern at compile time
+        return { test: (s) => this.test(pattern, flags, s), toString: () => shape.toString() };
+    }, { code: 'guardedRegExp' });
+    /** Runs `fn` with every test it makes bounded, together, by `deadlineMs` from now; then the worker is let go. */
+    within(deadlineMs, fn) {
+        this.deadline = Date.now() + deadlineMs;
+        try {
+            return fn();
+        }
+        finally {
+            this.deadline = undefined;
+            this.close();
+        }
+    }
+    /** One test, answered by the worker before the deadline (`within`'s, else `defaultMs` from now), or a RegexDeadlineError. */
+    test(pattern, flags, subject, defaultMs = 5_000) {
+        const deadline = this.deadline ?? Date.now() + defaultMs;
+        this.running ??= start();
+        const { worker, cells } = this.running;
+        Atomics.store(cells, 0, 0);
+        worker.postMessage({ pattern, flags, subject });
+        const left = deadline - Date.now();
+        if (left <= 0 || Atomics.wait(cells, 0, 0, left) === 'timed-out') {
+            this.close();
+            throw new RegexDeadlineError(`the pattern ${JSON.stringify(pattern.slice(0, 60))} did not finish in time`);
+        }
+        if (Atomics.load(cells, 1) === 2)
+            throw new Error(`the pattern ${JSON.stringify(pattern.slice(0, 60))} could not be run`);
+        return Atomics.load(cells, 1) === 1;
+    }
+    /** Terminates the worker (it stops at V8's next interrupt check; unref'd, it holds nothing open meanwhile). */
+    close() {
+        void this.running?.worker.terminate().catch(() => undefined);
+        this.running = undefined;
+    }
+}
+function start() {
+    const cells = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new external_node_worker_threads_.Worker(WORKER, { eval: true, workerData: cells.buffer, resourceLimits: { maxOldGenerationSizeMb: 128 } });
+    worker.unref(); // it never holds the process open
+    worker.on('error', () => undefined); // a worker that dies (out of memory) leaves its test to the deadline
+    return { worker, cells };
+}
+
 ;// CONCATENATED MODULE: ./lib/transcript/structured-output.js
+
 
 
 
@@ -56689,7 +56615,8 @@ var dist = __nccwpck_require__(2815);
 /**
  * The `json-schema` input's check of claude's final answer, on the runner. The schema may come
  * from an untrusted pull request and the answer is the agent's: compiling and validating run
- * under a deadline (a `pattern` with catastrophic backtracking cannot hang the step), the answer
+ * under a deadline, the schema's patterns in a worker thread the step waits on only until then
+ * (a `pattern` that backtracks for ever, or that V8 takes minutes to compile, cannot hang the step), the answer
  * is size-capped before it is parsed, and nothing is ever assigned into it (no defaults, no
  * coercion), so a `__proto__` key stays a plain own property.
  */
@@ -56699,15 +56626,20 @@ const MAX_STRUCTURED_OUTPUT = 256 * 1024;
 const VALIDATION_DEADLINE_MS = 5_000;
 /** Validation errors quoted in the conclusion's line. */
 const ERRORS_SHOWN = 5;
+/** Each compiled validator's worker, where its schema's patterns run. */
+const regexWorkers = new WeakMap();
 /** A JSON Schema validator, or a thrown Error saying why the schema cannot be used. */
 function compileSchema(schema, deadlineMs = VALIDATION_DEADLINE_MS) {
     const dialect = String(schema.$schema ?? '');
+    const regex = new RegexWorker();
     // no remote $ref is ever fetched (no loadSchema); unknown keywords are annotations (strict: false)
-    const options = { allErrors: true, strict: false, validateFormats: true };
+    const options = { allErrors: true, strict: false, validateFormats: true, code: { regExp: regex.engine } };
     const ajv = /2020-12/.test(dialect) ? new _2020.Ajv2020(options) : /2019-09/.test(dialect) ? new _2019.Ajv2019(options) : new dist_ajv.Ajv(options);
     const addFormats = dist;
     addFormats(ajv);
-    return underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema');
+    const validate = underDeadline(() => ajv.compile(schema), deadlineMs, 'compiling the schema');
+    regexWorkers.set(validate, regex);
+    return validate;
 }
 /** Runs `fn` with a wall-clock limit that also interrupts a regular expression backtracking inside it. */
 function underDeadline(fn, deadlineMs, what) {
@@ -56715,7 +56647,7 @@ function underDeadline(fn, deadlineMs, what) {
         return external_node_vm_namespaceObject.runInNewContext('fn()', { fn }, { timeout: deadlineMs });
     }
     catch (err) {
-        if (err.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+        if (err.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT' || err instanceof RegexDeadlineError)
             throw new Error(`${what} took over ${deadlineMs} ms`);
         if (err instanceof RangeError)
             throw new Error(`${what} overflowed the stack (the schema nests too deep)`);
@@ -56752,7 +56684,9 @@ function checkStructuredOutput(result, validate, deadlineMs = VALIDATION_DEADLIN
     }
     let valid;
     try {
-        valid = underDeadline(() => validate(value) === true, deadlineMs, 'validating the answer');
+        const regex = regexWorkers.get(validate);
+        const run = () => validate(value) === true;
+        valid = underDeadline(() => (regex ? regex.within(deadlineMs, run) : run()), deadlineMs, 'validating the answer');
     }
     catch (err) {
         return { ok: false, reason: err.message };
@@ -56762,7 +56696,952 @@ function checkStructuredOutput(result, validate, deadlineMs = VALIDATION_DEADLIN
     return { ok: true, json: JSON.stringify(value) };
 }
 
+;// CONCATENATED MODULE: ./lib/backend/exec-into.js
+/**
+ * Runs argv in the guest and hands its stdout, chunk by chunk, to a reader of hostile data
+ * (`push` throws on anything it refuses): the first refusal kills the command and is returned
+ * as `broken`; nothing after it is read.
+ */
+async function execInto(backend, name, argv, opts, push) {
+    let broken;
+    const proc = backend.execRaw(name, argv, opts, chunk => {
+        if (broken !== undefined)
+            return;
+        try {
+            push(chunk);
+        }
+        catch (err) {
+            broken = err instanceof Error ? err.message : String(err);
+            proc.kill('SIGKILL');
+        }
+    }, () => undefined);
+    const { code } = await proc.exited;
+    return { code, broken };
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/apply.js
+
+
+/**
+ * Writing the accepted changes into the runner's workspace without ever following a link: every
+ * parent of a path is checked, component by component from the workspace root, to be a real
+ * directory (a link there, even one the runner had, refuses the path); the last component is
+ * never followed either. Files are created anew (O_EXCL|O_NOFOLLOW) from the staged copy, with
+ * mode 0644 or 0755 and the workspace's owner. Runs once nothing in the bottle runs any more.
+ */
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY } = external_node_fs_.constants;
+class ApplyRefused extends Error {
+}
+function workspaceTarget(root) {
+    const st = external_node_fs_.lstatSync(root);
+    return { root, owner: process.getuid?.() === 0 ? { uid: st.uid, gid: st.gid } : undefined };
+}
+/** The parent directory of `rel` on the runner, every component of it a real directory (not a link). */
+function realParent(ws, rel) {
+    let dir = ws.root;
+    const parts = rel.split('/').slice(0, -1);
+    for (const part of parts) {
+        dir = external_node_path_.join(dir, part);
+        const st = external_node_fs_.lstatSync(dir, { throwIfNoEntry: false });
+        if (!st)
+            throw new ApplyRefused(`its parent ${external_node_path_.relative(ws.root, dir)} does not exist on the runner`);
+        if (!st.isDirectory())
+            throw new ApplyRefused(`its parent ${external_node_path_.relative(ws.root, dir)} is ${st.isSymbolicLink() ? 'a link' : 'not a directory'} on the runner`);
+    }
+    return dir;
+}
+/** Removes what is at `rel` (a file or link itself; a directory only when empty). */
+function removeEntry(ws, rel) {
+    const p = external_node_path_.join(realParent(ws, rel), external_node_path_.basename(rel));
+    const st = external_node_fs_.lstatSync(p, { throwIfNoEntry: false });
+    if (!st)
+        return;
+    if (!st.isDirectory()) {
+        external_node_fs_.unlinkSync(p);
+        return;
+    }
+    try {
+        external_node_fs_.rmdirSync(p);
+    }
+    catch (err) {
+        if (err.code === 'ENOTEMPTY')
+            throw new ApplyRefused('a directory that still holds files on the runner (some were not deleted)');
+        throw err;
+    }
+}
+function makeDirectory(ws, rel) {
+    const p = external_node_path_.join(realParent(ws, rel), external_node_path_.basename(rel));
+    const st = external_node_fs_.lstatSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory())
+        return;
+    if (st)
+        removeEntry(ws, rel);
+    external_node_fs_.mkdirSync(p, { mode: 0o755 });
+    external_node_fs_.chmodSync(p, 0o755); // just made: a real directory, nothing to follow
+    if (ws.owner)
+        external_node_fs_.lchownSync(p, ws.owner.uid, ws.owner.gid);
+}
+/** Writes the staged bytes as a new regular file at `rel` (what was there, a file or a link, is removed first). */
+function writeFile(ws, rel, staged, executable) {
+    const p = external_node_path_.join(realParent(ws, rel), external_node_path_.basename(rel));
+    if (external_node_fs_.lstatSync(p, { throwIfNoEntry: false }))
+        removeEntry(ws, rel);
+    const mode = executable ? 0o755 : 0o644;
+    const out = external_node_fs_.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+    const input = external_node_fs_.openSync(staged, O_RDONLY | O_NOFOLLOW);
+    try {
+        const buf = Buffer.allocUnsafe(1024 * 1024);
+        for (let n = external_node_fs_.readSync(input, buf); n > 0; n = external_node_fs_.readSync(input, buf))
+            external_node_fs_.writeSync(out, buf, 0, n);
+        external_node_fs_.fchmodSync(out, mode); // the umask does not decide the mode
+        if (ws.owner)
+            external_node_fs_.fchownSync(out, ws.owner.uid, ws.owner.gid);
+    }
+    finally {
+        external_node_fs_.closeSync(input);
+        external_node_fs_.closeSync(out);
+    }
+}
+/** Whether the runner's file at `rel` has exactly these bytes (sha256) and executable bit. */
+function sameAsRunner(ws, rel, sha256, executable, hash) {
+    const p = external_node_path_.join(ws.root, rel);
+    const st = external_node_fs_.lstatSync(p, { throwIfNoEntry: false });
+    if (!st?.isFile() || ((st.mode & 0o100) !== 0) !== executable)
+        return false;
+    return hash(p) === sha256;
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/changes.js
+const executable = (mode) => (mode & 0o100) !== 0;
+function fileChanged(old, now) {
+    return now.size !== old.size || now.mtime !== old.mtime || now.mtimeFraction || executable(now.mode) !== executable(old.mode);
+}
+function changesOf(manifest, listing) {
+    const changes = [];
+    for (const [path, listed] of listing) {
+        const old = manifest.entries.get(path);
+        if (!old)
+            changes.push({ path, change: 'added', type: listed.type, listed });
+        else if (old.type !== listed.type)
+            changes.push({ path, change: 'modified', type: listed.type, listed, old });
+        else if (old.type === 'file' && fileChanged(old, listed))
+            changes.push({ path, change: 'modified', type: 'file', listed, old });
+        else if (old.type === 'symlink' && old.target !== listed.target)
+            changes.push({ path, change: 'modified', type: 'symlink', listed, old });
+        else if (listed.type === 'file' && listed.nlink > 1)
+            changes.push({ path, change: 'modified', type: 'file', listed, old }); // a link made to it
+    }
+    for (const [path, old] of manifest.entries)
+        if (!listing.has(path))
+            changes.push({ path, change: 'deleted', type: old.type, old });
+    return changes;
+}
+
+;// CONCATENATED MODULE: ./lib/util/tar/tar-header.js
+/**
+ * The 512-byte tar header (POSIX ustar, with pax `x` records for what ustar cannot hold), the
+ * part both directions share: the writer builds headers for what goes into the bottle, the
+ * reader parses the headers of what the bottle sends back.
+ */
+const BLOCK = 512;
+function tar_header_typeOf(flag) {
+    switch (flag) {
+        case '0':
+        case '\0':
+        case '7':
+            return 'file';
+        case '5':
+            return 'dir';
+        case '2':
+            return 'symlink';
+        case '1':
+            return 'hardlink';
+        case 'x':
+            return 'pax';
+        case 'g':
+            return 'pax-global';
+        case 'L':
+            return 'gnu-longname';
+        case 'K':
+            return 'gnu-longlink';
+        default:
+            return 'other';
+    }
+}
+const FLAGS = { file: '0', dir: '5', symlink: '2', pax: 'x' };
+function octal(value, width) {
+    return `${value.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar header; the caller has made sure name and linkname fit (else it writes a pax record first). */
+function encodeHeader(h) {
+    const b = Buffer.alloc(BLOCK);
+    b.write(h.name, 0, 100, 'utf8');
+    b.write(octal(h.mode & 0o7777, 8), 100, 'ascii');
+    b.write(octal(h.uid, 8), 108, 'ascii');
+    b.write(octal(h.gid, 8), 116, 'ascii');
+    b.write(octal(h.size, 12), 124, 'ascii');
+    b.write(octal(Math.floor(h.mtime), 12), 136, 'ascii');
+    b.write('        ', 148, 'ascii'); // the checksum counts itself as spaces
+    b.write(FLAGS[h.type], 156, 'ascii');
+    if (h.linkname)
+        b.write(h.linkname, 157, 100, 'utf8');
+    b.write('ustar\x0000', 257, 'binary');
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return b;
+}
+/** Whether a name or link target fits its ustar field as it is (else a pax record carries it). */
+function fitsUstar(value) {
+    return Buffer.byteLength(value, 'utf8') <= 100;
+}
+/** One pax record `"<len> <key>=<value>\n"`, its length counting itself. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyLen = Buffer.byteLength(body, 'utf8');
+    let len = bodyLen + String(bodyLen).length;
+    while (bodyLen + String(len).length !== len)
+        len = bodyLen + String(len).length;
+    return `${len}${body}`;
+}
+function cString(b, start, len) {
+    const end = b.indexOf(0, start);
+    return b.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+}
+function parseNumber(b, start, len) {
+    if (b[start] & 0x80) {
+        // base-256 (GNU), for sizes past 8 GiB: big-endian in the remaining bytes
+        let n = 0;
+        for (let i = start + 1; i < start + len; i++)
+            n = n * 256 + b[i];
+        return n;
+    }
+    const text = cString(b, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new Error(`tar: a header field is not octal ('${text.slice(0, 20)}')`);
+    return Number.parseInt(text, 8);
+}
+/** Parses one header block; undefined for an all-zero block (the archive's end). Throws on a bad checksum. */
+function parseHeader(b) {
+    if (b.every(byte => byte === 0))
+        return undefined;
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += i >= 148 && i < 156 ? 32 : b[i];
+    if (parseNumber(b, 148, 8) !== sum)
+        throw new Error('tar: a header checksum does not match');
+    let name = cString(b, 0, 100);
+    if (b.toString('binary', 257, 262) === 'ustar') {
+        const prefix = cString(b, 345, 155);
+        if (prefix)
+            name = `${prefix}/${name}`;
+    }
+    return {
+        name,
+        type: tar_header_typeOf(String.fromCharCode(b[156])),
+        mode: parseNumber(b, 100, 8),
+        size: parseNumber(b, 124, 12),
+        linkname: cString(b, 157, 100)
+    };
+}
+/** The key=value pairs of a pax record block. */
+function parsePax(data) {
+    const out = new Map();
+    let i = 0;
+    while (i < data.length) {
+        const space = data.indexOf(0x20, i);
+        if (space === -1)
+            break;
+        const len = Number(data.toString('ascii', i, space));
+        if (!Number.isInteger(len) || len <= 0 || i + len > data.length)
+            throw new Error('tar: a pax record is malformed');
+        const record = data.toString('utf8', space + 1, i + len - 1);
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out.set(record.slice(0, eq), record.slice(eq + 1));
+        i += len;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/util/tar/tar-reader.js
+
+/** The most a pax or long-name record may hold: names, not data. */
+const MAX_META_BYTES = 1024 * 1024;
+class TarReader {
+    sink;
+    buffered = [];
+    bufferedLength = 0;
+    /** bytes of the current entry's data still to come, then its padding */
+    remaining = 0;
+    padding = 0;
+    inEntry = false;
+    /** a pax or long-name record being gathered */
+    meta;
+    pending = {};
+    ended = false;
+    constructor(sink) {
+        this.sink = sink;
+    }
+    push(chunk) {
+        let offset = 0;
+        while (offset < chunk.length && !this.ended) {
+            if (this.remaining > 0) {
+                const take = Math.min(this.remaining, chunk.length - offset);
+                const part = chunk.subarray(offset, offset + take);
+                if (this.meta)
+                    this.meta.parts.push(part);
+                else
+                    this.sink.data(part);
+                this.remaining -= take;
+                offset += take;
+                if (this.remaining === 0)
+                    this.finishData();
+                continue;
+            }
+            if (this.padding > 0) {
+                const skip = Math.min(this.padding, chunk.length - offset);
+                this.padding -= skip;
+                offset += skip;
+                continue;
+            }
+            const need = BLOCK - this.bufferedLength;
+            const part = chunk.subarray(offset, offset + need);
+            this.buffered.push(part);
+            this.bufferedLength += part.length;
+            offset += part.length;
+            if (this.bufferedLength === BLOCK) {
+                const block = Buffer.concat(this.buffered);
+                this.buffered = [];
+                this.bufferedLength = 0;
+                this.header(block);
+            }
+        }
+    }
+    /** The stream is over: throws if it stopped inside an entry. */
+    end() {
+        if (this.remaining > 0 || this.inEntry || this.meta || this.bufferedLength > 0)
+            throw new Error('tar: the archive ends inside an entry');
+    }
+    header(block) {
+        const h = parseHeader(block);
+        if (!h) {
+            this.ended = true; // the first zero block ends it: what follows is not read
+            return;
+        }
+        if (h.type === 'pax' || h.type === 'pax-global' || h.type === 'gnu-longname' || h.type === 'gnu-longlink') {
+            if (h.size > MAX_META_BYTES)
+                throw new Error(`tar: a ${h.type} record of ${h.size} bytes is larger than a name can be`);
+            this.meta = { kind: h.type, parts: [], size: h.size };
+            this.startData(h.size);
+            return;
+        }
+        const name = this.pending.path ?? h.name;
+        const linkname = this.pending.linkpath ?? h.linkname;
+        const size = this.pending.size ?? h.size;
+        this.pending = {};
+        // only regular files carry data: a link or directory that claims a size gets none read as its content
+        const dataSize = h.type === 'file' || h.type === 'other' ? size : h.size;
+        this.inEntry = true;
+        this.sink.entry({ name, type: h.type, mode: h.mode, size: dataSize, linkname });
+        this.startData(dataSize);
+    }
+    startData(size) {
+        this.remaining = size;
+        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (size === 0)
+            this.finishData();
+    }
+    finishData() {
+        const meta = this.meta;
+        if (meta) {
+            this.meta = undefined;
+            const data = Buffer.concat(meta.parts);
+            if (meta.kind === 'gnu-longname')
+                this.pending.path = data.toString('utf8').replace(/\0+$/, '');
+            else if (meta.kind === 'gnu-longlink')
+                this.pending.linkpath = data.toString('utf8').replace(/\0+$/, '');
+            else if (meta.kind === 'pax') {
+                const rec = parsePax(data);
+                if (rec.has('path'))
+                    this.pending.path = rec.get('path');
+                if (rec.has('linkpath'))
+                    this.pending.linkpath = rec.get('linkpath');
+                const size = rec.get('size');
+                if (size !== undefined) {
+                    if (!/^\d+$/.test(size))
+                        throw new Error('tar: a pax size is not a number');
+                    this.pending.size = Number(size);
+                }
+            }
+            return;
+        }
+        this.inEntry = false;
+        this.sink.entryEnd();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/fetch.js
+
+
+
+
+
+
+/** Paths a tar command line carries at most (argv stays far under ARG_MAX). */
+const BATCH_BYTES = 64 * 1024;
+function batches(paths) {
+    const out = [];
+    let current = [];
+    let bytes = 0;
+    for (const p of paths) {
+        const n = Buffer.byteLength(p) + 1;
+        if (current.length && bytes + n > BATCH_BYTES) {
+            out.push(current);
+            current = [];
+            bytes = 0;
+        }
+        current.push(p);
+        bytes += n;
+    }
+    if (current.length)
+        out.push(current);
+    return out;
+}
+/**
+ * Fetches `files` (path → the size the listing gave). Returns what arrived whole; a path that did
+ * not is in `failed` with why.
+ */
+async function fetchFiles(req, files) {
+    const fetched = new Map();
+    const failed = new Map();
+    external_node_fs_.mkdirSync(req.stagingDir, { recursive: true, mode: 0o700 });
+    let n = 0;
+    for (const batch of batches([...files.keys()])) {
+        const queue = [...batch];
+        let current;
+        const reader = new TarReader({
+            entry: e => {
+                // tar keeps the order it was given; what it could not read is missing, not reordered
+                const at = queue.indexOf(e.name);
+                if (at === -1)
+                    throw new Error('the stream names a path that was not asked for');
+                for (const skipped of queue.splice(0, at + 1).slice(0, -1))
+                    failed.set(skipped, 'could not be read in the bottle');
+                const want = e.name;
+                if (e.type !== 'file')
+                    throw new Error(`${want} is not a regular file in the stream`);
+                if (e.size !== files.get(want))
+                    throw new Error(`${want} changed size after it was listed`);
+                const staged = external_node_path_.join(req.stagingDir, String(n++));
+                const fd = external_node_fs_.openSync(staged, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL, 0o600);
+                current = { path: want, fd, hash: external_node_crypto_.createHash('sha256'), scanner: new SecretScanner(req.redactor), entry: e, staged };
+            },
+            data: chunk => {
+                if (!current)
+                    return;
+                external_node_fs_.writeSync(current.fd, chunk);
+                current.hash.update(chunk);
+                current.scanner.write(chunk);
+            },
+            entryEnd: () => {
+                if (!current)
+                    return;
+                external_node_fs_.closeSync(current.fd);
+                fetched.set(current.path, {
+                    staged: current.staged,
+                    sha256: current.hash.digest('hex'),
+                    executable: (current.entry.mode & 0o100) !== 0,
+                    secrets: current.scanner.end()
+                });
+                current = undefined;
+            }
+        });
+        const argv = ['tar', '-c', '-f', '-', '--format=pax', '--no-recursion', '-C', req.root, '--', ...batch];
+        const ran = await execInto(req.backend, req.bottle, argv, { user: req.user, timeoutMs: req.timeoutMs }, chunk => reader.push(chunk));
+        const code = ran.code;
+        let broken = ran.broken;
+        if (current)
+            external_node_fs_.closeSync(current.fd);
+        if (!broken && code !== 0 && !reader.ended)
+            broken = `tar in the bottle exited with ${code}`;
+        for (const p of batch)
+            if (!fetched.has(p))
+                failed.set(p, broken ? `could not be read out of the bottle (${broken})` : 'could not be read out of the bottle');
+    }
+    return { fetched, failed };
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/git-names.js
+
+/**
+ * Names git treats as its own directory, as any file system the runner may have would spell
+ * them: `.git` in any case, with HFS+'s ignored code points or NTFS's trailing dots, spaces and
+ * stream suffix (the canonical form folds all of these), and NTFS's short name `GIT~1`.
+ */
+function isGitComponent(name) {
+    const c = canonicalComponent(name);
+    return c === '.git' || /^git~[1-9][0-9]*$/.test(c);
+}
+/** Whether any component of a relative path is a git directory name. */
+function hasGitComponent(rel) {
+    return rel.split(/[/\\]+/).some(isGitComponent);
+}
+/**
+ * What makes a directory a git directory to git's discovery (setup.c is_git_directory): a HEAD
+ * with objects/ and refs/ beside it, or with a commondir that lends them. These names, and
+ * what git also reads from such a directory, are refused where they would complete the shape.
+ */
+const GIT_DIR_NAMES = new Set([
+    'head',
+    'objects',
+    'refs',
+    'commondir',
+    'config',
+    'config.worktree',
+    'packed-refs',
+    'hooks',
+    'info',
+    'index',
+    'gitdir',
+    'worktrees'
+]);
+/** Whether a directory's entries (canonical names) make it a git directory. */
+function isGitShaped(names) {
+    return names.has('head') && ((names.has('objects') && names.has('refs')) || names.has('commondir'));
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/judge.js
+
+
+/** The longest relative path the door writes: far beyond real trees, short of every file system's limit. */
+const MAX_PATH_BYTES = 4000;
+function pathProblem(p) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a name with control characters never comes back
+    if (/[\x00-\x1f\x7f]/.test(p))
+        return 'the name holds a control character';
+    if (Buffer.byteLength(p, 'utf8') > MAX_PATH_BYTES)
+        return `the path is longer than ${MAX_PATH_BYTES} bytes`;
+    const parts = p.split('/');
+    if (p.startsWith('/') || parts.some(c => c === '' || c === '.' || c === '..'))
+        return 'not a plain relative path';
+    if (parts.some(c => Buffer.byteLength(c, 'utf8') > 255))
+        return 'a name is longer than 255 bytes';
+    return undefined;
+}
+function typeProblem(c) {
+    if (c.change === 'deleted')
+        return undefined;
+    switch (c.type) {
+        case 'file':
+            return c.listed && c.listed.nlink > 1 ? 'a hard link' : undefined;
+        case 'dir':
+            return undefined;
+        case 'symlink':
+            return 'a symbolic link';
+        case 'fifo':
+            return 'a FIFO';
+        case 'socket':
+            return 'a socket';
+        case 'device':
+            return 'a device';
+        default:
+            return 'not a regular file or directory';
+    }
+}
+function heldBackBy(p, heldBack) {
+    for (const [held, why] of heldBack)
+        if (p === held || p.startsWith(`${held}/`) || held === '')
+            return `${held || 'the workspace'}: ${why}`;
+    return undefined;
+}
+/** The git-shaped directory a path would add git's own files to, if any. */
+function gitShapeBy(p, gitShaped) {
+    const parts = p.split('/');
+    for (let i = 0; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        if (gitShaped.has(dir) && GIT_DIR_NAMES.has(canonicalComponent(parts[i])))
+            return dir || '.';
+    }
+    return undefined;
+}
+function judge_refusal(c, ctx) {
+    const bad = pathProblem(c.path);
+    if (bad)
+        return bad;
+    if (c.path.split('/').some(isGitComponent))
+        return 'a .git path (git would read it as its own)';
+    const type = typeProblem(c);
+    if (type)
+        return type;
+    const held = heldBackBy(c.path, ctx.heldBack);
+    if (held)
+        return `held back from the bottle (${held})`;
+    const shape = gitShapeBy(c.path, ctx.gitShaped);
+    if (shape)
+        return `would make ${shape} a git directory (HEAD with objects/ and refs/, or commondir)`;
+    // as for a push: rules judge files and links (a directory on its own carries nothing a checkout would run)
+    const link = c.type === 'symlink' || c.old?.type === 'symlink';
+    const rule = c.type === 'dir' && c.change !== 'deleted' ? undefined : protectedRule(ctx.protectedPaths, c.path, link);
+    if (rule)
+        return `a protected path (git-protected-paths: ${rule})`;
+    return undefined;
+}
+/** The directories of the bottle's tree (and its root, '') that git would take for a git directory. */
+function gitShapedDirs(listing) {
+    const children = new Map();
+    for (const p of listing.keys()) {
+        const slash = p.lastIndexOf('/');
+        const dir = slash === -1 ? '' : p.slice(0, slash);
+        const names = children.get(dir) ?? new Set();
+        children.set(dir, names);
+        names.add(canonicalComponent(p.slice(slash + 1)));
+    }
+    return new Set([...children].filter(([, names]) => isGitShaped(names)).map(([dir]) => dir));
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/listing.js
+/**
+ * The bottle's tree as the guest lists it after the run: hostile data. Each entry is three
+ * NUL-terminated fields (NUL is the one byte no path holds): `type mode nlink size mtime`, the
+ * path, the link target. Parsed as it arrives, bounded in bytes; a malformed record ends the
+ * listing with an error (the door then brings nothing back).
+ */
+/**
+ * find(1) in the guest's copy: the bottle's own `.git` is not listed (commits leave by the git
+ * gate); any other directory named `.git` (any case) is listed but not entered.
+ */
+function listingArgv(root) {
+    const fmt = '%y %m %n %s %T@\\0%P\\0%l\\0';
+    return [
+        'find',
+        root,
+        '-mindepth',
+        '1',
+        '(',
+        '-path',
+        `${root}/.git`,
+        '-prune',
+        ')',
+        '-o',
+        '(',
+        '-iname',
+        '.git',
+        '-printf',
+        fmt,
+        '-prune',
+        ')',
+        '-o',
+        '-printf',
+        fmt
+    ];
+}
+const TYPES = { f: 'file', d: 'dir', l: 'symlink', p: 'fifo', s: 'socket', c: 'device', b: 'device' };
+const HEAD = /^([a-zA-Z]) ([0-7]{1,6}) (\d{1,10}) (\d{1,19}) (\d{1,19})(?:\.(\d{1,10}))?$/;
+class ListingParser {
+    maxBytes;
+    maxEntries;
+    entries = new Map();
+    fields = [];
+    partial = [];
+    bytes = 0;
+    constructor(maxBytes, maxEntries) {
+        this.maxBytes = maxBytes;
+        this.maxEntries = maxEntries;
+    }
+    push(chunk) {
+        this.bytes += chunk.length;
+        if (this.bytes > this.maxBytes)
+            throw new Error(`the listing is larger than ${this.maxBytes} bytes`);
+        let start = 0;
+        for (let nul = chunk.indexOf(0, start); nul !== -1; nul = chunk.indexOf(0, start)) {
+            this.partial.push(chunk.subarray(start, nul));
+            this.field(Buffer.concat(this.partial).toString('utf8'));
+            this.partial = [];
+            start = nul + 1;
+        }
+        if (start < chunk.length)
+            this.partial.push(chunk.subarray(start));
+    }
+    end() {
+        if (this.partial.length || this.fields.length)
+            throw new Error('the listing ends inside a record');
+    }
+    field(text) {
+        this.fields.push(text);
+        if (this.fields.length < 3)
+            return;
+        const [head, rel, target] = this.fields;
+        this.fields = [];
+        const m = HEAD.exec(head);
+        if (!m || rel === '' || rel.startsWith('/') || this.entries.has(rel))
+            throw new Error('the listing holds a malformed record');
+        if (this.entries.size >= this.maxEntries)
+            throw new Error(`the listing holds more than ${this.maxEntries} entries`);
+        this.entries.set(rel, {
+            type: TYPES[m[1]] ?? 'other',
+            mode: Number.parseInt(m[2], 8),
+            nlink: Number(m[3]),
+            size: Number(m[4]),
+            mtime: Number(m[5]),
+            mtimeFraction: /[1-9]/.test(m[6] ?? ''),
+            target
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/fold.js
+function foldUnder(items) {
+    const sorted = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const out = [];
+    for (const item of sorted) {
+        const top = out.at(-1);
+        if (top && item.path.startsWith(`${top.item.path}/`))
+            top.under.push(item);
+        else
+            out.push({ item, under: [] });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/patch.js
+
+
+
+function env(home) {
+    return {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: home,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_AUTHOR_NAME: 'bot-bottle',
+        GIT_AUTHOR_EMAIL: 'bot-bottle@localhost',
+        GIT_COMMITTER_NAME: 'bot-bottle',
+        GIT_COMMITTER_EMAIL: 'bot-bottle@localhost'
+    };
+}
+function place(tree, rel, from, executable) {
+    const to = external_node_path_.join(tree, rel);
+    external_node_fs_.mkdirSync(external_node_path_.dirname(to), { recursive: true });
+    external_node_fs_.rmSync(to, { force: true });
+    external_node_fs_.copyFileSync(from, to);
+    external_node_fs_.chmodSync(to, executable ? 0o755 : 0o644);
+}
+/** Writes the patch to `patchFile`; returns false when there was nothing to diff. */
+async function writePatch(scratch, entries, patchFile) {
+    if (!entries.length)
+        return false;
+    const tree = external_node_path_.join(scratch, 'tree');
+    const gitDir = external_node_path_.join(scratch, 'repo.git');
+    external_node_fs_.mkdirSync(tree, { recursive: true, mode: 0o700 });
+    const e = env(scratch);
+    const git = async (args) => {
+        const r = await runCommand('git', ['--git-dir', gitDir, '--work-tree', tree, '-c', 'core.hooksPath=/dev/null', '-c', 'core.autocrlf=false', ...args], {
+            env: e
+        });
+        if (r.code !== 0)
+            throw new Error(`git ${args[0]} for the patch failed: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+        return r.stdout;
+    };
+    await git(['init', '-q']);
+    for (const entry of entries)
+        if (entry.oldFile)
+            place(tree, entry.path, entry.oldFile, (external_node_fs_.statSync(entry.oldFile).mode & 0o100) !== 0);
+    await git(['add', '-A', '-f']);
+    await git(['commit', '-q', '--allow-empty', '--no-verify', '-m', 'before']);
+    for (const entry of entries) {
+        if (entry.newFile)
+            place(tree, entry.path, entry.newFile, entry.executable ?? false);
+        else
+            external_node_fs_.rmSync(external_node_path_.join(tree, entry.path), { force: true });
+    }
+    await git(['add', '-A', '-f']);
+    await git(['diff', '--cached', '--binary', '--full-index', '--no-ext-diff', '--no-textconv', `--output=${patchFile}`, 'HEAD']);
+    external_node_fs_.chmodSync(patchFile, 0o600);
+    return external_node_fs_.statSync(patchFile).size > 0;
+}
+
+;// CONCATENATED MODULE: ./lib/workspace-door/door.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The one way the agent's file changes come back to the runner. After claude stops (and every
+ * guest process with it), the bottle's tree is listed, compared with what was copied in, each
+ * change judged (door rules, then the bytes: secrets, caps), and what passes is written into the
+ * runner's workspace (`apply`) or only described as a patch (`patch`). Every path's fate goes to
+ * workspace-changes.jsonl; each refused one is also named in the log.
+ */
+const WORKSPACE_CHANGES_FILE = WORKSPACE_CHANGES_RECORD;
+const WORKSPACE_PATCH_FILE = WORKSPACE_PATCH_RECORD;
+/** The listing's bound: a guest cannot make the runner hold an unbounded tree in memory. */
+const LISTING_MAX_BYTES = 256 * 1024 * 1024;
+const DOOR_TIMEOUT_MS = 10 * 60_000;
+/** Refused paths named one per log line; past this many (a guest's flood) the rest are counted (the record has them all). */
+const LOGGED_REFUSALS = 5000;
+function hashFile(p) {
+    return external_node_crypto_.createHash('sha256').update(external_node_fs_.readFileSync(p)).digest('hex');
+}
+const depth = (p) => p.split('/').length;
+async function listBottle(input) {
+    const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000);
+    const { code, broken } = await execInto(input.backend, input.bottle, listingArgv(input.manifest.root), { user: input.user, timeoutMs: DOOR_TIMEOUT_MS }, chunk => parser.push(chunk));
+    if (broken)
+        throw new Error(broken);
+    parser.end();
+    // find exits 1 when some directory could not be read: what it did list stands (the rest looks deleted, which the agent could do anyway)
+    if (code !== 0 && code !== 1)
+        throw new Error(`find in the bottle exited with ${code}`);
+    return parser.entries;
+}
+async function runDoor(input) {
+    const { policy, redactor } = input;
+    const decisions = [];
+    const refuse = (c, reason) => decisions.push({ path: c.path, change: c.change, verdict: 'refused', reason });
+    // nothing of the agent's runs while its tree is read: what is listed is what is fetched
+    await input.backend.exec(input.bottle, ['sh', '-c', 'kill -KILL -1 2>/dev/null; true'], { user: input.user, timeoutMs: 30_000 });
+    let listing;
+    try {
+        listing = await listBottle(input);
+    }
+    catch (err) {
+        refuse({ path: '.', change: 'modified' }, `the bottle's tree could not be listed (${(0,errors/* errorMessage */.gJ)(err)}): nothing comes back`);
+        return finish(input, decisions, []);
+    }
+    const changes = changesOf(input.manifest, listing).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const ctx = { protectedPaths: input.protectedPaths, heldBack: input.manifest.heldBack, gitShaped: gitShapedDirs(listing) };
+    // the rules on names and kinds; then the caps, in path order
+    const candidates = [];
+    let bytes = 0;
+    for (const c of changes) {
+        const why = judge_refusal(c, ctx);
+        if (why)
+            refuse(c, why);
+        else if (candidates.length >= policy.maxFiles)
+            refuse(c, `over workspace-max-files (${policy.maxFiles} changed paths)`);
+        else if (c.type === 'file' && c.change !== 'deleted' && bytes + (c.listed?.size ?? 0) > policy.maxBytes)
+            refuse(c, `over workspace-max-mb (${Math.round(policy.maxBytes / 1048576)} MiB of changed files)`);
+        else {
+            if (c.type === 'file' && c.change !== 'deleted')
+                bytes += c.listed?.size ?? 0;
+            candidates.push(c);
+        }
+    }
+    // the bytes of the files, then what they hold
+    const wanted = new Map(candidates.filter(c => c.type === 'file' && c.change !== 'deleted').map(c => [c.path, c.listed.size]));
+    const staging = external_node_path_.join(input.stateDir, 'workspace-door');
+    const { fetched, failed } = await fetchFiles({
+        backend: input.backend,
+        bottle: input.bottle,
+        root: input.manifest.root,
+        user: input.user,
+        stagingDir: external_node_path_.join(staging, 'files'),
+        redactor,
+        timeoutMs: DOOR_TIMEOUT_MS
+    }, wanted);
+    const ws = workspaceTarget(input.manifest.root);
+    const accepted = [];
+    for (const c of candidates) {
+        if (!wanted.has(c.path)) {
+            accepted.push({ change: c });
+            continue;
+        }
+        const file = fetched.get(c.path);
+        if (!file)
+            refuse(c, failed.get(c.path) ?? 'could not be read out of the bottle');
+        else if (file.secrets.length)
+            refuse(c, `holds a secret (${file.secrets.join(', ')}), as the git gate's scan finds them`);
+        else if (c.change === 'modified' && c.old?.type === 'file' && sameAsRunner(ws, c.path, file.sha256, file.executable, hashFile))
+            continue; // touched, not changed
+        else
+            accepted.push({ change: c, file });
+    }
+    // the patch describes the accepted changes against the runner's files as they still are
+    const patchEntries = accepted
+        .filter(a => a.change.type === 'file' || a.change.old?.type === 'file')
+        .map(a => ({
+        path: a.change.path,
+        oldFile: a.change.old?.type === 'file' ? external_node_path_.join(ws.root, a.change.path) : undefined,
+        newFile: a.file?.staged,
+        executable: a.file?.executable
+    }));
+    let patchFile;
+    try {
+        const file = external_node_path_.join(input.stateDir, WORKSPACE_PATCH_FILE);
+        if (await writePatch(external_node_path_.join(staging, 'patch'), patchEntries, file))
+            patchFile = file;
+    }
+    catch (err) {
+        lib_core/* warning */.$e(`workspace door: could not write the patch: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    if (policy.mode === 'patch') {
+        for (const a of accepted)
+            decisions.push({ path: a.change.path, change: a.change.change, verdict: 'patched' });
+        return finish(input, decisions, [], patchFile);
+    }
+    // deletions (files first, then directories from the deepest), directories (from the shallowest), files
+    const order = (a) => {
+        const c = a.change;
+        if (c.change === 'deleted')
+            return c.type === 'dir' ? 1e6 - depth(c.path) : 0;
+        return c.type === 'dir' ? 2e6 + depth(c.path) : 3e6;
+    };
+    for (const a of [...accepted].sort((x, y) => order(x) - order(y))) {
+        const c = a.change;
+        try {
+            if (c.change === 'deleted')
+                removeEntry(ws, c.path);
+            else if (c.type === 'dir')
+                makeDirectory(ws, c.path);
+            else
+                writeFile(ws, c.path, a.file.staged, a.file.executable);
+            decisions.push({ path: c.path, change: c.change, verdict: 'applied' });
+        }
+        catch (err) {
+            refuse(c, err instanceof ApplyRefused ? err.message : `could not be written on the runner (${(0,errors/* errorMessage */.gJ)(err)})`);
+        }
+    }
+    return finish(input, decisions, [staging], patchFile);
+}
+/** Writes the record and the log lines; removes the staging files. */
+function finish(input, decisions, scratch, patchFile) {
+    const { redactor } = input;
+    const redacted = decisions.map(d => redactor.redactDeep(d));
+    external_node_fs_.writeFileSync(external_node_path_.join(input.stateDir, WORKSPACE_CHANGES_FILE), redacted.map(d => `${JSON.stringify(d)}\n`).join(''), { mode: 0o600 });
+    const refused = redacted.filter(d => d.verdict === 'refused');
+    // every refused path named: first the top of each refused group (what the agent planted), then what lies under them
+    const folded = foldUnder(refused);
+    const lines = [...folded.map(f => ({ d: f.item, under: f.under.length })), ...folded.flatMap(f => f.under.map(d => ({ d, under: 0 })))];
+    for (const { d, under } of lines.slice(0, LOGGED_REFUSALS)) {
+        lib_core/* warning */.$e(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it, named below)` : ''}`);
+    }
+    if (lines.length > LOGGED_REFUSALS)
+        lib_core/* warning */.$e(`workspace door: ${lines.length - LOGGED_REFUSALS} more refused paths, not named here (see ${WORKSPACE_CHANGES_FILE})`);
+    const accepted = decisions.length - refused.length;
+    const verb = input.policy.mode === 'patch' ? 'described in the patch' : 'written to the workspace';
+    lib_core/* info */.pq(`workspace door: ${accepted} change(s) ${verb}, ${refused.length} refused`);
+    for (const dir of scratch)
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    return { decisions: redacted, refused: refused.length, accepted, patchFile };
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/outputs.js
+
 
 
 
@@ -56806,7 +57685,8 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
         backend,
         'transcript-dir': transcriptDir,
         'pushed-refs': [...new Set(pushedRefs)].join('\n'),
-        'structured-output': ''
+        'structured-output': '',
+        'workspace-patch': ''
     };
 }
 /**
@@ -56816,7 +57696,11 @@ function outputsFrom(outcome, backend, transcriptDir, pushedRefs = [], figures =
  */
 function settleOutputs(outputs, end, redactor) {
     const settled = { ...outputs };
-    const { structured } = end;
+    const { structured, door } = end;
+    if (door?.patchFile)
+        settled['workspace-patch'] = door.patchFile;
+    if (door?.refused && door.mode === 'apply' && settled.conclusion === 'success')
+        settled.conclusion = 'refused-changes';
     if (structured?.ok)
         settled['structured-output'] = structured.json;
     else if (structured)
@@ -56841,6 +57725,7 @@ const CONCLUSIONS = new Set([
     'api-unreachable',
     'budget-exceeded',
     'invalid-output',
+    'refused-changes',
     'error'
 ]);
 const BACKENDS = new Set(['docker', 'smolvm', '']);
@@ -56869,6 +57754,7 @@ function vetOutputs(o, warn = lib_core/* warning */.$e) {
     const safe = refs.filter(r => refNameProblem(r) === undefined);
     keep('pushed-refs', safe.length === refs.length, safe.join('\n'));
     keep('structured-output', o['structured-output'] === '' || isOneLineJson(o['structured-output']), '');
+    keep('workspace-patch', o['workspace-patch'] === '' || o['workspace-patch'] === external_node_path_.join(o['transcript-dir'], WORKSPACE_PATCH_FILE), '');
     return vetted;
 }
 /** JSON as checkStructuredOutput sets it: one line, exactly what JSON.stringify makes of its value, within the cap. */
@@ -56892,12 +57778,110 @@ function publishOutputs(unvetted, setOutput) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/util/no-follow.js
+
+
+/**
+ * File access for paths the guest could write. Nothing here follows a symbolic link in the last
+ * component, opens a FIFO or device, or writes through a name that already exists: a guest that
+ * swapped a file for a link to `/etc/shadow` gets its link removed, not the host file rewritten.
+ * Callers use these only once nothing in the guest runs any more (no race with the agent).
+ */
+const { O_RDONLY: no_follow_O_RDONLY, O_WRONLY: no_follow_O_WRONLY, O_CREAT: no_follow_O_CREAT, O_EXCL: no_follow_O_EXCL, O_NOFOLLOW: no_follow_O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
+/** lstat, or undefined when nothing is there. */
+function lstatOrUndefined(p) {
+    try {
+        return fs.lstatSync(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
+ * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
+ * that one coreutils rm walks by descriptor.
+ */
+function removeNoFollow(p) {
+    try {
+        // fs.rmSync never follows links, neither at p nor inside a directory it removes
+        fs.rmSync(p, { recursive: true, force: true });
+    }
+    catch {
+        const r = spawnSync('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 });
+        if (r.status !== 0 || lstatOrUndefined(p))
+            throw new Error(`cannot remove ${p}`);
+    }
+}
+/** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
+function no_follow_readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(p, no_follow_O_RDONLY | no_follow_O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const st = external_node_fs_.fstatSync(fd);
+        if (!st.isFile() || st.size > maxBytes)
+            return undefined;
+        return external_node_fs_.readFileSync(fd);
+    }
+    finally {
+        external_node_fs_.closeSync(fd);
+    }
+}
+/**
+ * Writes a new regular file at `p` with exactly `mode`, owned by uid:gid when the host runs as
+ * root. Whatever was at `p` (a link, a directory, a file) is removed first; the file is created
+ * with O_EXCL|O_NOFOLLOW and chowned through its descriptor.
+ */
+function replaceFile(p, data, mode, owner) {
+    removeNoFollow(p);
+    const fd = fs.openSync(p, no_follow_O_WRONLY | no_follow_O_CREAT | no_follow_O_EXCL | no_follow_O_NOFOLLOW, mode & 0o7777);
+    try {
+        fs.writeSync(fd, data);
+        fs.fchmodSync(fd, mode & 0o7777); // the umask does not decide the mode
+        if (owner && process.getuid?.() === 0)
+            fs.fchownSync(fd, owner.uid, owner.gid);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/** Makes `p` a real directory with `mode` (a link or file there is removed first). */
+function ensureDirectory(p, mode, owner) {
+    const st = lstatOrUndefined(p);
+    if (st?.isDirectory())
+        return false;
+    if (st)
+        removeNoFollow(p);
+    fs.mkdirSync(p, { mode: mode & 0o7777 });
+    fs.chmodSync(p, mode & 0o7777); // p was just made a real directory: nothing to follow
+    if (owner && process.getuid?.() === 0)
+        fs.lchownSync(p, owner.uid, owner.gid);
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/phase-clock.js
 
 
 
 /** The phases of one run, in the order they run; main times all but the last, the post step the last. */
-const PHASES = (/* unused pure expression or super */ null && (['resolve backend', 'prepare', 'network', 'daemons', 'bottle start', 'provision', 'claude', 'collect', 'teardown', 'post']));
+const PHASES = (/* unused pure expression or super */ null && ([
+    'resolve backend',
+    'prepare',
+    'network',
+    'daemons',
+    'bottle start',
+    'provision',
+    'claude',
+    'bring back',
+    'collect',
+    'teardown',
+    'post'
+]));
 /** In the state dir, beside the other host records. */
 const PHASES_FILE = 'phases.json';
 /**
@@ -58217,23 +59201,15 @@ async function cacheTar(tarFile, toolDir, version, platform, name) {
 /** The uid the agent gets when the workspace belongs to root: never root itself. */
 const DEDICATED_UID = 1000;
 /**
- * The agent runs as the workspace owner's uid:gid, so what it writes belongs to the
- * runner afterwards. A root-owned workspace gets a dedicated unprivileged user instead.
+ * The agent runs as the workspace owner's uid:gid (what the door writes back is owned as the
+ * workspace is, whatever uid the agent had). A root-owned workspace gets a dedicated
+ * unprivileged user instead.
  */
 function guestUserFor(workspace) {
     const st = external_node_fs_.statSync(workspace);
     if (st.uid === 0)
         return { uid: DEDICATED_UID, gid: DEDICATED_UID };
     return { uid: st.uid, gid: st.gid };
-}
-/** Whether `user` can write into `dir` by its mode bits (ACLs aside). */
-function canWrite(dir, user) {
-    const st = external_node_fs_.statSync(dir);
-    if (st.uid === user.uid)
-        return (st.mode & 0o200) !== 0;
-    if (st.gid === user.gid)
-        return (st.mode & 0o020) !== 0;
-    return (st.mode & 0o002) !== 0;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/owner.js
@@ -58316,7 +59292,6 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
 
 
 
-
 /** Checks each skill directory holds a SKILL.md; names must be unique. */
 function resolveSkills(paths, workspace) {
     const seen = new Set();
@@ -58343,10 +59318,6 @@ function resolveSkills(paths, workspace) {
 function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runAttempt)) {
     const skills = resolveSkills(config.skills, config.workspace);
     const guestUser = guestUserFor(config.workspace);
-    if (!canWrite(config.workspace, guestUser)) {
-        lib_core/* warning */.$e(`The workspace ${config.workspace} is not writable by uid ${guestUser.uid}, which the agent runs as: the agent can read it but not change it. ` +
-            'chown it to a non-root user to let the agent write.');
-    }
     const stateDir = external_node_path_.join(config.runner.runnerTemp, 'bot-bottle', slug);
     external_node_fs_.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     external_node_fs_.chmodSync(stateDir, 0o700);
@@ -58356,11 +59327,6 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PROMPT_FILE), config.prompt, { mode: 0o600 });
     const claudeConfigDir = external_node_path_.join(stateDir, 'claude-config');
     external_node_fs_.mkdirSync(claudeConfigDir, { mode: 0o700 });
-    // The agent writes claude's config and session files here as its own uid.
-    if (process.getuid?.() === 0)
-        external_node_fs_.chownSync(claudeConfigDir, guestUser.uid, guestUser.gid);
-    else if (process.getuid?.() !== guestUser.uid)
-        external_node_fs_.chmodSync(claudeConfigDir, 0o777); // the 0700 state dir still closes it to other host users
     const claudeCacheDir = external_node_path_.join(config.runner.toolCache, CLAUDE_TOOL_NAME);
     external_node_fs_.mkdirSync(claudeCacheDir, { recursive: true });
     return {
@@ -58378,6 +59344,42 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
         placeholder: makePlaceholder(),
         daemonSecret: external_node_crypto_.randomBytes(16).toString('hex')
     };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/record-room.js
+
+
+/**
+ * Room kept for the record on the runner's disk: a file of real blocks written into the state
+ * dir before the agent starts, removed by the post step just before it builds the artifact. What
+ * the run writes after the agent (claude's config dir copied out, the door's staging) can fill the
+ * disk; the record still gets this much.
+ */
+const RECORD_ROOM_FILE = '.record-room';
+const RECORD_ROOM_BYTES = 64 * 1024 * 1024;
+/** Writes the reservation; false when the disk has not even this much (the record's own writes then say so). */
+function reserveRecordRoom(stateDir, bytes = RECORD_ROOM_BYTES) {
+    const file = external_node_path_.join(stateDir, RECORD_ROOM_FILE);
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(file, 'w', 0o600);
+        const chunk = Buffer.alloc(1024 * 1024);
+        for (let written = 0; written < bytes; written += chunk.length)
+            external_node_fs_.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
+        return true;
+    }
+    catch {
+        external_node_fs_.rmSync(file, { force: true });
+        return false;
+    }
+    finally {
+        if (fd !== undefined)
+            external_node_fs_.closeSync(fd);
+    }
+}
+/** Gives the room back (the post step, before it writes the artifact). */
+function releaseRecordRoom(stateDir) {
+    fs.rmSync(path.join(stateDir, RECORD_ROOM_FILE), { force: true });
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/provision/ca.js
@@ -58632,12 +59634,30 @@ function parseStreamLine(line) {
 
 ;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
 
-/** A one-line description of a tool call's input, for the log. */
-function summarizeToolInput(_name, input) {
+/**
+ * A one-line description of a tool call's input, for the log: redacted whole first, then its
+ * whitespace folded and the line cut (a secret cut or folded first would no longer match its
+ * value or shape, and its start would show).
+ */
+function summarizeToolInput(_name, input, redact = t => t) {
     const i = (input && typeof input === 'object' ? input : {});
     const pick = str(i['command']) || str(i['file_path']) || str(i['path']) || str(i['pattern']) || str(i['url']) || str(i['description']) || str(i['prompt']);
-    const text = (pick || JSON.stringify(i)).replace(/\s+/g, ' ').trim();
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    const text = redact(pick || JSON.stringify(i))
+        .replace(/\s+/g, ' ')
+        .trim();
+    if (text.length <= 120)
+        return text;
+    const head = text.slice(0, 117);
+    // a marker cut in half would read like the start of a secret: it goes whole
+    const open = head.lastIndexOf('[');
+    const tail = head.slice(open);
+    const halfMarker = open >= 0 && (MARKER.startsWith(tail) || (tail.startsWith(MARKER) && /^[a-z0-9-]*$/.test(tail.slice(MARKER.length))));
+    return `${halfMarker ? head.slice(0, open) : head}...`;
+}
+const MARKER = '[REDACTED:';
+/** The log's line for a tool call: `▸ <tool>: <input>`, redacted before it is cut. */
+function toolCallLine(call, redact) {
+    return redact(`▸ ${call.name}: ${summarizeToolInput(call.name, call.input, redact)}`);
 }
 class StreamAccumulator {
     sessionId = '';
@@ -58675,7 +59695,7 @@ class StreamAccumulator {
                     continue;
                 const name = block.name || 'tool';
                 this.toolCalls.set(name, (this.toolCalls.get(name) ?? 0) + 1);
-                calls.push({ name, summary: summarizeToolInput(name, block.input) });
+                calls.push({ name, input: block.input });
             }
             return calls;
         }
@@ -58766,7 +59786,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
             return acc.pushOverlong(overlong); // reported with the other anomalies below
         stream.write(`${line}\n`);
         for (const call of acc.push(line))
-            lib_core/* info */.pq(redactor.redact(`▸ ${call.name}: ${call.summary}`));
+            lib_core/* info */.pq(toolCallLine(call, t => redactor.redact(t)));
     }, chunk => stderr.write(chunk));
     control.current = proc;
     let timedOut = false;
@@ -58889,6 +59909,12 @@ class RunLedger {
     verdict;
     /** claude's answer checked against json-schema */
     structured;
+    /** the runner's workspace as the bottle's copy has it (the door compares with it after the run) */
+    workspace;
+    /** the step already failed with claude's own line (the door's refusal then adds none) */
+    failed = false;
+    /** what the workspace door brought back and refused */
+    door;
     constructor(known) {
         this.redactor = new Redactor(known);
     }
@@ -58972,7 +59998,6 @@ async function teardownResources(backend, state) {
 
 
 
-
 /** Runs one step of the undo; a failure is one warning line and never skips the next step. */
 async function step(prefix, what, act) {
     try {
@@ -58984,15 +60009,16 @@ async function step(prefix, what, act) {
 }
 /**
  * The one undo that main's `finally`, the second-signal handler and the post step all call:
- * stop the daemons, remove the bottle and its network (and, in the post step, anything labelled
- * with the run), then put the workspace's .git back — in the main step only once the bottle is
- * provably gone (a live agent could race the restore); in the post step whatever the sweep
- * managed, since a .git the agent armed is the worse risk. Idempotent.
+ * remove the bottle and its network (and, in the post step, anything labelled with the run),
+ * then stop the daemons. Nothing on the runner needs putting back: the bottle only ever had its
+ * own copy of the workspace. Idempotent.
+ *
+ * The bottle goes first: while it lives, a process the agent left behind can hold a connection
+ * to a daemon open, and nothing the guest does may delay its own removal. The daemons' close()
+ * ends their connections and has a deadline of its own.
  */
 async function undo(s) {
     const prefix = s.prefix ?? '';
-    if (s.bottle)
-        reportClosed(await s.bottle.daemons.close(), prefix);
     let gone = false;
     const backend = s.backend;
     if (backend) {
@@ -59015,13 +60041,739 @@ async function undo(s) {
             }
         });
     }
-    const guard = s.state.gitGuard;
-    if (guard && (gone || s.sweep)) {
-        if (restoreWorkspaceGitLogged(guard, prefix)) {
-            delete s.state.gitGuard;
-            s.save();
+    if (s.bottle)
+        reportClosed(await s.bottle.daemons.close(), prefix);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/claude-config-out.js
+
+
+
+
+
+
+/**
+ * claude's config dir (its session files) lives in the bottle; after the run it comes out as a
+ * tar stream read as hostile data into a host-only dir: only regular files and directories, plain
+ * relative names under `.claude/`, bounded in bytes and files, each file created anew (never
+ * through a link). No host directory is ever writable from inside.
+ */
+const MAX_BYTES = 512 * 1024 * 1024;
+const MAX_FILES = 20_000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: names with control characters are not kept
+const BAD_NAME = /[\x00-\x1f\x7f]/;
+async function copyClaudeConfigOut(guest, hostDir) {
+    external_node_fs_.mkdirSync(hostDir, { recursive: true, mode: 0o700 });
+    let files = 0;
+    let bytes = 0;
+    let fd;
+    const skipped = [];
+    const reader = new TarReader({
+        entry: e => {
+            const rel = e.name.replace(/\/+$/, '');
+            const parts = rel.split('/');
+            if (parts[0] !== '.claude' || parts.some(p => p === '' || p === '.' || p === '..') || BAD_NAME.test(rel))
+                return void skipped.push(rel);
+            const target = external_node_path_.join(hostDir, ...parts.slice(1));
+            if (e.type === 'dir')
+                return void external_node_fs_.mkdirSync(target, { recursive: true, mode: 0o700 });
+            if (e.type !== 'file')
+                return void skipped.push(rel);
+            if (files >= MAX_FILES || bytes + e.size > MAX_BYTES)
+                return void skipped.push(`${rel} (over the record's cap)`);
+            external_node_fs_.mkdirSync(external_node_path_.dirname(target), { recursive: true, mode: 0o700 });
+            fd = external_node_fs_.openSync(target, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+            files++;
+            bytes += e.size;
+        },
+        data: chunk => {
+            if (fd !== undefined)
+                external_node_fs_.writeSync(fd, chunk);
+        },
+        entryEnd: () => {
+            if (fd !== undefined)
+                external_node_fs_.closeSync(fd);
+            fd = undefined;
+        }
+    });
+    const { broken } = await execInto(guest.backend, guest.name, ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'], { user: guest.plan.guestUser, timeoutMs: 5 * 60_000 }, chunk => reader.push(chunk));
+    if (fd !== undefined)
+        external_node_fs_.closeSync(fd);
+    if (broken)
+        lib_core/* warning */.$e(`claude's config dir came out of the bottle incomplete (${broken})`);
+    if (skipped.length)
+        lib_core/* info */.pq(`claude's config dir: left out ${skipped.length} entries (links, special files or over the cap), e.g. ${skipped.slice(0, 3).join(', ')}`);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/bring-back.js
+
+
+
+
+
+
+/**
+ * After claude stops, what the run leaves in the bottle comes out through the host's doors:
+ * claude's session files into the record, then the agent's file changes through the workspace
+ * door (not after a cancellation: the job is being stopped). A door that fails is one line;
+ * it never throws past here.
+ */
+async function bringBack(ledger) {
+    const { bottle, workspace } = ledger;
+    if (!bottle || !workspace || !ledger.outcome)
+        return;
+    const config = bottle.plan.config;
+    await ledger.clock.time('bring back', async () => {
+        try {
+            await copyClaudeConfigOut(bottle, external_node_path_.join(bottle.plan.stateDir, CLAUDE_CONFIG_DIR));
+        }
+        catch (err) {
+            lib_core/* warning */.$e(`claude's config dir could not be copied out of the bottle: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
+        const mode = config.workspaceChanges.mode;
+        if (mode === 'none')
+            return lib_core/* info */.pq("workspace door: off (workspace-changes: none): none of the agent's file changes come back");
+        if (ledger.cancellation.requested)
+            return lib_core/* info */.pq("workspace door: not run (the run was cancelled): none of the agent's file changes come back");
+        const result = await runDoor({
+            backend: bottle.backend,
+            bottle: bottle.name,
+            user: bottle.plan.guestUser,
+            stateDir: bottle.plan.stateDir,
+            manifest: workspace.manifest,
+            policy: config.workspaceChanges,
+            protectedPaths: config.git.protectedPaths,
+            redactor: ledger.redactor
+        });
+        ledger.door = { ...result, mode };
+        if (result.refused && mode === 'apply' && !ledger.failed) {
+            lib_core/* setFailed */.C1(`claude run concluded 'refused-changes': the workspace door refused ${result.refused} of the agent's changes (each named above, ` +
+                'in the job summary and in workspace-changes.jsonl); the accepted ones were written. Look at what the agent tried, or use workspace-changes: patch');
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
+
+
+
+
+
+const CREDENTIAL_KEYS = /^(http\..*\.extraheader|http\.extraheader|credential\..*|credential)$/i;
+const USERINFO = /^(\w[\w+.-]*:\/\/)[^/\s@]*@/;
+const INCLUDE_KEY = /^(include|includeif\..*)\.path$/i;
+/** The git config file of a workspace that is a git checkout, or undefined. Never follows a link. */
+function configPathOf(workspace) {
+    const gitPath = external_node_path_.join(workspace, '.git');
+    const st = external_node_fs_.lstatSync(gitPath, { throwIfNoEntry: false });
+    if (st?.isDirectory())
+        return external_node_path_.join(gitPath, 'config');
+    if (!st?.isFile())
+        return undefined;
+    // a worktree or submodule: `.git` is a file pointing at the git dir
+    const m = /^gitdir:\s*(.+)$/m.exec(no_follow_readRegularFile(gitPath)?.toString('utf8') ?? '');
+    return m ? external_node_path_.resolve(workspace, m[1].trim(), 'config') : undefined;
+}
+/** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
+async function gitConfig(configPath, args) {
+    const r = await runCommand('git', ['config', '--file', configPath, ...args]);
+    return r.code === 0 ? r.stdout : '';
+}
+/** The secret values in a config text (header values, userinfo anywhere in a URL), for masking and redaction. */
+function credentialSecrets(config) {
+    const secrets = [];
+    for (const m of config.matchAll(/extraheader\s*=\s*"?(?:AUTHORIZATION:\s*)?(?:basic|bearer)?\s*([^\s"]+)/gi))
+        secrets.push(m[1]);
+    for (const m of config.matchAll(/\w:\/\/([^/\s:@"]+)(?::([^@\s/"]+))?@/g)) {
+        if (m[2])
+            secrets.push(decodeURIComponent(m[2]));
+        else
+            secrets.push(decodeURIComponent(m[1])); // a token given as the user name
+    }
+    for (const s of [...secrets]) {
+        // a basic credential is base64("user:token"): the token inside is a secret too
+        const decoded = Buffer.from(s, 'base64').toString('utf8');
+        const token = /^[^:\s]+:(\S{8,})$/.exec(decoded)?.[1];
+        if (token)
+            secrets.push(token);
+    }
+    return secrets.filter(s => s.length >= 8);
+}
+/** The files a config includes (absolute paths; relative ones resolve against the config's dir). */
+function includedFiles(configPath) {
+    const r = (0,external_node_child_process_.spawnSync)('git', ['config', '--file', configPath, '--get-regexp', INCLUDE_KEY.source], { encoding: 'utf8' });
+    const lines = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    return lines.map(l => l.replace(/^\S+\s+/, '').trim()).map(p => external_node_path_.resolve(external_node_path_.dirname(configPath), p.replace(/^~(?=\/)/, process.env['HOME'] ?? '~')));
+}
+/**
+ * The config files of every git dir under the workspace's .git: its own, and each submodule's
+ * (`.git/modules/**`: actions/checkout writes its credential there too with `submodules: true`).
+ */
+function gitConfigFiles(workspace) {
+    const top = configPathOf(workspace);
+    if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
+        return [];
+    const files = [top];
+    const isGitDir = (dir) => external_node_fs_.lstatSync(external_node_path_.join(dir, 'HEAD'), { throwIfNoEntry: false }) !== undefined;
+    const walk = (dir, depth) => {
+        if (depth > 8)
+            return;
+        const inGitDir = isGitDir(dir);
+        for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
+            if (!d.isDirectory() || (inGitDir && /^(objects|refs|logs|hooks|info)$/.test(d.name)))
+                continue;
+            const sub = external_node_path_.join(dir, d.name);
+            if (isGitDir(sub) && external_node_fs_.lstatSync(external_node_path_.join(sub, 'config'), { throwIfNoEntry: false })?.isFile())
+                files.push(external_node_path_.join(sub, 'config'));
+            walk(sub, depth + 1);
+        }
+    };
+    const modules = external_node_path_.join(external_node_path_.dirname(top), 'modules');
+    if (external_node_fs_.lstatSync(modules, { throwIfNoEntry: false })?.isDirectory())
+        walk(modules, 0);
+    return files;
+}
+/** The secrets in the workspace's git configs and the files they include, read before anything is changed. */
+function workspaceGitSecrets(workspace) {
+    if (!workspace)
+        return [];
+    return gitConfigFiles(workspace).flatMap(configPath => {
+        const text = no_follow_readRegularFile(configPath)?.toString('utf8') ?? '';
+        const included = includedFiles(configPath).map(f => no_follow_readRegularFile(f)?.toString('utf8') ?? '');
+        return [text, ...included].flatMap(credentialSecrets);
+    });
+}
+/**
+ * What the git gate may use of the checkout's credentials, read from the workspace's own config
+ * (undefined: not a checkout). Nothing is changed: the runner's .git never enters the bottle.
+ */
+async function readGitCredentials(workspace) {
+    const top = configPathOf(workspace);
+    if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
+        return undefined;
+    const headers = [];
+    for (const file of includedFiles(top)) {
+        if (!no_follow_readRegularFile(file))
+            continue;
+        for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
+            const [key, ...value] = line.split(' ');
+            headers.push({ key: key, value: value.join(' ') });
         }
     }
+    const remotes = [];
+    const keys = [...new Set((await gitConfig(top, ['--name-only', '--list'])).split('\n').filter(Boolean))];
+    for (const key of keys) {
+        if (CREDENTIAL_KEYS.test(key) && /extraheader$/i.test(key)) {
+            for (const value of (await gitConfig(top, ['--get-all', key])).split('\n').filter(Boolean))
+                headers.push({ key, value });
+        }
+        else if (/^remote\..*\.url$/i.test(key)) {
+            const url = (await gitConfig(top, ['--get-all', key])).split('\n').filter(Boolean).at(-1);
+            if (url && USERINFO.test(url))
+                remotes.push({ key, url });
+        }
+    }
+    return { configPath: top, headers, remotes };
+}
+
+;// CONCATENATED MODULE: ./lib/gitgate/origin.js
+
+
+const ORIGIN_KEY = 'remote.origin.url';
+const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+/**
+ * The gate's upstream and credential, read from the runner's checkout (which is never changed).
+ * The credential is `github-token` when given, else what the checkout left (its extraheader
+ * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
+ */
+async function gateOrigin(workspace, saved, githubToken) {
+    const configPath = configPathOf(workspace);
+    if (!configPath || !external_node_fs_.existsSync(configPath))
+        return undefined;
+    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+        return undefined;
+    const found = { upstream: new URL(url), url };
+    if (githubToken)
+        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
+    // git uses the last value that applies; the included file (newer actions/checkout) comes first
+    for (const e of [...(saved?.headers ?? [])].reverse()) {
+        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
+        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
+            continue;
+        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
+        if (header)
+            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+    }
+    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
+    if (fromUrl) {
+        const u = new URL(fromUrl.url);
+        if (u.password || u.username)
+            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+    }
+    return { ...found, credentialSource: 'none' };
+}
+
+;// CONCATENATED MODULE: ./lib/util/tar/tar-writer.js
+
+const tar_writer_BATCH_BYTES = 1024 * 1024;
+/**
+ * Writes a tar stream entry by entry into `out`, waiting whenever `out` is full (the archive is
+ * never held whole in memory). Names longer than ustar holds go in a pax record first.
+ */
+class TarWriter {
+    out;
+    owner;
+    constructor(out, owner) {
+        this.out = out;
+        this.owner = owner;
+    }
+    /** small pieces (headers, small files) gathered into one write: thousands of tiny writes cost more than the bytes */
+    pending = [];
+    pendingBytes = 0;
+    async write(chunk) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes >= tar_writer_BATCH_BYTES)
+            await this.flush();
+    }
+    async flush() {
+        if (!this.pendingBytes)
+            return;
+        const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        if (this.out.write(chunk))
+            return;
+        await new Promise((resolve, reject) => {
+            const onDrain = () => {
+                this.out.off('error', onError);
+                resolve();
+            };
+            const onError = (err) => {
+                this.out.off('drain', onDrain);
+                reject(err);
+            };
+            this.out.once('drain', onDrain);
+            this.out.once('error', onError);
+        });
+    }
+    async header(h) {
+        const pax = [];
+        if (!fitsUstar(h.name))
+            pax.push(paxRecord('path', h.name));
+        if (h.linkname && !fitsUstar(h.linkname))
+            pax.push(paxRecord('linkpath', h.linkname));
+        if (pax.length) {
+            const data = Buffer.from(pax.join(''), 'utf8');
+            await this.write(encodeHeader({ name: 'PaxHeader', type: 'pax', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: h.mtime }));
+            await this.write(padded(data));
+        }
+        await this.write(encodeHeader({ ...h, ...this.owner, name: truncated(h.name), linkname: h.linkname && truncated(h.linkname) }));
+    }
+    async directory(name, mode, mtime) {
+        await this.header({ name: name.endsWith('/') ? name : `${name}/`, type: 'dir', mode, size: 0, mtime });
+    }
+    async symlink(name, target, mtime) {
+        await this.header({ name, type: 'symlink', mode: 0o777, size: 0, mtime, linkname: target });
+    }
+    /** A regular file whose bytes come from `chunks` and add up to exactly `size`. */
+    async file(name, mode, mtime, size, chunks) {
+        await this.header({ name, type: 'file', mode, size, mtime });
+        let written = 0;
+        for await (const chunk of chunks) {
+            written += chunk.length;
+            if (written > size)
+                throw new Error(`tar: ${name} grew while it was copied`);
+            await this.write(chunk);
+        }
+        if (written !== size)
+            throw new Error(`tar: ${name} changed size while it was copied`);
+        const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (pad)
+            await this.write(Buffer.alloc(pad));
+    }
+    /** The two zero blocks that end an archive; ends `out`. */
+    async end() {
+        await this.write(Buffer.alloc(BLOCK * 2));
+        await this.flush();
+        this.out.end();
+    }
+}
+function padded(data) {
+    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+    return pad ? Buffer.concat([data, Buffer.alloc(pad)]) : data;
+}
+/** The ustar field's copy of a long name (the pax record before it is what readers use). */
+function truncated(value) {
+    let v = value;
+    while (Buffer.byteLength(v, 'utf8') > 100)
+        v = v.slice(0, -1);
+    return v;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
+
+
+
+
+
+
+/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** Whether `data` holds one of the secrets. */
+function holdsSecret(data, secrets) {
+    return secrets.some(s => data.indexOf(s) !== -1);
+}
+function* chunksOf(fd, size) {
+    let pos = 0;
+    while (pos < size) {
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
+        const n = external_node_fs_.readSync(fd, buf, 0, buf.length, pos);
+        if (n === 0)
+            throw new Error('the file shrank while it was read');
+        pos += n;
+        yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+}
+/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
+function largeFileHoldsSecret(fd, size, secrets) {
+    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
+    let tail = Buffer.alloc(0);
+    for (const chunk of chunksOf(fd, size)) {
+        const window = Buffer.concat([tail, chunk]);
+        if (holdsSecret(window, secrets))
+            return true;
+        tail = window.subarray(Math.max(0, window.length - overlap));
+    }
+    return false;
+}
+/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
+function openRegular(p) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(p, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    const st = external_node_fs_.fstatSync(fd);
+    if (!st.isFile()) {
+        external_node_fs_.closeSync(fd);
+        return undefined;
+    }
+    return { fd, size: st.size };
+}
+/**
+ * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
+ * the same path, as one tar stream untarred there by the guest user. A file that holds one of
+ * the run's secrets stays out (one warning naming it) and is held back in the manifest, so the
+ * door never writes or deletes it after the run.
+ */
+async function copyWorkspaceIn(guest, manifest, repo, secrets) {
+    const needles = [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
+    const { uid, gid } = guest.plan.guestUser;
+    const input = new external_node_stream_.PassThrough({ highWaterMark: 4 * CHUNK_BYTES });
+    const untar = guest.backend.exec(guest.name, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { user: { uid, gid }, input });
+    const tar = new TarWriter(input, { uid, gid });
+    const copied = { files: 0, bytes: 0 };
+    const write = async () => {
+        for (const [rel, e] of [...manifest.entries]) {
+            if (e.type === 'dir')
+                await tar.directory(rel, e.mode, e.mtime);
+            else if (e.type === 'symlink')
+                await tar.symlink(rel, e.target ?? '', e.mtime);
+            else {
+                const opened = openRegular(external_node_path_.join(manifest.root, rel));
+                if (!opened) {
+                    manifest.entries.delete(rel);
+                    manifest.heldBack.set(rel, 'not readable on the runner');
+                    continue;
+                }
+                const { fd, size } = opened;
+                try {
+                    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
+                    if (whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles)) {
+                        manifest.entries.delete(rel);
+                        manifest.heldBack.set(rel, "holds one of the run's secrets");
+                        lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
+                        continue;
+                    }
+                    await tar.file(rel, e.mode, e.mtime, whole?.length ?? size, whole ? [whole] : chunksOf(fd, size));
+                    e.size = whole?.length ?? size;
+                    copied.files++;
+                    copied.bytes += e.size;
+                }
+                finally {
+                    external_node_fs_.closeSync(fd);
+                }
+            }
+        }
+        for (const [rel, why] of manifest.heldBack)
+            if (why.startsWith('a credential file'))
+                lib_core/* warning */.$e(`workspace: ${rel} is ${why}: it is not copied into the bottle`);
+        for (const p of repo?.pieces ?? []) {
+            const rel = `.git/${p.rel}`;
+            if ('dir' in p)
+                await tar.directory(rel, 0o755, 0);
+            else if ('data' in p)
+                await tar.file(rel, 0o644, Math.floor(Date.now() / 1000), p.data.length, [p.data]);
+            else {
+                const opened = openRegular(p.hostPath);
+                if (!opened)
+                    throw new Error(`cannot read ${p.hostPath}`);
+                try {
+                    await tar.file(rel, 0o444, Math.floor(Date.now() / 1000), opened.size, chunksOf(opened.fd, opened.size));
+                }
+                finally {
+                    external_node_fs_.closeSync(opened.fd);
+                }
+            }
+        }
+        await tar.end();
+    };
+    const written = write().catch((err) => {
+        input.destroy();
+        return err;
+    });
+    const [r, failed] = await Promise.all([untar, written]);
+    if (r.code !== 0 || failed) {
+        const why = failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? '';
+        throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (${why})`, 'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit');
+    }
+    return copied;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/guest-repo.js
+
+
+
+
+
+
+/** The safe environment for reading the runner's repository: no system or global config, no prompt. */
+function gitEnv() {
+    return { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+}
+async function git(workspace, args) {
+    // the checkout may belong to another uid than the action's (root on a self-hosted runner): it is read before the agent ran
+    const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv() });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+}
+const guest_repo_OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** A config value written into the bottle's config: one printable line, quoted. */
+function quoted(v) {
+    return `"${v.replace(/[\\"]/g, c => `\\${c}`)}"`;
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a value with control characters is not copied
+const PRINTABLE = /^[^\x00-\x1f\x7f]{1,256}$/;
+/** Regular files under `dir` (relative paths), without following links. */
+function filesUnder(dir, skip, onDir) {
+    const out = [];
+    const walk = (rel) => {
+        for (const d of external_node_fs_.readdirSync(external_node_path_.join(dir, rel), { withFileTypes: true })) {
+            const r = rel ? `${rel}/${d.name}` : d.name;
+            if (skip(r))
+                continue;
+            if (d.isDirectory()) {
+                if (!/^(info|pack)$/.test(r))
+                    onDir(r);
+                walk(r);
+            }
+            else if (d.isFile())
+                out.push(r);
+        }
+    };
+    if (external_node_fs_.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory())
+        walk('');
+    return out;
+}
+/**
+ * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
+ * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
+ */
+async function guestRepo(workspace, originUrl) {
+    if (!external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
+        return undefined;
+    const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir']);
+    const common = await git(workspace, ['rev-parse', '--git-common-dir']);
+    if (!gitDir || !common)
+        return undefined;
+    const commonDir = external_node_path_.resolve(workspace, common);
+    const format = (await git(workspace, ['rev-parse', '--show-object-format'])) === 'sha256' ? 'sha256' : 'sha1';
+    // git needs these directories even when empty; they come first so the files below have parents
+    const pieces = ['refs', 'refs/heads', 'refs/tags', 'objects', 'objects/info', 'objects/pack', 'info'].map(rel => ({ rel, dir: true }));
+    const symbolic = await git(workspace, ['symbolic-ref', '-q', 'HEAD']);
+    const detached = symbolic ? undefined : await git(workspace, ['rev-parse', '--verify', '-q', 'HEAD']);
+    if (symbolic && !checkRefFormat(symbolic) && symbolic.startsWith('refs/heads/'))
+        pieces.push({ rel: 'HEAD', data: Buffer.from(`ref: ${symbolic}\n`) });
+    else if (detached && guest_repo_OID.test(detached))
+        pieces.push({ rel: 'HEAD', data: Buffer.from(`${detached}\n`) });
+    else
+        pieces.push({ rel: 'HEAD', data: Buffer.from('ref: refs/heads/main\n') });
+    const refs = ((await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])) ?? '')
+        .split('\n')
+        .map(l => l.split(' '))
+        .filter(([oid, ref]) => oid && ref && guest_repo_OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'));
+    pieces.push({ rel: 'packed-refs', data: Buffer.from(refs.map(([oid, ref]) => `${oid} ${ref}\n`).join('')) });
+    // objects are data; where the runner's repository borrows from another (alternates), those are not copied
+    const objectsDir = external_node_path_.join(commonDir, 'objects');
+    const alternates = /^info\/(http-)?alternates$/;
+    for (const rel of filesUnder(objectsDir, r => alternates.test(r), d => pieces.push({ rel: `objects/${d}`, dir: true })))
+        pieces.push({ rel: `objects/${rel}`, hostPath: external_node_path_.join(objectsDir, rel) });
+    if (external_node_fs_.existsSync(external_node_path_.join(objectsDir, 'info', 'alternates')))
+        lib_core/* warning */.$e('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle');
+    for (const [rel, dir] of [
+        ['index', gitDir],
+        ['shallow', commonDir],
+        ['info/exclude', commonDir]
+    ]) {
+        if (external_node_fs_.lstatSync(external_node_path_.join(dir, rel), { throwIfNoEntry: false })?.isFile())
+            pieces.push({ rel, hostPath: external_node_path_.join(dir, rel) });
+    }
+    for (const name of external_node_fs_.readdirSync(gitDir))
+        if (/^sharedindex\.[0-9a-f]+$/.test(name))
+            pieces.push({ rel: name, hostPath: external_node_path_.join(gitDir, name) });
+    const branch = symbolic?.replace(/^refs\/heads\//, '');
+    const lines = ['[core]', `\trepositoryformatversion = ${format === 'sha256' ? 1 : 0}`, '\tfilemode = true', '\tbare = false', '\tlogallrefupdates = true'];
+    // the copy's files have new inodes and ctimes: without these every file would be re-hashed at the first `git status`
+    lines.push('\ttrustctime = false', '\tcheckStat = minimal');
+    if (format === 'sha256')
+        lines.push('[extensions]', '\tobjectformat = sha256');
+    for (const key of ['user.name', 'user.email']) {
+        const v = await git(workspace, ['config', '--get', key]);
+        if (v && PRINTABLE.test(v))
+            lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`);
+    }
+    if (originUrl) {
+        lines.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*');
+        if (branch && PRINTABLE.test(branch))
+            lines.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`);
+    }
+    pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) });
+    const objects = pieces.filter(p => p.rel.startsWith('objects/')).length;
+    return { pieces, summary: `${refs.length} refs, ${objects} object files, HEAD ${symbolic ?? detached ?? 'unborn'}` };
+}
+/** Bytes under the checkout's git dir (objects, index): what its copy takes in the bottle, in whole pages. */
+function gitDirBytes(workspace) {
+    const top = configPathOf(workspace);
+    if (!top)
+        return 0;
+    let bytes = 0;
+    const walk = (dir) => {
+        for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
+            if (d.isDirectory())
+                walk(external_node_path_.join(dir, d.name));
+            else if (d.isFile())
+                bytes += Math.ceil(Math.max(external_node_fs_.lstatSync(external_node_path_.join(dir, d.name)).size, 1) / 4096) * 4096;
+        }
+    };
+    try {
+        walk(external_node_path_.dirname(top));
+    }
+    catch {
+        // an unreadable part: the slack covers a small repository, and the copy says if it does not fit
+    }
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/manifest.js
+
+
+
+/** Credential files runner steps leave in the workspace: google-github-actions/auth's (it holds the OIDC request token). */
+const CREDENTIAL_FILE = /^gha-creds-.*\.json$/i;
+function manifest_typeOf(st) {
+    if (st.isFile())
+        return 'file';
+    if (st.isDirectory())
+        return 'dir';
+    if (st.isSymbolicLink())
+        return 'symlink';
+    return undefined;
+}
+/** Walks the workspace without following links; `.git` anywhere is left out, credential files and what cannot be read are held back. */
+function readManifest(root) {
+    const entries = new Map();
+    const heldBack = new Map();
+    const stack = [''];
+    while (stack.length) {
+        const dir = stack.pop();
+        let names;
+        try {
+            names = external_node_fs_.readdirSync(dir ? external_node_path_.join(root, dir) : root);
+        }
+        catch (err) {
+            heldBack.set(dir, `not readable on the runner (${err.code ?? err})`);
+            continue;
+        }
+        for (const name of names) {
+            const rel = dir ? `${dir}/${name}` : name;
+            if (isGitComponent(name))
+                continue; // the bottle's repository is its own: see guest-repo.ts
+            if (CREDENTIAL_FILE.test(name)) {
+                heldBack.set(rel, 'a credential file a runner step left (gha-creds-*.json)');
+                continue;
+            }
+            const st = external_node_fs_.lstatSync(external_node_path_.join(root, rel), { throwIfNoEntry: false });
+            const type = st && manifest_typeOf(st);
+            if (!st || !type)
+                continue; // a FIFO, socket or device: nothing to copy
+            const entry = { type, mode: st.mode & 0o7777, size: type === 'file' ? st.size : 0, mtime: Math.floor(st.mtimeMs / 1000) };
+            if (type === 'symlink')
+                entry.target = external_node_fs_.readlinkSync(external_node_path_.join(root, rel));
+            entries.set(rel, entry);
+            if (type === 'dir')
+                stack.push(rel);
+        }
+    }
+    return { root, entries, heldBack };
+}
+/** Bytes the copy takes in the bottle, counted as a tmpfs does (whole pages), and the number of entries. */
+function footprint(m) {
+    let bytes = 0;
+    for (const e of m.entries.values())
+        bytes += Math.ceil(Math.max(e.size, 1) / 4096) * 4096;
+    return { bytes, entries: m.entries.size };
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/workspace-copy.js
+
+
+
+
+
+
+
+async function readWorkspace(config, known) {
+    const gitSecrets = workspaceGitSecrets(config.workspace);
+    for (const s of gitSecrets)
+        lib_core/* setSecret */.Pq(s);
+    const secrets = [...known, ...gitSecrets];
+    const manifest = readManifest(config.workspace);
+    const origin = await gateOrigin(config.workspace, await readGitCredentials(config.workspace), config.git.token);
+    if (!origin)
+        lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
+    return { manifest, repoBytes: gitDirBytes(config.workspace), redactor: new Redactor(secrets), secrets, origin };
+}
+/** The bottle's workspace directory: room for the copy plus what the door lets come back. */
+function workspaceRoom(copy, config) {
+    const { bytes, entries } = footprint(copy.manifest);
+    // 64 MiB and 10,000 entries of slack cover git's own bookkeeping (a commit's objects, the index rewritten)
+    return {
+        path: config.workspace,
+        maxBytes: bytes + copy.repoBytes + config.workspaceChanges.maxBytes + 64 * 1024 * 1024,
+        maxEntries: entries + 2 * config.workspaceChanges.maxFiles + 10_000
+    };
+}
+/** Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the bottle. */
+async function provisionWorkspace(guest, copy, gateUrl) {
+    const started = Date.now();
+    const repo = await guestRepo(copy.manifest.root, gateUrl);
+    const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets);
+    lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${(copied.bytes / 1048576).toFixed(1)} MiB` +
+        `${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`);
 }
 
 ;// CONCATENATED MODULE: ./lib/config/shell-words.js
@@ -59363,7 +61115,24 @@ function artifactSection(raw, runner) {
     return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') };
 }
 
+;// CONCATENATED MODULE: ./lib/config/workspace-policy.js
+/**
+ * The workspace door's inputs: what of the agent's changes to its copy of the workspace comes
+ * back to the runner (`workspace-changes`), and how much may (`workspace-max-mb`,
+ * `workspace-max-files`). The door (src/workspace-door/) judges with what this returns.
+ */
+
+const WORKSPACE_CHANGE_MODES = ['apply', 'patch', 'none'];
+function workspaceSection(raw) {
+    return {
+        mode: choiceField(raw, 'workspace-changes', WORKSPACE_CHANGE_MODES),
+        maxBytes: inputField(raw, 'workspace-max-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 256') * 1024 ** 2,
+        maxFiles: inputField(raw, 'workspace-max-files', positiveInt, 'a whole number of paths, 1 or more, such as 10000')
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -59449,6 +61218,7 @@ function parseConfig(raw, runner) {
         dockerWiring: choiceField(raw, 'docker-wiring', ['auto', 'gateway', 'relay']),
         relayImage: inputField(raw, 'relay-image', imageRef, 'an image reference with node, such as node:24-alpine'),
         workspace,
+        workspaceChanges: workspaceSection(raw),
         cpus: inputField(raw, 'cpus', positiveNumber, 'a positive number of CPUs such as 2 or 1.5'),
         memory: inputField(raw, 'memory', memory, 'a size such as 4g, 512m or 2048m').toLowerCase(),
         env: parseEnvPairs(raw.env),
@@ -59498,6 +61268,9 @@ const INPUT_NAMES = [
     'docker-wiring',
     'relay-image',
     'workspace',
+    'workspace-changes',
+    'workspace-max-mb',
+    'workspace-max-files',
     'cpus',
     'memory',
     'env',
@@ -59529,6 +61302,14 @@ function secretValues(raw) {
 /** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
 function runnerCloudSecrets(env) {
     return [env['AWS_SECRET_ACCESS_KEY'], env['AWS_SESSION_TOKEN']].filter((v) => !!v);
+}
+/**
+ * Every secret value a step knows from its inputs and the runner's environment: the main step
+ * and the post step (which publishes the record) both redact exactly these, plus the checkout's
+ * credentials they each read.
+ */
+function runSecrets(raw, env) {
+    return [...secretValues(raw), ...runnerCloudSecrets(env)];
 }
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
 const MIN_ENV_SECRET_LENGTH = 8;
@@ -59722,7 +61503,7 @@ async function smolvm_confirm(i) {
 async function runSetup(raw) {
     const config = parseSetupConfig(raw, readRunnerEnv(process.env));
     process.env['RUNNER_TOOL_CACHE'] ||= config.toolCache; // @actions/tool-cache reads it from the environment
-    const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }), smolvmInstaller(config.smolvm));
+    const result = await probeForSetup(config.backend, defaultProbeDeps({ dockerWiring: 'auto', relayImage: DEFAULT_RELAY_IMAGE }, process.env), smolvmInstaller(config.smolvm));
     for (const r of result.reasons)
         lib_core/* info */.pq(r);
     lib_core/* info */.pq(`setup-only: backend ${result.backend}`);
@@ -59736,6 +61517,8 @@ async function runSetup(raw) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -59778,7 +61561,7 @@ async function run() {
     catch (err) {
         return lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(err));
     }
-    const known = [...secretValues(raw), ...runnerCloudSecrets(process.env)];
+    const known = runSecrets(raw, process.env);
     const ledger = new RunLedger(known);
     const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
@@ -59790,11 +61573,12 @@ async function run() {
         const { plan, records } = prepareRun(config, ledger);
         // claude's cache lookup or download runs beside the image pull and the bottle's start
         const earlyClaude = startEarlyInstall(config, backend);
-        const isolated = await isolate(config, plan, known, ledger);
+        const workspace = await readTheWorkspace(config, plan, known, ledger);
         endPrepare();
-        const bottle = await launchBottle(plan, backend, isolated, records, ledger);
-        const claude = await provision(bottle, earlyClaude, records, ledger);
+        const bottle = await launchBottle(plan, backend, workspace, records, ledger);
+        const claude = await provision(bottle, workspace, earlyClaude, records, ledger);
         await runAgent(bottle, claude, config, records, ledger);
+        await bringBack(ledger);
     }
     catch (err) {
         lib_core/* setFailed */.C1(await stoppedRunLine(err, ledger.backend, process.env['RUNNER_TEMP'] ?? ''));
@@ -59808,7 +61592,7 @@ async function run() {
 /** The backend to run on; what killed runs left on it is removed beside this run's start. */
 async function resolveBackend(config, ledger) {
     const endResolve = ledger.clock.start('resolve backend');
-    const selection = await selectBackend(config.backend, defaultProbeDeps(config), smolvmInstaller(config.smolvm));
+    const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm));
     const backend = selection.backend;
     ledger.backend = backend;
     Object.assign(ledger.teardown, backend.ref());
@@ -59822,6 +61606,8 @@ async function resolveBackend(config, ledger) {
 /** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
 function prepareRun(config, ledger) {
     const plan = prepare(config);
+    if (!reserveRecordRoom(plan.stateDir))
+        lib_core/* warning */.$e(`RUNNER_TEMP has less than 64 MiB free: the run's record may not fit`);
     ledger.transcriptDir = plan.stateDir;
     const records = new RunRecords(plan.stateDir, () => ledger.stopClaude());
     ledger.records = records;
@@ -59830,18 +61616,16 @@ function prepareRun(config, ledger) {
     ledger.saveTeardown();
     return { plan, records };
 }
-/** The checkout's credentials out of the workspace, its .git saved (in the ledger at once), and the redactor that knows them. */
-async function isolate(config, plan, known, ledger) {
-    const isolated = await isolateWorkspace(config, plan, known, guard => {
-        ledger.teardown.gitGuard = guard;
-        ledger.saveTeardown();
-    });
-    ledger.redactor = isolated.redactor;
-    lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid}`);
-    return isolated;
+/** The runner's workspace as the bottle's copy will have it, and the redactor that knows the checkout's credentials. */
+async function readTheWorkspace(config, plan, known, ledger) {
+    const workspace = await readWorkspace(config, known);
+    ledger.redactor = workspace.redactor;
+    ledger.workspace = workspace;
+    lib_core/* info */.pq(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid} on its own copy of ${config.workspace}`);
+    return workspace;
 }
-/** The daemons and the bottle, each resource in the ledger as it appears; then the workspace's origin through the gate. */
-async function launchBottle(plan, backend, isolated, records, ledger) {
+/** The daemons and the bottle, each resource in the ledger as it appears. */
+async function launchBottle(plan, backend, workspace, records, ledger) {
     const { teardown, redactor, clock } = ledger;
     const bottle = await launch(plan, backend, {
         onResource: (kind, name) => {
@@ -59863,17 +61647,17 @@ async function launchBottle(plan, backend, isolated, records, ledger) {
         records,
         redactor,
         clock
-    }, isolated.origin);
+    }, workspaceRoom(workspace, plan.config), workspace.origin);
     ledger.bottle = bottle;
-    await routeOriginThroughTheGate(isolated, bottle.gateUrl);
     return bottle;
 }
 /** Provisions the guest and makes ready what claude's run needs; a cancellation or a refused record stops it first. */
-async function provision(bottle, earlyClaude, records, ledger) {
+async function provision(bottle, workspace, earlyClaude, records, ledger) {
     const config = bottle.plan.config;
     ledger.cancellation.throwIfCancelled();
     const endProvision = ledger.clock.start('provision');
-    const { claude, promptFlags } = await provisionAll(bottle, earlyClaude);
+    // the workspace copy goes in beside the rest (its origin at the gate, which listens by now)
+    const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl)]);
     ledger.cancellation.throwIfCancelled();
     records.throwIfFaulted();
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema));
@@ -59894,10 +61678,11 @@ async function runAgent(bottle, claude, config, records, ledger) {
     }
     const { verdict, structured, backend } = ledger;
     const failed = await failureLine({ cancelled, verdict, recordFault: records.fault, outcome, structured, config, backend });
+    ledger.failed = failed !== undefined;
     if (failed)
         lib_core/* setFailed */.C1(failed);
 }
-/** Stops the daemons, removes the bottle and its network, and puts .git back (undo, as main's final teardown). */
+/** Stops the daemons, removes the bottle and its network (undo, as main's final teardown). */
 async function tearDown(ledger) {
     await ledger.reaping;
     await ledger.bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
@@ -59909,7 +61694,13 @@ async function publish(ledger) {
     const endCollect = clock.start('collect');
     const pushed = ledger.bottle?.daemons.gitGate?.pushed;
     const outputs = outputsFrom(outcome, ledger.backend?.kind ?? '', transcriptDir, pushed, await runFigures(outcome, transcriptDir));
-    const end = { cancelled: ledger.cancellation.requested, verdict: ledger.verdict, recordFault: ledger.records?.fault, structured: ledger.structured };
+    const end = {
+        cancelled: ledger.cancellation.requested,
+        verdict: ledger.verdict,
+        recordFault: ledger.records?.fault,
+        structured: ledger.structured,
+        door: ledger.door
+    };
     publishOutputs(settleOutputs(outputs, end, ledger.redactor), lib_core/* setOutput */.uH);
     endCollect();
     if (transcriptDir) {
