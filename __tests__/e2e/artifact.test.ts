@@ -73,7 +73,7 @@ describe('transcripts as artifacts', () => {
         tool_use: {
           name: 'Bash',
           input: {
-            command: `echo "token: $DEPLOY_TOKEN"; echo "setting: $DEPLOY_SETTING" | tee setting.txt; echo "debug: $DEBUG"; echo ${AWS}; echo '<script>alert(1)</script>'`,
+            command: `echo "token: $DEPLOY_TOKEN"; echo "setting: $DEPLOY_SETTING" | tee /tmp/setting.txt; echo "debug: $DEBUG"; echo ${AWS}; echo '<script>alert(1)</script>'`,
             description: 'print secrets'
           }
         }
@@ -94,7 +94,8 @@ describe('transcripts as artifacts', () => {
     const stream = files.get('stream.jsonl')!.toString('utf8')
     expect(stream).toContain('[REDACTED:secret]') // the env value the agent printed
     // an env value with no known token shape reached the agent, and no record, log or summary
-    expect(fs.readFileSync(path.join(r.ws, 'setting.txt'), 'utf8')).toBe(`setting: ${PLAIN}\n`)
+    // (outside the workspace: a workspace file holding it would be refused by the workspace door)
+    expect(stream).toContain('setting: [REDACTED:secret]')
     expect(r.main.stdout).toContain(`::add-mask::${PLAIN}`)
     expect(stream).toContain('debug: true') // short values are settings, not masked
     expect(stream).toContain('[REDACTED:aws-access-key]')

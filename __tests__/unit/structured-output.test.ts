@@ -164,7 +164,8 @@ describe('structured-output output', () => {
     'duration-ms': '0',
     backend: 'docker',
     'transcript-dir': '',
-    'pushed-refs': ''
+    'pushed-refs': '',
+    'workspace-patch': ''
   } as Omit<Outputs, 'structured-output'>
   it('is kept only as the one-line JSON the check made; budget-exceeded and invalid-output are conclusions', () => {
     const warned: string[] = []
