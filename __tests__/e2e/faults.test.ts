@@ -1,6 +1,6 @@
 /**
  * Faults a real runner sees, from a real bottle: the disk under RUNNER_TEMP filling up (the agent
- * fills it through its config dir), the engine going away mid-run, and two runs on one engine at
+ * fills it through claude's stdout, which the host records there), the engine going away mid-run, and two runs on one engine at
  * once. Each ends with one clear error line, no crash, and the record that exists uploaded.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -132,15 +132,15 @@ describe('faults a runner sees', () => {
     } catch (err) {
       throw new Error(`mounting a small tmpfs as RUNNER_TEMP needs root (CI runs as root): ${String(err)}`)
     }
-    // the agent fills the disk its config dir lives on; then claude's next answer is never served
+    // the agent fills the disk the host's record lives on, writing 1 MiB lines into claude's stdout (the
+    // host records each in stream.jsonl); then claude's next answer is never served
+    const FIND_CLAUDE = `C=; for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" in */claude' -p '*) C=\${p#/proc/};; esac; done; test -n "$C"`
+    const fill = `${FIND_CLAUDE}; for i in $(seq 32); do head -c 1048576 /dev/zero | tr '\\0' a > /proc/$C/fd/1; echo > /proc/$C/fd/1; done; echo filled`
     const api = await startAnthropicDouble(
       {
         turns: [
           {
-            tool_use: {
-              name: 'Bash',
-              input: { command: 'dd if=/dev/zero of="$HOME/.claude/fill" bs=1M count=64 2>&1 | tail -1; echo filled', description: 'fill the disk' }
-            }
+            tool_use: { name: 'Bash', input: { command: fill, description: 'fill the disk' } }
           },
           { hang: true }
         ]

@@ -4,7 +4,9 @@ import type { SkippedEntry } from '../transcript/guest-files.js'
 import { type RecordFault, type RecordWatch, writeRecordFile } from '../transcript/record-sink.js'
 import { RECORD_NOTES } from '../transcript/record-files.js'
 
-const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk'
+const FREE_SPACE =
+  "Free space on the runner (the run's record is written there as claude runs, claude's config dir is copied there after) " +
+  'or point RUNNER_TEMP at a larger disk'
 
 /** The fault code of a record that reached its cap (not an errno: the disk is fine). */
 export const RECORD_CAPPED = 'RECORD_CAPPED'
