@@ -44,7 +44,7 @@ describe('phase timings', () => {
       const wallMs = performance.now() - started // both node processes, as the runner sees them, and this test's own spawning
       expect(outputs['conclusion']).toBe('success')
 
-      // one line per phase: main's nine, then the post step's
+      // one line per phase: main's ten (bring back among them), then the post step's
       const logged = (text: string) => [...visibleLog(text).matchAll(/⏱ ([a-z ]+): (\d+) ms$/gm)].map(m => m[1])
       expect(logged(main.stdout).sort()).toEqual(PHASES.filter(p => p !== 'post').sort())
       expect(logged(post.stdout)).toEqual(['post'])
