@@ -40,6 +40,10 @@ describe('guest images', () => {
         runnerTemp: path.join(dir, 'rt'),
         toolCache: path.join(dir, 'tool-cache')
       })
+      // whatever the image's tools can do, the runner's own files are never lost: a listing the image's
+      // find could not make is not an empty tree (busybox's find has no -printf: README.md was deleted)
+      const readme = path.join(ws, 'README.md')
+      expect({ readme: fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : 'deleted', log: visibleLog(main.stdout) }).toMatchObject({ readme: '# e2e\n' })
       expect({ code: main.code, log: visibleLog(main.stdout, main.stderr) }).toMatchObject({ code: 0 })
       expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64-musl) downloaded and cached')
       expect(registry.requests.map(r => r.path)).toContainEqual(expect.stringContaining('claude-code-linux-x64-musl-2.1.332.tgz'))

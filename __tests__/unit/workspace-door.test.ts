@@ -19,6 +19,11 @@ import { encodeHeader } from '../../src/util/tar/tar-header.js'
 import { TarReader, type TarEntry } from '../../src/util/tar/tar-reader.js'
 import { TarWriter } from '../../src/util/tar/tar-writer.js'
 import { PassThrough } from 'node:stream'
+import { runDoor } from '../../src/workspace-door/door.js'
+import { Redactor } from '../../src/transcript/redact.js'
+import type { Backend } from '../../src/backend/types.js'
+import type { StreamedProcess } from '../../src/util/process.js'
+import { RecordingBackend } from './recording-backend.js'
 
 const file = (over: Partial<ListedEntry> = {}): ListedEntry => ({
   type: 'file',
@@ -342,5 +347,48 @@ describe('naming refused paths', () => {
       'c/objectsx+',
       'pipe+'
     ])
+  })
+})
+
+describe('a bottle whose find cannot list the tree', () => {
+  it('brings nothing back and deletes nothing: busybox find (no -printf) exits 1 with nothing listed, which is not an empty tree', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-door-ws-'))
+    fs.mkdirSync(path.join(root, 'src'))
+    fs.writeFileSync(path.join(root, 'README.md'), '# kept\n')
+    fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'a\n')
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-door-state-'))
+    const busyboxFind = { code: 1, stderr: 'find: unrecognized: -printf\nBusyBox v1.35.0 multi-call binary.\n' }
+    // busybox's find as the guest has it: usage on stderr, exit 1, nothing on stdout
+    class BusyboxBackend extends RecordingBackend {
+      override execRaw(...args: Partial<Parameters<Backend['execRaw']>>): StreamedProcess {
+        const [name, argv, , , onStderr] = args
+        this.calls.push({ op: 'execRaw', args: [name, [...(argv ?? [])]] })
+        onStderr?.(Buffer.from(busyboxFind.stderr))
+        return { exited: Promise.resolve({ code: busyboxFind.code, signal: null }), kill: () => undefined, pid: undefined }
+      }
+    }
+    const r = await runDoor({
+      backend: new BusyboxBackend(argv => (argv[0] === 'find' ? busyboxFind : {})),
+      bottle: 'bottle',
+      user: { uid: 1001, gid: 1001 },
+      stateDir,
+      manifest: readManifest(root),
+      policy: { mode: 'apply', maxBytes: 1024 * 1024, maxFiles: 100 },
+      protectedPaths: [],
+      redactor: new Redactor()
+    })
+    expect({
+      readme: fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf8') : 'deleted',
+      src: fs.existsSync(path.join(root, 'src', 'a.ts')) ? 'kept' : 'deleted',
+      accepted: r.accepted,
+      decisions: r.decisions.map(d => `${d.path} ${d.verdict}: ${d.reason}`)
+    }).toEqual({
+      readme: '# kept\n',
+      src: 'kept',
+      accepted: 0,
+      decisions: [
+        expect.stringMatching(/^\. refused: the bottle's tree could not be listed \(.*find: unrecognized: -printf.*GNU find.*\): nothing comes back$/)
+      ]
+    })
   })
 })

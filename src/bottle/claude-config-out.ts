@@ -47,7 +47,7 @@ export async function copyClaudeConfigOut(guest: Guest, hostDir: string): Promis
       fd = undefined
     }
   })
-  const { broken } = await execInto(
+  const { code, broken } = await execInto(
     guest.backend,
     guest.name,
     ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'],
@@ -56,6 +56,9 @@ export async function copyClaudeConfigOut(guest: Guest, hostDir: string): Promis
   )
   if (fd !== undefined) fs.closeSync(fd)
   if (broken) core.warning(`claude's config dir came out of the bottle incomplete (${broken})`)
+  // a tar that could not read some of it, or that cannot write pax at all (busybox): never a silent loss of the record
+  else if (code !== 0)
+    core.warning(`claude's config dir came out of the bottle incomplete (tar in the bottle exited ${code}): the record may lack claude's sessions`)
   if (skipped.length)
     core.info(`claude's config dir: left out ${skipped.length} entries (links, special files or over the cap), e.g. ${skipped.slice(0, 3).join(', ')}`)
 }

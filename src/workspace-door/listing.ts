@@ -48,6 +48,15 @@ export function listingArgv(root: string): string[] {
   ]
 }
 
+/**
+ * find(1) asked to print the root's own type: `d` and exit 0 when this find can list the tree.
+ * busybox's find has no -printf: it exits 1 with nothing listed, the exit code of a find that
+ * only could not read some directory; without this check every file would look deleted.
+ */
+export function listingProbeArgv(root: string): string[] {
+  return ['find', root, '-maxdepth', '0', '-printf', '%y']
+}
+
 const TYPES: Record<string, ListedType> = { f: 'file', d: 'dir', l: 'symlink', p: 'fifo', s: 'socket', c: 'device', b: 'device' }
 const HEAD = /^([a-zA-Z]) ([0-7]{1,6}) (\d{1,10}) (\d{1,19}) (\d{1,19})(?:\.(\d{1,10}))?$/
 
