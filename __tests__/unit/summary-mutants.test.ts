@@ -41,6 +41,9 @@ describe('job summary figures', () => {
   it('shows each figure in its row', () => {
     const l = lines({ blockedEgress: 4, pushedRefs: ['refs/heads/a', 'refs/heads/b'], artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2' })
     expect(l[0]).toBe('### bot-bottle: success')
+    expect(l[1]).toBe('') // the table starts a block of its own
+    // and a blank line ends it: the next paragraph would be read as one more row
+    expect(l[l.indexOf('| transcripts | [artifact](https://github.com/o/r/actions/runs/1/artifacts/2) |') + 1]).toBe('')
     expect(l).toEqual(
       expect.arrayContaining([
         '| | |',
@@ -63,6 +66,8 @@ describe('job summary figures', () => {
   it("names claude's own report when there is no proxy log, and shows defaults for what is missing", () => {
     const l = lines({ outputs: {}, figures: undefined })
     expect(l[0]).toBe('### bot-bottle: unknown')
+    expect(l).not.toContain("**Result** (the agent's text)")
+    expect(l).not.toContain('**Checks of the record**')
     expect(l).toEqual(
       expect.arrayContaining([
         '| conclusion | unknown |',
@@ -113,7 +118,10 @@ describe('job summary: the agent’s text is text', () => {
     const names = ['Read', 'Bash', 'Bash', 'Edit', 'Bash', 'Read']
     const l = lines({ model: tools(...names) })
     const start = l.indexOf('**Tool calls**')
-    expect(l.slice(start, start + 7)).toEqual(['**Tool calls**', '', '| tool | calls |', '|---|---|', '| Bash | 3 |', '| Read | 2 |', '| Edit | 1 |'])
+    expect(l.slice(start, start + 8)).toEqual(['**Tool calls**', '', '| tool | calls |', '|---|---|', '| Bash | 3 |', '| Read | 2 |', '| Edit | 1 |', ''])
+    const twenty = lines({ model: tools(...Array.from({ length: 20 }, (_, i) => `U${i}`)) })
+    expect(twenty.filter(x => /^\| U\d+ \| 1 \|$/.test(x))).toHaveLength(20)
+    expect(twenty.join('\n')).not.toContain('more tools')
     const many = Array.from({ length: 23 }, (_, i) => `T${String(i).padStart(2, '0')}`)
     const ml = lines({ model: tools(...many, 'T00', `${'x'.repeat(150)}`, `${'x'.repeat(150)}`) })
     const rows = ml.filter(x => /^\| [Tx(]/.test(x) && !x.startsWith('| tool |'))
@@ -172,6 +180,8 @@ describe('job summary: the result', () => {
     const part = resultPart(`${'r'.repeat(1999)}XYZ`)
     expect(part.slice(0, 6)).toEqual(["**Result** (the agent's text)", '', '````', `${'r'.repeat(1999)}X`, '````', ''])
     expect(part[6]).toBe('(result cut at 2000 characters; the whole text is in outputs.json)')
+    const l = lines({ outputs: { ...outputs, result: 'r'.repeat(2001) } })
+    expect(l[l.indexOf('(result cut at 2000 characters; the whole text is in outputs.json)') + 1]).toBe('')
     expect(summary({ outputs: { ...outputs, result: 'r'.repeat(2000) } })).not.toContain('(result cut at')
     expect(summary({ outputs: { ...outputs, result: '' } })).not.toContain('**Result**')
   })
