@@ -52125,7 +52125,8 @@ const RECORD_NOTES = 'record-notes.json';
 
 
 
-const FREE_SPACE = 'Free space on the runner (the agent can fill it through its config dir, which lives there) or point RUNNER_TEMP at a larger disk';
+const FREE_SPACE = "Free space on the runner (the run's record is written there as claude runs, claude's config dir is copied there after) " +
+    'or point RUNNER_TEMP at a larger disk';
 /** The fault code of a record that reached its cap (not an errno: the disk is fine). */
 const RECORD_CAPPED = 'RECORD_CAPPED';
 /** The one line for a record the disk refused (or that reached its cap) during the run: which file, why, and what to do. */
@@ -57339,6 +57340,14 @@ function listingArgv(root) {
         fmt
     ];
 }
+/**
+ * find(1) asked to print the root's own type: `d` and exit 0 when this find can list the tree.
+ * busybox's find has no -printf: it exits 1 with nothing listed, the exit code of a find that
+ * only could not read some directory; without this check every file would look deleted.
+ */
+function listingProbeArgv(root) {
+    return ['find', root, '-maxdepth', '0', '-printf', '%y'];
+}
 const TYPES = { f: 'file', d: 'dir', l: 'symlink', p: 'fifo', s: 'socket', c: 'device', b: 'device' };
 const HEAD = /^([a-zA-Z]) ([0-7]{1,6}) (\d{1,10}) (\d{1,19}) (\d{1,19})(?:\.(\d{1,10}))?$/;
 class ListingParser {
@@ -57499,6 +57508,11 @@ function hashFile(p) {
 }
 const depth = (p) => p.split('/').length;
 async function listBottle(input) {
+    const probe = await input.backend.exec(input.bottle, listingProbeArgv(input.manifest.root), { user: input.user, timeoutMs: 30_000 });
+    if (probe.code !== 0 || probe.stdout !== 'd') {
+        const said = probe.stderr.trim().split('\n')[0]?.slice(0, 200);
+        throw new Error(`the image's find cannot list it${said ? ` (${said})` : ''}; the workspace door needs GNU find and GNU tar in the image`);
+    }
     const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000);
     const { code, broken } = await execInto(input.backend, input.bottle, listingArgv(input.manifest.root), { user: input.user, timeoutMs: DOOR_TIMEOUT_MS }, chunk => parser.push(chunk));
     if (broken)
@@ -60096,11 +60110,14 @@ async function copyClaudeConfigOut(guest, hostDir) {
             fd = undefined;
         }
     });
-    const { broken } = await execInto(guest.backend, guest.name, ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'], { user: guest.plan.guestUser, timeoutMs: 5 * 60_000 }, chunk => reader.push(chunk));
+    const { code, broken } = await execInto(guest.backend, guest.name, ['tar', '-c', '-f', '-', '--format=pax', '-C', GUEST_HOME, '.claude'], { user: guest.plan.guestUser, timeoutMs: 5 * 60_000 }, chunk => reader.push(chunk));
     if (fd !== undefined)
         external_node_fs_.closeSync(fd);
     if (broken)
         lib_core/* warning */.$e(`claude's config dir came out of the bottle incomplete (${broken})`);
+    // a tar that could not read some of it, or that cannot write pax at all (busybox): never a silent loss of the record
+    else if (code !== 0)
+        lib_core/* warning */.$e(`claude's config dir came out of the bottle incomplete (tar in the bottle exited ${code}): the record may lack claude's sessions`);
     if (skipped.length)
         lib_core/* info */.pq(`claude's config dir: left out ${skipped.length} entries (links, special files or over the cap), e.g. ${skipped.slice(0, 3).join(', ')}`);
 }
