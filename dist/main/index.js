@@ -51222,7 +51222,25 @@ class DockerBackend {
         return copyInByTar(this.exec.bind(this), name, hostPath, guestDir, opts);
     }
     async remove(name) {
-        await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] });
+        try {
+            await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] });
+        }
+        catch (err) {
+            // another process (a killed main step's last request) is removing it: done once it is gone
+            if (!(err instanceof EngineApiError && err.status === 409 && /already in progress/i.test(err.detail)))
+                throw err;
+            await this.untilGone(name, 15_000);
+        }
+    }
+    async untilGone(name, ms) {
+        const deadline = Date.now() + ms;
+        while (Date.now() < deadline) {
+            const r = await this.engine.call('inspect', 'GET', `/containers/${encodeURIComponent(name)}/json`, { expect: [404] });
+            if (r.status === 404)
+                return;
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        throw new errors/* BottleError */.nN(`container ${name} is still being removed after ${ms / 1000} s`, 'Check the docker engine');
     }
     async removeSidecars(network) {
         // a relay this process started has a known name: no listing needed (another process lists by label)

@@ -313,7 +313,23 @@ export class DockerBackend implements Backend {
   }
 
   async remove(name: string): Promise<void> {
-    await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] })
+    try {
+      await this.engine.call('rm', 'DELETE', `/containers/${encodeURIComponent(name)}`, { query: { force: true, v: true }, expect: [404] })
+    } catch (err) {
+      // another process (a killed main step's last request) is removing it: done once it is gone
+      if (!(err instanceof EngineApiError && err.status === 409 && /already in progress/i.test(err.detail))) throw err
+      await this.untilGone(name, 15_000)
+    }
+  }
+
+  private async untilGone(name: string, ms: number): Promise<void> {
+    const deadline = Date.now() + ms
+    while (Date.now() < deadline) {
+      const r = await this.engine.call('inspect', 'GET', `/containers/${encodeURIComponent(name)}/json`, { expect: [404] })
+      if (r.status === 404) return
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    throw new BottleError(`container ${name} is still being removed after ${ms / 1000} s`, 'Check the docker engine')
   }
 
   async removeSidecars(network: string): Promise<void> {
