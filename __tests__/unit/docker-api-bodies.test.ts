@@ -33,7 +33,7 @@ describe('docker engine request bodies', () => {
       NanoCpus: 1_500_000_000,
       Memory: 4 * 1024 ** 3,
       MemorySwap: 4 * 1024 ** 3,
-      Tmpfs: { '/home/bottle': 'rw,exec,uid=1001,gid=121,mode=0700' }
+      Tmpfs: { '/home/bottle': 'rw,exec,uid=1001,gid=121,mode=0700,size=4294967296' }
     })
     expect(create.NetworkingConfig.EndpointsConfig).toEqual({ 'bb-1-1-abcd-net': {} })
     expect(create.Env).toEqual(['HOME=/home/bottle', 'A=b=c'])
