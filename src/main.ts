@@ -153,7 +153,7 @@ async function provision(bottle: Bottle, workspace: WorkspaceCopy, earlyClaude: 
   ledger.cancellation.throwIfCancelled()
   const endProvision = ledger.clock.start('provision')
   // the workspace copy goes in beside the rest (its origin at the gate, which listens by now)
-  const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl)])
+  const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl, config)])
   ledger.cancellation.throwIfCancelled()
   records.throwIfFaulted()
   const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))

@@ -1,6 +1,8 @@
 /**
  * "Any glibc or musl image with a shell works": a guest image with no glibc at all
- * (busybox + musl) gets the musl build of claude, chosen by probing the started guest.
+ * (busybox + musl) gets the musl build of claude, chosen by probing the started guest. The
+ * workspace door needs GNU find and tar: without them, the default run is refused before
+ * claude starts, with the fix, and `workspace-changes: none` runs.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -8,25 +10,22 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.mjs'
 import { claudePackage, MUSL_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
+import { recordedToolResults } from '../workspace-attacks.js'
 import { leftovers, MAIN_LEFT_NOTHING, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-musl-0123456789'
 
 describe('guest images', () => {
-  it('a musl image (busybox, no glibc) gets and runs the linux-x64-musl claude', async () => {
-    requireRealParts()
-    requireImage(MUSL_IMAGE, 'musl-image.sh')
-    const glibc = claudePackage()
-    const musl = claudePackage(undefined, 'linux-x64-musl')
+  const glibc = claudePackage()
+  const musl = claudePackage(undefined, 'linux-x64-musl')
+
+  async function runMusl(name: string, extra: Record<string, string>, turns: unknown[]) {
     const registry = await startNpmRegistryDouble({ packages: [glibc, musl] })
     const dir = tempDir('e2e-images')
-    const ws = makeWorkspace(path.join(dir, 'musl'), 1001)
-    const api = await startAnthropicDouble(
-      { turns: [{ tool_use: { name: 'Write', input: { file_path: path.join(ws, 'from-musl.txt'), content: 'written in a musl guest\n' } } }, { text: 'ok' }] },
-      { expectedKey: KEY }
-    )
+    const ws = makeWorkspace(path.join(dir, name), 1001)
+    const api = await startAnthropicDouble({ turns }, { expectedKey: KEY })
     try {
-      const { main, post, outputs } = await runAction({
+      const r = await runAction({
         inputs: {
           prompt: 'p',
           'anthropic-api-key': KEY,
@@ -35,28 +34,60 @@ describe('guest images', () => {
           backend: 'docker',
           image: MUSL_IMAGE,
           'relay-image': RELAY_IMAGE,
-          workspace: ws
+          workspace: ws,
+          ...extra
         },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: path.join(dir, 'tool-cache')
       })
-      // whatever the image's tools can do, the runner's own files are never lost: a listing the image's
-      // find could not make is not an empty tree (busybox's find has no -printf: README.md was deleted)
-      const readme = path.join(ws, 'README.md')
-      expect({ readme: fs.existsSync(readme) ? fs.readFileSync(readme, 'utf8') : 'deleted', log: visibleLog(main.stdout) }).toMatchObject({ readme: '# e2e\n' })
-      expect({ code: main.code, log: visibleLog(main.stdout, main.stderr) }).toMatchObject({ code: 0 })
-      expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64-musl) downloaded and cached')
-      expect(registry.requests.map(r => r.path)).toContainEqual(expect.stringContaining('claude-code-linux-x64-musl-2.1.332.tgz'))
-      expect(registry.requests.map(r => r.path)).not.toContainEqual(expect.stringContaining('claude-code-linux-x64-2.1.332.tgz'))
-      expect(outputs['conclusion']).toBe('success')
-      expect(fs.readFileSync(path.join(ws, 'from-musl.txt'), 'utf8')).toBe('written in a musl guest\n')
-      expect(fs.statSync(path.join(ws, 'from-musl.txt')).uid).toBe(1001)
-      expect(post.code).toBe(0)
-      expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
-      expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+      return { ...r, ws, api, registry: registry.requests.map(q => q.path) }
     } finally {
       await api.close()
       await registry.close()
     }
+  }
+
+  it('a musl image (busybox, no glibc) gets and runs the linux-x64-musl claude', async () => {
+    requireRealParts()
+    requireImage(MUSL_IMAGE, 'musl-image.sh')
+    // claude's Bash tool needs bash (it refuses busybox's sh): its file tools work in any image
+    const { main, post, outputs, ws, registry } = await runMusl('musl', { 'workspace-changes': 'none' }, [
+      { tool_use: { name: 'Write', input: { file_path: '/tmp/in-musl.txt', content: 'written in a musl guest\n' } } },
+      { tool_use: { name: 'Read', input: { file_path: '/tmp/in-musl.txt' } } },
+      { text: 'ok' }
+    ])
+    expect({ code: main.code, log: visibleLog(main.stdout, main.stderr) }).toMatchObject({ code: 0 })
+    expect(main.stdout).toContain('Claude Code 2.1.332 (linux-x64-musl) downloaded and cached')
+    expect(registry).toContainEqual(expect.stringContaining('claude-code-linux-x64-musl-2.1.332.tgz'))
+    expect(registry).not.toContainEqual(expect.stringContaining('claude-code-linux-x64-2.1.332.tgz'))
+    expect(outputs['conclusion']).toBe('success')
+    // the musl claude's tools ran in the guest: what it wrote there, it read back
+    expect(recordedToolResults(outputs['transcript-dir']!).join('\n')).toContain('written in a musl guest')
+    expect(fs.readFileSync(path.join(ws, 'README.md'), 'utf8')).toBe('# e2e\n')
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(MAIN_LEFT_NOTHING)
+    expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+  })
+
+  it('with the default workspace-changes, an image without GNU find and tar is refused before claude starts, with the fix', async () => {
+    requireRealParts()
+    requireImage(MUSL_IMAGE, 'musl-image.sh')
+    const { main, post, outputs, ws, api } = await runMusl('musl-door', {}, [
+      { tool_use: { name: 'Write', input: { file_path: '/tmp/never.txt', content: 'x' } } },
+      { text: 'ok' }
+    ])
+    const log = visibleLog(main.stdout, main.stderr)
+    expect(main.code).toBe(1)
+    const errors = log.split('\n').filter(l => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`Input 'image': ${MUSL_IMAGE} has no GNU find (find -printf) and no GNU tar (tar --format=pax)`)
+    expect(errors[0]).toContain("apk add findutils tar), or set 'workspace-changes: none'")
+    // no model spend: claude never started, and the runner's workspace is as it was
+    expect(api.requests.filter(q => q.path.includes('/v1/messages'))).toEqual([])
+    expect(fs.readdirSync(ws).sort()).toEqual(['.git', 'README.md'])
+    expect(fs.readFileSync(path.join(ws, 'README.md'), 'utf8')).toBe('# e2e\n')
+    expect(post.code).toBe(0)
+    expect(outputs['transcript-dir']).toBeDefined()
+    expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
   })
 })

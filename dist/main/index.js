@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(515);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8348);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 515:
+/***/ 8348:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60349,6 +60349,27 @@ async function gateOrigin(workspace, saved, githubToken) {
     return { ...found, credentialSource: 'none' };
 }
 
+;// CONCATENATED MODULE: ./lib/workspace-door/guest-tools.js
+
+
+/**
+ * The door lists the bottle's tree with GNU find (`-printf`) and reads files out with GNU tar
+ * (`--format=pax`). An image without them (busybox, Alpine's defaults) could run the agent but
+ * bring nothing back, so it is refused before claude starts: no model spend on work that would
+ * be lost. Not needed when `workspace-changes: none`.
+ */
+async function checkDoorTools(backend, bottle, user, root, image) {
+    const find = await backend.exec(bottle, listingProbeArgv(root), { user, timeoutMs: 30_000 });
+    const tar = await backend.exec(bottle, ['tar', '--version'], { user, timeoutMs: 30_000 });
+    const missing = [
+        ...(find.code === 0 && find.stdout === 'd' ? [] : ['GNU find (find -printf)']),
+        ...(tar.code === 0 && /GNU tar/.test(tar.stdout) ? [] : ['GNU tar (tar --format=pax)'])
+    ];
+    if (missing.length === 0)
+        return;
+    throw new errors/* BottleError */.nN(`Input 'image': ${image} has no ${missing.join(' and no ')}, which the workspace door needs to bring the agent's changes back`, "Install them in the image (Debian/Ubuntu: findutils and tar; Alpine: apk add findutils tar), or set 'workspace-changes: none' if nothing should come back");
+}
+
 ;// CONCATENATED MODULE: ./lib/util/tar/tar-writer.js
 
 const tar_writer_BATCH_BYTES = 1024 * 1024;
@@ -60781,6 +60802,7 @@ function footprint(m) {
 
 
 
+
 async function readWorkspace(config, known) {
     const gitSecrets = workspaceGitSecrets(config.workspace);
     for (const s of gitSecrets)
@@ -60802,9 +60824,14 @@ function workspaceRoom(copy, config) {
         maxEntries: entries + 2 * config.workspaceChanges.maxFiles + 10_000
     };
 }
-/** Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the bottle. */
-async function provisionWorkspace(guest, copy, gateUrl) {
+/**
+ * Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the
+ * bottle, once the image is known to have the tools the door needs to bring changes back.
+ */
+async function provisionWorkspace(guest, copy, gateUrl, config) {
     const started = Date.now();
+    if (config.workspaceChanges.mode !== 'none')
+        await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image);
     const repo = await guestRepo(copy.manifest.root, gateUrl);
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets);
     lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${(copied.bytes / 1048576).toFixed(1)} MiB` +
@@ -61692,7 +61719,7 @@ async function provision(bottle, workspace, earlyClaude, records, ledger) {
     ledger.cancellation.throwIfCancelled();
     const endProvision = ledger.clock.start('provision');
     // the workspace copy goes in beside the rest (its origin at the gate, which listens by now)
-    const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl)]);
+    const [{ claude, promptFlags }] = await Promise.all([provisionAll(bottle, earlyClaude), provisionWorkspace(bottle, workspace, bottle.gateUrl, config)]);
     ledger.cancellation.throwIfCancelled();
     records.throwIfFaulted();
     const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema));

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { Config } from '../../config/config.js'
 import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
 import { Redactor } from '../../transcript/redact.js'
+import { checkDoorTools } from '../../workspace-door/guest-tools.js'
 import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
@@ -46,9 +47,13 @@ export function workspaceRoom(copy: WorkspaceCopy, config: Config): { path: stri
   }
 }
 
-/** Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the bottle. */
-export async function provisionWorkspace(guest: Guest, copy: WorkspaceCopy, gateUrl: string | undefined): Promise<void> {
+/**
+ * Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the
+ * bottle, once the image is known to have the tools the door needs to bring changes back.
+ */
+export async function provisionWorkspace(guest: Guest, copy: WorkspaceCopy, gateUrl: string | undefined, config: Pick<Config, 'image' | 'workspaceChanges'>): Promise<void> {
   const started = Date.now()
+  if (config.workspaceChanges.mode !== 'none') await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
   const repo = await guestRepo(copy.manifest.root, gateUrl)
   const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets)
   core.info(
