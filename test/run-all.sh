@@ -25,16 +25,28 @@ bash test/harness/real-parts.sh
 
 report="$root/.tmp/jest-report.json"
 rm -f "$report"
-node --experimental-vm-modules node_modules/jest/bin/jest.js --json --outputFile="$report" "$@"
+# Every temporary file the tests make (os.tmpdir()) goes in one dir of this run's, removed at
+# the end; the e2e scratch dirs under .tmp/ go after each test file (BB_KEEP_TEST_DIRS=1 keeps both).
+run_tmp=$(mktemp -d /tmp/bot-bottle-tests.XXXXXX)
+chmod 1777 "$run_tmp"  # as /tmp: the tests' other users write there too
+trap 'bash test/harness/stop-dockerd.sh; [ "${BB_KEEP_TEST_DIRS:-}" = 1 ] || rm -rf "$run_tmp"' EXIT
+TMPDIR="$run_tmp" node --experimental-vm-modules node_modules/jest/bin/jest.js --json --outputFile="$report" "$@"
 rc=$?
 # Stop what the harness started before the summary, so the summary is the last line.
 bash test/harness/stop-dockerd.sh >&2
 trap - EXIT
+[ "${BB_KEEP_TEST_DIRS:-}" = 1 ] || rm -rf "$run_tmp"
 if [ -s "$report" ]; then
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
     const failedSuites = r.numRuntimeErrorTestSuites || 0
     const skipped = r.numPendingTests + r.numTodoTests
+    // every failure named once more at the end, where a CI log tail shows it
+    for (const f of r.testResults) {
+      const rel = f.name.slice(process.cwd().length + 1)
+      if (f.status === "failed" && !f.assertionResults.some(a => a.status === "failed")) console.log(`FAILED ${rel}: ${(f.message || "").split("\n").find(l => l.trim()) || "the file did not run"}`)
+      for (const a of f.assertionResults) if (a.status === "failed") console.log(`FAILED ${rel} › ${a.fullName}`)
+    }
     console.log(`${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed` + (skipped ? `, ${skipped} skipped` : ""))
   ' "$report"
 else
