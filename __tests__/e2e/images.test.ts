@@ -19,7 +19,7 @@ describe('guest images', () => {
   const glibc = claudePackage()
   const musl = claudePackage(undefined, 'linux-x64-musl')
 
-  async function runMusl(name: string, extra: Record<string, string>, turns: unknown[]) {
+  async function runMusl(name: string, extra: Record<string, string>, turns: Parameters<typeof startAnthropicDouble>[0]['turns']) {
     const registry = await startNpmRegistryDouble({ packages: [glibc, musl] })
     const dir = tempDir('e2e-images')
     const ws = makeWorkspace(path.join(dir, name), 1001)

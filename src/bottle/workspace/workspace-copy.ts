@@ -51,7 +51,12 @@ export function workspaceRoom(copy: WorkspaceCopy, config: Config): { path: stri
  * Copies the workspace and the bottle's own repository (origin at the gate's guest URL) into the
  * bottle, once the image is known to have the tools the door needs to bring changes back.
  */
-export async function provisionWorkspace(guest: Guest, copy: WorkspaceCopy, gateUrl: string | undefined, config: Pick<Config, 'image' | 'workspaceChanges'>): Promise<void> {
+export async function provisionWorkspace(
+  guest: Guest,
+  copy: WorkspaceCopy,
+  gateUrl: string | undefined,
+  config: Pick<Config, 'image' | 'workspaceChanges'>
+): Promise<void> {
   const started = Date.now()
   if (config.workspaceChanges.mode !== 'none') await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
   const repo = await guestRepo(copy.manifest.root, gateUrl)
