@@ -151,6 +151,7 @@ describe('git gate content rules under attack', () => {
       'ng refs/heads/bot-bottle/bomb bot-bottle: the gate could not read the pushed objects (git index-pack: an object inflates to more than 100 MiB, the largest the gate indexes'
     )
     expect(() => upstream('rev-parse', '--verify', '-q', 'refs/heads/bot-bottle/bomb')).toThrow()
-    expect(ms).toBeLessThan(5000)
-  })
+    // refused at 100 MiB, not after inflating the whole bomb (generous: a loaded machine)
+    expect(ms).toBeLessThan(20_000)
+  }, 60_000)
 })
