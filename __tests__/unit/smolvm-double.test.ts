@@ -135,6 +135,33 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
   const curl = (url: string) => `curl -sS --max-time 5 ${url} 2>&1; echo " exit=$?"`
   const denials = (name: string) => fs.readFileSync(path.join(state, `${name}.vm`, 'egress-denials.log'), 'utf8')
 
+  it("resolves --secret-file at start as secrets.rs does: trailing line breaks trimmed, over 1 MiB and non-UTF-8 refused by class", async () => {
+    const file = (name: string, body: Buffer | string) => {
+      const p = path.join(tmp, name)
+      fs.writeFileSync(p, body, { mode: 0o600 })
+      return p
+    }
+    const trimmed = file('trimmed', 'one\ntwo\r\n\n')
+    await withMachine('sf', ['--secret-file', `SF=${trimmed}`], async () => {
+      expect((await guest('sf', 'printf "[%s]" "$SF"')).stdout).toBe('[one\ntwo]')
+    })
+    for (const [name, body, cls] of [
+      ['big', Buffer.alloc(1024 * 1024 + 1, 0x61), 'file_too_large'],
+      ['latin1', Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'file_read_failed']
+    ] as const) {
+      const m = `sf-${name}`
+      expect(run(['machine', 'create', '--name', m, '--image', archive, '--mem', '512', '--secret-file', `K=${file(name, body)}`]).status).toBe(0)
+      try {
+        expect(run(['machine', 'start', '--name', m])).toMatchObject({
+          status: 1,
+          stderr: expect.stringContaining(`config operation failed: resolve secret 'K': ${cls}`)
+        })
+      } finally {
+        run(['machine', 'delete', '--name', m, '--force'])
+      }
+    }
+  }, 180_000)
+
   it("today's wiring reaches nothing: 127.0.0.1 is the guest's own loopback, the gateway is outside --outbound-localhost-only", async () => {
     await withMachine('old', ['--net', '--outbound-localhost-only'], async () => {
       expect((await guest('old', curl(`http://127.0.0.1:${portOf(daemon)}/`))).stdout).toMatch(/Failed to connect to 127\.0\.0\.1 port \d+[\s\S]* exit=7/)

@@ -51635,6 +51635,22 @@ function loopbackVerdict(listeners) {
 
 
 
+const SECRET_FILE_MAX_BYTES = 1024 * 1024;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Why smolvm would not hand `value` to the guest as it is, through `--secret-file`: it trims
+ * trailing line breaks (secrets.rs:417), refuses files over 1 MiB (secrets.rs:40, 88-104) and
+ * reads them as UTF-8. The value is never named: it may be a secret.
+ */
+function secretFileProblem(value) {
+    if (/[\r\n]$/.test(value))
+        return "ends in a line break, which smolvm's --secret-file would drop";
+    if (Buffer.byteLength(value, 'utf8') > SECRET_FILE_MAX_BYTES)
+        return "is over 1 MiB, the most smolvm's --secret-file takes";
+    if (LONE_SURROGATE.test(value))
+        return "is not valid Unicode, which smolvm's --secret-file cannot carry";
+    return undefined;
+}
 /** One 0600 file per variable in a 0700 dir: what `--secret-file` points smolvm at. */
 function writeEnvFiles(dir, env) {
     external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -51716,6 +51732,12 @@ class SmolvmBackend {
     async create(spec) {
         const t0 = Date.now();
         checkMountSources(spec.mounts);
+        // before the image is fetched or saved: a value smolvm would change fails the run at once
+        for (const [k, v] of Object.entries(spec.env)) {
+            const unfit = secretFileProblem(v);
+            if (unfit)
+                throw new errors/* BottleError */.nN(`smolvm: the guest environment variable ${k} ${unfit}`, "Change its value (the 'env' input), or use `backend: docker`");
+        }
         this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user });
         const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
         lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +

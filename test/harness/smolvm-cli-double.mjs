@@ -226,31 +226,55 @@ function secretRefs(flags) {
 }
 
 /** vm_common.rs:498-506 record_env_with_secrets: resolved on the host at every start and exec, never stored. */
-function resolvedEnv(rec) {
+function resolvedEnv(rec, throwing = false) {
+  const fail = message => {
+    if (throwing) throw new Error(message)
+    die(message)
+  }
   const env = rec.env.map(e => kv('--env', e))
   for (const [k, ref] of Object.entries(rec.secret_refs)) {
     if (ref.env !== undefined) {
-      if (process.env[ref.env] === undefined) die(`config operation failed: resolve secret '${k}': environment variable is not set`)
+      if (process.env[ref.env] === undefined) fail(`config operation failed: resolve secret '${k}': environment variable is not set`)
       env.push([k, process.env[ref.env]])
     } else {
+      // secrets.rs:115-137 read_from_file_source (O_NOFOLLOW, at most MAX_FROM_FILE_BYTES = 1 MiB:
+      // secrets.rs:40, 88-104, read as UTF-8), secrets.rs:142-146 the failure classes, 452 the message,
+      // data/errors.rs:154 its form; secrets.rs:417 trims trailing \n and \r
       let fd
       try {
         fd = fs.openSync(ref.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
       } catch {
-        die(`config operation failed: resolve secret '${k}': could not read secret file`)
-      } // secrets.rs:115-137
-      env.push([k, fs.readFileSync(fd, 'utf8').replace(/[\r\n]+$/, '')])
+        fail(`config operation failed: resolve secret '${k}': file_read_failed`)
+      }
+      const bytes = Buffer.alloc(1024 * 1024 + 1)
+      let n = 0
+      for (let got = 1; got > 0 && n < bytes.length; n += got) got = fs.readSync(fd, bytes, n, bytes.length - n, null)
       fs.closeSync(fd)
+      if (n > 1024 * 1024) fail(`config operation failed: resolve secret '${k}': file_too_large`)
+      let text
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n))
+      } catch {
+        fail(`config operation failed: resolve secret '${k}': file_read_failed`)
+      }
+      env.push([k, text.replace(/[\r\n]+$/, '')])
     }
   }
   return env
 }
 
-/** An env file for one docker exec (0600, removed after): values never on the double's argv. */
-function envFile(pairs) {
-  const f = path.join(stateDir, `.env-${process.pid}-${crypto.randomBytes(4).toString('hex')}`)
-  fs.writeFileSync(f, pairs.map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 })
-  return f
+/**
+ * The guest env for one docker exec: `-e NAME` flags, the values in docker's own environment (as
+ * smolvm's agent gets them: any bytes, newlines too; never on an argv, never in a file).
+ */
+function execEnv(pairs) {
+  const env = { ...process.env }
+  const flags = []
+  for (const [k, v] of pairs) {
+    env[k] = v
+    flags.push('-e', k)
+  }
+  return { flags, env }
 }
 
 /** storage.rs:36-68: protected host paths (exact, or the subtree too), per host OS. */
@@ -594,10 +618,19 @@ switch (subcommand) {
     // create-time env (+ resolved secrets) as the image's USER; a launch failure stops the VM and fails start.
     const config = JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', image]).stdout || '{}')
     const workload = rec.command.length ? rec.command : [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])]
+    // vm_common.rs:1497: the secrets are resolved at every start, workload or not (a bad one fails start;
+    // the double stops its VM first so nothing is left running)
+    let startEnv
+    try {
+      startEnv = resolvedEnv(rec, true)
+    } catch (err) {
+      stopVm(rec)
+      save(rec)
+      die(err.message)
+    }
     if (workload.length) {
-      const ef = envFile(resolvedEnv(rec))
-      const launch = docker(['exec', '-d', '--env-file', ef, ...(rec.workdir ? ['-w', rec.workdir] : []), container(rec.name), ...workload])
-      fs.rmSync(ef, { force: true })
+      const ee = execEnv(startEnv)
+      const launch = docker(['exec', '-d', ...ee.flags, ...(rec.workdir ? ['-w', rec.workdir] : []), container(rec.name), ...workload], { env: ee.env })
       if (launch.status !== 0) {
         stopVm(rec)
         save(rec)
@@ -617,22 +650,20 @@ switch (subcommand) {
     if (rec.state !== 'running') die(`agent operation failed: connect: machine '${name}' is not running. Use 'smolvm machine start --name ${name}' first.`)
     // machine.rs:2708-2745: image ENV (docker's own), then record env + secrets, then --env and exec secrets
     const env = [...resolvedEnv(rec), ...resolvedEnv({ env: flags['--env'] ?? [], secret_refs: secretRefs(flags) })]
-    const ef = envFile(env)
+    const ee = execEnv(env)
     // vm_common.rs:349: as the image's USER (docker exec's default: the image's Config.User)
     const child = spawn(
       'docker',
       [
         'exec',
         ...(flags['--interactive'] ? ['-i'] : []),
-        '--env-file',
-        ef,
+        ...ee.flags,
         ...((flags['--workdir'] ?? rec.workdir) ? ['-w', flags['--workdir'] ?? rec.workdir] : []),
         container(rec.name),
         ...rest
       ],
-      { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'] }
+      { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'], env: ee.env }
     )
-    setTimeout(() => fs.rmSync(ef, { force: true }), 2000).unref()
     // without --stream, smolvm buffers all stdout, then all stderr, until the command ends (machine.rs:2787-2795)
     const out = []
     const err = []
@@ -649,7 +680,6 @@ switch (subcommand) {
       : undefined
     child.on('close', code => {
       if (timer) clearTimeout(timer)
-      fs.rmSync(ef, { force: true })
       // smolvm writes its output before it exits: node's writes to a pipe are asynchronous, so exit once they are flushed
       process.stdout.write(
         Buffer.concat(out),
