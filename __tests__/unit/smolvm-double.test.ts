@@ -135,7 +135,7 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
   const curl = (url: string) => `curl -sS --max-time 5 ${url} 2>&1; echo " exit=$?"`
   const denials = (name: string) => fs.readFileSync(path.join(state, `${name}.vm`, 'egress-denials.log'), 'utf8')
 
-  it("resolves --secret-file at start as secrets.rs does: trailing line breaks trimmed, over 1 MiB and non-UTF-8 refused by class", async () => {
+  it('resolves --secret-file at start as secrets.rs does: trailing line breaks trimmed, over 1 MiB and non-UTF-8 refused by class', async () => {
     const file = (name: string, body: Buffer | string) => {
       const p = path.join(tmp, name)
       fs.writeFileSync(p, body, { mode: 0o600 })
