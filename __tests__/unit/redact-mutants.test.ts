@@ -177,3 +177,47 @@ describe('markers, kinds and parsed values', () => {
     expect(r.redactDeep(undefined)).toBeUndefined()
   })
 })
+
+describe('which characters have escaped forms (printable ASCII only, 0x20 to 0x7e)', () => {
+  it('a space and a tilde, the two ends of printable ASCII, are caught escaped', () => {
+    const r = new Redactor(['open sesame~4242'])
+    expect(r.redact('a open%20sesame~4242 b')).toBe(`a ${R} b`)
+    expect(r.redact('a open sesame%7e4242 b')).toBe(`a ${R} b`)
+    expect(r.redact('a open\\x20sesame\\u007E4242 b')).toBe(`a ${R} b`)
+  })
+
+  it('a character outside printable ASCII is matched only as itself: its code in hex is ordinary text', () => {
+    // ä is 0xe4 and a tab 0x09: "e4" and "09" written where they stand are not the secret
+    const r = new Redactor(['pässwörd-4242', 'tab\there-4242'])
+    expect(r.redact('x pässwörd-4242 y')).toBe(`x ${R} y`)
+    expect(r.redact('x pe4sswf6rd-4242 y')).toBe('x pe4sswf6rd-4242 y')
+    expect(r.redact('x tab09here-4242 y')).toBe('x tab09here-4242 y')
+    expect(r.redact('x tab\there-4242 y')).toBe(`x ${R} y`)
+  })
+
+  it("JSON's \\/ stands for a slash, and for no other character", () => {
+    const r = new Redactor(['path/to/secret-4242', 'abcdefgh-4242'])
+    expect(r.redact('"path\\/to\\/secret-4242"')).toBe(`"${R}"`)
+    expect(r.redact('abc\\/efgh-4242')).toBe('abc\\/efgh-4242')
+  })
+})
+
+describe('the constructor and the markers', () => {
+  it('with no secrets, only the shapes are redacted', () => {
+    expect(new Redactor().redact('Stryker was here, and so was this text')).toBe('Stryker was here, and so was this text')
+  })
+
+  it('a secret that has a shorter secret at its start is redacted whole (longest first)', () => {
+    for (const secrets of [
+      ['password1234', 'password1234-and-the-rest'],
+      ['password1234-and-the-rest', 'password1234']
+    ]) {
+      expect(new Redactor(secrets).redact('x password1234-and-the-rest y')).toBe(`x ${R} y`)
+    }
+  })
+
+  it('keeps the word Bearer only for a bearer header, not for a secret of the run that starts with it', () => {
+    expect(new Redactor(['Bearer run-secret-4242']).redact('auth: Bearer run-secret-4242')).toBe(`auth: ${R}`)
+    expect(new Redactor().redact('authorization: Bearer abcdefghijklmnopqrstuvwxyz')).toBe('authorization: Bearer [REDACTED:bearer]')
+  })
+})
