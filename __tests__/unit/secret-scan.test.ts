@@ -86,6 +86,7 @@ describe('SecretScanner', () => {
     ['an indented continuation', `${a}\n \t  ${b}`],
     ['JavaScript concatenation', `const t = "${a}" +\n    "${b}"`],
     ['concatenation with the + on the next line', `const t = '${a}'\n  + '${b}'`],
+    ['the + on the next line, aligned with spaces after it', `const t = '${a}'\n  +   '${b}'`],
     ['backquoted template strings', `const t = \`${a}\` +\n\t\`${b}\``],
     ["Python's adjacent literals", `t = ('${a}'\n     '${b}')`],
     ["PHP's . operator", `$t = "${a}" .\n  "${b}";`],
