@@ -57442,6 +57442,34 @@ class ListingParser {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/workspace-door/guest-tools.js
+
+
+/**
+ * The door lists the bottle's tree with GNU find (`-printf`) and reads files out with GNU tar
+ * (`--format=pax`). An image without them (busybox, Alpine's defaults) could run the agent but
+ * bring nothing back, so it is refused before claude starts: no model spend on work that would
+ * be lost. Not needed when `workspace-changes: none`.
+ */
+async function checkDoorTools(backend, bottle, user, root, image) {
+    const [find, tar] = await Promise.all([findCanList(backend, bottle, user, root), backend.exec(bottle, ['tar', '--version'], { user, timeoutMs: 30_000 })]);
+    const missing = [...(find.ok ? [] : ['GNU find (find -printf)']), ...(tar.code === 0 && /GNU tar/.test(tar.stdout) ? [] : ['GNU tar (tar --format=pax)'])];
+    if (missing.length === 0)
+        return;
+    throw new errors/* BottleError */.nN(`Input 'image': ${image} has no ${missing.join(' and no ')}, which the workspace door needs to bring the agent's changes back`, "Install them in the image (Debian/Ubuntu: findutils and tar; Alpine: apk add findutils tar), or set 'workspace-changes: none' if nothing should come back");
+}
+/**
+ * Whether the guest's find can list the tree under `root` (see listingProbeArgv): asked before
+ * claude starts, and again by the door before it trusts a listing. `said`: find's first line of
+ * complaint, when it could not.
+ */
+async function findCanList(backend, bottle, user, root) {
+    const probe = await backend.exec(bottle, listingProbeArgv(root), { user, timeoutMs: 30_000 });
+    if (probe.code === 0 && probe.stdout === 'd')
+        return { ok: true };
+    return { ok: false, said: probe.stderr.trim().split('\n')[0]?.slice(0, 200) };
+}
+
 ;// CONCATENATED MODULE: ./lib/workspace-door/fold.js
 function foldUnder(items) {
     const sorted = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -57529,6 +57557,7 @@ async function writePatch(scratch, entries, patchFile) {
 
 
 
+
 /**
  * The one way the agent's file changes come back to the runner. After claude stops (and every
  * guest process with it), the bottle's tree is listed, compared with what was copied in, each
@@ -57548,11 +57577,9 @@ function hashFile(p) {
 }
 const depth = (p) => p.split('/').length;
 async function listBottle(input) {
-    const probe = await input.backend.exec(input.bottle, listingProbeArgv(input.manifest.root), { user: input.user, timeoutMs: 30_000 });
-    if (probe.code !== 0 || probe.stdout !== 'd') {
-        const said = probe.stderr.trim().split('\n')[0]?.slice(0, 200);
-        throw new Error(`the image's find cannot list it${said ? ` (${said})` : ''}; the workspace door needs GNU find and GNU tar in the image`);
-    }
+    const find = await findCanList(input.backend, input.bottle, input.user, input.manifest.root);
+    if (!find.ok)
+        throw new Error(`the image's find cannot list it${find.said ? ` (${find.said})` : ''}; the workspace door needs GNU find and GNU tar in the image`);
     const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000);
     const { code, broken } = await execInto(input.backend, input.bottle, listingArgv(input.manifest.root), { user: input.user, timeoutMs: DOOR_TIMEOUT_MS }, chunk => parser.push(chunk));
     if (broken)
@@ -60369,27 +60396,6 @@ async function gateOrigin(workspace, saved, githubToken) {
             return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
     }
     return { ...found, credentialSource: 'none' };
-}
-
-;// CONCATENATED MODULE: ./lib/workspace-door/guest-tools.js
-
-
-/**
- * The door lists the bottle's tree with GNU find (`-printf`) and reads files out with GNU tar
- * (`--format=pax`). An image without them (busybox, Alpine's defaults) could run the agent but
- * bring nothing back, so it is refused before claude starts: no model spend on work that would
- * be lost. Not needed when `workspace-changes: none`.
- */
-async function checkDoorTools(backend, bottle, user, root, image) {
-    const find = await backend.exec(bottle, listingProbeArgv(root), { user, timeoutMs: 30_000 });
-    const tar = await backend.exec(bottle, ['tar', '--version'], { user, timeoutMs: 30_000 });
-    const missing = [
-        ...(find.code === 0 && find.stdout === 'd' ? [] : ['GNU find (find -printf)']),
-        ...(tar.code === 0 && /GNU tar/.test(tar.stdout) ? [] : ['GNU tar (tar --format=pax)'])
-    ];
-    if (missing.length === 0)
-        return;
-    throw new errors/* BottleError */.nN(`Input 'image': ${image} has no ${missing.join(' and no ')}, which the workspace door needs to bring the agent's changes back`, "Install them in the image (Debian/Ubuntu: findutils and tar; Alpine: apk add findutils tar), or set 'workspace-changes: none' if nothing should come back");
 }
 
 ;// CONCATENATED MODULE: ./lib/util/tar/tar-writer.js

@@ -14,7 +14,8 @@ import { ApplyRefused, makeDirectory, removeEntry, sameAsRunner, workspaceTarget
 import { type Change, changesOf } from './changes.js'
 import { fetchFiles, type Fetched } from './fetch.js'
 import { gitShapedDirs, refusal } from './judge.js'
-import { ListingParser, listingArgv, listingProbeArgv } from './listing.js'
+import { findCanList } from './guest-tools.js'
+import { ListingParser, listingArgv } from './listing.js'
 import { foldUnder } from './fold.js'
 import { type PatchEntry, writePatch } from './patch.js'
 
@@ -73,11 +74,9 @@ function hashFile(p: string): string {
 const depth = (p: string) => p.split('/').length
 
 async function listBottle(input: DoorInput): Promise<Map<string, ReturnType<ListingParser['entries']['get']> & object>> {
-  const probe = await input.backend.exec(input.bottle, listingProbeArgv(input.manifest.root), { user: input.user, timeoutMs: 30_000 })
-  if (probe.code !== 0 || probe.stdout !== 'd') {
-    const said = probe.stderr.trim().split('\n')[0]?.slice(0, 200)
-    throw new Error(`the image's find cannot list it${said ? ` (${said})` : ''}; the workspace door needs GNU find and GNU tar in the image`)
-  }
+  const find = await findCanList(input.backend, input.bottle, input.user, input.manifest.root)
+  if (!find.ok)
+    throw new Error(`the image's find cannot list it${find.said ? ` (${find.said})` : ''}; the workspace door needs GNU find and GNU tar in the image`)
   const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000)
   const { code, broken } = await execInto(
     input.backend,
