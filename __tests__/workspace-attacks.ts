@@ -243,6 +243,25 @@ rm ext && mkdir ext && printf 'pwned\\n' > ext/pwned.txt
 ls -la | wc -l`
 }
 
+/** The bottle's read-only mounts of runner directories: the copy-in's stage and the runner's git objects (src/bottle/workspace/stage.ts). */
+export const RUNNER_MOUNTS = ['/opt/bot-bottle/git-objects', '/opt/bot-bottle/workspace-in']
+
+/** Tries to write, chmod, touch and hard-link in every runner directory mounted into the bottle; prints WROTE for each success. */
+export function mountsScript(): string {
+  return `for d in ${RUNNER_MOUNTS.join(' ')}; do
+  [ -d "$d" ] && echo "MOUNT $d"
+  touch "$d/pwn" 2>/dev/null && echo "WROTE $d/pwn"
+  mkdir "$d/pwn-dir" 2>/dev/null && echo "WROTE $d/pwn-dir"
+  find "$d" -type f 2>/dev/null | head -20 | while read -r f; do
+    { printf x >> "$f"; } 2>/dev/null && echo "WROTE $f"
+    chmod 666 "$f" 2>/dev/null && echo "WROTE $f (chmod)"
+    touch -d 2001-01-01 "$f" 2>/dev/null && echo "WROTE $f (time)"
+    rm -f "$f" 2>/dev/null && [ ! -e "$f" ] && echo "WROTE $f (removed)"
+  done
+done
+echo MOUNTS_DONE`
+}
+
 /**
  * What the disk fill tries to write: far more than the bottle's workspace has room for (the
  * copy, workspace-max-mb, and some slack for git's own bookkeeping), far less than a runner's disk.
@@ -265,6 +284,7 @@ export function escapeTurns(scene: Scene) {
     bash(plantScript(scene.ws, scene.fired, scene.hostFile), 'plant git vectors'),
     bash(gitShapesScript(scene.ws), 'plant git shapes'),
     bash(specialFilesScript(scene.ws, scene.hostFile, scene.outsideDir), 'plant special files'),
+    bash(mountsScript(), 'write through the read-only mounts'),
     bash(fillScript(scene.ws), 'fill the disk'),
     { text: 'done' }
   ]
@@ -582,6 +602,7 @@ export function judgeEscape(
       .sort((a, b) => a.path.length - b.path.length)
       .slice(0, 5)
   const fill = toolResults(api).find(t => t.includes('DD_EXIT=')) ?? ''
+  const mounts = toolResults(api).find(t => t.includes('MOUNTS_DONE')) ?? ''
   const fillBytes = Number(/FILL_BYTES=(\d+)/.exec(fill)?.[1] ?? Number.NaN)
   const planted = fs.existsSync(path.join(ws, 'planted.txt')) ? Object.keys(plantResults(ws)) : []
   const verdict: Record<string, unknown> = {
@@ -591,6 +612,9 @@ export function judgeEscape(
     plantsTried: PLANTS.filter(p => !planted.includes(p)),
     // the runner's .git, byte for byte
     runnerGitChanged: diffTrees(scene.gitBefore, gitAfter),
+    // the runner directories mounted in the bottle were there to attack, and nothing was written through them
+    mountsSeen: RUNNER_MOUNTS.filter(d => mounts.includes(`MOUNT ${d}`)),
+    wroteThroughMounts: mounts.split('\n').filter(l => l.startsWith('WROTE')),
     // refused, and not in the runner's workspace
     refusalsWithoutRecord: REFUSALS.filter(f => recordsOf(f).length === 0).map(f => f.name),
     refusedButOnHost: REFUSALS.filter(f => f.onHost(ws)).map(f => f.name),
@@ -627,6 +651,8 @@ export function escapeExpected(scene: Scene): Record<string, unknown> {
     mainStepFailed: true,
     plantsTried: [],
     runnerGitChanged: [],
+    mountsSeen: RUNNER_MOUNTS,
+    wroteThroughMounts: [],
     refusalsWithoutRecord: [],
     refusedButOnHost: [],
     recordsWithoutReason: [],

@@ -19,7 +19,7 @@ import { RunRecords } from './bottle/run-records.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { undo } from './bottle/undo.js'
 import { bringBack } from './bottle/bring-back.js'
-import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceRoom } from './bottle/workspace/workspace-copy.js'
+import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceMounts, workspaceRoom } from './bottle/workspace/workspace-copy.js'
 import { type Config, parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, runSecrets, secretValues } from './config/inputs.js'
 import { isSetupOnly } from './config/setup-config.js'
@@ -135,7 +135,8 @@ async function launchBottle(plan: Plan, backend: Backend, workspace: WorkspaceCo
       clock
     },
     workspaceRoom(workspace, plan.config),
-    workspace.origin
+    workspace.origin,
+    workspaceMounts(workspace, plan.stateDir)
   )
   ledger.bottle = bottle
   return bottle
@@ -187,6 +188,9 @@ async function tearDown(ledger: RunLedger): Promise<void> {
   await ledger.reaping
   await ledger.bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
   await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
+  // a run that ended before the copy in leaves no links to the workspace behind
+  await ledger.workspace?.staging?.catch(() => undefined)
+  await ledger.workspace?.stage?.clear()
 }
 
 /** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */

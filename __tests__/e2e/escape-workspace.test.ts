@@ -55,7 +55,9 @@ describe('the workspace door (docker)', () => {
       'gha-creds-4f1e2d3c9b8a7f60.json': '{"type":"external_account","credential_source":{"url":"https://runner/oidc?token=CANARY-oidc-request"}}\n',
       'notes/api-key.txt': `the key is ${KEY}\n`,
       'notes/gh-token.txt': `token: ${GH_TOKEN}\n`,
-      'notes/checkout-token.txt': `checkout: ${TOKEN}\n`
+      'notes/checkout-token.txt': `checkout: ${TOKEN}\n`,
+      // large enough for the stage (a hard link the guest copies from): vetted there the same way
+      'notes/big.log': `${'x'.repeat(16_384)} ${KEY}\n`
     }
     const control = { 'notes/plain.txt': 'nothing secret here\n' }
     for (const [f, body] of Object.entries({ ...planted, ...control })) {

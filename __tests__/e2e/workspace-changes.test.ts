@@ -7,6 +7,7 @@
  * branches, origin at the git gate, and none of the runner's git config or hooks.
  */
 import { execFileSync } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -18,6 +19,7 @@ import { e2eSuite, visibleLog } from './helpers.js'
 const KEY = 'sk-ant-api03-workspaceChanges-0123456789abcdef'
 const TOKEN = 'ghs_workspaceChangesCheckoutTokenCCCCCCC6'
 
+const LARGE = Buffer.alloc(64 * 1024, 'logo-bytes ')
 const bash = (command: string) => ({ tool_use: { name: 'Bash', input: { command, description: 'work', timeout: 120_000 } } })
 
 describe('workspace-changes: apply, patch, none', () => {
@@ -32,6 +34,9 @@ describe('workspace-changes: apply, patch, none', () => {
     fs.writeFileSync(path.join(ws, 'tool.sh'), '#!/bin/sh\necho tool\n', { mode: 0o644 })
     fs.writeFileSync(path.join(ws, 'old.txt'), 'old\n')
     fs.writeFileSync(path.join(ws, '.gitignore'), 'build/\n')
+    // large enough to go in through the stage (hard-linked, copied by the guest)
+    fs.mkdirSync(path.join(ws, 'assets'))
+    fs.writeFileSync(path.join(ws, 'assets', 'logo.bin'), LARGE)
     gitAsRoot(ws, 'add', '-A')
     gitAsRoot(ws, 'commit', '-qm', 'scene')
     fs.mkdirSync(path.join(ws, 'build'))
@@ -113,6 +118,11 @@ describe('workspace-changes: apply, patch, none', () => {
       `echo "HOOKS=$(ls .git/hooks | grep -v '\\.sample$' | tr '\\n' ' ')"`,
       'echo "NOTES=$(cat notes.txt)"',
       'echo "BUILD=$(cat build/out.txt)"',
+      // the large file came through the stage; the runner's objects are borrowed read-only; the stage is emptied
+      'echo "LARGE=$(sha256sum assets/logo.bin | cut -c1-64)"',
+      'echo "ALTERNATES=$(cat .git/objects/info/alternates)"',
+      'echo "FSCK=$(git fsck --connectivity-only >/dev/null 2>&1 && echo ok)"',
+      'echo "STAGE_LEFT=$(ls -A /opt/bot-bottle/workspace-in | wc -l)"',
       // every mount at or under the workspace (path:type:options): none writable on the runner's disk
       `echo "MOUNTS=$(awk -v ws=${ws} '$5 == ws || index($5, ws "/") == 1 { for (i = 7; $i != "-"; i++); print $5 ":" $(i+1) ":" $6 }' /proc/self/mountinfo | tr '\\n' ' ')"`
     ].join('; ')
@@ -135,8 +145,13 @@ describe('workspace-changes: apply, patch, none', () => {
       EXTRAHEADER: 'none',
       HOOKS: '',
       NOTES: 'untracked by the runner',
-      BUILD: 'built earlier'
+      BUILD: 'built earlier',
+      LARGE: crypto.createHash('sha256').update(LARGE).digest('hex'),
+      ALTERNATES: '/opt/bot-bottle/git-objects',
+      FSCK: 'ok',
+      STAGE_LEFT: '0'
     })
+    expect(r.log).toMatch(/workspace: copied into the bottle in \d+ ms \(\d+ files, 1 of them through the stage, .*the runner's objects borrowed read-only/)
     expect(seen['ORIGIN']).toMatch(/^https?:\/\//)
     expect(seen['ORIGIN']).not.toBe(upstream)
     expect(seen['ORIGIN']).not.toContain(TOKEN)

@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8348);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9632);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8348:
+/***/ 9632:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56354,8 +56354,8 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
 
 
 
-/** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-async function launch(plan, backend, hooks, workspace, origin) {
+/** Starts the host-side daemons, then creates and starts the bottle wired to them; `mounts` are the copy-in's read-only ones. */
+async function launch(plan, backend, hooks, workspace, origin, mounts = []) {
     const { onResource, clock } = hooks;
     // a missing image is pulled while the network and the daemons start
     backend.prefetchImage?.(plan.config.image);
@@ -56383,8 +56383,8 @@ async function launch(plan, backend, hooks, workspace, origin) {
             image: plan.config.image,
             user: plan.guestUser,
             home: GUEST_HOME,
-            // the one host directory in the bottle, read-only: nothing on the runner is writable from inside
-            mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }],
+            // host directories in the bottle are read-only: nothing on the runner is writable from inside
+            mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }, ...mounts.map(m => ({ ...m, readOnly: true }))],
             workspace,
             env: guestEnv,
             stateDir: plan.stateDir,
@@ -60496,16 +60496,20 @@ function truncated(value) {
     return v;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
+;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
 
 
-
-
-
-
+/**
+ * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO
+ * never hangs the runner), read, and held back when it holds one of the run's secrets.
+ */
 /** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
 const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
+/** The run's secrets as the bytes searched for (shorter ones would match by chance). */
+function needlesOf(secrets) {
+    return [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
+}
 /** Whether `data` holds one of the secrets. */
 function holdsSecret(data, secrets) {
     return secrets.some(s => data.indexOf(s) !== -1);
@@ -60547,28 +60551,206 @@ function openRegular(p) {
         external_node_fs_.closeSync(fd);
         return undefined;
     }
-    return { fd, size: st.size };
+    return { fd, size: st.size, st };
+}
+/** Reads an opened file and tells whether it holds a secret; the bytes read when it was read whole. */
+function vet(fd, size, needles) {
+    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
+    return { secret: whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles), whole };
+}
+/** Keeps a file with a secret out of the bottle: one warning naming it, and the door never writes or deletes it. */
+function holdBackSecret(manifest, rel) {
+    manifest.entries.delete(rel);
+    manifest.heldBack.set(rel, "holds one of the run's secrets");
+    lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
+
+
+
+/**
+ * The fast way in: vetted workspace files are hard-linked into a staging directory on the
+ * runner that the bottle mounts read-only, and the guest copies them into its own workspace
+ * itself (a local copy instead of every byte through the engine's exec stream). Nothing in the
+ * staging directory is writable from inside: docker's read-only bind, and on smolvm the virtiofs
+ * device's own read-only flag (smolvm launcher.rs:1647-1656, enforced host-side). It is emptied
+ * as soon as the copy is made.
+ */
+/** Where the guest sees the staging directory and, when shared, the runner's git objects. */
+const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
+const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
+/** The staging directory of a run, inside its private state dir. */
+function stageDirOf(stateDir) {
+    return external_node_path_.join(stateDir, 'workspace-in');
+}
+/** Makes the (empty) staging directory; the guest user must be able to read it through the mount. */
+function makeStage(stateDir) {
+    const dir = stageDirOf(stateDir);
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    external_node_fs_.mkdirSync(dir);
+    external_node_fs_.chmodSync(dir, 0o755);
+    return dir;
+}
+/** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
+function stageMounts(stage, objectsDir) {
+    const mounts = [{ host: stage, guest: GUEST_STAGE, readOnly: true }];
+    if (objectsDir)
+        mounts.push({ host: objectsDir, guest: GUEST_OBJECTS, readOnly: true });
+    return mounts;
+}
+/**
+ * Below this size a file goes through the exec stream: its few bytes cost less there than a
+ * link made and removed on the runner and a copy in the guest (measured in bench/workspace-copy.mjs).
+ */
+const STAGE_MIN_BYTES = 8 * 1024;
+/**
+ * Whether a vetted file can go in by a hard link: large enough to gain from it, readable by the
+ * guest user through the mount whoever owns it (so: readable by others), and its only name (a
+ * second name in the workspace would come out of the guest's tar as a hard link, which the door
+ * refuses to bring back).
+ */
+function linkable(st) {
+    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0 && st.nlink === 1;
+}
+/** Staging of one run: links files in, creating each parent once. */
+class Stage {
+    dir;
+    made = new Set(['']);
+    /** false once a link failed for a reason that holds for every file (another filesystem, no permission) */
+    usable = true;
+    linked = 0;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    parent(rel) {
+        const dir = external_node_path_.posix.dirname(rel);
+        if (dir === '.' || this.made.has(dir))
+            return;
+        this.parent(dir);
+        const p = external_node_path_.join(this.dir, dir);
+        external_node_fs_.mkdirSync(p);
+        external_node_fs_.chmodSync(p, 0o755);
+        this.made.add(dir);
+    }
+    /**
+     * Links `hostPath` (opened as `fd`, its content vetted) in at `rel`. True when the staged name
+     * is that very inode; false when the file must go in another way.
+     */
+    link(rel, hostPath, opened) {
+        if (!this.usable)
+            return false;
+        const to = external_node_path_.join(this.dir, rel);
+        try {
+            this.parent(rel);
+            external_node_fs_.linkSync(hostPath, to);
+        }
+        catch (err) {
+            const code = err.code;
+            // another filesystem, or one without hard links, fails every file alike; a permission (protected_hardlinks) or a link count fails this one
+            if (code === 'EXDEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
+                this.usable = false;
+            return false;
+        }
+        // the name may have been swapped since it was opened and read: only the inode that was vetted may stay
+        const st = external_node_fs_.lstatSync(to, { throwIfNoEntry: false });
+        if (!st || st.ino !== opened.ino || st.dev !== opened.dev || !st.isFile()) {
+            external_node_fs_.rmSync(to, { force: true });
+            return false;
+        }
+        this.linked++;
+        return true;
+    }
+    /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
+    async clear() {
+        const names = await external_node_fs_.promises.readdir(this.dir).catch(() => []);
+        await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
+    }
+}
+/** Files between two turns of the event loop: staging runs beside the bottle's start. */
+const BATCH = 128;
+/**
+ * Vets every file the guest can take from the stage and hard-links it there. A file with a
+ * secret is held back here as in the stream. Yields to the event loop between batches, so it
+ * can run while the engine creates and starts the bottle.
+ */
+async function stageWorkspace(manifest, stage, secrets) {
+    const needles = needlesOf(secrets);
+    const staged = { files: new Set(), bytes: 0 };
+    let n = 0;
+    for (const [rel, e] of [...manifest.entries]) {
+        if (!stage.usable)
+            break;
+        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES)
+            continue;
+        if (++n % BATCH === 0)
+            await new Promise(resolve => setImmediate(resolve));
+        const hostPath = external_node_path_.join(manifest.root, rel);
+        const opened = openRegular(hostPath);
+        if (!opened)
+            continue; // the stream says why
+        try {
+            if (!linkable(opened.st))
+                continue;
+            const { secret, whole } = vet(opened.fd, opened.size, needles);
+            if (secret)
+                holdBackSecret(manifest, rel);
+            else if (stage.link(rel, hostPath, opened.st)) {
+                staged.files.add(rel);
+                e.size = whole?.length ?? opened.size;
+                staged.bytes += e.size;
+            }
+        }
+        finally {
+            external_node_fs_.closeSync(opened.fd);
+        }
+    }
+    return staged;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
+
+
+
+
+
+
+
+
+const copy_in_CHUNK_BYTES = 1024 * 1024;
+/** The guest copies the staged tree into its workspace itself, as the guest user; any failure on either side fails the copy. */
+async function copyStageIn(guest, root) {
+    const script = 'cd "$1" || exit 1; { tar -cf - . || echo "bot-bottle: reading the staged files failed" >&2; } | { cd "$2" && tar -x -p -f -; }';
+    const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_STAGE, root], { user: guest.plan.guestUser });
+    if (r.code !== 0 || r.stderr.includes('bot-bottle:')) {
+        throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`})`, 'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit');
+    }
 }
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
- * the same path, as one tar stream untarred there by the guest user. A file that holds one of
- * the run's secrets stays out (one warning naming it) and is held back in the manifest, so the
- * door never writes or deletes it after the run.
+ * the same path. With a stage, every file the guest user can read goes in by a hard link the
+ * guest copies from; the rest (directories with their modes, symlinks, files only their owner
+ * can read, the repository) as one tar stream untarred there by the guest user. A file that
+ * holds one of the run's secrets stays out (one warning naming it) and is held back in the
+ * manifest, so the door never writes or deletes it after the run.
  */
-async function copyWorkspaceIn(guest, manifest, repo, secrets) {
-    const needles = [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
+async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
+    const needles = needlesOf(secrets);
+    const staged = (await staging) ?? { files: new Set(), bytes: 0 };
+    const copied = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size };
+    if (staged.files.size)
+        await copyStageIn(guest, manifest.root);
     const { uid, gid } = guest.plan.guestUser;
-    const input = new external_node_stream_.PassThrough({ highWaterMark: 4 * CHUNK_BYTES });
+    const input = new external_node_stream_.PassThrough({ highWaterMark: 4 * copy_in_CHUNK_BYTES });
     const untar = guest.backend.exec(guest.name, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { user: { uid, gid }, input });
     const tar = new TarWriter(input, { uid, gid });
-    const copied = { files: 0, bytes: 0 };
     const write = async () => {
         for (const [rel, e] of [...manifest.entries]) {
             if (e.type === 'dir')
                 await tar.directory(rel, e.mode, e.mtime);
             else if (e.type === 'symlink')
                 await tar.symlink(rel, e.target ?? '', e.mtime);
-            else {
+            else if (!staged.files.has(rel)) {
                 const opened = openRegular(external_node_path_.join(manifest.root, rel));
                 if (!opened) {
                     manifest.entries.delete(rel);
@@ -60577,11 +60759,9 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets) {
                 }
                 const { fd, size } = opened;
                 try {
-                    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
-                    if (whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles)) {
-                        manifest.entries.delete(rel);
-                        manifest.heldBack.set(rel, "holds one of the run's secrets");
-                        lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
+                    const { secret, whole } = vet(fd, size, needles);
+                    if (secret) {
+                        holdBackSecret(manifest, rel);
                         continue;
                     }
                     await tar.file(rel, e.mode, e.mtime, whole?.length ?? size, whole ? [whole] : chunksOf(fd, size));
@@ -60673,11 +60853,48 @@ function filesUnder(dir, skip, onDir) {
         walk('');
     return out;
 }
+/** Whether everything under `dir` can be read by any user (files o+r, directories o+rx), without following links. */
+function readableByAll(dir) {
+    const walk = (d) => {
+        for (const e of external_node_fs_.readdirSync(d, { withFileTypes: true })) {
+            const p = external_node_path_.join(d, e.name);
+            const mode = external_node_fs_.lstatSync(p).mode;
+            if (e.isDirectory() ? (mode & 0o005) !== 0o005 || !walk(p) : e.isFile() ? (mode & 0o004) === 0 : true)
+                return false;
+        }
+        return true;
+    };
+    try {
+        return (external_node_fs_.statSync(dir).mode & 0o005) === 0o005 && walk(dir);
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The runner's object store when the bottle can borrow it read-only (an alternate at
+ * GUEST_OBJECTS) instead of a copy: objects are data, and a large history then costs the
+ * bottle neither the copy's time nor its memory. Not when the store borrows from another
+ * itself (those paths mean nothing in the guest) or holds something the guest user cannot read.
+ */
+async function shareableObjects(workspace) {
+    if (!external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
+        return undefined;
+    const common = await git(workspace, ['rev-parse', '--git-common-dir']);
+    if (!common)
+        return undefined;
+    const objects = external_node_path_.join(external_node_path_.resolve(workspace, common), 'objects');
+    if (['alternates', 'http-alternates'].some(f => external_node_fs_.lstatSync(external_node_path_.join(objects, 'info', f), { throwIfNoEntry: false })))
+        return undefined;
+    return readableByAll(objects) ? objects : undefined;
+}
 /**
  * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
  * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
+ * With `objectsAt`, the runner's objects are not copied: the bottle's repository borrows them
+ * from that guest path (a read-only mount) and writes its own new objects.
  */
-async function guestRepo(workspace, originUrl) {
+async function guestRepo(workspace, originUrl, objectsAt) {
     if (!external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
         return undefined;
     const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir']);
@@ -60704,9 +60921,12 @@ async function guestRepo(workspace, originUrl) {
     // objects are data; where the runner's repository borrows from another (alternates), those are not copied
     const objectsDir = external_node_path_.join(commonDir, 'objects');
     const alternates = /^info\/(http-)?alternates$/;
-    for (const rel of filesUnder(objectsDir, r => alternates.test(r), d => pieces.push({ rel: `objects/${d}`, dir: true })))
-        pieces.push({ rel: `objects/${rel}`, hostPath: external_node_path_.join(objectsDir, rel) });
-    if (external_node_fs_.existsSync(external_node_path_.join(objectsDir, 'info', 'alternates')))
+    if (objectsAt)
+        pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objectsAt}\n`) });
+    else
+        for (const rel of filesUnder(objectsDir, r => alternates.test(r), d => pieces.push({ rel: `objects/${d}`, dir: true })))
+            pieces.push({ rel: `objects/${rel}`, hostPath: external_node_path_.join(objectsDir, rel) });
+    if (!objectsAt && external_node_fs_.existsSync(external_node_path_.join(objectsDir, 'info', 'alternates')))
         lib_core/* warning */.$e('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle');
     for (const [rel, dir] of [
         ['index', gitDir],
@@ -60737,24 +60957,28 @@ async function guestRepo(workspace, originUrl) {
     }
     pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) });
     const objects = pieces.filter(p => p.rel.startsWith('objects/')).length;
-    return { pieces, summary: `${refs.length} refs, ${objects} object files, HEAD ${symbolic ?? detached ?? 'unborn'}` };
+    const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`;
+    return { pieces, summary: `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}` };
 }
-/** Bytes under the checkout's git dir (objects, index): what its copy takes in the bottle, in whole pages. */
-function gitDirBytes(workspace) {
+/** Bytes under the checkout's git dir (objects unless borrowed, index): what its copy takes in the bottle, in whole pages. */
+function gitDirBytes(workspace, objectsBorrowed = false) {
     const top = configPathOf(workspace);
     if (!top)
         return 0;
     let bytes = 0;
     const walk = (dir) => {
         for (const d of external_node_fs_.readdirSync(dir, { withFileTypes: true })) {
-            if (d.isDirectory())
-                walk(external_node_path_.join(dir, d.name));
+            if (d.isDirectory()) {
+                if (!(objectsBorrowed && dir === gitDir && d.name === 'objects'))
+                    walk(external_node_path_.join(dir, d.name));
+            }
             else if (d.isFile())
                 bytes += Math.ceil(Math.max(external_node_fs_.lstatSync(external_node_path_.join(dir, d.name)).size, 1) / 4096) * 4096;
         }
     };
+    const gitDir = external_node_path_.dirname(top);
     try {
-        walk(external_node_path_.dirname(top));
+        walk(gitDir);
     }
     catch {
         // an unreadable part: the slack covers a small repository, and the copy says if it does not fit
@@ -60831,6 +61055,7 @@ function footprint(m) {
 
 
 
+
 async function readWorkspace(config, known) {
     const gitSecrets = workspaceGitSecrets(config.workspace);
     for (const s of gitSecrets)
@@ -60840,7 +61065,19 @@ async function readWorkspace(config, known) {
     const origin = await gateOrigin(config.workspace, await readGitCredentials(config.workspace), config.git.token);
     if (!origin)
         lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
-    return { manifest, repoBytes: gitDirBytes(config.workspace), redactor: new Redactor(secrets), secrets, origin };
+    const objectsDir = await shareableObjects(config.workspace);
+    return { manifest, repoBytes: gitDirBytes(config.workspace, objectsDir !== undefined), redactor: new Redactor(secrets), secrets, origin, objectsDir };
+}
+/**
+ * The bottle's read-only mounts for the copy in (the staging directory, the borrowed objects).
+ * Makes the staging directory and starts filling it, to run while the bottle starts.
+ */
+function workspaceMounts(copy, stateDir) {
+    const stage = new Stage(makeStage(stateDir));
+    copy.stage = stage;
+    copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets);
+    copy.staging.catch(() => undefined); // awaited by the copy in; a run that ends before it only clears the stage
+    return stageMounts(stage.dir, copy.objectsDir);
 }
 /** The bottle's workspace directory: room for the copy plus what the door lets come back. */
 function workspaceRoom(copy, config) {
@@ -60860,10 +61097,18 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     const started = Date.now();
     if (config.workspaceChanges.mode !== 'none')
         await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image);
-    const repo = await guestRepo(copy.manifest.root, gateUrl);
-    const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets);
-    lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${(copied.bytes / 1048576).toFixed(1)} MiB` +
-        `${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`);
+    const repo = await guestRepo(copy.manifest.root, gateUrl, copy.objectsDir && GUEST_OBJECTS);
+    try {
+        const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
+        if (copy.stage && !copy.stage.usable)
+            lib_core/* info */.pq('workspace: the state dir is on another file system than the workspace: every file went through the exec stream');
+        lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
+            `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`);
+    }
+    finally {
+        // emptied while claude starts: the links are of no use once the guest has its copy
+        copy.stage?.clear().catch(() => undefined);
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/config/shell-words.js
@@ -61737,7 +61982,7 @@ async function launchBottle(plan, backend, workspace, records, ledger) {
         records,
         redactor,
         clock
-    }, workspaceRoom(workspace, plan.config), workspace.origin);
+    }, workspaceRoom(workspace, plan.config), workspace.origin, workspaceMounts(workspace, plan.stateDir));
     ledger.bottle = bottle;
     return bottle;
 }
@@ -61777,6 +62022,9 @@ async function tearDown(ledger) {
     await ledger.reaping;
     await ledger.bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
     await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
+    // a run that ended before the copy in leaves no links to the workspace behind
+    await ledger.workspace?.staging?.catch(() => undefined);
+    await ledger.workspace?.stage?.clear();
 }
 /** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */
 async function publish(ledger) {

@@ -1,4 +1,4 @@
-import type { Backend, BottleNetwork, BottleSpec } from '../backend/types.js'
+import type { Backend, BottleNetwork, BottleSpec, Mount } from '../backend/types.js'
 import type { GateOrigin } from '../gitgate/origin.js'
 import { type DaemonHooks, type Daemons, startDaemons } from './daemons.js'
 import { reportClosed } from './daemon-report.js'
@@ -35,8 +35,15 @@ export interface LaunchHooks extends DaemonHooks {
   clock?: PhaseClock
 }
 
-/** Starts the host-side daemons, then creates and starts the bottle wired to them. */
-export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, workspace: BottleSpec['workspace'], origin?: GateOrigin): Promise<Bottle> {
+/** Starts the host-side daemons, then creates and starts the bottle wired to them; `mounts` are the copy-in's read-only ones. */
+export async function launch(
+  plan: Plan,
+  backend: Backend,
+  hooks: LaunchHooks,
+  workspace: BottleSpec['workspace'],
+  origin?: GateOrigin,
+  mounts: Mount[] = []
+): Promise<Bottle> {
   const { onResource, clock } = hooks
   // a missing image is pulled while the network and the daemons start
   backend.prefetchImage?.(plan.config.image)
@@ -68,8 +75,8 @@ export async function launch(plan: Plan, backend: Backend, hooks: LaunchHooks, w
       image: plan.config.image,
       user: plan.guestUser,
       home: GUEST_HOME,
-      // the one host directory in the bottle, read-only: nothing on the runner is writable from inside
-      mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }],
+      // host directories in the bottle are read-only: nothing on the runner is writable from inside
+      mounts: [{ host: plan.claudeCacheDir, guest: GUEST_CLAUDE_CACHE, readOnly: true }, ...mounts.map(m => ({ ...m, readOnly: true }))],
       workspace,
       env: guestEnv,
       stateDir: plan.stateDir,

@@ -7,78 +7,58 @@ import { TarWriter } from '../../util/tar/tar-writer.js'
 import type { Guest } from '../guest.js'
 import type { GuestRepo } from './guest-repo.js'
 import type { Manifest } from './manifest.js'
+import { GUEST_STAGE, type Staged } from './stage.js'
+import { chunksOf, holdBackSecret, needlesOf, openRegular, vet } from './vet.js'
 
-/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
-const WHOLE_FILE_BYTES = 16 * 1024 * 1024
 const CHUNK_BYTES = 1024 * 1024
 
 export interface CopiedIn {
   files: number
   bytes: number
+  /** of those files, how many went in through the stage */
+  staged: number
 }
 
-/** Whether `data` holds one of the secrets. */
-function holdsSecret(data: Buffer, secrets: readonly Buffer[]): boolean {
-  return secrets.some(s => data.indexOf(s) !== -1)
-}
-
-function* chunksOf(fd: number, size: number): Generator<Buffer> {
-  let pos = 0
-  while (pos < size) {
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos))
-    const n = fs.readSync(fd, buf, 0, buf.length, pos)
-    if (n === 0) throw new Error('the file shrank while it was read')
-    pos += n
-    yield n === buf.length ? buf : buf.subarray(0, n)
+/** The guest copies the staged tree into its workspace itself, as the guest user; any failure on either side fails the copy. */
+async function copyStageIn(guest: Guest, root: string): Promise<void> {
+  const script = 'cd "$1" || exit 1; { tar -cf - . || echo "bot-bottle: reading the staged files failed" >&2; } | { cd "$2" && tar -x -p -f -; }'
+  const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_STAGE, root], { user: guest.plan.guestUser })
+  if (r.code !== 0 || r.stderr.includes('bot-bottle:')) {
+    throw new BottleError(
+      `copying the workspace into the bottle failed (${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`})`,
+      'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit'
+    )
   }
-}
-
-/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
-function largeFileHoldsSecret(fd: number, size: number, secrets: readonly Buffer[]): boolean {
-  const overlap = Math.max(0, ...secrets.map(s => s.length - 1))
-  let tail = Buffer.alloc(0)
-  for (const chunk of chunksOf(fd, size)) {
-    const window = Buffer.concat([tail, chunk])
-    if (holdsSecret(window, secrets)) return true
-    tail = window.subarray(Math.max(0, window.length - overlap))
-  }
-  return false
-}
-
-/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
-function openRegular(p: string): { fd: number; size: number } | undefined {
-  let fd: number
-  try {
-    fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK)
-  } catch {
-    return undefined
-  }
-  const st = fs.fstatSync(fd)
-  if (!st.isFile()) {
-    fs.closeSync(fd)
-    return undefined
-  }
-  return { fd, size: st.size }
 }
 
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
- * the same path, as one tar stream untarred there by the guest user. A file that holds one of
- * the run's secrets stays out (one warning naming it) and is held back in the manifest, so the
- * door never writes or deletes it after the run.
+ * the same path. With a stage, every file the guest user can read goes in by a hard link the
+ * guest copies from; the rest (directories with their modes, symlinks, files only their owner
+ * can read, the repository) as one tar stream untarred there by the guest user. A file that
+ * holds one of the run's secrets stays out (one warning naming it) and is held back in the
+ * manifest, so the door never writes or deletes it after the run.
  */
-export async function copyWorkspaceIn(guest: Guest, manifest: Manifest, repo: GuestRepo | undefined, secrets: readonly string[]): Promise<CopiedIn> {
-  const needles = [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s))
+export async function copyWorkspaceIn(
+  guest: Guest,
+  manifest: Manifest,
+  repo: GuestRepo | undefined,
+  secrets: readonly string[],
+  staging?: Promise<Staged>
+): Promise<CopiedIn> {
+  const needles = needlesOf(secrets)
+  const staged = (await staging) ?? { files: new Set<string>(), bytes: 0 }
+  const copied: CopiedIn = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size }
+  if (staged.files.size) await copyStageIn(guest, manifest.root)
   const { uid, gid } = guest.plan.guestUser
   const input = new PassThrough({ highWaterMark: 4 * CHUNK_BYTES })
   const untar = guest.backend.exec(guest.name, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { user: { uid, gid }, input })
   const tar = new TarWriter(input, { uid, gid })
-  const copied: CopiedIn = { files: 0, bytes: 0 }
   const write = async () => {
     for (const [rel, e] of [...manifest.entries]) {
       if (e.type === 'dir') await tar.directory(rel, e.mode, e.mtime)
       else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
-      else {
+      else if (!staged.files.has(rel)) {
         const opened = openRegular(path.join(manifest.root, rel))
         if (!opened) {
           manifest.entries.delete(rel)
@@ -87,11 +67,9 @@ export async function copyWorkspaceIn(guest: Guest, manifest: Manifest, repo: Gu
         }
         const { fd, size } = opened
         try {
-          const whole = size <= WHOLE_FILE_BYTES ? fs.readFileSync(fd) : undefined
-          if (whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles)) {
-            manifest.entries.delete(rel)
-            manifest.heldBack.set(rel, "holds one of the run's secrets")
-            core.warning(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`)
+          const { secret, whole } = vet(fd, size, needles)
+          if (secret) {
+            holdBackSecret(manifest, rel)
             continue
           }
           await tar.file(rel, e.mode, e.mtime, whole?.length ?? size, whole ? [whole] : chunksOf(fd, size))

@@ -60,11 +60,45 @@ function filesUnder(dir: string, skip: (rel: string) => boolean, onDir: (rel: st
   return out
 }
 
+/** Whether everything under `dir` can be read by any user (files o+r, directories o+rx), without following links. */
+function readableByAll(dir: string): boolean {
+  const walk = (d: string): boolean => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name)
+      const mode = fs.lstatSync(p).mode
+      if (e.isDirectory() ? (mode & 0o005) !== 0o005 || !walk(p) : e.isFile() ? (mode & 0o004) === 0 : true) return false
+    }
+    return true
+  }
+  try {
+    return (fs.statSync(dir).mode & 0o005) === 0o005 && walk(dir)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The runner's object store when the bottle can borrow it read-only (an alternate at
+ * GUEST_OBJECTS) instead of a copy: objects are data, and a large history then costs the
+ * bottle neither the copy's time nor its memory. Not when the store borrows from another
+ * itself (those paths mean nothing in the guest) or holds something the guest user cannot read.
+ */
+export async function shareableObjects(workspace: string): Promise<string | undefined> {
+  if (!fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return undefined
+  const common = await git(workspace, ['rev-parse', '--git-common-dir'])
+  if (!common) return undefined
+  const objects = path.join(path.resolve(workspace, common), 'objects')
+  if (['alternates', 'http-alternates'].some(f => fs.lstatSync(path.join(objects, 'info', f), { throwIfNoEntry: false }))) return undefined
+  return readableByAll(objects) ? objects : undefined
+}
+
 /**
  * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
  * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
+ * With `objectsAt`, the runner's objects are not copied: the bottle's repository borrows them
+ * from that guest path (a read-only mount) and writes its own new objects.
  */
-export async function guestRepo(workspace: string, originUrl: string | undefined): Promise<GuestRepo | undefined> {
+export async function guestRepo(workspace: string, originUrl: string | undefined, objectsAt?: string): Promise<GuestRepo | undefined> {
   if (!fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return undefined
   const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir'])
   const common = await git(workspace, ['rev-parse', '--git-common-dir'])
@@ -89,13 +123,15 @@ export async function guestRepo(workspace: string, originUrl: string | undefined
   // objects are data; where the runner's repository borrows from another (alternates), those are not copied
   const objectsDir = path.join(commonDir, 'objects')
   const alternates = /^info\/(http-)?alternates$/
-  for (const rel of filesUnder(
-    objectsDir,
-    r => alternates.test(r),
-    d => pieces.push({ rel: `objects/${d}`, dir: true })
-  ))
-    pieces.push({ rel: `objects/${rel}`, hostPath: path.join(objectsDir, rel) })
-  if (fs.existsSync(path.join(objectsDir, 'info', 'alternates')))
+  if (objectsAt) pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objectsAt}\n`) })
+  else
+    for (const rel of filesUnder(
+      objectsDir,
+      r => alternates.test(r),
+      d => pieces.push({ rel: `objects/${d}`, dir: true })
+    ))
+      pieces.push({ rel: `objects/${rel}`, hostPath: path.join(objectsDir, rel) })
+  if (!objectsAt && fs.existsSync(path.join(objectsDir, 'info', 'alternates')))
     core.warning('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle')
   for (const [rel, dir] of [
     ['index', gitDir],
@@ -121,22 +157,25 @@ export async function guestRepo(workspace: string, originUrl: string | undefined
   }
   pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) })
   const objects = pieces.filter(p => p.rel.startsWith('objects/')).length
-  return { pieces, summary: `${refs.length} refs, ${objects} object files, HEAD ${symbolic ?? detached ?? 'unborn'}` }
+  const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`
+  return { pieces, summary: `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}` }
 }
 
-/** Bytes under the checkout's git dir (objects, index): what its copy takes in the bottle, in whole pages. */
-export function gitDirBytes(workspace: string): number {
+/** Bytes under the checkout's git dir (objects unless borrowed, index): what its copy takes in the bottle, in whole pages. */
+export function gitDirBytes(workspace: string, objectsBorrowed = false): number {
   const top = configPathOf(workspace)
   if (!top) return 0
   let bytes = 0
   const walk = (dir: string) => {
     for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (d.isDirectory()) walk(path.join(dir, d.name))
-      else if (d.isFile()) bytes += Math.ceil(Math.max(fs.lstatSync(path.join(dir, d.name)).size, 1) / 4096) * 4096
+      if (d.isDirectory()) {
+        if (!(objectsBorrowed && dir === gitDir && d.name === 'objects')) walk(path.join(dir, d.name))
+      } else if (d.isFile()) bytes += Math.ceil(Math.max(fs.lstatSync(path.join(dir, d.name)).size, 1) / 4096) * 4096
     }
   }
+  const gitDir = path.dirname(top)
   try {
-    walk(path.dirname(top))
+    walk(gitDir)
   } catch {
     // an unreadable part: the slack covers a small repository, and the copy says if it does not fit
   }

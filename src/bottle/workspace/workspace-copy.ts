@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Mount } from '../../backend/types.js'
 import type { Config } from '../../config/config.js'
 import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
 import { Redactor } from '../../transcript/redact.js'
@@ -6,7 +7,8 @@ import { checkDoorTools } from '../../workspace-door/guest-tools.js'
 import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
-import { gitDirBytes, guestRepo } from './guest-repo.js'
+import { gitDirBytes, guestRepo, shareableObjects } from './guest-repo.js'
+import { GUEST_OBJECTS, makeStage, Stage, type Staged, stageMounts, stageWorkspace } from './stage.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
 /**
@@ -24,6 +26,12 @@ export interface WorkspaceCopy {
   secrets: string[]
   /** the upstream the git gate serves (undefined: no http(s) origin, no gate) */
   origin?: GateOrigin
+  /** the runner's git objects, when the bottle borrows them read-only instead of a copy */
+  objectsDir?: string
+  /** where vetted files are hard-linked for the guest to copy (made with the bottle's mounts) */
+  stage?: Stage
+  /** the staging under way while the bottle starts */
+  staging?: Promise<Staged>
 }
 
 export async function readWorkspace(config: Config, known: string[]): Promise<WorkspaceCopy> {
@@ -33,7 +41,20 @@ export async function readWorkspace(config: Config, known: string[]): Promise<Wo
   const manifest = readManifest(config.workspace)
   const origin = await gateOrigin(config.workspace, await readGitCredentials(config.workspace), config.git.token)
   if (!origin) core.info('git gate: off (the workspace has no http(s) origin)')
-  return { manifest, repoBytes: gitDirBytes(config.workspace), redactor: new Redactor(secrets), secrets, origin }
+  const objectsDir = await shareableObjects(config.workspace)
+  return { manifest, repoBytes: gitDirBytes(config.workspace, objectsDir !== undefined), redactor: new Redactor(secrets), secrets, origin, objectsDir }
+}
+
+/**
+ * The bottle's read-only mounts for the copy in (the staging directory, the borrowed objects).
+ * Makes the staging directory and starts filling it, to run while the bottle starts.
+ */
+export function workspaceMounts(copy: WorkspaceCopy, stateDir: string): Mount[] {
+  const stage = new Stage(makeStage(stateDir))
+  copy.stage = stage
+  copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets)
+  copy.staging.catch(() => undefined) // awaited by the copy in; a run that ends before it only clears the stage
+  return stageMounts(stage.dir, copy.objectsDir)
 }
 
 /** The bottle's workspace directory: room for the copy plus what the door lets come back. */
@@ -59,10 +80,16 @@ export async function provisionWorkspace(
 ): Promise<void> {
   const started = Date.now()
   if (config.workspaceChanges.mode !== 'none') await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
-  const repo = await guestRepo(copy.manifest.root, gateUrl)
-  const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets)
-  core.info(
-    `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${(copied.bytes / 1048576).toFixed(1)} MiB` +
-      `${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
-  )
+  const repo = await guestRepo(copy.manifest.root, gateUrl, copy.objectsDir && GUEST_OBJECTS)
+  try {
+    const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
+    if (copy.stage && !copy.stage.usable) core.info('workspace: the state dir is on another file system than the workspace: every file went through the exec stream')
+    core.info(
+      `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
+        `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
+    )
+  } finally {
+    // emptied while claude starts: the links are of no use once the guest has its copy
+    copy.stage?.clear().catch(() => undefined)
+  }
 }

@@ -1,0 +1,167 @@
+/**
+ * The copy-in's stage on a real file system: which workspace files go in by a hard link (large
+ * enough, readable by the guest user whoever owns them, their only name), that a file with a
+ * secret is held back and never linked, that a name swapped after it was vetted is not staged,
+ * that another file system makes the stream take everything, and that clearing leaves the
+ * runner's files as they were. Expected values are written out here.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { jest } from '@jest/globals'
+import { readManifest } from '../../src/bottle/workspace/manifest.js'
+import { linkable, makeStage, STAGE_MIN_BYTES, Stage, stageMounts, stageWorkspace } from '../../src/bottle/workspace/stage.js'
+import { shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
+
+const KEY = 'sk-ant-api03-stageTestKey-0123456789'
+const big = (fill: string) => fill.repeat(Math.ceil(9000 / fill.length)).slice(0, 9000)
+
+let dir: string
+let ws: string
+let state: string
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-stage-'))
+  ws = path.join(dir, 'ws')
+  state = path.join(dir, 'state')
+  fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true })
+  fs.mkdirSync(state, { mode: 0o700 })
+})
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function write(rel: string, data: string, mode = 0o644): string {
+  const p = path.join(ws, rel)
+  fs.writeFileSync(p, data)
+  fs.chmodSync(p, mode)
+  return p
+}
+
+describe('which files go in by a hard link', () => {
+  it('a file of 8 KiB or more, readable by others, with one name', () => {
+    expect(STAGE_MIN_BYTES).toBe(8192)
+    const ok = fs.statSync(write('a.bin', big('a')))
+    expect(linkable(ok)).toBe(true)
+    expect(linkable(fs.statSync(write('b.bin', 'x'.repeat(8192))))).toBe(true)
+    expect(linkable(fs.statSync(write('small.txt', 'x'.repeat(8191))))).toBe(false)
+    expect(linkable(fs.statSync(write('private.bin', big('p'), 0o640)))).toBe(false)
+    expect(linkable(fs.statSync(write('owner-only.bin', big('o'), 0o600)))).toBe(false)
+    expect(linkable(fs.statSync(write('others-only.bin', big('r'), 0o004)))).toBe(true)
+    write('twice.bin', big('t'))
+    fs.linkSync(path.join(ws, 'twice.bin'), path.join(ws, 'twice-again.bin'))
+    expect(linkable(fs.statSync(path.join(ws, 'twice.bin')))).toBe(false)
+    expect(linkable(fs.statSync(path.join(ws, 'src')))).toBe(false)
+  })
+})
+
+describe('stageWorkspace', () => {
+  it('links the large readable files under their paths, leaves the rest to the stream, and holds back a file with a secret', async () => {
+    write('src/deep/large.bin', big('large'))
+    write('top.bin', big('top'))
+    write('src/small.txt', 'small\n')
+    write('src/private.bin', big('private'), 0o600)
+    write('src/leak.bin', `${big('leak')}\n${KEY}\n`)
+    fs.symlinkSync('top.bin', path.join(ws, 'link.bin'))
+    const manifest = readManifest(ws)
+    const warnings: string[] = []
+    const write$ = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      warnings.push(String(chunk))
+      return true
+    })
+    const stage = new Stage(makeStage(state))
+    let staged: Awaited<ReturnType<typeof stageWorkspace>>
+    try {
+      staged = await stageWorkspace(manifest, stage, [KEY, 'short'])
+    } finally {
+      write$.mockRestore()
+    }
+    expect([...staged.files].sort()).toEqual(['src/deep/large.bin', 'top.bin'])
+    expect(staged.bytes).toBe(18000)
+    // the staged names are the runner's inodes, in directories the guest user can read
+    const inode = (p: string) => fs.statSync(p).ino
+    expect(inode(path.join(stage.dir, 'src/deep/large.bin'))).toBe(inode(path.join(ws, 'src/deep/large.bin')))
+    expect((fs.statSync(path.join(stage.dir, 'src/deep')).mode & 0o777).toString(8)).toBe('755')
+    expect((fs.statSync(stage.dir).mode & 0o777).toString(8)).toBe('755')
+    // nothing else is in the stage: not the small, the private, the secret file or the link
+    const listed = execFileSync('find', ['.', '-mindepth', '1'], { cwd: stage.dir, encoding: 'utf8' }).split('\n').filter(Boolean).sort()
+    expect(listed).toEqual(['./src', './src/deep', './src/deep/large.bin', './top.bin'])
+    // the secret's file is held back with a warning naming it (never its content)
+    expect(manifest.entries.has('src/leak.bin')).toBe(false)
+    expect(manifest.heldBack.get('src/leak.bin')).toBe("holds one of the run's secrets")
+    expect(warnings.join('')).toContain('src/leak.bin holds one of the run')
+    expect(warnings.join('')).not.toContain(KEY)
+    expect(manifest.entries.has('src/private.bin')).toBe(true)
+
+    await stage.clear()
+    expect(fs.readdirSync(stage.dir)).toEqual([])
+    expect(fs.statSync(path.join(ws, 'src/deep/large.bin')).nlink).toBe(1)
+    expect(fs.readFileSync(path.join(ws, 'top.bin'), 'utf8')).toBe(big('top'))
+  })
+
+  it('a name swapped for a link after it was opened is not staged', () => {
+    const p = write('swap.bin', big('s'))
+    const other = write('other.bin', big('o'))
+    const stage = new Stage(makeStage(state))
+    // vetted as other.bin's inode, but the name now holds another: the stage keeps nothing
+    expect(stage.link('swap.bin', p, fs.statSync(other))).toBe(false)
+    expect(fs.existsSync(path.join(stage.dir, 'swap.bin'))).toBe(false)
+    fs.rmSync(p)
+    fs.symlinkSync('/etc/passwd', p)
+    expect(stage.link('swap.bin', p, fs.statSync(other))).toBe(false)
+    expect(fs.readdirSync(stage.dir)).toEqual([])
+    expect(stage.usable).toBe(true)
+    expect(stage.linked).toBe(0)
+  })
+
+  it('a stage on another file system stages nothing: the stream takes every file', async () => {
+    if (fs.statSync('/dev/shm').dev === fs.statSync(dir).dev) throw new Error('this test needs /dev/shm on another file system than the temp dir')
+    const elsewhere = fs.mkdtempSync('/dev/shm/bb-stage-')
+    try {
+      for (let i = 0; i < 5; i++) write(`f${i}.bin`, big(String(i)))
+      const manifest = readManifest(ws)
+      const stage = new Stage(makeStage(elsewhere))
+      const staged = await stageWorkspace(manifest, stage, [KEY])
+      expect({ files: staged.files.size, usable: stage.usable, entries: manifest.entries.size }).toEqual({ files: 0, usable: false, entries: 7 })
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true })
+    }
+  })
+
+  it('the mounts are read-only: the stage, and the objects only when given', () => {
+    expect(stageMounts('/s', undefined)).toEqual([{ host: '/s', guest: '/opt/bot-bottle/workspace-in', readOnly: true }])
+    expect(stageMounts('/s', '/o')).toEqual([
+      { host: '/s', guest: '/opt/bot-bottle/workspace-in', readOnly: true },
+      { host: '/o', guest: '/opt/bot-bottle/git-objects', readOnly: true }
+    ])
+  })
+})
+
+describe('shareableObjects', () => {
+  const git = (...a: string[]) => execFileSync('git', ['-C', ws, '-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { stdio: 'ignore' })
+  beforeEach(() => {
+    write('a.txt', 'a\n')
+    git('init', '-q')
+    git('add', '.')
+    git('commit', '-qm', 'one')
+  })
+
+  it("borrows the runner's objects when the guest user can read all of them", async () => {
+    expect(await shareableObjects(ws)).toBe(path.join(ws, '.git', 'objects'))
+  })
+
+  it('not when one object is readable only by its owner', async () => {
+    const objects = path.join(ws, '.git', 'objects')
+    const loose = execFileSync('find', [objects, '-type', 'f', '-path', '*/[0-9a-f][0-9a-f]/*'], { encoding: 'utf8' }).split('\n')[0]!
+    fs.chmodSync(loose, 0o400)
+    expect(await shareableObjects(ws)).toBeUndefined()
+  })
+
+  it('not when the store borrows from another one itself (its paths mean nothing in the guest)', async () => {
+    fs.writeFileSync(path.join(ws, '.git', 'objects', 'info', 'alternates'), '/somewhere/else/objects\n')
+    expect(await shareableObjects(ws)).toBeUndefined()
+  })
+
+  it('not for a directory that is no checkout', async () => {
+    fs.rmSync(path.join(ws, '.git'), { recursive: true })
+    expect(await shareableObjects(ws)).toBeUndefined()
+  })
+})
