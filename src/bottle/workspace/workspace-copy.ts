@@ -83,7 +83,8 @@ export async function provisionWorkspace(
   const repo = await guestRepo(copy.manifest.root, gateUrl, copy.objectsDir && GUEST_OBJECTS)
   try {
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
-    if (copy.stage && !copy.stage.usable) core.info('workspace: the state dir is on another file system than the workspace: every file went through the exec stream')
+    if (copy.stage && !copy.stage.usable)
+      core.info('workspace: the state dir is on another file system than the workspace: every file went through the exec stream')
     core.info(
       `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
         `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
