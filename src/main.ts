@@ -189,6 +189,7 @@ async function tearDown(ledger: RunLedger): Promise<void> {
   await ledger.bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
   await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
   // a run that ended before the copy in leaves no links to the workspace behind
+  if (ledger.workspace?.stage) ledger.workspace.stage.usable = false // a staging still under way stops at its next file
   await ledger.workspace?.staging?.catch(() => undefined)
   await ledger.workspace?.stage?.clear()
 }

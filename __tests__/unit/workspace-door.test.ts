@@ -11,7 +11,7 @@ import { readManifest } from '../../src/bottle/workspace/manifest.js'
 import { parseProtectedPaths } from '../../src/config/git-policy.js'
 import { ApplyRefused, makeDirectory, removeEntry, workspaceTarget, writeFile } from '../../src/workspace-door/apply.js'
 import { changesOf } from '../../src/workspace-door/changes.js'
-import { foldUnder } from '../../src/workspace-door/fold.js'
+import { foldUnder, pathsUnder } from '../../src/workspace-door/fold.js'
 import { hasGitComponent, isGitComponent } from '../../src/workspace-door/git-names.js'
 import { gitShapedDirs, refusal } from '../../src/workspace-door/judge.js'
 import { type ListedEntry, ListingParser } from '../../src/workspace-door/listing.js'
@@ -347,6 +347,10 @@ describe('naming refused paths', () => {
       'c/objectsx+',
       'pipe+'
     ])
+  })
+
+  it('counts in words a reader expects: one path, two paths', () => {
+    expect([pathsUnder(1), pathsUnder(2), pathsUnder(40)]).toEqual(['1 path under it', '2 paths under it', '40 paths under it'])
   })
 })
 

@@ -57483,6 +57483,10 @@ function foldUnder(items) {
     }
     return out;
 }
+/** "1 path under it", "3 paths under it": how the log, the summary and the report count a group. */
+function pathsUnder(n) {
+    return `${n} ${n === 1 ? 'path' : 'paths'} under it`;
+}
 
 ;// CONCATENATED MODULE: ./lib/workspace-door/patch.js
 
@@ -57709,7 +57713,7 @@ function finish(input, decisions, scratch, patchFile) {
     const folded = foldUnder(refused);
     const lines = [...folded.map(f => ({ d: f.item, under: f.under.length })), ...folded.flatMap(f => f.under.map(d => ({ d, under: 0 })))];
     for (const { d, under } of lines.slice(0, LOGGED_REFUSALS)) {
-        lib_core/* warning */.$e(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it, named below)` : ''}`);
+        lib_core/* warning */.$e(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${pathsUnder(under)}, named below)` : ''}`);
     }
     if (lines.length > LOGGED_REFUSALS)
         lib_core/* warning */.$e(`workspace door: ${lines.length - LOGGED_REFUSALS} more refused paths, not named here (see ${WORKSPACE_CHANGES_FILE})`);
@@ -60895,6 +60899,10 @@ async function shareableObjects(workspace) {
  * from that guest path (a read-only mount) and writes its own new objects.
  */
 async function guestRepo(workspace, originUrl, objectsAt) {
+    return (await readGuestRepo(workspace, objectsAt))?.withOrigin(originUrl);
+}
+/** Reads what guestRepo needs from the runner's checkout; it can run while the bottle starts. */
+async function readGuestRepo(workspace, objectsAt) {
     if (!external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
         return undefined;
     const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir']);
@@ -60950,15 +60958,20 @@ async function guestRepo(workspace, originUrl, objectsAt) {
         if (v && PRINTABLE.test(v))
             lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`);
     }
-    if (originUrl) {
-        lines.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*');
-        if (branch && PRINTABLE.test(branch))
-            lines.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`);
-    }
-    pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) });
     const objects = pieces.filter(p => p.rel.startsWith('objects/')).length;
     const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`;
-    return { pieces, summary: `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}` };
+    const summary = `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}`;
+    return {
+        withOrigin(originUrl) {
+            const config = [...lines];
+            if (originUrl) {
+                config.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*');
+                if (branch && PRINTABLE.test(branch))
+                    config.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`);
+            }
+            return { pieces: [...pieces, { rel: 'config', data: Buffer.from(`${config.join('\n')}\n`) }], summary };
+        }
+    };
 }
 /** Bytes under the checkout's git dir (objects unless borrowed, index): what its copy takes in the bottle, in whole pages. */
 function gitDirBytes(workspace, objectsBorrowed = false) {
@@ -61077,6 +61090,8 @@ function workspaceMounts(copy, stateDir) {
     copy.stage = stage;
     copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets);
     copy.staging.catch(() => undefined); // awaited by the copy in; a run that ends before it only clears the stage
+    copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS);
+    copy.repo.catch(() => undefined);
     return stageMounts(stage.dir, copy.objectsDir);
 }
 /** The bottle's workspace directory: room for the copy plus what the door lets come back. */
@@ -61097,7 +61112,8 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     const started = Date.now();
     if (config.workspaceChanges.mode !== 'none')
         await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image);
-    const repo = await guestRepo(copy.manifest.root, gateUrl, copy.objectsDir && GUEST_OBJECTS);
+    const draft = await (copy.repo ?? readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS));
+    const repo = draft?.withOrigin(gateUrl);
     try {
         const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
         if (copy.stage && !copy.stage.usable)
@@ -62023,6 +62039,8 @@ async function tearDown(ledger) {
     await ledger.bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
     await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
     // a run that ended before the copy in leaves no links to the workspace behind
+    if (ledger.workspace?.stage)
+        ledger.workspace.stage.usable = false; // a staging still under way stops at its next file
     await ledger.workspace?.staging?.catch(() => undefined);
     await ledger.workspace?.stage?.clear();
 }

@@ -13,7 +13,7 @@ import { renderSummary } from '../transcript/summary.js'
 import { errorMessage } from '../util/errors.js'
 import type { PhaseRecord } from './phase-clock.js'
 import { releaseRecordRoom } from './record-room.js'
-import { foldUnder } from '../workspace-door/fold.js'
+import { foldUnder, pathsUnder } from '../workspace-door/fold.js'
 
 /**
  * Publishes the run's record from the state dir, from the post step (which runs after
@@ -76,7 +76,7 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
         workspace
           .filter(w => w['verdict'] === 'refused')
           .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') }))
-      ).map(({ item, under }) => (under.length ? { ...item, reason: `${item.reason} (and ${under.length} paths under it)` } : item)),
+      ).map(({ item, under }) => (under.length ? { ...item, reason: `${item.reason} (and ${pathsUnder(under.length)})` } : item)),
       acceptedChanges: workspace.filter(w => w['verdict'] === 'applied' || w['verdict'] === 'patched').length,
       artifactUrl,
       transcriptDir: stateDir,

@@ -16,7 +16,7 @@ import { fetchFiles, type Fetched } from './fetch.js'
 import { gitShapedDirs, refusal } from './judge.js'
 import { findCanList } from './guest-tools.js'
 import { ListingParser, listingArgv } from './listing.js'
-import { foldUnder } from './fold.js'
+import { foldUnder, pathsUnder } from './fold.js'
 import { type PatchEntry, writePatch } from './patch.js'
 
 /**
@@ -205,7 +205,7 @@ function finish(input: DoorInput, decisions: DoorDecision[], scratch: string[], 
   const folded = foldUnder(refused)
   const lines = [...folded.map(f => ({ d: f.item, under: f.under.length })), ...folded.flatMap(f => f.under.map(d => ({ d, under: 0 })))]
   for (const { d, under } of lines.slice(0, LOGGED_REFUSALS)) {
-    core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${under} paths under it, named below)` : ''}`)
+    core.warning(`workspace door: refused ${JSON.stringify(d.path).slice(1, -1)}: ${d.reason}${under ? ` (and ${pathsUnder(under)}, named below)` : ''}`)
   }
   if (lines.length > LOGGED_REFUSALS)
     core.warning(`workspace door: ${lines.length - LOGGED_REFUSALS} more refused paths, not named here (see ${WORKSPACE_CHANGES_FILE})`)

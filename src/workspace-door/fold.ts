@@ -19,3 +19,8 @@ export function foldUnder<T extends { path: string }>(items: readonly T[]): Fold
   }
   return out
 }
+
+/** "1 path under it", "3 paths under it": how the log, the summary and the report count a group. */
+export function pathsUnder(n: number): string {
+  return `${n} ${n === 1 ? 'path' : 'paths'} under it`
+}

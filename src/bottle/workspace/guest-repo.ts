@@ -99,6 +99,16 @@ export async function shareableObjects(workspace: string): Promise<string | unde
  * from that guest path (a read-only mount) and writes its own new objects.
  */
 export async function guestRepo(workspace: string, originUrl: string | undefined, objectsAt?: string): Promise<GuestRepo | undefined> {
+  return (await readGuestRepo(workspace, objectsAt))?.withOrigin(originUrl)
+}
+
+/** The bottle's repository read from the runner's, before the git gate's guest URL is known (it goes in the config). */
+export interface RepoDraft {
+  withOrigin(originUrl: string | undefined): GuestRepo
+}
+
+/** Reads what guestRepo needs from the runner's checkout; it can run while the bottle starts. */
+export async function readGuestRepo(workspace: string, objectsAt?: string): Promise<RepoDraft | undefined> {
   if (!fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return undefined
   const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir'])
   const common = await git(workspace, ['rev-parse', '--git-common-dir'])
@@ -151,14 +161,19 @@ export async function guestRepo(workspace: string, originUrl: string | undefined
     const v = await git(workspace, ['config', '--get', key])
     if (v && PRINTABLE.test(v)) lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`)
   }
-  if (originUrl) {
-    lines.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*')
-    if (branch && PRINTABLE.test(branch)) lines.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`)
-  }
-  pieces.push({ rel: 'config', data: Buffer.from(`${lines.join('\n')}\n`) })
   const objects = pieces.filter(p => p.rel.startsWith('objects/')).length
   const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`
-  return { pieces, summary: `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}` }
+  const summary = `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}`
+  return {
+    withOrigin(originUrl) {
+      const config = [...lines]
+      if (originUrl) {
+        config.push('[remote "origin"]', `\turl = ${quoted(originUrl)}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*')
+        if (branch && PRINTABLE.test(branch)) config.push(`[branch ${quoted(branch)}]`, '\tremote = origin', `\tmerge = ${quoted(`refs/heads/${branch}`)}`)
+      }
+      return { pieces: [...pieces, { rel: 'config', data: Buffer.from(`${config.join('\n')}\n`) }], summary }
+    }
+  }
 }
 
 /** Bytes under the checkout's git dir (objects unless borrowed, index): what its copy takes in the bottle, in whole pages. */

@@ -7,7 +7,7 @@ import { checkDoorTools } from '../../workspace-door/guest-tools.js'
 import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
-import { gitDirBytes, guestRepo, shareableObjects } from './guest-repo.js'
+import { gitDirBytes, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
 import { GUEST_OBJECTS, makeStage, Stage, type Staged, stageMounts, stageWorkspace } from './stage.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
@@ -32,6 +32,8 @@ export interface WorkspaceCopy {
   stage?: Stage
   /** the staging under way while the bottle starts */
   staging?: Promise<Staged>
+  /** the bottle's repository, read from the runner's while the bottle starts */
+  repo?: Promise<RepoDraft | undefined>
 }
 
 export async function readWorkspace(config: Config, known: string[]): Promise<WorkspaceCopy> {
@@ -54,6 +56,8 @@ export function workspaceMounts(copy: WorkspaceCopy, stateDir: string): Mount[] 
   copy.stage = stage
   copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets)
   copy.staging.catch(() => undefined) // awaited by the copy in; a run that ends before it only clears the stage
+  copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS)
+  copy.repo.catch(() => undefined)
   return stageMounts(stage.dir, copy.objectsDir)
 }
 
@@ -80,7 +84,8 @@ export async function provisionWorkspace(
 ): Promise<void> {
   const started = Date.now()
   if (config.workspaceChanges.mode !== 'none') await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
-  const repo = await guestRepo(copy.manifest.root, gateUrl, copy.objectsDir && GUEST_OBJECTS)
+  const draft = await (copy.repo ?? readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS))
+  const repo = draft?.withOrigin(gateUrl)
   try {
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
     if (copy.stage && !copy.stage.usable)
