@@ -100,6 +100,21 @@ describe('the smolvm CLI double: grammar, errors and records', () => {
       stderr: expect.stringContaining('must be absolute')
     })
   })
+
+  it('refuses an image archive over the limit at create, as image_source.rs does (8 GiB, or SMOLVM_MAX_IMAGE_BYTES)', () => {
+    const tar = path.join(tmp, 'small.tar')
+    fs.writeFileSync(tar, Buffer.alloc(4096))
+    expect(run(['machine', 'create', '--name', 'cap', '--image', tar], { SMOLVM_MAX_IMAGE_BYTES: '4095' })).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('config operation failed: --image: image archive is 4096 bytes, over the 4095-byte limit.')
+    })
+    // at the limit it is taken; a limit that is not a positive number is ignored (the 8 GiB default)
+    for (const limit of ['4096', '0', 'lots']) {
+      const made = run(['machine', 'create', '--name', 'cap', '--image', tar], { SMOLVM_MAX_IMAGE_BYTES: limit })
+      expect({ limit, status: made.status, stderr: made.stderr }).toEqual({ limit, status: 0, stderr: '' })
+      run(['machine', 'delete', '--name', 'cap', '--force'])
+    }
+  })
 })
 
 describe('the smolvm CLI double: a running machine (docker + network namespaces)', () => {

@@ -50348,7 +50348,11 @@ var external_node_path_ = __nccwpck_require__(6760);
  * backend whose exec forwards stdin can use it.
  */
 async function copyInByTar(exec, name, hostPath, guestDir, opts = {}) {
-    const tar = (0,external_node_child_process_.spawn)('tar', ['-c', '-C', external_node_path_.dirname(hostPath), external_node_path_.basename(hostPath)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // macOS tar would add an AppleDouble `._name` file beside each file with extended attributes
+    const tar = (0,external_node_child_process_.spawn)('tar', ['-c', '-C', external_node_path_.dirname(hostPath), external_node_path_.basename(hostPath)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, COPYFILE_DISABLE: '1' }
+    });
     const untar = ['sh', '-c', 'mkdir -p "$1" && tar -x -o -f - -C "$1"', 'sh', guestDir];
     const r = await exec(name, untar, { ...opts, input: tar.stdout });
     if (r.code !== 0)
@@ -51451,6 +51455,24 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
     external_node_fs_.renameSync(partial, archive);
     return { archive, cached: false };
 }
+const DEFAULT_MAX_ARCHIVE_BYTES = 8 * 1024 ** 3;
+/**
+ * The largest archive smolvm accepts at create: 8 GiB, or SMOLVM_MAX_IMAGE_BYTES when it holds a
+ * positive whole number (src/data/image_source.rs:149-156: `parse::<u64>()`, zero ignored).
+ */
+function maxArchiveBytes(env) {
+    const raw = env['SMOLVM_MAX_IMAGE_BYTES']?.trim() ?? '';
+    const n = /^\+?\d+$/.test(raw) ? Number(raw) : 0;
+    return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_ARCHIVE_BYTES;
+}
+/** Refuses, before smolvm does at create (image_source.rs:235-237), an archive over its limit: one line with the fix. */
+function checkArchiveSize(image, bytes, env) {
+    const limit = maxArchiveBytes(env);
+    if (bytes <= limit)
+        return;
+    const gib = (b) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+    throw new errors/* BottleError */.nN(`smolvm: the archive of image ${image} is ${gib(bytes)} (${bytes} bytes); smolvm refuses an image archive over ${gib(limit)} (${limit} bytes)`, 'Use a smaller image, or raise the limit with the runner variable SMOLVM_MAX_IMAGE_BYTES (in bytes)');
+}
 
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
 
@@ -51740,8 +51762,10 @@ class SmolvmBackend {
         }
         this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user });
         const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
+        const bytes = external_node_fs_.statSync(image.archive).size;
+        checkArchiveSize(spec.image, bytes, this.pinned.env);
         lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
-            `(${Math.round(external_node_fs_.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+            `(${Math.round(bytes / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
         const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
         this.envDirs.set(spec.name, envDir);
         const envFiles = writeEnvFiles(envDir, spec.env);

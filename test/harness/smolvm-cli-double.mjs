@@ -341,6 +341,14 @@ const looksLocal = image => /^(\/|\.\/|\.\.\/)/.test(image) || ['.tar', '.tar.gz
 function stageArchive(file) {
   if (!fs.existsSync(file)) die(`io operation failed: No such file or directory (os error 2): ${file}`)
   if (fs.statSync(file).isDirectory()) die('a rootfs directory image is not modelled by this double')
+  // image_source.rs:149-156 max_archive_bytes (8 GiB, or SMOLVM_MAX_IMAGE_BYTES when a positive u64); 235-237, 330-340 too_large
+  const raw = (process.env.SMOLVM_MAX_IMAGE_BYTES ?? '').trim()
+  const limit = /^\+?\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : 8 * 1024 ** 3
+  const bytes = fs.statSync(file).size
+  if (bytes > limit)
+    die(
+      `config operation failed: --image: image archive is ${bytes} bytes, over the ${limit}-byte limit. Raise it with --max-image-size (e.g. --max-image-size 16GiB) or the SMOLVM_MAX_IMAGE_BYTES env var if this is a legitimate large image.`
+    )
   const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
   const dir = path.join(stateDir, 'archives')
   fs.mkdirSync(dir, { recursive: true })

@@ -63,3 +63,26 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
   fs.renameSync(partial, archive)
   return { archive, cached: false }
 }
+
+const DEFAULT_MAX_ARCHIVE_BYTES = 8 * 1024 ** 3
+
+/**
+ * The largest archive smolvm accepts at create: 8 GiB, or SMOLVM_MAX_IMAGE_BYTES when it holds a
+ * positive whole number (src/data/image_source.rs:149-156: `parse::<u64>()`, zero ignored).
+ */
+export function maxArchiveBytes(env: NodeJS.ProcessEnv): number {
+  const raw = env['SMOLVM_MAX_IMAGE_BYTES']?.trim() ?? ''
+  const n = /^\+?\d+$/.test(raw) ? Number(raw) : 0
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_ARCHIVE_BYTES
+}
+
+/** Refuses, before smolvm does at create (image_source.rs:235-237), an archive over its limit: one line with the fix. */
+export function checkArchiveSize(image: string, bytes: number, env: NodeJS.ProcessEnv): void {
+  const limit = maxArchiveBytes(env)
+  if (bytes <= limit) return
+  const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`
+  throw new BottleError(
+    `smolvm: the archive of image ${image} is ${gib(bytes)} (${bytes} bytes); smolvm refuses an image archive over ${gib(limit)} (${limit} bytes)`,
+    'Use a smaller image, or raise the limit with the runner variable SMOLVM_MAX_IMAGE_BYTES (in bytes)'
+  )
+}

@@ -7,7 +7,7 @@ import { runCommand, spawnChunks, spawnLines, type RunResult, type StreamedProce
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
-import { guestImageArchive } from './guest-image.js'
+import { checkArchiveSize, guestImageArchive } from './guest-image.js'
 import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
 import { loopbackListeners, loopbackVerdict, type LoopbackListener } from './loopback-listeners.js'
@@ -118,9 +118,11 @@ export class SmolvmBackend implements Backend {
     }
     this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user })
     const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
+    const bytes = fs.statSync(image.archive).size
+    checkArchiveSize(spec.image, bytes, this.pinned.env)
     core.info(
       `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
-        `(${Math.round(fs.statSync(image.archive).size / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
+        `(${Math.round(bytes / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
     )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
