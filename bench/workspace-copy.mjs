@@ -4,7 +4,7 @@
 //   bind = create a bottle with the tree bind-mounted at its path, start it, one exec, remove it
 //   copy = create a bottle with the tmpfs workspace, start it, copy the tree in, run the door
 //          with no change made, remove it; two ways side by side: `streamed` (every byte through
-//          the engine's exec stream, the way before) and `staged` (vetted files hard-linked into a
+//          the engine's exec stream, the way before) and `staged` (vetted copies written into a
 //          read-only stage the guest copies from, the runner's objects borrowed read-only)
 // and reports the medians, the copy's extra time over bind, and its two parts.
 // Usage: npm run build && node bench/workspace-copy.mjs [rounds]   (default 3)
@@ -89,7 +89,7 @@ async function bindRound(ws, i) {
   return ms(t)
 }
 
-/** staged: the hard-link stage and the borrowed objects (the action's way); otherwise everything through the exec stream (the way before). */
+/** staged: the stage of vetted copies and the borrowed objects (the action's way); otherwise everything through the exec stream (the way before). */
 async function copyRound(ws, i, staged) {
   const name = `bb-bench-copy-${i}`
   const stateDir = fs.mkdtempSync(path.join(work, 'state-'))

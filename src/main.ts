@@ -187,11 +187,10 @@ async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, recor
 async function tearDown(ledger: RunLedger): Promise<void> {
   await ledger.reaping
   await ledger.bottle?.exposed.catch(() => undefined) // a relay still starting is then there to remove
-  await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
-  // a run that ended before the copy in leaves no links to the workspace behind
-  if (ledger.workspace?.stage) ledger.workspace.stage.usable = false // a staging still under way stops at its next file
+  // a staging still under way stops at its next file, before undo removes the staging dir
+  if (ledger.workspace?.stage) ledger.workspace.stage.usable = false
   await ledger.workspace?.staging?.catch(() => undefined)
-  await ledger.workspace?.stage?.clear()
+  await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
 }
 
 /** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */

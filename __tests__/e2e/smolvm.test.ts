@@ -180,4 +180,16 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
       `smolvm through the double: cold ${readyMs(log)} ms, warm ${readyMs(warm.log)} ms (${/machine ready in .*/.exec(log)?.[0]} | ${/machine ready in .*/.exec(warm.log)?.[0]})`
     )
   }, 600_000)
+
+  it("stops claude at timeout-minutes itself: smolvm's own exec --timeout would exit 124 and leave claude running", async () => {
+    const r = await run('timeout', [{ hang: true }], { 'timeout-minutes': '0.1' })
+    expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 1, conclusion: 'timeout' })
+    expect(r.log).toContain("::error::claude run concluded 'timeout': claude did not finish within timeout-minutes (0.1)")
+    // the 6 s deadline and the stop's grace, not smolvm's backstop (timeout-minutes + 30 s = 36 s), which kills only its crun child
+    const claudeMs = Number(r.outputs['duration-ms'])
+    expect(claudeMs).toBeGreaterThanOrEqual(5_900)
+    expect(claudeMs).toBeLessThan(20_000)
+    expect(r.post.stdout).toContain(MAIN_LEFT_NOTHING)
+    expect(fs.readdirSync(state()).filter(f => f.endsWith('.json'))).toEqual([])
+  }, 300_000)
 })

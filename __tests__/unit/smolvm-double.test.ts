@@ -177,6 +177,40 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
     }
   }, 180_000)
 
+  it('exec --timeout as smolvm-agent does: --stream exits 124 saying nothing and the command runs on; buffered kills it and says so', async () => {
+    await withMachine('to', [], async () => {
+      const streamed = run([
+        'machine',
+        'exec',
+        '--name',
+        'to',
+        '--stream',
+        '--timeout',
+        '1s',
+        '--',
+        'sh',
+        '-c',
+        'echo started; sleep 20; echo ran-on > /tmp/streamed'
+      ])
+      expect({ status: streamed.status, stdout: streamed.stdout, stderr: streamed.stderr }).toEqual({ status: 124, stdout: 'started\n', stderr: '' })
+      const buffered = run(['machine', 'exec', '--name', 'to', '--timeout', '1s', '--', 'sh', '-c', 'echo started; exec sleep 20'])
+      expect({ status: buffered.status, stdout: buffered.stdout, stderr: buffered.stderr }).toEqual({
+        status: 124,
+        stdout: 'started\n',
+        stderr: '\ncommand timed out after 1000ms'
+      })
+      const ps = run(['machine', 'exec', '--name', 'to', '--', 'sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done'])
+      // the streamed command is still there; the buffered one is gone
+      expect(
+        ps.stdout
+          .split('\n')
+          .map(l => l.trim())
+          .filter(l => /^(sh -c echo started|sleep 20)/.test(l))
+          .sort()
+      ).toEqual(['sh -c echo started; sleep 20; echo ran-on > /tmp/streamed', 'sleep 20'])
+    })
+  }, 120_000)
+
   it("today's wiring reaches nothing: 127.0.0.1 is the guest's own loopback, the gateway is outside --outbound-localhost-only", async () => {
     await withMachine('old', ['--net', '--outbound-localhost-only'], async () => {
       expect((await guest('old', curl(`http://127.0.0.1:${portOf(daemon)}/`))).stdout).toMatch(/Failed to connect to 127\.0\.0\.1 port \d+[\s\S]* exit=7/)

@@ -1,4 +1,7 @@
 /** The ledger between main and post: a clean teardown by main spares the post step its sweep, anything else does not. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { undo } from '../../src/bottle/undo.js'
 import type { Bottle } from '../../src/bottle/launch.js'
 import type { TeardownState } from '../../src/bottle/teardown-state.js'
@@ -35,6 +38,21 @@ describe('undo: main then post', () => {
       const post = new RecordingBackend()
       await undo({ state, save: () => undefined, backend: post, sweep: true })
       expect(post.calls.map(c => c.op)).toEqual(['sweep'])
+    }
+  })
+})
+
+describe('undo: the copy-in stage', () => {
+  it('removes staged workspace copies a run left (main, the signal handler and the post step all undo), and the rest of the state dir stays', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-undo-'))
+    try {
+      fs.mkdirSync(path.join(stateDir, 'workspace-in', 'src'), { recursive: true })
+      fs.writeFileSync(path.join(stateDir, 'workspace-in', 'src', 'big.bin'), 'x'.repeat(9000))
+      fs.writeFileSync(path.join(stateDir, 'stream.jsonl'), '{}\n')
+      await undo({ state: { ...ledger(), stateDir }, save: () => undefined, backend: new RecordingBackend(), sweep: true })
+      expect(fs.readdirSync(stateDir)).toEqual(['stream.jsonl'])
+    } finally {
+      fs.rmSync(stateDir, { recursive: true, force: true })
     }
   })
 })

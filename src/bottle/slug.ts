@@ -10,7 +10,7 @@ export function makeSlug(runId: string, runAttempt: string, random = crypto.rand
     s
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 20) || 'x'
+      .slice(0, 20)
+      .replace(/^-+|-+$/g, '') || 'x' // trimmed after the cut: a hyphen at the end would make two in a row
   return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`
 }

@@ -519,6 +519,8 @@ switch (subcommand) {
     const { flags, rest } = parse('create', args)
     const name = flags['--name'] ?? 'default'
     if (load(name)) die(`config operation failed: create machine: machine '${name}' already exists or is being created`) // vm_common.rs:535
+    const badName = vmNameProblem(name) // vm_common.rs:586 build_vm_record → data/mod.rs:58-100 validate_vm_name
+    if (badName) die(`config operation failed: create machine: ${badName}`)
     if (flags['--from']) die('packs (--from) are not modelled by this double')
     const image = flags['--image'] ?? die('a machine without --image (bare VM) is not modelled by this double')
     for (const [f, max] of [
@@ -660,6 +662,8 @@ switch (subcommand) {
     const env = [...resolvedEnv(rec), ...resolvedEnv({ env: flags['--env'] ?? [], secret_refs: secretRefs(flags) })]
     const ee = execEnv(env)
     // vm_common.rs:349: as the image's USER (docker exec's default: the image's Config.User)
+    const streamed = Boolean(flags['--stream'] || flags['--interactive'])
+    const pidFile = `/tmp/.smolvm-double-exec-${process.pid}.pid`
     const child = spawn(
       'docker',
       [
@@ -668,7 +672,8 @@ switch (subcommand) {
         ...ee.flags,
         ...((flags['--workdir'] ?? rec.workdir) ? ['-w', flags['--workdir'] ?? rec.workdir] : []),
         container(rec.name),
-        ...rest
+        // the buffered path records the command's pid, as the agent's exec_pid_file does, to kill it at the deadline
+        ...(streamed ? rest : ['sh', '-c', '{ echo $$ > "$0"; } 2>/dev/null; exec "$@"', pidFile, ...rest])
       ],
       { stdio: [flags['--interactive'] ? 'inherit' : 'ignore', 'pipe', 'pipe'], env: ee.env }
     )
@@ -682,7 +687,15 @@ switch (subcommand) {
     const timer = timeout
       ? setTimeout(() => {
           timedOut = true
-          docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL -1'])
+          // --stream / -i (smolvm-agent/src/main.rs:4656-4668): the agent kills its `crun exec` child only and
+          // returns 124 with nothing said; the command itself runs on in the machine. Killing the docker exec
+          // client is the same here: the process in the container is not signalled.
+          // Buffered (main.rs:5636-5660): the workload is killed (exec_pid_file.kill_workload) and
+          // "\ncommand timed out after <ms>ms" is added to its stderr.
+          if (!streamed) {
+            docker(['exec', container(rec.name), 'sh', '-c', 'kill -KILL "$(cat "$0")"', pidFile])
+            err.push(Buffer.from(`\ncommand timed out after ${timeout}ms`))
+          }
           child.kill('SIGKILL')
         }, timeout)
       : undefined
@@ -765,6 +778,23 @@ switch (subcommand) {
 }
 
 /** parsers.rs:10-16: humantime durations, zero refused. */
+/** src/data/mod.rs:49-100 validate_vm_name: 1-128 bytes, [A-Za-z0-9_-], a letter or digit first, no trailing or doubled hyphen. */
+function vmNameProblem(name, label = 'machine name') {
+  if (name === '') return `${label} cannot be empty`
+  if (Buffer.byteLength(name) > 128) return `${label} too long: ${Buffer.byteLength(name)} characters (max 128)`
+  if (!/^[A-Za-z0-9]/.test(name)) return `${label} must start with a letter or digit (got: ${JSON.stringify(name)})`
+  if (name.endsWith('-')) return `${label} cannot end with a hyphen (got: ${JSON.stringify(name)})`
+  let prevHyphen = false
+  for (const c of name) {
+    if (c === '-') {
+      if (prevHyphen) return `${label} cannot contain consecutive hyphens`
+      prevHyphen = true
+    } else prevHyphen = false
+    if (!/[A-Za-z0-9_-]/.test(c)) return c === '/' || c === '\\' ? `${label} cannot contain path separators` : `${label} contains invalid character: '${c}'`
+  }
+  return undefined
+}
+
 function duration(s) {
   const m = /^(\d+)\s*(ms|s|sec|m|min|h)$/.exec(s ?? '') // humantime needs a unit
   if (!m) usageError('exec', `invalid value '${s}' for '--timeout <DURATION>'`)

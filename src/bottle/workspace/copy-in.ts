@@ -33,7 +33,7 @@ async function copyStageIn(guest: Guest, root: string): Promise<void> {
 
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
- * the same path. With a stage, every file the guest user can read goes in by a hard link the
+ * the same path. With a stage, every large file the guest user can read goes in as a vetted copy the
  * guest copies from; the rest (directories with their modes, symlinks, files only their owner
  * can read, the repository) as one tar stream untarred there by the guest user. A file that
  * holds one of the run's secrets stays out (one warning naming it) and is held back in the

@@ -25,7 +25,9 @@ export interface GuestRepo {
 
 /** The safe environment for reading the runner's repository: no system or global config, no prompt. */
 function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+  // no GIT_* of the runner's (an earlier step's GITHUB_ENV could name another repository with GIT_DIR)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')))
+  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
 }
 
 async function git(workspace: string, args: string[]): Promise<string | undefined> {

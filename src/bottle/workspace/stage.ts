@@ -2,15 +2,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Mount } from '../../backend/types.js'
 import type { Manifest } from './manifest.js'
-import { holdBackSecret, needlesOf, openRegular, vet } from './vet.js'
+import { copyVetted, holdBackSecret, needlesOf, openRegular } from './vet.js'
 
 /**
- * The fast way in: vetted workspace files are hard-linked into a staging directory on the
- * runner that the bottle mounts read-only, and the guest copies them into its own workspace
- * itself (a local copy instead of every byte through the engine's exec stream). Nothing in the
- * staging directory is writable from inside: docker's read-only bind, and on smolvm the virtiofs
- * device's own read-only flag (smolvm launcher.rs:1647-1656, enforced host-side). It is emptied
- * as soon as the copy is made.
+ * The fast way in: workspace files are read and vetted on the runner and the bytes that were
+ * vetted are written into a staging directory in the run's state dir, which the bottle mounts
+ * read-only; the guest copies them into its own workspace itself (a local copy instead of every
+ * byte through the engine's exec stream). Copies, not hard links: the guest never sees a runner
+ * inode (it would see later writes to it unvetted, and its ctime would change under the runner's
+ * git). Nothing in the staging directory is writable from inside: docker's read-only bind, and on
+ * smolvm the virtiofs device's own read-only flag (smolvm launcher.rs:1646-1686, enforced
+ * host-side). It is emptied as soon as the copy is made.
  */
 
 /** Where the guest sees the staging directory and, when shared, the runner's git objects. */
@@ -40,18 +42,19 @@ export function stageMounts(stage: string, objectsDir: string | undefined): Moun
 
 /**
  * Below this size a file goes through the exec stream: its few bytes cost less there than a
- * link made and removed on the runner and a copy in the guest (measured in bench/workspace-copy.mjs).
+ * file written and removed on the runner and copied again in the guest (bench/workspace-copy.mjs).
  */
 export const STAGE_MIN_BYTES = 8 * 1024
 
+/** Free space the staging leaves on the state dir's file system (the record needs room after the run). */
+const STAGE_FREE_MARGIN = 1024 * 1024 * 1024
+
 /**
- * Whether a vetted file can go in by a hard link: large enough to gain from it, readable by the
- * guest user through the mount whoever owns it (so: readable by others), and its only name (a
- * second name in the workspace would come out of the guest's tar as a hard link, which the door
- * refuses to bring back).
+ * Whether a file can go in through the stage: large enough to gain from it, and readable by the
+ * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
  */
-export function linkable(st: fs.Stats): boolean {
-  return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0 && st.nlink === 1
+export function stageable(st: fs.Stats): boolean {
+  return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0
 }
 
 /** What went into the stage: the paths (the stream skips them) and their bytes. */
@@ -60,14 +63,27 @@ export interface Staged {
   bytes: number
 }
 
-/** Staging of one run: links files in, creating each parent once. */
+/** Free bytes on the file system of `dir`, less the margin; Infinity when it cannot be asked. */
+function roomIn(dir: string): number {
+  try {
+    const st = fs.statfsSync(dir)
+    return st.bavail * st.bsize - STAGE_FREE_MARGIN
+  } catch {
+    return Number.POSITIVE_INFINITY
+  }
+}
+
+/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
 export class Stage {
   private readonly made = new Set<string>([''])
-  /** false once a link failed for a reason that holds for every file (another filesystem, no permission) */
+  /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
   usable = true
-  linked = 0
+  written = 0
+  private room: number
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string) {
+    this.room = roomIn(dir)
+  }
 
   private parent(rel: string): void {
     const dir = path.posix.dirname(rel)
@@ -80,29 +96,38 @@ export class Stage {
   }
 
   /**
-   * Links `hostPath` (opened as `fd`, its content vetted) in at `rel`. True when the staged name
-   * is that very inode; false when the file must go in another way.
+   * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
+   * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
+   * stream must take it (no room, or the write failed).
    */
-  link(rel: string, hostPath: string, opened: fs.Stats): boolean {
-    if (!this.usable) return false
+  put(rel: string, src: { fd: number; size: number; st: fs.Stats }, needles: readonly Buffer[], mtime: number): 'staged' | 'secret' | 'not staged' {
+    if (!this.usable || src.size > this.room) return 'not staged'
     const to = path.join(this.dir, rel)
+    let out: number | undefined
     try {
       this.parent(rel)
-      fs.linkSync(hostPath, to)
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      // another filesystem, or one without hard links, fails every file alike; a permission (protected_hardlinks) or a link count fails this one
-      if (code === 'EXDEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') this.usable = false
-      return false
-    }
-    // the name may have been swapped since it was opened and read: only the inode that was vetted may stay
-    const st = fs.lstatSync(to, { throwIfNoEntry: false })
-    if (!st || st.ino !== opened.ino || st.dev !== opened.dev || !st.isFile()) {
+      out = fs.openSync(to, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+      const copied = copyVetted(src.fd, src.size, needles, out)
+      if (copied === 'secret') {
+        fs.closeSync(out)
+        out = undefined
+        fs.rmSync(to, { force: true })
+        return 'secret'
+      }
+      fs.fchmodSync(out, src.st.mode & 0o777)
+      fs.futimesSync(out, mtime, mtime)
+      this.room -= copied
+      this.written += copied
+      return 'staged'
+    } catch {
+      if (out !== undefined) fs.closeSync(out)
+      out = undefined
       fs.rmSync(to, { force: true })
-      return false
+      this.usable = false // a full disk or an unwritable state dir: every later file would fail alike
+      return 'not staged'
+    } finally {
+      if (out !== undefined) fs.closeSync(out)
     }
-    this.linked++
-    return true
   }
 
   /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
@@ -116,9 +141,9 @@ export class Stage {
 const BATCH = 128
 
 /**
- * Vets every file the guest can take from the stage and hard-links it there. A file with a
- * secret is held back here as in the stream. Yields to the event loop between batches, so it
- * can run while the engine creates and starts the bottle.
+ * Vets every file the guest can take from the stage and copies it there. A file with a secret
+ * is held back here as in the stream. Yields to the event loop between batches, so it can run
+ * while the engine creates and starts the bottle.
  */
 export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: readonly string[]): Promise<Staged> {
   const needles = needlesOf(secrets)
@@ -128,16 +153,15 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
     if (!stage.usable) break
     if (e.type !== 'file' || e.size < STAGE_MIN_BYTES) continue
     if (++n % BATCH === 0) await new Promise(resolve => setImmediate(resolve))
-    const hostPath = path.join(manifest.root, rel)
-    const opened = openRegular(hostPath)
+    const opened = openRegular(path.join(manifest.root, rel))
     if (!opened) continue // the stream says why
     try {
-      if (!linkable(opened.st)) continue
-      const { secret, whole } = vet(opened.fd, opened.size, needles)
-      if (secret) holdBackSecret(manifest, rel)
-      else if (stage.link(rel, hostPath, opened.st)) {
+      if (!stageable(opened.st)) continue
+      const put = stage.put(rel, opened, needles, e.mtime)
+      if (put === 'secret') holdBackSecret(manifest, rel)
+      else if (put === 'staged') {
         staged.files.add(rel)
-        e.size = whole?.length ?? opened.size
+        e.size = fs.statSync(path.join(stage.dir, rel)).size
         staged.bytes += e.size
       }
     } finally {

@@ -72,3 +72,32 @@ export function holdBackSecret(manifest: Manifest, rel: string): void {
   manifest.heldBack.set(rel, "holds one of the run's secrets")
   core.warning(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`)
 }
+
+/**
+ * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
+ * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
+ * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
+ */
+export function copyVetted(fd: number, size: number, secrets: readonly Buffer[], out: number): number | 'secret' {
+  if (size <= WHOLE_FILE_BYTES) {
+    const whole = fs.readFileSync(fd)
+    if (holdsSecret(whole, secrets)) return 'secret'
+    writeAll(out, whole)
+    return whole.length
+  }
+  const overlap = Math.max(0, ...secrets.map(s => s.length - 1))
+  let tail = Buffer.alloc(0)
+  let copied = 0
+  for (const chunk of chunksOf(fd, size)) {
+    const window = Buffer.concat([tail, chunk])
+    if (holdsSecret(window, secrets)) return 'secret'
+    writeAll(out, chunk)
+    copied += chunk.length
+    tail = window.subarray(Math.max(0, window.length - overlap))
+  }
+  return copied
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off)
+}

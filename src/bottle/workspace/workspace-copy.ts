@@ -28,7 +28,7 @@ export interface WorkspaceCopy {
   origin?: GateOrigin
   /** the runner's git objects, when the bottle borrows them read-only instead of a copy */
   objectsDir?: string
-  /** where vetted files are hard-linked for the guest to copy (made with the bottle's mounts) */
+  /** where vetted copies of files are written for the guest to copy (made with the bottle's mounts) */
   stage?: Stage
   /** the staging under way while the bottle starts */
   staging?: Promise<Staged>
@@ -88,14 +88,13 @@ export async function provisionWorkspace(
   const repo = draft?.withOrigin(gateUrl)
   try {
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
-    if (copy.stage && !copy.stage.usable)
-      core.info('workspace: the state dir is on another file system than the workspace: every file went through the exec stream')
+    if (copy.stage && !copy.stage.usable) core.info('workspace: the state dir could not take more staged files: the rest went through the exec stream')
     core.info(
       `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
         `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
     )
   } finally {
-    // emptied while claude starts: the links are of no use once the guest has its copy
+    // emptied while claude starts: the copies are of no use once the guest has its own (what it sees meanwhile is what it has)
     copy.stage?.clear().catch(() => undefined)
   }
 }
