@@ -101,6 +101,23 @@ describe('the smolvm CLI double: grammar, errors and records', () => {
     })
   })
 
+  it('refuses machine names as validate_vm_name does (data/mod.rs:49-100)', () => {
+    for (const [name, why] of [
+      ['-x', 'machine name must start with a letter or digit (got: "-x")'],
+      ['x-', 'machine name cannot end with a hyphen (got: "x-")'],
+      ['a--b', 'machine name cannot contain consecutive hyphens'],
+      ['a/b', 'machine name cannot contain path separators'],
+      ['a.b', "machine name contains invalid character: '.'"],
+      ['a'.repeat(129), 'machine name too long: 129 characters (max 128)']
+    ]) {
+      expect({ name, ...run(['machine', 'create', '--name', name!, '--image', GUEST_IMAGE]) }).toMatchObject({
+        name,
+        status: 1,
+        stderr: `Error: config operation failed: create machine: ${why}\n`
+      })
+    }
+  })
+
   it('refuses an image archive over the limit at create, as image_source.rs does (8 GiB, or SMOLVM_MAX_IMAGE_BYTES)', () => {
     const tar = path.join(tmp, 'small.tar')
     fs.writeFileSync(tar, Buffer.alloc(4096))
