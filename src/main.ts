@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { ValidateFunction } from 'ajv'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
+import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
 import type { Backend } from './backend/types.js'
 import { failureLine, stoppedRunLine } from './bottle/failure-line.js'
 import { startHeartbeat } from './bottle/heartbeat.js'
@@ -79,6 +80,7 @@ async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backen
   const endResolve = ledger.clock.start('resolve backend')
   const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm))
   const backend = selection.backend
+  if (backend instanceof SmolvmBackend) backend.imageCacheBytes = config.smolvm.imageCacheBytes
   ledger.backend = backend
   Object.assign(ledger.teardown, backend.ref())
   // (it never touches a live run's resources)

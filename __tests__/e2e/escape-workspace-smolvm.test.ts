@@ -51,7 +51,7 @@ describe('the workspace door (smolvm, through the CLI double)', () => {
         },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: suite.toolCache,
-        env: artifacts.runnerEnv({ ...kvm.env, SMOLVM_DOUBLE_STATE: path.join(suite.dir, 'smolvm-state') })
+        env: artifacts.runnerEnv({ ...kvm.env, SMOLVM_DOUBLE_STATE: path.join(suite.dir, 'smolvm-state'), XDG_CACHE_HOME: path.join(suite.dir, 'user-cache') })
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       expect({ backend: r.outputs['backend'], log: r.outputs['backend'] === 'smolvm' ? '' : log }).toEqual({ backend: 'smolvm', log: '' })

@@ -49,6 +49,8 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
   })
 
   const state = () => path.join(suite.dir, 'smolvm-state')
+  /** the runner's user cache dir, where smolvm keeps its staged copy of each image archive */
+  const smolvmCache = () => path.join(suite.dir, 'user-cache')
   async function run(name: string, turns: Parameters<typeof startAnthropicDouble>[0]['turns'], inputs: Record<string, string> = {}) {
     const api = await startAnthropicDouble({ turns }, { expectedKey: KEY })
     try {
@@ -56,7 +58,7 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
         inputs: { prompt: 'p', ...suite.inputs(api, repo.ws, KEY), backend: 'smolvm', 'smolvm-download-url': rel.url, ...inputs },
         runnerTemp: path.join(suite.dir, `rt-${name}`),
         toolCache: suite.toolCache,
-        env: { ...kvm.env, SMOLVM_DOUBLE_STATE: state(), SMOLVM_EGRESS_FLOOR: 'strict' } // a runner variable that would deny the gateway
+        env: { ...kvm.env, SMOLVM_DOUBLE_STATE: state(), XDG_CACHE_HOME: smolvmCache(), SMOLVM_EGRESS_FLOOR: 'strict' } // a runner variable that would deny the gateway
       })
       return { ...r, api, log: visibleLog(r.main.stdout, r.main.stderr) }
     } finally {
@@ -171,9 +173,37 @@ describe('smolvm backend (through the CLI double rebuilt from the source)', () =
     expect(envFiles.filter(f => fs.existsSync(f))).toEqual([])
     expect(slugOf(r.outputs['transcript-dir']!)).toMatch(/^bb-/)
 
+    // smolvm kept its staged copy of the archive (a hard link to the action's) after delete
+    const images = path.join(suite.toolCache, 'bot-bottle-smolvm-images')
+    const inUse = path.join(images, fs.readdirSync(images).find(f => f.endsWith('.tar'))!)
+    const smolvmCopies = path.join(smolvmCache(), 'smolvm-image-archives')
+    const stagedOf = (archive: string) =>
+      fs.readdirSync(smolvmCopies).filter(h => fs.statSync(path.join(smolvmCopies, h, 'archive.tar')).ino === fs.statSync(archive).ino)
+    expect(stagedOf(inUse)).toHaveLength(1)
+    // an older image's archive and smolvm's copy of it, over the budget the warm run sets: both go, the one in use stays
+    const old = path.join(images, `${'a'.repeat(64)}.tar`)
+    fs.writeFileSync(old, Buffer.alloc(2 * 1024 * 1024))
+    fs.utimesSync(old, new Date('2026-01-01'), new Date('2026-01-01'))
+    fs.mkdirSync(path.join(smolvmCopies, 'b'.repeat(64)))
+    fs.linkSync(old, path.join(smolvmCopies, 'b'.repeat(64), 'archive.tar'))
+
     // warm: the same image again, its archive from the cache
-    const warm = await run('warm', [{ text: 'Nothing to do.' }])
+    const warm = await run('warm', [{ text: 'Nothing to do.' }], { 'smolvm-image-cache-mb': '1' })
     expect({ code: warm.main.code, log: warm.log }).toMatchObject({ code: 0 })
+    expect(warm.log).toContain(
+      `smolvm: image cache over smolvm-image-cache-mb (1 MiB): removed ${'a'.repeat(64)}.tar (2 MiB) and smolvm's staged copy ${path.join(smolvmCopies, 'b'.repeat(64))}`
+    )
+    expect({
+      old: fs.existsSync(old),
+      oldCopy: fs.existsSync(path.join(smolvmCopies, 'b'.repeat(64))),
+      inUse: fs.existsSync(inUse),
+      inUseCopy: stagedOf(inUse).length
+    }).toEqual({
+      old: false,
+      oldCopy: false,
+      inUse: true,
+      inUseCopy: 1
+    })
     expect(log).toMatch(/machine ready in \d+ ms \(create \d+ ms, image archive saved;/)
     expect(warm.log).toMatch(/machine ready in \d+ ms \(create \d+ ms, image archive cached;/)
     console.log(

@@ -207,7 +207,13 @@ describe('parseConfig errors: one line naming the input, the value and what is a
     ['allowed-hosts', { 'allowed-hosts': 'http://x.com/' }, /Input 'allowed-hosts'/],
     ['allowed-host-presets', { 'allowed-host-presets': 'cargo' }, /Input 'allowed-host-presets': unknown preset 'cargo'/],
     ['env', { env: 'HTTPS_PROXY=http://elsewhere' }, /'HTTPS_PROXY' is set by the bottle/],
-    ['timeout-minutes', { 'timeout-minutes': 'soon' }, /Input 'timeout-minutes': invalid value \(got 'soon'\)/]
+    ['timeout-minutes', { 'timeout-minutes': 'soon' }, /Input 'timeout-minutes': invalid value \(got 'soon'\)/],
+    [
+      'smolvm-image-cache-mb',
+      { 'smolvm-image-cache-mb': '10GiB' },
+      /Input 'smolvm-image-cache-mb': invalid value \(got '10GiB'\)\. Expected a whole number of MiB/
+    ],
+    ['smolvm-image-cache-mb', { 'smolvm-image-cache-mb': '0' }, /Input 'smolvm-image-cache-mb'/]
   ]
   it.each(cases)('%s: %j', (input, over, pattern) => {
     const err = errorOf(over)
@@ -275,6 +281,8 @@ describe("setup-only and post share the run's section parsers", () => {
       expect(setupError).toBe(runError)
     }
     expect(parseSetupConfig(raw(), runner).smolvm).toEqual(parseConfig(raw(), runner).smolvm)
+    expect(parseConfig(raw(), runner).smolvm.imageCacheBytes).toBe(10240 * 1024 * 1024)
+    expect(parseConfig(raw({ 'smolvm-image-cache-mb': '512' }), runner).smolvm.imageCacheBytes).toBe(512 * 1024 * 1024)
   })
   it('the post step reads the same artifact settings as the run, and the secret inputs', () => {
     const over = {

@@ -39,7 +39,7 @@ it('runs the host tar with COPYFILE_DISABLE=1 and hands its whole stream to the 
     argv = a
     // the guest's side, played by the real tar on this machine
     const chunks: Buffer[] = []
-    for await (const c of opts?.input as NodeJS.ReadableStream) chunks.push(Buffer.from(c as Buffer))
+    for await (const c of opts!.input as NodeJS.ReadableStream) chunks.push(Buffer.from(c as Buffer))
     execFileSync(realTar, ['-x', '-f', '-', '-C', out], { input: Buffer.concat(chunks) })
     return { code: 0, stdout: '', stderr: '' }
   }

@@ -11,7 +11,12 @@ const DOUBLE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 
 const helpOf = (sub: string, drift: object = {}) =>
   spawnSync(process.execPath, [DOUBLE, 'machine', sub, '--help'], {
     encoding: 'utf8',
-    env: { ...process.env, SMOLVM_DOUBLE_STATE: fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-help-')), SMOLVM_DOUBLE_DRIFT: JSON.stringify(drift) }
+    env: {
+      ...process.env,
+      SMOLVM_DOUBLE_STATE: fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-help-')),
+      XDG_CACHE_HOME: '/nonexistent-cache',
+      SMOLVM_DOUBLE_DRIFT: JSON.stringify(drift)
+    }
   }).stdout
 
 const create: argv.CreateArgs = {

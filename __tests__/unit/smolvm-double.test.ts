@@ -17,13 +17,18 @@ const DOUBLE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-double-'))
 const state = path.join(tmp, 'state')
 const run = (args: string[], env: Record<string, string> = {}, input = '') =>
-  spawnSync(process.execPath, [DOUBLE, ...args], { encoding: 'utf8', env: { ...process.env, SMOLVM_DOUBLE_STATE: state, ...env }, input, timeout: 120_000 })
+  spawnSync(process.execPath, [DOUBLE, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SMOLVM_DOUBLE_STATE: state, XDG_CACHE_HOME: path.join(state, 'user-cache'), ...env },
+    input,
+    timeout: 120_000
+  })
 const machine = (...args: string[]) => run(['machine', ...args])
 /** In the guest, without blocking this process (it serves the host daemons the guest dials). */
 function guest(name: string, script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     const child = spawn(process.execPath, [DOUBLE, 'machine', 'exec', '--name', name, '--', 'sh', '-c', script], {
-      env: { ...process.env, SMOLVM_DOUBLE_STATE: state },
+      env: { ...process.env, SMOLVM_DOUBLE_STATE: state, XDG_CACHE_HOME: path.join(state, 'user-cache') },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     const out: Buffer[] = []

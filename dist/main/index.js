@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9632);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6187);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9632:
+/***/ 6187:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50058,6 +50058,7 @@ const DEFAULT_WORKSPACE_MAX_FILES = 10_000; // the workspace door: changed paths
 const DEFAULT_PROTECTED_PATHS = '.github/workflows/**';
 const DEFAULT_SMOLVM_VERSION = '1.9.3'; // the newest release whose source was read: docs/smolvm-conformance.md
 const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download';
+const DEFAULT_IMAGE_CACHE_MB = 10240; // smolvm: the image archives kept between runs, smolvm's staged copies with them, MiB
 /** Not an input: where `latest` of smolvm is resolved when the runner does not say (GITHUB_API_URL). */
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** Each input's default as action.yml writes it; an input not listed defaults to ''. */
@@ -50079,6 +50080,7 @@ const INPUT_DEFAULTS = {
     'require-backend': 'false',
     'smolvm-version': DEFAULT_SMOLVM_VERSION,
     'smolvm-download-url': DEFAULT_SMOLVM_DOWNLOAD_URL,
+    'smolvm-image-cache-mb': String(DEFAULT_IMAGE_CACHE_MB),
     egress: 'allowlist',
     'git-allow-force': 'false',
     'git-protected-paths': DEFAULT_PROTECTED_PATHS,
@@ -51474,6 +51476,83 @@ function checkArchiveSize(image, bytes, env) {
     throw new errors/* BottleError */.nN(`smolvm: the archive of image ${image} is ${gib(bytes)} (${bytes} bytes); smolvm refuses an image archive over ${gib(limit)} (${limit} bytes)`, 'Use a smaller image, or raise the limit with the runner variable SMOLVM_MAX_IMAGE_BYTES (in bytes)');
 }
 
+;// CONCATENATED MODULE: ./lib/backend/smolvm/image-cache.js
+
+
+/**
+ * The image archives a smolvm runner keeps: the action's own (`docker save` once per image ID,
+ * in the tool cache) and smolvm's staged copy of each, `<cache dir>/smolvm-image-archives/<sha256>/
+ * archive.tar`, which smolvm hard-links to the archive it was given at create
+ * (src/data/image_source.rs:196-245,324-328) and never removes (its delete leaves it,
+ * src/cli/vm_common.rs:2383-2405). Removing only the action's archive frees nothing while
+ * smolvm's link lives; so the two go together, least recently used first, down to a budget.
+ */
+/** smolvm's archive cache: `dirs::cache_dir()` + `smolvm-image-archives` (macOS ~/Library/Caches; else $XDG_CACHE_HOME when absolute, or ~/.cache). */
+function smolvmArchiveDir(env, platform = process.platform) {
+    const home = env['HOME'];
+    if (platform === 'darwin')
+        return home ? external_node_path_.join(home, 'Library', 'Caches', 'smolvm-image-archives') : undefined;
+    const xdg = env['XDG_CACHE_HOME'];
+    if (xdg && external_node_path_.isAbsolute(xdg))
+        return external_node_path_.join(xdg, 'smolvm-image-archives');
+    return home ? external_node_path_.join(home, '.cache', 'smolvm-image-archives') : undefined;
+}
+/** smolvm's staged copies by inode: `dev:ino` → the `<sha256>` directory. */
+function stagedByInode(smolvmDir) {
+    const out = new Map();
+    if (!smolvmDir)
+        return out;
+    let names = [];
+    try {
+        names = external_node_fs_.readdirSync(smolvmDir);
+    }
+    catch {
+        return out;
+    }
+    for (const name of names) {
+        if (!/^[0-9a-f]{64}$/.test(name))
+            continue;
+        const st = external_node_fs_.lstatSync(external_node_path_.join(smolvmDir, name, 'archive.tar'), { throwIfNoEntry: false });
+        if (st?.isFile())
+            out.set(`${st.dev}:${st.ino}`, external_node_path_.join(smolvmDir, name));
+    }
+    return out;
+}
+/**
+ * Removes the least recently used archives (by mtime: a cache hit touches its archive) until the
+ * rest fit in the budget, each with smolvm's staged copy when that is a link to it. An archive
+ * whose staged copy a machine still uses is left alone.
+ */
+function pruneImageCache(o) {
+    const archives = external_node_fs_.readdirSync(o.cacheDir)
+        .filter(n => /^[0-9a-f]{64}\.tar$/.test(n))
+        .map(n => {
+        const p = external_node_path_.join(o.cacheDir, n);
+        const st = external_node_fs_.lstatSync(p);
+        return { p, st };
+    })
+        .filter(a => a.st.isFile())
+        .sort((a, b) => a.st.mtimeMs - b.st.mtimeMs);
+    let total = archives.reduce((sum, a) => sum + a.st.size, 0);
+    const staged = stagedByInode(o.smolvmDir);
+    const pruned = [];
+    for (const a of archives) {
+        if (total <= o.budgetBytes)
+            break;
+        if (a.p === o.keep)
+            continue;
+        const copy = staged.get(`${a.st.dev}:${a.st.ino}`);
+        if (copy && o.inUse.has(`local:${external_node_path_.basename(copy)}`))
+            continue;
+        if (copy)
+            external_node_fs_.rmSync(copy, { recursive: true, force: true });
+        external_node_fs_.rmSync(a.p, { force: true });
+        total -= a.st.size;
+        pruned.push({ archive: a.p, bytes: a.st.size, ...(copy ? { staged: copy } : {}) });
+    }
+    return pruned;
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/mounts.js
 
 
@@ -51657,6 +51736,7 @@ function loopbackVerdict(listeners) {
 
 
 
+
 const SECRET_FILE_MAX_BYTES = 1024 * 1024;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
@@ -51697,6 +51777,8 @@ class SmolvmBackend {
     /** per machine: how long create took and how the image came, for the ready line */
     created = new Map();
     pinned;
+    /** the most the image archives may take (`smolvm-image-cache-mb`), smolvm's staged copies counted with them */
+    imageCacheBytes = DEFAULT_IMAGE_CACHE_MB * 1024 * 1024;
     /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
     loopbackProbe = () => loopbackListeners();
     constructor(cli, docker = 'docker', 
@@ -51773,6 +51855,34 @@ class SmolvmBackend {
         if (r.code !== 0)
             throw new errors/* CommandError */.Qd('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version');
         this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' });
+        await this.pruneImages(image.archive);
+    }
+    /**
+     * Keeps the image archives (the action's and smolvm's staged copies) within
+     * `smolvm-image-cache-mb`, least recently used first; never the one in use. A failure only warns.
+     */
+    async pruneImages(inUseArchive) {
+        try {
+            const now = new Date();
+            external_node_fs_.utimesSync(inUseArchive, now, now); // last used: what the pruning orders by
+            const ls = await this.run(['machine', 'ls', '--json'], { timeoutMs: 30_000 });
+            if (ls.code !== 0)
+                return;
+            const inUse = new Set(JSON.parse(ls.stdout).map(m => String(m.image ?? '')));
+            const pruned = pruneImageCache({
+                cacheDir: this.imageCache,
+                budgetBytes: this.imageCacheBytes,
+                keep: inUseArchive,
+                smolvmDir: smolvmArchiveDir(this.pinned.env),
+                inUse
+            });
+            for (const p of pruned)
+                lib_core/* info */.pq(`smolvm: image cache over smolvm-image-cache-mb (${Math.round(this.imageCacheBytes / 1048576)} MiB): removed ${external_node_path_.basename(p.archive)} ` +
+                    `(${Math.round(p.bytes / 1048576)} MiB)${p.staged ? ` and smolvm's staged copy ${p.staged}` : ''}`);
+        }
+        catch (err) {
+            lib_core/* warning */.$e(`smolvm: could not prune the image cache in ${this.imageCache}: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        }
     }
     async start(name) {
         const t0 = Date.now();
@@ -59383,8 +59493,8 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
     const clean = (s) => s
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 20) || 'x';
+        .slice(0, 20)
+        .replace(/^-+|-+$/g, '') || 'x'; // trimmed after the cut: a hyphen at the end would make two in a row
     return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`;
 }
 
@@ -60064,6 +60174,272 @@ async function structuredOutputArgs(bottle, binary, schema) {
     };
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
+
+
+/**
+ * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO
+ * never hangs the runner), read, and held back when it holds one of the run's secrets.
+ */
+/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** The run's secrets as the bytes searched for (shorter ones would match by chance). */
+function needlesOf(secrets) {
+    return [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
+}
+/** Whether `data` holds one of the secrets. */
+function holdsSecret(data, secrets) {
+    return secrets.some(s => data.indexOf(s) !== -1);
+}
+function* chunksOf(fd, size) {
+    let pos = 0;
+    while (pos < size) {
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
+        const n = external_node_fs_.readSync(fd, buf, 0, buf.length, pos);
+        if (n === 0)
+            throw new Error('the file shrank while it was read');
+        pos += n;
+        yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+}
+/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
+function largeFileHoldsSecret(fd, size, secrets) {
+    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
+    let tail = Buffer.alloc(0);
+    for (const chunk of chunksOf(fd, size)) {
+        const window = Buffer.concat([tail, chunk]);
+        if (holdsSecret(window, secrets))
+            return true;
+        tail = window.subarray(Math.max(0, window.length - overlap));
+    }
+    return false;
+}
+/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
+function openRegular(p) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(p, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    const st = external_node_fs_.fstatSync(fd);
+    if (!st.isFile()) {
+        external_node_fs_.closeSync(fd);
+        return undefined;
+    }
+    return { fd, size: st.size, st };
+}
+/** Reads an opened file and tells whether it holds a secret; the bytes read when it was read whole. */
+function vet(fd, size, needles) {
+    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
+    return { secret: whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles), whole };
+}
+/** Keeps a file with a secret out of the bottle: one warning naming it, and the door never writes or deletes it. */
+function holdBackSecret(manifest, rel) {
+    manifest.entries.delete(rel);
+    manifest.heldBack.set(rel, "holds one of the run's secrets");
+    lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
+}
+/**
+ * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
+ * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
+ * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
+ */
+function copyVetted(fd, size, secrets, out) {
+    if (size <= WHOLE_FILE_BYTES) {
+        const whole = external_node_fs_.readFileSync(fd);
+        if (holdsSecret(whole, secrets))
+            return 'secret';
+        writeAll(out, whole);
+        return whole.length;
+    }
+    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
+    let tail = Buffer.alloc(0);
+    let copied = 0;
+    for (const chunk of chunksOf(fd, size)) {
+        const window = Buffer.concat([tail, chunk]);
+        if (holdsSecret(window, secrets))
+            return 'secret';
+        writeAll(out, chunk);
+        copied += chunk.length;
+        tail = window.subarray(Math.max(0, window.length - overlap));
+    }
+    return copied;
+}
+function writeAll(fd, data) {
+    for (let off = 0; off < data.length;)
+        off += external_node_fs_.writeSync(fd, data, off, data.length - off);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
+
+
+
+/**
+ * The fast way in: workspace files are read and vetted on the runner and the bytes that were
+ * vetted are written into a staging directory in the run's state dir, which the bottle mounts
+ * read-only; the guest copies them into its own workspace itself (a local copy instead of every
+ * byte through the engine's exec stream). Copies, not hard links: the guest never sees a runner
+ * inode (it would see later writes to it unvetted, and its ctime would change under the runner's
+ * git). Nothing in the staging directory is writable from inside: docker's read-only bind, and on
+ * smolvm the virtiofs device's own read-only flag (smolvm launcher.rs:1646-1686, enforced
+ * host-side). It is emptied as soon as the copy is made.
+ */
+/** Where the guest sees the staging directory and, when shared, the runner's git objects. */
+const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
+const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
+/** The staging directory of a run, inside its private state dir. */
+function stageDirOf(stateDir) {
+    return external_node_path_.join(stateDir, 'workspace-in');
+}
+/** Makes the (empty) staging directory; the guest user must be able to read it through the mount. */
+function makeStage(stateDir) {
+    const dir = stageDirOf(stateDir);
+    external_node_fs_.rmSync(dir, { recursive: true, force: true });
+    external_node_fs_.mkdirSync(dir);
+    external_node_fs_.chmodSync(dir, 0o755);
+    return dir;
+}
+/** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
+function stageMounts(stage, objectsDir) {
+    const mounts = [{ host: stage, guest: GUEST_STAGE, readOnly: true }];
+    if (objectsDir)
+        mounts.push({ host: objectsDir, guest: GUEST_OBJECTS, readOnly: true });
+    return mounts;
+}
+/**
+ * Below this size a file goes through the exec stream: its few bytes cost less there than a
+ * file written and removed on the runner and copied again in the guest (bench/workspace-copy.mjs).
+ */
+const STAGE_MIN_BYTES = 8 * 1024;
+/** Free space the staging leaves on the state dir's file system (the record needs room after the run). */
+const STAGE_FREE_MARGIN = 1024 * 1024 * 1024;
+/**
+ * Whether a file can go in through the stage: large enough to gain from it, and readable by the
+ * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
+ */
+function stageable(st) {
+    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0;
+}
+/** Free bytes on the file system of `dir`, less the margin; Infinity when it cannot be asked. */
+function roomIn(dir) {
+    try {
+        const st = external_node_fs_.statfsSync(dir);
+        return st.bavail * st.bsize - STAGE_FREE_MARGIN;
+    }
+    catch {
+        return Number.POSITIVE_INFINITY;
+    }
+}
+/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
+class Stage {
+    dir;
+    made = new Set(['']);
+    /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
+    usable = true;
+    written = 0;
+    room;
+    constructor(dir) {
+        this.dir = dir;
+        this.room = roomIn(dir);
+    }
+    parent(rel) {
+        const dir = external_node_path_.posix.dirname(rel);
+        if (dir === '.' || this.made.has(dir))
+            return;
+        this.parent(dir);
+        const p = external_node_path_.join(this.dir, dir);
+        external_node_fs_.mkdirSync(p);
+        external_node_fs_.chmodSync(p, 0o755);
+        this.made.add(dir);
+    }
+    /**
+     * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
+     * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
+     * stream must take it (no room, or the write failed).
+     */
+    put(rel, src, needles, mtime) {
+        if (!this.usable || src.size > this.room)
+            return 'not staged';
+        const to = external_node_path_.join(this.dir, rel);
+        let out;
+        try {
+            this.parent(rel);
+            out = external_node_fs_.openSync(to, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+            const copied = copyVetted(src.fd, src.size, needles, out);
+            if (copied === 'secret') {
+                external_node_fs_.closeSync(out);
+                out = undefined;
+                external_node_fs_.rmSync(to, { force: true });
+                return 'secret';
+            }
+            external_node_fs_.fchmodSync(out, src.st.mode & 0o777);
+            external_node_fs_.futimesSync(out, mtime, mtime);
+            this.room -= copied;
+            this.written += copied;
+            return 'staged';
+        }
+        catch {
+            if (out !== undefined)
+                external_node_fs_.closeSync(out);
+            out = undefined;
+            external_node_fs_.rmSync(to, { force: true });
+            this.usable = false; // a full disk or an unwritable state dir: every later file would fail alike
+            return 'not staged';
+        }
+        finally {
+            if (out !== undefined)
+                external_node_fs_.closeSync(out);
+        }
+    }
+    /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
+    async clear() {
+        const names = await external_node_fs_.promises.readdir(this.dir).catch(() => []);
+        await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
+    }
+}
+/** Files between two turns of the event loop: staging runs beside the bottle's start. */
+const BATCH = 128;
+/**
+ * Vets every file the guest can take from the stage and copies it there. A file with a secret
+ * is held back here as in the stream. Yields to the event loop between batches, so it can run
+ * while the engine creates and starts the bottle.
+ */
+async function stageWorkspace(manifest, stage, secrets) {
+    const needles = needlesOf(secrets);
+    const staged = { files: new Set(), bytes: 0 };
+    let n = 0;
+    for (const [rel, e] of [...manifest.entries]) {
+        if (!stage.usable)
+            break;
+        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES)
+            continue;
+        if (++n % BATCH === 0)
+            await new Promise(resolve => setImmediate(resolve));
+        const opened = openRegular(external_node_path_.join(manifest.root, rel));
+        if (!opened)
+            continue; // the stream says why
+        try {
+            if (!stageable(opened.st))
+                continue;
+            const put = stage.put(rel, opened, needles, e.mtime);
+            if (put === 'secret')
+                holdBackSecret(manifest, rel);
+            else if (put === 'staged') {
+                staged.files.add(rel);
+                e.size = external_node_fs_.statSync(external_node_path_.join(stage.dir, rel)).size;
+                staged.bytes += e.size;
+            }
+        }
+        finally {
+            external_node_fs_.closeSync(opened.fd);
+        }
+    }
+    return staged;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/teardown.js
 
 
@@ -60102,6 +60478,8 @@ async function teardownResources(backend, state) {
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/undo.js
+
+
 
 
 
@@ -60152,6 +60530,9 @@ async function undo(s) {
     }
     if (s.bottle)
         reportClosed(await s.bottle.daemons.close(), prefix);
+    // the copy-in's staged files (copies of workspace files), if a run ended before it emptied them
+    if (s.state.stateDir)
+        await external_node_fs_.promises.rm(stageDirOf(s.state.stateDir), { recursive: true, force: true }).catch(() => undefined);
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/claude-config-out.js
@@ -60524,218 +60905,6 @@ function truncated(value) {
     return v;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
-
-
-/**
- * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO
- * never hangs the runner), read, and held back when it holds one of the run's secrets.
- */
-/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
-const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
-/** The run's secrets as the bytes searched for (shorter ones would match by chance). */
-function needlesOf(secrets) {
-    return [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
-}
-/** Whether `data` holds one of the secrets. */
-function holdsSecret(data, secrets) {
-    return secrets.some(s => data.indexOf(s) !== -1);
-}
-function* chunksOf(fd, size) {
-    let pos = 0;
-    while (pos < size) {
-        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
-        const n = external_node_fs_.readSync(fd, buf, 0, buf.length, pos);
-        if (n === 0)
-            throw new Error('the file shrank while it was read');
-        pos += n;
-        yield n === buf.length ? buf : buf.subarray(0, n);
-    }
-}
-/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
-function largeFileHoldsSecret(fd, size, secrets) {
-    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
-    let tail = Buffer.alloc(0);
-    for (const chunk of chunksOf(fd, size)) {
-        const window = Buffer.concat([tail, chunk]);
-        if (holdsSecret(window, secrets))
-            return true;
-        tail = window.subarray(Math.max(0, window.length - overlap));
-    }
-    return false;
-}
-/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
-function openRegular(p) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(p, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
-    }
-    catch {
-        return undefined;
-    }
-    const st = external_node_fs_.fstatSync(fd);
-    if (!st.isFile()) {
-        external_node_fs_.closeSync(fd);
-        return undefined;
-    }
-    return { fd, size: st.size, st };
-}
-/** Reads an opened file and tells whether it holds a secret; the bytes read when it was read whole. */
-function vet(fd, size, needles) {
-    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
-    return { secret: whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles), whole };
-}
-/** Keeps a file with a secret out of the bottle: one warning naming it, and the door never writes or deletes it. */
-function holdBackSecret(manifest, rel) {
-    manifest.entries.delete(rel);
-    manifest.heldBack.set(rel, "holds one of the run's secrets");
-    lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
-
-
-
-/**
- * The fast way in: vetted workspace files are hard-linked into a staging directory on the
- * runner that the bottle mounts read-only, and the guest copies them into its own workspace
- * itself (a local copy instead of every byte through the engine's exec stream). Nothing in the
- * staging directory is writable from inside: docker's read-only bind, and on smolvm the virtiofs
- * device's own read-only flag (smolvm launcher.rs:1647-1656, enforced host-side). It is emptied
- * as soon as the copy is made.
- */
-/** Where the guest sees the staging directory and, when shared, the runner's git objects. */
-const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
-const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
-/** The staging directory of a run, inside its private state dir. */
-function stageDirOf(stateDir) {
-    return external_node_path_.join(stateDir, 'workspace-in');
-}
-/** Makes the (empty) staging directory; the guest user must be able to read it through the mount. */
-function makeStage(stateDir) {
-    const dir = stageDirOf(stateDir);
-    external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    external_node_fs_.mkdirSync(dir);
-    external_node_fs_.chmodSync(dir, 0o755);
-    return dir;
-}
-/** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
-function stageMounts(stage, objectsDir) {
-    const mounts = [{ host: stage, guest: GUEST_STAGE, readOnly: true }];
-    if (objectsDir)
-        mounts.push({ host: objectsDir, guest: GUEST_OBJECTS, readOnly: true });
-    return mounts;
-}
-/**
- * Below this size a file goes through the exec stream: its few bytes cost less there than a
- * link made and removed on the runner and a copy in the guest (measured in bench/workspace-copy.mjs).
- */
-const STAGE_MIN_BYTES = 8 * 1024;
-/**
- * Whether a vetted file can go in by a hard link: large enough to gain from it, readable by the
- * guest user through the mount whoever owns it (so: readable by others), and its only name (a
- * second name in the workspace would come out of the guest's tar as a hard link, which the door
- * refuses to bring back).
- */
-function linkable(st) {
-    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0 && st.nlink === 1;
-}
-/** Staging of one run: links files in, creating each parent once. */
-class Stage {
-    dir;
-    made = new Set(['']);
-    /** false once a link failed for a reason that holds for every file (another filesystem, no permission) */
-    usable = true;
-    linked = 0;
-    constructor(dir) {
-        this.dir = dir;
-    }
-    parent(rel) {
-        const dir = external_node_path_.posix.dirname(rel);
-        if (dir === '.' || this.made.has(dir))
-            return;
-        this.parent(dir);
-        const p = external_node_path_.join(this.dir, dir);
-        external_node_fs_.mkdirSync(p);
-        external_node_fs_.chmodSync(p, 0o755);
-        this.made.add(dir);
-    }
-    /**
-     * Links `hostPath` (opened as `fd`, its content vetted) in at `rel`. True when the staged name
-     * is that very inode; false when the file must go in another way.
-     */
-    link(rel, hostPath, opened) {
-        if (!this.usable)
-            return false;
-        const to = external_node_path_.join(this.dir, rel);
-        try {
-            this.parent(rel);
-            external_node_fs_.linkSync(hostPath, to);
-        }
-        catch (err) {
-            const code = err.code;
-            // another filesystem, or one without hard links, fails every file alike; a permission (protected_hardlinks) or a link count fails this one
-            if (code === 'EXDEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
-                this.usable = false;
-            return false;
-        }
-        // the name may have been swapped since it was opened and read: only the inode that was vetted may stay
-        const st = external_node_fs_.lstatSync(to, { throwIfNoEntry: false });
-        if (!st || st.ino !== opened.ino || st.dev !== opened.dev || !st.isFile()) {
-            external_node_fs_.rmSync(to, { force: true });
-            return false;
-        }
-        this.linked++;
-        return true;
-    }
-    /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
-    async clear() {
-        const names = await external_node_fs_.promises.readdir(this.dir).catch(() => []);
-        await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
-    }
-}
-/** Files between two turns of the event loop: staging runs beside the bottle's start. */
-const BATCH = 128;
-/**
- * Vets every file the guest can take from the stage and hard-links it there. A file with a
- * secret is held back here as in the stream. Yields to the event loop between batches, so it
- * can run while the engine creates and starts the bottle.
- */
-async function stageWorkspace(manifest, stage, secrets) {
-    const needles = needlesOf(secrets);
-    const staged = { files: new Set(), bytes: 0 };
-    let n = 0;
-    for (const [rel, e] of [...manifest.entries]) {
-        if (!stage.usable)
-            break;
-        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES)
-            continue;
-        if (++n % BATCH === 0)
-            await new Promise(resolve => setImmediate(resolve));
-        const hostPath = external_node_path_.join(manifest.root, rel);
-        const opened = openRegular(hostPath);
-        if (!opened)
-            continue; // the stream says why
-        try {
-            if (!linkable(opened.st))
-                continue;
-            const { secret, whole } = vet(opened.fd, opened.size, needles);
-            if (secret)
-                holdBackSecret(manifest, rel);
-            else if (stage.link(rel, hostPath, opened.st)) {
-                staged.files.add(rel);
-                e.size = whole?.length ?? opened.size;
-                staged.bytes += e.size;
-            }
-        }
-        finally {
-            external_node_fs_.closeSync(opened.fd);
-        }
-    }
-    return staged;
-}
-
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
 
 
@@ -60756,7 +60925,7 @@ async function copyStageIn(guest, root) {
 }
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
- * the same path. With a stage, every file the guest user can read goes in by a hard link the
+ * the same path. With a stage, every large file the guest user can read goes in as a vetted copy the
  * guest copies from; the rest (directories with their modes, symlinks, files only their owner
  * can read, the repository) as one tar stream untarred there by the guest user. A file that
  * holds one of the run's secrets stays out (one warning naming it) and is held back in the
@@ -60846,7 +61015,9 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
 
 /** The safe environment for reading the runner's repository: no system or global config, no prompt. */
 function gitEnv() {
-    return { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+    // no GIT_* of the runner's (an earlier step's GITHUB_ENV could name another repository with GIT_DIR)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+    return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 }
 async function git(workspace, args) {
     // the checkout may belong to another uid than the action's (root on a self-hosted runner): it is read before the agent ran
@@ -61141,12 +61312,12 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     try {
         const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
         if (copy.stage && !copy.stage.usable)
-            lib_core/* info */.pq('workspace: the state dir is on another file system than the workspace: every file went through the exec stream');
+            lib_core/* info */.pq('workspace: the state dir could not take more staged files: the rest went through the exec stream');
         lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
             `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`);
     }
     finally {
-        // emptied while claude starts: the links are of no use once the guest has its copy
+        // emptied while claude starts: the copies are of no use once the guest has its own (what it sees meanwhile is what it has)
         copy.stage?.clear().catch(() => undefined);
     }
 }
@@ -61461,6 +61632,7 @@ function smolvmSection(raw, runner) {
     return {
         version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
         downloadUrl: inputField(raw, 'smolvm-download-url', fields_httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
+        imageCacheBytes: inputField(raw, 'smolvm-image-cache-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 10240') * 1024 ** 2,
         githubToken: raw['github-token'] || undefined,
         githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
     };
@@ -61658,6 +61830,7 @@ const INPUT_NAMES = [
     'require-backend',
     'smolvm-version',
     'smolvm-download-url',
+    'smolvm-image-cache-mb',
     'github-token',
     'egress',
     'allowed-hosts',
@@ -61918,6 +62091,7 @@ async function runSetup(raw) {
 
 
 
+
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
 /**
@@ -61969,6 +62143,8 @@ async function resolveBackend(config, ledger) {
     const endResolve = ledger.clock.start('resolve backend');
     const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm));
     const backend = selection.backend;
+    if (backend instanceof SmolvmBackend)
+        backend.imageCacheBytes = config.smolvm.imageCacheBytes;
     ledger.backend = backend;
     Object.assign(ledger.teardown, backend.ref());
     // (it never touches a live run's resources)
@@ -62061,12 +62237,11 @@ async function runAgent(bottle, claude, config, records, ledger) {
 async function tearDown(ledger) {
     await ledger.reaping;
     await ledger.bottle?.exposed.catch(() => undefined); // a relay still starting is then there to remove
-    await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
-    // a run that ended before the copy in leaves no links to the workspace behind
+    // a staging still under way stops at its next file, before undo removes the staging dir
     if (ledger.workspace?.stage)
-        ledger.workspace.stage.usable = false; // a staging still under way stops at its next file
+        ledger.workspace.stage.usable = false;
     await ledger.workspace?.staging?.catch(() => undefined);
-    await ledger.workspace?.stage?.clear();
+    await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
 }
 /** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */
 async function publish(ledger) {

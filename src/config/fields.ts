@@ -25,6 +25,7 @@ export const DEFAULT_WORKSPACE_MAX_FILES = 10_000 // the workspace door: changed
 export const DEFAULT_PROTECTED_PATHS = '.github/workflows/**'
 export const DEFAULT_SMOLVM_VERSION = '1.9.3' // the newest release whose source was read: docs/smolvm-conformance.md
 export const DEFAULT_SMOLVM_DOWNLOAD_URL = 'https://github.com/smol-machines/smolvm/releases/download'
+export const DEFAULT_IMAGE_CACHE_MB = 10240 // smolvm: the image archives kept between runs, smolvm's staged copies with them, MiB
 /** Not an input: where `latest` of smolvm is resolved when the runner does not say (GITHUB_API_URL). */
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com'
 
@@ -47,6 +48,7 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'require-backend': 'false',
   'smolvm-version': DEFAULT_SMOLVM_VERSION,
   'smolvm-download-url': DEFAULT_SMOLVM_DOWNLOAD_URL,
+  'smolvm-image-cache-mb': String(DEFAULT_IMAGE_CACHE_MB),
   egress: 'allowlist',
   'git-allow-force': 'false',
   'git-protected-paths': DEFAULT_PROTECTED_PATHS,

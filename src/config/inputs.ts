@@ -40,6 +40,7 @@ export const INPUT_NAMES = [
   'require-backend',
   'smolvm-version',
   'smolvm-download-url',
+  'smolvm-image-cache-mb',
   'github-token',
   'egress',
   'allowed-hosts',

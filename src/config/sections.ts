@@ -16,6 +16,7 @@ import {
   inputField,
   inputOrDefault,
   optionalField,
+  positiveInt,
   releaseVersion,
   type BackendChoice
 } from './fields.js'
@@ -24,6 +25,8 @@ import type { RawInputs, RunnerEnv } from './inputs.js'
 export interface SmolvmSettings {
   version: string
   downloadUrl: string
+  /** the most the image archives kept between runs may take (smolvm's staged copies with them) */
+  imageCacheBytes: number
   githubToken?: string
   githubApiUrl: string
 }
@@ -37,6 +40,7 @@ export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings
   return {
     version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
     downloadUrl: inputField(raw, 'smolvm-download-url', httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
+    imageCacheBytes: inputField(raw, 'smolvm-image-cache-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 10240') * 1024 ** 2,
     githubToken: raw['github-token'] || undefined,
     githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
   }

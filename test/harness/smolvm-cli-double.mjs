@@ -337,7 +337,14 @@ function hostMount(spec) {
 /** image_source.rs:49-82 classify: a path prefix or an archive suffix is local, anything else a registry reference. */
 const looksLocal = image => /^(\/|\.\/|\.\.\/)/.test(image) || ['.tar', '.tar.gz', '.tgz'].some(s => image.endsWith(s))
 
-/** image_source.rs:196-230 + 293-300: the archive is hashed and hard-linked (or copied) into smolvm's cache AT CREATE. */
+/** image_source.rs:239,324-328: `dirs::cache_dir()/smolvm-image-archives/<sha256>/archive.tar` (Linux: $XDG_CACHE_HOME when absolute, else ~/.cache). */
+function stagedArchive(hash) {
+  const xdg = process.env.XDG_CACHE_HOME
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(process.env.HOME ?? '/', '.cache')
+  return path.join(base, 'smolvm-image-archives', hash, 'archive.tar')
+}
+
+/** image_source.rs:196-230 + 293-300: the archive is hashed and hard-linked (or copied) into smolvm's cache AT CREATE; never removed (vm_common.rs:2383-2405). */
 function stageArchive(file) {
   if (!fs.existsSync(file)) die(`io operation failed: No such file or directory (os error 2): ${file}`)
   if (fs.statSync(file).isDirectory()) die('a rootfs directory image is not modelled by this double')
@@ -350,9 +357,8 @@ function stageArchive(file) {
       `config operation failed: --image: image archive is ${bytes} bytes, over the ${limit}-byte limit. Raise it with --max-image-size (e.g. --max-image-size 16GiB) or the SMOLVM_MAX_IMAGE_BYTES env var if this is a legitimate large image.`
     )
   const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
-  const dir = path.join(stateDir, 'archives')
-  fs.mkdirSync(dir, { recursive: true })
-  const staged = path.join(dir, `${hash}.tar`)
+  const staged = stagedArchive(hash)
+  fs.mkdirSync(path.dirname(staged), { recursive: true })
   if (!fs.existsSync(staged)) {
     try {
       fs.linkSync(file, staged)
@@ -566,7 +572,7 @@ switch (subcommand) {
     let image
     if (rec.image.startsWith('local:')) {
       // first start flattens the staged archive in the guest (the double: docker load)
-      const loaded = docker(['load', '--input', path.join(stateDir, 'archives', `${rec.image.slice(6)}.tar`)])
+      const loaded = docker(['load', '--input', stagedArchive(rec.image.slice(6))])
       if (loaded.status !== 0) die(`agent operation failed: import image: ${loaded.stderr.trim()}`)
       image = /Loaded image(?: ID)?: (\S+)/.exec(loaded.stdout)?.[1] ?? die('agent operation failed: import image: the archive holds no image')
     } else {

@@ -1,13 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { DEFAULT_SMOLVM_VERSION } from '../../config/fields.js'
-import { BottleError, CommandError } from '../../util/errors.js'
+import { DEFAULT_IMAGE_CACHE_MB, DEFAULT_SMOLVM_VERSION } from '../../config/fields.js'
+import { BottleError, CommandError, errorMessage } from '../../util/errors.js'
 import { runCommand, spawnChunks, spawnLines, type RunResult, type StreamedProcess } from '../../util/process.js'
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
 import { checkArchiveSize, guestImageArchive } from './guest-image.js'
+import { pruneImageCache, smolvmArchiveDir } from './image-cache.js'
 import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
 import { loopbackListeners, loopbackVerdict, type LoopbackListener } from './loopback-listeners.js'
@@ -50,6 +51,8 @@ export class SmolvmBackend implements Backend {
   /** per machine: how long create took and how the image came, for the ready line */
   private readonly created = new Map<string, { ms: number; image: string }>()
   private readonly pinned: ReturnType<typeof pinnedEnv>
+  /** the most the image archives may take (`smolvm-image-cache-mb`), smolvm's staged copies counted with them */
+  imageCacheBytes = DEFAULT_IMAGE_CACHE_MB * 1024 * 1024
   /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
   loopbackProbe: () => Promise<LoopbackListener[]> = () => loopbackListeners()
   constructor(
@@ -132,6 +135,35 @@ export class SmolvmBackend implements Backend {
     )
     if (r.code !== 0) throw new CommandError('smolvm machine create', r.code, r.stderr, 'Check the `image` input and the smolvm version')
     this.created.set(spec.name, { ms: Date.now() - t0, image: image.cached ? 'cached' : 'saved' })
+    await this.pruneImages(image.archive)
+  }
+
+  /**
+   * Keeps the image archives (the action's and smolvm's staged copies) within
+   * `smolvm-image-cache-mb`, least recently used first; never the one in use. A failure only warns.
+   */
+  private async pruneImages(inUseArchive: string): Promise<void> {
+    try {
+      const now = new Date()
+      fs.utimesSync(inUseArchive, now, now) // last used: what the pruning orders by
+      const ls = await this.run(['machine', 'ls', '--json'], { timeoutMs: 30_000 })
+      if (ls.code !== 0) return
+      const inUse = new Set((JSON.parse(ls.stdout) as { image?: unknown }[]).map(m => String(m.image ?? '')))
+      const pruned = pruneImageCache({
+        cacheDir: this.imageCache,
+        budgetBytes: this.imageCacheBytes,
+        keep: inUseArchive,
+        smolvmDir: smolvmArchiveDir(this.pinned.env),
+        inUse
+      })
+      for (const p of pruned)
+        core.info(
+          `smolvm: image cache over smolvm-image-cache-mb (${Math.round(this.imageCacheBytes / 1048576)} MiB): removed ${path.basename(p.archive)} ` +
+            `(${Math.round(p.bytes / 1048576)} MiB)${p.staged ? ` and smolvm's staged copy ${p.staged}` : ''}`
+        )
+    } catch (err) {
+      core.warning(`smolvm: could not prune the image cache in ${this.imageCache}: ${errorMessage(err)}`)
+    }
   }
 
   async start(name: string): Promise<void> {
