@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import * as argv from '../../src/backend/smolvm/argv.js'
-import { GUEST_IMAGE } from '../../test/harness/paths.mjs'
+import { GUEST_IMAGE, MUSL_IMAGE } from '../../test/harness/paths.mjs'
 
 const DOUBLE = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'test', 'harness', 'smolvm-cli-double.mjs')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-smolvm-double-'))
@@ -231,6 +231,33 @@ describe('the smolvm CLI double: a running machine (docker + network namespaces)
           .sort()
       ).toEqual(['sh -c echo started; sleep 20; echo ran-on > /tmp/streamed', 'sleep 20'])
     })
+  }, 120_000)
+
+  it('start refuses an archive of two images, and one with no manifest.json, as crane export does (storage.rs:1180-1280)', () => {
+    // two small images: the musl test image and an empty one imported here
+    execFileSync('sh', ['-c', 'tar -cf - -T /dev/null | docker import - bb-test-empty:1 >/dev/null'])
+    const two = path.join(tmp, 'two.tar')
+    execFileSync('docker', ['save', '--output', two, MUSL_IMAGE, 'bb-test-empty:1'])
+    const none = path.join(tmp, 'none.tar')
+    execFileSync('tar', ['-cf', none, '-C', tmp, 'two.tar'])
+    try {
+      for (const [file, why] of [
+        [two, 'tarball must contain only a single image to be used with tarball.Image'],
+        [none, 'file manifest.json not found in tar']
+      ] as const) {
+        expect(run(['machine', 'create', '--name', 'img', '--image', file, '--mem', '512']).status).toBe(0)
+        try {
+          expect(run(['machine', 'start', '--name', 'img'])).toMatchObject({
+            status: 1,
+            stderr: `Error: agent operation failed: import image: crane export failed: ${why} (is the image a valid \`docker save\` / OCI archive?)\n`
+          })
+        } finally {
+          run(['machine', 'delete', '--name', 'img', '--force'])
+        }
+      }
+    } finally {
+      execFileSync('docker', ['rmi', 'bb-test-empty:1'], { stdio: 'ignore' })
+    }
   }, 120_000)
 
   it("today's wiring reaches nothing: 127.0.0.1 is the guest's own loopback, the gateway is outside --outbound-localhost-only", async () => {

@@ -571,8 +571,21 @@ switch (subcommand) {
     // VM's egress policy; only an --allow-host list gets the registry hosts added (launcher.rs:373-391).
     let image
     if (rec.image.startsWith('local:')) {
-      // first start flattens the staged archive in the guest (the double: docker load)
-      const loaded = docker(['load', '--input', stagedArchive(rec.image.slice(6))])
+      // first start flattens the staged archive in the guest with `crane export - -` (smolvm-agent/src/storage.rs:1180-1280;
+      // the double: docker load). crane takes a tarball of exactly one image (go-containerregistry tarball.Image):
+      // refuse what docker load would take and crane would not, with crane's words in smolvm's wrapping (storage.rs:1271-1279)
+      const staged = stagedArchive(rec.image.slice(6))
+      const craneFailed = why => die(`agent operation failed: import image: crane export failed: ${why} (is the image a valid \`docker save\` / OCI archive?)`)
+      const listed = spawnSync('tar', ['-x', '-O', '-f', staged, 'manifest.json'], { encoding: 'utf8' })
+      if (listed.status !== 0) craneFailed('file manifest.json not found in tar')
+      let entries
+      try {
+        entries = JSON.parse(listed.stdout)
+      } catch {
+        craneFailed('parsing manifest.json: invalid JSON')
+      }
+      if (!Array.isArray(entries) || entries.length !== 1) craneFailed('tarball must contain only a single image to be used with tarball.Image')
+      const loaded = docker(['load', '--input', staged])
       if (loaded.status !== 0) die(`agent operation failed: import image: ${loaded.stderr.trim()}`)
       image = /Loaded image(?: ID)?: (\S+)/.exec(loaded.stdout)?.[1] ?? die('agent operation failed: import image: the archive holds no image')
     } else {
