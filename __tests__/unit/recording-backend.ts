@@ -76,3 +76,22 @@ export class RecordingBackend implements Backend {
     return this.calls.map(c => (c.op === 'exec' ? `exec ${(c.args[1] as string[]).join(' ')}` : c.op))
   }
 }
+
+/** A bottle spec for backend tests: a small bottle named `name` with its state in `stateDir`. */
+export function testSpec(name: string, stateDir: string, over: Partial<BottleSpec> = {}): BottleSpec {
+  return {
+    name,
+    labels: {},
+    image: 'img',
+    user: { uid: 1001, gid: 1001 },
+    home: '/home/bottle',
+    env: {},
+    stateDir,
+    network: 'none',
+    cpus: 1,
+    memory: '1g',
+    pidsLimit: 100,
+    mounts: [],
+    ...over
+  }
+}

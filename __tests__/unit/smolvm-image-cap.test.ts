@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { maxArchiveBytes } from '../../src/backend/smolvm/guest-image.js'
+import { testSpec } from './recording-backend.js'
 import { SmolvmBackend } from '../../src/backend/smolvm/smolvm-backend.js'
 
 describe('the image archive limit', () => {
@@ -37,22 +38,7 @@ describe('the image archive limit', () => {
       const calls: string[] = []
       const backend = new SmolvmBackend('/nonexistent/smolvm', docker, path.join(dir, 'cache'), { SMOLVM_MAX_IMAGE_BYTES: '4999' })
       Object.assign(backend, { run: async (args: string[]) => (calls.push(args.join(' ')), { code: 0, stdout: '', stderr: '' }) })
-      const err = await backend
-        .create({
-          name: 'bb-cap',
-          labels: {},
-          image: 'big-image',
-          user: { uid: 1001, gid: 1001 },
-          home: '/home/bottle',
-          env: {},
-          stateDir: dir,
-          network: 'none',
-          cpus: 1,
-          memory: '1g',
-          pidsLimit: 100,
-          mounts: []
-        })
-        .catch((e: Error) => e)
+      const err = await backend.create(testSpec('bb-cap', dir, { image: 'big-image' })).catch((e: Error) => e)
       expect((err as Error).message).toContain(
         'smolvm: the archive of image big-image is 0.0 GiB (5000 bytes); smolvm refuses an image archive over 0.0 GiB (4999 bytes)'
       )

@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { testSpec } from './recording-backend.js'
 import { SmolvmBackend, secretFileProblem } from '../../src/backend/smolvm/smolvm-backend.js'
 
 describe("the guest environment through smolvm's --secret-file", () => {
@@ -34,22 +35,7 @@ describe("the guest environment through smolvm's --secret-file", () => {
     const backend = new SmolvmBackend('/nonexistent/smolvm', '/nonexistent/docker', dir)
     // checked before the image is fetched or saved: nothing runs, no docker, no smolvm
     Object.assign(backend, { run: async (args: string[]) => (calls.push(args.join(' ')), { code: 0, stdout: '', stderr: '' }) })
-    const err = await backend
-      .create({
-        name: 'bb-x',
-        labels: {},
-        image: 'img',
-        user: { uid: 1001, gid: 1001 },
-        home: '/home/bottle',
-        env: { OK: 'fine', TOKENISH: 'sk-value-with-newline\n' },
-        stateDir: dir,
-        network: 'none',
-        cpus: 1,
-        memory: '1g',
-        pidsLimit: 100,
-        mounts: []
-      })
-      .catch((e: Error) => e)
+    const err = await backend.create(testSpec('bb-x', dir, { env: { OK: 'fine', TOKENISH: 'sk-value-with-newline\n' } })).catch((e: Error) => e)
     expect(err).toBeInstanceOf(Error)
     expect((err as Error).message).toContain("smolvm: the guest environment variable TOKENISH ends in a line break, which smolvm's --secret-file would drop")
     expect((err as Error).message).not.toContain('sk-value-with-newline')
