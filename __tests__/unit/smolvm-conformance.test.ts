@@ -1,7 +1,9 @@
 /**
  * docs/smolvm-conformance.md lists every argument the smolvm backend emits, each against the
  * smolvm source lines it was checked with. This fails when the backend emits a flag the table
- * does not cover (checked nowhere), or the table keeps a row the backend no longer emits.
+ * does not cover (checked nowhere), or the table keeps a row the backend no longer emits; when a
+ * row says the doubles model it but no double cites any of its source lines (each rule of the
+ * doubles cites where in smolvm it comes from); and when a row names a test that does not exist.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -51,7 +53,50 @@ function everyLineTheBackendEmits(): string[][] {
   ]
 }
 
+/** Every row of both tables: its whole text and its verdict (the last cell). */
+const allRows = table
+  .split('\n')
+  .filter(l => /^\| (?!-|Argv|Item)/.test(l))
+  .map(l => ({ text: l, verdict: l.replace(/ \|$/, '').split(' | ').at(-1)!.trim() }))
+const doubles = ['smolvm-cli-double.mjs', 'smolvm-double-gateway.mjs', 'smolvm-release-double.mjs']
+  .map(f => fs.readFileSync(path.join(ROOT, 'test', 'harness', f), 'utf8'))
+  .join('\n')
+
+/** `file.rs:12-14,20` → (file, 12), (file, 20); a file without lines (`release.yml`) → (file, undefined). */
+function rowCitations(text: string): { file: string; line?: number }[] {
+  return [...text.matchAll(/([\w.-]+\.(?:rs|yml|sh))(?::([\d,-]+))?/g)].flatMap(m =>
+    m[2] ? m[2].split(',').map(part => ({ file: m[1]!, line: Number(part.split('-')[0]) })) : [{ file: m[1]! }]
+  )
+}
+/** The doubles' own citations: file → the line ranges they cite. */
+const doubleRanges = new Map<string, [number, number][]>()
+for (const m of doubles.matchAll(/([\w.-]+\.(?:rs|yml|sh))(?::([\d,-]+))?/g)) {
+  const ranges = doubleRanges.get(m[1]!) ?? []
+  for (const part of (m[2] ?? '').split(',').filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number)
+    ranges.push([a!, b ?? a!])
+  }
+  doubleRanges.set(m[1]!, ranges)
+}
+/** Whether a double cites `file` at `line` (within one of its ranges), or the file at all for a citation without lines. */
+const cited = (file: string, line?: number) =>
+  doubleRanges.has(file) && (line === undefined || doubleRanges.get(file)!.some(([a, b]) => line >= a && line <= b))
+
 describe('docs/smolvm-conformance.md', () => {
+  it('each row the doubles model cites smolvm source the doubles cite too', () => {
+    const modelled = allRows.filter(r => /^source\b/.test(r.verdict) && !/not modelled/.test(r.verdict))
+    expect(modelled.length).toBeGreaterThan(25)
+    const uncited = modelled.filter(r => !rowCitations(r.text).some(c => cited(c.file, c.line))).map(r => r.text.slice(0, 80))
+    expect(uncited).toEqual([])
+  })
+
+  it('every test a row names exists', () => {
+    const named = [...new Set(allRows.flatMap(r => [...r.text.matchAll(/([\w-]+\.test\.ts)/g)].map(m => m[1]!)))]
+    expect(named.length).toBeGreaterThan(3)
+    const exists = (f: string) => ['unit', 'e2e'].some(d => fs.existsSync(path.join(ROOT, '__tests__', d, f)))
+    expect(named.filter(f => !exists(f))).toEqual([])
+  })
+
   const emitted = [...new Set(everyLineTheBackendEmits().flatMap(l => (l.includes('--help') ? [`machine ${l[1]} --help`] : flagsOf(l))))]
 
   it('has a row, with a source citation and a verdict, for every flag the backend emits', () => {

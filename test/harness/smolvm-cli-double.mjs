@@ -132,7 +132,7 @@ const SPEC = {
   start: { '--name': ['value', 'NAME', '-n'] }, // StartCmd, machine.rs:3590-3593
   stop: { '--name': ['value', 'NAME', '-n'] }, // StopCmd, machine.rs:3950-3953
   delete: { '--name': ['value', 'NAME', '-n'], '--force': ['bool', undefined, '-f'], '--cascade': ['bool'] }, // DeleteCmd, machine.rs:3974-3987
-  ls: { '--json': ['bool'], '--verbose': ['bool', undefined, '-v'] },
+  ls: { '--json': ['bool'], '--verbose': ['bool', undefined, '-v'] }, // ListCmd, machine.rs:4106-4113
   status: { '--name': ['value', 'NAME', '-n'], '--json': ['bool'] },
   cp: { '--mode': ['value', 'MODE'], '--uid': ['value', 'UID'], '--gid': ['value', 'GID'] }
 }
@@ -510,7 +510,7 @@ function wire(rec, vmPid) {
 const [cmd, sub, ...args] = process.argv.slice(2)
 fs.appendFileSync(path.join(stateDir, 'calls.jsonl'), `${JSON.stringify(process.argv.slice(2))}\n`)
 if (cmd === '--version' || cmd === '-V') {
-  console.log(`smolvm ${VERSION}`)
+  console.log(`smolvm ${VERSION}`) // main.rs:18 clap #[command(version)]
   process.exit(0)
 }
 if (cmd !== 'machine' && cmd !== 'vm') usageError('', `unrecognized subcommand '${cmd ?? ''}'`)
@@ -619,6 +619,7 @@ switch (subcommand) {
       'smolvm-double=1',
       `--cpus=${Math.min(rec.cpus, os.cpus().length)}`,
       `--memory=${rec.memory_mib}m`,
+      // launcher.rs:1646-1686: `:ro` is enforced host-side by the virtiofs device; here, a read-only bind mount
       ...rec.mounts.flatMap(m => ['-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`]),
       '--entrypoint',
       'sh',

@@ -2,6 +2,7 @@
 //   GET /v<V>/smolvm-<V>-<platform>.tar.gz   release-shaped archive (top dir, wrapper, lib/ and
 //                                            agent-rootfs/ with symlinks), like build-dist.sh makes
 //   GET /v<V>/checksums.sha256               `sha256sum` listing of the assets
+//   (the assets and platforms of smolvm's .github/workflows/release.yml)
 //   GET /repos/smol-machines/smolvm/releases/latest → {"tag_name":"v<latest>"}
 // `cli: true`: the archive's wrapper runs the CLI double as that version (with `drift`: its flags changed).
 // Faults: `badChecksum` (listing disagrees with the asset), `omitChecksum` (no entry for an
