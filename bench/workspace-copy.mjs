@@ -16,7 +16,7 @@ import path from 'node:path'
 import { DockerBackend } from '../lib/backend/docker/docker-backend.js'
 import { copyWorkspaceIn } from '../lib/bottle/workspace/copy-in.js'
 import { guestRepo, readGuestRepo, shareableObjects } from '../lib/bottle/workspace/guest-repo.js'
-import { GUEST_OBJECTS, makeStage, Stage, stageMounts, stageWorkspace } from '../lib/bottle/workspace/stage.js'
+import { GUEST_OBJECTS, makeStage, Stage, stageMounts, stageWant, stageWorkspace } from '../lib/bottle/workspace/stage.js'
 import { footprint, readManifest } from '../lib/bottle/workspace/manifest.js'
 import { parseProtectedPaths } from '../lib/config/git-policy.js'
 import { Redactor } from '../lib/transcript/redact.js'
@@ -96,7 +96,7 @@ async function copyRound(ws, i, staged) {
   const t = process.hrtime.bigint()
   const manifest = readManifest(ws)
   const objectsDir = staged ? await shareableObjects(ws) : undefined
-  const stage = staged ? new Stage(makeStage(stateDir)) : undefined
+  const stage = staged ? new Stage(makeStage(stateDir, stageWant(manifest))) : undefined
   const room = footprint(manifest)
   const mounts = stage ? stageMounts(stage.dir, objectsDir) : []
   // as the action does: the staging runs while the engine creates and starts the bottle

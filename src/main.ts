@@ -138,7 +138,7 @@ async function launchBottle(plan: Plan, backend: Backend, workspace: WorkspaceCo
     },
     workspaceRoom(workspace, plan.config),
     workspace.origin,
-    workspaceMounts(workspace, plan.stateDir)
+    workspaceMounts(workspace, plan.stateDir, backend.kind)
   )
   ledger.bottle = bottle
   return bottle

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { jest } from '@jest/globals'
 import { readManifest } from '../../src/bottle/workspace/manifest.js'
-import { makeStage, STAGE_MIN_BYTES, Stage, stageable, stageMounts, stageWorkspace } from '../../src/bottle/workspace/stage.js'
+import { makeStage, removeStage, STAGE_MIN_BYTES, Stage, stageable, stageDirOf, stageMounts, stageWorkspace } from '../../src/bottle/workspace/stage.js'
 import { shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
 
 const KEY = 'sk-ant-api03-stageTestKey-0123456789'
@@ -27,7 +27,10 @@ beforeEach(() => {
   fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true })
   fs.mkdirSync(state, { mode: 0o700 })
 })
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  removeStage(state)
+  fs.rmSync(dir, { recursive: true, force: true })
+})
 
 function write(rel: string, data: string, mode = 0o644): string {
   const p = path.join(ws, rel)
@@ -49,6 +52,40 @@ describe('which files go in through the stage', () => {
   })
 })
 
+describe('where the stage lives', () => {
+  it('in memory where the runner has /dev/shm, in a private directory, linked from the state dir; every teardown removes both', () => {
+    if (!fs.statSync('/dev/shm', { throwIfNoEntry: false })?.isDirectory()) throw new Error('this test needs /dev/shm (a Linux runner)')
+    const dir = makeStage(state, 0)
+    expect(dir).toMatch(/^\/dev\/shm\/bot-bottle-stage-[A-Za-z0-9]{6}\/stage$/)
+    expect(fs.readlinkSync(stageDirOf(state))).toBe(dir)
+    expect({
+      parent: (fs.statSync(path.dirname(dir)).mode & 0o777).toString(8),
+      stage: (fs.statSync(dir).mode & 0o777).toString(8)
+    }).toEqual({ parent: '700', stage: '755' })
+    fs.writeFileSync(path.join(dir, 'copy.bin'), 'x')
+    removeStage(state)
+    expect({ parent: fs.existsSync(path.dirname(dir)), link: fs.existsSync(stageDirOf(state)) }).toEqual({ parent: false, link: false })
+  })
+
+  it('in the state dir without a memory file system, or when the memory one lacks room for what would be staged', () => {
+    expect(makeStage(state, Number.MAX_SAFE_INTEGER)).toBe(path.join(state, 'workspace-in'))
+    const dir = makeStage(state, 0, null)
+    expect(dir).toBe(path.join(state, 'workspace-in'))
+    expect(fs.lstatSync(dir).isDirectory()).toBe(true)
+    removeStage(state)
+    expect(fs.existsSync(dir)).toBe(false)
+  })
+
+  it('a link in the state dir to anything but a memory stage of ours is removed, never followed', () => {
+    const elsewhere = path.join(dir, 'precious')
+    fs.mkdirSync(elsewhere)
+    fs.writeFileSync(path.join(elsewhere, 'keep.txt'), 'keep')
+    fs.symlinkSync(elsewhere, stageDirOf(state))
+    removeStage(state)
+    expect({ link: fs.existsSync(stageDirOf(state)), kept: fs.readFileSync(path.join(elsewhere, 'keep.txt'), 'utf8') }).toEqual({ link: false, kept: 'keep' })
+  })
+})
+
 describe('stageWorkspace', () => {
   it('copies the large readable files under their paths, leaves the rest to the stream, and holds back a file with a secret', async () => {
     write('src/deep/large.bin', big('large'))
@@ -63,7 +100,7 @@ describe('stageWorkspace', () => {
       warnings.push(String(chunk))
       return true
     })
-    const stage = new Stage(makeStage(state))
+    const stage = new Stage(makeStage(state, 0))
     let staged: Awaited<ReturnType<typeof stageWorkspace>>
     try {
       staged = await stageWorkspace(manifest, stage, [KEY, 'short'])
@@ -102,7 +139,7 @@ describe('stageWorkspace', () => {
     const p = write('log.bin', big('log line '))
     const before = fs.statSync(p)
     const manifest = readManifest(ws)
-    const stage = new Stage(makeStage(state))
+    const stage = new Stage(makeStage(state, 0))
     const staged = await stageWorkspace(manifest, stage, [KEY])
     expect([...staged.files]).toEqual(['log.bin'])
     const after = fs.statSync(p)
@@ -115,7 +152,7 @@ describe('stageWorkspace', () => {
   it('stages only what fits in the room the disk has; the stream takes the rest', async () => {
     for (let i = 0; i < 5; i++) write(`f${i}.bin`, big(String(i)))
     const manifest = readManifest(ws)
-    const stage = new Stage(makeStage(state))
+    const stage = new Stage(makeStage(state, 0))
     Object.assign(stage, { room: 20_000 }) // as if the disk had room for two files past the margin
     const staged = await stageWorkspace(manifest, stage, [KEY])
     expect({ files: staged.files.size, bytes: staged.bytes, entries: manifest.entries.size }).toEqual({ files: 2, bytes: 18000, entries: 7 })

@@ -60290,17 +60290,50 @@ function writeAll(fd, data) {
 /** Where the guest sees the staging directory and, when shared, the runner's git objects. */
 const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
 const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
-/** The staging directory of a run, inside its private state dir. */
+/** Where the run's staging directory is found: in its state dir, or a link there to one in memory. */
 function stageDirOf(stateDir) {
     return external_node_path_.join(stateDir, 'workspace-in');
 }
-/** Makes the (empty) staging directory; the guest user must be able to read it through the mount. */
-function makeStage(stateDir) {
-    const dir = stageDirOf(stateDir);
-    external_node_fs_.rmSync(dir, { recursive: true, force: true });
-    external_node_fs_.mkdirSync(dir);
-    external_node_fs_.chmodSync(dir, 0o755);
-    return dir;
+/** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
+const MEMORY_DIR = '/dev/shm';
+const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/;
+/**
+ * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
+ * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
+ * so every teardown finds it; else in the state dir. The guest user must be able to read the
+ * stage itself through the mount.
+ */
+function makeStage(stateDir, wantBytes, memoryDir = MEMORY_DIR) {
+    removeStage(stateDir);
+    const at = stageDirOf(stateDir);
+    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
+        try {
+            const parent = external_node_fs_.mkdtempSync(external_node_path_.join(memoryDir, 'bot-bottle-stage-'));
+            const dir = external_node_path_.join(parent, 'stage');
+            external_node_fs_.mkdirSync(dir);
+            external_node_fs_.chmodSync(dir, 0o755);
+            external_node_fs_.symlinkSync(dir, at);
+            return dir;
+        }
+        catch {
+            // no room or no rights there: the state dir
+        }
+    }
+    external_node_fs_.mkdirSync(at);
+    external_node_fs_.chmodSync(at, 0o755);
+    return at;
+}
+/** Removes the run's staging directory, wherever makeStage put it (only a private memory dir of ours is followed). */
+function removeStage(stateDir) {
+    const at = stageDirOf(stateDir);
+    const st = external_node_fs_.lstatSync(at, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) {
+        const parent = external_node_path_.dirname(external_node_fs_.readlinkSync(at));
+        const owner = external_node_fs_.lstatSync(parent, { throwIfNoEntry: false });
+        if (MEMORY_STAGE.test(external_node_path_.basename(parent)) && owner?.isDirectory() && owner.uid === process.getuid?.())
+            external_node_fs_.rmSync(parent, { recursive: true, force: true });
+    }
+    external_node_fs_.rmSync(at, { recursive: true, force: true });
 }
 /** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
 function stageMounts(stage, objectsDir) {
@@ -60314,7 +60347,7 @@ function stageMounts(stage, objectsDir) {
  * file written and removed on the runner and copied again in the guest (bench/workspace-copy.mjs).
  */
 const STAGE_MIN_BYTES = 8 * 1024;
-/** Free space the staging leaves on the state dir's file system (the record needs room after the run). */
+/** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
 const STAGE_FREE_MARGIN = 1024 * 1024 * 1024;
 /**
  * Whether a file can go in through the stage: large enough to gain from it, and readable by the
@@ -60439,6 +60472,14 @@ async function stageWorkspace(manifest, stage, secrets) {
     }
     return staged;
 }
+/** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
+function stageWant(manifest) {
+    let bytes = 0;
+    for (const e of manifest.entries.values())
+        if (e.type === 'file' && e.size >= STAGE_MIN_BYTES)
+            bytes += e.size;
+    return bytes;
+}
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown.js
 
@@ -60478,7 +60519,6 @@ async function teardownResources(backend, state) {
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/undo.js
-
 
 
 
@@ -60531,8 +60571,14 @@ async function undo(s) {
     if (s.bottle)
         reportClosed(await s.bottle.daemons.close(), prefix);
     // the copy-in's staged files (copies of workspace files), if a run ended before it emptied them
-    if (s.state.stateDir)
-        await external_node_fs_.promises.rm(stageDirOf(s.state.stateDir), { recursive: true, force: true }).catch(() => undefined);
+    if (s.state.stateDir) {
+        try {
+            removeStage(s.state.stateDir);
+        }
+        catch {
+            // best effort: the post step tries again
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/claude-config-out.js
@@ -61280,8 +61326,9 @@ async function readWorkspace(config, known) {
  * The bottle's read-only mounts for the copy in (the staging directory, the borrowed objects).
  * Makes the staging directory and starts filling it, to run while the bottle starts.
  */
-function workspaceMounts(copy, stateDir) {
-    const stage = new Stage(makeStage(stateDir));
+function workspaceMounts(copy, stateDir, backend) {
+    // smolvm refuses to mount anything under /dev (its storage.rs:36-68): its stage is on disk
+    const stage = new Stage(makeStage(stateDir, stageWant(copy.manifest), backend === 'docker' ? MEMORY_DIR : null));
     copy.stage = stage;
     copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets);
     copy.staging.catch(() => undefined); // awaited by the copy in; a run that ends before it only clears the stage
@@ -62198,7 +62245,7 @@ async function launchBottle(plan, backend, workspace, records, ledger) {
         records,
         redactor,
         clock
-    }, workspaceRoom(workspace, plan.config), workspace.origin, workspaceMounts(workspace, plan.stateDir));
+    }, workspaceRoom(workspace, plan.config), workspace.origin, workspaceMounts(workspace, plan.stateDir, backend.kind));
     ledger.bottle = bottle;
     return bottle;
 }

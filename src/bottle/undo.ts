@@ -1,6 +1,5 @@
-import fs from 'node:fs'
 import * as core from '@actions/core'
-import { stageDirOf } from './workspace/stage.js'
+import { removeStage } from './workspace/stage.js'
 import type { Backend } from '../backend/types.js'
 import { errorMessage } from '../util/errors.js'
 import type { Bottle } from './launch.js'
@@ -67,5 +66,11 @@ export async function undo(s: UndoScope): Promise<void> {
   }
   if (s.bottle) reportClosed(await s.bottle.daemons.close(), prefix)
   // the copy-in's staged files (copies of workspace files), if a run ended before it emptied them
-  if (s.state.stateDir) await fs.promises.rm(stageDirOf(s.state.stateDir), { recursive: true, force: true }).catch(() => undefined)
+  if (s.state.stateDir) {
+    try {
+      removeStage(s.state.stateDir)
+    } catch {
+      // best effort: the post step tries again
+    }
+  }
 }

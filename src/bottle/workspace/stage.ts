@@ -19,18 +19,52 @@ import { copyVetted, holdBackSecret, needlesOf, openRegular } from './vet.js'
 export const GUEST_STAGE = '/opt/bot-bottle/workspace-in'
 export const GUEST_OBJECTS = '/opt/bot-bottle/git-objects'
 
-/** The staging directory of a run, inside its private state dir. */
+/** Where the run's staging directory is found: in its state dir, or a link there to one in memory. */
 export function stageDirOf(stateDir: string): string {
   return path.join(stateDir, 'workspace-in')
 }
 
-/** Makes the (empty) staging directory; the guest user must be able to read it through the mount. */
-export function makeStage(stateDir: string): string {
-  const dir = stageDirOf(stateDir)
-  fs.rmSync(dir, { recursive: true, force: true })
-  fs.mkdirSync(dir)
-  fs.chmodSync(dir, 0o755)
-  return dir
+/** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
+export const MEMORY_DIR = '/dev/shm'
+const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/
+
+/**
+ * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
+ * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
+ * so every teardown finds it; else in the state dir. The guest user must be able to read the
+ * stage itself through the mount.
+ */
+export function makeStage(stateDir: string, wantBytes: number, memoryDir: string | null = MEMORY_DIR): string {
+  removeStage(stateDir)
+  const at = stageDirOf(stateDir)
+  if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
+    try {
+      const parent = fs.mkdtempSync(path.join(memoryDir, 'bot-bottle-stage-'))
+      const dir = path.join(parent, 'stage')
+      fs.mkdirSync(dir)
+      fs.chmodSync(dir, 0o755)
+      fs.symlinkSync(dir, at)
+      return dir
+    } catch {
+      // no room or no rights there: the state dir
+    }
+  }
+  fs.mkdirSync(at)
+  fs.chmodSync(at, 0o755)
+  return at
+}
+
+/** Removes the run's staging directory, wherever makeStage put it (only a private memory dir of ours is followed). */
+export function removeStage(stateDir: string): void {
+  const at = stageDirOf(stateDir)
+  const st = fs.lstatSync(at, { throwIfNoEntry: false })
+  if (st?.isSymbolicLink()) {
+    const parent = path.dirname(fs.readlinkSync(at))
+    const owner = fs.lstatSync(parent, { throwIfNoEntry: false })
+    if (MEMORY_STAGE.test(path.basename(parent)) && owner?.isDirectory() && owner.uid === process.getuid?.())
+      fs.rmSync(parent, { recursive: true, force: true })
+  }
+  fs.rmSync(at, { recursive: true, force: true })
 }
 
 /** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
@@ -46,7 +80,7 @@ export function stageMounts(stage: string, objectsDir: string | undefined): Moun
  */
 export const STAGE_MIN_BYTES = 8 * 1024
 
-/** Free space the staging leaves on the state dir's file system (the record needs room after the run). */
+/** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
 const STAGE_FREE_MARGIN = 1024 * 1024 * 1024
 
 /**
@@ -169,4 +203,11 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
     }
   }
   return staged
+}
+
+/** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
+export function stageWant(manifest: Manifest): number {
+  let bytes = 0
+  for (const e of manifest.entries.values()) if (e.type === 'file' && e.size >= STAGE_MIN_BYTES) bytes += e.size
+  return bytes
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Mount } from '../../backend/types.js'
+import type { BackendKind, Mount } from '../../backend/types.js'
 import type { Config } from '../../config/config.js'
 import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
 import { Redactor } from '../../transcript/redact.js'
@@ -8,7 +8,7 @@ import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
 import { gitDirBytes, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
-import { GUEST_OBJECTS, makeStage, Stage, type Staged, stageMounts, stageWorkspace } from './stage.js'
+import { GUEST_OBJECTS, MEMORY_DIR, makeStage, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
 /**
@@ -51,8 +51,9 @@ export async function readWorkspace(config: Config, known: string[]): Promise<Wo
  * The bottle's read-only mounts for the copy in (the staging directory, the borrowed objects).
  * Makes the staging directory and starts filling it, to run while the bottle starts.
  */
-export function workspaceMounts(copy: WorkspaceCopy, stateDir: string): Mount[] {
-  const stage = new Stage(makeStage(stateDir))
+export function workspaceMounts(copy: WorkspaceCopy, stateDir: string, backend: BackendKind): Mount[] {
+  // smolvm refuses to mount anything under /dev (its storage.rs:36-68): its stage is on disk
+  const stage = new Stage(makeStage(stateDir, stageWant(copy.manifest), backend === 'docker' ? MEMORY_DIR : null))
   copy.stage = stage
   copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets)
   copy.staging.catch(() => undefined) // awaited by the copy in; a run that ends before it only clears the stage
