@@ -126,7 +126,13 @@ describe('workspace-changes: apply, patch, none', () => {
       // every mount at or under the workspace (path:type:options): none writable on the runner's disk
       `echo "MOUNTS=$(awk -v ws=${ws} '$5 == ws || index($5, ws "/") == 1 { for (i = 7; $i != "-"; i++); print $5 ":" $(i+1) ":" $6 }' /proc/self/mountinfo | tr '\\n' ' ')"`
     ].join('; ')
+    const shmBefore = fs.readdirSync('/dev/shm')
     const r = await run('patch', ws, [probe, legitScript(ws)], { 'workspace-changes': 'patch' })
+    // the stage (in memory with docker) is gone with the run: no link in the state dir, nothing new in /dev/shm
+    expect({
+      link: fs.existsSync(path.join(r.outputs['transcript-dir'] ?? '', 'workspace-in')),
+      shm: fs.readdirSync('/dev/shm').filter(n => n.startsWith('bot-bottle-stage-') && !shmBefore.includes(n))
+    }).toEqual({ link: false, shm: [] })
     expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
 
     const seen: Record<string, string> = Object.fromEntries(
@@ -151,7 +157,9 @@ describe('workspace-changes: apply, patch, none', () => {
       FSCK: 'ok',
       STAGE_LEFT: '0'
     })
-    expect(r.log).toMatch(/workspace: copied into the bottle in \d+ ms \(\d+ files, 1 of them through the stage, .*the runner's objects borrowed read-only/)
+    expect(r.log).toMatch(
+      /workspace: copied into the bottle in \d+ ms \(\d+ files, 1 of them through the stage \(in memory\), .*the runner's objects borrowed read-only/
+    )
     expect(seen['ORIGIN']).toMatch(/^https?:\/\//)
     expect(seen['ORIGIN']).not.toBe(upstream)
     expect(seen['ORIGIN']).not.toContain(TOKEN)

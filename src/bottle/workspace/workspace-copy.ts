@@ -91,7 +91,7 @@ export async function provisionWorkspace(
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
     if (copy.stage && !copy.stage.usable) core.info('workspace: the state dir could not take more staged files: the rest went through the exec stream')
     core.info(
-      `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage, ` +
+      `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage${copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''}, ` +
         `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
     )
   } finally {
