@@ -10,6 +10,7 @@ import { jest } from '@jest/globals'
 import { type Outputs, outputsFrom, publishOutputs, runFigures, settleOutputs, vetOutputs } from '../../src/bottle/outputs.js'
 import type { RunOutcome } from '../../src/bottle/run-claude.js'
 import { Redactor } from '../../src/transcript/redact.js'
+import type { DoorOutcome } from '../../src/workspace-door/door.js'
 
 const UUID = '123e4567-e89b-42d3-a456-426614174000'
 
@@ -156,15 +157,49 @@ describe('settleOutputs', () => {
     expect(settled['structured-output']).toBe('{"k":"[REDACTED:secret]"}')
     expect(given.result).toBe('key sk-ant-key-123456 done')
   })
+  describe('with the workspace door', () => {
+    const door = (change: Partial<DoorOutcome>): DoorOutcome => ({ decisions: [], refused: 0, accepted: 1, mode: 'apply', ...change })
+
+    it('says refused-changes when claude succeeded but the door refused a path it was to write (apply)', () => {
+      expect(settleOutputs(good(), { cancelled: false, door: door({ refused: 2 }) }, redactor).conclusion).toBe('refused-changes')
+      expect(settleOutputs(good(), { cancelled: false, door: door({ refused: 0 }) }, redactor).conclusion).toBe('success')
+    })
+
+    it('keeps success with a refusal in patch or none mode: nothing is written to the workspace then', () => {
+      expect(settleOutputs(good(), { cancelled: false, door: door({ refused: 1, mode: 'patch' }) }, redactor).conclusion).toBe('success')
+      expect(settleOutputs(good(), { cancelled: false, door: door({ refused: 1, mode: 'none' }) }, redactor).conclusion).toBe('success')
+    })
+
+    it('keeps a conclusion other than success: the run did not succeed in the first place', () => {
+      for (const conclusion of ['max-turns', 'failure', 'timeout']) {
+        expect(settleOutputs(good({ conclusion }), { cancelled: false, door: door({ refused: 3 }) }, redactor).conclusion).toBe(conclusion)
+      }
+    })
+
+    it('names the patch file in workspace-patch', () => {
+      const settled = settleOutputs(good(), { cancelled: false, door: door({ mode: 'patch', patchFile: '/tmp/run/workspace.patch' }) }, redactor)
+      expect(settled['workspace-patch']).toBe('/tmp/run/workspace.patch')
+      expect(settleOutputs(good(), { cancelled: false, door: door({ mode: 'patch' }) }, redactor)['workspace-patch']).toBe('')
+    })
+  })
 })
 
 describe('vetOutputs', () => {
-  it.each(['success', 'failure', 'max-turns', 'timeout', 'cancelled', 'auth-error', 'api-unreachable', 'budget-exceeded', 'invalid-output', 'error'])(
-    'keeps the conclusion %s',
-    conclusion => {
-      expect(vet({ conclusion })).toEqual({ out: good({ conclusion }), warned: [] })
-    }
-  )
+  it.each([
+    'success',
+    'failure',
+    'max-turns',
+    'timeout',
+    'cancelled',
+    'auth-error',
+    'api-unreachable',
+    'budget-exceeded',
+    'invalid-output',
+    'refused-changes',
+    'error'
+  ])('keeps the conclusion %s', conclusion => {
+    expect(vet({ conclusion })).toEqual({ out: good({ conclusion }), warned: [] })
+  })
 
   it.each(['Success', 'success ', 'unknown', '', 'error\n'])('sets the conclusion %j to error, with a warning', conclusion => {
     expect(vet({ conclusion })).toEqual({ out: good({ conclusion: 'error' }), warned: [WARNING('conclusion')] })
@@ -245,6 +280,15 @@ describe('vetOutputs', () => {
     expect(vet({ 'structured-output': over })).toEqual({ out: good({ 'structured-output': '' }), warned: [WARNING('structured-output')] })
   })
 
+  it('keeps workspace-patch only as the workspace.patch file in the transcript dir', () => {
+    for (const patch of ['', '/tmp/run/workspace.patch']) {
+      expect(vet({ 'workspace-patch': patch })).toEqual({ out: good({ 'workspace-patch': patch }), warned: [] })
+    }
+    for (const bad of ['/etc/passwd', '/tmp/run/other.patch', '/tmp/other/workspace.patch', 'workspace.patch', '/tmp/run/workspace.patch$(id)']) {
+      expect(vet({ 'workspace-patch': bad })).toEqual({ out: good({ 'workspace-patch': '' }), warned: [WARNING('workspace-patch')] })
+    }
+  })
+
   it('leaves result, transcript-dir and the outputs it was given alone', () => {
     const hostile = good({ result: '$(id) `id`\n# heading', 'transcript-dir': '/tmp/$(id)' })
     const copy = { ...hostile }
@@ -268,10 +312,22 @@ describe('publishOutputs and runFigures', () => {
     expect(fs.readFileSync(path.join(dir, 'outputs.json'), 'utf8')).toBe(`${JSON.stringify(vetted, null, 2)}\n`)
   })
 
-  it('writes no outputs.json without a transcript directory', async () => {
+  it('writes no outputs.json without a transcript directory, and says nothing of it', async () => {
     const missing = path.join(dir, 'missing')
-    await coreLog(() => publishOutputs(good({ 'transcript-dir': missing }), () => undefined))
+    expect(await coreLog(() => publishOutputs(good({ 'transcript-dir': missing }), () => undefined))).toEqual([])
     expect(fs.existsSync(missing)).toBe(false)
+  })
+
+  it('writes no outputs.json when transcript-dir is empty (not into the working directory either)', async () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'))
+    const was = process.cwd()
+    process.chdir(cwd)
+    try {
+      expect(await coreLog(() => publishOutputs(good({ 'transcript-dir': '' }), () => undefined))).toEqual([])
+    } finally {
+      process.chdir(was)
+    }
+    expect(fs.readdirSync(cwd)).toEqual([])
   })
 
   it('takes the figures from the model proxy log, warns of each difference from claude’s, and writes figures.json', async () => {

@@ -186,3 +186,37 @@ describe('job summary: the result', () => {
     expect(summary({ outputs: { ...outputs, result: '' } })).not.toContain('**Result**')
   })
 })
+
+describe('job summary: the workspace door', () => {
+  it('counts the accepted and refused changes in their row', () => {
+    const refusedChanges = [
+      { path: 'a', change: 'added', reason: 'x' },
+      { path: 'b', change: 'deleted', reason: 'y' }
+    ]
+    expect(lines({ acceptedChanges: 3, refusedChanges })).toContain('| workspace changes | 3 accepted, 2 refused |')
+    expect(lines()).toContain('| workspace changes | 0 accepted, 0 refused |')
+  })
+
+  it('lists at most 50 refused changes, path cut at 200 and reason at 300 characters, with how many more', () => {
+    const refused = Array.from({ length: 53 }, (_, i) => ({ path: `${i}/${'p'.repeat(250)}`, change: 'modified', reason: `no ${'n'.repeat(400)}` }))
+    const l = lines({ refusedChanges: refused })
+    const start = l.indexOf('**Refused workspace changes** (workspace door)')
+    expect(start).toBeGreaterThan(0)
+    expect(l[start + 1]).toBe('')
+    expect(l[start + 2]).toBe(`- 0/${'p'.repeat(198)} (modified): no ${'n'.repeat(297)}`)
+    expect(l[start + 51]).toBe(`- 49/${'p'.repeat(197)} (modified): no ${'n'.repeat(297)}`)
+    expect(l[start + 52]).toBe('- (3 more in workspace-changes.jsonl)')
+    expect(l[start + 53]).toBe('')
+    const fifty = lines({ refusedChanges: refused.slice(0, 50) })
+    expect(fifty.join('\n')).not.toContain('more in workspace-changes.jsonl')
+    expect(fifty[fifty.indexOf('**Refused workspace changes** (workspace door)') + 52]).toBe('')
+  })
+
+  it('escapes the path, the kind of change and the reason, and has no section when nothing was refused', () => {
+    expect(lines({ refusedChanges: [{ path: 'docs/[x](u).md\n# h', change: 'a_b', reason: '<b>*' }] })).toContain(
+      '- docs/\\[x\\](u).md # h (a\\_b): &lt;b&gt;\\*'
+    )
+    expect(summary({ refusedChanges: [] })).not.toContain('Refused workspace changes')
+    expect(summary()).not.toContain('Refused workspace changes')
+  })
+})
