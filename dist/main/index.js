@@ -61359,8 +61359,9 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     try {
         const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
         if (copy.stage && !copy.stage.usable)
-            lib_core/* info */.pq('workspace: the state dir could not take more staged files: the rest went through the exec stream');
-        lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage${copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''}, ` +
+            lib_core/* info */.pq('workspace: the stage could not take more files: the rest went through the exec stream');
+        const where = copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : '';
+        lib_core/* info */.pq(`workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage${where}, ` +
             `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`);
     }
     finally {

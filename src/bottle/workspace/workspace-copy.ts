@@ -89,9 +89,10 @@ export async function provisionWorkspace(
   const repo = draft?.withOrigin(gateUrl)
   try {
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
-    if (copy.stage && !copy.stage.usable) core.info('workspace: the state dir could not take more staged files: the rest went through the exec stream')
+    if (copy.stage && !copy.stage.usable) core.info('workspace: the stage could not take more files: the rest went through the exec stream')
+    const where = copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''
     core.info(
-      `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage${copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''}, ` +
+      `workspace: copied into the bottle in ${Date.now() - started} ms (${copied.files} files, ${copied.staged} of them through the stage${where}, ` +
         `${(copied.bytes / 1048576).toFixed(1)} MiB${repo ? `; its own repository: ${repo.summary}` : '; not a git checkout'})`
     )
   } finally {
