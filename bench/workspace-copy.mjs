@@ -16,7 +16,7 @@ import path from 'node:path'
 import { DockerBackend } from '../lib/backend/docker/docker-backend.js'
 import { copyWorkspaceIn } from '../lib/bottle/workspace/copy-in.js'
 import { guestRepo, readGuestRepo, shareableObjects } from '../lib/bottle/workspace/guest-repo.js'
-import { GUEST_OBJECTS, makeStage, Stage, stageMounts, stageWant, stageWorkspace } from '../lib/bottle/workspace/stage.js'
+import { GUEST_OBJECTS, makeStage, removeStage, Stage, stageMounts, stageWant, stageWorkspace } from '../lib/bottle/workspace/stage.js'
 import { footprint, readManifest } from '../lib/bottle/workspace/manifest.js'
 import { parseProtectedPaths } from '../lib/config/git-policy.js'
 import { Redactor } from '../lib/transcript/redact.js'
@@ -108,6 +108,7 @@ async function copyRound(ws, i, staged) {
     return await timedCopy(name, ws, manifest, stateDir, t, stage, staging, draft)
   } finally {
     await backend.remove(name)
+    removeStage(stateDir) // the memory stage's private dir, as the action's teardown does
   }
 }
 
