@@ -132,6 +132,9 @@ describe('bottle lifecycle', () => {
       expect(killed.main.code).toBeNull()
       const killedSlug = slugIn('rt-reap-killed')
       expect(leftovers(killedSlug).length).toBe(3) // its bottle, relay and network outlived it
+      // and its copy-in stage in memory (/dev/shm)
+      const killedStage = path.dirname(fs.readlinkSync(path.join(suite.dir, 'rt-reap-killed', 'bot-bottle', killedSlug, 'workspace-in')))
+      expect(fs.existsSync(killedStage)).toBe(true)
       // run 2: alive (mid-run) while run 3 starts
       let stopLive: () => void = () => undefined
       const liveMidRun = new Promise<void>(resolve => (stopLive = resolve))
@@ -156,6 +159,9 @@ describe('bottle lifecycle', () => {
       expect(third.main.code).toBe(0)
       // the next run to start (run 2) reaped run 1's; run 3 left run 2 alone while it ran
       expect(leftovers(killedSlug)).toEqual([])
+      expect(fs.existsSync(killedStage)).toBe(false)
+      const liveStage = path.dirname(fs.readlinkSync(path.join(suite.dir, 'rt-reap-live', 'bot-bottle', liveSlug, 'workspace-in')))
+      expect(fs.existsSync(liveStage)).toBe(true)
       expect(third.main.stdout).not.toContain(liveSlug)
       const liveLeft = leftovers(liveSlug).length
       liveChild!.kill('SIGINT') // the live run ends as a cancelled run does
@@ -166,6 +172,7 @@ describe('bottle lifecycle', () => {
       )
       expect(ended.outputs['conclusion']).toBe('cancelled')
       expect(leftovers(liveSlug)).toEqual([])
+      expect(fs.existsSync(liveStage)).toBe(false)
     } finally {
       await Promise.all([killedApi.close(), liveApi.close(), api.close()])
     }

@@ -5,13 +5,24 @@
  * file does not reach it) and leaves the runner's inodes alone (no new ctime, no second link),
  * and that without room the stream takes the rest. Expected values are written out here.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { jest } from '@jest/globals'
+import { currentOwner } from '../../src/bottle/owner.js'
 import { readManifest } from '../../src/bottle/workspace/manifest.js'
-import { makeStage, removeStage, STAGE_MIN_BYTES, Stage, stageable, stageDirOf, stageMounts, stageWorkspace } from '../../src/bottle/workspace/stage.js'
+import {
+  makeStage,
+  reapStaleStages,
+  removeStage,
+  STAGE_MIN_BYTES,
+  Stage,
+  stageable,
+  stageDirOf,
+  stageMounts,
+  stageWorkspace
+} from '../../src/bottle/workspace/stage.js'
 import { shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
 
 const KEY = 'sk-ant-api03-stageTestKey-0123456789'
@@ -83,6 +94,33 @@ describe('where the stage lives', () => {
     fs.symlinkSync(elsewhere, stageDirOf(state))
     removeStage(state)
     expect({ link: fs.existsSync(stageDirOf(state)), kept: fs.readFileSync(path.join(elsewhere, 'keep.txt'), 'utf8') }).toEqual({ link: false, kept: 'keep' })
+  })
+})
+
+describe('reaping memory stages of killed runs', () => {
+  it("removes a stage whose owner process is gone, never a live run's, nor one that names no owner or is not a stage", () => {
+    const memory = path.join(dir, 'shm')
+    fs.mkdirSync(memory)
+    const gone = spawnSync('sh', ['-c', 'cat /proc/self/stat'], { encoding: 'utf8' }) // a process that has ended: its pid and start time
+    const fields = gone.stdout.slice(gone.stdout.lastIndexOf(')') + 2).split(' ')
+    const me = currentOwner().split('|')
+    const goneOwner = [me[0], me[1], gone.pid, fields[19]].join('|')
+    const stage = (name: string, owner?: string) => {
+      fs.mkdirSync(path.join(memory, name, 'stage'), { recursive: true })
+      if (owner !== undefined) fs.writeFileSync(path.join(memory, name, 'owner'), owner)
+    }
+    stage('bot-bottle-stage-Gone01', goneOwner)
+    stage('bot-bottle-stage-Live01', currentOwner())
+    stage('bot-bottle-stage-NoOwnr')
+    stage('something-else', goneOwner)
+    expect(reapStaleStages(memory)).toEqual([path.join(memory, 'bot-bottle-stage-Gone01')])
+    expect(fs.readdirSync(memory).sort()).toEqual(['bot-bottle-stage-Live01', 'bot-bottle-stage-NoOwnr', 'something-else'])
+  })
+
+  it('a memory stage says whose it is', () => {
+    if (!fs.statSync('/dev/shm', { throwIfNoEntry: false })?.isDirectory()) throw new Error('this test needs /dev/shm (a Linux runner)')
+    const made = makeStage(state, 0)
+    expect(fs.readFileSync(path.join(path.dirname(made), 'owner'), 'utf8')).toBe(currentOwner())
   })
 })
 

@@ -59752,7 +59752,350 @@ async function provisionAll(guest, earlyClaude) {
     return { claude, promptFlags };
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
+
+
+/**
+ * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO
+ * never hangs the runner), read, and held back when it holds one of the run's secrets.
+ */
+/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** The run's secrets as the bytes searched for (shorter ones would match by chance). */
+function needlesOf(secrets) {
+    return [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
+}
+/** Whether `data` holds one of the secrets. */
+function holdsSecret(data, secrets) {
+    return secrets.some(s => data.indexOf(s) !== -1);
+}
+function* chunksOf(fd, size) {
+    let pos = 0;
+    while (pos < size) {
+        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
+        const n = external_node_fs_.readSync(fd, buf, 0, buf.length, pos);
+        if (n === 0)
+            throw new Error('the file shrank while it was read');
+        pos += n;
+        yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+}
+/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
+function largeFileHoldsSecret(fd, size, secrets) {
+    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
+    let tail = Buffer.alloc(0);
+    for (const chunk of chunksOf(fd, size)) {
+        const window = Buffer.concat([tail, chunk]);
+        if (holdsSecret(window, secrets))
+            return true;
+        tail = window.subarray(Math.max(0, window.length - overlap));
+    }
+    return false;
+}
+/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
+function openRegular(p) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(p, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    const st = external_node_fs_.fstatSync(fd);
+    if (!st.isFile()) {
+        external_node_fs_.closeSync(fd);
+        return undefined;
+    }
+    return { fd, size: st.size, st };
+}
+/** Reads an opened file and tells whether it holds a secret; the bytes read when it was read whole. */
+function vet(fd, size, needles) {
+    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
+    return { secret: whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles), whole };
+}
+/** Keeps a file with a secret out of the bottle: one warning naming it, and the door never writes or deletes it. */
+function holdBackSecret(manifest, rel) {
+    manifest.entries.delete(rel);
+    manifest.heldBack.set(rel, "holds one of the run's secrets");
+    lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
+}
+/**
+ * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
+ * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
+ * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
+ */
+function copyVetted(fd, size, secrets, out) {
+    if (size <= WHOLE_FILE_BYTES) {
+        const whole = external_node_fs_.readFileSync(fd);
+        if (holdsSecret(whole, secrets))
+            return 'secret';
+        writeAll(out, whole);
+        return whole.length;
+    }
+    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
+    let tail = Buffer.alloc(0);
+    let copied = 0;
+    for (const chunk of chunksOf(fd, size)) {
+        const window = Buffer.concat([tail, chunk]);
+        if (holdsSecret(window, secrets))
+            return 'secret';
+        writeAll(out, chunk);
+        copied += chunk.length;
+        tail = window.subarray(Math.max(0, window.length - overlap));
+    }
+    return copied;
+}
+function writeAll(fd, data) {
+    for (let off = 0; off < data.length;)
+        off += external_node_fs_.writeSync(fd, data, off, data.length - off);
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
+
+
+
+
+/**
+ * The fast way in: workspace files are read and vetted on the runner and the bytes that were
+ * vetted are written into a staging directory in the run's state dir, which the bottle mounts
+ * read-only; the guest copies them into its own workspace itself (a local copy instead of every
+ * byte through the engine's exec stream). Copies, not hard links: the guest never sees a runner
+ * inode (it would see later writes to it unvetted, and its ctime would change under the runner's
+ * git). Nothing in the staging directory is writable from inside: docker's read-only bind, and on
+ * smolvm the virtiofs device's own read-only flag (smolvm launcher.rs:1646-1686, enforced
+ * host-side). It is emptied as soon as the copy is made.
+ */
+/** Where the guest sees the staging directory and, when shared, the runner's git objects. */
+const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
+const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
+/** Where the run's staging directory is found: in its state dir, or a link there to one in memory. */
+function stageDirOf(stateDir) {
+    return external_node_path_.join(stateDir, 'workspace-in');
+}
+/** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
+const MEMORY_DIR = '/dev/shm';
+const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/;
+/**
+ * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
+ * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
+ * so every teardown finds it; else in the state dir. The guest user must be able to read the
+ * stage itself through the mount.
+ */
+function makeStage(stateDir, wantBytes, memoryDir = MEMORY_DIR) {
+    removeStage(stateDir);
+    const at = stageDirOf(stateDir);
+    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
+        try {
+            const parent = external_node_fs_.mkdtempSync(external_node_path_.join(memoryDir, 'bot-bottle-stage-'));
+            // whose it is: a run killed without a post step leaves it in memory until a later run reaps it
+            external_node_fs_.writeFileSync(external_node_path_.join(parent, 'owner'), currentOwner());
+            const dir = external_node_path_.join(parent, 'stage');
+            external_node_fs_.mkdirSync(dir);
+            external_node_fs_.chmodSync(dir, 0o755);
+            external_node_fs_.symlinkSync(dir, at);
+            return dir;
+        }
+        catch {
+            // no room or no rights there: the state dir
+        }
+    }
+    external_node_fs_.mkdirSync(at);
+    external_node_fs_.chmodSync(at, 0o755);
+    return at;
+}
+/**
+ * Removes the memory stages of runs killed without a post step (their owner provably gone, see
+ * owner.ts), ours only; returns what it removed.
+ */
+function reapStaleStages(memoryDir = MEMORY_DIR) {
+    const removed = [];
+    let names = [];
+    try {
+        names = external_node_fs_.readdirSync(memoryDir);
+    }
+    catch {
+        return removed;
+    }
+    for (const name of names.filter(n => MEMORY_STAGE.test(n))) {
+        const dir = external_node_path_.join(memoryDir, name);
+        const st = external_node_fs_.lstatSync(dir, { throwIfNoEntry: false });
+        if (!st?.isDirectory() || st.uid !== process.getuid?.())
+            continue;
+        let owner;
+        try {
+            owner = external_node_fs_.readFileSync(external_node_path_.join(dir, 'owner'), 'utf8');
+        }
+        catch {
+            continue; // no owner said: not ours to judge
+        }
+        if (!ownerIsGone(owner))
+            continue;
+        external_node_fs_.rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+    }
+    return removed;
+}
+/** Removes the run's staging directory, wherever makeStage put it (only a private memory dir of ours is followed). */
+function removeStage(stateDir) {
+    const at = stageDirOf(stateDir);
+    const st = external_node_fs_.lstatSync(at, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) {
+        const parent = external_node_path_.dirname(external_node_fs_.readlinkSync(at));
+        const owner = external_node_fs_.lstatSync(parent, { throwIfNoEntry: false });
+        if (MEMORY_STAGE.test(external_node_path_.basename(parent)) && owner?.isDirectory() && owner.uid === process.getuid?.())
+            external_node_fs_.rmSync(parent, { recursive: true, force: true });
+    }
+    external_node_fs_.rmSync(at, { recursive: true, force: true });
+}
+/** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
+function stageMounts(stage, objectsDir) {
+    const mounts = [{ host: stage, guest: GUEST_STAGE, readOnly: true }];
+    if (objectsDir)
+        mounts.push({ host: objectsDir, guest: GUEST_OBJECTS, readOnly: true });
+    return mounts;
+}
+/**
+ * Below this size a file goes through the exec stream: its few bytes cost less there than a
+ * file written and removed on the runner and copied again in the guest (bench/workspace-copy.mjs).
+ */
+const STAGE_MIN_BYTES = 8 * 1024;
+/** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
+const STAGE_FREE_MARGIN = 1024 * 1024 * 1024;
+/**
+ * Whether a file can go in through the stage: large enough to gain from it, and readable by the
+ * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
+ */
+function stageable(st) {
+    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0;
+}
+/** Free bytes on the file system of `dir`, less the margin; Infinity when it cannot be asked. */
+function roomIn(dir) {
+    try {
+        const st = external_node_fs_.statfsSync(dir);
+        return st.bavail * st.bsize - STAGE_FREE_MARGIN;
+    }
+    catch {
+        return Number.POSITIVE_INFINITY;
+    }
+}
+/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
+class Stage {
+    dir;
+    made = new Set(['']);
+    /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
+    usable = true;
+    written = 0;
+    room;
+    constructor(dir) {
+        this.dir = dir;
+        this.room = roomIn(dir);
+    }
+    parent(rel) {
+        const dir = external_node_path_.posix.dirname(rel);
+        if (dir === '.' || this.made.has(dir))
+            return;
+        this.parent(dir);
+        const p = external_node_path_.join(this.dir, dir);
+        external_node_fs_.mkdirSync(p);
+        external_node_fs_.chmodSync(p, 0o755);
+        this.made.add(dir);
+    }
+    /**
+     * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
+     * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
+     * stream must take it (no room, or the write failed).
+     */
+    put(rel, src, needles, mtime) {
+        if (!this.usable || src.size > this.room)
+            return 'not staged';
+        const to = external_node_path_.join(this.dir, rel);
+        let out;
+        try {
+            this.parent(rel);
+            out = external_node_fs_.openSync(to, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
+            const copied = copyVetted(src.fd, src.size, needles, out);
+            if (copied === 'secret') {
+                external_node_fs_.closeSync(out);
+                out = undefined;
+                external_node_fs_.rmSync(to, { force: true });
+                return 'secret';
+            }
+            external_node_fs_.fchmodSync(out, src.st.mode & 0o777);
+            external_node_fs_.futimesSync(out, mtime, mtime);
+            this.room -= copied;
+            this.written += copied;
+            return 'staged';
+        }
+        catch {
+            if (out !== undefined)
+                external_node_fs_.closeSync(out);
+            out = undefined;
+            external_node_fs_.rmSync(to, { force: true });
+            this.usable = false; // a full disk or an unwritable state dir: every later file would fail alike
+            return 'not staged';
+        }
+        finally {
+            if (out !== undefined)
+                external_node_fs_.closeSync(out);
+        }
+    }
+    /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
+    async clear() {
+        const names = await external_node_fs_.promises.readdir(this.dir).catch(() => []);
+        await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
+    }
+}
+/** Files between two turns of the event loop: staging runs beside the bottle's start. */
+const BATCH = 128;
+/**
+ * Vets every file the guest can take from the stage and copies it there. A file with a secret
+ * is held back here as in the stream. Yields to the event loop between batches, so it can run
+ * while the engine creates and starts the bottle.
+ */
+async function stageWorkspace(manifest, stage, secrets) {
+    const needles = needlesOf(secrets);
+    const staged = { files: new Set(), bytes: 0 };
+    let n = 0;
+    for (const [rel, e] of [...manifest.entries]) {
+        if (!stage.usable)
+            break;
+        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES)
+            continue;
+        if (++n % BATCH === 0)
+            await new Promise(resolve => setImmediate(resolve));
+        const opened = openRegular(external_node_path_.join(manifest.root, rel));
+        if (!opened)
+            continue; // the stream says why
+        try {
+            if (!stageable(opened.st))
+                continue;
+            const put = stage.put(rel, opened, needles, e.mtime);
+            if (put === 'secret')
+                holdBackSecret(manifest, rel);
+            else if (put === 'staged') {
+                staged.files.add(rel);
+                e.size = external_node_fs_.statSync(external_node_path_.join(stage.dir, rel)).size;
+                staged.bytes += e.size;
+            }
+        }
+        finally {
+            external_node_fs_.closeSync(opened.fd);
+        }
+    }
+    return staged;
+}
+/** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
+function stageWant(manifest) {
+    let bytes = 0;
+    for (const e of manifest.entries.values())
+        if (e.type === 'file' && e.size >= STAGE_MIN_BYTES)
+            bytes += e.size;
+    return bytes;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/reap.js
+
 
 
 
@@ -59764,6 +60107,13 @@ async function provisionAll(guest, earlyClaude) {
  * Never fails the run: a reap that goes wrong is one warning.
  */
 async function reapStale(backend) {
+    try {
+        for (const dir of reapStaleStages())
+            lib_core/* info */.pq(`Reaped the copy-in stage a killed run left in memory: ${dir}`);
+    }
+    catch (err) {
+        lib_core/* warning */.$e(`Could not check for copy-in stages killed runs left in memory: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
     try {
         const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL);
         const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))];
@@ -60172,313 +60522,6 @@ async function structuredOutputArgs(bottle, binary, schema) {
         promptSuffix: `\n\nEnd with a final answer that is only a JSON value (no prose, no code fence) matching this JSON Schema:\n${schema.text}`,
         validate
     };
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
-
-
-/**
- * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO
- * never hangs the runner), read, and held back when it holds one of the run's secrets.
- */
-/** Files up to this size are read whole (one read, scanned, sent); larger ones are scanned, then sent, in chunks. */
-const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
-/** The run's secrets as the bytes searched for (shorter ones would match by chance). */
-function needlesOf(secrets) {
-    return [...new Set(secrets.filter(s => s.length >= 8))].map(s => Buffer.from(s));
-}
-/** Whether `data` holds one of the secrets. */
-function holdsSecret(data, secrets) {
-    return secrets.some(s => data.indexOf(s) !== -1);
-}
-function* chunksOf(fd, size) {
-    let pos = 0;
-    while (pos < size) {
-        const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
-        const n = external_node_fs_.readSync(fd, buf, 0, buf.length, pos);
-        if (n === 0)
-            throw new Error('the file shrank while it was read');
-        pos += n;
-        yield n === buf.length ? buf : buf.subarray(0, n);
-    }
-}
-/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
-function largeFileHoldsSecret(fd, size, secrets) {
-    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
-    let tail = Buffer.alloc(0);
-    for (const chunk of chunksOf(fd, size)) {
-        const window = Buffer.concat([tail, chunk]);
-        if (holdsSecret(window, secrets))
-            return true;
-        tail = window.subarray(Math.max(0, window.length - overlap));
-    }
-    return false;
-}
-/** Opens a workspace file for reading: never a link, never a FIFO that would hang the runner. */
-function openRegular(p) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(p, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK);
-    }
-    catch {
-        return undefined;
-    }
-    const st = external_node_fs_.fstatSync(fd);
-    if (!st.isFile()) {
-        external_node_fs_.closeSync(fd);
-        return undefined;
-    }
-    return { fd, size: st.size, st };
-}
-/** Reads an opened file and tells whether it holds a secret; the bytes read when it was read whole. */
-function vet(fd, size, needles) {
-    const whole = size <= WHOLE_FILE_BYTES ? external_node_fs_.readFileSync(fd) : undefined;
-    return { secret: whole ? holdsSecret(whole, needles) : largeFileHoldsSecret(fd, size, needles), whole };
-}
-/** Keeps a file with a secret out of the bottle: one warning naming it, and the door never writes or deletes it. */
-function holdBackSecret(manifest, rel) {
-    manifest.entries.delete(rel);
-    manifest.heldBack.set(rel, "holds one of the run's secrets");
-    lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
-}
-/**
- * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
- * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
- * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
- */
-function copyVetted(fd, size, secrets, out) {
-    if (size <= WHOLE_FILE_BYTES) {
-        const whole = external_node_fs_.readFileSync(fd);
-        if (holdsSecret(whole, secrets))
-            return 'secret';
-        writeAll(out, whole);
-        return whole.length;
-    }
-    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
-    let tail = Buffer.alloc(0);
-    let copied = 0;
-    for (const chunk of chunksOf(fd, size)) {
-        const window = Buffer.concat([tail, chunk]);
-        if (holdsSecret(window, secrets))
-            return 'secret';
-        writeAll(out, chunk);
-        copied += chunk.length;
-        tail = window.subarray(Math.max(0, window.length - overlap));
-    }
-    return copied;
-}
-function writeAll(fd, data) {
-    for (let off = 0; off < data.length;)
-        off += external_node_fs_.writeSync(fd, data, off, data.length - off);
-}
-
-;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
-
-
-
-/**
- * The fast way in: workspace files are read and vetted on the runner and the bytes that were
- * vetted are written into a staging directory in the run's state dir, which the bottle mounts
- * read-only; the guest copies them into its own workspace itself (a local copy instead of every
- * byte through the engine's exec stream). Copies, not hard links: the guest never sees a runner
- * inode (it would see later writes to it unvetted, and its ctime would change under the runner's
- * git). Nothing in the staging directory is writable from inside: docker's read-only bind, and on
- * smolvm the virtiofs device's own read-only flag (smolvm launcher.rs:1646-1686, enforced
- * host-side). It is emptied as soon as the copy is made.
- */
-/** Where the guest sees the staging directory and, when shared, the runner's git objects. */
-const GUEST_STAGE = '/opt/bot-bottle/workspace-in';
-const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
-/** Where the run's staging directory is found: in its state dir, or a link there to one in memory. */
-function stageDirOf(stateDir) {
-    return external_node_path_.join(stateDir, 'workspace-in');
-}
-/** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
-const MEMORY_DIR = '/dev/shm';
-const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/;
-/**
- * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
- * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
- * so every teardown finds it; else in the state dir. The guest user must be able to read the
- * stage itself through the mount.
- */
-function makeStage(stateDir, wantBytes, memoryDir = MEMORY_DIR) {
-    removeStage(stateDir);
-    const at = stageDirOf(stateDir);
-    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
-        try {
-            const parent = external_node_fs_.mkdtempSync(external_node_path_.join(memoryDir, 'bot-bottle-stage-'));
-            const dir = external_node_path_.join(parent, 'stage');
-            external_node_fs_.mkdirSync(dir);
-            external_node_fs_.chmodSync(dir, 0o755);
-            external_node_fs_.symlinkSync(dir, at);
-            return dir;
-        }
-        catch {
-            // no room or no rights there: the state dir
-        }
-    }
-    external_node_fs_.mkdirSync(at);
-    external_node_fs_.chmodSync(at, 0o755);
-    return at;
-}
-/** Removes the run's staging directory, wherever makeStage put it (only a private memory dir of ours is followed). */
-function removeStage(stateDir) {
-    const at = stageDirOf(stateDir);
-    const st = external_node_fs_.lstatSync(at, { throwIfNoEntry: false });
-    if (st?.isSymbolicLink()) {
-        const parent = external_node_path_.dirname(external_node_fs_.readlinkSync(at));
-        const owner = external_node_fs_.lstatSync(parent, { throwIfNoEntry: false });
-        if (MEMORY_STAGE.test(external_node_path_.basename(parent)) && owner?.isDirectory() && owner.uid === process.getuid?.())
-            external_node_fs_.rmSync(parent, { recursive: true, force: true });
-    }
-    external_node_fs_.rmSync(at, { recursive: true, force: true });
-}
-/** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
-function stageMounts(stage, objectsDir) {
-    const mounts = [{ host: stage, guest: GUEST_STAGE, readOnly: true }];
-    if (objectsDir)
-        mounts.push({ host: objectsDir, guest: GUEST_OBJECTS, readOnly: true });
-    return mounts;
-}
-/**
- * Below this size a file goes through the exec stream: its few bytes cost less there than a
- * file written and removed on the runner and copied again in the guest (bench/workspace-copy.mjs).
- */
-const STAGE_MIN_BYTES = 8 * 1024;
-/** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
-const STAGE_FREE_MARGIN = 1024 * 1024 * 1024;
-/**
- * Whether a file can go in through the stage: large enough to gain from it, and readable by the
- * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
- */
-function stageable(st) {
-    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0;
-}
-/** Free bytes on the file system of `dir`, less the margin; Infinity when it cannot be asked. */
-function roomIn(dir) {
-    try {
-        const st = external_node_fs_.statfsSync(dir);
-        return st.bavail * st.bsize - STAGE_FREE_MARGIN;
-    }
-    catch {
-        return Number.POSITIVE_INFINITY;
-    }
-}
-/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
-class Stage {
-    dir;
-    made = new Set(['']);
-    /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
-    usable = true;
-    written = 0;
-    room;
-    constructor(dir) {
-        this.dir = dir;
-        this.room = roomIn(dir);
-    }
-    parent(rel) {
-        const dir = external_node_path_.posix.dirname(rel);
-        if (dir === '.' || this.made.has(dir))
-            return;
-        this.parent(dir);
-        const p = external_node_path_.join(this.dir, dir);
-        external_node_fs_.mkdirSync(p);
-        external_node_fs_.chmodSync(p, 0o755);
-        this.made.add(dir);
-    }
-    /**
-     * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
-     * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
-     * stream must take it (no room, or the write failed).
-     */
-    put(rel, src, needles, mtime) {
-        if (!this.usable || src.size > this.room)
-            return 'not staged';
-        const to = external_node_path_.join(this.dir, rel);
-        let out;
-        try {
-            this.parent(rel);
-            out = external_node_fs_.openSync(to, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
-            const copied = copyVetted(src.fd, src.size, needles, out);
-            if (copied === 'secret') {
-                external_node_fs_.closeSync(out);
-                out = undefined;
-                external_node_fs_.rmSync(to, { force: true });
-                return 'secret';
-            }
-            external_node_fs_.fchmodSync(out, src.st.mode & 0o777);
-            external_node_fs_.futimesSync(out, mtime, mtime);
-            this.room -= copied;
-            this.written += copied;
-            return 'staged';
-        }
-        catch {
-            if (out !== undefined)
-                external_node_fs_.closeSync(out);
-            out = undefined;
-            external_node_fs_.rmSync(to, { force: true });
-            this.usable = false; // a full disk or an unwritable state dir: every later file would fail alike
-            return 'not staged';
-        }
-        finally {
-            if (out !== undefined)
-                external_node_fs_.closeSync(out);
-        }
-    }
-    /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
-    async clear() {
-        const names = await external_node_fs_.promises.readdir(this.dir).catch(() => []);
-        await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
-    }
-}
-/** Files between two turns of the event loop: staging runs beside the bottle's start. */
-const BATCH = 128;
-/**
- * Vets every file the guest can take from the stage and copies it there. A file with a secret
- * is held back here as in the stream. Yields to the event loop between batches, so it can run
- * while the engine creates and starts the bottle.
- */
-async function stageWorkspace(manifest, stage, secrets) {
-    const needles = needlesOf(secrets);
-    const staged = { files: new Set(), bytes: 0 };
-    let n = 0;
-    for (const [rel, e] of [...manifest.entries]) {
-        if (!stage.usable)
-            break;
-        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES)
-            continue;
-        if (++n % BATCH === 0)
-            await new Promise(resolve => setImmediate(resolve));
-        const opened = openRegular(external_node_path_.join(manifest.root, rel));
-        if (!opened)
-            continue; // the stream says why
-        try {
-            if (!stageable(opened.st))
-                continue;
-            const put = stage.put(rel, opened, needles, e.mtime);
-            if (put === 'secret')
-                holdBackSecret(manifest, rel);
-            else if (put === 'staged') {
-                staged.files.add(rel);
-                e.size = external_node_fs_.statSync(external_node_path_.join(stage.dir, rel)).size;
-                staged.bytes += e.size;
-            }
-        }
-        finally {
-            external_node_fs_.closeSync(opened.fd);
-        }
-    }
-    return staged;
-}
-/** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
-function stageWant(manifest) {
-    let bytes = 0;
-    for (const e of manifest.entries.values())
-        if (e.type === 'file' && e.size >= STAGE_MIN_BYTES)
-            bytes += e.size;
-    return bytes;
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/teardown.js

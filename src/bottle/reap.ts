@@ -3,6 +3,7 @@ import type { Backend } from '../backend/types.js'
 import { errorMessage } from '../util/errors.js'
 import { ownerIsGone, OWNER_LABEL } from './owner.js'
 import { RUN_LABEL } from './plan.js'
+import { reapStaleStages } from './workspace/stage.js'
 
 /**
  * Removes what earlier runs on this engine left when their step was killed with no post step
@@ -11,6 +12,11 @@ import { RUN_LABEL } from './plan.js'
  * Never fails the run: a reap that goes wrong is one warning.
  */
 export async function reapStale(backend: Backend): Promise<string[]> {
+  try {
+    for (const dir of reapStaleStages()) core.info(`Reaped the copy-in stage a killed run left in memory: ${dir}`)
+  } catch (err) {
+    core.warning(`Could not check for copy-in stages killed runs left in memory: ${errorMessage(err)}`)
+  }
   try {
     const runs = await backend.listRuns(RUN_LABEL, OWNER_LABEL)
     const stale = [...new Set(runs.filter(r => ownerIsGone(r.owner)).map(r => r.run))]

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Mount } from '../../backend/types.js'
+import { currentOwner, ownerIsGone } from '../owner.js'
 import type { Manifest } from './manifest.js'
 import { copyVetted, holdBackSecret, needlesOf, openRegular } from './vet.js'
 
@@ -40,6 +41,8 @@ export function makeStage(stateDir: string, wantBytes: number, memoryDir: string
   if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
     try {
       const parent = fs.mkdtempSync(path.join(memoryDir, 'bot-bottle-stage-'))
+      // whose it is: a run killed without a post step leaves it in memory until a later run reaps it
+      fs.writeFileSync(path.join(parent, 'owner'), currentOwner())
       const dir = path.join(parent, 'stage')
       fs.mkdirSync(dir)
       fs.chmodSync(dir, 0o755)
@@ -52,6 +55,35 @@ export function makeStage(stateDir: string, wantBytes: number, memoryDir: string
   fs.mkdirSync(at)
   fs.chmodSync(at, 0o755)
   return at
+}
+
+/**
+ * Removes the memory stages of runs killed without a post step (their owner provably gone, see
+ * owner.ts), ours only; returns what it removed.
+ */
+export function reapStaleStages(memoryDir: string = MEMORY_DIR): string[] {
+  const removed: string[] = []
+  let names: string[] = []
+  try {
+    names = fs.readdirSync(memoryDir)
+  } catch {
+    return removed
+  }
+  for (const name of names.filter(n => MEMORY_STAGE.test(n))) {
+    const dir = path.join(memoryDir, name)
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false })
+    if (!st?.isDirectory() || st.uid !== process.getuid?.()) continue
+    let owner: string
+    try {
+      owner = fs.readFileSync(path.join(dir, 'owner'), 'utf8')
+    } catch {
+      continue // no owner said: not ours to judge
+    }
+    if (!ownerIsGone(owner)) continue
+    fs.rmSync(dir, { recursive: true, force: true })
+    removed.push(dir)
+  }
+  return removed
 }
 
 /** Removes the run's staging directory, wherever makeStage put it (only a private memory dir of ours is followed). */
