@@ -59856,6 +59856,7 @@ function writeAll(fd, data) {
 
 
 
+
 /**
  * The fast way in: workspace files are read and vetted on the runner and the bytes that were
  * vetted are written into a staging directory in the run's state dir, which the bottle mounts
@@ -59878,14 +59879,17 @@ const MEMORY_DIR = '/dev/shm';
 const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/;
 /**
  * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
- * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
+ * where the runner has one with room for `wantBytes` past the margin and `wantBytes` is at most a
+ * quarter of the runner's free memory, linked from the state dir
  * so every teardown finds it; else in the state dir. The guest user must be able to read the
  * stage itself through the mount.
  */
 function makeStage(stateDir, wantBytes, memoryDir = MEMORY_DIR) {
     removeStage(stateDir);
     const at = stageDirOf(stateDir);
-    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
+    // in memory only while it is small beside what the runner has free: the bottle's own copy takes as much again
+    const fitsInMemory = roomIn(memoryDir ?? '/') >= wantBytes && wantBytes <= external_node_os_.freemem() / 4;
+    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory) {
         try {
             const parent = external_node_fs_.mkdtempSync(external_node_path_.join(memoryDir, 'bot-bottle-stage-'));
             // whose it is: a run killed without a post step leaves it in memory until a later run reaps it

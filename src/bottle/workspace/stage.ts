@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { Mount } from '../../backend/types.js'
 import { currentOwner, ownerIsGone } from '../owner.js'
@@ -31,14 +32,17 @@ const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/
 
 /**
  * Makes the (empty) staging directory: in memory (`/dev/shm`, inside a private 0700 directory)
- * where the runner has one with room for `wantBytes` past the margin, linked from the state dir
+ * where the runner has one with room for `wantBytes` past the margin and `wantBytes` is at most a
+ * quarter of the runner's free memory, linked from the state dir
  * so every teardown finds it; else in the state dir. The guest user must be able to read the
  * stage itself through the mount.
  */
 export function makeStage(stateDir: string, wantBytes: number, memoryDir: string | null = MEMORY_DIR): string {
   removeStage(stateDir)
   const at = stageDirOf(stateDir)
-  if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && roomIn(memoryDir) >= wantBytes) {
+  // in memory only while it is small beside what the runner has free: the bottle's own copy takes as much again
+  const fitsInMemory = roomIn(memoryDir ?? '/') >= wantBytes && wantBytes <= os.freemem() / 4
+  if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory) {
     try {
       const parent = fs.mkdtempSync(path.join(memoryDir, 'bot-bottle-stage-'))
       // whose it is: a run killed without a post step leaves it in memory until a later run reaps it
