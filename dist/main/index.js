@@ -59781,14 +59781,18 @@ function* chunksOf(fd, size) {
         yield n === buf.length ? buf : buf.subarray(0, n);
     }
 }
-/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
-function largeFileHoldsSecret(fd, size, secrets) {
+/**
+ * A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across
+ * two chunks is seen); `clean` gets each chunk once it is known to hold none, in order.
+ */
+function largeFileHoldsSecret(fd, size, secrets, clean) {
     const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
     let tail = Buffer.alloc(0);
     for (const chunk of chunksOf(fd, size)) {
         const window = Buffer.concat([tail, chunk]);
         if (holdsSecret(window, secrets))
             return true;
+        clean?.(chunk);
         tail = window.subarray(Math.max(0, window.length - overlap));
     }
     return false;
@@ -59827,24 +59831,18 @@ function holdBackSecret(manifest, rel) {
  */
 function copyVetted(fd, size, secrets, out) {
     if (size <= WHOLE_FILE_BYTES) {
-        const whole = external_node_fs_.readFileSync(fd);
-        if (holdsSecret(whole, secrets))
+        const { secret, whole } = vet(fd, size, secrets);
+        if (secret || !whole)
             return 'secret';
         writeAll(out, whole);
         return whole.length;
     }
-    const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
-    let tail = Buffer.alloc(0);
     let copied = 0;
-    for (const chunk of chunksOf(fd, size)) {
-        const window = Buffer.concat([tail, chunk]);
-        if (holdsSecret(window, secrets))
-            return 'secret';
+    const secret = largeFileHoldsSecret(fd, size, secrets, chunk => {
         writeAll(out, chunk);
         copied += chunk.length;
-        tail = window.subarray(Math.max(0, window.length - overlap));
-    }
-    return copied;
+    });
+    return secret ? 'secret' : copied;
 }
 function writeAll(fd, data) {
     for (let off = 0; off < data.length;)
@@ -59888,8 +59886,8 @@ function makeStage(stateDir, wantBytes, memoryDir = MEMORY_DIR) {
     removeStage(stateDir);
     const at = stageDirOf(stateDir);
     // in memory only while it is small beside what the runner has free: the bottle's own copy takes as much again
-    const fitsInMemory = roomIn(memoryDir ?? '/') >= wantBytes && wantBytes <= external_node_os_.freemem() / 4;
-    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory) {
+    const fitsInMemory = (dir) => roomIn(dir) >= wantBytes && wantBytes <= external_node_os_.freemem() / 4;
+    if (memoryDir && external_node_fs_.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory(memoryDir)) {
         try {
             const parent = external_node_fs_.mkdtempSync(external_node_path_.join(memoryDir, 'bot-bottle-stage-'));
             // whose it is: a run killed without a post step leaves it in memory until a later run reaps it

@@ -41,8 +41,8 @@ export function makeStage(stateDir: string, wantBytes: number, memoryDir: string
   removeStage(stateDir)
   const at = stageDirOf(stateDir)
   // in memory only while it is small beside what the runner has free: the bottle's own copy takes as much again
-  const fitsInMemory = roomIn(memoryDir ?? '/') >= wantBytes && wantBytes <= os.freemem() / 4
-  if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory) {
+  const fitsInMemory = (dir: string) => roomIn(dir) >= wantBytes && wantBytes <= os.freemem() / 4
+  if (memoryDir && fs.statSync(memoryDir, { throwIfNoEntry: false })?.isDirectory() && fitsInMemory(memoryDir)) {
     try {
       const parent = fs.mkdtempSync(path.join(memoryDir, 'bot-bottle-stage-'))
       // whose it is: a run killed without a post step leaves it in memory until a later run reaps it

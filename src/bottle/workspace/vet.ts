@@ -32,13 +32,17 @@ export function* chunksOf(fd: number, size: number): Generator<Buffer> {
   }
 }
 
-/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
-function largeFileHoldsSecret(fd: number, size: number, secrets: readonly Buffer[]): boolean {
+/**
+ * A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across
+ * two chunks is seen); `clean` gets each chunk once it is known to hold none, in order.
+ */
+function largeFileHoldsSecret(fd: number, size: number, secrets: readonly Buffer[], clean?: (chunk: Buffer) => void): boolean {
   const overlap = Math.max(0, ...secrets.map(s => s.length - 1))
   let tail = Buffer.alloc(0)
   for (const chunk of chunksOf(fd, size)) {
     const window = Buffer.concat([tail, chunk])
     if (holdsSecret(window, secrets)) return true
+    clean?.(chunk)
     tail = window.subarray(Math.max(0, window.length - overlap))
   }
   return false
@@ -80,22 +84,17 @@ export function holdBackSecret(manifest: Manifest, rel: string): void {
  */
 export function copyVetted(fd: number, size: number, secrets: readonly Buffer[], out: number): number | 'secret' {
   if (size <= WHOLE_FILE_BYTES) {
-    const whole = fs.readFileSync(fd)
-    if (holdsSecret(whole, secrets)) return 'secret'
+    const { secret, whole } = vet(fd, size, secrets)
+    if (secret || !whole) return 'secret'
     writeAll(out, whole)
     return whole.length
   }
-  const overlap = Math.max(0, ...secrets.map(s => s.length - 1))
-  let tail = Buffer.alloc(0)
   let copied = 0
-  for (const chunk of chunksOf(fd, size)) {
-    const window = Buffer.concat([tail, chunk])
-    if (holdsSecret(window, secrets)) return 'secret'
+  const secret = largeFileHoldsSecret(fd, size, secrets, chunk => {
     writeAll(out, chunk)
     copied += chunk.length
-    tail = window.subarray(Math.max(0, window.length - overlap))
-  }
-  return copied
+  })
+  return secret ? 'secret' : copied
 }
 
 function writeAll(fd: number, data: Buffer): void {
