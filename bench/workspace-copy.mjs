@@ -16,7 +16,7 @@ import path from 'node:path'
 import { DockerBackend } from '../lib/backend/docker/docker-backend.js'
 import { copyWorkspaceIn } from '../lib/bottle/workspace/copy-in.js'
 import { guestRepo, readGuestRepo, shareableObjects } from '../lib/bottle/workspace/guest-repo.js'
-import { GUEST_OBJECTS, makeStage, removeStage, Stage, stageMounts, stageWant, stageWorkspace } from '../lib/bottle/workspace/stage.js'
+import { GUEST_OBJECTS, makeStage, packDirOf, removeStage, Stage, stageMounts, stageWant, stageWorkspace } from '../lib/bottle/workspace/stage.js'
 import { footprint, readManifest } from '../lib/bottle/workspace/manifest.js'
 import { parseProtectedPaths } from '../lib/config/git-policy.js'
 import { Redactor } from '../lib/transcript/redact.js'
@@ -101,7 +101,7 @@ async function copyRound(ws, i, staged) {
   const mounts = stage ? stageMounts(stage.dir, objectsDir) : []
   // as the action does: the staging runs while the engine creates and starts the bottle
   const staging = stage ? stageWorkspace(manifest, stage, SECRETS) : undefined
-  const draft = stage ? readGuestRepo(ws, objectsDir && GUEST_OBJECTS) : undefined
+  const draft = stage ? readGuestRepo(ws, objectsDir ? { borrowAt: GUEST_OBJECTS } : { packInto: packDirOf(stateDir) }) : undefined
   await backend.create(spec(name, { mounts, workspace: { path: ws, maxBytes: room.bytes * 2 + 512 * 1048576, maxEntries: room.entries * 2 + 20_000 } }))
   try {
     await backend.start(name)
@@ -114,7 +114,7 @@ async function copyRound(ws, i, staged) {
 
 async function timedCopy(name, ws, manifest, stateDir, t, stage, staging, draft) {
   const tIn = process.hrtime.bigint()
-  const repo = draft ? (await draft)?.withOrigin(undefined) : await guestRepo(ws, undefined)
+  const repo = draft ? (await draft)?.withOrigin(undefined) : await guestRepo(ws, undefined, { packInto: packDirOf(stateDir) })
   const copied = await copyWorkspaceIn({ plan: { guestUser: user }, backend, name }, manifest, repo, SECRETS, staging)
   if (stage && copied.staged === 0 && manifest.entries.size > 50_000) console.log(`  (${copied.files} files, none large enough for the stage)`)
   else if (stage && copied.staged !== copied.files) throw new Error(`only ${copied.staged} of ${copied.files} files went through the stage`)

@@ -5,6 +5,7 @@
  * (google-github-actions/auth's gha-creds-*.json, any file holding one of the run's secrets)
  * never enter the bottle, each skipped with one warning, and stay on the runner.
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
@@ -66,7 +67,29 @@ describe('the workspace door (docker)', () => {
     }
     fs.chownSync(path.join(ws, 'notes'), 1001, 1001)
     for (const f of Object.keys({ ...planted, ...control })) fs.chownSync(path.join(ws, f), 1001, 1001)
-    const look = [`cd ${ws}`, 'ls -a . notes', ...Object.keys({ ...planted, ...control }).map(f => `echo "== ${f}"; cat ${f}`)].join('; ')
+    // what the runner's repository holds but none of its refs reach: a stash and a blob written and dropped
+    const hostGit = (args: string[], input?: string) =>
+      execFileSync('git', ['-C', ws, '-c', 'safe.directory=*', '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8', input }).trim()
+    fs.writeFileSync(path.join(ws, 'stash-me.env'), 'CANARY-stashed-credential\n')
+    hostGit(['stash', 'push', '-q', '--include-untracked', '--', 'stash-me.env'])
+    const unreached = {
+      stash: hostGit(['rev-parse', 'refs/stash']),
+      stashedFile: hostGit(['rev-parse', 'refs/stash^3:stash-me.env']),
+      dropped: hostGit(['hash-object', '-w', '--stdin'], 'CANARY-dropped-credential\n')
+    }
+    const head = hostGit(['rev-parse', 'HEAD'])
+    const probe = Object.entries(unreached).map(
+      ([k, oid]) => `git cat-file -p ${oid} >/dev/null 2>&1 && echo "OBJECT-${k}-PRESENT" || echo "OBJECT-${k}-ABSENT"`
+    )
+    const look = [
+      `cd ${ws}`,
+      'ls -a . notes',
+      ...Object.keys({ ...planted, ...control }).map(f => `echo "== ${f}"; cat ${f}`),
+      ...probe,
+      'git log --format=LOG-%H -1',
+      // a store with objects nothing reaches is not borrowed: the bottle got a pack of what its refs reach
+      'test -e /opt/bot-bottle/git-objects && echo STORE-BORROWED || echo STORE-NOT-BORROWED'
+    ].join('; ')
     const api = await startAnthropicDouble(
       { turns: [{ tool_use: { name: 'Bash', input: { command: look, description: 'look' } } }, { text: 'done' }] },
       { expectedKey: KEY }
@@ -91,6 +114,11 @@ describe('the workspace door (docker)', () => {
         notInBottle: Object.fromEntries(Object.keys(all).map(f => [f, shown.includes(`cat: ${f}: No such file or directory`)])),
         controlShown: shown.includes('nothing secret here'),
         oidcCanaryShown: shown.includes('CANARY-oidc-request') || shown.includes('external_account'),
+        // none of the runner's unreached objects is in the bottle's repository, which still has its history
+        unreached: Object.fromEntries(Object.keys(unreached).map(k => [k, shown.includes(`OBJECT-${k}-ABSENT`) && !shown.includes(`OBJECT-${k}-PRESENT`)])),
+        canaryShown: /CANARY-(stashed|dropped)/.test(shown),
+        history: shown.includes(`LOG-${head}`),
+        borrowed: shown.includes('STORE-BORROWED'),
         // the runner's files are where they were: the door did not take their absence for deletions
         changedOnRunner: Object.entries(all)
           .filter(([f, body]) => !fs.existsSync(path.join(ws, f)) || fs.readFileSync(path.join(ws, f), 'utf8') !== body)
@@ -104,6 +132,10 @@ describe('the workspace door (docker)', () => {
         notInBottle: { ...Object.fromEntries(Object.keys(planted).map(f => [f, true])), 'notes/plain.txt': false },
         controlShown: true,
         oidcCanaryShown: false,
+        unreached: { stash: true, stashedFile: true, dropped: true },
+        canaryShown: false,
+        history: true,
+        borrowed: false,
         changedOnRunner: [],
         deletions: [],
         secretsInLog: []

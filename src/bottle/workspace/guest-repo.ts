@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import * as core from '@actions/core'
 import { checkRefFormat } from '../../gitgate/ref-name.js'
 import { configPathOf } from '../git-credentials.js'
+import { BottleError } from '../../util/errors.js'
 import { runCommand } from '../../util/process.js'
 
 /**
@@ -10,8 +10,9 @@ import { runCommand } from '../../util/process.js'
  * index, branches, tags and objects, so `git log`, `git diff` and `git commit` work as on the
  * runner; and a config written here from nothing (origin at the git gate, the branch's upstream,
  * the committer identity), so nothing the runner's `.git` holds as configuration or code —
- * config, hooks, includes, credentials, alternates — enters the bottle. The runner's `.git`
- * is only read.
+ * config, hooks, includes, credentials, alternates — enters the bottle, and of its objects only
+ * those the bottle's refs and index reach (not a stash, not what was reset or amended away).
+ * The runner's `.git` is only read.
  */
 
 /** One file of the bottle's `.git`: copied from the runner's git dir, or written here. */
@@ -31,8 +32,12 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 async function git(workspace: string, args: string[]): Promise<string | undefined> {
+  return gitIn(workspace, args)
+}
+
+async function gitIn(workspace: string, args: string[], input?: string): Promise<string | undefined> {
   // the checkout may belong to another uid than the action's (root on a self-hosted runner): it is read before the agent ran
-  const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv() })
+  const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv(), input })
   return r.code === 0 ? r.stdout.trim() : undefined
 }
 
@@ -44,23 +49,6 @@ function quoted(v: string): string {
 }
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a value with control characters is not copied
 const PRINTABLE = /^[^\x00-\x1f\x7f]{1,256}$/
-
-/** Regular files under `dir` (relative paths), without following links. */
-function filesUnder(dir: string, skip: (rel: string) => boolean, onDir: (rel: string) => void): string[] {
-  const out: string[] = []
-  const walk = (rel: string) => {
-    for (const d of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${d.name}` : d.name
-      if (skip(r)) continue
-      if (d.isDirectory()) {
-        if (!/^(info|pack)$/.test(r)) onDir(r)
-        walk(r)
-      } else if (d.isFile()) out.push(r)
-    }
-  }
-  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk('')
-  return out
-}
 
 /** Whether everything under `dir` can be read by any user (files o+r, directories o+rx), without following links. */
 function readableByAll(dir: string): boolean {
@@ -91,18 +79,81 @@ export async function shareableObjects(workspace: string): Promise<string | unde
   if (!common) return undefined
   const objects = path.join(path.resolve(workspace, common), 'objects')
   if (['alternates', 'http-alternates'].some(f => fs.lstatSync(path.join(objects, 'info', f), { throwIfNoEntry: false }))) return undefined
-  return readableByAll(objects) ? objects : undefined
+  if (!readableByAll(objects)) return undefined
+  // the guest could list and read every object of a borrowed store: only when it holds nothing the bottle's refs do not reach
+  const tips = await bottleTips(workspace)
+  return tips && (await onlyReachable(workspace, tips)) ? objects : undefined
+}
+
+/** The refs the bottle's repository gets (HEAD's too): every ref but the stash, with a well-formed name and object name. */
+async function bottleRefs(workspace: string): Promise<string[][] | undefined> {
+  const out = await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])
+  if (out === undefined) return undefined
+  return out
+    .split('\n')
+    .map(l => l.split(' '))
+    .filter(([oid, ref]) => oid && ref && OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'))
+}
+
+/** The objects the bottle's repository starts from: its refs' and HEAD's (the index's are added where they are walked). */
+async function bottleTips(workspace: string): Promise<string[] | undefined> {
+  const refs = await bottleRefs(workspace)
+  if (!refs) return undefined
+  const head = await git(workspace, ['rev-parse', '--verify', '-q', 'HEAD'])
+  return [...new Set([...refs.map(([oid]) => oid!), ...(head && OID.test(head) ? [head] : [])])]
+}
+
+/** The walk of what the bottle may have: from its tips and the index; a missing object (a partial clone) is skipped, never fetched. */
+const REACHABLE = ['--objects', '--indexed-objects', '--missing=allow-any', '--stdin']
+
+/**
+ * Whether every object in the runner's store is reachable from `tips` or the index: no stash, no
+ * commit amended or reset away, no blob only ever added and dropped (a credential file an
+ * earlier step staged, say).
+ */
+export async function onlyReachable(workspace: string, tips: readonly string[]): Promise<boolean> {
+  const reachable = await gitIn(workspace, ['rev-list', '--count', ...REACHABLE], `${tips.join('\n')}\n`)
+  const counted = await git(workspace, ['count-objects', '-v'])
+  if (reachable === undefined || counted === undefined || !/^\d+$/.test(reachable)) return false
+  const field = new Map(counted.split('\n').map(l => [l.split(': ')[0], Number(l.split(': ')[1])]))
+  // loose plus packed counts an object twice where it is in both: then the exact, deduplicated list decides
+  if ((field.get('count') ?? 0) + (field.get('in-pack') ?? 0) === Number(reachable)) return true
+  const all = await git(workspace, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'])
+  return all !== undefined && all.split('\n').filter(Boolean).length === Number(reachable)
+}
+
+/**
+ * Packs exactly what the bottle's repository may hold (what its tips and the index reach) into
+ * `dir`; returns the pack's two files (git writes an empty pack when there is nothing).
+ */
+async function packReachable(workspace: string, tips: readonly string[], dir: string): Promise<string[]> {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const name = await gitIn(
+    workspace,
+    ['-c', 'pack.writeBitmapIndex=false', 'pack-objects', '-q', '--revs', '--indexed-objects', '--missing=allow-any', path.join(dir, 'pack')],
+    `${tips.join('\n')}\n`
+  )
+  if (!name || !/^[0-9a-f]{40,64}$/.test(name))
+    throw new BottleError("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one')
+  return ['pack', 'idx'].map(ext => path.join(dir, `pack-${name}.${ext}`))
 }
 
 /**
  * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
  * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
- * With `objectsAt`, the runner's objects are not copied: the bottle's repository borrows them
- * from that guest path (a read-only mount) and writes its own new objects.
+ * `objects` says whether the runner's objects are borrowed (the bottle's repository then writes
+ * only its own new ones) or packed and copied.
  */
-export async function guestRepo(workspace: string, originUrl: string | undefined, objectsAt?: string): Promise<GuestRepo | undefined> {
-  return (await readGuestRepo(workspace, objectsAt))?.withOrigin(originUrl)
+export async function guestRepo(workspace: string, originUrl: string | undefined, objects: RepoObjects): Promise<GuestRepo | undefined> {
+  return (await readGuestRepo(workspace, objects))?.withOrigin(originUrl)
 }
+
+/**
+ * Where the bottle's repository gets the runner's objects: borrowed from a read-only mount at
+ * `borrowAt` (shareableObjects said it may), or packed into the host directory `packInto`
+ * (exactly what its refs and the index reach), the pack then copied in.
+ */
+export type RepoObjects = { borrowAt: string } | { packInto: string }
 
 /** The bottle's repository read from the runner's, before the git gate's guest URL is known (it goes in the config). */
 export interface RepoDraft {
@@ -110,7 +161,7 @@ export interface RepoDraft {
 }
 
 /** Reads what guestRepo needs from the runner's checkout; it can run while the bottle starts. */
-export async function readGuestRepo(workspace: string, objectsAt?: string): Promise<RepoDraft | undefined> {
+export async function readGuestRepo(workspace: string, objects: RepoObjects): Promise<RepoDraft | undefined> {
   if (!fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return undefined
   const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir'])
   const common = await git(workspace, ['rev-parse', '--git-common-dir'])
@@ -126,25 +177,15 @@ export async function readGuestRepo(workspace: string, objectsAt?: string): Prom
   else if (detached && OID.test(detached)) pieces.push({ rel: 'HEAD', data: Buffer.from(`${detached}\n`) })
   else pieces.push({ rel: 'HEAD', data: Buffer.from('ref: refs/heads/main\n') })
 
-  const refs = ((await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])) ?? '')
-    .split('\n')
-    .map(l => l.split(' '))
-    .filter(([oid, ref]) => oid && ref && OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'))
+  const refs = (await bottleRefs(workspace)) ?? []
   pieces.push({ rel: 'packed-refs', data: Buffer.from(refs.map(([oid, ref]) => `${oid} ${ref}\n`).join('')) })
 
-  // objects are data; where the runner's repository borrows from another (alternates), those are not copied
-  const objectsDir = path.join(commonDir, 'objects')
-  const alternates = /^info\/(http-)?alternates$/
-  if (objectsAt) pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objectsAt}\n`) })
-  else
-    for (const rel of filesUnder(
-      objectsDir,
-      r => alternates.test(r),
-      d => pieces.push({ rel: `objects/${d}`, dir: true })
-    ))
-      pieces.push({ rel: `objects/${rel}`, hostPath: path.join(objectsDir, rel) })
-  if (!objectsAt && fs.existsSync(path.join(objectsDir, 'info', 'alternates')))
-    core.warning('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle')
+  // objects are data, but only those the bottle's refs and index reach: nothing the runner dropped or stashed
+  if ('borrowAt' in objects) pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objects.borrowAt}\n`) })
+  else {
+    for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto))
+      pieces.push({ rel: `objects/pack/${path.basename(file)}`, hostPath: file })
+  }
   for (const [rel, dir] of [
     ['index', gitDir],
     ['shallow', commonDir],
@@ -163,8 +204,7 @@ export async function readGuestRepo(workspace: string, objectsAt?: string): Prom
     const v = await git(workspace, ['config', '--get', key])
     if (v && PRINTABLE.test(v)) lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`)
   }
-  const objects = pieces.filter(p => p.rel.startsWith('objects/')).length
-  const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`
+  const store = 'borrowAt' in objects ? "the runner's objects borrowed read-only" : 'a pack of what its refs and index reach'
   const summary = `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}`
   return {
     withOrigin(originUrl) {

@@ -26,6 +26,11 @@ export function stageDirOf(stateDir: string): string {
   return path.join(stateDir, 'workspace-in')
 }
 
+/** Where the bottle's repository's objects are packed when they are not borrowed (private, removed with the stage). */
+export function packDirOf(stateDir: string): string {
+  return path.join(stateDir, 'repo-pack')
+}
+
 /** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
 export const MEMORY_DIR = '/dev/shm'
 const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/
@@ -101,6 +106,7 @@ export function removeStage(stateDir: string): void {
       fs.rmSync(parent, { recursive: true, force: true })
   }
   fs.rmSync(at, { recursive: true, force: true })
+  fs.rmSync(packDirOf(stateDir), { recursive: true, force: true })
 }
 
 /** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import * as core from '@actions/core'
 import type { BackendKind, Mount } from '../../backend/types.js'
 import type { Config } from '../../config/config.js'
@@ -8,7 +9,7 @@ import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
 import { gitDirBytes, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
-import { GUEST_OBJECTS, MEMORY_DIR, makeStage, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
+import { GUEST_OBJECTS, MEMORY_DIR, makeStage, packDirOf, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
 /**
@@ -34,6 +35,8 @@ export interface WorkspaceCopy {
   staging?: Promise<Staged>
   /** the bottle's repository, read from the runner's while the bottle starts */
   repo?: Promise<RepoDraft | undefined>
+  /** where its objects are packed when they are not borrowed (removed once copied) */
+  packDir?: string
 }
 
 export async function readWorkspace(config: Config, known: string[]): Promise<WorkspaceCopy> {
@@ -57,7 +60,8 @@ export function workspaceMounts(copy: WorkspaceCopy, stateDir: string, backend: 
   copy.stage = stage
   copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets)
   copy.staging.catch(() => undefined) // awaited by the copy in; a run that ends before it only clears the stage
-  copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS)
+  copy.packDir = packDirOf(stateDir)
+  copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir ? { borrowAt: GUEST_OBJECTS } : { packInto: copy.packDir })
   copy.repo.catch(() => undefined)
   return stageMounts(stage.dir, copy.objectsDir)
 }
@@ -85,9 +89,9 @@ export async function provisionWorkspace(
 ): Promise<void> {
   const started = Date.now()
   if (config.workspaceChanges.mode !== 'none') await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
-  const draft = await (copy.repo ?? readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS))
-  const repo = draft?.withOrigin(gateUrl)
   try {
+    if (!copy.repo) throw new Error('the bottle was started without its workspace mounts (workspaceMounts)')
+    const repo = (await copy.repo)?.withOrigin(gateUrl)
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
     if (copy.stage && !copy.stage.usable) core.info('workspace: the stage could not take more files: the rest went through the exec stream')
     const where = copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''
@@ -98,5 +102,6 @@ export async function provisionWorkspace(
   } finally {
     // emptied while claude starts: the copies are of no use once the guest has its own (what it sees meanwhile is what it has)
     copy.stage?.clear().catch(() => undefined)
+    if (copy.packDir) fs.promises.rm(copy.packDir, { recursive: true, force: true }).catch(() => undefined)
   }
 }
