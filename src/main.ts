@@ -80,7 +80,10 @@ async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backen
   const endResolve = ledger.clock.start('resolve backend')
   const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm))
   const backend = selection.backend
-  if (backend instanceof SmolvmBackend) backend.imageCacheBytes = config.smolvm.imageCacheBytes
+  if (backend instanceof SmolvmBackend) {
+    backend.imageCacheBytes = config.smolvm.imageCacheBytes
+    backend.imageFetch = { login: config.smolvm.registryLogin, ca: config.caCertificates, proxy: config.runner.proxy }
+  }
   ledger.backend = backend
   Object.assign(ledger.teardown, backend.ref())
   // (it never touches a live run's resources)

@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6187);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3509);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6187:
+/***/ 3509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44270,13 +44270,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -44305,7 +44305,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -44319,14 +44319,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -44372,7 +44372,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -44396,7 +44396,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -44412,14 +44412,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -44439,7 +44439,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -44582,16 +44582,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    util.defineLazyInternal(inst, "pattern", (zod) => {
+    defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -44608,7 +44608,7 @@ const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -49399,7 +49399,7 @@ function object(shape, params) {
     const def = {
         type: "object",
         shape: shape ?? {},
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     };
     return new ZodObject(def);
 }
@@ -49510,14 +49510,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -49525,14 +49525,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -49655,10 +49655,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
-    core.$ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -49668,12 +49668,12 @@ const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && 
             return def.values[0];
         },
     });
-})));
+});
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
@@ -51415,39 +51415,978 @@ function helpProblems(sub, help) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./lib/util/tar/tar-header.js
+/**
+ * The 512-byte tar header (POSIX ustar, with pax `x` records for what ustar cannot hold), the
+ * part both directions share: the writer builds headers for what goes into the bottle, the
+ * reader parses the headers of what the bottle sends back.
+ */
+const BLOCK = 512;
+function typeOf(flag) {
+    switch (flag) {
+        case '0':
+        case '\0':
+        case '7':
+            return 'file';
+        case '5':
+            return 'dir';
+        case '2':
+            return 'symlink';
+        case '1':
+            return 'hardlink';
+        case 'x':
+            return 'pax';
+        case 'g':
+            return 'pax-global';
+        case 'L':
+            return 'gnu-longname';
+        case 'K':
+            return 'gnu-longlink';
+        default:
+            return 'other';
+    }
+}
+const FLAGS = { file: '0', dir: '5', symlink: '2', pax: 'x' };
+function octal(value, width) {
+    return `${value.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar header; the caller has made sure name and linkname fit (else it writes a pax record first). */
+function encodeHeader(h) {
+    const b = Buffer.alloc(BLOCK);
+    b.write(h.name, 0, 100, 'utf8');
+    b.write(octal(h.mode & 0o7777, 8), 100, 'ascii');
+    b.write(octal(h.uid, 8), 108, 'ascii');
+    b.write(octal(h.gid, 8), 116, 'ascii');
+    b.write(octal(h.size, 12), 124, 'ascii');
+    b.write(octal(Math.floor(h.mtime), 12), 136, 'ascii');
+    b.write('        ', 148, 'ascii'); // the checksum counts itself as spaces
+    b.write(FLAGS[h.type], 156, 'ascii');
+    if (h.linkname)
+        b.write(h.linkname, 157, 100, 'utf8');
+    b.write('ustar\x0000', 257, 'binary');
+    let sum = 0;
+    for (const byte of b)
+        sum += byte;
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return b;
+}
+/** Whether a name or link target fits its ustar field as it is (else a pax record carries it). */
+function fitsUstar(value) {
+    return Buffer.byteLength(value, 'utf8') <= 100;
+}
+/** One pax record `"<len> <key>=<value>\n"`, its length counting itself. */
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyLen = Buffer.byteLength(body, 'utf8');
+    let len = bodyLen + String(bodyLen).length;
+    while (bodyLen + String(len).length !== len)
+        len = bodyLen + String(len).length;
+    return `${len}${body}`;
+}
+function cString(b, start, len) {
+    const end = b.indexOf(0, start);
+    return b.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+}
+function parseNumber(b, start, len) {
+    if (b[start] & 0x80) {
+        // base-256 (GNU), for sizes past 8 GiB: big-endian in the remaining bytes
+        let n = 0;
+        for (let i = start + 1; i < start + len; i++)
+            n = n * 256 + b[i];
+        return n;
+    }
+    const text = cString(b, start, len).trim();
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/.test(text))
+        throw new Error(`tar: a header field is not octal ('${text.slice(0, 20)}')`);
+    return Number.parseInt(text, 8);
+}
+/** Parses one header block; undefined for an all-zero block (the archive's end). Throws on a bad checksum. */
+function parseHeader(b) {
+    if (b.every(byte => byte === 0))
+        return undefined;
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += i >= 148 && i < 156 ? 32 : b[i];
+    if (parseNumber(b, 148, 8) !== sum)
+        throw new Error('tar: a header checksum does not match');
+    let name = cString(b, 0, 100);
+    if (b.toString('binary', 257, 262) === 'ustar') {
+        const prefix = cString(b, 345, 155);
+        if (prefix)
+            name = `${prefix}/${name}`;
+    }
+    return {
+        name,
+        type: typeOf(String.fromCharCode(b[156])),
+        mode: parseNumber(b, 100, 8),
+        size: parseNumber(b, 124, 12),
+        linkname: cString(b, 157, 100)
+    };
+}
+/** The key=value pairs of a pax record block. */
+function parsePax(data) {
+    const out = new Map();
+    let i = 0;
+    while (i < data.length) {
+        const space = data.indexOf(0x20, i);
+        if (space === -1)
+            break;
+        const len = Number(data.toString('ascii', i, space));
+        if (!Number.isInteger(len) || len <= 0 || i + len > data.length)
+            throw new Error('tar: a pax record is malformed');
+        const record = data.toString('utf8', space + 1, i + len - 1);
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out.set(record.slice(0, eq), record.slice(eq + 1));
+        i += len;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./lib/util/tar/tar-writer.js
+
+const BATCH_BYTES = 1024 * 1024;
+/**
+ * Writes a tar stream entry by entry into `out`, waiting whenever `out` is full (the archive is
+ * never held whole in memory). Names longer than ustar holds go in a pax record first.
+ */
+class TarWriter {
+    out;
+    owner;
+    constructor(out, owner) {
+        this.out = out;
+        this.owner = owner;
+    }
+    /** small pieces (headers, small files) gathered into one write: thousands of tiny writes cost more than the bytes */
+    pending = [];
+    pendingBytes = 0;
+    async write(chunk) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes >= BATCH_BYTES)
+            await this.flush();
+    }
+    async flush() {
+        if (!this.pendingBytes)
+            return;
+        const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        this.pending = [];
+        this.pendingBytes = 0;
+        if (this.out.write(chunk))
+            return;
+        await new Promise((resolve, reject) => {
+            const onDrain = () => {
+                this.out.off('error', onError);
+                resolve();
+            };
+            const onError = (err) => {
+                this.out.off('drain', onDrain);
+                reject(err);
+            };
+            this.out.once('drain', onDrain);
+            this.out.once('error', onError);
+        });
+    }
+    async header(h) {
+        const pax = [];
+        if (!fitsUstar(h.name))
+            pax.push(paxRecord('path', h.name));
+        if (h.linkname && !fitsUstar(h.linkname))
+            pax.push(paxRecord('linkpath', h.linkname));
+        if (pax.length) {
+            const data = Buffer.from(pax.join(''), 'utf8');
+            await this.write(encodeHeader({ name: 'PaxHeader', type: 'pax', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: h.mtime }));
+            await this.write(padded(data));
+        }
+        await this.write(encodeHeader({ ...h, ...this.owner, name: truncated(h.name), linkname: h.linkname && truncated(h.linkname) }));
+    }
+    async directory(name, mode, mtime) {
+        await this.header({ name: name.endsWith('/') ? name : `${name}/`, type: 'dir', mode, size: 0, mtime });
+    }
+    async symlink(name, target, mtime) {
+        await this.header({ name, type: 'symlink', mode: 0o777, size: 0, mtime, linkname: target });
+    }
+    /** A regular file whose bytes come from `chunks` and add up to exactly `size`. */
+    async file(name, mode, mtime, size, chunks) {
+        await this.header({ name, type: 'file', mode, size, mtime });
+        let written = 0;
+        for await (const chunk of chunks) {
+            written += chunk.length;
+            if (written > size)
+                throw new Error(`tar: ${name} grew while it was copied`);
+            await this.write(chunk);
+        }
+        if (written !== size)
+            throw new Error(`tar: ${name} changed size while it was copied`);
+        const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (pad)
+            await this.write(Buffer.alloc(pad));
+    }
+    /** The two zero blocks that end an archive; ends `out`. */
+    async end() {
+        await this.write(Buffer.alloc(BLOCK * 2));
+        await this.flush();
+        this.out.end();
+    }
+}
+function padded(data) {
+    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+    return pad ? Buffer.concat([data, Buffer.alloc(pad)]) : data;
+}
+/** The ustar field's copy of a long name (the pax record before it is what readers use). */
+function truncated(value) {
+    let v = value;
+    while (Buffer.byteLength(v, 'utf8') > 100)
+        v = v.slice(0, -1);
+    return v;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/credentials.js
+
+
+
+
+
+const DockerConfig = object({
+    auths: record(schemas_string(), object({ auth: schemas_string().optional(), username: schemas_string().optional(), password: schemas_string().optional() }).passthrough())
+        .optional(),
+    credHelpers: record(schemas_string(), schemas_string()).optional(),
+    credsStore: schemas_string().optional()
+});
+/** The keys `docker login` may have stored a registry's login under (Docker Hub has its own legacy key). */
+function keysFor(registry) {
+    if (registry === 'docker.io')
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1'];
+    return [registry, `https://${registry}`, `https://${registry}/`, `http://${registry}`, `https://${registry}/v1/`, `https://${registry}/v2/`];
+}
+const HELPER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Asks a docker credential helper (`docker-credential-<name> get`, the registry on stdin). */
+async function fromHelper(helper, key) {
+    if (!HELPER_NAME.test(helper))
+        return undefined;
+    const r = await runCommand(`docker-credential-${helper}`, ['get'], { input: key, timeoutMs: 30_000 }).catch(() => undefined);
+    if (r?.code !== 0)
+        return undefined;
+    try {
+        const got = object({ Username: schemas_string(), Secret: schemas_string() }).parse(JSON.parse(r.stdout));
+        return got.Secret ? { username: got.Username, password: got.Secret, source: `docker-credential-${helper}` } : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The login for `registry`: the `login` given as inputs first, else the runner's docker config
+ * (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`: a credential helper for it, the
+ * store, or a stored `auth`), else none (anonymous: public images).
+ */
+async function registryLogin(registry, login, env = process.env) {
+    if (login?.password)
+        return { ...login, source: 'the image-registry-username/password inputs' };
+    const file = external_node_path_.join(env['DOCKER_CONFIG'] || external_node_path_.join(env['HOME'] || external_node_os_.homedir(), '.docker'), 'config.json');
+    let config;
+    try {
+        config = DockerConfig.parse(JSON.parse(external_node_fs_.readFileSync(file, 'utf8')));
+    }
+    catch {
+        return undefined; // none, or not one docker could read either
+    }
+    const keys = keysFor(registry);
+    const helper = keys.map(k => config.credHelpers?.[k]).find(Boolean);
+    if (helper)
+        return fromHelper(helper, keys[0]);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        if (!entry)
+            continue;
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), source: file };
+        }
+        if (entry.username && entry.password)
+            return { username: entry.username, password: entry.password, source: file };
+    }
+    if (config.credsStore)
+        return fromHelper(config.credsStore, keys[0]);
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/proxy/authority.js
+
+
+/**
+ * The one place host names and authorities are normalised, for the egress proxy, its rules
+ * and the runner proxy's NO_PROXY matching, so that all three compare the same strings.
+ */
+const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+/**
+ * A host in canonical form, or undefined when it is not one: names lower-case, in IDNA
+ * (punycode) form, without a trailing dot; IPv4 in dotted decimal (the odd forms a URL
+ * parser accepts — `0x7f.1`, `2130706433`, `127.1`, `0177.0.0.1` — become the address they
+ * mean, so a rule or a vetting check sees what a connection would reach); IPv6 compressed,
+ * without brackets. Zone ids (`fe80::1%eth0`) are refused.
+ */
+function normalizeHost(raw) {
+    const s = raw.trim();
+    const bracketed = /^\[([^\]]*)\]$/.exec(s);
+    const v6 = bracketed ? bracketed[1] : s;
+    if (bracketed || s.includes(':'))
+        return external_node_net_.isIPv6(v6) && !v6.includes('%') ? canonicalIPv6(v6) : undefined;
+    if (s === '' || /[\s%/\\@?#]/.test(s))
+        return undefined;
+    const ascii = (0,external_node_url_.domainToASCII)(s); // lower-cases, IDNA, and parses IPv4 as URLs do ('' when invalid)
+    if (ascii === '')
+        return undefined;
+    const host = ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
+    if (external_node_net_.isIPv4(host))
+        return host;
+    if (host.length > 253 || !host.split('.').every(l => LABEL.test(l)))
+        return undefined;
+    return host;
+}
+/** `::ffff:7f00:1` and `0:0::1` in the one form the URL parser writes. */
+function canonicalIPv6(address) {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}
+/**
+ * `host[:port]` (IPv6 in brackets when a port follows; a bare IPv6 address has none), with
+ * the host canonical and a leading `*.` kept apart for rules. Undefined when unreadable.
+ */
+function parseHostPort(text) {
+    const t = text.trim();
+    if (!t.startsWith('[') && external_node_net_.isIPv6(t))
+        return t.includes('%') ? undefined : { host: canonicalIPv6(t), wildcard: false };
+    const m = /^(\*\.)?(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(t);
+    const host = m ? normalizeHost(m[2]) : undefined;
+    const port = m?.[3] === undefined ? undefined : Number(m[3]);
+    if (host === undefined || (port !== undefined && (port < 1 || port > 65535)))
+        return undefined;
+    return { host, port, wildcard: Boolean(m[1]) };
+}
+/** `host[:port]` as a CONNECT target or Host header carries it (IPv6 in brackets). */
+function parseAuthority(authority, defaultPort) {
+    const p = parseHostPort(authority);
+    if (!p || p.wildcard || (p.port === undefined && external_node_net_.isIPv6(p.host)))
+        return undefined;
+    return { host: p.host, port: p.port ?? defaultPort };
+}
+/** host:port as written in a CONNECT line or a log (IPv6 in brackets). */
+function formatAuthority(host, port) {
+    return `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+;// CONCATENATED MODULE: ./lib/proxy/runner-proxy.js
+
+
+
+
+
+const NO_RUNNER_PROXY = { noProxy: [] };
+function proxyUrl(value) {
+    if (!value)
+        return undefined;
+    const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
+    return URL.canParse(withScheme) ? new URL(withScheme) : undefined;
+}
+function parseRunnerProxy(env) {
+    return {
+        https: proxyUrl(env.httpsProxy),
+        http: proxyUrl(env.httpProxy),
+        noProxy: (env.noProxy ?? '')
+            .split(/[,\s]+/)
+            .map(e => e
+            .trim()
+            .toLowerCase()
+            .replace(/^\*?\./, ''))
+            .filter(e => e !== '')
+    };
+}
+/** The proxy to use for host:port, or undefined for a direct connection (like curl and the toolkit). */
+function proxyFor(rp, host, port, secure) {
+    const proxy = secure ? rp.https : rp.http;
+    if (!proxy)
+        return undefined;
+    const h = normalizeHost(host) ?? host;
+    for (const raw of rp.noProxy) {
+        if (raw === '*')
+            return undefined;
+        const entry = parseHostPort(raw);
+        if (!entry || (entry.port !== undefined && entry.port !== port))
+            continue;
+        if (h === entry.host || (!external_node_net_.isIP(h) && h.endsWith(`.${entry.host}`)))
+            return undefined;
+    }
+    return proxy;
+}
+/** Basic credentials in the proxy URL, as a Proxy-Authorization header. */
+function proxyAuthorization(proxy) {
+    if (!proxy.username)
+        return {};
+    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+    return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` };
+}
+/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket, which `signal` ends too. */
+function openTunnel(proxy, host, port, timeoutMs = 30_000, signal) {
+    return new Promise((resolve, reject) => {
+        const authority = formatAuthority(host, port);
+        const req = external_node_http_.request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(proxy.port || 80),
+            method: 'CONNECT',
+            path: authority,
+            headers: { host: authority, ...proxyAuthorization(proxy) },
+            timeout: timeoutMs,
+            signal
+        });
+        req.once('connect', (res, socket) => {
+            if (res.statusCode === 200 && !signal?.aborted) {
+                const end = () => socket.destroy();
+                signal?.addEventListener('abort', end, { once: true });
+                socket.once('close', () => signal?.removeEventListener('abort', end));
+                return resolve(socket);
+            }
+            socket.destroy();
+            reject(new Error(`the runner's proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${authority}`));
+        });
+        req.once('timeout', () => req.destroy(new Error(`the runner's proxy ${proxy.host} did not answer CONNECT ${authority} within ${timeoutMs} ms`)));
+        req.once('error', reject);
+        req.end();
+    });
+}
+/** Plain-HTTP request options that go through `proxy` (absolute URI), or direct without one. */
+function httpRequestVia(proxy, target, options) {
+    if (!proxy)
+        return options;
+    return {
+        ...options,
+        host: proxy.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(proxy.port || 80),
+        path: target.href,
+        headers: { ...options.headers, ...proxyAuthorization(proxy) }
+    };
+}
+/**
+ * An agent for one upstream: direct (with the extra CAs, if any), or through a CONNECT tunnel
+ * to the runner's proxy when that applies to the upstream's host.
+ */
+function upstreamAgent(upstream, rp, ca) {
+    const secure = upstream.protocol === 'https:';
+    const port = Number(upstream.port || (secure ? 443 : 80));
+    const host = upstream.hostname.replace(/^\[|\]$/g, '');
+    const caOption = ca?.length ? { ca: [...external_node_tls_.rootCertificates, ...ca] } : {};
+    const via = proxyFor(rp, host, port, secure);
+    if (!via)
+        return secure ? new external_node_https_.Agent({ keepAlive: true, ...caOption }) : new external_node_http_.Agent({ keepAlive: true });
+    const Base = secure ? external_node_https_.Agent : external_node_http_.Agent;
+    class TunnelAgent extends Base {
+        // the agent waits for the callback when createConnection returns nothing
+        createConnection(options, callback) {
+            openTunnel(via, host, port).then(socket => callback?.(null, secure ? external_node_tls_.connect({ ...options, ...caOption, socket, servername: external_node_net_.isIP(host) ? undefined : host }) : socket), err => callback?.(err, undefined));
+            return undefined;
+        }
+    }
+    return new TunnelAgent({ keepAlive: true, ...caOption });
+}
+
+;// CONCATENATED MODULE: ./lib/oci/registry-client.js
+
+
+
+/**
+ * The distribution API's client side for one repository: GETs under `/v2/<name>/`, the
+ * registry's auth challenge answered (a bearer token from its token service, per the Docker
+ * token protocol, with the login as basic auth when there is one; or basic auth itself),
+ * redirects followed (a blob is often served from storage elsewhere: the login and token are
+ * never sent there), and a registry that stops sending given up. HTTPS only; the runner's
+ * proxy and the `ca-certificates` input apply.
+ */
+class RegistryError extends errors/* BottleError */.nN {
+}
+const MAX_REDIRECTS = 5;
+const TOKEN_BYTES = 1024 * 1024;
+/** A WWW-Authenticate challenge: the scheme and its parameters (RFC 7235 auth-params, quoted or not). */
+function parseChallenge(header) {
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(header ?? '');
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of m[2].matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g))
+        params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3];
+    return { scheme: m[1].toLowerCase(), params };
+}
+class RegistryClient {
+    ref;
+    opts;
+    authorization;
+    agents = new Map();
+    idleMs;
+    constructor(ref, opts = {}) {
+        this.ref = ref;
+        this.opts = opts;
+        this.idleMs = opts.idleMs ?? 60_000;
+    }
+    agentFor(url) {
+        let agent = this.agents.get(url.host);
+        if (!agent) {
+            agent = upstreamAgent(url, this.opts.proxy ?? NO_RUNNER_PROXY, this.opts.ca);
+            this.agents.set(url.host, agent);
+        }
+        return agent;
+    }
+    /** Ends the kept-alive connections. */
+    close() {
+        for (const a of this.agents.values())
+            a.destroy();
+        this.agents.clear();
+    }
+    send(url, headers) {
+        if (url.protocol !== 'https:')
+            return Promise.reject(new RegistryError(`registry ${this.ref.registry}: refused to fetch over ${url.protocol} (${url.host}); only https is used`));
+        return new Promise((resolve, reject) => {
+            let response;
+            const req = external_node_https_.request(url, { method: 'GET', headers: { 'user-agent': 'bot-bottle', ...headers }, agent: this.agentFor(url) }, res => {
+                response = res;
+                resolve(res);
+            });
+            req.setTimeout(this.idleMs, () => {
+                const stalled = new RegistryError(`registry ${url.host} stalled: nothing received for ${Math.round(this.idleMs / 1000)} s`, "Check the registry's health and the runner's network");
+                // mid-body, whoever reads the response gets the reason (not a bare "aborted")
+                if (response)
+                    response.destroy(stalled);
+                req.destroy(stalled);
+            });
+            req.on('error', err => reject(err instanceof RegistryError
+                ? err
+                : new RegistryError(`registry ${url.host} could not be reached (${err.code ?? err.message})`, "Check the `image` input and the runner's network")));
+            req.end();
+        });
+    }
+    /**
+     * GETs `path` under the repository (`manifests/<ref>`, `blobs/<digest>`): the 2xx response,
+     * its body unread; anything else is thrown as one line.
+     */
+    async get(path, accept) {
+        const base = new URL(`https://${this.ref.apiHost}/v2/${this.ref.repository}/${path}`);
+        let url = base;
+        let authorized = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            // the login and the token go to the registry only, never to where it redirects
+            const sameOrigin = url.origin === base.origin;
+            const headers = accept ? { accept } : {};
+            if (sameOrigin && this.authorization)
+                headers['authorization'] = this.authorization;
+            const res = await this.send(url, headers);
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300)
+                return res;
+            const location = res.headers.location;
+            res.resume();
+            if ([301, 302, 303, 307, 308].includes(status) && location) {
+                url = new URL(location, url);
+                continue;
+            }
+            if (status === 401 && sameOrigin && !authorized) {
+                await this.authenticate(res.headers['www-authenticate']);
+                authorized = true;
+                hop--;
+                continue;
+            }
+            throw this.refused(status, path);
+        }
+        throw new RegistryError(`registry ${this.ref.registry}: more than ${MAX_REDIRECTS} redirects for ${path}`);
+    }
+    refused(status, path) {
+        const what = path.startsWith('manifests/') ? `image ${this.ref.canonical}` : `${path.replace('blobs/', 'blob ')} of ${this.ref.canonical}`;
+        if (status === 401 || status === 403)
+            return new RegistryError(`registry ${this.ref.registry} refused ${what} (HTTP ${status}${this.opts.login ? `, with the login from ${this.opts.login.source}` : ', anonymously'})`, "Give a login that may pull it: the 'image-registry-username' and 'image-registry-password' inputs, or `docker login` on the runner");
+        if (status === 404)
+            return new RegistryError(`registry ${this.ref.registry} has no ${what} (HTTP 404)`, 'Check the `image` input: its name, tag or digest');
+        if (status === 429)
+            return new RegistryError(`registry ${this.ref.registry} is rate-limiting this runner (HTTP 429)`, 'Log in to the registry (pulls by a login have higher limits) or try later');
+        return new RegistryError(`registry ${this.ref.registry} answered HTTP ${status} for ${what}`, 'Try again later, or check the registry');
+    }
+    /** Answers the registry's challenge once: a token from its realm, or basic auth with the login. */
+    async authenticate(header) {
+        const challenge = parseChallenge(Array.isArray(header) ? header[0] : header);
+        const basic = this.opts.login ? `Basic ${Buffer.from(`${this.opts.login.username}:${this.opts.login.password}`).toString('base64')}` : undefined;
+        if (challenge?.scheme === 'basic') {
+            if (!basic)
+                throw this.refused(401, 'manifests/');
+            this.authorization = basic;
+            return;
+        }
+        if (challenge?.scheme !== 'bearer' || !challenge.params['realm'])
+            throw new RegistryError(`registry ${this.ref.registry} asked for an authentication this client does not speak (${String(header).slice(0, 80)})`);
+        const realm = new URL(challenge.params['realm']);
+        if (challenge.params['service'])
+            realm.searchParams.set('service', challenge.params['service']);
+        realm.searchParams.set('scope', challenge.params['scope'] ?? `repository:${this.ref.repository}:pull`);
+        const res = await this.send(realm, basic ? { authorization: basic } : {});
+        const body = await readAll(res, TOKEN_BYTES, `the token service ${realm.host}`);
+        if ((res.statusCode ?? 0) !== 200) {
+            if (res.statusCode === 401 || res.statusCode === 403)
+                throw this.refused(res.statusCode, 'manifests/');
+            throw new RegistryError(`the token service ${realm.host} of registry ${this.ref.registry} answered HTTP ${res.statusCode}`, 'Try again later');
+        }
+        let token;
+        try {
+            const parsed = JSON.parse(body.toString('utf8'));
+            token = parsed.token ?? parsed.access_token;
+        }
+        catch {
+            token = undefined;
+        }
+        if (typeof token !== 'string' || !/^[\x21-\x7e]{1,8192}$/.test(token))
+            throw new RegistryError(`the token service ${realm.host} of registry ${this.ref.registry} sent no token`);
+        this.authorization = `Bearer ${token}`;
+    }
+}
+/** A response body up to `max` bytes (more is refused: a manifest or token is small). */
+async function readAll(res, max, what) {
+    const chunks = [];
+    let n = 0;
+    for await (const c of res) {
+        n += c.length;
+        if (n > max) {
+            res.destroy();
+            throw new RegistryError(`${what} sent more than ${max} bytes`);
+        }
+        chunks.push(c);
+    }
+    return Buffer.concat(chunks);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/manifest.js
+
+
+/**
+ * The two manifest shapes the distribution API serves, in both vocabularies (OCI and Docker's
+ * schema 2): an index (manifest list) of per-platform manifests, and an image manifest (a
+ * config and its layers). Parsed once here; what the client does not handle is refused.
+ */
+const MEDIA = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json'
+};
+/** What a manifest request accepts: every shape this client reads (never schema 1). */
+const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(', ');
+const LAYER_TYPES = new Set([
+    'application/vnd.oci.image.layer.v1.tar',
+    'application/vnd.oci.image.layer.v1.tar+gzip',
+    'application/vnd.oci.image.layer.v1.tar+zstd',
+    'application/vnd.docker.image.rootfs.diff.tar.gzip'
+]);
+const Digest = schemas_string().regex(/^sha256:[0-9a-f]{64}$/, 'a sha256 digest');
+const Descriptor = object({ mediaType: schemas_string(), digest: Digest, size: schemas_number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+const Platform = object({ os: schemas_string(), architecture: schemas_string(), variant: schemas_string().optional() });
+const Index = object({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    manifests: array(Descriptor.extend({ platform: Platform.optional() }))
+});
+const ImageManifest = object({
+    schemaVersion: literal(2),
+    mediaType: schemas_string().optional(),
+    config: Descriptor,
+    layers: array(Descriptor.extend({ urls: array(schemas_string()).optional() })).min(1)
+});
+/** Reads a manifest body of the content type the registry said (or the body's own mediaType). */
+function parseManifest(body, contentType, what) {
+    let json;
+    try {
+        json = JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        throw new RegistryError(`${what}: the manifest is not JSON`);
+    }
+    const type = (contentType ?? '').split(';')[0].trim() || String(json?.mediaType ?? '');
+    const bad = (e) => new RegistryError(`${what}: the manifest is not one this client reads (${e.issues[0]?.path.join('.')}: ${e.issues[0]?.message})`);
+    if (type === MEDIA.ociIndex || type === MEDIA.dockerList || (!type && Array.isArray(json?.manifests))) {
+        const r = Index.safeParse(json);
+        if (!r.success)
+            throw bad(r.error);
+        return { kind: 'index', manifests: r.data.manifests };
+    }
+    if (type === MEDIA.ociManifest || type === MEDIA.dockerManifest || !type) {
+        const r = ImageManifest.safeParse(json);
+        if (!r.success)
+            throw bad(r.error);
+        for (const l of r.data.layers) {
+            if (l.urls?.length)
+                throw new RegistryError(`${what}: layer ${l.digest} is a foreign layer served from elsewhere (${l.urls[0]}); such images are not fetched`);
+            if (!LAYER_TYPES.has(l.mediaType))
+                throw new RegistryError(`${what}: layer ${l.digest} has media type ${l.mediaType}, which is not an image layer this client fetches`);
+        }
+        return { kind: 'image', config: r.data.config, layers: r.data.layers };
+    }
+    throw new RegistryError(`${what}: the registry served a manifest of type ${type}, which this client does not read (schema 1 images are not supported)`, 'Push the image again with a current docker or buildx');
+}
+/** The runner's VM platform: what its micro-VMs run (linux on the runner's CPU; arm64 on Apple Silicon). */
+function vmPlatform(arch = process.arch) {
+    return arch === 'arm64' ? { os: 'linux', architecture: 'arm64', variant: 'v8' } : { os: 'linux', architecture: arch === 'x64' ? 'amd64' : arch };
+}
+const label = (p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+/** The index entry for `want` (arm64's variant v8 is the default and may be absent), or one line naming what there is. */
+function selectPlatform(manifests, want, what) {
+    const fits = (p) => p !== undefined &&
+        p.os === want.os &&
+        p.architecture === want.architecture &&
+        (p.variant ?? (want.architecture === 'arm64' ? 'v8' : '')) === (want.variant ?? '');
+    const found = manifests.find(m => fits(m.platform) && (m.mediaType === MEDIA.ociManifest || m.mediaType === MEDIA.dockerManifest));
+    if (found)
+        return found;
+    const offered = manifests.filter(m => m.platform && m.platform.os !== 'unknown').map(m => label(m.platform));
+    throw new RegistryError(`${what} has no ${label(want)} image (it has: ${offered.join(', ') || 'none'})`, `Use an image built for ${label(want)}: the runner's micro-VMs run that`);
+}
+
+;// CONCATENATED MODULE: ./lib/oci/reference.js
+
+const DOCKER_HUB = 'docker.io';
+// distribution/reference's grammar (reference/regexp.go), lower-case path components
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const PATH = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DOMAIN = /^(?:localhost|(?:[a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+|\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9-]+)(?::\d{1,5})?$/;
+function parseImageReference(image) {
+    const bad = (why) => new errors/* BottleError */.nN(`Input 'image': ${JSON.stringify(image)} is not an image reference (${why})`, 'Give one as docker does: name[:tag][@sha256:digest]');
+    let rest = image.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw bad('the digest must be sha256: and 64 lower-case hex digits');
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw bad(`the tag ${JSON.stringify(tag)} is not valid`);
+    }
+    const first = rest.split('/')[0] ?? '';
+    // the first part is a registry when it looks like a host: a dot, a port, or localhost (as docker decides)
+    const hasDomain = rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+    let registry = hasDomain ? first : DOCKER_HUB;
+    let repository = hasDomain ? rest.slice(first.length + 1) : rest;
+    if (registry === 'index.docker.io' || registry === 'registry-1.docker.io')
+        registry = DOCKER_HUB;
+    if (hasDomain && !DOMAIN.test(registry))
+        throw bad(`the registry ${JSON.stringify(registry)} is not a host name`);
+    if (registry === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!PATH.test(repository))
+        throw bad('the name must be lower-case letters, digits and separators');
+    if (!digest && !tag)
+        tag = 'latest';
+    const apiHost = registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+    const canonical = `${registry}/${repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    return { registry, apiHost, repository, tag, digest, ref: digest ?? tag, canonical };
+}
+
+;// CONCATENATED MODULE: ./lib/oci/pull-image.js
+
+
+
+
+
+
+
+
+
+const MANIFEST_BYTES = 4 * 1024 * 1024;
+const CONFIG_BYTES = 16 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 10_000;
+const ImageConfig = object({
+    os: schemas_string(),
+    architecture: schemas_string(),
+    variant: schemas_string().optional(),
+    config: object({ User: schemas_string().optional() }).passthrough().nullish(),
+    rootfs: object({ type: literal('layers'), diff_ids: array(schemas_string()) })
+})
+    .passthrough();
+const sha256 = (b) => `sha256:${external_node_crypto_.createHash('sha256').update(b).digest('hex')}`;
+const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+const pull_image_short = (d) => d.slice(0, 19);
+/** A manifest by tag or digest: its body checked against the digest asked for and the one the registry says. */
+async function fetchManifest(client, ref, what) {
+    const res = await client.get(`manifests/${ref}`, MANIFEST_ACCEPT);
+    const body = await readAll(res, MANIFEST_BYTES, what);
+    const digest = sha256(body);
+    const said = res.headers['docker-content-digest'];
+    if ((ref.startsWith('sha256:') && digest !== ref) || (typeof said === 'string' && said.startsWith('sha256:') && said !== digest))
+        throw new RegistryError(`${what}: the manifest received does not match its digest (${ref.startsWith('sha256:') ? ref : said}): refused`, 'The registry or the network altered it; try again, or check the registry');
+    return { body, digest, type: typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined };
+}
+/** Streams a blob, hashing it, refusing a byte more than its descriptor says; throws when it does not match. */
+async function* verifiedBlob(res, d, what, onBytes) {
+    const hash = external_node_crypto_.createHash('sha256');
+    let n = 0;
+    const larger = new RegistryError(`${what}: blob ${d.digest} is larger than its ${d.size} bytes: refused`);
+    try {
+        for await (const c of res) {
+            n += c.length;
+            if (n > d.size)
+                throw larger;
+            hash.update(c);
+            onBytes(n);
+            yield c;
+        }
+    }
+    catch (err) {
+        res.destroy();
+        if (err === larger)
+            throw err;
+        const e = err;
+        const why = e.fix ? e.message.slice(0, -(e.fix.length + 2)) : e.message;
+        throw new RegistryError(`${what}: blob ${d.digest} was cut off after ${n} of ${d.size} bytes (${why})`, "Try again; check the registry's health and the runner's network");
+    }
+    const got = `sha256:${hash.digest('hex')}`;
+    if (n !== d.size || got !== d.digest)
+        throw new RegistryError(`${what}: blob ${d.digest} does not match its digest (received ${n} bytes hashing to ${got}): refused`, 'The registry or the network altered it; try again, or check the registry');
+}
+async function fetchBlob(client, d, max, what) {
+    if (d.size > max)
+        throw new RegistryError(`${what}: blob ${d.digest} says it is ${d.size} bytes, more than ${max}`);
+    const chunks = [];
+    for await (const c of verifiedBlob(await client.get(`blobs/${d.digest}`), d, what, () => undefined))
+        chunks.push(c);
+    return Buffer.concat(chunks);
+}
+const layerFile = (d) => `${d.digest.slice(7)}${d.mediaType.endsWith('+gzip') ? '.tar.gz' : d.mediaType.endsWith('+zstd') ? '.tar.zst' : '.tar'}`;
+async function pullImageArchive(image, cacheDir, opts = {}) {
+    const ref = parseImageReference(image);
+    const want = opts.platform ?? vmPlatform();
+    const say = opts.progress ?? (() => undefined);
+    const login = await registryLogin(ref.registry, opts.login, opts.env);
+    const client = new RegistryClient(ref, { ...opts, login });
+    const what = `image ${ref.canonical}`;
+    try {
+        const top = await fetchManifest(client, ref.ref, what);
+        if (!ref.digest)
+            say(`${what}: the tag resolves to ${top.digest}`);
+        let parsed = parseManifest(top.body, top.type, what);
+        let digest = top.digest;
+        if (parsed.kind === 'index') {
+            const entry = selectPlatform(parsed.manifests, want, what);
+            const m = await fetchManifest(client, entry.digest, what);
+            parsed = parseManifest(m.body, m.type, what);
+            if (parsed.kind !== 'image')
+                throw new RegistryError(`${what}: the index's entry for ${want.os}/${want.architecture} is another index`);
+            digest = m.digest;
+            say(`${what}: ${want.os}/${want.architecture} is ${digest}`);
+        }
+        const { config, layers } = parsed;
+        const configBytes = await fetchBlob(client, config, CONFIG_BYTES, what);
+        const cfg = ImageConfig.safeParse(JSON.parse(configBytes.toString('utf8')));
+        if (!cfg.success)
+            throw new RegistryError(`${what}: its config is not an image config (${cfg.error.issues[0]?.path.join('.')})`);
+        if (cfg.data.os !== want.os || cfg.data.architecture !== want.architecture)
+            throw new RegistryError(`${what} is a ${cfg.data.os}/${cfg.data.architecture} image; the runner's micro-VMs run ${want.os}/${want.architecture}`, `Use an image built for ${want.os}/${want.architecture} (or a multi-platform one)`);
+        if (cfg.data.rootfs.diff_ids.length !== layers.length)
+            throw new RegistryError(`${what}: its config lists ${cfg.data.rootfs.diff_ids.length} layers, its manifest ${layers.length}`);
+        const user = cfg.data.config?.User ?? '';
+        external_node_fs_.mkdirSync(cacheDir, { recursive: true });
+        const archive = external_node_path_.join(cacheDir, `${config.digest.slice(7)}.tar`);
+        if (external_node_fs_.existsSync(archive))
+            return { archive, cached: true, digest, user, ref };
+        await writeArchive(client, archive, configBytes, config, layers, what, say);
+        return { archive, cached: false, digest, user, ref };
+    }
+    finally {
+        client.close();
+    }
+}
+/** Writes the archive beside its final name and renames it there once every blob matched. */
+async function writeArchive(client, archive, configBytes, config, layers, what, say) {
+    const partial = `${archive}.${process.pid}.partial`;
+    const out = external_node_fs_.createWriteStream(partial, { mode: 0o644 });
+    const closed = new Promise((resolve, reject) => {
+        out.once('close', resolve);
+        out.once('error', reject);
+    });
+    try {
+        const tar = new TarWriter(out, { uid: 0, gid: 0 });
+        const mtime = 0;
+        const manifest = Buffer.from(JSON.stringify([{ Config: `${config.digest.slice(7)}.json`, RepoTags: [], Layers: layers.map(layerFile) }]));
+        await tar.file('manifest.json', 0o644, mtime, manifest.length, [manifest]);
+        await tar.file(`${config.digest.slice(7)}.json`, 0o644, mtime, configBytes.length, [configBytes]);
+        const total = layers.reduce((s, l) => s + l.size, 0);
+        let done = 0;
+        for (const [i, l] of layers.entries()) {
+            say(`${what}: layer ${i + 1}/${layers.length} ${pull_image_short(l.digest)}… ${mib(l.size)}`);
+            let last = Date.now();
+            const onBytes = (n) => {
+                if (Date.now() - last < PROGRESS_EVERY_MS)
+                    return;
+                last = Date.now();
+                say(`${what}: ${mib(done + n)} of ${mib(total)}`);
+            };
+            await tar.file(layerFile(l), 0o644, mtime, l.size, verifiedBlob(await client.get(`blobs/${l.digest}`), l, what, onBytes));
+            done += l.size;
+        }
+        await tar.end();
+        await closed;
+        external_node_fs_.renameSync(partial, archive);
+        say(`${what}: ${mib(total)} fetched, every blob matched its digest`);
+    }
+    catch (err) {
+        out.destroy();
+        await closed.catch(() => undefined);
+        external_node_fs_.rmSync(partial, { force: true });
+        throw err;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/backend/smolvm/guest-image.js
+
+
 
 
 
 
 /** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
 const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root']);
+function checkUser(image, user) {
+    if (ROOT_USERS.has(user))
+        return;
+    throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
+        'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself', 'Use an image without a USER line (or USER root)');
+}
 /**
- * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
- * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ * The archive for `image`: the runner's docker copy when its docker holds the image (saved once
+ * per image ID into `cacheDir`); otherwise fetched from its registry by the action itself, with
+ * no docker (an OCI distribution client: pull-image.ts), into the same cache.
  */
-async function guestImageArchive(image, cacheDir, docker = 'docker') {
-    const inspect = () => runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e) => ({ code: -1, stdout: '', stderr: e.message }));
-    let found = await inspect();
-    if (found.code === -1) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); ` +
-            "smolvm would pull it inside the VM, where the bottle's egress policy refuses registries", 'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend');
-    }
-    if (found.code !== 0) {
-        const pull = await runCommand(docker, ['pull', image]);
-        if (pull.code !== 0)
-            throw new errors/* BottleError */.nN(`smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`, "Check the `image` input and the runner's registry access");
-        found = await inspect();
-    }
-    const [id = '', user = ''] = found.stdout.trim().split(' ');
-    if (!ROOT_USERS.has(user)) {
-        throw new errors/* BottleError */.nN(`smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
-            'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself', 'Use an image without a USER line (or USER root)');
-    }
+async function guestImageArchive(image, cacheDir, docker = 'docker', fetch = {}) {
+    const found = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch(() => undefined);
+    if (found?.code === 0)
+        return saveFromDocker(image, cacheDir, docker, found.stdout);
+    const pulled = await pullImageArchive(image, cacheDir, { ...fetch, progress: line => lib_core/* info */.pq(`smolvm: ${line}`) });
+    checkUser(image, pulled.user);
+    return { archive: pulled.archive, cached: pulled.cached, source: { registry: pulled.ref.registry, digest: pulled.digest } };
+}
+async function saveFromDocker(image, cacheDir, docker, inspected) {
+    const [id = '', user = ''] = inspected.trim().split(' ');
+    checkUser(image, user);
     external_node_fs_.mkdirSync(cacheDir, { recursive: true });
     const archive = external_node_path_.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`);
     if (external_node_fs_.existsSync(archive))
-        return { archive, cached: true };
+        return { archive, cached: true, source: { docker: true } };
     const partial = `${archive}.${process.pid}.partial`;
     const save = await runCommand(docker, ['save', '--output', partial, image]);
     if (save.code !== 0) {
@@ -51455,7 +52394,7 @@ async function guestImageArchive(image, cacheDir, docker = 'docker') {
         throw new errors/* BottleError */.nN(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`);
     }
     external_node_fs_.renameSync(partial, archive);
-    return { archive, cached: false };
+    return { archive, cached: false, source: { docker: true } };
 }
 const DEFAULT_MAX_ARCHIVE_BYTES = 8 * 1024 ** 3;
 /**
@@ -51779,6 +52718,8 @@ class SmolvmBackend {
     pinned;
     /** the most the image archives may take (`smolvm-image-cache-mb`), smolvm's staged copies counted with them */
     imageCacheBytes = DEFAULT_IMAGE_CACHE_MB * 1024 * 1024;
+    /** how the image is fetched from its registry when the runner's docker does not hold it (set from the config) */
+    imageFetch = {};
     /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
     loopbackProbe = () => loopbackListeners();
     constructor(cli, docker = 'docker', 
@@ -51843,11 +52784,14 @@ class SmolvmBackend {
                 throw new errors/* BottleError */.nN(`smolvm: the guest environment variable ${k} ${unfit}`, "Change its value (the 'env' input), or use `backend: docker`");
         }
         this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user });
-        const image = await guestImageArchive(spec.image, this.imageCache, this.docker);
+        const image = await guestImageArchive(spec.image, this.imageCache, this.docker, this.imageFetch);
         const bytes = external_node_fs_.statSync(image.archive).size;
         checkArchiveSize(spec.image, bytes, this.pinned.env);
-        lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
-            `(${Math.round(bytes / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`);
+        const size = `${Math.round(bytes / 1048576)} MiB`;
+        if ('docker' in image.source)
+            lib_core/* info */.pq(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${size}, ${image.cached ? 'cached' : 'saved'})`);
+        else
+            lib_core/* info */.pq(`smolvm: the VM gets image ${spec.image} (${image.source.digest}) from ${image.source.registry}, fetched without docker, as a local archive (${size}, ${image.cached ? 'cached' : 'fetched'})`);
         const envDir = external_node_path_.join(spec.stateDir, 'smolvm-env');
         this.envDirs.set(spec.name, envDir);
         const envFiles = writeEnvFiles(envDir, spec.env);
@@ -52441,8 +53385,6 @@ function startHeartbeat(usage, log, everyMs = HEARTBEAT_MS, now = Date.now) {
     return () => clearInterval(timer);
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/proxy/daemon.js
 
 /** What the host-side daemons (model proxy, egress proxy, git gate) share: listen, log, close. */
@@ -52486,185 +53428,6 @@ function shutdown(server, after = () => undefined) {
         for (const socket of accepted.get(server) ?? [])
             socket.destroy();
     });
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./lib/proxy/authority.js
-
-
-/**
- * The one place host names and authorities are normalised, for the egress proxy, its rules
- * and the runner proxy's NO_PROXY matching, so that all three compare the same strings.
- */
-const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
-/**
- * A host in canonical form, or undefined when it is not one: names lower-case, in IDNA
- * (punycode) form, without a trailing dot; IPv4 in dotted decimal (the odd forms a URL
- * parser accepts — `0x7f.1`, `2130706433`, `127.1`, `0177.0.0.1` — become the address they
- * mean, so a rule or a vetting check sees what a connection would reach); IPv6 compressed,
- * without brackets. Zone ids (`fe80::1%eth0`) are refused.
- */
-function normalizeHost(raw) {
-    const s = raw.trim();
-    const bracketed = /^\[([^\]]*)\]$/.exec(s);
-    const v6 = bracketed ? bracketed[1] : s;
-    if (bracketed || s.includes(':'))
-        return external_node_net_.isIPv6(v6) && !v6.includes('%') ? canonicalIPv6(v6) : undefined;
-    if (s === '' || /[\s%/\\@?#]/.test(s))
-        return undefined;
-    const ascii = (0,external_node_url_.domainToASCII)(s); // lower-cases, IDNA, and parses IPv4 as URLs do ('' when invalid)
-    if (ascii === '')
-        return undefined;
-    const host = ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
-    if (external_node_net_.isIPv4(host))
-        return host;
-    if (host.length > 253 || !host.split('.').every(l => LABEL.test(l)))
-        return undefined;
-    return host;
-}
-/** `::ffff:7f00:1` and `0:0::1` in the one form the URL parser writes. */
-function canonicalIPv6(address) {
-    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
-}
-/**
- * `host[:port]` (IPv6 in brackets when a port follows; a bare IPv6 address has none), with
- * the host canonical and a leading `*.` kept apart for rules. Undefined when unreadable.
- */
-function parseHostPort(text) {
-    const t = text.trim();
-    if (!t.startsWith('[') && external_node_net_.isIPv6(t))
-        return t.includes('%') ? undefined : { host: canonicalIPv6(t), wildcard: false };
-    const m = /^(\*\.)?(\[[^\]]*\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(t);
-    const host = m ? normalizeHost(m[2]) : undefined;
-    const port = m?.[3] === undefined ? undefined : Number(m[3]);
-    if (host === undefined || (port !== undefined && (port < 1 || port > 65535)))
-        return undefined;
-    return { host, port, wildcard: Boolean(m[1]) };
-}
-/** `host[:port]` as a CONNECT target or Host header carries it (IPv6 in brackets). */
-function parseAuthority(authority, defaultPort) {
-    const p = parseHostPort(authority);
-    if (!p || p.wildcard || (p.port === undefined && external_node_net_.isIPv6(p.host)))
-        return undefined;
-    return { host: p.host, port: p.port ?? defaultPort };
-}
-/** host:port as written in a CONNECT line or a log (IPv6 in brackets). */
-function formatAuthority(host, port) {
-    return `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/runner-proxy.js
-
-
-
-
-
-const NO_RUNNER_PROXY = { noProxy: [] };
-function proxyUrl(value) {
-    if (!value)
-        return undefined;
-    const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
-    return URL.canParse(withScheme) ? new URL(withScheme) : undefined;
-}
-function parseRunnerProxy(env) {
-    return {
-        https: proxyUrl(env.httpsProxy),
-        http: proxyUrl(env.httpProxy),
-        noProxy: (env.noProxy ?? '')
-            .split(/[,\s]+/)
-            .map(e => e
-            .trim()
-            .toLowerCase()
-            .replace(/^\*?\./, ''))
-            .filter(e => e !== '')
-    };
-}
-/** The proxy to use for host:port, or undefined for a direct connection (like curl and the toolkit). */
-function proxyFor(rp, host, port, secure) {
-    const proxy = secure ? rp.https : rp.http;
-    if (!proxy)
-        return undefined;
-    const h = normalizeHost(host) ?? host;
-    for (const raw of rp.noProxy) {
-        if (raw === '*')
-            return undefined;
-        const entry = parseHostPort(raw);
-        if (!entry || (entry.port !== undefined && entry.port !== port))
-            continue;
-        if (h === entry.host || (!external_node_net_.isIP(h) && h.endsWith(`.${entry.host}`)))
-            return undefined;
-    }
-    return proxy;
-}
-/** Basic credentials in the proxy URL, as a Proxy-Authorization header. */
-function proxyAuthorization(proxy) {
-    if (!proxy.username)
-        return {};
-    const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-    return { 'proxy-authorization': `Basic ${Buffer.from(user).toString('base64')}` };
-}
-/** Opens a CONNECT tunnel to host:port through `proxy`; resolves with the raw socket, which `signal` ends too. */
-function openTunnel(proxy, host, port, timeoutMs = 30_000, signal) {
-    return new Promise((resolve, reject) => {
-        const authority = formatAuthority(host, port);
-        const req = external_node_http_.request({
-            host: proxy.hostname.replace(/^\[|\]$/g, ''),
-            port: Number(proxy.port || 80),
-            method: 'CONNECT',
-            path: authority,
-            headers: { host: authority, ...proxyAuthorization(proxy) },
-            timeout: timeoutMs,
-            signal
-        });
-        req.once('connect', (res, socket) => {
-            if (res.statusCode === 200 && !signal?.aborted) {
-                const end = () => socket.destroy();
-                signal?.addEventListener('abort', end, { once: true });
-                socket.once('close', () => signal?.removeEventListener('abort', end));
-                return resolve(socket);
-            }
-            socket.destroy();
-            reject(new Error(`the runner's proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${authority}`));
-        });
-        req.once('timeout', () => req.destroy(new Error(`the runner's proxy ${proxy.host} did not answer CONNECT ${authority} within ${timeoutMs} ms`)));
-        req.once('error', reject);
-        req.end();
-    });
-}
-/** Plain-HTTP request options that go through `proxy` (absolute URI), or direct without one. */
-function httpRequestVia(proxy, target, options) {
-    if (!proxy)
-        return options;
-    return {
-        ...options,
-        host: proxy.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(proxy.port || 80),
-        path: target.href,
-        headers: { ...options.headers, ...proxyAuthorization(proxy) }
-    };
-}
-/**
- * An agent for one upstream: direct (with the extra CAs, if any), or through a CONNECT tunnel
- * to the runner's proxy when that applies to the upstream's host.
- */
-function upstreamAgent(upstream, rp, ca) {
-    const secure = upstream.protocol === 'https:';
-    const port = Number(upstream.port || (secure ? 443 : 80));
-    const host = upstream.hostname.replace(/^\[|\]$/g, '');
-    const caOption = ca?.length ? { ca: [...external_node_tls_.rootCertificates, ...ca] } : {};
-    const via = proxyFor(rp, host, port, secure);
-    if (!via)
-        return secure ? new external_node_https_.Agent({ keepAlive: true, ...caOption }) : new external_node_http_.Agent({ keepAlive: true });
-    const Base = secure ? external_node_https_.Agent : external_node_http_.Agent;
-    class TunnelAgent extends Base {
-        // the agent waits for the callback when createConnection returns nothing
-        createConnection(options, callback) {
-            openTunnel(via, host, port).then(socket => callback?.(null, secure ? external_node_tls_.connect({ ...options, ...caOption, socket, servername: external_node_net_.isIP(host) ? undefined : host }) : socket), err => callback?.(err, undefined));
-            return undefined;
-        }
-    }
-    return new TunnelAgent({ keepAlive: true, ...caOption });
 }
 
 ;// CONCATENATED MODULE: ./lib/gitgate/limits.js
@@ -55901,8 +56664,8 @@ const CLIENT_TOOL = /^(?:bash|text_editor|computer|memory)_/;
 /** Server tools that take `max_uses`. */
 const COUNTED_SERVER_TOOL = /^(?:web_search|web_fetch|advisor)_/;
 const toolsOf = (body) => (Array.isArray(body.tools) ? body.tools : []);
-const typeOf = (tool) => (request_bound_isObject(tool) && typeof tool.type === 'string' ? tool.type.toLowerCase() : 'custom');
-const takesMaxUses = (tool) => request_bound_isObject(tool) && COUNTED_SERVER_TOOL.test(typeOf(tool));
+const request_bound_typeOf = (tool) => (request_bound_isObject(tool) && typeof tool.type === 'string' ? tool.type.toLowerCase() : 'custom');
+const takesMaxUses = (tool) => request_bound_isObject(tool) && COUNTED_SERVER_TOOL.test(request_bound_typeOf(tool));
 /**
  * The body with `max_uses` set on every server tool that takes it and has none (a copy; the same
  * object when nothing was missing). Without it the API lets the model search without limit.
@@ -55939,7 +56702,7 @@ function shapeOf(body) {
     let clientTools = 0;
     let advisorOutput = 0;
     for (const tool of tools) {
-        const type = typeOf(tool);
+        const type = request_bound_typeOf(tool);
         if (type === 'custom')
             continue;
         if (CLIENT_TOOL.test(type))
@@ -57012,136 +57775,6 @@ function changesOf(manifest, listing) {
     return changes;
 }
 
-;// CONCATENATED MODULE: ./lib/util/tar/tar-header.js
-/**
- * The 512-byte tar header (POSIX ustar, with pax `x` records for what ustar cannot hold), the
- * part both directions share: the writer builds headers for what goes into the bottle, the
- * reader parses the headers of what the bottle sends back.
- */
-const BLOCK = 512;
-function tar_header_typeOf(flag) {
-    switch (flag) {
-        case '0':
-        case '\0':
-        case '7':
-            return 'file';
-        case '5':
-            return 'dir';
-        case '2':
-            return 'symlink';
-        case '1':
-            return 'hardlink';
-        case 'x':
-            return 'pax';
-        case 'g':
-            return 'pax-global';
-        case 'L':
-            return 'gnu-longname';
-        case 'K':
-            return 'gnu-longlink';
-        default:
-            return 'other';
-    }
-}
-const FLAGS = { file: '0', dir: '5', symlink: '2', pax: 'x' };
-function octal(value, width) {
-    return `${value.toString(8).padStart(width - 1, '0')}\0`;
-}
-/** A ustar header; the caller has made sure name and linkname fit (else it writes a pax record first). */
-function encodeHeader(h) {
-    const b = Buffer.alloc(BLOCK);
-    b.write(h.name, 0, 100, 'utf8');
-    b.write(octal(h.mode & 0o7777, 8), 100, 'ascii');
-    b.write(octal(h.uid, 8), 108, 'ascii');
-    b.write(octal(h.gid, 8), 116, 'ascii');
-    b.write(octal(h.size, 12), 124, 'ascii');
-    b.write(octal(Math.floor(h.mtime), 12), 136, 'ascii');
-    b.write('        ', 148, 'ascii'); // the checksum counts itself as spaces
-    b.write(FLAGS[h.type], 156, 'ascii');
-    if (h.linkname)
-        b.write(h.linkname, 157, 100, 'utf8');
-    b.write('ustar\x0000', 257, 'binary');
-    let sum = 0;
-    for (const byte of b)
-        sum += byte;
-    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return b;
-}
-/** Whether a name or link target fits its ustar field as it is (else a pax record carries it). */
-function fitsUstar(value) {
-    return Buffer.byteLength(value, 'utf8') <= 100;
-}
-/** One pax record `"<len> <key>=<value>\n"`, its length counting itself. */
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyLen = Buffer.byteLength(body, 'utf8');
-    let len = bodyLen + String(bodyLen).length;
-    while (bodyLen + String(len).length !== len)
-        len = bodyLen + String(len).length;
-    return `${len}${body}`;
-}
-function cString(b, start, len) {
-    const end = b.indexOf(0, start);
-    return b.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
-}
-function parseNumber(b, start, len) {
-    if (b[start] & 0x80) {
-        // base-256 (GNU), for sizes past 8 GiB: big-endian in the remaining bytes
-        let n = 0;
-        for (let i = start + 1; i < start + len; i++)
-            n = n * 256 + b[i];
-        return n;
-    }
-    const text = cString(b, start, len).trim();
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/.test(text))
-        throw new Error(`tar: a header field is not octal ('${text.slice(0, 20)}')`);
-    return Number.parseInt(text, 8);
-}
-/** Parses one header block; undefined for an all-zero block (the archive's end). Throws on a bad checksum. */
-function parseHeader(b) {
-    if (b.every(byte => byte === 0))
-        return undefined;
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i++)
-        sum += i >= 148 && i < 156 ? 32 : b[i];
-    if (parseNumber(b, 148, 8) !== sum)
-        throw new Error('tar: a header checksum does not match');
-    let name = cString(b, 0, 100);
-    if (b.toString('binary', 257, 262) === 'ustar') {
-        const prefix = cString(b, 345, 155);
-        if (prefix)
-            name = `${prefix}/${name}`;
-    }
-    return {
-        name,
-        type: tar_header_typeOf(String.fromCharCode(b[156])),
-        mode: parseNumber(b, 100, 8),
-        size: parseNumber(b, 124, 12),
-        linkname: cString(b, 157, 100)
-    };
-}
-/** The key=value pairs of a pax record block. */
-function parsePax(data) {
-    const out = new Map();
-    let i = 0;
-    while (i < data.length) {
-        const space = data.indexOf(0x20, i);
-        if (space === -1)
-            break;
-        const len = Number(data.toString('ascii', i, space));
-        if (!Number.isInteger(len) || len <= 0 || i + len > data.length)
-            throw new Error('tar: a pax record is malformed');
-        const record = data.toString('utf8', space + 1, i + len - 1);
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out.set(record.slice(0, eq), record.slice(eq + 1));
-        i += len;
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./lib/util/tar/tar-reader.js
 
 /** The most a pax or long-name record may hold: names, not data. */
@@ -57267,14 +57900,14 @@ class TarReader {
 
 
 /** Paths a tar command line carries at most (argv stays far under ARG_MAX). */
-const BATCH_BYTES = 64 * 1024;
+const fetch_BATCH_BYTES = 64 * 1024;
 function batches(paths) {
     const out = [];
     let current = [];
     let bytes = 0;
     for (const p of paths) {
         const n = Buffer.byteLength(p) + 1;
-        if (current.length && bytes + n > BATCH_BYTES) {
+        if (current.length && bytes + n > fetch_BATCH_BYTES) {
             out.push(current);
             current = [];
             bytes = 0;
@@ -59274,16 +59907,16 @@ function likelyGuestPlatform(arch = external_node_os_.arch()) {
     return uname ? claudePlatform({ os: 'Linux', arch: uname, libc: 'glibc' }) : undefined;
 }
 /** How often a download in progress says how far it got. */
-const PROGRESS_EVERY_MS = 1_000;
-const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const claude_PROGRESS_EVERY_MS = 1_000;
+const claude_mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 /** One log line per second while a download runs (bytes so far, rate), and one at the end. */
 async function withProgress(label, bytes, work, log = lib_core/* info */.pq) {
     const started = Date.now();
-    const rate = (n) => `${mib(n / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
-    const timer = setInterval(() => log(`${label}: ${mib(bytes())} so far (${rate(bytes())})`), PROGRESS_EVERY_MS);
+    const rate = (n) => `${claude_mib(n / Math.max(0.001, (Date.now() - started) / 1000))}/s`;
+    const timer = setInterval(() => log(`${label}: ${claude_mib(bytes())} so far (${rate(bytes())})`), claude_PROGRESS_EVERY_MS);
     try {
         const result = await work;
-        log(`${label}: ${mib(bytes())} in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(bytes())})`);
+        log(`${label}: ${claude_mib(bytes())} in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate(bytes())})`);
         return result;
     }
     finally {
@@ -59872,6 +60505,10 @@ const GUEST_OBJECTS = '/opt/bot-bottle/git-objects';
 function stageDirOf(stateDir) {
     return external_node_path_.join(stateDir, 'workspace-in');
 }
+/** Where the bottle's repository's objects are packed when they are not borrowed (private, removed with the stage). */
+function packDirOf(stateDir) {
+    return external_node_path_.join(stateDir, 'repo-pack');
+}
 /** A memory file system for the stage where the runner has one: its copies cost no disk writes. */
 const MEMORY_DIR = '/dev/shm';
 const MEMORY_STAGE = /^bot-bottle-stage-[A-Za-z0-9]{6}$/;
@@ -59949,6 +60586,7 @@ function removeStage(stateDir) {
             external_node_fs_.rmSync(parent, { recursive: true, force: true });
     }
     external_node_fs_.rmSync(at, { recursive: true, force: true });
+    external_node_fs_.rmSync(packDirOf(stateDir), { recursive: true, force: true });
 }
 /** The bottle's read-only mounts for the copy in: the staging directory, and the runner's objects when they are shared. */
 function stageMounts(stage, objectsDir) {
@@ -60898,104 +61536,6 @@ async function gateOrigin(workspace, saved, githubToken) {
     return { ...found, credentialSource: 'none' };
 }
 
-;// CONCATENATED MODULE: ./lib/util/tar/tar-writer.js
-
-const tar_writer_BATCH_BYTES = 1024 * 1024;
-/**
- * Writes a tar stream entry by entry into `out`, waiting whenever `out` is full (the archive is
- * never held whole in memory). Names longer than ustar holds go in a pax record first.
- */
-class TarWriter {
-    out;
-    owner;
-    constructor(out, owner) {
-        this.out = out;
-        this.owner = owner;
-    }
-    /** small pieces (headers, small files) gathered into one write: thousands of tiny writes cost more than the bytes */
-    pending = [];
-    pendingBytes = 0;
-    async write(chunk) {
-        this.pending.push(chunk);
-        this.pendingBytes += chunk.length;
-        if (this.pendingBytes >= tar_writer_BATCH_BYTES)
-            await this.flush();
-    }
-    async flush() {
-        if (!this.pendingBytes)
-            return;
-        const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-        this.pending = [];
-        this.pendingBytes = 0;
-        if (this.out.write(chunk))
-            return;
-        await new Promise((resolve, reject) => {
-            const onDrain = () => {
-                this.out.off('error', onError);
-                resolve();
-            };
-            const onError = (err) => {
-                this.out.off('drain', onDrain);
-                reject(err);
-            };
-            this.out.once('drain', onDrain);
-            this.out.once('error', onError);
-        });
-    }
-    async header(h) {
-        const pax = [];
-        if (!fitsUstar(h.name))
-            pax.push(paxRecord('path', h.name));
-        if (h.linkname && !fitsUstar(h.linkname))
-            pax.push(paxRecord('linkpath', h.linkname));
-        if (pax.length) {
-            const data = Buffer.from(pax.join(''), 'utf8');
-            await this.write(encodeHeader({ name: 'PaxHeader', type: 'pax', mode: 0o644, uid: 0, gid: 0, size: data.length, mtime: h.mtime }));
-            await this.write(padded(data));
-        }
-        await this.write(encodeHeader({ ...h, ...this.owner, name: truncated(h.name), linkname: h.linkname && truncated(h.linkname) }));
-    }
-    async directory(name, mode, mtime) {
-        await this.header({ name: name.endsWith('/') ? name : `${name}/`, type: 'dir', mode, size: 0, mtime });
-    }
-    async symlink(name, target, mtime) {
-        await this.header({ name, type: 'symlink', mode: 0o777, size: 0, mtime, linkname: target });
-    }
-    /** A regular file whose bytes come from `chunks` and add up to exactly `size`. */
-    async file(name, mode, mtime, size, chunks) {
-        await this.header({ name, type: 'file', mode, size, mtime });
-        let written = 0;
-        for await (const chunk of chunks) {
-            written += chunk.length;
-            if (written > size)
-                throw new Error(`tar: ${name} grew while it was copied`);
-            await this.write(chunk);
-        }
-        if (written !== size)
-            throw new Error(`tar: ${name} changed size while it was copied`);
-        const pad = (BLOCK - (size % BLOCK)) % BLOCK;
-        if (pad)
-            await this.write(Buffer.alloc(pad));
-    }
-    /** The two zero blocks that end an archive; ends `out`. */
-    async end() {
-        await this.write(Buffer.alloc(BLOCK * 2));
-        await this.flush();
-        this.out.end();
-    }
-}
-function padded(data) {
-    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
-    return pad ? Buffer.concat([data, Buffer.alloc(pad)]) : data;
-}
-/** The ustar field's copy of a long name (the pax record before it is what readers use). */
-function truncated(value) {
-    let v = value;
-    while (Buffer.byteLength(v, 'utf8') > 100)
-        v = v.slice(0, -1);
-    return v;
-}
-
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
 
 
@@ -61111,8 +61651,11 @@ function gitEnv() {
     return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 }
 async function git(workspace, args) {
+    return gitIn(workspace, args);
+}
+async function gitIn(workspace, args, input) {
     // the checkout may belong to another uid than the action's (root on a self-hosted runner): it is read before the agent ran
-    const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv() });
+    const r = await runCommand('git', ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false', ...args], { env: gitEnv(), input });
     return r.code === 0 ? r.stdout.trim() : undefined;
 }
 const guest_repo_OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -61122,27 +61665,6 @@ function quoted(v) {
 }
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a value with control characters is not copied
 const PRINTABLE = /^[^\x00-\x1f\x7f]{1,256}$/;
-/** Regular files under `dir` (relative paths), without following links. */
-function filesUnder(dir, skip, onDir) {
-    const out = [];
-    const walk = (rel) => {
-        for (const d of external_node_fs_.readdirSync(external_node_path_.join(dir, rel), { withFileTypes: true })) {
-            const r = rel ? `${rel}/${d.name}` : d.name;
-            if (skip(r))
-                continue;
-            if (d.isDirectory()) {
-                if (!/^(info|pack)$/.test(r))
-                    onDir(r);
-                walk(r);
-            }
-            else if (d.isFile())
-                out.push(r);
-        }
-    };
-    if (external_node_fs_.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory())
-        walk('');
-    return out;
-}
 /** Whether everything under `dir` can be read by any user (files o+r, directories o+rx), without following links. */
 function readableByAll(dir) {
     const walk = (d) => {
@@ -61176,19 +61698,71 @@ async function shareableObjects(workspace) {
     const objects = external_node_path_.join(external_node_path_.resolve(workspace, common), 'objects');
     if (['alternates', 'http-alternates'].some(f => external_node_fs_.lstatSync(external_node_path_.join(objects, 'info', f), { throwIfNoEntry: false })))
         return undefined;
-    return readableByAll(objects) ? objects : undefined;
+    if (!readableByAll(objects))
+        return undefined;
+    // the guest could list and read every object of a borrowed store: only when it holds nothing the bottle's refs do not reach
+    const tips = await bottleTips(workspace);
+    return tips && (await onlyReachable(workspace, tips)) ? objects : undefined;
+}
+/** The refs the bottle's repository gets (HEAD's too): every ref but the stash, with a well-formed name and object name. */
+async function bottleRefs(workspace) {
+    const out = await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)']);
+    if (out === undefined)
+        return undefined;
+    return out
+        .split('\n')
+        .map(l => l.split(' '))
+        .filter(([oid, ref]) => oid && ref && guest_repo_OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'));
+}
+/** The objects the bottle's repository starts from: its refs' and HEAD's (the index's are added where they are walked). */
+async function bottleTips(workspace) {
+    const refs = await bottleRefs(workspace);
+    if (!refs)
+        return undefined;
+    const head = await git(workspace, ['rev-parse', '--verify', '-q', 'HEAD']);
+    return [...new Set([...refs.map(([oid]) => oid), ...(head && guest_repo_OID.test(head) ? [head] : [])])];
+}
+/** The walk of what the bottle may have: from its tips and the index; a missing object (a partial clone) is skipped, never fetched. */
+const REACHABLE = ['--objects', '--indexed-objects', '--missing=allow-any', '--stdin'];
+/**
+ * Whether every object in the runner's store is reachable from `tips` or the index: no stash, no
+ * commit amended or reset away, no blob only ever added and dropped (a credential file an
+ * earlier step staged, say).
+ */
+async function onlyReachable(workspace, tips) {
+    const reachable = await gitIn(workspace, ['rev-list', '--count', ...REACHABLE], `${tips.join('\n')}\n`);
+    const counted = await git(workspace, ['count-objects', '-v']);
+    if (reachable === undefined || counted === undefined || !/^\d+$/.test(reachable))
+        return false;
+    const field = new Map(counted.split('\n').map(l => [l.split(': ')[0], Number(l.split(': ')[1])]));
+    // loose plus packed counts an object twice where it is in both: then the exact, deduplicated list decides
+    if ((field.get('count') ?? 0) + (field.get('in-pack') ?? 0) === Number(reachable))
+        return true;
+    const all = await git(workspace, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']);
+    return all !== undefined && all.split('\n').filter(Boolean).length === Number(reachable);
+}
+/**
+ * Packs exactly what the bottle's repository may hold (what its tips and the index reach) into
+ * `dir`; returns the pack's two files (git writes an empty pack when there is nothing).
+ */
+async function packReachable(workspace, tips, dir) {
+    external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const name = await gitIn(workspace, ['-c', 'pack.writeBitmapIndex=false', 'pack-objects', '-q', '--revs', '--indexed-objects', '--missing=allow-any', external_node_path_.join(dir, 'pack')], `${tips.join('\n')}\n`);
+    if (!name || !/^[0-9a-f]{40,64}$/.test(name))
+        throw new errors/* BottleError */.nN("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one');
+    return ['pack', 'idx'].map(ext => external_node_path_.join(dir, `pack-${name}.${ext}`));
 }
 /**
  * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
  * it is not one. `originUrl` is the git gate as the guest reaches it (undefined: no origin).
- * With `objectsAt`, the runner's objects are not copied: the bottle's repository borrows them
- * from that guest path (a read-only mount) and writes its own new objects.
+ * `objects` says whether the runner's objects are borrowed (the bottle's repository then writes
+ * only its own new ones) or packed and copied.
  */
-async function guestRepo(workspace, originUrl, objectsAt) {
-    return (await readGuestRepo(workspace, objectsAt))?.withOrigin(originUrl);
+async function guestRepo(workspace, originUrl, objects) {
+    return (await readGuestRepo(workspace, objects))?.withOrigin(originUrl);
 }
 /** Reads what guestRepo needs from the runner's checkout; it can run while the bottle starts. */
-async function readGuestRepo(workspace, objectsAt) {
+async function readGuestRepo(workspace, objects) {
     if (!external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
         return undefined;
     const gitDir = await git(workspace, ['rev-parse', '--absolute-git-dir']);
@@ -61207,21 +61781,15 @@ async function readGuestRepo(workspace, objectsAt) {
         pieces.push({ rel: 'HEAD', data: Buffer.from(`${detached}\n`) });
     else
         pieces.push({ rel: 'HEAD', data: Buffer.from('ref: refs/heads/main\n') });
-    const refs = ((await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])) ?? '')
-        .split('\n')
-        .map(l => l.split(' '))
-        .filter(([oid, ref]) => oid && ref && guest_repo_OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'));
+    const refs = (await bottleRefs(workspace)) ?? [];
     pieces.push({ rel: 'packed-refs', data: Buffer.from(refs.map(([oid, ref]) => `${oid} ${ref}\n`).join('')) });
-    // objects are data; where the runner's repository borrows from another (alternates), those are not copied
-    const objectsDir = external_node_path_.join(commonDir, 'objects');
-    const alternates = /^info\/(http-)?alternates$/;
-    if (objectsAt)
-        pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objectsAt}\n`) });
-    else
-        for (const rel of filesUnder(objectsDir, r => alternates.test(r), d => pieces.push({ rel: `objects/${d}`, dir: true })))
-            pieces.push({ rel: `objects/${rel}`, hostPath: external_node_path_.join(objectsDir, rel) });
-    if (!objectsAt && external_node_fs_.existsSync(external_node_path_.join(objectsDir, 'info', 'alternates')))
-        lib_core/* warning */.$e('The checkout borrows objects from another repository (objects/info/alternates): those are not copied into the bottle');
+    // objects are data, but only those the bottle's refs and index reach: nothing the runner dropped or stashed
+    if ('borrowAt' in objects)
+        pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objects.borrowAt}\n`) });
+    else {
+        for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto))
+            pieces.push({ rel: `objects/pack/${external_node_path_.basename(file)}`, hostPath: file });
+    }
     for (const [rel, dir] of [
         ['index', gitDir],
         ['shallow', commonDir],
@@ -61244,8 +61812,7 @@ async function readGuestRepo(workspace, objectsAt) {
         if (v && PRINTABLE.test(v))
             lines.push(`[${key.split('.')[0]}]`, `\t${key.split('.')[1]} = ${quoted(v)}`);
     }
-    const objects = pieces.filter(p => p.rel.startsWith('objects/')).length;
-    const store = objectsAt ? "the runner's objects borrowed read-only" : `${objects} object files`;
+    const store = 'borrowAt' in objects ? "the runner's objects borrowed read-only" : 'a pack of what its refs and index reach';
     const summary = `${refs.length} refs, ${store}, HEAD ${symbolic ?? detached ?? 'unborn'}`;
     return {
         withOrigin(originUrl) {
@@ -61355,6 +61922,7 @@ function footprint(m) {
 
 
 
+
 async function readWorkspace(config, known) {
     const gitSecrets = workspaceGitSecrets(config.workspace);
     for (const s of gitSecrets)
@@ -61377,7 +61945,8 @@ function workspaceMounts(copy, stateDir, backend) {
     copy.stage = stage;
     copy.staging = stageWorkspace(copy.manifest, stage, copy.secrets);
     copy.staging.catch(() => undefined); // awaited by the copy in; a run that ends before it only clears the stage
-    copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS);
+    copy.packDir = packDirOf(stateDir);
+    copy.repo = readGuestRepo(copy.manifest.root, copy.objectsDir ? { borrowAt: GUEST_OBJECTS } : { packInto: copy.packDir });
     copy.repo.catch(() => undefined);
     return stageMounts(stage.dir, copy.objectsDir);
 }
@@ -61399,9 +61968,10 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     const started = Date.now();
     if (config.workspaceChanges.mode !== 'none')
         await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image);
-    const draft = await (copy.repo ?? readGuestRepo(copy.manifest.root, copy.objectsDir && GUEST_OBJECTS));
-    const repo = draft?.withOrigin(gateUrl);
     try {
+        if (!copy.repo)
+            throw new Error('the bottle was started without its workspace mounts (workspaceMounts)');
+        const repo = (await copy.repo)?.withOrigin(gateUrl);
         const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
         if (copy.stage && !copy.stage.usable)
             lib_core/* info */.pq('workspace: the stage could not take more files: the rest went through the exec stream');
@@ -61412,6 +61982,8 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
     finally {
         // emptied while claude starts: the copies are of no use once the guest has its own (what it sees meanwhile is what it has)
         copy.stage?.clear().catch(() => undefined);
+        if (copy.packDir)
+            external_node_fs_.promises.rm(copy.packDir, { recursive: true, force: true }).catch(() => undefined);
     }
 }
 
@@ -61726,9 +62298,22 @@ function smolvmSection(raw, runner) {
         version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
         downloadUrl: inputField(raw, 'smolvm-download-url', fields_httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
         imageCacheBytes: inputField(raw, 'smolvm-image-cache-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 10240') * 1024 ** 2,
+        registryLogin: registryLoginSection(raw),
         githubToken: raw['github-token'] || undefined,
         githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
     };
+}
+/** Both of image-registry-username and image-registry-password, or neither. */
+function registryLoginSection(raw) {
+    const username = raw['image-registry-username'].trim();
+    const password = raw['image-registry-password'];
+    if (!username && !password)
+        return undefined;
+    if (!username || !password)
+        throw new errors/* InputError */.dz(username ? 'image-registry-password' : 'image-registry-username', 'is empty while the other of image-registry-username and image-registry-password is set', 'Set both (a login for the registry of `image`), or neither');
+    if (/[\s:]/.test(username) || username.length > 256)
+        throw new errors/* InputError */.dz('image-registry-username', 'must be one word without spaces or colons', 'Give the registry user name');
+    return { username, password };
 }
 /** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */
 function runnerDirs(runner) {
@@ -61924,6 +62509,8 @@ const INPUT_NAMES = [
     'smolvm-version',
     'smolvm-download-url',
     'smolvm-image-cache-mb',
+    'image-registry-username',
+    'image-registry-password',
     'github-token',
     'egress',
     'allowed-hosts',
@@ -61935,7 +62522,7 @@ const INPUT_NAMES = [
     'ca-certificates'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token'];
+const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password'];
 /** The secret values a run knows: masked in the log, redacted from every record. */
 function secretValues(raw) {
     return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '');
@@ -62236,8 +62823,10 @@ async function resolveBackend(config, ledger) {
     const endResolve = ledger.clock.start('resolve backend');
     const selection = await selectBackend(config.backend, defaultProbeDeps(config, process.env), smolvmInstaller(config.smolvm));
     const backend = selection.backend;
-    if (backend instanceof SmolvmBackend)
+    if (backend instanceof SmolvmBackend) {
         backend.imageCacheBytes = config.smolvm.imageCacheBytes;
+        backend.imageFetch = { login: config.smolvm.registryLogin, ca: config.caCertificates, proxy: config.runner.proxy };
+    }
     ledger.backend = backend;
     Object.assign(ledger.teardown, backend.ref());
     // (it never touches a live run's resources)

@@ -41,6 +41,8 @@ export const INPUT_NAMES = [
   'smolvm-version',
   'smolvm-download-url',
   'smolvm-image-cache-mb',
+  'image-registry-username',
+  'image-registry-password',
   'github-token',
   'egress',
   'allowed-hosts',
@@ -56,7 +58,7 @@ export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token']
+export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password']
 
 /** The secret values a run knows: masked in the log, redacted from every record. */
 export function secretValues(raw: RawInputs): string[] {

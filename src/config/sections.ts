@@ -27,6 +27,8 @@ export interface SmolvmSettings {
   downloadUrl: string
   /** the most the image archives kept between runs may take (smolvm's staged copies with them) */
   imageCacheBytes: number
+  /** the login for the image's registry when smolvm's image is fetched without docker (else the runner's docker config) */
+  registryLogin?: { username: string; password: string }
   githubToken?: string
   githubApiUrl: string
 }
@@ -41,9 +43,26 @@ export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings
     version: inputField(raw, 'smolvm-version', releaseVersion, "an exact version such as 1.9.2, or 'latest'"),
     downloadUrl: inputField(raw, 'smolvm-download-url', httpUrl, 'the http(s) base URL of smolvm release assets (…/releases/download)'),
     imageCacheBytes: inputField(raw, 'smolvm-image-cache-mb', positiveInt, 'a whole number of MiB, 1 or more, such as 10240') * 1024 ** 2,
+    registryLogin: registryLoginSection(raw),
     githubToken: raw['github-token'] || undefined,
     githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
   }
+}
+
+/** Both of image-registry-username and image-registry-password, or neither. */
+function registryLoginSection(raw: RawInputs): { username: string; password: string } | undefined {
+  const username = raw['image-registry-username'].trim()
+  const password = raw['image-registry-password']
+  if (!username && !password) return undefined
+  if (!username || !password)
+    throw new InputError(
+      username ? 'image-registry-password' : 'image-registry-username',
+      'is empty while the other of image-registry-username and image-registry-password is set',
+      'Set both (a login for the registry of `image`), or neither'
+    )
+  if (/[\s:]/.test(username) || username.length > 256)
+    throw new InputError('image-registry-username', 'must be one word without spaces or colons', 'Give the registry user name')
+  return { username, password }
 }
 
 /** The runner's scratch dir (RUNNER_TEMP) and tool cache: both modes that install need them. */

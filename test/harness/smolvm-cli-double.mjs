@@ -41,7 +41,11 @@ const recordPath = name => path.join(stateDir, `${name}.json`)
 const load = name => (fs.existsSync(recordPath(name)) ? JSON.parse(fs.readFileSync(recordPath(name), 'utf8')) : undefined)
 const save = rec => fs.writeFileSync(recordPath(rec.name), JSON.stringify(rec, null, 2))
 const container = name => `smolvm-double-${name}`
-const docker = (args, opts = {}) => spawnSync('docker', args, { encoding: 'utf8', ...opts })
+// the engine the double stands on: SMOLVM_DOUBLE_DOCKER / SMOLVM_DOUBLE_DOCKER_HOST name it when the
+// action's own environment has no docker (the smolvm-without-docker e2e hides it from the action)
+const DOCKER_CLI = process.env.SMOLVM_DOUBLE_DOCKER || 'docker'
+const DOCKER_ENV = process.env.SMOLVM_DOUBLE_DOCKER_HOST ? { ...process.env, DOCKER_HOST: process.env.SMOLVM_DOUBLE_DOCKER_HOST } : process.env
+const docker = (args, opts = {}) => spawnSync(DOCKER_CLI, args, { encoding: 'utf8', env: DOCKER_ENV, ...opts })
 const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`)
@@ -268,7 +272,7 @@ function resolvedEnv(rec, throwing = false) {
  * smolvm's agent gets them: any bytes, newlines too; never on an argv, never in a file).
  */
 function execEnv(pairs) {
-  const env = { ...process.env }
+  const env = { ...DOCKER_ENV }
   const flags = []
   for (const [k, v] of pairs) {
     env[k] = v
@@ -685,7 +689,7 @@ switch (subcommand) {
     const streamed = Boolean(flags['--stream'] || flags['--interactive'])
     const pidFile = `/tmp/.smolvm-double-exec-${process.pid}.pid`
     const child = spawn(
-      'docker',
+      DOCKER_CLI,
       [
         'exec',
         ...(flags['--interactive'] ? ['-i'] : []),

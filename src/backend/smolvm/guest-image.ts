@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import * as core from '@actions/core'
+import { type PullOptions, pullImageArchive } from '../../oci/pull-image.js'
 import { BottleError } from '../../util/errors.js'
 import { runCommand } from '../../util/process.js'
 
@@ -12,48 +14,46 @@ import { runCommand } from '../../util/process.js'
  */
 export interface GuestImage {
   archive: string
-  /** the archive came from the cache (no `docker save` this run) */
+  /** the archive came from the cache (nothing saved or fetched this run) */
   cached: boolean
+  /** where it came from: the runner's docker, or its registry (the image manifest's digest) */
+  source: { docker: true } | { registry: string; digest: string }
 }
+
+/** How the image is fetched when the runner's docker does not hold it. */
+export type FetchOptions = Omit<PullOptions, 'progress' | 'platform'>
 
 /** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
 const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root'])
 
+function checkUser(image: string, user: string): void {
+  if (ROOT_USERS.has(user)) return
+  throw new BottleError(
+    `smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
+      'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself',
+    'Use an image without a USER line (or USER root)'
+  )
+}
+
 /**
- * The archive for `image`: the runner's docker copy, pulled on the host first when docker does not
- * have it (the runner's network, before any VM exists), saved once per image ID into `cacheDir`.
+ * The archive for `image`: the runner's docker copy when its docker holds the image (saved once
+ * per image ID into `cacheDir`); otherwise fetched from its registry by the action itself, with
+ * no docker (an OCI distribution client: pull-image.ts), into the same cache.
  */
-export async function guestImageArchive(image: string, cacheDir: string, docker = 'docker'): Promise<GuestImage> {
-  const inspect = (): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-    runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }))
-  let found = await inspect()
-  if (found.code === -1) {
-    throw new BottleError(
-      `smolvm: image ${image} needs a docker engine on the runner to become a local archive (${found.stderr.trim()}); ` +
-        "smolvm would pull it inside the VM, where the bottle's egress policy refuses registries",
-      'Install docker on the runner (it pulls and saves the image for smolvm), or use the docker backend'
-    )
-  }
-  if (found.code !== 0) {
-    const pull = await runCommand(docker, ['pull', image])
-    if (pull.code !== 0)
-      throw new BottleError(
-        `smolvm: cannot pull image ${image} on the runner (${pull.stderr.trim().split('\n').at(-1) ?? ''})`,
-        "Check the `image` input and the runner's registry access"
-      )
-    found = await inspect()
-  }
-  const [id = '', user = ''] = found.stdout.trim().split(' ')
-  if (!ROOT_USERS.has(user)) {
-    throw new BottleError(
-      `smolvm: image ${image} sets USER ${user}; smolvm runs every exec as the image's USER (src/cli/vm_common.rs:349) ` +
-        'and bot-bottle needs root there to prepare the guest and drop to the workspace owner itself',
-      'Use an image without a USER line (or USER root)'
-    )
-  }
+export async function guestImageArchive(image: string, cacheDir: string, docker = 'docker', fetch: FetchOptions = {}): Promise<GuestImage> {
+  const found = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch(() => undefined)
+  if (found?.code === 0) return saveFromDocker(image, cacheDir, docker, found.stdout)
+  const pulled = await pullImageArchive(image, cacheDir, { ...fetch, progress: line => core.info(`smolvm: ${line}`) })
+  checkUser(image, pulled.user)
+  return { archive: pulled.archive, cached: pulled.cached, source: { registry: pulled.ref.registry, digest: pulled.digest } }
+}
+
+async function saveFromDocker(image: string, cacheDir: string, docker: string, inspected: string): Promise<GuestImage> {
+  const [id = '', user = ''] = inspected.trim().split(' ')
+  checkUser(image, user)
   fs.mkdirSync(cacheDir, { recursive: true })
   const archive = path.join(cacheDir, `${id.replace(/^sha256:/, '')}.tar`)
-  if (fs.existsSync(archive)) return { archive, cached: true }
+  if (fs.existsSync(archive)) return { archive, cached: true, source: { docker: true } }
   const partial = `${archive}.${process.pid}.partial`
   const save = await runCommand(docker, ['save', '--output', partial, image])
   if (save.code !== 0) {
@@ -61,7 +61,7 @@ export async function guestImageArchive(image: string, cacheDir: string, docker 
     throw new BottleError(`smolvm: docker save ${image} failed (${save.stderr.trim()})`, `Free disk space in ${cacheDir}`)
   }
   fs.renameSync(partial, archive)
-  return { archive, cached: false }
+  return { archive, cached: false, source: { docker: true } }
 }
 
 const DEFAULT_MAX_ARCHIVE_BYTES = 8 * 1024 ** 3

@@ -7,7 +7,7 @@ import { runCommand, spawnChunks, spawnLines, type RunResult, type StreamedProce
 import type { Backend, BackendRef, BottleNetwork, BottleSpec, ExecOptions, GuestEndpoint, Probe } from '../types.js'
 import { copyInByTar } from '../copy-in.js'
 import * as argv from './argv.js'
-import { checkArchiveSize, guestImageArchive } from './guest-image.js'
+import { checkArchiveSize, type FetchOptions, guestImageArchive } from './guest-image.js'
 import { pruneImageCache, smolvmArchiveDir } from './image-cache.js'
 import { checkMountSources } from './mounts.js'
 import { pinnedEnv, removalWarning } from './policy-env.js'
@@ -53,6 +53,8 @@ export class SmolvmBackend implements Backend {
   private readonly pinned: ReturnType<typeof pinnedEnv>
   /** the most the image archives may take (`smolvm-image-cache-mb`), smolvm's staged copies counted with them */
   imageCacheBytes = DEFAULT_IMAGE_CACHE_MB * 1024 * 1024
+  /** how the image is fetched from its registry when the runner's docker does not hold it (set from the config) */
+  imageFetch: FetchOptions = {}
   /** what listens on the runner's loopback before the daemons start (replaceable in tests) */
   loopbackProbe: () => Promise<LoopbackListener[]> = () => loopbackListeners()
   constructor(
@@ -120,13 +122,16 @@ export class SmolvmBackend implements Backend {
       if (unfit) throw new BottleError(`smolvm: the guest environment variable ${k} ${unfit}`, "Change its value (the 'env' input), or use `backend: docker`")
     }
     this.homes.set(spec.name, { home: spec.home, workspace: spec.workspace, memory: spec.memory, ...spec.user })
-    const image = await guestImageArchive(spec.image, this.imageCache, this.docker)
+    const image = await guestImageArchive(spec.image, this.imageCache, this.docker, this.imageFetch)
     const bytes = fs.statSync(image.archive).size
     checkArchiveSize(spec.image, bytes, this.pinned.env)
-    core.info(
-      `smolvm: the VM gets the runner's docker image ${spec.image} as a local archive ` +
-        `(${Math.round(bytes / 1048576)} MiB, ${image.cached ? 'cached' : 'saved'})`
-    )
+    const size = `${Math.round(bytes / 1048576)} MiB`
+    if ('docker' in image.source)
+      core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${size}, ${image.cached ? 'cached' : 'saved'})`)
+    else
+      core.info(
+        `smolvm: the VM gets image ${spec.image} (${image.source.digest}) from ${image.source.registry}, fetched without docker, as a local archive (${size}, ${image.cached ? 'cached' : 'fetched'})`
+      )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)
     const envFiles = writeEnvFiles(envDir, spec.env)
