@@ -27,9 +27,8 @@ export function actionRunner(work, registryUrl) {
     execFileSync('chown', ['1001:1001', ws])
     return ws
   }
-  /** Wall time in ms; each phase's ms pushed into `phases` (from phases.json); `dist`: another build. */
-  const run = async ({ toolCache, phases, dist, log }) => {
-    const ws = workspace()
+  /** Wall time in ms; each phase's ms pushed into `phases` (from phases.json); `dist`: another build; `ws`: a workspace of the caller's. */
+  const run = async ({ toolCache, phases, dist, log, ws = workspace() }) => {
     const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
     const t0 = performance.now()
     const r = await runAction({

@@ -8,8 +8,6 @@
 //          read-only stage the guest copies from, the runner's objects borrowed read-only)
 // and reports the medians, the copy's extra time over bind, and its two parts.
 // Usage: npm run build && node bench/workspace-copy.mjs [rounds]   (default 3)
-import { execFileSync } from 'node:child_process'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -22,6 +20,7 @@ import { parseProtectedPaths } from '../lib/config/git-policy.js'
 import { Redactor } from '../lib/transcript/redact.js'
 import { runDoor } from '../lib/workspace-door/door.js'
 import { GUEST_IMAGE } from '../test/harness/paths.mjs'
+import { makeWorkTree } from './work-tree.mjs'
 
 const ROUNDS = Number(process.argv[2] ?? 3)
 const SECRETS = ['sk-ant-api03-bench-not-a-real-key-0000']
@@ -30,31 +29,7 @@ fs.chmodSync(work, 0o755)
 const user = { uid: 1001, gid: 1001 }
 process.env.GITHUB_OUTPUT = '' // the door logs through @actions/core: plain stdout here
 
-/** A tree of `files` files of `bytes` bytes each in dirs of 100, committed as a checkout when `commit`. */
-function makeTree(name, files, bytes, commit = true) {
-  const ws = path.join(work, name)
-  for (let i = 0; i < files; i++) {
-    const dir = path.join(ws, `d${Math.floor(i / 100)}`)
-    if (i % 100 === 0) fs.mkdirSync(dir, { recursive: true })
-    fs.writeFileSync(
-      path.join(dir, `f${i}.txt`),
-      crypto
-        .randomBytes(Math.ceil(bytes / 2))
-        .toString('hex')
-        .slice(0, bytes)
-    )
-  }
-  if (!commit) {
-    execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ws])
-    return ws
-  }
-  const git = (...a) => execFileSync('git', ['-C', ws, '-c', 'user.name=b', '-c', 'user.email=b@b', '-c', 'safe.directory=*', ...a], { stdio: 'ignore' })
-  git('init', '-q')
-  git('add', '.')
-  git('commit', '-qm', 'tree')
-  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ws])
-  return ws
-}
+const makeTree = (name, files, bytes, commit = true) => makeWorkTree(path.join(work, name), files, bytes, commit, user)
 
 const backend = new DockerBackend({ wiring: 'relay', relayImage: GUEST_IMAGE })
 const labels = { 'bot-bottle.bench': 'workspace-copy' }

@@ -134,7 +134,8 @@ describe('smolvm with no docker on the runner: the action fetches the guest imag
     const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain(`registry ${reg.host} refused image ${image} (HTTP 401, with the login from the image-registry-username/password inputs)`)
-    expect(r.main.stdout + r.main.stderr + r.post.stdout).not.toContain('wrong-password-4711')
+    // masked for the runner (add-mask), shown nowhere
+    expect(r.log + visibleLog(r.post.stdout, r.post.stderr)).not.toContain('wrong-password-4711')
     expect(r.api.conversation()).toEqual([])
   }, 600_000)
 })

@@ -84,7 +84,8 @@ describe('pulling an image without docker', () => {
     // the real engine loads it, as the smolvm double does in the guest's place
     const loaded = execFileSync('docker', ['load', '--input', got.archive], { encoding: 'utf8' })
     const id = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(loaded)?.[1]
-    expect(id).toBe(`sha256:${path.basename(got.archive, '.tar')}`)
+    expect(path.basename(got.archive)).toBe(`${index.amd64.slice(7)}.tar`) // cached per manifest digest
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/)
     expect(execFileSync('docker', ['image', 'inspect', '--format', '{{.Architecture}}', id!], { encoding: 'utf8' }).trim()).toBe('amd64')
     execFileSync('docker', ['rmi', id!], { stdio: 'ignore' })
   })
@@ -107,9 +108,29 @@ describe('pulling an image without docker', () => {
     const cache = path.join(tmp, 'cache')
     const first = await pullImageArchive(`${reg.host}/single:v1`, cache, { login: login(), ca, platform: AMD64 })
     expect({ digest: first.digest, marker: fileInArchive(first.archive, 'etc/marker') }).toEqual({ digest: single.manifestDigest, marker: 'single\n' })
-    expect(path.basename(first.archive)).toBe(`${single.configDigest.slice(7)}.tar`)
+    expect(path.basename(first.archive)).toBe(`${single.manifestDigest.slice(7)}.tar`)
     const again = await pullImageArchive(`${reg.host}/single:v1`, cache, { login: login(), ca, platform: AMD64 })
     expect(again).toMatchObject({ archive: first.archive, cached: true })
+  })
+
+  it('a Docker manifest list resolves the same way', async () => {
+    const amd = await pushImage(reg, 'dlist', { ...tinyImage({ architecture: 'amd64', files: { 'etc/marker': 'docker amd64\n' } }), mediaType: 'docker' })
+    const arm = await pushImage(reg, 'dlist', {
+      ...tinyImage({ architecture: 'arm64', variant: 'v8', files: { 'etc/marker': 'docker arm64\n' } }),
+      mediaType: 'docker'
+    })
+    await pushIndex(
+      reg,
+      'dlist',
+      'v1',
+      [
+        { digest: amd.manifestDigest, size: amd.size, mediaType: amd.mediaType, platform: AMD64 },
+        { digest: arm.manifestDigest, size: arm.size, mediaType: arm.mediaType, platform: ARM64 }
+      ],
+      'docker'
+    )
+    const got = await pullImageArchive(`${reg.host}/dlist:v1`, path.join(tmp, 'c'), { login: login(), ca, platform: ARM64 })
+    expect({ digest: got.digest, marker: fileInArchive(got.archive, 'etc/marker') }).toEqual({ digest: arm.manifestDigest, marker: 'docker arm64\n' })
   })
 
   it('a blob altered in the registry is refused in one line, and nothing is left in the cache', async () => {

@@ -52301,7 +52301,7 @@ async function pullImageArchive(image, cacheDir, opts = {}) {
             throw new RegistryError(`${what}: its config lists ${cfg.data.rootfs.diff_ids.length} layers, its manifest ${layers.length}`);
         const user = cfg.data.config?.User ?? '';
         external_node_fs_.mkdirSync(cacheDir, { recursive: true });
-        const archive = external_node_path_.join(cacheDir, `${config.digest.slice(7)}.tar`);
+        const archive = external_node_path_.join(cacheDir, `${digest.slice(7)}.tar`);
         if (external_node_fs_.existsSync(archive))
             return { archive, cached: true, digest, user, ref };
         await writeArchive(client, archive, configBytes, config, layers, what, say);

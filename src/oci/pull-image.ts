@@ -13,7 +13,7 @@ import { type ClientOptions, RegistryClient, RegistryError, readAll } from './re
  * Pulls an image from its registry on the runner, with no docker: the tag resolved once to a
  * digest (logged), an index resolved to the runner's VM platform, every byte checked against
  * its digest as it streams, and the image written as a `docker save` archive (one image in
- * `manifest.json`, as smolvm's crane takes) named by its image ID, which later runs reuse.
+ * `manifest.json`, as smolvm's crane takes) named by its manifest's digest, which later runs reuse.
  */
 export interface PulledImage {
   archive: string
@@ -139,7 +139,7 @@ export async function pullImageArchive(image: string, cacheDir: string, opts: Pu
       throw new RegistryError(`${what}: its config lists ${cfg.data.rootfs.diff_ids.length} layers, its manifest ${layers.length}`)
     const user = cfg.data.config?.User ?? ''
     fs.mkdirSync(cacheDir, { recursive: true })
-    const archive = path.join(cacheDir, `${config.digest.slice(7)}.tar`)
+    const archive = path.join(cacheDir, `${digest.slice(7)}.tar`)
     if (fs.existsSync(archive)) return { archive, cached: true, digest, user, ref }
     await writeArchive(client, archive, configBytes, config, layers, what, say)
     return { archive, cached: false, digest, user, ref }
