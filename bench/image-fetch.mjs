@@ -7,7 +7,8 @@
 // first); warm = what a later run does (fetch: the tag resolved and the cached archive found;
 // docker: `docker image inspect` finds it and the archive is cached by image ID).
 // Usage: npm run build && node bench/image-fetch.mjs [rounds]   (default 3)
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -22,7 +23,8 @@ const certsDir = `/etc/docker/certs.d/${reg.host}`
 const dockerConfig = path.join(work, 'docker-config')
 const ms = t => Number(process.hrtime.bigint() - t) / 1e6
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const docker = (...a) => execFileSync('docker', ['--config', dockerConfig, ...a], { stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' })
+// async: the registry's token server answers from this process, which a synchronous exec would block
+const docker = async (...a) => (await promisify(execFile)('docker', ['--config', dockerConfig, ...a], { encoding: 'utf8' })).stdout
 
 try {
   const saved = path.join(work, 'guest.tar')
@@ -34,9 +36,9 @@ try {
   fs.mkdirSync(certsDir, { recursive: true })
   fs.copyFileSync(reg.caFile, path.join(certsDir, 'ca.crt'))
   fs.mkdirSync(dockerConfig)
-  execFileSync('docker', ['--config', dockerConfig, 'login', '-u', reg.username, '--password-stdin', reg.host], {
-    input: reg.password,
-    stdio: ['pipe', 'ignore', 'pipe']
+  await new Promise((resolve, reject) => {
+    const c = execFile('docker', ['--config', dockerConfig, 'login', '-u', reg.username, '--password-stdin', reg.host], err => (err ? reject(err) : resolve()))
+    c.stdin.end(reg.password)
   })
   const opts = {
     login: { username: reg.username, password: reg.password },
@@ -61,19 +63,19 @@ try {
     const dcache = path.join(work, `dcache-${i}`)
     fs.mkdirSync(dcache)
     try {
-      docker('rmi', image)
+      await docker('rmi', image)
     } catch {}
     t = process.hrtime.bigint()
-    docker('pull', '-q', image)
-    const id = docker('image', 'inspect', '--format', '{{.Id}}', image).trim().replace('sha256:', '')
-    docker('save', '--output', path.join(dcache, `${id}.tar`), image)
+    await docker('pull', '-q', image)
+    const id = (await docker('image', 'inspect', '--format', '{{.Id}}', image)).trim().replace('sha256:', '')
+    await docker('save', '--output', path.join(dcache, `${id}.tar`), image)
     rows.dockerCold.push(ms(t))
     t = process.hrtime.bigint()
-    const id2 = docker('image', 'inspect', '--format', '{{.Id}}', image).trim().replace('sha256:', '')
+    const id2 = (await docker('image', 'inspect', '--format', '{{.Id}}', image)).trim().replace('sha256:', '')
     if (!fs.existsSync(path.join(dcache, `${id2}.tar`))) throw new Error('no cached docker archive')
     rows.dockerWarm.push(ms(t))
     fs.rmSync(dcache, { recursive: true })
-    docker('rmi', image)
+    await docker('rmi', image)
   }
   const f = x => `${(median(x) / 1000).toFixed(2)} s`
   console.log(`image ${GUEST_IMAGE} (archive ${(size / 1048576).toFixed(0)} MiB), ${ROUNDS} rounds, medians:`)

@@ -23,8 +23,8 @@ const owner = { uid: 1001, gid: 1001 }
 const tree = makeWorkTree(path.join(work, 'tree'), 10_000, 20_000, true, owner)
 
 const rows = { empty: [], tree: [] }
-const provision = { empty: [], tree: [] }
-const collect = { empty: [], tree: [] }
+/** every phase's ms per kind: where the difference goes */
+const phaseMs = { empty: {}, tree: {} }
 try {
   await run({ toolCache }) // warms the tool cache: claude installed once
   for (let i = 0; i < ROUNDS; i++) {
@@ -32,18 +32,21 @@ try {
       const phases = {}
       const ms = await run({ toolCache, phases, ws: kind === 'tree' ? tree : undefined })
       rows[kind].push(ms)
-      provision[kind].push(phases.provision?.[0] ?? Number.NaN)
-      collect[kind].push(phases.collect?.[0] ?? Number.NaN)
-      console.log(`round ${i + 1} ${kind}: ${fmt(ms)} (provision ${phases.provision?.[0]} ms, collect ${phases.collect?.[0]} ms)`)
+      for (const [p, [v]] of Object.entries(phases)) (phaseMs[kind][p] ??= []).push(v)
+      console.log(
+        `round ${i + 1} ${kind}: ${fmt(ms)} (${Object.entries(phases)
+          .map(([p, [v]]) => `${p} ${v} ms`)
+          .join(', ')})`
+      )
     }
   }
   console.log(`${ROUNDS} rounds, medians:`)
-  console.log('| workspace | whole run (main + post) | provision phase | collect phase |')
-  console.log('|---|---|---|---|')
+  const names = Object.keys(phaseMs.tree)
+  const cell = (k, p) => fmt(median(phaseMs[k][p] ?? [Number.NaN]))
+  console.log(`| workspace | whole run (main + post) | ${names.join(' | ')} |`)
+  console.log(`|---|---|${names.map(() => '---|').join('')}`)
   for (const k of ['empty', 'tree'])
-    console.log(
-      `| ${k === 'empty' ? 'empty checkout' : '10,000 files / 200 MB'} | ${fmt(median(rows[k]))} | ${fmt(median(provision[k]))} | ${fmt(median(collect[k]))} |`
-    )
+    console.log(`| ${k === 'empty' ? 'empty checkout' : '10,000 files / 200 MB'} | ${fmt(median(rows[k]))} | ${names.map(p => cell(k, p)).join(' | ')} |`)
   console.log(`extra for the tree: ${fmt(median(rows.tree) - median(rows.empty))}`)
 } finally {
   await registry.close()
