@@ -144,4 +144,24 @@ describe('the workspace door (docker)', () => {
       await api.close()
     }
   }, 600_000)
+
+  it('a credential file git tracks stops the run before claude starts, naming it (its blob would reach the agent through git)', async () => {
+    const ws = path.join(suite.dir, 'tracked', 'workspace')
+    await repo.double!.checkout(ws)
+    fs.writeFileSync(path.join(ws, 'gha-creds-aaaabbbbccccdddd.json'), '{"credential_source":{"url":"https://runner/oidc?token=CANARY-tracked"}}\n')
+    execFileSync('git', ['-C', ws, '-c', 'safe.directory=*', 'add', '-A']) // an earlier step's `git add -A`
+    const api = await startAnthropicDouble({ turns: [{ text: 'never' }] }, { expectedKey: KEY })
+    try {
+      const r = await runAction({
+        inputs: { prompt: 'p', ...suite.inputs(api, ws, KEY) },
+        runnerTemp: path.join(suite.dir, 'tracked', 'rt'),
+        toolCache: suite.toolCache
+      })
+      const errors = r.main.stdout.split('\n').filter(l => l.startsWith('::error'))
+      expect({ code: r.main.code, errors: errors.length, conversation: api.conversation().length }).toEqual({ code: 1, errors: 1, conversation: 0 })
+      expect(errors[0]).toMatch(/workspace: gha-creds-aaaabbbbccccdddd\.json is kept out of the bottle .*but git tracks it/)
+    } finally {
+      await api.close()
+    }
+  }, 600_000)
 })

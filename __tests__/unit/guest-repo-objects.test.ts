@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type GitPiece, readGuestRepo, shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
+import { type GitPiece, heldBackInRepo, readGuestRepo, shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
 
 let dir: string
 let ws: string
@@ -156,5 +156,87 @@ describe('the pack the bottle gets instead', () => {
       status: '',
       head: 1
     })
+  })
+})
+
+describe("what an attacker's review found (each failed before its fix)", () => {
+  it('a blob staged in another worktree of the repository is neither borrowed nor packed', async () => {
+    git(ws, 'worktree', 'add', '-q', path.join(dir, 'other'))
+    fs.writeFileSync(path.join(dir, 'other', 'creds'), 'CANARY-other-worktree-secret\n')
+    git(path.join(dir, 'other'), 'add', 'creds')
+    const secret = git(path.join(dir, 'other'), 'rev-parse', ':creds')
+    expect(await shareableObjects(ws)).toBeUndefined()
+    expect(has(await bottleRepo(), secret)).toBe(false)
+  })
+
+  it('a graft on the runner does not make a commit reset away reachable', async () => {
+    fs.writeFileSync(path.join(ws, 's.txt'), 'CANARY-graft-secret\n')
+    git(ws, 'add', '.')
+    git(ws, 'commit', '-qm', 'secret')
+    const secretCommit = git(ws, 'rev-parse', 'HEAD')
+    const blob = git(ws, 'rev-parse', 'HEAD:s.txt')
+    git(ws, 'reset', '-q', '--hard', 'HEAD~1')
+    fs.writeFileSync(path.join(ws, '.git', 'info', 'grafts'), `${git(ws, 'rev-parse', 'HEAD')} ${secretCommit}\n`)
+    expect(await shareableObjects(ws)).toBeUndefined()
+    expect(has(await bottleRepo(), blob)).toBe(false)
+  })
+
+  it("filter-branch's backup of a rewritten history (refs/original/) stays out", async () => {
+    const old = git(ws, 'rev-parse', 'HEAD~1')
+    git(ws, 'update-ref', 'refs/original/refs/heads/main', old)
+    git(ws, 'reset', '-q', '--hard', 'HEAD') // nothing else changes: only the backup ref names `old`
+    const bottle = await bottleRepo()
+    expect(git(bottle, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main')
+  })
+
+  it("packing writes nothing into the runner's .git: a pack dir on another file system works, the store is as it was", async () => {
+    dropped('CANARY-dropped\n') // so the store is packed, not borrowed
+    const objects = path.join(ws, '.git', 'objects')
+    const listed = execFileSync('find', [objects, '-printf', '%p %s\n'], { encoding: 'utf8' })
+    // /dev/shm is another file system than the checkout's: git's own temporary pack there could not be renamed over
+    const packDir = fs.mkdtempSync(path.join('/dev/shm', 'bb-pack-test-'))
+    try {
+      const draft = await readGuestRepo(ws, { packInto: path.join(packDir, 'p') })
+      const bottle = path.join(dir, 'bottle')
+      materialize(draft!.withOrigin(undefined).pieces, bottle)
+      expect(git(bottle, 'log', '--format=%s')).toBe('two\none')
+    } finally {
+      fs.rmSync(packDir, { recursive: true, force: true })
+    }
+    expect(execFileSync('find', [objects, '-printf', '%p %s\n'], { encoding: 'utf8' })).toBe(listed)
+  })
+})
+
+describe('held-back files git still tracks', () => {
+  const KEY = 'sk-ant-api03-heldBackTracked-0123456789'
+  const heldBack = (entries: Record<string, string>) => new Map(Object.entries(entries))
+  const CRED = 'a credential file a runner step left (gha-creds-*.json)'
+  const SECRET = "holds one of the run's secrets"
+
+  it('a credential file staged or committed is named; one never added is not', async () => {
+    fs.writeFileSync(path.join(ws, 'gha-creds-0123abcd.json'), '{"private_key":"CANARY-gcp-key"}\n')
+    fs.writeFileSync(path.join(ws, 'gha-creds-untracked.json'), '{}\n')
+    git(ws, 'add', 'gha-creds-0123abcd.json') // an earlier step's `git add -A`
+    expect(await heldBackInRepo(ws, heldBack({ 'gha-creds-0123abcd.json': CRED, 'gha-creds-untracked.json': CRED }), [KEY])).toEqual([
+      'gha-creds-0123abcd.json'
+    ])
+  })
+
+  it("a file with a run secret is named when HEAD's or the index's copy holds it, not when only the working copy does", async () => {
+    fs.mkdirSync(path.join(ws, 'notes'))
+    fs.writeFileSync(path.join(ws, 'notes', 'committed.txt'), `key ${KEY}\n`)
+    fs.writeFileSync(path.join(ws, 'notes', 'later.txt'), 'clean when committed\n')
+    git(ws, 'add', '.')
+    git(ws, 'commit', '-qm', 'three')
+    fs.writeFileSync(path.join(ws, 'notes', 'later.txt'), `key ${KEY}\n`) // the secret only in the working copy
+    fs.writeFileSync(path.join(ws, 'notes', 'committed.txt'), 'scrubbed in the working copy only\n')
+    const names = await heldBackInRepo(ws, heldBack({ 'notes/committed.txt': SECRET, 'notes/later.txt': SECRET }), [KEY])
+    expect(names).toEqual(['notes/committed.txt'])
+  })
+
+  it('nothing held back, or no checkout: nothing to say', async () => {
+    expect(await heldBackInRepo(ws, new Map(), [KEY])).toEqual([])
+    fs.rmSync(path.join(ws, '.git'), { recursive: true })
+    expect(await heldBackInRepo(ws, heldBack({ 'a.txt': CRED }), [KEY])).toEqual([])
   })
 })

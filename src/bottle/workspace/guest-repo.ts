@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
 import { checkRefFormat } from '../../gitgate/ref-name.js'
 import { configPathOf } from '../git-credentials.js'
 import { BottleError } from '../../util/errors.js'
@@ -28,7 +30,16 @@ export interface GuestRepo {
 function gitEnv(): NodeJS.ProcessEnv {
   // no GIT_* of the runner's (an earlier step's GITHUB_ENV could name another repository with GIT_DIR)
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')))
-  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+  // no grafts and no replacements: the walk of what the bottle may hold follows the objects as they are
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_GRAFT_FILE: '/dev/null',
+    GIT_NO_REPLACE_OBJECTS: '1'
+  }
 }
 
 async function git(workspace: string, args: string[]): Promise<string | undefined> {
@@ -85,14 +96,17 @@ export async function shareableObjects(workspace: string): Promise<string | unde
   return tips && (await onlyReachable(workspace, tips)) ? objects : undefined
 }
 
-/** The refs the bottle's repository gets (HEAD's too): every ref but the stash, with a well-formed name and object name. */
+/**
+ * The refs the bottle's repository gets (HEAD's too): every ref with a well-formed name and object
+ * name but the stash and filter-branch's backup of a history rewritten (`refs/original/`).
+ */
 async function bottleRefs(workspace: string): Promise<string[][] | undefined> {
   const out = await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)'])
   if (out === undefined) return undefined
   return out
     .split('\n')
     .map(l => l.split(' '))
-    .filter(([oid, ref]) => oid && ref && OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'))
+    .filter(([oid, ref]) => oid && ref && OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !/^refs\/(stash$|original\/)/.test(ref))
 }
 
 /** The objects the bottle's repository starts from: its refs' and HEAD's (the index's are added where they are walked). */
@@ -103,8 +117,12 @@ async function bottleTips(workspace: string): Promise<string[] | undefined> {
   return [...new Set([...refs.map(([oid]) => oid!), ...(head && OID.test(head) ? [head] : [])])]
 }
 
-/** The walk of what the bottle may have: from its tips and the index; a missing object (a partial clone) is skipped, never fetched. */
-const REACHABLE = ['--objects', '--indexed-objects', '--missing=allow-any', '--stdin']
+/**
+ * The walk of what the bottle may have: from its tips and this worktree's index (not another
+ * worktree's: `--single-worktree` before `--indexed-objects`); a missing object (a partial clone)
+ * is skipped, never fetched.
+ */
+const REACHABLE = ['--objects', '--single-worktree', '--indexed-objects', '--missing=allow-any', '--stdin']
 
 /**
  * Whether every object in the runner's store is reachable from `tips` or the index: no stash, no
@@ -123,19 +141,71 @@ export async function onlyReachable(workspace: string, tips: readonly string[]):
 }
 
 /**
- * Packs exactly what the bottle's repository may hold (what its tips and the index reach) into
- * `dir`; returns the pack's two files (git writes an empty pack when there is nothing).
+ * Packs exactly what the bottle's repository may hold into `dir`: the walk's object list piped
+ * into `pack-objects --stdout` (written to a file of ours, nothing in the runner's `.git`), then
+ * indexed there with `index-pack`; returns the pack's two files (an empty pack when there is
+ * nothing).
  */
-async function packReachable(workspace: string, tips: readonly string[], dir: string): Promise<string[]> {
+async function packReachable(workspace: string, tips: readonly string[], dir: string, format: 'sha1' | 'sha256'): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const name = await gitIn(
-    workspace,
-    ['-c', 'pack.writeBitmapIndex=false', 'pack-objects', '-q', '--revs', '--indexed-objects', '--missing=allow-any', path.join(dir, 'pack')],
-    `${tips.join('\n')}\n`
-  )
-  if (!name || !/^[0-9a-f]{40,64}$/.test(name))
-    throw new BottleError("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one')
-  return ['pack', 'idx'].map(ext => path.join(dir, `pack-${name}.${ext}`))
+  const incoming = path.join(dir, 'incoming.pack')
+  const failed = () =>
+    new BottleError("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one')
+  const base = ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false']
+  const list = spawn('git', [...base, 'rev-list', ...REACHABLE], { env: gitEnv(), stdio: ['pipe', 'pipe', 'ignore'] })
+  const pack = spawn('git', [...base, 'pack-objects', '-q', '--stdout', '--missing=allow-any'], { env: gitEnv(), stdio: ['pipe', 'pipe', 'ignore'] })
+  list.stdin.end(`${tips.join('\n')}\n`)
+  list.stdout.pipe(pack.stdin)
+  const written = pipeline(pack.stdout, fs.createWriteStream(incoming, { flags: 'wx', mode: 0o600 }))
+  const exited = (c: ReturnType<typeof spawn>) => new Promise<number | null>(resolve => c.once('close', resolve))
+  const [listed, packed] = await Promise.all([exited(list), exited(pack), written.catch(() => undefined)])
+  if (listed !== 0 || packed !== 0) throw failed()
+  // outside any repository (the ceiling stops a search upwards): the pack's name is its checksum
+  const indexed = await runCommand('git', ['-C', dir, 'index-pack', `--object-format=${format}`, incoming], {
+    env: { ...gitEnv(), GIT_CEILING_DIRECTORIES: path.dirname(dir) }
+  })
+  const name = /^(?:pack\t)?([0-9a-f]{40,64})$/.exec(indexed.stdout.trim())?.[1]
+  if (indexed.code !== 0 || !name) throw failed()
+  const files = ['pack', 'idx'].map(ext => path.join(dir, `pack-${name}.${ext}`))
+  fs.renameSync(incoming, files[0]!)
+  fs.renameSync(path.join(dir, 'incoming.idx'), files[1]!)
+  return files
+}
+
+/**
+ * The held-back workspace files (credential files, files holding a run secret) whose content
+ * the bottle's repository still holds: a blob of theirs in the index or in HEAD's tree that is a
+ * credential file by name or holds one of `secrets`. Their working copies stayed out; these would
+ * reach the agent through git (`git show HEAD:<path>`).
+ */
+export async function heldBackInRepo(workspace: string, heldBack: ReadonlyMap<string, string>, secrets: readonly string[]): Promise<string[]> {
+  if (!heldBack.size || !fs.lstatSync(path.join(workspace, '.git'), { throwIfNoEntry: false })) return []
+  const paths = [...heldBack.keys()]
+  const blobs = new Map<string, Set<string>>()
+  const add = (p: string, oid: string | undefined) => {
+    if (oid && OID.test(oid) && heldBack.has(p)) blobs.set(p, (blobs.get(p) ?? new Set()).add(oid))
+  }
+  const lit = ['--literal-pathspecs']
+  for (const entry of ((await git(workspace, [...lit, 'ls-files', '-s', '-z', '--', ...paths])) ?? '').split('\0')) {
+    const [meta, p] = entry.split('\t')
+    add(p ?? '', meta?.split(' ')[1])
+  }
+  for (const entry of ((await git(workspace, [...lit, 'ls-tree', '-r', '-z', 'HEAD', '--', ...paths])) ?? '').split('\0')) {
+    const [meta, p] = entry.split('\t')
+    add(p ?? '', meta?.split(' ')[2])
+  }
+  const leaks: string[] = []
+  for (const [p, oids] of blobs) {
+    const credential = heldBack.get(p)?.startsWith('a credential file')
+    for (const oid of oids) {
+      const body = credential ? '' : ((await git(workspace, ['cat-file', 'blob', oid])) ?? '')
+      if (credential || secrets.some(s => s.length >= 8 && body.includes(s))) {
+        leaks.push(p)
+        break
+      }
+    }
+  }
+  return leaks
 }
 
 /**
@@ -183,7 +253,7 @@ export async function readGuestRepo(workspace: string, objects: RepoObjects): Pr
   // objects are data, but only those the bottle's refs and index reach: nothing the runner dropped or stashed
   if ('borrowAt' in objects) pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objects.borrowAt}\n`) })
   else {
-    for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto))
+    for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto, format))
       pieces.push({ rel: `objects/pack/${path.basename(file)}`, hostPath: file })
   }
   for (const [rel, dir] of [

@@ -4,11 +4,12 @@ import type { BackendKind, Mount } from '../../backend/types.js'
 import type { Config } from '../../config/config.js'
 import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
 import { Redactor } from '../../transcript/redact.js'
+import { BottleError } from '../../util/errors.js'
 import { checkDoorTools } from '../../workspace-door/guest-tools.js'
 import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
 import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
-import { gitDirBytes, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
+import { gitDirBytes, heldBackInRepo, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
 import { GUEST_OBJECTS, MEMORY_DIR, makeStage, packDirOf, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
@@ -93,6 +94,14 @@ export async function provisionWorkspace(
     if (!copy.repo) throw new Error('the bottle was started without its workspace mounts (workspaceMounts)')
     const repo = (await copy.repo)?.withOrigin(gateUrl)
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
+    // before claude starts: a file kept out must not be in the bottle's git either
+    const tracked = repo ? await heldBackInRepo(copy.manifest.root, copy.manifest.heldBack, copy.secrets) : []
+    if (tracked.length)
+      throw new BottleError(
+        `workspace: ${tracked.join(', ')} ${tracked.length > 1 ? 'are' : 'is'} kept out of the bottle (${copy.manifest.heldBack.get(tracked[0]!)}), ` +
+          `but git tracks ${tracked.length > 1 ? 'them' : 'it'}: the content would reach the agent through the bottle's repository (the index or HEAD). Claude was not started`,
+        'Untrack it in the step that added it (`git rm --cached <path>`), or write it outside the workspace'
+      )
     if (copy.stage && !copy.stage.usable) core.info('workspace: the stage could not take more files: the rest went through the exec stream')
     const where = copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : ''
     core.info(
