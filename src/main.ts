@@ -1,4 +1,8 @@
 import * as core from '@actions/core'
+import { DEFAULT_GITHUB_API_URL } from './config/fields.js'
+import { readTriggerEvent } from './trigger/event.js'
+import { permissionApi } from './trigger/permission-api.js'
+import { checkTrigger } from './trigger/trigger-check.js'
 import type { ValidateFunction } from 'ajv'
 import { defaultProbeDeps, selectBackend } from './backend/select.js'
 import { SmolvmBackend } from './backend/smolvm/smolvm-backend.js'
@@ -53,6 +57,7 @@ export async function run(): Promise<void> {
   )
   try {
     const config = parseConfig(raw, readRunnerEnv(process.env))
+    if (!(await triggerAllowed(config, ledger))) return
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
     const backend = await resolveBackend(config, ledger)
@@ -73,6 +78,24 @@ export async function run(): Promise<void> {
     await publish(ledger)
     unwatch()
   }
+}
+
+/**
+ * Who triggered the run may start it (trigger/trigger-check.ts): checked before anything starts.
+ * Refused: one line, conclusion `not-allowed`, the step failed or (on-not-allowed: skip) not.
+ */
+async function triggerAllowed(config: Config, ledger: RunLedger): Promise<boolean> {
+  const event = readTriggerEvent(process.env)
+  const apiUrl = process.env['GITHUB_API_URL'] || DEFAULT_GITHUB_API_URL
+  const verdict = await checkTrigger(event, config.trigger, permissionApi(apiUrl, event.repository, config.git.token))
+  if (verdict.allowed) {
+    if (verdict.checked.length) core.info(`trigger: ${event.name} by ${verdict.checked.join(', ')}: allowed`)
+    return true
+  }
+  ledger.notAllowed = true
+  if (config.trigger.onNotAllowed === 'fail') core.setFailed(`${verdict.line}. Nothing was started (on-not-allowed: skip ends such runs quietly)`)
+  else core.notice(`${verdict.line}. Nothing was started (on-not-allowed: skip)`)
+  return false
 }
 
 /** The backend to run on; what killed runs left on it is removed beside this run's start. */
@@ -211,7 +234,9 @@ async function publish(ledger: RunLedger): Promise<void> {
     structured: ledger.structured,
     door: ledger.door
   }
-  publishOutputs(settleOutputs(outputs, end, ledger.redactor), core.setOutput)
+  const settled = settleOutputs(outputs, end, ledger.redactor)
+  if (ledger.notAllowed) settled.conclusion = 'not-allowed'
+  publishOutputs(settled, core.setOutput)
   endCollect()
   if (transcriptDir) {
     try {

@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3509);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7567);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3509:
+/***/ 7567:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40493,10 +40493,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __nccwpck_require__(6058);
-// EXTERNAL MODULE: ./lib/util/errors.js
-var errors = __nccwpck_require__(9661);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -43217,9 +43213,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -43237,7 +43233,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -45627,7 +45623,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -49169,13 +49165,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -50032,6 +50028,8 @@ function preprocess(fn, schema) {
     });
 }
 
+// EXTERNAL MODULE: ./lib/util/errors.js
+var errors = __nccwpck_require__(9661);
 ;// CONCATENATED MODULE: ./lib/config/fields.js
 /**
  * Everything an input is checked with: the field helpers, the schemas several inputs share,
@@ -50086,6 +50084,7 @@ const INPUT_DEFAULTS = {
     'git-protected-paths': DEFAULT_PROTECTED_PATHS,
     'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB),
     'workspace-changes': 'apply',
+    'on-not-allowed': 'fail',
     'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
     'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 };
@@ -50175,6 +50174,161 @@ const vertexRegion = schemas_string().regex(/^(global|[a-z]+-[a-z]+\d{1,2})$/);
 const gcpProjectId = schemas_string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
 const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'];
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./lib/trigger/event.js
+
+
+const User = object({ login: schemas_string(), type: schemas_string().optional() }).passthrough();
+const Payload = object({
+    sender: User.optional(),
+    repository: object({ private: schemas_boolean().optional(), visibility: schemas_string().optional() }).passthrough().optional(),
+    workflow_run: object({ actor: User.nullish(), triggering_actor: User.nullish() }).passthrough().optional()
+})
+    .passthrough();
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+function account(login, type) {
+    if (!login || !LOGIN.test(login))
+        return undefined;
+    return { login, bot: type === 'Bot' || login.endsWith('[bot]') };
+}
+function distinct(list) {
+    const out = [];
+    for (const a of list)
+        if (a && !out.some(o => o.login.toLowerCase() === a.login.toLowerCase()))
+            out.push(a);
+    return out;
+}
+function readTriggerEvent(env) {
+    let payload = {};
+    const file = env['GITHUB_EVENT_PATH'];
+    if (file) {
+        try {
+            payload = Payload.parse(JSON.parse(external_node_fs_.readFileSync(file, 'utf8')));
+        }
+        catch {
+            payload = {}; // unreadable: only the environment's actors are known
+        }
+    }
+    const sender = payload.sender;
+    const run = payload.workflow_run;
+    const repo = payload.repository;
+    return {
+        name: env['GITHUB_EVENT_NAME'] ?? '',
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        private: repo?.private === true || repo?.visibility === 'private' || repo?.visibility === 'internal',
+        actors: distinct([account(sender?.login, sender?.type), account(env['GITHUB_ACTOR']), account(env['GITHUB_TRIGGERING_ACTOR'])]),
+        upstreamActors: distinct([account(run?.actor?.login, run?.actor?.type), account(run?.triggering_actor?.login, run?.triggering_actor?.type)])
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(4942);
+;// CONCATENATED MODULE: ./lib/trigger/permission-api.js
+
+
+
+/**
+ * An account's permission on the repository, from GitHub's REST API
+ * (`GET /repos/{owner}/{repo}/collaborators/{username}/permission`) with `github-token`, on
+ * github.com or GHES (GITHUB_API_URL); the runner's proxy applies (@actions/http-client).
+ * Anything but an answer fails closed: the run does not start.
+ */
+const Answer = object({ permission: schemas_string(), role_name: schemas_string().optional() }).passthrough();
+function permissionApi(apiUrl, repository, token, http = new lib/* HttpClient */.Qq('bot-bottle')) {
+    return async (login) => {
+        if (!token)
+            throw new errors/* BottleError */.nN(`the trigger check needs the GitHub API to read ${login}'s permission on ${repository}, and no github-token was given`, 
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
+            "Set 'github-token: ${{ github.token }}' (it stays on the runner)");
+        const [owner, repo] = repository.split('/');
+        const url = `${apiUrl.replace(/\/+$/, '')}/repos/${encodeURIComponent(owner ?? '')}/${encodeURIComponent(repo ?? '')}/collaborators/${encodeURIComponent(login)}/permission`;
+        let status;
+        let body;
+        try {
+            const res = await http.get(url, { accept: 'application/vnd.github+json', authorization: `Bearer ${token}`, 'x-github-api-version': '2022-11-28' });
+            status = res.message.statusCode ?? 0;
+            body = await res.readBody();
+        }
+        catch (err) {
+            throw new errors/* BottleError */.nN(`the trigger check could not reach the GitHub API at ${apiUrl} (${err.message})`, "Check the runner's network; the run did not start");
+        }
+        if (status === 404)
+            return undefined;
+        if (status === 401)
+            throw new errors/* BottleError */.nN('the trigger check: GitHub refused github-token (HTTP 401)', 'Give a valid token; the run did not start');
+        if (status === 403 || status === 429)
+            throw new errors/* BottleError */.nN(`the trigger check: GitHub answered HTTP ${status} (${messageOf(body)})`, 'A rate limit or a token without metadata read access; the run did not start');
+        if (status !== 200)
+            throw new errors/* BottleError */.nN(`the trigger check: GitHub answered HTTP ${status} for ${login}'s permission`, 'Try again; the run did not start');
+        const parsed = Answer.safeParse(safeJson(body));
+        if (!parsed.success)
+            throw new errors/* BottleError */.nN('the trigger check: GitHub sent a permission answer this action cannot read', 'Try again; the run did not start');
+        return { permission: parsed.data.permission, roleName: parsed.data.role_name };
+    };
+}
+function safeJson(s) {
+    try {
+        return JSON.parse(s);
+    }
+    catch {
+        return undefined;
+    }
+}
+function messageOf(body) {
+    const m = safeJson(body)?.message;
+    return typeof m === 'string' ? m.replace(/[^\x20-\x7e]/g, '').slice(0, 120) : 'no message';
+}
+
+;// CONCATENATED MODULE: ./lib/trigger/trigger-check.js
+/** The events whose actor may be anyone able to open an issue or a pull request. */
+const CHECKED_EVENTS = new Set([
+    'issues',
+    'issue_comment',
+    'pull_request_review',
+    'pull_request_review_comment',
+    'pull_request_target',
+    'workflow_run',
+    'discussion',
+    'discussion_comment'
+]);
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+function botAllowed(a, policy) {
+    return policy.allowedBots.some(b => b === '*' || b.toLowerCase() === a.login.toLowerCase());
+}
+async function checkTrigger(event, policy, permissionOf) {
+    if (!CHECKED_EVENTS.has(event.name))
+        return { allowed: true, checked: [] };
+    const refuse = (why) => ({ allowed: false, line: `not allowed: this ${event.name} run was triggered by ${why}` });
+    if (policy.allowedBots.includes('*') && !event.private)
+        return { allowed: false, line: "not allowed: 'allowed-bots: *' on a public repository would let any GitHub App's bot start the agent; name the bots" };
+    const accounts = [...event.actors, ...(event.name === 'workflow_run' ? event.upstreamActors : [])];
+    if (!accounts.length)
+        return refuse('an actor the runner did not name (no sender, GITHUB_ACTOR or upstream actor to check)');
+    if (event.name === 'workflow_run' && !event.upstreamActors.length)
+        return refuse('a workflow_run whose upstream actor is not in the event');
+    const checked = [];
+    for (const a of accounts) {
+        if (a.bot) {
+            if (!botAllowed(a, policy))
+                return refuse(`${a.login}, a bot not named in allowed-bots`);
+            checked.push(`${a.login} (allowed bot)`);
+            continue;
+        }
+        const p = await permissionOf(a.login);
+        const role = p?.roleName && WRITERS.has(p.roleName) ? p.roleName : p && WRITERS.has(p.permission) ? p.permission : undefined;
+        if (!role) {
+            const found = p ? `permission '${p.roleName || p.permission}'` : 'no permission (not a collaborator)';
+            const whose = event.upstreamActors.includes(a) ? ' (the actor of the upstream run)' : '';
+            return refuse(`${a.login}${whose}, who has ${found} on ${event.repository}; write, maintain or admin is needed`);
+        }
+        checked.push(`${a.login} (${role})`);
+    }
+    return { allowed: true, checked };
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./lib/util/line-splitter.js
@@ -50479,8 +50633,6 @@ var external_node_http_ = __nccwpck_require__(7067);
 var external_node_https_ = __nccwpck_require__(4708);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./lib/backend/docker/engine-endpoint.js
@@ -58578,6 +58730,7 @@ const CONCLUSIONS = new Set([
     'budget-exceeded',
     'invalid-output',
     'refused-changes',
+    'not-allowed',
     'error'
 ]);
 const BACKENDS = new Set(['docker', 'smolvm', '']);
@@ -58978,8 +59131,6 @@ function _readLinuxVersionFile() {
 //# sourceMappingURL=manifest.js.map
 // EXTERNAL MODULE: external "path"
 var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __nccwpck_require__(2203);
 // EXTERNAL MODULE: external "util"
@@ -61124,6 +61275,8 @@ class RunLedger {
     failed = false;
     /** what the workspace door brought back and refused */
     door;
+    /** the trigger check refused the run: nothing was started */
+    notAllowed = false;
     constructor(known) {
         this.redactor = new Redactor(known);
     }
@@ -61644,11 +61797,22 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
 
 
 
+
+
 /** The safe environment for reading the runner's repository: no system or global config, no prompt. */
 function gitEnv() {
     // no GIT_* of the runner's (an earlier step's GITHUB_ENV could name another repository with GIT_DIR)
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
-    return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+    // no grafts and no replacements: the walk of what the bottle may hold follows the objects as they are
+    return {
+        ...env,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_OPTIONAL_LOCKS: '0',
+        GIT_GRAFT_FILE: '/dev/null',
+        GIT_NO_REPLACE_OBJECTS: '1'
+    };
 }
 async function git(workspace, args) {
     return gitIn(workspace, args);
@@ -61704,7 +61868,10 @@ async function shareableObjects(workspace) {
     const tips = await bottleTips(workspace);
     return tips && (await onlyReachable(workspace, tips)) ? objects : undefined;
 }
-/** The refs the bottle's repository gets (HEAD's too): every ref but the stash, with a well-formed name and object name. */
+/**
+ * The refs the bottle's repository gets (HEAD's too): every ref with a well-formed name and object
+ * name but the stash and filter-branch's backup of a history rewritten (`refs/original/`).
+ */
 async function bottleRefs(workspace) {
     const out = await git(workspace, ['for-each-ref', '--format=%(objectname) %(refname)']);
     if (out === undefined)
@@ -61712,7 +61879,7 @@ async function bottleRefs(workspace) {
     return out
         .split('\n')
         .map(l => l.split(' '))
-        .filter(([oid, ref]) => oid && ref && guest_repo_OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !ref.startsWith('refs/stash'));
+        .filter(([oid, ref]) => oid && ref && guest_repo_OID.test(oid) && ref.startsWith('refs/') && !checkRefFormat(ref.slice(5)) && !/^refs\/(stash$|original\/)/.test(ref));
 }
 /** The objects the bottle's repository starts from: its refs' and HEAD's (the index's are added where they are walked). */
 async function bottleTips(workspace) {
@@ -61722,8 +61889,12 @@ async function bottleTips(workspace) {
     const head = await git(workspace, ['rev-parse', '--verify', '-q', 'HEAD']);
     return [...new Set([...refs.map(([oid]) => oid), ...(head && guest_repo_OID.test(head) ? [head] : [])])];
 }
-/** The walk of what the bottle may have: from its tips and the index; a missing object (a partial clone) is skipped, never fetched. */
-const REACHABLE = ['--objects', '--indexed-objects', '--missing=allow-any', '--stdin'];
+/**
+ * The walk of what the bottle may have: from its tips and this worktree's index (not another
+ * worktree's: `--single-worktree` before `--indexed-objects`); a missing object (a partial clone)
+ * is skipped, never fetched.
+ */
+const REACHABLE = ['--objects', '--single-worktree', '--indexed-objects', '--missing=allow-any', '--stdin'];
 /**
  * Whether every object in the runner's store is reachable from `tips` or the index: no stash, no
  * commit amended or reset away, no blob only ever added and dropped (a credential file an
@@ -61742,15 +61913,73 @@ async function onlyReachable(workspace, tips) {
     return all !== undefined && all.split('\n').filter(Boolean).length === Number(reachable);
 }
 /**
- * Packs exactly what the bottle's repository may hold (what its tips and the index reach) into
- * `dir`; returns the pack's two files (git writes an empty pack when there is nothing).
+ * Packs exactly what the bottle's repository may hold into `dir`: the walk's object list piped
+ * into `pack-objects --stdout` (written to a file of ours, nothing in the runner's `.git`), then
+ * indexed there with `index-pack`; returns the pack's two files (an empty pack when there is
+ * nothing).
  */
-async function packReachable(workspace, tips, dir) {
+async function packReachable(workspace, tips, dir, format) {
     external_node_fs_.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const name = await gitIn(workspace, ['-c', 'pack.writeBitmapIndex=false', 'pack-objects', '-q', '--revs', '--indexed-objects', '--missing=allow-any', external_node_path_.join(dir, 'pack')], `${tips.join('\n')}\n`);
-    if (!name || !/^[0-9a-f]{40,64}$/.test(name))
-        throw new errors/* BottleError */.nN("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one');
-    return ['pack', 'idx'].map(ext => external_node_path_.join(dir, `pack-${name}.${ext}`));
+    const incoming = external_node_path_.join(dir, 'incoming.pack');
+    const failed = () => new errors/* BottleError */.nN("packing the runner's objects for the bottle's repository failed", 'Check the checkout with `git fsck` in a step before this one');
+    const base = ['-C', workspace, '-c', `safe.directory=${workspace}`, '-c', 'core.fsmonitor=false'];
+    const list = (0,external_node_child_process_.spawn)('git', [...base, 'rev-list', ...REACHABLE], { env: gitEnv(), stdio: ['pipe', 'pipe', 'ignore'] });
+    const pack = (0,external_node_child_process_.spawn)('git', [...base, 'pack-objects', '-q', '--stdout', '--missing=allow-any'], { env: gitEnv(), stdio: ['pipe', 'pipe', 'ignore'] });
+    list.stdin.end(`${tips.join('\n')}\n`);
+    list.stdout.pipe(pack.stdin);
+    const written = (0,promises_namespaceObject.pipeline)(pack.stdout, external_node_fs_.createWriteStream(incoming, { flags: 'wx', mode: 0o600 }));
+    const exited = (c) => new Promise(resolve => c.once('close', resolve));
+    const [listed, packed] = await Promise.all([exited(list), exited(pack), written.catch(() => undefined)]);
+    if (listed !== 0 || packed !== 0)
+        throw failed();
+    // outside any repository (the ceiling stops a search upwards): the pack's name is its checksum
+    const indexed = await runCommand('git', ['-C', dir, 'index-pack', `--object-format=${format}`, incoming], {
+        env: { ...gitEnv(), GIT_CEILING_DIRECTORIES: external_node_path_.dirname(dir) }
+    });
+    const name = /^(?:pack\t)?([0-9a-f]{40,64})$/.exec(indexed.stdout.trim())?.[1];
+    if (indexed.code !== 0 || !name)
+        throw failed();
+    const files = ['pack', 'idx'].map(ext => external_node_path_.join(dir, `pack-${name}.${ext}`));
+    external_node_fs_.renameSync(incoming, files[0]);
+    external_node_fs_.renameSync(external_node_path_.join(dir, 'incoming.idx'), files[1]);
+    return files;
+}
+/**
+ * The held-back workspace files (credential files, files holding a run secret) whose content
+ * the bottle's repository still holds: a blob of theirs in the index or in HEAD's tree that is a
+ * credential file by name or holds one of `secrets`. Their working copies stayed out; these would
+ * reach the agent through git (`git show HEAD:<path>`).
+ */
+async function heldBackInRepo(workspace, heldBack, secrets) {
+    if (!heldBack.size || !external_node_fs_.lstatSync(external_node_path_.join(workspace, '.git'), { throwIfNoEntry: false }))
+        return [];
+    const paths = [...heldBack.keys()];
+    const blobs = new Map();
+    const add = (p, oid) => {
+        if (oid && guest_repo_OID.test(oid) && heldBack.has(p))
+            blobs.set(p, (blobs.get(p) ?? new Set()).add(oid));
+    };
+    const lit = ['--literal-pathspecs'];
+    for (const entry of ((await git(workspace, [...lit, 'ls-files', '-s', '-z', '--', ...paths])) ?? '').split('\0')) {
+        const [meta, p] = entry.split('\t');
+        add(p ?? '', meta?.split(' ')[1]);
+    }
+    for (const entry of ((await git(workspace, [...lit, 'ls-tree', '-r', '-z', 'HEAD', '--', ...paths])) ?? '').split('\0')) {
+        const [meta, p] = entry.split('\t');
+        add(p ?? '', meta?.split(' ')[2]);
+    }
+    const leaks = [];
+    for (const [p, oids] of blobs) {
+        const credential = heldBack.get(p)?.startsWith('a credential file');
+        for (const oid of oids) {
+            const body = credential ? '' : ((await git(workspace, ['cat-file', 'blob', oid])) ?? '');
+            if (credential || secrets.some(s => s.length >= 8 && body.includes(s))) {
+                leaks.push(p);
+                break;
+            }
+        }
+    }
+    return leaks;
 }
 /**
  * The pieces of the bottle's `.git` for the runner's checkout at `workspace`, or undefined when
@@ -61787,7 +62016,7 @@ async function readGuestRepo(workspace, objects) {
     if ('borrowAt' in objects)
         pieces.push({ rel: 'objects/info/alternates', data: Buffer.from(`${objects.borrowAt}\n`) });
     else {
-        for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto))
+        for (const file of await packReachable(workspace, (await bottleTips(workspace)) ?? [], objects.packInto, format))
             pieces.push({ rel: `objects/pack/${external_node_path_.basename(file)}`, hostPath: file });
     }
     for (const [rel, dir] of [
@@ -61923,6 +62152,7 @@ function footprint(m) {
 
 
 
+
 async function readWorkspace(config, known) {
     const gitSecrets = workspaceGitSecrets(config.workspace);
     for (const s of gitSecrets)
@@ -61973,6 +62203,11 @@ async function provisionWorkspace(guest, copy, gateUrl, config) {
             throw new Error('the bottle was started without its workspace mounts (workspaceMounts)');
         const repo = (await copy.repo)?.withOrigin(gateUrl);
         const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
+        // before claude starts: a file kept out must not be in the bottle's git either
+        const tracked = repo ? await heldBackInRepo(copy.manifest.root, copy.manifest.heldBack, copy.secrets) : [];
+        if (tracked.length)
+            throw new errors/* BottleError */.nN(`workspace: ${tracked.join(', ')} ${tracked.length > 1 ? 'are' : 'is'} kept out of the bottle (${copy.manifest.heldBack.get(tracked[0])}), ` +
+                `but git tracks ${tracked.length > 1 ? 'them' : 'it'}: the content would reach the agent through the bottle's repository (the index or HEAD). Claude was not started`, 'Untrack it in the step that added it (`git rm --cached <path>`), or write it outside the workspace');
         if (copy.stage && !copy.stage.usable)
             lib_core/* info */.pq('workspace: the stage could not take more files: the rest went through the exec stream');
         const where = copy.stage?.dir.startsWith(`${MEMORY_DIR}/`) ? ' (in memory)' : '';
@@ -62303,6 +62538,18 @@ function smolvmSection(raw, runner) {
         githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
     };
 }
+const BOT_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/;
+/** `allowed-bots` (bot logins, comma or line separated, or `*`) and `on-not-allowed`. */
+function triggerSection(raw) {
+    const allowedBots = raw['allowed-bots']
+        .split(/[,\n]/)
+        .map(s => s.trim())
+        .filter(Boolean);
+    for (const b of allowedBots)
+        if (b !== '*' && !BOT_LOGIN.test(b))
+            throw new errors/* InputError */.dz('allowed-bots', `${JSON.stringify(b.slice(0, 60))} is not a bot login`, "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'");
+    return { allowedBots, onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']) };
+}
 /** Both of image-registry-username and image-registry-password, or neither. */
 function registryLoginSection(raw) {
     const username = raw['image-registry-username'].trim();
@@ -62453,6 +62700,7 @@ function parseConfig(raw, runner) {
         git: gitSection(raw),
         caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
         smolvm: smolvmSection(raw, runner),
+        trigger: triggerSection(raw),
         runner: {
             runnerTemp,
             toolCache,
@@ -62511,6 +62759,8 @@ const INPUT_NAMES = [
     'smolvm-image-cache-mb',
     'image-registry-username',
     'image-registry-password',
+    'allowed-bots',
+    'on-not-allowed',
     'github-token',
     'egress',
     'allowed-hosts',
@@ -62772,6 +63022,10 @@ async function runSetup(raw) {
 
 
 
+
+
+
+
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
 /**
@@ -62795,6 +63049,8 @@ async function run() {
     const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
         const config = parseConfig(raw, readRunnerEnv(process.env));
+        if (!(await triggerAllowed(config, ledger)))
+            return;
         // @actions/tool-cache reads these from the environment.
         process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache;
         const backend = await resolveBackend(config, ledger);
@@ -62817,6 +63073,26 @@ async function run() {
         await publish(ledger);
         unwatch();
     }
+}
+/**
+ * Who triggered the run may start it (trigger/trigger-check.ts): checked before anything starts.
+ * Refused: one line, conclusion `not-allowed`, the step failed or (on-not-allowed: skip) not.
+ */
+async function triggerAllowed(config, ledger) {
+    const event = readTriggerEvent(process.env);
+    const apiUrl = process.env['GITHUB_API_URL'] || DEFAULT_GITHUB_API_URL;
+    const verdict = await checkTrigger(event, config.trigger, permissionApi(apiUrl, event.repository, config.git.token));
+    if (verdict.allowed) {
+        if (verdict.checked.length)
+            lib_core/* info */.pq(`trigger: ${event.name} by ${verdict.checked.join(', ')}: allowed`);
+        return true;
+    }
+    ledger.notAllowed = true;
+    if (config.trigger.onNotAllowed === 'fail')
+        lib_core/* setFailed */.C1(`${verdict.line}. Nothing was started (on-not-allowed: skip ends such runs quietly)`);
+    else
+        lib_core/* notice */.lm(`${verdict.line}. Nothing was started (on-not-allowed: skip)`);
+    return false;
 }
 /** The backend to run on; what killed runs left on it is removed beside this run's start. */
 async function resolveBackend(config, ledger) {
@@ -62938,7 +63214,10 @@ async function publish(ledger) {
         structured: ledger.structured,
         door: ledger.door
     };
-    publishOutputs(settleOutputs(outputs, end, ledger.redactor), lib_core/* setOutput */.uH);
+    const settled = settleOutputs(outputs, end, ledger.redactor);
+    if (ledger.notAllowed)
+        settled.conclusion = 'not-allowed';
+    publishOutputs(settled, lib_core/* setOutput */.uH);
     endCollect();
     if (transcriptDir) {
         try {
@@ -63301,6 +63580,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -63308,7 +63588,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -63334,7 +63614,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -64223,7 +64503,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -64231,7 +64511,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -64239,7 +64519,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

@@ -109,6 +109,7 @@ const CONCLUSIONS = new Set([
   'budget-exceeded',
   'invalid-output',
   'refused-changes',
+  'not-allowed',
   'error'
 ])
 const BACKENDS = new Set(['docker', 'smolvm', ''])

@@ -44,6 +44,8 @@ export class RunLedger {
   failed = false
   /** what the workspace door brought back and refused */
   door?: DoorOutcome
+  /** the trigger check refused the run: nothing was started */
+  notAllowed = false
 
   constructor(known: string[]) {
     this.redactor = new Redactor(known)

@@ -32,7 +32,8 @@ import { parseJsonSchema, type JsonSchemaInput } from './json-schema.js'
 import type { BudgetLimits } from '../proxy/budget.js'
 import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess } from './provider-config.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
-import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings } from './sections.js'
+import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings, triggerSection } from './sections.js'
+import type { TriggerPolicy } from '../trigger/trigger-check.js'
 import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
 
 export type { BackendChoice } from './fields.js'
@@ -73,6 +74,8 @@ export interface Config {
   /** extra CA certificates (PEM), trusted in the guest and by the host-side proxies */
   caCertificates: string[]
   smolvm: SmolvmSettings
+  /** who may trigger a run on events anyone can cause */
+  trigger: TriggerPolicy
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string; proxy: RunnerProxy }
 }
 
@@ -160,6 +163,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     git: gitSection(raw),
     caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
     smolvm: smolvmSection(raw, runner),
+    trigger: triggerSection(raw),
     runner: {
       runnerTemp,
       toolCache,

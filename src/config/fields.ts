@@ -54,6 +54,7 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'git-protected-paths': DEFAULT_PROTECTED_PATHS,
   'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB),
   'workspace-changes': 'apply',
+  'on-not-allowed': 'fail',
   'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
   'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 }

@@ -43,6 +43,8 @@ export const INPUT_NAMES = [
   'smolvm-image-cache-mb',
   'image-registry-username',
   'image-registry-password',
+  'allowed-bots',
+  'on-not-allowed',
   'github-token',
   'egress',
   'allowed-hosts',

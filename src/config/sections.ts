@@ -21,6 +21,7 @@ import {
   type BackendChoice
 } from './fields.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
+import type { TriggerPolicy } from '../trigger/trigger-check.js'
 
 export interface SmolvmSettings {
   version: string
@@ -47,6 +48,20 @@ export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings
     githubToken: raw['github-token'] || undefined,
     githubApiUrl: runner.apiUrl || DEFAULT_GITHUB_API_URL
   }
+}
+
+const BOT_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/
+
+/** `allowed-bots` (bot logins, comma or line separated, or `*`) and `on-not-allowed`. */
+export function triggerSection(raw: RawInputs): TriggerPolicy {
+  const allowedBots = raw['allowed-bots']
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(Boolean)
+  for (const b of allowedBots)
+    if (b !== '*' && !BOT_LOGIN.test(b))
+      throw new InputError('allowed-bots', `${JSON.stringify(b.slice(0, 60))} is not a bot login`, "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'")
+  return { allowedBots, onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']) }
 }
 
 /** Both of image-registry-username and image-registry-password, or neither. */

@@ -1,0 +1,161 @@
+// A GitHub REST API double on loopback whose every request is checked against GitHub's published
+// OpenAPI description (@octokit/openapi, api.github.com): the method and path must match an
+// operation, path parameters their schemas, query parameters must be ones the operation declares.
+// Each answer is validated against the operation's response schema before it is sent (a double
+// that answers what GitHub never would proves nothing). Auth and rate limits answer as GitHub does:
+// 401 "Bad credentials" for a wrong token, 403 with x-ratelimit-remaining: 0 when rate-limited.
+// Operations it serves: repos/get-collaborator-permission-level. Anything else valid is 501 and
+// recorded; anything invalid is 404 and recorded as a problem (tests assert there are none).
+import http from 'node:http'
+import { createRequire } from 'node:module'
+import Ajv from 'ajv'
+
+const require = createRequire(import.meta.url)
+let spec
+let ajv
+/** The description and a validator over it, loaded once per process (13 MB of JSON). */
+function openapi() {
+  if (!spec) {
+    spec = require('@octokit/openapi/generated/api.github.com.json')
+    ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
+    ajv.addSchema(spec, 'gh')
+  }
+  return spec
+}
+
+const pointer = parts => `gh#/${parts.map(p => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`
+const resolve = obj =>
+  obj?.$ref
+    ? resolve(
+        obj.$ref
+          .slice(2)
+          .split('/')
+          .reduce((o, k) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], openapi())
+      )
+    : obj
+
+/** The operation for method + path, with its path parameters, or undefined. */
+function matchOperation(method, pathname) {
+  for (const [template, item] of Object.entries(openapi().paths)) {
+    const op = item[method.toLowerCase()]
+    if (!op) continue
+    const names = []
+    const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, n) => (names.push(n), '([^/]+)'))}$`)
+    const m = re.exec(pathname)
+    if (m) return { template, method: method.toLowerCase(), op, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) }
+  }
+  return undefined
+}
+
+/** What is wrong with a request for `found`, by the operation's declared parameters. */
+function requestProblems(found, query) {
+  const problems = []
+  const declared = [...(openapi().paths[found.template].parameters ?? []), ...(found.op.parameters ?? [])].map(resolve)
+  for (const p of declared.filter(p => p.in === 'path')) {
+    const v = found.params[p.name]
+    if (v === undefined || v === '') problems.push(`path parameter ${p.name} missing`)
+    else if (p.schema?.type === 'integer' && !/^\d+$/.test(v)) problems.push(`path parameter ${p.name} is not an integer`)
+  }
+  const queryNames = new Set(declared.filter(p => p.in === 'query').map(p => p.name))
+  for (const k of query.keys()) if (!queryNames.has(k)) problems.push(`query parameter ${k} is not declared by ${found.op.operationId}`)
+  for (const p of declared.filter(p => p.in === 'query' && p.required)) if (!query.has(p.name)) problems.push(`required query parameter ${p.name} missing`)
+  return problems
+}
+
+/**
+ * Checks an answer against the operation's response schema; the problems, or none. GitHub's
+ * auth and rate-limit answers (401, 403, 429) come from any operation, as its basic-error.
+ */
+function responseProblems(found, status, body) {
+  const declared = found.op.responses[String(status)]
+  const decode = ref =>
+    ref
+      .slice(2)
+      .split('/')
+      .map(k => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+  let base
+  if (declared) base = declared.$ref ? decode(declared.$ref) : ['paths', found.template, found.method, 'responses', String(status)]
+  else if ([401, 403, 429].includes(status)) base = ['components', 'responses', 'requires_authentication']
+  else return [`${found.op.operationId} declares no ${status} answer`]
+  if (!base.reduce((o, k) => o?.[k], openapi())?.content?.['application/json']) return []
+  const validate = ajv.getSchema(pointer([...base, 'content', 'application/json', 'schema']))
+  return validate(body) ? [] : validate.errors.map(e => `${status} answer ${e.instancePath || '/'} ${e.message}`)
+}
+
+const DOCS = 'https://docs.github.com/rest'
+
+/** A user object as GitHub's collaborator schemas describe it. */
+function userObject(login, id) {
+  const base = `https://api.github.com/users/${login}`
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url: base,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${base}/followers`,
+    following_url: `${base}/following{/other_user}`,
+    gists_url: `${base}/gists{/gist_id}`,
+    starred_url: `${base}/starred{/owner}{/repo}`,
+    subscriptions_url: `${base}/subscriptions`,
+    organizations_url: `${base}/orgs`,
+    repos_url: `${base}/repos`,
+    events_url: `${base}/events{/privacy}`,
+    received_events_url: `${base}/received_events`,
+    type: login.endsWith('[bot]') ? 'Bot' : 'User',
+    site_admin: false
+  }
+}
+
+/**
+ * @param {{ token: string, repository: string, permissions?: Record<string, string>, users?: string[], private?: boolean, rateLimited?: boolean }} o
+ *   permissions: login → role ('admin', 'maintain', 'write', 'triage', 'read'); another existing user
+ *   (listed in `users`) gets 'read' on a public repository and 'none' on a private one; an unknown login 404.
+ */
+export async function startGitHubApiDouble(o) {
+  openapi()
+  const requests = []
+  const problems = []
+  const permissions = o.permissions ?? {}
+  const users = new Set([...(o.users ?? []), ...Object.keys(permissions)])
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://double')
+    const found = matchOperation(req.method ?? 'GET', url.pathname)
+    const send = (status, body, headers = {}) => {
+      if (found) for (const p of responseProblems(found, status, body)) problems.push(`${req.method} ${url.pathname}: ${p}`)
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-api-version-selected': '2022-11-28', ...headers })
+      res.end(JSON.stringify(body))
+    }
+    const record = { method: req.method, path: url.pathname, operationId: found?.op.operationId, authorization: req.headers.authorization }
+    requests.push(record)
+    if (!found) {
+      problems.push(`${req.method} ${url.pathname}: no operation of GitHub's REST API`)
+      return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' })
+    }
+    for (const p of requestProblems(found, url.searchParams)) problems.push(`${req.method} ${url.pathname}: ${p}`)
+    const auth = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    if (auth !== o.token) return send(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' })
+    if (o.rateLimited)
+      return send(
+        403,
+        { message: 'API rate limit exceeded for installation ID 4242.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' },
+        { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600) }
+      )
+    if (found.op.operationId === 'repos/get-collaborator-permission-level') {
+      if (`${found.params.owner}/${found.params.repo}` !== o.repository) return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' })
+      const login = found.params.username
+      if (!users.has(login)) return send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' })
+      const role = permissions[login] ?? (o.private ? 'none' : 'read')
+      // GitHub's `permission` is the legacy name: maintain reads as write, triage as read
+      const permission = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' }[role]
+      const user = role === 'none' ? null : { ...userObject(login, 1000 + [...users].indexOf(login)), role_name: role }
+      return send(200, { permission, role_name: role, user })
+    }
+    send(501, { message: `the double does not serve ${found.op.operationId}`, documentation_url: DOCS, status: '501' })
+  })
+  await new Promise(r => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${server.address().port}`
+  return { url, requests, problems, close: () => new Promise(r => (server.closeAllConnections(), server.close(() => r()))) }
+}
