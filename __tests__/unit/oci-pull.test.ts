@@ -133,6 +133,30 @@ describe('pulling an image without docker', () => {
     expect({ digest: got.digest, marker: fileInArchive(got.archive, 'etc/marker') }).toEqual({ digest: arm.manifestDigest, marker: 'docker arm64\n' })
   })
 
+  it('a cached archive is used only when it is exactly the image: one put there by someone else is fetched again', async () => {
+    const cache = path.join(tmp, 'cache')
+    const lines: string[] = []
+    const first = await pullImageArchive(`${reg.host}/single:v1`, cache, { login: login(), ca, platform: AMD64 })
+    expect((fs.statSync(first.archive).mode & 0o777).toString(8)).toBe('600')
+    expect((fs.statSync(cache).mode & 0o777).toString(8)).toBe('700')
+    fs.writeFileSync(first.archive, 'EVIL-NOT-THE-IMAGE')
+    const again = await pullImageArchive(`${reg.host}/single:v1`, cache, { login: login(), ca, platform: AMD64, progress: l => lines.push(l) })
+    expect({ cached: again.cached, marker: fileInArchive(again.archive, 'etc/marker') }).toEqual({ cached: false, marker: 'single\n' })
+    expect(lines).toContain(`image ${reg.host}/single:v1: the cached archive ${path.basename(first.archive)} does not match the image's digests: fetched again`)
+    expect((await pullImageArchive(`${reg.host}/single:v1`, cache, { login: login(), ca, platform: AMD64 })).cached).toBe(true)
+  })
+
+  it("an image over smolvm's archive cap is refused before any layer is fetched", async () => {
+    const cache = path.join(tmp, 'cache')
+    const err = await failure(
+      guestImageArchive(`${reg.host}/single:v1`, cache, path.join(tmp, 'no-docker'), { login: login(), ca, env: { SMOLVM_MAX_IMAGE_BYTES: '100' } })
+    )
+    expect(err.message).toMatch(
+      /^smolvm: the archive of image .*single:v1 is 0\.0 GiB \(\d+ bytes\); smolvm refuses an image archive over 0\.0 GiB \(100 bytes\)/
+    )
+    expect(fs.existsSync(cache)).toBe(false) // refused before the cache was even made
+  })
+
   it('a blob altered in the registry is refused in one line, and nothing is left in the cache', async () => {
     const victim = await pushImage(reg, 'tampered', { tag: 'v1', ...tinyImage({ architecture: 'amd64', files: { 'etc/marker': 'tamper me\n' } }) })
     const data = reg.blobDataPath(victim.layerDigests[0]!)

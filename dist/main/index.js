@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7567);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7567:
+/***/ 70:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51795,6 +51795,166 @@ function truncated(value) {
     return v;
 }
 
+;// CONCATENATED MODULE: ./lib/util/tar/tar-reader.js
+
+/** The most a pax or long-name record may hold: names, not data. */
+const MAX_META_BYTES = 1024 * 1024;
+class TarReader {
+    sink;
+    buffered = [];
+    bufferedLength = 0;
+    /** bytes of the current entry's data still to come, then its padding */
+    remaining = 0;
+    padding = 0;
+    inEntry = false;
+    /** a pax or long-name record being gathered */
+    meta;
+    pending = {};
+    ended = false;
+    constructor(sink) {
+        this.sink = sink;
+    }
+    push(chunk) {
+        let offset = 0;
+        while (offset < chunk.length && !this.ended) {
+            if (this.remaining > 0) {
+                const take = Math.min(this.remaining, chunk.length - offset);
+                const part = chunk.subarray(offset, offset + take);
+                if (this.meta)
+                    this.meta.parts.push(part);
+                else
+                    this.sink.data(part);
+                this.remaining -= take;
+                offset += take;
+                if (this.remaining === 0)
+                    this.finishData();
+                continue;
+            }
+            if (this.padding > 0) {
+                const skip = Math.min(this.padding, chunk.length - offset);
+                this.padding -= skip;
+                offset += skip;
+                continue;
+            }
+            const need = BLOCK - this.bufferedLength;
+            const part = chunk.subarray(offset, offset + need);
+            this.buffered.push(part);
+            this.bufferedLength += part.length;
+            offset += part.length;
+            if (this.bufferedLength === BLOCK) {
+                const block = Buffer.concat(this.buffered);
+                this.buffered = [];
+                this.bufferedLength = 0;
+                this.header(block);
+            }
+        }
+    }
+    /** The stream is over: throws if it stopped inside an entry. */
+    end() {
+        if (this.remaining > 0 || this.inEntry || this.meta || this.bufferedLength > 0)
+            throw new Error('tar: the archive ends inside an entry');
+    }
+    header(block) {
+        const h = parseHeader(block);
+        if (!h) {
+            this.ended = true; // the first zero block ends it: what follows is not read
+            return;
+        }
+        if (h.type === 'pax' || h.type === 'pax-global' || h.type === 'gnu-longname' || h.type === 'gnu-longlink') {
+            if (h.size > MAX_META_BYTES)
+                throw new Error(`tar: a ${h.type} record of ${h.size} bytes is larger than a name can be`);
+            this.meta = { kind: h.type, parts: [], size: h.size };
+            this.startData(h.size);
+            return;
+        }
+        const name = this.pending.path ?? h.name;
+        const linkname = this.pending.linkpath ?? h.linkname;
+        const size = this.pending.size ?? h.size;
+        this.pending = {};
+        // only regular files carry data: a link or directory that claims a size gets none read as its content
+        const dataSize = h.type === 'file' || h.type === 'other' ? size : h.size;
+        this.inEntry = true;
+        this.sink.entry({ name, type: h.type, mode: h.mode, size: dataSize, linkname });
+        this.startData(dataSize);
+    }
+    startData(size) {
+        this.remaining = size;
+        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (size === 0)
+            this.finishData();
+    }
+    finishData() {
+        const meta = this.meta;
+        if (meta) {
+            this.meta = undefined;
+            const data = Buffer.concat(meta.parts);
+            if (meta.kind === 'gnu-longname')
+                this.pending.path = data.toString('utf8').replace(/\0+$/, '');
+            else if (meta.kind === 'gnu-longlink')
+                this.pending.linkpath = data.toString('utf8').replace(/\0+$/, '');
+            else if (meta.kind === 'pax') {
+                const rec = parsePax(data);
+                if (rec.has('path'))
+                    this.pending.path = rec.get('path');
+                if (rec.has('linkpath'))
+                    this.pending.linkpath = rec.get('linkpath');
+                const size = rec.get('size');
+                if (size !== undefined) {
+                    if (!/^\d+$/.test(size))
+                        throw new Error('tar: a pax size is not a number');
+                    this.pending.size = Number(size);
+                }
+            }
+            return;
+        }
+        this.inEntry = false;
+        this.sink.entryEnd();
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/oci/archive-check.js
+
+
+
+/**
+ * Whether an archive in the cache is exactly what the manifest just fetched describes: the same
+ * `manifest.json`, the config and every layer hashing to their digests, nothing else in it. The
+ * cache outlives the run (RUNNER_TOOL_CACHE on a self-hosted runner), so its name proves nothing:
+ * an earlier job could have put another image there.
+ */
+async function archiveMatches(archive, expected) {
+    const seen = new Map();
+    let current;
+    let bad = false;
+    const reader = new TarReader({
+        entry(e) {
+            if (e.type !== 'file' || !expected.has(e.name) || seen.has(e.name))
+                bad = true;
+            current = { name: e.name, hash: external_node_crypto_.createHash('sha256') };
+        },
+        data(chunk) {
+            current?.hash.update(chunk);
+        },
+        entryEnd() {
+            if (current)
+                seen.set(current.name, `sha256:${current.hash.digest('hex')}`);
+            current = undefined;
+        }
+    });
+    try {
+        const fd = external_node_fs_.openSync(archive, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+        for await (const chunk of external_node_fs_.createReadStream('', { fd })) {
+            reader.push(chunk);
+            if (bad)
+                return false;
+        }
+    }
+    catch {
+        return false;
+    }
+    return !bad && seen.size === expected.size && [...expected].every(([name, digest]) => seen.get(name) === digest);
+}
+
 ;// CONCATENATED MODULE: ./lib/oci/credentials.js
 
 
@@ -52360,6 +52520,7 @@ function parseImageReference(image) {
 
 
 
+
 const MANIFEST_BYTES = 4 * 1024 * 1024;
 const CONFIG_BYTES = 16 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 10_000;
@@ -52419,6 +52580,8 @@ async function fetchBlob(client, d, max, what) {
         chunks.push(c);
     return Buffer.concat(chunks);
 }
+/** The archive's `manifest.json`: one image (crane takes exactly one), no tag. */
+const archiveManifest = (config, layers) => Buffer.from(JSON.stringify([{ Config: `${config.digest.slice(7)}.json`, RepoTags: [], Layers: layers.map(layerFile) }]));
 const layerFile = (d) => `${d.digest.slice(7)}${d.mediaType.endsWith('+gzip') ? '.tar.gz' : d.mediaType.endsWith('+zstd') ? '.tar.zst' : '.tar'}`;
 async function pullImageArchive(image, cacheDir, opts = {}) {
     const ref = parseImageReference(image);
@@ -52452,10 +52615,20 @@ async function pullImageArchive(image, cacheDir, opts = {}) {
         if (cfg.data.rootfs.diff_ids.length !== layers.length)
             throw new RegistryError(`${what}: its config lists ${cfg.data.rootfs.diff_ids.length} layers, its manifest ${layers.length}`);
         const user = cfg.data.config?.User ?? '';
-        external_node_fs_.mkdirSync(cacheDir, { recursive: true });
+        opts.checkSize?.(layers.reduce((n, l) => n + l.size, configBytes.length));
+        external_node_fs_.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
         const archive = external_node_path_.join(cacheDir, `${digest.slice(7)}.tar`);
-        if (external_node_fs_.existsSync(archive))
-            return { archive, cached: true, digest, user, ref };
+        const members = new Map([
+            ['manifest.json', sha256(archiveManifest(config, layers))],
+            [`${config.digest.slice(7)}.json`, config.digest],
+            ...layers.map(l => [layerFile(l), l.digest])
+        ]);
+        if (external_node_fs_.existsSync(archive)) {
+            if (await archiveMatches(archive, members))
+                return { archive, cached: true, digest, user, ref };
+            say(`${what}: the cached archive ${external_node_path_.basename(archive)} does not match the image's digests: fetched again`);
+            external_node_fs_.rmSync(archive, { force: true });
+        }
         await writeArchive(client, archive, configBytes, config, layers, what, say);
         return { archive, cached: false, digest, user, ref };
     }
@@ -52465,8 +52638,11 @@ async function pullImageArchive(image, cacheDir, opts = {}) {
 }
 /** Writes the archive beside its final name and renames it there once every blob matched. */
 async function writeArchive(client, archive, configBytes, config, layers, what, say) {
-    const partial = `${archive}.${process.pid}.partial`;
-    const out = external_node_fs_.createWriteStream(partial, { mode: 0o644 });
+    // a name of ours alone, created anew (never through a link someone left there), readable by this user only
+    const partial = `${archive}.${process.pid}-${external_node_crypto_.randomBytes(6).toString('hex')}.partial`;
+    const out = external_node_fs_.createWriteStream('', {
+        fd: external_node_fs_.openSync(partial, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600)
+    });
     const closed = new Promise((resolve, reject) => {
         out.once('close', resolve);
         out.once('error', reject);
@@ -52474,7 +52650,7 @@ async function writeArchive(client, archive, configBytes, config, layers, what, 
     try {
         const tar = new TarWriter(out, { uid: 0, gid: 0 });
         const mtime = 0;
-        const manifest = Buffer.from(JSON.stringify([{ Config: `${config.digest.slice(7)}.json`, RepoTags: [], Layers: layers.map(layerFile) }]));
+        const manifest = archiveManifest(config, layers);
         await tar.file('manifest.json', 0o644, mtime, manifest.length, [manifest]);
         await tar.file(`${config.digest.slice(7)}.json`, 0o644, mtime, configBytes.length, [configBytes]);
         const total = layers.reduce((s, l) => s + l.size, 0);
@@ -52528,7 +52704,12 @@ async function guestImageArchive(image, cacheDir, docker = 'docker', fetch = {})
     const found = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch(() => undefined);
     if (found?.code === 0)
         return saveFromDocker(image, cacheDir, docker, found.stdout);
-    const pulled = await pullImageArchive(image, cacheDir, { ...fetch, progress: line => lib_core/* info */.pq(`smolvm: ${line}`) });
+    const pulled = await pullImageArchive(image, cacheDir, {
+        ...fetch,
+        progress: line => lib_core/* info */.pq(`smolvm: ${line}`),
+        // smolvm's own cap, before a byte is written (a registry can say any size)
+        checkSize: bytes => checkArchiveSize(image, bytes, fetch.env ?? process.env)
+    });
     checkUser(image, pulled.user);
     return { archive: pulled.archive, cached: pulled.cached, source: { registry: pulled.ref.registry, digest: pulled.digest } };
 }
@@ -57925,123 +58106,6 @@ function changesOf(manifest, listing) {
         if (!listing.has(path))
             changes.push({ path, change: 'deleted', type: old.type, old });
     return changes;
-}
-
-;// CONCATENATED MODULE: ./lib/util/tar/tar-reader.js
-
-/** The most a pax or long-name record may hold: names, not data. */
-const MAX_META_BYTES = 1024 * 1024;
-class TarReader {
-    sink;
-    buffered = [];
-    bufferedLength = 0;
-    /** bytes of the current entry's data still to come, then its padding */
-    remaining = 0;
-    padding = 0;
-    inEntry = false;
-    /** a pax or long-name record being gathered */
-    meta;
-    pending = {};
-    ended = false;
-    constructor(sink) {
-        this.sink = sink;
-    }
-    push(chunk) {
-        let offset = 0;
-        while (offset < chunk.length && !this.ended) {
-            if (this.remaining > 0) {
-                const take = Math.min(this.remaining, chunk.length - offset);
-                const part = chunk.subarray(offset, offset + take);
-                if (this.meta)
-                    this.meta.parts.push(part);
-                else
-                    this.sink.data(part);
-                this.remaining -= take;
-                offset += take;
-                if (this.remaining === 0)
-                    this.finishData();
-                continue;
-            }
-            if (this.padding > 0) {
-                const skip = Math.min(this.padding, chunk.length - offset);
-                this.padding -= skip;
-                offset += skip;
-                continue;
-            }
-            const need = BLOCK - this.bufferedLength;
-            const part = chunk.subarray(offset, offset + need);
-            this.buffered.push(part);
-            this.bufferedLength += part.length;
-            offset += part.length;
-            if (this.bufferedLength === BLOCK) {
-                const block = Buffer.concat(this.buffered);
-                this.buffered = [];
-                this.bufferedLength = 0;
-                this.header(block);
-            }
-        }
-    }
-    /** The stream is over: throws if it stopped inside an entry. */
-    end() {
-        if (this.remaining > 0 || this.inEntry || this.meta || this.bufferedLength > 0)
-            throw new Error('tar: the archive ends inside an entry');
-    }
-    header(block) {
-        const h = parseHeader(block);
-        if (!h) {
-            this.ended = true; // the first zero block ends it: what follows is not read
-            return;
-        }
-        if (h.type === 'pax' || h.type === 'pax-global' || h.type === 'gnu-longname' || h.type === 'gnu-longlink') {
-            if (h.size > MAX_META_BYTES)
-                throw new Error(`tar: a ${h.type} record of ${h.size} bytes is larger than a name can be`);
-            this.meta = { kind: h.type, parts: [], size: h.size };
-            this.startData(h.size);
-            return;
-        }
-        const name = this.pending.path ?? h.name;
-        const linkname = this.pending.linkpath ?? h.linkname;
-        const size = this.pending.size ?? h.size;
-        this.pending = {};
-        // only regular files carry data: a link or directory that claims a size gets none read as its content
-        const dataSize = h.type === 'file' || h.type === 'other' ? size : h.size;
-        this.inEntry = true;
-        this.sink.entry({ name, type: h.type, mode: h.mode, size: dataSize, linkname });
-        this.startData(dataSize);
-    }
-    startData(size) {
-        this.remaining = size;
-        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-        if (size === 0)
-            this.finishData();
-    }
-    finishData() {
-        const meta = this.meta;
-        if (meta) {
-            this.meta = undefined;
-            const data = Buffer.concat(meta.parts);
-            if (meta.kind === 'gnu-longname')
-                this.pending.path = data.toString('utf8').replace(/\0+$/, '');
-            else if (meta.kind === 'gnu-longlink')
-                this.pending.linkpath = data.toString('utf8').replace(/\0+$/, '');
-            else if (meta.kind === 'pax') {
-                const rec = parsePax(data);
-                if (rec.has('path'))
-                    this.pending.path = rec.get('path');
-                if (rec.has('linkpath'))
-                    this.pending.linkpath = rec.get('linkpath');
-                const size = rec.get('size');
-                if (size !== undefined) {
-                    if (!/^\d+$/.test(size))
-                        throw new Error('tar: a pax size is not a number');
-                    this.pending.size = Number(size);
-                }
-            }
-            return;
-        }
-        this.inEntry = false;
-        this.sink.entryEnd();
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/workspace-door/fetch.js

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import path from 'node:path'
 import { z } from 'zod'
 import { TarWriter } from '../util/tar/tar-writer.js'
+import { archiveMatches } from './archive-check.js'
 import { registryLogin } from './credentials.js'
 import { type Descriptor, MANIFEST_ACCEPT, parseManifest, type Platform, selectPlatform, vmPlatform } from './manifest.js'
 import { type ImageReference, parseImageReference } from './reference.js'
@@ -31,6 +32,8 @@ export interface PullOptions extends Omit<ClientOptions, 'login'> {
   platform?: Platform
   /** a progress line (each layer, and every few seconds of a large one) */
   progress?: (line: string) => void
+  /** refuses (throws) an image of this many bytes before any layer is fetched */
+  checkSize?: (bytes: number) => void
   env?: NodeJS.ProcessEnv
 }
 
@@ -104,6 +107,10 @@ async function fetchBlob(client: RegistryClient, d: Descriptor, max: number, wha
   return Buffer.concat(chunks)
 }
 
+/** The archive's `manifest.json`: one image (crane takes exactly one), no tag. */
+const archiveManifest = (config: Descriptor, layers: Descriptor[]) =>
+  Buffer.from(JSON.stringify([{ Config: `${config.digest.slice(7)}.json`, RepoTags: [], Layers: layers.map(layerFile) }]))
+
 const layerFile = (d: Descriptor) => `${d.digest.slice(7)}${d.mediaType.endsWith('+gzip') ? '.tar.gz' : d.mediaType.endsWith('+zstd') ? '.tar.zst' : '.tar'}`
 
 export async function pullImageArchive(image: string, cacheDir: string, opts: PullOptions = {}): Promise<PulledImage> {
@@ -138,9 +145,19 @@ export async function pullImageArchive(image: string, cacheDir: string, opts: Pu
     if (cfg.data.rootfs.diff_ids.length !== layers.length)
       throw new RegistryError(`${what}: its config lists ${cfg.data.rootfs.diff_ids.length} layers, its manifest ${layers.length}`)
     const user = cfg.data.config?.User ?? ''
-    fs.mkdirSync(cacheDir, { recursive: true })
+    opts.checkSize?.(layers.reduce((n, l) => n + l.size, configBytes.length))
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 })
     const archive = path.join(cacheDir, `${digest.slice(7)}.tar`)
-    if (fs.existsSync(archive)) return { archive, cached: true, digest, user, ref }
+    const members = new Map([
+      ['manifest.json', sha256(archiveManifest(config, layers))],
+      [`${config.digest.slice(7)}.json`, config.digest],
+      ...layers.map(l => [layerFile(l), l.digest] as const)
+    ])
+    if (fs.existsSync(archive)) {
+      if (await archiveMatches(archive, members)) return { archive, cached: true, digest, user, ref }
+      say(`${what}: the cached archive ${path.basename(archive)} does not match the image's digests: fetched again`)
+      fs.rmSync(archive, { force: true })
+    }
     await writeArchive(client, archive, configBytes, config, layers, what, say)
     return { archive, cached: false, digest, user, ref }
   } finally {
@@ -158,8 +175,11 @@ async function writeArchive(
   what: string,
   say: (line: string) => void
 ): Promise<void> {
-  const partial = `${archive}.${process.pid}.partial`
-  const out = fs.createWriteStream(partial, { mode: 0o644 })
+  // a name of ours alone, created anew (never through a link someone left there), readable by this user only
+  const partial = `${archive}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.partial`
+  const out = fs.createWriteStream('', {
+    fd: fs.openSync(partial, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
+  })
   const closed = new Promise<void>((resolve, reject) => {
     out.once('close', resolve)
     out.once('error', reject)
@@ -167,7 +187,7 @@ async function writeArchive(
   try {
     const tar = new TarWriter(out, { uid: 0, gid: 0 })
     const mtime = 0
-    const manifest = Buffer.from(JSON.stringify([{ Config: `${config.digest.slice(7)}.json`, RepoTags: [], Layers: layers.map(layerFile) }]))
+    const manifest = archiveManifest(config, layers)
     await tar.file('manifest.json', 0o644, mtime, manifest.length, [manifest])
     await tar.file(`${config.digest.slice(7)}.json`, 0o644, mtime, configBytes.length, [configBytes])
     const total = layers.reduce((s, l) => s + l.size, 0)

@@ -21,7 +21,7 @@ export interface GuestImage {
 }
 
 /** How the image is fetched when the runner's docker does not hold it. */
-export type FetchOptions = Omit<PullOptions, 'progress' | 'platform'>
+export type FetchOptions = Omit<PullOptions, 'progress' | 'platform' | 'checkSize'>
 
 /** The users smolvm's exec may run as for the backend to work: root (exec has no --user; the backend drops privileges itself). */
 const ROOT_USERS = new Set(['', 'root', '0', '0:0', 'root:root', 'root:0', '0:root'])
@@ -43,7 +43,12 @@ function checkUser(image: string, user: string): void {
 export async function guestImageArchive(image: string, cacheDir: string, docker = 'docker', fetch: FetchOptions = {}): Promise<GuestImage> {
   const found = await runCommand(docker, ['image', 'inspect', '--format', '{{.Id}} {{.Config.User}}', image]).catch(() => undefined)
   if (found?.code === 0) return saveFromDocker(image, cacheDir, docker, found.stdout)
-  const pulled = await pullImageArchive(image, cacheDir, { ...fetch, progress: line => core.info(`smolvm: ${line}`) })
+  const pulled = await pullImageArchive(image, cacheDir, {
+    ...fetch,
+    progress: line => core.info(`smolvm: ${line}`),
+    // smolvm's own cap, before a byte is written (a registry can say any size)
+    checkSize: bytes => checkArchiveSize(image, bytes, fetch.env ?? process.env)
+  })
   checkUser(image, pulled.user)
   return { archive: pulled.archive, cached: pulled.cached, source: { registry: pulled.ref.registry, digest: pulled.digest } }
 }
