@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import { DEFAULT_GITHUB_API_URL } from './config/fields.js'
 import { readTriggerEvent } from './trigger/event.js'
+import { interpolatedPieces, readEventPayload } from './trigger/event-text.js'
+import { writeEventFile } from './bottle/event-file.js'
 import { permissionApi } from './trigger/permission-api.js'
 import { checkTrigger } from './trigger/trigger-check.js'
 import type { ValidateFunction } from 'ajv'
@@ -31,7 +33,7 @@ import { isSetupOnly } from './config/setup-config.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import { runSetup } from './setup.js'
 import { checkStructuredOutput } from './transcript/structured-output.js'
-import { errorMessage } from './util/errors.js'
+import { errorMessage, InputError } from './util/errors.js'
 
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 export const BUDGET_GRACE_MS = 5_000
@@ -90,12 +92,24 @@ async function triggerAllowed(config: Config, ledger: RunLedger): Promise<boolea
   const verdict = await checkTrigger(event, config.trigger, permissionApi(apiUrl, event.repository, config.git.token))
   if (verdict.allowed) {
     if (verdict.checked.length) core.info(`trigger: ${event.name} by ${verdict.checked.join(', ')}: allowed`)
+    checkPromptText(config, readEventPayload(process.env))
     return true
   }
   ledger.notAllowed = true
   if (config.trigger.onNotAllowed === 'fail') core.setFailed(`${verdict.line}. Nothing was started (on-not-allowed: skip ends such runs quietly)`)
   else core.notice(`${verdict.line}. Nothing was started (on-not-allowed: skip)`)
   return false
+}
+
+/** A `prompt` that holds the event's text word for word: a warning with the fix, or (event-text-in-prompt: refuse) an error. */
+function checkPromptText(config: Config, payload: unknown): void {
+  const pieces = interpolatedPieces(config.prompt, payload)
+  if (!pieces.length) return
+  const line = `prompt holds ${pieces.join(' and ')} word for word: text any GitHub user can write becomes the agent's instructions`
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user wrote
+  const fix = "Drop the ${{ github.event.* }} expression from 'prompt' and set 'event-context: true': claude then reads the event as data"
+  if (config.trigger.eventTextInPrompt === 'refuse') throw new InputError('prompt', line, fix)
+  core.warning(`${line}. ${fix}`)
 }
 
 /** The backend to run on; what killed runs left on it is removed beside this run's start. */
@@ -119,6 +133,7 @@ async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backen
 /** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
 function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: RunRecords } {
   const plan = prepare(config)
+  if (config.trigger.eventContext) plan.eventFile = writeEventFile(plan, process.env['GITHUB_EVENT_NAME'] ?? '', readEventPayload(process.env))
   if (!reserveRecordRoom(plan.stateDir)) core.warning(`RUNNER_TEMP has less than 64 MiB free: the run's record may not fit`)
   ledger.transcriptDir = plan.stateDir
   const records = new RunRecords(plan.stateDir, () => ledger.stopClaude())

@@ -20,6 +20,8 @@ export interface Plan {
   slug: string
   stateDir: string
   systemPromptFile: string
+  /** the triggering event's visible text for claude (event-context), when there is some */
+  eventFile?: string
   /** host dir (0700) the guest's CLAUDE_CONFIG_DIR is copied out to after the run: session files survive the bottle */
   claudeConfigDir: string
   /** host dir of the claude tool cache, mounted read-only in the guest */

@@ -55,6 +55,8 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'git-max-push-mb': String(DEFAULT_GIT_MAX_PUSH_MB),
   'workspace-changes': 'apply',
   'on-not-allowed': 'fail',
+  'event-context': 'false',
+  'event-text-in-prompt': 'warn',
   'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
   'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 }

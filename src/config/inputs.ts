@@ -45,6 +45,8 @@ export const INPUT_NAMES = [
   'image-registry-password',
   'allowed-bots',
   'on-not-allowed',
+  'event-context',
+  'event-text-in-prompt',
   'github-token',
   'egress',
   'allowed-hosts',

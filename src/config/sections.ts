@@ -61,7 +61,12 @@ export function triggerSection(raw: RawInputs): TriggerPolicy {
   for (const b of allowedBots)
     if (b !== '*' && !BOT_LOGIN.test(b))
       throw new InputError('allowed-bots', `${JSON.stringify(b.slice(0, 60))} is not a bot login`, "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'")
-  return { allowedBots, onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']) }
+  return {
+    allowedBots,
+    onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']),
+    eventContext: booleanField(raw, 'event-context'),
+    eventTextInPrompt: choiceField(raw, 'event-text-in-prompt', ['warn', 'refuse'])
+  }
 }
 
 /** Both of image-registry-username and image-registry-password, or neither. */

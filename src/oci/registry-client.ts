@@ -133,7 +133,7 @@ export class RegistryClient {
     const what = path.startsWith('manifests/') ? `image ${this.ref.canonical}` : `${path.replace('blobs/', 'blob ')} of ${this.ref.canonical}`
     if (status === 401 || status === 403)
       return new RegistryError(
-        `registry ${this.ref.registry} refused ${what} (HTTP ${status}${this.opts.login ? `, with the login from ${this.opts.login.source}` : ', anonymously'})`,
+        `registry ${this.ref.registry} refused ${what} (HTTP ${status}, ${this.opts.login ? `with the login from ${this.opts.login.source}` : 'anonymously'})`,
         "Give a login that may pull it: the 'image-registry-username' and 'image-registry-password' inputs, or `docker login` on the runner"
       )
     if (status === 404) return new RegistryError(`registry ${this.ref.registry} has no ${what} (HTTP 404)`, 'Check the `image` input: its name, tag or digest')

@@ -20,7 +20,8 @@ export function permissionApi(apiUrl: string, repository: string, token: string 
         "Set 'github-token: ${{ github.token }}' (it stays on the runner)"
       )
     const [owner, repo] = repository.split('/')
-    const url = `${apiUrl.replace(/\/+$/, '')}/repos/${encodeURIComponent(owner ?? '')}/${encodeURIComponent(repo ?? '')}/collaborators/${encodeURIComponent(login)}/permission`
+    const path = [owner, repo, 'collaborators', login].map(p => encodeURIComponent(p ?? '')).join('/')
+    const url = `${apiUrl.replace(/\/+$/, '')}/repos/${path}/permission`
     let status: number
     let body: string
     try {

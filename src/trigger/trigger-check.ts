@@ -13,6 +13,10 @@ export interface TriggerPolicy {
   allowedBots: string[]
   /** a refused trigger fails the step, or ends it quietly as success */
   onNotAllowed: 'fail' | 'skip'
+  /** the event's text (visible part) goes to claude as a file it is told about */
+  eventContext: boolean
+  /** what a `prompt` holding the event's text word for word gets: a warning, or a refusal */
+  eventTextInPrompt: 'warn' | 'refuse'
 }
 
 /** The events whose actor may be anyone able to open an issue or a pull request. */

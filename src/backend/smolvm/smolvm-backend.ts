@@ -130,7 +130,8 @@ export class SmolvmBackend implements Backend {
       core.info(`smolvm: the VM gets the runner's docker image ${spec.image} as a local archive (${size}, ${image.cached ? 'cached' : 'saved'})`)
     else
       core.info(
-        `smolvm: the VM gets image ${spec.image} (${image.source.digest}) from ${image.source.registry}, fetched without docker, as a local archive (${size}, ${image.cached ? 'cached' : 'fetched'})`
+        `smolvm: the VM gets image ${spec.image} (${image.source.digest}) from ${image.source.registry}, fetched without docker, ` +
+          `as a local archive (${size}, ${image.cached ? 'cached' : 'fetched'})`
       )
     const envDir = path.join(spec.stateDir, 'smolvm-env')
     this.envDirs.set(spec.name, envDir)

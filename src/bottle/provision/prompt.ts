@@ -10,6 +10,7 @@ import { GUEST_BOTTLE_DIR } from '../plan.js'
 export async function provisionPrompt(bottle: Guest): Promise<string[]> {
   const { plan, backend } = bottle
   await backend.copyIn(bottle.name, plan.systemPromptFile, GUEST_BOTTLE_DIR, { user: plan.guestUser })
+  if (plan.eventFile) await backend.copyIn(bottle.name, plan.eventFile, GUEST_BOTTLE_DIR, { user: plan.guestUser })
   const guestPath = `${GUEST_BOTTLE_DIR}/${path.basename(plan.systemPromptFile)}`
   return fs.statSync(plan.systemPromptFile).size > 0 ? ['--append-system-prompt-file', guestPath] : []
 }

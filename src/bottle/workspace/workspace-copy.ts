@@ -99,7 +99,8 @@ export async function provisionWorkspace(
     if (tracked.length)
       throw new BottleError(
         `workspace: ${tracked.join(', ')} ${tracked.length > 1 ? 'are' : 'is'} kept out of the bottle (${copy.manifest.heldBack.get(tracked[0]!)}), ` +
-          `but git tracks ${tracked.length > 1 ? 'them' : 'it'}: the content would reach the agent through the bottle's repository (the index or HEAD). Claude was not started`,
+          `but git tracks ${tracked.length > 1 ? 'them' : 'it'}: the content would reach the agent through the bottle's repository ` +
+          '(the index or HEAD). Claude was not started',
         'Untrack it in the step that added it (`git rm --cached <path>`), or write it outside the workspace'
       )
     if (copy.stage && !copy.stage.usable) core.info('workspace: the stage could not take more files: the rest went through the exec stream')
