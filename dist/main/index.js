@@ -54404,8 +54404,13 @@ class GateRepo {
         this.maxObjectBytes = maxObjectBytes;
     }
     git(args, env, input) {
-        // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
-        return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '--git-dir', this.dir, ...args], { input, timeoutMs: this.timeoutMs, env });
+        // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes; and no hook of
+        // the runner's (a global core.hooksPath: reference-transaction would run on every ref the fetch moves)
+        return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'core.hooksPath=/dev/null', '--git-dir', this.dir, ...args], {
+            input,
+            timeoutMs: this.timeoutMs,
+            env
+        });
     }
     init() {
         this.ready ??= (async () => {

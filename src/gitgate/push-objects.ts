@@ -119,8 +119,13 @@ export class GateRepo {
   ) {}
 
   private git(args: string[], env: NodeJS.ProcessEnv, input?: NodeJS.ReadableStream): Promise<RunResult> {
-    // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes
-    return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '--git-dir', this.dir, ...args], { input, timeoutMs: this.timeoutMs, env })
+    // no `gc --auto` or maintenance after a fetch: nothing may run on after the gate closes; and no hook of
+    // the runner's (a global core.hooksPath: reference-transaction would run on every ref the fetch moves)
+    return runCommand('git', ['-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'core.hooksPath=/dev/null', '--git-dir', this.dir, ...args], {
+      input,
+      timeoutMs: this.timeoutMs,
+      env
+    })
   }
 
   private init(): Promise<void> {
