@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
@@ -47,5 +48,25 @@ describe('lint and format', () => {
       timeout: 120_000
     })
     expect({ code: r.status, out: r.status === 0 ? '' : `${r.stdout}\n${r.stderr}` }).toEqual({ code: 0, out: '' })
+  })
+
+  it("actionlint finds nothing in README's workflow examples", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-readme-workflows-'))
+    try {
+      fs.mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true })
+      const examples = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map(m => m[1]!)
+        .filter(y => /^on:/m.test(y) && /^jobs:/m.test(y))
+      expect(examples.length).toBeGreaterThanOrEqual(4)
+      examples.forEach((y, i) => fs.writeFileSync(path.join(dir, '.github', 'workflows', `example-${i}.yml`), y))
+      const r = spawnSync(process.execPath, [path.join(root, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js')], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 120_000
+      })
+      expect({ code: r.status, out: r.status === 0 ? '' : `${r.stdout}\n${r.stderr}` }).toEqual({ code: 0, out: '' })
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

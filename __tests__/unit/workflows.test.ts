@@ -228,6 +228,22 @@ describe('README usage examples for the three jobs', () => {
     expect(cron.split(' ').slice(2)).toEqual(['*', '*', '*']) // every day
     expect(bottleSteps(nightly!)[0]!.with?.['prompt']).toEqual(expect.any(String))
   })
+  it("the fork pull-request recipe: a maintainer's label lets each head in, the head is data, the event text is a file", () => {
+    const [fork] = find(w => 'pull_request_target' in w.on)
+    expect(fork).toBeDefined()
+    expect(fork!.on['pull_request_target']).toEqual({ types: ['labeled', 'synchronize'] })
+    const review = Object.values(fork!.jobs).find(j => j.steps.some(s => s.uses === 'owner/bot-bottle@v1'))!
+    expect(review.if).toBe("github.event.action == 'labeled' && github.event.label.name == 'agent-review'")
+    const checkout = review.steps.find(s => s.uses?.startsWith('actions/checkout'))!
+    expect(checkout.with).toEqual({ ref: '${{ github.event.pull_request.head.sha }}', 'persist-credentials': false })
+    const bottle = bottleSteps(fork!)[0]!
+    expect(bottle.with).toMatchObject({ 'github-token': '${{ github.token }}', 'event-context': true, 'event-text-in-prompt': 'refuse' })
+    expect(JSON.stringify(bottle.with)).not.toMatch(/github\.event/) // no event text in the prompt
+    // a new head takes the label away again
+    const newHead = Object.values(fork!.jobs).find(j => j.if === "github.event.action == 'synchronize'")!
+    expect(newHead.steps.map(s => s.run).join('\n')).toContain('--remove-label agent-review')
+    expect((fork as unknown as { permissions: Record<string, string> }).permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
+  })
   it('gating integration tests on a self-hosted Darwin runner with setup-only', () => {
     const [gate] = find(w => bottleSteps(w).some(s => s.with?.['setup-only'] === true))
     expect(gate).toBeDefined()
