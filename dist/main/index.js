@@ -52468,7 +52468,12 @@ class RegistryClient {
         }
         if (challenge?.scheme !== 'bearer' || !challenge.params['realm'])
             throw new RegistryError(`registry ${this.ref.registry} asked for an authentication this client does not speak (${String(header).slice(0, 80)})`);
-        const realm = new URL(challenge.params['realm']);
+        const realm = URL.canParse(challenge.params['realm']) ? new URL(challenge.params['realm']) : undefined;
+        if (!realm)
+            throw new RegistryError(`registry ${this.ref.registry} named a token service that is not a URL`);
+        // as docker does, the login goes to the token service the registry names: say where, when it is another host
+        if (basic && realm.host !== this.ref.apiHost)
+            this.opts.note?.(`registry ${this.ref.registry}: its token service is ${realm.host}; the login from ${this.opts.login?.source} is sent there`);
         if (challenge.params['service'])
             realm.searchParams.set('service', challenge.params['service']);
         realm.searchParams.set('scope', challenge.params['scope'] ?? `repository:${this.ref.repository}:pull`);
@@ -52719,7 +52724,7 @@ async function pullImageArchive(image, cacheDir, opts = {}) {
     const want = opts.platform ?? vmPlatform();
     const say = opts.progress ?? (() => undefined);
     const login = await registryLogin(ref.registry, opts.login, opts.env);
-    const client = new RegistryClient(ref, { ...opts, login });
+    const client = new RegistryClient(ref, { ...opts, login, note: say });
     const what = `image ${ref.canonical}`;
     try {
         const top = await fetchManifest(client, ref.ref, what);

@@ -118,7 +118,7 @@ export async function pullImageArchive(image: string, cacheDir: string, opts: Pu
   const want = opts.platform ?? vmPlatform()
   const say = opts.progress ?? (() => undefined)
   const login = await registryLogin(ref.registry, opts.login, opts.env)
-  const client = new RegistryClient(ref, { ...opts, login })
+  const client = new RegistryClient(ref, { ...opts, login, note: say })
   const what = `image ${ref.canonical}`
   try {
     const top = await fetchManifest(client, ref.ref, what)

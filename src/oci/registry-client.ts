@@ -22,6 +22,8 @@ export interface ClientOptions {
   proxy?: RunnerProxy
   /** no byte for this long (before or during a response): the registry is stalled */
   idleMs?: number
+  /** a line for the log (where the login goes) */
+  note?: (line: string) => void
 }
 
 const MAX_REDIRECTS = 5
@@ -156,7 +158,11 @@ export class RegistryClient {
     }
     if (challenge?.scheme !== 'bearer' || !challenge.params['realm'])
       throw new RegistryError(`registry ${this.ref.registry} asked for an authentication this client does not speak (${String(header).slice(0, 80)})`)
-    const realm = new URL(challenge.params['realm'])
+    const realm = URL.canParse(challenge.params['realm']) ? new URL(challenge.params['realm']) : undefined
+    if (!realm) throw new RegistryError(`registry ${this.ref.registry} named a token service that is not a URL`)
+    // as docker does, the login goes to the token service the registry names: say where, when it is another host
+    if (basic && realm.host !== this.ref.apiHost)
+      this.opts.note?.(`registry ${this.ref.registry}: its token service is ${realm.host}; the login from ${this.opts.login?.source} is sent there`)
     if (challenge.params['service']) realm.searchParams.set('service', challenge.params['service'])
     realm.searchParams.set('scope', challenge.params['scope'] ?? `repository:${this.ref.repository}:pull`)
     const res = await this.send(realm, basic ? { authorization: basic } : {})
