@@ -233,6 +233,8 @@ async function tearDown(ledger: RunLedger): Promise<void> {
   // a staging still under way stops at its next file, before undo removes the staging dir
   if (ledger.workspace?.stage) ledger.workspace.stage.usable = false
   await ledger.workspace?.staging?.catch(() => undefined)
+  // and a pack of the bottle's objects still being made, before undo removes its dir
+  await ledger.workspace?.repo?.catch(() => undefined)
   await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }))
 }
 

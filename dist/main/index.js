@@ -63423,6 +63423,8 @@ async function tearDown(ledger) {
     if (ledger.workspace?.stage)
         ledger.workspace.stage.usable = false;
     await ledger.workspace?.staging?.catch(() => undefined);
+    // and a pack of the bottle's objects still being made, before undo removes its dir
+    await ledger.workspace?.repo?.catch(() => undefined);
     await ledger.clock.time('teardown', () => undo({ ...ledger.undoScope(), final: true }));
 }
 /** Sets the outputs (and outputs.json) from what the run got to, then writes the phase timings. */
