@@ -22,7 +22,11 @@ export const MODULES = {
   // named for a later pass (their tests are being reworked): `npm run mutate budget` runs one
   budget: { file: 'src/proxy/budget.ts', tests: ['budget', 'budget-attacks', 'budget-mutants'] },
   'address-vetting': { file: 'src/proxy/address-vetting.ts', tests: ['proxy-parsers', 'egress', 'address-vetting-mutants'] },
-  'push-judge': { file: 'src/gitgate/push-judge.ts', tests: ['git-gate', 'git-gate-attacks', 'push-judge-mutants'] }
+  'push-judge': { file: 'src/gitgate/push-judge.ts', tests: ['git-gate', 'git-gate-attacks', 'push-judge-mutants'] },
+  'guest-repo': { file: 'src/bottle/workspace/guest-repo.ts', tests: ['guest-repo-objects', 'workspace-stage'] },
+  'oci-pull': { file: 'src/oci/pull-image.ts', tests: ['oci-pull', 'oci-parts'] },
+  'oci-registry-client': { file: 'src/oci/registry-client.ts', tests: ['oci-pull', 'oci-parts'] },
+  'oci-manifest': { file: 'src/oci/manifest.ts', tests: ['oci-parts', 'oci-pull'] }
 }
 
 /** The modules `npm run mutate` covers when no module is named. */
