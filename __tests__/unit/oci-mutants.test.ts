@@ -20,6 +20,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { jest } from '@jest/globals'
 import { pullImageArchive } from '../../src/oci/pull-image.js'
+import { parseImageReference } from '../../src/oci/reference.js'
+import { parseChallenge, RegistryClient } from '../../src/oci/registry-client.js'
 import { makeTestCa } from '../../test/harness/test-ca.mjs'
 
 const AMD64 = { os: 'linux', architecture: 'amd64' }
@@ -123,14 +125,18 @@ const failure = (p: Promise<unknown>): Promise<Error> =>
   )
 
 /** Pulls `<host>/img:<ref>` into the cache dir, anonymously, trusting the test CA. */
-function pull(host: string, o: { ref?: string; progress?: (l: string) => void; checkSize?: (n: number) => void; idleMs?: number } = {}) {
+function pull(
+  host: string,
+  o: { ref?: string; progress?: (l: string) => void; checkSize?: (n: number) => void; idleMs?: number; login?: { username: string; password: string } } = {}
+) {
   return pullImageArchive(`${host}/img${o.ref ?? ':v1'}`, path.join(tmp, 'cache'), {
     ca: [tls.ca],
     platform: AMD64,
     env: { HOME: tmp },
     idleMs: o.idleMs ?? 10_000,
     progress: o.progress,
-    checkSize: o.checkSize
+    checkSize: o.checkSize,
+    login: o.login
   })
 }
 
@@ -150,7 +156,9 @@ describe('the manifest is checked against its digests', () => {
   it('by digest: a body that does not hash to the digest asked for is refused, naming it', async () => {
     const asked = image()
     const other = image({ layers: [{ body: bytes(50, 'other') }] })
-    const reply = serve(other, { override: { [`/v2/img/manifests/${asked.digest}`]: (_, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(other.body) } })
+    const reply = serve(other, {
+      override: { [`/v2/img/manifests/${asked.digest}`]: (_, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(other.body) }
+    })
     await withRegistry(reply, async r => {
       const err = await failure(pull(r.host, { ref: `@${asked.digest}` }))
       expect(err.message).toBe(
@@ -248,11 +256,15 @@ describe('every blob is checked as it streams', () => {
 })
 
 describe('an image the runner cannot use: one line', () => {
-  it("an index whose entry for the platform is another index", async () => {
+  it('an index whose entry for the platform is another index', async () => {
     const inner = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }
     const innerBody = Buffer.from(JSON.stringify(inner))
     const top = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: digestOf(innerBody), size: innerBody.length, platform: AMD64 }] })
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [{ mediaType: OCI_MANIFEST, digest: digestOf(innerBody), size: innerBody.length, platform: AMD64 }]
+      })
     )
     const reply: Reply = (req, res) => {
       if (req.url === '/v2/img/manifests/v1') return res.writeHead(200, { 'content-type': OCI_INDEX }).end(top)
@@ -266,7 +278,11 @@ describe('an image the runner cannot use: one line', () => {
 
   it.each([
     ['a config that is no image config', { config: { os: 'linux', architecture: 'amd64' } }, 'its config is not an image config (rootfs)'],
-    ['a config whose layers are not layers', { config: { os: 'linux', architecture: 'amd64', rootfs: { type: 'tarballs', diff_ids: [] } } }, 'its config is not an image config (rootfs.type)'],
+    [
+      'a config whose layers are not layers',
+      { config: { os: 'linux', architecture: 'amd64', rootfs: { type: 'tarballs', diff_ids: [] } } },
+      'its config is not an image config (rootfs.type)'
+    ],
     ['a config listing another number of layers', { diffIds: 2 }, 'its config lists 2 layers, its manifest 1']
   ])('%s', async (_, o, why) => {
     await withRegistry(serve(image(o)), async r => {
@@ -381,5 +397,280 @@ describe('the archive', () => {
       while (r.open() > 0 && Date.now() < deadline) await new Promise(res => setTimeout(res, 20))
       expect(r.open()).toBe(0)
     })
+  })
+})
+
+const USER = 'puller'
+const PASS = 'pull-secret-123'
+const LOGIN = { username: USER, password: PASS }
+const BASIC = `Basic ${Buffer.from(`${USER}:${PASS}`).toString('base64')}`
+const FROM_INPUTS = 'with the login from the image-registry-username/password inputs'
+const GIVE_LOGIN = "Give a login that may pull it: the 'image-registry-username' and 'image-registry-password' inputs, or `docker login` on the runner"
+
+/** Answers 401 with `challenge` to any request not carrying `authorization`, else as `inner` does. */
+const guarded =
+  (authorization: string, challenge: string, inner: Reply): Reply =>
+  (req, res) =>
+    req.headers.authorization === authorization ? inner(req, res) : res.writeHead(401, { 'www-authenticate': challenge }).end()
+
+const seen = (r: { requests: { url: string; headers: IncomingHttpHeaders }[] }) => r.requests.map(q => [q.url, q.headers.authorization ?? null])
+
+describe("the login and the token go to the registry's origin only", () => {
+  it('a blob redirected to another origin is fetched without the login; a redirect within the registry keeps it', async () => {
+    const img = image()
+    const [config, layer] = [img.configDigest, img.layerDigests[0]!]
+    await withRegistry(serve(img), async storage => {
+      const inner = serve(img, {
+        override: {
+          [`/v2/img/blobs/${config}`]: (_, res) => res.writeHead(307, { location: `https://${storage.host}/v2/img/blobs/${config}` }).end(),
+          [`/v2/img/blobs/${layer}`]: (_, res) => res.writeHead(302, { location: `/v2/img/moved/${layer}` }).end(),
+          [`/v2/img/moved/${layer}`]: (_, res) => res.end(img.blobs.get(layer))
+        }
+      })
+      await withRegistry(guarded(BASIC, 'Basic realm="fake"', inner), async r => {
+        expect((await pull(r.host, { login: LOGIN })).digest).toBe(img.digest)
+        expect(seen(r)).toEqual([
+          ['/v2/img/manifests/v1', null],
+          ['/v2/img/manifests/v1', BASIC],
+          [`/v2/img/blobs/${config}`, BASIC],
+          [`/v2/img/blobs/${layer}`, BASIC],
+          [`/v2/img/moved/${layer}`, BASIC]
+        ])
+        expect(seen(storage)).toEqual([[`/v2/img/blobs/${config}`, null]])
+      })
+    })
+  })
+
+  it('a token service on another host gets the login (the log says so), the registry the token, storage elsewhere neither', async () => {
+    const img = image()
+    const config = img.configDigest
+    await withRegistry(serve(img), async storage => {
+      await withRegistry(
+        (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok-123' })),
+        async tokens => {
+          const challenge = `Bearer realm="https://${tokens.host}/token",service="fake-registry"`
+          const inner = serve(img, {
+            override: { [`/v2/img/blobs/${config}`]: (_, res) => res.writeHead(308, { location: `https://${storage.host}/v2/img/blobs/${config}` }).end() }
+          })
+          await withRegistry(guarded('Bearer tok-123', challenge, inner), async r => {
+            const lines: string[] = []
+            await pull(r.host, { login: LOGIN, progress: l => lines.push(l) })
+            expect(lines[0]).toBe(
+              `registry ${r.host}: its token service is ${tokens.host}; the login from the image-registry-username/password inputs is sent there`
+            )
+            expect(seen(tokens)).toEqual([['/token?service=fake-registry&scope=repository%3Aimg%3Apull', BASIC]])
+            expect(seen(r).slice(0, 3)).toEqual([
+              ['/v2/img/manifests/v1', null],
+              ['/v2/img/manifests/v1', 'Bearer tok-123'],
+              [`/v2/img/blobs/${config}`, 'Bearer tok-123']
+            ])
+            expect(seen(storage)).toEqual([[`/v2/img/blobs/${config}`, null]])
+          })
+        }
+      )
+    })
+  })
+
+  it("anonymously: the token service is asked without a login, for the challenge's scope, and nothing is said about a login", async () => {
+    const img = image()
+    await withRegistry(
+      (_req, res) => res.end(JSON.stringify({ token: 'anon-tok', access_token: 'other' })),
+      async tokens => {
+        const challenge = `Bearer realm="https://${tokens.host}/token",scope="repository:img:pull,push"`
+        await withRegistry(guarded('Bearer anon-tok', challenge, serve(img)), async r => {
+          const lines: string[] = []
+          await pull(r.host, { progress: l => lines.push(l) })
+          expect(lines.filter(l => l.includes('token service'))).toEqual([])
+          expect(seen(tokens)).toEqual([['/token?scope=repository%3Aimg%3Apull%2Cpush', null]])
+        })
+      }
+    )
+  })
+})
+
+describe('authentication the client cannot complete: one line', () => {
+  it.each([
+    ['Basic realm="fake"', (h: string) => `registry ${h} refused image ${h}/img:v1 (HTTP 401, anonymously). ${GIVE_LOGIN}`],
+    ['Negotiate abc', (h: string) => `registry ${h} asked for an authentication this client does not speak (Negotiate abc)`],
+    ['Bearer service="fake"', (h: string) => `registry ${h} asked for an authentication this client does not speak (Bearer service="fake")`],
+    ['Bearer realm="no url at all"', (h: string) => `registry ${h} named a token service that is not a URL`]
+  ])('the challenge %s', async (challenge, message) => {
+    await withRegistry(guarded('never', challenge, serve(image())), async r => {
+      expect((await failure(pull(r.host))).message).toBe(message(r.host))
+    })
+  })
+
+  const token = (status: number, body: string | Buffer) => (_: IncomingMessage, res: ServerResponse) => res.writeHead(status).end(body)
+  it.each([
+    ['refuses the login', token(403, '{}'), (_t: string, h: string) => `registry ${h} refused image ${h}/img:v1 (HTTP 403, ${FROM_INPUTS}). ${GIVE_LOGIN}`],
+    ['fails', token(500, 'oops'), (t: string, h: string) => `the token service ${t} of registry ${h} answered HTTP 500. Try again later`],
+    ['sends no token', token(200, '{"expires_in":300}'), (t: string, h: string) => `the token service ${t} of registry ${h} sent no token`],
+    ['sends no JSON', token(200, '<html>'), (t: string, h: string) => `the token service ${t} of registry ${h} sent no token`],
+    ['sends a token with a space', token(200, '{"token":"a b"}'), (t: string, h: string) => `the token service ${t} of registry ${h} sent no token`],
+    [
+      'sends a token over 8192 characters',
+      token(200, JSON.stringify({ token: 'x'.repeat(8193) })),
+      (t: string, h: string) => `the token service ${t} of registry ${h} sent no token`
+    ],
+    ['sends more than 1 MiB', token(200, Buffer.alloc(MiB + 1, 0x20)), (t: string) => `the token service ${t} sent more than 1048576 bytes`]
+  ])('the token service %s', async (_, answer, message) => {
+    await withRegistry(answer, async tokens => {
+      await withRegistry(guarded('never', `Bearer realm="https://${tokens.host}/token"`, serve(image())), async r => {
+        expect((await failure(pull(r.host, { login: LOGIN }))).message).toBe(message(tokens.host, r.host))
+      })
+    })
+  })
+
+  it('a token of exactly 8192 printable characters is used', async () => {
+    const long = '!~'.repeat(4096)
+    await withRegistry(token(200, JSON.stringify({ token: long })), async tokens => {
+      await withRegistry(guarded(`Bearer ${long}`, `Bearer realm="https://${tokens.host}/token"`, serve(image())), async r => {
+        expect((await pull(r.host)).digest).toBe(image().digest)
+      })
+    })
+  })
+
+  it('a registry that refuses the token it asked for is answered once, not again', async () => {
+    await withRegistry(token(200, '{"token":"useless"}'), async tokens => {
+      await withRegistry(guarded('never', `Bearer realm="https://${tokens.host}/token"`, serve(image())), async r => {
+        expect((await failure(pull(r.host, { login: LOGIN }))).message).toBe(
+          `registry ${r.host} refused image ${r.host}/img:v1 (HTTP 401, ${FROM_INPUTS}). ${GIVE_LOGIN}`
+        )
+        expect({ tokens: tokens.requests.length, registry: seen(r) }).toEqual({
+          tokens: 1,
+          registry: [
+            ['/v2/img/manifests/v1', null],
+            ['/v2/img/manifests/v1', 'Bearer useless']
+          ]
+        })
+      })
+    })
+  })
+})
+
+describe("the registry's answers", () => {
+  const status =
+    (code: number, at = '/v2/img/manifests/v1') =>
+    (img: Image) =>
+      serve(img, { override: { [at]: (_, res) => res.writeHead(code).end() } })
+  it.each([
+    [
+      '404 for the manifest',
+      status(404),
+      (h: string) => `registry ${h} has no image ${h}/img:v1 (HTTP 404). Check the \`image\` input: its name, tag or digest`
+    ],
+    ['403 anonymously', status(403), (h: string) => `registry ${h} refused image ${h}/img:v1 (HTTP 403, anonymously). ${GIVE_LOGIN}`],
+    [
+      '429',
+      status(429),
+      (h: string) => `registry ${h} is rate-limiting this runner (HTTP 429). Log in to the registry (pulls by a login have higher limits) or try later`
+    ],
+    ['500', status(500), (h: string) => `registry ${h} answered HTTP 500 for image ${h}/img:v1. Try again later, or check the registry`],
+    ['300', status(300), (h: string) => `registry ${h} answered HTTP 300 for image ${h}/img:v1. Try again later, or check the registry`],
+    [
+      'a redirect without a Location',
+      status(302),
+      (h: string) => `registry ${h} answered HTTP 302 for image ${h}/img:v1. Try again later, or check the registry`
+    ]
+  ])('%s: one line', async (_, reply, message) => {
+    await withRegistry(reply(image()), async r => {
+      expect((await failure(pull(r.host))).message).toBe(message(r.host))
+    })
+  })
+
+  it('404 for a blob names the blob', async () => {
+    const img = image()
+    await withRegistry(status(404, `/v2/img/blobs/${img.configDigest}`)(img), async r => {
+      expect((await failure(pull(r.host))).message).toBe(
+        `registry ${r.host} has no blob ${img.configDigest} of ${r.host}/img:v1 (HTTP 404). Check the \`image\` input: its name, tag or digest`
+      )
+    })
+  })
+
+  /** A client's GET of blobs/x where the registry redirects `hops` times (`code` each) before answering. */
+  async function redirected(hops: number, code = 302): Promise<string> {
+    const reply: Reply = (req, res) => {
+      const at = req.url === '/v2/img/blobs/x' ? 0 : Number(/^\/hop\/(\d+)$/.exec(req.url ?? '')?.[1])
+      if (at < hops) return res.writeHead(code, { location: `/hop/${at + 1}` }).end()
+      res.end(`after ${at} redirects`)
+    }
+    return withRegistry(reply, async r => {
+      const client = new RegistryClient(parseImageReference(`${r.host}/img:v1`), { ca: [tls.ca] })
+      try {
+        const res = await client.get('blobs/x')
+        return await new Promise<string>(resolve => {
+          const chunks: Buffer[] = []
+          res.on('data', c => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString()))
+        })
+      } catch (e) {
+        return (e as Error).message.replace(r.host, '<registry>')
+      } finally {
+        client.close()
+      }
+    })
+  }
+
+  it.each([301, 302, 303, 307, 308])('a %i redirect is followed', async code => {
+    expect(await redirected(1, code)).toBe('after 1 redirects')
+  })
+
+  it('five redirects are followed, a sixth is not', async () => {
+    expect(await redirected(5)).toBe('after 5 redirects')
+    expect(await redirected(6)).toBe('registry <registry>: more than 5 redirects for blobs/x')
+  })
+
+  it('a redirect to plain http is refused', async () => {
+    const img = image()
+    const reply = serve(img, {
+      override: { [`/v2/img/blobs/${img.configDigest}`]: (_, res) => res.writeHead(307, { location: 'http://127.0.0.1:9/blob' }).end() }
+    })
+    await withRegistry(reply, async r => {
+      expect((await failure(pull(r.host))).message).toBe(`registry ${r.host}: refused to fetch over http: (127.0.0.1:9); only https is used`)
+    })
+  })
+
+  it('asks for every manifest shape it reads, as bot-bottle; blobs without an Accept', async () => {
+    const img = image()
+    await withRegistry(serve(img), async r => {
+      await pull(r.host)
+      expect(r.requests.map(q => [q.url.slice(0, 20), q.headers['user-agent'], q.headers.accept ?? null])).toEqual([
+        [
+          '/v2/img/manifests/v1',
+          'bot-bottle',
+          'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+        ],
+        ['/v2/img/blobs/sha256', 'bot-bottle', null],
+        ['/v2/img/blobs/sha256', 'bot-bottle', null]
+      ])
+    })
+  })
+
+  it('a manifest over 4 MiB is refused', async () => {
+    const img = image()
+    const reply = serve(img, {
+      override: { '/v2/img/manifests/v1': (_, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(Buffer.alloc(4 * MiB + 1, 0x20)) }
+    })
+    await withRegistry(reply, async r => {
+      expect((await failure(pull(r.host))).message).toBe(`image ${r.host}/img:v1 sent more than 4194304 bytes`)
+    })
+  })
+
+  it('a registry nobody answers at: one line naming it', async () => {
+    const closed = await fakeRegistry(() => undefined)
+    await closed.close()
+    expect((await failure(pull(closed.host))).message).toBe(
+      `registry ${closed.host} could not be reached (ECONNREFUSED). Check the \`image\` input and the runner's network`
+    )
+  })
+})
+
+describe('auth challenges as registries write them', () => {
+  it('unquoted values, escaped quotes, any case, spaces around =', () => {
+    expect(parseChallenge('BEARER Realm = "https://a/t\\"x",service=reg.io , scope=repository:a/b:pull')).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://a/t"x', service: 'reg.io', scope: 'repository:a/b:pull' }
+    })
+    expect(parseChallenge('  Basic')).toEqual({ scheme: 'basic', params: {} })
+    expect(parseChallenge('')).toBeUndefined()
   })
 })
