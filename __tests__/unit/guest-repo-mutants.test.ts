@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { type GitPiece, gitDirBytes, readGuestRepo, shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
+import { type GitPiece, gitDirBytes, heldBackInRepo, readGuestRepo, shareableObjects } from '../../src/bottle/workspace/guest-repo.js'
 
 let dir: string
 let ws: string
@@ -217,11 +217,12 @@ describe('HEAD', () => {
 })
 
 describe('which refs go in', () => {
-  it('not a ref one level below refs/ (the gate refuses such names); a branch merely ending in refs/stash is a branch', async () => {
+  it('not a ref one level below refs/ (the gate refuses such names); a branch merely ending in refs/stash, or a ref under refs/stashes/, is not the stash', async () => {
     git(ws, 'update-ref', 'refs/onelevel', 'HEAD')
     git(ws, 'branch', 'backup/refs/stash')
+    git(ws, 'update-ref', 'refs/stashes/old', 'HEAD')
     const { pieces } = (await readGuestRepo(ws, packed()))!.withOrigin(undefined)
-    expect(text(piece(pieces, 'packed-refs'))!.replace(/[0-9a-f]{40} /g, '')).toBe('refs/heads/backup/refs/stash\nrefs/heads/main\n')
+    expect(text(piece(pieces, 'packed-refs'))!.replace(/[0-9a-f]{40} /g, '')).toBe('refs/heads/backup/refs/stash\nrefs/heads/main\nrefs/stashes/old\n')
   })
 })
 
@@ -264,6 +265,30 @@ describe('the pack', () => {
     expect((fs.statSync(into).mode & 0o777).toString(8)).toBe('700')
     const again = (await readGuestRepo(ws, { packInto: into }))!.withOrigin(undefined).pieces
     expect(git(materialize(again, path.join(dir, 'bottle')), 'log', '--format=%s')).toBe('two\none')
+  })
+
+  it("is this user's alone, and a link left at its name is never written through", async () => {
+    const into = path.join(dir, 'repo-pack')
+    const files = (await readGuestRepo(ws, { packInto: into }))!
+      .withOrigin(undefined)
+      .pieces.flatMap(p => ('hostPath' in p && p.rel.endsWith('.pack') ? [p.hostPath] : []))
+    expect(files.map(f => (fs.statSync(f).mode & 0o777).toString(8))).toEqual(['600']) // the objects' content
+    const elsewhere = path.join(dir, 'precious')
+    fs.writeFileSync(elsewhere, 'keep')
+    const other = path.join(dir, 'repo-pack-2')
+    fs.mkdirSync(other)
+    fs.symlinkSync(elsewhere, path.join(other, 'incoming.pack'))
+    await expect(readGuestRepo(ws, { packInto: other })).rejects.toThrow("packing the runner's objects for the bottle's repository failed")
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep')
+  })
+
+  it('that git cannot walk (a corrupt tree) fails in one line, not with a pack of part of the history', async () => {
+    const tree = git(ws, 'rev-parse', 'HEAD~1^{tree}')
+    fs.chmodSync(looseFile(tree), 0o644)
+    fs.writeFileSync(looseFile(tree), 'not a zlib stream')
+    await expect(readGuestRepo(ws, packed())).rejects.toThrow(
+      "packing the runner's objects for the bottle's repository failed. Check the checkout with `git fsck` in a step before this one"
+    )
   })
 
   it('that git cannot make (a corrupt object) fails in one line naming the fix', async () => {
@@ -375,5 +400,31 @@ describe('gitDirBytes', () => {
     fs.mkdirSync(wt)
     fs.writeFileSync(path.join(wt, '.git'), 'gitdir: ../gone/.git\n')
     expect(gitDirBytes(wt)).toBe(0)
+  })
+})
+
+describe('held-back files git still tracks, named once each', () => {
+  const CRED = 'a credential file a runner step left (gha-creds-*.json)'
+  const SECRET = "holds one of the run's secrets"
+
+  it('a path with pathspec magic characters is taken literally', async () => {
+    fs.writeFileSync(path.join(ws, 'gha-creds-[1].json'), '{"private_key":"CANARY"}\n')
+    fs.writeFileSync(path.join(ws, 'gha-creds-1.json'), '{}\n')
+    git(ws, 'add', '.')
+    expect(await heldBackInRepo(ws, new Map([['gha-creds-[1].json', CRED]]), [])).toEqual(['gha-creds-[1].json'])
+  })
+
+  it('a run secret of 8 characters or more is looked for, a shorter one not; a file whose HEAD and index copies both hold it is named once', async () => {
+    fs.writeFileSync(path.join(ws, 'eight.txt'), 'x 12345678 x\n')
+    fs.writeFileSync(path.join(ws, 'seven.txt'), 'x 1234567 x\n')
+    git(ws, 'add', '.')
+    git(ws, 'commit', '-qm', 'three')
+    fs.writeFileSync(path.join(ws, 'eight.txt'), 'y 12345678 y\n')
+    git(ws, 'add', 'eight.txt') // the index's copy differs from HEAD's, both hold the secret
+    const held = new Map([
+      ['eight.txt', SECRET],
+      ['seven.txt', SECRET]
+    ])
+    expect(await heldBackInRepo(ws, held, ['12345678', '1234567'])).toEqual(['eight.txt'])
   })
 })

@@ -19,6 +19,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { jest } from '@jest/globals'
+import { MEDIA, parseManifest, selectPlatform, vmPlatform } from '../../src/oci/manifest.js'
 import { pullImageArchive } from '../../src/oci/pull-image.js'
 import { parseImageReference } from '../../src/oci/reference.js'
 import { parseChallenge, RegistryClient } from '../../src/oci/registry-client.js'
@@ -672,5 +673,87 @@ describe('auth challenges as registries write them', () => {
     })
     expect(parseChallenge('  Basic')).toEqual({ scheme: 'basic', params: {} })
     expect(parseChallenge('')).toBeUndefined()
+  })
+})
+
+describe('manifests by what the registry says and what the body says', () => {
+  const D = (c: string) => `sha256:${c.repeat(64)}`
+  const imageBody = { schemaVersion: 2, config: { mediaType: OCI_CONFIG, digest: D('c'), size: 2 }, layers: [{ mediaType: GZIP, digest: D('e'), size: 3 }] }
+  const indexBody = { schemaVersion: 2, manifests: [{ mediaType: MEDIA.ociManifest, digest: D('1'), size: 10, platform: AMD64 }] }
+  const buf = (o: unknown) => Buffer.from(JSON.stringify(o))
+  const kind = (body: Buffer, type: string | undefined) => {
+    try {
+      return parseManifest(body, type, 'img').kind
+    } catch (e) {
+      return (e as Error).message
+    }
+  }
+
+  it('a content type with parameters, spaced as HTTP allows', () => {
+    expect(kind(buf(imageBody), `${MEDIA.ociManifest} ; charset=utf-8`)).toBe('image')
+    expect(kind(buf(indexBody), `${MEDIA.ociIndex};charset=utf-8`)).toBe('index')
+  })
+
+  it("without a content type, the body's own mediaType decides; without either, an index by its manifests, else an image", () => {
+    expect(kind(buf({ ...indexBody, mediaType: MEDIA.ociIndex }), undefined)).toBe('index')
+    expect(kind(buf(indexBody), undefined)).toBe('index')
+    expect(kind(buf(imageBody), undefined)).toBe('image')
+    expect(kind(buf(imageBody), '')).toBe('image')
+    const v1 = 'application/vnd.docker.distribution.manifest.v1+json'
+    expect(kind(buf({ schemaVersion: 1, mediaType: v1 }), undefined)).toBe(
+      `img: the registry served a manifest of type ${v1}, which this client does not read (schema 1 images are not supported). Push the image again with a current docker or buildx`
+    )
+  })
+
+  it('a digest with anything before or after it, and an image without layers, are refused', () => {
+    const cfg = imageBody.config
+    expect(kind(buf({ ...imageBody, config: { ...cfg, digest: `${D('c')}0` } }), MEDIA.ociManifest)).toMatch(
+      /^img: the manifest is not one this client reads \(config\.digest: /
+    )
+    expect(kind(buf({ ...imageBody, config: { ...cfg, digest: `x${D('c')}` } }), MEDIA.ociManifest)).toMatch(
+      /^img: the manifest is not one this client reads \(config\.digest: /
+    )
+    expect(kind(buf({ ...imageBody, layers: [] }), MEDIA.ociManifest)).toMatch(/^img: the manifest is not one this client reads \(layers: /)
+  })
+
+  it('a body that is JSON but no object is one line, not a crash', () => {
+    expect(kind(Buffer.from('null'), undefined)).toBe('img: the manifest is not one this client reads (: Invalid input: expected object, received null)')
+  })
+
+  it("the VM platform of another CPU is that CPU's", () => {
+    expect([vmPlatform('riscv64'), vmPlatform('s390x')]).toEqual([
+      { os: 'linux', architecture: 'riscv64' },
+      { os: 'linux', architecture: 's390x' }
+    ])
+  })
+
+  it('picks the image manifest of exactly the platform: its OS, its variant (none for amd64), not a nested index, wherever listed', () => {
+    const entry = (digest: string, platform: { os: string; architecture: string; variant?: string }, mediaType: string = MEDIA.ociManifest) => ({
+      mediaType,
+      digest,
+      size: 10,
+      platform
+    })
+    expect(selectPlatform([entry(D('1'), { os: 'windows', architecture: 'amd64' }), entry(D('2'), AMD64)], AMD64, 'x').digest).toBe(D('2'))
+    expect(selectPlatform([entry(D('3'), { ...AMD64, variant: 'v3' }), entry(D('4'), AMD64)], AMD64, 'x').digest).toBe(D('4'))
+    const armV7 = { os: 'linux', architecture: 'arm', variant: 'v7' }
+    expect(selectPlatform([entry(D('5'), { ...armV7, variant: 'v6' }), entry(D('6'), armV7)], armV7, 'x').digest).toBe(D('6'))
+    expect(selectPlatform([entry(D('7'), AMD64, MEDIA.ociIndex), entry(D('8'), AMD64, MEDIA.dockerManifest)], AMD64, 'x').digest).toBe(D('8'))
+  })
+
+  it('a missing platform names only real platforms the image has (not attestations, not entries without one), or none', () => {
+    const entry = (digest: string, platform?: { os: string; architecture: string }) => ({
+      mediaType: MEDIA.ociManifest,
+      digest,
+      size: 10,
+      ...(platform ? { platform } : {})
+    })
+    const attestation = entry(D('a'), { os: 'unknown', architecture: 'unknown' })
+    expect(() => selectPlatform([entry(D('1'), AMD64), attestation, entry(D('2'))], vmPlatform('arm64'), 'image x')).toThrow(
+      "image x has no linux/arm64/v8 image (it has: linux/amd64). Use an image built for linux/arm64/v8: the runner's micro-VMs run that"
+    )
+    expect(() => selectPlatform([attestation], AMD64, 'image x')).toThrow(
+      "image x has no linux/amd64 image (it has: none). Use an image built for linux/amd64: the runner's micro-VMs run that"
+    )
   })
 })
