@@ -3,6 +3,7 @@ import { DEFAULT_GITHUB_API_URL } from './config/fields.js'
 import { readTriggerEvent } from './trigger/event.js'
 import { interpolatedPieces, readEventPayload } from './trigger/event-text.js'
 import { writeEventFile } from './bottle/event-file.js'
+import { takeBaseConfig } from './bottle/agent-config.js'
 import { permissionApi } from './trigger/permission-api.js'
 import { checkTrigger } from './trigger/trigger-check.js'
 import type { ValidateFunction } from 'ajv'
@@ -147,6 +148,7 @@ function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: R
 /** The runner's workspace as the bottle's copy will have it, and the redactor that knows the checkout's credentials. */
 async function readTheWorkspace(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<WorkspaceCopy> {
   const workspace = await readWorkspace(config, known)
+  await takeBaseConfig(config, plan, workspace.manifest, process.env, readEventPayload(process.env))
   ledger.redactor = workspace.redactor
   ledger.workspace = workspace
   core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid} on its own copy of ${config.workspace}`)

@@ -15,7 +15,7 @@ import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'
 
 const TOKEN = 'ghs_triggerCheckTokenTTTTTTTTTTTTTTTTTTTTT1'
 const REPO = 'octo/widgets'
-const POLICY: TriggerPolicy = { allowedBots: [], onNotAllowed: 'fail', eventContext: false, eventTextInPrompt: 'warn' }
+const POLICY: TriggerPolicy = { allowedBots: [], onNotAllowed: 'fail', eventContext: false, eventTextInPrompt: 'warn', agentConfigFromBase: 'forks' }
 type Double = Awaited<ReturnType<typeof startGitHubApiDouble>>
 let gh: Double
 

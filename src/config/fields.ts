@@ -57,6 +57,7 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'on-not-allowed': 'fail',
   'event-context': 'false',
   'event-text-in-prompt': 'warn',
+  'agent-config-from-base': 'forks',
   'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
   'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
 }

@@ -47,6 +47,7 @@ export const INPUT_NAMES = [
   'on-not-allowed',
   'event-context',
   'event-text-in-prompt',
+  'agent-config-from-base',
   'github-token',
   'egress',
   'allowed-hosts',

@@ -65,7 +65,8 @@ export function triggerSection(raw: RawInputs): TriggerPolicy {
     allowedBots,
     onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']),
     eventContext: booleanField(raw, 'event-context'),
-    eventTextInPrompt: choiceField(raw, 'event-text-in-prompt', ['warn', 'refuse'])
+    eventTextInPrompt: choiceField(raw, 'event-text-in-prompt', ['warn', 'refuse']),
+    agentConfigFromBase: choiceField(raw, 'agent-config-from-base', ['forks', 'always', 'never'])
   }
 }
 

@@ -17,6 +17,8 @@ export interface TriggerPolicy {
   eventContext: boolean
   /** what a `prompt` holding the event's text word for word gets: a warning, or a refusal */
   eventTextInPrompt: 'warn' | 'refuse'
+  /** whose agent configuration (.claude/, .mcp.json, CLAUDE.md, …) a pull request's run gets: the base's for forks, for every pull request, or never */
+  agentConfigFromBase: 'forks' | 'always' | 'never'
 }
 
 /** The events whose actor may be anyone able to open an issue or a pull request. */

@@ -107,7 +107,12 @@ export async function runDoor(input: DoorInput): Promise<DoorResult> {
     return finish(input, decisions, [])
   }
   const changes = changesOf(input.manifest, listing).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  const ctx = { protectedPaths: input.protectedPaths, heldBack: input.manifest.heldBack, gitShaped: gitShapedDirs(listing) }
+  const ctx = {
+    protectedPaths: input.protectedPaths,
+    heldBack: input.manifest.heldBack,
+    gitShaped: gitShapedDirs(listing),
+    agentConfigFromBase: input.manifest.pullRequestConfig !== undefined
+  }
 
   // the rules on names and kinds; then the caps, in path order
   const candidates: Change[] = []

@@ -1,3 +1,4 @@
+import { AGENT_CONFIG_PATHS } from '../bottle/workspace/agent-config-paths.js'
 import { canonicalComponent, type ProtectedPath, protectedRule } from '../gitgate/protected-paths.js'
 import type { Change } from './changes.js'
 import { GIT_DIR_NAMES, isGitComponent, isGitShaped } from './git-names.js'
@@ -16,7 +17,12 @@ export interface JudgeContext {
   heldBack: ReadonlyMap<string, string>
   /** directories (relative, '' = root) the bottle's tree makes git-shaped */
   gitShaped: ReadonlySet<string>
+  /** the workspace's agent configuration came from the pull request's base: no change to it comes back */
+  agentConfigFromBase?: boolean
 }
+
+/** The agent configuration's top-level names, as a case-insensitive file system reads them. */
+const AGENT_CONFIG = new Set(AGENT_CONFIG_PATHS.map(canonicalComponent))
 
 /** The longest relative path the door writes: far beyond real trees, short of every file system's limit. */
 export const MAX_PATH_BYTES = 4000
@@ -72,6 +78,8 @@ export function refusal(c: Change, ctx: JudgeContext): string | undefined {
   if (c.path.split('/').some(isGitComponent)) return 'a .git path (git would read it as its own)'
   const type = typeProblem(c)
   if (type) return type
+  if (ctx.agentConfigFromBase && AGENT_CONFIG.has(canonicalComponent(c.path.split('/')[0]!)))
+    return "the agent configuration the bottle took from the pull request's base (agent-config-from-base): no change to it comes back"
   const held = heldBackBy(c.path, ctx.heldBack)
   if (held) return `held back from the bottle (${held})`
   const shape = gitShapeBy(c.path, ctx.gitShaped)

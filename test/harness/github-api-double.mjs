@@ -4,8 +4,11 @@
 // Each answer is validated against the operation's response schema before it is sent (a double
 // that answers what GitHub never would proves nothing). Auth and rate limits answer as GitHub does:
 // 401 "Bad credentials" for a wrong token, 403 with x-ratelimit-remaining: 0 when rate-limited.
-// Operations it serves: repos/get-collaborator-permission-level. Anything else valid is 501 and
+// Operations it serves: repos/get-collaborator-permission-level; pulls/get (GitHub's own example
+// pull request with the number, base and head a test gives); git/get-tree and git/get-blob from a
+// real git repository a test gives (ls-tree, cat-file). Anything else valid is 501 and
 // recorded; anything invalid is 404 and recorded as a problem (tests assert there are none).
+import { execFileSync } from 'node:child_process'
 import http from 'node:http'
 import { createRequire } from 'node:module'
 import Ajv from 'ajv'
@@ -109,8 +112,65 @@ function userObject(login, id) {
   }
 }
 
+/** GitHub's example pull request (from the description) with this one's number, base and head. */
+function pullRequestObject(repository, number, pr) {
+  const example = structuredClone(resolve(openapi().components.examples['pull-request']).value)
+  const repoOf = fullName => ({ ...example.base.repo, full_name: fullName, name: fullName.split('/')[1], fork: fullName !== repository })
+  example.number = number
+  example.requested_teams = [] // the description's own example lacks a field its schema requires there
+  example.base = { ...example.base, sha: pr.baseSha, repo: repoOf(repository) }
+  example.head = { ...example.head, repo: pr.headRepo === null ? null : repoOf(pr.headRepo) }
+  return example
+}
+
+const git = (repo, args) => {
+  try {
+    return execFileSync('git', ['-C', repo, ...args], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'ignore'] })
+  } catch {
+    return undefined
+  }
+}
+
+/** A tree as GitHub answers it: its entries (recursively: every entry under it, trees too), from the repository. */
+function gitTree(repo, sha, recursive) {
+  if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
+  const tree = git(repo, ['rev-parse', '--verify', '-q', `${sha}^{tree}`])?.toString().trim()
+  const listed = tree && git(repo, ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), tree])
+  if (!listed) return undefined
+  const base = 'https://api.github.com/repos/octo/widgets/git'
+  const entries = listed
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map(line => {
+      const tab = line.indexOf('\t')
+      const [mode, type, oid, size] = line.slice(0, tab).split(/ +/)
+      const path = line.slice(tab + 1)
+      return type === 'blob'
+        ? { path, mode, type, sha: oid, size: Number(size), url: `${base}/blobs/${oid}` }
+        : { path, mode, type, sha: oid, url: `${base}/${type === 'tree' ? 'trees' : 'commits'}/${oid}` }
+    })
+  return { sha: tree, url: `${base}/trees/${tree}`, tree: entries, truncated: false }
+}
+
+/** A blob as GitHub answers it: base64 in lines of 60 characters. */
+function gitBlob(repo, sha) {
+  if (!/^[0-9a-f]{40}$/.test(sha) || git(repo, ['cat-file', '-t', sha])?.toString().trim() !== 'blob') return undefined
+  const data = git(repo, ['cat-file', 'blob', sha])
+  return {
+    content: `${data.toString('base64').replace(/.{60}/g, '$&\n')}\n`,
+    encoding: 'base64',
+    url: `https://api.github.com/repos/octo/widgets/git/blobs/${sha}`,
+    sha,
+    size: data.length,
+    node_id: `B_${sha.slice(0, 12)}`
+  }
+}
+
 /**
- * @param {{ token: string, repository: string, permissions?: Record<string, string>, users?: string[], private?: boolean, rateLimited?: boolean }} o
+ * @param {{ token: string, repository: string, permissions?: Record<string, string>, users?: string[], private?: boolean, rateLimited?: boolean,
+ *   pulls?: Record<number, { baseSha: string, headRepo: string | null }>, gitRepo?: string }} o
+ *   pulls: the pull requests pulls/get answers for; gitRepo: the repository git/get-tree and git/get-blob read.
  *   permissions: login → role ('admin', 'maintain', 'write', 'triage', 'read'); another existing user
  *   (listed in `users`) gets 'read' on a public repository and 'none' on a private one; an unknown login 404.
  */
@@ -152,6 +212,20 @@ export async function startGitHubApiDouble(o) {
       const permission = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' }[role]
       const user = role === 'none' ? null : { ...userObject(login, 1000 + [...users].indexOf(login)), role_name: role }
       return send(200, { permission, role_name: role, user })
+    }
+    const notFound = () => send(404, { message: 'Not Found', documentation_url: DOCS, status: '404' })
+    const sameRepo = `${found.params.owner}/${found.params.repo}` === o.repository
+    if (found.op.operationId === 'pulls/get') {
+      const pr = sameRepo ? o.pulls?.[Number(found.params.pull_number)] : undefined
+      return pr ? send(200, pullRequestObject(o.repository, Number(found.params.pull_number), pr)) : notFound()
+    }
+    if (found.op.operationId === 'git/get-tree') {
+      const tree = sameRepo && o.gitRepo ? gitTree(o.gitRepo, found.params.tree_sha, url.searchParams.has('recursive')) : undefined
+      return tree ? send(200, tree) : notFound()
+    }
+    if (found.op.operationId === 'git/get-blob') {
+      const blob = sameRepo && o.gitRepo ? gitBlob(o.gitRepo, found.params.file_sha) : undefined
+      return blob ? send(200, blob) : notFound()
     }
     send(501, { message: `the double does not serve ${found.op.operationId}`, documentation_url: DOCS, status: '501' })
   })

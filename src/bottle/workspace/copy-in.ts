@@ -58,7 +58,16 @@ export async function copyWorkspaceIn(
     for (const [rel, e] of [...manifest.entries]) {
       if (e.type === 'dir') await tar.directory(rel, e.mode, e.mtime)
       else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
-      else if (!staged.files.has(rel)) {
+      else if (e.data) {
+        // the base's agent configuration: bytes from git, vetted as a workspace file is
+        if (needles.some(n => e.data!.includes(n))) {
+          holdBackSecret(manifest, rel)
+          continue
+        }
+        await tar.file(rel, e.mode, e.mtime, e.data.length, [e.data])
+        copied.files++
+        copied.bytes += e.data.length
+      } else if (!staged.files.has(rel)) {
         const opened = openRegular(path.join(manifest.root, rel))
         if (!opened) {
           manifest.entries.delete(rel)

@@ -27,7 +27,7 @@ export interface GuestRepo {
 }
 
 /** The safe environment for reading the runner's repository: no system or global config, no prompt. */
-function gitEnv(): NodeJS.ProcessEnv {
+export function gitEnv(): NodeJS.ProcessEnv {
   // no GIT_* of the runner's (an earlier step's GITHUB_ENV could name another repository with GIT_DIR)
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')))
   // no grafts and no replacements: the walk of what the bottle may hold follows the objects as they are

@@ -20,6 +20,8 @@ export interface ManifestEntry {
   mtime: number
   /** a symlink's target */
   target?: string
+  /** a file's bytes when they do not come from the runner's workspace (the base's agent configuration) */
+  data?: Buffer
 }
 
 export interface Manifest {
@@ -28,6 +30,11 @@ export interface Manifest {
   entries: Map<string, ManifestEntry>
   /** paths kept out of the bottle, with why: the door never writes or deletes them */
   heldBack: Map<string, string>
+  /**
+   * With the base's agent configuration (base-config.ts): the pull request's own entries at those
+   * paths, copied read-only beside the workspace instead; the door then brings no change there back.
+   */
+  pullRequestConfig?: Map<string, ManifestEntry>
 }
 
 /** Credential files runner steps leave in the workspace: google-github-actions/auth's (it holds the OIDC request token). */

@@ -227,7 +227,7 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
   let n = 0
   for (const [rel, e] of [...manifest.entries]) {
     if (!stage.usable) break
-    if (e.type !== 'file' || e.size < STAGE_MIN_BYTES) continue
+    if (e.type !== 'file' || e.size < STAGE_MIN_BYTES || e.data) continue
     if (++n % BATCH === 0) await new Promise(resolve => setImmediate(resolve))
     const opened = openRegular(path.join(manifest.root, rel))
     if (!opened) continue // the stream says why
@@ -250,6 +250,6 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
 /** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
 export function stageWant(manifest: Manifest): number {
   let bytes = 0
-  for (const e of manifest.entries.values()) if (e.type === 'file' && e.size >= STAGE_MIN_BYTES) bytes += e.size
+  for (const e of manifest.entries.values()) if (e.type === 'file' && e.size >= STAGE_MIN_BYTES && !e.data) bytes += e.size
   return bytes
 }

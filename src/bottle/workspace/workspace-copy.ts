@@ -11,6 +11,7 @@ import type { Guest } from '../guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
 import { gitDirBytes, heldBackInRepo, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
 import { GUEST_OBJECTS, MEMORY_DIR, makeStage, packDirOf, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
+import { copyPullRequestConfigIn } from './pull-request-config-in.js'
 import { footprint, type Manifest, readManifest } from './manifest.js'
 
 /**
@@ -94,6 +95,7 @@ export async function provisionWorkspace(
     if (!copy.repo) throw new Error('the bottle was started without its workspace mounts (workspaceMounts)')
     const repo = (await copy.repo)?.withOrigin(gateUrl)
     const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging)
+    await copyPullRequestConfigIn(guest, copy.manifest, copy.secrets)
     // before claude starts: a file kept out must not be in the bottle's git either
     const tracked = repo ? await heldBackInRepo(copy.manifest.root, copy.manifest.heldBack, copy.secrets) : []
     if (tracked.length)

@@ -1,0 +1,180 @@
+/**
+ * Agent config from the base (issue 28, item 2): which runs are for a pull request from a fork
+ * (from the payload, or GitHub's API for a comment on one), the base commit's `.claude/`,
+ * `.mcp.json`, `.claude.json`, `CLAUDE.md`, `CLAUDE.local.md` and `.gitmodules` read from the
+ * checkout or, when it lacks the base, from GitHub's git API (a REST double checked against
+ * GitHub's OpenAPI description, serving a real repository), both the same bytes; the manifest
+ * then holds the base's versions, and the door refuses every change under those names.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { applyBaseConfig, apiBaseConfig, BASE_CONFIG_MAX_ENTRIES, type BaseEntry, localBaseConfig } from '../../src/bottle/workspace/base-config.js'
+import { readManifest } from '../../src/bottle/workspace/manifest.js'
+import { githubGet } from '../../src/trigger/github-api.js'
+import { pullRequestOf } from '../../src/trigger/pull-request.js'
+import { refusal } from '../../src/workspace-door/judge.js'
+import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'
+
+const TOKEN = 'ghs_baseConfigTokenTTTTTTTTTTTTTTTTTTTTTTTT1'
+const REPO = 'octo/widgets'
+let dir: string
+let base: string
+let baseSha: string
+let gh: Awaited<ReturnType<typeof startGitHubApiDouble>>
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim()
+const write = (root: string, rel: string, text: string) => {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true })
+  fs.writeFileSync(path.join(root, rel), text)
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'base-config-'))
+  base = path.join(dir, 'base')
+  git(dir, 'init', '-q', '-b', 'main', base)
+  write(base, '.claude/settings.json', '{"permissions":{"allow":["Read"]}}\n')
+  write(base, '.claude/commands/review.md', 'Review the change.\n')
+  write(base, '.claude/hooks/check.sh', '#!/bin/sh\nexit 0\n')
+  fs.chmodSync(path.join(base, '.claude/hooks/check.sh'), 0o755)
+  fs.symlinkSync('settings.json', path.join(base, '.claude/linked.json'))
+  write(base, 'CLAUDE.md', 'BASE-INSTRUCTIONS: be brief.\n')
+  write(base, 'src/CLAUDE.md', 'a nested one is not the root config\n')
+  write(base, 'README.md', 'widgets\n')
+  git(base, 'add', '.')
+  git(base, 'commit', '-qm', 'base')
+  baseSha = git(base, 'rev-parse', 'HEAD')
+  gh = await startGitHubApiDouble({
+    token: TOKEN,
+    repository: REPO,
+    gitRepo: base,
+    pulls: { 9: { baseSha, headRepo: 'fork-owner/widgets' }, 10: { baseSha, headRepo: REPO } }
+  })
+}, 60_000)
+afterAll(async () => {
+  await gh?.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+afterEach(() => expect(gh.problems).toEqual([]))
+
+const get = () => githubGet(gh.url, TOKEN, 'agent-config-from-base')
+const pr = (head: { repo: { full_name: string } | null }) => ({
+  pull_request: { number: 9, base: { sha: baseSha, repo: { full_name: REPO } }, head }
+})
+const shown = (entries: BaseEntry[]) =>
+  entries.map(e => (e.type === 'file' ? `${e.rel}${e.executable ? '*' : ''}=${e.data.toString()}` : e.type === 'symlink' ? `${e.rel}->${e.target}` : `${e.rel}/`)).sort()
+
+describe('which run is for a pull request from a fork', () => {
+  it('a pull_request_target from a fork, from the same repository, from a deleted fork', async () => {
+    expect(await pullRequestOf('pull_request_target', pr({ repo: { full_name: 'fork-owner/widgets' } }), REPO)).toMatchObject({ baseSha, fromFork: true })
+    expect(await pullRequestOf('pull_request', pr({ repo: { full_name: 'Octo/Widgets' } }), REPO)).toMatchObject({ fromFork: false })
+    expect(await pullRequestOf('pull_request_review', pr({ repo: null }), REPO)).toMatchObject({ fromFork: true, headRepo: undefined })
+  })
+
+  it('a comment on a pull request asks GitHub; a comment on an issue, a push and a schedule are no pull request', async () => {
+    const comment = (n: number) => ({ issue: { number: n, pull_request: { url: 'x' } }, comment: { body: 'hi' } })
+    expect(await pullRequestOf('issue_comment', comment(9), REPO, get())).toMatchObject({ number: 9, baseSha, fromFork: true, headRepo: 'fork-owner/widgets' })
+    expect(await pullRequestOf('issue_comment', comment(10), REPO, get())).toMatchObject({ fromFork: false })
+    expect(gh.requests.filter(r => r.operationId === 'pulls/get').map(r => r.path)).toEqual(
+      [9, 10].map(n => `/repos/${REPO}/pulls/${n}`)
+    )
+    expect(await pullRequestOf('issue_comment', { issue: { number: 3 }, comment: { body: 'hi' } }, REPO, get())).toBeUndefined()
+    expect(await pullRequestOf('push', {}, REPO)).toBeUndefined()
+    expect(await pullRequestOf('schedule', {}, REPO)).toBeUndefined()
+  })
+
+  it('a pull request it cannot read is one clear error, never a guess', async () => {
+    await expect(pullRequestOf('pull_request_target', { pull_request: { number: 9 } }, REPO)).rejects.toThrow(
+      "agent-config-from-base: the pull_request_target event's pull request has no readable base commit and head repository"
+    )
+    await expect(pullRequestOf('issue_comment', { issue: { number: 12, pull_request: {} } }, REPO, get())).rejects.toThrow(
+      'agent-config-from-base: GitHub did not describe pull request #12 of octo/widgets'
+    )
+    await expect(pullRequestOf('issue_comment', { issue: { number: 9, pull_request: {} } }, REPO)).rejects.toThrow('no github-token was given')
+    await expect(pullRequestOf('issue_comment', { issue: { number: 9, pull_request: {} } }, REPO, githubGet(gh.url, 'wrong', 'x'))).rejects.toThrow(
+      'x: GitHub refused github-token (HTTP 401)'
+    )
+  })
+})
+
+describe("the base's agent configuration", () => {
+  const expected = [
+    '.claude/',
+    '.claude/commands/',
+    '.claude/commands/review.md=Review the change.\n',
+    '.claude/hooks/',
+    '.claude/hooks/check.sh*=#!/bin/sh\nexit 0\n',
+    '.claude/linked.json->settings.json',
+    '.claude/settings.json={"permissions":{"allow":["Read"]}}\n',
+    'CLAUDE.md=BASE-INSTRUCTIONS: be brief.\n'
+  ]
+
+  it('from the checkout when it holds the base commit, from the API when not: the same entries', async () => {
+    expect(shown((await localBaseConfig(base, baseSha))!)).toEqual(expected)
+    const shallow = path.join(dir, 'shallow')
+    git(dir, 'init', '-q', shallow)
+    expect(await localBaseConfig(shallow, baseSha)).toBeUndefined()
+    expect(shown(await apiBaseConfig(get(), REPO, baseSha))).toEqual(expected)
+    expect(gh.requests.filter(r => r.operationId === 'git/get-tree').length).toBe(2) // the root, .claude whole
+  })
+
+  it('a base with none of it gives nothing; a base GitHub does not know is one error', async () => {
+    const bare = path.join(dir, 'none')
+    git(dir, 'init', '-q', bare)
+    write(bare, 'a.txt', 'a')
+    git(bare, 'add', '.')
+    git(bare, 'commit', '-qm', 'a')
+    expect(await localBaseConfig(bare, git(bare, 'rev-parse', 'HEAD'))).toEqual([])
+    await expect(apiBaseConfig(get(), REPO, 'f'.repeat(40))).rejects.toThrow(
+      `agent-config-from-base: GitHub did not give the tree of ${REPO} at the base commit ffffffffffff`
+    )
+  })
+
+  it(`more than ${BASE_CONFIG_MAX_ENTRIES} entries is refused, not read into memory`, async () => {
+    const big = path.join(dir, 'big')
+    git(dir, 'init', '-q', big)
+    for (let i = 0; i <= BASE_CONFIG_MAX_ENTRIES; i++) write(big, `.claude/c/${i}.md`, String(i))
+    git(big, 'add', '.')
+    git(big, 'commit', '-qm', 'big')
+    await expect(localBaseConfig(big, git(big, 'rev-parse', 'HEAD'))).rejects.toThrow(`holds more than ${BASE_CONFIG_MAX_ENTRIES} entries`)
+  })
+})
+
+describe('the copy then holds the base', () => {
+  it("the pull request's entries leave the copy for the read-only one; the base's come in with their bytes", async () => {
+    const ws = path.join(dir, 'ws')
+    write(ws, '.claude/settings.json', '{"hooks":{"SessionStart":[]}}')
+    write(ws, '.claude/evil/x.sh', 'x')
+    write(ws, '.mcp.json', '{"mcpServers":{}}')
+    write(ws, 'CLAUDE.md', 'PR-INSTRUCTIONS')
+    write(ws, 'code.ts', 'x')
+    const m = readManifest(ws)
+    applyBaseConfig(m, (await localBaseConfig(base, baseSha))!, 1000)
+    expect([...m.pullRequestConfig!.keys()].sort()).toEqual(['.claude', '.claude/evil', '.claude/evil/x.sh', '.claude/settings.json', '.mcp.json', 'CLAUDE.md'])
+    expect([...m.entries.keys()]).toEqual([
+      'code.ts',
+      '.claude',
+      '.claude/commands',
+      '.claude/commands/review.md',
+      '.claude/hooks',
+      '.claude/hooks/check.sh',
+      '.claude/linked.json',
+      '.claude/settings.json',
+      'CLAUDE.md'
+    ])
+    expect(m.entries.get('CLAUDE.md')).toEqual({ type: 'file', mode: 0o644, size: 29, mtime: 1000, data: Buffer.from('BASE-INSTRUCTIONS: be brief.\n') })
+    expect(m.entries.get('.claude/hooks/check.sh')?.mode).toBe(0o755)
+  })
+
+  it('the door refuses every change under those names, however a case-insensitive runner spells them; others pass', () => {
+    const ctx = { protectedPaths: [], heldBack: new Map(), gitShaped: new Set<string>(), agentConfigFromBase: true }
+    const added = (p: string) => refusal({ path: p, change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never }, ctx)
+    const why = "the agent configuration the bottle took from the pull request's base (agent-config-from-base): no change to it comes back"
+    for (const p of ['.claude/settings.json', '.mcp.json', '.claude.json', 'CLAUDE.md', 'CLAUDE.local.md', '.gitmodules', '.CLAUDE/settings.json', 'claude.md', 'CLAUDE.md.'])
+      expect([p, added(p)]).toEqual([p, why])
+    for (const p of ['src/CLAUDE.md', 'claude.mdx', '.claudex/a', 'README.md']) expect([p, added(p)]).toEqual([p, undefined])
+    expect(refusal({ path: '.mcp.json', change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never }, { ...ctx, agentConfigFromBase: false })).toBeUndefined()
+  })
+})

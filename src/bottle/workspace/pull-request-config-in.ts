@@ -1,0 +1,61 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { PassThrough } from 'node:stream'
+import * as core from '@actions/core'
+import { BottleError } from '../../util/errors.js'
+import { TarWriter } from '../../util/tar/tar-writer.js'
+import type { Guest } from '../guest.js'
+import type { Manifest } from './manifest.js'
+import { chunksOf, needlesOf, openRegular, vet } from './vet.js'
+
+/**
+ * Where the bottle keeps a pull request's own agent configuration when the workspace has the
+ * base's (agent-config-from-base): for the agent to read and review, owned by root and read-only,
+ * outside the workspace (nothing there comes back, and claude loads nothing from there).
+ */
+export const GUEST_PULL_REQUEST_CONFIG = '/opt/bot-bottle/pull-request-config'
+
+/** Copies the pull request's versions (as the runner's workspace holds them, vetted for secrets) read-only into the guest. */
+export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, secrets: readonly string[]): Promise<number> {
+  const entries = manifest.pullRequestConfig
+  if (!entries?.size) return 0
+  const needles = needlesOf(secrets)
+  const input = new PassThrough()
+  const script = 'mkdir -p "$1" && cd "$1" && tar -x -f - --no-same-owner && chmod -R a-w "$1"'
+  const untar = guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { user: { uid: 0, gid: 0 }, input })
+  const tar = new TarWriter(input, { uid: 0, gid: 0 })
+  let files = 0
+  const write = async () => {
+    for (const [rel, e] of entries) {
+      if (e.type === 'dir') await tar.directory(rel, 0o555, e.mtime)
+      else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
+      else {
+        const opened = openRegular(path.join(manifest.root, rel))
+        if (!opened) continue
+        try {
+          const { secret, whole } = vet(opened.fd, opened.size, needles)
+          if (secret) {
+            core.warning(`workspace: the pull request's ${rel} holds one of the run's secrets: it is not copied into the bottle`)
+            continue
+          }
+          await tar.file(rel, e.mode & 0o555, e.mtime, whole?.length ?? opened.size, whole ? [whole] : chunksOf(opened.fd, opened.size))
+          files++
+        } finally {
+          fs.closeSync(opened.fd)
+        }
+      }
+    }
+    await tar.end()
+  }
+  const written = write().catch((err: unknown) => {
+    input.destroy()
+    return err as Error
+  })
+  const [r, failed] = await Promise.all([untar, written])
+  if (r.code !== 0 || failed)
+    throw new BottleError(
+      `copying the pull request's agent configuration into the bottle failed (${failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? ''})`,
+      'The guest image needs `sh`, `tar` and `chmod`'
+    )
+  return files
+}

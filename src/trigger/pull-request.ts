@@ -1,0 +1,73 @@
+import { z } from 'zod'
+import { BottleError } from '../util/errors.js'
+import { type GitHubGet, repoPath } from './github-api.js'
+
+/**
+ * The pull request a run is for, as far as whose agent configuration the bottle may use: its
+ * base commit and whether its head is another repository's branch (a fork, or a fork since
+ * deleted). From the event's payload for the pull-request events; for a comment on a pull
+ * request (`issue_comment`, whose payload names only the number) from GitHub's API.
+ */
+export interface PullRequestRun {
+  number: number
+  /** the base commit: the agent configuration the bottle gets comes from it */
+  baseSha: string
+  /** owner/repo of the base */
+  baseRepo: string
+  /** owner/repo of the head; undefined when the head's repository was deleted */
+  headRepo?: string
+  /** the head is not a branch of the base repository */
+  fromFork: boolean
+}
+
+const SHA = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
+const Repo = z.object({ full_name: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/) }).passthrough()
+const PullRequest = z
+  .object({
+    number: z.number().int().positive(),
+    base: z.object({ sha: SHA, repo: Repo }).passthrough(),
+    head: z.object({ repo: Repo.nullish() }).passthrough()
+  })
+  .passthrough()
+
+/** Events whose payload carries the pull request itself. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'])
+
+function runOf(pr: z.infer<typeof PullRequest>): PullRequestRun {
+  const baseRepo = pr.base.repo.full_name
+  const headRepo = pr.head.repo?.full_name
+  return { number: pr.number, baseSha: pr.base.sha, baseRepo, headRepo, fromFork: headRepo?.toLowerCase() !== baseRepo.toLowerCase() }
+}
+
+/**
+ * The pull request of this run, or undefined when the run is not for one. `get` is asked only
+ * for a comment on a pull request; a payload that names a pull request but cannot be read is an
+ * error (the bottle must not guess whose configuration it gets).
+ */
+export async function pullRequestOf(eventName: string, payload: unknown, repository: string, get?: GitHubGet): Promise<PullRequestRun | undefined> {
+  const p = (payload ?? {}) as Record<string, unknown>
+  if (PULL_REQUEST_EVENTS.has(eventName) && p['pull_request'] !== undefined) {
+    const parsed = PullRequest.safeParse(p['pull_request'])
+    if (!parsed.success)
+      throw new BottleError(
+        `agent-config-from-base: the ${eventName} event's pull request has no readable base commit and head repository`,
+        'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+      )
+    return runOf(parsed.data)
+  }
+  const issue = z.object({ number: z.number().int().positive(), pull_request: z.unknown() }).passthrough().safeParse(p['issue'])
+  if (eventName !== 'issue_comment' || !issue.success || issue.data.pull_request == null) return undefined
+  if (!get)
+    throw new BottleError(
+      `agent-config-from-base: this comment is on pull request #${issue.data.number}, whose head and base only GitHub's API can say, and no github-token was given`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
+      "Set 'github-token: ${{ github.token }}' (it stays on the runner), or agent-config-from-base: never"
+    )
+  const answer = PullRequest.safeParse(await get(`${repoPath(repository)}/pulls/${issue.data.number}`))
+  if (!answer.success)
+    throw new BottleError(
+      `agent-config-from-base: GitHub did not describe pull request #${issue.data.number} of ${repository} (its base commit and head repository)`,
+      'Check that github-token can read pull requests (permissions: pull-requests: read); the run did not start'
+    )
+  return runOf(answer.data)
+}
