@@ -64,7 +64,9 @@ const pr = (head: { repo: { full_name: string } | null }) => ({
   pull_request: { number: 9, base: { sha: baseSha, repo: { full_name: REPO } }, head }
 })
 const shown = (entries: BaseEntry[]) =>
-  entries.map(e => (e.type === 'file' ? `${e.rel}${e.executable ? '*' : ''}=${e.data.toString()}` : e.type === 'symlink' ? `${e.rel}->${e.target}` : `${e.rel}/`)).sort()
+  entries
+    .map(e => (e.type === 'file' ? `${e.rel}${e.executable ? '*' : ''}=${e.data.toString()}` : e.type === 'symlink' ? `${e.rel}->${e.target}` : `${e.rel}/`))
+    .sort()
 
 describe('which run is for a pull request from a fork', () => {
   it('a pull_request_target from a fork, from the same repository, from a deleted fork', async () => {
@@ -77,9 +79,7 @@ describe('which run is for a pull request from a fork', () => {
     const comment = (n: number) => ({ issue: { number: n, pull_request: { url: 'x' } }, comment: { body: 'hi' } })
     expect(await pullRequestOf('issue_comment', comment(9), REPO, get())).toMatchObject({ number: 9, baseSha, fromFork: true, headRepo: 'fork-owner/widgets' })
     expect(await pullRequestOf('issue_comment', comment(10), REPO, get())).toMatchObject({ fromFork: false })
-    expect(gh.requests.filter(r => r.operationId === 'pulls/get').map(r => r.path)).toEqual(
-      [9, 10].map(n => `/repos/${REPO}/pulls/${n}`)
-    )
+    expect(gh.requests.filter(r => r.operationId === 'pulls/get').map(r => r.path)).toEqual([9, 10].map(n => `/repos/${REPO}/pulls/${n}`))
     expect(await pullRequestOf('issue_comment', { issue: { number: 3 }, comment: { body: 'hi' } }, REPO, get())).toBeUndefined()
     expect(await pullRequestOf('push', {}, REPO)).toBeUndefined()
     expect(await pullRequestOf('schedule', {}, REPO)).toBeUndefined()
@@ -170,11 +170,27 @@ describe('the copy then holds the base', () => {
 
   it('the door refuses every change under those names, however a case-insensitive runner spells them; others pass', () => {
     const ctx = { protectedPaths: [], heldBack: new Map(), gitShaped: new Set<string>(), agentConfigFromBase: true }
-    const added = (p: string) => refusal({ path: p, change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never }, ctx)
+    const added = (p: string) =>
+      refusal({ path: p, change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never }, ctx)
     const why = "the agent configuration the bottle took from the pull request's base (agent-config-from-base): no change to it comes back"
-    for (const p of ['.claude/settings.json', '.mcp.json', '.claude.json', 'CLAUDE.md', 'CLAUDE.local.md', '.gitmodules', '.CLAUDE/settings.json', 'claude.md', 'CLAUDE.md.'])
+    for (const p of [
+      '.claude/settings.json',
+      '.mcp.json',
+      '.claude.json',
+      'CLAUDE.md',
+      'CLAUDE.local.md',
+      '.gitmodules',
+      '.CLAUDE/settings.json',
+      'claude.md',
+      'CLAUDE.md.'
+    ])
       expect([p, added(p)]).toEqual([p, why])
     for (const p of ['src/CLAUDE.md', 'claude.mdx', '.claudex/a', 'README.md']) expect([p, added(p)]).toEqual([p, undefined])
-    expect(refusal({ path: '.mcp.json', change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never }, { ...ctx, agentConfigFromBase: false })).toBeUndefined()
+    expect(
+      refusal(
+        { path: '.mcp.json', change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never },
+        { ...ctx, agentConfigFromBase: false }
+      )
+    ).toBeUndefined()
   })
 })

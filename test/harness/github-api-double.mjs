@@ -134,7 +134,9 @@ const git = (repo, args) => {
 /** A tree as GitHub answers it: its entries (recursively: every entry under it, trees too), from the repository. */
 function gitTree(repo, sha, recursive) {
   if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
-  const tree = git(repo, ['rev-parse', '--verify', '-q', `${sha}^{tree}`])?.toString().trim()
+  const tree = git(repo, ['rev-parse', '--verify', '-q', `${sha}^{tree}`])
+    ?.toString()
+    .trim()
   const listed = tree && git(repo, ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), tree])
   if (!listed) return undefined
   const base = 'https://api.github.com/repos/octo/widgets/git'
