@@ -302,3 +302,20 @@ describe("setup-only and post share the run's section parsers", () => {
     expect(parsePostConfig(raw(), runner, env).secrets).toEqual([SECRET, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN])
   })
 })
+
+describe('untrusted-input inputs', () => {
+  it('agent-config-from-base defaults to forks and takes always and never; allowed-non-write-users is off by default', () => {
+    expect(parseConfig(raw(), runner).trigger).toMatchObject({ agentConfigFromBase: 'forks', allowedNonWriteUsers: [] })
+    expect(parseConfig(raw({ 'agent-config-from-base': 'never', 'allowed-non-write-users': 'octocat, mona\n*' }), runner).trigger).toMatchObject({
+      agentConfigFromBase: 'never',
+      allowedNonWriteUsers: ['octocat', 'mona', '*']
+    })
+  })
+
+  it('a value outside them is one error naming the input', () => {
+    expect(errorOf({ 'agent-config-from-base': 'sometimes' }).message).toMatch(/^Input 'agent-config-from-base': /)
+    expect(errorOf({ 'allowed-non-write-users': 'evil[bot]' }).message).toBe(
+      `Input 'allowed-non-write-users': "evil[bot]" is not a GitHub login. Name people by their login, e.g. 'octocat', or '*'`
+    )
+  })
+})

@@ -15,7 +15,14 @@ import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'
 
 const TOKEN = 'ghs_triggerCheckTokenTTTTTTTTTTTTTTTTTTTTT1'
 const REPO = 'octo/widgets'
-const POLICY: TriggerPolicy = { allowedBots: [], onNotAllowed: 'fail', eventContext: false, eventTextInPrompt: 'warn', agentConfigFromBase: 'forks' }
+const POLICY: TriggerPolicy = {
+  allowedBots: [],
+  allowedNonWriteUsers: [],
+  onNotAllowed: 'fail',
+  eventContext: false,
+  eventTextInPrompt: 'warn',
+  agentConfigFromBase: 'forks'
+}
 type Double = Awaited<ReturnType<typeof startGitHubApiDouble>>
 let gh: Double
 
@@ -61,6 +68,21 @@ describe('the trigger check', () => {
       allowed: false,
       line: `not allowed: this pull_request_target run was triggered by ${login}, who has ${found} on ${REPO}; write, maintain or admin is needed`
     })
+  })
+
+  it('allowed-non-write-users lets in the people it names (or anyone with *), each said; never a bot', async () => {
+    const named = { ...POLICY, allowedNonWriteUsers: ['Rita'] }
+    expect(await checkTrigger(event('issue_comment', ['rita']), named, api())).toEqual({
+      allowed: true,
+      checked: ['rita (read, allowed by allowed-non-write-users)']
+    })
+    expect(await checkTrigger(event('issue_comment', ['tim']), named, api())).toMatchObject({ allowed: false })
+    const anyone = { ...POLICY, allowedNonWriteUsers: ['*'] }
+    expect(await checkTrigger(event('issues', ['ghost-user', 'tim']), anyone, api())).toEqual({
+      allowed: true,
+      checked: ['ghost-user (not a collaborator, allowed by allowed-non-write-users)', 'tim (triage, allowed by allowed-non-write-users)']
+    })
+    expect(await checkTrigger(event('issues', ['evil[bot]']), anyone, api())).toMatchObject({ allowed: false })
   })
 
   it('an account GitHub does not know is refused as no collaborator', async () => {

@@ -44,6 +44,7 @@ export const INPUT_NAMES = [
   'image-registry-username',
   'image-registry-password',
   'allowed-bots',
+  'allowed-non-write-users',
   'on-not-allowed',
   'event-context',
   'event-text-in-prompt',

@@ -50,6 +50,7 @@ export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings
   }
 }
 
+const USER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const BOT_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/
 
 /** `allowed-bots` (bot logins, comma or line separated, or `*`) and `on-not-allowed`. */
@@ -61,8 +62,20 @@ export function triggerSection(raw: RawInputs): TriggerPolicy {
   for (const b of allowedBots)
     if (b !== '*' && !BOT_LOGIN.test(b))
       throw new InputError('allowed-bots', `${JSON.stringify(b.slice(0, 60))} is not a bot login`, "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'")
+  const allowedNonWriteUsers = raw['allowed-non-write-users']
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(Boolean)
+  for (const u of allowedNonWriteUsers)
+    if (u !== '*' && !USER_LOGIN.test(u))
+      throw new InputError(
+        'allowed-non-write-users',
+        `${JSON.stringify(u.slice(0, 60))} is not a GitHub login`,
+        "Name people by their login, e.g. 'octocat', or '*'"
+      )
   return {
     allowedBots,
+    allowedNonWriteUsers,
     onNotAllowed: choiceField(raw, 'on-not-allowed', ['fail', 'skip']),
     eventContext: booleanField(raw, 'event-context'),
     eventTextInPrompt: choiceField(raw, 'event-text-in-prompt', ['warn', 'refuse']),

@@ -11,6 +11,8 @@ import type { Account, TriggerEvent } from './event.js'
 export interface TriggerPolicy {
   /** bot logins allowed to trigger (`name[bot]`), or `*` */
   allowedBots: string[]
+  /** people allowed to trigger without write permission (logins, or `*`): off (empty) by default */
+  allowedNonWriteUsers: string[]
   /** a refused trigger fails the step, or ends it quietly as success */
   onNotAllowed: 'fail' | 'skip'
   /** the event's text (visible part) goes to claude as a file it is told about */
@@ -61,6 +63,10 @@ export async function checkTrigger(event: TriggerEvent, policy: TriggerPolicy, p
     }
     const p = await permissionOf(a.login)
     const role = p?.roleName && WRITERS.has(p.roleName) ? p.roleName : p && WRITERS.has(p.permission) ? p.permission : undefined
+    if (!role && policy.allowedNonWriteUsers.some(u => u === '*' || u.toLowerCase() === a.login.toLowerCase())) {
+      checked.push(`${a.login} (${p ? p.roleName || p.permission : 'not a collaborator'}, allowed by allowed-non-write-users)`)
+      continue
+    }
     if (!role) {
       const found = p ? `permission '${p.roleName || p.permission}'` : 'no permission (not a collaborator)'
       const whose = event.upstreamActors.includes(a) ? ' (the actor of the upstream run)' : ''

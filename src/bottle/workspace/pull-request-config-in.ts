@@ -27,7 +27,8 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   let files = 0
   const write = async () => {
     for (const [rel, e] of entries) {
-      if (e.type === 'dir') await tar.directory(rel, 0o555, e.mtime)
+      // made writable, then all made read-only at the end: the guest's root has no capability to write past modes
+      if (e.type === 'dir') await tar.directory(rel, 0o755, e.mtime)
       else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
       else {
         const opened = openRegular(path.join(manifest.root, rel))
@@ -54,7 +55,7 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   const [r, failed] = await Promise.all([untar, written])
   if (r.code !== 0 || failed)
     throw new BottleError(
-      `copying the pull request's agent configuration into the bottle failed (${failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? ''})`,
+      `copying the pull request's agent configuration into the bottle failed (${failed?.message ?? r.stderr.trim().split('\n')[0] ?? ''})`,
       'The guest image needs `sh`, `tar` and `chmod`'
     )
   return files
