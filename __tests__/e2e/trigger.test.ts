@@ -174,7 +174,9 @@ describe('who may trigger a run', () => {
     )
     expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
     expect(r.log).toContain('trigger: pull_request_target by alice (write): allowed')
-    expect(r.log).toContain(`agent config: the base commit ${baseSha.slice(0, 12)}'s (read from GitHub's API; pull request #9 is from fork-owner/widgets): 1 file(s)`)
+    expect(r.log).toContain(
+      `agent config: the base commit ${baseSha.slice(0, 12)}'s (read from GitHub's API; pull request #9 is from fork-owner/widgets): 1 file(s)`
+    )
     const sent = JSON.stringify(r.api.requests.map(q => q.body))
     expect({ title: sent.includes('Speed up widgets'), hidden: sent.includes('CANARY-PR-HIDDEN') }).toEqual({ title: true, hidden: false })
 

@@ -34,7 +34,8 @@ export async function takeBaseConfig(config: Config, plan: Plan, manifest: Manif
   if (!base) {
     if (!get)
       throw new BottleError(
-        `agent-config-from-base: the checkout does not hold pull request #${pr.number}'s base commit ${pr.baseSha.slice(0, 12)}, and no github-token was given to read it from GitHub`,
+        `agent-config-from-base: the checkout does not hold pull request #${pr.number}'s base commit ${pr.baseSha.slice(0, 12)}, ` +
+          'and no github-token was given to read it from GitHub',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
         "Set 'github-token: ${{ github.token }}' (it stays on the runner), or fetch the base commit in the checkout"
       )
@@ -45,7 +46,8 @@ export async function takeBaseConfig(config: Config, plan: Plan, manifest: Manif
   const theirs = [...new Set([...(manifest.pullRequestConfig?.keys() ?? [])].map(r => r.split('/')[0]!))]
   core.info(
     `agent config: the base commit ${pr.baseSha.slice(0, 12)}'s (read from ${from}; pull request #${pr.number} is ${whose}): ` +
-      `${base.filter(b => b.type !== 'dir').length} file(s)${theirs.length ? `; the pull request's own (${theirs.join(', ')}) read-only in ${GUEST_PULL_REQUEST_CONFIG}` : ''}`
+      `${base.filter(b => b.type !== 'dir').length} file(s)` +
+      (theirs.length ? `; the pull request's own (${theirs.join(', ')}) read-only in ${GUEST_PULL_REQUEST_CONFIG}` : '')
   )
   const note =
     `This run is for pull request #${pr.number}. The agent configuration in the workspace (${AGENT_CONFIG_PATHS.join(', ')}) is its base commit's, ` +

@@ -59,7 +59,8 @@ export async function pullRequestOf(eventName: string, payload: unknown, reposit
   if (eventName !== 'issue_comment' || !issue.success || issue.data.pull_request == null) return undefined
   if (!get)
     throw new BottleError(
-      `agent-config-from-base: this comment is on pull request #${issue.data.number}, whose head and base only GitHub's API can say, and no github-token was given`,
+      `agent-config-from-base: this comment is on pull request #${issue.data.number}, ` +
+        "whose head and base only GitHub's API can say, and no github-token was given",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
       "Set 'github-token: ${{ github.token }}' (it stays on the runner), or agent-config-from-base: never"
     )

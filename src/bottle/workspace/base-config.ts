@@ -26,7 +26,8 @@ export const BASE_CONFIG_MAX_BYTES = 16 * 1024 * 1024
 
 const tooLarge = (sha: string) =>
   new BottleError(
-    `agent-config-from-base: the base commit ${sha.slice(0, 12)}'s agent configuration holds more than ${BASE_CONFIG_MAX_ENTRIES} entries or ${BASE_CONFIG_MAX_BYTES / 1048576} MiB`,
+    `agent-config-from-base: the base commit ${sha.slice(0, 12)}'s agent configuration holds more than ` +
+      `${BASE_CONFIG_MAX_ENTRIES} entries or ${BASE_CONFIG_MAX_BYTES / 1048576} MiB`,
     "Keep .claude/ small in the base branch, or set agent-config-from-base: never (the pull request's own then applies)"
   )
 
