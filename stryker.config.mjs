@@ -26,7 +26,10 @@ export const MODULES = {
   'guest-repo': { file: 'src/bottle/workspace/guest-repo.ts', tests: ['guest-repo-objects', 'workspace-stage'] },
   'oci-pull': { file: 'src/oci/pull-image.ts', tests: ['oci-pull', 'oci-parts'] },
   'oci-registry-client': { file: 'src/oci/registry-client.ts', tests: ['oci-pull', 'oci-parts'] },
-  'oci-manifest': { file: 'src/oci/manifest.ts', tests: ['oci-parts', 'oci-pull'] }
+  'oci-manifest': { file: 'src/oci/manifest.ts', tests: ['oci-parts', 'oci-pull'] },
+  'base-config': { file: 'src/bottle/workspace/base-config.ts', tests: ['base-config'] },
+  'pull-request': { file: 'src/trigger/pull-request.ts', tests: ['base-config'] },
+  'door-judge': { file: 'src/workspace-door/judge.ts', tests: ['workspace-door', 'base-config'] }
 }
 
 /** The modules `npm run mutate` covers when no module is named. */
