@@ -41,7 +41,8 @@ beforeAll(async () => {
   fs.chmodSync(path.join(base, '.claude/hooks/check.sh'), 0o755)
   fs.symlinkSync('settings.json', path.join(base, '.claude/linked.json'))
   write(base, 'CLAUDE.md', 'BASE-INSTRUCTIONS: be brief.\n')
-  write(base, 'src/CLAUDE.md', 'a nested one is not the root config\n')
+  write(base, 'src/CLAUDE.md', 'BASE-NESTED: src rules\n')
+  fs.symlinkSync('../README.md', path.join(base, 'AGENTS.md')) // a link out of the agent configuration
   write(base, 'README.md', 'widgets\n')
   git(base, 'add', '.')
   git(base, 'commit', '-qm', 'base')
@@ -70,14 +71,19 @@ const shown = (entries: BaseEntry[]) =>
 
 describe('which run is for a pull request from a fork', () => {
   it('a pull_request_target from a fork, from the same repository, from a deleted fork', async () => {
-    expect(await pullRequestOf('pull_request_target', pr({ repo: { full_name: 'fork-owner/widgets' } }), REPO)).toMatchObject({ baseSha, fromFork: true })
+    expect(await pullRequestOf('pull_request_target', pr({ repo: { full_name: 'fork-owner/widgets' } }), REPO)).toMatchObject({ base: baseSha, fromFork: true })
     expect(await pullRequestOf('pull_request', pr({ repo: { full_name: 'Octo/Widgets' } }), REPO)).toMatchObject({ fromFork: false })
     expect(await pullRequestOf('pull_request_review', pr({ repo: null }), REPO)).toMatchObject({ fromFork: true, headRepo: undefined })
   })
 
   it('a comment on a pull request asks GitHub; a comment on an issue, a push and a schedule are no pull request', async () => {
     const comment = (n: number) => ({ issue: { number: n, pull_request: { url: 'x' } }, comment: { body: 'hi' } })
-    expect(await pullRequestOf('issue_comment', comment(9), REPO, get())).toMatchObject({ number: 9, baseSha, fromFork: true, headRepo: 'fork-owner/widgets' })
+    expect(await pullRequestOf('issue_comment', comment(9), REPO, get())).toMatchObject({
+      label: 'pull request #9',
+      base: baseSha,
+      fromFork: true,
+      headRepo: 'fork-owner/widgets'
+    })
     expect(await pullRequestOf('issue_comment', comment(10), REPO, get())).toMatchObject({ fromFork: false })
     expect(gh.requests.filter(r => r.operationId === 'pulls/get').map(r => r.path)).toEqual([9, 10].map(n => `/repos/${REPO}/pulls/${n}`))
     expect(await pullRequestOf('issue_comment', { issue: { number: 3 }, comment: { body: 'hi' } }, REPO, get())).toBeUndefined()
@@ -85,7 +91,19 @@ describe('which run is for a pull request from a fork', () => {
     expect(await pullRequestOf('schedule', {}, REPO)).toBeUndefined()
   })
 
+  it('a workflow_run after a fork is a fork (base: the default branch); after a same-repository pull request, that pull request', async () => {
+    const repository = { full_name: REPO, default_branch: 'main' }
+    expect(
+      await pullRequestOf('workflow_run', { workflow_run: { id: 7, head_repository: { full_name: 'evil/x' }, pull_requests: [] }, repository }, REPO)
+    ).toEqual({ label: 'the upstream run 7 of this workflow_run', base: 'main', baseRepo: REPO, headRepo: 'evil/x', fromFork: true })
+    const same = { id: 8, head_repository: { full_name: REPO }, pull_requests: [{ number: 4, base: { sha: baseSha } }] }
+    expect(await pullRequestOf('workflow_run', { workflow_run: same, repository }, REPO)).toMatchObject({ base: baseSha, fromFork: false })
+    expect(await pullRequestOf('workflow_run', { workflow_run: { ...same, pull_requests: [] }, repository }, REPO)).toBeUndefined()
+    await expect(pullRequestOf('workflow_run', { workflow_run: {} }, REPO)).rejects.toThrow('the workflow_run event names no upstream head repository')
+  })
+
   it('a pull request it cannot read is one clear error, never a guess', async () => {
+    await expect(pullRequestOf('pull_request_target', {}, REPO)).rejects.toThrow('has no readable base commit')
     await expect(pullRequestOf('pull_request_target', { pull_request: { number: 9 } }, REPO)).rejects.toThrow(
       "agent-config-from-base: the pull_request_target event's pull request has no readable base commit and head repository"
     )
@@ -108,7 +126,8 @@ describe("the base's agent configuration", () => {
     '.claude/hooks/check.sh*=#!/bin/sh\nexit 0\n',
     '.claude/linked.json->settings.json',
     '.claude/settings.json={"permissions":{"allow":["Read"]}}\n',
-    'CLAUDE.md=BASE-INSTRUCTIONS: be brief.\n'
+    'CLAUDE.md=BASE-INSTRUCTIONS: be brief.\n',
+    'src/CLAUDE.md=BASE-NESTED: src rules\n'
   ]
 
   it('from the checkout when it holds the base commit, from the API when not: the same entries', async () => {
@@ -117,7 +136,7 @@ describe("the base's agent configuration", () => {
     git(dir, 'init', '-q', shallow)
     expect(await localBaseConfig(shallow, baseSha)).toBeUndefined()
     expect(shown(await apiBaseConfig(get(), REPO, baseSha))).toEqual(expected)
-    expect(gh.requests.filter(r => r.operationId === 'git/get-tree').length).toBe(2) // the root, .claude whole
+    expect(gh.requests.filter(r => r.operationId === 'git/get-tree').length).toBe(1) // the whole tree at once
   })
 
   it('a base with none of it gives nothing; a base GitHub does not know is one error', async () => {
@@ -132,6 +151,20 @@ describe("the base's agent configuration", () => {
     )
   })
 
+  it('a submodule in the configuration is left out (a commit, not a file); more than 16 MiB of files is refused', async () => {
+    const sub = path.join(dir, 'with-sub')
+    git(dir, 'init', '-q', sub)
+    write(sub, '.claude/a.md', 'a')
+    git(sub, 'add', '.')
+    git(sub, 'update-index', '--add', '--cacheinfo', `160000,${baseSha},.claude/vendored`)
+    git(sub, 'commit', '-qm', 'sub')
+    expect(shown((await localBaseConfig(sub, git(sub, 'rev-parse', 'HEAD')))!)).toEqual(['.claude/', '.claude/a.md=a'])
+    write(sub, '.claude/big.bin', 'x'.repeat(16 * 1024 * 1024 + 1))
+    git(sub, 'add', '.')
+    git(sub, 'commit', '-qm', 'big')
+    await expect(localBaseConfig(sub, git(sub, 'rev-parse', 'HEAD'))).rejects.toThrow('entries or 16 MiB')
+  })
+
   it(`more than ${BASE_CONFIG_MAX_ENTRIES} entries is refused, not read into memory`, async () => {
     const big = path.join(dir, 'big')
     git(dir, 'init', '-q', big)
@@ -139,6 +172,24 @@ describe("the base's agent configuration", () => {
     git(big, 'add', '.')
     git(big, 'commit', '-qm', 'big')
     await expect(localBaseConfig(big, git(big, 'rev-parse', 'HEAD'))).rejects.toThrow(`holds more than ${BASE_CONFIG_MAX_ENTRIES} entries`)
+  })
+})
+
+describe('the checkout as the runner reads it', () => {
+  it('a workspace without a .git of its own is not read (a bare repository the pull request planted there would run its config)', async () => {
+    const ws = path.join(dir, 'planted')
+    const marker = path.join(dir, 'PLANTED-RAN')
+    write(ws, 'HEAD', 'ref: refs/heads/main\n')
+    write(ws, 'objects/.keep', '')
+    write(ws, 'refs/.keep', '')
+    write(
+      ws,
+      'config',
+      `[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n[protocol "ext"]\n\tallow = always\n` +
+        `[remote "origin"]\n\turl = "ext::sh -c touch% ${marker}"\n\tpromisor = true\n`
+    )
+    expect(await localBaseConfig(ws, baseSha)).toBeUndefined()
+    expect(fs.existsSync(marker)).toBe(false)
   })
 })
 
@@ -150,20 +201,40 @@ describe('the copy then holds the base', () => {
     write(ws, '.mcp.json', '{"mcpServers":{}}')
     write(ws, 'CLAUDE.md', 'PR-INSTRUCTIONS')
     write(ws, 'code.ts', 'x')
+    write(ws, 'src/CLAUDE.md', 'PR-NESTED')
+    write(ws, 'src/.claude/skills/s/SKILL.md', 'PR-SKILL')
+    write(ws, 'AGENTS.md', 'PR-AGENTS')
     const m = readManifest(ws)
     applyBaseConfig(m, (await localBaseConfig(base, baseSha))!, 1000)
-    expect([...m.pullRequestConfig!.keys()].sort()).toEqual(['.claude', '.claude/evil', '.claude/evil/x.sh', '.claude/settings.json', '.mcp.json', 'CLAUDE.md'])
-    expect([...m.entries.keys()]).toEqual([
-      'code.ts',
+    expect([...m.pullRequestConfig!.keys()].sort()).toEqual([
       '.claude',
-      '.claude/commands',
-      '.claude/commands/review.md',
-      '.claude/hooks',
-      '.claude/hooks/check.sh',
-      '.claude/linked.json',
+      '.claude/evil',
+      '.claude/evil/x.sh',
       '.claude/settings.json',
-      'CLAUDE.md'
+      '.mcp.json',
+      'AGENTS.md',
+      'CLAUDE.md',
+      'src/.claude',
+      'src/.claude/skills',
+      'src/.claude/skills/s',
+      'src/.claude/skills/s/SKILL.md',
+      'src/CLAUDE.md'
     ])
+    expect([...m.entries.keys()].sort()).toEqual(
+      [
+        'code.ts',
+        'src',
+        '.claude',
+        '.claude/commands',
+        '.claude/commands/review.md',
+        '.claude/hooks',
+        '.claude/hooks/check.sh',
+        '.claude/linked.json',
+        '.claude/settings.json',
+        'CLAUDE.md',
+        'src/CLAUDE.md'
+      ].sort()
+    )
     expect(m.entries.get('CLAUDE.md')).toEqual({ type: 'file', mode: 0o644, size: 29, mtime: 1000, data: Buffer.from('BASE-INSTRUCTIONS: be brief.\n') })
     expect(m.entries.get('.claude/hooks/check.sh')?.mode).toBe(0o755)
   })
@@ -185,7 +256,8 @@ describe('the copy then holds the base', () => {
       'CLAUDE.md.'
     ])
       expect([p, added(p)]).toEqual([p, why])
-    for (const p of ['src/CLAUDE.md', 'claude.mdx', '.claudex/a', 'README.md']) expect([p, added(p)]).toEqual([p, undefined])
+    for (const p of ['src/CLAUDE.md', 'pr/.claude/settings.json', 'AGENTS.md', 'pkg/.mcp.json', '.lsp.json']) expect([p, added(p)]).toEqual([p, why])
+    for (const p of ['claude.mdx', '.claudex/a', 'README.md', 'src/claude_md.ts']) expect([p, added(p)]).toEqual([p, undefined])
     expect(
       refusal(
         { path: '.mcp.json', change: 'added', type: 'file', listed: { type: 'file', mode: 0o644, size: 1, mtime: 1, mtimeFraction: true, nlink: 1 } as never },

@@ -9,9 +9,10 @@ import { type GitHubGet, repoPath } from './github-api.js'
  * request (`issue_comment`, whose payload names only the number) from GitHub's API.
  */
 export interface PullRequestRun {
-  number: number
-  /** the base commit: the agent configuration the bottle gets comes from it */
-  baseSha: string
+  /** what the log calls it: `pull request #9`, or the upstream run of a workflow_run */
+  label: string
+  /** the base commit (or, for a fork's workflow_run, the default branch): the agent configuration the bottle gets comes from it */
+  base: string
   /** owner/repo of the base */
   baseRepo: string
   /** owner/repo of the head; undefined when the head's repository was deleted */
@@ -36,7 +37,37 @@ const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pul
 function runOf(pr: z.infer<typeof PullRequest>): PullRequestRun {
   const baseRepo = pr.base.repo.full_name
   const headRepo = pr.head.repo?.full_name
-  return { number: pr.number, baseSha: pr.base.sha, baseRepo, headRepo, fromFork: headRepo?.toLowerCase() !== baseRepo.toLowerCase() }
+  return { label: `pull request #${pr.number}`, base: pr.base.sha, baseRepo, headRepo, fromFork: headRepo?.toLowerCase() !== baseRepo.toLowerCase() }
+}
+
+const WorkflowRun = z
+  .object({
+    id: z.number().optional(),
+    head_repository: Repo.nullish(),
+    pull_requests: z.array(z.object({ number: z.number(), base: z.object({ sha: SHA }).passthrough() }).passthrough()).optional()
+  })
+  .passthrough()
+const Repository = Repo.extend({ default_branch: z.string().regex(/^[A-Za-z0-9._/-]{1,255}$/) })
+
+/**
+ * A workflow_run whose upstream ran on a pull request: from a fork when the upstream's head
+ * repository is not this one (GitHub then lists no pull request: the base is the default
+ * branch), else the pull request it names. Undefined when the upstream was no pull request's.
+ */
+function workflowRunOf(p: Record<string, unknown>): PullRequestRun | undefined {
+  const run = WorkflowRun.safeParse(p['workflow_run'])
+  const repo = Repository.safeParse(p['repository'])
+  if (!run.success || !repo.success)
+    throw new BottleError(
+      "agent-config-from-base: the workflow_run event names no upstream head repository and this repository's default branch",
+      'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+    )
+  const headRepo = run.data.head_repository?.full_name
+  const baseRepo = repo.data.full_name
+  const label = `the upstream run${run.data.id ? ` ${run.data.id}` : ''} of this workflow_run`
+  if (headRepo?.toLowerCase() !== baseRepo.toLowerCase()) return { label, base: repo.data.default_branch, baseRepo, headRepo, fromFork: true }
+  const pr = run.data.pull_requests?.[0]
+  return pr ? { label: `pull request #${pr.number} (${label})`, base: pr.base.sha, baseRepo, headRepo, fromFork: false } : undefined
 }
 
 /**
@@ -46,7 +77,8 @@ function runOf(pr: z.infer<typeof PullRequest>): PullRequestRun {
  */
 export async function pullRequestOf(eventName: string, payload: unknown, repository: string, get?: GitHubGet): Promise<PullRequestRun | undefined> {
   const p = (payload ?? {}) as Record<string, unknown>
-  if (PULL_REQUEST_EVENTS.has(eventName) && p['pull_request'] !== undefined) {
+  if (eventName === 'workflow_run') return workflowRunOf(p)
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
     const parsed = PullRequest.safeParse(p['pull_request'])
     if (!parsed.success)
       throw new BottleError(

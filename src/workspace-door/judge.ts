@@ -21,7 +21,7 @@ export interface JudgeContext {
   agentConfigFromBase?: boolean
 }
 
-/** The agent configuration's top-level names, as a case-insensitive file system reads them. */
+/** The agent configuration's names, as a case-insensitive file system reads them. */
 const AGENT_CONFIG = new Set(AGENT_CONFIG_PATHS.map(canonicalComponent))
 
 /** The longest relative path the door writes: far beyond real trees, short of every file system's limit. */
@@ -78,7 +78,7 @@ export function refusal(c: Change, ctx: JudgeContext): string | undefined {
   if (c.path.split('/').some(isGitComponent)) return 'a .git path (git would read it as its own)'
   const type = typeProblem(c)
   if (type) return type
-  if (ctx.agentConfigFromBase && AGENT_CONFIG.has(canonicalComponent(c.path.split('/')[0]!)))
+  if (ctx.agentConfigFromBase && c.path.split('/').some(part => AGENT_CONFIG.has(canonicalComponent(part))))
     return "the agent configuration the bottle took from the pull request's base (agent-config-from-base): no change to it comes back"
   const held = heldBackBy(c.path, ctx.heldBack)
   if (held) return `held back from the bottle (${held})`

@@ -133,7 +133,8 @@ const git = (repo, args) => {
 
 /** A tree as GitHub answers it: its entries (recursively: every entry under it, trees too), from the repository. */
 function gitTree(repo, sha, recursive) {
-  if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
+  // a SHA, or a branch or tag name (GitHub takes either)
+  if (!/^(?:[0-9a-f]{40}|[A-Za-z0-9._-][A-Za-z0-9._/-]*)$/.test(sha)) return undefined
   const tree = git(repo, ['rev-parse', '--verify', '-q', `${sha}^{tree}`])
     ?.toString()
     .trim()
