@@ -51358,7 +51358,8 @@ async function apiBaseConfig(get, repository, sha) {
         throw err;
     });
     if (!list) {
-        lib_core/* warning */.$e(`agent config: the base's tree is too large for GitHub's API to list at once: only its top-level agent configuration is taken (the pull request's in subdirectories is still left out)`);
+        lib_core/* warning */.$e("agent config: the base's tree is too large for GitHub's API to list at once: only its top-level agent configuration is taken " +
+            "(the pull request's in subdirectories is still left out)");
         list = [];
         for (const e of (await tree(sha, false)).filter(e => AGENT_CONFIG_PATHS.includes(e.path))) {
             list.push(e);

@@ -159,7 +159,8 @@ export async function apiBaseConfig(get: GitHubGet, repository: string, sha: str
   })
   if (!list) {
     core.warning(
-      `agent config: the base's tree is too large for GitHub's API to list at once: only its top-level agent configuration is taken (the pull request's in subdirectories is still left out)`
+      "agent config: the base's tree is too large for GitHub's API to list at once: only its top-level agent configuration is taken " +
+        "(the pull request's in subdirectories is still left out)"
     )
     list = []
     for (const e of (await tree(sha, false)).filter(e => AGENT_CONFIG_PATHS.includes(e.path))) {
