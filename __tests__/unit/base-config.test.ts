@@ -139,6 +139,16 @@ describe("the base's agent configuration", () => {
     expect(gh.requests.filter(r => r.operationId === 'git/get-tree').length).toBe(1) // the whole tree at once
   })
 
+  it("a base tree too large for one answer of GitHub's: the top-level configuration and .claude/ whole, with a warning", async () => {
+    const small = await startGitHubApiDouble({ token: TOKEN, repository: REPO, gitRepo: base, treeLimit: 8 })
+    try {
+      expect(shown(await apiBaseConfig(githubGet(small.url, TOKEN, 'x'), REPO, baseSha))).toEqual(expected.filter(e => !e.startsWith('src/')))
+      expect(small.problems).toEqual([])
+    } finally {
+      await small.close()
+    }
+  })
+
   it('a base with none of it gives nothing; a base GitHub does not know is one error', async () => {
     const bare = path.join(dir, 'none')
     git(dir, 'init', '-q', bare)

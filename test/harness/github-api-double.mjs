@@ -132,7 +132,7 @@ const git = (repo, args) => {
 }
 
 /** A tree as GitHub answers it: its entries (recursively: every entry under it, trees too), from the repository. */
-function gitTree(repo, sha, recursive) {
+function gitTree(repo, sha, recursive, limit = Number.POSITIVE_INFINITY) {
   // a SHA, or a branch or tag name (GitHub takes either)
   if (!/^(?:[0-9a-f]{40}|[A-Za-z0-9._-][A-Za-z0-9._/-]*)$/.test(sha)) return undefined
   const tree = git(repo, ['rev-parse', '--verify', '-q', `${sha}^{tree}`])
@@ -153,7 +153,8 @@ function gitTree(repo, sha, recursive) {
         ? { path, mode, type, sha: oid, size: Number(size), url: `${base}/blobs/${oid}` }
         : { path, mode, type, sha: oid, url: `${base}/${type === 'tree' ? 'trees' : 'commits'}/${oid}` }
     })
-  return { sha: tree, url: `${base}/trees/${tree}`, tree: entries, truncated: false }
+  // GitHub lists at most so many entries of a tree (100,000 when recursive), and says it cut the list
+  return { sha: tree, url: `${base}/trees/${tree}`, tree: entries.slice(0, limit), truncated: entries.length > limit }
 }
 
 /** A blob as GitHub answers it: base64 in lines of 60 characters. */
@@ -172,8 +173,9 @@ function gitBlob(repo, sha) {
 
 /**
  * @param {{ token: string, repository: string, permissions?: Record<string, string>, users?: string[], private?: boolean, rateLimited?: boolean,
- *   pulls?: Record<number, { baseSha: string, headRepo: string | null }>, gitRepo?: string }} o
- *   pulls: the pull requests pulls/get answers for; gitRepo: the repository git/get-tree and git/get-blob read.
+ *   pulls?: Record<number, { baseSha: string, headRepo: string | null }>, gitRepo?: string, treeLimit?: number }} o
+ *   pulls: the pull requests pulls/get answers for; gitRepo: the repository git/get-tree and git/get-blob read;
+ *   treeLimit: the most entries a tree lists before it says `truncated` (GitHub's: 100,000).
  *   permissions: login → role ('admin', 'maintain', 'write', 'triage', 'read'); another existing user
  *   (listed in `users`) gets 'read' on a public repository and 'none' on a private one; an unknown login 404.
  */
@@ -223,7 +225,7 @@ export async function startGitHubApiDouble(o) {
       return pr ? send(200, pullRequestObject(o.repository, Number(found.params.pull_number), pr)) : notFound()
     }
     if (found.op.operationId === 'git/get-tree') {
-      const tree = sameRepo && o.gitRepo ? gitTree(o.gitRepo, found.params.tree_sha, url.searchParams.has('recursive')) : undefined
+      const tree = sameRepo && o.gitRepo ? gitTree(o.gitRepo, found.params.tree_sha, url.searchParams.has('recursive'), o.treeLimit) : undefined
       return tree ? send(200, tree) : notFound()
     }
     if (found.op.operationId === 'git/get-blob') {
