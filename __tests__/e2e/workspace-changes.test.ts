@@ -198,4 +198,27 @@ describe('workspace-changes: apply, patch, none', () => {
     expect(diffTrees(before, listTree(ws))).toEqual([])
     expect(r.records.filter(c => c.verdict === 'applied' || c.verdict === 'patched')).toEqual([])
   }, 600_000)
+
+  it('directories keep their modes, read-only ones included, with the large files the stage brings into them', async () => {
+    const ws = await checkout('modes')
+    for (const [d, mode] of [
+      ['locked', 0o555],
+      ['private', 0o750]
+    ] as const) {
+      fs.mkdirSync(path.join(ws, d))
+      fs.writeFileSync(path.join(ws, d, 'big.bin'), LARGE) // staged: the guest's copy writes into the directory
+      fs.writeFileSync(path.join(ws, d, 'small.txt'), `${d}\n`) // streamed
+      execFileSync('chown', ['-R', '1001:1001', path.join(ws, d)])
+      fs.chmodSync(path.join(ws, d), mode)
+    }
+    const r = await run('modes', ws, [`cd ${ws} && stat -c '%a %n' locked private assets && md5sum locked/big.bin private/big.bin && cat locked/small.txt`], {
+      'workspace-changes': 'none'
+    })
+    expect([r.main.code, r.main.stdout.split('\n').filter(l => l.startsWith('::error'))]).toEqual([0, []])
+    const said = toolResults(r.api)[0] ?? ''
+    const md5 = crypto.createHash('md5').update(LARGE).digest('hex')
+    expect(said).toContain('555 locked\n750 private\n755 assets')
+    expect(said).toContain(`${md5}  locked/big.bin\n${md5}  private/big.bin\nlocked`)
+    expect(r.log).toMatch(/workspace: copied into the bottle .*, [1-9]\d* of them through the stage/)
+  }, 600_000)
 })

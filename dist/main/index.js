@@ -62641,6 +62641,8 @@ async function copyStageIn(guest, root) {
 async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
     const needles = needlesOf(secrets);
     const staged = (await staging) ?? { files: new Set(), bytes: 0 };
+    /** directories its owner may not write: made writable while files go in, their modes set at the end */
+    const locked = [];
     const copied = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size };
     if (staged.files.size)
         await copyStageIn(guest, manifest.root);
@@ -62650,8 +62652,12 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
     const tar = new TarWriter(input, { uid, gid });
     const write = async () => {
         for (const [rel, e] of [...manifest.entries]) {
-            if (e.type === 'dir')
-                await tar.directory(rel, e.mode, e.mtime);
+            if (e.type === 'dir') {
+                // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files
+                await tar.directory(rel, e.mode | 0o700, e.mtime);
+                if ((e.mode & 0o700) !== 0o700)
+                    locked.push([rel, e.mode]);
+            }
             else if (e.type === 'symlink')
                 await tar.symlink(rel, e.target ?? '', e.mtime);
             else if (e.data) {
@@ -62720,7 +62726,22 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
         const why = failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? '';
         throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (${why})`, 'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit');
     }
+    if (locked.length)
+        await restoreDirModes(guest, manifest.root, locked);
     return copied;
+}
+/** Directories per chmod exec (an argv stays far below the kernel's limit). */
+const MODES_PER_EXEC = 256;
+/** Sets the modes of directories the copy kept writable, deepest first. */
+async function restoreDirModes(guest, root, dirs) {
+    const deepestFirst = [...dirs].sort((a, b) => b[0].split('/').length - a[0].split('/').length);
+    for (let i = 0; i < deepestFirst.length; i += MODES_PER_EXEC) {
+        const args = deepestFirst.slice(i, i + MODES_PER_EXEC).flatMap(([rel, mode]) => [mode.toString(8), `./${rel}`]);
+        const script = 'cd "$1" || exit 1; shift; while [ $# -gt 0 ]; do chmod "$1" "$2" || exit 1; shift 2; done';
+        const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', root, ...args], { user: guest.plan.guestUser });
+        if (r.code !== 0)
+            throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (setting the modes of read-only directories: exit ${r.code})`, 'The guest image needs `chmod`');
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/manifest.js

@@ -48,6 +48,8 @@ export async function copyWorkspaceIn(
 ): Promise<CopiedIn> {
   const needles = needlesOf(secrets)
   const staged = (await staging) ?? { files: new Set<string>(), bytes: 0 }
+  /** directories its owner may not write: made writable while files go in, their modes set at the end */
+  const locked: [string, number][] = []
   const copied: CopiedIn = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size }
   if (staged.files.size) await copyStageIn(guest, manifest.root)
   const { uid, gid } = guest.plan.guestUser
@@ -56,8 +58,11 @@ export async function copyWorkspaceIn(
   const tar = new TarWriter(input, { uid, gid })
   const write = async () => {
     for (const [rel, e] of [...manifest.entries]) {
-      if (e.type === 'dir') await tar.directory(rel, e.mode, e.mtime)
-      else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
+      if (e.type === 'dir') {
+        // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files
+        await tar.directory(rel, e.mode | 0o700, e.mtime)
+        if ((e.mode & 0o700) !== 0o700) locked.push([rel, e.mode])
+      } else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
       else if (e.data) {
         // the base's agent configuration: bytes from git, vetted as a workspace file is
         if (needles.some(n => e.data!.includes(n))) {
@@ -120,5 +125,24 @@ export async function copyWorkspaceIn(
       'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit'
     )
   }
+  if (locked.length) await restoreDirModes(guest, manifest.root, locked)
   return copied
+}
+
+/** Directories per chmod exec (an argv stays far below the kernel's limit). */
+const MODES_PER_EXEC = 256
+
+/** Sets the modes of directories the copy kept writable, deepest first. */
+async function restoreDirModes(guest: Guest, root: string, dirs: [string, number][]): Promise<void> {
+  const deepestFirst = [...dirs].sort((a, b) => b[0].split('/').length - a[0].split('/').length)
+  for (let i = 0; i < deepestFirst.length; i += MODES_PER_EXEC) {
+    const args = deepestFirst.slice(i, i + MODES_PER_EXEC).flatMap(([rel, mode]) => [mode.toString(8), `./${rel}`])
+    const script = 'cd "$1" || exit 1; shift; while [ $# -gt 0 ]; do chmod "$1" "$2" || exit 1; shift 2; done'
+    const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', root, ...args], { user: guest.plan.guestUser })
+    if (r.code !== 0)
+      throw new BottleError(
+        `copying the workspace into the bottle failed (setting the modes of read-only directories: exit ${r.code})`,
+        'The guest image needs `chmod`'
+      )
+  }
 }
