@@ -40467,7 +40467,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3531);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40480,7 +40480,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2857:
+/***/ 3531:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51636,6 +51636,36 @@ function truncated(value) {
     return v;
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/workspace/tar-into-guest.js
+
+
+/** How much of the stream is buffered ahead of the guest's tar. */
+const BUFFER_BYTES = 4 * 1024 * 1024;
+/**
+ * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
+ * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
+ * the writer's error, or the guest's first line of complaint (not tar's closing summary).
+ */
+async function tarIntoGuest(guest, argv, user, write) {
+    const input = new external_node_stream_.PassThrough({ highWaterMark: BUFFER_BYTES });
+    const untar = guest.backend.exec(guest.name, argv, { user, input });
+    const tar = new TarWriter(input, user);
+    const written = write(tar)
+        .then(() => tar.end())
+        .then(() => undefined, (err) => {
+        input.destroy();
+        return err;
+    });
+    const [r, failed] = await Promise.all([untar, written]);
+    if (r.code === 0 && !failed)
+        return undefined;
+    const said = r.stderr
+        .trim()
+        .split('\n')
+        .find(l => l && !/Exiting with failure status/.test(l));
+    return failed?.message ?? said ?? `exit ${r.code}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/vet.js
 
 
@@ -51740,7 +51770,6 @@ function writeAll(fd, data) {
 
 
 
-
 /**
  * Where the bottle keeps a pull request's own agent configuration when the workspace has the
  * base's (agent-config-from-base): for the agent to read and review, owned by root and read-only,
@@ -51753,12 +51782,9 @@ async function copyPullRequestConfigIn(guest, manifest, secrets) {
     if (!entries?.size)
         return 0;
     const needles = needlesOf(secrets);
-    const input = new external_node_stream_.PassThrough();
     const script = 'mkdir -p "$1" && cd "$1" && tar -x -f - --no-same-owner && chmod -R a-w "$1"';
-    const untar = guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { user: { uid: 0, gid: 0 }, input });
-    const tar = new TarWriter(input, { uid: 0, gid: 0 });
     let files = 0;
-    const write = async () => {
+    const why = await tarIntoGuest(guest, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { uid: 0, gid: 0 }, async (tar) => {
         for (const [rel, e] of entries) {
             // made writable, then all made read-only at the end: the guest's root has no capability to write past modes
             if (e.type === 'dir')
@@ -51783,15 +51809,9 @@ async function copyPullRequestConfigIn(guest, manifest, secrets) {
                 }
             }
         }
-        await tar.end();
-    };
-    const written = write().catch((err) => {
-        input.destroy();
-        return err;
     });
-    const [r, failed] = await Promise.all([untar, written]);
-    if (r.code !== 0 || failed)
-        throw new errors/* BottleError */.nN(`copying the pull request's agent configuration into the bottle failed (${failed?.message ?? r.stderr.trim().split('\n')[0] ?? ''})`, 'The guest image needs `sh`, `tar` and `chmod`');
+    if (why !== undefined)
+        throw new errors/* BottleError */.nN(`copying the pull request's agent configuration into the bottle failed (${why})`, 'The guest image needs `sh`, `tar` and `chmod`');
     return files;
 }
 
@@ -62620,8 +62640,6 @@ async function gateOrigin(workspace, saved, githubToken) {
 
 
 
-
-const copy_in_CHUNK_BYTES = 1024 * 1024;
 /** The guest copies the staged tree into its workspace itself, as the guest user; any failure on either side fails the copy. */
 async function copyStageIn(guest, root) {
     const script = 'cd "$1" || exit 1; { tar -cf - . || echo "bot-bottle: reading the staged files failed" >&2; } | { cd "$2" && tar -x -p -f -; }';
@@ -62647,10 +62665,7 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
     if (staged.files.size)
         await copyStageIn(guest, manifest.root);
     const { uid, gid } = guest.plan.guestUser;
-    const input = new external_node_stream_.PassThrough({ highWaterMark: 4 * copy_in_CHUNK_BYTES });
-    const untar = guest.backend.exec(guest.name, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { user: { uid, gid }, input });
-    const tar = new TarWriter(input, { uid, gid });
-    const write = async () => {
+    const why = await tarIntoGuest(guest, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { uid, gid }, async (tar) => {
         for (const [rel, e] of [...manifest.entries]) {
             if (e.type === 'dir') {
                 // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files
@@ -62715,15 +62730,8 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
                 }
             }
         }
-        await tar.end();
-    };
-    const written = write().catch((err) => {
-        input.destroy();
-        return err;
     });
-    const [r, failed] = await Promise.all([untar, written]);
-    if (r.code !== 0 || failed) {
-        const why = failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? '';
+    if (why !== undefined) {
         throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (${why})`, 'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit');
     }
     if (locked.length)

@@ -1,16 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import * as core from '@actions/core'
 import { BottleError } from '../../util/errors.js'
-import { TarWriter } from '../../util/tar/tar-writer.js'
 import type { Guest } from '../guest.js'
 import type { GuestRepo } from './guest-repo.js'
 import type { Manifest } from './manifest.js'
 import { GUEST_STAGE, type Staged } from './stage.js'
+import { tarIntoGuest } from './tar-into-guest.js'
 import { chunksOf, holdBackSecret, needlesOf, openRegular, vet } from './vet.js'
-
-const CHUNK_BYTES = 1024 * 1024
 
 export interface CopiedIn {
   files: number
@@ -53,10 +50,7 @@ export async function copyWorkspaceIn(
   const copied: CopiedIn = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size }
   if (staged.files.size) await copyStageIn(guest, manifest.root)
   const { uid, gid } = guest.plan.guestUser
-  const input = new PassThrough({ highWaterMark: 4 * CHUNK_BYTES })
-  const untar = guest.backend.exec(guest.name, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { user: { uid, gid }, input })
-  const tar = new TarWriter(input, { uid, gid })
-  const write = async () => {
+  const why = await tarIntoGuest(guest, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { uid, gid }, async tar => {
     for (const [rel, e] of [...manifest.entries]) {
       if (e.type === 'dir') {
         // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files
@@ -111,15 +105,8 @@ export async function copyWorkspaceIn(
         }
       }
     }
-    await tar.end()
-  }
-  const written = write().catch((err: unknown) => {
-    input.destroy()
-    return err as Error
   })
-  const [r, failed] = await Promise.all([untar, written])
-  if (r.code !== 0 || failed) {
-    const why = failed?.message ?? r.stderr.trim().split('\n').at(-1) ?? ''
+  if (why !== undefined) {
     throw new BottleError(
       `copying the workspace into the bottle failed (${why})`,
       'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit'

@@ -1,11 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import * as core from '@actions/core'
 import { BottleError } from '../../util/errors.js'
-import { TarWriter } from '../../util/tar/tar-writer.js'
 import type { Guest } from '../guest.js'
 import type { Manifest } from './manifest.js'
+import { tarIntoGuest } from './tar-into-guest.js'
 import { chunksOf, needlesOf, openRegular, vet } from './vet.js'
 
 /**
@@ -20,12 +19,9 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   const entries = manifest.pullRequestConfig
   if (!entries?.size) return 0
   const needles = needlesOf(secrets)
-  const input = new PassThrough()
   const script = 'mkdir -p "$1" && cd "$1" && tar -x -f - --no-same-owner && chmod -R a-w "$1"'
-  const untar = guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { user: { uid: 0, gid: 0 }, input })
-  const tar = new TarWriter(input, { uid: 0, gid: 0 })
   let files = 0
-  const write = async () => {
+  const why = await tarIntoGuest(guest, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { uid: 0, gid: 0 }, async tar => {
     for (const [rel, e] of entries) {
       // made writable, then all made read-only at the end: the guest's root has no capability to write past modes
       if (e.type === 'dir') await tar.directory(rel, 0o755, e.mtime)
@@ -46,17 +42,8 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
         }
       }
     }
-    await tar.end()
-  }
-  const written = write().catch((err: unknown) => {
-    input.destroy()
-    return err as Error
   })
-  const [r, failed] = await Promise.all([untar, written])
-  if (r.code !== 0 || failed)
-    throw new BottleError(
-      `copying the pull request's agent configuration into the bottle failed (${failed?.message ?? r.stderr.trim().split('\n')[0] ?? ''})`,
-      'The guest image needs `sh`, `tar` and `chmod`'
-    )
+  if (why !== undefined)
+    throw new BottleError(`copying the pull request's agent configuration into the bottle failed (${why})`, 'The guest image needs `sh`, `tar` and `chmod`')
   return files
 }

@@ -1,0 +1,38 @@
+import { PassThrough } from 'node:stream'
+import { TarWriter } from '../../util/tar/tar-writer.js'
+import type { Guest } from '../guest.js'
+
+/** How much of the stream is buffered ahead of the guest's tar. */
+const BUFFER_BYTES = 4 * 1024 * 1024
+
+/**
+ * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
+ * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
+ * the writer's error, or the guest's first line of complaint (not tar's closing summary).
+ */
+export async function tarIntoGuest(
+  guest: Guest,
+  argv: readonly string[],
+  user: { uid: number; gid: number },
+  write: (tar: TarWriter) => Promise<void>
+): Promise<string | undefined> {
+  const input = new PassThrough({ highWaterMark: BUFFER_BYTES })
+  const untar = guest.backend.exec(guest.name, argv, { user, input })
+  const tar = new TarWriter(input, user)
+  const written = write(tar)
+    .then(() => tar.end())
+    .then(
+      () => undefined,
+      (err: unknown) => {
+        input.destroy()
+        return err as Error
+      }
+    )
+  const [r, failed] = await Promise.all([untar, written])
+  if (r.code === 0 && !failed) return undefined
+  const said = r.stderr
+    .trim()
+    .split('\n')
+    .find(l => l && !/Exiting with failure status/.test(l))
+  return failed?.message ?? said ?? `exit ${r.code}`
+}
