@@ -269,6 +269,40 @@ describe('a registry that stops sending', () => {
     }
   })
 
+  it('a layer that trickles (a few bytes at a time, never idle long enough to stall): one line once three idle times pass', async () => {
+    const layer = crypto.randomBytes(100_000)
+    const d = (b: Buffer) => `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`
+    const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] } }))
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: d(cfg), size: cfg.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: d(layer), size: layer.length }]
+      })
+    )
+    const timers: NodeJS.Timeout[] = []
+    const f = await fakeRegistry((url, res) => {
+      if (url.includes('/manifests/')) res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(manifest)
+      else if (url.endsWith(d(cfg))) res.end(cfg)
+      else {
+        res.writeHead(200, { 'content-length': layer.length })
+        let at = 0
+        const t = setInterval(() => res.write(layer.subarray(at, (at += 10))), 100) // 100 bytes a second
+        timers.push(t)
+      }
+    })
+    try {
+      const t0 = Date.now()
+      const err = await failure(pullImageArchive(`${f.host}/img:v1`, path.join(tmp, 'c'), { ca, platform: AMD64, idleMs: 1000 }))
+      expect(err.message).toMatch(new RegExp(`registry ${f.host} is too slow: \\d+ bytes in the last 3 s`))
+      expect(Date.now() - t0).toBeLessThan(15_000)
+    } finally {
+      for (const t of timers) clearInterval(t)
+      await f.close()
+    }
+  })
+
   it('a layer cut off mid-way: one line, no partial archive left', async () => {
     const { config, layers } = tinyImage({ architecture: 'amd64', files: { 'etc/marker': crypto.randomBytes(200_000).toString('base64') } })
     const cfg = Buffer.from(JSON.stringify(config))

@@ -22,11 +22,15 @@ export interface ClientOptions {
   proxy?: RunnerProxy
   /** no byte for this long (before or during a response): the registry is stalled */
   idleMs?: number
+  /** fewer bytes than this over three idle times while a body is read: the registry trickles (a stall the idle timer cannot see) */
+  minBytesPerWindow?: number
   /** a line for the log (where the login goes) */
   note?: (line: string) => void
 }
 
 const MAX_REDIRECTS = 5
+/** A body arriving slower than this (over three idle times, 1 MiB per 3 minutes by default) is refused: a trickle never ends a run. */
+const MIN_BYTES_PER_WINDOW = 1024 * 1024
 const TOKEN_BYTES = 1024 * 1024
 
 /** A WWW-Authenticate challenge: the scheme and its parameters (RFC 7235 auth-params, quoted or not). */
@@ -73,6 +77,7 @@ export class RegistryClient {
       let response: IncomingMessage | undefined
       const req = https.request(url, { method: 'GET', headers: { 'user-agent': 'bot-bottle', ...headers }, agent: this.agentFor(url) }, res => {
         response = res
+        this.watchRate(url, res)
         resolve(res)
       })
       req.setTimeout(this.idleMs, () => {
@@ -96,6 +101,36 @@ export class RegistryClient {
       )
       req.end()
     })
+  }
+
+  /**
+   * Refuses a body that arrives, but too slowly to ever end (a byte every few seconds keeps the
+   * idle timer quiet): its socket's bytes are counted every three idle times, unless the reader
+   * is the slow side (the body's buffer full).
+   */
+  private watchRate(url: URL, res: IncomingMessage): void {
+    const min = this.opts.minBytesPerWindow ?? MIN_BYTES_PER_WINDOW
+    const windowMs = 3 * this.idleMs
+    const socket = res.socket
+    let last = socket?.bytesRead ?? 0
+    const timer = setInterval(() => {
+      const now = socket?.bytesRead ?? 0
+      const got = now - last
+      last = now
+      if (res.complete || res.readableLength >= res.readableHighWaterMark) return
+      if (got < min)
+        res.destroy(
+          new RegistryError(
+            `registry ${url.host} is too slow: ${got} bytes in the last ${Math.round(windowMs / 1000)} s`,
+            "Check the registry's health and the runner's network"
+          )
+        )
+    }, windowMs)
+    timer.unref()
+    const stop = () => clearInterval(timer)
+    res.once('end', stop)
+    res.once('close', stop)
+    res.once('error', stop)
   }
 
   /**
