@@ -97,20 +97,55 @@ describe('which run is for a pull request from a fork', () => {
       await pullRequestOf('workflow_run', { workflow_run: { id: 7, head_repository: { full_name: 'evil/x' }, pull_requests: [] }, repository }, REPO)
     ).toEqual({ label: 'the upstream run 7 of this workflow_run', base: 'main', baseRepo: REPO, headRepo: 'evil/x', fromFork: true })
     const same = { id: 8, head_repository: { full_name: REPO }, pull_requests: [{ number: 4, base: { sha: baseSha } }] }
-    expect(await pullRequestOf('workflow_run', { workflow_run: same, repository }, REPO)).toMatchObject({ base: baseSha, fromFork: false })
+    expect(await pullRequestOf('workflow_run', { workflow_run: same, repository }, REPO)).toMatchObject({
+      label: 'pull request #4 (the upstream run 8 of this workflow_run)',
+      base: baseSha,
+      fromFork: false
+    })
     expect(await pullRequestOf('workflow_run', { workflow_run: { ...same, pull_requests: [] }, repository }, REPO)).toBeUndefined()
-    await expect(pullRequestOf('workflow_run', { workflow_run: {} }, REPO)).rejects.toThrow('the workflow_run event names no upstream head repository')
+    await expect(pullRequestOf('workflow_run', { workflow_run: {} }, REPO)).rejects.toThrow(
+      "agent-config-from-base: the workflow_run event names no upstream head repository and this repository's default branch. " +
+        'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+    )
+  })
+
+  it('a base named by a SHA-256 object name is read as well; a head repository with a name GitHub never gives is refused', async () => {
+    const sha256 = 'a'.repeat(64)
+    const at = (full: string) => ({ pull_request: { number: 9, base: { sha: sha256, repo: { full_name: REPO } }, head: { repo: { full_name: full } } } })
+    expect(await pullRequestOf('pull_request_target', at('fork/widgets'), REPO)).toMatchObject({ base: sha256, fromFork: true })
+    await expect(pullRequestOf('pull_request_target', at('fork/widgets x'), REPO)).rejects.toThrow('has no readable base commit')
+  })
+
+  it('only a comment on a pull request asks GitHub: not an issue event, not a comment on an issue', async () => {
+    const asked = gh.requests.length
+    const never = (() => {
+      throw new Error('asked GitHub')
+    }) as unknown as ReturnType<typeof get>
+    expect(await pullRequestOf('issues', { issue: { number: 3, pull_request: { url: 'x' } } }, REPO, never)).toBeUndefined()
+    expect(await pullRequestOf('issue_comment', { issue: { number: 3, pull_request: null } }, REPO, never)).toBeUndefined()
+    expect(await pullRequestOf('issue_comment', { issue: { number: 3 } }, REPO, never)).toBeUndefined()
+    await expect(pullRequestOf('issue_comment', { issue: { pull_request: {} } }, REPO, never)).rejects.toThrow(
+      'agent-config-from-base: the comment is on a pull request whose number the event does not give. Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+    )
+    expect(gh.requests.length).toBe(asked)
   })
 
   it('a pull request it cannot read is one clear error, never a guess', async () => {
-    await expect(pullRequestOf('pull_request_target', {}, REPO)).rejects.toThrow('has no readable base commit')
+    await expect(pullRequestOf('pull_request_target', {}, REPO)).rejects.toThrow(
+      "agent-config-from-base: the pull_request_target event's pull request has no readable base commit and head repository. " +
+        'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+    )
     await expect(pullRequestOf('pull_request_target', { pull_request: { number: 9 } }, REPO)).rejects.toThrow(
       "agent-config-from-base: the pull_request_target event's pull request has no readable base commit and head repository"
     )
     await expect(pullRequestOf('issue_comment', { issue: { number: 12, pull_request: {} } }, REPO, get())).rejects.toThrow(
-      'agent-config-from-base: GitHub did not describe pull request #12 of octo/widgets'
+      'agent-config-from-base: GitHub did not describe pull request #12 of octo/widgets (its base commit and head repository). ' +
+        'Check that github-token can read pull requests (permissions: pull-requests: read); the run did not start'
     )
-    await expect(pullRequestOf('issue_comment', { issue: { number: 9, pull_request: {} } }, REPO)).rejects.toThrow('no github-token was given')
+    await expect(pullRequestOf('issue_comment', { issue: { number: 9, pull_request: {} } }, REPO)).rejects.toThrow(
+      "agent-config-from-base: this comment is on pull request #9, whose head and base only GitHub's API can say, and no github-token was given. " +
+        "Set 'github-token: ${{ github.token }}' (it stays on the runner), or agent-config-from-base: never"
+    )
     await expect(pullRequestOf('issue_comment', { issue: { number: 9, pull_request: {} } }, REPO, githubGet(gh.url, 'wrong', 'x'))).rejects.toThrow(
       'x: GitHub refused github-token (HTTP 401)'
     )

@@ -50464,9 +50464,16 @@ async function pullRequestOf(eventName, payload, repository, get) {
             throw new errors/* BottleError */.nN(`agent-config-from-base: the ${eventName} event's pull request has no readable base commit and head repository`, 'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never');
         return runOf(parsed.data);
     }
-    const issue = object({ number: schemas_number().int().positive(), pull_request: unknown() }).passthrough().safeParse(p['issue']);
-    if (eventName !== 'issue_comment' || !issue.success || issue.data.pull_request == null)
+    if (eventName !== 'issue_comment')
         return undefined;
+    const onPullRequest = object({ pull_request: object({}).passthrough() })
+        .passthrough()
+        .safeParse(p['issue']).success;
+    if (!onPullRequest)
+        return undefined; // a comment on an issue
+    const issue = object({ number: schemas_number().int().positive() }).passthrough().safeParse(p['issue']);
+    if (!issue.success)
+        throw new errors/* BottleError */.nN('agent-config-from-base: the comment is on a pull request whose number the event does not give', 'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never');
     if (!get)
         throw new errors/* BottleError */.nN(`agent-config-from-base: this comment is on pull request #${issue.data.number}, ` +
             "whose head and base only GitHub's API can say, and no github-token was given", 
@@ -51849,7 +51856,7 @@ async function takeBaseConfig(config, plan, manifest, env, payload) {
     const from = base ? 'the checkout' : "GitHub's API";
     if (!base) {
         if (!get)
-            throw new errors/* BottleError */.nN(`agent-config-from-base: the checkout does not hold ${pr.label}'s base ${baseName(pr.base)}, ` + 'and no github-token was given to read it from GitHub', 
+            throw new errors/* BottleError */.nN(`agent-config-from-base: the checkout does not hold ${pr.label}'s base ${baseName(pr.base)}, and no github-token was given to read it`, 
             // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
             "Set 'github-token: ${{ github.token }}' (it stays on the runner), or fetch the base commit in the checkout");
         base = await apiBaseConfig(get, pr.baseRepo, pr.base);

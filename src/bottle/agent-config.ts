@@ -34,7 +34,7 @@ export async function takeBaseConfig(config: Config, plan: Plan, manifest: Manif
   if (!base) {
     if (!get)
       throw new BottleError(
-        `agent-config-from-base: the checkout does not hold ${pr.label}'s base ${baseName(pr.base)}, ` + 'and no github-token was given to read it from GitHub',
+        `agent-config-from-base: the checkout does not hold ${pr.label}'s base ${baseName(pr.base)}, and no github-token was given to read it`,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression the user writes
         "Set 'github-token: ${{ github.token }}' (it stays on the runner), or fetch the base commit in the checkout"
       )

@@ -87,8 +87,18 @@ export async function pullRequestOf(eventName: string, payload: unknown, reposit
       )
     return runOf(parsed.data)
   }
-  const issue = z.object({ number: z.number().int().positive(), pull_request: z.unknown() }).passthrough().safeParse(p['issue'])
-  if (eventName !== 'issue_comment' || !issue.success || issue.data.pull_request == null) return undefined
+  if (eventName !== 'issue_comment') return undefined
+  const onPullRequest = z
+    .object({ pull_request: z.object({}).passthrough() })
+    .passthrough()
+    .safeParse(p['issue']).success
+  if (!onPullRequest) return undefined // a comment on an issue
+  const issue = z.object({ number: z.number().int().positive() }).passthrough().safeParse(p['issue'])
+  if (!issue.success)
+    throw new BottleError(
+      'agent-config-from-base: the comment is on a pull request whose number the event does not give',
+      'Run the action on the event GitHub sent (GITHUB_EVENT_PATH), or set agent-config-from-base: never'
+    )
   if (!get)
     throw new BottleError(
       `agent-config-from-base: this comment is on pull request #${issue.data.number}, ` +
