@@ -89,6 +89,7 @@ describe('a hostile pull request from a fork', () => {
     const ws = path.join(dir, 'workspace')
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${head}`, ws])
     fs.writeFileSync(path.join(ws, 'gha-creds-4c1d.json'), '{"private_key":"CANARY-GHA-CREDS-KEY"}\n')
+    fs.chmodSync(path.join(ws, '.mcp.json'), 0o600) // owner-only on the runner: the read-only copy is still readable
     execFileSync('chown', ['-R', '1001:1001', ws])
     const eventPath = path.join(dir, 'event.json')
     fs.writeFileSync(
@@ -125,6 +126,7 @@ describe('a hostile pull request from a fork', () => {
   it("the base's configuration is what claude runs with: no canary fires, nothing hidden reaches the model, the pull request's versions stay read-only", async () => {
     const probe =
       'ls /opt/bot-bottle/pull-request-config /opt/bot-bottle/pull-request-config/.claude; ' +
+      'grep -c mcpServers /opt/bot-bottle/pull-request-config/.mcp.json | sed s/^/PR-MCP-READABLE=/; ' +
       'echo tamper >> /opt/bot-bottle/pull-request-config/CLAUDE.md 2>/dev/null || echo PR-CONFIG-READ-ONLY; ' +
       'echo "AGENT-WROTE-MCP" > .mcp.json; echo AGENT-WROTE >> CLAUDE.md; echo y > notes.md; ls gha-creds-* 2>&1 | head -1'
     const r = await run('base-config', {}, [
@@ -148,6 +150,7 @@ describe('a hostile pull request from a fork', () => {
       credential: r.sent.includes('CANARY-GHA-CREDS-KEY'),
       told: r.sent.includes('/opt/bot-bottle/pull-request-config'),
       readOnly: r.sent.includes('PR-CONFIG-READ-ONLY'),
+      prCopyReadable: r.sent.includes('PR-MCP-READABLE=1'),
       prFilesListed: /\.mcp\.json[\s\S]*settings\.json/.test(r.sent),
       credsFileInBottle: r.sent.includes('gha-creds-4c1d.json') && !r.sent.includes('No such file')
     }).toEqual({
@@ -160,6 +163,7 @@ describe('a hostile pull request from a fork', () => {
       credential: false,
       told: true,
       readOnly: true,
+      prCopyReadable: true,
       prFilesListed: true,
       credsFileInBottle: false
     })

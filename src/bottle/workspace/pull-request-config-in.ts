@@ -23,7 +23,7 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   let files = 0
   const why = await tarIntoGuest(guest, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { uid: 0, gid: 0 }, async tar => {
     for (const [rel, e] of entries) {
-      // made writable, then all made read-only at the end: the guest's root has no capability to write past modes
+      // made writable, then all made read-only at the end (the guest's root has no capability to write past modes); files readable by the agent whatever their mode was
       if (e.type === 'dir') await tar.directory(rel, 0o755, e.mtime)
       else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
       else {
@@ -35,7 +35,7 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
             core.warning(`workspace: the pull request's ${rel} holds one of the run's secrets: it is not copied into the bottle`)
             continue
           }
-          await tar.file(rel, e.mode & 0o555, e.mtime, whole?.length ?? opened.size, whole ? [whole] : chunksOf(opened.fd, opened.size))
+          await tar.file(rel, 0o444 | (e.mode & 0o111), e.mtime, whole?.length ?? opened.size, whole ? [whole] : chunksOf(opened.fd, opened.size))
           files++
         } finally {
           fs.closeSync(opened.fd)
