@@ -70,6 +70,16 @@ const shown = (entries: BaseEntry[]) =>
     .sort()
 
 describe('which run is for a pull request from a fork', () => {
+  it.each(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'])('a %s event from a fork is a fork', async name => {
+    expect(await pullRequestOf(name, pr({ repo: { full_name: 'fork-owner/widgets' } }), REPO)).toEqual({
+      label: 'pull request #9',
+      base: baseSha,
+      baseRepo: REPO,
+      headRepo: 'fork-owner/widgets',
+      fromFork: true
+    })
+  })
+
   it('a pull_request_target from a fork, from the same repository, from a deleted fork', async () => {
     expect(await pullRequestOf('pull_request_target', pr({ repo: { full_name: 'fork-owner/widgets' } }), REPO)).toMatchObject({ base: baseSha, fromFork: true })
     expect(await pullRequestOf('pull_request', pr({ repo: { full_name: 'Octo/Widgets' } }), REPO)).toMatchObject({ fromFork: false })
@@ -96,6 +106,9 @@ describe('which run is for a pull request from a fork', () => {
     expect(
       await pullRequestOf('workflow_run', { workflow_run: { id: 7, head_repository: { full_name: 'evil/x' }, pull_requests: [] }, repository }, REPO)
     ).toEqual({ label: 'the upstream run 7 of this workflow_run', base: 'main', baseRepo: REPO, headRepo: 'evil/x', fromFork: true })
+    expect(await pullRequestOf('workflow_run', { workflow_run: { head_repository: { full_name: 'evil/x' } }, repository }, REPO)).toMatchObject({
+      label: 'the upstream run of this workflow_run'
+    })
     const same = { id: 8, head_repository: { full_name: REPO }, pull_requests: [{ number: 4, base: { sha: baseSha } }] }
     expect(await pullRequestOf('workflow_run', { workflow_run: same, repository }, REPO)).toMatchObject({
       label: 'pull request #4 (the upstream run 8 of this workflow_run)',
