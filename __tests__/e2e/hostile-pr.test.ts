@@ -125,9 +125,9 @@ describe('a hostile pull request from a fork', () => {
 
   it("the base's configuration is what claude runs with: no canary fires, nothing hidden reaches the model, the pull request's versions stay read-only", async () => {
     const probe =
-      'ls /opt/bot-bottle/pull-request-config /opt/bot-bottle/pull-request-config/.claude; ' +
-      'grep -c mcpServers /opt/bot-bottle/pull-request-config/.mcp.json | sed s/^/PR-MCP-READABLE=/; ' +
-      'echo tamper >> /opt/bot-bottle/pull-request-config/CLAUDE.md 2>/dev/null || echo PR-CONFIG-READ-ONLY; ' +
+      'ls -a /opt/bot-bottle/pull-request-config /opt/bot-bottle/pull-request-config/.claude.pull-request; ' +
+      'grep -c mcpServers /opt/bot-bottle/pull-request-config/.mcp.json.pull-request | sed s/^/PR-MCP-READABLE=/; ' +
+      'echo tamper >> /opt/bot-bottle/pull-request-config/CLAUDE.md.pull-request 2>/dev/null || echo PR-CONFIG-READ-ONLY; ' +
       'echo "AGENT-WROTE-MCP" > .mcp.json; echo AGENT-WROTE >> CLAUDE.md; echo y > notes.md; ls gha-creds-* 2>&1 | head -1'
     const r = await run('base-config', {}, [
       { tool_use: { name: 'Read', input: { file_path: '/home/bottle/.bot-bottle/event.md' } } },
@@ -151,7 +151,7 @@ describe('a hostile pull request from a fork', () => {
       told: r.sent.includes('/opt/bot-bottle/pull-request-config'),
       readOnly: r.sent.includes('PR-CONFIG-READ-ONLY'),
       prCopyReadable: r.sent.includes('PR-MCP-READABLE=1'),
-      prFilesListed: /\.mcp\.json[\s\S]*settings\.json/.test(r.sent),
+      prFilesListed: /\.mcp\.json\.pull-request[\s\S]*settings\.json/.test(r.sent),
       credsFileInBottle: r.sent.includes('gha-creds-4c1d.json') && !r.sent.includes('No such file')
     }).toEqual({
       baseClaudeMd: true,

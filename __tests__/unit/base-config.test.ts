@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { applyBaseConfig, apiBaseConfig, BASE_CONFIG_MAX_ENTRIES, type BaseEntry, localBaseConfig } from '../../src/bottle/workspace/base-config.js'
 import { readManifest } from '../../src/bottle/workspace/manifest.js'
+import { pullRequestCopyPath } from '../../src/bottle/workspace/pull-request-config-in.js'
 import { githubGet } from '../../src/trigger/github-api.js'
 import { pullRequestOf } from '../../src/trigger/pull-request.js'
 import { refusal } from '../../src/workspace-door/judge.js'
@@ -230,6 +231,18 @@ describe("the base's agent configuration", () => {
     git(big, 'add', '.')
     git(big, 'commit', '-qm', 'big')
     await expect(localBaseConfig(big, git(big, 'rev-parse', 'HEAD'))).rejects.toThrow(`holds more than ${BASE_CONFIG_MAX_ENTRIES} entries`)
+  })
+})
+
+describe("the pull request's read-only copy", () => {
+  it('names nothing as claude would load it: every agent-config name carries the suffix', () => {
+    expect(['CLAUDE.md', '.claude/settings.json', 'src/.claude/skills/s/SKILL.md', 'pkg/AGENTS.md', 'x/.mcp.json'].map(pullRequestCopyPath)).toEqual([
+      'CLAUDE.md.pull-request',
+      '.claude.pull-request/settings.json',
+      'src/.claude.pull-request/skills/s/SKILL.md',
+      'pkg/AGENTS.md.pull-request',
+      'x/.mcp.json.pull-request'
+    ])
   })
 })
 

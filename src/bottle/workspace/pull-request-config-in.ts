@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import { BottleError } from '../../util/errors.js'
 import type { Guest } from '../guest.js'
+import { AGENT_CONFIG_PATHS } from './agent-config-paths.js'
 import type { Manifest } from './manifest.js'
 import { tarIntoGuest } from './tar-into-guest.js'
 import { chunksOf, needlesOf, openRegular, vet } from './vet.js'
@@ -10,9 +11,20 @@ import { chunksOf, needlesOf, openRegular, vet } from './vet.js'
 /**
  * Where the bottle keeps a pull request's own agent configuration when the workspace has the
  * base's (agent-config-from-base): for the agent to read and review, owned by root and read-only,
- * outside the workspace (nothing there comes back, and claude loads nothing from there).
+ * outside the workspace (nothing there comes back). Every agent-config name there carries
+ * PULL_REQUEST_SUFFIX, so claude loads nothing from it even through a link the pull request
+ * points there (claude loads a directory's CLAUDE.md, rules and skills by their names).
  */
 export const GUEST_PULL_REQUEST_CONFIG = '/opt/bot-bottle/pull-request-config'
+export const PULL_REQUEST_SUFFIX = '.pull-request'
+
+/** The path in the read-only copy: each agent-config name with the suffix (`CLAUDE.md` → `CLAUDE.md.pull-request`). */
+export function pullRequestCopyPath(rel: string): string {
+  return rel
+    .split('/')
+    .map(c => (AGENT_CONFIG_PATHS.includes(c) ? `${c}${PULL_REQUEST_SUFFIX}` : c))
+    .join('/')
+}
 
 /** Copies the pull request's versions (as the runner's workspace holds them, vetted for secrets) read-only into the guest. */
 export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, secrets: readonly string[]): Promise<number> {
@@ -24,8 +36,9 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   const why = await tarIntoGuest(guest, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { uid: 0, gid: 0 }, async tar => {
     for (const [rel, e] of entries) {
       // made writable, then all made read-only at the end (the guest's root has no capability to write past modes); files readable by the agent whatever their mode was
-      if (e.type === 'dir') await tar.directory(rel, 0o755, e.mtime)
-      else if (e.type === 'symlink') await tar.symlink(rel, e.target ?? '', e.mtime)
+      const to = pullRequestCopyPath(rel)
+      if (e.type === 'dir') await tar.directory(to, 0o755, e.mtime)
+      else if (e.type === 'symlink') await tar.symlink(to, e.target ?? '', e.mtime)
       else {
         const opened = openRegular(path.join(manifest.root, rel))
         if (!opened) continue
@@ -35,7 +48,7 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
             core.warning(`workspace: the pull request's ${rel} holds one of the run's secrets: it is not copied into the bottle`)
             continue
           }
-          await tar.file(rel, 0o444 | (e.mode & 0o111), e.mtime, whole?.length ?? opened.size, whole ? [whole] : chunksOf(opened.fd, opened.size))
+          await tar.file(to, 0o444 | (e.mode & 0o111), e.mtime, whole?.length ?? opened.size, whole ? [whole] : chunksOf(opened.fd, opened.size))
           files++
         } finally {
           fs.closeSync(opened.fd)
