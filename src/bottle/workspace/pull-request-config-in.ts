@@ -35,7 +35,8 @@ export async function copyPullRequestConfigIn(guest: Guest, manifest: Manifest, 
   let files = 0
   const why = await tarIntoGuest(guest, ['sh', '-c', script, 'sh', GUEST_PULL_REQUEST_CONFIG], { uid: 0, gid: 0 }, async tar => {
     for (const [rel, e] of entries) {
-      // made writable, then all made read-only at the end (the guest's root has no capability to write past modes); files readable by the agent whatever their mode was
+      // made writable, then all made read-only at the end (the guest's root has no capability to write past modes);
+      // files readable by the agent whatever their mode was
       const to = pullRequestCopyPath(rel)
       if (e.type === 'dir') await tar.directory(to, 0o755, e.mtime)
       else if (e.type === 'symlink') await tar.symlink(to, e.target ?? '', e.mtime)
