@@ -27,6 +27,10 @@ import { RunRecords } from './bottle/run-records.js'
 import { structuredOutputArgs } from './bottle/structured-output.js'
 import { undo } from './bottle/undo.js'
 import { bringBack } from './bottle/bring-back.js'
+import { applyGitHubWrites } from './bottle/github-writes.js'
+import { mcpFlags } from './bottle/mcp-config.js'
+import { githubGateSetup } from './githubgate/setup.js'
+import { targetOf } from './githubgate/target.js'
 import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceMounts, workspaceRoom } from './bottle/workspace/workspace-copy.js'
 import { type Config, parseConfig } from './config/config.js'
 import { readInputs, readRunnerEnv, runSecrets, secretValues } from './config/inputs.js'
@@ -148,7 +152,12 @@ function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: R
 /** The runner's workspace as the bottle's copy will have it, and the redactor that knows the checkout's credentials. */
 async function readTheWorkspace(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<WorkspaceCopy> {
   const workspace = await readWorkspace(config, known)
-  await takeBaseConfig(config, plan, workspace.manifest, process.env, readEventPayload(process.env))
+  const payload = readEventPayload(process.env)
+  await takeBaseConfig(config, plan, workspace.manifest, process.env, payload)
+  const apiUrl = process.env['GITHUB_API_URL'] || DEFAULT_GITHUB_API_URL
+  const github = githubGateSetup(config.github, targetOf(process.env['GITHUB_REPOSITORY'], payload), config.git.token, workspace.origin, apiUrl)
+  if (github.setup) plan.github = github.setup
+  else (github.warn ? core.warning : core.info)(github.line)
   ledger.redactor = workspace.redactor
   ledger.workspace = workspace
   core.info(`Bottle ${plan.slug}: state in ${plan.stateDir}, agent runs as uid ${plan.guestUser.uid} on its own copy of ${config.workspace}`)
@@ -205,7 +214,8 @@ async function provision(bottle: Bottle, workspace: WorkspaceCopy, earlyClaude: 
   const schema = config.jsonSchema && (await structuredOutputArgs(bottle, claude.guestPath, config.jsonSchema))
   await bottle.exposed // the relay, which started beside the bottle and ran on while provisioning did
   endProvision()
-  return { argv: claudeArgv(claude.guestPath, bottle, [...promptFlags, ...(schema?.flags ?? [])], schema?.promptSuffix), validate: schema?.validate }
+  const flags = [...promptFlags, ...(schema?.flags ?? [])]
+  return { argv: claudeArgv(claude.guestPath, bottle, flags, schema?.promptSuffix, mcpFlags(bottle.githubUrl)), validate: schema?.validate }
 }
 
 /** Runs claude (a heartbeat line while it does), checks its answer, and fails the step with the one line that says why, if it did not succeed. */
@@ -255,6 +265,7 @@ async function publish(ledger: RunLedger): Promise<void> {
   }
   const settled = settleOutputs(outputs, end, ledger.redactor)
   if (ledger.notAllowed) settled.conclusion = 'not-allowed'
+  Object.assign(settled, await applyGitHubWrites(ledger, settled.conclusion))
   publishOutputs(settled, core.setOutput)
   endCollect()
   if (transcriptDir) {

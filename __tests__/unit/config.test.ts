@@ -319,3 +319,39 @@ describe('untrusted-input inputs', () => {
     )
   })
 })
+
+describe('GitHub gate inputs', () => {
+  it('defaults: the trigger pull request or issue read, nothing written, applied on success, no progress comment', () => {
+    const g = parseConfig(raw(), runner).github
+    expect([...g.tools]).toEqual(['get_pull_request', 'get_issue'])
+    expect(g).toMatchObject({ readScope: 'trigger', labels: [], pullRequestBases: [], progressComment: false })
+    expect([...g.applyOn]).toEqual(['success'])
+  })
+
+  it('takes read, write tools, labels, bases, apply-on lists and always, none', () => {
+    const g = parseConfig(
+      raw({
+        'github-tools': 'read, create_review\nadd_labels',
+        'github-labels': 'bug, needs review',
+        'github-pull-request-bases': 'main, release/1.x',
+        'github-apply-on': 'success, max-turns'
+      }),
+      runner
+    ).github
+    expect([...g.tools]).toEqual(['get_pull_request', 'get_issue', 'get_check_runs', 'get_job_log', 'get_file', 'create_review', 'add_labels'])
+    expect(g).toMatchObject({ labels: ['bug', 'needs review'], pullRequestBases: ['main', 'release/1.x'] })
+    expect([...g.applyOn]).toEqual(['success', 'max-turns'])
+    expect(parseConfig(raw({ 'github-tools': 'none' }), runner).github.tools.size).toBe(0)
+    expect(parseConfig(raw({ 'github-apply-on': 'always' }), runner).github.applyOn.has('cancelled')).toBe(true)
+  })
+
+  it('a value outside them is one error naming the input and what it takes', () => {
+    expect(errorOf({ 'github-tools': 'get_pull_request, merge_pull_request' }).message).toMatch(
+      /^Input 'github-tools': "merge_pull_request" is not a GitHub gate tool\. Name tools from: get_pull_request, .*'none'$/
+    )
+    expect(errorOf({ 'github-apply-on': 'sucess' }).message).toMatch(/^Input 'github-apply-on': "sucess" is not a conclusion\. Name conclusions from: success/)
+    expect(errorOf({ 'github-read-scope': 'org' }).message).toMatch(/^Input 'github-read-scope': /)
+    expect(errorOf({ 'github-pull-request-bases': 'main..evil' }).message).toMatch(/^Input 'github-pull-request-bases': "main\.\.evil" is not a branch name/)
+    expect(errorOf({ 'progress-comment': 'yes' }).message).toMatch(/^Input 'progress-comment': /)
+  })
+})

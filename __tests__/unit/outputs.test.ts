@@ -15,7 +15,10 @@ const base: Outputs = {
   'transcript-dir': '/tmp/x',
   'pushed-refs': 'refs/heads/bot-bottle/fix',
   'structured-output': '{"verdict":"approve"}',
-  'workspace-patch': '/tmp/x/workspace.patch'
+  'workspace-patch': '/tmp/x/workspace.patch',
+  'review-url': 'https://github.com/octo/widgets/pull/7#pullrequestreview-80',
+  'comment-url': 'https://github.com/octo/widgets/pull/7#issuecomment-1',
+  'pull-request-url': 'https://github.com/octo/widgets/pull/8'
 }
 
 describe('outputs', () => {
@@ -35,12 +38,26 @@ describe('outputs', () => {
         'cost-usd': '1; id',
         'num-turns': '2`id`',
         backend: 'docker$(id)',
-        'pushed-refs': 'refs/heads/ok\nrefs/heads/$(touch x)\nrefs/heads/a..b'
+        'pushed-refs': 'refs/heads/ok\nrefs/heads/$(touch x)\nrefs/heads/a..b',
+        'review-url': 'https://github.com/o/r/pull/1 $(id)',
+        'comment-url': 'javascript:alert(1)',
+        'pull-request-url': 'https://github.com/o/r/pull/2\nhttps://evil.example/'
       },
       m => warned.push(m)
     )
     expect(v).toMatchObject({ conclusion: 'error', 'session-id': '', 'cost-usd': '0', 'num-turns': '0', backend: '', 'pushed-refs': 'refs/heads/ok' })
-    expect(warned.map(w => w.split("'")[1])).toEqual(['conclusion', 'backend', 'session-id', 'num-turns', 'cost-usd', 'pushed-refs'])
+    expect(v).toMatchObject({ 'review-url': '', 'comment-url': '', 'pull-request-url': '' })
+    expect(warned.map(w => w.split("'")[1])).toEqual([
+      'conclusion',
+      'backend',
+      'session-id',
+      'num-turns',
+      'cost-usd',
+      'pushed-refs',
+      'review-url',
+      'comment-url',
+      'pull-request-url'
+    ])
   })
 })
 

@@ -165,8 +165,11 @@ describe('structured-output output', () => {
     backend: 'docker',
     'transcript-dir': '',
     'pushed-refs': '',
-    'workspace-patch': ''
-  } as Omit<Outputs, 'structured-output'>
+    'workspace-patch': '',
+    'review-url': '',
+    'comment-url': '',
+    'pull-request-url': ''
+  } satisfies Omit<Outputs, 'structured-output'>
   it('is kept only as the one-line JSON the check made; budget-exceeded and invalid-output are conclusions', () => {
     const warned: string[] = []
     expect(vetOutputs({ ...base, 'structured-output': '{"verdict":"approve"}' }, w => warned.push(w))['structured-output']).toBe('{"verdict":"approve"}')

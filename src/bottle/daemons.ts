@@ -7,7 +7,10 @@ import type { GateOrigin } from '../gitgate/origin.js'
 import { startEgressProxy, type EgressProxy } from '../proxy/egress-proxy.js'
 import { startModelProxy, type ModelProxy } from '../proxy/model-proxy.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
-import type { Redactor } from '../transcript/redact.js'
+import { Redactor } from '../transcript/redact.js'
+import { githubApi } from '../githubgate/github-client.js'
+import { GITHUB_LOG, type GitHubGate, startGitHubGate } from '../githubgate/gate.js'
+import type { GitHubGateSetup } from '../githubgate/setup.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
 import { errorMessage } from '../util/errors.js'
 import type { Plan } from './plan.js'
@@ -19,6 +22,8 @@ export interface Daemons {
   egress: EgressProxy
   /** undefined: the workspace has no http(s) origin to serve */
   gitGate?: GitGate
+  /** undefined: no GitHub tools for this run (plan.github) */
+  githubGate?: GitHubGate
   /**
    * Stops all of them side by side; never throws. One entry per daemon, in the order model proxy,
    * egress proxy, git gate: its summary line, or the error that kept it from stopping.
@@ -122,12 +127,44 @@ export async function startDaemons(plan: Plan, network: BottleNetwork, hooks: Da
 
     const gitGate = origin && (await startGate(plan, network, origin, redactor, records))
     if (gitGate) started.push(['git gate', gitGate])
+    const githubGate = plan.github && (await startGitHub(plan, plan.github, network, gitGate, redactor, records))
+    if (githubGate) started.push(['GitHub gate', githubGate])
     const daemons = [...started]
-    return { modelProxy, egress, gitGate, close: () => closeAll(daemons) }
+    return { modelProxy, egress, gitGate, githubGate, close: () => closeAll(daemons) }
   } catch (err) {
     await closeAll(started)
     throw err
   }
+}
+
+/** The GitHub gate for the run's tools, and its line in the log. */
+async function startGitHub(
+  plan: Plan,
+  setup: GitHubGateSetup,
+  network: BottleNetwork,
+  gitGate: GitGate | undefined,
+  redactor = new Redactor(),
+  records?: RecordWatch
+): Promise<GitHubGate> {
+  const { target, apiUrl, token, tools } = setup
+  const policy = { ...plan.config.github, tools }
+  const gate = await startGitHubGate({
+    api: await githubApi(apiUrl, token, target),
+    policy,
+    target,
+    pushedRefs: () => gitGate?.pushed ?? [],
+    bindHost: network.bindHost,
+    secret: plan.daemonSecret,
+    logFile: path.join(plan.stateDir, GITHUB_LOG),
+    records,
+    redactor
+  })
+  const on = target.number ? ` on #${target.number}` : ''
+  core.info(
+    `GitHub gate listening on ${network.bindHost}:${gate.port} for ${target.owner}/${target.repo}${on} (tools: ${[...tools].join(', ')}; ` +
+      `reads: ${policy.readScope}; writes applied after the run on ${[...policy.applyOn].join(', ')})`
+  )
+  return gate
 }
 
 /** The git gate for the workspace's origin, and its line in the log. */

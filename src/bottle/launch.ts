@@ -15,6 +15,8 @@ export interface Bottle {
   daemons: Daemons
   /** the git gate's URL as the guest reaches it, which the workspace's origin points at (with a gate) */
   gateUrl?: string
+  /** the GitHub gate's MCP URL as the guest reaches it (with a GitHub gate) */
+  githubUrl?: string
   guestEnv: Record<string, string>
   /**
    * Settles once the guest's way to the host daemons is up (the relay, if any), which may be
@@ -57,9 +59,12 @@ export async function launch(
   let exposing: Promise<void> = Promise.resolve()
   try {
     const endStart = clock?.start('bottle start')
-    const { modelProxy, egress, gitGate } = daemons
-    const ports = gitGate ? [modelProxy.port, egress.port, gitGate.port] : [modelProxy.port, egress.port]
-    const [modelEndpoint, egressEndpoint, gateEndpoint] = backend.guestEndpoints(network, ports)
+    const { modelProxy, egress, gitGate, githubGate } = daemons
+    const ports = [modelProxy.port, egress.port, gitGate?.port ?? 0, githubGate?.port ?? 0].filter(p => p !== 0)
+    const endpoints = backend.guestEndpoints(network, ports)
+    const [modelEndpoint, egressEndpoint] = endpoints
+    const gateEndpoint = gitGate && endpoints[2]
+    const githubEndpoint = githubGate && endpoints[gitGate ? 3 : 2]
     // The relay (if any) starts while the bottle does: the guest needs it only once claude runs.
     exposing = backend.exposeToGuest(network, ports, plan.labels)
     exposing.catch(() => undefined) // awaited by the caller (Bottle.exposed), or below on failure
@@ -88,7 +93,8 @@ export async function launch(
     await backend.start(plan.bottleName)
     endStart?.()
     const gateUrl = gitGate && gateEndpoint ? `http://${gateEndpoint.host}:${gateEndpoint.port}${gitGate.guestPath}` : undefined
-    return { plan, backend, name: plan.bottleName, network, daemons, gateUrl, guestEnv, exposed: exposing }
+    const githubUrl = githubGate && githubEndpoint ? `http://${githubEndpoint.host}:${githubEndpoint.port}${githubGate.guestPath}` : undefined
+    return { plan, backend, name: plan.bottleName, network, daemons, gateUrl, githubUrl, guestEnv, exposed: exposing }
   } catch (err) {
     await exposing.catch(() => undefined) // settled, so teardown finds the relay if it started
     reportClosed(await daemons.close(), '', false) // the bottle never ran: only what could not be stopped is worth a line

@@ -31,6 +31,10 @@ export interface Outputs {
   'structured-output': string
   /** the patch of the agent's accepted file changes, in the transcript dir */
   'workspace-patch': string
+  /** what the runner posted for the agent's queued GitHub writes (GitHub's html URLs) */
+  'review-url': string
+  'comment-url': string
+  'pull-request-url': string
 }
 
 /**
@@ -74,7 +78,10 @@ export function outputsFrom(
     'transcript-dir': transcriptDir,
     'pushed-refs': [...new Set(pushedRefs)].join('\n'),
     'structured-output': '',
-    'workspace-patch': ''
+    'workspace-patch': '',
+    'review-url': '',
+    'comment-url': '',
+    'pull-request-url': ''
   }
 }
 
@@ -114,6 +121,7 @@ const CONCLUSIONS = new Set([
 ])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const WEB_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~/#%=&?+-]{0,1000}$/
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
 
 /**
@@ -137,6 +145,8 @@ export function vetOutputs(o: Outputs, warn: (message: string) => void = core.wa
   const safe = refs.filter(r => refNameProblem(r) === undefined)
   keep('pushed-refs', safe.length === refs.length, safe.join('\n'))
   keep('structured-output', o['structured-output'] === '' || isOneLineJson(o['structured-output']), '')
+  // GitHub's answers, but a URL a later step may open: http(s), one line, no spaces
+  for (const n of ['review-url', 'comment-url', 'pull-request-url'] as const) keep(n, o[n] === '' || WEB_URL.test(o[n]), '')
   keep('workspace-patch', o['workspace-patch'] === '' || o['workspace-patch'] === path.join(o['transcript-dir'], WORKSPACE_PATCH_FILE), '')
   return vetted
 }

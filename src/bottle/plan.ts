@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import type { GuestUser } from './guest-user.js'
+import type { GitHubGateSetup } from '../githubgate/setup.js'
 
 export interface SkillRef {
   name: string
@@ -34,4 +35,6 @@ export interface Plan {
   placeholder: string
   /** per-run secret the guest must present to the egress proxy (proxy credentials) and the git gate (path prefix) */
   daemonSecret: string
+  /** the GitHub gate's target, token and tools (main sets it once the workspace's origin is known; undefined: no gate) */
+  github?: GitHubGateSetup
 }

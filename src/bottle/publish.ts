@@ -77,6 +77,14 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
           .filter(w => w['verdict'] === 'refused')
           .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') }))
       ).map(({ item, under }) => (under.length ? { ...item, reason: `${item.reason} (and ${pathsUnder(under.length)})` } : item)),
+      github: jsonLines(path.join(collected.dir, 'github.jsonl'))
+        .filter(g => g['decision'] !== 'answered' && g['decision'] !== 'queued')
+        .map(g => ({
+          tool: String(g['tool'] ?? ''),
+          decision: String(g['decision'] ?? ''),
+          target: String(g['target'] ?? ''),
+          detail: String(g['url'] ?? g['reason'] ?? '')
+        })),
       acceptedChanges: workspace.filter(w => w['verdict'] === 'applied' || w['verdict'] === 'patched').length,
       artifactUrl,
       transcriptDir: stateDir,

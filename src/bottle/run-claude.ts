@@ -21,8 +21,11 @@ export interface RunOutcome {
   stderrFile: string
 }
 
-/** claude's argv: the action's own flags first, then the user's extra args. */
-export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[], promptSuffix = ''): string[] {
+/**
+ * claude's argv: the action's own flags first, then the user's extra args. `mcpFlags` go before
+ * --dangerously-skip-permissions: --mcp-config takes several values, and a flag must end them.
+ */
+export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptFlags: string[], promptSuffix = '', mcpFlags: string[] = []): string[] {
   const c = bottle.plan.config
   return [
     binary,
@@ -31,6 +34,7 @@ export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptF
     '--output-format',
     'stream-json',
     '--verbose',
+    ...mcpFlags,
     '--dangerously-skip-permissions',
     ...promptFlags,
     ...(c.maxTurns !== undefined ? ['--max-turns', String(c.maxTurns)] : []),

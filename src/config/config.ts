@@ -34,6 +34,8 @@ import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess 
 import type { RawInputs, RunnerEnv } from './inputs.js'
 import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings, triggerSection } from './sections.js'
 import type { TriggerPolicy } from '../trigger/trigger-check.js'
+import type { GitHubGatePolicy } from '../githubgate/policy.js'
+import { githubGateSection } from './github-gate-policy.js'
 import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
 
 export type { BackendChoice } from './fields.js'
@@ -76,6 +78,8 @@ export interface Config {
   smolvm: SmolvmSettings
   /** who may trigger a run on events anyone can cause */
   trigger: TriggerPolicy
+  /** the GitHub gate: the tools the agent is offered and what its queued writes may become */
+  github: GitHubGatePolicy
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string; proxy: RunnerProxy }
 }
 
@@ -164,6 +168,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     caCertificates: parseCaCertificates(raw['ca-certificates'], workspace),
     smolvm: smolvmSection(raw, runner),
     trigger: triggerSection(raw),
+    github: githubGateSection(raw),
     runner: {
       runnerTemp,
       toolCache,

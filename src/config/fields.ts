@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { InputError } from '../util/errors.js'
 import type { InputName, RawInputs } from './inputs.js'
+import { DEFAULT_GITHUB_TOOLS } from '../githubgate/policy.js'
 
 // The defaults of the action's inputs (harness scripts read DEFAULT_CLAUDE_VERSION's line as it is written here).
 export const DEFAULT_CLAUDE_VERSION = '2.1.332' // pinned and tested; `latest` is allowed
@@ -59,7 +60,11 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'event-text-in-prompt': 'warn',
   'agent-config-from-base': 'forks',
   'workspace-max-mb': String(DEFAULT_WORKSPACE_MAX_MB),
-  'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES)
+  'workspace-max-files': String(DEFAULT_WORKSPACE_MAX_FILES),
+  'github-tools': DEFAULT_GITHUB_TOOLS,
+  'github-read-scope': 'trigger',
+  'github-apply-on': 'success',
+  'progress-comment': 'false'
 }
 
 /** An input's value, or its default when it is empty. */

@@ -178,6 +178,7 @@ async function buildArtifact(stateDir: string, dir: string, redactor: Redactor, 
       skipped,
       egress: jsonLines(path.join(dir, 'egress.jsonl')),
       git: jsonLines(path.join(dir, 'git.jsonl')),
+      github: jsonLines(path.join(dir, 'github.jsonl')),
       workspace: jsonLines(path.join(dir, WORKSPACE_CHANGES_RECORD))
     }),
     redactor

@@ -16,6 +16,7 @@ export const RECORD_FILES = [
   'stderr.log',
   'egress.jsonl',
   'git.jsonl',
+  'github.jsonl',
   'model.jsonl',
   WORKSPACE_CHANGES_RECORD,
   WORKSPACE_PATCH_RECORD

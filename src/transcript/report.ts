@@ -19,6 +19,8 @@ export interface ReportInput {
   /** rows of egress.jsonl / git.jsonl / workspace-changes.jsonl when present */
   egress: Record<string, unknown>[]
   git: Record<string, unknown>[]
+  /** rows of github.jsonl: the GitHub gate's reads, queued writes and what was applied */
+  github?: Record<string, unknown>[]
   workspace?: Record<string, unknown>[]
 }
 
@@ -100,6 +102,7 @@ const P=D.phases;if(P&&P.phases.length){const total=(P.steps.main||0)+(P.steps.p
   if(total>0)rows.push({phase:'(outside the phases: node start, bundle load)',ms:Math.max(0,total-timed)},{phase:'main + post',ms:total});
   table('phases',rows,['phase','ms'],function(){return false;});}else document.getElementById('phases').remove();
 table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.decision==='blocked'||r.decision==='rejected-upstream');
+table('github',D.github||[],['time','tool','target','decision','reason','url'],r=>r.decision==='refused'||r.decision==='dropped'||r.decision==='failed');
 table('workspace',D.workspace||[],['path','change','verdict','reason'],r=>r.verdict==='refused');
 render();
 })();`
@@ -120,6 +123,7 @@ export function writeReport(file: string, input: ReportInput, redactor?: Redacto
     skipped: input.skipped,
     egress: input.egress,
     git: input.git,
+    github: input.github ?? [],
     workspace: input.workspace ?? []
   }
   const html = `<!doctype html>
@@ -136,6 +140,7 @@ export function writeReport(file: string, input: ReportInput, redactor?: Redacto
 <nav><button id="prev">◀ previous</button><span id="page"></span><button id="next">next ▶</button></nav><div id="conversation"></div></section>
 <section id="egress"><h2>Egress decisions</h2></section>
 <section id="git"><h2>Git decisions</h2></section>
+<section id="github"><h2>GitHub decisions (the GitHub gate)</h2></section>
 <section id="workspace"><h2>Workspace changes (the workspace door)</h2></section>
 <section id="phases"><h2>Where the time went (ms)</h2></section>
 </main>

@@ -16,6 +16,8 @@ export interface SummaryInput {
   refusedChanges?: { path: string; change: string; reason: string }[]
   /** changes the workspace door let through (written, or in the patch) */
   acceptedChanges?: number
+  /** the GitHub gate's decisions that matter to a reader: writes applied, dropped, failed or not applied, and refused calls */
+  github?: { tool: string; decision: string; target: string; detail: string }[]
   artifactUrl?: string
   transcriptDir: string
   /** where the steps' time went */
@@ -27,6 +29,7 @@ const MAX_TOOLS = 20
 const MAX_CHECKS = 10
 const MAX_REFUSED_PUSHES = 10
 const MAX_REFUSED_CHANGES = 50
+const MAX_GITHUB = 20
 
 /**
  * Text for a markdown cell or line that cannot become markup: the agent's text (tool names,
@@ -91,6 +94,14 @@ export function renderSummary(s: SummaryInput): string {
     for (const r of refusedChanges.slice(0, MAX_REFUSED_CHANGES))
       lines.push(`- ${cell(r.path.slice(0, 200))} (${cell(r.change)}): ${cell(r.reason.slice(0, 300))}`)
     if (refusedChanges.length > MAX_REFUSED_CHANGES) lines.push(`- (${refusedChanges.length - MAX_REFUSED_CHANGES} more in workspace-changes.jsonl)`)
+    lines.push('')
+  }
+  const github = s.github ?? []
+  if (github.length) {
+    lines.push('**GitHub** (the GitHub gate)', '')
+    for (const g of github.slice(0, MAX_GITHUB))
+      lines.push(`- ${cell(g.tool)} ${cell(g.target)}: ${cell(g.decision)}${g.detail ? ` — ${cell(g.detail.slice(0, 300))}` : ''}`)
+    if (github.length > MAX_GITHUB) lines.push(`- (${github.length - MAX_GITHUB} more in github.jsonl)`)
     lines.push('')
   }
   if (topTools.length) {

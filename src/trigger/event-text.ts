@@ -10,9 +10,9 @@ import { z } from 'zod'
  */
 
 // zero-width, joiners, word joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator, tag characters
-const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]|[\u{e0000}-\u{e007f}]/gu
+export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]|[\u{e0000}-\u{e007f}]/gu
 // bidirectional embeddings, overrides and isolates
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/g
+export const BIDI = /[\u202a-\u202e\u2066-\u2069]/g
 
 /** What a reader of the rendered text does not see, taken out; says what was taken out. */
 export function visibleText(text: string): { text: string; removed: string[] } {
