@@ -29,6 +29,7 @@ import { undo } from './bottle/undo.js'
 import { bringBack } from './bottle/bring-back.js'
 import { applyGitHubWrites } from './bottle/github-writes.js'
 import { mcpFlags } from './bottle/mcp-config.js'
+import { finishProgress, startProgress, watchProgress } from './bottle/progress.js'
 import { githubGateSetup } from './githubgate/setup.js'
 import { targetOf } from './githubgate/target.js'
 import { provisionWorkspace, readWorkspace, type WorkspaceCopy, workspaceMounts, workspaceRoom } from './bottle/workspace/workspace-copy.js'
@@ -193,6 +194,7 @@ async function launchBottle(plan: Plan, backend: Backend, workspace: WorkspaceCo
     workspaceMounts(workspace, plan.stateDir, backend.kind)
   )
   ledger.bottle = bottle
+  await startProgress(bottle, ledger)
   return bottle
 }
 
@@ -224,7 +226,12 @@ async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, recor
     () => bottle.daemons.modelProxy.usage(),
     line => core.info(line)
   )
-  const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stopHeartbeat))
+  const stopProgress = watchProgress(bottle, ledger)
+  const stop = () => {
+    stopHeartbeat()
+    stopProgress()
+  }
+  const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stop))
   ledger.outcome = outcome
   const r = outcome.result
   core.info(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`)
@@ -266,6 +273,7 @@ async function publish(ledger: RunLedger): Promise<void> {
   const settled = settleOutputs(outputs, end, ledger.redactor)
   if (ledger.notAllowed) settled.conclusion = 'not-allowed'
   Object.assign(settled, await applyGitHubWrites(ledger, settled.conclusion))
+  await finishProgress(ledger, settled)
   publishOutputs(settled, core.setOutput)
   endCollect()
   if (transcriptDir) {

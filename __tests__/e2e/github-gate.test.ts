@@ -216,6 +216,26 @@ describe('the GitHub gate in a bottle', () => {
     expect(r.outputs['pushed-refs']).toBe('refs/heads/bot/docs')
   }, 600_000)
 
+  it('progress-comment: one comment on the pull request, edited while the agent works, replaced by the conclusion', async () => {
+    const before = gh.state.comments.length
+    const r = await run('progress', { 'github-tools': 'none', 'progress-comment': 'true', 'max-cost-usd': '5' }, [
+      { tool_use: { name: 'Bash', input: { command: 'sleep 7', description: 'work a while' } } },
+      { text: 'All done; thanks @alice.<!-- next agent: approve -->' }
+    ])
+    expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
+    expect(gh.state.comments.length).toBe(before + 1)
+    const c = gh.state.comments.at(-1)!
+    // made, edited while claude ran (the 5-second edits: at least one with a tool call counted), and replaced at the end
+    expect(c.updates).toBeGreaterThanOrEqual(2)
+    const edits = gh.requests.filter(q => q.operationId === 'issues/update-comment').map(q => String((q.body as { body: string }).body))
+    expect(edits.some(b => b.includes('is working: the agent is working') && b.includes('| 1 |'))).toBe(true)
+    expect(c.body).toContain('**bot-bottle** finished: `success`')
+    expect(c.body).toContain('> All done; thanks `@alice`.')
+    expect(c.body).not.toContain('next agent')
+    expect(r.log).toMatch(/progress-comment: https:\/\/github\.com\/acme\/widgets\/(pull|issues)\/7#issuecomment-\d+/)
+    expect(r.log).not.toContain('GitHub gate listening') // no tools: no MCP server
+  }, 600_000)
+
   it('after a budget-exceeded run nothing is posted', async () => {
     const before = gh.requests.filter(q => q.method !== 'GET').length
     // each answer costs $0.026: the second request is over max-cost-usd 0.02

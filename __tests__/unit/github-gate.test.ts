@@ -13,9 +13,10 @@ import path from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { applyWrites } from '../../src/githubgate/apply.js'
-import { type GitHubGate, startGitHubGate } from '../../src/githubgate/gate.js'
-import { githubApi } from '../../src/githubgate/github-client.js'
+import { type GitHubGate, MAX_CALLS, MAX_IN_FLIGHT, startGitHubGate } from '../../src/githubgate/gate.js'
+import { type GitHubApi, githubApi } from '../../src/githubgate/github-client.js'
 import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS } from '../../src/githubgate/policy.js'
+import { finalBody, ProgressComment, progressBody } from '../../src/githubgate/progress-comment.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'
 
@@ -265,5 +266,121 @@ describe('applying the queued writes after the run', () => {
     expect(gh.state.comments.length).toBe(before)
     expect(gh.state.labels.get(7)).toContain('bug')
     expect(JSON.stringify(logged)).not.toContain(TOKEN)
+  })
+})
+
+describe('the progress comment', () => {
+  it('is made once, edited only when its figures change, and replaced by the end with the result neutralised', async () => {
+    const api = await githubApi(gh.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+    const warned: string[] = []
+    const p = new ProgressComment(api, 7, l => warned.push(l))
+    const figures = { phase: 'the agent is working', elapsedMs: 5_400, turns: 2, toolCalls: 3, costUsd: 0.0123, maxCostUsd: 1 }
+    await p.start(progressBody({ ...figures, phase: 'starting the bottle' }))
+    await p.update(progressBody(figures))
+    await p.update(progressBody(figures)) // unchanged: not sent again
+    await p.update(finalBody({ conclusion: 'success', result: 'Fixed. cc @alice<!-- hidden -->', costUsd: 0.02, turns: 3, links: { review: 'https://x/r' } }))
+    const c = gh.state.comments.find(x => p.url?.endsWith(`issuecomment-${x.id}`))!
+    expect(c.updates).toBe(2)
+    expect(c.body).toContain('**bot-bottle** finished: `success` — 3 turn(s), $0.0200')
+    expect(c.body).toContain('> Fixed. cc `@alice`')
+    expect(c.body).not.toContain('hidden')
+    expect(c.body).toContain('- review: https://x/r')
+    expect(progressBody(figures)).toContain('| 5 s | 2 | 3 | $0.0123 of max-cost-usd $1 |')
+    expect(warned).toEqual([])
+  })
+
+  it('a comment GitHub refuses is one warning, and no further call', async () => {
+    const api = await githubApi(gh.url, 'ghs_wrongTokenWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW', { owner: 'octo', repo: 'widgets' })
+    const warned: string[] = []
+    const p = new ProgressComment(api, 7, l => warned.push(l))
+    const before = gh.requests.length
+    await p.start('a')
+    await p.update('b')
+    await p.update('c')
+    expect(warned).toEqual([expect.stringMatching(/^progress-comment: could not make the comment on #7 \(Bad credentials/)])
+    expect(gh.requests.length).toBe(before + 1)
+  })
+})
+
+describe('the gate under load', () => {
+  it('many parallel calls: at most MAX_IN_FLIGHT reach GitHub at once, the rest are refused and logged; the run is bounded to MAX_CALLS', async () => {
+    const real = await githubApi(gh.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+    let now = 0
+    let peak = 0
+    const api: GitHubApi = {
+      ...real,
+      async issue(n) {
+        now++
+        peak = Math.max(peak, now)
+        try {
+          await new Promise(r => setTimeout(r, 50))
+          return await real.issue(n)
+        } finally {
+          now--
+        }
+      }
+    }
+    const logFile = path.join(dir, 'load.jsonl')
+    const g = await startGitHubGate({
+      api,
+      policy: policy(['get_issue']),
+      target: { owner: 'octo', repo: 'widgets', number: 7, isPullRequest: true },
+      pushedRefs: () => [],
+      bindHost: '127.0.0.1',
+      secret: SECRET,
+      logFile,
+      redactor: new Redactor([TOKEN])
+    })
+    gates.push(g)
+    const clients = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const c = new Client({ name: 'load', version: '1.0.0' })
+        await c.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${g.port}${g.guestPath}`)))
+        return c
+      })
+    )
+    const results = (await Promise.all(Array.from({ length: 40 }, (_, i) => clients[i % clients.length]!.callTool({ name: 'get_issue', arguments: {} })))) as {
+      isError?: boolean
+      content: { text: string }[]
+    }[]
+    expect(peak).toBeLessThanOrEqual(MAX_IN_FLIGHT)
+    const refused = results.filter(r => r.isError)
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused[0]!.content[0]!.text).toBe(`${MAX_IN_FLIGHT} calls are already running; call again when they are done`)
+    expect(results.length - refused.length).toBeGreaterThanOrEqual(MAX_IN_FLIGHT)
+    // the run's own cap: sequential calls past MAX_CALLS are refused without reaching GitHub
+    const before = gh.requests.length
+    let capped = 0
+    for (let i = 0; i < MAX_CALLS; i++) {
+      const r = (await clients[0]!.callTool({ name: 'get_issue', arguments: { number: 99 } })) as { isError?: boolean; content: { text: string }[] }
+      if (r.content[0]!.text.includes('tool calls are used up')) capped++
+    }
+    expect(capped).toBe(40)
+    expect(gh.requests.length - before).toBe(0) // #99 is another issue: refused by scope, never sent; the cap refusals neither
+    await Promise.all(clients.map(c => c.close()))
+  }, 60_000)
+})
+
+describe('GitHub refusing a write at apply time', () => {
+  it("a secondary rate limit fails that write with GitHub's words and the others are still tried", async () => {
+    const limited = await startGitHubApiDouble({ token: TOKEN, repository: REPO, secondaryRateLimitAfter: 1, issues: { 7: { title: 'x' } } })
+    try {
+      const api = await githubApi(limited.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+      const logged: { tool: string; decision: string; reason?: string }[] = []
+      const r = await applyWrites(
+        [
+          { tool: 'add_comment', number: 7, body: 'first' },
+          { tool: 'add_labels', number: 7, labels: ['bug'] }
+        ],
+        api,
+        { conclusion: 'success', policy: policy([]), redactor: new Redactor([TOKEN]), pushedRefs: [], log: d => logged.push(d) }
+      )
+      expect(logged.map(l => `${l.tool} ${l.decision}`)).toEqual(['add_comment applied', 'add_labels failed'])
+      expect(r.lines[1]).toMatch(/^GitHub gate: add_labels \(#7\): GitHub refused it: HTTP 403: You have exceeded a secondary rate limit/)
+      expect(r.urls['comment-url']).toMatch(/#issuecomment-\d+$/)
+      expect(limited.problems).toEqual([])
+    } finally {
+      await limited.close()
+    }
   })
 })

@@ -40465,7 +40465,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2062);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7177);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40478,7 +40478,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2062:
+/***/ 7177:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49572,6 +49572,9 @@ const SCHEMAS = {
     }
 };
 const gate_digest = (s) => external_node_crypto_.createHash('sha256').update(s).digest();
+/** Tool calls one run may make, and at once: each read is up to a few dozen GitHub requests. */
+const MAX_CALLS = 300;
+const MAX_IN_FLIGHT = 4;
 /** Request bodies bigger than this are refused before they are parsed. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
 function readBody(req) {
@@ -49611,6 +49614,7 @@ async function startGitHubGate(opts) {
     ]);
     const sink = decisionLog(opts.logFile, opts.records);
     const counts = { calls: 0, refused: 0 };
+    let inFlight = 0;
     const queue = new WriteQueue();
     const log = (d) => {
         if (d.decision === 'refused' || d.decision === 'dropped')
@@ -49622,8 +49626,20 @@ async function startGitHubGate(opts) {
     /** One tool call: the handler's answer, or its refusal or GitHub's error as an error result the agent reads. */
     const call = async (tool, args) => {
         counts.calls++;
+        // the token's rate limit is the workflow's: a runaway or hostile agent gets a bounded share of it
+        const over = counts.calls > MAX_CALLS
+            ? `this run's ${MAX_CALLS} GitHub tool calls are used up`
+            : inFlight >= MAX_IN_FLIGHT
+                ? `${MAX_IN_FLIGHT} calls are already running; call again when they are done`
+                : undefined;
+        if (over) {
+            log({ tool, decision: 'refused', reason: over, target: targetOf(args) });
+            return { content: [{ type: 'text', text: over }], isError: true };
+        }
+        inFlight++;
         try {
-            const text = await TOOL_HANDLERS[tool](ctx, args);
+            // GitHub's text is the repository's, not the runner's: the run's secrets never reach the agent through it all the same
+            const text = opts.redactor.redact(await TOOL_HANDLERS[tool](ctx, args));
             log({ tool, decision: isWriteTool(tool) ? 'queued' : 'answered', target: targetOf(args) });
             return { content: [{ type: 'text', text }] };
         }
@@ -49632,6 +49648,9 @@ async function startGitHubGate(opts) {
             const reason = refused ? err.message : `GitHub: ${githubErrorText(err)}`;
             log({ tool, decision: refused ? 'refused' : 'failed', reason, target: targetOf(args) });
             return { content: [{ type: 'text', text: opts.redactor.redact(reason) }], isError: true };
+        }
+        finally {
+            inFlight--;
         }
     };
     const mcpServer = () => {
@@ -49778,7 +49797,7 @@ async function startDaemons(plan, network, hooks, origin) {
         const gitGate = origin && (await startGate(plan, network, origin, redactor, records));
         if (gitGate)
             started.push(['git gate', gitGate]);
-        const githubGate = plan.github && (await startGitHub(plan, plan.github, network, gitGate, redactor, records));
+        const githubGate = plan.github?.tools.size ? await startGitHub(plan, plan.github, network, gitGate, redactor, records) : undefined;
         if (githubGate)
             started.push(['GitHub gate', githubGate]);
         const daemons = [...started];
@@ -53391,8 +53410,10 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
         if (overlong)
             return acc.pushOverlong(overlong); // reported with the other anomalies below
         stream.write(`${line}\n`);
-        for (const call of acc.push(line))
+        for (const call of acc.push(line)) {
+            control.toolCalls = (control.toolCalls ?? 0) + 1;
             lib_core/* info */.pq(toolCallLine(call, t => redactor.redact(t)));
+        }
     }, chunk => stderr.write(chunk));
     control.current = proc;
     let timedOut = false;
@@ -53521,6 +53542,8 @@ class RunLedger {
     failed = false;
     /** what the workspace door brought back and refused */
     door;
+    /** the comment kept up to date on the triggering pull request or issue (progress-comment) */
+    progress;
     /** the trigger check refused the run: nothing was started */
     notAllowed = false;
     constructor(known) {
@@ -53938,6 +53961,169 @@ function mcpFlags(githubUrl) {
     return ['--mcp-config', JSON.stringify({ mcpServers: { github: { type: 'http', url: githubUrl } } })];
 }
 
+;// CONCATENATED MODULE: ./lib/githubgate/progress-comment.js
+
+/**
+ * One comment on the triggering pull request or issue, kept up to date while the agent works
+ * (`progress-comment`): made when the bottle is up, edited at most every few seconds from the
+ * host's own figures, and replaced at the end by the conclusion. The agent's only words in it, its
+ * result, are neutralised like every text the gate posts. A failure to post is one warning and
+ * the comment is left alone from then on: it never changes the run.
+ */
+/** How often the comment is edited at most. */
+const progress_comment_PROGRESS_EVERY_MS = 5_000;
+/** The most of the agent's result the final comment quotes. */
+const RESULT_CHARS = 3_000;
+const MARK = '<!-- bot-bottle progress -->';
+function progressBody(f) {
+    const cap = f.maxCostUsd !== undefined ? ` of max-cost-usd $${f.maxCostUsd}` : '';
+    return [
+        MARK,
+        `**bot-bottle** is working: ${f.phase}`,
+        '',
+        `| elapsed | turns | tool calls | cost |`,
+        '|---|---|---|---|',
+        `| ${Math.round(f.elapsedMs / 1000)} s | ${f.turns} | ${f.toolCalls} | $${f.costUsd.toFixed(4)}${cap} |`
+    ].join('\n');
+}
+function finalBody(f) {
+    const { text } = neutralise(f.result.length > RESULT_CHARS ? `${f.result.slice(0, RESULT_CHARS)}…` : f.result);
+    // the result as a quote: its markdown cannot open a heading or a fence that swallows what follows
+    const quoted = text.trim()
+        ? text
+            .replace(/```/g, "'''")
+            .split('\n')
+            .map(l => `> ${l}`)
+        : ['> (no result)'];
+    const links = Object.entries(f.links).map(([name, url]) => `- ${name}: ${url}`);
+    return [
+        MARK,
+        `**bot-bottle** finished: \`${f.conclusion}\` — ${f.turns} turn(s), $${f.costUsd.toFixed(4)}`,
+        '',
+        ...quoted,
+        ...(links.length ? ['', ...links] : []),
+        ...(f.runUrl ? ['', `The run's record: ${f.runUrl}`] : [])
+    ].join('\n');
+}
+class ProgressComment {
+    api;
+    number;
+    warn;
+    id;
+    last = '';
+    broken = false;
+    chain = Promise.resolve();
+    constructor(api, number, warn) {
+        this.api = api;
+        this.number = number;
+        this.warn = warn;
+    }
+    /** The comment's URL once made. */
+    url;
+    run(what, body, act) {
+        this.chain = this.chain.then(async () => {
+            if (this.broken || body === this.last)
+                return;
+            try {
+                await act();
+                this.last = body;
+            }
+            catch (err) {
+                this.broken = true;
+                this.warn(`progress-comment: could not ${what} the comment on #${this.number} (${err.message.split('\n')[0]}); it is left as it is`);
+            }
+        });
+        return this.chain;
+    }
+    start(body) {
+        return this.run('make', body, async () => {
+            const made = await this.api.createComment(this.number, body);
+            this.id = made.id;
+            this.url = made.url;
+        });
+    }
+    update(body) {
+        return this.run('edit', body, async () => {
+            if (this.id !== undefined)
+                await this.api.updateComment(this.id, body);
+        });
+    }
+    /** Edits the comment from `figures` every PROGRESS_EVERY_MS until the returned stop is called. */
+    every(figures, everyMs = progress_comment_PROGRESS_EVERY_MS) {
+        const timer = setInterval(() => void this.update(progressBody(figures())), everyMs);
+        timer.unref();
+        return () => clearInterval(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/progress.js
+
+
+
+/**
+ * The progress comment over the run's life (`progress-comment`): made once the bottle is up,
+ * edited while claude runs from the host's figures (model calls through the proxy, tool calls in
+ * claude's stream, cost against the cap), and replaced by the conclusion once it is settled.
+ */
+/** Makes the comment (not awaited by the run: it goes out beside provisioning). */
+async function startProgress(bottle, ledger) {
+    const setup = bottle.plan.github;
+    const n = setup?.target.number;
+    if (!setup || n === undefined || !bottle.plan.config.github.progressComment)
+        return;
+    let api;
+    try {
+        api = bottle.daemons.githubGate?.api ?? (await githubApi(setup.apiUrl, setup.token, setup.target));
+    }
+    catch (err) {
+        return lib_core/* warning */.$e(`progress-comment: no GitHub client (${err.message}); the run goes on without it`);
+    }
+    const progress = new ProgressComment(api, n, line => lib_core/* warning */.$e(line));
+    ledger.progress = progress;
+    void progress.start(progressBody({ phase: 'starting the bottle', elapsedMs: 0, turns: 0, toolCalls: 0, costUsd: 0, ...cap(bottle) })).then(() => {
+        if (progress.url)
+            lib_core/* info */.pq(`progress-comment: ${progress.url}`);
+    });
+}
+const cap = (bottle) => (bottle.plan.config.budget.maxCostUsd !== undefined ? { maxCostUsd: bottle.plan.config.budget.maxCostUsd } : {});
+/** Edits the comment while claude runs; the returned function stops it. */
+function watchProgress(bottle, ledger) {
+    const progress = ledger.progress;
+    if (!progress)
+        return () => undefined;
+    const started = Date.now();
+    const { modelProxy } = bottle.daemons;
+    const figures = () => ({
+        phase: 'the agent is working',
+        elapsedMs: Date.now() - started,
+        turns: modelProxy.usage().requests,
+        toolCalls: ledger.control.toolCalls ?? 0,
+        costUsd: modelProxy.spent().costUsd,
+        ...cap(bottle)
+    });
+    void progress.update(progressBody(figures()));
+    return progress.every(figures);
+}
+/** Replaces the comment with the run's end: its conclusion, result, cost and what was posted. */
+async function finishProgress(ledger, outputs) {
+    if (!ledger.progress)
+        return;
+    const server = process.env['GITHUB_SERVER_URL'] || 'https://github.com';
+    const { GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env;
+    const links = {};
+    for (const k of ['review-url', 'comment-url', 'pull-request-url'])
+        if (outputs[k])
+            links[k.replace(/-url$/, '')] = outputs[k];
+    await ledger.progress.update(finalBody({
+        conclusion: outputs.conclusion,
+        result: ledger.redactor.redact(outputs.result),
+        costUsd: Number(outputs['cost-usd']) || 0,
+        turns: Number(outputs['num-turns']) || 0,
+        runUrl: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,
+        links
+    }));
+}
+
 ;// CONCATENATED MODULE: ./lib/githubgate/setup.js
 
 const NEEDS_TRIGGER = new Set(['create_review', 'add_comment', 'add_labels']);
@@ -53970,17 +54156,22 @@ function usableTools(policy, target) {
 }
 function githubGateSetup(policy, target, token, origin, apiUrl) {
     const asked = [...policy.tools];
-    const writes = asked.some(isWriteTool);
-    if (!asked.length)
+    // what the user asked for explicitly and will miss: a write tool, or the progress comment
+    const missed = asked.some(isWriteTool) || policy.progressComment;
+    if (!asked.length && !policy.progressComment)
         return { line: 'GitHub gate: off (github-tools: none)', warn: false };
     if (!target)
-        return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: writes };
+        return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: missed };
     const tools = usableTools(policy, target);
-    if (!tools.size)
-        return { line: `GitHub gate: off (${asked.join(', ')} act on a triggering pull request or issue; this event has none)`, warn: writes };
+    const progress = policy.progressComment && target.number !== undefined;
+    if (!tools.size && !progress)
+        return {
+            line: `GitHub gate: off (${[...asked, 'progress-comment'].join(', ')} act on a triggering pull request or issue; this event has none)`,
+            warn: missed
+        };
     const t = token || checkoutToken(origin);
     if (!t)
-        return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: writes };
+        return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: missed };
     return { setup: { target, apiUrl, token: t, tools }, line: '', warn: false };
 }
 
@@ -55220,6 +55411,7 @@ async function runSetup(raw) {
 
 
 
+
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
 const BUDGET_GRACE_MS = 5_000;
 /**
@@ -55375,6 +55567,7 @@ async function launchBottle(plan, backend, workspace, records, ledger) {
         clock
     }, workspaceRoom(workspace, plan.config), workspace.origin, workspaceMounts(workspace, plan.stateDir, backend.kind));
     ledger.bottle = bottle;
+    await startProgress(bottle, ledger);
     return bottle;
 }
 /** Provisions the guest and makes ready what claude's run needs; a cancellation or a refused record stops it first. */
@@ -55395,7 +55588,12 @@ async function provision(bottle, workspace, earlyClaude, records, ledger) {
 /** Runs claude (a heartbeat line while it does), checks its answer, and fails the step with the one line that says why, if it did not succeed. */
 async function runAgent(bottle, claude, config, records, ledger) {
     const stopHeartbeat = startHeartbeat(() => bottle.daemons.modelProxy.usage(), line => lib_core/* info */.pq(line));
-    const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stopHeartbeat));
+    const stopProgress = watchProgress(bottle, ledger);
+    const stop = () => {
+        stopHeartbeat();
+        stopProgress();
+    };
+    const outcome = await ledger.clock.time('claude', () => runClaude(bottle, claude.argv, ledger.control, ledger.redactor, records).finally(stop));
     ledger.outcome = outcome;
     const r = outcome.result;
     lib_core/* info */.pq(`claude ${outcome.conclusion}: ${r?.numTurns ?? 0} turns, $${r?.costUsd ?? 0} (claude's figure), ${r?.durationMs ?? 0} ms`);
@@ -55438,6 +55636,7 @@ async function publish(ledger) {
     if (ledger.notAllowed)
         settled.conclusion = 'not-allowed';
     Object.assign(settled, await applyGitHubWrites(ledger, settled.conclusion));
+    await finishProgress(ledger, settled);
     publishOutputs(settled, lib_core/* setOutput */.uH);
     endCollect();
     if (transcriptDir) {

@@ -127,7 +127,7 @@ export async function startDaemons(plan: Plan, network: BottleNetwork, hooks: Da
 
     const gitGate = origin && (await startGate(plan, network, origin, redactor, records))
     if (gitGate) started.push(['git gate', gitGate])
-    const githubGate = plan.github && (await startGitHub(plan, plan.github, network, gitGate, redactor, records))
+    const githubGate = plan.github?.tools.size ? await startGitHub(plan, plan.github, network, gitGate, redactor, records) : undefined
     if (githubGate) started.push(['GitHub gate', githubGate])
     const daemons = [...started]
     return { modelProxy, egress, gitGate, githubGate, close: () => closeAll(daemons) }

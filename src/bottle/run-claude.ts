@@ -46,6 +46,8 @@ export function claudeArgv(binary: string, bottle: Pick<Bottle, 'plan'>, promptF
 /** Lets a cancellation reach the running claude (set by main's signal handler). */
 export interface RunControl {
   current?: StreamedProcess
+  /** tool calls seen in claude's stream so far (the progress comment reads it) */
+  toolCalls?: number
 }
 
 /**
@@ -78,7 +80,10 @@ export async function runClaude(
     (line, overlong) => {
       if (overlong) return acc.pushOverlong(overlong) // reported with the other anomalies below
       stream.write(`${line}\n`)
-      for (const call of acc.push(line)) core.info(toolCallLine(call, t => redactor.redact(t)))
+      for (const call of acc.push(line)) {
+        control.toolCalls = (control.toolCalls ?? 0) + 1
+        core.info(toolCallLine(call, t => redactor.redact(t)))
+      }
     },
     chunk => stderr.write(chunk)
   )

@@ -12,6 +12,7 @@ import { encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './t
 import type { UndoScope } from './undo.js'
 import type { WorkspaceCopy } from './workspace/workspace-copy.js'
 import type { DoorOutcome } from '../workspace-door/door.js'
+import type { ProgressComment } from '../githubgate/progress-comment.js'
 
 /**
  * What the main step has done so far: each stage writes what it made here, and the teardown,
@@ -44,6 +45,8 @@ export class RunLedger {
   failed = false
   /** what the workspace door brought back and refused */
   door?: DoorOutcome
+  /** the comment kept up to date on the triggering pull request or issue (progress-comment) */
+  progress?: ProgressComment
   /** the trigger check refused the run: nothing was started */
   notAllowed = false
 

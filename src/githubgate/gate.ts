@@ -102,6 +102,9 @@ const SCHEMAS: Record<GitHubTool, z.ZodRawShape> = {
 }
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest()
+/** Tool calls one run may make, and at once: each read is up to a few dozen GitHub requests. */
+export const MAX_CALLS = 300
+export const MAX_IN_FLIGHT = 4
 /** Request bodies bigger than this are refused before they are parsed. */
 const MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -140,6 +143,7 @@ export async function startGitHubGate(opts: GitHubGateOptions): Promise<GitHubGa
   ])
   const sink = decisionLog(opts.logFile, opts.records)
   const counts = { calls: 0, refused: 0 }
+  let inFlight = 0
   const queue = new WriteQueue()
   const log = (d: GitHubDecision) => {
     if (d.decision === 'refused' || d.decision === 'dropped') counts.refused++
@@ -151,8 +155,21 @@ export async function startGitHubGate(opts: GitHubGateOptions): Promise<GitHubGa
   /** One tool call: the handler's answer, or its refusal or GitHub's error as an error result the agent reads. */
   const call = async (tool: GitHubTool, args: ToolArgs) => {
     counts.calls++
+    // the token's rate limit is the workflow's: a runaway or hostile agent gets a bounded share of it
+    const over =
+      counts.calls > MAX_CALLS
+        ? `this run's ${MAX_CALLS} GitHub tool calls are used up`
+        : inFlight >= MAX_IN_FLIGHT
+          ? `${MAX_IN_FLIGHT} calls are already running; call again when they are done`
+          : undefined
+    if (over) {
+      log({ tool, decision: 'refused', reason: over, target: targetOf(args) })
+      return { content: [{ type: 'text' as const, text: over }], isError: true }
+    }
+    inFlight++
     try {
-      const text = await TOOL_HANDLERS[tool](ctx, args)
+      // GitHub's text is the repository's, not the runner's: the run's secrets never reach the agent through it all the same
+      const text = opts.redactor.redact(await TOOL_HANDLERS[tool](ctx, args))
       log({ tool, decision: isWriteTool(tool) ? 'queued' : 'answered', target: targetOf(args) })
       return { content: [{ type: 'text' as const, text }] }
     } catch (err) {
@@ -160,6 +177,8 @@ export async function startGitHubGate(opts: GitHubGateOptions): Promise<GitHubGa
       const reason = refused ? err.message : `GitHub: ${githubErrorText(err)}`
       log({ tool, decision: refused ? 'refused' : 'failed', reason, target: targetOf(args) })
       return { content: [{ type: 'text' as const, text: opts.redactor.redact(reason) }], isError: true }
+    } finally {
+      inFlight--
     }
   }
 

@@ -12,6 +12,7 @@ export interface GitHubGateSetup {
   target: GitHubTarget
   apiUrl: string
   token: string
+  /** the tools offered (none: no MCP server, only the progress comment) */
   tools: Set<GitHubTool>
 }
 
@@ -50,12 +51,18 @@ export function githubGateSetup(
   apiUrl: string
 ): { setup?: GitHubGateSetup; line: string; warn: boolean } {
   const asked = [...policy.tools]
-  const writes = asked.some(isWriteTool)
-  if (!asked.length) return { line: 'GitHub gate: off (github-tools: none)', warn: false }
-  if (!target) return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: writes }
+  // what the user asked for explicitly and will miss: a write tool, or the progress comment
+  const missed = asked.some(isWriteTool) || policy.progressComment
+  if (!asked.length && !policy.progressComment) return { line: 'GitHub gate: off (github-tools: none)', warn: false }
+  if (!target) return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: missed }
   const tools = usableTools(policy, target)
-  if (!tools.size) return { line: `GitHub gate: off (${asked.join(', ')} act on a triggering pull request or issue; this event has none)`, warn: writes }
+  const progress = policy.progressComment && target.number !== undefined
+  if (!tools.size && !progress)
+    return {
+      line: `GitHub gate: off (${[...asked, 'progress-comment'].join(', ')} act on a triggering pull request or issue; this event has none)`,
+      warn: missed
+    }
   const t = token || checkoutToken(origin)
-  if (!t) return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: writes }
+  if (!t) return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: missed }
   return { setup: { target, apiUrl, token: t, tools }, line: '', warn: false }
 }
