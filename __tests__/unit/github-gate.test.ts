@@ -263,6 +263,15 @@ describe('applying the queued writes after the run', () => {
     ])
     const ok = await applyWrites(g.queue.list(), g.api, { conclusion: 'success', policy: policy([]), redactor, pushedRefs: [], log: d => logged.push(d) })
     expect(ok.lines[0]).toBe('GitHub gate: add_comment (#7): dropped: its text carries secret; nothing was sent')
+    // a token split by a zero-width character, which neutralising would join back together
+    const split = await applyWrites([{ tool: 'add_comment', number: 7, body: `key ${TOKEN.slice(0, 12)}\u200b${TOKEN.slice(12)}` }], g.api, {
+      conclusion: 'success',
+      policy: policy([]),
+      redactor,
+      pushedRefs: [],
+      log: d => logged.push(d)
+    })
+    expect(split.lines[0]).toMatch(/dropped: its text carries/)
     expect(gh.state.comments.length).toBe(before)
     expect(gh.state.labels.get(7)).toContain('bug')
     expect(JSON.stringify(logged)).not.toContain(TOKEN)

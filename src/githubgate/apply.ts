@@ -101,7 +101,9 @@ export async function applyWrites(queued: readonly QueuedWrite[], api: GitHubApi
     return { urls, lines }
   }
   for (const queuedWrite of queued) {
-    const secrets = [...new Set(textsOf(queuedWrite).flatMap(t => o.redactor.kindsIn(t)))]
+    const { write, changed } = neutralised(queuedWrite)
+    // scanned as written and as it would be sent: taking out a zero-width character can join a token back together
+    const secrets = [...new Set([...textsOf(queuedWrite), ...textsOf(write)].flatMap(t => o.redactor.kindsIn(t)))]
     if (secrets.length) {
       decide(queuedWrite, { decision: 'dropped', reason: `carries ${secrets.join(', ')}` }, `dropped: its text carries ${secrets.join(', ')}; nothing was sent`)
       continue
@@ -110,7 +112,6 @@ export async function applyWrites(queued: readonly QueuedWrite[], api: GitHubApi
       decide(queuedWrite, { decision: 'dropped', reason: 'head not pushed through the git gate' }, 'dropped: its head was not pushed through the git gate')
       continue
     }
-    const { write, changed } = neutralised(queuedWrite)
     try {
       const got = await send(api, write)
       Object.assign(urls, got)
