@@ -29,7 +29,11 @@ export const MODULES = {
   'oci-manifest': { file: 'src/oci/manifest.ts', tests: ['oci-parts', 'oci-pull'] },
   'base-config': { file: 'src/bottle/workspace/base-config.ts', tests: ['base-config'] },
   'pull-request': { file: 'src/trigger/pull-request.ts', tests: ['base-config'] },
-  'door-judge': { file: 'src/workspace-door/judge.ts', tests: ['workspace-door', 'base-config'] }
+  'door-judge': { file: 'src/workspace-door/judge.ts', tests: ['workspace-door', 'base-config'] },
+  'github-apply': { file: 'src/githubgate/apply.ts', tests: ['github-gate'] },
+  'github-neutralise': { file: 'src/githubgate/neutralise.ts', tests: ['githubgate-parts', 'github-gate'] },
+  'github-tools': { file: 'src/githubgate/tools.ts', tests: ['github-gate'] },
+  'github-diff-lines': { file: 'src/githubgate/diff-lines.ts', tests: ['githubgate-parts', 'github-gate'] }
 }
 
 /** The modules `npm run mutate` covers when no module is named. */

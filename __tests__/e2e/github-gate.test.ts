@@ -165,10 +165,10 @@ describe('the GitHub gate in a bottle', () => {
     expect(results[2]!.text).toContain('Queued: a review (COMMENT) with 3 inline comment(s) on pull request #7')
     expect(results[5]!.text).toContain('TOKEN-HITS=0')
     expect(results[5]!.text).toContain('TOKEN-ENV=0')
-    // after the run: the one review with its three comments, the mention defused; the comment dropped and named
+    // after the run: the one review with its three comments, the mention defused (a word joiner after the @); the comment dropped and named
     const reviews = gh.state.reviews.get(7) ?? []
     expect(reviews).toHaveLength(1)
-    expect(reviews[0]!.body).toBe('Reads well. cc `@acme/owners`')
+    expect(reviews[0]!.body).toBe('Reads well. cc @\u2060acme/owners') // a word joiner after the @: GitHub pages no one
     expect(reviews[0]!.comments.map(c => [c.line, c.body])).toEqual([
       [3, 'Say how fast.'],
       [2, 'Drop the blank line.'],
@@ -195,6 +195,14 @@ describe('the GitHub gate in a bottle', () => {
     expect(grepFiles(r.tdir, TOKEN)).toEqual([])
     expect(JSON.stringify(r.outputs)).not.toContain(TOKEN)
     expect(filesUnder(r.tdir).map(f => path.basename(f))).toEqual(expect.arrayContaining(['github.jsonl', 'report.html']))
+    // the job summary and the report say what the gate did
+    // (as escaped text: the summary's cells cannot become markup; details in code spans)
+    expect(r.summary).toContain(`**GitHub** (the GitHub gate)`)
+    expect(r.summary).toContain(`- create\\_review #7: applied — \`${r.outputs['review-url']}\``)
+    expect(r.summary).toContain('- add\\_comment #7: dropped — `carries github-token`')
+    expect(r.summary).toContain('- 1 call(s) refused (github.jsonl says why)')
+    const report = filesUnder(r.tdir).find(f => path.basename(f) === 'report.html')!
+    expect(fs.readFileSync(report, 'utf8')).toContain('GitHub decisions (the GitHub gate)')
   }, 600_000)
 
   it('a pull request from the branch the agent pushed through the git gate opens after the run', async () => {
@@ -230,7 +238,7 @@ describe('the GitHub gate in a bottle', () => {
     const edits = gh.requests.filter(q => q.operationId === 'issues/update-comment').map(q => String((q.body as { body: string }).body))
     expect(edits.some(b => b.includes('is working: the agent is working') && b.includes('| 1 |'))).toBe(true)
     expect(c.body).toContain('**bot-bottle** finished: `success`')
-    expect(c.body).toContain('> All done; thanks `@alice`.')
+    expect(c.body).toContain('> All done; thanks @\u2060alice.')
     expect(c.body).not.toContain('next agent')
     expect(r.log).toMatch(/progress-comment: https:\/\/github\.com\/acme\/widgets\/(pull|issues)\/7#issuecomment-\d+/)
     expect(r.log).not.toContain('GitHub gate listening') // no tools: no MCP server

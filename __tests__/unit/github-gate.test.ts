@@ -14,7 +14,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { applyWrites } from '../../src/githubgate/apply.js'
 import { type GitHubGate, MAX_CALLS, MAX_IN_FLIGHT, startGitHubGate } from '../../src/githubgate/gate.js'
-import { type GitHubApi, githubApi } from '../../src/githubgate/github-client.js'
+import { type GitHubApi, githubApi, MAX_READ_REQUESTS, ReadBudgetSpent } from '../../src/githubgate/github-client.js'
+import { shownResult } from '../../src/bottle/progress.js'
+import { renderSummary } from '../../src/transcript/summary.js'
 import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS } from '../../src/githubgate/policy.js'
 import { finalBody, ProgressComment, progressBody } from '../../src/githubgate/progress-comment.js'
 import { Redactor } from '../../src/transcript/redact.js'
@@ -234,10 +236,10 @@ describe('applying the queued writes after the run', () => {
     expect(Object.keys(r.urls).sort()).toEqual(['comment-url', 'pull-request-url', 'review-url'])
     const reviews = gh.state.reviews.get(7)!
     expect(reviews).toHaveLength(reviewsBefore + 1)
-    expect(reviews.at(-1)!.body).toBe('LGTM `@octo/maintainers`')
+    expect(reviews.at(-1)!.body).toBe('LGTM @\u2060octo/maintainers')
     expect(reviews.at(-1)!.comments.map(c => [c.path, c.line, c.body])).toEqual([['a.txt', 3, 'nice']])
     const comment = gh.state.comments.at(-1)!
-    expect(comment.body).toBe('Done, cc `@alice`.')
+    expect(comment.body).toBe('Done, cc @\u2060alice.')
     expect(gh.state.pulls.at(-1)).toMatchObject({ head: 'bot/fix', base: 'main', draft: true })
     expect(logged.map(l => `${l.tool} ${l.decision}`)).toEqual(['create_pull_request applied', 'create_review applied', 'add_comment applied'])
     expect(gh.problems).toEqual([])
@@ -291,7 +293,7 @@ describe('the progress comment', () => {
     const c = gh.state.comments.find(x => p.url?.endsWith(`issuecomment-${x.id}`))!
     expect(c.updates).toBe(2)
     expect(c.body).toContain('**bot-bottle** finished: `success` — 3 turn(s), $0.0200')
-    expect(c.body).toContain('> Fixed. cc `@alice`')
+    expect(c.body).toContain('> Fixed. cc @\u2060alice')
     expect(c.body).not.toContain('hidden')
     expect(c.body).toContain('- review: https://x/r')
     expect(progressBody(figures)).toContain('| 5 s | 2 | 3 | $0.0123 of max-cost-usd $1 |')
@@ -391,5 +393,75 @@ describe('GitHub refusing a write at apply time', () => {
     } finally {
       await limited.close()
     }
+  })
+})
+
+describe("what an attacker's review found", () => {
+  const redactor = new Redactor([TOKEN, 'Zq7xK2mP9vL4wR8t'])
+  const apply = async (queued: Parameters<typeof applyWrites>[0]) => {
+    const api = await githubApi(gh.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+    return applyWrites(queued, api, { conclusion: 'success', policy: policy([]), redactor, pushedRefs: [], log: () => undefined })
+  }
+
+  it('a secret written as HTML entities, or split across two review comments, is dropped', async () => {
+    const before = gh.state.comments.length
+    const entities = await apply([{ tool: 'add_comment', number: 7, body: 'key &#x5a;&#x71;7xK2mP9vL4wR8t' }])
+    expect(entities.lines[0]).toMatch(/dropped: its text carries secret/)
+    const split = await apply([
+      {
+        tool: 'create_review',
+        number: 7,
+        commitId: headSha,
+        body: '',
+        event: 'COMMENT',
+        comments: [
+          { path: 'a.txt', line: 2, side: 'RIGHT', body: 'Zq7xK2mP' },
+          { path: 'a.txt', line: 3, side: 'RIGHT', body: '9vL4wR8t' }
+        ]
+      }
+    ])
+    expect(split.lines[0]).toMatch(/dropped: its text carries secret/)
+    expect(gh.state.comments.length).toBe(before)
+  })
+
+  it("the progress comment's final text: the result only after a conclusion github-apply-on names, never one that carries a secret", () => {
+    const ledger = (applyOn: string[]) => ({ bottle: { plan: { config: { github: { applyOn: new Set(applyOn) } } } }, redactor }) as never
+    const outputs = (conclusion: string, result: string) => ({ conclusion, result }) as never
+    expect(shownResult(ledger(['success']), outputs('budget-exceeded', 'half done'))).toBe("(not shown: the run ended budget-exceeded; see the run's record)")
+    expect(shownResult(ledger(['success']), outputs('success', 'key Zq7xK2mP\u200b9vL4wR8t'))).toMatch(/^\(not shown: it carries one of the run's secrets/)
+    expect(shownResult(ledger(['success']), outputs('success', 'All done.'))).toBe('All done.')
+  })
+
+  it("reads are cached for the run and bounded in GitHub requests; a spent budget is the agent's error", async () => {
+    const api = await githubApi(gh.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+    const before = gh.requests.length
+    await Promise.all([api.pullRequest(7), api.pullRequest(7), api.pullRequest(7)])
+    expect(gh.requests.length - before).toBe(1)
+    for (let i = 1; i < MAX_READ_REQUESTS; i++) await api.checkRuns(`ref-${i}`)
+    const sent = gh.requests.length
+    await expect(api.checkRuns('one-more')).rejects.toBeInstanceOf(ReadBudgetSpent)
+    expect(gh.requests.length).toBe(sent)
+    // writes are not counted against it
+    await expect(api.createComment(7, 'still allowed')).resolves.toMatchObject({ id: expect.any(Number) })
+  }, 60_000)
+
+  it('the job summary shows what was done with the writes first and only counts refusals; agent text cannot become a link', () => {
+    const refused = Array.from({ length: 25 }, () => ({
+      tool: 'create_review',
+      decision: 'refused',
+      target: '#7',
+      detail: 'comment 1 (https://evil.example/phish:1)'
+    }))
+    const md = renderSummary({
+      outputs: { conclusion: 'success', result: '' } as never,
+      model: { events: [] } as never,
+      blockedEgress: 0,
+      pushedRefs: [],
+      transcriptDir: '/tmp/x',
+      github: [...refused, { tool: 'add_comment', decision: 'dropped', target: '#7', detail: 'carries secret' }]
+    })
+    expect(md).toContain('- add\\_comment #7: dropped — `carries secret`')
+    expect(md).toContain('- 25 call(s) refused (github.jsonl says why)')
+    expect(md).not.toContain('evil.example')
   })
 })

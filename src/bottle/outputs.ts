@@ -121,7 +121,7 @@ const CONCLUSIONS = new Set([
 ])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const WEB_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~/#%=&?+-]{0,1000}$/
+const WEB_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~/#-]{0,1000}$/
 const DECIMAL = /^\d{1,15}(\.\d{1,12})?$/
 
 /**

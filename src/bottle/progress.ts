@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { type GitHubApi, githubApi } from '../githubgate/github-client.js'
+import { neutralise, renderedForms } from '../githubgate/neutralise.js'
 import { finalBody, ProgressComment, progressBody } from '../githubgate/progress-comment.js'
 import type { Bottle } from './launch.js'
 import type { Outputs } from './outputs.js'
@@ -49,6 +50,19 @@ export function watchProgress(bottle: Bottle, ledger: RunLedger): () => void {
   return progress.every(figures)
 }
 
+/**
+ * The agent's result as the final comment may quote it: only after a conclusion github-apply-on
+ * names (as for every other text the agent asks to post), and never when any form of it GitHub
+ * would show carries a secret (finalBody neutralises it: that can join a split token).
+ */
+export function shownResult(ledger: RunLedger, outputs: Outputs): string {
+  const applyOn = ledger.bottle?.plan.config.github.applyOn
+  if (!applyOn?.has(outputs.conclusion)) return `(not shown: the run ended ${outputs.conclusion}; see the run's record)`
+  const forms = [outputs.result, neutralise(outputs.result).text].flatMap(renderedForms)
+  if (forms.some(t => ledger.redactor.kindsIn(t).length)) return "(not shown: it carries one of the run's secrets; see the run's record)"
+  return outputs.result
+}
+
 /** Replaces the comment with the run's end: its conclusion, result, cost and what was posted. */
 export async function finishProgress(ledger: RunLedger, outputs: Outputs): Promise<void> {
   if (!ledger.progress) return
@@ -59,7 +73,7 @@ export async function finishProgress(ledger: RunLedger, outputs: Outputs): Promi
   await ledger.progress.update(
     finalBody({
       conclusion: outputs.conclusion,
-      result: ledger.redactor.redact(outputs.result),
+      result: shownResult(ledger, outputs),
       costUsd: Number(outputs['cost-usd']) || 0,
       turns: Number(outputs['num-turns']) || 0,
       runUrl: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,

@@ -78,7 +78,7 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
           .map(w => ({ path: String(w['path'] ?? ''), change: String(w['change'] ?? ''), reason: String(w['reason'] ?? '') }))
       ).map(({ item, under }) => (under.length ? { ...item, reason: `${item.reason} (and ${pathsUnder(under.length)})` } : item)),
       github: jsonLines(path.join(collected.dir, 'github.jsonl'))
-        .filter(g => g['decision'] !== 'answered' && g['decision'] !== 'queued')
+        .filter(g => g['decision'] !== 'answered' && g['decision'] !== 'queued') // the reads and queued writes: in the report
         .map(g => ({
           tool: String(g['tool'] ?? ''),
           decision: String(g['decision'] ?? ''),

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { decisionLog, listen, shutdown } from '../proxy/daemon.js'
 import type { Redactor } from '../transcript/redact.js'
 import type { RecordWatch } from '../transcript/record-sink.js'
-import { type GitHubApi, githubErrorText } from './github-client.js'
+import { type GitHubApi, githubErrorText, ReadBudgetSpent } from './github-client.js'
 import { type GitHubGatePolicy, type GitHubTool, isWriteTool } from './policy.js'
 import type { GitHubTarget } from './target.js'
 import { TOOL_HANDLERS, type ToolArgs, type ToolContext } from './tools.js'
@@ -173,7 +173,7 @@ export async function startGitHubGate(opts: GitHubGateOptions): Promise<GitHubGa
       log({ tool, decision: isWriteTool(tool) ? 'queued' : 'answered', target: targetOf(args) })
       return { content: [{ type: 'text' as const, text }] }
     } catch (err) {
-      const refused = err instanceof ToolRefusal
+      const refused = err instanceof ToolRefusal || err instanceof ReadBudgetSpent
       const reason = refused ? err.message : `GitHub: ${githubErrorText(err)}`
       log({ tool, decision: refused ? 'refused' : 'failed', reason, target: targetOf(args) })
       return { content: [{ type: 'text' as const, text: opts.redactor.redact(reason) }], isError: true }

@@ -44,6 +44,11 @@ function cell(s: string): string {
     .replace(/[\\`*_[\]|!~]/g, c => `\\${c}`)
 }
 
+/** Text as a code span: nothing in it becomes a link or markup (its backticks and line breaks become quotes and spaces). */
+function code(s: string): string {
+  return `\`${s.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``
+}
+
 /**
  * The job summary as markdown: what happened, in ten seconds. Every part is bounded, so it
  * stays far under the runner's 1 MiB per step whatever the run's size.
@@ -98,10 +103,14 @@ export function renderSummary(s: SummaryInput): string {
   }
   const github = s.github ?? []
   if (github.length) {
+    // what was done with the writes first; the agent can make refusals at will, so they are only counted
+    const shown = github.filter(g => g.decision !== 'refused')
+    const refusedCalls = github.length - shown.length
     lines.push('**GitHub** (the GitHub gate)', '')
-    for (const g of github.slice(0, MAX_GITHUB))
-      lines.push(`- ${cell(g.tool)} ${cell(g.target)}: ${cell(g.decision)}${g.detail ? ` — ${cell(g.detail.slice(0, 300))}` : ''}`)
-    if (github.length > MAX_GITHUB) lines.push(`- (${github.length - MAX_GITHUB} more in github.jsonl)`)
+    for (const g of shown.slice(0, MAX_GITHUB))
+      lines.push(`- ${cell(g.tool)} ${cell(g.target)}: ${cell(g.decision)}${g.detail ? ` — ${code(g.detail.slice(0, 300))}` : ''}`)
+    if (shown.length > MAX_GITHUB) lines.push(`- (${shown.length - MAX_GITHUB} more in github.jsonl)`)
+    if (refusedCalls) lines.push(`- ${refusedCalls} call(s) refused (github.jsonl says why)`)
     lines.push('')
   }
   if (topTools.length) {
