@@ -27,8 +27,11 @@ export function actionRunner(work, registryUrl) {
     execFileSync('chown', ['1001:1001', ws])
     return ws
   }
-  /** Wall time in ms; each phase's ms pushed into `phases` (from phases.json); `dist`: another build; `ws`: a workspace of the caller's. */
-  const run = async ({ toolCache, phases, dist, log, ws = workspace() }) => {
+  /**
+   * Wall time in ms; each phase's ms pushed into `phases` (from phases.json); `dist`: another build; `ws`: a workspace of the caller's;
+   * `inputs` and `env`: more inputs and runner environment for the run.
+   */
+  const run = async ({ toolCache, phases, dist, log, ws = workspace(), inputs = {}, env = {} }) => {
     const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
     const t0 = performance.now()
     const r = await runAction({
@@ -40,11 +43,13 @@ export function actionRunner(work, registryUrl) {
         backend: 'docker',
         image: GUEST_IMAGE,
         'relay-image': RELAY_IMAGE,
-        workspace: ws
+        workspace: ws,
+        ...inputs
       },
       runnerTemp: path.join(work, `rt-${n}`),
       toolCache,
-      dist
+      dist,
+      env
     })
     const ms = performance.now() - t0
     await api.close()

@@ -65,15 +65,17 @@ export async function run(): Promise<void> {
   )
   try {
     const config = parseConfig(raw, readRunnerEnv(process.env))
-    if (!(await triggerAllowed(config, ledger))) return
+    // the event's payload, read once: the trigger check, event-context, the base's agent config and the GitHub gate read it
+    const payload = readEventPayload(process.env)
+    if (!(await triggerAllowed(config, ledger, payload))) return
     // @actions/tool-cache reads these from the environment.
     process.env['RUNNER_TOOL_CACHE'] ||= config.runner.toolCache
     const backend = await resolveBackend(config, ledger)
     const endPrepare = ledger.clock.start('prepare')
-    const { plan, records } = prepareRun(config, ledger)
+    const { plan, records } = prepareRun(config, ledger, payload)
     // claude's cache lookup or download runs beside the image pull and the bottle's start
     const earlyClaude = startEarlyInstall(config, backend)
-    const workspace = await readTheWorkspace(config, plan, known, ledger)
+    const workspace = await readTheWorkspace(config, plan, known, ledger, payload)
     endPrepare()
     const bottle = await launchBottle(plan, backend, workspace, records, ledger)
     const claude = await provision(bottle, workspace, earlyClaude, records, ledger)
@@ -92,13 +94,13 @@ export async function run(): Promise<void> {
  * Who triggered the run may start it (trigger/trigger-check.ts): checked before anything starts.
  * Refused: one line, conclusion `not-allowed`, the step failed or (on-not-allowed: skip) not.
  */
-async function triggerAllowed(config: Config, ledger: RunLedger): Promise<boolean> {
+async function triggerAllowed(config: Config, ledger: RunLedger, payload: unknown): Promise<boolean> {
   const event = readTriggerEvent(process.env)
   const apiUrl = process.env['GITHUB_API_URL'] || DEFAULT_GITHUB_API_URL
   const verdict = await checkTrigger(event, config.trigger, permissionApi(apiUrl, event.repository, config.git.token))
   if (verdict.allowed) {
     if (verdict.checked.length) core.info(`trigger: ${event.name} by ${verdict.checked.join(', ')}: allowed`)
-    checkPromptText(config, readEventPayload(process.env))
+    checkPromptText(config, payload)
     return true
   }
   ledger.notAllowed = true
@@ -137,9 +139,9 @@ async function resolveBackend(config: Config, ledger: RunLedger): Promise<Backen
 }
 
 /** The run's plan and its state dir, and the watch over its records (a refused write stops claude). */
-function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: RunRecords } {
+function prepareRun(config: Config, ledger: RunLedger, payload: unknown): { plan: Plan; records: RunRecords } {
   const plan = prepare(config)
-  if (config.trigger.eventContext) plan.eventFile = writeEventFile(plan, process.env['GITHUB_EVENT_NAME'] ?? '', readEventPayload(process.env))
+  if (config.trigger.eventContext) plan.eventFile = writeEventFile(plan, process.env['GITHUB_EVENT_NAME'] ?? '', payload)
   if (!reserveRecordRoom(plan.stateDir)) core.warning(`RUNNER_TEMP has less than 64 MiB free: the run's record may not fit`)
   ledger.transcriptDir = plan.stateDir
   const records = new RunRecords(plan.stateDir, () => ledger.stopClaude())
@@ -151,9 +153,8 @@ function prepareRun(config: Config, ledger: RunLedger): { plan: Plan; records: R
 }
 
 /** The runner's workspace as the bottle's copy will have it, and the redactor that knows the checkout's credentials. */
-async function readTheWorkspace(config: Config, plan: Plan, known: string[], ledger: RunLedger): Promise<WorkspaceCopy> {
+async function readTheWorkspace(config: Config, plan: Plan, known: string[], ledger: RunLedger, payload: unknown): Promise<WorkspaceCopy> {
   const workspace = await readWorkspace(config, known)
-  const payload = readEventPayload(process.env)
   await takeBaseConfig(config, plan, workspace.manifest, process.env, payload)
   const apiUrl = process.env['GITHUB_API_URL'] || DEFAULT_GITHUB_API_URL
   const github = githubGateSetup(config.github, targetOf(process.env['GITHUB_REPOSITORY'], payload), config.git.token, workspace.origin, apiUrl)

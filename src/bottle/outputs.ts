@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as core from '@actions/core'
 import type { BackendKind } from '../backend/types.js'
+import { RUN_CONCLUSIONS } from '../config/github-gate-policy.js'
 import { refNameProblem } from '../gitgate/ref-name.js'
 import { crossCheck, FIGURES_FILE, type RunFigures } from '../transcript/figures.js'
 import { readModelLog } from '../transcript/model-log.js'
@@ -105,20 +106,8 @@ export function settleOutputs(outputs: Outputs, end: Omit<RunEnd, 'outcome' | 'c
   return settled
 }
 
-const CONCLUSIONS = new Set([
-  'success',
-  'failure',
-  'max-turns',
-  'timeout',
-  'cancelled',
-  'auth-error',
-  'api-unreachable',
-  'budget-exceeded',
-  'invalid-output',
-  'refused-changes',
-  'not-allowed',
-  'error'
-])
+// every conclusion a run can end with, and the one of a run refused before it started
+const CONCLUSIONS = new Set<string>([...RUN_CONCLUSIONS, 'not-allowed'])
 const BACKENDS = new Set(['docker', 'smolvm', ''])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const WEB_URL = /^https?:\/\/[A-Za-z0-9.:-]+\/[A-Za-z0-9._~/#-]{0,1000}$/

@@ -3,7 +3,7 @@ import { booleanField, choiceField, inputOrDefault, listItems } from './fields.j
 import type { InputName, RawInputs } from './inputs.js'
 import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS, WRITE_TOOLS } from '../githubgate/policy.js'
 
-/** The conclusions a run can end with, as `github-apply-on` names them (outputs.ts documents each). */
+/** The conclusions a run can end with (the `conclusion` output's words, which outputs.ts vets and `github-apply-on` names). */
 export const RUN_CONCLUSIONS = [
   'success',
   'failure',

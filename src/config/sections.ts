@@ -15,6 +15,7 @@ import {
   httpUrl,
   inputField,
   inputOrDefault,
+  listItems,
   optionalField,
   positiveInt,
   releaseVersion,
@@ -53,26 +54,17 @@ export function smolvmSection(raw: RawInputs, runner: RunnerEnv): SmolvmSettings
 const USER_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
 const BOT_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/
 
+/** A list of logins (comma or line separated), or `*`: each checked against `login`, an error naming the input otherwise. */
+function loginList(raw: RawInputs, name: 'allowed-bots' | 'allowed-non-write-users', login: RegExp, what: string, fix: string): string[] {
+  const logins = listItems(raw[name])
+  for (const l of logins) if (l !== '*' && !login.test(l)) throw new InputError(name, `${JSON.stringify(l.slice(0, 60))} is not ${what}`, fix)
+  return logins
+}
+
 /** `allowed-bots` (bot logins, comma or line separated, or `*`) and `on-not-allowed`. */
 export function triggerSection(raw: RawInputs): TriggerPolicy {
-  const allowedBots = raw['allowed-bots']
-    .split(/[,\n]/)
-    .map(s => s.trim())
-    .filter(Boolean)
-  for (const b of allowedBots)
-    if (b !== '*' && !BOT_LOGIN.test(b))
-      throw new InputError('allowed-bots', `${JSON.stringify(b.slice(0, 60))} is not a bot login`, "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'")
-  const allowedNonWriteUsers = raw['allowed-non-write-users']
-    .split(/[,\n]/)
-    .map(s => s.trim())
-    .filter(Boolean)
-  for (const u of allowedNonWriteUsers)
-    if (u !== '*' && !USER_LOGIN.test(u))
-      throw new InputError(
-        'allowed-non-write-users',
-        `${JSON.stringify(u.slice(0, 60))} is not a GitHub login`,
-        "Name people by their login, e.g. 'octocat', or '*'"
-      )
+  const allowedBots = loginList(raw, 'allowed-bots', BOT_LOGIN, 'a bot login', "Name bots as GitHub does, e.g. 'dependabot[bot]', or '*'")
+  const allowedNonWriteUsers = loginList(raw, 'allowed-non-write-users', USER_LOGIN, 'a GitHub login', "Name people by their login, e.g. 'octocat', or '*'")
   return {
     allowedBots,
     allowedNonWriteUsers,
