@@ -31,7 +31,7 @@ export const MODULES = {
   'pull-request': { file: 'src/trigger/pull-request.ts', tests: ['base-config'] },
   'door-judge': { file: 'src/workspace-door/judge.ts', tests: ['workspace-door', 'base-config'] },
   'github-apply': { file: 'src/githubgate/apply.ts', tests: ['github-gate'] },
-  'github-neutralise': { file: 'src/githubgate/neutralise.ts', tests: ['githubgate-parts', 'github-gate'] },
+  'github-neutralise': { file: 'src/githubgate/neutralise.ts', tests: ['githubgate-parts', 'githubgate-mutants', 'github-gate'] },
   'github-tools': { file: 'src/githubgate/tools.ts', tests: ['github-gate'] },
   'github-diff-lines': { file: 'src/githubgate/diff-lines.ts', tests: ['githubgate-parts', 'github-gate'] }
 }
