@@ -50,8 +50,7 @@ try {
   console.log(`${ROUNDS} rounds, medians:`)
   console.log('| run | whole run (main + post) | daemons | claude |')
   console.log('|---|---|---|---|')
-  for (const k of Object.keys(kinds))
-    console.log(`| ${k} | ${fmt(median(rows[k]))} | ${fmt(median(phaseMs[k].daemons))} | ${fmt(median(phaseMs[k].claude))} |`)
+  for (const k of Object.keys(kinds)) console.log(`| ${k} | ${fmt(median(rows[k]))} | ${fmt(median(phaseMs[k].daemons))} | ${fmt(median(phaseMs[k].claude))} |`)
   console.log(`the gate adds: ${fmt(median(rows['gate (default tools)']) - median(rows['no gate']))}`)
 } finally {
   await registry.close()

@@ -3,6 +3,7 @@
  * mutate github-neutralise): each change named, an unclosed comment, every entity form GitHub
  * decodes and the code points it does not.
  */
+import { lineRanges, numberPatch } from '../../src/githubgate/diff-lines.js'
 import { neutralise, renderedForms } from '../../src/githubgate/neutralise.js'
 
 describe('neutralise, each change named', () => {
@@ -54,5 +55,23 @@ describe('renderedForms: what GitHub would show', () => {
 
   it('is the text itself, once, when nothing is encoded', () => {
     expect(shown('plain')).toEqual(['plain'])
+  })
+})
+
+describe('numberPatch, hunk headers as git writes them', () => {
+  it('a header without counts, counts of several digits, text before the first hunk, a line that only looks like a header', () => {
+    const one = numberPatch(['@@ -1 +1 @@', '-a', '+b'].join('\n'))
+    expect([[...one.left], [...one.right]]).toEqual([[1], [1]])
+    const wide = numberPatch(['@@ -10,12 +20,13 @@', ' x', '+ @@ -99 +99 @@ not a header'].join('\n'))
+    expect([[...wide.left], [...wide.right]]).toEqual([[10], [20, 21]])
+    const before = numberPatch(['diff --git a/x b/x', '+not in a hunk', '@@ -3,1 +3,1 @@', ' y'].join('\n'))
+    expect(before.text.split('\n').slice(0, 2)).toEqual(['diff --git a/x b/x', '+not in a hunk'])
+    expect([...before.right]).toEqual([3])
+    expect(numberPatch('x @@ -5 +5 @@\n+y').right.size).toBe(0)
+  })
+
+  it('lineRanges: a single line is itself, a run ends where the lines stop', () => {
+    expect(lineRanges(new Set([5]))).toBe('5')
+    expect(lineRanges(new Set([1, 2, 4]))).toBe('1-2, 4')
   })
 })
