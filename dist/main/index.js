@@ -49798,9 +49798,9 @@ async function closeAll(named, deadlineMs = DAEMON_STOP_DEADLINE_MS) {
     }));
 }
 /**
- * Starts the model proxy, the egress proxy and (with an origin) the git gate on the network's host
- * side, in that order, each logging the line that says how it is set. One that fails to start stops
- * those already started before the error is thrown.
+ * Starts the model proxy, the egress proxy, (with an origin) the git gate and (with GitHub tools)
+ * the GitHub gate on the network's host side, in that order, each logging the line that says how
+ * it is set. One that fails to start stops those already started before the error is thrown.
  */
 async function startDaemons(plan, network, hooks, origin) {
     const { records, onUpstreamVerdict, redactor } = hooks;

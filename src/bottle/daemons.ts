@@ -26,7 +26,7 @@ export interface Daemons {
   githubGate?: GitHubGate
   /**
    * Stops all of them side by side; never throws. One entry per daemon, in the order model proxy,
-   * egress proxy, git gate: its summary line, or the error that kept it from stopping.
+   * egress proxy, git gate, GitHub gate: its summary line, or the error that kept it from stopping.
    */
   close(): Promise<DaemonClosed[]>
 }
@@ -78,9 +78,9 @@ export async function closeAll(named: [string, Closable][], deadlineMs = DAEMON_
 }
 
 /**
- * Starts the model proxy, the egress proxy and (with an origin) the git gate on the network's host
- * side, in that order, each logging the line that says how it is set. One that fails to start stops
- * those already started before the error is thrown.
+ * Starts the model proxy, the egress proxy, (with an origin) the git gate and (with GitHub tools)
+ * the GitHub gate on the network's host side, in that order, each logging the line that says how
+ * it is set. One that fails to start stops those already started before the error is thrown.
  */
 export async function startDaemons(plan: Plan, network: BottleNetwork, hooks: DaemonHooks, origin?: GateOrigin): Promise<Daemons> {
   const { records, onUpstreamVerdict, redactor } = hooks
