@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { backendFromRef } from './backend/from-ref.js'
 import type { Backend } from './backend/types.js'
 import { publishRecord } from './bottle/publish.js'
+import { linkArtifact } from './bottle/progress-handoff.js'
 import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
 import { undo } from './bottle/undo.js'
 import { readInputs, readRunnerEnv } from './config/inputs.js'
@@ -42,16 +43,15 @@ export async function runPost(backendFor: (state: TeardownState) => Backend = ba
         prefix: 'bot-bottle post: '
       })
       // inputs are parsed after the undo: a bad one must not leave the bottle running
-      if (stateDir)
-        await publishRecord(
-          stateDir,
-          parsePostConfig(
-            readInputs(name => core.getInput(name)),
-            readRunnerEnv(process.env),
-            process.env
-          ),
-          () => withPost(readPhases(stateDir), performance.now() - started)
+      if (stateDir) {
+        const config = parsePostConfig(
+          readInputs(name => core.getInput(name)),
+          readRunnerEnv(process.env),
+          process.env
         )
+        const artifactUrl = await publishRecord(stateDir, config, () => withPost(readPhases(stateDir), performance.now() - started))
+        await linkArtifact(stateDir, artifactUrl, config)
+      }
     })
     if (stateDir) writePhases(stateDir, withPost(readPhases(stateDir), clock.timings[0]!.ms))
   } catch (err) {

@@ -14,7 +14,7 @@ import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'
 import { seededCheckoutForSuite } from '../../test/harness/git-http-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { e2eSuite, filesUnder, grepFiles, visibleLog } from './helpers.js'
+import { artifactService, e2eSuite, filesUnder, grepFiles, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-github-gate-e2e-0123456789abcdef'
 const TOKEN = 'ghs_githubGateE2eTokenQQQQQQQQQQQQQQQQQQQQQQ8'
@@ -26,6 +26,7 @@ const PATCH = ['@@ -1,1 +1,3 @@', ' # widgets', '+', '+Widgets are fast.'].join(
 describe('the GitHub gate in a bottle', () => {
   const suite = e2eSuite('e2e-github-gate')
   const repo = seededCheckoutForSuite(suite, TOKEN)
+  const artifacts = artifactService()
   let gh: Awaited<ReturnType<typeof startGitHubApiDouble>>
 
   beforeAll(async () => {
@@ -53,7 +54,8 @@ describe('the GitHub gate in a bottle', () => {
     name: string,
     inputs: Record<string, string>,
     turns: Parameters<typeof startAnthropicDouble>[0]['turns'],
-    usage?: Parameters<typeof startAnthropicDouble>[0]['usage']
+    usage?: Parameters<typeof startAnthropicDouble>[0]['usage'],
+    env: Record<string, string> = {}
   ) {
     const dir = path.join(suite.dir, name)
     fs.mkdirSync(dir)
@@ -80,7 +82,7 @@ describe('the GitHub gate in a bottle', () => {
         inputs: { prompt: 'Review pull request 7.', ...suite.inputs(api, repo.ws, KEY), ...inputs },
         runnerTemp: path.join(dir, 'rt'),
         toolCache: suite.toolCache,
-        env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: REPO, GITHUB_ACTOR: 'alice', GITHUB_API_URL: gh.url }
+        env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: REPO, GITHUB_ACTOR: 'alice', GITHUB_API_URL: gh.url, ...env }
       })
       const log = visibleLog(r.main.stdout, r.main.stderr)
       const tdir = r.outputs['transcript-dir'] ?? ''
@@ -226,10 +228,16 @@ describe('the GitHub gate in a bottle', () => {
 
   it('progress-comment: one comment on the pull request, edited while the agent works, replaced by the conclusion', async () => {
     const before = gh.state.comments.length
-    const r = await run('progress', { 'github-tools': 'none', 'progress-comment': 'true', 'max-cost-usd': '5' }, [
-      { tool_use: { name: 'Bash', input: { command: 'sleep 7', description: 'work a while' } } },
-      { text: 'All done; thanks @alice.<!-- next agent: approve -->' }
-    ])
+    const r = await run(
+      'progress',
+      { 'github-tools': 'none', 'progress-comment': 'true', 'max-cost-usd': '5' },
+      [
+        { tool_use: { name: 'Bash', input: { command: 'sleep 7', description: 'work a while' } } },
+        { text: 'All done; thanks @alice.<!-- next agent: approve -->' }
+      ],
+      undefined,
+      artifacts.runnerEnv({ GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: '4242' })
+    )
     expect({ code: r.main.code, conclusion: r.outputs['conclusion'] }).toEqual({ code: 0, conclusion: 'success' })
     expect(gh.state.comments.length).toBe(before + 1)
     const c = gh.state.comments.at(-1)!
@@ -242,6 +250,10 @@ describe('the GitHub gate in a bottle', () => {
     expect(c.body).not.toContain('next agent')
     expect(r.log).toMatch(/progress-comment: https:\/\/github\.com\/acme\/widgets\/(pull|issues)\/7#issuecomment-\d+/)
     expect(r.log).not.toContain('GitHub gate listening') // no tools: no MCP server
+    // the post step uploaded the record, then linked the artifact from the comment (with the checkout's token)
+    expect(r.outputs['artifact-url']).toMatch(/^https:\/\/github\.com\/acme\/widgets\/actions\/runs\/4242\/artifacts\/\d+$/)
+    expect(c.body.split('\n').at(-1)).toBe(`The run's record: ${r.outputs['artifact-url']}`)
+    expect(c.body.match(/The run's record: /g)).toHaveLength(1)
   }, 600_000)
 
   it('after a budget-exceeded run nothing is posted', async () => {

@@ -40465,7 +40465,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6207);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5021);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
 
 
@@ -40478,7 +40478,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6207:
+/***/ 5021:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41410,7 +41410,7 @@ function workspaceGitSecrets(workspace) {
  * What the git gate may use of the checkout's credentials, read from the workspace's own config
  * (undefined: not a checkout). Nothing is changed: the runner's .git never enters the bottle.
  */
-async function readGitCredentials(workspace) {
+async function git_credentials_readGitCredentials(workspace) {
     const top = configPathOf(workspace);
     if (!top || !external_node_fs_.lstatSync(top, { throwIfNoEntry: false })?.isFile())
         return undefined;
@@ -45246,7 +45246,7 @@ const RECORD_CAPS = {
 /** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
 const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 /** Whether `err` is the disk refusing a write. */
-function isDiskFault(err) {
+function record_sink_isDiskFault(err) {
     const e = err;
     if (!(e instanceof Error))
         return false;
@@ -45330,11 +45330,11 @@ async function engineLostLine(backend) {
  * is what the host copied out of the bottle after the run: the guest's data, read as hostile).
  */
 /** The workspace door's decisions, one JSON object per path. */
-const WORKSPACE_CHANGES_RECORD = 'workspace-changes.jsonl';
+const record_files_WORKSPACE_CHANGES_RECORD = 'workspace-changes.jsonl';
 /** The accepted changes as a patch (git diff format). */
 const WORKSPACE_PATCH_RECORD = 'workspace.patch';
 /** Uploaded whenever present, whatever the agent did to its own files. */
-const RECORD_FILES = [
+const record_files_RECORD_FILES = [
     'outputs.json',
     'figures.json',
     'stream.jsonl',
@@ -45343,15 +45343,15 @@ const RECORD_FILES = [
     'git.jsonl',
     'github.jsonl',
     'model.jsonl',
-    WORKSPACE_CHANGES_RECORD,
+    record_files_WORKSPACE_CHANGES_RECORD,
     WORKSPACE_PATCH_RECORD
 ];
 /** The task as main read it at start (0600): the post step never re-reads prompt-file from the workspace. */
-const PROMPT_FILE = 'prompt.txt';
+const record_files_PROMPT_FILE = 'prompt.txt';
 /** claude's config dir as copied out of the bottle after the run: hostile input. */
-const CLAUDE_CONFIG_DIR = 'claude-config';
+const record_files_CLAUDE_CONFIG_DIR = 'claude-config';
 /** Records main cut at their cap (a list of { source, reason }), written as it happens. */
-const RECORD_NOTES = 'record-notes.json';
+const record_files_RECORD_NOTES = 'record-notes.json';
 
 ;// CONCATENATED MODULE: ./lib/bottle/run-records.js
 
@@ -45410,7 +45410,7 @@ class RunRecords {
         lib_core/* warning */.$e(`${file}: ${reason}`);
         this.notes.push({ source: file, reason });
         // a refused write is silent: the warning above still says it
-        writeRecordFile(external_node_path_.join(this.stateDir, RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
+        writeRecordFile(external_node_path_.join(this.stateDir, record_files_RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
         this.onFault({ file, code: RECORD_CAPPED, message: reason });
     }
 }
@@ -45476,7 +45476,7 @@ async function failureLine(end) {
 }
 /** The error line of a run that stopped before claude's end: the cause a user can act on (a full disk, an engine that went away), not its symptom. */
 async function stoppedRunLine(err, backend, runnerTemp) {
-    if (isDiskFault(err))
+    if (record_sink_isDiskFault(err))
         return diskFullBeforeRunLine(err, runnerTemp);
     return (await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err);
 }
@@ -49119,7 +49119,7 @@ class ReadBudgetSpent extends Error {
 }
 const login = (u) => u?.login ?? 'ghost';
 /** The client for `repo` at `apiUrl` with `token`; Octokit is imported here, on first use. */
-async function githubApi(apiUrl, token, repo) {
+async function github_client_githubApi(apiUrl, token, repo) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, ''), request: { retries: 0 } });
     const r = { owner: repo.owner, repo: repo.repo };
@@ -49860,7 +49860,7 @@ async function startGitHub(plan, setup, network, gitGate, redactor = new Redacto
     const { target, apiUrl, token, tools } = setup;
     const policy = { ...plan.config.github, tools };
     const gate = await startGitHubGate({
-        api: await githubApi(apiUrl, token, target),
+        api: await github_client_githubApi(apiUrl, token, target),
         policy,
         target,
         pushedRefs: () => gitGate?.pushed ?? [],
@@ -50115,7 +50115,7 @@ function githubGateSection(raw) {
 }
 
 ;// CONCATENATED MODULE: ./lib/transcript/figures.js
-const FIGURES_FILE = 'figures.json';
+const figures_FIGURES_FILE = 'figures.json';
 function crossCheck(result, host, streamAnomalies = []) {
     const claude = result && { turns: result.numTurns, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd };
     const discrepancies = [...streamAnomalies];
@@ -51036,7 +51036,7 @@ async function writePatch(scratch, entries, patchFile) {
  * runner's workspace (`apply`) or only described as a patch (`patch`). Every path's fate goes to
  * workspace-changes.jsonl; each refused one is also named in the log.
  */
-const WORKSPACE_CHANGES_FILE = WORKSPACE_CHANGES_RECORD;
+const WORKSPACE_CHANGES_FILE = record_files_WORKSPACE_CHANGES_RECORD;
 const WORKSPACE_PATCH_FILE = WORKSPACE_PATCH_RECORD;
 /** The listing's bound: a guest cannot make the runner hold an unbounded tree in memory. */
 const door_LISTING_MAX_BYTES = 256 * 1024 * 1024;
@@ -51221,7 +51221,7 @@ async function runFigures(outcome, transcriptDir) {
     for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0))
         lib_core/* warning */.$e(d); // run-claude logged the stream's own
     if (transcriptDir && external_node_fs_.existsSync(transcriptDir)) {
-        writeRecordFile(external_node_path_.join(transcriptDir, FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, lib_core/* warning */.$e);
+        writeRecordFile(external_node_path_.join(transcriptDir, figures_FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, lib_core/* warning */.$e);
     }
     return figures;
 }
@@ -52568,7 +52568,7 @@ async function installClaude(registry, version, platform) {
         got = await withProgress(`Downloading ${name}@${pkg.version}`, () => received, download);
     }
     catch (err) {
-        if (isDiskFault(err))
+        if (record_sink_isDiskFault(err))
             throw err; // RUNNER_TEMP is full: main names that, not the network
         throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, "Check `npm-registry` and the runner's network");
     }
@@ -52790,7 +52790,7 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     const systemPromptFile = external_node_path_.join(stateDir, 'system-prompt.txt');
     external_node_fs_.writeFileSync(systemPromptFile, config.appendSystemPrompt, { mode: 0o600 });
     // the report's copy of the task, read now: after the run prompt-file may be the agent's link
-    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, PROMPT_FILE), config.prompt, { mode: 0o600 });
+    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, record_files_PROMPT_FILE), config.prompt, { mode: 0o600 });
     const claudeConfigDir = external_node_path_.join(stateDir, 'claude-config');
     external_node_fs_.mkdirSync(claudeConfigDir, { mode: 0o700 });
     const claudeCacheDir = external_node_path_.join(config.runner.toolCache, CLAUDE_TOOL_NAME);
@@ -53306,7 +53306,7 @@ const blocksOf = (message) => {
     const content = obj(message)['content'];
     return Array.isArray(content) ? content.map(obj) : [];
 };
-function parseStreamLine(line) {
+function stream_line_parseStreamLine(line) {
     if (line.trim() === '')
         return { type: 'blank' };
     let msg;
@@ -53405,7 +53405,7 @@ class StreamAccumulator {
     }
     /** Feeds one line; returns the tool calls it contains (for the progress log). */
     push(text) {
-        const line = parseStreamLine(text);
+        const line = stream_line_parseStreamLine(text);
         if (line.type === 'blank')
             return [];
         this.lines++;
@@ -53876,7 +53876,7 @@ async function bringBack(ledger) {
     const config = bottle.plan.config;
     await ledger.clock.time('bring back', async () => {
         try {
-            await copyClaudeConfigOut(bottle, external_node_path_.join(bottle.plan.stateDir, CLAUDE_CONFIG_DIR));
+            await copyClaudeConfigOut(bottle, external_node_path_.join(bottle.plan.stateDir, record_files_CLAUDE_CONFIG_DIR));
         }
         catch (err) {
             lib_core/* warning */.$e(`claude's config dir could not be copied out of the bottle: ${(0,errors/* errorMessage */.gJ)(err)}`);
@@ -54122,6 +54122,8 @@ const progress_comment_PROGRESS_EVERY_MS = 5_000;
 /** The most of the agent's result the final comment quotes. */
 const RESULT_CHARS = 3_000;
 const MARK = '<!-- bot-bottle progress -->';
+/** The line that links the run's record (the post step makes it the artifact's link). */
+const progress_comment_RECORD_LINE = "The run's record: ";
 function progressBody(f) {
     const cap = f.maxCostUsd !== undefined ? ` of max-cost-usd $${f.maxCostUsd}` : '';
     return [
@@ -54149,13 +54151,14 @@ function finalBody(f) {
         '',
         ...quoted,
         ...(links.length ? ['', ...links] : []),
-        ...(f.runUrl ? ['', `The run's record: ${f.runUrl}`] : [])
+        ...(f.runUrl ? ['', `${progress_comment_RECORD_LINE}${f.runUrl}`] : [])
     ].join('\n');
 }
 class ProgressComment {
     api;
     number;
     warn;
+    /** the comment's id once made */
     id;
     last = '';
     broken = false;
@@ -54203,7 +54206,598 @@ class ProgressComment {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/gitgate/origin.js
+
+
+const ORIGIN_KEY = 'remote.origin.url';
+const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+/**
+ * The gate's upstream and credential, read from the runner's checkout (which is never changed).
+ * The credential is `github-token` when given, else what the checkout left (its extraheader
+ * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
+ */
+async function origin_gateOrigin(workspace, saved, githubToken) {
+    const configPath = configPathOf(workspace);
+    if (!configPath || !external_node_fs_.existsSync(configPath))
+        return undefined;
+    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
+    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
+        return undefined;
+    const found = { upstream: new URL(url), url };
+    if (githubToken)
+        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
+    // git uses the last value that applies; the included file (newer actions/checkout) comes first
+    for (const e of [...(saved?.headers ?? [])].reverse()) {
+        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
+        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
+            continue;
+        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
+        if (header)
+            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
+    }
+    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
+    if (fromUrl) {
+        const u = new URL(fromUrl.url);
+        if (u.password || u.username)
+            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
+    }
+    return { ...found, credentialSource: 'none' };
+}
+
+;// CONCATENATED MODULE: ./lib/githubgate/setup.js
+
+const NEEDS_TRIGGER = new Set(['create_review', 'add_comment', 'add_labels']);
+/** The token inside the checkout's credential header (basic x-access-token:<token>, as actions/checkout writes it). */
+function setup_checkoutToken(origin) {
+    const h = origin?.authHeader;
+    if (h?.name.toLowerCase() !== 'authorization')
+        return undefined;
+    const m = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(h.value.trim());
+    if (m) {
+        const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        return colon > 0 ? decoded.slice(colon + 1) || undefined : undefined;
+    }
+    return /^(?:bearer|token)\s+(\S+)$/i.exec(h.value.trim())?.[1];
+}
+/** The tools of `policy` that can act on `target`. */
+function usableTools(policy, target) {
+    const tools = new Set();
+    for (const t of policy.tools) {
+        if (target.number === undefined && NEEDS_TRIGGER.has(t))
+            continue;
+        if (target.number === undefined && policy.readScope === 'trigger' && (t === 'get_pull_request' || t === 'get_issue'))
+            continue;
+        if (t === 'create_review' && !target.isPullRequest)
+            continue;
+        tools.add(t);
+    }
+    return tools;
+}
+function githubGateSetup(policy, target, token, origin, apiUrl) {
+    const asked = [...policy.tools];
+    // what the user asked for explicitly and will miss: a write tool, or the progress comment
+    const missed = asked.some(isWriteTool) || policy.progressComment;
+    if (!asked.length && !policy.progressComment)
+        return { line: 'GitHub gate: off (github-tools: none)', warn: false };
+    if (!target)
+        return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: missed };
+    const tools = usableTools(policy, target);
+    const progress = policy.progressComment && target.number !== undefined;
+    if (!tools.size && !progress)
+        return {
+            line: `GitHub gate: off (${[...asked, 'progress-comment'].join(', ')} act on a triggering pull request or issue; this event has none)`,
+            warn: missed
+        };
+    const t = token || setup_checkoutToken(origin);
+    if (!t)
+        return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: missed };
+    return { setup: { target, apiUrl, token: t, tools }, line: '', warn: false };
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/guest-files.js
+
+
+function why(err) {
+    const code = err.code;
+    return code ? `unreadable (${code})` : `unreadable (${String(err)})`;
+}
+/** What an lstat'ed entry is, when it is not something to read. */
+function guest_files_refusal(st) {
+    if (st.isSymbolicLink())
+        return 'a symbolic link (not followed)';
+    if (!st.isFile() && !st.isDirectory())
+        return 'not a regular file';
+    return undefined;
+}
+/** Regular files under `root` whose name `wanted` accepts; everything refused, with why. */
+function guest_files_walkGuestTree(root, label, wanted, limits) {
+    const files = [];
+    const skipped = [];
+    const visit = (hostPath, source, depth) => {
+        let st;
+        try {
+            st = fs.lstatSync(hostPath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT' || depth > 0)
+                skipped.push({ source, reason: why(err) });
+            return;
+        }
+        const refused = guest_files_refusal(st);
+        if (refused)
+            return void skipped.push({ source, reason: refused });
+        if (st.isFile()) {
+            if (!wanted(path.basename(hostPath)))
+                return;
+            if (files.length >= limits.maxFiles)
+                return void skipped.push({ source, reason: `over the limit of ${limits.maxFiles} files` });
+            return void files.push({ source, hostPath });
+        }
+        if (depth >= limits.maxDepth)
+            return void skipped.push({ source, reason: `deeper than ${limits.maxDepth} directories` });
+        let names;
+        try {
+            names = fs.readdirSync(hostPath).sort();
+        }
+        catch (err) {
+            return void skipped.push({ source, reason: why(err) });
+        }
+        for (const name of names)
+            visit(path.join(hostPath, name), `${source}/${name}`, depth + 1);
+    };
+    visit(root, label, 0);
+    return { files, skipped };
+}
+/**
+ * Opens a file found by the walk for reading, refusing a link or anything but a regular file
+ * at open time too (O_NOFOLLOW; O_NONBLOCK so a FIFO cannot hang the host). Returns the open
+ * descriptor and its size, or the reason it was refused.
+ */
+function guest_files_openGuestFile(hostPath) {
+    let fd;
+    try {
+        fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    }
+    catch (err) {
+        return { reason: err.code === 'ELOOP' ? 'a symbolic link (not followed)' : why(err) };
+    }
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
+        fs.closeSync(fd);
+        return { reason: 'not a regular file' };
+    }
+    return { fd, size: st.size };
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/report-model.js
+
+
+
+/** What the report holds of the conversation at most (characters, each event counted with EVENT_OVERHEAD): memory and page stay bounded. */
+const report_model_REPORT_TEXT_BUDGET = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+const EVENT_OVERHEAD = 64;
+const MAX_FINALS = 100;
+const MAX_FIELD = 100_000; // one tool output larger than this is cut in the report (the artifact has it whole)
+function clip(s) {
+    return s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}\n… (${s.length - MAX_FIELD} more characters in stream.jsonl)` : s;
+}
+function asText(v) {
+    if (typeof v === 'string')
+        return v;
+    if (Array.isArray(v))
+        return v.map(b => (b && typeof b === 'object' && 'text' in b ? String(b['text']) : JSON.stringify(b))).join('\n');
+    return JSON.stringify(v, null, 2) ?? '';
+}
+/** Reads claude's stream-json line by line into what the report shows. */
+async function report_model_readReportModel(streamFile, budget = report_model_REPORT_TEXT_BUDGET) {
+    const model = { sessionId: '', model: '', events: [], dropped: 0 };
+    let spent = 0;
+    let finals = 0;
+    /** adds a text-bearing event while the budget lasts */
+    const add = (e, size) => {
+        if (spent + size + EVENT_OVERHEAD > budget)
+            return void model.dropped++;
+        spent += size + EVENT_OVERHEAD;
+        model.events.push(e);
+    };
+    if (!fs.existsSync(streamFile))
+        return model;
+    let turn = 0;
+    // claude's result is the first after its last message (see stream-parser): others are marked
+    let resultIsClaudes = true;
+    const finalsSoFar = [];
+    const lines = readline.createInterface({ input: fs.createReadStream(streamFile, 'utf8'), crlfDelay: Infinity });
+    for await (const text of lines) {
+        const line = parseStreamLine(text);
+        if (line.type === 'init') {
+            model.sessionId = line.sessionId;
+            model.model = line.model;
+        }
+        else if (line.type === 'assistant') {
+            turn++;
+            resultIsClaudes = true;
+            for (const e of finalsSoFar.splice(0))
+                e.claude = false;
+            for (const block of line.blocks) {
+                if (block.kind === 'text') {
+                    const text = clip(block.text);
+                    add({ k: 'text', turn, text }, text.length);
+                }
+                else {
+                    const input = clip(JSON.stringify(block.input ?? {}, null, 2));
+                    add({ k: 'tool', turn, id: block.id, name: block.name, input }, input.length);
+                }
+            }
+            add({ k: 'usage', turn, input: line.tokens.input, output: line.tokens.output }, 0);
+        }
+        else if (line.type === 'user') {
+            for (const r of line.toolResults) {
+                const output = clip(asText(r.content));
+                add({ k: 'result', id: r.id, output, error: r.error }, output.length);
+            }
+        }
+        else if (line.type === 'result') {
+            const r = line.result;
+            const final = {
+                k: 'final',
+                subtype: r.subtype,
+                error: r.isError,
+                text: clip(r.result),
+                turns: r.numTurns,
+                cost: r.costUsd,
+                durationMs: r.durationMs,
+                input: r.tokens.input,
+                output: r.tokens.output,
+                claude: resultIsClaudes
+            };
+            // claude prints one; more are forged (see stream-parser): kept, marked, up to a bound
+            if (++finals > MAX_FINALS) {
+                model.dropped++;
+                continue;
+            }
+            model.events.push(final);
+            finalsSoFar.push(final);
+            resultIsClaudes = false;
+        }
+    }
+    return model;
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/report.js
+
+/** JSON safe inside <script>: no `<` can close the element. */
+function report_embed(value) {
+    return JSON.stringify(value)
+        .replace(/</g, '\\u003c')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+}
+const STYLE = (/* unused pure expression or super */ null && (`
+body{font:14px/1.45 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:16px 24px}header h1{margin:0 0 6px;font-size:18px}
+.stats{display:flex;flex-wrap:wrap;gap:8px 20px}.stats b{font-weight:600}
+main{max-width:1000px;margin:0 auto;padding:16px 24px}
+section{background:#fff;border:1px solid #dde1e7;border-radius:6px;margin:12px 0;padding:10px 14px}
+h2{font-size:15px;margin:4px 0 8px}
+pre{white-space:pre-wrap;word-break:break-word;margin:4px 0;font:12px/1.4 ui-monospace,monospace;
+  background:#f3f4f6;padding:6px;border-radius:4px;max-height:480px;overflow:auto}
+.turn{border-left:3px solid #8aa4d6;padding-left:10px;margin:10px 0}.meta{color:#667;font-size:12px}
+.tool{border-left-color:#c59b3b}.error{border-left-color:#d04040;background:#fff4f4}
+.conclusion-success{color:#7fdc8a}
+.conclusion-failure,.conclusion-error,.conclusion-timeout,.conclusion-max-turns,.conclusion-budget-exceeded,.conclusion-invalid-output{color:#ff8f8f}
+nav{display:flex;gap:8px;align-items:center;margin:8px 0}button{padding:4px 10px}
+table{border-collapse:collapse;width:100%;font-size:12px}td,th{border:1px solid #dde1e7;padding:3px 6px;text-align:left}
+.blocked{background:#fff0f0}`));
+/* The renderer: builds the page from the embedded data with textContent only (no HTML from
+   the transcript is ever parsed), a page of events at a time so a 5,000-turn run stays fast. */
+const SCRIPT = (/* unused pure expression or super */ null && (`
+(function(){
+const D=JSON.parse(document.getElementById('data').textContent);
+const PAGE=200;
+function el(tag,cls,text){const e=document.createElement(tag);if(cls)e.className=cls;if(text!==undefined)e.textContent=String(text);return e;}
+function pre(text){return el('pre',null,text);}
+const results={};for(const e of D.events)if(e.k==='result')results[e.id]=e;
+const shown=D.events.filter(e=>e.k==='text'||e.k==='tool'||e.k==='final'||e.k==='usage');
+const conv=document.getElementById('conversation');
+const pageInfo=document.getElementById('page');let page=0;const pages=Math.max(1,Math.ceil(shown.length/PAGE));
+function render(){
+  conv.textContent='';
+  for(const e of shown.slice(page*PAGE,(page+1)*PAGE)){
+    if(e.k==='text'){const d=el('div','turn');d.append(el('div','meta','turn '+e.turn+' · assistant'),pre(e.text));conv.append(d);}
+    else if(e.k==='usage'){const d=el('div','meta','turn '+e.turn+' tokens: '+e.input+' in / '+e.output+' out');conv.append(d);}
+    else if(e.k==='tool'){const r=results[e.id];const d=el('div','turn tool'+(r&&r.error?' error':''));
+      d.append(el('div','meta','turn '+e.turn+' · tool call: '+e.name+(r&&r.error?' (error)':'')),pre(e.input));
+      if(r){const det=el('details');det.append(el('summary',null,'output ('+r.output.length+' chars)'),pre(r.output));if(r.error)det.open=true;d.append(det);}
+      conv.append(d);}
+    else if(e.k==='final'){const d=el('div','turn'+(e.error||!e.claude?' error':''));
+      d.append(el('div','meta','result · '+e.subtype+(e.claude?'':' · not from claude (a forged result line)')),pre(e.text));conv.append(d);}
+  }
+  pageInfo.textContent='page '+(page+1)+' of '+pages+' ('+shown.length+' entries)';
+}
+document.getElementById('prev').onclick=function(){if(page>0){page--;render();}};
+document.getElementById('next').onclick=function(){if(page<pages-1){page++;render();}};
+const fin=D.events.filter(e=>e.k==='final'&&e.claude).pop();const F=D.figures;
+const stats=document.getElementById('stats');
+function stat(k,v){const s=el('span');s.append(el('b',null,k+': '),document.createTextNode(String(v)));stats.append(s);}
+const c=el('span','conclusion-'+D.conclusion);c.textContent='conclusion: '+D.conclusion;stats.append(c);
+if(F){const by=F.source==='model-proxy'?' (model proxy)':' (claude)';stat('turns'+by,F.turns);stat('tokens'+by,F.inputTokens+' in / '+F.outputTokens+' out');
+  stat('cost'+(F.source==='model-proxy'?' (list prices, host)':' (claude)'),'$'+F.costUsd);stat('refused model requests',F.refusedModelRequests);}
+else if(fin){stat('turns (claude)',fin.turns);stat('tokens (claude)',fin.input+' in / '+fin.output+' out');stat("cost (claude's figure)",'$'+fin.cost);}
+if(fin)stat('duration',(fin.durationMs/1000).toFixed(1)+' s');
+stat('tool calls',D.events.filter(e=>e.k==='tool').length);
+if(D.sessionId)stat('session',D.sessionId);if(D.model)stat('model',D.model);
+document.getElementById('prompt').append(pre(D.prompt||'(not recorded)'));
+document.getElementById('system').append(pre(D.systemPrompt||'(none)'));
+const checks=(F?F.discrepancies:[]).concat(D.skipped.map(s=>'not in the artifact: '+s.source+' ('+s.reason+')'));
+if(checks.length){const sec=document.getElementById('checks');for(const c of checks)sec.append(el('div','turn error',c));}
+else document.getElementById('checks').remove();
+function table(id,rows,cols,bad){const sec=document.getElementById(id);if(!rows.length){sec.remove();return;}
+  const t=el('table');const h=el('tr');for(const c of cols)h.append(el('th',null,c));t.append(h);
+  for(const r of rows){const tr=el('tr',bad(r)?'blocked':null);for(const c of cols)tr.append(el('td',null,r[c]===undefined?'':r[c]));t.append(tr);}
+  sec.append(t);}
+table('egress',D.egress,['time','host','port','method','decision','rule','bytes_up','bytes_down'],r=>r.decision!=='allowed');
+const P=D.phases;if(P&&P.phases.length){const total=(P.steps.main||0)+(P.steps.post||0);const timed=P.phases.reduce(function(s,p){return s+p.ms;},0);
+  const rows=P.phases.map(function(p){return {phase:p.phase,ms:p.ms};});
+  if(total>0)rows.push({phase:'(outside the phases: node start, bundle load)',ms:Math.max(0,total-timed)},{phase:'main + post',ms:total});
+  table('phases',rows,['phase','ms'],function(){return false;});}else document.getElementById('phases').remove();
+table('git',D.git,['time','service','ref','decision','reason','status'],r=>r.decision==='blocked'||r.decision==='rejected-upstream');
+table('github',D.github||[],['time','tool','target','decision','reason','url'],r=>r.decision==='refused'||r.decision==='dropped'||r.decision==='failed');
+table('workspace',D.workspace||[],['path','change','verdict','reason'],r=>r.verdict==='refused');
+render();
+})();`));
+/**
+ * Writes report.html: one self-contained file (no network, no external anything). The page
+ * as a whole goes through the redactor too, after every string in `input` was redacted as
+ * decoded: a secret is caught whether it reached the page escaped or not.
+ */
+function report_writeReport(file, input, redactor) {
+    const data = {
+        ...input.model,
+        conclusion: input.conclusion,
+        prompt: input.prompt,
+        systemPrompt: input.systemPrompt,
+        figures: input.figures,
+        phases: input.phases,
+        skipped: input.skipped,
+        egress: input.egress,
+        git: input.git,
+        github: input.github ?? [],
+        workspace: input.workspace ?? []
+    };
+    const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>bot-bottle run report</title><style>${STYLE}</style></head>
+<body><header><h1>bot-bottle run</h1><div class="stats" id="stats"></div></header>
+<main>
+<section><h2>Prompt</h2><div id="prompt"></div></section>
+<section><h2>Appended system prompt</h2><div id="system"></div></section>
+<section id="checks"><h2>Checks of the record</h2></section>
+<section><h2>Conversation</h2>
+<nav><button id="prev">◀ previous</button><span id="page"></span><button id="next">next ▶</button></nav><div id="conversation"></div></section>
+<section id="egress"><h2>Egress decisions</h2></section>
+<section id="git"><h2>Git decisions</h2></section>
+<section id="github"><h2>GitHub decisions (the GitHub gate)</h2></section>
+<section id="workspace"><h2>Workspace changes (the workspace door)</h2></section>
+<section id="phases"><h2>Where the time went (ms)</h2></section>
+</main>
+<script type="application/json" id="data">${report_embed(data)}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+    fs.writeFileSync(file, redactor ? redactor.redact(html) : html, { mode: 0o600 });
+}
+
+;// CONCATENATED MODULE: ./lib/transcript/collect.js
+
+
+
+
+
+
+
+
+
+
+
+
+/** Bounds on what the agent's own session files may add to the artifact. */
+const SESSION_LIMITS = { maxDepth: 8, maxFiles: 1000, maxBytes: 256 * 1024 * 1024 };
+/** The index of the agent's session files in the artifact: generated name → the agent's name, and what was left out. */
+const SESSIONS_INDEX = 'sessions.json';
+/** The parsed lines of a JSON-lines file (missing file: none; unparsable lines skipped). */
+function jsonLines(file) {
+    if (!fs.existsSync(file))
+        return [];
+    return fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap(l => {
+        try {
+            return l ? [JSON.parse(l)] : [];
+        }
+        catch {
+            return [];
+        }
+    });
+}
+/** A host-owned text file of the state dir, or '' (read without following a link all the same). */
+function readHostText(file) {
+    return readRegularFile(file)?.toString('utf8') ?? '';
+}
+/** Copies one open file through the redactor; on failure removes the partial copy and says why (a full disk throws: see collectRecords). */
+async function copyRedacted(fd, to, redactor) {
+    try {
+        fs.mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+        await pipeline(fs.createReadStream('', { fd }), redactor.stream(), fs.createWriteStream(to, { mode: 0o600 }));
+        return undefined;
+    }
+    catch (err) {
+        fs.rmSync(to, { force: true });
+        if (isDiskFault(err))
+            throw err;
+        return `copy failed (${err.code ?? String(err)})`;
+    }
+}
+/**
+ * claude's session transcripts (every .jsonl under its config dir's projects/, which the agent
+ * can write) copied as sessions/NNN.jsonl: never under the agent's names, never through its
+ * links, each file on its own so one it spoiled does not take the others down.
+ */
+async function collectSessions(stateDir, dir, redactor) {
+    const root = path.join(stateDir, CLAUDE_CONFIG_DIR, 'projects');
+    const walked = walkGuestTree(root, 'projects', name => name.endsWith('.jsonl'), SESSION_LIMITS);
+    const skipped = [...walked.skipped];
+    const index = [];
+    const files = [];
+    let bytes = 0;
+    for (const found of walked.files) {
+        const opened = openGuestFile(found.hostPath);
+        if ('reason' in opened) {
+            skipped.push({ source: found.source, reason: opened.reason });
+            continue;
+        }
+        if (bytes + opened.size > SESSION_LIMITS.maxBytes) {
+            fs.closeSync(opened.fd);
+            skipped.push({ source: found.source, reason: `over the ${SESSION_LIMITS.maxBytes} byte budget for session files (${opened.size} bytes)` });
+            continue;
+        }
+        const name = `sessions/${String(index.length + 1).padStart(3, '0')}.jsonl`;
+        const failed = await copyRedacted(opened.fd, path.join(dir, name), redactor);
+        if (failed) {
+            skipped.push({ source: found.source, reason: failed });
+            continue;
+        }
+        bytes += opened.size;
+        index.push({ file: name, source: found.source, bytes: opened.size });
+        files.push(path.join(dir, name));
+    }
+    const redactedSkips = skipped.map(s => redactor.redactDeep(s));
+    const indexFile = path.join(dir, SESSIONS_INDEX);
+    fs.writeFileSync(indexFile, `${JSON.stringify(redactor.redactDeep({ sessions: index, skipped: redactedSkips }), null, 2)}\n`, { mode: 0o600 });
+    return { files: [...files, indexFile], skipped: redactedSkips };
+}
+async function collectRecords(stateDir, redactor, meta, onNote = () => undefined) {
+    const preferred = path.join(stateDir, 'artifact');
+    try {
+        return await buildArtifact(stateDir, preferred, redactor, meta);
+    }
+    catch (err) {
+        if (!isDiskFault(err))
+            throw err;
+        fs.rmSync(preferred, { recursive: true, force: true });
+        const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-bottle-artifact-'));
+        onNote(`The disk under the state dir is full (${err.code}): the artifact is built in ${elsewhere} instead`);
+        return await buildArtifact(stateDir, elsewhere, redactor, meta);
+    }
+}
+async function buildArtifact(stateDir, dir, redactor, meta) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { mode: 0o700 });
+    const files = [];
+    // what main cut at a cap, as it noted it
+    const skipped = (collect_readHostJson(path.join(stateDir, RECORD_NOTES)) ?? []).map(n => ({
+        source: String(n.source),
+        reason: String(n.reason)
+    }));
+    for (const f of RECORD_FILES) {
+        const opened = openGuestFile(path.join(stateDir, f));
+        if ('reason' in opened) {
+            if (!opened.reason.includes('ENOENT'))
+                skipped.push({ source: f, reason: opened.reason });
+            continue;
+        }
+        const failed = await copyRedacted(opened.fd, path.join(dir, f), redactor);
+        if (failed)
+            skipped.push({ source: f, reason: failed });
+        else
+            files.push(path.join(dir, f));
+    }
+    const sessions = await collectSessions(stateDir, dir, redactor);
+    files.push(...sessions.files);
+    skipped.push(...sessions.skipped);
+    const report = path.join(dir, 'report.html');
+    const model = await readReportModel(path.join(dir, 'stream.jsonl'));
+    if (model.dropped)
+        skipped.push({
+            source: 'report.html',
+            reason: `${model.dropped} events of the conversation are left out of the report (over its ${REPORT_TEXT_BUDGET}-character budget); ` +
+                'stream.jsonl has them all'
+        });
+    writeReport(report, redactor.redactDeep({
+        model,
+        conclusion: meta.conclusion,
+        prompt: readHostText(path.join(stateDir, PROMPT_FILE)),
+        systemPrompt: readHostText(path.join(stateDir, 'system-prompt.txt')),
+        figures: meta.figures,
+        phases: meta.phases,
+        skipped,
+        egress: jsonLines(path.join(dir, 'egress.jsonl')),
+        git: jsonLines(path.join(dir, 'git.jsonl')),
+        github: jsonLines(path.join(dir, 'github.jsonl')),
+        workspace: jsonLines(path.join(dir, WORKSPACE_CHANGES_RECORD))
+    }), redactor);
+    files.push(report);
+    return { dir, files, skipped, model };
+}
+/** A JSON record main wrote in the state dir, or undefined (main did not get that far). */
+function collect_readHostJson(file) {
+    try {
+        return JSON.parse(readHostText(file));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The figures main wrote (figures.json), if it got that far. */
+function readFigures(stateDir) {
+    return collect_readHostJson(path.join(stateDir, FIGURES_FILE));
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/progress-handoff.js
+
+
+
+
+
+
+
+
+
+/**
+ * The progress comment's last edit, in the post step: the artifact is uploaded only there, so
+ * main leaves the comment's id and final text in its state dir (host-written, 0600, never in
+ * the record) with a line the post step swaps for the artifact's link.
+ */
+const HANDOFF = 'progress-comment.json';
+/** main: what the post step needs to add the artifact's link. */
+function leaveForPost(stateDir, handoff) {
+    if (!stateDir || !external_node_fs_.existsSync(stateDir))
+        return;
+    external_node_fs_.writeFileSync(external_node_path_.join(stateDir, HANDOFF), JSON.stringify(handoff), { mode: 0o600 });
+}
+/** The post step: the comment's record line now links the uploaded artifact. Never fails the step. */
+async function linkArtifact(stateDir, artifactUrl, config) {
+    const h = readHostJson(path.join(stateDir, HANDOFF));
+    if (!h || !artifactUrl || typeof h.id !== 'number' || typeof h.body !== 'string')
+        return;
+    try {
+        const token = config.githubToken || checkoutToken(await gateOrigin(config.workspace, await readGitCredentials(config.workspace), undefined));
+        if (!token)
+            return core.info('bot-bottle post: progress-comment: no token to add the artifact link with');
+        const lines = h.body.split('\n').filter(l => !l.startsWith(RECORD_LINE));
+        const api = await githubApi(h.apiUrl, token, h.target);
+        await api.updateComment(h.id, [...lines, `${RECORD_LINE}${artifactUrl}`].join('\n'));
+    }
+    catch (err) {
+        core.warning(`bot-bottle post: progress-comment: the artifact link was not added (${err.message.split('\n')[0]})`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/progress.js
+
 
 
 
@@ -54221,7 +54815,7 @@ async function startProgress(bottle, ledger) {
         return;
     let api;
     try {
-        api = bottle.daemons.githubGate?.api ?? (await githubApi(setup.apiUrl, setup.token, setup.target));
+        api = bottle.daemons.githubGate?.api ?? (await github_client_githubApi(setup.apiUrl, setup.token, setup.target));
     }
     catch (err) {
         return lib_core/* warning */.$e(`progress-comment: no GitHub client (${err.message}); the run goes on without it`);
@@ -54276,65 +54870,18 @@ async function finishProgress(ledger, outputs) {
     for (const k of ['review-url', 'comment-url', 'pull-request-url'])
         if (outputs[k])
             links[k.replace(/-url$/, '')] = outputs[k];
-    await ledger.progress.update(finalBody({
+    const body = finalBody({
         conclusion: outputs.conclusion,
         result: shownResult(ledger, outputs),
         costUsd: Number(outputs['cost-usd']) || 0,
         turns: Number(outputs['num-turns']) || 0,
         runUrl: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,
         links
-    }));
-}
-
-;// CONCATENATED MODULE: ./lib/githubgate/setup.js
-
-const NEEDS_TRIGGER = new Set(['create_review', 'add_comment', 'add_labels']);
-/** The token inside the checkout's credential header (basic x-access-token:<token>, as actions/checkout writes it). */
-function checkoutToken(origin) {
-    const h = origin?.authHeader;
-    if (h?.name.toLowerCase() !== 'authorization')
-        return undefined;
-    const m = /^basic\s+([A-Za-z0-9+/=]+)$/i.exec(h.value.trim());
-    if (m) {
-        const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? decoded.slice(colon + 1) || undefined : undefined;
-    }
-    return /^(?:bearer|token)\s+(\S+)$/i.exec(h.value.trim())?.[1];
-}
-/** The tools of `policy` that can act on `target`. */
-function usableTools(policy, target) {
-    const tools = new Set();
-    for (const t of policy.tools) {
-        if (target.number === undefined && NEEDS_TRIGGER.has(t))
-            continue;
-        if (target.number === undefined && policy.readScope === 'trigger' && (t === 'get_pull_request' || t === 'get_issue'))
-            continue;
-        if (t === 'create_review' && !target.isPullRequest)
-            continue;
-        tools.add(t);
-    }
-    return tools;
-}
-function githubGateSetup(policy, target, token, origin, apiUrl) {
-    const asked = [...policy.tools];
-    // what the user asked for explicitly and will miss: a write tool, or the progress comment
-    const missed = asked.some(isWriteTool) || policy.progressComment;
-    if (!asked.length && !policy.progressComment)
-        return { line: 'GitHub gate: off (github-tools: none)', warn: false };
-    if (!target)
-        return { line: 'GitHub gate: off (GITHUB_REPOSITORY is not set)', warn: missed };
-    const tools = usableTools(policy, target);
-    const progress = policy.progressComment && target.number !== undefined;
-    if (!tools.size && !progress)
-        return {
-            line: `GitHub gate: off (${[...asked, 'progress-comment'].join(', ')} act on a triggering pull request or issue; this event has none)`,
-            warn: missed
-        };
-    const t = token || checkoutToken(origin);
-    if (!t)
-        return { line: 'GitHub gate: off (no token: set github-token, or check out the repository with its token)', warn: missed };
-    return { setup: { target, apiUrl, token: t, tools }, line: '', warn: false };
+    });
+    await ledger.progress.update(body);
+    const setup = ledger.bottle?.plan.github;
+    if (ledger.progress.id !== undefined && setup)
+        leaveForPost(ledger.transcriptDir, { id: ledger.progress.id, target: { owner: setup.target.owner, repo: setup.target.repo }, apiUrl: setup.apiUrl, body });
 }
 
 ;// CONCATENATED MODULE: ./lib/githubgate/target.js
@@ -54360,44 +54907,6 @@ function target_targetOf(repository, payload) {
     if (n)
         return { ...base, number: n, isPullRequest: !!issue?.['pull_request'] };
     return { ...base, isPullRequest: false };
-}
-
-;// CONCATENATED MODULE: ./lib/gitgate/origin.js
-
-
-const ORIGIN_KEY = 'remote.origin.url';
-const basic = (user, password) => ({ name: 'authorization', value: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
-/**
- * The gate's upstream and credential, read from the runner's checkout (which is never changed).
- * The credential is `github-token` when given, else what the checkout left (its extraheader
- * for this URL, or the password in the remote URL). Undefined when origin is not http(s).
- */
-async function gateOrigin(workspace, saved, githubToken) {
-    const configPath = configPathOf(workspace);
-    if (!configPath || !external_node_fs_.existsSync(configPath))
-        return undefined;
-    const url = (await gitConfig(configPath, ['--get', ORIGIN_KEY])).trim();
-    if (!/^https?:\/\//i.test(url) || !URL.canParse(url))
-        return undefined;
-    const found = { upstream: new URL(url), url };
-    if (githubToken)
-        return { ...found, authHeader: basic('x-access-token', githubToken), credentialSource: 'github-token' };
-    // git uses the last value that applies; the included file (newer actions/checkout) comes first
-    for (const e of [...(saved?.headers ?? [])].reverse()) {
-        const scope = /^http\.(.*)\.extraheader$/i.exec(e.key)?.[1];
-        if (!/^http\.extraheader$/i.test(e.key) && !(scope && found.upstream.href.startsWith(scope)))
-            continue;
-        const header = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(e.value);
-        if (header)
-            return { ...found, authHeader: { name: header[1].toLowerCase(), value: header[2] }, credentialSource: 'checkout extraheader' };
-    }
-    const fromUrl = saved?.remotes.find(r => r.key === ORIGIN_KEY);
-    if (fromUrl) {
-        const u = new URL(fromUrl.url);
-        if (u.password || u.username)
-            return { ...found, authHeader: basic(decodeURIComponent(u.username), decodeURIComponent(u.password)), credentialSource: 'remote URL' };
-    }
-    return { ...found, credentialSource: 'none' };
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
@@ -54599,7 +55108,7 @@ async function readWorkspace(config, known) {
         lib_core/* setSecret */.Pq(s);
     const secrets = [...known, ...gitSecrets];
     const manifest = readManifest(config.workspace);
-    const origin = await gateOrigin(config.workspace, await readGitCredentials(config.workspace), config.git.token);
+    const origin = await origin_gateOrigin(config.workspace, await git_credentials_readGitCredentials(config.workspace), config.git.token);
     if (!origin)
         lib_core/* info */.pq('git gate: off (the workspace has no http(s) origin)');
     const objectsDir = await shareableObjects(config.workspace);

@@ -5,6 +5,7 @@ import { finalBody, ProgressComment, progressBody } from '../githubgate/progress
 import type { Bottle } from './launch.js'
 import type { Outputs } from './outputs.js'
 import type { RunLedger } from './run-ledger.js'
+import { leaveForPost } from './progress-handoff.js'
 
 /**
  * The progress comment over the run's life (`progress-comment`): made once the bottle is up,
@@ -70,14 +71,16 @@ export async function finishProgress(ledger: RunLedger, outputs: Outputs): Promi
   const { GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = process.env
   const links: Record<string, string> = {}
   for (const k of ['review-url', 'comment-url', 'pull-request-url'] as const) if (outputs[k]) links[k.replace(/-url$/, '')] = outputs[k]
-  await ledger.progress.update(
-    finalBody({
-      conclusion: outputs.conclusion,
-      result: shownResult(ledger, outputs),
-      costUsd: Number(outputs['cost-usd']) || 0,
-      turns: Number(outputs['num-turns']) || 0,
-      runUrl: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,
-      links
-    })
-  )
+  const body = finalBody({
+    conclusion: outputs.conclusion,
+    result: shownResult(ledger, outputs),
+    costUsd: Number(outputs['cost-usd']) || 0,
+    turns: Number(outputs['num-turns']) || 0,
+    runUrl: repo && runId ? `${server}/${repo}/actions/runs/${runId}` : undefined,
+    links
+  })
+  await ledger.progress.update(body)
+  const setup = ledger.bottle?.plan.github
+  if (ledger.progress.id !== undefined && setup)
+    leaveForPost(ledger.transcriptDir, { id: ledger.progress.id, target: { owner: setup.target.owner, repo: setup.target.repo }, apiUrl: setup.apiUrl, body })
 }

@@ -21,7 +21,11 @@ import { foldUnder, pathsUnder } from '../workspace-door/fold.js'
  * and the artifact upload. Failures here are warnings: they never fail the job. The post step
  * parsed its inputs at its edge (`config`): nothing here reads an input.
  */
-export async function publishRecord(stateDir: string, config: PostConfig, phases: () => PhaseRecord | undefined = () => undefined): Promise<void> {
+export async function publishRecord(
+  stateDir: string,
+  config: PostConfig,
+  phases: () => PhaseRecord | undefined = () => undefined
+): Promise<string | undefined> {
   releaseRecordRoom(stateDir) // the room kept since before the agent started: the record's now
   const secrets = [...config.secrets, ...workspaceGitSecrets(config.workspace)]
   for (const s of secrets) core.setSecret(s)
@@ -58,7 +62,7 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
   if (settings.jobSummary) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {
       core.info('No job summary: GITHUB_STEP_SUMMARY is not set (a local run?)')
-      return
+      return artifactUrl
     }
     const egress = jsonLines(path.join(collected.dir, 'egress.jsonl'))
     const git = jsonLines(path.join(collected.dir, 'git.jsonl'))
@@ -96,4 +100,5 @@ export async function publishRecord(stateDir: string, config: PostConfig, phases
       core.warning(`Could not write the job summary: ${errorMessage(err)}`)
     }
   }
+  return artifactUrl
 }

@@ -13,9 +13,16 @@ export interface PostConfig {
   secrets: string[]
   /** the checkout the run worked in (`workspace`, else GITHUB_WORKSPACE), for its git credentials */
   workspace: string
+  /** `github-token`, for the progress comment's artifact link (else the checkout's token) */
+  githubToken?: string
 }
 
 /** `env`: the step's environment, where the runner's cloud credentials are (the main step redacted them too). */
 export function parsePostConfig(raw: RawInputs, runner: RunnerEnv, env: NodeJS.ProcessEnv): PostConfig {
-  return { artifact: artifactSection(raw, runner), secrets: runSecrets(raw, env), workspace: raw.workspace || runner.workspace || '' }
+  return {
+    artifact: artifactSection(raw, runner),
+    secrets: runSecrets(raw, env),
+    workspace: raw.workspace || runner.workspace || '',
+    githubToken: raw['github-token'] || undefined
+  }
 }

@@ -35,6 +35,8 @@ export interface FinalFigures {
 }
 
 const MARK = '<!-- bot-bottle progress -->'
+/** The line that links the run's record (the post step makes it the artifact's link). */
+export const RECORD_LINE = "The run's record: "
 
 export function progressBody(f: ProgressFigures): string {
   const cap = f.maxCostUsd !== undefined ? ` of max-cost-usd $${f.maxCostUsd}` : ''
@@ -64,12 +66,13 @@ export function finalBody(f: FinalFigures): string {
     '',
     ...quoted,
     ...(links.length ? ['', ...links] : []),
-    ...(f.runUrl ? ['', `The run's record: ${f.runUrl}`] : [])
+    ...(f.runUrl ? ['', `${RECORD_LINE}${f.runUrl}`] : [])
   ].join('\n')
 }
 
 export class ProgressComment {
-  private id?: number
+  /** the comment's id once made */
+  id?: number
   private last = ''
   private broken = false
   private chain: Promise<void> = Promise.resolve()
