@@ -465,3 +465,77 @@ describe("what an attacker's review found", () => {
     expect(md).not.toContain('evil.example')
   })
 })
+
+describe('what mutation testing of apply found untested', () => {
+  const redactor = new Redactor([TOKEN, 'abc@defgh12'])
+  const logged: { tool: string; decision: string; reason?: string; target?: string }[] = []
+  const apply = async (queued: Parameters<typeof applyWrites>[0], pushedRefs: string[] = [], conclusion = 'success') => {
+    const api = await githubApi(gh.url, TOKEN, { owner: 'octo', repo: 'widgets' })
+    logged.length = 0
+    return applyWrites(queued, api, {
+      conclusion,
+      policy: policy([], { applyOn: new Set(['success', 'max-turns']) }),
+      redactor,
+      pushedRefs,
+      log: d => logged.push(d)
+    })
+  }
+  const pr = (title: string, body = 'b', head = 'bot/fix', base = 'main') => ({ tool: 'create_pull_request' as const, head, base, title, body, draft: true })
+
+  it("a pull request's title, body and head are scanned; a head the git gate did not push is dropped at apply time too", async () => {
+    const before = gh.state.pulls.length
+    for (const w of [pr(`Fix ${TOKEN}`), pr('Fix', `see ${TOKEN}`), pr('Fix', 'b', `bot/${TOKEN}`)]) {
+      expect((await apply([w], [`refs/heads/${w.head}`])).lines[0]).toBe(
+        `GitHub gate: create_pull_request (${w.head} → main): dropped: its text carries secret; nothing was sent`
+      )
+    }
+    expect(logged[0]).toMatchObject({ decision: 'dropped', reason: 'carries secret', target: `bot/${TOKEN} → main` })
+    const notPushed = await apply([pr('Fix')], ['refs/heads/other'])
+    expect(notPushed.lines).toEqual(['GitHub gate: create_pull_request (bot/fix → main): dropped: its head was not pushed through the git gate'])
+    expect(logged).toEqual([{ tool: 'create_pull_request', target: 'bot/fix → main', decision: 'dropped', reason: 'head not pushed through the git gate' }])
+    expect(gh.state.pulls.length).toBe(before)
+  })
+
+  it("a review's inline comments and a pull request's title and body are neutralised, and the log says what was", async () => {
+    const r = await apply(
+      [
+        pr('Fix for @alice<!-- x -->', 'cc @bob', 'bot/fix', 'feature'), // (bot/fix → main is open already)
+        {
+          tool: 'create_review',
+          number: 7,
+          commitId: headSha,
+          body: 'ok',
+          event: 'COMMENT',
+          comments: [{ path: 'a.txt', line: 3, side: 'RIGHT', body: 'ping @carol' }]
+        }
+      ],
+      ['refs/heads/bot/fix']
+    )
+    expect(gh.state.pulls.at(-1)).toMatchObject({ title: 'Fix for @\u2060alice', body: 'cc @\u2060bob' })
+    expect(gh.state.reviews.get(7)!.at(-1)!.comments[0]!.body).toBe('ping @\u2060carol')
+    expect(r.lines[0]).toMatch(
+      /^GitHub gate: create_pull_request \(bot\/fix → feature\): applied: https:\/\/github\.com\/octo\/widgets\/pull\/\d+ \(HTML comments, mentions neutralised\)$/
+    )
+    expect(logged[0]).toMatchObject({ decision: 'applied', reason: 'neutralised: HTML comments, mentions' })
+  })
+
+  it('a secret split across texts is found as asked, even when neutralising would break it (an @ in a run secret)', async () => {
+    const r = await apply([
+      {
+        tool: 'create_review',
+        number: 7,
+        commitId: headSha,
+        body: 'abc@d',
+        event: 'COMMENT',
+        comments: [{ path: 'a.txt', line: 3, side: 'RIGHT', body: 'efgh12' }]
+      }
+    ])
+    expect(r.lines[0]).toMatch(/dropped: its text carries secret/)
+  })
+
+  it('not applied after a conclusion not named: the reason says which, the line lists every conclusion named', async () => {
+    const r = await apply([{ tool: 'add_comment', number: 7, body: 'x' }], [], 'timeout')
+    expect(r.lines).toEqual(['GitHub gate: add_comment (#7): not applied: the run ended timeout (github-apply-on: success, max-turns)'])
+    expect(logged).toEqual([{ tool: 'add_comment', target: '#7', decision: 'not-applied', reason: 'the run ended timeout' }])
+  })
+})

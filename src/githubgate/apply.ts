@@ -70,12 +70,12 @@ function neutralised(w: QueuedWrite): { write: QueuedWrite; changed: Set<string>
 /**
  * The kinds of secret a write carries, in any form GitHub would show: each text as written and as
  * it would be sent (taking out a zero-width character can join a token back together), all of
- * them joined (a token split across two comments, or a title and a body), each as rendered
+ * them joined, as asked and as sent (a token split across two comments, or a title and a body), each as rendered
  * (entities decoded, backslash-escapes and tags dropped).
  */
 function secretsIn(asked: QueuedWrite, sent: QueuedWrite, redactor: Redactor): string[] {
   const texts = [...textsOf(asked), ...textsOf(sent)]
-  const all = [...texts, textsOf(asked).join(''), textsOf(sent).join(''), textsOf(sent).join('\n')]
+  const all = [...texts, textsOf(asked).join(''), textsOf(sent).join('')]
   return [...new Set(all.flatMap(renderedForms).flatMap(t => redactor.kindsIn(t)))]
 }
 
