@@ -49375,12 +49375,18 @@ const REF = /^[A-Za-z0-9._/-]{1,255}$/;
 function tools_capped(text) {
     return text.length <= MAX_ANSWER_CHARS ? text : `${text.slice(0, MAX_ANSWER_CHARS)}\n\n[cut: the answer was ${text.length} characters]`;
 }
-/** Untrusted text (a body, a comment, a log) as data: what a reader would not see taken out, and fenced (the fence cannot be closed from inside). */
+/** Text fenced as data: the fence cannot be closed from inside. */
+const fenced = (text) => `<untrusted-text>\n${text.replace(/<(\/?)untrusted-text/gi, '<$1untrusted_text')}\n</untrusted-text>`;
+/** Prose others wrote (a body, a comment) as data: what a reader of the page would not see taken out, then fenced. */
 function asData(text) {
     const { text: visible, removed } = visibleText(text);
-    const note = removed.length ? `\n[removed: ${removed.join(', ')}]` : '';
-    return `<untrusted-text>\n${visible.replace(/<(\/?)untrusted-text/gi, '<$1untrusted_text')}\n</untrusted-text>${note}`;
+    return `${fenced(visible)}${removed.length ? `\n[removed: ${removed.join(', ')}]` : ''}`;
 }
+/**
+ * Code and logs (a diff, a file, a job's log) as data: fenced, but nothing taken out — a reviewer
+ * must see all of it, an HTML comment in a changed file most of all.
+ */
+const asCode = fenced;
 /** A one-line untrusted name (a title, a file name, a label, a check's name): visible text, one line. */
 const oneLine = (s) => visibleText(s)
     .text.replace(/[\r\n]+/g, ' ')
@@ -49414,7 +49420,7 @@ async function getPullRequest(ctx, a) {
     ];
     for (const f of files) {
         out.push('', `### ${oneLine(f.filename)} (${f.status}, +${f.additions} -${f.deletions})`);
-        out.push(f.patch === undefined ? '(no patch: binary or too large)' : asData(numberPatch(f.patch).text));
+        out.push(f.patch === undefined ? '(no patch: binary or too large)' : asCode(numberPatch(f.patch).text));
     }
     out.push('', `## Review comments (${comments.length}, data)`);
     for (const c of comments)
@@ -49452,7 +49458,7 @@ async function getJobLog(ctx, a) {
         throw new ToolRefusal('job_id must be a job id (a check run id from get_check_runs)');
     const log = await ctx.api.jobLog(id);
     const tail = log.length > JOB_LOG_TAIL_CHARS ? log.slice(-JOB_LOG_TAIL_CHARS) : log;
-    return `Log of job ${id}${tail.length < log.length ? ` (its last ${JOB_LOG_TAIL_CHARS} of ${log.length} characters)` : ''}:\n${asData(tail)}`;
+    return `Log of job ${id}${tail.length < log.length ? ` (its last ${JOB_LOG_TAIL_CHARS} of ${log.length} characters)` : ''}:\n${asCode(tail)}`;
 }
 async function getFile(ctx, a) {
     const p = String(a['path'] ?? '');
@@ -49464,7 +49470,7 @@ async function getFile(ctx, a) {
     const got = await ctx.api.file(p, ref);
     if (got.kind === 'dir')
         return tools_capped(`${p}/ at ${ref ?? 'the default branch'}:\n${got.entries.map(oneLine).join('\n')}`);
-    return tools_capped(`${p} at ${ref ?? 'the default branch'} (${got.size} bytes):\n${asData(got.text)}`);
+    return tools_capped(`${p} at ${ref ?? 'the default branch'} (${got.size} bytes):\n${asCode(got.text)}`);
 }
 const applyNote = (ctx) => `The runner applies it after the run, if the run ends ${[...ctx.policy.applyOn].join(' or ')} (github-apply-on); it cannot be changed now.`;
 async function createReview(ctx, a) {
