@@ -53963,6 +53963,17 @@ function renderedForms(text) {
     const untagged = unescaped.replace(/<[^>\n]{0,200}>/g, '');
     return [...new Set([text, decoded, unescaped, untagged])];
 }
+/**
+ * The kinds of secret in texts the agent asked to post, in any form GitHub would show: each text as
+ * asked and as neutralised (taking out a zero-width character can join a token back together), all
+ * of them joined, both ways (a token split across two comments, or a title and a body), each as
+ * rendered (renderedForms). apply.ts drops a write on any; the progress comment leaves the result out.
+ */
+function secretKindsShown(asked, redactor) {
+    const sent = asked.map(t => neutralise(t).text);
+    const all = [...asked, ...sent, asked.join(''), sent.join('')];
+    return [...new Set(all.flatMap(renderedForms).flatMap(t => redactor.kindsIn(t)))];
+}
 const safeChar = (code) => (code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined);
 
 ;// CONCATENATED MODULE: ./lib/githubgate/apply.js
@@ -54001,17 +54012,6 @@ function neutralised(w) {
             return { write: w, changed };
     }
 }
-/**
- * The kinds of secret a write carries, in any form GitHub would show: each text as written and as
- * it would be sent (taking out a zero-width character can join a token back together), all of
- * them joined, as asked and as sent (a token split across two comments, or a title and a body), each as rendered
- * (entities decoded, backslash-escapes and tags dropped).
- */
-function secretsIn(asked, sent, redactor) {
-    const texts = [...textsOf(asked), ...textsOf(sent)];
-    const all = [...texts, textsOf(asked).join(''), textsOf(sent).join('')];
-    return [...new Set(all.flatMap(renderedForms).flatMap(t => redactor.kindsIn(t)))];
-}
 const where = (w) => (w.tool === 'create_pull_request' ? `${w.head} → ${w.base}` : `#${w.number}`);
 async function send(api, w) {
     switch (w.tool) {
@@ -54042,7 +54042,7 @@ async function applyWrites(queued, api, o) {
     }
     for (const queuedWrite of queued) {
         const { write, changed } = neutralised(queuedWrite);
-        const secrets = secretsIn(queuedWrite, write, o.redactor);
+        const secrets = secretKindsShown(textsOf(queuedWrite), o.redactor);
         if (secrets.length) {
             decide(queuedWrite, { decision: 'dropped', reason: `carries ${secrets.join(', ')}` }, `dropped: its text carries ${secrets.join(', ')}; nothing was sent`);
             continue;
@@ -54861,8 +54861,7 @@ function shownResult(ledger, outputs) {
     const applyOn = ledger.bottle?.plan.config.github.applyOn;
     if (!applyOn?.has(outputs.conclusion))
         return `(not shown: the run ended ${outputs.conclusion}; see the run's record)`;
-    const forms = [outputs.result, neutralise(outputs.result).text].flatMap(renderedForms);
-    if (forms.some(t => ledger.redactor.kindsIn(t).length))
+    if (secretKindsShown([outputs.result], ledger.redactor).length)
         return "(not shown: it carries one of the run's secrets; see the run's record)";
     return outputs.result;
 }

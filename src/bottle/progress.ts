@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { type GitHubApi, githubApi } from '../githubgate/github-client.js'
-import { neutralise, renderedForms } from '../githubgate/neutralise.js'
+import { secretKindsShown } from '../githubgate/neutralise.js'
 import { finalBody, ProgressComment, progressBody } from '../githubgate/progress-comment.js'
 import type { Bottle } from './launch.js'
 import type { Outputs } from './outputs.js'
@@ -59,8 +59,7 @@ export function watchProgress(bottle: Bottle, ledger: RunLedger): () => void {
 export function shownResult(ledger: RunLedger, outputs: Outputs): string {
   const applyOn = ledger.bottle?.plan.config.github.applyOn
   if (!applyOn?.has(outputs.conclusion)) return `(not shown: the run ended ${outputs.conclusion}; see the run's record)`
-  const forms = [outputs.result, neutralise(outputs.result).text].flatMap(renderedForms)
-  if (forms.some(t => ledger.redactor.kindsIn(t).length)) return "(not shown: it carries one of the run's secrets; see the run's record)"
+  if (secretKindsShown([outputs.result], ledger.redactor).length) return "(not shown: it carries one of the run's secrets; see the run's record)"
   return outputs.result
 }
 

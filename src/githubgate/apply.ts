@@ -1,7 +1,7 @@
 import type { Redactor } from '../transcript/redact.js'
 import { type GitHubApi, githubErrorText } from './github-client.js'
 import type { GitHubDecision } from './gate.js'
-import { neutralise, renderedForms } from './neutralise.js'
+import { neutralise, secretKindsShown } from './neutralise.js'
 import type { GitHubGatePolicy } from './policy.js'
 import type { QueuedWrite } from './write-queue.js'
 
@@ -67,18 +67,6 @@ function neutralised(w: QueuedWrite): { write: QueuedWrite; changed: Set<string>
   }
 }
 
-/**
- * The kinds of secret a write carries, in any form GitHub would show: each text as written and as
- * it would be sent (taking out a zero-width character can join a token back together), all of
- * them joined, as asked and as sent (a token split across two comments, or a title and a body), each as rendered
- * (entities decoded, backslash-escapes and tags dropped).
- */
-function secretsIn(asked: QueuedWrite, sent: QueuedWrite, redactor: Redactor): string[] {
-  const texts = [...textsOf(asked), ...textsOf(sent)]
-  const all = [...texts, textsOf(asked).join(''), textsOf(sent).join('')]
-  return [...new Set(all.flatMap(renderedForms).flatMap(t => redactor.kindsIn(t)))]
-}
-
 const where = (w: QueuedWrite) => (w.tool === 'create_pull_request' ? `${w.head} → ${w.base}` : `#${w.number}`)
 
 async function send(api: GitHubApi, w: QueuedWrite): Promise<Partial<Applied>> {
@@ -114,7 +102,7 @@ export async function applyWrites(queued: readonly QueuedWrite[], api: GitHubApi
   }
   for (const queuedWrite of queued) {
     const { write, changed } = neutralised(queuedWrite)
-    const secrets = secretsIn(queuedWrite, write, o.redactor)
+    const secrets = secretKindsShown(textsOf(queuedWrite), o.redactor)
     if (secrets.length) {
       decide(queuedWrite, { decision: 'dropped', reason: `carries ${secrets.join(', ')}` }, `dropped: its text carries ${secrets.join(', ')}; nothing was sent`)
       continue

@@ -1,3 +1,4 @@
+import type { Redactor } from '../transcript/redact.js'
 import { BIDI, INVISIBLE } from '../trigger/event-text.js'
 
 /**
@@ -60,6 +61,18 @@ export function renderedForms(text: string): string[] {
   const unescaped = decoded.replace(/\\([!-/:-@[-`{-~])/g, '$1')
   const untagged = unescaped.replace(/<[^>\n]{0,200}>/g, '')
   return [...new Set([text, decoded, unescaped, untagged])]
+}
+
+/**
+ * The kinds of secret in texts the agent asked to post, in any form GitHub would show: each text as
+ * asked and as neutralised (taking out a zero-width character can join a token back together), all
+ * of them joined, both ways (a token split across two comments, or a title and a body), each as
+ * rendered (renderedForms). apply.ts drops a write on any; the progress comment leaves the result out.
+ */
+export function secretKindsShown(asked: readonly string[], redactor: Pick<Redactor, 'kindsIn'>): string[] {
+  const sent = asked.map(t => neutralise(t).text)
+  const all = [...asked, ...sent, asked.join(''), sent.join('')]
+  return [...new Set(all.flatMap(renderedForms).flatMap(t => redactor.kindsIn(t)))]
 }
 
 const safeChar = (code: number) => (code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined)
