@@ -39,6 +39,8 @@ import { isSetupOnly } from './config/setup-config.js'
 import { smolvmInstaller } from './install/smolvm.js'
 import { runSetup } from './setup.js'
 import { checkStructuredOutput } from './transcript/structured-output.js'
+import { startTelemetry } from './telemetry/run-telemetry.js'
+import { telemetryFacts } from './bottle/telemetry-facts.js'
 import { errorMessage, InputError } from './util/errors.js'
 
 /** How long claude gets to end its run on the proxy's 402 (it does at once) before it is stopped. */
@@ -65,6 +67,8 @@ export async function run(): Promise<void> {
   )
   try {
     const config = parseConfig(raw, readRunnerEnv(process.env))
+    // the SDK loads beside the run, only with an endpoint set
+    ledger.telemetry = startTelemetry(config.telemetry, { provider: providerName(config), prompt: config.prompt })
     // the event's payload, read once: the trigger check, event-context, the base's agent config and the GitHub gate read it
     const payload = readEventPayload(process.env)
     if (!(await triggerAllowed(config, ledger, payload))) return
@@ -246,6 +250,12 @@ async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, recor
   if (failed) core.setFailed(failed)
 }
 
+/** The `provider` input as the run uses it. */
+function providerName(config: Config): string {
+  const kind = config.credential.kind
+  return kind === 'bedrock' || kind === 'vertex' ? kind : 'anthropic'
+}
+
 /** Stops the daemons, removes the bottle and its network (undo, as main's final teardown). */
 async function tearDown(ledger: RunLedger): Promise<void> {
   await ledger.reaping
@@ -277,6 +287,7 @@ async function publish(ledger: RunLedger): Promise<void> {
   await finishProgress(ledger, settled)
   publishOutputs(settled, core.setOutput)
   endCollect()
+  await ledger.telemetry?.send(telemetryFacts(ledger, settled, process.env), settled.result, transcriptDir, t => ledger.redactor.redact(t), process.env)
   if (transcriptDir) {
     try {
       writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } })

@@ -485,7 +485,12 @@ describe('model proxy decision log and usage', () => {
       await rawRequest(p.port, 'POST', '/v1/messages', { 'x-api-key': 'wrong' }, '{}')
       const lines = await waitForLines(logFile, 5)
       // a line is written when its request completes (a forwarded answer once its usage is read): any order
-      const got = lines.map(({ time, duration_ms, ...rest }) => (expect(typeof time).toBe('string'), expect(typeof duration_ms).toBe('number'), rest))
+      // a forwarded answer's first body bytes are timed (the trace's time to first chunk), within its duration
+      for (const l of lines.filter(l => l['decision'] === 'forwarded'))
+        expect(l['first_byte_ms']).toEqual(expect.any(Number)), expect(l['first_byte_ms'] as number).toBeLessThanOrEqual(l['duration_ms'] as number)
+      const got = lines.map(
+        ({ time, duration_ms, first_byte_ms, ...rest }) => (expect(typeof time).toBe('string'), expect(typeof duration_ms).toBe('number'), rest)
+      )
       expect(got).toHaveLength(5)
       expect(got).toEqual(
         expect.arrayContaining([

@@ -31,6 +31,7 @@ const outcome: RunOutcome = {
   exitCode: 1,
   timedOut: false,
   toolCalls: new Map(),
+  toolTimes: [],
   durationMs: 8123,
   anomalies: [],
   streamFile: '',

@@ -26,10 +26,12 @@ describe('PhaseClock', () => {
     end() // once
     expect(lines).toEqual(['⏱ network: 120 ms', '⏱ claude: 40 ms', '⏱ teardown: 7 ms'])
     expect(clock.timings).toEqual([
-      { phase: 'network', ms: 120 },
-      { phase: 'claude', ms: 40 },
-      { phase: 'teardown', ms: 7 }
+      { phase: 'network', ms: 120, at: expect.any(Number) },
+      { phase: 'claude', ms: 40, at: expect.any(Number) },
+      { phase: 'teardown', ms: 7, at: expect.any(Number) }
     ])
+    // each phase's start, on the epoch: where its span starts in the run's trace
+    for (const t of clock.timings) expect(Math.abs(t.at! - (Date.now() - t.ms))).toBeLessThan(5_000)
   })
 })
 

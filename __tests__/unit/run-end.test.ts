@@ -35,6 +35,7 @@ const outcome: RunOutcome = {
   exitCode: 0,
   timedOut: false,
   toolCalls: new Map(),
+  toolTimes: [],
   durationMs: 5,
   anomalies: [],
   streamFile: '',

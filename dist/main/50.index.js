@@ -2,7 +2,7 @@ export const id = 50;
 export const ids = [50];
 export const modules = {
 
-/***/ 9669:
+/***/ 19669:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -14,15 +14,15 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@aws-crypto/sha256-js/build/main/index.js
-var main = __webpack_require__(3156);
+var main = __webpack_require__(23156);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js
 var dist_cjs = __webpack_require__(5861);
 // EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
-var signature_v4_dist_cjs = __webpack_require__(5118);
+var signature_v4_dist_cjs = __webpack_require__(75118);
 // EXTERNAL MODULE: ./lib/proxy/model-routes.js
-var model_routes = __webpack_require__(7988);
+var model_routes = __webpack_require__(57988);
 // EXTERNAL MODULE: ./lib/proxy/usage-tap.js
-var usage_tap = __webpack_require__(431);
+var usage_tap = __webpack_require__(10431);
 ;// CONCATENATED MODULE: ./lib/proxy/providers/event-stream.js
 /**
  * A reader of the AWS event stream encoding (application/vnd.amazon.eventstream), as Bedrock's
@@ -97,9 +97,9 @@ function eventStreamReader(onMessage, maxMessage = 1024 * 1024) {
 }
 
 // EXTERNAL MODULE: ./lib/proxy/providers/placeholder.js
-var placeholder = __webpack_require__(9416);
+var placeholder = __webpack_require__(19416);
 // EXTERNAL MODULE: ./lib/proxy/providers/provider.js
-var provider = __webpack_require__(2688);
+var provider = __webpack_require__(22688);
 ;// CONCATENATED MODULE: ./lib/proxy/providers/bedrock.js
 
 

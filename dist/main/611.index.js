@@ -2,7 +2,7 @@ export const id = 611;
 export const ids = [611];
 export const modules = {
 
-/***/ 4611:
+/***/ 64611:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -11,10 +11,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   vertexProvider: () => (/* binding */ vertexProvider)
 /* harmony export */ });
 /* harmony import */ var google_auth_library__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(492);
-/* harmony import */ var _model_routes_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7988);
-/* harmony import */ var _usage_tap_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(431);
-/* harmony import */ var _placeholder_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9416);
-/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2688);
+/* harmony import */ var _model_routes_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57988);
+/* harmony import */ var _usage_tap_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(10431);
+/* harmony import */ var _placeholder_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(19416);
+/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(22688);
 
 
 

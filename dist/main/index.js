@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 779:
+/***/ 10779:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -215,14 +215,14 @@ function regex(str) {
 
 /***/ }),
 
-/***/ 2815:
+/***/ 82815:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const formats_1 = __nccwpck_require__(779);
-const limit_1 = __nccwpck_require__(1284);
-const codegen_1 = __nccwpck_require__(1436);
+const formats_1 = __nccwpck_require__(10779);
+const limit_1 = __nccwpck_require__(51284);
+const codegen_1 = __nccwpck_require__(81436);
 const fullName = new codegen_1.Name("fullFormats");
 const fastName = new codegen_1.Name("fastFormats");
 const formatsPlugin = (ajv, opts = { keywords: true }) => {
@@ -258,14 +258,14 @@ exports["default"] = formatsPlugin;
 
 /***/ }),
 
-/***/ 1284:
+/***/ 51284:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.formatLimitDefinition = void 0;
-const ajv_1 = __nccwpck_require__(2463);
-const codegen_1 = __nccwpck_require__(1436);
+const ajv_1 = __nccwpck_require__(42463);
+const codegen_1 = __nccwpck_require__(81436);
 const ops = codegen_1.operators;
 const KWDs = {
     formatMaximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -333,19 +333,19 @@ exports["default"] = formatLimitPlugin;
 
 /***/ }),
 
-/***/ 878:
+/***/ 60878:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft7_1 = __nccwpck_require__(9941);
-const dynamic_1 = __nccwpck_require__(9923);
-const next_1 = __nccwpck_require__(7844);
-const unevaluated_1 = __nccwpck_require__(2010);
-const discriminator_1 = __nccwpck_require__(8886);
-const json_schema_2019_09_1 = __nccwpck_require__(5375);
+const core_1 = __nccwpck_require__(63893);
+const draft7_1 = __nccwpck_require__(39941);
+const dynamic_1 = __nccwpck_require__(59923);
+const next_1 = __nccwpck_require__(17844);
+const unevaluated_1 = __nccwpck_require__(62010);
+const discriminator_1 = __nccwpck_require__(28886);
+const json_schema_2019_09_1 = __nccwpck_require__(95375);
 const META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
 class Ajv2019 extends core_1.default {
     constructor(opts = {}) {
@@ -383,33 +383,33 @@ module.exports = exports = Ajv2019;
 module.exports.Ajv2019 = Ajv2019;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv2019;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(33021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(53162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=2019.js.map
 
 /***/ }),
 
-/***/ 2210:
+/***/ 52210:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft2020_1 = __nccwpck_require__(4298);
-const discriminator_1 = __nccwpck_require__(8886);
-const json_schema_2020_12_1 = __nccwpck_require__(3995);
+const core_1 = __nccwpck_require__(63893);
+const draft2020_1 = __nccwpck_require__(54298);
+const discriminator_1 = __nccwpck_require__(28886);
+const json_schema_2020_12_1 = __nccwpck_require__(93995);
 const META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
 class Ajv2020 extends core_1.default {
     constructor(opts = {}) {
@@ -444,33 +444,33 @@ module.exports = exports = Ajv2020;
 module.exports.Ajv2020 = Ajv2020;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv2020;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(33021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(53162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=2020.js.map
 
 /***/ }),
 
-/***/ 2463:
+/***/ 42463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft7_1 = __nccwpck_require__(9941);
-const discriminator_1 = __nccwpck_require__(8886);
-const draft7MetaSchema = __nccwpck_require__(2079);
+const core_1 = __nccwpck_require__(63893);
+const draft7_1 = __nccwpck_require__(39941);
+const discriminator_1 = __nccwpck_require__(28886);
+const draft7MetaSchema = __nccwpck_require__(72079);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -500,24 +500,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(33021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(53162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 567:
+/***/ 80567:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -679,15 +679,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 1436:
+/***/ 81436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
-var code_2 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(80567);
+const scope_1 = __nccwpck_require__(77788);
+var code_2 = __nccwpck_require__(80567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -696,7 +696,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(77788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -1382,13 +1382,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 77788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(80567);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -1531,15 +1531,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 1283:
+/***/ 81283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -1666,12 +1666,12 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const validate_1 = __nccwpck_require__(7881);
+const codegen_1 = __nccwpck_require__(81436);
+const validation_error_1 = __nccwpck_require__(33021);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const validate_1 = __nccwpck_require__(87881);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -1908,12 +1908,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 630:
+/***/ 90630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -1942,12 +1942,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 3162:
+/***/ 53162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(4090);
+const resolve_1 = __nccwpck_require__(24090);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -1960,15 +1960,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 4090:
+/***/ 24090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(4464);
-const equal = __nccwpck_require__(3430);
-const traverse = __nccwpck_require__(1167);
+const util_1 = __nccwpck_require__(84464);
+const equal = __nccwpck_require__(23430);
+const traverse = __nccwpck_require__(81167);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -2153,14 +2153,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 4464:
+/***/ 84464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const code_1 = __nccwpck_require__(567);
+const codegen_1 = __nccwpck_require__(81436);
+const code_1 = __nccwpck_require__(80567);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -2337,7 +2337,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 7692:
+/***/ 37692:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2362,15 +2362,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 5346:
+/***/ 35346:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -2418,17 +2418,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 6685:
+/***/ 86685:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
 const rules_1 = __nccwpck_require__(7353);
-const applicability_1 = __nccwpck_require__(7692);
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const applicability_1 = __nccwpck_require__(37692);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -2627,14 +2627,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 1699:
+/***/ 11699:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -2668,24 +2668,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 7881:
+/***/ 87881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(5346);
-const dataType_1 = __nccwpck_require__(6685);
-const applicability_1 = __nccwpck_require__(7692);
-const dataType_2 = __nccwpck_require__(6685);
-const defaults_1 = __nccwpck_require__(1699);
-const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(6200);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const errors_1 = __nccwpck_require__(1283);
+const boolSchema_1 = __nccwpck_require__(35346);
+const dataType_1 = __nccwpck_require__(86685);
+const applicability_1 = __nccwpck_require__(37692);
+const dataType_2 = __nccwpck_require__(86685);
+const defaults_1 = __nccwpck_require__(11699);
+const keyword_1 = __nccwpck_require__(15202);
+const subschema_1 = __nccwpck_require__(26200);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const errors_1 = __nccwpck_require__(81283);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -3194,16 +3194,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 5202:
+/***/ 15202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const code_1 = __nccwpck_require__(8484);
-const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const code_1 = __nccwpck_require__(28484);
+const errors_1 = __nccwpck_require__(81283);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -3324,14 +3324,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 6200:
+/***/ 26200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -3411,31 +3411,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 3893:
+/***/ 63893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
-const ref_error_1 = __nccwpck_require__(3162);
+const validation_error_1 = __nccwpck_require__(33021);
+const ref_error_1 = __nccwpck_require__(53162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
-const codegen_2 = __nccwpck_require__(1436);
-const resolve_1 = __nccwpck_require__(4090);
-const dataType_1 = __nccwpck_require__(6685);
-const util_1 = __nccwpck_require__(4464);
-const $dataRefSchema = __nccwpck_require__(3837);
-const uri_1 = __nccwpck_require__(6285);
+const codegen_2 = __nccwpck_require__(81436);
+const resolve_1 = __nccwpck_require__(24090);
+const dataType_1 = __nccwpck_require__(86685);
+const util_1 = __nccwpck_require__(84464);
+const $dataRefSchema = __nccwpck_require__(63837);
+const uri_1 = __nccwpck_require__(36285);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -4035,18 +4035,18 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 5375:
+/***/ 95375:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const metaSchema = __nccwpck_require__(8138);
+const metaSchema = __nccwpck_require__(88138);
 const applicator = __nccwpck_require__(4908);
-const content = __nccwpck_require__(958);
-const core = __nccwpck_require__(58);
-const format = __nccwpck_require__(6534);
-const metadata = __nccwpck_require__(711);
-const validation = __nccwpck_require__(8030);
+const content = __nccwpck_require__(80958);
+const core = __nccwpck_require__(90058);
+const format = __nccwpck_require__(36534);
+const metadata = __nccwpck_require__(20711);
+const validation = __nccwpck_require__(78030);
 const META_SUPPORT_DATA = ["/properties"];
 function addMetaSchema2019($data) {
     ;
@@ -4069,19 +4069,19 @@ exports["default"] = addMetaSchema2019;
 
 /***/ }),
 
-/***/ 3995:
+/***/ 93995:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const metaSchema = __nccwpck_require__(1678);
-const applicator = __nccwpck_require__(7216);
-const unevaluated = __nccwpck_require__(9547);
-const content = __nccwpck_require__(8226);
-const core = __nccwpck_require__(518);
+const metaSchema = __nccwpck_require__(61678);
+const applicator = __nccwpck_require__(57216);
+const unevaluated = __nccwpck_require__(99547);
+const content = __nccwpck_require__(28226);
+const core = __nccwpck_require__(80518);
 const format = __nccwpck_require__(4588);
-const metadata = __nccwpck_require__(5707);
-const validation = __nccwpck_require__(7082);
+const metadata = __nccwpck_require__(15707);
+const validation = __nccwpck_require__(97082);
 const META_SUPPORT_DATA = ["/properties"];
 function addMetaSchema2020($data) {
     ;
@@ -4105,20 +4105,20 @@ exports["default"] = addMetaSchema2020;
 
 /***/ }),
 
-/***/ 4951:
+/***/ 24951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(3430);
+const equal = __nccwpck_require__(23430);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 6214:
+/***/ 36214:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4148,19 +4148,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 6285:
+/***/ 36285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(4352);
+const uri = __nccwpck_require__(24352);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 3021:
+/***/ 33021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4177,14 +4177,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 3448:
+/***/ 73448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4232,15 +4232,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2431:
+/***/ 42431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -4344,12 +4344,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9205:
+/***/ 39205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -4373,12 +4373,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9380:
+/***/ 89380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -4391,13 +4391,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6182:
+/***/ 16182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -4492,15 +4492,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5826:
+/***/ 95826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4583,12 +4583,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3818:
+/***/ 73818:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __nccwpck_require__(5826);
+const dependencies_1 = __nccwpck_require__(95826);
 const def = {
     keyword: "dependentSchemas",
     type: "object",
@@ -4600,13 +4600,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8584:
+/***/ 48584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -4672,27 +4672,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8775:
+/***/ 28775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(3448);
+const additionalItems_1 = __nccwpck_require__(73448);
 const prefixItems_1 = __nccwpck_require__(6467);
-const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(2959);
-const contains_1 = __nccwpck_require__(6182);
-const dependencies_1 = __nccwpck_require__(5826);
-const propertyNames_1 = __nccwpck_require__(1372);
-const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(8778);
-const patternProperties_1 = __nccwpck_require__(664);
+const items_1 = __nccwpck_require__(75791);
+const items2020_1 = __nccwpck_require__(52959);
+const contains_1 = __nccwpck_require__(16182);
+const dependencies_1 = __nccwpck_require__(95826);
+const propertyNames_1 = __nccwpck_require__(71372);
+const additionalProperties_1 = __nccwpck_require__(42431);
+const properties_1 = __nccwpck_require__(88778);
+const patternProperties_1 = __nccwpck_require__(50664);
 const not_1 = __nccwpck_require__(8350);
-const anyOf_1 = __nccwpck_require__(9380);
-const oneOf_1 = __nccwpck_require__(2490);
-const allOf_1 = __nccwpck_require__(9205);
-const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const anyOf_1 = __nccwpck_require__(89380);
+const oneOf_1 = __nccwpck_require__(22490);
+const allOf_1 = __nccwpck_require__(39205);
+const if_1 = __nccwpck_require__(48584);
+const thenElse_1 = __nccwpck_require__(46829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4722,15 +4722,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 5791:
+/***/ 75791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "items",
     type: "array",
@@ -4780,15 +4780,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2959:
+/***/ 52959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
-const additionalItems_1 = __nccwpck_require__(3448);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
+const additionalItems_1 = __nccwpck_require__(73448);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4821,7 +4821,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -4848,13 +4848,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2490:
+/***/ 22490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -4914,15 +4914,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 664:
+/***/ 50664:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const util_2 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const util_2 = __nccwpck_require__(84464);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -5000,7 +5000,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(5791);
+const items_1 = __nccwpck_require__(75791);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -5013,15 +5013,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8778:
+/***/ 88778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(7881);
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const additionalProperties_1 = __nccwpck_require__(2431);
+const validate_1 = __nccwpck_require__(87881);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const additionalProperties_1 = __nccwpck_require__(42431);
 const def = {
     keyword: "properties",
     type: "object",
@@ -5073,13 +5073,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1372:
+/***/ 71372:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -5117,12 +5117,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 46829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -5136,16 +5136,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8484:
+/***/ 28484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
-const util_2 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
+const util_2 = __nccwpck_require__(84464);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -5273,7 +5273,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 69872:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5289,13 +5289,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7397:
+/***/ 97397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
-const ref_1 = __nccwpck_require__(2996);
+const id_1 = __nccwpck_require__(69872);
+const ref_1 = __nccwpck_require__(92996);
 const core = [
     "$schema",
     "$id",
@@ -5311,18 +5311,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 2996:
+/***/ 92996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(3162);
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const ref_error_1 = __nccwpck_require__(53162);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const compile_1 = __nccwpck_require__(2718);
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -5439,16 +5439,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8886:
+/***/ 28886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const types_1 = __nccwpck_require__(7115);
+const codegen_1 = __nccwpck_require__(81436);
+const types_1 = __nccwpck_require__(87115);
 const compile_1 = __nccwpck_require__(2718);
-const ref_error_1 = __nccwpck_require__(3162);
-const util_1 = __nccwpck_require__(4464);
+const ref_error_1 = __nccwpck_require__(53162);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -5549,7 +5549,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7115:
+/***/ 87115:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5564,19 +5564,19 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 4298:
+/***/ 54298:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const dynamic_1 = __nccwpck_require__(9923);
-const next_1 = __nccwpck_require__(7844);
-const unevaluated_1 = __nccwpck_require__(2010);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(97397);
+const validation_1 = __nccwpck_require__(85481);
+const applicator_1 = __nccwpck_require__(28775);
+const dynamic_1 = __nccwpck_require__(59923);
+const next_1 = __nccwpck_require__(17844);
+const unevaluated_1 = __nccwpck_require__(62010);
+const format_1 = __nccwpck_require__(72601);
+const metadata_1 = __nccwpck_require__(56620);
 const draft2020Vocabularies = [
     dynamic_1.default,
     core_1.default,
@@ -5593,16 +5593,16 @@ exports["default"] = draft2020Vocabularies;
 
 /***/ }),
 
-/***/ 9941:
+/***/ 39941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(97397);
+const validation_1 = __nccwpck_require__(85481);
+const applicator_1 = __nccwpck_require__(28775);
+const format_1 = __nccwpck_require__(72601);
+const metadata_1 = __nccwpck_require__(56620);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -5616,16 +5616,16 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 8639:
+/***/ 68639:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.dynamicAnchor = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const compile_1 = __nccwpck_require__(2718);
-const ref_1 = __nccwpck_require__(2996);
+const ref_1 = __nccwpck_require__(92996);
 const def = {
     keyword: "$dynamicAnchor",
     schemaType: "string",
@@ -5658,9 +5658,9 @@ exports["default"] = def;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.dynamicRef = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const ref_1 = __nccwpck_require__(2996);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const ref_1 = __nccwpck_require__(92996);
 const def = {
     keyword: "$dynamicRef",
     schemaType: "string",
@@ -5709,28 +5709,28 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9923:
+/***/ 59923:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dynamicAnchor_1 = __nccwpck_require__(8639);
+const dynamicAnchor_1 = __nccwpck_require__(68639);
 const dynamicRef_1 = __nccwpck_require__(5065);
-const recursiveAnchor_1 = __nccwpck_require__(9982);
-const recursiveRef_1 = __nccwpck_require__(1794);
+const recursiveAnchor_1 = __nccwpck_require__(39982);
+const recursiveRef_1 = __nccwpck_require__(41794);
 const dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
 exports["default"] = dynamic;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 9982:
+/***/ 39982:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dynamicAnchor_1 = __nccwpck_require__(8639);
-const util_1 = __nccwpck_require__(4464);
+const dynamicAnchor_1 = __nccwpck_require__(68639);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "$recursiveAnchor",
     schemaType: "boolean",
@@ -5746,7 +5746,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1794:
+/***/ 41794:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -5762,12 +5762,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6402:
+/***/ 26402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -5860,19 +5860,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2601:
+/***/ 72601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(6402);
+const format_1 = __nccwpck_require__(26402);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 6620:
+/***/ 56620:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5896,13 +5896,13 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 7844:
+/***/ 17844:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependentRequired_1 = __nccwpck_require__(5881);
-const dependentSchemas_1 = __nccwpck_require__(3818);
+const dependentRequired_1 = __nccwpck_require__(20643);
+const dependentSchemas_1 = __nccwpck_require__(73818);
 const limitContains_1 = __nccwpck_require__(3907);
 const next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
 exports["default"] = next;
@@ -5910,26 +5910,26 @@ exports["default"] = next;
 
 /***/ }),
 
-/***/ 2010:
+/***/ 62010:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const unevaluatedProperties_1 = __nccwpck_require__(6855);
-const unevaluatedItems_1 = __nccwpck_require__(4144);
+const unevaluatedProperties_1 = __nccwpck_require__(16855);
+const unevaluatedItems_1 = __nccwpck_require__(64144);
 const unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
 exports["default"] = unevaluated;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 4144:
+/***/ 64144:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -5969,14 +5969,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6855:
+/***/ 16855:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
 const error = {
     message: "must NOT have unevaluated properties",
     params: ({ params }) => (0, codegen_1._) `{unevaluatedProperty: ${params.unevaluatedProperty}}`,
@@ -6040,14 +6040,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8026:
+/***/ 98026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -6071,12 +6071,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5881:
+/***/ 20643:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __nccwpck_require__(5826);
+const dependencies_1 = __nccwpck_require__(95826);
 const def = {
     keyword: "dependentRequired",
     type: "object",
@@ -6089,14 +6089,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3200:
+/***/ 93200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -6143,21 +6143,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5481:
+/***/ 85481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(3723);
-const multipleOf_1 = __nccwpck_require__(8132);
-const limitLength_1 = __nccwpck_require__(6962);
-const pattern_1 = __nccwpck_require__(6023);
+const limitNumber_1 = __nccwpck_require__(43723);
+const multipleOf_1 = __nccwpck_require__(18132);
+const limitLength_1 = __nccwpck_require__(46962);
+const pattern_1 = __nccwpck_require__(96023);
 const limitProperties_1 = __nccwpck_require__(895);
-const required_1 = __nccwpck_require__(4504);
-const limitItems_1 = __nccwpck_require__(6296);
-const uniqueItems_1 = __nccwpck_require__(5132);
-const const_1 = __nccwpck_require__(8026);
-const enum_1 = __nccwpck_require__(3200);
+const required_1 = __nccwpck_require__(94504);
+const limitItems_1 = __nccwpck_require__(36296);
+const uniqueItems_1 = __nccwpck_require__(65132);
+const const_1 = __nccwpck_require__(98026);
+const enum_1 = __nccwpck_require__(93200);
 const validation = [
     // number
     limitNumber_1.default,
@@ -6187,7 +6187,7 @@ exports["default"] = validation;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: ["maxContains", "minContains"],
     type: "array",
@@ -6203,12 +6203,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6296:
+/***/ 36296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -6233,14 +6233,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6962:
+/***/ 46962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const ucs2length_1 = __nccwpck_require__(6214);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const ucs2length_1 = __nccwpck_require__(36214);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -6266,12 +6266,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3723:
+/***/ 43723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -6304,7 +6304,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -6329,12 +6329,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8132:
+/***/ 18132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -6361,14 +6361,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6023:
+/***/ 96023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -6400,14 +6400,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4504:
+/***/ 94504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -6485,15 +6485,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5132:
+/***/ 65132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(6685);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const dataType_1 = __nccwpck_require__(86685);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -6555,7 +6555,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3430:
+/***/ 23430:
 /***/ ((module) => {
 
 
@@ -6608,7 +6608,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 1167:
+/***/ 81167:
 /***/ ((module) => {
 
 
@@ -6708,7 +6708,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 9379:
+/***/ 89379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6848,17 +6848,17 @@ class Comparator {
 
 module.exports = Comparator
 
-const parseOptions = __nccwpck_require__(356)
-const { safeRe: re, t } = __nccwpck_require__(5471)
-const cmp = __nccwpck_require__(8646)
+const parseOptions = __nccwpck_require__(70356)
+const { safeRe: re, t } = __nccwpck_require__(95471)
+const cmp = __nccwpck_require__(28646)
 const debug = __nccwpck_require__(1159)
 const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 
 
 /***/ }),
 
-/***/ 6782:
+/***/ 96782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7080,22 +7080,22 @@ class Range {
 
 module.exports = Range
 
-const LRU = __nccwpck_require__(1383)
+const LRU = __nccwpck_require__(61383)
 const cache = new LRU()
 
-const parseOptions = __nccwpck_require__(356)
-const Comparator = __nccwpck_require__(9379)
+const parseOptions = __nccwpck_require__(70356)
+const Comparator = __nccwpck_require__(89379)
 const debug = __nccwpck_require__(1159)
 const SemVer = __nccwpck_require__(7163)
-const trimComparatorWhitespace = __nccwpck_require__(9737)
+const trimComparatorWhitespace = __nccwpck_require__(69737)
 const {
   safeRe: re,
   src,
   t,
   tildeTrimReplace,
   caretTrimReplace,
-} = __nccwpck_require__(5471)
-const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
+} = __nccwpck_require__(95471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(45101)
 
 // unbounded global build-metadata stripper used by parseRange
 const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
@@ -7448,11 +7448,11 @@ const testSet = (set, version, options) => {
 
 
 const debug = __nccwpck_require__(1159)
-const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
-const { safeRe: re, t } = __nccwpck_require__(5471)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(45101)
+const { safeRe: re, t } = __nccwpck_require__(95471)
 
-const parseOptions = __nccwpck_require__(356)
-const { compareIdentifiers } = __nccwpck_require__(3348)
+const parseOptions = __nccwpck_require__(70356)
+const { compareIdentifiers } = __nccwpck_require__(73348)
 
 const isPrereleaseIdentifier = (prerelease, identifier) => {
   const identifiers = identifier.split('.')
@@ -7804,7 +7804,7 @@ module.exports = SemVer
 
 
 
-const parse = __nccwpck_require__(6353)
+const parse = __nccwpck_require__(16353)
 const clean = (version, options) => {
   const s = parse(version.trim().replace(/^[=v]+/, ''), options)
   return s ? s.version : null
@@ -7814,17 +7814,17 @@ module.exports = clean
 
 /***/ }),
 
-/***/ 8646:
+/***/ 28646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const eq = __nccwpck_require__(5082)
+const eq = __nccwpck_require__(55082)
 const neq = __nccwpck_require__(4974)
-const gt = __nccwpck_require__(6599)
-const gte = __nccwpck_require__(1236)
+const gt = __nccwpck_require__(16599)
+const gte = __nccwpck_require__(41236)
 const lt = __nccwpck_require__(3872)
-const lte = __nccwpck_require__(6717)
+const lte = __nccwpck_require__(56717)
 
 const cmp = (a, op, b, loose) => {
   switch (op) {
@@ -7875,14 +7875,14 @@ module.exports = cmp
 
 /***/ }),
 
-/***/ 5385:
+/***/ 35385:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const SemVer = __nccwpck_require__(7163)
-const parse = __nccwpck_require__(6353)
-const { safeRe: re, t } = __nccwpck_require__(5471)
+const parse = __nccwpck_require__(16353)
+const { safeRe: re, t } = __nccwpck_require__(95471)
 
 const coerce = (version, options) => {
   if (version instanceof SemVer) {
@@ -7944,7 +7944,7 @@ module.exports = coerce
 
 /***/ }),
 
-/***/ 7648:
+/***/ 37648:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7960,19 +7960,19 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 6874:
+/***/ 56874:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const compareLoose = (a, b) => compare(a, b, true)
 module.exports = compareLoose
 
 
 /***/ }),
 
-/***/ 8469:
+/***/ 78469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7986,12 +7986,12 @@ module.exports = compare
 
 /***/ }),
 
-/***/ 3092:
+/***/ 70711:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(6353)
+const parse = __nccwpck_require__(16353)
 
 const diff = (version1, version2) => {
   const v1 = parse(version1, null, true)
@@ -8053,43 +8053,43 @@ module.exports = diff
 
 /***/ }),
 
-/***/ 5082:
+/***/ 55082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const eq = (a, b, loose) => compare(a, b, loose) === 0
 module.exports = eq
 
 
 /***/ }),
 
-/***/ 6599:
+/***/ 16599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const gt = (a, b, loose) => compare(a, b, loose) > 0
 module.exports = gt
 
 
 /***/ }),
 
-/***/ 1236:
+/***/ 41236:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const gte = (a, b, loose) => compare(a, b, loose) >= 0
 module.exports = gte
 
 
 /***/ }),
 
-/***/ 2338:
+/***/ 62338:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8122,26 +8122,26 @@ module.exports = inc
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const lt = (a, b, loose) => compare(a, b, loose) < 0
 module.exports = lt
 
 
 /***/ }),
 
-/***/ 6717:
+/***/ 56717:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const lte = (a, b, loose) => compare(a, b, loose) <= 0
 module.exports = lte
 
 
 /***/ }),
 
-/***/ 8511:
+/***/ 68511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8153,7 +8153,7 @@ module.exports = major
 
 /***/ }),
 
-/***/ 2603:
+/***/ 32603:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8170,14 +8170,14 @@ module.exports = minor
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const neq = (a, b, loose) => compare(a, b, loose) !== 0
 module.exports = neq
 
 
 /***/ }),
 
-/***/ 6353:
+/***/ 16353:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8202,7 +8202,7 @@ module.exports = parse
 
 /***/ }),
 
-/***/ 8756:
+/***/ 48756:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8214,12 +8214,12 @@ module.exports = patch
 
 /***/ }),
 
-/***/ 5714:
+/***/ 15714:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(6353)
+const parse = __nccwpck_require__(16353)
 const prerelease = (version, options) => {
   const parsed = parse(version, options)
   return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
@@ -8229,36 +8229,36 @@ module.exports = prerelease
 
 /***/ }),
 
-/***/ 2173:
+/***/ 32173:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compare = __nccwpck_require__(8469)
+const compare = __nccwpck_require__(78469)
 const rcompare = (a, b, loose) => compare(b, a, loose)
 module.exports = rcompare
 
 
 /***/ }),
 
-/***/ 7192:
+/***/ 87192:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compareBuild = __nccwpck_require__(7648)
+const compareBuild = __nccwpck_require__(37648)
 const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
 module.exports = rsort
 
 
 /***/ }),
 
-/***/ 8011:
+/***/ 68011:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 const satisfies = (version, range, options) => {
   try {
     range = new Range(range, options)
@@ -8272,25 +8272,25 @@ module.exports = satisfies
 
 /***/ }),
 
-/***/ 7491:
+/***/ 29872:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const compareBuild = __nccwpck_require__(7648)
+const compareBuild = __nccwpck_require__(37648)
 const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
 module.exports = sort
 
 
 /***/ }),
 
-/***/ 6114:
+/***/ 16114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(6353)
-const constants = __nccwpck_require__(5101)
+const parse = __nccwpck_require__(16353)
+const constants = __nccwpck_require__(45101)
 const SemVer = __nccwpck_require__(7163)
 
 const truncate = (version, truncation, options) => {
@@ -8339,12 +8339,12 @@ module.exports = truncate
 
 /***/ }),
 
-/***/ 8780:
+/***/ 58780:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const parse = __nccwpck_require__(6353)
+const parse = __nccwpck_require__(16353)
 const valid = (version, options) => {
   const v = parse(version, options)
   return v ? v.version : null
@@ -8354,54 +8354,54 @@ module.exports = valid
 
 /***/ }),
 
-/***/ 2088:
+/***/ 62088:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // just pre-load all the stuff that index.js lazily exports
-const internalRe = __nccwpck_require__(5471)
-const constants = __nccwpck_require__(5101)
+const internalRe = __nccwpck_require__(95471)
+const constants = __nccwpck_require__(45101)
 const SemVer = __nccwpck_require__(7163)
-const identifiers = __nccwpck_require__(3348)
-const parse = __nccwpck_require__(6353)
-const valid = __nccwpck_require__(8780)
+const identifiers = __nccwpck_require__(73348)
+const parse = __nccwpck_require__(16353)
+const valid = __nccwpck_require__(58780)
 const clean = __nccwpck_require__(1799)
-const inc = __nccwpck_require__(2338)
-const diff = __nccwpck_require__(3092)
-const major = __nccwpck_require__(8511)
-const minor = __nccwpck_require__(2603)
-const patch = __nccwpck_require__(8756)
-const prerelease = __nccwpck_require__(5714)
-const compare = __nccwpck_require__(8469)
-const rcompare = __nccwpck_require__(2173)
-const compareLoose = __nccwpck_require__(6874)
-const compareBuild = __nccwpck_require__(7648)
-const sort = __nccwpck_require__(7491)
-const rsort = __nccwpck_require__(7192)
-const gt = __nccwpck_require__(6599)
+const inc = __nccwpck_require__(62338)
+const diff = __nccwpck_require__(70711)
+const major = __nccwpck_require__(68511)
+const minor = __nccwpck_require__(32603)
+const patch = __nccwpck_require__(48756)
+const prerelease = __nccwpck_require__(15714)
+const compare = __nccwpck_require__(78469)
+const rcompare = __nccwpck_require__(32173)
+const compareLoose = __nccwpck_require__(56874)
+const compareBuild = __nccwpck_require__(37648)
+const sort = __nccwpck_require__(29872)
+const rsort = __nccwpck_require__(87192)
+const gt = __nccwpck_require__(16599)
 const lt = __nccwpck_require__(3872)
-const eq = __nccwpck_require__(5082)
+const eq = __nccwpck_require__(55082)
 const neq = __nccwpck_require__(4974)
-const gte = __nccwpck_require__(1236)
-const lte = __nccwpck_require__(6717)
-const cmp = __nccwpck_require__(8646)
-const coerce = __nccwpck_require__(5385)
-const truncate = __nccwpck_require__(6114)
-const Comparator = __nccwpck_require__(9379)
-const Range = __nccwpck_require__(6782)
-const satisfies = __nccwpck_require__(8011)
-const toComparators = __nccwpck_require__(4750)
-const maxSatisfying = __nccwpck_require__(5574)
-const minSatisfying = __nccwpck_require__(8595)
-const minVersion = __nccwpck_require__(1866)
-const validRange = __nccwpck_require__(4737)
-const outside = __nccwpck_require__(280)
-const gtr = __nccwpck_require__(2276)
-const ltr = __nccwpck_require__(5213)
-const intersects = __nccwpck_require__(3465)
-const simplifyRange = __nccwpck_require__(2028)
-const subset = __nccwpck_require__(1489)
+const gte = __nccwpck_require__(41236)
+const lte = __nccwpck_require__(56717)
+const cmp = __nccwpck_require__(28646)
+const coerce = __nccwpck_require__(35385)
+const truncate = __nccwpck_require__(16114)
+const Comparator = __nccwpck_require__(89379)
+const Range = __nccwpck_require__(96782)
+const satisfies = __nccwpck_require__(68011)
+const toComparators = __nccwpck_require__(54750)
+const maxSatisfying = __nccwpck_require__(73193)
+const minSatisfying = __nccwpck_require__(68595)
+const minVersion = __nccwpck_require__(51866)
+const validRange = __nccwpck_require__(64737)
+const outside = __nccwpck_require__(10280)
+const gtr = __nccwpck_require__(12276)
+const ltr = __nccwpck_require__(15213)
+const intersects = __nccwpck_require__(23465)
+const simplifyRange = __nccwpck_require__(82028)
+const subset = __nccwpck_require__(61489)
 module.exports = {
   parse,
   valid,
@@ -8454,7 +8454,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5101:
+/***/ 45101:
 /***/ ((module) => {
 
 
@@ -8546,7 +8546,7 @@ module.exports = debug
 
 /***/ }),
 
-/***/ 3348:
+/***/ 73348:
 /***/ ((module) => {
 
 
@@ -8582,7 +8582,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1383:
+/***/ 61383:
 /***/ ((module) => {
 
 
@@ -8631,7 +8631,7 @@ module.exports = LRUCache
 
 /***/ }),
 
-/***/ 356:
+/***/ 70356:
 /***/ ((module) => {
 
 
@@ -8655,7 +8655,7 @@ module.exports = parseOptions
 
 /***/ }),
 
-/***/ 5471:
+/***/ 95471:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
@@ -8664,7 +8664,7 @@ const {
   MAX_SAFE_COMPONENT_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
-} = __nccwpck_require__(5101)
+} = __nccwpck_require__(45101)
 const debug = __nccwpck_require__(1159)
 exports = module.exports = {}
 
@@ -8885,7 +8885,7 @@ createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
 
 /***/ }),
 
-/***/ 9737:
+/***/ 69737:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -8900,7 +8900,7 @@ const {
   MAX_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   WHITESPACE_CHARACTERS,
-} = __nccwpck_require__(5101)
+} = __nccwpck_require__(45101)
 
 /**
  * Remembers the last two rows of digits so their characters need not be reread.
@@ -9330,25 +9330,25 @@ module.exports = trimComparatorWhitespace
 
 /***/ }),
 
-/***/ 2276:
+/***/ 12276:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // Determine if version is greater than all the versions possible in the range.
-const outside = __nccwpck_require__(280)
+const outside = __nccwpck_require__(10280)
 const gtr = (version, range, options) => outside(version, range, '>', options)
 module.exports = gtr
 
 
 /***/ }),
 
-/***/ 3465:
+/***/ 23465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 const intersects = (r1, r2, options) => {
   r1 = new Range(r1, options)
   r2 = new Range(r2, options)
@@ -9359,12 +9359,12 @@ module.exports = intersects
 
 /***/ }),
 
-/***/ 5213:
+/***/ 15213:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const outside = __nccwpck_require__(280)
+const outside = __nccwpck_require__(10280)
 // Determine if version is less than all the versions possible in the range
 const ltr = (version, range, options) => outside(version, range, '<', options)
 module.exports = ltr
@@ -9372,13 +9372,13 @@ module.exports = ltr
 
 /***/ }),
 
-/***/ 5574:
+/***/ 73193:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 
 const maxSatisfying = (versions, range, options) => {
   let max = null
@@ -9406,13 +9406,13 @@ module.exports = maxSatisfying
 
 /***/ }),
 
-/***/ 8595:
+/***/ 68595:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 const minSatisfying = (versions, range, options) => {
   let min = null
   let minSV = null
@@ -9439,14 +9439,14 @@ module.exports = minSatisfying
 
 /***/ }),
 
-/***/ 1866:
+/***/ 51866:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const SemVer = __nccwpck_require__(7163)
-const Range = __nccwpck_require__(6782)
-const gt = __nccwpck_require__(6599)
+const Range = __nccwpck_require__(96782)
+const gt = __nccwpck_require__(16599)
 
 const minVersion = (range, loose) => {
   range = new Range(range, loose)
@@ -9509,20 +9509,20 @@ module.exports = minVersion
 
 /***/ }),
 
-/***/ 280:
+/***/ 10280:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const SemVer = __nccwpck_require__(7163)
-const Comparator = __nccwpck_require__(9379)
+const Comparator = __nccwpck_require__(89379)
 const { ANY } = Comparator
-const Range = __nccwpck_require__(6782)
-const satisfies = __nccwpck_require__(8011)
-const gt = __nccwpck_require__(6599)
+const Range = __nccwpck_require__(96782)
+const satisfies = __nccwpck_require__(68011)
+const gt = __nccwpck_require__(16599)
 const lt = __nccwpck_require__(3872)
-const lte = __nccwpck_require__(6717)
-const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(56717)
+const gte = __nccwpck_require__(41236)
 
 const outside = (version, range, hilo, options) => {
   version = new SemVer(version, options)
@@ -9598,7 +9598,7 @@ module.exports = outside
 
 /***/ }),
 
-/***/ 2028:
+/***/ 82028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9606,8 +9606,8 @@ module.exports = outside
 // given a set of versions and a range, create a "simplified" range
 // that includes the same versions that the original range does
 // If the original range is shorter than the simplified one, return that.
-const satisfies = __nccwpck_require__(8011)
-const compare = __nccwpck_require__(8469)
+const satisfies = __nccwpck_require__(68011)
+const compare = __nccwpck_require__(78469)
 module.exports = (versions, range, options) => {
   const set = []
   let first = null
@@ -9654,16 +9654,16 @@ module.exports = (versions, range, options) => {
 
 /***/ }),
 
-/***/ 1489:
+/***/ 61489:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(6782)
-const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(96782)
+const Comparator = __nccwpck_require__(89379)
 const { ANY } = Comparator
-const satisfies = __nccwpck_require__(8011)
-const compare = __nccwpck_require__(8469)
+const satisfies = __nccwpck_require__(68011)
+const compare = __nccwpck_require__(78469)
 
 // Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
 // - Every simple range `r1, r2, ...` is a null set, OR
@@ -9910,12 +9910,12 @@ module.exports = subset
 
 /***/ }),
 
-/***/ 4750:
+/***/ 54750:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 
 // Mostly just for testing and legacy API reasons
 const toComparators = (range, options) =>
@@ -9927,12 +9927,12 @@ module.exports = toComparators
 
 /***/ }),
 
-/***/ 4737:
+/***/ 64737:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Range = __nccwpck_require__(6782)
+const Range = __nccwpck_require__(96782)
 const validRange = (range, options) => {
   try {
     // Return '*' instead of '' so that truthiness works.
@@ -9947,26 +9947,26 @@ module.exports = validRange
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -10226,33 +10226,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
 const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const errors = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
 const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -10270,10 +10270,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(21514),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379)
 }
 
 module.exports.buildConnector = buildConnector
@@ -10335,7 +10335,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(54398).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -10347,39 +10347,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
 module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.FormData = __nccwpck_require__(35910).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -10395,18 +10395,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(21238)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -10466,16 +10466,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -10581,7 +10581,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10590,16 +10590,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -10839,17 +10839,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -11065,13 +11065,13 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -11287,16 +11287,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -11402,30 +11402,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -11808,15 +11808,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(49927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -11908,16 +11908,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const timers = __nccwpck_require__(96603)
 
 function noop () {}
 
@@ -12002,7 +12002,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -12155,7 +12155,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -12280,12 +12280,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -12489,7 +12489,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -12921,7 +12921,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12929,8 +12929,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -12945,8 +12945,8 @@ const {
   getServerName,
   normalizedMethodRecords
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -13410,7 +13410,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -13484,7 +13484,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -13492,7 +13492,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -13648,18 +13648,18 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -14369,18 +14369,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -14517,7 +14517,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -14525,9 +14525,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -14732,10 +14732,10 @@ module.exports = BalancedPool
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -14748,7 +14748,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -14781,9 +14781,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -14795,11 +14795,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(53434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -14807,7 +14807,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -15722,7 +15722,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -16245,21 +16245,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -16278,7 +16278,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -16290,7 +16290,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -16684,7 +16684,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -17044,26 +17044,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -17105,9 +17105,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -17415,7 +17415,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 function onError (client, err) {
   if (
@@ -17675,19 +17675,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(30883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -17890,11 +17890,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -17962,15 +17962,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -18129,7 +18129,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -18253,15 +18253,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(43246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -18454,10 +18454,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 43246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -18495,7 +18495,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18506,14 +18506,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -18609,19 +18609,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -18890,13 +18890,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -18932,7 +18932,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18940,8 +18940,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -18971,7 +18971,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 58155:
 /***/ ((module) => {
 
 
@@ -19028,10 +19028,10 @@ module.exports = class DecoratorHandler {
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(8474)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -19261,14 +19261,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const {
   isDisturbed,
   parseHeaders,
@@ -19705,14 +19705,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -20087,14 +20087,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -20217,7 +20217,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 25092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20245,7 +20245,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20276,11 +20276,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -20302,13 +20302,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -20586,7 +20586,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20598,7 +20598,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -20610,7 +20610,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -20631,13 +20631,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -20648,14 +20648,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -20798,14 +20798,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -20814,10 +20814,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -20864,12 +20864,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -20899,12 +20899,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -20912,8 +20912,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -21113,14 +21113,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -21129,10 +21129,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -21179,7 +21179,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 
@@ -21209,26 +21209,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -21583,13 +21583,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -21633,7 +21633,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 
@@ -21669,7 +21669,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -22099,21 +22099,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kConstruct } = __nccwpck_require__(20109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { webidl } = __nccwpck_require__(45893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(99051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
-const assert = __nccwpck_require__(4589)
+const { kState } = __nccwpck_require__(93627)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(73168)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -22970,9 +22970,9 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
+const { kConstruct } = __nccwpck_require__(20109)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -23124,26 +23124,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 20109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -23188,7 +23188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 71276:
 /***/ ((module) => {
 
 
@@ -23207,15 +23207,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(45893)
+const { Headers } = __nccwpck_require__(60660)
 
 /**
  * @typedef {Object} Cookie
@@ -23398,15 +23398,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
-const assert = __nccwpck_require__(4589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(51900)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -23715,7 +23715,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 57797:
 /***/ ((module) => {
 
 
@@ -24074,13 +24074,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -24655,23 +24655,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(54398)
 const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
+const { webidl } = __nccwpck_require__(45893)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { delay } = __nccwpck_require__(94811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -25145,7 +25145,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 94811:
 /***/ ((module) => {
 
 
@@ -25189,7 +25189,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25204,20 +25204,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(73168)
+const { FormData } = __nccwpck_require__(35910)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -25856,12 +25856,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -26607,12 +26607,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 66653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -26660,14 +26660,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 27114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -26793,17 +26793,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
-const assert = __nccwpck_require__(4589)
+const { utf8DecodeBytes } = __nccwpck_require__(73168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(51900)
+const { isFileLike } = __nccwpck_require__(27114)
+const { makeEntry } = __nccwpck_require__(35910)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -27274,18 +27274,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(73168)
+const { kState } = __nccwpck_require__(93627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { FileLike, isFileLike } = __nccwpck_require__(27114)
+const { webidl } = __nccwpck_require__(45893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -27533,7 +27533,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -27580,23 +27580,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
+const { kConstruct } = __nccwpck_require__(36443)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(45893)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -28274,7 +28274,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -28287,10 +28287,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -28325,10 +28325,10 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+} = __nccwpck_require__(73168)
+const { kState, kDispatcher } = __nccwpck_require__(93627)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -28336,13 +28336,13 @@ const {
   requestBodyHeader,
   subresourceSet
 } = __nccwpck_require__(4495)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(45893)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -30558,16 +30558,16 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const { FinalizationRegistry } = __nccwpck_require__(66653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -30579,12 +30579,12 @@ const {
   requestDuplex
 } = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -31595,15 +31595,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -31614,18 +31614,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
 } = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { kState, kHeaders } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { FormData } = __nccwpck_require__(35910)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -32212,7 +32212,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 93627:
 /***/ ((module) => {
 
 
@@ -32228,21 +32228,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(45893)
 
 let supportedHashes = []
 
@@ -32250,7 +32250,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -33867,13 +33867,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 45893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
 const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
@@ -34569,7 +34569,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 22607:
 /***/ ((module) => {
 
 
@@ -34866,7 +34866,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 48355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34875,15 +34875,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(53610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(20961)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -35217,12 +35217,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 88573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -35302,7 +35302,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 20961:
 /***/ ((module) => {
 
 
@@ -35319,7 +35319,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 53610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -35330,12 +35330,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+} = __nccwpck_require__(20961)
+const { ProgressEvent } = __nccwpck_require__(88573)
+const { getEncoding } = __nccwpck_require__(22607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(51900)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -35717,32 +35717,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
+} = __nccwpck_require__(61216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(98625)
+const { channels } = __nccwpck_require__(42414)
+const { CloseEvent } = __nccwpck_require__(15188)
 const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -36095,7 +36095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 20736:
 /***/ ((module) => {
 
 
@@ -36168,15 +36168,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
-const { MessagePort } = __nccwpck_require__(5919)
+const { kConstruct } = __nccwpck_require__(36443)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -36509,7 +36509,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 16386
 
@@ -36519,7 +36519,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -36607,14 +36607,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -36719,16 +36719,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(61216)
+const { channels } = __nccwpck_require__(42414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -36738,11 +36738,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
+} = __nccwpck_require__(98625)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { closeWebSocketConnection } = __nccwpck_require__(86897)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -37253,14 +37253,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -37364,7 +37364,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 61216:
 /***/ ((module) => {
 
 
@@ -37383,16 +37383,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(61216)
+const { states, opcodes } = __nccwpck_require__(20736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(15188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(51900)
 
 /* globals Blob */
 
@@ -37712,15 +37712,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(20736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -37729,21 +37729,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(61216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -38314,77 +38314,77 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -38398,98 +38398,98 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 1421:
+/***/ 31421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 73024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 4708:
+/***/ 44708:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 8161:
+/***/ 48161:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -38510,84 +38510,91 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 80481:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+
+/***/ }),
+
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 7830:
+/***/ 37830:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
 
 /***/ }),
 
-/***/ 6193:
+/***/ 46193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
@@ -38601,7 +38608,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 83480:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -38615,55 +38622,62 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 2018:
+/***/ 52018:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 87016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8167:
+/***/ 28167:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
 
 /***/ }),
 
-/***/ 4352:
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 24352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(15077)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(75300)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -39375,12 +39389,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 5300:
+/***/ 75300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(5077)
+const { isUUID } = __nccwpck_require__(15077)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -39654,7 +39668,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5077:
+/***/ 15077:
 /***/ ((module) => {
 
 
@@ -40460,13 +40474,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7443:
+/***/ 87443:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5021);
-/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9661);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46058);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54875);
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(99661);
 
 
 
@@ -40478,7 +40492,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5021:
+/***/ 54875:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40490,11 +40504,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: BUDGET_GRACE_MS
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __nccwpck_require__(6058);
+var lib_core = __nccwpck_require__(46058);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
-var schemas = __nccwpck_require__(9133);
+var schemas = __nccwpck_require__(41514);
 // EXTERNAL MODULE: ./lib/util/errors.js
-var errors = __nccwpck_require__(9661);
+var errors = __nccwpck_require__(99661);
 ;// CONCATENATED MODULE: ./lib/githubgate/policy.js
 /**
  * What the GitHub gate lets the agent do: which tools it is offered, how far its reads reach, and
@@ -40576,7 +40590,8 @@ const INPUT_DEFAULTS = {
     'github-tools': DEFAULT_GITHUB_TOOLS,
     'github-read-scope': 'trigger',
     'github-apply-on': 'success',
-    'progress-comment': 'false'
+    'progress-comment': 'false',
+    'otel-content': 'false'
 };
 /** An input's value, or its default when it is empty. */
 function inputOrDefault(raw, name) {
@@ -40665,7 +40680,7 @@ const gcpProjectId = schemas/* string */.YjP().regex(/^[a-z][a-z0-9-]{4,28}[a-z0
 const BACKEND_CHOICES = ['auto', 'docker', 'smolvm'];
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./lib/trigger/event.js
 
 
@@ -40804,7 +40819,7 @@ function readEventPayload(env) {
 }
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./lib/bottle/plan.js
 /** Where things live inside the guest. Fixed paths: nothing in them depends on the host. */
 const GUEST_HOME = '/home/bottle';
@@ -40851,7 +40866,7 @@ function writeEventFile(plan, eventName, payload) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
+var lib = __nccwpck_require__(44942);
 ;// CONCATENATED MODULE: ./lib/trigger/github-api.js
 
 
@@ -41007,7 +41022,7 @@ function isAgentConfigPath(rel) {
 }
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
+var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./lib/gitgate/ref-name.js
@@ -41230,92 +41245,8 @@ function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
     return spawnChunks(cmd, args, chunk => lines.push(chunk), onStderr, env, undefined, () => lines.end());
 }
 
-;// CONCATENATED MODULE: ./lib/util/no-follow.js
-
-
-/**
- * File access for paths the guest could write. Nothing here follows a symbolic link in the last
- * component, opens a FIFO or device, or writes through a name that already exists: a guest that
- * swapped a file for a link to `/etc/shadow` gets its link removed, not the host file rewritten.
- * Callers use these only once nothing in the guest runs any more (no race with the agent).
- */
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = external_node_fs_.constants;
-/** lstat, or undefined when nothing is there. */
-function lstatOrUndefined(p) {
-    try {
-        return fs.lstatSync(p);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
- * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
- * that one coreutils rm walks by descriptor.
- */
-function removeNoFollow(p) {
-    try {
-        // fs.rmSync never follows links, neither at p nor inside a directory it removes
-        fs.rmSync(p, { recursive: true, force: true });
-    }
-    catch {
-        const r = spawnSync('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 });
-        if (r.status !== 0 || lstatOrUndefined(p))
-            throw new Error(`cannot remove ${p}`);
-    }
-}
-/** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
-function no_follow_readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
-    let fd;
-    try {
-        fd = external_node_fs_.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        const st = external_node_fs_.fstatSync(fd);
-        if (!st.isFile() || st.size > maxBytes)
-            return undefined;
-        return external_node_fs_.readFileSync(fd);
-    }
-    finally {
-        external_node_fs_.closeSync(fd);
-    }
-}
-/**
- * Writes a new regular file at `p` with exactly `mode`, owned by uid:gid when the host runs as
- * root. Whatever was at `p` (a link, a directory, a file) is removed first; the file is created
- * with O_EXCL|O_NOFOLLOW and chowned through its descriptor.
- */
-function replaceFile(p, data, mode, owner) {
-    removeNoFollow(p);
-    const fd = fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0o7777);
-    try {
-        fs.writeSync(fd, data);
-        fs.fchmodSync(fd, mode & 0o7777); // the umask does not decide the mode
-        if (owner && process.getuid?.() === 0)
-            fs.fchownSync(fd, owner.uid, owner.gid);
-    }
-    finally {
-        fs.closeSync(fd);
-    }
-}
-/** Makes `p` a real directory with `mode` (a link or file there is removed first). */
-function ensureDirectory(p, mode, owner) {
-    const st = lstatOrUndefined(p);
-    if (st?.isDirectory())
-        return false;
-    if (st)
-        removeNoFollow(p);
-    fs.mkdirSync(p, { mode: mode & 0o7777 });
-    fs.chmodSync(p, mode & 0o7777); // p was just made a real directory: nothing to follow
-    if (owner && process.getuid?.() === 0)
-        fs.lchownSync(p, owner.uid, owner.gid);
-    return true;
-}
-
+// EXTERNAL MODULE: ./lib/util/no-follow.js
+var no_follow = __nccwpck_require__(9771);
 ;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
 
 
@@ -41334,7 +41265,7 @@ function configPathOf(workspace) {
     if (!st?.isFile())
         return undefined;
     // a worktree or submodule: `.git` is a file pointing at the git dir
-    const m = /^gitdir:\s*(.+)$/m.exec(no_follow_readRegularFile(gitPath)?.toString('utf8') ?? '');
+    const m = /^gitdir:\s*(.+)$/m.exec((0,no_follow/* readRegularFile */.XF)(gitPath)?.toString('utf8') ?? '');
     return m ? external_node_path_.resolve(workspace, m[1].trim(), 'config') : undefined;
 }
 /** `git config --file configPath …`: its stdout, or '' when git fails (e.g. the key is unset). */
@@ -41401,8 +41332,8 @@ function workspaceGitSecrets(workspace) {
     if (!workspace)
         return [];
     return gitConfigFiles(workspace).flatMap(configPath => {
-        const text = no_follow_readRegularFile(configPath)?.toString('utf8') ?? '';
-        const included = includedFiles(configPath).map(f => no_follow_readRegularFile(f)?.toString('utf8') ?? '');
+        const text = (0,no_follow/* readRegularFile */.XF)(configPath)?.toString('utf8') ?? '';
+        const included = includedFiles(configPath).map(f => (0,no_follow/* readRegularFile */.XF)(f)?.toString('utf8') ?? '');
         return [text, ...included].flatMap(credentialSecrets);
     });
 }
@@ -41416,7 +41347,7 @@ async function git_credentials_readGitCredentials(workspace) {
         return undefined;
     const headers = [];
     for (const file of includedFiles(top)) {
-        if (!no_follow_readRegularFile(file))
+        if (!(0,no_follow/* readRegularFile */.XF)(file))
             continue;
         for (const line of (await gitConfig(file, ['--get-regexp', 'extraheader$'])).split('\n').filter(Boolean)) {
             const [key, ...value] = line.split(' ');
@@ -41909,7 +41840,7 @@ function applyBaseConfig(manifest, base, now = Math.floor(Date.now() / 1000)) {
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
+var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: ./lib/util/tar/tar-header.js
 /**
  * The 512-byte tar header (POSIX ustar, with pax `x` records for what ustar cannot hold), the
@@ -42470,7 +42401,7 @@ async function checkTrigger(event, policy, permissionOf) {
 }
 
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_ = __nccwpck_require__(77030);
 ;// CONCATENATED MODULE: ./lib/backend/copy-in.js
 
 
@@ -42605,13 +42536,13 @@ function networkConnectBody(container, alias) {
 }
 
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_ = __nccwpck_require__(37067);
 // EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_ = __nccwpck_require__(44708);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./lib/backend/docker/engine-endpoint.js
 
 
@@ -43775,9 +43706,9 @@ async function registryLogin(registry, login, env = process.env) {
 }
 
 // EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_ = __nccwpck_require__(41692);
 // EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
+var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./lib/proxy/authority.js
 
 
@@ -45228,87 +45159,8 @@ async function probeForSetup(choice, deps, install) {
     return { backend: smolvm ? 'smolvm' : dockerUsable ? 'docker' : 'none', smolvm, reasons };
 }
 
-;// CONCATENATED MODULE: ./lib/transcript/record-sink.js
-
-
-/**
- * A host record the run writes as it goes (stream.jsonl, stderr.log, the daemons' decision
- * logs). The agent decides how much of it there is, so each has a cap; and the disk under
- * RUNNER_TEMP can fill (the agent can fill it: claude's config dir lives there), so a failed
- * write is reported once and never thrown — an unhandled stream error would kill the step.
- */
-/** Caps per record (bytes), documented in the README. */
-const RECORD_CAPS = {
-    'stream.jsonl': 256 * 1024 * 1024,
-    'stderr.log': 16 * 1024 * 1024,
-    decisionLog: 16 * 1024 * 1024
-};
-/** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
-const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
-/** Whether `err` is the disk refusing a write. */
-function record_sink_isDiskFault(err) {
-    const e = err;
-    if (!(e instanceof Error))
-        return false;
-    // some libraries rethrow the fs error with its message only
-    e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1];
-    return DISK_CODES.has(String(e.code));
-}
-/** Nobody listening: for daemons started outside a run (tests, benchmarks). */
-const IGNORE_RECORDS = { onFault: () => undefined, onCapped: () => undefined };
-class RecordSink {
-    file;
-    cap;
-    watch;
-    stream;
-    written = 0;
-    stopped = false;
-    constructor(file, cap, watch = IGNORE_RECORDS, flags = 'w') {
-        this.file = file;
-        this.cap = cap;
-        this.watch = watch;
-        this.stream = external_node_fs_.createWriteStream(file, { flags, mode: 0o600 });
-        this.stream.on('error', err => {
-            this.stopped = true;
-            const e = err;
-            this.watch.onFault({ file, code: e.code ?? 'EIO', message: e.message });
-        });
-    }
-    /** Appends `text` unless the cap is reached (then nothing more is kept) or a write failed. */
-    write(text) {
-        if (this.stopped)
-            return;
-        const bytes = Buffer.byteLength(text);
-        if (this.written + bytes > this.cap) {
-            this.stopped = true;
-            this.watch.onCapped(external_node_path_.basename(this.file), this.written, this.cap);
-            return;
-        }
-        this.written += bytes;
-        this.stream.write(text);
-    }
-    /** Flushes and closes; resolves also when the stream failed. */
-    end() {
-        return new Promise(resolve => {
-            if (this.stream.destroyed || this.stream.writableFinished)
-                return resolve();
-            this.stream.once('error', () => resolve());
-            this.stream.end(() => resolve());
-        });
-    }
-}
-/** Writes a small host record (0600) at once; a refused write is one warning, never a throw. */
-function writeRecordFile(file, text, warn) {
-    try {
-        external_node_fs_.writeFileSync(file, text, { mode: 0o600 });
-        return true;
-    }
-    catch (err) {
-        warn(`could not write ${external_node_path_.basename(file)}: ${err.message}`);
-        return false;
-    }
-}
-
+// EXTERNAL MODULE: ./lib/transcript/record-sink.js
+var record_sink = __nccwpck_require__(9481);
 ;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
 /**
  * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
@@ -45410,7 +45262,7 @@ class RunRecords {
         lib_core/* warning */.$e(`${file}: ${reason}`);
         this.notes.push({ source: file, reason });
         // a refused write is silent: the warning above still says it
-        writeRecordFile(external_node_path_.join(this.stateDir, record_files_RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
+        (0,record_sink/* writeRecordFile */.PU)(external_node_path_.join(this.stateDir, record_files_RECORD_NOTES), `${JSON.stringify(this.notes, null, 2)}\n`, () => undefined);
         this.onFault({ file, code: RECORD_CAPPED, message: reason });
     }
 }
@@ -45476,7 +45328,7 @@ async function failureLine(end) {
 }
 /** The error line of a run that stopped before claude's end: the cause a user can act on (a full disk, an engine that went away), not its symptom. */
 async function stoppedRunLine(err, backend, runnerTemp) {
-    if (record_sink_isDiskFault(err))
+    if ((0,record_sink/* isDiskFault */.IT)(err))
         return diskFullBeforeRunLine(err, runnerTemp);
     return (await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err);
 }
@@ -45524,7 +45376,7 @@ async function listen(server, host, port = 0) {
 }
 /** An append-only JSON-lines decision log (0600, capped), each record stamped with its start time. */
 function decisionLog(file, watch) {
-    const sink = new RecordSink(file, RECORD_CAPS.decisionLog, watch, 'a');
+    const sink = new record_sink/* RecordSink */.Jt(file, record_sink/* RECORD_CAPS */.C8.decisionLog, watch, 'a');
     return {
         record: (started, fields) => sink.write(`${JSON.stringify({ time: new Date(started).toISOString(), ...fields })}\n`),
         end: () => sink.end()
@@ -46105,7 +45957,7 @@ class GateRepo {
 }
 
 // EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(6193);
+var external_node_string_decoder_ = __nccwpck_require__(46193);
 ;// CONCATENATED MODULE: ./lib/transcript/redact.js
 
 
@@ -46797,7 +46649,7 @@ class UpstreamRelay {
 }
 
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_ = __nccwpck_require__(38522);
 ;// CONCATENATED MODULE: ./lib/gitgate/spool.js
 
 
@@ -47210,7 +47062,7 @@ async function startGitGate(opts) {
 }
 
 // EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
+var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: ./lib/proxy/cidr.js
 
 
@@ -47325,7 +47177,7 @@ function listedNetworks(policy) {
 }
 
 // EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(610);
+var external_node_dns_ = __nccwpck_require__(40610);
 ;// CONCATENATED MODULE: ./lib/proxy/embedded-ipv4.js
 
 /**
@@ -48320,13 +48172,13 @@ function vetMessagesRequest(body, betaHeader) {
 }
 
 // EXTERNAL MODULE: ./lib/proxy/model-routes.js
-var model_routes = __nccwpck_require__(7988);
+var model_routes = __nccwpck_require__(57988);
 // EXTERNAL MODULE: ./lib/proxy/usage-tap.js
-var usage_tap = __nccwpck_require__(431);
+var usage_tap = __nccwpck_require__(10431);
 // EXTERNAL MODULE: ./lib/proxy/providers/placeholder.js
-var providers_placeholder = __nccwpck_require__(9416);
+var providers_placeholder = __nccwpck_require__(19416);
 // EXTERNAL MODULE: ./lib/proxy/providers/provider.js
-var provider = __nccwpck_require__(2688);
+var provider = __nccwpck_require__(22688);
 ;// CONCATENATED MODULE: ./lib/proxy/providers/anthropic.js
 
 
@@ -48371,282 +48223,16 @@ function anthropicProvider(upstreamUrl, credential, placeholder) {
 async function modelProvider(credential, upstream, placeholder) {
     switch (credential.kind) {
         case 'bedrock':
-            return (await Promise.all(/* import() */[__nccwpck_require__.e(252), __nccwpck_require__.e(50)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9669))).bedrockProvider({ upstream, region: credential.region, placeholder });
+            return (await Promise.all(/* import() */[__nccwpck_require__.e(252), __nccwpck_require__.e(50)]).then(__nccwpck_require__.bind(__nccwpck_require__, 19669))).bedrockProvider({ upstream, region: credential.region, placeholder });
         case 'vertex':
-            return (await Promise.all(/* import() */[__nccwpck_require__.e(492), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611))).vertexProvider({ upstream, project: credential.project, region: credential.region, placeholder });
+            return (await Promise.all(/* import() */[__nccwpck_require__.e(492), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 64611))).vertexProvider({ upstream, project: credential.project, region: credential.region, placeholder });
         default:
             return anthropicProvider(upstream, credential, placeholder);
     }
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/price-table.js
-/**
- * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
- * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
- * all three together when Anthropic changes a price.
- *
- * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
- * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
- * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
- * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
- * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
- */
-const PRICES_AS_OF = '2026-11-26';
-const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
-/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
-const WEB_SEARCH_USD = 10 / 1000;
-const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
-    input,
-    cacheWrite5m,
-    cacheWrite1h,
-    cacheRead,
-    output
-});
-const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
-const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
-const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
-/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
-const TABLE = {
-    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
-    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-1': { rates: OPUS_4 },
-    'claude-opus-4': { rates: OPUS_4 },
-    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
-    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
-    'claude-sonnet-4-6': { rates: SONNET_4 },
-    'claude-sonnet-4-5': { rates: SONNET_4 },
-    'claude-sonnet-4': { rates: SONNET_4 },
-    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
-    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
-    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
-    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
-};
-/**
- * The table's key for a model id: without a date suffix (`-20251101`), a context variant
- * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
- */
-function priceKey(model) {
-    return model
-        .trim()
-        .toLowerCase()
-        .replace(/\[[^\]]*\]$/, '')
-        .replace(/@.*$/, '')
-        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
-        .replace(/-v\d+(?::\d+)?$/, '')
-        .replace(/-\d{8}$/, '');
-}
-/** Whether the table prices `model`. */
-function isPriced(model) {
-    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
-}
-/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
-const DEAREST = (() => {
-    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
-    const top = (k) => Math.max(...all.map(x => x[k]));
-    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
-})();
-/** What one response would cost at the table's dearest rates, whatever its model. */
-function dearestCostOf(u) {
-    return priceAt(DEAREST, u);
-}
-function priceAt(rates, u) {
-    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input +
-        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
-        oneHour * rates.cacheWrite1h +
-        u.cacheRead * rates.cacheRead +
-        u.output * rates.output;
-    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
-}
-/** What one response cost in USD, or undefined when the table does not know its model. */
-function costOf(u) {
-    if (!u.model || !isPriced(u.model))
-        return undefined;
-    const priced = TABLE[priceKey(u.model)];
-    const prompt = u.input + u.cacheCreation + u.cacheRead;
-    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
-}
-
-;// CONCATENATED MODULE: ./lib/proxy/budget.js
-
-/** The usage record of one relayed response, from the API's own field names. */
-function usageRecord(model, u) {
-    return {
-        model,
-        input: u.input_tokens,
-        output: u.output_tokens,
-        cacheCreation: u.cache_creation_input_tokens,
-        cacheRead: u.cache_read_input_tokens,
-        cacheCreation1h: u.cache_creation_1h_input_tokens,
-        webSearches: u.web_search_requests
-    };
-}
-/**
- * What a finished request counts: the usage the API reported when its answer was read to the
- * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
- * through — cut short, never sending its final usage, in an encoding or shape the tap does not
- * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
- * `message_start` names only the first sampling's input: with server tools the rest comes at the
- * end). An error status is billed nothing.
- */
-function billedFor(ask, status, read, asksOneHourCache = false) {
-    const model = read.model ?? ask.model;
-    if (status >= 400)
-        return read.usage && usageRecord(model, read.usage);
-    if (!read.usage)
-        return { ...ask, model: ask.model && model };
-    const seen = usageRecord(model, read.usage);
-    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
-    if (asksOneHourCache && seen.cacheCreation1h === undefined)
-        seen.cacheCreation1h = seen.cacheCreation;
-    if (read.complete)
-        return seen;
-    const most = (a, b) => Math.max(a ?? 0, b ?? 0);
-    return {
-        model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
-        input: most(seen.input, ask.input),
-        output: most(seen.output, ask.output),
-        cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
-        cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
-        cacheRead: most(seen.cacheRead, ask.cacheRead),
-        webSearches: most(seen.webSearches, ask.webSearches)
-    };
-}
-/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
-function asksOneHourCache(raw) {
-    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
-}
-/** Every token a response was billed for. */
-const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
-/**
- * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
- * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
- * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
- * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
- * let through alone while under the cap. A model the price table does not know is counted at the
- * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
- * would spend without limit), with one warning.
- */
-class Budget {
-    limits;
-    warn;
-    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
-    reserved = { costUsd: 0, tokens: 0 };
-    inFlight = 0;
-    waiting = [];
-    /** responses counted so far, for the cost of a typical turn */
-    counted = 0;
-    noted = false;
-    constructor(limits, warn) {
-        this.limits = limits;
-        this.warn = warn;
-    }
-    add(u) {
-        this.counted++;
-        this.spent.tokens += billedTokens(u);
-        if (costOf(u) === undefined)
-            this.unpriced(u.model ?? '(no model named)');
-        this.spent.costUsd += this.costFor(u);
-    }
-    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
-    costFor(u) {
-        return costOf(u) ?? (this.limits.maxCostUsd !== undefined ? dearestCostOf(u) : 0);
-    }
-    /**
-     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
-     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
-     * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
-     */
-    async admit(ask) {
-        const hold = this.holdOf(ask);
-        for (;;) {
-            const over = this.reached();
-            if (over)
-                return over;
-            if (this.inFlight === 0 || this.fits(hold))
-                break;
-            await new Promise(resolve => this.waiting.push(resolve));
-        }
-        this.inFlight++;
-        this.reserved.costUsd += hold.costUsd;
-        this.reserved.tokens += hold.tokens;
-        return undefined;
-    }
-    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
-    settle(ask, billed) {
-        const hold = this.holdOf(ask);
-        this.inFlight--;
-        this.reserved.costUsd -= hold.costUsd;
-        this.reserved.tokens -= hold.tokens;
-        if (billed)
-            this.add(billed);
-        for (const wake of this.waiting.splice(0))
-            wake();
-    }
-    holdOf(ask) {
-        return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 };
-    }
-    /**
-     * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
-     * responses counted so far), the line that says so, for the note the proxy adds to the next
-     * request so the agent finishes and reports before it is stopped; else undefined.
-     */
-    nearlySpent() {
-        if (this.noted || this.counted === 0 || this.reached())
-            return undefined;
-        const { maxCostUsd, maxTokens } = this.limits;
-        const turnCost = this.spent.costUsd / this.counted;
-        const turnTokens = this.spent.tokens / this.counted;
-        let left;
-        if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
-            left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`;
-        else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
-            left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`;
-        if (left)
-            this.noted = true;
-        return left;
-    }
-    fits(hold) {
-        const { maxCostUsd, maxTokens } = this.limits;
-        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
-        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
-        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
-    }
-    totals() {
-        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
-    }
-    /** One line saying which cap is reached, or undefined while the run may go on. */
-    reached() {
-        const { maxCostUsd, maxTokens } = this.limits;
-        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
-            const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
-            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`;
-        }
-        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
-            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
-        }
-        return undefined;
-    }
-    unpriced(model) {
-        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
-            return;
-        this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined
-            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
-            : 'its cost is not counted in cost-usd';
-        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${PRICES_AS_OF}) does not know: ${cap}`);
-    }
-}
-
+// EXTERNAL MODULE: ./lib/proxy/budget.js
+var proxy_budget = __nccwpck_require__(49439);
 ;// CONCATENATED MODULE: ./lib/proxy/budget-note.js
 /**
  * The note the model proxy adds, once, to the request that goes when the run's budget is nearly
@@ -48941,7 +48527,7 @@ async function startModelProxy(opts) {
     const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined;
     const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
-    const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined));
+    const budget = new proxy_budget/* Budget */.__(opts.budget ?? {}, opts.warn ?? (() => undefined));
     let budgetTold = false;
     const record = (started, d) => {
         if (d.decision === 'refused')
@@ -49038,7 +48624,11 @@ async function startModelProxy(opts) {
                 res.writeHead(status, endToEndHeaders(upstreamRes.headers));
                 res.flushHeaders();
                 const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''));
-                upstreamRes.on('data', (c) => tap.write(c));
+                let firstByteMs;
+                upstreamRes.on('data', (c) => {
+                    firstByteMs ??= Date.now() - started;
+                    tap.write(c);
+                });
                 upstreamRes.pipe(res); // streams SSE chunk by chunk
                 // an answer cut upstream (the connection broke mid-stream) is cut for the guest too, not left hanging
                 upstreamRes.on('close', () => {
@@ -49046,7 +48636,7 @@ async function startModelProxy(opts) {
                         res.destroy();
                 });
                 res.on('close', () => void tap.result().then(read => {
-                    settle(ask && billedFor(ask, status, read, asksOneHourCache(raw)));
+                    settle(ask && (0,proxy_budget/* billedFor */._2)(ask, status, read, (0,proxy_budget/* asksOneHourCache */.hz)(raw)));
                     record(started, {
                         method,
                         path: route.path,
@@ -49054,7 +48644,8 @@ async function startModelProxy(opts) {
                         status: upstreamRes.statusCode,
                         model: read.model ?? routeModel,
                         usage: read.usage,
-                        ...(note && { note })
+                        ...(note && { note }),
+                        ...(firstByteMs !== undefined && { first_byte_ms: firstByteMs })
                     });
                 }));
             });
@@ -49120,7 +48711,7 @@ class ReadBudgetSpent extends Error {
 const login = (u) => u?.login ?? 'ghost';
 /** The client for `repo` at `apiUrl` with `token`; Octokit is imported here, on first use. */
 async function github_client_githubApi(apiUrl, token, repo) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413));
     const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, ''), request: { retries: 0 } });
     const r = { owner: repo.owner, repo: repo.repo };
     let reads = 0;
@@ -49662,8 +49253,8 @@ async function startGitHubGate(opts) {
     if (!/^[A-Za-z0-9_-]{16,}$/.test(opts.secret))
         throw new Error('GitHub gate: the per-run secret must be 16 or more URL-safe characters');
     const [{ McpServer }, { StreamableHTTPServerTransport }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(330), __nccwpck_require__.e(638)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8638)),
-        Promise.all(/* import() */[__nccwpck_require__.e(330), __nccwpck_require__.e(262)]).then(__nccwpck_require__.bind(__nccwpck_require__, 262))
+        Promise.all(/* import() */[__nccwpck_require__.e(330), __nccwpck_require__.e(638)]).then(__nccwpck_require__.bind(__nccwpck_require__, 28638)),
+        Promise.all(/* import() */[__nccwpck_require__.e(330), __nccwpck_require__.e(262)]).then(__nccwpck_require__.bind(__nccwpck_require__, 90262))
     ]);
     const sink = decisionLog(opts.logFile, opts.records);
     const counts = { calls: 0, refused: 0 };
@@ -50154,131 +49745,20 @@ function crossCheck(result, host, streamAnomalies = []) {
     return { source: 'model-proxy', ...seen, unpricedModels: host.unpricedModels, refusedModelRequests: host.refused, claude, discrepancies };
 }
 
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: ./lib/transcript/tokens.js
-/** A count as the API gives it: a finite number, not below 0; anything else (a forged field) is 0. */
-const tokens_tokenCount = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-function tokenCounts(usage) {
-    const u = (usage && typeof usage === 'object' ? usage : {});
-    const cacheCreation = tokens_tokenCount(u['cache_creation_input_tokens']);
-    const cacheRead = tokens_tokenCount(u['cache_read_input_tokens']);
-    return { input: tokens_tokenCount(u['input_tokens']) + cacheCreation + cacheRead, output: tokens_tokenCount(u['output_tokens']), cacheCreation, cacheRead };
-}
-
-;// CONCATENATED MODULE: ./lib/transcript/model-log.js
-
-
-
-
-
-/**
- * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
- * with Bedrock, InvokeModel[WithResponseStream]; with Vertex, [stream]rawPredict of a model.
- */
-function isMessagesCall(path) {
-    if (typeof path !== 'string')
-        return false;
-    const p = path.split('?')[0];
-    return (p.endsWith('/v1/messages') ||
-        /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) ||
-        /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p));
-}
-function noFigures() {
-    return {
-        requests: 0,
-        refused: 0,
-        modelCalls: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheCreationTokens: 0,
-        cacheReadTokens: 0,
-        costUsd: 0,
-        unpricedModels: [],
-        unparsable: 0
-    };
-}
-/** Adds one line of model.jsonl to the figures. */
-function addLine(f, line) {
-    if (!line.trim())
-        return;
-    let row;
-    try {
-        row = JSON.parse(line);
-        if (!row || typeof row !== 'object' || Array.isArray(row))
-            throw new Error('not an object');
-    }
-    catch {
-        f.unparsable++;
-        return;
-    }
-    f.requests++;
-    if (row['decision'] === 'refused')
-        f.refused++;
-    const usage = row['usage'];
-    if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path']))
-        return;
-    f.modelCalls++;
-    const t = tokenCounts(usage);
-    const u = {
-        input_tokens: tokens_tokenCount(usage['input_tokens']),
-        output_tokens: t.output,
-        cache_creation_input_tokens: t.cacheCreation,
-        cache_read_input_tokens: t.cacheRead,
-        cache_creation_1h_input_tokens: tokens_tokenCount(usage['cache_creation_1h_input_tokens']),
-        web_search_requests: tokens_tokenCount(usage['web_search_requests'])
-    };
-    f.cacheCreationTokens += t.cacheCreation;
-    f.cacheReadTokens += t.cacheRead;
-    f.inputTokens += t.input;
-    f.outputTokens += t.output;
-    const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)';
-    const cost = costOf(usageRecord(model, u));
-    if (cost !== undefined)
-        f.costUsd += cost;
-    else if (f.unpricedModels.length < 20 && !f.unpricedModels.includes(model))
-        f.unpricedModels.push(model);
-}
-/** Folds the lines of a model.jsonl into figures. */
-function foldModelLog(lines) {
-    const f = noFigures();
-    for (const line of lines)
-        addLine(f, line);
-    return f;
-}
-/** Reads `model.jsonl` line by line; undefined when the file is missing (no proxy log to go by). */
-async function readModelLog(file) {
-    let input;
-    try {
-        const fd = external_node_fs_.openSync(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
-        input = external_node_fs_.createReadStream('', { fd, encoding: 'utf8' });
-    }
-    catch {
-        return undefined;
-    }
-    const f = noFigures();
-    try {
-        for await (const line of external_node_readline_namespaceObject.createInterface({ input, crlfDelay: Infinity }))
-            addLine(f, line);
-    }
-    catch {
-        // a read error part-way: the figures so far are still the host's
-    }
-    return f;
-}
-
+// EXTERNAL MODULE: ./lib/transcript/model-log.js
+var model_log = __nccwpck_require__(70064);
 ;// CONCATENATED MODULE: external "node:vm"
 const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
+var dist_ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2019.js
-var _2019 = __nccwpck_require__(878);
+var _2019 = __nccwpck_require__(60878);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(2210);
+var _2020 = __nccwpck_require__(52210);
 // EXTERNAL MODULE: ./node_modules/ajv-formats/dist/index.js
-var dist = __nccwpck_require__(2815);
+var dist = __nccwpck_require__(82815);
 // EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
+var external_node_worker_threads_ = __nccwpck_require__(75919);
 ;// CONCATENATED MODULE: ./lib/transcript/regex-worker.js
 
 /**
@@ -50485,7 +49965,7 @@ async function execInto(backend, name, argv, opts, push) {
  * never followed either. Files are created anew (O_EXCL|O_NOFOLLOW) from the staged copy, with
  * mode 0644 or 0755 and the workspace's owner. Runs once nothing in the bottle runs any more.
  */
-const { O_WRONLY: apply_O_WRONLY, O_CREAT: apply_O_CREAT, O_EXCL: apply_O_EXCL, O_NOFOLLOW: apply_O_NOFOLLOW, O_RDONLY: apply_O_RDONLY } = external_node_fs_.constants;
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_RDONLY } = external_node_fs_.constants;
 class ApplyRefused extends Error {
 }
 function workspaceTarget(root) {
@@ -50543,8 +50023,8 @@ function writeFile(ws, rel, staged, executable) {
     if (external_node_fs_.lstatSync(p, { throwIfNoEntry: false }))
         removeEntry(ws, rel);
     const mode = executable ? 0o755 : 0o644;
-    const out = external_node_fs_.openSync(p, apply_O_WRONLY | apply_O_CREAT | apply_O_EXCL | apply_O_NOFOLLOW, mode);
-    const input = external_node_fs_.openSync(staged, apply_O_RDONLY | apply_O_NOFOLLOW);
+    const out = external_node_fs_.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+    const input = external_node_fs_.openSync(staged, O_RDONLY | O_NOFOLLOW);
     try {
         const buf = Buffer.allocUnsafe(1024 * 1024);
         for (let n = external_node_fs_.readSync(input, buf); n > 0; n = external_node_fs_.readSync(input, buf))
@@ -51220,14 +50700,14 @@ function finish(input, decisions, scratch, patchFile) {
  * report and job summary.
  */
 async function runFigures(outcome, transcriptDir) {
-    const host = transcriptDir ? await readModelLog(external_node_path_.join(transcriptDir, 'model.jsonl')) : undefined;
+    const host = transcriptDir ? await (0,model_log/* readModelLog */.Yv)(external_node_path_.join(transcriptDir, 'model.jsonl')) : undefined;
     const figures = crossCheck(outcome?.result, host, outcome?.anomalies);
     if (outcome && !host)
         lib_core/* info */.pq("No model proxy log (model.jsonl): turns and tokens are claude's own figures");
     for (const d of figures.discrepancies.slice(outcome?.anomalies.length ?? 0))
         lib_core/* warning */.$e(d); // run-claude logged the stream's own
     if (transcriptDir && external_node_fs_.existsSync(transcriptDir)) {
-        writeRecordFile(external_node_path_.join(transcriptDir, figures_FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, lib_core/* warning */.$e);
+        (0,record_sink/* writeRecordFile */.PU)(external_node_path_.join(transcriptDir, figures_FIGURES_FILE), `${JSON.stringify(figures, null, 2)}\n`, lib_core/* warning */.$e);
     }
     return figures;
 }
@@ -51334,7 +50814,7 @@ function publishOutputs(unvetted, setOutput) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
     if (outputs['transcript-dir'] && external_node_fs_.existsSync(outputs['transcript-dir'])) {
-        writeRecordFile(external_node_path_.join(outputs['transcript-dir'], 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`, lib_core/* warning */.$e);
+        (0,record_sink/* writeRecordFile */.PU)(external_node_path_.join(outputs['transcript-dir'], 'outputs.json'), `${JSON.stringify(outputs, null, 2)}\n`, lib_core/* warning */.$e);
     }
 }
 
@@ -51377,7 +50857,7 @@ class PhaseClock {
             return await work();
         }
         finally {
-            this.add(phase, this.now() - started);
+            this.add(phase, started);
         }
     }
     /** Starts `phase` now; the returned function ends it (once). */
@@ -51388,16 +50868,17 @@ class PhaseClock {
             if (ended)
                 return;
             ended = true;
-            this.add(phase, this.now() - started);
+            this.add(phase, started);
         };
     }
-    add(phase, ms) {
-        const whole = Math.max(0, Math.round(ms));
+    add(phase, started) {
+        const took = this.now() - started;
+        const whole = Math.max(0, Math.round(took));
         const known = this.timings.find(t => t.phase === phase);
         if (known)
             known.ms += whole;
         else
-            this.timings.push({ phase, ms: whole });
+            this.timings.push({ phase, ms: whole, at: Math.round(Date.now() - took) });
         this.log(`⏱ ${phase}: ${whole} ms`);
     }
 }
@@ -51474,24 +50955,24 @@ function resolveCheckoutPath(input, given, workspace, kind) {
 /** The text of a checked file input (at most 1 MiB: a prompt, a system prompt, a CA bundle). */
 function readCheckoutFile(input, given, workspace) {
     const real = resolveCheckoutPath(input, given, workspace, 'file');
-    const data = no_follow_readRegularFile(real, 1024 * 1024);
+    const data = (0,no_follow/* readRegularFile */.XF)(real, 1024 * 1024);
     if (!data)
         throw new errors/* InputError */.dz(input, `'${given}' is not a readable regular file of at most 1 MiB`, FIX);
     return data.toString('utf8');
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var lib_io = __nccwpck_require__(8701);
+var lib_io = __nccwpck_require__(88701);
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
+var node_modules_semver = __nccwpck_require__(62088);
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 // EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
+var external_child_process_ = __nccwpck_require__(35317);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -51599,15 +51080,15 @@ function _readLinuxVersionFile() {
 }
 //# sourceMappingURL=manifest.js.map
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __nccwpck_require__(2203);
 // EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
+var external_util_ = __nccwpck_require__(39023);
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(42613);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var lib_exec = __nccwpck_require__(75260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/retry-helper.js
 var retry_helper_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -52574,7 +52055,7 @@ async function installClaude(registry, version, platform) {
         got = await withProgress(`Downloading ${name}@${pkg.version}`, () => received, download);
     }
     catch (err) {
-        if (record_sink_isDiskFault(err))
+        if ((0,record_sink/* isDiskFault */.IT)(err))
             throw err; // RUNNER_TEMP is full: main names that, not the network
         throw new errors/* InstallError */.sy(`download of ${name}@${pkg.version} failed (${err.message})`, "Check `npm-registry` and the runner's network");
     }
@@ -53297,6 +52778,8 @@ async function reapStale(backend) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/transcript/tokens.js
+var tokens = __nccwpck_require__(94142);
 ;// CONCATENATED MODULE: ./lib/transcript/stream-line.js
 /**
  * One line of claude's `--output-format stream-json`, read into the few shapes the action
@@ -53337,7 +52820,7 @@ function stream_line_parseStreamLine(line) {
                 else if (b['type'] === 'tool_use')
                     blocks.push({ kind: 'tool_use', id: str(b['id']), name: str(b['name']), input: b['input'] });
             }
-            return { type: 'assistant', sessionId, blocks, tokens: tokenCounts(obj(msg['message'])['usage']) };
+            return { type: 'assistant', sessionId, blocks, tokens: (0,tokens/* tokenCounts */.K)(obj(msg['message'])['usage']) };
         }
         case 'user': {
             const toolResults = blocksOf(msg['message'])
@@ -53355,7 +52838,7 @@ function stream_line_parseStreamLine(line) {
                     result: str(msg['result']),
                     numTurns: num(msg['num_turns']),
                     costUsd: Math.round(num(msg['total_cost_usd']) * 1e6) / 1e6,
-                    tokens: tokenCounts(msg['usage']),
+                    tokens: (0,tokens/* tokenCounts */.K)(msg['usage']),
                     durationMs: num(msg['duration_ms']),
                     sessionId,
                     ...(msg['structured_output'] !== undefined ? { structuredOutput: msg['structured_output'] } : {})
@@ -53366,7 +52849,49 @@ function stream_line_parseStreamLine(line) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/transcript/tool-timeline.js
+/** The most calls a run keeps times for (the trace's spans): a stream can name any number. */
+const MAX_TOOL_TIMES = 2_000;
+const MAX_ID = 100;
+const MAX_NAME = 100;
+/**
+ * Tool calls timed by when their lines reached the host (claude writes each line as it happens):
+ * a call starts with its tool_use block and ends with the tool_result that names its id. Only
+ * names, ids and times are kept, never a call's input or output.
+ */
+class ToolTimeline {
+    now;
+    calls = [];
+    open = new Map();
+    constructor(now = Date.now) {
+        this.now = now;
+    }
+    push(line) {
+        if (line.type === 'assistant') {
+            for (const b of line.blocks) {
+                if (b.kind !== 'tool_use' || this.calls.length >= MAX_TOOL_TIMES)
+                    continue;
+                const call = { id: b.id.slice(0, MAX_ID), name: (b.name || 'tool').slice(0, MAX_NAME), startMs: this.now() };
+                this.calls.push(call);
+                if (call.id && !this.open.has(call.id))
+                    this.open.set(call.id, call);
+            }
+        }
+        else if (line.type === 'user') {
+            for (const r of line.toolResults) {
+                const call = this.open.get(r.id.slice(0, MAX_ID));
+                if (!call)
+                    continue;
+                this.open.delete(call.id);
+                call.endMs = this.now();
+                call.error = r.error;
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/transcript/stream-parser.js
+
 
 /**
  * A one-line description of a tool call's input, for the log: redacted whole first, then its
@@ -53402,8 +52927,13 @@ class StreamAccumulator {
     result;
     /** every result line seen: claude writes exactly one */
     resultLines = 0;
+    /** when each tool call and its result reached the host (the run's trace) */
+    timeline;
     /** lines over the cap, dropped unread: how many, the longest, the cap */
     overlong = { lines: 0, largest: 0, maxBytes: 0 };
+    constructor(now = Date.now) {
+        this.timeline = new ToolTimeline(now);
+    }
     /** Notes a line dropped for its length. */
     pushOverlong(line) {
         this.lines++;
@@ -53421,6 +52951,7 @@ class StreamAccumulator {
         }
         if (!this.sessionId && line.sessionId)
             this.sessionId = line.sessionId;
+        this.timeline.push(line);
         if (line.type === 'assistant') {
             this.result = undefined; // a result before claude's last message was not claude's
             const calls = [];
@@ -53512,8 +53043,8 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
     const { plan, backend } = bottle;
     const streamFile = external_node_path_.join(plan.stateDir, 'stream.jsonl');
     const stderrFile = external_node_path_.join(plan.stateDir, 'stderr.log');
-    const stream = new RecordSink(streamFile, RECORD_CAPS['stream.jsonl'], records);
-    const stderr = new RecordSink(stderrFile, RECORD_CAPS['stderr.log'], records);
+    const stream = new record_sink/* RecordSink */.Jt(streamFile, record_sink/* RECORD_CAPS */.C8['stream.jsonl'], records);
+    const stderr = new record_sink/* RecordSink */.Jt(stderrFile, record_sink/* RECORD_CAPS */.C8['stderr.log'], records);
     const acc = new StreamAccumulator();
     const started = Date.now();
     const proc = backend.execStream(bottle.name, argv, 
@@ -53559,6 +53090,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
         exitCode,
         timedOut,
         toolCalls: acc.toolCalls,
+        toolTimes: acc.timeline.calls,
         durationMs: Date.now() - started,
         anomalies,
         streamFile,
@@ -53657,6 +53189,8 @@ class RunLedger {
     door;
     /** the comment kept up to date on the triggering pull request or issue (progress-comment) */
     progress;
+    /** the run's OpenTelemetry export, when an endpoint is set */
+    telemetry;
     /** the trigger check refused the run: nothing was started */
     notAllowed = false;
     constructor(known) {
@@ -54376,6 +53910,8 @@ function guest_files_openGuestFile(hostPath) {
     return { fd, size: st.size };
 }
 
+// EXTERNAL MODULE: external "node:readline"
+var external_node_readline_ = __nccwpck_require__(80481);
 ;// CONCATENATED MODULE: ./lib/transcript/report-model.js
 
 
@@ -55554,6 +55090,123 @@ function artifactSection(raw, runner) {
     return { when, name, retentionDays, jobSummary: booleanField(raw, 'job-summary') };
 }
 
+;// CONCATENATED MODULE: ./lib/config/otel-pairs.js
+/** The OTEL_* environment's `key=value` lists (OpenTelemetry's environment specification), read without the rest of the config. */
+/** `k=v,k2=v2` (the OTEL_EXPORTER_OTLP_HEADERS / OTEL_RESOURCE_ATTRIBUTES format, values percent-encoded); undefined when malformed. */
+function parseKeyValues(text) {
+    const out = {};
+    for (const item of text.split(/[,\n]/)) {
+        if (!item.trim())
+            continue;
+        const eq = item.indexOf('=');
+        if (eq <= 0)
+            return undefined;
+        const key = item.slice(0, eq).trim();
+        let value;
+        try {
+            value = decodeURIComponent(item.slice(eq + 1).trim());
+        }
+        catch {
+            return undefined;
+        }
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key))
+            return undefined;
+        out[key] = value;
+    }
+    return out;
+}
+/** The secret values of the export headers the environment names (masked and redacted like the inputs' secrets). */
+function telemetryHeaderSecrets(env) {
+    const names = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS'];
+    return names.flatMap(n => Object.values(parseKeyValues(env[n] ?? '') ?? {})).filter(v => v.length >= 8);
+}
+
+;// CONCATENATED MODULE: ./lib/config/telemetry-policy.js
+
+
+
+const PROTOCOLS = ['http/protobuf', 'http/json'];
+function telemetry_policy_httpUrl(text) {
+    try {
+        const u = new URL(text);
+        return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The base endpoint's URL for one signal, per the specification: the path `v1/<signal>` added to the base's. */
+function signalUrl(base, signal) {
+    const u = new URL(base.href);
+    u.pathname = `${u.pathname.replace(/\/+$/, '')}/v1/${signal}`;
+    return u.href;
+}
+/**
+ * The telemetry setting of this run. Inputs are the user's: a bad one is an InputError. The
+ * environment may be set for other tools of the job: what this action cannot use there is one
+ * warning and no export, never a failed run.
+ */
+function telemetrySection(raw, env) {
+    const content = booleanField(raw, 'otel-content');
+    const inputEndpoint = raw['otel-endpoint']?.trim() ?? '';
+    const inputHeaders = raw['otel-headers'] ?? '';
+    if (inputEndpoint && !telemetry_policy_httpUrl(inputEndpoint))
+        throw new errors/* InputError */.dz('otel-endpoint', 'is not an http(s) URL', "Give the collector's OTLP/HTTP base URL, e.g. 'https://otel.example.com:4318'");
+    const headers = parseKeyValues(inputHeaders || env['OTEL_EXPORTER_OTLP_HEADERS'] || '');
+    if (!headers && inputHeaders)
+        throw new errors/* InputError */.dz('otel-headers', 'is not a list of key=value pairs', "Write 'name=value' pairs, comma or line separated");
+    if (!inputEndpoint && env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true')
+        return { off: 'OTEL_SDK_DISABLED is true', warn: false };
+    const signals = { traces: undefined, metrics: undefined };
+    const problems = [];
+    const base = inputEndpoint || env['OTEL_EXPORTER_OTLP_ENDPOINT'] || '';
+    for (const signal of ['traces', 'metrics']) {
+        const upper = signal.toUpperCase();
+        if (env[`OTEL_${upper}_EXPORTER`]?.trim().toLowerCase() === 'none')
+            continue;
+        const own = inputEndpoint ? '' : (env[`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`] ?? '');
+        if (own) {
+            if (telemetry_policy_httpUrl(own))
+                signals[signal] = own;
+            else
+                problems.push(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT is not an http(s) URL`);
+        }
+        else if (base) {
+            const u = telemetry_policy_httpUrl(base);
+            if (u)
+                signals[signal] = signalUrl(u, signal);
+            else
+                problems.push('OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL');
+        }
+    }
+    if (problems.length)
+        return { off: `${[...new Set(problems)].join('; ')}: no telemetry is exported`, warn: true };
+    if (!signals.traces && !signals.metrics)
+        return { off: 'no OTLP endpoint is set', warn: false };
+    if (!headers)
+        return { off: 'OTEL_EXPORTER_OTLP_HEADERS is not a list of key=value pairs: no telemetry is exported', warn: true };
+    const protocol = (env['OTEL_EXPORTER_OTLP_PROTOCOL'] || 'http/protobuf').trim();
+    if (!PROTOCOLS.includes(protocol)) {
+        return {
+            off: `OTEL_EXPORTER_OTLP_PROTOCOL is ${JSON.stringify(protocol.slice(0, 30))}: this action exports over http/protobuf or http/json only, ` +
+                "so no telemetry is exported. Set it to 'http/protobuf' and point the endpoint at the collector's OTLP/HTTP port (4318)",
+            warn: true
+        };
+    }
+    const resource = parseKeyValues(env['OTEL_RESOURCE_ATTRIBUTES'] ?? '') ?? {};
+    return {
+        telemetry: {
+            protocol: protocol,
+            ...(signals.traces && { tracesUrl: signals.traces }),
+            ...(signals.metrics && { metricsUrl: signals.metrics }),
+            headers,
+            serviceName: env['OTEL_SERVICE_NAME']?.trim() || resource['service.name'] || 'bot-bottle',
+            resource,
+            content
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/config/workspace-policy.js
 /**
  * The workspace door's inputs: what of the agent's changes to its copy of the workspace comes
@@ -55571,6 +55224,7 @@ function workspaceSection(raw) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/config.js
+
 
 
 
@@ -55670,6 +55324,7 @@ function parseConfig(raw, runner) {
         smolvm: smolvmSection(raw, runner),
         trigger: triggerSection(raw),
         github: githubGateSection(raw),
+        telemetry: telemetrySection(raw, runner.otel ?? {}),
         runner: {
             runnerTemp,
             toolCache,
@@ -55683,6 +55338,7 @@ function parseConfig(raw, runner) {
 }
 
 ;// CONCATENATED MODULE: ./lib/config/inputs.js
+
 /** The action's inputs, by their action.yml names. Each is read once, at the edge. */
 const INPUT_NAMES = [
     'prompt',
@@ -55748,13 +55404,17 @@ const INPUT_NAMES = [
     'git-allow-force',
     'git-protected-paths',
     'git-max-push-mb',
-    'ca-certificates'
+    'ca-certificates',
+    'otel-endpoint',
+    'otel-headers',
+    'otel-content'
 ];
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password'];
+const SECRET_INPUTS = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password', 'otel-headers'];
 /** The secret values a run knows: masked in the log, redacted from every record. */
 function secretValues(raw) {
-    return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '');
+    const headerValues = Object.values(parseKeyValues(raw['otel-headers']) ?? {}).filter(v => v.length >= MIN_ENV_SECRET_LENGTH);
+    return [...SECRET_INPUTS.map(n => raw[n]), ...headerValues, ...envSecrets(raw.env)].filter(v => v !== '');
 }
 /** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
 function runnerCloudSecrets(env) {
@@ -55766,7 +55426,7 @@ function runnerCloudSecrets(env) {
  * credentials they each read.
  */
 function runSecrets(raw, env) {
-    return [...secretValues(raw), ...runnerCloudSecrets(env)];
+    return [...secretValues(raw), ...runnerCloudSecrets(env), ...telemetryHeaderSecrets(env)];
 }
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
 const MIN_ENV_SECRET_LENGTH = 8;
@@ -55804,7 +55464,8 @@ function readRunnerEnv(env) {
         httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
         noProxy: env['NO_PROXY'] || env['no_proxy'],
         awsRegion: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'],
-        googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT']
+        googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT'],
+        otel: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('OTEL_')))
     };
 }
 
@@ -55973,7 +55634,320 @@ async function runSetup(raw) {
     }
 }
 
+// EXTERNAL MODULE: ./lib/telemetry/run-facts.js
+var run_facts = __nccwpck_require__(56260);
+;// CONCATENATED MODULE: ./lib/telemetry/trace-plan.js
+/** gen_ai.provider.name by the action's `provider` input (semantic conventions' well-known values). */
+const GEN_AI_PROVIDER = { anthropic: 'anthropic', bedrock: 'aws.bedrock', vertex: 'gcp.vertex_ai' };
+const NAME_CAP = 200;
+/** the most characters of the prompt or the answer a span carries (otel-content) */
+const CONTENT_CAP = 4096;
+/** distinct hosts the egress refusal counter names; the rest count as `other` (the agent picks hosts: no unbounded series) */
+const MAX_HOST_SERIES = 20;
+/** A string value as it may leave the runner: redacted, then cut (a secret is taken out before anything of it is cut). */
+function safe(redact, value, cap = NAME_CAP) {
+    const clean = redact(value);
+    return clean.length > cap ? `${clean.slice(0, cap - 1)}…` : clean;
+}
+function attrs(redact, raw) {
+    const out = {};
+    for (const [k, v] of Object.entries(raw)) {
+        if (v === undefined || v === '')
+            continue;
+        out[k] = typeof v === 'string' ? safe(redact, v) : v;
+    }
+    return out;
+}
+function rootSpan(f, { redact }) {
+    const p = f.place;
+    const root = {
+        key: 'run',
+        name: 'bot-bottle run',
+        kind: 'internal',
+        startMs: f.startMs,
+        endMs: f.endMs,
+        attributes: attrs(redact, {
+            'github.repository': p.repository,
+            'github.workflow': p.workflow,
+            'github.job': p.job,
+            'github.run_id': p.runId,
+            'github.run_attempt': p.runAttempt,
+            'github.event_name': p.eventName,
+            'cicd.pipeline.name': p.workflow,
+            'cicd.pipeline.run.id': p.runId,
+            'bot_bottle.backend': f.backend,
+            'bot_bottle.conclusion': f.conclusion,
+            'bot_bottle.cost_usd': f.costUsd,
+            'bot_bottle.num_turns': f.numTurns,
+            'gen_ai.usage.input_tokens': f.inputTokens,
+            'gen_ai.usage.output_tokens': f.outputTokens,
+            'bot_bottle.dropped.model_requests': f.dropped.model || undefined,
+            'bot_bottle.dropped.decisions': f.dropped.decisions || undefined
+        }),
+        events: []
+    };
+    if (f.content) {
+        const message = (role, text) => JSON.stringify([{ role, parts: [{ type: 'text', content: safe(redact, text, CONTENT_CAP) }] }]);
+        root.attributes['gen_ai.input.messages'] = message('user', f.content.prompt);
+        root.attributes['gen_ai.output.messages'] = message('assistant', f.content.result);
+    }
+    if (f.conclusion !== 'success')
+        root.error = safe(redact, f.conclusion);
+    return root;
+}
+function modelSpan(r, i, parent, { redact, provider }) {
+    const model = r.call?.model ?? r.model;
+    const failed = r.decision !== 'forwarded' || (r.status ?? 0) >= 400;
+    const t = r.call?.tokens;
+    return {
+        key: `model-${i}`,
+        parent,
+        name: model ? `chat ${safe(redact, model, 100)}` : 'chat',
+        kind: 'client',
+        startMs: r.startMs,
+        endMs: r.startMs + r.durationMs,
+        attributes: attrs(redact, {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': GEN_AI_PROVIDER[provider] ?? provider,
+            'gen_ai.request.model': model,
+            'gen_ai.response.model': model,
+            'gen_ai.usage.input_tokens': t?.input,
+            'gen_ai.usage.output_tokens': t?.output,
+            'gen_ai.usage.cache_read.input_tokens': t?.cacheRead,
+            'gen_ai.usage.cache_creation.input_tokens': t?.cacheCreation,
+            'gen_ai.response.time_to_first_chunk': r.firstByteMs !== undefined ? r.firstByteMs / 1000 : undefined,
+            'bot_bottle.cost_usd': r.call?.costUsd,
+            'bot_bottle.decision': r.decision,
+            'http.response.status_code': r.status,
+            'error.type': failed ? (r.reason ?? String(r.status ?? 'refused')) : undefined
+        }),
+        events: [],
+        ...(failed && { error: safe(redact, r.reason ?? `status ${r.status ?? 'unknown'}`) })
+    };
+}
+/** A decision as an event: what it was about and what the gate said, never a body. */
+function decisionEvent(d, redact) {
+    const about = {};
+    if (d.gate === 'egress') {
+        const colon = d.subject.lastIndexOf(':');
+        about['server.address'] = d.subject.slice(0, colon);
+        about['server.port'] = Number(d.subject.slice(colon + 1)) || undefined;
+    }
+    else if (d.gate === 'git')
+        about['bot_bottle.git.ref'] = d.subject;
+    else
+        about['bot_bottle.github.call'] = d.subject;
+    return {
+        name: `${d.gate} decision`,
+        timeMs: d.timeMs,
+        attributes: attrs(redact, { 'bot_bottle.gate': d.gate, 'bot_bottle.verdict': d.verdict, ...about, 'bot_bottle.rule': d.rule })
+    };
+}
+/** The run's spans: the root first, then each parent before its children. */
+function tracePlan(f, ctx) {
+    const { redact } = ctx;
+    const root = rootSpan(f, ctx);
+    const spans = [root];
+    let claude;
+    for (const p of f.phases) {
+        if (p.at === undefined)
+            continue;
+        const span = {
+            key: `phase-${p.phase}`,
+            parent: root.key,
+            name: p.phase,
+            kind: 'internal',
+            startMs: p.at,
+            endMs: p.at + p.ms,
+            attributes: { 'bot_bottle.phase': p.phase },
+            events: []
+        };
+        if (p.phase === 'claude') {
+            claude = span;
+            Object.assign(span.attributes, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'claude' });
+        }
+        spans.push(span);
+    }
+    const agent = claude ?? root;
+    f.model.forEach((r, i) => {
+        spans.push(modelSpan(r, i, agent.key, ctx));
+    });
+    f.tools.forEach((t, i) => {
+        const unfinished = t.endMs === undefined;
+        spans.push({
+            key: `tool-${i}`,
+            parent: agent.key,
+            name: `execute_tool ${safe(redact, t.name, 100)}`,
+            kind: 'internal',
+            startMs: t.startMs,
+            endMs: t.endMs ?? Math.max(t.startMs, agent.endMs),
+            attributes: attrs(redact, {
+                'gen_ai.operation.name': 'execute_tool',
+                'gen_ai.tool.name': t.name,
+                'gen_ai.tool.call.id': t.id,
+                'error.type': t.error ? 'tool_error' : undefined,
+                'bot_bottle.tool.unfinished': unfinished || undefined
+            }),
+            events: [],
+            ...(t.error && { error: 'the tool reported an error' })
+        });
+    });
+    agent.events = f.decisions.map(d => decisionEvent(d, redact));
+    return spans;
+}
+/** The run's metrics: tokens and cost by model, request durations, refusals, the run by conclusion. */
+function metricPlan(f, { redact, provider }) {
+    const providerName = GEN_AI_PROVIDER[provider] ?? provider;
+    const tokens = [];
+    const usage = [];
+    const cost = [];
+    const durations = [];
+    for (const r of f.model) {
+        const model = safe(redact, r.call?.model ?? r.model ?? '(none)', 100);
+        const base = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': providerName, 'gen_ai.request.model': model };
+        durations.push({ value: r.durationMs / 1000, attributes: { ...base, ...(r.status !== undefined && { 'http.response.status_code': r.status }) } });
+        if (!r.call)
+            continue;
+        const t = r.call.tokens;
+        usage.push({ value: t.input, attributes: { ...base, 'gen_ai.token.type': 'input' } }, { value: t.output, attributes: { ...base, 'gen_ai.token.type': 'output' } });
+        for (const [type, value] of [
+            ['input', t.input],
+            ['output', t.output],
+            ['cache_read', t.cacheRead],
+            ['cache_creation', t.cacheCreation]
+        ])
+            if (value)
+                tokens.push({ value, attributes: { 'gen_ai.request.model': model, 'gen_ai.token.type': type } });
+        if (r.call.costUsd)
+            cost.push({ value: r.call.costUsd, attributes: { 'gen_ai.request.model': model } });
+    }
+    const hosts = new Set();
+    const egress = [];
+    const git = [];
+    for (const d of f.decisions) {
+        if (d.gate === 'egress' && d.verdict === 'blocked') {
+            let host = safe(redact, d.subject.slice(0, d.subject.lastIndexOf(':')), 100);
+            if (!hosts.has(host) && hosts.size >= MAX_HOST_SERIES)
+                host = 'other';
+            else
+                hosts.add(host);
+            egress.push({ value: 1, attributes: { 'server.address': host } });
+        }
+        else if (d.gate === 'git' && (d.verdict === 'blocked' || d.verdict === 'rejected-upstream'))
+            git.push({ value: 1, attributes: { 'bot_bottle.verdict': d.verdict } });
+    }
+    const run = { 'bot_bottle.conclusion': safe(redact, f.conclusion), 'bot_bottle.backend': f.backend };
+    return [
+        { name: 'gen_ai.client.token.usage', kind: 'histogram', unit: '{token}', description: 'Tokens per model request', points: usage },
+        { name: 'gen_ai.client.operation.duration', kind: 'histogram', unit: 's', description: 'Model request duration', points: durations },
+        { name: 'bot_bottle.tokens', kind: 'counter', unit: '{token}', description: 'Tokens by model and type', points: tokens },
+        { name: 'bot_bottle.cost', kind: 'counter', unit: 'USD', description: 'Cost at list prices by model', points: cost },
+        { name: 'bot_bottle.egress.refusals', kind: 'counter', unit: '{connection}', description: 'Connections the egress proxy refused', points: egress },
+        { name: 'bot_bottle.git.refusals', kind: 'counter', unit: '{request}', description: 'Requests or pushes the git gate refused', points: git },
+        { name: 'bot_bottle.runs', kind: 'counter', unit: '{run}', description: 'Runs by conclusion', points: [{ value: 1, attributes: run }] }
+    ];
+}
+
+;// CONCATENATED MODULE: ./lib/telemetry/run-telemetry.js
+
+
+
+
+/**
+ * The run's OpenTelemetry export, as the main step drives it: the SDK starts loading when the
+ * run starts (beside the rest, so the export at the end costs only its own request) and only
+ * when an endpoint is set; at the end the trace and metrics are built from what the run
+ * recorded and sent, within EXPORT_DEADLINE_MS. Nothing of it reaches the bottle.
+ */
+/** The longest the export may hold up the end of the step, whatever the collector does. */
+const EXPORT_DEADLINE_MS = 2_000;
+class RunTelemetry {
+    config;
+    start;
+    sdk;
+    constructor(config, start) {
+        this.config = config;
+        this.start = start;
+        this.sdk = Promise.all(/* import() */[__nccwpck_require__.e(307), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27569)).catch((err) => {
+            lib_core/* warning */.$e(`OpenTelemetry: the SDK could not be loaded (${(0,errors/* errorMessage */.gJ)(err)}): nothing is exported`);
+            return undefined;
+        });
+    }
+    /** Sends the run; a problem is one warning, never a failed step. */
+    async send(facts, answer, stateDir, redact, env) {
+        const ctx = { redact, provider: this.start.provider };
+        try {
+            const sdk = await this.sdk;
+            if (!sdk)
+                return;
+            const content = this.config.content ? { content: { prompt: this.start.prompt, result: answer } } : {};
+            const all = { ...facts, ...content, ...(0,run_facts/* readRunLogs */.vz)(stateDir) };
+            const spans = tracePlan(all, ctx);
+            const metrics = metricPlan(all, ctx);
+            const result = await sdk.exportRun(this.config, this.resource(all, ctx, env), spans, metrics, env['GITHUB_ACTION_REF'] || 'unknown', EXPORT_DEADLINE_MS);
+            const where = new URL(this.config.tracesUrl ?? this.config.metricsUrl ?? 'http://unknown').origin;
+            if (result.problem)
+                lib_core/* warning */.$e(`OpenTelemetry export to ${where}: ${ctx.redact(result.problem)}. The run's outcome is not affected`);
+            else
+                lib_core/* info */.pq(`OpenTelemetry: ${spans.length} spans and ${metrics.length} metrics sent to ${where} in ${result.ms} ms`);
+        }
+        catch (err) {
+            lib_core/* warning */.$e(`OpenTelemetry export failed: ${ctx.redact((0,errors/* errorMessage */.gJ)(err))}. The run's outcome is not affected`);
+        }
+    }
+    /** The resource: OTEL_RESOURCE_ATTRIBUTES, the service, and the workflow's coordinates (so metrics can be cut by them). */
+    resource(f, ctx, env) {
+        const out = {};
+        for (const [k, v] of Object.entries(this.config.resource))
+            out[k] = ctx.redact(v);
+        out['service.name'] = ctx.redact(this.config.serviceName);
+        out['service.version'] = env['GITHUB_ACTION_REF'] || 'unknown';
+        const place = {
+            'github.repository': f.place.repository,
+            'github.workflow': f.place.workflow,
+            'github.job': f.place.job,
+            'github.run_id': f.place.runId,
+            'github.run_attempt': f.place.runAttempt
+        };
+        for (const [k, v] of Object.entries(place))
+            if (v)
+                out[k] = ctx.redact(v);
+        return out;
+    }
+}
+/** The run's telemetry when an endpoint is set (the SDK starts loading now); else undefined, with one line saying why when it matters. */
+function startTelemetry(setting, start) {
+    if ('telemetry' in setting)
+        return new RunTelemetry(setting.telemetry, start);
+    if (setting.warn)
+        lib_core/* warning */.$e(`OpenTelemetry: ${setting.off}`);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/bottle/telemetry-facts.js
+
+/** What the run's trace says of the run as it ended: the settled outputs' figures, the phase clock, claude's tool calls as they arrived. */
+function telemetryFacts(ledger, settled, env) {
+    const n = (v) => (Number.isFinite(Number(v)) ? Number(v) : 0);
+    return {
+        // the step's node process started at timeOrigin: the root span is the whole step as the runner ran it
+        startMs: Math.round(performance.timeOrigin),
+        endMs: Date.now(),
+        place: (0,run_facts/* runPlace */.pi)(env),
+        backend: ledger.backend?.kind ?? '',
+        conclusion: settled.conclusion,
+        costUsd: n(settled['cost-usd']),
+        inputTokens: n(settled['input-tokens']),
+        outputTokens: n(settled['output-tokens']),
+        numTurns: n(settled['num-turns']),
+        phases: ledger.clock.timings,
+        tools: ledger.outcome?.toolTimes ?? []
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -56036,6 +56010,8 @@ async function run() {
     const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
         const config = parseConfig(raw, readRunnerEnv(process.env));
+        // the SDK loads beside the run, only with an endpoint set
+        ledger.telemetry = startTelemetry(config.telemetry, { provider: providerName(config), prompt: config.prompt });
         // the event's payload, read once: the trigger check, event-context, the base's agent config and the GitHub gate read it
         const payload = readEventPayload(process.env);
         if (!(await triggerAllowed(config, ledger, payload)))
@@ -56209,6 +56185,11 @@ async function runAgent(bottle, claude, config, records, ledger) {
     if (failed)
         lib_core/* setFailed */.C1(failed);
 }
+/** The `provider` input as the run uses it. */
+function providerName(config) {
+    const kind = config.credential.kind;
+    return kind === 'bedrock' || kind === 'vertex' ? kind : 'anthropic';
+}
 /** Stops the daemons, removes the bottle and its network (undo, as main's final teardown). */
 async function tearDown(ledger) {
     await ledger.reaping;
@@ -56241,6 +56222,7 @@ async function publish(ledger) {
     await finishProgress(ledger, settled);
     publishOutputs(settled, lib_core/* setOutput */.uH);
     endCollect();
+    await ledger.telemetry?.send(telemetryFacts(ledger, settled, process.env), settled.result, transcriptDir, t => ledger.redactor.redact(t), process.env);
     if (transcriptDir) {
         try {
             writePhases(transcriptDir, { phases: clock.timings, steps: { main: stepWallMs() } });
@@ -56254,7 +56236,192 @@ async function publish(ledger) {
 
 /***/ }),
 
-/***/ 7988:
+/***/ 49439:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _2: () => (/* binding */ billedFor),
+/* harmony export */   __: () => (/* binding */ Budget),
+/* harmony export */   h4: () => (/* binding */ usageRecord),
+/* harmony export */   hz: () => (/* binding */ asksOneHourCache)
+/* harmony export */ });
+/* unused harmony export billedTokens */
+/* harmony import */ var _price_table_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86428);
+
+/** The usage record of one relayed response, from the API's own field names. */
+function usageRecord(model, u) {
+    return {
+        model,
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cacheCreation: u.cache_creation_input_tokens,
+        cacheRead: u.cache_read_input_tokens,
+        cacheCreation1h: u.cache_creation_1h_input_tokens,
+        webSearches: u.web_search_requests
+    };
+}
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
+ * `message_start` names only the first sampling's input: with server tools the rest comes at the
+ * end). An error status is billed nothing.
+ */
+function billedFor(ask, status, read, asksOneHourCache = false) {
+    const model = read.model ?? ask.model;
+    if (status >= 400)
+        return read.usage && usageRecord(model, read.usage);
+    if (!read.usage)
+        return { ...ask, model: ask.model && model };
+    const seen = usageRecord(model, read.usage);
+    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+    if (asksOneHourCache && seen.cacheCreation1h === undefined)
+        seen.cacheCreation1h = seen.cacheCreation;
+    if (read.complete)
+        return seen;
+    const most = (a, b) => Math.max(a ?? 0, b ?? 0);
+    return {
+        model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
+        input: most(seen.input, ask.input),
+        output: most(seen.output, ask.output),
+        cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
+        cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
+        cacheRead: most(seen.cacheRead, ask.cacheRead),
+        webSearches: most(seen.webSearches, ask.webSearches)
+    };
+}
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+function asksOneHourCache(raw) {
+    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
+}
+/** Every token a response was billed for. */
+const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
+/**
+ * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
+ * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
+ * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
+ * let through alone while under the cap. A model the price table does not know is counted at the
+ * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
+ */
+class Budget {
+    limits;
+    warn;
+    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
+    reserved = { costUsd: 0, tokens: 0 };
+    inFlight = 0;
+    waiting = [];
+    /** responses counted so far, for the cost of a typical turn */
+    counted = 0;
+    noted = false;
+    constructor(limits, warn) {
+        this.limits = limits;
+        this.warn = warn;
+    }
+    add(u) {
+        this.counted++;
+        this.spent.tokens += billedTokens(u);
+        if ((0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .costOf */ .ho)(u) === undefined)
+            this.unpriced(u.model ?? '(no model named)');
+        this.spent.costUsd += this.costFor(u);
+    }
+    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+    costFor(u) {
+        return (0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .costOf */ .ho)(u) ?? (this.limits.maxCostUsd !== undefined ? (0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .dearestCostOf */ .Z5)(u) : 0);
+    }
+    /**
+     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
+     */
+    async admit(ask) {
+        const hold = this.holdOf(ask);
+        for (;;) {
+            const over = this.reached();
+            if (over)
+                return over;
+            if (this.inFlight === 0 || this.fits(hold))
+                break;
+            await new Promise(resolve => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        this.reserved.costUsd += hold.costUsd;
+        this.reserved.tokens += hold.tokens;
+        return undefined;
+    }
+    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+    settle(ask, billed) {
+        const hold = this.holdOf(ask);
+        this.inFlight--;
+        this.reserved.costUsd -= hold.costUsd;
+        this.reserved.tokens -= hold.tokens;
+        if (billed)
+            this.add(billed);
+        for (const wake of this.waiting.splice(0))
+            wake();
+    }
+    holdOf(ask) {
+        return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 };
+    }
+    /**
+     * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
+     * responses counted so far), the line that says so, for the note the proxy adds to the next
+     * request so the agent finishes and reports before it is stopped; else undefined.
+     */
+    nearlySpent() {
+        if (this.noted || this.counted === 0 || this.reached())
+            return undefined;
+        const { maxCostUsd, maxTokens } = this.limits;
+        const turnCost = this.spent.costUsd / this.counted;
+        const turnTokens = this.spent.tokens / this.counted;
+        let left;
+        if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
+            left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`;
+        else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
+            left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`;
+        if (left)
+            this.noted = true;
+        return left;
+    }
+    fits(hold) {
+        const { maxCostUsd, maxTokens } = this.limits;
+        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
+        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
+        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
+    }
+    totals() {
+        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
+    }
+    /** One line saying which cap is reached, or undefined while the run may go on. */
+    reached() {
+        const { maxCostUsd, maxTokens } = this.limits;
+        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
+            const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
+            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`;
+        }
+        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
+            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
+        }
+        return undefined;
+    }
+    unpriced(model) {
+        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
+            return;
+        this.spent.unpricedModels.push(model);
+        const cap = this.limits.maxCostUsd !== undefined
+            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
+            : 'its cost is not counted in cost-usd';
+        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .PRICES_AS_OF */ .Gw}) does not know: ${cap}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 57988:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56324,7 +56491,114 @@ function judgeModelRequest(method, target) {
 
 /***/ }),
 
-/***/ 9416:
+/***/ 86428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gw: () => (/* binding */ PRICES_AS_OF),
+/* harmony export */   Z5: () => (/* binding */ dearestCostOf),
+/* harmony export */   ho: () => (/* binding */ costOf)
+/* harmony export */ });
+/* unused harmony exports PRICES_SOURCE, WEB_SEARCH_USD, priceKey, isPriced */
+/**
+ * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
+ * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
+ * all three together when Anthropic changes a price.
+ *
+ * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
+ * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
+ * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
+ * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
+ */
+const PRICES_AS_OF = '2026-11-26';
+const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+const WEB_SEARCH_USD = 10 / 1000;
+const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
+    input,
+    cacheWrite5m,
+    cacheWrite1h,
+    cacheRead,
+    output
+});
+const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
+const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
+const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
+/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
+const TABLE = {
+    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
+    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-1': { rates: OPUS_4 },
+    'claude-opus-4': { rates: OPUS_4 },
+    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
+    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
+    'claude-sonnet-4-6': { rates: SONNET_4 },
+    'claude-sonnet-4-5': { rates: SONNET_4 },
+    'claude-sonnet-4': { rates: SONNET_4 },
+    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
+    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
+    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
+    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
+};
+/**
+ * The table's key for a model id: without a date suffix (`-20251101`), a context variant
+ * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
+ */
+function priceKey(model) {
+    return model
+        .trim()
+        .toLowerCase()
+        .replace(/\[[^\]]*\]$/, '')
+        .replace(/@.*$/, '')
+        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
+        .replace(/-v\d+(?::\d+)?$/, '')
+        .replace(/-\d{8}$/, '');
+}
+/** Whether the table prices `model`. */
+function isPriced(model) {
+    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
+}
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST = (() => {
+    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
+    const top = (k) => Math.max(...all.map(x => x[k]));
+    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
+})();
+/** What one response would cost at the table's dearest rates, whatever its model. */
+function dearestCostOf(u) {
+    return priceAt(DEAREST, u);
+}
+function priceAt(rates, u) {
+    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
+    const micro = u.input * rates.input +
+        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
+        oneHour * rates.cacheWrite1h +
+        u.cacheRead * rates.cacheRead +
+        u.output * rates.output;
+    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
+}
+/** What one response cost in USD, or undefined when the table does not know its model. */
+function costOf(u) {
+    if (!u.model || !isPriced(u.model))
+        return undefined;
+    const priced = TABLE[priceKey(u.model)];
+    const prompt = u.input + u.cacheCreation + u.cacheRead;
+    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
+}
+
+
+/***/ }),
+
+/***/ 19416:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56332,8 +56606,8 @@ function judgeModelRequest(method, target) {
 /* harmony export */   yp: () => (/* binding */ behindPlaceholder)
 /* harmony export */ });
 /* unused harmony export afterPlaceholderSegment */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2688);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var _provider_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(22688);
 
 
 /** Whether `got` is the placeholder, in constant time. */
@@ -56363,7 +56637,7 @@ function behindPlaceholder(target, placeholder, judge) {
 
 /***/ }),
 
-/***/ 2688:
+/***/ 22688:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56377,7 +56651,7 @@ function refusal(status, path, reason, message) {
 
 /***/ }),
 
-/***/ 431:
+/***/ 10431:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56386,9 +56660,9 @@ function refusal(status, path, reason, message) {
 /* harmony export */   oe: () => (/* binding */ decoderFor)
 /* harmony export */ });
 /* unused harmony exports MAX_TAPPED_LINE, MAX_TAPPED_JSON, usageOf */
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7075);
-/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6193);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(57075);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(46193);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(38522);
 
 
 
@@ -56533,7 +56807,357 @@ function decoderFor(encoding) {
 
 /***/ }),
 
-/***/ 9661:
+/***/ 56260:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R8: () => (/* binding */ MAX_DECISIONS),
+/* harmony export */   pi: () => (/* binding */ runPlace),
+/* harmony export */   vz: () => (/* binding */ readRunLogs)
+/* harmony export */ });
+/* unused harmony exports MAX_MODEL_SPANS, modelRequests, gateDecisions */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var _transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(70064);
+/* harmony import */ var _transcript_record_sink_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9481);
+/* harmony import */ var _util_no_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9771);
+
+
+
+
+
+/** The most model requests and gate decisions a trace holds (a run can log any number). */
+const MAX_MODEL_SPANS = 1_000;
+const MAX_DECISIONS = 500;
+/** A decision log is capped where it is written (record-sink.ts): a larger file is not the run's. */
+const MAX_LOG_BYTES = _transcript_record_sink_js__WEBPACK_IMPORTED_MODULE_3__/* .RECORD_CAPS */ .C8.decisionLog + 64 * 1024;
+const text = (v) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const count = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+/** The lines of a host log in the state dir, up to MAX_LOG_BYTES (never through a link). */
+function logLines(stateDir, name) {
+    const data = (0,_util_no_follow_js__WEBPACK_IMPORTED_MODULE_4__/* .readRegularFile */ .XF)(node_path__WEBPACK_IMPORTED_MODULE_1__.join(stateDir, name), MAX_LOG_BYTES);
+    return data
+        ? data
+            .toString('utf8')
+            .split('\n')
+            .filter(l => l.trim())
+        : [];
+}
+/** model.jsonl as requests, the first MAX_MODEL_SPANS of them. */
+function modelRequests(lines) {
+    const requests = [];
+    for (const line of lines) {
+        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .modelLogRow */ .CO)(line);
+        const startMs = row && Date.parse(text(row['time']));
+        if (!row || !startMs || Number.isNaN(startMs))
+            continue;
+        if (requests.length >= MAX_MODEL_SPANS)
+            return { requests, dropped: lines.length - requests.length };
+        const call = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .pricedCall */ .Qi)(row);
+        requests.push({
+            startMs,
+            durationMs: count(row['duration_ms']) ?? 0,
+            firstByteMs: count(row['first_byte_ms']),
+            decision: text(row['decision']),
+            status: count(row['status']),
+            reason: text(row['reason']) || undefined,
+            model: text(row['model']) || undefined,
+            ...(call && { call })
+        });
+    }
+    return { requests, dropped: 0 };
+}
+/** One gate's log as decisions. */
+function decisionsOf(gate, lines) {
+    const out = [];
+    // each log is in time order: past the first MAX_DECISIONS lines none can be among the first MAX_DECISIONS of all
+    for (const line of lines.slice(0, MAX_DECISIONS)) {
+        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .modelLogRow */ .CO)(line);
+        const timeMs = row && Date.parse(text(row['time']));
+        if (!row || !timeMs || Number.isNaN(timeMs))
+            continue;
+        const subject = gate === 'egress'
+            ? `${text(row['host'])}:${text(row['port'])}`
+            : gate === 'git'
+                ? text(row['ref']) || text(row['service'])
+                : `${text(row['tool'])} ${text(row['target'])}`.trim();
+        out.push({ gate, timeMs, verdict: text(row['decision']), subject, rule: text(row['rule']) || text(row['reason']) });
+    }
+    return out;
+}
+/** Every gate's decisions in time order, the first MAX_DECISIONS of them. */
+function gateDecisions(stateDir) {
+    const logs = { egress: logLines(stateDir, 'egress.jsonl'), git: logLines(stateDir, 'git.jsonl'), github: logLines(stateDir, 'github.jsonl') };
+    const all = Object.entries(logs).flatMap(([gate, lines]) => decisionsOf(gate, lines));
+    all.sort((a, b) => a.timeMs - b.timeMs);
+    const lines = logs.egress.length + logs.git.length + logs.github.length;
+    return { decisions: all.slice(0, MAX_DECISIONS), dropped: Math.max(0, lines - MAX_DECISIONS) };
+}
+/** The workflow's coordinates from the runner's environment. */
+function runPlace(env) {
+    return {
+        repository: env['GITHUB_REPOSITORY'] ?? '',
+        workflow: env['GITHUB_WORKFLOW'] ?? '',
+        job: env['GITHUB_JOB'] ?? '',
+        runId: env['GITHUB_RUN_ID'] ?? '',
+        runAttempt: env['GITHUB_RUN_ATTEMPT'] ?? '',
+        eventName: env['GITHUB_EVENT_NAME'] ?? ''
+    };
+}
+/** The model log's requests and the gates' decisions of a run's state dir. */
+function readRunLogs(stateDir) {
+    const model = stateDir && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(stateDir) ? modelRequests(logLines(stateDir, 'model.jsonl')) : { requests: [], dropped: 0 };
+    const gates = stateDir && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(stateDir) ? gateDecisions(stateDir) : { decisions: [], dropped: 0 };
+    return { model: model.requests, decisions: gates.decisions, dropped: { model: model.dropped, decisions: gates.dropped } };
+}
+
+
+/***/ }),
+
+/***/ 70064:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CO: () => (/* binding */ modelLogRow),
+/* harmony export */   Qi: () => (/* binding */ pricedCall),
+/* harmony export */   Yv: () => (/* binding */ readModelLog)
+/* harmony export */ });
+/* unused harmony export foldModelLog */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(80481);
+/* harmony import */ var _proxy_budget_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49439);
+/* harmony import */ var _proxy_price_table_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86428);
+/* harmony import */ var _tokens_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(94142);
+
+
+
+
+
+/**
+ * A request to the Messages API proper (not count_tokens or others), wherever the base URL puts it;
+ * with Bedrock, InvokeModel[WithResponseStream]; with Vertex, [stream]rawPredict of a model.
+ */
+function isMessagesCall(path) {
+    if (typeof path !== 'string')
+        return false;
+    const p = path.split('?')[0];
+    return (p.endsWith('/v1/messages') ||
+        /^\/model\/[^?]+\/invoke(-with-response-stream)?$/.test(p) ||
+        /\/publishers\/anthropic\/models\/(?!count-tokens:)[^/]+:(stream)?[rR]awPredict$/.test(p));
+}
+function noFigures() {
+    return {
+        requests: 0,
+        refused: 0,
+        modelCalls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
+        costUsd: 0,
+        unpricedModels: [],
+        unparsable: 0
+    };
+}
+/** The model call a line of model.jsonl records: a forwarded Messages request the upstream answered with usage; else undefined. */
+function pricedCall(row) {
+    const usage = row['usage'];
+    if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path']))
+        return undefined;
+    const t = (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCounts */ .K)(usage);
+    const u = {
+        input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['input_tokens']),
+        output_tokens: t.output,
+        cache_creation_input_tokens: t.cacheCreation,
+        cache_read_input_tokens: t.cacheRead,
+        cache_creation_1h_input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['cache_creation_1h_input_tokens']),
+        web_search_requests: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['web_search_requests'])
+    };
+    const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)';
+    return { model, tokens: t, costUsd: (0,_proxy_price_table_js__WEBPACK_IMPORTED_MODULE_3__/* .costOf */ .ho)((0,_proxy_budget_js__WEBPACK_IMPORTED_MODULE_2__/* .usageRecord */ .h4)(model, u)) };
+}
+/** A line of model.jsonl as an object; undefined when it is not one. */
+function modelLogRow(line) {
+    try {
+        const row = JSON.parse(line);
+        return row && typeof row === 'object' && !Array.isArray(row) ? row : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Adds one line of model.jsonl to the figures. */
+function addLine(f, line) {
+    if (!line.trim())
+        return;
+    const row = modelLogRow(line);
+    if (!row) {
+        f.unparsable++;
+        return;
+    }
+    f.requests++;
+    if (row['decision'] === 'refused')
+        f.refused++;
+    const call = pricedCall(row);
+    if (!call)
+        return;
+    f.modelCalls++;
+    const t = call.tokens;
+    f.cacheCreationTokens += t.cacheCreation;
+    f.cacheReadTokens += t.cacheRead;
+    f.inputTokens += t.input;
+    f.outputTokens += t.output;
+    if (call.costUsd !== undefined)
+        f.costUsd += call.costUsd;
+    else if (f.unpricedModels.length < 20 && !f.unpricedModels.includes(call.model))
+        f.unpricedModels.push(call.model);
+}
+/** Folds the lines of a model.jsonl into figures. */
+function foldModelLog(lines) {
+    const f = noFigures();
+    for (const line of lines)
+        addLine(f, line);
+    return f;
+}
+/** Reads `model.jsonl` line by line; undefined when the file is missing (no proxy log to go by). */
+async function readModelLog(file) {
+    let input;
+    try {
+        const fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW);
+        input = node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream('', { fd, encoding: 'utf8' });
+    }
+    catch {
+        return undefined;
+    }
+    const f = noFigures();
+    try {
+        for await (const line of node_readline__WEBPACK_IMPORTED_MODULE_1__.createInterface({ input, crlfDelay: Infinity }))
+            addLine(f, line);
+    }
+    catch {
+        // a read error part-way: the figures so far are still the host's
+    }
+    return f;
+}
+
+
+/***/ }),
+
+/***/ 9481:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C8: () => (/* binding */ RECORD_CAPS),
+/* harmony export */   IT: () => (/* binding */ isDiskFault),
+/* harmony export */   Jt: () => (/* binding */ RecordSink),
+/* harmony export */   PU: () => (/* binding */ writeRecordFile)
+/* harmony export */ });
+/* unused harmony export IGNORE_RECORDS */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+
+
+/**
+ * A host record the run writes as it goes (stream.jsonl, stderr.log, the daemons' decision
+ * logs). The agent decides how much of it there is, so each has a cap; and the disk under
+ * RUNNER_TEMP can fill (the agent can fill it: claude's config dir lives there), so a failed
+ * write is reported once and never thrown — an unhandled stream error would kill the step.
+ */
+/** Caps per record (bytes), documented in the README. */
+const RECORD_CAPS = {
+    'stream.jsonl': 256 * 1024 * 1024,
+    'stderr.log': 16 * 1024 * 1024,
+    decisionLog: 16 * 1024 * 1024
+};
+/** errno codes that mean the disk cannot take a write (full, over quota, read-only) */
+const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+/** Whether `err` is the disk refusing a write. */
+function isDiskFault(err) {
+    const e = err;
+    if (!(e instanceof Error))
+        return false;
+    // some libraries rethrow the fs error with its message only
+    e.code ??= /^(E[A-Z]+):/.exec(e.message)?.[1];
+    return DISK_CODES.has(String(e.code));
+}
+/** Nobody listening: for daemons started outside a run (tests, benchmarks). */
+const IGNORE_RECORDS = { onFault: () => undefined, onCapped: () => undefined };
+class RecordSink {
+    file;
+    cap;
+    watch;
+    stream;
+    written = 0;
+    stopped = false;
+    constructor(file, cap, watch = IGNORE_RECORDS, flags = 'w') {
+        this.file = file;
+        this.cap = cap;
+        this.watch = watch;
+        this.stream = node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream(file, { flags, mode: 0o600 });
+        this.stream.on('error', err => {
+            this.stopped = true;
+            const e = err;
+            this.watch.onFault({ file, code: e.code ?? 'EIO', message: e.message });
+        });
+    }
+    /** Appends `text` unless the cap is reached (then nothing more is kept) or a write failed. */
+    write(text) {
+        if (this.stopped)
+            return;
+        const bytes = Buffer.byteLength(text);
+        if (this.written + bytes > this.cap) {
+            this.stopped = true;
+            this.watch.onCapped(node_path__WEBPACK_IMPORTED_MODULE_1__.basename(this.file), this.written, this.cap);
+            return;
+        }
+        this.written += bytes;
+        this.stream.write(text);
+    }
+    /** Flushes and closes; resolves also when the stream failed. */
+    end() {
+        return new Promise(resolve => {
+            if (this.stream.destroyed || this.stream.writableFinished)
+                return resolve();
+            this.stream.once('error', () => resolve());
+            this.stream.end(() => resolve());
+        });
+    }
+}
+/** Writes a small host record (0600) at once; a refused write is one warning, never a throw. */
+function writeRecordFile(file, text, warn) {
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(file, text, { mode: 0o600 });
+        return true;
+    }
+    catch (err) {
+        warn(`could not write ${node_path__WEBPACK_IMPORTED_MODULE_1__.basename(file)}: ${err.message}`);
+        return false;
+    }
+}
+
+
+/***/ }),
+
+/***/ 94142:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ tokenCounts),
+/* harmony export */   j: () => (/* binding */ tokenCount)
+/* harmony export */ });
+/** A count as the API gives it: a finite number, not below 0; anything else (a forged field) is 0. */
+const tokenCount = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+function tokenCounts(usage) {
+    const u = (usage && typeof usage === 'object' ? usage : {});
+    const cacheCreation = tokenCount(u['cache_creation_input_tokens']);
+    const cacheRead = tokenCount(u['cache_read_input_tokens']);
+    return { input: tokenCount(u['input_tokens']) + cacheCreation + cacheRead, output: tokenCount(u['output_tokens']), cacheCreation, cacheRead };
+}
+
+
+/***/ }),
+
+/***/ 99661:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56590,7 +57214,104 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 6058:
+/***/ 9771:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   XF: () => (/* binding */ readRegularFile)
+/* harmony export */ });
+/* unused harmony exports lstatOrUndefined, removeNoFollow, replaceFile, ensureDirectory */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31421);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+
+
+/**
+ * File access for paths the guest could write. Nothing here follows a symbolic link in the last
+ * component, opens a FIFO or device, or writes through a name that already exists: a guest that
+ * swapped a file for a link to `/etc/shadow` gets its link removed, not the host file rewritten.
+ * Callers use these only once nothing in the guest runs any more (no race with the agent).
+ */
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = node_fs__WEBPACK_IMPORTED_MODULE_1__.constants;
+/** lstat, or undefined when nothing is there. */
+function lstatOrUndefined(p) {
+    try {
+        return fs.lstatSync(p);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Removes whatever is at `p` (a link itself, never its target; a directory with its contents),
+ * also a tree deeper than a path can name, which a guest can make to stop path-based removal:
+ * that one coreutils rm walks by descriptor.
+ */
+function removeNoFollow(p) {
+    try {
+        // fs.rmSync never follows links, neither at p nor inside a directory it removes
+        fs.rmSync(p, { recursive: true, force: true });
+    }
+    catch {
+        const r = spawnSync('rm', ['-rf', '--one-file-system', '--', p], { stdio: 'ignore', timeout: 120_000 });
+        if (r.status !== 0 || lstatOrUndefined(p))
+            throw new Error(`cannot remove ${p}`);
+    }
+}
+/** The bytes of `p` if it is a regular file (not a link, FIFO or device) of at most maxBytes; else undefined. */
+function readRegularFile(p, maxBytes = 64 * 1024 * 1024) {
+    let fd;
+    try {
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_1__.fstatSync(fd);
+        if (!st.isFile() || st.size > maxBytes)
+            return undefined;
+        return node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync(fd);
+    }
+    finally {
+        node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync(fd);
+    }
+}
+/**
+ * Writes a new regular file at `p` with exactly `mode`, owned by uid:gid when the host runs as
+ * root. Whatever was at `p` (a link, a directory, a file) is removed first; the file is created
+ * with O_EXCL|O_NOFOLLOW and chowned through its descriptor.
+ */
+function replaceFile(p, data, mode, owner) {
+    removeNoFollow(p);
+    const fd = fs.openSync(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode & 0o7777);
+    try {
+        fs.writeSync(fd, data);
+        fs.fchmodSync(fd, mode & 0o7777); // the umask does not decide the mode
+        if (owner && process.getuid?.() === 0)
+            fs.fchownSync(fd, owner.uid, owner.gid);
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/** Makes `p` a real directory with `mode` (a link or file there is removed first). */
+function ensureDirectory(p, mode, owner) {
+    const st = lstatOrUndefined(p);
+    if (st?.isDirectory())
+        return false;
+    if (st)
+        removeNoFollow(p);
+    fs.mkdirSync(p, { mode: mode & 0o7777 });
+    fs.chmodSync(p, mode & 0o7777); // p was just made a real directory: nothing to follow
+    if (owner && process.getuid?.() === 0)
+        fs.lchownSync(p, owner.uid, owner.gid);
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 46058:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56613,7 +57334,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ExitCode, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56743,9 +57464,9 @@ function escapeProperty(s) {
 }
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -56782,9 +57503,9 @@ function file_command_prepareKeyValueMessage(key, value) {
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
+var lib = __nccwpck_require__(44942);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -57251,7 +57972,7 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
+var lib_exec = __nccwpck_require__(75260);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -57638,7 +58359,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 5260:
+/***/ 75260:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57650,17 +58371,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(13193);
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(24434);
 // EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
+var external_child_process_ = __nccwpck_require__(35317);
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
+var io = __nccwpck_require__(88701);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util = __nccwpck_require__(90);
 ;// CONCATENATED MODULE: external "timers"
@@ -58336,7 +59057,7 @@ function getExecOutput(commandLine, args, options) {
 
 /***/ }),
 
-/***/ 4942:
+/***/ 44942:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58348,10 +59069,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, HttpCodes, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(58611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(65692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -58445,9 +59166,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(20770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+var undici = __nccwpck_require__(46752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -59168,8 +59889,8 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /* harmony export */   y1: () => (/* binding */ unlink)
 /* harmony export */ });
 /* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -59352,7 +60073,7 @@ function getCmdPath() {
 
 /***/ }),
 
-/***/ 8701:
+/***/ 88701:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -59362,8 +60083,8 @@ function getCmdPath() {
 /* harmony export */   cp: () => (/* binding */ cp)
 /* harmony export */ });
 /* unused harmony exports mv, findInPath */
-/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
 /* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -59639,7 +60360,7 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 9133:
+/***/ 41514:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59669,9 +60390,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, nullable, nullish, partialRecord, pipe, prefault, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
@@ -59986,15 +60707,15 @@ function isBackEdge(ctx, value) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/schemas.js + 2 modules
-var schemas = __nccwpck_require__(6985);
+var schemas = __nccwpck_require__(56985);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
-var registries = __nccwpck_require__(9396);
+var registries = __nccwpck_require__(29396);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
-var api = __nccwpck_require__(3759);
+var api = __nccwpck_require__(43759);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(8439);
+var json_schema_processors = __nccwpck_require__(98439);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/to-json-schema.js
-var to_json_schema = __nccwpck_require__(7509);
+var to_json_schema = __nccwpck_require__(87509);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
 
 const error = () => {
@@ -60125,7 +60846,7 @@ const error = () => {
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/parse.js
 var parse = __nccwpck_require__(4196);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
-var errors = __nccwpck_require__(7428);
+var errors = __nccwpck_require__(37428);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
 
 
@@ -61743,7 +62464,7 @@ function preprocess(fn, schema) {
 
 /***/ }),
 
-/***/ 3759:
+/***/ 43759:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -61809,9 +62530,9 @@ function preprocess(fn, schema) {
 /* harmony export */   xY: () => (/* binding */ _toUpperCase)
 /* harmony export */ });
 /* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _coercedNumber, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _any, _void, _date, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _check, _stringbool, _stringFormat */
-/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4890);
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -62919,7 +63640,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 
 /***/ }),
 
-/***/ 4890:
+/***/ 44890:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62942,9 +63663,9 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 /* harmony export */   v$: () => (/* binding */ $ZodCheckOverwrite)
 /* harmony export */ });
 /* unused harmony exports $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckProperty, $ZodCheckMimeType */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
 // import { $ZodType } from "./schemas.js";
 
 
@@ -63465,7 +64186,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 
 /***/ }),
 
-/***/ 8532:
+/***/ 88532:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63476,7 +64197,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/*
 /* harmony export */   xI: () => (/* binding */ $constructor)
 /* harmony export */ });
 /* unused harmony exports NEVER, $brand */
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 var _a;
 
 /** A special constant with type `never` */
@@ -63622,7 +64343,7 @@ function config(newConfig) {
 
 /***/ }),
 
-/***/ 7428:
+/***/ 37428:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63632,8 +64353,8 @@ function config(newConfig) {
 /* harmony export */   a$: () => (/* binding */ $ZodError)
 /* harmony export */ });
 /* unused harmony exports treeifyError, toDotPath, prettifyError */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8532);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -63905,7 +64626,7 @@ function prettifyError(error) {
 
 /***/ }),
 
-/***/ 8439:
+/***/ 98439:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63939,10 +64660,10 @@ function prettifyError(error) {
 /* harmony export */   yq: () => (/* binding */ nullableProcessor)
 /* harmony export */ });
 /* unused harmony exports symbolProcessor, undefinedProcessor, voidProcessor, anyProcessor, nanProcessor, templateLiteralProcessor, fileProcessor, successProcessor, functionProcessor, mapProcessor, setProcessor, promiseProcessor, lazyProcessor, allProcessors */
-/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3908);
-/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6985);
-/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7509);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _regexes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(23908);
+/* harmony import */ var _schemas_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(56985);
+/* harmony import */ var _to_json_schema_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(87509);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -64814,9 +65535,9 @@ function toJSONSchema(input, params) {
 /* harmony export */   xL: () => (/* binding */ safeParse)
 /* harmony export */ });
 /* unused harmony exports encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode, safeEncodeAsync, safeDecodeAsync */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7428);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(37428);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
 
 
 
@@ -64996,7 +65717,7 @@ const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(_errors_js__WEBPACK_IMPO
 
 /***/ }),
 
-/***/ 3908:
+/***/ 23908:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65193,7 +65914,7 @@ const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ nu
 
 /***/ }),
 
-/***/ 9396:
+/***/ 29396:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65255,7 +65976,7 @@ const globalRegistry = globalThis.__zod_globalRegistry;
 
 /***/ }),
 
-/***/ 6985:
+/***/ 56985:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65325,9 +66046,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: $ZodAny, $ZodBigIntFormat, $ZodCodec, $ZodCreditCard, $ZodCustomStringFormat, $ZodFile, $ZodFunction, $ZodIBAN, $ZodLazy, $ZodMAC, $ZodMap, $ZodNaN, $ZodPromise, $ZodSet, $ZodSuccess, $ZodSymbol, $ZodTemplateLiteral, $ZodUndefined, $ZodVoid, $ZodXor, URL_BAD_FORMAT, URL_UNPARSEABLE, canParseURL, clone, getDiscriminatedOption, isValidBase64, isValidBase64URL, isValidCIDRv6, isValidCreditCard, isValidIBAN, isValidIPv6, isValidJWT, mergeValues, parseURLObject, stripTabAndNewline, urlHostnameOk, urlProtocolOk, validateURL
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
-var core_checks = __nccwpck_require__(4890);
+var core_checks = __nccwpck_require__(44890);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
+var core_core = __nccwpck_require__(88532);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
@@ -65369,9 +66090,9 @@ class Doc {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/regexes.js
-var core_regexes = __nccwpck_require__(3908);
+var core_regexes = __nccwpck_require__(23908);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/util.js
-var core_util = __nccwpck_require__(4723);
+var core_util = __nccwpck_require__(54723);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
@@ -68020,7 +68741,7 @@ function handleRefineResult(result, payload, input, inst) {
 
 /***/ }),
 
-/***/ 7509:
+/***/ 87509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68033,8 +68754,8 @@ function handleRefineResult(result, payload, input, inst) {
 /* harmony export */   uE: () => (/* binding */ createStandardJSONSchemaMethod)
 /* harmony export */ });
 /* unused harmony export process */
-/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9396);
-/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4723);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 function assignProps(target, ...sources) {
@@ -68690,7 +69411,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 
 /***/ }),
 
-/***/ 4723:
+/***/ 54723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68745,7 +69466,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
 /* harmony export */   zM: () => (/* binding */ mergeDefs)
 /* harmony export */ });
 /* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, defineLazy, objectClone, cloneDef, getElementAtPath, promiseAllObject, randomString, numKeys, getParsedType, primitiveTypes, createTransparentProxy, unwrapMessage, getSizableOrigin, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, CONSTANT_CATCH */
-/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
 
 // functions
 function assertEqual(val) {
@@ -69623,7 +70344,7 @@ function constantCatch(value) {
 
 /***/ }),
 
-/***/ 3837:
+/***/ 63837:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
@@ -69637,63 +70358,63 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/dr
 
 /***/ }),
 
-/***/ 958:
+/***/ 80958:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/content","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/content":true},"$recursiveAnchor":true,"title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"contentSchema":{"$recursiveRef":"#"}}}');
 
 /***/ }),
 
-/***/ 58:
+/***/ 90058:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/core","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/core":true},"$recursiveAnchor":true,"title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"type":"string","format":"uri"},"$anchor":{"type":"string","pattern":"^[A-Za-z][-A-Za-z0-9.:_]*$"},"$ref":{"type":"string","format":"uri-reference"},"$recursiveRef":{"type":"string","format":"uri-reference"},"$recursiveAnchor":{"type":"boolean","default":false},"$vocabulary":{"type":"object","propertyNames":{"type":"string","format":"uri"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$recursiveRef":"#"},"default":{}}}}');
 
 /***/ }),
 
-/***/ 6534:
+/***/ 36534:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/format","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/format":true},"$recursiveAnchor":true,"title":"Format vocabulary meta-schema","type":["object","boolean"],"properties":{"format":{"type":"string"}}}');
 
 /***/ }),
 
-/***/ 711:
+/***/ 20711:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/meta-data":true},"$recursiveAnchor":true,"title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
 
 /***/ }),
 
-/***/ 8030:
+/***/ 78030:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/meta/validation","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/validation":true},"$recursiveAnchor":true,"title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}},"const":true,"enum":{"type":"array","items":true},"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
 
 /***/ }),
 
-/***/ 8138:
+/***/ 88138:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2019-09/schema","$id":"https://json-schema.org/draft/2019-09/schema","$vocabulary":{"https://json-schema.org/draft/2019-09/vocab/core":true,"https://json-schema.org/draft/2019-09/vocab/applicator":true,"https://json-schema.org/draft/2019-09/vocab/validation":true,"https://json-schema.org/draft/2019-09/vocab/meta-data":true,"https://json-schema.org/draft/2019-09/vocab/format":false,"https://json-schema.org/draft/2019-09/vocab/content":true},"$recursiveAnchor":true,"title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format"},{"$ref":"meta/content"}],"type":["object","boolean"],"properties":{"definitions":{"$comment":"While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.","type":"object","additionalProperties":{"$recursiveRef":"#"},"default":{}},"dependencies":{"$comment":"\\"dependencies\\" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to \\"dependentSchemas\\" and \\"dependentRequired\\"","type":"object","additionalProperties":{"anyOf":[{"$recursiveRef":"#"},{"$ref":"meta/validation#/$defs/stringArray"}]}}}}');
 
 /***/ }),
 
-/***/ 7216:
+/***/ 57216:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/applicator","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/applicator":true},"$dynamicAnchor":"meta","title":"Applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"prefixItems":{"$ref":"#/$defs/schemaArray"},"items":{"$dynamicRef":"#meta"},"contains":{"$dynamicRef":"#meta"},"additionalProperties":{"$dynamicRef":"#meta"},"properties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"propertyNames":{"format":"regex"},"default":{}},"dependentSchemas":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"propertyNames":{"$dynamicRef":"#meta"},"if":{"$dynamicRef":"#meta"},"then":{"$dynamicRef":"#meta"},"else":{"$dynamicRef":"#meta"},"allOf":{"$ref":"#/$defs/schemaArray"},"anyOf":{"$ref":"#/$defs/schemaArray"},"oneOf":{"$ref":"#/$defs/schemaArray"},"not":{"$dynamicRef":"#meta"}},"$defs":{"schemaArray":{"type":"array","minItems":1,"items":{"$dynamicRef":"#meta"}}}}');
 
 /***/ }),
 
-/***/ 8226:
+/***/ 28226:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/content","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentEncoding":{"type":"string"},"contentMediaType":{"type":"string"},"contentSchema":{"$dynamicRef":"#meta"}}}');
 
 /***/ }),
 
-/***/ 518:
+/***/ 80518:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/core","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true},"$dynamicAnchor":"meta","title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"$ref":"#/$defs/uriReferenceString","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"$ref":"#/$defs/uriString"},"$ref":{"$ref":"#/$defs/uriReferenceString"},"$anchor":{"$ref":"#/$defs/anchorString"},"$dynamicRef":{"$ref":"#/$defs/uriReferenceString"},"$dynamicAnchor":{"$ref":"#/$defs/anchorString"},"$vocabulary":{"type":"object","propertyNames":{"$ref":"#/$defs/uriString"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"}}},"$defs":{"anchorString":{"type":"string","pattern":"^[A-Za-z_][-A-Za-z0-9._]*$"},"uriString":{"type":"string","format":"uri"},"uriReferenceString":{"type":"string","format":"uri-reference"}}}');
@@ -69707,35 +70428,35 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/dr
 
 /***/ }),
 
-/***/ 5707:
+/***/ 15707:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/meta-data":true},"$dynamicAnchor":"meta","title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
 
 /***/ }),
 
-/***/ 9547:
+/***/ 99547:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/unevaluated","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/unevaluated":true},"$dynamicAnchor":"meta","title":"Unevaluated applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"unevaluatedItems":{"$dynamicRef":"#meta"},"unevaluatedProperties":{"$dynamicRef":"#meta"}}}');
 
 /***/ }),
 
-/***/ 7082:
+/***/ 97082:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/validation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/validation":true},"$dynamicAnchor":"meta","title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]},"const":true,"enum":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
 
 /***/ }),
 
-/***/ 1678:
+/***/ 61678:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/schema","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true,"https://json-schema.org/draft/2020-12/vocab/applicator":true,"https://json-schema.org/draft/2020-12/vocab/unevaluated":true,"https://json-schema.org/draft/2020-12/vocab/validation":true,"https://json-schema.org/draft/2020-12/vocab/meta-data":true,"https://json-schema.org/draft/2020-12/vocab/format-annotation":true,"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/unevaluated"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format-annotation"},{"$ref":"meta/content"}],"type":["object","boolean"],"$comment":"This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.","properties":{"definitions":{"$comment":"\\"definitions\\" has been replaced by \\"$defs\\".","type":"object","additionalProperties":{"$dynamicRef":"#meta"},"deprecated":true,"default":{}},"dependencies":{"$comment":"\\"dependencies\\" has been split and replaced by \\"dependentSchemas\\" and \\"dependentRequired\\" in order to serve their differing semantics.","type":"object","additionalProperties":{"anyOf":[{"$dynamicRef":"#meta"},{"$ref":"meta/validation#/$defs/stringArray"}]},"deprecated":true,"default":{}},"$recursiveAnchor":{"$comment":"\\"$recursiveAnchor\\" has been replaced by \\"$dynamicAnchor\\".","$ref":"meta/core#/$defs/anchorString","deprecated":true},"$recursiveRef":{"$comment":"\\"$recursiveRef\\" has been replaced by \\"$dynamicRef\\".","$ref":"meta/core#/$defs/uriReferenceString","deprecated":true}}}');
 
 /***/ }),
 
-/***/ 2079:
+/***/ 72079:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -69998,6 +70719,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(7443);
+/******/ var __webpack_exports__ = __nccwpck_require__(87443);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -21,6 +21,8 @@ export type Phase = (typeof PHASES)[number]
 export interface PhaseTiming {
   phase: Phase
   ms: number
+  /** when it (first) started, ms since the epoch: where its span starts in the run's trace */
+  at?: number
 }
 
 /** What the benchmarks and the post step read: each phase, and each step's whole wall time (from its node process's start). */
@@ -49,7 +51,7 @@ export class PhaseClock {
     try {
       return await work()
     } finally {
-      this.add(phase, this.now() - started)
+      this.add(phase, started)
     }
   }
 
@@ -60,15 +62,16 @@ export class PhaseClock {
     return () => {
       if (ended) return
       ended = true
-      this.add(phase, this.now() - started)
+      this.add(phase, started)
     }
   }
 
-  private add(phase: Phase, ms: number): void {
-    const whole = Math.max(0, Math.round(ms))
+  private add(phase: Phase, started: number): void {
+    const took = this.now() - started
+    const whole = Math.max(0, Math.round(took))
     const known = this.timings.find(t => t.phase === phase)
     if (known) known.ms += whole
-    else this.timings.push({ phase, ms: whole })
+    else this.timings.push({ phase, ms: whole, at: Math.round(Date.now() - took) })
     this.log(`⏱ ${phase}: ${whole} ms`)
   }
 }

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import type { StreamedProcess } from '../util/process.js'
 import { StreamAccumulator, conclude, streamAnomalies, toolCallLine, type Conclusion, type ResultMessage } from '../transcript/stream-parser.js'
 import { Redactor } from '../transcript/redact.js'
+import type { ToolTime } from '../transcript/tool-timeline.js'
 import type { Bottle } from './launch.js'
 import { RECORD_CAPS, RecordSink, type RecordWatch } from '../transcript/record-sink.js'
 
@@ -13,6 +14,8 @@ export interface RunOutcome {
   exitCode: number | null
   timedOut: boolean
   toolCalls: Map<string, number>
+  /** each tool call's name and times, as its lines reached the host (the run's trace) */
+  toolTimes: ToolTime[]
   /** wall-clock time of claude's run, as the host measured it */
   durationMs: number
   /** what was wrong with claude's stdout (forged or over-long lines), one line each */
@@ -117,6 +120,7 @@ export async function runClaude(
     exitCode,
     timedOut,
     toolCalls: acc.toolCalls,
+    toolTimes: acc.timeline.calls,
     durationMs: Date.now() - started,
     anomalies,
     streamFile,

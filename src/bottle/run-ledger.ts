@@ -1,3 +1,4 @@
+import type { RunTelemetry } from '../telemetry/run-telemetry.js'
 import * as core from '@actions/core'
 import type { Backend } from '../backend/types.js'
 import type { UpstreamVerdict } from '../proxy/upstream-health.js'
@@ -47,6 +48,8 @@ export class RunLedger {
   door?: DoorOutcome
   /** the comment kept up to date on the triggering pull request or issue (progress-comment) */
   progress?: ProgressComment
+  /** the run's OpenTelemetry export, when an endpoint is set */
+  telemetry?: RunTelemetry
   /** the trigger check refused the run: nothing was started */
   notAllowed = false
 

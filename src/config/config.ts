@@ -36,6 +36,7 @@ import { artifactSection, backendSection, runnerDirs, smolvmSection, type Smolvm
 import type { TriggerPolicy } from '../trigger/trigger-check.js'
 import type { GitHubGatePolicy } from '../githubgate/policy.js'
 import { githubGateSection } from './github-gate-policy.js'
+import { type TelemetrySetting, telemetrySection } from './telemetry-policy.js'
 import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
 
 export type { BackendChoice } from './fields.js'
@@ -80,6 +81,8 @@ export interface Config {
   trigger: TriggerPolicy
   /** the GitHub gate: the tools the agent is offered and what its queued writes may become */
   github: GitHubGatePolicy
+  /** OpenTelemetry export from the runner (otel-* inputs, OTEL_* environment), or why there is none */
+  telemetry: TelemetrySetting
   runner: { runnerTemp: string; toolCache: string; runId: string; runAttempt: string; job: string; action: string; proxy: RunnerProxy }
 }
 
@@ -169,6 +172,7 @@ export function parseConfig(raw: RawInputs, runner: RunnerEnv): Config {
     smolvm: smolvmSection(raw, runner),
     trigger: triggerSection(raw),
     github: githubGateSection(raw),
+    telemetry: telemetrySection(raw, runner.otel ?? {}),
     runner: {
       runnerTemp,
       toolCache,

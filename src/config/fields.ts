@@ -64,7 +64,8 @@ export const INPUT_DEFAULTS: Readonly<Partial<Record<InputName, string>>> = {
   'github-tools': DEFAULT_GITHUB_TOOLS,
   'github-read-scope': 'trigger',
   'github-apply-on': 'success',
-  'progress-comment': 'false'
+  'progress-comment': 'false',
+  'otel-content': 'false'
 }
 
 /** An input's value, or its default when it is empty. */

@@ -1,3 +1,5 @@
+import { parseKeyValues, telemetryHeaderSecrets } from './otel-pairs.js'
+
 /** The action's inputs, by their action.yml names. Each is read once, at the edge. */
 export const INPUT_NAMES = [
   'prompt',
@@ -63,18 +65,22 @@ export const INPUT_NAMES = [
   'git-allow-force',
   'git-protected-paths',
   'git-max-push-mb',
-  'ca-certificates'
+  'ca-certificates',
+  'otel-endpoint',
+  'otel-headers',
+  'otel-content'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
 /** Inputs whose values are secrets: never echoed in an error, always masked. */
-export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password']
+export const SECRET_INPUTS: readonly InputName[] = ['anthropic-api-key', 'claude-code-oauth-token', 'github-token', 'image-registry-password', 'otel-headers']
 
 /** The secret values a run knows: masked in the log, redacted from every record. */
 export function secretValues(raw: RawInputs): string[] {
-  return [...SECRET_INPUTS.map(n => raw[n]), ...envSecrets(raw.env)].filter(v => v !== '')
+  const headerValues = Object.values(parseKeyValues(raw['otel-headers']) ?? {}).filter(v => v.length >= MIN_ENV_SECRET_LENGTH)
+  return [...SECRET_INPUTS.map(n => raw[n]), ...headerValues, ...envSecrets(raw.env)].filter(v => v !== '')
 }
 
 /** The runner's own cloud secrets (as the OIDC actions export them): never in the bottle, redacted from every record all the same. */
@@ -88,7 +94,7 @@ export function runnerCloudSecrets(env: NodeJS.ProcessEnv): string[] {
  * credentials they each read.
  */
 export function runSecrets(raw: RawInputs, env: NodeJS.ProcessEnv): string[] {
-  return [...secretValues(raw), ...runnerCloudSecrets(env)]
+  return [...secretValues(raw), ...runnerCloudSecrets(env), ...telemetryHeaderSecrets(env)]
 }
 
 /** Shorter `env` values are taken as settings, not secrets: masking `true` or `1` would garble every log. */
@@ -130,6 +136,8 @@ export interface RunnerEnv {
   noProxy?: string // NO_PROXY / no_proxy
   awsRegion?: string // AWS_REGION / AWS_DEFAULT_REGION (aws-actions/configure-aws-credentials sets both)
   googleProject?: string // GOOGLE_CLOUD_PROJECT / CLOUDSDK_CORE_PROJECT (google-github-actions/auth sets them)
+  /** the OTEL_* variables (OpenTelemetry's environment specification) */
+  otel?: NodeJS.ProcessEnv
 }
 
 export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
@@ -146,6 +154,7 @@ export function readRunnerEnv(env: NodeJS.ProcessEnv): RunnerEnv {
     httpProxy: env['HTTP_PROXY'] || env['http_proxy'],
     noProxy: env['NO_PROXY'] || env['no_proxy'],
     awsRegion: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'],
-    googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT']
+    googleProject: env['GOOGLE_CLOUD_PROJECT'] || env['CLOUDSDK_CORE_PROJECT'],
+    otel: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('OTEL_')))
   }
 }

@@ -62,6 +62,8 @@ export interface ModelDecision {
   usage?: Usage
   /** a note the proxy added to the request (`budget nearly spent: finish and report`) */
   note?: string
+  /** from the request's arrival to the upstream answer's first body bytes (a stream's first chunk) */
+  first_byte_ms?: number
   duration_ms: number
 }
 
@@ -281,7 +283,11 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
           res.writeHead(status, endToEndHeaders(upstreamRes.headers))
           res.flushHeaders()
           const tap = provider.usageTap(String(upstreamRes.headers['content-type'] ?? ''), String(upstreamRes.headers['content-encoding'] ?? ''))
-          upstreamRes.on('data', (c: Buffer) => tap.write(c))
+          let firstByteMs: number | undefined
+          upstreamRes.on('data', (c: Buffer) => {
+            firstByteMs ??= Date.now() - started
+            tap.write(c)
+          })
           upstreamRes.pipe(res) // streams SSE chunk by chunk
           // an answer cut upstream (the connection broke mid-stream) is cut for the guest too, not left hanging
           upstreamRes.on('close', () => {
@@ -299,7 +305,8 @@ export async function startModelProxy(opts: ModelProxyOptions): Promise<ModelPro
                   status: upstreamRes.statusCode,
                   model: read.model ?? routeModel,
                   usage: read.usage,
-                  ...(note && { note })
+                  ...(note && { note }),
+                  ...(firstByteMs !== undefined && { first_byte_ms: firstByteMs })
                 })
               })
           )

@@ -3,7 +3,7 @@ import readline from 'node:readline'
 import { usageRecord } from '../proxy/budget.js'
 import { costOf } from '../proxy/price-table.js'
 import type { Usage } from '../proxy/usage-tap.js'
-import { tokenCount, tokenCounts } from './tokens.js'
+import { type TokenCounts, tokenCount, tokenCounts } from './tokens.js'
 
 /**
  * The model proxy's decision log (`model.jsonl`, written on the host, one line per request:
@@ -61,22 +61,18 @@ function noFigures(): ModelFigures {
   }
 }
 
-/** Adds one line of model.jsonl to the figures. */
-function addLine(f: ModelFigures, line: string): void {
-  if (!line.trim()) return
-  let row: Json
-  try {
-    row = JSON.parse(line) as Json
-    if (!row || typeof row !== 'object' || Array.isArray(row)) throw new Error('not an object')
-  } catch {
-    f.unparsable++
-    return
-  }
-  f.requests++
-  if (row['decision'] === 'refused') f.refused++
+/** One model call of model.jsonl, as billed: its tokens (transcript/tokens.ts), its model and its cost at list prices. */
+export interface PricedCall {
+  model: string
+  tokens: TokenCounts
+  /** undefined: a model the price table does not know */
+  costUsd?: number
+}
+
+/** The model call a line of model.jsonl records: a forwarded Messages request the upstream answered with usage; else undefined. */
+export function pricedCall(row: Json): PricedCall | undefined {
   const usage = row['usage'] as Json | undefined
-  if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path'])) return
-  f.modelCalls++
+  if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path'])) return undefined
   const t = tokenCounts(usage)
   const u: Usage = {
     input_tokens: tokenCount(usage['input_tokens']),
@@ -86,14 +82,40 @@ function addLine(f: ModelFigures, line: string): void {
     cache_creation_1h_input_tokens: tokenCount(usage['cache_creation_1h_input_tokens']),
     web_search_requests: tokenCount(usage['web_search_requests'])
   }
+  const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)'
+  return { model, tokens: t, costUsd: costOf(usageRecord(model, u)) }
+}
+
+/** A line of model.jsonl as an object; undefined when it is not one. */
+export function modelLogRow(line: string): Json | undefined {
+  try {
+    const row = JSON.parse(line) as unknown
+    return row && typeof row === 'object' && !Array.isArray(row) ? (row as Json) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Adds one line of model.jsonl to the figures. */
+function addLine(f: ModelFigures, line: string): void {
+  if (!line.trim()) return
+  const row = modelLogRow(line)
+  if (!row) {
+    f.unparsable++
+    return
+  }
+  f.requests++
+  if (row['decision'] === 'refused') f.refused++
+  const call = pricedCall(row)
+  if (!call) return
+  f.modelCalls++
+  const t = call.tokens
   f.cacheCreationTokens += t.cacheCreation
   f.cacheReadTokens += t.cacheRead
   f.inputTokens += t.input
   f.outputTokens += t.output
-  const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)'
-  const cost = costOf(usageRecord(model, u))
-  if (cost !== undefined) f.costUsd += cost
-  else if (f.unpricedModels.length < 20 && !f.unpricedModels.includes(model)) f.unpricedModels.push(model)
+  if (call.costUsd !== undefined) f.costUsd += call.costUsd
+  else if (f.unpricedModels.length < 20 && !f.unpricedModels.includes(call.model)) f.unpricedModels.push(call.model)
 }
 
 /** Folds the lines of a model.jsonl into figures. */

@@ -11,6 +11,7 @@
  */
 import type { OverlongLine } from '../util/line-splitter.js'
 import { parseStreamLine, str } from './stream-line.js'
+import { ToolTimeline } from './tool-timeline.js'
 
 export type Conclusion = 'success' | 'failure' | 'max-turns' | 'timeout' | 'error'
 
@@ -72,8 +73,14 @@ export class StreamAccumulator {
   result: ResultMessage | undefined
   /** every result line seen: claude writes exactly one */
   resultLines = 0
+  /** when each tool call and its result reached the host (the run's trace) */
+  readonly timeline: ToolTimeline
   /** lines over the cap, dropped unread: how many, the longest, the cap */
   overlong = { lines: 0, largest: 0, maxBytes: 0 }
+
+  constructor(now: () => number = Date.now) {
+    this.timeline = new ToolTimeline(now)
+  }
 
   /** Notes a line dropped for its length. */
   pushOverlong(line: OverlongLine): void {
@@ -91,6 +98,7 @@ export class StreamAccumulator {
       return []
     }
     if (!this.sessionId && line.sessionId) this.sessionId = line.sessionId
+    this.timeline.push(line)
     if (line.type === 'assistant') {
       this.result = undefined // a result before claude's last message was not claude's
       const calls: ToolCall[] = []

@@ -1,0 +1,348 @@
+/**
+ * The runner's OpenTelemetry export: the settings read from the OTEL_* environment and the
+ * otel-* inputs; the trace and metrics planned from a run's facts (parents, gen_ai attributes,
+ * every value redacted, no prompt text unless asked); and the real SDK's export of them to a
+ * loopback OTLP receiver that decodes both encodings, within its deadline when the collector is
+ * down, refusing or hanging.
+ */
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { telemetryHeaderSecrets } from '../../src/config/otel-pairs.js'
+import { type TelemetryConfig, telemetrySection } from '../../src/config/telemetry-policy.js'
+import { runSecrets, readInputs } from '../../src/config/inputs.js'
+import { parseStreamLine } from '../../src/transcript/stream-line.js'
+import { MAX_TOOL_TIMES, ToolTimeline } from '../../src/transcript/tool-timeline.js'
+import { exportRun } from '../../src/telemetry/export.js'
+import { gateDecisions, MAX_DECISIONS, modelRequests, type RunFacts } from '../../src/telemetry/run-facts.js'
+import { metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
+import { Redactor } from '../../src/transcript/redact.js'
+import { startOtlpReceiver } from '../../test/harness/otlp-receiver.mjs'
+
+const SECRET = 'sk-ant-api03-telemetry-secret-0123456789'
+const redactor = new Redactor([SECRET])
+const ctx = { redact: (t: string) => redactor.redact(t), provider: 'anthropic' }
+
+describe('telemetry settings', () => {
+  const section = (env: NodeJS.ProcessEnv, raw: Record<string, string> = {}) => telemetrySection(raw, env)
+
+  it('is off, quietly, without an endpoint, and with OTEL_SDK_DISABLED', () => {
+    expect(section({})).toEqual({ off: 'no OTLP endpoint is set', warn: false })
+    expect(section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' })).toMatchObject({ warn: false })
+  })
+
+  it('adds v1/<signal> to the base endpoint, takes a signal endpoint as given, and the input wins', () => {
+    const s = section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c.example:4318/otlp/', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://m:9/x' })
+    expect(s).toMatchObject({
+      telemetry: { protocol: 'http/protobuf', tracesUrl: 'https://c.example:4318/otlp/v1/traces', metricsUrl: 'http://m:9/x', serviceName: 'bot-bottle' }
+    })
+    const i = section({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/t' }, { 'otel-endpoint': 'http://in:4318' })
+    expect(i).toMatchObject({ telemetry: { tracesUrl: 'http://in:4318/v1/traces', metricsUrl: 'http://in:4318/v1/metrics' } })
+    expect(section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_METRICS_EXPORTER: 'none' })).toEqual({
+      telemetry: expect.not.objectContaining({ metricsUrl: expect.anything() })
+    })
+  })
+
+  it('reads headers, resource attributes and the service name the way the SDK specification writes them', () => {
+    const s = section({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=abc%3D123,  dataset = runs ',
+      OTEL_RESOURCE_ATTRIBUTES: 'service.name=agents,deployment.environment=ci',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json'
+    }) as { telemetry: TelemetryConfig }
+    expect(s.telemetry).toMatchObject({
+      protocol: 'http/json',
+      headers: { 'x-honeycomb-team': 'abc=123', dataset: 'runs' },
+      resource: { 'service.name': 'agents', 'deployment.environment': 'ci' },
+      serviceName: 'agents'
+    })
+  })
+
+  it('a bad input is an error naming it; what the environment holds for other tools is one warning, never a failed run', () => {
+    expect(() => section({}, { 'otel-endpoint': 'ftp://x' })).toThrow(/Input 'otel-endpoint': is not an http\(s\) URL/)
+    expect(() => section({}, { 'otel-endpoint': 'http://x', 'otel-headers': 'novalue' })).toThrow(/Input 'otel-headers'/)
+    expect(() => section({}, { 'otel-content': 'yes' })).toThrow(/Input 'otel-content'/)
+    expect(section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toEqual({ off: expect.stringContaining('not an http(s) URL'), warn: true })
+    expect(section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toEqual({
+      off: expect.stringContaining("Set it to 'http/protobuf'"),
+      warn: true
+    })
+  })
+
+  it("the export headers' values are secrets of the run: masked and redacted", () => {
+    const env = { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20otel-token-0123456789,short=abc' }
+    expect(telemetryHeaderSecrets(env)).toEqual(['Bearer otel-token-0123456789'])
+    const raw = readInputs(n => (n === 'otel-headers' ? 'x-api-key=input-header-secret-42' : ''))
+    expect(runSecrets(raw, env)).toEqual(expect.arrayContaining(['Bearer otel-token-0123456789', 'input-header-secret-42']))
+  })
+})
+
+describe('tool call times from the stream', () => {
+  it('a call starts at its tool_use and ends at the result naming its id; only names, ids and times are kept', () => {
+    let now = 1000
+    const t = new ToolTimeline(() => now)
+    const use = (id: string, name: string) =>
+      parseStreamLine(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'tool_use', id, name, input: { command: SECRET } }] } }))
+    const result = (id: string, error = false) =>
+      parseStreamLine(JSON.stringify({ type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: id, content: SECRET, is_error: error }] } }))
+    t.push(use('a', 'Bash'))
+    now = 1500
+    t.push(use('b', 'Read'))
+    now = 1700
+    t.push(result('b', true))
+    t.push(result('zzz'))
+    now = 2100
+    t.push(result('a'))
+    expect(t.calls).toEqual([
+      { id: 'a', name: 'Bash', startMs: 1000, endMs: 2100, error: false },
+      { id: 'b', name: 'Read', startMs: 1500, endMs: 1700, error: true }
+    ])
+    expect(JSON.stringify(t.calls)).not.toContain(SECRET)
+    for (let i = 0; i < MAX_TOOL_TIMES + 50; i++) t.push(use(`x${i}`, 'Bash'))
+    expect(t.calls).toHaveLength(MAX_TOOL_TIMES)
+  })
+})
+
+function facts(over: Partial<RunFacts> = {}): RunFacts {
+  const t0 = 1_760_000_000_000
+  return {
+    startMs: t0,
+    endMs: t0 + 10_000,
+    place: { repository: 'o/r', workflow: 'agent', job: 'fix', runId: '77', runAttempt: '2', eventName: 'pull_request' },
+    backend: 'docker',
+    conclusion: 'success',
+    costUsd: 0.0123,
+    inputTokens: 300,
+    outputTokens: 40,
+    numTurns: 2,
+    phases: [
+      { phase: 'prepare', ms: 100, at: t0 + 200 },
+      { phase: 'claude', ms: 5000, at: t0 + 3000 },
+      { phase: 'post', ms: 50 }
+    ],
+    model: [
+      {
+        startMs: t0 + 3100,
+        durationMs: 900,
+        firstByteMs: 250,
+        decision: 'forwarded',
+        status: 200,
+        model: 'claude-sonnet-4-5',
+        call: { model: 'claude-sonnet-4-5', tokens: { input: 300, output: 40, cacheRead: 100, cacheCreation: 50 }, costUsd: 0.0123 }
+      },
+      { startMs: t0 + 4200, durationMs: 3, decision: 'refused', status: 403, reason: `key ${SECRET}` }
+    ],
+    tools: [
+      { id: 'toolu_1', name: 'Bash', startMs: t0 + 4100, endMs: t0 + 4600, error: false },
+      { id: 'toolu_2', name: `mcp__evil__${SECRET}`, startMs: t0 + 5000 }
+    ],
+    decisions: [
+      { gate: 'egress', timeMs: t0 + 4300, verdict: 'blocked', subject: `${SECRET}.example:443`, rule: 'not allowed' },
+      { gate: 'git', timeMs: t0 + 4400, verdict: 'blocked', subject: 'refs/heads/main', rule: 'protected ref' }
+    ],
+    dropped: { model: 0, decisions: 0 },
+    ...over
+  }
+}
+
+describe('the trace and metrics planned from a run', () => {
+  it('one root, phases under it, model requests and tool calls under claude, decisions as its events', () => {
+    const spans = tracePlan(facts(), ctx)
+    const byName = (n: string) => spans.find(s => s.name === n)!
+    expect(spans.map(s => s.name)).toEqual([
+      'bot-bottle run',
+      'prepare',
+      'claude',
+      'chat claude-sonnet-4-5',
+      'chat',
+      'execute_tool Bash',
+      expect.stringMatching(/^execute_tool mcp__evil__\[REDACTED/)
+    ])
+    expect(spans.filter(s => !s.parent).map(s => s.name)).toEqual(['bot-bottle run'])
+    expect(byName('prepare').parent).toBe('run')
+    const claude = byName('claude')
+    for (const s of spans.slice(3)) expect(s.parent).toBe(claude.key)
+    expect(byName('bot-bottle run').attributes).toMatchObject({
+      'github.repository': 'o/r',
+      'github.run_id': '77',
+      'github.run_attempt': '2',
+      'bot_bottle.conclusion': 'success',
+      'bot_bottle.backend': 'docker',
+      'gen_ai.usage.input_tokens': 300
+    })
+    expect(byName('chat claude-sonnet-4-5')).toMatchObject({
+      kind: 'client',
+      startMs: facts().model[0]!.startMs,
+      endMs: facts().model[0]!.startMs + 900,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'anthropic',
+        'gen_ai.request.model': 'claude-sonnet-4-5',
+        'gen_ai.usage.input_tokens': 300,
+        'gen_ai.usage.output_tokens': 40,
+        'gen_ai.usage.cache_read.input_tokens': 100,
+        'gen_ai.usage.cache_creation.input_tokens': 50,
+        'gen_ai.response.time_to_first_chunk': 0.25,
+        'bot_bottle.cost_usd': 0.0123
+      }
+    })
+    expect(byName('chat').error).toBeDefined()
+    // an unfinished call ends with claude's phase
+    expect(spans.at(-1)).toMatchObject({ endMs: claude.endMs, attributes: { 'bot_bottle.tool.unfinished': true } })
+    expect(claude.events.map(e => e.name)).toEqual(['egress decision', 'git decision'])
+    expect(claude.events[1]!.attributes).toMatchObject({ 'bot_bottle.verdict': 'blocked', 'bot_bottle.git.ref': 'refs/heads/main' })
+    expect(claude.events[0]!.attributes['server.port']).toBe(443)
+  })
+
+  it('no secret in any value, no prompt or answer unless asked, and then redacted and capped', () => {
+    const plain = JSON.stringify([tracePlan(facts(), ctx), metricPlan(facts(), ctx)])
+    expect(plain).not.toContain(SECRET)
+    expect(plain).not.toContain('gen_ai.input.messages')
+    const asked = tracePlan(facts({ content: { prompt: `fix it ${SECRET}`, result: 'x'.repeat(10_000) } }), ctx)[0]!
+    const input = JSON.parse(String(asked.attributes['gen_ai.input.messages']))
+    expect(input[0].parts[0].content).toMatch(/^fix it \[REDACTED/)
+    expect(String(asked.attributes['gen_ai.output.messages']).length).toBeLessThan(4200)
+  })
+
+  it('the root is an error for any conclusion but success', () => {
+    expect(tracePlan(facts({ conclusion: 'budget-exceeded' }), ctx)[0]!.error).toBe('budget-exceeded')
+    expect(tracePlan(facts(), ctx)[0]!.error).toBeUndefined()
+  })
+
+  it('metrics: tokens and cost by model, durations, refusals, the run by conclusion; egress hosts bounded', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ gate: 'egress' as const, timeMs: 1, verdict: 'blocked', subject: `h${i}.example:443`, rule: 'x' }))
+    const m = Object.fromEntries(metricPlan(facts({ decisions: many }), ctx).map(p => [p.name, p]))
+    expect(m['bot_bottle.tokens']!.points).toEqual(
+      expect.arrayContaining([{ value: 300, attributes: { 'gen_ai.request.model': 'claude-sonnet-4-5', 'gen_ai.token.type': 'input' } }])
+    )
+    expect(m['bot_bottle.cost']!.points).toEqual([{ value: 0.0123, attributes: { 'gen_ai.request.model': 'claude-sonnet-4-5' } }])
+    expect(m['gen_ai.client.operation.duration']!.points.map(p => p.value)).toEqual([0.9, 0.003])
+    expect(m['bot_bottle.runs']!.points).toEqual([{ value: 1, attributes: { 'bot_bottle.conclusion': 'success', 'bot_bottle.backend': 'docker' } }])
+    expect(m['bot_bottle.egress.refusals']!.points).toHaveLength(40)
+    expect(new Set(m['bot_bottle.egress.refusals']!.points.map(p => p.attributes['server.address'])).size).toBe(21) // 20 hosts + other
+  })
+})
+
+describe('the run logs read back', () => {
+  it('model.jsonl lines become requests with their first byte; decisions come in time order, bounded', () => {
+    const line = (o: object) => JSON.stringify(o)
+    const { requests } = modelRequests([
+      line({
+        time: '2026-12-07T10:00:00.000Z',
+        method: 'POST',
+        path: '/v1/messages',
+        decision: 'forwarded',
+        status: 200,
+        model: 'claude-sonnet-4-5',
+        usage: { input_tokens: 10, output_tokens: 5 },
+        first_byte_ms: 120,
+        duration_ms: 400
+      }),
+      'not json',
+      line({ time: 'never', decision: 'refused' })
+    ])
+    expect(requests).toEqual([
+      expect.objectContaining({
+        startMs: Date.parse('2026-12-07T10:00:00.000Z'),
+        durationMs: 400,
+        firstByteMs: 120,
+        call: expect.objectContaining({ model: 'claude-sonnet-4-5' })
+      })
+    ])
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-tel-'))
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
+    fs.writeFileSync(
+      path.join(dir, 'egress.jsonl'),
+      Array.from({ length: MAX_DECISIONS + 5 }, (_, i) => line({ time: at(i + 1), host: 'h', port: 443, decision: 'blocked', rule: 'r' })).join('\n')
+    )
+    fs.writeFileSync(
+      path.join(dir, 'git.jsonl'),
+      line({ time: at(0), service: 'receive-pack', decision: 'blocked', reason: 'protected', ref: 'refs/heads/main' })
+    )
+    const g = gateDecisions(dir)
+    expect(g.decisions).toHaveLength(MAX_DECISIONS)
+    expect(g.decisions[0]).toMatchObject({ gate: 'git', subject: 'refs/heads/main', rule: 'protected' })
+    expect(g.dropped).toBe(6)
+  })
+})
+
+describe('the export, through the real SDK to a loopback collector', () => {
+  const config = (url: string, protocol: TelemetryConfig['protocol']): TelemetryConfig => ({
+    protocol,
+    tracesUrl: `${url}/v1/traces`,
+    metricsUrl: `${url}/v1/metrics`,
+    headers: { 'x-team': 'abc' },
+    serviceName: 'bot-bottle',
+    resource: {},
+    content: false
+  })
+
+  it.each(['http/protobuf', 'http/json'] as const)('%s: the spans arrive with their parents and times, and the metrics with their values', async protocol => {
+    const rx = await startOtlpReceiver()
+    try {
+      const f = facts()
+      const spans = tracePlan(f, ctx)
+      const r = await exportRun(config(rx.url, protocol), { 'service.name': 'bot-bottle', 'github.repository': 'o/r' }, spans, metricPlan(f, ctx), 'v1', 2000)
+      expect(r.problem).toBeUndefined()
+      expect(rx.problems).toEqual([])
+      expect(rx.requests.every(q => q.encoding === (protocol === 'http/json' ? 'json' : 'protobuf'))).toBe(true)
+      const got = rx.spans()
+      expect(got).toHaveLength(spans.length)
+      const root = got.find(s => s.name === 'bot-bottle run')!
+      expect(root.parentSpanId).toBe('')
+      expect(root.resource).toMatchObject({ 'service.name': 'bot-bottle', 'github.repository': 'o/r' })
+      expect(root.startTimeUnixNano).toBe(BigInt(f.startMs) * 1_000_000n)
+      expect(root.status.code).toBe(0)
+      const claude = got.find(s => s.name === 'claude')!
+      expect(claude.parentSpanId).toBe(root.spanId)
+      const model = got.find(s => s.name === 'chat claude-sonnet-4-5')!
+      expect(model.parentSpanId).toBe(claude.spanId)
+      expect(model.kind).toBe(3) // CLIENT
+      expect(model.attributes['gen_ai.usage.output_tokens']).toBe(40)
+      expect(got.find(s => s.name === 'chat')!.status.code).toBe(2) // ERROR
+      expect(claude.events.map(e => e.name)).toEqual(['egress decision', 'git decision'])
+      expect(new Set(got.map(s => s.traceId)).size).toBe(1)
+      const metrics = Object.fromEntries(rx.metrics().map(m => [m.name, m]))
+      expect(metrics['bot_bottle.runs']!.points[0]).toMatchObject({ value: 1, attributes: { 'bot_bottle.conclusion': 'success' } })
+      // one point per model and status: the forwarded call (0.9 s) and the refused one
+      const durations = metrics['gen_ai.client.operation.duration']!.points
+      expect(durations.map(p => [p.count, p.sum])).toEqual(
+        expect.arrayContaining([
+          [1, 0.9],
+          [1, 0.003]
+        ])
+      )
+      expect(JSON.stringify(rx.requests)).not.toContain(SECRET)
+    } finally {
+      await rx.close()
+    }
+  })
+
+  it('a collector that is down, refusing or hanging costs at most the deadline and one problem line', async () => {
+    const closedPort = await new Promise<number>(resolve => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as net.AddressInfo).port
+        s.close(() => resolve(port))
+      })
+    })
+    const f = facts()
+    const send = (url: string) => exportRun(config(url, 'http/protobuf'), {}, tracePlan(f, ctx), metricPlan(f, ctx), 'v1', 1000)
+    const down = await send(`http://127.0.0.1:${closedPort}`)
+    expect(down.problem).toBeDefined()
+    expect(down.ms).toBeLessThan(1500)
+    const refusing = await startOtlpReceiver({ status: 400 })
+    const hanging = await startOtlpReceiver({ hang: true })
+    try {
+      const r = await send(refusing.url)
+      expect(r.problem).toMatch(/traces|metrics/)
+      const started = Date.now()
+      const h = await send(hanging.url)
+      expect(h.problem).toBeDefined()
+      expect(Date.now() - started).toBeLessThan(1500)
+    } finally {
+      await refusing.close()
+      await hanging.close()
+    }
+  })
+})

@@ -1,0 +1,170 @@
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
+import { resourceFromAttributes } from '@opentelemetry/resources'
+import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics'
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import type { TelemetryConfig } from '../config/telemetry-policy.js'
+import type { MetricPlan, SpanPlan } from './trace-plan.js'
+import { MAX_DECISIONS } from './run-facts.js'
+
+/**
+ * The OpenTelemetry SDK's side of the export: loaded (with the SDK) only when an endpoint is set,
+ * and only by the main step. Spans are made after the fact with the times the run recorded, so
+ * nothing of the SDK runs while claude does; the exporters' queues are bounded and every request
+ * is cut at the deadline.
+ */
+
+/** The instrumentation scope's name and version in every export. */
+const SCOPE = 'bot-bottle'
+
+/** The exporters for the configured protocol (each package loaded only for its own protocol). */
+async function exporters(cfg: TelemetryConfig, timeoutMillis: number): Promise<{ spans?: SpanExporter; metrics?: PushMetricExporter }> {
+  // keep-alive off: a socket left open would keep the step's process alive past the deadline
+  const common = { headers: cfg.headers, timeoutMillis, httpAgentOptions: { keepAlive: false } }
+  if (cfg.protocol === 'http/json') {
+    const [t, m] = await Promise.all([import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/exporter-metrics-otlp-http')])
+    return {
+      ...(cfg.tracesUrl && { spans: new t.OTLPTraceExporter({ ...common, url: cfg.tracesUrl }) }),
+      ...(cfg.metricsUrl && { metrics: new m.OTLPMetricExporter({ ...common, url: cfg.metricsUrl }) })
+    }
+  }
+  const [t, m] = await Promise.all([import('@opentelemetry/exporter-trace-otlp-proto'), import('@opentelemetry/exporter-metrics-otlp-proto')])
+  return {
+    ...(cfg.tracesUrl && { spans: new t.OTLPTraceExporter({ ...common, url: cfg.tracesUrl }) }),
+    ...(cfg.metricsUrl && { metrics: new m.OTLPMetricExporter({ ...common, url: cfg.metricsUrl }) })
+  }
+}
+
+/** A failure an exporter reported (the metric reader only hands it to the global error handler): the first, in words. */
+interface Failures {
+  first?: string
+}
+
+/** `exporter` with every export's failure noted in `failures`. */
+function watched<T extends SpanExporter | PushMetricExporter>(exporter: T, signal: string, failures: Failures): T {
+  const exportOne = exporter.export.bind(exporter) as (items: unknown, done: (r: ExportResult) => void) => void
+  ;(exporter as { export: typeof exportOne }).export = (items, done) =>
+    exportOne(items, r => {
+      if (r.code !== ExportResultCode.SUCCESS) failures.first ??= `${signal}: ${r.error ? message(r.error) : 'export failed'}`
+      done(r)
+    })
+  return exporter
+}
+
+/** Makes the planned spans on `provider` with their recorded times, parents before children. */
+function makeSpans(provider: BasicTracerProvider, plan: readonly SpanPlan[], version: string): void {
+  const tracer = provider.getTracer(SCOPE, version)
+  const made = new Map<string, Span>()
+  const ended: [Span, number][] = []
+  for (const p of plan) {
+    const parent = p.parent ? made.get(p.parent) : undefined
+    const ctx = parent ? trace.setSpan(context.active(), parent) : context.active()
+    const span = tracer.startSpan(
+      p.name,
+      { kind: p.kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL, startTime: p.startMs, attributes: p.attributes, root: !parent },
+      ctx
+    )
+    for (const e of p.events) span.addEvent(e.name, e.attributes, e.timeMs)
+    if (p.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: p.error })
+    made.set(p.key, span)
+    ended.push([span, Math.max(p.startMs, p.endMs)])
+  }
+  // children end before their parents, as they did
+  for (const [span, end] of ended.reverse()) span.end(end)
+}
+
+/** Records the planned metric points on `provider`. */
+function recordMetrics(provider: MeterProvider, plan: readonly MetricPlan[], version: string): void {
+  const meter = provider.getMeter(SCOPE, version)
+  for (const m of plan) {
+    if (m.kind === 'counter') {
+      const counter = meter.createCounter(m.name, { unit: m.unit, description: m.description })
+      for (const p of m.points) counter.add(p.value, p.attributes)
+    } else {
+      const histogram = meter.createHistogram(m.name, { unit: m.unit, description: m.description })
+      for (const p of m.points) histogram.record(p.value, p.attributes)
+    }
+  }
+}
+
+export interface ExportOutcome {
+  /** one line for the log when something went wrong (the first failure, or the deadline), else undefined */
+  problem?: string
+  ms: number
+}
+
+/**
+ * Exports the run's spans and metrics, within `deadlineMs` whatever the collector does: a
+ * collector that is down, slow or refusing costs at most the deadline and one warning line.
+ */
+export async function exportRun(
+  cfg: TelemetryConfig,
+  resource: Record<string, string>,
+  spans: readonly SpanPlan[],
+  metrics: readonly MetricPlan[],
+  version: string,
+  deadlineMs: number
+): Promise<ExportOutcome> {
+  const started = Date.now()
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<string>(resolve => {
+    timer = setTimeout(() => resolve(`the collector did not take the export within ${deadlineMs / 1000} s`), deadlineMs)
+    timer.unref()
+  })
+  const work = async (): Promise<string | undefined> => {
+    const ex = await exporters(cfg, deadlineMs)
+    const res = resourceFromAttributes(resource)
+    const problems: string[] = []
+    const failures: Failures = {}
+    const flushes: Promise<unknown>[] = []
+    if (ex.spans) {
+      const processor = new BatchSpanProcessor(watched(ex.spans, 'traces', failures), {
+        maxQueueSize: spans.length + 1,
+        maxExportBatchSize: 512,
+        exportTimeoutMillis: deadlineMs,
+        scheduledDelayMillis: deadlineMs
+      })
+      const tp = new BasicTracerProvider({
+        resource: res,
+        spanProcessors: [processor],
+        spanLimits: { eventCountLimit: MAX_DECISIONS, attributeCountLimit: 64, attributeValueLengthLimit: 16_384 }
+      })
+      makeSpans(tp, spans, version)
+      flushes.push(
+        tp
+          .forceFlush()
+          .catch((e: unknown) => problems.push(`traces: ${message(e)}`))
+      )
+    }
+    if (ex.metrics) {
+      const reader = new PeriodicExportingMetricReader({
+        exporter: watched(ex.metrics, 'metrics', failures),
+        exportIntervalMillis: 3_600_000,
+        exportTimeoutMillis: deadlineMs
+      })
+      const mp = new MeterProvider({ resource: res, readers: [reader] })
+      recordMetrics(mp, metrics, version)
+      flushes.push(
+        mp
+          .forceFlush()
+          .catch((e: unknown) => problems.push(`metrics: ${message(e)}`))
+      )
+    }
+    // no shutdown after: the metric reader's would export the same points again (and wait on a hung collector
+    // again); what the providers leave are unref'd timers and requests each cut at the deadline
+    await Promise.all(flushes)
+    if (failures.first && !problems.some(p => p.startsWith(failures.first!.split(':')[0]!))) problems.push(failures.first)
+    return problems.length ? problems.join('; ') : undefined
+  }
+  try {
+    const problem = await Promise.race([work().catch((e: unknown) => message(e)), deadline])
+    return { ...(problem && { problem }), ms: Date.now() - started }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function message(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  return text.split('\n')[0]!.slice(0, 300)
+}
