@@ -122,9 +122,7 @@ async function exportRun(cfg, resource, spans, metrics, version, deadlineMs) {
                 spanLimits: { eventCountLimit: _run_facts_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DECISIONS */ .R8, attributeCountLimit: 64, attributeValueLengthLimit: 16_384 }
             });
             makeSpans(tp, spans, version);
-            flushes.push(tp
-                .forceFlush()
-                .catch((e) => problems.push(`traces: ${message(e)}`)));
+            flushes.push(tp.forceFlush().catch((e) => problems.push(`traces: ${message(e)}`)));
         }
         if (ex.metrics) {
             const reader = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_5__.PeriodicExportingMetricReader({
@@ -134,9 +132,7 @@ async function exportRun(cfg, resource, spans, metrics, version, deadlineMs) {
             });
             const mp = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_5__.MeterProvider({ resource: res, readers: [reader] });
             recordMetrics(mp, metrics, version);
-            flushes.push(mp
-                .forceFlush()
-                .catch((e) => problems.push(`metrics: ${message(e)}`)));
+            flushes.push(mp.forceFlush().catch((e) => problems.push(`metrics: ${message(e)}`)));
         }
         // no shutdown after: the metric reader's would export the same points again (and wait on a hung collector
         // again); what the providers leave are unref'd timers and requests each cut at the deadline

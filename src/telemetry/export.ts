@@ -130,11 +130,7 @@ export async function exportRun(
         spanLimits: { eventCountLimit: MAX_DECISIONS, attributeCountLimit: 64, attributeValueLengthLimit: 16_384 }
       })
       makeSpans(tp, spans, version)
-      flushes.push(
-        tp
-          .forceFlush()
-          .catch((e: unknown) => problems.push(`traces: ${message(e)}`))
-      )
+      flushes.push(tp.forceFlush().catch((e: unknown) => problems.push(`traces: ${message(e)}`)))
     }
     if (ex.metrics) {
       const reader = new PeriodicExportingMetricReader({
@@ -144,11 +140,7 @@ export async function exportRun(
       })
       const mp = new MeterProvider({ resource: res, readers: [reader] })
       recordMetrics(mp, metrics, version)
-      flushes.push(
-        mp
-          .forceFlush()
-          .catch((e: unknown) => problems.push(`metrics: ${message(e)}`))
-      )
+      flushes.push(mp.forceFlush().catch((e: unknown) => problems.push(`metrics: ${message(e)}`)))
     }
     // no shutdown after: the metric reader's would export the same points again (and wait on a hung collector
     // again); what the providers leave are unref'd timers and requests each cut at the deadline
