@@ -43,3 +43,25 @@ describe('what the post step loads', () => {
     expect(loaded.filter(f => daemons.test(f))).toEqual([])
   })
 })
+
+describe('what loads the OpenTelemetry SDK', () => {
+  /** The npm packages the files statically import (`import type` erased). */
+  const packages = (files: Iterable<string>) =>
+    [...files].flatMap(f =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/(?:^|\n)\s*import\s+(?!type\s)[^'"]*?from\s+['"](@opentelemetry\/[^'"]+)['"]/g)].map(m => m[1]!)
+    )
+
+  it('only src/telemetry/export.ts, which main imports lazily (with an endpoint set); the post step never', () => {
+    const main = reachable(path.join(SRC, 'main.ts'))
+    const post = reachable(path.join(SRC, 'post.ts'))
+    const exporter = path.join(SRC, 'telemetry', 'export.ts')
+    expect(packages([exporter])).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-metrics']))
+    expect(main.has(path.join(SRC, 'telemetry', 'run-telemetry.ts'))).toBe(true) // the walk reaches telemetry
+    expect(main.has(exporter)).toBe(false)
+    expect(packages(main)).toEqual([])
+    expect([...post].filter(f => f.includes(`${path.sep}telemetry${path.sep}`))).toEqual([])
+    expect(packages(post)).toEqual([])
+    // and run-telemetry loads it with a dynamic import, not a static one
+    expect(fs.readFileSync(path.join(SRC, 'telemetry', 'run-telemetry.ts'), 'utf8')).toMatch(/import\('\.\/export\.js'\)/)
+  })
+})
