@@ -33,7 +33,9 @@ export const MODULES = {
   'github-apply': { file: 'src/githubgate/apply.ts', tests: ['github-gate'] },
   'github-neutralise': { file: 'src/githubgate/neutralise.ts', tests: ['githubgate-parts', 'githubgate-mutants', 'github-gate'] },
   'github-tools': { file: 'src/githubgate/tools.ts', tests: ['github-gate'] },
-  'github-diff-lines': { file: 'src/githubgate/diff-lines.ts', tests: ['githubgate-parts', 'githubgate-mutants', 'github-gate'] }
+  'github-diff-lines': { file: 'src/githubgate/diff-lines.ts', tests: ['githubgate-parts', 'githubgate-mutants', 'github-gate'] },
+  'trace-plan': { file: 'src/telemetry/trace-plan.ts', tests: ['telemetry'] },
+  'telemetry-policy': { file: 'src/config/telemetry-policy.ts', tests: ['telemetry'] }
 }
 
 /** The modules `npm run mutate` covers when no module is named. */

@@ -1,12 +1,10 @@
 /**
- * The runner's OpenTelemetry export: the settings read from the OTEL_* environment and the
- * otel-* inputs; the trace and metrics planned from a run's facts (parents, gen_ai attributes,
- * every value redacted, no prompt text unless asked); and the real SDK's export of them to a
- * loopback OTLP receiver that decodes both encodings, within its deadline when the collector is
- * down, refusing or hanging.
+ * The runner's OpenTelemetry export, its pure parts (fast: mutation testing runs them): the
+ * settings read from the OTEL_* environment and the otel-* inputs; tool call times from claude's
+ * stream; the trace and metrics planned from a run's facts (parents, gen_ai attributes, every
+ * value redacted, no prompt text unless asked); the run logs read back, bounded.
  */
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { telemetryHeaderSecrets } from '../../src/config/otel-pairs.js'
@@ -14,15 +12,10 @@ import { type TelemetryConfig, telemetrySection } from '../../src/config/telemet
 import { runSecrets, readInputs } from '../../src/config/inputs.js'
 import { parseStreamLine } from '../../src/transcript/stream-line.js'
 import { MAX_TOOL_TIMES, ToolTimeline } from '../../src/transcript/tool-timeline.js'
-import { exportRun } from '../../src/telemetry/export.js'
-import { gateDecisions, MAX_DECISIONS, modelRequests, type RunFacts } from '../../src/telemetry/run-facts.js'
-import { metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
-import { Redactor } from '../../src/transcript/redact.js'
-import { startOtlpReceiver } from '../../test/harness/otlp-receiver.mjs'
-
-const SECRET = 'sk-ant-api03-telemetry-secret-0123456789'
-const redactor = new Redactor([SECRET])
-const ctx = { redact: (t: string) => redactor.redact(t), provider: 'anthropic' }
+import { gateDecisions, MAX_DECISIONS, modelRequests } from '../../src/telemetry/run-facts.js'
+import fc from 'fast-check'
+import { CONTENT_CAP, metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
+import { ctx, facts, SECRET } from './telemetry-fixture.js'
 
 describe('telemetry settings', () => {
   const section = (env: NodeJS.ProcessEnv, raw: Record<string, string> = {}) => telemetrySection(raw, env)
@@ -103,48 +96,6 @@ describe('tool call times from the stream', () => {
     expect(t.calls).toHaveLength(MAX_TOOL_TIMES)
   })
 })
-
-function facts(over: Partial<RunFacts> = {}): RunFacts {
-  const t0 = 1_760_000_000_000
-  return {
-    startMs: t0,
-    endMs: t0 + 10_000,
-    place: { repository: 'o/r', workflow: 'agent', job: 'fix', runId: '77', runAttempt: '2', eventName: 'pull_request' },
-    backend: 'docker',
-    conclusion: 'success',
-    costUsd: 0.0123,
-    inputTokens: 300,
-    outputTokens: 40,
-    numTurns: 2,
-    phases: [
-      { phase: 'prepare', ms: 100, at: t0 + 200 },
-      { phase: 'claude', ms: 5000, at: t0 + 3000 },
-      { phase: 'post', ms: 50 }
-    ],
-    model: [
-      {
-        startMs: t0 + 3100,
-        durationMs: 900,
-        firstByteMs: 250,
-        decision: 'forwarded',
-        status: 200,
-        model: 'claude-sonnet-4-5',
-        call: { model: 'claude-sonnet-4-5', tokens: { input: 300, output: 40, cacheRead: 100, cacheCreation: 50 }, costUsd: 0.0123 }
-      },
-      { startMs: t0 + 4200, durationMs: 3, decision: 'refused', status: 403, reason: `key ${SECRET}` }
-    ],
-    tools: [
-      { id: 'toolu_1', name: 'Bash', startMs: t0 + 4100, endMs: t0 + 4600, error: false },
-      { id: 'toolu_2', name: `mcp__evil__${SECRET}`, startMs: t0 + 5000 }
-    ],
-    decisions: [
-      { gate: 'egress', timeMs: t0 + 4300, verdict: 'blocked', subject: `${SECRET}.example:443`, rule: 'not allowed' },
-      { gate: 'git', timeMs: t0 + 4400, verdict: 'blocked', subject: 'refs/heads/main', rule: 'protected ref' }
-    ],
-    dropped: { model: 0, decisions: 0 },
-    ...over
-  }
-}
 
 describe('the trace and metrics planned from a run', () => {
   it('one root, phases under it, model requests and tool calls under claude, decisions as its events', () => {
@@ -267,82 +218,64 @@ describe('the run logs read back', () => {
   })
 })
 
-describe('the export, through the real SDK to a loopback collector', () => {
-  const config = (url: string, protocol: TelemetryConfig['protocol']): TelemetryConfig => ({
-    protocol,
-    tracesUrl: `${url}/v1/traces`,
-    metricsUrl: `${url}/v1/metrics`,
-    headers: { 'x-team': 'abc' },
-    serviceName: 'bot-bottle',
-    resource: {},
-    content: false
+describe('the plan, for any run the agent can shape (fast-check)', () => {
+  // what the agent chooses: model names, tool names and ids, hosts, refs, rules; the secret planted anywhere in them
+  const planted = fc
+    .tuple(fc.string({ maxLength: 40 }), fc.boolean(), fc.string({ maxLength: 300 }))
+    .map(([a, put, b]) => (put ? `${a}${SECRET}${b}` : `${a}${b}`))
+  const time = fc.integer({ min: 1_760_000_000_000, max: 1_760_000_100_000 })
+  const run = fc.record({
+    models: fc.array(fc.record({ model: planted, reason: planted, startMs: time, durationMs: fc.nat(100_000), status: fc.constantFrom(200, 403, 500) }), {
+      maxLength: 6
+    }),
+    tools: fc.array(fc.record({ id: planted, name: planted, startMs: time, endMs: fc.option(time, { nil: undefined }), error: fc.boolean() }), {
+      maxLength: 6
+    }),
+    decisions: fc.array(
+      fc.record({
+        gate: fc.constantFrom('egress' as const, 'git' as const, 'github' as const),
+        timeMs: time,
+        verdict: planted,
+        subject: planted,
+        rule: planted
+      }),
+      { maxLength: 8 }
+    ),
+    conclusion: planted,
+    content: fc.option(fc.record({ prompt: planted, result: planted }), { nil: undefined })
   })
 
-  it.each(['http/protobuf', 'http/json'] as const)('%s: the spans arrive with their parents and times, and the metrics with their values', async protocol => {
-    const rx = await startOtlpReceiver()
-    try {
-      const f = facts()
-      const spans = tracePlan(f, ctx)
-      const r = await exportRun(config(rx.url, protocol), { 'service.name': 'bot-bottle', 'github.repository': 'o/r' }, spans, metricPlan(f, ctx), 'v1', 2000)
-      expect(r.problem).toBeUndefined()
-      expect(rx.problems).toEqual([])
-      expect(rx.requests.every(q => q.encoding === (protocol === 'http/json' ? 'json' : 'protobuf'))).toBe(true)
-      const got = rx.spans()
-      expect(got).toHaveLength(spans.length)
-      const root = got.find(s => s.name === 'bot-bottle run')!
-      expect(root.parentSpanId).toBe('')
-      expect(root.resource).toMatchObject({ 'service.name': 'bot-bottle', 'github.repository': 'o/r' })
-      expect(root.startTimeUnixNano).toBe(BigInt(f.startMs) * 1_000_000n)
-      expect(root.status.code).toBe(0)
-      const claude = got.find(s => s.name === 'claude')!
-      expect(claude.parentSpanId).toBe(root.spanId)
-      const model = got.find(s => s.name === 'chat claude-sonnet-4-5')!
-      expect(model.parentSpanId).toBe(claude.spanId)
-      expect(model.kind).toBe(3) // CLIENT
-      expect(model.attributes['gen_ai.usage.output_tokens']).toBe(40)
-      expect(got.find(s => s.name === 'chat')!.status.code).toBe(2) // ERROR
-      expect(claude.events.map(e => e.name)).toEqual(['egress decision', 'git decision'])
-      expect(new Set(got.map(s => s.traceId)).size).toBe(1)
-      const metrics = Object.fromEntries(rx.metrics().map(m => [m.name, m]))
-      expect(metrics['bot_bottle.runs']!.points[0]).toMatchObject({ value: 1, attributes: { 'bot_bottle.conclusion': 'success' } })
-      // one point per model and status: the forwarded call (0.9 s) and the refused one
-      const durations = metrics['gen_ai.client.operation.duration']!.points
-      expect(durations.map(p => [p.count, p.sum])).toEqual(
-        expect.arrayContaining([
-          [1, 0.9],
-          [1, 0.003]
-        ])
-      )
-      expect(JSON.stringify(rx.requests)).not.toContain(SECRET)
-    } finally {
-      await rx.close()
-    }
-  })
-
-  it('a collector that is down, refusing or hanging costs at most the deadline and one problem line', async () => {
-    const closedPort = await new Promise<number>(resolve => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const port = (s.address() as net.AddressInfo).port
-        s.close(() => resolve(port))
-      })
-    })
-    const f = facts()
-    const send = (url: string) => exportRun(config(url, 'http/protobuf'), {}, tracePlan(f, ctx), metricPlan(f, ctx), 'v1', 1000)
-    const down = await send(`http://127.0.0.1:${closedPort}`)
-    expect(down.problem).toBeDefined()
-    expect(down.ms).toBeLessThan(1500)
-    const refusing = await startOtlpReceiver({ status: 400 })
-    const hanging = await startOtlpReceiver({ hang: true })
-    try {
-      const r = await send(refusing.url)
-      expect(r.problem).toMatch(/traces|metrics/)
-      const started = Date.now()
-      const h = await send(hanging.url)
-      expect(h.problem).toBeDefined()
-      expect(Date.now() - started).toBeLessThan(1500)
-    } finally {
-      await refusing.close()
-      await hanging.close()
-    }
+  it('no secret in any value, every value capped, one root, every parent made before its children', () => {
+    fc.assert(
+      fc.property(run, r => {
+        const f = facts({
+          conclusion: r.conclusion,
+          content: r.content,
+          model: r.models.map(m => ({
+            ...m,
+            decision: m.status === 403 ? 'refused' : 'forwarded',
+            call: { model: m.model, tokens: { input: 1, output: 1, cacheRead: 0, cacheCreation: 0 } }
+          })),
+          tools: r.tools,
+          decisions: r.decisions
+        })
+        const spans = tracePlan(f, ctx)
+        const metrics = metricPlan(f, ctx)
+        expect(JSON.stringify([spans, metrics])).not.toContain(SECRET)
+        const values = [
+          ...spans.flatMap(s => [s.name, s.error ?? '', ...Object.values(s.attributes), ...s.events.flatMap(e => Object.values(e.attributes))]),
+          ...metrics.flatMap(m => m.points.flatMap(p => Object.values(p.attributes)))
+        ].filter((v): v is string => typeof v === 'string')
+        for (const v of values) expect(v.length).toBeLessThanOrEqual(CONTENT_CAP + 200)
+        expect(spans.filter(s => !s.parent)).toHaveLength(1)
+        const seen = new Set<string>()
+        for (const s of spans) {
+          if (s.parent) expect(seen.has(s.parent)).toBe(true)
+          expect(s.endMs).toBeGreaterThanOrEqual(s.startMs)
+          seen.add(s.key)
+        }
+      }),
+      { numRuns: 300 }
+    )
   })
 })

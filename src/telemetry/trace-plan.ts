@@ -190,7 +190,7 @@ export function tracePlan(f: RunFacts, ctx: PlanContext): SpanPlan[] {
       name: `execute_tool ${safe(redact, t.name, 100)}`,
       kind: 'internal',
       startMs: t.startMs,
-      endMs: t.endMs ?? Math.max(t.startMs, agent.endMs),
+      endMs: Math.max(t.startMs, t.endMs ?? agent.endMs),
       attributes: attrs(redact, {
         'gen_ai.operation.name': 'execute_tool',
         'gen_ai.tool.name': t.name,
