@@ -10,6 +10,15 @@ import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 
+/** README and every docs/ page: where the workflow examples live (each stays checked). */
+function docsText(): string {
+  const pages = fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter(f => f.endsWith('.md'))
+    .map(f => path.join(root, 'docs', f))
+  return [path.join(root, 'README.md'), ...pages].map(f => fs.readFileSync(f, 'utf8')).join('\n')
+}
+
 /** Biome wraps code at its line width but not long string literals: this holds every source line to it. */
 const MAX_LINE = 160
 function tsFiles(dir: string): string[] {
@@ -54,9 +63,7 @@ describe('lint and format', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-readme-workflows-'))
     try {
       fs.mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true })
-      const examples = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
-        .map(m => m[1]!)
-        .filter(y => /^on:/m.test(y) && /^jobs:/m.test(y))
+      const examples = [...docsText().matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1]!).filter(y => /^on:/m.test(y) && /^jobs:/m.test(y))
       expect(examples.length).toBeGreaterThanOrEqual(4)
       examples.forEach((y, i) => fs.writeFileSync(path.join(dir, '.github', 'workflows', `example-${i}.yml`), y))
       const r = spawnSync(process.execPath, [path.join(root, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js')], {

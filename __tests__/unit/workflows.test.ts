@@ -2,7 +2,7 @@
  * The workflow files cannot run here, so their logic is kept small and checked as data:
  * they parse, use this action's real inputs and outputs, and gate on the probe.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,6 +10,15 @@ import { parse } from 'yaml'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
+
+/** README and every docs/ page: where the workflow examples live (each stays checked). */
+function docsText(): string {
+  const pages = fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter(f => f.endsWith('.md'))
+    .map(f => path.join(root, 'docs', f))
+  return [path.join(root, 'README.md'), ...pages].map(f => fs.readFileSync(f, 'utf8')).join('\n')
+}
 const load = (f: string) => parse(fs.readFileSync(path.join(root, f), 'utf8'))
 
 describe('action.yml', () => {
@@ -91,7 +100,7 @@ describe('workflows and README examples use agent-controlled outputs safely', ()
     walk(doc)
     return out
   }
-  const readmeYaml = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => parse(m[1]!))
+  const readmeYaml = [...docsText().matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => parse(m[1]!))
   const workflows = fs.readdirSync(path.join(root, '.github/workflows')).map(f => load(`.github/workflows/${f}`))
 
   it('finds the shell steps it checks (README usage included)', () => {
@@ -119,15 +128,21 @@ describe('.github/workflows/release.yml', () => {
     expect(wf.jobs.check.permissions).toEqual({ contents: 'read' })
     expect(wf.jobs['move-major-tag'].permissions).toEqual({ contents: 'write' })
   })
-  it('checks the tagged commit: npm ci, build, dist/ fresh, unit tests, in that order', () => {
+  it('checks the tagged commit: its CHANGELOG section, npm ci, build, dist/ fresh, unit tests, in that order', () => {
     const steps = wf.jobs.check.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[]
     expect(steps[0]!.uses).toMatch(/^actions\/checkout@/)
     expect(steps[0]!.with?.['ref']).toBe('${{ github.event.release.tag_name || github.ref }}')
     const runs = steps.map(s => s.run).filter((r): r is string => !!r)
-    expect(runs[0]).toBe('npm ci')
-    expect(runs[1]).toBe('npm run build')
-    expect(runs[2]).toMatch(/git status --porcelain -- dist/)
-    expect(runs[3]).toBe('npm run test:unit')
+    expect(runs[0]).toContain('CHANGELOG.md')
+    // the check itself, on this repository's CHANGELOG: a version with a section passes, one without fails naming it
+    const changelog = (tag: string) => spawnSync('bash', ['-e', '-c', runs[0]!], { cwd: root, env: { PATH: process.env['PATH'], TAG: tag }, encoding: 'utf8' })
+    expect(changelog('v0.1.0').status).toBe(0)
+    const missing = changelog('v9.9.9')
+    expect({ code: missing.status, out: missing.stdout }).toEqual({ code: 1, out: expect.stringContaining("no '## [9.9.9]' section") })
+    expect(runs[1]).toBe('npm ci')
+    expect(runs[2]).toBe('npm run build')
+    expect(runs[3]).toMatch(/git status --porcelain -- dist/)
+    expect(runs[4]).toBe('npm run test:unit')
     expect(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts['test:unit']).toMatch(/--selectProjects unit/)
   })
   it('moves the major tag only after the checks pass, the tag passed as data (env), never as ${{ }} in run:', () => {
@@ -202,7 +217,7 @@ describe('README usage examples for the three jobs', () => {
   type Step = { id?: string; uses?: string; with?: Record<string, unknown>; run?: string }
   type Job = { 'runs-on': unknown; needs?: string; if?: string; steps: Step[]; outputs?: Record<string, string> }
   type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job> }
-  const examples = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+  const examples = [...docsText().matchAll(/```yaml\n([\s\S]*?)```/g)]
     .map(m => parse(m[1]!) as Workflow)
     .filter(w => w && typeof w === 'object' && 'jobs' in w && 'on' in w)
   const bottleSteps = (w: Workflow) => Object.values(w.jobs).flatMap(j => j.steps.filter(s => s.uses === 'owner/bot-bottle@v1'))
