@@ -53,13 +53,16 @@ export const BUDGET_GRACE_MS = 5_000
  */
 export async function run(): Promise<void> {
   const raw = readInputs(name => core.getInput(name))
-  for (const secret of secretValues(raw)) core.setSecret(secret)
+  const inputSecrets = secretValues(raw)
+  for (const secret of inputSecrets) core.setSecret(secret)
   try {
     if (isSetupOnly(raw)) return await runSetup(raw)
   } catch (err) {
     return core.setFailed(errorMessage(err))
   }
   const known = runSecrets(raw, process.env)
+  // the runner's own (cloud credentials, export headers) are masked too, not only the inputs'
+  for (const secret of known) if (!inputSecrets.includes(secret)) core.setSecret(secret)
   const ledger = new RunLedger(known)
   const unwatch = ledger.cancellation.watch(
     () => ledger.stopClaude(),

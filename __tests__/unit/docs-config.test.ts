@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
-// @ts-expect-error: a plain .mjs script, no types
 import { configurationPage } from '../../scripts/docs-config.mjs'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
