@@ -31,7 +31,7 @@ const outcome: RunOutcome = {
   exitCode: 1,
   timedOut: false,
   toolCalls: new Map(),
-  toolTimes: [],
+  toolTimes: { calls: [], dropped: 0 },
   durationMs: 8123,
   anomalies: [],
   streamFile: '',

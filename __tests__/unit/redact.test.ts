@@ -145,3 +145,15 @@ describe('Redactor.stream', () => {
     expect(maxRest).toBeLessThanOrEqual(20_000 + KEY.length)
   })
 })
+
+describe('the private key rule on a text the agent made of BEGIN lines (attacker review)', () => {
+  it('stays linear: a megabyte of BEGIN lines is redacted in well under a second, and a real key block still is', () => {
+    const begins = '-----BEGIN PRIVATE KEY----- '.repeat(40_000) // 1.1 MB: each BEGIN used to rescan 16 KiB
+    const started = performance.now()
+    new Redactor([]).redact(begins)
+    // before: about 2 s for this text on a 2-core runner (16 KiB rescanned from each of 40,000 BEGINs); after: about 1 ms
+    expect(performance.now() - started).toBeLessThan(400)
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF0qJ6b0kX1eyv4s\n-----END RSA PRIVATE KEY-----'
+    expect(new Redactor([]).redact(`a ${key} b`)).not.toContain('MIIEow')
+  })
+})

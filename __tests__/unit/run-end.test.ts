@@ -35,7 +35,7 @@ const outcome: RunOutcome = {
   exitCode: 0,
   timedOut: false,
   toolCalls: new Map(),
-  toolTimes: [],
+  toolTimes: { calls: [], dropped: 0 },
   durationMs: 5,
   anomalies: [],
   streamFile: '',

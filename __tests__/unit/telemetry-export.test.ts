@@ -3,6 +3,7 @@
  * both encodings: the spans arrive with their parents and times, the metrics with their values;
  * a collector that is down, refusing or hanging costs at most the deadline and one problem line.
  */
+import http from 'node:http'
 import net from 'node:net'
 import type { TelemetryConfig } from '../../src/config/telemetry-policy.js'
 import { exportRun } from '../../src/telemetry/export.js'
@@ -18,7 +19,8 @@ describe('the export, through the real SDK to a loopback collector', () => {
     headers: { 'x-team': 'abc' },
     serviceName: 'bot-bottle',
     resource: {},
-    content: false
+    content: false,
+    compression: 'none'
   })
 
   it.each(['http/protobuf', 'http/json'] as const)('%s: the spans arrive with their parents and times, and the metrics with their values', async protocol => {
@@ -86,6 +88,80 @@ describe('the export, through the real SDK to a loopback collector', () => {
     } finally {
       await refusing.close()
       await hanging.close()
+    }
+  })
+})
+
+describe('collectors that misbehave on purpose (attacker review)', () => {
+  const f = facts()
+  const cfg = (url: string, over: Partial<TelemetryConfig> = {}): TelemetryConfig => ({
+    protocol: 'http/protobuf',
+    tracesUrl: `${url}/v1/traces`,
+    metricsUrl: `${url}/v1/metrics`,
+    headers: {},
+    serviceName: 'bot-bottle',
+    resource: {},
+    content: false,
+    compression: 'none',
+    ...over
+  })
+  /** A collector on loopback doing `answer` with each request; it records headers and when each connection closed. */
+  async function collector(answer: (res: http.ServerResponse) => void) {
+    const seen: { headers: http.IncomingHttpHeaders; closedAt?: number }[] = []
+    const server = http.createServer((req, res) => {
+      const entry: { headers: http.IncomingHttpHeaders; closedAt?: number } = { headers: req.headers }
+      seen.push(entry)
+      req.socket.on('close', () => (entry.closedAt = Date.now()))
+      req.resume()
+      answer(res)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`
+    return { url, seen, close: () => new Promise<void>(resolve => (server.closeAllConnections(), server.close(() => resolve()))) }
+  }
+
+  it('a collector that drips a byte a second (never idle): the export ends at the deadline and its connections are closed', async () => {
+    const drip = await collector(res => {
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' })
+      const t = setInterval(() => res.write('x'), 200)
+      res.on('close', () => clearInterval(t))
+    })
+    try {
+      const started = Date.now()
+      const r = await exportRun(cfg(drip.url), {}, tracePlan(f, ctx), metricPlan(f, ctx), 'v1', 1000)
+      const ended = Date.now()
+      expect(r.problem).toBeDefined()
+      expect(ended - started).toBeLessThan(1500)
+      await new Promise(resolve => setTimeout(resolve, 300))
+      expect(drip.seen.length).toBeGreaterThan(0)
+      // every connection the export opened was closed by the runner right after the deadline (a dripping one would live on)
+      for (const c of drip.seen) expect(c.closedAt ?? Number.POSITIVE_INFINITY).toBeLessThan(ended + 300)
+    } finally {
+      await drip.close()
+    }
+  })
+
+  it("the environment's export headers never go to the collector the input names", async () => {
+    const ok = await collector(res => {
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' })
+      res.end()
+    })
+    const saved = { ...process.env }
+    process.env['OTEL_EXPORTER_OTLP_HEADERS'] = 'x-vendor-a-key=VENDOR_A_SECRET_123'
+    process.env['OTEL_EXPORTER_OTLP_TRACES_HEADERS'] = 'authorization=Bearer TRACES_ONLY_SECRET'
+    try {
+      const r = await exportRun(cfg(ok.url, { headers: { 'x-self-hosted': 'mine12345' } }), {}, tracePlan(f, ctx), metricPlan(f, ctx), 'v1', 2000)
+      expect(r.problem).toBeUndefined()
+      expect(ok.seen).toHaveLength(2)
+      for (const c of ok.seen) {
+        expect(c.headers['x-self-hosted']).toBe('mine12345')
+        expect(JSON.stringify(c.headers)).not.toMatch(/VENDOR_A_SECRET_123|TRACES_ONLY_SECRET/)
+      }
+      // and the environment is as it was
+      expect(process.env['OTEL_EXPORTER_OTLP_HEADERS']).toBe('x-vendor-a-key=VENDOR_A_SECRET_123')
+    } finally {
+      process.env = saved
+      await ok.close()
     }
   })
 })

@@ -43,7 +43,7 @@ export function facts(over: Partial<RunFacts> = {}): RunFacts {
       { gate: 'egress', timeMs: t0 + 4300, verdict: 'blocked', subject: `${SECRET}.example:443`, rule: 'not allowed' },
       { gate: 'git', timeMs: t0 + 4400, verdict: 'blocked', subject: 'refs/heads/main', rule: 'protected ref' }
     ],
-    dropped: { model: 0, decisions: 0 },
+    toolsDropped: 0,
     ...over
   }
 }

@@ -14,7 +14,7 @@ import { parseStreamLine } from '../../src/transcript/stream-line.js'
 import { MAX_TOOL_TIMES, ToolTimeline } from '../../src/transcript/tool-timeline.js'
 import { gateDecisions, MAX_DECISIONS, modelRequests } from '../../src/telemetry/run-facts.js'
 import fc from 'fast-check'
-import { CONTENT_CAP, metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
+import { ATTRIBUTE_CAP, CONTENT_CAP, metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
 import { ctx, facts, SECRET } from './telemetry-fixture.js'
 
 describe('telemetry settings', () => {
@@ -30,8 +30,9 @@ describe('telemetry settings', () => {
     expect(s).toMatchObject({
       telemetry: { protocol: 'http/protobuf', tracesUrl: 'https://c.example:4318/otlp/v1/traces', metricsUrl: 'http://m:9/x', serviceName: 'bot-bottle' }
     })
-    const i = section({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/t' }, { 'otel-endpoint': 'http://in:4318' })
-    expect(i).toMatchObject({ telemetry: { tracesUrl: 'http://in:4318/v1/traces', metricsUrl: 'http://in:4318/v1/metrics' } })
+    const i = section({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/t', OTEL_EXPORTER_OTLP_HEADERS: 'k=env-key' }, { 'otel-endpoint': 'http://in:4318' })
+    // the input's endpoint wins, and the environment's headers (for its own collector) are not sent there
+    expect(i).toMatchObject({ telemetry: { tracesUrl: 'http://in:4318/v1/traces', metricsUrl: 'http://in:4318/v1/metrics', headers: {} } })
     expect(section({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_METRICS_EXPORTER: 'none' })).toEqual({
       telemetry: expect.not.objectContaining({ metricsUrl: expect.anything() })
     })
@@ -176,9 +177,9 @@ describe('the trace and metrics planned from a run', () => {
 })
 
 describe('the run logs read back', () => {
-  it('model.jsonl lines become requests with their first byte; decisions come in time order, bounded', () => {
+  it('model.jsonl lines become requests with their first byte; every decision comes back, in time order', () => {
     const line = (o: object) => JSON.stringify(o)
-    const { requests } = modelRequests([
+    const requests = modelRequests([
       line({
         time: '2026-12-07T10:00:00.000Z',
         method: 'POST',
@@ -212,9 +213,67 @@ describe('the run logs read back', () => {
       line({ time: at(0), service: 'receive-pack', decision: 'blocked', reason: 'protected', ref: 'refs/heads/main' })
     )
     const g = gateDecisions(dir)
-    expect(g.decisions).toHaveLength(MAX_DECISIONS)
-    expect(g.decisions[0]).toMatchObject({ gate: 'git', subject: 'refs/heads/main', rule: 'protected' })
-    expect(g.dropped).toBe(6)
+    expect(g).toHaveLength(MAX_DECISIONS + 6)
+    expect(g[0]).toMatchObject({ gate: 'git', subject: 'refs/heads/main', rule: 'protected' })
+    // the trace's events take the first MAX_DECISIONS and count the rest on the root
+    const spans = tracePlan(facts({ decisions: g }), ctx)
+    expect(spans.find(s => s.name === 'claude')!.events).toHaveLength(MAX_DECISIONS)
+    expect(spans[0]!.attributes['bot_bottle.dropped.decisions']).toBe(6)
+  })
+})
+
+describe('what the agent can do to the trace and the metrics (attacker review)', () => {
+  const refused = (i: number) => ({ startMs: 1_760_000_000_000 + i, durationMs: 1, decision: 'refused', status: 403, reason: 'junk', model: `junk-${i}` })
+  const billed = (i: number) => ({
+    startMs: 1_760_000_010_000 + i,
+    durationMs: 100,
+    decision: 'forwarded',
+    status: 200,
+    model: 'claude-sonnet-4-5',
+    call: { model: 'claude-sonnet-4-5', tokens: { input: 10_000, output: 100, cacheRead: 0, cacheCreation: 0 }, costUsd: 0.06 }
+  })
+
+  it('junk requests filling the span cap first do not empty the metrics: they count every request, the spans the first 1,000', () => {
+    const model = [...Array.from({ length: 1_000 }, (_, i) => refused(i)), ...Array.from({ length: 50 }, (_, i) => billed(i))]
+    const f = facts({ model })
+    const m = Object.fromEntries(metricPlan(f, ctx).map(p => [p.name, p]))
+    const sum = (name: string, type?: string) =>
+      m[name]!.points.filter(p => !type || p.attributes['gen_ai.token.type'] === type).reduce((n, p) => n + p.value, 0)
+    expect(sum('bot_bottle.tokens', 'input')).toBe(500_000)
+    expect(sum('bot_bottle.cost')).toBeCloseTo(3, 9)
+    const spans = tracePlan(f, ctx)
+    expect(spans.filter(s => s.name.startsWith('chat'))).toHaveLength(1_000)
+    expect(spans[0]!.attributes['bot_bottle.dropped.model_requests']).toBe(50)
+    // and the 1,000 names the agent made up are 20 series and `other`, not 1,000
+    expect(new Set(m['gen_ai.client.operation.duration']!.points.map(p => p.attributes['gen_ai.request.model'])).size).toBe(21)
+  })
+
+  it('tool calls past the timeline cap are counted on the root', () => {
+    const t = new ToolTimeline()
+    const blocks = Array.from({ length: MAX_TOOL_TIMES + 7 }, (_, i) => ({ type: 'tool_use', id: `t${i}`, name: 'Bash', input: {} }))
+    t.push(parseStreamLine(JSON.stringify({ type: 'assistant', message: { content: blocks } })))
+    expect({ kept: t.calls.length, dropped: t.dropped }).toEqual({ kept: MAX_TOOL_TIMES, dropped: 7 })
+    expect(tracePlan(facts({ toolsDropped: t.dropped }), ctx)[0]!.attributes['bot_bottle.dropped.tool_calls']).toBe(7)
+  })
+
+  it('a secret across the cut of a tool name or id, or a model name, is redacted whole, not shown in part', () => {
+    const t = new ToolTimeline()
+    const name = `${'n'.repeat(80)}${SECRET}`
+    t.push(
+      parseStreamLine(JSON.stringify({ type: 'assistant', message: { content: [{ type: 'tool_use', id: `${'i'.repeat(80)}${SECRET}`, name, input: {} }] } }))
+    )
+    const f = facts({ tools: t.calls, model: [{ ...billed(0), model: `${'m'.repeat(80)}${SECRET}` }] })
+    const out = JSON.stringify([tracePlan(f, ctx), metricPlan(f, ctx)])
+    expect(out).not.toContain(SECRET.slice(0, 12))
+  })
+
+  it("otel-content JSON stays whole and parsable within the exporter's attribute cap, however much it must escape", () => {
+    const root = tracePlan(facts({ content: { prompt: '\u0001'.repeat(10), result: '\u0001\u0002"\\'.repeat(5_000) } }), ctx)[0]!
+    for (const k of ['gen_ai.input.messages', 'gen_ai.output.messages']) {
+      const v = String(root.attributes[k])
+      expect(v.length).toBeLessThanOrEqual(ATTRIBUTE_CAP)
+      expect(() => JSON.parse(v)).not.toThrow()
+    }
   })
 })
 

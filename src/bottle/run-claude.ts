@@ -14,8 +14,8 @@ export interface RunOutcome {
   exitCode: number | null
   timedOut: boolean
   toolCalls: Map<string, number>
-  /** each tool call's name and times, as its lines reached the host (the run's trace) */
-  toolTimes: ToolTime[]
+  /** each tool call's name and times, as its lines reached the host (the run's trace), and how many were not timed */
+  toolTimes: { calls: ToolTime[]; dropped: number }
   /** wall-clock time of claude's run, as the host measured it */
   durationMs: number
   /** what was wrong with claude's stdout (forged or over-long lines), one line each */
@@ -120,7 +120,7 @@ export async function runClaude(
     exitCode,
     timedOut,
     toolCalls: acc.toolCalls,
-    toolTimes: acc.timeline.calls,
+    toolTimes: { calls: acc.timeline.calls, dropped: acc.timeline.dropped },
     durationMs: Date.now() - started,
     anomalies,
     streamFile,

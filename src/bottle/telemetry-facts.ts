@@ -4,7 +4,7 @@ import type { Outputs } from './outputs.js'
 import type { RunLedger } from './run-ledger.js'
 
 /** What the run's trace says of the run as it ended: the settled outputs' figures, the phase clock, claude's tool calls as they arrived. */
-export function telemetryFacts(ledger: RunLedger, settled: Outputs, env: NodeJS.ProcessEnv): Omit<RunFacts, 'model' | 'decisions' | 'dropped' | 'content'> {
+export function telemetryFacts(ledger: RunLedger, settled: Outputs, env: NodeJS.ProcessEnv): Omit<RunFacts, 'model' | 'decisions' | 'content'> {
   const n = (v: string) => (Number.isFinite(Number(v)) ? Number(v) : 0)
   return {
     // the step's node process started at timeOrigin: the root span is the whole step as the runner ran it
@@ -18,6 +18,7 @@ export function telemetryFacts(ledger: RunLedger, settled: Outputs, env: NodeJS.
     outputTokens: n(settled['output-tokens']),
     numTurns: n(settled['num-turns']),
     phases: ledger.clock.timings,
-    tools: ledger.outcome?.toolTimes ?? []
+    tools: ledger.outcome?.toolTimes.calls ?? [],
+    toolsDropped: ledger.outcome?.toolTimes.dropped ?? 0
   }
 }

@@ -21,6 +21,10 @@ export interface TelemetryConfig {
   resource: Record<string, string>
   /** `otel-content`: the prompt and claude's final answer as span attributes (redacted); off by default */
   content: boolean
+  /** OTEL_EXPORTER_OTLP_COMPRESSION */
+  compression: 'gzip' | 'none'
+  /** OTEL_EXPORTER_OTLP_CERTIFICATE: a PEM file of the CA the collector's certificate is checked against */
+  caFile?: string
 }
 
 /** What the environment says, when it says something to act on: telemetry, or one warning why not. */
@@ -55,7 +59,8 @@ export function telemetrySection(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv
   const inputHeaders = raw['otel-headers'] ?? ''
   if (inputEndpoint && !httpUrl(inputEndpoint))
     throw new InputError('otel-endpoint', 'is not an http(s) URL', "Give the collector's OTLP/HTTP base URL, e.g. 'https://otel.example.com:4318'")
-  const headers = parseKeyValues(inputHeaders || env['OTEL_EXPORTER_OTLP_HEADERS'] || '')
+  // the environment's headers go only to the environment's collector: a key set up for one vendor never goes to the input's endpoint
+  const headers = parseKeyValues(inputHeaders || (inputEndpoint ? '' : (env['OTEL_EXPORTER_OTLP_HEADERS'] ?? '')))
   if (!headers && inputHeaders) throw new InputError('otel-headers', 'is not a list of key=value pairs', "Write 'name=value' pairs, comma or line separated")
   if (!inputEndpoint && env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return { off: 'OTEL_SDK_DISABLED is true', warn: false }
 
@@ -89,6 +94,7 @@ export function telemetrySection(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv
     }
   }
   const resource = parseKeyValues(env['OTEL_RESOURCE_ATTRIBUTES'] ?? '') ?? {}
+  const caFile = env['OTEL_EXPORTER_OTLP_CERTIFICATE']?.trim()
   return {
     telemetry: {
       protocol: protocol as TelemetryConfig['protocol'],
@@ -97,7 +103,9 @@ export function telemetrySection(raw: Partial<RawInputs>, env: NodeJS.ProcessEnv
       headers,
       serviceName: env['OTEL_SERVICE_NAME']?.trim() || resource['service.name'] || 'bot-bottle',
       resource,
-      content
+      content,
+      compression: env['OTEL_EXPORTER_OTLP_COMPRESSION']?.trim().toLowerCase() === 'gzip' ? 'gzip' : 'none',
+      ...(caFile && { caFile })
     }
   }
 }

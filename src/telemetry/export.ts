@@ -1,5 +1,9 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
@@ -17,22 +21,54 @@ import { MAX_DECISIONS } from './run-facts.js'
 /** The instrumentation scope's name and version in every export. */
 const SCOPE = 'bot-bottle'
 
-/** The exporters for the configured protocol (each package loaded only for its own protocol). */
-async function exporters(cfg: TelemetryConfig, timeoutMillis: number): Promise<{ spans?: SpanExporter; metrics?: PushMetricExporter }> {
-  // keep-alive off: a socket left open would keep the step's process alive past the deadline
-  const common = { headers: cfg.headers, timeoutMillis, httpAgentOptions: { keepAlive: false } }
-  if (cfg.protocol === 'http/json') {
-    const [t, m] = await Promise.all([import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/exporter-metrics-otlp-http')])
-    return {
-      ...(cfg.tracesUrl && { spans: new t.OTLPTraceExporter({ ...common, url: cfg.tracesUrl }) }),
-      ...(cfg.metricsUrl && { metrics: new m.OTLPMetricExporter({ ...common, url: cfg.metricsUrl }) })
-    }
+/**
+ * Builds `make()`'s exporters blind to the OTEL_EXPORTER_OTLP_* environment: the SDK's constructors
+ * read it (headers, endpoints) and merge it under what they are given, so a job set up for one
+ * collector would send that collector's key to the one `otel-endpoint` names. What applies was
+ * read once, in the config. The constructors are synchronous: nothing else runs meanwhile.
+ */
+function blindToEnvironment<T>(make: () => T): T {
+  const saved = Object.entries(process.env).filter(([k]) => k.startsWith('OTEL_EXPORTER_OTLP_'))
+  for (const [k] of saved) delete process.env[k]
+  try {
+    return make()
+  } finally {
+    for (const [k, v] of saved) process.env[k] = v
   }
-  const [t, m] = await Promise.all([import('@opentelemetry/exporter-trace-otlp-proto'), import('@opentelemetry/exporter-metrics-otlp-proto')])
-  return {
+}
+
+/**
+ * The agents every export request goes through, kept so the deadline can end them: the SDK's own
+ * timeout is a socket idle timeout, which a collector sending a byte a second never trips.
+ */
+class Agents {
+  private readonly made: http.Agent[] = []
+  constructor(private readonly ca?: Buffer) {}
+
+  readonly factory = (protocol: string): http.Agent => {
+    const agent = protocol === 'http:' ? new http.Agent({ keepAlive: false }) : new https.Agent({ keepAlive: false, ...(this.ca && { ca: this.ca }) })
+    this.made.push(agent)
+    return agent
+  }
+
+  /** Ends every socket still open (a request still in flight fails; the step goes on). */
+  destroy(): void {
+    for (const a of this.made) a.destroy()
+  }
+}
+
+/** The exporters for the configured protocol (each package loaded only for its own protocol). */
+async function exporters(cfg: TelemetryConfig, timeoutMillis: number, agents: Agents): Promise<{ spans?: SpanExporter; metrics?: PushMetricExporter }> {
+  const compression = cfg.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE
+  const common = { headers: cfg.headers, timeoutMillis, httpAgentOptions: agents.factory, compression }
+  const json = cfg.protocol === 'http/json'
+  const [t, m] = json
+    ? await Promise.all([import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/exporter-metrics-otlp-http')])
+    : await Promise.all([import('@opentelemetry/exporter-trace-otlp-proto'), import('@opentelemetry/exporter-metrics-otlp-proto')])
+  return blindToEnvironment(() => ({
     ...(cfg.tracesUrl && { spans: new t.OTLPTraceExporter({ ...common, url: cfg.tracesUrl }) }),
     ...(cfg.metricsUrl && { metrics: new m.OTLPMetricExporter({ ...common, url: cfg.metricsUrl }) })
-  }
+  }))
 }
 
 /** A failure an exporter reported (the metric reader only hands it to the global error handler): the first, in words. */
@@ -111,8 +147,9 @@ export async function exportRun(
     timer = setTimeout(() => resolve(`the collector did not take the export within ${deadlineMs / 1000} s`), deadlineMs)
     timer.unref()
   })
+  const agents = new Agents(cfg.caFile ? fs.readFileSync(cfg.caFile) : undefined)
   const work = async (): Promise<string | undefined> => {
-    const ex = await exporters(cfg, deadlineMs)
+    const ex = await exporters(cfg, deadlineMs, agents)
     const res = resourceFromAttributes(resource)
     const problems: string[] = []
     const failures: Failures = {}
@@ -153,6 +190,7 @@ export async function exportRun(
     return { ...(problem && { problem }), ms: Date.now() - started }
   } finally {
     clearTimeout(timer)
+    agents.destroy()
   }
 }
 

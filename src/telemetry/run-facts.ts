@@ -62,16 +62,18 @@ export interface RunFacts {
   outputTokens: number
   numTurns: number
   phases: PhaseTiming[]
+  /** every request the model proxy logged (the trace's spans take the first MAX_MODEL_SPANS; the metrics count all) */
   model: ModelRequest[]
   tools: ToolTime[]
+  /** tool calls claude's stream named past the timeline's cap */
+  toolsDropped: number
+  /** every gate decision logged, in time order (the trace's events take the first MAX_DECISIONS; the metrics count all) */
   decisions: GateDecision[]
-  /** what did not fit (the caps below), per kind */
-  dropped: { model: number; decisions: number }
   /** with otel-content: the prompt and claude's answer (redacted later, as every attribute) */
   content?: { prompt: string; result: string }
 }
 
-/** The most model requests and gate decisions a trace holds (a run can log any number). */
+/** The most model request spans and gate decision events a trace holds (a run can log any number: the metrics count them all). */
 export const MAX_MODEL_SPANS = 1_000
 export const MAX_DECISIONS = 500
 /** A decision log is capped where it is written (record-sink.ts): a larger file is not the run's. */
@@ -92,14 +94,13 @@ function logLines(stateDir: string, name: string): string[] {
     : []
 }
 
-/** model.jsonl as requests, the first MAX_MODEL_SPANS of them. */
-export function modelRequests(lines: readonly string[]): { requests: ModelRequest[]; dropped: number } {
+/** model.jsonl as requests (lines that are not a timed JSON object are skipped). */
+export function modelRequests(lines: readonly string[]): ModelRequest[] {
   const requests: ModelRequest[] = []
   for (const line of lines) {
     const row = modelLogRow(line)
     const startMs = row && Date.parse(text(row['time']))
     if (!row || !startMs || Number.isNaN(startMs)) continue
-    if (requests.length >= MAX_MODEL_SPANS) return { requests, dropped: lines.length - requests.length }
     const call = pricedCall(row)
     requests.push({
       startMs,
@@ -112,14 +113,13 @@ export function modelRequests(lines: readonly string[]): { requests: ModelReques
       ...(call && { call })
     })
   }
-  return { requests, dropped: 0 }
+  return requests
 }
 
 /** One gate's log as decisions. */
 function decisionsOf(gate: GateDecision['gate'], lines: readonly string[]): GateDecision[] {
   const out: GateDecision[] = []
-  // each log is in time order: past the first MAX_DECISIONS lines none can be among the first MAX_DECISIONS of all
-  for (const line of lines.slice(0, MAX_DECISIONS)) {
+  for (const line of lines) {
     const row = modelLogRow(line) as Json | undefined
     const timeMs = row && Date.parse(text(row['time']))
     if (!row || !timeMs || Number.isNaN(timeMs)) continue
@@ -134,13 +134,14 @@ function decisionsOf(gate: GateDecision['gate'], lines: readonly string[]): Gate
   return out
 }
 
-/** Every gate's decisions in time order, the first MAX_DECISIONS of them. */
-export function gateDecisions(stateDir: string): { decisions: GateDecision[]; dropped: number } {
-  const logs = { egress: logLines(stateDir, 'egress.jsonl'), git: logLines(stateDir, 'git.jsonl'), github: logLines(stateDir, 'github.jsonl') }
-  const all = (Object.entries(logs) as [GateDecision['gate'], string[]][]).flatMap(([gate, lines]) => decisionsOf(gate, lines))
-  all.sort((a, b) => a.timeMs - b.timeMs)
-  const lines = logs.egress.length + logs.git.length + logs.github.length
-  return { decisions: all.slice(0, MAX_DECISIONS), dropped: Math.max(0, lines - MAX_DECISIONS) }
+/** Every gate's decisions, in time order. */
+export function gateDecisions(stateDir: string): GateDecision[] {
+  const gates: [GateDecision['gate'], string][] = [
+    ['egress', 'egress.jsonl'],
+    ['git', 'git.jsonl'],
+    ['github', 'github.jsonl']
+  ]
+  return gates.flatMap(([gate, file]) => decisionsOf(gate, logLines(stateDir, file))).sort((a, b) => a.timeMs - b.timeMs)
 }
 
 /** The workflow's coordinates from the runner's environment. */
@@ -156,8 +157,7 @@ export function runPlace(env: NodeJS.ProcessEnv): RunPlace {
 }
 
 /** The model log's requests and the gates' decisions of a run's state dir. */
-export function readRunLogs(stateDir: string): Pick<RunFacts, 'model' | 'decisions' | 'dropped'> {
-  const model = stateDir && fs.existsSync(stateDir) ? modelRequests(logLines(stateDir, 'model.jsonl')) : { requests: [], dropped: 0 }
-  const gates = stateDir && fs.existsSync(stateDir) ? gateDecisions(stateDir) : { decisions: [], dropped: 0 }
-  return { model: model.requests, decisions: gates.decisions, dropped: { model: model.dropped, decisions: gates.dropped } }
+export function readRunLogs(stateDir: string): Pick<RunFacts, 'model' | 'decisions'> {
+  if (!stateDir || !fs.existsSync(stateDir)) return { model: [], decisions: [] }
+  return { model: modelRequests(logLines(stateDir, 'model.jsonl')), decisions: gateDecisions(stateDir) }
 }

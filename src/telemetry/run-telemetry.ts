@@ -37,7 +37,7 @@ export class RunTelemetry {
 
   /** Sends the run; a problem is one warning, never a failed step. */
   async send(
-    facts: Omit<RunFacts, 'model' | 'decisions' | 'dropped' | 'content'>,
+    facts: Omit<RunFacts, 'model' | 'decisions' | 'content'>,
     answer: string,
     stateDir: string,
     redact: (t: string) => string,

@@ -1,4 +1,4 @@
-import type { GateDecision, ModelRequest, RunFacts } from './run-facts.js'
+import { type GateDecision, MAX_DECISIONS, MAX_MODEL_SPANS, type ModelRequest, type RunFacts } from './run-facts.js'
 
 /**
  * The run's trace and metrics as plain data, before any SDK is loaded: one root span for the
@@ -44,15 +44,56 @@ export const GEN_AI_PROVIDER: Readonly<Record<string, string>> = { anthropic: 'a
 const NAME_CAP = 200
 /** the most characters of the prompt or the answer a span carries (otel-content) */
 export const CONTENT_CAP = 4096
-/** distinct hosts the egress refusal counter names; the rest count as `other` (the agent picks hosts: no unbounded series) */
-const MAX_HOST_SERIES = 20
+/** the longest attribute value the exporter sends (export.ts): a longer one would be cut mid-escape */
+export const ATTRIBUTE_CAP = 16_384
+/** distinct hosts (and models) a metric names; the rest count as `other` (the agent picks them: no unbounded series) */
+export const MAX_SERIES = 20
+/** what of a value is redacted before the cut: enough for any whole secret (a private key block is 16 KiB at most) */
+const REDACT_SPAN = 20_000
 
 type Redact = (text: string) => string
 
 /** A string value as it may leave the runner: redacted, then cut (a secret is taken out before anything of it is cut). */
 function safe(redact: Redact, value: string, cap = NAME_CAP): string {
-  const clean = redact(value)
+  const clean = redact(value.length > cap + REDACT_SPAN ? value.slice(0, cap + REDACT_SPAN) : value)
   return clean.length > cap ? `${clean.slice(0, cap - 1)}…` : clean
+}
+
+/** `redact` remembering its answers: the agent can repeat one long value thousands of times. */
+function remembered(redact: Redact): Redact {
+  const known = new Map<string, string>()
+  return text => {
+    let clean = known.get(text)
+    if (clean === undefined) {
+      clean = redact(text)
+      if (known.size < 10_000) known.set(text, clean)
+    }
+    return clean
+  }
+}
+
+/** A name as a metric attribute: the first MAX_SERIES distinct ones as they are (redacted), the rest `other`. */
+class Series {
+  private readonly seen = new Map<string, string>()
+  constructor(private readonly redact: Redact) {}
+  name(raw: string): string {
+    const known = this.seen.get(raw)
+    if (known !== undefined) return known
+    if (this.seen.size >= MAX_SERIES) return 'other'
+    const clean = safe(this.redact, raw, 100)
+    this.seen.set(raw, clean)
+    return clean
+  }
+}
+
+/** gen_ai messages JSON holding `text` (redacted and cut), within the attribute cap however much escaping it needs. */
+function messages(redact: Redact, role: string, text: string): string {
+  let cap = CONTENT_CAP
+  for (;;) {
+    const json = JSON.stringify([{ role, parts: [{ type: 'text', content: safe(redact, text, cap) }] }])
+    if (json.length <= ATTRIBUTE_CAP || cap < 64) return json.slice(0, ATTRIBUTE_CAP)
+    cap = Math.floor(cap / 2)
+  }
 }
 
 function attrs(redact: Redact, raw: Record<string, AttrValue | undefined>): Attrs {
@@ -93,22 +134,23 @@ function rootSpan(f: RunFacts, { redact }: PlanContext): SpanPlan {
       'bot_bottle.num_turns': f.numTurns,
       'gen_ai.usage.input_tokens': f.inputTokens,
       'gen_ai.usage.output_tokens': f.outputTokens,
-      'bot_bottle.dropped.model_requests': f.dropped.model || undefined,
-      'bot_bottle.dropped.decisions': f.dropped.decisions || undefined
+      'bot_bottle.dropped.model_requests': Math.max(0, f.model.length - MAX_MODEL_SPANS) || undefined,
+      'bot_bottle.dropped.decisions': Math.max(0, f.decisions.length - MAX_DECISIONS) || undefined,
+      'bot_bottle.dropped.tool_calls': f.toolsDropped || undefined
     }),
     events: []
   }
   if (f.content) {
-    const message = (role: string, text: string) => JSON.stringify([{ role, parts: [{ type: 'text', content: safe(redact, text, CONTENT_CAP) }] }])
-    root.attributes['gen_ai.input.messages'] = message('user', f.content.prompt)
-    root.attributes['gen_ai.output.messages'] = message('assistant', f.content.result)
+    root.attributes['gen_ai.input.messages'] = messages(redact, 'user', f.content.prompt)
+    root.attributes['gen_ai.output.messages'] = messages(redact, 'assistant', f.content.result)
   }
   if (f.conclusion !== 'success') root.error = safe(redact, f.conclusion)
   return root
 }
 
 function modelSpan(r: ModelRequest, i: number, parent: string, { redact, provider }: PlanContext): SpanPlan {
-  const model = r.call?.model ?? r.model
+  // the logged model whole (the priced call's is cut before redaction)
+  const model = r.model ?? r.call?.model
   const failed = r.decision !== 'forwarded' || (r.status ?? 0) >= 400
   const t = r.call?.tokens
   return {
@@ -155,7 +197,8 @@ function decisionEvent(d: GateDecision, redact: Redact): SpanPlan['events'][numb
 }
 
 /** The run's spans: the root first, then each parent before its children. */
-export function tracePlan(f: RunFacts, ctx: PlanContext): SpanPlan[] {
+export function tracePlan(f: RunFacts, context: PlanContext): SpanPlan[] {
+  const ctx = { ...context, redact: remembered(context.redact) }
   const { redact } = ctx
   const root = rootSpan(f, ctx)
   const spans: SpanPlan[] = [root]
@@ -179,7 +222,7 @@ export function tracePlan(f: RunFacts, ctx: PlanContext): SpanPlan[] {
     spans.push(span)
   }
   const agent = claude ?? root
-  f.model.forEach((r, i) => {
+  f.model.slice(0, MAX_MODEL_SPANS).forEach((r, i) => {
     spans.push(modelSpan(r, i, agent.key, ctx))
   })
   f.tools.forEach((t, i) => {
@@ -202,19 +245,21 @@ export function tracePlan(f: RunFacts, ctx: PlanContext): SpanPlan[] {
       ...(t.error && { error: 'the tool reported an error' })
     })
   })
-  agent.events = f.decisions.map(d => decisionEvent(d, redact))
+  agent.events = f.decisions.slice(0, MAX_DECISIONS).map(d => decisionEvent(d, redact))
   return spans
 }
 
 /** The run's metrics: tokens and cost by model, request durations, refusals, the run by conclusion. */
-export function metricPlan(f: RunFacts, { redact, provider }: PlanContext): MetricPlan[] {
-  const providerName = GEN_AI_PROVIDER[provider] ?? provider
+export function metricPlan(f: RunFacts, context: PlanContext): MetricPlan[] {
+  const redact = remembered(context.redact)
+  const providerName = GEN_AI_PROVIDER[context.provider] ?? context.provider
+  const models = new Series(redact)
   const tokens: MetricPoint[] = []
   const usage: MetricPoint[] = []
   const cost: MetricPoint[] = []
   const durations: MetricPoint[] = []
   for (const r of f.model) {
-    const model = safe(redact, r.call?.model ?? r.model ?? '(none)', 100)
+    const model = models.name(r.model ?? r.call?.model ?? '(none)')
     const base = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': providerName, 'gen_ai.request.model': model }
     durations.push({ value: r.durationMs / 1000, attributes: { ...base, ...(r.status !== undefined && { 'http.response.status_code': r.status }) } })
     if (!r.call) continue
@@ -232,16 +277,13 @@ export function metricPlan(f: RunFacts, { redact, provider }: PlanContext): Metr
       if (value) tokens.push({ value, attributes: { 'gen_ai.request.model': model, 'gen_ai.token.type': type } })
     if (r.call.costUsd) cost.push({ value: r.call.costUsd, attributes: { 'gen_ai.request.model': model } })
   }
-  const hosts = new Set<string>()
+  const hosts = new Series(redact)
   const egress: MetricPoint[] = []
   const git: MetricPoint[] = []
   for (const d of f.decisions) {
-    if (d.gate === 'egress' && d.verdict === 'blocked') {
-      let host = safe(redact, d.subject.slice(0, d.subject.lastIndexOf(':')), 100)
-      if (!hosts.has(host) && hosts.size >= MAX_HOST_SERIES) host = 'other'
-      else hosts.add(host)
-      egress.push({ value: 1, attributes: { 'server.address': host } })
-    } else if (d.gate === 'git' && (d.verdict === 'blocked' || d.verdict === 'rejected-upstream'))
+    if (d.gate === 'egress' && d.verdict === 'blocked')
+      egress.push({ value: 1, attributes: { 'server.address': hosts.name(d.subject.slice(0, d.subject.lastIndexOf(':'))) } })
+    else if (d.gate === 'git' && (d.verdict === 'blocked' || d.verdict === 'rejected-upstream'))
       git.push({ value: 1, attributes: { 'bot_bottle.verdict': d.verdict } })
   }
   const run = { 'bot_bottle.conclusion': safe(redact, f.conclusion), 'bot_bottle.backend': f.backend }

@@ -14,7 +14,8 @@ interface Rule {
 
 /** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
 const SHAPES: Rule[] = [
-  { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+  // a key's body never holds another BEGIN: stopping there keeps a text of many BEGINs linear (not 16 KiB rescanned from each)
+  { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----(?:(?!-----BEGIN )[\\s\\S]){0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
   { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
   { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
   { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },

@@ -12,8 +12,8 @@ export interface ToolTime {
 
 /** The most calls a run keeps times for (the trace's spans): a stream can name any number. */
 export const MAX_TOOL_TIMES = 2_000
-const MAX_ID = 100
-const MAX_NAME = 100
+/** ids and names are kept long enough to be redacted whole (the trace cuts them after): a secret cut first would no longer match */
+const MAX_TEXT = 4_096
 
 /**
  * Tool calls timed by when their lines reached the host (claude writes each line as it happens):
@@ -22,6 +22,8 @@ const MAX_NAME = 100
  */
 export class ToolTimeline {
   readonly calls: ToolTime[] = []
+  /** tool calls past MAX_TOOL_TIMES: not timed, only counted (the root span says how many) */
+  dropped = 0
   private readonly open = new Map<string, ToolTime>()
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -29,14 +31,18 @@ export class ToolTimeline {
   push(line: StreamLine): void {
     if (line.type === 'assistant') {
       for (const b of line.blocks) {
-        if (b.kind !== 'tool_use' || this.calls.length >= MAX_TOOL_TIMES) continue
-        const call: ToolTime = { id: b.id.slice(0, MAX_ID), name: (b.name || 'tool').slice(0, MAX_NAME), startMs: this.now() }
+        if (b.kind !== 'tool_use') continue
+        if (this.calls.length >= MAX_TOOL_TIMES) {
+          this.dropped++
+          continue
+        }
+        const call: ToolTime = { id: b.id.slice(0, MAX_TEXT), name: (b.name || 'tool').slice(0, MAX_TEXT), startMs: this.now() }
         this.calls.push(call)
         if (call.id && !this.open.has(call.id)) this.open.set(call.id, call)
       }
     } else if (line.type === 'user') {
       for (const r of line.toolResults) {
-        const call = this.open.get(r.id.slice(0, MAX_ID))
+        const call = this.open.get(r.id.slice(0, MAX_TEXT))
         if (!call) continue
         this.open.delete(call.id)
         call.endMs = this.now()
