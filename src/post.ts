@@ -8,7 +8,7 @@ import { undo } from './bottle/undo.js'
 import { readInputs, readRunnerEnv } from './config/inputs.js'
 import { parsePostConfig } from './config/post-config.js'
 import { errorMessage } from './util/errors.js'
-import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './bottle/phase-clock.js'
+import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './transcript/phase-clock.js'
 
 /** main's phases and steps, with this step's time so far added. */
 function withPost(main: PhaseRecord | undefined, postMs: number): PhaseRecord {

@@ -17,7 +17,7 @@ import { type GitHubGate, MAX_CALLS, MAX_IN_FLIGHT, startGitHubGate } from '../.
 import { type GitHubApi, githubApi, MAX_READ_REQUESTS, ReadBudgetSpent } from '../../src/githubgate/github-client.js'
 import { shownResult } from '../../src/bottle/progress.js'
 import { renderSummary } from '../../src/transcript/summary.js'
-import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS } from '../../src/githubgate/policy.js'
+import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS } from '../../src/config/github-gate-tools.js'
 import { finalBody, ProgressComment, progressBody } from '../../src/githubgate/progress-comment.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import { startGitHubApiDouble } from '../../test/harness/github-api-double.mjs'

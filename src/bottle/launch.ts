@@ -4,7 +4,7 @@ import { type DaemonHooks, type Daemons, startDaemons } from './daemons.js'
 import { reportClosed } from './daemon-report.js'
 import { guestEnvironment } from './guest.js'
 import { GUEST_CLAUDE_CACHE, GUEST_HOME, type Plan } from './plan.js'
-import type { PhaseClock } from './phase-clock.js'
+import type { PhaseClock } from '../transcript/phase-clock.js'
 
 export interface Bottle {
   plan: Plan

@@ -8,7 +8,7 @@ import { checkoutToken } from '../githubgate/setup.js'
 import type { GitHubTarget } from '../githubgate/target.js'
 import { readHostJson } from '../transcript/collect.js'
 import type { PostConfig } from '../config/post-config.js'
-import { readGitCredentials } from './git-credentials.js'
+import { readGitCredentials } from '../gitgate/git-credentials.js'
 
 /**
  * The progress comment's last edit, in the post step: the artifact is uploaded only there, so

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isGitComponent } from '../../workspace-door/git-names.js'
+import { isGitComponent } from './git-names.js'
 
 /**
  * What of the runner's workspace goes into the bottle, as a list read once before the bottle

@@ -24,6 +24,18 @@ export interface Rates {
   output: number
 }
 
+/** Token counts as the upstream reported them for one response. */
+export interface Usage {
+  input_tokens: number
+  output_tokens: number
+  cache_creation_input_tokens: number
+  cache_read_input_tokens: number
+  /** of the cache writes, those billed at the 1-hour rate (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported */
+  cache_creation_1h_input_tokens?: number
+  /** web searches the API ran for this response (`usage.server_tool_use.web_search_requests`), billed per search */
+  web_search_requests?: number
+}
+
 /** One response's usage, as the model proxy read it from what it relayed. */
 export interface UsageRecord {
   /** the model the upstream says answered */
@@ -37,6 +49,19 @@ export interface UsageRecord {
   cacheCreation1h?: number
   /** web searches the API ran (`server_tool_use.web_search_requests`) */
   webSearches?: number
+}
+
+/** The usage record of one relayed response, from the API's own field names. */
+export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
+  return {
+    model,
+    input: u.input_tokens,
+    output: u.output_tokens,
+    cacheCreation: u.cache_creation_input_tokens,
+    cacheRead: u.cache_read_input_tokens,
+    cacheCreation1h: u.cache_creation_1h_input_tokens,
+    webSearches: u.web_search_requests
+  }
 }
 
 interface Priced {

@@ -1,6 +1,6 @@
 import net from 'node:net'
-import { formatAuthority, parseHostPort } from './authority.js'
-import { parseCidr, type Cidr } from './cidr.js'
+import { formatAuthority, parseHostPort } from '../util/authority.js'
+import { parseCidr, type Cidr } from '../util/cidr.js'
 
 export type EgressMode = 'allowlist' | 'none' | 'open'
 
