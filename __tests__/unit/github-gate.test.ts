@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { applyWrites } from '../../src/githubgate/apply.js'
 import { type GitHubGate, MAX_CALLS, MAX_IN_FLIGHT, startGitHubGate } from '../../src/githubgate/gate.js'
 import { type GitHubApi, githubApi, MAX_READ_REQUESTS, ReadBudgetSpent } from '../../src/githubgate/github-client.js'
-import { shownResult } from '../../src/bottle/progress.js'
+import { shownResult } from '../../src/bottle/run/progress.js'
 import { renderSummary } from '../../src/transcript/summary.js'
 import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS } from '../../src/config/github-gate-tools.js'
 import { finalBody, ProgressComment, progressBody } from '../../src/githubgate/progress-comment.js'
