@@ -13,9 +13,9 @@ import jestConfig from './jest.config.js'
 export const MODULES = {
   redact: { file: 'src/transcript/redact.ts', tests: ['redact', 'redact-mutants'] },
   'secret-scan': { file: 'src/gitgate/secret-scan.ts', tests: ['secret-scan'] },
-  'protected-paths': { file: 'src/gitgate/protected-paths.ts', tests: ['protected-paths'] },
+  'protected-paths': { file: 'src/config/protected-paths.ts', tests: ['protected-paths'] },
   'ref-name': { file: 'src/gitgate/ref-name.ts', tests: ['ref-name'] },
-  outputs: { file: 'src/bottle/outputs.ts', tests: ['outputs', 'outputs-mutants', 'structured-output', 'run-end'] },
+  outputs: { file: 'src/bottle/collect/outputs.ts', tests: ['outputs', 'outputs-mutants', 'structured-output', 'run-end'] },
   summary: { file: 'src/transcript/summary.ts', tests: ['outputs', 'summary-mutants'] },
   'model-body': { file: 'src/proxy/model-body.ts', tests: ['model-body'] },
   'model-routes': { file: 'src/proxy/model-routes.ts', tests: ['model-routes'] },

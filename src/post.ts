@@ -1,14 +1,14 @@
 import * as core from '@actions/core'
 import { backendFromRef } from './backend/from-ref.js'
 import type { Backend } from './backend/types.js'
-import { publishRecord } from './bottle/publish.js'
-import { linkArtifact } from './bottle/progress-handoff.js'
-import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown-state.js'
-import { undo } from './bottle/undo.js'
+import { publishRecord } from './bottle/collect/publish.js'
+import { linkArtifact } from './bottle/collect/progress-handoff.js'
+import { decodeTeardownState, encodeTeardownState, TEARDOWN_STATE_KEY, type TeardownState } from './bottle/teardown/teardown-state.js'
+import { undo } from './bottle/teardown/undo.js'
 import { readInputs, readRunnerEnv } from './config/inputs.js'
 import { parsePostConfig } from './config/post-config.js'
 import { errorMessage } from './util/errors.js'
-import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './bottle/phase-clock.js'
+import { PhaseClock, readPhases, stepWallMs, writePhases, type PhaseRecord } from './transcript/phase-clock.js'
 
 /** main's phases and steps, with this step's time so far added. */
 function withPost(main: PhaseRecord | undefined, postMs: number): PhaseRecord {

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { startAnthropicDouble } from '../../test/harness/anthropic-double.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
-import { PHASES } from '../../src/bottle/phase-clock.js'
+import { PHASES } from '../../src/transcript/phase-clock.js'
 import { e2eSuite, leftovers, makeWorkspace, slugOf, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-phases-0123456789abcdef'

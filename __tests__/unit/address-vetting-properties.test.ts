@@ -6,7 +6,7 @@
 import os from 'node:os'
 import fc from 'fast-check'
 import { refusedBecause } from '../../src/proxy/address-vetting.js'
-import { parseCidr } from '../../src/proxy/cidr.js'
+import { parseCidr } from '../../src/util/cidr.js'
 import { addressBytes } from '../../src/proxy/embedded-ipv4.js'
 
 const RUNS = { seed: 25, numRuns: 300 }

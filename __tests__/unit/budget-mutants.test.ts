@@ -4,9 +4,8 @@
  * frees, where each cap and the "nearly spent" note begin, and the unpriced-model warning.
  * Prices are Anthropic's list prices for claude-opus-5-5: $4 in, $20 out, per million tokens.
  */
-import { asksOneHourCache, billedFor, Budget, usageRecord } from '../../src/proxy/budget.js'
-import { PRICES_AS_OF, type UsageRecord } from '../../src/proxy/price-table.js'
-import type { Usage } from '../../src/proxy/usage-tap.js'
+import { asksOneHourCache, billedFor, Budget } from '../../src/proxy/budget.js'
+import { PRICES_AS_OF, type Usage, type UsageRecord, usageRecord } from '../../src/transcript/price-table.js'
 
 const OPUS = 'claude-opus-5-5'
 const record = (change: Partial<UsageRecord> = {}): UsageRecord => ({ model: OPUS, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, ...change })

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
-import { teardownResources } from '../../src/bottle/teardown.js'
+import { teardownResources } from '../../src/bottle/teardown/teardown.js'
 import { startEngineSocketProxy } from '../../test/harness/engine-socket-proxy.mjs'
 import { GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 

@@ -7,7 +7,7 @@ import path from 'node:path'
 import tls from 'node:tls'
 import { jest } from '@jest/globals'
 import { startEgressProxy, type EgressProxy } from '../../src/proxy/egress-proxy.js'
-import { judgeHost, listedNetworks, PRESETS } from '../../src/proxy/egress-rules.js'
+import { judgeHost, listedNetworks, PRESETS } from '../../src/config/egress-rules.js'
 import { parseEgressPolicy } from '../../src/config/egress-policy.js'
 import { makeTestCa } from '../../test/harness/test-ca.mjs'
 

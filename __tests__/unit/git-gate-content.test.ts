@@ -14,7 +14,7 @@ import { DEFAULT_GIT_MAX_PUSH_MB, DEFAULT_PROTECTED_PATHS } from '../../src/conf
 import { parseProtectedPaths } from '../../src/config/git-policy.js'
 import { readInputs } from '../../src/config/inputs.js'
 import { FLUSH, pktLine } from '../../src/gitgate/pkt-line.js'
-import { canonicalComponent, protectedRule } from '../../src/gitgate/protected-paths.js'
+import { canonicalComponent, protectedRule } from '../../src/config/protected-paths.js'
 import { SecretScanner } from '../../src/gitgate/secret-scan.js'
 import { Redactor } from '../../src/transcript/redact.js'
 import { runCommand } from '../../src/util/process.js'

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { lineRanges, numberPatch } from '../../src/githubgate/diff-lines.js'
 import { neutralise, renderedForms } from '../../src/githubgate/neutralise.js'
-import type { GitHubGatePolicy, GitHubTool } from '../../src/githubgate/policy.js'
+import type { GitHubGatePolicy, GitHubTool } from '../../src/config/github-gate-tools.js'
 import { checkoutToken, githubGateSetup, usableTools } from '../../src/githubgate/setup.js'
 import { targetOf } from '../../src/githubgate/target.js'
 

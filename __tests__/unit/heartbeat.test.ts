@@ -1,6 +1,6 @@
 /** A quiet run says it is alive every few minutes, with what the model proxy saw. */
 import { jest } from '@jest/globals'
-import { startHeartbeat } from '../../src/bottle/heartbeat.js'
+import { startHeartbeat } from '../../src/bottle/run/heartbeat.js'
 
 describe('heartbeat', () => {
   beforeEach(() => jest.useFakeTimers())

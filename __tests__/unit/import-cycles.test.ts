@@ -1,7 +1,8 @@
 /**
  * No import cycles among src/ files: a module can be read, tested and moved without the
  * ones that import it. Every import counts, `import type` too (a type cycle is still two
- * modules that cannot be understood apart).
+ * modules that cannot be understood apart). And no import runs upward between src/'s
+ * top-level folders: LAYERS says which may import which.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -14,6 +15,50 @@ const SRC = path.join(root, 'src')
  * sorted, joined by ' ↔ '.
  */
 const ALLOWED = new Set<string>([])
+
+/**
+ * src/'s top-level folders (and its top-level files, by name without `.ts`), lowest first. A
+ * file may import from its own folder and from folders before it, never from one after it:
+ * what two layers share lives in the lower one.
+ */
+export const LAYERS = [
+  'util',
+  'transcript',
+  'artifact',
+  'trigger',
+  'config',
+  'proxy',
+  'oci',
+  'install',
+  'backend',
+  'gitgate',
+  'githubgate',
+  'workspace-door',
+  'telemetry',
+  'bottle',
+  'setup',
+  'main',
+  'post',
+  'entry'
+] as const
+
+/** The top-level folder of a src/ file (a file directly in src/ is its own, named without `.ts`). */
+export function layerOf(file: string): string {
+  const [first, ...rest] = path.relative(SRC, file).split(path.sep)
+  return rest.length ? first! : first!.replace(/\.ts$/, '')
+}
+
+/** Each import of `graph` that runs from a lower layer to a higher one (or touches a folder LAYERS does not name), as `from -> to`. */
+export function upwardImports(graph: Map<string, string[]>, layers: readonly string[] = LAYERS): string[] {
+  const rank = (f: string) => layers.indexOf(layerOf(f))
+  const out: string[] = []
+  for (const [from, targets] of graph)
+    for (const to of targets) {
+      if (layerOf(from) === layerOf(to)) continue
+      if (rank(from) < 0 || rank(to) < 0 || rank(to) > rank(from)) out.push(`${path.relative(SRC, from)} -> ${path.relative(SRC, to)}`)
+    }
+  return out.sort()
+}
 
 const IMPORT =
   /(?:^|\n)\s*(?:import|export)\s[^'"]*?\sfrom\s+['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g
@@ -93,6 +138,26 @@ describe('import cycles among src/ files', () => {
   it('each allow-listed cycle still exists (remove its entry once it is gone)', () => {
     const present = new Set(cycles(graph).map(label))
     for (const c of ALLOWED) expect(present.has(c) ? c : `gone: ${c}`).toBe(c)
+  })
+
+  it('no upward import between top-level folders', () => {
+    expect(upwardImports(graph)).toEqual([])
+  })
+
+  it('LAYERS names every top-level folder and file of src/, each once', () => {
+    const present = [...new Set(files.map(layerOf))].sort()
+    expect([...LAYERS].sort()).toEqual(present)
+    expect(new Set(LAYERS).size).toBe(LAYERS.length)
+  })
+
+  it('the layer check catches an upward import, a type-only one too', () => {
+    const low = path.join(SRC, 'util', 'x.ts')
+    const high = path.join(SRC, 'bottle', 'y.ts')
+    const g = new Map([
+      [low, importsOf(low, "import type { Y } from '../bottle/y.js'\n")],
+      [high, importsOf(high, "import { x } from '../util/x.js'\n")]
+    ])
+    expect(upwardImports(g)).toEqual(['util/x.ts -> bottle/y.ts'])
   })
 
   it('the check catches a cycle, a type-only one too', () => {

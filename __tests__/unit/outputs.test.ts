@@ -1,5 +1,5 @@
 /** Outputs a workflow may interpolate, and the job summary, cannot carry the agent's markup or code. */
-import { vetOutputs, type Outputs } from '../../src/bottle/outputs.js'
+import { vetOutputs, type Outputs } from '../../src/bottle/collect/outputs.js'
 import { renderSummary } from '../../src/transcript/summary.js'
 
 const base: Outputs = {

@@ -1,6 +1,6 @@
 /** Who owns a run's resources, and when that owner is provably gone (so its leftovers may be reaped). */
 import { spawnSync } from 'node:child_process'
-import { currentOwner, ownerIsGone } from '../../src/bottle/owner.js'
+import { currentOwner, ownerIsGone } from '../../src/bottle/teardown/owner.js'
 
 describe('run owner', () => {
   const [host, boot, pid, start] = currentOwner().split('|')

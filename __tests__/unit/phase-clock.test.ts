@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { PhaseClock, PHASES_FILE, readPhases, renderPhaseTable, writePhases } from '../../src/bottle/phase-clock.js'
+import { PhaseClock, PHASES_FILE, readPhases, renderPhaseTable, writePhases } from '../../src/transcript/phase-clock.js'
 
 describe('PhaseClock', () => {
   it('logs one line per phase and keeps the time also when the phase throws', async () => {

@@ -4,7 +4,7 @@
  * names, backslashes, dot segments) is caught, and its near neighbours are not. Rules are written
  * out in canonical components here, not made by the module's own parser.
  */
-import { canonicalComponent, type ProtectedPath, protectedRule } from '../../src/gitgate/protected-paths.js'
+import { canonicalComponent, type ProtectedPath, protectedRule } from '../../src/config/protected-paths.js'
 
 const WORKFLOWS: ProtectedPath = { rule: '.github/workflows/**', components: ['.github', 'workflows', '**'] }
 const isProtected = (path: string, link = false, rules: ProtectedPath[] = [WORKFLOWS]) => protectedRule(rules, path, link) !== undefined

@@ -4,7 +4,7 @@
  * fast-forward.
  */
 import { judgePush } from '../../src/gitgate/push-judge.js'
-import type { PushPolicy } from '../../src/gitgate/push-policy.js'
+import type { PushPolicy } from '../../src/config/git-policy.js'
 import type { ReceivePackRequest, RefUpdate } from '../../src/gitgate/receive-pack.js'
 
 const A = 'a'.repeat(40)

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { RECORD_ROOM_FILE, releaseRecordRoom, reserveRecordRoom } from '../../src/bottle/record-room.js'
+import { RECORD_ROOM_FILE, releaseRecordRoom, reserveRecordRoom } from '../../src/bottle/prepare/record-room.js'
 import { RECORD_FILES } from '../../src/transcript/record-files.js'
 
 describe('record room', () => {

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { startEgressProxy } from '../../src/proxy/egress-proxy.js'
 import { parseEgressPolicy } from '../../src/config/egress-policy.js'
 import { makePlaceholder, startModelProxy } from '../../src/proxy/model-proxy.js'
-import { parseRunnerProxy, proxyFor } from '../../src/proxy/runner-proxy.js'
+import { parseRunnerProxy, proxyFor } from '../../src/util/runner-proxy.js'
 import { startCorporateProxy } from '../../test/harness/corporate-proxy-double.mjs'
 
 describe('runner proxy settings', () => {

@@ -6,7 +6,7 @@
  * out here, not taken from the product.
  */
 import fc from 'fast-check'
-import { makeSlug } from '../../src/bottle/slug.js'
+import { makeSlug } from '../../src/bottle/prepare/slug.js'
 
 const smolvmAccepts = (name: string) =>
   name.length >= 1 && name.length <= 128 && /^[A-Za-z0-9]/.test(name) && !name.endsWith('-') && !name.includes('--') && /^[A-Za-z0-9_-]+$/.test(name)

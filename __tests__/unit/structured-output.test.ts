@@ -2,15 +2,15 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { vetOutputs, type Outputs } from '../../src/bottle/outputs.js'
+import { vetOutputs, type Outputs } from '../../src/bottle/collect/outputs.js'
 import { parseClaudeArgs } from '../../src/config/claude-args.js'
 import { parseConfig } from '../../src/config/config.js'
 import { readInputs, type RawInputs } from '../../src/config/inputs.js'
 import { parseJsonSchema } from '../../src/config/json-schema.js'
 import { checkStructuredOutput, compileSchema, MAX_STRUCTURED_OUTPUT } from '../../src/transcript/structured-output.js'
 import { StreamAccumulator } from '../../src/transcript/stream-parser.js'
-import { structuredOutputArgs } from '../../src/bottle/structured-output.js'
-import { claudeArgv } from '../../src/bottle/run-claude.js'
+import { structuredOutputArgs } from '../../src/bottle/run/structured-output.js'
+import { claudeArgv } from '../../src/bottle/run/run-claude.js'
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-'))
 const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-schema-outside-'))

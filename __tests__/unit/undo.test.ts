@@ -2,9 +2,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { undo } from '../../src/bottle/undo.js'
-import type { Bottle } from '../../src/bottle/launch.js'
-import type { TeardownState } from '../../src/bottle/teardown-state.js'
+import { undo } from '../../src/bottle/teardown/undo.js'
+import type { Bottle } from '../../src/bottle/launch/launch.js'
+import type { TeardownState } from '../../src/bottle/teardown/teardown-state.js'
 import { RecordingBackend } from './recording-backend.js'
 
 const ledger = (): TeardownState => ({ backend: 'docker', slug: 'bb-1-1-aa', bottleName: 'bb-1-1-aa', networkName: 'bb-1-1-aa-net', stateDir: '/tmp/x' })

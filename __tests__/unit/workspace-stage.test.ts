@@ -10,8 +10,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { jest } from '@jest/globals'
-import { currentOwner } from '../../src/bottle/owner.js'
-import { readManifest } from '../../src/bottle/workspace/manifest.js'
+import { currentOwner } from '../../src/bottle/teardown/owner.js'
+import { readManifest } from '../../src/workspace-door/manifest.js'
 import {
   makeStage,
   reapStaleStages,

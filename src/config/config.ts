@@ -5,9 +5,9 @@ import type { ArtifactSettings } from '../artifact/settings.js'
 import { InputError } from '../util/errors.js'
 import { readCheckoutFile } from './checkout-path.js'
 import { parseClaudeArgs } from './claude-args.js'
-import type { EgressPolicy } from '../proxy/egress-rules.js'
+import type { EgressPolicy } from './egress-rules.js'
 import { parseCaCertificates } from './ca-certificates.js'
-import { parseRunnerProxy, type RunnerProxy } from '../proxy/runner-proxy.js'
+import { parseRunnerProxy, type RunnerProxy } from '../util/runner-proxy.js'
 import { parseEgressPolicy } from './egress-policy.js'
 import {
   choiceField,
@@ -29,12 +29,11 @@ import {
 import { gitSection, type GitSettings } from './git-policy.js'
 import { parseEnvPairs } from './env-pairs.js'
 import { parseJsonSchema, type JsonSchemaInput } from './json-schema.js'
-import type { BudgetLimits } from '../proxy/budget.js'
 import { defaultUpstream, parseCloudAccess, parseProviderName, type CloudAccess } from './provider-config.js'
 import type { RawInputs, RunnerEnv } from './inputs.js'
 import { artifactSection, backendSection, runnerDirs, smolvmSection, type SmolvmSettings, triggerSection } from './sections.js'
 import type { TriggerPolicy } from '../trigger/trigger-check.js'
-import type { GitHubGatePolicy } from '../githubgate/policy.js'
+import type { GitHubGatePolicy } from './github-gate-tools.js'
 import { githubGateSection } from './github-gate-policy.js'
 import { type TelemetrySetting, telemetrySection } from './telemetry-policy.js'
 import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
@@ -42,6 +41,12 @@ import { workspaceSection, type WorkspacePolicy } from './workspace-policy.js'
 export type { BackendChoice } from './fields.js'
 /** What the model proxy authenticates upstream with: an Anthropic key or token, or the runner's cloud credentials. */
 export type Credential = { kind: 'api-key'; value: string } | { kind: 'oauth-token'; value: string } | CloudAccess
+
+/** The caps a run was given (`max-cost-usd`, `max-tokens`); either may be absent. */
+export interface BudgetLimits {
+  maxCostUsd?: number
+  maxTokens?: number
+}
 
 /** Every input, parsed and checked once. Nothing below the edge reads inputs or process.env. */
 export interface Config {

@@ -1,4 +1,4 @@
-import { parseRule, PRESETS, type EgressMode, type EgressPolicy } from '../proxy/egress-rules.js'
+import { parseRule, PRESETS, type EgressMode, type EgressPolicy } from './egress-rules.js'
 import { InputError } from '../util/errors.js'
 import { choiceField, listItems } from './fields.js'
 

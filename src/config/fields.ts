@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { InputError } from '../util/errors.js'
 import type { InputName, RawInputs } from './inputs.js'
-import { DEFAULT_GITHUB_TOOLS } from '../githubgate/policy.js'
+import { DEFAULT_GITHUB_TOOLS } from './github-gate-tools.js'
 
 // The defaults of the action's inputs (harness scripts read DEFAULT_CLAUDE_VERSION's line as it is written here).
 export const DEFAULT_CLAUDE_VERSION = '2.1.332' // pinned and tested; `latest` is allowed

@@ -3,11 +3,17 @@
  * push may carry (`git-protected-paths`, `git-max-push-mb`). The gate (src/gitgate/) judges
  * with what these return; it reads no input itself.
  */
-import { canonicalComponent, type ProtectedPath } from '../gitgate/protected-paths.js'
-import type { PushPolicy } from '../gitgate/push-policy.js'
+import { canonicalComponent, type ProtectedPath } from './protected-paths.js'
 import { InputError } from '../util/errors.js'
 import { booleanField, DEFAULT_PROTECTED_PATHS, inputField, listItems, positiveInt } from './fields.js'
 import type { RawInputs } from './inputs.js'
+
+/** What the agent may push: ref patterns and whether non-fast-forward updates pass. */
+export interface PushPolicy {
+  /** the patterns as the user wrote them, each expanded to a full ref pattern */
+  patterns: string[]
+  allowForce: boolean
+}
 
 /** The git gate's settings: what the agent may push, the token the gate adds upstream, and what a push may carry. */
 export interface GitSettings {

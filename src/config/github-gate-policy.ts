@@ -1,7 +1,7 @@
 import { InputError } from '../util/errors.js'
 import { booleanField, choiceField, inputOrDefault, listItems } from './fields.js'
 import type { InputName, RawInputs } from './inputs.js'
-import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS, WRITE_TOOLS } from '../githubgate/policy.js'
+import { type GitHubGatePolicy, type GitHubTool, READ_TOOLS, WRITE_TOOLS } from './github-gate-tools.js'
 
 /** The conclusions a run can end with (the `conclusion` output's words, which outputs.ts vets and `github-apply-on` names). */
 export const RUN_CONCLUSIONS = [

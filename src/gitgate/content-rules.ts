@@ -1,7 +1,7 @@
 import type { Redactor } from '../transcript/redact.js'
 import type { ContentFinding } from './decisions.js'
 import { formatBytes, type GateLimits } from './limits.js'
-import { protectedRule, type ProtectedPath } from './protected-paths.js'
+import { protectedRule, type ProtectedPath } from '../config/protected-paths.js'
 import { FETCHED_REFS, UPSTREAM_REFS, type PushObjects } from './push-objects.js'
 import { ZERO_OID, type RefUpdate } from './receive-pack.js'
 import { scanObjects, type ObjectScan } from './secret-scan.js'

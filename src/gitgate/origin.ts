@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { configPathOf, gitConfig, type SavedGitCredentials } from '../bottle/git-credentials.js'
+import { configPathOf, gitConfig, type SavedGitCredentials } from './git-credentials.js'
 
 /** What the gate fronts: the workspace origin without credentials, and the header it adds upstream. */
 export interface GateOrigin {

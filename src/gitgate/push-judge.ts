@@ -1,4 +1,5 @@
-import { judgeUpdate, matchingRule, type PushPolicy, type UpdateVerdict } from './push-policy.js'
+import type { PushPolicy } from '../config/git-policy.js'
+import { judgeUpdate, matchingRule, type UpdateVerdict } from './push-policy.js'
 import { ZERO_OID, type ReceivePackRequest, type RefUpdate } from './receive-pack.js'
 import { refNameProblem } from './ref-name.js'
 

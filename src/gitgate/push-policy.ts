@@ -1,11 +1,5 @@
+import type { PushPolicy } from '../config/git-policy.js'
 import { ZERO_OID, type RefUpdate } from './receive-pack.js'
-
-/** What the agent may push: ref patterns and whether non-fast-forward updates pass. */
-export interface PushPolicy {
-  /** the patterns as the user wrote them, each expanded to a full ref pattern */
-  patterns: string[]
-  allowForce: boolean
-}
 
 function patternToRegExp(pattern: string): RegExp {
   // `**` spans path segments, `*` stays inside one, everything else is literal

@@ -7,7 +7,8 @@ import type { RecordDecision } from './decisions.js'
 import type { GateLimits } from './limits.js'
 import type { GateRepo, PushObjects } from './push-objects.js'
 import { judgePush, REFUSED_WITH_ANOTHER } from './push-judge.js'
-import type { PushPolicy, UpdateVerdict } from './push-policy.js'
+import type { PushPolicy } from '../config/git-policy.js'
+import type { UpdateVerdict } from './push-policy.js'
 import {
   parseReceivePack,
   parseReportStatus,

@@ -2,7 +2,7 @@ import type { Redactor } from '../transcript/redact.js'
 import { type GitHubApi, githubErrorText } from './github-client.js'
 import type { GitHubDecision } from './gate.js'
 import { neutralise, secretKindsShown } from './neutralise.js'
-import type { GitHubGatePolicy } from './policy.js'
+import type { GitHubGatePolicy } from '../config/github-gate-tools.js'
 import type { QueuedWrite } from './write-queue.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { GateOrigin } from '../gitgate/origin.js'
-import { type GitHubGatePolicy, type GitHubTool, isWriteTool } from './policy.js'
+import { type GitHubGatePolicy, type GitHubTool, isWriteTool } from '../config/github-gate-tools.js'
 import type { GitHubTarget } from './target.js'
 
 /**

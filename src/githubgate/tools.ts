@@ -1,7 +1,7 @@
 import { visibleText } from '../trigger/event-text.js'
 import { lineRanges, numberPatch } from './diff-lines.js'
 import type { GitHubApi, ReviewComment } from './github-client.js'
-import type { GitHubGatePolicy, GitHubTool } from './policy.js'
+import type { GitHubGatePolicy, GitHubTool } from '../config/github-gate-tools.js'
 import type { GitHubTarget } from './target.js'
 import { checkLength, MAX_BODY_CHARS, MAX_LABELS, MAX_REVIEW_COMMENTS, MAX_TITLE_CHARS, ToolRefusal, type WriteQueue } from './write-queue.js'
 

@@ -1,5 +1,5 @@
 import type { ReviewComment } from './github-client.js'
-import type { WriteTool } from './policy.js'
+import type { WriteTool } from '../config/github-gate-tools.js'
 
 /**
  * The writes the agent asked for during the run, held on the runner until the run is over: one of

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { BottleError } from '../util/errors.js'
-import { NO_RUNNER_PROXY, type RunnerProxy, upstreamAgent } from '../proxy/runner-proxy.js'
+import { NO_RUNNER_PROXY, type RunnerProxy, upstreamAgent } from '../util/runner-proxy.js'
 import type { RegistryLogin } from './credentials.js'
 import type { ImageReference } from './reference.js'
 

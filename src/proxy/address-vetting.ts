@@ -1,7 +1,7 @@
 import dns from 'node:dns'
 import net from 'node:net'
 import os from 'node:os'
-import { ipFamily, parseCidr, type Cidr } from './cidr.js'
+import { ipFamily, parseCidr, type Cidr } from '../util/cidr.js'
 import { embeddedIPv4, unmapIPv4 } from './embedded-ipv4.js'
 
 /**

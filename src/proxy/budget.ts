@@ -1,11 +1,6 @@
-import { costOf, dearestCostOf, PRICES_AS_OF, type UsageRecord } from './price-table.js'
-import type { CountedUsage, Usage } from './usage-tap.js'
-
-/** The caps a run was given (`max-cost-usd`, `max-tokens`); either may be absent. */
-export interface BudgetLimits {
-  maxCostUsd?: number
-  maxTokens?: number
-}
+import type { BudgetLimits } from '../config/config.js'
+import { costOf, dearestCostOf, PRICES_AS_OF, type UsageRecord, usageRecord } from '../transcript/price-table.js'
+import type { CountedUsage } from './usage-tap.js'
 
 /** What the run spent so far, as the model proxy counted it from the responses it relayed. */
 export interface Spent {
@@ -14,19 +9,6 @@ export interface Spent {
   tokens: number
   /** models the price table does not know: under max-cost-usd they count at the table's dearest rates */
   unpricedModels: string[]
-}
-
-/** The usage record of one relayed response, from the API's own field names. */
-export function usageRecord(model: string | undefined, u: Usage): UsageRecord {
-  return {
-    model,
-    input: u.input_tokens,
-    output: u.output_tokens,
-    cacheCreation: u.cache_creation_input_tokens,
-    cacheRead: u.cache_read_input_tokens,
-    cacheCreation1h: u.cache_creation_1h_input_tokens,
-    webSearches: u.web_search_requests
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import type http from 'node:http'
 import net from 'node:net'
-import { normalizeHost, parseAuthority } from './authority.js'
+import { normalizeHost, parseAuthority } from '../util/authority.js'
 import { admit, isRefusal, lateRefusal, route, type EgressContext, type Refusal, type Route } from './egress-decision.js'
-import { openTunnel } from './runner-proxy.js'
+import { openTunnel } from '../util/runner-proxy.js'
 import { readClientHello, type ClientHello } from './sni.js'
 import { PLAIN_HTTP_PORT, tunnelHttp } from './egress-tunnel-http.js'
 

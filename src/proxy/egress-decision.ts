@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { resolveVetted, type AddressPolicy } from './address-vetting.js'
-import { DEFAULT_PORTS, judgeHost, type EgressPolicy } from './egress-rules.js'
-import { proxyFor, type RunnerProxy } from './runner-proxy.js'
+import { DEFAULT_PORTS, judgeHost, type EgressPolicy } from '../config/egress-rules.js'
+import { proxyFor, type RunnerProxy } from '../util/runner-proxy.js'
 import { PROXY_REALM } from './proxy-auth.js'
 
 /** One line of egress.jsonl. */

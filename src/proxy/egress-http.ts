@@ -1,8 +1,8 @@
 import http from 'node:http'
-import { formatAuthority, normalizeHost, parseAuthority } from './authority.js'
+import { formatAuthority, normalizeHost, parseAuthority } from '../util/authority.js'
 import { admit, isRefusal, route, type EgressContext, type Refusal, type Route } from './egress-decision.js'
 import { endToEndHeaders } from './hop-by-hop.js'
-import { httpRequestVia } from './runner-proxy.js'
+import { httpRequestVia } from '../util/runner-proxy.js'
 
 /** An absolute http:// URI's URL, canonical host and port, or undefined. */
 export function targetOf(url: string | undefined): { url: URL; host: string; port: number } | undefined {

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type net from 'node:net'
-import { formatAuthority, parseAuthority } from './authority.js'
+import { formatAuthority, parseAuthority } from '../util/authority.js'
 import { lateRefusal, type EgressContext, type Refusal, type Route } from './egress-decision.js'
 import { forward, refuseRequest, targetOf } from './egress-http.js'
 

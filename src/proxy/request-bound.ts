@@ -1,4 +1,4 @@
-import type { UsageRecord } from './price-table.js'
+import type { UsageRecord } from '../transcript/price-table.js'
 
 /**
  * The most one Messages request can be billed, read from its body before it goes: the model

@@ -1,18 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import zlib from 'node:zlib'
-
-/** Token counts as the upstream reported them for one response. */
-export interface Usage {
-  input_tokens: number
-  output_tokens: number
-  cache_creation_input_tokens: number
-  cache_read_input_tokens: number
-  /** of the cache writes, those billed at the 1-hour rate (`usage.cache_creation.ephemeral_1h_input_tokens`), when reported */
-  cache_creation_1h_input_tokens?: number
-  /** web searches the API ran for this response (`usage.server_tool_use.web_search_requests`), billed per search */
-  web_search_requests?: number
-}
+import type { Usage } from '../transcript/price-table.js'
 
 /** The longest SSE line (or JSON body) read for usage; longer ones pass through unread. */
 export const MAX_TAPPED_LINE = 64 * 1024

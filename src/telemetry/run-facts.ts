@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { PhaseTiming } from '../bottle/phase-clock.js'
+import type { PhaseTiming } from '../transcript/phase-clock.js'
 import { modelLogRow, pricedCall } from '../transcript/model-log.js'
 import { RECORD_CAPS } from '../transcript/record-sink.js'
 import type { TokenCounts } from '../transcript/tokens.js'

@@ -10,7 +10,7 @@ import { readReportModel, REPORT_TEXT_BUDGET, type ReportModel } from './report-
 import { isDiskFault } from './record-sink.js'
 import { writeReport } from './report.js'
 import { readRegularFile } from '../util/no-follow.js'
-import type { PhaseRecord } from '../bottle/phase-clock.js'
+import type { PhaseRecord } from './phase-clock.js'
 
 export { RECORD_FILES }
 

@@ -1,8 +1,6 @@
 import fs from 'node:fs'
 import readline from 'node:readline'
-import { usageRecord } from '../proxy/budget.js'
-import { costOf } from '../proxy/price-table.js'
-import type { Usage } from '../proxy/usage-tap.js'
+import { costOf, type Usage, usageRecord } from './price-table.js'
 import { type TokenCounts, tokenCount, tokenCounts } from './tokens.js'
 
 /**

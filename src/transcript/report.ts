@@ -3,7 +3,7 @@ import type { RunFigures } from './figures.js'
 import type { SkippedEntry } from './guest-files.js'
 import type { Redactor } from './redact.js'
 import type { ReportModel } from './report-model.js'
-import type { PhaseRecord } from '../bottle/phase-clock.js'
+import type { PhaseRecord } from './phase-clock.js'
 
 export interface ReportInput {
   model: ReportModel

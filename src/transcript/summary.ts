@@ -1,6 +1,6 @@
 import type { RunFigures } from './figures.js'
 import type { ReportModel } from './report-model.js'
-import { renderPhaseTable, type PhaseRecord } from '../bottle/phase-clock.js'
+import { renderPhaseTable, type PhaseRecord } from './phase-clock.js'
 
 export interface SummaryInput {
   outputs: Record<string, string>

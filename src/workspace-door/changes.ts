@@ -1,4 +1,4 @@
-import type { Manifest, ManifestEntry } from '../bottle/workspace/manifest.js'
+import type { Manifest, ManifestEntry } from './manifest.js'
 import type { ListedEntry } from './listing.js'
 
 /**

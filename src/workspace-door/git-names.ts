@@ -1,4 +1,4 @@
-import { canonicalComponent } from '../gitgate/protected-paths.js'
+import { canonicalComponent } from '../config/protected-paths.js'
 
 /**
  * Names git treats as its own directory, as any file system the runner may have would spell

@@ -1,5 +1,5 @@
-import { AGENT_CONFIG_PATHS } from '../bottle/workspace/agent-config-paths.js'
-import { canonicalComponent, type ProtectedPath, protectedRule } from '../gitgate/protected-paths.js'
+import { AGENT_CONFIG_PATHS } from './agent-config-paths.js'
+import { canonicalComponent, type ProtectedPath, protectedRule } from '../config/protected-paths.js'
 import type { Change } from './changes.js'
 import { GIT_DIR_NAMES, isGitComponent, isGitShaped } from './git-names.js'
 import type { ListedEntry } from './listing.js'

@@ -1,4 +1,4 @@
-import type { Guest } from '../guest.js'
+import type { Guest } from '../launch/guest.js'
 import { provisionCa } from './ca.js'
 import { type EarlyInstall, provisionClaude } from './claude.js'
 import { provisionPrompt } from './prompt.js'

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { CommandError } from '../../util/errors.js'
-import { GUEST_CA_BUNDLE, GUEST_CA_DIR, GUEST_CA_FILE, type Guest } from '../guest.js'
+import { GUEST_CA_BUNDLE, GUEST_CA_DIR, GUEST_CA_FILE, type Guest } from '../launch/guest.js'
 
 // As root: the system store via update-ca-certificates where the image has it (else appended to
 // the distro bundle), then one bundle of the system roots plus ours at a fixed path.

@@ -6,8 +6,8 @@ import { cachedClaude, claudePlatform, installClaude, likelyGuestPlatform, type 
 import type { RunResult } from '../../util/process.js'
 import type { Config } from '../../config/config.js'
 import type { Backend } from '../../backend/types.js'
-import type { Guest } from '../guest.js'
-import { GUEST_CLAUDE_CACHE } from '../plan.js'
+import type { Guest } from '../launch/guest.js'
+import { GUEST_CLAUDE_CACHE } from '../prepare/plan.js'
 
 // One shell line any POSIX sh (dash, busybox) runs: os, arch, and which libc the loader is.
 const PLATFORM_PROBE = 'uname -s; uname -m; if ls /lib/ld-musl-* >/dev/null 2>&1; then echo musl; else echo glibc; fi'

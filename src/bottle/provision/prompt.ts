@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Guest } from '../guest.js'
-import { GUEST_BOTTLE_DIR } from '../plan.js'
+import type { Guest } from '../launch/guest.js'
+import { GUEST_BOTTLE_DIR } from '../prepare/plan.js'
 
 /**
  * Copies the system-prompt file into the guest (always, even when empty) and returns the

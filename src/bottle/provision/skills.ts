@@ -1,5 +1,5 @@
-import type { Guest } from '../guest.js'
-import { GUEST_SKILLS_DIR } from '../plan.js'
+import type { Guest } from '../launch/guest.js'
+import { GUEST_SKILLS_DIR } from '../prepare/plan.js'
 
 /** Copies each skill (its directory created as needed) into the guest user's ~/.claude/skills/ (claude's config dir). */
 export async function provisionSkills(bottle: Guest, skillsDir = GUEST_SKILLS_DIR): Promise<string[]> {

@@ -5,9 +5,9 @@ import * as core from '@actions/core'
 import { z } from 'zod'
 import { type GitHubGet, repoPath } from '../../trigger/github-api.js'
 import { BottleError } from '../../util/errors.js'
-import { AGENT_CONFIG_PATHS, isAgentConfigPath } from './agent-config-paths.js'
+import { AGENT_CONFIG_PATHS, isAgentConfigPath } from '../../workspace-door/agent-config-paths.js'
 import { gitEnv } from './guest-repo.js'
-import type { Manifest, ManifestEntry } from './manifest.js'
+import type { Manifest, ManifestEntry } from '../../workspace-door/manifest.js'
 
 /**
  * The agent configuration of a pull request's base commit: what claude reads as instructions,

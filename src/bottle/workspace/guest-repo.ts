@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { checkRefFormat } from '../../gitgate/ref-name.js'
-import { configPathOf } from '../git-credentials.js'
+import { configPathOf } from '../../gitgate/git-credentials.js'
 import { BottleError } from '../../util/errors.js'
 import { runCommand } from '../../util/process.js'
 

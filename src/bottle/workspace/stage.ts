@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Mount } from '../../backend/types.js'
-import { currentOwner, ownerIsGone } from '../owner.js'
-import type { Manifest } from './manifest.js'
+import { currentOwner, ownerIsGone } from '../teardown/owner.js'
+import type { Manifest } from '../../workspace-door/manifest.js'
 import { copyVetted, holdBackSecret, needlesOf, openRegular } from './vet.js'
 
 /**

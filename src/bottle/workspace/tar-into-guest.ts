@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { TarWriter } from '../../util/tar/tar-writer.js'
-import type { Guest } from '../guest.js'
+import type { Guest } from '../launch/guest.js'
 
 /** How much of the stream is buffered ahead of the guest's tar. */
 const BUFFER_BYTES = 4 * 1024 * 1024

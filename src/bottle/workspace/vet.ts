@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import * as core from '@actions/core'
-import type { Manifest } from './manifest.js'
+import type { Manifest } from '../../workspace-door/manifest.js'
 
 /**
  * Vetting a workspace file on its way into the bottle: opened without following a link (a FIFO

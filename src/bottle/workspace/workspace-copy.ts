@@ -6,13 +6,13 @@ import { gateOrigin, type GateOrigin } from '../../gitgate/origin.js'
 import { Redactor } from '../../transcript/redact.js'
 import { BottleError } from '../../util/errors.js'
 import { checkDoorTools } from '../../workspace-door/guest-tools.js'
-import { readGitCredentials, workspaceGitSecrets } from '../git-credentials.js'
-import type { Guest } from '../guest.js'
+import { readGitCredentials, workspaceGitSecrets } from '../../gitgate/git-credentials.js'
+import type { Guest } from '../launch/guest.js'
 import { copyWorkspaceIn } from './copy-in.js'
 import { gitDirBytes, heldBackInRepo, type RepoDraft, readGuestRepo, shareableObjects } from './guest-repo.js'
 import { GUEST_OBJECTS, MEMORY_DIR, makeStage, packDirOf, Stage, type Staged, stageMounts, stageWant, stageWorkspace } from './stage.js'
 import { copyPullRequestConfigIn } from './pull-request-config-in.js'
-import { footprint, type Manifest, readManifest } from './manifest.js'
+import { footprint, type Manifest, readManifest } from '../../workspace-door/manifest.js'
 
 /**
  * The bottle works on its own copy of the workspace. Before anything starts: the runner's tree

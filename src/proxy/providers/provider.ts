@@ -1,5 +1,5 @@
 import type http from 'node:http'
-import type { Usage } from '../usage-tap.js'
+import type { Usage } from '../../transcript/price-table.js'
 
 /**
  * One model provider behind the model proxy. The proxy does what every provider shares (reads and
