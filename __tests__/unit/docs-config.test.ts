@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { configurationPage } from '../../scripts/docs-config.mjs'
+import { docPages } from './doc-pages.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 const actionYml = fs.readFileSync(path.join(root, 'action.yml'), 'utf8')
@@ -31,16 +32,7 @@ describe('docs/configuration.md', () => {
 
 describe('README and docs/', () => {
   it('every relative link points at a file that exists', () => {
-    const pages = [
-      'README.md',
-      'CONTRIBUTING.md',
-      'SECURITY.md',
-      'CHANGELOG.md',
-      ...fs
-        .readdirSync(path.join(root, 'docs'))
-        .filter(f => f.endsWith('.md'))
-        .map(f => `docs/${f}`)
-    ]
+    const pages = docPages()
     const broken: string[] = []
     for (const page of pages) {
       const text = fs.readFileSync(path.join(root, page), 'utf8')

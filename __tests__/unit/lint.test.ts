@@ -7,17 +7,9 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { docsText } from './doc-pages.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
-
-/** README and every docs/ page: where the workflow examples live (each stays checked). */
-function docsText(): string {
-  const pages = fs
-    .readdirSync(path.join(root, 'docs'))
-    .filter(f => f.endsWith('.md'))
-    .map(f => path.join(root, 'docs', f))
-  return [path.join(root, 'README.md'), ...pages].map(f => fs.readFileSync(f, 'utf8')).join('\n')
-}
 
 /** Biome wraps code at its line width but not long string literals: this holds every source line to it. */
 const MAX_LINE = 160

@@ -8,17 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { INPUT_NAMES } from '../../src/config/inputs.js'
+import { docsText } from './doc-pages.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..')
 
-/** README and every docs/ page: where the workflow examples live (each stays checked). */
-function docsText(): string {
-  const pages = fs
-    .readdirSync(path.join(root, 'docs'))
-    .filter(f => f.endsWith('.md'))
-    .map(f => path.join(root, 'docs', f))
-  return [path.join(root, 'README.md'), ...pages].map(f => fs.readFileSync(f, 'utf8')).join('\n')
-}
 const load = (f: string) => parse(fs.readFileSync(path.join(root, f), 'utf8'))
 
 describe('action.yml', () => {
