@@ -40479,7 +40479,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54875);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(99661);
 
 
@@ -40492,7 +40492,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 54875:
+/***/ 70:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40509,7 +40509,7 @@ var lib_core = __nccwpck_require__(46058);
 var schemas = __nccwpck_require__(41514);
 // EXTERNAL MODULE: ./lib/util/errors.js
 var errors = __nccwpck_require__(99661);
-;// CONCATENATED MODULE: ./lib/githubgate/policy.js
+;// CONCATENATED MODULE: ./lib/config/github-gate-tools.js
 /**
  * What the GitHub gate lets the agent do: which tools it is offered, how far its reads reach, and
  * what its queued writes may become once the run is over. Parsed from the inputs once
@@ -40820,7 +40820,7 @@ function readEventPayload(env) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./lib/bottle/plan.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/plan.js
 /** Where things live inside the guest. Fixed paths: nothing in them depends on the host. */
 const GUEST_HOME = '/home/bottle';
 const GUEST_CLAUDE_CONFIG_DIR = `${GUEST_HOME}/.claude`;
@@ -40829,7 +40829,7 @@ const GUEST_BOTTLE_DIR = `${GUEST_HOME}/.bot-bottle`;
 const GUEST_CLAUDE_CACHE = '/opt/bot-bottle/claude-code';
 const RUN_LABEL = 'bot-bottle.run';
 
-;// CONCATENATED MODULE: ./lib/bottle/system-prompt.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/system-prompt.js
 
 /** Adds a paragraph of the action's own to the system-prompt file prepare wrote (the user's `append-system-prompt` first). */
 function appendToSystemPrompt(plan, note) {
@@ -40837,7 +40837,7 @@ function appendToSystemPrompt(plan, note) {
     external_node_fs_.writeFileSync(plan.systemPromptFile, before ? `${before}\n\n${note}\n` : `${note}\n`, { mode: 0o600 });
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/event-file.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/event-file.js
 
 
 
@@ -40995,7 +40995,7 @@ async function pullRequestOf(eventName, payload, repository, get) {
     return runOf(answer.data);
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/workspace/agent-config-paths.js
+;// CONCATENATED MODULE: ./lib/workspace-door/agent-config-paths.js
 /**
  * What claude reads from a workspace as instructions, hooks, MCP and LSP servers, plugins and
  * settings — `.claude/`, `.claude-plugin/`, `.mcp.json`, `.lsp.json`, `.claude.json`, `CLAUDE.md`,
@@ -41247,7 +41247,7 @@ function spawnLines(cmd, args, onLine, onStderr, env = process.env) {
 
 // EXTERNAL MODULE: ./lib/util/no-follow.js
 var no_follow = __nccwpck_require__(9771);
-;// CONCATENATED MODULE: ./lib/bottle/git-credentials.js
+;// CONCATENATED MODULE: ./lib/gitgate/git-credentials.js
 
 
 
@@ -42261,7 +42261,7 @@ async function copyPullRequestConfigIn(guest, manifest, secrets) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/agent-config.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/agent-config.js
 
 
 
@@ -43709,7 +43709,7 @@ async function registryLogin(registry, login, env = process.env) {
 var external_node_tls_ = __nccwpck_require__(41692);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(73136);
-;// CONCATENATED MODULE: ./lib/proxy/authority.js
+;// CONCATENATED MODULE: ./lib/util/authority.js
 
 
 /**
@@ -43773,7 +43773,7 @@ function formatAuthority(host, port) {
     return `${external_node_net_.isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/runner-proxy.js
+;// CONCATENATED MODULE: ./lib/util/runner-proxy.js
 
 
 
@@ -45161,7 +45161,7 @@ async function probeForSetup(choice, deps, install) {
 
 // EXTERNAL MODULE: ./lib/transcript/record-sink.js
 var record_sink = __nccwpck_require__(9481);
-;// CONCATENATED MODULE: ./lib/bottle/engine-health.js
+;// CONCATENATED MODULE: ./lib/bottle/run/engine-health.js
 /**
  * After a failure: whether the engine itself went away (stopped, socket gone), and if so the
  * one line that says so instead of the symptom (an exec that ended early, a removal that failed).
@@ -45205,7 +45205,7 @@ const record_files_CLAUDE_CONFIG_DIR = 'claude-config';
 /** Records main cut at their cap (a list of { source, reason }), written as it happens. */
 const record_files_RECORD_NOTES = 'record-notes.json';
 
-;// CONCATENATED MODULE: ./lib/bottle/run-records.js
+;// CONCATENATED MODULE: ./lib/bottle/run/run-records.js
 
 
 
@@ -45267,7 +45267,7 @@ class RunRecords {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/failure-line.js
+;// CONCATENATED MODULE: ./lib/bottle/run/failure-line.js
 
 
 
@@ -45333,7 +45333,7 @@ async function stoppedRunLine(err, backend, runnerTemp) {
     return (await engineLostLine(backend)) ?? (0,errors/* errorMessage */.gJ)(err);
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/heartbeat.js
+;// CONCATENATED MODULE: ./lib/bottle/run/heartbeat.js
 /** How often a quiet run says it is still alive. */
 const HEARTBEAT_MS = 3 * 60_000;
 /**
@@ -45462,7 +45462,7 @@ class OneAtATime {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/gitgate/protected-paths.js
+;// CONCATENATED MODULE: ./lib/config/protected-paths.js
 /**
  * Paths a push may not add, change or delete (`git-protected-paths`), matched the way a
  * downstream checkout would see them rather than byte for byte: a checkout on a
@@ -45963,7 +45963,8 @@ var external_node_string_decoder_ = __nccwpck_require__(46193);
 
 /** Well-known credential shapes. Bounded lengths keep the streaming window bounded. */
 const SHAPES = [
-    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]{0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
+    // a key's body never holds another BEGIN: stopping there keeps a text of many BEGINs linear (not 16 KiB rescanned from each)
+    { kind: 'private-key', pattern: '-----BEGIN [A-Z ]*PRIVATE KEY-----(?:(?!-----BEGIN )[\\s\\S]){0,16384}?-----END [A-Z ]*PRIVATE KEY-----' },
     { kind: 'anthropic-key', pattern: 'sk-ant-[A-Za-z0-9]{2,10}-[A-Za-z0-9_\\-]{20,400}' },
     { kind: 'github-token', pattern: '(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{36,255}' },
     { kind: 'github-token', pattern: 'github_pat_[A-Za-z0-9_]{22,255}' },
@@ -47063,7 +47064,7 @@ async function startGitGate(opts) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(78474);
-;// CONCATENATED MODULE: ./lib/proxy/cidr.js
+;// CONCATENATED MODULE: ./lib/util/cidr.js
 
 
 /** 'ipv4' or 'ipv6' for an IP address, as net.BlockList names the families; undefined for anything else. */
@@ -47094,7 +47095,7 @@ function parseCidr(text) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/proxy/egress-rules.js
+;// CONCATENATED MODULE: ./lib/config/egress-rules.js
 
 
 
@@ -48231,8 +48232,168 @@ async function modelProvider(credential, upstream, placeholder) {
     }
 }
 
-// EXTERNAL MODULE: ./lib/proxy/budget.js
-var proxy_budget = __nccwpck_require__(49439);
+// EXTERNAL MODULE: ./lib/transcript/price-table.js
+var price_table = __nccwpck_require__(91826);
+;// CONCATENATED MODULE: ./lib/proxy/budget.js
+
+/**
+ * What a finished request counts: the usage the API reported when its answer was read to the
+ * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
+ * through — cut short, never sending its final usage, in an encoding or shape the tap does not
+ * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
+ * `message_start` names only the first sampling's input: with server tools the rest comes at the
+ * end). An error status is billed nothing.
+ */
+function billedFor(ask, status, read, asksOneHourCache = false) {
+    const model = read.model ?? ask.model;
+    if (status >= 400)
+        return read.usage && (0,price_table/* usageRecord */.h4)(model, read.usage);
+    if (!read.usage)
+        return { ...ask, model: ask.model && model };
+    const seen = (0,price_table/* usageRecord */.h4)(model, read.usage);
+    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
+    if (asksOneHourCache && seen.cacheCreation1h === undefined)
+        seen.cacheCreation1h = seen.cacheCreation;
+    if (read.complete)
+        return seen;
+    const most = (a, b) => Math.max(a ?? 0, b ?? 0);
+    return {
+        model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
+        input: most(seen.input, ask.input),
+        output: most(seen.output, ask.output),
+        cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
+        cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
+        cacheRead: most(seen.cacheRead, ask.cacheRead),
+        webSearches: most(seen.webSearches, ask.webSearches)
+    };
+}
+/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
+function asksOneHourCache(raw) {
+    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
+}
+/** Every token a response was billed for. */
+const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
+/**
+ * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
+ * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
+ * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
+ * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
+ * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
+ * let through alone while under the cap. A model the price table does not know is counted at the
+ * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
+ * would spend without limit), with one warning.
+ */
+class Budget {
+    limits;
+    warn;
+    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
+    reserved = { costUsd: 0, tokens: 0 };
+    inFlight = 0;
+    waiting = [];
+    /** responses counted so far, for the cost of a typical turn */
+    counted = 0;
+    noted = false;
+    constructor(limits, warn) {
+        this.limits = limits;
+        this.warn = warn;
+    }
+    add(u) {
+        this.counted++;
+        this.spent.tokens += billedTokens(u);
+        if ((0,price_table/* costOf */.ho)(u) === undefined)
+            this.unpriced(u.model ?? '(no model named)');
+        this.spent.costUsd += this.costFor(u);
+    }
+    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
+    costFor(u) {
+        return (0,price_table/* costOf */.ho)(u) ?? (this.limits.maxCostUsd !== undefined ? (0,price_table/* dearestCostOf */.Z5)(u) : 0);
+    }
+    /**
+     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
+     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
+     * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
+     */
+    async admit(ask) {
+        const hold = this.holdOf(ask);
+        for (;;) {
+            const over = this.reached();
+            if (over)
+                return over;
+            if (this.inFlight === 0 || this.fits(hold))
+                break;
+            await new Promise(resolve => this.waiting.push(resolve));
+        }
+        this.inFlight++;
+        this.reserved.costUsd += hold.costUsd;
+        this.reserved.tokens += hold.tokens;
+        return undefined;
+    }
+    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
+    settle(ask, billed) {
+        const hold = this.holdOf(ask);
+        this.inFlight--;
+        this.reserved.costUsd -= hold.costUsd;
+        this.reserved.tokens -= hold.tokens;
+        if (billed)
+            this.add(billed);
+        for (const wake of this.waiting.splice(0))
+            wake();
+    }
+    holdOf(ask) {
+        return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 };
+    }
+    /**
+     * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
+     * responses counted so far), the line that says so, for the note the proxy adds to the next
+     * request so the agent finishes and reports before it is stopped; else undefined.
+     */
+    nearlySpent() {
+        if (this.noted || this.counted === 0 || this.reached())
+            return undefined;
+        const { maxCostUsd, maxTokens } = this.limits;
+        const turnCost = this.spent.costUsd / this.counted;
+        const turnTokens = this.spent.tokens / this.counted;
+        let left;
+        if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
+            left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`;
+        else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
+            left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`;
+        if (left)
+            this.noted = true;
+        return left;
+    }
+    fits(hold) {
+        const { maxCostUsd, maxTokens } = this.limits;
+        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
+        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
+        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
+    }
+    totals() {
+        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
+    }
+    /** One line saying which cap is reached, or undefined while the run may go on. */
+    reached() {
+        const { maxCostUsd, maxTokens } = this.limits;
+        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
+            const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
+            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`;
+        }
+        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
+            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
+        }
+        return undefined;
+    }
+    unpriced(model) {
+        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
+            return;
+        this.spent.unpricedModels.push(model);
+        const cap = this.limits.maxCostUsd !== undefined
+            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
+            : 'its cost is not counted in cost-usd';
+        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${price_table/* PRICES_AS_OF */.Gw}) does not know: ${cap}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/proxy/budget-note.js
 /**
  * The note the model proxy adds, once, to the request that goes when the run's budget is nearly
@@ -48527,7 +48688,7 @@ async function startModelProxy(opts) {
     const totals = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     const log = opts.logFile ? decisionLog(opts.logFile, opts.records) : undefined;
     const health = new UpstreamHealth(opts.onUpstreamVerdict ?? (() => undefined));
-    const budget = new proxy_budget/* Budget */.__(opts.budget ?? {}, opts.warn ?? (() => undefined));
+    const budget = new Budget(opts.budget ?? {}, opts.warn ?? (() => undefined));
     let budgetTold = false;
     const record = (started, d) => {
         if (d.decision === 'refused')
@@ -48636,7 +48797,7 @@ async function startModelProxy(opts) {
                         res.destroy();
                 });
                 res.on('close', () => void tap.result().then(read => {
-                    settle(ask && (0,proxy_budget/* billedFor */._2)(ask, status, read, (0,proxy_budget/* asksOneHourCache */.hz)(raw)));
+                    settle(ask && billedFor(ask, status, read, asksOneHourCache(raw)));
                     record(started, {
                         method,
                         path: route.path,
@@ -48711,7 +48872,7 @@ class ReadBudgetSpent extends Error {
 const login = (u) => u?.login ?? 'ghost';
 /** The client for `repo` at `apiUrl` with `token`; Octokit is imported here, on first use. */
 async function github_client_githubApi(apiUrl, token, repo) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 157).then(__nccwpck_require__.bind(__nccwpck_require__, 50157));
     const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, ''), request: { retries: 0 } });
     const r = { owner: repo.owner, repo: repo.repo };
     let reads = 0;
@@ -49354,7 +49515,7 @@ async function startGitHubGate(opts) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/daemons.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/daemons.js
 
 
 
@@ -49498,7 +49659,7 @@ async function startGate(plan, network, origin, redactor, records) {
     return gate;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/daemon-report.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/daemon-report.js
 
 /** One warning line for each daemon that could not be stopped, and (with `summaries`) one info line for each that was. */
 function reportClosed(closed, prefix = '', summaries = true) {
@@ -49510,7 +49671,7 @@ function reportClosed(closed, prefix = '', summaries = true) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/provider-env.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/provider-env.js
 /**
  * The variables that point claude in the guest at the model proxy, per provider. For Bedrock and
  * Vertex, claude runs in its own cloud mode with the "skip auth" switch, so it sends unsigned
@@ -49540,7 +49701,7 @@ function providerEnvironment(credential, proxyUrl, placeholder) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/guest.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/guest.js
 
 
 /** Where the run's extra CAs live in the guest, and the bundle every TLS client is pointed at. */
@@ -49580,7 +49741,7 @@ function guestEnvironment(plan, proxyUrl, egressUrl) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/launch.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/launch.js
 
 
 
@@ -50683,7 +50844,7 @@ function finish(input, decisions, scratch, patchFile) {
     return { decisions: redacted, refused: refused.length, accepted, patchFile };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/outputs.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/outputs.js
 
 
 
@@ -50818,7 +50979,7 @@ function publishOutputs(unvetted, setOutput) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/phase-clock.js
+;// CONCATENATED MODULE: ./lib/transcript/phase-clock.js
 
 
 
@@ -52149,7 +52310,7 @@ async function cacheTar(tarFile, toolDir, version, platform, name) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/guest-user.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/guest-user.js
 
 /** The uid the agent gets when the workspace belongs to root: never root itself. */
 const DEDICATED_UID = 1000;
@@ -52165,7 +52326,7 @@ function guestUserFor(workspace) {
     return { uid: st.uid, gid: st.gid };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/owner.js
+;// CONCATENATED MODULE: ./lib/bottle/teardown/owner.js
 
 
 
@@ -52216,7 +52377,7 @@ function ownerIsGone(label) {
     return now === undefined || now.replace(/[|=,\s]/g, '_') !== start;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/slug.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/slug.js
 
 /**
  * A name unique per run, attempt and concurrent step: the run id and attempt say which
@@ -52232,7 +52393,7 @@ function makeSlug(runId, runAttempt, random = external_node_crypto_.randomBytes(
     return `bb-${clean(runId)}-${clean(runAttempt)}-${random}`;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/prepare.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/prepare.js
 
 
 
@@ -52299,7 +52460,7 @@ function prepare(config, slug = makeSlug(config.runner.runId, config.runner.runA
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/record-room.js
+;// CONCATENATED MODULE: ./lib/bottle/prepare/record-room.js
 
 
 /**
@@ -52740,7 +52901,7 @@ function stageWant(manifest) {
     return bytes;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/reap.js
+;// CONCATENATED MODULE: ./lib/bottle/teardown/reap.js
 
 
 
@@ -52852,8 +53013,8 @@ function stream_line_parseStreamLine(line) {
 ;// CONCATENATED MODULE: ./lib/transcript/tool-timeline.js
 /** The most calls a run keeps times for (the trace's spans): a stream can name any number. */
 const MAX_TOOL_TIMES = 2_000;
-const MAX_ID = 100;
-const MAX_NAME = 100;
+/** ids and names are kept long enough to be redacted whole (the trace cuts them after): a secret cut first would no longer match */
+const MAX_TEXT = 4_096;
 /**
  * Tool calls timed by when their lines reached the host (claude writes each line as it happens):
  * a call starts with its tool_use block and ends with the tool_result that names its id. Only
@@ -52862,6 +53023,8 @@ const MAX_NAME = 100;
 class ToolTimeline {
     now;
     calls = [];
+    /** tool calls past MAX_TOOL_TIMES: not timed, only counted (the root span says how many) */
+    dropped = 0;
     open = new Map();
     constructor(now = Date.now) {
         this.now = now;
@@ -52869,9 +53032,13 @@ class ToolTimeline {
     push(line) {
         if (line.type === 'assistant') {
             for (const b of line.blocks) {
-                if (b.kind !== 'tool_use' || this.calls.length >= MAX_TOOL_TIMES)
+                if (b.kind !== 'tool_use')
                     continue;
-                const call = { id: b.id.slice(0, MAX_ID), name: (b.name || 'tool').slice(0, MAX_NAME), startMs: this.now() };
+                if (this.calls.length >= MAX_TOOL_TIMES) {
+                    this.dropped++;
+                    continue;
+                }
+                const call = { id: b.id.slice(0, MAX_TEXT), name: (b.name || 'tool').slice(0, MAX_TEXT), startMs: this.now() };
                 this.calls.push(call);
                 if (call.id && !this.open.has(call.id))
                     this.open.set(call.id, call);
@@ -52879,7 +53046,7 @@ class ToolTimeline {
         }
         else if (line.type === 'user') {
             for (const r of line.toolResults) {
-                const call = this.open.get(r.id.slice(0, MAX_ID));
+                const call = this.open.get(r.id.slice(0, MAX_TEXT));
                 if (!call)
                     continue;
                 this.open.delete(call.id);
@@ -53006,7 +53173,7 @@ function streamAnomalies(acc, exitCode) {
     return notes;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/run-claude.js
+;// CONCATENATED MODULE: ./lib/bottle/run/run-claude.js
 
 
 
@@ -53090,7 +53257,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
         exitCode,
         timedOut,
         toolCalls: acc.toolCalls,
-        toolTimes: acc.timeline.calls,
+        toolTimes: { calls: acc.timeline.calls, dropped: acc.timeline.dropped },
         durationMs: Date.now() - started,
         anomalies,
         streamFile,
@@ -53098,7 +53265,7 @@ async function runClaude(bottle, argv, control = {}, redactor = new Redactor(), 
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/cancellation.js
+;// CONCATENATED MODULE: ./lib/bottle/run/cancellation.js
 
 /**
  * The run's cancellation. The runner sends SIGINT, then SIGTERM 7.5 s later: the first signal stops
@@ -53133,7 +53300,7 @@ class Cancellation {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/teardown-state.js
+;// CONCATENATED MODULE: ./lib/bottle/teardown/teardown-state.js
 const TEARDOWN_STATE_KEY = 'bottle';
 function encodeTeardownState(s) {
     return JSON.stringify(s);
@@ -53150,7 +53317,7 @@ function decodeTeardownState(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/run-ledger.js
+;// CONCATENATED MODULE: ./lib/bottle/run/run-ledger.js
 
 
 
@@ -53210,7 +53377,7 @@ class RunLedger {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/structured-output.js
+;// CONCATENATED MODULE: ./lib/bottle/run/structured-output.js
 
 
 /**
@@ -53233,7 +53400,7 @@ async function structuredOutputArgs(bottle, binary, schema) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/teardown.js
+;// CONCATENATED MODULE: ./lib/bottle/teardown/teardown.js
 
 
 /**
@@ -53270,7 +53437,7 @@ async function teardownResources(backend, state) {
     return clean;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/undo.js
+;// CONCATENATED MODULE: ./lib/bottle/teardown/undo.js
 
 
 
@@ -53333,7 +53500,7 @@ async function undo(s) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/claude-config-out.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/claude-config-out.js
 
 
 
@@ -53396,7 +53563,7 @@ async function copyClaudeConfigOut(guest, hostDir) {
         lib_core/* info */.pq(`claude's config dir: left out ${skipped.length} entries (links, special files or over the cap), e.g. ${skipped.slice(0, 3).join(', ')}`);
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/bring-back.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/bring-back.js
 
 
 
@@ -53600,7 +53767,7 @@ async function applyWrites(queued, api, o) {
     return { urls, lines };
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/github-writes.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/github-writes.js
 
 
 
@@ -53636,7 +53803,7 @@ async function applyGitHubWrites(ledger, conclusion) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/mcp-config.js
+;// CONCATENATED MODULE: ./lib/bottle/launch/mcp-config.js
 /**
  * claude's flags for the GitHub gate: one MCP server, `github`, over streamable HTTP at the
  * gate's guest URL (its path holds the per-run secret, as the git gate's does). Its tools are
@@ -54298,7 +54465,7 @@ function readFigures(stateDir) {
     return collect_readHostJson(path.join(stateDir, FIGURES_FILE));
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/progress-handoff.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/progress-handoff.js
 
 
 
@@ -54338,7 +54505,7 @@ async function linkArtifact(stateDir, artifactUrl, config) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/progress.js
+;// CONCATENATED MODULE: ./lib/bottle/run/progress.js
 
 
 
@@ -54570,7 +54737,7 @@ async function restoreDirModes(guest, root, dirs) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/workspace/manifest.js
+;// CONCATENATED MODULE: ./lib/workspace-door/manifest.js
 
 
 
@@ -55152,7 +55319,8 @@ function telemetrySection(raw, env) {
     const inputHeaders = raw['otel-headers'] ?? '';
     if (inputEndpoint && !telemetry_policy_httpUrl(inputEndpoint))
         throw new errors/* InputError */.dz('otel-endpoint', 'is not an http(s) URL', "Give the collector's OTLP/HTTP base URL, e.g. 'https://otel.example.com:4318'");
-    const headers = parseKeyValues(inputHeaders || env['OTEL_EXPORTER_OTLP_HEADERS'] || '');
+    // the environment's headers go only to the environment's collector: a key set up for one vendor never goes to the input's endpoint
+    const headers = parseKeyValues(inputHeaders || (inputEndpoint ? '' : (env['OTEL_EXPORTER_OTLP_HEADERS'] ?? '')));
     if (!headers && inputHeaders)
         throw new errors/* InputError */.dz('otel-headers', 'is not a list of key=value pairs', "Write 'name=value' pairs, comma or line separated");
     if (!inputEndpoint && env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true')
@@ -55194,6 +55362,7 @@ function telemetrySection(raw, env) {
         };
     }
     const resource = parseKeyValues(env['OTEL_RESOURCE_ATTRIBUTES'] ?? '') ?? {};
+    const caFile = env['OTEL_EXPORTER_OTLP_CERTIFICATE']?.trim();
     return {
         telemetry: {
             protocol: protocol,
@@ -55202,7 +55371,9 @@ function telemetrySection(raw, env) {
             headers,
             serviceName: env['OTEL_SERVICE_NAME']?.trim() || resource['service.name'] || 'bot-bottle',
             resource,
-            content
+            content,
+            compression: env['OTEL_EXPORTER_OTLP_COMPRESSION']?.trim().toLowerCase() === 'gzip' ? 'gzip' : 'none',
+            ...(caFile && { caFile })
         }
     };
 }
@@ -55637,17 +55808,63 @@ async function runSetup(raw) {
 // EXTERNAL MODULE: ./lib/telemetry/run-facts.js
 var run_facts = __nccwpck_require__(56260);
 ;// CONCATENATED MODULE: ./lib/telemetry/trace-plan.js
+
 /** gen_ai.provider.name by the action's `provider` input (semantic conventions' well-known values). */
 const GEN_AI_PROVIDER = { anthropic: 'anthropic', bedrock: 'aws.bedrock', vertex: 'gcp.vertex_ai' };
 const NAME_CAP = 200;
 /** the most characters of the prompt or the answer a span carries (otel-content) */
 const CONTENT_CAP = 4096;
-/** distinct hosts the egress refusal counter names; the rest count as `other` (the agent picks hosts: no unbounded series) */
-const MAX_HOST_SERIES = 20;
+/** the longest attribute value the exporter sends (export.ts): a longer one would be cut mid-escape */
+const ATTRIBUTE_CAP = 16_384;
+/** distinct hosts (and models) a metric names; the rest count as `other` (the agent picks them: no unbounded series) */
+const MAX_SERIES = 20;
+/** what of a value is redacted before the cut: enough for any whole secret (a private key block is 16 KiB at most) */
+const REDACT_SPAN = 20_000;
 /** A string value as it may leave the runner: redacted, then cut (a secret is taken out before anything of it is cut). */
 function safe(redact, value, cap = NAME_CAP) {
-    const clean = redact(value);
+    const clean = redact(value.length > cap + REDACT_SPAN ? value.slice(0, cap + REDACT_SPAN) : value);
     return clean.length > cap ? `${clean.slice(0, cap - 1)}…` : clean;
+}
+/** `redact` remembering its answers: the agent can repeat one long value thousands of times. */
+function remembered(redact) {
+    const known = new Map();
+    return text => {
+        let clean = known.get(text);
+        if (clean === undefined) {
+            clean = redact(text);
+            if (known.size < 10_000)
+                known.set(text, clean);
+        }
+        return clean;
+    };
+}
+/** A name as a metric attribute: the first MAX_SERIES distinct ones as they are (redacted), the rest `other`. */
+class Series {
+    redact;
+    seen = new Map();
+    constructor(redact) {
+        this.redact = redact;
+    }
+    name(raw) {
+        const known = this.seen.get(raw);
+        if (known !== undefined)
+            return known;
+        if (this.seen.size >= MAX_SERIES)
+            return 'other';
+        const clean = safe(this.redact, raw, 100);
+        this.seen.set(raw, clean);
+        return clean;
+    }
+}
+/** gen_ai messages JSON holding `text` (redacted and cut), within the attribute cap however much escaping it needs. */
+function messages(redact, role, text) {
+    let cap = CONTENT_CAP;
+    for (;;) {
+        const json = JSON.stringify([{ role, parts: [{ type: 'text', content: safe(redact, text, cap) }] }]);
+        if (json.length <= ATTRIBUTE_CAP || cap < 64)
+            return json.slice(0, ATTRIBUTE_CAP);
+        cap = Math.floor(cap / 2);
+    }
 }
 function attrs(redact, raw) {
     const out = {};
@@ -55681,22 +55898,23 @@ function rootSpan(f, { redact }) {
             'bot_bottle.num_turns': f.numTurns,
             'gen_ai.usage.input_tokens': f.inputTokens,
             'gen_ai.usage.output_tokens': f.outputTokens,
-            'bot_bottle.dropped.model_requests': f.dropped.model || undefined,
-            'bot_bottle.dropped.decisions': f.dropped.decisions || undefined
+            'bot_bottle.dropped.model_requests': Math.max(0, f.model.length - run_facts/* MAX_MODEL_SPANS */.nD) || undefined,
+            'bot_bottle.dropped.decisions': Math.max(0, f.decisions.length - run_facts/* MAX_DECISIONS */.R8) || undefined,
+            'bot_bottle.dropped.tool_calls': f.toolsDropped || undefined
         }),
         events: []
     };
     if (f.content) {
-        const message = (role, text) => JSON.stringify([{ role, parts: [{ type: 'text', content: safe(redact, text, CONTENT_CAP) }] }]);
-        root.attributes['gen_ai.input.messages'] = message('user', f.content.prompt);
-        root.attributes['gen_ai.output.messages'] = message('assistant', f.content.result);
+        root.attributes['gen_ai.input.messages'] = messages(redact, 'user', f.content.prompt);
+        root.attributes['gen_ai.output.messages'] = messages(redact, 'assistant', f.content.result);
     }
     if (f.conclusion !== 'success')
         root.error = safe(redact, f.conclusion);
     return root;
 }
 function modelSpan(r, i, parent, { redact, provider }) {
-    const model = r.call?.model ?? r.model;
+    // the logged model whole (the priced call's is cut before redaction)
+    const model = r.model ?? r.call?.model;
     const failed = r.decision !== 'forwarded' || (r.status ?? 0) >= 400;
     const t = r.call?.tokens;
     return {
@@ -55744,7 +55962,8 @@ function decisionEvent(d, redact) {
     };
 }
 /** The run's spans: the root first, then each parent before its children. */
-function tracePlan(f, ctx) {
+function tracePlan(f, context) {
+    const ctx = { ...context, redact: remembered(context.redact) };
     const { redact } = ctx;
     const root = rootSpan(f, ctx);
     const spans = [root];
@@ -55769,7 +55988,7 @@ function tracePlan(f, ctx) {
         spans.push(span);
     }
     const agent = claude ?? root;
-    f.model.forEach((r, i) => {
+    f.model.slice(0, run_facts/* MAX_MODEL_SPANS */.nD).forEach((r, i) => {
         spans.push(modelSpan(r, i, agent.key, ctx));
     });
     f.tools.forEach((t, i) => {
@@ -55792,18 +56011,20 @@ function tracePlan(f, ctx) {
             ...(t.error && { error: 'the tool reported an error' })
         });
     });
-    agent.events = f.decisions.map(d => decisionEvent(d, redact));
+    agent.events = f.decisions.slice(0, run_facts/* MAX_DECISIONS */.R8).map(d => decisionEvent(d, redact));
     return spans;
 }
 /** The run's metrics: tokens and cost by model, request durations, refusals, the run by conclusion. */
-function metricPlan(f, { redact, provider }) {
-    const providerName = GEN_AI_PROVIDER[provider] ?? provider;
+function metricPlan(f, context) {
+    const redact = remembered(context.redact);
+    const providerName = GEN_AI_PROVIDER[context.provider] ?? context.provider;
+    const models = new Series(redact);
     const tokens = [];
     const usage = [];
     const cost = [];
     const durations = [];
     for (const r of f.model) {
-        const model = safe(redact, r.call?.model ?? r.model ?? '(none)', 100);
+        const model = models.name(r.model ?? r.call?.model ?? '(none)');
         const base = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': providerName, 'gen_ai.request.model': model };
         durations.push({ value: r.durationMs / 1000, attributes: { ...base, ...(r.status !== undefined && { 'http.response.status_code': r.status }) } });
         if (!r.call)
@@ -55821,18 +56042,12 @@ function metricPlan(f, { redact, provider }) {
         if (r.call.costUsd)
             cost.push({ value: r.call.costUsd, attributes: { 'gen_ai.request.model': model } });
     }
-    const hosts = new Set();
+    const hosts = new Series(redact);
     const egress = [];
     const git = [];
     for (const d of f.decisions) {
-        if (d.gate === 'egress' && d.verdict === 'blocked') {
-            let host = safe(redact, d.subject.slice(0, d.subject.lastIndexOf(':')), 100);
-            if (!hosts.has(host) && hosts.size >= MAX_HOST_SERIES)
-                host = 'other';
-            else
-                hosts.add(host);
-            egress.push({ value: 1, attributes: { 'server.address': host } });
-        }
+        if (d.gate === 'egress' && d.verdict === 'blocked')
+            egress.push({ value: 1, attributes: { 'server.address': hosts.name(d.subject.slice(0, d.subject.lastIndexOf(':'))) } });
         else if (d.gate === 'git' && (d.verdict === 'blocked' || d.verdict === 'rejected-upstream'))
             git.push({ value: 1, attributes: { 'bot_bottle.verdict': d.verdict } });
     }
@@ -55868,7 +56083,13 @@ class RunTelemetry {
     constructor(config, start) {
         this.config = config;
         this.start = start;
-        this.sdk = Promise.all(/* import() */[__nccwpck_require__.e(307), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27569)).catch((err) => {
+        // the exporters of the configured protocol too: the export at the end then only sends
+        this.sdk = Promise.all(/* import() */[__nccwpck_require__.e(23), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27569))
+            .then(async (sdk) => {
+            await sdk.loadExporters(config.protocol);
+            return sdk;
+        })
+            .catch((err) => {
             lib_core/* warning */.$e(`OpenTelemetry: the SDK could not be loaded (${(0,errors/* errorMessage */.gJ)(err)}): nothing is exported`);
             return undefined;
         });
@@ -55924,7 +56145,7 @@ function startTelemetry(setting, start) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/bottle/telemetry-facts.js
+;// CONCATENATED MODULE: ./lib/bottle/collect/telemetry-facts.js
 
 /** What the run's trace says of the run as it ended: the settled outputs' figures, the phase clock, claude's tool calls as they arrived. */
 function telemetryFacts(ledger, settled, env) {
@@ -55941,7 +56162,8 @@ function telemetryFacts(ledger, settled, env) {
         outputTokens: n(settled['output-tokens']),
         numTurns: n(settled['num-turns']),
         phases: ledger.clock.timings,
-        tools: ledger.outcome?.toolTimes ?? []
+        tools: ledger.outcome?.toolTimes.calls ?? [],
+        toolsDropped: ledger.outcome?.toolTimes.dropped ?? 0
     };
 }
 
@@ -55996,7 +56218,8 @@ const BUDGET_GRACE_MS = 5_000;
  */
 async function run() {
     const raw = readInputs(name => lib_core/* getInput */.V4(name));
-    for (const secret of secretValues(raw))
+    const inputSecrets = secretValues(raw);
+    for (const secret of inputSecrets)
         lib_core/* setSecret */.Pq(secret);
     try {
         if (isSetupOnly(raw))
@@ -56006,6 +56229,10 @@ async function run() {
         return lib_core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(err));
     }
     const known = runSecrets(raw, process.env);
+    // the runner's own (cloud credentials, export headers) are masked too, not only the inputs'
+    for (const secret of known)
+        if (!inputSecrets.includes(secret))
+            lib_core/* setSecret */.Pq(secret);
     const ledger = new RunLedger(known);
     const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
@@ -56236,191 +56463,6 @@ async function publish(ledger) {
 
 /***/ }),
 
-/***/ 49439:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _2: () => (/* binding */ billedFor),
-/* harmony export */   __: () => (/* binding */ Budget),
-/* harmony export */   h4: () => (/* binding */ usageRecord),
-/* harmony export */   hz: () => (/* binding */ asksOneHourCache)
-/* harmony export */ });
-/* unused harmony export billedTokens */
-/* harmony import */ var _price_table_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86428);
-
-/** The usage record of one relayed response, from the API's own field names. */
-function usageRecord(model, u) {
-    return {
-        model,
-        input: u.input_tokens,
-        output: u.output_tokens,
-        cacheCreation: u.cache_creation_input_tokens,
-        cacheRead: u.cache_read_input_tokens,
-        cacheCreation1h: u.cache_creation_1h_input_tokens,
-        webSearches: u.web_search_requests
-    };
-}
-/**
- * What a finished request counts: the usage the API reported when its answer was read to the
- * end (a stream's `message_delta`, a whole JSON body). An answer the proxy could not read
- * through — cut short, never sending its final usage, in an encoding or shape the tap does not
- * parse — counts as `ask`, its worst case, and never less than what was read (a stream's
- * `message_start` names only the first sampling's input: with server tools the rest comes at the
- * end). An error status is billed nothing.
- */
-function billedFor(ask, status, read, asksOneHourCache = false) {
-    const model = read.model ?? ask.model;
-    if (status >= 400)
-        return read.usage && usageRecord(model, read.usage);
-    if (!read.usage)
-        return { ...ask, model: ask.model && model };
-    const seen = usageRecord(model, read.usage);
-    // cache writes whose TTL split is not reported, of a request that asked for 1-hour entries: all at the 1-hour rate
-    if (asksOneHourCache && seen.cacheCreation1h === undefined)
-        seen.cacheCreation1h = seen.cacheCreation;
-    if (read.complete)
-        return seen;
-    const most = (a, b) => Math.max(a ?? 0, b ?? 0);
-    return {
-        model: ask.model && model, // a worst case priced at the dearest rates (an advisor's) stays so
-        input: most(seen.input, ask.input),
-        output: most(seen.output, ask.output),
-        cacheCreation: most(seen.cacheCreation, ask.cacheCreation),
-        cacheCreation1h: most(seen.cacheCreation1h, ask.cacheCreation1h),
-        cacheRead: most(seen.cacheRead, ask.cacheRead),
-        webSearches: most(seen.webSearches, ask.webSearches)
-    };
-}
-/** Whether a request body asks for 1-hour cache entries (`"cache_control": {"type": "ephemeral", "ttl": "1h"}`). */
-function asksOneHourCache(raw) {
-    return /"ttl"\s*:\s*"1h"/.test(raw.toString('utf8'));
-}
-/** Every token a response was billed for. */
-const billedTokens = (u) => u.input + u.cacheCreation + u.cacheRead + u.output;
-/**
- * The run's spending caps, enforced by the model proxy: it adds each relayed response's usage
- * and asks, before forwarding a new request, whether a cap is reached. Requests in flight hold
- * their worst case (request-bound.ts) as a reservation: a new one goes only when its worst case
- * fits beside theirs and what was spent under the caps, or when nothing else is in flight, and
- * otherwise waits its turn. So the caps are overshot by at most one request's worst case: the one
- * let through alone while under the cap. A model the price table does not know is counted at the
- * table's dearest rates under `max-cost-usd` (else a request naming an old or unlisted model
- * would spend without limit), with one warning.
- */
-class Budget {
-    limits;
-    warn;
-    spent = { costUsd: 0, tokens: 0, unpricedModels: [] };
-    reserved = { costUsd: 0, tokens: 0 };
-    inFlight = 0;
-    waiting = [];
-    /** responses counted so far, for the cost of a typical turn */
-    counted = 0;
-    noted = false;
-    constructor(limits, warn) {
-        this.limits = limits;
-        this.warn = warn;
-    }
-    add(u) {
-        this.counted++;
-        this.spent.tokens += billedTokens(u);
-        if ((0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .costOf */ .ho)(u) === undefined)
-            this.unpriced(u.model ?? '(no model named)');
-        this.spent.costUsd += this.costFor(u);
-    }
-    /** Its list price; a model the table does not know at the dearest rates under a cost cap (else nothing). */
-    costFor(u) {
-        return (0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .costOf */ .ho)(u) ?? (this.limits.maxCostUsd !== undefined ? (0,_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .dearestCostOf */ .Z5)(u) : 0);
-    }
-    /**
-     * Waits until a request whose worst case is `ask` may go, then reserves it: undefined, and the
-     * caller must `settle` it once; or the line saying which cap is reached (nothing reserved).
-     * A request that is billed nothing (count_tokens) has no `ask` and holds nothing.
-     */
-    async admit(ask) {
-        const hold = this.holdOf(ask);
-        for (;;) {
-            const over = this.reached();
-            if (over)
-                return over;
-            if (this.inFlight === 0 || this.fits(hold))
-                break;
-            await new Promise(resolve => this.waiting.push(resolve));
-        }
-        this.inFlight++;
-        this.reserved.costUsd += hold.costUsd;
-        this.reserved.tokens += hold.tokens;
-        return undefined;
-    }
-    /** Ends an admitted request: frees its reservation, adds what it was billed, lets the waiting look again. */
-    settle(ask, billed) {
-        const hold = this.holdOf(ask);
-        this.inFlight--;
-        this.reserved.costUsd -= hold.costUsd;
-        this.reserved.tokens -= hold.tokens;
-        if (billed)
-            this.add(billed);
-        for (const wake of this.waiting.splice(0))
-            wake();
-    }
-    holdOf(ask) {
-        return ask ? { costUsd: this.costFor(ask), tokens: billedTokens(ask) } : { costUsd: 0, tokens: 0 };
-    }
-    /**
-     * Once in a run: when what is left under a cap is less than one typical turn (the mean of the
-     * responses counted so far), the line that says so, for the note the proxy adds to the next
-     * request so the agent finishes and reports before it is stopped; else undefined.
-     */
-    nearlySpent() {
-        if (this.noted || this.counted === 0 || this.reached())
-            return undefined;
-        const { maxCostUsd, maxTokens } = this.limits;
-        const turnCost = this.spent.costUsd / this.counted;
-        const turnTokens = this.spent.tokens / this.counted;
-        let left;
-        if (maxCostUsd !== undefined && maxCostUsd - this.spent.costUsd < turnCost)
-            left = `$${(maxCostUsd - this.spent.costUsd).toFixed(4)} of max-cost-usd ${maxCostUsd} is left, a turn costs about $${turnCost.toFixed(4)}`;
-        else if (maxTokens !== undefined && maxTokens - this.spent.tokens < turnTokens)
-            left = `${maxTokens - this.spent.tokens} of max-tokens ${maxTokens} are left, a turn uses about ${Math.round(turnTokens)}`;
-        if (left)
-            this.noted = true;
-        return left;
-    }
-    fits(hold) {
-        const { maxCostUsd, maxTokens } = this.limits;
-        const cost = this.spent.costUsd + this.reserved.costUsd + hold.costUsd;
-        const tokens = this.spent.tokens + this.reserved.tokens + hold.tokens;
-        return (maxCostUsd === undefined || cost < maxCostUsd) && (maxTokens === undefined || tokens < maxTokens);
-    }
-    totals() {
-        return { ...this.spent, unpricedModels: [...this.spent.unpricedModels] };
-    }
-    /** One line saying which cap is reached, or undefined while the run may go on. */
-    reached() {
-        const { maxCostUsd, maxTokens } = this.limits;
-        if (maxCostUsd !== undefined && this.spent.costUsd >= maxCostUsd) {
-            const spent = `$${this.spent.costUsd.toFixed(6)} at list prices (${this.spent.tokens} tokens)`;
-            return `max-cost-usd (${maxCostUsd}) reached: the model API responses relayed so far cost ${spent}`;
-        }
-        if (maxTokens !== undefined && this.spent.tokens >= maxTokens) {
-            return `max-tokens (${maxTokens}) reached: the model API responses relayed so far used ${this.spent.tokens} tokens (input, cache and output)`;
-        }
-        return undefined;
-    }
-    unpriced(model) {
-        if (this.spent.unpricedModels.includes(model) || this.spent.unpricedModels.length >= 20)
-            return;
-        this.spent.unpricedModels.push(model);
-        const cap = this.limits.maxCostUsd !== undefined
-            ? "max-cost-usd counts it at the table's dearest rates; cost-usd leaves it out"
-            : 'its cost is not counted in cost-usd';
-        this.warn(`The model API answered with model '${model.slice(0, 100)}', which the price table (${_price_table_js__WEBPACK_IMPORTED_MODULE_0__/* .PRICES_AS_OF */ .Gw}) does not know: ${cap}`);
-    }
-}
-
-
-/***/ }),
-
 /***/ 57988:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -56486,113 +56528,6 @@ function judgeModelRequest(method, target) {
     if (!MODEL_QUERIES.includes(query))
         return refuse('query string other than claude sends');
     return { ok: true, path, query };
-}
-
-
-/***/ }),
-
-/***/ 86428:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Gw: () => (/* binding */ PRICES_AS_OF),
-/* harmony export */   Z5: () => (/* binding */ dearestCostOf),
-/* harmony export */   ho: () => (/* binding */ costOf)
-/* harmony export */ });
-/* unused harmony exports PRICES_SOURCE, WEB_SEARCH_USD, priceKey, isPriced */
-/**
- * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
- * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
- * all three together when Anthropic changes a price.
- *
- * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
- * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
- * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
- * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
- * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
- */
-const PRICES_AS_OF = '2026-11-26';
-const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
-/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
-const WEB_SEARCH_USD = 10 / 1000;
-const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
-    input,
-    cacheWrite5m,
-    cacheWrite1h,
-    cacheRead,
-    output
-});
-const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
-const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
-const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
-/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
-const TABLE = {
-    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
-    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
-    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
-    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
-    'claude-opus-4-1': { rates: OPUS_4 },
-    'claude-opus-4': { rates: OPUS_4 },
-    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
-    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
-    'claude-sonnet-4-6': { rates: SONNET_4 },
-    'claude-sonnet-4-5': { rates: SONNET_4 },
-    'claude-sonnet-4': { rates: SONNET_4 },
-    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
-    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
-    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
-    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
-};
-/**
- * The table's key for a model id: without a date suffix (`-20251101`), a context variant
- * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
- */
-function priceKey(model) {
-    return model
-        .trim()
-        .toLowerCase()
-        .replace(/\[[^\]]*\]$/, '')
-        .replace(/@.*$/, '')
-        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
-        .replace(/-v\d+(?::\d+)?$/, '')
-        .replace(/-\d{8}$/, '');
-}
-/** Whether the table prices `model`. */
-function isPriced(model) {
-    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
-}
-/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
-const DEAREST = (() => {
-    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
-    const top = (k) => Math.max(...all.map(x => x[k]));
-    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
-})();
-/** What one response would cost at the table's dearest rates, whatever its model. */
-function dearestCostOf(u) {
-    return priceAt(DEAREST, u);
-}
-function priceAt(rates, u) {
-    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
-    const micro = u.input * rates.input +
-        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
-        oneHour * rates.cacheWrite1h +
-        u.cacheRead * rates.cacheRead +
-        u.output * rates.output;
-    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
-}
-/** What one response cost in USD, or undefined when the table does not know its model. */
-function costOf(u) {
-    if (!u.model || !isPriced(u.model))
-        return undefined;
-    const priced = TABLE[priceKey(u.model)];
-    const prompt = u.input + u.cacheCreation + u.cacheRead;
-    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
 }
 
 
@@ -56812,10 +56747,11 @@ function decoderFor(encoding) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   R8: () => (/* binding */ MAX_DECISIONS),
+/* harmony export */   nD: () => (/* binding */ MAX_MODEL_SPANS),
 /* harmony export */   pi: () => (/* binding */ runPlace),
 /* harmony export */   vz: () => (/* binding */ readRunLogs)
 /* harmony export */ });
-/* unused harmony exports MAX_MODEL_SPANS, modelRequests, gateDecisions */
+/* unused harmony exports modelRequests, gateDecisions */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var _transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(70064);
@@ -56826,7 +56762,7 @@ function decoderFor(encoding) {
 
 
 
-/** The most model requests and gate decisions a trace holds (a run can log any number). */
+/** The most model request spans and gate decision events a trace holds (a run can log any number: the metrics count them all). */
 const MAX_MODEL_SPANS = 1_000;
 const MAX_DECISIONS = 500;
 /** A decision log is capped where it is written (record-sink.ts): a larger file is not the run's. */
@@ -56843,7 +56779,7 @@ function logLines(stateDir, name) {
             .filter(l => l.trim())
         : [];
 }
-/** model.jsonl as requests, the first MAX_MODEL_SPANS of them. */
+/** model.jsonl as requests (lines that are not a timed JSON object are skipped). */
 function modelRequests(lines) {
     const requests = [];
     for (const line of lines) {
@@ -56851,8 +56787,6 @@ function modelRequests(lines) {
         const startMs = row && Date.parse(text(row['time']));
         if (!row || !startMs || Number.isNaN(startMs))
             continue;
-        if (requests.length >= MAX_MODEL_SPANS)
-            return { requests, dropped: lines.length - requests.length };
         const call = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .pricedCall */ .Qi)(row);
         requests.push({
             startMs,
@@ -56865,13 +56799,12 @@ function modelRequests(lines) {
             ...(call && { call })
         });
     }
-    return { requests, dropped: 0 };
+    return requests;
 }
 /** One gate's log as decisions. */
 function decisionsOf(gate, lines) {
     const out = [];
-    // each log is in time order: past the first MAX_DECISIONS lines none can be among the first MAX_DECISIONS of all
-    for (const line of lines.slice(0, MAX_DECISIONS)) {
+    for (const line of lines) {
         const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .modelLogRow */ .CO)(line);
         const timeMs = row && Date.parse(text(row['time']));
         if (!row || !timeMs || Number.isNaN(timeMs))
@@ -56885,13 +56818,14 @@ function decisionsOf(gate, lines) {
     }
     return out;
 }
-/** Every gate's decisions in time order, the first MAX_DECISIONS of them. */
+/** Every gate's decisions, in time order. */
 function gateDecisions(stateDir) {
-    const logs = { egress: logLines(stateDir, 'egress.jsonl'), git: logLines(stateDir, 'git.jsonl'), github: logLines(stateDir, 'github.jsonl') };
-    const all = Object.entries(logs).flatMap(([gate, lines]) => decisionsOf(gate, lines));
-    all.sort((a, b) => a.timeMs - b.timeMs);
-    const lines = logs.egress.length + logs.git.length + logs.github.length;
-    return { decisions: all.slice(0, MAX_DECISIONS), dropped: Math.max(0, lines - MAX_DECISIONS) };
+    const gates = [
+        ['egress', 'egress.jsonl'],
+        ['git', 'git.jsonl'],
+        ['github', 'github.jsonl']
+    ];
+    return gates.flatMap(([gate, file]) => decisionsOf(gate, logLines(stateDir, file))).sort((a, b) => a.timeMs - b.timeMs);
 }
 /** The workflow's coordinates from the runner's environment. */
 function runPlace(env) {
@@ -56906,9 +56840,9 @@ function runPlace(env) {
 }
 /** The model log's requests and the gates' decisions of a run's state dir. */
 function readRunLogs(stateDir) {
-    const model = stateDir && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(stateDir) ? modelRequests(logLines(stateDir, 'model.jsonl')) : { requests: [], dropped: 0 };
-    const gates = stateDir && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(stateDir) ? gateDecisions(stateDir) : { decisions: [], dropped: 0 };
-    return { model: model.requests, decisions: gates.decisions, dropped: { model: model.dropped, decisions: gates.dropped } };
+    if (!stateDir || !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(stateDir))
+        return { model: [], decisions: [] };
+    return { model: modelRequests(logLines(stateDir, 'model.jsonl')), decisions: gateDecisions(stateDir) };
 }
 
 
@@ -56925,10 +56859,8 @@ function readRunLogs(stateDir) {
 /* unused harmony export foldModelLog */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(80481);
-/* harmony import */ var _proxy_budget_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49439);
-/* harmony import */ var _proxy_price_table_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86428);
-/* harmony import */ var _tokens_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(94142);
-
+/* harmony import */ var _price_table_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91826);
+/* harmony import */ var _tokens_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(94142);
 
 
 
@@ -56964,17 +56896,17 @@ function pricedCall(row) {
     const usage = row['usage'];
     if (row['decision'] !== 'forwarded' || !usage || typeof usage !== 'object' || !isMessagesCall(row['path']))
         return undefined;
-    const t = (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCounts */ .K)(usage);
+    const t = (0,_tokens_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenCounts */ .K)(usage);
     const u = {
-        input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['input_tokens']),
+        input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenCount */ .j)(usage['input_tokens']),
         output_tokens: t.output,
         cache_creation_input_tokens: t.cacheCreation,
         cache_read_input_tokens: t.cacheRead,
-        cache_creation_1h_input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['cache_creation_1h_input_tokens']),
-        web_search_requests: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_4__/* .tokenCount */ .j)(usage['web_search_requests'])
+        cache_creation_1h_input_tokens: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenCount */ .j)(usage['cache_creation_1h_input_tokens']),
+        web_search_requests: (0,_tokens_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenCount */ .j)(usage['web_search_requests'])
     };
     const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)';
-    return { model, tokens: t, costUsd: (0,_proxy_price_table_js__WEBPACK_IMPORTED_MODULE_3__/* .costOf */ .ho)((0,_proxy_budget_js__WEBPACK_IMPORTED_MODULE_2__/* .usageRecord */ .h4)(model, u)) };
+    return { model, tokens: t, costUsd: (0,_price_table_js__WEBPACK_IMPORTED_MODULE_2__/* .costOf */ .ho)((0,_price_table_js__WEBPACK_IMPORTED_MODULE_2__/* .usageRecord */ .h4)(model, u)) };
 }
 /** A line of model.jsonl as an object; undefined when it is not one. */
 function modelLogRow(line) {
@@ -57038,6 +56970,126 @@ async function readModelLog(file) {
         // a read error part-way: the figures so far are still the host's
     }
     return f;
+}
+
+
+/***/ }),
+
+/***/ 91826:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gw: () => (/* binding */ PRICES_AS_OF),
+/* harmony export */   Z5: () => (/* binding */ dearestCostOf),
+/* harmony export */   h4: () => (/* binding */ usageRecord),
+/* harmony export */   ho: () => (/* binding */ costOf)
+/* harmony export */ });
+/* unused harmony exports PRICES_SOURCE, WEB_SEARCH_USD, priceKey, isPriced */
+/**
+ * Anthropic's published list prices, in USD per million tokens, for the cost the host counts
+ * (the `cost-usd` output and the `max-cost-usd` cap). One table, one date, one source: update
+ * all three together when Anthropic changes a price.
+ *
+ * Source: https://platform.claude.com/docs/en/about-claude/pricing ("Model pricing") and each
+ * model's overview page (platform.claude.com/docs/en/models/<model>/overview, "Pricing").
+ * Claude Code 2.1.332 computes the same figure for claude-opus-5-5 (checked against its result line).
+ * Web search (the one server tool the bottle may use) bills per search on top of its tokens.
+ * Not modelled: Batch API and fast-mode prices (claude uses neither), data-residency surcharges.
+ */
+const PRICES_AS_OF = '2026-11-26';
+const PRICES_SOURCE = 'https://platform.claude.com/docs/en/about-claude/pricing';
+/** USD per web search ("Web search": $10 per 1,000 searches, same page, "Tool use pricing"). */
+const WEB_SEARCH_USD = 10 / 1000;
+/** The usage record of one relayed response, from the API's own field names. */
+function usageRecord(model, u) {
+    return {
+        model,
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cacheCreation: u.cache_creation_input_tokens,
+        cacheRead: u.cache_read_input_tokens,
+        cacheCreation1h: u.cache_creation_1h_input_tokens,
+        webSearches: u.web_search_requests
+    };
+}
+const r = (input, cacheWrite5m, cacheWrite1h, cacheRead, output) => ({
+    input,
+    cacheWrite5m,
+    cacheWrite1h,
+    cacheRead,
+    output
+});
+const OPUS_4_5_TO_5 = r(5, 6.25, 10, 0.5, 25);
+const OPUS_4 = r(15, 18.75, 30, 1.5, 75);
+const SONNET_4 = r(3, 3.75, 6, 0.3, 15);
+/** Model ids as the API names them (dated snapshots and `[1m]` variants map onto these). */
+const TABLE = {
+    'claude-fable-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-mythos-5-1': { rates: r(10, 12.5, 20, 0.25, 50) },
+    'claude-fable-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-mythos-5': { rates: r(10, 12.5, 20, 1, 50) },
+    'claude-opus-5-5': { rates: r(4, 5, 8, 0.2, 20) },
+    'claude-opus-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-8': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-7': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-6': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-5': { rates: OPUS_4_5_TO_5 },
+    'claude-opus-4-1': { rates: OPUS_4 },
+    'claude-opus-4': { rates: OPUS_4 },
+    'claude-sonnet-5-5': { rates: r(2, 2.5, 4, 0.1, 10) },
+    'claude-sonnet-5': { rates: r(2, 2.5, 4, 0.2, 10) },
+    'claude-sonnet-4-6': { rates: SONNET_4 },
+    'claude-sonnet-4-5': { rates: SONNET_4 },
+    'claude-sonnet-4': { rates: SONNET_4 },
+    'claude-haiku-5-5': { rates: r(0.1, 0.125, 0.2, 0.01, 0.5), longPrompt: { above: 100_000, rates: r(0.5, 0.625, 1, 0.05, 2.5) } },
+    'claude-haiku-4-5': { rates: r(1, 1.25, 2, 0.1, 5) },
+    'claude-3-5-haiku': { rates: r(0.8, 1, 1.6, 0.08, 4) },
+    'claude-3-haiku': { rates: r(0.25, 0.3, 0.5, 0.03, 1.25) }
+};
+/**
+ * The table's key for a model id: without a date suffix (`-20251101`), a context variant
+ * (`[1m]`), a Vertex `@version` or a Bedrock `anthropic.` prefix and `-v1:0` suffix.
+ */
+function priceKey(model) {
+    return model
+        .trim()
+        .toLowerCase()
+        .replace(/\[[^\]]*\]$/, '')
+        .replace(/@.*$/, '')
+        .replace(/^(?:[a-z]{2,4}\.)?anthropic\./, '')
+        .replace(/-v\d+(?::\d+)?$/, '')
+        .replace(/-\d{8}$/, '');
+}
+/** Whether the table prices `model`. */
+function isPriced(model) {
+    return model !== undefined && Object.hasOwn(TABLE, priceKey(model));
+}
+/** Every rate at its highest in the table: what a model the table does not know is counted at under a cost cap. */
+const DEAREST = (() => {
+    const all = Object.values(TABLE).flatMap(p => (p.longPrompt ? [p.rates, p.longPrompt.rates] : [p.rates]));
+    const top = (k) => Math.max(...all.map(x => x[k]));
+    return r(top('input'), top('cacheWrite5m'), top('cacheWrite1h'), top('cacheRead'), top('output'));
+})();
+/** What one response would cost at the table's dearest rates, whatever its model. */
+function dearestCostOf(u) {
+    return priceAt(DEAREST, u);
+}
+function priceAt(rates, u) {
+    const oneHour = Math.min(u.cacheCreation1h ?? 0, u.cacheCreation);
+    const micro = u.input * rates.input +
+        (u.cacheCreation - oneHour) * rates.cacheWrite5m +
+        oneHour * rates.cacheWrite1h +
+        u.cacheRead * rates.cacheRead +
+        u.output * rates.output;
+    return micro / 1_000_000 + (u.webSearches ?? 0) * WEB_SEARCH_USD;
+}
+/** What one response cost in USD, or undefined when the table does not know its model. */
+function costOf(u) {
+    if (!u.model || !isPriced(u.model))
+        return undefined;
+    const priced = TABLE[priceKey(u.model)];
+    const prompt = u.input + u.cacheCreation + u.cacheRead;
+    return priceAt(priced.longPrompt && prompt > priced.longPrompt.above ? priced.longPrompt.rates : priced.rates, u);
 }
 
 

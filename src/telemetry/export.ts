@@ -57,14 +57,30 @@ class Agents {
   }
 }
 
-/** The exporters for the configured protocol (each package loaded only for its own protocol). */
+/** The exporter packages of one protocol, loading (each package loaded only for its own protocol; once a process). */
+const loading = new Map<TelemetryConfig['protocol'], Promise<ExporterModules>>()
+type ExporterModules = readonly [typeof import('@opentelemetry/exporter-trace-otlp-proto'), typeof import('@opentelemetry/exporter-metrics-otlp-proto')]
+
+/** Starts loading `protocol`'s exporters (the run's start calls it, so the export at its end does not wait for them). */
+export function loadExporters(protocol: TelemetryConfig['protocol']): Promise<ExporterModules> {
+  let modules = loading.get(protocol)
+  if (!modules) {
+    // the http/json and http/protobuf packages export the same classes
+    modules = (
+      protocol === 'http/json'
+        ? Promise.all([import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/exporter-metrics-otlp-http')])
+        : Promise.all([import('@opentelemetry/exporter-trace-otlp-proto'), import('@opentelemetry/exporter-metrics-otlp-proto')])
+    ) as Promise<ExporterModules>
+    loading.set(protocol, modules)
+  }
+  return modules
+}
+
+/** The exporters for the configured protocol. */
 async function exporters(cfg: TelemetryConfig, timeoutMillis: number, agents: Agents): Promise<{ spans?: SpanExporter; metrics?: PushMetricExporter }> {
   const compression = cfg.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE
   const common = { headers: cfg.headers, timeoutMillis, httpAgentOptions: agents.factory, compression }
-  const json = cfg.protocol === 'http/json'
-  const [t, m] = json
-    ? await Promise.all([import('@opentelemetry/exporter-trace-otlp-http'), import('@opentelemetry/exporter-metrics-otlp-http')])
-    : await Promise.all([import('@opentelemetry/exporter-trace-otlp-proto'), import('@opentelemetry/exporter-metrics-otlp-proto')])
+  const [t, m] = await loadExporters(cfg.protocol)
   return blindToEnvironment(() => ({
     ...(cfg.tracesUrl && { spans: new t.OTLPTraceExporter({ ...common, url: cfg.tracesUrl }) }),
     ...(cfg.metricsUrl && { metrics: new m.OTLPMetricExporter({ ...common, url: cfg.metricsUrl }) })

@@ -29,10 +29,16 @@ export class RunTelemetry {
     readonly config: TelemetryConfig,
     private readonly start: TelemetryStart
   ) {
-    this.sdk = import('./export.js').catch((err: unknown) => {
-      core.warning(`OpenTelemetry: the SDK could not be loaded (${errorMessage(err)}): nothing is exported`)
-      return undefined
-    })
+    // the exporters of the configured protocol too: the export at the end then only sends
+    this.sdk = import('./export.js')
+      .then(async sdk => {
+        await sdk.loadExporters(config.protocol)
+        return sdk
+      })
+      .catch((err: unknown) => {
+        core.warning(`OpenTelemetry: the SDK could not be loaded (${errorMessage(err)}): nothing is exported`)
+        return undefined
+      })
   }
 
   /** Sends the run; a problem is one warning, never a failed step. */
