@@ -12,6 +12,18 @@ export const scenario = ws => ({ turns: [{ tool_use: { name: 'Write', input: { f
 export const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 export const fmt = ms => `${(ms / 1000).toFixed(2)} s`
 
+/** The inputs of a bench run: the scripted task on the docker backend, against the doubles at these URLs. */
+export const benchInputs = (apiUrl, registryUrl, ws) => ({
+  prompt: 'go',
+  'anthropic-api-key': KEY,
+  'anthropic-base-url': apiUrl,
+  'npm-registry': registryUrl,
+  backend: 'docker',
+  image: GUEST_IMAGE,
+  'relay-image': RELAY_IMAGE,
+  workspace: ws
+})
+
 /** Runs the harness scripts that make sure docker, the images and the claude package are there. */
 export function harness(root) {
   for (const s of ['dockerd.sh', 'guest-image.sh', 'relay-image.sh', 'claude-package.sh'])
@@ -35,17 +47,7 @@ export function actionRunner(work, registryUrl) {
     const api = await startAnthropicDouble(scenario(ws), { expectedKey: KEY })
     const t0 = performance.now()
     const r = await runAction({
-      inputs: {
-        prompt: 'go',
-        'anthropic-api-key': KEY,
-        'anthropic-base-url': api.url,
-        'npm-registry': registryUrl,
-        backend: 'docker',
-        image: GUEST_IMAGE,
-        'relay-image': RELAY_IMAGE,
-        workspace: ws,
-        ...inputs
-      },
+      inputs: { ...benchInputs(api.url, registryUrl, ws), ...inputs },
       runnerTemp: path.join(work, `rt-${n}`),
       toolCache,
       dist,

@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
   )
   try {
     const config = parseConfig(raw, readRunnerEnv(process.env))
-    // the SDK loads beside the run, only with an endpoint set
+    // with an endpoint set: the SDK loads once claude runs, the run is exported at the end
     ledger.telemetry = startTelemetry(config.telemetry, { provider: providerName(config), prompt: config.prompt })
     // the event's payload, read once: the trigger check, event-context, the base's agent config and the GitHub gate read it
     const payload = readEventPayload(process.env)
@@ -235,6 +235,7 @@ async function runAgent(bottle: Bottle, claude: ClaudeRun, config: Config, recor
     line => core.info(line)
   )
   const stopProgress = watchProgress(bottle, ledger)
+  void ledger.telemetry?.preload()
   const stop = () => {
     stopHeartbeat()
     stopProgress()

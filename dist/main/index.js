@@ -56069,10 +56069,10 @@ function metricPlan(f, context) {
 
 
 /**
- * The run's OpenTelemetry export, as the main step drives it: the SDK starts loading when the
- * run starts (beside the rest, so the export at the end costs only its own request) and only
- * when an endpoint is set; at the end the trace and metrics are built from what the run
- * recorded and sent, within EXPORT_DEADLINE_MS. Nothing of it reaches the bottle.
+ * The run's OpenTelemetry export, as the main step drives it: the SDK starts loading when claude
+ * starts (so the export at the end costs only its own requests) and only when an endpoint is set;
+ * at the end the trace and metrics are built from what the run recorded and sent, within
+ * EXPORT_DEADLINE_MS. Nothing of it reaches the bottle.
  */
 /** The longest the export may hold up the end of the step, whatever the collector does. */
 const EXPORT_DEADLINE_MS = 2_000;
@@ -56083,22 +56083,29 @@ class RunTelemetry {
     constructor(config, start) {
         this.config = config;
         this.start = start;
-        // the exporters of the configured protocol too: the export at the end then only sends
-        this.sdk = Promise.all(/* import() */[__nccwpck_require__.e(23), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27569))
+    }
+    /**
+     * Starts loading the SDK and the configured protocol's exporters (about 50 ms of CPU): main calls
+     * it when claude starts, when the runner mostly waits, rather than while the bottle starts and the
+     * engine and the workspace copy want both cores. Once; `send` calls it too (a run that ended early).
+     */
+    preload() {
+        this.sdk ??= Promise.all(/* import() */[__nccwpck_require__.e(23), __nccwpck_require__.e(569)]).then(__nccwpck_require__.bind(__nccwpck_require__, 27569))
             .then(async (sdk) => {
-            await sdk.loadExporters(config.protocol);
+            await sdk.loadExporters(this.config.protocol);
             return sdk;
         })
             .catch((err) => {
             lib_core/* warning */.$e(`OpenTelemetry: the SDK could not be loaded (${(0,errors/* errorMessage */.gJ)(err)}): nothing is exported`);
             return undefined;
         });
+        return this.sdk;
     }
     /** Sends the run; a problem is one warning, never a failed step. */
     async send(facts, answer, stateDir, redact, env) {
         const ctx = { redact, provider: this.start.provider };
         try {
-            const sdk = await this.sdk;
+            const sdk = await this.preload();
             if (!sdk)
                 return;
             const content = this.config.content ? { content: { prompt: this.start.prompt, result: answer } } : {};
@@ -56237,7 +56244,7 @@ async function run() {
     const unwatch = ledger.cancellation.watch(() => ledger.stopClaude(), () => void undo(ledger.undoScope()).finally(() => process.exit(1)));
     try {
         const config = parseConfig(raw, readRunnerEnv(process.env));
-        // the SDK loads beside the run, only with an endpoint set
+        // with an endpoint set: the SDK loads once claude runs, the run is exported at the end
         ledger.telemetry = startTelemetry(config.telemetry, { provider: providerName(config), prompt: config.prompt });
         // the event's payload, read once: the trigger check, event-context, the base's agent config and the GitHub gate read it
         const payload = readEventPayload(process.env);
@@ -56394,6 +56401,7 @@ async function provision(bottle, workspace, earlyClaude, records, ledger) {
 async function runAgent(bottle, claude, config, records, ledger) {
     const stopHeartbeat = startHeartbeat(() => bottle.daemons.modelProxy.usage(), line => lib_core/* info */.pq(line));
     const stopProgress = watchProgress(bottle, ledger);
+    void ledger.telemetry?.preload();
     const stop = () => {
         stopHeartbeat();
         stopProgress();

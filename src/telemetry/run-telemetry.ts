@@ -5,10 +5,10 @@ import { readRunLogs, type RunFacts } from './run-facts.js'
 import { metricPlan, type PlanContext, tracePlan } from './trace-plan.js'
 
 /**
- * The run's OpenTelemetry export, as the main step drives it: the SDK starts loading when the
- * run starts (beside the rest, so the export at the end costs only its own request) and only
- * when an endpoint is set; at the end the trace and metrics are built from what the run
- * recorded and sent, within EXPORT_DEADLINE_MS. Nothing of it reaches the bottle.
+ * The run's OpenTelemetry export, as the main step drives it: the SDK starts loading when claude
+ * starts (so the export at the end costs only its own requests) and only when an endpoint is set;
+ * at the end the trace and metrics are built from what the run recorded and sent, within
+ * EXPORT_DEADLINE_MS. Nothing of it reaches the bottle.
  */
 
 /** The longest the export may hold up the end of the step, whatever the collector does. */
@@ -23,22 +23,29 @@ export interface TelemetryStart {
 }
 
 export class RunTelemetry {
-  private readonly sdk: Promise<ExportModule | undefined>
+  private sdk?: Promise<ExportModule | undefined>
 
   constructor(
     readonly config: TelemetryConfig,
     private readonly start: TelemetryStart
-  ) {
-    // the exporters of the configured protocol too: the export at the end then only sends
-    this.sdk = import('./export.js')
+  ) {}
+
+  /**
+   * Starts loading the SDK and the configured protocol's exporters (about 50 ms of CPU): main calls
+   * it when claude starts, when the runner mostly waits, rather than while the bottle starts and the
+   * engine and the workspace copy want both cores. Once; `send` calls it too (a run that ended early).
+   */
+  preload(): Promise<ExportModule | undefined> {
+    this.sdk ??= import('./export.js')
       .then(async sdk => {
-        await sdk.loadExporters(config.protocol)
+        await sdk.loadExporters(this.config.protocol)
         return sdk
       })
       .catch((err: unknown) => {
         core.warning(`OpenTelemetry: the SDK could not be loaded (${errorMessage(err)}): nothing is exported`)
         return undefined
       })
+    return this.sdk
   }
 
   /** Sends the run; a problem is one warning, never a failed step. */
@@ -51,7 +58,7 @@ export class RunTelemetry {
   ): Promise<void> {
     const ctx: PlanContext = { redact, provider: this.start.provider }
     try {
-      const sdk = await this.sdk
+      const sdk = await this.preload()
       if (!sdk) return
       const content = this.config.content ? { content: { prompt: this.start.prompt, result: answer } } : {}
       const all: RunFacts = { ...facts, ...content, ...readRunLogs(stateDir) }
