@@ -56143,7 +56143,7 @@ class RunTelemetry {
         return out;
     }
 }
-/** The run's telemetry when an endpoint is set (the SDK starts loading now); else undefined, with one line saying why when it matters. */
+/** The run's telemetry when an endpoint is set (its SDK loads at `preload`, when claude starts); else undefined, with one line saying why when it matters. */
 function startTelemetry(setting, start) {
     if ('telemetry' in setting)
         return new RunTelemetry(setting.telemetry, start);

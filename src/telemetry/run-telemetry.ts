@@ -91,7 +91,7 @@ export class RunTelemetry {
   }
 }
 
-/** The run's telemetry when an endpoint is set (the SDK starts loading now); else undefined, with one line saying why when it matters. */
+/** The run's telemetry when an endpoint is set (its SDK loads at `preload`, when claude starts); else undefined, with one line saying why when it matters. */
 export function startTelemetry(setting: TelemetrySetting, start: TelemetryStart): RunTelemetry | undefined {
   if ('telemetry' in setting) return new RunTelemetry(setting.telemetry, start)
   if (setting.warn) core.warning(`OpenTelemetry: ${setting.off}`)
