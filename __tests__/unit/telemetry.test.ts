@@ -15,6 +15,7 @@ import { MAX_TOOL_TIMES, ToolTimeline } from '../../src/transcript/tool-timeline
 import { gateDecisions, MAX_DECISIONS, modelRequests } from '../../src/telemetry/run-facts.js'
 import fc from 'fast-check'
 import { ATTRIBUTE_CAP, CONTENT_CAP, metricPlan, tracePlan } from '../../src/telemetry/trace-plan.js'
+import type { RunFacts } from '../../src/telemetry/run-facts.js'
 import { ctx, facts, SECRET } from './telemetry-fixture.js'
 
 describe('telemetry settings', () => {
@@ -337,5 +338,157 @@ describe('the plan, for any run the agent can shape (fast-check)', () => {
       // fewer under mutation testing (Stryker runs it for each of ~300 mutants); 300 in the suite
       { numRuns: process.env['STRYKER_MUTATOR_WORKER'] === undefined ? 300 : 25 }
     )
+  })
+})
+
+describe('the plan, attribute by attribute (what mutation testing found unchecked)', () => {
+  const t0 = 1_760_000_000_000
+  const req = (over: Partial<RunFacts['model'][number]>) => ({ startMs: t0 + 3500, durationMs: 10, decision: 'forwarded', ...over })
+  const byName = (spans: ReturnType<typeof tracePlan>, name: string) => spans.find(s => s.name === name)!
+
+  it('metric names, kinds, units and descriptions', () => {
+    expect(metricPlan(facts(), ctx).map(m => [m.name, m.kind, m.unit, m.description])).toEqual([
+      ['gen_ai.client.token.usage', 'histogram', '{token}', 'Tokens per model request'],
+      ['gen_ai.client.operation.duration', 'histogram', 's', 'Model request duration'],
+      ['bot_bottle.tokens', 'counter', '{token}', 'Tokens by model and type'],
+      ['bot_bottle.cost', 'counter', 'USD', 'Cost at list prices by model'],
+      ['bot_bottle.egress.refusals', 'counter', '{connection}', 'Connections the egress proxy refused'],
+      ['bot_bottle.git.refusals', 'counter', '{request}', 'Requests or pushes the git gate refused'],
+      ['bot_bottle.runs', 'counter', '{run}', 'Runs by conclusion']
+    ])
+  })
+
+  it('refusals: egress blocked only, by host without its port; git blocked and rejected upstream only, by verdict', () => {
+    const d = (gate: 'egress' | 'git' | 'github', verdict: string, subject: string) => ({ gate, timeMs: t0 + 4000, verdict, subject, rule: 'r' })
+    const decisions = [
+      d('egress', 'blocked', 'evil.example:443'),
+      d('egress', 'allowed', 'registry.npmjs.org:443'),
+      d('git', 'blocked', 'refs/heads/main'),
+      d('git', 'rejected-upstream', 'refs/heads/x'),
+      d('git', 'pushed', 'refs/heads/y'),
+      d('github', 'blocked', 'add_labels 7')
+    ]
+    const m = Object.fromEntries(metricPlan(facts({ decisions }), ctx).map(p => [p.name, p.points]))
+    expect(m['bot_bottle.egress.refusals']).toEqual([{ value: 1, attributes: { 'server.address': 'evil.example' } }])
+    expect(m['bot_bottle.git.refusals']).toEqual([
+      { value: 1, attributes: { 'bot_bottle.verdict': 'blocked' } },
+      { value: 1, attributes: { 'bot_bottle.verdict': 'rejected-upstream' } }
+    ])
+    const events = byName(tracePlan(facts({ decisions }), ctx), 'claude').events
+    expect(events[0]!.attributes).toEqual({
+      'bot_bottle.gate': 'egress',
+      'bot_bottle.verdict': 'blocked',
+      'server.address': 'evil.example',
+      'server.port': 443,
+      'bot_bottle.rule': 'r'
+    })
+    expect(events[2]!.attributes).toEqual({
+      'bot_bottle.gate': 'git',
+      'bot_bottle.verdict': 'blocked',
+      'bot_bottle.git.ref': 'refs/heads/main',
+      'bot_bottle.rule': 'r'
+    })
+    expect(events[5]!.attributes).toEqual({
+      'bot_bottle.gate': 'github',
+      'bot_bottle.verdict': 'blocked',
+      'bot_bottle.github.call': 'add_labels 7',
+      'bot_bottle.rule': 'r'
+    })
+  })
+
+  it('a model span is an error when refused or answered 4xx/5xx, with its reason or status; not when answered 2xx', () => {
+    const spans = tracePlan(
+      facts({
+        model: [
+          req({ status: 200, model: 'ok-model' }),
+          req({ status: 400, model: 'four' }),
+          req({ status: 529, model: 'five' }),
+          req({ decision: 'refused', status: 403, reason: 'not allowed', model: 'refused' }),
+          req({ decision: 'refused', model: 'bare' })
+        ]
+      }),
+      ctx
+    )
+    expect(byName(spans, 'chat ok-model')).not.toHaveProperty('error')
+    expect(byName(spans, 'chat ok-model').attributes['error.type']).toBeUndefined()
+    expect(byName(spans, 'chat four')).toMatchObject({ error: 'status 400', attributes: { 'error.type': '400' } })
+    expect(byName(spans, 'chat five')).toMatchObject({ error: 'status 529', attributes: { 'error.type': '529', 'http.response.status_code': 529 } })
+    expect(byName(spans, 'chat refused')).toMatchObject({ error: 'not allowed', attributes: { 'error.type': 'not allowed', 'bot_bottle.decision': 'refused' } })
+    expect(byName(spans, 'chat bare')).toMatchObject({ error: 'status unknown', attributes: { 'error.type': 'refused' } })
+    // the priced call's model names the span when the log line named none
+    const call = { model: 'from-call', tokens: { input: 1, output: 0, cacheRead: 0, cacheCreation: 0 } }
+    expect(tracePlan(facts({ model: [req({ status: 200, call })] }), ctx).some(s => s.name === 'chat from-call')).toBe(true)
+  })
+
+  it('gen_ai.provider.name per provider; an unknown one as it is', () => {
+    const provider = (p: string) => byName(tracePlan(facts(), { ...ctx, provider: p }), 'chat claude-sonnet-4-5').attributes['gen_ai.provider.name']
+    expect([provider('anthropic'), provider('bedrock'), provider('vertex'), provider('other')]).toEqual(['anthropic', 'aws.bedrock', 'gcp.vertex_ai', 'other'])
+    const metric = metricPlan(facts(), { ...ctx, provider: 'bedrock' }).find(m => m.name === 'gen_ai.client.operation.duration')!
+    expect(metric.points[0]!.attributes).toEqual({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'aws.bedrock',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'http.response.status_code': 200
+    })
+  })
+
+  it('phase spans say their phase; only claude is the agent; tool spans say their operation, error and whether they finished', () => {
+    const spans = tracePlan(
+      facts({
+        tools: [
+          { id: 'a', name: 'Bash', startMs: t0 + 3100, endMs: t0 + 3200, error: true },
+          { id: 'b', name: 'Read', startMs: t0 + 3300, endMs: t0 + 3400, error: false }
+        ]
+      }),
+      ctx
+    )
+    expect(byName(spans, 'prepare').attributes).toEqual({ 'bot_bottle.phase': 'prepare' })
+    expect(byName(spans, 'claude').attributes).toEqual({ 'bot_bottle.phase': 'claude', 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'claude' })
+    expect(byName(spans, 'execute_tool Bash')).toMatchObject({
+      error: 'the tool reported an error',
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'Bash', 'gen_ai.tool.call.id': 'a', 'error.type': 'tool_error' }
+    })
+    const read = byName(spans, 'execute_tool Read')
+    expect(read).not.toHaveProperty('error')
+    expect(read.attributes).toEqual({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'Read', 'gen_ai.tool.call.id': 'b' })
+    expect(new Set(spans.map(s => s.key)).size).toBe(spans.length) // every parent reference finds one span
+  })
+
+  it('metric points: usage by token type, zero counts left out, a model-less request as (none)', () => {
+    const call = { model: 'm', tokens: { input: 5, output: 2, cacheRead: 0, cacheCreation: 3 }, costUsd: 0 }
+    const m = Object.fromEntries(
+      metricPlan(facts({ model: [req({ status: 200, model: 'm', call }), req({ decision: 'refused' })] }), ctx).map(p => [p.name, p.points])
+    )
+    const base = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'anthropic', 'gen_ai.request.model': 'm' }
+    expect(m['gen_ai.client.token.usage']).toEqual([
+      { value: 5, attributes: { ...base, 'gen_ai.token.type': 'input' } },
+      { value: 2, attributes: { ...base, 'gen_ai.token.type': 'output' } }
+    ])
+    expect(m['bot_bottle.tokens']!.map(p => p.attributes['gen_ai.token.type'])).toEqual(['input', 'output', 'cache_creation'])
+    expect(m['bot_bottle.cost']).toEqual([])
+    expect(m['gen_ai.client.operation.duration']![1]!.attributes).toEqual({ ...base, 'gen_ai.request.model': '(none)' })
+  })
+
+  it('values: empty ones left out; a long one cut to its cap with an ellipsis, its start kept; one at the cap whole; past 20,000 characters cut before redaction', () => {
+    const root = tracePlan(facts({ place: { ...facts().place, job: '' } }), ctx)[0]!
+    expect(root.attributes).not.toHaveProperty('github.job')
+    const name = (n: string) => tracePlan(facts({ tools: [{ id: 'i', name: n, startMs: t0 + 3100, endMs: t0 + 3200 }] }), ctx).at(-1)!.name
+    expect(name('x'.repeat(100))).toBe(`execute_tool ${'x'.repeat(100)}`)
+    expect(name(`ab${'x'.repeat(150)}`)).toBe(`execute_tool ab${'x'.repeat(97)}…`)
+    expect(name(`start${'y'.repeat(30_000)}`)).toBe(`execute_tool start${'y'.repeat(94)}…`)
+  })
+
+  it('more than 20 distinct models in the metrics: the rest as other', () => {
+    const model = Array.from({ length: 25 }, (_, i) => req({ status: 200, model: `m${i}` }))
+    const names = metricPlan(facts({ model }), ctx)
+      .find(m => m.name === 'gen_ai.client.operation.duration')!
+      .points.map(p => p.attributes['gen_ai.request.model'])
+    expect(names.slice(19)).toEqual(['m19', 'other', 'other', 'other', 'other', 'other'])
+  })
+
+  it("otel-content: the messages' roles and part type", () => {
+    const root = tracePlan(facts({ content: { prompt: 'p', result: 'r' } }), ctx)[0]!
+    expect(JSON.parse(String(root.attributes['gen_ai.input.messages']))).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'p' }] }])
+    expect(JSON.parse(String(root.attributes['gen_ai.output.messages']))).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'r' }] }])
   })
 })
