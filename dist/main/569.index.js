@@ -13,13 +13,15 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(37067);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(44708);
-/* harmony import */ var _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(63914);
-/* harmony import */ var _opentelemetry_core__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24637);
-/* harmony import */ var _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(66909);
-/* harmony import */ var _opentelemetry_resources__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(75647);
-/* harmony import */ var _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(89174);
-/* harmony import */ var _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(19644);
-/* harmony import */ var _run_facts_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(56260);
+/* harmony import */ var _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(63914);
+/* harmony import */ var _opentelemetry_core__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(24637);
+/* harmony import */ var _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(66909);
+/* harmony import */ var _opentelemetry_resources__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(75647);
+/* harmony import */ var _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(89174);
+/* harmony import */ var _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(19644);
+/* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(99661);
+/* harmony import */ var _run_facts_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(56260);
+
 
 
 
@@ -93,7 +95,7 @@ function loadExporters(protocol) {
 }
 /** The exporters for the configured protocol. */
 async function exporters(cfg, timeoutMillis, agents) {
-    const compression = cfg.compression === 'gzip' ? _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_4__.CompressionAlgorithm.GZIP : _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_4__.CompressionAlgorithm.NONE;
+    const compression = cfg.compression === 'gzip' ? _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_5__.CompressionAlgorithm.GZIP : _opentelemetry_otlp_exporter_base__WEBPACK_IMPORTED_MODULE_5__.CompressionAlgorithm.NONE;
     const common = { headers: cfg.headers, timeoutMillis, httpAgentOptions: agents.factory, compression };
     const [t, m] = await loadExporters(cfg.protocol);
     return blindToEnvironment(() => ({
@@ -105,7 +107,7 @@ async function exporters(cfg, timeoutMillis, agents) {
 function watched(exporter, signal, failures) {
     const exportOne = exporter.export.bind(exporter);
     exporter.export = (items, done) => exportOne(items, r => {
-        if (r.code !== _opentelemetry_core__WEBPACK_IMPORTED_MODULE_5__.ExportResultCode.SUCCESS)
+        if (r.code !== _opentelemetry_core__WEBPACK_IMPORTED_MODULE_6__.ExportResultCode.SUCCESS)
             failures.first ??= `${signal}: ${r.error ? message(r.error) : 'export failed'}`;
         done(r);
     });
@@ -118,12 +120,12 @@ function makeSpans(provider, plan, version) {
     const ended = [];
     for (const p of plan) {
         const parent = p.parent ? made.get(p.parent) : undefined;
-        const ctx = parent ? _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.trace.setSpan(_opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.context.active(), parent) : _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.context.active();
-        const span = tracer.startSpan(p.name, { kind: p.kind === 'client' ? _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.SpanKind.CLIENT : _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.SpanKind.INTERNAL, startTime: p.startMs, attributes: p.attributes, root: !parent }, ctx);
+        const ctx = parent ? _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.trace.setSpan(_opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.context.active(), parent) : _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.context.active();
+        const span = tracer.startSpan(p.name, { kind: p.kind === 'client' ? _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.SpanKind.CLIENT : _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.SpanKind.INTERNAL, startTime: p.startMs, attributes: p.attributes, root: !parent }, ctx);
         for (const e of p.events)
             span.addEvent(e.name, e.attributes, e.timeMs);
         if (p.error !== undefined)
-            span.setStatus({ code: _opentelemetry_api__WEBPACK_IMPORTED_MODULE_6__.SpanStatusCode.ERROR, message: p.error });
+            span.setStatus({ code: _opentelemetry_api__WEBPACK_IMPORTED_MODULE_7__.SpanStatusCode.ERROR, message: p.error });
         made.set(p.key, span);
         ended.push([span, Math.max(p.startMs, p.endMs)]);
     }
@@ -161,32 +163,32 @@ async function exportRun(cfg, resource, spans, metrics, version, deadlineMs) {
     const agents = new Agents(cfg.caFile ? node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(cfg.caFile) : undefined);
     const work = async () => {
         const ex = await exporters(cfg, deadlineMs, agents);
-        const res = (0,_opentelemetry_resources__WEBPACK_IMPORTED_MODULE_7__.resourceFromAttributes)(resource);
+        const res = (0,_opentelemetry_resources__WEBPACK_IMPORTED_MODULE_8__.resourceFromAttributes)(resource);
         const problems = [];
         const failures = {};
         const flushes = [];
         if (ex.spans) {
-            const processor = new _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_8__/* .BatchSpanProcessor */ .J(watched(ex.spans, 'traces', failures), {
+            const processor = new _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_9__/* .BatchSpanProcessor */ .J(watched(ex.spans, 'traces', failures), {
                 maxQueueSize: spans.length + 1,
                 maxExportBatchSize: 512,
                 exportTimeoutMillis: deadlineMs,
                 scheduledDelayMillis: deadlineMs
             });
-            const tp = new _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_8__/* .BasicTracerProvider */ .l({
+            const tp = new _opentelemetry_sdk_trace_base__WEBPACK_IMPORTED_MODULE_9__/* .BasicTracerProvider */ .l({
                 resource: res,
                 spanProcessors: [processor],
-                spanLimits: { eventCountLimit: _run_facts_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DECISIONS */ .R8, attributeCountLimit: 64, attributeValueLengthLimit: 16_384 }
+                spanLimits: { eventCountLimit: _run_facts_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_DECISIONS */ .R8, attributeCountLimit: 64, attributeValueLengthLimit: 16_384 }
             });
             makeSpans(tp, spans, version);
             flushes.push(tp.forceFlush().catch((e) => problems.push(`traces: ${message(e)}`)));
         }
         if (ex.metrics) {
-            const reader = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_9__.PeriodicExportingMetricReader({
+            const reader = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_10__.PeriodicExportingMetricReader({
                 exporter: watched(ex.metrics, 'metrics', failures),
                 exportIntervalMillis: 3_600_000,
                 exportTimeoutMillis: deadlineMs
             });
-            const mp = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_9__.MeterProvider({ resource: res, readers: [reader] });
+            const mp = new _opentelemetry_sdk_metrics__WEBPACK_IMPORTED_MODULE_10__.MeterProvider({ resource: res, readers: [reader] });
             recordMetrics(mp, metrics, version);
             flushes.push(mp.forceFlush().catch((e) => problems.push(`metrics: ${message(e)}`)));
         }
@@ -206,9 +208,9 @@ async function exportRun(cfg, resource, spans, metrics, version, deadlineMs) {
         agents.destroy();
     }
 }
+/** An error's first line, capped: one warning line. */
 function message(e) {
-    const text = e instanceof Error ? e.message : String(e);
-    return text.split('\n')[0].slice(0, 300);
+    return (0,_util_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e).split('\n')[0].slice(0, 300);
 }
 
 

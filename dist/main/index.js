@@ -56791,7 +56791,7 @@ function logLines(stateDir, name) {
 function modelRequests(lines) {
     const requests = [];
     for (const line of lines) {
-        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .modelLogRow */ .CO)(line);
+        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .jsonlObject */ .u7)(line);
         const startMs = row && Date.parse(text(row['time']));
         if (!row || !startMs || Number.isNaN(startMs))
             continue;
@@ -56813,7 +56813,7 @@ function modelRequests(lines) {
 function decisionsOf(gate, lines) {
     const out = [];
     for (const line of lines) {
-        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .modelLogRow */ .CO)(line);
+        const row = (0,_transcript_model_log_js__WEBPACK_IMPORTED_MODULE_2__/* .jsonlObject */ .u7)(line);
         const timeMs = row && Date.parse(text(row['time']));
         if (!row || !timeMs || Number.isNaN(timeMs))
             continue;
@@ -56860,9 +56860,9 @@ function readRunLogs(stateDir) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CO: () => (/* binding */ modelLogRow),
 /* harmony export */   Qi: () => (/* binding */ pricedCall),
-/* harmony export */   Yv: () => (/* binding */ readModelLog)
+/* harmony export */   Yv: () => (/* binding */ readModelLog),
+/* harmony export */   u7: () => (/* binding */ jsonlObject)
 /* harmony export */ });
 /* unused harmony export foldModelLog */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
@@ -56916,8 +56916,8 @@ function pricedCall(row) {
     const model = typeof row['model'] === 'string' ? row['model'].slice(0, 100) : '(no model named)';
     return { model, tokens: t, costUsd: (0,_price_table_js__WEBPACK_IMPORTED_MODULE_2__/* .costOf */ .ho)((0,_price_table_js__WEBPACK_IMPORTED_MODULE_2__/* .usageRecord */ .h4)(model, u)) };
 }
-/** A line of model.jsonl as an object; undefined when it is not one. */
-function modelLogRow(line) {
+/** A line of a JSONL record (model.jsonl, the gates' logs) as an object; undefined when it is not one. */
+function jsonlObject(line) {
     try {
         const row = JSON.parse(line);
         return row && typeof row === 'object' && !Array.isArray(row) ? row : undefined;
@@ -56930,7 +56930,7 @@ function modelLogRow(line) {
 function addLine(f, line) {
     if (!line.trim())
         return;
-    const row = modelLogRow(line);
+    const row = jsonlObject(line);
     if (!row) {
         f.unparsable++;
         return;

@@ -8,6 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics'
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import type { TelemetryConfig } from '../config/telemetry-policy.js'
+import { errorMessage } from '../util/errors.js'
 import type { MetricPlan, SpanPlan } from './trace-plan.js'
 import { MAX_DECISIONS } from './run-facts.js'
 
@@ -210,7 +211,7 @@ export async function exportRun(
   }
 }
 
+/** An error's first line, capped: one warning line. */
 function message(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e)
-  return text.split('\n')[0]!.slice(0, 300)
+  return errorMessage(e).split('\n')[0]!.slice(0, 300)
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { PhaseTiming } from '../transcript/phase-clock.js'
-import { modelLogRow, pricedCall } from '../transcript/model-log.js'
+import { jsonlObject, pricedCall } from '../transcript/model-log.js'
 import { RECORD_CAPS } from '../transcript/record-sink.js'
 import type { TokenCounts } from '../transcript/tokens.js'
 import type { ToolTime } from '../transcript/tool-timeline.js'
@@ -79,7 +79,6 @@ export const MAX_DECISIONS = 500
 /** A decision log is capped where it is written (record-sink.ts): a larger file is not the run's. */
 const MAX_LOG_BYTES = RECORD_CAPS.decisionLog + 64 * 1024
 
-type Json = Record<string, unknown>
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
 const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined)
 
@@ -98,7 +97,7 @@ function logLines(stateDir: string, name: string): string[] {
 export function modelRequests(lines: readonly string[]): ModelRequest[] {
   const requests: ModelRequest[] = []
   for (const line of lines) {
-    const row = modelLogRow(line)
+    const row = jsonlObject(line)
     const startMs = row && Date.parse(text(row['time']))
     if (!row || !startMs || Number.isNaN(startMs)) continue
     const call = pricedCall(row)
@@ -120,7 +119,7 @@ export function modelRequests(lines: readonly string[]): ModelRequest[] {
 function decisionsOf(gate: GateDecision['gate'], lines: readonly string[]): GateDecision[] {
   const out: GateDecision[] = []
   for (const line of lines) {
-    const row = modelLogRow(line) as Json | undefined
+    const row = jsonlObject(line)
     const timeMs = row && Date.parse(text(row['time']))
     if (!row || !timeMs || Number.isNaN(timeMs)) continue
     const subject =

@@ -84,8 +84,8 @@ export function pricedCall(row: Json): PricedCall | undefined {
   return { model, tokens: t, costUsd: costOf(usageRecord(model, u)) }
 }
 
-/** A line of model.jsonl as an object; undefined when it is not one. */
-export function modelLogRow(line: string): Json | undefined {
+/** A line of a JSONL record (model.jsonl, the gates' logs) as an object; undefined when it is not one. */
+export function jsonlObject(line: string): Json | undefined {
   try {
     const row = JSON.parse(line) as unknown
     return row && typeof row === 'object' && !Array.isArray(row) ? (row as Json) : undefined
@@ -97,7 +97,7 @@ export function modelLogRow(line: string): Json | undefined {
 /** Adds one line of model.jsonl to the figures. */
 function addLine(f: ModelFigures, line: string): void {
   if (!line.trim()) return
-  const row = modelLogRow(line)
+  const row = jsonlObject(line)
   if (!row) {
     f.unparsable++
     return
