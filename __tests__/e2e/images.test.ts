@@ -11,6 +11,10 @@ import { startNpmRegistryDouble } from '../../test/harness/npm-registry-double.m
 import { claudePackage, MUSL_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
 import { runAction } from '../../test/harness/run-action.mjs'
 import { recordedToolResults } from '../workspace-attacks.js'
+import { DockerBackend } from '../../src/backend/docker/docker-backend.js'
+import { Redactor } from '../../src/transcript/redact.js'
+import { readManifest } from '../../src/workspace-door/manifest.js'
+import { runDoor } from '../../src/workspace-door/door.js'
 import { leftovers, MAIN_LEFT_NOTHING, makeWorkspace, requireImage, requireRealParts, slugOf, tempDir, visibleLog } from './helpers.js'
 
 const KEY = 'sk-ant-api03-musl-0123456789'
@@ -89,5 +93,58 @@ describe('guest images', () => {
     expect(post.code).toBe(0)
     expect(outputs['transcript-dir']).toBeDefined()
     expect(leftovers(slugOf(outputs['transcript-dir']!))).toEqual([])
+  })
+
+  it("the door's own listing in a busybox bottle (no find -printf): it brings nothing back and deletes nothing on the runner", async () => {
+    requireRealParts()
+    requireImage(MUSL_IMAGE, 'musl-image.sh')
+    // the door run directly on a started busybox bottle (the run itself refuses such an image before claude starts)
+    const dir = tempDir('e2e-images')
+    const ws = makeWorkspace(path.join(dir, 'door-busybox'), 1001)
+    const stateDir = fs.mkdtempSync(path.join(dir, 'state-'))
+    const backend = new DockerBackend({ wiring: 'relay', relayImage: RELAY_IMAGE })
+    const name = `bb-e2e-door-busybox-${process.pid}`
+    const user = { uid: 1001, gid: 1001 }
+    await backend.create({
+      name,
+      labels: { 'bot-bottle.test': 'images' },
+      image: MUSL_IMAGE,
+      user,
+      home: '/tmp',
+      env: {},
+      stateDir,
+      network: 'none',
+      cpus: 1,
+      memory: '256m',
+      pidsLimit: 64,
+      mounts: [],
+      workspace: { path: ws, maxBytes: 64 * 1048576, maxEntries: 1000 }
+    })
+    try {
+      await backend.start(name)
+      const r = await runDoor({
+        backend,
+        bottle: name,
+        user,
+        stateDir,
+        manifest: readManifest(ws),
+        policy: { mode: 'apply', maxBytes: 1048576, maxFiles: 100 },
+        protectedPaths: [],
+        redactor: new Redactor()
+      })
+      expect({ accepted: r.accepted, decisions: r.decisions.map(d => `${d.path} ${d.verdict}: ${d.reason}`) }).toEqual({
+        accepted: 0,
+        decisions: [
+          expect.stringMatching(
+            /^\. refused: the bottle's tree could not be listed \(the image's find cannot list it \(.*-printf.*\).*GNU find.*\): nothing comes back$/
+          )
+        ]
+      })
+      // the guest's tree is empty (nothing was copied in): a listing taken at its word would delete every runner file
+      expect(fs.readdirSync(ws).sort()).toEqual(['.git', 'README.md'])
+      expect(fs.readFileSync(path.join(ws, 'README.md'), 'utf8')).toBe('# e2e\n')
+    } finally {
+      await backend.remove(name)
+    }
   })
 })

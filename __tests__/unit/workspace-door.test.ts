@@ -362,13 +362,15 @@ describe('a bottle whose find cannot list the tree', () => {
     fs.writeFileSync(path.join(root, 'src', 'a.ts'), 'a\n')
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-door-state-'))
     const busyboxFind = { code: 1, stderr: 'find: unrecognized: -printf\nBusyBox v1.35.0 multi-call binary.\n' }
-    // busybox's find as the guest has it: usage on stderr, exit 1, nothing on stdout
+    // busybox's find as the guest has it (usage on stderr, exit 1, nothing on stdout), inside the door's one
+    // exec: the script's probe of the root fails, so it exits 97 with find's complaint (the e2e file runs it in busybox)
     class BusyboxBackend extends RecordingBackend {
       override execRaw(...args: Partial<Parameters<Backend['execRaw']>>): StreamedProcess {
         const [name, argv, , , onStderr] = args
         this.calls.push({ op: 'execRaw', args: [name, [...(argv ?? [])]] })
+        const probed = argv?.[0] === 'sh' && /-maxdepth 0 -printf %y\)" = d \] \|\| exit 97/.test(argv[2] ?? '')
         onStderr?.(Buffer.from(busyboxFind.stderr))
-        return { exited: Promise.resolve({ code: busyboxFind.code, signal: null }), kill: () => undefined, pid: undefined }
+        return { exited: Promise.resolve({ code: probed ? 97 : busyboxFind.code, signal: null }), kill: () => undefined, pid: undefined }
       }
     }
     const r = await runDoor({

@@ -40479,7 +40479,7 @@ module.exports = {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46058);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(60707);
 /* harmony import */ var _util_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(99661);
 
 
@@ -40492,7 +40492,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 70:
+/***/ 60707:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42077,7 +42077,8 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 /**
  * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
  * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
- * the writer's error, or the guest's first line of complaint (not tar's closing summary).
+ * the writer's error, the guest's own `bot-bottle:` line, or its first line of complaint (not
+ * tar's closing summary).
  */
 async function tarIntoGuest(guest, argv, user, write) {
     const input = new external_node_stream_.PassThrough({ highWaterMark: BUFFER_BYTES });
@@ -42090,12 +42091,12 @@ async function tarIntoGuest(guest, argv, user, write) {
         return err;
     });
     const [r, failed] = await Promise.all([untar, written]);
-    if (r.code === 0 && !failed)
+    // a part of the guest's script that failed but could not set the exit code says so with a `bot-bottle:` line
+    const lines = r.stderr.trim().split('\n');
+    const marked = lines.find(l => l.startsWith('bot-bottle: '));
+    if (r.code === 0 && !failed && !marked)
         return undefined;
-    const said = r.stderr
-        .trim()
-        .split('\n')
-        .find(l => l && !/Exiting with failure status/.test(l));
+    const said = marked?.slice('bot-bottle: '.length) ?? lines.find(l => l && !/Exiting with failure status/.test(l));
     return failed?.message ?? said ?? `exit ${r.code}`;
 }
 
@@ -42128,18 +42129,14 @@ function* chunksOf(fd, size) {
         yield n === buf.length ? buf : buf.subarray(0, n);
     }
 }
-/**
- * A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across
- * two chunks is seen); `clean` gets each chunk once it is known to hold none, in order.
- */
-function largeFileHoldsSecret(fd, size, secrets, clean) {
+/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
+function largeFileHoldsSecret(fd, size, secrets) {
     const overlap = Math.max(0, ...secrets.map(s => s.length - 1));
     let tail = Buffer.alloc(0);
     for (const chunk of chunksOf(fd, size)) {
         const window = Buffer.concat([tail, chunk]);
         if (holdsSecret(window, secrets))
             return true;
-        clean?.(chunk);
         tail = window.subarray(Math.max(0, window.length - overlap));
     }
     return false;
@@ -42170,30 +42167,6 @@ function holdBackSecret(manifest, rel) {
     manifest.entries.delete(rel);
     manifest.heldBack.set(rel, "holds one of the run's secrets");
     lib_core/* warning */.$e(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`);
-}
-/**
- * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
- * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
- * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
- */
-function copyVetted(fd, size, secrets, out) {
-    if (size <= WHOLE_FILE_BYTES) {
-        const { secret, whole } = vet(fd, size, secrets);
-        if (secret || !whole)
-            return 'secret';
-        writeAll(out, whole);
-        return whole.length;
-    }
-    let copied = 0;
-    const secret = largeFileHoldsSecret(fd, size, secrets, chunk => {
-        writeAll(out, chunk);
-        copied += chunk.length;
-    });
-    return secret ? 'secret' : copied;
-}
-function writeAll(fd, data) {
-    for (let off = 0; off < data.length;)
-        off += external_node_fs_.writeSync(fd, data, off, data.length - off);
 }
 
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/pull-request-config-in.js
@@ -50094,13 +50067,16 @@ function checkStructuredOutput(result, validate, deadlineMs = VALIDATION_DEADLIN
 }
 
 ;// CONCATENATED MODULE: ./lib/backend/exec-into.js
+/** How much of the command's stderr is kept (its first lines say why it failed; the rest is read and dropped). */
+const STDERR_KEPT = 4096;
 /**
  * Runs argv in the guest and hands its stdout, chunk by chunk, to a reader of hostile data
  * (`push` throws on anything it refuses): the first refusal kills the command and is returned
- * as `broken`; nothing after it is read.
+ * as `broken`; nothing after it is read. The start of stderr comes back too.
  */
 async function execInto(backend, name, argv, opts, push) {
     let broken;
+    let stderr = '';
     const proc = backend.execRaw(name, argv, opts, chunk => {
         if (broken !== undefined)
             return;
@@ -50111,9 +50087,12 @@ async function execInto(backend, name, argv, opts, push) {
             broken = err instanceof Error ? err.message : String(err);
             proc.kill('SIGKILL');
         }
-    }, () => undefined);
+    }, chunk => {
+        if (stderr.length < STDERR_KEPT)
+            stderr += chunk.toString('utf8', 0, STDERR_KEPT - stderr.length);
+    });
     const { code } = await proc.exited;
-    return { code, broken };
+    return { code, broken, stderr };
 }
 
 ;// CONCATENATED MODULE: ./lib/workspace-door/apply.js
@@ -50556,34 +50535,6 @@ class ListingParser {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/workspace-door/guest-tools.js
-
-
-/**
- * The door lists the bottle's tree with GNU find (`-printf`) and reads files out with GNU tar
- * (`--format=pax`). An image without them (busybox, Alpine's defaults) could run the agent but
- * bring nothing back, so it is refused before claude starts: no model spend on work that would
- * be lost. Not needed when `workspace-changes: none`.
- */
-async function checkDoorTools(backend, bottle, user, root, image) {
-    const [find, tar] = await Promise.all([findCanList(backend, bottle, user, root), backend.exec(bottle, ['tar', '--version'], { user, timeoutMs: 30_000 })]);
-    const missing = [...(find.ok ? [] : ['GNU find (find -printf)']), ...(tar.code === 0 && /GNU tar/.test(tar.stdout) ? [] : ['GNU tar (tar --format=pax)'])];
-    if (missing.length === 0)
-        return;
-    throw new errors/* BottleError */.nN(`Input 'image': ${image} has no ${missing.join(' and no ')}, which the workspace door needs to bring the agent's changes back`, "Install them in the image (Debian/Ubuntu: findutils and tar; Alpine: apk add findutils tar), or set 'workspace-changes: none' if nothing should come back");
-}
-/**
- * Whether the guest's find can list the tree under `root` (see listingProbeArgv): asked before
- * claude starts, and again by the door before it trusts a listing. `said`: find's first line of
- * complaint, when it could not.
- */
-async function findCanList(backend, bottle, user, root) {
-    const probe = await backend.exec(bottle, listingProbeArgv(root), { user, timeoutMs: 30_000 });
-    if (probe.code === 0 && probe.stdout === 'd')
-        return { ok: true };
-    return { ok: false, said: probe.stderr.trim().split('\n')[0]?.slice(0, 200) };
-}
-
 ;// CONCATENATED MODULE: ./lib/workspace-door/fold.js
 function foldUnder(items) {
     const sorted = [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -50675,7 +50626,6 @@ async function writePatch(scratch, entries, patchFile) {
 
 
 
-
 /**
  * The one way the agent's file changes come back to the runner. After claude stops (and every
  * guest process with it), the bottle's tree is listed, compared with what was copied in, each
@@ -50694,12 +50644,21 @@ function hashFile(p) {
     return external_node_crypto_.createHash('sha256').update(external_node_fs_.readFileSync(p)).digest('hex');
 }
 const depth = (p) => p.split('/').length;
+/**
+ * One exec, as the guest user: every process of the agent killed (nothing of it runs while its
+ * tree is read: what is listed is what is fetched; kill(-1) spares the shell itself), the probe
+ * that this find can list (see listingProbeArgv), then the listing.
+ */
+const LIST_SCRIPT = 'kill -KILL -1 2>/dev/null; [ "$(find "$1" -maxdepth 0 -printf %y)" = d ] || exit 97; shift; exec "$@"';
+const PROBE_FAILED = 97;
 async function listBottle(input) {
-    const find = await findCanList(input.backend, input.bottle, input.user, input.manifest.root);
-    if (!find.ok)
-        throw new Error(`the image's find cannot list it${find.said ? ` (${find.said})` : ''}; the workspace door needs GNU find and GNU tar in the image`);
     const parser = new ListingParser(door_LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000);
-    const { code, broken } = await execInto(input.backend, input.bottle, listingArgv(input.manifest.root), { user: input.user, timeoutMs: DOOR_TIMEOUT_MS }, chunk => parser.push(chunk));
+    const root = input.manifest.root;
+    const { code, broken, stderr } = await execInto(input.backend, input.bottle, ['sh', '-c', LIST_SCRIPT, 'sh', root, ...listingArgv(root)], { user: input.user, timeoutMs: DOOR_TIMEOUT_MS }, chunk => parser.push(chunk));
+    if (code === PROBE_FAILED) {
+        const said = stderr.trim().split('\n')[0]?.slice(0, 200);
+        throw new Error(`the image's find cannot list it${said ? ` (${said})` : ''}; the workspace door needs GNU find and GNU tar in the image`);
+    }
     if (broken)
         throw new Error(broken);
     parser.end();
@@ -50712,8 +50671,6 @@ async function runDoor(input) {
     const { policy, redactor } = input;
     const decisions = [];
     const refuse = (c, reason) => decisions.push({ path: c.path, change: c.change, verdict: 'refused', reason });
-    // nothing of the agent's runs while its tree is read: what is listed is what is fetched
-    await input.backend.exec(input.bottle, ['sh', '-c', 'kill -KILL -1 2>/dev/null; true'], { user: input.user, timeoutMs: 30_000 });
     let listing;
     try {
         listing = await listBottle(input);
@@ -52649,7 +52606,153 @@ async function provisionAll(guest, earlyClaude) {
     return { claude, promptFlags };
 }
 
+;// CONCATENATED MODULE: ./lib/bottle/workspace/stage-files.js
+
+/**
+ * The worker's loop. Self-contained (it runs as the worker's source, given fs and path): no
+ * imports, no closures. A file is opened without following a link and without blocking (a FIFO
+ * never hangs it), taken only when it is a regular file others may read (the guest user reads the
+ * copy whoever owns it), created in the stage exclusively, never through a link. A write that
+ * fails (a full disk) ends the staging: every file left is for the stream.
+ */
+function stageFiles(job, fs, path) {
+    // files up to WHOLE_BYTES are read whole; larger ones scanned and copied in chunks, each with the end of the one before
+    const WHOLE_BYTES = 16 * 1024 * 1024;
+    const CHUNK_BYTES = 1024 * 1024;
+    const needles = job.needles.map(h => Buffer.from(h, 'hex'));
+    const overlap = Math.max(0, ...needles.map(n => n.length - 1));
+    const holds = (b) => needles.some(n => b.indexOf(n) !== -1);
+    const made = new Set(['.']);
+    const parent = (rel) => {
+        const d = path.posix.dirname(rel);
+        if (made.has(d))
+            return;
+        parent(d);
+        try {
+            fs.mkdirSync(path.join(job.dir, d));
+            fs.chmodSync(path.join(job.dir, d), 0o755);
+        }
+        catch (err) {
+            // the other worker made it: the stage is private to this run, so a directory there is one of ours
+            if (err.code !== 'EEXIST' || !fs.lstatSync(path.join(job.dir, d)).isDirectory())
+                throw err;
+        }
+        made.add(d);
+    };
+    const writeAll = (fd, b) => {
+        for (let off = 0; off < b.length;)
+            off += fs.writeSync(fd, b, off, b.length - off);
+    };
+    let buf = Buffer.allocUnsafe(CHUNK_BYTES + overlap);
+    let room = job.room;
+    let usable = true;
+    const out = [];
+    for (const [rel, mtime] of job.files) {
+        if (!usable) {
+            out.push('stream');
+            continue;
+        }
+        let src;
+        try {
+            src = fs.openSync(path.join(job.root, rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        }
+        catch {
+            out.push('stream');
+            continue;
+        }
+        let dst;
+        const to = path.join(job.dir, rel);
+        try {
+            const st = fs.fstatSync(src);
+            if (!st.isFile() || (st.mode & 0o004) === 0) {
+                out.push('stream');
+                continue;
+            }
+            if (st.size > room) {
+                out.push('stream');
+                continue;
+            }
+            parent(rel);
+            dst = fs.openSync(to, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+            let copied = 0;
+            let secret = false;
+            if (st.size <= WHOLE_BYTES) {
+                if (buf.length < st.size)
+                    buf = Buffer.allocUnsafe(st.size);
+                let n = 0;
+                for (let r = 1; n < st.size && r > 0; n += r)
+                    r = fs.readSync(src, buf, n, st.size - n, n);
+                const data = buf.subarray(0, n);
+                secret = holds(data);
+                if (!secret)
+                    writeAll(dst, data);
+                copied = n;
+            }
+            else {
+                // each window is the end of the chunk before plus the next chunk: a secret across two chunks is seen
+                let tail = 0;
+                for (let pos = 0; pos < st.size && !secret;) {
+                    const r = fs.readSync(src, buf, tail, Math.min(CHUNK_BYTES, st.size - pos), pos);
+                    if (r === 0)
+                        break;
+                    const window = buf.subarray(0, tail + r);
+                    secret = holds(window);
+                    if (!secret)
+                        writeAll(dst, window.subarray(tail));
+                    pos += r;
+                    copied += r;
+                    const keep = Math.min(overlap, window.length);
+                    window.copy(buf, 0, window.length - keep);
+                    tail = keep;
+                }
+            }
+            if (secret) {
+                fs.closeSync(dst);
+                dst = undefined;
+                fs.rmSync(to, { force: true });
+                out.push('secret');
+                continue;
+            }
+            fs.fchmodSync(dst, st.mode & 0o777);
+            fs.futimesSync(dst, mtime, mtime);
+            room -= copied;
+            out.push(copied);
+        }
+        catch {
+            if (dst !== undefined)
+                fs.closeSync(dst);
+            dst = undefined;
+            fs.rmSync(to, { force: true });
+            usable = false; // a full disk or an unwritable stage: every later file would fail alike
+            out.push('stream');
+        }
+        finally {
+            if (dst !== undefined)
+                fs.closeSync(dst);
+            fs.closeSync(src);
+        }
+    }
+    return { outcomes: out, stopped: !usable };
+}
+/** The worker's source: the loop above, given the job and fs and path. */
+const WORKER_SOURCE = `const { parentPort, workerData } = require('node:worker_threads')
+parentPort.postMessage((${stageFiles.toString()})(workerData, require('node:fs'), require('node:path')))`;
+/**
+ * Runs one job in a worker thread. Unref'd: a run that ends meanwhile (cancelled, failed) never
+ * waits for it; its teardown removes the stage, and the worker's next write then fails.
+ */
+function stageInWorker(job) {
+    return new Promise((resolve, reject) => {
+        const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true, workerData: job });
+        worker.unref();
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', code => reject(new Error(`the staging worker exited (${code}) without its result`)));
+    });
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/stage.js
+
 
 
 
@@ -52769,13 +52872,6 @@ function stageMounts(stage, objectsDir) {
 const STAGE_MIN_BYTES = 8 * 1024;
 /** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
 const STAGE_FREE_MARGIN = 1024 * 1024 * 1024;
-/**
- * Whether a file can go in through the stage: large enough to gain from it, and readable by the
- * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
- */
-function stageable(st) {
-    return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0;
-}
 /** Free bytes on the file system of `dir`, less the margin; Infinity when it cannot be asked. */
 function roomIn(dir) {
     try {
@@ -52786,11 +52882,10 @@ function roomIn(dir) {
         return Number.POSITIVE_INFINITY;
     }
 }
-/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
+/** Staging of one run: where the vetted copies go, within the disk's room. */
 class Stage {
     dir;
-    made = new Set(['']);
-    /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
+    /** false once a worker could not write (a full disk): it said so, the stream took the rest */
     usable = true;
     written = 0;
     room;
@@ -52798,54 +52893,9 @@ class Stage {
         this.dir = dir;
         this.room = roomIn(dir);
     }
-    parent(rel) {
-        const dir = external_node_path_.posix.dirname(rel);
-        if (dir === '.' || this.made.has(dir))
-            return;
-        this.parent(dir);
-        const p = external_node_path_.join(this.dir, dir);
-        external_node_fs_.mkdirSync(p);
-        external_node_fs_.chmodSync(p, 0o755);
-        this.made.add(dir);
-    }
-    /**
-     * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
-     * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
-     * stream must take it (no room, or the write failed).
-     */
-    put(rel, src, needles, mtime) {
-        if (!this.usable || src.size > this.room)
-            return 'not staged';
-        const to = external_node_path_.join(this.dir, rel);
-        let out;
-        try {
-            this.parent(rel);
-            out = external_node_fs_.openSync(to, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | external_node_fs_.constants.O_NOFOLLOW, 0o600);
-            const copied = copyVetted(src.fd, src.size, needles, out);
-            if (copied === 'secret') {
-                external_node_fs_.closeSync(out);
-                out = undefined;
-                external_node_fs_.rmSync(to, { force: true });
-                return 'secret';
-            }
-            external_node_fs_.fchmodSync(out, src.st.mode & 0o777);
-            external_node_fs_.futimesSync(out, mtime, mtime);
-            this.room -= copied;
-            this.written += copied;
-            return 'staged';
-        }
-        catch {
-            if (out !== undefined)
-                external_node_fs_.closeSync(out);
-            out = undefined;
-            external_node_fs_.rmSync(to, { force: true });
-            this.usable = false; // a full disk or an unwritable state dir: every later file would fail alike
-            return 'not staged';
-        }
-        finally {
-            if (out !== undefined)
-                external_node_fs_.closeSync(out);
-        }
+    /** The room the workers share, each its part of what it would stage. */
+    roomFor(bytes, of) {
+        return of === 0 ? 0 : Math.floor((this.room * bytes) / of);
     }
     /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
     async clear() {
@@ -52853,43 +52903,64 @@ class Stage {
         await Promise.all(names.map(n => external_node_fs_.promises.rm(external_node_path_.join(this.dir, n), { recursive: true, force: true })));
     }
 }
-/** Files between two turns of the event loop: staging runs beside the bottle's start. */
-const BATCH = 128;
+/** Workers copying into the stage: two where the runner has two cores (the engine starts the bottle meanwhile). */
+function workerCount(files) {
+    return files < 64 ? 1 : Math.max(1, Math.min(2, external_node_os_.availableParallelism()));
+}
+/** Splits files into `n` runs of consecutive paths with about equal bytes (neighbours share directories). */
+function shares(files, sizeOf, n) {
+    const total = files.reduce((a, f) => a + sizeOf(f), 0);
+    const out = [[]];
+    let acc = 0;
+    for (const f of files) {
+        if (acc >= (total * out.length) / n && out.length < n)
+            out.push([]);
+        out.at(-1).push(f);
+        acc += sizeOf(f);
+    }
+    return out;
+}
 /**
- * Vets every file the guest can take from the stage and copies it there. A file with a secret
- * is held back here as in the stream. Yields to the event loop between batches, so it can run
- * while the engine creates and starts the bottle.
+ * Vets every file the guest can take from the stage and copies it there, in worker threads (see
+ * stage-files.ts), so it runs while the engine creates and starts the bottle. A file goes in
+ * through the stage when it is large enough to gain from it (STAGE_MIN_BYTES) and readable by the
+ * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
+ * A file with a secret is held back here as in the stream.
  */
 async function stageWorkspace(manifest, stage, secrets) {
-    const needles = needlesOf(secrets);
+    const needles = needlesOf(secrets).map(n => n.toString('hex'));
+    const files = [...manifest.entries].filter(([, e]) => e.type === 'file' && e.size >= STAGE_MIN_BYTES && !e.data);
     const staged = { files: new Set(), bytes: 0 };
-    let n = 0;
-    for (const [rel, e] of [...manifest.entries]) {
-        if (!stage.usable)
-            break;
-        if (e.type !== 'file' || e.size < STAGE_MIN_BYTES || e.data)
-            continue;
-        if (++n % BATCH === 0)
-            await new Promise(resolve => setImmediate(resolve));
-        const opened = openRegular(external_node_path_.join(manifest.root, rel));
-        if (!opened)
-            continue; // the stream says why
-        try {
-            if (!stageable(opened.st))
-                continue;
-            const put = stage.put(rel, opened, needles, e.mtime);
-            if (put === 'secret')
+    if (files.length === 0)
+        return staged;
+    const want = files.reduce((a, [, e]) => a + e.size, 0);
+    const parts = shares(files, ([, e]) => e.size, workerCount(files.length));
+    const results = await Promise.all(parts.map(part => {
+        const bytes = part.reduce((a, [, e]) => a + e.size, 0);
+        const job = {
+            root: manifest.root,
+            dir: stage.dir,
+            files: part.map(([rel, e]) => [rel, e.mtime]),
+            needles,
+            room: stage.roomFor(bytes, want)
+        };
+        return stageInWorker(job);
+    }));
+    for (const [i, part] of parts.entries()) {
+        for (const [j, [rel, e]] of part.entries()) {
+            const outcome = results[i].outcomes[j];
+            if (outcome === 'secret')
                 holdBackSecret(manifest, rel);
-            else if (put === 'staged') {
+            else if (typeof outcome === 'number') {
                 staged.files.add(rel);
-                e.size = external_node_fs_.statSync(external_node_path_.join(stage.dir, rel)).size;
-                staged.bytes += e.size;
+                e.size = outcome;
+                staged.bytes += outcome;
             }
         }
-        finally {
-            external_node_fs_.closeSync(opened.fd);
-        }
     }
+    stage.written += staged.bytes;
+    if (results.some(r => r.stopped))
+        stage.usable = false;
     return staged;
 }
 /** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
@@ -54617,6 +54688,34 @@ function target_targetOf(repository, payload) {
     return { ...base, isPullRequest: false };
 }
 
+;// CONCATENATED MODULE: ./lib/workspace-door/guest-tools.js
+
+
+/**
+ * The door lists the bottle's tree with GNU find (`-printf`) and reads files out with GNU tar
+ * (`--format=pax`). An image without them (busybox, Alpine's defaults) could run the agent but
+ * bring nothing back, so it is refused before claude starts: no model spend on work that would
+ * be lost. Not needed when `workspace-changes: none`.
+ */
+async function checkDoorTools(backend, bottle, user, root, image) {
+    const [find, tar] = await Promise.all([findCanList(backend, bottle, user, root), backend.exec(bottle, ['tar', '--version'], { user, timeoutMs: 30_000 })]);
+    const missing = [...(find.ok ? [] : ['GNU find (find -printf)']), ...(tar.code === 0 && /GNU tar/.test(tar.stdout) ? [] : ['GNU tar (tar --format=pax)'])];
+    if (missing.length === 0)
+        return;
+    throw new errors/* BottleError */.nN(`Input 'image': ${image} has no ${missing.join(' and no ')}, which the workspace door needs to bring the agent's changes back`, "Install them in the image (Debian/Ubuntu: findutils and tar; Alpine: apk add findutils tar), or set 'workspace-changes: none' if nothing should come back");
+}
+/**
+ * Whether the guest's find can list the tree under `root` (see listingProbeArgv): asked before
+ * claude starts, and again by the door before it trusts a listing. `said`: find's first line of
+ * complaint, when it could not.
+ */
+async function findCanList(backend, bottle, user, root) {
+    const probe = await backend.exec(bottle, listingProbeArgv(root), { user, timeoutMs: 30_000 });
+    if (probe.code === 0 && probe.stdout === 'd')
+        return { ok: true };
+    return { ok: false, said: probe.stderr.trim().split('\n')[0]?.slice(0, 200) };
+}
+
 ;// CONCATENATED MODULE: ./lib/bottle/workspace/copy-in.js
 
 
@@ -54625,14 +54724,23 @@ function target_targetOf(repository, payload) {
 
 
 
-/** The guest copies the staged tree into its workspace itself, as the guest user; any failure on either side fails the copy. */
-async function copyStageIn(guest, root) {
-    const script = 'cd "$1" || exit 1; { tar -cf - . || echo "bot-bottle: reading the staged files failed" >&2; } | { cd "$2" && tar -x -p -f -; }';
-    const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_STAGE, root], { user: guest.plan.guestUser });
-    if (r.code !== 0 || r.stderr.includes('bot-bottle:')) {
-        throw new errors/* BottleError */.nN(`copying the workspace into the bottle failed (${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`})`, 'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit');
-    }
-}
+/**
+ * One exec does the whole copy in, as the guest user: the staged files copied by the guest itself
+ * (in the background; files only, so the stream's directory modes stand) beside the tar stream on
+ * its stdin (directories, links, small files, the repository). Every part that fails says so
+ * with a `bot-bottle:` line: a copy that lost files silently would read as the agent deleting them.
+ */
+const COPY_IN_SCRIPT = `cd "$2" || exit 1
+if [ -n "$1" ]; then
+  { { cd "$1" || { echo "bot-bottle: the stage is not there" >&2; exit 1; }
+      { find . -type f -print0 || echo "bot-bottle: listing the staged files failed" >&2; } |
+        { tar -c --null --no-recursion -T - -f - || echo "bot-bottle: reading the staged files failed" >&2; }; } |
+    { tar -x -p -f - || echo "bot-bottle: copying the staged files failed" >&2; }; } &
+fi
+tar -x -p -f -
+s=$?
+wait
+exit $s`;
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
  * the same path. With a stage, every large file the guest user can read goes in as a vetted copy the
@@ -54647,10 +54755,9 @@ async function copyWorkspaceIn(guest, manifest, repo, secrets, staging) {
     /** directories its owner may not write: made writable while files go in, their modes set at the end */
     const locked = [];
     const copied = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size };
-    if (staged.files.size)
-        await copyStageIn(guest, manifest.root);
     const { uid, gid } = guest.plan.guestUser;
-    const why = await tarIntoGuest(guest, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { uid, gid }, async (tar) => {
+    const argv = ['sh', '-c', COPY_IN_SCRIPT, 'sh', staged.files.size ? GUEST_STAGE : '', manifest.root];
+    const why = await tarIntoGuest(guest, argv, { uid, gid }, async (tar) => {
         for (const [rel, e] of [...manifest.entries]) {
             if (e.type === 'dir') {
                 // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files

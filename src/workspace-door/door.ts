@@ -14,7 +14,6 @@ import { ApplyRefused, makeDirectory, removeEntry, sameAsRunner, workspaceTarget
 import { type Change, changesOf } from './changes.js'
 import { fetchFiles, type Fetched } from './fetch.js'
 import { gitShapedDirs, refusal } from './judge.js'
-import { findCanList } from './guest-tools.js'
 import { ListingParser, listingArgv } from './listing.js'
 import { foldUnder, pathsUnder } from './fold.js'
 import { type PatchEntry, writePatch } from './patch.js'
@@ -73,18 +72,28 @@ function hashFile(p: string): string {
 
 const depth = (p: string) => p.split('/').length
 
+/**
+ * One exec, as the guest user: every process of the agent killed (nothing of it runs while its
+ * tree is read: what is listed is what is fetched; kill(-1) spares the shell itself), the probe
+ * that this find can list (see listingProbeArgv), then the listing.
+ */
+const LIST_SCRIPT = 'kill -KILL -1 2>/dev/null; [ "$(find "$1" -maxdepth 0 -printf %y)" = d ] || exit 97; shift; exec "$@"'
+const PROBE_FAILED = 97
+
 async function listBottle(input: DoorInput): Promise<Map<string, ReturnType<ListingParser['entries']['get']> & object>> {
-  const find = await findCanList(input.backend, input.bottle, input.user, input.manifest.root)
-  if (!find.ok)
-    throw new Error(`the image's find cannot list it${find.said ? ` (${find.said})` : ''}; the workspace door needs GNU find and GNU tar in the image`)
   const parser = new ListingParser(LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000)
-  const { code, broken } = await execInto(
+  const root = input.manifest.root
+  const { code, broken, stderr } = await execInto(
     input.backend,
     input.bottle,
-    listingArgv(input.manifest.root),
+    ['sh', '-c', LIST_SCRIPT, 'sh', root, ...listingArgv(root)],
     { user: input.user, timeoutMs: DOOR_TIMEOUT_MS },
     chunk => parser.push(chunk)
   )
+  if (code === PROBE_FAILED) {
+    const said = stderr.trim().split('\n')[0]?.slice(0, 200)
+    throw new Error(`the image's find cannot list it${said ? ` (${said})` : ''}; the workspace door needs GNU find and GNU tar in the image`)
+  }
   if (broken) throw new Error(broken)
   parser.end()
   // find exits 1 when some directory could not be read: what it did list stands (the rest looks deleted, which the agent could do anyway)
@@ -96,9 +105,6 @@ export async function runDoor(input: DoorInput): Promise<DoorResult> {
   const { policy, redactor } = input
   const decisions: DoorDecision[] = []
   const refuse = (c: Pick<Change, 'path' | 'change'>, reason: string) => decisions.push({ path: c.path, change: c.change, verdict: 'refused', reason })
-  // nothing of the agent's runs while its tree is read: what is listed is what is fetched
-  await input.backend.exec(input.bottle, ['sh', '-c', 'kill -KILL -1 2>/dev/null; true'], { user: input.user, timeoutMs: 30_000 })
-
   let listing: Awaited<ReturnType<typeof listBottle>>
   try {
     listing = await listBottle(input)

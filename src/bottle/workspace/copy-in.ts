@@ -16,17 +16,23 @@ export interface CopiedIn {
   staged: number
 }
 
-/** The guest copies the staged tree into its workspace itself, as the guest user; any failure on either side fails the copy. */
-async function copyStageIn(guest: Guest, root: string): Promise<void> {
-  const script = 'cd "$1" || exit 1; { tar -cf - . || echo "bot-bottle: reading the staged files failed" >&2; } | { cd "$2" && tar -x -p -f -; }'
-  const r = await guest.backend.exec(guest.name, ['sh', '-c', script, 'sh', GUEST_STAGE, root], { user: guest.plan.guestUser })
-  if (r.code !== 0 || r.stderr.includes('bot-bottle:')) {
-    throw new BottleError(
-      `copying the workspace into the bottle failed (${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`})`,
-      'The guest image needs `sh` and `tar`; raise `workspace-max-mb` or `memory` if the copy does not fit'
-    )
-  }
-}
+/**
+ * One exec does the whole copy in, as the guest user: the staged files copied by the guest itself
+ * (in the background; files only, so the stream's directory modes stand) beside the tar stream on
+ * its stdin (directories, links, small files, the repository). Every part that fails says so
+ * with a `bot-bottle:` line: a copy that lost files silently would read as the agent deleting them.
+ */
+const COPY_IN_SCRIPT = `cd "$2" || exit 1
+if [ -n "$1" ]; then
+  { { cd "$1" || { echo "bot-bottle: the stage is not there" >&2; exit 1; }
+      { find . -type f -print0 || echo "bot-bottle: listing the staged files failed" >&2; } |
+        { tar -c --null --no-recursion -T - -f - || echo "bot-bottle: reading the staged files failed" >&2; }; } |
+    { tar -x -p -f - || echo "bot-bottle: copying the staged files failed" >&2; }; } &
+fi
+tar -x -p -f -
+s=$?
+wait
+exit $s`
 
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at
@@ -48,9 +54,9 @@ export async function copyWorkspaceIn(
   /** directories its owner may not write: made writable while files go in, their modes set at the end */
   const locked: [string, number][] = []
   const copied: CopiedIn = { files: staged.files.size, bytes: staged.bytes, staged: staged.files.size }
-  if (staged.files.size) await copyStageIn(guest, manifest.root)
   const { uid, gid } = guest.plan.guestUser
-  const why = await tarIntoGuest(guest, ['sh', '-c', 'cd "$1" && exec tar -x -p -f -', 'sh', manifest.root], { uid, gid }, async tar => {
+  const argv = ['sh', '-c', COPY_IN_SCRIPT, 'sh', staged.files.size ? GUEST_STAGE : '', manifest.root]
+  const why = await tarIntoGuest(guest, argv, { uid, gid }, async tar => {
     for (const [rel, e] of [...manifest.entries]) {
       if (e.type === 'dir') {
         // tar sets an existing directory's mode at once (the stage's copy made it): a read-only one would refuse its files

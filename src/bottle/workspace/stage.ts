@@ -4,7 +4,8 @@ import path from 'node:path'
 import type { Mount } from '../../backend/types.js'
 import { currentOwner, ownerIsGone } from '../teardown/owner.js'
 import type { Manifest } from '../../workspace-door/manifest.js'
-import { copyVetted, holdBackSecret, needlesOf, openRegular } from './vet.js'
+import { holdBackSecret, needlesOf } from './vet.js'
+import { type StageJob, stageInWorker } from './stage-files.js'
 
 /**
  * The fast way in: workspace files are read and vetted on the runner and the bytes that were
@@ -125,14 +126,6 @@ export const STAGE_MIN_BYTES = 8 * 1024
 /** Free space the staging leaves where it writes (the record needs disk after the run; a memory stage, the bottle's memory). */
 const STAGE_FREE_MARGIN = 1024 * 1024 * 1024
 
-/**
- * Whether a file can go in through the stage: large enough to gain from it, and readable by the
- * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
- */
-export function stageable(st: fs.Stats): boolean {
-  return st.isFile() && st.size >= STAGE_MIN_BYTES && (st.mode & 0o004) !== 0
-}
-
 /** What went into the stage: the paths (the stream skips them) and their bytes. */
 export interface Staged {
   files: Set<string>
@@ -149,10 +142,9 @@ function roomIn(dir: string): number {
   }
 }
 
-/** Staging of one run: vetted copies written in, each parent made once, within the disk's room. */
+/** Staging of one run: where the vetted copies go, within the disk's room. */
 export class Stage {
-  private readonly made = new Set<string>([''])
-  /** false once staging must stop (the run is ending, or writing failed): the stream takes the rest */
+  /** false once a worker could not write (a full disk): it said so, the stream took the rest */
   usable = true
   written = 0
   private room: number
@@ -161,49 +153,9 @@ export class Stage {
     this.room = roomIn(dir)
   }
 
-  private parent(rel: string): void {
-    const dir = path.posix.dirname(rel)
-    if (dir === '.' || this.made.has(dir)) return
-    this.parent(dir)
-    const p = path.join(this.dir, dir)
-    fs.mkdirSync(p)
-    fs.chmodSync(p, 0o755)
-    this.made.add(dir)
-  }
-
-  /**
-   * Copies the opened file in at `rel`, scanning what it copies: 'secret' when it holds one (no
-   * copy is left), 'staged' when the copy holds exactly the bytes vetted, 'not staged' when the
-   * stream must take it (no room, or the write failed).
-   */
-  put(rel: string, src: { fd: number; size: number; st: fs.Stats }, needles: readonly Buffer[], mtime: number): 'staged' | 'secret' | 'not staged' {
-    if (!this.usable || src.size > this.room) return 'not staged'
-    const to = path.join(this.dir, rel)
-    let out: number | undefined
-    try {
-      this.parent(rel)
-      out = fs.openSync(to, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
-      const copied = copyVetted(src.fd, src.size, needles, out)
-      if (copied === 'secret') {
-        fs.closeSync(out)
-        out = undefined
-        fs.rmSync(to, { force: true })
-        return 'secret'
-      }
-      fs.fchmodSync(out, src.st.mode & 0o777)
-      fs.futimesSync(out, mtime, mtime)
-      this.room -= copied
-      this.written += copied
-      return 'staged'
-    } catch {
-      if (out !== undefined) fs.closeSync(out)
-      out = undefined
-      fs.rmSync(to, { force: true })
-      this.usable = false // a full disk or an unwritable state dir: every later file would fail alike
-      return 'not staged'
-    } finally {
-      if (out !== undefined) fs.closeSync(out)
-    }
+  /** The room the workers share, each its part of what it would stage. */
+  roomFor(bytes: number, of: number): number {
+    return of === 0 ? 0 : Math.floor((this.room * bytes) / of)
   }
 
   /** Empties the staging directory (the mount then shows nothing); the guest has its copy by now. */
@@ -213,37 +165,64 @@ export class Stage {
   }
 }
 
-/** Files between two turns of the event loop: staging runs beside the bottle's start. */
-const BATCH = 128
+/** Workers copying into the stage: two where the runner has two cores (the engine starts the bottle meanwhile). */
+function workerCount(files: number): number {
+  return files < 64 ? 1 : Math.max(1, Math.min(2, os.availableParallelism()))
+}
+
+/** Splits files into `n` runs of consecutive paths with about equal bytes (neighbours share directories). */
+function shares<T>(files: T[], sizeOf: (f: T) => number, n: number): T[][] {
+  const total = files.reduce((a, f) => a + sizeOf(f), 0)
+  const out: T[][] = [[]]
+  let acc = 0
+  for (const f of files) {
+    if (acc >= (total * out.length) / n && out.length < n) out.push([])
+    out.at(-1)!.push(f)
+    acc += sizeOf(f)
+  }
+  return out
+}
 
 /**
- * Vets every file the guest can take from the stage and copies it there. A file with a secret
- * is held back here as in the stream. Yields to the event loop between batches, so it can run
- * while the engine creates and starts the bottle.
+ * Vets every file the guest can take from the stage and copies it there, in worker threads (see
+ * stage-files.ts), so it runs while the engine creates and starts the bottle. A file goes in
+ * through the stage when it is large enough to gain from it (STAGE_MIN_BYTES) and readable by the
+ * guest user through the mount whoever owns the copy (so: readable by others; its mode is kept).
+ * A file with a secret is held back here as in the stream.
  */
 export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: readonly string[]): Promise<Staged> {
-  const needles = needlesOf(secrets)
+  const needles = needlesOf(secrets).map(n => n.toString('hex'))
+  const files = [...manifest.entries].filter(([, e]) => e.type === 'file' && e.size >= STAGE_MIN_BYTES && !e.data)
   const staged: Staged = { files: new Set(), bytes: 0 }
-  let n = 0
-  for (const [rel, e] of [...manifest.entries]) {
-    if (!stage.usable) break
-    if (e.type !== 'file' || e.size < STAGE_MIN_BYTES || e.data) continue
-    if (++n % BATCH === 0) await new Promise(resolve => setImmediate(resolve))
-    const opened = openRegular(path.join(manifest.root, rel))
-    if (!opened) continue // the stream says why
-    try {
-      if (!stageable(opened.st)) continue
-      const put = stage.put(rel, opened, needles, e.mtime)
-      if (put === 'secret') holdBackSecret(manifest, rel)
-      else if (put === 'staged') {
-        staged.files.add(rel)
-        e.size = fs.statSync(path.join(stage.dir, rel)).size
-        staged.bytes += e.size
+  if (files.length === 0) return staged
+  const want = files.reduce((a, [, e]) => a + e.size, 0)
+  const parts = shares(files, ([, e]) => e.size, workerCount(files.length))
+  const results = await Promise.all(
+    parts.map(part => {
+      const bytes = part.reduce((a, [, e]) => a + e.size, 0)
+      const job: StageJob = {
+        root: manifest.root,
+        dir: stage.dir,
+        files: part.map(([rel, e]) => [rel, e.mtime]),
+        needles,
+        room: stage.roomFor(bytes, want)
       }
-    } finally {
-      fs.closeSync(opened.fd)
+      return stageInWorker(job)
+    })
+  )
+  for (const [i, part] of parts.entries()) {
+    for (const [j, [rel, e]] of part.entries()) {
+      const outcome = results[i]!.outcomes[j]
+      if (outcome === 'secret') holdBackSecret(manifest, rel)
+      else if (typeof outcome === 'number') {
+        staged.files.add(rel)
+        e.size = outcome
+        staged.bytes += outcome
+      }
     }
   }
+  stage.written += staged.bytes
+  if (results.some(r => r.stopped)) stage.usable = false
   return staged
 }
 

@@ -8,7 +8,8 @@ const BUFFER_BYTES = 4 * 1024 * 1024
 /**
  * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
  * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
- * the writer's error, or the guest's first line of complaint (not tar's closing summary).
+ * the writer's error, the guest's own `bot-bottle:` line, or its first line of complaint (not
+ * tar's closing summary).
  */
 export async function tarIntoGuest(
   guest: Guest,
@@ -29,10 +30,10 @@ export async function tarIntoGuest(
       }
     )
   const [r, failed] = await Promise.all([untar, written])
-  if (r.code === 0 && !failed) return undefined
-  const said = r.stderr
-    .trim()
-    .split('\n')
-    .find(l => l && !/Exiting with failure status/.test(l))
+  // a part of the guest's script that failed but could not set the exit code says so with a `bot-bottle:` line
+  const lines = r.stderr.trim().split('\n')
+  const marked = lines.find(l => l.startsWith('bot-bottle: '))
+  if (r.code === 0 && !failed && !marked) return undefined
+  const said = marked?.slice('bot-bottle: '.length) ?? lines.find(l => l && !/Exiting with failure status/.test(l))
   return failed?.message ?? said ?? `exit ${r.code}`
 }

@@ -32,17 +32,13 @@ export function* chunksOf(fd: number, size: number): Generator<Buffer> {
   }
 }
 
-/**
- * A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across
- * two chunks is seen); `clean` gets each chunk once it is known to hold none, in order.
- */
-function largeFileHoldsSecret(fd: number, size: number, secrets: readonly Buffer[], clean?: (chunk: Buffer) => void): boolean {
+/** A large file scanned chunk by chunk, each chunk with the end of the one before (a secret across two chunks is seen). */
+function largeFileHoldsSecret(fd: number, size: number, secrets: readonly Buffer[]): boolean {
   const overlap = Math.max(0, ...secrets.map(s => s.length - 1))
   let tail = Buffer.alloc(0)
   for (const chunk of chunksOf(fd, size)) {
     const window = Buffer.concat([tail, chunk])
     if (holdsSecret(window, secrets)) return true
-    clean?.(chunk)
     tail = window.subarray(Math.max(0, window.length - overlap))
   }
   return false
@@ -75,28 +71,4 @@ export function holdBackSecret(manifest: Manifest, rel: string): void {
   manifest.entries.delete(rel)
   manifest.heldBack.set(rel, "holds one of the run's secrets")
   core.warning(`workspace: ${rel} holds one of the run's secrets: it is not copied into the bottle`)
-}
-
-/**
- * Copies an opened file into `out` chunk by chunk, scanning each chunk with the end of the one
- * before: what lands in `out` is exactly what was scanned. 'secret' as soon as one is found
- * (`out` then holds a part: the caller removes it); otherwise the bytes copied.
- */
-export function copyVetted(fd: number, size: number, secrets: readonly Buffer[], out: number): number | 'secret' {
-  if (size <= WHOLE_FILE_BYTES) {
-    const { secret, whole } = vet(fd, size, secrets)
-    if (secret || !whole) return 'secret'
-    writeAll(out, whole)
-    return whole.length
-  }
-  let copied = 0
-  const secret = largeFileHoldsSecret(fd, size, secrets, chunk => {
-    writeAll(out, chunk)
-    copied += chunk.length
-  })
-  return secret ? 'secret' : copied
-}
-
-function writeAll(fd: number, data: Buffer): void {
-  for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off)
 }
