@@ -54960,13 +54960,20 @@ function workspaceRoom(copy, config) {
  */
 async function provisionWorkspace(guest, copy, gateUrl, config) {
     const started = Date.now();
-    if (config.workspaceChanges.mode !== 'none')
-        await checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image);
+    // asked beside the copy (an exec's round trip less); an image without the tools fails with that, not with what its tar said
+    const tools = config.workspaceChanges.mode !== 'none'
+        ? checkDoorTools(guest.backend, guest.name, guest.plan.guestUser, copy.manifest.root, config.image)
+        : Promise.resolve();
+    tools.catch(() => undefined);
     try {
         if (!copy.repo)
             throw new Error('the bottle was started without its workspace mounts (workspaceMounts)');
         const repo = (await copy.repo)?.withOrigin(gateUrl);
-        const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging);
+        const copied = await copyWorkspaceIn(guest, copy.manifest, repo, copy.secrets, copy.staging).catch(async (err) => {
+            await tools;
+            throw err;
+        });
+        await tools;
         await copyPullRequestConfigIn(guest, copy.manifest, copy.secrets);
         // before claude starts: a file kept out must not be in the bottle's git either
         const tracked = repo ? await heldBackInRepo(copy.manifest.root, copy.manifest.heldBack, copy.secrets) : [];
