@@ -3,7 +3,8 @@
  * files from the read-only stage beside the tar stream, in one exec, and the tree it ends with is
  * the runner's (contents, modes, whole-second times, links, a read-only directory holding a staged
  * file); when the guest's part of it fails, the copy fails with what went wrong: a copy that lost
- * files silently would read to the door as the agent deleting them.
+ * files silently would read to the door as the agent deleting them. An image without GNU tar
+ * (busybox) still gets the staged files.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -15,8 +16,8 @@ import { copyWorkspaceIn } from '../../src/bottle/workspace/copy-in.js'
 import { makeStage, removeStage, Stage, stageMounts, stageWorkspace } from '../../src/bottle/workspace/stage.js'
 import { BottleError } from '../../src/util/errors.js'
 import { readManifest } from '../../src/workspace-door/manifest.js'
-import { GUEST_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
-import { requireRealParts, tempDir } from './helpers.js'
+import { GUEST_IMAGE, MUSL_IMAGE, RELAY_IMAGE } from '../../test/harness/paths.mjs'
+import { requireImage, requireRealParts, tempDir } from './helpers.js'
 
 const user = { uid: 1001, gid: 1001 }
 const big = (fill: string) => fill.repeat(Math.ceil(20_000 / fill.length)).slice(0, 20_000)
@@ -47,13 +48,13 @@ describe('the copy in', () => {
     removeStage(state)
   })
 
-  async function bottle(mounts: Mount[]): Promise<Guest> {
+  async function bottle(mounts: Mount[], image = GUEST_IMAGE): Promise<Guest> {
     const name = `bb-e2e-copy-in-${process.pid}-${bottles.length}`
     bottles.push(name)
     await backend.create({
       name,
       labels: { 'bot-bottle.test': 'copy-in' },
-      image: GUEST_IMAGE,
+      image,
       user,
       home: '/tmp',
       env: {},
@@ -109,10 +110,54 @@ describe('the copy in', () => {
     const manifest = readManifest(ws)
     const stage = new Stage(makeStage(state, 0))
     const staged = await stageWorkspace(manifest, stage, [])
-    fs.chmodSync(path.join(stage.dir, 'src', 'big.bin'), 0o600) // the runner's own, as if it had been staged so
+    fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600) // the runner's own, as if it had been staged so
     const guest = await bottle(stageMounts(stage.dir, undefined))
     const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
     expect(err).toBeInstanceOf(BottleError)
     expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+  })
+
+  it('fails, saying so, when a staged file is gone from the stage (never a file silently missing)', async () => {
+    const manifest = readManifest(ws)
+    const stage = new Stage(makeStage(state, 0))
+    const staged = await stageWorkspace(manifest, stage, [])
+    fs.rmSync(path.join(stage.tree, 'src', 'locked', 'inside.bin'))
+    const guest = await bottle(stageMounts(stage.dir, undefined))
+    const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
+    expect(err).toBeInstanceOf(BottleError)
+    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+  })
+
+  it('a failure is seen however much tar says on stderr meanwhile (500 streamed files with times in the future)', async () => {
+    fs.mkdirSync(path.join(ws, 'many'))
+    const future = new Date('2040-01-01T00:00:00Z')
+    for (let i = 0; i < 500; i++) {
+      const p = path.join(ws, 'many', `f${i}.txt`)
+      fs.writeFileSync(p, `${i}\n`)
+      fs.utimesSync(p, future, future)
+    }
+    const manifest = readManifest(ws)
+    const stage = new Stage(makeStage(state, 0))
+    const staged = await stageWorkspace(manifest, stage, [])
+    fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600)
+    const guest = await bottle(stageMounts(stage.dir, undefined))
+    const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
+    expect(err).toBeInstanceOf(BottleError)
+    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+  })
+
+  it('in an image without GNU tar (busybox, as with workspace-changes: none), the staged files still go in', async () => {
+    requireImage(MUSL_IMAGE, 'musl-image.sh')
+    const manifest = readManifest(ws)
+    const stage = new Stage(makeStage(state, 0))
+    const staging = stageWorkspace(manifest, stage, [])
+    const guest = await bottle(stageMounts(stage.dir, undefined), MUSL_IMAGE)
+    const copied = await copyWorkspaceIn(guest, manifest, undefined, [], staging)
+    expect({ files: copied.files, staged: copied.staged }).toEqual({ files: 4, staged: 3 })
+    const sums = (out: string) => out.split('\n').filter(Boolean).sort()
+    const inGuest = await backend.exec(guest.name, ['sh', '-c', 'cd "$1" && find . -type f | sort | xargs sha256sum', 'sh', ws], { user })
+    const onRunner = execFileSync('sh', ['-c', 'cd "$1" && find . -type f | sort | xargs sha256sum', 'sh', ws], { encoding: 'utf8' })
+    expect(sums(inGuest.stdout)).toEqual(sums(onRunner))
+    expect(sums(inGuest.stdout)).toHaveLength(4)
   })
 })

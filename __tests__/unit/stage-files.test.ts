@@ -135,7 +135,7 @@ describe('stageWorkspace with two workers', () => {
         bytes: 196 * 9000,
         held: ['d17/f157.bin', 'd7/f107.bin', 'd7/f7.bin', 'd17/f57.bin'].sort()
       })
-      const copies = execFileSync('find', ['.', '-type', 'f'], { cwd: s.dir, encoding: 'utf8' }).split('\n').filter(Boolean)
+      const copies = execFileSync('find', ['.', '-type', 'f'], { cwd: s.tree, encoding: 'utf8' }).split('\n').filter(Boolean)
       expect(copies).toHaveLength(196)
     } finally {
       removeStage(state)

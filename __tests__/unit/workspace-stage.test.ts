@@ -140,18 +140,22 @@ describe('stageWorkspace', () => {
     expect([...staged.files].sort()).toEqual(['src/deep/large.bin', 'top.bin'])
     expect(staged.bytes).toBe(18000)
     // copies with the runner's bytes, mode and whole-second time, in directories the guest user can read
-    const copy = fs.statSync(path.join(stage.dir, 'src/deep/large.bin'))
+    const copy = fs.statSync(path.join(stage.tree, 'src/deep/large.bin'))
     const orig = fs.statSync(path.join(ws, 'src/deep/large.bin'))
-    expect(fs.readFileSync(path.join(stage.dir, 'src/deep/large.bin'), 'utf8')).toBe(big('large'))
+    expect(fs.readFileSync(path.join(stage.tree, 'src/deep/large.bin'), 'utf8')).toBe(big('large'))
     expect({ ino: copy.ino === orig.ino, mode: (copy.mode & 0o777).toString(8), mtime: copy.mtimeMs }).toEqual({
       ino: false,
       mode: '644',
       mtime: Math.floor(orig.mtimeMs / 1000) * 1000
     })
-    expect((fs.statSync(path.join(stage.dir, 'src/deep')).mode & 0o777).toString(8)).toBe('755')
+    expect((fs.statSync(path.join(stage.tree, 'src/deep')).mode & 0o777).toString(8)).toBe('755')
     expect((fs.statSync(stage.dir).mode & 0o777).toString(8)).toBe('755')
+    expect((fs.statSync(stage.tree).mode & 0o777).toString(8)).toBe('755')
+    // the list the guest's tar copies from: exactly the staged paths, NUL-separated, never read as options
+    expect(fs.readFileSync(path.join(stage.dir, 'list'), 'utf8').split('\0').sort()).toEqual(['', './src/deep/large.bin', './top.bin'])
+    expect((fs.statSync(path.join(stage.dir, 'list')).mode & 0o777).toString(8)).toBe('644')
     // nothing else is in the stage: not the small, the private, the secret file or the link
-    const listed = execFileSync('find', ['.', '-mindepth', '1'], { cwd: stage.dir, encoding: 'utf8' }).split('\n').filter(Boolean).sort()
+    const listed = execFileSync('find', ['.', '-mindepth', '1'], { cwd: stage.tree, encoding: 'utf8' }).split('\n').filter(Boolean).sort()
     expect(listed).toEqual(['./src', './src/deep', './src/deep/large.bin', './top.bin'])
     // the secret's file is held back with a warning naming it (never its content)
     expect(manifest.entries.has('src/leak.bin')).toBe(false)
@@ -176,7 +180,7 @@ describe('stageWorkspace', () => {
     expect({ ctime: after.ctimeMs, nlink: after.nlink }).toEqual({ ctime: before.ctimeMs, nlink: 1 })
     // an earlier step's process writes a secret into the runner's file: the stage still holds the vetted bytes
     fs.appendFileSync(p, `\n${KEY}\n`)
-    expect(fs.readFileSync(path.join(stage.dir, 'log.bin'), 'utf8')).toBe(big('log line '))
+    expect(fs.readFileSync(path.join(stage.tree, 'log.bin'), 'utf8')).toBe(big('log line '))
   })
 
   it('stages only what fits in the room the disk has; the stream takes the rest', async () => {

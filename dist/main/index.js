@@ -42077,7 +42077,7 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 /**
  * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
  * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
- * the writer's error, the guest's own `bot-bottle:` line, or its first line of complaint (not
+ * the writer's error, the guest's own `bot-bottle:` line on stdout, or its first line of complaint (not
  * tar's closing summary).
  */
 async function tarIntoGuest(guest, argv, user, write) {
@@ -42091,12 +42091,15 @@ async function tarIntoGuest(guest, argv, user, write) {
         return err;
     });
     const [r, failed] = await Promise.all([untar, written]);
-    // a part of the guest's script that failed but could not set the exit code says so with a `bot-bottle:` line
-    const lines = r.stderr.trim().split('\n');
-    const marked = lines.find(l => l.startsWith('bot-bottle: '));
+    // a part of the guest's script that failed but could not set the exit code says so on stdout, with a `bot-bottle:` line
+    const marked = r.stdout.split('\n').find(l => l.startsWith('bot-bottle: '));
     if (r.code === 0 && !failed && !marked)
         return undefined;
-    const said = marked?.slice('bot-bottle: '.length) ?? lines.find(l => l && !/Exiting with failure status/.test(l));
+    const said = marked?.slice('bot-bottle: '.length) ??
+        r.stderr
+            .trim()
+            .split('\n')
+            .find(l => l && !/Exiting with failure status/.test(l));
     return failed?.message ?? said ?? `exit ${r.code}`;
 }
 
@@ -52882,16 +52885,34 @@ function roomIn(dir) {
         return Number.POSITIVE_INFINITY;
     }
 }
-/** Staging of one run: where the vetted copies go, within the disk's room. */
+/** Under the stage, as the guest sees it too: the vetted copies under their workspace paths, and the list of them. */
+const STAGE_TREE = 'tree';
+const STAGE_LIST = 'list';
+/**
+ * Staging of one run, within the disk's room: the copies in `tree`, and `list`, the staged
+ * paths NUL-separated, which the guest's tar copies exactly (a copy missing is then its error,
+ * never a file silently lost, which the door would read as the agent deleting it).
+ */
 class Stage {
     dir;
     /** false once a worker could not write (a full disk): it said so, the stream took the rest */
     usable = true;
     written = 0;
     room;
+    tree;
     constructor(dir) {
         this.dir = dir;
         this.room = roomIn(dir);
+        this.tree = external_node_path_.join(dir, STAGE_TREE);
+        external_node_fs_.mkdirSync(this.tree, { recursive: true });
+        external_node_fs_.chmodSync(this.tree, 0o755);
+    }
+    /** Writes the list of what was staged (each path `./`-prefixed: never read as an option). */
+    writeList(files) {
+        const names = [...files].map(f => `./${f}\0`).join('');
+        const list = external_node_path_.join(this.dir, STAGE_LIST);
+        external_node_fs_.writeFileSync(list, names, { flag: 'wx' });
+        external_node_fs_.chmodSync(list, 0o644); // whatever the runner's umask: the guest user reads it
     }
     /** The room the workers share, each its part of what it would stage. */
     roomFor(bytes, of) {
@@ -52931,15 +52952,17 @@ async function stageWorkspace(manifest, stage, secrets) {
     const needles = needlesOf(secrets).map(n => n.toString('hex'));
     const files = [...manifest.entries].filter(([, e]) => e.type === 'file' && e.size >= STAGE_MIN_BYTES && !e.data);
     const staged = { files: new Set(), bytes: 0 };
-    if (files.length === 0)
+    if (files.length === 0) {
+        stage.writeList([]);
         return staged;
+    }
     const want = files.reduce((a, [, e]) => a + e.size, 0);
     const parts = shares(files, ([, e]) => e.size, workerCount(files.length));
     const results = await Promise.all(parts.map(part => {
         const bytes = part.reduce((a, [, e]) => a + e.size, 0);
         const job = {
             root: manifest.root,
-            dir: stage.dir,
+            dir: stage.tree,
             files: part.map(([rel, e]) => [rel, e.mtime]),
             needles,
             room: stage.roomFor(bytes, want)
@@ -52961,6 +52984,7 @@ async function stageWorkspace(manifest, stage, secrets) {
     stage.written += staged.bytes;
     if (results.some(r => r.stopped))
         stage.usable = false;
+    stage.writeList(staged.files);
     return staged;
 }
 /** The bytes the stage would take for `manifest`: every file large enough for it (what others may read is known only when opened). */
@@ -54726,20 +54750,30 @@ async function findCanList(backend, bottle, user, root) {
 
 /**
  * One exec does the whole copy in, as the guest user: the staged files copied by the guest itself
- * (in the background; files only, so the stream's directory modes stand) beside the tar stream on
- * its stdin (directories, links, small files, the repository). Every part that fails says so
- * with a `bot-bottle:` line: a copy that lost files silently would read as the agent deleting them.
+ * (in the background; exactly the files the stage lists, files only, so the stream's directory
+ * modes stand) beside the tar stream on its stdin (directories, links, small files, the
+ * repository). Each part that fails says so on the exec's stdout (fd 3), where nothing else
+ * writes: a copy that lost files silently would read to the door as the agent deleting them.
+ * Without GNU tar (busybox, with `workspace-changes: none`), the stage goes first as one archive.
  */
-const COPY_IN_SCRIPT = `cd "$2" || exit 1
+const COPY_IN_SCRIPT = `exec 3>&1
+cd "$2" || { echo "bot-bottle: the workspace is not there" >&3; exit 1; }
+p=
 if [ -n "$1" ]; then
-  { { cd "$1" || { echo "bot-bottle: the stage is not there" >&2; exit 1; }
-      { find . -type f -print0 || echo "bot-bottle: listing the staged files failed" >&2; } |
-        { tar -c --null --no-recursion -T - -f - || echo "bot-bottle: reading the staged files failed" >&2; }; } |
-    { tar -x -p -f - || echo "bot-bottle: copying the staged files failed" >&2; }; } &
+  [ -r "$1/${STAGE_LIST}" ] || { echo "bot-bottle: the stage is not there" >&3; exit 1; }
+  if tar --version 2>/dev/null | grep -q "GNU tar"; then
+    { { cd "$1/${STAGE_TREE}" && tar -c --null --verbatim-files-from --no-recursion -T "$1/${STAGE_LIST}" -f -; } ||
+        echo "bot-bottle: reading the staged files failed" >&3; } |
+      { tar -x -p -f - || { echo "bot-bottle: copying the staged files failed" >&3; exit 1; }; } &
+    p=$!
+  else
+    { { cd "$1/${STAGE_TREE}" && tar -c -f - .; } || echo "bot-bottle: reading the staged files failed" >&3; } |
+      { tar -x -p -f - || { echo "bot-bottle: copying the staged files failed" >&3; exit 1; }; }
+  fi
 fi
 tar -x -p -f -
 s=$?
-wait
+if [ -n "$p" ]; then wait "$p" || s=1; fi
 exit $s`;
 /**
  * Copies the workspace (as `manifest` lists it) and the bottle's own `.git` into the guest at

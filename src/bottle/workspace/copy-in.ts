@@ -5,7 +5,7 @@ import { BottleError } from '../../util/errors.js'
 import type { Guest } from '../launch/guest.js'
 import type { GuestRepo } from './guest-repo.js'
 import type { Manifest } from '../../workspace-door/manifest.js'
-import { GUEST_STAGE, type Staged } from './stage.js'
+import { GUEST_STAGE, STAGE_LIST, STAGE_TREE, type Staged } from './stage.js'
 import { tarIntoGuest } from './tar-into-guest.js'
 import { chunksOf, holdBackSecret, needlesOf, openRegular, vet } from './vet.js'
 
@@ -18,20 +18,30 @@ export interface CopiedIn {
 
 /**
  * One exec does the whole copy in, as the guest user: the staged files copied by the guest itself
- * (in the background; files only, so the stream's directory modes stand) beside the tar stream on
- * its stdin (directories, links, small files, the repository). Every part that fails says so
- * with a `bot-bottle:` line: a copy that lost files silently would read as the agent deleting them.
+ * (in the background; exactly the files the stage lists, files only, so the stream's directory
+ * modes stand) beside the tar stream on its stdin (directories, links, small files, the
+ * repository). Each part that fails says so on the exec's stdout (fd 3), where nothing else
+ * writes: a copy that lost files silently would read to the door as the agent deleting them.
+ * Without GNU tar (busybox, with `workspace-changes: none`), the stage goes first as one archive.
  */
-const COPY_IN_SCRIPT = `cd "$2" || exit 1
+const COPY_IN_SCRIPT = `exec 3>&1
+cd "$2" || { echo "bot-bottle: the workspace is not there" >&3; exit 1; }
+p=
 if [ -n "$1" ]; then
-  { { cd "$1" || { echo "bot-bottle: the stage is not there" >&2; exit 1; }
-      { find . -type f -print0 || echo "bot-bottle: listing the staged files failed" >&2; } |
-        { tar -c --null --no-recursion -T - -f - || echo "bot-bottle: reading the staged files failed" >&2; }; } |
-    { tar -x -p -f - || echo "bot-bottle: copying the staged files failed" >&2; }; } &
+  [ -r "$1/${STAGE_LIST}" ] || { echo "bot-bottle: the stage is not there" >&3; exit 1; }
+  if tar --version 2>/dev/null | grep -q "GNU tar"; then
+    { { cd "$1/${STAGE_TREE}" && tar -c --null --verbatim-files-from --no-recursion -T "$1/${STAGE_LIST}" -f -; } ||
+        echo "bot-bottle: reading the staged files failed" >&3; } |
+      { tar -x -p -f - || { echo "bot-bottle: copying the staged files failed" >&3; exit 1; }; } &
+    p=$!
+  else
+    { { cd "$1/${STAGE_TREE}" && tar -c -f - .; } || echo "bot-bottle: reading the staged files failed" >&3; } |
+      { tar -x -p -f - || { echo "bot-bottle: copying the staged files failed" >&3; exit 1; }; }
+  fi
 fi
 tar -x -p -f -
 s=$?
-wait
+if [ -n "$p" ]; then wait "$p" || s=1; fi
 exit $s`
 
 /**

@@ -142,15 +142,35 @@ function roomIn(dir: string): number {
   }
 }
 
-/** Staging of one run: where the vetted copies go, within the disk's room. */
+/** Under the stage, as the guest sees it too: the vetted copies under their workspace paths, and the list of them. */
+export const STAGE_TREE = 'tree'
+export const STAGE_LIST = 'list'
+
+/**
+ * Staging of one run, within the disk's room: the copies in `tree`, and `list`, the staged
+ * paths NUL-separated, which the guest's tar copies exactly (a copy missing is then its error,
+ * never a file silently lost, which the door would read as the agent deleting it).
+ */
 export class Stage {
   /** false once a worker could not write (a full disk): it said so, the stream took the rest */
   usable = true
   written = 0
   private room: number
+  readonly tree: string
 
   constructor(readonly dir: string) {
     this.room = roomIn(dir)
+    this.tree = path.join(dir, STAGE_TREE)
+    fs.mkdirSync(this.tree, { recursive: true })
+    fs.chmodSync(this.tree, 0o755)
+  }
+
+  /** Writes the list of what was staged (each path `./`-prefixed: never read as an option). */
+  writeList(files: Iterable<string>): void {
+    const names = [...files].map(f => `./${f}\0`).join('')
+    const list = path.join(this.dir, STAGE_LIST)
+    fs.writeFileSync(list, names, { flag: 'wx' })
+    fs.chmodSync(list, 0o644) // whatever the runner's umask: the guest user reads it
   }
 
   /** The room the workers share, each its part of what it would stage. */
@@ -194,7 +214,10 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
   const needles = needlesOf(secrets).map(n => n.toString('hex'))
   const files = [...manifest.entries].filter(([, e]) => e.type === 'file' && e.size >= STAGE_MIN_BYTES && !e.data)
   const staged: Staged = { files: new Set(), bytes: 0 }
-  if (files.length === 0) return staged
+  if (files.length === 0) {
+    stage.writeList([])
+    return staged
+  }
   const want = files.reduce((a, [, e]) => a + e.size, 0)
   const parts = shares(files, ([, e]) => e.size, workerCount(files.length))
   const results = await Promise.all(
@@ -202,7 +225,7 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
       const bytes = part.reduce((a, [, e]) => a + e.size, 0)
       const job: StageJob = {
         root: manifest.root,
-        dir: stage.dir,
+        dir: stage.tree,
         files: part.map(([rel, e]) => [rel, e.mtime]),
         needles,
         room: stage.roomFor(bytes, want)
@@ -223,6 +246,7 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
   }
   stage.written += staged.bytes
   if (results.some(r => r.stopped)) stage.usable = false
+  stage.writeList(staged.files)
   return staged
 }
 

@@ -8,7 +8,7 @@ const BUFFER_BYTES = 4 * 1024 * 1024
 /**
  * Streams the tar archive `write` makes into `argv` run in the guest as `user` (its stdin), the
  * entries owned by `user`. Undefined when both sides ended well; else why not, in a few words:
- * the writer's error, the guest's own `bot-bottle:` line, or its first line of complaint (not
+ * the writer's error, the guest's own `bot-bottle:` line on stdout, or its first line of complaint (not
  * tar's closing summary).
  */
 export async function tarIntoGuest(
@@ -30,10 +30,14 @@ export async function tarIntoGuest(
       }
     )
   const [r, failed] = await Promise.all([untar, written])
-  // a part of the guest's script that failed but could not set the exit code says so with a `bot-bottle:` line
-  const lines = r.stderr.trim().split('\n')
-  const marked = lines.find(l => l.startsWith('bot-bottle: '))
+  // a part of the guest's script that failed but could not set the exit code says so on stdout, with a `bot-bottle:` line
+  const marked = r.stdout.split('\n').find(l => l.startsWith('bot-bottle: '))
   if (r.code === 0 && !failed && !marked) return undefined
-  const said = marked?.slice('bot-bottle: '.length) ?? lines.find(l => l && !/Exiting with failure status/.test(l))
+  const said =
+    marked?.slice('bot-bottle: '.length) ??
+    r.stderr
+      .trim()
+      .split('\n')
+      .find(l => l && !/Exiting with failure status/.test(l))
   return failed?.message ?? said ?? `exit ${r.code}`
 }
