@@ -96,36 +96,34 @@ describe('the copy in', () => {
     expect(normal(inGuest.stdout).find(l => l.startsWith('src/locked '))).toBe('src/locked d 555')
   })
 
-  it('fails, saying so, when the stage is not in the bottle', async () => {
+  /** The copy's error after the stage was made and then broken by `spoil` (the mounts as the action makes them, unless `mounted` is false). */
+  async function copyError(spoil: (stage: Stage) => void, mounted = true): Promise<unknown> {
     const manifest = readManifest(ws)
     const stage = new Stage(makeStage(state, 0))
-    const staging = stageWorkspace(manifest, stage, [])
-    const guest = await bottle([]) // no stage mount
-    const err = await copyWorkspaceIn(guest, manifest, undefined, [], staging).catch(e => e)
-    expect(err).toBeInstanceOf(BottleError)
-    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(the stage is not there\)\. /)
+    const staged = await stageWorkspace(manifest, stage, [])
+    spoil(stage)
+    const guest = await bottle(mounted ? stageMounts(stage.dir, undefined) : [])
+    return copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
+  }
+  const failedWith = (what: string) => ({
+    kind: BottleError.name,
+    message: expect.stringMatching(new RegExp(`^copying the workspace into the bottle failed \\(${what}\\)\\. `))
+  })
+  const shape = (err: unknown) => ({ kind: (err as Error)?.constructor?.name, message: (err as Error)?.message })
+
+  it('fails, saying so, when the stage is not in the bottle', async () => {
+    expect(shape(await copyError(() => undefined, false))).toEqual(failedWith('the stage is not there'))
   })
 
   it('fails, saying so, when the guest cannot read a staged file', async () => {
-    const manifest = readManifest(ws)
-    const stage = new Stage(makeStage(state, 0))
-    const staged = await stageWorkspace(manifest, stage, [])
-    fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600) // the runner's own, as if it had been staged so
-    const guest = await bottle(stageMounts(stage.dir, undefined))
-    const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
-    expect(err).toBeInstanceOf(BottleError)
-    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+    // the runner's own, as if it had been staged so
+    const err = await copyError(stage => fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600))
+    expect(shape(err)).toEqual(failedWith('reading the staged files failed'))
   })
 
   it('fails, saying so, when a staged file is gone from the stage (never a file silently missing)', async () => {
-    const manifest = readManifest(ws)
-    const stage = new Stage(makeStage(state, 0))
-    const staged = await stageWorkspace(manifest, stage, [])
-    fs.rmSync(path.join(stage.tree, 'src', 'locked', 'inside.bin'))
-    const guest = await bottle(stageMounts(stage.dir, undefined))
-    const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
-    expect(err).toBeInstanceOf(BottleError)
-    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+    const err = await copyError(stage => fs.rmSync(path.join(stage.tree, 'src', 'locked', 'inside.bin')))
+    expect(shape(err)).toEqual(failedWith('reading the staged files failed'))
   })
 
   it('a failure is seen however much tar says on stderr meanwhile (500 streamed files with times in the future)', async () => {
@@ -136,14 +134,8 @@ describe('the copy in', () => {
       fs.writeFileSync(p, `${i}\n`)
       fs.utimesSync(p, future, future)
     }
-    const manifest = readManifest(ws)
-    const stage = new Stage(makeStage(state, 0))
-    const staged = await stageWorkspace(manifest, stage, [])
-    fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600)
-    const guest = await bottle(stageMounts(stage.dir, undefined))
-    const err = await copyWorkspaceIn(guest, manifest, undefined, [], Promise.resolve(staged)).catch(e => e)
-    expect(err).toBeInstanceOf(BottleError)
-    expect(err.message).toMatch(/^copying the workspace into the bottle failed \(reading the staged files failed\)\. /)
+    const err = await copyError(stage => fs.chmodSync(path.join(stage.tree, 'src', 'big.bin'), 0o600))
+    expect(shape(err)).toEqual(failedWith('reading the staged files failed'))
   })
 
   it('in an image without GNU tar (busybox, as with workspace-changes: none), the staged files still go in', async () => {
