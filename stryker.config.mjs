@@ -24,6 +24,7 @@ export const MODULES = {
   'address-vetting': { file: 'src/proxy/address-vetting.ts', tests: ['proxy-parsers', 'egress', 'address-vetting-mutants'] },
   'push-judge': { file: 'src/gitgate/push-judge.ts', tests: ['git-gate', 'git-gate-attacks', 'push-judge-mutants'] },
   'guest-repo': { file: 'src/bottle/workspace/guest-repo.ts', tests: ['guest-repo-objects', 'workspace-stage'] },
+  'stage-files': { file: 'src/bottle/workspace/stage-files.ts', tests: ['stage-files'] },
   'oci-pull': { file: 'src/oci/pull-image.ts', tests: ['oci-pull', 'oci-parts'] },
   'oci-registry-client': { file: 'src/oci/registry-client.ts', tests: ['oci-pull', 'oci-parts'] },
   'oci-manifest': { file: 'src/oci/manifest.ts', tests: ['oci-parts', 'oci-pull'] },

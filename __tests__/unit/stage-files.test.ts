@@ -14,6 +14,11 @@ import { makeStage, removeStage, Stage, stageWorkspace } from '../../src/bottle/
 import { readManifest } from '../../src/workspace-door/manifest.js'
 
 const KEY = 'sk-ant-api03-stageFiles-0123456789'
+/**
+ * Under mutation testing the loop's source carries Stryker's counters, globals a worker thread
+ * does not have: there the loop is tested in this thread only (the suite runs both).
+ */
+const inWorkerToo = process.env['STRYKER_MUTATOR_WORKER'] === undefined ? it : it.skip
 const MiB = 1024 * 1024
 const hex = (s: string) => Buffer.from(s).toString('hex')
 const sha = (p: string) => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')
@@ -77,6 +82,22 @@ describe('the stage worker loop', () => {
     expect(fs.readdirSync(stage)).toEqual(['after.bin'])
   })
 
+  it.each([
+    ['a small file: nothing', 9000, 8000],
+    ['a large file: only the clean chunks before the secret, then removed', 17 * MiB, 17 * MiB - 100]
+  ])('writes no byte of a secret into the stage (%s)', (_, size, at) => {
+    filler('s.bin', size, { at, text: KEY })
+    let written = 0
+    const counting = ((fd: number, b: Buffer, off: number, len: number) => {
+      expect(b.subarray(off, off + len).includes(KEY)).toBe(false)
+      written += len
+      return fs.writeSync(fd, b, off, len)
+    }) as typeof fs.writeSync
+    expect(stageFiles(job(['s.bin']), { ...fs, writeSync: counting }, path).outcomes).toEqual(['secret'])
+    expect(written).toBe(size > 16 * MiB ? 16 * MiB : 0) // the 17th MiB holds it
+    expect(fs.readdirSync(stage)).toEqual([])
+  })
+
   it('leaves a FIFO, a link, a missing file and one others may not read to the stream, without hanging', () => {
     execFileSync('mkfifo', [path.join(root, 'pipe')])
     filler('target.bin', 9000)
@@ -95,13 +116,78 @@ describe('the stage worker loop', () => {
     expect(r).toEqual({ outcomes: [9000, 'stream', 9000], stopped: false })
   })
 
-  it('stops at the first write that fails: every later file is left to the stream, no partial copy stays', () => {
+  it('stops at the first write that fails: every later file is left to the stream; what was in the way is left alone', () => {
     filler('a.bin', 9000)
     filler('b.bin', 9000)
     fs.writeFileSync(path.join(stage, 'a.bin'), 'in the way') // created exclusively: this write fails
     const r = stageFiles(job(['a.bin', 'b.bin']), fs, path)
     expect(r).toEqual({ outcomes: ['stream', 'stream'], stopped: true })
+    expect(fs.readdirSync(stage)).toEqual(['a.bin'])
+    expect(fs.readFileSync(path.join(stage, 'a.bin'), 'utf8')).toBe('in the way')
+  })
+
+  it('a write that fails part way (the disk full) leaves no partial copy', () => {
+    filler('a.bin', 9000)
+    filler('b.bin', 9000)
+    // a file system of 4 KiB: the first copy's write fails after it was created
+    const full = ((fd: number, ...rest: unknown[]) => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', fd, rest })
+    }) as typeof fs.writeSync
+    const r = stageFiles(job(['a.bin', 'b.bin']), { ...fs, writeSync: full }, path)
+    expect(r).toEqual({ outcomes: ['stream', 'stream'], stopped: true })
     expect(fs.readdirSync(stage)).toEqual([])
+  })
+
+  it('a parent it cannot make (a file in the way) stops the staging without throwing', () => {
+    filler('sub/a.bin', 9000)
+    fs.writeFileSync(path.join(stage, 'sub'), 'a file where the directory goes')
+    expect(stageFiles(job(['sub/a.bin']), fs, path)).toEqual({ outcomes: ['stream'], stopped: true })
+  })
+
+  it('a directory already in the stage (the other worker made it) is used, not refused', () => {
+    filler('sub/a.bin', 9000)
+    fs.mkdirSync(path.join(stage, 'sub'))
+    expect(stageFiles(job(['sub/a.bin']), fs, path)).toEqual({ outcomes: [9000], stopped: false })
+  })
+
+  it('a file shorter than its size says (a sysfs file: 4096 bytes said, a few read) is staged as read, without looping', () => {
+    const sys = '/sys/devices/system/cpu'
+    const said = fs.statSync(path.join(sys, 'online'))
+    const read = fs.readFileSync(path.join(sys, 'online'))
+    expect(said.size).toBeGreaterThan(read.length) // what makes it a short read
+    const r = stageFiles(job(['online'], { root: sys }), fs, path)
+    expect(r).toEqual({ outcomes: [read.length], stopped: false })
+    expect(fs.readFileSync(path.join(stage, 'online'))).toEqual(read)
+  })
+
+  it('any of the secrets is found, not only the first', () => {
+    filler('s.bin', 9000, { at: 4000, text: 'ghs_second-secret-0123456789' })
+    const r = stageFiles(job(['s.bin'], { needles: [hex(KEY), hex('ghs_second-secret-0123456789')] }), fs, path)
+    expect(r.outcomes).toEqual(['secret'])
+  })
+
+  it.each([
+    ['clean', undefined, 2 * MiB + 17],
+    ['a secret at its end', { at: 2 * MiB + 17 - KEY.length, text: KEY }, 'secret']
+  ])('a file between the chunk size and the whole-read limit (2 MiB), %s', (_, insert, expected) => {
+    const p = filler('mid.bin', 2 * MiB + 17, insert)
+    expect(stageFiles(job(['mid.bin']), fs, path)).toEqual({ outcomes: [expected], stopped: false })
+    if (expected !== 'secret') expect(sha(path.join(stage, 'mid.bin'))).toBe(sha(p))
+  })
+
+  it('a file of exactly the room left is staged', () => {
+    filler('a.bin', 9000)
+    expect(stageFiles(job(['a.bin'], { room: 9000 }), fs, path).outcomes).toEqual([9000])
+  })
+
+  it('closes every file it opened, whatever became of it', () => {
+    const open = () => fs.readdirSync('/proc/self/fd').length
+    for (let i = 0; i < 40; i++) filler(`f${i}.bin`, 9000, i % 10 === 3 ? { at: 5, text: KEY } : undefined)
+    filler('big.bin', 17 * MiB)
+    const before = open()
+    const r = stageFiles(job([...Array.from({ length: 40 }, (_, i) => `f${i}.bin`), 'big.bin', 'gone.bin']), fs, path)
+    expect(r.outcomes.filter(o => o === 'secret')).toHaveLength(4)
+    expect(open()).toBe(before)
   })
 
   it('never writes through a link planted in the stage', () => {
@@ -113,7 +199,7 @@ describe('the stage worker loop', () => {
     expect(fs.readFileSync(outside, 'utf8')).toBe('kept\n')
   })
 
-  it('runs the same in a worker thread', async () => {
+  inWorkerToo('runs the same in a worker thread', async () => {
     filler('src/a.bin', 9000)
     filler('src/s.bin', 9000, { at: 100, text: KEY })
     expect(await stageInWorker(job(['src/a.bin', 'src/s.bin']))).toEqual({ outcomes: [9000, 'secret'], stopped: false })
@@ -122,7 +208,7 @@ describe('the stage worker loop', () => {
 })
 
 describe('stageWorkspace with two workers', () => {
-  it('stages 200 files in 20 directories, each worker its run of paths, and holds back the ones with a secret', async () => {
+  inWorkerToo('stages 200 files in 20 directories, each worker its run of paths, and holds back the ones with a secret', async () => {
     for (let i = 0; i < 200; i++) filler(`d${i % 20}/f${i}.bin`, 9000, i % 50 === 7 ? { at: 10, text: KEY } : undefined)
     const state = path.join(dir, 'state')
     fs.mkdirSync(state)

@@ -52722,10 +52722,12 @@ function stageFiles(job, fs, path) {
             out.push(copied);
         }
         catch {
-            if (dst !== undefined)
+            if (dst !== undefined) {
+                // ours (created exclusively above): a partial copy never stays; what was there before is not ours to remove
                 fs.closeSync(dst);
-            dst = undefined;
-            fs.rmSync(to, { force: true });
+                dst = undefined;
+                fs.rmSync(to, { force: true });
+            }
             usable = false; // a full disk or an unwritable stage: every later file would fail alike
             out.push('stream');
         }

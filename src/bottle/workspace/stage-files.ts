@@ -128,9 +128,12 @@ export function stageFiles(job: StageJob, fs: typeof fsModule, path: typeof path
       room -= copied
       out.push(copied)
     } catch {
-      if (dst !== undefined) fs.closeSync(dst)
-      dst = undefined
-      fs.rmSync(to, { force: true })
+      if (dst !== undefined) {
+        // ours (created exclusively above): a partial copy never stays; what was there before is not ours to remove
+        fs.closeSync(dst)
+        dst = undefined
+        fs.rmSync(to, { force: true })
+      }
       usable = false // a full disk or an unwritable stage: every later file would fail alike
       out.push('stream')
     } finally {
