@@ -50652,7 +50652,7 @@ const depth = (p) => p.split('/').length;
  * tree is read: what is listed is what is fetched; kill(-1) spares the shell itself), the probe
  * that this find can list (see listingProbeArgv), then the listing.
  */
-const LIST_SCRIPT = 'kill -KILL -1 2>/dev/null; [ "$(find "$1" -maxdepth 0 -printf %y)" = d ] || exit 97; shift; exec "$@"';
+const LIST_SCRIPT = `kill -KILL -1 2>/dev/null; [ "$(${listingProbeArgv('"$1"').join(' ')})" = d ] || exit 97; shift; exec "$@"`;
 const PROBE_FAILED = 97;
 async function listBottle(input) {
     const parser = new ListingParser(door_LISTING_MAX_BYTES, input.manifest.entries.size + 2 * input.policy.maxFiles + 1000);
@@ -52899,7 +52899,6 @@ class Stage {
     dir;
     /** false once a worker could not write (a full disk): it said so, the stream took the rest */
     usable = true;
-    written = 0;
     room;
     tree;
     constructor(dir) {
@@ -52983,7 +52982,6 @@ async function stageWorkspace(manifest, stage, secrets) {
             }
         }
     }
-    stage.written += staged.bytes;
     if (results.some(r => r.stopped))
         stage.usable = false;
     stage.writeList(staged.files);
@@ -54732,7 +54730,7 @@ async function checkDoorTools(backend, bottle, user, root, image) {
 }
 /**
  * Whether the guest's find can list the tree under `root` (see listingProbeArgv): asked before
- * claude starts, and again by the door before it trusts a listing. `said`: find's first line of
+ * claude starts (the door asks again, in its listing's own exec). `said`: find's first line of
  * complaint, when it could not.
  */
 async function findCanList(backend, bottle, user, root) {

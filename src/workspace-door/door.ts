@@ -14,7 +14,7 @@ import { ApplyRefused, makeDirectory, removeEntry, sameAsRunner, workspaceTarget
 import { type Change, changesOf } from './changes.js'
 import { fetchFiles, type Fetched } from './fetch.js'
 import { gitShapedDirs, refusal } from './judge.js'
-import { ListingParser, listingArgv } from './listing.js'
+import { ListingParser, listingArgv, listingProbeArgv } from './listing.js'
 import { foldUnder, pathsUnder } from './fold.js'
 import { type PatchEntry, writePatch } from './patch.js'
 
@@ -77,7 +77,7 @@ const depth = (p: string) => p.split('/').length
  * tree is read: what is listed is what is fetched; kill(-1) spares the shell itself), the probe
  * that this find can list (see listingProbeArgv), then the listing.
  */
-const LIST_SCRIPT = 'kill -KILL -1 2>/dev/null; [ "$(find "$1" -maxdepth 0 -printf %y)" = d ] || exit 97; shift; exec "$@"'
+const LIST_SCRIPT = `kill -KILL -1 2>/dev/null; [ "$(${listingProbeArgv('"$1"').join(' ')})" = d ] || exit 97; shift; exec "$@"`
 const PROBE_FAILED = 97
 
 async function listBottle(input: DoorInput): Promise<Map<string, ReturnType<ListingParser['entries']['get']> & object>> {

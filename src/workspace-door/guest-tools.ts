@@ -20,7 +20,7 @@ export async function checkDoorTools(backend: Backend, bottle: string, user: { u
 
 /**
  * Whether the guest's find can list the tree under `root` (see listingProbeArgv): asked before
- * claude starts, and again by the door before it trusts a listing. `said`: find's first line of
+ * claude starts (the door asks again, in its listing's own exec). `said`: find's first line of
  * complaint, when it could not.
  */
 export async function findCanList(backend: Backend, bottle: string, user: { uid: number; gid: number }, root: string): Promise<{ ok: boolean; said?: string }> {

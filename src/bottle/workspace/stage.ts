@@ -154,7 +154,6 @@ export const STAGE_LIST = 'list'
 export class Stage {
   /** false once a worker could not write (a full disk): it said so, the stream took the rest */
   usable = true
-  written = 0
   private room: number
   readonly tree: string
 
@@ -244,7 +243,6 @@ export async function stageWorkspace(manifest: Manifest, stage: Stage, secrets: 
       }
     }
   }
-  stage.written += staged.bytes
   if (results.some(r => r.stopped)) stage.usable = false
   stage.writeList(staged.files)
   return staged
